@@ -158,3 +158,141 @@ class ImportResult:
 
 class NotAnAddressBook(Exception):
     """The input is not something this importer (or any) can read: nothing is imported from it."""
+
+
+@dataclass(slots=True)
+class Person:
+    """One human as the user sees them: the records merged into them, and what the user decided.
+
+    `how`, `context`, `why` and `draft` feed the personal note; `sent_on`/`accepted_on` track
+    an outreach request once it went out.
+    """
+
+    id: int
+    decision: Decision = Decision.UNDECIDED
+    records: list[Record] = field(default_factory=list)
+    record_ids: list[int] = field(default_factory=list)
+    note: str = ""
+    how: str = ""
+    context: str = ""
+    why: str = ""
+    draft: str = ""
+    priority: int = 0
+    sent_on: str | None = None
+    accepted_on: str | None = None
+    suggestion: str | None = None
+    suggestion_reason: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The fullest structured name any record gives, else the first display name."""
+        best = ""
+        for record in self.records:
+            name = record.display_name
+            if "@" in name and best:
+                continue
+            if len(name) > len(best) and (record.given or record.family or not best or "@" in best):
+                best = name
+        return best
+
+    @property
+    def first_name(self) -> str:
+        for record in self.records:
+            if record.given.strip():
+                return record.given.strip().split(" ")[0]
+        name = self.display_name
+        if "," in name:
+            return name.split(",", 1)[1].strip().split(" ")[0]
+        return name.split(" ")[0] if name and "@" not in name else ""
+
+    @property
+    def last_name(self) -> str:
+        for record in self.records:
+            if record.family.strip():
+                return record.family.strip()
+        name = self.display_name
+        if "," in name:
+            return name.split(",", 1)[0].strip()
+        parts = name.split(" ")
+        return parts[-1] if len(parts) > 1 and "@" not in name else ""
+
+    @property
+    def emails(self) -> list[str]:
+        """Every email of every record, trimmed and lower-cased, first seen first."""
+        seen: dict[str, None] = {}
+        for record in self.records:
+            for labeled in record.emails:
+                value = labeled.value.strip().removeprefix("mailto:").strip("<> ").lower()
+                if "@" in value:
+                    seen.setdefault(value, None)
+        return list(seen)
+
+    @property
+    def phones(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for record in self.records:
+            for labeled in record.phones:
+                if labeled.value.strip():
+                    seen.setdefault(labeled.value.strip(), None)
+        return list(seen)
+
+    def _first(self, attr: str) -> str:
+        for record in self.records:
+            value = getattr(record, attr).strip()
+            if value:
+                return value
+        return ""
+
+    @property
+    def org(self) -> str:
+        return self._first("org")
+
+    @property
+    def title(self) -> str:
+        return self._first("title")
+
+    @property
+    def linkedin_url(self) -> str:
+        for record in self.records:
+            if record.linkedin_urls:
+                return record.linkedin_urls[0]
+        return ""
+
+    @property
+    def categories(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for record in self.records:
+            for category in record.categories:
+                seen.setdefault(category, None)
+        return list(seen)
+
+    @property
+    def connected(self) -> bool:
+        """Already a connection (a LinkedIn Connections.csv holds them)."""
+        return any(record.connected_on is not None for record in self.records)
+
+    @property
+    def signals(self) -> MailSignal:
+        """The mail exchanged with this person, summed over their addresses."""
+        total = MailSignal()
+        for record in self.records:
+            sig = record.signal
+            if sig is None:
+                continue
+            total.sent += sig.sent
+            total.received += sig.received
+            total.two_way_threads += sig.two_way_threads
+            total.bulk += sig.bulk
+            total.crowd += sig.crowd
+            if sig.first and (total.first is None or sig.first < total.first):
+                total.first = sig.first
+            if sig.last and (total.last is None or sig.last > total.last):
+                total.last = sig.last
+        return total
+
+    @property
+    def sources(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for record in self.records:
+            seen.setdefault(record.source, None)
+        return list(seen)

@@ -1,0 +1,219 @@
+"""`knowme import`, `status`, `list`, `mark`, `undo`, `redo`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from importers import ImportOptions, format_names
+from knowme.importing import FileReport, import_path
+from knowme.model import Decision, Person
+from knowme.normalize import default_region
+from knowme.store import Store
+from knowme.triage import QueryError, find_people, mark
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import address books (vCard, CSV) and mail (mbox, Maildir, .eml)")
+    p.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    p.add_argument("--format", default="auto", choices=format_names())
+    p.add_argument("--region", default=None, help="default phone region, e.g. US, GB, DE (default: from locale)")
+    p.add_argument("--me", action="append", default=[], metavar="ADDR", help="your own address (mail import)")
+    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                   help="generic CSV: which column holds a field (given, family, email, phone, org, ...)")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("status", help="what the workspace holds")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("list", help="list people")
+    p.add_argument("--decision", choices=[d.value for d in Decision])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("undo", help="undo the last decision, merge or split")
+    p.set_defaults(handler=cmd_undo)
+    p = sub.add_parser("redo", help="redo what undo took back")
+    p.set_defaults(handler=cmd_redo)
+
+
+# ---- import -----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Any]:
+    """A progress bar on stderr when it is a terminal; a no-op callback otherwise."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  transient=True, console=_stderr_console()) as progress:
+        yield progress
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def parse_mapping(items: list[str]) -> dict[str, str]:
+    from knowme.cli import UserError
+
+    mapping = {}
+    for item in items:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise UserError(f"--map takes FIELD=COLUMN, not {item!r}")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    region = (args.region or store.setting("region") or default_region()).upper()
+    if args.region:
+        store.set_setting("region", region)
+    if args.me:
+        known = set(store.setting("me", []))
+        store.set_setting("me", sorted(known | {m.strip().lower() for m in args.me}))
+    failed = 0
+    with progress_bar(sys.stderr.isatty()) as bar:
+        for path in args.files:
+            task = bar.add_task(path.name, total=None) if bar else None
+            options = ImportOptions(region=region, mapping=parse_mapping(args.map), me=list(args.me),
+                                    progress=(lambda done, total, t=task: bar.update(t, completed=done, total=total))
+                                    if bar else None)
+            report = import_path(store, path, args.format, options)
+            if bar is not None:
+                bar.remove_task(task)
+            failed += _print_report(report)
+    return 1 if failed else 0
+
+
+def _print_report(report: FileReport) -> int:
+    for problem in report.problems[:200]:
+        print(problem, file=sys.stderr)
+    if len(report.problems) > 200:
+        print(f"{report.path.name}: ... and {len(report.problems) - 200} more problems", file=sys.stderr)
+    if report.error:
+        print(f"knowme: {report.error}", file=sys.stderr)
+        return 1
+    out = report.outcome
+    assert out is not None
+    problems = f", {len(out.problems)} problems" if out.problems else ""
+    if out.unchanged:
+        print(f"{out.source}: unchanged since the last import ({out.records} records)")
+    elif out.replaced:
+        print(f"{out.source}: {out.records} records ({out.format}){problems}; replaced the earlier import: "
+              f"{out.kept} kept their person and decisions, {out.new_people} new")
+    else:
+        print(f"{out.source}: {out.records} records ({out.format}){problems}")
+    return 0
+
+
+# ---- status and list --------------------------------------------------------------------------------
+
+
+def status_data(store: Store) -> dict[str, Any]:
+    counts = store.counts()
+    sources = [{"file": s.name, "format": s.format, "records": s.records, "problems": len(s.problems),
+                "path": s.path, "imported_at": s.imported_at} for s in store.sources()]
+    return {"records": counts["records"], "people": counts["people"], "sources": sources,
+            "decisions": counts["decisions"], "connected": counts["connected"],
+            "pending_pairs": counts["pending_pairs"], "me": store.setting("me", [])}
+
+
+def cmd_status(args: argparse.Namespace, store: Store) -> int:
+    data = status_data(store)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(f"workspace: {store.path}")
+    print(f"{data['records']} records from {len(data['sources'])} sources, {data['people']} people, "
+          f"{data['connected']} already connected, {data['pending_pairs']} possible duplicates to review")
+    for s in data["sources"]:
+        problems = f", {s['problems']} problems" if s["problems"] else ""
+        print(f"  {s['file']}: {s['records']} records ({s['format']}){problems}")
+    d = data["decisions"]
+    print("decisions: " + ", ".join(f"{k} {d[k]}" for k in ("knows-me", "personalize", "exclude", "undecided")))
+    return 0
+
+
+def person_json(store: Store, person: Person) -> dict[str, Any]:
+    sig = person.signals
+    return {
+        "id": person.id, "name": person.display_name, "emails": person.emails, "phones": person.phones,
+        "org": person.org, "title": person.title, "decision": person.decision.value,
+        "suggestion": person.suggestion, "suggestion_reason": person.suggestion_reason or None,
+        "connected": person.connected,
+        "signals": {"sent": sig.sent, "received": sig.received, "two_way_threads": sig.two_way_threads,
+                    "last": sig.last},
+        "note": person.note,
+        "records": store.record_meta(person.id),
+    }
+
+
+def cmd_list(args: argparse.Namespace, store: Store) -> int:
+    decision = Decision(args.decision) if args.decision else None
+    people = store.iter_people(decision)
+    if args.json:
+        out = sys.stdout
+        out.write("[")
+        for n, person in enumerate(people):
+            out.write(("," if n else "") + "\n" + json.dumps(person_json(store, person), ensure_ascii=False))
+        out.write("\n]\n")
+        return 0
+    for person in people:
+        email = person.emails[0] if person.emails else ""
+        org = f"  {person.org}" if person.org else ""
+        flag = " (connected)" if person.connected else ""
+        print(f"{person.id:>6}  {person.decision.value:<11} {person.display_name}  {email}{org}{flag}")
+    return 0
+
+
+# ---- mark, undo, redo -------------------------------------------------------------------------------
+
+
+def resolve_queries(store: Store, queries: list[str]) -> list[int]:
+    """People named by each query; any query naming nobody or several people is a user error."""
+    from knowme.cli import UserError
+    from knowme.triage import resolve_one
+
+    ids: list[int] = []
+    for query in queries:
+        try:
+            ids.append(resolve_one(store, query))
+        except QueryError as exc:
+            raise UserError(str(exc)) from exc
+    return ids
+
+
+def cmd_mark_simple(args: argparse.Namespace, store: Store) -> int:
+    """`mark QUERY... --as D` (the triage module adds the bulk and outreach forms)."""
+    ids = resolve_queries(store, args.queries)
+    result = mark(store, ids, Decision(args.decision), note=args.note)
+    print(f"marked {len(result.changed)} {args.decision}" + (f", {len(result.unchanged)} already so"
+                                                             if result.unchanged else ""))
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace, store: Store) -> int:
+    summary = store.undo()
+    print(f"undid: {summary}" if summary else "nothing to undo")
+    return 0
+
+
+def cmd_redo(args: argparse.Namespace, store: Store) -> int:
+    summary = store.redo()
+    print(f"redid: {summary}" if summary else "nothing to redo")
+    return 0
+
+
+__all__ = ["add_commands", "find_people", "resolve_queries", "person_json", "status_data"]

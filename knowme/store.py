@@ -1,0 +1,528 @@
+"""The workspace: one private SQLite file holding sources, records, people, verdicts and the undo log.
+
+Every user action is one transaction, so a crash loses nothing that was shown as done and an
+interrupted import leaves no trace. The schema is versioned with `PRAGMA user_version` and
+migrated forward in order. Records keep their full source data as JSON; the columns beside it
+are derived (matching keys, the person's summary for fast listing) and can be rebuilt.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from knowme.model import Decision, Person, Record
+from knowme.normalize import fold, name_key, record_keys
+
+BUSY_TIMEOUT_S = 5.0
+
+
+class WorkspaceError(Exception):
+    """A workspace problem the user can act on (busy, unreadable, newer schema)."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+_SCHEMA_V1 = """
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources(
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, path TEXT NOT NULL, format TEXT NOT NULL,
+    sha256 TEXT NOT NULL, imported_at TEXT NOT NULL, records INTEGER NOT NULL, problems TEXT NOT NULL);
+CREATE TABLE people(
+    id INTEGER PRIMARY KEY,
+    decision TEXT NOT NULL DEFAULT 'undecided',
+    note TEXT NOT NULL DEFAULT '', how TEXT NOT NULL DEFAULT '', context TEXT NOT NULL DEFAULT '',
+    why TEXT NOT NULL DEFAULT '', draft TEXT NOT NULL DEFAULT '', priority INTEGER NOT NULL DEFAULT 0,
+    sent_on TEXT, accepted_on TEXT, decided_at TEXT,
+    suggestion TEXT, suggestion_reason TEXT NOT NULL DEFAULT '',
+    -- derived summary, rebuilt from the records by refresh_people():
+    name TEXT NOT NULL DEFAULT '', sort_name TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '',
+    org TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '', connected INTEGER NOT NULL DEFAULT 0,
+    sources TEXT NOT NULL DEFAULT '', n_records INTEGER NOT NULL DEFAULT 0,
+    sent INTEGER NOT NULL DEFAULT 0, received INTEGER NOT NULL DEFAULT 0, two_way INTEGER NOT NULL DEFAULT 0,
+    last_mail TEXT, search TEXT NOT NULL DEFAULT '');
+CREATE INDEX people_decision ON people(decision, sort_name);
+CREATE INDEX people_sort ON people(sort_name);
+CREATE TABLE records(
+    id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id), idx INTEGER NOT NULL,
+    line INTEGER NOT NULL, uid TEXT, rkey TEXT NOT NULL, person_id INTEGER NOT NULL,
+    first TEXT NOT NULL, last TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX records_person ON records(person_id);
+CREATE INDEX records_source ON records(source_id);
+CREATE INDEX records_rkey ON records(rkey);
+CREATE TABLE keys(record_id INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL);
+CREATE INDEX keys_key ON keys(key, kind);
+CREATE INDEX keys_record ON keys(record_id);
+-- "same" / "different" verdicts between two stable record identities (rkeys, sorted a < b)
+CREATE TABLE verdicts(a TEXT NOT NULL, b TEXT NOT NULL, verdict TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY(a, b));
+-- the review queue of possible duplicates, between two records (their people may change)
+CREATE TABLE pairs(id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL, score REAL NOT NULL,
+    reasons TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending', UNIQUE(a, b));
+-- keys of excluded people whose records later vanished from every source: never exported again
+CREATE TABLE remembered_exclusions(kind TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY(kind, key));
+CREATE TABLE log(id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL, summary TEXT NOT NULL,
+    before TEXT NOT NULL, after TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
+                  "accepted_on", "decided_at", "suggestion", "suggestion_reason", "name", "sort_name", "email",
+                  "org", "title", "connected", "sources", "n_records", "sent", "received", "two_way",
+                  "last_mail", "search")
+EDITABLE = frozenset({"decision", "note", "how", "context", "why", "draft", "priority", "sent_on", "accepted_on",
+                      "decided_at", "suggestion", "suggestion_reason"})
+
+
+@dataclass(slots=True)
+class Source:
+    id: int
+    name: str
+    path: str
+    format: str
+    sha256: str
+    imported_at: str
+    records: int
+    problems: list[str]
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    """What storing one parsed file did."""
+
+    source: str
+    format: str
+    records: int = 0
+    problems: list[str] = field(default_factory=list)
+    unchanged: bool = False
+    replaced: bool = False
+    new_people: int = 0
+    kept: int = 0  # records that found their earlier person again (decisions carried over)
+    removed: int = 0  # records of the earlier version that are gone
+
+
+def summarise(person: Person) -> dict[str, Any]:
+    """The derived columns of a person, computed from their records."""
+    name = person.display_name
+    nk_last, nk_first = person.last_name, person.first_name
+    sort_name = fold(f"{nk_last} {nk_first}" if nk_last else name) or "~"
+    emails = person.emails
+    sig = person.signals
+    search = fold(" ".join([name, *emails, person.org, person.title]))
+    return {
+        "name": name, "sort_name": sort_name, "email": emails[0] if emails else "", "org": person.org,
+        "title": person.title, "connected": int(person.connected), "sources": ", ".join(person.sources),
+        "n_records": len(person.records), "sent": sig.sent, "received": sig.received,
+        "two_way": sig.two_way_threads, "last_mail": sig.last, "search": search,
+    }
+
+
+def rkey_of(source: str, record: Record, keys: Any, nk: Any) -> str:
+    """A record's stable identity within its source, so a newer export finds it again."""
+    if record.uid:
+        ident = "uid:" + record.uid.strip()
+    elif keys.urls:
+        ident = "url:" + keys.urls[0]
+    elif keys.emails:
+        ident = "email:" + keys.emails[0]
+    elif nk.full:
+        ident = "name:" + nk.full
+    elif keys.phones:
+        ident = "phone:" + keys.phones[0]
+    else:
+        ident = "row:" + str(record.index)
+    return f"{source}|{ident}"
+
+
+class Store:
+    """An open workspace. Use `Store.open(path)`; close with `close()` or as a context manager."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+
+    # ---- opening, schema, transactions -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+                os.close(fd)
+            os.chmod(path, 0o600)
+            conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
+        store = cls(path, conn)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise WorkspaceError(_describe_db_error(path, exc)) from exc
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(path) + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+        return store
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise WorkspaceError(f"{self.path} was written by a newer knowme (schema {version}); upgrade knowme")
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[number]):
+                    self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE): all of it lands, or none of it."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise WorkspaceError(f"workspace {self.path} is busy: another knowme is writing to it; "
+                                         "try again when it has finished") from exc
+                time.sleep(0.05)
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- settings ----------------------------------------------------------------------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    # ---- sources and import ------------------------------------------------------------------------
+
+    def sources(self) -> list[Source]:
+        rows = self.conn.execute("SELECT id, name, path, format, sha256, imported_at, records, problems "
+                                 "FROM sources ORDER BY id").fetchall()
+        return [Source(*row[:7], json.loads(row[7])) for row in rows]
+
+    def store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
+                     region: str = "US", source_name: str | None = None) -> ImportOutcome:
+        """Store one parsed file as a source, in one transaction.
+
+        The same bytes again change nothing. A newer version of a source with the same name replaces
+        its records; each new record whose identity (UID, LinkedIn URL, email, name) or any exact key
+        matches an earlier record joins that record's person, so decisions and merges carry over.
+        """
+        name = source_name or path.name
+        outcome = ImportOutcome(source=name, format=fmt, records=len(records), problems=list(problems))
+        existing = self.conn.execute("SELECT id, sha256 FROM sources WHERE name=?", (name,)).fetchone()
+        if existing and existing[1] == sha256:
+            outcome.unchanged = True
+            return outcome
+        with self.transaction() as conn:
+            old_by_rkey: dict[str, int] = {}
+            old_by_key: dict[tuple[str, str], set[int]] = {}
+            old_people: set[int] = set()
+            if existing:
+                outcome.replaced = True
+                source_id = existing[0]
+                for rid, rkey, pid in conn.execute("SELECT id, rkey, person_id FROM records WHERE source_id=?",
+                                                   (source_id,)):
+                    old_by_rkey.setdefault(rkey, pid)
+                    old_people.add(pid)
+                for kind, key, pid in conn.execute(
+                        "SELECT k.kind, k.key, r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
+                        "WHERE r.source_id=?", (source_id,)):
+                    old_by_key.setdefault((kind, key), set()).add(pid)
+                # keys of excluded people stay blocked even if their records vanish from this source
+                conn.execute("INSERT OR IGNORE INTO remembered_exclusions(kind, key, at) SELECT DISTINCT k.kind, "
+                             "k.key, ? FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
+                             "ON p.id = r.person_id WHERE r.source_id=? AND p.decision='exclude'", (now(), source_id))
+                outcome.removed = conn.execute("SELECT count(*) FROM records WHERE source_id=?",
+                                               (source_id,)).fetchone()[0]
+                conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
+                             (source_id,))
+                conn.execute("DELETE FROM records WHERE source_id=?", (source_id,))
+                conn.execute("UPDATE sources SET path=?, format=?, sha256=?, imported_at=?, records=?, problems=? "
+                             "WHERE id=?", (str(path), fmt, sha256, now(), len(records), json.dumps(problems),
+                                            source_id))
+            else:
+                source_id = conn.execute(
+                    "INSERT INTO sources(name, path, format, sha256, imported_at, records, problems) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (name, str(path), fmt, sha256, now(), len(records), json.dumps(problems))).lastrowid
+            next_person = (conn.execute("SELECT max(id) FROM people").fetchone()[0] or 0) + 1
+            next_record = (conn.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
+            record_rows, key_rows, new_people = [], [], []
+            touched: set[int] = set()
+            seen_rkeys: dict[str, int] = {}
+            for record in records:
+                record.source = name
+                keys = record_keys(record, region)
+                nk = name_key(record)
+                rkey = rkey_of(name, record, keys, nk)
+                if rkey in seen_rkeys:  # two records with one identity in one file: keep both apart
+                    seen_rkeys[rkey] += 1
+                    rkey = f"{rkey}#{seen_rkeys[rkey]}"
+                else:
+                    seen_rkeys[rkey] = 1
+                pid = old_by_rkey.get(rkey)
+                if pid is None and old_by_key:
+                    candidates = set().union(*(old_by_key.get(item, set()) for item in keys.items()))
+                    if len(candidates) == 1:
+                        pid = next(iter(candidates))
+                if pid is None:
+                    pid = next_person
+                    next_person += 1
+                    new_people.append((pid, record))
+                else:
+                    outcome.kept += 1
+                    touched.add(pid)
+                rid = next_record
+                next_record += 1
+                record_rows.append((rid, source_id, record.index, record.line, record.uid, rkey, pid, nk.first,
+                                    nk.last, json.dumps(record.to_dict(), ensure_ascii=False)))
+                key_rows.extend((rid, kind, key) for kind, key in keys.items())
+            conn.executemany("INSERT INTO records(id, source_id, idx, line, uid, rkey, person_id, first, last, data) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", record_rows)
+            conn.executemany("INSERT INTO keys(record_id, kind, key) VALUES (?, ?, ?)", key_rows)
+            columns = ("id",) + tuple(summarise(Person(0)).keys())
+            placeholders = ", ".join("?" * len(columns))
+            conn.executemany(
+                f"INSERT INTO people({', '.join(columns)}) VALUES ({placeholders})",
+                [(pid, *summarise(Person(pid, records=[record])).values()) for pid, record in new_people])
+            outcome.new_people = len(new_people)
+            self.refresh_people(old_people | touched)  # drops people whose every record vanished
+        return outcome
+
+    def blocked_keys(self) -> set[tuple[str, str]]:
+        """Every (kind, key) that must never be exported: excluded people's, now or ever."""
+        rows = self.conn.execute(
+            "SELECT k.kind, k.key FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
+            "ON p.id = r.person_id WHERE p.decision='exclude' UNION SELECT kind, key FROM remembered_exclusions")
+        return {(kind, key) for kind, key in rows}
+
+    # ---- reading -----------------------------------------------------------------------------------
+
+    def person(self, person_id: int) -> Person | None:
+        people = self.people_by_id([person_id])
+        return people.get(person_id)
+
+    def people_by_id(self, ids: Iterable[int]) -> dict[int, Person]:
+        """Full people (with all their records) for the given ids."""
+        wanted = list(dict.fromkeys(ids))
+        result: dict[int, Person] = {}
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start:chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT id, decision, note, how, context, why, draft, priority, sent_on, "
+                                         f"accepted_on, suggestion, suggestion_reason FROM people "
+                                         f"WHERE id IN ({marks})", chunk):
+                result[row[0]] = Person(id=row[0], decision=Decision(row[1]), note=row[2], how=row[3],
+                                        context=row[4], why=row[5], draft=row[6], priority=row[7], sent_on=row[8],
+                                        accepted_on=row[9], suggestion=row[10], suggestion_reason=row[11])
+            for rid, pid, data in self.conn.execute(f"SELECT id, person_id, data FROM records "
+                                                    f"WHERE person_id IN ({marks}) ORDER BY id", chunk):
+                person = result.get(pid)
+                if person is not None:
+                    person.records.append(Record.from_dict(json.loads(data)))
+                    person.record_ids.append(rid)
+        return result
+
+    def iter_people(self, decision: Decision | None = None, batch: int = 2000) -> Iterator[Person]:
+        """Every person (optionally of one decision), in name order, read in batches."""
+        sql = "SELECT id FROM people" + (" WHERE decision=?" if decision else "") + " ORDER BY sort_name, id"
+        ids = [row[0] for row in self.conn.execute(sql, (decision.value,) if decision else ())]
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            people = self.people_by_id(chunk)
+            for pid in chunk:
+                if pid in people:
+                    yield people[pid]
+
+    def person_ids_for_record(self, source: str, index: int) -> int | None:
+        row = self.conn.execute("SELECT r.person_id FROM records r JOIN sources s ON s.id = r.source_id "
+                                "WHERE s.name=? AND r.idx=?", (source, index)).fetchone()
+        return row[0] if row else None
+
+    def record_meta(self, person_id: int) -> list[dict[str, Any]]:
+        """Provenance of every record of a person: source file, 1-based index, UID."""
+        rows = self.conn.execute("SELECT s.name, r.idx, r.uid FROM records r JOIN sources s ON s.id = r.source_id "
+                                 "WHERE r.person_id=? ORDER BY r.id", (person_id,))
+        return [{"source": name, "index": idx, "uid": uid} for name, idx, uid in rows]
+
+    def counts(self) -> dict[str, Any]:
+        conn = self.conn
+        decisions = {d.value: 0 for d in Decision}
+        for decision, n in conn.execute("SELECT decision, count(*) FROM people GROUP BY decision"):
+            decisions[decision] = n
+        return {
+            "records": conn.execute("SELECT count(*) FROM records").fetchone()[0],
+            "people": conn.execute("SELECT count(*) FROM people").fetchone()[0],
+            "decisions": decisions,
+            "connected": conn.execute("SELECT count(*) FROM people WHERE connected=1").fetchone()[0],
+            "pending_pairs": self.pending_pair_count(),
+        }
+
+    def pending_pair_count(self) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM pairs p JOIN records a ON a.id = p.a JOIN records b ON b.id = p.b "
+            "WHERE p.status='pending' AND a.person_id != b.person_id").fetchone()[0]
+
+    # ---- writing people ----------------------------------------------------------------------------
+
+    def refresh_people(self, ids: Iterable[int]) -> None:
+        """Rebuild the derived columns of these people from their records (drops people left empty)."""
+        ids = list(ids)
+        if not ids:
+            return
+        people = self.people_by_id(ids)
+        updates = []
+        for pid in ids:
+            person = people.get(pid)
+            if person is None:
+                continue
+            if not person.records:
+                self.conn.execute("DELETE FROM people WHERE id=?", (pid,))
+                continue
+            summary = summarise(person)
+            updates.append((*summary.values(), pid))
+        if updates:
+            sets = ", ".join(f"{col}=?" for col in summarise(Person(0)).keys())
+            self.conn.executemany(f"UPDATE people SET {sets} WHERE id=?", updates)
+
+    def update_person(self, person_id: int, **values: Any) -> None:
+        bad = set(values) - EDITABLE
+        if bad:
+            raise ValueError(f"not editable: {sorted(bad)}")
+        sets = ", ".join(f"{col}=?" for col in values)
+        self.conn.execute(f"UPDATE people SET {sets} WHERE id=?", (*values.values(), person_id))
+
+    def new_person(self, **values: Any) -> int:
+        cols = ["decision", *[c for c in values if c != "decision"]]
+        vals = [values.get("decision", Decision.UNDECIDED.value), *[values[c] for c in cols[1:]]]
+        return self.conn.execute(f"INSERT INTO people({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                 vals).lastrowid
+
+    def move_records(self, record_ids: Iterable[int], person_id: int) -> None:
+        self.conn.executemany("UPDATE records SET person_id=? WHERE id=?", [(person_id, rid) for rid in record_ids])
+
+    # ---- undo log ----------------------------------------------------------------------------------
+
+    def snapshot(self, person_ids: Iterable[int] = (), record_ids: Iterable[int] = (),
+                 verdicts: Iterable[tuple[str, str]] = (), pair_ids: Iterable[int] = ()) -> dict[str, Any]:
+        """The rows an action may change, so it can be undone and redone exactly."""
+        snap: dict[str, Any] = {"people": {}, "records": {}, "verdicts": {}, "pairs": {}}
+        for pid in set(person_ids):
+            row = self.conn.execute(f"SELECT {', '.join(PERSON_COLUMNS)} FROM people WHERE id=?", (pid,)).fetchone()
+            snap["people"][str(pid)] = list(row) if row else None
+        for rid in set(record_ids):
+            row = self.conn.execute("SELECT person_id FROM records WHERE id=?", (rid,)).fetchone()
+            snap["records"][str(rid)] = row[0] if row else None
+        for a, b in set(verdicts):
+            row = self.conn.execute("SELECT verdict, at FROM verdicts WHERE a=? AND b=?", (a, b)).fetchone()
+            snap["verdicts"][f"{a}\t{b}"] = list(row) if row else None
+        for pair_id in set(pair_ids):
+            row = self.conn.execute("SELECT status FROM pairs WHERE id=?", (pair_id,)).fetchone()
+            snap["pairs"][str(pair_id)] = row[0] if row else None
+        return snap
+
+    def restore(self, snap: dict[str, Any]) -> None:
+        for pid, row in snap["people"].items():
+            self.conn.execute("DELETE FROM people WHERE id=?", (int(pid),))
+            if row is not None:
+                self.conn.execute(f"INSERT INTO people({', '.join(PERSON_COLUMNS)}) "
+                                  f"VALUES ({', '.join('?' * len(PERSON_COLUMNS))})", row)
+        for rid, pid in snap["records"].items():
+            if pid is not None:
+                self.conn.execute("UPDATE records SET person_id=? WHERE id=?", (pid, int(rid)))
+        for key, row in snap["verdicts"].items():
+            a, b = key.split("\t")
+            self.conn.execute("DELETE FROM verdicts WHERE a=? AND b=?", (a, b))
+            if row is not None:
+                self.conn.execute("INSERT INTO verdicts(a, b, verdict, at) VALUES (?, ?, ?, ?)", (a, b, *row))
+        for pair_id, status in snap["pairs"].items():
+            if status is not None:
+                self.conn.execute("UPDATE pairs SET status=? WHERE id=?", (status, int(pair_id)))
+
+    def log_action(self, action: str, summary: str, before: dict[str, Any], after: dict[str, Any]) -> int:
+        """Record an action (inside its transaction); a new action ends any redo history."""
+        self.conn.execute("DELETE FROM log WHERE undone=1")
+        return self.conn.execute("INSERT INTO log(at, action, summary, before, after) VALUES (?, ?, ?, ?, ?)",
+                                 (now(), action, summary, json.dumps(before), json.dumps(after))).lastrowid
+
+    def undo(self) -> str | None:
+        """Undo the latest action; returns its summary, or None when there is nothing to undo."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id, summary, before FROM log WHERE undone=0 ORDER BY id DESC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            self.restore(json.loads(row[2]))
+            conn.execute("UPDATE log SET undone=1 WHERE id=?", (row[0],))
+            return row[1]
+
+    def redo(self) -> str | None:
+        """Redo the action undone last; None when there is nothing to redo."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id, summary, after FROM log WHERE undone=1 ORDER BY id ASC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            self.restore(json.loads(row[2]))
+            conn.execute("UPDATE log SET undone=0 WHERE id=?", (row[0],))
+            return row[1]
+
+
+def _statements(script: str) -> list[str]:
+    """Split a schema script into statements (no semicolons inside our DDL strings)."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [stmt.strip() for stmt in "\n".join(lines).split(";") if stmt.strip()]
+
+
+def _describe_db_error(path: Path, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return f"{path} is not a knowme workspace (or is damaged): {text}"
+    if "locked" in text or "busy" in text:
+        return f"workspace {path} is busy: another knowme is writing to it"
+    return f"cannot open workspace {path}: {text}"
