@@ -1,0 +1,45 @@
+"""Shared fixtures: a fresh workspace, the corpus and sample-data locations, and a `knowme` runner."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knowme.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+SAMPLE = ROOT / "sample_data"
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store.open(tmp_path / "w.db")
+    yield s
+    s.close()
+
+
+class Knowme:
+    """Runs the real `knowme` command against one workspace."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+
+    def __call__(self, *args: object, input: str | None = None) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if k != "KNOWME_DB"}
+        return subprocess.run([sys.executable, "-m", "knowme.cli", "--db", str(self.db), *map(str, args)],
+                              capture_output=True, text=True, timeout=300, env=env, input=input, cwd=ROOT)
+
+    def json(self, *args: object) -> object:
+        proc = self(*args)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+
+@pytest.fixture
+def knowme(tmp_path: Path) -> Knowme:
+    return Knowme(tmp_path / "w.db")
