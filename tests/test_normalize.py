@@ -1,0 +1,113 @@
+"""Matching keys: what two spellings of one email, phone or name must share, and what they must not."""
+from __future__ import annotations
+
+import phonenumbers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowme.model import Labeled, Record
+from knowme.normalize import (_nanp_fast, clean_email, email_match_key, fold, is_role_address, linkedin_key,
+                              name_key, phone_key, record_keys)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("John.Doe@GMail.com", "johndoe@gmail.com"),
+    ("john.doe+news@googlemail.com", "johndoe@gmail.com"),
+    ("  <Ana@Example.COM> ", "ana@example.com"),
+    ("mailto:ana+work@example.com", "ana@example.com"),
+])
+def test_email_spellings_share_a_key(a: str, b: str) -> None:
+    assert email_match_key(a) == email_match_key(b)
+
+
+def test_dots_matter_outside_gmail() -> None:
+    assert email_match_key("john.doe@example.com") != email_match_key("johndoe@example.com")
+    assert clean_email(" John.Doe@Example.com ") == "john.doe@example.com"
+
+
+@pytest.mark.parametrize("addr", ["info@acme.com", "noreply@x.io", "no-reply@x.io", "notifications@github.com",
+                                  "mailer-daemon@x.org", "sales+eu@acme.com", "newsletter@shop.com"])
+def test_role_addresses(addr: str) -> None:
+    assert is_role_address(addr)
+
+
+@pytest.mark.parametrize("addr", ["john@acme.com", "ana.info@x.com", "replyguy@x.com", "noreen@x.com"])
+def test_personal_addresses_are_not_roles(addr: str) -> None:
+    assert not is_role_address(addr)
+
+
+@pytest.mark.parametrize("raw, region, e164", [
+    ("(415) 555-0134", "US", "+14155550134"),
+    ("+1 415-555-0134", "GB", "+14155550134"),
+    ("001 415 555 0134", "DE", "+14155550134"),
+    ("020 7946 0958", "GB", "+442079460958"),
+    ("+44 20 7946 0958", "US", "+442079460958"),
+    ("030 1234567", "DE", "+49301234567"),
+    ("tel:+33-1-23-45-67-89", "US", "+33123456789"),
+])
+def test_phones_to_e164(raw: str, region: str, e164: str) -> None:
+    assert phone_key(raw, region) == e164
+
+
+@pytest.mark.parametrize("raw", ["", "call me", "12", "ext. 44", "++++"])
+def test_unreadable_phones_have_no_key(raw: str) -> None:
+    assert phone_key(raw, "US") is None
+
+
+_sep = st.sampled_from(["", " ", "-", ".", "(", ")"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(prefix=st.sampled_from(["", "+1", "1", "+1 ", "0111", "001", "+"]),
+       digits=st.text(alphabet="0123456789", min_size=7, max_size=12),
+       seps=st.lists(_sep, min_size=12, max_size=12), region=st.sampled_from(["US", "CA", "GB", "DE"]))
+def test_nanp_fast_path_agrees_with_phonenumbers(prefix: str, digits: str, seps: list[str], region: str) -> None:
+    """The fast path may decline (None) but, when it answers, must say what the library says."""
+    raw = prefix + "".join(d + s for d, s in zip(digits, seps))
+    fast = _nanp_fast(raw, region)
+    if fast is None:
+        return
+    number = phonenumbers.parse(raw, region)
+    assert phonenumbers.is_possible_number(number)
+    assert fast == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@pytest.mark.parametrize("record, first, last", [
+    (Record(formatted_name="Smith, Robert J."), "robert", "smith"),
+    (Record(formatted_name="Dr. John Q. Smith Jr."), "john", "smith"),
+    (Record(formatted_name="JOHN SMITH"), "john", "smith"),
+    (Record(formatted_name="Róbert Smith"), "robert", "smith"),
+    (Record(given="José", family="Müller-Lüdenscheidt"), "jose", "muller-ludenscheidt"),
+    (Record(family="Smith, Robert"), "robert", "smith"),
+    (Record(given="Mary Ann", family="O'Neil"), "mary", "o'neil"),
+])
+def test_name_keys(record: Record, first: str, last: str) -> None:
+    key = name_key(record)
+    assert (key.first, key.last) == (first, last)
+
+
+def test_email_as_name_is_no_name() -> None:
+    assert name_key(Record(formatted_name="ana@example.com")).is_empty
+
+
+def test_fold_keeps_non_latin_scripts() -> None:
+    assert fold("山田 太郎") == "山田 太郎"
+    assert fold("ΑΛΕΞΗΣ") == fold("Αλέξης")
+    assert fold("Straße") == "strasse"
+
+
+def test_linkedin_keys() -> None:
+    assert linkedin_key("https://www.linkedin.com/in/Ana-Lima-12ab/?trk=x") == "linkedin.com/in/ana-lima-12ab"
+    assert linkedin_key("http://linkedin.com/in/ana-lima-12ab") == "linkedin.com/in/ana-lima-12ab"
+    assert linkedin_key("https://example.com/in/ana") is None
+
+
+def test_record_keys_dedupe_and_skip_junk() -> None:
+    record = Record(emails=[Labeled("Ana@Example.com"), Labeled("ana@example.com", "work"), Labeled("not an email")],
+                    phones=[Labeled("(415) 555-0134"), Labeled("+14155550134"), Labeled("n/a")],
+                    urls=[Labeled("https://www.linkedin.com/in/ana/"), Labeled("https://ana.dev")])
+    keys = record_keys(record, "US")
+    assert keys.emails == ("ana@example.com",)
+    assert keys.phones == ("+14155550134",)
+    assert keys.urls == ("linkedin.com/in/ana",)

@@ -1,0 +1,148 @@
+"""The workspace: private, versioned, transactional, and it keeps decisions across newer exports."""
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from knowme.model import Decision, Labeled, Record
+from knowme.store import SCHEMA_VERSION, Store, WorkspaceError
+from knowme.triage import find_people, mark
+
+
+def rec(index: int, given: str, family: str, email: str = "", phone: str = "", uid: str | None = None,
+        **extra: object) -> Record:
+    return Record(index=index, line=index + 1, uid=uid, given=given, family=family,
+                  formatted_name=f"{given} {family}".strip(),
+                  emails=[Labeled(email, "home")] if email else [], phones=[Labeled(phone, "cell")] if phone else [],
+                  **extra)  # type: ignore[arg-type]
+
+
+def put(store: Store, name: str, records: list[Record], sha: str) -> object:
+    return store.store_import(Path(name), "vcard", records, [], sha, "US")
+
+
+def test_workspace_is_private_and_versioned(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "w.db"
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_not_a_workspace_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "photo.db"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    with pytest.raises(WorkspaceError, match="not a knowme workspace"):
+        Store.open(path)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(WorkspaceError, match="newer knowme"):
+        Store.open(path)
+
+
+def test_import_keeps_every_field(store: Store) -> None:
+    original = rec(1, "Ana", "Lima", "ana@example.com", "(415) 555-0134", uid="u-1", note="met in Lisbon",
+                   extras=[("X-CUSTOM", "keep me"), ("item1.X-ABLabel", "_$!<Work>!$_")])
+    put(store, "a.vcf", [original], "sha1")
+    person = store.person(find_people(store, "ana@example.com")[0])
+    assert person is not None
+    stored = person.records[0]
+    assert stored.extras == [("X-CUSTOM", "keep me"), ("item1.X-ABLabel", "_$!<Work>!$_")]
+    assert stored.note == "met in Lisbon" and stored.phones[0].value == "(415) 555-0134"
+    assert store.record_meta(person.id) == [{"source": "a.vcf", "index": 1, "uid": "u-1"}]
+
+
+def test_same_file_again_is_a_no_op(store: Store) -> None:
+    put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
+    outcome = put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
+    assert outcome.unchanged  # type: ignore[attr-defined]
+    assert store.counts()["records"] == 1
+
+
+def test_newer_export_keeps_decisions_and_notes(store: Store) -> None:
+    put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com"), rec(2, "Bob", "Stone", "bob@example.com"),
+                         rec(3, "Cy", "Twombly", phone="415 555 0101")], "sha1")
+    ana, bob, cy = (find_people(store, q)[0] for q in ("ana@example.com", "bob@example.com", "Cy Twombly"))
+    mark(store, [ana], Decision.KNOWS_ME, note="school friend")
+    mark(store, [bob], Decision.EXCLUDE)
+    mark(store, [cy], Decision.PERSONALIZE)
+    # the newer export: reordered, Ana renamed, Cy's name typo fixed but same phone, a new person
+    outcome = put(store, "a.vcf", [rec(1, "Dee", "Ng", "dee@example.com"), rec(2, "Bob", "Stone", "bob@example.com"),
+                                   rec(3, "Ana", "Lima-Souza", "ana@example.com"),
+                                   rec(4, "Cy", "Twombley", phone="+1 415-555-0101")], "sha2")
+    assert outcome.replaced and outcome.kept == 3 and outcome.new_people == 1  # type: ignore[attr-defined]
+    decisions = store.counts()["decisions"]
+    assert decisions == {"knows-me": 1, "personalize": 1, "exclude": 1, "undecided": 1}
+    person = store.person(find_people(store, "ana@example.com")[0])
+    assert person is not None and person.note == "school friend" and person.display_name == "Ana Lima-Souza"
+
+
+def test_excluded_address_stays_blocked_after_it_vanishes(store: Store) -> None:
+    put(store, "a.vcf", [rec(1, "Bob", "Stone", "bob@example.com", "415 555 0199")], "sha1")
+    mark(store, find_people(store, "bob@example.com"), Decision.EXCLUDE)
+    put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha2")  # Bob gone from the source
+    assert ("email", "bob@example.com") in store.blocked_keys()
+    assert ("phone", "+14155550199") in store.blocked_keys()
+    assert store.counts()["people"] == 1
+
+
+def test_failed_import_leaves_workspace_exactly_as_before(store: Store) -> None:
+    put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
+    before = store.conn.execute("SELECT count(*), group_concat(data) FROM records").fetchone()
+
+    class Boom(Record):
+        def to_dict(self):  # type: ignore[override]
+            raise RuntimeError("disk on fire")
+
+    bad = [rec(1, "Ana", "Lima", "ana@example.com"), Boom(index=2, formatted_name="X Y")]
+    with pytest.raises(RuntimeError):
+        put(store, "a.vcf", bad, "sha2")
+    assert store.conn.execute("SELECT count(*), group_concat(data) FROM records").fetchone() == before
+    assert [s.sha256 for s in store.sources()] == ["sha1"]
+
+
+def test_undo_and_redo_are_exact(store: Store) -> None:
+    put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
+    pid = find_people(store, "Ana Lima")[0]
+    mark(store, [pid], Decision.EXCLUDE, note="no")
+    assert store.undo() is not None
+    person = store.person(pid)
+    assert person is not None and person.decision == Decision.UNDECIDED and person.note == ""
+    assert store.redo() is not None
+    person = store.person(pid)
+    assert person is not None and person.decision == Decision.EXCLUDE and person.note == "no"
+    assert store.redo() is None
+
+
+def test_a_new_action_ends_the_redo_history(store: Store) -> None:
+    put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
+    pid = find_people(store, "Ana Lima")[0]
+    mark(store, [pid], Decision.EXCLUDE)
+    store.undo()
+    mark(store, [pid], Decision.KNOWS_ME)
+    assert store.redo() is None
+    person = store.person(pid)
+    assert person is not None and person.decision == Decision.KNOWS_ME
+
+
+def test_second_writer_gets_a_clear_busy_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowme.store as store_module
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    first = Store.open(tmp_path / "w.db")
+    second = Store.open(tmp_path / "w.db", busy_timeout=0.1)
+    with first.transaction():
+        with pytest.raises(WorkspaceError, match="busy"):
+            with second.transaction():
+                pass
+    first.close()
+    second.close()
