@@ -1,0 +1,246 @@
+"""Byte-level groundwork for the vCard importer: container encoding, line ends, charsets, card spans.
+
+vCard files are byte streams whose text encoding may change from one property to the next
+(`CHARSET=` on one line, raw code-page bytes on the next, UTF-8 elsewhere), and folding may
+split a multi-byte character across two physical lines. So we never decode a file as a whole:
+we map its bytes one-to-one onto a latin-1 `str` (a lossless, C-speed view of the bytes that
+lets us use `str` methods and regexes), unfold and split on that view, and decode each value
+on its own once its charset and encoding are known (`Charsets.decode`).
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import NamedTuple
+
+from knowme.model import NotAnAddressBook
+
+# A BEGIN:VCARD or END:VCARD line (any case, stray blanks tolerated), matched with the "\n"
+# before it (searched in "\n" + text: anchoring on "\n" scans much faster than re.MULTILINE).
+_MARKER = re.compile(r"\n(?:[Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd])[ \t]*:[ \t]*[Vv][Cc][Aa][Rr][Dd][ \t]*(?=\n|$)")
+_HAS_BEGIN = re.compile(r"begin[ \t]*:[ \t]*vcard", re.IGNORECASE)
+_CHARSET = re.compile(r";[ \t]*CHARSET[ \t]*=[ \t]*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_NON_ASCII_LINE = re.compile(r"[^\n]*[\x80-\xff][^\n]*")
+# Properties that make a run of lines outside BEGIN/END a card (a missing BEGIN).
+_IDENTITY = re.compile(r"^(?:[A-Za-z0-9-]+\.)?(?:FN|N|EMAIL|TEL)[;:]", re.IGNORECASE | re.MULTILINE)
+
+# Charset names phones write, mapped to the codec that really decodes what they mean.
+_ALIASES = {
+    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "ms_kanji": "cp932",
+    "windows-31j": "cp932", "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "us-ascii": "ascii", "ansi": "cp1252", "gb2312": "gb18030", "gbk": "gb18030",
+}
+# Code pages detection may choose from, most likely first (ties go to the earliest).
+_DETECTABLE = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "cp932", "gb18030",
+               "big5", "cp949", "euc_jp", "koi8_r", "mac_roman")
+_DETECT_SAMPLE = 256 * 1024
+SNIFF = 64 * 1024
+
+
+@lru_cache(maxsize=256)
+def known_codec(name: str | None) -> str | None:
+    """The Python codec for a declared charset name, or None when the name is bogus."""
+    if not name:
+        return None
+    key = name.strip().strip('"').lower()
+    key = _ALIASES.get(key, key)
+    try:
+        return codecs.lookup(key).name
+    except LookupError:
+        return None
+
+
+def to_text(data: bytes) -> str:
+    """The file as a latin-1 view of UTF-8-or-code-page bytes, with every line end made `\\n`.
+
+    UTF-16 files (with or without BOM) are transcoded to UTF-8 first, so everything after
+    this point sees bytes. Raises NotAnAddressBook for empty or BOM-only input.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    utf16 = _utf16_codec(data)
+    if utf16 is not None:
+        decoded = data.decode(utf16, errors="replace").lstrip("\ufeff")
+        # A stray BOM-like prefix on an 8-bit file must not turn the whole file into noise.
+        if _HAS_BEGIN.search(decoded[:SNIFF]) or not _HAS_BEGIN.search(data[:SNIFF].decode("latin-1")):
+            data = decoded.encode("utf-8")
+    if not data.strip(b" \t\r\n\x00"):
+        raise NotAnAddressBook("the file is empty")
+    text = data.decode("latin-1")
+    if "\r" in text:
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    """'utf-16' (BOM), 'utf-16-le' or 'utf-16-be' (NUL pattern), else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) < 8:
+        return None
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = len(head) // 2
+    if odd > half * 0.4 and even < half * 0.05:
+        return "utf-16-le"
+    if even > half * 0.4 and odd < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+class Charsets:
+    """Decides how to decode each value of one file.
+
+    Order: the value's own CHARSET when it names a known codec; else the charset the file
+    declares elsewhere (phones that label one property tend to write all of them in that code
+    page); else UTF-8 when valid; else the code page detected over the whole file's non-ASCII
+    lines; else cp1252 with replacement characters.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        declared: Counter[str] = Counter()
+        for match in _CHARSET.finditer(text):
+            codec = known_codec(match.group(1))
+            if codec is not None and codec != "ascii":
+                declared[codec] += 1
+        self.file_default: str | None = declared.most_common(1)[0][0] if declared else None
+        self._detected: str | None = None
+        self._detect_done = False
+
+    def decode(self, raw: bytes, charset: str | None = None) -> str:
+        """Decode one value's bytes by the policy above; never raises."""
+        explicit = known_codec(charset) if charset else None
+        for codec in (explicit, self.file_default, "utf-8"):
+            if codec is not None:
+                try:
+                    return raw.decode(codec)
+                except UnicodeDecodeError:
+                    continue
+        if self.file_default is None:
+            detected = self.detected()
+            if detected is not None:
+                try:
+                    return raw.decode(detected)
+                except UnicodeDecodeError:
+                    pass
+        return raw.decode("cp1252", errors="replace")
+
+    def detected(self) -> str | None:
+        """The code page of the file's non-UTF-8 bytes, detected once over all its non-ASCII lines."""
+        if not self._detect_done:
+            self._detect_done = True
+            self._detected = _detect(self._text)
+        return self._detected
+
+
+def _detect(text: str) -> str | None:
+    from charset_normalizer import from_bytes  # imported lazily: most files never need it
+
+    unfolded = text.replace("\n ", "").replace("\n\t", "")
+    sample = "\n".join(m.group(0) for m in _NON_ASCII_LINE.finditer(unfolded))[:_DETECT_SAMPLE]
+    if not sample:
+        return None
+    matches = list(from_bytes(sample.encode("latin-1"), cp_isolation=list(_DETECTABLE)))
+    if not matches:
+        return None
+    best = matches[0]
+    tied: set[str] = set()
+    for match in matches:
+        if match.chaos <= best.chaos + 0.01 and match.coherence >= best.coherence - 0.01:
+            tied.update(match.could_be_from_charset)
+    for codec in _DETECTABLE:  # short samples tie a lot: prefer the commoner code page
+        if codec in tied:
+            return codec
+    return known_codec(best.encoding)
+
+
+class Span(NamedTuple):
+    """Where one card's lines are in the text.
+
+    `parts` are (start, end) offsets of its lines (a card holding a nested card is cut around
+    it; None for stray text outside every card, which is reported, not imported); `line` is
+    the 1-based line of its BEGIN; `orphan` marks lines with no BEGIN before them.
+    """
+
+    line: int
+    parts: list[tuple[int, int]] | None
+    orphan: bool = False
+
+    def body(self, text: str) -> str:
+        parts = self.parts or ()
+        if len(parts) == 1:
+            start, end = parts[0]
+            return text[start:end]
+        return "\n".join(text[start:end] for start, end in parts)
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1] if self.parts else 0
+
+
+def split_cards(text: str) -> list[Span]:
+    """Cut the text into card spans in file order.
+
+    Handles nested cards (the inner one is its own card, the outer keeps its other lines),
+    a missing END (the card runs to the next END or the end of the file, holding any later
+    card as nested) and a missing BEGIN (lines outside any card with FN/N/EMAIL/TEL form one).
+    Raises NotAnAddressBook when there is no BEGIN:VCARD or END:VCARD line at all.
+    """
+    out: list[Span] = []
+    stack: list[tuple[Span, list[int]]] = []  # open cards, each with where its current part began
+    top = 0  # start of the current run of lines outside every card
+    line, counted = 1, 0
+    found = False
+    count = text.count
+    for match in _MARKER.finditer("\n" + text):
+        found = True
+        start = match.start()  # offsets in text: the "\n" prepended shifts them by one
+        line += count("\n", counted, start)
+        counted = start
+        after = match.end()
+        if match.group()[1] in "Bb":
+            if stack:
+                outer, cur = stack[-1]
+                outer.parts.append((cur[0], start))  # type: ignore[union-attr]
+            elif start > top:
+                _outside(text, top, start, line, out)
+            card = Span(line, [])
+            stack.append((card, [after]))
+            out.append(card)
+        elif stack:
+            card, cur = stack.pop()
+            card.parts.append((cur[0], start))  # type: ignore[union-attr]
+            if stack:
+                stack[-1][1][0] = after
+            else:
+                top = after
+        else:  # END without BEGIN: what came before it is a card missing its BEGIN
+            _outside(text, top, start, line, out)
+            top = after
+    if not found:
+        raise NotAnAddressBook("no vCard in it (no BEGIN:VCARD line)")
+    for card, cur in stack:
+        card.parts.append((min(cur[0], len(text)), len(text)))  # type: ignore[union-attr]
+    if not stack and top < len(text):
+        _outside(text, top, len(text), line + count("\n", counted), out)
+    return out
+
+
+def _outside(text: str, start: int, end: int, end_line: int, out: list[Span]) -> None:
+    """Classify the lines between cards: nothing, a card missing its BEGIN, or stray text."""
+    if start >= end:
+        return
+    chunk = text[start:end]
+    stripped = chunk.lstrip()
+    if not stripped:
+        return
+    first = end_line - chunk.count("\n") + chunk[: len(chunk) - len(stripped)].count("\n")
+    if _IDENTITY.search(chunk):
+        out.append(Span(first, [(start, end)], orphan=True))
+    else:
+        out.append(Span(first, None))
