@@ -1,0 +1,156 @@
+"""Dedupe quality: pairwise precision, recall and F1 of auto-merge alone and of auto + review.
+
+    python bench/dedupe_quality.py                 # sample data (if present) + generated sets
+    python bench/dedupe_quality.py --people 20000 --seed 3
+
+"auto" is what `knowme dedupe` merged by itself. "auto+review" assumes the user answers every
+queued pair correctly (an oracle): true maybe pairs are merged, false ones refused; its
+precision equals auto's, so "queue precision" reports how many queued pairs were really the
+same person (the cost of reviewing). "all maybe" merges every queued pair blindly: a floor.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from knowme.dedupe import pending_pairs, run_dedupe  # noqa: E402
+from knowme.store import Store  # noqa: E402
+
+
+def pairwise(clusters: Iterable[Iterable[object]], truth: dict[object, object]) -> dict[str, float]:
+    """Pairwise precision/recall/F1 of predicted clusters (of truth keys) against the truth labels."""
+    joint: Counter[tuple[int, object]] = Counter()
+    pred: Counter[int] = Counter()
+    for n, cluster in enumerate(clusters):
+        for key in cluster:
+            if key in truth:
+                joint[(n, truth[key])] += 1
+                pred[n] += 1
+    true_sizes = Counter(truth.values())
+    tp = sum(c * (c - 1) // 2 for c in joint.values())
+    predicted = sum(c * (c - 1) // 2 for c in pred.values())
+    actual = sum(c * (c - 1) // 2 for c in true_sizes.values())
+    precision = tp / predicted if predicted else 1.0
+    recall = tp / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "true_pairs": actual, "predicted_pairs": predicted}
+
+
+def evaluate(store: Store, truth: dict[tuple[str, int], object]) -> dict[str, object]:
+    """P/R/F1 for the workspace's people (auto) and with the review queue answered by an oracle."""
+    record_key: dict[int, tuple[str, int]] = {}
+    person_of: dict[int, int] = {}
+    for rid, pid, name, idx in store.conn.execute("SELECT r.id, r.person_id, s.name, r.idx FROM records r "
+                                                  "JOIN sources s ON s.id = r.source_id"):
+        record_key[rid] = (name, idx)
+        person_of[rid] = pid
+    members: dict[int, list[tuple[str, int]]] = {}
+    for rid, pid in person_of.items():
+        members.setdefault(pid, []).append(record_key[rid])
+    auto = pairwise(members.values(), truth)
+    parent = {pid: pid for pid in members}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    queue = pending_pairs(store)
+    right = 0
+    blind_parent = dict(parent)
+    for pair in queue:
+        a, b = record_key[pair.a_record], record_key[pair.b_record]
+        same = truth.get(a) is not None and truth.get(a) == truth.get(b)
+        right += same
+        if same:
+            parent[find(pair.a_person)] = find(pair.b_person)
+    reviewed: dict[int, list[tuple[str, int]]] = {}
+    for pid, keys in members.items():
+        reviewed.setdefault(find(pid), []).extend(keys)
+    oracle = pairwise(reviewed.values(), truth)
+    parent = blind_parent
+    for pair in queue:
+        parent[find(pair.a_person)] = find(pair.b_person)
+    blind: dict[int, list[tuple[str, int]]] = {}
+    for pid, keys in members.items():
+        blind.setdefault(find(pid), []).extend(keys)
+    return {"auto": auto, "auto+review": oracle, "all maybe": pairwise(blind.values(), truth),
+            "queued": len(queue), "queue precision": right / len(queue) if queue else 1.0}
+
+
+def run_generated(people: int, seed: int, workdir: Path, **options: object) -> dict[str, object]:
+    from dupgen import generate
+
+    gen = generate(people=people, seed=seed, **options)  # type: ignore[arg-type]
+    store = Store.open(workdir / f"gen-{people}-{seed}.db")
+    for name, records in gen.sources.items():
+        store.store_import(Path(name), "generated", records, [], f"{name}-{seed}", "US")
+    started = time.perf_counter()
+    report = run_dedupe(store)
+    result = evaluate(store, gen.truth)
+    result.update(records=gen.records, people=people, seconds=round(time.perf_counter() - started, 2),
+                  auto_merged=report.auto_merged)
+    store.close()
+    return result
+
+
+def run_sample(workdir: Path) -> dict[str, object] | None:
+    truth_file = ROOT / "sample_data" / "truth.json"
+    if not truth_file.exists():
+        return None
+    from knowme.importing import import_path
+
+    entries = json.loads(truth_file.read_text(encoding="utf-8"))
+    truth = {(r["source"], r["index"]): e["person"] for e in entries for r in e["records"]}
+    store = Store.open(workdir / "sample.db")
+    for source in sorted({s for s, _ in truth}):
+        import_path(store, ROOT / "sample_data" / source)
+    run_dedupe(store)
+    result = evaluate(store, truth)
+    store.close()
+    return result
+
+
+def _line(label: str, result: dict[str, object]) -> str:
+    parts = []
+    for mode in ("auto", "auto+review", "all maybe"):
+        m = result[mode]
+        assert isinstance(m, dict)
+        parts.append(f"{mode}: P={m['precision']:.4f} R={m['recall']:.4f} F1={m['f1']:.4f}")
+    return f"{label}: " + " | ".join(parts) + f" | queued {result['queued']} (precision " \
+                                              f"{float(result['queue precision']):.2f})"  # type: ignore[arg-type]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, nargs="*", default=[2000, 20000])
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = run_sample(Path(tmp))
+        if sample:
+            results["sample"] = sample
+            print(_line("sample_data", sample))
+        for people in args.people:
+            res = run_generated(people, args.seed, Path(tmp))
+            results[f"generated-{people}"] = res
+            print(_line(f"generated {people} people / {res['records']} records", res))
+    if args.json:
+        print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

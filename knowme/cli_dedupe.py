@@ -1,0 +1,126 @@
+"""`knowme dedupe`, `pairs`, `resolve PAIR same|different`, `split PERSON`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from knowme.dedupe import PairView, pending_pairs, resolve_pair, run_dedupe
+from knowme.merge import split_person
+from knowme.model import Person
+from knowme.store import Store
+
+_TEXT_MERGES = 20
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("dedupe", help="merge sure duplicates, queue the doubtful ones for review")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_dedupe)
+
+    p = sub.add_parser("pairs", help="the review queue of possible duplicates, with scores and reasons")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_pairs)
+
+    p = sub.add_parser("resolve", help="answer a queued pair: the same person, or different people")
+    p.add_argument("pair", metavar="PAIR", type=int)
+    p.add_argument("answer", choices=["same", "different"])
+    p.set_defaults(handler=cmd_resolve)
+
+    p = sub.add_parser("split", help="give each record of a merged person its own person again")
+    p.add_argument("person", metavar="PERSON", type=int)
+    p.set_defaults(handler=cmd_split)
+
+
+def cmd_dedupe(args: argparse.Namespace, store: Store) -> int:
+    report = run_dedupe(store)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{report.records} records, {report.people_before} people before, {report.people_after} after: "
+          f"merged {report.auto_merged} duplicates automatically, {report.queued} possible duplicates to review "
+          f"({report.new_pairs} new)")
+    for merge in report.merges[:_TEXT_MERGES]:
+        print(f"  person {merge.keep} <- {', '.join(map(str, merge.merged))}")
+        for reason in merge.reasons:
+            print(f"    {reason}")
+    if len(report.merges) > _TEXT_MERGES:
+        print(f"  ... and {len(report.merges) - _TEXT_MERGES} more merges (dedupe --json lists them all)")
+    if report.queued:
+        print("review them with `knowme pairs` and `knowme resolve PAIR same|different`")
+    return 0
+
+
+def _side(store: Store, person: Person | None, record_id: int) -> dict[str, Any]:
+    row = store.conn.execute("SELECT s.name, r.idx, r.uid, r.data FROM records r JOIN sources s "
+                             "ON s.id = r.source_id WHERE r.id=?", (record_id,)).fetchone()
+    from knowme.model import Record
+
+    record = Record.from_dict(json.loads(row[3]))
+    return {
+        "person": person.id if person else None,
+        "record": {"source": row[0], "index": row[1], "uid": row[2]},
+        "name": record.display_name,
+        "emails": [e.value for e in record.emails],
+        "phones": [p.value for p in record.phones],
+        "org": record.org,
+        "title": record.title,
+        "person_name": person.display_name if person else "",
+        "person_records": len(person.records) if person else 0,
+    }
+
+
+def pair_json(store: Store, pair: PairView, people: dict[int, Person]) -> dict[str, Any]:
+    return {"id": pair.id, "score": pair.score, "reasons": pair.reasons,
+            "a": _side(store, people.get(pair.a_person), pair.a_record),
+            "b": _side(store, people.get(pair.b_person), pair.b_record)}
+
+
+def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
+    pairs = pending_pairs(store)
+    people = store.people_by_id([pid for p in pairs for pid in (p.a_person, p.b_person)])
+    data = [pair_json(store, pair, people) for pair in pairs]
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    if not data:
+        print("no possible duplicates to review")
+        return 0
+    for item in data:
+        a, b = item["a"], item["b"]
+        print(f"pair {item['id']}  score {item['score']:.2f}")
+        for side in (a, b):
+            contact = ", ".join([*side["emails"], *side["phones"], side["org"]][:4])
+            print(f"  person {side['person']}: {side['name']}  [{side['record']['source']} #"
+                  f"{side['record']['index']}]  {contact}".rstrip())
+        for reason in item["reasons"]:
+            print(f"    - {reason}")
+    print(f"{len(data)} pairs; answer with `knowme resolve PAIR same|different`", file=sys.stderr)
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
+    from knowme.cli import UserError
+
+    row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (args.pair,)).fetchone()
+    if row is None:
+        raise UserError(f"no pair {args.pair}; `knowme pairs` lists the queue")
+    same = args.answer == "same"
+    kept = resolve_pair(store, args.pair, same)
+    print(f"pair {args.pair}: merged into person {kept}" if same else f"pair {args.pair}: kept apart, "
+          "and will not be asked again")
+    return 0
+
+
+def cmd_split(args: argparse.Namespace, store: Store) -> int:
+    from knowme.cli import UserError
+
+    if store.person(args.person) is None:
+        raise UserError(f"no person {args.person}")
+    ids = split_person(store, args.person)
+    if len(ids) <= 1:
+        print(f"person {args.person} has only one record; nothing to split")
+    else:
+        print(f"split person {args.person} into {len(ids)} people: {', '.join(map(str, ids))}")
+    return 0

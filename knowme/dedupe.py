@@ -1,0 +1,330 @@
+"""Finding duplicates in a workspace: auto-merge the sure ones, queue the doubtful ones.
+
+`run_dedupe` loads one match item per record with two SQL queries, blocks and scores pairs
+(`knowme.matching`), grows clusters of people from the sure pairs with a guard against chaining
+(two people join only when no record of one conflicts with a record of the other), merges each
+cluster as part of one undoable "dedupe" action, and queues the best maybe pair between any two
+people in the `pairs` table. Pairs with a stored verdict are never asked again; a second run
+changes nothing; the same workspace always gives the same result.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowme.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
+from knowme.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
+from knowme.scoring import MAYBE, SURE, Evidence
+from knowme.store import Store
+
+Progress = Callable[[int, int], None]
+MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
+_FIELDS = ("$.middle", "$.nickname", "$.formatted_name", "$.given", "$.family", "$.org", "$.title", "$.birthday",
+           "$.connected_on")
+
+
+@dataclass(slots=True)
+class Merge:
+    """One auto-merge: the kept person, the people merged into it, and why."""
+
+    keep: int
+    merged: list[int]
+    reasons: list[str]
+
+
+@dataclass(slots=True)
+class DedupeReport:
+    records: int = 0
+    people_before: int = 0
+    people_after: int = 0
+    candidates: int = 0
+    auto_merged: int = 0  # people merged away into another
+    queued: int = 0  # pairs waiting for the user
+    new_pairs: int = 0
+    guarded: int = 0  # sure pairs held back by the chaining guard (queued instead)
+    seconds: float = 0.0
+    merges: list[Merge] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"records": self.records, "people_before": self.people_before, "people_after": self.people_after,
+                "candidates": self.candidates, "auto_merged": self.auto_merged, "queued": self.queued,
+                "new_pairs": self.new_pairs, "guarded": self.guarded, "seconds": round(self.seconds, 3),
+                "merges": [{"person": m.keep, "merged": m.merged, "reasons": m.reasons} for m in self.merges]}
+
+
+@dataclass(slots=True)
+class PairView:
+    """A queued possible duplicate: two records, the people they belong to now, and the evidence."""
+
+    id: int
+    score: float
+    reasons: list[str]
+    a_record: int
+    b_record: int
+    a_person: int
+    b_person: int
+
+
+def load_items(store: Store) -> list[MatchItem]:
+    """One match item per record, in record id order (two queries, no JSON parsing in Python)."""
+    keys: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for rid, kind, key in store.conn.execute("SELECT record_id, kind, key FROM keys ORDER BY record_id, rowid"):
+        keys[rid].append((kind, key))
+    extract = ", ".join(f"json_extract(data, '{path}')" for path in _FIELDS)
+    items = []
+    for row in store.conn.execute(f"SELECT id, person_id, rkey, source_id, first, last, {extract} FROM records "
+                                  f"ORDER BY id"):
+        rid, pid, rkey, source, first, last, middle, nickname, formatted, given, family, org, title, bday, conn = row
+        display = (formatted or f"{given or ''} {family or ''}").strip()
+        items.append(make_item(rid, pid, rkey, source, first, last, middle or "", nickname or "", display,
+                               org or "", title or "", bday or "", conn is not None, keys.get(rid, ())))
+    return items
+
+
+class _Clusters:
+    """Union-find over people, remembering each cluster's member items for the chaining guard."""
+
+    def __init__(self, items: list[MatchItem]) -> None:
+        self.parent: dict[int, int] = {}
+        self.members: dict[int, list[int]] = defaultdict(list)
+        for idx, item in enumerate(items):
+            self.parent.setdefault(item.pid, item.pid)
+            self.members[item.pid].append(idx)
+
+    def find(self, pid: int) -> int:
+        root = pid
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[pid] != root:
+            self.parent[pid], pid = root, self.parent[pid]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        keep, gone = min(a, b), max(a, b)
+        self.parent[gone] = keep
+        self.members[keep].extend(self.members.pop(gone))
+
+
+def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats: Any,
+           known: dict[tuple[int, int], Evidence], cache: dict[tuple[int, int], Evidence]) -> str | None:
+    """Why clusters ra and rb must not join automatically (a conflict or size), else None."""
+    ma, mb = clusters.members[ra], clusters.members[rb]
+    if len(ma) + len(mb) > MAX_CLUSTER_RECORDS:
+        return "would make one person of too many records"
+    for i in ma:
+        for j in mb:
+            key = (i, j) if i < j else (j, i)
+            ev = known.get(key) or cache.get(key)
+            if ev is None:
+                ev = cache[key] = score_pair(items[key[0]], items[key[1]], stats)
+            if ev.conflict or ev.outcome not in (SURE, MAYBE):
+                return f"not merged automatically: {items[i].display or 'a record'} and " \
+                       f"{items[j].display or 'another record'} look like different people"
+    return None
+
+
+def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
+    """Auto-merge sure duplicates and queue maybe pairs, as one undoable action; see the module doc."""
+    started = time.perf_counter()
+    report = DedupeReport()
+    tick = progress or (lambda done, total: None)
+    tick(0, 100)
+    items = load_items(store)
+    report.records = len(items)
+    report.people_before = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    stats = compute_stats(items, load_verdicts(store))
+    tick(10, 100)
+    pairs = candidate_pairs(items, stats, lambda d, t: tick(10 + 20 * d // max(t, 1), 100))
+    pairs.extend(_same_verdict_pairs(items, stats.verdicts))
+    report.candidates = len(pairs)
+    evidence: dict[tuple[int, int], Evidence] = {}
+    sure: list[tuple[float, int, int]] = []
+    step = max(1, len(pairs) // 50)
+    for n, (i, j) in enumerate(pairs):
+        ev = score_pair(items[i], items[j], stats)
+        if ev.outcome == SURE:
+            sure.append((-ev.points, i, j))
+            evidence[(i, j)] = ev
+        elif ev.outcome == MAYBE:
+            evidence[(i, j)] = ev
+        if n % step == 0:
+            tick(30 + 60 * n // max(len(pairs), 1), 100)
+    clusters = _Clusters(items)
+    guarded: dict[tuple[int, int], str] = {}
+    guard_cache: dict[tuple[int, int], Evidence] = {}
+    why: dict[int, list[str]] = defaultdict(list)
+    for _, i, j in sorted(sure):
+        ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
+        if ra == rb:
+            continue
+        refusal = _guard(clusters, ra, rb, items, stats, evidence, guard_cache)
+        if refusal:
+            guarded[(i, j)] = refusal
+            continue
+        clusters.union(ra, rb)
+        keep = min(ra, rb)
+        earlier = why.pop(max(ra, rb), [])
+        why[keep].append(f"{items[i].display or '?'} = {items[j].display or '?'}: "
+                         + "; ".join(evidence[(i, j)].reasons))
+        why[keep].extend(earlier)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for pid in clusters.parent:
+        root = clusters.find(pid)
+        if root != pid:
+            groups[root].append(pid)
+    queue = _queue(items, clusters, evidence, guarded)
+    report.guarded = len(guarded)
+    tick(90, 100)
+    with store.transaction():
+        if groups:
+            ordered = sorted((keep, sorted(others)) for keep, others in groups.items())
+            moved = [pid for _, others in ordered for pid in others]
+            rids = [rid for rs in records_of(store, moved).values() for rid in rs]
+            involved = [pid for keep, others in ordered for pid in (keep, *others)]
+            before = bulk_snapshot(store, involved, rids)
+            apply_merges(store, ordered)
+            after = bulk_snapshot(store, involved, rids)
+            report.auto_merged = len(moved)
+            store.log_action("dedupe", f"dedupe: merged {len(moved) + len(ordered)} people into {len(ordered)}",
+                             before, after)
+            report.merges = [Merge(keep, others, why.get(keep, [])) for keep, others in ordered]
+        report.new_pairs = _write_queue(store, queue)
+    report.people_after = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    report.queued = len(pending_pairs(store))
+    report.seconds = time.perf_counter() - started
+    tick(100, 100)
+    return report
+
+
+def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], str]) -> list[tuple[int, int]]:
+    """Pairs the user called the same person whose records are in different people again."""
+    wanted = [k for k, v in verdicts.items() if v == "same"]
+    if not wanted:
+        return []
+    by_rkey: dict[str, list[int]] = defaultdict(list)
+    for idx, item in enumerate(items):
+        by_rkey[item.rkey].append(idx)
+    out = []
+    for a, b in wanted:
+        for i in by_rkey.get(a, ()):
+            for j in by_rkey.get(b, ()):
+                if items[i].pid != items[j].pid:
+                    out.append((min(i, j), max(i, j)))
+    return out
+
+
+def _queue(items: list[MatchItem], clusters: _Clusters, evidence: dict[tuple[int, int], Evidence],
+           guarded: dict[tuple[int, int], str]) -> list[tuple[int, int, Evidence]]:
+    """The best maybe pair between each two people that stay apart (one question per two people)."""
+    best: dict[tuple[int, int], tuple[float, int, int, Evidence]] = {}
+    for (i, j), ev in evidence.items():
+        ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
+        if ra == rb:
+            continue
+        if (i, j) in guarded:
+            ev = Evidence(ev.score, MAYBE, [*ev.reasons, guarded[(i, j)]], ev.points, ev.conflict)
+        key = (min(ra, rb), max(ra, rb))
+        rank = (-ev.points, items[i].rid, items[j].rid)
+        if key not in best or rank < best[key][:3]:
+            best[key] = (*rank, ev)
+    return [(rid_a, rid_b, ev) for (_, rid_a, rid_b, ev) in sorted(best.values(), key=lambda t: t[:3])]
+
+
+def _write_queue(store: Store, queue: list[tuple[int, int, Evidence]]) -> int:
+    """Insert new maybe pairs; refresh the evidence of pending ones; leave resolved ones alone."""
+    existing = {(a, b): (pid, status, score, reasons) for pid, a, b, status, score, reasons in
+                store.conn.execute("SELECT id, a, b, status, score, reasons FROM pairs")}
+    inserts, updates = [], []
+    for a, b, ev in queue:
+        a, b = min(a, b), max(a, b)
+        reasons = json.dumps(ev.reasons, ensure_ascii=False)
+        old = existing.get((a, b))
+        if old is None:
+            inserts.append((a, b, ev.score, reasons))
+        elif old[1] == "pending" and (old[2] != ev.score or old[3] != reasons):
+            updates.append((ev.score, reasons, old[0]))
+    store.conn.executemany("INSERT INTO pairs(a, b, score, reasons) VALUES (?, ?, ?, ?)", inserts)
+    store.conn.executemany("UPDATE pairs SET score=?, reasons=? WHERE id=?", updates)
+    return len(inserts)
+
+
+def pending_pairs(store: Store) -> list[PairView]:
+    """The review queue: pending pairs whose records are in two different people, best first.
+
+    When several pending pairs join the same two people (after other merges), only the best is shown.
+    """
+    rows = store.conn.execute(
+        "SELECT p.id, p.score, p.reasons, p.a, p.b, ra.person_id, rb.person_id FROM pairs p "
+        "JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b "
+        "WHERE p.status='pending' AND ra.person_id != rb.person_id ORDER BY p.score DESC, p.id")
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for pair_id, score, reasons, a, b, pa, pb in rows:
+        key = (min(pa, pb), max(pa, pb))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(PairView(pair_id, score, json.loads(reasons), a, b, pa, pb))
+    return out
+
+
+def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
+    """The user's answer to a queued pair, as one undoable action.
+
+    same: the two people merge (and a "same" verdict is kept for the two records); different: a
+    "different" verdict for every record pair across the two people, so no later run (nor a
+    re-import) asks about them again. Returns the merged person's id (None for different).
+    """
+    row = store.conn.execute("SELECT p.a, p.b, ra.person_id, rb.person_id, ra.rkey, rb.rkey FROM pairs p "
+                             "JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b WHERE p.id=?",
+                             (pair_id,)).fetchone()
+    if row is None:
+        raise KeyError(pair_id)
+    _, _, pa, pb, rka, rkb = row
+    others = store.conn.execute(
+        "SELECT p.id FROM pairs p JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b "
+        "WHERE p.status='pending' AND ((ra.person_id=? AND rb.person_id=?) OR (ra.person_id=? AND rb.person_id=?))",
+        (pa, pb, pb, pa)).fetchall()
+    pair_ids = sorted({pair_id, *(r[0] for r in others)})
+    with store.transaction() as conn:
+        if same:
+            keep, gone = min(pa, pb), max(pa, pb)
+            verdicts = [(rka, rkb)] if pa != pb else []
+            before = store.snapshot(verdicts=[_vk(*v) for v in verdicts], pair_ids=pair_ids)
+            rids = records_of(store, [gone])[gone] if pa != pb else []
+            before_people = bulk_snapshot(store, [keep, gone], rids)
+            before.update(people=before_people["people"], records=before_people["records"])
+            if pa != pb:
+                apply_merges(store, [(keep, [gone])])
+            set_verdicts(store, verdicts, "same")
+            conn.executemany("UPDATE pairs SET status='same' WHERE id=?", [(p,) for p in pair_ids])
+            after = store.snapshot(verdicts=[_vk(*v) for v in verdicts], pair_ids=pair_ids)
+            after_people = bulk_snapshot(store, [keep, gone], rids)
+            after.update(people=after_people["people"], records=after_people["records"])
+            store.log_action("resolve", f"pair {pair_id}: same person, merged {gone} into {keep}", before, after)
+            return keep
+        rk = _rkeys(store, pa) if pa != pb else [rka]
+        rk2 = _rkeys(store, pb) if pa != pb else [rkb]
+        verdicts = sorted({_vk(x, y) for x in rk for y in rk2 if x != y})
+        before = store.snapshot(verdicts=verdicts, pair_ids=pair_ids)
+        set_verdicts(store, verdicts, "different")
+        conn.executemany("UPDATE pairs SET status='different' WHERE id=?", [(p,) for p in pair_ids])
+        after = store.snapshot(verdicts=verdicts, pair_ids=pair_ids)
+        store.log_action("resolve", f"pair {pair_id}: not the same person", before, after)
+        return None
+
+
+def _vk(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def _rkeys(store: Store, person_id: int) -> list[str]:
+    return [r[0] for r in store.conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_id,))]
+
+
+__all__ = ["run_dedupe", "pending_pairs", "resolve_pair", "load_items", "DedupeReport", "PairView", "Merge",
+           "merge_people"]

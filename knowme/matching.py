@@ -1,0 +1,321 @@
+"""Duplicate matching as pure functions: match items, workspace statistics, blocking.
+
+Nothing here touches SQLite: `knowme.dedupe` loads one `MatchItem` per record and calls
+`candidate_pairs` and `score_pair` (in `knowme.scoring`, re-exported here). Blocking is never
+quadratic: records meet only when they share an exact key held by a handful of records, or a name
+key (nickname-canonical first name + phonetic surname, first initial + surname, swapped order);
+an over-large block is split by organisation and mail domain, or walked with a small sorted window.
+Keys held by many records (info@, a household landline) are not glue, only weak evidence.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowme.namesim import compare_first, domain_core, nick_forms, org_key, phonetic
+from knowme.normalize import fold, is_role_address
+
+MAX_KEY_HOLDERS = 8  # an exact key held by more records is shared (role, household, office line)
+MAX_BLOCK = 40  # a name block larger than this is split by org/domain, else walked with a window
+WINDOW = 3
+
+FREE_MAIL = frozenset("""gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com hotmail.com
+hotmail.co.uk hotmail.fr hotmail.de outlook.com outlook.de live.com live.co.uk msn.com aol.com icloud.com me.com
+mac.com gmx.de gmx.net gmx.com web.de t-online.de freenet.de orange.fr wanadoo.fr free.fr laposte.net sfr.fr
+libero.it virgilio.it tiscali.it alice.it wp.pl onet.pl o2.pl interia.pl op.pl uol.com.br bol.com.br terra.com.br
+ig.com.br qq.com 163.com 126.com sina.com yahoo.co.jp docomo.ne.jp ezweb.ne.jp protonmail.com proton.me
+pm.me fastmail.com zoho.com mail.com yandex.ru mail.ru comcast.net verizon.net att.net sbcglobal.net bellsouth.net
+cox.net btinternet.com sky.com example.com example.net example.org""".split())
+
+_BIRTHDAY = re.compile(r"^(?:(\d{4})|--)-?(\d{2})-?(\d{2})")
+_BIRTHDAY_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+@dataclass(slots=True)
+class MatchItem:
+    """What matching needs of one record, folded once."""
+
+    rid: int
+    pid: int
+    rkey: str
+    source: int
+    first: str
+    last: str
+    middle: tuple[str, ...]
+    firsts: frozenset[str]  # the first name and the formal names it is a nickname of
+    display: str
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    urls: tuple[str, ...]
+    domains: tuple[str, ...]
+    org: str  # organisation key (folded, legal suffixes dropped)
+    org_text: str
+    title: str
+    birthday: tuple[str, str, str] | None  # (year or "", month, day)
+    connected: bool
+    mailname: bool = False  # first/last were read from the email address (the record has no name)
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.first or self.last)
+
+
+_interned: dict[str, str] = {}
+_NAME_FREQ = Path(__file__).with_name("data") / "name_freq.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def population_shares() -> tuple[dict[str, float], dict[str, float]]:
+    """Share of the population bearing each first and last name (folded), from the shipped table."""
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    try:
+        text = _NAME_FREQ.read_text(encoding="utf-8")
+    except OSError:  # a broken install: every name looks equally rare, matching still works
+        return first, last
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        kind, name, share = line.split("\t")
+        (first if kind == "first" else last)[name] = float(share)
+    return first, last
+
+
+def _intern(text: str) -> str:
+    return _interned.setdefault(text, text)
+
+
+def parse_birthday(text: str) -> tuple[str, str, str] | None:
+    """(year or "", month, day) of a vCard/CSV birthday; None when absent or unreadable."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _BIRTHDAY.match(text)
+    if match:
+        return (match.group(1) or "", match.group(2), match.group(3))
+    match = _BIRTHDAY_US.match(text)
+    if match:
+        return (match.group(3), f"{int(match.group(1)):02d}", f"{int(match.group(2)):02d}")
+    return None
+
+
+def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str, middle: str = "",
+              nickname: str = "", display: str = "", org: str = "", title: str = "", birthday: str = "",
+              connected: bool = False, keys: Iterable[tuple[str, str]] = ()) -> MatchItem:
+    """One match item from a record's stored name key, a few of its fields, and its exact keys."""
+    emails, phones, urls = [], [], []
+    for kind, key in keys:
+        (emails if kind == "email" else phones if kind == "phone" else urls).append(key)
+    domains = tuple(dict.fromkeys(_intern(e.rpartition("@")[2]) for e in emails))
+    mailname = False
+    if not first and not last and emails:
+        guess = name_from_address(emails[0])
+        if guess:
+            (first, last), mailname = guess, True
+    first, last = _intern(first), _intern(last)
+    firsts = nick_forms(first)
+    nick = fold(nickname).split(" ")[0] if nickname else ""
+    if nick and nick != first:
+        firsts = firsts | nick_forms(nick)
+    folded_org = fold(org) if org else ""
+    if not display:
+        display = emails[0] if emails else phones[0] if phones else ""
+    return MatchItem(rid=rid, pid=pid, rkey=rkey, source=source, first=first, last=last,
+                     middle=tuple(fold(middle).split()) if middle else (), firsts=firsts,
+                     display=display, emails=tuple(emails), phones=tuple(phones), urls=tuple(urls), domains=domains,
+                     org=_intern(org_key(folded_org)) if folded_org else "", org_text=org.strip(),
+                     title=_intern(fold(title)) if title else "", birthday=parse_birthday(birthday),
+                     connected=connected, mailname=mailname)
+
+
+_LOCAL_SPLIT = re.compile(r"[._-]")
+
+
+def name_from_address(email: str) -> tuple[str, str] | None:
+    """("joseph", "cortez") from joseph.cortez@..., for a record that has no name; None if unclear."""
+    local = email.rpartition("@")[0]
+    if is_role_address(email):
+        return None
+    parts = [p for p in _LOCAL_SPLIT.split(local.rstrip("0123456789")) if p]
+    if len(parts) != 2 or not all(p.isalpha() and len(p) >= 2 for p in parts):
+        return None
+    return parts[0], parts[1]
+
+
+@dataclass(slots=True)
+class Stats:
+    """Frequencies over the whole workspace: rare names and rare companies weigh more."""
+
+    n: int = 0
+    sources: int = 1
+    first: Counter[str] = field(default_factory=Counter)
+    last: Counter[str] = field(default_factory=Counter)
+    full_per_source: dict[tuple[str, str], int] = field(default_factory=dict)  # most records of a name in one source
+    org: Counter[str] = field(default_factory=Counter)
+    domain: Counter[str] = field(default_factory=Counter)
+    keys: Counter[str] = field(default_factory=Counter)  # records holding each exact key
+    household: set[str] = field(default_factory=set)  # keys held by people with clearly different names
+    common_firsts: frozenset[str] = frozenset()
+    public_domains: frozenset[str] = frozenset()
+    verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def name_rarity(self, first: str, last: str) -> float:
+        """-log10 of the expected number of other people in the workspace bearing this name by chance.
+
+        A name's share is the larger of its share of the population (`data/name_freq.tsv`) and of
+        this workspace (smoothed, so a small address book does not make every name look common).
+        """
+        if not first or not last:
+            return 0.0
+        pop_first, pop_last = population_shares()
+        share_first = max(pop_first.get(first, 1e-4), self.first[first] / (self.n + 2000))
+        share_last = max(pop_last.get(last, 3e-5), self.last[last] / (self.n + 2000))
+        expected = max(self.n / 1.5, 1.0) * share_first * share_last
+        return max(0.0, min(4.0, -math.log10(max(expected, 1e-4))))
+
+    def namesakes(self, first: str, last: str) -> int:
+        """At least how many different people bear this name: the most records of it in one source."""
+        return self.full_per_source.get((first, last), 0)
+
+    def org_rarity(self, org: str) -> float:
+        if not self.n or not org:
+            return 0.0
+        return max(0.0, min(2.0, math.log10(self.n / max(self.org[org], 1)) - 1.0))
+
+    def is_public_domain(self, domain: str) -> bool:
+        return domain in FREE_MAIL or domain in self.public_domains
+
+
+def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str] | None = None) -> Stats:
+    """Workspace statistics for scoring; `verdicts` maps sorted rkey pairs to "same"/"different"."""
+    stats = Stats(n=len(items), verdicts=dict(verdicts or {}))
+    per_source: Counter[tuple[int, str, str]] = Counter()
+    holders: dict[str, list[int]] = defaultdict(list)
+    sources: set[int] = set()
+    for idx, item in enumerate(items):
+        sources.add(item.source)
+        if item.first and not item.mailname:
+            stats.first[item.first] += 1
+        if item.last and not item.mailname:
+            stats.last[item.last] += 1
+        if item.first and item.last and not item.mailname:
+            per_source[(item.source, item.first, item.last)] += 1
+        if item.org:
+            stats.org[item.org] += 1
+        for domain in item.domains:
+            stats.domain[domain] += 1
+        for key in (*item.emails, *item.phones, *item.urls):
+            stats.keys[key] += 1
+            holders[key].append(idx)
+    stats.sources = max(1, len(sources))
+    for (_, first, last), count in per_source.items():
+        if count > stats.full_per_source.get((first, last), 0):
+            stats.full_per_source[(first, last)] = count
+    floor = max(3, int(stats.n * 2e-5))
+    stats.common_firsts = frozenset(f for f, c in stats.first.items() if c >= floor)
+    crowd = max(50, int(stats.n * 0.02))
+    stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= crowd)
+    for key, members in holders.items():
+        if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
+            stats.household.add(key)
+    return stats
+
+
+def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
+    """True when some holders of one key have clearly different first names (a household key)."""
+    firsts = {m.first for m in members if len(m.first) > 1}
+    if len(firsts) < 2:
+        return False
+    ordered = sorted(firsts)
+    return any(compare_first(a, b, stats.common_firsts) == "different"
+               for i, a in enumerate(ordered) for b in ordered[i + 1:])
+
+
+def _name_keys(item: MatchItem, stats: Stats) -> list[str]:
+    """Name block keys: nickname forms x phonetic surname, surname prefix and suffix (typos), the
+    swapped order, a lone first name, and initials joined with the company or mail domain."""
+    first, last = item.first, item.last
+    if not first and not last:
+        return []
+    if not last or not first:
+        return [f"f{first or last}"]
+    if len(first) == 1 or len(last) == 1:
+        return [f"I{first[0]}{last[0]}|{ctx}" for ctx in _context_keys(item, stats)]
+    keys = [f"n{form}|{phonetic(last)}" for form in item.firsts]
+    keys.append(f"i{first[0]}|{last}")
+    if len(last) > 4:
+        keys.append(f"p{first}|{last[:3]}")
+        keys.append(f"s{first}|{last[-3:]}")
+    keys.extend(f"n{form}|{phonetic(first)}" for form in nick_forms(last))
+    for part in item.middle:  # "José García López": García may be the surname elsewhere
+        if len(part) > 2:
+            keys.append(f"n{first}|{phonetic(part)}")
+    keys.extend(f"I{first[0]}{last[0]}|{ctx}" for ctx in _context_keys(item, stats))
+    return keys
+
+
+def _context_keys(item: MatchItem, stats: Stats) -> list[str]:
+    keys = [f"o{item.org}"] if item.org else []
+    for domain in item.domains:
+        if not stats.is_public_domain(domain):
+            keys.append(f"o{domain_core(domain)}")
+    return keys
+
+
+def candidate_pairs(items: Sequence[MatchItem], stats: Stats,
+                    progress: Callable[[int, int], None] | None = None) -> list[tuple[int, int]]:
+    """Index pairs (i < j, in different people) worth scoring; linear in the number of records."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for idx, item in enumerate(items):
+        for key in (*item.emails, *item.phones, *item.urls):
+            count = stats.keys[key]
+            if 2 <= count <= MAX_KEY_HOLDERS and not (key in item.emails and is_role_address(key)):
+                blocks["k" + key].append(idx)
+        for key in _name_keys(item, stats):
+            blocks[key].append(idx)
+        if progress and idx % 50_000 == 0:
+            progress(idx, len(items) * 2)
+    found: set[int] = set()
+    n = len(items)
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) <= MAX_BLOCK:
+            _all_pairs(members, items, found, n)
+            continue
+        sub: dict[str, list[int]] = defaultdict(list)
+        for idx in members:
+            for key in _context_keys(items[idx], stats):
+                sub[key].append(idx)
+        for group in sub.values():
+            if 2 <= len(group) <= MAX_BLOCK:
+                _all_pairs(group, items, found, n)
+        ordered = sorted(members, key=lambda i: (items[i].first, items[i].last, items[i].rid))
+        for pos, idx in enumerate(ordered):
+            for other in ordered[pos + 1:pos + 1 + WINDOW]:
+                if items[idx].pid != items[other].pid:
+                    found.add(idx * n + other if idx < other else other * n + idx)
+    if progress:
+        progress(len(items), len(items) * 2)
+    return [divmod(code, n) for code in sorted(found)]
+
+
+def _all_pairs(members: list[int], items: Sequence[MatchItem], found: set[int], n: int) -> None:
+    members = sorted(set(members))
+    for pos, i in enumerate(members):
+        pid = items[i].pid
+        base = i * n
+        for j in members[pos + 1:]:
+            if items[j].pid != pid:
+                found.add(base + j)
+
+
+from knowme.scoring import Evidence, score_pair  # noqa: E402  (re-exported: the public matching API)
+
+__all__ = ["MatchItem", "Stats", "Evidence", "make_item", "compute_stats", "candidate_pairs", "score_pair",
+           "parse_birthday", "FREE_MAIL"]

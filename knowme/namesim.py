@@ -1,0 +1,206 @@
+"""How alike two names (and two organisations) are, in words a person can check.
+
+The duplicate matcher needs more than a similarity number: "Bob" and "Robert" are one name, "Maria"
+and "Mario" are two, "Müller" and "Mueller" are one spelling, "J." fits "John". Each comparison
+returns a kind (`same`, `nick`, `initial`, `typo`, `partial`, `missing`, `different`) that scoring
+weighs and the reasons quote. Nicknames come from the maintained `nicknames` table.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from nicknames import NickNamer
+from rapidfuzz.distance import OSA, JaroWinkler
+
+_NICKNAMER = NickNamer()
+
+# Kinds of first-name and last-name agreement, best first; `different` is evidence against.
+SAME, NICK, TYPO, INITIAL, PARTIAL, MISSING, DIFFERENT = "same", "nick", "typo", "initial", "partial", \
+    "missing", "different"
+COMPATIBLE_FIRST = frozenset({SAME, NICK, TYPO, INITIAL, MISSING})
+COMPATIBLE_LAST = frozenset({SAME, TYPO, PARTIAL, MISSING})
+
+_TRANSLIT = (("ae", "a"), ("oe", "o"), ("ue", "u"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("ss", "s"),
+             ("y", "i"), ("w", "v"))
+_SEPARATORS = re.compile(r"[\s'\-.]+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def nick_forms(first: str) -> frozenset[str]:
+    """The name itself and the formal names it is a nickname of ("bob" -> bob, robert, bobby, bert).
+
+    Two first names are nickname-compatible when their forms intersect: bob ~ rob via robert,
+    while alan and alexander stay apart although both are "al".
+    """
+    if not first:
+        return frozenset()
+    return frozenset({first, *_NICKNAMER.canonicals_of(first)})
+
+
+@functools.lru_cache(maxsize=100_000)
+def is_known_first_name(name: str) -> bool:
+    """True when the nickname table knows the name (so a one-letter difference is another name)."""
+    return bool(_NICKNAMER.canonicals_of(name) or _NICKNAMER.nicknames_of(name))
+
+
+@functools.lru_cache(maxsize=200_000)
+def spelling_key(text: str) -> str:
+    """A spelling-insensitive form: Mueller/Muller, Schmitt/Schmit, Philips/Filips agree."""
+    text = _SEPARATORS.sub("", text)
+    for old, new in _TRANSLIT:
+        text = text.replace(old, new)
+    out = []
+    for ch in text:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+_SOUNDEX = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3"),
+            "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}
+
+
+@functools.lru_cache(maxsize=200_000)
+def phonetic(text: str) -> str:
+    """American Soundex of a folded name (letters outside a-z are kept as they are, e.g. CJK)."""
+    text = spelling_key(text)
+    if not text:
+        return ""
+    if not text[0].isascii():
+        return text
+    code = [text[0]]
+    last = _SOUNDEX.get(text[0], "")
+    for ch in text[1:]:
+        digit = _SOUNDEX.get(ch, "")
+        if digit and digit != last:
+            code.append(digit)
+            if len(code) == 4:
+                break
+        if ch not in "hw":
+            last = digit
+    return "".join(code).ljust(4, "0")
+
+
+@functools.lru_cache(maxsize=100_000)
+def nick_family(first: str) -> frozenset[str]:
+    """Every spelling the nickname table relates to a name: its forms and all their nicknames.
+
+    Used to see a typo through a nickname ("Pmela" is Pamela, whose nickname is Pam).
+    """
+    forms = nick_forms(first)
+    return frozenset(forms.union(*(_NICKNAMER.nicknames_of(f) for f in forms)))
+
+
+def _near(a: str, b: str) -> bool:
+    """One edit apart (a transposition counts as one), long enough for that to mean a typo."""
+    return min(len(a), len(b)) >= 3 and max(len(a), len(b)) >= 4 and OSA.distance(a, b) <= 1
+
+
+def _vowel_variant(a: str, b: str) -> bool:
+    """Stephen / Stephan, Catharine / Catherine: one vowel swapped inside the name (not at its end,
+    where Maria / Mario and Daniel / Daniela mark another person)."""
+    if len(a) != len(b) or len(a) < 5:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return (len(diff) == 1 and 0 < diff[0] < len(a) - 2 and a[diff[0]] in "aeiouy" and b[diff[0]] in "aeiouy")
+
+
+def compare_first(a: str, b: str, common: frozenset[str] | set[str] = frozenset()) -> str:
+    """How two folded first names agree. `common`: first names frequent in this workspace.
+
+    A small difference counts as a typo only when at least one side is not a name in its own
+    right: "Jhon"/"John" is a typo, "Maria"/"Mario" are two people. A typo of a nickname
+    ("Pmela"/"Pam", "Lsia"/"Liz") still agrees.
+    """
+    if not a or not b:
+        return MISSING
+    if a == b:
+        return SAME
+    if len(a) == 1 or len(b) == 1:
+        return INITIAL if a[0] == b[0] else DIFFERENT
+    if nick_forms(a) & nick_forms(b):
+        return NICK
+    if spelling_key(a) == spelling_key(b):
+        return TYPO
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= 3 and len(longer) >= len(shorter) + 2 and longer.startswith(shorter) \
+            and shorter not in common:
+        return NICK  # Chris / Christopher, Alex / Alexandra when the table lacks them
+    known_a, known_b = is_known_first_name(a) or a in common, is_known_first_name(b) or b in common
+    if known_a and known_b:
+        return TYPO if _vowel_variant(a, b) else DIFFERENT
+    if _near(a, b):
+        return TYPO
+    unknown, other = (a, b) if not known_a else (b, a)
+    if len(unknown) >= 4 and any(_near(unknown, form) for form in nick_family(other)):
+        return TYPO
+    if not known_a and not known_b and min(len(a), len(b)) >= 6 and OSA.distance(a, b) <= 2:
+        return TYPO
+    if min(len(a), len(b)) >= 6 and JaroWinkler.normalized_similarity(a, b) >= 0.93:
+        return TYPO
+    return DIFFERENT
+
+
+def compare_last(a: str, b: str) -> str:
+    """How two folded last names agree: double-barrelled and transliterated forms included."""
+    if not a or not b:
+        return MISSING
+    if a == b:
+        return SAME
+    sa, sb = spelling_key(a), spelling_key(b)
+    if sa == sb:
+        return TYPO
+    if len(a) == 1 or len(b) == 1:
+        return INITIAL if a[0] == b[0] else DIFFERENT
+    ta, tb = set(a.replace("-", " ").split()), set(b.replace("-", " ").split())
+    if (ta & tb) and (ta <= tb or tb <= ta) and max(map(len, ta & tb)) >= 3:
+        return PARTIAL
+    if min(len(a), len(b)) >= 4 and OSA.distance(a, b) <= 1:
+        return TYPO
+    if min(len(a), len(b)) >= 6 and (OSA.distance(sa, sb) <= 1 or JaroWinkler.normalized_similarity(a, b) >= 0.95):
+        return TYPO
+    return DIFFERENT
+
+
+_ORG_SUFFIXES = re.compile(
+    r"\b(inc|incorporated|llc|llp|ltd|limited|plc|corp|corporation|co|company|group|holdings?|gmbh|ag|kg|se|"
+    r"ev|ohg|gbr|sa|sas|sarl|srl|spa|bv|nv|oy|ab|as|pty|kk|ltda|and sons|& co|the)\b")
+
+
+@functools.lru_cache(maxsize=100_000)
+def org_key(folded_org: str) -> str:
+    """An organisation name without legal suffixes and punctuation ("Acme Corp." -> "acme")."""
+    text = _ORG_SUFFIXES.sub(" ", folded_org.replace("&", " and ").replace(",", " "))
+    return " ".join(text.replace(".", " ").split())
+
+
+def domain_core(domain: str) -> str:
+    """The part of a mail domain that names the organisation: mail.acme-corp.co.uk -> acmecorp."""
+    parts = domain.split(".")
+    while len(parts) > 1 and (len(parts[-1]) <= 3 or parts[-1] in {"info", "mail"}):
+        parts.pop()
+    core = parts[-1] if parts else ""
+    return re.sub(r"[^a-z0-9]", "", core)
+
+
+def org_matches_domain(org: str, domain: str) -> bool:
+    """True when a mail domain is plainly the organisation's own (Acme Corp / acme-corp.com)."""
+    core = domain_core(domain)
+    words = re.sub(r"[^a-z0-9 ]", "", org_key(org)).split()
+    joined = "".join(words)
+    if len(core) < 4 or not joined:
+        return False
+    return core == joined or (len(joined) >= 4 and (core.startswith(joined) or joined.startswith(core)))
+
+
+def orgs_agree(a: str, b: str) -> bool:
+    """Two organisation keys name the same organisation (exact, or one contains the other's words)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    wa, wb = a.split(), b.split()
+    if wa and wb and (wa[: len(wb)] == wb or wb[: len(wa)] == wa) and min(len(a), len(b)) >= 4:
+        return True
+    return JaroWinkler.normalized_similarity(a, b) >= 0.95 and min(len(a), len(b)) >= 6

@@ -1,0 +1,239 @@
+"""Scoring one candidate pair: evidence for and against, each with a reason a person can check.
+
+Evidence adds up as points (roughly log-odds): a shared personal email or LinkedIn profile is
+strong, a rare name matching counts more than a common one, a different employer is weak (old
+exports keep old jobs), clearly different first names or birthdays count hard against. Auto-merge
+(`sure`) needs more than points: a compatible name and either a strong exact key or a distinctive
+name corroborated by the organisation, and no conflict at all. Everything plausible short of that
+is `maybe` (queued for the user); the rest is `different`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from knowme.namesim import (COMPATIBLE_FIRST, DIFFERENT, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO, compare_first,
+                            compare_last, org_matches_domain, orgs_agree)
+from knowme.normalize import is_role_address
+
+if TYPE_CHECKING:
+    from knowme.matching import MatchItem, Stats
+
+SURE, MAYBE, DIFFERENT_OUTCOME = "sure", "maybe", "different"
+SURE_POINTS = 9.0
+MAYBE_POINTS = 2.0
+
+
+@dataclass(slots=True)
+class Evidence:
+    """The verdict on one pair: a score in [0, 1], the outcome, and why."""
+
+    score: float
+    outcome: str
+    reasons: list[str] = field(default_factory=list)
+    points: float = 0.0
+    conflict: bool = False  # something says these are two people (chaining guard uses it)
+
+
+def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
+    """First- and last-name agreement, trying the swapped order too ("Smith Robert")."""
+    fk = compare_first(a.first, b.first, stats.common_firsts)
+    if fk == DIFFERENT and a.firsts & b.firsts:
+        fk = NICK  # a NICKNAME field on one side
+    lk = compare_last(a.last, b.last)
+    if lk == DIFFERENT and (a.last in b.middle or b.last in a.middle):
+        lk = PARTIAL
+    if fk in COMPATIBLE_FIRST and lk in (SAME, TYPO, PARTIAL, MISSING):
+        return fk, lk, False
+    if a.first and a.last and b.first and b.last:
+        fs = compare_first(a.last, b.first, stats.common_firsts)
+        ls = compare_last(a.first, b.last)
+        if fs in (SAME, NICK, TYPO) and ls in (SAME, TYPO):
+            return fs, ls, True
+    return fk, lk, False
+
+
+def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) -> str:
+    na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
+    pct = round(fuzz.token_sort_ratio(na, nb))
+    if fk == SAME and lk == SAME:
+        return f"same name ({a.display or na})"
+    detail = []
+    if swapped:
+        detail.append("name order swapped")
+    if fk in (NICK, TYPO, INITIAL) and a.first != b.first:
+        detail.append(f"{a.first.title()} ~ {b.first.title()}" + (" nickname" if fk == NICK else ""))
+    if lk in (TYPO, PARTIAL) and a.last != b.last:
+        detail.append(f"{a.last.title()} ~ {b.last.title()}")
+    return f"names {pct}% similar" + (f" ({', '.join(detail)})" if detail else "")
+
+
+def _shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
+    return [v for v in x if v in y]
+
+
+def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
+    """Score two records: points for and against, the outcome, and the reasons in plain words."""
+    reasons: list[str] = []
+    pts = 0.0
+    conflict = False
+    strong = 0  # exact identity keys shared (email, phone, profile) that are not household keys
+    verdict = stats.verdicts.get((a.rkey, b.rkey) if a.rkey < b.rkey else (b.rkey, a.rkey))
+    if verdict == "different":
+        return Evidence(0.0, DIFFERENT_OUTCOME, ["you said these are different people"], -99.0, True)
+
+    # ---- names
+    named = a.has_name and b.has_name
+    fk, lk, swapped = _first_best(a, b, stats) if named else (MISSING, MISSING, False)
+    first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
+    full_match = fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL)
+    name_conflict = named and not (first_ok and last_ok)
+    mailname = a.mailname or b.mailname
+    rarity = 0.0
+    common = False
+    if not named:
+        if a.has_name or b.has_name:
+            reasons.append("one of them has no name")
+    elif mailname:  # a name read from an address: a hint, not the person's own word
+        if full_match:
+            pts += 2.0
+            reasons.append(f"the address {a.display if a.mailname else b.display} spells the name")
+            full_match = False
+        elif name_conflict:
+            pts -= 3.0
+            conflict = True
+            reasons.append(f"the address {a.display if a.mailname else b.display} names someone else")
+    elif full_match or (fk == INITIAL and lk in (SAME, TYPO)):
+        rarity = min(stats.name_rarity(a.first, a.last), stats.name_rarity(b.first, b.last))
+        common = max(stats.namesakes(a.first, a.last), stats.namesakes(b.first, b.last)) > 1 or rarity < 0.5
+        if full_match:
+            pts += 4.0 - 0.5 * (fk != SAME) - 0.5 * (lk != SAME) - 1.0 * swapped + rarity
+        else:
+            pts += 1.5 + rarity / 2
+        phrase = _name_phrase(a, b, fk, lk, swapped)
+        reasons.append(phrase + (", a common name" if common else ", a rare name" if rarity >= 3 else ""))
+    elif first_ok and last_ok:  # one side has only a first name (or only a surname)
+        pts += 1.0
+        reasons.append(f"first names agree ({a.first.title()} ~ {b.first.title()}), one has no surname"
+                       if a.first and b.first else "surnames agree, one has no first name")
+    elif not first_ok and last_ok:
+        pts -= 6.0
+        conflict = True
+        reasons.append(f"different first names ({a.first.title()} / {b.first.title()})")
+    elif first_ok and not last_ok:
+        pts -= 3.0
+        conflict = True
+        reasons.append(f"different surnames ({a.last.title()} / {b.last.title()})")
+    else:
+        pts -= 10.0
+        conflict = True
+        reasons.append(f"different names ({a.display} / {b.display})")
+
+    # ---- exact keys
+    for url in _shared(a.urls, b.urls):
+        pts += 12.0
+        strong += 1
+        reasons.append(f"same LinkedIn profile {url}")
+    if a.urls and b.urls and not _shared(a.urls, b.urls):
+        pts -= 8.0
+        conflict = True
+        reasons.append("different LinkedIn profiles")
+    shared_emails = _shared(a.emails, b.emails)
+    for email in shared_emails:
+        if is_role_address(email):
+            pts += 0.5
+            reasons.append(f"same role address {email} (says nothing about the person)")
+        elif email in stats.household:
+            pts += 2.0
+            reasons.append(f"same shared address {email} (also used by someone else)")
+        elif stats.keys[email] > 8:
+            pts += 1.0
+            reasons.append(f"same address {email}, held by {stats.keys[email]} records")
+        else:
+            pts += 9.0
+            strong += 1
+            reasons.append(f"same email {email}")
+    if a.emails and b.emails and not shared_emails:
+        same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
+        if same_domain:
+            pts -= 2.0
+            conflict = conflict or common
+            reasons.append(f"different emails at the same domain {same_domain[0]}")
+        else:
+            pts -= 0.5
+            reasons.append("different emails")
+    shared_phones = _shared(a.phones, b.phones)
+    for phone in shared_phones:
+        if phone in stats.household:
+            pts += 1.5
+            reasons.append(f"same shared phone {phone} (also used by someone else)")
+        elif stats.keys[phone] > 8:
+            pts += 1.0
+            reasons.append(f"same phone {phone}, held by {stats.keys[phone]} records")
+        else:
+            pts += 7.0
+            strong += 1
+            reasons.append(f"same phone {phone}")
+    if a.phones and b.phones and not shared_phones:
+        pts -= 0.5
+        reasons.append("different phones")
+
+    # ---- organisation, title, birthday
+    corroborated = False
+    if a.org and b.org:
+        if orgs_agree(a.org, b.org):
+            pts += 2.0 + stats.org_rarity(a.org)
+            corroborated = True
+            reasons.append(f"same company ({a.org_text or a.org})")
+        else:
+            pts -= 1.0
+            reasons.append(f"different companies ({a.org_text} / {b.org_text}), maybe an old job")
+    for x, y in ((a, b), (b, a)):
+        if x.org and not corroborated:
+            domain = next((d for d in y.domains if not stats.is_public_domain(d) and org_matches_domain(x.org, d)),
+                          None)
+            if domain:
+                pts += 2.5
+                corroborated = True
+                reasons.append(f"works at {x.org_text or x.org} ({domain} email)")
+    if not shared_emails and not corroborated:
+        domain = next((d for d in a.domains if d in b.domains and not stats.is_public_domain(d)), None)
+        if domain and not (a.emails and b.emails):
+            corroborated = True
+    if a.title and b.title and a.title == b.title:
+        pts += 1.0
+        reasons.append("same job title")
+    if a.birthday and b.birthday:
+        ya, ma, da = a.birthday
+        yb, mb, db = b.birthday
+        if (ma, da) != (mb, db) or (ya and yb and ya != yb):
+            pts -= 10.0
+            conflict = True
+            reasons.append("different birthdays")
+        else:
+            pts += 3.0
+            corroborated = True
+            reasons.append("same birthday")
+    if a.source == b.source:
+        pts -= 0.5
+
+    # ---- outcome
+    if verdict == "same":
+        return Evidence(1.0, SURE, ["you said these are the same person", *reasons], max(pts, SURE_POINTS), False)
+    name_fits = not name_conflict and (not named or full_match or fk in (INITIAL, MISSING) or lk == MISSING)
+    if not conflict and name_fits and pts >= SURE_POINTS and (
+            (strong and (full_match or fk == INITIAL or not named or (strong > 1 and fk in (SAME, NICK))))
+            or (full_match and corroborated and not common and rarity >= 1.0 and not swapped)):
+        outcome = SURE
+    elif pts >= MAYBE_POINTS or (strong and not conflict) or (full_match and not conflict) or (
+            strong and full_match):
+        outcome = MAYBE
+    elif name_conflict and strong and fk != DIFFERENT:
+        outcome = MAYBE
+    else:
+        outcome = DIFFERENT_OUTCOME
+    score = 1.0 / (1.0 + math.exp(-(pts - 5.0) / 2.0))
+    return Evidence(round(score, 4), outcome, reasons, round(pts, 3), conflict)
