@@ -83,4 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Run as `python -m knowme.cli`, this file is `__main__`; the command modules raise
+    # `knowme.cli.UserError`, so call the `knowme.cli` module's main or they would not be caught.
+    from knowme.cli import main as _main
+
+    raise SystemExit(_main())
