@@ -14,6 +14,7 @@ import importers
 from importers import ImportOptions
 from knowme.model import NotAnAddressBook
 from knowme.store import ImportOutcome, Store
+from knowme.triage import after_import
 
 MAX_PROBLEMS_STORED = 1000
 
@@ -78,6 +79,8 @@ def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOpti
     report.outcome = store.store_import(path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
                                         fingerprint(path), region=options.region,
                                         source_name=path.name.rstrip("/") or str(path))
+    if not report.outcome.unchanged:
+        after_import(store, report.outcome.source)
     return report
 
 

@@ -3,14 +3,22 @@
 Every mark is one logged transaction, so it is saved at once and `undo` restores it exactly.
 Marking someone `exclude` remembers their addresses for good: they are never exported, even if
 the same address comes back in another record or a later import.
+
+Besides the decision, a person carries what their personal note needs (`how`, `context`, `why`,
+`draft`, `priority`: see `knowme.outreach`) and where their request stands (`sent_on`,
+`accepted_on`). Bulk selections (`in_category`, `at_domain`) feed the same `apply`.
+`after_import` runs after every stored import: it notices sent requests that were accepted (the
+person turns up in a LinkedIn Connections.csv) and refreshes the suggestions of the new records.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from knowme.model import Decision
 from knowme.normalize import clean_email, email_match_key, fold, linkedin_key
+from knowme.outreach import HOW_CHOICES, parse_day
 from knowme.store import Store, now
 
 
@@ -22,7 +30,7 @@ class QueryError(Exception):
 class MarkResult:
     changed: list[int]
     unchanged: list[int]
-    decision: Decision
+    decision: Decision | None
 
 
 def find_people(store: Store, query: str) -> list[int]:
@@ -73,21 +81,38 @@ def resolve_one(store: Store, query: str) -> int:
 def mark(store: Store, person_ids: Iterable[int], decision: Decision, note: str | None = None,
          action: str = "mark") -> MarkResult:
     """Set the decision (and optionally the note) of people, as one undoable action."""
+    return apply(store, person_ids, decision=decision, note=note, action=action)
+
+
+def apply(store: Store, person_ids: Iterable[int], *, decision: Decision | None = None, note: str | None = None,
+          action: str = "mark", summary: str | None = None, per_person: dict[int, dict[str, object]] | None = None,
+          **fields: object) -> MarkResult:
+    """Change the decision, note and outreach fields of people, all as one undoable action.
+
+    `fields` are columns the user edits (see `OUTREACH_FIELDS`, plus `sent_on`/`accepted_on`), the
+    same for everyone; `per_person` adds values that differ by person (a draft from a template).
+    Everything is validated first, so a bad value changes nothing.
+    """
     ids = list(dict.fromkeys(person_ids))
+    values_wanted = _validated(fields)
+    if note is not None:
+        values_wanted["note"] = note
+    own = {pid: _validated(extra) for pid, extra in (per_person or {}).items()}
+    extra_cols = sorted({k for extra in own.values() for k in extra} - set(values_wanted))
     with store.transaction() as conn:
         before = store.snapshot(person_ids=ids)
         changed, unchanged = [], []
         stamp = now()
+        cols = ["decision", *values_wanted, *extra_cols]
         for pid in ids:
-            row = conn.execute("SELECT decision, note FROM people WHERE id=?", (pid,)).fetchone()
+            row = conn.execute(f"SELECT {', '.join(cols)} FROM people WHERE id=?", (pid,)).fetchone()
             if row is None:
                 continue
-            old = Decision(row[0])
-            values: dict[str, object] = {}
-            if old != decision:
+            current = dict(zip(cols, row))
+            wanted = {**values_wanted, **own.get(pid, {})}
+            values: dict[str, object] = {k: v for k, v in wanted.items() if current[k] != v}
+            if decision is not None and Decision(current["decision"]) != decision:
                 values.update(decision=decision.value, decided_at=stamp)
-            if note is not None and note != row[1]:
-                values["note"] = note
             if not values:
                 unchanged.append(pid)
                 continue
@@ -96,10 +121,241 @@ def mark(store: Store, person_ids: Iterable[int], decision: Decision, note: str 
         if changed:
             after = store.snapshot(person_ids=ids)
             what = f"{len(changed)} people" if len(changed) > 1 else _name(store, changed[0])
-            store.log_action(action, f"marked {what} {decision.value}", before, after)
+            if summary is None:
+                done = [f"marked {what} {decision.value}"] if decision is not None else [f"changed {what}"]
+                done += [f"{k.replace('_on', '')}" for k in [*values_wanted, *extra_cols] if k != "note"]
+                summary = done[0] + (f" ({', '.join(done[1:])})" if len(done) > 1 else "")
+            store.log_action(action, summary, before, after)
     return MarkResult(changed, unchanged, decision)
 
 
 def _name(store: Store, pid: int) -> str:
     row = store.conn.execute("SELECT name FROM people WHERE id=?", (pid,)).fetchone()
     return row[0] if row and row[0] else f"person {pid}"
+
+
+# ---- outreach fields, bulk selection, sent/accepted ---------------------------------------------------
+
+OUTREACH_FIELDS = ("how", "context", "why", "draft", "priority")
+
+
+class TriageError(ValueError):
+    """A triage change that cannot be made as asked (bad value, excluded person sent a request)."""
+
+
+def _validated(fields: dict[str, object]) -> dict[str, object]:
+    allowed = set(OUTREACH_FIELDS) | {"sent_on", "accepted_on"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TriageError(f"cannot set {', '.join(sorted(unknown))}")
+    values: dict[str, object] = {}
+    for key, value in fields.items():
+        if key == "priority":
+            try:
+                number = int(value)  # type: ignore[call-overload]
+            except (TypeError, ValueError):
+                raise TriageError(f"priority takes a whole number (1 = first, 0 = unset), not {value!r}") from None
+            if number < 0:
+                raise TriageError("priority must be 0 (unset) or more (1 = first)")
+            values[key] = number
+        elif key == "how":
+            text = str(value or "").strip().lower()
+            if text and text not in HOW_CHOICES:
+                raise TriageError(f"how takes one of {', '.join(HOW_CHOICES)}, not {value!r}")
+            values[key] = text
+        elif key in ("sent_on", "accepted_on"):
+            if value is not None and parse_day(str(value)) is None:
+                raise TriageError(f"{key.replace('_on', '')} takes a date YYYY-MM-DD, not {value!r}")
+            values[key] = value
+        else:
+            values[key] = str(value or "").strip() if key != "draft" else str(value or "")
+    return values
+
+
+def set_outreach(store: Store, person_id: int, **fields: object) -> MarkResult:
+    """Set how/context/why/draft/priority of one person, as one undoable action."""
+    return apply(store, [person_id], action="outreach", **fields)
+
+
+def in_category(store: Store, category: str) -> list[int]:
+    """People with a record in this address-book group or label (case- and accent-blind; `* starred` = starred)."""
+    wanted = _category_key(category)
+    rows = store.conn.execute("SELECT DISTINCT r.person_id, c.value FROM records r, "
+                              "json_each(r.data, '$.categories') c")
+    return sorted({pid for pid, value in rows if isinstance(value, str) and _category_key(value) == wanted})
+
+
+def _category_key(text: str) -> str:
+    return fold(text.strip().lstrip("*").strip())
+
+
+def at_domain(store: Store, domain: str) -> list[int]:
+    """People with an email address at this domain or one of its subdomains."""
+    domain = domain.strip().lower().lstrip("@").rstrip(".")
+    if not domain:
+        return []
+    rows = store.conn.execute("SELECT DISTINCT r.person_id, k.key FROM keys k JOIN records r ON r.id = k.record_id "
+                              "WHERE k.kind='email' AND (k.key LIKE ? OR k.key LIKE ?)",
+                              (f"%@{domain}", f"%.{domain}"))
+    return sorted({pid for pid, key in rows
+                   if (d := key.rpartition("@")[2]) == domain or d.endswith("." + domain)})
+
+
+def mark_sent(store: Store, person_ids: Iterable[int], day: date | None = None) -> MarkResult:
+    """Record that a connection request went out (undecided people become personalize).
+
+    An excluded person is never contacted: asking to record a request to one is an error.
+    """
+    ids = [pid for pid in dict.fromkeys(person_ids) if _decision(store, pid) is not None]
+    excluded = [pid for pid in ids if _decision(store, pid) is Decision.EXCLUDE]
+    if excluded:
+        raise TriageError(f"{_name(store, excluded[0])} is excluded: mark them personalize first if you "
+                          "really contacted them")
+    stamp = (day or date.today()).isoformat()
+    with store.transaction():
+        before = store.snapshot(person_ids=ids)
+        changed = []
+        for pid in ids:
+            values: dict[str, object] = {"sent_on": stamp, "accepted_on": None}
+            if _decision(store, pid) is Decision.UNDECIDED:
+                values.update(decision=Decision.PERSONALIZE.value, decided_at=now())
+            store.update_person(pid, **values)
+            changed.append(pid)
+        if changed:
+            what = f"{len(changed)} people" if len(changed) > 1 else _name(store, changed[0])
+            store.log_action("sent", f"recorded the request to {what} as sent on {stamp}", before,
+                             store.snapshot(person_ids=ids))
+    return MarkResult(changed, [], None)
+
+
+def _decision(store: Store, pid: int) -> Decision | None:
+    row = store.conn.execute("SELECT decision FROM people WHERE id=?", (pid,)).fetchone()
+    return Decision(row[0]) if row else None
+
+
+def accepted_requests(store: Store) -> dict[int, str]:
+    """People with a pending request who now show up as a connection, with the day it was seen.
+
+    A sent person counts as accepted when their own records are connected, or when a connected
+    record elsewhere shares an email, phone or LinkedIn URL with them, or carries the same folded
+    first and last name as them and nobody else (a sure name match).
+    """
+    conn = store.conn
+    pending = {pid: sent for pid, sent in conn.execute(
+        "SELECT id, sent_on FROM people WHERE sent_on IS NOT NULL AND accepted_on IS NULL")}
+    if not pending:
+        return {}
+    connected_rows = conn.execute(
+        "SELECT r.id, r.person_id, r.first, r.last, json_extract(r.data, '$.connected_on') FROM records r "
+        "WHERE json_extract(r.data, '$.connected_on') IS NOT NULL").fetchall()
+    found: dict[int, str] = {}
+    by_name: dict[tuple[str, str], set[int]] = {}
+    for rid, pid, first, last, _on in connected_rows:
+        if pid in pending:
+            found[pid] = _seen_day(_on, pending[pid])
+        if first and last:
+            by_name.setdefault((first, last), set()).add(rid)
+    connected_ids = {row[0]: row for row in connected_rows}
+    marks = ",".join("?" * len(pending))
+    for pid, rid in conn.execute(
+            f"SELECT DISTINCT r.person_id, c.record_id FROM records r JOIN keys k ON k.record_id = r.id "
+            f"JOIN keys c ON c.key = k.key AND c.kind = k.kind WHERE k.kind IN ('email', 'url') "
+            f"AND r.person_id IN ({marks})", list(pending)):
+        if rid in connected_ids and pid not in found:
+            found[pid] = _seen_day(connected_ids[rid][4], pending[pid])
+    names: dict[tuple[str, str], set[int]] = {}
+    for pid, first, last in conn.execute(f"SELECT DISTINCT person_id, first, last FROM records "
+                                         f"WHERE person_id IN ({marks})", list(pending)):
+        if first and last:
+            names.setdefault((first, last), set()).add(pid)
+    for key, pids in names.items():
+        rids = by_name.get(key, set())
+        if len(pids) == 1 and len(rids) == 1:
+            pid = next(iter(pids))
+            found.setdefault(pid, _seen_day(connected_ids[next(iter(rids))][4], pending[pid]))
+    return found
+
+
+def _seen_day(connected_on: str | None, sent_on: str) -> str:
+    """The day a request counts as accepted: the connection date when readable and not before sending."""
+    day = _connection_day(connected_on)
+    sent = parse_day(sent_on)
+    if day is not None and (sent is None or day >= sent):
+        return day.isoformat()
+    return date.today().isoformat()
+
+
+def _connection_day(text: str | None) -> date | None:
+    """LinkedIn writes `15 Jan 2023`; other exports ISO dates."""
+    from datetime import datetime
+
+    if not text:
+        return None
+    for fmt in ("%d %b %Y", "%Y-%m-%d", "%d %B %Y", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(text.strip()[:20], fmt).date()
+        except ValueError:
+            continue
+    return parse_day(text)
+
+
+def after_import(store: Store, source: str | None = None) -> list[int]:
+    """Run after an import stored records: note accepted requests, refresh suggestions of that source.
+
+    Accepted requests are stamped (not logged as an undoable action: they follow from the data
+    imported, as the import itself does). Returns the ids of the people newly accepted.
+    """
+    from knowme.suggest import refresh_suggestions
+
+    accepted = accepted_requests(store)
+    with store.transaction():
+        for pid, day in accepted.items():
+            store.update_person(pid, accepted_on=day)
+    if source is not None:
+        ids = [row[0] for row in store.conn.execute(
+            "SELECT DISTINCT r.person_id FROM records r JOIN sources s ON s.id = r.source_id WHERE s.name=?",
+            (source,))]
+        refresh_suggestions(store, ids)
+    return sorted(accepted)
+
+
+def mark_different(store: Store, person_a: int, person_b: int) -> int:
+    """Record that two people are not the same (e.g. a knows-me lookalike of an excluded person).
+
+    Stored as `different` verdicts between every pair of their records, so it survives re-imports
+    (verdicts are kept by record identity); one undoable action. Returns the verdicts written.
+    """
+    if person_a == person_b:
+        raise TriageError("a person cannot be different from themselves")
+    conn = store.conn
+    rk_a = [r[0] for r in conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_a,))]
+    rk_b = [r[0] for r in conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_b,))]
+    pairs = {(min(a, b), max(a, b)) for a in rk_a for b in rk_b if a != b}
+    if not pairs:
+        raise TriageError("no records to compare")
+    with store.transaction():
+        before = store.snapshot(verdicts=pairs)
+        stamp = now()
+        conn.executemany("INSERT OR REPLACE INTO verdicts(a, b, verdict, at) VALUES (?, ?, 'different', ?)",
+                         [(a, b, stamp) for a, b in pairs])
+        store.log_action("different", f"{_name(store, person_a)} and {_name(store, person_b)} are different people",
+                         before, store.snapshot(verdicts=pairs))
+    return len(pairs)
+
+
+def different_pairs(store: Store, person_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """Pairs of these people (as sorted id tuples) that a `different` verdict holds apart."""
+    ids = list(dict.fromkeys(person_ids))
+    if not ids:
+        return set()
+    found: set[tuple[int, int]] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for pa, pb in store.conn.execute(
+                f"SELECT ra.person_id, rb.person_id FROM verdicts v JOIN records ra ON ra.rkey = v.a "
+                f"JOIN records rb ON rb.rkey = v.b WHERE v.verdict='different' AND "
+                f"(ra.person_id IN ({marks}) OR rb.person_id IN ({marks}))", chunk + chunk):
+            if pa != pb:
+                found.add((min(pa, pb), max(pa, pb)))
+    return found
