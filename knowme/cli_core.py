@@ -13,6 +13,7 @@ from importers import ImportOptions, format_names
 from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
 from knowme.normalize import default_region
+from knowme.outreach import outreach_status
 from knowme.store import Store
 from knowme.triage import QueryError, find_people, mark
 
@@ -127,7 +128,8 @@ def status_data(store: Store) -> dict[str, Any]:
                 "path": s.path, "imported_at": s.imported_at} for s in store.sources()]
     return {"records": counts["records"], "people": counts["people"], "sources": sources,
             "decisions": counts["decisions"], "connected": counts["connected"],
-            "pending_pairs": counts["pending_pairs"], "me": store.setting("me", [])}
+            "pending_pairs": counts["pending_pairs"], "me": store.setting("me", []),
+            "outreach": outreach_status(store)}
 
 
 def cmd_status(args: argparse.Namespace, store: Store) -> int:
@@ -143,6 +145,9 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
         print(f"  {s['file']}: {s['records']} records ({s['format']}){problems}")
     d = data["decisions"]
     print("decisions: " + ", ".join(f"{k} {d[k]}" for k in ("knows-me", "personalize", "exclude", "undecided")))
+    o = data["outreach"]
+    print("outreach: " + ", ".join(f"{k} {o[k]}" for k in ("to-send", "sent", "stale", "say-thanks"))
+          + (f"; {o['notes_to_fix']} notes to fix or write" if o["notes_to_fix"] else ""))
     return 0
 
 

@@ -1,15 +1,238 @@
-"""`knowme mark`: decisions from the command line."""
+"""`knowme mark`, `suggest`, `lint`, `set` and `settings`: triage from the command line.
+
+Thin: every change goes through `knowme.triage` / `knowme.suggest`, as the review UI's do.
+"""
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
 
-from knowme.cli_core import cmd_mark_simple
+from knowme import paths, prefs
+from knowme.cli_core import resolve_queries
+from knowme.lint import lint_note
 from knowme.model import Decision
+from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for
+from knowme.store import Store, WorkspaceError
+from knowme.suggest import RulesError, accept_suggestions, load_rules, pending, refresh_suggestions, save_rules
+from knowme.triage import OUTREACH_FIELDS, TriageError, apply, at_domain, in_category, mark_different, mark_sent
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("mark", help="set the decision of people (by id, email or exact name)")
-    p.add_argument("queries", nargs="+", metavar="QUERY")
-    p.add_argument("--as", dest="decision", required=True, choices=[d.value for d in Decision])
-    p.add_argument("--note", default=None)
-    p.set_defaults(handler=cmd_mark_simple)
+    p = sub.add_parser("mark", help="set the decision and outreach details of people (by id, email, exact name, "
+                                    "group or domain)",
+                       description="Select people by QUERY (id, email, LinkedIn URL or a name matching exactly one "
+                                   "person), --all-in-category and/or --domain; every change is one undoable action.")
+    p.add_argument("queries", nargs="*", metavar="QUERY")
+    p.add_argument("--as", dest="decision", choices=[d.value for d in Decision])
+    p.add_argument("--note", default=None, help="a free note")
+    p.add_argument("--all-in-category", action="append", default=[], metavar="GROUP",
+                   help="everyone in an address-book group or label (e.g. Family, starred)")
+    p.add_argument("--domain", action="append", default=[], metavar="DOMAIN",
+                   help="everyone with an address at DOMAIN or its subdomains")
+    p.add_argument("--sent", nargs="?", const="today", default=None, metavar="DATE",
+                   help="record that the connection request went out (today, or YYYY-MM-DD)")
+    p.add_argument("--how", choices=list(HOW_CHOICES), help="how you know each other")
+    p.add_argument("--context", help="which event, company or mutual contact")
+    p.add_argument("--why", help=f"why connect: {', '.join(WHY_CHOICES)} or your own words")
+    p.add_argument("--draft", help="the personal note")
+    p.add_argument("--draft-template", choices=list(TEMPLATES), help="start the note from a template")
+    p.add_argument("--priority", type=int, help="1 = first in the outreach queue, 2 next, ...; 0 = unset")
+    p.add_argument("--not-same-as", metavar="QUERY", help="record that QUERY is a different person (resolves a "
+                                                          "lookalike that blocks the safe export)")
+    p.set_defaults(handler=cmd_mark)
+
+    p = sub.add_parser("suggest", help="list or accept suggested decisions (role addresses, groups, mail, rules)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--rules", type=Path, metavar="FILE", help="a rules file (TOML); remembered for later runs")
+    p.add_argument("--accept", nargs="*", metavar="all|ID", help="accept all suggestions, those of these people, "
+                                                                 "or (with --rule) one rule's")
+    p.add_argument("--rule", metavar="NAME", help="only the suggestions of this rule")
+    p.set_defaults(handler=cmd_suggest)
+
+    p = sub.add_parser("lint", help="check a connection-request note (exit 1 when it has errors)")
+    p.add_argument("text", metavar="TEXT", help="the note; - reads it from standard input")
+    p.add_argument("--limit", type=int, default=None, help="character limit (default: the note-limit setting, 300)")
+    p.add_argument("--first-name", default=None, help="the first name the note should greet")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_lint, no_store=True)
+
+    p = sub.add_parser("set", help="change a setting (knowme settings lists them)")
+    p.add_argument("name", choices=list(prefs.PREFS), metavar="NAME")
+    p.add_argument("value", metavar="VALUE")
+    p.set_defaults(handler=cmd_set)
+
+    p = sub.add_parser("settings", help="list the settings")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_settings)
+
+
+def _user_error(message: str) -> Exception:
+    from knowme.cli import UserError
+
+    return UserError(message)
+
+
+def _selected(args: argparse.Namespace, store: Store) -> list[int]:
+    ids = resolve_queries(store, args.queries)
+    for group in args.all_in_category:
+        found = in_category(store, group)
+        if not found:
+            raise _user_error(f"nobody is in the group {group!r}")
+        ids += found
+    for domain in args.domain:
+        found = at_domain(store, domain)
+        if not found:
+            raise _user_error(f"nobody has an address at {domain!r}")
+        ids += found
+    return list(dict.fromkeys(ids))
+
+
+def cmd_mark(args: argparse.Namespace, store: Store) -> int:
+    fields = {k: getattr(args, k) for k in OUTREACH_FIELDS if getattr(args, k) is not None}
+    wants = (args.decision or args.note is not None or fields or args.draft_template or args.sent
+             or args.not_same_as)
+    if not wants:
+        raise _user_error("say what to change: --as DECISION, --note, --sent, --how/--context/--why/--draft/"
+                          "--priority, or --not-same-as")
+    if not (args.queries or args.all_in_category or args.domain):
+        raise _user_error("say who: a QUERY (id, email or name), --all-in-category GROUP or --domain DOMAIN")
+    ids = _selected(args, store)
+    try:
+        if args.not_same_as:
+            if len(ids) != 1:
+                raise _user_error("--not-same-as takes exactly one person to compare")
+            other = resolve_queries(store, [args.not_same_as])[0]
+            mark_different(store, ids[0], other)
+            print(f"recorded: people {ids[0]} and {other} are different people")
+        per_person = _template_drafts(store, ids, args, fields)
+        if args.decision or args.note is not None or fields or per_person:
+            result = apply(store, ids, decision=Decision(args.decision) if args.decision else None, note=args.note,
+                           per_person=per_person, **fields)
+            what = f"marked {args.decision}" if args.decision else "updated"
+            print(f"{what}: {len(result.changed)} people" + (f", {len(result.unchanged)} already so"
+                                                              if result.unchanged else ""))
+        if args.sent:
+            day = date.today() if args.sent == "today" else _day(args.sent)
+            result = mark_sent(store, ids, day)
+            print(f"recorded as sent on {day.isoformat()}: {len(result.changed)} people")
+    except TriageError as exc:
+        raise _user_error(str(exc)) from exc
+    return 0
+
+
+def _template_drafts(store: Store, ids: list[int], args: argparse.Namespace,
+                     fields: dict[str, object]) -> dict[int, dict[str, object]]:
+    """Drafts from `--draft-template`, filled with each person's details (after this command's changes)."""
+    if not args.draft_template:
+        return {}
+    drafts: dict[int, dict[str, object]] = {}
+    for pid, person in store.people_by_id(ids).items():
+        for key in ("how", "context", "why"):
+            if key in fields:
+                setattr(person, key, str(fields[key]))
+        drafts[pid] = {"draft": draft_for(person, args.draft_template)}
+    return drafts
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _user_error(f"--sent takes a date YYYY-MM-DD, not {text!r}") from None
+
+
+def cmd_suggest(args: argparse.Namespace, store: Store) -> int:
+    rules = None
+    if args.rules:
+        try:
+            rules = load_rules(args.rules)
+        except RulesError as exc:
+            raise _user_error(str(exc)) from exc
+        save_rules(store, rules, args.rules)
+    try:
+        refresh_suggestions(store, rules=rules)
+    except RulesError as exc:
+        raise _user_error(f"{exc}: load the rules again with --rules FILE") from exc
+    if args.accept is not None:
+        if not args.accept and not args.rule:
+            raise _user_error("say what to accept: --accept all, --accept ID..., or --accept --rule NAME")
+        ids = None
+        if args.accept and args.accept != ["all"]:
+            if not all(a.isdigit() for a in args.accept):
+                raise _user_error("--accept takes `all` or person ids")
+            ids = [int(a) for a in args.accept]
+        accepted = accept_suggestions(store, ids, args.rule)
+        counts: dict[str, int] = {}
+        for item in accepted:
+            counts[item.suggestion.value] = counts.get(item.suggestion.value, 0) + 1
+        summary = ", ".join(f"{n} {d}" for d, n in sorted(counts.items())) or "nothing"
+        print(json.dumps({"accepted": [p.id for p in accepted], "counts": counts}) if args.json
+              else f"accepted: {summary} (knowme undo takes it back)")
+        return 0
+    items = [p for p in pending(store) if args.rule is None or p.rule == args.rule]
+    if args.json:
+        print(json.dumps([{"id": p.id, "name": p.name, "email": p.email or None, "suggestion": p.suggestion.value,
+                           "reason": p.reason, "rule": p.rule} for p in items], indent=2, ensure_ascii=False))
+        return 0
+    if not items:
+        print("no suggestions for undecided people")
+        return 0
+    for p in items:
+        email = f" <{p.email}>" if p.email else ""
+        print(f"{p.id:>6}  {p.suggestion.value:<11} {p.name}{email}  ({p.reason})")
+    counts = {d.value: sum(1 for p in items if p.suggestion is d) for d in Decision if d is not Decision.UNDECIDED}
+    print(f"{len(items)} suggestions: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+          + "; accept with knowme suggest --accept all|ID...|--rule NAME")
+    return 0
+
+
+def _workspace_limit(args: argparse.Namespace) -> int:
+    """The note-limit setting of an existing workspace; 300 when there is none (lint needs no workspace)."""
+    path = paths.workspace_path(getattr(args, "db", None))
+    if not path.exists():
+        return int(prefs.PREFS["note-limit"].default)
+    try:
+        with Store.open(path) as store:
+            return int(prefs.get(store, "note-limit"))
+    except WorkspaceError as exc:
+        print(f"knowme: using the default limit: {exc}", file=sys.stderr)
+        return int(prefs.PREFS["note-limit"].default)
+
+
+def cmd_lint(args: argparse.Namespace, store: Store | None) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    limit = args.limit if args.limit is not None else _workspace_limit(args)
+    if limit < 1:
+        raise _user_error("--limit must be at least 1")
+    report = lint_note(text, limit=limit, first_name=args.first_name)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            print(f"{finding.level} {finding.code}: {finding.message}")
+        verdict = "ok" if report.ok else "not ready"
+        print(f"{verdict}: {report.length}/{report.limit} characters"
+              + (f" ({report.free_limit} on a free account)" if report.free_limit < report.limit else ""))
+    return 0 if report.ok else 1
+
+
+def cmd_set(args: argparse.Namespace, store: Store) -> int:
+    try:
+        value = prefs.set_pref(store, args.name, args.value)
+    except ValueError as exc:
+        raise _user_error(str(exc)) from exc
+    print(f"{args.name} = {value}")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace, store: Store) -> int:
+    values = {name: prefs.get(store, name) for name in prefs.PREFS}
+    if args.json:
+        print(json.dumps(values, indent=2))
+        return 0
+    for name, pref in prefs.PREFS.items():
+        print(f"{name:<20} {values[name]!s:<8} {pref.help}")
+    return 0

@@ -1,0 +1,158 @@
+"""The note linter: errors stop a note, warnings coach it; length counted as the network counts."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from knowme.lint import lint_note, note_length
+from knowme.model import Person, Record
+from knowme.outreach import TEMPLATES, WHY_CHOICES, draft_for
+
+GOOD = ("Hi Ana, great to meet you at the Lisbon data meetup on Tuesday. I enjoyed your point on survey design "
+        "and would like to keep in touch.")
+
+
+def codes(text: str, **kw: object) -> list[str]:
+    return [f.code for f in lint_note(text, **kw).findings]  # type: ignore[arg-type]
+
+
+def test_a_personal_note_passes_clean() -> None:
+    report = lint_note(GOOD)
+    assert report.ok and report.findings == []
+    assert report.length == len(GOOD)
+
+
+@pytest.mark.parametrize("text", [
+    "I'd like to add you to my professional network on LinkedIn.",
+    "I’d like to add you to my professional network.",
+    "Hi Ana, I'd like to add you to my professional network on LinkedIn.",
+    "I would like to add you to my network",
+    "Please join my network on LinkedIn",
+    "I'd like to connect with you on LinkedIn.",
+    "  I WANT TO ADD YOU TO MY PROFESSIONAL NETWORK  ",
+])
+def test_canned_default_and_variants_are_errors(text: str) -> None:
+    report = lint_note(text)
+    assert not report.ok
+    assert "canned" in [f.code for f in report.errors]
+
+
+def test_limit_counts_exactly_with_spaces_and_line_breaks() -> None:
+    base = "Hi Ana, we met at the meetup and I would like to keep in touch. "
+    text = (base * 10)[:300]
+    assert lint_note(text).length == 300
+    assert "too-long" not in codes(text)
+    assert "too-long" in codes(text + "x")
+    assert "too-long" in codes(text[:200], limit=199)
+    # a line break counts once, however it is written
+    assert note_length("a\r\nb") == note_length("a\nb") == note_length("a\rb") == 3
+    # astral characters count as two (UTF-16, as the browser's maxlength does)
+    assert note_length("😀") == 2 and note_length("é") == 1
+
+
+def test_free_account_limit_is_a_warning_when_the_limit_is_higher() -> None:
+    text = GOOD + " " + "I also liked the panel on open data and the discussion on public registries a lot."
+    report = lint_note(text)
+    assert 200 < report.length <= 300
+    assert [f.code for f in report.warnings] == ["free-limit"] and report.ok
+    assert "too-long" in codes(text, limit=200)
+    assert "free-limit" not in codes(text, limit=200)
+
+
+@pytest.mark.parametrize("placeholder", ["{first_name}", "{context}", "{why}", "[Name]", "<company>", "XXX", "TODO"])
+def test_unfilled_placeholders_are_errors(placeholder: str) -> None:
+    text = GOOD.replace("the Lisbon data meetup", placeholder)
+    report = lint_note(text)
+    assert [f.code for f in report.errors] == ["placeholder"]
+    span = report.errors[0].span
+    assert span is not None and placeholder in text[span[0]:span[1]]
+
+
+def test_greeting_by_first_name() -> None:
+    assert "no-greeting" not in codes(GOOD)
+    assert "no-greeting" not in codes(GOOD, first_name="Ana")
+    assert "no-greeting" in codes(GOOD, first_name="Maria")
+    assert "no-greeting" in codes("Great to meet you at the meetup, would like to keep in touch.")
+    assert "no-greeting" in codes("hi there, great to meet you at the meetup, would like to keep in touch.")
+    assert "no-greeting" not in codes("Dear José, great to meet you at the meetup.", first_name="jose")
+
+
+def test_missing_context_and_reason_are_warnings() -> None:
+    report = lint_note("Hi Ana, hope you are doing well.")
+    assert report.ok
+    assert {"no-context", "no-reason"} <= {f.code for f in report.warnings}
+    assert "no-context" not in codes("Hi Ana, we worked together at Acme. I would like to stay in touch.")
+    assert "no-reason" not in codes("Hi Ana, we worked together at Acme. I would value your advice.")
+
+
+@pytest.mark.parametrize("phrase", ["I think I have something that will be of interest to you.",
+                                    "It would make sense for us to be connected.",
+                                    "Could we hop on a quick call?", "Our product helps teams like yours."])
+def test_bait_and_pitch_are_warnings(phrase: str) -> None:
+    assert "bait" in codes(f"Hi Ana, we met at the meetup. {phrase}")
+
+
+@pytest.mark.parametrize("phrase", ["I came across your profile and was impressed.", "You have an impressive profile!",
+                                    "You are a true thought leader."])
+def test_generic_flattery_is_a_warning(phrase: str) -> None:
+    assert "flattery" in codes(f"Hi Ana, {phrase} I would like to keep in touch.")
+
+
+def test_empty_note_is_an_error() -> None:
+    assert codes("") == ["empty"] and codes("   \n ") == ["empty"]
+
+
+@pytest.mark.parametrize("template", list(TEMPLATES))
+@pytest.mark.parametrize("why", list(WHY_CHOICES) + ["I'm curious how you scaled the data team"])
+def test_every_filled_template_passes_without_findings(template: str, why: str) -> None:
+    person = Person(1, records=[Record(given="Ana", family="Silva")], context="the Lisbon data meetup", why=why)
+    draft = draft_for(person, template)
+    report = lint_note(draft, first_name="Ana")
+    assert report.findings == [], (draft, report.findings)
+
+
+def test_unfinished_template_reports_its_placeholders() -> None:
+    draft = draft_for(Person(1, records=[Record(given="Ana")]), "event")
+    assert "{context}" in draft and "{why}" in draft
+    assert [f.code for f in lint_note(draft).errors] == ["placeholder", "placeholder"]
+
+
+def test_fast_enough_for_every_keystroke() -> None:
+    text = GOOD * 2
+    start = time.perf_counter()
+    for n in range(500):
+        lint_note(text[: 50 + n % 200])
+    per_call = (time.perf_counter() - start) / 500
+    assert per_call < 0.005, per_call
+
+
+def test_report_as_dict() -> None:
+    data = lint_note("I'd like to add you to my professional network").to_dict()
+    assert data["ok"] is False and data["limit"] == 300
+    assert {"level", "code", "message"} <= set(data["findings"][0])
+
+
+# ---- the command ---------------------------------------------------------------------------------------
+
+
+def test_cli_lint_exit_codes_and_json(knowme, tmp_path) -> None:
+    p = knowme("lint", "I'd like to add you to my professional network on LinkedIn.")
+    assert p.returncode == 1 and "canned" in p.stdout and "Traceback" not in p.stderr
+    p = knowme("lint", GOOD)
+    assert p.returncode == 0 and p.stdout.startswith("ok: 134/300")
+    p = knowme("lint", GOOD, "--limit", "100", "--json")
+    data = json.loads(p.stdout)
+    assert p.returncode == 1 and data["limit"] == 100 and data["findings"][0]["code"] == "too-long"
+    p = knowme("lint", "-", input=GOOD)
+    assert p.returncode == 0
+    assert not knowme.db.exists(), "lint needs no workspace and must not create one"
+
+
+def test_cli_lint_uses_the_workspace_note_limit(knowme) -> None:
+    assert knowme("set", "note-limit", "200").returncode == 0
+    long_note = GOOD + " I also liked the panel on open data and the discussion on public registries a lot."
+    p = knowme("lint", long_note)
+    assert p.returncode == 1 and "too-long" in p.stdout
+    assert knowme("lint", long_note, "--limit", "300").returncode == 0

@@ -1,0 +1,209 @@
+"""Triage: marking (one, several, by group, by domain), outreach fields, sent/accepted, undo, re-import."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from helpers_triage import add, decision, pid, rec
+
+from knowme.model import Decision
+from knowme.outreach import QueueState, queue_from_store
+from knowme.triage import (TriageError, after_import, apply, at_domain, in_category, mark, mark_different,
+                           mark_sent, set_outreach)
+
+
+@pytest.fixture
+def book(store):
+    add(store, [
+        rec("Ana", "Silva", ["ana@example.com"], categories=("Family", "* starred")),
+        rec("Bo", "Berg", ["bo@oldcorp.com"], org="OldCorp"),
+        rec("Cy", "Chen", ["cy@mail.oldcorp.com", "cy.chen@gmail.com"]),
+        rec("Di", "Dahl", ["di@newcorp.com"], categories=("Coworkers",)),
+        rec("Ed", "Eng", ["ed@notoldcorp.com"]),
+    ])
+    return store
+
+
+def test_bulk_selection_by_group_and_domain(book) -> None:
+    assert in_category(book, "family") == [pid(book, "ana@example.com")]
+    assert in_category(book, "Starred") == [pid(book, "ana@example.com")]
+    assert in_category(book, "nobody") == []
+    assert at_domain(book, "oldcorp.com") == sorted([pid(book, "bo@oldcorp.com"), pid(book, "cy.chen@gmail.com")])
+    assert at_domain(book, "@OLDCORP.COM") == at_domain(book, "oldcorp.com")
+
+
+def test_mark_and_undo_restore_exactly(book) -> None:
+    ids = at_domain(book, "oldcorp.com")
+    result = mark(book, ids, Decision.EXCLUDE, note="former employer")
+    assert sorted(result.changed) == ids
+    assert all(decision(book, i) == "exclude" for i in ids)
+    assert mark(book, ids, Decision.EXCLUDE).changed == []
+    assert "marked 2 people exclude" in book.undo()
+    assert all(decision(book, i) == "undecided" for i in ids)
+    assert book.conn.execute("SELECT count(*) FROM people WHERE note != ''").fetchone()[0] == 0
+    assert book.redo() is not None and decision(book, ids[0]) == "exclude"
+
+
+def test_outreach_fields_are_validated_and_undoable(book) -> None:
+    ana = pid(book, "ana@example.com")
+    set_outreach(book, ana, how="event", context="PyCon Lisbon", why="talk", priority=2)
+    person = book.person(ana)
+    assert (person.how, person.context, person.why, person.priority) == ("event", "PyCon Lisbon", "talk", 2)
+    with pytest.raises(TriageError):
+        set_outreach(book, ana, how="met-in-a-bar")
+    with pytest.raises(TriageError):
+        set_outreach(book, ana, priority=-1)
+    with pytest.raises(TriageError):
+        apply(book, [ana], sent_on="yesterday")
+    book.undo()
+    assert book.person(ana).how == ""
+
+
+def test_sent_makes_undecided_personalize_and_refuses_excluded(book) -> None:
+    ana, bo = pid(book, "ana@example.com"), pid(book, "bo@oldcorp.com")
+    mark(book, [bo], Decision.EXCLUDE)
+    with pytest.raises(TriageError, match="excluded"):
+        mark_sent(book, [ana, bo])
+    assert book.person(ana).sent_on is None
+    mark_sent(book, [ana], date(2026, 1, 5))
+    person = book.person(ana)
+    assert person.sent_on == "2026-01-05" and person.decision is Decision.PERSONALIZE
+    book.undo()
+    person = book.person(ana)
+    assert person.sent_on is None and person.decision is Decision.UNDECIDED
+
+
+def test_queue_states_sent_stale_and_accepted_after_connections_import(book) -> None:
+    ana, di, ed = pid(book, "ana@example.com"), pid(book, "di@newcorp.com"), pid(book, "ed@notoldcorp.com")
+    mark(book, [ana, di, ed], Decision.PERSONALIZE)
+    today = date.today()
+    mark_sent(book, [ana], today - timedelta(days=3))
+    mark_sent(book, [di], today - timedelta(weeks=5))
+    states = {i.person.id: i.state for i in queue_from_store(book).items}
+    assert states == {ana: QueueState.SENT, di: QueueState.STALE, ed: QueueState.TO_SEND}
+    # LinkedIn's Connections.csv: Ana by a sure name match (no email there), Di by email
+    add(book, [rec("Ana", "Silva", [], org="Acme", connected_on="02 Jan 2099"),
+               rec("Di", "Dahl", ["di@newcorp.com"], connected_on="not a date")], name="Connections.csv",
+        fmt="linkedin")
+    assert after_import(book, "Connections.csv") == sorted([ana, di])
+    queue = queue_from_store(book)
+    states = {i.person.id: i.state for i in queue.items}
+    assert states[ana] is QueueState.SAY_THANKS and states[di] is QueueState.SAY_THANKS
+    assert book.person(ana).accepted_on == "2099-01-02"
+    assert book.person(di).accepted_on == today.isoformat()
+    thanks = next(i for i in queue.items if i.person.id == ana).follow_up
+    assert thanks.startswith("Thanks for connecting, Ana!")
+    assert queue.counts() == {"say-thanks": 2, "to-send": 1, "stale": 0, "sent": 0}
+
+
+def test_a_common_name_is_not_a_sure_match_for_acceptance(store) -> None:
+    add(store, [rec("John", "Smith", ["js1@a.com"]), rec("John", "Smith", ["js2@b.com"])])
+    mark_sent(store, [pid(store, "js1@a.com"), pid(store, "js2@b.com")])
+    add(store, [rec("John", "Smith", [], connected_on="01 Jan 2099")], name="Connections.csv")
+    assert after_import(store) == []
+
+
+def test_monthly_batches_follow_priority_and_the_allowance(store) -> None:
+    add(store, [rec(f"P{n}", "Person", [f"p{n}@x.com"]) for n in range(1, 8)])
+    ids = [pid(store, f"p{n}@x.com") for n in range(1, 8)]
+    mark(store, ids, Decision.PERSONALIZE)
+    set_outreach(store, ids[6], priority=1)
+    set_outreach(store, ids[5], priority=2)
+    mark_sent(store, [ids[0]], date(2026, 3, 10))  # one of March's allowance is used
+    store.set_setting("monthly_allowance", 2)
+    queue = queue_from_store(store, today=date(2026, 3, 20))
+    to_send = [(i.person.id, i.batch) for i in queue.items if i.state is QueueState.TO_SEND]
+    assert to_send[0] == (ids[6], "2026-03")
+    assert to_send[1] == (ids[5], "2026-04")
+    assert [b for _, b in to_send] == ["2026-03", "2026-04", "2026-04", "2026-05", "2026-05", "2026-06"]
+
+
+def test_decisions_and_notes_survive_reimport_of_a_newer_export(store) -> None:
+    first = [rec("Ana", "Silva", ["ana@example.com"], uid="u1"), rec("Bo", "Berg", ["bo@oldcorp.com"], uid="u2"),
+             rec("Cy", "Chen", ["cy@x.com"])]
+    add(store, first, name="contacts.vcf")
+    mark(store, [pid(store, "ana@example.com")], Decision.KNOWS_ME, note="sister")
+    mark(store, [pid(store, "bo@oldcorp.com")], Decision.EXCLUDE)
+    set_outreach(store, pid(store, "cy@x.com"), how="colleague", context="Acme")
+    newer = [rec("Ana", "Silva-Berg", ["ana@example.com", "ana@new.org"], uid="u1"),
+             rec("Bo", "Berg", ["bo@newjob.com"], uid="u2"), rec("Cy", "Chen", ["cy@x.com"], phones=("555 0100",)),
+             rec("New", "Person", ["new@x.com"])]
+    out = add(store, newer, name="contacts.vcf")
+    assert out.replaced and out.kept == 3
+    ana = store.person(pid(store, "ana@new.org"))
+    assert ana.decision is Decision.KNOWS_ME and ana.note == "sister"
+    assert decision(store, pid(store, "bo@newjob.com")) == "exclude"
+    assert store.person(pid(store, "cy@x.com")).context == "Acme"
+    # the excluded person's old address stays blocked though it vanished from the source
+    assert ("email", "bo@oldcorp.com") in store.blocked_keys()
+
+
+def test_mark_different_is_undoable(store) -> None:
+    add(store, [rec("Bob", "Smith", ["bob@a.com"]), rec("Robert", "Smith", ["rob@b.com"])])
+    a, b = pid(store, "bob@a.com"), pid(store, "rob@b.com")
+    assert mark_different(store, a, b) == 1
+    assert store.conn.execute("SELECT verdict FROM verdicts").fetchone()[0] == "different"
+    store.undo()
+    assert store.conn.execute("SELECT count(*) FROM verdicts").fetchone()[0] == 0
+    with pytest.raises(TriageError):
+        mark_different(store, a, a)
+
+
+# ---- the command ---------------------------------------------------------------------------------------
+
+
+def _workspace(knowme) -> None:
+    from knowme.store import Store
+
+    with Store.open(knowme.db) as s:
+        add(s, [rec("Ana", "Silva", ["ana@example.com"], categories=("Family",)),
+                rec("Bo", "Berg", ["bo@oldcorp.com"]), rec("Cy", "Chen", ["cy@oldcorp.com"]),
+                rec("John", "Smith", ["js1@a.com"]), rec("John", "Smith", ["js2@b.com"])])
+
+
+def test_cli_mark_forms(knowme) -> None:
+    _workspace(knowme)
+    p = knowme("mark", "--domain", "oldcorp.com", "--as", "exclude")
+    assert p.returncode == 0 and "2 people" in p.stdout
+    p = knowme("mark", "--all-in-category", "Family", "--as", "knows-me", "--note", "family")
+    assert p.returncode == 0
+    p = knowme("mark", "js1@a.com", "js2@b.com", "--as", "personalize", "--how", "event", "--context",
+               "PyCon", "--why", "talk", "--priority", "1", "--draft-template", "event")
+    assert p.returncode == 0, p.stderr
+    people = {q["emails"][0]: q for q in knowme.json("list", "--json")}
+    assert people["bo@oldcorp.com"]["decision"] == "exclude"
+    assert people["ana@example.com"]["decision"] == "knows-me" and people["ana@example.com"]["note"] == "family"
+    assert knowme("mark", "js1@a.com", "--sent", "2026-01-02").returncode == 0
+    status = knowme.json("status", "--json")
+    assert status["outreach"]["say-thanks"] == 0 and status["outreach"]["to-send"] == 1
+    assert status["outreach"]["sent"] + status["outreach"]["stale"] == 1
+    assert knowme("undo").returncode == 0
+    assert knowme.json("status", "--json")["outreach"]["to-send"] == 2
+
+
+def test_cli_mark_errors_are_one_line(knowme) -> None:
+    _workspace(knowme)
+    for args, needle in [(("nobody@nowhere.invalid", "--as", "knows-me"), "nobody matches"),
+                         (("John Smith", "--as", "knows-me"), "matches 2 people"),
+                         (("--all-in-category", "Nope", "--as", "exclude"), "nobody is in the group"),
+                         (("--domain", "nowhere.invalid", "--as", "exclude"), "nobody has an address"),
+                         (("ana@example.com",), "say what to change"),
+                         (("--as", "exclude"), "say who"),
+                         (("ana@example.com", "--sent", "soon"), "YYYY-MM-DD")]:
+        p = knowme("mark", *args)
+        assert p.returncode == 1, (args, p.stderr)
+        assert needle in p.stderr and "Traceback" not in p.stderr
+        assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+    p = knowme("mark", "John Smith", "--as", "knows-me")
+    assert "js1@a.com" in p.stderr and "js2@b.com" in p.stderr  # the candidates are listed
+    assert knowme("mark", "ana@example.com", "--as", "maybe").returncode == 2
+    assert json.loads(knowme("status", "--json").stdout)["decisions"]["undecided"] == 5
+
+
+def test_cli_settings(knowme) -> None:
+    assert knowme("set", "monthly-allowance", "5").returncode == 0
+    assert knowme.json("settings", "--json")["monthly-allowance"] == 5
+    p = knowme("set", "stale-weeks", "zero")
+    assert p.returncode == 1 and "whole number" in p.stderr
+    assert knowme("set", "colour", "blue").returncode == 2
