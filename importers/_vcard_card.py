@@ -187,7 +187,8 @@ class CardParser:
         props, unparsed = _properties(unfold(body))
         if not props:
             if unparsed:
-                return None, f"no vCard properties ({len(unparsed)} unreadable lines)"
+                lines = "line" if len(unparsed) == 1 else "lines"
+                return None, f"no vCard properties ({len(unparsed)} unreadable {lines})"
             return None, "empty card"
         record = Record(source=self.source, index=index, line=line)
         self._fill(record, props)
@@ -230,7 +231,7 @@ class CardParser:
                 text = value if value.isascii() else self._decode(value, p)
             item = None
             if uname == "EMAIL":
-                text = text.strip()
+                text = unescape(text).strip()
                 if text:
                     item = Labeled(text, p.label)
                     rec.emails.append(item)

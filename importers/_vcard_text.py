@@ -32,6 +32,8 @@ _ALIASES = {
     "windows-31j": "cp932", "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
     "us-ascii": "ascii", "ansi": "cp1252", "gb2312": "gb18030", "gbk": "gb18030",
 }
+_NOT_CHARSETS = frozenset(("idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape",
+                           "unicode_escape", "raw_unicode_escape", "mbcs", "oem"))
 # Code pages detection may choose from, most likely first (ties go to the earliest).
 _DETECTABLE = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "cp932", "gb18030",
                "big5", "cp949", "euc_jp", "koi8_r", "mac_roman")
@@ -47,9 +49,12 @@ def known_codec(name: str | None) -> str | None:
     key = name.strip().strip('"').lower()
     key = _ALIASES.get(key, key)
     try:
-        return codecs.lookup(key).name
-    except LookupError:
+        info = codecs.lookup(key)
+    except (LookupError, ValueError):  # unknown, or a name no codec could have (NUL inside)
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None  # base64, zlib, rot13, unicode_escape...: codecs, but not what CHARSET means
+    return info.name
 
 
 def to_text(data: bytes) -> str:
@@ -119,14 +124,14 @@ class Charsets:
             if codec is not None:
                 try:
                     return raw.decode(codec)
-                except UnicodeDecodeError:
+                except UnicodeError:  # UnicodeDecodeError, or UTF-7's and friends' plain UnicodeError
                     continue
         if self.file_default is None:
             detected = self.detected()
             if detected is not None:
                 try:
                     return raw.decode(detected)
-                except UnicodeDecodeError:
+                except UnicodeError:
                     pass
         return raw.decode("cp1252", errors="replace")
 
@@ -207,6 +212,7 @@ def split_cards(text: str) -> list[Span]:
             if stack:
                 outer, cur = stack[-1]
                 outer.parts.append((cur[0], start))  # type: ignore[union-attr]
+                cur[0] = -1  # suspended until the nested card ends
             elif start > top:
                 _outside(text, top, start, line, out)
             card = Span(line, [])
@@ -225,7 +231,8 @@ def split_cards(text: str) -> list[Span]:
     if not found:
         raise NotAnAddressBook("no vCard in it (no BEGIN:VCARD line)")
     for card, cur in stack:
-        card.parts.append((min(cur[0], len(text)), len(text)))  # type: ignore[union-attr]
+        if cur[0] >= 0:
+            card.parts.append((min(cur[0], len(text)), len(text)))  # type: ignore[union-attr]
     if not stack and top < len(text):
         _outside(text, top, len(text), line + count("\n", counted), out)
     return out

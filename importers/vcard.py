@@ -32,10 +32,14 @@ def parse(path: Path, options: ImportOptions) -> ImportResult:
     """Import a vCard file or a vdir folder; NotAnAddressBook when there is no vCard in it."""
     if path.is_dir():
         return _parse_folder(path, options)
+    return parse_bytes(path.read_bytes(), path.name, options)
+
+
+def parse_bytes(data: bytes, name: str, options: ImportOptions | None = None) -> ImportResult:
+    """Import vCard bytes as if read from a file called `name` (also the records' source)."""
     result = ImportResult(format="vcard")
-    data = path.read_bytes()
     with _gc_paused():
-        _parse_bytes(data, path.name, path.name, 0, options, result, len(data), 0)
+        _parse_bytes(data, name, name, 0, options or ImportOptions(), result, len(data), 0)
     return result
 
 
