@@ -251,7 +251,8 @@ def iter_rows(text: str, delimiter: str, problems: list[Problem], source: str,
         if text.count('"', offset) % 2:
             own = text[offset:].splitlines(keepends=True)[0] if text[offset:] else ""
             own_end = offset + len(own)
-            cells = next(csv.reader([own.rstrip("\r\n")], delimiter=delimiter, strict=False), [])
+            bare = csv.reader([own.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE)
+            cells = [cell.strip().strip('"') for cell in next(bare, [])]
             problems.append(Problem(source, start, "a quote opened on this line is never closed; "
                                                    "the row was read up to the end of its line"))
             yield start, cells

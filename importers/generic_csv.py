@@ -61,7 +61,7 @@ def compile_plan(header: list[str], cols: list[Col | None],
     for i, c in enumerate(cols):
         label_i = label_at.get(c.label_from) if c.label_from else None
         if c.kind == "extra":
-            actions.append(None)
+            actions.append(_extra(names[i], c.convert) if c.convert else None)
         elif c.kind == "label":
             actions.append(_label_only(names[i], dependents.get(c.group, [])))
         elif c.kind in _LISTS:
@@ -83,11 +83,22 @@ def compile_plan(header: list[str], cols: list[Col | None],
 
 # Actions get the cell value stripped and non-empty, and the whole row padded to the header's width.
 
+def _extra(name: str, convert: Callable[[str], str]) -> Action:
+    """An extra whose converter may blank it (Outlook's `0/0/00`, `Normal`, `False` placeholders)."""
+    def act(rec: Record, value: str, row: list[str]) -> None:
+        value = convert(value)
+        if value:
+            rec.extras.append((name, value))
+    return act
+
+
 def _text(attr: str, name: str, convert: Callable[[str], str] | None) -> Action:
     """A one-value field: the first non-empty column wins, later ones are kept as extras."""
     def act(rec: Record, value: str, row: list[str]) -> None:
         if convert is not None:
             value = convert(value)
+            if not value:
+                return
         if getattr(rec, attr):
             rec.extras.append((name, value))
         else:
@@ -285,7 +296,7 @@ def _parse(path: Path, options: ImportOptions) -> ImportResult:
     table = read_table(path)
     mapping = parse_mapping(options.mapping)
     header = table.header
-    heuristic = [classify(norm_header(h)) for h in header]
+    heuristic = _disambiguate(header, [classify(norm_header(h)) for h in header])
     known = any(c is not None and c.kind in IDENTITY for c in heuristic)
     by_number = bool(mapping) and all(column.isdigit() for column in mapping)
     headerless = not known and (by_number or any("@" in h for h in header))
@@ -300,6 +311,17 @@ def _parse(path: Path, options: ImportOptions) -> ImportResult:
     if headerless:
         rows = _chain_first((table.header_line, header), rows)
     return run(table, plan, "csv", options, rows)
+
+
+def _disambiguate(header: list[str], cols: list[Col | None]) -> list[Col | None]:
+    """French `Nom` is the surname next to a `Prénom`, else the whole name; Spanish `Nombre` likewise."""
+    kinds = {c.kind for c in cols if c is not None}
+    out = list(cols)
+    for i, raw in enumerate(header):
+        key = norm_header(raw)
+        if (key == "nom" and "given" not in kinds) or (key in ("nombre", "nome") and "family" not in kinds):
+            out[i] = Col("formatted_name")
+    return out
 
 
 def _chain_first(first: tuple[int, list[str]],
@@ -328,7 +350,8 @@ def _resolve(header: list[str], heuristic: list[Col | None], mapping: dict[str, 
     return cols
 
 
-def _detect(sniff: Sniff) -> int:
+def detect(sniff: Sniff) -> int:
+    """10 when some column is a name, email or phone; 5 for a headerless file with addresses in row 1."""
     if sniff.is_dir:
         return 0
     keys = sniff_header(sniff.head)
@@ -339,4 +362,4 @@ def _detect(sniff: Sniff) -> int:
     return 5 if any("@" in k for k in keys) else 0
 
 
-register(Importer(name="csv", label="CSV (columns matched by name, or --map)", detect=_detect, parse=_parse))
+register(Importer(name="csv", label="CSV (columns matched by name, or --map)", detect=detect, parse=_parse))

@@ -15,7 +15,18 @@ from importers.csvio import Col, classify, norm_header, sniff_header
 from importers.generic_csv import parse_with
 from knowme.model import ImportResult
 
+_PLACEHOLDERS = frozenset({"0/0/00", "0.0.00", "00.00.00", "00/00/00", "unspecified", "normal", "false"})
+
+
+def _unless_placeholder(value: str) -> str:
+    """The desktop export fills empty dates and flags with `0/0/00`, `Normal`, `False`: no data, dropped."""
+    return "" if value.lower() in _PLACEHOLDERS else value
+
+
+_BLANKED = Col("extra", convert=_unless_placeholder)
 _OVERRIDES: dict[str, Col | None] = {
+    "birthday": Col("birthday", convert=_unless_placeholder), "anniversary": _BLANKED, "gender": _BLANKED,
+    "priority": _BLANKED, "sensitivity": _BLANKED, "private": _BLANKED,
     "title": Col("prefix"), "anrede": Col("prefix"), "titre": Col("prefix"), "civilité": Col("prefix"),
     "job title": Col("title"), "position": Col("title"), "fonction": Col("title"),
     "categories": Col("categories", sep=";"), "kategorien": Col("categories", sep=";"),
