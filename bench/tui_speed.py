@@ -1,0 +1,170 @@
+"""How fast the review UI is on a 100,000-person workspace.
+
+Builds (once, cached in bench/out/) a workspace of synthetic people through the store's own
+`store_import`, then drives `KnowmeApp` with `App.run_test()` and prints:
+
+- time from creating the app to the first screen drawn with its rows,
+- per-key latency (median and p95 over N presses) for moving the cursor, marking a person,
+  and typing a filter keystroke (handled; and until the filtered list is shown),
+- peak RSS of the process.
+
+Run: `python bench/tui_speed.py [--people 100000] [--presses 50] [--rebuild]`.
+Targets (issue 5): first screen < 0.5 s, a key < 50 ms, memory < 300 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from knowme.model import Labeled, MailSignal, Record  # noqa: E402
+from knowme.store import Store  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+FIRST = ("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan "
+         "Joseph Jessica Thomas Sarah Charles Karen Chris Nancy Daniel Lisa Matthew Betty Anthony Sandra Mark "
+         "Ashley Donald Emily Steven Donna Paul Michelle Andrew Carol Joshua Amanda Kenneth Melissa Kevin Deborah "
+         "Brian Stephanie George Rebecca Timothy Sharon Ronald Laura Jason Cynthia Edward Amy Jeffrey Angela "
+         "Ryan Shirley Jacob Anna Gary Brenda Nicholas Pamela Eric Emma Jonathan Nicole Stephen Helen Larry "
+         "Samantha Justin Katherine Scott Christine Brandon Debra Benjamin Rachel Samuel Carolyn Gregory Janet "
+         "José Zoë Renée Jürgen Björn Łukasz Søren").split()
+LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
+        "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
+        "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
+        "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Müller Schmidt Dubois Rossi Kowalski "
+        "Andersson Nakamura O'Brien").split()
+ORGS = ("Acme Globex Initech Umbrella Hooli Stark Wayne Wonka Tyrell Cyberdyne Soylent Vandelay Oscorp "
+        "Aperture Massive Dynamic Pied Piper Gringotts Monsters Inc").split()
+TITLES = ["Engineer", "Senior Engineer", "Product Manager", "Designer", "CTO", "Recruiter", "Sales Lead",
+          "Data Scientist", "Director", "Consultant", ""]
+
+
+def synthetic_records(count: int, seed: int = 5) -> list[Record]:
+    """`count` distinct people, one record each, with emails, phones, companies and some mail signals."""
+    rng = random.Random(seed)
+    records = []
+    for n in range(count):
+        given, family = rng.choice(FIRST), rng.choice(LAST)
+        org = rng.choice(ORGS) if rng.random() < 0.7 else ""
+        local = f"{given.lower()}.{family.lower()}{n}".replace("'", "")
+        domain = f"{org.lower()}.com" if org and rng.random() < 0.5 else rng.choice(["gmail.com", "example.org"])
+        signal = None
+        if rng.random() < 0.3:
+            year = rng.randint(2008, 2025)
+            signal = MailSignal(sent=rng.randint(0, 40), received=rng.randint(0, 60), two_way_threads=rng.randint(0, 9),
+                                first=f"{year - 2}-01-15", last=f"{year}-{rng.randint(1, 12):02d}-11")
+        records.append(Record(
+            index=n + 1, given=given, family=family, org=org, title=rng.choice(TITLES),
+            emails=[Labeled(local + "@" + domain, "work" if org else "home")],
+            phones=[Labeled(f"+1 {rng.randint(201, 989)} 555 {n % 10000:04d}", "cell")] if rng.random() < 0.6 else [],
+            connected_on="2020-03-04" if rng.random() < 0.1 else None, signal=signal))
+    return records
+
+
+def build_workspace(path: Path, people: int, per_source: int = 20_000) -> None:
+    """A workspace of `people` synthetic people, imported in files of `per_source` records."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        side.unlink(missing_ok=True)
+    records = synthetic_records(people)
+    with Store.open(path) as store:
+        for number, start in enumerate(range(0, people, per_source), start=1):
+            chunk = records[start:start + per_source]
+            for offset, record in enumerate(chunk, start=1):
+                record.index = offset
+            name = f"contacts-{number:02d}.vcf"
+            store.store_import(Path(name), "vcard", chunk, [], hashlib.sha256(name.encode()).hexdigest(),
+                               source_name=name)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _pctl(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _line(label: str, values: list[float]) -> str:
+    return (f"{label:<32} median {statistics.median(values) * 1000:7.1f} ms   p95 {_pctl(values, 0.95) * 1000:7.1f} ms"
+            f"   max {max(values) * 1000:7.1f} ms")
+
+
+async def measure(path: Path, presses: int) -> list[str]:
+    from tui.app import KnowmeApp
+    from tui.widgets.contact_list import ContactList
+
+    report: list[str] = []
+    started = time.perf_counter()
+    app = KnowmeApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        contacts = app.screen.query_one(ContactList)
+        while contacts.row_count == 0:
+            await pilot.pause(0.01)
+        await pilot.wait_for_scheduled_animations()
+        first = time.perf_counter() - started
+        report.append(f"{'first screen drawn':<32} {first * 1000:7.1f} ms   ({contacts.row_count} rows listed)")
+
+        async def timed(key: str) -> float:
+            t0 = time.perf_counter()
+            await pilot.press(key)
+            return time.perf_counter() - t0
+
+        moves = [await timed("down") for _ in range(presses)]
+        report.append(_line("move (down)", moves))
+        pages = [await timed("pagedown") for _ in range(max(5, presses // 5))]
+        report.append(_line("page down", pages))
+        marks = [await timed(key) for key in ("k", "p", "x") * (presses // 3 + 1)][:presses]
+        report.append(_line("mark (k/p/x, then next)", marks))
+        undos = [await timed("ctrl+z") for _ in range(10)]
+        report.append(_line("undo", undos))
+
+        await pilot.press("slash")
+        typed, shown = [], []
+        text = "jenniferwi"
+        for round_ in range(max(1, presses // len(text))):
+            for char in text:
+                t0 = time.perf_counter()
+                await pilot.press(char)
+                typed.append(time.perf_counter() - t0)
+                await contacts.wait_loaded()
+                shown.append(time.perf_counter() - t0)
+            for _ in text:
+                await pilot.press("backspace")
+            await contacts.wait_loaded()
+        report.append(_line("filter keystroke (handled)", typed))
+        report.append(_line("filter keystroke (list shown)", shown))
+        await pilot.press("escape")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report.append(f"{'peak RSS':<32} {peak:7.1f} MB")
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--presses", type=int, default=50)
+    parser.add_argument("--rebuild", action="store_true", help="build the workspace again")
+    args = parser.parse_args()
+    path = OUT / f"tui_{args.people}.db"
+    if args.rebuild or not path.exists():
+        t0 = time.perf_counter()
+        build_workspace(path, args.people)
+        print(f"built {args.people} people in {time.perf_counter() - t0:.1f} s: {path}")
+    work = OUT / "tui_speed_run.db"
+    work.write_bytes(path.read_bytes())
+    for line in asyncio.run(measure(work, args.presses)):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""`knowme review` and `knowme demo`: open the review UI (Textual is imported only here, lazily)."""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from knowme import paths
+from knowme.store import Store
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("review", help="review and decide, contact by contact, in the terminal UI")
+    p.add_argument("files", nargs="*", metavar="FILE", type=Path, help="import these first (with progress)")
+    p.add_argument("--format", default="auto", help="format of FILEs (default: detected)")
+    p.add_argument("--region", default=None, help="default phone region for FILEs, e.g. US, GB, DE")
+    p.set_defaults(handler=cmd_review)
+
+    p = sub.add_parser("demo", help="the review UI on the bundled sample address books, in a throwaway workspace")
+    p.set_defaults(handler=cmd_demo, no_store=True)
+
+
+def _check_terminal() -> None:
+    from knowme.cli import UserError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("review needs a terminal (stdin and stdout must be a TTY)")
+
+
+def cmd_review(args: argparse.Namespace, store: Store) -> int:
+    from knowme.cli import UserError
+
+    _check_terminal()
+    missing = [str(f) for f in args.files if not f.exists()]
+    if missing:
+        raise UserError(f"no such file or folder: {', '.join(missing)}")
+    if args.format != "auto":
+        from importers import format_names
+
+        if args.format not in format_names():
+            raise UserError(f"unknown format {args.format!r} (choose from {', '.join(format_names())})")
+    path = store.path
+    store.close()  # the app opens its own connection (and its workers theirs)
+    from tui.app import KnowmeApp
+
+    KnowmeApp(path, import_paths=args.files, fmt=args.format, region=args.region).run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, store: None) -> int:
+    from knowme.cli import UserError
+
+    _check_terminal()
+    samples = paths.sample_files()
+    if not samples:
+        raise UserError(f"no sample address books found in {paths.SAMPLE_DATA}")
+    from tui.app import KnowmeApp
+
+    folder = Path(tempfile.mkdtemp(prefix="knowme-demo-"))
+    try:
+        KnowmeApp(folder / "demo.db", import_paths=samples, demo=True).run()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print("knowme demo: the demo workspace was thrown away; `knowme review FILE...` reviews your own address books.")
+    return 0

@@ -1,0 +1,377 @@
+"""Read-only queries for listing people: views, filters, sorts, windows and counts.
+
+Both faces use these: the review UI reads the visible window of its contact list from here and
+the sidebar its counts, the CLI can list the same views. Everything reads the denormalised
+`people` columns (kept by `Store.refresh_people`) so a 100,000-person workspace lists at once;
+nothing here writes.
+
+A list is materialised once as an ordered array of person ids (`person_ids`), which makes any
+sort, filter or view scroll in constant time per window: rows are then read by id (`rows`).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from knowme.model import Decision
+from knowme.normalize import fold
+from knowme.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One named subset of the people, as the sidebar lists them."""
+
+    key: str
+    label: str
+    where: str  # an SQL condition over the `people` table
+    hint: str = ""
+
+
+_PENDING_PEOPLE = ("id IN (SELECT ra.person_id FROM pairs q JOIN records ra ON ra.id = q.a "
+                   "JOIN records rb ON rb.id = q.b WHERE q.status='pending' AND ra.person_id != rb.person_id "
+                   "UNION SELECT rb.person_id FROM pairs q JOIN records ra ON ra.id = q.a "
+                   "JOIN records rb ON rb.id = q.b WHERE q.status='pending' AND ra.person_id != rb.person_id)")
+
+VIEWS: tuple[View, ...] = (
+    View("undecided", "Undecided", "decision='undecided'", "not reviewed yet"),
+    View("knows-me", "Knows me", "decision='knows-me'", "go to the safe-to-sync file"),
+    View("personalize", "Personalize", "decision='personalize'", "go to the outreach queue"),
+    View("exclude", "Exclude", "decision='exclude'", "never invited, never uploaded"),
+    View("connected", "Connected", "connected=1", "already connections"),
+    View("suggestions", "Suggestions", "decision='undecided' AND suggestion IS NOT NULL",
+         "undecided people with a suggested decision"),
+    View("duplicates", "Duplicates to review", _PENDING_PEOPLE, "people in possible-duplicate pairs"),
+    View("all", "All", "1", "everybody"),
+)
+VIEW_BY_KEY = {view.key: view for view in VIEWS}
+
+#: How strongly mail says two people are in touch: replies count most, then what the user sent.
+SIGNAL_SQL = "(two_way * 4 + sent * 2 + received)"
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    key: str
+    label: str
+    order: str  # the ORDER BY clause (always ends with id, so the order is total)
+
+
+SORTS: tuple[Sort, ...] = (
+    Sort("name", "name", "sort_name, id"),
+    Sort("company", "company", "org = '', org COLLATE NOCASE, sort_name, id"),
+    Sort("signal", "signal strength", f"{SIGNAL_SQL} DESC, last_mail IS NULL, last_mail DESC, sort_name, id"),
+    Sort("suggestion", "suggestion", "suggestion IS NULL, suggestion, sort_name, id"),
+)
+SORT_BY_KEY = {sort.key: sort for sort in SORTS}
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """What a list shows: a view, a sort, and the filter text typed by the user."""
+
+    view: str = "undecided"
+    sort: str = "name"
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.view not in VIEW_BY_KEY:
+            raise ValueError(f"unknown view {self.view!r}")
+        if self.sort not in SORT_BY_KEY:
+            raise ValueError(f"unknown sort {self.sort!r}")
+
+    def with_(self, **changes: Any) -> ListQuery:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"view": self.view, "sort": self.sort, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ListQuery:
+        """A saved query, falling back to the defaults for anything unknown."""
+        if not isinstance(data, dict):
+            return cls()
+        view = data.get("view") if data.get("view") in VIEW_BY_KEY else "undecided"
+        sort = data.get("sort") if data.get("sort") in SORT_BY_KEY else "name"
+        text = data.get("text") if isinstance(data.get("text"), str) else ""
+        return cls(view=view, sort=sort, text=text)
+
+
+@dataclass(slots=True)
+class PersonRow:
+    """One line of a person list: the summary columns, not the records."""
+
+    id: int
+    name: str
+    email: str
+    org: str
+    title: str
+    sources: str
+    n_records: int
+    connected: bool
+    sent: int
+    received: int
+    two_way: int
+    last_mail: str | None
+    decision: Decision
+    suggestion: str | None
+    suggestion_reason: str
+    how: str = ""
+    has_draft: bool = False
+
+    @property
+    def company_title(self) -> str:
+        """"Title, Company" (either may be missing)."""
+        return ", ".join(part for part in (self.title, self.org) if part)
+
+    @property
+    def signal_strength(self) -> int:
+        """The same figure the `signal` sort orders by."""
+        return self.two_way * 4 + self.sent * 2 + self.received
+
+    @property
+    def has_mail(self) -> bool:
+        return bool(self.sent or self.received)
+
+    @property
+    def source_list(self) -> list[str]:
+        return [s for s in self.sources.split(", ") if s]
+
+
+_ROW_COLUMNS = ("id, name, email, org, title, sources, n_records, connected, sent, received, two_way, last_mail, "
+                "decision, suggestion, suggestion_reason, how, draft != ''")
+
+
+def _row(values: Sequence[Any]) -> PersonRow:
+    return PersonRow(values[0], values[1], values[2], values[3], values[4], values[5], values[6], bool(values[7]),
+                     values[8], values[9], values[10], values[11], Decision(values[12]), values[13],
+                     values[14], values[15], bool(values[16]))
+
+
+# ---- filtering ------------------------------------------------------------------------------------
+
+
+def filter_words(text: str) -> list[str]:
+    """The folded words of a filter: matched the way the `search` column was folded."""
+    return fold(text).split()
+
+
+def _filter_sql(text: str) -> tuple[list[str], list[Any], str, list[Any]]:
+    """Conditions for a fuzzy filter, and a rank that puts plain substring hits first.
+
+    Fuzzy means each typed word must appear in the folded name, emails, company and title with
+    its letters in order (`jsmth` finds "John Smith"); people where every word appears as typed
+    rank above those matched only loosely.
+    """
+    words = filter_words(text)
+    conditions, params = [], []
+    for word in words:
+        conditions.append("search LIKE ?")
+        params.append("%" + "%".join(word) + "%")
+    if not words:
+        return [], [], "", []
+    rank = " + ".join("(instr(search, ?) = 0)" for _ in words)
+    return conditions, params, f"({rank})", list(words)
+
+
+def _where(query: ListQuery) -> tuple[str, list[Any], str, list[Any]]:
+    conditions, params, rank, rank_params = _filter_sql(query.text)
+    where = " AND ".join([f"({VIEW_BY_KEY[query.view].where})", *conditions])
+    return where, params, rank, rank_params
+
+
+# ---- lists and windows ----------------------------------------------------------------------------
+
+
+def person_ids(store: Store | sqlite3.Connection, query: ListQuery) -> array[int]:
+    """Every person in a view, filtered and sorted, as an array of ids (a few ms per 10,000)."""
+    conn = store.conn if isinstance(store, Store) else store
+    where, params, rank, rank_params = _where(query)
+    order = SORT_BY_KEY[query.sort].order
+    if rank:
+        order = f"{rank}, {order}"
+    sql = f"SELECT id FROM people WHERE {where} ORDER BY {order}"
+    ids: array[int] = array("q")
+    cursor = conn.execute(sql, [*params, *rank_params])
+    while True:
+        chunk = cursor.fetchmany(20_000)
+        if not chunk:
+            break
+        ids.extend(row[0] for row in chunk)
+    return ids
+
+
+def rows(store: Store, ids: Iterable[int]) -> dict[int, PersonRow]:
+    """The list rows of these people, by id (people gone since are simply absent)."""
+    wanted = list(ids)
+    found: dict[int, PersonRow] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for values in store.conn.execute(f"SELECT {_ROW_COLUMNS} FROM people WHERE id IN ({marks})", chunk):
+            found[values[0]] = _row(values)
+    return found
+
+
+def next_with_decision(store: Store, ids: Sequence[int], start: int, decision: Decision = Decision.UNDECIDED,
+                       step: int = 1, chunk: int = 128) -> int | None:
+    """The index of the first person after `start` (before it with step=-1) who has `decision`."""
+    position = start + step
+    while 0 <= position < len(ids):
+        if step > 0:
+            window = list(ids[position:position + chunk])
+        else:
+            window = list(ids[max(0, position - chunk + 1):position + 1])[::-1]
+        marks = ",".join("?" * len(window))
+        hits = {pid for pid, value in store.conn.execute(
+            f"SELECT id, decision FROM people WHERE id IN ({marks})", window) if value == decision.value}
+        for offset, pid in enumerate(window):
+            if pid in hits:
+                return position + offset * step
+        position += len(window) * step
+    return None
+
+
+def members(store: Store, query: ListQuery, ids: Iterable[int]) -> set[int]:
+    """Which of these people (still) belong to a list, e.g. after their decision changed."""
+    wanted = list(ids)
+    where, params, _, _ = _where(query)
+    found: set[int] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(row[0] for row in store.conn.execute(
+            f"SELECT id FROM people WHERE id IN ({marks}) AND {where}", [*chunk, *params]))
+    return found
+
+
+def people_of_next_undo(store: Store, redo: bool = False) -> list[int]:
+    """The people the next `Store.undo()` (or `redo()`) will change, so a UI can show them after."""
+    if redo:
+        row = store.conn.execute("SELECT after FROM log WHERE undone=1 ORDER BY id ASC LIMIT 1").fetchone()
+    else:
+        row = store.conn.execute("SELECT before FROM log WHERE undone=0 ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        return []
+    snapshot = json.loads(row[0])
+    return [int(pid) for pid in snapshot.get("people", {})]
+
+
+def pending_pairs_of(store: Store, person_id: int) -> int:
+    """How many possible-duplicate pairs waiting for review involve this person."""
+    return store.conn.execute(
+        "SELECT count(*) FROM pairs q JOIN records ra ON ra.id = q.a JOIN records rb ON rb.id = q.b "
+        "WHERE q.status='pending' AND ra.person_id != rb.person_id AND (ra.person_id=? OR rb.person_id=?)",
+        (person_id, person_id)).fetchone()[0]
+
+
+def resume_index(store: Store, query: ListQuery, ids: Sequence[int], person_id: int | None,
+                 fallback: int = 0) -> int:
+    """The row to put the cursor on when a list is reopened.
+
+    The person it was on, when still listed; else (e.g. they were decided and the view is
+    Undecided) the first person that sorts after them by name; else the saved row number.
+    """
+    if not ids:
+        return 0
+    if person_id is not None:
+        try:
+            return ids.index(person_id)
+        except ValueError:
+            pass
+        if query.sort == "name" and not query.text:
+            row = store.conn.execute("SELECT sort_name FROM people WHERE id=?", (person_id,)).fetchone()
+            if row is not None:
+                where = VIEW_BY_KEY[query.view].where
+                before = store.conn.execute(
+                    f"SELECT count(*) FROM people WHERE ({where}) AND (sort_name, id) < (?, ?)",
+                    (row[0], person_id)).fetchone()[0]
+                return min(before, len(ids) - 1)
+    return max(0, min(fallback, len(ids) - 1))
+
+
+# ---- counts ---------------------------------------------------------------------------------------
+
+
+def view_counts(store: Store) -> dict[str, int]:
+    """How many people each sidebar view holds (one pass over `people`, plus the pair queue)."""
+    counts = {view.key: 0 for view in VIEWS}
+    for decision, n, connected, suggested in store.conn.execute(
+            "SELECT decision, count(*), total(connected), total(suggestion IS NOT NULL) FROM people "
+            "GROUP BY decision"):
+        counts[decision] = n
+        counts["all"] += n
+        counts["connected"] += int(connected)
+        if decision == Decision.UNDECIDED.value:
+            counts["suggestions"] = int(suggested)
+    counts["duplicates"] = store.pending_pair_count()
+    return counts
+
+
+# ---- overview -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SourceProgress:
+    """How far triage got for the people one source file contributes."""
+
+    source: str
+    format: str
+    people: int
+    decisions: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def decided(self) -> int:
+        return self.people - self.decisions.get(Decision.UNDECIDED.value, 0)
+
+
+@dataclass(slots=True)
+class Overview:
+    """Triage progress as a whole, per source, and how recently the user was in touch (by year)."""
+
+    people: int
+    decisions: dict[str, int]
+    sources: list[SourceProgress]
+    last_mail_years: dict[int, int]
+    no_mail: int
+
+    @property
+    def decided(self) -> int:
+        return self.people - self.decisions.get(Decision.UNDECIDED.value, 0)
+
+    def year_series(self) -> list[tuple[int, int]]:
+        """(year, people last in touch that year) for every year from the first to the last."""
+        if not self.last_mail_years:
+            return []
+        first, last = min(self.last_mail_years), max(self.last_mail_years)
+        return [(year, self.last_mail_years.get(year, 0)) for year in range(first, last + 1)]
+
+
+def overview(store: Store) -> Overview:
+    """The figures of the overview screen (one pass over records, one over people)."""
+    conn = store.conn
+    decisions = {d.value: 0 for d in Decision}
+    for decision, n in conn.execute("SELECT decision, count(*) FROM people GROUP BY decision"):
+        decisions[decision] = n
+    by_source: dict[str, SourceProgress] = {}
+    for name, fmt in conn.execute("SELECT name, format FROM sources ORDER BY id"):
+        by_source[name] = SourceProgress(name, fmt, 0, {d.value: 0 for d in Decision})
+    for name, decision, n in conn.execute(
+            "SELECT s.name, p.decision, count(DISTINCT p.id) FROM records r JOIN sources s ON s.id = r.source_id "
+            "JOIN people p ON p.id = r.person_id GROUP BY s.id, p.decision"):
+        progress = by_source.get(name)
+        if progress is not None:
+            progress.decisions[decision] = n
+            progress.people += n
+    years: dict[int, int] = {}
+    no_mail = 0
+    for year, n in conn.execute("SELECT substr(last_mail, 1, 4), count(*) FROM people GROUP BY 1"):
+        if year and year.isdigit():
+            years[int(year)] = years.get(int(year), 0) + n
+        else:
+            no_mail += n
+    return Overview(sum(decisions.values()), decisions, list(by_source.values()), years, no_mail)

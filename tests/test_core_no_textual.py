@@ -1,0 +1,42 @@
+"""The core and the importers import without Textual (STYLE.md §1): only `tui/` may use it."""
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _modules(package: str) -> list[str]:
+    names = [package]
+    for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}."):
+        names.append(info.name)
+    return names
+
+
+def test_core_and_importers_import_without_textual() -> None:
+    modules = _modules("knowme") + _modules("importers")
+    assert "knowme.views" in modules and "knowme.cli_review" in modules
+    script = (
+        "import importlib, sys\n"
+        "sys.modules['textual'] = None\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "leaked = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "assert leaked == ['textual'], leaked\n"
+        "print('ok', len(" + repr(modules) + "))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("ok")
+
+
+def test_knowme_status_does_not_load_textual(tmp_path: Path) -> None:
+    script = ("import sys\nfrom knowme.cli import main\n"
+              f"code = main(['--db', {str(tmp_path / 'w.db')!r}, 'status'])\n"
+              "assert 'textual' not in sys.modules, 'status imported textual'\n"
+              "raise SystemExit(code)\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr

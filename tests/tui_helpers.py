@@ -1,0 +1,74 @@
+"""Small, fixed workspaces for the review UI's pilot and snapshot tests (no importer involved)."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from knowme.model import Labeled, MailSignal, Record
+from knowme.store import Store
+
+# given, family, email, org, title, extra record fields
+PEOPLE: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
+    ("Alice", "Archer", "alice@acme.com", "Acme", "Engineer", {"phones": [Labeled("+1 415 555 0101", "cell")]}),
+    ("Bob", "Baker", "bob.baker@globex.com", "Globex", "Sales Lead", {}),
+    ("Carol", "Chen", "carol@initech.com", "Initech", "CTO",
+     {"signal": MailSignal(sent=12, received=20, two_way_threads=5, first="2019-02-01", last="2024-05-06")}),
+    ("Dan", "Dunn", "dan@dunn.org", "", "", {"note": "met at PyCon"}),
+    ("Erin", "Evans", "erin@hooli.com", "Hooli", "Designer",
+     {"connected_on": "2021-06-01", "urls": [Labeled("https://www.linkedin.com/in/erin-evans", "")]}),
+    ("Frank", "Fischer", "frank@stark.com", "Stark", "Director",
+     {"signal": MailSignal(sent=1, received=3, two_way_threads=0, first="2015-01-01", last="2016-03-03")}),
+    ("Grace", "Green", "grace@wayne.com", "Wayne", "Consultant", {"extras": [("X-SKYPE", "grace.green")]}),
+    ("Henry", "Hill", "henry@oscorp.com", "Oscorp", "Engineer", {}),
+    ("Ines", "Ibáñez", "ines@tyrell.com", "Tyrell", "Data Scientist", {}),
+    ("Jack", "Jones", "jack@wonka.com", "Wonka", "Recruiter", {}),
+]
+
+
+def person_records(source: str = "phone.vcf") -> list[Record]:
+    records = []
+    for n, (given, family, email, org, title, extra) in enumerate(PEOPLE, start=1):
+        records.append(Record(source=source, index=n, given=given, family=family,
+                              formatted_name=f"{given} {family}", org=org, title=title,
+                              emails=[Labeled(email, "work")], **extra))
+    return records
+
+
+def store_records(store: Store, name: str, records: list[Record]) -> None:
+    store.store_import(Path(name), "vcard", records, [], hashlib.sha256(name.encode()).hexdigest(),
+                       source_name=name)
+
+
+def make_workspace(path: Path, duplicates: bool = False) -> Path:
+    """Ten people from one source; with `duplicates`, a second source holding lookalikes of two of them."""
+    with Store.open(path) as store:
+        store_records(store, "phone.vcf", person_records())
+        if duplicates:
+            store_records(store, "google.csv", [
+                Record(source="google.csv", index=1, given="Daniel", family="Dunn", formatted_name="Daniel Dunn",
+                       emails=[Labeled("daniel.dunn@work.example", "work")], org="Dunn & Co", title="Owner",
+                       phones=[Labeled("+1 212 555 0199", "mobile")]),
+                Record(source="google.csv", index=2, given="Henry", family="Hill", formatted_name="Henry Hill",
+                       emails=[Labeled("h.hill@gmail.com", "home")], org="Oscorp", title="Engineer"),
+            ])
+    return path
+
+
+def decisions(path: Path) -> dict[str, str]:
+    """Name -> decision, read straight from the workspace."""
+    with Store.open(path) as store:
+        return dict(store.conn.execute("SELECT name, decision FROM people ORDER BY sort_name"))
+
+
+def pilot_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an async pilot test on its own event loop (no pytest async plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run

@@ -1,0 +1,143 @@
+"""The review app: a thin Textual face over the knowme core.
+
+`KnowmeApp(store_path, import_paths=(), demo=False)` opens the workspace, shows the main
+screen, and first imports any files it was given (in a worker, with progress). Screens only
+call core functions (`knowme.triage`, `knowme.views`, `knowme.importing`, dedupe, merge,
+exports, lint) and re-read the store after every change: the store is the truth.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
+
+from knowme.store import Store
+from tui.commands import KnowmeCommands
+from tui.messages import WorkspaceChanged
+from tui.screens.main import MainScreen
+
+THEME_KEY = "review.theme"
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class KnowmeApp(App[None]):
+    """knowme review: decide, person by person, who may be invited and how.
+
+    | Key | Action |
+    | :- | :- |
+    | ctrl+p | Command palette: every action by name |
+    | ctrl+q | Quit |
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "knowme"
+    COMMANDS = App.COMMANDS | {KnowmeCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit")]
+
+    def __init__(self, store_path: Path, import_paths: Sequence[Path] = (), demo: bool = False, *,
+                 fmt: str = "auto", region: str | None = None, stable: bool = False) -> None:
+        """`stable` keeps the screen still for snapshot tests (no cursor blinking)."""
+        super().__init__()
+        self.store_path = Path(store_path)
+        self.store = Store.open(self.store_path)
+        self.import_paths = [Path(p) for p in import_paths]
+        self.demo = demo
+        self.fmt = fmt
+        self.region = region
+        self.stable = stable
+        self.sub_title = "demo workspace" if demo else self.store_path.name
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.store)
+
+    def on_mount(self) -> None:
+        self.theme = LIGHT if self.store.setting(THEME_KEY) == "light" else DARK
+        if self.import_paths:
+            self.open_import(self.import_paths)
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    @property
+    def main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def changed(self, summary: str = "", people: Iterable[int] = (), reload: bool = True,
+                focus: int | None = None) -> None:
+        """Tell the main screen the workspace changed, so it re-reads the store."""
+        self.main.post_message(WorkspaceChanged(summary, tuple(people), reload=reload, focus=focus))
+
+    def steady(self, screen: Screen) -> None:
+        """In stable mode (snapshot tests) stop text cursors from blinking."""
+        if self.stable:
+            for widget in screen.query("Input, TextArea"):
+                if isinstance(widget, (Input, TextArea)):
+                    widget.cursor_blink = False
+
+    # ---- opening the other screens ---------------------------------------------------------------
+
+    def open_import(self, paths: Sequence[Path] = ()) -> None:
+        """Import files (asking for them when none are given), then look for duplicates."""
+        from tui.screens.imports import FilePickerScreen, ImportScreen
+
+        def picked(chosen: list[Path] | None) -> None:
+            if chosen:
+                self.push_screen(ImportScreen(self.store_path, chosen, fmt=self.fmt, region=self.region),
+                                 self._imported)
+
+        if paths:
+            picked(list(paths))
+        else:
+            self.push_screen(FilePickerScreen(Path.cwd()), picked)
+
+    def _imported(self, summary: str | None) -> None:
+        self.changed(summary or "", reload=True)
+        if summary:
+            self.main.set_status(summary)
+
+    def open_outreach(self, person_id: int | None) -> None:
+        from tui.screens.outreach import OutreachScreen
+
+        if person_id is None:
+            return
+        self.push_screen(OutreachScreen(self.store, person_id),
+                         lambda saved: self.changed("Outreach saved.", [person_id], reload=False) if saved else None)
+
+    def open_duplicates(self, person_id: int | None) -> None:
+        from tui.screens.duplicates import DuplicatesScreen
+
+        self.push_screen(DuplicatesScreen(self.store, person_id), self._duplicates_done)
+
+    def _duplicates_done(self, focus: int | None) -> None:
+        self.changed(reload=True, focus=focus)
+
+    def confirm_split(self, person_id: int | None) -> None:
+        from tui.screens.duplicates import confirm_split
+
+        if person_id is not None:
+            confirm_split(self, person_id)
+
+    def open_export(self) -> None:
+        from tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(self.store, demo=self.demo))
+
+    def open_overview(self) -> None:
+        from tui.screens.overview import OverviewScreen
+
+        self.push_screen(OverviewScreen(self.store_path))
+
+    def open_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def toggle_theme(self) -> None:
+        """Switch between the light and the dark theme (remembered in the workspace)."""
+        self.theme = LIGHT if self.theme == DARK else DARK
+        self.store.set_setting(THEME_KEY, "light" if self.theme == LIGHT else "dark")

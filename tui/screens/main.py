@@ -1,0 +1,426 @@
+"""The main screen: views with counts, the contact list, the detail pane, and the triage keys."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.events import ScreenResume
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from knowme import triage, views
+from knowme.model import Decision
+from knowme.store import Store
+from knowme.views import SORTS, VIEWS, ListQuery
+from tui.messages import CountsReady, WorkspaceChanged
+from tui.widgets.contact_list import DECISION_LABELS, ContactList
+from tui.widgets.detail import DetailPane, person_details
+from tui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from tui.app import KnowmeApp
+
+STATE_KEY = "review.state"
+MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize", Decision.EXCLUDE: "exclude",
+              Decision.UNDECIDED: "undecided"}
+
+
+class FilterInput(Input):
+    """The `/` filter: the list follows as you type; enter or down returns to the list, esc clears it."""
+
+    BINDINGS = [
+        Binding("down", "done", "To the list", show=False, id="filter.down"),
+        Binding("escape", "clear", "Clear filter", id="filter.clear"),
+    ]
+
+    def action_done(self) -> None:
+        self.screen.query_one(ContactList).focus()
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.screen.query_one(ContactList).focus()
+
+
+class MainScreen(Screen[None]):
+    """Review: pick a view on the left, move through people, decide with one key.
+
+    Triage
+    | Key | Action |
+    | :- | :- |
+    | k / p / x / u | Knows me / Personalize / Exclude / Undecided, then on to the next undecided person |
+    | space | Select or unselect; a decision key then applies to every selected person |
+    | a | Accept the suggested decision |
+    | ctrl+z / ctrl+y | Undo / redo (decisions, merges, splits, outreach edits) |
+
+    Finding people
+    | / | Filter as you type (fuzzy: name, emails, company, title); esc clears |
+    | s | Sort by name, company, signal strength, suggestion (cycles) |
+    | 1 .. 8 | Views: Undecided, Knows me, Personalize, Exclude, Connected, Suggestions, Duplicates, All |
+
+    People and workspace
+    | o | Outreach note for a personalize person |
+    | d | Review possible duplicates of this person |
+    | S | Split a merged person back into their records |
+    | i / e | Import files / export the two files |
+    | v | Overview: progress, decisions per source, last contact by year |
+    | ? | Help: every key |
+    | t | Light or dark theme |
+    | q | Quit (everything is already saved) |
+    """
+
+    BINDINGS = [
+        Binding("k", "mark('knows-me')", "Knows me", id="triage.knows-me"),
+        Binding("p", "mark('personalize')", "Personalize", id="triage.personalize"),
+        Binding("x", "mark('exclude')", "Exclude", id="triage.exclude"),
+        Binding("u", "mark('undecided')", "Undecided", id="triage.undecided"),
+        Binding("a", "accept_suggestion", "Accept suggestion", id="triage.accept"),
+        Binding("ctrl+z", "undo", "Undo", id="triage.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, id="triage.redo"),
+        Binding("escape", "clear", "Clear selection", show=False, id="find.clear"),
+        Binding("slash", "filter", "Filter", key_display="/", id="find.filter"),
+        Binding("s", "cycle_sort", "Sort", id="find.sort"),
+        *(Binding(str(n), f"view('{view.key}')", f"View: {view.label}", show=False, id=f"find.view-{view.key}")
+          for n, view in enumerate(VIEWS, start=1)),
+        Binding("o", "outreach", "Outreach", id="people.outreach"),
+        Binding("d", "duplicates", "Duplicates", id="people.duplicates"),
+        Binding("S", "split", "Split", id="people.split"),
+        Binding("i", "import_files", "Import", show=False, id="workspace.import"),
+        Binding("e", "export", "Export", id="workspace.export"),
+        Binding("v", "overview", "Overview", show=False, id="workspace.overview"),
+        Binding("question_mark", "help", "Help", key_display="?", id="workspace.help"),
+        Binding("t", "toggle_theme", "Theme", show=False, id="workspace.theme"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="workspace.reload"),
+        Binding("q", "quit", "Quit", id="workspace.quit"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self._key_context: tuple[bool, ...] = ()
+        self._save_timer: Timer | None = None
+        self._detail_for: int | None = None
+
+    @property
+    def knowme(self) -> KnowmeApp:
+        return self.app  # type: ignore[return-value]
+
+    # ---- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with Container(id="body"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="center"):
+                yield Label("", id="list-title")
+                yield FilterInput(placeholder="filter: name, email, company… (esc clears)", id="filter", compact=True)
+                yield ContactList(self.store, id="contacts")
+                yield Label("", id="status")
+            yield DetailPane(id="detail")
+        yield Footer(compact=True)
+
+    @property
+    def contacts(self) -> ContactList:
+        return self.query_one(ContactList)
+
+    def on_mount(self) -> None:
+        state = self.store.setting(STATE_KEY, {}) or {}
+        query = ListQuery.from_dict(state.get("query"))
+        filter_input = self.query_one(FilterInput)
+        filter_input.value = query.text
+        filter_input.display = bool(query.text)
+        self.query_one(Sidebar).show_view(query.view)
+        ids = views.person_ids(self.store, query)
+        cursor = views.resume_index(self.store, query, ids, state.get("person"), state.get("index", 0))
+        person = ids[cursor] if ids else None
+        self.contacts.load(query, focus_person=person, fallback=cursor, ids=ids)
+        self.contacts.focus()
+        self.refresh_counts()
+        self._update_title()
+        self.knowme.steady(self)
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        self.knowme.steady(self)
+
+    # ---- reacting to the list --------------------------------------------------------------------
+
+    @on(ContactList.Highlighted)
+    def _highlighted(self, event: ContactList.Highlighted) -> None:
+        self._show_detail(event.person_id)
+        self._schedule_save()
+        self._refresh_context()
+
+    @on(ContactList.Loaded)
+    def _loaded(self, event: ContactList.Loaded) -> None:
+        self._update_title()
+        self._refresh_context()
+
+    def _show_detail(self, person_id: int | None, force: bool = False) -> None:
+        if person_id == self._detail_for and not force:
+            return
+        self._detail_for = person_id
+        pane = self.query_one(DetailPane)
+        if person_id is None:
+            pane.show_nobody("Nobody in this view." if not self.contacts.query_spec.text
+                             else "Nobody matches the filter.")
+            return
+        person = self.store.person(person_id)
+        if person is None:
+            pane.show_nobody("This person is gone (merged or re-imported); ctrl+r reloads.")
+            return
+        pane.show(person_details(person, self.store.record_meta(person_id),
+                                 views.pending_pairs_of(self.store, person_id)))
+
+    def _update_title(self) -> None:
+        query = self.contacts.query_spec
+        view = views.VIEW_BY_KEY[query.view]
+        count = self.contacts.row_count
+        sort = views.SORT_BY_KEY[query.sort].label
+        what = f"{count:,} {'person' if count == 1 else 'people'}"
+        if query.text:
+            what += f" matching “{query.text}”"
+        selected = f" · {len(self.contacts.selected)} selected" if self.contacts.selected else ""
+        self.query_one("#list-title", Label).update(f"[b]{view.label}[/b] · {what} · by {sort}{selected}")
+
+    def _refresh_context(self) -> None:
+        """Show only the keys that apply to the highlighted person (the footer re-reads check_action)."""
+        row = self.contacts.current_row
+        context = (row is not None, bool(row and row.decision == Decision.PERSONALIZE),
+                   bool(row and row.suggestion and row.suggestion != row.decision.value),
+                   bool(row and row.n_records > 1), self._has_pairs())
+        if context != self._key_context:
+            self._key_context = context
+            self.refresh_bindings()
+
+    def _has_pairs(self) -> bool:
+        counts = self.query_one(Sidebar).counts
+        return bool(counts.get("duplicates"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        row = self.contacts.current_row if self.is_mounted else None
+        if action == "outreach":
+            return bool(row and row.decision == Decision.PERSONALIZE)
+        if action == "accept_suggestion":
+            return bool(row and row.suggestion and row.suggestion != row.decision.value)
+        if action == "split":
+            return bool(row and row.n_records > 1)
+        if action == "duplicates":
+            return self._has_pairs()
+        return True
+
+    # ---- counts ----------------------------------------------------------------------------------
+
+    def refresh_counts(self) -> None:
+        """Re-read the sidebar counts in a worker (one GROUP BY pass; it never holds up a key)."""
+        self._read_counts()
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _read_counts(self) -> None:
+        worker = get_current_worker()
+        with Store.open(self.store.path) as reader:
+            counts = views.view_counts(reader)
+        if not worker.is_cancelled:
+            self.post_message(CountsReady(counts))
+
+    @on(CountsReady)
+    def _counts_ready(self, message: CountsReady) -> None:
+        self.query_one(Sidebar).update_counts(message.counts)
+        self._key_context = ()
+        self._refresh_context()
+
+    # ---- triage actions --------------------------------------------------------------------------
+
+    def action_mark(self, value: str) -> None:
+        """Set the decision of the selection (or the highlighted person), then go to the next undecided."""
+        decision = Decision(value)
+        contacts = self.contacts
+        ids = contacts.target_ids()
+        if not ids:
+            self.set_status("Nobody to mark here.")
+            return
+        result = triage.mark(self.store, ids, decision)
+        who = self._who(ids)
+        if result.changed:
+            self.set_status(f"{who} → {MARK_WORDS[decision]}   (ctrl+z undoes)")
+        else:
+            self.set_status(f"{who} already {MARK_WORDS[decision]}")
+        self._after_decisions(ids)
+
+    def action_accept_suggestion(self) -> None:
+        """Give the highlighted person the decision suggested for them."""
+        row = self.contacts.current_row
+        if row is None or not row.suggestion:
+            self.set_status("No suggestion for this person.")
+            return
+        self.action_mark(Decision.parse(row.suggestion).value)
+
+    def _who(self, ids: list[int]) -> str:
+        if len(ids) > 1:
+            return f"{len(ids)} people"
+        row = self.contacts.row_at(self.contacts.cursor)
+        return (row.name or "(no name)") if row and row.id == ids[0] else f"person {ids[0]}"
+
+    def _after_decisions(self, ids: list[int]) -> None:
+        """Re-read what changed: the rows, whether they still belong here, the counts; then move on."""
+        contacts = self.contacts
+        contacts.forget(ids)
+        current = contacts.current_id
+        gone = set(ids) - views.members(self.store, contacts.query_spec, ids)
+        contacts.clear_selection()
+        contacts.remove(gone)
+        start = contacts.cursor - 1 if current in gone else contacts.cursor
+        following = views.next_with_decision(self.store, contacts.ids, start)
+        if following is None:
+            following = start + 1 if start + 1 < contacts.row_count else contacts.cursor
+        contacts.move_to(following, force_message=True)
+        self._show_detail(contacts.current_id, force=True)
+        self._update_title()
+        self.refresh_counts()
+
+    def action_undo(self) -> None:
+        affected = views.people_of_next_undo(self.store)
+        summary = self.store.undo()
+        if summary is None:
+            self.set_status("Nothing to undo.")
+            return
+        self.set_status(f"Undone: {summary}   (ctrl+y redoes)")
+        self.post_message(WorkspaceChanged(summary, tuple(affected), reload=True,
+                                           focus=affected[0] if affected else None))
+
+    def action_redo(self) -> None:
+        affected = views.people_of_next_undo(self.store, redo=True)
+        summary = self.store.redo()
+        if summary is None:
+            self.set_status("Nothing to redo.")
+            return
+        self.set_status(f"Redone: {summary}")
+        self.post_message(WorkspaceChanged(summary, tuple(affected), reload=True))
+
+    @on(WorkspaceChanged)
+    def workspace_changed(self, message: WorkspaceChanged) -> None:
+        """The store changed under the list: re-read the list (keeping the cursor) and the counts."""
+        contacts = self.contacts
+        if message.reload:
+            focus = message.focus if message.focus is not None else contacts.current_id
+            contacts.reload(focus_person=focus)
+        else:
+            contacts.forget(message.people)
+        self._show_detail(contacts.current_id, force=True)
+        self.refresh_counts()
+        if message.summary and not message.reload:
+            self.set_status(message.summary)
+
+    def action_clear(self) -> None:
+        if self.contacts.selected:
+            self.contacts.clear_selection()
+            self._update_title()
+        elif self.contacts.query_spec.text:
+            self.query_one(FilterInput).action_clear()
+
+    # ---- finding ---------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        filter_input = self.query_one(FilterInput)
+        filter_input.display = True
+        filter_input.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.contacts.load(self.contacts.query_spec.with_(text=event.value), fallback=0)
+        if not event.value and not self.query_one(FilterInput).has_focus:
+            self.query_one(FilterInput).display = False
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.contacts.focus()
+
+    def on_descendant_blur(self, event: Any) -> None:
+        filter_input = self.query_one(FilterInput)
+        if event.widget is filter_input and not filter_input.value:
+            filter_input.display = False
+
+    def action_cycle_sort(self) -> None:
+        keys = [sort.key for sort in SORTS]
+        current = self.contacts.query_spec.sort
+        self.action_sort(keys[(keys.index(current) + 1) % len(keys)])
+
+    def action_sort(self, key: str) -> None:
+        """Sort the list by `key` (name, company, signal, suggestion), keeping the cursor's person."""
+        self.contacts.load(self.contacts.query_spec.with_(sort=key), focus_person=self.contacts.current_id)
+        self.set_status(f"Sorted by {views.SORT_BY_KEY[key].label}.")
+
+    def action_view(self, key: str) -> None:
+        """List another view (Undecided, Knows me, ..., All), keeping the filter and sort."""
+        self.query_one(Sidebar).show_view(key)
+        self.contacts.clear_selection()
+        self.contacts.load(self.contacts.query_spec.with_(view=key), focus_person=self.contacts.current_id,
+                           fallback=0)
+
+    @on(Sidebar.ViewChosen)
+    def _view_chosen(self, event: Sidebar.ViewChosen) -> None:
+        self.action_view(event.view)
+        self.contacts.focus()
+
+    def action_reload(self) -> None:
+        self.post_message(WorkspaceChanged("Reloaded.", reload=True))
+
+    # ---- the other screens -----------------------------------------------------------------------
+
+    def action_outreach(self) -> None:
+        self.knowme.open_outreach(self.contacts.current_id)
+
+    def action_duplicates(self) -> None:
+        self.knowme.open_duplicates(self.contacts.current_id)
+
+    def action_split(self) -> None:
+        self.knowme.confirm_split(self.contacts.current_id)
+
+    def action_import_files(self) -> None:
+        self.knowme.open_import()
+
+    def action_export(self) -> None:
+        self.knowme.open_export()
+
+    def action_overview(self) -> None:
+        self.knowme.open_overview()
+
+    def action_help(self) -> None:
+        self.knowme.open_help()
+
+    def action_toggle_theme(self) -> None:
+        self.knowme.toggle_theme()
+
+    async def action_quit(self) -> None:
+        self.save_state()
+        self.app.exit()
+
+    # ---- status and persistence ------------------------------------------------------------------
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Label).update(text)
+
+    def _schedule_save(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(1.5, self.save_state)
+
+    def save_state(self) -> None:
+        """Remember the view, sort, filter and the highlighted person, so reopening resumes here."""
+        if not self.is_mounted:
+            return
+        contacts = self.contacts
+        state = {"query": contacts.query_spec.to_dict(), "person": contacts.current_id, "index": contacts.cursor}
+        if state != self.store.setting(STATE_KEY):
+            self.store.set_setting(STATE_KEY, state)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10)
+
+
+__all__ = ["MainScreen", "DECISION_LABELS"]

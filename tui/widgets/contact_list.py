@@ -1,0 +1,556 @@
+"""The contact list: a virtual list of people that draws only the rows on screen.
+
+Textual's DataTable measures every cell of every row as rows are added, which takes seconds
+for 100,000 people. This list instead holds the ordered person ids of the current view (one
+`knowme.views.person_ids` query, run in a thread worker), and `render_line` reads the rows it
+needs from the store in small windows, kept in an LRU cache along with the rendered strips.
+"""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, on, work
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from knowme import views
+from knowme.model import Decision
+from knowme.store import Store
+from knowme.views import ListQuery, PersonRow
+
+DECISION_LABELS = {
+    Decision.KNOWS_ME.value: "knows me",
+    Decision.PERSONALIZE.value: "personalize",
+    Decision.EXCLUDE.value: "exclude",
+    Decision.UNDECIDED.value: "·",
+}
+WINDOW_BEFORE = 40
+WINDOW_AFTER = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: it is dropped first when `priority` is low, and grows to `ideal` (or more if `flex`)."""
+
+    key: str
+    header: str
+    min: int
+    ideal: int
+    priority: int
+    flex: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("mark", "", 1, 1, 100),
+    Column("name", "Name", 14, 26, 99, flex=True),
+    Column("email", "Email", 14, 30, 60, flex=True),
+    Column("company", "Company / title", 12, 30, 70, flex=True),
+    Column("sources", "Sources", 8, 22, 30),
+    Column("mail", "Mail ↑↓", 12, 12, 40),
+    Column("decision", "Decision", 11, 11, 90),
+    Column("suggestion", "Suggests", 13, 13, 50),
+)
+
+
+def layout_columns(width: int) -> list[tuple[Column, int]]:
+    """The columns that fit in `width` cells (one space between each), with their widths."""
+    kept = list(COLUMNS)
+    while kept and sum(c.min for c in kept) + len(kept) - 1 > width:
+        kept.remove(min(kept, key=lambda c: c.priority))
+    widths = {c.key: c.min for c in kept}
+    spare = width - sum(widths.values()) - (len(kept) - 1)
+    for column in sorted(kept, key=lambda c: -c.priority):
+        grow = min(spare, column.ideal - widths[column.key])
+        widths[column.key] += grow
+        spare -= grow
+    flexible = [c for c in kept if c.flex]
+    for n, column in enumerate(flexible):
+        share = spare // (len(flexible) - n)
+        widths[column.key] += share
+        spare -= share
+    if kept and spare > 0:
+        widths[kept[-1].key] += spare
+    return [(c, widths[c.key]) for c in kept]
+
+
+def fit(text: str, width: int) -> str:
+    """`text` padded or cut (with an ellipsis) to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    text = text.replace("\n", " ")
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def cell_text(row: PersonRow, key: str, selected: bool) -> str:
+    """What a column shows for one person (the store's summary columns, formatted)."""
+    if key == "mark":
+        return "●" if selected else " "
+    if key == "name":
+        return row.name or "(no name)"
+    if key == "email":
+        return row.email
+    if key == "company":
+        return " · ".join(part for part in (row.org, row.title) if part)
+    if key == "sources":
+        return row.sources
+    if key == "mail":
+        if not row.has_mail:
+            return ""
+        year = f" '{row.last_mail[2:4]}" if row.last_mail else ""
+        return f"↑{row.sent} ↓{row.received}{year}"
+    if key == "decision":
+        return DECISION_LABELS[row.decision.value]
+    if key == "suggestion":
+        if row.suggestion and row.suggestion != row.decision.value:
+            return "→ " + DECISION_LABELS.get(row.suggestion, row.suggestion)
+        return ""
+    raise KeyError(key)
+
+
+class ContactList(ScrollView, can_focus=True):
+    """People of one view, filtered and sorted, drawn one visible line at a time.
+
+    | Key | Action |
+    | :- | :- |
+    | up / down | Previous / next person |
+    | pageup / pagedown | One screen up / down |
+    | home / end | First / last person |
+    | space | Select or unselect the person (decision keys then apply to the selection) |
+    """
+
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page-down"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
+        Binding("space", "toggle_select", "Select", show=False, id="list.select"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "contact-list--header",
+        "contact-list--cursor",
+        "contact-list--selected",
+        "contact-list--dim",
+        "contact-list--knows-me",
+        "contact-list--personalize",
+        "contact-list--exclude",
+        "contact-list--undecided",
+        "contact-list--suggestion",
+    }
+
+    DEFAULT_CSS = """
+    ContactList {
+        overflow-x: hidden;
+        overflow-y: scroll;
+        background: $surface;
+        & > .contact-list--header { text-style: bold; color: $text-muted; background: $panel; }
+        & > .contact-list--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .contact-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+        & > .contact-list--selected { background: $accent 30%; }
+        & > .contact-list--dim { color: $text-muted; }
+        & > .contact-list--knows-me { color: $text-success; }
+        & > .contact-list--personalize { color: $text-warning; }
+        & > .contact-list--exclude { color: $text-error; }
+        & > .contact-list--undecided { color: $text-muted; }
+        & > .contact-list--suggestion { color: $text-accent; text-style: italic; }
+    }
+    """
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another person (None when the list is empty)."""
+
+        contact_list: ContactList
+        person_id: int | None
+        index: int
+
+        @property
+        def control(self) -> ContactList:
+            return self.contact_list
+
+    @dataclass
+    class Loaded(Message):
+        """A view, sort or filter finished loading."""
+
+        contact_list: ContactList
+        query: ListQuery
+        count: int
+
+        @property
+        def control(self) -> ContactList:
+            return self.contact_list
+
+    @dataclass
+    class _IdsReady(Message):
+        token: int
+        query: ListQuery
+        ids: array[int]
+        focus_person: int | None
+        fallback: int
+
+    def __init__(self, store: Store, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store
+        self.query_spec = ListQuery()
+        self.ids: array[int] = array("q")
+        self.cursor = 0
+        self.selected: set[int] = set()
+        self._rows: LRUCache[int, PersonRow] = LRUCache(4096)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._columns: list[tuple[Column, int]] = []
+        self._columns_width = -1
+        self._token = 0
+        self._readers: dict[int, sqlite3.Connection] = {}
+        self._readers_lock = threading.Lock()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._last_highlight: tuple[int | None, int] | None = None
+
+    # ---- public API -----------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.ids)
+
+    @property
+    def current_id(self) -> int | None:
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+
+    @property
+    def current_row(self) -> PersonRow | None:
+        return self.row_at(self.cursor)
+
+    @property
+    def loading(self) -> bool:
+        return not self._idle.is_set()
+
+    async def wait_loaded(self) -> None:
+        """Return once the latest load has been applied (for tests and the benchmark)."""
+        await self._idle.wait()
+
+    def target_ids(self) -> list[int]:
+        """Who a decision applies to: the selection if any, else the person under the cursor."""
+        if self.selected:
+            return sorted(self.selected)
+        current = self.current_id
+        return [] if current is None else [current]
+
+    def load(self, query: ListQuery, focus_person: int | None = None, fallback: int | None = None,
+             ids: array[int] | None = None) -> None:
+        """Show `query`: read its ids in a worker (unless given), keep the cursor on `focus_person`."""
+        self._token += 1
+        self._idle.clear()
+        if fallback is None:
+            fallback = self.cursor
+        self._interrupt_readers()
+        if ids is not None:
+            self._apply(self._IdsReady(self._token, query, ids, focus_person, fallback))
+        else:
+            self._read_ids(self._token, query, focus_person, fallback)
+
+    def reload(self, focus_person: int | None = None) -> None:
+        """Read the current view again (after an undo, an import, a merge): the store is the truth."""
+        self._rows.clear()
+        self._strips.clear()
+        self.load(self.query_spec, focus_person if focus_person is not None else self.current_id)
+
+    def forget(self, person_ids: Iterable[int]) -> None:
+        """Drop cached rows of people that changed, so they are read again when drawn."""
+        for pid in person_ids:
+            self._rows.discard(pid)
+        self._strips.clear()
+        self.refresh()
+
+    def remove(self, person_ids: Iterable[int]) -> None:
+        """Take people out of the list (they no longer belong to the view), keeping the cursor's place."""
+        gone = set(person_ids)
+        if not gone:
+            return
+        if len(gone) < 64:
+            before_cursor = sum(1 for pid in gone if _index(self.ids, pid, stop=self.cursor) is not None)
+        else:
+            before_cursor = sum(1 for pid in self.ids[:self.cursor] if pid in gone)
+        self.ids = array("q", (pid for pid in self.ids if pid not in gone))
+        self.selected -= gone
+        self.cursor = max(0, min(self.cursor - before_cursor, len(self.ids) - 1))
+        self._resize()
+        self._strips.clear()
+        self._scroll_to_cursor()
+        self.refresh()
+        self._post_highlight(force=True)
+
+    def index_of(self, person_id: int) -> int | None:
+        return _index(self.ids, person_id)
+
+    def move_to(self, index: int, force_message: bool = False) -> None:
+        """Put the cursor on row `index` (clamped), scroll it into view and say who is highlighted."""
+        if not self.ids:
+            self.cursor = 0
+            self._post_highlight(force=force_message)
+            self.refresh()
+            return
+        index = max(0, min(index, len(self.ids) - 1))
+        old = self.cursor
+        self.cursor = index
+        self._scroll_to_cursor()
+        self._refresh_row(old)
+        self._refresh_row(index)
+        self._post_highlight(force=force_message)
+
+    def toggle_selected(self, person_id: int) -> None:
+        if person_id in self.selected:
+            self.selected.discard(person_id)
+        else:
+            self.selected.add(person_id)
+        index = self.index_of(person_id)
+        if index is not None:
+            self._refresh_row(index)
+
+    def clear_selection(self) -> None:
+        if self.selected:
+            self.selected.clear()
+            self._strips.clear()
+            self.refresh()
+
+    def row_at(self, index: int) -> PersonRow | None:
+        """The row at a list position, reading a window around it from the store when not cached."""
+        if not 0 <= index < len(self.ids):
+            return None
+        pid = self.ids[index]
+        row = self._rows.get(pid)
+        if row is None:
+            start = max(0, index - WINDOW_BEFORE)
+            window = [p for p in self.ids[start:index + WINDOW_AFTER] if p not in self._rows]
+            for found_id, found in views.rows(self.store, window).items():
+                self._rows[found_id] = found
+            row = self._rows.get(pid)
+        return row
+
+    # ---- loading ---------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="contact-list", exit_on_error=False)
+    def _read_ids(self, token: int, query: ListQuery, focus_person: int | None, fallback: int) -> None:
+        """Read the ids of a view in a thread, on its own connection (interrupted by a newer load)."""
+        worker = get_current_worker()
+        reader = Store.open(self.store.path)
+        with self._readers_lock:
+            self._readers[token] = reader.conn
+        try:
+            ids = views.person_ids(reader, query)
+        except sqlite3.OperationalError as exc:
+            if worker.is_cancelled or "interrupted" in str(exc):
+                return
+            raise
+        finally:
+            with self._readers_lock:
+                self._readers.pop(token, None)
+            reader.close()
+        if not worker.is_cancelled:
+            self.post_message(self._IdsReady(token, query, ids, focus_person, fallback))
+
+    def _interrupt_readers(self) -> None:
+        with self._readers_lock:
+            for conn in self._readers.values():
+                conn.interrupt()
+
+    @on(_IdsReady)
+    def _ids_ready(self, message: _IdsReady) -> None:
+        message.stop()
+        if message.token == self._token:
+            self._apply(message)
+
+    def _apply(self, message: _IdsReady) -> None:
+        self.query_spec = message.query
+        self.ids = message.ids
+        if self.selected:
+            listed = set(message.ids)
+            self.selected = {pid for pid in self.selected if pid in listed}
+        self._strips.clear()
+        index = None
+        if message.focus_person is not None:
+            index = self.index_of(message.focus_person)
+        if index is None:
+            index = message.fallback
+        self.cursor = max(0, min(index, len(self.ids) - 1))
+        self._resize()
+        self._scroll_to_cursor(center=True)
+        self.refresh()
+        self._idle.set()
+        self._post_highlight(force=True)
+        self.post_message(self.Loaded(self, message.query, len(self.ids)))
+
+    # ---- geometry --------------------------------------------------------------------------------
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.ids) + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self._resize()
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        top = int(self.scroll_y)
+        page = self._page
+        if center and not (top <= self.cursor < top + page):
+            top = self.cursor - page // 2
+        elif self.cursor < top:
+            top = self.cursor
+        elif self.cursor >= top + page:
+            top = self.cursor - page + 1
+        top = max(0, min(top, len(self.ids) + 1 - self.scrollable_content_region.height))
+        if top != int(self.scroll_y):
+            self.set_scroll(None, top)
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - int(self.scroll_y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh_line(y + int(self.scroll_y))
+
+    def _post_highlight(self, force: bool = False) -> None:
+        state = (self.current_id, self.cursor)
+        if force or state != self._last_highlight:
+            self._last_highlight = state
+            self.post_message(self.Highlighted(self, self.current_id, self.cursor))
+
+    # ---- actions ---------------------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - self._page)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + self._page)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.ids) - 1)
+
+    def action_toggle_select(self) -> None:
+        """Select or unselect the highlighted person, then move down."""
+        current = self.current_id
+        if current is None:
+            return
+        self.toggle_selected(current)
+        self.move_to(self.cursor + 1)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            self.move_to(int(self.scroll_y) + event.y - 1)
+
+    # ---- rendering -------------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self.refresh()
+
+    def _layout(self, width: int) -> list[tuple[Column, int]]:
+        if width != self._columns_width:
+            self._columns = layout_columns(width)
+            self._columns_width = width
+        return self._columns
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._header_strip(width, base)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self.ids):
+            if index == 0 and not self.loading and y == 1:
+                return self._message_strip("Nobody here. Try another view (1-8) or clear the filter (esc).",
+                                           width, base)
+            return Strip.blank(width, base)
+        pid = self.ids[index]
+        selected = pid in self.selected
+        key = (pid, index == self.cursor, selected, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            row = self.row_at(index)
+            strip = self._row_strip(row, index == self.cursor, selected, width, base)
+            self._strips[key] = strip
+        return strip
+
+    def _header_strip(self, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("contact-list--header")
+        text = " ".join(fit(column.header, w) for column, w in self._layout(width))
+        return Strip([Segment(fit(text, width), style)], width)
+
+    def _message_strip(self, text: str, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("contact-list--dim")
+        return Strip([Segment(fit(" " + text, width), style)], width)
+
+    def _row_strip(self, row: PersonRow | None, cursor: bool, selected: bool, width: int, base: Style) -> Strip:
+        background = base
+        if selected:
+            background += self.get_component_rich_style("contact-list--selected")
+        if cursor:
+            background += self.get_component_rich_style("contact-list--cursor")
+        if row is None:
+            return Strip([Segment(fit(" …", width), background)], width)
+        segments: list[Segment] = []
+        for n, (column, cells) in enumerate(self._layout(width)):
+            if n:
+                segments.append(Segment(" ", background))
+            style = background
+            component = self._cell_component(row, column.key)
+            if component and not cursor:
+                style = background + self.get_component_rich_style(component)
+            segments.append(Segment(fit(cell_text(row, column.key, selected), cells), style))
+        used = sum(w for _, w in self._layout(width)) + len(self._layout(width)) - 1
+        if used < width:
+            segments.append(Segment(" " * (width - used), background))
+        return Strip(segments, width)
+
+    @staticmethod
+    def _cell_component(row: PersonRow, key: str) -> str:
+        if key == "decision":
+            return f"contact-list--{row.decision.value}"
+        if key == "suggestion":
+            return "contact-list--suggestion"
+        if key in ("sources", "mail", "email"):
+            return "contact-list--dim"
+        return ""
+
+
+def _index(ids: Sequence[int], person_id: int, stop: int | None = None) -> int | None:
+    """Position of a person in an id array (None when absent, or at/after `stop`)."""
+    try:
+        position = ids.index(person_id)
+    except ValueError:
+        return None
+    if stop is not None and position >= stop:
+        return None
+    return position
+
+
