@@ -1,0 +1,101 @@
+"""The two outputs: the safe-to-sync file and the personalised-outreach queue.
+
+`export_safe(store, path, fmt)` writes exactly the knows-me people who are not connected, with
+no address an excluded person holds (see `knowme.exports.safe`); it refuses, writing nothing,
+while a knows-me person looks like an excluded one. `export_outreach(store, path, fmt)` writes
+the personalize people's queue (see `knowme.exports.queue_files`). Formats come from the
+registry (`exporters("safe")`, `exporters("outreach")`); files are private (0600), written whole
+or not at all; an empty export still writes a header-only file and says so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from knowme.exports import contacts as _contacts  # noqa: F401  (registers the safe formats)
+from knowme.exports import queue_files as _queue_files  # noqa: F401  (registers the outreach formats)
+from knowme.exports.files import ExportError, safe_cell, write_private
+from knowme.exports.queue_files import OutreachData
+from knowme.exports.registry import Exporter, exporters, get
+from knowme.exports.safe import ContactRow, Lookalike, Preflight, plan_safe, preflight, withheld_email_keys
+from knowme.normalize import email_match_key
+from knowme.outreach import Queue, queue_from_store
+from knowme.store import Store
+
+
+class LookalikesBlock(ExportError):
+    """The safe export is refused: knows-me people look like excluded ones (listed in `preflight`)."""
+
+    def __init__(self, pre: Preflight) -> None:
+        self.preflight = pre
+        super().__init__(f"{len(pre.lookalikes)} knows-me people look like excluded people; nothing was written. "
+                         "Resolve each: `knowme mark ID --as exclude`, or `knowme mark ID --not-same-as ID` if "
+                         "they are different people")
+
+
+@dataclass(slots=True)
+class ExportReport:
+    """What an export wrote: the file, how many people, and the summary lines to show."""
+
+    path: Path
+    kind: str
+    format: str
+    written: int
+    lines: list[str] = field(default_factory=list)
+    preflight: Preflight | None = None
+    queue: Queue | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.written == 0
+
+
+def _exporter(kind: str, fmt: str) -> Exporter:
+    try:
+        return get(kind, fmt)
+    except KeyError as exc:
+        raise ExportError(str(exc.args[0])) from None
+
+
+def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv") -> ExportReport:
+    """Write the safe-to-sync file; LookalikesBlock (nothing written) while lookalikes are unresolved."""
+    exporter = _exporter("safe", fmt)
+    plan = plan_safe(store)
+    if plan.preflight.blocked:
+        raise LookalikesBlock(plan.preflight)
+    write_private(Path(path), lambda fh: exporter.write(fh, plan.rows))
+    lines = plan.preflight.lines()
+    if not plan.rows:
+        lines.append("nothing to export: no knows-me person with an address that is safe to upload "
+                     f"(wrote an empty {exporter.label} file)")
+    return ExportReport(Path(path), "safe", fmt, len(plan.rows), lines, preflight=plan.preflight)
+
+
+def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | None = None) -> ExportReport:
+    """Write the personalised-outreach queue; addresses an excluded person holds are left out here too."""
+    exporter = _exporter("outreach", fmt)
+    today = today or date.today()
+    queue = queue_from_store(store, today)
+    blocked, _shared = withheld_email_keys(store)
+    emails = {item.person.id: [e for e in item.person.emails if email_match_key(e) not in blocked]
+              for item in queue.items}
+    write_private(Path(path), lambda fh: exporter.write(fh, OutreachData(queue, emails, today)))
+    counts = queue.counts()
+    lines = [f"in the queue: {len(queue.items)} people (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"]
+    if queue.lint_errors:
+        lines.append(f"notes still to fix or write: {queue.lint_errors}")
+    if queue.connected_skipped:
+        lines.append(f"skipped as already connected: {queue.connected_skipped}")
+    if queue.allowance:
+        batches = sorted({i.batch for i in queue.items if i.batch})
+        if batches:
+            lines.append(f"planned into {len(batches)} monthly batches of up to {queue.allowance} "
+                         f"({batches[0]} to {batches[-1]})")
+    if not queue.items:
+        lines.append(f"nothing to export: no personalize people in the queue (wrote an empty {exporter.label} file)")
+    return ExportReport(Path(path), "outreach", fmt, len(queue.items), lines, queue=queue)
+
+
+__all__ = ["ContactRow", "ExportError", "ExportReport", "Exporter", "Lookalike", "LookalikesBlock", "Preflight",
+           "export_outreach", "export_safe", "exporters", "get", "plan_safe", "preflight", "safe_cell"]
