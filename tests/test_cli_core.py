@@ -1,0 +1,139 @@
+"""The command line as a user runs it: import, status, list, mark, undo, and bad input."""
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, Knowme
+
+VCF = """BEGIN:VCARD\r
+VERSION:3.0\r
+N:Lima;Ana;;;\r
+FN:Ana Lima\r
+EMAIL;TYPE=HOME:ana@example.com\r
+TEL;TYPE=CELL:(415) 555-0134\r
+X-FAVOURITE-TEA:oolong\r
+END:VCARD\r
+BEGIN:VCARD\r
+VERSION:3.0\r
+N:Stone;Bob;;;\r
+FN:Bob Stone\r
+EMAIL:bob@example.com\r
+UID:bob-1\r
+END:VCARD\r
+"""
+
+
+@pytest.fixture
+def vcf(tmp_path: Path) -> Path:
+    path = tmp_path / "phone.vcf"
+    path.write_text(VCF, encoding="utf-8", newline="")
+    return path
+
+
+def test_import_then_status_and_list(knowme: Knowme, vcf: Path) -> None:
+    proc = knowme("import", vcf)
+    assert proc.returncode == 0, proc.stderr
+    assert "phone.vcf: 2 records (vcard)" in proc.stdout
+    status = knowme.json("status", "--json")
+    assert status["records"] == 2 and status["people"] == 2
+    assert status["sources"][0] == {**status["sources"][0], "file": "phone.vcf", "format": "vcard", "records": 2,
+                                    "problems": 0}
+    assert status["decisions"] == {"knows-me": 0, "personalize": 0, "exclude": 0, "undecided": 2}
+    people = knowme.json("list", "--json")
+    ana = next(p for p in people if p["name"] == "Ana Lima")
+    assert ana["emails"] == ["ana@example.com"] and ana["phones"] == ["(415) 555-0134"]
+    assert ana["records"] == [{"source": "phone.vcf", "index": 1, "uid": None}]
+    assert ana["signals"] == {"sent": 0, "received": 0, "two_way_threads": 0, "last": None}
+    assert ana["decision"] == "undecided" and ana["connected"] is False
+    bob = next(p for p in people if p["name"] == "Bob Stone")
+    assert bob["records"] == [{"source": "phone.vcf", "index": 2, "uid": "bob-1"}]
+    assert stat.S_IMODE(knowme.db.stat().st_mode) == 0o600
+
+
+def test_reimport_is_a_no_op(knowme: Knowme, vcf: Path) -> None:
+    knowme("import", vcf)
+    proc = knowme("import", vcf)
+    assert proc.returncode == 0 and "unchanged" in proc.stdout
+    assert knowme.json("status", "--json")["records"] == 2
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+                                     b'{"contacts": [1, 2]}', b"just some words\nand more\n"])
+def test_not_an_address_book_is_one_line_and_changes_nothing(knowme: Knowme, vcf: Path, tmp_path: Path,
+                                                             content: bytes) -> None:
+    knowme("import", vcf)
+    before = knowme("status", "--json").stdout
+    junk = tmp_path / "junk.vcf"
+    junk.write_bytes(content)
+    proc = knowme("import", junk)
+    assert proc.returncode == 1
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "junk.vcf" in lines[0] and "Traceback" not in proc.stderr
+    assert knowme("status", "--json").stdout == before
+
+
+def test_good_files_import_even_when_one_is_bad(knowme: Knowme, vcf: Path, tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("nothing here\n")
+    proc = knowme("import", junk, vcf)
+    assert proc.returncode == 1 and "notes.txt" in proc.stderr
+    assert knowme.json("status", "--json")["records"] == 2
+
+
+def test_missing_file(knowme: Knowme, tmp_path: Path) -> None:
+    proc = knowme("import", tmp_path / "nope.vcf")
+    assert proc.returncode == 1 and "nope.vcf" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_mark_by_email_name_and_id_then_undo(knowme: Knowme, vcf: Path) -> None:
+    knowme("import", vcf)
+    assert knowme("mark", "ANA@example.com", "--as", "exclude").returncode == 0
+    assert knowme("mark", "Bob Stone", "--as", "knows-me", "--note", "climbing").returncode == 0
+    status = knowme.json("status", "--json")
+    assert status["decisions"]["exclude"] == 1 and status["decisions"]["knows-me"] == 1
+    bob = next(p for p in knowme.json("list", "--json") if p["name"] == "Bob Stone")
+    assert bob["note"] == "climbing"
+    assert knowme("undo").returncode == 0
+    assert knowme.json("status", "--json")["decisions"]["knows-me"] == 0
+    listed = knowme.json("list", "--decision", "exclude", "--json")
+    assert [p["name"] for p in listed] == ["Ana Lima"]
+    assert knowme("mark", str(listed[0]["id"]), "--as", "undecided").returncode == 0
+    assert knowme.json("status", "--json")["decisions"]["undecided"] == 2
+
+
+def test_unknown_and_ambiguous_queries(knowme: Knowme, vcf: Path, tmp_path: Path) -> None:
+    knowme("import", vcf)
+    proc = knowme("mark", "nobody@nowhere.invalid", "--as", "knows-me")
+    assert proc.returncode == 1 and "nobody" in proc.stderr and "Traceback" not in proc.stderr
+    twin = tmp_path / "twin.vcf"
+    twin.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana.lima@work.example\r\nEND:VCARD\r\n")
+    knowme("import", twin)
+    proc = knowme("mark", "Ana Lima", "--as", "knows-me")
+    assert proc.returncode == 1 and "matches 2 people" in proc.stderr
+
+
+def test_bad_usage_exits_2(knowme: Knowme) -> None:
+    assert knowme("mark", "x", "--as", "maybe").returncode == 2
+    assert knowme("frobnicate").returncode == 2
+
+
+def test_damaged_workspace_is_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    db.write_bytes(b"this is not sqlite" * 100)
+    proc = Knowme(db)("status")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not beside the repo")
+def test_contract_files_import(knowme: Knowme) -> None:
+    files = [CORPUS / "vcf" / "ezvcard" / "John_Doe_IPHONE.vcf", CORPUS / "csv" / "google-old" / "google.csv",
+             CORPUS / "csv" / "linkedin" / "tombarr-Connections.redacted.csv"]
+    proc = knowme("import", *files)
+    assert proc.returncode == 0, proc.stderr
+    people = knowme.json("list", "--json")
+    assert any(p["connected"] for p in people)
+    assert json.dumps(people)  # serialisable
