@@ -51,6 +51,7 @@ class Person:
     old: tuple[str, str, str, str] | None = None  # (company, domain, work email, title)
     slug: str = ""
     birthday: str = ""
+    family: bool = False  # `personal` is the partner's address, shared
 
 
 @dataclass(slots=True)
@@ -97,6 +98,11 @@ def _strip_accents(text: str) -> str:
     import unicodedata
 
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _nick_related(names: _Names, a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    return a == b or b in names.nicks.get(a, ()) or a in names.nicks.get(b, ()) or a[:3] == b[:3]
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -185,6 +191,11 @@ def generate(people: int = 1000, seed: int = 1, households: float = 0.08, clones
         else:
             locale = rng.choices([c for c, _ in LOCALES], weights=[w for _, w in LOCALES])[0]
             first, last = names.draw(rng, names.first, locale), names.draw(rng, names.last, locale)
+        partner = persons[-1] if persons and rng.random() < households else None
+        if partner is not None:  # a partner: other first name, same surname and home
+            last, locale = partner.last, partner.locale
+            while _nick_related(names, first, partner.first):
+                first = names.draw(rng, names.first, locale)
         p = Person(number, first, last, locale)
         if rng.random() < 0.3:
             p.middle = rng.choice(string.ascii_uppercase)
@@ -204,14 +215,12 @@ def generate(people: int = 1000, seed: int = 1, households: float = 0.08, clones
             p.slug = f"{_slugify(first)}-{_slugify(last)}-{rng.randrange(16**6):06x}"
         if rng.random() < 0.2:
             p.birthday = f"{rng.randint(1950, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        if persons and rng.random() < households:  # a partner: other first name, same surname and home
-            partner = persons[-1]
-            p.last = partner.last
-            p.locale = partner.locale
+        if partner is not None:
             partner.home = partner.home or b.phone()
             p.home = partner.home
             if rng.random() < 0.5 and partner.personal:
                 p.personal = partner.personal  # the family address
+                p.family = True
         persons.append(p)
     for p in persons:
         _spread(b, p)
@@ -233,9 +242,9 @@ def _name_variant(rng: random.Random, names: _Names, p: Person, nick_rate: float
         if nicks:
             first = rng.choice(nicks).title()
     roll = rng.random()
-    if roll < 0.06:
+    if roll < 0.03:
         first = _typo(rng, first)
-    elif roll < 0.12:
+    elif roll < 0.06:
         last = _typo(rng, last)
     if rng.random() < 0.3:
         first, last = _strip_accents(first), _strip_accents(last)
@@ -289,7 +298,7 @@ def _spread(b: _Builder, p: Person) -> None:
                emails=[Labeled(p.work or p.personal, "")] if rng.random() < 0.15 and (p.work or p.personal) else [],
                connected_on="2023-01-01")
     if made == 0 or rng.random() < 0.25:
-        address = p.personal or p.work
+        address = p.work if p.family else (p.personal or p.work)
         if address:
             name = f"{p.first} {p.last}" if rng.random() < 0.5 else ""
             b.add("mail.mbox", p.number, Record(formatted_name=name, emails=[Labeled(address, "")]))

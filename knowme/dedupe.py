@@ -23,8 +23,8 @@ from knowme.store import Store
 
 Progress = Callable[[int, int], None]
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
-_FIELDS = ("$.middle", "$.nickname", "$.formatted_name", "$.given", "$.family", "$.org", "$.title", "$.birthday",
-           "$.connected_on")
+_FIELDS = ("$.middle", "$.nickname", "$.formatted_name", "$.given", "$.family", "$.phonetic", "$.org", "$.title",
+           "$.birthday", "$.connected_on")
 
 
 @dataclass(slots=True)
@@ -78,10 +78,13 @@ def load_items(store: Store) -> list[MatchItem]:
     items = []
     for row in store.conn.execute(f"SELECT id, person_id, rkey, source_id, first, last, {extract} FROM records "
                                   f"ORDER BY id"):
-        rid, pid, rkey, source, first, last, middle, nickname, formatted, given, family, org, title, bday, conn = row
+        (rid, pid, rkey, source, first, last, middle, nickname, formatted, given, family, phonetic, org, title, bday,
+         conn) = row
         display = (formatted or f"{given or ''} {family or ''}").strip()
-        items.append(make_item(rid, pid, rkey, source, first, last, middle or "", nickname or "", display,
-                               org or "", title or "", bday or "", conn is not None, keys.get(rid, ())))
+        items.append(make_item(rid, pid, rkey, source, first, last, given=given or "", middle=middle or "",
+                               family=family or "", nickname=nickname or "", phonetic=phonetic or "",
+                               display=display, org=org or "", title=title or "", birthday=bday or "",
+                               connected=conn is not None, keys=keys.get(rid, ())))
     return items
 
 

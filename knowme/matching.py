@@ -17,10 +17,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowme.namesim import compare_first, domain_core, nick_forms, org_key, phonetic
-from knowme.normalize import fold, is_role_address
+from knowme.matchitem import ALPHA, MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
+from knowme.namesim import compare_first, domain_core, nick_forms, phonetic
+from knowme.normalize import is_role_address
 
 MAX_KEY_HOLDERS = 8  # an exact key held by more records is shared (role, household, office line)
+_NAME_FREQ = Path(__file__).with_name("data") / "name_freq.tsv"
 MAX_BLOCK = 40  # a name block larger than this is split by org/domain, else walked with a window
 WINDOW = 3
 
@@ -31,43 +33,6 @@ libero.it virgilio.it tiscali.it alice.it wp.pl onet.pl o2.pl interia.pl op.pl u
 ig.com.br qq.com 163.com 126.com sina.com yahoo.co.jp docomo.ne.jp ezweb.ne.jp protonmail.com proton.me
 pm.me fastmail.com zoho.com mail.com yandex.ru mail.ru comcast.net verizon.net att.net sbcglobal.net bellsouth.net
 cox.net btinternet.com sky.com example.com example.net example.org""".split())
-
-_BIRTHDAY = re.compile(r"^(?:(\d{4})|--)-?(\d{2})-?(\d{2})")
-_BIRTHDAY_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-@dataclass(slots=True)
-class MatchItem:
-    """What matching needs of one record, folded once."""
-
-    rid: int
-    pid: int
-    rkey: str
-    source: int
-    first: str
-    last: str
-    middle: tuple[str, ...]
-    firsts: frozenset[str]  # the first name and the formal names it is a nickname of
-    display: str
-    emails: tuple[str, ...]
-    phones: tuple[str, ...]
-    urls: tuple[str, ...]
-    domains: tuple[str, ...]
-    org: str  # organisation key (folded, legal suffixes dropped)
-    org_text: str
-    title: str
-    birthday: tuple[str, str, str] | None  # (year or "", month, day)
-    connected: bool
-    mailname: bool = False  # first/last were read from the email address (the record has no name)
-
-    @property
-    def has_name(self) -> bool:
-        return bool(self.first or self.last)
-
-
-_interned: dict[str, str] = {}
-_NAME_FREQ = Path(__file__).with_name("data") / "name_freq.tsv"
-
 
 @functools.lru_cache(maxsize=1)
 def population_shares() -> tuple[dict[str, float], dict[str, float]]:
@@ -84,67 +49,6 @@ def population_shares() -> tuple[dict[str, float], dict[str, float]]:
         kind, name, share = line.split("\t")
         (first if kind == "first" else last)[name] = float(share)
     return first, last
-
-
-def _intern(text: str) -> str:
-    return _interned.setdefault(text, text)
-
-
-def parse_birthday(text: str) -> tuple[str, str, str] | None:
-    """(year or "", month, day) of a vCard/CSV birthday; None when absent or unreadable."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    match = _BIRTHDAY.match(text)
-    if match:
-        return (match.group(1) or "", match.group(2), match.group(3))
-    match = _BIRTHDAY_US.match(text)
-    if match:
-        return (match.group(3), f"{int(match.group(1)):02d}", f"{int(match.group(2)):02d}")
-    return None
-
-
-def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str, middle: str = "",
-              nickname: str = "", display: str = "", org: str = "", title: str = "", birthday: str = "",
-              connected: bool = False, keys: Iterable[tuple[str, str]] = ()) -> MatchItem:
-    """One match item from a record's stored name key, a few of its fields, and its exact keys."""
-    emails, phones, urls = [], [], []
-    for kind, key in keys:
-        (emails if kind == "email" else phones if kind == "phone" else urls).append(key)
-    domains = tuple(dict.fromkeys(_intern(e.rpartition("@")[2]) for e in emails))
-    mailname = False
-    if not first and not last and emails:
-        guess = name_from_address(emails[0])
-        if guess:
-            (first, last), mailname = guess, True
-    first, last = _intern(first), _intern(last)
-    firsts = nick_forms(first)
-    nick = fold(nickname).split(" ")[0] if nickname else ""
-    if nick and nick != first:
-        firsts = firsts | nick_forms(nick)
-    folded_org = fold(org) if org else ""
-    if not display:
-        display = emails[0] if emails else phones[0] if phones else ""
-    return MatchItem(rid=rid, pid=pid, rkey=rkey, source=source, first=first, last=last,
-                     middle=tuple(fold(middle).split()) if middle else (), firsts=firsts,
-                     display=display, emails=tuple(emails), phones=tuple(phones), urls=tuple(urls), domains=domains,
-                     org=_intern(org_key(folded_org)) if folded_org else "", org_text=org.strip(),
-                     title=_intern(fold(title)) if title else "", birthday=parse_birthday(birthday),
-                     connected=connected, mailname=mailname)
-
-
-_LOCAL_SPLIT = re.compile(r"[._-]")
-
-
-def name_from_address(email: str) -> tuple[str, str] | None:
-    """("joseph", "cortez") from joseph.cortez@..., for a record that has no name; None if unclear."""
-    local = email.rpartition("@")[0]
-    if is_role_address(email):
-        return None
-    parts = [p for p in _LOCAL_SPLIT.split(local.rstrip("0123456789")) if p]
-    if len(parts) != 2 or not all(p.isalpha() and len(p) >= 2 for p in parts):
-        return None
-    return parts[0], parts[1]
 
 
 @dataclass(slots=True)
@@ -188,7 +92,11 @@ class Stats:
         return max(0.0, min(2.0, math.log10(self.n / max(self.org[org], 1)) - 1.0))
 
     def is_public_domain(self, domain: str) -> bool:
-        return domain in FREE_MAIL or domain in self.public_domains
+        """A mail provider (gmail.com, mail.example.com), not an organisation's own domain."""
+        if domain in FREE_MAIL or domain in self.public_domains:
+            return True
+        parts = domain.split(".")
+        return len(parts) > 2 and (".".join(parts[-2:]) in FREE_MAIL or ".".join(parts[-3:]) in FREE_MAIL)
 
 
 def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str] | None = None) -> Stats:
@@ -238,33 +146,57 @@ def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
 
 def _name_keys(item: MatchItem, stats: Stats) -> list[str]:
     """Name block keys: nickname forms x phonetic surname, surname prefix and suffix (typos), the
-    swapped order, a lone first name, and initials joined with the company or mail domain."""
+    swapped order, a first name with the company or mail domain (for "Kimberly" at Acme), initials
+    with the company, and the name as an address would spell it (albertabellan@...)."""
     first, last = item.first, item.last
+    context = _context_keys(item, stats)
+    if item.alias:
+        return [f"m{item.alias}", *(f"f{item.alias}|{ctx}" for ctx in context)]
     if not first and not last:
         return []
     if not last or not first:
-        return [f"f{first or last}"]
-    if len(first) == 1 or len(last) == 1:
-        return [f"I{first[0]}{last[0]}|{ctx}" for ctx in _context_keys(item, stats)]
+        return [f"f{first or last}", *(f"f{form}|{ctx}" for form in item.firsts for ctx in context)]
+    if _initial(first) or _initial(last):
+        return [f"I{first[0]}{last[0]}|{ctx}" for ctx in context]
     keys = [f"n{form}|{phonetic(last)}" for form in item.firsts]
     keys.append(f"i{first[0]}|{last}")
-    if len(last) > 4:
-        keys.append(f"p{first}|{last[:3]}")
-        keys.append(f"s{first}|{last[-3:]}")
+    forms = sorted(item.firsts)[:4]
+    for a, b, a_forms in ((first, last, forms), (last, first, sorted(nick_forms(last))[:4])):
+        if len(b) > 4:  # typos in the surname, also with the name order swapped
+            keys.extend(f"p{form}|{b[:3]}" for form in a_forms)
+            keys.extend(f"s{form}|{b[-3:]}" for form in a_forms)
     keys.extend(f"n{form}|{phonetic(first)}" for form in nick_forms(last))
+    keys.append(f"f{first}")
     for part in item.middle:  # "José García López": García may be the surname elsewhere
         if len(part) > 2:
             keys.append(f"n{first}|{phonetic(part)}")
-    keys.extend(f"I{first[0]}{last[0]}|{ctx}" for ctx in _context_keys(item, stats))
+    keys.extend(f"I{first[0]}{last[0]}|{ctx}" for ctx in context)
+    keys.extend(f"f{form}|{ctx}" for form in forms for ctx in context)
+    if not item.mailname:
+        plain_last = ALPHA.sub("", last)
+        for form in forms:
+            plain = ALPHA.sub("", form)
+            if plain and plain_last:
+                keys.extend((f"m{plain}{plain_last}", f"m{plain[0]}{plain_last}", f"m{plain}{plain_last[0]}"))
     return keys
+
+
+def _initial(name: str) -> bool:
+    return len(name) == 1 and "a" <= name <= "z"
 
 
 def _context_keys(item: MatchItem, stats: Stats) -> list[str]:
-    keys = [f"o{item.org}"] if item.org else []
+    """Where a person works, as a short key: the organisation's first word, or its mail domain's."""
+    keys = []
+    if item.org:
+        word = ALPHA.sub("", item.org.split(" ")[0])
+        keys.append(f"o{word if len(word) >= 4 else ALPHA.sub('', item.org)}")
     for domain in item.domains:
         if not stats.is_public_domain(domain):
-            keys.append(f"o{domain_core(domain)}")
-    return keys
+            label = domain.split(".")[0] if domain.count(".") == 1 else domain_core(domain)
+            word = ALPHA.sub("", label.split("-")[0])
+            keys.append(f"o{word if len(word) >= 4 else ALPHA.sub('', label)}")
+    return list(dict.fromkeys(keys))
 
 
 def candidate_pairs(items: Sequence[MatchItem], stats: Stats,
@@ -274,16 +206,23 @@ def candidate_pairs(items: Sequence[MatchItem], stats: Stats,
     for idx, item in enumerate(items):
         for key in (*item.emails, *item.phones, *item.urls):
             count = stats.keys[key]
-            if 2 <= count <= MAX_KEY_HOLDERS and not (key in item.emails and is_role_address(key)):
+            if 2 <= count <= MAX_KEY_HOLDERS:  # role and household keys meet here, scoring weighs them
                 blocks["k" + key].append(idx)
+        for phone in item.phones:  # +33 6 39 98 71 49 read as a US number elsewhere: same last 9 digits
+            if len(phone) > 10:
+                blocks["t" + phone[-9:]].append(idx)
         for key in _name_keys(item, stats):
             blocks[key].append(idx)
         if progress and idx % 50_000 == 0:
             progress(idx, len(items) * 2)
     found: set[int] = set()
     n = len(items)
-    for members in blocks.values():
+    for key, members in blocks.items():
         if len(members) < 2:
+            continue
+        if key[0] == "f" and "|" not in key:  # a lone first name meets only names it could complete
+            if len(members) <= MAX_BLOCK * 2:
+                _lone_pairs(members, items, found, n)
             continue
         if len(members) <= MAX_BLOCK:
             _all_pairs(members, items, found, n)
@@ -305,6 +244,14 @@ def candidate_pairs(items: Sequence[MatchItem], stats: Stats,
     return [divmod(code, n) for code in sorted(found)]
 
 
+def _lone_pairs(members: list[int], items: Sequence[MatchItem], found: set[int], n: int) -> None:
+    lone = [i for i in members if not (items[i].first and items[i].last)]
+    for i in lone:
+        for j in members:
+            if i != j and items[i].pid != items[j].pid:
+                found.add(i * n + j if i < j else j * n + i)
+
+
 def _all_pairs(members: list[int], items: Sequence[MatchItem], found: set[int], n: int) -> None:
     members = sorted(set(members))
     for pos, i in enumerate(members):
@@ -318,4 +265,4 @@ def _all_pairs(members: list[int], items: Sequence[MatchItem], found: set[int], 
 from knowme.scoring import Evidence, score_pair  # noqa: E402  (re-exported: the public matching API)
 
 __all__ = ["MatchItem", "Stats", "Evidence", "make_item", "compute_stats", "candidate_pairs", "score_pair",
-           "parse_birthday", "FREE_MAIL"]
+           "parse_birthday", "name_from_address", "name_from_slug", "FREE_MAIL"]

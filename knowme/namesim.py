@@ -92,6 +92,11 @@ def nick_family(first: str) -> frozenset[str]:
     return frozenset(forms.union(*(_NICKNAMER.nicknames_of(f) for f in forms)))
 
 
+def _is_initial(name: str) -> bool:
+    """A Latin initial ("J."), not a one-character CJK name."""
+    return len(name) == 1 and "a" <= name <= "z"
+
+
 def _near(a: str, b: str) -> bool:
     """One edit apart (a transposition counts as one), long enough for that to mean a typo."""
     return min(len(a), len(b)) >= 3 and max(len(a), len(b)) >= 4 and OSA.distance(a, b) <= 1
@@ -117,15 +122,14 @@ def compare_first(a: str, b: str, common: frozenset[str] | set[str] = frozenset(
         return MISSING
     if a == b:
         return SAME
-    if len(a) == 1 or len(b) == 1:
+    if _is_initial(a) or _is_initial(b):
         return INITIAL if a[0] == b[0] else DIFFERENT
     if nick_forms(a) & nick_forms(b):
         return NICK
     if spelling_key(a) == spelling_key(b):
         return TYPO
     shorter, longer = sorted((a, b), key=len)
-    if len(shorter) >= 3 and len(longer) >= len(shorter) + 2 and longer.startswith(shorter) \
-            and shorter not in common:
+    if len(shorter) >= 3 and len(longer) >= len(shorter) + 2 and longer.startswith(shorter):
         return NICK  # Chris / Christopher, Alex / Alexandra when the table lacks them
     known_a, known_b = is_known_first_name(a) or a in common, is_known_first_name(b) or b in common
     if known_a and known_b:
@@ -151,7 +155,7 @@ def compare_last(a: str, b: str) -> str:
     sa, sb = spelling_key(a), spelling_key(b)
     if sa == sb:
         return TYPO
-    if len(a) == 1 or len(b) == 1:
+    if _is_initial(a) or _is_initial(b):
         return INITIAL if a[0] == b[0] else DIFFERENT
     ta, tb = set(a.replace("-", " ").split()), set(b.replace("-", " ").split())
     if (ta & tb) and (ta <= tb or tb <= ta) and max(map(len, ta & tb)) >= 3:

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from knowme.matching import MatchItem, Stats
 
 SURE, MAYBE, DIFFERENT_OUTCOME = "sure", "maybe", "different"
-SURE_POINTS = 9.0
+SURE_POINTS = 8.5  # a distinctive name corroborated by the company
+SURE_KEY_POINTS = 7.5  # a shared email, phone or profile with a name that fits
 MAYBE_POINTS = 2.0
 
 
@@ -38,6 +39,13 @@ class Evidence:
     conflict: bool = False  # something says these are two people (chaining guard uses it)
 
 
+_RANK = {SAME: 0, NICK: 1, TYPO: 2, PARTIAL: 3, INITIAL: 4, MISSING: 5, DIFFERENT: 6}
+
+
+def _best(x: str, y: str) -> str:
+    return x if _RANK[x] <= _RANK[y] else y
+
+
 def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
     """First- and last-name agreement, trying the swapped order too ("Smith Robert")."""
     fk = compare_first(a.first, b.first, stats.common_firsts)
@@ -49,10 +57,11 @@ def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, boo
     if fk in COMPATIBLE_FIRST and lk in (SAME, TYPO, PARTIAL, MISSING):
         return fk, lk, False
     if a.first and a.last and b.first and b.last:
-        fs = compare_first(a.last, b.first, stats.common_firsts)
-        ls = compare_last(a.first, b.last)
-        if fs in (SAME, NICK, TYPO) and ls in (SAME, TYPO):
-            return fs, ls, True
+        # which side is swapped is unknown, so each crossed pair may be two first names or two surnames
+        fs = _best(compare_first(a.first, b.last, stats.common_firsts), compare_last(a.first, b.last))
+        ls = _best(compare_first(a.last, b.first, stats.common_firsts), compare_last(a.last, b.first))
+        if fs in (SAME, NICK, TYPO) and ls in (SAME, NICK, TYPO, PARTIAL):
+            return fs, (TYPO if ls == NICK else ls), True
     return fk, lk, False
 
 
@@ -71,6 +80,18 @@ def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) ->
     return f"names {pct}% similar" + (f" ({', '.join(detail)})" if detail else "")
 
 
+def _personal(item: MatchItem) -> bool:
+    """The record names a person (first and last name of its own), not a list, a desk or nobody."""
+    return bool(item.first and item.last and not item.mailname)
+
+
+def _spellings(item: MatchItem) -> set[str]:
+    """How a mail address would spell this name: johnsmith, jsmith, smithjohn."""
+    first = "".join(ch for ch in item.first if "a" <= ch <= "z")
+    last = "".join(ch for ch in item.last if "a" <= ch <= "z")
+    return {first + last, first[:1] + last, last + first} if first and last else set()
+
+
 def _shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
     return [v for v in x if v in y]
 
@@ -86,20 +107,36 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
         return Evidence(0.0, DIFFERENT_OUTCOME, ["you said these are different people"], -99.0, True)
 
     # ---- names
-    named = a.has_name and b.has_name
+    named = a.has_name and b.has_name and a.latin == b.latin
+    if a.has_name and b.has_name and not named:
+        reasons.append(f"names in different scripts ({a.display} / {b.display})")
     fk, lk, swapped = _first_best(a, b, stats) if named else (MISSING, MISSING, False)
     first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
     full_match = fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL)
     name_conflict = named and not (first_ok and last_ok)
     mailname = a.mailname or b.mailname
+    mail_full = False
     rarity = 0.0
     common = False
     if not named:
-        if a.has_name or b.has_name:
+        if a.has_name != b.has_name:
             reasons.append("one of them has no name")
+            anon, other = (a, b) if not a.has_name else (b, a)
+            if anon.alias and other.first and other.last and anon.alias in _spellings(other):
+                pts += 2.5
+                reasons.append(f"the address {anon.display} spells the name {other.display}")
+            elif anon.alias and other.first and compare_first(anon.alias, other.first) in (SAME, NICK):
+                pts += 1.5
+                reasons.append(f"the address {anon.display} starts with the first name {other.first.title()}")
+            elif anon.alias and other.first and len(other.last) > 2 and anon.alias.endswith(other.last) and \
+                    len(anon.alias) > len(other.last) and not any(f.startswith(anon.alias[0]) for f in other.firsts):
+                pts -= 3.0
+                conflict = True
+                reasons.append(f"the address {anon.display} looks like someone else's")
     elif mailname:  # a name read from an address: a hint, not the person's own word
         if full_match:
-            pts += 2.0
+            mail_full = True
+            pts += 3.0
             reasons.append(f"the address {a.display if a.mailname else b.display} spells the name")
             full_match = False
         elif name_conflict:
@@ -116,7 +153,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
         phrase = _name_phrase(a, b, fk, lk, swapped)
         reasons.append(phrase + (", a common name" if common else ", a rare name" if rarity >= 3 else ""))
     elif first_ok and last_ok:  # one side has only a first name (or only a surname)
-        pts += 1.0
+        pts += 1.0 + (fk in (SAME, NICK) and stats.first[a.first] + stats.first[b.first] < 12)
         reasons.append(f"first names agree ({a.first.title()} ~ {b.first.title()}), one has no surname"
                        if a.first and b.first else "surnames agree, one has no first name")
     elif not first_ok and last_ok:
@@ -144,8 +181,16 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
     shared_emails = _shared(a.emails, b.emails)
     for email in shared_emails:
         if is_role_address(email):
-            pts += 0.5
-            reasons.append(f"same role address {email} (says nothing about the person)")
+            if stats.keys[email] > 8:
+                pts += 0.5
+                reasons.append(f"same role address {email}, held by {stats.keys[email]} records")
+            elif not _personal(a) or not _personal(b):
+                pts += 8.0
+                strong += 1
+                reasons.append(f"same address {email} (a role or list address, no person's name)")
+            else:
+                pts += 0.5 + 1.5 * (full_match and not name_conflict)
+                reasons.append(f"same role address {email} (says little about the person)")
         elif email in stats.household:
             pts += 2.0
             reasons.append(f"same shared address {email} (also used by someone else)")
@@ -156,7 +201,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
             pts += 9.0
             strong += 1
             reasons.append(f"same email {email}")
-    if a.emails and b.emails and not shared_emails:
+    if a.emails and b.emails and not shared_emails and not (mailname or a.alias or b.alias):
         same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
         if same_domain:
             pts -= 2.0
@@ -178,8 +223,14 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
             strong += 1
             reasons.append(f"same phone {phone}")
     if a.phones and b.phones and not shared_phones:
-        pts -= 0.5
-        reasons.append("different phones")
+        tails = [p for p in a.phones if len(p) > 10 and any(q[-9:] == p[-9:] for q in b.phones)]
+        if tails and not any(stats.keys[p] > 8 or p in stats.household for p in tails):
+            pts += 6.0
+            strong += 1
+            reasons.append(f"same phone number {tails[0][-9:]} under another country code")
+        else:
+            pts -= 0.5
+            reasons.append("different phones")
 
     # ---- organisation, title, birthday
     corroborated = False
@@ -223,13 +274,15 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
     # ---- outcome
     if verdict == "same":
         return Evidence(1.0, SURE, ["you said these are the same person", *reasons], max(pts, SURE_POINTS), False)
-    name_fits = not name_conflict and (not named or full_match or fk in (INITIAL, MISSING) or lk == MISSING)
-    if not conflict and name_fits and pts >= SURE_POINTS and (
-            (strong and (full_match or fk == INITIAL or not named or (strong > 1 and fk in (SAME, NICK))))
-            or (full_match and corroborated and not common and rarity >= 1.0 and not swapped)):
+    # a shared identity key needs a name that fits it (or no name to contradict it) ...
+    key_fits = not name_conflict and (not named or full_match or mail_full or (fk == INITIAL and lk in (SAME, TYPO))
+                                      or (lk == MISSING and fk in (SAME, NICK, TYPO))
+                                      or (fk == MISSING and lk in (SAME, TYPO)))
+    # ... and without one, a distinctive full name needs the company (or birthday) to agree
+    name_only = full_match and corroborated and not common and not swapped and rarity >= 1.0
+    if not conflict and ((strong and key_fits and pts >= SURE_KEY_POINTS) or (name_only and pts >= SURE_POINTS)):
         outcome = SURE
-    elif pts >= MAYBE_POINTS or (strong and not conflict) or (full_match and not conflict) or (
-            strong and full_match):
+    elif pts >= MAYBE_POINTS or ((strong or full_match) and not conflict):
         outcome = MAYBE
     elif name_conflict and strong and fk != DIFFERENT:
         outcome = MAYBE

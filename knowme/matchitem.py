@@ -1,0 +1,172 @@
+"""What matching needs of one record, folded once: the `MatchItem`.
+
+The stored name key (`records.first/last`) is the starting point; a few repairs make it
+comparable across sources: "Duncan, Samantha" typed into the first-name field, credentials
+after the surname ("Jones, PhD"), a Japanese name whose kana reading meets its romanised
+form, a record with no name (or initials, or a first name only) whose address or LinkedIn
+slug spells the name, and an organisation filed as if it were a person ("Bennett Ltd").
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from nameparser.config import CONSTANTS
+
+from knowme.kana import is_kana, romaji
+from knowme.model import Record
+from knowme.namesim import nick_forms, org_key
+from knowme.normalize import fold, is_role_address, name_key
+
+_BIRTHDAY = re.compile(r"^(?:(\d{4})|--)-?(\d{2})-?(\d{2})")
+_BIRTHDAY_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_LOCAL_SPLIT = re.compile(r"[._-]")
+ALPHA = re.compile(r"[^a-z]")
+_SUFFIXES = frozenset(CONSTANTS.suffix_acronyms) | frozenset(CONSTANTS.suffix_not_acronyms)
+
+
+@dataclass(slots=True)
+class MatchItem:
+    """What matching needs of one record, folded once."""
+
+    rid: int
+    pid: int
+    rkey: str
+    source: int
+    first: str
+    last: str
+    middle: tuple[str, ...]
+    firsts: frozenset[str]  # the first name and the formal names it is a nickname of
+    display: str
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    urls: tuple[str, ...]
+    domains: tuple[str, ...]
+    org: str  # organisation key (folded, legal suffixes dropped)
+    org_text: str
+    title: str
+    birthday: tuple[str, str, str] | None  # (year or "", month, day)
+    connected: bool
+    mailname: bool = False  # first/last were read from the email address or profile URL
+    alias: str = ""  # letters of the address's local part, for a record without a name
+    latin: bool = True  # the name is written in Latin letters (after folding accents)
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.first or self.last)
+
+
+_interned: dict[str, str] = {}
+
+
+def _intern(text: str) -> str:
+    return _interned.setdefault(text, text)
+
+
+def parse_birthday(text: str) -> tuple[str, str, str] | None:
+    """(year or "", month, day) of a vCard/CSV birthday; None when absent or unreadable."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _BIRTHDAY.match(text)
+    if match:
+        return (match.group(1) or "", match.group(2), match.group(3))
+    match = _BIRTHDAY_US.match(text)
+    if match:
+        return (match.group(3), f"{int(match.group(1)):02d}", f"{int(match.group(2)):02d}")
+    return None
+
+
+def name_from_address(email: str) -> tuple[str, str] | None:
+    """("joseph", "cortez") from joseph.cortez@...; None when the local part is not plainly a name."""
+    if is_role_address(email):
+        return None
+    local = email.rpartition("@")[0]
+    parts = [p for p in _LOCAL_SPLIT.split(local.rstrip("0123456789")) if p]
+    if len(parts) != 2 or not all(p.isalpha() and len(p) >= 2 for p in parts):
+        return None
+    return parts[0], parts[1]
+
+
+def name_from_slug(url: str) -> tuple[str, str] | None:
+    """("joseph", "petit") from linkedin.com/in/joseph-petit-a0148d; None when the slug is not a name."""
+    parts = url.rpartition("/")[2].split("-")
+    if parts and any(ch.isdigit() for ch in parts[-1]):
+        parts = parts[:-1]
+    if len(parts) != 2 or not all(p.isalpha() and len(p) >= 2 for p in parts):
+        return None
+    return parts[0], parts[1]
+
+
+@functools.lru_cache(maxsize=100_000)
+def _strip_credentials(last: str) -> str:
+    """"jones phd" -> "jones": trailing suffixes and credentials are not part of the surname."""
+    words = last.split(" ")
+    while len(words) > 1 and words[-1].replace(".", "") in _SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def _is_latin(text: str) -> bool:
+    return all(ch.isascii() for ch in text)
+
+
+def _repair_name(first: str, last: str, given: str, family: str, phonetic: str) -> tuple[str, str]:
+    if "," in given and not family.strip():  # "Duncan, Samantha" in the first-name column
+        key = name_key(Record(formatted_name=given))
+        first, last = key.first, key.last
+    if " " in last:
+        last = _strip_credentials(last)
+    if not (_is_latin(first) and _is_latin(last)) and phonetic and is_kana(phonetic):
+        parts = romaji(phonetic).split()
+        if len(parts) == 2:
+            first, last = parts
+    return first, last
+
+
+def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str, *, given: str = "",
+              middle: str = "", family: str = "", nickname: str = "", phonetic: str = "", display: str = "",
+              org: str = "", title: str = "", birthday: str = "", connected: bool = False,
+              keys: Iterable[tuple[str, str]] = ()) -> MatchItem:
+    """One match item from a record's stored name key, a few of its fields, and its exact keys."""
+    emails, phones, urls = [], [], []
+    for kind, key in keys:
+        (emails if kind == "email" else phones if kind == "phone" else urls).append(key)
+    domains = tuple(dict.fromkeys(_intern(e.rpartition("@")[2]) for e in emails))
+    first, last = _repair_name(first, last, given, family, phonetic)
+    folded_org = fold(org) if org else ""
+    okey = org_key(folded_org) if folded_org else ""
+    if okey and (first or last) and org_key(f"{first} {last}".strip()) == okey:
+        first, last = "", ""  # an organisation filed as a person
+    mailname, alias = False, ""
+    if (emails or urls) and not (_is_latin(first) and _is_latin(last)):  # 英樹 林 whose slug says hideki-hayashi
+        guess = next(filter(None, (*(name_from_slug(u) for u in urls), *(name_from_address(e) for e in emails))), None)
+        if guess:
+            (first, last), mailname = guess, True
+    if (emails or urls) and len(last) <= 1 and not mailname:  # no name, initials, a first name only: ask the address
+        for guess in (*(name_from_address(e) for e in emails), *(name_from_slug(u) for u in urls)):
+            if guess and ((not first and not last) or (first[:1] == guess[0][:1] and
+                                                       (len(first) == 1 or guess[0].startswith(first))
+                                                       and (not last or last == guess[1][0]))):
+                first = first if len(first) > 1 else guess[0]
+                last, mailname = guess[1], True
+                break
+        else:
+            if not first and not last and emails and not is_role_address(emails[0]):
+                alias = ALPHA.sub("", emails[0].rpartition("@")[0])
+    first, last = _intern(first), _intern(last)
+    firsts = nick_forms(first)
+    nick = fold(nickname).split(" ")[0] if nickname else ""
+    if nick and nick != first:
+        firsts = firsts | nick_forms(nick)
+    if not display:
+        display = emails[0] if emails else phones[0] if phones else ""
+    return MatchItem(rid=rid, pid=pid, rkey=rkey, source=source, first=first, last=last,
+                     middle=tuple(fold(middle).split()) if middle else (), firsts=firsts,
+                     display=display, emails=tuple(emails), phones=tuple(phones), urls=tuple(urls), domains=domains,
+                     org=_intern(okey), org_text=org.strip(),
+                     title=_intern(fold(title)) if title else "", birthday=parse_birthday(birthday),
+                     connected=connected, mailname=mailname, alias=alias,
+                     latin=_is_latin(first) and _is_latin(last))
