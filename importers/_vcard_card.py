@@ -21,7 +21,7 @@ _UNESCAPED = {"n": "\n", "N": "\n", ",": ",", ";": ";", ":": ":", "\\": "\\", '"
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$", re.DOTALL)
 
 # TYPE values that say nothing a person would call a label.
-_NOISE = frozenset(("", "internet", "pref", "voice", "x400", "text", "uri"))
+_NOISE = frozenset(("", "internet", "pref", "voice", "x400", "text", "uri", "msg", "postal", "parcel", "dom", "intl"))
 _ENCODINGS = frozenset(("QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT", "Q"))
 # Text properties a stray colon-less line may continue (2.1 writers that forget to fold).
 _CONTINUABLE = frozenset(("NOTE", "ADR", "LABEL", "X-ABADR", "TITLE", "ROLE", "ORG"))
@@ -144,6 +144,7 @@ _NO_PARAMS = Params("")
 _LINE = re.compile(
     r'^(?:([A-Za-z0-9_.-]+)((?:;[^:"\n]*(?:"[^"\n]*"[^:"\n]*)*)?):(.*)|(.+))$', re.MULTILINE)
 _B64 = ("B", "BASE64")
+_PARAMS_SEEN: dict[str, Params] = {}
 
 
 class CardParser:
@@ -152,14 +153,17 @@ class CardParser:
     def __init__(self, charsets: Charsets, source: str) -> None:
         self.charsets = charsets
         self.source = source
-        self._params: dict[str, Params] = {}
+        self._params = _PARAMS_SEEN
 
     def params(self, text: str) -> Params:
-        found = self._params.get(text)
+        """The parsed parameters; ASCII ones are cached across files (a vdir repeats them)."""
+        if not text.isascii():
+            return Params(self._raw_text(text))
+        found = _PARAMS_SEEN.get(text)
         if found is None:
-            if len(self._params) > 4096:
-                self._params.clear()
-            found = self._params[text] = Params(text if text.isascii() else self._raw_text(text))
+            if len(_PARAMS_SEEN) > 4096:
+                _PARAMS_SEEN.clear()
+            found = _PARAMS_SEEN[text] = Params(text)
         return found
 
     def _decode(self, value: str, p: Params) -> str:

@@ -9,6 +9,7 @@ on its own once its charset and encoding are known (`Charsets.decode`).
 """
 from __future__ import annotations
 
+import binascii
 import codecs
 import re
 from collections import Counter
@@ -23,6 +24,7 @@ _MARKER = re.compile(r"\n(?:[Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd])[ \t]*:[ \t]*[Vv][
 _HAS_BEGIN = re.compile(r"begin[ \t]*:[ \t]*vcard", re.IGNORECASE)
 _CHARSET = re.compile(r";[ \t]*CHARSET[ \t]*=[ \t]*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _NON_ASCII_LINE = re.compile(r"[^\n]*[\x80-\xff][^\n]*")
+_QP_VALUE = re.compile(r"^[^:\n]*QUOTED-PRINTABLE[^:\n]*:(.*(?:=\n.*)*)$", re.IGNORECASE | re.MULTILINE)
 # Properties that make a run of lines outside BEGIN/END a card (a missing BEGIN).
 _IDENTITY = re.compile(r"^(?:[A-Za-z0-9-]+\.)?(?:FN|N|EMAIL|TEL)[;:]", re.IGNORECASE | re.MULTILINE)
 
@@ -126,7 +128,7 @@ class Charsets:
                     return raw.decode(codec)
                 except UnicodeError:  # UnicodeDecodeError, or UTF-7's and friends' plain UnicodeError
                     continue
-        if self.file_default is None:
+        if self.file_default in (None, "utf-8"):  # declaring UTF-8 says nothing about raw code-page bytes
             detected = self.detected()
             if detected is not None:
                 try:
@@ -147,10 +149,15 @@ def _detect(text: str) -> str | None:
     from charset_normalizer import from_bytes  # imported lazily: most files never need it
 
     unfolded = text.replace("\n ", "").replace("\n\t", "")
-    sample = "\n".join(m.group(0) for m in _NON_ASCII_LINE.finditer(unfolded))[:_DETECT_SAMPLE]
+    lines = [m.group(0).encode("latin-1") for m in _NON_ASCII_LINE.finditer(unfolded)]
+    for match in _QP_VALUE.finditer(unfolded):  # quoted-printable hides its code page from the line scan
+        raw = binascii.a2b_qp(match.group(1).encode("latin-1"))
+        if not raw.isascii():
+            lines.append(raw)
+    sample = b"\n".join(lines)[:_DETECT_SAMPLE]
     if not sample:
         return None
-    matches = list(from_bytes(sample.encode("latin-1"), cp_isolation=list(_DETECTABLE)))
+    matches = list(from_bytes(sample, cp_isolation=list(_DETECTABLE)))
     if not matches:
         return None
     best = matches[0]

@@ -8,6 +8,7 @@ and gives up on the malformed cards phones write. vobject serves as the cross-ch
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,42 +50,62 @@ def _parse_folder(root: Path, options: ImportOptions) -> ImportResult:
     Records name the folder as their source; problems name the file. A file holding several
     cards takes several consecutive indexes (a vdir normally has one card per file).
     """
-    files = sorted((p for p in root.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()),
-                   key=lambda p: p.relative_to(root).as_posix())
+    files = _vcard_files(root)
     if not files:
         raise NotAnAddressBook(f"no .vcf or .vcard files in folder {root.name}")
     result = ImportResult(format="vcard")
     with _gc_paused():
-        readable = _parse_files(root, files, options, result)
+        readable = _parse_files(root.name, files, options, result)
     if not readable:
         raise NotAnAddressBook(f"none of the {len(files)} .vcf files in {root.name} holds a vCard")
     return result
 
 
-def _parse_files(root: Path, files: list[Path], options: ImportOptions, result: ImportResult) -> int:
+def _vcard_files(root: Path) -> list[tuple[str, str, int]]:
+    """(path relative to root with '/', full path, size) of the vCard files below root, sorted.
+    Hidden folders (.git, .Trash...) are skipped; os.walk because pathlib is slow per file."""
+    found: list[tuple[str, str, int]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        for name in filenames:
+            if name.lower().endswith(SUFFIXES):
+                full = os.path.join(dirpath, name)
+                try:
+                    size = os.path.getsize(full)
+                except OSError:
+                    size = 0
+                found.append((name if rel == "." else f"{rel}/{name}", full, size))
+    found.sort()
+    return found
+
+
+def _parse_files(folder: str, files: list[tuple[str, str, int]], options: ImportOptions,
+                 result: ImportResult) -> int:
     """Parse each file of a vdir into `result`; returns how many held a vCard."""
-    total = sum(p.stat().st_size for p in files)
+    total = sum(size for _, _, size in files)
     done = index = readable = 0
     quiet = ImportOptions()  # per-file progress would jump back and forth: report per folder
-    for number, file in enumerate(files, 1):
-        name = f"{root.name}/{file.relative_to(root).as_posix()}"
+    for number, (relative, full, size) in enumerate(files, 1):
+        name = f"{folder}/{relative}"
         if options.cancelled is not None and number % 50 == 0 and options.cancelled():
             result.problems.append(Problem(name, 0, "import cancelled: this and the later files were not read"))
             break
         try:
-            data = file.read_bytes()
+            with open(full, "rb") as fh:
+                data = fh.read()
         except OSError as exc:
             result.problems.append(Problem(name, 0, f"cannot read: {exc.strerror or exc}"))
             index += 1
             continue
         try:
-            cards = _parse_bytes(data, root.name, name, index, quiet, result, len(data), 0)
+            cards = _parse_bytes(data, folder, name, index, quiet, result, len(data), 0)
             readable += 1
         except NotAnAddressBook as exc:
             result.problems.append(Problem(name, 0, f"not a vCard: {exc}"))
             cards = 0
         index += max(cards, 1)
-        done += len(data)
+        done += size
         if number % 200 == 0:
             options.report(done, total)
     options.report(total, total)
