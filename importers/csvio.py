@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +43,7 @@ _JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
 _HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 _SANDWICHED = re.compile("[A-Za-z][\u3000-\u30ff\u3400-\u9fff][A-Za-z]")  # Latin mojibake read as cp932
 _QUOTED = re.compile(r'"[^"]*"')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FIELD_LIMIT = 2**31 - 1
 
 
@@ -213,17 +214,36 @@ def _blank(row: list[str]) -> bool:
     return not any(cell.strip() for cell in row)
 
 
+@dataclass(slots=True)
+class Shape:
+    """What the reader knows of the table: the header's width, once found (0 before)."""
+
+    width: int = 0
+
+
 def iter_rows(text: str, delimiter: str, problems: list[Problem], source: str,
-              first_line: int = 1) -> Iterator[tuple[int, list[str]]]:
+              shape: Shape | None = None) -> Iterator[tuple[int, list[str]]]:
     """Rows of `text` as (line where the row starts, cells).
 
-    Quoted cells may hold CR, LF and TAB. A quote left open at the end of the file would swallow
-    every following line into one cell: that row is cut back to its own line, reported, and
-    reading resumes on the next line, so the rows after it are not lost.
+    Quoted cells may hold CR, LF and TAB. A quote that is opened and never closed swallows the
+    following lines into one cell: at the end of the file (odd quote count), or mid-file when a
+    row spanning several lines has the wrong number of cells and a swallowed line looks like a
+    whole row. Such a row is cut back to its own line and reported, and reading resumes on the
+    next line, so the rows after it are not lost.
     """
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
-    buf = io.StringIO(text, newline="")
+    offset: int | None = 0
+    first_line = 1
+    while offset is not None:
+        offset, first_line = yield from _rows_from(text, offset, first_line, delimiter, problems, source,
+                                                   shape or Shape())
+
+
+def _rows_from(text: str, offset: int, first_line: int, delimiter: str, problems: list[Problem], source: str,
+               shape: Shape) -> Generator[tuple[int, list[str]], None, tuple[int | None, int]]:
+    """Rows of text[offset:]; returns where to resume after a runaway quote, or None at the end."""
+    buf = io.StringIO(text[offset:] if offset else text, newline="")
     reader = csv.reader(buf, delimiter=delimiter, strict=False)
     base = first_line - 1  # physical lines consumed before this reader started
     done = 0  # lines consumed by this reader so far
@@ -241,33 +261,55 @@ def iter_rows(text: str, delimiter: str, problems: list[Problem], source: str,
             continue
         if pending is not None:
             yield pending[0], pending[2]
-        pending = (base + done + 1, reader.line_num - done, row)
+            pending = None
+        start, span = base + done + 1, reader.line_num - done
         done = reader.line_num
+        if span > 1 and _runaway(row, shape.width, delimiter):
+            cells, resume = _own_line(text, offset, first_line, start, delimiter)
+            problems.append(Problem(source, start, "a quote opened on this line is not closed on it; "
+                                                   "the row was read up to the end of its line"))
+            yield start, cells
+            return resume, start + 1
+        pending = (start, span, row)
     if pending is None:
-        return
+        return None, 0
     start, span, row = pending
     if span > 1:
-        offset = _line_offset(text, start - first_line)
-        if text.count('"', offset) % 2:
-            own = text[offset:].splitlines(keepends=True)[0] if text[offset:] else ""
-            own_end = offset + len(own)
-            bare = csv.reader([own.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE)
-            cells = [cell.strip().strip('"') for cell in next(bare, [])]
+        here = _offset_of(text, offset, start - first_line)
+        if text.count('"', here) % 2:
+            cells, resume = _own_line(text, offset, first_line, start, delimiter)
             problems.append(Problem(source, start, "a quote opened on this line is never closed; "
                                                    "the row was read up to the end of its line"))
             yield start, cells
-            yield from iter_rows(text[own_end:], delimiter, problems, source, start + 1)
-            return
+            return resume, start + 1
     yield start, row
+    return None, 0
 
 
-def _line_offset(text: str, lines: int) -> int:
-    """Character offset where physical line number `lines` (0-based, CR/LF/CRLF) starts."""
-    offset = 0
-    buf = io.StringIO(text, newline="")
-    for _ in range(lines):
-        offset += len(buf.readline())
-    return offset
+def _runaway(row: list[str], width: int, delimiter: str) -> bool:
+    """A multi-line row that is no row: wrong cell count, and a line inside a cell that looks like a row."""
+    if not width or len(row) == width:
+        return False
+    for cell in row:
+        if "\n" in cell or "\r" in cell:
+            for part in _LINE_BREAK.split(cell)[1:]:
+                if part.count(delimiter) >= max(width - 1, 1):
+                    return True
+    return False
+
+
+def _offset_of(text: str, offset: int, lines: int) -> int:
+    """Where the physical line `lines` lines after `offset` starts (CR, LF, CRLF as line ends)."""
+    buf = io.StringIO(text[offset:] if offset else text, newline="")
+    return offset + sum(len(buf.readline()) for _ in range(lines))
+
+
+def _own_line(text: str, offset: int, first_line: int, start: int, delimiter: str) -> tuple[list[str], int]:
+    """The cells of line `start` read alone, quotes taken literally and trimmed; and where the next line starts."""
+    here = _offset_of(text, offset, start - first_line)
+    own = io.StringIO(text[here:], newline="").readline()
+    bare = csv.reader([own.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE)
+    return [cell.strip().strip('"') for cell in next(bare, [])], here + len(own)
 
 
 @dataclass(slots=True)
@@ -289,8 +331,7 @@ class Table:
 
     def headers_text(self, limit: int = 12) -> str:
         """The header cells for a message: `A, B, C …`."""
-        shown = [h for h in self.header[:limit]]
-        return ", ".join(shown) + (" …" if len(self.header) > limit else "")
+        return ", ".join(self.header[:limit]) + (" …" if len(self.header) > limit else "")
 
 
 def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]] | None:
@@ -322,11 +363,13 @@ def read_table(path: Path) -> Table:
         problems.append(Problem(source, line, f"{text.count(chr(0))} NUL bytes removed"))
         text = text.replace("\x00", "")
     delimiter = sniff_delimiter(text)
-    rows = iter_rows(text, delimiter, problems, source)
+    shape = Shape()
+    rows = iter_rows(text, delimiter, problems, source, shape)
     found = _find_header(rows)
     if found is None:
         raise NotAnAddressBook("no rows in the file")
     line, header = found
+    shape.width = len(header)
     return Table(source=source, encoding=decoded.encoding, delimiter=delimiter, header=header,
                  header_line=line, total_lines=text.count("\n") + 1, size=len(data), problems=problems,
                  _rows=rows)
@@ -346,16 +389,6 @@ def sniff_header(head: bytes) -> tuple[str, ...]:
     if found is None:
         return ()
     return tuple(norm_header(cell) for cell in found[1])
-
-
-def has_all(keys: tuple[str, ...] | frozenset[str], *names: str) -> bool:
-    """True when every one of `names` (normalised) is among the header keys."""
-    return all(name in keys for name in names)
-
-
-def count_in(keys: tuple[str, ...] | frozenset[str], names: frozenset[str]) -> int:
-    """How many of `names` occur among the header keys."""
-    return sum(1 for key in keys if key in names)
 
 
 # --- What a column means -------------------------------------------------------------------
@@ -499,5 +532,6 @@ def parse_mapping(mapping: dict[str, str]) -> dict[str, Col]:
             known = ", ".join(sorted(TEXT_FIELDS | {"email", "phone", "url", "address", "categories"}))
             raise NotAnAddressBook(f"--map {field_name}: unknown field (fields: {known})")
         label = "linkedin" if key == "linkedin" else ""
-        out[column.strip()] = Col(kind, label=label, group="mapped") if kind == "address" else Col(kind, label=label)
+        address = kind == "address"
+        out[column.strip()] = Col(kind, label=label, part="street" if address else "", group=column if address else "")
     return out

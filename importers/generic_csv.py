@@ -157,15 +157,23 @@ def _label_only(name: str, dependents: list[int]) -> Action:
     return act
 
 
+@lru_cache(maxsize=4096)
+def _category_names(value: str, sep: str) -> tuple[str, ...]:
+    use = sep or (";" if ";" in value else ",")
+    names = (part.strip().lstrip("*").strip() for part in value.split(use))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
 def _categories(sep: str) -> Action:
     """Groups/labels: `* myContacts ::: * starred` -> myContacts, starred (the star is Google's system mark)."""
     def act(rec: Record, value: str, row: list[str]) -> None:
-        use = sep or (";" if ";" in value else ",")
         categories = rec.categories
-        for part in value.split(use):
-            part = part.strip().lstrip("*").strip()
-            if part and part not in categories:
-                categories.append(part)
+        if not categories:
+            categories.extend(_category_names(value, sep))
+            return
+        for name in _category_names(value, sep):
+            if name not in categories:
+                categories.append(name)
     return act
 
 
@@ -183,7 +191,11 @@ def _address(indices: list[int], parts: list[str], me: int, label: str, label_i:
         for j in earlier:
             if row[j] and row[j].strip():
                 return
-        cells = {p: row[j].strip() for p, j in pairs if row[j]}
+        cells: dict[str, str] = {}
+        for part, j in pairs:
+            cell = row[j].strip()
+            if cell:  # two columns for one part (`Home Address` and `Home Street`): both kept
+                cells[part] = f"{cells[part]}, {cell}" if part in cells else cell
         lab = (clean_label(row[label_i]) if label_i is not None else "") or label
         formatted = cells.get("formatted", "")
         if formatted:

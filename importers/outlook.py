@@ -23,10 +23,17 @@ def _unless_placeholder(value: str) -> str:
     return "" if value.lower() in _PLACEHOLDERS else value
 
 
+def _unless_smtp(value: str) -> str:
+    """`SMTP` is every ordinary address's type; only the unusual ones (`EX`) are worth keeping."""
+    return "" if value.upper() == "SMTP" else value
+
+
 _BLANKED = Col("extra", convert=_unless_placeholder)
+_EMAIL_TYPE = Col("extra", convert=_unless_smtp)
 _OVERRIDES: dict[str, Col | None] = {
     "birthday": Col("birthday", convert=_unless_placeholder), "anniversary": _BLANKED, "gender": _BLANKED,
-    "priority": _BLANKED, "sensitivity": _BLANKED, "private": _BLANKED,
+    "priority": _BLANKED, "sensitivity": _BLANKED, "private": _BLANKED, "e-mail type": _EMAIL_TYPE,
+    "e-mail 2 type": _EMAIL_TYPE, "e-mail 3 type": _EMAIL_TYPE,
     "title": Col("prefix"), "anrede": Col("prefix"), "titre": Col("prefix"), "civilité": Col("prefix"),
     "job title": Col("title"), "position": Col("title"), "fonction": Col("title"),
     "categories": Col("categories", sep=";"), "kategorien": Col("categories", sep=";"),

@@ -374,6 +374,18 @@ def test_unterminated_quote_at_eof_is_cut_back_to_its_line(tmp_path: Path) -> No
         "open.csv:3: a quote opened on this line is never closed; the row was read up to the end of its line"]
 
 
+def test_quote_left_open_mid_file_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
+    text = HEADER + '"Bob,Ray,bob@x.org\nAnn,Lee,ann@x.org,1\nCy,"Dee",cy@x.org\nDan,Fox,dan@x.org\n'
+    result = load(write(tmp_path, "open.csv", text))
+    assert [(r.line, r.given, r.family) for r in result.records] == [
+        (2, "Bob", "Ray"), (3, "Ann", "Lee"), (4, "Cy", "Dee"), (5, "Dan", "Fox")]
+    assert [p.line for p in result.problems] == [2]
+    # a real multi-line note with commas in every line is no runaway quote: its row has all its cells
+    note = HEADER.replace("Mobile Phone", "Notes") + 'Eve,Ng,eve@x.org,"met at PyCon, Berlin\nlunch, drinks, fun"\n'
+    (eve,) = load(write(tmp_path, "note.csv", note)).records
+    assert eve.note == "met at PyCon, Berlin\nlunch, drinks, fun"
+
+
 def test_nul_bytes_and_rows_without_anybody(tmp_path: Path) -> None:
     data = HEADER.encode() + b"Ann,L\x00ee,ann@x.org\n,,,\n,,,\x00\nBob,Ray,bob@x.org\n" + b",,,\n"
     data += b'"",,," "\n' + b"First Name,Last Name,E-mail Address,Mobile Phone\n"
