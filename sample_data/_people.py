@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from _phones import Phone, PhoneAllocator
 from _pools import LocalePool, slug
@@ -151,10 +152,15 @@ def _nick_table(locale: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     return NICKNAMES.get(locale[:2], {})
 
 
+@lru_cache(maxsize=None)
+def _formal_names(locale: str, gender: str) -> tuple[str, ...]:
+    """The formal given names with a common nickname, for one locale and gender."""
+    return tuple(name for name, (g, _) in _nick_table(locale).items() if g == gender)
+
+
 def _choose_name(p: Person, pool: LocalePool, rng: random.Random) -> None:
     """Formal given name (often one with a common nickname), middle name, family name."""
-    table = _nick_table(p.locale)
-    formal = [name for name, (gender, _) in table.items() if gender == p.gender]
+    formal = _formal_names(p.locale, p.gender)
     first_pool = pool.male if p.gender == "m" else pool.female
     if formal and rng.random() < (0.4 if p.locale.startswith("en") else 0.25):
         p.given = rng.choice(formal)

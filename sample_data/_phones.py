@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import lru_cache
 
 #: US area codes used for 555-01xx numbers (reserved for fiction in every area code).
 US_AREAS: tuple[str, ...] = (
@@ -186,16 +185,15 @@ def fmt(phone: Phone, style: str) -> str:
     raise ValueError(style)
 
 
-def pick_style(rng: random.Random, weights: dict[str, float]) -> str:
-    """Draw a style from a {style: weight} table (deterministic for a seeded `rng`)."""
-    styles, cum = _cumulative(tuple(weights.items()))
-    return rng.choices(styles, cum_weights=cum)[0]
-
-
-@lru_cache(maxsize=None)
-def _cumulative(items: tuple[tuple[str, float], ...]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+def style_table(weights: dict[str, float]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """A {style: weight} table as (styles, cumulative weights), ready for `pick_style`."""
     total, cum = 0.0, []
-    for _, w in items:
+    for w in weights.values():
         total += w
         cum.append(total)
-    return tuple(name for name, _ in items), tuple(cum)
+    return tuple(weights), tuple(cum)
+
+
+def pick_style(rng: random.Random, table: tuple[tuple[str, ...], tuple[float, ...]]) -> str:
+    """Draw a style from a `style_table` (deterministic for a seeded `rng`)."""
+    return rng.choices(table[0], cum_weights=table[1])[0]

@@ -14,16 +14,16 @@ import random
 from dataclasses import dataclass, field
 
 from _people import A, G, I, L, O, Job, Person
-from _phones import Phone, fmt, pick_style
+from _phones import Phone, fmt, pick_style, style_table
 from _pools import fold_accents
 from _tables import COUNTRY, GOOGLE_CUSTOM_LABELS, OUTLOOK_CATEGORIES
 
 #: Per file: phone style weights (G, O, I, A; LinkedIn has no phones).
-_PHONE_STYLES: dict[int, dict[str, float]] = {
-    G: {"intl": 0.45, "national": 0.25, "e164": 0.15, "digits": 0.05, "alt": 0.10},
-    O: {"national": 0.50, "intl": 0.30, "dialout": 0.10, "alt": 0.10},
-    I: {"national": 0.50, "intl": 0.30, "alt": 0.10, "e164": 0.10},
-    A: {"digits": 0.30, "e164": 0.25, "intl": 0.25, "national": 0.10, "dialout": 0.10},
+_PHONE_STYLES = {
+    G: style_table({"intl": 0.45, "national": 0.25, "e164": 0.15, "digits": 0.05, "alt": 0.10}),
+    O: style_table({"national": 0.50, "intl": 0.30, "dialout": 0.10, "alt": 0.10}),
+    I: style_table({"national": 0.50, "intl": 0.30, "alt": 0.10, "e164": 0.10}),
+    A: style_table({"digits": 0.30, "e164": 0.25, "intl": 0.25, "national": 0.10, "dialout": 0.10}),
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _CREDENTIALS = (", MBA", ", PhD", " PMP", ", CPA", ", CFA")

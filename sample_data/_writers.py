@@ -169,7 +169,7 @@ def _esc3(text: str) -> str:
 
 def fold(line: str, limit: int = 75) -> str:
     """Fold a content line at `limit` octets (CRLF + space), never inside a UTF-8 character."""
-    if len(line.encode("utf-8")) <= limit:
+    if len(line) <= limit and (line.isascii() or len(line.encode("utf-8")) <= limit):
         return line
     pieces, current, size = [], [], 0
     for ch in line:
