@@ -17,6 +17,7 @@ import argparse
 import random
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -116,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.people < 30:
         parser.error("--people must be at least 30")
+    installed = metadata.version("faker")
+    if installed != FAKER_VERSION and not args.quiet:
+        print(f"note: faker {installed} is installed, the committed files were made with {FAKER_VERSION}; "
+              "names and places will differ (update FAKER_VERSION if you commit the result)", file=sys.stderr)
     started = time.perf_counter()
     counts = generate(args.out, args.people, args.seed, args.mbox_messages)
     if not args.quiet:
