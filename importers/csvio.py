@@ -30,8 +30,9 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff", b"SQLite format 3", b"\x1f\x8b",
-          b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"\x7fELF", b"MZ", b"\xd0\xcf\x11\xe0")
+# Formats that start with printable bytes; other binaries fail the control-byte test anyway.
+_MAGIC = (b"\x89PNG", b"%PDF-", b"PK\x03\x04", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"SQLite format 3\x00",
+          b"\x1f\x8b", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!\x1a", b"\x7fELF", b"\xd0\xcf\x11\xe0")
 # Control bytes that never occur in text (TAB, LF, FF, CR and DOS EOF 0x1A excluded).
 _CTRL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
 # Candidates for the code page guess; the Latin ones all read as cp1252, the common Western choice.
@@ -136,7 +137,7 @@ def decode(data: bytes) -> Decoded:
         pass
     lenient = data.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd")
-    wide = sum(1 for ch in lenient if ch > "\x7f") if bad < 1000 else len(data)
+    wide = len(lenient) - len(lenient.encode("ascii", "ignore"))  # non-ASCII characters
     if bad * 10 < wide - bad:  # mostly valid multi-byte UTF-8 with a few stray bytes
         return _checked(lenient, "utf-8")
     return _legacy(data)
@@ -188,14 +189,22 @@ def _normalizer_guess(data: bytes) -> str | None:
 
 
 def sniff_delimiter(text: str) -> str:
-    """`,` `;` or tab: the one most frequent outside quotes on the first line that has any (the header)."""
-    for line in text[:65536].splitlines()[:30]:
-        bare = _QUOTED.sub("", line)
-        counts = [(bare.count(d), -i, d) for i, d in enumerate(DELIMITERS)]
-        best = max(counts)
-        if best[0]:
-            return best[2]
-    return ","
+    """`,` `;` or tab: Excel's `sep=;` hint, else the most frequent outside quotes in the header line.
+
+    The header line is the first non-blank one after LinkedIn's `Notes:` preamble; with no
+    delimiter in it (a one-column file) the answer is `,`, whatever the data rows hold.
+    """
+    lines = iter(text[:65536].splitlines()[:50])
+    line = next((ln for ln in lines if ln.strip()), "")
+    if line.strip().lower() == "notes:":
+        next((ln for ln in lines if not ln.strip()), None)  # the notice, up to the blank line
+        line = next((ln for ln in lines if ln.strip()), "")
+    hint = line.strip().lower()
+    if len(hint) == 5 and hint.startswith("sep=") and line.strip()[4] in DELIMITERS:
+        return line.strip()[4]
+    bare = _QUOTED.sub("", line)
+    count, _, delimiter = max((bare.count(d), -i, d) for i, d in enumerate(DELIMITERS))
+    return delimiter if count else ","
 
 
 def norm_header(name: str) -> str:
@@ -339,7 +348,10 @@ def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]]
     for line, row in rows:
         if _blank(row):
             continue
-        if len(row) == 1 and row[0].replace("\ufeff", "").strip().lower() == "notes:":
+        first = row[0].replace("\ufeff", "").strip().lower()
+        if first.startswith("sep=") and len(first) <= 5 and not any(c.strip() for c in row[1:]):
+            continue  # Excel's delimiter hint, `sep=;`
+        if len(row) == 1 and first == "notes:":
             for _, skipped in rows:  # the notice, up to and including the blank line after it
                 if _blank(skipped):
                     break

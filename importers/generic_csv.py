@@ -17,8 +17,8 @@ from itertools import compress
 from pathlib import Path
 
 from importers import ImportOptions, Importer, Sniff, register
-from importers.csvio import IDENTITY, Col, Table, classify, norm_header, parse_mapping, read_table, sniff_header, split_multi
-
+from importers.csvio import (IDENTITY, Col, Table, classify, norm_header, parse_mapping, read_table, sniff_header,
+                             split_multi)
 from knowme.model import ImportResult, Labeled, NotAnAddressBook, Problem, Record
 
 Action = Callable[[Record, str, list[str]], None]
@@ -295,9 +295,15 @@ def run(table: Table, plan: Plan, fmt: str, options: ImportOptions,
 def parse_with(path: Path, fmt: str, options: ImportOptions,
                columns: Callable[[list[str]], list[Col | None]],
                prepare: Callable[[list[str]], list[str]] | None = None) -> ImportResult:
-    """What every flavour's `parse` does: read, map the header, refuse a layout with no name/email/phone."""
+    """What every flavour's `parse` does: read, map the header, refuse a layout with no name/email/phone.
+
+    A `--map` given with a flavour overrides that flavour's meaning of the mapped columns.
+    """
     table = read_table(path)
-    plan = compile_plan(table.header, columns(table.header), prepare)
+    cols = columns(table.header)
+    if options.mapping:
+        cols = _resolve(table.header, cols, parse_mapping(options.mapping), headerless=False)
+    plan = compile_plan(table.header, cols, prepare)
     if not plan.identified:
         raise NotAnAddressBook(f"unknown CSV layout; headers: {table.headers_text()}; "
                                "pass --format csv --map field=Column")

@@ -345,6 +345,11 @@ def test_mapping_by_header_and_refusal_of_unknown_layouts(tmp_path: Path) -> Non
         load(path, "csv", shoe_size="Misc")
 
 
+def test_mapping_also_applies_to_a_detected_flavour() -> None:
+    grete = load(FIXTURES / "google_current.csv", None, nickname="Custom Field 1 - Value").records[0]
+    assert grete.nickname == "PyData Berlin" and ("Nickname", "Grete") in grete.extras
+
+
 def test_mapping_overrides_a_heuristic_column(tmp_path: Path) -> None:
     path = write(tmp_path, "people.csv", "Name,Full name (as printed),Email\nAda,Ada King Lovelace,ada@example.org\n")
     (rec,) = load(path, "csv", formatted_name="Full name (as printed)").records
@@ -436,6 +441,12 @@ def test_decoding_and_delimiters() -> None:
     assert decode("Иван,Петров,Сидорова Мария\n".encode("cp1251")).text == "Иван,Петров,Сидорова Мария\n"
     assert sniff_delimiter('Notes:\n"a, b, c"\n\nA;B;C\n') == ";"
     assert sniff_delimiter('"A,1"\t"B"\t"C"\n') == "\t"
+    assert sniff_delimiter("Email\nann@x.org, bob@x.org\n") == ","  # one column: data rows do not vote
+
+
+def test_excel_separator_hint(tmp_path: Path) -> None:
+    (rec,) = load(write(tmp_path, "excel.csv", "sep=;\r\nVorname;Nachname;E-Mail\r\nAda;Lovelace;ada@x.org\r\n")).records
+    assert (rec.line, rec.given, rec.family, values(rec.emails)) == (3, "Ada", "Lovelace", ["ada@x.org"])
 
 
 # --- properties ---------------------------------------------------------------------------------
