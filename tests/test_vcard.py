@@ -248,6 +248,18 @@ def test_raw_cp1252_without_any_declaration() -> None:
     assert (r.formatted_name, r.family, r.note) == ("François Müller", "Müller", "café crème brûlée")
 
 
+@pytest.mark.parametrize(("encoding", "people", "note"), [
+    ("cp1251", ["Иван Петров", "Мария Сидорова"], "Встречались на конференции в Москве"),
+    ("cp1250", ["Łukasz Żółć", "Paweł Kamiński"], "Poznaliśmy się na konferencji w Krakowie"),
+    ("shift_jis", ["安藤 ロイド", "山田 太郎"], "メモ"),
+    ("cp1253", ["Σωκράτης Παπαδόπουλος"], "Συναντηθήκαμε στην Αθήνα"),
+])
+def test_undeclared_code_page_is_detected_over_the_whole_file(encoding: str, people: list[str], note: str) -> None:
+    data = "".join(f"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:{fn}\r\nNOTE:{note}\r\nEND:VCARD\r\n" for fn in people)
+    records = parse(data.encode(encoding)).records
+    assert [r.formatted_name for r in records] == people and records[0].note == note
+
+
 def test_declared_code_page_applies_to_undeclared_values() -> None:
     data = "BEGIN:VCARD\nVERSION:2.1\nFN;CHARSET=SHIFT_JIS:安藤\nNOTE:メモ\nEND:VCARD\n".encode("shift_jis")
     r = parse(data).records[0]
