@@ -207,7 +207,9 @@ def test_line_ends(newline: str) -> None:
 def test_fold_that_splits_a_utf8_character() -> None:
     data = CARD.replace("\n", "\r\n").encode()
     cut = data.index("ë".encode()) + 1  # between the two bytes of ë
-    assert_zoe(parse(data[:cut] + b"\r\n " + data[cut:]).records)
+    records = parse(data[:cut] + b"\r\n " + data[cut:] + data).records
+    assert_zoe(records, 2)
+    assert [r.line for r in records] == [1, 8]  # physical lines: the fold counts
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
@@ -335,6 +337,8 @@ def test_detect(tmp_path: Path) -> None:
     assert vcard.detect(Sniff.of(path)) == 90
     path.write_bytes(b"begin:vcard\nfn:x\nend:vcard\n")
     assert vcard.detect(Sniff.of(path)) == 90
+    if VCF.is_dir():
+        assert vcard.detect(Sniff.of(VCF / "roundcube" / "utf-16_sample.vcf")) == 90  # UTF-16BE, no BOM
     path.write_bytes(b"First Name,Last Name\nAnn,Lee\n")
     assert vcard.detect(Sniff.of(path)) == 0
     assert vcard.detect(Sniff.of(tmp_path)) == 90
