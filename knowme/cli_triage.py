@@ -112,15 +112,19 @@ def cmd_mark(args: argparse.Namespace, store: Store) -> int:
             result = apply(store, ids, decision=Decision(args.decision) if args.decision else None, note=args.note,
                            per_person=per_person, **fields)
             what = f"marked {args.decision}" if args.decision else "updated"
-            print(f"{what}: {len(result.changed)} people" + (f", {len(result.unchanged)} already so"
-                                                              if result.unchanged else ""))
+            print(f"{what}: {_people(len(result.changed))}" + (f", {len(result.unchanged)} already so"
+                                                               if result.unchanged else ""))
         if args.sent:
             day = date.today() if args.sent == "today" else _day(args.sent)
             result = mark_sent(store, ids, day)
-            print(f"recorded as sent on {day.isoformat()}: {len(result.changed)} people")
+            print(f"recorded as sent on {day.isoformat()}: {_people(len(result.changed))}")
     except TriageError as exc:
         raise _user_error(str(exc)) from exc
     return 0
+
+
+def _people(n: int) -> str:
+    return f"{n} person" if n == 1 else f"{n} people"
 
 
 def _template_drafts(store: Store, ids: list[int], args: argparse.Namespace,

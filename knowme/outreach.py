@@ -24,7 +24,7 @@ from enum import Enum
 
 from knowme import prefs
 from knowme.lint import LintReport, lint_note
-from knowme.model import Decision, Person
+from knowme.model import Decision, Person, Record
 from knowme.store import Store
 
 HOW_CHOICES: dict[str, str] = {
@@ -234,9 +234,32 @@ def queue_from_store(store: Store, today: date | None = None) -> Queue:
 
 
 def outreach_status(store: Store, today: date | None = None) -> dict[str, object]:
-    """The queue's counts by state and its settings, for `knowme status`."""
-    queue = queue_from_store(store, today)
-    batches = sorted({i.batch for i in queue.items if i.batch})
-    return {**queue.counts(), "connected_skipped": queue.connected_skipped, "notes_to_fix": queue.lint_errors,
-            "monthly_allowance": queue.allowance, "note_limit": queue.note_limit,
-            "batches": len(batches), "next_batch": batches[0] if batches else None}
+    """The queue's counts by state and its settings, for `knowme status` (from the people table alone)."""
+    today = today or date.today()
+    stale_weeks = int(prefs.get(store, "stale-weeks"))
+    limit = int(prefs.get(store, "note-limit"))
+    allowance = int(prefs.get(store, "monthly-allowance"))
+    counts = {state.value: 0 for state in STATE_ORDER}
+    skipped = to_fix = sent_this_month = 0
+    for sent_on, accepted_on, connected, draft in store.conn.execute(
+            "SELECT sent_on, accepted_on, connected, draft FROM people WHERE decision='personalize'"):
+        person = Person(0, sent_on=sent_on, accepted_on=accepted_on, records=[_CONNECTED] if connected else [])
+        state = queue_state(person, today, stale_weeks)
+        if state is None:
+            skipped += 1
+            continue
+        counts[state.value] += 1
+        if state is QueueState.TO_SEND and not lint_note(draft, limit=limit).ok:
+            to_fix += 1  # errors never depend on the name, so the draft alone decides
+        if sent_on and sent_on[:7] == today.strftime("%Y-%m"):
+            sent_this_month += 1
+    to_send = counts[QueueState.TO_SEND.value]
+    batches = 0
+    if allowance and to_send:
+        first_room = max(allowance - sent_this_month, 0)
+        batches = (1 if first_room else 0) + max(0, -(-(to_send - first_room) // allowance))
+    return {**counts, "connected_skipped": skipped, "notes_to_fix": to_fix, "monthly_allowance": allowance,
+            "note_limit": limit, "batches": batches}
+
+
+_CONNECTED = Record(connected_on="yes")

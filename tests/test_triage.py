@@ -8,7 +8,7 @@ import pytest
 from helpers_triage import add, decision, pid, rec
 
 from knowme.model import Decision
-from knowme.outreach import QueueState, queue_from_store
+from knowme.outreach import QueueState, outreach_status, queue_from_store
 from knowme.triage import (TriageError, after_import, apply, at_domain, in_category, mark, mark_different,
                            mark_sent, set_outreach)
 
@@ -117,6 +117,10 @@ def test_monthly_batches_follow_priority_and_the_allowance(store) -> None:
     assert to_send[0] == (ids[6], "2026-03")
     assert to_send[1] == (ids[5], "2026-04")
     assert [b for _, b in to_send] == ["2026-03", "2026-04", "2026-04", "2026-05", "2026-05", "2026-06"]
+    # status counts the same queue from the people table alone
+    status = outreach_status(store, today=date(2026, 3, 20))
+    assert {k: status[k] for k in queue.counts()} == queue.counts()
+    assert status["batches"] == 4 and status["notes_to_fix"] == queue.lint_errors == 6
 
 
 def test_decisions_and_notes_survive_reimport_of_a_newer_export(store) -> None:
