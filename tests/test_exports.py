@@ -57,9 +57,17 @@ def test_no_address_of_an_excluded_person_is_ever_written(store, tmp_path) -> No
                 rec("Ana", "Silva", ["ana@x.com", "Private.Boss+spam@googlemail.com"]),
                 rec("Ho", "Use", ["family@home.net"]), rec("Kid", "Use", ["family@home.net", "kid@x.com"])],
         name="a.vcf")
-    mark(store, [pid(store, "boss@oldcorp.com")], Decision.EXCLUDE)
+    boss = pid(store, "boss@oldcorp.com")
+    mark(store, [boss], Decision.EXCLUDE)
     knows_me(store, "ana@x.com", "kid@x.com")
     out = tmp_path / "s.vcf"
+    with pytest.raises(LookalikesBlock) as info:  # Ana holds the boss's private address: the same human?
+        export_safe(store, out, "vcard")
+    [conflict] = info.value.preflight.lookalikes
+    assert (conflict.knows_me_id, conflict.excluded_id, conflict.shared) == (pid(store, "ana@x.com"), boss,
+                                                                             "privateboss@gmail.com")
+    assert "shares privateboss@gmail.com with" in str(conflict)
+    mark_different(store, pid(store, "ana@x.com"), boss)  # no: the address stays withheld, the rest goes
     report = export_safe(store, out, "vcard")
     text = out.read_text().lower()
     assert "boss" not in text and "family@home.net" not in text  # spelled otherwise, still the same mailbox

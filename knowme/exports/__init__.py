@@ -29,9 +29,10 @@ class LookalikesBlock(ExportError):
 
     def __init__(self, pre: Preflight) -> None:
         self.preflight = pre
-        super().__init__(f"{len(pre.lookalikes)} knows-me people look like excluded people; nothing was written. "
-                         "Resolve each: `knowme mark ID --as exclude`, or `knowme mark ID --not-same-as ID` if "
-                         "they are different people")
+        n = len(pre.lookalikes)
+        super().__init__(f"{n} knows-me {'person looks' if n == 1 else 'people look'} like excluded people (a close "
+                         "name or a shared address); nothing was written. Resolve each: `knowme mark ID --as "
+                         "exclude`, or `knowme mark ID --not-same-as ID` if they are different people")
 
 
 @dataclass(slots=True)

@@ -48,15 +48,19 @@ class ContactRow:
 
 @dataclass(frozen=True, slots=True)
 class Lookalike:
-    """A knows-me person whose name is close to an excluded person's."""
+    """A knows-me person who may be an excluded one: a close name, or an address both hold (`shared`)."""
 
     knows_me_id: int
     knows_me_name: str
     excluded_id: int
     excluded_name: str
     similarity: int
+    shared: str = ""
 
     def __str__(self) -> str:
+        if self.shared:
+            return (f"{self.knows_me_id}: {self.knows_me_name} (knows-me) shares {self.shared} with "
+                    f"{self.excluded_id}: {self.excluded_name} (excluded)")
         return (f"{self.knows_me_id}: {self.knows_me_name} (knows-me) looks like {self.excluded_id}: "
                 f"{self.excluded_name} (excluded), {self.similarity}% alike")
 
@@ -104,7 +108,8 @@ class Preflight:
                 "connected": self.connected, "no_email": self.no_email,
                 "lookalikes": [{"knows_me": lk.knows_me_id, "knows_me_name": lk.knows_me_name,
                                 "excluded": lk.excluded_id, "excluded_name": lk.excluded_name,
-                                "similarity": lk.similarity} for lk in self.lookalikes]}
+                                "similarity": lk.similarity, "shared": lk.shared or None}
+                               for lk in self.lookalikes]}
 
 
 @dataclass(slots=True)
@@ -192,14 +197,46 @@ def contact_row(person: Person, emails: list[str]) -> ContactRow:
 
 
 def find_lookalikes(store: Store, knows_me_ids: set[int], threshold: int) -> list[Lookalike]:
-    """Knows-me people (of these ids) whose name is close to an excluded person's.
+    """Knows-me people (of these ids) who may be excluded people under another record.
 
-    Names are compared only within blocks (same folded last name; same first name and first two
-    letters of the last name), so the work grows with the block sizes, not with people squared.
-    Pairs the user declared different people are left out.
+    Two signs: an email or LinkedIn URL both hold (that address is withheld anyway, but the
+    person's other addresses would invite the excluded human), or a close name. Names are compared
+    only within blocks (same folded last name; same first name and first two letters of the last
+    name), so the work grows with the block sizes, not with people squared. Pairs the user
+    declared different people are left out.
     """
     if not knows_me_ids:
         return []
+    shared = _shared_keys(store, knows_me_ids)
+    best = _close_names(store, knows_me_ids, threshold)
+    pairs = set(best) | set(shared)
+    if not pairs:
+        return []
+    ids = list({p for pair in pairs for p in pair})
+    apart = different_pairs(store, ids)
+    names_of = dict(store.conn.execute(f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(ids))})", ids))
+    found = [Lookalike(a, names_of.get(a, ""), b, names_of.get(b, ""), best.get((a, b), 100), shared.get((a, b), ""))
+             for (a, b) in pairs if (min(a, b), max(a, b)) not in apart]
+    found.sort(key=lambda lk: (not lk.shared, -lk.similarity, lk.knows_me_name.casefold(), lk.knows_me_id,
+                               lk.excluded_id))
+    return found
+
+
+def _shared_keys(store: Store, knows_me_ids: set[int]) -> dict[tuple[int, int], str]:
+    """(knows-me id, excluded id) -> one email or URL key both hold."""
+    found: dict[tuple[int, int], str] = {}
+    for mine, theirs, key in store.conn.execute(
+            "SELECT rk.person_id, rx.person_id, k1.key FROM people px JOIN records rx ON rx.person_id = px.id "
+            "JOIN keys k2 ON k2.record_id = rx.id JOIN keys k1 ON k1.key = k2.key AND k1.kind = k2.kind "
+            "JOIN records rk ON rk.id = k1.record_id JOIN people pk ON pk.id = rk.person_id "
+            "WHERE px.decision='exclude' AND pk.decision='knows-me' AND k2.kind IN ('email', 'url')"):
+        if mine in knows_me_ids:
+            found.setdefault((mine, theirs), key)
+    return found
+
+
+def _close_names(store: Store, knows_me_ids: set[int], threshold: int) -> dict[tuple[int, int], int]:
+    """(knows-me id, excluded id) -> name similarity, for the pairs at or above the threshold."""
     excluded_names: dict[int, set[tuple[str, str]]] = defaultdict(set)
     mine: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for pid, first, last, decision in store.conn.execute(
@@ -212,7 +249,7 @@ def find_lookalikes(store: Store, knows_me_ids: set[int], threshold: int) -> lis
         elif pid in knows_me_ids:
             mine[pid].add((first, last))
     if not excluded_names or not mine:
-        return []
+        return {}
     index: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
     for pid, names in excluded_names.items():
         for name in names:
@@ -226,16 +263,7 @@ def find_lookalikes(store: Store, knows_me_ids: set[int], threshold: int) -> lis
                     score = name_similarity(name, xname)
                     if score >= threshold and score > best.get((pid, xpid), -1):
                         best[(pid, xpid)] = score
-    if not best:
-        return []
-    apart = different_pairs(store, {p for pair in best for p in pair})
-    names_of = dict(store.conn.execute(f"SELECT id, name FROM people WHERE id IN "
-                                       f"({','.join('?' * len({p for pair in best for p in pair}))})",
-                                       list({p for pair in best for p in pair})))
-    found = [Lookalike(a, names_of.get(a, ""), b, names_of.get(b, ""), score) for (a, b), score in best.items()
-             if (min(a, b), max(a, b)) not in apart]
-    found.sort(key=lambda lk: (-lk.similarity, lk.knows_me_name.casefold(), lk.knows_me_id, lk.excluded_id))
-    return found
+    return best
 
 
 def _blocks(name: tuple[str, str]) -> list[str]:
