@@ -116,18 +116,21 @@ def run_case(path: str, me: bool) -> None:
     from importers import ImportOptions
     from importers.mail import parse
 
+    before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     result = parse(Path(path), ImportOptions(me=[ME] if me else []))
     elapsed = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    peak_kb = after.ru_maxrss
     two_way = sum(1 for r in result.records if r.signal and r.signal.two_way_threads)
-    print(json.dumps({"seconds": round(elapsed, 2), "records": len(result.records), "two_way": two_way,
+    print(json.dumps({"seconds": round(elapsed, 2), "cpu": round(cpu, 2), "records": len(result.records), "two_way": two_way,
                       "me": result.me, "peak_mb": round(peak_kb / 1024, 1)}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000, 200_000])
     parser.add_argument("--keep", type=Path, help="write the mboxes here and keep them")
     parser.add_argument("--me", action="store_true", help="pass the user's address instead of guessing it")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -147,7 +150,8 @@ def main() -> None:
             figures = json.loads(out.stdout)
             rate = size / figures["seconds"] if figures["seconds"] else float("inf")
             mb = path.stat().st_size / 1e6
-            print(f"{size:>8} messages ({mb:.0f} MB): {figures['seconds']:.2f} s, {rate:,.0f} messages/s, "
+            print(f"{size:>8} messages ({mb:.0f} MB): {figures['seconds']:.2f} s ({figures['cpu']:.2f} s CPU), "
+                  f"{rate:,.0f} messages/s, "
                   f"peak RSS {figures['peak_mb']} MB; {figures['records']} correspondents, "
                   f"{figures['two_way']} two-way, me={','.join(figures['me'])}")
 

@@ -15,7 +15,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from email.utils import getaddresses, parsedate_tz
 
 # The header fields we read; everything else in the block is skipped unparsed.
@@ -36,10 +36,11 @@ _VALID_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+")
 # Parsed address fields are cached: the same From/To text recurs in thousands of messages.
 _ADDRESS_CACHE: dict[str, tuple[tuple[tuple[str, str], ...], frozenset[str]]] = {}
 _ADDRESS_CACHE_MAX = 20_000
-_ADDRESS_CACHE_VALUE_MAX = 2_000
+_ADDRESS_CACHE_VALUE_MAX = 1_000
 
 _MSGID = re.compile(r"<([^<>\s]+)>")
 MAX_REFERENCES = 20  # the root and the last ones are enough to find a thread
+FUTURE_DAYS = 2  # a Date further ahead than this (time zones aside) is a wrong clock, not a real day
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                                         "dec"), start=1)}
@@ -174,6 +175,20 @@ def _parse_address_field(value: str) -> list[tuple[str, str]]:
     return pairs
 
 
+@functools.lru_cache(maxsize=50_000)
+def _entry(raw_name: str, raw_address: str) -> tuple[str, str, str]:
+    """One parsed list entry as (address, display name, trouble kind); "" where there is none.
+    Cached apart from whole fields: a mass mailing's recipient list is new, its people are not."""
+    address = raw_address.strip().strip("<>").strip().lower().removeprefix("mailto:")
+    if not address:
+        return "", "", "address" if raw_name.strip() and not raw_name.strip().endswith(":") else ""
+    if not _VALID_ADDRESS.fullmatch(address):
+        return "", "", "address"
+    found: set[str] = set()
+    name = clean_name(raw_name, address, found) if raw_name else ""
+    return address, name, "name" if found else ""
+
+
 def parse_addresses(value: str, trouble: set[str]) -> list[tuple[str, str]]:
     """The (address, display name) pairs of an address field; unreadable entries are skipped."""
     cached = _ADDRESS_CACHE.get(value)
@@ -181,16 +196,11 @@ def parse_addresses(value: str, trouble: set[str]) -> list[tuple[str, str]]:
         found: set[str] = set()
         out = []
         for raw_name, raw_address in _parse_address_field(value):
-            address = raw_address.strip().strip("<>").strip().lower()
-            address = address.removeprefix("mailto:")
-            if not address:
-                if raw_name.strip() and not raw_name.strip().endswith(":"):
-                    found.add("address")
-                continue
-            if not _VALID_ADDRESS.fullmatch(address):
-                found.add("address")
-                continue
-            out.append((address, clean_name(raw_name, address, found) if raw_name else ""))
+            address, name, kind = _entry(raw_name, raw_address)
+            if kind:
+                found.add(kind)
+            if address:
+                out.append((address, name))
         cached = (tuple(out), frozenset(found))
         if len(value) <= _ADDRESS_CACHE_VALUE_MAX:
             if len(_ADDRESS_CACHE) >= _ADDRESS_CACHE_MAX:
@@ -254,6 +264,18 @@ def is_machine_address(address: str) -> bool:
     return bool(_MACHINE_LOCAL.search(address.rpartition("@")[0]))
 
 
+def clear_caches() -> None:
+    """Forget cached address parses (called after an import, so a long-running app does not keep them)."""
+    _ADDRESS_CACHE.clear()
+    _entry.cache_clear()
+    _latest_plausible_day.cache_clear()
+
+
+@functools.lru_cache(maxsize=1)
+def _latest_plausible_day() -> date:
+    return date.today() + timedelta(days=FUTURE_DAYS)
+
+
 def parse_message(block: bytes, postmark: str = "") -> Message:
     """Read one header block (bytes up to the first blank line) into a `Message`."""
     fields = header_fields(decode_block(block))
@@ -277,7 +299,10 @@ def parse_message(block: bytes, postmark: str = "") -> Message:
         msg.reply_to = parse_addresses(fields["reply-to"], trouble)
     raw_date = fields.get("date", "")
     msg.day = parse_day(raw_date) if raw_date else None
-    if msg.day is None:
+    if msg.day is not None and msg.day > _latest_plausible_day():
+        trouble.add("date-future")  # a sender's broken clock must not make them look recent
+        msg.day = postmark_day(postmark) if postmark else None
+    elif msg.day is None:
         msg.day = postmark_day(postmark) if postmark else None
         if msg.day is None:
             trouble.add("date")

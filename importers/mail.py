@@ -24,7 +24,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from importers import Importer, ImportOptions, Sniff, register
-from importers._mail_headers import is_machine_address, parse_message
+from importers._mail_headers import clear_caches, is_machine_address, parse_message
 from importers._mail_read import (
     MAX_HEADER_BYTES,
     Mailbox,
@@ -55,6 +55,7 @@ class ImportCancelled(NotAnAddressBook):
 _TROUBLE_TEXT = {
     "date": "had no readable date; they count without one",
     "date-postmark": "had unreadable Date headers; the mbox delivery date was used instead",
+    "date-future": "had a Date in the future (a wrong clock); the mbox delivery date, if any, was used instead",
     "from": "had no readable From address",
     "address": "had unreadable addresses in From/To/Cc/Reply-To; those addresses were skipped",
     "name": "had display names that could not be decoded (RFC 2047); the raw text was kept",
@@ -93,7 +94,13 @@ def parse_mailboxes(paths: Sequence[Path], options: ImportOptions) -> ImportResu
 
     Raises NotAnAddressBook when there is no message at all, ImportCancelled when cancelled.
     """
-    paths = [Path(p) for p in paths]
+    try:
+        return _parse_mailboxes([Path(p) for p in paths], options)
+    finally:
+        clear_caches()
+
+
+def _parse_mailboxes(paths: list[Path], options: ImportOptions) -> ImportResult:
     boxes: list[Mailbox] = []
     for path in paths:
         boxes.extend(find_mailboxes(path))

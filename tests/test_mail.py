@@ -376,6 +376,16 @@ def test_malformed_dates_and_addresses_are_one_problem_each(tmp_path: Path) -> N
     assert result.records[0].signal.first == "2024-03-04"  # type: ignore[union-attr]
 
 
+def test_future_dates_are_ignored(tmp_path: Path) -> None:
+    blocks = [b"From: ann@x.example\nTo: me@home.example\nDate: Mon, 04 Mar 2024 10:00:00 +0100\n",
+              b"From: ann@x.example\nTo: me@home.example\nDate: Fri, 01 Jan 2100 10:00:00 +0100\n"]
+    result = parse(raw_mbox(tmp_path / "m.mbox", blocks))
+    signal = result.records[0].signal
+    assert signal is not None and signal.received == 2 and signal.last == "2024-03-04"  # the postmark's day
+    assert [p.message for p in result.problems] == [
+        "1 message had a Date in the future (a wrong clock); the mbox delivery date, if any, was used instead"]
+
+
 def test_no_mail_is_a_clear_refusal(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(NotAnAddressBook, match="no mail messages found"):
@@ -420,6 +430,30 @@ def test_reader_splits_like_mailbox(bodies: list[str], chunk: int, tmp_path_fact
     finally:
         reader_module.CHUNK_BYTES = original
     assert [h.split(b"From: ", 1)[1].split(b"\n", 1)[0].decode() for h in found] == expected
+
+
+_pieces = st.sampled_from([b"From ", b"From a@b Mon Mar  4 10:00:00 2024", b"\n", b"\r\n", b"From: a@b.c", b"To: x@y.z",
+                           b"x", b">From ", b" folded", b"\n\n", b"\xef\xbb\xbf", b"Subject: \xff"])
+
+
+@settings(deadline=None, derandomize=True, max_examples=80)
+@given(data=st.lists(_pieces, max_size=40).map(b"".join))
+def test_reader_is_the_same_whatever_the_chunk_size(data: bytes) -> None:
+    import io
+
+    import importers._mail_read as reader_module
+
+    original = reader_module.CHUNK_BYTES
+    outputs = []
+    try:
+        for chunk in (3, 5, 8, 13, 1 << 20):
+            reader_module.CHUNK_BYTES = chunk
+            reader = MboxReader(io.BytesIO(data))
+            outputs.append(([(m.header, m.line, m.postmark) for m in reader], reader.truncated, reader.done))
+    finally:
+        reader_module.CHUNK_BYTES = original
+    assert all(output == outputs[-1] for output in outputs), data
+    assert outputs[-1][2] == len(data)
 
 
 _header_names = st.sampled_from(["From", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID", "References",
@@ -468,3 +502,19 @@ def test_sample_mailboxes() -> None:
     for name in ("sent.mbox", "inbox.mbox"):
         assert importers.detect(SAMPLE / name).name == "mbox"
         assert parse(SAMPLE / name, me=result.me).records
+
+
+# --- through the command line ------------------------------------------------------------------------------
+
+def test_cli_imports_mail_and_lists_signals(tmp_path: Path, knowme) -> None:  # type: ignore[no-untyped-def]
+    path = write_mbox(tmp_path / "Sent", conversation())
+    proc = knowme("import", path, "--me", ME)
+    assert proc.returncode == 0, proc.stderr
+    people = {p["emails"][0]: p for p in knowme.json("list", "--json")}
+    assert ME not in people
+    assert people["ann@work.example"]["signals"]["two_way_threads"] == 1
+    assert people["ann@work.example"]["name"] == "Ann Lee"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = knowme("import", empty, "--format", "mbox")
+    assert proc.returncode == 1 and "no mail messages found" in proc.stderr and "Traceback" not in proc.stderr
