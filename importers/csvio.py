@@ -46,6 +46,8 @@ _SANDWICHED = re.compile("[A-Za-z][\u3000-\u30ff\u3400-\u9fff][A-Za-z]")  # Lati
 _QUOTED = re.compile(r'"[^"]*"')
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FIELD_LIMIT = 2**31 - 1
+_MAIL_HEADER = re.compile(r"(?i)(return-path|received|delivered-to|message-id|mime-version|from|to|date|subject"
+                          r"|x-[\w-]+): [^\r\n]*\r?\n[\w-]+:")
 
 
 @dataclass(slots=True)
@@ -81,6 +83,8 @@ def reject_reason(head: bytes) -> str | None:
         return "a vCard file, not a CSV file (use --format vcard)"
     if text.startswith("From ") and "\n" in text[:2048]:
         return "a mailbox, not a CSV file"
+    if _MAIL_HEADER.match(text):
+        return "an email message, not a CSV file"
     return None
 
 

@@ -10,6 +10,7 @@ refused with the headers listed, never guessed.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ Action = Callable[[Record, str, list[str]], None]
 _ADDRESS_ORDER = ("street", "street2", "street3", "extended", "pobox", "city", "region", "postal", "country")
 _LISTS = {"email": "emails", "phone": "phones", "url": "urls"}
 _PROGRESS_EVERY = 4096
+_EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+$")  # a cell of a header row that is really data
 _EVERY = range(1 << 30)  # compress(_EVERY, row): indices of the non-empty cells, the empty ones skipped in C
 
 
@@ -317,7 +319,7 @@ def _parse(path: Path, options: ImportOptions) -> ImportResult:
     heuristic = _disambiguate(header, [classify(norm_header(h)) for h in header])
     known = any(c is not None and c.kind in IDENTITY for c in heuristic)
     by_number = bool(mapping) and all(column.isdigit() for column in mapping)
-    headerless = not known and (by_number or any("@" in h for h in header))
+    headerless = not known and (by_number or any(_EMAIL_LIKE.match(h) for h in header))
     if headerless and not by_number:
         raise NotAnAddressBook(f"no header row (first row: {table.headers_text(6)}); "
                                "pass --map field=N with 1-based column numbers")
@@ -377,7 +379,7 @@ def detect(sniff: Sniff) -> int:
         return 0
     if any((c := classify(k)) is not None and c.kind in IDENTITY for k in keys):
         return 10
-    return 5 if any("@" in k for k in keys) else 0
+    return 5 if len(keys) > 1 and any(_EMAIL_LIKE.match(k) for k in keys) else 0
 
 
 register(Importer(name="csv", label="CSV (columns matched by name, or --map)", detect=detect, parse=_parse))
