@@ -273,17 +273,16 @@ def _rows_from(text: str, offset: int, first_line: int, delimiter: str, problems
             reader = csv.reader(buf, delimiter=delimiter, strict=False)
             continue
         if pending is not None:
-            yield pending[0], pending[2]
-            pending = None
-        start, span = base + done + 1, reader.line_num - done
+            start, span, held = pending
+            if span > 1 and _runaway(held, shape.width, delimiter):  # checked late: the width may be new
+                cells, resume = _own_line(text, offset, first_line, start, delimiter)
+                problems.append(Problem(source, start, "a quote opened on this line is not closed on it; "
+                                                       "the row was read up to the end of its line"))
+                yield start, cells
+                return resume, start + 1
+            yield start, held
+        pending = (base + done + 1, reader.line_num - done, row)
         done = reader.line_num
-        if span > 1 and _runaway(row, shape.width, delimiter):
-            cells, resume = _own_line(text, offset, first_line, start, delimiter)
-            problems.append(Problem(source, start, "a quote opened on this line is not closed on it; "
-                                                   "the row was read up to the end of its line"))
-            yield start, cells
-            return resume, start + 1
-        pending = (start, span, row)
     if pending is None:
         return None, 0
     start, span, row = pending
