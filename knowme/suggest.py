@@ -6,13 +6,15 @@ key in the review UI), as one undoable action. Sources, first match wins:
 1. The user's rules file (below): explicit, so it goes first.
 2. Role and machine addresses (info@, sales@, noreply@, notifications, mailer-daemon, lists,
    bounce domains), when every address of the person is one -> exclude.
-3. Mail: bulk or one-way inbound mail only -> exclude (mostly bulk) or personalize (they wrote,
-   you never answered); two-way, recent and repeated correspondence -> knows-me, with the numbers
-   in the reason; two-way but long ago -> personalize. Thresholds are settings
-   (`mail-min-threads`, `mail-min-sent`, `mail-recent-days`).
+3. Mail, two-way, recent and repeated -> knows-me, with the numbers in the reason. Thresholds
+   are settings (`mail-min-threads`, `mail-min-sent`, `mail-recent-days`).
 4. Address-book signals: Google "starred", groups/categories like Family, Friends, Coworkers
    -> knows-me.
-5. No name and a single address never written to -> exclude.
+5. Mail, one-way inbound only -> exclude when mostly bulk or mass mail and known from mail
+   alone, personalize when they wrote at least twice and you never answered.
+6. No name and a single address never written to whose local part does not read as a
+   person's name (`x7f3q@`, not `ana.silva@` or `asmith@`) -> exclude.
+People already connected get no suggestion: they appear in neither export.
 
 Rules file (TOML; `sample_data/rules.example.toml` is a commented example)::
 
@@ -42,6 +44,8 @@ from pathlib import Path
 from typing import Any
 
 from knowme import prefs
+from knowme.matchitem import name_from_address
+from knowme.matching import population_shares
 from knowme.model import Decision, Person
 from knowme.normalize import email_domain, fold, is_role_address
 from knowme.store import Store, now
@@ -187,6 +191,8 @@ def _machine_address(email: str) -> bool:
 def suggestion_for(person: Person, rules: Iterable[Rule] = (), mail: MailThresholds | None = None,
                    today: date | None = None) -> tuple[Decision | None, str]:
     """The suggested decision for a person and the reason to show, or (None, "")."""
+    if person.connected:  # already a connection: in neither export, nothing to decide
+        return None, ""
     for rule in rules:
         if rule.matches(person):
             return rule.suggest, f"rule {rule.name}: {rule.reason or _describe(rule)}"
@@ -195,26 +201,39 @@ def suggestion_for(person: Person, rules: Iterable[Rule] = (), mail: MailThresho
         return Decision.EXCLUDE, f"role or machine address ({emails[0]})"
     mail = mail or MailThresholds()
     sig = person.signals
-    if sig.received and not sig.sent:
-        if sig.bulk * 2 >= sig.received or sig.crowd * 2 >= sig.received:
-            return Decision.EXCLUDE, (f"mail: {sig.received} received, none sent, "
-                                      f"{max(sig.bulk, sig.crowd)} of them bulk or mass mail")
-        return Decision.PERSONALIZE, f"mail: they wrote {sig.received} times, you never wrote back"
-    if sig.two_way_threads:
-        numbers = f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way threads, last {sig.last}"
-        recent = _days_since(sig.last, today) <= mail.recent_days
-        if sig.two_way_threads >= mail.min_threads and sig.sent >= mail.min_sent and recent:
-            return Decision.KNOWS_ME, f"mail: {numbers}"
-        if not recent:
-            return Decision.PERSONALIZE, f"mail long ago: {numbers}"
+    numbers = f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way threads, last {sig.last}"
+    recent = _days_since(sig.last, today) <= mail.recent_days
+    if sig.two_way_threads >= mail.min_threads and sig.sent >= mail.min_sent and recent:
+        return Decision.KNOWS_ME, f"mail: {numbers}"
     for category in person.categories:
         label = KNOWN_GROUPS.get(_group_key(category))
         if label:
             return Decision.KNOWS_ME, f"address book: {label}"
+    from_mail_only = all(r.signal is not None for r in person.records)
+    if sig.received and not sig.sent:
+        if from_mail_only and (sig.bulk * 2 >= sig.received or sig.crowd * 2 >= sig.received):
+            return Decision.EXCLUDE, (f"mail: {sig.received} received, none sent, "
+                                      f"{max(sig.bulk, sig.crowd)} of them bulk or mass mail")
+        if sig.received >= 2:
+            return Decision.PERSONALIZE, f"mail: they wrote {sig.received} times, you never wrote back"
     if (not person.first_name and not person.last_name and len(emails) == 1 and not person.phones
-            and not sig.sent):
+            and not sig.sent and not looks_like_a_person(emails[0])):
         return Decision.EXCLUDE, f"no name, and a single address you never wrote to ({emails[0]})"
     return None, ""
+
+
+def looks_like_a_person(email: str) -> bool:
+    """True when an address's local part reads as a person's name (ana.silva, asmith, john.smith26, jsmith)."""
+    local = email.rpartition("@")[0].lower().rstrip("0123456789")
+    if name_from_address(email):
+        return True
+    letters = local.replace(".", "").replace("_", "").replace("-", "")
+    if not letters.isalpha() or len(letters) < 3:
+        return False
+    first, last = population_shares()
+    if letters in first or letters in last or letters[1:] in last or letters[:-1] in first:
+        return True
+    return any(letters[:i] in first and letters[i:] in last for i in range(2, len(letters) - 1))
 
 
 def _describe(rule: Rule) -> str:

@@ -41,8 +41,17 @@ def test_address_book_groups_suggest_knows_me(group: str) -> None:
 
 def test_no_name_and_a_single_unknown_address_suggests_exclude() -> None:
     assert suggest(rec(emails=["qx77@randommail.com"], fn="qx77@randommail.com"))[0] == "exclude"
+    assert suggest(rec(emails=["x7f3q@deals.biz"]))[0] == "exclude"
     assert suggest(rec("Ana", "", ["ana@x.com"]))[0] is None
     assert suggest(rec(emails=["a@x.com", "b@y.com"]))[0] is None
+    # an address book entry holding only an address that reads as a name is someone: the user decides
+    for email in ("ana.silva@x.com", "john.smith26@example.com", "asmith@post.example.org", "cjones@x.net",
+                  "johnsmith@x.com", "charlesa@jones.co.uk"):
+        assert suggest(rec(emails=[email]))[0] is None, email
+
+
+def test_connected_people_get_no_suggestion() -> None:
+    assert suggest(rec("Shop", "", ["info@shop.com"], connected_on="01 Jan 2020")) == (None, "")
 
 
 def test_mail_signals_with_numbers_in_the_reason() -> None:
@@ -50,7 +59,7 @@ def test_mail_signals_with_numbers_in_the_reason() -> None:
     value, reason = suggest(rec("Ana", "Silva", ["ana@x.com"], signal=two_way))
     assert value == "knows-me" and "12 sent, 9 received, 4 two-way threads, last 2026-04-01" in reason
     old = MailSignal(sent=12, received=9, two_way_threads=4, last="2015-04-01")
-    assert suggest(rec("Ana", "Silva", ["ana@x.com"], signal=old))[0] == "personalize"
+    assert suggest(rec("Ana", "Silva", ["ana@x.com"], signal=old))[0] is None
     once = MailSignal(sent=1, received=1, two_way_threads=1, last="2026-04-01")
     assert suggest(rec("Ana", "Silva", ["ana@x.com"], signal=once))[0] is None
     strict = MailThresholds(min_threads=5)
@@ -60,6 +69,10 @@ def test_mail_signals_with_numbers_in_the_reason() -> None:
     bulk = MailSignal(received=30, bulk=28, last="2026-04-01")
     value, reason = suggest(rec("Deals", "Daily", ["deals@shop.com"], signal=bulk))
     assert value == "exclude" and "30 received" in reason
+    # a named contact of an address book who once sent a mass mail is not a newsletter
+    both = Person(1, records=[rec("Ana", "Silva", ["ana@x.com"]),
+                              rec("Ana", "Silva", ["ana@x.com"], signal=MailSignal(received=1, bulk=1))])
+    assert suggestion_for(both, (), None, TODAY) == (None, "")
 
 
 def test_rules_match_domain_category_org_name_title() -> None:
