@@ -44,6 +44,7 @@ _JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
 _HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 _SANDWICHED = re.compile("[A-Za-z][\u3000-\u30ff\u3400-\u9fff][A-Za-z]")  # Latin mojibake read as cp932
 _QUOTED = re.compile(r'"[^"]*"')
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FIELD_LIMIT = 2**31 - 1
 _MAIL_HEADER = re.compile(r"(?i)(return-path|received|delivered-to|message-id|mime-version|from|to|date|subject"
@@ -186,8 +187,13 @@ def _normalizer_guess(data: bytes) -> str | None:
     """charset-normalizer over the lines that hold non-ASCII bytes from the whole file (fast on big files)."""
     from charset_normalizer import from_bytes
 
-    lines = re.findall(rb"[^\n]*[\x80-\xff][^\n]*", data)
-    sample = b"\n".join(lines)[: 256 * 1024]
+    lines, size = [], 0
+    for match in _NON_ASCII_LINE.finditer(data):  # stop early: 256 KiB of such lines is plenty
+        lines.append(match.group())
+        size += len(lines[-1])
+        if size > 256 * 1024:
+            break
+    sample = b"\n".join(lines)
     best = from_bytes(sample, cp_isolation=_LEGACY).best()
     return best.encoding if best is not None else None
 

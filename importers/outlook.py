@@ -20,7 +20,7 @@ _PLACEHOLDERS = frozenset({"0/0/00", "0.0.00", "00.00.00", "00/00/00", "unspecif
 
 def _unless_placeholder(value: str) -> str:
     """The desktop export fills empty dates and flags with `0/0/00`, `Normal`, `False`: no data, dropped."""
-    return "" if value.lower() in _PLACEHOLDERS else value
+    return "" if len(value) <= 11 and value.lower() in _PLACEHOLDERS else value
 
 
 def _unless_smtp(value: str) -> str:
