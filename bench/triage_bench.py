@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from knowme.store import Store  # noqa: E402
+from knowme.store import Store
 
 EXPECTED = {"family": "knows-me", "friend": "knows-me", "colleague": "knows-me", "acquaintance": "personalize",
             "old-colleague": "personalize", "role-account": "exclude", "newsletter": "exclude",

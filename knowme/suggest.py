@@ -44,8 +44,8 @@ from pathlib import Path
 from typing import Any
 
 from knowme import prefs
-from knowme.matchitem import name_from_address
 from knowme.matching import population_shares
+from knowme.matchitem import name_from_address
 from knowme.model import Decision, Person
 from knowme.normalize import email_domain, fold, is_role_address
 from knowme.store import Store, now
@@ -130,7 +130,7 @@ def rules_from_data(items: Any, where: str = "rules") -> list[Rule]:
             raise RulesError(f"{label}: suggest must be knows-me, personalize or exclude")
         unknown = set(item) - {"name", "suggest", "reason", "when"}
         if unknown:
-            raise RulesError(f"{label}: unknown key {sorted(unknown)[0]!r} (conditions go under when.)")
+            raise RulesError(f"{label}: unknown key {min(unknown)!r} (conditions go under when.)")
         when = item.get("when", {})
         if not isinstance(when, dict) or not when:
             raise RulesError(f"{label}: needs at least one condition (when.domain, when.category, when.org, "

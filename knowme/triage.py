@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from knowme.model import Decision
 from knowme.normalize import clean_email, email_match_key, fold, linkedin_key
@@ -86,7 +87,7 @@ def mark(store: Store, person_ids: Iterable[int], decision: Decision, note: str 
 
 def apply(store: Store, person_ids: Iterable[int], *, decision: Decision | None = None, note: str | None = None,
           action: str = "mark", summary: str | None = None, per_person: dict[int, dict[str, object]] | None = None,
-          **fields: object) -> MarkResult:
+          **fields: Any) -> MarkResult:
     """Change the decision, note and outreach fields of people, all as one undoable action.
 
     `fields` are columns the user edits (see `OUTREACH_FIELDS`, plus `sent_on`/`accepted_on`), the
@@ -172,7 +173,7 @@ def _validated(fields: dict[str, object]) -> dict[str, object]:
     return values
 
 
-def set_outreach(store: Store, person_id: int, **fields: object) -> MarkResult:
+def set_outreach(store: Store, person_id: int, **fields: Any) -> MarkResult:
     """Set how/context/why/draft/priority of one person, as one undoable action."""
     return apply(store, [person_id], action="outreach", **fields)
 

@@ -9,8 +9,16 @@ from helpers_triage import add, decision, pid, rec
 
 from knowme.model import Decision, MailSignal, Person
 from knowme.paths import SAMPLE_DATA
-from knowme.suggest import (MailThresholds, RulesError, accept_suggestions, load_rules, pending, refresh_suggestions,
-                            rules_from_data, suggestion_for)
+from knowme.suggest import (
+    MailThresholds,
+    RulesError,
+    accept_suggestions,
+    load_rules,
+    pending,
+    refresh_suggestions,
+    rules_from_data,
+    suggestion_for,
+)
 from knowme.triage import mark
 
 TODAY = date(2026, 6, 1)

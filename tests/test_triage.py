@@ -9,8 +9,17 @@ from helpers_triage import add, decision, pid, rec
 
 from knowme.model import Decision
 from knowme.outreach import QueueState, outreach_status, queue_from_store
-from knowme.triage import (TriageError, after_import, apply, at_domain, in_category, mark, mark_different,
-                           mark_sent, set_outreach)
+from knowme.triage import (
+    TriageError,
+    after_import,
+    apply,
+    at_domain,
+    in_category,
+    mark,
+    mark_different,
+    mark_sent,
+    set_outreach,
+)
 
 
 @pytest.fixture

@@ -81,8 +81,8 @@ def write_markdown(fh: TextIO, data: OutreachData) -> None:
     """A printable checklist, one section per state (and per monthly batch for to-send)."""
     q = data.queue
     allowance = f"{q.allowance} personalised notes a month" if q.allowance else "no monthly limit on notes set"
-    out = ["# Outreach queue", "", f"Made {data.today.isoformat()}. Note limit {q.note_limit} characters; "
-           f"{allowance}.", ""]
+    out = ["# Outreach queue", "", f"Made {data.today.isoformat()}. Note limit {q.note_limit} characters; {allowance}.",
+           ""]
     if not q.items:
         out += ["Nothing in the queue: mark people `personalize` to plan personal notes.", ""]
     for state in STATE_ORDER:

@@ -88,8 +88,8 @@ class Preflight:
         """The preflight summary, one fact a line, for the CLI and the UI."""
         out = [f"written: {self.written} people ({self.addresses} addresses)",
                f"left out as undecided: {self.undecided}",
-               f"blocked as excluded: {self.excluded} people, {self.blocked_addresses} more addresses of "
-               f"knows-me people that an excluded person also holds",
+               (f"blocked as excluded: {self.excluded} people, {self.blocked_addresses} more addresses of "
+                "knows-me people that an excluded person also holds"),
                f"skipped as already connected: {self.connected}",
                f"no email: {self.no_email}"]
         if self.shared_addresses:
@@ -289,7 +289,7 @@ def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> int:
             return 100
         if _same_first(fa, fb):
             score = max(score, 95.0)
-    return int(round(score))
+    return round(score)
 
 
 def _same_first(a: str, b: str) -> bool:
