@@ -136,21 +136,23 @@ def find_mailboxes(root: Path) -> list[Mailbox]:
             path = here / filename
             if filename.startswith(".") or filename in _NOT_MAIL_NAMES or filename.lower().endswith(_NOT_MAIL_SUFFIXES):
                 continue
+            is_eml = filename.lower().endswith(".eml")
             try:
-                if filename.lower().endswith(".eml"):
-                    loose.append(path)
-                    loose_size += path.stat().st_size
-                    continue
-                head = sniff_file(path)
+                head = b"" if is_eml else sniff_file(path)
+                size = path.stat().st_size
             except OSError:
-                continue  # unreadable files are reported when read; here they are simply not mail
-            if looks_like_mbox(head):
+                loose.append(path)  # reading it again reports why it cannot be read
+                continue
+            if is_eml:
+                loose.append(path)
+                loose_size += size
+            elif looks_like_mbox(head):
                 found.append(Mailbox("mbox", _mbox_name(path, root),
                                      is_sent_name(here.name if filename == "mbox" else filename),
-                                     path=path, size=path.stat().st_size))
+                                     path=path, size=size))
             elif looks_like_message(head):
                 loose.append(path)
-                loose_size += path.stat().st_size
+                loose_size += size
         if loose:
             found.append(Mailbox("eml", str(here.relative_to(root.parent)), is_sent_name(label), files=loose,
                                  size=loose_size))

@@ -66,7 +66,7 @@ _TROUBLE_TEXT = {
 
 
 def detect(sniff: Sniff) -> int:
-    """90 for an mbox or a Maildir, 70 for a single message, 60-80 for a folder of mail files."""
+    """90 for an mbox or a Maildir, 85 for a tree of Maildirs, 80 for a folder of mail files, 70 for one message."""
     if not sniff.is_dir:
         if looks_like_mbox(sniff.head):
             return 90

@@ -518,3 +518,15 @@ def test_cli_imports_mail_and_lists_signals(tmp_path: Path, knowme) -> None:  # 
     empty.mkdir()
     proc = knowme("import", empty, "--format", "mbox")
     assert proc.returncode == 1 and "no mail messages found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unreadable_and_odd_files_in_a_mail_folder(tmp_path: Path) -> None:
+    (tmp_path / "good.eml").write_bytes(message("ann@x.example", ME).as_bytes())
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "index.msf").write_text("// <!-- <mdb:mork:z v=\"1.4\"/> -->")
+    broken = tmp_path / "broken.eml"
+    broken.symlink_to(tmp_path / "missing")
+    result = parse(tmp_path)
+    assert [r.emails[0].value for r in result.records] == ["ann@x.example"]
+    assert [(p.file, p.message.split(" (")[0]) for p in result.problems] == [
+        (f"{tmp_path.name}/broken.eml", "1 file could not be read")]
