@@ -297,8 +297,33 @@ def resume_index(store: Store, query: ListQuery, ids: Sequence[int], person_id: 
 # ---- counts ---------------------------------------------------------------------------------------
 
 
+#: Views counted in people; "duplicates" is counted in pairs waiting for review.
+PEOPLE_VIEWS: tuple[str, ...] = tuple(view.key for view in VIEWS if view.key != "duplicates")
+
+
+def memberships(store: Store, ids: Iterable[int]) -> dict[str, set[int]]:
+    """Which of these people each people-counted view holds (read before and after a change)."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, set[int]] = {key: set() for key in PEOPLE_VIEWS}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        columns = ", ".join(f"({VIEW_BY_KEY[key].where})" for key in PEOPLE_VIEWS)
+        for row in store.conn.execute(f"SELECT id, {columns} FROM people WHERE id IN ({marks})", chunk):
+            for key, member in zip(PEOPLE_VIEWS, row[1:]):
+                if member:
+                    found[key].add(row[0])
+    return found
+
+
+def apply_count_changes(counts: dict[str, int], before: dict[str, set[int]], after: dict[str, set[int]]) -> None:
+    """Update view counts in place from the memberships of the changed people before and after."""
+    for key in PEOPLE_VIEWS:
+        counts[key] = counts.get(key, 0) + len(after[key]) - len(before[key])
+
+
 def view_counts(store: Store) -> dict[str, int]:
-    """How many people each sidebar view holds (one pass over `people`, plus the pair queue)."""
+    """How many people each sidebar view holds (one pass over `people`), and the pairs to review."""
     counts = {view.key: 0 for view in VIEWS}
     for decision, n, connected, suggested in store.conn.execute(
             "SELECT decision, count(*), total(connected), total(suggestion IS NOT NULL) FROM people "

@@ -11,7 +11,7 @@ from tui.screens.main import MainScreen
 from tui.widgets.contact_list import ContactList
 from tui.widgets.detail import DetailPane
 from tui.widgets.sidebar import Sidebar
-from tui_helpers import decisions, make_workspace, pilot_test
+from tui_helpers import decisions, make_workspace, pilot_test, workers_done
 
 SIZE = (120, 36)
 
@@ -24,7 +24,7 @@ def workspace(tmp_path: Path) -> Path:
 async def settle(pilot, app: KnowmeApp) -> None:
     """Let workers (list loads, counts) finish and their messages land."""
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     await app.screen.query_one(ContactList).wait_loaded() if isinstance(app.screen, MainScreen) else None
     await pilot.pause()

@@ -72,3 +72,14 @@ def pilot_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
         asyncio.run(test(*args, **kwargs))
 
     return run
+
+
+async def workers_done(app: Any) -> None:
+    """Wait for the app's workers (a superseded, cancelled one counts as done)."""
+    from textual.worker import WorkerCancelled
+
+    for worker in list(app.workers):
+        try:
+            await worker.wait()
+        except WorkerCancelled:
+            continue

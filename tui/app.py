@@ -48,7 +48,7 @@ class KnowmeApp(App[None]):
         self.import_paths = [Path(p) for p in import_paths]
         self.demo = demo
         self.fmt = fmt
-        self.region = region
+        self.phone_region = region
         self.stable = stable
         self.sub_title = "demo workspace" if demo else self.store_path.name
 
@@ -87,7 +87,7 @@ class KnowmeApp(App[None]):
 
         def picked(chosen: list[Path] | None) -> None:
             if chosen:
-                self.push_screen(ImportScreen(self.store_path, chosen, fmt=self.fmt, region=self.region),
+                self.push_screen(ImportScreen(self.store_path, chosen, fmt=self.fmt, region=self.phone_region),
                                  self._imported)
 
         if paths:

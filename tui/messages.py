@@ -34,9 +34,10 @@ class JobDone(Message):
 
 @dataclass
 class CountsReady(Message):
-    """Fresh sidebar counts, read in a worker."""
+    """Fresh sidebar counts, read in a worker; `generation` tells whether a change landed meanwhile."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    generation: int = 0
 
 
 @dataclass
@@ -45,10 +46,12 @@ class WorkspaceChanged(Message):
 
     `people` names the people touched when known; `reload` asks for the list to be read again
     (people may have appeared or vanished), else only their rows and the counts are refreshed.
-    `focus` is the person to put the cursor on afterwards.
+    `focus` is the person to put the cursor on afterwards; `counted` says the sidebar counts were
+    already adjusted (else they are read again).
     """
 
     summary: str = ""
     people: tuple[int, ...] = ()
     reload: bool = False
     focus: int | None = None
+    counted: bool = False

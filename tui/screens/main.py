@@ -9,7 +9,6 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -78,7 +77,7 @@ class MainScreen(Screen[None]):
         Binding("p", "mark('personalize')", "Personalize", id="triage.personalize"),
         Binding("x", "mark('exclude')", "Exclude", id="triage.exclude"),
         Binding("u", "mark('undecided')", "Undecided", id="triage.undecided"),
-        Binding("a", "accept_suggestion", "Accept suggestion", id="triage.accept"),
+        Binding("a", "accept_suggestion", "Accept suggestion", show=False, id="triage.accept"),
         Binding("ctrl+z", "undo", "Undo", id="triage.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="triage.redo"),
         Binding("escape", "clear", "Clear selection", show=False, id="find.clear"),
@@ -87,8 +86,8 @@ class MainScreen(Screen[None]):
         *(Binding(str(n), f"view('{view.key}')", f"View: {view.label}", show=False, id=f"find.view-{view.key}")
           for n, view in enumerate(VIEWS, start=1)),
         Binding("o", "outreach", "Outreach", id="people.outreach"),
-        Binding("d", "duplicates", "Duplicates", id="people.duplicates"),
-        Binding("S", "split", "Split", id="people.split"),
+        Binding("d", "duplicates", "Duplicates", show=False, id="people.duplicates"),
+        Binding("S", "split", "Split", show=False, id="people.split"),
         Binding("i", "import_files", "Import", show=False, id="workspace.import"),
         Binding("e", "export", "Export", id="workspace.export"),
         Binding("v", "overview", "Overview", show=False, id="workspace.overview"),
@@ -101,9 +100,10 @@ class MainScreen(Screen[None]):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self._key_context: tuple[bool, ...] = ()
-        self._save_timer: Timer | None = None
+        self._state_dirty = False
         self._detail_for: int | None = None
+        self.counts: dict[str, int] = {}
+        self._counts_generation = 0
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -141,6 +141,7 @@ class MainScreen(Screen[None]):
         self.contacts.focus()
         self.refresh_counts()
         self._update_title()
+        self.set_interval(2.0, self._save_if_moved)
         self.knowme.steady(self)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
@@ -152,12 +153,10 @@ class MainScreen(Screen[None]):
     def _highlighted(self, event: ContactList.Highlighted) -> None:
         self._show_detail(event.person_id)
         self._schedule_save()
-        self._refresh_context()
 
     @on(ContactList.Loaded)
     def _loaded(self, event: ContactList.Loaded) -> None:
         self._update_title()
-        self._refresh_context()
 
     def _show_detail(self, person_id: int | None, force: bool = False) -> None:
         if person_id == self._detail_for and not force:
@@ -172,8 +171,8 @@ class MainScreen(Screen[None]):
         if person is None:
             pane.show_nobody("This person is gone (merged or re-imported); ctrl+r reloads.")
             return
-        pane.show(person_details(person, self.store.record_meta(person_id),
-                                 views.pending_pairs_of(self.store, person_id)))
+        pairs = views.pending_pairs_of(self.store, person_id) if self.counts.get("duplicates") else 0
+        pane.show(person_details(person, self.store.record_meta(person_id), pairs))
 
     def _update_title(self) -> None:
         query = self.contacts.query_spec
@@ -184,53 +183,45 @@ class MainScreen(Screen[None]):
         if query.text:
             what += f" matching “{query.text}”"
         selected = f" · {len(self.contacts.selected)} selected" if self.contacts.selected else ""
-        self.query_one("#list-title", Label).update(f"[b]{view.label}[/b] · {what} · by {sort}{selected}")
-
-    def _refresh_context(self) -> None:
-        """Show only the keys that apply to the highlighted person (the footer re-reads check_action)."""
-        row = self.contacts.current_row
-        context = (row is not None, bool(row and row.decision == Decision.PERSONALIZE),
-                   bool(row and row.suggestion and row.suggestion != row.decision.value),
-                   bool(row and row.n_records > 1), self._has_pairs())
-        if context != self._key_context:
-            self._key_context = context
-            self.refresh_bindings()
-
-    def _has_pairs(self) -> bool:
-        counts = self.query_one(Sidebar).counts
-        return bool(counts.get("duplicates"))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        row = self.contacts.current_row if self.is_mounted else None
-        if action == "outreach":
-            return bool(row and row.decision == Decision.PERSONALIZE)
-        if action == "accept_suggestion":
-            return bool(row and row.suggestion and row.suggestion != row.decision.value)
-        if action == "split":
-            return bool(row and row.n_records > 1)
-        if action == "duplicates":
-            return self._has_pairs()
-        return True
+        self.query_one("#list-title", Label).update(f"[b]{view.label}[/b] · {what} · by {sort}{selected}",
+                                                    layout=False)
 
     # ---- counts ----------------------------------------------------------------------------------
 
     def refresh_counts(self) -> None:
-        """Re-read the sidebar counts in a worker (one GROUP BY pass; it never holds up a key)."""
-        self._read_counts()
+        """Re-read every sidebar count in a worker (after imports, merges, reloads)."""
+        self._read_counts(self._counts_generation)
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
-    def _read_counts(self) -> None:
+    def _read_counts(self, generation: int) -> None:
         worker = get_current_worker()
         with Store.open(self.store.path) as reader:
             counts = views.view_counts(reader)
         if not worker.is_cancelled:
-            self.post_message(CountsReady(counts))
+            self.post_message(CountsReady(counts, generation))
 
     @on(CountsReady)
     def _counts_ready(self, message: CountsReady) -> None:
-        self.query_one(Sidebar).update_counts(message.counts)
-        self._key_context = ()
-        self._refresh_context()
+        if message.generation != self._counts_generation:
+            self.refresh_counts()  # a change landed while counting: count again
+            return
+        self.counts = dict(message.counts)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        self.query_one(Sidebar).update_counts(self.counts)
+
+    def _changing(self, ids: list[int]) -> dict[str, set[int]]:
+        """Note which views these people are in, before changing them (see `_changed`)."""
+        self._counts_generation += 1
+        return views.memberships(self.store, ids)
+
+    def _changed(self, ids: list[int], before: dict[str, set[int]], pairs: bool = False) -> None:
+        """Adjust the counts by what changed for these people (exact, and cheap at any size)."""
+        views.apply_count_changes(self.counts, before, views.memberships(self.store, ids))
+        if pairs:
+            self.counts["duplicates"] = self.store.pending_pair_count()
+        self._show_counts()
 
     # ---- triage actions --------------------------------------------------------------------------
 
@@ -242,7 +233,9 @@ class MainScreen(Screen[None]):
         if not ids:
             self.set_status("Nobody to mark here.")
             return
+        before = self._changing(ids)
         result = triage.mark(self.store, ids, decision)
+        self._changed(ids, before)
         who = self._who(ids)
         if result.changed:
             self.set_status(f"{who} → {MARK_WORDS[decision]}   (ctrl+z undoes)")
@@ -279,26 +272,29 @@ class MainScreen(Screen[None]):
         contacts.move_to(following, force_message=True)
         self._show_detail(contacts.current_id, force=True)
         self._update_title()
-        self.refresh_counts()
 
     def action_undo(self) -> None:
         affected = views.people_of_next_undo(self.store)
+        before = self._changing(affected)
         summary = self.store.undo()
         if summary is None:
             self.set_status("Nothing to undo.")
             return
+        self._changed(affected, before, pairs=True)
         self.set_status(f"Undone: {summary}   (ctrl+y redoes)")
-        self.post_message(WorkspaceChanged(summary, tuple(affected), reload=True,
-                                           focus=affected[0] if affected else None))
+        self.post_message(WorkspaceChanged("", tuple(affected), reload=True,
+                                           focus=affected[0] if affected else None, counted=True))
 
     def action_redo(self) -> None:
         affected = views.people_of_next_undo(self.store, redo=True)
+        before = self._changing(affected)
         summary = self.store.redo()
         if summary is None:
             self.set_status("Nothing to redo.")
             return
+        self._changed(affected, before, pairs=True)
         self.set_status(f"Redone: {summary}")
-        self.post_message(WorkspaceChanged(summary, tuple(affected), reload=True))
+        self.post_message(WorkspaceChanged("", tuple(affected), reload=True, counted=True))
 
     @on(WorkspaceChanged)
     def workspace_changed(self, message: WorkspaceChanged) -> None:
@@ -310,8 +306,9 @@ class MainScreen(Screen[None]):
         else:
             contacts.forget(message.people)
         self._show_detail(contacts.current_id, force=True)
-        self.refresh_counts()
-        if message.summary and not message.reload:
+        if not message.counted:
+            self.refresh_counts()
+        if message.summary:
             self.set_status(message.summary)
 
     def action_clear(self) -> None:
@@ -371,13 +368,31 @@ class MainScreen(Screen[None]):
     # ---- the other screens -----------------------------------------------------------------------
 
     def action_outreach(self) -> None:
-        self.knowme.open_outreach(self.contacts.current_id)
+        """Write the personal note of the highlighted personalize person."""
+        row = self.contacts.current_row
+        if row is None:
+            return
+        if row.decision != Decision.PERSONALIZE:
+            self.set_status("Outreach notes are for personalize people: press p first.")
+            return
+        self.knowme.open_outreach(row.id)
 
     def action_duplicates(self) -> None:
+        """Review the possible duplicates, starting with the highlighted person's."""
+        if not self.counts.get("duplicates"):
+            self.set_status("No possible duplicates waiting for review.")
+            return
         self.knowme.open_duplicates(self.contacts.current_id)
 
     def action_split(self) -> None:
-        self.knowme.confirm_split(self.contacts.current_id)
+        """Give each record of the highlighted person their own person again."""
+        row = self.contacts.current_row
+        if row is None:
+            return
+        if row.n_records < 2:
+            self.set_status(f"{row.name or 'This person'} has one record: nothing to split.")
+            return
+        self.knowme.confirm_split(row.id)
 
     def action_import_files(self) -> None:
         self.knowme.open_import()
@@ -401,18 +416,21 @@ class MainScreen(Screen[None]):
     # ---- status and persistence ------------------------------------------------------------------
 
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Label).update(text)
+        self.query_one("#status", Label).update(text, layout=False)
 
     def _schedule_save(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(1.5, self.save_state)
+        self._state_dirty = True
+
+    def _save_if_moved(self) -> None:
+        if self._state_dirty:
+            self.save_state()
 
     def save_state(self) -> None:
         """Remember the view, sort, filter and the highlighted person, so reopening resumes here."""
         if not self.is_mounted:
             return
         contacts = self.contacts
+        self._state_dirty = False
         state = {"query": contacts.query_spec.to_dict(), "person": contacts.current_id, "index": contacts.cursor}
         if state != self.store.setting(STATE_KEY):
             self.store.set_setting(STATE_KEY, state)

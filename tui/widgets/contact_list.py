@@ -24,6 +24,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from knowme import views
@@ -285,10 +286,13 @@ class ContactList(ScrollView, can_focus=True):
         if not gone:
             return
         if len(gone) < 64:
-            before_cursor = sum(1 for pid in gone if _index(self.ids, pid, stop=self.cursor) is not None)
+            positions = sorted(p for p in (_index(self.ids, pid) for pid in gone) if p is not None)
+            before_cursor = sum(1 for p in positions if p < self.cursor)
+            for position in reversed(positions):
+                del self.ids[position]
         else:
             before_cursor = sum(1 for pid in self.ids[:self.cursor] if pid in gone)
-        self.ids = array("q", (pid for pid in self.ids if pid not in gone))
+            self.ids = array("q", (pid for pid in self.ids if pid not in gone))
         self.selected -= gone
         self.cursor = max(0, min(self.cursor - before_cursor, len(self.ids) - 1))
         self._resize()
@@ -404,7 +408,7 @@ class ContactList(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def _resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.ids) + 1)
+        set_virtual_size(self, Size(self.scrollable_content_region.width, len(self.ids) + 1))
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
@@ -541,6 +545,23 @@ class ContactList(ScrollView, can_focus=True):
         if key in ("sources", "mail", "email"):
             return "contact-list--dim"
         return ""
+
+
+def set_virtual_size(widget: ScrollView, size: Size) -> None:
+    """Change how much there is to scroll without re-laying-out the screen.
+
+    Assigning `virtual_size` asks for a layout of the whole screen; with the vertical scrollbar
+    always shown (overflow-y: scroll) only the widget and its scrollbar need to know, so this does
+    what `Widget._size_updated` does when no layout is needed.
+    """
+    if size == widget.virtual_size:
+        return
+    if widget.styles.overflow_y != "scroll" or not widget.is_mounted:
+        widget.virtual_size = size
+        return
+    widget.set_reactive(Widget.virtual_size, size)
+    widget._scroll_update(size)  # noqa: SLF001 - the framework's own no-layout path
+    widget.refresh()
 
 
 def _index(ids: Sequence[int], person_id: int, stop: int | None = None) -> int | None:

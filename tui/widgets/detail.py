@@ -8,11 +8,13 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from knowme.model import Decision, Person, Record
-from tui.widgets.contact_list import DECISION_LABELS
+from tui.widgets.contact_list import DECISION_LABELS, set_virtual_size
 
 DECISION_STYLES = {
     Decision.KNOWS_ME: "bold green",
@@ -130,26 +132,60 @@ def person_details(person: Person, meta: list[dict[str, Any]], pending_pairs: in
     return Group(*parts)
 
 
-class DetailPane(VerticalScroll, can_focus=True):
-    """Every value of every record merged into the highlighted person, with its source and card/row."""
+class DetailPane(ScrollView, can_focus=True):
+    """Every value of every record merged into the highlighted person, with its source and card/row.
 
-    DEFAULT_CSS = """
-    DetailPane { padding: 0 1; background: $surface; }
-    DetailPane > Static { width: 1fr; }
+    The content is rendered once per person into lines, and drawn line by line like the contact
+    list, so moving from person to person never re-lays-out the screen.
     """
 
-    renderable: RenderableType = ""
+    DEFAULT_CSS = """
+    DetailPane { background: $surface; overflow-x: hidden; overflow-y: scroll; scrollbar-size-vertical: 1; }
+    """
 
-    def compose(self) -> Any:
-        yield Static("", id="detail-body")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.renderable: RenderableType = ""
+        self._lines: list[Strip] = []
+        self._lines_width = -1
 
     def show(self, renderable: RenderableType) -> None:
         self.renderable = renderable
-        self.query_one("#detail-body", Static).update(renderable)
-        self.scroll_home(animate=False)
+        self._lines_width = -1
+        self.scroll_to(0, 0, animate=False)
+        self._render_content()
+        self.refresh()
 
     def show_nobody(self, text: str = "Nobody selected.") -> None:
         self.show(Text(text, style="dim"))
+
+    def _render_content(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 2 or width == self._lines_width:
+            return
+        console = self.app.console
+        options = console.options.update(width=width, height=None, highlight=False)
+        lines = console.render_lines(Padding(self.renderable, (0, 1)), options, style=self.rich_style, pad=True)
+        self._lines = [Strip(line, width) for line in lines]
+        self._lines_width = width
+        set_virtual_size(self, Size(width, len(self._lines)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._render_content()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines_width = -1
+        if self.is_mounted:
+            self._render_content()
+
+    def render_line(self, y: int) -> Strip:
+        self._render_content()
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if 0 <= index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(width, self.rich_style)
 
     def plain_text(self, width: int = 100) -> str:
         """What the pane shows, as plain text (for tests and screen readers)."""

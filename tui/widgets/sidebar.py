@@ -82,7 +82,7 @@ class Sidebar(Vertical):
             options.replace_option_prompt(view.key, _prompt(n, view, counts.get(view.key, 0)))
         total = counts.get("all", 0)
         decided = total - counts.get("undecided", 0)
-        self.query_one("#progress-label", Label).update(f"Decided {decided:,} of {total:,}")
+        self.query_one("#progress-label", Label).update(f"Decided {decided:,} of {total:,}", layout=False)
         self.query_one(ProgressBar).update(total=max(total, 1), progress=decided)
 
     @on(OptionList.OptionSelected)

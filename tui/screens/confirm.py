@@ -1,0 +1,50 @@
+"""A yes/no question as a modal screen that returns the answer with `dismiss`."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Label, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask one question; enter/y answers yes, escape/n answers no.
+
+    | Key | Action |
+    | :- | :- |
+    | y | Yes |
+    | n / escape | No |
+    """
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, question: str, yes: str = "Yes", no: str = "Cancel") -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="confirm"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.question)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.no_label} (n)", id="no", compact=True)
+                yield Button(f"{self.yes_label} (y)", variant="primary", id="yes", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")

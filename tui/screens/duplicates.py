@@ -1,0 +1,268 @@
+"""Reviewing possible duplicates: the two people side by side, what differs, and why we think so.
+
+The queue and the answers are the core's (`knowme.dedupe.pending_pairs` / `resolve_pair`,
+`knowme.merge.split_person`); this screen shows a pair and sends the user's verdict.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Label, Static
+
+from knowme.dedupe import PairView, pending_pairs, resolve_pair
+from knowme.merge import split_person
+from knowme.model import Person
+from knowme.normalize import fold
+from knowme.store import Store
+from tui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from tui.app import KnowmeApp
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRow:
+    """One line of the comparison: a field, each side's values, and whether the sides differ."""
+
+    label: str
+    left: list[str]
+    right: list[str]
+
+    @property
+    def differs(self) -> bool:
+        return {fold(v) for v in self.left} != {fold(v) for v in self.right}
+
+
+def _addresses(person: Person) -> list[str]:
+    seen: dict[str, None] = {}
+    for record in person.records:
+        for labeled in record.addresses:
+            seen.setdefault(" ".join(labeled.value.split()), None)
+    return list(seen)
+
+
+def _names(person: Person) -> list[str]:
+    seen: dict[str, None] = {}
+    for record in person.records:
+        if record.display_name:
+            seen.setdefault(record.display_name, None)
+    return list(seen)
+
+
+def compare_rows(left: Person, right: Person, left_meta: list[dict], right_meta: list[dict]) -> list[FieldRow]:
+    """The fields worth comparing, each with every value either side holds (nothing hidden)."""
+
+    def sig(person: Person) -> list[str]:
+        s = person.signals
+        return [f"{s.sent} sent, {s.received} received, last {s.last}"] if (s.sent or s.received) else []
+
+    def where(meta: list[dict]) -> list[str]:
+        return [f"{m['source']} #{m['index']}" for m in meta]
+
+    getters: list[tuple[str, Callable[[Person], list[str]]]] = [
+        ("Name", _names),
+        ("Emails", lambda p: p.emails),
+        ("Phones", lambda p: p.phones),
+        ("Company", lambda p: [r.org for r in p.records if r.org]),
+        ("Title", lambda p: [r.title for r in p.records if r.title]),
+        ("Addresses", _addresses),
+        ("LinkedIn", lambda p: [p.linkedin_url] if p.linkedin_url else []),
+        ("Birthday", lambda p: [r.birthday for r in p.records if r.birthday]),
+        ("Groups", lambda p: p.categories),
+        ("Mail", sig),
+    ]
+    rows = [FieldRow(label, list(dict.fromkeys(get(left))), list(dict.fromkeys(get(right))))
+            for label, get in getters]
+    rows = [row for row in rows if row.left or row.right]
+    rows.append(FieldRow("Records", where(left_meta), where(right_meta)))
+    return rows
+
+
+def _cell(values: list[str], others: list[str], differs: bool) -> Text:
+    if not values:
+        return Text("—", style="dim")
+    other = {fold(v) for v in others}
+    text = Text()
+    for n, value in enumerate(values):
+        if n:
+            text.append("\n")
+        style = "bold yellow" if differs and fold(value) not in other else ""
+        text.append(value, style=style)
+    return text
+
+
+class DuplicatesScreen(ModalScreen["int | None"]):
+    """One possible duplicate at a time: the two people side by side, the evidence, your answer.
+
+    Values only one side holds are highlighted. Answers are saved at once and can be undone.
+
+    | Key | Action |
+    | :- | :- |
+    | y | Same person: merge them |
+    | n | Not the same: never ask again |
+    | space / right | Skip for now |
+    | left | Back to the previous pair |
+    | ctrl+z | Undo the last answer |
+    | escape | Back to the list |
+    """
+
+    BINDINGS = [
+        Binding("y", "same", "Same person", id="pairs.same"),
+        Binding("n", "different", "Not the same", id="pairs.different"),
+        Binding("space,right", "skip", "Skip", id="pairs.skip"),
+        Binding("left", "previous", "Previous", id="pairs.previous"),
+        Binding("ctrl+z", "undo", "Undo", id="pairs.undo"),
+        Binding("escape", "close", "Close", id="pairs.close"),
+    ]
+
+    def __init__(self, store: Store, person_id: int | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.start_person = person_id
+        self.skipped: list[int] = []
+        self.position = 0
+        self.pairs: list[PairView] = []
+        self.last_merged: int | None = None
+        self.answered = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="pairs-dialog"):
+            yield Label("", classes="dialog-title", id="pair-title")
+            yield DataTable(id="compare", cursor_type="none", show_header=True)
+            yield Label("Why we think they may be the same", id="evidence-title")
+            yield Static("", id="evidence")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Same person (y)", variant="success", id="same", compact=True)
+                yield Button("Not the same (n)", variant="error", id="different", compact=True)
+                yield Button("Skip (space)", id="skip", compact=True)
+                yield Button("Close (esc)", id="close", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._load()
+        if self.start_person is not None:
+            for n, pair in enumerate(self.pairs):
+                if self.start_person in (pair.a_person, pair.b_person):
+                    self.position = n
+                    break
+        self._show()
+
+    def _load(self) -> None:
+        """Read the queue again (answers merge people, which drops or joins other pairs)."""
+        self.pairs = pending_pairs(self.store)
+
+    @property
+    def current(self) -> PairView | None:
+        if not self.pairs:
+            return None
+        self.position %= len(self.pairs)
+        return self.pairs[self.position]
+
+    def _show(self) -> None:
+        pair = self.current
+        table = self.query_one("#compare", DataTable)
+        table.clear(columns=True)
+        if pair is None:
+            self.query_one("#pair-title", Label).update("No possible duplicates left to review.")
+            self.query_one("#evidence", Static).update("")
+            for button in ("#same", "#different", "#skip"):
+                self.query_one(button, Button).disabled = True
+            return
+        people = self.store.people_by_id([pair.a_person, pair.b_person])
+        left, right = people[pair.a_person], people[pair.b_person]
+        self.query_one("#pair-title", Label).update(
+            f"Possible duplicate {self.position + 1} of {len(self.pairs)}   ·   {pair.score:.0%} alike"
+            + (f"   ·   answered {self.answered}" if self.answered else ""))
+        side = self._side_width()
+        table.add_column("", key="field", width=9)
+        table.add_column(f"A: {left.display_name or '(no name)'} · {len(left.records)} record(s)", key="a", width=side)
+        table.add_column(f"B: {right.display_name or '(no name)'} · {len(right.records)} record(s)", key="b",
+                         width=side)
+        rows = compare_rows(left, right, self.store.record_meta(left.id), self.store.record_meta(right.id))
+        for row in rows:
+            label = Text(row.label, style="bold yellow" if row.differs and row.label != "Records" else "dim")
+            height = max(len(row.left), len(row.right), 1)
+            table.add_row(label, _cell(row.left, row.right, row.differs and row.label != "Records"),
+                          _cell(row.right, row.left, row.differs and row.label != "Records"), height=height)
+        evidence = Text()
+        for n, reason in enumerate(pair.reasons):
+            if n:
+                evidence.append("\n")
+            evidence.append("• " + reason)
+        self.query_one("#evidence", Static).update(evidence or Text("no evidence recorded", style="dim"))
+
+    def _side_width(self) -> int:
+        """Each person's column: half of what the dialog leaves after the field names."""
+        dialog = min(110, int(self.app.size.width * 0.9))
+        return max(16, (dialog - 4 - 9 - 6) // 2)
+
+    # ---- answers ---------------------------------------------------------------------------------
+
+    def _answer(self, same: bool) -> None:
+        pair = self.current
+        if pair is None:
+            return
+        merged = resolve_pair(self.store, pair.id, same)
+        if merged is not None:
+            self.last_merged = merged
+        self.answered += 1
+        self._load()
+        self._show()
+        self.notify("Merged: one person now." if same else "Kept apart: they will not be suggested again.",
+                    timeout=2)
+
+    @on(Button.Pressed, "#same")
+    def action_same(self) -> None:
+        self._answer(True)
+
+    @on(Button.Pressed, "#different")
+    def action_different(self) -> None:
+        self._answer(False)
+
+    @on(Button.Pressed, "#skip")
+    def action_skip(self) -> None:
+        if self.pairs:
+            self.position = (self.position + 1) % len(self.pairs)
+            self._show()
+
+    def action_previous(self) -> None:
+        if self.pairs:
+            self.position = (self.position - 1) % len(self.pairs)
+            self._show()
+
+    def action_undo(self) -> None:
+        summary = self.store.undo()
+        self.notify(f"Undone: {summary}" if summary else "Nothing to undo.", timeout=2)
+        self.answered = max(0, self.answered - 1)
+        self._load()
+        self._show()
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(self.last_merged)
+
+
+def confirm_split(app: KnowmeApp, person_id: int) -> None:
+    """Ask, then give each record of a person their own person again (one undoable action)."""
+    person = app.store.person(person_id)
+    if person is None:
+        return
+    meta = app.store.record_meta(person_id)
+    where = ", ".join(f"{m['source']} #{m['index']}" for m in meta)
+    question = (f"Split {person.display_name or 'this person'} into {len(person.records)} people, one per record "
+                f"({where})? Each keeps the decision and notes. ctrl+z undoes it.")
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            parts = split_person(app.store, person_id)
+            app.changed(f"Split into {len(parts)} people.", parts, reload=True, focus=person_id)
+
+    app.push_screen(ConfirmScreen("Split a merged person", question, yes="Split"), answered)

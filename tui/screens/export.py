@@ -1,0 +1,256 @@
+"""The export dialog: choose the file and format, see the preflight, resolve lookalikes, write.
+
+Everything is the core's: `knowme.exports.preflight` (computed in a worker: lookalike search
+reads every knows-me and excluded person), `export_safe` / `export_outreach`,
+`knowme.triage.mark` and `mark_different` to resolve a lookalike.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet, Select, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from knowme.exports import ExportError, Preflight, export_outreach, export_safe, exporters, preflight
+from knowme.model import Decision
+from knowme.outreach import STATE_LABELS, STATE_ORDER, outreach_status
+from knowme.store import Store
+from knowme.triage import mark, mark_different
+from tui.messages import JobDone
+
+KINDS = {"safe": "Safe-to-sync file (knows-me people)", "outreach": "Outreach queue (personalize people)"}
+DEFAULT_NAMES = {"safe": "knowme-safe-to-sync", "outreach": "knowme-outreach"}
+
+
+def default_path(kind: str, fmt: str, folder: Path) -> Path:
+    exporter = exporters(kind)[fmt]
+    return folder / f"{DEFAULT_NAMES[kind]}{exporter.extension}"
+
+
+def outreach_lines(status: dict[str, object]) -> list[str]:
+    """The outreach queue's preflight, from `knowme.outreach.outreach_status`."""
+    states = [(state.value, STATE_LABELS[state]) for state in STATE_ORDER]
+    total = sum(int(status.get(key, 0) or 0) for key, _ in states)  # type: ignore[call-overload]
+    lines = [f"{total:,} personalize people in the queue: "
+             + ", ".join(f"{label.lower()} {status.get(key, 0)}" for key, label in states)]
+    if status.get("notes_to_fix"):
+        lines.append(f"notes still to write or fix: {status['notes_to_fix']} (o on the main screen)")
+    if status.get("connected_skipped"):
+        lines.append(f"skipped as already connected: {status['connected_skipped']}")
+    return lines
+
+
+class LookalikeList(OptionList):
+    """Knows-me people who look like excluded ones; each must be resolved before the safe export.
+
+    | Key | Action |
+    | :- | :- |
+    | x | Exclude the knows-me person |
+    | n | They are different people |
+    """
+
+    BINDINGS = [
+        Binding("x", "screen.resolve('exclude')", "Exclude the knows-me one", id="lookalike.exclude"),
+        Binding("n", "screen.resolve('different')", "Different people", id="lookalike.different"),
+    ]
+
+
+class ExportScreen(ModalScreen[None]):
+    """Write the safe-to-sync file or the outreach queue, after a look at what goes out.
+
+    | Key | Action |
+    | :- | :- |
+    | ctrl+e | Export with these settings |
+    | x / n | On a lookalike: exclude the knows-me person / they are different people |
+    | escape | Close |
+    """
+
+    BINDINGS = [
+        Binding("ctrl+e", "export", "Export", priority=True, id="export.write"),
+        Binding("escape", "close", "Close", id="export.close"),
+    ]
+
+    def __init__(self, store: Store, folder: Path | None = None, demo: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.folder = folder or Path.cwd()
+        self.demo = demo
+        self.kind = "safe"
+        self.pre: Preflight | None = None
+        self.written: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="export-dialog"):
+            yield Label("Export", classes="dialog-title")
+            with RadioSet(id="kind"):
+                for key, label in KINDS.items():
+                    yield RadioButton(label, value=key == self.kind, id=f"kind-{key}")
+            with Horizontal(classes="field"):
+                yield Label("Format", classes="field-label")
+                yield Select([(exp.label, name) for name, exp in exporters(self.kind).items()], id="format",
+                             allow_blank=False, compact=True)
+            with Horizontal(classes="field"):
+                yield Label("File", classes="field-label")
+                yield Input("", id="path", compact=True)
+            yield Label("Before writing", id="preflight-title")
+            yield Static("checking…", id="preflight")
+            yield LookalikeList(id="lookalikes")
+            yield Static("", id="result")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close (esc)", id="close", compact=True)
+                yield Button("Export (ctrl+e)", variant="primary", id="export", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#lookalikes", OptionList).display = False
+        self._set_kind("safe")
+        self.app.steady(self)  # type: ignore[attr-defined]
+
+    # ---- choices ---------------------------------------------------------------------------------
+
+    def _set_kind(self, kind: str) -> None:
+        self.kind = kind
+        formats = exporters(kind)
+        select = self.query_one("#format", Select)
+        select.set_options([(exp.label, name) for name, exp in formats.items()])
+        first = next(iter(formats))
+        select.value = first
+        self.query_one("#path", Input).value = str(default_path(kind, first, self.folder))
+        self._check()
+
+    @on(RadioSet.Changed, "#kind")
+    def _kind_changed(self, event: RadioSet.Changed) -> None:
+        key = (event.pressed.id or "").removeprefix("kind-")
+        if key in KINDS and key != self.kind:
+            self._set_kind(key)
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value in exporters(self.kind):
+            current = Path(self.query_one("#path", Input).value or default_path(self.kind, event.value, self.folder))
+            self.query_one("#path", Input).value = str(current.with_suffix(exporters(self.kind)[event.value].extension))
+
+    # ---- preflight (worker) ----------------------------------------------------------------------
+
+    def _check(self) -> None:
+        self.pre = None
+        self.query_one("#preflight", Static).update(Text("checking…", style="dim"))
+        self.query_one("#lookalikes", OptionList).display = False
+        self.query_one("#export", Button).disabled = True
+        self._preflight(self.kind)
+
+    @work(thread=True, exclusive=True, group="preflight", exit_on_error=False)
+    def _preflight(self, kind: str) -> None:
+        worker = get_current_worker()
+        with Store.open(self.store.path) as reader:
+            result: object = preflight(reader) if kind == "safe" else outreach_status(reader)
+        if not worker.is_cancelled:
+            self.post_message(JobDone(f"preflight-{kind}", result))
+
+    @on(JobDone)
+    def _preflight_done(self, message: JobDone) -> None:
+        if message.job != f"preflight-{self.kind}":
+            return
+        if self.kind == "safe":
+            assert isinstance(message.result, Preflight)
+            self.pre = message.result
+            self._show_safe(message.result)
+        else:
+            assert isinstance(message.result, dict)
+            self.query_one("#preflight", Static).update("\n".join(outreach_lines(message.result)))
+            self.query_one("#export", Button).disabled = False
+
+    def _show_safe(self, pre: Preflight) -> None:
+        text = Text()
+        text.append(f"{pre.written:,} knows-me people go out ({pre.addresses:,} addresses).\n", style="bold")
+        text.append(f"{pre.undecided:,} undecided people are left out: review them first.\n",
+                    style="yellow" if pre.undecided else "")
+        for line in pre.lines()[2:]:
+            text.append(line + "\n", style="dim")
+        options = self.query_one("#lookalikes", OptionList)
+        options.clear_options()
+        if pre.lookalikes:
+            text.append(f"{len(pre.lookalikes)} knows-me people look like excluded people: resolve each first "
+                        "(x excludes the knows-me one, n says they are different people).", style="bold red")
+            options.add_options(Option(str(lk), id=f"{lk.knows_me_id}:{lk.excluded_id}") for lk in pre.lookalikes)
+            options.display = True
+            options.highlighted = 0
+            options.focus()
+        self.query_one("#preflight", Static).update(text)
+        self.query_one("#export", Button).disabled = pre.blocked
+
+    def _lookalike(self) -> tuple[int, int] | None:
+        options = self.query_one("#lookalikes", OptionList)
+        if not options.display or options.highlighted is None:
+            return None
+        option_id = options.get_option_at_index(options.highlighted).id or ""
+        knows, _, excluded = option_id.partition(":")
+        return int(knows), int(excluded)
+
+    def action_resolve(self, how: str) -> None:
+        """Resolve the highlighted lookalike: exclude the knows-me person, or keep them apart for good."""
+        pair = self._lookalike()
+        if pair is None:
+            return
+        if how == "exclude":
+            mark(self.store, [pair[0]], Decision.EXCLUDE)
+            summary = "Excluded the lookalike."
+        else:
+            mark_different(self.store, *pair)
+            summary = "Kept apart: different people."
+        self.app.changed(summary, list(pair), reload=True)  # type: ignore[attr-defined]
+        self._check()
+
+    # ---- writing (worker) ------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        if self.query_one("#export", Button).disabled:
+            return
+        fmt = self.query_one("#format", Select).value
+        path = Path(self.query_one("#path", Input).value).expanduser()
+        if not isinstance(fmt, str) or not str(path):
+            return
+        self.query_one("#result", Static).update(Text("writing…", style="dim"))
+        self._write(self.kind, fmt, path)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _write(self, kind: str, fmt: str, path: Path) -> None:
+        with Store.open(self.store.path) as reader:
+            try:
+                report = export_safe(reader, path, fmt) if kind == "safe" else export_outreach(reader, path, fmt)
+            except ExportError as exc:
+                self.post_message(JobDone("export", error=str(exc)))
+                return
+        self.post_message(JobDone("export", report))
+
+    @on(JobDone)
+    def _written(self, message: JobDone) -> None:
+        if message.job != "export":
+            return
+        result = self.query_one("#result", Static)
+        if message.error:
+            result.update(Text(f"Nothing written: {message.error}", style="bold red"))
+            return
+        report = message.result
+        self.written.append(report.path)
+        text = Text(f"✓ Wrote {report.written:,} people to {report.path}\n", style="bold green")
+        for line in report.lines:
+            text.append(line + "\n", style="dim")
+        result.update(text)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.query_one("#result", Static).update(Text(f"Failed: {event.worker.error}", style="bold red"))
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,290 @@
+"""Importing from within the app: pick files, import them in a worker with progress, then dedupe.
+
+The worker calls the same core functions as `knowme import` and `knowme dedupe`
+(`knowme.importing.import_path`, `knowme.dedupe.run_dedupe`) on its own connection, and only
+posts messages; this screen shows them.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import ScreenResume
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, Log, ProgressBar
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from importers import ImportOptions
+from knowme.dedupe import DedupeReport, run_dedupe
+from knowme.importing import FileReport, import_path
+from knowme.normalize import default_region
+from knowme.store import Store
+from tui.messages import JobDone, Progress
+
+#: What the file picker shows: the inputs knowme can read (folders are shown too: Maildir).
+IMPORTABLE = (".vcf", ".vcard", ".csv", ".mbox", ".eml", ".mbx", ".txt")
+
+
+@dataclass
+class FileImported(Message):
+    """One input finished importing (or was refused, with the reason in the report)."""
+
+    number: int
+    report: FileReport
+
+
+def report_line(report: FileReport) -> tuple[str, str, str, str]:
+    """(format, records, problems, outcome) for one file, as the table shows them."""
+    if report.error or report.outcome is None:
+        return "", "", str(len(report.problems) or ""), f"not imported: {report.error}"
+    out = report.outcome
+    if out.unchanged:
+        outcome = "unchanged since the last import"
+    elif out.replaced:
+        outcome = f"replaced the earlier import: {out.kept} kept their decisions, {out.new_people} new"
+    else:
+        outcome = f"{out.new_people} new people"
+    return out.format, f"{out.records:,}", str(len(out.problems) or ""), outcome
+
+
+def dedupe_line(report: DedupeReport) -> str:
+    merged = f"merged {report.auto_merged:,} sure duplicates" if report.auto_merged else "no sure duplicates"
+    return f"Duplicates: {merged}; {report.queued:,} possible duplicates to review (d on the main screen)."
+
+
+class ImportableTree(DirectoryTree):
+    """A directory tree that shows folders and the files knowme can import."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in IMPORTABLE)]
+
+
+class FilePickerScreen(ModalScreen[list[Path] | None]):
+    """Choose the files to import: pick them in the tree (enter), or type a path.
+
+    | Key | Action |
+    | :- | :- |
+    | enter | In the tree: add the file; in the path box: add the file or open the folder |
+    | ctrl+o | Import the chosen files |
+    | escape | Cancel |
+    """
+
+    BINDINGS = [
+        Binding("ctrl+o", "import", "Import chosen", id="picker.import"),
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+    ]
+
+    def __init__(self, start: Path) -> None:
+        super().__init__()
+        self.start = start
+        self.chosen: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="picker"):
+            yield Label("Import address books", classes="dialog-title")
+            yield Input(str(self.start), placeholder="a file or folder path", id="path")
+            yield ImportableTree(self.start, id="tree")
+            yield Label("Nothing chosen yet: pick files in the tree (enter) or type a path.", id="chosen")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Import (ctrl+o)", variant="primary", id="import", disabled=True, compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#tree", ImportableTree).focus()
+        self.app.steady(self)  # type: ignore[attr-defined]
+
+    def _add(self, path: Path) -> None:
+        path = path.expanduser().resolve()
+        if path not in self.chosen:
+            self.chosen.append(path)
+        names = ", ".join(p.name for p in self.chosen)
+        self.query_one("#chosen", Label).update(f"Chosen ({len(self.chosen)}): {names}")
+        self.query_one("#import", Button).disabled = False
+
+    @on(DirectoryTree.FileSelected)
+    def _file(self, event: DirectoryTree.FileSelected) -> None:
+        self._add(Path(event.path))
+
+    @on(Input.Submitted, "#path")
+    def _typed(self, event: Input.Submitted) -> None:
+        path = Path(event.value).expanduser()
+        if path.is_dir() and not any(path.glob("cur")):  # a Maildir imports as a whole
+            self.query_one("#tree", ImportableTree).path = path
+        elif path.exists():
+            self._add(path)
+        else:
+            self.notify(f"{path}: no such file or folder", severity="warning")
+
+    @on(Button.Pressed, "#import")
+    def action_import(self) -> None:
+        if self.chosen:
+            self.dismiss(list(self.chosen))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ImportScreen(ModalScreen[str | None]):
+    """Imports files in a worker with a progress bar, lists their problems, then finds duplicates.
+
+    | Key | Action |
+    | :- | :- |
+    | enter | Start reviewing (once done) |
+    | escape | Stop after the current file / close |
+    """
+
+    BINDINGS = [
+        Binding("escape", "stop", "Stop / close", id="import.stop"),
+        Binding("enter", "close", "Start reviewing", id="import.close"),
+    ]
+
+    def __init__(self, store_path: Path, paths: list[Path], fmt: str = "auto", region: str | None = None) -> None:
+        super().__init__()
+        self.store_path = store_path
+        self.paths = list(paths)
+        self.fmt = fmt
+        self.phone_region = region
+        self.reports: list[FileReport] = []
+        self.dedupe: DedupeReport | None = None
+        self.done = False
+        self.failure: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="import-dialog"):
+            yield Label(f"Importing {len(self.paths)} file{'s' * (len(self.paths) != 1)}", classes="dialog-title",
+                        id="import-title")
+            yield DataTable(id="files", cursor_type="none", zebra_stripes=False)
+            yield Label("", id="current")
+            yield ProgressBar(total=100, show_eta=False, id="bar")
+            yield Label("Problems", id="problems-title")
+            yield Log(id="problems", highlight=False)
+            yield Label("", id="dedupe")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Stop (esc)", id="stop", compact=True)
+                yield Button("Start reviewing (enter)", variant="primary", id="close", disabled=True, compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#files", DataTable)
+        for column in ("File", "Format", "Records", "Problems", "Outcome"):
+            table.add_column(column, key=column)
+        for number, path in enumerate(self.paths):
+            table.add_row(path.name, "", "", "", "waiting", key=str(number))
+        self.query_one("#problems", Log).display = False
+        self.query_one("#problems-title", Label).display = False
+        self._import()
+        self.app.steady(self)  # type: ignore[attr-defined]
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        self.app.steady(self)  # type: ignore[attr-defined]
+
+    # ---- the worker: parse, store, dedupe (its own connection; messages only) ---------------------
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _import(self) -> None:
+        worker = get_current_worker()
+        with Store.open(self.store_path) as store:
+            region = (self.phone_region or store.setting("region") or default_region()).upper()
+            for number, path in enumerate(self.paths):
+                if worker.is_cancelled:
+                    return
+                self.post_message(Progress("import", f"{path.name} ({number + 1} of {len(self.paths)})", 0, 1))
+                options = ImportOptions(
+                    region=region,
+                    progress=lambda done, total, label=path.name: self.post_message(
+                        Progress("import", label, done, total)),
+                    cancelled=lambda: worker.is_cancelled)
+                report = import_path(store, path, self.fmt, options)
+                self.post_message(FileImported(number, report))
+            if worker.is_cancelled:
+                return
+            self.post_message(Progress("dedupe", "Looking for duplicates", 0, 100))
+            result = run_dedupe(store, progress=lambda done, total: self.post_message(
+                Progress("dedupe", "Looking for duplicates", done, total)))
+            self.post_message(JobDone("import", result))
+
+    @on(Progress)
+    def _progress(self, message: Progress) -> None:
+        self.query_one("#current", Label).update(message.label)
+        bar = self.query_one("#bar", ProgressBar)
+        bar.update(total=max(message.total, 1), progress=message.done)
+
+    @on(FileImported)
+    def _file_imported(self, message: FileImported) -> None:
+        report = message.report
+        self.reports.append(report)
+        table = self.query_one("#files", DataTable)
+        for column, value in zip(("Format", "Records", "Problems", "Outcome"), report_line(report)):
+            table.update_cell(str(message.number), column, value, update_width=True)
+        if report.problems:
+            log = self.query_one("#problems", Log)
+            log.display = True
+            log.write_lines(report.problems[:500])
+            if len(report.problems) > 500:
+                log.write_line(f"{report.path.name}: … and {len(report.problems) - 500} more problems")
+            count = sum(len(r.problems) for r in self.reports)
+            title = self.query_one("#problems-title", Label)
+            title.display = True
+            title.update(f"Problems ({count:,}): these cards or rows were skipped or partly read")
+
+    @on(JobDone)
+    def _job_done(self, message: JobDone) -> None:
+        if message.job != "import":
+            return
+        self.dedupe = message.result
+        self._finish(dedupe_line(message.result) if message.result else "")
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.failure = f"{event.worker.error.__class__.__name__}: {event.worker.error}"
+            self._finish(f"Import stopped: {self.failure}")
+        elif event.state == WorkerState.CANCELLED:
+            self._finish("Stopped: the files imported before stopping are kept.")
+
+    def _finish(self, line: str) -> None:
+        self.done = True
+        self.query_one("#dedupe", Label).update(line)
+        self.query_one("#current", Label).update("Done." if self.failure is None else "")
+        bar = self.query_one("#bar", ProgressBar)
+        bar.update(total=1, progress=1)
+        self.query_one("#stop", Button).display = False
+        close = self.query_one("#close", Button)
+        close.disabled = False
+        close.focus()
+
+    def summary(self) -> str:
+        """One line for the main screen's status: what the import and dedupe did."""
+        imported = [r for r in self.reports if r.ok]
+        records = sum(r.outcome.records for r in imported if r.outcome)
+        refused = len(self.reports) - len(imported)
+        text = f"Imported {len(imported)} file{'s' * (len(imported) != 1)} ({records:,} records)"
+        if refused:
+            text += f", {refused} refused"
+        if self.dedupe is not None:
+            text += f"; {self.dedupe.queued:,} possible duplicates to review"
+        return text + "."
+
+    # ---- keys ------------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#stop")
+    def action_stop(self) -> None:
+        if self.done:
+            self.dismiss(self.summary())
+            return
+        for worker in self.workers:
+            worker.cancel()
+        self.query_one("#current", Label).update("Stopping after the current file…")
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        if self.done:
+            self.dismiss(self.summary())

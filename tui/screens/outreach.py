@@ -1,0 +1,172 @@
+"""The outreach editor: how we know each other, why connect, and the note, linted as you type.
+
+Templates and drafts come from `knowme.outreach`, the findings from `knowme.lint.lint_note`,
+and saving is `knowme.triage.set_outreach` (one undoable action).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+
+from knowme import prefs
+from knowme.lint import FREE_LIMIT, LintReport, lint_note
+from knowme.model import Person
+from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for, template_for
+from knowme.store import Store
+from knowme.triage import TriageError, set_outreach
+
+
+def counter_text(report: LintReport) -> Text:
+    """`187/300 · free accounts: 200`, red over the limit, yellow over the free-account limit."""
+    style = "bold red" if report.length > report.limit else (
+        "bold yellow" if report.length > report.free_limit else "bold green")
+    text = Text(f"{report.length}/{report.limit}", style=style)
+    text.append(f"  ·  free accounts: {report.free_limit}", style="dim")
+    return text
+
+
+def findings_text(report: LintReport) -> Text:
+    """The linter's findings, errors first; a calm line when there are none."""
+    if not report.findings:
+        return Text("✓ No problems found: personal, fits, says how and why.", style="green")
+    text = Text()
+    for n, finding in enumerate(sorted(report.findings, key=lambda f: f.level != "error")):
+        if n:
+            text.append("\n")
+        mark, style = ("✗", "red") if finding.level == "error" else ("!", "yellow")
+        text.append(f"{mark} {finding.code}: ", style=f"bold {style}")
+        text.append(finding.message)
+    return text
+
+
+class OutreachScreen(ModalScreen[bool]):
+    """Write the personal note for one personalize person.
+
+    | Key | Action |
+    | :- | :- |
+    | ctrl+s | Save (one undoable action) |
+    | ctrl+t | Fill the draft from the chosen template |
+    | escape | Close without saving |
+    | tab | Next field |
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="outreach.save"),
+        Binding("ctrl+t", "fill", "Fill from template", priority=True, id="outreach.fill"),
+        Binding("escape", "cancel", "Cancel", id="outreach.cancel"),
+    ]
+
+    def __init__(self, store: Store, person_id: int) -> None:
+        super().__init__()
+        self.store = store
+        self.person_id = person_id
+        person = store.person(person_id)
+        if person is None:
+            raise LookupError(f"person {person_id} is gone")
+        self.person: Person = person
+        self.limit = int(prefs.get(store, "note-limit"))
+
+    def compose(self) -> ComposeResult:
+        person = self.person
+        why_choice = person.why if person.why in WHY_CHOICES else Select.NULL
+        why_free = "" if person.why in WHY_CHOICES else person.why
+        with VerticalScroll(classes="dialog", id="outreach-dialog"):
+            yield Label(f"Personal note for {person.display_name or '(no name)'}", classes="dialog-title")
+            with Horizontal(classes="field"):
+                yield Label("How we know each other", classes="field-label")
+                yield Select([(label, key) for key, label in HOW_CHOICES.items()], id="how",
+                             value=person.how if person.how in HOW_CHOICES else Select.NULL,
+                             prompt="choose…", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Context", classes="field-label")
+                yield Input(person.context, placeholder="which company, event, school or mutual contact",
+                            id="context", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Why connect", classes="field-label")
+                yield Select([(label, key) for key, label in WHY_CHOICES.items()], id="why", value=why_choice,
+                             prompt="choose… (or type below)", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("", classes="field-label")
+                yield Input(why_free, placeholder="…or in your own words", id="why-text", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Template", classes="field-label")
+                yield Select([(name, name) for name in TEMPLATES], id="template", value=template_for(person),
+                             allow_blank=False, compact=True)
+                yield Button("Fill draft (ctrl+t)", id="fill", compact=True)
+            yield TextArea(person.draft, id="draft", soft_wrap=True, show_line_numbers=False, compact=True)
+            with Horizontal(id="counter-row"):
+                yield Static("", id="counter")
+            yield Static("", id="findings")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._lint()
+        self.query_one("#draft", TextArea).focus() if self.person.draft else self.query_one("#how", Select).focus()
+        self.app.steady(self)  # type: ignore[attr-defined]
+
+    # ---- what the fields say ---------------------------------------------------------------------
+
+    def fields(self) -> dict[str, str]:
+        """how/context/why/draft as the form holds them now."""
+        how = self.query_one("#how", Select).value
+        why_choice = self.query_one("#why", Select).value
+        why_text = self.query_one("#why-text", Input).value.strip()
+        return {
+            "how": how if isinstance(how, str) else "",
+            "context": self.query_one("#context", Input).value.strip(),
+            "why": why_text or (why_choice if isinstance(why_choice, str) else ""),
+            "draft": self.query_one("#draft", TextArea).text,
+        }
+
+    def _lint(self) -> LintReport:
+        report = lint_note(self.query_one("#draft", TextArea).text, limit=self.limit,
+                           first_name=self.person.first_name or None, free_limit=FREE_LIMIT)
+        self.query_one("#counter", Static).update(counter_text(report))
+        self.query_one("#findings", Static).update(findings_text(report))
+        return report
+
+    @on(TextArea.Changed, "#draft")
+    def _draft_changed(self) -> None:
+        self._lint()
+
+    @on(Select.Changed, "#how")
+    def _how_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value in TEMPLATES:
+            self.query_one("#template", Select).value = template_for(replace(self.person, how=event.value))
+
+    # ---- actions ---------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#fill")
+    def action_fill(self) -> None:
+        """Write a draft from the template with what is known; unknown parts stay as {placeholders}."""
+        values = self.fields()
+        person = replace(self.person, how=values["how"], context=values["context"], why=values["why"])
+        template = self.query_one("#template", Select).value
+        draft = draft_for(person, template if isinstance(template, str) else None)
+        area = self.query_one("#draft", TextArea)
+        area.text = draft
+        area.focus()
+        self._lint()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            set_outreach(self.store, self.person_id, **self.fields())
+        except TriageError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
