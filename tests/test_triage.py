@@ -220,3 +220,53 @@ def test_cli_settings(knowme) -> None:
     p = knowme("set", "stale-weeks", "zero")
     assert p.returncode == 1 and "whole number" in p.stderr
     assert knowme("set", "colour", "blue").returncode == 2
+
+
+def _vcf(*cards: tuple[str, str, str]) -> str:
+    return "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nN:{family};{given};;;\r\nFN:{given} {family}\r\n"
+                   f"EMAIL:{email}\r\nEND:VCARD\r\n" for uid, given, family, email in
+                   [(f"u-{c[2]}", *c) for c in cards])
+
+
+def test_cli_user_story_reimport_keeps_decisions_and_the_safe_file_is_exact(knowme, tmp_path) -> None:
+    book = tmp_path / "contacts.vcf"
+    book.write_text(_vcf(("Ana", "Silva", "ana@x.com"), ("Bo", "Berg", "bo@oldcorp.com"), ("Cy", "Chen", "cy@x.com"),
+                         ("Di", "Dahl", "di@x.com")))
+    assert knowme("import", book).returncode == 0
+    assert knowme("mark", "ana@x.com", "di@x.com", "--as", "knows-me").returncode == 0
+    assert knowme("mark", "bo@oldcorp.com", "--as", "exclude", "--note", "ex-boss").returncode == 0
+    assert knowme("mark", "cy@x.com", "--as", "personalize", "--how", "colleague", "--context", "Acme").returncode == 0
+    # a newer export of the same address book: Bo has a new job address, Di is gone, Ed is new
+    book.write_text(_vcf(("Ana", "Silva", "ana@x.com"), ("Bo", "Berg", "bo@newjob.com"), ("Cy", "Chen", "cy@x.com"),
+                         ("Ed", "Eng", "ed@x.com")).replace("UID:u-bo@newjob.com", "UID:u-bo@oldcorp.com"))
+    p = knowme("import", book)
+    assert p.returncode == 0 and "3 kept" in p.stdout
+    people = {q["emails"][0]: q for q in knowme.json("list", "--json")}
+    assert people["ana@x.com"]["decision"] == "knows-me"
+    assert people["bo@newjob.com"]["decision"] == "exclude" and people["bo@newjob.com"]["note"] == "ex-boss"
+    assert people["cy@x.com"]["decision"] == "personalize" and people["ed@x.com"]["decision"] == "undecided"
+    out = tmp_path / "safe.csv"
+    assert knowme("export", "safe", "-o", out).returncode == 0
+    lines = out.read_text().splitlines()
+    assert lines[1:] == ["Ana,Silva,ana@x.com,,,,"]
+
+
+def test_cli_connections_import_turns_a_sent_request_into_say_thanks(knowme, tmp_path) -> None:
+    book = tmp_path / "contacts.vcf"
+    book.write_text(_vcf(("Ana", "Silva", "ana@x.com"), ("Bo", "Berg", "bo@x.com")))
+    assert knowme("import", book).returncode == 0
+    assert knowme("mark", "ana@x.com", "--as", "personalize", "--why", "advice").returncode == 0
+    assert knowme("mark", "ana@x.com", "--sent").returncode == 0
+    connections = tmp_path / "Connections.csv"
+    connections.write_text('Notes:\n"When exporting your connection data, you may notice..."\n\n'
+                           "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                           "Ana,Silva,https://www.linkedin.com/in/anasilva,,Acme,CTO,15 Jan 2099\n")
+    p = knowme("import", connections)
+    assert p.returncode == 0, p.stderr
+    status = knowme.json("status", "--json")
+    assert status["outreach"]["say-thanks"] == 1 and status["outreach"]["sent"] == 0
+    data = knowme.json("export", "outreach", "-o", tmp_path / "q.json", "--format", "json", "--json")
+    assert data["counts"]["say-thanks"] == 1
+    queue = json.loads((tmp_path / "q.json").read_text())
+    assert queue["people"][0]["follow_up"].startswith("Thanks for connecting, Ana!")
+    assert queue["people"][0]["accepted_on"] == "2099-01-15"
