@@ -18,6 +18,7 @@ from typing import Any
 
 from knowme.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
 from knowme.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
+from knowme.scorepool import score_all
 from knowme.scoring import MAYBE, SURE, Evidence
 from knowme.store import Store
 
@@ -146,16 +147,11 @@ def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
     report.candidates = len(pairs)
     evidence: dict[tuple[int, int], Evidence] = {}
     sure: list[tuple[float, int, int]] = []
-    step = max(1, len(pairs) // 50)
-    for n, (i, j) in enumerate(pairs):
-        ev = score_pair(items[i], items[j], stats)
+    for k, ev in score_all(items, stats, pairs, lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
+        i, j = pairs[k]
+        evidence[(i, j)] = ev
         if ev.outcome == SURE:
             sure.append((-ev.points, i, j))
-            evidence[(i, j)] = ev
-        elif ev.outcome == MAYBE:
-            evidence[(i, j)] = ev
-        if n % step == 0:
-            tick(30 + 60 * n // max(len(pairs), 1), 100)
     clusters = _Clusters(items)
     guarded: dict[tuple[int, int], str] = {}
     guard_cache: dict[tuple[int, int], Evidence] = {}

@@ -9,22 +9,20 @@ Keys held by many records (info@, a household landline) are not glue, only weak 
 """
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from knowme.matchitem import ALPHA, MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
-from knowme.namesim import compare_first, domain_core, nick_forms, phonetic
+from knowme.namesim import compare_first, domain_core, nick_forms, phonetic, population_shares, spelling_key
 from knowme.normalize import is_role_address
 
 MAX_KEY_HOLDERS = 8  # an exact key held by more records is shared (role, household, office line)
-_NAME_FREQ = Path(__file__).with_name("data") / "name_freq.tsv"
-MAX_BLOCK = 40  # a name block larger than this is split by org/domain, else walked with a window
-WINDOW = 3
+MAX_BLOCK = 25  # a name block larger than this is split by org/domain, else walked with a window
+WINDOW = 2
+_WEAK_KEYS = frozenset("fmI")  # block keys that only pair a weak record (no full name) with others
 
 FREE_MAIL = frozenset("""gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com hotmail.com
 hotmail.co.uk hotmail.fr hotmail.de outlook.com outlook.de live.com live.co.uk msn.com aol.com icloud.com me.com
@@ -33,23 +31,6 @@ libero.it virgilio.it tiscali.it alice.it wp.pl onet.pl o2.pl interia.pl op.pl u
 ig.com.br qq.com 163.com 126.com sina.com yahoo.co.jp docomo.ne.jp ezweb.ne.jp protonmail.com proton.me
 pm.me fastmail.com zoho.com mail.com yandex.ru mail.ru comcast.net verizon.net att.net sbcglobal.net bellsouth.net
 cox.net btinternet.com sky.com example.com example.net example.org""".split())
-
-@functools.lru_cache(maxsize=1)
-def population_shares() -> tuple[dict[str, float], dict[str, float]]:
-    """Share of the population bearing each first and last name (folded), from the shipped table."""
-    first: dict[str, float] = {}
-    last: dict[str, float] = {}
-    try:
-        text = _NAME_FREQ.read_text(encoding="utf-8")
-    except OSError:  # a broken install: every name looks equally rare, matching still works
-        return first, last
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        kind, name, share = line.split("\t")
-        (first if kind == "first" else last)[name] = float(share)
-    return first, last
-
 
 @dataclass(slots=True)
 class Stats:
@@ -136,6 +117,8 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
 
 def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
     """True when some holders of one key have clearly different first names (a household key)."""
+    if len({m.latin for m in members if m.first}) > 1:
+        members = [m for m in members if m.latin]  # 秀英 and Xiuying are not two names
     firsts = {m.first for m in members if len(m.first) > 1}
     if len(firsts) < 2:
         return False
@@ -158,19 +141,21 @@ def _name_keys(item: MatchItem, stats: Stats) -> list[str]:
         return [f"f{first or last}", *(f"f{form}|{ctx}" for form in item.firsts for ctx in context)]
     if _initial(first) or _initial(last):
         return [f"I{first[0]}{last[0]}|{ctx}" for ctx in context]
-    keys = [f"n{form}|{phonetic(last)}" for form in item.firsts]
-    keys.append(f"i{first[0]}|{last}")
-    forms = sorted(item.firsts)[:4]
-    for a, b, a_forms in ((first, last, forms), (last, first, sorted(nick_forms(last))[:4])):
-        if len(b) > 4:  # typos in the surname, also with the name order swapped
-            keys.extend(f"p{form}|{b[:3]}" for form in a_forms)
-            keys.extend(f"s{form}|{b[-3:]}" for form in a_forms)
-    keys.extend(f"n{form}|{phonetic(first)}" for form in nick_forms(last))
+    spelled = spelling_key(last)
+    keys = [f"n{form}|{spelled}" for form in item.firsts]
+    keys.append(f"q{phonetic(first)}|{spelled}")  # a typo in the first name
+    keys.append(f"h{first}|{phonetic(last)}")  # a typo in the surname
+    keys.append(f"i{first[0]}|{last}")  # a nickname the table does not know (Ale / Alessandro)
+    for a, b in ((first, last), (last, first)):
+        if len(b) > 4:  # a typo in the surname's first letters, also with the name order swapped
+            keys.append(f"s{a}|{b[-3:]}")
+    keys.extend(f"n{form}|{spelling_key(first)}" for form in nick_forms(last))
     keys.append(f"f{first}")
     for part in item.middle:  # "José García López": García may be the surname elsewhere
         if len(part) > 2:
-            keys.append(f"n{first}|{phonetic(part)}")
+            keys.append(f"n{first}|{spelling_key(part)}")
     keys.extend(f"I{first[0]}{last[0]}|{ctx}" for ctx in context)
+    forms = sorted(item.firsts)[:4]
     keys.extend(f"f{form}|{ctx}" for form in forms for ctx in context)
     if not item.mailname:
         plain_last = ALPHA.sub("", last)
@@ -217,14 +202,21 @@ def candidate_pairs(items: Sequence[MatchItem], stats: Stats,
             progress(idx, len(items) * 2)
     found: set[int] = set()
     n = len(items)
+    weak = [not (it.first and it.last) or _initial(it.first) or _initial(it.last) for it in items]
+    done: set[tuple[int, ...]] = set()  # a rare name's records share all their name keys: pair them once
     for key, members in blocks.items():
         if len(members) < 2:
             continue
-        if key[0] == "f" and "|" not in key:  # a lone first name meets only names it could complete
-            if len(members) <= MAX_BLOCK * 2:
-                _lone_pairs(members, items, found, n)
+        if len(members) <= MAX_BLOCK and key[0] not in _WEAK_KEYS:
+            signature = tuple(members)
+            if signature in done:
+                continue
+            done.add(signature)
+        if key[0] in _WEAK_KEYS:  # a lone first name, initials, an address: met only by names it could complete
+            if len(members) <= MAX_BLOCK * 4:
+                _lone_pairs(members, items, weak, found, n)
             continue
-        if len(members) <= MAX_BLOCK:
+        if len(members) <= (MAX_KEY_HOLDERS if key[0] in "kt" else MAX_BLOCK):
             _all_pairs(members, items, found, n)
             continue
         sub: dict[str, list[int]] = defaultdict(list)
@@ -244,11 +236,13 @@ def candidate_pairs(items: Sequence[MatchItem], stats: Stats,
     return [divmod(code, n) for code in sorted(found)]
 
 
-def _lone_pairs(members: list[int], items: Sequence[MatchItem], found: set[int], n: int) -> None:
-    lone = [i for i in members if not (items[i].first and items[i].last)]
-    for i in lone:
+def _lone_pairs(members: list[int], items: Sequence[MatchItem], weak: list[bool], found: set[int], n: int) -> None:
+    for i in members:
+        if not weak[i]:
+            continue
+        pid = items[i].pid
         for j in members:
-            if i != j and items[i].pid != items[j].pid:
+            if i != j and items[j].pid != pid:
                 found.add(i * n + j if i < j else j * n + i)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 from nicknames import NickNamer
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -38,10 +39,31 @@ def nick_forms(first: str) -> frozenset[str]:
     return frozenset({first, *_NICKNAMER.canonicals_of(first)})
 
 
+_NAME_FREQ = Path(__file__).with_name("data") / "name_freq.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def population_shares() -> tuple[dict[str, float], dict[str, float]]:
+    """Share of the population bearing each first and last name (folded), from the shipped table."""
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    try:
+        text = _NAME_FREQ.read_text(encoding="utf-8")
+    except OSError:  # a broken install: every name looks equally rare, matching still works
+        return first, last
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        kind, name, share = line.split("\t")
+        (first if kind == "first" else last)[name] = float(share)
+    return first, last
+
+
 @functools.lru_cache(maxsize=100_000)
 def is_known_first_name(name: str) -> bool:
-    """True when the nickname table knows the name (so a one-letter difference is another name)."""
-    return bool(_NICKNAMER.canonicals_of(name) or _NICKNAMER.nicknames_of(name))
+    """True when the name is a first name in its own right (nickname table or population table),
+    so a one-letter difference from another name means another person."""
+    return bool(_NICKNAMER.canonicals_of(name) or _NICKNAMER.nicknames_of(name) or name in population_shares()[0])
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -108,7 +130,7 @@ def _vowel_variant(a: str, b: str) -> bool:
     if len(a) != len(b) or len(a) < 5:
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return (len(diff) == 1 and 0 < diff[0] < len(a) - 2 and a[diff[0]] in "aeiouy" and b[diff[0]] in "aeiouy")
+    return (len(diff) == 1 and 0 < diff[0] < len(a) - 1 and a[diff[0]] in "aeiouy" and b[diff[0]] in "aeiouy")
 
 
 def compare_first(a: str, b: str, common: frozenset[str] | set[str] = frozenset()) -> str:

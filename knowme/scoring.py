@@ -9,6 +9,7 @@ is `maybe` (queued for the user); the rest is `different`.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -48,18 +49,24 @@ def _best(x: str, y: str) -> str:
 
 def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
     """First- and last-name agreement, trying the swapped order too ("Smith Robert")."""
-    fk = compare_first(a.first, b.first, stats.common_firsts)
-    if fk == DIFFERENT and a.firsts & b.firsts:
+    fk, lk, swapped = _agreement(a.first, a.last, b.first, b.last, stats.common_firsts)
+    if fk == DIFFERENT and not swapped and a.firsts & b.firsts:
         fk = NICK  # a NICKNAME field on one side
-    lk = compare_last(a.last, b.last)
-    if lk == DIFFERENT and (a.last in b.middle or b.last in a.middle):
+    if lk == DIFFERENT and not swapped and (a.last in b.middle or b.last in a.middle):
         lk = PARTIAL
+    return fk, lk, swapped
+
+
+@functools.lru_cache(maxsize=500_000)
+def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tuple[str, str, bool]:
+    fk = compare_first(af, bf, common)
+    lk = compare_last(al, bl)
     if fk in COMPATIBLE_FIRST and lk in (SAME, TYPO, PARTIAL, MISSING):
         return fk, lk, False
-    if a.first and a.last and b.first and b.last:
+    if af and al and bf and bl:
         # which side is swapped is unknown, so each crossed pair may be two first names or two surnames
-        fs = _best(compare_first(a.first, b.last, stats.common_firsts), compare_last(a.first, b.last))
-        ls = _best(compare_first(a.last, b.first, stats.common_firsts), compare_last(a.last, b.first))
+        fs = _best(compare_first(af, bl, common), compare_last(af, bl))
+        ls = _best(compare_first(al, bf, common), compare_last(al, bf))
         if fs in (SAME, NICK, TYPO) and ls in (SAME, NICK, TYPO, PARTIAL):
             return fs, (TYPO if ls == NICK else ls), True
     return fk, lk, False
@@ -86,18 +93,35 @@ def _personal(item: MatchItem) -> bool:
 
 
 def _spellings(item: MatchItem) -> set[str]:
-    """How a mail address would spell this name: johnsmith, jsmith, smithjohn."""
-    first = "".join(ch for ch in item.first if "a" <= ch <= "z")
+    """How a mail address would spell this name: johnsmith, jsmith, smithjohn, johns (nicknames too)."""
     last = "".join(ch for ch in item.last if "a" <= ch <= "z")
-    return {first + last, first[:1] + last, last + first} if first and last else set()
+    out: set[str] = set()
+    for form in sorted(item.firsts)[:4]:
+        first = "".join(ch for ch in form if "a" <= ch <= "z")
+        if first and last:
+            out.update((first + last, first[0] + last, last + first, first + last[0]))
+    return out
+
+
+def _any_shared(a: MatchItem, b: MatchItem) -> bool:
+    """Any exact key in common (a phone under another country code included)."""
+    if a.emails and b.emails and not set(a.emails).isdisjoint(b.emails):
+        return True
+    if a.urls and b.urls and not set(a.urls).isdisjoint(b.urls):
+        return True
+    return bool(a.phones and b.phones and not {p[-9:] for p in a.phones}.isdisjoint(p[-9:] for p in b.phones))
 
 
 def _shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
     return [v for v in x if v in y]
 
 
-def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
-    """Score two records: points for and against, the outcome, and the reasons in plain words."""
+def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -> Evidence:
+    """Score two records: points for and against, the outcome, and the reasons in plain words.
+
+    `explain=False` skips the costlier wording of the name comparison (bulk scoring re-explains
+    only the pairs it keeps).
+    """
     reasons: list[str] = []
     pts = 0.0
     conflict = False
@@ -112,6 +136,9 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
         reasons.append(f"names in different scripts ({a.display} / {b.display})")
     fk, lk, swapped = _first_best(a, b, stats) if named else (MISSING, MISSING, False)
     first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
+    if named and not (first_ok and last_ok) and verdict is None and not (a.mailname or b.mailname) \
+            and not _any_shared(a, b):  # the common case, decided cheaply: other names, nothing shared
+        return Evidence(0.0, DIFFERENT_OUTCOME, [f"different names ({a.display} / {b.display})"], -10.0, True)
     full_match = fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL)
     name_conflict = named and not (first_ok and last_ok)
     mailname = a.mailname or b.mailname
@@ -150,7 +177,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats) -> Evidence:
             pts += 4.0 - 0.5 * (fk != SAME) - 0.5 * (lk != SAME) - 1.0 * swapped + rarity
         else:
             pts += 1.5 + rarity / 2
-        phrase = _name_phrase(a, b, fk, lk, swapped)
+        phrase = _name_phrase(a, b, fk, lk, swapped) if explain else "names agree"
         reasons.append(phrase + (", a common name" if common else ", a rare name" if rarity >= 3 else ""))
     elif first_ok and last_ok:  # one side has only a first name (or only a surname)
         pts += 1.0 + (fk in (SAME, NICK) and stats.first[a.first] + stats.first[b.first] < 12)

@@ -1,0 +1,73 @@
+"""Scoring many candidate pairs, on every core when that is safe.
+
+Scoring is pure Python and CPU-bound; with a fork the worker processes share the match items
+copy-on-write and send back only the pairs that are not `different` (a small share). Forking is
+used only from the main thread of a process on a platform that has it (the review UI runs
+dedupe in a worker thread, where forking is unsafe): elsewhere the same work runs in-process.
+Results are identical either way, and in the same order.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from knowme.matching import MatchItem, Stats
+from knowme.scoring import DIFFERENT_OUTCOME, Evidence, score_pair
+
+PARALLEL_MIN_PAIRS = 40_000
+_CHUNKS_PER_WORKER = 8
+
+_shared: dict[str, Any] = {}
+
+
+def _score_range(bounds: tuple[int, int]) -> list[tuple[int, Evidence]]:
+    items: Sequence[MatchItem] = _shared["items"]
+    stats: Stats = _shared["stats"]
+    pairs: Sequence[tuple[int, int]] = _shared["pairs"]
+    out = []
+    for k in range(*bounds):
+        i, j = pairs[k]
+        ev = score_pair(items[i], items[j], stats)
+        if ev.outcome != DIFFERENT_OUTCOME:
+            out.append((k, ev))
+    return out
+
+
+def _workers() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+def score_all(items: Sequence[MatchItem], stats: Stats, pairs: Sequence[tuple[int, int]],
+              progress: Callable[[int, int], None] | None = None) -> list[tuple[int, Evidence]]:
+    """(index into pairs, evidence) for every pair scored sure or maybe, in pair order."""
+    workers = _workers()
+    can_fork = ("fork" in multiprocessing.get_all_start_methods()
+                and threading.current_thread() is threading.main_thread())
+    _shared.update(items=items, stats=stats, pairs=pairs)
+    try:
+        if workers < 2 or not can_fork or len(pairs) < PARALLEL_MIN_PAIRS:
+            step = max(1, len(pairs) // 20)
+            out = []
+            for start in range(0, len(pairs), step):
+                out.extend(_score_range((start, min(start + step, len(pairs)))))
+                if progress:
+                    progress(min(start + step, len(pairs)), len(pairs))
+            return out
+        chunk = -(-len(pairs) // (workers * _CHUNKS_PER_WORKER))
+        bounds = [(start, min(start + chunk, len(pairs))) for start in range(0, len(pairs), chunk)]
+        out = []
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for done, part in enumerate(pool.imap(_score_range, bounds), 1):
+                out.extend(part)
+                if progress:
+                    progress(bounds[done - 1][1], len(pairs))
+        return out
+    finally:
+        _shared.clear()

@@ -1,0 +1,206 @@
+"""Dedupe on a workspace: merges, the review queue, verdicts, split and undo, CLI, and quality on known truth."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowme.dedupe import pending_pairs, resolve_pair, run_dedupe
+from knowme.importing import import_path
+from knowme.merge import merge_people, split_person
+from knowme.model import Decision, Labeled, Record
+from knowme.store import Store
+from knowme.triage import mark
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def rec(index: int, given: str, family: str, email: str = "", phone: str = "", org: str = "", url: str = "",
+        **extra: object) -> Record:
+    return Record(index=index, given=given, family=family, formatted_name=f"{given} {family}".strip(),
+                  emails=[Labeled(email, "home")] if email else [], phones=[Labeled(phone, "cell")] if phone else [],
+                  org=org, urls=[Labeled(url)] if url else [], **extra)  # type: ignore[arg-type]
+
+
+def load(store: Store, name: str, records: list[Record], sha: str | None = None) -> None:
+    store.store_import(Path(name), "vcard", records, [], sha or name, "US")
+
+
+def book(store: Store) -> None:
+    load(store, "google.csv", [rec(1, "Bob", "Smith", "bob.smith@gmail.com", "+1 415 555 0101"),
+                               rec(2, "Jane", "Doe", "the.does@example.org", "+1 212 555 0199"),
+                               rec(3, "John", "Doe", "the.does@example.org", "+1 212 555 0199"),
+                               rec(4, "Latoya", "Robinson", org="Cook Inc", url="https://linkedin.com/in/lrob")])
+    load(store, "outlook.csv", [rec(1, "Robert", "Smith", "bobsmith@gmail.com", org="Acme Corp"),
+                                rec(2, "Latoya", "Robinson", "latoya@acme-corp.com", org="Acme Corp")])
+    load(store, "phone.vcf", [rec(1, "Bob", "", phone="(415) 555-0101")])
+
+
+def grouping(store: Store) -> set[frozenset[str]]:
+    """People as sets of record identities (independent of person ids)."""
+    groups: dict[int, set[str]] = {}
+    for rkey, pid in store.conn.execute("SELECT rkey, person_id FROM records"):
+        groups.setdefault(pid, set()).add(rkey)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_dedupe_merges_sure_queues_maybe_and_says_why(store: Store) -> None:
+    book(store)
+    report = run_dedupe(store)
+    assert report.people_before == 7 and report.auto_merged == 2 and report.people_after == 5
+    bob = store.person(report.merges[0].keep)
+    assert bob is not None and len(bob.records) == 3
+    assert any("bobsmith@gmail.com" in r for r in report.merges[0].reasons)
+    queue = pending_pairs(store)
+    assert len(queue) == 1 and any("old job" in r for r in queue[0].reasons)  # Latoya, two employers
+    doe = {p.a_person for p in queue} | {p.b_person for p in queue}
+    assert len(doe) == 2  # Jane and John Doe share a household address: never merged, never asked
+
+
+def test_second_run_changes_nothing_and_runs_are_deterministic(tmp_path: Path) -> None:
+    results = []
+    for n in range(2):
+        with Store.open(tmp_path / f"w{n}.db") as store:
+            book(store)
+            first = run_dedupe(store)
+            logs = store.conn.execute("SELECT count(*) FROM log").fetchone()[0]
+            second = run_dedupe(store)
+            assert second.auto_merged == 0 and second.new_pairs == 0
+            assert store.conn.execute("SELECT count(*) FROM log").fetchone()[0] == logs
+            results.append((grouping(store), first.to_dict()["merges"], [(p.a_record, p.b_record, p.reasons)
+                                                                          for p in pending_pairs(store)]))
+    assert results[0] == results[1]
+
+
+def test_merge_takes_the_strictest_decision_and_undo_restores(store: Store) -> None:
+    book(store)
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM people ORDER BY id")]
+    mark(store, [ids[0]], Decision.KNOWS_ME, note="friend")
+    mark(store, [ids[4]], Decision.EXCLUDE, note="ex-boss")
+    merged = merge_people(store, ids[0], [ids[4]], "test merge")
+    person = store.person(merged)
+    assert person is not None and person.decision == Decision.EXCLUDE
+    assert person.note == "friend\nex-boss" and len(person.records) == 2
+    assert store.undo() == "test merge"
+    assert store.person(ids[4]) is not None and store.person(ids[0]).decision == Decision.KNOWS_ME
+
+
+def test_split_gives_back_records_and_decisions_from_history(store: Store) -> None:
+    book(store)
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM people ORDER BY id")]
+    mark(store, [ids[4]], Decision.EXCLUDE)
+    merged = merge_people(store, ids[0], [ids[4]])
+    parts = split_person(store, merged)
+    decisions = {store.person(pid).records[0].source: store.person(pid).decision for pid in parts}
+    assert decisions == {"google.csv": Decision.UNDECIDED, "outlook.csv": Decision.EXCLUDE}
+    # decided after the merge: every part keeps that decision, exclude never turns into undecided
+    merged = merge_people(store, ids[1], [ids[2]])
+    mark(store, [merged], Decision.EXCLUDE)
+    parts = split_person(store, merged)
+    assert {store.person(pid).decision for pid in parts} == {Decision.EXCLUDE}
+    store.undo()
+    assert len(store.person(merged).records) == 2
+
+
+def test_resolve_different_is_remembered_across_reimport(store: Store) -> None:
+    book(store)
+    run_dedupe(store)
+    (pair,) = pending_pairs(store)
+    resolve_pair(store, pair.id, same=False)
+    assert pending_pairs(store) == []
+    # a newer export of the same file: same record identities, new bytes
+    load(store, "outlook.csv", [rec(1, "Robert", "Smith", "bobsmith@gmail.com", org="Acme Corp"),
+                                rec(2, "Latoya", "Robinson", "latoya@acme-corp.com", org="Acme Corp", title="VP")],
+         sha="outlook-v2")
+    run_dedupe(store)
+    assert pending_pairs(store) == []
+
+
+def test_resolve_same_merges_and_undo_splits_again(store: Store) -> None:
+    book(store)
+    run_dedupe(store)
+    (pair,) = pending_pairs(store)
+    people = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    resolve_pair(store, pair.id, same=True)
+    assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people - 1
+    store.undo()
+    assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people
+    assert len(pending_pairs(store)) == 1
+
+
+names = st.sampled_from(["Ann", "Bob", "Robert", "Cy", "Dee", "Eve"])
+
+
+@settings(deadline=None, derandomize=True, max_examples=15)
+@given(st.lists(st.tuples(names, st.sampled_from(["Lee", "Li", "Moe"]), st.integers(0, 3)), min_size=2, max_size=8))
+def test_merge_then_split_restores_exactly_the_original_records(tmp_path_factory: pytest.TempPathFactory,
+                                                                people: list[tuple[str, str, int]]) -> None:
+    with Store.open(tmp_path_factory.mktemp("p") / "w.db") as store:
+        load(store, "a.vcf", [rec(n + 1, g, f, f"{g}.{f}{k}@example.org") for n, (g, f, k) in enumerate(people)])
+        before = {rid: data for rid, data in store.conn.execute("SELECT id, data FROM records")}
+        ids = [row[0] for row in store.conn.execute("SELECT id FROM people ORDER BY id")]
+        merged = merge_people(store, ids[0], ids[1:])
+        parts = split_person(store, merged)
+        assert len(parts) == len(before)
+        after = {rid: data for rid, data in store.conn.execute("SELECT id, data FROM records")}
+        assert after == before
+        assert grouping(store) == {frozenset({rk}) for (rk,) in store.conn.execute("SELECT rkey FROM records")}
+
+
+def test_cli_dedupe_pairs_resolve_split(knowme, tmp_path: Path) -> None:
+    vcf = tmp_path / "a.vcf"
+    vcf.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;Bob;;;\r\nFN:Bob Smith\r\nEMAIL:bob.smith@gmail.com\r\n"
+                   "END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nN:Robinson;Latoya;;;\r\nFN:Latoya Robinson\r\n"
+                   "ORG:Cook Inc\r\nEND:VCARD\r\n", encoding="utf-8")
+    vcf2 = tmp_path / "b.vcf"
+    vcf2.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;Robert;;;\r\nFN:Robert Smith\r\n"
+                    "EMAIL:bobsmith@gmail.com\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nN:Robinson;Latoya;;;\r\n"
+                    "FN:Latoya Robinson\r\nORG:Acme Corp\r\nEND:VCARD\r\n", encoding="utf-8")
+    assert knowme("import", vcf, vcf2).returncode == 0
+    report = knowme.json("dedupe", "--json")
+    assert report["auto_merged"] == 1 and report["people_before"] == 4 and report["people_after"] == 3
+    assert report["queued"] == 1
+    pairs = knowme.json("pairs", "--json")
+    assert len(pairs) == 1 and pairs[0]["reasons"] and pairs[0]["a"]["record"]["source"] in {"a.vcf", "b.vcf"}
+    assert {"person", "record", "name", "emails", "phones", "org"} <= set(pairs[0]["a"])
+    assert knowme("resolve", pairs[0]["id"], "different").returncode == 0
+    assert knowme.json("pairs", "--json") == []
+    people = knowme.json("list", "--json")
+    bob = next(p for p in people if len(p["records"]) == 2)
+    assert knowme("split", bob["id"]).returncode == 0
+    assert len(knowme.json("list", "--json")) == 4
+    bad = knowme("resolve", "999", "same")
+    assert bad.returncode == 1 and "no pair 999" in bad.stderr and "Traceback" not in bad.stderr
+    assert knowme("split", "999").returncode == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SAMPLE / "truth.json").exists(), reason="sample data not generated")
+def test_sample_data_ground_truth(tmp_path: Path) -> None:
+    from dedupe_quality import evaluate
+
+    entries = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
+    truth = {(r["source"], r["index"]): e["person"] for e in entries for r in e["records"]}
+    with Store.open(tmp_path / "w.db") as store:
+        for source in sorted({s for s, _ in truth}):
+            assert import_path(store, SAMPLE / source).ok
+        run_dedupe(store)
+        result = evaluate(store, truth)
+    assert result["auto"]["precision"] >= 0.99
+    assert result["auto"]["recall"] >= 0.6
+    assert result["auto+review"]["recall"] >= 0.97
+
+
+@pytest.mark.slow
+def test_generated_books_with_corruption(tmp_path: Path) -> None:
+    from dedupe_quality import run_generated
+
+    result = run_generated(1500, 4, tmp_path)
+    assert result["auto"]["precision"] >= 0.99
+    assert result["auto+review"]["recall"] >= 0.97

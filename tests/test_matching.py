@@ -1,0 +1,171 @@
+"""Matching: each kind of evidence, blocking that is never quadratic, and bad input that must not glue."""
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowme.kana import romaji
+from knowme.matching import candidate_pairs, compute_stats, make_item, score_pair
+from knowme.namesim import compare_first, compare_last, phonetic
+from knowme.normalize import email_match_key, fold
+
+_ids = itertools.count(1)
+
+
+def item(first: str = "", last: str = "", *, emails: tuple[str, ...] = (), phones: tuple[str, ...] = (),
+         urls: tuple[str, ...] = (), source: int = 1, org: str = "", title: str = "", birthday: str = "",
+         given: str = "", family: str = "", phonetic_name: str = "", nickname: str = "", display: str = ""):
+    rid = next(_ids)
+    keys = [("email", email_match_key(e)) for e in emails] + [("phone", p) for p in phones] + \
+        [("url", u) for u in urls]
+    return make_item(rid, rid, f"s{source}|r{rid}", source, fold(first), fold(last), given=given, family=family,
+                     phonetic=phonetic_name, nickname=nickname, display=display or f"{first} {last}".strip(),
+                     org=org, title=title, birthday=birthday, keys=keys)
+
+
+def score(a, b, *others):
+    stats = compute_stats([a, b, *others])
+    return score_pair(a, b, stats)
+
+
+def test_names_compare_through_nicknames_typos_accents_and_initials() -> None:
+    assert compare_first("bob", "robert") == "nick"
+    assert compare_first("jhon", "john") == "typo"
+    assert compare_first("pmela", "pam") == "typo"  # a typo of Pamela, whose nickname is Pam
+    assert compare_first("j", "john") == "initial"
+    assert compare_first("maria", "mario") == "different"
+    assert compare_first("stephen", "stephan") == "typo"
+    assert compare_last("mueller", "muller") == "typo"
+    assert compare_last("garcia lopez", "garcia") == "partial"
+    assert compare_last("smith", "jones") == "different"
+    assert phonetic("smith") == phonetic("smyth")
+    assert romaji("レイ カトウ") == "rei kato"
+
+
+def test_same_email_and_fitting_name_is_sure_with_reasons() -> None:
+    ev = score(item("Bob", "Smith", emails=("bob.smith@gmail.com",)),
+               item("Robert", "Smith", emails=("bobsmith@gmail.com",), source=2))
+    assert ev.outcome == "sure"
+    assert any("same email bobsmith@gmail.com" in r for r in ev.reasons)
+    assert any("Bob ~ Robert" in r for r in ev.reasons)
+
+
+def test_same_mobile_is_sure_and_phone_under_other_country_code_counts() -> None:
+    assert score(item("Ana", "Lima", phones=("+14155550134",)),
+                 item("Ana", "Lima", phones=("+14155550134",), source=2)).outcome == "sure"
+    ev = score(item("Marguerite", "Muller", phones=("+33639987149",)),
+               item("Marguerite", "Muller", phones=("+10639987149",), source=2))
+    assert ev.outcome == "sure" and any("another country code" in r for r in ev.reasons)
+
+
+def test_linkedin_profile_is_identity_and_two_profiles_are_two_people() -> None:
+    url = "linkedin.com/in/zq"
+    assert score(item("Zeb", "Quartermaine", urls=(url,)),
+                 item("Zebulon", "Quartermaine", urls=(url,), source=2)).outcome == "sure"
+    ev = score(item("Ann", "Lee", urls=("linkedin.com/in/a1",)), item("Ann", "Lee", urls=("linkedin.com/in/a2",)))
+    assert ev.outcome == "different" and ev.conflict
+
+
+def test_household_email_with_other_first_name_is_negative_evidence() -> None:
+    a = item("Jane", "Doe", emails=("the.does@example.org",), phones=("+12125550199",))
+    b = item("John", "Doe", emails=("the.does@example.org",), phones=("+12125550199",), source=2)
+    ev = score(a, b)
+    assert ev.outcome != "sure" and ev.conflict
+    assert any("different first names" in r for r in ev.reasons)
+
+
+def test_common_name_at_two_companies_stays_apart_but_rare_name_at_one_company_merges() -> None:
+    a = item("John", "Smith", emails=("john.smith@acme.com",), org="Acme")
+    b = item("John", "Smith", emails=("jsmith@globex.com",), org="Globex", source=2)
+    assert score(a, b).outcome != "sure"
+    c = item("Zebulon", "Quartermaine", org="Acme Corp")
+    d = item("Zebulon", "Quartermaine", org="ACME Corp.", title="CTO", source=2)
+    ev = score(c, d)
+    assert ev.outcome == "sure" and any("same company" in r for r in ev.reasons)
+
+
+def test_different_emails_at_one_domain_and_birthdays_count_against() -> None:
+    ev = score(item("Lee", "Park", emails=("lee@acme.com",)), item("Lee", "Park", emails=("lpark@acme.com",), source=2))
+    assert any("same domain acme.com" in r for r in ev.reasons) and ev.outcome != "sure"
+    ev = score(item("Kim", "Ode", emails=("k@x.org",), birthday="1980-01-02"),
+               item("Kim", "Ode", emails=("k@x.org",), birthday="1981-05-06", source=2))
+    assert ev.outcome != "sure" and any("different birthdays" in r for r in ev.reasons)
+
+
+def test_old_employer_is_weak_evidence_and_leaves_a_question() -> None:
+    ev = score(item("Latoya", "Robinson", org="Cook Inc", urls=("linkedin.com/in/lr",)),
+               item("Latoya", "Robinson", org="Acme Corp", emails=("latoya@acme-corp.com",), source=2))
+    assert ev.outcome == "maybe" and any("maybe an old job" in r for r in ev.reasons)
+
+
+def test_inverted_name_in_the_first_name_field_and_credentials() -> None:
+    a = item("duncan, samantha", "", given="Duncan, Samantha", emails=("sd@x.org",))
+    b = item("Samantha", "Duncan", emails=("sd@x.org",), source=2)
+    assert (a.first, a.last) == ("samantha", "duncan")
+    assert score(a, b).outcome == "sure"
+    assert item("Christina", "Jones, PhD").last == "jones"
+
+
+def test_kana_reading_meets_romanised_name_and_scripts_do_not_conflict() -> None:
+    a = item("零", "加藤", phonetic_name="レイ カトウ", phones=("+818010002222",))
+    assert (a.first, a.last) == ("rei", "kato")
+    b = item("Rei", "Kato", phones=("+818010002222",), source=2)
+    assert score(a, b).outcome == "sure"
+    c = item("秀英", "马", emails=("xm@x.org",))
+    d = item("Xiuying", "Ma", emails=("xm@x.org",), source=2)
+    assert score(c, d).outcome == "sure"
+
+
+def test_nameless_records_use_the_address_and_role_addresses_do_not_glue() -> None:
+    named = item("Joseph", "Cortez", urls=("linkedin.com/in/joseph-cortez-1",))
+    mail = item("", "", emails=("joseph.cortez@example.org",), source=2)
+    assert mail.first == "joseph" and mail.mailname
+    assert score(named, mail).outcome == "maybe"
+    a = item("Ann", "Bell", emails=("info@acme.com",))
+    b = item("Carl", "Diaz", emails=("info@acme.com",), source=2)
+    assert score(a, b).outcome == "different"
+
+
+def test_empty_emoji_and_initials_only_records_are_handled() -> None:
+    empty = item("", "")
+    emoji = item(fold("😀😀"), "")
+    initials = item("J", "S", emails=("john.smith@acme.com",))
+    full = item("John", "Smith", emails=("john.smith@acme.com",), source=2)
+    for other in (empty, emoji):
+        assert score(other, full).outcome == "different"
+    assert initials.first == "john"
+    assert score(initials, full).outcome == "sure"
+    stats = compute_stats([empty, emoji, initials, full])
+    assert candidate_pairs([empty, emoji, initials, full], stats)  # no crash, the initials pair is found
+
+
+def test_a_5000_member_role_address_makes_no_block_and_no_merge() -> None:
+    crowd = [item(f"Person{n}", f"Family{n}", emails=("info@company.com",), source=1 + n % 3) for n in range(5000)]
+    stats = compute_stats(crowd)
+    pairs = candidate_pairs(crowd, stats)
+    assert len(pairs) < 5 * len(crowd)  # never quadratic (12.5 million pairs)
+    assert all(score_pair(crowd[i], crowd[j], stats).outcome != "sure" for i, j in pairs)
+
+
+def test_blocking_finds_nicknames_typos_swapped_order_and_stays_linear() -> None:
+    people = [item("Robert", "Smith"), item("Bob", "Smith", source=2), item("Smith", "Robert", source=3),
+              item("Robert", "Smiht", source=4), item("Róbert", "Smith", source=5)]
+    filler = [item(f"Name{n}", f"Other{n % 50}", source=6) for n in range(2000)]
+    everyone = people + filler
+    stats = compute_stats(everyone)
+    found = set(candidate_pairs(everyone, stats))
+    wanted = {(0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (1, 4), (2, 4)}  # all but a typo on top of a nickname
+    assert wanted <= found
+    assert len(found) < 20 * len(everyone)
+
+
+@settings(deadline=None, derandomize=True, max_examples=40)
+@given(st.text(max_size=12), st.text(max_size=12), st.text(max_size=12), st.text(max_size=12))
+def test_scoring_is_symmetric_and_total_on_any_text(f1: str, l1: str, f2: str, l2: str) -> None:
+    a = item(fold(f1), fold(l1), display=f"{f1} {l1}")
+    b = item(fold(f2), fold(l2), display=f"{f2} {l2}", source=2)
+    stats = compute_stats([a, b])
+    x, y = score_pair(a, b, stats), score_pair(b, a, stats)
+    assert x.outcome == y.outcome and 0.0 <= x.score <= 1.0 and abs(x.points - y.points) < 1e-6
