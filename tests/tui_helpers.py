@@ -44,17 +44,30 @@ def store_records(store: Store, name: str, records: list[Record]) -> None:
 
 
 def make_workspace(path: Path, duplicates: bool = False) -> Path:
-    """Ten people from one source; with `duplicates`, a second source holding lookalikes of two of them."""
+    """Ten people from one source.
+
+    With `duplicates`, a second source holds Daniel Dunn (merged into Dan Dunn automatically) and
+    four people the dedupe queues for review: Bob Baker and Erin Evans (same name, nothing else),
+    Jack Jones (another company) and G. Green (same company as Grace Green).
+    """
     with Store.open(path) as store:
         store_records(store, "phone.vcf", person_records())
         if duplicates:
+            from knowme.dedupe import run_dedupe
+
             store_records(store, "google.csv", [
                 Record(source="google.csv", index=1, given="Daniel", family="Dunn", formatted_name="Daniel Dunn",
                        emails=[Labeled("daniel.dunn@work.example", "work")], org="Dunn & Co", title="Owner",
                        phones=[Labeled("+1 212 555 0199", "mobile")]),
-                Record(source="google.csv", index=2, given="Henry", family="Hill", formatted_name="Henry Hill",
-                       emails=[Labeled("h.hill@gmail.com", "home")], org="Oscorp", title="Engineer"),
+                Record(source="google.csv", index=2, given="Bob", family="Baker", formatted_name="Bob Baker",
+                       phones=[Labeled("+1 646 555 0143", "")]),
+                Record(source="google.csv", index=3, given="Erin", family="Evans", formatted_name="Erin Evans"),
+                Record(source="google.csv", index=4, given="Jack", family="Jones", formatted_name="Jack Jones",
+                       emails=[Labeled("jjones@other.example", "")], org="Initrode", title="Manager"),
+                Record(source="google.csv", index=5, given="G.", family="Green", formatted_name="G. Green",
+                       org="Wayne"),
             ])
+            run_dedupe(store)
     return path
 
 

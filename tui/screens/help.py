@@ -67,16 +67,20 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
 
+    def content(self) -> Group:
+        """Every key by screen, as one renderable."""
+        parts: list[Text | Table] = []
+        for title, bindings in _sections():
+            parts.append(Text(f"\n{title}", style="bold"))
+            parts.append(keys_table(bindings, self.app.get_key_display))
+        parts.append(Text("\nctrl+p opens the command palette: type any action's name.", style="dim"))
+        return Group(*parts)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help-dialog"):
             yield Label("knowme review — keys", classes="dialog-title")
             yield Static(Text(INTRO, style="italic"), id="help-intro")
-            parts = []
-            for title, bindings in _sections():
-                parts.append(Text(f"\n{title}", style="bold"))
-                parts.append(keys_table(bindings, self.app.get_key_display))
-            parts.append(Text("\nctrl+p opens the command palette: type any action's name.", style="dim"))
-            yield Static(Group(*parts), id="help-keys")
+            yield Static(self.content(), id="help-keys")
         yield Footer(compact=True)
 
     def action_close(self) -> None:

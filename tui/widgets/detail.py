@@ -1,10 +1,9 @@
 """The detail pane: everything known about the highlighted person, and where each value came from."""
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from knowme.model import Decision, Person, Record
+from tui.text import plain_text
 from tui.widgets.contact_list import DECISION_LABELS, set_virtual_size
 
 DECISION_STYLES = {
@@ -189,6 +189,4 @@ class DetailPane(ScrollView, can_focus=True):
 
     def plain_text(self, width: int = 100) -> str:
         """What the pane shows, as plain text (for tests and screen readers)."""
-        console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-        console.print(self.renderable)
-        return console.export_text()
+        return plain_text(self.renderable, width)

@@ -1,0 +1,338 @@
+"""Pilot tests of the review UI's other flows: import, duplicates, split, outreach, export, overview, help."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
+
+from knowme.model import Decision
+from knowme.store import Store
+from knowme.triage import mark
+from tui.app import KnowmeApp
+from tui.screens.duplicates import DuplicatesScreen
+from tui.screens.export import ExportScreen
+from tui.screens.help import HelpScreen
+from tui.screens.imports import FilePickerScreen, ImportScreen
+from tui.screens.outreach import OutreachScreen
+from tui.screens.overview import OverviewScreen
+from tui.text import plain_text
+from tui.widgets.contact_list import ContactList
+from tui.widgets.sidebar import Sidebar
+from tui_helpers import decisions, make_workspace, pilot_test, workers_done
+
+SIZE = (120, 36)
+
+VCARD = """BEGIN:VCARD
+VERSION:3.0
+FN:Ada Lovelace
+N:Lovelace;Ada;;;
+EMAIL;TYPE=work:ada@engines.example
+ORG:Analytical Engines
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+FN:Charles Babbage
+N:Babbage;Charles;;;
+EMAIL:charles@engines.example
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+END:VCARD
+"""
+
+
+async def settle(pilot, app: KnowmeApp) -> None:
+    await pilot.pause()
+    await workers_done(app)
+    await pilot.pause()
+    await app.main.query_one(ContactList).wait_loaded()
+    await pilot.pause()
+
+
+def people(path: Path) -> dict[str, tuple[str, int]]:
+    with Store.open(path) as store:
+        return {name: (decision, n) for name, decision, n in
+                store.conn.execute("SELECT name, decision, n_records FROM people")}
+
+
+# ---- import -----------------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_import_on_the_command_line_shows_progress_problems_and_dedupes(tmp_path: Path) -> None:
+    book = tmp_path / "phone.vcf"
+    book.write_text(VCARD, encoding="utf-8")
+    junk = tmp_path / "notes.txt"
+    junk.write_text("just some text\n", encoding="utf-8")
+    app = KnowmeApp(tmp_path / "w.db", import_paths=[book, junk])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await workers_done(app)
+        await pilot.pause()
+        assert screen.done and screen.dedupe is not None
+        table = screen.query_one("#files", DataTable)
+        assert "2" in str(table.get_cell("0", "Records"))
+        assert "not imported" in str(table.get_cell("1", "Outcome"))
+        assert screen.query_one("#problems").display  # the broken card is listed
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, ImportScreen)
+        assert app.main.query_one(ContactList).row_count == 2
+        assert "Imported 1 file (2 records)" in str(app.main.query_one("#status").render())
+    assert set(people(tmp_path / "w.db")) == {"Ada Lovelace", "Charles Babbage"}
+
+
+@pilot_test
+async def test_import_from_the_file_picker(tmp_path: Path) -> None:
+    book = tmp_path / "google.csv"
+    with open(book, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["First Name", "Last Name", "E-mail 1 - Value"])
+        writer.writerow(["Grace", "Hopper", "grace@navy.example"])
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, FilePickerScreen)
+        app.screen.query_one("#path", Input).value = str(book)
+        app.screen.query_one("#path", Input).focus()
+        await pilot.press("enter", "ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
+        await workers_done(app)
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.main.query_one(Sidebar).counts["all"] == 11
+    assert "Grace Hopper" in people(workspace)
+
+
+# ---- duplicates and split ---------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_duplicates_modal_merges_keeps_apart_skips_and_undoes(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert app.main.query_one(Sidebar).counts["duplicates"] == 4
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        first = screen.current
+        assert first is not None and len(screen.pairs) == 4
+        table = screen.query_one("#compare", DataTable)
+        assert table.row_count >= 2 and "Records" in str(table.get_row_at(table.row_count - 1)[0])
+        await pilot.press("y")  # same person: merged
+        assert len(screen.pairs) == 3
+        await pilot.press("n")  # not the same: kept apart for good
+        assert len(screen.pairs) == 2
+        await pilot.press("space")  # skip
+        assert len(screen.pairs) == 2 and screen.position == 1
+        await pilot.press("ctrl+z")  # undo the "not the same"
+        assert len(screen.pairs) == 3
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.main.query_one(Sidebar).counts["duplicates"] == 3
+    with Store.open(workspace) as store:
+        assert store.conn.execute("SELECT count(*) FROM pairs WHERE status='same'").fetchone()[0] == 1
+        assert store.conn.execute("SELECT action FROM log WHERE undone=0 ORDER BY id DESC LIMIT 1").fetchone()[0] \
+            == "resolve"
+
+
+@pilot_test
+async def test_split_a_merged_person_back_into_records(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"dunn", "enter")
+        await settle(pilot, app)
+        assert app.main.query_one(ContactList).current_row.n_records == 2
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert app.main.query_one(ContactList).row_count == 2
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        assert app.main.query_one(ContactList).row_count == 1
+    assert people(workspace)["Daniel Dunn"][1] == 2
+
+
+# ---- outreach ---------------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_outreach_editor_fills_lints_counts_and_saves(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("o")  # Alice is undecided: the editor is for personalize people
+        assert not isinstance(app.screen, OutreachScreen)
+        await pilot.press("p", "3")
+        await settle(pilot, app)
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OutreachScreen)
+        screen.query_one("#how", Select).value = "colleague"
+        screen.query_one("#context", Input).value = "Acme"
+        screen.query_one("#why", Select).value = "keep-in-touch"
+        await pilot.pause()
+        assert screen.query_one("#template", Select).value == "colleague"  # follows how we know them
+        await pilot.press("ctrl+t")
+        area = screen.query_one("#draft", TextArea)
+        assert area.text.startswith("Hi Alice, we worked together at Acme.")
+        counter = str(screen.query_one("#counter", Static).render())
+        assert f"{len(area.text)}/300" in counter and "free accounts: 200" in counter
+        area.text = "I'd like to add you to my professional network on LinkedIn."
+        await pilot.pause()
+        assert "canned" in str(screen.query_one("#findings", Static).render())
+        area.text = "Hi Alice, we worked together at Acme. I would like to stay in touch."
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, OutreachScreen)
+    with Store.open(workspace) as store:
+        alice = store.person(store.conn.execute("SELECT id FROM people WHERE name='Alice Archer'").fetchone()[0])
+        assert alice.how == "colleague" and alice.context == "Acme" and alice.why == "keep-in-touch"
+        assert alice.draft == "Hi Alice, we worked together at Acme. I would like to stay in touch."
+
+
+# ---- export -----------------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_export_dialog_shows_preflight_and_writes_both_files(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db")
+    with Store.open(workspace) as store:
+        ids = dict(store.conn.execute("SELECT name, id FROM people"))
+        mark(store, [ids["Alice Archer"], ids["Bob Baker"]], Decision.KNOWS_ME)
+        mark(store, [ids["Carol Chen"]], Decision.PERSONALIZE)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        safe = tmp_path / "safe.csv"
+        screen.query_one("#path", Input).value = str(safe)
+        await workers_done(app)
+        await pilot.pause()
+        shown = str(screen.query_one("#preflight", Static).render())
+        assert "2 knows-me people go out" in shown and "6 undecided people are left out" in shown  # Erin is connected
+        await pilot.press("ctrl+e")
+        await workers_done(app)
+        await pilot.pause()
+        assert "Wrote 2 people" in str(screen.query_one("#result", Static).render())
+        screen.query_one("#kind-outreach").value = True
+        await workers_done(app)
+        await pilot.pause()
+        outreach = tmp_path / "outreach.md"
+        screen.query_one("#path", Input).value = str(outreach)
+        await pilot.press("ctrl+e")
+        await workers_done(app)
+        await pilot.pause()
+    assert "alice@acme.com" in safe.read_text(encoding="utf-8")
+    assert "Carol Chen" in outreach.read_text(encoding="utf-8")
+
+
+@pilot_test
+async def test_export_is_blocked_until_a_lookalike_is_resolved(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    with Store.open(workspace) as store:
+        ids = {}
+        for pid, name in store.conn.execute("SELECT id, name FROM people ORDER BY id"):
+            ids.setdefault(name, []).append(pid)
+        mark(store, [ids["Jack Jones"][0]], Decision.KNOWS_ME)
+        mark(store, [ids["Jack Jones"][1]], Decision.EXCLUDE)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("e")
+        await workers_done(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.query_one("#export", Button).disabled
+        assert screen.query_one("#lookalikes").display
+        await pilot.press("n")  # different people
+        await workers_done(app)
+        await pilot.pause()
+        assert not screen.query_one("#export", Button).disabled
+        assert not screen.query_one("#lookalikes").display
+
+
+# ---- overview and help ------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_overview_shows_progress_per_source_and_years(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("k", "k", "v")
+        await workers_done(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OverviewScreen)
+        assert "2 of 10 people decided (20%)" in str(screen.query_one("#progress-text").render())
+        table = screen.query_one("#per-source", DataTable)
+        assert table.row_count == 1 and str(table.get_cell_at((0, 0))) == "phone.vcf"
+        assert screen.data is not None and screen.data.year_series()[0] == (2016, 1)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, OverviewScreen)
+
+
+@pilot_test
+async def test_help_lists_every_key(tmp_path: Path) -> None:
+    app = KnowmeApp(make_workspace(tmp_path / "w.db"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = plain_text(app.screen.content())
+        for needle in ("Knows me", "Personalize", "Exclude", "Undo", "Filter", "Same person", "Fill from template",
+                       "Export", "Split", "Overview"):
+            assert needle in text, needle
+        await pilot.press("escape")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+@pilot_test
+async def test_dialogs_open_in_small_and_large_terminals(tmp_path: Path, size: tuple[int, int]) -> None:
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    with Store.open(workspace) as store:
+        mark(store, [store.conn.execute("SELECT id FROM people WHERE name='Alice Archer'").fetchone()[0]],
+             Decision.PERSONALIZE)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, app)
+        for key, screen_type in (("d", DuplicatesScreen), ("e", ExportScreen), ("v", OverviewScreen),
+                                 ("question_mark", HelpScreen)):
+            await pilot.press(key)
+            await workers_done(app)
+            await pilot.pause()
+            assert isinstance(app.screen, screen_type)
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("3")
+        await settle(pilot, app)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OutreachScreen)
+        assert app.screen.query_one("#draft").region.height > 0 or size[1] < 30
