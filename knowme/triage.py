@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from knowme.merge import set_verdicts, verdict_key
 from knowme.model import Decision
 from knowme.normalize import clean_email, email_match_key, fold, linkedin_key
 from knowme.outreach import HOW_CHOICES, parse_day
@@ -331,14 +332,12 @@ def mark_different(store: Store, person_a: int, person_b: int) -> int:
     conn = store.conn
     rk_a = [r[0] for r in conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_a,))]
     rk_b = [r[0] for r in conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_b,))]
-    pairs = {(min(a, b), max(a, b)) for a in rk_a for b in rk_b if a != b}
+    pairs = {verdict_key(a, b) for a in rk_a for b in rk_b if a != b}
     if not pairs:
         raise TriageError("no records to compare")
     with store.transaction():
         before = store.snapshot(verdicts=pairs)
-        stamp = now()
-        conn.executemany("INSERT OR REPLACE INTO verdicts(a, b, verdict, at) VALUES (?, ?, 'different', ?)",
-                         [(a, b, stamp) for a, b in pairs])
+        set_verdicts(store, pairs, "different")
         store.log_action("different", f"{_name(store, person_a)} and {_name(store, person_b)} are different people",
                          before, store.snapshot(verdicts=pairs))
     return len(pairs)

@@ -15,16 +15,15 @@ up in a second address book under a nickname must not get an invitation.
 """
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from nameparser import HumanName
 from rapidfuzz import fuzz
 
 from knowme import prefs
 from knowme.model import Decision, Person
+from knowme.namesim import INITIAL, NICK, TYPO, compare_first
 from knowme.normalize import email_match_key, is_email
 from knowme.store import Store
 from knowme.triage import different_pairs
@@ -277,6 +276,9 @@ def _blocks(name: tuple[str, str]) -> list[str]:
     return blocks
 
 
+_ALIKE_FIRST = frozenset({NICK, INITIAL, TYPO})
+
+
 def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> int:
     """0-100: how alike two folded (first, last) names are, nicknames and initials counting as alike."""
     fa, la = a
@@ -287,25 +289,6 @@ def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> int:
     if la and la == lb and fa and fb:
         if fa == fb:
             return 100
-        if _same_first(fa, fb):
+        if compare_first(fa, fb) in _ALIKE_FIRST:
             score = max(score, 95.0)
     return round(score)
-
-
-def _same_first(a: str, b: str) -> bool:
-    if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
-        return True
-    return b in _nick_forms(a) or a in _nick_forms(b)
-
-
-@functools.lru_cache(maxsize=20_000)
-def _nick_forms(name: str) -> frozenset[str]:
-    namer = _namer()
-    return frozenset(namer.nicknames_of(name) | namer.canonicals_of(name))
-
-
-@functools.lru_cache(maxsize=1)
-def _namer() -> Any:
-    from nicknames import NickNamer
-
-    return NickNamer()
