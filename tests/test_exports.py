@@ -211,6 +211,15 @@ def test_unwritable_destinations_are_one_line_errors(store, tmp_path) -> None:
         export_safe(store, tmp_path / "no" / "such" / "dir.csv")
     with pytest.raises(ExportError, match="folder"):
         export_safe(store, tmp_path)
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(ExportError, match="is not a folder"):
+        export_safe(store, tmp_path / "afile" / "s.csv")
+    with pytest.raises(ExportError, match="cannot write /proc/s.csv"):  # fails even for root
+        export_safe(store, Path("/proc/s.csv"))
+
+
+def test_a_read_only_folder_is_a_one_line_error(store, tmp_path) -> None:
+    add(store, [rec("Ana", "Silva", ["ana@x.com"])])
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)

@@ -44,7 +44,8 @@ def write_private(path: Path, produce: Callable[[TextIO], None], encoding: str =
         raise ExportError(f"cannot write {path}: it is a folder")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ExportError(f"cannot write {path}: folder {folder} does not exist")
+        reason = "is not a folder" if folder.exists() else "does not exist"
+        raise ExportError(f"cannot write {path}: {folder} {reason}")
     buffer = io.StringIO(newline="")
     produce(buffer)
     data = buffer.getvalue().encode(encoding)
