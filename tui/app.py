@@ -40,8 +40,10 @@ class KnowmeApp(App[None]):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit")]
 
     def __init__(self, store_path: Path, import_paths: Sequence[Path] = (), demo: bool = False, *,
-                 fmt: str = "auto", region: str | None = None, stable: bool = False) -> None:
-        """`stable` keeps the screen still for snapshot tests (no cursor blinking)."""
+                 fmt: str = "auto", region: str | None = None, export_dir: Path | None = None,
+                 stable: bool = False) -> None:
+        """`export_dir` is where exports are offered (default: the current folder); `stable` keeps the
+        screen still for snapshot tests (no cursor blinking)."""
         super().__init__()
         self.store_path = Path(store_path)
         self.store = Store.open(self.store_path)
@@ -50,6 +52,7 @@ class KnowmeApp(App[None]):
         self.fmt = fmt
         self.phone_region = region
         self.stable = stable
+        self.export_dir = export_dir
         self.sub_title = "demo workspace" if demo else self.store_path.name
 
     def get_default_screen(self) -> Screen:
@@ -125,7 +128,7 @@ class KnowmeApp(App[None]):
     def open_export(self) -> None:
         from tui.screens.export import ExportScreen
 
-        self.push_screen(ExportScreen(self.store, demo=self.demo))
+        self.push_screen(ExportScreen(self.store, self.export_dir or Path.cwd(), demo=self.demo))
 
     def open_overview(self) -> None:
         from tui.screens.overview import OverviewScreen

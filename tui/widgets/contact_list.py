@@ -58,7 +58,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("mark", "", 1, 1, 100),
     Column("name", "Name", 14, 26, 99, flex=True),
     Column("email", "Email", 14, 30, 60, flex=True),
-    Column("company", "Company / title", 12, 30, 70, flex=True),
+    Column("company", "Work", 12, 30, 70, flex=True),
     Column("sources", "Sources", 8, 22, 30),
     Column("mail", "Mail ↑↓", 12, 12, 40),
     Column("decision", "Decision", 11, 11, 90),
@@ -66,9 +66,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def layout_columns(width: int) -> list[tuple[Column, int]]:
+def layout_columns(width: int, hidden: frozenset[str] = frozenset()) -> list[tuple[Column, int]]:
     """The columns that fit in `width` cells (one space between each), with their widths."""
-    kept = list(COLUMNS)
+    kept = [c for c in COLUMNS if c.key not in hidden]
     while kept and sum(c.min for c in kept) + len(kept) - 1 > width:
         kept.remove(min(kept, key=lambda c: c.priority))
     widths = {c.key: c.min for c in kept}
@@ -217,7 +217,7 @@ class ContactList(ScrollView, can_focus=True):
         self._rows: LRUCache[int, PersonRow] = LRUCache(4096)
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._columns: list[tuple[Column, int]] = []
-        self._columns_width = -1
+        self._columns_key: tuple[int, frozenset[str]] = (-1, frozenset())
         self._token = 0
         self._readers: dict[int, sqlite3.Connection] = {}
         self._readers_lock = threading.Lock()
@@ -479,9 +479,11 @@ class ContactList(ScrollView, can_focus=True):
         self.refresh()
 
     def _layout(self, width: int) -> list[tuple[Column, int]]:
-        if width != self._columns_width:
-            self._columns = layout_columns(width)
-            self._columns_width = width
+        # a view of one decision does not need the decision column
+        hidden = frozenset({"decision"}) if self.query_spec.view in DECISION_LABELS else frozenset()
+        if (width, hidden) != self._columns_key:
+            self._columns = layout_columns(width, hidden)
+            self._columns_key = (width, hidden)
         return self._columns
 
     def render_line(self, y: int) -> Strip:

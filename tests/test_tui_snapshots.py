@@ -1,0 +1,93 @@
+"""Snapshots of the review UI (pytest-textual-snapshot): main screen, duplicates, outreach, export.
+
+Stable by construction: a fixed workspace, fixed terminal sizes, no clock, no blinking cursor
+(`stable=True`), exports offered in a fixed folder, and workers awaited before the picture.
+Update with `pytest tests/test_tui_snapshots.py --snapshot-update` after looking at the diff.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowme.model import Decision
+from knowme.store import Store
+from knowme.triage import mark, set_outreach
+from tui.app import KnowmeApp
+from tui.widgets.contact_list import ContactList
+from tui_helpers import make_workspace, workers_done
+
+
+def _app(tmp_path: Path, duplicates: bool = False) -> KnowmeApp:
+    workspace = make_workspace(tmp_path / "w.db", duplicates=duplicates)
+    with Store.open(workspace) as store:
+        ids = dict(store.conn.execute("SELECT name, id FROM people"))
+        mark(store, [ids["Alice Archer"]], Decision.KNOWS_ME)
+        mark(store, [ids["Carol Chen"]], Decision.PERSONALIZE)
+        set_outreach(store, ids["Carol Chen"], how="colleague", context="Initech",
+                     draft="Hi Carol, we worked together at Initech. I enjoyed the migration project with you.")
+        store.conn.execute("UPDATE people SET suggestion='exclude', suggestion_reason='rule: recruiters' "
+                           "WHERE name='Jack Jones'")
+    return KnowmeApp(workspace, export_dir=Path("/exports"), stable=True)
+
+
+async def _settled(pilot) -> None:
+    await pilot.pause()
+    await workers_done(pilot.app)
+    await pilot.app.main.query_one(ContactList).wait_loaded()
+    await pilot.pause()
+    await workers_done(pilot.app)
+    await pilot.pause()
+
+
+def test_main_screen(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(_app(tmp_path), terminal_size=(100, 30), run_before=_settled)
+
+
+def test_main_screen_small_terminal(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(_app(tmp_path), terminal_size=(80, 24), run_before=_settled)
+
+
+def test_main_screen_wide_all_view(snap_compare, tmp_path: Path) -> None:
+    async def all_view(pilot) -> None:
+        await _settled(pilot)
+        await pilot.press("8", "down", "space", "down")
+        await _settled(pilot)
+
+    assert snap_compare(_app(tmp_path), terminal_size=(160, 36), run_before=all_view)
+
+
+def test_duplicates_modal(snap_compare, tmp_path: Path) -> None:
+    async def open_pairs(pilot) -> None:
+        await _settled(pilot)
+        await pilot.press("d")
+        await _settled(pilot)
+
+    assert snap_compare(_app(tmp_path, duplicates=True), terminal_size=(100, 30), run_before=open_pairs)
+
+
+def test_outreach_editor(snap_compare, tmp_path: Path) -> None:
+    async def open_editor(pilot) -> None:
+        await _settled(pilot)
+        await pilot.press("3")
+        await _settled(pilot)
+        await pilot.press("o")
+        await _settled(pilot)
+
+    assert snap_compare(_app(tmp_path), terminal_size=(100, 34), run_before=open_editor)
+
+
+def test_export_dialog(snap_compare, tmp_path: Path) -> None:
+    async def open_export(pilot) -> None:
+        await _settled(pilot)
+        await pilot.press("e")
+        await _settled(pilot)
+
+    assert snap_compare(_app(tmp_path), terminal_size=(100, 30), run_before=open_export)
+
+
+def test_light_theme(snap_compare, tmp_path: Path) -> None:
+    async def light(pilot) -> None:
+        await _settled(pilot)
+        await pilot.press("t")
+        await _settled(pilot)
+
+    assert snap_compare(_app(tmp_path), terminal_size=(100, 30), run_before=light)
