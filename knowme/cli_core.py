@@ -108,6 +108,8 @@ def _print_report(report: FileReport) -> int:
         return 1
     out = report.outcome
     assert out is not None
+    if report.me_guessed:
+        print(f"{out.source}: took {', '.join(report.me)} to be you (pass --me ADDRESS if that is wrong)")
     problems = f", {len(out.problems)} problems" if out.problems else ""
     if out.unchanged:
         print(f"{out.source}: unchanged since the last import ({out.records} records)")

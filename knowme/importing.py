@@ -5,6 +5,7 @@ a bad card or row becomes a problem line and the rest still imports.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ class FileReport:
     outcome: ImportOutcome | None = None
     error: str | None = None
     problems: list[str] = field(default_factory=list)
+    me: list[str] = field(default_factory=list)  # mail: the addresses taken as the user's
+    me_guessed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -59,6 +62,8 @@ def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOpti
     if not path.exists():
         report.error = f"{path}: no such file or folder"
         return report
+    if not options.me:  # mail: the user's addresses as confirmed or guessed before
+        options = dataclasses.replace(options, me=list(store.setting("me", [])))
     try:
         result = importers.parse(path, fmt, options)
     except NotAnAddressBook as exc:
@@ -74,13 +79,16 @@ def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOpti
         report.error = f"{path}: no contacts found in it{detail}"
         return report
     if result.me:
+        report.me = list(result.me)
+        report.me_guessed = not options.me
         known = list(store.setting("me", []))
         store.set_setting("me", sorted(set(known) | {m.lower() for m in result.me}))
     report.outcome = store.store_import(path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
                                         fingerprint(path), region=options.region,
                                         source_name=path.name.rstrip("/") or str(path))
     if not report.outcome.unchanged:
-        after_import(store, report.outcome.source)
+        after_import(store, ids=report.outcome.touched, people=report.outcome.created)
+        report.outcome.created = []  # let the records go
     return report
 
 

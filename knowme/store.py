@@ -111,22 +111,36 @@ class ImportOutcome:
     new_people: int = 0
     kept: int = 0  # records that found their earlier person again (decisions carried over)
     removed: int = 0  # records of the earlier version that are gone
+    touched: list[int] = field(default_factory=list, repr=False)  # earlier people that got records
+    created: list[Person] = field(default_factory=list, repr=False)  # new one-record people, in memory
 
 
-def summarise(person: Person) -> dict[str, Any]:
-    """The derived columns of a person, computed from their records."""
+SUMMARY_COLUMNS = ("name", "sort_name", "email", "org", "title", "connected", "sources", "n_records", "sent",
+                   "received", "two_way", "last_mail", "search")
+
+
+def summarise(person: Person) -> tuple[Any, ...]:
+    """The derived columns of a person (in SUMMARY_COLUMNS order), computed from their records."""
     name = person.display_name
-    nk_last, nk_first = person.last_name, person.first_name
-    sort_name = fold(f"{nk_last} {nk_first}" if nk_last else name) or "~"
+    last, first = person.last_name, person.first_name
+    sort_name = fold(f"{last} {first}" if last else name) or "~"
     emails = person.emails
-    sig = person.signals
-    search = fold(" ".join([name, *emails, person.org, person.title]))
-    return {
-        "name": name, "sort_name": sort_name, "email": emails[0] if emails else "", "org": person.org,
-        "title": person.title, "connected": int(person.connected), "sources": ", ".join(person.sources),
-        "n_records": len(person.records), "sent": sig.sent, "received": sig.received,
-        "two_way": sig.two_way_threads, "last_mail": sig.last, "search": search,
-    }
+    org, title = person.org, person.title
+    search = " ".join(fold(part) for part in (name, *emails, org, title) if part)
+    if len(person.records) == 1 and person.records[0].signal is None:
+        sent = received = two_way = 0
+        last_mail = None
+    else:
+        sig = person.signals
+        sent, received, two_way, last_mail = sig.sent, sig.received, sig.two_way_threads, sig.last
+    return (name, sort_name, emails[0] if emails else "", org, title, int(person.connected),
+            ", ".join(person.sources), len(person.records), sent, received, two_way, last_mail, search)
+
+
+def record_json(record: Record) -> str:
+    """A record as compact JSON, empty fields left out (they come back as defaults)."""
+    data = {k: v for k, v in record.to_dict().items() if v or (k == "connected_on" and v is not None)}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def rkey_of(source: str, record: Record, keys: Any, nk: Any) -> str:
@@ -171,6 +185,7 @@ class Store:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MB: big imports touch many index pages
             conn.execute("PRAGMA foreign_keys=ON")
             store._migrate()
         except sqlite3.DatabaseError as exc:
@@ -322,17 +337,19 @@ class Store:
                 rid = next_record
                 next_record += 1
                 record_rows.append((rid, source_id, record.index, record.line, record.uid, rkey, pid, nk.first,
-                                    nk.last, json.dumps(record.to_dict(), ensure_ascii=False)))
+                                    nk.last, record_json(record)))
                 key_rows.extend((rid, kind, key) for kind, key in keys.items())
             conn.executemany("INSERT INTO records(id, source_id, idx, line, uid, rkey, person_id, first, last, data) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", record_rows)
             conn.executemany("INSERT INTO keys(record_id, kind, key) VALUES (?, ?, ?)", key_rows)
-            columns = ("id",) + tuple(summarise(Person(0)).keys())
+            columns = ("id", *SUMMARY_COLUMNS)
             placeholders = ", ".join("?" * len(columns))
-            conn.executemany(
-                f"INSERT INTO people({', '.join(columns)}) VALUES ({placeholders})",
-                [(pid, *summarise(Person(pid, records=[record])).values()) for pid, record in new_people])
+            created = [Person(pid, records=[record]) for pid, record in new_people]
+            conn.executemany(f"INSERT INTO people({', '.join(columns)}) VALUES ({placeholders})",
+                             [(person.id, *summarise(person)) for person in created])
             outcome.new_people = len(new_people)
+            outcome.touched = sorted(touched)
+            outcome.created = created
             self.refresh_people(old_people | touched)  # drops people whose every record vanished
         return outcome
 
@@ -426,10 +443,9 @@ class Store:
             if not person.records:
                 self.conn.execute("DELETE FROM people WHERE id=?", (pid,))
                 continue
-            summary = summarise(person)
-            updates.append((*summary.values(), pid))
+            updates.append((*summarise(person), pid))
         if updates:
-            sets = ", ".join(f"{col}=?" for col in summarise(Person(0)).keys())
+            sets = ", ".join(f"{col}=?" for col in SUMMARY_COLUMNS)
             self.conn.executemany(f"UPDATE people SET {sets} WHERE id=?", updates)
 
     def update_person(self, person_id: int, **values: Any) -> None:

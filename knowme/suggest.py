@@ -263,16 +263,17 @@ def save_rules(store: Store, rules: list[Rule], path: Path | None = None) -> Non
 
 
 def refresh_suggestions(store: Store, ids: Iterable[int] | None = None, rules: list[Rule] | None = None,
-                        today: date | None = None) -> int:
+                        today: date | None = None, people: Iterable[Person] | None = None) -> int:
     """Recompute the stored suggestion of these people (default: everyone); returns how many changed.
 
+    `people` passes people already in memory (an import's new ones) instead of reading them back.
     Suggestions are derived data, not user actions: this is not logged for undo.
     """
     rules = stored_rules(store) if rules is None else rules
     mail = MailThresholds.of(store)
-    wanted = None if ids is None else list(dict.fromkeys(ids))
-    people: Iterable[Person] = (store.iter_people() if wanted is None
-                                else store.people_by_id(wanted).values())
+    if people is None:
+        wanted = None if ids is None else list(dict.fromkeys(ids))
+        people = store.iter_people() if wanted is None else store.people_by_id(wanted).values()
     updates = []
     for person in people:
         suggestion, reason = suggestion_for(person, rules, mail, today)

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from knowme.merge import set_verdicts, verdict_key
-from knowme.model import Decision
+from knowme.model import Decision, Person
 from knowme.normalize import clean_email, email_match_key, fold, linkedin_key
 from knowme.outreach import HOW_CHOICES, parse_day
 from knowme.store import Store, now
@@ -301,7 +301,8 @@ def _connection_day(text: str | None) -> date | None:
     return parse_day(text)
 
 
-def after_import(store: Store, source: str | None = None) -> list[int]:
+def after_import(store: Store, source: str | None = None, ids: Iterable[int] | None = None,
+                 people: Iterable[Person] | None = None) -> list[int]:
     """Run after an import stored records: note accepted requests, refresh suggestions of that source.
 
     Accepted requests are stamped (not logged as an undoable action: they follow from the data
@@ -313,7 +314,12 @@ def after_import(store: Store, source: str | None = None) -> list[int]:
     with store.transaction():
         for pid, day in accepted.items():
             store.update_person(pid, accepted_on=day)
-    if source is not None:
+    if people is not None or ids is not None:  # what the import touched, as the store reported it
+        if people is not None:
+            refresh_suggestions(store, people=people)
+        if ids is not None:
+            refresh_suggestions(store, ids)
+    elif source is not None:
         ids = [row[0] for row in store.conn.execute(
             "SELECT DISTINCT r.person_id FROM records r JOIN sources s ON s.id = r.source_id WHERE s.name=?",
             (source,))]
