@@ -17,7 +17,7 @@ from pathlib import Path
 from faker.providers.person.en_US import Provider
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from knowme.normalize import fold  # noqa: E402
+from knowme.normalize import fold
 
 OUT = Path(__file__).resolve().parents[1] / "knowme" / "data" / "name_freq.tsv"
 LAST_COVERAGE = 0.42

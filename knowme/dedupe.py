@@ -113,8 +113,11 @@ class _Clusters:
         self.members[keep].extend(self.members.pop(gone))
 
 
+Scored = tuple[str, float, bool]  # (outcome, points, conflict) of a pair that is sure or maybe
+
+
 def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats: Any,
-           known: dict[tuple[int, int], Evidence], cache: dict[tuple[int, int], Evidence]) -> str | None:
+           known: dict[tuple[int, int], Scored], cache: dict[tuple[int, int], Scored]) -> str | None:
     """Why clusters ra and rb must not join automatically (a conflict or size), else None."""
     ma, mb = clusters.members[ra], clusters.members[rb]
     if len(ma) + len(mb) > MAX_CLUSTER_RECORDS:
@@ -122,10 +125,11 @@ def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats:
     for i in ma:
         for j in mb:
             key = (i, j) if i < j else (j, i)
-            ev = known.get(key) or cache.get(key)
-            if ev is None:
-                ev = cache[key] = score_pair(items[key[0]], items[key[1]], stats)
-            if ev.conflict or ev.outcome not in (SURE, MAYBE):
+            scored = known.get(key) or cache.get(key)
+            if scored is None:
+                ev = score_pair(items[key[0]], items[key[1]], stats, explain=False)
+                scored = cache[key] = (ev.outcome, ev.points, ev.conflict)
+            if scored[2] or scored[0] not in (SURE, MAYBE):
                 return f"not merged automatically: {items[i].display or 'a record'} and " \
                        f"{items[j].display or 'another record'} look like different people"
     return None
@@ -145,16 +149,18 @@ def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
     pairs = candidate_pairs(items, stats, lambda d, t: tick(10 + 20 * d // max(t, 1), 100))
     pairs.extend(_same_verdict_pairs(items, stats.verdicts))
     report.candidates = len(pairs)
-    evidence: dict[tuple[int, int], Evidence] = {}
+    evidence: dict[tuple[int, int], Scored] = {}
     sure: list[tuple[float, int, int]] = []
-    for k, ev in score_all(items, stats, pairs, lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
+    for k, outcome, points, conflict in score_all(items, stats, pairs,
+                                                  lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
         i, j = pairs[k]
-        evidence[(i, j)] = ev
-        if ev.outcome == SURE:
-            sure.append((-ev.points, i, j))
+        evidence[(i, j)] = (outcome, points, conflict)
+        if outcome == SURE:
+            sure.append((-points, i, j))
+    del pairs
     clusters = _Clusters(items)
     guarded: dict[tuple[int, int], str] = {}
-    guard_cache: dict[tuple[int, int], Evidence] = {}
+    guard_cache: dict[tuple[int, int], Scored] = {}
     why: dict[int, list[str]] = defaultdict(list)
     for _, i, j in sorted(sure):
         ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
@@ -168,14 +174,14 @@ def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
         keep = min(ra, rb)
         earlier = why.pop(max(ra, rb), [])
         why[keep].append(f"{items[i].display or '?'} = {items[j].display or '?'}: "
-                         + "; ".join(evidence[(i, j)].reasons))
+                         + "; ".join(score_pair(items[i], items[j], stats).reasons))
         why[keep].extend(earlier)
     groups: dict[int, list[int]] = defaultdict(list)
     for pid in clusters.parent:
         root = clusters.find(pid)
         if root != pid:
             groups[root].append(pid)
-    queue = _queue(items, clusters, evidence, guarded)
+    queue = _queue(items, stats, clusters, evidence, guarded)
     report.guarded = len(guarded)
     tick(90, 100)
     with store.transaction():
@@ -193,7 +199,7 @@ def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
             report.merges = [Merge(keep, others, why.get(keep, [])) for keep, others in ordered]
         report.new_pairs = _write_queue(store, queue)
     report.people_after = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
-    report.queued = len(pending_pairs(store))
+    report.queued = pending_count(store)
     report.seconds = time.perf_counter() - started
     tick(100, 100)
     return report
@@ -216,21 +222,25 @@ def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], 
     return out
 
 
-def _queue(items: list[MatchItem], clusters: _Clusters, evidence: dict[tuple[int, int], Evidence],
+def _queue(items: list[MatchItem], stats: Any, clusters: _Clusters, evidence: dict[tuple[int, int], Scored],
            guarded: dict[tuple[int, int], str]) -> list[tuple[int, int, Evidence]]:
     """The best maybe pair between each two people that stay apart (one question per two people)."""
-    best: dict[tuple[int, int], tuple[float, int, int, Evidence]] = {}
-    for (i, j), ev in evidence.items():
+    best: dict[tuple[int, int], tuple[float, int, int, int, int]] = {}
+    for (i, j), (_, points, _) in evidence.items():
         ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
         if ra == rb:
             continue
+        key = (min(ra, rb), max(ra, rb))
+        rank = (-points, items[i].rid, items[j].rid, i, j)
+        if key not in best or rank < best[key]:
+            best[key] = rank
+    out = []
+    for _, rid_a, rid_b, i, j in sorted(best.values()):
+        ev = score_pair(items[i], items[j], stats)
         if (i, j) in guarded:
             ev = Evidence(ev.score, MAYBE, [*ev.reasons, guarded[(i, j)]], ev.points, ev.conflict)
-        key = (min(ra, rb), max(ra, rb))
-        rank = (-ev.points, items[i].rid, items[j].rid)
-        if key not in best or rank < best[key][:3]:
-            best[key] = (*rank, ev)
-    return [(rid_a, rid_b, ev) for (_, rid_a, rid_b, ev) in sorted(best.values(), key=lambda t: t[:3])]
+        out.append((rid_a, rid_b, ev))
+    return out
 
 
 def _write_queue(store: Store, queue: list[tuple[int, int, Evidence]]) -> int:
@@ -269,6 +279,14 @@ def pending_pairs(store: Store) -> list[PairView]:
         seen.add(key)
         out.append(PairView(pair_id, score, json.loads(reasons), a, b, pa, pb))
     return out
+
+
+def pending_count(store: Store) -> int:
+    """How many questions the review queue holds: pending pairs between two different people, one per two."""
+    return store.conn.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT min(ra.person_id, rb.person_id), max(ra.person_id, rb.person_id) "
+        "FROM pairs p JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b "
+        "WHERE p.status='pending' AND ra.person_id != rb.person_id)").fetchone()[0]
 
 
 def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
@@ -325,5 +343,13 @@ def _rkeys(store: Store, person_id: int) -> list[str]:
     return [r[0] for r in store.conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_id,))]
 
 
-__all__ = ["run_dedupe", "pending_pairs", "resolve_pair", "load_items", "DedupeReport", "PairView", "Merge",
-           "merge_people"]
+__all__ = [
+    "DedupeReport",
+    "Merge",
+    "PairView",
+    "load_items",
+    "merge_people",
+    "pending_pairs",
+    "resolve_pair",
+    "run_dedupe",
+]

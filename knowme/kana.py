@@ -44,7 +44,7 @@ def romaji(text: str) -> str:
             continue
         if ch in _SMALL_Y and out:
             prev = out.pop()
-            stem = prev[:-1] if prev.endswith("i") else prev
+            stem = prev.removesuffix("i")
             syllable = (stem if stem.endswith(("sh", "ch", "j")) else stem + "y") + _SMALL_Y[ch]
         elif ch == "ー":
             continue  # a long vowel mark: names drop it (Sato, not Satoo)

@@ -1,36 +1,23 @@
-"""Duplicate matching as pure functions: match items, workspace statistics, blocking.
+"""Duplicate matching as pure functions: the public API, and statistics over the whole workspace.
 
-Nothing here touches SQLite: `knowme.dedupe` loads one `MatchItem` per record and calls
-`candidate_pairs` and `score_pair` (in `knowme.scoring`, re-exported here). Blocking is never
-quadratic: records meet only when they share an exact key held by a handful of records, or a name
-key (nickname-canonical first name + phonetic surname, first initial + surname, swapped order);
-an over-large block is split by organisation and mail domain, or walked with a small sorted window.
-Keys held by many records (info@, a household landline) are not glue, only weak evidence.
+Nothing here touches SQLite: `knowme.dedupe` loads one `MatchItem` per record (`knowme.matchitem`),
+computes `Stats` once, finds candidate pairs (`knowme.blocking`, never quadratic) and scores them
+(`knowme.scoring`); all of it is re-exported here. The statistics weigh rare names and rare
+companies more than common ones, and mark household keys: an address or phone held by people with
+clearly different first names, which is weak evidence and never glue.
 """
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from knowme.matchitem import ALPHA, MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
-from knowme.namesim import compare_first, domain_core, nick_forms, phonetic, population_shares, spelling_key
-from knowme.normalize import is_role_address
+from knowme.blocking import MAX_KEY_HOLDERS
+from knowme.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
+from knowme.namesim import compare_first, population_shares
 
-MAX_KEY_HOLDERS = 8  # an exact key held by more records is shared (role, household, office line)
-MAX_BLOCK = 25  # a name block larger than this is split by org/domain, else walked with a window
-WINDOW = 2
-_WEAK_KEYS = frozenset("fmI")  # block keys that only pair a weak record (no full name) with others
-
-FREE_MAIL = frozenset("""gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com hotmail.com
-hotmail.co.uk hotmail.fr hotmail.de outlook.com outlook.de live.com live.co.uk msn.com aol.com icloud.com me.com
-mac.com gmx.de gmx.net gmx.com web.de t-online.de freenet.de orange.fr wanadoo.fr free.fr laposte.net sfr.fr
-libero.it virgilio.it tiscali.it alice.it wp.pl onet.pl o2.pl interia.pl op.pl uol.com.br bol.com.br terra.com.br
-ig.com.br qq.com 163.com 126.com sina.com yahoo.co.jp docomo.ne.jp ezweb.ne.jp protonmail.com proton.me
-pm.me fastmail.com zoho.com mail.com yandex.ru mail.ru comcast.net verizon.net att.net sbcglobal.net bellsouth.net
-cox.net btinternet.com sky.com example.com example.net example.org""".split())
+FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
 @dataclass(slots=True)
 class Stats:
@@ -48,8 +35,16 @@ class Stats:
     common_firsts: frozenset[str] = frozenset()
     public_domains: frozenset[str] = frozenset()
     verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
+    _rarity: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def name_rarity(self, first: str, last: str) -> float:
+        key = (first, last)
+        cached = self._rarity.get(key)
+        if cached is None:
+            cached = self._rarity[key] = self._name_rarity(first, last)
+        return cached
+
+    def _name_rarity(self, first: str, last: str) -> float:
         """-log10 of the expected number of other people in the workspace bearing this name by chance.
 
         A name's share is the larger of its share of the population (`data/name_freq.tsv`) and of
@@ -127,136 +122,19 @@ def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
                for i, a in enumerate(ordered) for b in ordered[i + 1:])
 
 
-def _name_keys(item: MatchItem, stats: Stats) -> list[str]:
-    """Name block keys: nickname forms x phonetic surname, surname prefix and suffix (typos), the
-    swapped order, a first name with the company or mail domain (for "Kimberly" at Acme), initials
-    with the company, and the name as an address would spell it (albertabellan@...)."""
-    first, last = item.first, item.last
-    context = _context_keys(item, stats)
-    if item.alias:
-        return [f"m{item.alias}", *(f"f{item.alias}|{ctx}" for ctx in context)]
-    if not first and not last:
-        return []
-    if not last or not first:
-        return [f"f{first or last}", *(f"f{form}|{ctx}" for form in item.firsts for ctx in context)]
-    if _initial(first) or _initial(last):
-        return [f"I{first[0]}{last[0]}|{ctx}" for ctx in context]
-    spelled = spelling_key(last)
-    keys = [f"n{form}|{spelled}" for form in item.firsts]
-    keys.append(f"q{phonetic(first)}|{spelled}")  # a typo in the first name
-    keys.append(f"h{first}|{phonetic(last)}")  # a typo in the surname
-    keys.append(f"i{first[0]}|{last}")  # a nickname the table does not know (Ale / Alessandro)
-    for a, b in ((first, last), (last, first)):
-        if len(b) > 4:  # a typo in the surname's first letters, also with the name order swapped
-            keys.append(f"s{a}|{b[-3:]}")
-    keys.extend(f"n{form}|{spelling_key(first)}" for form in nick_forms(last))
-    keys.append(f"f{first}")
-    for part in item.middle:  # "José García López": García may be the surname elsewhere
-        if len(part) > 2:
-            keys.append(f"n{first}|{spelling_key(part)}")
-    keys.extend(f"I{first[0]}{last[0]}|{ctx}" for ctx in context)
-    forms = sorted(item.firsts)[:4]
-    keys.extend(f"f{form}|{ctx}" for form in forms for ctx in context)
-    if not item.mailname:
-        plain_last = ALPHA.sub("", last)
-        for form in forms:
-            plain = ALPHA.sub("", form)
-            if plain and plain_last:
-                keys.extend((f"m{plain}{plain_last}", f"m{plain[0]}{plain_last}", f"m{plain}{plain_last[0]}"))
-    return keys
+from knowme.blocking import candidate_pairs
+from knowme.scoring import Evidence, score_pair
 
-
-def _initial(name: str) -> bool:
-    return len(name) == 1 and "a" <= name <= "z"
-
-
-def _context_keys(item: MatchItem, stats: Stats) -> list[str]:
-    """Where a person works, as a short key: the organisation's first word, or its mail domain's."""
-    keys = []
-    if item.org:
-        word = ALPHA.sub("", item.org.split(" ")[0])
-        keys.append(f"o{word if len(word) >= 4 else ALPHA.sub('', item.org)}")
-    for domain in item.domains:
-        if not stats.is_public_domain(domain):
-            label = domain.split(".")[0] if domain.count(".") == 1 else domain_core(domain)
-            word = ALPHA.sub("", label.split("-")[0])
-            keys.append(f"o{word if len(word) >= 4 else ALPHA.sub('', label)}")
-    return list(dict.fromkeys(keys))
-
-
-def candidate_pairs(items: Sequence[MatchItem], stats: Stats,
-                    progress: Callable[[int, int], None] | None = None) -> list[tuple[int, int]]:
-    """Index pairs (i < j, in different people) worth scoring; linear in the number of records."""
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for idx, item in enumerate(items):
-        for key in (*item.emails, *item.phones, *item.urls):
-            count = stats.keys[key]
-            if 2 <= count <= MAX_KEY_HOLDERS:  # role and household keys meet here, scoring weighs them
-                blocks["k" + key].append(idx)
-        for phone in item.phones:  # +33 6 39 98 71 49 read as a US number elsewhere: same last 9 digits
-            if len(phone) > 10:
-                blocks["t" + phone[-9:]].append(idx)
-        for key in _name_keys(item, stats):
-            blocks[key].append(idx)
-        if progress and idx % 50_000 == 0:
-            progress(idx, len(items) * 2)
-    found: set[int] = set()
-    n = len(items)
-    weak = [not (it.first and it.last) or _initial(it.first) or _initial(it.last) for it in items]
-    done: set[tuple[int, ...]] = set()  # a rare name's records share all their name keys: pair them once
-    for key, members in blocks.items():
-        if len(members) < 2:
-            continue
-        if len(members) <= MAX_BLOCK and key[0] not in _WEAK_KEYS:
-            signature = tuple(members)
-            if signature in done:
-                continue
-            done.add(signature)
-        if key[0] in _WEAK_KEYS:  # a lone first name, initials, an address: met only by names it could complete
-            if len(members) <= MAX_BLOCK * 4:
-                _lone_pairs(members, items, weak, found, n)
-            continue
-        if len(members) <= (MAX_KEY_HOLDERS if key[0] in "kt" else MAX_BLOCK):
-            _all_pairs(members, items, found, n)
-            continue
-        sub: dict[str, list[int]] = defaultdict(list)
-        for idx in members:
-            for key in _context_keys(items[idx], stats):
-                sub[key].append(idx)
-        for group in sub.values():
-            if 2 <= len(group) <= MAX_BLOCK:
-                _all_pairs(group, items, found, n)
-        ordered = sorted(members, key=lambda i: (items[i].first, items[i].last, items[i].rid))
-        for pos, idx in enumerate(ordered):
-            for other in ordered[pos + 1:pos + 1 + WINDOW]:
-                if items[idx].pid != items[other].pid:
-                    found.add(idx * n + other if idx < other else other * n + idx)
-    if progress:
-        progress(len(items), len(items) * 2)
-    return [divmod(code, n) for code in sorted(found)]
-
-
-def _lone_pairs(members: list[int], items: Sequence[MatchItem], weak: list[bool], found: set[int], n: int) -> None:
-    for i in members:
-        if not weak[i]:
-            continue
-        pid = items[i].pid
-        for j in members:
-            if i != j and items[j].pid != pid:
-                found.add(i * n + j if i < j else j * n + i)
-
-
-def _all_pairs(members: list[int], items: Sequence[MatchItem], found: set[int], n: int) -> None:
-    members = sorted(set(members))
-    for pos, i in enumerate(members):
-        pid = items[i].pid
-        base = i * n
-        for j in members[pos + 1:]:
-            if items[j].pid != pid:
-                found.add(base + j)
-
-
-from knowme.scoring import Evidence, score_pair  # noqa: E402  (re-exported: the public matching API)
-
-__all__ = ["MatchItem", "Stats", "Evidence", "make_item", "compute_stats", "candidate_pairs", "score_pair",
-           "parse_birthday", "name_from_address", "name_from_slug", "FREE_MAIL"]
+__all__ = [
+    "FREE_MAIL",
+    "Evidence",
+    "MatchItem",
+    "Stats",
+    "candidate_pairs",
+    "compute_stats",
+    "make_item",
+    "name_from_address",
+    "name_from_slug",
+    "parse_birthday",
+    "score_pair",
+]

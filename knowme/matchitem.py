@@ -110,7 +110,10 @@ def _strip_credentials(last: str) -> str:
 
 
 def _is_latin(text: str) -> bool:
-    return all(ch.isascii() for ch in text)
+    return text.isascii()
+
+
+_fold = functools.lru_cache(maxsize=200_000)(fold)
 
 
 def _repair_name(first: str, last: str, given: str, family: str, phonetic: str) -> tuple[str, str]:
@@ -136,7 +139,7 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
         (emails if kind == "email" else phones if kind == "phone" else urls).append(key)
     domains = tuple(dict.fromkeys(_intern(e.rpartition("@")[2]) for e in emails))
     first, last = _repair_name(first, last, given, family, phonetic)
-    folded_org = fold(org) if org else ""
+    folded_org = _fold(org) if org else ""
     okey = org_key(folded_org) if folded_org else ""
     if okey and (first or last) and org_key(f"{first} {last}".strip()) == okey:
         first, last = "", ""  # an organisation filed as a person
@@ -158,15 +161,15 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
                 alias = ALPHA.sub("", emails[0].rpartition("@")[0])
     first, last = _intern(first), _intern(last)
     firsts = nick_forms(first)
-    nick = fold(nickname).split(" ")[0] if nickname else ""
+    nick = _fold(nickname).split(" ")[0] if nickname else ""
     if nick and nick != first:
         firsts = firsts | nick_forms(nick)
     if not display:
         display = emails[0] if emails else phones[0] if phones else ""
     return MatchItem(rid=rid, pid=pid, rkey=rkey, source=source, first=first, last=last,
-                     middle=tuple(fold(middle).split()) if middle else (), firsts=firsts,
+                     middle=tuple(_fold(middle).split()) if middle else (), firsts=firsts,
                      display=display, emails=tuple(emails), phones=tuple(phones), urls=tuple(urls), domains=domains,
                      org=_intern(okey), org_text=org.strip(),
-                     title=_intern(fold(title)) if title else "", birthday=parse_birthday(birthday),
+                     title=_intern(_fold(title)) if title else "", birthday=parse_birthday(birthday),
                      connected=connected, mailname=mailname, alias=alias,
                      latin=_is_latin(first) and _is_latin(last))

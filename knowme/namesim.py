@@ -150,6 +150,8 @@ def compare_first(a: str, b: str, common: frozenset[str] | set[str] = frozenset(
         return NICK
     if spelling_key(a) == spelling_key(b):
         return TYPO
+    if a[0] != b[0] and a[:2] != b[1::-1]:
+        return DIFFERENT  # typos rarely hit the first letter, nicknames that do are in the table
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) >= 3 and len(longer) >= len(shorter) + 2 and longer.startswith(shorter):
         return NICK  # Chris / Christopher, Alex / Alexandra when the table lacks them

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from knowme.matching import MatchItem, Stats
-from knowme.scoring import DIFFERENT_OUTCOME, Evidence, score_pair
+from knowme.scoring import DIFFERENT_OUTCOME, score_pair
 
 PARALLEL_MIN_PAIRS = 40_000
 _CHUNKS_PER_WORKER = 8
@@ -23,16 +23,19 @@ _CHUNKS_PER_WORKER = 8
 _shared: dict[str, Any] = {}
 
 
-def _score_range(bounds: tuple[int, int]) -> list[tuple[int, Evidence]]:
+Verdict = tuple[int, str, float, bool]  # (index into pairs, outcome, points, conflict)
+
+
+def _score_range(bounds: tuple[int, int]) -> list[Verdict]:
     items: Sequence[MatchItem] = _shared["items"]
     stats: Stats = _shared["stats"]
     pairs: Sequence[tuple[int, int]] = _shared["pairs"]
     out = []
     for k in range(*bounds):
         i, j = pairs[k]
-        ev = score_pair(items[i], items[j], stats)
+        ev = score_pair(items[i], items[j], stats, explain=False)
         if ev.outcome != DIFFERENT_OUTCOME:
-            out.append((k, ev))
+            out.append((k, ev.outcome, ev.points, ev.conflict))
     return out
 
 
@@ -45,8 +48,12 @@ def _workers() -> int:
 
 
 def score_all(items: Sequence[MatchItem], stats: Stats, pairs: Sequence[tuple[int, int]],
-              progress: Callable[[int, int], None] | None = None) -> list[tuple[int, Evidence]]:
-    """(index into pairs, evidence) for every pair scored sure or maybe, in pair order."""
+              progress: Callable[[int, int], None] | None = None) -> list[Verdict]:
+    """(index into pairs, outcome, points, conflict) for every pair scored sure or maybe, in pair order.
+
+    Only these few numbers travel back; the reasons of the pairs that are kept are worded again
+    by the caller (`score_pair` is deterministic), which keeps memory flat at a million records.
+    """
     workers = _workers()
     can_fork = ("fork" in multiprocessing.get_all_start_methods()
                 and threading.current_thread() is threading.main_thread())

@@ -16,8 +16,20 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from knowme.namesim import (COMPATIBLE_FIRST, DIFFERENT, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO, compare_first,
-                            compare_last, org_matches_domain, orgs_agree)
+from knowme.namesim import (
+    COMPATIBLE_FIRST,
+    DIFFERENT,
+    INITIAL,
+    MISSING,
+    NICK,
+    PARTIAL,
+    SAME,
+    TYPO,
+    compare_first,
+    compare_last,
+    org_matches_domain,
+    orgs_agree,
+)
 from knowme.normalize import is_role_address
 
 if TYPE_CHECKING:
@@ -309,9 +321,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     name_only = full_match and corroborated and not common and not swapped and rarity >= 1.0
     if not conflict and ((strong and key_fits and pts >= SURE_KEY_POINTS) or (name_only and pts >= SURE_POINTS)):
         outcome = SURE
-    elif pts >= MAYBE_POINTS or ((strong or full_match) and not conflict):
-        outcome = MAYBE
-    elif name_conflict and strong and fk != DIFFERENT:
+    elif pts >= MAYBE_POINTS or ((strong or full_match) and not conflict) or name_conflict and strong and fk != DIFFERENT:
         outcome = MAYBE
     else:
         outcome = DIFFERENT_OUTCOME

@@ -1,0 +1,203 @@
+"""Blocking: which pairs of records are worth scoring, in time linear in the number of records.
+
+Records meet when they share
+- an exact key (email, phone, LinkedIn profile) held by at most `MAX_KEY_HOLDERS` records, or a
+  phone's last nine digits (one number read under two country codes);
+- a name key: each nickname form of the first name with the surname's spelling key (Bob/Robert,
+  Müller/Mueller), the first name's sound with the surname (a typo in the first name), the first
+  name with the surname's sound (a typo in the surname), the first initial with the surname (a
+  nickname the table lacks), the surname's last letters (a typo at its start), all of it also in
+  swapped order. A name block larger than `MAX_BLOCK` is split by organisation and mail domain
+  and otherwise walked with a small sorted window, so common names never go quadratic.
+A weak record (only a first name, initials, or only an address) looks up the full names it could
+complete ("Kimberly" at Acme, "J. S." at Acme, cjones@...) in indexes over the full names,
+narrowed by organisation or mail domain when the name is common.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from knowme.matchitem import ALPHA, MatchItem
+from knowme.namesim import domain_core, nick_forms, phonetic, spelling_key
+
+MAX_KEY_HOLDERS = 8  # an exact key held by more records is shared (role, household, office line)
+MAX_BLOCK = 25
+MAX_LOOKUP = 100  # a weak record's lookup returning more full names is narrowed by workplace
+WINDOW = 2
+
+
+def is_initial(name: str) -> bool:
+    return len(name) == 1 and "a" <= name <= "z"
+
+
+def is_weak(item: MatchItem) -> bool:
+    """No full name of its own: a first name only, a surname only, initials, or just an address."""
+    return not (item.first and item.last) or is_initial(item.first) or is_initial(item.last)
+
+
+def name_keys(item: MatchItem) -> list[str]:
+    """Block keys of a full name (see the module doc)."""
+    first, last = item.first, item.last
+    spelled = spelling_key(last)
+    keys = [f"n{form}|{spelled}" for form in item.firsts]
+    keys.append(f"q{phonetic(first)}|{spelled}")
+    keys.append(f"h{first}|{phonetic(last)}")
+    keys.append(f"i{first[0]}|{last}")
+    if len(last) > 4:
+        keys.append(f"s{first}|{last[-3:]}")
+    if len(first) > 4:
+        keys.append(f"s{last}|{first[-3:]}")
+    keys.extend(f"n{form}|{spelling_key(first)}" for form in nick_forms(last))
+    for part in item.middle:  # "José García López": García may be the surname elsewhere
+        if len(part) > 2:
+            keys.append(f"n{first}|{spelling_key(part)}")
+    return keys
+
+
+def context_keys(item: MatchItem, is_public: Callable[[str], bool]) -> list[str]:
+    """Where a person works, as a short key: the organisation's first word, or its mail domain's."""
+    keys = []
+    if item.org:
+        word = ALPHA.sub("", item.org.split(" ")[0])
+        keys.append(word if len(word) >= 4 else ALPHA.sub("", item.org))
+    for domain in item.domains:
+        if not is_public(domain):
+            label = domain.split(".")[0] if domain.count(".") == 1 else domain_core(domain)
+            word = ALPHA.sub("", label.split("-")[0])
+            keys.append(word if len(word) >= 4 else ALPHA.sub("", label))
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+class _FullNames:
+    """Indexes over full names for the lookups of weak records (one or two entries per name)."""
+
+    def __init__(self, items: Sequence[MatchItem], weak: list[bool]) -> None:
+        self.by_first: dict[str, list[int]] = defaultdict(list)
+        self.by_initials: dict[str, list[int]] = defaultdict(list)
+        self.by_parts: dict[tuple[str, str], list[int]] = defaultdict(list)  # (first, last) letters only
+        for idx, item in enumerate(items):
+            if weak[idx]:
+                continue
+            first, last = item.first, item.last
+            self.by_first[first].append(idx)
+            self.by_initials[first[0] + last[0]].append(idx)
+            if item.mailname:
+                continue
+            first = first if first.isalpha() else ALPHA.sub("", first)
+            last = last if last.isalpha() else ALPHA.sub("", last)
+            if first and last:
+                self.by_parts[(first, last)].append(idx)
+                for initial in {form[0] for form in item.firsts}:
+                    self.by_parts[(initial, last)].append(idx)
+                self.by_parts[(first, last[0])].append(idx)
+
+    def spelled_by(self, alias: str) -> list[int]:
+        """Full names an address's local part spells: johnsmith, jsmith, smithjohn, johns."""
+        hits: list[int] = []
+        for cut in range(1, len(alias)):
+            head, tail = alias[:cut], alias[cut:]
+            hits.extend(self.by_parts.get((head, tail), ()))
+            hits.extend(self.by_parts.get((tail, head), ()))
+        return list(dict.fromkeys(hits))
+
+    def lookups(self, item: MatchItem) -> Iterable[tuple[list[int], bool]]:
+        """(full names, must share a workplace) this weak record could be a part of."""
+        if item.alias:
+            yield self.spelled_by(item.alias), False
+        elif not item.first or not item.last:
+            for form in item.firsts or {item.last}:
+                yield self.by_first.get(form, []), False
+        else:
+            yield self.by_initials.get(item.first[0] + item.last[0], []), True
+
+
+def candidate_pairs(items: Sequence[MatchItem], stats: object,
+                    progress: Callable[[int, int], None] | None = None) -> list[tuple[int, int]]:
+    """Index pairs (i < j, in different people) worth scoring; linear in the number of records."""
+    keys_held = stats.keys  # type: ignore[attr-defined]
+    is_public = stats.is_public_domain  # type: ignore[attr-defined]
+    n = len(items)
+    weak = [is_weak(item) for item in items]
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for idx, item in enumerate(items):
+        for key in (*item.emails, *item.phones, *item.urls):
+            if 2 <= keys_held[key] <= MAX_KEY_HOLDERS:  # role and household keys meet here, scoring weighs them
+                blocks["k" + key].append(idx)
+        for phone in item.phones:  # +33 6 39 98 71 49 read as a US number elsewhere: same last 9 digits
+            if len(phone) > 10:
+                blocks["t" + phone[-9:]].append(idx)
+        if not weak[idx]:
+            for key in name_keys(item):
+                blocks[key].append(idx)
+        elif item.alias:
+            blocks["m" + item.alias].append(idx)
+        elif item.first or item.last:
+            blocks["f" + (item.first or item.last) + "|" + (item.last[:1] if item.first else "")].append(idx)
+        if progress and idx % 50_000 == 0:
+            progress(idx, n * 2)
+    found: set[int] = set()
+    contexts: dict[int, list[str]] = {}
+
+    def context(idx: int) -> list[str]:
+        if idx not in contexts:
+            contexts[idx] = context_keys(items[idx], is_public)
+        return contexts[idx]
+
+    done: set[tuple[int, ...]] = set()  # a rare name's records share all their name keys: pair them once
+    for key, members in blocks.items():
+        if len(members) < 2:
+            continue
+        limit = MAX_KEY_HOLDERS if key[0] in "kt" else MAX_BLOCK
+        if len(members) <= limit:
+            signature = tuple(members)
+            if signature not in done:
+                done.add(signature)
+                _all_pairs(members, items, found, n)
+            continue
+        _split_block(members, items, context, found, n)
+    full = _FullNames(items, weak)
+    for idx, item in enumerate(items):
+        if not weak[idx]:
+            continue
+        mine = set(context(idx))
+        for hits, needs_place in full.lookups(item):
+            if needs_place or len(hits) > MAX_LOOKUP:
+                if not mine:
+                    continue
+                hits = [j for j in hits if mine.intersection(context(j))][:MAX_LOOKUP]
+            pid = item.pid
+            for j in hits:
+                if items[j].pid != pid:
+                    found.add(idx * n + j if idx < j else j * n + idx)
+    if progress:
+        progress(n, n * 2)
+    return [divmod(code, n) for code in sorted(found)]
+
+
+def _split_block(members: list[int], items: Sequence[MatchItem], context: Callable[[int], list[str]],
+                 found: set[int], n: int) -> None:
+    """An over-large block: pair members that share a workplace, and neighbours in name order."""
+    sub: dict[str, list[int]] = defaultdict(list)
+    for idx in members:
+        for key in context(idx):
+            sub[key].append(idx)
+    for group in sub.values():
+        if 2 <= len(group) <= MAX_BLOCK:
+            _all_pairs(group, items, found, n)
+    ordered = sorted(members, key=lambda i: (items[i].first, items[i].last, items[i].rid))
+    for pos, idx in enumerate(ordered):
+        for other in ordered[pos + 1:pos + 1 + WINDOW]:
+            if items[idx].pid != items[other].pid:
+                found.add(idx * n + other if idx < other else other * n + idx)
+
+
+def _all_pairs(members: list[int], items: Sequence[MatchItem], found: set[int], n: int) -> None:
+    members = sorted(set(members))
+    pids = [items[i].pid for i in members]
+    for pos, i in enumerate(members):
+        pid = pids[pos]
+        base = i * n
+        for other, j in zip(pids[pos + 1:], members[pos + 1:]):
+            if other != pid:
+                found.add(base + j)
