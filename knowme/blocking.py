@@ -6,8 +6,8 @@ Records meet when they share
 - a name key: each nickname form of the first name with the surname's spelling key (Bob/Robert,
   Müller/Mueller), the first name's sound with the surname (a typo in the first name), the first
   name with the surname's sound (a typo in the surname), the first initial with the surname (a
-  nickname the table lacks), the surname's last letters (a typo at its start), all of it also in
-  swapped order. A name block larger than `MAX_BLOCK` is split by organisation and mail domain
+  nickname the table lacks), the surname's first or last letters, its letters in sorted order
+  (two letters swapped), all of it also in swapped order. A name block larger than `MAX_BLOCK` is split by organisation and mail domain
   and otherwise walked with a small sorted window, so common names never go quadratic.
 A weak record (only a first name, initials, or only an address) looks up the full names it could
 complete ("Kimberly" at Acme, "J. S." at Acme, cjones@...) in indexes over the full names,
@@ -46,6 +46,8 @@ def name_keys(item: MatchItem) -> list[str]:
     keys.append(f"i{first[0]}|{last}")
     if len(last) > 4:
         keys.append(f"s{first}|{last[-3:]}")
+        keys.append(f"p{first}|{last[:3]}")
+    keys.append(f"a{first}|{''.join(sorted(last))}")  # letters swapped: Soctt / Scott
     if len(first) > 4:
         keys.append(f"s{last}|{first[-3:]}")
     keys.extend(f"n{form}|{spelling_key(first)}" for form in nick_forms(last))

@@ -78,7 +78,7 @@ class Stats:
 def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str] | None = None) -> Stats:
     """Workspace statistics for scoring; `verdicts` maps sorted rkey pairs to "same"/"different"."""
     stats = Stats(n=len(items), verdicts=dict(verdicts or {}))
-    per_source: Counter[tuple[int, str, str]] = Counter()
+    per_source: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     holders: dict[str, list[int]] = defaultdict(list)
     sources: set[int] = set()
     for idx, item in enumerate(items):
@@ -88,7 +88,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         if item.last and not item.mailname:
             stats.last[item.last] += 1
         if item.first and item.last and not item.mailname:
-            per_source[(item.source, item.first, item.last)] += 1
+            per_source[(item.source, item.first, item.last)].append(idx)
         if item.org:
             stats.org[item.org] += 1
         for domain in item.domains:
@@ -97,7 +97,8 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
             stats.keys[key] += 1
             holders[key].append(idx)
     stats.sources = max(1, len(sources))
-    for (_, first, last), count in per_source.items():
+    for (_, first, last), members in per_source.items():
+        count = _distinct_people(members, items) if len(members) > 1 else 1
         if count > stats.full_per_source.get((first, last), 0):
             stats.full_per_source[(first, last)] = count
     floor = max(3, int(stats.n * 2e-5))
@@ -108,6 +109,19 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
             stats.household.add(key)
     return stats
+
+
+def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
+    """How many people records of one name in one source are: copies sharing an address, a phone or a
+    workplace are one person twice (a sync artefact), not namesakes."""
+    groups: list[set[str]] = []
+    for idx in members:
+        item = items[idx]
+        marks = {*item.emails, *item.phones, *item.urls, *(("org:" + item.org,) if item.org else ())}
+        joined = [g for g in groups if g & marks]
+        merged = marks.union(*joined)
+        groups = [g for g in groups if not (g & marks)] + [merged]
+    return len(groups)
 
 
 def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:

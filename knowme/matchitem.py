@@ -150,9 +150,9 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
             (first, last), mailname = guess, True
     if (emails or urls) and len(last) <= 1 and not mailname:  # no name, initials, a first name only: ask the address
         for guess in (*(name_from_address(e) for e in emails), *(name_from_slug(u) for u in urls)):
-            if guess and ((not first and not last) or (first[:1] == guess[0][:1] and
-                                                       (len(first) == 1 or guess[0].startswith(first))
-                                                       and (not last or last == guess[1][0]))):
+            if guess and ((not first and not last) or (not last and nick_forms(first) & nick_forms(guess[0])) or
+                          (first[:1] == guess[0][:1] and (len(first) == 1 or guess[0].startswith(first))
+                           and (not last or last == guess[1][0]))):
                 first = first if len(first) > 1 else guess[0]
                 last, mailname = guess[1], True
                 break

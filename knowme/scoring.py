@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 SURE, MAYBE, DIFFERENT_OUTCOME = "sure", "maybe", "different"
 SURE_POINTS = 8.5  # a distinctive name corroborated by the company
-SURE_KEY_POINTS = 7.5  # a shared email, phone or profile with a name that fits
+SURE_KEY_POINTS = 7.5
+RARE_ALONE = 3.5  # -log10 of the expected number of other people bearing the name  # a shared email, phone or profile with a name that fits
 MAYBE_POINTS = 2.0
 
 
@@ -319,7 +320,11 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
                                       or (fk == MISSING and lk in (SAME, TYPO)))
     # ... and without one, a distinctive full name needs the company (or birthday) to agree
     name_only = full_match and corroborated and not common and not swapped and rarity >= 1.0
-    if not conflict and ((strong and key_fits and pts >= SURE_KEY_POINTS) or (name_only and pts >= SURE_POINTS)):
+    # ... or be so rare that nobody else in the workspace is expected to bear it, with nothing against
+    rare_alone = (fk == SAME and lk == SAME and not common and rarity >= RARE_ALONE and not swapped
+                  and pts >= 4.0 + rarity - 1e-9)
+    if not conflict and ((strong and key_fits and pts >= SURE_KEY_POINTS) or (name_only and pts >= SURE_POINTS)
+                         or rare_alone):
         outcome = SURE
     elif pts >= MAYBE_POINTS or ((strong or full_match) and not conflict) or name_conflict and strong and fk != DIFFERENT:
         outcome = MAYBE
