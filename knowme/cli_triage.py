@@ -99,14 +99,13 @@ def cmd_mark(args: argparse.Namespace, store: Store) -> int:
                           "--priority, or --not-same-as")
     if not (args.queries or args.all_in_category or args.domain):
         raise _user_error("say who: a QUERY (id, email or name), --all-in-category GROUP or --domain DOMAIN")
+    if args.sent and args.decision == Decision.EXCLUDE.value:
+        raise _user_error("--sent records a request to someone you contact: not with --as exclude")
+    day = (date.today() if args.sent == "today" else _day(args.sent)) if args.sent else None
     ids = _selected(args, store)
+    if args.not_same_as and len(ids) != 1:
+        raise _user_error("--not-same-as takes exactly one person to compare")
     try:
-        if args.not_same_as:
-            if len(ids) != 1:
-                raise _user_error("--not-same-as takes exactly one person to compare")
-            other = resolve_queries(store, [args.not_same_as])[0]
-            mark_different(store, ids[0], other)
-            print(f"recorded: people {ids[0]} and {other} are different people")
         per_person = _template_drafts(store, ids, args, fields)
         if args.decision or args.note is not None or fields or per_person:
             result = apply(store, ids, decision=Decision(args.decision) if args.decision else None, note=args.note,
@@ -114,8 +113,11 @@ def cmd_mark(args: argparse.Namespace, store: Store) -> int:
             what = f"marked {args.decision}" if args.decision else "updated"
             print(f"{what}: {_people(len(result.changed))}" + (f", {len(result.unchanged)} already so"
                                                                if result.unchanged else ""))
-        if args.sent:
-            day = date.today() if args.sent == "today" else _day(args.sent)
+        if args.not_same_as:
+            other = resolve_queries(store, [args.not_same_as])[0]
+            mark_different(store, ids[0], other)
+            print(f"recorded: people {ids[0]} and {other} are different people")
+        if day is not None:
             result = mark_sent(store, ids, day)
             print(f"recorded as sent on {day.isoformat()}: {_people(len(result.changed))}")
     except TriageError as exc:
