@@ -14,12 +14,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     kinds = p.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
     safe = kinds.add_parser("safe", help="the knows-me people, for the network's contact upload")
     safe.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
-    safe.add_argument("--format", default="linkedin-csv", choices=list(exporters("safe")))
+    safe.add_argument("--format", default=None, choices=list(exporters("safe")),
+                      help="default: from the file's extension (.vcf: vcard), else linkedin-csv")
     safe.add_argument("--json", action="store_true", help="print the preflight summary as JSON")
     safe.set_defaults(handler=cmd_export_safe)
     out = kinds.add_parser("outreach", help="the personalised-outreach queue, with notes and their lint results")
     out.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
-    out.add_argument("--format", default="md", choices=list(exporters("outreach")))
+    out.add_argument("--format", default=None, choices=list(exporters("outreach")),
+                     help="default: from the file's extension (.csv, .json), else md")
     out.add_argument("--json", action="store_true", help="print the summary as JSON")
     out.set_defaults(handler=cmd_export_outreach)
 
@@ -30,7 +32,16 @@ def _user_error(message: str) -> Exception:
     return UserError(message)
 
 
+def _format(args: argparse.Namespace, kind: str, fallback: str) -> str:
+    """The --format given, else the first format of this export whose extension the file has."""
+    if args.format:
+        return str(args.format)
+    suffix = args.output.suffix.lower()
+    return next((name for name, exp in exporters(kind).items() if exp.extension == suffix), fallback)
+
+
 def cmd_export_safe(args: argparse.Namespace, store: Store) -> int:
+    args.format = _format(args, "safe", "linkedin-csv")
     try:
         report = export_safe(store, args.output, args.format)
     except LookalikesBlock as exc:
@@ -50,6 +61,7 @@ def cmd_export_safe(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_export_outreach(args: argparse.Namespace, store: Store) -> int:
+    args.format = _format(args, "outreach", "md")
     try:
         report = export_outreach(store, args.output, args.format)
     except ExportError as exc:

@@ -306,6 +306,8 @@ def test_cli_export_safe_blocked_then_written(knowme, tmp_path) -> None:
     assert knowme("mark", "bob@gmail.com", "--not-same-as", "robert@oldcorp.com").returncode == 0
     p = knowme("export", "safe", "-o", out, "--format", "vcard")
     assert p.returncode == 0 and "written: 1 people" in p.stdout and "BEGIN:VCARD" in out.read_text()
+    assert knowme("export", "safe", "-o", tmp_path / "by-extension.vcf").returncode == 0
+    assert (tmp_path / "by-extension.vcf").read_text().startswith("BEGIN:VCARD")
     data = knowme.json("export", "safe", "-o", out, "--json")
     assert data["preflight"]["excluded"] == 1
     p = knowme("export", "safe", "-o", tmp_path / "missing" / "x.csv")
@@ -320,4 +322,6 @@ def test_cli_export_empty_says_so(knowme, tmp_path) -> None:
     assert p.returncode == 0 and "nothing to export" in p.stdout and out.exists()
     p = knowme("export", "safe", "-o", tmp_path / "s.csv")
     assert p.returncode == 0 and "nothing to export" in p.stdout
+    assert knowme("export", "outreach", "-o", tmp_path / "q.json").returncode == 0
+    assert json.loads((tmp_path / "q.json").read_text())["people"] == []
     assert (tmp_path / "s.csv").read_text().startswith("First Name,Last Name,E-mail Address")
