@@ -6,19 +6,30 @@ Update with `pytest tests/test_tui_snapshots.py --snapshot-update` after looking
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from knowme.model import Decision
+from knowme.model import Decision, Labeled, Record
 from knowme.store import Store
 from knowme.triage import mark, set_outreach
 from tui.app import KnowmeApp
 from tui.widgets.contact_list import ContactList
-from tui_helpers import make_workspace, workers_done
+from tui_helpers import make_workspace, store_records, workers_done
 
 
 def _app(tmp_path: Path, duplicates: bool = False) -> KnowmeApp:
-    workspace = make_workspace(tmp_path / "w.db", duplicates=duplicates)
+    workspace = make_workspace(tmp_path / "w.db")
     with Store.open(workspace) as store:
+        if duplicates:  # one queued pair, written as the dedupe would, so the picture does not follow its tuning
+            store_records(store, "google.csv", [Record(
+                source="google.csv", index=1, given="Jack", family="Jones", formatted_name="Jack Jones",
+                emails=[Labeled("jjones@other.example", "home")], org="Initrode", title="Manager")])
+            a = store.conn.execute("SELECT id FROM records WHERE data LIKE '%jack@wonka.com%'").fetchone()[0]
+            b = store.conn.execute("SELECT id FROM records WHERE data LIKE '%jjones@other.example%'").fetchone()[0]
+            reasons = ["same name (Jack Jones), a rare name", "different emails",
+                       "different companies (Wonka / Initrode), maybe an old job"]
+            store.conn.execute("INSERT INTO pairs(a, b, score, reasons, status) VALUES (?, ?, 0.68, ?, 'pending')",
+                               (a, b, json.dumps(reasons)))
         ids = dict(store.conn.execute("SELECT name, id FROM people"))
         mark(store, [ids["Alice Archer"]], Decision.KNOWS_ME)
         mark(store, [ids["Carol Chen"]], Decision.PERSONALIZE)

@@ -18,13 +18,14 @@ from knowme.store import Store
 from knowme.views import SORTS, VIEWS, ListQuery
 from tui.messages import CountsReady, WorkspaceChanged
 from tui.widgets.contact_list import DECISION_LABELS, ContactList
-from tui.widgets.detail import DetailPane, person_details
+from tui.widgets.detail import DetailPane
 from tui.widgets.sidebar import Sidebar
 
 if TYPE_CHECKING:
     from tui.app import KnowmeApp
 
 STATE_KEY = "review.state"
+HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list
 MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize", Decision.EXCLUDE: "exclude",
               Decision.UNDECIDED: "undecided"}
 
@@ -97,6 +98,8 @@ class MainScreen(Screen[None]):
         Binding("q", "quit", "Quit", id="workspace.quit"),
     ]
 
+    AUTO_FOCUS = "#contacts"
+
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
@@ -134,15 +137,36 @@ class MainScreen(Screen[None]):
         filter_input.value = query.text
         filter_input.display = bool(query.text)
         self.query_one(Sidebar).show_view(query.view)
-        ids = views.person_ids(self.store, query)
-        cursor = views.resume_index(self.store, query, ids, state.get("person"), state.get("index", 0))
-        person = ids[cursor] if ids else None
-        self.contacts.load(query, focus_person=person, fallback=cursor, ids=ids)
+        self._open_list(query, state.get("person"), int(state.get("index") or 0))
         self.contacts.focus()
-        self.refresh_counts()
+        self.call_after_refresh(self.refresh_counts)  # after the first screen is drawn
         self._update_title()
         self.set_interval(2.0, self._save_if_moved)
         self.knowme.steady(self)
+
+    def _open_list(self, query: ListQuery, person: int | None, index: int) -> None:
+        """Show the list where it was left: the first screenful at once, then the whole list.
+
+        A name-sorted view reads its first window straight from the index (the same cost at
+        100 or 100,000 people); the whole list follows from a worker without moving the screen.
+        """
+        position = views.list_position(self.store, query, person) if person is not None else None
+        if position is None and query.sort == "name" and not query.text:
+            position = index
+        if position is None:
+            ids = views.person_ids(self.store, query)
+            cursor = views.resume_index(self.store, query, ids, person, index)
+            self.contacts.load(query, focus_person=ids[cursor] if ids else None, fallback=cursor, ids=ids)
+            return
+        start = max(0, position - HEAD_BEFORE)
+        head = views.person_ids(self.store, query, offset=start, limit=HEAD_SIZE)
+        if not head and start:
+            start = 0
+            head = views.person_ids(self.store, query, limit=HEAD_SIZE)
+        cursor = max(0, min(position - start, len(head) - 1))
+        focus = head[cursor] if head else None
+        self.contacts.load(query, focus_person=focus, fallback=cursor, ids=head)
+        self.contacts.load(query, focus_person=focus, fallback=start + cursor, keep_row=True)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.knowme.steady(self)
@@ -172,14 +196,14 @@ class MainScreen(Screen[None]):
             pane.show_nobody("This person is gone (merged or re-imported); ctrl+r reloads.")
             return
         pairs = views.pending_pairs_of(self.store, person_id) if self.counts.get("duplicates") else 0
-        pane.show(person_details(person, self.store.record_meta(person_id), pairs))
+        pane.show_person(person, self.store.record_meta(person_id), pairs)
 
     def _update_title(self) -> None:
         query = self.contacts.query_spec
         view = views.VIEW_BY_KEY[query.view]
         count = self.contacts.row_count
         sort = views.SORT_BY_KEY[query.sort].label
-        what = f"{count:,} {'person' if count == 1 else 'people'}"
+        what = "counting…" if self.contacts.loading else f"{count:,} {'person' if count == 1 else 'people'}"
         if query.text:
             what += f" matching “{query.text}”"
         selected = f" · {len(self.contacts.selected)} selected" if self.contacts.selected else ""

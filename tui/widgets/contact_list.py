@@ -205,6 +205,8 @@ class ContactList(ScrollView, can_focus=True):
         ids: array[int]
         focus_person: int | None
         fallback: int
+        keep_row: bool = False
+        changes: int = 0
 
     def __init__(self, store: Store, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -224,6 +226,8 @@ class ContactList(ScrollView, can_focus=True):
         self._idle = asyncio.Event()
         self._idle.set()
         self._last_highlight: tuple[int | None, int] | None = None
+        self._changes = 0  # bumped whenever rows change here, so a load read before is read again
+        self._versions: dict[int, int] = {}  # bumped per person when their row changed
 
     # ---- public API -----------------------------------------------------------------------------
 
@@ -255,17 +259,22 @@ class ContactList(ScrollView, can_focus=True):
         return [] if current is None else [current]
 
     def load(self, query: ListQuery, focus_person: int | None = None, fallback: int | None = None,
-             ids: array[int] | None = None) -> None:
-        """Show `query`: read its ids in a worker (unless given), keep the cursor on `focus_person`."""
+             ids: array[int] | None = None, keep_row: bool = False) -> None:
+        """Show `query`: read its ids in a worker (unless given), keep the cursor on `focus_person`.
+
+        `keep_row` keeps the cursor on the same screen line (when a first window is replaced by
+        the whole list, nothing on screen moves).
+        """
         self._token += 1
         self._idle.clear()
         if fallback is None:
             fallback = self.cursor
         self._interrupt_readers()
         if ids is not None:
-            self._apply(self._IdsReady(self._token, query, ids, focus_person, fallback))
+            self._apply(self._IdsReady(self._token, query, ids, focus_person, fallback, keep_row, self._changes))
         else:
-            self._read_ids(self._token, query, focus_person, fallback)
+            self._read_ids(self._IdsReady(self._token, query, array("q"), focus_person, fallback, keep_row,
+                                          self._changes))
 
     def reload(self, focus_person: int | None = None) -> None:
         """Read the current view again (after an undo, an import, a merge): the store is the truth."""
@@ -277,7 +286,8 @@ class ContactList(ScrollView, can_focus=True):
         """Drop cached rows of people that changed, so they are read again when drawn."""
         for pid in person_ids:
             self._rows.discard(pid)
-        self._strips.clear()
+            self._versions[pid] = self._versions.get(pid, 0) + 1  # their cached strips are stale
+        self._changes += 1
         self.refresh()
 
     def remove(self, person_ids: Iterable[int]) -> None:
@@ -285,6 +295,7 @@ class ContactList(ScrollView, can_focus=True):
         gone = set(person_ids)
         if not gone:
             return
+        self._changes += 1
         if len(gone) < 64:
             positions = sorted(p for p in (_index(self.ids, pid) for pid in gone) if p is not None)
             before_cursor = sum(1 for p in positions if p < self.cursor)
@@ -296,7 +307,6 @@ class ContactList(ScrollView, can_focus=True):
         self.selected -= gone
         self.cursor = max(0, min(self.cursor - before_cursor, len(self.ids) - 1))
         self._resize()
-        self._strips.clear()
         self._scroll_to_cursor()
         self.refresh()
         self._post_highlight(force=True)
@@ -331,7 +341,6 @@ class ContactList(ScrollView, can_focus=True):
     def clear_selection(self) -> None:
         if self.selected:
             self.selected.clear()
-            self._strips.clear()
             self.refresh()
 
     def row_at(self, index: int) -> PersonRow | None:
@@ -351,14 +360,15 @@ class ContactList(ScrollView, can_focus=True):
     # ---- loading ---------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="contact-list", exit_on_error=False)
-    def _read_ids(self, token: int, query: ListQuery, focus_person: int | None, fallback: int) -> None:
+    def _read_ids(self, request: _IdsReady) -> None:
         """Read the ids of a view in a thread, on its own connection (interrupted by a newer load)."""
         worker = get_current_worker()
+        token = request.token
         reader = Store.open(self.store.path)
         with self._readers_lock:
             self._readers[token] = reader.conn
         try:
-            ids = views.person_ids(reader, query)
+            request.ids = views.person_ids(reader, request.query)
         except sqlite3.OperationalError as exc:
             if worker.is_cancelled or "interrupted" in str(exc):
                 return
@@ -368,7 +378,7 @@ class ContactList(ScrollView, can_focus=True):
                 self._readers.pop(token, None)
             reader.close()
         if not worker.is_cancelled:
-            self.post_message(self._IdsReady(token, query, ids, focus_person, fallback))
+            self.post_message(request)
 
     def _interrupt_readers(self) -> None:
         with self._readers_lock:
@@ -378,8 +388,12 @@ class ContactList(ScrollView, can_focus=True):
     @on(_IdsReady)
     def _ids_ready(self, message: _IdsReady) -> None:
         message.stop()
-        if message.token == self._token:
-            self._apply(message)
+        if message.token != self._token:
+            return
+        if message.changes != self._changes:  # people were marked while reading: read again
+            self.load(message.query, self.current_id, self.cursor, keep_row=True)
+            return
+        self._apply(message)
 
     def _apply(self, message: _IdsReady) -> None:
         self.query_spec = message.query
@@ -393,9 +407,14 @@ class ContactList(ScrollView, can_focus=True):
             index = self.index_of(message.focus_person)
         if index is None:
             index = message.fallback
+        screen_row = self.cursor - int(self.scroll_y)
         self.cursor = max(0, min(index, len(self.ids) - 1))
         self._resize()
-        self._scroll_to_cursor(center=True)
+        if message.keep_row and 0 <= screen_row < self._page:
+            self.set_scroll(None, max(0, self.cursor - screen_row))
+            self._scroll_to_cursor()
+        else:
+            self._scroll_to_cursor(center=True)
         self.refresh()
         self._idle.set()
         self._post_highlight(force=True)
@@ -499,7 +518,7 @@ class ContactList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         pid = self.ids[index]
         selected = pid in self.selected
-        key = (pid, index == self.cursor, selected, width)
+        key = (pid, self._versions.get(pid, 0), index == self.cursor, selected, width)
         strip = self._strips.get(key)
         if strip is None:
             row = self.row_at(index)

@@ -1,11 +1,17 @@
-"""The detail pane: everything known about the highlighted person, and where each value came from."""
+"""The detail pane: everything known about the highlighted person, and where each value came from.
+
+The content is a list of blocks (a heading, or a field with its values) laid out into lines for
+the pane's width and drawn line by line like the contact list: moving from person to person
+never re-lays-out the screen, and costs one small text layout.
+"""
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.table import Table
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
@@ -13,7 +19,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from knowme.model import Decision, Person, Record
-from tui.text import plain_text
 from tui.widgets.contact_list import DECISION_LABELS, set_virtual_size
 
 DECISION_STYLES = {
@@ -22,153 +27,179 @@ DECISION_STYLES = {
     Decision.EXCLUDE: "bold red",
     Decision.UNDECIDED: "dim",
 }
+LABEL_WIDTH = 10
 
 
-def _grid() -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="dim", no_wrap=True, min_width=9)
-    grid.add_column(overflow="fold")
-    return grid
+@dataclass(slots=True)
+class Block:
+    """A line of its own (`text`), or a field: a dim label and values wrapped beside it."""
+
+    text: Text | None = None
+    label: str = ""
+    values: list[tuple[str, str]] = field(default_factory=list)  # (value, style)
+    indent: int = 0
+    space_before: bool = False
 
 
-def _labeled(value: str, label: str) -> Text:
-    text = Text(value)
-    if label:
-        text.append(f"  {label}", style="dim italic")
-    return text
+def _labeled(value: str, label: str) -> str:
+    return f"{value}  ({label})" if label else value
 
 
-def record_rows(record: Record) -> list[tuple[str, RenderableType]]:
-    """Every value one record holds, as (field, value) rows, extras included: nothing is hidden."""
-    rows: list[tuple[str, RenderableType]] = []
-    for field, value in (("name", record.formatted_name), ("prefix", record.prefix), ("given", record.given),
-                         ("middle", record.middle), ("family", record.family), ("suffix", record.suffix),
-                         ("nickname", record.nickname), ("phonetic", record.phonetic), ("company", record.org),
-                         ("dept", record.department), ("title", record.title)):
+def record_fields(record: Record) -> list[tuple[str, str]]:
+    """Every value one record holds, as (field, value), extras included: nothing is hidden."""
+    rows: list[tuple[str, str]] = []
+    for name, value in (("name", record.formatted_name), ("prefix", record.prefix), ("given", record.given),
+                        ("middle", record.middle), ("family", record.family), ("suffix", record.suffix),
+                        ("nickname", record.nickname), ("phonetic", record.phonetic), ("company", record.org),
+                        ("dept", record.department), ("title", record.title)):
         if value:
-            rows.append((field, Text(value)))
-    for field, values in (("email", record.emails), ("phone", record.phones), ("address", record.addresses),
-                          ("url", record.urls)):
-        for labeled in values:
-            rows.append((field, _labeled(labeled.value, labeled.label)))
+            rows.append((name, value))
+    for name, values in (("email", record.emails), ("phone", record.phones), ("address", record.addresses),
+                         ("url", record.urls)):
+        rows.extend((name, _labeled(" ".join(v.value.split()), v.label)) for v in values)
     if record.birthday:
-        rows.append(("birthday", Text(record.birthday)))
+        rows.append(("birthday", record.birthday))
     if record.categories:
-        rows.append(("groups", Text(", ".join(record.categories))))
+        rows.append(("groups", ", ".join(record.categories)))
     if record.note:
-        rows.append(("note", Text(record.note)))
+        rows.append(("note", record.note))
     if record.connected_on is not None:
-        rows.append(("connected", Text(record.connected_on or "yes")))
+        rows.append(("connected", record.connected_on or "yes"))
     if record.signal is not None:
         sig = record.signal
         span = f", {sig.first or '?'} – {sig.last or '?'}" if (sig.first or sig.last) else ""
-        rows.append(("mail", Text(f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way "
-                                  f"threads{span}")))
-    for name, value in record.extras:
-        rows.append((name.lower()[:18], Text(value)))
+        rows.append(("mail", f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way "
+                             f"threads{span}"))
+    rows.extend((name.lower(), value) for name, value in record.extras)
     return rows
 
 
-def person_details(person: Person, meta: list[dict[str, Any]], pending_pairs: int = 0) -> RenderableType:
-    """The detail pane's content for one person: summary, outreach fields, then every record."""
-    parts: list[RenderableType] = []
+def person_blocks(person: Person, meta: list[dict[str, Any]], pending_pairs: int = 0) -> list[Block]:
+    """What the pane says about one person: summary, outreach fields, then every record."""
+    blocks: list[Block] = []
     title = Text(person.display_name or "(no name)", style="bold")
+    word = DECISION_LABELS[person.decision.value] if person.decision != Decision.UNDECIDED else "undecided"
     title.append("  ")
-    title.append(f" {DECISION_LABELS[person.decision.value] if person.decision != Decision.UNDECIDED else 'undecided'} ",
-                 style=f"reverse {DECISION_STYLES[person.decision]}")
+    title.append(f" {word} ", style=f"reverse {DECISION_STYLES[person.decision]}")
     if person.connected:
         title.append("  connected", style="cyan")
-    parts.append(title)
+    blocks.append(Block(text=title))
     if person.suggestion and person.suggestion != person.decision.value:
         line = Text("Suggested: ", style="italic")
         line.append(DECISION_LABELS.get(person.suggestion, person.suggestion), style="bold italic")
         if person.suggestion_reason:
             line.append(f" — {person.suggestion_reason}", style="italic")
         line.append("   (a accepts)", style="dim")
-        parts.append(line)
-    summary = _grid()
-    if person.emails:
-        summary.add_row("emails", "\n".join(person.emails))
-    if person.phones:
-        summary.add_row("phones", "\n".join(person.phones))
+        blocks.append(Block(text=line))
+    summary = [Block(label="emails", values=[(e, "") for e in person.emails]),
+               Block(label="phones", values=[(p, "") for p in person.phones])]
     work = " · ".join(p for p in (person.title, person.org) if p)
     if work:
-        summary.add_row("work", work)
+        summary.append(Block(label="work", values=[(work, "")]))
     sig = person.signals
     if sig.sent or sig.received:
-        summary.add_row("mail", f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way threads"
-                        + (f"; last {sig.last}" if sig.last else ""))
+        summary.append(Block(label="mail", values=[(
+            f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way threads"
+            + (f"; last {sig.last}" if sig.last else ""), "")]))
     if pending_pairs:
-        summary.add_row("duplicates", Text(f"{pending_pairs} possible duplicate(s) to review (d)", style="yellow"))
-    parts.append(Padding(summary, (1, 0, 0, 0)))
+        summary.append(Block(label="duplicates", values=[(f"{pending_pairs} possible duplicate(s) to review (d)",
+                                                          "yellow")]))
+    summary = [b for b in summary if b.values]
+    if summary:
+        summary[0].space_before = True
+    blocks.extend(summary)
 
-    outreach = _grid()
-    for label, value in (("how", person.how), ("context", person.context), ("why", person.why),
-                         ("note", person.note), ("draft", person.draft)):
-        if value:
-            outreach.add_row(label, value)
+    outreach = [Block(label=label, values=[(value, "")]) for label, value in (
+        ("how", person.how), ("context", person.context), ("why", person.why), ("note", person.note),
+        ("draft", person.draft)) if value]
     if person.decision == Decision.PERSONALIZE:
         heading = Text("Outreach", style="bold")
         heading.append("   o edits how we know each other, why, and the note", style="dim")
-        parts.append(Padding(heading, (1, 0, 0, 0)))
-        if outreach.row_count:
-            parts.append(outreach)
-        else:
-            parts.append(Text("not written yet", style="dim italic"))
-    elif outreach.row_count:
-        parts.append(Padding(outreach, (1, 0, 0, 0)))
+        blocks.append(Block(text=heading, space_before=True))
+        blocks.extend(outreach or [Block(text=Text("not written yet", style="dim italic"))])
+    elif outreach:
+        outreach[0].space_before = True
+        blocks.extend(outreach)
 
-    heading = Text(f"Records ({len(person.records)})", style="bold")
-    parts.append(Padding(heading, (1, 0, 0, 0)))
-    for record, where in zip(person.records, meta):
+    blocks.append(Block(text=Text(f"Records ({len(person.records)})", style="bold"), space_before=True))
+    for n, (record, where) in enumerate(zip(person.records, meta)):
         origin = Text(f"{where['source']} #{where['index']}", style="bold cyan")
         if where.get("uid"):
             origin.append(f"  UID {where['uid']}", style="dim")
-        grid = _grid()
-        for field, value in record_rows(record):
-            grid.add_row(field, value)
-        parts.append(origin)
-        parts.append(Padding(grid, (0, 0, 1, 2)))
-    return Group(*parts)
+        blocks.append(Block(text=origin, space_before=n > 0))
+        blocks.extend(Block(label=name, values=[(value, "")], indent=2) for name, value in record_fields(record))
+    return blocks
+
+
+def layout(blocks: Iterable[Block], width: int) -> list[Text]:
+    """The blocks as lines of at most `width` cells, values wrapped beside their label."""
+    lines: list[Text] = []
+    for block in blocks:
+        if block.space_before and lines:
+            lines.append(Text())
+        if block.text is not None:
+            text = block.text.copy()
+            text.truncate(width, overflow="ellipsis")
+            lines.append(text)
+            continue
+        pad = " " * block.indent
+        room = max(8, width - block.indent - LABEL_WIDTH - 1)
+        first = True
+        for value, style in block.values:
+            for chunk in (textwrap.wrap(value, room, break_long_words=True, replace_whitespace=True) or [""]):
+                line = Text(pad)
+                line.append((block.label if first else "").ljust(LABEL_WIDTH)[:LABEL_WIDTH] + " ", style="dim")
+                line.append(chunk, style=style)
+                lines.append(line)
+                first = False
+    return lines
 
 
 class DetailPane(ScrollView, can_focus=True):
-    """Every value of every record merged into the highlighted person, with its source and card/row.
-
-    The content is rendered once per person into lines, and drawn line by line like the contact
-    list, so moving from person to person never re-lays-out the screen.
-    """
+    """Every value of every record merged into the highlighted person, with its source and card/row."""
 
     DEFAULT_CSS = """
-    DetailPane { background: $surface; overflow-x: hidden; overflow-y: scroll; scrollbar-size-vertical: 1; }
+    DetailPane { background: $surface; overflow-x: hidden; overflow-y: scroll; scrollbar-size-vertical: 1;
+                 padding: 0 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.renderable: RenderableType = ""
+        self.blocks: list[Block] = []
         self._lines: list[Strip] = []
         self._lines_width = -1
 
-    def show(self, renderable: RenderableType) -> None:
-        self.renderable = renderable
+    def show_person(self, person: Person, meta: list[dict[str, Any]], pending_pairs: int = 0) -> None:
+        self.show(person_blocks(person, meta, pending_pairs))
+
+    def show_nobody(self, text: str = "Nobody selected.") -> None:
+        self.show([Block(text=Text(text, style="dim"))])
+
+    def show(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
         self._lines_width = -1
         self.scroll_to(0, 0, animate=False)
         self._render_content()
         self.refresh()
 
-    def show_nobody(self, text: str = "Nobody selected.") -> None:
-        self.show(Text(text, style="dim"))
+    def plain_text(self, width: int = 100) -> str:
+        """What the pane shows, as plain text (for tests and screen readers)."""
+        return "\n".join(line.plain.rstrip() for line in layout(self.blocks, width))
 
     def _render_content(self) -> None:
         width = self.scrollable_content_region.width
         if width <= 2 or width == self._lines_width:
             return
         console = self.app.console
-        options = console.options.update(width=width, height=None, highlight=False)
-        lines = console.render_lines(Padding(self.renderable, (0, 1)), options, style=self.rich_style, pad=True)
-        self._lines = [Strip(line, width) for line in lines]
+        base = self.rich_style
+        strips = []
+        for text in layout(self.blocks, width):
+            segments = [Segment(seg.text, base + seg.style if seg.style else base)
+                        for seg in text.render(console) if seg.text]
+            strips.append(Strip(segments).adjust_cell_length(width, base))
+        self._lines = strips
         self._lines_width = width
-        set_virtual_size(self, Size(width, len(self._lines)))
+        set_virtual_size(self, Size(width, len(strips)))
 
     def on_resize(self, event: events.Resize) -> None:
         self._render_content()
@@ -182,11 +213,8 @@ class DetailPane(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         self._render_content()
         index = int(self.scroll_y) + y
-        width = self.scrollable_content_region.width
         if 0 <= index < len(self._lines):
             return self._lines[index]
-        return Strip.blank(width, self.rich_style)
+        return Strip.blank(self.scrollable_content_region.width, self.rich_style)
 
-    def plain_text(self, width: int = 100) -> str:
-        """What the pane shows, as plain text (for tests and screen readers)."""
-        return plain_text(self.renderable, width)
+

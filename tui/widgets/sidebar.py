@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.table import Table
-from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
@@ -17,13 +16,12 @@ from knowme.views import VIEWS, View
 SHORT_LABELS = {"duplicates": "Duplicates"}
 
 
-def _prompt(number: int, view: View, count: int | None) -> Table:
-    grid = Table.grid(expand=True, padding=(0, 0))
-    grid.add_column(no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", no_wrap=True)
-    label = Text.assemble((f"{number} ", "dim"), SHORT_LABELS.get(view.key, view.label))
-    grid.add_row(label, "" if count is None else f"{count:,}")
-    return grid
+def _prompt(number: int, view: View, count: int | None, width: int) -> Content:
+    """`1 Undecided       1,234`: the digit that opens the view, its name, its count on the right."""
+    label = SHORT_LABELS.get(view.key, view.label)
+    figure = "" if count is None else f"{count:,}"
+    gap = max(1, width - len(label) - len(figure) - 2)
+    return Content.assemble((f"{number} ", "dim"), label, " " * gap, figure)
 
 
 class Sidebar(Vertical):
@@ -55,9 +53,10 @@ class Sidebar(Vertical):
         super().__init__(id=id)
         self.counts: dict[str, int] = {}
         self.current = "undecided"
+        self._shown: dict[str, tuple[int, int]] = {}
 
     def compose(self) -> ComposeResult:
-        options = [Option(_prompt(n, view, None), id=view.key) for n, view in enumerate(VIEWS, start=1)]
+        options = [Option(_prompt(n, view, None, 20), id=view.key) for n, view in enumerate(VIEWS, start=1)]
         yield OptionList(*options, id="views")
         yield Label("", id="progress-label")
         yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="progress")
@@ -75,15 +74,23 @@ class Sidebar(Vertical):
         options.highlighted = index
 
     def update_counts(self, counts: dict[str, int]) -> None:
-        """Show fresh counts (from `knowme.views.view_counts`)."""
-        self.counts = counts
+        """Show fresh counts (from `knowme.views.view_counts`); only changed lines are redrawn."""
         options = self.query_one(OptionList)
+        width = options.scrollable_content_region.width or self.styles.width.cells or 20  # type: ignore[union-attr]
         for n, view in enumerate(VIEWS, start=1):
-            options.replace_option_prompt(view.key, _prompt(n, view, counts.get(view.key, 0)))
+            count = counts.get(view.key, 0)
+            if self._shown.get(view.key) != (count, width):
+                options.replace_option_prompt(view.key, _prompt(n, view, count, width))
+                self._shown[view.key] = (count, width)
+        self.counts = dict(counts)
         total = counts.get("all", 0)
         decided = total - counts.get("undecided", 0)
         self.query_one("#progress-label", Label).update(f"Decided {decided:,} of {total:,}", layout=False)
         self.query_one(ProgressBar).update(total=max(total, 1), progress=decided)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.counts:
+            self.update_counts(self.counts)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
