@@ -501,6 +501,9 @@ class Store:
         for pair_id, status in snap["pairs"].items():
             if status is not None:
                 self.conn.execute("UPDATE pairs SET status=? WHERE id=?", (status, int(pair_id)))
+        # the derived columns follow the records as they are now (a re-import may have come since)
+        alive = [int(pid) for pid, row in snap["people"].items() if row is not None]
+        self.refresh_people(alive)
 
     def log_action(self, action: str, summary: str, before: dict[str, Any], after: dict[str, Any]) -> int:
         """Record an action (inside its transaction); a new action ends any redo history."""
