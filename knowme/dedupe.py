@@ -18,7 +18,7 @@ from typing import Any
 
 from knowme.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
 from knowme.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
-from knowme.scorepool import score_all
+from knowme.scorepool import explain_all, score_all
 from knowme.scoring import MAYBE, SURE, Evidence
 from knowme.store import Store
 
@@ -234,9 +234,9 @@ def _queue(items: list[MatchItem], stats: Any, clusters: _Clusters, evidence: di
         rank = (-points, items[i].rid, items[j].rid, i, j)
         if key not in best or rank < best[key]:
             best[key] = rank
+    chosen = sorted(best.values())
     out = []
-    for _, rid_a, rid_b, i, j in sorted(best.values()):
-        ev = score_pair(items[i], items[j], stats)
+    for (_, rid_a, rid_b, i, j), ev in zip(chosen, explain_all(items, stats, [(i, j) for *_, i, j in chosen])):
         if (i, j) in guarded:
             ev = Evidence(ev.score, MAYBE, [*ev.reasons, guarded[(i, j)]], ev.points, ev.conflict)
         out.append((rid_a, rid_b, ev))

@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from knowme.matching import MatchItem, Stats
-from knowme.scoring import DIFFERENT_OUTCOME, score_pair
+from knowme.scoring import DIFFERENT_OUTCOME, Evidence, score_pair
 
-PARALLEL_MIN_PAIRS = 40_000
+PARALLEL_MIN_PAIRS = 20_000
 _CHUNKS_PER_WORKER = 8
 
 _shared: dict[str, Any] = {}
@@ -39,6 +39,13 @@ def _score_range(bounds: tuple[int, int]) -> list[Verdict]:
     return out
 
 
+def _explain_range(bounds: tuple[int, int]) -> list[Evidence]:
+    items: Sequence[MatchItem] = _shared["items"]
+    stats: Stats = _shared["stats"]
+    pairs: Sequence[tuple[int, int]] = _shared["pairs"]
+    return [score_pair(items[pairs[k][0]], items[pairs[k][1]], stats) for k in range(*bounds)]
+
+
 def _workers() -> int:
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -54,24 +61,33 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: Sequence[tuple[in
     Only these few numbers travel back; the reasons of the pairs that are kept are worded again
     by the caller (`score_pair` is deterministic), which keeps memory flat at a million records.
     """
+    return _run(_score_range, items, stats, pairs, progress)
+
+
+def explain_all(items: Sequence[MatchItem], stats: Stats, pairs: Sequence[tuple[int, int]]) -> list[Evidence]:
+    """The full evidence, reasons worded, of each pair, in pair order."""
+    return _run(_explain_range, items, stats, pairs, None)
+
+
+def _run(work: Callable[[tuple[int, int]], list[Any]], items: Sequence[MatchItem], stats: Stats,
+         pairs: Sequence[tuple[int, int]], progress: Callable[[int, int], None] | None) -> list[Any]:
     workers = _workers()
     can_fork = ("fork" in multiprocessing.get_all_start_methods()
                 and threading.current_thread() is threading.main_thread())
     _shared.update(items=items, stats=stats, pairs=pairs)
+    out: list[Any] = []
     try:
         if workers < 2 or not can_fork or len(pairs) < PARALLEL_MIN_PAIRS:
             step = max(1, len(pairs) // 20)
-            out = []
             for start in range(0, len(pairs), step):
-                out.extend(_score_range((start, min(start + step, len(pairs)))))
+                out.extend(work((start, min(start + step, len(pairs)))))
                 if progress:
                     progress(min(start + step, len(pairs)), len(pairs))
             return out
         chunk = -(-len(pairs) // (workers * _CHUNKS_PER_WORKER))
         bounds = [(start, min(start + chunk, len(pairs))) for start in range(0, len(pairs), chunk)]
-        out = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done, part in enumerate(pool.imap(_score_range, bounds), 1):
+            for done, part in enumerate(pool.imap(work, bounds), 1):
                 out.extend(part)
                 if progress:
                     progress(bounds[done - 1][1], len(pairs))

@@ -204,3 +204,19 @@ def test_generated_books_with_corruption(tmp_path: Path) -> None:
     result = run_generated(1500, 4, tmp_path)
     assert result["auto"]["precision"] >= 0.99
     assert result["auto+review"]["recall"] >= 0.97
+
+
+def test_chaining_guard_keeps_a_very_different_third_record_apart(store: Store) -> None:
+    # J. Smith shares an address with John Smith and a phone with Jane Smith: both links look sure
+    # on their own, but John and Jane are two people, so only one of them may join J. Smith.
+    load(store, "a.vcf", [rec(1, "J.", "Smith", "jsmith@example.org", "+1 415 555 0101")])
+    load(store, "b.vcf", [rec(1, "John", "Smith", "jsmith@example.org")])
+    load(store, "c.vcf", [rec(1, "Jane", "Smith", phone="(415) 555-0101")])
+    progress: list[tuple[int, int]] = []
+    report = run_dedupe(store, lambda done, total: progress.append((done, total)))
+    assert report.auto_merged == 1 and report.people_after == 2
+    assert progress[-1] == (100, 100) and progress == sorted(progress)
+    for person in store.iter_people():
+        assert {r.given for r in person.records} != {"J.", "John", "Jane"}
+    (pair,) = pending_pairs(store)
+    assert any("look like different people" in r for r in pair.reasons)
