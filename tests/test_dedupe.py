@@ -220,3 +220,17 @@ def test_chaining_guard_keeps_a_very_different_third_record_apart(store: Store) 
         assert {r.given for r in person.records} != {"J.", "John", "Jane"}
     (pair,) = pending_pairs(store)
     assert any("look like different people" in r for r in pair.reasons)
+
+
+def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
+    book(store)
+    mark(store, [1], Decision.KNOWS_ME, note="met at PyCon")
+    people = store.conn.execute("SELECT * FROM people ORDER BY id").fetchall()
+    records = store.conn.execute("SELECT id, person_id, data FROM records ORDER BY id").fetchall()
+    report = run_dedupe(store)
+    assert report.auto_merged and store.conn.execute("SELECT * FROM people ORDER BY id").fetchall() != people
+    assert store.undo().startswith("dedupe: merged")
+    assert store.conn.execute("SELECT * FROM people ORDER BY id").fetchall() == people
+    assert store.conn.execute("SELECT id, person_id, data FROM records ORDER BY id").fetchall() == records
+    assert store.redo().startswith("dedupe: merged")
+    assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] == report.people_after
