@@ -27,24 +27,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from knowme.model import Labeled, MailSignal, Record  # noqa: E402
-from knowme.store import Store  # noqa: E402
+from knowme.model import Labeled, MailSignal, Record
+from knowme.store import Store
 
 OUT = ROOT / "bench" / "out"
-FIRST = ("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan "
-         "Joseph Jessica Thomas Sarah Charles Karen Chris Nancy Daniel Lisa Matthew Betty Anthony Sandra Mark "
-         "Ashley Donald Emily Steven Donna Paul Michelle Andrew Carol Joshua Amanda Kenneth Melissa Kevin Deborah "
-         "Brian Stephanie George Rebecca Timothy Sharon Ronald Laura Jason Cynthia Edward Amy Jeffrey Angela "
-         "Ryan Shirley Jacob Anna Gary Brenda Nicholas Pamela Eric Emma Jonathan Nicole Stephen Helen Larry "
-         "Samantha Justin Katherine Scott Christine Brandon Debra Benjamin Rachel Samuel Carolyn Gregory Janet "
-         "José Zoë Renée Jürgen Björn Łukasz Søren").split()
-LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
-        "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
-        "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
-        "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Müller Schmidt Dubois Rossi Kowalski "
-        "Andersson Nakamura O'Brien").split()
-ORGS = ("Acme Globex Initech Umbrella Hooli Stark Wayne Wonka Tyrell Cyberdyne Soylent Vandelay Oscorp "
-        "Aperture Massive Dynamic Pied Piper Gringotts Monsters Inc").split()
+FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Chris", "Nancy", "Daniel", "Lisa", "Matthew", "Betty", "Anthony", "Sandra", "Mark", "Ashley", "Donald", "Emily", "Steven", "Donna", "Paul", "Michelle", "Andrew", "Carol", "Joshua", "Amanda", "Kenneth", "Melissa", "Kevin", "Deborah", "Brian", "Stephanie", "George", "Rebecca", "Timothy", "Sharon", "Ronald", "Laura", "Jason", "Cynthia", "Edward", "Amy", "Jeffrey", "Angela", "Ryan", "Shirley", "Jacob", "Anna", "Gary", "Brenda", "Nicholas", "Pamela", "Eric", "Emma", "Jonathan", "Nicole", "Stephen", "Helen", "Larry", "Samantha", "Justin", "Katherine", "Scott", "Christine", "Brandon", "Debra", "Benjamin", "Rachel", "Samuel", "Carolyn", "Gregory", "Janet", "José", "Zoë", "Renée", "Jürgen", "Björn", "Łukasz", "Søren"]
+LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Müller", "Schmidt", "Dubois", "Rossi", "Kowalski", "Andersson", "Nakamura", "O'Brien"]
+ORGS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne", "Soylent", "Vandelay", "Oscorp", "Aperture", "Massive", "Dynamic", "Pied", "Piper", "Gringotts", "Monsters", "Inc"]
 TITLES = ["Engineer", "Senior Engineer", "Product Manager", "Designer", "CTO", "Recruiter", "Sales Lead",
           "Data Scientist", "Director", "Consultant", ""]
 
@@ -90,7 +79,7 @@ def build_workspace(path: Path, people: int, per_source: int = 20_000) -> None:
 
 def _pctl(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _line(label: str, values: list[float]) -> str:
@@ -165,8 +154,12 @@ async def measure(path: Path, presses: int) -> list[str]:
         while not first_paint:
             await pilot.pause(0.01)
         ContactList.render_line = original  # type: ignore[method-assign]
+        await contacts.wait_loaded()
+        whole = time.perf_counter()
         report.append(f"{'first screen drawn (rows shown)':<34} {(first_paint[0] - started) * 1000:7.1f} ms   "
-                      f"({contacts.row_count:,} people; a bare Textual app starts in {bare * 1000:.0f} ms here)")
+                      f"(a bare Textual app starts in {bare * 1000:.0f} ms here)")
+        report.append(f"{'whole list loaded':<34} {(whole - started) * 1000:7.1f} ms   "
+                      f"({contacts.row_count:,} people listed)")
         await _workers_done(app)
         await pilot.pause()
 

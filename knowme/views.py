@@ -95,10 +95,10 @@ class ListQuery:
         """A saved query, falling back to the defaults for anything unknown."""
         if not isinstance(data, dict):
             return cls()
-        view = data.get("view") if data.get("view") in VIEW_BY_KEY else "undecided"
-        sort = data.get("sort") if data.get("sort") in SORT_BY_KEY else "name"
-        text = data.get("text") if isinstance(data.get("text"), str) else ""
-        return cls(view=view, sort=sort, text=text)
+        view, sort, text = data.get("view"), data.get("sort"), data.get("text")
+        return cls(view=view if isinstance(view, str) and view in VIEW_BY_KEY else "undecided",
+                   sort=sort if isinstance(sort, str) and sort in SORT_BY_KEY else "name",
+                   text=text if isinstance(text, str) else "")
 
 
 @dataclass(slots=True)

@@ -1,10 +1,10 @@
 """Pilot tests of the review UI's other flows: import, duplicates, split, outreach, export, overview, help."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
+from tui_helpers import make_workspace, pilot_test, store_records, workers_done
 
 from knowme.dedupe import pending_pairs
 from knowme.model import Decision, Record
@@ -20,7 +20,6 @@ from tui.screens.overview import OverviewScreen
 from tui.text import plain_text
 from tui.widgets.contact_list import ContactList
 from tui.widgets.sidebar import Sidebar
-from tui_helpers import make_workspace, pilot_test, store_records, workers_done
 
 SIZE = (120, 36)
 
@@ -89,10 +88,7 @@ async def test_import_on_the_command_line_shows_progress_problems_and_dedupes(tm
 @pilot_test
 async def test_import_from_the_file_picker(tmp_path: Path) -> None:
     book = tmp_path / "google.csv"
-    with open(book, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["First Name", "Last Name", "E-mail 1 - Value"])
-        writer.writerow(["Grace", "Hopper", "grace@navy.example"])
+    book.write_text("First Name,Last Name,E-mail 1 - Value\r\nGrace,Hopper,grace@navy.example\r\n", encoding="utf-8")
     workspace = make_workspace(tmp_path / "w.db")
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:

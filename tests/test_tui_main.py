@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tui_helpers import decisions, make_workspace, pilot_test, workers_done
 
 from knowme.store import Store
 from tui.app import KnowmeApp
@@ -11,7 +12,6 @@ from tui.screens.main import MainScreen
 from tui.widgets.contact_list import ContactList
 from tui.widgets.detail import DetailPane
 from tui.widgets.sidebar import Sidebar
-from tui_helpers import decisions, make_workspace, pilot_test, workers_done
 
 SIZE = (120, 36)
 

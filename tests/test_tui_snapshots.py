@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tui_helpers import make_workspace, store_records, workers_done
+
 from knowme.model import Decision, Labeled, Record
 from knowme.store import Store
 from knowme.triage import mark, set_outreach
 from tui.app import KnowmeApp
 from tui.widgets.contact_list import ContactList
-from tui_helpers import make_workspace, store_records, workers_done
 
 
 def _app(tmp_path: Path, duplicates: bool = False) -> KnowmeApp:

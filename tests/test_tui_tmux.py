@@ -33,7 +33,7 @@ class Terminal:
         self._tmux("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", command, env=env)
 
     def _tmux(self, *args: str, env: dict[str, str] | None = None) -> str:
-        proc = subprocess.run([TMUX or "tmux", "-L", self.socket, *args], capture_output=True, text=True,
+        proc = subprocess.run([TMUX or "tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False,
                               timeout=30, env=env)
         return proc.stdout
 
@@ -103,7 +103,7 @@ def test_review_in_tmux_triages_and_status_agrees(tmp_path: Path) -> None:
         terminal.close()
     env = {k: v for k, v in os.environ.items() if k != "KNOWME_DB"}
     status = subprocess.run([sys.executable, "-m", "knowme.cli", "--db", str(workspace), "status", "--json"],
-                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+                            capture_output=True, text=True, check=False, cwd=ROOT, env=env, timeout=60)
     assert status.returncode == 0, status.stderr
     data = json.loads(status.stdout)
     assert data["decisions"]["knows-me"] == 1 and data["decisions"]["exclude"] == 1

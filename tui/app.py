@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
@@ -36,8 +37,8 @@ class KnowmeApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "knowme"
     COMMANDS = App.COMMANDS | {KnowmeCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # type: ignore[misc]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit")]
 
     def __init__(self, store_path: Path, import_paths: Sequence[Path] = (), demo: bool = False, *,
                  fmt: str = "auto", region: str | None = None, export_dir: Path | None = None,
@@ -65,6 +66,11 @@ class KnowmeApp(App[None]):
 
     def on_unmount(self) -> None:
         self.store.close()
+
+    async def action_quit(self) -> None:
+        """Quit from anywhere (ctrl+q), remembering where the review was."""
+        self.main.save_state()
+        self.exit()
 
     @property
     def main(self) -> MainScreen:

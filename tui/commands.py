@@ -25,7 +25,7 @@ class PaletteCommand:
 def _binding_commands(provider: Provider) -> Iterator[PaletteCommand]:
     """One command per enabled key binding of the screen the palette was opened on."""
     seen: set[tuple[int, str]] = set()
-    for key, active in provider.screen.active_bindings.items():
+    for active in provider.screen.active_bindings.values():
         binding = active.binding
         if not active.enabled or not binding.description or binding.system:
             continue
@@ -50,7 +50,7 @@ def _extra_commands(provider: Provider) -> Iterator[PaletteCommand]:
 
 
 async def _run(node: DOMNode, action: str) -> None:
-    await node.run_action(action)
+    await node.app.run_action(action, node)
 
 
 class KnowmeCommands(Provider):

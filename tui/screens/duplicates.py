@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Label, Static
@@ -114,7 +114,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     | escape | Back to the list |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "same", "Same person", id="pairs.same"),
         Binding("n", "different", "Not the same", id="pairs.different"),
         Binding("space,right", "skip", "Skip", id="pairs.skip"),

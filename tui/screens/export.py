@@ -7,11 +7,12 @@ reads every knows-me and excluded person), `export_safe` / `export_outreach`,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet, Select, Static
@@ -56,7 +57,7 @@ class LookalikeList(OptionList):
     | n | They are different people |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "screen.resolve('exclude')", "Exclude the knows-me one", id="lookalike.exclude"),
         Binding("n", "screen.resolve('different')", "Different people", id="lookalike.different"),
     ]
@@ -72,7 +73,7 @@ class ExportScreen(ModalScreen[None]):
     | escape | Close |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+e", "export", "Export", priority=True, id="export.write"),
         Binding("escape", "close", "Close", id="export.close"),
     ]

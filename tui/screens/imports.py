@@ -6,13 +6,14 @@ posts messages; this screen shows them.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import ScreenResume
 from textual.message import Message
@@ -75,7 +76,7 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
     | escape | Cancel |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "import", "Import chosen", id="picker.import"),
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
     ]
@@ -141,7 +142,7 @@ class ImportScreen(ModalScreen[str | None]):
     | escape | Stop after the current file / close |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop", "Stop / close", id="import.stop"),
         Binding("enter", "close", "Start reviewing", id="import.close"),
     ]
@@ -196,20 +197,25 @@ class ImportScreen(ModalScreen[str | None]):
             for number, path in enumerate(self.paths):
                 if worker.is_cancelled:
                     return
-                self.post_message(Progress("import", f"{path.name} ({number + 1} of {len(self.paths)})", 0, 1))
-                options = ImportOptions(
-                    region=region,
-                    progress=lambda done, total, label=path.name: self.post_message(
-                        Progress("import", label, done, total)),
-                    cancelled=lambda: worker.is_cancelled)
+                label = f"{path.name} ({number + 1} of {len(self.paths)})"
+                self.post_message(Progress("import", label, 0, 1))
+                options = ImportOptions(region=region, progress=self._reporter("import", label),
+                                        cancelled=lambda: worker.is_cancelled)
                 report = import_path(store, path, self.fmt, options)
                 self.post_message(FileImported(number, report))
             if worker.is_cancelled:
                 return
             self.post_message(Progress("dedupe", "Looking for duplicates", 0, 100))
-            result = run_dedupe(store, progress=lambda done, total: self.post_message(
-                Progress("dedupe", "Looking for duplicates", done, total)))
+            result = run_dedupe(store, progress=self._reporter("dedupe", "Looking for duplicates"))
             self.post_message(JobDone("import", result))
+
+    def _reporter(self, job: str, label: str) -> Callable[[int, int], None]:
+        """A progress callback for the core that posts (collapsing) Progress messages from the worker."""
+
+        def report(done: int, total: int) -> None:
+            self.post_message(Progress(job, label, done, total))
+
+        return report
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:

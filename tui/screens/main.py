@@ -1,11 +1,11 @@
 """The main screen: views with counts, the contact list, the detail pane, and the triage keys."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.events import ScreenResume
 from textual.screen import Screen
@@ -33,7 +33,7 @@ MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize"
 class FilterInput(Input):
     """The `/` filter: the list follows as you type; enter or down returns to the list, esc clears it."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "done", "To the list", show=False, id="filter.down"),
         Binding("escape", "clear", "Clear filter", id="filter.clear"),
     ]
@@ -73,11 +73,12 @@ class MainScreen(Screen[None]):
     | q | Quit (everything is already saved) |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("k", "mark('knows-me')", "Knows me", id="triage.knows-me"),
         Binding("p", "mark('personalize')", "Personalize", id="triage.personalize"),
         Binding("x", "mark('exclude')", "Exclude", id="triage.exclude"),
         Binding("u", "mark('undecided')", "Undecided", id="triage.undecided"),
+        Binding("question_mark", "help", "Help", key_display="?", id="workspace.help"),
         Binding("a", "accept_suggestion", "Accept suggestion", show=False, id="triage.accept"),
         Binding("ctrl+z", "undo", "Undo", id="triage.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="triage.redo"),
@@ -92,7 +93,6 @@ class MainScreen(Screen[None]):
         Binding("i", "import_files", "Import", show=False, id="workspace.import"),
         Binding("e", "export", "Export", id="workspace.export"),
         Binding("v", "overview", "Overview", show=False, id="workspace.overview"),
-        Binding("question_mark", "help", "Help", key_display="?", id="workspace.help"),
         Binding("t", "toggle_theme", "Theme", show=False, id="workspace.theme"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="workspace.reload"),
         Binding("q", "quit", "Quit", id="workspace.quit"),
@@ -203,7 +203,7 @@ class MainScreen(Screen[None]):
         view = views.VIEW_BY_KEY[query.view]
         count = self.contacts.row_count
         sort = views.SORT_BY_KEY[query.sort].label
-        what = "counting…" if self.contacts.loading else f"{count:,} {'person' if count == 1 else 'people'}"
+        what = "counting…" if self.contacts.is_loading else f"{count:,} {'person' if count == 1 else 'people'}"
         if query.text:
             what += f" matching “{query.text}”"
         selected = f" · {len(self.contacts.selected)} selected" if self.contacts.selected else ""
@@ -288,7 +288,7 @@ class MainScreen(Screen[None]):
         current = contacts.current_id
         gone = set(ids) - views.members(self.store, contacts.query_spec, ids)
         contacts.clear_selection()
-        contacts.remove(gone)
+        contacts.drop(gone)
         start = contacts.cursor - 1 if current in gone else contacts.cursor
         following = views.next_with_decision(self.store, contacts.ids, start)
         if following is None:
@@ -465,4 +465,4 @@ class MainScreen(Screen[None]):
             self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10)
 
 
-__all__ = ["MainScreen", "DECISION_LABELS"]
+__all__ = ["DECISION_LABELS", "MainScreen"]

@@ -6,11 +6,12 @@ and saving is `knowme.triage.set_outreach` (one undoable action).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
@@ -57,7 +58,7 @@ class OutreachScreen(ModalScreen[bool]):
     | tab | Next field |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True, id="outreach.save"),
         Binding("ctrl+t", "fill", "Fill from template", priority=True, id="outreach.fill"),
         Binding("escape", "cancel", "Cancel", id="outreach.cancel"),

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Sparkline, Static
@@ -29,7 +30,7 @@ class OverviewScreen(Screen[None]):
     | escape / v | Back to the review |
     """
 
-    BINDINGS = [Binding("escape,v,q", "close", "Back", id="overview.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,v,q", "close", "Back", id="overview.close")]
 
     def __init__(self, store_path: Path) -> None:
         super().__init__()

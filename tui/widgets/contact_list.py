@@ -13,12 +13,13 @@ import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on, work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -134,7 +135,7 @@ class ContactList(ScrollView, can_focus=True):
     | space | Select or unselect the person (decision keys then apply to the selection) |
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Up", show=False, id="list.up"),
         Binding("down", "cursor_down", "Down", show=False, id="list.down"),
         Binding("pageup", "page_up", "Page up", show=False, id="list.page-up"),
@@ -144,7 +145,7 @@ class ContactList(ScrollView, can_focus=True):
         Binding("space", "toggle_select", "Select", show=False, id="list.select"),
     ]
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "contact-list--header",
         "contact-list--cursor",
         "contact-list--selected",
@@ -244,7 +245,7 @@ class ContactList(ScrollView, can_focus=True):
         return self.row_at(self.cursor)
 
     @property
-    def loading(self) -> bool:
+    def is_loading(self) -> bool:
         return not self._idle.is_set()
 
     async def wait_loaded(self) -> None:
@@ -290,7 +291,7 @@ class ContactList(ScrollView, can_focus=True):
         self._changes += 1
         self.refresh()
 
-    def remove(self, person_ids: Iterable[int]) -> None:
+    def drop(self, person_ids: Iterable[int]) -> None:
         """Take people out of the list (they no longer belong to the view), keeping the cursor's place."""
         gone = set(person_ids)
         if not gone:
@@ -512,7 +513,7 @@ class ContactList(ScrollView, can_focus=True):
             return self._header_strip(width, base)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.ids):
-            if index == 0 and not self.loading and y == 1:
+            if index == 0 and not self.is_loading and y == 1:
                 return self._message_strip("Nobody here. Try another view (1-8) or clear the filter (esc).",
                                            width, base)
             return Strip.blank(width, base)
@@ -581,7 +582,7 @@ def set_virtual_size(widget: ScrollView, size: Size) -> None:
         widget.virtual_size = size
         return
     widget.set_reactive(Widget.virtual_size, size)
-    widget._scroll_update(size)  # noqa: SLF001 - the framework's own no-layout path
+    widget._scroll_update(size)  # the framework's own no-layout path
     widget.refresh()
 
 

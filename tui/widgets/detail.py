@@ -68,8 +68,8 @@ def record_fields(record: Record) -> list[tuple[str, str]]:
     if record.signal is not None:
         sig = record.signal
         span = f", {sig.first or '?'} – {sig.last or '?'}" if (sig.first or sig.last) else ""
-        rows.append(("mail", f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way "
-                             f"threads{span}"))
+        mail = f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way threads{span}"
+        rows.append(("mail", mail))
     rows.extend((name.lower(), value) for name, value in record.extras)
     return rows
 
