@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import random
 import resource
+import shutil
 import statistics
 import sys
 import time
@@ -215,7 +216,9 @@ def main() -> int:
         build_workspace(path, args.people)
         print(f"built {args.people} people in {time.perf_counter() - t0:.1f} s: {path}")
     work = OUT / "tui_speed_run.db"
-    work.write_bytes(path.read_bytes())
+    for side in (Path(f"{work}-wal"), Path(f"{work}-shm")):
+        side.unlink(missing_ok=True)
+    shutil.copyfile(path, work)  # a fresh copy each run (marks write to it)
     for line in asyncio.run(measure(work, args.presses)):
         print(line)
     return 0

@@ -7,6 +7,7 @@ exports, lint) and re-read the store after every change: the store is the truth.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -61,6 +62,9 @@ class KnowmeApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = LIGHT if self.store.setting(THEME_KEY) == "light" else DARK
+        # What exists once the first screen is up lives as long as the app: keep it out of the
+        # cyclic collector's full passes, which otherwise pause a key press now and then.
+        self.call_after_refresh(gc.freeze)
         if self.import_paths:
             self.open_import(self.import_paths)
 

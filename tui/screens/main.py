@@ -141,6 +141,8 @@ class MainScreen(Screen[None]):
         self.contacts.focus()
         self.call_after_refresh(self.refresh_counts)  # after the first screen is drawn
         self._update_title()
+        self.set_status("k knows me · p personalize · x exclude · u undecided: decide, and the next person "
+                        "comes up.  ? lists every key.")
         self.set_interval(2.0, self._save_if_moved)
         self.knowme.steady(self)
 
@@ -234,6 +236,12 @@ class MainScreen(Screen[None]):
 
     def _show_counts(self) -> None:
         self.query_one(Sidebar).update_counts(self.counts)
+        contacts = self.contacts
+        empty = ("The workspace is empty: press i to import address books (vCard, CSV exports, mbox)."
+                 if not self.counts.get("all") else "Nobody here. Try another view (1-8) or clear the filter (esc).")
+        if empty != contacts.empty_message:
+            contacts.empty_message = empty
+            contacts.refresh()
 
     def _changing(self, ids: list[int]) -> dict[str, set[int]]:
         """Note which views these people are in, before changing them (see `_changed`)."""

@@ -226,6 +226,7 @@ class ContactList(ScrollView, can_focus=True):
         self._readers_lock = threading.Lock()
         self._idle = asyncio.Event()
         self._idle.set()
+        self.empty_message = "Nobody here. Try another view (1-8) or clear the filter (esc)."
         self._last_highlight: tuple[int | None, int] | None = None
         self._changes = 0  # bumped whenever rows change here, so a load read before is read again
         self._versions: dict[int, int] = {}  # bumped per person when their row changed
@@ -514,8 +515,7 @@ class ContactList(ScrollView, can_focus=True):
         index = int(self.scroll_y) + y - 1
         if index >= len(self.ids):
             if index == 0 and not self.is_loading and y == 1:
-                return self._message_strip("Nobody here. Try another view (1-8) or clear the filter (esc).",
-                                           width, base)
+                return self._message_strip(self.empty_message, width, base)
             return Strip.blank(width, base)
         pid = self.ids[index]
         selected = pid in self.selected
