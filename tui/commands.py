@@ -23,18 +23,18 @@ class PaletteCommand:
 
 
 def _binding_commands(provider: Provider) -> Iterator[PaletteCommand]:
-    """One command per enabled key binding of the screen the palette was opened on."""
-    seen: set[tuple[int, str]] = set()
+    """One command per enabled key binding of ours (they all have an id) on the palette's screen."""
+    seen: set[str] = set()
     for active in provider.screen.active_bindings.values():
         binding = active.binding
-        if not active.enabled or not binding.description or binding.system:
+        if not active.enabled or not binding.description or binding.system or not binding.id:
             continue
-        marker = (id(active.node), binding.action)
-        if marker in seen:
+        if binding.description in seen:
             continue
-        seen.add(marker)
+        seen.add(binding.description)
         key_display = binding.key_display or provider.app.get_key_display(binding)
-        yield PaletteCommand(binding.description, f"key: {key_display}",
+        yield PaletteCommand(binding.description, f"{binding.tooltip}  (key: {key_display})" if binding.tooltip
+                             else f"key: {key_display}",
                              partial(_run, active.node, binding.action))
 
 

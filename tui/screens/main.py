@@ -74,24 +74,31 @@ class MainScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "mark('knows-me')", "Knows me", id="triage.knows-me"),
-        Binding("p", "mark('personalize')", "Personalize", id="triage.personalize"),
-        Binding("x", "mark('exclude')", "Exclude", id="triage.exclude"),
-        Binding("u", "mark('undecided')", "Undecided", id="triage.undecided"),
+        Binding("k", "mark('knows-me')", "Knows me", id="triage.knows-me",
+                tooltip="Mark knows me (goes to the safe-to-sync file), then on to the next undecided"),
+        Binding("p", "mark('personalize')", "Personalize", id="triage.personalize",
+                tooltip="Mark personalize (invite with a personal note), then on to the next undecided"),
+        Binding("x", "mark('exclude')", "Exclude", id="triage.exclude",
+                tooltip="Mark exclude (never invited, never uploaded), then on to the next undecided"),
+        Binding("u", "mark('undecided')", "Undecided", id="triage.undecided",
+                tooltip="Back to undecided"),
         Binding("question_mark", "help", "Help", key_display="?", id="workspace.help"),
         Binding("a", "accept_suggestion", "Accept suggestion", show=False, id="triage.accept"),
         Binding("ctrl+z", "undo", "Undo", id="triage.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="triage.redo"),
         Binding("escape", "clear", "Clear selection", show=False, id="find.clear"),
         Binding("slash", "filter", "Filter", key_display="/", id="find.filter"),
-        Binding("s", "cycle_sort", "Sort", id="find.sort"),
+        Binding("s", "cycle_sort", "Sort", id="find.sort",
+                tooltip="Sort by name, company, signal strength or suggestion"),
         *(Binding(str(n), f"view('{view.key}')", f"View: {view.label}", show=False, id=f"find.view-{view.key}")
           for n, view in enumerate(VIEWS, start=1)),
-        Binding("o", "outreach", "Outreach", id="people.outreach"),
+        Binding("o", "outreach", "Outreach", id="people.outreach",
+                tooltip="Write the personal note of a personalize person"),
         Binding("d", "duplicates", "Duplicates", show=False, id="people.duplicates"),
         Binding("S", "split", "Split", show=False, id="people.split"),
         Binding("i", "import_files", "Import", show=False, id="workspace.import"),
-        Binding("e", "export", "Export", id="workspace.export"),
+        Binding("e", "export", "Export", id="workspace.export",
+                tooltip="Write the safe-to-sync file or the outreach queue"),
         Binding("v", "overview", "Overview", show=False, id="workspace.overview"),
         Binding("t", "toggle_theme", "Theme", show=False, id="workspace.theme"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="workspace.reload"),
@@ -141,8 +148,7 @@ class MainScreen(Screen[None]):
         self.contacts.focus()
         self.call_after_refresh(self.refresh_counts)  # after the first screen is drawn
         self._update_title()
-        self.set_status("k knows me · p personalize · x exclude · u undecided: decide, and the next person "
-                        "comes up.  ? lists every key.")
+        self.set_status("Decide with k knows me · p personalize · x exclude · u undecided  (? all keys)")
         self.set_interval(2.0, self._save_if_moved)
         self.knowme.steady(self)
 
