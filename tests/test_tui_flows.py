@@ -229,11 +229,11 @@ async def test_export_dialog_shows_preflight_and_writes_both_files(tmp_path: Pat
         await workers_done(app)
         await pilot.pause()
         shown = str(screen.query_one("#preflight", Static).render())
-        assert "2 knows-me people go out" in shown and "6 undecided people are left out" in shown  # Erin is connected
+        assert "2 knows-me people go out" in shown and "6 undecided people left out" in shown  # Erin is connected
         await pilot.press("ctrl+e")
         await workers_done(app)
         await pilot.pause()
-        assert "Wrote 2 people" in str(screen.query_one("#result", Static).render())
+        assert "Wrote 2 knows-me people" in str(screen.query_one("#result", Static).render())
         screen.query_one("#kind-outreach").value = True
         await workers_done(app)
         await pilot.pause()

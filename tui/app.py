@@ -39,6 +39,7 @@ class KnowmeApp(App[None]):
     TITLE = "knowme"
     COMMANDS = App.COMMANDS | {KnowmeCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # type: ignore[misc]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # type: ignore[misc]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit")]
 
     def __init__(self, store_path: Path, import_paths: Sequence[Path] = (), demo: bool = False, *,

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet, Select, Static
 from textual.widgets.option_list import Option
@@ -30,6 +30,10 @@ KINDS = {"safe": "Safe-to-sync file (knows-me people)", "outreach": "Outreach qu
 DEFAULT_NAMES = {"safe": "knowme-safe-to-sync", "outreach": "knowme-outreach"}
 
 
+def _people(count: int, kind: str = "knows-me") -> str:
+    return f"{count:,} {kind} {'person' if count == 1 else 'people'}"
+
+
 def default_path(kind: str, fmt: str, folder: Path) -> Path:
     exporter = exporters(kind)[fmt]
     return folder / f"{DEFAULT_NAMES[kind]}{exporter.extension}"
@@ -39,7 +43,7 @@ def outreach_lines(status: dict[str, object]) -> list[str]:
     """The outreach queue's preflight, from `knowme.outreach.outreach_status`."""
     states = [(state.value, STATE_LABELS[state]) for state in STATE_ORDER]
     total = sum(int(status.get(key, 0) or 0) for key, _ in states)  # type: ignore[call-overload]
-    lines = [f"{total:,} personalize people in the queue: "
+    lines = [f"{_people(total, 'personalize')} in the queue: "
              + ", ".join(f"{label.lower()} {status.get(key, 0)}" for key, label in states)]
     if status.get("notes_to_fix"):
         lines.append(f"notes still to write or fix: {status['notes_to_fix']} (o on the main screen)")
@@ -88,9 +92,9 @@ class ExportScreen(ModalScreen[None]):
         self.written: list[Path] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="export-dialog"):
-            yield Label("Export", classes="dialog-title")
-            with RadioSet(id="kind"):
+        with VerticalScroll(classes="dialog", id="export-dialog"):
+            yield Label("Export   (↑↓ picks the file, tab moves on, ctrl+e writes)", classes="dialog-title")
+            with RadioSet(id="kind", compact=True):
                 for key, label in KINDS.items():
                     yield RadioButton(label, value=key == self.kind, id=f"kind-{key}")
             with Horizontal(classes="field"):
@@ -112,12 +116,14 @@ class ExportScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#lookalikes", OptionList).display = False
         self._set_kind("safe")
+        self.query_one("#kind", RadioSet).focus()
         self.app.steady(self)  # type: ignore[attr-defined]
 
     # ---- choices ---------------------------------------------------------------------------------
 
     def _set_kind(self, kind: str) -> None:
         self.kind = kind
+        self.query_one("#result", Static).update("")
         formats = exporters(kind)
         select = self.query_one("#format", Select)
         select.set_options([(exp.label, name) for name, exp in formats.items()])
@@ -170,8 +176,9 @@ class ExportScreen(ModalScreen[None]):
 
     def _show_safe(self, pre: Preflight) -> None:
         text = Text()
-        text.append(f"{pre.written:,} knows-me people go out ({pre.addresses:,} addresses).\n", style="bold")
-        text.append(f"{pre.undecided:,} undecided people are left out: review them first.\n",
+        text.append(f"{_people(pre.written)} {'goes' if pre.written == 1 else 'go'} out "
+                    f"({pre.addresses:,} address{'es' * (pre.addresses != 1)}).\n", style="bold")
+        text.append(f"{_people(pre.undecided, 'undecided')} left out: review them first.\n",
                     style="yellow" if pre.undecided else "")
         for line in pre.lines()[2:]:
             text.append(line + "\n", style="dim")
@@ -242,9 +249,12 @@ class ExportScreen(ModalScreen[None]):
             return
         report = message.result
         self.written.append(report.path)
-        text = Text(f"✓ Wrote {report.written:,} people to {report.path}\n", style="bold green")
+        kind = "knows-me" if report.kind == "safe" else "personalize"
+        text = Text(f"✓ Wrote {_people(report.written, kind)} to {report.path}\n", style="bold green")
+        shown = set(self.pre.lines()) if self.pre is not None and report.kind == "safe" else set()
         for line in report.lines:
-            text.append(line + "\n", style="dim")
+            if line not in shown and not line.startswith("written:"):
+                text.append(line + "\n", style="dim")
         result.update(text)
 
     @on(Worker.StateChanged)

@@ -63,7 +63,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("sources", "Sources", 8, 22, 30),
     Column("mail", "Mail ↑↓", 12, 12, 40),
     Column("decision", "Decision", 11, 11, 90),
-    Column("suggestion", "Suggests", 13, 13, 50),
+    Column("suggestion", "Suggests", 11, 13, 65),
 )
 
 
