@@ -210,7 +210,7 @@ def suggestion_for(person: Person, rules: Iterable[Rule] = (), mail: MailThresho
         if label:
             return Decision.KNOWS_ME, f"address book: {label}"
     from_mail_only = all(r.signal is not None for r in person.records)
-    if sig.received and not sig.sent:
+    if sig.received and not sig.sent and not sig.two_way_threads:  # a thread with a reply is a reply
         if from_mail_only and (sig.bulk * 2 >= sig.received or sig.crowd * 2 >= sig.received):
             return Decision.EXCLUDE, (f"mail: {sig.received} received, none sent, "
                                       f"{max(sig.bulk, sig.crowd)} of them bulk or mass mail")
