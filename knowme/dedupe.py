@@ -147,7 +147,8 @@ def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
     stats = compute_stats(items, load_verdicts(store))
     tick(10, 100)
     pairs = candidate_pairs(items, stats, lambda d, t: tick(10 + 20 * d // max(t, 1), 100))
-    pairs.extend(_same_verdict_pairs(items, stats.verdicts))
+    for pair in _same_verdict_pairs(items, stats.verdicts):
+        pairs.append(pair)
     report.candidates = len(pairs)
     evidence: dict[tuple[int, int], Scored] = {}
     sure: list[tuple[float, int, int]] = []
