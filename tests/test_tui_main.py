@@ -254,3 +254,24 @@ async def test_small_terminal_still_shows_list_and_detail(workspace: Path) -> No
         assert app.main.has_class("-narrow")
         assert contacts(app).size.height >= 8
         assert app.main.query_one("#detail").size.height >= 5
+
+
+@pilot_test
+async def test_accept_every_suggestion_after_asking(workspace: Path) -> None:
+    with Store.open(workspace) as store:
+        store.conn.execute("UPDATE people SET suggestion='knows-me', suggestion_reason='mail' "
+                           "WHERE name IN ('Carol Chen', 'Frank Fischer')")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot, app)
+        saved = decisions(workspace)
+        assert saved["Carol Chen"] == "knows-me" and saved["Frank Fischer"] == "knows-me"
+        assert app.main.query_one(Sidebar).counts["suggestions"] == 0
+        assert contacts(app).row_count == 8
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        assert decisions(workspace)["Carol Chen"] == "undecided"

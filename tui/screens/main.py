@@ -15,8 +15,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from knowme import triage, views
 from knowme.model import Decision
 from knowme.store import Store
+from knowme.suggest import accept_suggestions
 from knowme.views import SORTS, VIEWS, ListQuery
 from tui.messages import CountsReady, WorkspaceChanged
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.contact_list import DECISION_LABELS, ContactList
 from tui.widgets.detail import DetailPane
 from tui.widgets.sidebar import Sidebar
@@ -54,7 +56,7 @@ class MainScreen(Screen[None]):
     | :- | :- |
     | k / p / x / u | Knows me / Personalize / Exclude / Undecided, then on to the next undecided person |
     | space | Select or unselect; a decision key then applies to every selected person |
-    | a | Accept the suggested decision |
+    | a / A | Accept the suggested decision / every suggestion (asks first) |
     | ctrl+z / ctrl+y | Undo / redo (decisions, merges, splits, outreach edits) |
 
     Finding people
@@ -84,6 +86,8 @@ class MainScreen(Screen[None]):
                 tooltip="Back to undecided"),
         Binding("question_mark", "help", "Help", key_display="?", id="workspace.help"),
         Binding("a", "accept_suggestion", "Accept suggestion", show=False, id="triage.accept"),
+        Binding("A", "accept_all_suggestions", "Accept every suggestion", show=False, id="triage.accept-all",
+                tooltip="Accept the suggestion of every undecided person who has one (asks first)"),
         Binding("ctrl+z", "undo", "Undo", id="triage.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="triage.redo"),
         Binding("escape", "clear", "Clear selection", show=False, id="find.clear"),
@@ -282,12 +286,38 @@ class MainScreen(Screen[None]):
         self._after_decisions(ids)
 
     def action_accept_suggestion(self) -> None:
-        """Give the highlighted person the decision suggested for them."""
-        row = self.contacts.current_row
-        if row is None or not row.suggestion:
-            self.set_status("No suggestion for this person.")
+        """Accept the suggested decision of the selection (or the highlighted person), as one undoable action."""
+        ids = self.contacts.target_ids()
+        if not ids:
             return
-        self.action_mark(Decision.parse(row.suggestion).value)
+        before = self._changing(ids)
+        accepted = accept_suggestions(self.store, ids)
+        self._changed(ids, before)
+        if not accepted:
+            self.set_status("No suggestion to accept here (suggestions are for undecided people).")
+            return
+        words = ", ".join(f"{sum(1 for a in accepted if a.suggestion == d)} {MARK_WORDS[d]}"
+                          for d in MARK_WORDS if any(a.suggestion == d for a in accepted))
+        self.set_status(f"Accepted: {words}   (ctrl+z undoes)")
+        self._after_decisions(ids)
+
+    def action_accept_all_suggestions(self) -> None:
+        """Ask, then accept every pending suggestion as one undoable action."""
+        waiting = self.counts.get("suggestions", 0)
+        if not waiting:
+            self.set_status("No suggestions waiting.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                accepted = accept_suggestions(self.store)
+                self.set_status(f"Accepted {len(accepted):,} suggestions   (ctrl+z undoes them all)")
+                self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
+
+        self.app.push_screen(ConfirmScreen(
+            "Accept every suggestion",
+            f"Give {waiting:,} undecided people the decision suggested for them? One ctrl+z undoes it.",
+            yes="Accept all"), answered)
 
     def _who(self, ids: list[int]) -> str:
         if len(ids) > 1:
@@ -460,7 +490,8 @@ class MainScreen(Screen[None]):
         self._state_dirty = True
 
     def _save_if_moved(self) -> None:
-        if self._state_dirty:
+        # not while a dialog is up: an import may hold the workspace's write lock for a while
+        if self._state_dirty and self.is_current:
             self.save_state()
 
     def save_state(self) -> None:
