@@ -25,10 +25,11 @@ def _sections() -> list[tuple[str, list[Binding]]]:
     from tui.screens.duplicates import DuplicatesScreen
     from tui.screens.export import ExportScreen, LookalikeList
     from tui.screens.imports import FilePickerScreen, ImportScreen
-    from tui.screens.main import FilterInput, MainScreen
+    from tui.screens.main import MainScreen
     from tui.screens.outreach import OutreachScreen
     from tui.screens.overview import OverviewScreen
     from tui.widgets.contact_list import ContactList
+    from tui.widgets.filter import FilterInput
 
     def of(*owners: type) -> list[Binding]:
         return [b for owner in owners for b in Binding.make_bindings(owner.BINDINGS)]  # type: ignore[attr-defined]

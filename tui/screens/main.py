@@ -19,8 +19,9 @@ from knowme.suggest import accept_suggestions
 from knowme.views import SORTS, VIEWS, ListQuery
 from tui.messages import CountsReady, WorkspaceChanged
 from tui.screens.confirm import ConfirmScreen
-from tui.widgets.contact_list import DECISION_LABELS, ContactList
+from tui.widgets.contact_list import ContactList
 from tui.widgets.detail import DetailPane
+from tui.widgets.filter import FilterInput
 from tui.widgets.sidebar import Sidebar
 
 if TYPE_CHECKING:
@@ -30,22 +31,6 @@ STATE_KEY = "review.state"
 HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list
 MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize", Decision.EXCLUDE: "exclude",
               Decision.UNDECIDED: "undecided"}
-
-
-class FilterInput(Input):
-    """The `/` filter: the list follows as you type; enter or down returns to the list, esc clears it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "done", "To the list", show=False, id="filter.down"),
-        Binding("escape", "clear", "Clear filter", id="filter.clear"),
-    ]
-
-    def action_done(self) -> None:
-        self.screen.query_one(ContactList).focus()
-
-    def action_clear(self) -> None:
-        self.value = ""
-        self.screen.query_one(ContactList).focus()
 
 
 class MainScreen(Screen[None]):
@@ -510,4 +495,3 @@ class MainScreen(Screen[None]):
             self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10)
 
 
-__all__ = ["DECISION_LABELS", "MainScreen"]

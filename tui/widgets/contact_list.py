@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on, work
@@ -25,103 +24,16 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from knowme import views
-from knowme.model import Decision
 from knowme.store import Store
 from knowme.views import ListQuery, PersonRow
+from tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
+from tui.widgets.lines import set_virtual_size
 
-DECISION_LABELS = {
-    Decision.KNOWS_ME.value: "knows me",
-    Decision.PERSONALIZE.value: "personalize",
-    Decision.EXCLUDE.value: "exclude",
-    Decision.UNDECIDED.value: "·",
-}
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 120
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column: it is dropped first when `priority` is low, and grows to `ideal` (or more if `flex`)."""
-
-    key: str
-    header: str
-    min: int
-    ideal: int
-    priority: int
-    flex: bool = False
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("mark", "", 1, 1, 100),
-    Column("name", "Name", 14, 26, 99, flex=True),
-    Column("email", "Email", 14, 30, 60, flex=True),
-    Column("company", "Work", 12, 30, 70, flex=True),
-    Column("sources", "Sources", 8, 22, 30),
-    Column("mail", "Mail ↑↓", 12, 12, 40),
-    Column("decision", "Decision", 11, 11, 90),
-    Column("suggestion", "Suggests", 11, 13, 65),
-)
-
-
-def layout_columns(width: int, hidden: frozenset[str] = frozenset()) -> list[tuple[Column, int]]:
-    """The columns that fit in `width` cells (one space between each), with their widths."""
-    kept = [c for c in COLUMNS if c.key not in hidden]
-    while kept and sum(c.min for c in kept) + len(kept) - 1 > width:
-        kept.remove(min(kept, key=lambda c: c.priority))
-    widths = {c.key: c.min for c in kept}
-    spare = width - sum(widths.values()) - (len(kept) - 1)
-    for column in sorted(kept, key=lambda c: -c.priority):
-        grow = min(spare, column.ideal - widths[column.key])
-        widths[column.key] += grow
-        spare -= grow
-    flexible = [c for c in kept if c.flex]
-    for n, column in enumerate(flexible):
-        share = spare // (len(flexible) - n)
-        widths[column.key] += share
-        spare -= share
-    if kept and spare > 0:
-        widths[kept[-1].key] += spare
-    return [(c, widths[c.key]) for c in kept]
-
-
-def fit(text: str, width: int) -> str:
-    """`text` padded or cut (with an ellipsis) to exactly `width` cells."""
-    if width <= 0:
-        return ""
-    text = text.replace("\n", " ")
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
-
-
-def cell_text(row: PersonRow, key: str, selected: bool) -> str:
-    """What a column shows for one person (the store's summary columns, formatted)."""
-    if key == "mark":
-        return "●" if selected else " "
-    if key == "name":
-        return row.name or "(no name)"
-    if key == "email":
-        return row.email
-    if key == "company":
-        return " · ".join(part for part in (row.org, row.title) if part)
-    if key == "sources":
-        return row.sources
-    if key == "mail":
-        if not row.has_mail:
-            return ""
-        year = f" '{row.last_mail[2:4]}" if row.last_mail else ""
-        return f"↑{row.sent} ↓{row.received}{year}"
-    if key == "decision":
-        return DECISION_LABELS[row.decision.value]
-    if key == "suggestion":
-        if row.suggestion and row.suggestion != row.decision.value:
-            return "→ " + DECISION_LABELS.get(row.suggestion, row.suggestion)
-        return ""
-    raise KeyError(key)
 
 
 class ContactList(ScrollView, can_focus=True):
@@ -567,23 +479,6 @@ class ContactList(ScrollView, can_focus=True):
         if key in ("sources", "mail", "email"):
             return "contact-list--dim"
         return ""
-
-
-def set_virtual_size(widget: ScrollView, size: Size) -> None:
-    """Change how much there is to scroll without re-laying-out the screen.
-
-    Assigning `virtual_size` asks for a layout of the whole screen; with the vertical scrollbar
-    always shown (overflow-y: scroll) only the widget and its scrollbar need to know, so this does
-    what `Widget._size_updated` does when no layout is needed.
-    """
-    if size == widget.virtual_size:
-        return
-    if widget.styles.overflow_y != "scroll" or not widget.is_mounted:
-        widget.virtual_size = size
-        return
-    widget.set_reactive(Widget.virtual_size, size)
-    widget._scroll_update(size)  # the framework's own no-layout path
-    widget.refresh()
 
 
 def _index(ids: Sequence[int], person_id: int, stop: int | None = None) -> int | None:

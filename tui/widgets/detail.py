@@ -19,7 +19,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from knowme.model import Decision, Person, Record
-from tui.widgets.contact_list import DECISION_LABELS, set_virtual_size
+from tui.widgets.columns import DECISION_LABELS
+from tui.widgets.lines import set_virtual_size
 
 DECISION_STYLES = {
     Decision.KNOWS_ME: "bold green",

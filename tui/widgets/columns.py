@@ -1,0 +1,97 @@
+"""The contact list's columns: which fit a width, and what each shows for a person."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+
+from knowme.model import Decision
+from knowme.views import PersonRow
+
+DECISION_LABELS = {
+    Decision.KNOWS_ME.value: "knows me",
+    Decision.PERSONALIZE.value: "personalize",
+    Decision.EXCLUDE.value: "exclude",
+    Decision.UNDECIDED.value: "·",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: it is dropped first when `priority` is low, and grows to `ideal` (or more if `flex`)."""
+
+    key: str
+    header: str
+    min: int
+    ideal: int
+    priority: int
+    flex: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("mark", "", 1, 1, 100),
+    Column("name", "Name", 14, 26, 99, flex=True),
+    Column("email", "Email", 14, 30, 60, flex=True),
+    Column("company", "Work", 12, 30, 70, flex=True),
+    Column("sources", "Sources", 8, 22, 30),
+    Column("mail", "Mail ↑↓", 12, 12, 40),
+    Column("decision", "Decision", 11, 11, 90),
+    Column("suggestion", "Suggests", 11, 13, 65),
+)
+
+
+def layout_columns(width: int, hidden: frozenset[str] = frozenset()) -> list[tuple[Column, int]]:
+    """The columns that fit in `width` cells (one space between each), with their widths."""
+    kept = [c for c in COLUMNS if c.key not in hidden]
+    while kept and sum(c.min for c in kept) + len(kept) - 1 > width:
+        kept.remove(min(kept, key=lambda c: c.priority))
+    widths = {c.key: c.min for c in kept}
+    spare = width - sum(widths.values()) - (len(kept) - 1)
+    for column in sorted(kept, key=lambda c: -c.priority):
+        grow = min(spare, column.ideal - widths[column.key])
+        widths[column.key] += grow
+        spare -= grow
+    flexible = [c for c in kept if c.flex]
+    for n, column in enumerate(flexible):
+        share = spare // (len(flexible) - n)
+        widths[column.key] += share
+        spare -= share
+    if kept and spare > 0:
+        widths[kept[-1].key] += spare
+    return [(c, widths[c.key]) for c in kept]
+
+
+def fit(text: str, width: int) -> str:
+    """`text` padded or cut (with an ellipsis) to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    text = text.replace("\n", " ")
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def cell_text(row: PersonRow, key: str, selected: bool) -> str:
+    """What a column shows for one person (the store's summary columns, formatted)."""
+    if key == "mark":
+        return "●" if selected else " "
+    if key == "name":
+        return row.name or "(no name)"
+    if key == "email":
+        return row.email
+    if key == "company":
+        return " · ".join(part for part in (row.org, row.title) if part)
+    if key == "sources":
+        return row.sources
+    if key == "mail":
+        if not row.has_mail:
+            return ""
+        year = f" '{row.last_mail[2:4]}" if row.last_mail else ""
+        return f"↑{row.sent} ↓{row.received}{year}"
+    if key == "decision":
+        return DECISION_LABELS[row.decision.value]
+    if key == "suggestion":
+        if row.suggestion and row.suggestion != row.decision.value:
+            return "→ " + DECISION_LABELS.get(row.suggestion, row.suggestion)
+        return ""
+    raise KeyError(key)
