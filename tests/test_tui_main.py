@@ -275,3 +275,29 @@ async def test_accept_every_suggestion_after_asking(workspace: Path) -> None:
         await pilot.press("ctrl+z")
         await settle(pilot, app)
         assert decisions(workspace)["Carol Chen"] == "undecided"
+
+
+@pilot_test
+async def test_a_long_list_opens_at_its_place_and_then_lists_everyone(tmp_path: Path) -> None:
+    """The first screen comes from a window read off the index; the whole list follows without a jump."""
+    from knowme.model import Labeled, Record
+    from tui_helpers import store_records
+
+    workspace = tmp_path / "w.db"
+    with Store.open(workspace) as store:
+        store_records(store, "big.vcf", [Record(source="big.vcf", index=n, given=f"Person{n:04d}", family="Zed",
+                                                emails=[Labeled(f"p{n}@example.org", "")]) for n in range(1, 901)])
+        target = store.conn.execute("SELECT id FROM people WHERE name='Person0700 Zed'").fetchone()[0]
+        store.set_setting("review.state", {"query": {"view": "undecided", "sort": "name", "text": ""},
+                                           "person": target, "index": 0})
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current_name(app) == "Person0700 Zed"
+        await settle(pilot, app)
+        assert contacts(app).row_count == 900 and contacts(app).cursor == 699
+        assert current_name(app) == "Person0700 Zed"
+        await pilot.press("k", "down")
+        assert current_name(app) == "Person0702 Zed"
+        await pilot.press("end")
+        assert current_name(app) == "Person0900 Zed"
