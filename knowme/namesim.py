@@ -124,6 +124,15 @@ def _near(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 3 and max(len(a), len(b)) >= 4 and OSA.distance(a, b) <= 1
 
 
+def _pet_form(shorter: str, longer: str) -> bool:
+    """Gabi / Gabriela, Tomek / Tomasz, Lexi / Alexandra, Gianni / Giovanni, Nacho / Ignacio: a pet
+    form the table lacks keeps a good part of the formal name (at least half of itself, 3 letters)."""
+    size = max(3, len(shorter) // 2 + 1)
+    if len(shorter) < 3 or len(longer) <= len(shorter):
+        return False
+    return any(shorter[i:i + size] in longer for i in range(len(shorter) - size + 1))
+
+
 def _vowel_variant(a: str, b: str) -> bool:
     """Stephen / Stephan, Catharine / Catherine: one vowel swapped inside the name (not at its end,
     where Maria / Mario and Daniel / Daniela mark another person)."""
@@ -150,14 +159,16 @@ def compare_first(a: str, b: str, common: frozenset[str] | set[str] = frozenset(
         return NICK
     if spelling_key(a) == spelling_key(b):
         return TYPO
-    if a[0] != b[0] and a[:2] != b[1::-1]:
-        return DIFFERENT  # typos rarely hit the first letter, nicknames that do are in the table
     shorter, longer = sorted((a, b), key=len)
+    if a[0] != b[0] and a[:2] != b[1::-1] and not _pet_form(shorter, longer):
+        return DIFFERENT  # typos rarely hit the first letter, nicknames that do are in the table
     if len(shorter) >= 3 and len(longer) >= len(shorter) + 2 and longer.startswith(shorter):
         return NICK  # Chris / Christopher, Alex / Alexandra when the table lacks them
     known_a, known_b = is_known_first_name(a) or a in common, is_known_first_name(b) or b in common
     if known_a and known_b:
         return TYPO if _vowel_variant(a, b) else DIFFERENT
+    if _pet_form(shorter, longer):
+        return NICK
     if _near(a, b):
         return TYPO
     unknown, other = (a, b) if not known_a else (b, a)

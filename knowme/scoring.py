@@ -219,6 +219,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
         conflict = True
         reasons.append("different LinkedIn profiles")
     shared_emails = _shared(a.emails, b.emails)
+    shared_household = any(k in stats.household for k in (*shared_emails, *_shared(a.phones, b.phones)))
     for email in shared_emails:
         if is_role_address(email):
             if stats.keys[email] > 8:
@@ -326,7 +327,8 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     if not conflict and ((strong and key_fits and pts >= SURE_KEY_POINTS) or (name_only and pts >= SURE_POINTS)
                          or rare_alone):
         outcome = SURE
-    elif pts >= MAYBE_POINTS or ((strong or full_match) and not conflict) or name_conflict and strong and fk != DIFFERENT:
+    elif pts >= MAYBE_POINTS or ((strong or full_match) and not conflict) or (
+            name_conflict and (strong or shared_household) and lk in (SAME, TYPO, PARTIAL)):  # a pet name or a household
         outcome = MAYBE
     else:
         outcome = DIFFERENT_OUTCOME

@@ -58,9 +58,13 @@ def test_dedupe_merges_sure_queues_maybe_and_says_why(store: Store) -> None:
     assert bob is not None and len(bob.records) == 3
     assert any("bobsmith@gmail.com" in r for r in report.merges[0].reasons)
     queue = pending_pairs(store)
-    assert len(queue) == 1 and any("old job" in r for r in queue[0].reasons)  # Latoya, two employers
-    doe = {p.a_person for p in queue} | {p.b_person for p in queue}
-    assert len(doe) == 2  # Jane and John Doe share a household address: never merged, never asked
+    assert len(queue) == 2
+    latoya = next(p for p in queue if any("old job" in r for r in p.reasons))  # two employers: ask
+    assert latoya.score > 0.3
+    # Jane and John Doe share a household address and phone: never merged, asked once (a pet name
+    # the nickname table lacks looks the same), with the reason against first
+    doe = next(p for p in queue if p is not latoya)
+    assert doe.reasons[0] == "different first names (Jane / John)"
 
 
 def test_second_run_changes_nothing_and_runs_are_deterministic(tmp_path: Path) -> None:
@@ -111,8 +115,8 @@ def test_split_gives_back_records_and_decisions_from_history(store: Store) -> No
 def test_resolve_different_is_remembered_across_reimport(store: Store) -> None:
     book(store)
     run_dedupe(store)
-    (pair,) = pending_pairs(store)
-    resolve_pair(store, pair.id, same=False)
+    for pair in pending_pairs(store):
+        resolve_pair(store, pair.id, same=False)
     assert pending_pairs(store) == []
     # a newer export of the same file: same record identities, new bytes
     load(store, "outlook.csv", [rec(1, "Robert", "Smith", "bobsmith@gmail.com", org="Acme Corp"),
@@ -125,13 +129,14 @@ def test_resolve_different_is_remembered_across_reimport(store: Store) -> None:
 def test_resolve_same_merges_and_undo_splits_again(store: Store) -> None:
     book(store)
     run_dedupe(store)
-    (pair,) = pending_pairs(store)
+    pair = next(p for p in pending_pairs(store) if any("old job" in r for r in p.reasons))
     people = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
     resolve_pair(store, pair.id, same=True)
     assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people - 1
+    assert len(pending_pairs(store)) == 1
     store.undo()
     assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people
-    assert len(pending_pairs(store)) == 1
+    assert len(pending_pairs(store)) == 2
 
 
 names = st.sampled_from(["Ann", "Bob", "Robert", "Cy", "Dee", "Eve"])
