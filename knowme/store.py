@@ -204,10 +204,13 @@ class Store:
         if version == SCHEMA_VERSION:
             return
         with self.transaction():
+            # another process may have migrated it since we looked: look again under the write lock
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             for number in range(version, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[number]):
                     self.conn.execute(statement)
-            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if version < SCHEMA_VERSION:
+                self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
