@@ -111,8 +111,6 @@ class KnowmeApp(App[None]):
 
     def _imported(self, summary: str | None) -> None:
         self.changed(summary or "", reload=True)
-        if summary:
-            self.main.set_status(summary)
 
     def open_outreach(self, person_id: int | None) -> None:
         from tui.screens.outreach import OutreachScreen
