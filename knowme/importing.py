@@ -14,7 +14,9 @@ from pathlib import Path
 import importers
 from importers import ImportOptions
 from knowme.model import NotAnAddressBook
+from knowme.prepare import prepare_records
 from knowme.store import ImportOutcome, Store
+from knowme.suggest import suggester
 from knowme.triage import after_import
 
 MAX_PROBLEMS_STORED = 1000
@@ -83,12 +85,16 @@ def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOpti
         report.me_guessed = not options.me
         known = list(store.setting("me", []))
         store.set_setting("me", sorted(set(known) | {m.lower() for m in result.me}))
+    name = path.name.rstrip("/") or str(path)
+    digest = fingerprint(path)
+    known = store.conn.execute("SELECT sha256 FROM sources WHERE name=?", (name,)).fetchone()
+    prepared = None
+    if not known or known[0] != digest:  # the per-record work, before the write lock, on every core
+        prepared = prepare_records(result.records, options.region, name, suggester(store))
     report.outcome = store.store_import(path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
-                                        fingerprint(path), region=options.region,
-                                        source_name=path.name.rstrip("/") or str(path))
+                                        digest, region=options.region, source_name=name, prepared=prepared)
     if not report.outcome.unchanged:
-        after_import(store, ids=report.outcome.touched, people=report.outcome.created)
-        report.outcome.created = []  # let the records go
+        after_import(store, ids=report.outcome.touched)
     return report
 
 

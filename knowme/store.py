@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from knowme.model import Decision, Person, Record
-from knowme.normalize import fold, name_key, record_keys
+from knowme.normalize import fold
+from knowme.prepare import Prepared, prepare_records
 
 BUSY_TIMEOUT_S = 5.0
 
@@ -112,7 +113,6 @@ class ImportOutcome:
     kept: int = 0  # records that found their earlier person again (decisions carried over)
     removed: int = 0  # records of the earlier version that are gone
     touched: list[int] = field(default_factory=list, repr=False)  # earlier people that got records
-    created: list[Person] = field(default_factory=list, repr=False)  # new one-record people, in memory
 
 
 SUMMARY_COLUMNS = ("name", "sort_name", "email", "org", "title", "connected", "sources", "n_records", "sent",
@@ -141,23 +141,6 @@ def record_json(record: Record) -> str:
     """A record as compact JSON, empty fields left out (they come back as defaults)."""
     data = {k: v for k, v in record.to_dict().items() if v or (k == "connected_on" and v is not None)}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def rkey_of(source: str, record: Record, keys: Any, nk: Any) -> str:
-    """A record's stable identity within its source, so a newer export finds it again."""
-    if record.uid:
-        ident = "uid:" + record.uid.strip()
-    elif keys.urls:
-        ident = "url:" + keys.urls[0]
-    elif keys.emails:
-        ident = "email:" + keys.emails[0]
-    elif nk.full:
-        ident = "name:" + nk.full
-    elif keys.phones:
-        ident = "phone:" + keys.phones[0]
-    else:
-        ident = "row:" + str(record.index)
-    return f"{source}|{ident}"
 
 
 class Store:
@@ -265,7 +248,8 @@ class Store:
         return [Source(*row[:7], json.loads(row[7])) for row in rows]
 
     def store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
-                     region: str = "US", source_name: str | None = None) -> ImportOutcome:
+                     region: str = "US", source_name: str | None = None,
+                     prepared: list[Prepared] | None = None) -> ImportOutcome:
         """Store one parsed file as a source, in one transaction.
 
         The same bytes again change nothing. A newer version of a source with the same name replaces
@@ -315,11 +299,11 @@ class Store:
             record_rows, key_rows, new_people = [], [], []
             touched: set[int] = set()
             seen_rkeys: dict[str, int] = {}
-            for record in records:
-                record.source = name
-                keys = record_keys(record, region)
-                nk = name_key(record)
-                rkey = rkey_of(name, record, keys, nk)
+            if prepared is None:
+                prepared = prepare_records(records, region, name)
+            person_rows = []
+            for record, prep in zip(records, prepared):
+                rkey = f"{name}|{prep.ident}"
                 if rkey in seen_rkeys:  # two records with one identity in one file: keep both apart
                     seen_rkeys[rkey] += 1
                     rkey = f"{rkey}#{seen_rkeys[rkey]}"
@@ -327,32 +311,30 @@ class Store:
                     seen_rkeys[rkey] = 1
                 pid = old_by_rkey.get(rkey)
                 if pid is None and old_by_key:
-                    candidates = set().union(*(old_by_key.get(item, set()) for item in keys.items()))
+                    candidates = set().union(*(old_by_key.get(item, set()) for item in prep.keys))
                     if len(candidates) == 1:
                         pid = next(iter(candidates))
                 if pid is None:
                     pid = next_person
                     next_person += 1
-                    new_people.append((pid, record))
+                    new_people.append(pid)
+                    person_rows.append((pid, *prep.summary, prep.suggestion, prep.reason))
                 else:
                     outcome.kept += 1
                     touched.add(pid)
                 rid = next_record
                 next_record += 1
-                record_rows.append((rid, source_id, record.index, record.line, record.uid, rkey, pid, nk.first,
-                                    nk.last, record_json(record)))
-                key_rows.extend((rid, kind, key) for kind, key in keys.items())
+                record_rows.append((rid, source_id, record.index, record.line, record.uid, rkey, pid, prep.first,
+                                    prep.last, prep.data))
+                key_rows.extend((rid, kind, key) for kind, key in prep.keys)
             conn.executemany("INSERT INTO records(id, source_id, idx, line, uid, rkey, person_id, first, last, data) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", record_rows)
             conn.executemany("INSERT INTO keys(record_id, kind, key) VALUES (?, ?, ?)", key_rows)
-            columns = ("id", *SUMMARY_COLUMNS)
-            placeholders = ", ".join("?" * len(columns))
-            created = [Person(pid, records=[record]) for pid, record in new_people]
-            conn.executemany(f"INSERT INTO people({', '.join(columns)}) VALUES ({placeholders})",
-                             [(person.id, *summarise(person)) for person in created])
+            columns = ("id", *SUMMARY_COLUMNS, "suggestion", "suggestion_reason")
+            conn.executemany(f"INSERT INTO people({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                             person_rows)
             outcome.new_people = len(new_people)
             outcome.touched = sorted(touched)
-            outcome.created = created
             self.refresh_people(old_people | touched)  # drops people whose every record vanished
         return outcome
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -260,6 +260,18 @@ def save_rules(store: Store, rules: list[Rule], path: Path | None = None) -> Non
     store.set_setting("rules", [r.to_data() for r in rules])
     if path is not None:
         store.set_setting(prefs.PREFS["rules-file"].key, str(Path(path).resolve()))
+
+
+def suggester(store: Store, today: date | None = None) -> Callable[[Person], tuple[str | None, str]]:
+    """suggestion_for with this workspace's rules and thresholds read once (for bulk work, e.g. imports)."""
+    rules = stored_rules(store)
+    mail = MailThresholds.of(store)
+
+    def suggest(person: Person) -> tuple[str | None, str]:
+        suggestion, reason = suggestion_for(person, rules, mail, today)
+        return (suggestion.value if suggestion else None), reason
+
+    return suggest
 
 
 def refresh_suggestions(store: Store, ids: Iterable[int] | None = None, rules: list[Rule] | None = None,
