@@ -108,7 +108,17 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
         store.update_person(keep, **values)
     kept = [keep for keep, _ in groups]
     for chunk in _chunks(kept):
-        store.refresh_people(chunk)
+        _refresh_suggestions(store, store.refresh_people(chunk))
+
+
+def _refresh_suggestions(store: Store, people: Sequence[Person]) -> None:
+    """A merged or split person's suggestion follows from its records together (mail to one address
+    in sent.mbox and from it in inbox.mbox is a two-way exchange), so it is worked out again here,
+    inside the action, so that undo and redo give back the suggestion that went with each state."""
+    from knowme.suggest import refresh_suggestions
+
+    if people:
+        refresh_suggestions(store, people=people)
 
 
 def _light_people(store: Store, ids: Sequence[int]) -> Iterable[Person]:
@@ -207,7 +217,7 @@ def split_person(store: Store, person_id: int) -> list[int]:
             new_ids.append(pid)
             store.move_records([rid], pid)
         conn.executemany("DELETE FROM verdicts WHERE a=? AND b=?", same)
-        store.refresh_people([person_id, *new_ids])
+        _refresh_suggestions(store, store.refresh_people([person_id, *new_ids]))
         for pid in new_ids:
             before["people"][str(pid)] = None
         after = store.snapshot(person_ids=[person_id, *new_ids], record_ids=rids, verdicts=same)

@@ -414,13 +414,17 @@ class Store:
 
     # ---- writing people ----------------------------------------------------------------------------
 
-    def refresh_people(self, ids: Iterable[int]) -> None:
-        """Rebuild the derived columns of these people from their records (drops people left empty)."""
+    def refresh_people(self, ids: Iterable[int]) -> list[Person]:
+        """Rebuild the derived columns of these people from their records (drops people left empty).
+
+        Returns the people still there, as read (callers deriving more from them need not read twice).
+        """
         ids = list(ids)
         if not ids:
-            return
+            return []
         people = self.people_by_id(ids)
         updates = []
+        alive = []
         for pid in ids:
             person = people.get(pid)
             if person is None:
@@ -429,9 +433,11 @@ class Store:
                 self.conn.execute("DELETE FROM people WHERE id=?", (pid,))
                 continue
             updates.append((*summarise(person), pid))
+            alive.append(person)
         if updates:
             sets = ", ".join(f"{col}=?" for col in SUMMARY_COLUMNS)
             self.conn.executemany(f"UPDATE people SET {sets} WHERE id=?", updates)
+        return alive
 
     def update_person(self, person_id: int, **values: Any) -> None:
         bad = set(values) - EDITABLE

@@ -112,6 +112,35 @@ def test_split_gives_back_records_and_decisions_from_history(store: Store) -> No
     assert len(store.person(merged).records) == 2
 
 
+def test_merged_people_get_their_suggestion_from_the_combined_mail(store: Store) -> None:
+    from datetime import date
+
+    from knowme.model import MailSignal
+    from knowme.suggest import refresh_suggestions
+
+    today = date.today().isoformat()
+    sent = MailSignal(sent=2, two_way_threads=1, last=today)
+    received = MailSignal(received=3, two_way_threads=1, last=today)
+    load(store, "sent.mbox", [rec(1, "Ana", "Silva", "ana.silva@uni.example", signal=sent)])
+    load(store, "inbox.mbox", [rec(1, "Ana", "Silva", "ana.silva@uni.example", signal=received)])
+    refresh_suggestions(store)
+    apart = {row[0] for row in store.conn.execute("SELECT suggestion FROM people")}
+    assert apart == {None}  # one two-way thread in each file: not enough alone
+    report = run_dedupe(store)
+    assert report.auto_merged == 1
+    person = store.person(report.merges[0].keep)
+    assert person is not None and person.suggestion == Decision.KNOWS_ME.value
+    assert "two-way" in person.suggestion_reason
+    store.undo()  # back to two people, each with the suggestion it had
+    assert [r[0] for r in store.conn.execute("SELECT suggestion FROM people")] == [None, None]
+    store.redo()
+    assert store.person(report.merges[0].keep).suggestion == Decision.KNOWS_ME.value
+    parts = split_person(store, report.merges[0].keep)
+    assert len(parts) == 2 and {store.person(pid).suggestion for pid in parts} == {None}
+    merge_people(store, parts[0], parts[1:])
+    assert store.person(parts[0]).suggestion == Decision.KNOWS_ME.value
+
+
 def test_resolve_different_is_remembered_across_reimport(store: Store) -> None:
     book(store)
     run_dedupe(store)
