@@ -24,7 +24,8 @@ from knowme.model import NotAnAddressBook
 _MARKER = re.compile(r"\n(?:[Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd])[ \t]*:[ \t]*[Vv][Cc][Aa][Rr][Dd][ \t]*(?=\n|$)")
 _HAS_BEGIN = re.compile(r"begin[ \t]*:[ \t]*vcard", re.IGNORECASE)
 _CHARSET = re.compile(r";[ \t]*CHARSET[ \t]*=[ \t]*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-_NON_ASCII_LINE = re.compile(r"[^\n]*[\x80-\xff][^\n]*")
+# whole lines holding a non-ASCII character; anchored, so a long ASCII-only line costs linear time, not quadratic
+_NON_ASCII_LINE = re.compile(r"^[^\n\x80-\xff]*[\x80-\xff][^\n]*", re.MULTILINE)
 _QP_VALUE = re.compile(r"^[^:\n]*QUOTED-PRINTABLE[^:\n]*:(.*(?:=\n.*)*)$", re.IGNORECASE | re.MULTILINE)
 # Properties that make a run of lines outside BEGIN/END a card (a missing BEGIN).
 _IDENTITY = re.compile(r"^(?:[A-Za-z0-9-]+\.)?(?:FN|N|EMAIL|TEL)[;:]", re.IGNORECASE | re.MULTILINE)

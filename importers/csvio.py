@@ -44,7 +44,8 @@ _JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
 _HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 _SANDWICHED = re.compile("[A-Za-z][\u3000-\u30ff\u3400-\u9fff][A-Za-z]")  # Latin mojibake read as cp932
 _QUOTED = re.compile(r'"[^"]*"')
-_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+# whole lines holding a non-ASCII byte; anchored, so a long ASCII-only line costs linear time, not quadratic
+_NON_ASCII_LINE = re.compile(rb"^[^\n\x80-\xff]*[\x80-\xff][^\n]*", re.MULTILINE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FIELD_LIMIT = 2**31 - 1
 _MAIL_HEADER = re.compile(r"(?i)(return-path|received|delivered-to|message-id|mime-version|from|to|date|subject"
