@@ -200,7 +200,7 @@ class Person:
             name = record.display_name
             if "@" in name and best:
                 continue
-            if len(name) > len(best) and (record.given or record.family or not best or "@" in best):
+            if not best or "@" in best or (len(name) > len(best) and (record.given or record.family)):
                 best = name
         return best
 
