@@ -140,6 +140,7 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
     n = len(items)
     weak = [is_weak(item) for item in items]
     blocks: dict[str, list[int]] = defaultdict(list)
+    keys_of_name: dict[tuple[str, str, frozenset[str], tuple[str, ...]], list[str]] = {}  # a name's copies
     for idx, item in enumerate(items):
         for key in (*item.emails, *item.phones, *item.urls):
             if 2 <= keys_held[key] <= MAX_KEY_HOLDERS:  # role and household keys meet here, scoring weighs them
@@ -148,7 +149,11 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
             if len(phone) > 10:
                 blocks["t" + phone[-9:]].append(idx)
         if not weak[idx]:
-            for key in name_keys(item):
+            name = (item.first, item.last, item.firsts, item.middle)
+            keys = keys_of_name.get(name)
+            if keys is None:
+                keys = keys_of_name[name] = name_keys(item)
+            for key in keys:
                 blocks[key].append(idx)
         elif item.alias:
             blocks["m" + item.alias].append(idx)
