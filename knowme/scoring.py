@@ -140,7 +140,7 @@ def _any_shared(a: MatchItem, b: MatchItem) -> bool:
 
 
 def _shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
-    return [v for v in x if v in y]
+    return [v for v in x if v in y] if x and y else []
 
 
 def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -> Evidence:
@@ -153,13 +153,15 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     pts = 0.0
     conflict = False
     strong = 0  # exact identity keys shared (email, phone, profile) that are not household keys
-    verdict = stats.verdicts.get((a.rkey, b.rkey) if a.rkey < b.rkey else (b.rkey, a.rkey))
+    verdicts = stats.verdicts
+    verdict = verdicts.get((a.rkey, b.rkey) if a.rkey < b.rkey else (b.rkey, a.rkey)) if verdicts else None
     if verdict == "different":
         return Evidence(0.0, DIFFERENT_OUTCOME, ["you said these are different people"], -99.0, True)
 
     # ---- names
-    named = a.has_name and b.has_name and a.latin == b.latin
-    if a.has_name and b.has_name and not named:
+    both_named = bool(a.first or a.last) and bool(b.first or b.last)
+    named = both_named and a.latin == b.latin
+    if both_named and not named:
         reasons.append(f"names in different scripts ({a.display} / {b.display})")
     fk, lk, swapped = _first_best(a, b, stats) if named else (MISSING, MISSING, False)
     first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
@@ -224,16 +226,19 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
         reasons.append(f"different names ({a.display} / {b.display})")
 
     # ---- exact keys
-    for url in _shared(a.urls, b.urls):
+    shared_urls = _shared(a.urls, b.urls)
+    for url in shared_urls:
         pts += 12.0
         strong += 1
         reasons.append(f"same LinkedIn profile {url}")
-    if a.urls and b.urls and not _shared(a.urls, b.urls):
+    if a.urls and b.urls and not shared_urls:
         pts -= 8.0
         conflict = True
         reasons.append("different LinkedIn profiles")
     shared_emails = _shared(a.emails, b.emails)
-    shared_household = any(k in stats.household for k in (*shared_emails, *_shared(a.phones, b.phones)))
+    shared_phones = _shared(a.phones, b.phones)
+    shared_household = bool(shared_emails or shared_phones) and any(
+        k in stats.household for k in (*shared_emails, *shared_phones))
     for email in shared_emails:
         if is_role_address(email):
             if stats.keys[email] > 8:
@@ -265,7 +270,6 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
         else:
             pts -= 0.5
             reasons.append("different emails")
-    shared_phones = _shared(a.phones, b.phones)
     for phone in shared_phones:
         if phone in stats.household:
             pts += 1.5
