@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -49,9 +50,12 @@ def write_private(path: Path, produce: Callable[[TextIO], None], encoding: str =
     buffer = io.StringIO(newline="")
     produce(buffer)
     data = buffer.getvalue().encode(encoding)
-    tmp = folder / f".{path.name}.knowme-tmp-{os.getpid()}"
+    # an unguessable name, created new (never through a link planted there): the write stays in `folder`
+    tmp = folder / f".{path.name[:100]}.knowme-tmp-{os.getpid()}-{secrets.token_hex(6)}"
+    created = False
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        created = True
         try:
             os.fchmod(fd, 0o600)
             view = memoryview(data)
@@ -64,7 +68,8 @@ def write_private(path: Path, produce: Callable[[TextIO], None], encoding: str =
         os.replace(tmp, path)
     except OSError as exc:
         try:
-            tmp.unlink()
+            if created:  # never remove what someone else put there
+                tmp.unlink()
         except FileNotFoundError:
             pass
         except OSError as cleanup:
