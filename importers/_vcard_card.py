@@ -74,13 +74,36 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: _UNESCAPED.get(m.group(1), m.group(0)), text)
 
 
+_SPARE = [chr(code) for code in range(0xE000, 0xF900)]  # private use: placeholders, when the text holds none
+_TOKEN = {sep: re.compile(r"\\.?|" + re.escape(sep), re.DOTALL) for sep in ";,"}
+
+
 def split_unescaped(text: str, sep: str) -> list[str]:
-    """Split on `sep` where it is not backslash-escaped; the parts stay escaped."""
+    """Split on `sep` where it is not backslash-escaped; the parts stay escaped.
+
+    Escapes are hidden behind two placeholder characters the text does not contain (Apple
+    writes private-use ones such as U+F8FF into names, so a fixed pair would corrupt them).
+    """
     if "\\" not in text:
         return text.split(sep)
+    spare = []
+    for ch in _SPARE:
+        if ch not in text:
+            spare.append(ch)
+            if len(spare) == 2:
+                break
+    else:  # the text holds nearly every private-use character: split by pattern, more slowly
+        parts, start = [], 0
+        for match in _TOKEN[sep].finditer(text):
+            if match.group() == sep:
+                parts.append(text[start:match.start()])
+                start = match.end()
+        parts.append(text[start:])
+        return parts
+    backslash, escaped_sep = spare
     escaped = "\\" + sep
-    hidden = text.replace("\\\\", "\ue000").replace(escaped, "\ue001")
-    return [part.replace("\ue001", escaped).replace("\ue000", "\\\\") for part in hidden.split(sep)]
+    hidden = text.replace("\\\\", backslash).replace(escaped, escaped_sep)
+    return [part.replace(escaped_sep, escaped).replace(backslash, "\\\\") for part in hidden.split(sep)]
 
 
 def _parts(text: str) -> list[str]:
