@@ -59,6 +59,9 @@ def compile_plan(header: list[str], cols: list[Col | None],
             grouped.setdefault((c.kind, c.group), []).append(i)
         if c.label_from:
             dependents.setdefault(c.label_from, []).append(i)
+    # per group, built once (a hostile header may repeat one address column thousands of times)
+    group_parts = {key: [cols[j].part for j in indices] for key, indices in grouped.items()}
+    turns: dict[tuple[str, str], Callable[[list[str]], bool]] = {}
     actions: list[Action | None] = []
     for i, c in enumerate(cols):
         label_i = label_at.get(c.label_from) if c.label_from else None
@@ -71,11 +74,12 @@ def compile_plan(header: list[str], cols: list[Col | None],
         elif c.kind == "categories":
             actions.append(_categories(c.sep))
         elif c.kind == "address":
-            indices = grouped[("address", c.group)]
-            actions.append(_address(indices, [cols[j].part for j in indices], i, c.label, label_i, c.sep))
+            key = ("address", c.group)
+            actions.append(_address(grouped[key], group_parts[key], _first_of_row(key, turns), c.label, label_i,
+                                    c.sep))
         elif c.kind == "birth":
-            indices = grouped[("birth", c.group)]
-            actions.append(_birth(indices, [cols[j].part for j in indices], i, names[i]))
+            key = ("birth", c.group)
+            actions.append(_birth(grouped[key], group_parts[key], _first_of_row(key, turns), names[i]))
         elif c.kind == "phonetic":
             actions.append(_append("phonetic"))
         else:
@@ -179,22 +183,34 @@ def _categories(sep: str) -> Action:
     return act
 
 
-def _earlier(indices: list[int], me: int) -> tuple[int, ...]:
-    """Columns of the same group before this one: the group is built by its first non-empty part."""
-    return tuple(indices[: indices.index(me)])
+def _first_of_row(key: tuple[str, str], turns: dict[tuple[str, str], Callable[[list[str]], bool]]
+                  ) -> Callable[[list[str]], bool]:
+    """The group's shared check: True only for its first non-empty part in a row, which builds the group.
+
+    Actions run in column order on non-empty cells only, so the first call for a row is that part;
+    remembering the row (instead of re-reading the earlier columns) keeps wide groups linear.
+    """
+    if key not in turns:
+        last: list[list[str] | None] = [None]
+
+        def first(row: list[str]) -> bool:
+            if last[0] is row:
+                return False
+            last[0] = row
+            return True
+
+        turns[key] = first
+    return turns[key]
 
 
-def _address(indices: list[int], parts: list[str], me: int, label: str, label_i: int | None, sep: str) -> Action:
+def _address(indices: list[int], parts: list[str], first: Callable[[list[str]], bool], label: str,
+             label_i: int | None, sep: str) -> Action:
     """Address parts in several columns become one address (Google's `Formatted` wins over the parts)."""
-    earlier = _earlier(indices, me)
-    pairs = list(zip(parts, indices))
-
     def act(rec: Record, value: str, row: list[str]) -> None:
-        for j in earlier:
-            if row[j] and row[j].strip():
-                return
+        if not first(row):
+            return
         cells: dict[str, str] = {}
-        for part, j in pairs:
+        for part, j in zip(parts, indices):
             cell = row[j].strip()
             if cell:  # two columns for one part (`Home Address` and `Home Street`): both kept
                 cells[part] = f"{cells[part]}, {cell}" if part in cells else cell
@@ -208,16 +224,12 @@ def _address(indices: list[int], parts: list[str], me: int, label: str, label_i:
     return act
 
 
-def _birth(indices: list[int], parts: list[str], me: int, name: str) -> Action:
+def _birth(indices: list[int], parts: list[str], first: Callable[[list[str]], bool], name: str) -> Action:
     """Thunderbird's Birth Year/Month/Day -> ISO `1970-11-15` (or `--11-15` without a year)."""
-    earlier = _earlier(indices, me)
-    pairs = list(zip(parts, indices))
-
     def act(rec: Record, value: str, row: list[str]) -> None:
-        for j in earlier:
-            if row[j] and row[j].strip():
-                return
-        got = {p: row[j].strip() for p, j in pairs}
+        if not first(row):
+            return
+        got = {p: row[j].strip() for p, j in zip(parts, indices)}
         y, m, d = got.get("year", ""), got.get("month", ""), got.get("day", "")
         if m.isdigit() and d.isdigit() and (not y or y.isdigit()) and 1 <= int(m) <= 12:
             iso = f"{y.zfill(4) if y else '-'}-{int(m):02d}-{int(d):02d}"
