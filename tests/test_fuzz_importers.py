@@ -32,6 +32,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 import zipfile
@@ -75,8 +76,8 @@ class Hang(Exception):
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise Hang in the main thread after `seconds` (best effort: a single C call is not interrupted)."""
-    if not hasattr(signal, "setitimer"):
-        yield
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread: no timer here (the pathological cases have their own)
         return
 
     def expire(signum: int, frame: object) -> None:
