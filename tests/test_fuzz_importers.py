@@ -11,7 +11,7 @@ import` in a child process, under a timeout and an address-space limit, and its 
 stay under PEAK_LIMIT_MB.
 
 Budget: CI (`CI` set) loads the derandomized "ci" hypothesis profile; the mutation fuzzer runs a
-fixed number of cases, half from a fixed seed and half from a fresh one each run (named on failure,
+fixed number of cases from fixed seeds in CI; locally half of them come from a fresh seed (named on failure,
 replay with KNOWME_FUZZ_SEED). The whole file runs in about a minute on two cores.
 
 Hunting for new crashers (not run by pytest):
@@ -283,20 +283,20 @@ def fuzz(tmp: Path, cases: int, seed: int, deadline: float | None = None,
 
 
 def test_mutated_inputs_never_break_an_importer(tmp_path: Path) -> None:
-    """Half the budget replays a fixed seed (the same cases every run); the other half tries a fresh
-    seed each run, so CI keeps looking for new crashers. A failure names its seed: rerun it with
+    """Half the budget replays a fixed seed; the other half tries a fresh seed on developers' runs (CI
+    keeps a second fixed seed, so its result is reproducible). A failure names its seed: rerun it with
     KNOWME_FUZZ_SEED=N (which then takes the whole budget) and `--minutes` hunting saves the input."""
     cases = int(os.environ.get("KNOWME_FUZZ_CASES", "500"))
     if os.environ.get("KNOWME_FUZZ_SEED"):
         plan = [(int(os.environ["KNOWME_FUZZ_SEED"]), cases)]
+    elif os.environ.get("CI"):  # CI: fixed seeds, the same cases every run (a red CI must be reproducible)
+        plan = [(1, cases // 2), (2, cases - cases // 2)]
     else:
         plan = [(1, cases // 2), (int.from_bytes(os.urandom(4), "big"), cases - cases // 2)]
-    started = time.monotonic()
     for seed, count in plan:
         crashes = fuzz(tmp_path, count, seed=seed)
         assert crashes == [], f"KNOWME_FUZZ_SEED={seed} KNOWME_FUZZ_CASES={count} breaks an importer:\n\n" + \
             "\n\n".join(f"{name} as {fmt}:\n{tb}" for name, fmt, tb in crashes[:3])
-    assert time.monotonic() - started < 120
 
 
 def test_mutated_inputs_import_end_to_end(tmp_path: Path) -> None:
