@@ -557,3 +557,9 @@ def parse_mapping(mapping: dict[str, str]) -> dict[str, Col]:
         address = kind == "address"
         out[column.strip()] = Col(kind, label=label, part="street" if address else "", group=column if address else "")
     return out
+
+
+def plan_columns(header: list[str], own: dict[str, Col | None]) -> list[Col | None]:
+    """A flavour's own meaning for each header it knows, the shared heuristics for the rest."""
+    keys = [norm_header(raw) for raw in header]
+    return [own[key] if key in own else classify(key) for key in keys]

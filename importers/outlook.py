@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importers import ImportOptions, Importer, Sniff, register
-from importers.csvio import Col, classify, norm_header, sniff_header
+from importers import Importer, ImportOptions, Sniff, register
+from importers.csvio import Col, plan_columns, sniff_header
 from importers.generic_csv import parse_with
 from knowme.model import ImportResult
 
@@ -58,11 +58,7 @@ _MARKS = frozenset({
 
 def columns(header: list[str]) -> list[Col | None]:
     """Outlook's own meanings first, then the shared column-name heuristics."""
-    cols: list[Col | None] = []
-    for raw in header:
-        key = norm_header(raw)
-        cols.append(_OVERRIDES[key] if key in _OVERRIDES else classify(key))
-    return cols
+    return plan_columns(header, _OVERRIDES)
 
 
 def detect(sniff: Sniff) -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importers import ImportOptions, Importer, Sniff, register
-from importers.csvio import Col, classify, norm_header, sniff_header
+from importers import Importer, ImportOptions, Sniff, register
+from importers.csvio import Col, plan_columns, sniff_header
 from importers.generic_csv import parse_with
 from knowme.model import ImportResult
 
@@ -32,11 +32,7 @@ _MARKS = frozenset({"primary email", "secondary email", "display name", "screen 
 
 def columns(header: list[str]) -> list[Col | None]:
     """Thunderbird's own columns, then the shared column-name heuristics (home/work address parts)."""
-    cols: list[Col | None] = []
-    for raw in header:
-        key = norm_header(raw)
-        cols.append(_COLUMNS[key] if key in _COLUMNS else classify(key))
-    return cols
+    return plan_columns(header, _COLUMNS)
 
 
 def detect(sniff: Sniff) -> int:
