@@ -4,7 +4,7 @@
 
 1. Generates address books with `sample_data/generate.py` (Google, Outlook, LinkedIn CSV, iPhone
    and Android vCard, sent and received mbox; cross-file duplicates, namesakes, households),
-   sized so the files hold about `--records` records.
+   sized so the files hold about `--records` records (in parts of 50,000 people).
 2. Runs each step as its own process, as a user would: the real `knowme` command for import,
    dedupe, bulk triage and the exports; a Textual pilot session (`App.run_test()`) for the
    review UI, which opens the workspace, moves, filters, switches views and marks.
@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -145,18 +146,32 @@ class Bench:
         self.steps: list[dict[str, Any]] = []
         self.env = {k: v for k, v in os.environ.items() if k != "KNOWME_DB"}
 
-    def knowme(self, step: str, *args: object, allow: tuple[int, ...] = (0,)) -> dict[str, Any]:
-        """Run `knowme --db W ARGS` as its own process; record and return its measurements and output."""
+    def knowme(self, step: str, *args: object, allow: tuple[int, ...] = (0,), keep_output: bool = True,
+               memory_limit_gb: float | None = None) -> dict[str, Any]:
+        """Run `knowme --db W ARGS` as its own process; record and return its measurements and output.
+
+        Output goes to files, not into this process: Linux carries a parent's peak RSS over into
+        the child's (across fork and exec), so a bloated parent would inflate every later figure.
+        """
         print(f"-> {step}: knowme {' '.join(map(str, args))[:120]}", flush=True)
+        out_path, err_path = self.work / "step.out", self.work / "step.err"
+
+        def limit() -> None:
+            if memory_limit_gb:
+                size = int(memory_limit_gb * 2**30)
+                resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", MEASURED, "--db", str(self.db), *map(str, args)], cwd=ROOT,
-                              env=self.env, capture_output=True, text=True, check=False)
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            proc = subprocess.run([sys.executable, "-c", MEASURED, "--db", str(self.db), *map(str, args)], cwd=ROOT,
+                                  env=self.env, stdout=out, stderr=err, preexec_fn=limit, check=False)
         wall = time.perf_counter() - started
-        stderr, _, tail = proc.stderr.rpartition("MEASURED ")
+        stderr = err_path.read_text(errors="replace")
+        stderr, _, tail = stderr.rpartition("MEASURED ")
         if not tail or proc.returncode not in allow:
-            raise SystemExit(f"{step} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+            raise SystemExit(f"{step} failed (exit {proc.returncode}):\n{stderr[-3000:]}")
         data = json.loads(tail)
-        data.update(step=step, wall=wall, stdout=proc.stdout, stderr=stderr)
+        data.update(step=step, wall=wall, stdout=out_path.read_text() if keep_output else "", stderr=stderr[-2000:])
         self.steps.append({k: v for k, v in data.items() if k not in ("stdout", "stderr")})
         print(f"   {wall:8.1f} s wall, {data['cpu']:8.1f} s CPU, peak {data['peak_mb']:6.0f} MB"
               + (f" (workers {data['worker_peak_mb']:.0f} MB)" if data["worker_peak_mb"] > 1 else ""), flush=True)
@@ -179,7 +194,14 @@ class Bench:
         return data
 
 
-def generate(work: Path, records: int, reuse: bool) -> tuple[list[Path], dict[str, Any]]:
+def generate(work: Path, records: int, reuse: bool, chunk: int = 50_000) -> tuple[list[Path], dict[str, Any]]:
+    """Address books holding about `records` records, in parts of `chunk` people.
+
+    One `generate.py` run slows down more than linearly past ~100k people, so larger sets are made
+    as several runs with their own seeds (each a full set: Google, Outlook, LinkedIn, iPhone,
+    Android, mbox), every file renamed with its part number so each imports as its own source.
+    People of different parts are different people; same names across parts are namesakes.
+    """
     books = work / "books"
     people = max(100, round(records / RECORDS_PER_PERSON))
     marker = books / f".people-{people}"
@@ -189,13 +211,20 @@ def generate(work: Path, records: int, reuse: bool) -> tuple[list[Path], dict[st
     else:
         shutil.rmtree(books, ignore_errors=True)
         books.mkdir(parents=True)
-        print(f"-> generate: {people:,} people with sample_data/generate.py", flush=True)
+        parts = max(1, -(-people // chunk))
+        print(f"-> generate: {people:,} people in {parts} parts with sample_data/generate.py", flush=True)
         started = time.perf_counter()
-        subprocess.run([sys.executable, str(ROOT / "sample_data" / "generate.py"), "--people", str(people),
-                        "--seed", "11", "--out", str(books), "--mbox-messages", str(min(people // 4, 100_000)),
-                        "--quiet"], check=True, cwd=ROOT)
-        info = {"people": people, "seconds": time.perf_counter() - started}
-        (books / "truth.json").unlink(missing_ok=True)  # ground truth: not an address book
+        for part in range(1, parts + 1):
+            size = people // parts + (1 if part <= people % parts else 0)
+            tmp = books / f"part-{part:02d}"
+            subprocess.run([sys.executable, str(ROOT / "sample_data" / "generate.py"), "--people", str(size),
+                            "--seed", str(1000 + part), "--out", str(tmp), "--mbox-messages",
+                            str(min(size // 4, 20_000)), "--quiet"], check=True, cwd=ROOT)
+            for path in tmp.iterdir():
+                if path.name != "truth.json":  # ground truth: not an address book
+                    path.rename(books / f"{path.stem}-{part:02d}{path.suffix}")
+            shutil.rmtree(tmp)
+        info = {"people": people, "parts": parts, "seconds": time.perf_counter() - started}
         marker.write_text(json.dumps(info))
         print(f"   {info['seconds']:.1f} s", flush=True)
     files = sorted(p for p in books.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -223,7 +252,6 @@ def main() -> int:
     status = json.loads(bench.knowme("status after import", "status", "--json")["stdout"])
     dedupe = json.loads(bench.knowme("dedupe", "dedupe", "--json")["stdout"])
     after = json.loads(bench.knowme("status after dedupe", "status", "--json")["stdout"])
-    bench.knowme("pairs (review queue)", "pairs", "--json")
 
     review = bench.review(args.presses)
 
@@ -249,6 +277,10 @@ def main() -> int:
     bench.knowme("export outreach (md)", "export", "outreach", "-o", out / "queue.md")
     final = json.loads(bench.knowme("status at the end", "status", "--json")["stdout"])
     total = time.perf_counter() - total_started
+    try:  # the whole review queue as JSON: last, under a memory limit, since it grows with the queue
+        bench.knowme("pairs --json (whole review queue)", "pairs", "--json", keep_output=False, memory_limit_gb=12)
+    except SystemExit as exc:
+        print(f"   pairs --json did not finish within 12 GB: {str(exc)[-300:]}", flush=True)
 
     summary = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
