@@ -238,6 +238,7 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=None, help="working folder (default: bench/out/scale-N)")
     parser.add_argument("--reuse", action="store_true", help="reuse the generated address books of an earlier run")
     parser.add_argument("--presses", type=int, default=30, help="key presses per measured UI action")
+    parser.add_argument("--generate-only", action="store_true", help="make the address books and stop")
     args = parser.parse_args()
     work = args.work or ROOT / "bench" / "out" / f"scale-{args.records}"
     work.mkdir(parents=True, exist_ok=True)
@@ -246,6 +247,9 @@ def main() -> int:
         Path(f"{bench.db}{suffix}").unlink(missing_ok=True)
 
     files, gen = generate(work, args.records, args.reuse)
+    if args.generate_only:
+        print(f"{len(files)} files, {sum(gen['files'].values()) / 2**20:.0f} MB in {work / 'books'}")
+        return 0
     total_started = time.perf_counter()
 
     bench.knowme("import", "import", *files)
