@@ -59,14 +59,14 @@ def _identity(record: Record, keys: Any, full_name: str) -> str:
 
 
 def prepare_one(record: Record, region: str, suggester: Suggester | None) -> Prepared:
-    from knowme.store import record_json, summarise
+    from knowme.store import record_json, summarise, summarise_record
 
     keys = record_keys(record, region)
     nk = name_key(record)
-    person = Person(0, records=[record])
-    suggestion, reason = suggester(person) if suggester is not None else (None, "")
+    suggestion, reason = suggester(Person(0, records=[record])) if suggester is not None else (None, "")
+    summary = summarise_record(record) if record.signal is None else summarise(Person(0, records=[record]))
     return Prepared(_identity(record, keys, nk.full), tuple(keys.items()), nk.first, nk.last, record_json(record),
-                    summarise(person), suggestion, reason)
+                    summary, suggestion, reason)
 
 
 def _prepare_range(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:

@@ -46,7 +46,7 @@ from typing import Any
 from knowme import prefs
 from knowme.matching import population_shares
 from knowme.matchitem import name_from_address
-from knowme.model import Decision, Person
+from knowme.model import Decision, MailSignal, Person
 from knowme.normalize import email_domain, fold, is_role_address
 from knowme.store import Store, now
 
@@ -188,6 +188,9 @@ def _machine_address(email: str) -> bool:
     return is_role_address(email) or email_domain(email).startswith(MACHINE_DOMAIN_PREFIXES)
 
 
+_NO_MAIL = MailSignal()  # read only
+
+
 def suggestion_for(person: Person, rules: Iterable[Rule] = (), mail: MailThresholds | None = None,
                    today: date | None = None) -> tuple[Decision | None, str]:
     """The suggested decision for a person and the reason to show, or (None, "")."""
@@ -200,11 +203,11 @@ def suggestion_for(person: Person, rules: Iterable[Rule] = (), mail: MailThresho
     if emails and all(_machine_address(e) for e in emails):
         return Decision.EXCLUDE, f"role or machine address ({emails[0]})"
     mail = mail or MailThresholds()
-    sig = person.signals
-    numbers = f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way threads, last {sig.last}"
-    recent = _days_since(sig.last, today) <= mail.recent_days
-    if sig.two_way_threads >= mail.min_threads and sig.sent >= mail.min_sent and recent:
-        return Decision.KNOWS_ME, f"mail: {numbers}"
+    sig = person.signals if any(r.signal is not None for r in person.records) else _NO_MAIL
+    if (sig.two_way_threads >= mail.min_threads and sig.sent >= mail.min_sent
+            and _days_since(sig.last, today) <= mail.recent_days):
+        return Decision.KNOWS_ME, (f"mail: {sig.sent} sent, {sig.received} received, "
+                                   f"{sig.two_way_threads} two-way threads, last {sig.last}")
     for category in person.categories:
         label = KNOWN_GROUPS.get(_group_key(category))
         if label:
@@ -216,8 +219,8 @@ def suggestion_for(person: Person, rules: Iterable[Rule] = (), mail: MailThresho
                                       f"{max(sig.bulk, sig.crowd)} of them bulk or mass mail")
         if sig.received >= 2:
             return Decision.PERSONALIZE, f"mail: they wrote {sig.received} times, you never wrote back"
-    if (not person.first_name and not person.last_name and len(emails) == 1 and not person.phones
-            and not sig.sent and not looks_like_a_person(emails[0])):
+    if (len(emails) == 1 and not sig.sent and not person.first_name and not person.last_name
+            and not person.phones and not looks_like_a_person(emails[0])):
         return Decision.EXCLUDE, f"no name, and a single address you never wrote to ({emails[0]})"
     return None, ""
 

@@ -1,6 +1,7 @@
 """The workspace: private, versioned, transactional, and it keeps decisions across newer exports."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import stat
 from pathlib import Path
@@ -61,6 +62,23 @@ def test_import_keeps_every_field(store: Store) -> None:
     assert store.record_meta(person.id) == [{"source": "a.vcf", "index": 1, "uid": "u-1"}]
 
 
+def test_every_sample_record_is_stored_losslessly_and_summarised_as_the_general_rule_says() -> None:
+    import importers
+    from importers import ImportOptions
+    from knowme.model import Person
+    from knowme.store import record_json, summarise_merged, summarise_record
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    checked = 0
+    for path in sorted(sample.glob("*.vcf")) + sorted(sample.glob("*.csv")):
+        for record in importers.parse(path, "auto", ImportOptions()).records:
+            record.source = path.name
+            assert Record.from_dict(json.loads(record_json(record))) == record
+            assert summarise_record(record) == summarise_merged(Person(0, records=[record])), record.display_name
+            checked += 1
+    assert checked > 500
+
+
 def test_same_file_again_is_a_no_op(store: Store) -> None:
     put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
     outcome = put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
@@ -95,15 +113,15 @@ def test_excluded_address_stays_blocked_after_it_vanishes(store: Store) -> None:
     assert store.counts()["people"] == 1
 
 
-def test_failed_import_leaves_workspace_exactly_as_before(store: Store) -> None:
+def test_failed_import_leaves_workspace_exactly_as_before(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
     before = store.conn.execute("SELECT count(*), group_concat(data) FROM records").fetchone()
 
-    class Boom(Record):
-        def to_dict(self):  # type: ignore[override]
-            raise RuntimeError("disk on fire")
+    def boom(self: Store, ids: object) -> None:  # fails after the new records are written
+        raise RuntimeError("disk on fire")
 
-    bad = [rec(1, "Ana", "Lima", "ana@example.com"), Boom(index=2, formatted_name="X Y")]
+    monkeypatch.setattr(Store, "refresh_people", boom)
+    bad = [rec(1, "Ana", "Lima", "ana@example.com"), rec(2, "X", "Y", "xy@example.com")]
     with pytest.raises(RuntimeError):
         put(store, "a.vcf", bad, "sha2")
     assert store.conn.execute("SELECT count(*), group_concat(data) FROM records").fetchone() == before
