@@ -14,7 +14,7 @@ from pathlib import Path
 import importers
 from importers import ImportOptions
 from knowme.model import NotAnAddressBook
-from knowme.prepare import prepare_records
+from knowme.prepare import PreparedStream, prepare_records
 from knowme.store import ImportOutcome, Store
 from knowme.suggest import suggester
 from knowme.triage import after_import
@@ -89,10 +89,14 @@ def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOpti
     digest = fingerprint(path)
     known = store.conn.execute("SELECT sha256 FROM sources WHERE name=?", (name,)).fetchone()
     prepared = None
-    if not known or known[0] != digest:  # the per-record work, before the write lock, on every core
+    if not known or known[0] != digest:  # the per-record work, on every core, streamed into the transaction
         prepared = prepare_records(result.records, options.region, name, suggester(store))
-    report.outcome = store.store_import(path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
-                                        digest, region=options.region, source_name=name, prepared=prepared)
+    try:
+        report.outcome = store.store_import(path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
+                                            digest, region=options.region, source_name=name, prepared=prepared)
+    finally:
+        if isinstance(prepared, PreparedStream):
+            prepared.close()
     if not report.outcome.unchanged:
         after_import(store, ids=report.outcome.touched)
     return report

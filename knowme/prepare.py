@@ -1,11 +1,12 @@
-"""Per-record work of an import, done before the write transaction, on every core when it pays.
+"""Per-record work of an import, on every core when it pays.
 
 For each parsed record: its matching keys, folded name, identity within its source, compact
 JSON, the summary columns of the one-record person it may become, and that person's suggestion.
-This is pure CPU work (~60% of a 100k-record import); with a fork the children read the records
-copy-on-write and send back only small tuples. Forking happens only from a process's main thread
+This is pure CPU work (about half of a 100k-record import). Large sources are prepared by forked
+workers that read the records copy-on-write and send back small tuples in order, while the parent
+stores the ones already done (`PreparedStream`). Forking happens only from a process's main thread
 on a platform that has it (the review UI imports in a worker thread, where forking is unsafe);
-elsewhere the same work runs in-process, with identical results in the same order.
+elsewhere the same work runs in-process first, with identical results in the same order.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from knowme.model import Person, Record
@@ -79,22 +80,48 @@ def _can_fork() -> bool:
             and threading.current_thread() is threading.main_thread() and (os.cpu_count() or 1) > 1)
 
 
+class PreparedStream:
+    """Prepared records, in order, as forked workers finish them, so the caller can store the
+    first while the rest are still being prepared. Iterate once; `close()` stops the workers
+    (iterating to the end does too)."""
+
+    CHUNK = 2000
+
+    def __init__(self, records: Sequence[Record], region: str, suggester: Suggester | None) -> None:
+        workers = min(os.cpu_count() or 1, 8)
+        bounds = [(start, min(start + self.CHUNK, len(records))) for start in range(0, len(records), self.CHUNK)]
+        _shared.update(records=records, region=region, suggester=suggester)
+        gc.freeze()  # children would otherwise copy every page the collector touches
+        try:
+            self._pool: Any = multiprocessing.get_context("fork").Pool(workers)  # the workers fork here
+        finally:
+            gc.unfreeze()
+            _shared.clear()
+        self._chunks = self._pool.imap(_prepare_range, bounds, chunksize=1)
+
+    def __iter__(self) -> Iterator[Prepared]:
+        try:
+            for chunk in self._chunks:
+                yield from map(Prepared._make, chunk)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
 def prepare_records(records: Sequence[Record], region: str, source: str,
-                    suggester: Suggester | None = None) -> list[Prepared]:
-    """Prepare every record of one source (setting `record.source`), in order."""
+                    suggester: Suggester | None = None) -> list[Prepared] | PreparedStream:
+    """Prepare every record of one source (setting `record.source`), in order.
+
+    Large sources on a machine that can fork come back as a `PreparedStream` (close it when not
+    iterated to the end); the rest as a list, prepared in this process.
+    """
     for record in records:
         record.source = source
     if len(records) < PARALLEL_MIN_RECORDS or not _can_fork():
         return [prepare_one(record, region, suggester) for record in records]
-    workers = min(os.cpu_count() or 1, 8)
-    step = -(-len(records) // (workers * 4))
-    bounds = [(start, min(start + step, len(records))) for start in range(0, len(records), step)]
-    _shared.update(records=records, region=region, suggester=suggester)
-    gc.freeze()  # children would otherwise copy every page the collector touches
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.map(_prepare_range, bounds, chunksize=1)
-    finally:
-        gc.unfreeze()
-        _shared.clear()
-    return [Prepared._make(item) for chunk in chunks for item in chunk]
+    return PreparedStream(records, region, suggester)
