@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowme.gcpause import collector_paused
 from knowme.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
 from knowme.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
 from knowme.scorepool import explain_all, score_all
@@ -137,6 +138,11 @@ def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats:
 
 def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
     """Auto-merge sure duplicates and queue maybe pairs, as one undoable action; see the module doc."""
+    with collector_paused():
+        return _run_dedupe(store, progress)
+
+
+def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     started = time.perf_counter()
     report = DedupeReport()
     tick = progress or (lambda done, total: None)

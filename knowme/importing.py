@@ -13,6 +13,7 @@ from pathlib import Path
 
 import importers
 from importers import ImportOptions
+from knowme.gcpause import collector_paused
 from knowme.model import NotAnAddressBook
 from knowme.prepare import PreparedStream, prepare_records
 from knowme.store import ImportOutcome, Store
@@ -58,6 +59,11 @@ def _hash_file(path: Path, digest: "hashlib._Hash") -> None:
 
 def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOptions | None = None) -> FileReport:
     """Parse and store one file or folder; never raises for bad input, reports it instead."""
+    with collector_paused():
+        return _import_path(store, path, fmt, options)
+
+
+def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | None) -> FileReport:
     options = options or ImportOptions()
     path = Path(path)
     report = FileReport(path=path)
