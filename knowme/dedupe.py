@@ -21,7 +21,7 @@ from knowme.matching import MatchItem, candidate_pairs, compute_stats, make_item
 from knowme.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
 from knowme.scorepool import explain_all, score_all
 from knowme.scoring import MAYBE, SURE, Evidence
-from knowme.store import Store
+from knowme.store import Store, to_json
 
 Progress = Callable[[int, int], None]
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
@@ -257,7 +257,7 @@ def _write_queue(store: Store, queue: list[tuple[int, int, Evidence]]) -> int:
     inserts, updates = [], []
     for a, b, ev in queue:
         a, b = min(a, b), max(a, b)
-        reasons = json.dumps(ev.reasons, ensure_ascii=False)
+        reasons = to_json(ev.reasons)
         old = existing.get((a, b))
         if old is None:
             inserts.append((a, b, ev.score, reasons))

@@ -206,10 +206,16 @@ def record_json(record: Record) -> str:
         data["signal"] = asdict(record.signal)
     if record.extras:
         data["extras"] = record.extras
+    return to_json(data)
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON text, with orjson (ten times json's speed on the bulk paths: records, the undo
+    log, the review queue)."""
     try:
-        return orjson.dumps(data).decode("utf-8")
+        return orjson.dumps(value).decode("utf-8")
     except (orjson.JSONEncodeError, UnicodeDecodeError):  # a lone surrogate: json writes it escaped
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 _LIST_FIELDS = ("emails", "phones", "addresses", "urls")
@@ -462,7 +468,7 @@ class Store:
                                                     f"WHERE person_id IN ({marks}) ORDER BY id", chunk):
                 person = result.get(pid)
                 if person is not None:
-                    person.records.append(Record.from_dict(json.loads(data)))
+                    person.records.append(Record.from_dict(orjson.loads(data)))
                     person.record_ids.append(rid)
         return result
 
@@ -594,7 +600,7 @@ class Store:
         """Record an action (inside its transaction); a new action ends any redo history."""
         self.conn.execute("DELETE FROM log WHERE undone=1")
         return self.conn.execute("INSERT INTO log(at, action, summary, before, after) VALUES (?, ?, ?, ?, ?)",
-                                 (now(), action, summary, json.dumps(before), json.dumps(after))).lastrowid
+                                 (now(), action, summary, to_json(before), to_json(after))).lastrowid
 
     def undo(self) -> str | None:
         """Undo the latest action; returns its summary, or None when there is nothing to undo."""
@@ -602,7 +608,7 @@ class Store:
             row = conn.execute("SELECT id, summary, before FROM log WHERE undone=0 ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
                 return None
-            self.restore(json.loads(row[2]))
+            self.restore(orjson.loads(row[2]))
             conn.execute("UPDATE log SET undone=1 WHERE id=?", (row[0],))
             return row[1]
 
@@ -612,7 +618,7 @@ class Store:
             row = conn.execute("SELECT id, summary, after FROM log WHERE undone=1 ORDER BY id ASC LIMIT 1").fetchone()
             if row is None:
                 return None
-            self.restore(json.loads(row[2]))
+            self.restore(orjson.loads(row[2]))
             conn.execute("UPDATE log SET undone=0 WHERE id=?", (row[0],))
             return row[1]
 
