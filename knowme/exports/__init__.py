@@ -19,6 +19,7 @@ from knowme.exports.files import ExportError, safe_cell, write_private
 from knowme.exports.queue_files import OutreachData
 from knowme.exports.registry import Exporter, exporters, get
 from knowme.exports.safe import ContactRow, Lookalike, Preflight, plan_safe, preflight, withheld_email_keys
+from knowme.gcpause import collector_paused
 from knowme.normalize import email_match_key
 from knowme.outreach import Queue, queue_from_store
 from knowme.store import Store
@@ -59,6 +60,7 @@ def _exporter(kind: str, fmt: str) -> Exporter:
         raise ExportError(str(exc.args[0])) from None
 
 
+@collector_paused()
 def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv") -> ExportReport:
     """Write the safe-to-sync file; LookalikesBlock (nothing written) while lookalikes are unresolved."""
     exporter = _exporter("safe", fmt)
@@ -73,6 +75,7 @@ def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv") -> ExportRe
     return ExportReport(Path(path), "safe", fmt, len(plan.rows), lines, preflight=plan.preflight)
 
 
+@collector_paused()
 def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | None = None) -> ExportReport:
     """Write the personalised-outreach queue; addresses an excluded person holds are left out here too."""
     exporter = _exporter("outreach", fmt)

@@ -22,6 +22,7 @@ from nameparser import HumanName
 from rapidfuzz import fuzz
 
 from knowme import prefs
+from knowme.gcpause import collector_paused
 from knowme.model import Decision, Person
 from knowme.namesim import INITIAL, NICK, TYPO, compare_first
 from knowme.normalize import email_match_key, is_email
@@ -169,6 +170,7 @@ def plan_safe(store: Store) -> SafePlan:
     return SafePlan(rows, pre)
 
 
+@collector_paused()
 def preflight(store: Store) -> Preflight:
     """The counts of a safe export, without writing it."""
     return plan_safe(store).preflight
