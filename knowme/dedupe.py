@@ -309,11 +309,7 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
     if row is None:
         raise KeyError(pair_id)
     _, _, pa, pb, rka, rkb = row
-    others = store.conn.execute(
-        "SELECT p.id FROM pairs p JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b "
-        "WHERE p.status='pending' AND ((ra.person_id=? AND rb.person_id=?) OR (ra.person_id=? AND rb.person_id=?))",
-        (pa, pb, pb, pa)).fetchall()
-    pair_ids = sorted({pair_id, *(r[0] for r in others)})
+    pair_ids = sorted({pair_id, *store.pending_pairs_of(pa, pb)})
     with store.transaction() as conn:
         if same:
             keep, gone = min(pa, pb), max(pa, pb)

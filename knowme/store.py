@@ -82,7 +82,10 @@ CREATE TABLE log(id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,
     before TEXT NOT NULL, after TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1]
+# v2: the review queue looked up by either record (the detail pane and `resolve` at a million records)
+_SCHEMA_V2 = "CREATE INDEX pairs_b ON pairs(b);"
+
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -511,6 +514,20 @@ class Store:
         return self.conn.execute(
             "SELECT count(*) FROM pairs p JOIN records a ON a.id = p.a JOIN records b ON b.id = p.b "
             "WHERE p.status='pending' AND a.person_id != b.person_id").fetchone()[0]
+
+    def pending_pairs_of(self, person_id: int, other_id: int | None = None) -> list[int]:
+        """Ids of the pending pairs between this person and another (any other, or `other_id`).
+
+        Starts from the person's records and the pair indexes on both ends, never from the whole queue.
+        """
+        match = "o.person_id != r.person_id" if other_id is None else "o.person_id = ?"
+        params: tuple[int, ...] = (person_id,) if other_id is None else (person_id, other_id)
+        rows = self.conn.execute(
+            f"SELECT q.id FROM records r JOIN pairs q ON q.a = r.id JOIN records o ON o.id = q.b "
+            f"WHERE r.person_id=? AND q.status='pending' AND {match} UNION "
+            f"SELECT q.id FROM records r JOIN pairs q ON q.b = r.id JOIN records o ON o.id = q.a "
+            f"WHERE r.person_id=? AND q.status='pending' AND {match}", params * 2)
+        return sorted(row[0] for row in rows)
 
     # ---- writing people ----------------------------------------------------------------------------
 

@@ -272,10 +272,7 @@ def people_of_next_undo(store: Store, redo: bool = False) -> list[int]:
 
 def pending_pairs_of(store: Store, person_id: int) -> int:
     """How many possible-duplicate pairs waiting for review involve this person."""
-    return store.conn.execute(
-        "SELECT count(*) FROM pairs q JOIN records ra ON ra.id = q.a JOIN records rb ON rb.id = q.b "
-        "WHERE q.status='pending' AND ra.person_id != rb.person_id AND (ra.person_id=? OR rb.person_id=?)",
-        (person_id, person_id)).fetchone()[0]
+    return len(store.pending_pairs_of(person_id))
 
 
 def list_position(store: Store, query: ListQuery, person_id: int) -> int | None:

@@ -33,6 +33,24 @@ def test_workspace_is_private_and_versioned(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_a_version_1_workspace_is_migrated_with_its_data(tmp_path: Path) -> None:
+    from knowme.store import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("INSERT INTO settings(key, value) VALUES ('me', '[\"me@example.com\"]')")
+    conn.execute("PRAGMA user_version=1")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.setting("me", []) == ["me@example.com"]
+        plan = " ".join(str(r) for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM pairs WHERE b=1").fetchall())
+        assert "pairs_b" in plan
+
+
 def test_not_a_workspace_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "photo.db"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
