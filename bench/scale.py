@@ -239,12 +239,15 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse the generated address books of an earlier run")
     parser.add_argument("--presses", type=int, default=30, help="key presses per measured UI action")
     parser.add_argument("--generate-only", action="store_true", help="make the address books and stop")
+    parser.add_argument("--after-dedupe", action="store_true",
+                        help="keep the workspace of an earlier run (imported and deduped) and go on from the review UI")
     args = parser.parse_args()
     work = args.work or ROOT / "bench" / "out" / f"scale-{args.records}"
     work.mkdir(parents=True, exist_ok=True)
     bench = Bench(work)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{bench.db}{suffix}").unlink(missing_ok=True)
+    if not args.after_dedupe:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{bench.db}{suffix}").unlink(missing_ok=True)
 
     files, gen = generate(work, args.records, args.reuse)
     if args.generate_only:
@@ -252,10 +255,14 @@ def main() -> int:
         return 0
     total_started = time.perf_counter()
 
-    bench.knowme("import", "import", *files)
-    status = json.loads(bench.knowme("status after import", "status", "--json")["stdout"])
-    dedupe = json.loads(bench.knowme("dedupe", "dedupe", "--json")["stdout"])
-    after = json.loads(bench.knowme("status after dedupe", "status", "--json")["stdout"])
+    if args.after_dedupe:  # the import and dedupe figures are in the earlier run's output
+        status = after = json.loads(bench.knowme("status (earlier run's workspace)", "status", "--json")["stdout"])
+        dedupe = {}
+    else:
+        bench.knowme("import", "import", *files)
+        status = json.loads(bench.knowme("status after import", "status", "--json")["stdout"])
+        dedupe = json.loads(bench.knowme("dedupe", "dedupe", "--json")["stdout"])
+        after = json.loads(bench.knowme("status after dedupe", "status", "--json")["stdout"])
 
     review = bench.review(args.presses)
 
