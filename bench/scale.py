@@ -76,6 +76,9 @@ REVIEW = textwrap.dedent("""
                 painted.append(time.perf_counter())
             return original(self, y)
         ContactList.render_line = render_line
+        from knowme.store import Store
+        with Store.open(Path(db)) as store:  # a first session: not where an earlier run left off
+            store.conn.execute("DELETE FROM settings WHERE key='review.state'")
         started = time.perf_counter()
         app = KnowmeApp(Path(db))
         async with app.run_test(size=(120, 40)) as pilot:
