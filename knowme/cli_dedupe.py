@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
+from collections.abc import Iterator
 from typing import Any
 
 from knowme.dedupe import PairView, pending_pairs, resolve_pair, run_dedupe
@@ -12,6 +14,7 @@ from knowme.model import Person
 from knowme.store import Store
 
 _TEXT_MERGES = 20
+PAIR_BATCH = 1000  # pairs whose people are read at once
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -77,17 +80,30 @@ def pair_json(store: Store, pair: PairView, people: dict[int, Person]) -> dict[s
             "b": _side(store, people.get(pair.b_person), pair.b_record)}
 
 
-def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
+def _pair_items(store: Store) -> Iterator[dict[str, Any]]:
+    """The review queue as JSON-ready items, reading the people of a batch of pairs at a time
+    (a million records queue millions of pairs: all their people at once do not fit in memory)."""
     pairs = pending_pairs(store)
-    people = store.people_by_id([pid for p in pairs for pid in (p.a_person, p.b_person)])
-    data = [pair_json(store, pair, people) for pair in pairs]
-    if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+    for start in range(0, len(pairs), PAIR_BATCH):
+        batch = pairs[start:start + PAIR_BATCH]
+        people = store.people_by_id([pid for p in batch for pid in (p.a_person, p.b_person)])
+        for pair in batch:
+            yield pair_json(store, pair, people)
+
+
+def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
+    if args.json:  # the same text as json.dumps(all items, indent=2), written as it goes
+        out = sys.stdout
+        count = 0
+        for item in _pair_items(store):
+            out.write(("[\n" if not count else ",\n")
+                      + textwrap.indent(json.dumps(item, indent=2, ensure_ascii=False), "  "))
+            count += 1
+        out.write("\n]\n" if count else "[]\n")
         return 0
-    if not data:
-        print("no possible duplicates to review")
-        return 0
-    for item in data:
+    count = 0
+    for item in _pair_items(store):
+        count += 1
         a, b = item["a"], item["b"]
         print(f"pair {item['id']}  score {item['score']:.2f}")
         for side in (a, b):
@@ -96,7 +112,10 @@ def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
                   f"{side['record']['index']}]  {contact}".rstrip())
         for reason in item["reasons"]:
             print(f"    - {reason}")
-    print(f"{len(data)} pairs; answer with `knowme resolve PAIR same|different`", file=sys.stderr)
+    if not count:
+        print("no possible duplicates to review")
+        return 0
+    print(f"{count} pairs; answer with `knowme resolve PAIR same|different`", file=sys.stderr)
     return 0
 
 

@@ -268,3 +268,26 @@ def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
     assert store.conn.execute("SELECT id, person_id, data FROM records ORDER BY id").fetchall() == records
     assert store.redo().startswith("dedupe: merged")
     assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] == report.people_after
+
+
+@pytest.mark.slow
+def test_pairs_json_written_in_batches_is_one_json_list_of_the_whole_queue(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import knowme.cli_dedupe as cli_dedupe
+    from knowme.cli import main
+
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        for source in ("google_contacts.csv", "iphone.vcf", "Connections.csv"):
+            assert import_path(store, SAMPLE / source).ok
+        queued = run_dedupe(store).queued
+    assert queued > 10
+    monkeypatch.setattr(cli_dedupe, "PAIR_BATCH", 10**6)
+    assert main(["--db", str(db), "pairs", "--json"]) == 0
+    whole = capsys.readouterr().out
+    monkeypatch.setattr(cli_dedupe, "PAIR_BATCH", 7)
+    assert main(["--db", str(db), "pairs", "--json"]) == 0
+    batched = capsys.readouterr().out
+    assert batched == whole
+    items = json.loads(batched)
+    assert len(items) == queued and whole == json.dumps(items, indent=2, ensure_ascii=False) + "\n"
