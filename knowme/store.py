@@ -218,7 +218,15 @@ def to_json(value: Any) -> str:
     try:
         return orjson.dumps(value).decode("utf-8")
     except (orjson.JSONEncodeError, UnicodeDecodeError):  # a lone surrogate: json writes it escaped
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
+def from_json(text: str) -> Any:
+    """JSON text back to values (orjson; json for the rare text orjson refuses, an escaped lone surrogate)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 _LIST_FIELDS = ("emails", "phones", "addresses", "urls")
@@ -471,7 +479,7 @@ class Store:
                                                     f"WHERE person_id IN ({marks}) ORDER BY id", chunk):
                 person = result.get(pid)
                 if person is not None:
-                    person.records.append(Record.from_dict(orjson.loads(data)))
+                    person.records.append(Record.from_dict(from_json(data)))
                     person.record_ids.append(rid)
         return result
 
@@ -625,7 +633,7 @@ class Store:
             row = conn.execute("SELECT id, summary, before FROM log WHERE undone=0 ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
                 return None
-            self.restore(orjson.loads(row[2]))
+            self.restore(from_json(row[2]))
             conn.execute("UPDATE log SET undone=1 WHERE id=?", (row[0],))
             return row[1]
 
@@ -635,7 +643,7 @@ class Store:
             row = conn.execute("SELECT id, summary, after FROM log WHERE undone=1 ORDER BY id ASC LIMIT 1").fetchone()
             if row is None:
                 return None
-            self.restore(orjson.loads(row[2]))
+            self.restore(from_json(row[2]))
             conn.execute("UPDATE log SET undone=0 WHERE id=?", (row[0],))
             return row[1]
 
