@@ -96,23 +96,47 @@ class _FullNames:
                 self.by_parts[(first, last[0])].append(idx)
 
     def spelled_by(self, alias: str) -> list[int]:
-        """Full names an address's local part spells: johnsmith, jsmith, smithjohn, johns."""
-        hits: list[int] = []
+        """Full names an address's local part spells: johnsmith, jsmith, smithjohn, johns (in index order)."""
+        hits: set[int] = set()
         for cut in range(1, len(alias)):
             head, tail = alias[:cut], alias[cut:]
-            hits.extend(self.by_parts.get((head, tail), ()))
-            hits.extend(self.by_parts.get((tail, head), ()))
-        return list(dict.fromkeys(hits))
+            hits.update(self.by_parts.get((head, tail), ()))
+            hits.update(self.by_parts.get((tail, head), ()))
+        return sorted(hits)
 
-    def lookups(self, item: MatchItem) -> Iterable[tuple[list[int], bool]]:
-        """(full names, must share a workplace) this weak record could be a part of."""
+    def lookups(self, item: MatchItem) -> Iterable[tuple[str, list[int], bool]]:
+        """(lookup key, full names in index order, must share a workplace) this weak record could be a part of."""
         if item.alias:
-            yield self.spelled_by(item.alias), False
+            yield "m" + item.alias, self.spelled_by(item.alias), False
         elif not item.first or not item.last:
             for form in item.firsts or {item.last}:
-                yield self.by_first.get(form, []), False
+                yield "f" + form, self.by_first.get(form, []), False
         else:
-            yield self.by_initials.get(item.first[0] + item.last[0], []), True
+            initials = item.first[0] + item.last[0]
+            yield "i" + initials, self.by_initials.get(initials, []), True
+
+
+class _ByPlace:
+    """The full names of one lookup grouped by workplace, built the first time a weak record needs
+    them narrowed: filtering a common initial's ten thousand names for each weak record was
+    quadratic at a million records."""
+
+    def __init__(self, context: Callable[[int], list[str]]) -> None:
+        self.context = context
+        self.index: dict[str, dict[str, list[int]]] = {}
+
+    def narrow(self, key: str, hits: list[int], places: set[str]) -> list[int]:
+        """The first `MAX_LOOKUP` of `hits` (ascending) that share one of `places`."""
+        index = self.index.get(key)
+        if index is None:
+            index = self.index[key] = defaultdict(list)
+            for j in hits:
+                for place in self.context(j):
+                    index[place].append(j)
+        found = [index[p] for p in places if p in index]
+        if len(found) == 1:
+            return found[0][:MAX_LOOKUP]
+        return sorted({j for group in found for j in group})[:MAX_LOOKUP]
 
 
 class PairList(Sequence[tuple[int, int]]):
@@ -182,22 +206,23 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
             continue
         _split_block(members, items, context, found, n)
     full = _FullNames(items, weak)
+    by_place = _ByPlace(context)
     for idx, item in enumerate(items):
         if not weak[idx]:
             continue
         mine = set(context(idx))
-        for hits, needs_place in full.lookups(item):
+        for key, hits, needs_place in full.lookups(item):
             if needs_place or len(hits) > MAX_LOOKUP:
                 if not mine:
                     continue
-                hits = [j for j in hits if mine.intersection(context(j))][:MAX_LOOKUP]
+                hits = by_place.narrow(key, hits, mine)
             pid = item.pid
             for j in hits:
                 if items[j].pid != pid:
                     found.add(idx * n + j if idx < j else j * n + idx)
     if progress:
         progress(n, n * 2)
-    codes = array("q", sorted(found))
+    codes = array("q", found)  # set order: deterministic for the same workspace; sorting 9M codes cost 8 s
     del found
     return PairList(codes, max(n, 1))
 
