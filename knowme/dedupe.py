@@ -202,9 +202,9 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
             store.log_action("dedupe", f"dedupe: merged {len(moved) + len(ordered)} people into {len(ordered)}",
                              before, after)
             report.merges = [Merge(keep, others, why.get(keep, [])) for keep, others in ordered]
-        report.new_pairs = _write_queue(store, queue)
+        report.new_pairs, leftover = _write_queue(store, queue)
     report.people_after = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
-    report.queued = pending_count(store)
+    report.queued = len(queue) + _leftover_questions(items, clusters, queue, leftover)
     report.seconds = time.perf_counter() - started
     tick(100, 100)
     return report
@@ -248,22 +248,47 @@ def _queue(items: list[MatchItem], stats: Any, clusters: _Clusters, evidence: di
     return out
 
 
-def _write_queue(store: Store, queue: list[tuple[int, int, Evidence]]) -> int:
-    """Insert new maybe pairs; refresh the evidence of pending ones; leave resolved ones alone."""
+def _write_queue(store: Store, queue: list[tuple[int, int, Evidence]]) -> tuple[int, list[tuple[int, int]]]:
+    """Insert new maybe pairs; refresh the evidence of pending ones; leave resolved ones alone.
+
+    Returns how many pairs are new, and the pending pairs of earlier runs this queue does not hold.
+    """
     existing = {(a, b): (pid, status, score, reasons) for pid, a, b, status, score, reasons in
                 store.conn.execute("SELECT id, a, b, status, score, reasons FROM pairs")}
     inserts, updates = [], []
     for a, b, ev in queue:
         a, b = min(a, b), max(a, b)
         reasons = to_json(ev.reasons)
-        old = existing.get((a, b))
+        old = existing.pop((a, b), None)
         if old is None:
             inserts.append((a, b, ev.score, reasons))
         elif old[1] == "pending" and (old[2] != ev.score or old[3] != reasons):
             updates.append((ev.score, reasons, old[0]))
     store.conn.executemany("INSERT INTO pairs(a, b, score, reasons) VALUES (?, ?, ?, ?)", inserts)
     store.conn.executemany("UPDATE pairs SET score=?, reasons=? WHERE id=?", updates)
-    return len(inserts)
+    return len(inserts), [pair for pair, old in existing.items() if old[1] == "pending"]
+
+
+def _leftover_questions(items: list[MatchItem], clusters: _Clusters, queue: list[tuple[int, int, Evidence]],
+                        leftover: list[tuple[int, int]]) -> int:
+    """Questions that pending pairs of earlier runs add to this run's queue (which asks one per two
+    people): those between two people the queue does not already ask about. Same as
+    `pending_count` after the run, without joining millions of pairs to their records again."""
+    if not leftover:
+        return 0
+    person = {item.rid: clusters.find(item.pid) for item in items}
+    asked = set()
+    for a, b, _ in queue:
+        pa, pb = person[a], person[b]
+        asked.add((pa, pb) if pa < pb else (pb, pa))
+    more = set()
+    for a, b in leftover:
+        pa, pb = person.get(a), person.get(b)
+        if pa is not None and pb is not None and pa != pb:
+            key = (pa, pb) if pa < pb else (pb, pa)
+            if key not in asked:
+                more.add(key)
+    return len(more)
 
 
 def pending_pairs(store: Store) -> list[PairView]:

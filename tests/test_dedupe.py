@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowme.dedupe import pending_pairs, resolve_pair, run_dedupe
+from knowme.dedupe import pending_count, pending_pairs, resolve_pair, run_dedupe
 from knowme.importing import import_path
 from knowme.merge import merge_people, split_person
 from knowme.model import Decision, Labeled, Record
@@ -80,6 +80,31 @@ def test_second_run_changes_nothing_and_runs_are_deterministic(tmp_path: Path) -
             results.append((grouping(store), first.to_dict()["merges"], [(p.a_record, p.b_record, p.reasons)
                                                                           for p in pending_pairs(store)]))
     assert results[0] == results[1]
+
+
+def test_queue_size_reported_after_later_runs_is_what_the_review_queue_holds(store: Store) -> None:
+    """Pending pairs of earlier runs that this run does not ask again still count once per two people."""
+    for source in ("google_contacts.csv", "iphone.vcf", "Connections.csv"):
+        assert import_path(store, SAMPLE / source).ok
+    report = run_dedupe(store)
+    assert report.queued == pending_count(store) == len(pending_pairs(store)) > 10
+    queue = pending_pairs(store)
+    merge_people(store, queue[0].a_person, [queue[0].b_person])  # its other pending pairs now meet one person
+    split_person(store, report.merges[0].keep)  # a merged person's records apart again
+    for source in ("android.vcf", "outlook_contacts.csv"):
+        assert import_path(store, SAMPLE / source).ok
+    again = run_dedupe(store)
+    assert again.queued == pending_count(store) == len(pending_pairs(store))
+    assert store.conn.execute("SELECT count(*) FROM pairs WHERE status='pending'").fetchone()[0] > again.queued
+
+
+def test_queue_size_counts_a_pending_pair_this_run_no_longer_proposes(store: Store) -> None:
+    book(store)
+    assert run_dedupe(store).queued == 2
+    # asked by an earlier version of the matcher (or before the name frequencies changed): still pending
+    store.conn.execute("INSERT INTO pairs(a, b, score, reasons) VALUES (2, 4, 0.2, '[\"older rule\"]')")
+    again = run_dedupe(store)
+    assert again.queued == pending_count(store) == len(pending_pairs(store)) == 3
 
 
 def test_merge_takes_the_strictest_decision_and_undo_restores(store: Store) -> None:
