@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import time
+from array import array
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowme.blocking import PairList
 from knowme.gcpause import collector_paused
 from knowme.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
 from knowme.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
@@ -113,25 +115,44 @@ class _Clusters:
 
 
 Scored = tuple[str, float, bool]  # (outcome, points, conflict) of a pair that is sure or maybe
+# A pair of match items i < j travels as one integer, i * n + j (n = the number of items): items are
+# in record id order, so the code orders pairs as (record a, record b) does, and dictionaries keyed by
+# codes take a fraction of the memory of tuple keys at a million records.
 
 
 def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats: Any,
-           known: dict[tuple[int, int], Scored], cache: dict[tuple[int, int], Scored]) -> str | None:
+           known: dict[int, Scored], cache: dict[int, Scored]) -> str | None:
     """Why clusters ra and rb must not join automatically (a conflict or size), else None."""
     ma, mb = clusters.members[ra], clusters.members[rb]
     if len(ma) + len(mb) > MAX_CLUSTER_RECORDS:
         return "would make one person of too many records"
+    n = len(items)
     for i in ma:
         for j in mb:
-            key = (i, j) if i < j else (j, i)
-            scored = known.get(key) or cache.get(key)
+            code = i * n + j if i < j else j * n + i
+            scored = known.get(code) or cache.get(code)
             if scored is None:
-                ev = score_pair(items[key[0]], items[key[1]], stats, explain=False)
-                scored = cache[key] = (ev.outcome, ev.points, ev.conflict)
+                x, y = divmod(code, n)
+                ev = score_pair(items[x], items[y], stats, explain=False)
+                scored = cache[code] = (ev.outcome, ev.points, ev.conflict)
             if scored[2] or scored[0] not in (SURE, MAYBE):
                 return f"not merged automatically: {items[i].display or 'a record'} and " \
                        f"{items[j].display or 'another record'} look like different people"
     return None
+
+
+def _ranked(scored: Iterable[tuple[float, int]], n: int) -> list[int]:
+    """Pair codes by points, best first, then in pair order.
+
+    Sorted as single integers (a rank of the points, then the code): sorting millions of
+    (points, code) tuples, with their many equal points, took several times longer.
+    """
+    scored = list(scored)
+    levels = {p: rank for rank, p in enumerate(sorted({p for p, _ in scored}, reverse=True))}
+    span = n * n
+    keys = [levels[p] * span + code for p, code in scored]
+    keys.sort()
+    return [key % span for key in keys]
 
 
 def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
@@ -146,6 +167,7 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     tick = progress or (lambda done, total: None)
     tick(0, 100)
     items = load_items(store)
+    n = max(len(items), 1)
     report.records = len(items)
     report.people_before = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
     stats = compute_stats(items, load_verdicts(store))
@@ -154,39 +176,52 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     for pair in _same_verdict_pairs(items, stats.verdicts):
         pairs.append(pair)
     report.candidates = len(pairs)
-    evidence: dict[tuple[int, int], Scored] = {}
-    sure: list[tuple[float, int, int]] = []
+    evidence: dict[int, Scored] = {}
+    sure: list[tuple[float, int]] = []
+    codes = pairs.codes
     for k, outcome, points, conflict in score_all(items, stats, pairs,
                                                   lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
-        i, j = pairs[k]
-        evidence[(i, j)] = (outcome, points, conflict)
+        evidence[codes[k]] = (outcome, points, conflict)
         if outcome == SURE:
-            sure.append((-points, i, j))
-    del pairs
+            sure.append((points, codes[k]))
+    del pairs, codes
     clusters = _Clusters(items)
-    guarded: dict[tuple[int, int], str] = {}
-    guard_cache: dict[tuple[int, int], Scored] = {}
-    why: dict[int, list[str]] = defaultdict(list)
-    for _, i, j in sorted(sure):
+    guarded: dict[int, str] = {}
+    guard_cache: dict[int, Scored] = {}
+    why: dict[int, list[int]] = defaultdict(list)  # kept person -> the pairs that merged into it, as codes
+    for code in _ranked(sure, n):
+        i, j = divmod(code, n)
         ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
         if ra == rb:
             continue
         refusal = _guard(clusters, ra, rb, items, stats, evidence, guard_cache)
         if refusal:
-            guarded[(i, j)] = refusal
+            guarded[code] = refusal
             continue
         clusters.union(ra, rb)
         keep = min(ra, rb)
         earlier = why.pop(max(ra, rb), [])
-        why[keep].append(f"{items[i].display or '?'} = {items[j].display or '?'}: "
-                         + "; ".join(score_pair(items[i], items[j], stats).reasons))
+        why[keep].append(code)
         why[keep].extend(earlier)
+    del sure, guard_cache
+    root = [clusters.find(item.pid) for item in items]  # each item's person after the merges
     groups: dict[int, list[int]] = defaultdict(list)
     for pid in clusters.parent:
-        root = clusters.find(pid)
-        if root != pid:
-            groups[root].append(pid)
-    queue = _queue(items, stats, clusters, evidence, guarded)
+        top = clusters.find(pid)
+        if top != pid:
+            groups[top].append(pid)
+    chosen = _queue_choice(evidence, root, n)
+    del evidence
+    merged = [code for codes in why.values() for code in codes]
+    explained = explain_all(items, stats, PairList(array("q", chosen + merged), n))  # worded on every core
+    queue = []
+    for code, ev in zip(chosen, explained):
+        if code in guarded:
+            ev = Evidence(ev.score, MAYBE, [*ev.reasons, guarded[code]], ev.points, ev.conflict)
+        i, j = divmod(code, n)
+        queue.append((items[i].rid, items[j].rid, ev))
+    wording = {code: ev.reasons for code, ev in zip(merged, explained[len(chosen):])}
+    del explained
     report.guarded = len(guarded)
     tick(90, 100)
     with store.transaction():
@@ -201,13 +236,19 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
             report.auto_merged = len(moved)
             store.log_action("dedupe", f"dedupe: merged {len(moved) + len(ordered)} people into {len(ordered)}",
                              before, after)
-            report.merges = [Merge(keep, others, why.get(keep, [])) for keep, others in ordered]
+            report.merges = [Merge(keep, others, [_merge_reason(items, code, wording[code], n)
+                                                  for code in why.get(keep, [])]) for keep, others in ordered]
         report.new_pairs, leftover = _write_queue(store, queue)
     report.people_after = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
-    report.queued = len(queue) + _leftover_questions(items, clusters, queue, leftover)
+    report.queued = len(queue) + _leftover_questions(items, root, queue, leftover)
     report.seconds = time.perf_counter() - started
     tick(100, 100)
     return report
+
+
+def _merge_reason(items: list[MatchItem], code: int, reasons: list[str], n: int) -> str:
+    i, j = divmod(code, n)
+    return f"{items[i].display or '?'} = {items[j].display or '?'}: " + "; ".join(reasons)
 
 
 def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], str]) -> list[tuple[int, int]]:
@@ -227,25 +268,20 @@ def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], 
     return out
 
 
-def _queue(items: list[MatchItem], stats: Any, clusters: _Clusters, evidence: dict[tuple[int, int], Scored],
-           guarded: dict[tuple[int, int], str]) -> list[tuple[int, int, Evidence]]:
-    """The best maybe pair between each two people that stay apart (one question per two people)."""
-    best: dict[tuple[int, int], tuple[float, int, int, int, int]] = {}
-    for (i, j), (_, points, _) in evidence.items():
-        ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
+def _queue_choice(evidence: dict[int, Scored], root: list[int], n: int) -> list[int]:
+    """The best maybe pair between each two people that stay apart (one question per two people),
+    best first."""
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for code, (_, points, _) in evidence.items():
+        i, j = divmod(code, n)
+        ra, rb = root[i], root[j]
         if ra == rb:
             continue
-        key = (min(ra, rb), max(ra, rb))
-        rank = (-points, items[i].rid, items[j].rid, i, j)
-        if key not in best or rank < best[key]:
-            best[key] = rank
-    chosen = sorted(best.values())
-    out = []
-    for (_, rid_a, rid_b, i, j), ev in zip(chosen, explain_all(items, stats, [(i, j) for *_, i, j in chosen])):
-        if (i, j) in guarded:
-            ev = Evidence(ev.score, MAYBE, [*ev.reasons, guarded[(i, j)]], ev.points, ev.conflict)
-        out.append((rid_a, rid_b, ev))
-    return out
+        key = (ra, rb) if ra < rb else (rb, ra)
+        old = best.get(key)
+        if old is None or points > old[0] or (points == old[0] and code < old[1]):
+            best[key] = (points, code)
+    return _ranked(best.values(), n)
 
 
 def _write_queue(store: Store, queue: list[tuple[int, int, Evidence]]) -> tuple[int, list[tuple[int, int]]]:
@@ -269,14 +305,14 @@ def _write_queue(store: Store, queue: list[tuple[int, int, Evidence]]) -> tuple[
     return len(inserts), [pair for pair, old in existing.items() if old[1] == "pending"]
 
 
-def _leftover_questions(items: list[MatchItem], clusters: _Clusters, queue: list[tuple[int, int, Evidence]],
+def _leftover_questions(items: list[MatchItem], root: list[int], queue: list[tuple[int, int, Evidence]],
                         leftover: list[tuple[int, int]]) -> int:
     """Questions that pending pairs of earlier runs add to this run's queue (which asks one per two
     people): those between two people the queue does not already ask about. Same as
     `pending_count` after the run, without joining millions of pairs to their records again."""
     if not leftover:
         return 0
-    person = {item.rid: clusters.find(item.pid) for item in items}
+    person = {item.rid: top for item, top in zip(items, root)}
     asked = set()
     for a, b, _ in queue:
         pa, pb = person[a], person[b]
