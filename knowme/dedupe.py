@@ -178,13 +178,12 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     report.candidates = len(pairs)
     evidence: dict[int, Scored] = {}
     sure: list[tuple[float, int]] = []
-    codes = pairs.codes
-    for k, outcome, points, conflict in score_all(items, stats, pairs,
-                                                  lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
-        evidence[codes[k]] = (outcome, points, conflict)
+    for code, outcome, points, conflict in score_all(items, stats, pairs,
+                                                     lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
+        evidence[code] = (outcome, points, conflict)
         if outcome == SURE:
-            sure.append((points, codes[k]))
-    del pairs, codes
+            sure.append((points, code))
+    del pairs
     clusters = _Clusters(items)
     guarded: dict[int, str] = {}
     guard_cache: dict[int, Scored] = {}

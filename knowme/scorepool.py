@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from knowme.blocking import PairList
 from knowme.matching import MatchItem, Stats
 from knowme.scoring import DIFFERENT_OUTCOME, Evidence, score_pair
 
@@ -23,27 +24,36 @@ _CHUNKS_PER_WORKER = 8
 _shared: dict[str, Any] = {}
 
 
-Verdict = tuple[int, str, float, bool]  # (index into pairs, outcome, points, conflict)
+Verdict = tuple[int, str, float, bool]  # (pair code, outcome, points, conflict)
+
+# Each range of pairs is scored in pair-code order, whatever order it came in: the records are then
+# read in the order they lie in memory, a third faster per pair at a million records than at random.
 
 
 def _score_range(bounds: tuple[int, int]) -> list[Verdict]:
     items: Sequence[MatchItem] = _shared["items"]
     stats: Stats = _shared["stats"]
-    pairs: Sequence[tuple[int, int]] = _shared["pairs"]
+    pairs: PairList = _shared["pairs"]
+    n = pairs.n
     out = []
-    for k in range(*bounds):
-        i, j = pairs[k]
+    for code in sorted(pairs.codes[bounds[0]:bounds[1]]):
+        i, j = divmod(code, n)
         ev = score_pair(items[i], items[j], stats, explain=False)
         if ev.outcome != DIFFERENT_OUTCOME:
-            out.append((k, ev.outcome, ev.points, ev.conflict))
+            out.append((code, ev.outcome, ev.points, ev.conflict))
     return out
 
 
 def _explain_range(bounds: tuple[int, int]) -> list[Evidence]:
     items: Sequence[MatchItem] = _shared["items"]
     stats: Stats = _shared["stats"]
-    pairs: Sequence[tuple[int, int]] = _shared["pairs"]
-    return [score_pair(items[pairs[k][0]], items[pairs[k][1]], stats) for k in range(*bounds)]
+    pairs: PairList = _shared["pairs"]
+    codes, n, start = pairs.codes, pairs.n, bounds[0]
+    out: list[Any] = [None] * (bounds[1] - start)
+    for k in sorted(range(*bounds), key=codes.__getitem__):
+        i, j = divmod(codes[k], n)
+        out[k - start] = score_pair(items[i], items[j], stats)
+    return out
 
 
 def _workers() -> int:
@@ -54,9 +64,9 @@ def _workers() -> int:
     return max(1, min(cpus, 8))
 
 
-def score_all(items: Sequence[MatchItem], stats: Stats, pairs: Sequence[tuple[int, int]],
+def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
               progress: Callable[[int, int], None] | None = None) -> list[Verdict]:
-    """(index into pairs, outcome, points, conflict) for every pair scored sure or maybe, in pair order.
+    """(pair code, outcome, points, conflict) for every pair scored sure or maybe (in no set order).
 
     Only these few numbers travel back; the reasons of the pairs that are kept are worded again
     by the caller (`score_pair` is deterministic), which keeps memory flat at a million records.
@@ -64,13 +74,13 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: Sequence[tuple[in
     return _run(_score_range, items, stats, pairs, progress)
 
 
-def explain_all(items: Sequence[MatchItem], stats: Stats, pairs: Sequence[tuple[int, int]]) -> list[Evidence]:
+def explain_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList) -> list[Evidence]:
     """The full evidence, reasons worded, of each pair, in pair order."""
     return _run(_explain_range, items, stats, pairs, None)
 
 
 def _run(work: Callable[[tuple[int, int]], list[Any]], items: Sequence[MatchItem], stats: Stats,
-         pairs: Sequence[tuple[int, int]], progress: Callable[[int, int], None] | None) -> list[Any]:
+         pairs: PairList, progress: Callable[[int, int], None] | None) -> list[Any]:
     workers = _workers()
     can_fork = ("fork" in multiprocessing.get_all_start_methods()
                 and threading.current_thread() is threading.main_thread())
