@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import json
 import time
-from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowme.blocking import PairList
 from knowme.gcpause import collector_paused
 from knowme.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
 from knowme.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
-from knowme.scorepool import explain_all, score_all
-from knowme.scoring import MAYBE, SURE, Evidence
+from knowme.scorepool import score_all
+from knowme.scoring import MAYBE, SURE
 from knowme.store import Store, from_json, to_json
 
 Progress = Callable[[int, int], None]
@@ -115,13 +113,14 @@ class _Clusters:
 
 
 Scored = tuple[str, float, bool]  # (outcome, points, conflict) of a pair that is sure or maybe
+Worded = tuple[str, float, bool, float, str]  # the same, then its score and its reasons as JSON text
 # A pair of match items i < j travels as one integer, i * n + j (n = the number of items): items are
 # in record id order, so the code orders pairs as (record a, record b) does, and dictionaries keyed by
 # codes take a fraction of the memory of tuple keys at a million records.
 
 
 def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats: Any,
-           known: dict[int, Scored], cache: dict[int, Scored]) -> str | None:
+           known: dict[int, Worded], cache: dict[int, Scored]) -> str | None:
     """Why clusters ra and rb must not join automatically (a conflict or size), else None."""
     ma, mb = clusters.members[ra], clusters.members[rb]
     if len(ma) + len(mb) > MAX_CLUSTER_RECORDS:
@@ -176,11 +175,11 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     for pair in _same_verdict_pairs(items, stats.verdicts):
         pairs.append(pair)
     report.candidates = len(pairs)
-    evidence: dict[int, Scored] = {}
+    evidence: dict[int, Worded] = {}
     sure: list[tuple[float, int]] = []
-    for code, outcome, points, conflict in score_all(items, stats, pairs,
-                                                     lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
-        evidence[code] = (outcome, points, conflict)
+    for code, outcome, points, conflict, score, reasons in score_all(
+            items, stats, pairs, lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
+        evidence[code] = (outcome, points, conflict, score, reasons)
         if outcome == SURE:
             sure.append((points, code))
     del pairs
@@ -209,18 +208,15 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
         top = clusters.find(pid)
         if top != pid:
             groups[top].append(pid)
-    chosen = _queue_choice(evidence, root, n)
-    del evidence
-    merged = [code for codes in why.values() for code in codes]
-    explained = explain_all(items, stats, PairList(array("q", chosen + merged), n))  # worded on every core
     queue = []
-    for code, ev in zip(chosen, explained):
+    for code in _queue_choice(evidence, root, n):
+        _, _, _, score, reasons = evidence[code]
         if code in guarded:
-            ev = Evidence(ev.score, MAYBE, [*ev.reasons, guarded[code]], ev.points, ev.conflict)
+            reasons = to_json([*from_json(reasons), guarded[code]])
         i, j = divmod(code, n)
-        queue.append((items[i].rid, items[j].rid, ev))
-    wording = {code: ev.reasons for code, ev in zip(merged, explained[len(chosen):])}
-    del explained
+        queue.append((items[i].rid, items[j].rid, score, reasons))
+    wording = {code: from_json(evidence[code][4]) for codes in why.values() for code in codes}
+    del evidence
     report.guarded = len(guarded)
     tick(90, 100)
     with store.transaction():
@@ -267,11 +263,12 @@ def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], 
     return out
 
 
-def _queue_choice(evidence: dict[int, Scored], root: list[int], n: int) -> list[int]:
+def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int) -> list[int]:
     """The best maybe pair between each two people that stay apart (one question per two people),
     best first."""
     best: dict[tuple[int, int], tuple[float, int]] = {}
-    for code, (_, points, _) in evidence.items():
+    for code, worded in evidence.items():
+        points = worded[1]
         i, j = divmod(code, n)
         ra, rb = root[i], root[j]
         if ra == rb:
@@ -283,28 +280,28 @@ def _queue_choice(evidence: dict[int, Scored], root: list[int], n: int) -> list[
     return _ranked(best.values(), n)
 
 
-def _write_queue(store: Store, queue: list[tuple[int, int, Evidence]]) -> tuple[int, list[tuple[int, int]]]:
-    """Insert new maybe pairs; refresh the evidence of pending ones; leave resolved ones alone.
+def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tuple[int, list[tuple[int, int]]]:
+    """Insert new maybe pairs (record a, record b, score, reasons as JSON); refresh the evidence of
+    pending ones; leave resolved ones alone.
 
     Returns how many pairs are new, and the pending pairs of earlier runs this queue does not hold.
     """
     existing = {(a, b): (pid, status, score, reasons) for pid, a, b, status, score, reasons in
                 store.conn.execute("SELECT id, a, b, status, score, reasons FROM pairs")}
     inserts, updates = [], []
-    for a, b, ev in queue:
+    for a, b, score, reasons in queue:
         a, b = min(a, b), max(a, b)
-        reasons = to_json(ev.reasons)
         old = existing.pop((a, b), None)
         if old is None:
-            inserts.append((a, b, ev.score, reasons))
-        elif old[1] == "pending" and (old[2] != ev.score or old[3] != reasons):
-            updates.append((ev.score, reasons, old[0]))
+            inserts.append((a, b, score, reasons))
+        elif old[1] == "pending" and (old[2] != score or old[3] != reasons):
+            updates.append((score, reasons, old[0]))
     store.conn.executemany("INSERT INTO pairs(a, b, score, reasons) VALUES (?, ?, ?, ?)", inserts)
     store.conn.executemany("UPDATE pairs SET score=?, reasons=? WHERE id=?", updates)
     return len(inserts), [pair for pair, old in existing.items() if old[1] == "pending"]
 
 
-def _leftover_questions(items: list[MatchItem], root: list[int], queue: list[tuple[int, int, Evidence]],
+def _leftover_questions(items: list[MatchItem], root: list[int], queue: list[tuple[int, int, float, str]],
                         leftover: list[tuple[int, int]]) -> int:
     """Questions that pending pairs of earlier runs add to this run's queue (which asks one per two
     people): those between two people the queue does not already ask about. Same as
@@ -313,7 +310,7 @@ def _leftover_questions(items: list[MatchItem], root: list[int], queue: list[tup
         return 0
     person = {item.rid: top for item, top in zip(items, root)}
     asked = set()
-    for a, b, _ in queue:
+    for a, b, *_ in queue:
         pa, pb = person[a], person[b]
         asked.add((pa, pb) if pa < pb else (pb, pa))
     more = set()

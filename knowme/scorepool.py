@@ -1,10 +1,10 @@
 """Scoring many candidate pairs, on every core when that is safe.
 
 Scoring is pure Python and CPU-bound; with a fork the worker processes share the match items
-copy-on-write and send back only the pairs that are not `different` (a small share). Forking is
+copy-on-write and send back only the pairs that are not `different` (about a third). Forking is
 used only from the main thread of a process on a platform that has it (the review UI runs
 dedupe in a worker thread, where forking is unsafe): elsewhere the same work runs in-process.
-Results are identical either way, and in the same order.
+Results are identical either way (their order is not part of them).
 """
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from typing import Any
 
 from knowme.blocking import PairList
 from knowme.matching import MatchItem, Stats
-from knowme.scoring import DIFFERENT_OUTCOME, Evidence, score_pair
+from knowme.scoring import DIFFERENT_OUTCOME, score_pair
+from knowme.store import to_json
 
 PARALLEL_MIN_PAIRS = 20_000
 _CHUNKS_PER_WORKER = 8
@@ -24,7 +25,7 @@ _CHUNKS_PER_WORKER = 8
 _shared: dict[str, Any] = {}
 
 
-Verdict = tuple[int, str, float, bool]  # (pair code, outcome, points, conflict)
+Verdict = tuple[int, str, float, bool, float, str]  # (pair code, outcome, points, conflict, score, reasons JSON)
 
 # Each range of pairs is scored in pair-code order, whatever order it came in: the records are then
 # read in the order they lie in memory, a third faster per pair at a million records than at random.
@@ -38,21 +39,9 @@ def _score_range(bounds: tuple[int, int]) -> list[Verdict]:
     out = []
     for code in sorted(pairs.codes[bounds[0]:bounds[1]]):
         i, j = divmod(code, n)
-        ev = score_pair(items[i], items[j], stats, explain=False)
+        ev = score_pair(items[i], items[j], stats)
         if ev.outcome != DIFFERENT_OUTCOME:
-            out.append((code, ev.outcome, ev.points, ev.conflict))
-    return out
-
-
-def _explain_range(bounds: tuple[int, int]) -> list[Evidence]:
-    items: Sequence[MatchItem] = _shared["items"]
-    stats: Stats = _shared["stats"]
-    pairs: PairList = _shared["pairs"]
-    codes, n, start = pairs.codes, pairs.n, bounds[0]
-    out: list[Any] = [None] * (bounds[1] - start)
-    for k in sorted(range(*bounds), key=codes.__getitem__):
-        i, j = divmod(codes[k], n)
-        out[k - start] = score_pair(items[i], items[j], stats)
+            out.append((code, ev.outcome, ev.points, ev.conflict, ev.score, to_json(ev.reasons)))
     return out
 
 
@@ -66,17 +55,13 @@ def _workers() -> int:
 
 def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
               progress: Callable[[int, int], None] | None = None) -> list[Verdict]:
-    """(pair code, outcome, points, conflict) for every pair scored sure or maybe (in no set order).
+    """(pair code, outcome, points, conflict, score, reasons as JSON text) of every pair scored sure or
+    maybe, in no set order.
 
-    Only these few numbers travel back; the reasons of the pairs that are kept are worded again
-    by the caller (`score_pair` is deterministic), which keeps memory flat at a million records.
+    The reasons are worded here, on every core, as compact text: most pairs kept end up merged or
+    queued, and wording them again later cost a second pass over millions of pairs.
     """
     return _run(_score_range, items, stats, pairs, progress)
-
-
-def explain_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList) -> list[Evidence]:
-    """The full evidence, reasons worded, of each pair, in pair order."""
-    return _run(_explain_range, items, stats, pairs, None)
 
 
 def _run(work: Callable[[tuple[int, int]], list[Any]], items: Sequence[MatchItem], stats: Stats,
