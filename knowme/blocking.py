@@ -163,8 +163,10 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
     is_public = stats.is_public_domain  # type: ignore[attr-defined]
     n = len(items)
     weak = [is_weak(item) for item in items]
-    blocks: dict[str, list[int]] = defaultdict(list)
-    keys_of_name: dict[tuple[str, str, frozenset[str], tuple[str, ...]], list[str]] = {}  # a name's copies
+    blocks: dict[str, list[int]] = defaultdict(list)  # exact keys and weak records' keys: record indexes
+    named: dict[str, list[int]] = defaultdict(list)  # name keys: groups of records bearing the same name
+    group_of: dict[tuple[str, str, frozenset[str], tuple[str, ...]], int] = {}
+    groups: list[list[int]] = []  # a million records bear a third as many names, each with ~20 keys
     for idx, item in enumerate(items):
         for key in (*item.emails, *item.phones, *item.urls):
             if 2 <= keys_held[key] <= MAX_KEY_HOLDERS:  # role and household keys meet here, scoring weighs them
@@ -174,11 +176,14 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
                 blocks["t" + phone[-9:]].append(idx)
         if not weak[idx]:
             name = (item.first, item.last, item.firsts, item.middle)
-            keys = keys_of_name.get(name)
-            if keys is None:
-                keys = keys_of_name[name] = name_keys(item)
-            for key in keys:
-                blocks[key].append(idx)
+            group = group_of.get(name)
+            if group is None:
+                group = group_of[name] = len(groups)
+                groups.append([idx])
+                for key in name_keys(item):
+                    named[key].append(group)
+            else:
+                groups[group].append(idx)
         elif item.alias:
             blocks["m" + item.alias].append(idx)
         elif item.first or item.last:
@@ -205,6 +210,19 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
                 _all_pairs(members, items, found, n)
             continue
         _split_block(members, items, context, found, n)
+    done.clear()
+    for gids in named.values():
+        members = groups[gids[0]] if len(gids) == 1 else [idx for g in gids for idx in groups[g]]
+        if len(members) < 2:
+            continue
+        if len(members) <= MAX_BLOCK:
+            signature = tuple(gids)
+            if signature not in done:
+                done.add(signature)
+                _all_pairs(members, items, found, n)
+            continue
+        _split_block(members, items, context, found, n)
+    del blocks, named, groups, group_of, done
     full = _FullNames(items, weak)
     by_place = _ByPlace(context)
     for idx, item in enumerate(items):
