@@ -239,7 +239,7 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
                 if items[j].pid != pid:
                     found.add(idx * n + j if idx < j else j * n + idx)
     if progress:
-        progress(n, n * 2)
+        progress(n * 2, n * 2)  # blocking done (the record loop reported the first half)
     codes = array("q", found)  # set order: deterministic for the same workspace; sorting 9M codes cost 8 s
     del found
     return PairList(codes, max(n, 1))
