@@ -199,29 +199,24 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
         return contexts[idx]
 
     done: set[tuple[int, ...]] = set()  # a rare name's records share all their name keys: pair them once
+
+    def pair(members: list[int], ids: list[int], limit: int) -> None:
+        """All pairs of a small block (once per set of `ids`), else the split of a large one."""
+        if len(members) < 2:
+            return
+        if len(members) > limit:
+            _split_block(members, items, context, found, n)
+            return
+        signature = tuple(ids)
+        if signature not in done:
+            done.add(signature)
+            _all_pairs(members, items, found, n)
+
     for key, members in blocks.items():
-        if len(members) < 2:
-            continue
-        limit = MAX_KEY_HOLDERS if key[0] in "kt" else MAX_BLOCK
-        if len(members) <= limit:
-            signature = tuple(members)
-            if signature not in done:
-                done.add(signature)
-                _all_pairs(members, items, found, n)
-            continue
-        _split_block(members, items, context, found, n)
-    done.clear()
+        pair(members, members, MAX_KEY_HOLDERS if key[0] in "kt" else MAX_BLOCK)
+    done.clear()  # name blocks are sets of name groups, not of records
     for gids in named.values():
-        members = groups[gids[0]] if len(gids) == 1 else [idx for g in gids for idx in groups[g]]
-        if len(members) < 2:
-            continue
-        if len(members) <= MAX_BLOCK:
-            signature = tuple(gids)
-            if signature not in done:
-                done.add(signature)
-                _all_pairs(members, items, found, n)
-            continue
-        _split_block(members, items, context, found, n)
+        pair(groups[gids[0]] if len(gids) == 1 else [idx for g in gids for idx in groups[g]], gids, MAX_BLOCK)
     del blocks, named, groups, group_of, done
     full = _FullNames(items, weak)
     by_place = _ByPlace(context)
