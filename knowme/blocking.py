@@ -217,7 +217,8 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
     done.clear()  # name blocks are sets of name groups, not of records
     for gids in named.values():
         pair(groups[gids[0]] if len(gids) == 1 else [idx for g in gids for idx in groups[g]], gids, MAX_BLOCK)
-    del blocks, named, groups, group_of, done
+    del blocks, named, groups, group_of
+    done.clear()
     full = _FullNames(items, weak)
     by_place = _ByPlace(context)
     for idx, item in enumerate(items):
@@ -236,7 +237,7 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
     if progress:
         progress(n * 2, n * 2)  # blocking done (the record loop reported the first half)
     codes = array("q", found)  # set order: deterministic for the same workspace; sorting 9M codes cost 8 s
-    del found
+    found.clear()
     return PairList(codes, max(n, 1))
 
 
