@@ -214,11 +214,11 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
 
     for key, members in blocks.items():
         pair(members, members, MAX_KEY_HOLDERS if key[0] in "kt" else MAX_BLOCK)
-    done.clear()  # name blocks are sets of name groups, not of records
+    done.clear()  # name blocks are sets of name groups, not of records: their own signatures
     for gids in named.values():
         pair(groups[gids[0]] if len(gids) == 1 else [idx for g in gids for idx in groups[g]], gids, MAX_BLOCK)
-    del blocks, named, groups, group_of
-    done.clear()
+    del blocks, named, groups, group_of, pair
+    done.clear()  # the signatures are not needed any more (a million records made a million)
     full = _FullNames(items, weak)
     by_place = _ByPlace(context)
     for idx, item in enumerate(items):

@@ -146,8 +146,8 @@ def _shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
 def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -> Evidence:
     """Score two records: points for and against, the outcome, and the reasons in plain words.
 
-    `explain=False` skips the costlier wording of the name comparison (bulk scoring re-explains
-    only the pairs it keeps).
+    `explain=False` skips the costlier wording of the name comparison (the chaining guard, which
+    needs only the outcome).
     """
     reasons: list[str] = []
     pts = 0.0
