@@ -5,9 +5,10 @@ Records meet when they share
   phone's last nine digits (one number read under two country codes);
 - a name key: each nickname form of the first name with the surname's spelling key (Bob/Robert,
   Müller/Mueller), the first name's sound with the surname (a typo in the first name), the first
-  name with the surname's sound (a typo in the surname), the first initial with the surname (a
-  nickname the table lacks), the surname's first or last letters, its letters in sorted order
-  (two letters swapped), all of it also in swapped order. A name block larger than `MAX_BLOCK` is split by organisation and mail domain
+  name with the surname's sound (a typo in the surname), the first name's first two letters, or
+  its initial and last two, with the surname (a typo in the first name, a nickname the table
+  lacks), the surname's first or last letters (two of a short one: a typo in the middle of Patel),
+  its letters in sorted order (two letters swapped), all of it also in swapped order. A name block larger than `MAX_BLOCK` is split by organisation and mail domain
   and otherwise walked with a small sorted window, so common names never go quadratic.
 A weak record (only a first name, initials, or only an address) looks up the full names it could
 complete ("Kimberly" at Acme, "J. S." at Acme, cjones@...) in indexes over the full names,
@@ -44,10 +45,16 @@ def name_keys(item: MatchItem) -> list[str]:
     keys = [f"n{form}|{spelled}" for form in item.firsts]
     keys.append(f"q{phonetic(first)}|{spelled}")
     keys.append(f"h{first}|{phonetic(last)}")
-    keys.append(f"i{first[0]}|{last}")
+    keys.append(f"i{first[:2]}|{last}")  # a typo in the first name spares its first two letters...
+    if len(first) > 3:
+        keys.append(f"j{first[0]}{first[-2:]}|{last}")  # ... or its initial and last two (Nnacy)
     if len(last) > 4:
         keys.append(f"s{first}|{last[-3:]}")
         keys.append(f"p{first}|{last[:3]}")
+    if 4 <= len(last) <= 6:  # one typo in the middle of Patel or Lewis spares its first or last two letters
+        keys.append(f"P{first}|{last[:2]}")
+        if len(last) == 4:
+            keys.append(f"S{first}|{last[-2:]}")
     keys.append(f"a{first}|{''.join(sorted(last))}")  # letters swapped: Soctt / Scott
     if len(first) > 4:
         keys.append(f"s{last}|{first[-3:]}")
@@ -216,7 +223,12 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
         pair(members, members, MAX_KEY_HOLDERS if key[0] in "kt" else MAX_BLOCK)
     done.clear()  # name blocks are sets of name groups, not of records: their own signatures
     for gids in named.values():
-        pair(groups[gids[0]] if len(gids) == 1 else [idx for g in gids for idx in groups[g]], gids, MAX_BLOCK)
+        if len(gids) == 1:
+            members = groups[gids[0]]
+            if len(members) > 1:  # most name keys are one record's own
+                pair(members, gids, MAX_BLOCK)
+        else:
+            pair([idx for g in gids for idx in groups[g]], gids, MAX_BLOCK)
     del blocks, named, groups, group_of, pair
     done.clear()  # the signatures are not needed any more (a million records made a million)
     full = _FullNames(items, weak)

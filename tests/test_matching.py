@@ -161,6 +161,34 @@ def test_blocking_finds_nicknames_typos_swapped_order_and_stays_linear() -> None
     assert len(found) < 20 * len(everyone)
 
 
+def test_blocking_finds_a_typo_in_the_middle_of_a_short_surname_or_early_in_a_first_name() -> None:
+    pairs = [("Emily", "Lewis", "Emily", "Leis"), ("Chase", "Patel", "Chase", "Paeel"),
+             ("Kaitlyn", "Rose", "Kaitlyn", "Rtse"), ("Nancy", "Henson", "Nnacy", "Henson"),
+             ("Eric", "Brown", "Enic", "Brown"), ("Jason", "Casey", "Jaon", "Casey")]
+    records = [item(f, l, source=1 + k % 2) for a, b, c, d in pairs for k, (f, l) in enumerate(((a, b), (c, d)))]
+    # the same first names with other surnames, and the same surnames with other first names, in bulk
+    filler = [item(f, f"Other{n}", source=3) for n in range(300) for f in ("Emily", "Chase", "Nancy")]
+    filler += [item(f"Name{n}", last, source=3) for n in range(300) for last in ("Lewis", "Brown", "Henson")]
+    everyone = records + filler
+    stats = compute_stats(everyone)
+    found = set(candidate_pairs(everyone, stats))
+    assert {(2 * k, 2 * k + 1) for k in range(len(pairs))} <= found
+    assert len(found) < 10 * len(everyone)
+
+
+def test_a_typo_written_often_is_still_a_typo_of_the_far_more_common_name() -> None:
+    # at 50k records "Dvaid" turns up a few times: frequent enough to pass for a name of its own
+    crowd = [item("David", f"Other{n}", source=3) for n in range(400)]
+    crowd += [item("Dvaid", f"Else{n}", source=3) for n in range(5)]
+    crowd += [item("Maria", f"Mar{n}", source=3) for n in range(50)] + [item("Mario", f"Mor{n}", source=3) for n in range(50)]
+    a, b = item("David", "Parsons", org="Acme Inc"), item("Dvaid", "Parsons", source=2, org="Acme Inc")
+    evidence = score(a, b, *crowd)
+    assert evidence.outcome != "different"
+    assert any("Dvaid" in reason or "David" in reason for reason in evidence.reasons)
+    maria, mario = item("Maria", "Lopez"), item("Mario", "Lopez", source=2)
+    assert score(maria, mario, *crowd).outcome == "different"  # two names, each common: two people
+
+
 @settings(deadline=None, derandomize=True, max_examples=40)
 @given(st.text(max_size=12), st.text(max_size=12), st.text(max_size=12), st.text(max_size=12))
 def test_scoring_is_symmetric_and_total_on_any_text(f1: str, l1: str, f2: str, l2: str) -> None:
