@@ -13,9 +13,11 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from knowme.blocking import MAX_KEY_HOLDERS
 from knowme.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
-from knowme.namesim import compare_first, population_shares
+from knowme.namesim import compare_first, is_known_first_name, population_shares
 
 FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
@@ -102,13 +104,37 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         if count > stats.full_per_source.get((first, last), 0):
             stats.full_per_source[(first, last)] = count
     floor = max(3, int(stats.n * 2e-5))
-    stats.common_firsts = frozenset(f for f, c in stats.first.items() if c >= floor)
+    stats.common_firsts = frozenset(_not_typos({f for f, c in stats.first.items() if c >= floor}, stats.first))
     crowd = max(50, int(stats.n * 0.02))
     stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= crowd)
     for key, members in holders.items():
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
             stats.household.add(key)
     return stats
+
+
+def _not_typos(common: set[str], counts: Counter[str]) -> set[str]:
+    """`common` without the frequent typos of far more frequent names: at 50k records "Dvaid" is written
+    often enough to look like a name of its own, which would make it "another person" than David.
+    A name in the nickname or population tables is always a name."""
+    suspects = {f for f in common if len(f) >= 4 and not is_known_first_name(f)}
+    if not suspects:
+        return common
+    neighbours: dict[str, list[str]] = defaultdict(list)  # one letter deleted -> the frequent names
+    least = 10 * min(counts[f] for f in suspects)
+    for name, count in counts.items():
+        if count >= least and len(name) >= 4:
+            neighbours[name].append(name)  # a letter added: Davidd
+            for k in range(len(name)):
+                neighbours[name[:k] + name[k + 1:]].append(name)
+    typos = set()
+    for name in suspects:
+        floor = 10 * counts[name]
+        near = {other for k in range(len(name)) for other in neighbours.get(name[:k] + name[k + 1:], ())}
+        near.update(neighbours.get(name, ()))  # a letter dropped: Davd
+        if any(counts[other] >= floor and OSA.distance(name, other) <= 1 for other in near if other != name):
+            typos.add(name)
+    return common - typos
 
 
 def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
