@@ -26,6 +26,7 @@ from faker.providers.person.fr_FR import Provider as Fr
 from nicknames import NickNamer
 
 from knowme.model import Labeled, Record
+from knowme.normalize import email_match_key
 
 FREE = ("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "example.org", "gmx.de")
 AREAS = ("415", "212", "617", "312", "206", "303", "512", "213", "646", "718", "202", "305", "404", "503")
@@ -152,8 +153,9 @@ class _Builder:
             if attempt:
                 local += str(self.rng.randint(2, 999))
             address = f"{local}@{domain}"
-            if address not in self.emails:
-                self.emails.add(address)
+            mailbox = email_match_key(address)  # andrew.smith@ and andrewsmith@gmail.com are one mailbox
+            if mailbox not in self.emails:
+                self.emails.add(mailbox)
                 return address
         raise RuntimeError("no free address")
 
