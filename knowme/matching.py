@@ -54,11 +54,21 @@ class Stats:
         """
         if not first or not last:
             return 0.0
+        return max(0.0, min(4.0, -math.log10(max(self._expected(first, last), 1e-4))))
+
+    def _expected(self, first: str, last: str) -> float:
         pop_first, pop_last = population_shares()
         share_first = max(pop_first.get(first, 1e-4), self.first[first] / (self.n + 2000))
         share_last = max(pop_last.get(last, 3e-5), self.last[last] / (self.n + 2000))
-        expected = max(self.n / 1.5, 1.0) * share_first * share_last
-        return max(0.0, min(4.0, -math.log10(max(expected, 1e-4))))
+        return max(self.n / 1.5, 1.0) * share_first * share_last
+
+    def rarity_at(self, first: str, last: str, org: str) -> float:
+        """-log10 of the expected number of other people bearing this full name at this organisation:
+        the name's expected bearers (at least its known namesakes) times the organisation's share of
+        the workspace. Two Jennifer Garcias are likely among 100k records, two at a 20-person firm not."""
+        bearers = max(self._expected(first, last), self.namesakes(first, last) - 1)
+        share = max(self.org[org], 1) / max(self.n, 1)
+        return -math.log10(max(bearers * share, 1e-9))
 
     def namesakes(self, first: str, last: str) -> int:
         """At least how many different people bear this name: the most records of it in one source."""

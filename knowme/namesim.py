@@ -32,11 +32,22 @@ def nick_forms(first: str) -> frozenset[str]:
     """The name itself and the formal names it is a nickname of ("bob" -> bob, robert, bobby, bert).
 
     Two first names are nickname-compatible when their forms intersect: bob ~ rob via robert,
-    while alan and alexander stay apart although both are "al".
+    while alan and alexander stay apart although both are "al". The table also links some formal
+    names through a shared pet form (Robert and William are both "Bill" in it): `compare_first`
+    does not let two formal names meet through a third.
     """
     if not first:
         return frozenset()
     return frozenset({first, *_NICKNAMER.canonicals_of(first)})
+
+
+def _formal(name: str) -> bool:
+    """A name with pet forms of its own (Robert: Bob, Rob, Bobby...), not only a pet form."""
+    return len(_NICKNAMER.nicknames_of(name)) >= 3
+
+
+def _direct(a: str, b: str) -> bool:
+    return b in _NICKNAMER.nicknames_of(a) or a in _NICKNAMER.nicknames_of(b)
 
 
 _NAME_FREQ = Path(__file__).with_name("data") / "name_freq.tsv"
@@ -155,7 +166,8 @@ def compare_first(a: str, b: str, common: frozenset[str] | set[str] = frozenset(
         return SAME
     if _is_initial(a) or _is_initial(b):
         return INITIAL if a[0] == b[0] else DIFFERENT
-    if nick_forms(a) & nick_forms(b):
+    shared = nick_forms(a) & nick_forms(b)
+    if shared and (a in shared or b in shared or not (_formal(a) and _formal(b)) or _direct(a, b)):
         return NICK
     if spelling_key(a) == spelling_key(b):
         return TYPO

@@ -3,8 +3,9 @@
 Evidence adds up as points (roughly log-odds): a shared personal email or LinkedIn profile is
 strong, a rare name matching counts more than a common one, a different employer is weak (old
 exports keep old jobs), clearly different first names or birthdays count hard against. Auto-merge
-(`sure`) needs more than points: a compatible name and either a strong exact key or a distinctive
-name corroborated by the organisation, and no conflict at all. Everything plausible short of that
+(`sure`) needs more than points: a compatible name and either a strong exact key, a distinctive
+name corroborated by the organisation, or a name that nobody else is expected to bear at the one
+organisation both records give (a common name at a small firm), and no conflict at all. Everything plausible short of that
 is `maybe` (queued for the user); the rest is `different`.
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ from knowme.namesim import (
     TYPO,
     compare_first,
     compare_last,
+    nick_forms,
     org_matches_domain,
     orgs_agree,
 )
@@ -40,6 +42,8 @@ SURE_POINTS = 8.5  # a distinctive name corroborated by the company
 SURE_KEY_POINTS = 7.5
 RARE_ALONE = 3.5  # -log10 of the expected number of other people bearing the name  # a shared email, phone or profile with a name that fits
 MAYBE_POINTS = 2.0
+RARE_AT_WORK = 3.0  # -log10 of the expected number of other bearers of a name at one organisation
+SAME_TITLE_AT_WORK = 0.5  # ... who would also hold the same job title there: a few in ten at most
 
 
 @dataclass(slots=True)
@@ -70,7 +74,8 @@ def _best(x: str, y: str) -> str:
 def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
     """First- and last-name agreement, trying the swapped order too ("Smith Robert")."""
     fk, lk, swapped = _agreement(a.first, a.last, b.first, b.last, stats.common_firsts)
-    if fk == DIFFERENT and not swapped and a.firsts & b.firsts:
+    if fk == DIFFERENT and not swapped and a.firsts & b.firsts and (
+            a.firsts != nick_forms(a.first) or b.firsts != nick_forms(b.first)):
         fk = NICK  # a NICKNAME field on one side
     if lk == DIFFERENT and not swapped and (a.last in b.middle or b.last in a.middle):
         lk = PARTIAL
@@ -236,6 +241,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
         conflict = True
         reasons.append("different LinkedIn profiles")
     shared_emails = _shared(a.emails, b.emails)
+    rival_mail = False  # two addresses at one organisation's domain: two people there, or one with two
     shared_phones = _shared(a.phones, b.phones)
     shared_household = bool(shared_emails or shared_phones) and any(
         k in stats.household for k in (*shared_emails, *shared_phones))
@@ -265,6 +271,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
         same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
         if same_domain:
             pts -= 2.0
+            rival_mail = True
             conflict = conflict or common
             reasons.append(f"different emails at the same domain {same_domain[0]}")
         else:
@@ -293,10 +300,12 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
 
     # ---- organisation, title, birthday
     corroborated = False
+    workplace = ""  # the organisation both records place the person at
     if a.org and b.org:
         if orgs_agree(a.org, b.org):
             pts += 2.0 + stats.org_rarity(a.org)
             corroborated = True
+            workplace = a.org
             reasons.append(f"same company ({a.org_text or a.org})")
         else:
             pts -= 1.0
@@ -308,6 +317,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
             if domain:
                 pts += 2.5
                 corroborated = True
+                workplace = x.org
                 reasons.append(f"works at {x.org_text or x.org} ({domain} email)")
     if not shared_emails and not corroborated:
         domain = next((d for d in a.domains if d in b.domains and not stats.is_public_domain(d)), None)
@@ -342,8 +352,12 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     # ... or be so rare that nobody else in the workspace is expected to bear it, with nothing against
     rare_alone = (fk == SAME and lk == SAME and not common and rarity >= RARE_ALONE and not swapped
                   and pts >= 4.0 + rarity - 1e-9)
+    # ... or agree with the workplace where nobody else is expected to bear the name (however common)
+    placed = full_match and not swapped and workplace and not rival_mail and min(
+        stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + \
+        SAME_TITLE_AT_WORK * (a.title == b.title != "") >= RARE_AT_WORK
     if not conflict and ((strong and key_fits and pts >= SURE_KEY_POINTS) or (name_only and pts >= SURE_POINTS)
-                         or rare_alone):
+                         or rare_alone or placed):
         outcome = SURE
     elif pts >= MAYBE_POINTS or ((strong or full_match) and not conflict) or (
             name_conflict and (strong or shared_household) and lk in (SAME, TYPO, PARTIAL)):  # a pet name or a household

@@ -86,6 +86,32 @@ def test_common_name_at_two_companies_stays_apart_but_rare_name_at_one_company_m
     assert ev.outcome == "sure" and any("same company" in r for r in ev.reasons)
 
 
+def test_a_common_name_at_a_small_firm_merges_but_not_at_a_firm_with_many_people() -> None:
+    # three Jennifer Garcias in one source: a common name, but not three at one small firm
+    crowd = [item(f"Name{n}", f"Other{n}", source=3, org=f"Firm {n % 800}") for n in range(6000)]
+    crowd += [item("Jennifer", "Garcia", source=3, phones=(f"+1415555{n:04d}",)) for n in range(3)]
+    big = [item(f"Staff{n}", f"Member{n}", source=3, org="Megacorp") for n in range(600)]
+    linkedin = item("Jennifer", "Garcia", org="Hooli Labs", title="Designer", urls=("linkedin.com/in/jg",))
+    outlook = item("Jennifer", "Garcia", org="Hooli Labs", emails=("jgarcia@hooli.io",), source=2)
+    ev = score(linkedin, outlook, *crowd, *big)
+    assert ev.outcome == "sure" and any("same company" in r for r in ev.reasons)
+    linkedin = item("Jennifer", "Garcia", org="Megacorp", title="Designer", urls=("linkedin.com/in/jg",))
+    outlook = item("Jennifer", "Garcia", org="Megacorp", emails=("jgarcia@megacorp.com",), source=2)
+    assert score(linkedin, outlook, *crowd, *big).outcome == "maybe"  # 600 colleagues: ask
+    # two work addresses at the firm's domain: perhaps two Jennifer Garcias there, ask
+    one = item("Jennifer", "Garcia", org="Hooli Labs", emails=("jgarcia@hooli.io",))
+    two = item("Jennifer", "Garcia", org="Hooli Labs", emails=("jennifer.garcia2@hooli.io",), source=2)
+    assert score(one, two, *crowd, *big).outcome != "sure"
+
+
+def test_two_formal_names_do_not_meet_through_a_pet_form_the_table_gives_both() -> None:
+    assert compare_first("robert", "william") == "different"  # the table makes both a "Bill"
+    assert compare_first("bill", "william") == "nick" and compare_first("bob", "robert") == "nick"
+    assert compare_first("liz", "beth") == "nick" and compare_first("jimmie", "james") == "nick"
+    ev = score(item("Robert", "Martin", phones=("+15127910194",)), item("William", "Martin", phones=("+15127910194",), source=2))
+    assert ev.outcome != "sure" and any("different first names" in r for r in ev.reasons)
+
+
 def test_different_emails_at_one_domain_and_birthdays_count_against() -> None:
     ev = score(item("Lee", "Park", emails=("lee@acme.com",)), item("Lee", "Park", emails=("lpark@acme.com",), source=2))
     assert any("same domain acme.com" in r for r in ev.reasons) and ev.outcome != "sure"
