@@ -5,10 +5,11 @@ Records meet when they share
   phone's last nine digits (one number read under two country codes);
 - a name key: each nickname form of the first name with the surname's spelling key (Bob/Robert,
   Müller/Mueller), the first name's sound with the surname (a typo in the first name), the first
-  name with the surname's sound (a typo in the surname), the first name's first two letters, or
-  its initial and last two, with the surname (a typo in the first name, a nickname the table
-  lacks), the surname's first or last letters (two of a short one: a typo in the middle of Patel),
-  its letters in sorted order (two letters swapped), all of it also in swapped order. A name block larger than `MAX_BLOCK` is split by organisation and mail domain
+  name with the surname's sound (a typo in the surname), parts of the first name that one typo
+  spares, with the surname (a typo in the first name, a nickname the table lacks), parts of the
+  surname one typo spares (its first letters, its initial and last letters; two of a short one: a
+  typo in the middle of Patel), its letters in sorted order (two letters swapped), all of it also
+  in swapped order. A name block larger than `MAX_BLOCK` is split by organisation and mail domain
   and otherwise walked with a small sorted window, so common names never go quadratic.
 A weak record (only a first name, initials, or only an address) looks up the full names it could
 complete ("Kimberly" at Acme, "J. S." at Acme, cjones@...) in indexes over the full names,
@@ -45,11 +46,14 @@ def name_keys(item: MatchItem) -> list[str]:
     keys = [f"n{form}|{spelled}" for form in item.firsts]
     keys.append(f"q{phonetic(first)}|{spelled}")
     keys.append(f"h{first}|{phonetic(last)}")
-    keys.append(f"i{first[:2]}|{last}")  # a typo in the first name spares its first two letters...
+    # a typo in the first name spares its first two and last letters, or its first three (Chris,
+    # Christopher), or its initial and last two (Nnacy); the surname stands
+    keys.append(f"i{first[:2]}{first[-1]}|{last}")
+    keys.append(f"k{first[:3]}|{last}")
     if len(first) > 3:
-        keys.append(f"j{first[0]}{first[-2:]}|{last}")  # ... or its initial and last two (Nnacy)
-    if len(last) > 4:
-        keys.append(f"s{first}|{last[-3:]}")
+        keys.append(f"j{first[0]}{first[-2:]}|{last}")
+    if len(last) > 4:  # a typo early in the surname spares its initial and last three letters
+        keys.append(f"s{first}|{last[0]}{last[-3:]}")
         keys.append(f"p{first}|{last[:3]}")
     if 4 <= len(last) <= 6:  # one typo in the middle of Patel or Lewis spares its first or last two letters
         keys.append(f"P{first}|{last[:2]}")
@@ -57,7 +61,7 @@ def name_keys(item: MatchItem) -> list[str]:
             keys.append(f"S{first}|{last[-2:]}")
     keys.append(f"a{first}|{''.join(sorted(last))}")  # letters swapped: Soctt / Scott
     if len(first) > 4:
-        keys.append(f"s{last}|{first[-3:]}")
+        keys.append(f"s{last}|{first[0]}{first[-3:]}")
     keys.extend(f"n{form}|{spelling_key(first)}" for form in nick_forms(last))
     for part in item.middle:  # "José García López": García may be the surname elsewhere
         if len(part) > 2:
