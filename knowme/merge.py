@@ -85,6 +85,12 @@ def combined_fields(people: Sequence[Person]) -> dict[str, Any]:
     return values
 
 
+def _untouched(person: Person) -> bool:
+    """Nothing of the person's own yet (as after an import): merging it in changes no field."""
+    return (person.decision is Decision.UNDECIDED and not person.note.strip() and not person.priority
+            and not any(getattr(person, name) for name in _TEXT_FIRST))
+
+
 def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> None:
     """Move the records of each group's other people into its kept person (inside a transaction)."""
     all_ids = [pid for keep, others in groups for pid in (keep, *others)]
@@ -98,9 +104,10 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
         parts = [people[p] for p in (keep, *others) if p in people]
         if not others or len(parts) < 2:
             continue
-        values = combined_fields(parts)
-        if values != combined_fields(parts[:1]):
-            updates.append((keep, values))
+        if parts[0].priority < 0 or not all(_untouched(p) for p in parts[1:]):  # else the kept values stand
+            values = combined_fields(parts)
+            if values != combined_fields(parts[:1]):
+                updates.append((keep, values))
         moves.extend((keep, o) for o in others)
     store.conn.executemany("UPDATE records SET person_id=? WHERE person_id=?", moves)
     store.conn.executemany("DELETE FROM people WHERE id=?", [(o,) for _, o in moves])
