@@ -140,16 +140,17 @@ def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats:
     return None
 
 
-def _ranked(scored: Iterable[tuple[float, int]], n: int) -> list[int]:
+def _ranked(codes: Iterable[int], points: Callable[[int], float], n: int) -> list[int]:
     """Pair codes by points, best first, then in pair order.
 
     Sorted as single integers (a rank of the points, then the code): sorting millions of
-    (points, code) tuples, with their many equal points, took several times longer.
+    (points, code) tuples, with their many equal points, took several times longer (and more memory).
     """
-    scored = list(scored)
-    levels = {p: rank for rank, p in enumerate(sorted({p for p, _ in scored}, reverse=True))}
+    codes = list(codes)
+    levels = {p: rank for rank, p in enumerate(sorted({points(code) for code in codes}, reverse=True))}
     span = n * n
-    keys = [levels[p] * span + code for p, code in scored]
+    keys = [levels[points(code)] * span + code for code in codes]
+    del codes
     keys.sort()
     return [key % span for key in keys]
 
@@ -176,18 +177,18 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
         pairs.append(pair)
     report.candidates = len(pairs)
     evidence: dict[int, Worded] = {}
-    sure: list[tuple[float, int]] = []
+    sure: list[int] = []
     for code, outcome, points, conflict, score, reasons in score_all(
             items, stats, pairs, lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
         evidence[code] = (outcome, points, conflict, score, reasons)
         if outcome == SURE:
-            sure.append((points, code))
+            sure.append(code)
     del pairs
     clusters = _Clusters(items)
     guarded: dict[int, str] = {}
     guard_cache: dict[int, Scored] = {}
     why: dict[int, list[int]] = defaultdict(list)  # kept person -> the pairs that merged into it, as codes
-    for code in _ranked(sure, n):
+    for code in _ranked(sure, lambda code: evidence[code][1], n):
         i, j = divmod(code, n)
         ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
         if ra == rb:
@@ -225,9 +226,9 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
             moved = [pid for _, others in ordered for pid in others]
             rids = [rid for rs in records_of(store, moved).values() for rid in rs]
             involved = [pid for keep, others in ordered for pid in (keep, *others)]
-            before = bulk_snapshot(store, involved, rids)
-            apply_merges(store, ordered)
-            after = bulk_snapshot(store, involved, rids)
+            before = to_json(bulk_snapshot(store, involved, rids))  # as text at once: a million records'
+            apply_merges(store, ordered)                              # snapshots take more room as objects
+            after = to_json(bulk_snapshot(store, involved, rids))
             report.auto_merged = len(moved)
             store.log_action("dedupe", f"dedupe: merged {len(moved) + len(ordered)} people into {len(ordered)}",
                              before, after)
@@ -265,19 +266,24 @@ def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], 
 
 def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int) -> list[int]:
     """The best maybe pair between each two people that stay apart (one question per two people),
-    best first."""
-    best: dict[tuple[int, int], tuple[float, int]] = {}
+    best first. Two people and their best pair are kept as two integers: a million records have
+    millions of such couples."""
+    best: dict[int, int] = {}  # the two people as one integer -> the code of their best pair so far
+    span = max(root, default=0) + 1
     for code, worded in evidence.items():
-        points = worded[1]
         i, j = divmod(code, n)
         ra, rb = root[i], root[j]
         if ra == rb:
             continue
-        key = (ra, rb) if ra < rb else (rb, ra)
+        key = ra * span + rb if ra < rb else rb * span + ra
         old = best.get(key)
-        if old is None or points > old[0] or (points == old[0] and code < old[1]):
-            best[key] = (points, code)
-    return _ranked(best.values(), n)
+        if old is None:
+            best[key] = code
+        else:
+            points, before = worded[1], evidence[old][1]
+            if points > before or (points == before and code < old):
+                best[key] = code
+    return _ranked(best.values(), lambda code: evidence[code][1], n)
 
 
 def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tuple[int, list[tuple[int, int]]]:

@@ -621,11 +621,13 @@ class Store:
         alive = [int(pid) for pid, row in snap["people"].items() if row is not None]
         self.refresh_people(alive)
 
-    def log_action(self, action: str, summary: str, before: dict[str, Any], after: dict[str, Any]) -> int:
-        """Record an action (inside its transaction); a new action ends any redo history."""
+    def log_action(self, action: str, summary: str, before: dict[str, Any] | str, after: dict[str, Any] | str) -> int:
+        """Record an action (inside its transaction); a new action ends any redo history. The snapshots
+        may come as their JSON text already."""
         self.conn.execute("DELETE FROM log WHERE undone=1")
+        texts = [snap if isinstance(snap, str) else to_json(snap) for snap in (before, after)]
         return self.conn.execute("INSERT INTO log(at, action, summary, before, after) VALUES (?, ?, ?, ?, ?)",
-                                 (now(), action, summary, to_json(before), to_json(after))).lastrowid
+                                 (now(), action, summary, *texts)).lastrowid
 
     def undo(self) -> str | None:
         """Undo the latest action; returns its summary, or None when there is nothing to undo."""
