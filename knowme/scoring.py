@@ -5,8 +5,8 @@ strong, a rare name matching counts more than a common one, a different employer
 exports keep old jobs), clearly different first names or birthdays count hard against. Auto-merge
 (`sure`) needs more than points: a compatible name and either a strong exact key, a distinctive
 name corroborated by the organisation, or a name that nobody else is expected to bear at the one
-organisation both records give (a common name at a small firm), and no conflict at all. Everything plausible short of that
-is `maybe` (queued for the user); the rest is `different`.
+organisation both records give (a common name at a small firm), and no conflict at all.
+Everything plausible short of that is `maybe` (queued for the user); the rest is `different`.
 """
 from __future__ import annotations
 
@@ -300,13 +300,13 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
 
     # ---- organisation, title, birthday
     corroborated = False
-    workplace = ""  # the organisation both records place the person at
+    workplace = place = ""  # the organisation both records place the person at (folded, as written)
     if a.org and b.org:
         if orgs_agree(a.org, b.org):
             pts += 2.0 + stats.org_rarity(a.org)
             corroborated = True
-            workplace = a.org
-            reasons.append(f"same company ({a.org_text or a.org})")
+            workplace, place = a.org, a.org_text or a.org
+            reasons.append(f"same company ({place})")
         else:
             pts -= 1.0
             reasons.append(f"different companies ({a.org_text} / {b.org_text}), maybe an old job")
@@ -317,8 +317,8 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
             if domain:
                 pts += 2.5
                 corroborated = True
-                workplace = x.org
-                reasons.append(f"works at {x.org_text or x.org} ({domain} email)")
+                workplace, place = x.org, x.org_text or x.org
+                reasons.append(f"works at {place} ({domain} email)")
     if not shared_emails and not corroborated:
         domain = next((d for d in a.domains if d in b.domains and not stats.is_public_domain(d)), None)
         if domain and not (a.emails and b.emails):
@@ -357,8 +357,11 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
         stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + \
         SAME_TITLE_AT_WORK * (a.title == b.title != "") >= RARE_AT_WORK
     if not conflict and ((strong and key_fits and pts >= SURE_KEY_POINTS) or (name_only and pts >= SURE_POINTS)
-                         or rare_alone or placed):
+                         or rare_alone):
         outcome = SURE
+    elif not conflict and placed:
+        outcome = SURE
+        reasons.append(f"nobody else of that name expected at {place}")
     elif pts >= MAYBE_POINTS or ((strong or full_match) and not conflict) or (
             name_conflict and (strong or shared_household) and lk in (SAME, TYPO, PARTIAL)):  # a pet name or a household
         outcome = MAYBE

@@ -95,6 +95,7 @@ def test_a_common_name_at_a_small_firm_merges_but_not_at_a_firm_with_many_people
     outlook = item("Jennifer", "Garcia", org="Hooli Labs", emails=("jgarcia@hooli.io",), source=2)
     ev = score(linkedin, outlook, *crowd, *big)
     assert ev.outcome == "sure" and any("same company" in r for r in ev.reasons)
+    assert "nobody else of that name expected at Hooli Labs" in ev.reasons  # why a common name merged
     linkedin = item("Jennifer", "Garcia", org="Megacorp", title="Designer", urls=("linkedin.com/in/jg",))
     outlook = item("Jennifer", "Garcia", org="Megacorp", emails=("jgarcia@megacorp.com",), source=2)
     assert score(linkedin, outlook, *crowd, *big).outcome == "maybe"  # 600 colleagues: ask
