@@ -11,6 +11,7 @@ Records meet when they share
   typo in the middle of Patel), its letters in sorted order (two letters swapped), all of it also
   in swapped order. A name block larger than `MAX_BLOCK` is split by organisation and mail domain
   and otherwise walked with a small sorted window, so common names never go quadratic.
+A Chinese name meets a Latin one spelling its pinyin (朱梓涵, Zihan Zhu: the same letters).
 A weak record (only a first name, initials, or only an address) looks up the full names it could
 complete ("Kimberly" at Acme, "J. S." at Acme, cjones@...) in indexes over the full names,
 narrowed by organisation or mail domain when the name is common.
@@ -21,7 +22,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from knowme.matchitem import ALPHA, MatchItem
+from knowme.matchitem import ALPHA, MatchItem, latin_letters
 from knowme.namesim import domain_core, nick_forms, phonetic, spelling_key
 
 MAX_KEY_HOLDERS = 8  # an exact key held by more records is shared (role, household, office line)
@@ -178,7 +179,14 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
     named: dict[str, list[int]] = defaultdict(list)  # name keys: groups of records bearing the same name
     group_of: dict[tuple[str, str, frozenset[str], tuple[str, ...]], int] = {}
     groups: list[list[int]] = []  # a million records bear a third as many names, each with ~20 keys
+    readings = {item.reading for item in items if item.reading}  # Chinese names, read as pinyin
     for idx, item in enumerate(items):
+        if item.reading:
+            blocks["c" + item.reading].append(idx)
+        elif readings and item.latin and item.first and item.last:
+            letters = latin_letters(item.first, item.last)
+            if letters in readings:  # Zihan Zhu meets 朱梓涵
+                blocks["c" + letters].append(idx)
         for key in (*item.emails, *item.phones, *item.urls):
             if 2 <= keys_held[key] <= MAX_KEY_HOLDERS:  # role and household keys meet here, scoring weighs them
                 blocks["k" + key].append(idx)

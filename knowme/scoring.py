@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from knowme.matchitem import latin_letters
 from knowme.namesim import (
     COMPATIBLE_FIRST,
     DIFFERENT,
@@ -167,8 +168,16 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     both_named = bool(a.first or a.last) and bool(b.first or b.last)
     named = both_named and a.latin == b.latin
     if both_named and not named:
-        reasons.append(f"names in different scripts ({a.display} / {b.display})")
+        han, other = (a, b) if a.reading else (b, a)
+        if han.reading and han.reading == (other.reading or latin_letters(other.first, other.last)):
+            pts += 2.0  # homophones abound in pinyin: a hint, never a merge by itself
+            reasons.append(f"the names agree read as pinyin ({han.display} / {other.display})")
+        else:
+            reasons.append(f"names in different scripts ({a.display} / {b.display})")
     fk, lk, swapped = _first_best(a, b, stats) if named else (MISSING, MISSING, False)
+    if named and a.reading and b.reading and (fk, lk) != (SAME, SAME) and \
+            sorted(a.first + a.last) == sorted(b.first + b.last):
+        fk, lk, swapped = SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
     first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
     if named and not (first_ok and last_ok) and verdict is None and not (a.mailname or b.mailname) \
             and not _any_shared(a, b):  # the common case, decided cheaply: other names, nothing shared

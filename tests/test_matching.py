@@ -113,6 +113,23 @@ def test_two_formal_names_do_not_meet_through_a_pet_form_the_table_gives_both() 
     assert ev.outcome != "sure" and any("different first names" in r for r in ev.reasons)
 
 
+def test_a_chinese_name_meets_its_pinyin_spelling_in_either_order_but_is_never_merged_on_it() -> None:
+    han = item("", "朱梓涵", org="Acme Corp", title="Engineer")  # no space: which part is the surname is unknown
+    latin = item("Zihan", "Zhu", org="Acme Corp", title="Engineer", source=2)
+    other = item("Grace", "Huang", org="Acme Corp", source=2)
+    filler = [item(f"Name{n}", f"Other{n}", source=3) for n in range(200)]
+    everyone = [han, latin, other, *filler]
+    stats = compute_stats(everyone)
+    assert (0, 1) in set(candidate_pairs(everyone, stats))
+    ev = score_pair(han, latin, stats)
+    assert ev.outcome == "maybe"  # homophones abound in pinyin: a question, not a merge
+    assert "the names agree read as pinyin (朱梓涵 / Zihan Zhu)" in ev.reasons
+    assert any("different scripts" in r for r in score_pair(han, other, stats).reasons)
+    spaced = item("梓涵", "朱", source=4, phones=("+8613847524326",))  # the same name written apart
+    ev = score(spaced, item("", "朱梓涵", phones=("+8613847524326",)))
+    assert ev.outcome == "sure" and ev.reasons[0].startswith("same name")
+
+
 def test_different_emails_at_one_domain_and_birthdays_count_against() -> None:
     ev = score(item("Lee", "Park", emails=("lee@acme.com",)), item("Lee", "Park", emails=("lpark@acme.com",), source=2))
     assert any("same domain acme.com" in r for r in ev.reasons) and ev.outcome != "sure"
