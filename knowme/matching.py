@@ -31,6 +31,7 @@ class Stats:
     last: Counter[str] = field(default_factory=Counter)
     full_per_source: dict[tuple[str, str], int] = field(default_factory=dict)  # most records of a name in one source
     org: Counter[str] = field(default_factory=Counter)
+    org_title: Counter[tuple[str, str]] = field(default_factory=Counter)  # records with this title there
     domain: Counter[str] = field(default_factory=Counter)
     keys: Counter[str] = field(default_factory=Counter)  # records holding each exact key
     household: set[str] = field(default_factory=set)  # keys held by people with clearly different names
@@ -79,6 +80,15 @@ class Stats:
             return 0.0
         return max(0.0, min(2.0, math.log10(self.n / max(self.org[org], 1)) - 1.0))
 
+    def title_rarity_at(self, org: str, title: str) -> float:
+        """-log10 of the share of an organisation's records with this job title (at most 1.5): another
+        Jennifer Garcia at a firm of a thousand is less likely to be its senior marketing manager too.
+        One person's several records count several times, which only makes the title look commoner."""
+        if not org or not title:
+            return 0.0
+        share = max(self.org_title[(org, title)], 1) / max(self.org[org], 1)
+        return min(1.5, -math.log10(min(share, 1.0)))
+
     def is_public_domain(self, domain: str) -> bool:
         """A mail provider (gmail.com, mail.example.com), not an organisation's own domain."""
         if domain in FREE_MAIL or domain in self.public_domains:
@@ -103,6 +113,8 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
             per_source[(item.source, item.first, item.last)].append(idx)
         if item.org:
             stats.org[item.org] += 1
+            if item.title:
+                stats.org_title[(item.org, item.title)] += 1
         for domain in item.domains:
             stats.domain[domain] += 1
         for key in (*item.emails, *item.phones, *item.urls):

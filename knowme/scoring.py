@@ -44,7 +44,6 @@ SURE_KEY_POINTS = 7.5
 RARE_ALONE = 3.5  # -log10 of the expected number of other people bearing the name  # a shared email, phone or profile with a name that fits
 MAYBE_POINTS = 2.0
 RARE_AT_WORK = 3.0  # -log10 of the expected number of other bearers of a name at one organisation
-SAME_TITLE_AT_WORK = 0.5  # ... who would also hold the same job title there: a few in ten at most
 
 
 @dataclass(slots=True)
@@ -363,8 +362,8 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
                   and pts >= 4.0 + rarity - 1e-9)
     # ... or agree with the workplace where nobody else is expected to bear the name (however common)
     placed = full_match and not swapped and workplace and not rival_mail and min(
-        stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + \
-        SAME_TITLE_AT_WORK * (a.title == b.title != "") >= RARE_AT_WORK
+        stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + (
+        stats.title_rarity_at(workplace, a.title) if a.title == b.title else 0.0) >= RARE_AT_WORK
     if not conflict and ((strong and key_fits and pts >= SURE_KEY_POINTS) or (name_only and pts >= SURE_POINTS)
                          or rare_alone):
         outcome = SURE

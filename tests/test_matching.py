@@ -105,6 +105,18 @@ def test_a_common_name_at_a_small_firm_merges_but_not_at_a_firm_with_many_people
     assert score(one, two, *crowd, *big).outcome != "sure"
 
 
+def test_at_a_big_firm_a_job_title_few_hold_there_settles_it_and_a_common_one_does_not() -> None:
+    crowd = [item(f"Name{n}", f"Other{n}", source=3, org=f"Firm {n % 800}") for n in range(6000)]
+    staff = [item(f"Staff{n}", f"Member{n}", source=3, org="Megacorp", title="Engineer") for n in range(600)]
+    a = item("Jennifer", "Garcia", org="Megacorp", title="Staff Data Engineer", urls=("linkedin.com/in/jg",))
+    b = item("Jennifer", "Garcia", org="Megacorp", title="Staff Data Engineer", emails=("jgarcia@megacorp.com",), source=2)
+    ev = score(a, b, *crowd, *staff)
+    assert ev.outcome == "sure" and "nobody else of that name expected at Megacorp" in ev.reasons
+    c = item("Jennifer", "Garcia", org="Megacorp", title="Engineer", urls=("linkedin.com/in/jg",))
+    d = item("Jennifer", "Garcia", org="Megacorp", title="Engineer", emails=("jgarcia@megacorp.com",), source=2)
+    assert score(c, d, *crowd, *staff).outcome == "maybe"  # 600 engineers there: ask
+
+
 def test_two_formal_names_do_not_meet_through_a_pet_form_the_table_gives_both() -> None:
     assert compare_first("robert", "william") == "different"  # the table makes both a "Bill"
     assert compare_first("bill", "william") == "nick" and compare_first("bob", "robert") == "nick"
