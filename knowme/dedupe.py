@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import time
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,6 +156,10 @@ def _ranked(codes: Iterable[int], points: Callable[[int], float], n: int) -> lis
     return [key % span for key in keys]
 
 
+def _points_of(evidence: dict[int, Worded]) -> Callable[[int], float]:
+    return lambda code: evidence[code][1]
+
+
 def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
     """Auto-merge sure duplicates and queue maybe pairs, as one undoable action; see the module doc."""
     with collector_paused():
@@ -188,7 +193,7 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     guarded: dict[int, str] = {}
     guard_cache: dict[int, Scored] = {}
     why: dict[int, list[int]] = defaultdict(list)  # kept person -> the pairs that merged into it, as codes
-    for code in _ranked(sure, lambda code: evidence[code][1], n):
+    for code in _ranked(sure, _points_of(evidence), n):
         i, j = divmod(code, n)
         ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
         if ra == rb:
@@ -209,34 +214,37 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
         top = clusters.find(pid)
         if top != pid:
             groups[top].append(pid)
+    ordered = sorted((keep, sorted(others)) for keep, others in groups.items())
+    report.merges = [Merge(keep, others, [_merge_reason(items, code, from_json(evidence[code][4]), n)
+                                          for code in why.get(keep, [])]) for keep, others in ordered]
+    report.guarded = len(guarded)
+    record_ids = array("q", (item.rid for item in items))
+    # the match items (1.4 GB at a million records) and the statistics have done their work: they
+    # go before the queue is chosen, the queue once it is written, each undo snapshot once logged
+    del items, stats, clusters, why, groups
     queue = []
     for code in _queue_choice(evidence, root, n):
         _, _, _, score, reasons = evidence[code]
         if code in guarded:
             reasons = to_json([*from_json(reasons), guarded[code]])
         i, j = divmod(code, n)
-        queue.append((items[i].rid, items[j].rid, score, reasons))
-    wording = {code: from_json(evidence[code][4]) for codes in why.values() for code in codes}
-    del evidence
-    report.guarded = len(guarded)
+        queue.append((record_ids[i], record_ids[j], score, reasons))
+    del evidence, guarded
     tick(90, 100)
     with store.transaction():
-        if groups:
-            ordered = sorted((keep, sorted(others)) for keep, others in groups.items())
+        report.new_pairs, leftover = _write_queue(store, queue)
+        report.queued = len(queue) + _leftover_questions(record_ids, root, queue, leftover)
+        del queue, leftover
+        if ordered:
             moved = [pid for _, others in ordered for pid in others]
             rids = [rid for rs in records_of(store, moved).values() for rid in rs]
             involved = [pid for keep, others in ordered for pid in (keep, *others)]
-            before = to_json(bulk_snapshot(store, involved, rids))  # as text at once: a million records'
-            apply_merges(store, ordered)                              # snapshots take more room as objects
-            after = to_json(bulk_snapshot(store, involved, rids))
             report.auto_merged = len(moved)
-            store.log_action("dedupe", f"dedupe: merged {len(moved) + len(ordered)} people into {len(ordered)}",
-                             before, after)
-            report.merges = [Merge(keep, others, [_merge_reason(items, code, wording[code], n)
-                                                  for code in why.get(keep, [])]) for keep, others in ordered]
-        report.new_pairs, leftover = _write_queue(store, queue)
+            log_id = store.log_action("dedupe", f"dedupe: merged {len(moved) + len(ordered)} people into "
+                                                f"{len(ordered)}", to_json(bulk_snapshot(store, involved, rids)), "{}")
+            apply_merges(store, ordered)
+            store.log_after(log_id, to_json(bulk_snapshot(store, involved, rids)))
     report.people_after = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
-    report.queued = len(queue) + _leftover_questions(items, root, queue, leftover)
     report.seconds = time.perf_counter() - started
     tick(100, 100)
     return report
@@ -283,7 +291,7 @@ def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int) -> list[
             points, before = worded[1], evidence[old][1]
             if points > before or (points == before and code < old):
                 best[key] = code
-    return _ranked(best.values(), lambda code: evidence[code][1], n)
+    return _ranked(best.values(), _points_of(evidence), n)
 
 
 def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tuple[int, list[tuple[int, int]]]:
@@ -307,14 +315,14 @@ def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tupl
     return len(inserts), [pair for pair, old in existing.items() if old[1] == "pending"]
 
 
-def _leftover_questions(items: list[MatchItem], root: list[int], queue: list[tuple[int, int, float, str]],
+def _leftover_questions(record_ids: Sequence[int], root: list[int], queue: list[tuple[int, int, float, str]],
                         leftover: list[tuple[int, int]]) -> int:
     """Questions that pending pairs of earlier runs add to this run's queue (which asks one per two
     people): those between two people the queue does not already ask about. Same as
     `pending_count` after the run, without joining millions of pairs to their records again."""
     if not leftover:
         return 0
-    person = {item.rid: top for item, top in zip(items, root)}
+    person = dict(zip(record_ids, root))
     asked = set()
     for a, b, *_ in queue:
         pa, pb = person[a], person[b]

@@ -629,6 +629,12 @@ class Store:
         return self.conn.execute("INSERT INTO log(at, action, summary, before, after) VALUES (?, ?, ?, ?, ?)",
                                  (now(), action, summary, *texts)).lastrowid
 
+    def log_after(self, log_id: int, after: dict[str, Any] | str) -> None:
+        """Fill in the after-snapshot of an action logged before it was carried out: a million-record
+        dedupe logs its before-snapshot first, so the two large texts are never held together."""
+        self.conn.execute("UPDATE log SET after=? WHERE id=?", (after if isinstance(after, str) else to_json(after),
+                                                                log_id))
+
     def undo(self) -> str | None:
         """Undo the latest action; returns its summary, or None when there is nothing to undo."""
         with self.transaction() as conn:
