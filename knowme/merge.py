@@ -11,8 +11,9 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from knowme.mergesummary import MergedSummaries
 from knowme.model import Decision, Person
-from knowme.store import PERSON_COLUMNS, Store, now
+from knowme.store import PERSON_COLUMNS, PERSON_FIELDS_SQL, Store, now, person_from_row
 
 _TEXT_JOINED = ("note",)  # concatenated; the rest take the first non-empty value
 _TEXT_FIRST = ("how", "context", "why", "draft", "sent_on", "accepted_on", "suggestion", "suggestion_reason")
@@ -109,11 +110,14 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
             if values != combined_fields(parts[:1]):
                 updates.append((keep, values))
         moves.extend((keep, o) for o in others)
+    touched = {keep for keep, _ in updates}  # their merged fields are written below: worked out here
+    summaries = MergedSummaries.start(store, [(keep, others) for keep, others in groups if keep not in touched])
     store.conn.executemany("UPDATE records SET person_id=? WHERE person_id=?", moves)
     store.conn.executemany("DELETE FROM people WHERE id=?", [(o,) for _, o in moves])
     for keep, values in updates:
         store.update_person(keep, **values)
-    kept = [keep for keep, _ in groups]
+    done = summaries.write(store) if summaries else set()
+    kept = [keep for keep, _ in groups if keep not in done]
     for chunk in _chunks(kept):
         _refresh_suggestions(store, store.refresh_people(chunk))
 
@@ -131,15 +135,12 @@ def _refresh_suggestions(store: Store, people: Sequence[Person]) -> None:
 def _light_people(store: Store, ids: Sequence[int]) -> Iterable[Person]:
     """People's editable fields without their records (bulk merges do not need the records)."""
     marks = ",".join("?" * len(ids))
-    rows = store.conn.execute(f"SELECT id, decision, note, how, context, why, draft, priority, sent_on, accepted_on, "
-                              f"suggestion, suggestion_reason FROM people WHERE id IN ({marks})", list(ids))
-    by_id = {row[0]: row for row in rows}
+    by_id = {row[0]: row for row in store.conn.execute(f"SELECT {PERSON_FIELDS_SQL} FROM people WHERE id IN ({marks})",
+                                                       list(ids))}
     for pid in ids:
         row = by_id.get(pid)
         if row is not None:
-            yield Person(id=row[0], decision=Decision(row[1]), note=row[2], how=row[3], context=row[4], why=row[5],
-                         draft=row[6], priority=row[7], sent_on=row[8], accepted_on=row[9], suggestion=row[10],
-                         suggestion_reason=row[11])
+            yield person_from_row(row)
 
 
 def merge_people(store: Store, keep_id: int, other_ids: Iterable[int], summary: str = "",

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from knowme.forking import can_fork, worker_count
 from knowme.model import Person, Record
 from knowme.normalize import name_key, record_keys
 
@@ -75,11 +74,6 @@ def _prepare_range(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
     return [tuple(prepare_one(records[i], _shared["region"], _shared["suggester"])) for i in range(*bounds)]
 
 
-def _can_fork() -> bool:
-    return ("fork" in multiprocessing.get_all_start_methods()
-            and threading.current_thread() is threading.main_thread() and (os.cpu_count() or 1) > 1)
-
-
 class PreparedStream:
     """Prepared records, in order, as forked workers finish them, so the caller can store the
     first while the rest are still being prepared. Iterate once; `close()` stops the workers
@@ -88,7 +82,7 @@ class PreparedStream:
     CHUNK = 2000
 
     def __init__(self, records: Sequence[Record], region: str, suggester: Suggester | None) -> None:
-        workers = min(os.cpu_count() or 1, 8)
+        workers = worker_count()
         bounds = [(start, min(start + self.CHUNK, len(records))) for start in range(0, len(records), self.CHUNK)]
         _shared.update(records=records, region=region, suggester=suggester)
         gc.freeze()  # children would otherwise copy every page the collector touches
@@ -122,6 +116,6 @@ def prepare_records(records: Sequence[Record], region: str, source: str,
     """
     for record in records:
         record.source = source
-    if len(records) < PARALLEL_MIN_RECORDS or not _can_fork():
+    if len(records) < PARALLEL_MIN_RECORDS or not can_fork():
         return [prepare_one(record, region, suggester) for record in records]
     return PreparedStream(records, region, suggester)

@@ -9,12 +9,11 @@ Results are identical either way (their order is not part of them).
 from __future__ import annotations
 
 import multiprocessing
-import os
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from knowme.blocking import PairList
+from knowme.forking import can_fork, worker_count
 from knowme.matching import MatchItem, Stats
 from knowme.scoring import DIFFERENT_OUTCOME, score_pair
 from knowme.store import to_json
@@ -45,14 +44,6 @@ def _score_range(bounds: tuple[int, int]) -> list[Verdict]:
     return out
 
 
-def _workers() -> int:
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 8))
-
-
 def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
               progress: Callable[[int, int], None] | None = None) -> list[Verdict]:
     """(pair code, outcome, points, conflict, score, reasons as JSON text) of every pair scored sure or
@@ -66,13 +57,11 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
 
 def _run(work: Callable[[tuple[int, int]], list[Any]], items: Sequence[MatchItem], stats: Stats,
          pairs: PairList, progress: Callable[[int, int], None] | None) -> list[Any]:
-    workers = _workers()
-    can_fork = ("fork" in multiprocessing.get_all_start_methods()
-                and threading.current_thread() is threading.main_thread())
+    workers = worker_count()
     _shared.update(items=items, stats=stats, pairs=pairs)
     out: list[Any] = []
     try:
-        if workers < 2 or not can_fork or len(pairs) < PARALLEL_MIN_PAIRS:
+        if not can_fork() or len(pairs) < PARALLEL_MIN_PAIRS:
             step = max(1, len(pairs) // 20)
             for start in range(0, len(pairs), step):
                 out.extend(work((start, min(start + step, len(pairs)))))

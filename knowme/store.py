@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -126,6 +126,17 @@ class ImportOutcome:
 
 SUMMARY_COLUMNS = ("name", "sort_name", "email", "org", "title", "connected", "sources", "n_records", "sent",
                    "received", "two_way", "last_mail", "search")
+
+
+PERSON_FIELDS_SQL = ("id, decision, note, how, context, why, draft, priority, sent_on, accepted_on, suggestion, "
+                     "suggestion_reason")
+
+
+def person_from_row(row: Sequence[Any]) -> Person:
+    """A person's own fields (no records yet) from a `SELECT {PERSON_FIELDS_SQL}` row."""
+    return Person(id=row[0], decision=Decision(row[1]), note=row[2], how=row[3], context=row[4], why=row[5],
+                  draft=row[6], priority=row[7], sent_on=row[8], accepted_on=row[9], suggestion=row[10],
+                  suggestion_reason=row[11])
 
 
 def summarise(person: Person) -> tuple[Any, ...]:
@@ -469,12 +480,8 @@ class Store:
         for chunk_start in range(0, len(wanted), 500):
             chunk = wanted[chunk_start:chunk_start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT id, decision, note, how, context, why, draft, priority, sent_on, "
-                                         f"accepted_on, suggestion, suggestion_reason FROM people "
-                                         f"WHERE id IN ({marks})", chunk):
-                result[row[0]] = Person(id=row[0], decision=Decision(row[1]), note=row[2], how=row[3],
-                                        context=row[4], why=row[5], draft=row[6], priority=row[7], sent_on=row[8],
-                                        accepted_on=row[9], suggestion=row[10], suggestion_reason=row[11])
+            for row in self.conn.execute(f"SELECT {PERSON_FIELDS_SQL} FROM people WHERE id IN ({marks})", chunk):
+                result[row[0]] = person_from_row(row)
             for rid, pid, data in self.conn.execute(f"SELECT id, person_id, data FROM records "
                                                     f"WHERE person_id IN ({marks}) ORDER BY id", chunk):
                 person = result.get(pid)
