@@ -219,6 +219,7 @@ REVIEWED = {
     ("knowme/store.py", "mkdir"): "Store.open: the workspace folder (--db, KNOWME_DB or platformdirs)",
     ("knowme/store.py", "open"): "Store.open: creates the workspace file 0600",
     ("knowme/store.py", "connect"): "Store.open: sqlite3 on the workspace path",
+    ("knowme/mergesummary.py", "connect"): "dedupe workers: the workspace path, read-only (mode=ro creates nothing)",
     ("knowme/cli_review.py", "mkdtemp"): "knowme demo: a throwaway folder from tempfile",
 }
 READ_ONLY_OPEN = {"r", "rb", "rt"}
