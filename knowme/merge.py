@@ -112,11 +112,16 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
         moves.extend((keep, o) for o in others)
     touched = {keep for keep, _ in updates}  # their merged fields are written below: worked out here
     summaries = MergedSummaries.start(store, [(keep, others) for keep, others in groups if keep not in touched])
-    moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long in random order
-    store.conn.executemany("UPDATE records SET person_id=? WHERE person_id=?", moves)
-    store.conn.executemany("DELETE FROM people WHERE id=?", [(o,) for _, o in moves])
-    for keep, values in updates:
-        store.update_person(keep, **values)
+    try:
+        moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long at random
+        store.conn.executemany("UPDATE records SET person_id=? WHERE person_id=?", moves)
+        store.conn.executemany("DELETE FROM people WHERE id=?", [(o,) for _, o in moves])
+        for keep, values in updates:
+            store.update_person(keep, **values)
+    except BaseException:
+        if summaries:
+            summaries.close()  # the transaction rolls back; no workers left behind
+        raise
     done = summaries.write(store) if summaries else set()
     kept = [keep for keep, _ in groups if keep not in done]
     for chunk in _chunks(kept):

@@ -87,6 +87,10 @@ class MergedSummaries:
                 store.conn.executemany(f"UPDATE people SET {sets} WHERE id=?", rows)
                 done.update(row[-1] for row in rows)
         finally:
-            self._pool.terminate()
-            self._pool.join()
+            self.close()
         return done
+
+    def close(self) -> None:
+        """Stop the workers (done after `write`; call it when the merge fails before)."""
+        self._pool.terminate()
+        self._pool.join()
