@@ -113,8 +113,8 @@ def run_case(path: str, me: bool) -> None:
     """Child process: import one mbox, print one JSON line of figures."""
     import resource
 
-    from importers import ImportOptions
-    from importers.mail import parse
+    from knowme.importers import ImportOptions
+    from knowme.importers.mail import parse
 
     before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()

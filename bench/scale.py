@@ -66,8 +66,8 @@ REVIEW = textwrap.dedent("""
         return time.perf_counter() - t0
 
     async def main(db, presses):
-        from tui.app import KnowmeApp
-        from tui.widgets.contact_list import ContactList
+        from knowme.tui.app import KnowmeApp
+        from knowme.tui.widgets.contact_list import ContactList
         out = {}
         painted = []
         original = ContactList.render_line

@@ -134,8 +134,8 @@ async def _baseline_start() -> float:
 
 
 async def measure(path: Path, presses: int) -> list[str]:
-    from tui.app import KnowmeApp
-    from tui.widgets.contact_list import ContactList
+    from knowme.tui.app import KnowmeApp
+    from knowme.tui.widgets.contact_list import ContactList
 
     report: list[str] = []
     bare = await _baseline_start()

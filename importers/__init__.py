@@ -100,9 +100,9 @@ def _load() -> None:
     _loaded = True
     for name in _MODULES:
         try:
-            importlib.import_module(f"importers.{name}")
+            importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:  # a format not built yet
-            if exc.name != f"importers.{name}":
+            if exc.name != f"{__name__}.{name}":
                 raise
 
 

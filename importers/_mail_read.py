@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from importers._mail_headers import is_sent_name
+from knowme.importers._mail_headers import is_sent_name
 
 CHUNK_BYTES = 1 << 20
 MAX_HEADER_BYTES = 8 << 20  # a header block beyond this (hundreds of thousands of recipients) is cut

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
-from importers._mail_headers import Message, is_machine_address
+from knowme.importers._mail_headers import Message, is_machine_address
 
 # A message with more recipients (To, Cc, Bcc) than this is a broadcast (an all-hands, a farewell,
 # a party invitation): each recipient gets `crowd` counted, and nobody in it gets a personal

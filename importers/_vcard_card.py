@@ -11,7 +11,7 @@ import base64
 import binascii
 import re
 
-from importers._vcard_text import Charsets
+from knowme.importers._vcard_text import Charsets
 from knowme.model import Labeled, Record
 
 _BLANK_RUN = re.compile(r"\n\n+")

@@ -17,8 +17,8 @@ from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 
-from importers import ImportOptions, Importer, Sniff, register
-from importers.csvio import (IDENTITY, Col, Table, classify, norm_header, parse_mapping, read_table, sniff_header,
+from knowme.importers import ImportOptions, Importer, Sniff, register
+from knowme.importers.csvio import (IDENTITY, Col, Table, classify, norm_header, parse_mapping, read_table, sniff_header,
                              split_multi)
 from knowme.model import ImportResult, Labeled, NotAnAddressBook, Problem, Record
 

@@ -23,9 +23,9 @@ from collections.abc import Iterator, Sequence
 from email.utils import parseaddr
 from pathlib import Path
 
-from importers import Importer, ImportOptions, Sniff, register
-from importers._mail_headers import clear_caches, is_machine_address, parse_message
-from importers._mail_read import (
+from knowme.importers import Importer, ImportOptions, Sniff, register
+from knowme.importers._mail_headers import clear_caches, is_machine_address, parse_message
+from knowme.importers._mail_read import (
     MAX_HEADER_BYTES,
     Mailbox,
     MboxReader,
@@ -36,7 +36,7 @@ from importers._mail_read import (
     looks_like_message,
     read_header_block,
 )
-from importers._mail_tally import CROWD_THRESHOLD, Tally, guess_me
+from knowme.importers._mail_tally import CROWD_THRESHOLD, Tally, guess_me
 from knowme.model import ImportResult, Labeled, MailSignal, NotAnAddressBook, Problem, Record
 
 FORMAT = "mbox"

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from importers import Importer, ImportOptions, Sniff, register
-from importers._vcard_card import CardParser
-from importers._vcard_text import Charsets, split_cards, to_text
+from knowme.importers import Importer, ImportOptions, Sniff, register
+from knowme.importers._vcard_card import CardParser
+from knowme.importers._vcard_text import Charsets, split_cards, to_text
 from knowme.model import ImportResult, NotAnAddressBook, Problem, Record
 
 SUFFIXES = (".vcf", ".vcard")

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from importers import ImportOptions, format_names
+from knowme.importers import ImportOptions, format_names
 from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
 from knowme.normalize import default_region

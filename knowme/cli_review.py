@@ -37,13 +37,13 @@ def cmd_review(args: argparse.Namespace, store: Store) -> int:
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
     if args.format != "auto":
-        from importers import format_names
+        from knowme.importers import format_names
 
         if args.format not in format_names():
             raise UserError(f"unknown format {args.format!r} (choose from {', '.join(format_names())})")
     path = store.path
     store.close()  # the app opens its own connection (and its workers theirs)
-    from tui.app import KnowmeApp
+    from knowme.tui.app import KnowmeApp
 
     KnowmeApp(path, import_paths=args.files, fmt=args.format, region=args.region).run()
     return 0
@@ -56,7 +56,7 @@ def cmd_demo(args: argparse.Namespace, store: None) -> int:
     samples = paths.sample_files()
     if not samples:
         raise UserError(f"no sample address books found in {paths.SAMPLE_DATA}")
-    from tui.app import KnowmeApp
+    from knowme.tui.app import KnowmeApp
 
     folder = Path(tempfile.mkdtemp(prefix="knowme-demo-"))
     try:

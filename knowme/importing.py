@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import importers
-from importers import ImportOptions
+from knowme import importers
+from knowme.importers import ImportOptions
 from knowme.gcpause import collector_paused
 from knowme.model import NotAnAddressBook
 from knowme.prepare import PreparedStream, prepare_records

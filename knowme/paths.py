@@ -8,8 +8,10 @@ import platformdirs
 
 APP = "knowme"
 PACKAGE_ROOT = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_ROOT.parent
-SAMPLE_DATA = PROJECT_ROOT / "sample_data"
+# Installed from a wheel the sample books are package data (knowme/sample_data/); in a checkout
+# (an editable install, or tests run from the repository) they are the top-level sample_data/.
+_INSTALLED_SAMPLES = PACKAGE_ROOT / "sample_data"
+SAMPLE_DATA = _INSTALLED_SAMPLES if _INSTALLED_SAMPLES.is_dir() else PACKAGE_ROOT.parent / "sample_data"
 
 
 def default_workspace() -> Path:

@@ -173,8 +173,8 @@ DRIVER = textwrap.dedent('''
     """Press decision keys in the review UI; print the people right after the UI says they are saved."""
     import asyncio, random, sys
     from pathlib import Path
-    from tui.app import KnowmeApp
-    from tui.widgets.contact_list import ContactList
+    from knowme.tui.app import KnowmeApp
+    from knowme.tui.widgets.contact_list import ContactList
 
     WORDS = {"k": "knows-me", "p": "personalize", "x": "exclude"}
 

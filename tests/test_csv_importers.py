@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import importers
-from importers import ImportOptions, Sniff, generic_csv, google, linkedin, outlook, thunderbird, yahoo
-from importers.csvio import decode, sniff_delimiter
+from knowme import importers
+from knowme.importers import ImportOptions, Sniff, generic_csv, google, linkedin, outlook, thunderbird, yahoo
+from knowme.importers.csvio import decode, sniff_delimiter
 from knowme.model import ImportResult, NotAnAddressBook, Record
 
 ROOT = Path(__file__).resolve().parents[1]

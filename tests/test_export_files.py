@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import importers
+from knowme import importers
 from knowme.exports import ExportError, exporters
 from knowme.exports.contacts import write_google_csv, write_linkedin_csv, write_vcard
 from knowme.exports.files import FORMULA_STARTS, write_private

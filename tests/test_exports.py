@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers_triage import add, pid, rec
 
-import importers
+from knowme import importers
 from knowme.exports import ExportError, LookalikesBlock, export_outreach, export_safe, exporters, preflight, safe_cell
 from knowme.exports.contacts import fold_line, vcard_escape
 from knowme.exports.safe import name_similarity

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import importers
-from importers import ImportOptions, Sniff
-from importers import mail as mail_importer
-from importers._mail_read import MboxReader
-from importers._mail_tally import CROWD_THRESHOLD
+from knowme import importers
+from knowme.importers import ImportOptions, Sniff
+from knowme.importers import mail as mail_importer
+from knowme.importers._mail_read import MboxReader
+from knowme.importers._mail_tally import CROWD_THRESHOLD
 from knowme.model import ImportResult, NotAnAddressBook, Record
 
 ME = "me@home.example"
@@ -420,7 +420,7 @@ def test_reader_splits_like_mailbox(bodies: list[str], chunk: int, tmp_path_fact
     path = tmp_path_factory.mktemp("r") / "m.mbox"
     write_mbox(path, [message(f"p{i}@x.example", ME, f"s{i}", body=body) for i, body in enumerate(bodies)])
     expected = [m["From"] for m in mailbox.mbox(str(path))]
-    import importers._mail_read as reader_module
+    import knowme.importers._mail_read as reader_module
 
     original = reader_module.CHUNK_BYTES
     reader_module.CHUNK_BYTES = chunk
@@ -441,7 +441,7 @@ _pieces = st.sampled_from([b"From ", b"From a@b Mon Mar  4 10:00:00 2024", b"\n"
 def test_reader_is_the_same_whatever_the_chunk_size(data: bytes) -> None:
     import io
 
-    import importers._mail_read as reader_module
+    import knowme.importers._mail_read as reader_module
 
     original = reader_module.CHUNK_BYTES
     outputs = []

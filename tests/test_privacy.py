@@ -206,9 +206,9 @@ def test_review_session_opens_no_socket_and_its_export_is_private(tmp_path: Path
     from tui_helpers import make_workspace, workers_done
 
     from knowme.store import Store
-    from tui.app import KnowmeApp
-    from tui.screens.export import ExportScreen
-    from tui.widgets.contact_list import ContactList
+    from knowme.tui.app import KnowmeApp
+    from knowme.tui.screens.export import ExportScreen
+    from knowme.tui.widgets.contact_list import ContactList
 
     db = make_workspace(tmp_path / "w.db", duplicates=True)
     out = tmp_path / "exports"
@@ -275,7 +275,7 @@ REVIEW_SCRIPT = textwrap.dedent('''
     from pathlib import Path
     sys.path.insert(0, sys.argv[3])
     from tui_helpers import workers_done
-    from tui.app import KnowmeApp
+    from knowme.tui.app import KnowmeApp
 
     async def main():
         app = KnowmeApp(Path(sys.argv[1]), export_dir=Path(sys.argv[2]))

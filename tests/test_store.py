@@ -81,8 +81,8 @@ def test_import_keeps_every_field(store: Store) -> None:
 
 
 def test_every_sample_record_is_stored_losslessly_and_summarised_as_the_general_rule_says() -> None:
-    import importers
-    from importers import ImportOptions
+    from knowme import importers
+    from knowme.importers import ImportOptions
     from knowme.model import Person
     from knowme.store import record_json, summarise_merged, summarise_record
 

@@ -10,16 +10,16 @@ from knowme.dedupe import pending_pairs
 from knowme.model import Decision, Record
 from knowme.store import Store
 from knowme.triage import mark
-from tui.app import KnowmeApp
-from tui.screens.duplicates import DuplicatesScreen
-from tui.screens.export import ExportScreen
-from tui.screens.help import HelpScreen
-from tui.screens.imports import FilePickerScreen, ImportScreen
-from tui.screens.outreach import OutreachScreen
-from tui.screens.overview import OverviewScreen
-from tui.text import plain_text
-from tui.widgets.contact_list import ContactList
-from tui.widgets.sidebar import Sidebar
+from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.duplicates import DuplicatesScreen
+from knowme.tui.screens.export import ExportScreen
+from knowme.tui.screens.help import HelpScreen
+from knowme.tui.screens.imports import FilePickerScreen, ImportScreen
+from knowme.tui.screens.outreach import OutreachScreen
+from knowme.tui.screens.overview import OverviewScreen
+from knowme.tui.text import plain_text
+from knowme.tui.widgets.contact_list import ContactList
+from knowme.tui.widgets.sidebar import Sidebar
 
 SIZE = (120, 36)
 

@@ -7,11 +7,11 @@ import pytest
 from tui_helpers import decisions, make_workspace, pilot_test, workers_done
 
 from knowme.store import Store
-from tui.app import KnowmeApp
-from tui.screens.main import MainScreen
-from tui.widgets.contact_list import ContactList
-from tui.widgets.detail import DetailPane
-from tui.widgets.sidebar import Sidebar
+from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.main import MainScreen
+from knowme.tui.widgets.contact_list import ContactList
+from knowme.tui.widgets.detail import DetailPane
+from knowme.tui.widgets.sidebar import Sidebar
 
 SIZE = (120, 36)
 

@@ -14,8 +14,8 @@ from tui_helpers import make_workspace, store_records, workers_done
 from knowme.model import Decision, Labeled, Record
 from knowme.store import Store
 from knowme.triage import mark, set_outreach
-from tui.app import KnowmeApp
-from tui.widgets.contact_list import ContactList
+from knowme.tui.app import KnowmeApp
+from knowme.tui.widgets.contact_list import ContactList
 
 
 def _app(tmp_path: Path, duplicates: bool = False) -> KnowmeApp:

@@ -14,8 +14,8 @@ import vobject
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers import ImportOptions, Sniff
-from importers import vcard
+from knowme.importers import ImportOptions, Sniff
+from knowme.importers import vcard
 from knowme.model import ImportResult, NotAnAddressBook, Record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -562,7 +562,7 @@ def test_random_bytes_never_crash(data: bytes, prefix: bytes) -> None:
 
 
 def test_codec_aliases_resolve() -> None:
-    from importers._vcard_text import known_codec
+    from knowme.importers._vcard_text import known_codec
 
     assert known_codec("SHIFT_JIS") == codecs.lookup("cp932").name
     assert known_codec("windows-1252") == "cp1252"

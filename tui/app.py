@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from knowme.store import Store
-from tui.commands import KnowmeCommands
-from tui.messages import WorkspaceChanged
-from tui.screens.main import MainScreen
+from knowme.tui.commands import KnowmeCommands
+from knowme.tui.messages import WorkspaceChanged
+from knowme.tui.screens.main import MainScreen
 
 THEME_KEY = "review.theme"
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -97,7 +97,7 @@ class KnowmeApp(App[None]):
 
     def open_import(self, paths: Sequence[Path] = ()) -> None:
         """Import files (asking for them when none are given), then look for duplicates."""
-        from tui.screens.imports import FilePickerScreen, ImportScreen
+        from knowme.tui.screens.imports import FilePickerScreen, ImportScreen
 
         def picked(chosen: list[Path] | None) -> None:
             if chosen:
@@ -113,7 +113,7 @@ class KnowmeApp(App[None]):
         self.changed(summary or "", reload=True)
 
     def open_outreach(self, person_id: int | None) -> None:
-        from tui.screens.outreach import OutreachScreen
+        from knowme.tui.screens.outreach import OutreachScreen
 
         if person_id is None:
             return
@@ -121,7 +121,7 @@ class KnowmeApp(App[None]):
                          lambda saved: self.changed("Outreach saved.", [person_id], reload=False) if saved else None)
 
     def open_duplicates(self, person_id: int | None) -> None:
-        from tui.screens.duplicates import DuplicatesScreen
+        from knowme.tui.screens.duplicates import DuplicatesScreen
 
         self.push_screen(DuplicatesScreen(self.store, person_id), self._duplicates_done)
 
@@ -129,23 +129,23 @@ class KnowmeApp(App[None]):
         self.changed(reload=True, focus=focus)
 
     def confirm_split(self, person_id: int | None) -> None:
-        from tui.screens.duplicates import confirm_split
+        from knowme.tui.screens.duplicates import confirm_split
 
         if person_id is not None:
             confirm_split(self, person_id)
 
     def open_export(self) -> None:
-        from tui.screens.export import ExportScreen
+        from knowme.tui.screens.export import ExportScreen
 
         self.push_screen(ExportScreen(self.store, self.export_dir or Path.cwd(), demo=self.demo))
 
     def open_overview(self) -> None:
-        from tui.screens.overview import OverviewScreen
+        from knowme.tui.screens.overview import OverviewScreen
 
         self.push_screen(OverviewScreen(self.store_path))
 
     def open_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from knowme.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 

@@ -40,7 +40,7 @@ def _binding_commands(provider: Provider) -> Iterator[PaletteCommand]:
 
 def _extra_commands(provider: Provider) -> Iterator[PaletteCommand]:
     """Actions of the main screen that take an argument and have no key of their own."""
-    from tui.screens.main import MainScreen
+    from knowme.tui.screens.main import MainScreen
 
     screen = provider.screen
     if isinstance(screen, MainScreen):

@@ -22,10 +22,10 @@ from knowme.merge import split_person
 from knowme.model import Person
 from knowme.normalize import fold
 from knowme.store import Store
-from tui.screens.confirm import ConfirmScreen
+from knowme.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
-    from tui.app import KnowmeApp
+    from knowme.tui.app import KnowmeApp
 
 
 @dataclass(frozen=True, slots=True)

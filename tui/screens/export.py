@@ -24,7 +24,7 @@ from knowme.model import Decision
 from knowme.outreach import STATE_LABELS, STATE_ORDER, outreach_status
 from knowme.store import Store
 from knowme.triage import mark, mark_different
-from tui.messages import JobDone
+from knowme.tui.messages import JobDone
 
 KINDS = {"safe": "Safe-to-sync file (knows-me people)", "outreach": "Outreach queue (personalize people)"}
 DEFAULT_NAMES = {"safe": "knowme-safe-to-sync", "outreach": "knowme-outreach"}

@@ -21,15 +21,15 @@ INTRO = (
 
 
 def _sections() -> list[tuple[str, list[Binding]]]:
-    from tui.app import KnowmeApp
-    from tui.screens.duplicates import DuplicatesScreen
-    from tui.screens.export import ExportScreen, LookalikeList
-    from tui.screens.imports import FilePickerScreen, ImportScreen
-    from tui.screens.main import MainScreen
-    from tui.screens.outreach import OutreachScreen
-    from tui.screens.overview import OverviewScreen
-    from tui.widgets.contact_list import ContactList
-    from tui.widgets.filter import FilterInput
+    from knowme.tui.app import KnowmeApp
+    from knowme.tui.screens.duplicates import DuplicatesScreen
+    from knowme.tui.screens.export import ExportScreen, LookalikeList
+    from knowme.tui.screens.imports import FilePickerScreen, ImportScreen
+    from knowme.tui.screens.main import MainScreen
+    from knowme.tui.screens.outreach import OutreachScreen
+    from knowme.tui.screens.overview import OverviewScreen
+    from knowme.tui.widgets.contact_list import ContactList
+    from knowme.tui.widgets.filter import FilterInput
 
     def of(*owners: type) -> list[Binding]:
         return [b for owner in owners for b in Binding.make_bindings(owner.BINDINGS)]  # type: ignore[attr-defined]

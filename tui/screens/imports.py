@@ -21,12 +21,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, Log, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from importers import ImportOptions
+from knowme.importers import ImportOptions
 from knowme.dedupe import DedupeReport, run_dedupe
 from knowme.importing import FileReport, import_path
 from knowme.normalize import default_region
 from knowme.store import Store
-from tui.messages import JobDone, Progress
+from knowme.tui.messages import JobDone, Progress
 
 #: What the file picker shows: the inputs knowme can read (folders are shown too: Maildir).
 IMPORTABLE = (".vcf", ".vcard", ".csv", ".mbox", ".eml", ".mbx", ".txt")

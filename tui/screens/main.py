@@ -17,15 +17,15 @@ from knowme.model import Decision
 from knowme.store import Store
 from knowme.suggest import accept_suggestions
 from knowme.views import SORTS, VIEWS, ListQuery
-from tui.messages import CountsReady, WorkspaceChanged
-from tui.screens.confirm import ConfirmScreen
-from tui.widgets.contact_list import ContactList
-from tui.widgets.detail import DetailPane
-from tui.widgets.filter import FilterInput
-from tui.widgets.sidebar import Sidebar
+from knowme.tui.messages import CountsReady, WorkspaceChanged
+from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.widgets.contact_list import ContactList
+from knowme.tui.widgets.detail import DetailPane
+from knowme.tui.widgets.filter import FilterInput
+from knowme.tui.widgets.sidebar import Sidebar
 
 if TYPE_CHECKING:
-    from tui.app import KnowmeApp
+    from knowme.tui.app import KnowmeApp
 
 STATE_KEY = "review.state"
 HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 from knowme import views
 from knowme.model import Decision
 from knowme.store import Store
-from tui.messages import JobDone
+from knowme.tui.messages import JobDone
 
 COLUMNS = (("knows-me", "Knows me"), ("personalize", "Personalize"), ("exclude", "Exclude"),
            ("undecided", "Undecided"))

@@ -29,8 +29,8 @@ from textual.worker import get_current_worker
 from knowme import views
 from knowme.store import Store
 from knowme.views import ListQuery, PersonRow
-from tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
-from tui.widgets.lines import set_virtual_size
+from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
+from knowme.tui.widgets.lines import set_virtual_size
 
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 120

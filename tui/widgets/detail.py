@@ -19,8 +19,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from knowme.model import Decision, Person, Record
-from tui.widgets.columns import DECISION_LABELS
-from tui.widgets.lines import set_virtual_size
+from knowme.tui.widgets.columns import DECISION_LABELS
+from knowme.tui.widgets.lines import set_virtual_size
 
 DECISION_STYLES = {
     Decision.KNOWS_ME: "bold green",

@@ -6,7 +6,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from tui.widgets.contact_list import ContactList
+from knowme.tui.widgets.contact_list import ContactList
 
 
 class FilterInput(Input):
