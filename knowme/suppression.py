@@ -256,6 +256,7 @@ class SuppressionIndex:
     by_key: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     by_block: dict[str, list[tuple[int, Name]]] = field(default_factory=lambda: defaultdict(list))
     excluded_people: dict[int, int] = field(default_factory=dict)  # live excluded person id -> owner
+    _name_memo: dict[tuple[Name, int], list[tuple[int, int, Name]]] = field(default_factory=dict, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.owners)
@@ -317,19 +318,32 @@ class SuppressionIndex:
 
     def name_hits(self, names: Iterable[Name], threshold: int) -> list[Hit]:
         """Owners with a name alike one of these (at or above `threshold`), the best score each."""
-        best: dict[int, Hit] = {}
+        best: dict[int, tuple[int, Name, Name]] = {}
         for name in names:
-            seen: set[tuple[int, Name]] = set()
-            for block in blocks(name):
-                for number, other in self.by_block.get(block, ()):
-                    if (number, other) in seen:
-                        continue
-                    seen.add((number, other))
-                    score = name_alike(name, other)
-                    if score >= threshold and score > best.get(number, Hit(number, "name", "", -1)).score:
-                        shown = f"{' '.join(name)} ~ {' '.join(other)}" if name != other else ""
-                        best[number] = Hit(number, "name", shown, score)
-        return list(best.values())
+            for number, score, other in self._alike(name, threshold):
+                if score > best.get(number, (-1,))[0]:
+                    best[number] = (score, name, other)
+        return [Hit(number, "name", f"{' '.join(name)} ~ {' '.join(other)}" if name != other else "", score)
+                for number, (score, name, other) in best.items()]
+
+    def _alike(self, name: Name, threshold: int) -> list[tuple[int, int, Name]]:
+        """(owner, score, their name) for the names alike this one; remembered, as names recur."""
+        memo = self._name_memo.get((name, threshold))
+        if memo is not None:
+            return memo
+        found: list[tuple[int, int, Name]] = []
+        seen: set[tuple[int, Name]] = set()
+        by_block = self.by_block
+        for block in blocks(name):
+            for candidate in by_block.get(block, ()):
+                if candidate in seen:
+                    continue
+                seen.add(candidate)
+                score = name_alike(name, candidate[1])
+                if score >= threshold:
+                    found.append((candidate[0], score, candidate[1]))
+        self._name_memo[(name, threshold)] = found
+        return found
 
 
 def _shown(ident: Identity, kind: str, key: str) -> str:
@@ -337,8 +351,18 @@ def _shown(ident: Identity, kind: str, key: str) -> str:
     return values.get(key, key)
 
 
-def apart(store: Store, mine: set[str], theirs: set[str]) -> bool:
+def different_verdicts(store: Store) -> set[tuple[str, str]] | None:
+    """Every `different` verdict as (a, b) record identities, when there are few enough to hold (else None)."""
+    if store.conn.execute("SELECT count(*) FROM verdicts WHERE verdict='different'").fetchone()[0] > 500_000:
+        return None
+    return {(a, b) for a, b in store.conn.execute("SELECT a, b FROM verdicts WHERE verdict='different'")}
+
+
+def apart(store: Store, mine: set[str], theirs: set[str],
+          verdicts: set[tuple[str, str]] | None = None) -> bool:
     """True when the user said these records' people are different (a `different` verdict between them)."""
+    if verdicts is not None:
+        return any((a, b) in verdicts or (b, a) in verdicts for a in mine - theirs for b in theirs - mine)
     a = sorted(mine - theirs)
     b = sorted(theirs - mine)
     if not a or not b:

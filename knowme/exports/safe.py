@@ -21,6 +21,7 @@ Each conflict names both people and the command that resolves it (`Lookalike.com
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from knowme.model import Decision, Person
 from knowme.nameforms import name_alike, name_forms
 from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
 from knowme.store import Store
-from knowme.suppression import EMAIL_TEXT, SuppressionIndex, apart, phone_in_text
+from knowme.suppression import EMAIL_TEXT, SuppressionIndex, apart, different_verdicts, phone_in_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +310,7 @@ class _Gate:
             if "@" in value or "＠" in value:
                 found += [("email", key) for text in EMAIL_TEXT.findall(unicodedata.normalize("NFKC", value))
                           if (key := mailbox_key(text))]
-            if sum(ch.isdigit() for ch in value) >= 7:
+            if _DIGIT.search(value) and len(_DIGIT.findall(value)) >= 7:
                 found += [("phone", key) for key in phone_in_text(value)]
             if "linkedin" in value.lower():
                 found += [("url", key) for key in [linkedin_key(value)] if key]
@@ -322,15 +323,19 @@ class _Gate:
         if not self.index:
             return []
         self._pending_pairs()
-        rkeys: dict[int, set[str]] = {}
+        rkeys: dict[int, set[str]] = defaultdict(set)
+        pids = sorted({pid for pid, _, _ in self.found})
+        for start in range(0, len(pids), 500):
+            chunk = pids[start:start + 500]
+            for pid, rkey in self.store.conn.execute(
+                    f"SELECT person_id, rkey FROM records WHERE person_id IN ({','.join('?' * len(chunk))})", chunk):
+                rkeys[pid].add(rkey)
+        verdicts = different_verdicts(self.store) if self.found else None
         found = []
         for (pid, number, _), conflict in self.found.items():
-            if conflict.kind != "cell":
-                if pid not in rkeys:
-                    rkeys[pid] = {r for (r,) in self.store.conn.execute("SELECT rkey FROM records WHERE person_id=?",
-                                                                        (pid,))}
-                if apart(self.store, rkeys[pid], self.index.owners[number].identity.rkeys):
-                    continue
+            if conflict.kind != "cell" and apart(self.store, rkeys[pid], self.index.owners[number].identity.rkeys,
+                                                 verdicts):
+                continue
             found.append(conflict)
         found.sort(key=lambda lk: (lk.knows_me_name.casefold(), lk.knows_me_id, CONFLICT_KINDS.index(lk.kind),
                                    -lk.similarity, lk.excluded_id or 0))
@@ -355,24 +360,29 @@ class _Gate:
                 self.found[key] = Lookalike(mine, name, owner.person_id, owner.name, 100, "", "pair", pair_id)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _keyed_hits(store: Store, index: SuppressionIndex) -> dict[int, list[tuple[str, int, str]]]:
     """Person id -> (kind, owner, shown) for every phone, profile and card on the list a knows-me person
     holds, found from the list's side through the key and record indexes (never a scan of everyone)."""
     found: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
     conn = store.conn
-    for (kind, key), numbers in index.by_key.items():
-        if kind == "record":
-            rows = conn.execute("SELECT r.person_id FROM records r JOIN people p ON p.id = r.person_id "
-                                "WHERE r.rkey=? AND p.decision='knows-me'", (key,))
-        elif kind in ("phone", "url"):
-            rows = conn.execute("SELECT DISTINCT r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
-                                "JOIN people p ON p.id = r.person_id WHERE k.key=? AND k.kind=? "
-                                "AND p.decision='knows-me'", (key, kind))
-        else:
-            continue
-        for (pid,) in rows:
-            for number in numbers:
-                found[pid].append((kind, number, _shown_key(index, number, kind, key)))
+    for kind in ("record", "phone", "url"):
+        keys = [key for (k, key) in index.by_key if k == kind]
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            if kind == "record":
+                rows = conn.execute(f"SELECT r.person_id, r.rkey FROM records r JOIN people p ON p.id = r.person_id "
+                                    f"WHERE r.rkey IN ({marks}) AND +p.decision='knows-me'", chunk)
+            else:
+                rows = conn.execute(f"SELECT DISTINCT r.person_id, k.key FROM keys k JOIN records r "
+                                    f"ON r.id = k.record_id JOIN people p ON p.id = r.person_id WHERE k.key IN "
+                                    f"({marks}) AND k.kind=? AND +p.decision='knows-me'", [*chunk, kind])
+            for pid, key in rows:
+                for number in index.by_key[(kind, key)]:
+                    found[pid].append((kind, number, _shown_key(index, number, kind, key)))
     return found
 
 
