@@ -17,8 +17,17 @@ from knowme.model import Decision
 from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for
 from knowme.store import Store, WorkspaceError
 from knowme.suggest import RulesError, accept_suggestions, load_rules, pending, refresh_suggestions, save_rules
-from knowme.triage import (OUTREACH_FIELDS, ExcludedError, TriageError, apply, at_domain, in_category,
-                           is_gone_excluded, mark_different, mark_sent)
+from knowme.triage import (
+    OUTREACH_FIELDS,
+    ExcludedError,
+    TriageError,
+    apply,
+    at_domain,
+    in_category,
+    is_gone_excluded,
+    mark_different,
+    mark_sent,
+)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

@@ -16,8 +16,19 @@ import re
 from rapidfuzz import fuzz
 
 from knowme.model import Record
-from knowme.namesim import (INITIAL, NICK, PARTIAL, SAME, TYPO, compare_first, compare_last, nick_forms, org_key,
-                            phonetic, spelling_key)
+from knowme.namesim import (
+    INITIAL,
+    NICK,
+    PARTIAL,
+    SAME,
+    TYPO,
+    compare_first,
+    compare_last,
+    nick_forms,
+    org_key,
+    phonetic,
+    spelling_key,
+)
 from knowme.normalize import fold
 
 Name = tuple[str, str]

@@ -149,8 +149,8 @@ def exclude(store: Store, person_ids: Iterable[int], log_id: int | None) -> list
     transaction; `log_id` is the action, whose undo lifts these exclusions again)."""
     made: list[int] = []
     for pid, ident in identities(store, person_ids).items():
-        exclusion_id = store.conn.execute("INSERT INTO exclusions(person_id, name, at, log_id) VALUES (?, ?, ?, ?)",
-                                          (pid, _name_of(store, pid), now(), log_id)).lastrowid
+        exclusion_id = int(store.conn.execute("INSERT INTO exclusions(person_id, name, at, log_id) VALUES (?, ?, ?, ?)",
+                                              (pid, _name_of(store, pid), now(), log_id)).lastrowid or 0)
         _add_entries(store, exclusion_id, ident)
         made.append(exclusion_id)
     return made
@@ -170,8 +170,8 @@ def capture(store: Store, person_ids: Iterable[int] | None = None) -> None:
     for pid, ident in identities(store, excluded).items():
         exclusion_id = _exclusion_holding(store, pid, ident.rkeys)
         if exclusion_id is None:
-            exclusion_id = store.conn.execute("INSERT INTO exclusions(person_id, name, at) VALUES (?, ?, ?)",
-                                              (pid, _name_of(store, pid), now())).lastrowid
+            exclusion_id = int(store.conn.execute("INSERT INTO exclusions(person_id, name, at) VALUES (?, ?, ?)",
+                                                  (pid, _name_of(store, pid), now())).lastrowid or 0)
         _add_entries(store, exclusion_id, ident)
 
 
@@ -210,6 +210,17 @@ def after_redo(store: Store, log_id: int) -> None:
     store.conn.execute("UPDATE exclusions SET lifted_at=NULL WHERE log_id=? AND lifted_log=?", (log_id, log_id))
     store.conn.execute("UPDATE exclusions SET lifted_at=? WHERE lifted_log=? AND log_id IS NOT ? AND lifted_at IS NULL",
                        (now(), log_id, log_id))
+
+
+def summary(store: Store) -> dict[str, int]:
+    """The active suppression list in numbers: exclusions, their entries, and those whose person is gone."""
+    exclusions, entries = store.conn.execute(
+        "SELECT count(DISTINCT e.id), count(s.key) FROM exclusions e LEFT JOIN suppressions s "
+        "ON s.exclusion_id = e.id WHERE e.lifted_at IS NULL").fetchone()
+    gone = store.conn.execute(
+        "SELECT count(*) FROM exclusions e WHERE e.lifted_at IS NULL AND NOT EXISTS (SELECT 1 FROM suppressions s "
+        "JOIN records r ON r.rkey = s.key WHERE s.exclusion_id = e.id AND s.kind='record')").fetchone()[0]
+    return {"exclusions": exclusions, "entries": entries, "gone": gone}
 
 
 def snapshot_people(snap: object) -> list[int]:

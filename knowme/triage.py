@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from knowme import suppression
 from knowme.merge import set_verdicts, verdict_key
 from knowme.model import Decision, Person
 from knowme.normalize import clean_email, email_match_key, fold, linkedin_key
 from knowme.outreach import HOW_CHOICES, parse_day
 from knowme.store import Store, now
-from knowme import suppression
 
 
 class QueryError(Exception):

@@ -288,10 +288,12 @@ class _Gate:
             return
         for kind, number, shown in self.keyed.get(person.id, ()):
             self._add(person, number, kind, shown)
-        for labeled_email in person.emails:
-            key = mailbox_key(labeled_email)
-            for number in self.index.by_key.get(("email", key), ()) if key else ():
-                self._add(person, number, "email", _shown_email(self.index, number, key, labeled_email))
+        for email in person.emails:
+            key = mailbox_key(email)
+            if key is None:
+                continue
+            for number in self.index.by_key.get(("email", key), ()):
+                self._add(person, number, "email", _shown_email(self.index, number, key, email))
         names = set().union(*(name_forms(record) for record in person.records)) if person.records else set()
         for hit in self.index.name_hits(names, self.threshold):
             self._add(person, hit.owner, "name", hit.shown, hit.score)
