@@ -97,7 +97,7 @@ def name_forms(record: Record) -> set[Name]:
         parts = _LOCAL_SPLIT.split(local.split("+", 1)[0])
         if len(parts) == 2 and all(_LETTERS_ONLY.match(p) for p in parts):
             forms.add((fold(parts[0]), fold(parts[1])))
-    return {form for form in forms if form[0] and form[1]}
+    return {form for form in forms if form[0] and len(form[1]) >= 2}  # "A. A." names nobody
 
 
 @functools.lru_cache(maxsize=200_000)

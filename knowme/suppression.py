@@ -31,6 +31,7 @@ from knowme.normalize import default_region, linkedin_key, mailbox_key, phone_ke
 from knowme.store import Store, now
 
 IDENTIFIER_KINDS = ("email", "phone", "url", "record")
+FOCUSED_UP_TO = 200  # checking this many people or fewer loads only the part of the list they could match
 KIND_WORDS = {"email": "address", "phone": "phone", "url": "profile", "record": "card", "name": "name"}
 _CHUNK = 500
 
@@ -273,17 +274,24 @@ class SuppressionIndex:
         return bool(self.owners)
 
     @classmethod
-    def load(cls, store: Store) -> SuppressionIndex:
+    def load(cls, store: Store, around: dict[int, Identity] | None = None) -> SuppressionIndex:
+        """The whole list (for the export gate), or only the exclusions and excluded people that these
+        identities could match (`around`: a mark of a few people stays instant at any size)."""
         index = cls()
+        focus = _focus(store, around) if around is not None else None
         by_exclusion: dict[int, int] = {}
-        for eid, pid, name in store.conn.execute("SELECT id, person_id, name FROM exclusions WHERE lifted_at IS NULL "
-                                                 "ORDER BY id"):
-            by_exclusion[eid] = len(index.owners)
-            index.owners.append(Owner(eid, pid, name or "(no name)"))
+        rows = store.conn.execute("SELECT id, person_id, name FROM exclusions WHERE lifted_at IS NULL ORDER BY id")
+        for eid, pid, name in rows:
+            if focus is None or eid in focus[0]:
+                by_exclusion[eid] = len(index.owners)
+                index.owners.append(Owner(eid, pid, name or "(no name)"))
         owner_of_rkey: dict[str, int] = {}
-        for eid, kind, key, shown in store.conn.execute(
-                "SELECT s.exclusion_id, s.kind, s.key, s.shown FROM suppressions s JOIN exclusions e "
-                "ON e.id = s.exclusion_id WHERE e.lifted_at IS NULL"):
+        entries = store.conn.execute(
+            "SELECT s.exclusion_id, s.kind, s.key, s.shown FROM suppressions s JOIN exclusions e "
+            "ON e.id = s.exclusion_id WHERE e.lifted_at IS NULL") if focus is None else (
+            row for eid in sorted(focus[0]) for row in store.conn.execute(
+                "SELECT exclusion_id, kind, key, shown FROM suppressions WHERE exclusion_id=?", (eid,)))
+        for eid, kind, key, shown in entries:
             ident = index.owners[by_exclusion[eid]].identity
             if kind == "email":
                 ident.emails[key] = shown
@@ -297,7 +305,8 @@ class SuppressionIndex:
             elif kind == "name":
                 first, _, last = key.partition("|")
                 ident.names.add((first, last))
-        live = [row[0] for row in store.conn.execute("SELECT id FROM people WHERE decision='exclude'")]
+        live = [row[0] for row in store.conn.execute("SELECT id FROM people WHERE decision='exclude'")] \
+            if focus is None else sorted(focus[1])
         for pid, ident in identities(store, live).items():
             known = sorted({owner_of_rkey[rk] for rk in ident.rkeys if rk in owner_of_rkey})
             if known:
@@ -355,6 +364,44 @@ class SuppressionIndex:
                     found.append((candidate[0], score, candidate[1]))
         self._name_memo[(name, threshold)] = found
         return found
+
+
+def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int]]:
+    """(active exclusion ids, excluded person ids) that could match these identities: by identifier,
+    card or exact name, through the indexes (never a scan of the whole list)."""
+    conn = store.conn
+    exclusions: set[int] = set()
+    people: set[int] = set()
+    for pid, ident in around.items():
+        keys = list(ident.identifiers())
+        for first, last in ident.names:
+            keys += [("name", f"{first}|{last}", ""), ("name", f"{last}|{first}", "")]
+        for kind, key, _shown_text in keys:
+            exclusions |= {row[0] for row in conn.execute(
+                "SELECT s.exclusion_id FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+                "WHERE s.kind=? AND s.key=? AND e.lifted_at IS NULL", (kind, key))}
+            if kind == "record":
+                rows = conn.execute("SELECT r.person_id FROM records r JOIN people p ON p.id = r.person_id "
+                                    "WHERE r.rkey=? AND +p.decision='exclude'", (key,))
+            elif kind in ("email", "phone", "url"):
+                rows = conn.execute("SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
+                                    "ON p.id = r.person_id WHERE k.key=? AND k.kind=? AND +p.decision='exclude'",
+                                    (key, kind))
+            else:
+                first, _, last = key.partition("|")
+                rows = conn.execute("SELECT r.person_id FROM people p JOIN records r ON r.person_id = p.id "
+                                    "WHERE p.decision='exclude' AND r.first=? AND r.last=?", (first, last))
+            people |= {row[0] for row in rows}
+        if conn.execute("SELECT 1 FROM people WHERE id=? AND decision='exclude'", (pid,)).fetchone():
+            people.add(pid)
+    for pid, ident in identities(store, people).items():  # the exclusions the excluded people found belong to
+        for rkey in ident.rkeys:
+            exclusions |= {row[0] for row in conn.execute(
+                "SELECT s.exclusion_id FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+                "WHERE s.kind='record' AND s.key=? AND e.lifted_at IS NULL", (rkey,))}
+        exclusions |= {row[0] for row in conn.execute(
+            "SELECT id FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (pid,))}
+    return exclusions, people
 
 
 def _shown(ident: Identity, kind: str, key: str) -> str:
@@ -421,7 +468,8 @@ def _hits(store: Store, pid: int, ident: Identity, index: SuppressionIndex) -> l
     own = index.excluded_people.get(pid)
     if own is not None:
         found.append((own, "is excluded"))
-    hits = index.identifier_hits(ident) + [h for h in index.name_hits(ident.names, 100) if h.score >= 100]
+    full_names = {(first, last) for first, last in ident.names if len(first) >= 2}  # an initial is no name
+    hits = index.identifier_hits(ident) + [h for h in index.name_hits(full_names, 100) if h.score >= 100]
     for hit in sorted(hits, key=lambda h: (h.kind == "name", h.owner)):
         if hit.owner in {number for number, _ in found}:
             continue
@@ -441,18 +489,21 @@ def suppressed(store: Store, person_ids: Iterable[int], index: SuppressionIndex 
     ids = sorted(set(person_ids))
     if not ids:
         return {}
-    index = index if index is not None else SuppressionIndex.load(store)
-    if not index:
-        return {}
+    if index is None and len(ids) > FOCUSED_UP_TO:
+        index = SuppressionIndex.load(store)
     found: dict[int, Suppressed] = {}
     for chunk in _chunks(ids):
         names = dict(store.conn.execute(f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(chunk))})",
                                         list(chunk)))
-        for pid, ident in identities(store, chunk).items():
-            hits = _hits(store, pid, ident, index)
+        idents = identities(store, chunk)
+        chunk_index = index if index is not None else SuppressionIndex.load(store, around=idents)
+        if not chunk_index:
+            continue
+        for pid, ident in idents.items():
+            hits = _hits(store, pid, ident, chunk_index)
             if hits:
                 number, how = hits[0]
-                found[pid] = Suppressed(pid, names.get(pid, ""), index.owners[number], how)
+                found[pid] = Suppressed(pid, names.get(pid, ""), chunk_index.owners[number], how)
     return found
 
 
@@ -467,8 +518,8 @@ class Unexclusion:
 def unexclusion(store: Store, person_id: int, index: SuppressionIndex | None = None) -> Unexclusion:
     """The exclusions an un-exclude of this person lifts: their own, and any they match whose person
     is gone; matches with another person excluded now are not theirs to lift."""
-    index = index if index is not None else SuppressionIndex.load(store)
     ident = identities(store, [person_id]).get(person_id, Identity())
+    index = index if index is not None else SuppressionIndex.load(store, around={person_id: ident})
     name = next(iter(store.conn.execute("SELECT name FROM people WHERE id=?", (person_id,))), ("",))[0]
     lift: set[int] = {row[0] for row in store.conn.execute(
         "SELECT id FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (person_id,))}

@@ -178,8 +178,8 @@ def _guard_exclusions(store: Store, ids: list[int], bulk: set[int], unexclude: b
                       decision: Decision) -> tuple[list[int], list[int], dict[int, list[int]]]:
     """(people to change, bulk-selected people left alone, exclusions to lift by person) for a decision
     other than exclude; ExcludedError for a named person the suppression list covers."""
-    index = suppression.SuppressionIndex.load(store)
-    if not index:
+    index = suppression.SuppressionIndex.load(store) if len(ids) > suppression.FOCUSED_UP_TO else None
+    if index is not None and not index:
         return ids, [], {}
     covered = suppression.suppressed(store, ids, index)
     if not unexclude:  # only lifting an exclusion, or inviting someone who matches one, weakens it
@@ -194,7 +194,7 @@ def _guard_exclusions(store: Store, ids: list[int], bulk: set[int], unexclude: b
         return [pid for pid in ids if pid not in covered], [pid for pid in ids if pid in covered], {}
     lifting: dict[int, list[int]] = {}
     for pid in covered:
-        plan = suppression.unexclusion(store, pid, index)
+        plan = suppression.unexclusion(store, pid, index if index is not None else None)
         if plan.others:
             raise ExcludedError(plan.others, unexclude_blocked=True)
         lifting[pid] = plan.lift
