@@ -129,7 +129,7 @@ def _excluded_among(store: Store, ids: Iterable[int] | None) -> list[int]:
     found: list[int] = []
     for chunk in _chunks(wanted):
         found += [row[0] for row in store.conn.execute(
-            f"SELECT id FROM people WHERE decision='exclude' AND id IN ({','.join('?' * len(chunk))})", list(chunk))]
+            f"SELECT id FROM people WHERE id IN ({','.join('?' * len(chunk))}) AND +decision='exclude'", list(chunk))]
     return found
 
 
