@@ -10,8 +10,8 @@ decision: how many were made and how many were right.
 
 Speed: a generated workspace (bench/dupgen.py) with 60% knows-me, 5% excluded, 15% personalize;
 times `refresh_suggestions` over everyone, the safe export's preflight (with the suppression-list
-gate: identifiers, cards, names alike, open pairs, cells), writing each safe format, the outreach export, `status`'s outreach counts, and the linter
-per call. CPU seconds, so a busy machine cannot fake a regression.
+gate: identifiers, cards, names alike, open pairs, cells), writing each safe format, the outreach
+export, `status`'s outreach counts, and the linter per call. CPU seconds, so a busy machine cannot fake a regression.
 """
 from __future__ import annotations
 

@@ -264,12 +264,14 @@ def test_an_excluded_address_inside_a_name_company_or_title_cell_blocks(cli: Cli
     cli.ok("import", cli.file("cells.csv", GOOGLE_HEADER + "\n".join([
         "Ana,,Silva,,ana@x.com,,,Ja\u200bne.Doe@gmail.com,",
         "Cy,,Chen,,cy@x.com,,,Acme,ask jane@acme.com",
-        "Di,,Dahl,,di@x.com,,,Acme,call +1 (415) 555-0142"]) + "\n"))
-    ids = [cli.id(k) for k in ("ana@x.com", "cy@x.com", "di@x.com")]
+        "Di,,Dahl,,di@x.com,,,Acme,call +1 (415) 555-0142",
+        "Ed (JANE.DOE@googlemail.com),,Eng,,ed@x.com,,,,"]) + "\n"))
+    ids = [cli.id(k) for k in ("ana@x.com", "cy@x.com", "di@x.com", "ed@x.com")]
     cli.ok("mark", *ids, "--as", "knows-me")
     cells = {c["knows_me"]: c for c in blocked(cli) if c["kind"] == "cell"}
     assert set(cells) == set(ids)
     assert cells[ids[0]]["field"] == "company" and cells[ids[1]]["field"] == "title"
+    assert cells[ids[3]]["field"] == "first name"
     assert cells[ids[2]]["command"] == f"knowme mark {ids[2]} --as exclude  |  knowme mark {ids[2]} --as undecided"
 
 
@@ -304,3 +306,32 @@ def test_gone_excluded_person_can_be_kept_apart_by_id(cli: Cli) -> None:
     cli.ok("mark", kim, "--as", "knows-me")
     code, _out, _err, path = cli.export()
     assert code == 0 and "kim@x.com" in path.read_text()
+
+
+def test_a_workspace_from_before_the_suppression_list_keeps_every_exclusion(tmp_path: Path) -> None:
+    """Upgrading: the addresses remembered for vanished excluded people, and everyone excluded now,
+    become suppression entries."""
+    import sqlite3
+
+    from knowme.store import MIGRATIONS, _statements
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:2]:
+        for statement in _statements(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version=2")
+    conn.execute("INSERT INTO sources(id, name, path, format, sha256, imported_at, records, problems) "
+                 "VALUES (1, 'a.vcf', 'a.vcf', 'vcard', 'x', 'now', 1, '[]')")
+    conn.execute("INSERT INTO people(id, decision, name) VALUES (1, 'exclude', 'Jane Doe')")
+    data = json.dumps({"given": "Jane", "family": "Doe", "emails": [{"value": "jane.doe@gmail.com", "label": ""}]})
+    conn.execute("INSERT INTO records(id, source_id, idx, line, rkey, person_id, first, last, data) "
+                 "VALUES (1, 1, 1, 1, 'a.vcf|jane', 1, 'jane', 'doe', ?)", (data,))
+    conn.execute("INSERT INTO keys(record_id, kind, key) VALUES (1, 'email', 'janedoe@gmail.com')")
+    conn.execute("INSERT INTO remembered_exclusions(kind, key, at) VALUES ('email', 'boss@oldcorp.com', 'then')")
+    conn.close()
+    with Store.open(path) as store:
+        entries = {(kind, key) for kind, key in store.conn.execute("SELECT kind, key FROM suppressions")}
+        assert {("email", "boss@oldcorp.com"), ("email", "janedoe@gmail.com"), ("name", "jane|doe"),
+                ("record", "a.vcf|jane")} <= entries
+        assert store.conn.execute("SELECT count(*) FROM exclusions WHERE lifted_at IS NULL").fetchone()[0] == 2
