@@ -39,11 +39,63 @@ if TYPE_CHECKING:
     from knowme.matching import MatchItem, Stats
 
 SURE, MAYBE, DIFFERENT_OUTCOME = "sure", "maybe", "different"
-SURE_POINTS = 8.5  # a distinctive name corroborated by the company
-SURE_KEY_POINTS = 7.5
-RARE_ALONE = 3.5  # -log10 of the expected number of other people bearing the name  # a shared email, phone or profile with a name that fits
+
+# ---- thresholds of the outcome
+SURE_POINTS = 8.5  # a distinctive name corroborated by the company (or birthday)
+SURE_KEY_POINTS = 7.5  # a shared email, phone or profile with a name that fits
+RARE_ALONE = 3.5  # -log10 of the expected number of other people bearing the name
 MAYBE_POINTS = 2.0
 RARE_AT_WORK = 3.0  # -log10 of the expected number of other bearers of a name at one organisation
+DISTINCTIVE = 1.0  # the least name rarity for a name corroborated by the company to merge
+COMMON_BELOW = 0.5  # a name rarer than this is "a common name"
+RARE_FROM = 3.0  # ... and from this on "a rare name"
+CROWDED = 8  # an exact key held by more records than this is shared by many (role, office line)
+SCORE_CENTRE, SCORE_SPREAD = 5.0, 2.0  # points -> a score in [0, 1] (logistic)
+
+# ---- names (points, roughly log10 odds; rarity adds up to 4 more)
+PINYIN_READING = 2.0  # homophones abound in pinyin: a hint, never a merge by itself
+ADDRESS_SPELLS_NAME = 2.5  # a nameless record's address spells the other's name (jsmith@)
+ADDRESS_FIRST_NAME = 1.5  # ... starts with the other's first name
+ADDRESS_SOMEONE_ELSE = -3.0  # ... ends with the surname but starts with another initial
+MAILNAME_FITS = 3.0  # a name read from an address fits the other's name
+MAILNAME_OTHER = -3.0  # ... names someone else
+FULL_NAME = 4.0  # first name and surname agree (plus the name's rarity)
+PART_NOT_EXACT = 0.5  # less for each of first name and surname that agrees only as a nickname or typo
+SWAPPED = 1.0  # less for a name whose order is swapped
+INITIAL_NAME = 1.5  # an initial and the surname agree (plus half the rarity)
+ONE_PART = 1.0  # one side has only a first name (or only a surname)
+RARE_FIRST_BONUS = 1.0  # ... and that first name is held by few records
+RARE_FIRST_HOLDERS = 12
+OTHER_FIRST = -6.0
+OTHER_SURNAME = -3.0
+OTHER_NAMES = -10.0
+
+# ---- exact keys
+SAME_PROFILE = 12.0
+OTHER_PROFILES = -8.0
+SAME_EMAIL = 9.0
+SAME_PHONE = 7.0
+PHONE_OTHER_PREFIX = 6.0  # the same last nine digits under another country code
+SHARED_EMAIL = 2.0  # held by people with other first names (a household or family address)
+SHARED_PHONE = 1.5
+CROWDED_EMAIL = 1.0
+CROWDED_PHONE = 1.0
+CROWDED_ROLE = 0.5  # info@ held by many records
+NAMELESS_ROLE = 8.0  # a role or list address held by a record that names nobody
+PERSON_ROLE = 0.5  # a role address both people give ...
+PERSON_ROLE_NAMED = 1.5  # ... more when their full names agree
+RIVAL_EMAILS = -2.0  # two addresses at one organisation's own domain
+OTHER_EMAILS = -0.5
+OTHER_PHONES = -0.5
+
+# ---- organisation, title, birthday, source
+SAME_ORG = 2.0  # plus the organisation's rarity
+OTHER_ORG = -1.0  # different companies, maybe an old job
+ORG_DOMAIN = 2.5  # one's company is the other's mail domain
+SAME_TITLE = 1.0
+SAME_BIRTHDAY = 3.0
+OTHER_BIRTHDAY = -10.0
+SAME_SOURCE = -0.5  # one address book rarely holds one person twice
 
 
 @dataclass(slots=True)
@@ -148,232 +200,279 @@ def _shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
     return [v for v in x if v in y] if x and y else []
 
 
+@dataclass(slots=True)
+class _Tally:
+    """The running verdict on one pair while each kind of evidence adds its points and words."""
+
+    pts: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    conflict: bool = False
+    strong: int = 0  # exact identity keys shared (email, phone, profile) that are not household keys
+
+    def add(self, points: float, reason: str) -> None:
+        self.pts += points
+        self.reasons.append(reason)
+
+    def against(self, points: float, reason: str) -> None:
+        """Evidence that says two people: it also stops any chain through this pair."""
+        self.pts += points
+        self.conflict = True
+        self.reasons.append(reason)
+
+
+@dataclass(slots=True)
+class _Names:
+    """How the two names agree, worked out once for the other kinds of evidence and the outcome."""
+
+    named: bool  # both have a name, in the same script
+    fk: str  # first-name agreement (namesim's SAME, NICK, ...)
+    lk: str  # surname agreement
+    swapped: bool
+    full_match: bool  # first name and surname agree (a nickname or a typo at most)
+    name_conflict: bool
+    mailname: bool  # a name read from an address on one side
+    mail_full: bool = False  # ... that spells the other's full name
+    rarity: float = 0.0
+    common: bool = False
+
+
 def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -> Evidence:
     """Score two records: points for and against, the outcome, and the reasons in plain words.
 
     `explain=False` skips the costlier wording of the name comparison (the chaining guard, which
     needs only the outcome).
     """
-    reasons: list[str] = []
-    pts = 0.0
-    conflict = False
-    strong = 0  # exact identity keys shared (email, phone, profile) that are not household keys
     verdicts = stats.verdicts
     verdict = verdicts.get((a.rkey, b.rkey) if a.rkey < b.rkey else (b.rkey, a.rkey)) if verdicts else None
     if verdict == "different":
         return Evidence(0.0, DIFFERENT_OUTCOME, ["you said these are different people"], -99.0, True)
+    tally = _Tally()
+    names = _compare_names(a, b, stats, tally)
+    if names is None or (names.name_conflict and verdict is None and not names.mailname
+                         and not _any_shared(a, b)):  # the common case, decided cheaply: other names, nothing shared
+        return Evidence(0.0, DIFFERENT_OUTCOME, [f"different names ({a.display} / {b.display})"],
+                        OTHER_NAMES, True)
+    _name_evidence(a, b, stats, names, tally, explain)
+    _profile_evidence(a, b, tally)
+    rival_mail = _email_evidence(a, b, stats, names, tally)
+    shared_household = _phone_evidence(a, b, stats, tally)
+    shared_household = shared_household or any(k in stats.household for k in _shared(a.emails, b.emails))
+    corroborated, workplace, place = _org_evidence(a, b, stats, tally)
+    corroborated = _birthday_evidence(a, b, tally) or corroborated
+    if a.source == b.source:
+        tally.pts += SAME_SOURCE
+    if verdict == "same":
+        return Evidence(1.0, SURE, ["you said these are the same person", *tally.reasons],
+                        max(tally.pts, SURE_POINTS), False)
+    outcome = _outcome(a, b, stats, names, tally, corroborated, workplace, place, rival_mail, shared_household)
+    score = 1.0 / (1.0 + math.exp(-(tally.pts - SCORE_CENTRE) / SCORE_SPREAD))
+    return Evidence(round(score, 4), outcome, tally.reasons, round(tally.pts, 3), tally.conflict)
 
-    # ---- names
+
+def _compare_names(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> _Names | None:
+    """The names' agreement (None: both named, clearly different, and quickly settled by the caller).
+
+    Names in two scripts are compared through a Chinese name's pinyin reading."""
     both_named = bool(a.first or a.last) and bool(b.first or b.last)
     named = both_named and a.latin == b.latin
     if both_named and not named:
         han, other = (a, b) if a.reading else (b, a)
         if han.reading and han.reading == (other.reading or latin_letters(other.first, other.last)):
-            pts += 2.0  # homophones abound in pinyin: a hint, never a merge by itself
-            reasons.append(f"the names agree read as pinyin ({han.display} / {other.display})")
+            tally.add(PINYIN_READING, f"the names agree read as pinyin ({han.display} / {other.display})")
         else:
-            reasons.append(f"names in different scripts ({a.display} / {b.display})")
+            tally.reasons.append(f"names in different scripts ({a.display} / {b.display})")
     fk, lk, swapped = _first_best(a, b, stats) if named else (MISSING, MISSING, False)
     if named and a.reading and b.reading and (fk, lk) != (SAME, SAME) and \
             sorted(a.first + a.last) == sorted(b.first + b.last):
         fk, lk, swapped = SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
     first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
-    if named and not (first_ok and last_ok) and verdict is None and not (a.mailname or b.mailname) \
-            and not _any_shared(a, b):  # the common case, decided cheaply: other names, nothing shared
-        return Evidence(0.0, DIFFERENT_OUTCOME, [f"different names ({a.display} / {b.display})"], -10.0, True)
-    full_match = fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL)
     name_conflict = named and not (first_ok and last_ok)
-    mailname = a.mailname or b.mailname
-    mail_full = False
-    rarity = 0.0
-    common = False
-    if not named:
-        if a.has_name != b.has_name:
-            reasons.append("one of them has no name")
-            anon, other = (a, b) if not a.has_name else (b, a)
-            if anon.alias and other.first and other.last and anon.alias in _spellings(other):
-                pts += 2.5
-                reasons.append(f"the address {anon.display} spells the name {other.display}")
-            elif anon.alias and other.first and compare_first(anon.alias, other.first) in (SAME, NICK):
-                pts += 1.5
-                reasons.append(f"the address {anon.display} starts with the first name {other.first.title()}")
-            elif anon.alias and other.first and len(other.last) > 2 and anon.alias.endswith(other.last) and \
-                    len(anon.alias) > len(other.last) and not any(f.startswith(anon.alias[0]) for f in other.firsts):
-                pts -= 3.0
-                conflict = True
-                reasons.append(f"the address {anon.display} looks like someone else's")
-    elif mailname:  # a name read from an address: a hint, not the person's own word
-        if full_match:
-            mail_full = True
-            pts += 3.0
-            reasons.append(f"the address {a.display if a.mailname else b.display} spells the name")
-            full_match = False
-        elif name_conflict:
-            pts -= 3.0
-            conflict = True
-            reasons.append(f"the address {a.display if a.mailname else b.display} names someone else")
-    elif full_match or (fk == INITIAL and lk in (SAME, TYPO)):
-        rarity = min(stats.name_rarity(a.first, a.last), stats.name_rarity(b.first, b.last))
-        common = max(stats.namesakes(a.first, a.last), stats.namesakes(b.first, b.last)) > 1 or rarity < 0.5
-        if full_match:
-            pts += 4.0 - 0.5 * (fk != SAME) - 0.5 * (lk != SAME) - 1.0 * swapped + rarity
-        else:
-            pts += 1.5 + rarity / 2
-        phrase = _name_phrase(a, b, fk, lk, swapped) if explain else "names agree"
-        reasons.append(phrase + (", a common name" if common else ", a rare name" if rarity >= 3 else ""))
-    elif first_ok and last_ok:  # one side has only a first name (or only a surname)
-        pts += 1.0 + (fk in (SAME, NICK) and stats.first[a.first] + stats.first[b.first] < 12)
-        reasons.append(f"first names agree ({a.first.title()} ~ {b.first.title()}), one has no surname"
-                       if a.first and b.first else "surnames agree, one has no first name")
-    elif not first_ok and last_ok:
-        pts -= 6.0
-        conflict = True
-        reasons.append(f"different first names ({a.first.title()} / {b.first.title()})")
-    elif first_ok and not last_ok:
-        pts -= 3.0
-        conflict = True
-        reasons.append(f"different surnames ({a.last.title()} / {b.last.title()})")
-    else:
-        pts -= 10.0
-        conflict = True
-        reasons.append(f"different names ({a.display} / {b.display})")
+    full_match = fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL)
+    return _Names(named, fk, lk, swapped, full_match, name_conflict, bool(a.mailname or b.mailname))
 
-    # ---- exact keys
+
+def _name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tally: _Tally, explain: bool) -> None:
+    """Points for names that agree (more for a rare name), hard points against names that differ."""
+    fk, lk = names.fk, names.lk
+    first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
+    if not names.named:
+        if a.has_name != b.has_name:
+            _nameless_evidence(a, b, tally)
+    elif names.mailname:  # a name read from an address: a hint, not the person's own word
+        spelled = a.display if a.mailname else b.display
+        if names.full_match:
+            names.mail_full = True
+            names.full_match = False
+            tally.add(MAILNAME_FITS, f"the address {spelled} spells the name")
+        elif names.name_conflict:
+            tally.against(MAILNAME_OTHER, f"the address {spelled} names someone else")
+    elif names.full_match or (fk == INITIAL and lk in (SAME, TYPO)):
+        rarity = names.rarity = min(stats.name_rarity(a.first, a.last), stats.name_rarity(b.first, b.last))
+        names.common = max(stats.namesakes(a.first, a.last), stats.namesakes(b.first, b.last)) > 1 or \
+            rarity < COMMON_BELOW
+        if names.full_match:
+            tally.pts += FULL_NAME - PART_NOT_EXACT * (fk != SAME) - PART_NOT_EXACT * (lk != SAME) - \
+                SWAPPED * names.swapped + rarity
+        else:
+            tally.pts += INITIAL_NAME + rarity / 2
+        phrase = _name_phrase(a, b, fk, lk, names.swapped) if explain else "names agree"
+        tally.reasons.append(phrase + (", a common name" if names.common else
+                                       ", a rare name" if rarity >= RARE_FROM else ""))
+    elif first_ok and last_ok:  # one side has only a first name (or only a surname)
+        rare_first = fk in (SAME, NICK) and stats.first[a.first] + stats.first[b.first] < RARE_FIRST_HOLDERS
+        tally.add(ONE_PART + RARE_FIRST_BONUS * rare_first,
+                  f"first names agree ({a.first.title()} ~ {b.first.title()}), one has no surname"
+                  if a.first and b.first else "surnames agree, one has no first name")
+    elif not first_ok and last_ok:
+        tally.against(OTHER_FIRST, f"different first names ({a.first.title()} / {b.first.title()})")
+    elif first_ok and not last_ok:
+        tally.against(OTHER_SURNAME, f"different surnames ({a.last.title()} / {b.last.title()})")
+    else:
+        tally.against(OTHER_NAMES, f"different names ({a.display} / {b.display})")
+
+
+def _nameless_evidence(a: MatchItem, b: MatchItem, tally: _Tally) -> None:
+    """One record has no name: does its address spell the other's name, or someone else's?"""
+    tally.reasons.append("one of them has no name")
+    anon, other = (a, b) if not a.has_name else (b, a)
+    if anon.alias and other.first and other.last and anon.alias in _spellings(other):
+        tally.add(ADDRESS_SPELLS_NAME, f"the address {anon.display} spells the name {other.display}")
+    elif anon.alias and other.first and compare_first(anon.alias, other.first) in (SAME, NICK):
+        tally.add(ADDRESS_FIRST_NAME, f"the address {anon.display} starts with the first name {other.first.title()}")
+    elif anon.alias and other.first and len(other.last) > 2 and anon.alias.endswith(other.last) and \
+            len(anon.alias) > len(other.last) and not any(f.startswith(anon.alias[0]) for f in other.firsts):
+        tally.against(ADDRESS_SOMEONE_ELSE, f"the address {anon.display} looks like someone else's")
+
+
+def _profile_evidence(a: MatchItem, b: MatchItem, tally: _Tally) -> None:
+    """A LinkedIn profile is one person's: the same one is near proof, two different ones nearly so."""
     shared_urls = _shared(a.urls, b.urls)
     for url in shared_urls:
-        pts += 12.0
-        strong += 1
-        reasons.append(f"same LinkedIn profile {url}")
+        tally.strong += 1
+        tally.add(SAME_PROFILE, f"same LinkedIn profile {url}")
     if a.urls and b.urls and not shared_urls:
-        pts -= 8.0
-        conflict = True
-        reasons.append("different LinkedIn profiles")
+        tally.against(OTHER_PROFILES, "different LinkedIn profiles")
+
+
+def _email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tally: _Tally) -> bool:
+    """Shared and differing addresses; True when the two give different addresses at one organisation's
+    own domain (two people there, or one with two addresses)."""
     shared_emails = _shared(a.emails, b.emails)
-    rival_mail = False  # two addresses at one organisation's domain: two people there, or one with two
-    shared_phones = _shared(a.phones, b.phones)
-    shared_household = bool(shared_emails or shared_phones) and any(
-        k in stats.household for k in (*shared_emails, *shared_phones))
     for email in shared_emails:
         if is_role_address(email):
-            if stats.keys[email] > 8:
-                pts += 0.5
-                reasons.append(f"same role address {email}, held by {stats.keys[email]} records")
+            if stats.keys[email] > CROWDED:
+                tally.add(CROWDED_ROLE, f"same role address {email}, held by {stats.keys[email]} records")
             elif not _personal(a) or not _personal(b):
-                pts += 8.0
-                strong += 1
-                reasons.append(f"same address {email} (a role or list address, no person's name)")
+                tally.strong += 1
+                tally.add(NAMELESS_ROLE, f"same address {email} (a role or list address, no person's name)")
             else:
-                pts += 0.5 + 1.5 * (full_match and not name_conflict)
-                reasons.append(f"same role address {email} (says little about the person)")
+                tally.add(PERSON_ROLE + PERSON_ROLE_NAMED * (names.full_match and not names.name_conflict),
+                          f"same role address {email} (says little about the person)")
         elif email in stats.household:
-            pts += 2.0
-            reasons.append(f"same shared address {email} (also used by someone else)")
-        elif stats.keys[email] > 8:
-            pts += 1.0
-            reasons.append(f"same address {email}, held by {stats.keys[email]} records")
+            tally.add(SHARED_EMAIL, f"same shared address {email} (also used by someone else)")
+        elif stats.keys[email] > CROWDED:
+            tally.add(CROWDED_EMAIL, f"same address {email}, held by {stats.keys[email]} records")
         else:
-            pts += 9.0
-            strong += 1
-            reasons.append(f"same email {email}")
-    if a.emails and b.emails and not shared_emails and not (mailname or a.alias or b.alias):
+            tally.strong += 1
+            tally.add(SAME_EMAIL, f"same email {email}")
+    if a.emails and b.emails and not shared_emails and not (names.mailname or a.alias or b.alias):
         same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
         if same_domain:
-            pts -= 2.0
-            rival_mail = True
-            conflict = conflict or common
-            reasons.append(f"different emails at the same domain {same_domain[0]}")
-        else:
-            pts -= 0.5
-            reasons.append("different emails")
+            tally.pts += RIVAL_EMAILS
+            tally.conflict = tally.conflict or names.common
+            tally.reasons.append(f"different emails at the same domain {same_domain[0]}")
+            return True
+        tally.add(OTHER_EMAILS, "different emails")
+    return False
+
+
+def _phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> bool:
+    """Shared and differing phones; True when a shared one is a household's (also used by someone else)."""
+    shared_phones = _shared(a.phones, b.phones)
     for phone in shared_phones:
         if phone in stats.household:
-            pts += 1.5
-            reasons.append(f"same shared phone {phone} (also used by someone else)")
-        elif stats.keys[phone] > 8:
-            pts += 1.0
-            reasons.append(f"same phone {phone}, held by {stats.keys[phone]} records")
+            tally.add(SHARED_PHONE, f"same shared phone {phone} (also used by someone else)")
+        elif stats.keys[phone] > CROWDED:
+            tally.add(CROWDED_PHONE, f"same phone {phone}, held by {stats.keys[phone]} records")
         else:
-            pts += 7.0
-            strong += 1
-            reasons.append(f"same phone {phone}")
+            tally.strong += 1
+            tally.add(SAME_PHONE, f"same phone {phone}")
     if a.phones and b.phones and not shared_phones:
         tails = [p for p in a.phones if len(p) > 10 and any(q[-9:] == p[-9:] for q in b.phones)]
-        if tails and not any(stats.keys[p] > 8 or p in stats.household for p in tails):
-            pts += 6.0
-            strong += 1
-            reasons.append(f"same phone number {tails[0][-9:]} under another country code")
+        if tails and not any(stats.keys[p] > CROWDED or p in stats.household for p in tails):
+            tally.strong += 1
+            tally.add(PHONE_OTHER_PREFIX, f"same phone number {tails[0][-9:]} under another country code")
         else:
-            pts -= 0.5
-            reasons.append("different phones")
+            tally.add(OTHER_PHONES, "different phones")
+    return any(p in stats.household for p in shared_phones)
 
-    # ---- organisation, title, birthday
+
+def _org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> tuple[bool, str, str]:
+    """The organisation (and job title): (whether it corroborates the name, the workplace key both
+    records place the person at, that workplace as written)."""
     corroborated = False
-    workplace = place = ""  # the organisation both records place the person at (folded, as written)
+    workplace = place = ""
     if a.org and b.org:
         if orgs_agree(a.org, b.org):
-            pts += 2.0 + stats.org_rarity(a.org)
             corroborated = True
             workplace, place = a.org, a.org_text or a.org
-            reasons.append(f"same company ({place})")
+            tally.add(SAME_ORG + stats.org_rarity(a.org), f"same company ({place})")
         else:
-            pts -= 1.0
-            reasons.append(f"different companies ({a.org_text} / {b.org_text}), maybe an old job")
+            tally.add(OTHER_ORG, f"different companies ({a.org_text} / {b.org_text}), maybe an old job")
     for x, y in ((a, b), (b, a)):
         if x.org and not corroborated:
             domain = next((d for d in y.domains if not stats.is_public_domain(d) and org_matches_domain(x.org, d)),
                           None)
             if domain:
-                pts += 2.5
                 corroborated = True
                 workplace, place = x.org, x.org_text or x.org
-                reasons.append(f"works at {place} ({domain} email)")
-    if not shared_emails and not corroborated:
-        domain = next((d for d in a.domains if d in b.domains and not stats.is_public_domain(d)), None)
-        if domain and not (a.emails and b.emails):
-            corroborated = True
+                tally.add(ORG_DOMAIN, f"works at {place} ({domain} email)")
+    if not corroborated and not _shared(a.emails, b.emails) and not (a.emails and b.emails):
+        # one gives no address, the other an address at an organisation's domain both share
+        corroborated = any(d in b.domains and not stats.is_public_domain(d) for d in a.domains)
     if a.title and b.title and a.title == b.title:
-        pts += 1.0
-        reasons.append("same job title")
-    if a.birthday and b.birthday:
-        ya, ma, da = a.birthday
-        yb, mb, db = b.birthday
-        if (ma, da) != (mb, db) or (ya and yb and ya != yb):
-            pts -= 10.0
-            conflict = True
-            reasons.append("different birthdays")
-        else:
-            pts += 3.0
-            corroborated = True
-            reasons.append("same birthday")
-    if a.source == b.source:
-        pts -= 0.5
+        tally.add(SAME_TITLE, "same job title")
+    return corroborated, workplace, place
 
-    # ---- outcome
-    if verdict == "same":
-        return Evidence(1.0, SURE, ["you said these are the same person", *reasons], max(pts, SURE_POINTS), False)
+
+def _birthday_evidence(a: MatchItem, b: MatchItem, tally: _Tally) -> bool:
+    """A birthday both give: the same one corroborates the name, another says two people."""
+    if not (a.birthday and b.birthday):
+        return False
+    ya, ma, da = a.birthday
+    yb, mb, db = b.birthday
+    if (ma, da) != (mb, db) or (ya and yb and ya != yb):
+        tally.against(OTHER_BIRTHDAY, "different birthdays")
+        return False
+    tally.add(SAME_BIRTHDAY, "same birthday")
+    return True
+
+
+def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tally: _Tally, corroborated: bool,
+             workplace: str, place: str, rival_mail: bool, shared_household: bool) -> str:
+    """Sure, maybe or different: points alone never merge, each sure rule needs its own kind of proof."""
+    fk, lk, pts = names.fk, names.lk, tally.pts
     # a shared identity key needs a name that fits it (or no name to contradict it) ...
-    key_fits = not name_conflict and (not named or full_match or mail_full or (fk == INITIAL and lk in (SAME, TYPO))
-                                      or (lk == MISSING and fk in (SAME, NICK, TYPO))
-                                      or (fk == MISSING and lk in (SAME, TYPO)))
+    key_fits = not names.name_conflict and (
+        not names.named or names.full_match or names.mail_full or (fk == INITIAL and lk in (SAME, TYPO))
+        or (lk == MISSING and fk in (SAME, NICK, TYPO)) or (fk == MISSING and lk in (SAME, TYPO)))
     # ... and without one, a distinctive full name needs the company (or birthday) to agree
-    name_only = full_match and corroborated and not common and not swapped and rarity >= 1.0
+    name_only = names.full_match and corroborated and not names.common and not names.swapped and \
+        names.rarity >= DISTINCTIVE
     # ... or be so rare that nobody else in the workspace is expected to bear it, with nothing against
-    rare_alone = (fk == SAME and lk == SAME and not common and rarity >= RARE_ALONE and not swapped
-                  and pts >= 4.0 + rarity - 1e-9)
+    rare_alone = (fk == SAME and lk == SAME and not names.common and names.rarity >= RARE_ALONE
+                  and not names.swapped and pts >= FULL_NAME + names.rarity - 1e-9)
     # ... or agree with the workplace where nobody else is expected to bear the name (however common)
-    placed = full_match and not swapped and workplace and not rival_mail and min(
+    placed = names.full_match and not names.swapped and workplace and not rival_mail and min(
         stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + (
         stats.title_rarity_at(workplace, a.title) if a.title == b.title else 0.0) >= RARE_AT_WORK
-    if not conflict and ((strong and key_fits and pts >= SURE_KEY_POINTS) or (name_only and pts >= SURE_POINTS)
-                         or rare_alone):
-        outcome = SURE
-    elif not conflict and placed:
-        outcome = SURE
-        reasons.append(f"nobody else of that name expected at {place}")
-    elif pts >= MAYBE_POINTS or ((strong or full_match) and not conflict) or (
-            name_conflict and (strong or shared_household) and lk in (SAME, TYPO, PARTIAL)):  # a pet name or a household
-        outcome = MAYBE
-    else:
-        outcome = DIFFERENT_OUTCOME
-    score = 1.0 / (1.0 + math.exp(-(pts - 5.0) / 2.0))
-    return Evidence(round(score, 4), outcome, reasons, round(pts, 3), conflict)
+    if not tally.conflict and ((tally.strong and key_fits and pts >= SURE_KEY_POINTS)
+                               or (name_only and pts >= SURE_POINTS) or rare_alone):
+        return SURE
+    if not tally.conflict and placed:
+        tally.reasons.append(f"nobody else of that name expected at {place}")
+        return SURE
+    if pts >= MAYBE_POINTS or ((tally.strong or names.full_match) and not tally.conflict) or (
+            names.name_conflict and (tally.strong or shared_household) and lk in (SAME, TYPO, PARTIAL)):
+        return MAYBE  # a pet name or a household
+    return DIFFERENT_OUTCOME
