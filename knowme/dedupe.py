@@ -85,7 +85,8 @@ def load_items(store: Store) -> list[MatchItem]:
                                family=family, nickname=d.get("nickname") or "", phonetic=d.get("phonetic") or "",
                                display=display, org=d.get("org") or "", title=d.get("title") or "",
                                birthday=d.get("birthday") or "", connected=d.get("connected_on") is not None,
-                               keys=keys.get(rid, ())))
+                               keys=keys.get(rid, ()),
+                               addresses=[a["value"] for a in d.get("addresses") or ()]))
     return items
 
 

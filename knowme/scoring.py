@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from knowme.matchitem import latin_letters
 from knowme.namesim import (
@@ -96,6 +97,24 @@ SAME_TITLE = 1.0
 SAME_BIRTHDAY = 3.0
 OTHER_BIRTHDAY = -10.0
 SAME_SOURCE = -0.5  # one address book rarely holds one person twice
+
+# ---- fitted odds (log10): how much more often one person's two records agree on a value than two of
+# this workspace's people do, from the value's share here (`Stats.value_weight`), for a full name that
+# agrees; a merge needs FITTED_SURE (one in a thousand) and a birthday, workplace or key besides the name
+FITTED_SURE = 3.0
+M_BIRTHDAY = 0.95  # one person's two records give the same birthday (when both give one)
+M_STREET = 0.8  # the same street and number (people move)
+M_POSTCODE = 0.8
+M_CITY = 0.85
+OTHER_BIRTHDAY_ODDS = -1.3  # log10((1 - m) / (1 - u)): a typo in a date is rare
+OTHER_STREET_ODDS = -0.6
+OTHER_CITY_ODDS = -0.8
+OTHER_EMAILS_ODDS = -0.15  # people hold several addresses
+OTHER_PHONES_ODDS = -0.15
+OTHER_ORG_ODDS = -0.3
+SAME_ORG_ODDS = 1.5  # plus the organisation's rarity
+HOUSEHOLD_KEY_ODDS = 1.0  # an address or phone shared with someone else too
+PLACE_POINTS = 0.5  # points per log10 of a shared place (street, postcode, city) for the queue's order
 
 
 @dataclass(slots=True)
@@ -208,6 +227,8 @@ class _Tally:
     reasons: list[str] = field(default_factory=list)
     conflict: bool = False
     strong: int = 0  # exact identity keys shared (email, phone, profile) that are not household keys
+    odds: float = 0.0  # fitted log10 odds of the fields besides the name (see FITTED_SURE)
+    anchor: str = ""  # what besides the name and the place says one person: "birthday", "company", ...
 
     def add(self, points: float, reason: str) -> None:
         self.pts += points
@@ -248,8 +269,8 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
         return Evidence(0.0, DIFFERENT_OUTCOME, ["you said these are different people"], -99.0, True)
     tally = _Tally()
     names = _compare_names(a, b, stats, tally)
-    if names is None or (names.name_conflict and verdict is None and not names.mailname
-                         and not _any_shared(a, b)):  # the common case, decided cheaply: other names, nothing shared
+    if names is None or (names.name_conflict and verdict is None and not names.mailname and not _any_shared(a, b)
+                         and not _same_full_birthday(a, b)):  # the common case, decided cheaply: other names, nothing shared
         return Evidence(0.0, DIFFERENT_OUTCOME, [f"different names ({a.display} / {b.display})"],
                         OTHER_NAMES, True)
     _name_evidence(a, b, stats, names, tally, explain)
@@ -258,7 +279,11 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     shared_household = _phone_evidence(a, b, stats, tally)
     shared_household = shared_household or any(k in stats.household for k in _shared(a.emails, b.emails))
     corroborated, workplace, place = _org_evidence(a, b, stats, tally)
-    corroborated = _birthday_evidence(a, b, tally) or corroborated
+    corroborated = _birthday_evidence(a, b, stats, tally) or corroborated
+    if a.streets or a.postcodes or a.cities:
+        street = _place_evidence(a, b, stats, tally)
+        if street and not tally.anchor and names.full_match and _only_one_born_there(a, b, stats, street):
+            tally.anchor = "the only one of that name born there"
     if a.source == b.source:
         tally.pts += SAME_SOURCE
     if verdict == "same":
@@ -323,12 +348,33 @@ def _name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tall
         tally.add(ONE_PART + RARE_FIRST_BONUS * rare_first,
                   f"first names agree ({a.first.title()} ~ {b.first.title()}), one has no surname"
                   if a.first and b.first else "surnames agree, one has no first name")
+    elif _typos_apart(a, b, first_ok, last_ok):
+        names.name_conflict = False  # two typos of one name (Roger Mahe / Roger Mhe): a question, never a merge
+        tally.reasons.append(f"names alike, two typos apart ({a.display} / {b.display})")
     elif not first_ok and last_ok:
         tally.against(OTHER_FIRST, f"different first names ({a.first.title()} / {b.first.title()})")
     elif first_ok and not last_ok:
         tally.against(OTHER_SURNAME, f"different surnames ({a.last.title()} / {b.last.title()})")
     else:
         tally.against(OTHER_NAMES, f"different names ({a.display} / {b.display})")
+
+
+def _same_full_birthday(a: MatchItem, b: MatchItem) -> bool:
+    return bool(a.birthday and a.birthday[0] and a.birthday == b.birthday)
+
+
+def _typos_apart(a: MatchItem, b: MatchItem, first_ok: bool, last_ok: bool) -> bool:
+    """Names one part of which is two typos from the other's (a surname of five letters or more, a first
+    name of six), the other part agreeing, and the same full birthday: one name mistyped twice."""
+    if not _same_full_birthday(a, b):
+        return False
+    if first_ok and not last_ok:
+        x, y, shortest = a.last, b.last, 5
+    elif last_ok and not first_ok:
+        x, y, shortest = a.first, b.first, 6
+    else:
+        return False
+    return min(len(x), len(y)) >= shortest and OSA.distance(x, y) <= 2
 
 
 def _nameless_evidence(a: MatchItem, b: MatchItem, tally: _Tally) -> None:
@@ -369,6 +415,8 @@ def _email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tal
                 tally.add(PERSON_ROLE + PERSON_ROLE_NAMED * (names.full_match and not names.name_conflict),
                           f"same role address {email} (says little about the person)")
         elif email in stats.household:
+            tally.odds += HOUSEHOLD_KEY_ODDS
+            tally.anchor = tally.anchor or "shared email"
             tally.add(SHARED_EMAIL, f"same shared address {email} (also used by someone else)")
         elif stats.keys[email] > CROWDED:
             tally.add(CROWDED_EMAIL, f"same address {email}, held by {stats.keys[email]} records")
@@ -382,6 +430,7 @@ def _email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tal
             tally.conflict = tally.conflict or names.common
             tally.reasons.append(f"different emails at the same domain {same_domain[0]}")
             return True
+        tally.odds += OTHER_EMAILS_ODDS
         tally.add(OTHER_EMAILS, "different emails")
     return False
 
@@ -391,6 +440,8 @@ def _phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> 
     shared_phones = _shared(a.phones, b.phones)
     for phone in shared_phones:
         if phone in stats.household:
+            tally.odds += HOUSEHOLD_KEY_ODDS
+            tally.anchor = tally.anchor or "shared phone"
             tally.add(SHARED_PHONE, f"same shared phone {phone} (also used by someone else)")
         elif stats.keys[phone] > CROWDED:
             tally.add(CROWDED_PHONE, f"same phone {phone}, held by {stats.keys[phone]} records")
@@ -403,6 +454,7 @@ def _phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> 
             tally.strong += 1
             tally.add(PHONE_OTHER_PREFIX, f"same phone number {tails[0][-9:]} under another country code")
         else:
+            tally.odds += OTHER_PHONES_ODDS
             tally.add(OTHER_PHONES, "different phones")
     return any(p in stats.household for p in shared_phones)
 
@@ -416,8 +468,11 @@ def _org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> tu
         if orgs_agree(a.org, b.org):
             corroborated = True
             workplace, place = a.org, a.org_text or a.org
+            tally.odds += SAME_ORG_ODDS + stats.org_rarity(a.org)
+            tally.anchor = tally.anchor or "same company"
             tally.add(SAME_ORG + stats.org_rarity(a.org), f"same company ({place})")
         else:
+            tally.odds += OTHER_ORG_ODDS
             tally.add(OTHER_ORG, f"different companies ({a.org_text} / {b.org_text}), maybe an old job")
     for x, y in ((a, b), (b, a)):
         if x.org and not corroborated:
@@ -426,6 +481,8 @@ def _org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> tu
             if domain:
                 corroborated = True
                 workplace, place = x.org, x.org_text or x.org
+                tally.odds += SAME_ORG_ODDS
+                tally.anchor = tally.anchor or "company's email"
                 tally.add(ORG_DOMAIN, f"works at {place} ({domain} email)")
     if not corroborated and not _shared(a.emails, b.emails) and not (a.emails and b.emails):
         # one gives no address, the other an address at an organisation's domain both share
@@ -435,17 +492,73 @@ def _org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> tu
     return corroborated, workplace, place
 
 
-def _birthday_evidence(a: MatchItem, b: MatchItem, tally: _Tally) -> bool:
-    """A birthday both give: the same one corroborates the name, another says two people."""
+def _birthday_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> bool:
+    """A birthday both give: the same one corroborates the name (a full date more than a day and
+    month without the year), another says two people."""
     if not (a.birthday and b.birthday):
         return False
     ya, ma, da = a.birthday
     yb, mb, db = b.birthday
     if (ma, da) != (mb, db) or (ya and yb and ya != yb):
+        tally.odds += OTHER_BIRTHDAY_ODDS
         tally.against(OTHER_BIRTHDAY, "different birthdays")
         return False
-    tally.add(SAME_BIRTHDAY, "same birthday")
+    full = bool(ya and yb)
+    tally.odds += stats.value_weight(f"b{ya}-{ma}-{da}" if full else f"d{ma}-{da}", M_BIRTHDAY)
+    tally.anchor = "birthday" if full else tally.anchor or "birthday"
+    tally.add(SAME_BIRTHDAY, "same birthday" if full else "same birthday (day and month)")
     return True
+
+
+def _place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> str:
+    """Postal addresses: the most precise place both give (street and number, else postcode, else
+    city), weighed by how many people here share it. Returns the street both give ("" if none), for
+    the household rule: a shared street never merges by itself."""
+    if a.streets and b.streets:
+        shared = _shared(a.streets, b.streets)
+        if shared:
+            weight = stats.value_weight("s" + shared[0], M_STREET)
+            tally.odds += weight
+            tally.add(PLACE_POINTS * weight, f"same address ({shared[0]})")
+            return shared[0]
+        tally.odds += OTHER_STREET_ODDS
+        tally.reasons.append("different addresses, maybe a move")
+    for prefix, mine, theirs, m, word in (("p", a.postcodes, b.postcodes, M_POSTCODE, "postcode"),
+                                          ("c", a.cities, b.cities, M_CITY, "city")):
+        shared = _shared(mine, theirs)
+        if shared:
+            weight = stats.value_weight(prefix + shared[0], m)
+            tally.odds += weight
+            tally.add(PLACE_POINTS * weight, f"same {word} ({shared[0].title() if prefix == 'c' else shared[0]})")
+            return ""
+    if a.cities and b.cities:
+        tally.odds += OTHER_CITY_ODDS
+        tally.reasons.append("different cities")
+    return ""
+
+
+def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: _Names) -> float:
+    """log10 odds that two records bearing these names are one person, before any other field: less
+    for a name many here bear, for a nickname or a typo (more names match), for a swapped order."""
+    return min(stats.name_prior(a.first, a.last), stats.name_prior(b.first, b.last)) - \
+        PART_NOT_EXACT * (names.fk != SAME) - PART_NOT_EXACT * (names.lk != SAME) - SWAPPED * names.swapped
+
+
+def _one_in(odds: float) -> str:
+    """10 ** odds in words a person reads: "1,000", "20,000", "a million"."""
+    value = 10 ** min(odds, 9.0)
+    if value >= 1e6:
+        return f"{value / 1e6:,.0f} million"
+    digits = max(0, len(str(int(value))) - 2)
+    return f"{round(value, -digits):,.0f}"
+
+
+def _only_one_born_there(a: MatchItem, b: MatchItem, stats: Stats, street: str) -> bool:
+    """One of the two gives a full birthday and no record of these initials at this street gives
+    another: a father and a son of one name at one address would show two birthdays."""
+    if not ((a.birthday and a.birthday[0]) or (b.birthday and b.birthday[0])):
+        return False
+    return all(stats.born_at[f"{street}|{x.first[:1]}{x.last[:1]}"] <= 1 for x in (a, b))
 
 
 def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tally: _Tally, corroborated: bool,
@@ -472,6 +585,11 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tally: _Ta
     if not tally.conflict and placed:
         tally.reasons.append(f"nobody else of that name expected at {place}")
         return SURE
+    if not tally.conflict and tally.anchor and names.full_match:
+        odds = _name_odds(a, b, stats, names) + tally.odds
+        if odds >= FITTED_SURE:
+            tally.reasons.append(f"{tally.anchor} and name together: about 1 in {_one_in(odds)} for two people here")
+            return SURE
     if pts >= MAYBE_POINTS or ((tally.strong or names.full_match) and not tally.conflict) or (
             names.name_conflict and (tally.strong or shared_household) and lk in (SAME, TYPO, PARTIAL)):
         return MAYBE  # a pet name or a household
