@@ -208,7 +208,12 @@ def _not_typos(common: set[str], counts: Counter[str]) -> set[str]:
 
 def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
     """How many people records of one name in one source are: copies sharing an address, a phone or a
-    workplace are one person twice (a sync artefact), not namesakes."""
+    workplace are one person twice (a sync artefact), not namesakes. Where the records give full
+    birthdays (a PIM export), the birthdays say it: one birthday is one person, however many
+    addresses the records hold (people move)."""
+    born = {item.birthday for item in (items[idx] for idx in members) if item.birthday and item.birthday[0]}
+    if born:
+        return len(born)
     groups: list[set[str]] = []
     for idx in members:
         item = items[idx]
