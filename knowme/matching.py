@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from knowme.blocking import MAX_KEY_HOLDERS
+from knowme.fitting import DEFAULT_M, random_agreement
 from knowme.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
 from knowme.namesim import compare_first, is_known_first_name, phonetic, population_shares
 
@@ -41,6 +42,8 @@ class Stats:
     values: Counter[str] = field(default_factory=Counter)  # people holding each birthday, street, postcode, city
     born_at: Counter[str] = field(default_factory=Counter)  # initials + street -> distinct full birthdays there
     people: Counter[str] = field(default_factory=Counter)  # per kind of value ("b", "s", ...): people counted
+    m: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_M))  # one person's records agree (learnt)
+    u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.fitting
     _rarity: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def name_rarity(self, first: str, last: str) -> float:
@@ -72,6 +75,11 @@ class Stats:
         name many here bear; a name absent from the population table is rare unless this book says not."""
         bearers = max(self._expected(first, last), self.namesakes(first, last) - 1, 1e-4)
         return min(3.0, -math.log10(bearers))
+
+    def disagreement(self, kind: str) -> float:
+        """log10 of how much less likely one person's two records disagree on a field than two people's:
+        (1 - m) / (1 - u), at most -1.5 (a field is never proof of two people by itself)."""
+        return max(-1.5, math.log10((1.0 - self.m.get(kind, DEFAULT_M[kind])) / (1.0 - self.u.get(kind, 0.0))))
 
     def value_weight(self, key: str, m: float) -> float:
         """log10 of how much more often one person's two records share this value (probability `m`)
@@ -151,6 +159,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     stats.values.update(value for value, _, _ in held)
     stats.people.update(value[0] for value in stats.values.elements())
     stats.born_at.update(key.rpartition("|")[0] for key in born)
+    stats.u = random_agreement(stats.values, stats.people)
     del held, born
     for (_, first, last), members in per_source.items():
         count = _distinct_people(members, items) if len(members) > 1 else 1

@@ -101,14 +101,9 @@ SAME_SOURCE = -0.5  # one address book rarely holds one person twice
 # ---- fitted odds (log10): how much more often one person's two records agree on a value than two of
 # this workspace's people do, from the value's share here (`Stats.value_weight`), for a full name that
 # agrees; a merge needs FITTED_SURE (one in a thousand) and a birthday, workplace or key besides the name
+# How often one person's two records agree on a birthday, street, postcode or city (m) is learnt per
+# workspace (knowme.fitting, `Stats.m`); so is how much a disagreement counts against (`Stats.disagreement`).
 FITTED_SURE = 3.0
-M_BIRTHDAY = 0.95  # one person's two records give the same birthday (when both give one)
-M_STREET = 0.8  # the same street and number (people move)
-M_POSTCODE = 0.8
-M_CITY = 0.85
-OTHER_BIRTHDAY_ODDS = -1.3  # log10((1 - m) / (1 - u)): a typo in a date is rare
-OTHER_STREET_ODDS = -0.6
-OTHER_CITY_ODDS = -0.8
 OTHER_EMAILS_ODDS = -0.15  # people hold several addresses
 OTHER_PHONES_ODDS = -0.15
 OTHER_ORG_ODDS = -0.3
@@ -500,11 +495,11 @@ def _birthday_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) 
     ya, ma, da = a.birthday
     yb, mb, db = b.birthday
     if (ma, da) != (mb, db) or (ya and yb and ya != yb):
-        tally.odds += OTHER_BIRTHDAY_ODDS
+        tally.odds += stats.disagreement("b")
         tally.against(OTHER_BIRTHDAY, "different birthdays")
         return False
     full = bool(ya and yb)
-    tally.odds += stats.value_weight(f"b{ya}-{ma}-{da}" if full else f"d{ma}-{da}", M_BIRTHDAY)
+    tally.odds += stats.value_weight(f"b{ya}-{ma}-{da}" if full else f"d{ma}-{da}", stats.m["b"])
     tally.anchor = "birthday" if full else tally.anchor or "birthday"
     tally.add(SAME_BIRTHDAY, "same birthday" if full else "same birthday (day and month)")
     return True
@@ -517,22 +512,21 @@ def _place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> 
     if a.streets and b.streets:
         shared = _shared(a.streets, b.streets)
         if shared:
-            weight = stats.value_weight("s" + shared[0], M_STREET)
+            weight = stats.value_weight("s" + shared[0], stats.m["s"])
             tally.odds += weight
             tally.add(PLACE_POINTS * weight, f"same address ({shared[0]})")
             return shared[0]
-        tally.odds += OTHER_STREET_ODDS
+        tally.odds += stats.disagreement("s")
         tally.reasons.append("different addresses, maybe a move")
-    for prefix, mine, theirs, m, word in (("p", a.postcodes, b.postcodes, M_POSTCODE, "postcode"),
-                                          ("c", a.cities, b.cities, M_CITY, "city")):
+    for prefix, mine, theirs, word in (("p", a.postcodes, b.postcodes, "postcode"), ("c", a.cities, b.cities, "city")):
         shared = _shared(mine, theirs)
         if shared:
-            weight = stats.value_weight(prefix + shared[0], m)
+            weight = stats.value_weight(prefix + shared[0], stats.m[prefix])
             tally.odds += weight
             tally.add(PLACE_POINTS * weight, f"same {word} ({shared[0].title() if prefix == 'c' else shared[0]})")
             return ""
     if a.cities and b.cities:
-        tally.odds += OTHER_CITY_ODDS
+        tally.odds += stats.disagreement("c")
         tally.reasons.append("different cities")
     return ""
 

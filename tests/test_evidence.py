@@ -149,3 +149,27 @@ def test_one_name_mistyped_twice_with_the_same_birthday_is_a_question_not_two_pe
     ev = score_in(a, b, crowd(100))
     assert ev.outcome == "maybe" and not ev.conflict
     assert any("two typos apart" in r for r in ev.reasons)
+
+
+def test_how_often_one_persons_records_agree_is_learnt_from_the_book_without_labels() -> None:
+    from array import array
+
+    from knowme.blocking import PairList
+    from knowme.fitting import DEFAULT_M, learn_m
+
+    items, codes = [], []
+    for k in range(400):  # 400 people written twice: same birthday, the same street only 60% of the time (moves)
+        born = f"19{50 + k % 50}-{1 + k % 12:02d}-{1 + k % 28:02d}"
+        a = item(f"Anna{k}", "Berg", birthday=born, addresses=(f"{k} Oak Street, Springfield",))
+        moved = k % 5 < 2
+        b = item(f"Anna{k}", "Berg", birthday=born, addresses=(f"{k + (1000 if moved else 0)} Oak Street, Springfield",))
+        items += [a, b]
+    for k in range(300):  # and 300 namesake pairs that agree on nothing but the name and the city
+        items += [item("Carl", f"Dahl{k}", birthday="1960-01-02", addresses=(f"{k} Elm Street, Springfield",)),
+                  item("Carl", f"Dahl{k}", birthday="1970-03-04", addresses=(f"{k} Ash Street, Springfield",))]
+    n = len(items)
+    codes = array("q", (i * n + i + 1 for i in range(0, n, 2)))
+    stats = compute_stats(items)
+    m = learn_m(items, PairList(codes, n), stats.u)
+    assert 0.5 <= m["s"] <= 0.7 < m["b"]
+    assert m["p"] == DEFAULT_M["p"]  # no postcodes: nothing to learn, the default stands
