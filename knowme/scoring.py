@@ -262,12 +262,18 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     verdict = verdicts.get((a.rkey, b.rkey) if a.rkey < b.rkey else (b.rkey, a.rkey)) if verdicts else None
     if verdict == "different":
         return Evidence(0.0, DIFFERENT_OUTCOME, ["you said these are different people"], -99.0, True)
+    both_named = bool(a.first or a.last) and bool(b.first or b.last)
+    named = both_named and a.latin == b.latin
+    fk, lk, swapped = _name_agreement(a, b, stats) if named else (MISSING, MISSING, False)
+    name_conflict = named and not (fk in COMPATIBLE_FIRST and lk in _SURNAME_FITS)
+    if name_conflict and verdict is None and not (a.mailname or b.mailname) and not _any_shared(a, b) and not (
+            a.birthday and a.birthday == b.birthday and a.birthday[0]):  # the common case, decided cheaply
+        return Evidence(0.0, DIFFERENT_OUTCOME, [f"different names ({a.display} / {b.display})"], OTHER_NAMES, True)
     tally = _Tally()
-    names = _compare_names(a, b, stats, tally)
-    if names is None or (names.name_conflict and verdict is None and not names.mailname and not _any_shared(a, b)
-                         and not _same_full_birthday(a, b)):  # the common case, decided cheaply: other names, nothing shared
-        return Evidence(0.0, DIFFERENT_OUTCOME, [f"different names ({a.display} / {b.display})"],
-                        OTHER_NAMES, True)
+    if both_named and not named:
+        _script_evidence(a, b, tally)
+    names = _Names(named, fk, lk, swapped, fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL), name_conflict,
+                   bool(a.mailname or b.mailname))
     _name_evidence(a, b, stats, names, tally, explain)
     _profile_evidence(a, b, tally)
     rival_mail = _email_evidence(a, b, stats, names, tally)
@@ -289,26 +295,24 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     return Evidence(round(score, 4), outcome, tally.reasons, round(tally.pts, 3), tally.conflict)
 
 
-def _compare_names(a: MatchItem, b: MatchItem, stats: Stats, tally: _Tally) -> _Names | None:
-    """The names' agreement (None: both named, clearly different, and quickly settled by the caller).
+_SURNAME_FITS = (SAME, TYPO, PARTIAL, MISSING)
 
-    Names in two scripts are compared through a Chinese name's pinyin reading."""
-    both_named = bool(a.first or a.last) and bool(b.first or b.last)
-    named = both_named and a.latin == b.latin
-    if both_named and not named:
-        han, other = (a, b) if a.reading else (b, a)
-        if han.reading and han.reading == (other.reading or latin_letters(other.first, other.last)):
-            tally.add(PINYIN_READING, f"the names agree read as pinyin ({han.display} / {other.display})")
-        else:
-            tally.reasons.append(f"names in different scripts ({a.display} / {b.display})")
-    fk, lk, swapped = _first_best(a, b, stats) if named else (MISSING, MISSING, False)
-    if named and a.reading and b.reading and (fk, lk) != (SAME, SAME) and \
-            sorted(a.first + a.last) == sorted(b.first + b.last):
-        fk, lk, swapped = SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
-    first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
-    name_conflict = named and not (first_ok and last_ok)
-    full_match = fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL)
-    return _Names(named, fk, lk, swapped, full_match, name_conflict, bool(a.mailname or b.mailname))
+
+def _name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
+    """How the first names and surnames of two records in one script agree, and whether swapped."""
+    fk, lk, swapped = _first_best(a, b, stats)
+    if a.reading and b.reading and (fk, lk) != (SAME, SAME) and sorted(a.first + a.last) == sorted(b.first + b.last):
+        return SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
+    return fk, lk, swapped
+
+
+def _script_evidence(a: MatchItem, b: MatchItem, tally: _Tally) -> None:
+    """Names in two scripts: compared through a Chinese name's pinyin reading."""
+    han, other = (a, b) if a.reading else (b, a)
+    if han.reading and han.reading == (other.reading or latin_letters(other.first, other.last)):
+        tally.add(PINYIN_READING, f"the names agree read as pinyin ({han.display} / {other.display})")
+    else:
+        tally.reasons.append(f"names in different scripts ({a.display} / {b.display})")
 
 
 def _name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tally: _Tally, explain: bool) -> None:
