@@ -217,15 +217,16 @@ def _not_typos(common: set[str], counts: Counter[str]) -> set[str]:
 
 def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
     """How many people records of one name in one source are: copies sharing an address, a phone or a
-    workplace are one person twice (a sync artefact), not namesakes. Where the records give full
-    birthdays (a PIM export), the birthdays say it: one birthday is one person, however many
-    addresses the records hold (people move)."""
-    born = {item.birthday for item in (items[idx] for idx in members) if item.birthday and item.birthday[0]}
-    if born:
+    workplace are one person twice (a sync artefact), not namesakes. In a book of names, birthdays
+    and postal addresses (a PIM export: every record of the name gives a birthday or a street, none
+    an email or a profile), the birthdays say it: one birthday is one person, however many addresses
+    the records hold (people move)."""
+    records = [items[idx] for idx in members]
+    born = {item.birthday for item in records if item.birthday and item.birthday[0]}
+    if born and all((item.streets or item.birthday) and not (item.emails or item.urls) for item in records):
         return len(born)
     groups: list[set[str]] = []
-    for idx in members:
-        item = items[idx]
+    for item in records:
         marks = {*item.emails, *item.phones, *item.urls, *(("org:" + item.org,) if item.org else ()),
                  *(k for k in value_keys(item, places=False) if k[0] == "b"), *("s" + s for s in item.streets)}
         joined = [g for g in groups if g & marks]

@@ -551,6 +551,12 @@ def _one_in(odds: float) -> str:
     return f"{round(value, -digits):,.0f}"
 
 
+def _other_birthdays(a: MatchItem, b: MatchItem) -> bool:
+    if not (a.birthday and b.birthday):
+        return False
+    return a.birthday[1:] != b.birthday[1:] or bool(a.birthday[0] and b.birthday[0] and a.birthday[0] != b.birthday[0])
+
+
 def _only_one_born_there(a: MatchItem, b: MatchItem, stats: Stats, street: str) -> bool:
     """One of the two gives a full birthday and no record of these initials at this street gives
     another: a father and a son of one name at one address would show two birthdays."""
@@ -589,6 +595,7 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: _Names, tally: _Ta
             tally.reasons.append(f"{tally.anchor} and name together: about 1 in {_one_in(odds)} for two people here")
             return SURE
     if pts >= MAYBE_POINTS or ((tally.strong or names.full_match) and not tally.conflict) or (
-            names.name_conflict and (tally.strong or shared_household) and lk in (SAME, TYPO, PARTIAL)):
-        return MAYBE  # a pet name or a household
+            names.name_conflict and (tally.strong or shared_household) and lk in (SAME, TYPO, PARTIAL)
+            and not _other_birthdays(a, b)):
+        return MAYBE  # a pet name, or a household (not one whose members give different birthdays)
     return DIFFERENT_OUTCOME

@@ -173,3 +173,13 @@ def test_how_often_one_persons_records_agree_is_learnt_from_the_book_without_lab
     m = learn_m(items, PairList(codes, n), stats.u)
     assert 0.5 <= m["s"] <= 0.7 < m["b"]
     assert m["p"] == DEFAULT_M["p"]  # no postcodes: nothing to learn, the default stands
+
+
+def test_a_family_email_with_other_first_names_and_other_birthdays_is_not_even_asked() -> None:
+    family = "thekellers@gmail.com"
+    sabine = item("Sabine", "Keller", birthday="1972-01-02", emails=(family,), addresses=("Springfield",))
+    thomas = item("Thomas", "Keller", birthday="1970-05-06", emails=(family,), addresses=("Springfield",), source=2)
+    ev = score_in(sabine, thomas, crowd(100))
+    assert ev.outcome == "different" and ev.conflict
+    tom = item("Tomasz", "Keller", birthday="1970-05-06", emails=(family,), source=2)  # a pet name the table lacks
+    assert score_in(thomas, tom, [sabine, *crowd(100)]).outcome == "maybe"
