@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from dupgen import FREE, TITLES, Generated, _Builder, _companies, _nick_related, _slugify, _typo
+from dupgen import FREE, TITLES, Generated, _Builder, _companies, _nick_related, _typo
 
 from knowme.model import Labeled, Record
 

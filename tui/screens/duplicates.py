@@ -122,8 +122,10 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         Binding("n", "different", "Not the same", id="pairs.different"),
         Binding("space,right", "skip", "Skip", id="pairs.skip"),
         Binding("left", "previous", "Previous", id="pairs.previous"),
-        Binding("Y", "group(True)", "All like this: same", id="pairs.group_same"),
-        Binding("N", "group(False)", "All like this: not", id="pairs.group_different"),
+        # listed in the help screen (?), not in the footer, which has no room for them
+        Binding("Y", "group(True)", "Every pair like this one: the same person", id="pairs.group_same", show=False),
+        Binding("N", "group(False)", "Every pair like this one: not the same", id="pairs.group_different",
+                show=False),
         Binding("ctrl+z", "undo", "Undo", id="pairs.undo"),
         Binding("escape", "close", "Close", id="pairs.close"),
     ]
