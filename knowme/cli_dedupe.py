@@ -37,7 +37,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_resolve)
 
     p = sub.add_parser("split", help="give each record of a merged person its own person again")
-    p.add_argument("person", metavar="PERSON", type=int)
+    p.add_argument("person", metavar="PERSON", help="a person id, or an address, phone or name naming one person")
     p.set_defaults(handler=cmd_split)
 
 
@@ -181,13 +181,12 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_split(args: argparse.Namespace, store: Store) -> int:
-    from knowme.cli import UserError
+    from knowme.cli_core import resolve_queries
 
-    if store.person(args.person) is None:
-        raise UserError(f"no person {args.person}")
-    ids = split_person(store, args.person)
+    person_id = resolve_queries(store, [args.person])[0]  # an id, or anything `mark` accepts
+    ids = split_person(store, person_id)
     if len(ids) <= 1:
-        print(f"person {args.person} has only one record; nothing to split")
+        print(f"person {person_id} has only one record; nothing to split")
     else:
-        print(f"split person {args.person} into {len(ids)} people: {', '.join(map(str, ids))}")
+        print(f"split person {person_id} into {len(ids)} people: {', '.join(map(str, ids))}")
     return 0

@@ -12,6 +12,7 @@ person turns up in a LinkedIn Connections.csv) and refreshes the suggestions of 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from typing import Any
 from knowme import suppression
 from knowme.merge import set_verdicts, verdict_key
 from knowme.model import Decision, Person
-from knowme.normalize import clean_email, email_match_key, fold, linkedin_key
+from knowme.normalize import default_region, fold, linkedin_key, mailbox_key, phone_key
 from knowme.outreach import HOW_CHOICES, parse_day
 from knowme.store import Store, now
 
@@ -39,7 +40,8 @@ class MarkResult:
 
 
 def find_people(store: Store, query: str) -> list[int]:
-    """Ids of the people a query names: a person id, an email address, a LinkedIn URL, or a name."""
+    """Ids of the people a query names: a person id, an email address or phone number in any spelling
+    of it, a LinkedIn URL, or a name."""
     text = query.strip()
     if not text:
         return []
@@ -48,16 +50,20 @@ def find_people(store: Store, query: str) -> list[int]:
         row = conn.execute("SELECT id FROM people WHERE id=?", (int(text),)).fetchone()
         if row:
             return [row[0]]
-    if "@" in text:
-        key = email_match_key(clean_email(text))
-        rows = conn.execute("SELECT DISTINCT r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
-                            "WHERE k.key=? AND k.kind='email' ORDER BY r.person_id", (key,)).fetchall()
-        return [r[0] for r in rows]
+    mailbox = mailbox_key(text)
+    if mailbox:
+        return people_with_mailbox(store, mailbox)
     url = linkedin_key(text)
     if url:
         rows = conn.execute("SELECT DISTINCT r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
                             "WHERE k.key=? AND k.kind='url' ORDER BY r.person_id", (url,)).fetchall()
         return [r[0] for r in rows]
+    if _PHONE_QUERY.match(text):
+        phone = phone_key(text, (store.setting("region") or default_region()).upper())
+        if phone:
+            rows = conn.execute("SELECT DISTINCT r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
+                                "WHERE k.key=? AND k.kind='phone' ORDER BY r.person_id", (phone,)).fetchall()
+            return [r[0] for r in rows]
     folded = fold(text)
     rows = conn.execute("SELECT id, name FROM people WHERE search LIKE ? ORDER BY sort_name, id",
                         (f"%{folded}%",)).fetchall()
@@ -67,6 +73,26 @@ def find_people(store: Store, query: str) -> list[int]:
     # "Smith, John" or "john smith" typed in another order than the stored name
     words = sorted(folded.split())
     return [pid for pid, name in rows if sorted(fold(name).split()) == words]
+
+
+# what a phone number typed as a query looks like: digits and the punctuation people write them with
+_PHONE_QUERY = re.compile(r"^(tel:)?\s*\+?[\d\s().\-/]+$", re.I)
+
+
+def people_with_mailbox(store: Store, key: str) -> list[int]:
+    """Ids of the people holding an address whose `mailbox_key` is `key`, however each was spelled.
+
+    The workspace keys addresses in `email_match_key` form; an ordinary address's key is already its
+    mailbox key (found through the index), the rest (Unicode, punycode, a trailing dot, quotes) are
+    few and are read again with `mailbox_key`, so `Jane@Ｘ.com` and `jane@x.com.` find the same person.
+    """
+    store.conn.create_function("mailbox_key", 1, mailbox_key, deterministic=True)
+    rows = store.conn.execute(
+        "SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id WHERE k.key=? AND k.kind='email' "
+        "UNION SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id WHERE k.kind='email' "
+        "AND (k.key GLOB '*[^ -~]*' OR k.key GLOB '*.' OR k.key GLOB '*xn--*' OR k.key GLOB '\"*') "
+        "AND mailbox_key(k.key)=? ORDER BY 1", (key, key)).fetchall()
+    return [r[0] for r in rows]
 
 
 def resolve_one(store: Store, query: str) -> int:
