@@ -6,7 +6,8 @@
   same import run again completes. One round kills exactly while the import writes, one just
   after it committed (while its follow-up work runs), the others after seeded random delays.
 - The review UI (`KnowmeApp` under `App.run_test()` in a child process) is killed in the middle
-  of a burst of decision keys; every decision it had shown as saved ("Name → knows me" in the
+  of a burst of decision keys, after a seeded number of them was shown as saved (not after a time,
+  so a loaded machine kills as deep into the burst as a quiet one); every decision it had shown as saved ("Name → knows me" in the
   status line) is in the workspace, and nothing it had not shown beyond the one action in flight.
 Rounds and sizes are bounded so the whole file runs in about half a minute; set
 KNOWME_CRASH_ROUNDS to run more rounds (and KNOWME_CRASH_SEED for other kill points).
@@ -225,20 +226,32 @@ def test_killed_review_keeps_every_decision_it_showed_as_saved(tmp_path: Path) -
         assert proc.stdout is not None
         lines: list[str] = []
         ready = threading.Event()
+        # the kill comes after a seeded number of decisions shown as saved (however slow the machine),
+        # then a short seeded pause so it lands anywhere in the next action, or between two
+        wanted = rng.randint(5, 10)
+        enough = threading.Event()
 
-        def read(stream=proc.stdout, lines=lines, ready=ready) -> None:
+        def read(stream=proc.stdout, lines=lines, ready=ready, enough=enough, wanted=wanted) -> None:
+            saved = 0
             for line in stream:
                 if line.strip() == "ready":
                     ready.set()
-                else:
-                    lines.append(line)
+                    continue
+                lines.append(line)
+                if line.startswith("saved"):
+                    saved += 1
+                    if saved >= wanted:
+                        enough.set()
             ready.set()
+            enough.set()
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
         assert ready.wait(120), "the review UI did not start"
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-        time.sleep(rng.uniform(0.3, 2.5))
+        assert enough.wait(300), f"round {round_no}: the review UI showed no {wanted} decisions in 5 minutes"
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        time.sleep(rng.uniform(0, 0.4))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         reader.join(10)
