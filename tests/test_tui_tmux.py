@@ -40,12 +40,12 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         for key in keys:
             self._tmux("send-keys", "-t", "main", key)
-            time.sleep(0.15)
 
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", "main")
 
-    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 60) -> str:
+    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 180) -> str:
+        """The screen once `predicate` holds; the deadline is generous, as a loaded machine is slow."""
         deadline = time.monotonic() + timeout
         text = ""
         while time.monotonic() < deadline:
@@ -87,15 +87,24 @@ def test_review_in_tmux_triages_and_status_agrees(tmp_path: Path) -> None:
         terminal.keys("Enter")
         screen = terminal.wait_for(_settled, "the review screen, list and counts agreeing")
         undecided = _count(screen, "Undecided")
-        terminal.keys("k", "x", "p")
-        screen = terminal.wait_for(lambda s: "Decided 3 of" in s, "three decisions")
+        for n, key in enumerate("kxp", 1):  # each key once the one before has shown, so none lands early
+            terminal.keys(key)
+            screen = terminal.wait_for(lambda s, n=n: f"Decided {n} of" in s, f"decision {n}")
+
+        def counted(screen: str) -> bool:  # the sidebar's counts follow the title line, maybe a frame later
+            counts = {label: re.search(rf"\d {re.escape(label)}\s+(\d+)", screen)
+                      for label in ("Knows me", "Exclude", "Personalize", "Undecided")}
+            return "→ personalize" in screen and all(counts.values()) and [
+                int(m.group(1)) for m in counts.values() if m] == [1, 1, 1, undecided - 3]
+
+        screen = terminal.wait_for(counted, "three decisions, one of each, in the sidebar")
         assert "→ personalize" in screen  # the status line names the last one
         assert _count(screen, "Knows me") == 1 and _count(screen, "Exclude") == 1
         assert _count(screen, "Personalize") == 1 and _count(screen, "Undecided") == undecided - 3
         terminal.keys("C-z")
         terminal.wait_for(lambda s: "Decided 2 of" in s and "Undone" in s, "the undo")
         terminal.keys("q")
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120
         while not done.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert done.exists() and done.read_text().strip() == "0", terminal.screen()
