@@ -16,6 +16,7 @@ from knowme.normalize import default_region
 from knowme.outreach import outreach_status
 from knowme.store import Store
 from knowme.triage import QueryError, find_people, mark
+from knowme.text import plural
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +27,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--me", action="append", default=[], metavar="ADDR", help="your own address (mail import)")
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                    help="generic CSV: which column holds a field (given, family, email, phone, org, ...)")
-    p.set_defaults(handler=cmd_import)
+    p.set_defaults(handler=cmd_import, creates_workspace=True)
 
     p = sub.add_parser("status", help="what the workspace holds")
     p.add_argument("--json", action="store_true")
@@ -110,14 +111,15 @@ def _print_report(report: FileReport) -> int:
     assert out is not None
     if report.me_guessed:
         print(f"{out.source}: took {', '.join(report.me)} to be you (pass --me ADDRESS if that is wrong)")
-    problems = f", {len(out.problems)} problems" if out.problems else ""
+    problems = f", {plural(len(out.problems), 'problem')}" if out.problems else ""
+    records = plural(out.records, "record")
     if out.unchanged:
-        print(f"{out.source}: unchanged since the last import ({out.records} records)")
+        print(f"{out.source}: unchanged since the last import ({records})")
     elif out.replaced:
-        print(f"{out.source}: {out.records} records ({out.format}){problems}; replaced the earlier import: "
+        print(f"{out.source}: {records} ({out.format}){problems}; replaced the earlier import: "
               f"{out.kept} kept their person and decisions, {out.new_people} new")
     else:
-        print(f"{out.source}: {out.records} records ({out.format}){problems}")
+        print(f"{out.source}: {records} ({out.format}){problems}")
     return 0
 
 
@@ -140,16 +142,17 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     print(f"workspace: {store.path}")
-    print(f"{data['records']} records from {len(data['sources'])} sources, {data['people']} people, "
-          f"{data['connected']} already connected, {data['pending_pairs']} possible duplicates to review")
+    print(f"{plural(data['records'], 'record')} from {plural(len(data['sources']), 'source')}, "
+          f"{plural(data['people'], 'person')}, {data['connected']} already connected, "
+          f"{plural(data['pending_pairs'], 'possible duplicate')} to review")
     for s in data["sources"]:
-        problems = f", {s['problems']} problems" if s["problems"] else ""
-        print(f"  {s['file']}: {s['records']} records ({s['format']}){problems}")
+        problems = f", {plural(s['problems'], 'problem')}" if s["problems"] else ""
+        print(f"  {s['file']}: {plural(s['records'], 'record')} ({s['format']}){problems}")
     d = data["decisions"]
     print("decisions: " + ", ".join(f"{k} {d[k]}" for k in ("knows-me", "personalize", "exclude", "undecided")))
     o = data["outreach"]
     print("outreach: " + ", ".join(f"{k} {o[k]}" for k in ("to-send", "sent", "stale", "say-thanks"))
-          + (f"; {o['notes_to_fix']} notes to fix or write" if o["notes_to_fix"] else ""))
+          + (f"; {plural(o['notes_to_fix'], 'note')} to fix or write" if o["notes_to_fix"] else ""))
     return 0
 
 

@@ -12,6 +12,7 @@ from knowme.dedupe import PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.merge import split_person
 from knowme.model import Person
 from knowme.store import Store
+from knowme.text import plural
 
 _TEXT_MERGES = 20
 PAIR_BATCH = 1000  # pairs whose people are read at once
@@ -41,15 +42,15 @@ def cmd_dedupe(args: argparse.Namespace, store: Store) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    print(f"{report.records} records, {report.people_before} people before, {report.people_after} after: "
-          f"merged {report.auto_merged} duplicates automatically, {report.queued} possible duplicates to review "
-          f"({report.new_pairs} new)")
+    print(f"{plural(report.records, 'record')}, {plural(report.people_before, 'person')} before, "
+          f"{report.people_after} after: merged {plural(report.auto_merged, 'duplicate')} automatically, "
+          f"{plural(report.queued, 'possible duplicate')} to review ({report.new_pairs} new)")
     for merge in report.merges[:_TEXT_MERGES]:
         print(f"  person {merge.keep} <- {', '.join(map(str, merge.merged))}")
         for reason in merge.reasons:
             print(f"    {reason}")
     if len(report.merges) > _TEXT_MERGES:
-        print(f"  ... and {len(report.merges) - _TEXT_MERGES} more merges (dedupe --json lists them all)")
+        print(f"  ... and {plural(len(report.merges) - _TEXT_MERGES, 'more merge')} (dedupe --json lists them all)")
     if report.queued:
         print("review them with `knowme pairs` and `knowme resolve PAIR same|different`")
     return 0
@@ -115,7 +116,7 @@ def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
     if not count:
         print("no possible duplicates to review")
         return 0
-    print(f"{count} pairs; answer with `knowme resolve PAIR same|different`", file=sys.stderr)
+    print(f"{plural(count, 'pair')}; answer with `knowme resolve PAIR same|different`", file=sys.stderr)
     return 0
 
 

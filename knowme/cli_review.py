@@ -16,7 +16,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", type=Path, help="import these first (with progress)")
     p.add_argument("--format", default="auto", help="format of FILEs (default: detected)")
     p.add_argument("--region", default=None, help="default phone region for FILEs, e.g. US, GB, DE")
-    p.set_defaults(handler=cmd_review)
+    p.set_defaults(handler=cmd_review, creates_workspace=lambda args: bool(args.files))
 
     p = sub.add_parser("demo", help="the review UI on the bundled sample address books, in a throwaway workspace")
     p.set_defaults(handler=cmd_demo, no_store=True)

@@ -18,6 +18,7 @@ from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for
 from knowme.store import Store, WorkspaceError
 from knowme.suggest import RulesError, accept_suggestions, load_rules, pending, refresh_suggestions, save_rules
 from knowme.triage import OUTREACH_FIELDS, TriageError, apply, at_domain, in_category, mark_different, mark_sent
+from knowme.text import plural
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -126,7 +127,7 @@ def cmd_mark(args: argparse.Namespace, store: Store) -> int:
 
 
 def _people(n: int) -> str:
-    return f"{n} person" if n == 1 else f"{n} people"
+    return plural(n, "person")
 
 
 def _template_drafts(store: Store, ids: list[int], args: argparse.Namespace,
@@ -190,7 +191,7 @@ def cmd_suggest(args: argparse.Namespace, store: Store) -> int:
         email = f" <{p.email}>" if p.email else ""
         print(f"{p.id:>6}  {p.suggestion.value:<11} {p.name}{email}  ({p.reason})")
     counts = {d.value: sum(1 for p in items if p.suggestion is d) for d in Decision if d is not Decision.UNDECIDED}
-    print(f"{len(items)} suggestions: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+    print(f"{plural(len(items), 'suggestion')}: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
           + "; accept with knowme suggest --accept all|ID...|--rule NAME")
     return 0
 
@@ -201,7 +202,7 @@ def _workspace_limit(args: argparse.Namespace) -> int:
     if not path.exists():
         return int(prefs.PREFS["note-limit"].default)
     try:
-        with Store.open(path) as store:
+        with Store.open(path, create=False) as store:
             return int(prefs.get(store, "note-limit"))
     except WorkspaceError as exc:
         print(f"knowme: using the default limit: {exc}", file=sys.stderr)

@@ -13,12 +13,14 @@ from pathlib import Path
 
 from knowme import importers
 from knowme.importers import ImportOptions
+from knowme.filekinds import open_regular, special_input
 from knowme.gcpause import collector_paused
 from knowme.model import NotAnAddressBook
 from knowme.prepare import PreparedStream, prepare_records
 from knowme.store import ImportOutcome, Store
 from knowme.suggest import suggester
 from knowme.triage import after_import
+from knowme.text import plural
 
 MAX_PROBLEMS_STORED = 1000
 
@@ -52,7 +54,7 @@ def fingerprint(path: Path) -> str:
 
 
 def _hash_file(path: Path, digest: "hashlib._Hash") -> None:
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
 
@@ -67,6 +69,14 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
     options = options or ImportOptions()
     path = Path(path)
     report = FileReport(path=path)
+    special = special_input(path)
+    if special == "a symbolic link":
+        report.error = (f"{path}: is a symbolic link; knowme reads only the file itself (import {path.resolve()} "
+                        "if that is the one)")
+        return report
+    if special is not None:
+        report.error = f"{path}: is {special}, not a file or folder; nothing was read"
+        return report
     if not path.exists():
         report.error = f"{path}: no such file or folder"
         return report
@@ -77,13 +87,16 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
     except NotAnAddressBook as exc:
         report.error = f"{path}: {exc}"
         return report
-    except (OSError, UnicodeError, ValueError) as exc:
+    except OSError as exc:
+        report.error = f"{path}: cannot read it: {exc.strerror or exc}"
+        return report
+    except (UnicodeError, ValueError) as exc:
         report.error = f"{path}: cannot read it ({exc.__class__.__name__}: {exc})"
         return report
     problems = [str(p) for p in result.problems]
     report.problems = problems
     if not result.records:
-        detail = f" ({len(problems)} problems, first: {problems[0]})" if problems else ""
+        detail = f" ({plural(len(problems), 'problem')}, first: {problems[0]})" if problems else ""
         report.error = f"{path}: no contacts found in it{detail}"
         return report
     if result.me:
@@ -92,7 +105,11 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         known = list(store.setting("me", []))
         store.set_setting("me", sorted(set(known) | {m.lower() for m in result.me}))
     name = path.name.rstrip("/") or str(path)
-    digest = fingerprint(path)
+    try:
+        digest = fingerprint(path)
+    except OSError as exc:  # gone or unreadable since it was parsed
+        report.error = f"{path}: cannot read it: {exc.strerror or exc}"
+        return report
     known = store.conn.execute("SELECT sha256 FROM sources WHERE name=?", (name,)).fetchone()
     prepared = None
     if not known or known[0] != digest:  # the per-record work, on every core, streamed into the transaction

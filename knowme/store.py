@@ -23,16 +23,13 @@ import orjson
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record
 from knowme.normalize import fold
 from knowme.prepare import Prepared, prepare_records
+from knowme.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time
 CACHE_KB = -65536  # SQLite's page cache: 64 MB at most
 BIG_IMPORT_CACHE_KB = -262144  # while storing a large source: its index pages stay in memory, never spilled twice
 PAGE_SIZE = 16384  # new workspaces: a quarter of the system calls of 4096 for big imports
-
-
-class WorkspaceError(Exception):
-    """A workspace problem the user can act on (busy, unreadable, newer schema)."""
 
 
 def now() -> str:
@@ -253,17 +250,28 @@ class Store:
     # ---- opening, schema, transactions -------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
+    def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT_S, create: bool = True) -> Store:
+        """Open the workspace at `path`; with `create`, make a new one (and its folders) when none is there.
+
+        Whatever else is at `path` (another program's database, a text file, a folder, a damaged or
+        read-only workspace) is refused with a WorkspaceError before anything is written to it.
+        """
         path = Path(path)
+        exists = check_existing(path, create, SCHEMA_VERSION)
+        if not exists and not create:
+            raise NoWorkspace(f"no workspace at {path}; `knowme import FILE` creates one (or choose another "
+                              "with --db)")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
+            if not exists:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
-            os.chmod(path, 0o600)
+            _make_private(path)
             conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
-            raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
+        except OSError as exc:
+            raise WorkspaceError(f"cannot open workspace {path}: {exc.strerror or exc}") from exc
+        except sqlite3.Error as exc:
+            raise WorkspaceError(describe_error(path, exc)) from exc
         store = cls(path, conn)
         try:
             conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # takes effect only while the file is empty
@@ -274,11 +282,12 @@ class Store:
             store._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise WorkspaceError(_describe_db_error(path, exc)) from exc
+            raise WorkspaceError(describe_error(path, exc)) from exc
+        except WorkspaceError:
+            conn.close()
+            raise
         for suffix in ("-wal", "-shm"):
-            side = Path(str(path) + suffix)
-            if side.exists():
-                os.chmod(side, 0o600)
+            _make_private(Path(str(path) + suffix))
         return store
 
     def _migrate(self) -> None:
@@ -308,7 +317,7 @@ class Store:
                 self.conn.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
+                if not is_busy(exc):
                     raise
                 if time.monotonic() > deadline:
                     raise WorkspaceError(f"workspace {self.path} is busy: another knowme is writing to it; "
@@ -669,10 +678,11 @@ def _statements(script: str) -> list[str]:
     return [stmt.strip() for stmt in "\n".join(lines).split(";") if stmt.strip()]
 
 
-def _describe_db_error(path: Path, exc: sqlite3.DatabaseError) -> str:
-    text = str(exc)
-    if "not a database" in text or "malformed" in text:
-        return f"{path} is not a knowme workspace (or is damaged): {text}"
-    if "locked" in text or "busy" in text:
-        return f"workspace {path} is busy: another knowme is writing to it"
-    return f"cannot open workspace {path}: {text}"
+def _make_private(path: Path) -> None:
+    """Take away group and other access (0600 for a new file); never adds any, never touches a missing file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if mode & 0o077:
+        os.chmod(path, mode & 0o700)

@@ -41,6 +41,10 @@ class Knowme:
         return subprocess.run([sys.executable, "-m", "knowme.cli", "--db", str(self.db), *map(str, args)],
                               capture_output=True, text=True, timeout=300, env=env, input=input, cwd=ROOT)
 
+    def init(self) -> None:
+        """Create the empty workspace (only import, review FILE and demo would make one)."""
+        Store.open(self.db).close()
+
     def json(self, *args: object) -> object:
         proc = self(*args)
         assert proc.returncode == 0, proc.stderr

@@ -183,7 +183,7 @@ def test_import_dedupe_mark_export_open_no_socket_and_write_only_private_files(
     old = tmp_path / "old.csv"
     old.write_text("stale")
     old.chmod(0o644)
-    assert run_cli(db, "export", "safe", "-o", old) == 0
+    assert run_cli(db, "export", "safe", "-o", old, "--force") == 0
     assert_private(old)
     assert not [p for p in tmp_path.iterdir() if "knowme-tmp" in p.name]
 

@@ -28,6 +28,7 @@ from knowme.namesim import INITIAL, NICK, TYPO, compare_first
 from knowme.normalize import email_match_key, is_email
 from knowme.store import Store
 from knowme.triage import different_pairs
+from knowme.text import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +87,15 @@ class Preflight:
 
     def lines(self) -> list[str]:
         """The preflight summary, one fact a line, for the CLI and the UI."""
-        out = [f"written: {self.written} people ({self.addresses} addresses)",
+        out = [f"written: {plural(self.written, 'person')} ({plural(self.addresses, 'address')})",
                f"left out as undecided: {self.undecided}",
-               (f"blocked as excluded: {self.excluded} people, {self.blocked_addresses} more addresses of "
+               (f"blocked as excluded: {plural(self.excluded, 'person')}, {self.blocked_addresses} more addresses of "
                 "knows-me people that an excluded person also holds"),
                f"skipped as already connected: {self.connected}",
                f"no email: {self.no_email}"]
         if self.shared_addresses:
-            out.append(f"withheld as shared with an undecided or personalize person: {self.shared_addresses} "
-                       "addresses")
+            out.append("withheld as shared with an undecided or personalize person: "
+                       f"{plural(self.shared_addresses, 'address')}")
         if self.personalize:
             out.append(f"personalize (go to the outreach queue instead): {self.personalize}")
         if self.lookalikes:

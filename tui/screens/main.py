@@ -23,6 +23,7 @@ from knowme.tui.widgets.contact_list import ContactList
 from knowme.tui.widgets.detail import DetailPane
 from knowme.tui.widgets.filter import FilterInput
 from knowme.tui.widgets.sidebar import Sidebar
+from knowme.text import plural
 
 if TYPE_CHECKING:
     from knowme.tui.app import KnowmeApp
@@ -296,12 +297,12 @@ class MainScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 accepted = accept_suggestions(self.store)
-                self.set_status(f"Accepted {len(accepted):,} suggestions   (ctrl+z undoes them all)")
+                self.set_status(f"Accepted {plural(len(accepted), 'suggestion', sep=True)}   (ctrl+z undoes them all)")
                 self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
 
         self.app.push_screen(ConfirmScreen(
             "Accept every suggestion",
-            f"Give {waiting:,} undecided people the decision suggested for them? One ctrl+z undoes it.",
+            f"Give {plural(waiting, 'undecided person', sep=True)} the decision suggested for them? One ctrl+z undoes it.",
             yes="Accept all"), answered)
 
     def _who(self, ids: list[int]) -> str:
