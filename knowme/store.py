@@ -7,8 +7,10 @@ are derived (matching keys, the person's summary for fast listing) and can be re
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -263,9 +265,7 @@ class Store:
                               "with --db)")
         try:
             if not exists:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-                os.close(fd)
+                cls._create(path, busy_timeout)
             _make_private(path)
             conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
         except OSError as exc:
@@ -289,6 +289,35 @@ class Store:
         for suffix in ("-wal", "-shm"):
             _make_private(Path(str(path) + suffix))
         return store
+
+    @classmethod
+    def _create(cls, path: Path, busy_timeout: float) -> None:
+        """Make a new workspace at `path` whole or not at all: the schema is written under a temporary
+        name beside it, which is then linked into place. Another process never sees an empty or
+        half-made workspace, and when two create one at once the first wins and both use it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name[:100]}.knowme-new-{os.getpid()}-{secrets.token_hex(6)}"
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(tmp, timeout=busy_timeout, isolation_level=None)
+            try:
+                conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+                conn.execute("PRAGMA journal_mode=WAL")
+                cls(tmp, conn)._migrate()
+            finally:
+                conn.close()  # the last connection: its log is checkpointed into the file and removed
+            try:
+                os.link(tmp, path, follow_symlinks=False)
+            except FileExistsError:
+                pass  # another knowme made it meanwhile: use theirs
+            except OSError as exc:  # a file system without hard links: rename (a race there is unlikely)
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK) or path.exists():
+                    raise
+                os.rename(tmp, path)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{tmp}{suffix}").unlink(missing_ok=True)
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]

@@ -185,12 +185,13 @@ def test_parallel_marks_on_one_person_serialise(db: Path) -> None:
 def test_first_use_of_a_new_workspace_by_several_processes_at_once(tmp_path: Path) -> None:
     """Creating the file, switching it to WAL and writing the schema races cleanly."""
     db = tmp_path / "fresh.db"
-    book = ROOT / "sample_data" / "android.vcf"
-    procs = [subprocess.Popen(knowme_cmd(db, *(("import", book) if n == 0 else ("status", "--json"))),
+    books = sorted((ROOT / "sample_data").glob("*.vcf")) + sorted((ROOT / "sample_data").glob("*.csv"))
+    procs = [subprocess.Popen(knowme_cmd(db, "import", books[n % len(books)]),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(), cwd=ROOT)
              for n in range(8)]
     results = [(*p.communicate(timeout=120), p.returncode) for p in procs]
     assert [r for r in results if r[2] != 0] == [], results
+    assert [p.name for p in tmp_path.iterdir() if "knowme-new" in p.name] == []  # no creation left behind
     with Store.open(db) as store:
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
