@@ -18,8 +18,8 @@ from knowme.store import Store
 from knowme.workspace import WorkspaceError, check_integrity, describe_error
 
 # Modules that add sub-commands; each defines add_commands(sub) and handlers `cmd_*(args, store)`.
-COMMAND_MODULES = ("knowme.cli_core", "knowme.cli_dedupe", "knowme.cli_triage", "knowme.cli_export",
-                   "knowme.cli_review")
+COMMAND_MODULES = ("knowme.cli_core", "knowme.cli_sources", "knowme.cli_dedupe", "knowme.cli_triage",
+                   "knowme.cli_export", "knowme.cli_review")
 
 
 class UserError(Exception):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,30 @@ def _hash_file(path: Path, digest: "hashlib._Hash") -> None:
             digest.update(block)
 
 
+def read_as(digest: str, fmt: str, mapping: dict[str, str]) -> str:
+    """The fingerprint of a file read with a chosen format or column mapping.
+
+    A source counts as unchanged only when the same bytes are read the same way: importing it
+    again with another `--format` or a corrected `--map` re-imports it (decisions are kept, as for
+    a newer version of the file). Detection with no mapping keeps the plain file fingerprint.
+    """
+    how = json.dumps({"format": fmt, "map": sorted(mapping.items())}, ensure_ascii=False)
+    return hashlib.sha256(f"{digest}\n{how}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def mapped_format(path: Path) -> str:
+    """The format a file given with `--map` (and no `--format`) is read as: the CSV flavour detected
+    (each applies the mapping over its own columns), else the generic CSV, whose columns the mapping
+    names. A file detected as something other than CSV is refused: the mapping cannot apply to it."""
+    try:
+        importer = importers.detect(path)
+    except NotAnAddressBook:
+        return "csv"
+    if importer.kind != "addressbook" or importer.name == "vcard":
+        raise NotAnAddressBook(f"--map names CSV columns, and this reads as {importer.label}; leave out --map")
+    return importer.name
+
+
 def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOptions | None = None) -> FileReport:
     """Parse and store one file or folder; never raises for bad input, reports it instead."""
     with collector_paused():
@@ -83,9 +108,15 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
     if not options.me:  # mail: the user's addresses as confirmed or guessed before
         options = dataclasses.replace(options, me=list(store.setting("me", [])))
     try:
+        if fmt == "auto" and options.mapping:
+            fmt = mapped_format(path)
         result = importers.parse(path, fmt, options)
     except NotAnAddressBook as exc:
-        report.error = f"{path}: {exc}"
+        hint = ""
+        if fmt == "auto" and not options.mapping and path.suffix.lower() in (".csv", ".tsv", ".txt"):
+            hint = ("; if it is a CSV, say which column holds what: --map name=COLUMN --map email=COLUMN "
+                    "(`knowme doctor FILE` shows how it reads)")
+        report.error = f"{path}: {exc}{hint}"
         return report
     except OSError as exc:
         report.error = f"{path}: cannot read it: {exc.strerror or exc}"
@@ -110,6 +141,8 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
     except OSError as exc:  # gone or unreadable since it was parsed
         report.error = f"{path}: cannot read it: {exc.strerror or exc}"
         return report
+    if fmt != "auto" or options.mapping:  # read another way than before: not "unchanged", read again
+        digest = read_as(digest, result.format, options.mapping)
     known = store.conn.execute("SELECT sha256 FROM sources WHERE name=?", (name,)).fetchone()
     prepared = None
     if not known or known[0] != digest:  # the per-record work, on every core, streamed into the transaction

@@ -646,6 +646,8 @@ class Store:
         return snap
 
     def restore(self, snap: dict[str, Any]) -> None:
+        if snap.get("rows"):  # whole rows an action removed (forget) or that its redo removes again
+            _apply_rows(self.conn, snap["rows"])
         for pid, row in snap["people"].items():
             self.conn.execute("DELETE FROM people WHERE id=?", (int(pid),))
             if row is not None:
@@ -705,6 +707,37 @@ def _statements(script: str) -> list[str]:
     """Split a schema script into statements (no semicolons inside our DDL strings)."""
     lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
     return [stmt.strip() for stmt in "\n".join(lines).split(";") if stmt.strip()]
+
+
+# Rows an action removed, put back in this order (the reverse when removed again).
+_ROW_TABLES = ("sources", "records", "keys", "pairs")
+
+
+def _apply_rows(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
+    """Put back the whole rows of a snapshot's "insert", or remove those of its "delete" (by id).
+
+    A row that cannot go back because a later import holds its place (the same source name or
+    id) stops the undo with a one-line WorkspaceError; the transaction leaves nothing half-done.
+    """
+    for table in _ROW_TABLES:
+        data = rows.get("insert", {}).get(table)
+        if not data or not data["rows"]:
+            continue
+        columns = data["columns"]
+        try:
+            conn.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                             data["rows"])
+        except sqlite3.IntegrityError as exc:
+            raise WorkspaceError(f"cannot put back what was removed: a later import holds its place ({table}: "
+                                 f"{exc}); forget or undo that import first") from exc
+    for table in reversed(_ROW_TABLES):
+        ids = rows.get("delete", {}).get(table)
+        if not ids:
+            continue
+        if table == "keys":
+            conn.executemany("DELETE FROM keys WHERE record_id=? AND kind=? AND key=?", ids)
+        else:
+            conn.executemany(f"DELETE FROM {table} WHERE id=?", [(i,) for i in ids])
 
 
 def _make_private(path: Path) -> None:
