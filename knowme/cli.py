@@ -22,6 +22,19 @@ COMMAND_MODULES = ("knowme.cli_core", "knowme.cli_sources", "knowme.cli_dedupe",
                    "knowme.cli_export", "knowme.cli_review")
 
 
+TOP_EPILOG = """\
+a first session:
+  knowme import phone.vcf google.csv Connections.csv
+  knowme dedupe
+  knowme review
+  knowme export safe -o contacts.csv
+
+The workspace is a file: --db PATH (before or after the command), else
+$KNOWME_DB, else one in your user data folder. Only import, review FILE... and
+demo make a new one. `knowme COMMAND --help` explains each command, with
+examples."""
+
+
 class UserError(Exception):
     """Something the user can fix: printed as one line, exit 1."""
 
@@ -34,7 +47,8 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="knowme", description="Review your address books before any bulk sync to a "
-                                               "professional network.")
+                                               "professional network.", epilog=TOP_EPILOG,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
@@ -100,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except sqlite3.Error as exc:
         print(f"knowme: {describe_error(paths.workspace_path(args.db), exc)}", file=sys.stderr)
+        return 1
+    except OverflowError as exc:  # an id or number beyond what the workspace can hold
+        print(f"knowme: a number is too large ({exc})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("knowme: interrupted; nothing half-done was saved", file=sys.stderr)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from knowme.cli_help import JSON_HELP, command
 from knowme.importers import ImportOptions, format_names
 from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
@@ -20,27 +21,56 @@ from knowme.text import plural
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="import address books (vCard, CSV) and mail (mbox, Maildir, .eml)")
-    p.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    p.add_argument("--format", default="auto", choices=format_names())
-    p.add_argument("--region", default=None, help="default phone region, e.g. US, GB, DE (default: from locale)")
-    p.add_argument("--me", action="append", default=[], metavar="ADDR", help="your own address (mail import)")
+    p = command(sub, "import", "import address books (vCard, CSV) and mail (mbox, Maildir, .eml)", """
+        Import address books and mail into the workspace (made on the first import). Each file becomes a
+        source; a newer export of the same address book replaces its earlier import and keeps every
+        decision, note and merge. The format is detected from the content.
+
+        A CSV whose columns knowme does not recognise needs --map: say which column holds which field.
+        `knowme doctor FILE` shows how a file would be read, without importing it.""",
+                [("knowme import ~/Downloads/contacts.vcf", "a vCard export (iPhone, Android, Google, Outlook)"),
+                 ("knowme import google.csv Connections.csv --region GB", "two CSV exports; phone numbers "
+                  "without a country code are British"),
+                 ("knowme import export.csv --map name=Who --map email=Reach", "a CSV of your own layout"),
+                 ("knowme import ~/Mail/Sent --me me@example.org", "who you wrote to and who wrote back")])
+    p.add_argument("files", nargs="+", metavar="FILE", type=Path,
+                   help="a file or folder: .vcf (or a folder of them), .csv, mbox, Maildir, .eml")
+    p.add_argument("--format", default="auto", choices=format_names(),
+                   help="read FILEs as this format (default: auto, detected from the content)")
+    p.add_argument("--region", default=None, metavar="REGION",
+                   help="default phone region, e.g. US, GB, DE (default: the last one given, else from the locale)")
+    p.add_argument("--me", action="append", default=[], metavar="ADDR",
+                   help="one of your own addresses (mail import; repeat for several)")
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="generic CSV: which column holds a field (given, family, email, phone, org, ...)")
+                   help="CSV: the column (header or 1-based number) holding a field: name, given, family, email, "
+                        "phone, org, title, ...; repeat for several; implies a CSV")
     p.set_defaults(handler=cmd_import, creates_workspace=True)
 
-    p = sub.add_parser("status", help="what the workspace holds")
-    p.add_argument("--json", action="store_true")
+    p = command(sub, "status", "what the workspace holds", """
+        Show the workspace: its records, sources and people, the decisions made so far, possible
+        duplicates still to review and the outreach queue.""",
+                [("knowme status", ""), ("knowme status --json", "one JSON object (records, people, sources, "
+                                                                 "decisions, connected, pending_pairs, ...)")])
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_status)
 
-    p = sub.add_parser("list", help="list people")
-    p.add_argument("--decision", choices=[d.value for d in Decision])
-    p.add_argument("--json", action="store_true")
+    p = command(sub, "list", "list people, with their decision", """
+        List the people in the workspace in name order: id (what mark, split and other commands take),
+        decision, name, first email and company.""",
+                [("knowme list", ""), ("knowme list --decision undecided", "who is left to decide"),
+                 ("knowme list --json", "every person with their records, signals and suggestion")])
+    p.add_argument("--decision", choices=[d.value for d in Decision], help="only the people with this decision")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("undo", help="undo the last decision, merge or split")
+    p = command(sub, "undo", "undo the last decision, merge, split or forget", """
+        Take back the latest action: a decision, a merge (dedupe's automatic ones are one action), a
+        split, a pair answered, a source forgotten. Repeat to go further back; `knowme redo` does it
+        again.""", [("knowme undo", ""), ("knowme undo && knowme undo", "the last two actions")])
     p.set_defaults(handler=cmd_undo)
-    p = sub.add_parser("redo", help="redo what undo took back")
+    p = command(sub, "redo", "redo what undo took back", """
+        Do again the action `knowme undo` took back last. Any new action ends what can be redone.""",
+                [("knowme redo", "")])
     p.set_defaults(handler=cmd_redo)
 
 

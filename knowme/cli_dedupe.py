@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Iterator
 from typing import Any
 
+from knowme.cli_help import JSON_HELP, command
 from knowme.dedupe import PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.merge import split_person
 from knowme.model import Person
@@ -15,25 +16,44 @@ from knowme.store import Store
 from knowme.text import plural
 
 _TEXT_MERGES = 20
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id names nobody
 PAIR_BATCH = 1000  # pairs whose people are read at once
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("dedupe", help="merge sure duplicates, queue the doubtful ones for review")
-    p.add_argument("--json", action="store_true")
+    p = command(sub, "dedupe", "merge sure duplicates, queue the doubtful ones for review", """
+        Find the people who appear more than once across your address books (and within one). The sure
+        ones are merged at once, each merge with its reasons; the doubtful ones wait in a queue for
+        you to answer with `knowme pairs` and `knowme resolve`. All the automatic merges are one
+        action: `knowme undo` takes them back together. Run it again after each import.""",
+                [("knowme dedupe", ""), ("knowme dedupe --json", "the counts and every merge with its reasons")])
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_dedupe)
 
-    p = sub.add_parser("pairs", help="the review queue of possible duplicates, with scores and reasons")
-    p.add_argument("--json", action="store_true")
+    p = command(sub, "pairs", "the review queue of possible duplicates, with scores and reasons", """
+        List the possible duplicates `knowme dedupe` was not sure of: each PAIR's number, its score,
+        both records (with the person each belongs to now) and the reasons for and against.""",
+                [("knowme pairs", ""), ("knowme pairs --json", "the queue as a JSON array")],
+                "Answer each with `knowme resolve PAIR same` or `knowme resolve PAIR different`.")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_pairs)
 
-    p = sub.add_parser("resolve", help="answer a queued pair: the same person, or different people")
-    p.add_argument("pair", metavar="PAIR", type=int)
-    p.add_argument("answer", choices=["same", "different"])
+    p = command(sub, "resolve", "answer a queued pair: the same person, or different people", """
+        Answer one possible duplicate from `knowme pairs`: `same` merges the two people (one undoable
+        action), `different` keeps them apart and remembers it, so the pair is never asked again,
+        even after a re-import.""",
+                [("knowme resolve 12 same", "pair 12 is one person: merge them"),
+                 ("knowme resolve 13 different", "pair 13 are two people")])
+    p.add_argument("pair", metavar="PAIR", type=int, help="the pair's number, as `knowme pairs` shows it")
+    p.add_argument("answer", metavar="same|different", choices=["same", "different"],
+                   help="same: merge them; different: keep them apart")
     p.set_defaults(handler=cmd_resolve)
 
-    p = sub.add_parser("split", help="give each record of a merged person its own person again")
-    p.add_argument("person", metavar="PERSON", type=int)
+    p = command(sub, "split", "give each record of a merged person its own person again", """
+        Undo a merge you disagree with, whenever it happened: every record of PERSON becomes a person of
+        its own, each keeping the decision and notes. One undoable action.""",
+                [("knowme split 42", "person 42 (an id from `knowme list`)")])
+    p.add_argument("person", metavar="PERSON", type=int, help="the person's id, as `knowme list` shows it")
     p.set_defaults(handler=cmd_split)
 
 
@@ -123,7 +143,8 @@ def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
 def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
     from knowme.cli import UserError
 
-    row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (args.pair,)).fetchone()
+    row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (args.pair,)).fetchone() \
+        if 0 < args.pair <= MAX_ID else None
     if row is None:
         raise UserError(f"no pair {args.pair}; `knowme pairs` lists the queue")
     same = args.answer == "same"
@@ -136,7 +157,7 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
 def cmd_split(args: argparse.Namespace, store: Store) -> int:
     from knowme.cli import UserError
 
-    if store.person(args.person) is None:
+    if not 0 < args.person <= MAX_ID or store.person(args.person) is None:
         raise UserError(f"no person {args.person}")
     ids = split_person(store, args.person)
     if len(ids) <= 1:

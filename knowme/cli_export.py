@@ -7,30 +7,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from knowme.exports.files import STDOUT
-from knowme.text import plural
+from knowme.cli_help import command
 from knowme.exports import ExportError, ExportReport, LookalikesBlock, export_outreach, export_safe, exporters
+from knowme.exports.files import STDOUT
 from knowme.store import Store
+from knowme.text import plural
 
-
-SAFE_EXAMPLES = """\
-examples:
-  knowme export safe -o contacts.csv            LinkedIn's contact-upload CSV
-  knowme export safe -o contacts.vcf            vCard (from the extension)
-  knowme export safe -o - --format google-csv   to standard output
-  knowme export safe -o contacts.csv --force    replace last time's file
-
-Only knows-me people who are not connected yet are written, and no address an
-excluded person holds. The export refuses, writing nothing, while a knows-me
-person looks like an excluded one; it lists each and the command that settles it.
-"""
-
-OUTREACH_EXAMPLES = """\
-examples:
-  knowme export outreach -o queue.md            a checklist to work through
-  knowme export outreach -o queue.csv           one row per person, with the note
-  knowme export outreach -o - --format json     to standard output
-"""
 
 OUTPUT_HELP = ("the file to write, - for standard output; an existing file is replaced only with --force, "
                "never the workspace or a file imported into it")
@@ -38,33 +20,41 @@ FORCE_HELP = "replace FILE if it exists"
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="write the safe-to-sync file or the outreach queue",
-                       description="Write one of the two outputs: the safe-to-sync file (knows-me people) or the "
-                                   "personalised-outreach queue (personalize people).",
-                       epilog="examples:\n  knowme export safe -o contacts.csv\n  knowme export outreach -o "
-                              "queue.md\n\n`knowme export safe --help` and `knowme export outreach --help` say "
-                              "more.", formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = command(sub, "export", "write the safe-to-sync file or the outreach queue", """
+        Write one of the two outputs: the safe-to-sync file (the knows-me people, for the network's
+        contact upload) or the personalised-outreach queue (the personalize people).""",
+                [("knowme export safe -o contacts.csv", ""), ("knowme export outreach -o queue.md", "")],
+                "`knowme export safe --help` and `knowme export outreach --help` say more.")
     kinds = p.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
-    safe = kinds.add_parser("safe", help="the knows-me people, for the network's contact upload",
-                            description="Write the safe-to-sync file: the people you marked knows-me, in a format "
-                                        "the network's contact import accepts. Private (mode 0600), written whole "
-                                        "or not at all.", epilog=SAFE_EXAMPLES,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    safe = command(kinds, "safe", "the knows-me people, for the network's contact upload", """
+        Write the safe-to-sync file: the people you marked knows-me who are not connected yet, in a
+        format the network's contact import accepts, with no address an excluded person holds. It
+        refuses, writing nothing, while a knows-me person looks like an excluded one, and lists each
+        with the command that settles it.
+
+        The file is private (mode 0600) and written whole or not at all. An existing file is replaced
+        only with --force; the workspace and the files imported into it never are.""",
+                   [("knowme export safe -o contacts.csv", "LinkedIn's contact-upload CSV"),
+                    ("knowme export safe -o contacts.vcf", "vCard (from the extension)"),
+                    ("knowme export safe -o - --format google-csv", "to standard output (the summary goes to "
+                                                                     "standard error)"),
+                    ("knowme export safe -o contacts.csv --force", "replace last time's file")])
     safe.add_argument("-o", "--output", required=True, metavar="FILE", help=OUTPUT_HELP)
     safe.add_argument("--format", default=None, choices=list(exporters("safe")),
-                      help="linkedin-csv, google-csv or vcard (default: from FILE's extension, .vcf: vcard, "
-                           "else linkedin-csv)")
+                      help="the file's format (default: from FILE's extension, .vcf: vcard, else linkedin-csv)")
     safe.add_argument("--force", action="store_true", help=FORCE_HELP)
     safe.add_argument("--json", action="store_true", help="print the preflight summary as JSON")
     safe.set_defaults(handler=cmd_export_safe)
-    out = kinds.add_parser("outreach", help="the personalised-outreach queue, with notes and their lint results",
-                           description="Write the outreach queue: the people you marked personalize, each with how "
-                                       "you know each other, why connect, the draft note and what the linter says "
-                                       "of it.", epilog=OUTREACH_EXAMPLES,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    out = command(kinds, "outreach", "the personalised-outreach queue, with notes and their lint results", """
+        Write the outreach queue: the people you marked personalize, in priority order, each with how
+        you know each other, why connect, the draft note and what the linter says of it. Private (mode
+        0600); an existing file is replaced only with --force.""",
+                  [("knowme export outreach -o queue.md", "a checklist to work through"),
+                   ("knowme export outreach -o queue.csv", "one row per person, with the note"),
+                   ("knowme export outreach -o - --format json", "to standard output")])
     out.add_argument("-o", "--output", required=True, metavar="FILE", help=OUTPUT_HELP)
     out.add_argument("--format", default=None, choices=list(exporters("outreach")),
-                     help="csv, md or json (default: from FILE's extension, else md)")
+                     help="the file's format (default: from FILE's extension, else md)")
     out.add_argument("--force", action="store_true", help=FORCE_HELP)
     out.add_argument("--json", action="store_true", help="print the summary as JSON")
     out.set_defaults(handler=cmd_export_outreach)

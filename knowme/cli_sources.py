@@ -10,6 +10,7 @@ from typing import Any
 
 from knowme import importers
 from knowme.cli_core import parse_mapping
+from knowme.cli_help import JSON_HELP, command
 from knowme.filekinds import special_input
 from knowme.importers import ImportOptions, Sniff, format_names
 from knowme.importing import mapped_format
@@ -22,40 +23,37 @@ DOCTOR_PROBLEMS = 10  # problems `doctor` shows
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    raw = argparse.RawDescriptionHelpFormatter
-    p = sub.add_parser("sources", help="list the imported files: format, records, people, problems",
-                       description="List every imported source: its file name (what `forget` takes), path, "
-                                   "format, how many records it gave, how many people hold them, its problems "
-                                   "and when it was imported.",
-                       epilog="examples:\n  knowme sources\n  knowme sources --json | jq '.[].file'",
-                       formatter_class=raw)
-    p.add_argument("--json", action="store_true", help="print a JSON array, one object per source")
+    p = command(sub, "sources", "list the imported files: format, records, people, problems", """
+        List every imported source: its number and file name (what `forget` takes), path, format, how
+        many records it gave, how many people hold them, its problems and when it was imported.""",
+                [("knowme sources", ""), ("knowme sources --json", "a JSON array, one object per source")])
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_sources)
 
-    p = sub.add_parser("forget", help="remove an imported source (one undoable action)",
-                       description="Remove a source imported by mistake: its records, and the people left with "
-                                   "no record from any other source. People who also have records from other "
-                                   "sources stay, with their decisions; what identified an excluded person stays "
-                                   "suppressed. `knowme undo` brings the source back.",
-                       epilog="examples:\n  knowme forget old-phone.vcf      by the name `sources` shows\n"
-                              "  knowme forget ~/Downloads/contacts.csv\n  knowme forget 3                  by its "
-                              "number in `sources`", formatter_class=raw)
+    p = command(sub, "forget", "remove an imported source (one undoable action)", """
+        Remove a source imported by mistake: its records, and the people left with no record from any
+        other source. People who also have records from other sources stay, with their decisions;
+        what identified an excluded person stays suppressed. `knowme undo` brings the source back.""",
+                [("knowme forget old-phone.vcf", "by the name `knowme sources` shows"),
+                 ("knowme forget ~/Downloads/contacts.csv", "by its path"),
+                 ("knowme forget 3", "by its number in `knowme sources`")])
     p.add_argument("source", metavar="SOURCE", help="the source's file name, its path, or its number in `sources`")
     p.set_defaults(handler=cmd_forget)
 
-    p = sub.add_parser("doctor", help="explain how a file would be read, without importing it",
-                       description="Read FILE as `knowme import` would and explain it: the format detected and "
-                                   "why, the encoding, delimiter and header of a CSV, which column fills which "
-                                   "field, how many records, the first problems. Nothing is imported and no "
-                                   "workspace is needed or made.",
-                       epilog="examples:\n  knowme doctor contacts.csv\n  knowme doctor export.csv --map name=Who "
-                              "--map email=Reach\n  knowme doctor phone.vcf --json", formatter_class=raw)
+    p = command(sub, "doctor", "explain how a file would be read, without importing it", """
+        Read FILE as `knowme import` would and explain it: the format detected and why (how sure each
+        format is), the encoding, delimiter and header of a CSV, which column fills which field, how
+        many records it holds and the first problems. Nothing is imported, and no workspace is needed
+        or made. Exit 1 when the file could not be imported as it is.""",
+                [("knowme doctor contacts.csv", ""),
+                 ("knowme doctor export.csv --map name=Who --map email=Reach", "try a column mapping first"),
+                 ("knowme doctor phone.vcf --json", "the explanation as JSON")])
     p.add_argument("file", metavar="FILE", type=Path, help="an address book file or folder (vCard, CSV, mail)")
     p.add_argument("--format", default="auto", choices=format_names(),
                    help="read it as this format (default: auto, detected)")
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="as for import: which column holds a field (name, given, family, email, phone, org, ...)")
-    p.add_argument("--json", action="store_true", help="print the explanation as one JSON object")
+                   help="as for import: the column holding a field (name, given, family, email, phone, org, ...)")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_doctor, no_store=True)
 
 
