@@ -23,6 +23,9 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 SAMPLE = ROOT / "sample_data"
+# The real-world exports (../shared/corpus) are not in the repository: tests that need them say so.
+CORPUS_MISSING = (f"needs the corpus of real vCard and CSV exports at ../shared/corpus beside the checkout "
+                  f"({CORPUS} is missing)")
 
 
 @pytest.fixture

@@ -17,11 +17,15 @@ from knowme.model import Labeled, Record
 from knowme.store import BUSY_TIMEOUT_S, Store
 
 ROOT = Path(__file__).resolve().parents[1]
+# several real processes on one workspace: slow, left out of the fast lane (-m 'not slow')
+pytestmark = pytest.mark.slow
+
 N_PEOPLE = 12
 
 HOLDER = """
 import sys, time
 from knowme.store import Store
+
 store = Store.open(sys.argv[1])
 with store.transaction() as conn:           # BEGIN IMMEDIATE: the write lock
     conn.execute("UPDATE settings SET value=value")

@@ -54,6 +54,9 @@ from knowme.model import ImportResult, NotAnAddressBook, Person, Problem, Record
 from knowme.normalize import name_key, record_keys
 from knowme.store import Store, record_json, summarise, summarise_merged, summarise_record
 
+# fuzzing and pathological files: minutes of CPU, left out of the fast lane (-m 'not slow')
+pytestmark = pytest.mark.slow
+
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 CORPUS = ROOT.parent / "shared" / "corpus"
 SAMPLE = ROOT / "sample_data"
@@ -618,6 +621,7 @@ sys.path.insert(0, sys.argv[1])
 from test_fuzz_importers import parse_checked
 from knowme.importing import import_path
 from knowme.store import Store
+
 path = Path(sys.argv[2])
 for fmt in dict.fromkeys(["auto", sys.argv[3]]):
     parse_checked(path, fmt)
