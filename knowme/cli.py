@@ -72,7 +72,7 @@ def _accept_db_after_command(sub: argparse._SubParsersAction) -> None:
     The sub-command's `--db` defaults to SUPPRESS, so when it is not given the global one stands.
     """
     for parser in {id(p): p for p in sub.choices.values()}.values():
-        if getattr(parser, "_defaults", {}).get("no_store"):
+        if getattr(parser, "_defaults", {}).get("no_workspace"):  # demo, doctor: no workspace is read
             continue
         parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
         for action in parser._actions:

@@ -32,7 +32,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         Try knowme on made-up address books (phone, Google, Outlook, LinkedIn and mail, with duplicates
         between them) in a workspace that is thrown away when you quit. Your own workspace is not
         touched.""", [("knowme demo", "")])
-    p.set_defaults(handler=cmd_demo, no_store=True)
+    p.set_defaults(handler=cmd_demo, no_store=True, no_workspace=True)
 
 
 def _check_terminal() -> None:

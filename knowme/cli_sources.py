@@ -54,7 +54,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                    help="as for import: the column holding a field (name, given, family, email, phone, org, ...)")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
-    p.set_defaults(handler=cmd_doctor, no_store=True)
+    p.set_defaults(handler=cmd_doctor, no_store=True, no_workspace=True)
 
 
 # ---- sources and forget -----------------------------------------------------------------------------

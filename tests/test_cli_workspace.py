@@ -94,6 +94,11 @@ def test_db_is_taken_after_the_command_too(tmp_path: Path, monkeypatch: pytest.M
     assert p.returncode == 0 and '"records": 136' in p.stdout
     p = nowhere("export", "safe", "-o", tmp_path / "s.csv", "--db", db)
     assert p.returncode == 0, p.stderr
+    p = nowhere("export", "--db", db, "outreach", "-o", tmp_path / "q.md")
+    assert p.returncode == 0, p.stderr
+    assert nowhere("set", "note-limit", "200", "--db", db).returncode == 0
+    p = nowhere("lint", "Hi Ana, great to meet you at the Lisbon data meetup. " * 5, "--db", db)
+    assert p.returncode == 1 and "too-long" in p.stdout  # the limit of --db's workspace
     # KNOWME_DB when no --db is given at all
     from knowme.cli import main
 
