@@ -29,4 +29,4 @@ def epilog(examples: list[tuple[str, str]], notes: str = "") -> str:
     return "\n".join(lines)
 
 
-JSON_HELP = "print JSON instead of text (for scripts; the fields are listed in the README)"
+JSON_HELP = "print JSON instead of text, for scripts"
