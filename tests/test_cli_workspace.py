@@ -238,6 +238,20 @@ def test_a_file_that_vanishes_mid_import_is_one_line_and_changes_nothing(knowme:
     assert '"records": 136' in knowme("status", "--json").stdout
 
 
+def test_a_file_the_system_will_not_let_us_read_is_one_line(knowme: Knowme, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a permission error looks to knowme (root may read anything, so it is simulated here)."""
+    from knowme import importers
+
+    def refuse(path: object) -> object:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(importers, "open_regular", refuse)
+    p = knowme("import", BOOK)
+    line = one_line(p.stderr)
+    assert p.returncode == 1 and "iphone.vcf: cannot read it: Permission denied" in line
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_a_file_without_read_permission_is_one_line(knowme: Knowme, tmp_path: Path) -> None:
     book = tmp_path / "locked.vcf"
