@@ -203,8 +203,8 @@ def doctor_lines(facts: dict[str, Any]) -> list[str]:
         lines.append(f"your addresses (guessed): {', '.join(facts['me'])}")
     if facts["problems"]:
         shown = len(facts["first_problems"])
-        lines.append(plural(facts["problems"], "problem", sep=True) + (f", the first {shown}:" if facts["problems"] > shown
-                                                                       else ":"))
+        more = f", the first {shown}:" if facts["problems"] > shown else ":"
+        lines.append(plural(facts["problems"], "problem", sep=True) + more)
         lines += [f"  {p}" for p in facts["first_problems"]]
     else:
         lines.append("problems: none")

@@ -78,7 +78,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                  ("knowme lint - --first-name Ana < note.txt", "the note from a file, checked for the greeting"),
                  ("knowme lint \"$NOTE\" --limit 200 --json", "a free account's limit, as JSON")])
     p.add_argument("text", metavar="TEXT", help="the note; - reads it from standard input")
-    p.add_argument("--limit", type=int, default=None, metavar="N", help="character limit (default: the note-limit setting, 300)")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="character limit (default: the note-limit setting, 300)")
     p.add_argument("--first-name", default=None, metavar="NAME", help="the first name the note should greet")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_lint, no_store=True)

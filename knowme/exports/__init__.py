@@ -44,9 +44,9 @@ class LookalikesBlock(ExportError):
     def __init__(self, pre: Preflight) -> None:
         self.preflight = pre
         n = len(pre.lookalikes)
-        super().__init__(f"{plural(n, 'knows-me person')} {'looks' if n == 1 else 'look'} like excluded people (a close "
-                         "name or a shared address); nothing was written. Resolve each: `knowme mark ID --as "
-                         "exclude`, or `knowme mark ID --not-same-as ID` if they are different people")
+        super().__init__(f"{plural(n, 'knows-me person')} {'looks' if n == 1 else 'look'} like excluded people "
+                         "(a close name or a shared address); nothing was written. Resolve each: `knowme mark ID "
+                         "--as exclude`, or `knowme mark ID --not-same-as ID` if they are different people")
 
 
 @dataclass(slots=True)
@@ -106,7 +106,8 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     write_private(path, lambda fh: exporter.write(fh, OutreachData(queue, emails, today)), force=force,
                   protected=protected_files_of(store))
     counts = queue.counts()
-    lines = [f"in the queue: {plural(len(queue.items), 'person')} (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"]
+    lines = [f"in the queue: {plural(len(queue.items), 'person')} ("
+             + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"]
     if queue.lint_errors:
         lines.append(f"notes still to fix or write: {queue.lint_errors}")
     if queue.connected_skipped:
