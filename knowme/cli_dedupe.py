@@ -12,6 +12,7 @@ from knowme.cli_help import JSON_HELP, command
 from knowme.dedupe import PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.merge import split_person
 from knowme.model import Person
+from knowme.pairgroups import EXAMPLES, pair_groups, resolve_group
 from knowme.store import Store
 from knowme.text import plural
 
@@ -32,19 +33,32 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = command(sub, "pairs", "the review queue of possible duplicates, with scores and reasons", """
         List the possible duplicates `knowme dedupe` was not sure of: each PAIR's number, its score,
-        both records (with the person each belongs to now) and the reasons for and against.""",
-                [("knowme pairs", ""), ("knowme pairs --json", "the queue as a JSON array")],
-                "Answer each with `knowme resolve PAIR same` or `knowme resolve PAIR different`.")
+        both records (with the person each belongs to now) and the reasons for and against. With
+        --groups, the queue grouped by the shape of its evidence, each group with examples, to answer
+        a whole group at once.""",
+                [("knowme pairs", ""), ("knowme pairs --json", "the queue as a JSON array"),
+                 ("knowme pairs --groups", "the queue grouped by the shape of its evidence")],
+                "Answer each with `knowme resolve PAIR same` or `knowme resolve PAIR different`, a group with "
+                "`knowme resolve --group GROUP same|different`.")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
+    p.add_argument("--groups", action="store_true",
+                   help="the queue grouped by the shape of its evidence, with examples (answer a group with "
+                        "`resolve --group GROUP`)")
     p.set_defaults(handler=cmd_pairs)
 
-    p = command(sub, "resolve", "answer a queued pair: the same person, or different people", """
+    p = command(sub, "resolve", "answer a queued pair (or a whole group): the same person, or different people",
+                """
         Answer one possible duplicate from `knowme pairs`: `same` merges the two people (one undoable
         action), `different` keeps them apart and remembers it, so the pair is never asked again,
-        even after a re-import.""",
+        even after a re-import. --group answers every pair of a group from `knowme pairs --groups`
+        as one undoable action.""",
                 [("knowme resolve 12 same", "pair 12 is one person: merge them"),
-                 ("knowme resolve 13 different", "pair 13 are two people")])
-    p.add_argument("pair", metavar="PAIR", type=int, help="the pair's number, as `knowme pairs` shows it")
+                 ("knowme resolve 13 different", "pair 13 are two people"),
+                 ("knowme resolve --group 3f2a9c1b different",
+                  "every pair of that group (its id from `knowme pairs --groups`) are two people")])
+    p.add_argument("pair", metavar="PAIR", type=int, nargs="?", help="the pair's number, as `knowme pairs` shows it")
+    p.add_argument("--group", metavar="GROUP",
+                   help="answer every pair of this group (see `pairs --groups`) at once")
     p.add_argument("answer", metavar="same|different", choices=["same", "different"],
                    help="same: merge them; different: keep them apart")
     p.set_defaults(handler=cmd_resolve)
@@ -112,7 +126,41 @@ def _pair_items(store: Store) -> Iterator[dict[str, Any]]:
             yield pair_json(store, pair, people)
 
 
+def _group_items(store: Store) -> Iterator[dict[str, Any]]:
+    """The queue's groups as JSON-ready items, each with its first few pairs as examples."""
+    for group in pair_groups(store):
+        shown = group.pairs[:EXAMPLES]
+        people = store.people_by_id([pid for p in shown for pid in (p.a_person, p.b_person)])
+        yield group.to_dict([pair_json(store, p, people) for p in shown])
+
+
+def _print_groups(store: Store, as_json: bool) -> int:
+    items = list(_group_items(store))
+    if as_json:
+        print(json.dumps(items, indent=2, ensure_ascii=False))
+        return 0
+    if not items:
+        print("no possible duplicates to review")
+        return 0
+    for item in items:
+        answered = item["answered"]
+        history = f"; you answered {answered['same'] + answered['different']} like these before, " \
+                  f"{answered['same']} the same" if answered["same"] + answered["different"] else ""
+        print(f"group {item['id']}: {item['shape']}: {plural(item['pairs'], 'pair')}, "
+              f"about {item['likely_same']} look like the same person{history}")
+        for example in item["examples"]:
+            a, b = example["a"], example["b"]
+            print(f"    pair {example['id']}: {a['name']} [{a['record']['source']} #{a['record']['index']}] / "
+                  f"{b['name']} [{b['record']['source']} #{b['record']['index']}]: {'; '.join(example['reasons'])}")
+    print(f"{plural(sum(i['pairs'] for i in items), 'pair')} in {plural(len(items), 'group')}; "
+          "answer a whole group with "
+          "`knowme resolve --group GROUP same|different` (undo takes it back)", file=sys.stderr)
+    return 0
+
+
 def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
+    if args.groups:
+        return _print_groups(store, args.json)
     if args.json:  # the same text as json.dumps(all items, indent=2), written as it goes
         out = sys.stdout
         count = 0
@@ -143,11 +191,21 @@ def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
 def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
     from knowme.cli import UserError
 
+    if (args.pair is None) == (args.group is None):
+        raise UserError("resolve takes a PAIR or --group GROUP (not both): `knowme pairs [--groups]` lists them")
+    same = args.answer == "same"
+    if args.group is not None:
+        try:
+            group = resolve_group(store, args.group, same)
+        except KeyError:
+            raise UserError(f"no group {args.group} in the review queue; `knowme pairs --groups` lists them") from None
+        print(f"group {group.id} ({group.shape}): {plural(len(group.pairs), 'pair')} answered "
+              f"{'the same person' if same else 'different people'} (one action: `knowme undo` takes it back)")
+        return 0
     row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (args.pair,)).fetchone() \
         if 0 < args.pair <= MAX_ID else None
     if row is None:
         raise UserError(f"no pair {args.pair}; `knowme pairs` lists the queue")
-    same = args.answer == "same"
     kept = resolve_pair(store, args.pair, same)
     print(f"pair {args.pair}: merged into person {kept}" if same else f"pair {args.pair}: kept apart, "
           "and will not be asked again")

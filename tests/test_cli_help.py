@@ -95,7 +95,7 @@ def test_plural_with_thousands_and_an_own_plural() -> None:
 COUNTED = re.compile(r"\{[^{}]*\}(?:,)? (?:pairs|records|sources|problems|possible duplicates|duplicates|suggestions|"
                      r"notes|files|cards|rows|addresses|merges)\b")
 # Messages where the count is never 1 (a merge joins two or more, a shared address has two holders).
-NEVER_ONE = {"knowme/merge.py", "knowme/scoring.py", "knowme/triage.py", "tui/screens/duplicates.py",
+NEVER_ONE = {"knowme/merge.py", "knowme/scoring.py", "knowme/evidence.py", "knowme/triage.py", "tui/screens/duplicates.py",
              "knowme/suggest.py", "importers/vcard.py"}
 
 
