@@ -86,8 +86,9 @@ def cmd_export_safe(args: argparse.Namespace, store: Store) -> int:
         else:
             for line in pre.lines():
                 print(line, file=out)
-            for lookalike in pre.lookalikes:
-                print(f"  {lookalike}", file=out)
+            for conflict in pre.lookalikes:
+                print(f"  {conflict}", file=out)
+                print(f"      resolve: {conflict.command}", file=out)
         raise _user_error(str(exc)) from exc
     except ExportError as exc:
         raise _user_error(str(exc)) from exc

@@ -3,7 +3,8 @@
 `forget_source` removes a source as one undoable action: its records (with their matching keys
 and review-queue pairs) and the people left without any record go; people who keep records from
 other sources stay, with their decisions. What identified an excluded person of that source stays
-suppressed: their keys are remembered as exclusions, and no undo or redo removes them.
+suppressed: the suppression list (knowme.suppression) keeps every entry of theirs, and no undo or
+redo removes one.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from knowme.store import Store, now
+from knowme import suppression
+from knowme.store import Store
 from knowme.text import plural
 
 
@@ -100,10 +102,9 @@ def forget_source(store: Store, query: str) -> ForgetResult:
             params = (source.id,) * where.count("?")
             cursor = conn.execute(f"SELECT * FROM {table} WHERE {where}", params)
             rows[table] = {"columns": [d[0] for d in cursor.description], "rows": [list(r) for r in cursor]}
-        # an excluded person of this source stays excluded whatever happens to their records
-        conn.execute("INSERT OR IGNORE INTO remembered_exclusions(kind, key, at) SELECT DISTINCT k.kind, k.key, ? "
-                     "FROM keys k JOIN records r ON r.id = k.record_id JOIN people p ON p.id = r.person_id "
-                     "WHERE r.source_id=? AND p.decision='exclude'", (now(), source.id))
+        # an excluded person of this source stays on the suppression list whatever happens to their records:
+        # what they hold now is captured first (the list never loses an entry, undo and redo included)
+        suppression.capture(store, people)
         for table, where in reversed(_ROWS):
             conn.execute(f"DELETE FROM {table} WHERE {where}", (source.id,) * where.count("?"))
         alive = {person.id for person in store.refresh_people(people)}

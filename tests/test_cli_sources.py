@@ -135,7 +135,9 @@ def test_forget_keeps_an_excluded_person_suppressed(knowme: Knowme, tmp_path: Pa
     assert knowme("mark", "boss@oldcorp.example", "--as", "exclude").returncode == 0
     assert knowme("forget", "first.vcf").returncode == 0
     assert knowme("import", later).returncode == 0
-    assert knowme("mark", "boss@oldcorp.example", "ana@example.org", "--as", "knows-me").returncode == 0
+    p = knowme("mark", "boss@oldcorp.example", "--as", "knows-me")  # still on the suppression list
+    assert p.returncode == 1 and "--unexclude" in one_line(p.stderr)
+    assert knowme("mark", "ana@example.org", "--as", "knows-me").returncode == 0
     out = tmp_path / "safe.csv"
     knowme("export", "safe", "-o", out)  # written without the address, or refused: never with it
     assert not out.exists() or "boss@oldcorp.example" not in out.read_text()
