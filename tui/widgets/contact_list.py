@@ -24,6 +24,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from knowme import views
@@ -325,7 +326,7 @@ class ContactList(ScrollView, can_focus=True):
         self.cursor = max(0, min(index, len(self.ids) - 1))
         self._resize()
         if message.keep_row and 0 <= screen_row < self._page:
-            self.set_scroll(None, max(0, self.cursor - screen_row))
+            self._set_top(max(0, self.cursor - screen_row))
             self._scroll_to_cursor()
         else:
             self._scroll_to_cursor(center=True)
@@ -358,8 +359,23 @@ class ContactList(ScrollView, can_focus=True):
         elif self.cursor >= top + page:
             top = self.cursor - page + 1
         top = max(0, min(top, len(self.ids) + 1 - self.scrollable_content_region.height))
-        if top != int(self.scroll_y):
-            self.set_scroll(None, top)
+        self._set_top(top)
+
+    def _set_top(self, top: int) -> None:
+        """Scroll so that row `top` is the first one shown, and repaint every row.
+
+        `set_scroll` (which, unlike `scroll_to`, works before the first layout) skips ScrollView's
+        `watch_scroll_y`, which repaints the whole region and moves the scrollbar, and leaves
+        `scroll_target_y` (where the mouse wheel scrolls from) behind: a real terminal would keep
+        showing the old rows on every line but the two cursor lines refreshed by hand.
+        """
+        if top == self.scroll_y and top == self.scroll_target_y:
+            return
+        self.set_scroll(None, top)
+        self.set_reactive(Widget.scroll_target_y, float(top))
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = top
+        self.refresh()
 
     def _refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_y) + 1
