@@ -38,12 +38,13 @@ _PENDING_PEOPLE = ("id IN (SELECT ra.person_id FROM pairs q JOIN records ra ON r
                    "JOIN records rb ON rb.id = q.b WHERE q.status='pending' AND ra.person_id != rb.person_id)")
 
 VIEWS: tuple[View, ...] = (
-    View("undecided", "Undecided", "decision='undecided'", "not reviewed yet"),
+    View("undecided", "Undecided", "decision='undecided' AND connected=0",
+         "to decide (people already connected are under Connected)"),
     View("knows-me", "Knows me", "decision='knows-me'", "go to the safe-to-sync file"),
     View("personalize", "Personalize", "decision='personalize'", "go to the outreach queue"),
     View("exclude", "Exclude", "decision='exclude'", "never invited, never uploaded"),
-    View("connected", "Connected", "connected=1", "already connections"),
-    View("suggestions", "Suggestions", "decision='undecided' AND suggestion IS NOT NULL",
+    View("connected", "Connected", "connected=1", "already connections: in neither export, nothing to decide"),
+    View("suggestions", "Suggestions", "decision='undecided' AND connected=0 AND suggestion IS NOT NULL",
          "undecided people with a suggested decision"),
     View("duplicates", "Duplicates to review", _PENDING_PEOPLE, "people in possible-duplicate pairs"),
     View("all", "All", "1", "everybody"),
@@ -228,7 +229,10 @@ def rows(store: Store, ids: Iterable[int]) -> dict[int, PersonRow]:
 
 def next_with_decision(store: Store, ids: Sequence[int], start: int, decision: Decision = Decision.UNDECIDED,
                        step: int = 1, chunk: int = 128) -> int | None:
-    """The index of the first person after `start` (before it with step=-1) who has `decision`."""
+    """The index of the first person after `start` (before it with step=-1) who has `decision`.
+
+    People already connected are never "to decide": the next undecided person is one who is not.
+    """
     position = start + step
     while 0 <= position < len(ids):
         if step > 0:
@@ -236,8 +240,9 @@ def next_with_decision(store: Store, ids: Sequence[int], start: int, decision: D
         else:
             window = list(ids[max(0, position - chunk + 1):position + 1])[::-1]
         marks = ",".join("?" * len(window))
-        hits = {pid for pid, value in store.conn.execute(
-            f"SELECT id, decision FROM people WHERE id IN ({marks})", window) if value == decision.value}
+        hits = {pid for pid, value, connected in store.conn.execute(
+            f"SELECT id, decision, connected FROM people WHERE id IN ({marks})", window)
+            if value == decision.value and not (connected and decision == Decision.UNDECIDED)}
         for offset, pid in enumerate(window):
             if pid in hits:
                 return position + offset * step
@@ -314,6 +319,12 @@ def resume_index(store: Store, query: ListQuery, ids: Sequence[int], person_id: 
 # ---- counts ---------------------------------------------------------------------------------------
 
 
+def progress(counts: dict[str, int]) -> tuple[int, int]:
+    """(decided, to decide in all): people already connected are outside triage, as in the exports."""
+    total = max(0, counts.get("all", 0) - counts.get("connected", 0))
+    return max(0, total - counts.get("undecided", 0)), total
+
+
 #: Views counted in people; "duplicates" is counted in pairs waiting for review.
 PEOPLE_VIEWS: tuple[str, ...] = tuple(view.key for view in VIEWS if view.key != "duplicates")
 
@@ -342,14 +353,17 @@ def apply_count_changes(counts: dict[str, int], before: dict[str, set[int]], aft
 def view_counts(store: Store) -> dict[str, int]:
     """How many people each sidebar view holds (one pass over `people`), and the pairs to review."""
     counts = {view.key: 0 for view in VIEWS}
-    for decision, n, connected, suggested in store.conn.execute(
-            "SELECT decision, count(*), total(connected), total(suggestion IS NOT NULL) FROM people "
-            "GROUP BY decision"):
-        counts[decision] = n
+    for decision, connected, n, suggested in store.conn.execute(
+            "SELECT decision, connected, count(*), total(suggestion IS NOT NULL) FROM people "
+            "GROUP BY decision, connected"):
         counts["all"] += n
-        counts["connected"] += int(connected)
+        if connected:
+            counts["connected"] += n
+        if connected and decision == Decision.UNDECIDED.value:
+            continue  # already a connection: nothing to decide
+        counts[decision] += n
         if decision == Decision.UNDECIDED.value:
-            counts["suggestions"] = int(suggested)
+            counts["suggestions"] += int(suggested)
     counts["duplicates"] = store.pending_pair_count()
     return counts
 

@@ -45,10 +45,10 @@ async def test_first_screen_lists_undecided_with_counts_and_detail(workspace: Pa
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        assert contacts(app).row_count == 10
+        assert contacts(app).row_count == 9  # Erin Evans is already a connection: nothing to decide
         assert current_name(app) == "Alice Archer"
         counts = app.main.query_one(Sidebar).counts
-        assert counts["undecided"] == 10 and counts["all"] == 10 and counts["connected"] == 1
+        assert counts["undecided"] == 9 and counts["all"] == 10 and counts["connected"] == 1
         detail = app.main.query_one(DetailPane).plain_text()
         assert "alice@acme.com" in detail and "phone.vcf #1" in detail
 
@@ -65,7 +65,7 @@ async def test_decision_keys_save_at_once_and_move_to_next_undecided(workspace: 
         await settle(pilot, app)
         saved = decisions(workspace)
         assert saved["Bob Baker"] == "personalize" and saved["Carol Chen"] == "exclude"
-        assert contacts(app).row_count == 7
+        assert contacts(app).row_count == 6
         assert app.main.query_one(Sidebar).counts["knows-me"] == 1
         assert "Carol Chen → exclude" in str(app.main.query_one("#status").render())
 
@@ -116,10 +116,10 @@ async def test_filter_is_fuzzy_and_escape_clears_it(workspace: Path) -> None:
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("slash", *"hooli")
+        await pilot.press("slash", *"stark")
         await settle(pilot, app)
-        assert contacts(app).row_count == 1 and current_name(app) == "Erin Evans"
-        for _ in "hooli":
+        assert contacts(app).row_count == 1 and current_name(app) == "Frank Fischer"
+        for _ in "stark":
             await pilot.press("backspace")
         await pilot.press(*"grgrn")  # letters in order: Grace Green
         await settle(pilot, app)
@@ -128,7 +128,7 @@ async def test_filter_is_fuzzy_and_escape_clears_it(workspace: Path) -> None:
         assert decisions(workspace)["Grace Green"] == "knows-me"
         await pilot.press("escape")
         await settle(pilot, app)
-        assert contacts(app).query_spec.text == "" and contacts(app).row_count == 9
+        assert contacts(app).query_spec.text == "" and contacts(app).row_count == 8
 
 
 @pilot_test
@@ -154,7 +154,7 @@ async def test_sort_cycles_and_keeps_the_person(workspace: Path) -> None:
         assert contacts(app).query_spec.sort == "company"
         assert current_name(app) == "Alice Archer"
         names = [contacts(app).row_at(i).name for i in range(4)]
-        assert names == ["Alice Archer", "Bob Baker", "Erin Evans", "Carol Chen"]
+        assert names == ["Alice Archer", "Bob Baker", "Carol Chen", "Henry Hill"]
         await pilot.press("s")  # signal strength: Carol wrote most
         await settle(pilot, app)
         assert contacts(app).row_at(0).name == "Carol Chen"
@@ -271,7 +271,7 @@ async def test_accept_every_suggestion_after_asking(workspace: Path) -> None:
         saved = decisions(workspace)
         assert saved["Carol Chen"] == "knows-me" and saved["Frank Fischer"] == "knows-me"
         assert app.main.query_one(Sidebar).counts["suggestions"] == 0
-        assert contacts(app).row_count == 8
+        assert contacts(app).row_count == 7
         await pilot.press("ctrl+z")
         await settle(pilot, app)
         assert decisions(workspace)["Carol Chen"] == "undecided"
@@ -301,3 +301,34 @@ async def test_a_long_list_opens_at_its_place_and_then_lists_everyone(tmp_path: 
         assert current_name(app) == "Person0702 Zed"
         await pilot.press("end")
         assert current_name(app) == "Person0900 Zed"
+
+
+@pilot_test
+async def test_connected_people_have_their_own_view_and_are_not_to_decide(workspace: Path) -> None:
+    """Erin Evans is already a connection: not in Undecided, listed under Connected with a marker, and
+    the sidebar, the progress line and the safe export agree on how many are left to decide."""
+    from knowme.exports import plan_safe
+    from knowme.tui.widgets.columns import cell_text
+
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert "Erin Evans" not in [contacts(app).row_at(i).name for i in range(contacts(app).row_count)]
+        sidebar = app.main.query_one(Sidebar)
+        with Store.open(workspace) as store:
+            assert sidebar.counts["undecided"] == plan_safe(store).preflight.undecided == 9
+        assert "Decided 0 of 9" in str(sidebar.query_one("#progress-label").render())
+        await pilot.press("5")
+        await settle(pilot, app)
+        assert contacts(app).row_count == 1 and current_name(app) == "Erin Evans"
+        row = contacts(app).current_row
+        assert cell_text(row, "decision", False) == "connected" and cell_text(row, "mark", False) == "✓"
+        assert "Already a connection: nothing to decide" in app.main.query_one(DetailPane).plain_text()
+        await pilot.press("8", "home", "down", "down", "down")  # All: Dan Dunn, then Erin (connected)
+        await settle(pilot, app)
+        assert current_name(app) == "Dan Dunn"
+        await pilot.press("k")
+        assert current_name(app) == "Frank Fischer"  # the next person to decide, not Erin
+        await pilot.press("k")
+        await settle(pilot, app)
+        assert "Decided 2 of 9" in str(sidebar.query_one("#progress-label").render())

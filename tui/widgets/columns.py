@@ -74,7 +74,7 @@ def fit(text: str, width: int) -> str:
 def cell_text(row: PersonRow, key: str, selected: bool) -> str:
     """What a column shows for one person (the store's summary columns, formatted)."""
     if key == "mark":
-        return "●" if selected else " "
+        return "●" if selected else ("✓" if row.connected else " ")
     if key == "name":
         return row.name or "(no name)"
     if key == "email":
@@ -89,6 +89,8 @@ def cell_text(row: PersonRow, key: str, selected: bool) -> str:
         year = f" '{row.last_mail[2:4]}" if row.last_mail else ""
         return f"↑{row.sent} ↓{row.received}{year}"
     if key == "decision":
+        if row.connected and row.decision == Decision.UNDECIDED:
+            return "connected"
         return DECISION_LABELS[row.decision.value]
     if key == "suggestion":
         if row.suggestion and row.suggestion != row.decision.value:

@@ -28,6 +28,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from knowme import views
+from knowme.model import Decision
 from knowme.store import Store
 from knowme.views import ListQuery, PersonRow
 from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
@@ -68,6 +69,7 @@ class ContactList(ScrollView, can_focus=True):
         "contact-list--exclude",
         "contact-list--undecided",
         "contact-list--suggestion",
+        "contact-list--connected",
     }
 
     DEFAULT_CSS = """
@@ -85,6 +87,7 @@ class ContactList(ScrollView, can_focus=True):
         & > .contact-list--exclude { color: $text-error; }
         & > .contact-list--undecided { color: $text-muted; }
         & > .contact-list--suggestion { color: $text-accent; text-style: italic; }
+        & > .contact-list--connected { color: $text-secondary; }
     }
     """
 
@@ -489,7 +492,11 @@ class ContactList(ScrollView, can_focus=True):
     @staticmethod
     def _cell_component(row: PersonRow, key: str) -> str:
         if key == "decision":
+            if row.connected and row.decision == Decision.UNDECIDED:
+                return "contact-list--connected"
             return f"contact-list--{row.decision.value}"
+        if key == "mark" and row.connected:
+            return "contact-list--connected"
         if key == "suggestion":
             return "contact-list--suggestion"
         if key in ("sources", "mail", "email"):

@@ -83,8 +83,11 @@ def person_blocks(person: Person, meta: list[dict[str, Any]], pending_pairs: int
     title.append("  ")
     title.append(f" {word} ", style=f"reverse {DECISION_STYLES[person.decision]}")
     if person.connected:
-        title.append("  connected", style="cyan")
+        title.append("  ✓ connected", style="cyan")
     blocks.append(Block(text=title))
+    if person.connected and person.decision == Decision.UNDECIDED:
+        blocks.append(Block(text=Text("Already a connection: nothing to decide, in neither export.",
+                                      style="dim italic")))
     if person.suggestion and person.suggestion != person.decision.value:
         line = Text("Suggested: ", style="italic")
         line.append(DECISION_LABELS.get(person.suggestion, person.suggestion), style="bold italic")
