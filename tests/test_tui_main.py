@@ -332,3 +332,39 @@ async def test_connected_people_have_their_own_view_and_are_not_to_decide(worksp
         await pilot.press("k")
         await settle(pilot, app)
         assert "Decided 2 of 9" in str(sidebar.query_one("#progress-label").render())
+
+
+@pilot_test
+async def test_filter_ranks_word_starts_and_shows_where_it_matched(workspace: Path) -> None:
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"acme")
+        await settle(pilot, app)
+        assert contacts(app).row_count == 1 and current_name(app) == "Alice Archer"
+        assert "Matched in" in contacts(app).render_line(0).text
+        assert "email, company" in contacts(app).render_line(1).text
+        assert "best first" in str(app.main.query_one("#list-title").render())
+        for _ in "acme":
+            await pilot.press("backspace")
+        await pilot.press(*"grgrn")  # no word starts so: letters in order, and the title says so
+        await settle(pilot, app)
+        assert current_name(app) == "Grace Green"
+        assert "letters in order" in str(app.main.query_one("#list-title").render())
+        assert "Suggests" not in contacts(app).render_line(0).text
+
+
+@pilot_test
+async def test_reopening_keeps_the_view_and_person_but_not_the_filter(workspace: Path) -> None:
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"zzzz")
+        await settle(pilot, app)
+        assert contacts(app).row_count == 0
+        await pilot.press("q")
+    again = KnowmeApp(workspace)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot, again)
+        assert contacts(again).query_spec.text == "" and contacts(again).row_count == 9
+        assert not again.main.query_one("#filter").display

@@ -128,10 +128,10 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         state = self.store.setting(STATE_KEY, {}) or {}
-        query = ListQuery.from_dict(state.get("query"))
+        # the view, sort and person come back; a filter does not (it could reopen onto nobody)
+        query = ListQuery.from_dict(state.get("query")).with_(text="")
         filter_input = self.query_one(FilterInput)
-        filter_input.value = query.text
-        filter_input.display = bool(query.text)
+        filter_input.display = False
         self.query_one(Sidebar).show_view(query.view)
         self._open_list(query, state.get("person"), int(state.get("index") or 0))
         self.contacts.focus()
@@ -203,6 +203,12 @@ class MainScreen(Screen[None]):
         what = "counting…" if self.contacts.is_loading else f"{count:,} {'person' if count == 1 else 'people'}"
         if query.text:
             what += f" matching “{query.text}”"
+            if self.contacts.match_mode == views.MATCH_CONTAINS and count:
+                what += " (inside words: no word starts so)"
+            elif self.contacts.match_mode == views.MATCH_LETTERS and count:
+                what += " (loosely: letters in order, no word matches)"
+            elif count:
+                what += ", best first"
         selected = f" · {len(self.contacts.selected)} selected" if self.contacts.selected else ""
         self.query_one("#list-title", Label).update(f"[b]{view.label}[/b] · {what} · by {sort}{selected}",
                                                     layout=False)

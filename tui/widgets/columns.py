@@ -37,6 +37,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("mail", "Mail ↑↓", 12, 12, 40),
     Column("decision", "Decision", 11, 11, 90),
     Column("suggestion", "Suggests", 11, 13, 65),
+    Column("matched", "Matched in", 15, 16, 65),  # instead of Suggests while a filter is typed
 )
 
 
@@ -96,4 +97,6 @@ def cell_text(row: PersonRow, key: str, selected: bool) -> str:
         if row.suggestion and row.suggestion != row.decision.value:
             return "→ " + DECISION_LABELS.get(row.suggestion, row.suggestion)
         return ""
+    if key == "matched":
+        return ""  # the list fills it in: it depends on the filter
     raise KeyError(key)

@@ -124,6 +124,7 @@ class ContactList(ScrollView, can_focus=True):
         fallback: int
         keep_row: bool = False
         changes: int = 0
+        match: str = ""
 
     def __init__(self, store: Store, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -146,6 +147,7 @@ class ContactList(ScrollView, can_focus=True):
         self._last_highlight: tuple[int | None, int] | None = None
         self._changes = 0  # bumped whenever rows change here, so a load read before is read again
         self._versions: dict[int, int] = {}  # bumped per person when their row changed
+        self.match_mode = ""  # how the filter matched the listed people (knowme.views.MATCH_MODES)
 
     # ---- public API -----------------------------------------------------------------------------
 
@@ -286,7 +288,8 @@ class ContactList(ScrollView, can_focus=True):
         with self._readers_lock:
             self._readers[token] = reader.conn
         try:
-            request.ids = views.person_ids(reader, request.query)
+            listing = views.list_people(reader, request.query)
+            request.ids, request.match = listing.ids, listing.match
         except sqlite3.OperationalError as exc:
             if worker.is_cancelled or "interrupted" in str(exc):
                 return
@@ -315,6 +318,7 @@ class ContactList(ScrollView, can_focus=True):
 
     def _apply(self, message: _IdsReady) -> None:
         self.query_spec = message.query
+        self.match_mode = message.match
         self.ids = message.ids
         if self.selected:
             listed = set(message.ids)
@@ -431,8 +435,10 @@ class ContactList(ScrollView, can_focus=True):
         self.refresh()
 
     def _layout(self, width: int) -> list[tuple[Column, int]]:
-        # a view of one decision does not need the decision column
-        hidden = frozenset({"decision"}) if self.query_spec.view in DECISION_LABELS else frozenset()
+        # a view of one decision does not need the decision column; a filter shows where it matched
+        hidden = {"decision"} if self.query_spec.view in DECISION_LABELS else set()
+        hidden.add("suggestion" if self.query_spec.text else "matched")
+        hidden = frozenset(hidden)
         if (width, hidden) != self._columns_key:
             self._columns = layout_columns(width, hidden)
             self._columns_key = (width, hidden)
@@ -450,7 +456,7 @@ class ContactList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         pid = self.ids[index]
         selected = pid in self.selected
-        key = (pid, self._versions.get(pid, 0), index == self.cursor, selected, width)
+        key = (pid, self._versions.get(pid, 0), index == self.cursor, selected, width, self.query_spec.text)
         strip = self._strips.get(key)
         if strip is None:
             row = self.row_at(index)
@@ -483,7 +489,11 @@ class ContactList(ScrollView, can_focus=True):
             component = self._cell_component(row, column.key)
             if component and not cursor:
                 style = background + self.get_component_rich_style(component)
-            segments.append(Segment(fit(cell_text(row, column.key, selected), cells), style))
+            if column.key == "matched":
+                text = ", ".join(views.matched_fields(row, self.query_spec.text, self.match_mode))
+            else:
+                text = cell_text(row, column.key, selected)
+            segments.append(Segment(fit(text, cells), style))
         used = sum(w for _, w in self._layout(width)) + len(self._layout(width)) - 1
         if used < width:
             segments.append(Segment(" " * (width - used), background))
@@ -497,7 +507,7 @@ class ContactList(ScrollView, can_focus=True):
             return f"contact-list--{row.decision.value}"
         if key == "mark" and row.connected:
             return "contact-list--connected"
-        if key == "suggestion":
+        if key in ("suggestion", "matched"):
             return "contact-list--suggestion"
         if key in ("sources", "mail", "email"):
             return "contact-list--dim"
