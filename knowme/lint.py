@@ -192,6 +192,11 @@ _FLATTERY = _alternation(r"""
 """.replace("\n ", " "))
 
 
+def placeholders(text: str) -> list[tuple[int, int]]:
+    """Where unfilled template placeholders sit in a note, as (start, end) indexes."""
+    return [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)]
+
+
 def lint_note(text: str, limit: int = DEFAULT_LIMIT, first_name: str | None = None,
               free_limit: int = FREE_LIMIT, nicknames: Iterable[str] = ()) -> LintReport:
     """Check one connection-request note; see the module docstring for the codes.

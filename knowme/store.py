@@ -290,6 +290,7 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA cache_size={CACHE_KB}")
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.create_function("note_status", 3, _note_status_sql)
             store._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -680,6 +681,13 @@ class Store:
             self.restore(from_json(row[2]))
             conn.execute("UPDATE log SET undone=0 WHERE id=?", (row[0],))
             return row[1]
+
+
+def _note_status_sql(draft: str | None, names: str | None, limit: object) -> str:
+    """SQL `note_status(draft, names, limit)`: how far a personalize person's note is (see knowme.outreach)."""
+    from knowme.outreach import note_status_of_row  # the outreach rules live there; imported on first use
+
+    return note_status_of_row(draft or "", names or "", limit)
 
 
 def _statements(script: str) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from knowme.model import Decision
 from knowme.normalize import fold
+from knowme.outreach import NOTE_STATUS_SQL
 from knowme.store import Store
 
 
@@ -48,6 +49,8 @@ VIEWS: tuple[View, ...] = (
          "undecided people with a suggested decision"),
     View("duplicates", "Duplicates to review", _PENDING_PEOPLE, "people in possible-duplicate pairs"),
     View("all", "All", "1", "everybody"),
+    View("notes", "Notes to fix", "decision='personalize' AND connected=0 AND sent_on IS NULL AND "
+         f"{NOTE_STATUS_SQL} IN ('needed', 'fix')", "personalize people whose note is missing or fails the linter"),
 )
 VIEW_BY_KEY = {view.key: view for view in VIEWS}
 
@@ -123,6 +126,7 @@ class PersonRow:
     suggestion_reason: str
     how: str = ""
     has_draft: bool = False
+    note: str = ""  # for personalize people not yet sent a request: knowme.outreach.note_status
 
     @property
     def company_title(self) -> str:
@@ -144,13 +148,15 @@ class PersonRow:
 
 
 _ROW_COLUMNS = ("id, name, email, org, title, sources, n_records, connected, sent, received, two_way, last_mail, "
-                "decision, suggestion, suggestion_reason, how, draft != ''")
+                "decision, suggestion, suggestion_reason, how, draft != '', "
+                f"CASE WHEN decision='personalize' AND connected=0 AND sent_on IS NULL THEN {NOTE_STATUS_SQL} "
+                "ELSE '' END")
 
 
 def _row(values: Sequence[Any]) -> PersonRow:
     return PersonRow(values[0], values[1], values[2], values[3], values[4], values[5], values[6], bool(values[7]),
                      values[8], values[9], values[10], values[11], Decision(values[12]), values[13],
-                     values[14], values[15], bool(values[16]))
+                     values[14], values[15], bool(values[16]), values[17])
 
 
 # ---- filtering ------------------------------------------------------------------------------------
@@ -424,6 +430,7 @@ def view_counts(store: Store) -> dict[str, int]:
         if decision == Decision.UNDECIDED.value:
             counts["suggestions"] += int(suggested)
     counts["duplicates"] = store.pending_pair_count()
+    counts["notes"] = store.conn.execute(f"SELECT count(*) FROM people WHERE {VIEW_BY_KEY['notes'].where}").fetchone()[0]
     return counts
 
 

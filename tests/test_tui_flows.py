@@ -336,3 +336,69 @@ async def test_dialogs_open_in_a_small_terminal(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, OutreachScreen)
         assert app.screen.query_one("#draft").region.height > 0
+
+
+@pilot_test
+async def test_outreach_fill_selects_the_blank_tab_goes_on_and_a_failing_note_says_so(tmp_path: Path) -> None:
+    """Fill selects the first blank to type over, tab the next, then Save; a note that fails the
+    linter saves (nothing typed is lost) but the status line, the detail pane, the list's Note
+    column and the Notes to fix view all say it cannot be sent."""
+    from knowme.tui.widgets.detail import DetailPane
+
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p", "3")
+        await settle(pilot, app)
+        contacts = app.main.query_one(ContactList)
+        assert "Note" in contacts.render_line(0).text and "note needed" in contacts.render_line(1).text
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("ctrl+t")
+        area = screen.query_one("#draft", TextArea)
+        assert area.text == "Hi Alice, {context}. {why}" and area.selected_text == "{context}"
+        await pilot.press(*"we met at PyCon")  # typing replaces the blank
+        assert area.text.startswith("Hi Alice, we met at PyCon. {why}")
+        await pilot.press("tab")
+        assert area.selected_text == "{why}"
+        await pilot.press("tab")  # no blank left after it: on to Save, never to Cancel or back to How
+        assert app.focused is screen.query_one("#save", Button)
+        area.text = "Hi Alice, " + "I'd like to add you to my professional network. " * 7
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, OutreachScreen)
+        status = str(app.main.query_one("#status").render())
+        assert "cannot be sent yet" in status and "canned" in status and "too-long" in status
+        detail = app.main.query_one(DetailPane).plain_text()
+        assert "✗ to fix" in detail and "canned default text" in detail
+        assert "✗ to fix" in contacts.render_line(1).text
+        assert app.main.query_one(Sidebar).counts["notes"] == 1
+        await pilot.press("9")
+        await settle(pilot, app)
+        assert contacts.row_count == 1 and contacts.current_row.name == "Alice Archer"
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("#draft", TextArea).text = ("Hi Alice, we met at PyCon and I would like to "
+                                                          "keep in touch.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert "✓ ready" in str(app.main.query_one("#status").render())
+        assert contacts.row_count == 0 and app.main.query_one(Sidebar).counts["notes"] == 0
+
+
+@pilot_test
+async def test_outreach_editor_checks_the_greeting_against_the_person(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p", "3")
+        await settle(pilot, app)
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("#draft", TextArea).text = "Hi Bob, we met at PyCon and I would like to keep in touch."
+        await pilot.pause()
+        assert "wrong-name" in str(app.screen.query_one("#findings", Static).render())

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from knowme import triage, views
+from knowme import prefs, triage, views
 from knowme.model import Decision
 from knowme.store import Store
 from knowme.suggest import accept_suggestions
@@ -193,7 +193,8 @@ class MainScreen(Screen[None]):
             pane.show_nobody("This person is gone (merged or re-imported); ctrl+r reloads.")
             return
         pairs = views.pending_pairs_of(self.store, person_id) if self.counts.get("duplicates") else 0
-        pane.show_person(person, self.store.record_meta(person_id), pairs)
+        limit = int(prefs.get(self.store, "note-limit")) if person.decision == Decision.PERSONALIZE else 300
+        pane.show_person(person, self.store.record_meta(person_id), pairs, limit)
 
     def _update_title(self) -> None:
         query = self.contacts.query_spec
@@ -239,7 +240,7 @@ class MainScreen(Screen[None]):
         self.query_one(Sidebar).update_counts(self.counts)
         contacts = self.contacts
         empty = ("The workspace is empty: press i to import address books (vCard, CSV exports, mbox)."
-                 if not self.counts.get("all") else "Nobody here. Try another view (1-8) or clear the filter (esc).")
+                 if not self.counts.get("all") else "Nobody here. Try another view (1-9) or clear the filter (esc).")
         if empty != contacts.empty_message:
             contacts.empty_message = empty
             contacts.refresh()

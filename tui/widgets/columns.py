@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 
 from knowme.model import Decision
+from knowme.outreach import NOTE_LABELS
 from knowme.views import PersonRow
 
 DECISION_LABELS = {
@@ -36,6 +37,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("sources", "Sources", 8, 22, 30),
     Column("mail", "Mail ↑↓", 12, 12, 40),
     Column("decision", "Decision", 11, 11, 90),
+    Column("note", "Note", 11, 11, 85),  # personalize people: is their note written and sendable
     Column("suggestion", "Suggests", 11, 13, 65),
     Column("matched", "Matched in", 15, 16, 65),  # instead of Suggests while a filter is typed
 )
@@ -97,6 +99,8 @@ def cell_text(row: PersonRow, key: str, selected: bool) -> str:
         if row.suggestion and row.suggestion != row.decision.value:
             return "→ " + DECISION_LABELS.get(row.suggestion, row.suggestion)
         return ""
+    if key == "note":
+        return NOTE_LABELS.get(row.note, "")
     if key == "matched":
         return ""  # the list fills it in: it depends on the filter
     raise KeyError(key)

@@ -143,7 +143,7 @@ class ContactList(ScrollView, can_focus=True):
         self._readers_lock = threading.Lock()
         self._idle = asyncio.Event()
         self._idle.set()
-        self.empty_message = "Nobody here. Try another view (1-8) or clear the filter (esc)."
+        self.empty_message = "Nobody here. Try another view (1-9) or clear the filter (esc)."
         self._last_highlight: tuple[int | None, int] | None = None
         self._changes = 0  # bumped whenever rows change here, so a load read before is read again
         self._versions: dict[int, int] = {}  # bumped per person when their row changed
@@ -437,6 +437,8 @@ class ContactList(ScrollView, can_focus=True):
     def _layout(self, width: int) -> list[tuple[Column, int]]:
         # a view of one decision does not need the decision column; a filter shows where it matched
         hidden = {"decision"} if self.query_spec.view in DECISION_LABELS else set()
+        if self.query_spec.view not in ("personalize", "notes"):
+            hidden.add("note")
         hidden.add("suggestion" if self.query_spec.text else "matched")
         hidden = frozenset(hidden)
         if (width, hidden) != self._columns_key:
@@ -507,6 +509,9 @@ class ContactList(ScrollView, can_focus=True):
             return f"contact-list--{row.decision.value}"
         if key == "mark" and row.connected:
             return "contact-list--connected"
+        if key == "note":
+            return {"fix": "contact-list--exclude", "needed": "contact-list--personalize",
+                    "ready": "contact-list--knows-me"}.get(row.note, "contact-list--dim")
         if key in ("suggestion", "matched"):
             return "contact-list--suggestion"
         if key in ("sources", "mail", "email"):
