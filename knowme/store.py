@@ -87,7 +87,8 @@ _SCHEMA_V2 = "CREATE INDEX pairs_b ON pairs(b);"
 
 # v3: a full-text index over the folded `search` column, so a filter finds people by the start of any
 # word of their name, emails, company or title in milliseconds at a million people. Triggers keep it
-# in step with every write to `people` (imports, merges, undo); the rebuild fills it once.
+# in step with every write to `people` (imports, merges, undo); the rebuild fills it once. And an
+# index for the Undecided view, which leaves out people already connected.
 _SCHEMA_V3_SEARCH_INDEX = """
 CREATE VIRTUAL TABLE people_fts USING fts5(search, content='people', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2', prefix='2 3');
@@ -102,6 +103,9 @@ CREATE TRIGGER people_fts_update AFTER UPDATE OF search ON people BEGIN
     INSERT INTO people_fts(rowid, search) VALUES (new.id, new.search);
 END;
 INSERT INTO people_fts(people_fts) VALUES ('rebuild');
+-- "to decide" is undecided and not yet connected: that view and its counts read this index alone
+CREATE INDEX people_triage ON people(connected, decision, sort_name);
+CREATE INDEX people_suggested ON people(connected, decision, sort_name) WHERE suggestion IS NOT NULL;
 """
 
 MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SEARCH_INDEX]
