@@ -109,6 +109,8 @@ def test_an_older_workspace_gets_the_index_on_open(tmp_path: Path) -> None:
         store.conn.execute("DROP TABLE people_fts")
         for trigger in ("insert", "delete", "update"):
             store.conn.execute(f"DROP TRIGGER people_fts_{trigger}")
+        store.conn.execute("DROP INDEX people_triage")
+        store.conn.execute("DROP INDEX people_suggested")
         store.conn.execute("PRAGMA user_version=2")
     with Store.open(path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 3
