@@ -147,6 +147,8 @@ class ImportOutcome:
     touched: list[int] = field(default_factory=list, repr=False)  # earlier people that got records
 
 
+SEARCH_MAX = 4096  # characters of the folded name, emails, company and title a filter searches
+
 SUMMARY_COLUMNS = ("name", "sort_name", "email", "org", "title", "connected", "sources", "n_records", "sent",
                    "received", "two_way", "last_mail", "search")
 
@@ -214,7 +216,9 @@ def summarise_record(record: Record) -> tuple[Any, ...]:
 def _summary(name: str, first: str, last: str, emails: list[str], org: str, title: str, connected: bool,
              sources: str, n_records: int, mail: tuple[int, int, int, str | None] | None) -> tuple[Any, ...]:
     sort_name = fold(f"{last} {first}" if last else name) or "~"
-    search = fold.__wrapped__(" ".join((name, *emails, org, title)))  # unique per person: not worth caching
+    # unique per person: not worth caching; capped, as a 100 MB name in a broken CSV would otherwise
+    # be held whole by the full-text index's tokenizer (nobody types past the first few words)
+    search = fold.__wrapped__(" ".join((name, *emails, org, title)))[:SEARCH_MAX]
     sent, received, two_way, last_mail = mail or (0, 0, 0, None)
     return (name, sort_name, emails[0] if emails else "", org, title, int(connected), sources, n_records,
             sent, received, two_way, last_mail, search)
