@@ -145,19 +145,22 @@ async def test_filter_matches_accents_and_email(workspace: Path) -> None:
 
 
 @pilot_test
-async def test_sort_cycles_and_keeps_the_person(workspace: Path) -> None:
+async def test_sort_cycles_and_shows_the_top(workspace: Path) -> None:
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("s")  # by company: Acme, Globex, Hooli, Initech, ...
+        await pilot.press("down", "down", "down")  # mid-list: a new sort still starts at its top
+        await pilot.press("s")  # by company: Acme, Globex, Initech, Oscorp, ...
         await settle(pilot, app)
         assert contacts(app).query_spec.sort == "company"
         assert current_name(app) == "Alice Archer"
         names = [contacts(app).row_at(i).name for i in range(4)]
         assert names == ["Alice Archer", "Bob Baker", "Carol Chen", "Henry Hill"]
+        assert "Sorted by company, from the top" in str(app.main.query_one("#status").render())
         await pilot.press("s")  # signal strength: Carol wrote most
         await settle(pilot, app)
-        assert contacts(app).row_at(0).name == "Carol Chen"
+        assert contacts(app).row_at(0).name == "Carol Chen" and current_name(app) == "Carol Chen"
+        assert contacts(app).scroll_y == 0
 
 
 @pilot_test
@@ -368,3 +371,22 @@ async def test_reopening_keeps_the_view_and_person_but_not_the_filter(workspace:
         await settle(pilot, again)
         assert contacts(again).query_spec.text == "" and contacts(again).row_count == 9
         assert not again.main.query_one("#filter").display
+
+
+@pilot_test
+async def test_space_says_what_it_selected_and_a_bulk_mark_skips_nobody(workspace: Path) -> None:
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("space")
+        status = str(app.main.query_one("#status").render())
+        assert "Selected Alice Archer · 1 person selected" in status and "esc clears" in status
+        await pilot.press("space")
+        assert "2 people selected" in str(app.main.query_one("#status").render())
+        assert "2 selected" in str(app.main.query_one("#list-title").render())
+        assert current_name(app) == "Carol Chen"
+        await pilot.press("x")  # Alice and Bob excluded; Carol, under the cursor, is next, not skipped
+        saved = decisions(workspace)
+        assert saved["Alice Archer"] == saved["Bob Baker"] == "exclude" and saved["Carol Chen"] == "undecided"
+        assert current_name(app) == "Carol Chen"
+        assert "selected" not in str(app.main.query_one("#list-title").render())

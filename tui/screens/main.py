@@ -179,6 +179,18 @@ class MainScreen(Screen[None]):
     def _loaded(self, event: ContactList.Loaded) -> None:
         self._update_title()
 
+    @on(ContactList.SelectionChanged)
+    def _selection_changed(self, event: ContactList.SelectionChanged) -> None:
+        self._update_title()
+        row = self.store.conn.execute("SELECT name FROM people WHERE id=?", (event.person_id,)).fetchone()
+        name = (row[0] if row else "") or "(no name)"
+        if not event.count:
+            self.set_status(f"Unselected {name}; nobody is selected.")
+            return
+        people = "1 person" if event.count == 1 else f"{event.count:,} people"
+        self.set_status(f"{'Selected' if event.selected else 'Unselected'} {name} · {people} selected: "
+                        "k/p/x/u decides for all of them (esc clears)")
+
     def _show_detail(self, person_id: int | None, force: bool = False) -> None:
         if person_id == self._detail_for and not force:
             return
@@ -325,7 +337,9 @@ class MainScreen(Screen[None]):
         gone = set(ids) - views.members(self.store, contacts.query_spec, ids)
         contacts.clear_selection()
         contacts.drop(gone)
-        start = contacts.cursor - 1 if current in gone else contacts.cursor
+        # the next person to decide after the one just decided; when the cursor's person was not
+        # among those decided (a selection elsewhere), they may be the next one themselves
+        start = contacts.cursor - 1 if (current in gone or current not in ids) else contacts.cursor
         following = views.next_with_decision(self.store, contacts.ids, start)
         if following is None:
             following = start + 1 if start + 1 < contacts.row_count else contacts.cursor
@@ -406,9 +420,9 @@ class MainScreen(Screen[None]):
         self.action_sort(keys[(keys.index(current) + 1) % len(keys)])
 
     def action_sort(self, key: str) -> None:
-        """Sort the list by `key` (name, company, signal, suggestion), keeping the cursor's person."""
-        self.contacts.load(self.contacts.query_spec.with_(sort=key), focus_person=self.contacts.current_id)
-        self.set_status(f"Sorted by {views.SORT_BY_KEY[key].label}.")
+        """Sort the list by `key` (name, company, signal, suggestion) and show it from the top."""
+        self.contacts.load(self.contacts.query_spec.with_(sort=key), fallback=0)
+        self.set_status(f"Sorted by {views.SORT_BY_KEY[key].label}, from the top (s sorts by the next).")
 
     def action_view(self, key: str) -> None:
         """List another view (Undecided, Knows me, ..., All), keeping the filter and sort."""

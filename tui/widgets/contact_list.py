@@ -104,6 +104,19 @@ class ContactList(ScrollView, can_focus=True):
             return self.contact_list
 
     @dataclass
+    class SelectionChanged(Message):
+        """Space selected or unselected someone; `count` people are selected now."""
+
+        contact_list: ContactList
+        count: int
+        person_id: int
+        selected: bool
+
+        @property
+        def control(self) -> ContactList:
+            return self.contact_list
+
+    @dataclass
     class Loaded(Message):
         """A view, sort or filter finished loading."""
 
@@ -421,6 +434,7 @@ class ContactList(ScrollView, can_focus=True):
         if current is None:
             return
         self.toggle_selected(current)
+        self.post_message(self.SelectionChanged(self, len(self.selected), current, current in self.selected))
         self.move_to(self.cursor + 1)
 
     def on_click(self, event: events.Click) -> None:
