@@ -402,3 +402,26 @@ async def test_outreach_editor_checks_the_greeting_against_the_person(tmp_path: 
         app.screen.query_one("#draft", TextArea).text = "Hi Bob, we met at PyCon and I would like to keep in touch."
         await pilot.pause()
         assert "wrong-name" in str(app.screen.query_one("#findings", Static).render())
+
+
+@pilot_test
+async def test_duplicates_show_long_values_whole_and_no_buttons_once_all_are_answered(tmp_path: Path) -> None:
+    from knowme.tui.screens.duplicates import _cell
+
+    long_url = "https://www.linkedin.com/in/" + "erin-evans-" * 6 + "end"
+    assert "".join(_cell([long_url], [], False, 20).plain.split("\n")) == long_url  # wrapped, never cut
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        while screen.current is not None:
+            await pilot.press("n")
+            await pilot.pause()
+        assert "No possible duplicates left" in str(screen.query_one("#pair-title").render())
+        for button in ("#same", "#different", "#skip"):
+            assert not screen.query_one(button, Button).display
+        assert app.focused is screen.query_one("#close", Button)

@@ -390,3 +390,23 @@ async def test_space_says_what_it_selected_and_a_bulk_mark_skips_nobody(workspac
         assert saved["Alice Archer"] == saved["Bob Baker"] == "exclude" and saved["Carol Chen"] == "undecided"
         assert current_name(app) == "Carol Chen"
         assert "selected" not in str(app.main.query_one("#list-title").render())
+
+
+def test_columns_give_name_email_and_work_room_before_counts() -> None:
+    from knowme.tui.widgets.columns import layout_columns
+
+    widths = {c.key: w for c, w in layout_columns(73, frozenset({"decision", "note", "matched"}))}
+    assert widths["name"] >= 20 and widths["email"] >= 22 and widths["company"] >= 15
+    assert "suggestion" in widths and "mail" not in widths  # the mail counts go before the addresses shrink
+    wide = {c.key: w for c, w in layout_columns(130, frozenset({"decision", "note", "matched"}))}
+    assert wide["email"] == 30 and "mail" in wide
+
+
+def test_the_mail_column_says_how_many_and_when() -> None:
+    from knowme.model import Decision
+    from knowme.tui.widgets.columns import cell_text
+    from knowme.views import PersonRow
+
+    row = PersonRow(1, "Gordon Allen", "g@acme.com", "Acme", "", "a.vcf", 1, False, 3, 10, 2, "2021-05-01",
+                    Decision.UNDECIDED, None, "")
+    assert cell_text(row, "mail", False) == "13 mails · 2021"

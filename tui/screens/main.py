@@ -137,7 +137,7 @@ class MainScreen(Screen[None]):
         self.contacts.focus()
         self.call_after_refresh(self.refresh_counts)  # after the first screen is drawn
         self._update_title()
-        self.set_status("Decide with k knows me · p personalize · x exclude · u undecided  (? all keys)")
+        self.set_status("k knows me · p personalize · x exclude (each moves on) · ? all keys")
         self.set_interval(2.0, self._save_if_moved)
         self.knowme.steady(self)
 

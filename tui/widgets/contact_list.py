@@ -8,6 +8,7 @@ needs from the store in small windows, kept in an LRU cache along with the rende
 from __future__ import annotations
 
 import asyncio
+import textwrap
 import sqlite3
 import threading
 from array import array
@@ -467,8 +468,10 @@ class ContactList(ScrollView, can_focus=True):
             return self._header_strip(width, base)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.ids):
-            if index == 0 and not self.is_loading and y == 1:
-                return self._message_strip(self.empty_message, width, base)
+            if not self.ids and not self.is_loading:
+                lines = textwrap.wrap(self.empty_message, max(10, width - 2))
+                if y - 1 < len(lines):
+                    return self._message_strip(lines[y - 1], width, base)
             return Strip.blank(width, base)
         pid = self.ids[index]
         selected = pid in self.selected
