@@ -166,6 +166,7 @@ def _row(values: Sequence[Any]) -> PersonRow:
 #: its letters appear in order from the start of a word ("jsmth" finds John Smith), the last resort.
 MATCH_WORDS, MATCH_CONTAINS, MATCH_LETTERS = "words", "contains", "letters"
 MATCH_MODES: tuple[str, ...] = (MATCH_WORDS, MATCH_CONTAINS, MATCH_LETTERS)
+LOOSE_MODES: tuple[str, ...] = MATCH_MODES[1:]  # full scans: seconds at a million people
 
 
 def filter_words(text: str) -> list[str]:
@@ -229,13 +230,14 @@ class Listing:
 
 
 def list_people(store: Store | sqlite3.Connection, query: ListQuery, offset: int = 0,
-                limit: int | None = None) -> Listing:
+                limit: int | None = None, modes: Sequence[str] = MATCH_MODES) -> Listing:
     """The people of a view, filtered and sorted, as an array of ids (all, or `limit` from `offset`).
 
     With a filter, people whose words start with the typed words come from the full-text index
     (milliseconds at a million people), the name matches first; only when nobody matches so do
     the looser modes run (a scan). The whole list costs a few ms per 10,000 people; a window of a
-    name-sorted, unfiltered view is read straight from the index.
+    name-sorted, unfiltered view is read straight from the index. `modes` limits which match modes
+    are tried (a UI shows the indexed word matches at once and runs the scans after).
     """
     conn = store.conn if isinstance(store, Store) else store
     words = filter_words(query.text)
@@ -249,7 +251,7 @@ def list_people(store: Store | sqlite3.Connection, query: ListQuery, offset: int
     if not words:
         return Listing(_ids(conn, f"SELECT id FROM people WHERE {view} ORDER BY {order}{paging}", paging_params))
     rank, rank_params = _rank_sql(words)
-    for mode in MATCH_MODES:
+    for mode in modes:
         if mode == MATCH_WORDS:
             # from the index's hits to their rows (CROSS JOIN keeps that order): left to itself the
             # planner walks the whole view and looks each person up in the hits, 8x slower at 1M
@@ -262,7 +264,7 @@ def list_people(store: Store | sqlite3.Connection, query: ListQuery, offset: int
                          f"ORDER BY {rank}, {order}{paging}", [*params, *rank_params, *paging_params])
         if ids or offset:
             return Listing(ids, mode)
-    return Listing(array("q"), MATCH_WORDS)
+    return Listing(array("q"), modes[-1] if modes else MATCH_WORDS)
 
 
 def _ids(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> array[int]:

@@ -19,7 +19,7 @@ from knowme.suggest import accept_suggestions
 from knowme.views import SORTS, VIEWS, ListQuery
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
-from knowme.tui.widgets.contact_list import ContactList
+from knowme.tui.widgets.contact_list import SEARCHING, ContactList
 from knowme.tui.widgets.detail import DetailPane
 from knowme.tui.widgets.filter import FilterInput
 from knowme.tui.widgets.sidebar import Sidebar
@@ -216,7 +216,9 @@ class MainScreen(Screen[None]):
         what = "counting…" if self.contacts.is_loading else f"{count:,} {'person' if count == 1 else 'people'}"
         if query.text:
             what += f" matching “{query.text}”"
-            if self.contacts.match_mode == views.MATCH_CONTAINS and count:
+            if self.contacts.match_mode == SEARCHING:
+                what = f"no word starts with “{query.text}”: looking inside words…"
+            elif self.contacts.match_mode == views.MATCH_CONTAINS and count:
                 what += " (inside words: no word starts so)"
             elif self.contacts.match_mode == views.MATCH_LETTERS and count:
                 what += " (loosely: letters in order, no word matches)"

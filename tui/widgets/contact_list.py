@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -35,6 +35,7 @@ from knowme.views import ListQuery, PersonRow
 from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
 from knowme.tui.widgets.lines import set_virtual_size
 
+SEARCHING = "searching"  # match mode while the loose modes of a filter are still being read
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 120
 
@@ -302,7 +303,12 @@ class ContactList(ScrollView, can_focus=True):
         with self._readers_lock:
             self._readers[token] = reader.conn
         try:
-            listing = views.list_people(reader, request.query)
+            listing = views.list_people(reader, request.query, modes=views.MATCH_MODES[:1])
+            if not listing.ids and views.filter_words(request.query.text):
+                # nobody's words start so: say it at once, then look inside words (a scan, which
+                # the next keystroke interrupts)
+                self.post_message(replace(request, ids=array("q"), match=SEARCHING))
+                listing = views.list_people(reader, request.query, modes=views.LOOSE_MODES)
             request.ids, request.match = listing.ids, listing.match
         except sqlite3.OperationalError as exc:
             if worker.is_cancelled or "interrupted" in str(exc):
@@ -331,6 +337,15 @@ class ContactList(ScrollView, can_focus=True):
         self._apply(message)
 
     def _apply(self, message: _IdsReady) -> None:
+        if message.match == SEARCHING:  # an interim answer: the list is empty for now, still loading
+            self.query_spec, self.match_mode, self.ids = message.query, SEARCHING, array("q")
+            self.cursor = 0
+            self._strips.clear()
+            self._resize()
+            self.refresh()
+            self._post_highlight(force=True)
+            self.post_message(self.Loaded(self, message.query, 0))
+            return
         self.query_spec = message.query
         self.match_mode = message.match
         self.ids = message.ids
