@@ -425,3 +425,34 @@ async def test_duplicates_show_long_values_whole_and_no_buttons_once_all_are_ans
         for button in ("#same", "#different", "#skip"):
             assert not screen.query_one(button, Button).display
         assert app.focused is screen.query_one("#close", Button)
+
+
+@pilot_test
+async def test_help_says_decisions_move_on_and_lists_each_key_once_per_section(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = plain_text(app.screen.content())
+        assert "then on to the next undecided" in text
+        import_section = text.split("Import (i)")[1].split("Overview (v)")[0]
+        assert sum(1 for line in import_section.splitlines() if line.strip().startswith("esc")) == 1
+
+
+@pilot_test
+async def test_undo_after_a_duplicate_answer_names_the_people(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y", "escape")
+        await settle(pilot, app)
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        status = str(app.main.query_one("#status").render())
+        assert "Undone:" in status and "the same person, merged" in status
+        assert "pair " not in status and not any(ch.isdigit() for ch in status.split("Undone:")[1].split("(")[0])

@@ -40,14 +40,14 @@ class MainScreen(Screen[None]):
     | Key | Action |
     | :- | :- |
     | k / p / x / u | Knows me / Personalize / Exclude / Undecided, then on to the next undecided person |
-    | space | Select or unselect; a decision key then applies to every selected person |
+    | space | Select or unselect (and move down); a decision key then applies to every selected person |
     | a / A | Accept the suggested decision / every suggestion (asks first) |
     | ctrl+z / ctrl+y | Undo / redo (decisions, merges, splits, outreach edits) |
 
     Finding people
-    | / | Filter as you type (fuzzy: name, emails, company, title); esc clears |
-    | s | Sort by name, company, signal strength, suggestion (cycles) |
-    | 1 .. 8 | Views: Undecided, Knows me, Personalize, Exclude, Connected, Suggestions, Duplicates, All |
+    | / | Filter as you type: words starting so in name, emails, company, title (name matches first); esc clears |
+    | s | Sort by name, company, signal strength, suggestion (cycles; shows the top) |
+    | 1 .. 9 | Views: Undecided (to decide), Knows me, Personalize, Exclude, Connected, Suggestions, Duplicates, All, Notes to fix |
 
     People and workspace
     | o | Outreach note for a personalize person |
