@@ -465,14 +465,19 @@ class Overview:
     """Triage progress as a whole, per source, and how recently the user was in touch (by year)."""
 
     people: int
-    decisions: dict[str, int]
+    decisions: dict[str, int]  # "undecided" counts the people to decide (not those already connected)
     sources: list[SourceProgress]
     last_mail_years: dict[int, int]
     no_mail: int
+    connected: int = 0  # undecided people already connected: outside triage, as in the sidebar
+
+    @property
+    def to_decide(self) -> int:
+        return self.people - self.connected
 
     @property
     def decided(self) -> int:
-        return self.people - self.decisions.get(Decision.UNDECIDED.value, 0)
+        return self.to_decide - self.decisions.get(Decision.UNDECIDED.value, 0)
 
     def year_series(self) -> list[tuple[int, int]]:
         """(year, people last in touch that year) for every year from the first to the last."""
@@ -486,8 +491,13 @@ def overview(store: Store) -> Overview:
     """The figures of the overview screen (one pass over records, one over people)."""
     conn = store.conn
     decisions = {d.value: 0 for d in Decision}
-    for decision, n in conn.execute("SELECT decision, count(*) FROM people GROUP BY decision"):
-        decisions[decision] = n
+    connected = 0
+    for decision, is_connected, n in conn.execute(
+            "SELECT decision, connected, count(*) FROM people GROUP BY decision, connected"):
+        if is_connected and decision == Decision.UNDECIDED.value:
+            connected += n
+        else:
+            decisions[decision] += n
     by_source: dict[str, SourceProgress] = {}
     for name, fmt in conn.execute("SELECT name, format FROM sources ORDER BY id"):
         by_source[name] = SourceProgress(name, fmt, 0, {d.value: 0 for d in Decision})
@@ -505,4 +515,5 @@ def overview(store: Store) -> Overview:
             years[int(year)] = years.get(int(year), 0) + n
         else:
             no_mail += n
-    return Overview(sum(decisions.values()), decisions, list(by_source.values()), years, no_mail)
+    return Overview(sum(decisions.values()) + connected, decisions, list(by_source.values()), years, no_mail,
+                    connected)

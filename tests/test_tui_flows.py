@@ -72,6 +72,10 @@ async def test_import_on_the_command_line_shows_progress_problems_and_dedupes(tm
         assert isinstance(screen, ImportScreen)
         await workers_done(app)
         await pilot.pause()
+        # behind the dialog: no stale "0 people" or "Nobody here" while the files are imported
+        title = str(app.main.query_one("#list-title").render())
+        assert "Importing" in title and "0 people" not in title
+        assert "Importing" in app.main.query_one(ContactList).empty_message
         assert screen.done and screen.dedupe is not None
         table = screen.query_one("#files", DataTable)
         assert "2" in str(table.get_cell("0", "Records"))
@@ -82,6 +86,8 @@ async def test_import_on_the_command_line_shows_progress_problems_and_dedupes(tm
         assert not isinstance(app.screen, ImportScreen)
         assert app.main.query_one(ContactList).row_count == 2
         assert "Imported 1 file (2 records)" in str(app.main.query_one("#status").render())
+        assert "Undecided · 2 people" in str(app.main.query_one("#list-title").render())
+        assert app.main.query_one(Sidebar).counts["undecided"] == 2
     assert set(people(tmp_path / "w.db")) == {"Ada Lovelace", "Charles Babbage"}
 
 
@@ -288,7 +294,13 @@ async def test_overview_shows_progress_per_source_and_years(tmp_path: Path) -> N
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, OverviewScreen)
-        assert "2 of 10 people decided (20%)" in str(screen.query_one("#progress-text").render())
+        progress = str(screen.query_one("#progress-text").render())
+        assert "2 of 9 people decided (22%)" in progress and "1 already connected" in progress
+        from knowme.tui.screens.overview import year_chart
+
+        text = plain_text(year_chart(screen.data.year_series()))
+        assert all(str(year) in text for year in range(2016, 2025))  # every year labelled
+        assert "2016" in text and text.splitlines()[0].rstrip().endswith("1")  # and counted
         table = screen.query_one("#per-source", DataTable)
         assert table.row_count == 1 and str(table.get_cell_at((0, 0))) == "phone.vcf"
         assert screen.data is not None and screen.data.year_series()[0] == (2016, 1)

@@ -410,3 +410,20 @@ def test_the_mail_column_says_how_many_and_when() -> None:
     row = PersonRow(1, "Gordon Allen", "g@acme.com", "Acme", "", "a.vcf", 1, False, 3, 10, 2, "2021-05-01",
                     Decision.UNDECIDED, None, "")
     assert cell_text(row, "mail", False) == "13 mails · 2021"
+
+
+@pilot_test
+async def test_a_suggestion_is_shown_only_for_someone_still_to_decide(workspace: Path) -> None:
+    from knowme.tui.widgets.columns import cell_text
+
+    with Store.open(workspace) as store:
+        store.conn.execute("UPDATE people SET suggestion='knows-me', suggestion_reason='mail' WHERE name='Alice Archer'")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert cell_text(contacts(app).current_row, "suggestion", False) == "→ knows me"
+        await pilot.press("x", "8", "home")  # excluded: no "→ knows me" beside it any more
+        await settle(pilot, app)
+        assert current_name(app) == "Alice Archer"
+        assert cell_text(contacts(app).current_row, "suggestion", False) == ""
+        assert "Suggested" not in app.main.query_one(DetailPane).plain_text()

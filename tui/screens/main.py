@@ -103,6 +103,7 @@ class MainScreen(Screen[None]):
         self._detail_for: int | None = None
         self.counts: dict[str, int] = {}
         self._counts_generation = 0
+        self.awaiting_import = False  # files given to `review`/`demo` are being imported over this screen
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -140,6 +141,11 @@ class MainScreen(Screen[None]):
         self.set_status("k knows me · p personalize · x exclude (each moves on) · ? all keys")
         self.set_interval(2.0, self._save_if_moved)
         self.knowme.steady(self)
+        self.awaiting_import = bool(self.knowme.import_paths)
+        if self.awaiting_import:  # the import dialog opens over this screen: no stale "nobody here"
+            self.contacts.empty_message = "Importing the address books…"
+            self.query_one("#list-title", Label).update("[b]Importing[/b] · the list follows when the import ends",
+                                                        layout=False)
 
     def _open_list(self, query: ListQuery, person: int | None, index: int) -> None:
         """Show the list where it was left: the first screenful at once, then the whole list.
@@ -209,6 +215,8 @@ class MainScreen(Screen[None]):
         pane.show_person(person, self.store.record_meta(person_id), pairs, limit)
 
     def _update_title(self) -> None:
+        if self.awaiting_import:
+            return  # still importing the files given on the command line (the title says so)
         query = self.contacts.query_spec
         view = views.VIEW_BY_KEY[query.view]
         count = self.contacts.row_count
@@ -251,6 +259,8 @@ class MainScreen(Screen[None]):
         self._show_counts()
 
     def _show_counts(self) -> None:
+        if self.awaiting_import:  # the counts of a workspace still being filled would only mislead
+            return
         self.query_one(Sidebar).update_counts(self.counts)
         contacts = self.contacts
         empty = ("The workspace is empty: press i to import address books (vCard, CSV exports, mbox)."
@@ -375,6 +385,7 @@ class MainScreen(Screen[None]):
     @on(WorkspaceChanged)
     def workspace_changed(self, message: WorkspaceChanged) -> None:
         """The store changed under the list: re-read the list (keeping the cursor) and the counts."""
+        self.awaiting_import = False
         contacts = self.contacts
         if message.reload:
             focus = message.focus if message.focus is not None else contacts.current_id

@@ -116,8 +116,8 @@ def cell_text(row: PersonRow, key: str, selected: bool) -> str:
         if row.connected and row.decision == Decision.UNDECIDED:
             return "connected"
         return DECISION_LABELS[row.decision.value]
-    if key == "suggestion":
-        if row.suggestion and row.suggestion != row.decision.value:
+    if key == "suggestion":  # a suggestion is for someone still to decide, never a second opinion
+        if row.suggestion and row.decision == Decision.UNDECIDED and not row.connected:
             return "→ " + DECISION_LABELS.get(row.suggestion, row.suggestion)
         return ""
     if key == "note":

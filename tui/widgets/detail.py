@@ -104,7 +104,7 @@ def person_blocks(person: Person, meta: list[dict[str, Any]], pending_pairs: int
     if person.connected and person.decision == Decision.UNDECIDED:
         blocks.append(Block(text=Text("Already a connection: nothing to decide, in neither export.",
                                       style="dim italic")))
-    if person.suggestion and person.suggestion != person.decision.value:
+    if person.suggestion and person.decision == Decision.UNDECIDED and not person.connected:
         line = Text("Suggested: ", style="italic")
         line.append(DECISION_LABELS.get(person.suggestion, person.suggestion), style="bold italic")
         if person.suggestion_reason:
