@@ -12,10 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from knowme import prefs, triage, views
+from knowme import prefs, views
 from knowme.model import Decision
 from knowme.store import Store
-from knowme.suggest import accept_suggestions
 from knowme.views import SORTS, VIEWS, ListQuery
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
@@ -137,6 +136,7 @@ class MainScreen(Screen[None]):
         self._open_list(query, state.get("person"), int(state.get("index") or 0))
         self.contacts.focus()
         self.call_after_refresh(self.refresh_counts)  # after the first screen is drawn
+        self.set_timer(0.5, self._warm_up)
         self._update_title()
         self.set_status("k knows me · p personalize · x exclude (each moves on) · ? all keys")
         self.set_interval(2.0, self._save_if_moved)
@@ -169,10 +169,22 @@ class MainScreen(Screen[None]):
         cursor = max(0, min(position - start, len(head) - 1))
         focus = head[cursor] if head else None
         self.contacts.load(query, focus_person=focus, fallback=cursor, ids=head)
-        self.contacts.load(query, focus_person=focus, fallback=start + cursor, keep_row=True)
+        # the whole list once the first screen is drawn: its worker would compete with the first paint
+        self.call_after_refresh(self.contacts.load, query, focus_person=focus, fallback=start + cursor, keep_row=True)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.knowme.steady(self)
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import what the first screen did not need (decisions, suggestions, the other screens), once
+        it is up: the start is quicker and the first key press still finds everything loaded."""
+        import importlib
+
+        for name in ("knowme.triage", "knowme.suggest", "knowme.tui.screens.outreach",
+                     "knowme.tui.screens.duplicates", "knowme.tui.screens.export", "knowme.tui.screens.imports",
+                     "knowme.tui.screens.overview", "knowme.tui.screens.help"):
+            importlib.import_module(name)
 
     # ---- reacting to the list --------------------------------------------------------------------
 
@@ -291,6 +303,8 @@ class MainScreen(Screen[None]):
         if not ids:
             self.set_status("Nobody to mark here.")
             return
+        from knowme import triage  # imported by the warm-up after the first screen; this is then free
+
         before = self._changing(ids)
         result = triage.mark(self.store, ids, decision)
         self._changed(ids, before)
@@ -306,6 +320,8 @@ class MainScreen(Screen[None]):
         ids = self.contacts.target_ids()
         if not ids:
             return
+        from knowme.suggest import accept_suggestions  # the matching stack: not needed for the first screen
+
         before = self._changing(ids)
         accepted = accept_suggestions(self.store, ids)
         self._changed(ids, before)
@@ -326,6 +342,8 @@ class MainScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
+                from knowme.suggest import accept_suggestions
+
                 accepted = accept_suggestions(self.store)
                 self.set_status(f"Accepted {len(accepted):,} suggestions   (ctrl+z undoes them all)")
                 self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
