@@ -243,8 +243,10 @@ def lint_note(text: str, limit: int = DEFAULT_LIMIT, first_name: str | None = No
 
 
 # Words a greeting may be followed by that are not a name ("Hi there,", "Hello team").
-_NOT_NAMES = frozenset("""there all everyone everybody team folks friend friends sir madam mr mrs ms dr prof
-again and from to it its i i'm im we you guys hope just""".split())
+_NOT_NAMES = frozenset({
+    "there", "all", "everyone", "everybody", "team", "folks", "friend", "friends", "sir", "madam", "mr", "mrs",
+    "ms", "dr", "prof", "again", "and", "from", "to", "it", "its", "i", "i'm", "im", "we", "you", "guys", "hope",
+    "just"})
 _OPENING_NAME = re.compile(r"^\W*([^\W\d_][\w'-]*)\s*[,!]")  # "Kevin, great to meet you"
 
 

@@ -206,18 +206,18 @@ NOTES = [
     ("Hi Ana, after our Acme product days I'd love to stay in touch.", True, True),
     ("Hi Ana, great to meet you at the Lisbon data meetup. I'd value your take on survey design.", True, True),
     ("Hi Tom, we worked together at Globex back in 2019. Would be great to reconnect.", True, True),
-    ("Hi Priya, Sam Lee suggested I get in touch. I'm moving into data engineering and would welcome "
-     "your perspective.", True, True),
-    ("Hi Jo, I read your article on queueing theory. I'm building a scheduler and would appreciate your "
-     "thoughts.", True, True),
-    ("Hi Lena, we spoke after your keynote at PyData Berlin. I'd like to continue our conversation about "
-     "tooling.", True, True),
-    ("Hi Marc, thanks for the intro call last week. Let's keep the conversation going; I'd be glad to help "
-     "with the hiring plan.", True, True),
+    (("Hi Priya, Sam Lee suggested I get in touch. I'm moving into data engineering and would welcome "
+      "your perspective."), True, True),
+    (("Hi Jo, I read your article on queueing theory. I'm building a scheduler and would appreciate your "
+      "thoughts."), True, True),
+    (("Hi Lena, we spoke after your keynote at PyData Berlin. I'd like to continue our conversation about "
+      "tooling."), True, True),
+    (("Hi Marc, thanks for the intro call last week. Let's keep the conversation going; I'd be glad to help "
+      "with the hiring plan."), True, True),
     ("Hi Omar, we were classmates at ETH. I'm hiring for a data team and thought of you.", True, True),
     ("Hi Grace, since our time on the Wayne audit I've wanted to catch up properly.", True, True),
-    ("Hi Ines, your team at Tyrell runs the forecasting work I follow; I'd like to learn how you evaluate "
-     "models.", True, True),
+    (("Hi Ines, your team at Tyrell runs the forecasting work I follow; I'd like to learn how you evaluate "
+      "models."), True, True),
     # no context
     ("Hi Ana, I'd love to stay in touch.", False, True),
     ("Hi Tom, I would value your advice on my career.", False, True),

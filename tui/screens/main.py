@@ -170,7 +170,7 @@ class MainScreen(Screen[None]):
         focus = head[cursor] if head else None
         self.contacts.load(query, focus_person=focus, fallback=cursor, ids=head)
         # the whole list once the first screen is drawn: its worker would compete with the first paint
-        self.call_after_refresh(self.contacts.load, query, focus_person=focus, fallback=start + cursor, keep_row=True)
+        self.contacts.load_after_refresh(query, focus_person=focus, fallback=start + cursor, keep_row=True)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.knowme.steady(self)

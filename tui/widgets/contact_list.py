@@ -211,6 +211,11 @@ class ContactList(ScrollView, can_focus=True):
             self._read_ids(self._IdsReady(self._token, query, array("q"), focus_person, fallback, keep_row,
                                           self._changes))
 
+    def load_after_refresh(self, query: ListQuery, **options: object) -> None:
+        """`load` once the screen has been drawn (the list counts as loading until then)."""
+        self._idle.clear()
+        self.call_after_refresh(self.load, query, **options)
+
     def reload(self, focus_person: int | None = None) -> None:
         """Read the current view again (after an undo, an import, a merge): the store is the truth."""
         self._rows.clear()

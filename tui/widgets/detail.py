@@ -84,8 +84,8 @@ def note_check_blocks(person: Person, note_limit: int) -> list[Block]:
     report = lint_person_note(person, limit=note_limit)
     status = note_status(report)
     style = {NOTE_FIX: "bold red", NOTE_CHECK: "yellow", NOTE_READY: "green"}.get(status, "")
-    blocks = [Block(label="check", values=[(f"{NOTE_LABELS[status]}  {report.length}/{report.limit} · "
-                                            f"{report.summary()}", style)])]
+    line = f"{NOTE_LABELS[status]}  {report.length}/{report.limit} · {report.summary()}"
+    blocks = [Block(label="check", values=[(line, style)])]
     blocks.extend(Block(label="", values=[(f"✗ {f.message}", "red")]) for f in report.errors)
     return blocks
 
