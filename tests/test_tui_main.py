@@ -427,3 +427,19 @@ async def test_a_suggestion_is_shown_only_for_someone_still_to_decide(workspace:
         assert current_name(app) == "Alice Archer"
         assert cell_text(contacts(app).current_row, "suggestion", False) == ""
         assert "Suggested" not in app.main.query_one(DetailPane).plain_text()
+
+
+@pilot_test
+async def test_letters_typed_right_after_the_slash_go_to_the_filter(workspace: Path) -> None:
+    """A fast typist's "/acme" arrives in one burst: no letter may be lost, or run as a key ("e" exports)."""
+    from textual import events
+
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        for key, char in (("slash", "/"), ("a", "a"), ("c", "c"), ("m", "m"), ("e", "e")):
+            app._driver.send_message(events.Key(key, char))  # no pause between them
+        await settle(pilot, app)
+        assert app.screen is app.main  # "e" did not open the export dialog
+        assert app.main.query_one("#filter").value == "acme"
+        assert contacts(app).query_spec.text == "acme" and current_name(app) == "Alice Archer"

@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
+from textual import events
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
@@ -428,7 +429,25 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         filter_input = self.query_one(FilterInput)
         filter_input.display = True
-        filter_input.focus()
+        # at once, not after the queued events (`focus()` waits): the letters typed right after the
+        # slash are the filter's, never decision or export keys
+        self.set_focus(filter_input)
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed right after the slash reach the list first (Textual routes each key to
+        what had focus when it arrived): hand them to the filter, in order, instead of losing them."""
+        filter_input = self.query_one(FilterInput)
+        if event.key == "slash" and self.focused is not filter_input:
+            # here rather than through the binding (run once the key has reached the app, after the
+            # letters behind it went by): focus moves before the next key is looked at
+            event.stop()
+            event.prevent_default()
+            self.action_filter()
+            return
+        if self.focused is filter_input and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            filter_input.insert_text_at_cursor(event.character)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
