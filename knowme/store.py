@@ -85,11 +85,29 @@ CREATE TABLE log(id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,
 # v2: the review queue looked up by either record (the detail pane and `resolve` at a million records)
 _SCHEMA_V2 = "CREATE INDEX pairs_b ON pairs(b);"
 
-# v3: a full-text index over the folded `search` column, so a filter finds people by the start of any
+# v3: exclusion as a suppression list (knowme.suppression): an exclusion is who was excluded, when and by
+# which logged action; its entries are normalised identifiers, name forms and record identities, matched
+# without any record or person id. Lifting keeps the entries (inactive). The keys remembered before
+# (`remembered_exclusions`) become the entries of one exclusion.
+_SCHEMA_V3_SUPPRESSION_LIST = """
+CREATE TABLE exclusions(id INTEGER PRIMARY KEY AUTOINCREMENT, person_id INTEGER, name TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL, log_id INTEGER, lifted_at TEXT, lifted_log INTEGER);
+CREATE INDEX exclusions_person ON exclusions(person_id);
+CREATE TABLE suppressions(exclusion_id INTEGER NOT NULL REFERENCES exclusions(id), kind TEXT NOT NULL,
+    key TEXT NOT NULL, shown TEXT NOT NULL DEFAULT '', at TEXT NOT NULL, PRIMARY KEY(kind, key, exclusion_id))
+    WITHOUT ROWID;
+CREATE INDEX suppressions_exclusion ON suppressions(exclusion_id);
+INSERT INTO exclusions(person_id, name, at) SELECT NULL, 'excluded before this version', min(at)
+    FROM remembered_exclusions HAVING count(*) > 0;
+INSERT INTO suppressions(exclusion_id, kind, key, shown, at) SELECT (SELECT max(id) FROM exclusions), kind, key,
+    key, at FROM remembered_exclusions;
+"""
+
+# v4: a full-text index over the folded `search` column, so a filter finds people by the start of any
 # word of their name, emails, company or title in milliseconds at a million people. Triggers keep it
 # in step with every write to `people` (imports, merges, undo); the rebuild fills it once. And an
 # index for the Undecided view, which leaves out people already connected.
-_SCHEMA_V3_SEARCH_INDEX = """
+_SCHEMA_V4_SEARCH_INDEX = """
 CREATE VIRTUAL TABLE people_fts USING fts5(search, content='people', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2', prefix='2 3');
 CREATE TRIGGER people_fts_insert AFTER INSERT ON people BEGIN
@@ -108,7 +126,7 @@ CREATE INDEX people_triage ON people(connected, decision, sort_name);
 CREATE INDEX people_suggested ON people(connected, decision, sort_name) WHERE suggestion IS NOT NULL;
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SEARCH_INDEX]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _SCHEMA_V4_SEARCH_INDEX]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -321,8 +339,16 @@ class Store:
             for number in range(version, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[number]):
                     self.conn.execute(statement)
+            if 0 < version < SCHEMA_VERSION:
+                self._suppress_excluded_people()
             if version < SCHEMA_VERSION:
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _suppress_excluded_people(self) -> None:
+        """On upgrade to the suppression list: everyone excluded so far gets their entries."""
+        from knowme import suppression
+
+        suppression.capture(self)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -401,6 +427,8 @@ class Store:
     def _store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
                       region: str, name: str, prepared: Iterable[Prepared] | None, existing: Any,
                       outcome: ImportOutcome) -> ImportOutcome:
+        from knowme import suppression
+
         with self.transaction() as conn:
             old_by_rkey: dict[str, int] = {}
             old_by_key: dict[tuple[str, str], set[int]] = {}
@@ -416,10 +444,8 @@ class Store:
                         "SELECT k.kind, k.key, r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
                         "WHERE r.source_id=?", (source_id,)):
                     old_by_key.setdefault((kind, key), set()).add(pid)
-                # keys of excluded people stay blocked even if their records vanish from this source
-                conn.execute("INSERT OR IGNORE INTO remembered_exclusions(kind, key, at) SELECT DISTINCT k.kind, "
-                             "k.key, ? FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
-                             "ON p.id = r.person_id WHERE r.source_id=? AND p.decision='exclude'", (now(), source_id))
+                # excluded people stay suppressed even if their records vanish from this source
+                suppression.capture(self, old_people)
                 outcome.removed = conn.execute("SELECT count(*) FROM records WHERE source_id=?",
                                                (source_id,)).fetchone()[0]
                 conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
@@ -486,13 +512,17 @@ class Store:
             outcome.new_people = new_people
             outcome.touched = sorted(touched)
             self.refresh_people(old_people | touched)  # drops people whose every record vanished
+            suppression.capture(self, touched)  # an excluded person's newer card adds what it holds
         return outcome
 
     def blocked_keys(self) -> set[tuple[str, str]]:
-        """Every (kind, key) that must never be exported: excluded people's, now or ever."""
+        """Every (kind, key) that must never be exported: excluded people's now, and the active
+        suppression list's (email keys in `normalize.mailbox_key` form)."""
         rows = self.conn.execute(
             "SELECT k.kind, k.key FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
-            "ON p.id = r.person_id WHERE p.decision='exclude' UNION SELECT kind, key FROM remembered_exclusions")
+            "ON p.id = r.person_id WHERE p.decision='exclude' UNION SELECT s.kind, s.key FROM suppressions s "
+            "JOIN exclusions e ON e.id = s.exclusion_id WHERE e.lifted_at IS NULL AND s.kind IN ('email', 'phone', "
+            "'url')")
         return {(kind, key) for kind, key in rows}
 
     # ---- reading -----------------------------------------------------------------------------------
@@ -676,7 +706,8 @@ class Store:
             row = conn.execute("SELECT id, summary, before FROM log WHERE undone=0 ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
                 return None
-            self.restore(from_json(row[2]))
+            snap = from_json(row[2])
+            self._around_history(row[0], snap, undo=True)
             conn.execute("UPDATE log SET undone=1 WHERE id=?", (row[0],))
             return row[1]
 
@@ -686,9 +717,21 @@ class Store:
             row = conn.execute("SELECT id, summary, after FROM log WHERE undone=1 ORDER BY id ASC LIMIT 1").fetchone()
             if row is None:
                 return None
-            self.restore(from_json(row[2]))
+            snap = from_json(row[2])
+            self._around_history(row[0], snap, undo=False)
             conn.execute("UPDATE log SET undone=0 WHERE id=?", (row[0],))
             return row[1]
+
+    def _around_history(self, log_id: int, snap: dict[str, Any], undo: bool) -> None:
+        """Restore a snapshot for undo or redo, keeping the suppression list whole: what excluded people
+        hold is captured before and after, and only the action's own exclusions are lifted or put back."""
+        from knowme import suppression
+
+        people = suppression.snapshot_people(snap)
+        suppression.capture(self, people)
+        self.restore(snap)
+        (suppression.after_undo if undo else suppression.after_redo)(self, log_id)
+        suppression.capture(self, people)
 
 
 def _note_status_sql(draft: str | None, names: str | None, limit: object) -> str:
