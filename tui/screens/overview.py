@@ -18,6 +18,7 @@ from knowme import views
 from knowme.model import Decision
 from knowme.store import Store
 from knowme.tui.messages import JobDone
+from knowme.text import plural
 
 COLUMNS = (("knows-me", "Knows me"), ("personalize", "Personalize"), ("exclude", "Exclude"),
            ("undecided", "Undecided"))
@@ -94,7 +95,7 @@ class OverviewScreen(Screen[None]):
         share = f"{data.decided / data.to_decide:.0%}" if data.to_decide else "—"
         connected = f"; {data.connected:,} already connected (nothing to decide)" if data.connected else ""
         self.query_one("#progress-text", Label).update(
-            f"{data.decided:,} of {data.to_decide:,} people decided ({share}){connected}")
+            f"{data.decided:,} of {plural(data.to_decide, 'person', sep=True)} decided ({share}){connected}")
         self.query_one("#overall", ProgressBar).update(total=max(data.to_decide, 1), progress=data.decided)
         line = Text()
         for key, label in COLUMNS:
@@ -114,7 +115,8 @@ class OverviewScreen(Screen[None]):
             chart.update(year_chart(series))
             peak_year, peak = max(series, key=lambda item: item[1])
             note.update(f"Most people were last in touch in {peak_year} ({peak:,}); "
-                        f"{data.no_mail:,} people have no mail at all.")
+                        f"{plural(data.no_mail, 'person', sep=True)} {'has' if data.no_mail == 1 else 'have'} no "
+                        "mail at all.")
         else:
             chart.display = False
             note.update(Text("No mail imported yet: import an mbox or Maildir to see how recently you were in "
