@@ -387,6 +387,7 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
         raise KeyError(pair_id)
     _, _, pa, pb, rka, rkb = row
     pair_ids = sorted({pair_id, *store.pending_pairs_of(pa, pb)})
+    names = _names_of(store, pa, pb)  # the log says who, not which ids (undo shows it)
     with store.transaction() as conn:
         if same:
             keep, gone = min(pa, pb), max(pa, pb)
@@ -402,7 +403,7 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
             after = store.snapshot(verdicts=[_vk(*v) for v in verdicts], pair_ids=pair_ids)
             after_people = bulk_snapshot(store, [keep, gone], rids)
             after.update(people=after_people["people"], records=after_people["records"])
-            store.log_action("resolve", f"pair {pair_id}: same person, merged {gone} into {keep}", before, after)
+            store.log_action("resolve", f"{names}: the same person, merged", before, after)
             return keep
         rk = _rkeys(store, pa) if pa != pb else [rka]
         rk2 = _rkeys(store, pb) if pa != pb else [rkb]
@@ -411,7 +412,7 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
         set_verdicts(store, verdicts, "different")
         conn.executemany("UPDATE pairs SET status='different' WHERE id=?", [(p,) for p in pair_ids])
         after = store.snapshot(verdicts=verdicts, pair_ids=pair_ids)
-        store.log_action("resolve", f"pair {pair_id}: not the same person", before, after)
+        store.log_action("resolve", f"{names}: not the same person", before, after)
         return None
 
 
@@ -433,3 +434,11 @@ __all__ = [
     "resolve_pair",
     "run_dedupe",
 ]
+
+
+def _names_of(store: Store, *person_ids: int) -> str:
+    """"Ann Lee and Ann Lee (2 people)": who an answer was about, for the log and undo messages."""
+    rows = dict(store.conn.execute(f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(person_ids))})",
+                                   person_ids).fetchall())
+    names = [rows.get(pid) or f"person {pid}" for pid in dict.fromkeys(person_ids)]
+    return " and ".join(names) if len(names) > 1 else names[0]

@@ -10,6 +10,8 @@ Errors
   too-long     over the limit (300 by default; free accounts get 200)
   placeholder  a template placeholder left unfilled (`{context}`, `[Name]`, `<company>`, `XXX`)
   empty        nothing written
+  wrong-name   greets someone else by name ("Hi Bob," to Kevin): the worst note there is
+               (the person's first name, its nicknames and their own nicknames are all fine)
 Warnings
   free-limit   fits the limit but not the 200 characters free accounts get
   no-greeting  does not open by greeting the person by first name
@@ -27,7 +29,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 DEFAULT_LIMIT = 300
@@ -133,17 +137,25 @@ _PLACEHOLDER = re.compile(
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening|day)|hallo|hola|"
                        r"bonjour|ciao|ola|salut|moin|servus|gruezi|hej|hei|ahoj|witam|yo)\b[\s,]*([^\s,.!:;]+)?")
 
+_GREETING_CASED = re.compile(_GREETING.pattern, re.IGNORECASE)
+
 _CONTEXT = _alternation(r"""
 \bmet\b|\bmeet(?:ing|up)?s?\b|\bmeetup\b|\bconference\b|\bevent\b|\bsummit\b|\bworkshop\b|\bwebinar\b|\bpanel\b
-\btalk\b|\bkeynote\b|\bpresent(?:ed|ation|ing)\b|\bspoke\b|\bspeak(?:ing)?\b|\bpodcast\b|\bhackathon\b|\bbooth\b
-\bworked\b|\bwork(?:ing)? (?:together|with you)\b|\bcolleagues?\b|\bteam\b|\bclassmates?\b|\bstudied\b|\bschool\b
+\b(?:your|the|a|that|his|her|their) talks?\b|\bkeynote\b|\bpresent(?:ed|ation|ing)\b|\bspoke\b|\bspeak(?:ing)?\b|\bpodcast\b|\bhackathon\b|\bbooth\b
+\bworked\b|\bwork(?:ing)? (?:together|with you)\b|\bcolleagues?\b|\b(?:same|your|our|my old|on the|in the) team\b|\bclassmates?\b|\bstudied\b|\bschool\b
 \buniversity\b|\bcollege\b|\balumn(?:i|us|a)\b|\bcourse\b|\bclass\b|\bcohort\b|\bbootcamp\b
 \bmutual\b|\bintroduc(?:ed|tion)\b|\breferred\b|\bsuggested i\b|\bin common\b|\bwe both\b|\bboth of us\b
 \byour (?:post|article|paper|book|blog|newsletter|video|thread|comment|project|repo|library|research)\b
 \bread\b|\bsaw\b|\bheard\b|\bwatched\b|\bfollow(?:ed|ing)?\b|\bcommunity\b|\bgroup\b|\bclub\b|\bvolunteer
 \bneighbou?rs?\b|\bfriend of\b|\bformer(?:ly)?\b|\bused to\b|\bback at\b|\bsame (?:company|team|school|field)\b
 \bworked at\b|\bat (?:the|your)\b|\bcustomer\b|\bclient\b|\bpartner\b|\bsupplier\b|\bvendor\b
-""")
+\b(?:after|since|during|from|through|at) our\b|\bour (?:\S+ ){0,3}(?:days|project|time|trip|offsite|retreat|launch
+|program(?:me)?|course|class|call|chat|conversation|exchange|session|discussion|work|years?|dinner|lunch|coffee)\b
+\bwe (?:spoke|talked|chatted|emailed|corresponded|sat|shared|ran|played|sang|both|were|did|had)\b|\bwe'?ve\b
+\b(?:ran|bumped) into\b|\bthanks for\b|\bthank you for\b|\blast (?:week|month|year|spring|summer|autumn|fall|winter)\b
+\byour (?:talk|session|lecture|workshop|tutorial|keynote|panel|demo|book|course|paper|team|work on)\b
+\b(?:a|the) (?:friend|colleague|classmate) of\b|\bthrough (?:a )?(?:mutual|common|friend|colleague)\b
+""".replace("\n|", "|"))
 
 _REASON = _alternation(r"""
 \bwould (?:like|love|be glad|be happy|value|appreciate)\b|\bi'?d (?:like|love|value|appreciate|be glad)\b
@@ -152,6 +164,12 @@ _REASON = _alternation(r"""
 \badmire\b|\benjoyed\b|\binspir\w*\b|\bappreciated\b|\bfound .{0,30} (?:useful|helpful)\b
 \bjob\b|\brole\b|\bposition\b|\bopening\b|\bhiring\b|\bopportunit\w*\b|\bcollaborat\w*\b|\bwork together\b
 \binterested in\b|\bcurious\b|\bfollow your work\b|\bpartner\w*\b|\bintroduce\b|\bhelp\b
+\bwould be (?:great|good|nice|glad|happy)\b|\bwelcome\b|\bvalue\b|\bbecause\b|\bso (?:that )?(?:we|i) (?:can|could)\b
+\byour (?:take|perspective|thoughts|view|views|insights?|input|feedback|experience with)\b|\bfeedback\b
+\bswap\b|\breconnect\b|\bcatch up\b|\bkeep (?:talking|sharing|following|the conversation)\b
+\bcontinue (?:the|our) (?:conversation|discussion|chat)\b|\bmentor\w*\b|\brecommend\w*\b|\bhire\b|\brecruit\w*\b
+\bi'?m (?:moving|building|starting|launching|looking|researching|writing|working on|organi[sz]ing|planning)\b
+\bspeak at\b|\binvite you\b|\bjoin (?:us|our)\b|\bwork with you\b|\bsee (?:what|how|where|if)\b
 """)
 
 _BAIT = _alternation(r"""
@@ -174,11 +192,18 @@ _FLATTERY = _alternation(r"""
 """.replace("\n ", " "))
 
 
+def placeholders(text: str) -> list[tuple[int, int]]:
+    """Where unfilled template placeholders sit in a note, as (start, end) indexes."""
+    return [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)]
+
+
 def lint_note(text: str, limit: int = DEFAULT_LIMIT, first_name: str | None = None,
-              free_limit: int = FREE_LIMIT) -> LintReport:
+              free_limit: int = FREE_LIMIT, nicknames: Iterable[str] = ()) -> LintReport:
     """Check one connection-request note; see the module docstring for the codes.
 
-    `first_name`, when known, makes the greeting check exact (the note must greet that name).
+    `first_name`, when known, makes the greeting check exact: the note must greet that name, one
+    of its usual nicknames (Bob for Robert) or one of `nicknames` (the person's own, from their
+    cards); greeting anybody else is an error.
     """
     body = _normalise_breaks(text)
     report = LintReport(length=note_length(body), limit=limit, free_limit=free_limit)
@@ -200,7 +225,7 @@ def lint_note(text: str, limit: int = DEFAULT_LIMIT, first_name: str | None = No
     for match in _PLACEHOLDER.finditer(body):
         add(Finding("error", "placeholder", f"fill in the placeholder {match.group(0).strip()!r}",
                     (match.start(), match.end())))
-    _check_greeting(body, folded, first_name, add)
+    _check_greeting(body, folded, first_name, add, nicknames)
     if not canned:
         if not _CONTEXT.search(folded):
             add(Finding("warning", "no-context", "say how you know each other: where you met, worked together, "
@@ -217,11 +242,59 @@ def lint_note(text: str, limit: int = DEFAULT_LIMIT, first_name: str | None = No
     return report
 
 
-def _check_greeting(body: str, folded: str, first_name: str | None, add: Any) -> None:
+# Words a greeting may be followed by that are not a name ("Hi there,", "Hello team").
+_NOT_NAMES = frozenset({
+    "there", "all", "everyone", "everybody", "team", "folks", "friend", "friends", "sir", "madam", "mr", "mrs",
+    "ms", "dr", "prof", "again", "and", "from", "to", "it", "its", "i", "i'm", "im", "we", "you", "guys", "hope",
+    "just"})
+_OPENING_NAME = re.compile(r"^\W*([^\W\d_][\w'-]*)\s*[,!]")  # "Kevin, great to meet you"
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> Any:
+    from nicknames import NickNamer  # loaded only when a name is checked (a few hundred ms once)
+
+    return NickNamer()
+
+
+def greeting_names(first_name: str, nicknames: Iterable[str] = ()) -> frozenset[str]:
+    """Every folded name a note may greet this person by: the name, its usual nicknames and
+    formal forms (Bob, Robert, Rob, ...), and the person's own nicknames."""
+    names: set[str] = set()
+    for given in (first_name, *nicknames):
+        words = _fold(given.strip()).split()
+        names.update(words)
+    nicknamer = _nicknamer()
+    for word in list(names):
+        formal = set(nicknamer.canonicals_of(word))
+        names.update(formal)
+        names.update(nicknamer.nicknames_of(word))
+        for name in formal:
+            names.update(nicknamer.nicknames_of(name))
+    return frozenset(names)
+
+
+def _greeted(body: str) -> str | None:
+    """The name a note opens by greeting ("Hi Bob," -> "Bob"), when it looks like a name (capitalised)."""
+    text = body.lstrip()[:60]
+    match = _GREETING_CASED.match(text) or _OPENING_NAME.match(text)
+    token = match.group(1) if match else None
+    if not token or not token[0].isupper() or _fold(token).strip("'") in _NOT_NAMES:
+        return None
+    return token
+
+
+def _check_greeting(body: str, folded: str, first_name: str | None, add: Any, nicknames: Iterable[str] = ()) -> None:
     head = folded[:60]
     if first_name and first_name.strip():
-        wanted = _fold(first_name.strip()).split(" ")[0]
-        if re.search(r"(?<!\w)" + re.escape(wanted) + r"(?!\w)", head):
+        accepted = greeting_names(first_name, nicknames)
+        greeted = _greeted(body)
+        if greeted and greeted[0] not in "{[<%":
+            if _fold(greeted).strip("'") not in accepted:
+                add(Finding("error", "wrong-name", f"the note greets {greeted}, but it is for {first_name.strip()}: "
+                                                   f"greet them by their name (\"Hi {first_name.strip()},\")"))
+            return
+        if any(re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", head) for name in accepted):
             return
         add(Finding("warning", "no-greeting", f"greet them by first name at the start (\"Hi {first_name.strip()},\")"))
         return

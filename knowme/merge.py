@@ -167,7 +167,10 @@ def merge_people(store: Store, keep_id: int, other_ids: Iterable[int], summary: 
         before = bulk_snapshot(store, [keep_id, *others], rids)
         apply_merges(store, [(keep_id, others)])
         after = bulk_snapshot(store, [keep_id, *others], rids)
-        store.log_action(action, summary or f"merged {len(others) + 1} people into {keep_id}", before, after)
+        if not summary:
+            kept = store.conn.execute("SELECT name FROM people WHERE id=?", (keep_id,)).fetchone()
+            summary = f"merged {len(others) + 1} people into {(kept[0] if kept else '') or f'person {keep_id}'}"
+        store.log_action(action, summary, before, after)
     return keep_id
 
 
@@ -238,5 +241,7 @@ def split_person(store: Store, person_id: int) -> list[int]:
         for pid in new_ids:
             before["people"][str(pid)] = None
         after = store.snapshot(person_ids=[person_id, *new_ids], record_ids=rids, verdicts=same)
-        store.log_action("split", f"split person {person_id} into {len(rids)}", before, after)
+        name = store.conn.execute("SELECT name FROM people WHERE id=?", (person_id,)).fetchone()
+        store.log_action("split", f"split {(name[0] if name else '') or f'person {person_id}'} back into "
+                                  f"{len(rids)} people", before, after)
     return [person_id, *new_ids]

@@ -6,8 +6,12 @@ contact), `why` (one of `WHY_CHOICES` or free text), a `draft`, and a `priority`
 2 next, ...; 0 means unset and comes after every set priority).
 
 Drafts start from `TEMPLATES` whose placeholders (`{first_name}`, `{context}`, `{why}`) are filled
-from what is known; what is not known stays a placeholder, which the linter reports until the
-user finishes the note.
+from what is known. In the editor what is not known stays a placeholder to type over (the linter
+reports it until the note is finished); the queue files never carry one: a person whose template
+cannot be filled gets no suggested draft, and the queue says "note needed".
+
+Each note has a status (`note_status`): needed (no note), fix (the linter finds errors: it cannot
+be sent), check (warnings only) or ready.
 
 Outreach is not done when the note is written. A request moves through these states:
   to-send     not sent yet (planned into monthly batches when the network limits notes a month)
@@ -17,13 +21,14 @@ Outreach is not done when the note is written. A request moves through these sta
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import Enum
 
 from knowme import prefs
-from knowme.lint import LintReport, lint_note
+from knowme.lint import DEFAULT_LIMIT, LintReport, lint_note
 from knowme.model import Decision, Person, Record
 from knowme.store import Store
 
@@ -119,6 +124,56 @@ def draft_for(person: Person, template_name: str | None = None) -> str:
     return TEMPLATES[name].format_map(values)
 
 
+def ready_draft(person: Person, template_name: str | None = None) -> str:
+    """A template draft only when everything it needs is known ("" when a placeholder would remain)."""
+    draft = draft_for(person, template_name)
+    return "" if _UNFILLED.search(draft) else draft
+
+
+_UNFILLED = re.compile(r"\{(?:first_name|context|why)\}")
+
+NOTE_NEEDED, NOTE_FIX, NOTE_CHECK, NOTE_READY = "needed", "fix", "check", "ready"
+NOTE_LABELS = {NOTE_NEEDED: "note needed", NOTE_FIX: "✗ to fix", NOTE_CHECK: "! check", NOTE_READY: "✓ ready"}
+"""How far a personalize person's note is, as a list shows it."""
+
+
+def person_nicknames(person: Person) -> list[str]:
+    """Other names the person goes by on their cards (a note may greet them so)."""
+    return [r.nickname.strip() for r in person.records if r.nickname.strip()]
+
+
+def lint_person_note(person: Person, draft: str | None = None, limit: int = DEFAULT_LIMIT) -> LintReport:
+    """The linter on a person's note (or `draft`), greeting checked against their name and nicknames."""
+    return lint_note(person.draft if draft is None else draft, limit=limit, first_name=person.first_name or None,
+                     nicknames=person_nicknames(person))
+
+
+def note_status(report: LintReport | None) -> str:
+    """needed (no note), fix (errors), check (warnings) or ready."""
+    if report is None or any(f.code == "empty" for f in report.findings):
+        return NOTE_NEEDED
+    if report.errors:
+        return NOTE_FIX
+    return NOTE_CHECK if report.warnings else NOTE_READY
+
+
+def note_status_of_row(draft: str, names: str, limit: object) -> str:
+    """`note_status` from what the people and records tables hold (the SQL function `note_status`).
+
+    `names` is the person's folded first names and nicknames, records apart by \\x1e and a first
+    name from its nickname by \\x1f; `limit` the stored note-limit setting (JSON text) or None.
+    """
+    if not draft.strip():
+        return NOTE_NEEDED
+    try:
+        note_limit = int(str(limit)) if limit is not None else DEFAULT_LIMIT
+    except ValueError:
+        note_limit = DEFAULT_LIMIT
+    given = [part for record in names.split("\x1e") for part in record.split("\x1f") if part.strip()]
+    first = given[0] if given else None
+    return note_status(lint_note(draft, limit=note_limit, first_name=first, nicknames=given[1:]))
+
+
 def thanks_draft(person: Person) -> str:
     """A short follow-up once they accepted: thank them, suggest a next step."""
     first = person.first_name
@@ -166,6 +221,11 @@ class QueueItem:
     follow_up: str = ""  # the say-thanks draft
     batch: str | None = None  # YYYY-MM, for to-send items when a monthly allowance is set
 
+    @property
+    def note_needed(self) -> bool:
+        """No note written and none the template could write from what is known."""
+        return not self.person.draft.strip() and not self.suggested_draft
+
 
 @dataclass(slots=True)
 class Queue:
@@ -195,9 +255,9 @@ def build_queue(people: list[Person], today: date | None = None, stale_weeks: in
         if state is None:
             queue.connected_skipped += 1
             continue
-        item = QueueItem(person, state, lint_note(person.draft, limit=note_limit, first_name=person.first_name or None))
+        item = QueueItem(person, state, lint_person_note(person, limit=note_limit))
         if not person.draft.strip():
-            item.suggested_draft = draft_for(person)
+            item.suggested_draft = ready_draft(person)
         if state is QueueState.SAY_THANKS:
             item.follow_up = thanks_draft(person)
         queue.items.append(item)
@@ -241,16 +301,17 @@ def outreach_status(store: Store, today: date | None = None) -> dict[str, object
     allowance = int(prefs.get(store, "monthly-allowance"))
     counts = {state.value: 0 for state in STATE_ORDER}
     skipped = to_fix = sent_this_month = 0
-    for sent_on, accepted_on, connected, draft in store.conn.execute(
-            "SELECT sent_on, accepted_on, connected, draft FROM people WHERE decision='personalize'"):
+    for sent_on, accepted_on, connected, draft, status in store.conn.execute(
+            f"SELECT sent_on, accepted_on, connected, draft, {NOTE_STATUS_SQL} FROM people "
+            "WHERE decision='personalize'"):
         person = Person(0, sent_on=sent_on, accepted_on=accepted_on, records=[_CONNECTED] if connected else [])
         state = queue_state(person, today, stale_weeks)
         if state is None:
             skipped += 1
             continue
         counts[state.value] += 1
-        if state is QueueState.TO_SEND and not lint_note(draft, limit=limit).ok:
-            to_fix += 1  # errors never depend on the name, so the draft alone decides
+        if state is QueueState.TO_SEND and status in (NOTE_NEEDED, NOTE_FIX):
+            to_fix += 1  # as the review UI's "Notes to fix" counts
         if sent_on and sent_on[:7] == today.strftime("%Y-%m"):
             sent_this_month += 1
     to_send = counts[QueueState.TO_SEND.value]
@@ -263,3 +324,8 @@ def outreach_status(store: Store, today: date | None = None) -> dict[str, object
 
 
 _CONNECTED = Record(connected_on="yes")
+
+#: The note status of a row of `people`, in SQL (the `note_status` function every Store connection has).
+NOTE_STATUS_SQL = ("note_status(draft, (SELECT group_concat(first || char(31) || "
+                   "coalesce(json_extract(data, '$.nickname'), ''), char(30)) FROM records WHERE person_id = people.id), "
+                   "(SELECT value FROM settings WHERE key = 'note_limit'))")

@@ -102,7 +102,30 @@ INSERT INTO suppressions(exclusion_id, kind, key, shown, at) SELECT (SELECT max(
     key, at FROM remembered_exclusions;
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST]
+# v4: a full-text index over the folded `search` column, so a filter finds people by the start of any
+# word of their name, emails, company or title in milliseconds at a million people. Triggers keep it
+# in step with every write to `people` (imports, merges, undo); the rebuild fills it once. And an
+# index for the Undecided view, which leaves out people already connected.
+_SCHEMA_V4_SEARCH_INDEX = """
+CREATE VIRTUAL TABLE people_fts USING fts5(search, content='people', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+CREATE TRIGGER people_fts_insert AFTER INSERT ON people BEGIN
+    INSERT INTO people_fts(rowid, search) VALUES (new.id, new.search);
+END;
+CREATE TRIGGER people_fts_delete AFTER DELETE ON people BEGIN
+    INSERT INTO people_fts(people_fts, rowid, search) VALUES ('delete', old.id, old.search);
+END;
+CREATE TRIGGER people_fts_update AFTER UPDATE OF search ON people BEGIN
+    INSERT INTO people_fts(people_fts, rowid, search) VALUES ('delete', old.id, old.search);
+    INSERT INTO people_fts(rowid, search) VALUES (new.id, new.search);
+END;
+INSERT INTO people_fts(people_fts) VALUES ('rebuild');
+-- "to decide" is undecided and not yet connected: that view and its counts read this index alone
+CREATE INDEX people_triage ON people(connected, decision, sort_name);
+CREATE INDEX people_suggested ON people(connected, decision, sort_name) WHERE suggestion IS NOT NULL;
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _SCHEMA_V4_SEARCH_INDEX]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -140,6 +163,8 @@ class ImportOutcome:
     removed: int = 0  # records of the earlier version that are gone
     touched: list[int] = field(default_factory=list, repr=False)  # earlier people that got records
 
+
+SEARCH_MAX = 4096  # characters of the folded name, emails, company and title a filter searches
 
 SUMMARY_COLUMNS = ("name", "sort_name", "email", "org", "title", "connected", "sources", "n_records", "sent",
                    "received", "two_way", "last_mail", "search")
@@ -208,7 +233,9 @@ def summarise_record(record: Record) -> tuple[Any, ...]:
 def _summary(name: str, first: str, last: str, emails: list[str], org: str, title: str, connected: bool,
              sources: str, n_records: int, mail: tuple[int, int, int, str | None] | None) -> tuple[Any, ...]:
     sort_name = fold(f"{last} {first}" if last else name) or "~"
-    search = fold.__wrapped__(" ".join((name, *emails, org, title)))  # unique per person: not worth caching
+    # unique per person: not worth caching; capped, as a 100 MB name in a broken CSV would otherwise
+    # be held whole by the full-text index's tokenizer (nobody types past the first few words)
+    search = fold.__wrapped__(" ".join((name, *emails, org, title)))[:SEARCH_MAX]
     sent, received, two_way, last_mail = mail or (0, 0, 0, None)
     return (name, sort_name, emails[0] if emails else "", org, title, int(connected), sources, n_records,
             sent, received, two_way, last_mail, search)
@@ -297,6 +324,7 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA cache_size={CACHE_KB}")
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.create_function("note_status", 3, _note_status_sql)
             store._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -746,10 +774,26 @@ class Store:
         suppression.capture(self, people)
 
 
+def _note_status_sql(draft: str | None, names: str | None, limit: object) -> str:
+    """SQL `note_status(draft, names, limit)`: how far a personalize person's note is (see knowme.outreach)."""
+    from knowme.outreach import note_status_of_row  # the outreach rules live there; imported on first use
+
+    return note_status_of_row(draft or "", names or "", limit)
+
+
 def _statements(script: str) -> list[str]:
-    """Split a schema script into statements (no semicolons inside our DDL strings)."""
+    """Split a schema script into statements (a trigger's body keeps its semicolons)."""
     lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-    return [stmt.strip() for stmt in "\n".join(lines).split(";") if stmt.strip()]
+    statements, pending = [], ""
+    for part in "\n".join(lines).split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip())
+    return statements
 
 
 # Rows an action removed, put back in this order (the reverse when removed again).

@@ -19,6 +19,7 @@ from typing import Any
 
 from knowme.model import Decision
 from knowme.normalize import fold
+from knowme.outreach import NOTE_STATUS_SQL
 from knowme.store import Store
 
 
@@ -38,15 +39,18 @@ _PENDING_PEOPLE = ("id IN (SELECT ra.person_id FROM pairs q JOIN records ra ON r
                    "JOIN records rb ON rb.id = q.b WHERE q.status='pending' AND ra.person_id != rb.person_id)")
 
 VIEWS: tuple[View, ...] = (
-    View("undecided", "Undecided", "decision='undecided'", "not reviewed yet"),
+    View("undecided", "Undecided", "decision='undecided' AND connected=0",
+         "to decide (people already connected are under Connected)"),
     View("knows-me", "Knows me", "decision='knows-me'", "go to the safe-to-sync file"),
     View("personalize", "Personalize", "decision='personalize'", "go to the outreach queue"),
     View("exclude", "Exclude", "decision='exclude'", "never invited, never uploaded"),
-    View("connected", "Connected", "connected=1", "already connections"),
-    View("suggestions", "Suggestions", "decision='undecided' AND suggestion IS NOT NULL",
+    View("connected", "Connected", "connected=1", "already connections: in neither export, nothing to decide"),
+    View("suggestions", "Suggestions", "decision='undecided' AND connected=0 AND suggestion IS NOT NULL",
          "undecided people with a suggested decision"),
     View("duplicates", "Duplicates to review", _PENDING_PEOPLE, "people in possible-duplicate pairs"),
     View("all", "All", "1", "everybody"),
+    View("notes", "Notes to fix", "decision='personalize' AND connected=0 AND sent_on IS NULL AND "
+         f"{NOTE_STATUS_SQL} IN ('needed', 'fix')", "personalize people whose note is missing or fails the linter"),
 )
 VIEW_BY_KEY = {view.key: view for view in VIEWS}
 
@@ -122,6 +126,7 @@ class PersonRow:
     suggestion_reason: str
     how: str = ""
     has_draft: bool = False
+    note: str = ""  # for personalize people not yet sent a request: knowme.outreach.note_status
 
     @property
     def company_title(self) -> str:
@@ -143,16 +148,25 @@ class PersonRow:
 
 
 _ROW_COLUMNS = ("id, name, email, org, title, sources, n_records, connected, sent, received, two_way, last_mail, "
-                "decision, suggestion, suggestion_reason, how, draft != ''")
+                "decision, suggestion, suggestion_reason, how, draft != '', "
+                f"CASE WHEN decision='personalize' AND connected=0 AND sent_on IS NULL THEN {NOTE_STATUS_SQL} "
+                "ELSE '' END")
 
 
 def _row(values: Sequence[Any]) -> PersonRow:
     return PersonRow(values[0], values[1], values[2], values[3], values[4], values[5], values[6], bool(values[7]),
                      values[8], values[9], values[10], values[11], Decision(values[12]), values[13],
-                     values[14], values[15], bool(values[16]))
+                     values[14], values[15], bool(values[16]), values[17])
 
 
 # ---- filtering ------------------------------------------------------------------------------------
+
+#: How a filter matched, best first: every typed word starts a word of the name, emails, company or
+#: title (read from the full-text index); failing that, each word appears inside them; failing that,
+#: its letters appear in order from the start of a word ("jsmth" finds John Smith), the last resort.
+MATCH_WORDS, MATCH_CONTAINS, MATCH_LETTERS = "words", "contains", "letters"
+MATCH_MODES: tuple[str, ...] = (MATCH_WORDS, MATCH_CONTAINS, MATCH_LETTERS)
+LOOSE_MODES: tuple[str, ...] = MATCH_MODES[1:]  # full scans: seconds at a million people
 
 
 def filter_words(text: str) -> list[str]:
@@ -160,58 +174,114 @@ def filter_words(text: str) -> list[str]:
     return fold(text).split()
 
 
-def _filter_sql(text: str) -> tuple[list[str], list[Any], str, list[Any]]:
-    """Conditions for a fuzzy filter, and a rank that puts plain substring hits first.
+def _fts_query(words: Sequence[str]) -> str:
+    """An FTS5 query: every word as the start of some word ("acme" -> `"acme"*`)."""
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
-    Fuzzy means each typed word must appear in the folded name, emails, company and title with
-    its letters in order (`jsmth` finds "John Smith"); people where every word appears as typed
-    rank above those matched only loosely.
-    """
+
+def _match_sql(words: Sequence[str], mode: str) -> tuple[str, list[Any]]:
+    """The condition a person meets when every word matches in `mode`."""
+    if mode == MATCH_WORDS:
+        return "id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH ?)", [_fts_query(words)]
+    if mode == MATCH_CONTAINS:
+        return " AND ".join("instr(search, ?) > 0" for _ in words), list(words)
+    # letters in order, the first one starting a word: "jsmth" finds John Smith, "wang" not Marta Kowalska
+    return (" AND ".join("(' ' || search) LIKE ?" for _ in words),
+            ["% " + "%".join(word) + "%" for word in words])
+
+
+def _rank_sql(words: Sequence[str]) -> tuple[str, list[Any]]:
+    """Name matches first: 0 when every word is a whole word of the name, 1 when each starts one, else 2."""
+    exact = " AND ".join("instr(' ' || sort_name || ' ', ?) > 0" for _ in words)
+    prefix = " AND ".join("instr(' ' || sort_name, ?) > 0" for _ in words)
+    return (f"CASE WHEN {exact} THEN 0 WHEN {prefix} THEN 1 ELSE 2 END",
+            [f" {w} " for w in words] + [f" {w}" for w in words])
+
+
+def matched_fields(row: PersonRow, text: str, mode: str = MATCH_WORDS) -> list[str]:
+    """Which of a listed person's fields the filter matched ("name", "email", "company", "title")."""
     words = filter_words(text)
-    conditions, params = [], []
-    for word in words:
-        conditions.append("search LIKE ?")
-        params.append("%" + "%".join(word) + "%")
     if not words:
-        return [], [], "", []
-    rank = " + ".join("(instr(search, ?) = 0)" for _ in words)
-    return conditions, params, f"({rank})", list(words)
-
-
-def _where(query: ListQuery) -> tuple[str, list[Any], str, list[Any]]:
-    conditions, params, rank, rank_params = _filter_sql(query.text)
-    where = " AND ".join([f"({VIEW_BY_KEY[query.view].where})", *conditions])
-    return where, params, rank, rank_params
+        return []
+    if mode == MATCH_LETTERS:
+        return ["letters in order"]
+    fields = (("name", row.name), ("email", row.email), ("company", row.org), ("title", row.title))
+    found = []
+    for label, value in fields:
+        folded = fold(value)
+        if mode == MATCH_WORDS:
+            hit = any((" " + folded).find(" " + word) >= 0 for word in words)
+        else:
+            hit = any(word in folded for word in words)
+        if hit:
+            found.append(label)
+    return found or ["other email"]
 
 
 # ---- lists and windows ----------------------------------------------------------------------------
 
 
-def person_ids(store: Store | sqlite3.Connection, query: ListQuery, offset: int = 0,
-               limit: int | None = None) -> array[int]:
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The people of a list in order, and how the filter matched them (see MATCH_MODES; "" unfiltered)."""
+
+    ids: array[int]
+    match: str = ""
+
+
+def list_people(store: Store | sqlite3.Connection, query: ListQuery, offset: int = 0,
+                limit: int | None = None, modes: Sequence[str] = MATCH_MODES) -> Listing:
     """The people of a view, filtered and sorted, as an array of ids (all, or `limit` from `offset`).
 
-    The whole list costs a few ms per 10,000 people; a window of a name-sorted, unfiltered view
-    is read straight from the index, so a first screen needs no more than its window.
+    With a filter, people whose words start with the typed words come from the full-text index
+    (milliseconds at a million people), the name matches first; only when nobody matches so do
+    the looser modes run (a scan). The whole list costs a few ms per 10,000 people; a window of a
+    name-sorted, unfiltered view is read straight from the index. `modes` limits which match modes
+    are tried (a UI shows the indexed word matches at once and runs the scans after).
     """
     conn = store.conn if isinstance(store, Store) else store
-    where, params, rank, rank_params = _where(query)
+    words = filter_words(query.text)
+    view = f"({VIEW_BY_KEY[query.view].where})"
     order = SORT_BY_KEY[query.sort].order
-    if rank:
-        order = f"{rank}, {order}"
-    sql = f"SELECT id FROM people WHERE {where} ORDER BY {order}"
-    paging: list[int] = []
+    paging = ""
+    paging_params: list[int] = []
     if limit is not None or offset:
-        sql += " LIMIT ? OFFSET ?"
-        paging = [-1 if limit is None else limit, offset]
+        paging = " LIMIT ? OFFSET ?"
+        paging_params = [-1 if limit is None else limit, offset]
+    if not words:
+        return Listing(_ids(conn, f"SELECT id FROM people WHERE {view} ORDER BY {order}{paging}", paging_params))
+    rank, rank_params = _rank_sql(words)
+    for mode in modes:
+        if mode == MATCH_WORDS:
+            # from the index's hits to their rows (CROSS JOIN keeps that order): left to itself the
+            # planner walks the whole view and looks each person up in the hits, 8x slower at 1M
+            source, condition, params = ("people_fts CROSS JOIN people ON people.id = people_fts.rowid",
+                                         "people_fts MATCH ?", [_fts_query(words)])
+        else:
+            source = "people"
+            condition, params = _match_sql(words, mode)
+        ids = _ids(conn, f"SELECT people.id FROM {source} WHERE {view} AND {condition} "
+                         f"ORDER BY {rank}, {order}{paging}", [*params, *rank_params, *paging_params])
+        if ids or offset:
+            return Listing(ids, mode)
+    return Listing(array("q"), modes[-1] if modes else MATCH_WORDS)
+
+
+def _ids(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> array[int]:
     ids: array[int] = array("q")
-    cursor = conn.execute(sql, [*params, *rank_params, *paging])
+    cursor = conn.execute(sql, params)
     while True:
         chunk = cursor.fetchmany(20_000)
         if not chunk:
             break
         ids.extend(row[0] for row in chunk)
     return ids
+
+
+def person_ids(store: Store | sqlite3.Connection, query: ListQuery, offset: int = 0,
+               limit: int | None = None) -> array[int]:
+    """The ids of `list_people` (the order a list shows)."""
+    return list_people(store, query, offset, limit).ids
 
 
 def rows(store: Store, ids: Iterable[int]) -> dict[int, PersonRow]:
@@ -228,7 +298,10 @@ def rows(store: Store, ids: Iterable[int]) -> dict[int, PersonRow]:
 
 def next_with_decision(store: Store, ids: Sequence[int], start: int, decision: Decision = Decision.UNDECIDED,
                        step: int = 1, chunk: int = 128) -> int | None:
-    """The index of the first person after `start` (before it with step=-1) who has `decision`."""
+    """The index of the first person after `start` (before it with step=-1) who has `decision`.
+
+    People already connected are never "to decide": the next undecided person is one who is not.
+    """
     position = start + step
     while 0 <= position < len(ids):
         if step > 0:
@@ -236,8 +309,9 @@ def next_with_decision(store: Store, ids: Sequence[int], start: int, decision: D
         else:
             window = list(ids[max(0, position - chunk + 1):position + 1])[::-1]
         marks = ",".join("?" * len(window))
-        hits = {pid for pid, value in store.conn.execute(
-            f"SELECT id, decision FROM people WHERE id IN ({marks})", window) if value == decision.value}
+        hits = {pid for pid, value, connected in store.conn.execute(
+            f"SELECT id, decision, connected FROM people WHERE id IN ({marks})", window)
+            if value == decision.value and not (connected and decision == Decision.UNDECIDED)}
         for offset, pid in enumerate(window):
             if pid in hits:
                 return position + offset * step
@@ -248,7 +322,12 @@ def next_with_decision(store: Store, ids: Sequence[int], start: int, decision: D
 def members(store: Store, query: ListQuery, ids: Iterable[int]) -> set[int]:
     """Which of these people (still) belong to a list, e.g. after their decision changed."""
     wanted = list(ids)
-    where, params, _, _ = _where(query)
+    # the loosest match mode holds every tighter one: someone listed stays listed
+    words = filter_words(query.text)
+    where, params = f"({VIEW_BY_KEY[query.view].where})", []
+    if words:
+        condition, params = _match_sql(words, MATCH_LETTERS)
+        where += f" AND {condition}"
     found: set[int] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
@@ -314,6 +393,12 @@ def resume_index(store: Store, query: ListQuery, ids: Sequence[int], person_id: 
 # ---- counts ---------------------------------------------------------------------------------------
 
 
+def progress(counts: dict[str, int]) -> tuple[int, int]:
+    """(decided, to decide in all): people already connected are outside triage, as in the exports."""
+    total = max(0, counts.get("all", 0) - counts.get("connected", 0))
+    return max(0, total - counts.get("undecided", 0)), total
+
+
 #: Views counted in people; "duplicates" is counted in pairs waiting for review.
 PEOPLE_VIEWS: tuple[str, ...] = tuple(view.key for view in VIEWS if view.key != "duplicates")
 
@@ -342,15 +427,19 @@ def apply_count_changes(counts: dict[str, int], before: dict[str, set[int]], aft
 def view_counts(store: Store) -> dict[str, int]:
     """How many people each sidebar view holds (one pass over `people`), and the pairs to review."""
     counts = {view.key: 0 for view in VIEWS}
-    for decision, n, connected, suggested in store.conn.execute(
-            "SELECT decision, count(*), total(connected), total(suggestion IS NOT NULL) FROM people "
-            "GROUP BY decision"):
-        counts[decision] = n
+    # both from indexes (a scan of a million people's rows takes seconds)
+    for decision, connected, n in store.conn.execute(
+            "SELECT decision, connected, count(*) FROM people GROUP BY decision, connected"):
         counts["all"] += n
-        counts["connected"] += int(connected)
-        if decision == Decision.UNDECIDED.value:
-            counts["suggestions"] = int(suggested)
+        if connected:
+            counts["connected"] += n
+        if connected and decision == Decision.UNDECIDED.value:
+            continue  # already a connection: nothing to decide
+        counts[decision] += n
+    counts["suggestions"] = store.conn.execute(
+        f"SELECT count(*) FROM people WHERE {VIEW_BY_KEY['suggestions'].where}").fetchone()[0]
     counts["duplicates"] = store.pending_pair_count()
+    counts["notes"] = store.conn.execute(f"SELECT count(*) FROM people WHERE {VIEW_BY_KEY['notes'].where}").fetchone()[0]
     return counts
 
 
@@ -376,14 +465,19 @@ class Overview:
     """Triage progress as a whole, per source, and how recently the user was in touch (by year)."""
 
     people: int
-    decisions: dict[str, int]
+    decisions: dict[str, int]  # "undecided" counts the people to decide (not those already connected)
     sources: list[SourceProgress]
     last_mail_years: dict[int, int]
     no_mail: int
+    connected: int = 0  # undecided people already connected: outside triage, as in the sidebar
+
+    @property
+    def to_decide(self) -> int:
+        return self.people - self.connected
 
     @property
     def decided(self) -> int:
-        return self.people - self.decisions.get(Decision.UNDECIDED.value, 0)
+        return self.to_decide - self.decisions.get(Decision.UNDECIDED.value, 0)
 
     def year_series(self) -> list[tuple[int, int]]:
         """(year, people last in touch that year) for every year from the first to the last."""
@@ -397,8 +491,13 @@ def overview(store: Store) -> Overview:
     """The figures of the overview screen (one pass over records, one over people)."""
     conn = store.conn
     decisions = {d.value: 0 for d in Decision}
-    for decision, n in conn.execute("SELECT decision, count(*) FROM people GROUP BY decision"):
-        decisions[decision] = n
+    connected = 0
+    for decision, is_connected, n in conn.execute(
+            "SELECT decision, connected, count(*) FROM people GROUP BY decision, connected"):
+        if is_connected and decision == Decision.UNDECIDED.value:
+            connected += n
+        else:
+            decisions[decision] += n
     by_source: dict[str, SourceProgress] = {}
     for name, fmt in conn.execute("SELECT name, format FROM sources ORDER BY id"):
         by_source[name] = SourceProgress(name, fmt, 0, {d.value: 0 for d in Decision})
@@ -416,4 +515,5 @@ def overview(store: Store) -> Overview:
             years[int(year)] = years.get(int(year), 0) + n
         else:
             no_mail += n
-    return Overview(sum(decisions.values()), decisions, list(by_source.values()), years, no_mail)
+    return Overview(sum(decisions.values()) + connected, decisions, list(by_source.values()), years, no_mail,
+                    connected)

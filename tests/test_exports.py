@@ -291,7 +291,12 @@ def test_outreach_csv_columns(queue_store, tmp_path) -> None:
     got = rows(out)
     assert [r["Name"] for r in got] == ["Bo Berg", "Ana Silva", "Cy Chen"]
     assert got[1]["Lint"] == "ok" and got[1]["LinkedIn"].endswith("/in/anasilva")
-    assert got[2]["Suggested Draft"].startswith("Hi Cy, {context}")
+    # the template cannot be filled (no context, no reason): no draft with {placeholders}, a clear "note needed"
+    assert got[2]["Suggested Draft"] == "" and got[2]["Lint"] == "note needed"
+    assert "{" not in out.read_text(encoding="utf-8")
+    md_out = tmp_path / "q.md"
+    export_outreach(queue_store, md_out, "md")
+    assert "{" not in md_out.read_text(encoding="utf-8") and "Note needed" in md_out.read_text(encoding="utf-8")
 
 
 # ---- the command ---------------------------------------------------------------------------------------

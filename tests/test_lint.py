@@ -73,7 +73,7 @@ def test_unfilled_placeholders_are_errors(placeholder: str) -> None:
 def test_greeting_by_first_name() -> None:
     assert "no-greeting" not in codes(GOOD)
     assert "no-greeting" not in codes(GOOD, first_name="Ana")
-    assert "no-greeting" in codes(GOOD, first_name="Maria")
+    assert codes(GOOD, first_name="Maria") == ["wrong-name"]  # greets Ana: an error, not a nudge
     assert "no-greeting" in codes("Great to meet you at the meetup, would like to keep in touch.")
     assert "no-greeting" in codes("hi there, great to meet you at the meetup, would like to keep in touch.")
     assert "no-greeting" not in codes("Dear José, great to meet you at the meetup.", first_name="jose")
@@ -157,3 +157,84 @@ def test_cli_lint_uses_the_workspace_note_limit(knowme) -> None:
     p = knowme("lint", long_note)
     assert p.returncode == 1 and "too-long" in p.stdout
     assert knowme("lint", long_note, "--limit", "300").returncode == 0
+
+
+# ---- greeting the right person ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("note", "first_name", "nicknames"), [
+    ("Hi Bob, we met at PyCon and I would like to keep in touch.", "Kevin", ()),
+    ("Hello Maria, thanks for your talk at the meetup. I'd love to learn more.", "Marta", ()),
+    ("Dear Sam, we worked together at Initech. I would value your advice.", "Caleb", ()),
+    ("Kevin, great to meet you at the summit. I would like to stay in touch.", "Kim", ()),
+])
+def test_greeting_someone_else_is_an_error(note: str, first_name: str, nicknames: tuple[str, ...]) -> None:
+    report = lint_note(note, first_name=first_name, nicknames=nicknames)
+    assert [f.code for f in report.errors] == ["wrong-name"] and not report.ok
+    assert first_name in report.errors[0].message
+
+
+@pytest.mark.parametrize(("note", "first_name", "nicknames"), [
+    ("Hi Bob, we met at PyCon and I would like to keep in touch.", "Robert", ()),
+    ("Hi Robert, we met at PyCon and I would like to keep in touch.", "Bob", ()),
+    ("Hi Kev, we met at PyCon and I would like to keep in touch.", "Kevin", ()),
+    ("Hi Kevin, we met at PyCon and I would like to keep in touch.", "Kevin", ()),
+    ("Hi Bunny, we met at PyCon and I would like to keep in touch.", "Barbara", ("Bunny",)),
+    ("Hi José, we met at PyCon and I would like to keep in touch.", "Jose", ()),
+    ("Hi Mary Ann, we met at PyCon and I would like to keep in touch.", "Mary Ann", ()),
+])
+def test_the_name_its_nicknames_and_their_own_nicknames_are_fine(note: str, first_name: str,
+                                                                 nicknames: tuple[str, ...]) -> None:
+    assert codes(note, first_name=first_name, nicknames=nicknames) == []
+
+
+def test_a_generic_greeting_is_a_warning_not_a_wrong_name() -> None:
+    assert codes("Hi there, we met at PyCon and I would like to keep in touch.", first_name="Kevin") == ["no-greeting"]
+    assert codes("Hello team, we met at PyCon and I would like to keep in touch.", first_name="Kevin") == ["no-greeting"]
+
+
+def test_the_cli_fails_a_note_greeting_the_wrong_person(capsys: pytest.CaptureFixture[str]) -> None:
+    from knowme.cli import main
+
+    assert main(["lint", "Hi Bob, we met at PyCon and I would like to keep in touch.", "--first-name", "Kevin"]) == 1
+    assert "wrong-name" in capsys.readouterr().out
+
+
+# ---- context and reason, on notes people really write ------------------------------------------------
+
+# (note, says how we know each other, says why connect)
+NOTES = [
+    ("Hi Ana, after our Acme product days I'd love to stay in touch.", True, True),
+    ("Hi Ana, great to meet you at the Lisbon data meetup. I'd value your take on survey design.", True, True),
+    ("Hi Tom, we worked together at Globex back in 2019. Would be great to reconnect.", True, True),
+    (("Hi Priya, Sam Lee suggested I get in touch. I'm moving into data engineering and would welcome "
+      "your perspective."), True, True),
+    (("Hi Jo, I read your article on queueing theory. I'm building a scheduler and would appreciate your "
+      "thoughts."), True, True),
+    (("Hi Lena, we spoke after your keynote at PyData Berlin. I'd like to continue our conversation about "
+      "tooling."), True, True),
+    (("Hi Marc, thanks for the intro call last week. Let's keep the conversation going; I'd be glad to help "
+      "with the hiring plan."), True, True),
+    ("Hi Omar, we were classmates at ETH. I'm hiring for a data team and thought of you.", True, True),
+    ("Hi Grace, since our time on the Wayne audit I've wanted to catch up properly.", True, True),
+    (("Hi Ines, your team at Tyrell runs the forecasting work I follow; I'd like to learn how you evaluate "
+      "models."), True, True),
+    # no context
+    ("Hi Ana, I'd love to stay in touch.", False, True),
+    ("Hi Tom, I would value your advice on my career.", False, True),
+    ("Hi Priya, I'm hiring for a data team and would like to talk.", False, True),
+    # no reason
+    ("Hi Ana, we met at the Lisbon data meetup.", True, False),
+    ("Hi Tom, we worked together at Globex.", True, False),
+    ("Hi Lena, I saw your keynote at PyData Berlin.", True, False),
+    # neither
+    ("Hi Ana.", False, False),
+    ("Hi Tom, connecting.", False, False),
+]
+
+
+@pytest.mark.parametrize(("note", "has_context", "has_reason"), NOTES)
+def test_context_and_reason_on_real_sounding_notes(note: str, has_context: bool, has_reason: bool) -> None:
+    found = codes(note)
+    assert ("no-context" not in found) == has_context, found
+    assert ("no-reason" not in found) == has_reason, found

@@ -72,6 +72,10 @@ async def test_import_on_the_command_line_shows_progress_problems_and_dedupes(tm
         assert isinstance(screen, ImportScreen)
         await workers_done(app)
         await pilot.pause()
+        # behind the dialog: no stale "0 people" or "Nobody here" while the files are imported
+        title = str(app.main.query_one("#list-title").render())
+        assert "Importing" in title and "0 people" not in title
+        assert "Importing" in app.main.query_one(ContactList).empty_message
         assert screen.done and screen.dedupe is not None
         table = screen.query_one("#files", DataTable)
         assert "2" in str(table.get_cell("0", "Records"))
@@ -82,6 +86,8 @@ async def test_import_on_the_command_line_shows_progress_problems_and_dedupes(tm
         assert not isinstance(app.screen, ImportScreen)
         assert app.main.query_one(ContactList).row_count == 2
         assert "Imported 1 file (2 records)" in str(app.main.query_one("#status").render())
+        assert "Undecided · 2 people" in str(app.main.query_one("#list-title").render())
+        assert app.main.query_one(Sidebar).counts["undecided"] == 2
     assert set(people(tmp_path / "w.db")) == {"Ada Lovelace", "Charles Babbage"}
 
 
@@ -288,7 +294,13 @@ async def test_overview_shows_progress_per_source_and_years(tmp_path: Path) -> N
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, OverviewScreen)
-        assert "2 of 10 people decided (20%)" in str(screen.query_one("#progress-text").render())
+        progress = str(screen.query_one("#progress-text").render())
+        assert "2 of 9 people decided (22%)" in progress and "1 already connected" in progress
+        from knowme.tui.screens.overview import year_chart
+
+        text = plain_text(year_chart(screen.data.year_series()))
+        assert all(str(year) in text for year in range(2016, 2025))  # every year labelled
+        assert "2016" in text and text.splitlines()[0].rstrip().endswith("1")  # and counted
         table = screen.query_one("#per-source", DataTable)
         assert table.row_count == 1 and str(table.get_cell_at((0, 0))) == "phone.vcf"
         assert screen.data is not None and screen.data.year_series()[0] == (2016, 1)
@@ -336,6 +348,126 @@ async def test_dialogs_open_in_a_small_terminal(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, OutreachScreen)
         assert app.screen.query_one("#draft").region.height > 0
+
+
+@pilot_test
+async def test_outreach_fill_selects_the_blank_tab_goes_on_and_a_failing_note_says_so(tmp_path: Path) -> None:
+    """Fill selects the first blank to type over, tab the next, then Save; a note that fails the
+    linter saves (nothing typed is lost) but the status line, the detail pane, the list's Note
+    column and the Notes to fix view all say it cannot be sent."""
+    from knowme.tui.widgets.detail import DetailPane
+
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p", "3")
+        await settle(pilot, app)
+        contacts = app.main.query_one(ContactList)
+        assert "Note" in contacts.render_line(0).text and "note needed" in contacts.render_line(1).text
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("ctrl+t")
+        area = screen.query_one("#draft", TextArea)
+        assert area.text == "Hi Alice, {context}. {why}" and area.selected_text == "{context}"
+        await pilot.press(*"we met at PyCon")  # typing replaces the blank
+        assert area.text.startswith("Hi Alice, we met at PyCon. {why}")
+        await pilot.press("tab")
+        assert area.selected_text == "{why}"
+        await pilot.press("tab")  # no blank left after it: on to Save, never to Cancel or back to How
+        assert app.focused is screen.query_one("#save", Button)
+        area.text = "Hi Alice, " + "I'd like to add you to my professional network. " * 7
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, OutreachScreen)
+        status = str(app.main.query_one("#status").render())
+        assert "cannot be sent yet" in status and "canned" in status and "too-long" in status
+        detail = app.main.query_one(DetailPane).plain_text()
+        assert "✗ to fix" in detail and "canned default text" in detail
+        assert "✗ to fix" in contacts.render_line(1).text
+        assert app.main.query_one(Sidebar).counts["notes"] == 1
+        await pilot.press("9")
+        await settle(pilot, app)
+        assert contacts.row_count == 1 and contacts.current_row.name == "Alice Archer"
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("#draft", TextArea).text = ("Hi Alice, we met at PyCon and I would like to "
+                                                          "keep in touch.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert "✓ ready" in str(app.main.query_one("#status").render())
+        assert contacts.row_count == 0 and app.main.query_one(Sidebar).counts["notes"] == 0
+
+
+@pilot_test
+async def test_outreach_editor_checks_the_greeting_against_the_person(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p", "3")
+        await settle(pilot, app)
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("#draft", TextArea).text = "Hi Bob, we met at PyCon and I would like to keep in touch."
+        await pilot.pause()
+        assert "wrong-name" in str(app.screen.query_one("#findings", Static).render())
+
+
+@pilot_test
+async def test_duplicates_show_long_values_whole_and_no_buttons_once_all_are_answered(tmp_path: Path) -> None:
+    from knowme.tui.screens.duplicates import _cell
+
+    long_url = "https://www.linkedin.com/in/" + "erin-evans-" * 6 + "end"
+    assert "".join(_cell([long_url], [], False, 20).plain.split("\n")) == long_url  # wrapped, never cut
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        while screen.current is not None:
+            await pilot.press("n")
+            await pilot.pause()
+        assert "No possible duplicates left" in str(screen.query_one("#pair-title").render())
+        for button in ("#same", "#different", "#skip"):
+            assert not screen.query_one(button, Button).display
+        assert app.focused is screen.query_one("#close", Button)
+
+
+@pilot_test
+async def test_help_says_decisions_move_on_and_lists_each_key_once_per_section(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = plain_text(app.screen.content())
+        assert "then on to the next undecided" in text
+        import_section = text.split("Import (i)")[1].split("Overview (v)")[0]
+        assert sum(1 for line in import_section.splitlines() if line.strip().startswith("esc")) == 1
+
+
+@pilot_test
+async def test_undo_after_a_duplicate_answer_names_the_people(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y", "escape")
+        await settle(pilot, app)
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        status = str(app.main.query_one("#status").render())
+        assert "Undone:" in status and "the same person, merged" in status
+        assert "pair " not in status and not any(ch.isdigit() for ch in status.split("Undone:")[1].split("(")[0])
 
 
 @pilot_test

@@ -45,10 +45,10 @@ async def test_first_screen_lists_undecided_with_counts_and_detail(workspace: Pa
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        assert contacts(app).row_count == 10
+        assert contacts(app).row_count == 9  # Erin Evans is already a connection: nothing to decide
         assert current_name(app) == "Alice Archer"
         counts = app.main.query_one(Sidebar).counts
-        assert counts["undecided"] == 10 and counts["all"] == 10 and counts["connected"] == 1
+        assert counts["undecided"] == 9 and counts["all"] == 10 and counts["connected"] == 1
         detail = app.main.query_one(DetailPane).plain_text()
         assert "alice@acme.com" in detail and "phone.vcf #1" in detail
 
@@ -65,7 +65,7 @@ async def test_decision_keys_save_at_once_and_move_to_next_undecided(workspace: 
         await settle(pilot, app)
         saved = decisions(workspace)
         assert saved["Bob Baker"] == "personalize" and saved["Carol Chen"] == "exclude"
-        assert contacts(app).row_count == 7
+        assert contacts(app).row_count == 6
         assert app.main.query_one(Sidebar).counts["knows-me"] == 1
         assert "Carol Chen → exclude" in str(app.main.query_one("#status").render())
 
@@ -116,10 +116,10 @@ async def test_filter_is_fuzzy_and_escape_clears_it(workspace: Path) -> None:
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("slash", *"hooli")
+        await pilot.press("slash", *"stark")
         await settle(pilot, app)
-        assert contacts(app).row_count == 1 and current_name(app) == "Erin Evans"
-        for _ in "hooli":
+        assert contacts(app).row_count == 1 and current_name(app) == "Frank Fischer"
+        for _ in "stark":
             await pilot.press("backspace")
         await pilot.press(*"grgrn")  # letters in order: Grace Green
         await settle(pilot, app)
@@ -128,7 +128,7 @@ async def test_filter_is_fuzzy_and_escape_clears_it(workspace: Path) -> None:
         assert decisions(workspace)["Grace Green"] == "knows-me"
         await pilot.press("escape")
         await settle(pilot, app)
-        assert contacts(app).query_spec.text == "" and contacts(app).row_count == 9
+        assert contacts(app).query_spec.text == "" and contacts(app).row_count == 8
 
 
 @pilot_test
@@ -145,19 +145,22 @@ async def test_filter_matches_accents_and_email(workspace: Path) -> None:
 
 
 @pilot_test
-async def test_sort_cycles_and_keeps_the_person(workspace: Path) -> None:
+async def test_sort_cycles_and_shows_the_top(workspace: Path) -> None:
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("s")  # by company: Acme, Globex, Hooli, Initech, ...
+        await pilot.press("down", "down", "down")  # mid-list: a new sort still starts at its top
+        await pilot.press("s")  # by company: Acme, Globex, Initech, Oscorp, ...
         await settle(pilot, app)
         assert contacts(app).query_spec.sort == "company"
         assert current_name(app) == "Alice Archer"
         names = [contacts(app).row_at(i).name for i in range(4)]
-        assert names == ["Alice Archer", "Bob Baker", "Erin Evans", "Carol Chen"]
+        assert names == ["Alice Archer", "Bob Baker", "Carol Chen", "Henry Hill"]
+        assert "Sorted by company, from the top" in str(app.main.query_one("#status").render())
         await pilot.press("s")  # signal strength: Carol wrote most
         await settle(pilot, app)
-        assert contacts(app).row_at(0).name == "Carol Chen"
+        assert contacts(app).row_at(0).name == "Carol Chen" and current_name(app) == "Carol Chen"
+        assert contacts(app).scroll_y == 0
 
 
 @pilot_test
@@ -271,7 +274,7 @@ async def test_accept_every_suggestion_after_asking(workspace: Path) -> None:
         saved = decisions(workspace)
         assert saved["Carol Chen"] == "knows-me" and saved["Frank Fischer"] == "knows-me"
         assert app.main.query_one(Sidebar).counts["suggestions"] == 0
-        assert contacts(app).row_count == 8
+        assert contacts(app).row_count == 7
         await pilot.press("ctrl+z")
         await settle(pilot, app)
         assert decisions(workspace)["Carol Chen"] == "undecided"
@@ -301,3 +304,142 @@ async def test_a_long_list_opens_at_its_place_and_then_lists_everyone(tmp_path: 
         assert current_name(app) == "Person0702 Zed"
         await pilot.press("end")
         assert current_name(app) == "Person0900 Zed"
+
+
+@pilot_test
+async def test_connected_people_have_their_own_view_and_are_not_to_decide(workspace: Path) -> None:
+    """Erin Evans is already a connection: not in Undecided, listed under Connected with a marker, and
+    the sidebar, the progress line and the safe export agree on how many are left to decide."""
+    from knowme.exports import plan_safe
+    from knowme.tui.widgets.columns import cell_text
+
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert "Erin Evans" not in [contacts(app).row_at(i).name for i in range(contacts(app).row_count)]
+        sidebar = app.main.query_one(Sidebar)
+        with Store.open(workspace) as store:
+            assert sidebar.counts["undecided"] == plan_safe(store).preflight.undecided == 9
+        assert "Decided 0 of 9" in str(sidebar.query_one("#progress-label").render())
+        await pilot.press("5")
+        await settle(pilot, app)
+        assert contacts(app).row_count == 1 and current_name(app) == "Erin Evans"
+        row = contacts(app).current_row
+        assert cell_text(row, "decision", False) == "connected" and cell_text(row, "mark", False) == "✓"
+        assert "Already a connection: nothing to decide" in app.main.query_one(DetailPane).plain_text()
+        await pilot.press("8", "home", "down", "down", "down")  # All: Dan Dunn, then Erin (connected)
+        await settle(pilot, app)
+        assert current_name(app) == "Dan Dunn"
+        await pilot.press("k")
+        assert current_name(app) == "Frank Fischer"  # the next person to decide, not Erin
+        await pilot.press("k")
+        await settle(pilot, app)
+        assert "Decided 2 of 9" in str(sidebar.query_one("#progress-label").render())
+
+
+@pilot_test
+async def test_filter_ranks_word_starts_and_shows_where_it_matched(workspace: Path) -> None:
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"acme")
+        await settle(pilot, app)
+        assert contacts(app).row_count == 1 and current_name(app) == "Alice Archer"
+        assert "Matched in" in contacts(app).render_line(0).text
+        assert "email, company" in contacts(app).render_line(1).text
+        assert "best first" in str(app.main.query_one("#list-title").render())
+        for _ in "acme":
+            await pilot.press("backspace")
+        await pilot.press(*"grgrn")  # no word starts so: letters in order, and the title says so
+        await settle(pilot, app)
+        assert current_name(app) == "Grace Green"
+        assert "letters in order" in str(app.main.query_one("#list-title").render())
+        assert "Suggests" not in contacts(app).render_line(0).text
+
+
+@pilot_test
+async def test_reopening_keeps_the_view_and_person_but_not_the_filter(workspace: Path) -> None:
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"zzzz")
+        await settle(pilot, app)
+        assert contacts(app).row_count == 0
+        await pilot.press("q")
+    again = KnowmeApp(workspace)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot, again)
+        assert contacts(again).query_spec.text == "" and contacts(again).row_count == 9
+        assert not again.main.query_one("#filter").display
+
+
+@pilot_test
+async def test_space_says_what_it_selected_and_a_bulk_mark_skips_nobody(workspace: Path) -> None:
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("space")
+        status = str(app.main.query_one("#status").render())
+        assert "Selected Alice Archer · 1 person selected" in status and "esc clears" in status
+        await pilot.press("space")
+        assert "2 people selected" in str(app.main.query_one("#status").render())
+        assert "2 selected" in str(app.main.query_one("#list-title").render())
+        assert current_name(app) == "Carol Chen"
+        await pilot.press("x")  # Alice and Bob excluded; Carol, under the cursor, is next, not skipped
+        saved = decisions(workspace)
+        assert saved["Alice Archer"] == saved["Bob Baker"] == "exclude" and saved["Carol Chen"] == "undecided"
+        assert current_name(app) == "Carol Chen"
+        assert "selected" not in str(app.main.query_one("#list-title").render())
+
+
+def test_columns_give_name_email_and_work_room_before_counts() -> None:
+    from knowme.tui.widgets.columns import layout_columns
+
+    widths = {c.key: w for c, w in layout_columns(73, frozenset({"decision", "note", "matched"}))}
+    assert widths["name"] >= 20 and widths["email"] >= 22 and widths["company"] >= 15
+    assert "suggestion" in widths and "mail" not in widths  # the mail counts go before the addresses shrink
+    wide = {c.key: w for c, w in layout_columns(130, frozenset({"decision", "note", "matched"}))}
+    assert wide["email"] == 30 and "mail" in wide
+
+
+def test_the_mail_column_says_how_many_and_when() -> None:
+    from knowme.model import Decision
+    from knowme.tui.widgets.columns import cell_text
+    from knowme.views import PersonRow
+
+    row = PersonRow(1, "Gordon Allen", "g@acme.com", "Acme", "", "a.vcf", 1, False, 3, 10, 2, "2021-05-01",
+                    Decision.UNDECIDED, None, "")
+    assert cell_text(row, "mail", False) == "13 mails · 2021"
+
+
+@pilot_test
+async def test_a_suggestion_is_shown_only_for_someone_still_to_decide(workspace: Path) -> None:
+    from knowme.tui.widgets.columns import cell_text
+
+    with Store.open(workspace) as store:
+        store.conn.execute("UPDATE people SET suggestion='knows-me', suggestion_reason='mail' WHERE name='Alice Archer'")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert cell_text(contacts(app).current_row, "suggestion", False) == "→ knows me"
+        await pilot.press("x", "8", "home")  # excluded: no "→ knows me" beside it any more
+        await settle(pilot, app)
+        assert current_name(app) == "Alice Archer"
+        assert cell_text(contacts(app).current_row, "suggestion", False) == ""
+        assert "Suggested" not in app.main.query_one(DetailPane).plain_text()
+
+
+@pilot_test
+async def test_letters_typed_right_after_the_slash_go_to_the_filter(workspace: Path) -> None:
+    """A fast typist's "/acme" arrives in one burst: no letter may be lost, or run as a key ("e" exports)."""
+    from textual import events
+
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        for key, char in (("slash", "/"), ("a", "a"), ("c", "c"), ("m", "m"), ("e", "e")):
+            app._driver.send_message(events.Key(key, char))  # no pause between them
+        await settle(pilot, app)
+        assert app.screen is app.main  # "e" did not open the export dialog
+        assert app.main.query_one("#filter").value == "acme"
+        assert contacts(app).query_spec.text == "acme" and current_name(app) == "Alice Archer"

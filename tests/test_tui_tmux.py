@@ -1,5 +1,6 @@
 """End to end in a real terminal: tmux runs `knowme review` on the sample data, keys triage a few people,
-the screen shows it, and `knowme status --json` agrees afterwards."""
+the screen shows it, and `knowme status --json` agrees afterwards; scrolling the list (keys and the mouse
+wheel) repaints every row, which only a real terminal shows (pilot and snapshot tests repaint everything)."""
 from __future__ import annotations
 
 import json
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from knowme import paths
 
@@ -24,13 +26,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(TMUX is None, reason="tmux is
 
 
 class Terminal:
-    """One tmux server of our own (its own socket), running one command in a 100x30 window."""
+    """One tmux server of our own (its own socket), running one command in a window (100x30 by default)."""
 
-    def __init__(self, socket: str, command: str) -> None:
+    def __init__(self, socket: str, command: str, width: int = 100, height: int = 30) -> None:
         self.socket = socket
         env = {k: v for k, v in os.environ.items() if k != "KNOWME_DB"}
         env["TERM"] = "xterm-256color"
-        self._tmux("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", command, env=env)
+        self._tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command, env=env)
 
     def _tmux(self, *args: str, env: dict[str, str] | None = None) -> str:
         proc = subprocess.run([TMUX or "tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False,
@@ -41,8 +43,26 @@ class Terminal:
         for key in keys:
             self._tmux("send-keys", "-t", "main", key)
 
+    def wheel(self, x: int, y: int, down: bool = True, times: int = 1) -> None:
+        """Turn the mouse wheel over cell (x, y) (0-based): the SGR mouse report a terminal sends."""
+        for _ in range(times):
+            self._tmux("send-keys", "-t", "main", "-l", f"\x1b[<{65 if down else 64};{x + 1};{y + 1}M")
+            time.sleep(0.1)
+
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", "main")
+
+    def settled(self, quiet: float = 0.6, timeout: float = 20) -> str:
+        """The screen once it stops changing (a wrong paint is as still as a right one)."""
+        deadline = time.monotonic() + timeout
+        last = self.screen()
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self.screen()
+            if now == last:
+                return now
+            last = now
+        return last
 
     def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 180) -> str:
         """The screen once `predicate` holds; the deadline is generous, as a loaded machine is slow."""
@@ -118,3 +138,111 @@ def test_review_in_tmux_triages_and_status_agrees(tmp_path: Path) -> None:
     assert data["decisions"]["knows-me"] == 1 and data["decisions"]["exclude"] == 1
     assert data["decisions"]["personalize"] == 0 and data["decisions"]["undecided"] == undecided - 2
     assert {s["file"] for s in data["sources"]} == {"google_contacts.csv", "iphone.vcf"}
+
+
+# ---- scrolling repaints every row -------------------------------------------------------------------
+
+
+def _cells(text: str, width: int) -> str:
+    """The first `width` terminal cells of `text` (wide characters take two)."""
+    taken, used = [], 0
+    for char in text:
+        size = cell_len(char)
+        if used + size > width:
+            break
+        taken.append(char)
+        used += size
+    return "".join(taken)
+
+
+def _visible_names(screen: str) -> tuple[list[str], int]:
+    """The names in the list's rows as drawn (cut to the Name column), and that column's width."""
+    lines = screen.splitlines()
+    header = next(n for n, line in enumerate(lines) if "▕" in line and " Name " in line and "Email" in line)
+    head = lines[header].split("▕", 1)[1]
+    start, width = head.index("Name"), head.index("Email") - head.index("Name") - 1
+    names = []
+    for line in lines[header + 1:]:
+        text = line.split("▕", 1)[1] if "▕" in line else ""
+        if len(text) < 2 or text[0] not in " ●" or text[1] != " ":
+            break  # the status line under the list
+        names.append(_cells(text[start:], width).rstrip())
+    return names, width
+
+
+def _expected_names(workspace: Path, width: int) -> list[str]:
+    """The store's order for the Undecided view sorted by name, cut as the Name column cuts."""
+    from knowme import views
+    from knowme.store import Store
+    from knowme.tui.widgets.columns import fit
+
+    with Store.open(workspace) as store:
+        ids = views.person_ids(store, views.ListQuery())
+        rows = views.rows(store, ids)
+    return [fit(rows[pid].name or "(no name)", width).rstrip() for pid in ids]
+
+
+def _check_window(screen: str, expected_all: list[str], what: str, top: int | None = None) -> int:
+    """Every visible row is the right person: the rows are one unbroken stretch of the view's order."""
+    names, _ = _visible_names(screen)
+    assert len(names) >= 10, f"after {what} the list shows too few rows:\n{screen}"
+    starts = [s for s in range(len(expected_all) - len(names) + 1) if expected_all[s:s + len(names)] == names]
+    if top is not None:
+        assert top in starts, (f"after {what} the rows should be people {top + 1}..{top + len(names)} of the view; "
+                               f"the screen shows:\n{screen}")
+        return top
+    assert starts, f"after {what} the rows are not one stretch of the view's order; the screen shows:\n{screen}"
+    return starts[0]
+
+
+def test_scrolling_repaints_every_row_in_a_real_terminal(tmp_path: Path) -> None:
+    workspace = tmp_path / "w.db"
+    env = {k: v for k, v in os.environ.items() if k != "KNOWME_DB"}
+    samples = [str(p) for p in paths.sample_files() if p.suffix in (".vcf", ".csv")]
+    imported = subprocess.run([sys.executable, "-m", "knowme.cli", "--db", str(workspace), "import", *samples],
+                              capture_output=True, text=True, check=False, cwd=ROOT, env=env, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    command = (f"cd {shlex.quote(str(ROOT))} && {shlex.quote(sys.executable)} -m knowme.cli "
+               f"--db {shlex.quote(str(workspace))} review")
+    terminal = Terminal(f"knowme-scroll-{os.getpid()}", command)
+    try:
+        screen = terminal.wait_for(lambda s: bool(re.search(r"Undecided · [\d,]+ people", s)) and " Name " in s,
+                                   "the list")
+        _, width = _visible_names(screen)
+        expected = _expected_names(workspace, width)
+        assert len(expected) > 100, "the sample data should fill many screens"
+        rows = len(_visible_names(terminal.settled())[0])
+        _check_window(terminal.settled(), expected, "opening", top=0)
+
+        terminal.keys("End")
+        _check_window(terminal.settled(), expected, "End", top=len(expected) - rows)
+        terminal.keys("Home")
+        _check_window(terminal.settled(), expected, "Home after End", top=0)
+        terminal.keys("PageDown")
+        first = _check_window(terminal.settled(), expected, "PageDown")
+        assert first > 0, "PageDown should scroll"
+        terminal.keys("PageDown")
+        second = _check_window(terminal.settled(), expected, "a second PageDown")
+        assert second > first
+        terminal.keys("PageUp")
+        _check_window(terminal.settled(), expected, "PageUp")
+        terminal.keys("Home", *["Down"] * (rows + 3))
+        _check_window(terminal.settled(), expected, "Down past the bottom", top=4)
+
+        # the mouse wheel over the list scrolls the rows without moving the cursor
+        lines = terminal.screen().splitlines()
+        header = next(n for n, line in enumerate(lines) if " Name " in line and "Email" in line)
+        column = lines[header].index("▕") + 10
+        terminal.wheel(column, header + 3, down=True, times=5)
+        wheeled = _check_window(terminal.settled(), expected, "the wheel down")
+        assert wheeled > 4, "the wheel should scroll the list down"
+        terminal.wheel(column, header + 3, down=False, times=2)
+        assert _check_window(terminal.settled(), expected, "the wheel up") < wheeled
+        terminal.keys("Down")  # the cursor brings its row back into view
+        _check_window(terminal.settled(), expected, "Down after the wheel")
+        terminal.keys("End", "Up", "Up")
+        _check_window(terminal.settled(), expected, "End then Up", top=len(expected) - rows)
+        terminal.keys("Home")
+        _check_window(terminal.settled(), expected, "Home after the wheel", top=0)
+    finally:
+        terminal.close()

@@ -118,7 +118,7 @@ class KnowmeApp(App[None]):
         if person_id is None:
             return
         self.push_screen(OutreachScreen(self.store, person_id),
-                         lambda saved: self.changed("Outreach saved.", [person_id], reload=False) if saved else None)
+                         lambda said: self.changed(said, [person_id], reload=True) if said else None)
 
     def open_duplicates(self, person_id: int | None) -> None:
         from knowme.tui.screens.duplicates import DuplicatesScreen

@@ -1,7 +1,8 @@
 """Writers of the personalised-outreach queue: CSV, a printable Markdown checklist, JSON.
 
 Each person comes with what the note needs (how we know each other, context, why), the draft
-and its lint result, the queue state (to-send, sent, stale, say-thanks), the monthly batch, and
+and its lint result (or "note needed": a template draft is offered only when every blank of it can
+be filled, so no file carries a `{placeholder}`), the queue state (to-send, sent, stale, say-thanks), the monthly batch, and
 for accepted requests a short follow-up draft. Order: say-thanks first, then to-send by batch
 and priority, then stale, then sent.
 """
@@ -41,6 +42,7 @@ def item_dict(item: QueueItem, emails: list[str]) -> dict[str, Any]:
         "priority": p.priority, "state": item.state.value, "batch": item.batch, "sent_on": p.sent_on,
         "accepted_on": p.accepted_on, "draft": p.draft, "lint": item.lint.to_dict(),
         "suggested_draft": item.suggested_draft or None, "follow_up": item.follow_up or None,
+        "note_needed": item.note_needed,
     }
 
 
@@ -60,7 +62,7 @@ def write_csv_queue(fh: TextIO, data: OutreachData) -> None:
         rows.append([item.state.value, item.batch or "", p.priority or "", p.display_name, p.first_name,
                      "; ".join(data.emails.get(p.id, [])), p.org, p.title, p.linkedin_url,
                      HOW_CHOICES.get(p.how, p.how), p.context, WHY_CHOICES.get(p.why, p.why), p.draft,
-                     item.lint.summary(), item.lint.length, item.lint.limit, item.suggested_draft, item.follow_up,
+                     "note needed" if item.note_needed else item.lint.summary(), item.lint.length, item.lint.limit, item.suggested_draft, item.follow_up,
                      p.sent_on or "", p.accepted_on or "", p.id])
     write_csv(fh, CSV_HEADER, rows)
 
@@ -126,9 +128,12 @@ def _md_item(item: QueueItem, emails: list[str]) -> list[str]:
         lines += _quote(p.draft)
         for finding in item.lint.findings:
             lines.append(f"  - {finding.level}: {md(finding.message)}")
-    else:
+    elif item.suggested_draft:
         lines.append("  - No note yet; a start from the template:")
         lines += _quote(item.suggested_draft)
+    else:
+        lines.append("  - Note needed: say how you know each other and why you want to connect "
+                     "(o in the review UI), then export again.")
     return lines
 
 

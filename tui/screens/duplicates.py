@@ -5,10 +5,12 @@ The queue and the answers are the core's (`knowme.dedupe.pending_pairs` / `resol
 """
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -88,7 +90,9 @@ def compare_rows(left: Person, right: Person, left_meta: list[dict], right_meta:
     return rows
 
 
-def _cell(values: list[str], others: list[str], differs: bool) -> Text:
+def _cell(values: list[str], others: list[str], differs: bool, width: int = 0) -> Text:
+    """The values one side holds, a line each; a value wider than `width` wraps (a long URL is
+    shown whole, never cut)."""
     if not values:
         return Text("—", style="dim")
     other = {fold(v) for v in others}
@@ -97,8 +101,21 @@ def _cell(values: list[str], others: list[str], differs: bool) -> Text:
         if n:
             text.append("\n")
         style = "bold yellow" if differs and fold(value) not in other else ""
-        text.append(value, style=style)
+        lines = _wrap(value, width) if width > 0 else [value]
+        text.append("\n".join(lines), style=style)
     return text
+
+
+def _wrap(value: str, width: int) -> list[str]:
+    """`value` in lines of at most `width` cells: at spaces when it can, else anywhere (URLs)."""
+    lines: list[str] = []
+    for line in textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False) or [""]:
+        while cell_len(line) > width:  # wide characters
+            cut = len(set_cell_size(line, width).rstrip())
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return lines
 
 
 class DuplicatesScreen(ModalScreen["int | None"]):
@@ -182,7 +199,10 @@ class DuplicatesScreen(ModalScreen["int | None"]):
             self.query_one("#pair-title", Label).update("No possible duplicates left to review.")
             self.query_one("#evidence", Static).update("")
             for button in ("#same", "#different", "#skip"):
-                self.query_one(button, Button).disabled = True
+                self.query_one(button, Button).display = False  # nothing left to answer
+            self.query_one("#evidence-title", Label).display = False
+            self.query_one("#compare", DataTable).display = False
+            self.query_one("#close", Button).focus()
             return
         people = self.store.people_by_id([pair.a_person, pair.b_person])
         left, right = people[pair.a_person], people[pair.b_person]
@@ -197,9 +217,11 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         rows = compare_rows(left, right, self.store.record_meta(left.id), self.store.record_meta(right.id))
         for row in rows:
             label = Text(row.label, style="bold yellow" if row.differs and row.label != "Records" else "dim")
-            height = max(len(row.left), len(row.right), 1)
-            table.add_row(label, _cell(row.left, row.right, row.differs and row.label != "Records"),
-                          _cell(row.right, row.left, row.differs and row.label != "Records"), height=height)
+            differs = row.differs and row.label != "Records"
+            a = _cell(row.left, row.right, differs, side)
+            b = _cell(row.right, row.left, differs, side)
+            height = max(len(a.plain.split("\n")), len(b.plain.split("\n")), 1)
+            table.add_row(label, a, b, height=height)
         evidence = Text()
         for n, reason in enumerate(pair.reasons):
             if n:

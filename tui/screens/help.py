@@ -53,9 +53,14 @@ def keys_table(bindings: list[Binding], key_display: Callable[[Binding], str]) -
     grouped: dict[str, list[Binding]] = {}
     for binding in bindings:
         grouped.setdefault(binding.action, []).append(binding)
+    rows: dict[str, list[str]] = {}  # keys -> what they do (two screens' esc is one row)
     for same in grouped.values():
         keys = " / ".join(dict.fromkeys(b.key_display or key_display(b) for b in same))
-        table.add_row(keys, same[0].description)
+        what = same[0].tooltip or same[0].description  # the longer wording when there is one
+        if what not in rows.setdefault(keys, []):
+            rows[keys].append(what)
+    for keys, whats in rows.items():
+        table.add_row(keys, "; ".join(whats))
     return table
 
 

@@ -7,19 +7,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
+from textual import events
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from knowme import triage, views
+from knowme import prefs, triage, views
 from knowme.model import Decision
 from knowme.store import Store
-from knowme.suggest import accept_suggestions
 from knowme.views import SORTS, VIEWS, ListQuery
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
-from knowme.tui.widgets.contact_list import ContactList
+from knowme.tui.widgets.contact_list import SEARCHING, ContactList
 from knowme.tui.widgets.detail import DetailPane
 from knowme.tui.widgets.filter import FilterInput
 from knowme.tui.widgets.sidebar import Sidebar
@@ -41,14 +41,14 @@ class MainScreen(Screen[None]):
     | Key | Action |
     | :- | :- |
     | k / p / x / u | Knows me / Personalize / Exclude / Undecided, then on to the next undecided person |
-    | space | Select or unselect; a decision key then applies to every selected person |
+    | space | Select or unselect (and move down); a decision key then applies to every selected person |
     | a / A | Accept the suggested decision / every suggestion (asks first) |
     | ctrl+z / ctrl+y | Undo / redo (decisions, merges, splits, outreach edits) |
 
     Finding people
-    | / | Filter as you type (fuzzy: name, emails, company, title); esc clears |
-    | s | Sort by name, company, signal strength, suggestion (cycles) |
-    | 1 .. 8 | Views: Undecided, Knows me, Personalize, Exclude, Connected, Suggestions, Duplicates, All |
+    | / | Filter as you type: words starting so in name, emails, company, title (name matches first); esc clears |
+    | s | Sort by name, company, signal strength, suggestion (cycles; shows the top) |
+    | 1 .. 9 | Views: Undecided (to decide), Knows me, Personalize, Exclude, Connected, Suggestions, Duplicates, All, Notes to fix |
 
     People and workspace
     | o | Outreach note for a personalize person |
@@ -104,6 +104,7 @@ class MainScreen(Screen[None]):
         self._detail_for: int | None = None
         self.counts: dict[str, int] = {}
         self._counts_generation = 0
+        self.awaiting_import = False  # files given to `review`/`demo` are being imported over this screen
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -129,18 +130,24 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         state = self.store.setting(STATE_KEY, {}) or {}
-        query = ListQuery.from_dict(state.get("query"))
+        # the view, sort and person come back; a filter does not (it could reopen onto nobody)
+        query = ListQuery.from_dict(state.get("query")).with_(text="")
         filter_input = self.query_one(FilterInput)
-        filter_input.value = query.text
-        filter_input.display = bool(query.text)
+        filter_input.display = False
         self.query_one(Sidebar).show_view(query.view)
         self._open_list(query, state.get("person"), int(state.get("index") or 0))
         self.contacts.focus()
         self.call_after_refresh(self.refresh_counts)  # after the first screen is drawn
+        self.set_timer(0.5, self._warm_up)
         self._update_title()
-        self.set_status("Decide with k knows me · p personalize · x exclude · u undecided  (? all keys)")
+        self.set_status("k knows me · p personalize · x exclude (each moves on) · ? all keys")
         self.set_interval(2.0, self._save_if_moved)
         self.knowme.steady(self)
+        self.awaiting_import = bool(self.knowme.import_paths)
+        if self.awaiting_import:  # the import dialog opens over this screen: no stale "nobody here"
+            self.contacts.empty_message = "Importing the address books…"
+            self.query_one("#list-title", Label).update("[b]Importing[/b] · the list follows when the import ends",
+                                                        layout=False)
 
     def _open_list(self, query: ListQuery, person: int | None, index: int) -> None:
         """Show the list where it was left: the first screenful at once, then the whole list.
@@ -164,10 +171,22 @@ class MainScreen(Screen[None]):
         cursor = max(0, min(position - start, len(head) - 1))
         focus = head[cursor] if head else None
         self.contacts.load(query, focus_person=focus, fallback=cursor, ids=head)
-        self.contacts.load(query, focus_person=focus, fallback=start + cursor, keep_row=True)
+        # the whole list once the first screen is drawn: its worker would compete with the first paint
+        self.contacts.load_after_refresh(query, focus_person=focus, fallback=start + cursor, keep_row=True)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.knowme.steady(self)
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import what the first screen did not need (decisions, suggestions, the other screens), once
+        it is up: the start is quicker and the first key press still finds everything loaded."""
+        import importlib
+
+        for name in ("knowme.triage", "knowme.suggest", "knowme.tui.screens.outreach",
+                     "knowme.tui.screens.duplicates", "knowme.tui.screens.export", "knowme.tui.screens.imports",
+                     "knowme.tui.screens.overview", "knowme.tui.screens.help"):
+            importlib.import_module(name)
 
     # ---- reacting to the list --------------------------------------------------------------------
 
@@ -179,6 +198,18 @@ class MainScreen(Screen[None]):
     @on(ContactList.Loaded)
     def _loaded(self, event: ContactList.Loaded) -> None:
         self._update_title()
+
+    @on(ContactList.SelectionChanged)
+    def _selection_changed(self, event: ContactList.SelectionChanged) -> None:
+        self._update_title()
+        row = self.store.conn.execute("SELECT name FROM people WHERE id=?", (event.person_id,)).fetchone()
+        name = (row[0] if row else "") or "(no name)"
+        if not event.count:
+            self.set_status(f"Unselected {name}; nobody is selected.")
+            return
+        people = "1 person" if event.count == 1 else f"{event.count:,} people"
+        self.set_status(f"{'Selected' if event.selected else 'Unselected'} {name} · {people} selected: "
+                        "k/p/x/u decides for all of them (esc clears)")
 
     def _show_detail(self, person_id: int | None, force: bool = False) -> None:
         if person_id == self._detail_for and not force:
@@ -194,9 +225,12 @@ class MainScreen(Screen[None]):
             pane.show_nobody("This person is gone (merged or re-imported); ctrl+r reloads.")
             return
         pairs = views.pending_pairs_of(self.store, person_id) if self.counts.get("duplicates") else 0
-        pane.show_person(person, self.store.record_meta(person_id), pairs)
+        limit = int(prefs.get(self.store, "note-limit")) if person.decision == Decision.PERSONALIZE else 300
+        pane.show_person(person, self.store.record_meta(person_id), pairs, limit)
 
     def _update_title(self) -> None:
+        if self.awaiting_import:
+            return  # still importing the files given on the command line (the title says so)
         query = self.contacts.query_spec
         view = views.VIEW_BY_KEY[query.view]
         count = self.contacts.row_count
@@ -204,6 +238,14 @@ class MainScreen(Screen[None]):
         what = "counting…" if self.contacts.is_loading else f"{count:,} {'person' if count == 1 else 'people'}"
         if query.text:
             what += f" matching “{query.text}”"
+            if self.contacts.match_mode == SEARCHING:
+                what = f"no word starts with “{query.text}”: looking inside words…"
+            elif self.contacts.match_mode == views.MATCH_CONTAINS and count:
+                what += " (inside words: no word starts so)"
+            elif self.contacts.match_mode == views.MATCH_LETTERS and count:
+                what += " (loosely: letters in order, no word matches)"
+            elif count:
+                what += ", best first"
         selected = f" · {len(self.contacts.selected)} selected" if self.contacts.selected else ""
         self.query_one("#list-title", Label).update(f"[b]{view.label}[/b] · {what} · by {sort}{selected}",
                                                     layout=False)
@@ -231,10 +273,12 @@ class MainScreen(Screen[None]):
         self._show_counts()
 
     def _show_counts(self) -> None:
+        if self.awaiting_import:  # the counts of a workspace still being filled would only mislead
+            return
         self.query_one(Sidebar).update_counts(self.counts)
         contacts = self.contacts
         empty = ("The workspace is empty: press i to import address books (vCard, CSV exports, mbox)."
-                 if not self.counts.get("all") else "Nobody here. Try another view (1-8) or clear the filter (esc).")
+                 if not self.counts.get("all") else "Nobody here. Try another view (1-9) or clear the filter (esc).")
         if empty != contacts.empty_message:
             contacts.empty_message = empty
             contacts.refresh()
@@ -312,6 +356,8 @@ class MainScreen(Screen[None]):
         ids = self.contacts.target_ids()
         if not ids:
             return
+        from knowme.suggest import accept_suggestions  # the matching stack: not needed for the first screen
+
         before = self._changing(ids)
         accepted = accept_suggestions(self.store, ids)
         self._changed(ids, before)
@@ -334,6 +380,8 @@ class MainScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
+                from knowme.suggest import accept_suggestions
+
                 accepted = accept_suggestions(self.store)
                 left = (f"; left {len(accepted.left_excluded):,} matching an exclusion alone"
                         if accepted.left_excluded else "")
@@ -360,7 +408,9 @@ class MainScreen(Screen[None]):
         gone = set(ids) - views.members(self.store, contacts.query_spec, ids)
         contacts.clear_selection()
         contacts.drop(gone)
-        start = contacts.cursor - 1 if current in gone else contacts.cursor
+        # the next person to decide after the one just decided; when the cursor's person was not
+        # among those decided (a selection elsewhere), they may be the next one themselves
+        start = contacts.cursor - 1 if (current in gone or current not in ids) else contacts.cursor
         following = views.next_with_decision(self.store, contacts.ids, start)
         if following is None:
             following = start + 1 if start + 1 < contacts.row_count else contacts.cursor
@@ -394,6 +444,7 @@ class MainScreen(Screen[None]):
     @on(WorkspaceChanged)
     def workspace_changed(self, message: WorkspaceChanged) -> None:
         """The store changed under the list: re-read the list (keeping the cursor) and the counts."""
+        self.awaiting_import = False
         contacts = self.contacts
         if message.reload:
             focus = message.focus if message.focus is not None else contacts.current_id
@@ -418,7 +469,25 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         filter_input = self.query_one(FilterInput)
         filter_input.display = True
-        filter_input.focus()
+        # at once, not after the queued events (`focus()` waits): the letters typed right after the
+        # slash are the filter's, never decision or export keys
+        self.set_focus(filter_input)
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed right after the slash reach the list first (Textual routes each key to
+        what had focus when it arrived): hand them to the filter, in order, instead of losing them."""
+        filter_input = self.query_one(FilterInput)
+        if event.key == "slash" and self.focused is not filter_input:
+            # here rather than through the binding (run once the key has reached the app, after the
+            # letters behind it went by): focus moves before the next key is looked at
+            event.stop()
+            event.prevent_default()
+            self.action_filter()
+            return
+        if self.focused is filter_input and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            filter_input.insert_text_at_cursor(event.character)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -441,9 +510,9 @@ class MainScreen(Screen[None]):
         self.action_sort(keys[(keys.index(current) + 1) % len(keys)])
 
     def action_sort(self, key: str) -> None:
-        """Sort the list by `key` (name, company, signal, suggestion), keeping the cursor's person."""
-        self.contacts.load(self.contacts.query_spec.with_(sort=key), focus_person=self.contacts.current_id)
-        self.set_status(f"Sorted by {views.SORT_BY_KEY[key].label}.")
+        """Sort the list by `key` (name, company, signal, suggestion) and show it from the top."""
+        self.contacts.load(self.contacts.query_spec.with_(sort=key), fallback=0)
+        self.set_status(f"Sorted by {views.SORT_BY_KEY[key].label}, from the top (s sorts by the next).")
 
     def action_view(self, key: str) -> None:
         """List another view (Undecided, Knows me, ..., All), keeping the filter and sort."""

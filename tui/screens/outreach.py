@@ -15,11 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets.text_area import Selection
 
 from knowme import prefs
-from knowme.lint import FREE_LIMIT, LintReport, lint_note
+from knowme.lint import LintReport, placeholders
 from knowme.model import Person
-from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for, template_for
+from knowme.outreach import (HOW_CHOICES, NOTE_FIX, NOTE_LABELS, TEMPLATES, WHY_CHOICES, draft_for,
+                             lint_person_note, note_status, template_for)
 from knowme.store import Store
 from knowme.triage import TriageError, set_outreach
 
@@ -47,15 +49,44 @@ def findings_text(report: LintReport) -> Text:
     return text
 
 
-class OutreachScreen(ModalScreen[bool]):
+class DraftArea(TextArea):
+    """The note: tab selects the next unfilled placeholder to type over, then moves on to Save."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "next_placeholder", "Next placeholder", show=False, priority=True),
+    ]
+
+    def select_placeholder(self, after: int = 0) -> bool:
+        """Select the first placeholder at or after text index `after`, else the first one not already
+        selected (wrapping round); False when there is none to go to."""
+        document = self.document
+        selected = tuple(sorted((document.get_index_from_location(self.selection.start),  # type: ignore[attr-defined]
+                                 document.get_index_from_location(self.selection.end))))  # type: ignore[attr-defined]
+        found = [span for span in placeholders(self.text) if span != selected]
+        if not found:
+            return False
+        start, end = next((span for span in found if span[0] >= after), found[0])
+        self.selection = Selection(document.get_location_from_index(start),  # type: ignore[attr-defined]
+                                   document.get_location_from_index(end))  # type: ignore[attr-defined]
+        return True
+
+    def action_next_placeholder(self) -> None:
+        end = self.document.get_index_from_location(self.selection.end)  # type: ignore[attr-defined]
+        if not self.select_placeholder(end):
+            self.screen.query_one("#save", Button).focus()
+
+
+class OutreachScreen(ModalScreen["str | None"]):
     """Write the personal note for one personalize person.
 
     | Key | Action |
     | :- | :- |
     | ctrl+s | Save (one undoable action) |
-    | ctrl+t | Fill the draft from the chosen template |
+    | ctrl+t | Fill the draft from the chosen template; the first blank is selected to type over |
+    | tab | Next field; in the note, the next blank ({context}, {why}), then Save |
     | escape | Close without saving |
-    | tab | Next field |
+
+    Returns (dismiss) what to tell the user after saving, or None when closed without saving.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,12 +132,14 @@ class OutreachScreen(ModalScreen[bool]):
                 yield Select([(name, name) for name in TEMPLATES], id="template", value=template_for(person),
                              allow_blank=False, compact=True)
                 yield Button("Fill draft (ctrl+t)", id="fill", compact=True)
-            yield TextArea(person.draft, id="draft", soft_wrap=True, show_line_numbers=False, compact=True)
+            yield DraftArea(person.draft, id="draft", soft_wrap=True, show_line_numbers=False, compact=True)
             with Horizontal(id="counter-row"):
                 yield Static("", id="counter")
             yield Static("", id="findings")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+                cancel = Button("Cancel (esc)", id="cancel", compact=True)
+                cancel.can_focus = False  # esc cancels; tab then space never throws the note away
+                yield cancel
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
         yield Footer(compact=True)
 
@@ -130,8 +163,7 @@ class OutreachScreen(ModalScreen[bool]):
         }
 
     def _lint(self) -> LintReport:
-        report = lint_note(self.query_one("#draft", TextArea).text, limit=self.limit,
-                           first_name=self.person.first_name or None, free_limit=FREE_LIMIT)
+        report = lint_person_note(self.person, self.query_one("#draft", TextArea).text, limit=self.limit)
         self.query_one("#counter", Static).update(counter_text(report))
         self.query_one("#findings", Static).update(findings_text(report))
         return report
@@ -149,25 +181,40 @@ class OutreachScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#fill")
     def action_fill(self) -> None:
-        """Write a draft from the template with what is known; unknown parts stay as {placeholders}."""
+        """Write a draft from the template with what is known; unknown parts stay as {placeholders},
+        the first one selected so typing replaces it (else the cursor waits at the end)."""
         values = self.fields()
         person = replace(self.person, how=values["how"], context=values["context"], why=values["why"])
         template = self.query_one("#template", Select).value
         draft = draft_for(person, template if isinstance(template, str) else None)
-        area = self.query_one("#draft", TextArea)
+        area = self.query_one("#draft", DraftArea)
         area.text = draft
         area.focus()
+        if not area.select_placeholder():
+            area.move_cursor(area.document.end)
         self._lint()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        """Save (a note that fails the linter too: nothing typed is lost), saying plainly how the note stands."""
+        report = self._lint()
         try:
             set_outreach(self.store, self.person_id, **self.fields())
         except TriageError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.dismiss(True)
+        name = self.person.display_name or "this person"
+        status = note_status(report)
+        if status == NOTE_FIX:
+            codes = ", ".join(f.code for f in report.errors)
+            said = (f"Saved the note for {name}, but it cannot be sent yet ({codes}): "
+                    "it is listed under Notes to fix (9).")
+        elif not self.fields()["draft"].strip():
+            said = f"Saved for {name}; the note is still to write (Notes to fix, 9)."
+        else:
+            said = f"Saved the note for {name}: {NOTE_LABELS[status]}."
+        self.dismiss(said)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)

@@ -4,13 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from knowme import views
@@ -21,6 +22,21 @@ from knowme.text import plural
 
 COLUMNS = (("knows-me", "Knows me"), ("personalize", "Personalize"), ("exclude", "Exclude"),
            ("undecided", "Undecided"))
+
+
+def year_chart(series: list[tuple[int, int]], width: int = 40) -> Table:
+    """One bar per year, every year labelled and counted: `2021  ██████▍  42`."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    peak = max((n for _, n in series), default=0) or 1
+    eighths = " ▏▎▍▌▋▊▉"
+    for year, n in series:
+        cells = n * width / peak
+        bar = "█" * int(cells) + (eighths[int((cells % 1) * 8)] if cells % 1 else "")
+        table.add_row(str(year), Text(bar or ("▏" if n else ""), style="cyan"), f"{n:,}")
+    return table
 
 
 class OverviewScreen(Screen[None]):
@@ -48,10 +64,7 @@ class OverviewScreen(Screen[None]):
             yield Label("Decisions per source", classes="section")
             yield DataTable(id="per-source", cursor_type="none")
             yield Label("Last in touch, by year (people whose latest mail is from that year)", classes="section")
-            yield Sparkline([], id="years")
-            with Horizontal(id="year-axis"):
-                yield Label("", id="first-year")
-                yield Label("", id="last-year")
+            yield Static("", id="years")
             yield Static("", id="mail-note")
         yield Footer(compact=True)
 
@@ -79,9 +92,11 @@ class OverviewScreen(Screen[None]):
             return
         data: views.Overview = message.result
         self.data = data
-        share = f"{data.decided / data.people:.0%}" if data.people else "—"
-        self.query_one("#progress-text", Label).update(f"{data.decided:,} of {plural(data.people, 'person', sep=True)} decided ({share})")
-        self.query_one("#overall", ProgressBar).update(total=max(data.people, 1), progress=data.decided)
+        share = f"{data.decided / data.to_decide:.0%}" if data.to_decide else "—"
+        connected = f"; {data.connected:,} already connected (nothing to decide)" if data.connected else ""
+        self.query_one("#progress-text", Label).update(
+            f"{data.decided:,} of {plural(data.to_decide, 'person', sep=True)} decided ({share}){connected}")
+        self.query_one("#overall", ProgressBar).update(total=max(data.to_decide, 1), progress=data.decided)
         line = Text()
         for key, label in COLUMNS:
             line.append(f"{label} ", style="dim")
@@ -94,19 +109,16 @@ class OverviewScreen(Screen[None]):
             table.add_row(source.source, source.format, f"{source.people:,}",
                           *(f"{source.decisions.get(key, 0):,}" for key, _ in COLUMNS), decided)
         series = data.year_series()
-        sparkline = self.query_one("#years", Sparkline)
+        chart = self.query_one("#years", Static)
         note = self.query_one("#mail-note", Static)
         if series:
-            sparkline.data = [float(n) for _, n in series]
-            self.query_one("#first-year", Label).update(str(series[0][0]))
-            self.query_one("#last-year", Label).update(str(series[-1][0]))
+            chart.update(year_chart(series))
             peak_year, peak = max(series, key=lambda item: item[1])
             note.update(f"Most people were last in touch in {peak_year} ({peak:,}); "
                         f"{plural(data.no_mail, 'person', sep=True)} {'has' if data.no_mail == 1 else 'have'} no "
                         "mail at all.")
         else:
-            sparkline.display = False
-            self.query_one("#year-axis").display = False
+            chart.display = False
             note.update(Text("No mail imported yet: import an mbox or Maildir to see how recently you were in "
                              f"touch ({Decision.UNDECIDED.value} people with mail are easier to decide).", style="dim"))
 

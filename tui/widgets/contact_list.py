@@ -8,11 +8,12 @@ needs from the store in small windows, kept in an LRU cache along with the rende
 from __future__ import annotations
 
 import asyncio
+import textwrap
 import sqlite3
 import threading
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -24,14 +25,17 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from knowme import views
+from knowme.model import Decision
 from knowme.store import Store
 from knowme.views import ListQuery, PersonRow
 from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
 from knowme.tui.widgets.lines import set_virtual_size
 
+SEARCHING = "searching"  # match mode while the loose modes of a filter are still being read
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 120
 
@@ -67,6 +71,7 @@ class ContactList(ScrollView, can_focus=True):
         "contact-list--exclude",
         "contact-list--undecided",
         "contact-list--suggestion",
+        "contact-list--connected",
     }
 
     DEFAULT_CSS = """
@@ -84,6 +89,7 @@ class ContactList(ScrollView, can_focus=True):
         & > .contact-list--exclude { color: $text-error; }
         & > .contact-list--undecided { color: $text-muted; }
         & > .contact-list--suggestion { color: $text-accent; text-style: italic; }
+        & > .contact-list--connected { color: $text-secondary; }
     }
     """
 
@@ -94,6 +100,19 @@ class ContactList(ScrollView, can_focus=True):
         contact_list: ContactList
         person_id: int | None
         index: int
+
+        @property
+        def control(self) -> ContactList:
+            return self.contact_list
+
+    @dataclass
+    class SelectionChanged(Message):
+        """Space selected or unselected someone; `count` people are selected now."""
+
+        contact_list: ContactList
+        count: int
+        person_id: int
+        selected: bool
 
         @property
         def control(self) -> ContactList:
@@ -120,6 +139,7 @@ class ContactList(ScrollView, can_focus=True):
         fallback: int
         keep_row: bool = False
         changes: int = 0
+        match: str = ""
 
     def __init__(self, store: Store, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -138,10 +158,11 @@ class ContactList(ScrollView, can_focus=True):
         self._readers_lock = threading.Lock()
         self._idle = asyncio.Event()
         self._idle.set()
-        self.empty_message = "Nobody here. Try another view (1-8) or clear the filter (esc)."
+        self.empty_message = "Nobody here. Try another view (1-9) or clear the filter (esc)."
         self._last_highlight: tuple[int | None, int] | None = None
         self._changes = 0  # bumped whenever rows change here, so a load read before is read again
         self._versions: dict[int, int] = {}  # bumped per person when their row changed
+        self.match_mode = ""  # how the filter matched the listed people (knowme.views.MATCH_MODES)
 
     # ---- public API -----------------------------------------------------------------------------
 
@@ -189,6 +210,11 @@ class ContactList(ScrollView, can_focus=True):
         else:
             self._read_ids(self._IdsReady(self._token, query, array("q"), focus_person, fallback, keep_row,
                                           self._changes))
+
+    def load_after_refresh(self, query: ListQuery, **options: object) -> None:
+        """`load` once the screen has been drawn (the list counts as loading until then)."""
+        self._idle.clear()
+        self.call_after_refresh(self.load, query, **options)
 
     def reload(self, focus_person: int | None = None) -> None:
         """Read the current view again (after an undo, an import, a merge): the store is the truth."""
@@ -282,7 +308,13 @@ class ContactList(ScrollView, can_focus=True):
         with self._readers_lock:
             self._readers[token] = reader.conn
         try:
-            request.ids = views.person_ids(reader, request.query)
+            listing = views.list_people(reader, request.query, modes=views.MATCH_MODES[:1])
+            if not listing.ids and views.filter_words(request.query.text):
+                # nobody's words start so: say it at once, then look inside words (a scan, which
+                # the next keystroke interrupts)
+                self.post_message(replace(request, ids=array("q"), match=SEARCHING))
+                listing = views.list_people(reader, request.query, modes=views.LOOSE_MODES)
+            request.ids, request.match = listing.ids, listing.match
         except sqlite3.OperationalError as exc:
             if worker.is_cancelled or "interrupted" in str(exc):
                 return
@@ -310,7 +342,17 @@ class ContactList(ScrollView, can_focus=True):
         self._apply(message)
 
     def _apply(self, message: _IdsReady) -> None:
+        if message.match == SEARCHING:  # an interim answer: the list is empty for now, still loading
+            self.query_spec, self.match_mode, self.ids = message.query, SEARCHING, array("q")
+            self.cursor = 0
+            self._strips.clear()
+            self._resize()
+            self.refresh()
+            self._post_highlight(force=True)
+            self.post_message(self.Loaded(self, message.query, 0))
+            return
         self.query_spec = message.query
+        self.match_mode = message.match
         self.ids = message.ids
         if self.selected:
             listed = set(message.ids)
@@ -325,7 +367,7 @@ class ContactList(ScrollView, can_focus=True):
         self.cursor = max(0, min(index, len(self.ids) - 1))
         self._resize()
         if message.keep_row and 0 <= screen_row < self._page:
-            self.set_scroll(None, max(0, self.cursor - screen_row))
+            self._set_top(max(0, self.cursor - screen_row))
             self._scroll_to_cursor()
         else:
             self._scroll_to_cursor(center=True)
@@ -358,8 +400,23 @@ class ContactList(ScrollView, can_focus=True):
         elif self.cursor >= top + page:
             top = self.cursor - page + 1
         top = max(0, min(top, len(self.ids) + 1 - self.scrollable_content_region.height))
-        if top != int(self.scroll_y):
-            self.set_scroll(None, top)
+        self._set_top(top)
+
+    def _set_top(self, top: int) -> None:
+        """Scroll so that row `top` is the first one shown, and repaint every row.
+
+        `set_scroll` (which, unlike `scroll_to`, works before the first layout) skips ScrollView's
+        `watch_scroll_y`, which repaints the whole region and moves the scrollbar, and leaves
+        `scroll_target_y` (where the mouse wheel scrolls from) behind: a real terminal would keep
+        showing the old rows on every line but the two cursor lines refreshed by hand.
+        """
+        if top == self.scroll_y and top == self.scroll_target_y:
+            return
+        self.set_scroll(None, top)
+        self.set_reactive(Widget.scroll_target_y, float(top))
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = top
+        self.refresh()
 
     def _refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_y) + 1
@@ -398,6 +455,7 @@ class ContactList(ScrollView, can_focus=True):
         if current is None:
             return
         self.toggle_selected(current)
+        self.post_message(self.SelectionChanged(self, len(self.selected), current, current in self.selected))
         self.move_to(self.cursor + 1)
 
     def on_click(self, event: events.Click) -> None:
@@ -412,8 +470,12 @@ class ContactList(ScrollView, can_focus=True):
         self.refresh()
 
     def _layout(self, width: int) -> list[tuple[Column, int]]:
-        # a view of one decision does not need the decision column
-        hidden = frozenset({"decision"}) if self.query_spec.view in DECISION_LABELS else frozenset()
+        # a view of one decision does not need the decision column; a filter shows where it matched
+        hidden = {"decision"} if self.query_spec.view in DECISION_LABELS else set()
+        if self.query_spec.view not in ("personalize", "notes"):
+            hidden.add("note")
+        hidden.add("suggestion" if self.query_spec.text else "matched")
+        hidden = frozenset(hidden)
         if (width, hidden) != self._columns_key:
             self._columns = layout_columns(width, hidden)
             self._columns_key = (width, hidden)
@@ -426,12 +488,14 @@ class ContactList(ScrollView, can_focus=True):
             return self._header_strip(width, base)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.ids):
-            if index == 0 and not self.is_loading and y == 1:
-                return self._message_strip(self.empty_message, width, base)
+            if not self.ids and not self.is_loading:
+                lines = textwrap.wrap(self.empty_message, max(10, width - 2))
+                if y - 1 < len(lines):
+                    return self._message_strip(lines[y - 1], width, base)
             return Strip.blank(width, base)
         pid = self.ids[index]
         selected = pid in self.selected
-        key = (pid, self._versions.get(pid, 0), index == self.cursor, selected, width)
+        key = (pid, self._versions.get(pid, 0), index == self.cursor, selected, width, self.query_spec.text)
         strip = self._strips.get(key)
         if strip is None:
             row = self.row_at(index)
@@ -464,7 +528,11 @@ class ContactList(ScrollView, can_focus=True):
             component = self._cell_component(row, column.key)
             if component and not cursor:
                 style = background + self.get_component_rich_style(component)
-            segments.append(Segment(fit(cell_text(row, column.key, selected), cells), style))
+            if column.key == "matched":
+                text = ", ".join(views.matched_fields(row, self.query_spec.text, self.match_mode))
+            else:
+                text = cell_text(row, column.key, selected)
+            segments.append(Segment(fit(text, cells), style))
         used = sum(w for _, w in self._layout(width)) + len(self._layout(width)) - 1
         if used < width:
             segments.append(Segment(" " * (width - used), background))
@@ -473,8 +541,15 @@ class ContactList(ScrollView, can_focus=True):
     @staticmethod
     def _cell_component(row: PersonRow, key: str) -> str:
         if key == "decision":
+            if row.connected and row.decision == Decision.UNDECIDED:
+                return "contact-list--connected"
             return f"contact-list--{row.decision.value}"
-        if key == "suggestion":
+        if key == "mark" and row.connected:
+            return "contact-list--connected"
+        if key == "note":
+            return {"fix": "contact-list--exclude", "needed": "contact-list--personalize",
+                    "ready": "contact-list--knows-me"}.get(row.note, "contact-list--dim")
+        if key in ("suggestion", "matched"):
             return "contact-list--suggestion"
         if key in ("sources", "mail", "email"):
             return "contact-list--dim"

@@ -18,7 +18,9 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from knowme.lint import DEFAULT_LIMIT
 from knowme.model import Decision, Person, Record
+from knowme.outreach import NOTE_CHECK, NOTE_FIX, NOTE_LABELS, NOTE_READY, lint_person_note, note_status
 from knowme.tui.widgets.columns import DECISION_LABELS
 from knowme.tui.widgets.lines import set_virtual_size
 from knowme.text import plural
@@ -76,7 +78,21 @@ def record_fields(record: Record) -> list[tuple[str, str]]:
     return rows
 
 
-def person_blocks(person: Person, meta: list[dict[str, Any]], pending_pairs: int = 0) -> list[Block]:
+def note_check_blocks(person: Person, note_limit: int) -> list[Block]:
+    """What the linter says about a personalize person's note: a status line, then each error."""
+    if not person.draft.strip():
+        return [Block(label="check", values=[("note needed: o writes it", "yellow")])]
+    report = lint_person_note(person, limit=note_limit)
+    status = note_status(report)
+    style = {NOTE_FIX: "bold red", NOTE_CHECK: "yellow", NOTE_READY: "green"}.get(status, "")
+    line = f"{NOTE_LABELS[status]}  {report.length}/{report.limit} · {report.summary()}"
+    blocks = [Block(label="check", values=[(line, style)])]
+    blocks.extend(Block(label="", values=[(f"✗ {f.message}", "red")]) for f in report.errors)
+    return blocks
+
+
+def person_blocks(person: Person, meta: list[dict[str, Any]], pending_pairs: int = 0,
+                  note_limit: int = DEFAULT_LIMIT) -> list[Block]:
     """What the pane says about one person: summary, outreach fields, then every record."""
     blocks: list[Block] = []
     title = Text(person.display_name or "(no name)", style="bold")
@@ -84,9 +100,12 @@ def person_blocks(person: Person, meta: list[dict[str, Any]], pending_pairs: int
     title.append("  ")
     title.append(f" {word} ", style=f"reverse {DECISION_STYLES[person.decision]}")
     if person.connected:
-        title.append("  connected", style="cyan")
+        title.append("  ✓ connected", style="cyan")
     blocks.append(Block(text=title))
-    if person.suggestion and person.suggestion != person.decision.value:
+    if person.connected and person.decision == Decision.UNDECIDED:
+        blocks.append(Block(text=Text("Already a connection: nothing to decide, in neither export.",
+                                      style="dim italic")))
+    if person.suggestion and person.decision == Decision.UNDECIDED and not person.connected:
         line = Text("Suggested: ", style="italic")
         line.append(DECISION_LABELS.get(person.suggestion, person.suggestion), style="bold italic")
         if person.suggestion_reason:
@@ -119,6 +138,8 @@ def person_blocks(person: Person, meta: list[dict[str, Any]], pending_pairs: int
         heading.append("   o edits how we know each other, why, and the note", style="dim")
         blocks.append(Block(text=heading, space_before=True))
         blocks.extend(outreach or [Block(text=Text("not written yet", style="dim italic"))])
+        if not (person.sent_on or person.connected):
+            blocks.extend(note_check_blocks(person, note_limit))
     elif outreach:
         outreach[0].space_before = True
         blocks.extend(outreach)
@@ -171,8 +192,9 @@ class DetailPane(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._lines_width = -1
 
-    def show_person(self, person: Person, meta: list[dict[str, Any]], pending_pairs: int = 0) -> None:
-        self.show(person_blocks(person, meta, pending_pairs))
+    def show_person(self, person: Person, meta: list[dict[str, Any]], pending_pairs: int = 0,
+                    note_limit: int = DEFAULT_LIMIT) -> None:
+        self.show(person_blocks(person, meta, pending_pairs, note_limit))
 
     def show_nobody(self, text: str = "Nobody selected.") -> None:
         self.show([Block(text=Text(text, style="dim"))])

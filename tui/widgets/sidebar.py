@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
 
-from knowme.views import VIEWS, View
+from knowme.views import VIEWS, View, progress
 
 SHORT_LABELS = {"duplicates": "Duplicates"}
 
@@ -83,8 +83,7 @@ class Sidebar(Vertical):
                 options.replace_option_prompt(view.key, _prompt(n, view, count, width))
                 self._shown[view.key] = (count, width)
         self.counts = dict(counts)
-        total = counts.get("all", 0)
-        decided = total - counts.get("undecided", 0)
+        decided, total = progress(counts)
         self.query_one("#progress-label", Label).update(f"Decided {decided:,} of {total:,}", layout=False)
         self.query_one(ProgressBar).update(total=max(total, 1), progress=decided)
 

@@ -1,0 +1,118 @@
+"""The list filter on the sample address books: word starts first (from the full-text index), name
+matches ahead of the rest, looser matches only when nothing matches so, and the index in step with
+every change to the people."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowme import views
+from knowme.dedupe import run_dedupe
+from knowme.importing import import_paths
+from knowme.normalize import fold
+from knowme.store import Store
+from knowme.views import ListQuery
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    store = Store.open(tmp_path_factory.mktemp("filter") / "w.db")
+    import_paths(store, sorted(p for p in SAMPLE.iterdir() if p.suffix in (".vcf", ".csv")))
+    run_dedupe(store)
+    yield store
+    store.close()
+
+
+def _searches(store: Store) -> dict[int, str]:
+    return dict(store.conn.execute("SELECT id, search FROM people"))
+
+
+def _names(store: Store, ids) -> list[str]:
+    rows = views.rows(store, ids)
+    return [rows[pid].name for pid in ids]
+
+
+def test_acme_lists_exactly_the_people_with_a_word_starting_acme(sample: Store) -> None:
+    listing = views.list_people(sample, ListQuery(view="all", text="acme"))
+    expected = {pid for pid, search in _searches(sample).items() if any(w.startswith("acme") for w in search.split())}
+    assert listing.match == views.MATCH_WORDS
+    assert set(listing.ids) == expected and len(listing.ids) == len(expected)
+    loose = sample.conn.execute("SELECT count(*) FROM people WHERE search LIKE '%a%c%m%e%'").fetchone()[0]
+    assert len(expected) < loose / 3  # the old letters-in-order filter listed several times as many
+
+
+def test_name_matches_come_first_then_other_fields(sample: Store) -> None:
+    listing = views.list_people(sample, ListQuery(view="all", text="jones"))
+    rows = views.rows(sample, listing.ids)
+    in_name = [any(w.startswith("jones") for w in fold(rows[pid].name).split()) for pid in listing.ids]
+    assert in_name[0] and True in in_name and False in in_name
+    first_other = in_name.index(False)
+    assert not any(in_name[first_other:]), "a name match listed after a match in another field"
+    other = rows[listing.ids[first_other]]
+    assert views.matched_fields(other, "jones") and "name" not in views.matched_fields(other, "jones")
+    assert views.matched_fields(rows[listing.ids[0]], "jones")[0] == "name"
+
+
+def test_exact_words_rank_ahead_of_word_starts(sample: Store) -> None:
+    listing = views.list_people(sample, ListQuery(view="all", text="kim"))  # Kim before Kimberly
+    sort_names = dict(sample.conn.execute("SELECT id, sort_name FROM people"))  # last and first name, folded
+    exact = [("kim" in sort_names[pid].split()) for pid in listing.ids]
+    assert exact[0] and False in exact
+    assert not any(exact[exact.index(False):])
+
+
+def test_wang_does_not_list_people_with_scattered_letters(sample: Store) -> None:
+    listing = views.list_people(sample, ListQuery(view="all", text="wang"))  # nobody is called Wang here
+    assert "Marta Kowalska" not in _names(sample, listing.ids)
+    for pid in listing.ids:  # the loosest mode still starts at the start of a word
+        assert any(w.startswith("w") for w in _searches(sample)[pid].split())
+
+
+def test_looser_modes_only_when_nothing_matches_and_they_say_so(sample: Store) -> None:
+    inside = views.list_people(sample, ListQuery(view="all", text="xample"))  # inside "example"
+    assert inside.match == views.MATCH_CONTAINS and inside.ids
+    letters = views.list_people(sample, ListQuery(view="all", text="gdnlln"))  # Gordon Allen, letters in order
+    assert letters.match == views.MATCH_LETTERS and "Gordon Allen" in _names(sample, letters.ids)
+    row = views.rows(sample, letters.ids[:1])[letters.ids[0]]
+    assert views.matched_fields(row, "gdnlln", letters.match) == ["letters in order"]
+    nobody = views.list_people(sample, ListQuery(view="all", text="zzqqxx"))
+    assert not nobody.ids
+
+
+def test_several_words_must_all_match_in_any_field(sample: Store) -> None:
+    listing = views.list_people(sample, ListQuery(view="all", text="gordon acme"))
+    assert listing.ids and listing.match == views.MATCH_WORDS
+    for pid in listing.ids:
+        words = _searches(sample)[pid].split()
+        assert any(w.startswith("gordon") for w in words) and any(w.startswith("acme") for w in words)
+
+
+def test_the_index_follows_imports_merges_undo_and_replacements(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.db") as store:
+        import_paths(store, [SAMPLE / "google_contacts.csv", SAMPLE / "iphone.vcf"])
+        run_dedupe(store)  # merges delete people
+        store.undo()  # and undo brings them back
+        store.conn.execute("INSERT INTO people_fts(people_fts) VALUES ('integrity-check')")
+        for word in ("acme", "gordon", "example"):
+            listed = set(views.person_ids(store, ListQuery(view="all", text=word)))
+            expected = {pid for pid, s in _searches(store).items() if any(w.startswith(word) for w in s.split())}
+            assert listed == expected, word
+
+
+def test_an_older_workspace_gets_the_index_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    with Store.open(path) as store:
+        import_paths(store, [SAMPLE / "google_contacts.csv"])
+        store.conn.execute("DROP TABLE people_fts")
+        for trigger in ("insert", "delete", "update"):
+            store.conn.execute(f"DROP TRIGGER people_fts_{trigger}")
+        store.conn.execute("DROP INDEX people_triage")
+        store.conn.execute("DROP INDEX people_suggested")
+        store.conn.execute("PRAGMA user_version=3")  # before the search index (v4)
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 4
+        assert views.person_ids(store, ListQuery(view="all", text="acme"))
+
