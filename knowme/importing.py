@@ -93,13 +93,15 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         store.set_setting("me", sorted(set(known) | {m.lower() for m in result.me}))
     name = path.name.rstrip("/") or str(path)
     digest = fingerprint(path)
-    known = store.conn.execute("SELECT sha256 FROM sources WHERE name=?", (name,)).fetchone()
+    known = store.conn.execute("SELECT 1 FROM sources WHERE sha256=? AND format=?", (digest, result.format)).fetchone()
     prepared = None
-    if not known or known[0] != digest:  # the per-record work, on every core, streamed into the transaction
-        prepared = prepare_records(result.records, options.region, name, suggester(store))
+    suggest = suggester(store)
+    if not known:  # the per-record work, on every core, streamed into the transaction
+        prepared = prepare_records(result.records, options.region, name, suggest)
     try:
         report.outcome = store.store_import(path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
-                                            digest, region=options.region, source_name=name, prepared=prepared)
+                                            digest, region=options.region, source_name=name, prepared=prepared,
+                                            suggest=suggest)
     finally:
         if isinstance(prepared, PreparedStream):
             prepared.close()

@@ -84,7 +84,10 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     blocked, _shared = withheld_email_keys(store)
     emails = {item.person.id: [e for e in item.person.emails if email_match_key(e) not in blocked]
               for item in queue.items}
-    write_private(Path(path), lambda fh: exporter.write(fh, OutreachData(queue, emails, today)))
+    # a card without a name shows its address as the name: never one an excluded person holds
+    hidden = frozenset(item.person.id for item in queue.items if "@" in item.person.display_name
+                       and email_match_key(item.person.display_name.strip()) in blocked)
+    write_private(Path(path), lambda fh: exporter.write(fh, OutreachData(queue, emails, today, hidden)))
     counts = queue.counts()
     lines = [f"in the queue: {len(queue.items)} people (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"]
     if queue.lint_errors:

@@ -1,0 +1,138 @@
+"""Is a file a newer version of an address book already imported, and which of its cards are which?
+
+A file replaces an earlier source only when it really is the same address book: the same format,
+and at least half of the earlier source's records carry over into it (by their identity, their
+UID, an address, a phone, a profile URL or the full name). A different book that happens to have
+the same file name (`phone/contacts.vcf`, then `work/contacts.vcf`) is a new source, and nothing
+of the first is touched.
+
+Each carried-over record keeps its record row (its id, its person and its identity `rkey`), so
+decisions, notes, merges and verdicts stay with it even when one field changed or the cards came
+in another order. The matching is pure: the store reads the earlier records and writes the result.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from knowme.model import Record
+from knowme.namesim import DIFFERENT, compare_first, compare_last
+from knowme.prepare import Prepared
+
+SAME_BOOK_SHARE = 0.5  # of the earlier version's records that must carry over
+# how much each shared key says that two records of one book are the same card
+_WEIGHTS = {"uid": 8, "url": 6, "email": 5, "phone": 3, "name": 2}
+_SUFFIX = re.compile(r"#\d+$")
+
+
+def base_identity(rkey: str, source_name: str) -> str:
+    """`uid:…`/`email:…`/… of an rkey: without its source prefix and its duplicate number."""
+    ident = rkey[len(source_name) + 1:] if rkey.startswith(source_name + "|") else rkey.partition("|")[2]
+    return _SUFFIX.sub("", ident)
+
+
+def full_name(first: str, last: str) -> str:
+    return " ".join(part for part in (first, last) if part)
+
+
+@dataclass(slots=True)
+class OldSource:
+    """The records of an earlier source, indexed for matching."""
+
+    id: int
+    name: str
+    path: str
+    rkey: dict[int, str] = field(default_factory=dict)  # record id -> rkey
+    person: dict[int, int] = field(default_factory=dict)  # record id -> person id
+    by_ident: dict[str, list[int]] = field(default_factory=dict)
+    by_key: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    keys: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
+    names: dict[int, tuple[str, str]] = field(default_factory=dict)  # record id -> folded (first, last)
+
+    def add_record(self, rid: int, rkey: str, pid: int, uid: str | None, first: str, last: str) -> None:
+        self.rkey[rid] = rkey
+        self.person[rid] = pid
+        self.names[rid] = (first, last)
+        self.by_ident.setdefault(base_identity(rkey, self.name), []).append(rid)
+        if uid and uid.strip():
+            self.add_key(rid, "uid", uid.strip())
+        name = full_name(first, last)
+        if name:
+            self.add_key(rid, "name", name)
+
+    def add_key(self, rid: int, kind: str, key: str) -> None:
+        item = (kind, key)
+        mine = self.keys.setdefault(rid, set())
+        if item not in mine:
+            mine.add(item)
+            self.by_key.setdefault(item, []).append(rid)
+
+    def __len__(self) -> int:
+        return len(self.rkey)
+
+
+def new_keys(record: Record, prep: Prepared) -> set[tuple[str, str]]:
+    """The keys a new record is matched on: its exact keys, UID and full folded name."""
+    keys = {(kind, key) for kind, key in prep.keys}
+    if record.uid and record.uid.strip():
+        keys.add(("uid", record.uid.strip()))
+    name = full_name(prep.first, prep.last)
+    if name:
+        keys.add(("name", name))
+    return keys
+
+
+def match_records(old: OldSource, records: Sequence[Record], prepared: Sequence[Prepared]) -> dict[int, int]:
+    """New record position -> the earlier record id it carries over (each earlier record at most once).
+
+    First by identity (UID, profile URL, first address, name: what the rkey holds), the best-keyed
+    one when several earlier cards share it (duplicates swapped in order); then, for the rest, by the
+    most shared keys, when that points at one earlier card (or several of one person).
+    """
+    claimed: dict[int, int] = {}
+    taken: set[int] = set()
+    keys = [new_keys(record, prep) for record, prep in zip(records, prepared)]
+
+    def score(i: int, rid: int) -> int:
+        return sum(_WEIGHTS.get(kind, 1) for kind, _ in keys[i] & old.keys.get(rid, set()))
+
+    for i, prep in enumerate(prepared):
+        candidates = [rid for rid in old.by_ident.get(prep.ident, ()) if rid not in taken]
+        if candidates:
+            best = max(candidates, key=lambda rid: (score(i, rid), -rid))
+            claimed[i] = best
+            taken.add(best)
+    for i in range(len(prepared)):
+        if i in claimed:
+            continue
+        scores: dict[int, int] = {}
+        for item in keys[i]:
+            for rid in old.by_key.get(item, ()):
+                if rid not in taken:
+                    scores[rid] = scores.get(rid, 0) + _WEIGHTS.get(item[0], 1)
+        mine = (prepared[i].first, prepared[i].last)
+        for rid in list(scores):  # a shared phone alone does not make another name the same card
+            if not _strong(keys[i] & old.keys[rid]) and names_differ(mine, old.names[rid]):
+                del scores[rid]
+        if not scores:
+            continue
+        top = max(scores.values())
+        best_rids = sorted(rid for rid, value in scores.items() if value == top)
+        if len({old.person[rid] for rid in best_rids}) == 1:
+            claimed[i] = best_rids[0]
+            taken.add(best_rids[0])
+    return claimed
+
+
+def names_differ(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Two (first, last) folded names that belong to two people (a typo fix or a nickname does not)."""
+    return DIFFERENT in (compare_first(a[0], b[0]), compare_last(a[1], b[1]))
+
+
+def _strong(shared: set[tuple[str, str]]) -> bool:
+    return any(kind in ("uid", "url", "email") for kind, _ in shared)
+
+
+def carried_share(old: OldSource, claimed: dict[int, int]) -> float:
+    return len(claimed) / len(old) if len(old) else 0.0
