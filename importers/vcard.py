@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from knowme.importers import Importer, ImportOptions, Sniff, register
+from knowme.importers import Importer, ImportOptions, Sniff, register, vcard_structure
 from knowme.importers._vcard_card import CardParser
 from knowme.importers._vcard_text import Charsets, split_cards, to_text
 from knowme.model import ImportResult, NotAnAddressBook, Problem, Record
@@ -23,27 +22,13 @@ SUFFIXES = (".vcf", ".vcard")
 _REPORT_EVERY = 2000  # cards between progress reports and cancellation checks
 
 
-_BEGIN_LINE = re.compile(r"^[ \t]*begin[ \t]*:[ \t]*vcard[ \t]*$", re.I | re.M)
-_END_LINE = re.compile(r"^[ \t]*end[ \t]*:[ \t]*vcard[ \t]*$", re.I | re.M)
-
-
 def detect(sniff: Sniff) -> int:
-    """What the structure says, not a substring: 90 when the file opens with a BEGIN:VCARD line (any
-    case, UTF-16 too) or the folder holds .vcf files; 40 when card lines follow a few lines of text
-    that are no table header (a note above the cards); 0 otherwise, so a CSV whose notes column holds
-    a pasted vCard stays a CSV."""
+    """What the structure says, not a substring (`vcard_structure`): 90 when the file opens with a
+    BEGIN:VCARD line (any case, UTF-16 too) or the folder holds .vcf files; 40 when the cards follow
+    a short note; 0 otherwise, so a CSV whose notes column holds a pasted vCard stays a CSV."""
     if sniff.is_dir:
         return 90 if any(name.lower().endswith(SUFFIXES) for name in sniff.names) else 0
-    text = sniff.text()
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if _BEGIN_LINE.fullmatch(first):
-        return 90
-    begin = _BEGIN_LINE.search(text)
-    if begin is None or not _END_LINE.search(text, begin.end()):
-        return 0
-    preamble = [line for line in text[:begin.start()].splitlines() if line.strip()]
-    tabular = any(mark in line for line in preamble for mark in (",", "\t", ";", '"'))
-    return 40 if len(preamble) <= 5 and not tabular else 0
+    return vcard_structure(sniff.text())
 
 
 def parse(path: Path, options: ImportOptions) -> ImportResult:
