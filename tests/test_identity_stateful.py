@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -49,12 +49,26 @@ from knowme.normalize import email_match_key, fold
 from knowme.store import Store, UndoRefused
 from knowme.triage import at_domain, mark
 
-EXAMPLES = int(os.environ.get("KNOWME_STATEFUL_EXAMPLES", "12"))
-STEPS = int(os.environ.get("KNOWME_STATEFUL_STEPS", "18"))
+EXAMPLES = int(os.environ.get("KNOWME_STATEFUL_EXAMPLES", "20"))
+STEPS = int(os.environ.get("KNOWME_STATEFUL_STEPS", "20"))
 RANDOM = bool(os.environ.get("KNOWME_STATEFUL_RANDOM"))
 SAFE_FORMATS = (("linkedin-csv", ".csv"), ("google-csv", ".csv"), ("vcard", ".vcf"))
 DECISIONS = [d for d in Decision]
 DOMAINS = ("acme.com", "initech.com", "gmail.com")
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "a" <= ch <= "z" else ch for ch in text)
+
+
+# one mailbox, spelled as other programs write it (the last three: what the pending gate normalises)
+SPELLINGS = {
+    "upper": str.upper,
+    "plus-tag": lambda e: e.replace("@", "+news@", 1),
+    "fullwidth": lambda e: _fullwidth(e.split("@")[0]) + "@" + e.split("@")[1],
+    "zero-width": lambda e: e[:2] + "\u200b" + e[2:],
+    "trailing-dot": lambda e: e + ".",
+}
 
 
 @dataclass(frozen=True)
@@ -105,8 +119,8 @@ def write_book(root: Path, book: Book) -> Path:
             lines += ["BEGIN:VCARD", "VERSION:3.0", f"N:{card.family};{card.given};;;", f"FN:{_full(card)}"]
             if book.uids:
                 lines.append(f"UID:card-{book.number}-{card.gid}")
-            lines += [f"EMAIL;TYPE=INTERNET:{card.email}", f"TEL;TYPE=CELL:{card.phone}", f"ORG:{card.org}",
-                      "END:VCARD"]
+            lines += [f"EMAIL;TYPE=INTERNET:{card.email}"] + ([f"TEL;TYPE=CELL:{card.phone}"] if card.phone else [])
+            lines += [f"ORG:{card.org}", "END:VCARD"]
         path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     else:
         out = io.StringIO()
@@ -194,11 +208,14 @@ class IdentityMachine(RuleBasedStateMachine):
         self._new_book(fmt, sorted(gids), uids, namesake=False)
 
     @rule(fmt=st.sampled_from(["vcf", "csv"]), gids=st.sets(st.integers(0, len(POOL) - 1), min_size=3, max_size=7),
-          uids=st.booleans(), namesake=st.booleans())
-    def new_book(self, fmt: str, gids: set[int], uids: bool, namesake: bool) -> None:
-        self._new_book(fmt, sorted(gids), uids, namesake)
+          uids=st.booleans(), namesake=st.booleans(), spelling=st.sampled_from([None, *SPELLINGS]),
+          phones=st.booleans())
+    def new_book(self, fmt: str, gids: set[int], uids: bool, namesake: bool, spelling: str | None,
+                 phones: bool) -> None:
+        self._new_book(fmt, sorted(gids), uids, namesake, spelling, phones)
 
-    def _new_book(self, fmt: str, gids: list[int], uids: bool, namesake: bool) -> None:
+    def _new_book(self, fmt: str, gids: list[int], uids: bool, namesake: bool, spelling: str | None = None,
+                  phones: bool = True) -> None:
         number = len(self.books)
         base = f"contacts.{fmt}" if namesake else f"book{number}.{fmt}"
         earlier = [b for b in self.books if b.base == base]
@@ -210,7 +227,9 @@ class IdentityMachine(RuleBasedStateMachine):
                 continue  # one name once per book
             if _full(card) in names_there:
                 continue  # a namesake book is another book: little of it may be in the earlier one
-            cards.append(card)
+            if spelling:  # the same mailbox written another way (another app's export)
+                card = replace(card, email=SPELLINGS[spelling](card.email))
+            cards.append(card if phones else replace(card, phone=""))
         if len(cards) < 2:
             return
         book = Book(number, base, f"dir{number}", fmt, uids, cards)
@@ -219,6 +238,7 @@ class IdentityMachine(RuleBasedStateMachine):
         if out.unchanged:  # type: ignore[attr-defined]
             return
         assert not out.replaced, f"{book.folder}/{base} was taken for {out.source}"  # type: ignore[attr-defined]
+        event("a namesake book became a new source" if earlier else "a new book")
         self.books.append(book)
         for position, card in enumerate(cards, 1):
             rid = self.rid_at(book, position)
@@ -239,7 +259,8 @@ class IdentityMachine(RuleBasedStateMachine):
             free = [c for c in cards if c.gid not in changed]
             if op == "add":
                 names = {_full(c) for c in cards} | {_full(c) for c in book.cards}
-                extra = [c for c in POOL if _full(c) not in names]
+                there = {c.gid for c in cards} | {c.gid for c in book.cards}
+                extra = [c for c in POOL if _full(c) not in names and c.gid not in there]
                 if extra:
                     card = data.draw(st.sampled_from(extra))
                     cards.insert(data.draw(st.integers(0, len(cards))), card)
@@ -257,7 +278,7 @@ class IdentityMachine(RuleBasedStateMachine):
             elif op == "move":
                 cards[i] = replace(card, org="Globex", email=f"{card.given.lower()}.{card.family.lower()}@globex.com")
             elif op == "respell":
-                cards[i] = replace(card, email=card.email.upper())
+                cards[i] = replace(card, email=SPELLINGS[data.draw(st.sampled_from(sorted(SPELLINGS)))](card.email))
             elif op == "drop" and 3 * (len(dropped) + 1) <= len(book.cards) and len(cards) > 2:
                 dropped.append(card)
                 cards.pop(i)
@@ -272,6 +293,7 @@ class IdentityMachine(RuleBasedStateMachine):
         if out.unchanged:  # type: ignore[attr-defined]
             return
         assert out.replaced and out.source == book.source, out  # type: ignore[attr-defined]
+        event(f"a newer version ({'moved, ' if moved else ''}{len(changed)} cards changed)")
         book.cards, book.folder, book.version = cards, newer.folder, newer.version
         alive = set(self.decisions_now())
         for card in dropped:
@@ -310,6 +332,7 @@ class IdentityMachine(RuleBasedStateMachine):
         for pid, rids in self.people_of().items():
             parts = {groups_before.get(r) for r in rids}
             if len(parts) > 1:  # a merge: the strictest decision of its parts wins
+                event("people merged")
                 strictest = max((Decision(self.expected[r]) for r in rids if r in self.expected),
                                 key=lambda d: d.strictness)
                 assert now[rids[0]] == strictest.value, (rids, now[rids[0]], strictest)
@@ -342,14 +365,29 @@ class IdentityMachine(RuleBasedStateMachine):
     def mark_one(self, data: st.DataObject, decision: Decision) -> None:
         people = self.people_of()
         pid = data.draw(st.sampled_from(sorted(people)))
+        if self.PENDING_GATE and decision is not Decision.EXCLUDE and self._excluded(pid):
+            self.unexclude(pid)  # the one explicit way out of the suppression list
         self._mark([pid], decision)
 
     @precondition(lambda self: self.books)
     @rule(domain=st.sampled_from(DOMAINS), decision=st.sampled_from(DECISIONS))
     def mark_domain(self, domain: str, decision: Decision) -> None:
         ids = at_domain(self.store, domain)
+        if self.PENDING_GATE:  # bulk actions leave exclusions alone
+            ids = [pid for pid in ids if not self._excluded(pid)]
         if ids:
             self._mark(ids, decision)
+
+    def _excluded(self, pid: int) -> bool:
+        row = self.store.conn.execute("SELECT decision FROM people WHERE id=?", (pid,)).fetchone()
+        return row is not None and row[0] == "exclude"
+
+    def unexclude(self, pid: int) -> None:
+        """The model's side of an explicit un-exclude: that person's identifiers leave the list."""
+        for data, first, last in self.store.conn.execute("SELECT data, first, last FROM records WHERE person_id=?",
+                                                         (pid,)):
+            self.suppressed -= {email_match_key(e) for e in re.findall(r'"value":"([^"]+@[^"]+)"', data)}
+            self.excluded_names.discard(f"{first} {last}")
 
     def _mark(self, ids: list[int], decision: Decision) -> None:
         people = self.people_of()
@@ -376,6 +414,7 @@ class IdentityMachine(RuleBasedStateMachine):
             summary = self.store.undo() if undo else self.store.redo()
         except UndoRefused as exc:
             assert "\n" not in str(exc) and "cannot" in str(exc)
+            event("undo/redo refused after an import")
             return  # refused: nothing changed (the invariant checks it)
         if summary is None:
             assert not entries
@@ -420,6 +459,7 @@ class IdentityMachine(RuleBasedStateMachine):
             try:
                 export_safe(self.store, out, fmt)
             except ExportError:
+                event("the safe export refused")
                 assert not out.exists()
                 continue
             text = out.read_text(encoding="utf-8")

@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_helpers import decisions, make_workspace, pilot_test, workers_done
+from tui_helpers import decisions, make_workspace, person_records, pilot_test, workers_done
 
+from knowme.model import Decision
 from knowme.store import Store
+from knowme.triage import find_people, mark
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.main import MainScreen
 from knowme.tui.widgets.contact_list import ContactList
@@ -301,3 +303,20 @@ async def test_a_long_list_opens_at_its_place_and_then_lists_everyone(tmp_path: 
         assert current_name(app) == "Person0702 Zed"
         await pilot.press("end")
         assert current_name(app) == "Person0900 Zed"
+
+
+@pilot_test
+async def test_an_undo_a_later_import_made_impossible_is_refused_on_the_status_line(workspace: Path) -> None:
+    with Store.open(workspace) as store:
+        mark(store, find_people(store, "bob.baker@globex.com"), Decision.KNOWS_ME)
+        newer = [r for r in person_records() if r.given != "Bob"]  # the newer phone book no longer holds Bob
+        store.store_import(Path("phone.vcf"), "vcard", newer, [], "newer", source_name="phone.vcf")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        before = decisions(workspace)
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        status = str(app.main.query_one("#status").render())
+        assert status.startswith('cannot undo "marked Bob Baker knows-me"') and "is gone" in status
+        assert decisions(workspace) == before
