@@ -92,17 +92,26 @@ def match_records(old: OldSource, records: Sequence[Record], prepared: Sequence[
     """
     claimed: dict[int, int] = {}
     taken: set[int] = set()
-    keys = [new_keys(record, prep) for record, prep in zip(records, prepared)]
+    cache: dict[int, set[tuple[str, str]]] = {}
+
+    def keys_of(i: int) -> set[tuple[str, str]]:  # worked out only for the few records that need them
+        if i not in cache:
+            cache[i] = new_keys(records[i], prepared[i])
+        return cache[i]
 
     def score(i: int, rid: int) -> int:
-        return sum(_WEIGHTS.get(kind, 1) for kind, _ in keys[i] & old.keys.get(rid, set()))
+        return sum(_WEIGHTS.get(kind, 1) for kind, _ in keys_of(i) & old.keys.get(rid, set()))
 
     for i, prep in enumerate(prepared):
         candidates = [rid for rid in old.by_ident.get(prep.ident, ()) if rid not in taken]
-        if candidates:
+        if len(candidates) == 1:
+            claimed[i] = candidates[0]
+            taken.add(candidates[0])
+        elif candidates:
             best = max(candidates, key=lambda rid: (score(i, rid), -rid))
             claimed[i] = best
             taken.add(best)
+    keys = [keys_of(i) if i not in claimed else set() for i in range(len(prepared))]
     for i in range(len(prepared)):
         if i in claimed:
             continue
