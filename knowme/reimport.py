@@ -13,7 +13,7 @@ in another order. The matching is pure: the store reads the earlier records and 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from knowme.model import Record
@@ -32,23 +32,37 @@ def base_identity(rkey: str, source_name: str) -> str:
     return _SUFFIX.sub("", ident)
 
 
+_POSITION = re.compile(r'"(?:index|line)":\d+,?')
+
+
+def card_digest(data: str) -> int:
+    """A record's stored JSON without its place in the file: equal when the card itself did not change."""
+    return hash(_POSITION.sub("", data, count=2))
+
+
 def full_name(first: str, last: str) -> str:
     return " ".join(part for part in (first, last) if part)
 
 
+KeyFetcher = Callable[[Sequence[int]], Iterable[tuple[int, str, str]]]
+
+
 @dataclass(slots=True)
 class OldSource:
-    """The records of an earlier source, indexed for matching."""
+    """The records of an earlier source, indexed for matching. Their exact keys (addresses, phones,
+    URLs) are read only for the few records their identity does not settle (`load`)."""
 
     id: int
     name: str
     path: str
+    fetch_keys: KeyFetcher | None = None  # (record id, kind, key) of the given records
     rkey: dict[int, str] = field(default_factory=dict)  # record id -> rkey
     person: dict[int, int] = field(default_factory=dict)  # record id -> person id
     by_ident: dict[str, list[int]] = field(default_factory=dict)
-    by_key: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-    keys: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
     names: dict[int, tuple[str, str]] = field(default_factory=dict)  # record id -> folded (first, last)
+    uids: dict[int, str] = field(default_factory=dict)
+    digest: dict[int, int] = field(default_factory=dict)  # record id -> `card_digest` of its stored data
+    keys: dict[int, set[tuple[str, str]]] = field(default_factory=dict)  # loaded records only
 
     def add_record(self, rid: int, rkey: str, pid: int, uid: str | None, first: str, last: str) -> None:
         self.rkey[rid] = rkey
@@ -56,17 +70,30 @@ class OldSource:
         self.names[rid] = (first, last)
         self.by_ident.setdefault(base_identity(rkey, self.name), []).append(rid)
         if uid and uid.strip():
-            self.add_key(rid, "uid", uid.strip())
-        name = full_name(first, last)
-        if name:
-            self.add_key(rid, "name", name)
+            self.uids[rid] = uid.strip()
 
-    def add_key(self, rid: int, kind: str, key: str) -> None:
-        item = (kind, key)
-        mine = self.keys.setdefault(rid, set())
-        if item not in mine:
-            mine.add(item)
-            self.by_key.setdefault(item, []).append(rid)
+    def load(self, rids: Sequence[int]) -> None:
+        """Make sure `keys` holds these records' keys: exact ones, UID and full name."""
+        wanted = [rid for rid in rids if rid not in self.keys]
+        for rid in wanted:
+            mine = self.keys[rid] = set()
+            if rid in self.uids:
+                mine.add(("uid", self.uids[rid]))
+            name = full_name(*self.names[rid])
+            if name:
+                mine.add(("name", name))
+        if wanted and self.fetch_keys is not None:
+            for rid, kind, key in self.fetch_keys(wanted):
+                self.keys[rid].add((kind, key))
+
+    def index(self, rids: Sequence[int]) -> dict[tuple[str, str], list[int]]:
+        """Key -> the records among these that hold it."""
+        self.load(rids)
+        by_key: dict[tuple[str, str], list[int]] = {}
+        for rid in rids:
+            for item in self.keys[rid]:
+                by_key.setdefault(item, []).append(rid)
+        return by_key
 
     def __len__(self) -> int:
         return len(self.rkey)
@@ -108,21 +135,23 @@ def match_records(old: OldSource, records: Sequence[Record], prepared: Sequence[
             claimed[i] = candidates[0]
             taken.add(candidates[0])
         elif candidates:
+            old.load(candidates)
             best = max(candidates, key=lambda rid: (score(i, rid), -rid))
             claimed[i] = best
             taken.add(best)
-    keys = [keys_of(i) if i not in claimed else set() for i in range(len(prepared))]
-    for i in range(len(prepared)):
-        if i in claimed:
-            continue
+    rest = [i for i in range(len(prepared)) if i not in claimed]
+    left = [rid for rid in old.rkey if rid not in taken]
+    by_key = old.index(left) if rest and left else {}
+    for i in rest:
         scores: dict[int, int] = {}
-        for item in keys[i]:
-            for rid in old.by_key.get(item, ()):
+        keys = keys_of(i)
+        for item in keys:
+            for rid in by_key.get(item, ()):
                 if rid not in taken:
                     scores[rid] = scores.get(rid, 0) + _WEIGHTS.get(item[0], 1)
         mine = (prepared[i].first, prepared[i].last)
         for rid in list(scores):  # a shared phone alone does not make another name the same card
-            if not _strong(keys[i] & old.keys[rid]) and names_differ(mine, old.names[rid]):
+            if not _strong(keys & old.keys[rid]) and names_differ(mine, old.names[rid]):
                 del scores[rid]
         if not scores:
             continue

@@ -24,7 +24,7 @@ import orjson
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record
 from knowme.normalize import fold
 from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
-from knowme.reimport import SAME_BOOK_SHARE, OldSource, carried_share, match_records
+from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time
@@ -152,7 +152,7 @@ class ImportOutcome:
     new_people: int = 0
     kept: int = 0  # records that found their earlier person again (decisions carried over)
     removed: int = 0  # records of the earlier version that are gone
-    touched: list[int] = field(default_factory=list, repr=False)  # earlier people that got records
+    touched: list[int] = field(default_factory=list, repr=False)  # earlier people whose records changed
     path: str = ""
     namesake: str | None = None  # a same-named earlier source this file is not a newer version of
     carried: tuple[int, int] = (0, 0)  # of that namesake's records, how many carry over into this file
@@ -460,14 +460,17 @@ class Store:
         return None
 
     def _old_source(self, sid: int, name: str, path: str) -> OldSource:
-        old = OldSource(sid, name, path)
-        for rid, rkey, pid, uid, first, last in self.conn.execute(
-                "SELECT id, rkey, person_id, uid, first, last FROM records WHERE source_id=? ORDER BY id", (sid,)):
+        old = OldSource(sid, name, path, fetch_keys=self._keys_of_records)
+        for rid, rkey, pid, uid, first, last, data in self.conn.execute(
+                "SELECT id, rkey, person_id, uid, first, last, data FROM records WHERE source_id=? ORDER BY id", (sid,)):
             old.add_record(rid, rkey, pid, uid, first, last)
-        for rid, kind, key in self.conn.execute("SELECT k.record_id, k.kind, k.key FROM keys k JOIN records r "
-                                                "ON r.id = k.record_id WHERE r.source_id=?", (sid,)):
-            old.add_key(rid, kind, key)
+            old.digest[rid] = card_digest(data)
         return old
+
+    def _keys_of_records(self, rids: Sequence[int]) -> Iterator[tuple[int, str, str]]:
+        for chunk in _chunked(sorted(rids)):
+            yield from self.conn.execute(f"SELECT record_id, kind, key FROM keys WHERE record_id IN "
+                                         f"({','.join('?' * len(chunk))})", list(chunk))
 
     def _new_source_name(self, base: str, path: Path) -> str:
         """`base`, else `folder/base`, else `base (2)`, …: whichever no source has yet."""
@@ -503,8 +506,8 @@ class Store:
             old, claimed = earlier
             source_id = old.id
             outcome.replaced = True
-            old_people = set(old.person.values())
             gone = sorted(set(old.rkey) - set(claimed.values()))
+            old_people = {old.person[rid] for rid in gone}  # they lost records: refreshed, or dropped when empty
             outcome.removed = len(gone)
             # keys of excluded people stay blocked even if their records vanish from this source
             conn.execute("INSERT OR IGNORE INTO remembered_exclusions(kind, key, at) SELECT DISTINCT k.kind, "
@@ -555,7 +558,8 @@ class Store:
             old_rid = claimed.get(position)
             if old_rid is not None and old is not None:  # the same card: its row, id, identity and person stay
                 rid = old_rid
-                touched.add(old.person[rid])
+                if card_digest(prep.data) != old.digest.get(rid):  # the card changed: its person's summary follows
+                    touched.add(old.person[rid])
                 outcome.kept += 1
                 updates.append((record.index, record.line, record.uid, prep.first, prep.last, prep.data, rid))
             else:
