@@ -89,33 +89,47 @@ def evaluate(store: Store, truth: dict[tuple[str, int], object]) -> dict[str, ob
             "queued": len(queue), "queue precision": right / len(queue) if queue else 1.0}
 
 
-def run_generated(people: int, seed: int, workdir: Path, **options: object) -> dict[str, object]:
-    from dupgen import generate
+def run_generated(people: int, seed: int, workdir: Path, kind: str = "mixed", **options: object) -> dict[str, object]:
+    """`kind` "mixed" is dupgen's exports of one person; the others are dupgen_books' kinds."""
+    if kind == "mixed":
+        from dupgen import generate
 
-    gen = generate(people=people, seed=seed, **options)  # type: ignore[arg-type]
-    store = Store.open(workdir / f"gen-{people}-{seed}.db")
+        gen = generate(people=people, seed=seed, **options)  # type: ignore[arg-type]
+    else:
+        from dupgen_books import generate_book
+
+        gen = generate_book(kind, people=people, seed=seed)
+    store = Store.open(workdir / f"gen-{kind}-{people}-{seed}.db")
     for name, records in gen.sources.items():
         store.store_import(Path(name), "generated", records, [], f"{name}-{seed}", "US")
     started = time.perf_counter()
     report = run_dedupe(store)
     result = evaluate(store, gen.truth)
     result.update(records=gen.records, people=people, seconds=round(time.perf_counter() - started, 2),
-                  auto_merged=report.auto_merged)
+                  auto_merged=report.auto_merged, kind=kind)
     store.close()
     return result
 
 
-def run_sample(workdir: Path) -> dict[str, object] | None:
-    truth_file = ROOT / "sample_data" / "truth.json"
+def run_sample(workdir: Path, people: int = 0, seed: int = 7) -> dict[str, object] | None:
+    """The sample books as committed (`people` 0), or as the sample generator writes them for `people`."""
+    folder = ROOT / "sample_data"
+    if people:
+        import subprocess
+
+        folder = workdir / f"sample-{people}-{seed}"
+        subprocess.run([sys.executable, str(ROOT / "sample_data" / "generate.py"), "--people", str(people),
+                        "--seed", str(seed), "--out", str(folder), "--quiet"], check=True)
+    truth_file = folder / "truth.json"
     if not truth_file.exists():
         return None
     from knowme.importing import import_path
 
     entries = json.loads(truth_file.read_text(encoding="utf-8"))
     truth = {(r["source"], r["index"]): e["person"] for e in entries for r in e["records"]}
-    store = Store.open(workdir / "sample.db")
+    store = Store.open(workdir / f"sample-{people}.db")
     for source in sorted({s for s, _ in truth}):
-        import_path(store, ROOT / "sample_data" / source)
+        import_path(store, folder / source)
     run_dedupe(store)
     result = evaluate(store, truth)
     store.close()
@@ -132,22 +146,37 @@ def _line(label: str, result: dict[str, object]) -> str:
                                               f"{float(result['queue precision']):.2f})"  # type: ignore[arg-type]
 
 
+def _label(res: dict[str, object]) -> str:
+    return f"{res['kind']} {res['people']} people / {res['records']} records"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, nargs="*", default=[2000, 20000])
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--kind", nargs="*", default=["mixed"],
+                        help="generated books: mixed (dupgen), pim, city-email, phonebook, linkedin (dupgen_books)")
+    parser.add_argument("--no-sample", action="store_true", help="skip the committed sample books")
+    parser.add_argument("--sample-people", type=int, nargs="*", default=[],
+                        help="also the sample generator's books (four realistic exports) for these many people")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        sample = run_sample(Path(tmp))
+        sample = None if args.no_sample else run_sample(Path(tmp))
         if sample:
             results["sample"] = sample
             print(_line("sample_data", sample))
-        for people in args.people:
-            res = run_generated(people, args.seed, Path(tmp))
-            results[f"generated-{people}"] = res
-            print(_line(f"generated {people} people / {res['records']} records", res))
+        for people in args.sample_people:
+            res = run_sample(Path(tmp), people, args.seed)
+            if res:
+                results[f"sample-{people}"] = res
+                print(_line(f"sample generator {people} people", res))
+        for kind in args.kind:
+            for people in args.people:
+                res = run_generated(people, args.seed, Path(tmp), kind)
+                results[f"{kind}-{people}"] = res
+                print(_line(_label(res), res) + f", {int(res['queued']) / int(res['records']):.3f} per record")
     if args.json:
         print(json.dumps(results, indent=2))
 

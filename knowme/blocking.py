@@ -11,6 +11,8 @@ Records meet when they share
   typo in the middle of Patel), its letters in sorted order (two letters swapped), all of it also
   in swapped order. A name block larger than `MAX_BLOCK` is split by organisation and mail domain
   and otherwise walked with a small sorted window, so common names never go quadratic.
+Records giving the same full birthday meet when their first names or surnames start alike, and
+records at the same street and number meet (a name mistyped twice, a nickname with a typo).
 A Chinese name meets a Latin one spelling its pinyin (朱梓涵, Zihan Zhu: the same letters).
 A weak record (only a first name, initials, or only an address) looks up the full names it could
 complete ("Kimberly" at Acme, "J. S." at Acme, cjones@...) in indexes over the full names,
@@ -67,6 +69,16 @@ def name_keys(item: MatchItem) -> list[str]:
     for part in item.middle:  # "José García López": García may be the surname elsewhere
         if len(part) > 2:
             keys.append(f"n{first}|{spelling_key(part)}")
+    return keys
+
+
+def value_keys(item: MatchItem) -> list[str]:
+    """Block keys of a full birthday (with either name's initial) and of each street."""
+    keys = [f"S{street}" for street in item.streets]
+    if item.birthday and item.birthday[0]:
+        born = "".join(item.birthday)
+        keys.append(f"B{born}{item.first[:1]}")
+        keys.append(f"B{born}|{item.last[:1]}")
     return keys
 
 
@@ -194,6 +206,8 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
             if len(phone) > 10:
                 blocks["t" + phone[-9:]].append(idx)
         if not weak[idx]:
+            for key in value_keys(item):
+                blocks[key].append(idx)
             name = (item.first, item.last, item.firsts, item.middle)
             group = group_of.get(name)
             if group is None:

@@ -11,6 +11,7 @@ from typing import Any
 from knowme.dedupe import PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.merge import split_person
 from knowme.model import Person
+from knowme.pairgroups import EXAMPLES, pair_groups, resolve_group
 from knowme.store import Store
 
 _TEXT_MERGES = 20
@@ -24,10 +25,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("pairs", help="the review queue of possible duplicates, with scores and reasons")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--groups", action="store_true",
+                   help="the queue grouped by the shape of its evidence, with examples (answer a group with "
+                        "`resolve --group GROUP`)")
     p.set_defaults(handler=cmd_pairs)
 
-    p = sub.add_parser("resolve", help="answer a queued pair: the same person, or different people")
-    p.add_argument("pair", metavar="PAIR", type=int)
+    p = sub.add_parser("resolve", help="answer a queued pair (or a whole group): the same person, or different people")
+    p.add_argument("pair", metavar="PAIR", type=int, nargs="?")
+    p.add_argument("--group", metavar="GROUP", help="answer every pair of this group (see `pairs --groups`) at once")
     p.add_argument("answer", choices=["same", "different"])
     p.set_defaults(handler=cmd_resolve)
 
@@ -91,7 +96,40 @@ def _pair_items(store: Store) -> Iterator[dict[str, Any]]:
             yield pair_json(store, pair, people)
 
 
+def _group_items(store: Store) -> Iterator[dict[str, Any]]:
+    """The queue's groups as JSON-ready items, each with its first few pairs as examples."""
+    for group in pair_groups(store):
+        shown = group.pairs[:EXAMPLES]
+        people = store.people_by_id([pid for p in shown for pid in (p.a_person, p.b_person)])
+        yield group.to_dict([pair_json(store, p, people) for p in shown])
+
+
+def _print_groups(store: Store, as_json: bool) -> int:
+    items = list(_group_items(store))
+    if as_json:
+        print(json.dumps(items, indent=2, ensure_ascii=False))
+        return 0
+    if not items:
+        print("no possible duplicates to review")
+        return 0
+    for item in items:
+        answered = item["answered"]
+        history = f"; you answered {answered['same'] + answered['different']} like these before, " \
+                  f"{answered['same']} the same" if answered["same"] + answered["different"] else ""
+        print(f"group {item['id']}: {item['shape']}: {item['pairs']} pairs, about {item['likely_same']} "
+              f"look like the same person{history}")
+        for example in item["examples"]:
+            a, b = example["a"], example["b"]
+            print(f"    pair {example['id']}: {a['name']} [{a['record']['source']} #{a['record']['index']}] / "
+                  f"{b['name']} [{b['record']['source']} #{b['record']['index']}]: {'; '.join(example['reasons'])}")
+    print(f"{sum(i['pairs'] for i in items)} pairs in {len(items)} groups; answer a whole group with "
+          "`knowme resolve --group GROUP same|different` (undo takes it back)", file=sys.stderr)
+    return 0
+
+
 def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
+    if args.groups:
+        return _print_groups(store, args.json)
     if args.json:  # the same text as json.dumps(all items, indent=2), written as it goes
         out = sys.stdout
         count = 0
@@ -122,10 +160,20 @@ def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
 def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
     from knowme.cli import UserError
 
+    if (args.pair is None) == (args.group is None):
+        raise UserError("resolve takes a PAIR or --group GROUP (not both): `knowme pairs [--groups]` lists them")
+    same = args.answer == "same"
+    if args.group is not None:
+        try:
+            group = resolve_group(store, args.group, same)
+        except KeyError:
+            raise UserError(f"no group {args.group} in the review queue; `knowme pairs --groups` lists them") from None
+        print(f"group {group.id} ({group.shape}): {len(group.pairs)} pairs answered "
+              f"{'the same person' if same else 'different people'} (one action: `knowme undo` takes it back)")
+        return 0
     row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (args.pair,)).fetchone()
     if row is None:
         raise UserError(f"no pair {args.pair}; `knowme pairs` lists the queue")
-    same = args.answer == "same"
     kept = resolve_pair(store, args.pair, same)
     print(f"pair {args.pair}: merged into person {kept}" if same else f"pair {args.pair}: kept apart, "
           "and will not be asked again")

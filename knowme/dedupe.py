@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowme.fitting import learn_m
 from knowme.gcpause import collector_paused
 from knowme.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
 from knowme.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
@@ -26,6 +27,7 @@ from knowme.store import Store, from_json, to_json
 
 Progress = Callable[[int, int], None]
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
+FIELD_NAMES = {"b": "birthday", "s": "street", "p": "postcode", "c": "city"}
 
 
 @dataclass(slots=True)
@@ -49,11 +51,13 @@ class DedupeReport:
     guarded: int = 0  # sure pairs held back by the chaining guard (queued instead)
     seconds: float = 0.0
     merges: list[Merge] = field(default_factory=list)
+    agreement: dict[str, dict[str, float]] = field(default_factory=dict)  # how often a field agrees (fitted)
 
     def to_dict(self) -> dict[str, Any]:
         return {"records": self.records, "people_before": self.people_before, "people_after": self.people_after,
                 "candidates": self.candidates, "auto_merged": self.auto_merged, "queued": self.queued,
                 "new_pairs": self.new_pairs, "guarded": self.guarded, "seconds": round(self.seconds, 3),
+                "agreement": self.agreement,
                 "merges": [{"person": m.keep, "merged": m.merged, "reasons": m.reasons} for m in self.merges]}
 
 
@@ -85,7 +89,8 @@ def load_items(store: Store) -> list[MatchItem]:
                                family=family, nickname=d.get("nickname") or "", phonetic=d.get("phonetic") or "",
                                display=display, org=d.get("org") or "", title=d.get("title") or "",
                                birthday=d.get("birthday") or "", connected=d.get("connected_on") is not None,
-                               keys=keys.get(rid, ())))
+                               keys=keys.get(rid, ()),
+                               addresses=[a["value"] for a in d.get("addresses") or ()]))
     return items
 
 
@@ -178,6 +183,9 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     stats = compute_stats(items, load_verdicts(store))
     tick(10, 100)
     pairs = candidate_pairs(items, stats, lambda d, t: tick(10 + 20 * d // max(t, 1), 100))
+    stats.m = learn_m(items, pairs, stats.u)
+    report.agreement = {name: {"same person": round(stats.m[kind], 3), "two people": round(stats.u[kind], 6)}
+                        for kind, name in FIELD_NAMES.items() if stats.people[kind]}
     for pair in _same_verdict_pairs(items, stats.verdicts):
         pairs.append(pair)
     report.candidates = len(pairs)

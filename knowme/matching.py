@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from knowme.blocking import MAX_KEY_HOLDERS
+from knowme.fitting import DEFAULT_M, random_agreement
 from knowme.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
-from knowme.namesim import compare_first, is_known_first_name, population_shares
+from knowme.namesim import compare_first, is_known_first_name, phonetic, population_shares
 
 FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
@@ -38,6 +39,11 @@ class Stats:
     common_firsts: frozenset[str] = frozenset()
     public_domains: frozenset[str] = frozenset()
     verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
+    values: Counter[str] = field(default_factory=Counter)  # people holding each birthday, street, postcode, city
+    born_at: Counter[str] = field(default_factory=Counter)  # initials + street -> distinct full birthdays there
+    people: Counter[str] = field(default_factory=Counter)  # per kind of value ("b", "s", ...): people counted
+    m: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_M))  # one person's records agree (learnt)
+    u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.fitting
     _rarity: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def name_rarity(self, first: str, last: str) -> float:
@@ -62,6 +68,26 @@ class Stats:
         share_first = max(pop_first.get(first, 1e-4), self.first[first] / (self.n + 2000))
         share_last = max(pop_last.get(last, 3e-5), self.last[last] / (self.n + 2000))
         return max(self.n / 1.5, 1.0) * share_first * share_last
+
+    def name_prior(self, first: str, last: str) -> float:
+        """log10 odds that another record bearing this name is this person rather than a namesake:
+        -log10 of the expected number of other bearers (at least its known namesakes). Negative for a
+        name many here bear; a name absent from the population table is rare unless this book says not."""
+        bearers = max(self._expected(first, last), self.namesakes(first, last) - 1, 1e-4)
+        return min(3.0, -math.log10(bearers))
+
+    def disagreement(self, kind: str) -> float:
+        """log10 of how much less likely one person's two records disagree on a field than two people's:
+        (1 - m) / (1 - u), at most -1.5 (a field is never proof of two people by itself)."""
+        return max(-1.5, math.log10((1.0 - self.m.get(kind, DEFAULT_M[kind])) / (1.0 - self.u.get(kind, 0.0))))
+
+    def value_weight(self, key: str, m: float) -> float:
+        """log10 of how much more often one person's two records share this value (probability `m`)
+        than two different people of this workspace do (the share of its people holding it besides
+        one, at least a third of one): a birthday or a street few share here weighs more than a city
+        everyone lives in."""
+        others = max(self.values[key] - 1, 0.3)
+        return max(0.0, math.log10(m * max(self.people[key[0]], 1) / others))
 
     def rarity_at(self, first: str, last: str, org: str) -> float:
         """-log10 of the expected number of other people bearing this full name at this organisation:
@@ -103,7 +129,16 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     per_source: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     holders: dict[str, list[int]] = defaultdict(list)
     sources: set[int] = set()
+    held: set[tuple[str, str, str]] = set()  # (value, initial, surname's sound): one person's value once
+    born: set[str] = set()
     for idx, item in enumerate(items):
+        if item.birthday or item.streets or item.postcodes or item.cities:
+            who = (item.first[:1], phonetic(item.last))
+            for value in value_keys(item):
+                held.add((value, *who))
+            if item.birthday and item.birthday[0]:
+                initials = item.first[:1] + item.last[:1]
+                born.update(f"{street}|{initials}|{''.join(item.birthday)}" for street in item.streets)
         sources.add(item.source)
         if item.first and not item.mailname:
             stats.first[item.first] += 1
@@ -121,6 +156,11 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
             stats.keys[key] += 1
             holders[key].append(idx)
     stats.sources = max(1, len(sources))
+    stats.values.update(value for value, _, _ in held)
+    stats.people.update(value[0] for value in stats.values.elements())
+    stats.born_at.update(key.rpartition("|")[0] for key in born)
+    stats.u = random_agreement(stats.values, stats.people)
+    del held, born
     for (_, first, last), members in per_source.items():
         count = _distinct_people(members, items) if len(members) > 1 else 1
         if count > stats.full_per_source.get((first, last), 0):
@@ -133,6 +173,22 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
             stats.household.add(key)
     return stats
+
+
+def value_keys(item: MatchItem, places: bool = True) -> list[str]:
+    """The keys `Stats.values` counts for a record: "b" + its full birthday, "d" + the day and month,
+    and with `places` "s" + each street, "p" + each postcode, "c" + each city."""
+    keys = []
+    if item.birthday:
+        year, month, day = item.birthday
+        if year:
+            keys.append(f"b{year}-{month}-{day}")
+        keys.append(f"d{month}-{day}")
+    if places:
+        keys.extend("s" + s for s in item.streets)
+        keys.extend("p" + p for p in item.postcodes)
+        keys.extend("c" + c for c in item.cities)
+    return keys
 
 
 def _not_typos(common: set[str], counts: Counter[str]) -> set[str]:
@@ -161,11 +217,18 @@ def _not_typos(common: set[str], counts: Counter[str]) -> set[str]:
 
 def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
     """How many people records of one name in one source are: copies sharing an address, a phone or a
-    workplace are one person twice (a sync artefact), not namesakes."""
+    workplace are one person twice (a sync artefact), not namesakes. In a book of names, birthdays
+    and postal addresses (a PIM export: every record of the name gives a birthday or a street, none
+    an email or a profile), the birthdays say it: one birthday is one person, however many addresses
+    the records hold (people move)."""
+    records = [items[idx] for idx in members]
+    born = {item.birthday for item in records if item.birthday and item.birthday[0]}
+    if born and all((item.streets or item.birthday) and not (item.emails or item.urls) for item in records):
+        return len(born)
     groups: list[set[str]] = []
-    for idx in members:
-        item = items[idx]
-        marks = {*item.emails, *item.phones, *item.urls, *(("org:" + item.org,) if item.org else ())}
+    for item in records:
+        marks = {*item.emails, *item.phones, *item.urls, *(("org:" + item.org,) if item.org else ()),
+                 *(k for k in value_keys(item, places=False) if k[0] == "b"), *("s" + s for s in item.streets)}
         joined = [g for g in groups if g & marks]
         merged = marks.union(*joined)
         groups = [g for g in groups if not (g & marks)] + [merged]

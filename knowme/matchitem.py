@@ -19,6 +19,7 @@ from knowme.kana import is_kana, romaji
 from knowme.model import Record
 from knowme.namesim import nick_forms, org_key
 from knowme.normalize import fold, is_role_address, name_key
+from knowme.postal import parse_postal
 
 _BIRTHDAY = re.compile(r"^(?:(\d{4})|--)-?(\d{2})-?(\d{2})")
 _BIRTHDAY_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -53,6 +54,9 @@ class MatchItem:
     alias: str = ""  # letters of the address's local part, for a record without a name
     latin: bool = True  # the name is written in Latin letters (after folding accents)
     reading: str = ""  # a Chinese name's pinyin letters, sorted: 朱梓涵 meets Zihan Zhu whatever the order
+    streets: tuple[str, ...] = ()  # postal addresses' house number and street ("12 oak"), see knowme.postal
+    postcodes: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
 
     @property
     def has_name(self) -> bool:
@@ -153,7 +157,7 @@ def _repair_name(first: str, last: str, given: str, family: str, phonetic: str) 
 def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str, *, given: str = "",
               middle: str = "", family: str = "", nickname: str = "", phonetic: str = "", display: str = "",
               org: str = "", title: str = "", birthday: str = "", connected: bool = False,
-              keys: Iterable[tuple[str, str]] = ()) -> MatchItem:
+              keys: Iterable[tuple[str, str]] = (), addresses: Iterable[str] = ()) -> MatchItem:
     """One match item from a record's stored name key, a few of its fields, and its exact keys."""
     emails, phones, urls = [], [], []
     for kind, key in keys:
@@ -188,6 +192,14 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
         firsts = firsts | nick_forms(nick)
     if not display:
         display = emails[0] if emails else phones[0] if phones else ""
+    streets: tuple[str, ...] = ()
+    postcodes: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    if addresses:
+        postals = [parse_postal(text) for text in addresses if text]
+        streets = tuple(dict.fromkeys(_intern(p.street) for p in postals if p.street))
+        postcodes = tuple(dict.fromkeys(_intern(p.postcode) for p in postals if p.postcode))
+        cities = tuple(dict.fromkeys(_intern(p.city) for p in postals if p.city))
     return MatchItem(rid=rid, pid=pid, rkey=rkey, source=source, first=first, last=last,
                      middle=tuple(_fold(middle).split()) if middle else (), firsts=firsts,
                      display=display, emails=tuple(emails), phones=tuple(phones), urls=tuple(urls), domains=domains,
@@ -195,4 +207,4 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
                      title=_intern(_fold(title)) if title else "", birthday=parse_birthday(birthday),
                      connected=connected, mailname=mailname, alias=alias,
                      latin=_is_latin(first) and _is_latin(last),
-                     reading=reading)
+                     reading=reading, streets=streets, postcodes=postcodes, cities=cities)

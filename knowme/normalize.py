@@ -130,9 +130,30 @@ def phone_key(raw: str, region: str = "US") -> str | None:
         number = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException:
         return None
+    if not phonenumbers.is_valid_number(number):
+        number = _abroad(text, region) or number
     if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Regions whose international call prefix a number may have been dialled with: `001 720 555 0144`
+# written in Europe is +1 720 555 0144, `011 44 20 7946 0958` written in America is a London number.
+_IDD_REGIONS = (("011", "US"), ("00", "DE"))
+
+
+def _abroad(text: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """The valid number `text` is when read with another region's international call prefix, if any."""
+    digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
+    for prefix, other in _IDD_REGIONS:
+        if other != region and digits.startswith(prefix):
+            try:
+                number = phonenumbers.parse(text, other)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                return number
+    return None
 
 
 _NON_WORD = re.compile(r"[^\w\s'-]")

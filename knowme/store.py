@@ -756,6 +756,9 @@ class Store:
         Refuses (`UndoRefused`, nothing changed: the caller's transaction rolls back) when the workspace
         no longer is in `current`: a later import removed or replaced a record or person it would restore.
         """
+        for snap in (target, current):  # an action logged before it was carried out may lack a part
+            for part in ("people", "records", "verdicts", "pairs"):
+                snap.setdefault(part, {})
         problem = self._drift(current)
         if problem:
             raise UndoRefused(problem)

@@ -16,13 +16,14 @@ _ids = itertools.count(1)
 
 def item(first: str = "", last: str = "", *, emails: tuple[str, ...] = (), phones: tuple[str, ...] = (),
          urls: tuple[str, ...] = (), source: int = 1, org: str = "", title: str = "", birthday: str = "",
-         given: str = "", family: str = "", phonetic_name: str = "", nickname: str = "", display: str = ""):
+         given: str = "", family: str = "", phonetic_name: str = "", nickname: str = "", display: str = "",
+         addresses: tuple[str, ...] = ()):
     rid = next(_ids)
     keys = [("email", email_match_key(e)) for e in emails] + [("phone", p) for p in phones] + \
         [("url", u) for u in urls]
     return make_item(rid, rid, f"s{source}|r{rid}", source, fold(first), fold(last), given=given, family=family,
                      phonetic=phonetic_name, nickname=nickname, display=display or f"{first} {last}".strip(),
-                     org=org, title=title, birthday=birthday, keys=keys)
+                     org=org, title=title, birthday=birthday, keys=keys, addresses=addresses)
 
 
 def score(a, b, *others):

@@ -38,6 +38,11 @@ def test_personal_addresses_are_not_roles(addr: str) -> None:
 
 
 @pytest.mark.parametrize("raw, region, e164", [
+    ("001 720 555 0144", "US", "+17205550144"),  # dialled from Europe: 00 + 1
+    ("00 1 720 555 0144", "US", "+17205550144"),
+    ("0044 20 7946 0958", "US", "+442079460958"),
+    ("011 44 20 7946 0958", "DE", "+442079460958"),  # dialled from America
+    ("+44 (0)20 7946 0958", "US", "+442079460958"),  # the trunk prefix written in brackets
     ("(415) 555-0134", "US", "+14155550134"),
     ("+1 415-555-0134", "GB", "+14155550134"),
     ("001 415 555 0134", "DE", "+14155550134"),

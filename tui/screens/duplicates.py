@@ -16,11 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Label, Static
+from textual.worker import Worker, WorkerState
 
 from knowme.dedupe import PairView, pending_pairs, resolve_pair
 from knowme.merge import split_person
 from knowme.model import Person
 from knowme.normalize import fold
+from knowme.pairgroups import evidence_shape, pair_groups, resolve_group
 from knowme.store import Store, UndoRefused
 from knowme.tui.screens.confirm import ConfirmScreen
 
@@ -110,6 +112,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     | n | Not the same: never ask again |
     | space / right | Skip for now |
     | left | Back to the previous pair |
+    | Y / N | Every pair whose evidence reads like this one's: the same / not the same (asks first) |
     | ctrl+z | Undo the last answer |
     | escape | Back to the list |
     """
@@ -119,6 +122,10 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         Binding("n", "different", "Not the same", id="pairs.different"),
         Binding("space,right", "skip", "Skip", id="pairs.skip"),
         Binding("left", "previous", "Previous", id="pairs.previous"),
+        # listed in the help screen (?), not in the footer, which has no room for them
+        Binding("Y", "group(True)", "Every pair like this one: the same person", id="pairs.group_same", show=False),
+        Binding("N", "group(False)", "Every pair like this one: not the same", id="pairs.group_different",
+                show=False),
         Binding("ctrl+z", "undo", "Undo", id="pairs.undo"),
         Binding("escape", "close", "Close", id="pairs.close"),
     ]
@@ -132,6 +139,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self.pairs: list[PairView] = []
         self.last_merged: int | None = None
         self.answered = 0
+        self.busy = False  # a whole group is being answered in a worker: other answers wait
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pairs-dialog"):
@@ -208,7 +216,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     def _answer(self, same: bool) -> None:
         pair = self.current
-        if pair is None:
+        if pair is None or self.busy:
             return
         merged = resolve_pair(self.store, pair.id, same)
         if merged is not None:
@@ -237,6 +245,48 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         if self.pairs:
             self.position = (self.position - 1) % len(self.pairs)
             self._show()
+
+    def action_group(self, same: bool) -> None:
+        """Ask, then answer every pending pair with this pair's shape of evidence (one undoable action)."""
+        pair = self.current
+        if pair is None or self.busy:
+            return
+        shape = evidence_shape(pair.reasons)
+        group = next((g for g in pair_groups(self.store) if g.shape == shape), None)
+        if group is None:
+            return
+        examples = "\n".join(f"  • {', '.join(p.reasons[:2])}" for p in group.pairs[:3])
+        verdict = "the same person (each pair merges)" if same else "different people (never asked again)"
+        question = (f"{len(group.pairs)} pairs read: {shape}.\nAbout {group.likely_same} of them look like the "
+                    f"same person. For example:\n{examples}\n\nAnswer all {len(group.pairs)} as {verdict}? "
+                    "ctrl+z undoes it.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.busy = True
+                self.run_worker(lambda: self._resolve_group(group.id, same), thread=True, exclusive=True,
+                                exit_on_error=False, group="pair-groups")
+
+        self.app.push_screen(ConfirmScreen("Answer a whole group", question,
+                                           yes="All the same" if same else "All different"), answered)
+
+    def _resolve_group(self, group_id: str, same: bool) -> None:
+        """In a worker thread: answer the group, then show the queue again on the UI thread."""
+        group = resolve_group(self.store, group_id, same)
+        self.app.call_from_thread(self._group_done, len(group.pairs), same)
+
+    @on(Worker.StateChanged)
+    def _group_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "pair-groups" and event.state == WorkerState.ERROR:
+            self.busy = False
+            self.notify(f"Could not answer the group: {event.worker.error}", severity="error", timeout=6)
+
+    def _group_done(self, count: int, same: bool) -> None:
+        self.busy = False
+        self.answered += 1
+        self._load()
+        self._show()
+        self.notify(f"{count} pairs answered {'the same person' if same else 'not the same'}.", timeout=3)
 
     def action_undo(self) -> None:
         try:

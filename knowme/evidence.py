@@ -1,0 +1,256 @@
+"""Evidence besides names: profiles, emails, phones, the organisation and title, birthdays and
+postal addresses, one small function each, every weight named. Each adds points (roughly log10 odds,
+for the queue's order and the older sure rules) and fitted odds (`Tally.odds`, weighed by this
+workspace: `Stats.value_weight`, `Stats.disagreement`), and says why in words.
+
+Part of scoring one pair (`knowme.scoring`); names are in `knowme.evidence_names`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from knowme.namesim import org_matches_domain, orgs_agree
+from knowme.normalize import is_role_address
+
+if TYPE_CHECKING:
+    from knowme.matching import MatchItem, Stats
+
+CROWDED = 8  # an exact key held by more records than this is shared by many (role, office line)
+
+# ---- exact keys
+SAME_PROFILE = 12.0
+OTHER_PROFILES = -8.0
+SAME_EMAIL = 9.0
+SAME_PHONE = 7.0
+PHONE_OTHER_PREFIX = 6.0  # the same last nine digits under another country code
+SHARED_EMAIL = 2.0  # held by people with other first names (a household or family address)
+SHARED_PHONE = 1.5
+CROWDED_EMAIL = 1.0
+CROWDED_PHONE = 1.0
+CROWDED_ROLE = 0.5  # info@ held by many records
+NAMELESS_ROLE = 8.0  # a role or list address held by a record that names nobody
+PERSON_ROLE = 0.5  # a role address both people give ...
+PERSON_ROLE_NAMED = 1.5  # ... more when their full names agree
+RIVAL_EMAILS = -2.0  # two addresses at one organisation's own domain
+OTHER_EMAILS = -0.5
+OTHER_PHONES = -0.5
+
+# ---- organisation, title, birthday, source
+SAME_ORG = 2.0  # plus the organisation's rarity
+OTHER_ORG = -1.0  # different companies, maybe an old job
+ORG_DOMAIN = 2.5  # one's company is the other's mail domain
+SAME_TITLE = 1.0
+SAME_BIRTHDAY = 3.0
+OTHER_BIRTHDAY = -10.0
+SAME_SOURCE = -0.5  # one address book rarely holds one person twice
+
+# ---- fitted odds of the fields besides names (log10)
+OTHER_EMAILS_ODDS = -0.15  # people hold several addresses
+OTHER_PHONES_ODDS = -0.15
+OTHER_ORG_ODDS = -0.3
+SAME_ORG_ODDS = 1.5  # plus the organisation's rarity
+HOUSEHOLD_KEY_ODDS = 1.0  # an address or phone shared with someone else too
+PLACE_POINTS = 0.5  # points per log10 of a shared place (street, postcode, city) for the queue's order
+
+
+@dataclass(slots=True)
+class Tally:
+    """The running verdict on one pair while each kind of evidence adds its points and words."""
+
+    pts: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    conflict: bool = False
+    strong: int = 0  # exact identity keys shared (email, phone, profile) that are not household keys
+    odds: float = 0.0  # fitted log10 odds of the fields besides the name (see FITTED_SURE)
+    anchor: str = ""  # what besides the name and the place says one person: "birthday", "company", ...
+
+    def add(self, points: float, reason: str) -> None:
+        self.pts += points
+        self.reasons.append(reason)
+
+    def against(self, points: float, reason: str) -> None:
+        """Evidence that says two people: it also stops any chain through this pair."""
+        self.pts += points
+        self.conflict = True
+        self.reasons.append(reason)
+
+
+@dataclass(slots=True)
+class Names:
+    """How the two names agree, worked out once for the other kinds of evidence and the outcome."""
+
+    named: bool  # both have a name, in the same script
+    fk: str  # first-name agreement (namesim's SAME, NICK, ...)
+    lk: str  # surname agreement
+    swapped: bool
+    full_match: bool  # first name and surname agree (a nickname or a typo at most)
+    name_conflict: bool
+    mailname: bool  # a name read from an address on one side
+    mail_full: bool = False  # ... that spells the other's full name
+    rarity: float = 0.0
+    common: bool = False
+
+
+def personal(item: MatchItem) -> bool:
+    """The record names a person (first and last name of its own), not a list, a desk or nobody."""
+    return bool(item.first and item.last and not item.mailname)
+
+
+def any_shared(a: MatchItem, b: MatchItem) -> bool:
+    """Any exact key in common (a phone under another country code included)."""
+    if a.emails and b.emails and not set(a.emails).isdisjoint(b.emails):
+        return True
+    if a.urls and b.urls and not set(a.urls).isdisjoint(b.urls):
+        return True
+    return bool(a.phones and b.phones and not {p[-9:] for p in a.phones}.isdisjoint(p[-9:] for p in b.phones))
+
+
+def shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
+    return [v for v in x if v in y] if x and y else []
+
+
+def profile_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
+    """A LinkedIn profile is one person's: the same one is near proof, two different ones nearly so."""
+    shared_urls = shared(a.urls, b.urls)
+    for url in shared_urls:
+        tally.strong += 1
+        tally.add(SAME_PROFILE, f"same LinkedIn profile {url}")
+    if a.urls and b.urls and not shared_urls:
+        tally.against(OTHER_PROFILES, "different LinkedIn profiles")
+
+
+def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally) -> bool:
+    """Shared and differing addresses; True when the two give different addresses at one organisation's
+    own domain (two people there, or one with two addresses)."""
+    shared_emails = shared(a.emails, b.emails)
+    for email in shared_emails:
+        if is_role_address(email):
+            if stats.keys[email] > CROWDED:
+                tally.add(CROWDED_ROLE, f"same role address {email}, held by {stats.keys[email]} records")
+            elif not personal(a) or not personal(b):
+                tally.strong += 1
+                tally.add(NAMELESS_ROLE, f"same address {email} (a role or list address, no person's name)")
+            else:
+                tally.add(PERSON_ROLE + PERSON_ROLE_NAMED * (names.full_match and not names.name_conflict),
+                          f"same role address {email} (says little about the person)")
+        elif email in stats.household:
+            tally.odds += HOUSEHOLD_KEY_ODDS
+            tally.anchor = tally.anchor or "shared email"
+            tally.add(SHARED_EMAIL, f"same shared address {email} (also used by someone else)")
+        elif stats.keys[email] > CROWDED:
+            tally.add(CROWDED_EMAIL, f"same address {email}, held by {stats.keys[email]} records")
+        else:
+            tally.strong += 1
+            tally.add(SAME_EMAIL, f"same email {email}")
+    if a.emails and b.emails and not shared_emails and not (names.mailname or a.alias or b.alias):
+        same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
+        if same_domain:
+            tally.pts += RIVAL_EMAILS
+            tally.conflict = tally.conflict or names.common
+            tally.reasons.append(f"different emails at the same domain {same_domain[0]}")
+            return True
+        tally.odds += OTHER_EMAILS_ODDS
+        tally.add(OTHER_EMAILS, "different emails")
+    return False
+
+
+def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bool:
+    """Shared and differing phones; True when a shared one is a household's (also used by someone else)."""
+    shared_phones = shared(a.phones, b.phones)
+    for phone in shared_phones:
+        if phone in stats.household:
+            tally.odds += HOUSEHOLD_KEY_ODDS
+            tally.anchor = tally.anchor or "shared phone"
+            tally.add(SHARED_PHONE, f"same shared phone {phone} (also used by someone else)")
+        elif stats.keys[phone] > CROWDED:
+            tally.add(CROWDED_PHONE, f"same phone {phone}, held by {stats.keys[phone]} records")
+        else:
+            tally.strong += 1
+            tally.add(SAME_PHONE, f"same phone {phone}")
+    if a.phones and b.phones and not shared_phones:
+        tails = [p for p in a.phones if len(p) > 10 and any(q[-9:] == p[-9:] for q in b.phones)]
+        if tails and not any(stats.keys[p] > CROWDED or p in stats.household for p in tails):
+            tally.strong += 1
+            tally.add(PHONE_OTHER_PREFIX, f"same phone number {tails[0][-9:]} under another country code")
+        else:
+            tally.odds += OTHER_PHONES_ODDS
+            tally.add(OTHER_PHONES, "different phones")
+    return any(p in stats.household for p in shared_phones)
+
+
+def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tuple[bool, str, str]:
+    """The organisation (and job title): (whether it corroborates the name, the workplace key both
+    records place the person at, that workplace as written)."""
+    corroborated = False
+    workplace = place = ""
+    if a.org and b.org:
+        if orgs_agree(a.org, b.org):
+            corroborated = True
+            workplace, place = a.org, a.org_text or a.org
+            tally.odds += SAME_ORG_ODDS + stats.org_rarity(a.org)
+            tally.anchor = tally.anchor or "same company"
+            tally.add(SAME_ORG + stats.org_rarity(a.org), f"same company ({place})")
+        else:
+            tally.odds += OTHER_ORG_ODDS
+            tally.add(OTHER_ORG, f"different companies ({a.org_text} / {b.org_text}), maybe an old job")
+    for x, y in ((a, b), (b, a)):
+        if x.org and not corroborated:
+            domain = next((d for d in y.domains if not stats.is_public_domain(d) and org_matches_domain(x.org, d)),
+                          None)
+            if domain:
+                corroborated = True
+                workplace, place = x.org, x.org_text or x.org
+                tally.odds += SAME_ORG_ODDS
+                tally.anchor = tally.anchor or "company's email"
+                tally.add(ORG_DOMAIN, f"works at {place} ({domain} email)")
+    if not corroborated and not shared(a.emails, b.emails) and not (a.emails and b.emails):
+        # one gives no address, the other an address at an organisation's domain both share
+        corroborated = any(d in b.domains and not stats.is_public_domain(d) for d in a.domains)
+    if a.title and b.title and a.title == b.title:
+        tally.add(SAME_TITLE, "same job title")
+    return corroborated, workplace, place
+
+
+def birthday_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bool:
+    """A birthday both give: the same one corroborates the name (a full date more than a day and
+    month without the year), another says two people."""
+    if not (a.birthday and b.birthday):
+        return False
+    ya, ma, da = a.birthday
+    yb, mb, db = b.birthday
+    if (ma, da) != (mb, db) or (ya and yb and ya != yb):
+        tally.odds += stats.disagreement("b")
+        tally.against(OTHER_BIRTHDAY, "different birthdays")
+        return False
+    full = bool(ya and yb)
+    tally.odds += stats.value_weight(f"b{ya}-{ma}-{da}" if full else f"d{ma}-{da}", stats.m["b"])
+    tally.anchor = "birthday" if full else tally.anchor or "birthday"
+    tally.add(SAME_BIRTHDAY, "same birthday" if full else "same birthday (day and month)")
+    return True
+
+
+def place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> str:
+    """Postal addresses: the most precise place both give (street and number, else postcode, else
+    city), weighed by how many people here share it. Returns the street both give ("" if none), for
+    the household rule: a shared street never merges by itself."""
+    if a.streets and b.streets:
+        common = shared(a.streets, b.streets)
+        if common:
+            weight = stats.value_weight("s" + common[0], stats.m["s"])
+            tally.odds += weight
+            tally.add(PLACE_POINTS * weight, f"same address ({common[0]})")
+            return common[0]
+        tally.odds += stats.disagreement("s")
+        tally.reasons.append("different addresses, maybe a move")
+    for prefix, mine, theirs, word in (("p", a.postcodes, b.postcodes, "postcode"), ("c", a.cities, b.cities, "city")):
+        common = shared(mine, theirs)
+        if common:
+            weight = stats.value_weight(prefix + common[0], stats.m[prefix])
+            tally.odds += weight
+            tally.add(PLACE_POINTS * weight, f"same {word} ({common[0].title() if prefix == 'c' else common[0]})")
+            return ""
+    if a.cities and b.cities:
+        tally.odds += stats.disagreement("c")
+        tally.reasons.append("different cities")
+    return ""

@@ -1,0 +1,218 @@
+"""Names as evidence: how two records' names agree (nicknames, typos, swapped order, pinyin), what
+that is worth (more for a rare name), and what a nameless record's address says about the other.
+
+Part of scoring one pair (`knowme.scoring`); the other kinds of evidence are in `knowme.evidence`.
+"""
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from knowme.evidence import Names, Tally
+from knowme.matchitem import latin_letters
+from knowme.namesim import (
+    COMPATIBLE_FIRST,
+    DIFFERENT,
+    INITIAL,
+    MISSING,
+    NICK,
+    PARTIAL,
+    SAME,
+    TYPO,
+    compare_first,
+    compare_last,
+    nick_forms,
+)
+
+if TYPE_CHECKING:
+    from knowme.matching import MatchItem, Stats
+
+# ---- names (points, roughly log10 odds; rarity adds up to 4 more)
+PINYIN_READING = 2.0  # homophones abound in pinyin: a hint, never a merge by itself
+ADDRESS_SPELLS_NAME = 2.5  # a nameless record's address spells the other's name (jsmith@)
+ADDRESS_FIRST_NAME = 1.5  # ... starts with the other's first name
+ADDRESS_SOMEONE_ELSE = -3.0  # ... ends with the surname but starts with another initial
+MAILNAME_FITS = 3.0  # a name read from an address fits the other's name
+MAILNAME_OTHER = -3.0  # ... names someone else
+FULL_NAME = 4.0  # first name and surname agree (plus the name's rarity)
+PART_NOT_EXACT = 0.5  # less for each of first name and surname that agrees only as a nickname or typo
+SWAPPED = 1.0  # less for a name whose order is swapped
+INITIAL_NAME = 1.5  # an initial and the surname agree (plus half the rarity)
+ONE_PART = 1.0  # one side has only a first name (or only a surname)
+RARE_FIRST_BONUS = 1.0  # ... and that first name is held by few records
+RARE_FIRST_HOLDERS = 12
+OTHER_FIRST = -6.0
+OTHER_SURNAME = -3.0
+OTHER_NAMES = -10.0
+COMMON_BELOW = 0.5  # a name rarer than this is "a common name"
+RARE_FROM = 3.0  # ... and from this on "a rare name"
+
+
+_RANK = {SAME: 0, NICK: 1, TYPO: 2, PARTIAL: 3, INITIAL: 4, MISSING: 5, DIFFERENT: 6}
+
+
+# Candidate pairs repeat the same few first names and surnames in many combinations: 200k distinct
+# full-name pairs at 100k records come from 60k first-name and 26k surname pairs, so each comparison
+# is made once per name pair rather than once per full-name pair.
+_compare_first = functools.lru_cache(maxsize=500_000)(compare_first)
+_compare_last = functools.lru_cache(maxsize=500_000)(compare_last)
+
+
+def _best(x: str, y: str) -> str:
+    return x if _RANK[x] <= _RANK[y] else y
+
+
+def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
+    """First- and last-name agreement, trying the swapped order too ("Smith Robert")."""
+    fk, lk, swapped = _agreement(a.first, a.last, b.first, b.last, stats.common_firsts)
+    if fk == DIFFERENT and not swapped and a.firsts & b.firsts and (
+            a.firsts != nick_forms(a.first) or b.firsts != nick_forms(b.first)):
+        fk = NICK  # a NICKNAME field on one side
+    if lk == DIFFERENT and not swapped and (a.last in b.middle or b.last in a.middle):
+        lk = PARTIAL
+    return fk, lk, swapped
+
+
+@functools.lru_cache(maxsize=500_000)
+def _crossed(x: str, y: str, common: frozenset[str]) -> str:
+    """How a first name and a surname agree when either may be either (swapped order)."""
+    return _best(_compare_first(x, y, common), _compare_last(x, y))
+
+
+@functools.lru_cache(maxsize=500_000)
+def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tuple[str, str, bool]:
+    fk = _compare_first(af, bf, common)
+    lk = _compare_last(al, bl)
+    if fk in COMPATIBLE_FIRST and lk in (SAME, TYPO, PARTIAL, MISSING):
+        return fk, lk, False
+    if af and al and bf and bl:
+        # which side is swapped is unknown, so each crossed pair may be two first names or two surnames
+        fs = _crossed(af, bl, common)
+        if fs in (SAME, NICK, TYPO):
+            ls = _crossed(al, bf, common)
+            if ls in (SAME, NICK, TYPO, PARTIAL):
+                return fs, (TYPO if ls == NICK else ls), True
+    return fk, lk, False
+
+
+def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) -> str:
+    na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
+    pct = round(fuzz.token_sort_ratio(na, nb))
+    if fk == SAME and lk == SAME:
+        return f"same name ({a.display or na})"
+    detail = []
+    if swapped:
+        detail.append("name order swapped")
+    if fk in (NICK, TYPO, INITIAL) and a.first != b.first:
+        detail.append(f"{a.first.title()} ~ {b.first.title()}" + (" nickname" if fk == NICK else ""))
+    if lk in (TYPO, PARTIAL) and a.last != b.last:
+        detail.append(f"{a.last.title()} ~ {b.last.title()}")
+    return f"names {pct}% similar" + (f" ({', '.join(detail)})" if detail else "")
+
+
+def _spellings(item: MatchItem) -> set[str]:
+    """How a mail address would spell this name: johnsmith, jsmith, smithjohn, johns (nicknames too)."""
+    last = "".join(ch for ch in item.last if "a" <= ch <= "z")
+    out: set[str] = set()
+    for form in sorted(item.firsts)[:4]:
+        first = "".join(ch for ch in form if "a" <= ch <= "z")
+        if first and last:
+            out.update((first + last, first[0] + last, last + first, first + last[0]))
+    return out
+
+
+SURNAME_FITS = (SAME, TYPO, PARTIAL, MISSING)
+
+
+def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
+    """How the first names and surnames of two records in one script agree, and whether swapped."""
+    fk, lk, swapped = _first_best(a, b, stats)
+    if a.reading and b.reading and (fk, lk) != (SAME, SAME) and sorted(a.first + a.last) == sorted(b.first + b.last):
+        return SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
+    return fk, lk, swapped
+
+
+def script_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
+    """Names in two scripts: compared through a Chinese name's pinyin reading."""
+    han, other = (a, b) if a.reading else (b, a)
+    if han.reading and han.reading == (other.reading or latin_letters(other.first, other.last)):
+        tally.add(PINYIN_READING, f"the names agree read as pinyin ({han.display} / {other.display})")
+    else:
+        tally.reasons.append(f"names in different scripts ({a.display} / {b.display})")
+
+
+def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally, explain: bool) -> None:
+    """Points for names that agree (more for a rare name), hard points against names that differ."""
+    fk, lk = names.fk, names.lk
+    first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
+    if not names.named:
+        if a.has_name != b.has_name:
+            _nameless_evidence(a, b, tally)
+    elif names.mailname:  # a name read from an address: a hint, not the person's own word
+        spelled = a.display if a.mailname else b.display
+        if names.full_match:
+            names.mail_full = True
+            names.full_match = False
+            tally.add(MAILNAME_FITS, f"the address {spelled} spells the name")
+        elif names.name_conflict:
+            tally.against(MAILNAME_OTHER, f"the address {spelled} names someone else")
+    elif names.full_match or (fk == INITIAL and lk in (SAME, TYPO)):
+        rarity = names.rarity = min(stats.name_rarity(a.first, a.last), stats.name_rarity(b.first, b.last))
+        names.common = max(stats.namesakes(a.first, a.last), stats.namesakes(b.first, b.last)) > 1 or \
+            rarity < COMMON_BELOW
+        if names.full_match:
+            tally.pts += FULL_NAME - PART_NOT_EXACT * (fk != SAME) - PART_NOT_EXACT * (lk != SAME) - \
+                SWAPPED * names.swapped + rarity
+        else:
+            tally.pts += INITIAL_NAME + rarity / 2
+        phrase = _name_phrase(a, b, fk, lk, names.swapped) if explain else "names agree"
+        tally.reasons.append(phrase + (", a common name" if names.common else
+                                       ", a rare name" if rarity >= RARE_FROM else ""))
+    elif first_ok and last_ok:  # one side has only a first name (or only a surname)
+        rare_first = fk in (SAME, NICK) and stats.first[a.first] + stats.first[b.first] < RARE_FIRST_HOLDERS
+        tally.add(ONE_PART + RARE_FIRST_BONUS * rare_first,
+                  f"first names agree ({a.first.title()} ~ {b.first.title()}), one has no surname"
+                  if a.first and b.first else "surnames agree, one has no first name")
+    elif _typos_apart(a, b, first_ok, last_ok):
+        names.name_conflict = False  # two typos of one name (Roger Mahe / Roger Mhe): a question, never a merge
+        tally.reasons.append(f"names alike, two typos apart ({a.display} / {b.display})")
+    elif not first_ok and last_ok:
+        tally.against(OTHER_FIRST, f"different first names ({a.first.title()} / {b.first.title()})")
+    elif first_ok and not last_ok:
+        tally.against(OTHER_SURNAME, f"different surnames ({a.last.title()} / {b.last.title()})")
+    else:
+        tally.against(OTHER_NAMES, f"different names ({a.display} / {b.display})")
+
+
+def _same_full_birthday(a: MatchItem, b: MatchItem) -> bool:
+    return bool(a.birthday and a.birthday[0] and a.birthday == b.birthday)
+
+
+def _typos_apart(a: MatchItem, b: MatchItem, first_ok: bool, last_ok: bool) -> bool:
+    """Names one part of which is two typos from the other's (a surname of five letters or more, a first
+    name of six), the other part agreeing, and the same full birthday: one name mistyped twice."""
+    if not _same_full_birthday(a, b):
+        return False
+    if first_ok and not last_ok:
+        x, y, shortest = a.last, b.last, 5
+    elif last_ok and not first_ok:
+        x, y, shortest = a.first, b.first, 6
+    else:
+        return False
+    return min(len(x), len(y)) >= shortest and OSA.distance(x, y) <= 2
+
+
+def _nameless_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
+    """One record has no name: does its address spell the other's name, or someone else's?"""
+    tally.reasons.append("one of them has no name")
+    anon, other = (a, b) if not a.has_name else (b, a)
+    if anon.alias and other.first and other.last and anon.alias in _spellings(other):
+        tally.add(ADDRESS_SPELLS_NAME, f"the address {anon.display} spells the name {other.display}")
+    elif anon.alias and other.first and compare_first(anon.alias, other.first) in (SAME, NICK):
+        tally.add(ADDRESS_FIRST_NAME, f"the address {anon.display} starts with the first name {other.first.title()}")
+    elif anon.alias and other.first and len(other.last) > 2 and anon.alias.endswith(other.last) and \
+            len(anon.alias) > len(other.last) and not any(f.startswith(anon.alias[0]) for f in other.firsts):
+        tally.against(ADDRESS_SOMEONE_ELSE, f"the address {anon.display} looks like someone else's")

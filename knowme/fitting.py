@@ -1,0 +1,98 @@
+"""Weights that fit the book at hand: how often one person's two records agree on a field (m), learnt
+without labels by expectation maximisation, as Fellegi-Sunter record linkage does.
+
+How often two *different* people agree (u) is counted directly, from the shares of each value among
+this workspace's people (`Stats.values`): cheap and robust. How often *one* person's two records agree
+depends on the book: an old PIM export whose people moved agrees on streets less often than a phone's
+book written last year. Candidate pairs whose names agree exactly are a mixture of the same person
+twice and namesakes; EM splits the mixture, with u held fixed, and gives m for birthdays, streets,
+postcodes and cities. Too few pairs to learn from, and the defaults stand. Only the odds of the
+fitted rule use m (`knowme.scoring`); the guard rails stay as they are.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from knowme.blocking import PairList
+from knowme.matchitem import MatchItem
+
+FIELDS = ("b", "s", "p", "c")  # full birthday, street and number, postcode, city
+DEFAULT_M = {"b": 0.95, "s": 0.8, "p": 0.8, "c": 0.85}
+M_RANGE = (0.5, 0.99)  # learnt m are held in this range: a book cannot make a field proof or noise
+LEAST_PAIRS = 200  # fewer name-agreeing pairs that give a field on both sides: keep its default
+SAMPLE = 200_000  # candidate pairs looked at, at most (evenly spread over all of them)
+ROUNDS = 30
+
+
+def _pattern(a: MatchItem, b: MatchItem) -> tuple[int, ...]:
+    """Per field: 1 agree, 0 disagree, -1 not given by both."""
+    out = []
+    for kind in FIELDS:
+        if kind == "b":
+            if a.birthday and b.birthday and a.birthday[0] and b.birthday[0]:
+                out.append(int(a.birthday == b.birthday))
+            else:
+                out.append(-1)
+            continue
+        x, y = (a.streets, b.streets) if kind == "s" else (a.postcodes, b.postcodes) if kind == "p" else \
+            (a.cities, b.cities)
+        out.append(int(not set(x).isdisjoint(y)) if x and y else -1)
+    return tuple(out)
+
+
+def random_agreement(values: Counter[str], people: Counter[str]) -> dict[str, float]:
+    """u per field: the chance two different people of this workspace agree on it (sum of squared shares)."""
+    total: dict[str, float] = dict.fromkeys(FIELDS, 0.0)
+    for key, count in values.items():
+        kind = key[0]
+        if kind in total and people[kind]:
+            total[kind] += (count / people[kind]) ** 2
+    return {kind: min(max(u, 1e-6), 0.5) for kind, u in total.items()}
+
+
+def learn_m(items: Sequence[MatchItem], pairs: PairList, u: dict[str, float]) -> dict[str, float]:
+    """m per field from the candidate pairs whose first name and surname agree exactly (see the module doc)."""
+    patterns: Counter[tuple[int, ...]] = Counter()
+    n = pairs.n
+    step = max(1, len(pairs) // SAMPLE)
+    codes = pairs.codes
+    for k in range(0, len(codes), step):
+        i, j = divmod(codes[k], n)
+        a, b = items[i], items[j]
+        if a.last and a.first and a.last == b.last and a.first == b.first and (
+                a.birthday or a.streets or a.postcodes or a.cities):
+            pattern = _pattern(a, b)
+            if any(v >= 0 for v in pattern):
+                patterns[pattern] += 1
+    observed = {kind: sum(c for p, c in patterns.items() if p[f] >= 0) for f, kind in enumerate(FIELDS)}
+    m = dict(DEFAULT_M)
+    if not patterns:
+        return m
+    share = 0.5  # of the pairs that are one person
+    for _ in range(ROUNDS):
+        weight_sum = 0.0
+        agree = dict.fromkeys(FIELDS, 0.0)
+        given = dict.fromkeys(FIELDS, 0.0)
+        for pattern, count in patterns.items():
+            same, other = share, 1.0 - share
+            for f, kind in enumerate(FIELDS):
+                v = pattern[f]
+                if v >= 0:
+                    same *= m[kind] if v else 1.0 - m[kind]
+                    other *= u[kind] if v else 1.0 - u[kind]
+            w = same / (same + other) if same + other > 0 else 0.0
+            weight_sum += w * count
+            for f, kind in enumerate(FIELDS):
+                if pattern[f] >= 0:
+                    given[kind] += w * count
+                    agree[kind] += w * count * pattern[f]
+        total = sum(patterns.values())
+        share = min(max(weight_sum / total, 0.01), 0.99)
+        for kind in FIELDS:
+            if observed[kind] >= LEAST_PAIRS and given[kind] > 0:
+                m[kind] = min(max(agree[kind] / given[kind], M_RANGE[0]), M_RANGE[1])
+    return m
+
+
+__all__ = ["DEFAULT_M", "FIELDS", "learn_m", "random_agreement"]

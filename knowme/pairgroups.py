@@ -1,0 +1,174 @@
+"""The review queue grouped by the shape of its evidence, and a whole group answered at once.
+
+A PIM export of 5,000 cards can queue hundreds of pairs that read "same name + same address";
+nobody answers them one by one. Each queued pair's reasons, without their particulars (the name,
+the address, the number), give its *shape*; pairs of one shape form a group with a few examples,
+how many of them look like the same person, and what the user already answered for pairs of that
+shape. `resolve_group` answers every pending pair of a group as one undoable action: "same" merges
+each pair's two people (one merge per set of people joined), "different" records a verdict for
+every record pair across each two people, so no later run asks again.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowme.dedupe import PairView, _rkeys, _vk, pending_pairs
+from knowme.merge import apply_merges, bulk_snapshot, records_of, set_verdicts
+from knowme.store import Store, from_json
+
+EXAMPLES = 3
+_DETAIL = re.compile(r"\s*\([^)]*\)")  # "(Joseph Wilson)", "(12 oak)"
+_PARTICULAR = re.compile(r"\S*[@\d+/]\S*")  # an address, a number, a profile, "97%"
+_SCORED_WORDS = re.compile(r"\b(held by|also used by)\b.*$")
+
+
+def reason_shape(reason: str) -> str:
+    """A reason without its particulars: "same address (12 oak)" -> "same address",
+    "names 96% similar (Jon ~ John), a common name" -> "similar names, a common name"."""
+    if reason.startswith("not merged automatically"):
+        return "held back: another record of one looks like someone else"
+    text = _DETAIL.sub("", reason)
+    text = _SCORED_WORDS.sub("", text)
+    text = _PARTICULAR.sub("", text)
+    text = " ".join(text.replace(" ,", ",").split()).strip(" ,")
+    return text.replace("names similar", "similar names")
+
+
+def evidence_shape(reasons: list[str]) -> str:
+    """The shape of a pair's evidence: its reasons' shapes in the scorer's order, joined with " + "."""
+    return " + ".join(dict.fromkeys(s for s in map(reason_shape, reasons) if s))
+
+
+def group_id(shape: str) -> str:
+    """A short id for a shape that stays the same from one run to the next (the shape's hash)."""
+    return hashlib.sha1(shape.encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(slots=True)
+class PairGroup:
+    """Pending pairs with one shape of evidence."""
+
+    id: str
+    shape: str
+    pairs: list[PairView] = field(default_factory=list)
+    answered_same: int = 0  # pairs of this shape the user already answered, and how
+    answered_different: int = 0
+
+    @property
+    def likely_same(self) -> int:
+        """How many of the group look like the same person: the share the user's earlier answers of
+        this shape give when there are some, else the pairs scored more likely one person than not."""
+        answered = self.answered_same + self.answered_different
+        if answered >= 3:
+            return round(len(self.pairs) * (self.answered_same + 1) / (answered + 2))
+        return sum(1 for p in self.pairs if p.score >= 0.5)
+
+    def to_dict(self, examples: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        return {"id": self.id, "shape": self.shape, "pairs": len(self.pairs), "likely_same": self.likely_same,
+                "answered": {"same": self.answered_same, "different": self.answered_different},
+                "pair_ids": [p.id for p in self.pairs], "examples": examples or []}
+
+
+def pair_groups(store: Store) -> list[PairGroup]:
+    """The pending pairs grouped by shape, the largest group first (ties by shape)."""
+    groups: dict[str, PairGroup] = {}
+    for pair in pending_pairs(store):
+        shape = evidence_shape(pair.reasons)
+        group = groups.get(shape)
+        if group is None:
+            group = groups[shape] = PairGroup(group_id(shape), shape)
+        group.pairs.append(pair)
+    if groups:
+        for status, reasons in store.conn.execute("SELECT status, reasons FROM pairs WHERE status != 'pending'"):
+            group = groups.get(evidence_shape(from_json(reasons)))
+            if group is not None:
+                if status == "same":
+                    group.answered_same += 1
+                else:
+                    group.answered_different += 1
+    return sorted(groups.values(), key=lambda g: (-len(g.pairs), g.shape))
+
+
+def find_group(store: Store, key: str) -> PairGroup:
+    """The group whose id (or shape, as written) is `key`; KeyError when no pending pair has it."""
+    for group in pair_groups(store):
+        if key in (group.id, group.shape):
+            return group
+    raise KeyError(key)
+
+
+def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
+    """Answer every pending pair of a group at once, as one undoable action; returns the group answered.
+
+    same: the people of each pair become one (a chain of pairs makes one person of all it joins) and a
+    "same" verdict is kept for each pair's two records; different: a "different" verdict for every
+    record pair across each pair's two people.
+    """
+    group = find_group(store, key)
+    pair_ids = [p.id for p in group.pairs]
+    for p in group.pairs:
+        pair_ids.extend(store.pending_pairs_of(p.a_person, p.b_person))
+    pair_ids = sorted(set(pair_ids))
+    rkey = dict(store.conn.execute(
+        f"SELECT id, rkey FROM records WHERE id IN ({','.join('?' * (2 * len(group.pairs)))})",
+        [r for p in group.pairs for r in (p.a_record, p.b_record)]))
+    status = "same" if same else "different"
+    label = f"{len(group.pairs)} pairs ({group.shape})"
+    with store.transaction() as conn:
+        if same:
+            merges = _merge_sets(group.pairs)
+            verdicts = sorted({_vk(rkey[p.a_record], rkey[p.b_record]) for p in group.pairs})
+            people = [pid for keep, others in merges for pid in (keep, *others)]
+            moved = records_of(store, [pid for _, others in merges for pid in others])
+            rids = [rid for rs in moved.values() for rid in rs]
+            before = _snapshot(store, people, rids, verdicts, pair_ids)
+            apply_merges(store, merges)
+            text = f"group {group.id}: same person, {label}: merged {len(people)} people into {len(merges)}"
+        else:
+            verdicts = sorted({_vk(x, y) for p in group.pairs for x in _rkeys(store, p.a_person)
+                               for y in _rkeys(store, p.b_person) if x != y})
+            people, rids = [], []
+            before = _snapshot(store, people, rids, verdicts, pair_ids)
+            text = f"group {group.id}: not the same person, {label}"
+        set_verdicts(store, verdicts, status)
+        conn.executemany(f"UPDATE pairs SET status='{status}' WHERE id=?", [(p,) for p in pair_ids])
+        store.log_action("resolve", text, before, _snapshot(store, people, rids, verdicts, pair_ids))
+    return group
+
+
+def _merge_sets(pairs: list[PairView]) -> list[tuple[int, list[int]]]:
+    """(kept person, the others) for each set of people the pairs join; the lowest id is kept."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in pairs:
+        ra, rb = find(p.a_person), find(p.b_person)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = defaultdict(list)
+    for pid in list(parent):
+        root = find(pid)
+        if root != pid:
+            members[root].append(pid)
+    return sorted((keep, sorted(others)) for keep, others in members.items())
+
+
+def _snapshot(store: Store, people: list[int], rids: list[int], verdicts: list[tuple[str, str]],
+              pair_ids: list[int]) -> dict[str, Any]:
+    snap = store.snapshot(verdicts=verdicts, pair_ids=pair_ids)
+    rows = bulk_snapshot(store, people, rids)
+    snap.update(people=rows["people"], records=rows["records"])
+    return snap
+
+
+__all__ = ["PairGroup", "evidence_shape", "find_group", "group_id", "pair_groups", "reason_shape", "resolve_group"]

@@ -1,0 +1,185 @@
+"""Evidence besides names and exact keys: birthdays, postal addresses, cities, weighed by this workspace."""
+from __future__ import annotations
+
+import pytest
+from test_matching import item
+
+from knowme.matching import compute_stats, score_pair
+from knowme.postal import parse_postal
+
+HOME = "12 Oak Street, Springfield, IL 62704"
+
+
+def crowd(count: int, **fields: object) -> list:
+    """Other people of the book, with birthdays and addresses of their own (what the weights learn from)."""
+    out = []
+    for k in range(count):
+        out.append(item(f"Person{k}", f"Other{k}", birthday=f"19{50 + k % 50}-{1 + k % 12:02d}-{1 + k % 28:02d}",
+                        addresses=(f"{100 + k} Elm Street, Town{chr(97 + k % 26)}, {10000 + k}",), **fields))  # type: ignore[arg-type]
+    return out
+
+
+def score_in(a, b, others):
+    return score_pair(a, b, compute_stats([a, b, *others]))
+
+
+@pytest.mark.parametrize("a, b", [
+    ("12 Oak Street, Springfield, IL 62704", "12 oak st., Apt 4, Springfield, IL, 62704, USA"),
+    ("Hauptstraße 5, 10115 Berlin", "Hauptstr. 5, 10115 Berlin, Germany"),
+    ("22 Baker St, London NW1 6XE", "Flat 3, 22 Baker Street, London, NW1 6XE, United Kingdom"),
+])
+def test_one_address_written_two_ways_gives_one_street_postcode_and_city(a: str, b: str) -> None:
+    assert parse_postal(a) == parse_postal(b)
+    assert parse_postal(a).street and parse_postal(a).postcode and parse_postal(a).city
+
+
+def test_a_lone_city_and_a_line_that_is_not_an_address() -> None:
+    assert parse_postal("Springfield").city == "springfield"
+    assert parse_postal("Springfield, IL").city == "springfield"
+    assert parse_postal("call after six") == parse_postal("call after six")  # no crash, whatever it reads
+
+
+def test_same_name_and_full_birthday_merge_with_the_odds_in_words() -> None:
+    a = item("Joseph", "Wilson", birthday="1960-03-19")
+    b = item("Joseph", "Wilson", birthday="1960-03-19", source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure"
+    assert "same birthday" in ev.reasons
+
+
+def test_a_typo_in_the_name_and_an_outlook_birthday_still_merge() -> None:
+    a = item("Jennifer", "Vaughn", birthday="1943-01-09")
+    b = item("Jennifer", "Vaugghn", birthday="1/9/1943", source=2)
+    assert score_in(a, b, crowd(300)).outcome == "sure"
+
+
+def test_a_name_many_here_bear_needs_more_than_a_birthday() -> None:
+    namesakes = [item("John", "Smith", birthday=f"19{40 + k}-0{1 + k % 9}-1{k % 9}", phones=(f"+1415555{1000 + k}",))
+                 for k in range(40)]
+    a = item("John", "Smith", birthday="1999-05-05", source=2)
+    b = item("John", "Smith", birthday="1999-05-05", source=3)
+    ev = score_in(a, b, namesakes)
+    assert ev.outcome == "maybe"
+    assert any("a common name" in r for r in ev.reasons)
+
+
+def test_a_year_less_birthday_weighs_less_than_a_full_date() -> None:
+    others = crowd(300)
+    full = score_in(item("Ana", "Lima", birthday="1980-04-02"), item("Ana", "Lima", birthday="1980-04-02"), others)
+    day = score_in(item("Ana", "Lima", birthday="--04-02"), item("Ana", "Lima", birthday="1980-04-02"), others)
+    assert "same birthday (day and month)" in day.reasons
+    stats = compute_stats(others)
+    assert stats.value_weight("b1980-04-02", 0.95) > stats.value_weight("d04-02", 0.95)
+    assert full.outcome == "sure"
+
+
+def test_a_household_never_merges_on_its_address_even_with_one_birthday() -> None:
+    others = crowd(200)
+    mum = item("Maria", "Keller", birthday="1961-02-03", addresses=(HOME,))
+    son = item("Lukas", "Keller", birthday="1961-02-03", addresses=(HOME,), source=2)  # twins, even
+    ev = score_in(mum, son, others)
+    assert ev.outcome == "different" and ev.conflict
+
+
+def test_a_father_and_son_of_one_name_at_one_address_are_asked_not_merged() -> None:
+    others = crowd(200)
+    father = item("John", "Keller", birthday="1950-02-03", addresses=(HOME,))
+    son = item("John", "Keller", birthday="1980-07-09", addresses=(HOME,), source=2)
+    unknown = item("John", "Keller", addresses=(HOME,), source=3)  # no birthday: which one?
+    stats = compute_stats([father, son, unknown, *others])
+    assert score_pair(father, son, stats).outcome == "different"
+    assert score_pair(unknown, father, stats).outcome == "maybe"
+    assert score_pair(unknown, son, stats).outcome == "maybe"
+
+
+def test_the_only_one_of_a_name_born_at_an_address_merges_with_a_record_without_birthday() -> None:
+    a = item("John", "Keller", birthday="1944-06-02", addresses=(HOME,))
+    b = item("John", "Keller", addresses=("12 oak st, Springfield",), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure"
+    assert any("same address (12 oak)" in r for r in ev.reasons)
+    assert any(r.startswith("the only one of that name born there and name together: about 1 in") for r in ev.reasons)
+
+
+def test_a_shared_address_alone_never_merges_a_name() -> None:
+    a = item("John", "Keller", addresses=(HOME,))
+    b = item("John", "Keller", addresses=(HOME,), source=2)
+    assert score_in(a, b, crowd(300)).outcome == "maybe"
+
+
+def test_a_city_everyone_lives_in_weighs_less_than_a_rare_one() -> None:
+    people = [item(first, last, addresses=("Springfield",))
+              for first in ("Anna", "Ben", "Carl", "Dora", "Emil") for last in ("Ames", "Bose", "Cruz", "Diaz", "Eng")]
+    people.append(item("Ann", "Rare", addresses=("Fairview",)))
+    stats = compute_stats(people)
+    assert stats.value_weight("cfairview", 0.85) > stats.value_weight("cspringfield", 0.85) + 1.5
+
+
+def test_name_birthday_and_city_merge_across_different_emails() -> None:
+    a = item("Nicolai", "Bauer", birthday="1949-02-28", addresses=("New York",), emails=("nbauer@yahoo.com",))
+    b = item("Nicolai", "Bauer", birthday="2/28/1949", addresses=("New York",), emails=("nicolai.bauer@gmail.com",),
+             source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure"
+    assert "same city (New York)" in ev.reasons and "different emails" in ev.reasons
+
+
+def test_a_name_absent_from_the_population_table_is_rare_not_common() -> None:
+    stats = compute_stats(crowd(50))
+    assert stats.name_prior("zebulonia", "quarringtonova") >= 2.0
+    ev = score_in(item("Zebulonia", "Quarringtonova"), item("Zebulonia", "Quarringtonova", source=2), crowd(50))
+    assert not any("a common name" in r for r in ev.reasons)
+
+
+def test_a_family_email_does_not_stop_a_merge_when_everything_else_agrees() -> None:
+    family = "thekellers@gmail.com"
+    partner = item("Sabine", "Keller", emails=(family,))
+    a = item("Thomas", "Keller", birthday="1970-05-06", emails=(family,))
+    b = item("Thomas", "Keller", birthday="1970-05-06", emails=(family,), source=2)
+    stats = compute_stats([partner, a, b, *crowd(300)])
+    assert family in stats.household
+    ev = score_pair(a, b, stats)
+    assert ev.outcome == "sure"
+    assert score_pair(a, partner, stats).outcome != "sure"
+
+
+def test_one_name_mistyped_twice_with_the_same_birthday_is_a_question_not_two_people() -> None:
+    a = item("Roger", "Mahoney", birthday="1954-09-26")
+    b = item("Roger", "Mhaoeny", birthday="1954-09-26", source=2)
+    ev = score_in(a, b, crowd(100))
+    assert ev.outcome == "maybe" and not ev.conflict
+    assert any("two typos apart" in r for r in ev.reasons)
+
+
+def test_how_often_one_persons_records_agree_is_learnt_from_the_book_without_labels() -> None:
+    from array import array
+
+    from knowme.blocking import PairList
+    from knowme.fitting import DEFAULT_M, learn_m
+
+    items, codes = [], []
+    for k in range(400):  # 400 people written twice: same birthday, the same street only 60% of the time (moves)
+        born = f"19{50 + k % 50}-{1 + k % 12:02d}-{1 + k % 28:02d}"
+        a = item(f"Anna{k}", "Berg", birthday=born, addresses=(f"{k} Oak Street, Springfield",))
+        moved = k % 5 < 2
+        b = item(f"Anna{k}", "Berg", birthday=born, addresses=(f"{k + (1000 if moved else 0)} Oak Street, Springfield",))
+        items += [a, b]
+    for k in range(300):  # and 300 namesake pairs that agree on nothing but the name and the city
+        items += [item("Carl", f"Dahl{k}", birthday="1960-01-02", addresses=(f"{k} Elm Street, Springfield",)),
+                  item("Carl", f"Dahl{k}", birthday="1970-03-04", addresses=(f"{k} Ash Street, Springfield",))]
+    n = len(items)
+    codes = array("q", (i * n + i + 1 for i in range(0, n, 2)))
+    stats = compute_stats(items)
+    m = learn_m(items, PairList(codes, n), stats.u)
+    assert 0.5 <= m["s"] <= 0.7 < m["b"]
+    assert m["p"] == DEFAULT_M["p"]  # no postcodes: nothing to learn, the default stands
+
+
+def test_a_family_email_with_other_first_names_and_other_birthdays_is_not_even_asked() -> None:
+    family = "thekellers@gmail.com"
+    sabine = item("Sabine", "Keller", birthday="1972-01-02", emails=(family,), addresses=("Springfield",))
+    thomas = item("Thomas", "Keller", birthday="1970-05-06", emails=(family,), addresses=("Springfield",), source=2)
+    ev = score_in(sabine, thomas, crowd(100))
+    assert ev.outcome == "different" and ev.conflict
+    tom = item("Tomasz", "Keller", birthday="1970-05-06", emails=(family,), source=2)  # a pet name the table lacks
+    assert score_in(thomas, tom, [sabine, *crowd(100)]).outcome == "maybe"

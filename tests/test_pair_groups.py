@@ -1,0 +1,115 @@
+"""The review queue by shape of evidence, and a whole group answered at once (CLI included), undo included."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowme.dedupe import pending_pairs, run_dedupe
+from knowme.model import Labeled, Record
+from knowme.pairgroups import evidence_shape, pair_groups, reason_shape, resolve_group
+from knowme.store import Store
+
+HOMES = ("Oak", "Elm", "Pine", "Cedar", "Birch", "Maple")
+
+
+def people_book(store: Store) -> None:
+    """Six people each written twice at one address without birthdays (same name + same address: a
+    question each), two namesakes of each elsewhere (born on other days: the names are common here),
+    and a household (two first names at one address) that must never be asked."""
+    records = []
+    for k, (first, last) in enumerate([("Onofre", "Prat"), ("Jesse", "Vazquez"), ("Corinne", "Lemonnier"),
+                                       ("Alan", "Junk"), ("Rachel", "Smith"), ("Luis", "Burnett")]):
+        home = f"{10 + k} {HOMES[k]} Street, Springfield, IL 6270{k}"
+        for copy in range(2):
+            records.append(Record(index=len(records) + 1, given=first, family=last, formatted_name=f"{first} {last}",
+                                  addresses=[Labeled(home if copy == 0 else home.upper(), "home")]))
+        for other in range(2):
+            records.append(Record(index=len(records) + 1, given=first, family=last, formatted_name=f"{first} {last}",
+                                  birthday=f"19{60 + 10 * other + k}-0{1 + k}-1{other}",
+                                  addresses=[Labeled(f"{k}{other} Far Lane, Town{'xy'[other]}", "home")]))
+    for first in ("Maria", "Lukas"):
+        records.append(Record(index=len(records) + 1, given=first, family="Keller", formatted_name=f"{first} Keller",
+                              addresses=[Labeled("1 Lake Road, Springfield", "home")]))
+    store.store_import(Path("pim.csv"), "csv", records, [], "pim", "US")
+
+
+def grouping(store: Store) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for rkey, pid in store.conn.execute("SELECT rkey, person_id FROM records"):
+        groups.setdefault(pid, set()).add(rkey)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_reasons_lose_their_particulars_in_the_shape() -> None:
+    assert reason_shape("same address (12 oak)") == "same address"
+    assert reason_shape("names 96% similar (Jon ~ John), a common name") == "similar names, a common name"
+    assert reason_shape("same email bob@example.com") == "same email"
+    assert reason_shape("same phone +14155550101, held by 12 records") == "same phone"
+    assert evidence_shape(["same name (Ann Lee)", "same birthday"]) == evidence_shape(["same name (Bo Wu)",
+                                                                                      "same birthday"])
+
+
+def test_the_queue_groups_by_shape_with_pairs_and_an_estimate(store: Store) -> None:
+    people_book(store)
+    run_dedupe(store)
+    groups = pair_groups(store)
+    assert sum(len(g.pairs) for g in groups) == len(pending_pairs(store))
+    top = next(g for g in groups if "same address" in g.shape)
+    assert len(top.pairs) == 6 and top.shape.startswith("same name")
+    assert 0 <= top.likely_same <= len(top.pairs)
+    assert len({g.id for g in groups}) == len(groups)
+    assert not any("Keller" in r for g in groups for p in g.pairs for r in p.reasons)  # a household is never asked
+
+
+def test_a_group_answered_same_is_one_action_and_undo_takes_it_all_back(store: Store) -> None:
+    people_book(store)
+    run_dedupe(store)
+    before = grouping(store)
+    people_before = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    group = next(g for g in pair_groups(store) if "same address" in g.shape)
+    resolve_group(store, group.id, same=True)
+    assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people_before - len(group.pairs)
+    assert not any(g.id == group.id for g in pair_groups(store))
+    actions = store.conn.execute("SELECT count(*) FROM log WHERE action='resolve'").fetchone()[0]
+    assert actions == 1
+    store.undo()
+    assert grouping(store) == before
+    assert any(g.id == group.id and len(g.pairs) == len(group.pairs) for g in pair_groups(store))
+    run_dedupe(store)  # nothing the undone answer said survives: the same questions again
+    assert any(g.id == group.id for g in pair_groups(store))
+
+
+def test_a_group_answered_different_is_never_asked_again(store: Store) -> None:
+    people_book(store)
+    run_dedupe(store)
+    group = next(g for g in pair_groups(store) if "same address" in g.shape)
+    resolve_group(store, group.id, same=False)
+    run_dedupe(store)
+    assert not any(g.id == group.id for g in pair_groups(store))
+    assert not pending_pairs(store) or all(evidence_shape(p.reasons) != group.shape for p in pending_pairs(store))
+
+
+def test_cli_lists_groups_and_answers_one_by_its_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from knowme.cli import main
+
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        people_book(store)
+        run_dedupe(store)
+    assert main(["--db", str(db), "pairs", "--groups", "--json"]) == 0
+    groups = json.loads(capsys.readouterr().out)
+    assert groups and {"id", "shape", "pairs", "likely_same", "examples", "pair_ids"} <= set(groups[0])
+    assert len(groups[0]["examples"]) <= 3 and groups[0]["examples"][0]["a"]["name"]
+    assert main(["--db", str(db), "pairs", "--groups"]) == 0
+    text = capsys.readouterr().out
+    assert f"group {groups[0]['id']}: {groups[0]['shape']}: {groups[0]['pairs']} pairs" in text
+    assert main(["--db", str(db), "resolve", "--group", groups[0]["id"], "same"]) == 0
+    assert "pairs answered the same person" in capsys.readouterr().out
+    assert main(["--db", str(db), "resolve", "--group", "nosuch", "same"]) == 1
+    assert "no group nosuch" in capsys.readouterr().err
+    assert main(["--db", str(db), "resolve", "same"]) == 1  # neither a pair nor a group
+    assert main(["--db", str(db), "undo"]) == 0
+    with Store.open(db) as store:
+        assert sum(len(g.pairs) for g in pair_groups(store)) == sum(g["pairs"] for g in groups)

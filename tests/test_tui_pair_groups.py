@@ -1,0 +1,67 @@
+"""The duplicates screen answers every pair whose evidence reads like the current one's, after asking."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_pair_groups import people_book
+from tui_helpers import pilot_test, workers_done
+
+from knowme.dedupe import pending_pairs, run_dedupe
+from knowme.pairgroups import evidence_shape
+from knowme.store import Store
+from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.screens.duplicates import DuplicatesScreen
+from knowme.tui.widgets.contact_list import ContactList
+
+SIZE = (120, 36)
+
+
+async def settle(pilot, app: KnowmeApp) -> None:
+    await pilot.pause()
+    await workers_done(app)
+    await pilot.pause()
+    await app.main.query_one(ContactList).wait_loaded()
+    await pilot.pause()
+
+
+@pilot_test
+async def test_shift_y_answers_the_whole_group_after_a_confirmation_and_ctrl_z_takes_it_back(tmp_path: Path) -> None:
+    workspace = tmp_path / "w.db"
+    with Store.open(workspace) as store:
+        people_book(store)
+        run_dedupe(store)
+        queued = len(pending_pairs(store))
+        shape = next(evidence_shape(p.reasons) for p in pending_pairs(store) if "same address" in p.reasons[1])
+        in_group = sum(evidence_shape(p.reasons) == shape for p in pending_pairs(store))
+    assert in_group == 6 and queued > in_group
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        while evidence_shape(screen.current.reasons) != shape:
+            await pilot.press("space")
+        await pilot.press("Y")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"{in_group} pairs read: {shape}" in str(app.screen.question)
+        await pilot.press("n")  # cancelled: nothing answered
+        await pilot.pause()
+        assert app.screen is screen and len(screen.pairs) == queued
+        await pilot.press("Y")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await workers_done(app)
+        await pilot.pause()
+        assert len(screen.pairs) <= queued - in_group  # merged people also join their other questions
+        assert not any(evidence_shape(p.reasons) == shape for p in screen.pairs)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert len(screen.pairs) == queued
+    with Store.open(workspace) as store:
+        assert store.conn.execute("SELECT count(*) FROM pairs WHERE status='same'").fetchone()[0] == 0
+        assert len(pending_pairs(store)) == queued
