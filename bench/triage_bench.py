@@ -9,9 +9,9 @@ matches what that role calls for (family/friend/colleague -> knows-me, acquainta
 decision: how many were made and how many were right.
 
 Speed: a generated workspace (bench/dupgen.py) with 60% knows-me, 5% excluded, 15% personalize;
-times `refresh_suggestions` over everyone, the safe export's preflight (with the lookalike
-search), writing each safe format, the outreach export, `status`'s outreach counts, and the linter
-per call. CPU seconds, so a busy machine cannot fake a regression.
+times `refresh_suggestions` over everyone, the safe export's preflight (with the suppression-list
+gate: identifiers, cards, names alike, open pairs, cells), writing each safe format, the outreach
+export, `status`'s outreach counts, and the linter per call. CPU seconds, so a busy machine cannot fake a regression.
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from knowme import suppression
 from knowme.importers import ImportOptions, format_names
 from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
@@ -134,7 +135,7 @@ def status_data(store: Store) -> dict[str, Any]:
     return {"records": counts["records"], "people": counts["people"], "sources": sources,
             "decisions": counts["decisions"], "connected": counts["connected"],
             "pending_pairs": counts["pending_pairs"], "me": store.setting("me", []),
-            "outreach": outreach_status(store)}
+            "outreach": outreach_status(store), "suppression": suppression.summary(store)}
 
 
 def cmd_status(args: argparse.Namespace, store: Store) -> int:
@@ -150,6 +151,10 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
         print(f"  {s['file']}: {s['records']} records ({s['format']}){problems}")
     d = data["decisions"]
     print("decisions: " + ", ".join(f"{k} {d[k]}" for k in ("knows-me", "personalize", "exclude", "undecided")))
+    sup = data["suppression"]
+    gone = f", {sup['gone']} of them in no address book any more" if sup["gone"] else ""
+    print(f"suppression list: {sup['exclusions']} exclusions ({sup['entries']} addresses, phones, profiles, names "
+          f"and cards){gone}")
     o = data["outreach"]
     print("outreach: " + ", ".join(f"{k} {o[k]}" for k in ("to-send", "sent", "stale", "say-thanks"))
           + (f"; {o['notes_to_fix']} notes to fix or write" if o["notes_to_fix"] else ""))

@@ -51,8 +51,9 @@ def cmd_export_safe(args: argparse.Namespace, store: Store) -> int:
         else:
             for line in pre.lines():
                 print(line)
-            for lookalike in pre.lookalikes:
-                print(f"  {lookalike}")
+            for conflict in pre.lookalikes:
+                print(f"  {conflict}")
+                print(f"      resolve: {conflict.command}")
         raise _user_error(str(exc)) from exc
     except ExportError as exc:
         raise _user_error(str(exc)) from exc

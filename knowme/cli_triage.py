@@ -17,7 +17,17 @@ from knowme.model import Decision
 from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for
 from knowme.store import Store, WorkspaceError
 from knowme.suggest import RulesError, accept_suggestions, load_rules, pending, refresh_suggestions, save_rules
-from knowme.triage import OUTREACH_FIELDS, TriageError, apply, at_domain, in_category, mark_different, mark_sent
+from knowme.triage import (
+    OUTREACH_FIELDS,
+    ExcludedError,
+    TriageError,
+    apply,
+    at_domain,
+    in_category,
+    is_gone_excluded,
+    mark_different,
+    mark_sent,
+)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +52,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--priority", type=int, help="1 = first in the outreach queue, 2 next, ...; 0 = unset")
     p.add_argument("--not-same-as", metavar="QUERY", help="record that QUERY is a different person (resolves a "
                                                           "lookalike that blocks the safe export)")
+    p.add_argument("--unexclude", action="store_true",
+                   help="allow changing the decision of an excluded person (or of one holding an excluded address, "
+                        "phone or name): lifts that exclusion; bulk selections leave excluded people alone without it")
     p.set_defaults(handler=cmd_mark)
 
     p = sub.add_parser("suggest", help="list or accept suggested decisions (role addresses, groups, mail, rules)")
@@ -75,8 +88,10 @@ def _user_error(message: str) -> Exception:
     return UserError(message)
 
 
-def _selected(args: argparse.Namespace, store: Store) -> list[int]:
+def _selected(args: argparse.Namespace, store: Store) -> tuple[list[int], set[int]]:
+    """(everyone selected, those selected in bulk by group or domain rather than named)."""
     ids = resolve_queries(store, args.queries)
+    named = set(ids)
     for group in args.all_in_category:
         found = in_category(store, group)
         if not found:
@@ -87,7 +102,8 @@ def _selected(args: argparse.Namespace, store: Store) -> list[int]:
         if not found:
             raise _user_error(f"nobody has an address at {domain!r}")
         ids += found
-    return list(dict.fromkeys(ids))
+    ids = list(dict.fromkeys(ids))
+    return ids, {pid for pid in ids if pid not in named}
 
 
 def cmd_mark(args: argparse.Namespace, store: Store) -> int:
@@ -102,27 +118,39 @@ def cmd_mark(args: argparse.Namespace, store: Store) -> int:
     if args.sent and args.decision == Decision.EXCLUDE.value:
         raise _user_error("--sent records a request to someone you contact: not with --as exclude")
     day = (date.today() if args.sent == "today" else _day(args.sent)) if args.sent else None
-    ids = _selected(args, store)
+    ids, bulk = _selected(args, store)
     if args.not_same_as and len(ids) != 1:
         raise _user_error("--not-same-as takes exactly one person to compare")
     try:
         per_person = _template_drafts(store, ids, args, fields)
         if args.decision or args.note is not None or fields or per_person:
             result = apply(store, ids, decision=Decision(args.decision) if args.decision else None, note=args.note,
-                           per_person=per_person, **fields)
+                           per_person=per_person, unexclude=args.unexclude, bulk=bulk, **fields)
             what = f"marked {args.decision}" if args.decision else "updated"
             print(f"{what}: {_people(len(result.changed))}" + (f", {len(result.unchanged)} already so"
                                                                if result.unchanged else ""))
+            if result.left_excluded:
+                print(f"left alone: {_people(len(result.left_excluded))} excluded or matching an exclusion "
+                      "(--unexclude changes them too)")
+            if result.unexcluded:
+                print(f"lifted the exclusion of {_people(len(result.unexcluded))} (knowme undo puts it back)")
         if args.not_same_as:
-            other = resolve_queries(store, [args.not_same_as])[0]
+            other = _other(store, args.not_same_as)
             mark_different(store, ids[0], other)
             print(f"recorded: people {ids[0]} and {other} are different people")
         if day is not None:
             result = mark_sent(store, ids, day)
             print(f"recorded as sent on {day.isoformat()}: {_people(len(result.changed))}")
-    except TriageError as exc:
+    except (TriageError, ExcludedError) as exc:
         raise _user_error(str(exc)) from exc
     return 0
+
+
+def _other(store: Store, query: str) -> int:
+    """The person --not-same-as names: anyone a query finds, or an excluded person no book holds any more."""
+    if query.strip().isdigit() and is_gone_excluded(store, int(query)):
+        return int(query)
+    return resolve_queries(store, [query])[0]
 
 
 def _people(n: int) -> str:
@@ -175,8 +203,10 @@ def cmd_suggest(args: argparse.Namespace, store: Store) -> int:
         for item in accepted:
             counts[item.suggestion.value] = counts.get(item.suggestion.value, 0) + 1
         summary = ", ".join(f"{n} {d}" for d, n in sorted(counts.items())) or "nothing"
-        print(json.dumps({"accepted": [p.id for p in accepted], "counts": counts}) if args.json
-              else f"accepted: {summary} (knowme undo takes it back)")
+        left = accepted.left_excluded
+        print(json.dumps({"accepted": [p.id for p in accepted], "counts": counts, "left_excluded": left})
+              if args.json else f"accepted: {summary} (knowme undo takes it back)"
+              + (f"; left alone: {_people(len(left))} matching an exclusion" if left else ""))
         return 0
     items = [p for p in pending(store) if args.rule is None or p.rule == args.rule]
     if args.json:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from knowme import suppression
 from knowme.mergesummary import MergedSummaries
 from knowme.model import Decision, Person
 from knowme.store import PERSON_COLUMNS, PERSON_FIELDS_SQL, Store, now, person_from_row
@@ -126,6 +127,7 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
     kept = [keep for keep, _ in groups if keep not in done]
     for chunk in _chunks(kept):
         _refresh_suggestions(store, store.refresh_people(chunk))
+    suppression.capture(store, [keep for keep, _ in groups])  # an excluded person's new records are theirs too
 
 
 def _refresh_suggestions(store: Store, people: Sequence[Person]) -> None:
@@ -214,6 +216,7 @@ def split_person(store: Store, person_id: int) -> list[int]:
         same = [verdict_key(a, b) for i, a in enumerate(rkeys) for b in rkeys[i + 1:]]
         same = [k for k in same if conn.execute("SELECT 1 FROM verdicts WHERE a=? AND b=? AND verdict='same'",
                                                 k).fetchone()]
+        suppression.capture(store, [person_id])  # the parts may go back to other decisions: keep what they held
         history = _history_rows(store, person_id, rids) or {}
         before = store.snapshot(person_ids=[person_id], record_ids=rids, verdicts=same)
         current = conn.execute(f"SELECT {', '.join(PERSON_COLUMNS)} FROM people WHERE id=?", (person_id,)).fetchone()

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import idna
 import phonenumbers
 from nameparser import HumanName
 
@@ -62,6 +63,65 @@ def _match_key(email: str) -> str:
         local = local.replace(".", "")
         domain = "gmail.com"
     return f"{local}@{domain}"
+
+
+_ATEXT = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_ANGLE = re.compile(r"<([^<>]*@[^<>]*)>")
+
+
+def _invisible(ch: str) -> bool:
+    """Format and zero-width characters (Cf: ZWSP, ZWJ, BOM, soft hyphen, bidi marks...)."""
+    return unicodedata.category(ch) == "Cf"
+
+
+@functools.lru_cache(maxsize=262_144)
+def mailbox_key(text: str) -> str | None:
+    """The one key every spelling of a mailbox shares, as a mail provider would read it; None when
+    the text holds no address.
+
+    Beyond `email_match_key` (case, `+tags`, Gmail dots, googlemail.com): Unicode NFKC (fullwidth
+    letters), format and zero-width characters dropped, `mailto:`, a display name and angle
+    brackets dropped (`Jane <jane@x.com>`), a trailing dot on the domain, a quoted local part
+    unquoted when the quotes change nothing (`"jane.doe"@x.com`), and the domain in IDNA form so
+    `münchen.de` and `xn--mnchen-3ya.de` agree. Dots stay significant outside Gmail.
+    """
+    value = text.strip()
+    if not value.isascii() or not value.isprintable():
+        value = "".join(ch for ch in unicodedata.normalize("NFKC", value) if not _invisible(ch)).strip()
+    if "<" in value:
+        inner = _ANGLE.search(value)
+        if inner:
+            value = inner.group(1)
+    value = _MAILTO.sub("", value.strip()).strip().strip("<>").strip()
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain:
+        return None
+    if len(local) >= 2 and local[0] == local[-1] == '"':
+        inner_local = local[1:-1]
+        if _ATEXT.match(inner_local.lower()):
+            local = inner_local
+    local = local.lower() if local.isascii() else local.casefold()
+    domain = domain.rstrip(".").strip()
+    if not domain or " " in domain:
+        return None
+    domain = _idna(domain.lower() if domain.isascii() else domain)
+    if not local.startswith('"'):
+        local = local.split("+", 1)[0] or local
+    if domain in _GMAIL:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+@functools.lru_cache(maxsize=65_536)
+def _idna(domain: str) -> str:
+    """A domain in its ASCII (punycode) form; as it is when it is not a valid IDN."""
+    if domain.isascii() and "xn--" not in domain:
+        return domain
+    try:  # UTS 46 maps case and compatibility forms the way browsers and mail servers do (ß stays ß)
+        return idna.encode(domain, uts46=True).decode("ascii").lower()
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return domain.casefold()
 
 
 def email_domain(email: str) -> str:

@@ -91,9 +91,27 @@ CREATE TABLE log(id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,
 # v2: the review queue looked up by either record (the detail pane and `resolve` at a million records)
 _SCHEMA_V2 = "CREATE INDEX pairs_b ON pairs(b);"
 
+# v3: exclusion as a suppression list (knowme.suppression): an exclusion is who was excluded, when and by
+# which logged action; its entries are normalised identifiers, name forms and record identities, matched
+# without any record or person id. Lifting keeps the entries (inactive). The keys remembered before
+# (`remembered_exclusions`) become the entries of one exclusion.
+_SCHEMA_V3_SUPPRESSION_LIST = """
+CREATE TABLE exclusions(id INTEGER PRIMARY KEY AUTOINCREMENT, person_id INTEGER, name TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL, log_id INTEGER, lifted_at TEXT, lifted_log INTEGER);
+CREATE INDEX exclusions_person ON exclusions(person_id);
+CREATE TABLE suppressions(exclusion_id INTEGER NOT NULL REFERENCES exclusions(id), kind TEXT NOT NULL,
+    key TEXT NOT NULL, shown TEXT NOT NULL DEFAULT '', at TEXT NOT NULL, PRIMARY KEY(kind, key, exclusion_id))
+    WITHOUT ROWID;
+CREATE INDEX suppressions_exclusion ON suppressions(exclusion_id);
+INSERT INTO exclusions(person_id, name, at) SELECT NULL, 'excluded before this version', min(at)
+    FROM remembered_exclusions HAVING count(*) > 0;
+INSERT INTO suppressions(exclusion_id, kind, key, shown, at) SELECT (SELECT max(id) FROM exclusions), kind, key,
+    key, at FROM remembered_exclusions;
+"""
 
-def _migrate_v3_identity(conn: sqlite3.Connection) -> None:
-    """v3, identity that does not drift: person and record ids are never given twice (AUTOINCREMENT:
+
+def _migrate_v4_identity(conn: sqlite3.Connection) -> None:
+    """v4, identity that does not drift: person and record ids are never given twice (AUTOINCREMENT:
     the tables are rebuilt as they are, whatever columns they have), and each source remembers its
     file's base name, so a same-named file is compared with it rather than taken for it."""
     for table in ("people", "records"):
@@ -103,11 +121,11 @@ def _migrate_v3_identity(conn: sqlite3.Connection) -> None:
         indexes = [row[0] for row in conn.execute("SELECT sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
                                                   "AND sql IS NOT NULL", (table,))]
         rebuilt = re.sub(r"\bid INTEGER PRIMARY KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", sql, count=1)
-        rebuilt = re.sub(rf"^CREATE TABLE \"?{table}\"?", f"CREATE TABLE {table}_v3", rebuilt, count=1)
+        rebuilt = re.sub(rf"^CREATE TABLE \"?{table}\"?", f"CREATE TABLE {table}_v4", rebuilt, count=1)
         conn.execute(rebuilt)
-        conn.execute(f"INSERT INTO {table}_v3 SELECT * FROM {table}")
+        conn.execute(f"INSERT INTO {table}_v4 SELECT * FROM {table}")
         conn.execute(f"DROP TABLE {table}")
-        conn.execute(f"ALTER TABLE {table}_v3 RENAME TO {table}")
+        conn.execute(f"ALTER TABLE {table}_v4 RENAME TO {table}")
         for index in indexes:
             conn.execute(index)
     conn.execute("ALTER TABLE sources ADD COLUMN base TEXT NOT NULL DEFAULT ''")
@@ -116,7 +134,7 @@ def _migrate_v3_identity(conn: sqlite3.Connection) -> None:
 
 
 Migration = str | Callable[[sqlite3.Connection], None]  # a schema script, or a function for what SQL alone cannot say
-MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _migrate_v3_identity]
+MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -351,8 +369,16 @@ class Store:
                     continue
                 for statement in _statements(step):
                     self.conn.execute(statement)
+            if 0 < version < SCHEMA_VERSION:
+                self._suppress_excluded_people()
             if version < SCHEMA_VERSION:
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _suppress_excluded_people(self) -> None:
+        """On upgrade to the suppression list: everyone excluded so far gets their entries."""
+        from knowme import suppression
+
+        suppression.capture(self)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -485,6 +511,8 @@ class Store:
     def _store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
                       region: str, base: str, prepared: Iterable[Prepared] | None, suggest: Suggester | None,
                       outcome: ImportOutcome) -> ImportOutcome:
+        from knowme import suppression
+
         conn = self.conn
         outcome.path = str(path)
         earlier: tuple[OldSource, dict[int, int]] | None = None
@@ -509,10 +537,8 @@ class Store:
             gone = sorted(set(old.rkey) - set(claimed.values()))
             old_people = {old.person[rid] for rid in gone}  # they lost records: refreshed, or dropped when empty
             outcome.removed = len(gone)
-            # keys of excluded people stay blocked even if their records vanish from this source
-            conn.execute("INSERT OR IGNORE INTO remembered_exclusions(kind, key, at) SELECT DISTINCT k.kind, "
-                         "k.key, ? FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
-                         "ON p.id = r.person_id WHERE r.source_id=? AND p.decision='exclude'", (now(), source_id))
+            # excluded people stay suppressed even if their records vanish from this source
+            suppression.capture(self, old_people)
             conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
                          (source_id,))
             conn.executemany("DELETE FROM records WHERE id=?", [(rid,) for rid in gone])
@@ -528,6 +554,7 @@ class Store:
         if earlier is not None:
             outcome.dropped = self._dropped_decided(old_people)
         self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
+        suppression.capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
         return outcome
 
     def _write_records(self, source_id: int, name: str, records: list[Record], prepared: Iterable[Prepared],
@@ -603,10 +630,13 @@ class Store:
         return max(row[0] if row else 0, top or 0) + 1
 
     def blocked_keys(self) -> set[tuple[str, str]]:
-        """Every (kind, key) that must never be exported: excluded people's, now or ever."""
+        """Every (kind, key) that must never be exported: excluded people's now, and the active
+        suppression list's (email keys in `normalize.mailbox_key` form)."""
         rows = self.conn.execute(
             "SELECT k.kind, k.key FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
-            "ON p.id = r.person_id WHERE p.decision='exclude' UNION SELECT kind, key FROM remembered_exclusions")
+            "ON p.id = r.person_id WHERE p.decision='exclude' UNION SELECT s.kind, s.key FROM suppressions s "
+            "JOIN exclusions e ON e.id = s.exclusion_id WHERE e.lifted_at IS NULL AND s.kind IN ('email', 'phone', "
+            "'url')")
         return {(kind, key) for kind, key in rows}
 
     # ---- reading -----------------------------------------------------------------------------------
@@ -854,13 +884,24 @@ class Store:
             log_id, summary, before, after = row
             target, current = (before, after) if undo else (after, before)
             try:
-                self.restore(from_json(target), from_json(current))
+                self._around_history(log_id, from_json(target), from_json(current), undo)
             except UndoRefused as exc:
                 verb = "undo" if undo else "redo"
                 raise UndoRefused(f"cannot {verb} \"{summary}\": a later import or merge changed what it would "
                                   f"restore ({exc}); nothing was changed") from None
             conn.execute("UPDATE log SET undone=? WHERE id=?", (1 - flag, log_id))
             return summary
+
+    def _around_history(self, log_id: int, target: dict[str, Any], current: dict[str, Any], undo: bool) -> None:
+        """Restore a snapshot for undo or redo, keeping the suppression list whole: what excluded people
+        hold is captured before and after, and only the action's own exclusions are lifted or put back."""
+        from knowme import suppression
+
+        people = suppression.snapshot_people(target)
+        suppression.capture(self, people)
+        self.restore(target, current)
+        (suppression.after_undo if undo else suppression.after_redo)(self, log_id)
+        suppression.capture(self, people)
 
     def check_sound(self) -> list[str]:
         """What is wrong with the workspace's identity, as lines (none when sound); see `knowme.soundness`."""
@@ -872,7 +913,6 @@ class Store:
 def _chunked(values: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
-
 
 def _statements(script: str) -> list[str]:
     """Split a schema script into statements (no semicolons inside our DDL strings)."""

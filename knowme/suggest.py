@@ -326,19 +326,38 @@ def pending(store: Store) -> list[Pending]:
     return [Pending(pid, name, email, Decision(s), reason) for pid, name, email, s, reason in rows]
 
 
-def accept_suggestions(store: Store, ids: Iterable[int] | None = None, rule: str | None = None) -> list[Pending]:
+class Accepted(list[Pending]):
+    """The suggestions accepted, and the people left alone because the suppression list covers them."""
+
+    left_excluded: list[int]
+
+    def __init__(self, items: Iterable[Pending] = (), left_excluded: Iterable[int] = ()) -> None:
+        super().__init__(items)
+        self.left_excluded = list(left_excluded)
+
+
+def accept_suggestions(store: Store, ids: Iterable[int] | None = None, rule: str | None = None) -> Accepted:
     """Turn pending suggestions into decisions (all, these people, or one rule's), as one undoable action.
 
-    Only undecided people are touched: a suggestion never overrides what the user decided.
+    Only undecided people are touched: a suggestion never overrides what the user decided. An
+    undecided person the suppression list covers (holding an excluded address, phone, card or
+    exact name) gets no decision but exclude from a suggestion: they are left alone and counted.
+    Accepting an exclude suggestion records an exclusion, as marking does.
     """
+    from knowme import suppression
+
     chosen = pending(store)
     if ids is not None:
         wanted = set(ids)
         chosen = [p for p in chosen if p.id in wanted]
     if rule is not None:
         chosen = [p for p in chosen if p.rule == rule]
+    softer = [p.id for p in chosen if p.suggestion is not Decision.EXCLUDE]
+    covered = suppression.suppressed(store, softer) if softer else {}
+    left = [p.id for p in chosen if p.id in covered]
+    chosen = [p for p in chosen if p.id not in covered]
     if not chosen:
-        return []
+        return Accepted((), left)
     with store.transaction():
         before = store.snapshot(person_ids=[p.id for p in chosen])
         stamp = now()
@@ -348,5 +367,6 @@ def accept_suggestions(store: Store, ids: Iterable[int] | None = None, rule: str
         for item in chosen:
             counts[item.suggestion.value] = counts.get(item.suggestion.value, 0) + 1
         summary = "accepted suggestions: " + ", ".join(f"{n} {d}" for d, n in sorted(counts.items()))
-        store.log_action("suggest", summary, before, store.snapshot(person_ids=[p.id for p in chosen]))
-    return chosen
+        log_id = store.log_action("suggest", summary, before, store.snapshot(person_ids=[p.id for p in chosen]))
+        suppression.exclude(store, [p.id for p in chosen if p.suggestion is Decision.EXCLUDE], log_id)
+    return Accepted(chosen, left)

@@ -13,10 +13,11 @@ person turns up in a LinkedIn Connections.csv) and refreshes the suggestions of 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from knowme import suppression
 from knowme.merge import set_verdicts, verdict_key
 from knowme.model import Decision, Person
 from knowme.normalize import clean_email, email_match_key, fold, linkedin_key
@@ -33,6 +34,8 @@ class MarkResult:
     changed: list[int]
     unchanged: list[int]
     decision: Decision | None
+    left_excluded: list[int] = field(default_factory=list)  # bulk-selected people the suppression list covers
+    unexcluded: list[int] = field(default_factory=list)  # exclusions lifted (with --unexclude)
 
 
 def find_people(store: Store, query: str) -> list[int]:
@@ -80,22 +83,51 @@ def resolve_one(store: Store, query: str) -> int:
     raise QueryError(f"{query!r} matches {len(ids)} people ({listed}{more}); use the id")
 
 
+class ExcludedError(ValueError):
+    """A decision change that would weaken an exclusion, refused: names each excluded person and the way out."""
+
+    def __init__(self, covered: list[suppression.Suppressed], unexclude_blocked: bool = False) -> None:
+        self.covered = covered
+        first = covered[0]
+        more = f" (and {len(covered) - 1} more)" if len(covered) > 1 else ""
+        if unexclude_blocked:
+            message = (f"{first}{more}: lifting that is not this person's to do; if they are different people: "
+                       f"knowme mark {first.person_id} --not-same-as {first.owner.person_id}")
+        elif first.is_self:
+            message = (f"{first}{more}: changing that lifts the exclusion; add --unexclude if you mean it")
+        else:
+            other = f"knowme mark {first.person_id} --not-same-as {first.owner.person_id}"
+            message = (f"{first}{more}: add --unexclude to lift that exclusion, or if they are different people: "
+                       f"{other}")
+        super().__init__(message)
+
+
 def mark(store: Store, person_ids: Iterable[int], decision: Decision, note: str | None = None,
-         action: str = "mark") -> MarkResult:
-    """Set the decision (and optionally the note) of people, as one undoable action."""
-    return apply(store, person_ids, decision=decision, note=note, action=action)
+         action: str = "mark", *, unexclude: bool = False, bulk: Iterable[int] = ()) -> MarkResult:
+    """Set the decision (and optionally the note) of people, as one undoable action (see `apply`)."""
+    return apply(store, person_ids, decision=decision, note=note, action=action, unexclude=unexclude, bulk=bulk)
 
 
 def apply(store: Store, person_ids: Iterable[int], *, decision: Decision | None = None, note: str | None = None,
           action: str = "mark", summary: str | None = None, per_person: dict[int, dict[str, object]] | None = None,
-          **fields: Any) -> MarkResult:
+          unexclude: bool = False, bulk: Iterable[int] = (), **fields: Any) -> MarkResult:
     """Change the decision, note and outreach fields of people, all as one undoable action.
 
     `fields` are columns the user edits (see `OUTREACH_FIELDS`, plus `sent_on`/`accepted_on`), the
     same for everyone; `per_person` adds values that differ by person (a draft from a template).
     Everything is validated first, so a bad value changes nothing.
+
+    A decision other than exclude never weakens an exclusion by accident: people the suppression
+    list covers (excluded, or holding an excluded address, phone, profile, card or exact name) are
+    left alone when they came in through a bulk selection (`bulk`: counted in `left_excluded`),
+    and refused (ExcludedError, naming them) when named one by one, unless `unexclude`: then
+    their exclusions are lifted, as part of this action. Marking exclude records a new exclusion.
     """
     ids = list(dict.fromkeys(person_ids))
+    left: list[int] = []
+    lifting: dict[int, list[int]] = {}
+    if decision is not None and decision is not Decision.EXCLUDE:
+        ids, left, lifting = _guard_exclusions(store, ids, set(bulk), unexclude, decision)
     values_wanted = _validated(fields)
     if note is not None:
         values_wanted["note"] = note
@@ -105,6 +137,7 @@ def apply(store: Store, person_ids: Iterable[int], *, decision: Decision | None 
         before = store.snapshot(person_ids=ids)
         changed, unchanged = [], []
         stamp = now()
+        excluding: set[int] = set()
         cols = ["decision", *values_wanted, *extra_cols]
         for pid in ids:
             row = conn.execute(f"SELECT {', '.join(cols)} FROM people WHERE id=?", (pid,)).fetchone()
@@ -115,10 +148,13 @@ def apply(store: Store, person_ids: Iterable[int], *, decision: Decision | None 
             values: dict[str, object] = {k: v for k, v in wanted.items() if current[k] != v}
             if decision is not None and Decision(current["decision"]) != decision:
                 values.update(decision=decision.value, decided_at=stamp)
-            if not values:
+                if decision is Decision.EXCLUDE:
+                    excluding.add(pid)
+            if not values and not lifting.get(pid):
                 unchanged.append(pid)
                 continue
-            store.update_person(pid, **values)
+            if values:
+                store.update_person(pid, **values)
             changed.append(pid)
         if changed:
             after = store.snapshot(person_ids=ids)
@@ -127,8 +163,42 @@ def apply(store: Store, person_ids: Iterable[int], *, decision: Decision | None 
                 done = [f"marked {what} {decision.value}"] if decision is not None else [f"changed {what}"]
                 done += [f"{k.replace('_on', '')}" for k in [*values_wanted, *extra_cols] if k != "note"]
                 summary = done[0] + (f" ({', '.join(done[1:])})" if len(done) > 1 else "")
-            store.log_action(action, summary, before, after)
-    return MarkResult(changed, unchanged, decision)
+                if any(lifting.get(pid) for pid in changed):
+                    summary += ", lifting the exclusion"
+            log_id = store.log_action(action, summary, before, after)
+            if decision is Decision.EXCLUDE:
+                suppression.exclude(store, [pid for pid in changed if pid in excluding], log_id)
+            lifted = sorted({eid for pid in changed for eid in lifting.get(pid, ())})
+            if lifted:
+                suppression.lift(store, lifted, log_id)
+    return MarkResult(changed, unchanged, decision, left, sorted(pid for pid in changed if lifting.get(pid)))
+
+
+def _guard_exclusions(store: Store, ids: list[int], bulk: set[int], unexclude: bool,
+                      decision: Decision) -> tuple[list[int], list[int], dict[int, list[int]]]:
+    """(people to change, bulk-selected people left alone, exclusions to lift by person) for a decision
+    other than exclude; ExcludedError for a named person the suppression list covers."""
+    index = suppression.SuppressionIndex.load(store) if len(ids) > suppression.FOCUSED_UP_TO else None
+    if index is not None and not index:
+        return ids, [], {}
+    covered = suppression.suppressed(store, ids, index)
+    if not unexclude:  # only lifting an exclusion, or inviting someone who matches one, weakens it
+        covered = {pid: why for pid, why in covered.items() if why.is_self or (
+            decision is not Decision.UNDECIDED and _decision(store, pid) is not decision)}
+    if not covered:
+        return ids, [], {}
+    if not unexclude:
+        named = [covered[pid] for pid in ids if pid in covered and pid not in bulk]
+        if named:
+            raise ExcludedError(named)
+        return [pid for pid in ids if pid not in covered], [pid for pid in ids if pid in covered], {}
+    lifting: dict[int, list[int]] = {}
+    for pid in covered:
+        plan = suppression.unexclusion(store, pid, index if index is not None else None)
+        if plan.others:
+            raise ExcludedError(plan.others, unexclude_blocked=True)
+        lifting[pid] = plan.lift
+    return ids, [], lifting
 
 
 def _name(store: Store, pid: int) -> str:
@@ -338,6 +408,10 @@ def mark_different(store: Store, person_a: int, person_b: int) -> int:
     conn = store.conn
     rk_a = [r[0] for r in conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_a,))]
     rk_b = [r[0] for r in conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_b,))]
+    if not rk_b:  # an excluded person no address book holds any more: their exclusion's cards
+        rk_b = [r[0] for r in conn.execute(
+            "SELECT DISTINCT s.key FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+            "WHERE e.person_id=? AND e.lifted_at IS NULL AND s.kind='record'", (person_b,))]
     pairs = {verdict_key(a, b) for a in rk_a for b in rk_b if a != b}
     if not pairs:
         raise TriageError("no records to compare")
@@ -346,9 +420,22 @@ def mark_different(store: Store, person_a: int, person_b: int) -> int:
         before = store.snapshot(verdicts=pairs, pair_ids=queued)
         set_verdicts(store, pairs, "different")
         store.conn.executemany("UPDATE pairs SET status='different' WHERE id=?", [(q,) for q in queued])
-        store.log_action("different", f"{_name(store, person_a)} and {_name(store, person_b)} are different people",
+        name_b = _name(store, person_b) if _decision(store, person_b) is not None else _excluded_name(store, person_b)
+        store.log_action("different", f"{_name(store, person_a)} and {name_b} are different people",
                          before, store.snapshot(verdicts=pairs, pair_ids=queued))
     return len(pairs)
+
+
+def _excluded_name(store: Store, person_id: int) -> str:
+    row = store.conn.execute("SELECT name FROM exclusions WHERE person_id=? ORDER BY id DESC LIMIT 1",
+                             (person_id,)).fetchone()
+    return row[0] if row and row[0] else f"person {person_id}"
+
+
+def is_gone_excluded(store: Store, person_id: int) -> bool:
+    """An id of an excluded person whom no address book holds any more, but whose exclusion stands."""
+    return store.conn.execute("SELECT 1 FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (person_id,)
+                              ).fetchone() is not None and _decision(store, person_id) is None
 
 
 def different_pairs(store: Store, person_ids: Iterable[int]) -> set[tuple[int, int]]:

@@ -101,7 +101,9 @@ def test_mark_by_email_name_and_id_then_undo(knowme: Knowme, vcf: Path) -> None:
     assert knowme.json("status", "--json")["decisions"]["knows-me"] == 0
     listed = knowme.json("list", "--decision", "exclude", "--json")
     assert [p["name"] for p in listed] == ["Ana Lima"]
-    assert knowme("mark", str(listed[0]["id"]), "--as", "undecided").returncode == 0
+    refused = knowme("mark", str(listed[0]["id"]), "--as", "undecided")  # un-excluding is said out loud
+    assert refused.returncode == 1 and "Ana Lima is excluded" in refused.stderr and "--unexclude" in refused.stderr
+    assert knowme("mark", str(listed[0]["id"]), "--as", "undecided", "--unexclude").returncode == 0
     assert knowme.json("status", "--json")["decisions"]["undecided"] == 2
 
 

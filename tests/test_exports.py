@@ -17,7 +17,7 @@ from knowme.exports import ExportError, LookalikesBlock, export_outreach, export
 from knowme.exports.contacts import fold_line, vcard_escape
 from knowme.exports.safe import name_similarity
 from knowme.model import Decision
-from knowme.triage import mark, mark_different, mark_sent, set_outreach
+from knowme.triage import ExcludedError, mark, mark_different, mark_sent, set_outreach
 
 SAFE_FORMATS = {"linkedin-csv": ".csv", "google-csv": ".csv", "vcard": ".vcf"}
 
@@ -58,15 +58,17 @@ def test_no_address_of_an_excluded_person_is_ever_written(store, tmp_path) -> No
                 rec("Ho", "Use", ["family@home.net"]), rec("Kid", "Use", ["family@home.net", "kid@x.com"])],
         name="a.vcf")
     boss = pid(store, "boss@oldcorp.com")
+    knows_me(store, "ana@x.com", "kid@x.com")  # before the boss was excluded: marking her now is refused
     mark(store, [boss], Decision.EXCLUDE)
-    knows_me(store, "ana@x.com", "kid@x.com")
     out = tmp_path / "s.vcf"
     with pytest.raises(LookalikesBlock) as info:  # Ana holds the boss's private address: the same human?
         export_safe(store, out, "vcard")
     [conflict] = info.value.preflight.lookalikes
-    assert (conflict.knows_me_id, conflict.excluded_id, conflict.shared) == (pid(store, "ana@x.com"), boss,
-                                                                             "privateboss@gmail.com")
-    assert "shares privateboss@gmail.com with" in str(conflict)
+    assert (conflict.knows_me_id, conflict.excluded_id, conflict.kind) == (pid(store, "ana@x.com"), boss, "email")
+    assert conflict.shared == "private.boss+spam@googlemail.com (= private.boss@gmail.com)"
+    assert "shares private.boss+spam@googlemail.com (= private.boss@gmail.com) with 1: Ex Boss" in str(conflict)
+    assert conflict.command == f"knowme mark {conflict.knows_me_id} --as exclude  |  knowme mark " \
+                               f"{conflict.knows_me_id} --not-same-as {boss}"
     mark_different(store, pid(store, "ana@x.com"), boss)  # no: the address stays withheld, the rest goes
     report = export_safe(store, out, "vcard")
     text = out.read_text().lower()
@@ -78,6 +80,9 @@ def test_no_address_of_an_excluded_person_is_ever_written(store, tmp_path) -> No
                         rec("Kid", "Use", ["family@home.net", "kid@x.com"])], name="a.vcf")
     assert newer.replaced and [d[1:] for d in newer.dropped] == [("Ex Boss", "exclude")]
     add(store, [rec("New", "Contact", ["boss@oldcorp.com"])], name="later.vcf")
+    with pytest.raises(ExcludedError, match="holds boss@oldcorp.com, an address of 1: Ex Boss"):
+        knows_me(store, "boss@oldcorp.com")
+    mark_different(store, pid(store, "boss@oldcorp.com"), boss)  # boss is in no book now: the exclusion stands in
     knows_me(store, "boss@oldcorp.com")
     export_safe(store, out, "linkedin-csv")
     assert "boss@oldcorp.com" not in out.read_text()

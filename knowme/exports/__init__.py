@@ -1,8 +1,8 @@
 """The two outputs: the safe-to-sync file and the personalised-outreach queue.
 
 `export_safe(store, path, fmt)` writes exactly the knows-me people who are not connected, with
-no address an excluded person holds (see `knowme.exports.safe`); it refuses, writing nothing,
-while a knows-me person looks like an excluded one. `export_outreach(store, path, fmt)` writes
+no address on the suppression list (see `knowme.exports.safe`); it refuses, writing nothing,
+while a knows-me person may be an excluded one. `export_outreach(store, path, fmt)` writes
 the personalize people's queue (see `knowme.exports.queue_files`). Formats come from the
 registry (`exporters("safe")`, `exporters("outreach")`); files are private (0600), written whole
 or not at all; an empty export still writes a header-only file and says so.
@@ -20,7 +20,7 @@ from knowme.exports.queue_files import OutreachData
 from knowme.exports.registry import Exporter, exporters, get
 from knowme.exports.safe import ContactRow, Lookalike, Preflight, plan_safe, preflight, withheld_email_keys
 from knowme.gcpause import collector_paused
-from knowme.normalize import email_match_key
+from knowme.normalize import mailbox_key
 from knowme.outreach import Queue, queue_from_store
 from knowme.store import Store
 
@@ -30,10 +30,10 @@ class LookalikesBlock(ExportError):
 
     def __init__(self, pre: Preflight) -> None:
         self.preflight = pre
-        n = len(pre.lookalikes)
-        super().__init__(f"{n} knows-me {'person looks' if n == 1 else 'people look'} like excluded people (a close "
-                         "name or a shared address); nothing was written. Resolve each: `knowme mark ID --as "
-                         "exclude`, or `knowme mark ID --not-same-as ID` if they are different people")
+        n = len({lk.knows_me_id for lk in pre.lookalikes})
+        super().__init__(f"{n} knows-me {'person' if n == 1 else 'people'} may be excluded (an excluded address, "
+                         "phone or card, a name alike, an open duplicate pair, or an excluded address in a cell); "
+                         "nothing was written. Resolve each with the command listed under it")
 
 
 @dataclass(slots=True)
@@ -82,7 +82,7 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     today = today or date.today()
     queue = queue_from_store(store, today)
     blocked, _shared = withheld_email_keys(store)
-    emails = {item.person.id: [e for e in item.person.emails if email_match_key(e) not in blocked]
+    emails = {item.person.id: [e for e in item.person.emails if mailbox_key(e) not in blocked]
               for item in queue.items}
     # a card without a name shows its address as the name: never one an excluded person holds
     hidden = frozenset(item.person.id for item in queue.items if "@" in item.person.display_name

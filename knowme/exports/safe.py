@@ -1,33 +1,40 @@
-"""The safe-to-sync export: exactly the knows-me people, and never an address it must not hold.
+"""The safe-to-sync export: exactly the knows-me people, and never anyone the suppression list covers.
 
 What is written: every `knows-me` person who is not already `connected`, with their name,
 company, title and the email addresses that are safe to upload. Phones are never written: the
 network matches on email, and uploading less is safer.
 
-An address is withheld when any excluded person holds it (now, or before a re-import dropped
-their record: `Store.blocked_keys`), and also when an undecided or personalize person holds it
-too (a shared household address would invite them with the canned text). Addresses are
-compared by their match key, so `J.Doe+x@gmail.com` is `jdoe@gmail.com`.
+An address is withheld when it is on the suppression list (`knowme.suppression`: every spelling
+of every address an excluded person ever held, compared as a mail provider would, so
+`J.Doe+x@googlemail.com`, `jdoe@gmail.com.` and a fullwidth or zero-width spelling are one), and
+also when an undecided or personalize person holds it too (a shared household address would
+invite them with the canned text).
 
-A knows-me person whose name closely matches an excluded person blocks the whole export until
-the user resolves it (exclude them too, or say they are different people): an ex-boss who turns
-up in a second address book under a nickname must not get an invitation.
+The gate: the export is refused, writing nothing, while any knows-me person it would write
+  - holds an identifier on the list (address, phone, LinkedIn profile) or a card of an excluded person,
+  - bears a name alike an excluded one, wherever the name was found (any order, nicknames,
+    transliteration, compound surnames, a one-letter change: `knowme.nameforms`),
+  - is one side of an open duplicate pair whose other side is excluded,
+  - would carry an excluded address, phone or profile inside a name, company or title cell.
+Each conflict names both people and the command that resolves it (`Lookalike.command`); a
+`different` verdict (`knowme mark ID --not-same-as ID`) resolves all but the last kind.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from nameparser import HumanName
-from rapidfuzz import fuzz
 
 from knowme import prefs
 from knowme.gcpause import collector_paused
 from knowme.model import Decision, Person
-from knowme.namesim import INITIAL, NICK, TYPO, compare_first
-from knowme.normalize import email_match_key, is_email
+from knowme.nameforms import name_alike, name_forms
+from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
 from knowme.store import Store
-from knowme.triage import different_pairs
+from knowme.suppression import EMAIL_TEXT, SuppressionIndex, apart, different_verdicts, phone_in_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,23 +53,65 @@ class ContactRow:
     title: str = ""
 
 
+CONFLICT_KINDS = ("email", "phone", "url", "record", "cell", "pair", "name")
+
+
 @dataclass(frozen=True, slots=True)
 class Lookalike:
-    """A knows-me person who may be an excluded one: a close name, or an address both hold (`shared`)."""
+    """A knows-me person the safe export will not write while they may be an excluded one.
+
+    `kind` says why: an identifier both hold (`email`, `phone`, `url`: `shared` is the excluded
+    spelling), a card of the excluded person (`record`), an excluded identifier inside a cell it
+    would write (`cell`: `field` names the cell), an open duplicate pair between them (`pair`), or
+    a name alike (`name`: `similarity`, `shared` the two names). `excluded_id` is the excluded
+    person's id (still usable with `--not-same-as` after their records left every address book).
+    """
 
     knows_me_id: int
     knows_me_name: str
-    excluded_id: int
+    excluded_id: int | None
     excluded_name: str
     similarity: int
     shared: str = ""
+    kind: str = "name"
+    pair_id: int | None = None
+    field: str = ""
+
+    @property
+    def _excluded(self) -> str:
+        return f"{self.excluded_id}: {self.excluded_name}" if self.excluded_id is not None else self.excluded_name
 
     def __str__(self) -> str:
-        if self.shared:
-            return (f"{self.knows_me_id}: {self.knows_me_name} (knows-me) shares {self.shared} with "
-                    f"{self.excluded_id}: {self.excluded_name} (excluded)")
-        return (f"{self.knows_me_id}: {self.knows_me_name} (knows-me) looks like {self.excluded_id}: "
-                f"{self.excluded_name} (excluded), {self.similarity}% alike")
+        me = f"{self.knows_me_id}: {self.knows_me_name or '(no name)'} (knows-me)"
+        them = f"{self._excluded} (excluded)"
+        if self.kind == "pair":
+            return f"{me} may be {them}: duplicate pair {self.pair_id} is still open"
+        if self.kind == "cell":
+            return f"{me} would carry {self.shared}, held by {them}, in the {self.field} cell"
+        if self.kind == "record":
+            return f"{me} holds a card of {them} ({self.shared})"
+        if self.kind == "name":
+            alike = f" ({self.shared})" if self.shared else ""
+            return f"{me} looks like {them}, {self.similarity}% alike{alike}"
+        return f"{me} shares {self.shared} with {them}"
+
+    @property
+    def command(self) -> str:
+        """The command that resolves this conflict (alternatives joined by `  |  `)."""
+        exclude = f"knowme mark {self.knows_me_id} --as exclude"
+        if self.kind == "pair":
+            return f"knowme resolve {self.pair_id} same  |  knowme resolve {self.pair_id} different"
+        if self.kind == "cell":
+            return f"{exclude}  |  knowme mark {self.knows_me_id} --as undecided"
+        if self.kind == "record" or self.excluded_id is None:
+            return f"{exclude}  |  knowme mark {self.knows_me_id} --as knows-me --unexclude"
+        return f"{exclude}  |  knowme mark {self.knows_me_id} --not-same-as {self.excluded_id}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"knows_me": self.knows_me_id, "knows_me_name": self.knows_me_name, "excluded": self.excluded_id,
+                "excluded_name": self.excluded_name, "kind": self.kind, "similarity": self.similarity,
+                "shared": self.shared or None, "pair": self.pair_id, "field": self.field or None,
+                "reason": str(self), "command": self.command}
 
 
 @dataclass(slots=True)
@@ -78,7 +127,8 @@ class Preflight:
     shared_addresses: int = 0  # knows-me addresses withheld because an undecided/personalize person holds them
     connected: int = 0  # knows-me people skipped: already connected
     no_email: int = 0  # knows-me people with no address left to write
-    lookalikes: list[Lookalike] = field(default_factory=list)
+    holds_excluded: int = 0  # knows-me people not written because every address they have is an excluded one
+    lookalikes: list[Lookalike] = field(default_factory=list)  # conflicts with the suppression list: they block
 
     @property
     def blocked(self) -> bool:
@@ -86,30 +136,30 @@ class Preflight:
 
     def lines(self) -> list[str]:
         """The preflight summary, one fact a line, for the CLI and the UI."""
-        out = [f"written: {self.written} people ({self.addresses} addresses)",
+        out = [f"{'would write' if self.blocked else 'written'}: {self.written} people ({self.addresses} addresses)",
                f"left out as undecided: {self.undecided}",
                (f"blocked as excluded: {self.excluded} people, {self.blocked_addresses} more addresses of "
                 "knows-me people that an excluded person also holds"),
                f"skipped as already connected: {self.connected}",
                f"no email: {self.no_email}"]
+        if self.holds_excluded:
+            out.append(f"knows-me people whose only addresses are excluded ones: {self.holds_excluded}")
         if self.shared_addresses:
             out.append(f"withheld as shared with an undecided or personalize person: {self.shared_addresses} "
                        "addresses")
         if self.personalize:
             out.append(f"personalize (go to the outreach queue instead): {self.personalize}")
         if self.lookalikes:
-            out.append(f"lookalikes of excluded people: {len(self.lookalikes)}")
+            people = len({lk.knows_me_id for lk in self.lookalikes})
+            out.append(f"knows-me people who may be excluded ones: {people} (they block the export)")
         return out
 
     def to_dict(self) -> dict[str, object]:
         return {"written": self.written, "addresses": self.addresses, "undecided": self.undecided,
                 "personalize": self.personalize, "excluded": self.excluded,
                 "blocked_addresses": self.blocked_addresses, "shared_addresses": self.shared_addresses,
-                "connected": self.connected, "no_email": self.no_email,
-                "lookalikes": [{"knows_me": lk.knows_me_id, "knows_me_name": lk.knows_me_name,
-                                "excluded": lk.excluded_id, "excluded_name": lk.excluded_name,
-                                "similarity": lk.similarity, "shared": lk.shared or None}
-                               for lk in self.lookalikes]}
+                "connected": self.connected, "no_email": self.no_email, "holds_excluded": self.holds_excluded,
+                "blocked": self.blocked, "lookalikes": [lk.to_dict() for lk in self.lookalikes]}
 
 
 @dataclass(slots=True)
@@ -119,17 +169,22 @@ class SafePlan:
 
 
 def withheld_email_keys(store: Store) -> tuple[set[str], set[str]]:
-    """Email match keys never to upload: (held by an excluded person now or ever, held by an undecided or
-    personalize person)."""
-    blocked = {key for kind, key in store.blocked_keys() if kind == "email"}
-    shared = {key for (key,) in store.conn.execute(
+    """Email keys never to upload: (on the suppression list or held by an excluded person now, in
+    `mailbox_key` form; held by an undecided or personalize person, in `email_match_key` form)."""
+    index = SuppressionIndex.load(store)
+    blocked = {key for kind, key in index.by_key if kind == "email"}
+    return blocked, _shared_keys(store)
+
+
+def _shared_keys(store: Store) -> set[str]:
+    return {key for (key,) in store.conn.execute(
         "SELECT DISTINCT k.key FROM keys k JOIN records r ON r.id = k.record_id JOIN people p ON p.id = r.person_id "
         "WHERE k.kind='email' AND p.decision IN ('undecided', 'personalize')")}
-    return blocked, shared
 
 
 def plan_safe(store: Store) -> SafePlan:
-    """Decide every row of the safe file and count everything left out (nothing is written here)."""
+    """Decide every row of the safe file, count everything left out, and find every knows-me person who
+    may be an excluded one (nothing is written here; any such person blocks the export)."""
     pre = Preflight()
     conn = store.conn
     for decision, connected, n in conn.execute("SELECT decision, connected, count(*) FROM people "
@@ -140,7 +195,9 @@ def plan_safe(store: Store) -> SafePlan:
             pre.personalize += n
         elif decision == Decision.EXCLUDE.value:
             pre.excluded += n
-    blocked, shared = withheld_email_keys(store)
+    index = SuppressionIndex.load(store)
+    gate = _Gate(store, index, int(prefs.get(store, "lookalike-threshold")))
+    shared = _shared_keys(store)
     rows: list[ContactRow] = []
     written_keys: set[str] = set()
     for person in store.iter_people(Decision.KNOWS_ME):
@@ -148,25 +205,32 @@ def plan_safe(store: Store) -> SafePlan:
             pre.connected += 1
             continue
         emails: list[str] = []
+        held = False
         for email in person.emails:
-            if not is_email(email):
+            key = mailbox_key(email)
+            if key is None or not is_email(email):
                 continue
-            key = email_match_key(email)
-            if key in blocked:
+            if ("email", key) in index.by_key:
                 pre.blocked_addresses += 1
-            elif key in shared:
+                held = True
+            elif email_match_key(email) in shared:
                 pre.shared_addresses += 1
             elif key not in written_keys:
                 written_keys.add(key)
                 emails.append(email)
+        gate.check_person(person)
         if not emails:
-            pre.no_email += 1
+            if held:
+                pre.holds_excluded += 1
+            else:
+                pre.no_email += 1
             continue
-        rows.append(contact_row(person, emails))
+        row = contact_row(person, emails)
+        gate.check_cells(row)
+        rows.append(row)
     pre.written = len(rows)
     pre.addresses = sum(len(r.emails) for r in rows)
-    pre.lookalikes = find_lookalikes(store, {r.person_id for r in rows},
-                                     int(prefs.get(store, "lookalike-threshold")))
+    pre.lookalikes = gate.conflicts()
     return SafePlan(rows, pre)
 
 
@@ -194,103 +258,155 @@ def contact_row(person: Person, emails: list[str]) -> ContactRow:
         p for p in (given, family) if p), tuple(emails), person.org, person.title)
 
 
-# ---- lookalikes ---------------------------------------------------------------------------------------
+# ---- the gate: everyone written against the suppression list ------------------------------------------
+
+
+class _Gate:
+    """Collects, person by person, every way a knows-me person may be an excluded one."""
+
+    def __init__(self, store: Store, index: SuppressionIndex, threshold: int) -> None:
+        self.store = store
+        self.index = index
+        self.threshold = threshold
+        self.found: dict[tuple[int, int, str], Lookalike] = {}
+        self.keyed = _keyed_hits(store, index) if index else {}
+
+    def _add(self, person: Person | ContactRow, owner_number: int, kind: str, shown: str, score: int = 100,
+             pair_id: int | None = None, cell: str = "") -> None:
+        pid = person.person_id if isinstance(person, ContactRow) else person.id
+        name = person.display_name
+        owner = self.index.owners[owner_number]
+        key = (pid, owner_number, kind if kind in ("pair", "cell") else "match")
+        old = self.found.get(key)
+        rank = CONFLICT_KINDS.index(kind)
+        if old is not None and (CONFLICT_KINDS.index(old.kind), -old.similarity) <= (rank, -score):
+            return
+        self.found[key] = Lookalike(pid, name, owner.person_id, owner.name, score, shown, kind, pair_id, cell)
+
+    def check_person(self, person: Person) -> None:
+        if not self.index:
+            return
+        for kind, number, shown in self.keyed.get(person.id, ()):
+            self._add(person, number, kind, shown)
+        for email in person.emails:
+            key = mailbox_key(email)
+            if key is None:
+                continue
+            for number in self.index.by_key.get(("email", key), ()):
+                self._add(person, number, "email", _shown_email(self.index, number, key, email))
+        names = set().union(*(name_forms(record) for record in person.records)) if person.records else set()
+        for hit in self.index.name_hits(names, self.threshold):
+            self._add(person, hit.owner, "name", hit.shown, hit.score)
+
+    def check_cells(self, row: ContactRow) -> None:
+        """An excluded address, phone or profile written inside a name, company or title cell."""
+        if not self.index:
+            return
+        cells = (("first name", row.given), ("middle name", row.middle), ("last name", row.family),
+                 ("name prefix", row.prefix), ("name suffix", row.suffix), ("display name", row.display_name),
+                 ("company", row.org), ("title", row.title))
+        for label, value in cells:
+            if not value:
+                continue
+            found: list[tuple[str, str]] = []
+            if "@" in value or "＠" in value:
+                found += [("email", key) for text in EMAIL_TEXT.findall(unicodedata.normalize("NFKC", value))
+                          if (key := mailbox_key(text))]
+            if _DIGIT.search(value) and len(_DIGIT.findall(value)) >= 7:
+                found += [("phone", key) for key in phone_in_text(value)]
+            if "linkedin" in value.lower():
+                found += [("url", key) for key in [linkedin_key(value)] if key]
+            for kind, key in found:
+                for number in self.index.by_key.get((kind, key), ()):
+                    self._add(row, number, "cell", key, cell=label)
+
+    def conflicts(self) -> list[Lookalike]:
+        """Every conflict found, and the open duplicate pairs, less those the user kept apart."""
+        if not self.index:
+            return []
+        self._pending_pairs()
+        rkeys: dict[int, set[str]] = defaultdict(set)
+        pids = sorted({pid for pid, _, _ in self.found})
+        for start in range(0, len(pids), 500):
+            chunk = pids[start:start + 500]
+            for pid, rkey in self.store.conn.execute(
+                    f"SELECT person_id, rkey FROM records WHERE person_id IN ({','.join('?' * len(chunk))})", chunk):
+                rkeys[pid].add(rkey)
+        verdicts = different_verdicts(self.store) if self.found else None
+        found = []
+        for (pid, number, _), conflict in self.found.items():
+            if conflict.kind != "cell" and apart(self.store, rkeys[pid], self.index.owners[number].identity.rkeys,
+                                                 verdicts):
+                continue
+            found.append(conflict)
+        found.sort(key=lambda lk: (lk.knows_me_name.casefold(), lk.knows_me_id, CONFLICT_KINDS.index(lk.kind),
+                                   -lk.similarity, lk.excluded_id or 0))
+        return found
+
+    def _pending_pairs(self) -> None:
+        """Open duplicate pairs between a knows-me person being checked and an excluded person."""
+        rows = self.store.conn.execute(
+            "SELECT q.id, r.person_id, o.person_id, pk.name FROM people p JOIN records r ON r.person_id = p.id "
+            "JOIN pairs q ON q.a = r.id JOIN records o ON o.id = q.b JOIN people pk ON pk.id = o.person_id "
+            "WHERE p.decision='exclude' AND q.status='pending' AND pk.decision='knows-me' AND pk.connected=0 UNION "
+            "SELECT q.id, r.person_id, o.person_id, pk.name FROM people p JOIN records r ON r.person_id = p.id "
+            "JOIN pairs q ON q.b = r.id JOIN records o ON o.id = q.a JOIN people pk ON pk.id = o.person_id "
+            "WHERE p.decision='exclude' AND q.status='pending' AND pk.decision='knows-me' AND pk.connected=0")
+        for pair_id, excluded, mine, name in rows:
+            number = self.index.excluded_people.get(excluded)
+            if number is None:
+                continue
+            key = (mine, number, "pair")
+            if key not in self.found:
+                owner = self.index.owners[number]
+                self.found[key] = Lookalike(mine, name, owner.person_id, owner.name, 100, "", "pair", pair_id)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _keyed_hits(store: Store, index: SuppressionIndex) -> dict[int, list[tuple[str, int, str]]]:
+    """Person id -> (kind, owner, shown) for every phone, profile and card on the list a knows-me person
+    holds, found from the list's side through the key and record indexes (never a scan of everyone)."""
+    found: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    conn = store.conn
+    for kind in ("record", "phone", "url"):
+        keys = [key for (k, key) in index.by_key if k == kind]
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            if kind == "record":
+                rows = conn.execute(f"SELECT r.person_id, r.rkey FROM records r JOIN people p ON p.id = r.person_id "
+                                    f"WHERE r.rkey IN ({marks}) AND +p.decision='knows-me'", chunk)
+            else:
+                rows = conn.execute(f"SELECT DISTINCT r.person_id, k.key FROM keys k JOIN records r "
+                                    f"ON r.id = k.record_id JOIN people p ON p.id = r.person_id WHERE k.key IN "
+                                    f"({marks}) AND k.kind=? AND +p.decision='knows-me'", [*chunk, kind])
+            for pid, key in rows:
+                for number in index.by_key[(kind, key)]:
+                    found[pid].append((kind, number, _shown_key(index, number, kind, key)))
+    return found
+
+
+def _shown_key(index: SuppressionIndex, number: int, kind: str, key: str) -> str:
+    ident = index.owners[number].identity
+    return {"phone": ident.phones, "url": ident.urls}.get(kind, {}).get(key, key)
+
+
+def _shown_email(index: SuppressionIndex, number: int, key: str, mine: str) -> str:
+    theirs = index.owners[number].identity.emails.get(key, key)
+    return mine if mine == theirs else f"{mine} (= {theirs})"
 
 
 def find_lookalikes(store: Store, knows_me_ids: set[int], threshold: int) -> list[Lookalike]:
-    """Knows-me people (of these ids) who may be excluded people under another record.
-
-    Two signs: an email or LinkedIn URL both hold (that address is withheld anyway, but the
-    person's other addresses would invite the excluded human), or a close name. Names are compared
-    only within blocks (same folded last name; same first name and first two letters of the last
-    name), so the work grows with the block sizes, not with people squared. Pairs the user
-    declared different people are left out.
-    """
-    if not knows_me_ids:
-        return []
-    shared = _shared_keys(store, knows_me_ids)
-    best = _close_names(store, knows_me_ids, threshold)
-    pairs = set(best) | set(shared)
-    if not pairs:
-        return []
-    ids = list({p for pair in pairs for p in pair})
-    apart = different_pairs(store, ids)
-    names_of = dict(store.conn.execute(f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(ids))})", ids))
-    found = [Lookalike(a, names_of.get(a, ""), b, names_of.get(b, ""), best.get((a, b), 100), shared.get((a, b), ""))
-             for (a, b) in pairs if (min(a, b), max(a, b)) not in apart]
-    found.sort(key=lambda lk: (not lk.shared, -lk.similarity, lk.knows_me_name.casefold(), lk.knows_me_id,
-                               lk.excluded_id))
-    return found
-
-
-def _shared_keys(store: Store, knows_me_ids: set[int]) -> dict[tuple[int, int], str]:
-    """(knows-me id, excluded id) -> one email or URL key both hold."""
-    found: dict[tuple[int, int], str] = {}
-    for mine, theirs, key in store.conn.execute(
-            "SELECT rk.person_id, rx.person_id, k1.key FROM people px JOIN records rx ON rx.person_id = px.id "
-            "JOIN keys k2 ON k2.record_id = rx.id JOIN keys k1 ON k1.key = k2.key AND k1.kind = k2.kind "
-            "JOIN records rk ON rk.id = k1.record_id JOIN people pk ON pk.id = rk.person_id "
-            "WHERE px.decision='exclude' AND pk.decision='knows-me' AND k2.kind IN ('email', 'url')"):
-        if mine in knows_me_ids:
-            found.setdefault((mine, theirs), key)
-    return found
-
-
-def _close_names(store: Store, knows_me_ids: set[int], threshold: int) -> dict[tuple[int, int], int]:
-    """(knows-me id, excluded id) -> name similarity, for the pairs at or above the threshold."""
-    excluded_names: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    mine: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    for pid, first, last, decision in store.conn.execute(
-            "SELECT r.person_id, r.first, r.last, p.decision FROM records r JOIN people p ON p.id = r.person_id "
-            "WHERE p.decision IN ('knows-me', 'exclude')"):
-        if not (first or last):
-            continue
-        if decision == Decision.EXCLUDE.value:
-            excluded_names[pid].add((first, last))
-        elif pid in knows_me_ids:
-            mine[pid].add((first, last))
-    if not excluded_names or not mine:
-        return {}
-    index: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
-    for pid, names in excluded_names.items():
-        for name in names:
-            for block in _blocks(name):
-                index[block].append((pid, name))
-    best: dict[tuple[int, int], int] = {}
-    for pid, names in mine.items():
-        for name in names:
-            for block in _blocks(name):
-                for xpid, xname in index.get(block, ()):
-                    score = name_similarity(name, xname)
-                    if score >= threshold and score > best.get((pid, xpid), -1):
-                        best[(pid, xpid)] = score
-    return best
-
-
-def _blocks(name: tuple[str, str]) -> list[str]:
-    first, last = name
-    blocks = []
-    if last:
-        blocks.append("L|" + last)
-        blocks.append("L|" + first)  # "Smith John" against "John Smith"
-    if first:
-        blocks.append(f"F|{first}|{last[:2]}")
-    return blocks
-
-
-_ALIKE_FIRST = frozenset({NICK, INITIAL, TYPO})
+    """The conflicts of these knows-me people with the suppression list (see `plan_safe`)."""
+    index = SuppressionIndex.load(store)
+    gate = _Gate(store, index, threshold)
+    for person in store.people_by_id(knows_me_ids).values():
+        gate.check_person(person)
+    return [c for c in gate.conflicts() if c.knows_me_id in knows_me_ids]
 
 
 def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> int:
-    """0-100: how alike two folded (first, last) names are, nicknames and initials counting as alike."""
-    fa, la = a
-    fb, lb = b
-    score = fuzz.ratio(f"{fa} {la}".strip(), f"{fb} {lb}".strip())
-    if fa and la and fa == lb and la == fb:
-        score = max(score, 95.0)
-    if la and la == lb and fa and fb:
-        if fa == fb:
-            return 100
-        if compare_first(fa, fb) in _ALIKE_FIRST:
-            score = max(score, 95.0)
-    return round(score)
+    """0-100: how alike two folded (first, last) names are (see `nameforms.name_alike`)."""
+    return name_alike(a, b)

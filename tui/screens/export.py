@@ -19,7 +19,8 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButto
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from knowme.exports import ExportError, Preflight, export_outreach, export_safe, exporters, preflight
+from knowme.dedupe import resolve_pair
+from knowme.exports import ExportError, Lookalike, Preflight, export_outreach, export_safe, exporters, preflight
 from knowme.model import Decision
 from knowme.outreach import STATE_LABELS, STATE_ORDER, outreach_status
 from knowme.store import Store
@@ -52,8 +53,16 @@ def outreach_lines(status: dict[str, object]) -> list[str]:
     return lines
 
 
+def conflict_prompt(conflict: Lookalike) -> Text:
+    """One conflict as the dialog lists it: who and why, then the command that resolves it."""
+    text = Text(str(conflict))
+    text.append(f"\n  → {conflict.command}", style="dim")
+    return text
+
+
 class LookalikeList(OptionList):
-    """Knows-me people who look like excluded ones; each must be resolved before the safe export.
+    """Knows-me people who may be excluded ones (a shared address, phone or card, a name alike, an open
+    pair, an excluded address in a cell); each must be resolved before the safe export.
 
     | Key | Action |
     | :- | :- |
@@ -185,35 +194,45 @@ class ExportScreen(ModalScreen[None]):
         options = self.query_one("#lookalikes", OptionList)
         options.clear_options()
         if pre.lookalikes:
-            text.append(f"{len(pre.lookalikes)} knows-me people look like excluded people: resolve each first "
-                        "(x excludes the knows-me one, n says they are different people).", style="bold red")
-            options.add_options(Option(str(lk), id=f"{lk.knows_me_id}:{lk.excluded_id}") for lk in pre.lookalikes)
+            people = len({lk.knows_me_id for lk in pre.lookalikes})
+            text.append(f"Blocked: {people} knows-me {'person' if people == 1 else 'people'} may be excluded "
+                        "(listed below). Resolve each first: x excludes the knows-me one, n says they are "
+                        "different people (or answers an open pair 'different').", style="bold red")
+            options.add_options(Option(conflict_prompt(lk), id=str(n)) for n, lk in enumerate(pre.lookalikes))
             options.display = True
             options.highlighted = 0
             options.focus()
         self.query_one("#preflight", Static).update(text)
         self.query_one("#export", Button).disabled = pre.blocked
 
-    def _lookalike(self) -> tuple[int, int] | None:
+    def _lookalike(self) -> Lookalike | None:
         options = self.query_one("#lookalikes", OptionList)
-        if not options.display or options.highlighted is None:
+        if not options.display or options.highlighted is None or self.pre is None:
             return None
-        option_id = options.get_option_at_index(options.highlighted).id or ""
-        knows, _, excluded = option_id.partition(":")
-        return int(knows), int(excluded)
+        number = int(options.get_option_at_index(options.highlighted).id or 0)
+        return self.pre.lookalikes[number] if number < len(self.pre.lookalikes) else None
 
     def action_resolve(self, how: str) -> None:
-        """Resolve the highlighted lookalike: exclude the knows-me person, or keep them apart for good."""
-        pair = self._lookalike()
-        if pair is None:
+        """Resolve the highlighted conflict: exclude the knows-me person, or keep them apart for good."""
+        conflict = self._lookalike()
+        if conflict is None:
             return
+        touched = [conflict.knows_me_id] + ([conflict.excluded_id] if conflict.excluded_id is not None else [])
         if how == "exclude":
-            mark(self.store, [pair[0]], Decision.EXCLUDE)
-            summary = "Excluded the lookalike."
+            mark(self.store, [conflict.knows_me_id], Decision.EXCLUDE)
+            summary = "Excluded the knows-me one."
+        elif conflict.kind == "pair" and conflict.pair_id is not None:
+            resolve_pair(self.store, conflict.pair_id, same=False)
+            summary = "Pair answered: different people."
+        elif conflict.kind in ("cell", "record") or conflict.excluded_id is None:
+            self.query_one("#result", Static).update(Text(
+                f"Not different people: {conflict.command.split('  |  ')[0]} (or change their decision).",
+                style="bold red"))
+            return
         else:
-            mark_different(self.store, *pair)
+            mark_different(self.store, conflict.knows_me_id, conflict.excluded_id)
             summary = "Kept apart: different people."
-        self.app.changed(summary, list(pair), reload=True)  # type: ignore[attr-defined]
+        self.app.changed(summary, touched, reload=True)  # type: ignore[attr-defined]
         self._check()
 
     # ---- writing (worker) ------------------------------------------------------------------------
@@ -221,6 +240,10 @@ class ExportScreen(ModalScreen[None]):
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
         if self.query_one("#export", Button).disabled:
+            if self.kind == "safe" and self.pre is not None and self.pre.blocked:
+                self.query_one("#result", Static).update(Text(
+                    f"Nothing written: resolve the {len(self.pre.lookalikes)} conflicts listed above first.",
+                    style="bold red"))
             return
         fmt = self.query_one("#format", Select).value
         path = Path(self.query_one("#path", Input).value).expanduser()

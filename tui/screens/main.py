@@ -260,15 +260,51 @@ class MainScreen(Screen[None]):
         if not ids:
             self.set_status("Nobody to mark here.")
             return
+        selection = bool(contacts.selected)
+        try:
+            self._mark(ids, decision, bulk=ids if selection else ())
+        except triage.ExcludedError as exc:  # one excluded person, named: ask before lifting the exclusion
+            self._confirm_unexclude(ids, decision, exc)
+
+    def _mark(self, ids: list[int], decision: Decision, bulk: list[int] | tuple[()] = (),
+              unexclude: bool = False) -> None:
         before = self._changing(ids)
-        result = triage.mark(self.store, ids, decision)
+        result = triage.mark(self.store, ids, decision, unexclude=unexclude, bulk=bulk)
         self._changed(ids, before)
         who = self._who(ids)
-        if result.changed:
-            self.set_status(f"{who} → {MARK_WORDS[decision]}   (ctrl+z undoes)")
+        left = (f"; left {len(result.left_excluded)} excluded {'person' if len(result.left_excluded) == 1 else 'people'}"
+                " alone") if result.left_excluded else ""
+        if result.unexcluded:
+            self.set_status(f"{who} → {MARK_WORDS[decision]}, exclusion lifted   (ctrl+z undoes)")
+        elif result.changed:
+            self.set_status(f"{who} → {MARK_WORDS[decision]}{left}   (ctrl+z undoes)")
+        elif result.left_excluded:
+            self.set_status(f"Nobody changed{left}: excluded people keep their decision in a selection.")
         else:
             self.set_status(f"{who} already {MARK_WORDS[decision]}")
         self._after_decisions(ids)
+
+    def _confirm_unexclude(self, ids: list[int], decision: Decision, exc: triage.ExcludedError) -> None:
+        """An excluded person (or one matching an exclusion) is to get another decision: ask first."""
+        first = exc.covered[0]
+        if not first.is_self and first.owner.alive:  # another person's exclusion: not lifted from here
+            self.set_status(f"{first}: they stay as they are. If they are different people: knowme mark "
+                            f"{first.person_id} --not-same-as {first.owner.person_id}")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.set_status(f"{first.name or 'They'} stay excluded.")
+                return
+            try:
+                self._mark(ids, decision, unexclude=True)
+            except triage.ExcludedError as again:
+                self.set_status(str(again))
+
+        question = (f"{first}.\n\nMark them {MARK_WORDS[decision]} and lift the exclusion? They could then be "
+                    "uploaded and invited. (ctrl+z puts the exclusion back.)")
+        self.app.push_screen(ConfirmScreen("Lift an exclusion?", question, yes="Lift and mark", no="Keep excluded"),
+                             answered)
 
     def action_accept_suggestion(self) -> None:
         """Accept the suggested decision of the selection (or the highlighted person), as one undoable action."""
@@ -279,7 +315,9 @@ class MainScreen(Screen[None]):
         accepted = accept_suggestions(self.store, ids)
         self._changed(ids, before)
         if not accepted:
-            self.set_status("No suggestion to accept here (suggestions are for undecided people).")
+            self.set_status(f"Left {len(accepted.left_excluded)} people matching an exclusion alone." if
+                            accepted.left_excluded else
+                            "No suggestion to accept here (suggestions are for undecided people).")
             return
         words = ", ".join(f"{sum(1 for a in accepted if a.suggestion == d)} {MARK_WORDS[d]}"
                           for d in MARK_WORDS if any(a.suggestion == d for a in accepted))
@@ -296,7 +334,9 @@ class MainScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 accepted = accept_suggestions(self.store)
-                self.set_status(f"Accepted {len(accepted):,} suggestions   (ctrl+z undoes them all)")
+                left = (f"; left {len(accepted.left_excluded):,} matching an exclusion alone"
+                        if accepted.left_excluded else "")
+                self.set_status(f"Accepted {len(accepted):,} suggestions{left}   (ctrl+z undoes them all)")
                 self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
 
         self.app.push_screen(ConfirmScreen(

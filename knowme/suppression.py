@@ -1,0 +1,551 @@
+"""Exclusion as a suppression list: what identifies an excluded person, kept apart from ids.
+
+Excluding a person records an *exclusion* (who, when, by which logged action) and, under it, an
+*entry* for everything that identifies them: every address as a mail provider reads it
+(`normalize.mailbox_key`), every phone in E.164, every LinkedIn profile, every name form
+(`nameforms.name_forms`: structured, display, First Name column, display part of an address,
+organisation, address local part) and every record identity (`records.rkey`, which survives
+re-import). Entries hold keys, not record or person ids, so no re-import, source replacement,
+merge, split, undo or redo can remove one. While a person stays excluded, what they gain (a
+merge, a newer card) is added to their exclusion (`capture`).
+
+Only two things lift an exclusion: `mark --unexclude` on that person (logged: its undo puts the
+exclusion back), and undoing the very action that excluded them (ctrl+z straight after `x`: that
+action never happened, so neither did the exclusion; redo puts it back). Undoing anything else
+never lifts one.
+
+`SuppressionIndex` loads the active entries and the people excluded right now (their identity
+counts even before it is captured) and answers, for any person, which exclusion they match and
+how: an identifier equal after normalisation, one of its records, a name alike.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from knowme.model import Decision, Person
+from knowme.nameforms import Name, blocks, name_alike, name_forms
+from knowme.normalize import default_region, linkedin_key, mailbox_key, phone_key
+from knowme.store import Store, now
+
+IDENTIFIER_KINDS = ("email", "phone", "url", "record")
+FOCUSED_UP_TO = 200  # checking this many people or fewer loads only the part of the list they could match
+KIND_WORDS = {"email": "address", "phone": "phone", "url": "profile", "record": "card", "name": "name"}
+_CHUNK = 500
+
+
+@dataclass(slots=True)
+class Identity:
+    """What identifies one person: normalised identifiers (key -> as written), names, record identities."""
+
+    emails: dict[str, str] = field(default_factory=dict)
+    phones: dict[str, str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+    names: set[Name] = field(default_factory=set)
+    rkeys: set[str] = field(default_factory=set)
+
+    def identifiers(self) -> Iterable[tuple[str, str, str]]:
+        """(kind, key, shown) of every identifier, names excluded."""
+        for kind, values in (("email", self.emails), ("phone", self.phones), ("url", self.urls)):
+            for key, shown in values.items():
+                yield kind, key, shown
+        for rkey in self.rkeys:
+            yield "record", rkey, rkey
+
+    def entries(self) -> list[tuple[str, str, str]]:
+        """Every suppression entry this identity makes: (kind, key, shown)."""
+        return [*self.identifiers(), *(("name", f"{first}|{last}", f"{first} {last}") for first, last in self.names)]
+
+    def update(self, other: Identity) -> None:
+        self.emails.update(other.emails)
+        self.phones.update(other.phones)
+        self.urls.update(other.urls)
+        self.names |= other.names
+        self.rkeys |= other.rkeys
+
+
+def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
+
+
+def identity_of(person: Person, keyed: Identity | None = None) -> Identity:
+    """The identity of a person from their records (phones and profiles as the import keyed them)."""
+    ident = Identity()
+    if keyed is not None:
+        ident.phones.update(keyed.phones)
+        ident.urls.update(keyed.urls)
+        ident.rkeys |= keyed.rkeys
+    region = None
+    for record in person.records:
+        for labeled in record.emails:
+            key = mailbox_key(labeled.value)
+            if key:
+                ident.emails.setdefault(key, labeled.value.strip())
+        for labeled in record.urls:
+            url = linkedin_key(labeled.value)
+            if url:
+                ident.urls.setdefault(url, labeled.value.strip())
+        if keyed is None:
+            for labeled in record.phones:
+                region = region or default_region()
+                phone = phone_key(labeled.value, region)
+                if phone:
+                    ident.phones.setdefault(phone, labeled.value.strip())
+        ident.names |= name_forms(record)
+    return ident
+
+
+def identities(store: Store, ids: Iterable[int]) -> dict[int, Identity]:
+    """The identity of each of these people (phones and record identities from the workspace's keys)."""
+    wanted = sorted(set(ids))
+    keyed: dict[int, Identity] = defaultdict(Identity)
+    for chunk in _chunks(wanted):
+        marks = ",".join("?" * len(chunk))
+        for pid, rkey in store.conn.execute(f"SELECT person_id, rkey FROM records WHERE person_id IN ({marks})",
+                                            list(chunk)):
+            keyed[pid].rkeys.add(rkey)
+        for pid, kind, key in store.conn.execute(
+                f"SELECT r.person_id, k.kind, k.key FROM records r JOIN keys k ON k.record_id = r.id "
+                f"WHERE r.person_id IN ({marks}) AND k.kind IN ('phone', 'url')", list(chunk)):
+            (keyed[pid].phones if kind == "phone" else keyed[pid].urls)[key] = key
+    people = store.people_by_id(wanted)
+    return {pid: identity_of(person, keyed.get(pid, Identity())) for pid, person in people.items()}
+
+
+# ---- writing the list --------------------------------------------------------------------------------
+
+
+def _any_excluded(store: Store) -> bool:
+    return store.conn.execute("SELECT 1 FROM people WHERE decision='exclude' LIMIT 1").fetchone() is not None
+
+
+def _excluded_among(store: Store, ids: Iterable[int] | None) -> list[int]:
+    if ids is None:
+        return [row[0] for row in store.conn.execute("SELECT id FROM people WHERE decision='exclude' ORDER BY id")]
+    wanted = sorted(set(ids))
+    found: list[int] = []
+    for chunk in _chunks(wanted):
+        found += [row[0] for row in store.conn.execute(
+            f"SELECT id FROM people WHERE id IN ({','.join('?' * len(chunk))}) AND +decision='exclude'", list(chunk))]
+    return found
+
+
+def _add_entries(store: Store, exclusion_id: int, ident: Identity) -> None:
+    stamp = now()
+    store.conn.executemany("INSERT OR IGNORE INTO suppressions(exclusion_id, kind, key, shown, at) "
+                           "VALUES (?, ?, ?, ?, ?)", [(exclusion_id, kind, key, shown, stamp)
+                                                      for kind, key, shown in ident.entries()])
+
+
+def _name_of(store: Store, pid: int) -> str:
+    row = store.conn.execute("SELECT name FROM people WHERE id=?", (pid,)).fetchone()
+    return row[0] if row else ""
+
+
+def exclude(store: Store, person_ids: Iterable[int], log_id: int | None) -> list[int]:
+    """Record a new exclusion of each person, with every identifier they have (inside the action's
+    transaction; `log_id` is the action, whose undo lifts these exclusions again)."""
+    made: list[int] = []
+    for pid, ident in identities(store, person_ids).items():
+        exclusion_id = int(store.conn.execute("INSERT INTO exclusions(person_id, name, at, log_id) VALUES (?, ?, ?, ?)",
+                                              (pid, _name_of(store, pid), now(), log_id)).lastrowid or 0)
+        _add_entries(store, exclusion_id, ident)
+        made.append(exclusion_id)
+    return made
+
+
+def capture(store: Store, person_ids: Iterable[int] | None = None) -> None:
+    """Add what the excluded people among these (or all) hold now to their exclusion (made if missing).
+
+    Called wherever an excluded person may gain or lose records: imports, merges, splits, undo and
+    redo. Cheap when nobody is excluded.
+    """
+    if not _any_excluded(store):
+        return
+    excluded = _excluded_among(store, person_ids)
+    if not excluded:
+        return
+    for pid, ident in identities(store, excluded).items():
+        exclusion_id = _exclusion_holding(store, pid, ident.rkeys)
+        if exclusion_id is None:
+            exclusion_id = int(store.conn.execute("INSERT INTO exclusions(person_id, name, at) VALUES (?, ?, ?)",
+                                                  (pid, _name_of(store, pid), now())).lastrowid or 0)
+        _add_entries(store, exclusion_id, ident)
+
+
+def _exclusion_holding(store: Store, pid: int, rkeys: set[str]) -> int | None:
+    """The active exclusion these records (or this person id) already belong to."""
+    keys = sorted(rkeys)
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start:start + _CHUNK]
+        row = store.conn.execute(
+            f"SELECT min(s.exclusion_id) FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+            f"WHERE s.kind='record' AND s.key IN ({','.join('?' * len(chunk))}) AND e.lifted_at IS NULL",
+            chunk).fetchone()
+        if row[0] is not None:
+            return int(row[0])
+    row = store.conn.execute("SELECT min(id) FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (pid,)).fetchone()
+    return int(row[0]) if row[0] is not None else None
+
+
+def lift(store: Store, exclusion_ids: Iterable[int], log_id: int) -> None:
+    """Lift exclusions for an explicit un-exclude (action `log_id`); their entries stay, inactive."""
+    store.conn.executemany("UPDATE exclusions SET lifted_at=?, lifted_log=? WHERE id=? AND lifted_at IS NULL",
+                           [(now(), log_id, eid) for eid in set(exclusion_ids)])
+
+
+def after_undo(store: Store, log_id: int) -> None:
+    """Undoing action `log_id`: the exclusions it made are lifted, the ones it lifted come back."""
+    stamp = now()
+    store.conn.execute("UPDATE exclusions SET lifted_at=NULL WHERE lifted_log=? AND log_id IS NOT ? "
+                       "AND lifted_at IS NOT NULL", (log_id, log_id))
+    store.conn.execute("UPDATE exclusions SET lifted_at=?, lifted_log=? WHERE log_id=? AND lifted_at IS NULL",
+                       (stamp, log_id, log_id))
+
+
+def after_redo(store: Store, log_id: int) -> None:
+    """Redoing action `log_id`: the exclusions it made come back, the ones it lifted are lifted again."""
+    store.conn.execute("UPDATE exclusions SET lifted_at=NULL WHERE log_id=? AND lifted_log=?", (log_id, log_id))
+    store.conn.execute("UPDATE exclusions SET lifted_at=? WHERE lifted_log=? AND log_id IS NOT ? AND lifted_at IS NULL",
+                       (now(), log_id, log_id))
+
+
+def summary(store: Store) -> dict[str, int]:
+    """The active suppression list in numbers: exclusions, their entries, and those whose person is gone."""
+    exclusions, entries = store.conn.execute(
+        "SELECT count(DISTINCT e.id), count(s.key) FROM exclusions e LEFT JOIN suppressions s "
+        "ON s.exclusion_id = e.id WHERE e.lifted_at IS NULL").fetchone()
+    gone = store.conn.execute(
+        "SELECT count(*) FROM exclusions e WHERE e.lifted_at IS NULL AND NOT EXISTS (SELECT 1 FROM suppressions s "
+        "JOIN records r ON r.rkey = s.key WHERE s.exclusion_id = e.id AND s.kind='record')").fetchone()[0]
+    return {"exclusions": exclusions, "entries": entries, "gone": gone}
+
+
+def snapshot_people(snap: object) -> list[int]:
+    """Person ids an undo-log snapshot names (to capture around an undo or redo)."""
+    if isinstance(snap, dict):
+        return [int(pid) for pid in snap.get("people", {})]
+    return []
+
+
+# ---- reading the list --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Owner:
+    """Whom an entry suppresses: an exclusion (recorded), or a person excluded right now, or both."""
+
+    exclusion_id: int | None
+    person_id: int | None  # the excluded person now holding it, else the one excluded when it was made
+    name: str
+    alive: bool = False  # an excluded person holds these records now
+    identity: Identity = field(default_factory=Identity)
+
+    @property
+    def label(self) -> str:
+        who = f"{self.person_id}: {self.name or '(no name)'}" if self.person_id is not None else self.name
+        return f"{who} (excluded)" if self.alive else f"{who} (excluded, in no address book any more)"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One way a person matches an owner: an identifier (`kind`, `shown`) or a name (`score`)."""
+
+    owner: int  # index into SuppressionIndex.owners
+    kind: str
+    shown: str
+    score: int = 100
+
+
+@dataclass(slots=True)
+class SuppressionIndex:
+    """The active suppression list and the people excluded now, indexed for matching."""
+
+    owners: list[Owner] = field(default_factory=list)
+    by_key: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_block: dict[str, list[tuple[int, Name]]] = field(default_factory=lambda: defaultdict(list))
+    excluded_people: dict[int, int] = field(default_factory=dict)  # live excluded person id -> owner
+    _name_memo: dict[tuple[Name, int], list[tuple[int, int, Name]]] = field(default_factory=dict, repr=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.owners)
+
+    @classmethod
+    def load(cls, store: Store, around: dict[int, Identity] | None = None) -> SuppressionIndex:
+        """The whole list (for the export gate), or only the exclusions and excluded people that these
+        identities could match (`around`: a mark of a few people stays instant at any size)."""
+        index = cls()
+        focus = _focus(store, around) if around is not None else None
+        by_exclusion: dict[int, int] = {}
+        rows = store.conn.execute("SELECT id, person_id, name FROM exclusions WHERE lifted_at IS NULL ORDER BY id")
+        for eid, pid, name in rows:
+            if focus is None or eid in focus[0]:
+                by_exclusion[eid] = len(index.owners)
+                index.owners.append(Owner(eid, pid, name or "(no name)"))
+        owner_of_rkey: dict[str, int] = {}
+        entries = store.conn.execute(
+            "SELECT s.exclusion_id, s.kind, s.key, s.shown FROM suppressions s JOIN exclusions e "
+            "ON e.id = s.exclusion_id WHERE e.lifted_at IS NULL") if focus is None else (
+            row for eid in sorted(focus[0]) for row in store.conn.execute(
+                "SELECT exclusion_id, kind, key, shown FROM suppressions WHERE exclusion_id=?", (eid,)))
+        for eid, kind, key, shown in entries:
+            ident = index.owners[by_exclusion[eid]].identity
+            if kind == "email":
+                ident.emails[key] = shown
+            elif kind == "phone":
+                ident.phones[key] = shown
+            elif kind == "url":
+                ident.urls[key] = shown
+            elif kind == "record":
+                ident.rkeys.add(key)
+                owner_of_rkey.setdefault(key, by_exclusion[eid])
+            elif kind == "name":
+                first, _, last = key.partition("|")
+                ident.names.add((first, last))
+        live = [row[0] for row in store.conn.execute("SELECT id FROM people WHERE decision='exclude'")] \
+            if focus is None else sorted(focus[1])
+        for pid, ident in identities(store, live).items():
+            known = sorted({owner_of_rkey[rk] for rk in ident.rkeys if rk in owner_of_rkey})
+            if known:
+                number = known[0]
+            else:
+                number = len(index.owners)
+                index.owners.append(Owner(None, pid, ""))
+            owner = index.owners[number]
+            owner.person_id, owner.name, owner.alive = pid, _name_of(store, pid) or "(no name)", True
+            owner.identity.update(ident)
+            index.excluded_people[pid] = number
+        for number, owner in enumerate(index.owners):
+            for kind, key, _shown in owner.identity.identifiers():
+                index.by_key[(kind, key)].append(number)
+            for name in owner.identity.names:
+                for block in blocks(name):
+                    index.by_block[block].append((number, name))
+        return index
+
+    def identifier_hits(self, ident: Identity) -> list[Hit]:
+        """Owners this identity shares an identifier with (address, phone, profile, record)."""
+        hits: dict[int, Hit] = {}
+        for kind, key, shown in ident.identifiers():
+            for number in self.by_key.get((kind, key), ()):
+                if number not in hits:
+                    owner_shown = _shown(self.owners[number].identity, kind, key)
+                    hits[number] = Hit(number, kind, owner_shown if kind != "record" else shown)
+        return list(hits.values())
+
+    def name_hits(self, names: Iterable[Name], threshold: int) -> list[Hit]:
+        """Owners with a name alike one of these (at or above `threshold`), the best score each."""
+        best: dict[int, tuple[int, Name, Name]] = {}
+        for name in names:
+            for number, score, other in self._alike(name, threshold):
+                if score > best.get(number, (-1,))[0]:
+                    best[number] = (score, name, other)
+        return [Hit(number, "name", f"{' '.join(name)} ~ {' '.join(other)}" if name != other else "", score)
+                for number, (score, name, other) in best.items()]
+
+    def _alike(self, name: Name, threshold: int) -> list[tuple[int, int, Name]]:
+        """(owner, score, their name) for the names alike this one; remembered, as names recur."""
+        memo = self._name_memo.get((name, threshold))
+        if memo is not None:
+            return memo
+        found: list[tuple[int, int, Name]] = []
+        seen: set[tuple[int, Name]] = set()
+        by_block = self.by_block
+        for block in blocks(name):
+            for candidate in by_block.get(block, ()):
+                if candidate in seen:
+                    continue
+                seen.add(candidate)
+                score = name_alike(name, candidate[1])
+                if score >= threshold:
+                    found.append((candidate[0], score, candidate[1]))
+        self._name_memo[(name, threshold)] = found
+        return found
+
+
+def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int]]:
+    """(active exclusion ids, excluded person ids) that could match these identities: by identifier,
+    card or exact name, through the indexes (never a scan of the whole list)."""
+    conn = store.conn
+    exclusions: set[int] = set()
+    people: set[int] = set()
+    for pid, ident in around.items():
+        keys = list(ident.identifiers())
+        for first, last in ident.names:
+            keys += [("name", f"{first}|{last}", ""), ("name", f"{last}|{first}", "")]
+        for kind, key, _shown_text in keys:
+            exclusions |= {row[0] for row in conn.execute(
+                "SELECT s.exclusion_id FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+                "WHERE s.kind=? AND s.key=? AND e.lifted_at IS NULL", (kind, key))}
+            if kind == "record":
+                rows = conn.execute("SELECT r.person_id FROM records r JOIN people p ON p.id = r.person_id "
+                                    "WHERE r.rkey=? AND +p.decision='exclude'", (key,))
+            elif kind in ("email", "phone", "url"):
+                rows = conn.execute("SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
+                                    "ON p.id = r.person_id WHERE k.key=? AND k.kind=? AND +p.decision='exclude'",
+                                    (key, kind))
+            else:
+                first, _, last = key.partition("|")
+                rows = conn.execute("SELECT r.person_id FROM people p JOIN records r ON r.person_id = p.id "
+                                    "WHERE p.decision='exclude' AND r.first=? AND r.last=?", (first, last))
+            people |= {row[0] for row in rows}
+        if conn.execute("SELECT 1 FROM people WHERE id=? AND decision='exclude'", (pid,)).fetchone():
+            people.add(pid)
+    for pid, ident in identities(store, people).items():  # the exclusions the excluded people found belong to
+        for rkey in ident.rkeys:
+            exclusions |= {row[0] for row in conn.execute(
+                "SELECT s.exclusion_id FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+                "WHERE s.kind='record' AND s.key=? AND e.lifted_at IS NULL", (rkey,))}
+        exclusions |= {row[0] for row in conn.execute(
+            "SELECT id FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (pid,))}
+    return exclusions, people
+
+
+def _shown(ident: Identity, kind: str, key: str) -> str:
+    values = {"email": ident.emails, "phone": ident.phones, "url": ident.urls}.get(kind, {})
+    return values.get(key, key)
+
+
+def different_verdicts(store: Store) -> set[tuple[str, str]] | None:
+    """Every `different` verdict as (a, b) record identities, when there are few enough to hold (else None)."""
+    if store.conn.execute("SELECT count(*) FROM verdicts WHERE verdict='different'").fetchone()[0] > 500_000:
+        return None
+    return {(a, b) for a, b in store.conn.execute("SELECT a, b FROM verdicts WHERE verdict='different'")}
+
+
+def apart(store: Store, mine: set[str], theirs: set[str],
+          verdicts: set[tuple[str, str]] | None = None) -> bool:
+    """True when the user said these records' people are different (a `different` verdict between them)."""
+    if verdicts is not None:
+        return any((a, b) in verdicts or (b, a) in verdicts for a in mine - theirs for b in theirs - mine)
+    a = sorted(mine - theirs)
+    b = sorted(theirs - mine)
+    if not a or not b:
+        return False
+    for start in range(0, len(a), 200):
+        chunk_a = a[start:start + 200]
+        for begin in range(0, len(b), 200):
+            chunk_b = b[begin:begin + 200]
+            ma, mb = ",".join("?" * len(chunk_a)), ",".join("?" * len(chunk_b))
+            row = store.conn.execute(
+                f"SELECT 1 FROM verdicts WHERE verdict='different' AND ((a IN ({ma}) AND b IN ({mb})) OR "
+                f"(b IN ({ma}) AND a IN ({mb}))) LIMIT 1", [*chunk_a, *chunk_b, *chunk_a, *chunk_b]).fetchone()
+            if row:
+                return True
+    return False
+
+
+# ---- who is suppressed (for mark and bulk actions) ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """Why changing this person's decision would weaken an exclusion."""
+
+    person_id: int
+    name: str
+    owner: Owner
+    how: str  # "is excluded", "holds jane@x.com, an address of", ...
+
+    @property
+    def is_self(self) -> bool:
+        return self.owner.alive and self.owner.person_id == self.person_id
+
+    def __str__(self) -> str:
+        who = f"{self.person_id}: {self.name or '(no name)'}"
+        if self.is_self:
+            return f"{who} is excluded"
+        return f"{who} {self.how} {self.owner.label}"
+
+
+def _hits(store: Store, pid: int, ident: Identity, index: SuppressionIndex) -> list[tuple[int, str]]:
+    """(owner, how) for every exclusion this person falls under, their own first; `different`
+    verdicts keep a person apart from another's exclusion."""
+    found: list[tuple[int, str]] = []
+    own = index.excluded_people.get(pid)
+    if own is not None:
+        found.append((own, "is excluded"))
+    full_names = {(first, last) for first, last in ident.names if len(first) >= 2}  # an initial is no name
+    hits = index.identifier_hits(ident) + [h for h in index.name_hits(full_names, 100) if h.score >= 100]
+    for hit in sorted(hits, key=lambda h: (h.kind == "name", h.owner)):
+        if hit.owner in {number for number, _ in found}:
+            continue
+        owner = index.owners[hit.owner]
+        if apart(store, ident.rkeys, owner.identity.rkeys):
+            continue
+        how = ("bears the name of" if hit.kind == "name" else "holds a card of" if hit.kind == "record" else
+               f"holds {hit.shown}, {'an' if hit.kind == 'email' else 'a'} {KIND_WORDS[hit.kind]} of")
+        found.append((hit.owner, how))
+    return found
+
+
+def suppressed(store: Store, person_ids: Iterable[int], index: SuppressionIndex | None = None) -> dict[int, Suppressed]:
+    """The people among these whom the suppression list covers: excluded themselves, or holding an
+    excluded identifier or card, or bearing exactly an excluded name (order, accents and
+    transliteration aside), unless the user said they are different people."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    if index is None and len(ids) > FOCUSED_UP_TO:
+        index = SuppressionIndex.load(store)
+    found: dict[int, Suppressed] = {}
+    for chunk in _chunks(ids):
+        names = dict(store.conn.execute(f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(chunk))})",
+                                        list(chunk)))
+        idents = identities(store, chunk)
+        chunk_index = index if index is not None else SuppressionIndex.load(store, around=idents)
+        if not chunk_index:
+            continue
+        for pid, ident in idents.items():
+            hits = _hits(store, pid, ident, chunk_index)
+            if hits:
+                number, how = hits[0]
+                found[pid] = Suppressed(pid, names.get(pid, ""), chunk_index.owners[number], how)
+    return found
+
+
+@dataclass(slots=True)
+class Unexclusion:
+    """What an explicit un-exclude of one person lifts, and what would keep them suppressed anyway."""
+
+    lift: list[int]  # exclusion ids
+    others: list[Suppressed]  # other people excluded now whom this person matches
+
+
+def unexclusion(store: Store, person_id: int, index: SuppressionIndex | None = None) -> Unexclusion:
+    """The exclusions an un-exclude of this person lifts: their own, and any they match whose person
+    is gone; matches with another person excluded now are not theirs to lift."""
+    ident = identities(store, [person_id]).get(person_id, Identity())
+    index = index if index is not None else SuppressionIndex.load(store, around={person_id: ident})
+    name = next(iter(store.conn.execute("SELECT name FROM people WHERE id=?", (person_id,))), ("",))[0]
+    lift: set[int] = {row[0] for row in store.conn.execute(
+        "SELECT id FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (person_id,))}
+    others: list[Suppressed] = []
+    for number, how in _hits(store, person_id, ident, index):
+        owner = index.owners[number]
+        if owner.alive and owner.person_id != person_id:
+            others.append(Suppressed(person_id, name, owner, how))
+        elif owner.exclusion_id is not None:
+            lift.add(owner.exclusion_id)
+    return Unexclusion(sorted(lift), others)
+
+
+def phone_in_text(text: str) -> list[str]:
+    """E.164 forms of the phone numbers written inside free text (a company or title cell)."""
+    found = []
+    for match in _PHONE_TEXT.finditer(text):
+        key = phone_key(match.group(0), default_region())
+        if key:
+            found.append(key)
+    return found
+
+
+_PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+EMAIL_TEXT = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
+
+
+def excluded_person_ids(store: Store) -> set[int]:
+    return {row[0] for row in store.conn.execute("SELECT id FROM people WHERE decision=?", (Decision.EXCLUDE.value,))}

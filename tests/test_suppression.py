@@ -1,0 +1,337 @@
+"""Excluded means never: the suppression list, the refusals of `mark`, bulk actions, and the export gate.
+
+Each test replays what a careful attacker tried through the command line, with real-looking vCard
+and CSV files: the excluded person must never reach the safe file, and every refusal must name
+the excluded person and the command that resolves it.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowme.cli import main
+from knowme.store import Store
+
+# ---- helpers ---------------------------------------------------------------------------------------
+
+
+class Cli:
+    """The real command line, in process, against one workspace."""
+
+    def __init__(self, tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.tmp = tmp
+        self.db = tmp / "w.db"
+        self.capsys = capsys
+
+    def __call__(self, *args: object) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        code = main(["--db", str(self.db), *map(str, args)])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def ok(self, *args: object) -> str:
+        code, out, err = self(*args)
+        assert code == 0, (args, out, err)
+        return out
+
+    def file(self, name: str, text: str) -> Path:
+        path = self.tmp / name
+        path.write_text(text.replace("\n", "\r\n") if name.endswith(".vcf") else text, encoding="utf-8")
+        return path
+
+    def people(self) -> dict[str, dict]:
+        """Everyone by their first address (or name when they have none)."""
+        listed = json.loads(self.ok("list", "--json"))
+        return {(p["emails"][0] if p["emails"] else p["name"]): p for p in listed}
+
+    def id(self, key: str) -> int:
+        return int(self.people()[key]["id"])
+
+    def export(self, fmt: str = "linkedin-csv") -> tuple[int, str, str, Path]:
+        out = self.tmp / f"safe-{fmt}.{'vcf' if fmt == 'vcard' else 'csv'}"
+        if out.exists():
+            out.unlink()
+        code, stdout, err = self("export", "safe", "-o", out, "--format", fmt)
+        return code, stdout, err, out
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(tmp_path, capsys)
+
+
+def vcard(*cards: str) -> str:
+    return "".join(f"BEGIN:VCARD\nVERSION:3.0\n{card.strip()}\nEND:VCARD\n" for card in cards)
+
+
+JANE = """N:Doe;Jane;;;
+FN:Jane Doe
+EMAIL;TYPE=INTERNET:jane.doe@gmail.com
+EMAIL;TYPE=WORK:jane@acme.com
+TEL;TYPE=CELL:+1 415 555 0142
+UID:jane-1"""
+GOOGLE_HEADER = "First Name,Middle Name,Last Name,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value," \
+                "Organization Name,Organization Title\n"
+
+
+def exclude_jane(cli: Cli) -> int:
+    cli.ok("import", cli.file("phone.vcf", vcard(JANE, "N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com")))
+    jane = cli.id("jane.doe@gmail.com")
+    cli.ok("mark", jane, "--as", "exclude")
+    return jane
+
+
+def blocked(cli: Cli) -> list[dict]:
+    """The conflicts a refused export lists (exit 1, nothing written)."""
+    code, out, err, path = cli.export()
+    assert code == 1 and not path.exists(), (out, err)
+    assert "nothing was written" in err
+    code, out, _err = cli("export", "safe", "-o", cli.tmp / "x.csv", "--json")
+    return json.loads(out)["preflight"]["lookalikes"]
+
+
+# ---- the same person, her name somewhere unexpected ----------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["csv-first-name", "fn-with-address", "org-only"])
+def test_the_excluded_person_under_a_new_address_with_her_name_elsewhere_is_refused_and_blocks(
+        cli: Cli, where: str) -> None:
+    if where == "csv-first-name":
+        newer = cli.file("google.csv", GOOGLE_HEADER + "Jane Doe,,,Home,jd@newjob.io,,,,\n")
+    elif where == "fn-with-address":
+        newer = cli.file("mac.vcf", vcard("N:;;;;\nFN:Jane Doe <jane.doe@gmail.com>\nEMAIL:jd@newjob.io"))
+    else:
+        newer = cli.file("mac.vcf", vcard("N:;;;;\nFN:\nORG:Jane Doe\nEMAIL:jd@newjob.io"))
+    cli.ok("import", newer)
+    she = cli.id("jd@newjob.io")
+    cli.ok("mark", she, "--as", "knows-me")  # marked before the other card was excluded
+    jane = exclude_jane(cli)
+    [conflict] = blocked(cli)
+    assert (conflict["knows_me"], conflict["excluded"], conflict["kind"]) == (she, jane, "name")
+    assert conflict["command"] == f"knowme mark {she} --as exclude  |  knowme mark {she} --not-same-as {jane}"
+    code, out, _err, _path = cli.export()
+    assert f"{she}: " in out and f"looks like {jane}: Jane Doe (excluded)" in out
+    assert f"resolve: knowme mark {she} --as exclude" in out
+    # marking her again after the exclusion is refused, naming the excluded person
+    cli.ok("mark", she, "--as", "undecided")  # a step away from any upload: allowed
+    code, _out, err = cli("mark", she, "--as", "knows-me")
+    assert code == 1 and f"bears the name of {jane}: Jane Doe (excluded)" in err and "--unexclude" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_name_alike_in_any_order_with_a_nickname_transliteration_or_compound_surname_blocks(cli: Cli) -> None:
+    cli.ok("import", cli.file("old.vcf", vcard(
+        "N:Müller;Robert;;;\nFN:Robert Müller\nEMAIL:robert@oldcorp.de",
+        "N:García López;María;;;\nFN:María García López\nEMAIL:maria@oldcorp.es")))
+    cli.ok("import", cli.file("new.csv", GOOGLE_HEADER + "\n".join([
+        "Bob,,Mueller,,bob@new.de,,,,", "Mueller Robert,,,,rm@new.de,,,,", "Bobby,,Muller,,bm@new.de,,,,",
+        "Bob,,Muelller,,typo@new.de,,,,", "Maria,,Garcia,,mg@new.es,,,,", "Maria,,Garcia-Lopez,,mgl@new.es,,,,",
+        "Mary,,Smith,,mary@x.com,,,,", "Roberta,,Miller,,roberta@x.com,,,,"]) + "\n"))
+    written = ["bob@new.de", "rm@new.de", "bm@new.de", "typo@new.de", "mg@new.es", "mgl@new.es", "mary@x.com",
+               "roberta@x.com"]
+    cli.ok("mark", *written, "--as", "knows-me")
+    cli.ok("mark", "robert@oldcorp.de", "maria@oldcorp.es", "--as", "exclude")
+    flagged = {c["knows_me"] for c in blocked(cli) if c["kind"] == "name"}
+    ids = {key: cli.id(key) for key in written}
+    assert flagged == {ids[k] for k in written[:6]}
+
+
+# ---- bulk actions ---------------------------------------------------------------------------------------
+
+
+def test_bulk_marks_leave_excluded_people_alone_and_say_how_many(cli: Cli) -> None:
+    jane = exclude_jane(cli)
+    cli.ok("import", cli.file("groups.vcf", vcard("N:Ek;Al;;;\nFN:Al Ek\nEMAIL:al@acme.com\nCATEGORIES:Work")))
+    out = cli.ok("mark", "--domain", "acme.com", "--as", "knows-me")
+    assert "marked knows-me: 2 people" in out and "left alone: 1 person excluded" in out
+    assert cli.people()["jane.doe@gmail.com"]["decision"] == "exclude"
+    code, _out, _err, path = cli.export()
+    assert code == 0 and "jane" not in path.read_text().lower()
+    # told explicitly, the bulk action changes her too
+    out = cli.ok("mark", "--domain", "acme.com", "--as", "personalize", "--unexclude")
+    assert "lifted the exclusion of 1 person" in out
+    assert cli.people()["jane.doe@gmail.com"]["decision"] == "personalize"
+    cli.ok("undo")
+    assert cli.people()["jane.doe@gmail.com"]["decision"] == "exclude"
+    code, _out, err = cli("mark", jane, "--as", "knows-me")
+    assert code == 1 and "is excluded" in err  # the undo put the exclusion back
+
+
+def test_suggest_accept_leaves_people_matching_an_exclusion_alone(cli: Cli) -> None:
+    exclude_jane(cli)
+    cli.ok("import", cli.file("work.vcf", vcard("N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jd@newjob.io\nCATEGORIES:Family")))
+    out = cli.ok("suggest", "--accept", "all", "--json")
+    result = json.loads(out)
+    assert result["left_excluded"] == [cli.id("jd@newjob.io")]
+    assert cli.people()["jd@newjob.io"]["decision"] == "undecided"
+
+
+# ---- mark on an excluded person -------------------------------------------------------------------------
+
+
+def test_mark_refuses_an_excluded_person_however_reached_unless_unexclude(cli: Cli) -> None:
+    jane = exclude_jane(cli)
+    cli.ok("import", cli.file("old.csv", GOOGLE_HEADER + "J.,,Doe,,jd@newjob.io,,+1 415 555 0142,,\n"))
+    other = cli.id("jd@newjob.io")
+    cli.ok("mark", other, "--as", "exclude")
+    cli.ok("dedupe")
+    pairs = json.loads(cli.ok("pairs", "--json"))
+    if pairs:
+        cli.ok("resolve", pairs[0]["id"], "same")
+    for query in ("jane.doe@gmail.com", str(jane), "Jane Doe", "jd@newjob.io"):
+        code, _out, err = cli("mark", query, "--as", "knows-me")
+        assert code == 1 and "is excluded" in err and "--unexclude" in err, (query, err)
+    out = cli.ok("mark", "jd@newjob.io", "--as", "knows-me", "--unexclude")
+    assert "lifted the exclusion" in out
+    code, _out, _err, path = cli.export()
+    assert code == 0 and "jd@newjob.io" in path.read_text()
+
+
+def test_undo_of_the_exclude_itself_lifts_it_but_undo_of_anything_else_never_does(cli: Cli) -> None:
+    jane = exclude_jane(cli)
+    cli.ok("undo")  # the exclude action itself: as if it never happened
+    cli.ok("mark", jane, "--as", "knows-me")
+    cli.ok("mark", jane, "--as", "exclude")
+    cli.ok("import", cli.file("more.vcf", vcard("N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jd@newjob.io")))
+    newcomer = cli.id("jd@newjob.io")
+    cli.ok("mark", newcomer, "--as", "exclude")
+    cli.ok("undo")  # undoes the newcomer's exclusion only
+    code, _out, err = cli("mark", newcomer, "--as", "knows-me")
+    assert code == 1 and f"bears the name of {jane}: Jane Doe (excluded)" in err
+    cli.ok("redo")
+    cli.ok("split", jane)
+    cli.ok("undo")
+    code, _out, err = cli("mark", jane, "--as", "knows-me")
+    assert code == 1 and "is excluded" in err
+
+
+# ---- equivalent spellings ---------------------------------------------------------------------------------
+
+SPELLINGS = ["jane.doe\u200b@gmail.com", "jane.doe@gmail.com.", '"jane.doe"@gmail.com',
+             "ｊａｎｅ.ｄｏｅ@gmail.com", "Jane.Doe+linkedin@googlemail.com", "J.A.N.E.D.O.E@GMAIL.COM"]
+
+
+def test_equivalent_spellings_of_an_excluded_address_are_never_written(cli: Cli) -> None:
+    cards = [f"N:Friend{n};Pat;;;\nFN:Pat Friend{n}\nEMAIL:{spelling}\nEMAIL:pat{n}@x.com"
+             for n, spelling in enumerate(SPELLINGS)]
+    cards.append("N:Fisch;Ulf;;;\nFN:Ulf Fisch\nEMAIL:ulf@xn--mnchen-3ya.de\nEMAIL:ulf@x.com")
+    cli.ok("import", cli.file("friends.vcf", vcard(*cards)))
+    everyone = [str(p["id"]) for p in cli.people().values()]
+    cli.ok("mark", *everyone, "--as", "knows-me")
+    cli.ok("import", cli.file("phone.vcf", vcard(JANE, "N:Fisch;Ulrich;;;\nFN:Ulrich F.\nEMAIL:ulf@münchen.de")))
+    listed = cli.people()
+    cli.ok("mark", listed["jane.doe@gmail.com"]["id"], listed["ulf@münchen.de"]["id"], "--as", "exclude")
+    conflicts = blocked(cli)
+    assert len({c["knows_me"] for c in conflicts if c["kind"] == "email"}) == len(SPELLINGS) + 1
+    for conflict in conflicts:  # different people who hold her address: the address itself stays out
+        if conflict["kind"] == "email":
+            cli.ok("mark", conflict["knows_me"], "--not-same-as", conflict["excluded"])
+    for fmt in ("linkedin-csv", "google-csv", "vcard"):
+        code, out, err, path = cli.export(fmt)
+        assert code == 0, (out, err)
+        text = path.read_text(encoding="utf-8")
+        assert "pat0@x.com" in text and "ulf@x.com" in text
+        for spelling in [*SPELLINGS, "jane", "xn--mnchen", "münchen"]:
+            assert spelling.lower() not in text.lower(), (fmt, spelling)
+
+
+# ---- pairs and cells --------------------------------------------------------------------------------------
+
+
+def test_an_open_pair_with_an_excluded_person_blocks_until_answered(cli: Cli) -> None:
+    cli.ok("import", cli.file("a.vcf", vcard(JANE)),
+           cli.file("b.vcf", vcard("N:Dorn;Jana;;;\nFN:Jana Dorn\nEMAIL:jana@work.io\nTEL:(415) 555-0142")))
+    jana = cli.id("jana@work.io")
+    cli.ok("mark", jana, "--as", "knows-me")
+    jane = cli.id("jane.doe@gmail.com")
+    cli.ok("mark", jane, "--as", "exclude")
+    cli.ok("dedupe")
+    [pair] = json.loads(cli.ok("pairs", "--json"))
+    conflicts = blocked(cli)
+    kinds = {c["kind"] for c in conflicts if c["knows_me"] == jana}
+    assert kinds == {"pair", "phone"}
+    pair_conflict = next(c for c in conflicts if c["kind"] == "pair")
+    assert pair_conflict["command"] == f"knowme resolve {pair['id']} same  |  knowme resolve {pair['id']} different"
+    cli.ok("resolve", pair["id"], "different")
+    code, out, err, path = cli.export()
+    assert code == 0 and "jana@work.io" in path.read_text(), (out, err)
+
+
+def test_an_excluded_address_inside_a_name_company_or_title_cell_blocks(cli: Cli) -> None:
+    exclude_jane(cli)
+    cli.ok("import", cli.file("cells.csv", GOOGLE_HEADER + "\n".join([
+        "Ana,,Silva,,ana@x.com,,,Ja\u200bne.Doe@gmail.com,",
+        "Cy,,Chen,,cy@x.com,,,Acme,ask jane@acme.com",
+        "Di,,Dahl,,di@x.com,,,Acme,call +1 (415) 555-0142",
+        "Ed (JANE.DOE@googlemail.com),,Eng,,ed@x.com,,,,"]) + "\n"))
+    ids = [cli.id(k) for k in ("ana@x.com", "cy@x.com", "di@x.com", "ed@x.com")]
+    cli.ok("mark", *ids, "--as", "knows-me")
+    cells = {c["knows_me"]: c for c in blocked(cli) if c["kind"] == "cell"}
+    assert set(cells) == set(ids)
+    assert cells[ids[0]]["field"] == "company" and cells[ids[1]]["field"] == "title"
+    assert cells[ids[3]]["field"] == "first name"
+    assert cells[ids[2]]["command"] == f"knowme mark {ids[2]} --as exclude  |  knowme mark {ids[2]} --as undecided"
+
+
+# ---- re-import ---------------------------------------------------------------------------------------------
+
+
+def test_a_newer_export_where_the_excluded_card_changed_its_email_keeps_her_suppressed(cli: Cli) -> None:
+    exclude_jane(cli)
+    newer = JANE.replace("jane.doe@gmail.com", "jane.d@proton.me").replace("UID:jane-1", "UID:jane-2")
+    cli.ok("import", cli.file("phone.vcf", vcard(newer, "N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com")))
+    she = cli.people()["jane.d@proton.me"]
+    if she["decision"] != "exclude":  # a new person: the suppression list still knows her
+        code, _out, err = cli("mark", she["id"], "--as", "knows-me")
+        assert code == 1 and "Jane Doe (excluded" in err
+    with Store.open(cli.db) as store:
+        assert store.conn.execute("SELECT count(*) FROM exclusions WHERE lifted_at IS NULL").fetchone()[0] >= 1
+    cli.ok("mark", "bo@acme.com", "--as", "knows-me")
+    code, out, err, path = cli.export()
+    assert code == 0, (out, err)
+    assert "proton" not in path.read_text() and "jane" not in path.read_text().lower()
+
+
+def test_gone_excluded_person_can_be_kept_apart_by_id(cli: Cli) -> None:
+    jane = exclude_jane(cli)
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com")))
+    cli.ok("import", cli.file("later.vcf", vcard("N:Ng;Kim;;;\nFN:Kim Ng\nEMAIL:kim@x.com\nTEL:+1 415 555 0142")))
+    kim = cli.id("kim@x.com")
+    code, _out, err = cli("mark", kim, "--as", "knows-me")
+    assert code == 1 and f"a phone of {jane}: Jane Doe (excluded, in no address book any more)" in err
+    assert f"knowme mark {kim} --not-same-as {jane}" in err
+    cli.ok("mark", kim, "--not-same-as", jane)
+    cli.ok("mark", kim, "--as", "knows-me")
+    code, _out, _err, path = cli.export()
+    assert code == 0 and "kim@x.com" in path.read_text()
+
+
+def test_a_workspace_from_before_the_suppression_list_keeps_every_exclusion(tmp_path: Path) -> None:
+    """Upgrading: the addresses remembered for vanished excluded people, and everyone excluded now,
+    become suppression entries."""
+    import sqlite3
+
+    from knowme.store import MIGRATIONS, _statements
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:2]:
+        for statement in _statements(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version=2")
+    conn.execute("INSERT INTO sources(id, name, path, format, sha256, imported_at, records, problems) "
+                 "VALUES (1, 'a.vcf', 'a.vcf', 'vcard', 'x', 'now', 1, '[]')")
+    conn.execute("INSERT INTO people(id, decision, name) VALUES (1, 'exclude', 'Jane Doe')")
+    data = json.dumps({"given": "Jane", "family": "Doe", "emails": [{"value": "jane.doe@gmail.com", "label": ""}]})
+    conn.execute("INSERT INTO records(id, source_id, idx, line, rkey, person_id, first, last, data) "
+                 "VALUES (1, 1, 1, 1, 'a.vcf|jane', 1, 'jane', 'doe', ?)", (data,))
+    conn.execute("INSERT INTO keys(record_id, kind, key) VALUES (1, 'email', 'janedoe@gmail.com')")
+    conn.execute("INSERT INTO remembered_exclusions(kind, key, at) VALUES ('email', 'boss@oldcorp.com', 'then')")
+    conn.close()
+    with Store.open(path) as store:
+        entries = {(kind, key) for kind, key in store.conn.execute("SELECT kind, key FROM suppressions")}
+        assert {("email", "boss@oldcorp.com"), ("email", "janedoe@gmail.com"), ("name", "jane|doe"),
+                ("record", "a.vcf|jane")} <= entries
+        assert store.conn.execute("SELECT count(*) FROM exclusions WHERE lifted_at IS NULL").fetchone()[0] == 2

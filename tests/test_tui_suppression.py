@@ -1,0 +1,122 @@
+"""Pilot tests: the review UI never weakens an exclusion by accident, and the export dialog shows why it is blocked."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, OptionList, Static
+from tui_helpers import decisions, make_workspace, pilot_test, store_records, workers_done
+
+from knowme.model import Decision, Labeled, Record
+from knowme.store import Store
+from knowme.triage import mark
+from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.screens.export import ExportScreen
+from knowme.tui.screens.main import MainScreen
+from knowme.tui.widgets.contact_list import ContactList
+
+SIZE = (120, 36)
+
+
+async def settle(pilot, app: KnowmeApp) -> None:
+    await pilot.pause()
+    await workers_done(app)
+    await pilot.pause()
+    if isinstance(app.screen, MainScreen):
+        await app.screen.query_one(ContactList).wait_loaded()
+    await pilot.pause()
+
+
+def excluded_alice(tmp_path: Path) -> Path:
+    workspace = make_workspace(tmp_path / "w.db")
+    with Store.open(workspace) as store:
+        alice = store.conn.execute("SELECT id FROM people WHERE name='Alice Archer'").fetchone()[0]
+        mark(store, [alice], Decision.EXCLUDE)
+    return workspace
+
+
+def active_exclusions(workspace: Path) -> int:
+    with Store.open(workspace) as store:
+        return store.conn.execute("SELECT count(*) FROM exclusions WHERE lifted_at IS NULL").fetchone()[0]
+
+
+def status(app: KnowmeApp) -> str:
+    return str(app.main.query_one("#status").render())
+
+
+@pilot_test
+async def test_a_new_decision_for_an_excluded_person_asks_first(tmp_path: Path) -> None:
+    workspace = excluded_alice(tmp_path)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("8", "up")  # the All view (on Bob, as before), then Alice (excluded) above him
+        await settle(pilot, app)
+        assert app.main.query_one(ContactList).current_row.name == "Alice Archer"
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Alice Archer is excluded" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert decisions(workspace)["Alice Archer"] == "exclude" and active_exclusions(workspace) == 1
+        assert "stay excluded" in status(app)
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert decisions(workspace)["Alice Archer"] == "knows-me" and active_exclusions(workspace) == 0
+        assert "exclusion lifted" in status(app)
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        assert decisions(workspace)["Alice Archer"] == "exclude" and active_exclusions(workspace) == 1
+
+
+@pilot_test
+async def test_a_decision_on_a_selection_leaves_excluded_people_alone_and_says_so(tmp_path: Path) -> None:
+    workspace = excluded_alice(tmp_path)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("8", "up")
+        await settle(pilot, app)
+        await pilot.press("space", "down", "space", "k")  # space moves on: Alice and Carol are selected
+        await settle(pilot, app)
+        saved = decisions(workspace)
+        assert saved["Alice Archer"] == "exclude" and saved["Carol Chen"] == "knows-me"
+        assert "left 1 excluded person alone" in status(app)
+        assert not isinstance(app.screen, ConfirmScreen)
+
+
+@pilot_test
+async def test_the_export_dialog_lists_each_conflict_with_its_command(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db")
+    with Store.open(workspace) as store:
+        store_records(store, "old.vcf", [Record(source="old.vcf", index=1, given="Henry", family="Hill",
+                                                formatted_name="Henry Hill", emails=[Labeled("HENRY@Oscorp.com.")])])
+        ids = dict(store.conn.execute("SELECT email, id FROM people"))
+        mark(store, [ids["henry@oscorp.com"]], Decision.KNOWS_ME)
+        mark(store, [ids["henry@oscorp.com."]], Decision.EXCLUDE)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("e")
+        await workers_done(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.query_one("#export", Button).disabled
+        listed = screen.query_one("#lookalikes", OptionList)
+        prompts = [str(listed.get_option_at_index(n).prompt) for n in range(listed.option_count)]
+        knows = ids["henry@oscorp.com"]
+        assert any(f"{knows}: Henry Hill (knows-me) shares henry@oscorp.com" in p and
+                   f"→ knowme mark {knows} --as exclude" in p for p in prompts), prompts
+        assert "Blocked: 1 knows-me person may be excluded" in str(screen.query_one("#preflight", Static).render())
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert "Nothing written" in str(screen.query_one("#result", Static).render())
+        await pilot.press("x")  # the same person after all: exclude the knows-me one too
+        await workers_done(app)
+        await pilot.pause()
+        assert not screen.query_one("#lookalikes", OptionList).display
+        assert decisions(workspace)["Henry Hill"] == "exclude"
