@@ -86,7 +86,7 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
               for item in queue.items}
     # a card without a name shows its address as the name: never one an excluded person holds
     hidden = frozenset(item.person.id for item in queue.items if "@" in item.person.display_name
-                       and email_match_key(item.person.display_name.strip()) in blocked)
+                       and mailbox_key(item.person.display_name) in blocked)
     write_private(Path(path), lambda fh: exporter.write(fh, OutreachData(queue, emails, today, hidden)))
     counts = queue.counts()
     lines = [f"in the queue: {len(queue.items)} people (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"]
