@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from knowme.filekinds import open_regular
 from knowme.model import ImportResult, NotAnAddressBook
 
 SNIFF_BYTES = 64 * 1024
@@ -49,7 +50,7 @@ class Sniff:
         if path.is_dir():
             names = tuple(sorted(p.name for p in _walk_some(path, 200)))
             return cls(path=path, head=b"", is_dir=True, names=names)
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             return cls(path=path, head=fh.read(SNIFF_BYTES))
 
     def text(self) -> str:

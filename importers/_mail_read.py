@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from knowme.filekinds import open_regular
 from knowme.importers._mail_headers import is_sent_name
 
 CHUNK_BYTES = 1 << 20
@@ -94,7 +95,7 @@ def looks_like_message(head: bytes) -> bool:
 
 
 def sniff_file(path: Path) -> bytes:
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         return fh.read(SNIFF_BYTES)
 
 
@@ -180,7 +181,7 @@ def _maildir_files(folder: Path) -> tuple[list[Path], int]:
 
 def read_header_block(path: Path) -> tuple[bytes, bool]:
     """The header block of a single-message file (a leading mbox `From ` line dropped), and whether it was cut."""
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         data = fh.read(SNIFF_BYTES * 8)
         while True:
             end = _HEADER_END.search(data)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from knowme.filekinds import read_regular
 from knowme.importers import SNIFF_BYTES, vcard_structure
 from knowme.model import NotAnAddressBook, Problem
 
@@ -372,7 +373,7 @@ def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]]
 
 def read_table(path: Path) -> Table:
     """Open a CSV file for reading rows; NotAnAddressBook when it is not CSV text at all."""
-    data = Path(path).read_bytes()
+    data = read_regular(path)
     reason = reject_reason(data[:65536])
     if reason:
         raise NotAnAddressBook(reason)

@@ -252,6 +252,8 @@ def run(table: Table, plan: Plan, fmt: str, options: ImportOptions,
     freshly built records, and rescanning them costs more than the parsing itself.
     """
     result = ImportResult(format=fmt)
+    result.reading = {"encoding": table.encoding, "delimiter": table.delimiter, "header_line": table.header_line,
+                      "columns": [[name, kind] for name, kind in zip(plan.names, plan.kinds)]}
     records, problems = result.records, result.problems
     actions, names, prepare = list(plan.actions), list(plan.names), plan.prepare
     width = len(actions)

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from email.utils import parseaddr
 from pathlib import Path
 
+from knowme.filekinds import open_regular
 from knowme.importers import Importer, ImportOptions, Sniff, register
 from knowme.importers._mail_headers import clear_caches, is_machine_address, parse_message
 from knowme.importers._mail_read import (
@@ -149,7 +150,7 @@ def _messages(boxes: list[Mailbox], options: ImportOptions, limit: int | None = 
     count = 0
     for box in boxes:
         if box.kind == "mbox" and box.path is not None:
-            with open(box.path, "rb") as fh:
+            with open_regular(box.path) as fh:
                 reader = MboxReader(fh)
                 for raw in reader:
                     raw.where = box.name

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from knowme.filekinds import open_regular, read_regular
 from knowme.importers import Importer, ImportOptions, Sniff, register, vcard_structure
 from knowme.importers._vcard_card import CardParser
 from knowme.importers._vcard_text import Charsets, split_cards, to_text
@@ -35,7 +36,7 @@ def parse(path: Path, options: ImportOptions) -> ImportResult:
     """Import a vCard file or a vdir folder; NotAnAddressBook when there is no vCard in it."""
     if path.is_dir():
         return _parse_folder(path, options)
-    return parse_bytes(path.read_bytes(), path.name, options)
+    return parse_bytes(read_regular(path), path.name, options)
 
 
 def parse_bytes(data: bytes, name: str, options: ImportOptions | None = None) -> ImportResult:
@@ -94,7 +95,7 @@ def _parse_files(folder: str, files: list[tuple[str, str, int]], options: Import
             result.problems.append(Problem(name, 0, "import cancelled: this and the later files were not read"))
             break
         try:
-            with open(full, "rb") as fh:
+            with open_regular(full) as fh:
                 data = fh.read()
         except OSError as exc:
             result.problems.append(Problem(name, 0, f"cannot read: {exc.strerror or exc}"))

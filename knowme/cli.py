@@ -14,11 +14,25 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from knowme import paths
-from knowme.store import Store, WorkspaceError
+from knowme.store import Store
+from knowme.workspace import WorkspaceError, check_integrity, describe_error
 
 # Modules that add sub-commands; each defines add_commands(sub) and handlers `cmd_*(args, store)`.
-COMMAND_MODULES = ("knowme.cli_core", "knowme.cli_dedupe", "knowme.cli_triage", "knowme.cli_export",
-                   "knowme.cli_review")
+COMMAND_MODULES = ("knowme.cli_core", "knowme.cli_sources", "knowme.cli_dedupe", "knowme.cli_triage",
+                   "knowme.cli_export", "knowme.cli_review")
+
+
+TOP_EPILOG = """\
+a first session:
+  knowme import phone.vcf google.csv Connections.csv
+  knowme dedupe
+  knowme review
+  knowme export safe -o contacts.csv
+
+The workspace is a file: --db PATH (before or after the command), else
+$KNOWME_DB, else one in your user data folder. Only import, review FILE... and
+demo make a new one. `knowme COMMAND --help` explains each command, with
+examples."""
 
 
 class UserError(Exception):
@@ -33,8 +47,9 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="knowme", description="Review your address books before any bulk sync to a "
-                                               "professional network.")
-    parser.add_argument("--db", metavar="PATH", help="workspace file (default: $KNOWME_DB or the user data dir)")
+                                               "professional network.", epilog=TOP_EPILOG,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         try:
@@ -44,11 +59,42 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.add_commands(sub)
+    _accept_db_after_command(sub)
     return parser
 
 
+DB_HELP = "the workspace file (default: $KNOWME_DB, else one in your user data folder)"
+
+
+def _accept_db_after_command(sub: argparse._SubParsersAction) -> None:
+    """`knowme status --db X` as well as `knowme --db X status` (and in nested commands: `export safe`).
+
+    The sub-command's `--db` defaults to SUPPRESS, so when it is not given the global one stands.
+    """
+    for parser in {id(p): p for p in sub.choices.values()}.values():
+        if getattr(parser, "_defaults", {}).get("no_workspace"):  # demo, doctor: no workspace is read
+            continue
+        parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_db_after_command(action)
+
+
+def creates_workspace(args: argparse.Namespace) -> bool:
+    """Only `import`, `review FILE...` and `demo` make a workspace; the rest need one already."""
+    creates = getattr(args, "creates_workspace", False)
+    return bool(creates(args) if callable(creates) else creates)
+
+
 def open_store(args: argparse.Namespace) -> Store:
-    return Store.open(paths.workspace_path(args.db))
+    path = paths.workspace_path(args.db)
+    store = Store.open(path, create=creates_workspace(args))
+    try:
+        check_integrity(path)
+    except WorkspaceError:
+        store.close()
+        raise
+    return store
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,14 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, WorkspaceError) as exc:
         print(f"knowme: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            print(f"knowme: the workspace is busy: another knowme is writing to it ({exc})", file=sys.stderr)
-        else:
-            print(f"knowme: workspace error: {exc}", file=sys.stderr)
+    except sqlite3.Error as exc:
+        print(f"knowme: {describe_error(paths.workspace_path(args.db), exc)}", file=sys.stderr)
         return 1
-    except sqlite3.DatabaseError as exc:
-        print(f"knowme: the workspace is damaged or not a knowme workspace: {exc}", file=sys.stderr)
+    except OverflowError as exc:  # an id or number beyond what the workspace can hold
+        print(f"knowme: a number is too large ({exc})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("knowme: interrupted; nothing half-done was saved", file=sys.stderr)

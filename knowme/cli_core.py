@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from knowme import suppression
+from knowme.cli_help import JSON_HELP, command
 from knowme.importers import ImportOptions, format_names
 from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
@@ -17,30 +18,60 @@ from knowme.normalize import default_region
 from knowme.outreach import outreach_status
 from knowme.store import Store
 from knowme.triage import QueryError, find_people, mark
+from knowme.text import plural
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="import address books (vCard, CSV) and mail (mbox, Maildir, .eml)")
-    p.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    p.add_argument("--format", default="auto", choices=format_names())
-    p.add_argument("--region", default=None, help="default phone region, e.g. US, GB, DE (default: from locale)")
-    p.add_argument("--me", action="append", default=[], metavar="ADDR", help="your own address (mail import)")
-    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="generic CSV: which column holds a field (given, family, email, phone, org, ...)")
-    p.set_defaults(handler=cmd_import)
+    p = command(sub, "import", "import address books (vCard, CSV) and mail (mbox, Maildir, .eml)", """
+        Import address books and mail into the workspace (made on the first import). Each file becomes a
+        source; a newer export of the same address book replaces its earlier import and keeps every
+        decision, note and merge. The format is detected from the content.
 
-    p = sub.add_parser("status", help="what the workspace holds")
-    p.add_argument("--json", action="store_true")
+        A CSV whose columns knowme does not recognise needs --map: say which column holds which field.
+        `knowme doctor FILE` shows how a file would be read, without importing it.""",
+                [("knowme import ~/Downloads/contacts.vcf", "a vCard export (iPhone, Android, Google, Outlook)"),
+                 ("knowme import google.csv Connections.csv --region GB", "two CSV exports; phone numbers "
+                  "without a country code are British"),
+                 ("knowme import export.csv --map name=Who --map email=Reach", "a CSV of your own layout"),
+                 ("knowme import ~/Mail/Sent --me me@example.org", "who you wrote to and who wrote back")])
+    p.add_argument("files", nargs="+", metavar="FILE", type=Path,
+                   help="a file or folder: .vcf (or a folder of them), .csv, mbox, Maildir, .eml")
+    p.add_argument("--format", default="auto", choices=format_names(),
+                   help="read FILEs as this format (default: auto, detected from the content)")
+    p.add_argument("--region", default=None, metavar="REGION",
+                   help="default phone region, e.g. US, GB, DE (default: the last one given, else from the locale)")
+    p.add_argument("--me", action="append", default=[], metavar="ADDR",
+                   help="one of your own addresses (mail import; repeat for several)")
+    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                   help="CSV: the column (header or 1-based number) holding a field: name, given, family, email, "
+                        "phone, org, title, ...; repeat for several; implies a CSV")
+    p.set_defaults(handler=cmd_import, creates_workspace=True)
+
+    p = command(sub, "status", "what the workspace holds", """
+        Show the workspace: its records, sources and people, the decisions made so far, possible
+        duplicates still to review and the outreach queue.""",
+                [("knowme status", ""), ("knowme status --json", "one JSON object (records, people, sources, "
+                                                                 "decisions, connected, pending_pairs, ...)")])
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_status)
 
-    p = sub.add_parser("list", help="list people")
-    p.add_argument("--decision", choices=[d.value for d in Decision])
-    p.add_argument("--json", action="store_true")
+    p = command(sub, "list", "list people, with their decision", """
+        List the people in the workspace in name order: id (what mark, split and other commands take),
+        decision, name, first email and company.""",
+                [("knowme list", ""), ("knowme list --decision undecided", "who is left to decide"),
+                 ("knowme list --json", "every person with their records, signals and suggestion")])
+    p.add_argument("--decision", choices=[d.value for d in Decision], help="only the people with this decision")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("undo", help="undo the last decision, merge or split")
+    p = command(sub, "undo", "undo the last decision, merge, split or forget", """
+        Take back the latest action: a decision, a merge (dedupe's automatic ones are one action), a
+        split, a pair answered, a source forgotten. Repeat to go further back; `knowme redo` does it
+        again.""", [("knowme undo", ""), ("knowme undo && knowme undo", "the last two actions")])
     p.set_defaults(handler=cmd_undo)
-    p = sub.add_parser("redo", help="redo what undo took back")
+    p = command(sub, "redo", "redo what undo took back", """
+        Do again the action `knowme undo` took back last. Any new action ends what can be redone.""",
+                [("knowme redo", "")])
     p.set_defaults(handler=cmd_redo)
 
 
@@ -111,14 +142,15 @@ def _print_report(report: FileReport) -> int:
     assert out is not None
     if report.me_guessed:
         print(f"{out.source}: took {', '.join(report.me)} to be you (pass --me ADDRESS if that is wrong)")
-    problems = f", {len(out.problems)} problems" if out.problems else ""
+    problems = f", {plural(len(out.problems), 'problem')}" if out.problems else ""
+    records = plural(out.records, "record")
     if out.unchanged:
-        print(f"{out.source}: unchanged since the last import ({out.records} records)")
+        print(f"{out.source}: unchanged since the last import ({records})")
     elif out.replaced:
-        print(f"{out.source}: {out.records} records ({out.format}){problems}; replaced the earlier import: "
+        print(f"{out.source}: {records} ({out.format}){problems}; replaced the earlier import: "
               f"{out.kept} kept their person and decisions, {out.new_people} new")
     else:
-        print(f"{out.source}: {out.records} records ({out.format}){problems}")
+        print(f"{out.source}: {records} ({out.format}){problems}")
     for line in (out.namesake_line(), out.dropped_line()):
         if line:
             print(line)
@@ -144,20 +176,21 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     print(f"workspace: {store.path}")
-    print(f"{data['records']} records from {len(data['sources'])} sources, {data['people']} people, "
-          f"{data['connected']} already connected, {data['pending_pairs']} possible duplicates to review")
+    print(f"{plural(data['records'], 'record')} from {plural(len(data['sources']), 'source')}, "
+          f"{plural(data['people'], 'person')}, {data['connected']} already connected, "
+          f"{plural(data['pending_pairs'], 'possible duplicate')} to review")
     for s in data["sources"]:
-        problems = f", {s['problems']} problems" if s["problems"] else ""
-        print(f"  {s['file']}: {s['records']} records ({s['format']}){problems}")
+        problems = f", {plural(s['problems'], 'problem')}" if s["problems"] else ""
+        print(f"  {s['file']}: {plural(s['records'], 'record')} ({s['format']}){problems}")
     d = data["decisions"]
     print("decisions: " + ", ".join(f"{k} {d[k]}" for k in ("knows-me", "personalize", "exclude", "undecided")))
     sup = data["suppression"]
     gone = f", {sup['gone']} of them in no address book any more" if sup["gone"] else ""
-    print(f"suppression list: {sup['exclusions']} exclusions ({sup['entries']} addresses, phones, profiles, names "
-          f"and cards){gone}")
+    print(f"suppression list: {plural(sup['exclusions'], 'exclusion')} ({plural(sup['entries'], 'entry')}: "
+          f"addresses, phones, profiles, names and cards){gone}")
     o = data["outreach"]
     print("outreach: " + ", ".join(f"{k} {o[k]}" for k in ("to-send", "sent", "stale", "say-thanks"))
-          + (f"; {o['notes_to_fix']} notes to fix or write" if o["notes_to_fix"] else ""))
+          + (f"; {plural(o['notes_to_fix'], 'note')} to fix or write" if o["notes_to_fix"] else ""))
     return 0
 
 

@@ -8,36 +8,66 @@ import textwrap
 from collections.abc import Iterator
 from typing import Any
 
+from knowme.cli_help import JSON_HELP, command
 from knowme.dedupe import PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.merge import split_person
 from knowme.model import Person
 from knowme.pairgroups import EXAMPLES, pair_groups, resolve_group
 from knowme.store import Store
+from knowme.text import plural
 
 _TEXT_MERGES = 20
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id names nobody
 PAIR_BATCH = 1000  # pairs whose people are read at once
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("dedupe", help="merge sure duplicates, queue the doubtful ones for review")
-    p.add_argument("--json", action="store_true")
+    p = command(sub, "dedupe", "merge sure duplicates, queue the doubtful ones for review", """
+        Find the people who appear more than once across your address books (and within one). The sure
+        ones are merged at once, each merge with its reasons; the doubtful ones wait in a queue for
+        you to answer with `knowme pairs` and `knowme resolve`. All the automatic merges are one
+        action: `knowme undo` takes them back together. Run it again after each import.""",
+                [("knowme dedupe", ""), ("knowme dedupe --json", "the counts and every merge with its reasons")])
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_dedupe)
 
-    p = sub.add_parser("pairs", help="the review queue of possible duplicates, with scores and reasons")
-    p.add_argument("--json", action="store_true")
+    p = command(sub, "pairs", "the review queue of possible duplicates, with scores and reasons", """
+        List the possible duplicates `knowme dedupe` was not sure of: each PAIR's number, its score,
+        both records (with the person each belongs to now) and the reasons for and against. With
+        --groups, the queue grouped by the shape of its evidence, each group with examples, to answer
+        a whole group at once.""",
+                [("knowme pairs", ""), ("knowme pairs --json", "the queue as a JSON array"),
+                 ("knowme pairs --groups", "the queue grouped by the shape of its evidence")],
+                "Answer each with `knowme resolve PAIR same` or `knowme resolve PAIR different`, a group with "
+                "`knowme resolve --group GROUP same|different`.")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.add_argument("--groups", action="store_true",
                    help="the queue grouped by the shape of its evidence, with examples (answer a group with "
                         "`resolve --group GROUP`)")
     p.set_defaults(handler=cmd_pairs)
 
-    p = sub.add_parser("resolve", help="answer a queued pair (or a whole group): the same person, or different people")
-    p.add_argument("pair", metavar="PAIR", type=int, nargs="?")
-    p.add_argument("--group", metavar="GROUP", help="answer every pair of this group (see `pairs --groups`) at once")
-    p.add_argument("answer", choices=["same", "different"])
+    p = command(sub, "resolve", "answer a queued pair (or a whole group): the same person, or different people",
+                """
+        Answer one possible duplicate from `knowme pairs`: `same` merges the two people (one undoable
+        action), `different` keeps them apart and remembers it, so the pair is never asked again,
+        even after a re-import. --group answers every pair of a group from `knowme pairs --groups`
+        as one undoable action.""",
+                [("knowme resolve 12 same", "pair 12 is one person: merge them"),
+                 ("knowme resolve 13 different", "pair 13 are two people"),
+                 ("knowme resolve --group 3f2a9c1b different",
+                  "every pair of that group (its id from `knowme pairs --groups`) are two people")])
+    p.add_argument("pair", metavar="PAIR", type=int, nargs="?", help="the pair's number, as `knowme pairs` shows it")
+    p.add_argument("--group", metavar="GROUP",
+                   help="answer every pair of this group (see `pairs --groups`) at once")
+    p.add_argument("answer", metavar="same|different", choices=["same", "different"],
+                   help="same: merge them; different: keep them apart")
     p.set_defaults(handler=cmd_resolve)
 
-    p = sub.add_parser("split", help="give each record of a merged person its own person again")
-    p.add_argument("person", metavar="PERSON", type=int)
+    p = command(sub, "split", "give each record of a merged person its own person again", """
+        Undo a merge you disagree with, whenever it happened: every record of PERSON becomes a person of
+        its own, each keeping the decision and notes. One undoable action.""",
+                [("knowme split 42", "person 42 (an id from `knowme list`)")])
+    p.add_argument("person", metavar="PERSON", type=int, help="the person's id, as `knowme list` shows it")
     p.set_defaults(handler=cmd_split)
 
 
@@ -46,15 +76,15 @@ def cmd_dedupe(args: argparse.Namespace, store: Store) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    print(f"{report.records} records, {report.people_before} people before, {report.people_after} after: "
-          f"merged {report.auto_merged} duplicates automatically, {report.queued} possible duplicates to review "
-          f"({report.new_pairs} new)")
+    print(f"{plural(report.records, 'record')}, {plural(report.people_before, 'person')} before, "
+          f"{report.people_after} after: merged {plural(report.auto_merged, 'duplicate')} automatically, "
+          f"{plural(report.queued, 'possible duplicate')} to review ({report.new_pairs} new)")
     for merge in report.merges[:_TEXT_MERGES]:
         print(f"  person {merge.keep} <- {', '.join(map(str, merge.merged))}")
         for reason in merge.reasons:
             print(f"    {reason}")
     if len(report.merges) > _TEXT_MERGES:
-        print(f"  ... and {len(report.merges) - _TEXT_MERGES} more merges (dedupe --json lists them all)")
+        print(f"  ... and {plural(len(report.merges) - _TEXT_MERGES, 'more merge')} (dedupe --json lists them all)")
     if report.queued:
         print("review them with `knowme pairs` and `knowme resolve PAIR same|different`")
     return 0
@@ -116,13 +146,14 @@ def _print_groups(store: Store, as_json: bool) -> int:
         answered = item["answered"]
         history = f"; you answered {answered['same'] + answered['different']} like these before, " \
                   f"{answered['same']} the same" if answered["same"] + answered["different"] else ""
-        print(f"group {item['id']}: {item['shape']}: {item['pairs']} pairs, about {item['likely_same']} "
-              f"look like the same person{history}")
+        print(f"group {item['id']}: {item['shape']}: {plural(item['pairs'], 'pair')}, "
+              f"about {item['likely_same']} look like the same person{history}")
         for example in item["examples"]:
             a, b = example["a"], example["b"]
             print(f"    pair {example['id']}: {a['name']} [{a['record']['source']} #{a['record']['index']}] / "
                   f"{b['name']} [{b['record']['source']} #{b['record']['index']}]: {'; '.join(example['reasons'])}")
-    print(f"{sum(i['pairs'] for i in items)} pairs in {len(items)} groups; answer a whole group with "
+    print(f"{plural(sum(i['pairs'] for i in items), 'pair')} in {plural(len(items), 'group')}; "
+          "answer a whole group with "
           "`knowme resolve --group GROUP same|different` (undo takes it back)", file=sys.stderr)
     return 0
 
@@ -153,7 +184,7 @@ def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
     if not count:
         print("no possible duplicates to review")
         return 0
-    print(f"{count} pairs; answer with `knowme resolve PAIR same|different`", file=sys.stderr)
+    print(f"{plural(count, 'pair')}; answer with `knowme resolve PAIR same|different`", file=sys.stderr)
     return 0
 
 
@@ -168,10 +199,11 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
             group = resolve_group(store, args.group, same)
         except KeyError:
             raise UserError(f"no group {args.group} in the review queue; `knowme pairs --groups` lists them") from None
-        print(f"group {group.id} ({group.shape}): {len(group.pairs)} pairs answered "
+        print(f"group {group.id} ({group.shape}): {plural(len(group.pairs), 'pair')} answered "
               f"{'the same person' if same else 'different people'} (one action: `knowme undo` takes it back)")
         return 0
-    row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (args.pair,)).fetchone()
+    row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (args.pair,)).fetchone() \
+        if 0 < args.pair <= MAX_ID else None
     if row is None:
         raise UserError(f"no pair {args.pair}; `knowme pairs` lists the queue")
     kept = resolve_pair(store, args.pair, same)
@@ -183,7 +215,7 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
 def cmd_split(args: argparse.Namespace, store: Store) -> int:
     from knowme.cli import UserError
 
-    if store.person(args.person) is None:
+    if not 0 < args.person <= MAX_ID or store.person(args.person) is None:
         raise UserError(f"no person {args.person}")
     ids = split_person(store, args.person)
     if len(ids) <= 1:

@@ -8,18 +8,31 @@ import tempfile
 from pathlib import Path
 
 from knowme import paths
+from knowme.cli_help import command
+from knowme.importers import format_names
 from knowme.store import Store
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("review", help="review and decide, contact by contact, in the terminal UI")
-    p.add_argument("files", nargs="*", metavar="FILE", type=Path, help="import these first (with progress)")
-    p.add_argument("--format", default="auto", help="format of FILEs (default: detected)")
-    p.add_argument("--region", default=None, help="default phone region for FILEs, e.g. US, GB, DE")
-    p.set_defaults(handler=cmd_review)
+    p = command(sub, "review", "review and decide, contact by contact, in the terminal UI", """
+        Open the review UI on the workspace: the people to decide, their duplicates, the outreach
+        queue and both exports, all from the keyboard (? lists the keys). With FILEs, they are
+        imported first, with progress (and a workspace is made if there is none).""",
+                [("knowme review", "the workspace as it is"),
+                 ("knowme review ~/Downloads/contacts.vcf", "import a file, then review"),
+                 ("knowme --db ~/work.db review", "another workspace")])
+    p.add_argument("files", nargs="*", metavar="FILE", type=Path,
+                   help="address books or mail to import first (as `knowme import` takes them)")
+    p.add_argument("--format", default="auto", metavar="FORMAT", choices=format_names(),
+                   help=f"format of FILEs: {', '.join(format_names())} (default: auto, detected)")
+    p.add_argument("--region", default=None, metavar="REGION", help="default phone region for FILEs, e.g. US, GB, DE")
+    p.set_defaults(handler=cmd_review, creates_workspace=lambda args: bool(args.files))
 
-    p = sub.add_parser("demo", help="the review UI on the bundled sample address books, in a throwaway workspace")
-    p.set_defaults(handler=cmd_demo, no_store=True)
+    p = command(sub, "demo", "the review UI on the bundled sample address books, in a throwaway workspace", """
+        Try knowme on made-up address books (phone, Google, Outlook, LinkedIn and mail, with duplicates
+        between them) in a workspace that is thrown away when you quit. Your own workspace is not
+        touched.""", [("knowme demo", "")])
+    p.set_defaults(handler=cmd_demo, no_store=True, no_workspace=True)
 
 
 def _check_terminal() -> None:
@@ -36,11 +49,6 @@ def cmd_review(args: argparse.Namespace, store: Store) -> int:
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
-    if args.format != "auto":
-        from knowme.importers import format_names
-
-        if args.format not in format_names():
-            raise UserError(f"unknown format {args.format!r} (choose from {', '.join(format_names())})")
     path = store.path
     store.close()  # the app opens its own connection (and its workers theirs)
     from knowme.tui.app import KnowmeApp

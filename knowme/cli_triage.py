@@ -12,11 +12,13 @@ from pathlib import Path
 
 from knowme import paths, prefs
 from knowme.cli_core import resolve_queries
+from knowme.cli_help import JSON_HELP, command
 from knowme.lint import lint_note
 from knowme.model import Decision
 from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for
 from knowme.store import Store, WorkspaceError
 from knowme.suggest import RulesError, accept_suggestions, load_rules, pending, refresh_suggestions, save_rules
+from knowme.text import plural
 from knowme.triage import (
     OUTREACH_FIELDS,
     ExcludedError,
@@ -31,13 +33,22 @@ from knowme.triage import (
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("mark", help="set the decision and outreach details of people (by id, email, exact name, "
-                                    "group or domain)",
-                       description="Select people by QUERY (id, email, LinkedIn URL or a name matching exactly one "
-                                   "person), --all-in-category and/or --domain; every change is one undoable action.")
-    p.add_argument("queries", nargs="*", metavar="QUERY")
-    p.add_argument("--as", dest="decision", choices=[d.value for d in Decision])
-    p.add_argument("--note", default=None, help="a free note")
+    p = command(sub, "mark", "set the decision and outreach details of people (by id, email, exact name, group or "
+                             "domain)", """
+        Decide about people, or record outreach details. Select them by QUERY (an id from `knowme list`,
+        an email address, a LinkedIn URL, or a name that matches exactly one person), by
+        --all-in-category and by --domain; each command is one undoable action.""",
+                [("knowme mark ana@example.org --as knows-me", ""),
+                 ("knowme mark 42 17 --as exclude --note 'ex-boss'", "two people by id, with a note"),
+                 ("knowme mark --domain oldcorp.com --as personalize", "everyone with an address there"),
+                 ("knowme mark 'Ana Silva' --how colleague --context 'Acme, 2019' --draft-template colleague",
+                  "outreach details, and a draft note from a template"),
+                 ("knowme mark 42 --sent", "the request to person 42 went out today"),
+                 ("knowme mark 42 --not-same-as 17", "42 and 17 are different people (unblocks the export)")])
+    p.add_argument("queries", nargs="*", metavar="QUERY",
+                   help="a person's id, email address, LinkedIn URL or exact name (several allowed)")
+    p.add_argument("--as", dest="decision", choices=[d.value for d in Decision], help="the decision")
+    p.add_argument("--note", default=None, metavar="TEXT", help="a free note")
     p.add_argument("--all-in-category", action="append", default=[], metavar="GROUP",
                    help="everyone in an address-book group or label (e.g. Family, starred)")
     p.add_argument("--domain", action="append", default=[], metavar="DOMAIN",
@@ -45,11 +56,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sent", nargs="?", const="today", default=None, metavar="DATE",
                    help="record that the connection request went out (today, or YYYY-MM-DD)")
     p.add_argument("--how", choices=list(HOW_CHOICES), help="how you know each other")
-    p.add_argument("--context", help="which event, company or mutual contact")
-    p.add_argument("--why", help=f"why connect: {', '.join(WHY_CHOICES)} or your own words")
-    p.add_argument("--draft", help="the personal note")
+    p.add_argument("--context", metavar="TEXT", help="which event, company or mutual contact")
+    p.add_argument("--why", metavar="TEXT", help=f"why connect: {', '.join(WHY_CHOICES)} or your own words")
+    p.add_argument("--draft", metavar="TEXT", help="the personal note")
     p.add_argument("--draft-template", choices=list(TEMPLATES), help="start the note from a template")
-    p.add_argument("--priority", type=int, help="1 = first in the outreach queue, 2 next, ...; 0 = unset")
+    p.add_argument("--priority", type=int, metavar="N",
+                   help="1 = first in the outreach queue, 2 next, ...; 0 = unset")
     p.add_argument("--not-same-as", metavar="QUERY", help="record that QUERY is a different person (resolves a "
                                                           "lookalike that blocks the safe export)")
     p.add_argument("--unexclude", action="store_true",
@@ -57,28 +69,48 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                         "phone or name): lifts that exclusion; bulk selections leave excluded people alone without it")
     p.set_defaults(handler=cmd_mark)
 
-    p = sub.add_parser("suggest", help="list or accept suggested decisions (role addresses, groups, mail, rules)")
-    p.add_argument("--json", action="store_true")
+    p = command(sub, "suggest", "list or accept suggested decisions (role addresses, groups, mail, rules)", """
+        Suggest a decision for each undecided person, with the reason: role and no-reply addresses to
+        exclude, your Family or starred groups as knows-me, people you wrote to, your own rules. Nothing
+        changes until you accept; an excluded person is never touched by accepting.""",
+                [("knowme suggest", "the suggestions and their reasons"),
+                 ("knowme suggest --accept all", "accept every suggestion (one undoable action)"),
+                 ("knowme suggest --accept 42 17", "accept those of two people"),
+                 ("knowme suggest --rules rules.toml --rule recruiters --accept", "one rule's suggestions")])
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.add_argument("--rules", type=Path, metavar="FILE", help="a rules file (TOML); remembered for later runs")
     p.add_argument("--accept", nargs="*", metavar="all|ID", help="accept all suggestions, those of these people, "
                                                                  "or (with --rule) one rule's")
     p.add_argument("--rule", metavar="NAME", help="only the suggestions of this rule")
     p.set_defaults(handler=cmd_suggest)
 
-    p = sub.add_parser("lint", help="check a connection-request note (exit 1 when it has errors)")
+    p = command(sub, "lint", "check a connection-request note (exit 1 when it has errors)", """
+        Check a personal note before you send it: within the character limit, greets by first name, not
+        the canned invitation, says how you know each other and why you connect, no pitch or bait.
+        Exit 1 when it has errors (warnings alone exit 0). Needs no workspace.""",
+                [("knowme lint 'Hi Ana, great to meet you at PyCon...'", ""),
+                 ("knowme lint - --first-name Ana < note.txt", "the note from a file, checked for the greeting"),
+                 ("knowme lint \"$NOTE\" --limit 200 --json", "a free account's limit, as JSON")])
     p.add_argument("text", metavar="TEXT", help="the note; - reads it from standard input")
-    p.add_argument("--limit", type=int, default=None, help="character limit (default: the note-limit setting, 300)")
-    p.add_argument("--first-name", default=None, help="the first name the note should greet")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="character limit (default: the note-limit setting, 300)")
+    p.add_argument("--first-name", default=None, metavar="NAME", help="the first name the note should greet")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_lint, no_store=True)
 
-    p = sub.add_parser("set", help="change a setting (knowme settings lists them)")
-    p.add_argument("name", choices=list(prefs.PREFS), metavar="NAME")
-    p.add_argument("value", metavar="VALUE")
+    p = command(sub, "set", "change a setting (knowme settings lists them)", """
+        Change one setting of the workspace: NAME is one of those `knowme settings` lists.""",
+                [("knowme set note-limit 200", "a free account's note limit"),
+                 ("knowme set monthly-allowance 100", "plan the outreach queue in batches of 100 a month")])
+    p.add_argument("name", choices=list(prefs.PREFS), metavar="NAME",
+                   help=f"the setting: {', '.join(prefs.PREFS)}")
+    p.add_argument("value", metavar="VALUE", help="its new value")
     p.set_defaults(handler=cmd_set)
 
-    p = sub.add_parser("settings", help="list the settings")
-    p.add_argument("--json", action="store_true")
+    p = command(sub, "settings", "list the settings", """
+        List the workspace's settings with their values and what each does.""",
+                [("knowme settings", ""), ("knowme settings --json", "")])
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_settings)
 
 
@@ -154,7 +186,7 @@ def _other(store: Store, query: str) -> int:
 
 
 def _people(n: int) -> str:
-    return f"{n} person" if n == 1 else f"{n} people"
+    return plural(n, "person")
 
 
 def _template_drafts(store: Store, ids: list[int], args: argparse.Namespace,
@@ -220,7 +252,7 @@ def cmd_suggest(args: argparse.Namespace, store: Store) -> int:
         email = f" <{p.email}>" if p.email else ""
         print(f"{p.id:>6}  {p.suggestion.value:<11} {p.name}{email}  ({p.reason})")
     counts = {d.value: sum(1 for p in items if p.suggestion is d) for d in Decision if d is not Decision.UNDECIDED}
-    print(f"{len(items)} suggestions: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+    print(f"{plural(len(items), 'suggestion')}: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
           + "; accept with knowme suggest --accept all|ID...|--rule NAME")
     return 0
 
@@ -231,7 +263,7 @@ def _workspace_limit(args: argparse.Namespace) -> int:
     if not path.exists():
         return int(prefs.PREFS["note-limit"].default)
     try:
-        with Store.open(path) as store:
+        with Store.open(path, create=False) as store:
             return int(prefs.get(store, "note-limit"))
     except WorkspaceError as exc:
         print(f"knowme: using the default limit: {exc}", file=sys.stderr)

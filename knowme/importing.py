@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowme import importers
 from knowme.importers import ImportOptions
+from knowme.filekinds import open_regular, special_input
 from knowme.gcpause import collector_paused
 from knowme.model import NotAnAddressBook
 from knowme.prepare import PreparedStream, prepare_records
 from knowme.store import ImportOutcome, Store
 from knowme.suggest import suggester
 from knowme.triage import after_import
+from knowme.text import plural
 
 MAX_PROBLEMS_STORED = 1000
 
@@ -52,9 +55,33 @@ def fingerprint(path: Path) -> str:
 
 
 def _hash_file(path: Path, digest: "hashlib._Hash") -> None:
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
+
+
+def read_as(digest: str, fmt: str, mapping: dict[str, str]) -> str:
+    """The fingerprint of a file read with a chosen format or column mapping.
+
+    A source counts as unchanged only when the same bytes are read the same way: importing it
+    again with another `--format` or a corrected `--map` re-imports it (decisions are kept, as for
+    a newer version of the file). Detection with no mapping keeps the plain file fingerprint.
+    """
+    how = json.dumps({"format": fmt, "map": sorted(mapping.items())}, ensure_ascii=False)
+    return hashlib.sha256(f"{digest}\n{how}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def mapped_format(path: Path) -> str:
+    """The format a file given with `--map` (and no `--format`) is read as: the CSV flavour detected
+    (each applies the mapping over its own columns), else the generic CSV, whose columns the mapping
+    names. A file detected as something other than CSV is refused: the mapping cannot apply to it."""
+    try:
+        importer = importers.detect(path)
+    except NotAnAddressBook:
+        return "csv"
+    if importer.kind != "addressbook" or importer.name == "vcard":
+        raise NotAnAddressBook(f"--map names CSV columns, and this reads as {importer.label}; leave out --map")
+    return importer.name
 
 
 def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOptions | None = None) -> FileReport:
@@ -67,23 +94,40 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
     options = options or ImportOptions()
     path = Path(path)
     report = FileReport(path=path)
+    special = special_input(path)
+    if special == "a symbolic link":
+        report.error = (f"{path}: is a symbolic link; knowme reads only the file itself (import {path.resolve()} "
+                        "if that is the one)")
+        return report
+    if special is not None:
+        report.error = f"{path}: is {special}, not a file or folder; nothing was read"
+        return report
     if not path.exists():
         report.error = f"{path}: no such file or folder"
         return report
     if not options.me:  # mail: the user's addresses as confirmed or guessed before
         options = dataclasses.replace(options, me=list(store.setting("me", [])))
     try:
+        if fmt == "auto" and options.mapping:
+            fmt = mapped_format(path)
         result = importers.parse(path, fmt, options)
     except NotAnAddressBook as exc:
-        report.error = f"{path}: {exc}"
+        hint = ""
+        if fmt == "auto" and not options.mapping and path.suffix.lower() in (".csv", ".tsv", ".txt"):
+            hint = ("; if it is a CSV, say which column holds what: --map name=COLUMN --map email=COLUMN "
+                    "(`knowme doctor FILE` shows how it reads)")
+        report.error = f"{path}: {exc}{hint}"
         return report
-    except (OSError, UnicodeError, ValueError) as exc:
+    except OSError as exc:
+        report.error = f"{path}: cannot read it: {exc.strerror or exc}"
+        return report
+    except (UnicodeError, ValueError) as exc:
         report.error = f"{path}: cannot read it ({exc.__class__.__name__}: {exc})"
         return report
     problems = [str(p) for p in result.problems]
     report.problems = problems
     if not result.records:
-        detail = f" ({len(problems)} problems, first: {problems[0]})" if problems else ""
+        detail = f" ({plural(len(problems), 'problem')}, first: {problems[0]})" if problems else ""
         report.error = f"{path}: no contacts found in it{detail}"
         return report
     if result.me:
@@ -92,7 +136,13 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         known = list(store.setting("me", []))
         store.set_setting("me", sorted(set(known) | {m.lower() for m in result.me}))
     name = path.name.rstrip("/") or str(path)
-    digest = fingerprint(path)
+    try:
+        digest = fingerprint(path)
+    except OSError as exc:  # gone or unreadable since it was parsed
+        report.error = f"{path}: cannot read it: {exc.strerror or exc}"
+        return report
+    if fmt != "auto" or options.mapping:  # read another way than before: not "unchanged", read again
+        digest = read_as(digest, result.format, options.mapping)
     known = store.conn.execute("SELECT 1 FROM sources WHERE sha256=? AND format=?", (digest, result.format)).fetchone()
     prepared = None
     suggest = suggester(store)

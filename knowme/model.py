@@ -163,6 +163,9 @@ class ImportResult:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     me: list[str] = field(default_factory=list)  # mail only: the addresses taken to be the user's
+    # how the input was read, for `knowme doctor`: CSV gives encoding, delimiter, header_line, columns
+    # (each header with the field it fills, "extra" when kept as it is)
+    reading: dict[str, Any] = field(default_factory=dict)
 
 
 class NotAnAddressBook(Exception):

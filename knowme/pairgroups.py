@@ -19,6 +19,7 @@ from typing import Any
 from knowme.dedupe import PairView, _rkeys, _vk, pending_pairs
 from knowme.merge import apply_merges, bulk_snapshot, records_of, set_verdicts
 from knowme.store import Store, from_json
+from knowme.text import plural
 
 EXAMPLES = 3
 _DETAIL = re.compile(r"\s*\([^)]*\)")  # "(Joseph Wilson)", "(12 oak)"
@@ -117,7 +118,7 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
         f"SELECT id, rkey FROM records WHERE id IN ({','.join('?' * (2 * len(group.pairs)))})",
         [r for p in group.pairs for r in (p.a_record, p.b_record)]))
     status = "same" if same else "different"
-    label = f"{len(group.pairs)} pairs ({group.shape})"
+    label = f"{plural(len(group.pairs), 'pair')} ({group.shape})"
     with store.transaction() as conn:
         if same:
             merges = _merge_sets(group.pairs)

@@ -7,9 +7,11 @@ are derived (matching keys, the person's summary for fast listing) and can be re
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,16 +27,13 @@ from knowme.model import SCALAR_FIELDS, Decision, Person, Record
 from knowme.normalize import fold
 from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
+from knowme.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time
 CACHE_KB = -65536  # SQLite's page cache: 64 MB at most
 BIG_IMPORT_CACHE_KB = -262144  # while storing a large source: its index pages stay in memory, never spilled twice
 PAGE_SIZE = 16384  # new workspaces: a quarter of the system calls of 4096 for big imports
-
-
-class WorkspaceError(Exception):
-    """A workspace problem the user can act on (busy, unreadable, newer schema)."""
 
 
 class UndoRefused(WorkspaceError):
@@ -325,17 +324,26 @@ class Store:
     # ---- opening, schema, transactions -------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
+    def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT_S, create: bool = True) -> Store:
+        """Open the workspace at `path`; with `create`, make a new one (and its folders) when none is there.
+
+        Whatever else is at `path` (another program's database, a text file, a folder, a damaged or
+        read-only workspace) is refused with a WorkspaceError before anything is written to it.
+        """
         path = Path(path)
+        exists = check_existing(path, create, SCHEMA_VERSION)
+        if not exists and not create:
+            raise NoWorkspace(f"no workspace at {path}; `knowme import FILE` creates one (or choose another "
+                              "with --db)")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
-                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-                os.close(fd)
-            os.chmod(path, 0o600)
+            if not exists:
+                cls._create(path, busy_timeout)
+            _make_private(path)
             conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
-            raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
+        except OSError as exc:
+            raise WorkspaceError(f"cannot open workspace {path}: {exc.strerror or exc}") from exc
+        except sqlite3.Error as exc:
+            raise WorkspaceError(describe_error(path, exc)) from exc
         store = cls(path, conn)
         try:
             conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # takes effect only while the file is empty
@@ -346,12 +354,42 @@ class Store:
             store._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise WorkspaceError(_describe_db_error(path, exc)) from exc
+            raise WorkspaceError(describe_error(path, exc)) from exc
+        except WorkspaceError:
+            conn.close()
+            raise
         for suffix in ("-wal", "-shm"):
-            side = Path(str(path) + suffix)
-            if side.exists():
-                os.chmod(side, 0o600)
+            _make_private(Path(str(path) + suffix))
         return store
+
+    @classmethod
+    def _create(cls, path: Path, busy_timeout: float) -> None:
+        """Make a new workspace at `path` whole or not at all: the schema is written under a temporary
+        name beside it, which is then linked into place. Another process never sees an empty or
+        half-made workspace, and when two create one at once the first wins and both use it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name[:100]}.knowme-new-{os.getpid()}-{secrets.token_hex(6)}"
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(tmp, timeout=busy_timeout, isolation_level=None)
+            try:
+                conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+                conn.execute("PRAGMA journal_mode=WAL")
+                cls(tmp, conn)._migrate()
+            finally:
+                conn.close()  # the last connection: its log is checkpointed into the file and removed
+            try:
+                os.link(tmp, path, follow_symlinks=False)
+            except FileExistsError:
+                pass  # another knowme made it meanwhile: use theirs
+            except OSError as exc:  # a file system without hard links: rename (a race there is unlikely)
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK) or path.exists():
+                    raise
+                os.rename(tmp, path)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{tmp}{suffix}").unlink(missing_ok=True)
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -392,7 +430,7 @@ class Store:
                 self.conn.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
+                if not is_busy(exc):
                     raise
                 if time.monotonic() > deadline:
                     raise WorkspaceError(f"workspace {self.path} is busy: another knowme is writing to it; "
@@ -468,8 +506,9 @@ class Store:
         """The earlier source this file is a newer version of, with its carried-over records; None for a
         new address book (`outcome.namesake` then names the same-named source it is not)."""
         best: tuple[float, bool, OldSource, dict[int, int]] | None = None
-        for sid, name, old_path in self.conn.execute("SELECT id, name, path FROM sources WHERE base=? AND format=? "
-                                                     "ORDER BY id", (base, fmt)).fetchall():
+        for sid, name, old_path in self.conn.execute("SELECT id, name, path FROM sources WHERE base=? AND "
+                                                     "(format=? OR path=?) ORDER BY id",
+                                                     (base, fmt, outcome.path)).fetchall():
             old = self._old_source(sid, name, old_path)
             claimed = match_records(old, records, prepared)
             share = carried_share(old, claimed)
@@ -517,7 +556,9 @@ class Store:
         outcome.path = str(path)
         earlier: tuple[OldSource, dict[int, int]] | None = None
         name = base
-        if conn.execute("SELECT 1 FROM sources WHERE base=? AND format=? LIMIT 1", (base, fmt)).fetchone():
+        # the same address book: of the same format, or the very file imported before read another way
+        if conn.execute("SELECT 1 FROM sources WHERE base=? AND (format=? OR path=?) LIMIT 1",
+                        (base, fmt, str(path))).fetchone():
             prepared = list(prepared if prepared is not None else prepare_records(records, region, base, suggest))
             earlier = self._earlier_version(base, fmt, records, prepared, outcome)
             name = earlier[0].name if earlier else self._new_source_name(base, path)
@@ -789,10 +830,13 @@ class Store:
         for snap in (target, current):  # an action logged before it was carried out may lack a part
             for part in ("people", "records", "verdicts", "pairs"):
                 snap.setdefault(part, {})
-        problem = self._drift(current)
+        whole = target.get("rows") or current.get("rows")  # an action that removed whole rows (forget)
+        problem = None if whole else self._drift(current)
         if problem:
             raise UndoRefused(problem)
         conn = self.conn
+        if target.get("rows"):  # whole rows an action removed (forget) or that its redo removes again
+            _apply_rows(conn, target["rows"])
         cols = {name: i for i, name in enumerate(PERSON_COLUMNS)}
         editable = [name for name in PERSON_COLUMNS if name in EDITABLE]
         vanish: list[int] = []
@@ -920,10 +964,42 @@ def _statements(script: str) -> list[str]:
     return [stmt.strip() for stmt in "\n".join(lines).split(";") if stmt.strip()]
 
 
-def _describe_db_error(path: Path, exc: sqlite3.DatabaseError) -> str:
-    text = str(exc)
-    if "not a database" in text or "malformed" in text:
-        return f"{path} is not a knowme workspace (or is damaged): {text}"
-    if "locked" in text or "busy" in text:
-        return f"workspace {path} is busy: another knowme is writing to it"
-    return f"cannot open workspace {path}: {text}"
+# Rows an action removed, put back in this order (the reverse when removed again).
+_ROW_TABLES = ("sources", "records", "keys", "pairs")
+
+
+def _apply_rows(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
+    """Put back the whole rows of a snapshot's "insert", or remove those of its "delete" (by id).
+
+    A row that cannot go back because a later import holds its place (the same source name or
+    id) stops the undo with a one-line WorkspaceError; the transaction leaves nothing half-done.
+    """
+    for table in _ROW_TABLES:
+        data = rows.get("insert", {}).get(table)
+        if not data or not data["rows"]:
+            continue
+        columns = data["columns"]
+        try:
+            conn.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                             data["rows"])
+        except sqlite3.IntegrityError as exc:
+            raise WorkspaceError(f"cannot put back what was removed: a later import holds its place ({table}: "
+                                 f"{exc}); forget or undo that import first") from exc
+    for table in reversed(_ROW_TABLES):
+        ids = rows.get("delete", {}).get(table)
+        if not ids:
+            continue
+        if table == "keys":
+            conn.executemany("DELETE FROM keys WHERE record_id=? AND kind=? AND key=?", ids)
+        else:
+            conn.executemany(f"DELETE FROM {table} WHERE id=?", [(i,) for i in ids])
+
+
+def _make_private(path: Path) -> None:
+    """Take away group and other access (0600 for a new file); never adds any, never touches a missing file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if mode & 0o077:
+        os.chmod(path, mode & 0o700)

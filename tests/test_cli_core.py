@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, Knowme
+from tests.conftest import CORPUS, CORPUS_MISSING, Knowme
 
 VCF = """BEGIN:VCARD\r
 VERSION:3.0\r
@@ -130,7 +130,7 @@ def test_damaged_workspace_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not beside the repo")
+@pytest.mark.skipif(not CORPUS.exists(), reason=CORPUS_MISSING)
 def test_contract_files_import(knowme: Knowme) -> None:
     files = [CORPUS / "vcf" / "ezvcard" / "John_Doe_IPHONE.vcf", CORPUS / "csv" / "google-old" / "google.csv",
              CORPUS / "csv" / "linkedin" / "tombarr-Connections.redacted.csv"]

@@ -34,7 +34,9 @@ def test_core_and_importers_import_without_textual() -> None:
 
 
 def test_knowme_status_does_not_load_textual(tmp_path: Path) -> None:
+    book = ROOT / "sample_data" / "iphone.vcf"  # status needs a workspace: import makes one
     script = ("import sys\nfrom knowme.cli import main\n"
+              f"assert main(['--db', {str(tmp_path / 'w.db')!r}, 'import', {str(book)!r}]) == 0\n"
               f"code = main(['--db', {str(tmp_path / 'w.db')!r}, 'status'])\n"
               "assert 'textual' not in sys.modules, 'status imported textual'\n"
               "raise SystemExit(code)\n")

@@ -36,7 +36,8 @@ ROUNDS = int(os.environ.get("KNOWME_CRASH_ROUNDS", "5"))
 SEED = int(os.environ.get("KNOWME_CRASH_SEED", "20240607"))
 BIG_CARDS = 20_000
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+# kills real processes mid-write: slow, left out of the fast lane (-m "not slow")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")]
 
 
 def env() -> dict[str, str]:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import CORPUS_MISSING
 from knowme import importers
 from knowme.importers import ImportOptions, Sniff, generic_csv, google, linkedin, outlook, thunderbird, yahoo
 from knowme.importers.csvio import decode, sniff_delimiter
@@ -25,7 +26,7 @@ CSV_CORPUS = CORPUS / "csv"
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 DETECTORS = {"linkedin": linkedin.detect, "google": google.detect, "outlook": outlook.detect,
              "thunderbird": thunderbird.detect, "yahoo": yahoo.detect, "csv": generic_csv.detect}
-needs_corpus = pytest.mark.skipif(not CSV_CORPUS.is_dir(), reason="shared/corpus not checked out beside the repo")
+needs_corpus = pytest.mark.skipif(not CSV_CORPUS.is_dir(), reason=CORPUS_MISSING)
 
 
 def csv_format(path: Path) -> str | None:

@@ -197,15 +197,18 @@ def test_the_temporary_name_cannot_be_guessed(tmp_path: Path) -> None:
     assert not (tmp_path / "safe.csv").is_symlink()
 
 
-def test_a_link_at_the_destination_is_replaced_not_written_through(tmp_path: Path) -> None:
+def test_a_link_at_the_destination_is_refused_even_with_force(tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
     folder = tmp_path / "chosen"
     folder.mkdir()
     (folder / "safe.csv").symlink_to(victim)
-    _write_demo(folder / "safe.csv")
+    for force in (False, True):
+        with pytest.raises(ExportError, match="symbolic link"):
+            write_private(folder / "safe.csv", lambda fh: fh.write("x"), force=force)
     assert victim.read_text() == "precious"
-    assert not (folder / "safe.csv").is_symlink() and (folder / "safe.csv").read_text().startswith("First")
+    assert (folder / "safe.csv").is_symlink()
+    assert [p.name for p in folder.iterdir()] == ["safe.csv"]  # no temporary file left behind
 
 
 # Calls that create or move files. Each use in our code is listed with why its path is safe;
@@ -217,10 +220,15 @@ REVIEWED = {
     ("knowme/exports/files.py", "open"): "write_private: the user's path and a temp file beside it",
     ("knowme/exports/files.py", "replace"): "write_private: temp file over the user's path",
     ("knowme/store.py", "mkdir"): "Store.open: the workspace folder (--db, KNOWME_DB or platformdirs)",
-    ("knowme/store.py", "open"): "Store.open: creates the workspace file 0600",
+    ("knowme/store.py", "open"): "Store.open: creates the workspace file 0600 (under a random name beside it)",
+    ("knowme/store.py", "link"): "Store.open: the new workspace into place at --db's path, never replacing",
+    ("knowme/store.py", "rename"): "Store.open: the same, where the file system has no hard links",
     ("knowme/store.py", "connect"): "Store.open: sqlite3 on the workspace path",
     ("knowme/mergesummary.py", "connect"): "dedupe workers: the workspace path, read-only (mode=ro creates nothing)",
     ("knowme/cli_review.py", "mkdtemp"): "knowme demo: a throwaway folder from tempfile",
+    ("knowme/exports/files.py", "link"): "write_private: the finished temp file at the user's path, never replacing",
+    ("knowme/filekinds.py", "open"): "open_regular: os.open O_RDONLY of an input, creates nothing",
+    ("knowme/workspace.py", "connect"): "the workspace check: immutable or mode=ro, creates nothing beside it",
 }
 READ_ONLY_OPEN = {"r", "rb", "rt"}
 

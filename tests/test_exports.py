@@ -84,7 +84,7 @@ def test_no_address_of_an_excluded_person_is_ever_written(store, tmp_path) -> No
         knows_me(store, "boss@oldcorp.com")
     mark_different(store, pid(store, "boss@oldcorp.com"), boss)  # boss is in no book now: the exclusion stands in
     knows_me(store, "boss@oldcorp.com")
-    export_safe(store, out, "linkedin-csv")
+    export_safe(store, out, "linkedin-csv", force=True)
     assert "boss@oldcorp.com" not in out.read_text()
 
 
@@ -312,10 +312,10 @@ def test_cli_export_safe_blocked_then_written(knowme, tmp_path) -> None:
     assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
     assert knowme("mark", "bob@gmail.com", "--not-same-as", "robert@oldcorp.com").returncode == 0
     p = knowme("export", "safe", "-o", out, "--format", "vcard")
-    assert p.returncode == 0 and "written: 1 people" in p.stdout and "BEGIN:VCARD" in out.read_text()
+    assert p.returncode == 0 and "written: 1 person" in p.stdout and "BEGIN:VCARD" in out.read_text()
     assert knowme("export", "safe", "-o", tmp_path / "by-extension.vcf").returncode == 0
     assert (tmp_path / "by-extension.vcf").read_text().startswith("BEGIN:VCARD")
-    data = knowme.json("export", "safe", "-o", out, "--json")
+    data = knowme.json("export", "safe", "-o", out, "--json", "--force")
     assert data["preflight"]["excluded"] == 1
     p = knowme("export", "safe", "-o", tmp_path / "missing" / "x.csv")
     assert p.returncode == 1 and "does not exist" in p.stderr and "Traceback" not in p.stderr
@@ -324,6 +324,7 @@ def test_cli_export_safe_blocked_then_written(knowme, tmp_path) -> None:
 
 
 def test_cli_export_empty_says_so(knowme, tmp_path) -> None:
+    knowme.init()  # an empty workspace (export never creates one)
     out = tmp_path / "q.md"
     p = knowme("export", "outreach", "-o", out)
     assert p.returncode == 0 and "nothing to export" in p.stdout and out.exists()

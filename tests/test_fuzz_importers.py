@@ -54,6 +54,9 @@ from knowme.model import ImportResult, NotAnAddressBook, Person, Problem, Record
 from knowme.normalize import name_key, record_keys
 from knowme.store import Store, record_json, summarise, summarise_merged, summarise_record
 
+# fuzzing and pathological files: minutes of CPU, left out of the fast lane (-m 'not slow')
+pytestmark = pytest.mark.slow
+
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 CORPUS = ROOT.parent / "shared" / "corpus"
 SAMPLE = ROOT / "sample_data"
@@ -518,7 +521,7 @@ CARD = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Example\r\nEMAIL:ann@example.org\r
 # (id, file name, writer, what stdout or stderr must say)
 PATHOLOGICAL: list[tuple[str, str, Callable[[Path], Path], str]] = [
     ("vcard-100MB-line", "long.vcf",
-     lambda p: _write(p, CARD, b"NOTE:", (b"x" * MB, 100), b"\r\nEND:VCARD\r\n"), "1 records"),
+     lambda p: _write(p, CARD, b"NOTE:", (b"x" * MB, 100), b"\r\nEND:VCARD\r\n"), "1 record ("),
     ("csv-100MB-line", "long.csv",
      lambda p: _write(p, b"First Name,Last Name,E-mail Address\r\nAnn,Example,ann@example.org\r\n",
                       (b"y" * MB, 100), b"\r\nBob,Example,bob@example.org\r\n"), "records"),
@@ -527,17 +530,17 @@ PATHOLOGICAL: list[tuple[str, str, Callable[[Path], Path], str]] = [
                       (b"z,\n" * (MB // 3), 30), b"\"\r\nBob,Example,bob@example.org,\r\n"), "records"),
     ("mbox-100MB-header", "long.mbox",
      lambda p: _write(p, b"From ann@example.org Mon Jan  1 00:00:00 2024\nFrom: Ann <ann@example.org>\n"
-                      b"To: me@example.org\nSubject: ", (b"s" * MB, 100), b"\n\nbody\n"), "records"),
+                      b"To: me@example.org\nSubject: ", (b"s" * MB, 100), b"\n\nbody\n"), "record"),
     ("100MB-without-a-line-end", "blob.vcf", lambda p: _write(p, (b"A" * MB, 100)), "not an address book"),
     ("vcard-nested-10000-deep", "nested.vcf",
      lambda p: _write(p, (b"BEGIN:VCARD\r\nFN:Nested Person\r\nEMAIL:n@example.org\r\n", 10_000),
                       (b"END:VCARD\r\n", 10_000)), "records"),
     ("vcard-3M-continuation-lines", "folded.vcf",
-     lambda p: _write(p, CARD, b"NOTE:a\r\n", (b" b\r\n" * 1000, 3000), b"END:VCARD\r\n"), "1 records"),
+     lambda p: _write(p, CARD, b"NOTE:a\r\n", (b" b\r\n" * 1000, 3000), b"END:VCARD\r\n"), "1 record ("),
     ("vcard-3M-quoted-printable-soft-breaks", "qp.vcf",
      lambda p: _write(p, b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Ann QP\r\nEMAIL:ann@example.org\r\n"
                       b"NOTE;ENCODING=QUOTED-PRINTABLE:a", (b"=\r\n" * 1000, 3000), b"b\r\nEND:VCARD\r\n"),
-     "1 records"),
+     "1 record ("),
     ("csv-1M-empty-columns", "wide.csv",
      lambda p: _write(p, b"Name,E-mail", (b"," * MB, 1), b"\r\n",
                       *[b"Ann %d,ann%d@example.org" % (i, i) + b"," * MB + b"\r\n" for i in range(2)]), "2 records"),
@@ -618,6 +621,7 @@ sys.path.insert(0, sys.argv[1])
 from test_fuzz_importers import parse_checked
 from knowme.importing import import_path
 from knowme.store import Store
+
 path = Path(sys.argv[2])
 for fmt in dict.fromkeys(["auto", sys.argv[3]]):
     parse_checked(path, fmt)

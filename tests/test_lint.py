@@ -151,6 +151,7 @@ def test_cli_lint_exit_codes_and_json(knowme, tmp_path) -> None:
 
 
 def test_cli_lint_uses_the_workspace_note_limit(knowme) -> None:
+    knowme.init()
     assert knowme("set", "note-limit", "200").returncode == 0
     long_note = GOOD + " I also liked the panel on open data and the discussion on public registries a lot."
     p = knowme("lint", long_note)

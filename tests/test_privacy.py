@@ -183,7 +183,7 @@ def test_import_dedupe_mark_export_open_no_socket_and_write_only_private_files(
     old = tmp_path / "old.csv"
     old.write_text("stale")
     old.chmod(0o644)
-    assert run_cli(db, "export", "safe", "-o", old) == 0
+    assert run_cli(db, "export", "safe", "-o", old, "--force") == 0
     assert_private(old)
     assert not [p for p in tmp_path.iterdir() if "knowme-tmp" in p.name]
 
@@ -201,6 +201,7 @@ def test_a_new_workspace_in_the_user_data_dir_is_private(tmp_path: Path, monkeyp
     assert_private(*workspace_files(db))
 
 
+@pytest.mark.slow
 def test_review_session_opens_no_socket_and_its_export_is_private(tmp_path: Path, no_network: list[str],
                                                                  open_umask: None) -> None:
     from tui_helpers import make_workspace, workers_done
@@ -293,6 +294,7 @@ REVIEW_SCRIPT = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow
 def test_real_commands_under_an_audit_hook_touch_no_network_and_start_no_program(tmp_path: Path) -> None:
     hooks = tmp_path / "hooks"
     hooks.mkdir()

@@ -215,6 +215,7 @@ def test_cli_mark_errors_are_one_line(knowme) -> None:
 
 
 def test_cli_settings(knowme) -> None:
+    knowme.init()  # `set` needs a workspace (only import, review FILE and demo make one)
     assert knowme("set", "monthly-allowance", "5").returncode == 0
     assert knowme.json("settings", "--json")["monthly-allowance"] == 5
     p = knowme("set", "stale-weeks", "zero")

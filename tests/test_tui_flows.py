@@ -336,3 +336,40 @@ async def test_dialogs_open_in_a_small_terminal(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, OutreachScreen)
         assert app.screen.query_one("#draft").region.height > 0
+
+
+@pilot_test
+async def test_export_dialog_asks_before_replacing_a_file(tmp_path: Path) -> None:
+    from knowme.tui.screens.confirm import ConfirmScreen
+
+    workspace = make_workspace(tmp_path / "w.db")
+    with Store.open(workspace) as store:
+        ids = dict(store.conn.execute("SELECT name, id FROM people"))
+        mark(store, [ids["Alice Archer"]], Decision.KNOWS_ME)
+    safe = tmp_path / "safe.csv"
+    safe.write_text("last time's file")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#path", Input).value = str(safe)
+        await workers_done(app)
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep it
+        await workers_done(app)
+        await pilot.pause()
+        assert app.screen is screen and safe.read_text() == "last time's file"
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await workers_done(app)
+        await pilot.pause()
+        assert "Wrote 1 knows-me person" in str(screen.query_one("#result", Static).render())
+    assert "alice@acme.com" in safe.read_text(encoding="utf-8")

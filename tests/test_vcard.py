@@ -14,6 +14,7 @@ import vobject
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import CORPUS_MISSING
 from knowme.importers import ImportOptions, Sniff
 from knowme.importers import vcard
 from knowme.model import ImportResult, NotAnAddressBook, Record
@@ -21,7 +22,7 @@ from knowme.model import ImportResult, NotAnAddressBook, Record
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 VCF = CORPUS / "vcf"
-needs_corpus = pytest.mark.skipif(not VCF.is_dir(), reason="shared/corpus is not beside the repo")
+needs_corpus = pytest.mark.skipif(not VCF.is_dir(), reason=CORPUS_MISSING)
 
 
 def corpus_files() -> list[Path]:

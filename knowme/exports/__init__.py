@@ -15,7 +15,8 @@ from pathlib import Path
 
 from knowme.exports import contacts as _contacts  # noqa: F401  (registers the safe formats)
 from knowme.exports import queue_files as _queue_files  # noqa: F401  (registers the outreach formats)
-from knowme.exports.files import ExportError, safe_cell, write_private
+from knowme.exports.files import (STDOUT, ExportError, Protected, check_output, protected_files, safe_cell,
+                                  write_private)
 from knowme.exports.queue_files import OutreachData
 from knowme.exports.registry import Exporter, exporters, get
 from knowme.exports.safe import ContactRow, Lookalike, Preflight, plan_safe, preflight, withheld_email_keys
@@ -23,6 +24,18 @@ from knowme.gcpause import collector_paused
 from knowme.normalize import mailbox_key
 from knowme.outreach import Queue, queue_from_store
 from knowme.store import Store
+from knowme.text import plural
+
+
+def protected_files_of(store: Store) -> list[Protected]:
+    """What an export from this workspace must never replace: it, its journal, every imported file."""
+    return protected_files(store.path, [(s.name, s.path) for s in store.sources()])
+
+
+def _check_output(store: Store, path: Path | str, force: bool) -> None:
+    """Refuse a bad output before the work of an export, not after (write_private checks again)."""
+    if str(path) != STDOUT:
+        check_output(Path(path), protected_files_of(store), force)
 
 
 class LookalikesBlock(ExportError):
@@ -31,7 +44,7 @@ class LookalikesBlock(ExportError):
     def __init__(self, pre: Preflight) -> None:
         self.preflight = pre
         n = len({lk.knows_me_id for lk in pre.lookalikes})
-        super().__init__(f"{n} knows-me {'person' if n == 1 else 'people'} may be excluded (an excluded address, "
+        super().__init__(f"{plural(n, 'knows-me person')} may be excluded (an excluded address, "
                          "phone or card, a name alike, an open duplicate pair, or an excluded address in a cell); "
                          "nothing was written. Resolve each with the command listed under it")
 
@@ -61,13 +74,17 @@ def _exporter(kind: str, fmt: str) -> Exporter:
 
 
 @collector_paused()
-def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv") -> ExportReport:
-    """Write the safe-to-sync file; LookalikesBlock (nothing written) while lookalikes are unresolved."""
+def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv", force: bool = False) -> ExportReport:
+    """Write the safe-to-sync file; LookalikesBlock (nothing written) while lookalikes are unresolved.
+
+    `path` "-" is standard output; an existing file is replaced only with `force` (see `write_private`).
+    """
     exporter = _exporter("safe", fmt)
+    _check_output(store, path, force)
     plan = plan_safe(store)
     if plan.preflight.blocked:
         raise LookalikesBlock(plan.preflight)
-    write_private(Path(path), lambda fh: exporter.write(fh, plan.rows))
+    write_private(path, lambda fh: exporter.write(fh, plan.rows), force=force, protected=protected_files_of(store))
     lines = plan.preflight.lines()
     if not plan.rows:
         lines.append("nothing to export: no knows-me person with an address that is safe to upload "
@@ -76,9 +93,11 @@ def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv") -> ExportRe
 
 
 @collector_paused()
-def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | None = None) -> ExportReport:
+def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | None = None,
+                    force: bool = False) -> ExportReport:
     """Write the personalised-outreach queue; addresses an excluded person holds are left out here too."""
     exporter = _exporter("outreach", fmt)
+    _check_output(store, path, force)
     today = today or date.today()
     queue = queue_from_store(store, today)
     blocked, _shared = withheld_email_keys(store)
@@ -87,9 +106,11 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     # a card without a name shows its address as the name: never one an excluded person holds
     hidden = frozenset(item.person.id for item in queue.items if "@" in item.person.display_name
                        and mailbox_key(item.person.display_name) in blocked)
-    write_private(Path(path), lambda fh: exporter.write(fh, OutreachData(queue, emails, today, hidden)))
+    write_private(path, lambda fh: exporter.write(fh, OutreachData(queue, emails, today, hidden)), force=force,
+                  protected=protected_files_of(store))
     counts = queue.counts()
-    lines = [f"in the queue: {len(queue.items)} people (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"]
+    lines = [f"in the queue: {plural(len(queue.items), 'person')} ("
+             + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"]
     if queue.lint_errors:
         lines.append(f"notes still to fix or write: {queue.lint_errors}")
     if queue.connected_skipped:
@@ -97,7 +118,7 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     if queue.allowance:
         batches = sorted({i.batch for i in queue.items if i.batch})
         if batches:
-            lines.append(f"planned into {len(batches)} monthly batches of up to {queue.allowance} "
+            lines.append(f"planned into {plural(len(batches), 'monthly batch')} of up to {queue.allowance} "
                          f"({batches[0]} to {batches[-1]})")
     if not queue.items:
         lines.append(f"nothing to export: no personalize people in the queue (wrote an empty {exporter.label} file)")

@@ -35,6 +35,7 @@ from knowme.nameforms import name_alike, name_forms
 from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
 from knowme.store import Store
 from knowme.suppression import EMAIL_TEXT, SuppressionIndex, apart, different_verdicts, phone_in_text
+from knowme.text import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,17 +137,18 @@ class Preflight:
 
     def lines(self) -> list[str]:
         """The preflight summary, one fact a line, for the CLI and the UI."""
-        out = [f"{'would write' if self.blocked else 'written'}: {self.written} people ({self.addresses} addresses)",
+        out = [f"{'would write' if self.blocked else 'written'}: {plural(self.written, 'person')} "
+               f"({plural(self.addresses, 'address')})",
                f"left out as undecided: {self.undecided}",
-               (f"blocked as excluded: {self.excluded} people, {self.blocked_addresses} more addresses of "
+               (f"blocked as excluded: {plural(self.excluded, 'person')}, {self.blocked_addresses} more addresses of "
                 "knows-me people that an excluded person also holds"),
                f"skipped as already connected: {self.connected}",
                f"no email: {self.no_email}"]
         if self.holds_excluded:
             out.append(f"knows-me people whose only addresses are excluded ones: {self.holds_excluded}")
         if self.shared_addresses:
-            out.append(f"withheld as shared with an undecided or personalize person: {self.shared_addresses} "
-                       "addresses")
+            out.append("withheld as shared with an undecided or personalize person: "
+                       f"{plural(self.shared_addresses, 'address')}")
         if self.personalize:
             out.append(f"personalize (go to the outreach queue instead): {self.personalize}")
         if self.lookalikes:

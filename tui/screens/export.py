@@ -26,6 +26,7 @@ from knowme.outreach import STATE_LABELS, STATE_ORDER, outreach_status
 from knowme.store import Store
 from knowme.triage import mark, mark_different
 from knowme.tui.messages import JobDone
+from knowme.tui.screens.confirm import ConfirmScreen
 
 KINDS = {"safe": "Safe-to-sync file (knows-me people)", "outreach": "Outreach queue (personalize people)"}
 DEFAULT_NAMES = {"safe": "knowme-safe-to-sync", "outreach": "knowme-outreach"}
@@ -249,14 +250,26 @@ class ExportScreen(ModalScreen[None]):
         path = Path(self.query_one("#path", Input).value).expanduser()
         if not isinstance(fmt, str) or not str(path):
             return
+        kind = self.kind
+        if path.is_file() and not path.is_symlink():  # replaced only when the user says so (the core checks too)
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.query_one("#result", Static).update(Text("writing…", style="dim"))
+                    self._write(kind, fmt, path, force=True)
+
+            self.app.push_screen(ConfirmScreen("Replace the file?", f"{path} exists. Replace it with this export?",
+                                               yes="Replace"), answered)
+            return
         self.query_one("#result", Static).update(Text("writing…", style="dim"))
-        self._write(self.kind, fmt, path)
+        self._write(kind, fmt, path)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _write(self, kind: str, fmt: str, path: Path) -> None:
+    def _write(self, kind: str, fmt: str, path: Path, force: bool = False) -> None:
         with Store.open(self.store.path) as reader:
             try:
-                report = export_safe(reader, path, fmt) if kind == "safe" else export_outreach(reader, path, fmt)
+                report = (export_safe(reader, path, fmt, force=force) if kind == "safe"
+                          else export_outreach(reader, path, fmt, force=force))
             except ExportError as exc:
                 self.post_message(JobDone("export", error=str(exc)))
                 return

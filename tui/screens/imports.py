@@ -27,6 +27,7 @@ from knowme.importing import FileReport, import_path
 from knowme.normalize import default_region
 from knowme.store import Store
 from knowme.tui.messages import JobDone, Progress
+from knowme.text import plural
 
 #: What the file picker shows: the inputs knowme can read (folders are shown too: Maildir).
 IMPORTABLE = (".vcf", ".vcard", ".csv", ".mbox", ".eml", ".mbx", ".txt")
@@ -54,13 +55,14 @@ def report_line(report: FileReport) -> tuple[str, str, str, str]:
     elif out.namesake is not None:
         outcome = f"{out.new_people} new people (as {out.source}: not the earlier {out.namesake})"
     else:
-        outcome = f"{out.new_people} new people"
+        outcome = f"{plural(out.new_people, 'new person')}"
     return out.format, f"{out.records:,}", str(len(out.problems) or ""), outcome
 
 
 def dedupe_line(report: DedupeReport) -> str:
-    merged = f"merged {report.auto_merged:,} sure duplicates" if report.auto_merged else "no sure duplicates"
-    return f"Duplicates: {merged}; {report.queued:,} possible duplicates to review (d on the main screen)."
+    merged = f"merged {plural(report.auto_merged, 'sure duplicate', sep=True)}" if report.auto_merged else "no sure duplicates"
+    return (f"Duplicates: {merged}; {plural(report.queued, 'possible duplicate', sep=True)} to review "
+            "(d on the main screen).")
 
 
 class ImportableTree(DirectoryTree):
@@ -276,11 +278,11 @@ class ImportScreen(ModalScreen[str | None]):
         imported = [r for r in self.reports if r.ok]
         records = sum(r.outcome.records for r in imported if r.outcome)
         refused = len(self.reports) - len(imported)
-        text = f"Imported {len(imported)} file{'s' * (len(imported) != 1)} ({records:,} records)"
+        text = f"Imported {plural(len(imported), 'file')} ({plural(records, 'record', sep=True)})"
         if refused:
             text += f", {refused} refused"
         if self.dedupe is not None:
-            text += f"; {self.dedupe.queued:,} possible duplicates to review"
+            text += f"; {plural(self.dedupe.queued, 'possible duplicate', sep=True)} to review"
         return text + "."
 
     # ---- keys ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from knowme.tui.widgets.contact_list import ContactList
 from knowme.tui.widgets.detail import DetailPane
 from knowme.tui.widgets.filter import FilterInput
 from knowme.tui.widgets.sidebar import Sidebar
+from knowme.text import plural
 
 if TYPE_CHECKING:
     from knowme.tui.app import KnowmeApp
@@ -336,12 +337,13 @@ class MainScreen(Screen[None]):
                 accepted = accept_suggestions(self.store)
                 left = (f"; left {len(accepted.left_excluded):,} matching an exclusion alone"
                         if accepted.left_excluded else "")
-                self.set_status(f"Accepted {len(accepted):,} suggestions{left}   (ctrl+z undoes them all)")
+                self.set_status(f"Accepted {plural(len(accepted), 'suggestion', sep=True)}{left}   "
+                                "(ctrl+z undoes them all)")
                 self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
 
         self.app.push_screen(ConfirmScreen(
             "Accept every suggestion",
-            f"Give {waiting:,} undecided people the decision suggested for them? One ctrl+z undoes it.",
+            f"Give {plural(waiting, 'undecided person', sep=True)} the decision suggested for them? One ctrl+z undoes it.",
             yes="Accept all"), answered)
 
     def _who(self, ids: list[int]) -> str:

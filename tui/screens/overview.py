@@ -17,6 +17,7 @@ from knowme import views
 from knowme.model import Decision
 from knowme.store import Store
 from knowme.tui.messages import JobDone
+from knowme.text import plural
 
 COLUMNS = (("knows-me", "Knows me"), ("personalize", "Personalize"), ("exclude", "Exclude"),
            ("undecided", "Undecided"))
@@ -79,7 +80,7 @@ class OverviewScreen(Screen[None]):
         data: views.Overview = message.result
         self.data = data
         share = f"{data.decided / data.people:.0%}" if data.people else "—"
-        self.query_one("#progress-text", Label).update(f"{data.decided:,} of {data.people:,} people decided ({share})")
+        self.query_one("#progress-text", Label).update(f"{data.decided:,} of {plural(data.people, 'person', sep=True)} decided ({share})")
         self.query_one("#overall", ProgressBar).update(total=max(data.people, 1), progress=data.decided)
         line = Text()
         for key, label in COLUMNS:
@@ -101,7 +102,8 @@ class OverviewScreen(Screen[None]):
             self.query_one("#last-year", Label).update(str(series[-1][0]))
             peak_year, peak = max(series, key=lambda item: item[1])
             note.update(f"Most people were last in touch in {peak_year} ({peak:,}); "
-                        f"{data.no_mail:,} people have no mail at all.")
+                        f"{plural(data.no_mail, 'person', sep=True)} {'has' if data.no_mail == 1 else 'have'} no "
+                        "mail at all.")
         else:
             sparkline.display = False
             self.query_one("#year-axis").display = False

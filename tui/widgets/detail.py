@@ -21,6 +21,7 @@ from textual.strip import Strip
 from knowme.model import Decision, Person, Record
 from knowme.tui.widgets.columns import DECISION_LABELS
 from knowme.tui.widgets.lines import set_virtual_size
+from knowme.text import plural
 
 DECISION_STYLES = {
     Decision.KNOWS_ME: "bold green",
@@ -100,10 +101,10 @@ def person_blocks(person: Person, meta: list[dict[str, Any]], pending_pairs: int
     sig = person.signals
     if sig.sent or sig.received:
         summary.append(Block(label="mail", values=[(
-            f"{sig.sent} sent, {sig.received} received, {sig.two_way_threads} two-way threads"
+            f"{sig.sent} sent, {sig.received} received, {plural(sig.two_way_threads, 'two-way thread')}"
             + (f"; last {sig.last}" if sig.last else ""), "")]))
     if pending_pairs:
-        summary.append(Block(label="duplicates", values=[(f"{pending_pairs} possible duplicate(s) to review (d)",
+        summary.append(Block(label="duplicates", values=[(f"{plural(pending_pairs, 'possible duplicate')} to review (d)",
                                                           "yellow")]))
     summary = [b for b in summary if b.values]
     if summary:
