@@ -27,6 +27,7 @@ from knowme.model import SCALAR_FIELDS, Decision, Person, Record
 from knowme.normalize import fold
 from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
+from knowme.text import plural
 from knowme.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 
 BUSY_TIMEOUT_S = 5.0
@@ -183,8 +184,8 @@ class ImportOutcome:
                           + (", stays suppressed)" if decision == "exclude" else ")")
                           for pid, name, decision in self.dropped[:10])
         more = f" and {len(self.dropped) - 10} more" if len(self.dropped) > 10 else ""
-        return (f"{self.source}: this version no longer holds {len(self.dropped)} "
-                f"{'person' if len(self.dropped) == 1 else 'people'} you had decided on: {shown}{more}")
+        return (f"{self.source}: this version no longer holds {plural(len(self.dropped), 'person')} "
+                f"you had decided on: {shown}{more}")
 
     def namesake_line(self) -> str | None:
         """One line saying a same-named file was taken as a different address book, and why."""
@@ -192,7 +193,7 @@ class ImportOutcome:
             return None
         kept, total = self.carried
         return (f"{self.source}: a different address book from the earlier {self.namesake} "
-                f"(only {kept} of its {total} records carry over), imported as a new source")
+                f"(only {kept} of its {plural(total, 'record')} carry over), imported as a new source")
 
 
 SUMMARY_COLUMNS = ("name", "sort_name", "email", "org", "title", "connected", "sources", "n_records", "sent",
