@@ -1,6 +1,10 @@
 """Import speed: records/s for vCard and CSV, parse + normalise + store, with peak memory.
 
-usage: python bench/import_speed.py [--sizes 10000 100000] [--keep DIR]
+usage: python bench/import_speed.py [--sizes 10000 100000] [--keep DIR] [--newer]
+
+With --newer, each case then imports a newer version of the same book into the same workspace:
+its cards in another order, one in 20 with a new address, one in 50 gone (the re-import path:
+matching each card to its earlier record, keeping its person).
 
 Each case runs in a fresh child process (so peak RSS is that case's alone) importing one
 generated file into an empty workspace through the same code path as `knowme import`.
@@ -59,6 +63,20 @@ def write_google_csv(path: Path, n: int) -> None:
                              "* Home", p["email"], "Work", p["work"], "Mobile", p["phone"]])
 
 
+def write_newer(path: Path, out: Path) -> None:
+    """The next export of the same book: reordered, one card in 20 with a new address, one in 50 left out."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".vcf":
+        head, cards = "", ["BEGIN:VCARD" + c for c in text.split("BEGIN:VCARD")[1:]]
+    else:
+        lines = text.splitlines(keepends=True)
+        head, cards = lines[0], lines[1:]
+    kept = [c.replace("@example.com", "@example.org") if n % 20 == 0 else c
+            for n, c in enumerate(cards) if n % 50 != 49]
+    random.Random(7).shuffle(kept)
+    out.write_text(head + "".join(kept), encoding="utf-8")
+
+
 def run_case(path: Path, workspace: Path) -> dict[str, float]:
     """Child process: import one file, report time and peak RSS."""
     import resource
@@ -80,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--newer", action="store_true", help="then import a newer version of each book")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -101,6 +120,15 @@ def main() -> None:
             fig = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"{kind + ' ' + str(size):<22}{fig['records']:>9}{fig['seconds']:>9.2f}"
                   f"{fig['records'] / fig['seconds']:>11,.0f}{fig['peak_mb']:>9.0f}")
+            if args.newer:
+                newer = work / "newer" / path.name
+                newer.parent.mkdir(exist_ok=True)
+                write_newer(path, newer)
+                out = subprocess.run([sys.executable, __file__, "--child", str(newer), str(db)], capture_output=True,
+                                     text=True, check=True)
+                fig = json.loads(out.stdout.strip().splitlines()[-1])
+                print(f"{'  newer version':<22}{fig['records']:>9}{fig['seconds']:>9.2f}"
+                      f"{fig['records'] / fig['seconds']:>11,.0f}{fig['peak_mb']:>9.0f}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ An importer knows only `knowme.model`. It says how sure it is that an input is i
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -62,6 +63,25 @@ class Sniff:
         if len(head) > 3 and head[0:1] == b"\x00" and head[2:3] == b"\x00":
             return head.decode("utf-16-be", errors="replace")
         return head.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+_BEGIN_LINE = re.compile(r"^[ \t]*begin[ \t]*:[ \t]*vcard[ \t\r]*$", re.I | re.M)
+_END_LINE = re.compile(r"^[ \t]*end[ \t]*:[ \t]*vcard[ \t\r]*$", re.I | re.M)
+
+
+def vcard_structure(text: str) -> int:
+    """How surely a file's first text is vCard by its structure: 90 when its first line is BEGIN:VCARD;
+    40 when BEGIN:VCARD and END:VCARD lines follow a short note that is no table (no separators
+    or quotes: "Exported from my phone"); 0 otherwise. A card pasted into a CSV cell is data."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if _BEGIN_LINE.fullmatch(first):
+        return 90
+    begin = _BEGIN_LINE.search(text)
+    if begin is None or not _END_LINE.search(text, begin.end()):
+        return 0
+    preamble = [line for line in text[:begin.start()].splitlines() if line.strip()]
+    tabular = any(mark in line for line in preamble for mark in (",", "\t", ";", '"'))
+    return 40 if len(preamble) <= 5 and not tabular else 0
 
 
 def _walk_some(root: Path, limit: int) -> list[Path]:

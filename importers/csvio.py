@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from knowme.filekinds import read_regular
+from knowme.importers import SNIFF_BYTES, vcard_structure
 from knowme.model import NotAnAddressBook, Problem
 
 MULTI_SEP = " ::: "  # Google packs several values into one cell with this
@@ -81,8 +82,7 @@ def reject_reason(head: bytes) -> str | None:
         return "JSON, not a CSV file"
     if first == "<":
         return "XML or HTML, not a CSV file"
-    upper = text[:2048].upper()
-    if upper.startswith("BEGIN:VCARD") or "\nBEGIN:VCARD" in upper:
+    if vcard_structure(text[:SNIFF_BYTES]):  # by structure: a card pasted into a notes cell is still a CSV
         return "a vCard file, not a CSV file (use --format vcard)"
     if text.startswith("From ") and "\n" in text[:2048]:
         return "a mailbox, not a CSV file"

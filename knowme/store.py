@@ -10,10 +10,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -24,7 +25,9 @@ import orjson
 
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record
 from knowme.normalize import fold
-from knowme.prepare import Prepared, prepare_records
+from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
+from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
+from knowme.text import plural
 from knowme.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 
 BUSY_TIMEOUT_S = 5.0
@@ -32,6 +35,10 @@ WRITE_SLICE = 2000  # records an import writes at a time
 CACHE_KB = -65536  # SQLite's page cache: 64 MB at most
 BIG_IMPORT_CACHE_KB = -262144  # while storing a large source: its index pages stay in memory, never spilled twice
 PAGE_SIZE = 16384  # new workspaces: a quarter of the system calls of 4096 for big imports
+
+
+class UndoRefused(WorkspaceError):
+    """An undo or redo that would restore what a later import or merge removed: nothing is changed."""
 
 
 def now() -> str:
@@ -102,11 +109,38 @@ INSERT INTO suppressions(exclusion_id, kind, key, shown, at) SELECT (SELECT max(
     key, at FROM remembered_exclusions;
 """
 
-# v4: a full-text index over the folded `search` column, so a filter finds people by the start of any
+
+def _migrate_v4_identity(conn: sqlite3.Connection) -> None:
+    """v4, identity that does not drift: person and record ids are never given twice (AUTOINCREMENT:
+    the tables are rebuilt as they are, whatever columns they have), and each source remembers its
+    file's base name, so a same-named file is compared with it rather than taken for it."""
+    for table in ("people", "records"):
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone()[0]
+        if "AUTOINCREMENT" in sql.upper():
+            continue
+        # indexes and triggers go with a dropped table: made again once it has its name back
+        indexes = [row[0] for row in conn.execute("SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                                                  "AND tbl_name=? AND sql IS NOT NULL", (table,))]
+        rebuilt = re.sub(r"\bid INTEGER PRIMARY KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", sql, count=1)
+        rebuilt = re.sub(rf"^CREATE TABLE \"?{table}\"?", f"CREATE TABLE {table}_v4", rebuilt, count=1)
+        conn.execute(rebuilt)
+        conn.execute(f"INSERT INTO {table}_v4 SELECT * FROM {table}")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE {table}_v4 RENAME TO {table}")
+        for index in indexes:
+            conn.execute(index)
+    conn.execute("ALTER TABLE sources ADD COLUMN base TEXT NOT NULL DEFAULT ''")
+    conn.execute("UPDATE sources SET base=name")
+    conn.execute("CREATE INDEX sources_base ON sources(base, format)")
+
+
+Migration = str | Callable[[sqlite3.Connection], None]  # a schema script, or a function for what SQL alone cannot say
+
+# v5: a full-text index over the folded `search` column, so a filter finds people by the start of any
 # word of their name, emails, company or title in milliseconds at a million people. Triggers keep it
 # in step with every write to `people` (imports, merges, undo); the rebuild fills it once. And an
 # index for the Undecided view, which leaves out people already connected.
-_SCHEMA_V4_SEARCH_INDEX = """
+_SCHEMA_V5_SEARCH_INDEX = """
 CREATE VIRTUAL TABLE people_fts USING fts5(search, content='people', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2', prefix='2 3');
 CREATE TRIGGER people_fts_insert AFTER INSERT ON people BEGIN
@@ -125,7 +159,10 @@ CREATE INDEX people_triage ON people(connected, decision, sort_name);
 CREATE INDEX people_suggested ON people(connected, decision, sort_name) WHERE suggestion IS NOT NULL;
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _SCHEMA_V4_SEARCH_INDEX]
+
+# Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
+MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
+                               _SCHEMA_V5_SEARCH_INDEX]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -161,7 +198,30 @@ class ImportOutcome:
     new_people: int = 0
     kept: int = 0  # records that found their earlier person again (decisions carried over)
     removed: int = 0  # records of the earlier version that are gone
-    touched: list[int] = field(default_factory=list, repr=False)  # earlier people that got records
+    touched: list[int] = field(default_factory=list, repr=False)  # earlier people whose records changed
+    path: str = ""
+    namesake: str | None = None  # a same-named earlier source this file is not a newer version of
+    carried: tuple[int, int] = (0, 0)  # of that namesake's records, how many carry over into this file
+    dropped: list[tuple[int, str, str]] = field(default_factory=list)  # decided people gone: (id, name, decision)
+
+    def dropped_line(self) -> str | None:
+        """One line naming the people with a decision or note that this newer version no longer holds."""
+        if not self.dropped:
+            return None
+        shown = "; ".join(f"{name or f'person {pid}'} ({decision}"
+                          + (", stays suppressed)" if decision == "exclude" else ")")
+                          for pid, name, decision in self.dropped[:10])
+        more = f" and {len(self.dropped) - 10} more" if len(self.dropped) > 10 else ""
+        return (f"{self.source}: this version no longer holds {plural(len(self.dropped), 'person')} "
+                f"you had decided on: {shown}{more}")
+
+    def namesake_line(self) -> str | None:
+        """One line saying a same-named file was taken as a different address book, and why."""
+        if self.namesake is None:
+            return None
+        kept, total = self.carried
+        return (f"{self.source}: a different address book from the earlier {self.namesake} "
+                f"(only {kept} of its {plural(total, 'record')} carry over), imported as a new source")
 
 
 SEARCH_MAX = 4096  # characters of the folded name, emails, company and title a filter searches
@@ -375,7 +435,11 @@ class Store:
             # another process may have migrated it since we looked: look again under the write lock
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             for number in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[number]):
+                step = MIGRATIONS[number]
+                if callable(step):
+                    step(self.conn)
+                    continue
+                for statement in _statements(step):
                     self.conn.execute(statement)
             if 0 < version < SCHEMA_VERSION:
                 self._suppress_excluded_people()
@@ -442,116 +506,203 @@ class Store:
 
     def store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
                      region: str = "US", source_name: str | None = None,
-                     prepared: Iterable[Prepared] | None = None) -> ImportOutcome:
+                     prepared: Iterable[Prepared] | None = None, suggest: Suggester | None = None) -> ImportOutcome:
         """Store one parsed file as a source, in one transaction.
 
-        The same bytes again change nothing. A newer version of a source with the same name replaces
-        its records; each new record whose identity (UID, LinkedIn URL, email, name) or any exact key
-        matches an earlier record joins that record's person, so decisions and merges carry over.
+        The same bytes again change nothing. A file is a newer version of an earlier source only when it
+        is the same address book (`knowme.reimport`: same format, most records carry over); then each
+        carried-over record keeps its row, id and person (decisions, merges, verdicts stay), the others
+        are new people, and the earlier records that are gone leave. Otherwise it is a new source (under
+        a name of its own when another source already has its file name). `prepared` was worked out
+        under `source_name`; `suggest` prepares again should the source get another name.
         """
-        name = source_name or path.name
-        outcome = ImportOutcome(source=name, format=fmt, records=len(records), problems=list(problems))
-        existing = self.conn.execute("SELECT id, sha256 FROM sources WHERE name=?", (name,)).fetchone()
-        if existing and existing[1] == sha256:
+        base = source_name or path.name
+        outcome = ImportOutcome(source=base, format=fmt, records=len(records), problems=list(problems))
+        same = self.conn.execute("SELECT name FROM sources WHERE sha256=? AND format=? ORDER BY id",
+                                 (sha256, fmt)).fetchone()
+        if same:
+            outcome.source = same[0]
             outcome.unchanged = True
             return outcome
         if len(records) >= 20_000:
             self.conn.execute(f"PRAGMA cache_size={BIG_IMPORT_CACHE_KB}")
         try:
-            return self._store_import(path, fmt, records, problems, sha256, region, name, prepared, existing, outcome)
+            with self.transaction():
+                return self._store_import(path, fmt, records, problems, sha256, region, base, prepared, suggest,
+                                          outcome)
         finally:
+            if isinstance(prepared, PreparedStream):
+                prepared.close()
             self.conn.execute(f"PRAGMA cache_size={CACHE_KB}")
 
+    def _earlier_version(self, base: str, fmt: str, records: list[Record], prepared: Sequence[Prepared],
+                         outcome: ImportOutcome) -> tuple[OldSource, dict[int, int]] | None:
+        """The earlier source this file is a newer version of, with its carried-over records; None for a
+        new address book (`outcome.namesake` then names the same-named source it is not)."""
+        best: tuple[float, bool, OldSource, dict[int, int]] | None = None
+        for sid, name, old_path in self.conn.execute("SELECT id, name, path FROM sources WHERE base=? AND "
+                                                     "(format=? OR path=?) ORDER BY id",
+                                                     (base, fmt, outcome.path)).fetchall():
+            old = self._old_source(sid, name, old_path)
+            claimed = match_records(old, records, prepared)
+            share = carried_share(old, claimed)
+            rank = (share, old_path == outcome.path)
+            if best is None or rank > best[:2]:
+                best = (*rank, old, claimed)
+        if best is None:
+            return None
+        share, _, old, claimed = best
+        if share >= SAME_BOOK_SHARE:
+            return old, claimed
+        outcome.namesake = old.name
+        outcome.carried = (len(claimed), len(old))
+        return None
+
+    def _old_source(self, sid: int, name: str, path: str) -> OldSource:
+        old = OldSource(sid, name, path, fetch_keys=self._keys_of_records)
+        for rid, rkey, pid, uid, first, last, data in self.conn.execute(
+                "SELECT id, rkey, person_id, uid, first, last, data FROM records WHERE source_id=? ORDER BY id", (sid,)):
+            old.add_record(rid, rkey, pid, uid, first, last)
+            old.digest[rid] = card_digest(data)
+        return old
+
+    def _keys_of_records(self, rids: Sequence[int]) -> Iterator[tuple[int, str, str]]:
+        for chunk in _chunked(sorted(rids)):
+            yield from self.conn.execute(f"SELECT record_id, kind, key FROM keys WHERE record_id IN "
+                                         f"({','.join('?' * len(chunk))})", list(chunk))
+
+    def _new_source_name(self, base: str, path: Path) -> str:
+        """`base`, else `folder/base`, else `base (2)`, …: whichever no source has yet."""
+        taken = {row[0] for row in self.conn.execute("SELECT name FROM sources")}
+        tries = [base]
+        parent = Path(os.path.abspath(path)).parent.name
+        if parent:
+            tries.append(f"{parent}/{base}")
+        tries.extend(f"{base} ({n})" for n in range(2, len(taken) + 3))
+        return next(name for name in tries if name not in taken)
+
     def _store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
-                      region: str, name: str, prepared: Iterable[Prepared] | None, existing: Any,
+                      region: str, base: str, prepared: Iterable[Prepared] | None, suggest: Suggester | None,
                       outcome: ImportOutcome) -> ImportOutcome:
         from knowme import suppression
 
-        with self.transaction() as conn:
-            old_by_rkey: dict[str, int] = {}
-            old_by_key: dict[tuple[str, str], set[int]] = {}
-            old_people: set[int] = set()
-            if existing:
-                outcome.replaced = True
-                source_id = existing[0]
-                for rid, rkey, pid in conn.execute("SELECT id, rkey, person_id FROM records WHERE source_id=?",
-                                                   (source_id,)):
-                    old_by_rkey.setdefault(rkey, pid)
-                    old_people.add(pid)
-                for kind, key, pid in conn.execute(
-                        "SELECT k.kind, k.key, r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
-                        "WHERE r.source_id=?", (source_id,)):
-                    old_by_key.setdefault((kind, key), set()).add(pid)
-                # excluded people stay suppressed even if their records vanish from this source
-                suppression.capture(self, old_people)
-                outcome.removed = conn.execute("SELECT count(*) FROM records WHERE source_id=?",
-                                               (source_id,)).fetchone()[0]
-                conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
-                             (source_id,))
-                conn.execute("DELETE FROM records WHERE source_id=?", (source_id,))
-                conn.execute("UPDATE sources SET path=?, format=?, sha256=?, imported_at=?, records=?, problems=? "
-                             "WHERE id=?", (str(path), fmt, sha256, now(), len(records), json.dumps(problems),
-                                            source_id))
+        conn = self.conn
+        outcome.path = str(path)
+        earlier: tuple[OldSource, dict[int, int]] | None = None
+        name = base
+        # the same address book: of the same format, or the very file imported before read another way
+        if conn.execute("SELECT 1 FROM sources WHERE base=? AND (format=? OR path=?) LIMIT 1",
+                        (base, fmt, str(path))).fetchone():
+            prepared = list(prepared if prepared is not None else prepare_records(records, region, base, suggest))
+            earlier = self._earlier_version(base, fmt, records, prepared, outcome)
+            name = earlier[0].name if earlier else self._new_source_name(base, path)
+        elif conn.execute("SELECT 1 FROM sources WHERE name=?", (base,)).fetchone():
+            name = self._new_source_name(base, path)  # another format already holds this file name
+        if name != base or prepared is None:  # the records' data names their source
+            if isinstance(prepared, PreparedStream):
+                prepared.close()
+            prepared = prepare_records(records, region, name, suggest)
+        outcome.source = name
+        claimed: dict[int, int] = {}
+        old_people: set[int] = set()
+        if earlier is not None:
+            old, claimed = earlier
+            source_id = old.id
+            outcome.replaced = True
+            gone = sorted(set(old.rkey) - set(claimed.values()))
+            old_people = {old.person[rid] for rid in gone}  # they lost records: refreshed, or dropped when empty
+            outcome.removed = len(gone)
+            # excluded people stay suppressed even if their records vanish from this source
+            suppression.capture(self, old_people)
+            conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
+                         (source_id,))
+            conn.executemany("DELETE FROM records WHERE id=?", [(rid,) for rid in gone])
+            conn.execute("UPDATE sources SET path=?, format=?, sha256=?, imported_at=?, records=?, problems=? "
+                         "WHERE id=?", (str(path), fmt, sha256, now(), len(records), json.dumps(problems),
+                                        source_id))
+        else:
+            source_id = conn.execute(
+                "INSERT INTO sources(name, base, path, format, sha256, imported_at, records, problems) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, base, str(path), fmt, sha256, now(), len(records), json.dumps(problems))).lastrowid
+        self._write_records(source_id, name, records, prepared, claimed, earlier[0] if earlier else None, outcome)
+        if earlier is not None:
+            outcome.dropped = self._dropped_decided(old_people)
+        self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
+        suppression.capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
+        return outcome
+
+    def _write_records(self, source_id: int, name: str, records: list[Record], prepared: Iterable[Prepared],
+                       claimed: dict[int, int], old: OldSource | None, outcome: ImportOutcome) -> None:
+        conn = self.conn
+        next_person = self.next_id("people")
+        next_record = self.next_id("records")
+        record_rows: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        key_rows: list[tuple[int, str, str]] = []
+        person_rows: list[tuple[Any, ...]] = []
+        touched: set[int] = set()
+        used = {old.rkey[rid] for rid in claimed.values()} if old is not None else set()
+        seen_rkeys: dict[str, int] = {}
+        columns = ("id", *SUMMARY_COLUMNS, "suggestion", "suggestion_reason")
+        insert_person = f"INSERT INTO people({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+        def write() -> None:  # in slices, so the writing overlaps the preparing of later records
+            conn.executemany("INSERT INTO records(id, source_id, idx, line, uid, rkey, person_id, first, last, "
+                             "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", record_rows)
+            conn.executemany("UPDATE records SET idx=?, line=?, uid=?, first=?, last=?, data=? WHERE id=?", updates)
+            conn.executemany("INSERT INTO keys(record_id, kind, key) VALUES (?, ?, ?)", key_rows)
+            conn.executemany(insert_person, person_rows)
+            for rows in (record_rows, updates, key_rows, person_rows):
+                rows.clear()
+
+        for position, (record, prep) in enumerate(zip(records, prepared)):
+            old_rid = claimed.get(position)
+            if old_rid is not None and old is not None:  # the same card: its row, id, identity and person stay
+                rid = old_rid
+                if card_digest(prep.data) != old.digest.get(rid):  # the card changed: its person's summary follows
+                    touched.add(old.person[rid])
+                outcome.kept += 1
+                updates.append((record.index, record.line, record.uid, prep.first, prep.last, prep.data, rid))
             else:
-                source_id = conn.execute(
-                    "INSERT INTO sources(name, path, format, sha256, imported_at, records, problems) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (name, str(path), fmt, sha256, now(), len(records), json.dumps(problems))).lastrowid
-            next_person = (conn.execute("SELECT max(id) FROM people").fetchone()[0] or 0) + 1
-            next_record = (conn.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
-            record_rows: list[tuple[Any, ...]] = []
-            key_rows: list[tuple[int, str, str]] = []
-            person_rows: list[tuple[Any, ...]] = []
-            new_people = 0
-            touched: set[int] = set()
-            seen_rkeys: dict[str, int] = {}
-            if prepared is None:
-                prepared = prepare_records(records, region, name)
-            columns = ("id", *SUMMARY_COLUMNS, "suggestion", "suggestion_reason")
-            insert_person = f"INSERT INTO people({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-
-            def write() -> None:  # in slices, so the writing overlaps the preparing of later records
-                conn.executemany("INSERT INTO records(id, source_id, idx, line, uid, rkey, person_id, first, last, "
-                                 "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", record_rows)
-                conn.executemany("INSERT INTO keys(record_id, kind, key) VALUES (?, ?, ?)", key_rows)
-                conn.executemany(insert_person, person_rows)
-                record_rows.clear()
-                key_rows.clear()
-                person_rows.clear()
-
-            for record, prep in zip(records, prepared):
                 rkey = f"{name}|{prep.ident}"
-                if rkey in seen_rkeys:  # two records with one identity in one file: keep both apart
-                    seen_rkeys[rkey] += 1
-                    rkey = f"{rkey}#{seen_rkeys[rkey]}"
-                else:
-                    seen_rkeys[rkey] = 1
-                pid = old_by_rkey.get(rkey)
-                if pid is None and old_by_key:
-                    candidates = set().union(*(old_by_key.get(item, set()) for item in prep.keys))
-                    if len(candidates) == 1:
-                        pid = next(iter(candidates))
-                if pid is None:
-                    pid = next_person
-                    next_person += 1
-                    new_people += 1
-                    person_rows.append((pid, *prep.summary, prep.suggestion, prep.reason))
-                else:
-                    outcome.kept += 1
-                    touched.add(pid)
+                count = seen_rkeys.get(rkey, 0)
+                candidate = rkey if count == 0 else f"{rkey}#{count + 1}"
+                while candidate in used:  # two records with one identity in one file: keep both apart
+                    count += 1
+                    candidate = f"{rkey}#{count + 1}"
+                seen_rkeys[rkey] = count + 1
+                used.add(candidate)
+                pid = next_person
+                next_person += 1
+                outcome.new_people += 1
+                person_rows.append((pid, *prep.summary, prep.suggestion, prep.reason))
                 rid = next_record
                 next_record += 1
-                record_rows.append((rid, source_id, record.index, record.line, record.uid, rkey, pid, prep.first,
-                                    prep.last, prep.data))
-                key_rows.extend((rid, kind, key) for kind, key in prep.keys)
-                if len(record_rows) == WRITE_SLICE:
-                    write()
-            write()
-            outcome.new_people = new_people
-            outcome.touched = sorted(touched)
-            self.refresh_people(old_people | touched)  # drops people whose every record vanished
-            suppression.capture(self, touched)  # an excluded person's newer card adds what it holds
-        return outcome
+                record_rows.append((rid, source_id, record.index, record.line, record.uid, candidate, pid,
+                                    prep.first, prep.last, prep.data))
+            key_rows.extend((rid, kind, key) for kind, key in prep.keys)
+            if len(record_rows) + len(updates) >= WRITE_SLICE:
+                write()
+        write()
+        outcome.touched = sorted(touched)
+
+    def _dropped_decided(self, people: set[int]) -> list[tuple[int, str, str]]:
+        """People of the earlier version left without records who had a decision or a note: (id, name, decision)."""
+        dropped = []
+        for chunk in _chunked(sorted(people)):
+            marks = ",".join("?" * len(chunk))
+            dropped.extend(self.conn.execute(
+                f"SELECT p.id, p.name, p.decision FROM people p WHERE p.id IN ({marks}) AND "
+                f"(p.decision != 'undecided' OR p.note != '') AND NOT EXISTS "
+                f"(SELECT 1 FROM records r WHERE r.person_id = p.id)", chunk).fetchall())
+        return [tuple(row) for row in dropped]
+
+    def next_id(self, table: str) -> int:
+        """The next id of `people` or `records`: above every id ever given (deleted ones are never reused)."""
+        row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name=?", (table,)).fetchone()
+        top = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+        return max(row[0] if row else 0, top or 0) + 1
 
     def blocked_keys(self) -> set[tuple[str, str]]:
         """Every (kind, key) that must never be exported: excluded people's now, and the active
@@ -703,28 +854,78 @@ class Store:
             snap["pairs"][str(pair_id)] = row[0] if row else None
         return snap
 
-    def restore(self, snap: dict[str, Any]) -> None:
-        if snap.get("rows"):  # whole rows an action removed (forget) or that its redo removes again
-            _apply_rows(self.conn, snap["rows"])
-        for pid, row in snap["people"].items():
-            self.conn.execute("DELETE FROM people WHERE id=?", (int(pid),))
-            if row is not None:
-                self.conn.execute(f"INSERT INTO people({', '.join(PERSON_COLUMNS)}) "
-                                  f"VALUES ({', '.join('?' * len(PERSON_COLUMNS))})", row)
-        for rid, pid in snap["records"].items():
-            if pid is not None:
-                self.conn.execute("UPDATE records SET person_id=? WHERE id=?", (pid, int(rid)))
-        for key, row in snap["verdicts"].items():
+    def restore(self, target: dict[str, Any], current: dict[str, Any], what: str = "undo") -> None:
+        """Bring the rows an action changed from `current` (the state it left, or the state before it for a
+        redo) back to `target`, touching only what differs between the two.
+
+        Refuses (`UndoRefused`, nothing changed: the caller's transaction rolls back) when the workspace
+        no longer is in `current`: a later import removed or replaced a record or person it would restore.
+        """
+        for snap in (target, current):  # an action logged before it was carried out may lack a part
+            for part in ("people", "records", "verdicts", "pairs"):
+                snap.setdefault(part, {})
+        whole = target.get("rows") or current.get("rows")  # an action that removed whole rows (forget)
+        problem = None if whole else self._drift(current)
+        if problem:
+            raise UndoRefused(problem)
+        conn = self.conn
+        if target.get("rows"):  # whole rows an action removed (forget) or that its redo removes again
+            _apply_rows(conn, target["rows"])
+        cols = {name: i for i, name in enumerate(PERSON_COLUMNS)}
+        editable = [name for name in PERSON_COLUMNS if name in EDITABLE]
+        vanish: list[int] = []
+        for key, row in target["people"].items():
+            pid, had = int(key), current["people"].get(key)
+            if row is None:
+                if had is not None:
+                    vanish.append(pid)
+            elif had is None:
+                conn.execute(f"INSERT INTO people({', '.join(PERSON_COLUMNS)}) "
+                             f"VALUES ({', '.join('?' * len(PERSON_COLUMNS))})", row)
+            else:
+                changed = {name: row[cols[name]] for name in editable if row[cols[name]] != had[cols[name]]}
+                if changed:
+                    self.update_person(pid, **changed)
+        moves = [(pid, int(rid)) for rid, pid in target["records"].items()
+                 if pid is not None and current["records"].get(rid) != pid]
+        conn.executemany("UPDATE records SET person_id=? WHERE id=?", moves)
+        for key, row in target["verdicts"].items():
+            if row == current["verdicts"].get(key):
+                continue
             a, b = key.split("\t")
-            self.conn.execute("DELETE FROM verdicts WHERE a=? AND b=?", (a, b))
+            conn.execute("DELETE FROM verdicts WHERE a=? AND b=?", (a, b))
             if row is not None:
-                self.conn.execute("INSERT INTO verdicts(a, b, verdict, at) VALUES (?, ?, ?, ?)", (a, b, *row))
-        for pair_id, status in snap["pairs"].items():
-            if status is not None:
-                self.conn.execute("UPDATE pairs SET status=? WHERE id=?", (status, int(pair_id)))
+                conn.execute("INSERT INTO verdicts(a, b, verdict, at) VALUES (?, ?, ?, ?)", (a, b, *row))
+        conn.executemany("UPDATE pairs SET status=? WHERE id=?",
+                         [(status, int(pair_id)) for pair_id, status in target["pairs"].items()
+                          if status is not None and status != current["pairs"].get(pair_id)])
+        for pid in vanish:
+            if conn.execute("SELECT 1 FROM records WHERE person_id=? LIMIT 1", (pid,)).fetchone():
+                raise UndoRefused(f"person {pid} holds records that came after it (a later import)")
+            conn.execute("DELETE FROM people WHERE id=?", (pid,))
         # the derived columns follow the records as they are now (a re-import may have come since)
-        alive = [int(pid) for pid, row in snap["people"].items() if row is not None]
-        self.refresh_people(alive)
+        self.refresh_people(int(pid) for pid, row in target["people"].items() if row is not None)
+
+    def _drift(self, expected: dict[str, Any]) -> str | None:
+        """What differs between the workspace and a snapshot's people and records (None when nothing)."""
+        conn = self.conn
+        pids = [int(pid) for pid in expected["people"]]
+        present: set[int] = set()
+        for chunk in _chunked(sorted(pids)):
+            present.update(row[0] for row in conn.execute(
+                f"SELECT id FROM people WHERE id IN ({','.join('?' * len(chunk))})", list(chunk)))
+        for key, row in expected["people"].items():
+            if (row is not None) != (int(key) in present):
+                return f"person {key} {'is gone' if row is not None else 'is back'}"
+        owners: dict[int, int] = {}
+        rids = sorted(int(rid) for rid in expected["records"])
+        for chunk in _chunked(rids):
+            owners.update(conn.execute(f"SELECT id, person_id FROM records WHERE id IN ({','.join('?' * len(chunk))})",
+                                       list(chunk)).fetchall())
+        for key, pid in expected["records"].items():
+            if pid is not None and owners.get(int(key)) != pid:
+                return f"record {key} {'is gone' if int(key) not in owners else 'belongs to someone else now'}"
+        return None
 
     def log_action(self, action: str, summary: str, before: dict[str, Any] | str, after: dict[str, Any] | str) -> int:
         """Record an action (inside its transaction); a new action ends any redo history. The snapshots
@@ -741,38 +942,55 @@ class Store:
                                                                 log_id))
 
     def undo(self) -> str | None:
-        """Undo the latest action; returns its summary, or None when there is nothing to undo."""
-        with self.transaction() as conn:
-            row = conn.execute("SELECT id, summary, before FROM log WHERE undone=0 ORDER BY id DESC LIMIT 1").fetchone()
-            if row is None:
-                return None
-            snap = from_json(row[2])
-            self._around_history(row[0], snap, undo=True)
-            conn.execute("UPDATE log SET undone=1 WHERE id=?", (row[0],))
-            return row[1]
+        """Undo the latest action; returns its summary, or None when there is nothing to undo.
+
+        Raises `UndoRefused` (changing nothing) when a later import removed what it would restore.
+        """
+        return self._step(undo=True)
 
     def redo(self) -> str | None:
-        """Redo the action undone last; None when there is nothing to redo."""
+        """Redo the action undone last; None when there is nothing to redo (`UndoRefused` as for undo)."""
+        return self._step(undo=False)
+
+    def _step(self, undo: bool) -> str | None:
+        order, flag = ("DESC", 0) if undo else ("ASC", 1)
         with self.transaction() as conn:
-            row = conn.execute("SELECT id, summary, after FROM log WHERE undone=1 ORDER BY id ASC LIMIT 1").fetchone()
+            row = conn.execute(f"SELECT id, summary, before, after FROM log WHERE undone=? ORDER BY id {order} "
+                               f"LIMIT 1", (flag,)).fetchone()
             if row is None:
                 return None
-            snap = from_json(row[2])
-            self._around_history(row[0], snap, undo=False)
-            conn.execute("UPDATE log SET undone=0 WHERE id=?", (row[0],))
-            return row[1]
+            log_id, summary, before, after = row
+            target, current = (before, after) if undo else (after, before)
+            try:
+                self._around_history(log_id, from_json(target), from_json(current), undo)
+            except UndoRefused as exc:
+                verb = "undo" if undo else "redo"
+                raise UndoRefused(f"cannot {verb} \"{summary}\": a later import or merge changed what it would "
+                                  f"restore ({exc}); nothing was changed") from None
+            conn.execute("UPDATE log SET undone=? WHERE id=?", (1 - flag, log_id))
+            return summary
 
-    def _around_history(self, log_id: int, snap: dict[str, Any], undo: bool) -> None:
+    def _around_history(self, log_id: int, target: dict[str, Any], current: dict[str, Any], undo: bool) -> None:
         """Restore a snapshot for undo or redo, keeping the suppression list whole: what excluded people
         hold is captured before and after, and only the action's own exclusions are lifted or put back."""
         from knowme import suppression
 
-        people = suppression.snapshot_people(snap)
+        people = suppression.snapshot_people(target)
         suppression.capture(self, people)
-        self.restore(snap)
+        self.restore(target, current)
         (suppression.after_undo if undo else suppression.after_redo)(self, log_id)
         suppression.capture(self, people)
 
+    def check_sound(self) -> list[str]:
+        """What is wrong with the workspace's identity, as lines (none when sound); see `knowme.soundness`."""
+        from knowme.soundness import problems
+
+        return problems(self.conn)
+
+
+def _chunked(values: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 def _note_status_sql(draft: str | None, names: str | None, limit: object) -> str:
     """SQL `note_status(draft, names, limit)`: how far a personalize person's note is (see knowme.outreach)."""

@@ -442,11 +442,13 @@ def mark_different(store: Store, person_a: int, person_b: int) -> int:
     if not pairs:
         raise TriageError("no records to compare")
     with store.transaction():
-        before = store.snapshot(verdicts=pairs)
+        queued = store.pending_pairs_of(person_a, person_b)  # answered too: the queue no longer asks
+        before = store.snapshot(verdicts=pairs, pair_ids=queued)
         set_verdicts(store, pairs, "different")
+        store.conn.executemany("UPDATE pairs SET status='different' WHERE id=?", [(q,) for q in queued])
         name_b = _name(store, person_b) if _decision(store, person_b) is not None else _excluded_name(store, person_b)
         store.log_action("different", f"{_name(store, person_a)} and {name_b} are different people",
-                         before, store.snapshot(verdicts=pairs))
+                         before, store.snapshot(verdicts=pairs, pair_ids=queued))
     return len(pairs)
 
 

@@ -123,12 +123,15 @@ def test_newer_export_keeps_decisions_and_notes(store: Store) -> None:
 
 
 def test_excluded_address_stays_blocked_after_it_vanishes(store: Store) -> None:
-    put(store, "a.vcf", [rec(1, "Bob", "Stone", "bob@example.com", "415 555 0199")], "sha1")
+    put(store, "a.vcf", [rec(1, "Bob", "Stone", "bob@example.com", "415 555 0199"),
+                         rec(2, "Ana", "Lima", "ana@example.com"), rec(3, "Cy", "Ng", "cy@example.com")], "sha1")
     mark(store, find_people(store, "bob@example.com"), Decision.EXCLUDE)
-    put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha2")  # Bob gone from the source
+    outcome = put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com"), rec(2, "Cy", "Ng", "cy@example.com")],
+                  "sha2")  # the newer version: Bob gone from the source
+    assert outcome.replaced and outcome.dropped and outcome.dropped[0][1:] == ("Bob Stone", "exclude")
     assert ("email", "bob@example.com") in store.blocked_keys()
     assert ("phone", "+14155550199") in store.blocked_keys()
-    assert store.counts()["people"] == 1
+    assert store.counts()["people"] == 2
 
 
 def test_failed_import_leaves_workspace_exactly_as_before(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

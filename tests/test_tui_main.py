@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_helpers import decisions, make_workspace, pilot_test, workers_done
+from tui_helpers import decisions, make_workspace, person_records, pilot_test, workers_done
 
+from knowme.model import Decision
 from knowme.store import Store
+from knowme.triage import find_people, mark
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.main import MainScreen
 from knowme.tui.widgets.contact_list import ContactList
@@ -443,3 +445,20 @@ async def test_letters_typed_right_after_the_slash_go_to_the_filter(workspace: P
         assert app.screen is app.main  # "e" did not open the export dialog
         assert app.main.query_one("#filter").value == "acme"
         assert contacts(app).query_spec.text == "acme" and current_name(app) == "Alice Archer"
+
+
+@pilot_test
+async def test_an_undo_a_later_import_made_impossible_is_refused_on_the_status_line(workspace: Path) -> None:
+    with Store.open(workspace) as store:
+        mark(store, find_people(store, "bob.baker@globex.com"), Decision.KNOWS_ME)
+        newer = [r for r in person_records() if r.given != "Bob"]  # the newer phone book no longer holds Bob
+        store.store_import(Path("phone.vcf"), "vcard", newer, [], "newer", source_name="phone.vcf")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        before = decisions(workspace)
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        status = str(app.main.query_one("#status").render())
+        assert status.startswith('cannot undo "marked Bob Baker knows-me"') and "is gone" in status
+        assert decisions(workspace) == before

@@ -103,7 +103,10 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     blocked, _shared = withheld_email_keys(store)
     emails = {item.person.id: [e for e in item.person.emails if mailbox_key(e) not in blocked]
               for item in queue.items}
-    write_private(path, lambda fh: exporter.write(fh, OutreachData(queue, emails, today)), force=force,
+    # a card without a name shows its address as the name: never one an excluded person holds
+    hidden = frozenset(item.person.id for item in queue.items if "@" in item.person.display_name
+                       and mailbox_key(item.person.display_name) in blocked)
+    write_private(path, lambda fh: exporter.write(fh, OutreachData(queue, emails, today, hidden)), force=force,
                   protected=protected_files_of(store))
     counts = queue.counts()
     lines = [f"in the queue: {plural(len(queue.items), 'person')} ("

@@ -30,12 +30,16 @@ class OutreachData:
     queue: Queue
     emails: dict[int, list[str]]
     today: date
+    withheld_names: frozenset[int] = frozenset()  # people whose name is an address that is withheld
+
+    def name(self, person: Any) -> str:
+        return "" if person.id in self.withheld_names else person.display_name
 
 
-def item_dict(item: QueueItem, emails: list[str]) -> dict[str, Any]:
+def item_dict(item: QueueItem, emails: list[str], name: str | None = None) -> dict[str, Any]:
     p = item.person
     return {
-        "id": p.id, "name": p.display_name, "first_name": p.first_name, "emails": emails, "company": p.org,
+        "id": p.id, "name": p.display_name if name is None else name, "first_name": p.first_name, "emails": emails, "company": p.org,
         "title": p.title, "linkedin": p.linkedin_url or None, "how": p.how or None,
         "how_label": HOW_CHOICES.get(p.how) if p.how else None, "context": p.context,
         "why": p.why, "why_label": WHY_CHOICES.get(p.why, p.why) if p.why else None,
@@ -50,7 +54,7 @@ def write_json(fh: TextIO, data: OutreachData) -> None:
     q = data.queue
     doc = {"generated": data.today.isoformat(), "note_limit": q.note_limit, "monthly_allowance": q.allowance,
            "counts": q.counts(), "connected_skipped": q.connected_skipped,
-           "people": [item_dict(i, data.emails.get(i.person.id, [])) for i in q.items]}
+           "people": [item_dict(i, data.emails.get(i.person.id, []), data.name(i.person)) for i in q.items]}
     json.dump(doc, fh, indent=2, ensure_ascii=False)
     fh.write("\n")
 
@@ -59,7 +63,7 @@ def write_csv_queue(fh: TextIO, data: OutreachData) -> None:
     rows = []
     for item in data.queue.items:
         p = item.person
-        rows.append([item.state.value, item.batch or "", p.priority or "", p.display_name, p.first_name,
+        rows.append([item.state.value, item.batch or "", p.priority or "", data.name(p), p.first_name,
                      "; ".join(data.emails.get(p.id, [])), p.org, p.title, p.linkedin_url,
                      HOW_CHOICES.get(p.how, p.how), p.context, WHY_CHOICES.get(p.why, p.why), p.draft,
                      "note needed" if item.note_needed else item.lint.summary(), item.lint.length, item.lint.limit, item.suggested_draft, item.follow_up,
@@ -98,15 +102,15 @@ def write_markdown(fh: TextIO, data: OutreachData) -> None:
             title = STATE_LABELS[state] + (f", batch {batch}" if batch else "")
             out += [f"## {title} ({len(group)})", ""]
             for item in group:
-                out += _md_item(item, data.emails.get(item.person.id, []))
+                out += _md_item(item, data.emails.get(item.person.id, []), data.name(item.person))
             out.append("")
     fh.write("\n".join(out).rstrip("\n") + "\n")
 
 
-def _md_item(item: QueueItem, emails: list[str]) -> list[str]:
+def _md_item(item: QueueItem, emails: list[str], name: str) -> list[str]:
     p = item.person
     where = ", ".join(x for x in (p.org, p.title) if x)
-    head = f"- [ ] **{md(p.display_name or '(no name)')}**"
+    head = f"- [ ] **{md(name or '(no name)')}**"
     if p.priority:
         head += f" (priority {p.priority})"
     head += "".join(f" · {md(x)}" for x in (where, ", ".join(emails), p.linkedin_url) if x)

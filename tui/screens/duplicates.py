@@ -25,7 +25,7 @@ from knowme.merge import split_person
 from knowme.model import Person
 from knowme.normalize import fold
 from knowme.pairgroups import evidence_shape, pair_groups, resolve_group
-from knowme.store import Store
+from knowme.store import Store, UndoRefused
 from knowme.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -311,7 +311,11 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self.notify(f"{count} pairs answered {'the same person' if same else 'not the same'}.", timeout=3)
 
     def action_undo(self) -> None:
-        summary = self.store.undo()
+        try:
+            summary = self.store.undo()
+        except UndoRefused as exc:
+            self.notify(str(exc), severity="warning", timeout=6)
+            return
         self.notify(f"Undone: {summary}" if summary else "Nothing to undo.", timeout=2)
         self.answered = max(0, self.answered - 1)
         self._load()

@@ -50,6 +50,10 @@ def report_line(report: FileReport) -> tuple[str, str, str, str]:
         outcome = "unchanged since the last import"
     elif out.replaced:
         outcome = f"replaced the earlier import: {out.kept} kept their decisions, {out.new_people} new"
+        if out.dropped:
+            outcome += f"; {len(out.dropped)} decided {'person' if len(out.dropped) == 1 else 'people'} no longer in it"
+    elif out.namesake is not None:
+        outcome = f"{out.new_people} new people (as {out.source}: not the earlier {out.namesake})"
     else:
         outcome = f"{plural(out.new_people, 'new person')}"
     return out.format, f"{out.records:,}", str(len(out.problems) or ""), outcome

@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme import prefs, triage, views
 from knowme.model import Decision
-from knowme.store import Store
+from knowme.store import Store, UndoRefused
 from knowme.views import SORTS, VIEWS, ListQuery
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
@@ -421,7 +421,11 @@ class MainScreen(Screen[None]):
     def action_undo(self) -> None:
         affected = views.people_of_next_undo(self.store)
         before = self._changing(affected)
-        summary = self.store.undo()
+        try:
+            summary = self.store.undo()
+        except UndoRefused as exc:
+            self.set_status(str(exc))
+            return
         if summary is None:
             self.set_status("Nothing to undo.")
             return
@@ -433,7 +437,11 @@ class MainScreen(Screen[None]):
     def action_redo(self) -> None:
         affected = views.people_of_next_undo(self.store, redo=True)
         before = self._changing(affected)
-        summary = self.store.redo()
+        try:
+            summary = self.store.redo()
+        except UndoRefused as exc:
+            self.set_status(str(exc))
+            return
         if summary is None:
             self.set_status("Nothing to redo.")
             return

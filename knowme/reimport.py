@@ -1,0 +1,176 @@
+"""Is a file a newer version of an address book already imported, and which of its cards are which?
+
+A file replaces an earlier source only when it really is the same address book: the same format,
+and at least half of the earlier source's records carry over into it (by their identity, their
+UID, an address, a phone, a profile URL or the full name). A different book that happens to have
+the same file name (`phone/contacts.vcf`, then `work/contacts.vcf`) is a new source, and nothing
+of the first is touched.
+
+Each carried-over record keeps its record row (its id, its person and its identity `rkey`), so
+decisions, notes, merges and verdicts stay with it even when one field changed or the cards came
+in another order. The matching is pure: the store reads the earlier records and writes the result.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from knowme.model import Record
+from knowme.namesim import DIFFERENT, compare_first, compare_last
+from knowme.prepare import Prepared
+
+SAME_BOOK_SHARE = 0.5  # of the earlier version's records that must carry over
+# how much each shared key says that two records of one book are the same card
+_WEIGHTS = {"uid": 8, "url": 6, "email": 5, "phone": 3, "name": 2}
+_SUFFIX = re.compile(r"#\d+$")
+
+
+def base_identity(rkey: str, source_name: str) -> str:
+    """`uid:…`/`email:…`/… of an rkey: without its source prefix and its duplicate number."""
+    ident = rkey[len(source_name) + 1:] if rkey.startswith(source_name + "|") else rkey.partition("|")[2]
+    return _SUFFIX.sub("", ident)
+
+
+_POSITION = re.compile(r'"(?:index|line)":\d+,?')
+
+
+def card_digest(data: str) -> int:
+    """A record's stored JSON without its place in the file: equal when the card itself did not change."""
+    return hash(_POSITION.sub("", data, count=2))
+
+
+def full_name(first: str, last: str) -> str:
+    return " ".join(part for part in (first, last) if part)
+
+
+KeyFetcher = Callable[[Sequence[int]], Iterable[tuple[int, str, str]]]
+
+
+@dataclass(slots=True)
+class OldSource:
+    """The records of an earlier source, indexed for matching. Their exact keys (addresses, phones,
+    URLs) are read only for the few records their identity does not settle (`load`)."""
+
+    id: int
+    name: str
+    path: str
+    fetch_keys: KeyFetcher | None = None  # (record id, kind, key) of the given records
+    rkey: dict[int, str] = field(default_factory=dict)  # record id -> rkey
+    person: dict[int, int] = field(default_factory=dict)  # record id -> person id
+    by_ident: dict[str, list[int]] = field(default_factory=dict)
+    names: dict[int, tuple[str, str]] = field(default_factory=dict)  # record id -> folded (first, last)
+    uids: dict[int, str] = field(default_factory=dict)
+    digest: dict[int, int] = field(default_factory=dict)  # record id -> `card_digest` of its stored data
+    keys: dict[int, set[tuple[str, str]]] = field(default_factory=dict)  # loaded records only
+
+    def add_record(self, rid: int, rkey: str, pid: int, uid: str | None, first: str, last: str) -> None:
+        self.rkey[rid] = rkey
+        self.person[rid] = pid
+        self.names[rid] = (first, last)
+        self.by_ident.setdefault(base_identity(rkey, self.name), []).append(rid)
+        if uid and uid.strip():
+            self.uids[rid] = uid.strip()
+
+    def load(self, rids: Sequence[int]) -> None:
+        """Make sure `keys` holds these records' keys: exact ones, UID and full name."""
+        wanted = [rid for rid in rids if rid not in self.keys]
+        for rid in wanted:
+            mine = self.keys[rid] = set()
+            if rid in self.uids:
+                mine.add(("uid", self.uids[rid]))
+            name = full_name(*self.names[rid])
+            if name:
+                mine.add(("name", name))
+        if wanted and self.fetch_keys is not None:
+            for rid, kind, key in self.fetch_keys(wanted):
+                self.keys[rid].add((kind, key))
+
+    def index(self, rids: Sequence[int]) -> dict[tuple[str, str], list[int]]:
+        """Key -> the records among these that hold it."""
+        self.load(rids)
+        by_key: dict[tuple[str, str], list[int]] = {}
+        for rid in rids:
+            for item in self.keys[rid]:
+                by_key.setdefault(item, []).append(rid)
+        return by_key
+
+    def __len__(self) -> int:
+        return len(self.rkey)
+
+
+def new_keys(record: Record, prep: Prepared) -> set[tuple[str, str]]:
+    """The keys a new record is matched on: its exact keys, UID and full folded name."""
+    keys = {(kind, key) for kind, key in prep.keys}
+    if record.uid and record.uid.strip():
+        keys.add(("uid", record.uid.strip()))
+    name = full_name(prep.first, prep.last)
+    if name:
+        keys.add(("name", name))
+    return keys
+
+
+def match_records(old: OldSource, records: Sequence[Record], prepared: Sequence[Prepared]) -> dict[int, int]:
+    """New record position -> the earlier record id it carries over (each earlier record at most once).
+
+    First by identity (UID, profile URL, first address, name: what the rkey holds), the best-keyed
+    one when several earlier cards share it (duplicates swapped in order); then, for the rest, by the
+    most shared keys, when that points at one earlier card (or several of one person).
+    """
+    claimed: dict[int, int] = {}
+    taken: set[int] = set()
+    cache: dict[int, set[tuple[str, str]]] = {}
+
+    def keys_of(i: int) -> set[tuple[str, str]]:  # worked out only for the few records that need them
+        if i not in cache:
+            cache[i] = new_keys(records[i], prepared[i])
+        return cache[i]
+
+    def score(i: int, rid: int) -> int:
+        return sum(_WEIGHTS.get(kind, 1) for kind, _ in keys_of(i) & old.keys.get(rid, set()))
+
+    for i, prep in enumerate(prepared):
+        candidates = [rid for rid in old.by_ident.get(prep.ident, ()) if rid not in taken]
+        if len(candidates) == 1:
+            claimed[i] = candidates[0]
+            taken.add(candidates[0])
+        elif candidates:
+            old.load(candidates)
+            best = max(candidates, key=lambda rid: (score(i, rid), -rid))
+            claimed[i] = best
+            taken.add(best)
+    rest = [i for i in range(len(prepared)) if i not in claimed]
+    left = [rid for rid in old.rkey if rid not in taken]
+    by_key = old.index(left) if rest and left else {}
+    for i in rest:
+        scores: dict[int, int] = {}
+        keys = keys_of(i)
+        for item in keys:
+            for rid in by_key.get(item, ()):
+                if rid not in taken:
+                    scores[rid] = scores.get(rid, 0) + _WEIGHTS.get(item[0], 1)
+        mine = (prepared[i].first, prepared[i].last)
+        for rid in list(scores):  # a shared phone alone does not make another name the same card
+            if not _strong(keys & old.keys[rid]) and names_differ(mine, old.names[rid]):
+                del scores[rid]
+        if not scores:
+            continue
+        top = max(scores.values())
+        best_rids = sorted(rid for rid, value in scores.items() if value == top)
+        if len({old.person[rid] for rid in best_rids}) == 1:
+            claimed[i] = best_rids[0]
+            taken.add(best_rids[0])
+    return claimed
+
+
+def names_differ(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Two (first, last) folded names that belong to two people (a typo fix or a nickname does not)."""
+    return DIFFERENT in (compare_first(a[0], b[0]), compare_last(a[1], b[1]))
+
+
+def _strong(shared: set[tuple[str, str]]) -> bool:
+    return any(kind in ("uid", "url", "email") for kind, _ in shared)
+
+
+def carried_share(old: OldSource, claimed: dict[int, int]) -> float:
+    return len(claimed) / len(old) if len(old) else 0.0

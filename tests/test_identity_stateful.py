@@ -1,0 +1,478 @@
+"""A stateful property test of identity: interleaved imports, dedupe, resolve, split, marks, undo and redo.
+
+Address books are written as real vCard and CSV files (some CSV notes hold a pasted vCard) and
+imported through the importers. They come as new books, newer versions of a book (cards reordered,
+dropped or added, an address changed, a surname changed, a move to another firm with a new work
+address, the file moved to another folder) and namesakes (another book with the same file name).
+After every step:
+
+- the workspace is sound (`Store.check_sound()`: every record in exactly one person, no empty person);
+- no decision changed except by an explicit command on that person: each card keeps its record
+  (id) and its decision through newer versions; a mark sets exactly its people; a merge gives the
+  strictest decision of its parts; a split gives each part the person's decision or what it had
+  before the merge; undo and redo give back exactly the decisions before or after their action, or
+  refuse and change nothing;
+- the safe export, in every format, writes no address of an excluded person and no name alike
+  an excluded one without refusing.
+
+`TestSuppression` runs the same steps against the suppression list: a mark of an excluded (or
+lookalike) person is refused unless it says `unexclude`, a bulk mark leaves them alone, and no
+address on the list's active entries is written in any spelling (case, +tags, fullwidth,
+zero-width, a trailing dot).
+
+CI runs a fixed seed and a small budget (about 30 s on 2 cores). For a longer run by hand:
+`KNOWME_STATEFUL_EXAMPLES=500 KNOWME_STATEFUL_STEPS=40 pytest tests/test_identity_stateful.py`
+(add `KNOWME_STATEFUL_RANDOM=1` to explore new seeds instead of the fixed one).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from knowme.dedupe import pending_pairs, resolve_pair, run_dedupe
+from knowme.exports import ExportError, export_safe
+from knowme.importing import import_path
+from knowme.merge import split_person
+from knowme.model import Decision
+from knowme.normalize import email_match_key, fold, mailbox_key
+from knowme.store import Store, UndoRefused
+from knowme.triage import ExcludedError, at_domain, mark
+
+EXAMPLES = int(os.environ.get("KNOWME_STATEFUL_EXAMPLES", "20"))
+STEPS = int(os.environ.get("KNOWME_STATEFUL_STEPS", "20"))
+RANDOM = bool(os.environ.get("KNOWME_STATEFUL_RANDOM"))
+SAFE_FORMATS = (("linkedin-csv", ".csv"), ("google-csv", ".csv"), ("vcard", ".vcf"))
+DECISIONS = [d for d in Decision]
+DOMAINS = ("acme.com", "initech.com", "gmail.com")
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "a" <= ch <= "z" else ch for ch in text)
+
+
+# one mailbox, spelled as other programs write it (the last three: what only the suppression list normalises)
+SPELLINGS = {
+    "upper": str.upper,
+    "plus-tag": lambda e: e.replace("@", "+news@", 1),
+    "fullwidth": lambda e: _fullwidth(e.split("@")[0]) + "@" + e.split("@")[1],
+    "zero-width": lambda e: e[:2] + "\u200b" + e[2:],
+    "trailing-dot": lambda e: e + ".",
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    """One contact as a book holds it (gid: who it is, for the test; the app never sees it)."""
+
+    gid: int
+    given: str
+    family: str
+    email: str
+    phone: str
+    org: str
+
+
+_NAMES = [("Ana", "Silva"), ("Bob", "Stone"), ("Cy", "Chen"), ("Di", "Dahl"), ("Ed", "Eng"), ("Fay", "Fox"),
+          ("Gus", "Grant"), ("Hal", "Hart"), ("Ivy", "Ito"), ("Jo", "Jung"), ("Kim", "Kerr"), ("Lu", "Lam"),
+          ("Ana", "Silva"), ("Bob", "Stone")]  # the last two: namesakes of the first two, other people
+POOL = [Card(gid, given, family, f"{given.lower()}.{family.lower()}{gid}@{DOMAINS[gid % 3]}",
+             f"+1 415 555 {1000 + gid:04d}", ["Acme", "Initech", "Hooli"][gid % 3])
+        for gid, (given, family) in enumerate(_NAMES)]
+
+
+@dataclass
+class Book:
+    """An address book as the user has it: its file name, folder, format and the cards of its latest version."""
+
+    number: int
+    base: str
+    folder: str
+    fmt: str  # "vcf" or "csv"
+    uids: bool
+    cards: list[Card] = field(default_factory=list)
+    source: str | None = None  # the source name the workspace gave it
+    version: int = 0
+
+
+def _full(card: Card) -> str:
+    return f"{card.given} {card.family}"
+
+
+def write_book(root: Path, book: Book) -> Path:
+    folder = root / book.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / book.base
+    if book.fmt == "vcf":
+        lines = []
+        for card in book.cards:
+            lines += ["BEGIN:VCARD", "VERSION:3.0", f"N:{card.family};{card.given};;;", f"FN:{_full(card)}"]
+            if book.uids:
+                lines.append(f"UID:card-{book.number}-{card.gid}")
+            lines += [f"EMAIL;TYPE=INTERNET:{card.email}"] + ([f"TEL;TYPE=CELL:{card.phone}"] if card.phone else [])
+            lines += [f"ORG:{card.org}", "END:VCARD"]
+        path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["First Name", "Last Name", "E-mail Address", "Mobile Phone", "Company", "Notes"])
+        for n, card in enumerate(book.cards):  # a pasted card in the notes: still a CSV
+            note = f"BEGIN:VCARD\nFN:{_full(card)}\nEND:VCARD" if n % 3 == 0 else "met at a meetup"
+            writer.writerow([card.given, card.family, card.email, card.phone, card.org, note])
+        path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+class IdentityMachine(RuleBasedStateMachine):
+    """See the module docstring. `expected` maps each record id the test knows to the decision it must have."""
+
+    SUPPRESSION_LIST = False  # also check against the suppression list (TestSuppression)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="knowme-identity-"))
+        self.store = Store.open(self.tmp / "w.db")
+        self.books: list[Book] = []
+        self.rids: dict[tuple[int, int], int] = {}  # (book, gid) -> record id
+        self.expected: dict[int, str] = {}
+        self.before_merge: dict[int, list[str]] = {}  # record id -> its decisions before the merges it went through
+        self.log: list[dict[str, object]] = []  # mirrors the workspace's undo log
+
+    def teardown(self) -> None:
+        self.store.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # ---- helpers ---------------------------------------------------------------------------------
+
+    def decisions_now(self) -> dict[int, str]:
+        return dict(self.store.conn.execute("SELECT r.id, p.decision FROM records r JOIN people p "
+                                            "ON p.id = r.person_id"))
+
+    def people_of(self) -> dict[int, list[int]]:
+        people: dict[int, list[int]] = {}
+        for rid, pid in self.store.conn.execute("SELECT id, person_id FROM records ORDER BY id"):
+            people.setdefault(pid, []).append(rid)
+        return people
+
+    def log_top(self) -> tuple[int, int, int]:
+        """Changes whenever an action is logged (a new one drops the undone ones, whose ids come back)."""
+        return self.store.conn.execute("SELECT coalesce(max(id), 0), count(*), coalesce(sum(undone), 0) "
+                                       "FROM log").fetchone()
+
+    def logged(self, top_before: tuple[int, int, int], before: dict[int, str]) -> None:
+        """Mirror the workspace's log: a new action ends the redo history."""
+        if self.log_top() != top_before:
+            self.log = [entry for entry in self.log if not entry["undone"]]
+            self.log.append({"before": before, "after": dict(self.expected), "undone": False})
+
+    def import_book(self, book: Book) -> object:
+        path = write_book(self.tmp, book)
+        report = import_path(self.store, path)
+        assert report.ok, report.error
+        out = report.outcome
+        assert out is not None
+        book.source = out.source
+        return out
+
+    def rid_at(self, book: Book, position: int) -> int:
+        row = self.store.conn.execute("SELECT r.id FROM records r JOIN sources s ON s.id = r.source_id "
+                                      "WHERE s.name=? AND r.idx=?", (book.source, position)).fetchone()
+        assert row is not None, (book.source, position)
+        return row[0]
+
+    # ---- rules -----------------------------------------------------------------------------------
+
+    @initialize(fmt=st.sampled_from(["vcf", "csv"]), gids=st.sets(st.integers(0, 11), min_size=3, max_size=7),
+                uids=st.booleans())
+    def first_book(self, fmt: str, gids: set[int], uids: bool) -> None:
+        self._new_book(fmt, sorted(gids), uids, namesake=False)
+
+    @rule(fmt=st.sampled_from(["vcf", "csv"]), gids=st.sets(st.integers(0, len(POOL) - 1), min_size=3, max_size=7),
+          uids=st.booleans(), namesake=st.booleans(), spelling=st.sampled_from([None, *SPELLINGS]),
+          phones=st.booleans())
+    def new_book(self, fmt: str, gids: set[int], uids: bool, namesake: bool, spelling: str | None,
+                 phones: bool) -> None:
+        self._new_book(fmt, sorted(gids), uids, namesake, spelling, phones)
+
+    def _new_book(self, fmt: str, gids: list[int], uids: bool, namesake: bool, spelling: str | None = None,
+                  phones: bool = True) -> None:
+        number = len(self.books)
+        base = f"contacts.{fmt}" if namesake else f"book{number}.{fmt}"
+        earlier = [b for b in self.books if b.base == base]
+        names_there = {_full(c) for b in earlier for c in b.cards}
+        cards: list[Card] = []
+        for gid in gids:
+            card = POOL[gid]
+            if _full(card) in {_full(c) for c in cards}:
+                continue  # one name once per book
+            if _full(card) in names_there:
+                continue  # a namesake book is another book: little of it may be in the earlier one
+            if spelling:  # the same mailbox written another way (another app's export)
+                card = replace(card, email=SPELLINGS[spelling](card.email))
+            cards.append(card if phones else replace(card, phone=""))
+        if len(cards) < 2:
+            return
+        book = Book(number, base, f"dir{number}", fmt, uids, cards)
+        top, before = self.log_top(), dict(self.expected)
+        out = self.import_book(book)
+        if out.unchanged:  # type: ignore[attr-defined]
+            return
+        assert not out.replaced, f"{book.folder}/{base} was taken for {out.source}"  # type: ignore[attr-defined]
+        event("a namesake book became a new source" if earlier else "a new book")
+        self.books.append(book)
+        for position, card in enumerate(cards, 1):
+            rid = self.rid_at(book, position)
+            assert rid not in self.expected, f"record id {rid} given twice"
+            self.rids[(number, card.gid)] = rid
+            self.expected[rid] = "undecided"
+        self.logged(top, before)
+
+    @precondition(lambda self: self.books)
+    @rule(data=st.data())
+    def newer_version(self, data: st.DataObject) -> None:
+        book = data.draw(st.sampled_from(self.books))
+        cards = list(book.cards)
+        changed: set[int] = set()
+        dropped: list[Card] = []
+        for _ in range(data.draw(st.integers(0, 3))):
+            op = data.draw(st.sampled_from(["email", "surname", "move", "drop", "add", "respell"]))
+            free = [c for c in cards if c.gid not in changed]
+            if op == "add":
+                names = {_full(c) for c in cards} | {_full(c) for c in book.cards}
+                there = {c.gid for c in cards} | {c.gid for c in book.cards}
+                extra = [c for c in POOL if _full(c) not in names and c.gid not in there]
+                if extra:
+                    card = data.draw(st.sampled_from(extra))
+                    cards.insert(data.draw(st.integers(0, len(cards))), card)
+                    changed.add(card.gid)
+                continue
+            if not free:
+                continue
+            card = data.draw(st.sampled_from(free))
+            i = cards.index(card)
+            changed.add(card.gid)
+            if op == "email":
+                cards[i] = replace(card, email=f"{card.given.lower()}{book.version + 2}@{DOMAINS[card.gid % 3]}")
+            elif op == "surname":
+                cards[i] = replace(card, family=card.family + "-Berg")
+            elif op == "move":
+                cards[i] = replace(card, org="Globex", email=f"{card.given.lower()}.{card.family.lower()}@globex.com")
+            elif op == "respell":
+                cards[i] = replace(card, email=SPELLINGS[data.draw(st.sampled_from(sorted(SPELLINGS)))](card.email))
+            elif op == "drop" and 3 * (len(dropped) + 1) <= len(book.cards) and len(cards) > 2:
+                dropped.append(card)
+                cards.pop(i)
+        if data.draw(st.booleans()):
+            cards = data.draw(st.permutations(cards))
+        moved = data.draw(st.booleans())
+        old_rids = {c.gid: self.rids[(book.number, c.gid)] for c in book.cards}
+        newer = replace(book, cards=cards, folder=f"moved{book.number}" if moved else book.folder,
+                        version=book.version + 1)
+        top, before = self.log_top(), dict(self.expected)
+        out = self.import_book(newer)
+        if out.unchanged:  # type: ignore[attr-defined]
+            return
+        assert out.replaced and out.source == book.source, out  # type: ignore[attr-defined]
+        event(f"a newer version ({'moved, ' if moved else ''}{len(changed)} cards changed)")
+        book.cards, book.folder, book.version = cards, newer.folder, newer.version
+        alive = set(self.decisions_now())
+        for card in dropped:
+            rid = old_rids[card.gid]
+            assert rid not in alive, f"{_full(card)} was dropped from the book but record {rid} is still there"
+            self.expected.pop(rid, None)
+            del self.rids[(book.number, card.gid)]
+        for position, card in enumerate(cards, 1):
+            rid = self.rid_at(book, position)
+            if card.gid in old_rids:
+                assert rid == old_rids[card.gid], f"{_full(card)} lost their record ({old_rids[card.gid]} -> {rid})"
+            else:
+                assert rid not in self.expected, f"record id {rid} given twice"
+                self.expected[rid] = "undecided"
+                self.rids[(book.number, card.gid)] = rid
+        self.logged(top, before)
+
+    @precondition(lambda self: self.books)
+    @rule()
+    def dedupe(self) -> None:
+        self._merging(lambda: run_dedupe(self.store))
+
+    @precondition(lambda self: self.books)
+    @rule(data=st.data(), same=st.booleans())
+    def resolve(self, data: st.DataObject, same: bool) -> None:
+        queue = pending_pairs(self.store)
+        if queue:
+            pair = data.draw(st.sampled_from(queue))
+            self._merging(lambda: resolve_pair(self.store, pair.id, same))
+
+    def _merging(self, action: object) -> None:
+        groups_before = {rid: pid for pid, rids in self.people_of().items() for rid in rids}
+        top, before = self.log_top(), dict(self.expected)
+        action()  # type: ignore[operator]
+        now = self.decisions_now()
+        for pid, rids in self.people_of().items():
+            parts = {groups_before.get(r) for r in rids}
+            if len(parts) > 1:  # a merge: the strictest decision of its parts wins
+                event("people merged")
+                strictest = max((Decision(self.expected[r]) for r in rids if r in self.expected),
+                                key=lambda d: d.strictness)
+                assert now[rids[0]] == strictest.value, (rids, now[rids[0]], strictest)
+                for r in rids:
+                    self.before_merge.setdefault(r, []).append(self.expected[r])
+            for r in rids:
+                if r in self.expected:
+                    self.expected[r] = now[r]
+        self.logged(top, before)
+
+    @precondition(lambda self: self.books)
+    @rule(data=st.data())
+    def split(self, data: st.DataObject) -> None:
+        merged = [pid for pid, rids in self.people_of().items() if len(rids) > 1]
+        if not merged:
+            return
+        pid = data.draw(st.sampled_from(sorted(merged)))
+        rids = self.people_of()[pid]
+        top, before = self.log_top(), dict(self.expected)
+        split_person(self.store, pid)
+        now = self.decisions_now()
+        for r in rids:
+            allowed = {self.expected[r], *self.before_merge.get(r, [])[-1:]}
+            assert now[r] in allowed, f"split gave record {r} {now[r]}, expected one of {allowed}"
+            self.expected[r] = now[r]
+        self.logged(top, before)
+
+    @precondition(lambda self: self.books)
+    @rule(data=st.data(), decision=st.sampled_from(DECISIONS), unexclude=st.booleans())
+    def mark_one(self, data: st.DataObject, decision: Decision, unexclude: bool) -> None:
+        people = self.people_of()
+        pid = data.draw(st.sampled_from(sorted(people)))
+        self._mark([pid], decision, unexclude=unexclude)
+
+    @precondition(lambda self: self.books)
+    @rule(domain=st.sampled_from(DOMAINS), decision=st.sampled_from(DECISIONS))
+    def mark_domain(self, domain: str, decision: Decision) -> None:
+        ids = at_domain(self.store, domain)
+        if ids:
+            self._mark(ids, decision, bulk=True)  # a bulk selection leaves exclusions alone
+
+    def _mark(self, ids: list[int], decision: Decision, unexclude: bool = False, bulk: bool = False) -> None:
+        people = self.people_of()
+        top, before = self.log_top(), dict(self.expected)
+        try:
+            result = mark(self.store, ids, decision, unexclude=unexclude, bulk=ids if bulk else ())
+        except ExcludedError as exc:  # a named excluded (or lookalike) person: refused, nothing changed
+            assert "\n" not in str(exc)
+            event("a mark refused by the suppression list")
+            return
+        if result.left_excluded:
+            event("a bulk mark left excluded people alone")
+        for pid in result.changed:
+            for r in people[pid]:
+                self.expected[r] = decision.value
+        self.logged(top, before)
+
+    @rule()
+    def undo(self) -> None:
+        self._step(undo=True)
+
+    @rule()
+    def redo(self) -> None:
+        self._step(undo=False)
+
+    def _step(self, undo: bool) -> None:
+        entries = [e for e in self.log if e["undone"] != undo]
+        try:
+            summary = self.store.undo() if undo else self.store.redo()
+        except UndoRefused as exc:
+            assert "\n" not in str(exc) and "cannot" in str(exc)
+            event("undo/redo refused after an import")
+            return  # refused: nothing changed (the invariant checks it)
+        if summary is None:
+            assert not entries
+            return
+        entry = entries[-1] if undo else entries[0]
+        entry["undone"] = undo
+        state = entry["before" if undo else "after"]
+        assert isinstance(state, dict)
+        for r in self.expected:
+            if r in state:
+                self.expected[r] = state[r]
+
+    # ---- invariants ------------------------------------------------------------------------------
+
+    @invariant()
+    def workspace_is_sound(self) -> None:
+        assert self.store.check_sound() == []
+
+    @invariant()
+    def decisions_changed_only_by_commands(self) -> None:
+        now = self.decisions_now()
+        for rid, decision in self.expected.items():
+            assert rid in now, f"record {rid} vanished"
+            assert now[rid] == decision, f"record {rid} is {now[rid]}, expected {decision}"
+
+    @invariant()
+    def no_excluded_identifier_is_written(self) -> None:
+        if not self.books:
+            return
+        conn = self.store.conn
+        excluded = conn.execute("SELECT r.data, r.first, r.last FROM records r JOIN people p ON p.id = r.person_id "
+                                "WHERE p.decision='exclude'").fetchall()
+        never = {email_match_key(e) for data, _, _ in excluded for e in re.findall(r'"value":"([^"]+@[^"]+)"', data)}
+        names = {f"{first} {last}" for _, first, last in excluded if first and last}
+        if self.SUPPRESSION_LIST:  # every spelling of every address on the active suppression list
+            never = {mailbox_key(key) or key for key in never}
+            never |= {mailbox_key(key) or key for (key,) in conn.execute(
+                "SELECT s.key FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+                "WHERE e.lifted_at IS NULL AND s.kind='email'")}
+        for fmt, ext in SAFE_FORMATS:
+            out = self.tmp / f"safe-{fmt}{ext}"
+            out.unlink(missing_ok=True)
+            try:
+                export_safe(self.store, out, fmt)
+            except ExportError:
+                event("the safe export refused")
+                assert not out.exists()
+                continue
+            text = out.read_text(encoding="utf-8")
+            if self.SUPPRESSION_LIST:
+                text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+            key = (lambda e: mailbox_key(e) or e) if self.SUPPRESSION_LIST else email_match_key
+            for email in re.findall(r"[\w.%+'-]+@[\w.-]+\.\w+", text):
+                assert key(email) not in never, (fmt, email)
+            for name in written_names(text, fmt):
+                assert fold(name) not in names, (fmt, name, "alike an excluded person, and the export did not refuse")
+
+
+def written_names(text: str, fmt: str) -> list[str]:
+    if fmt == "vcard":
+        return [line[3:] for line in text.splitlines() if line.startswith("FN:")]
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return [f"{row.get('First Name', '')} {row.get('Last Name', '')}".strip() for row in rows]
+
+
+_SETTINGS = settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, derandomize=not RANDOM,
+                     suppress_health_check=list(HealthCheck))
+
+TestIdentity = IdentityMachine.TestCase
+TestIdentity.settings = _SETTINGS
+
+
+class SuppressionMachine(IdentityMachine):
+    """The same steps, checked against the suppression list: no address on its active entries, in any
+    spelling (case, +tags, Gmail dots, fullwidth, zero-width, a trailing dot), is written."""
+
+    SUPPRESSION_LIST = True
+
+
+TestSuppression = SuppressionMachine.TestCase
+TestSuppression.settings = _SETTINGS
