@@ -144,7 +144,7 @@ def test_undo_of_a_split_after_a_reimport_in_another_card_order_restores_exactly
     assert run(db, "import", a) == 0
     capsys.readouterr()
     assert run(db, "undo") == 0
-    assert "undid: split person" in capsys.readouterr().out
+    assert "undid: split Jane Doe back into 2 people" in capsys.readouterr().out
     listed = people(db, capsys)
     [jane] = [p for p in listed if p["name"] == "Jane Doe"]
     [ann] = [p for p in listed if p["name"] == "Ann Lee"]
@@ -163,7 +163,7 @@ def test_undo_refuses_in_one_line_when_a_reimport_removed_what_it_would_restore(
     capsys.readouterr()
     assert run(db, "undo") == 1
     err = capsys.readouterr().err
-    assert err.startswith('knowme: cannot undo "split person') and err.count("\n") == 1
+    assert err.startswith('knowme: cannot undo "split Jane Doe back into 2 people"') and err.count("\n") == 1
     assert "nothing was changed" in err
     assert people(db, capsys) == before
     sound(db)
