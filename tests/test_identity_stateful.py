@@ -36,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -48,6 +49,8 @@ from knowme.model import Decision
 from knowme.normalize import email_match_key, fold, mailbox_key
 from knowme.store import Store, UndoRefused
 from knowme.triage import ExcludedError, at_domain, mark
+
+pytestmark = pytest.mark.slow  # a property run over sequences of actions: the full suite's, not the fast lane's
 
 EXAMPLES = int(os.environ.get("KNOWME_STATEFUL_EXAMPLES", "20"))
 STEPS = int(os.environ.get("KNOWME_STATEFUL_STEPS", "20"))
