@@ -18,6 +18,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
+from knowme.filekinds import mode_kind
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables every knowme workspace has had since schema 1 (later migrations only add).
 KNOWME_TABLES = frozenset({"settings", "sources", "people", "records", "keys", "log"})
@@ -80,18 +82,6 @@ def describe_error(path: Path, exc: sqlite3.Error) -> str:
     return f"workspace {path}: {exc}"
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
 def check_existing(path: Path, create: bool, schema_version: int) -> bool:
     """Whether a workspace (or an empty file that may become one) is at `path`; False when nothing is.
 
@@ -106,7 +96,7 @@ def check_existing(path: Path, create: bool, schema_version: int) -> bool:
     except OSError as exc:
         raise WorkspaceError(f"cannot open workspace {path}: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(info.st_mode):
-        raise WorkspaceError(f"{path} is {_kind(info.st_mode)}, not a knowme workspace; choose another with --db")
+        raise WorkspaceError(f"{path} is {mode_kind(info.st_mode)}, not a knowme workspace; choose another with --db")
     try:
         with open(path, "rb") as fh:
             header = fh.read(100)
