@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
-from tui_helpers import make_workspace, pilot_test, store_records, workers_done
+from tui_helpers import make_workspace, open_screen, pilot_test, store_records, workers_done
 
 from knowme.dedupe import pending_pairs
 from knowme.model import Decision, Record
@@ -128,10 +128,7 @@ async def test_duplicates_modal_merges_keeps_apart_skips_and_undoes(tmp_path: Pa
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         assert app.main.query_one(Sidebar).counts["duplicates"] == queued
-        await pilot.press("d")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, DuplicatesScreen)
+        screen = await open_screen(pilot, "d", DuplicatesScreen)
         assert screen.current is not None and len(screen.pairs) == queued
         table = screen.query_one("#compare", DataTable)
         assert table.row_count >= 2 and "Records" in str(table.get_row_at(table.row_count - 1)[0])
@@ -185,10 +182,7 @@ async def test_outreach_editor_fills_lints_counts_and_saves(tmp_path: Path) -> N
         assert not isinstance(app.screen, OutreachScreen)
         await pilot.press("p", "3")
         await settle(pilot, app)
-        await pilot.press("o")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, OutreachScreen)
+        screen = await open_screen(pilot, "o", OutreachScreen)
         screen.query_one("#how", Select).value = "colleague"
         screen.query_one("#context", Input).value = "Acme"
         screen.query_one("#why", Select).value = "keep-in-touch"
@@ -226,10 +220,7 @@ async def test_export_dialog_shows_preflight_and_writes_both_files(tmp_path: Pat
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("e")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
+        screen = await open_screen(pilot, "e", ExportScreen)
         safe = tmp_path / "safe.csv"
         screen.query_one("#path", Input).value = str(safe)
         await workers_done(app)
@@ -426,10 +417,7 @@ async def test_duplicates_show_long_values_whole_and_no_buttons_once_all_are_ans
     app = KnowmeApp(workspace)
     async with app.run_test(size=(80, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("d")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, DuplicatesScreen)
+        screen = await open_screen(pilot, "d", DuplicatesScreen)
         while screen.current is not None:
             await pilot.press("n")
             await pilot.pause()
@@ -483,10 +471,7 @@ async def test_export_dialog_asks_before_replacing_a_file(tmp_path: Path) -> Non
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("e")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
+        screen = await open_screen(pilot, "e", ExportScreen)
         screen.query_one("#path", Input).value = str(safe)
         await workers_done(app)
         await pilot.pause()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_pair_groups import people_book
-from tui_helpers import pilot_test, workers_done
+from tui_helpers import open_screen, pilot_test, workers_done
 
 from knowme.dedupe import pending_pairs, run_dedupe
 from knowme.pairgroups import evidence_shape
@@ -38,10 +38,7 @@ async def test_shift_y_answers_the_whole_group_after_a_confirmation_and_ctrl_z_t
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("d")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, DuplicatesScreen)
+        screen = await open_screen(pilot, "d", DuplicatesScreen)
         while evidence_shape(screen.current.reasons) != shape:
             await pilot.press("space")
         await pilot.press("Y")

@@ -6,10 +6,12 @@ import functools
 import hashlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from knowme.model import Labeled, MailSignal, Record
 from knowme.store import Store
+
+T = TypeVar("T")
 
 # given, family, email, org, title, extra record fields
 PEOPLE: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
@@ -96,3 +98,12 @@ async def workers_done(app: Any) -> None:
             await worker.wait()
         except WorkerCancelled:
             continue
+
+
+async def open_screen(pilot: Any, key: str, kind: type[T]) -> T:
+    """Press `key` on the main screen and return the screen it opened, which must be a `kind`."""
+    await pilot.press(key)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), f"{key!r} opened {type(screen).__name__}, not {kind.__name__}"
+    return screen
