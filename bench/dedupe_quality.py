@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from knowme.dedupe import pending_pairs, run_dedupe
-from knowme.store import Store
+from knowme.dedupe.run import pending_pairs, run_dedupe
+from knowme.store.core import Store
 
 
 def pairwise(clusters: Iterable[Iterable[object]], truth: dict[object, object]) -> dict[str, float]:

@@ -28,7 +28,7 @@ RECORDS_PER_PERSON = 2.45  # what dupgen makes on average
 def build(records: int, path: Path, seed: int = 5) -> None:
     from dupgen import generate
 
-    from knowme.store import Store
+    from knowme.store.core import Store
 
     people = max(1, int(records / RECORDS_PER_PERSON))
     gen = generate(people=people, seed=seed)
@@ -39,8 +39,8 @@ def build(records: int, path: Path, seed: int = 5) -> None:
 
 
 def run(path: Path) -> None:
-    from knowme.dedupe import run_dedupe
-    from knowme.store import Store
+    from knowme.dedupe.run import run_dedupe
+    from knowme.store.core import Store
 
     marks: dict[int, float] = {}
     started = time.perf_counter()

@@ -82,7 +82,7 @@ def run_case(path: Path, workspace: Path) -> dict[str, float]:
     import resource
 
     from knowme.importing import import_path
-    from knowme.store import Store
+    from knowme.store.core import Store
 
     start = time.perf_counter()
     with Store.open(workspace) as store:

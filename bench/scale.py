@@ -36,7 +36,7 @@ RECORDS_PER_PERSON = 2.11  # what sample_data/generate.py makes per person (meas
 # Runs one `knowme` command in this process and reports its own and its workers' resource use.
 MEASURED = textwrap.dedent("""
     import json, resource, sys, time
-    from knowme.cli import main
+    from knowme.cli.main import main
     started = time.perf_counter()
     code = main(sys.argv[1:])
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -76,7 +76,7 @@ REVIEW = textwrap.dedent("""
                 painted.append(time.perf_counter())
             return original(self, y)
         ContactList.render_line = render_line
-        from knowme.store import Store
+        from knowme.store.core import Store
         with Store.open(Path(db)) as store:  # a first session: not where an earlier run left off
             store.conn.execute("DELETE FROM settings WHERE key='review.state'")
         started = time.perf_counter()

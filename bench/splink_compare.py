@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from dedupe_quality import evaluate, pairwise
 
-from knowme.dedupe import load_items, run_dedupe
-from knowme.store import Store
+from knowme.dedupe.run import load_items, run_dedupe
+from knowme.store.core import Store
 
 THRESHOLDS = (0.5, 0.9, 0.99, 0.999)
 

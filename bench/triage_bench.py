@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from knowme.store import Store
+from knowme.store.core import Store
 
 EXPECTED = {"family": "knows-me", "friend": "knows-me", "colleague": "knows-me", "acquaintance": "personalize",
             "old-colleague": "personalize", "role-account": "exclude", "newsletter": "exclude",
@@ -35,7 +35,7 @@ EXPECTED = {"family": "knows-me", "friend": "knows-me", "colleague": "knows-me",
 
 
 def quality() -> dict[str, object]:
-    from knowme.dedupe import run_dedupe
+    from knowme.dedupe.run import run_dedupe
     from knowme.importing import import_path
     from knowme.paths import SAMPLE_DATA, sample_files
     from knowme.suggest import refresh_suggestions

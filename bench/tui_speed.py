@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from knowme.model import Labeled, MailSignal, Record
-from knowme.store import Store
+from knowme.store.core import Store
 
 OUT = ROOT / "bench" / "out"
 FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Chris", "Nancy", "Daniel", "Lisa", "Matthew", "Betty", "Anthony", "Sandra", "Mark", "Ashley", "Donald", "Emily", "Steven", "Donna", "Paul", "Michelle", "Andrew", "Carol", "Joshua", "Amanda", "Kenneth", "Melissa", "Kevin", "Deborah", "Brian", "Stephanie", "George", "Rebecca", "Timothy", "Sharon", "Ronald", "Laura", "Jason", "Cynthia", "Edward", "Amy", "Jeffrey", "Angela", "Ryan", "Shirley", "Jacob", "Anna", "Gary", "Brenda", "Nicholas", "Pamela", "Eric", "Emma", "Jonathan", "Nicole", "Stephen", "Helen", "Larry", "Samantha", "Justin", "Katherine", "Scott", "Christine", "Brandon", "Debra", "Benjamin", "Rachel", "Samuel", "Carolyn", "Gregory", "Janet", "José", "Zoë", "Renée", "Jürgen", "Björn", "Łukasz", "Søren"]
@@ -266,7 +266,7 @@ def terminal_start(path: Path, runs: int = 5) -> list[str]:
     if shutil.which("tmux") is None:
         return ["real terminal: tmux is not installed, skipped"]
     from knowme import views
-    from knowme.store import Store
+    from knowme.store.core import Store
 
     with Store.open(path) as store:  # the first name the list will show
         first = views.rows(store, views.person_ids(store, views.ListQuery(), limit=1))

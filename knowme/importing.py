@@ -18,7 +18,7 @@ from knowme.filekinds import open_regular, special_input
 from knowme.gcpause import collector_paused
 from knowme.model import NotAnAddressBook
 from knowme.prepare import PreparedStream, prepare_records
-from knowme.store import ImportOutcome, Store
+from knowme.store.core import ImportOutcome, Store
 from knowme.suggest import suggester
 from knowme.triage import after_import
 from knowme.text import plural

@@ -16,7 +16,7 @@ import re
 from rapidfuzz import fuzz
 
 from knowme.model import Record
-from knowme.namesim import (
+from knowme.dedupe.namesim import (
     INITIAL,
     NICK,
     PARTIAL,

@@ -30,7 +30,7 @@ from enum import Enum
 from knowme import prefs
 from knowme.lint import DEFAULT_LIMIT, LintReport, lint_note
 from knowme.model import Decision, Person, Record
-from knowme.store import Store
+from knowme.store.core import Store
 
 HOW_CHOICES: dict[str, str] = {
     "colleague": "Colleague",

@@ -59,7 +59,7 @@ def _identity(record: Record, keys: Any, full_name: str) -> str:
 
 
 def prepare_one(record: Record, region: str, suggester: Suggester | None) -> Prepared:
-    from knowme.store import record_json, summarise, summarise_record
+    from knowme.store.core import record_json, summarise, summarise_record
 
     keys = record_keys(record, region)
     nk = name_key(record)

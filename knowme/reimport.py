@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from knowme.model import Record
-from knowme.namesim import DIFFERENT, compare_first, compare_last
+from knowme.dedupe.namesim import DIFFERENT, compare_first, compare_last
 from knowme.prepare import Prepared
 
 SAME_BOOK_SHARE = 0.5  # of the earlier version's records that must carry over

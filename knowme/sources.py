@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from knowme import suppression
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.text import plural
 
 

@@ -45,11 +45,11 @@ from typing import Any
 
 from knowme import prefs
 from knowme.gcpause import collector_paused
-from knowme.matching import population_shares
-from knowme.matchitem import name_from_address
+from knowme.dedupe.matching import population_shares
+from knowme.dedupe.matchitem import name_from_address
 from knowme.model import Decision, MailSignal, Person
 from knowme.normalize import email_domain, fold, is_role_address
-from knowme.store import Store, now
+from knowme.store.core import Store, now
 
 CONDITIONS = {"domain": "domain", "category": "category", "org": "org", "organisation": "org",
               "organization": "org", "company": "org", "name": "name", "title": "title"}

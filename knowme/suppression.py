@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from knowme.model import Decision, Person
 from knowme.nameforms import Name, blocks, name_alike, name_forms
 from knowme.normalize import default_region, linkedin_key, mailbox_key, phone_key
-from knowme.store import Store, now
+from knowme.store.core import Store, now
 
 IDENTIFIER_KINDS = ("email", "phone", "url", "record")
 FOCUSED_UP_TO = 200  # checking this many people or fewer loads only the part of the list they could match

@@ -19,11 +19,11 @@ from datetime import date
 from typing import Any
 
 from knowme import suppression
-from knowme.merge import set_verdicts, verdict_key
+from knowme.dedupe.merge import set_verdicts, verdict_key
 from knowme.model import Decision, Person
 from knowme.normalize import default_region, fold, linkedin_key, mailbox_key, phone_key
 from knowme.outreach import HOW_CHOICES, parse_day
-from knowme.store import Store, now
+from knowme.store.core import Store, now
 
 
 class QueryError(Exception):

@@ -20,7 +20,7 @@ from typing import Any
 from knowme.model import Decision
 from knowme.normalize import fold
 from knowme.outreach import NOTE_STATUS_SQL
-from knowme.store import Store
+from knowme.store.core import Store
 
 
 @dataclass(frozen=True, slots=True)

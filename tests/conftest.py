@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from knowme.store import Store
+from knowme.store.core import Store
 
 # CI runs property tests with a fixed seed and a fixed budget; locally they explore more.
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60,
@@ -44,7 +44,7 @@ class Knowme:
         self.db = db
 
     def __call__(self, *args: object, input: str | None = None) -> subprocess.CompletedProcess:
-        from knowme.cli import main
+        from knowme.cli.main import main
 
         argv = ["--db", str(self.db), *map(str, args)]
         out, err = io.StringIO(), io.StringIO()

@@ -5,7 +5,7 @@ import hashlib
 from pathlib import Path
 
 from knowme.model import Labeled, MailSignal, Record
-from knowme.store import ImportOutcome, Store
+from knowme.store.core import ImportOutcome, Store
 
 
 def rec(given: str = "", family: str = "", emails: tuple[str, ...] | list[str] = (), *, fn: str = "",

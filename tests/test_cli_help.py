@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from knowme.cli import build_parser
+from knowme.cli.main import build_parser
 from knowme.text import plural, plural_of
 
 
@@ -60,7 +60,7 @@ def test_every_argument_and_option_says_what_it_takes(name: tuple[str, ...], par
 
 
 def test_help_text_shows_choices_examples_and_db_after_the_command(capsys: pytest.CaptureFixture[str]) -> None:
-    from knowme.cli import main
+    from knowme.cli.main import main
 
     for argv, wanted in ((["review", "--help"], "vcard, csv"), (["resolve", "--help"], "same|different"),
                          (["pairs", "--help"], "knowme resolve PAIR same"), (["dedupe", "--help"], "examples:"),
@@ -95,7 +95,7 @@ def test_plural_with_thousands_and_an_own_plural() -> None:
 COUNTED = re.compile(r"\{[^{}]*\}(?:,)? (?:pairs|records|sources|problems|possible duplicates|duplicates|suggestions|"
                      r"notes|files|cards|rows|addresses|merges)\b")
 # Messages where the count is never 1 (a merge joins two or more, a shared address has two holders).
-NEVER_ONE = {"knowme/merge.py", "knowme/scoring.py", "knowme/evidence.py", "knowme/triage.py", "tui/screens/duplicates.py",
+NEVER_ONE = {"knowme/dedupe/merge.py", "knowme/dedupe/scoring.py", "knowme/dedupe/evidence.py", "knowme/triage.py", "tui/screens/duplicates.py",
              "knowme/suggest.py", "importers/vcard.py"}
 
 

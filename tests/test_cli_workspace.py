@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLE, Knowme
-from knowme.cli import build_parser
-from knowme.store import Store
-from knowme.workspace import SQLITE_BUSY, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_READONLY, describe_error, error_code
+from knowme.cli.main import build_parser
+from knowme.store.core import Store
+from knowme.store.workspace import SQLITE_BUSY, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_READONLY, describe_error, error_code
 
 BOOK = SAMPLE / "iphone.vcf"
 # Every command that needs a workspace, with arguments that would work on one.
@@ -77,7 +77,7 @@ def test_an_empty_file_becomes_the_workspace_an_import_makes(tmp_path: Path) -> 
 
 def test_review_without_files_needs_a_workspace_and_with_files_makes_one() -> None:
     parser = build_parser()
-    from knowme.cli import creates_workspace
+    from knowme.cli.main import creates_workspace
 
     assert not creates_workspace(parser.parse_args(["review"]))
     assert creates_workspace(parser.parse_args(["review", "a.vcf"]))
@@ -100,7 +100,7 @@ def test_db_is_taken_after_the_command_too(tmp_path: Path, monkeypatch: pytest.M
     p = nowhere("lint", "Hi Ana, great to meet you at the Lisbon data meetup. " * 5, "--db", db)
     assert p.returncode == 1 and "too-long" in p.stdout  # the limit of --db's workspace
     # KNOWME_DB when no --db is given at all
-    from knowme.cli import main
+    from knowme.cli.main import main
 
     monkeypatch.setenv("KNOWME_DB", str(db))
     assert main(["status", "--json"]) == 0
@@ -271,7 +271,7 @@ def test_the_command_in_a_new_process_says_the_same(tmp_path: Path) -> None:
 
 
 def test_store_open_refuses_to_create_when_told(tmp_path: Path) -> None:
-    from knowme.workspace import NoWorkspace
+    from knowme.store.workspace import NoWorkspace
 
     with pytest.raises(NoWorkspace):
         Store.open(tmp_path / "w.db", create=False)

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT, SAMPLE, Knowme
 from knowme.exports import ExportError, export_safe
-from knowme.store import Store
+from knowme.store.core import Store
 
 BOOK = SAMPLE / "iphone.vcf"
 
@@ -58,7 +58,7 @@ def test_an_export_never_replaces_the_workspace_or_its_journal(workspace: Knowme
     os.link(db, tmp_path / "hard.db")
     for target in (f"{tmp_path}/./w.db", tmp_path / "via" / "w.db", tmp_path / "hard.db"):
         assert workspace("export", "safe", "-o", target, "--force").returncode == 1, target
-    from knowme.cli import main
+    from knowme.cli.main import main
 
     monkeypatch.chdir(tmp_path)  # a relative path, and --db relative too
     assert main(["--db", "w.db", "export", "safe", "-o", "w.db", "--force"]) == 1

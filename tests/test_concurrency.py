@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from knowme.model import Labeled, Record
-from knowme.store import BUSY_TIMEOUT_S, Store
+from knowme.store.core import BUSY_TIMEOUT_S, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 # several real processes on one workspace: slow, left out of the fast lane (-m 'not slow')
@@ -24,7 +24,7 @@ N_PEOPLE = 12
 
 HOLDER = """
 import sys, time
-from knowme.store import Store
+from knowme.store.core import Store
 
 store = Store.open(sys.argv[1])
 with store.transaction() as conn:           # BEGIN IMMEDIATE: the write lock

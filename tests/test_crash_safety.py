@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from knowme.model import Decision, Labeled, Record
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.triage import mark
 
 ROOT = Path(__file__).resolve().parents[1]

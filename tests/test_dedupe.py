@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowme.dedupe import pending_count, pending_pairs, resolve_pair, run_dedupe
+from knowme.dedupe.run import pending_count, pending_pairs, resolve_pair, run_dedupe
 from knowme.importing import import_path
-from knowme.merge import merge_people, split_person
+from knowme.dedupe.merge import merge_people, split_person
 from knowme.model import Decision, Labeled, Record
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.triage import mark
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +86,7 @@ def test_merged_people_worked_out_on_other_cores_equal_those_worked_out_here(tmp
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Large dedupes summarise merged people (and their suggestions, from the mail of all their records)
     in forked workers reading the committed records; the workspace must end up the same, undo too."""
-    import knowme.mergesummary as ms
+    import knowme.dedupe.mergesummary as ms
 
     tables = []
     for name, least in (("here", 10**9), ("forked", 1)):
@@ -321,8 +321,8 @@ def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
 @pytest.mark.slow
 def test_pairs_json_written_in_batches_is_one_json_list_of_the_whole_queue(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    import knowme.cli_dedupe as cli_dedupe
-    from knowme.cli import main
+    import knowme.cli.dedupe as cli_dedupe
+    from knowme.cli.main import main
 
     db = tmp_path / "w.db"
     with Store.open(db) as store:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from test_matching import item
 
-from knowme.matching import compute_stats, score_pair
+from knowme.dedupe.matching import compute_stats, score_pair
 from knowme.postal import parse_postal
 
 HOME = "12 Oak Street, Springfield, IL 62704"
@@ -154,8 +154,8 @@ def test_one_name_mistyped_twice_with_the_same_birthday_is_a_question_not_two_pe
 def test_how_often_one_persons_records_agree_is_learnt_from_the_book_without_labels() -> None:
     from array import array
 
-    from knowme.blocking import PairList
-    from knowme.fitting import DEFAULT_M, learn_m
+    from knowme.dedupe.blocking import PairList
+    from knowme.dedupe.fitting import DEFAULT_M, learn_m
 
     items, codes = [], []
     for k in range(400):  # 400 people written twice: same birthday, the same street only 60% of the time (moves)

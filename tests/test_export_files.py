@@ -219,16 +219,16 @@ FILE_MAKERS = {"open", "write_text", "write_bytes", "touch", "mkdir", "makedirs"
 REVIEWED = {
     ("knowme/exports/files.py", "open"): "write_private: the user's path and a temp file beside it",
     ("knowme/exports/files.py", "replace"): "write_private: temp file over the user's path",
-    ("knowme/store.py", "mkdir"): "Store.open: the workspace folder (--db, KNOWME_DB or platformdirs)",
-    ("knowme/store.py", "open"): "Store.open: creates the workspace file 0600 (under a random name beside it)",
-    ("knowme/store.py", "link"): "Store.open: the new workspace into place at --db's path, never replacing",
-    ("knowme/store.py", "rename"): "Store.open: the same, where the file system has no hard links",
-    ("knowme/store.py", "connect"): "Store.open: sqlite3 on the workspace path",
-    ("knowme/mergesummary.py", "connect"): "dedupe workers: the workspace path, read-only (mode=ro creates nothing)",
-    ("knowme/cli_review.py", "mkdtemp"): "knowme demo: a throwaway folder from tempfile",
+    ("knowme/store/core.py", "mkdir"): "Store.open: the workspace folder (--db, KNOWME_DB or platformdirs)",
+    ("knowme/store/core.py", "open"): "Store.open: creates the workspace file 0600 (under a random name beside it)",
+    ("knowme/store/core.py", "link"): "Store.open: the new workspace into place at --db's path, never replacing",
+    ("knowme/store/core.py", "rename"): "Store.open: the same, where the file system has no hard links",
+    ("knowme/store/core.py", "connect"): "Store.open: sqlite3 on the workspace path",
+    ("knowme/dedupe/mergesummary.py", "connect"): "dedupe workers: the workspace path, read-only (mode=ro creates nothing)",
+    ("knowme/cli/review.py", "mkdtemp"): "knowme demo: a throwaway folder from tempfile",
     ("knowme/exports/files.py", "link"): "write_private: the finished temp file at the user's path, never replacing",
     ("knowme/filekinds.py", "open"): "open_regular: os.open O_RDONLY of an input, creates nothing",
-    ("knowme/workspace.py", "connect"): "the workspace check: immutable or mode=ro, creates nothing beside it",
+    ("knowme/store/workspace.py", "connect"): "the workspace check: immutable or mode=ro, creates nothing beside it",
 }
 READ_ONLY_OPEN = {"r", "rb", "rt"}
 
@@ -250,7 +250,7 @@ def _file_makers(path: Path) -> list[tuple[int, str]]:
                 continue  # builtin open for reading
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
                     node.func.value.id == "Store":
-                continue  # Store.open(path): the workspace (reviewed in knowme/store.py)
+                continue  # Store.open(path): the workspace (reviewed in knowme/store/core.py)
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
                     node.func.value.id in ("gzip", "bz2", "lzma", "codecs", "io") and mode is None:
                 continue
@@ -280,4 +280,4 @@ def test_every_place_that_creates_a_file_is_reviewed() -> None:
                     unreviewed.append(f"{rel}:{line}: {name}(...)")
     assert unreviewed == [], "new file-creating code: check that no part of the name comes from the data, " \
                              "then list it in REVIEWED\n" + "\n".join(unreviewed)
-    assert seen >= {("knowme/exports/files.py", "open"), ("knowme/store.py", "connect")}
+    assert seen >= {("knowme/exports/files.py", "open"), ("knowme/store/core.py", "connect")}

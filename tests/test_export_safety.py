@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from knowme.exports import LookalikesBlock, export_outreach, export_safe, plan_safe
 from knowme.model import Decision, Record
 from knowme.normalize import email_match_key, record_keys
-from knowme.store import Store, UndoRefused
+from knowme.store.core import Store, UndoRefused
 from knowme.triage import ExcludedError, mark
 
 try:
-    from knowme.merge import merge_people, split_person
+    from knowme.dedupe.merge import merge_people, split_person
 except ImportError:  # the dedupe engineer's module is not there yet: marks and imports only
     merge_people = split_person = None  # type: ignore[assignment]
 

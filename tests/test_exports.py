@@ -305,7 +305,7 @@ def test_outreach_csv_columns(queue_store, tmp_path) -> None:
 
 
 def test_cli_export_safe_blocked_then_written(knowme, tmp_path) -> None:
-    from knowme.store import Store
+    from knowme.store.core import Store
 
     with Store.open(knowme.db) as s:
         add(s, [rec("Robert", "Smith", ["robert@oldcorp.com"]), rec("Bob", "Smith", ["bob@gmail.com"])])

@@ -52,7 +52,7 @@ from knowme.importers import ImportOptions
 from knowme.importing import import_path
 from knowme.model import ImportResult, NotAnAddressBook, Person, Problem, Record
 from knowme.normalize import name_key, record_keys
-from knowme.store import Store, record_json, summarise, summarise_merged, summarise_record
+from knowme.store.core import Store, record_json, summarise, summarise_merged, summarise_record
 
 # fuzzing and pathological files: minutes of CPU, left out of the fast lane (-m 'not slow')
 pytestmark = pytest.mark.slow
@@ -476,7 +476,7 @@ def test_generated_mail_never_breaks_the_importer(tmp_path_factory: pytest.TempP
 
 MEASURE = """
 import resource, sys
-from knowme.cli import main
+from knowme.cli.main import main
 try:
     code = main(sys.argv[1:])
 finally:
@@ -620,7 +620,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from test_fuzz_importers import parse_checked
 from knowme.importing import import_path
-from knowme.store import Store
+from knowme.store.core import Store
 
 path = Path(sys.argv[2])
 for fmt in dict.fromkeys(["auto", sys.argv[3]]):

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from knowme import importers
-from knowme.cli import main
-from knowme.dedupe import pending_pairs, run_dedupe
-from knowme.store import MIGRATIONS, SCHEMA_VERSION, Store
+from knowme.cli.main import main
+from knowme.dedupe.run import pending_pairs, run_dedupe
+from knowme.store.core import MIGRATIONS, SCHEMA_VERSION, Store
 
 
 def vcards(path: Path, *cards: tuple[str, ...]) -> Path:

@@ -41,13 +41,13 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from knowme.dedupe import pending_pairs, resolve_pair, run_dedupe
+from knowme.dedupe.run import pending_pairs, resolve_pair, run_dedupe
 from knowme.exports import ExportError, export_safe
 from knowme.importing import import_path
-from knowme.merge import split_person
+from knowme.dedupe.merge import split_person
 from knowme.model import Decision
 from knowme.normalize import email_match_key, fold, mailbox_key
-from knowme.store import Store, UndoRefused
+from knowme.store.core import Store, UndoRefused
 from knowme.triage import ExcludedError, at_domain, mark
 
 pytestmark = pytest.mark.slow  # a property run over sequences of actions: the full suite's, not the fast lane's

@@ -194,7 +194,7 @@ def test_a_generic_greeting_is_a_warning_not_a_wrong_name() -> None:
 
 
 def test_the_cli_fails_a_note_greeting_the_wrong_person(capsys: pytest.CaptureFixture[str]) -> None:
-    from knowme.cli import main
+    from knowme.cli.main import main
 
     assert main(["lint", "Hi Bob, we met at PyCon and I would like to keep in touch.", "--first-name", "Kevin"]) == 1
     assert "wrong-name" in capsys.readouterr().out

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from knowme.cli import main
-from knowme.store import Store
+from knowme.cli.main import main
+from knowme.store.core import Store
 
 CARDS = [
     ("Jane Doe", "EMAIL:jane.doe@gmail.com", "TEL:+1 415 555 0144"),

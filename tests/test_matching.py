@@ -6,9 +6,9 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowme.kana import romaji
-from knowme.matching import candidate_pairs, compute_stats, make_item, score_pair
-from knowme.namesim import compare_first, compare_last, phonetic
+from knowme.dedupe.kana import romaji
+from knowme.dedupe.matching import candidate_pairs, compute_stats, make_item, score_pair
+from knowme.dedupe.namesim import compare_first, compare_last, phonetic
 from knowme.normalize import email_match_key, fold
 
 _ids = itertools.count(1)

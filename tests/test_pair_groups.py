@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from knowme.dedupe import pending_pairs, run_dedupe
+from knowme.dedupe.run import pending_pairs, run_dedupe
 from knowme.model import Labeled, Record
-from knowme.pairgroups import evidence_shape, pair_groups, reason_shape, resolve_group
-from knowme.store import Store
+from knowme.dedupe.pairgroups import evidence_shape, pair_groups, reason_shape, resolve_group
+from knowme.store.core import Store
 
 HOMES = ("Oak", "Elm", "Pine", "Cedar", "Birch", "Maple")
 
@@ -92,7 +92,7 @@ def test_a_group_answered_different_is_never_asked_again(store: Store) -> None:
 
 
 def test_cli_lists_groups_and_answers_one_by_its_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from knowme.cli import main
+    from knowme.cli.main import main
 
     db = tmp_path / "w.db"
     with Store.open(db) as store:

@@ -126,7 +126,7 @@ def test_the_guard_refuses_and_records_network_use(monkeypatch: pytest.MonkeyPat
 
 
 def test_workspace_and_its_wal_files_are_private(tmp_path: Path, open_umask: None) -> None:
-    from knowme.store import Store
+    from knowme.store.core import Store
 
     db = tmp_path / "new" / "w.db"
     with Store.open(db) as store:
@@ -142,7 +142,7 @@ def test_workspace_and_its_wal_files_are_private(tmp_path: Path, open_umask: Non
 
 
 def run_cli(db: Path, *args: object) -> int:
-    from knowme.cli import main
+    from knowme.cli.main import main
 
     return main(["--db", str(db), *map(str, args)])
 
@@ -193,7 +193,7 @@ def test_a_new_workspace_in_the_user_data_dir_is_private(tmp_path: Path, monkeyp
     monkeypatch.delenv("KNOWME_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    from knowme.cli import main
+    from knowme.cli.main import main
 
     assert main(["import", str(SAMPLES[0])]) == 0
     db = paths.default_workspace()
@@ -206,7 +206,7 @@ def test_review_session_opens_no_socket_and_its_export_is_private(tmp_path: Path
                                                                  open_umask: None) -> None:
     from tui_helpers import make_workspace, workers_done
 
-    from knowme.store import Store
+    from knowme.store.core import Store
     from knowme.tui.app import KnowmeApp
     from knowme.tui.screens.export import ExportScreen
     from knowme.tui.widgets.contact_list import ContactList

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from knowme.model import Decision, Labeled, Record
-from knowme.store import SCHEMA_VERSION, Store, WorkspaceError
+from knowme.store.core import SCHEMA_VERSION, Store, WorkspaceError
 from knowme.triage import find_people, mark
 
 
@@ -34,7 +34,7 @@ def test_workspace_is_private_and_versioned(tmp_path: Path) -> None:
 
 
 def test_a_version_1_workspace_is_migrated_with_its_data(tmp_path: Path) -> None:
-    from knowme.store import MIGRATIONS
+    from knowme.store.core import MIGRATIONS
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
@@ -84,7 +84,7 @@ def test_every_sample_record_is_stored_losslessly_and_summarised_as_the_general_
     from knowme import importers
     from knowme.importers import ImportOptions
     from knowme.model import Person
-    from knowme.store import record_json, summarise_merged, summarise_record
+    from knowme.store.core import record_json, summarise_merged, summarise_record
 
     sample = Path(__file__).resolve().parents[1] / "sample_data"
     checked = 0
@@ -174,7 +174,7 @@ def test_a_new_action_ends_the_redo_history(store: Store) -> None:
 
 
 def test_second_writer_gets_a_clear_busy_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import knowme.store as store_module
+    import knowme.store.core as store_module
 
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
     first = Store.open(tmp_path / "w.db")

@@ -144,7 +144,7 @@ def test_refresh_and_accept_as_one_undoable_action(store) -> None:
 
 
 def test_cli_suggest_list_rules_and_accept(knowme, tmp_path: Path) -> None:
-    from knowme.store import Store
+    from knowme.store.core import Store
 
     with Store.open(knowme.db) as s:
         add(s, [rec("Shop", "", ["info@shop.com"]), rec("Bo", "Berg", ["bo@oldcorp.com"]),

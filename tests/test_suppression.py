@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from knowme.cli import main
-from knowme.store import Store
+from knowme.cli.main import main
+from knowme.store.core import Store
 
 # ---- helpers ---------------------------------------------------------------------------------------
 
@@ -313,7 +313,7 @@ def test_a_workspace_from_before_the_suppression_list_keeps_every_exclusion(tmp_
     become suppression entries."""
     import sqlite3
 
-    from knowme.store import MIGRATIONS, _statements
+    from knowme.store.core import MIGRATIONS, _statements
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)

@@ -167,7 +167,7 @@ def test_mark_different_is_undoable(store) -> None:
 
 
 def _workspace(knowme) -> None:
-    from knowme.store import Store
+    from knowme.store.core import Store
 
     with Store.open(knowme.db) as s:
         add(s, [rec("Ana", "Silva", ["ana@example.com"], categories=("Family",)),

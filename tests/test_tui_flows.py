@@ -6,9 +6,9 @@ from pathlib import Path
 from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 from tui_helpers import make_workspace, open_screen, pilot_test, store_records, workers_done
 
-from knowme.dedupe import pending_pairs
+from knowme.dedupe.run import pending_pairs
 from knowme.model import Decision, Record
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.triage import mark
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.duplicates import DuplicatesScreen

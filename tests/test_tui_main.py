@@ -7,7 +7,7 @@ import pytest
 from tui_helpers import decisions, make_workspace, person_records, pilot_test, workers_done
 
 from knowme.model import Decision
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.triage import find_people, mark
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.main import MainScreen

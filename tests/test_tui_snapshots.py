@@ -12,7 +12,7 @@ from pathlib import Path
 from tui_helpers import make_workspace, store_records, workers_done
 
 from knowme.model import Decision, Labeled, Record
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.triage import mark, set_outreach
 from knowme.tui.app import KnowmeApp
 from knowme.tui.widgets.contact_list import ContactList

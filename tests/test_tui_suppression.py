@@ -7,7 +7,7 @@ from textual.widgets import Button, OptionList, Static
 from tui_helpers import decisions, make_workspace, pilot_test, store_records, workers_done
 
 from knowme.model import Decision, Labeled, Record
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.triage import mark
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.confirm import ConfirmScreen

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from knowme import views
-from knowme.dedupe import run_dedupe
+from knowme.dedupe.run import run_dedupe
 from knowme.importing import import_paths
 from knowme.normalize import fold
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.views import ListQuery
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from knowme.model import Labeled, MailSignal, Record
-from knowme.store import Store
+from knowme.store.core import Store
 
 T = TypeVar("T")
 
@@ -55,7 +55,7 @@ def make_workspace(path: Path, duplicates: bool = False) -> Path:
     with Store.open(path) as store:
         store_records(store, "phone.vcf", person_records())
         if duplicates:
-            from knowme.dedupe import run_dedupe
+            from knowme.dedupe.run import run_dedupe
 
             store_records(store, "google.csv", [
                 Record(source="google.csv", index=1, given="Daniel", family="Dunn", formatted_name="Daniel Dunn",

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.tui.commands import KnowmeCommands
 from knowme.tui.messages import WorkspaceChanged
 from knowme.tui.screens.main import MainScreen

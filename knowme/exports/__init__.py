@@ -23,7 +23,7 @@ from knowme.exports.safe import ContactRow, Lookalike, Preflight, plan_safe, pre
 from knowme.gcpause import collector_paused
 from knowme.normalize import mailbox_key
 from knowme.outreach import Queue, queue_from_store
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.text import plural
 
 

@@ -33,7 +33,7 @@ from knowme.gcpause import collector_paused
 from knowme.model import Decision, Person
 from knowme.nameforms import name_alike, name_forms
 from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.suppression import EMAIL_TEXT, SuppressionIndex, apart, different_verdicts, phone_in_text
 from knowme.text import plural
 

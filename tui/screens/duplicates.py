@@ -1,7 +1,7 @@
 """Reviewing possible duplicates: the two people side by side, what differs, and why we think so.
 
-The queue and the answers are the core's (`knowme.dedupe.pending_pairs` / `resolve_pair`,
-`knowme.merge.split_person`); this screen shows a pair and sends the user's verdict.
+The queue and the answers are the core's (`knowme.dedupe.run.pending_pairs` / `resolve_pair`,
+`knowme.dedupe.merge.split_person`); this screen shows a pair and sends the user's verdict.
 """
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
-from knowme.dedupe import PairView, pending_pairs, resolve_pair
-from knowme.merge import split_person
+from knowme.dedupe.run import PairView, pending_pairs, resolve_pair
+from knowme.dedupe.merge import split_person
 from knowme.model import Person
 from knowme.normalize import fold
-from knowme.pairgroups import evidence_shape, pair_groups, resolve_group
-from knowme.store import Store, UndoRefused
+from knowme.dedupe.pairgroups import evidence_shape, pair_groups, resolve_group
+from knowme.store.core import Store, UndoRefused
 from knowme.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:

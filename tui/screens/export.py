@@ -19,11 +19,11 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButto
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from knowme.dedupe import resolve_pair
+from knowme.dedupe.run import resolve_pair
 from knowme.exports import ExportError, Lookalike, Preflight, export_outreach, export_safe, exporters, preflight
 from knowme.model import Decision
 from knowme.outreach import STATE_LABELS, STATE_ORDER, outreach_status
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.triage import mark, mark_different
 from knowme.tui.messages import JobDone
 from knowme.tui.screens.confirm import ConfirmScreen

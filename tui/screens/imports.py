@@ -1,7 +1,7 @@
 """Importing from within the app: pick files, import them in a worker with progress, then dedupe.
 
 The worker calls the same core functions as `knowme import` and `knowme dedupe`
-(`knowme.importing.import_path`, `knowme.dedupe.run_dedupe`) on its own connection, and only
+(`knowme.importing.import_path`, `knowme.dedupe.run.run_dedupe`) on its own connection, and only
 posts messages; this screen shows them.
 """
 from __future__ import annotations
@@ -22,10 +22,10 @@ from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Lab
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme.importers import ImportOptions
-from knowme.dedupe import DedupeReport, run_dedupe
+from knowme.dedupe.run import DedupeReport, run_dedupe
 from knowme.importing import FileReport, import_path
 from knowme.normalize import default_region
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.tui.messages import JobDone, Progress
 from knowme.text import plural
 

@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme import prefs, triage, views
 from knowme.model import Decision
-from knowme.store import Store, UndoRefused
+from knowme.store.core import Store, UndoRefused
 from knowme.views import SORTS, VIEWS, ListQuery
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen

@@ -22,7 +22,7 @@ from knowme.lint import LintReport, placeholders
 from knowme.model import Person
 from knowme.outreach import (HOW_CHOICES, NOTE_FIX, NOTE_LABELS, TEMPLATES, WHY_CHOICES, draft_for,
                              lint_person_note, note_status, template_for)
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.triage import TriageError, set_outreach
 
 

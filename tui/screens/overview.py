@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from knowme import views
 from knowme.model import Decision
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.tui.messages import JobDone
 from knowme.text import plural
 

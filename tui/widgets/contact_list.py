@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 
 from knowme import views
 from knowme.model import Decision
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.views import ListQuery, PersonRow
 from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
 from knowme.tui.widgets.lines import set_virtual_size

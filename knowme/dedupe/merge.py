@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from knowme import suppression
-from knowme.mergesummary import MergedSummaries
+from knowme.dedupe.mergesummary import MergedSummaries
 from knowme.model import Decision, Person
-from knowme.store import PERSON_COLUMNS, PERSON_FIELDS_SQL, Store, now, person_from_row
+from knowme.store.core import PERSON_COLUMNS, PERSON_FIELDS_SQL, Store, now, person_from_row
 
 _TEXT_JOINED = ("note",)  # concatenated; the rest take the first non-empty value
 _TEXT_FIRST = ("how", "context", "why", "draft", "sent_on", "accepted_on", "suggestion", "suggestion_reason")

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from knowme import suppression
-from knowme.cli_help import JSON_HELP, command
+from knowme.cli.help import JSON_HELP, command
 from knowme.importers import ImportOptions, format_names
 from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
 from knowme.normalize import default_region
 from knowme.outreach import outreach_status
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.triage import QueryError, find_people, mark
 from knowme.text import plural
 
@@ -98,7 +98,7 @@ def _stderr_console() -> Any:
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
-    from knowme.cli import UserError
+    from knowme.cli.errors import UserError
 
     mapping = {}
     for item in items:
@@ -231,7 +231,7 @@ def cmd_list(args: argparse.Namespace, store: Store) -> int:
 
 def resolve_queries(store: Store, queries: list[str]) -> list[int]:
     """People named by each query; any query naming nobody or several people is a user error."""
-    from knowme.cli import UserError
+    from knowme.cli.errors import UserError
     from knowme.triage import resolve_one
 
     ids: list[int] = []

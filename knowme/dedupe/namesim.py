@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 
 from nicknames import NickNamer
 from rapidfuzz.distance import OSA, JaroWinkler
+
+from knowme.paths import PACKAGE_ROOT
 
 _NICKNAMER = NickNamer()
 
@@ -50,7 +51,7 @@ def _direct(a: str, b: str) -> bool:
     return b in _NICKNAMER.nicknames_of(a) or a in _NICKNAMER.nicknames_of(b)
 
 
-_NAME_FREQ = Path(__file__).with_name("data") / "name_freq.tsv"
+_NAME_FREQ = PACKAGE_ROOT / "data" / "name_freq.tsv"
 
 
 @functools.lru_cache(maxsize=1)

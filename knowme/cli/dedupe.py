@@ -8,12 +8,12 @@ import textwrap
 from collections.abc import Iterator
 from typing import Any
 
-from knowme.cli_help import JSON_HELP, command
-from knowme.dedupe import PairView, pending_pairs, resolve_pair, run_dedupe
-from knowme.merge import split_person
+from knowme.cli.help import JSON_HELP, command
+from knowme.dedupe.run import PairView, pending_pairs, resolve_pair, run_dedupe
+from knowme.dedupe.merge import split_person
 from knowme.model import Person
-from knowme.pairgroups import EXAMPLES, pair_groups, resolve_group
-from knowme.store import Store
+from knowme.dedupe.pairgroups import EXAMPLES, pair_groups, resolve_group
+from knowme.store.core import Store
 from knowme.text import plural
 
 _TEXT_MERGES = 20
@@ -191,7 +191,7 @@ def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
-    from knowme.cli import UserError
+    from knowme.cli.errors import UserError
 
     if (args.pair is None) == (args.group is None):
         raise UserError("resolve takes a PAIR or --group GROUP (not both): `knowme pairs [--groups]` lists them")
@@ -215,7 +215,7 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_split(args: argparse.Namespace, store: Store) -> int:
-    from knowme.cli_core import resolve_queries
+    from knowme.cli.core import resolve_queries
 
     person_id = resolve_queries(store, [args.person])[0]  # an id, or anything `mark` accepts
     ids = split_person(store, person_id)

@@ -1,7 +1,7 @@
 """Scoring one candidate pair: evidence for and against, each with a reason a person can check.
 
-Each kind of evidence is one small function with named weights (`knowme.evidence_names` for
-names, `knowme.evidence` for the rest); this module adds them up and decides the outcome.
+Each kind of evidence is one small function with named weights (`knowme.dedupe.evidence_names` for
+names, `knowme.dedupe.evidence` for the rest); this module adds them up and decides the outcome.
 
 Evidence adds up as points (roughly log-odds): a shared personal email or LinkedIn profile is
 strong, a rare name matching counts more than a common one, a different employer is weak (old
@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from knowme.evidence import (
+from knowme.dedupe.evidence import (
     SAME_SOURCE,
     Names,
     Tally,
@@ -30,7 +30,7 @@ from knowme.evidence import (
     profile_evidence,
     shared,
 )
-from knowme.evidence_names import (
+from knowme.dedupe.evidence_names import (
     FULL_NAME,
     OTHER_NAMES,
     PART_NOT_EXACT,
@@ -40,10 +40,10 @@ from knowme.evidence_names import (
     name_evidence,
     script_evidence,
 )
-from knowme.namesim import COMPATIBLE_FIRST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO
+from knowme.dedupe.namesim import COMPATIBLE_FIRST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO
 
 if TYPE_CHECKING:
-    from knowme.matching import MatchItem, Stats
+    from knowme.dedupe.matching import MatchItem, Stats
 
 SURE, MAYBE, DIFFERENT_OUTCOME = "sure", "maybe", "different"
 
@@ -60,7 +60,7 @@ SCORE_CENTRE, SCORE_SPREAD = 5.0, 2.0  # points -> a score in [0, 1] (logistic)
 # this workspace's people do, from the value's share here (`Stats.value_weight`), for a full name that
 # agrees; a merge needs FITTED_SURE (one in a thousand) and a birthday, workplace or key besides the name
 # How often one person's two records agree on a birthday, street, postcode or city (m) is learnt per
-# workspace (knowme.fitting, `Stats.m`); so is how much a disagreement counts against (`Stats.disagreement`).
+# workspace (knowme.dedupe.fitting, `Stats.m`); so is how much a disagreement counts against (`Stats.disagreement`).
 FITTED_SURE = 3.0
 
 

@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from knowme import paths, prefs
-from knowme.cli_core import resolve_queries
-from knowme.cli_help import JSON_HELP, command
+from knowme.cli.core import resolve_queries
+from knowme.cli.help import JSON_HELP, command
 from knowme.lint import lint_note
 from knowme.model import Decision
 from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for
-from knowme.store import Store, WorkspaceError
+from knowme.store.core import Store, WorkspaceError
 from knowme.suggest import RulesError, accept_suggestions, load_rules, pending, refresh_suggestions, save_rules
 from knowme.text import plural
 from knowme.triage import (
@@ -115,7 +115,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _user_error(message: str) -> Exception:
-    from knowme.cli import UserError
+    from knowme.cli.errors import UserError
 
     return UserError(message)
 

@@ -7,15 +7,15 @@ depends on the book: an old PIM export whose people moved agrees on streets less
 book written last year. Candidate pairs whose names agree exactly are a mixture of the same person
 twice and namesakes; EM splits the mixture, with u held fixed, and gives m for birthdays, streets,
 postcodes and cities. Too few pairs to learn from, and the defaults stand. Only the odds of the
-fitted rule use m (`knowme.scoring`); the guard rails stay as they are.
+fitted rule use m (`knowme.dedupe.scoring`); the guard rails stay as they are.
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 
-from knowme.blocking import PairList
-from knowme.matchitem import MatchItem
+from knowme.dedupe.blocking import PairList
+from knowme.dedupe.matchitem import MatchItem
 
 FIELDS = ("b", "s", "p", "c")  # full birthday, street and number, postcode, city
 DEFAULT_M = {"b": 0.95, "s": 0.8, "p": 0.8, "c": 0.85}

@@ -16,9 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowme.dedupe import PairView, _rkeys, _vk, pending_pairs
-from knowme.merge import apply_merges, bulk_snapshot, records_of, set_verdicts
-from knowme.store import Store, from_json
+from knowme.dedupe.run import PairView, _rkeys, _vk, pending_pairs
+from knowme.dedupe.merge import apply_merges, bulk_snapshot, records_of, set_verdicts
+from knowme.store.core import Store, from_json
 from knowme.text import plural
 
 EXAMPLES = 3

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from knowme.cli_help import command
+from knowme.cli.help import command
 from knowme.exports import ExportError, ExportReport, LookalikesBlock, export_outreach, export_safe, exporters
 from knowme.exports.files import STDOUT
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.text import plural
 
 
@@ -61,7 +61,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _user_error(message: str) -> Exception:
-    from knowme.cli import UserError
+    from knowme.cli.errors import UserError
 
     return UserError(message)
 

@@ -1,8 +1,8 @@
 """Duplicate matching as pure functions: the public API, and statistics over the whole workspace.
 
-Nothing here touches SQLite: `knowme.dedupe` loads one `MatchItem` per record (`knowme.matchitem`),
-computes `Stats` once, finds candidate pairs (`knowme.blocking`, never quadratic) and scores them
-(`knowme.scoring`); all of it is re-exported here. The statistics weigh rare names and rare
+Nothing here touches SQLite: `knowme.dedupe.run` loads one `MatchItem` per record (`knowme.dedupe.matchitem`),
+computes `Stats` once, finds candidate pairs (`knowme.dedupe.blocking`, never quadratic) and scores them
+(`knowme.dedupe.scoring`); all of it is re-exported here. The statistics weigh rare names and rare
 companies more than common ones, and mark household keys: an address or phone held by people with
 clearly different first names, which is weak evidence and never glue.
 """
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
-from knowme.blocking import MAX_KEY_HOLDERS
-from knowme.fitting import DEFAULT_M, random_agreement
-from knowme.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
-from knowme.namesim import compare_first, is_known_first_name, phonetic, population_shares
+from knowme.dedupe.blocking import MAX_KEY_HOLDERS
+from knowme.dedupe.fitting import DEFAULT_M, random_agreement
+from knowme.dedupe.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
+from knowme.dedupe.namesim import compare_first, is_known_first_name, phonetic, population_shares
 
 FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
@@ -43,7 +43,7 @@ class Stats:
     born_at: Counter[str] = field(default_factory=Counter)  # initials + street -> distinct full birthdays there
     people: Counter[str] = field(default_factory=Counter)  # per kind of value ("b", "s", ...): people counted
     m: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_M))  # one person's records agree (learnt)
-    u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.fitting
+    u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.dedupe.fitting
     _rarity: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def name_rarity(self, first: str, last: str) -> float:
@@ -247,8 +247,8 @@ def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
                for i, a in enumerate(ordered) for b in ordered[i + 1:])
 
 
-from knowme.blocking import candidate_pairs
-from knowme.scoring import Evidence, score_pair
+from knowme.dedupe.blocking import candidate_pairs
+from knowme.dedupe.scoring import Evidence, score_pair
 
 __all__ = [
     "FREE_MAIL",

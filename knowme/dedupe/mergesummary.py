@@ -18,7 +18,7 @@ from typing import Any
 
 from knowme.forking import can_fork, worker_count
 from knowme.model import Record
-from knowme.store import PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row, summarise
+from knowme.store.core import PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row, summarise
 
 PARALLEL_MIN_GROUPS = 5_000  # fewer merges are refreshed in-process (forking costs more than it saves)
 _CHUNK = 2_000

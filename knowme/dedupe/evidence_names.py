@@ -1,7 +1,7 @@
 """Names as evidence: how two records' names agree (nicknames, typos, swapped order, pinyin), what
 that is worth (more for a rare name), and what a nameless record's address says about the other.
 
-Part of scoring one pair (`knowme.scoring`); the other kinds of evidence are in `knowme.evidence`.
+Part of scoring one pair (`knowme.dedupe.scoring`); the other kinds of evidence are in `knowme.dedupe.evidence`.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from knowme.evidence import Names, Tally
-from knowme.matchitem import latin_letters
-from knowme.namesim import (
+from knowme.dedupe.evidence import Names, Tally
+from knowme.dedupe.matchitem import latin_letters
+from knowme.dedupe.namesim import (
     COMPATIBLE_FIRST,
     DIFFERENT,
     INITIAL,
@@ -28,7 +28,7 @@ from knowme.namesim import (
 )
 
 if TYPE_CHECKING:
-    from knowme.matching import MatchItem, Stats
+    from knowme.dedupe.matching import MatchItem, Stats
 
 # ---- names (points, roughly log10 odds; rarity adds up to 4 more)
 PINYIN_READING = 2.0  # homophones abound in pinyin: a hint, never a merge by itself

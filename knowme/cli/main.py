@@ -14,12 +14,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from knowme import paths
-from knowme.store import Store
-from knowme.workspace import WorkspaceError, check_integrity, describe_error
+from knowme.cli.errors import UserError
+from knowme.store.core import Store
+from knowme.store.workspace import WorkspaceError, check_integrity, describe_error
 
 # Modules that add sub-commands; each defines add_commands(sub) and handlers `cmd_*(args, store)`.
-COMMAND_MODULES = ("knowme.cli_core", "knowme.cli_sources", "knowme.cli_dedupe", "knowme.cli_triage",
-                   "knowme.cli_export", "knowme.cli_review")
+COMMAND_MODULES = ("knowme.cli.core", "knowme.cli.sources", "knowme.cli.dedupe", "knowme.cli.triage",
+                   "knowme.cli.export", "knowme.cli.review")
 
 
 TOP_EPILOG = """\
@@ -35,10 +36,6 @@ demo make a new one. `knowme COMMAND --help` explains each command, with
 examples."""
 
 
-class UserError(Exception):
-    """Something the user can fix: printed as one line, exit 1."""
-
-
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # bad usage: exit 2 with the usage line
         self.print_usage(sys.stderr)
@@ -47,7 +44,7 @@ class Parser(argparse.ArgumentParser):
 
 #: Commands whose module is all `main` needs: the review UI starts without importing the rest
 #: (importers, dedupe, exports: a third of its start-up in a real terminal).
-_ALONE = {"review": "knowme.cli_review", "demo": "knowme.cli_review"}
+_ALONE = {"review": "knowme.cli.review", "demo": "knowme.cli.review"}
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
@@ -142,10 +139,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
 
-
-if __name__ == "__main__":
-    # Run as `python -m knowme.cli`, this file is `__main__`; the command modules raise
-    # `knowme.cli.UserError`, so call the `knowme.cli` module's main or they would not be caught.
-    from knowme.cli import main as _main
-
-    raise SystemExit(_main())

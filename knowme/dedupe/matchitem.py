@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from nameparser.config import CONSTANTS
 
-from knowme.kana import is_kana, romaji
+from knowme.dedupe.kana import is_kana, romaji
 from knowme.model import Record
-from knowme.namesim import nick_forms, org_key
+from knowme.dedupe.namesim import nick_forms, org_key
 from knowme.normalize import fold, is_role_address, name_key
 from knowme.postal import parse_postal
 

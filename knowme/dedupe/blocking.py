@@ -24,8 +24,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from knowme.matchitem import ALPHA, MatchItem, latin_letters
-from knowme.namesim import domain_core, nick_forms, phonetic, spelling_key
+from knowme.dedupe.matchitem import ALPHA, MatchItem, latin_letters
+from knowme.dedupe.namesim import domain_core, nick_forms, phonetic, spelling_key
 
 MAX_KEY_HOLDERS = 8  # an exact key held by more records is shared (role, household, office line)
 MAX_BLOCK = 25

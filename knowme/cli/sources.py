@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from knowme import importers
-from knowme.cli_core import parse_mapping
-from knowme.cli_help import JSON_HELP, command
+from knowme.cli.core import parse_mapping
+from knowme.cli.help import JSON_HELP, command
 from knowme.filekinds import special_input
 from knowme.importers import ImportOptions, Sniff, format_names
 from knowme.importing import mapped_format
 from knowme.model import NotAnAddressBook
 from knowme.sources import SourceError, forget_source, source_summaries
-from knowme.store import Store
+from knowme.store.core import Store
 from knowme.text import plural
 
 DOCTOR_PROBLEMS = 10  # problems `doctor` shows
@@ -77,7 +77,7 @@ def cmd_sources(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_forget(args: argparse.Namespace, store: Store) -> int:
-    from knowme.cli import UserError
+    from knowme.cli.errors import UserError
 
     try:
         result = forget_source(store, args.source)
@@ -99,7 +99,7 @@ def detection_scores(path: Path) -> list[tuple[str, int]]:
 
 def diagnose(path: Path, fmt: str = "auto", mapping: dict[str, str] | None = None) -> dict[str, Any]:
     """How `knowme import` would read `path`, as JSON-ready facts; nothing is stored anywhere."""
-    from knowme.cli import UserError
+    from knowme.cli.errors import UserError
 
     mapping = mapping or {}
     special = special_input(path)

@@ -3,18 +3,18 @@ postal addresses, one small function each, every weight named. Each adds points 
 for the queue's order and the older sure rules) and fitted odds (`Tally.odds`, weighed by this
 workspace: `Stats.value_weight`, `Stats.disagreement`), and says why in words.
 
-Part of scoring one pair (`knowme.scoring`); names are in `knowme.evidence_names`.
+Part of scoring one pair (`knowme.dedupe.scoring`); names are in `knowme.dedupe.evidence_names`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from knowme.namesim import org_matches_domain, orgs_agree
+from knowme.dedupe.namesim import org_matches_domain, orgs_agree
 from knowme.normalize import is_role_address
 
 if TYPE_CHECKING:
-    from knowme.matching import MatchItem, Stats
+    from knowme.dedupe.matching import MatchItem, Stats
 
 CROWDED = 8  # an exact key held by more records than this is shared by many (role, office line)
 

@@ -1,7 +1,7 @@
 """Finding duplicates in a workspace: auto-merge the sure ones, queue the doubtful ones.
 
 `run_dedupe` loads one match item per record with two SQL queries, blocks and scores pairs
-(`knowme.matching`), grows clusters of people from the sure pairs with a guard against chaining
+(`knowme.dedupe.matching`), grows clusters of people from the sure pairs with a guard against chaining
 (two people join only when no record of one conflicts with a record of the other), merges each
 cluster as part of one undoable "dedupe" action, and queues the best maybe pair between any two
 people in the `pairs` table. Pairs with a stored verdict are never asked again; a second run
@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowme.fitting import learn_m
+from knowme.dedupe.fitting import learn_m
 from knowme.gcpause import collector_paused
-from knowme.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
-from knowme.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
-from knowme.scorepool import score_all
-from knowme.scoring import MAYBE, SURE
-from knowme.store import Store, from_json, to_json
+from knowme.dedupe.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
+from knowme.dedupe.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
+from knowme.dedupe.scorepool import score_all
+from knowme.dedupe.scoring import MAYBE, SURE
+from knowme.store.core import Store, from_json, to_json
 
 Progress = Callable[[int, int], None]
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically

@@ -28,7 +28,7 @@ from knowme.normalize import fold
 from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 from knowme.text import plural
-from knowme.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
+from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time
@@ -982,8 +982,8 @@ class Store:
         suppression.capture(self, people)
 
     def check_sound(self) -> list[str]:
-        """What is wrong with the workspace's identity, as lines (none when sound); see `knowme.soundness`."""
-        from knowme.soundness import problems
+        """What is wrong with the workspace's identity, as lines (none when sound); see `knowme.store.soundness`."""
+        from knowme.store.soundness import problems
 
         return problems(self.conn)
 

@@ -12,11 +12,11 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from knowme.blocking import PairList
+from knowme.dedupe.blocking import PairList
 from knowme.forking import can_fork, worker_count
-from knowme.matching import MatchItem, Stats
-from knowme.scoring import DIFFERENT_OUTCOME, score_pair
-from knowme.store import to_json
+from knowme.dedupe.matching import MatchItem, Stats
+from knowme.dedupe.scoring import DIFFERENT_OUTCOME, score_pair
+from knowme.store.core import to_json
 
 PARALLEL_MIN_PAIRS = 20_000
 _CHUNKS_PER_WORKER = 8

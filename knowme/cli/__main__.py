@@ -1,0 +1,4 @@
+"""`python -m knowme.cli`: the same as the installed `knowme` command."""
+from knowme.cli.main import main
+
+raise SystemExit(main())
