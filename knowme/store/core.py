@@ -29,6 +29,7 @@ from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 from knowme.text import plural
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
+from knowme.store.sql import chunked, marks
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time
@@ -567,7 +568,7 @@ class Store:
         return old
 
     def _keys_of_records(self, rids: Sequence[int]) -> Iterator[tuple[int, str, str]]:
-        for chunk in _chunked(sorted(rids)):
+        for chunk in chunked(sorted(rids)):
             yield from self.conn.execute(f"SELECT record_id, kind, key FROM keys WHERE record_id IN "
                                          f"({','.join('?' * len(chunk))})", list(chunk))
 
@@ -690,10 +691,9 @@ class Store:
     def _dropped_decided(self, people: set[int]) -> list[tuple[int, str, str]]:
         """People of the earlier version left without records who had a decision or a note: (id, name, decision)."""
         dropped = []
-        for chunk in _chunked(sorted(people)):
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunked(sorted(people)):
             dropped.extend(self.conn.execute(
-                f"SELECT p.id, p.name, p.decision FROM people p WHERE p.id IN ({marks}) AND "
+                f"SELECT p.id, p.name, p.decision FROM people p WHERE p.id IN ({marks(len(chunk))}) AND "
                 f"(p.decision != 'undecided' OR p.note != '') AND NOT EXISTS "
                 f"(SELECT 1 FROM records r WHERE r.person_id = p.id)", chunk).fetchall())
         return [tuple(row) for row in dropped]
@@ -724,13 +724,12 @@ class Store:
         """Full people (with all their records) for the given ids."""
         wanted = list(dict.fromkeys(ids))
         result: dict[int, Person] = {}
-        for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start:chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT {PERSON_FIELDS_SQL} FROM people WHERE id IN ({marks})", chunk):
+        for chunk in chunked(wanted):
+            qs = marks(len(chunk))
+            for row in self.conn.execute(f"SELECT {PERSON_FIELDS_SQL} FROM people WHERE id IN ({qs})", chunk):
                 result[row[0]] = person_from_row(row)
             for rid, pid, data in self.conn.execute(f"SELECT id, person_id, data FROM records "
-                                                    f"WHERE person_id IN ({marks}) ORDER BY id", chunk):
+                                                    f"WHERE person_id IN ({qs}) ORDER BY id", chunk):
                 person = result.get(pid)
                 if person is not None:
                     person.records.append(Record.from_dict(from_json(data)))
@@ -911,16 +910,16 @@ class Store:
         conn = self.conn
         pids = [int(pid) for pid in expected["people"]]
         present: set[int] = set()
-        for chunk in _chunked(sorted(pids)):
+        for chunk in chunked(sorted(pids)):
             present.update(row[0] for row in conn.execute(
-                f"SELECT id FROM people WHERE id IN ({','.join('?' * len(chunk))})", list(chunk)))
+                f"SELECT id FROM people WHERE id IN ({marks(len(chunk))})", list(chunk)))
         for key, row in expected["people"].items():
             if (row is not None) != (int(key) in present):
                 return f"person {key} {'is gone' if row is not None else 'is back'}"
         owners: dict[int, int] = {}
         rids = sorted(int(rid) for rid in expected["records"])
-        for chunk in _chunked(rids):
-            owners.update(conn.execute(f"SELECT id, person_id FROM records WHERE id IN ({','.join('?' * len(chunk))})",
+        for chunk in chunked(rids):
+            owners.update(conn.execute(f"SELECT id, person_id FROM records WHERE id IN ({marks(len(chunk))})",
                                        list(chunk)).fetchall())
         for key, pid in expected["records"].items():
             if pid is not None and owners.get(int(key)) != pid:
@@ -987,10 +986,6 @@ class Store:
 
         return problems(self.conn)
 
-
-def _chunked(values: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 def _note_status_sql(draft: str | None, names: str | None, limit: object) -> str:
     """SQL `note_status(draft, names, limit)`: how far a personalize person's note is (see knowme.outreach)."""
