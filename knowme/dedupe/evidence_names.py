@@ -15,6 +15,7 @@ from knowme.dedupe.evidence import Names, Tally
 from knowme.dedupe.matchitem import latin_letters
 from knowme.dedupe.namesim import (
     COMPATIBLE_FIRST,
+    COMPATIBLE_LAST,
     DIFFERENT,
     INITIAL,
     MISSING,
@@ -86,7 +87,7 @@ def _crossed(x: str, y: str, common: frozenset[str]) -> str:
 def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tuple[str, str, bool]:
     fk = _compare_first(af, bf, common)
     lk = _compare_last(al, bl)
-    if fk in COMPATIBLE_FIRST and lk in (SAME, TYPO, PARTIAL, MISSING):
+    if fk in COMPATIBLE_FIRST and lk in COMPATIBLE_LAST:
         return fk, lk, False
     if af and al and bf and bl:
         # which side is swapped is unknown, so each crossed pair may be two first names or two surnames
@@ -124,9 +125,6 @@ def _spellings(item: MatchItem) -> set[str]:
     return out
 
 
-SURNAME_FITS = (SAME, TYPO, PARTIAL, MISSING)
-
-
 def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
     """How the first names and surnames of two records in one script agree, and whether swapped."""
     fk, lk, swapped = _first_best(a, b, stats)
@@ -147,7 +145,7 @@ def script_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
 def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally, explain: bool) -> None:
     """Points for names that agree (more for a rare name), hard points against names that differ."""
     fk, lk = names.fk, names.lk
-    first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in (SAME, TYPO, PARTIAL, MISSING)
+    first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in COMPATIBLE_LAST
     if not names.named:
         if a.has_name != b.has_name:
             _nameless_evidence(a, b, tally)

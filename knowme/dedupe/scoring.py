@@ -34,13 +34,12 @@ from knowme.dedupe.evidence_names import (
     FULL_NAME,
     OTHER_NAMES,
     PART_NOT_EXACT,
-    SURNAME_FITS,
     SWAPPED,
     name_agreement,
     name_evidence,
     script_evidence,
 )
-from knowme.dedupe.namesim import COMPATIBLE_FIRST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO
+from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO
 
 if TYPE_CHECKING:
     from knowme.dedupe.matching import MatchItem, Stats
@@ -88,7 +87,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     both_named = bool(a.first or a.last) and bool(b.first or b.last)
     named = both_named and a.latin == b.latin
     fk, lk, swapped = name_agreement(a, b, stats) if named else (MISSING, MISSING, False)
-    name_conflict = named and not (fk in COMPATIBLE_FIRST and lk in SURNAME_FITS)
+    name_conflict = named and not (fk in COMPATIBLE_FIRST and lk in COMPATIBLE_LAST)
     if name_conflict and verdict is None and not (a.mailname or b.mailname) and not any_shared(a, b) and not (
             a.birthday and a.birthday == b.birthday and a.birthday[0]):  # the common case, decided cheaply
         return Evidence(0.0, DIFFERENT_OUTCOME, [f"different names ({a.display} / {b.display})"], OTHER_NAMES, True)
