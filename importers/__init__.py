@@ -120,11 +120,7 @@ def _load() -> None:
         return
     _loaded = True
     for name in _MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:  # a format not built yet
-            if exc.name != f"{__name__}.{name}":
-                raise
+        importlib.import_module(f"{__name__}.{name}")
 
 
 def all_importers() -> dict[str, Importer]:

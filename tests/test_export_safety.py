@@ -11,16 +11,12 @@ from helpers_triage import add, rec
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from knowme.dedupe.merge import merge_people, split_person
 from knowme.exports import LookalikesBlock, export_outreach, export_safe, plan_safe
 from knowme.model import Decision, Record
 from knowme.normalize import email_match_key, record_keys
 from knowme.store.core import Store, UndoRefused
 from knowme.triage import ExcludedError, mark
-
-try:
-    from knowme.dedupe.merge import merge_people, split_person
-except ImportError:  # the dedupe engineer's module is not there yet: marks and imports only
-    merge_people = split_person = None  # type: ignore[assignment]
 
 # Few values, so people share addresses, phones and names often (households, spelling variants).
 EMAILS = ["ana@x.com", "Ana@X.com", "a.b@gmail.com", "ab+news@googlemail.com", "boss@oldcorp.com",
@@ -66,11 +62,11 @@ def _run(store: Store, step: tuple) -> None:
         add(store, [Record.from_dict(r.to_dict()) for r in step[2]], name=step[1])
     elif kind == "mark" and people:
         _mark(store, [people[i % len(people)] for i in step[1]], step[2])
-    elif kind == "merge" and people and merge_people is not None:
+    elif kind == "merge" and people:
         keep, other = people[step[1] % len(people)], people[step[2] % len(people)]
         if keep != other:
             merge_people(store, keep, [other])
-    elif kind == "split" and people and split_person is not None:
+    elif kind == "split" and people:
         split_person(store, people[step[1] % len(people)])
     elif kind == "undo":
         try:
