@@ -215,12 +215,11 @@ class Span(NamedTuple):
 
     `parts` are (start, end) offsets of its lines (a card holding a nested card is cut around
     it; None for stray text outside every card, which is reported, not imported); `line` is
-    the 1-based line of its BEGIN; `orphan` marks lines with no BEGIN before them.
+    the 1-based line of its BEGIN (or of the first line of a card missing its BEGIN).
     """
 
     line: int
     parts: list[tuple[int, int]] | None
-    orphan: bool = False
 
     def body(self, text: str) -> str:
         parts = self.parts or ()
@@ -294,6 +293,6 @@ def _outside(text: str, start: int, end: int, end_line: int, out: list[Span]) ->
         return
     first = end_line - chunk.count("\n") + chunk[: len(chunk) - len(stripped)].count("\n")
     if _IDENTITY.search(chunk):
-        out.append(Span(first, [(start, end)], orphan=True))
+        out.append(Span(first, [(start, end)]))
     else:
         out.append(Span(first, None))

@@ -28,23 +28,6 @@ def mode_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def not_a_file(path: str | os.PathLike[str], *, links: bool = False) -> str | None:
-    """Why `path` is not a regular file to read ('a FIFO (named pipe)', ...), or None when it is one.
-
-    The path itself is looked at (`lstat`): a symbolic link counts as one, unless `links` allows
-    it and it leads to a regular file. A missing path is None: opening it says so.
-    """
-    try:
-        info = os.lstat(path)
-        if links and stat.S_ISLNK(info.st_mode):
-            info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        return f"unreadable ({exc.strerror or exc})"
-    return None if stat.S_ISREG(info.st_mode) else mode_kind(info.st_mode)
-
-
 def special_input(path: Path) -> str | None:
     """Why an import input (file or folder) is refused: a link, FIFO, device or socket; None if fine."""
     try:

@@ -72,10 +72,6 @@ class LintReport:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.level == "warning"]
 
-    @property
-    def remaining(self) -> int:
-        return self.limit - self.length
-
     def summary(self) -> str:
         """One short line: 'ok', or the counts and the codes, for lists and exports."""
         if not self.findings:

@@ -25,12 +25,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from knowme.model import Decision, Person
+from knowme.model import Person
 from knowme.nameforms import Name, blocks, name_alike, name_forms
 from knowme.normalize import default_region, linkedin_key, mailbox_key, phone_key
 from knowme.store.core import Store, now
 
-IDENTIFIER_KINDS = ("email", "phone", "url", "record")
 FOCUSED_UP_TO = 200  # checking this many people or fewer loads only the part of the list they could match
 KIND_WORDS = {"email": "address", "phone": "phone", "url": "profile", "record": "card", "name": "name"}
 _CHUNK = 500
@@ -545,7 +544,3 @@ def phone_in_text(text: str) -> list[str]:
 
 _PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 EMAIL_TEXT = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
-
-
-def excluded_person_ids(store: Store) -> set[int]:
-    return {row[0] for row in store.conn.execute("SELECT id FROM people WHERE decision=?", (Decision.EXCLUDE.value,))}

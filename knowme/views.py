@@ -125,30 +125,15 @@ class PersonRow:
     suggestion: str | None
     suggestion_reason: str
     how: str = ""
-    has_draft: bool = False
     note: str = ""  # for personalize people not yet sent a request: knowme.outreach.note_status
-
-    @property
-    def company_title(self) -> str:
-        """"Title, Company" (either may be missing)."""
-        return ", ".join(part for part in (self.title, self.org) if part)
-
-    @property
-    def signal_strength(self) -> int:
-        """The same figure the `signal` sort orders by."""
-        return self.two_way * 4 + self.sent * 2 + self.received
 
     @property
     def has_mail(self) -> bool:
         return bool(self.sent or self.received)
 
-    @property
-    def source_list(self) -> list[str]:
-        return [s for s in self.sources.split(", ") if s]
-
 
 _ROW_COLUMNS = ("id, name, email, org, title, sources, n_records, connected, sent, received, two_way, last_mail, "
-                "decision, suggestion, suggestion_reason, how, draft != '', "
+                "decision, suggestion, suggestion_reason, how, "
                 f"CASE WHEN decision='personalize' AND connected=0 AND sent_on IS NULL THEN {NOTE_STATUS_SQL} "
                 "ELSE '' END")
 
@@ -156,7 +141,7 @@ _ROW_COLUMNS = ("id, name, email, org, title, sources, n_records, connected, sen
 def _row(values: Sequence[Any]) -> PersonRow:
     return PersonRow(values[0], values[1], values[2], values[3], values[4], values[5], values[6], bool(values[7]),
                      values[8], values[9], values[10], values[11], Decision(values[12]), values[13],
-                     values[14], values[15], bool(values[16]), values[17])
+                     values[14], values[15], values[16])
 
 
 # ---- filtering ------------------------------------------------------------------------------------

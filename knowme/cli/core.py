@@ -17,7 +17,7 @@ from knowme.model import Decision, Person
 from knowme.normalize import default_region
 from knowme.outreach import outreach_status
 from knowme.store.core import Store
-from knowme.triage import QueryError, find_people, mark
+from knowme.triage import QueryError, find_people
 from knowme.text import plural
 
 
@@ -241,15 +241,6 @@ def resolve_queries(store: Store, queries: list[str]) -> list[int]:
         except QueryError as exc:
             raise UserError(str(exc)) from exc
     return ids
-
-
-def cmd_mark_simple(args: argparse.Namespace, store: Store) -> int:
-    """`mark QUERY... --as D` (the triage module adds the bulk and outreach forms)."""
-    ids = resolve_queries(store, args.queries)
-    result = mark(store, ids, Decision(args.decision), note=args.note)
-    print(f"marked {len(result.changed)} {args.decision}" + (f", {len(result.unchanged)} already so"
-                                                             if result.unchanged else ""))
-    return 0
 
 
 def cmd_undo(args: argparse.Namespace, store: Store) -> int:

@@ -400,15 +400,6 @@ def _shown_email(index: SuppressionIndex, number: int, key: str, mine: str) -> s
     return mine if mine == theirs else f"{mine} (= {theirs})"
 
 
-def find_lookalikes(store: Store, knows_me_ids: set[int], threshold: int) -> list[Lookalike]:
-    """The conflicts of these knows-me people with the suppression list (see `plan_safe`)."""
-    index = SuppressionIndex.load(store)
-    gate = _Gate(store, index, threshold)
-    for person in store.people_by_id(knows_me_ids).values():
-        gate.check_person(person)
-    return [c for c in gate.conflicts() if c.knows_me_id in knows_me_ids]
-
-
 def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> int:
     """0-100: how alike two folded (first, last) names are (see `nameforms.name_alike`)."""
     return name_alike(a, b)

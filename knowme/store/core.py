@@ -198,7 +198,6 @@ class ImportOutcome:
     replaced: bool = False
     new_people: int = 0
     kept: int = 0  # records that found their earlier person again (decisions carried over)
-    removed: int = 0  # records of the earlier version that are gone
     touched: list[int] = field(default_factory=list, repr=False)  # earlier people whose records changed
     path: str = ""
     namesake: str | None = None  # a same-named earlier source this file is not a newer version of
@@ -612,7 +611,6 @@ class Store:
             outcome.replaced = True
             gone = sorted(set(old.rkey) - set(claimed.values()))
             old_people = {old.person[rid] for rid in gone}  # they lost records: refreshed, or dropped when empty
-            outcome.removed = len(gone)
             # excluded people stay suppressed even if their records vanish from this source
             suppression.capture(self, old_people)
             conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
@@ -746,11 +744,6 @@ class Store:
             for pid in chunk:
                 if pid in people:
                     yield people[pid]
-
-    def person_ids_for_record(self, source: str, index: int) -> int | None:
-        row = self.conn.execute("SELECT r.person_id FROM records r JOIN sources s ON s.id = r.source_id "
-                                "WHERE s.name=? AND r.idx=?", (source, index)).fetchone()
-        return row[0] if row else None
 
     def record_meta(self, person_id: int) -> list[dict[str, Any]]:
         """Provenance of every record of a person: source file, 1-based index, UID."""

@@ -151,7 +151,6 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         super().__init__()
         self.store = store
         self.start_person = person_id
-        self.skipped: list[int] = []
         self.position = 0
         self.pairs: list[PairView] = []
         self.last_merged: int | None = None
