@@ -43,3 +43,19 @@ def test_knowme_status_does_not_load_textual(tmp_path: Path) -> None:
               "raise SystemExit(code)\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_knowme_review_starts_without_the_other_commands_dedupe_or_exports() -> None:
+    """`review` and `demo` parse their command line without importing what only other commands use."""
+    script = ("import sys\nfrom knowme.cli.main import main\n"
+              "for command in ('review', 'demo'):\n"
+              "    try:\n"
+              "        main([command, '--help'])\n"
+              "    except SystemExit:\n"
+              "        pass\n"
+              "heavy = sorted(m for m in sys.modules if m.startswith(('knowme.exports', 'knowme.dedupe.', 'knowme.cli.'))\n"
+              "               and m not in ('knowme.cli.main', 'knowme.cli.errors', 'knowme.cli.help', 'knowme.cli.review',\n"
+              "                             'knowme.dedupe.namesim'))\n"  # names: record preparation's match keys
+              "assert heavy == [], heavy\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr

@@ -1,27 +1,22 @@
 """The `knowme` command: a thin face over the core, per the contract in DESIGN.md.
 
 Exit 0 on success, 1 on a user error (one line on stderr, never a traceback), 2 on bad usage.
-Each group of commands lives in its own `knowme.cli_*` module and registers its sub-commands
+Each group of commands lives in its own `knowme.cli` module and registers its sub-commands
 here through `add_commands(subparsers)`.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 from knowme import paths
 from knowme.cli.errors import UserError
 from knowme.store.core import Store
 from knowme.store.workspace import WorkspaceError, check_integrity, describe_error
-
-# Modules that add sub-commands; each defines add_commands(sub) and handlers `cmd_*(args, store)`.
-COMMAND_MODULES = ("knowme.cli.core", "knowme.cli.sources", "knowme.cli.dedupe", "knowme.cli.triage",
-                   "knowme.cli.export", "knowme.cli.review")
-
 
 TOP_EPILOG = """\
 a first session:
@@ -42,11 +37,6 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"knowme: error: {message}\n")
 
 
-#: Commands whose module is all `main` needs: the review UI starts without importing the rest
-#: (importers, dedupe, exports: a third of its start-up in a real terminal).
-_ALONE = {"review": "knowme.cli.review", "demo": "knowme.cli.review"}
-
-
 def _command_of(argv: Sequence[str]) -> str | None:
     """The sub-command named in argv (skipping --db PATH), or None."""
     args = iter(argv)
@@ -58,21 +48,30 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+def command_groups(command: str | None) -> tuple[ModuleType, ...]:
+    """The modules whose sub-commands the parser needs; each has `add_commands(sub)` and `cmd_*(args, store)`.
+
+    `review` and `demo` need only their own: the review UI starts without importing the other
+    groups and what they bring (dedupe, exports: a third of its start-up in a real terminal), so
+    they are imported here, when a command needs them, rather than at the top of the module.
+    """
+    if command in ("review", "demo"):
+        from knowme.cli import review
+
+        return (review,)
+    from knowme.cli import core, dedupe, export, review, sources, triage
+
+    return (core, sources, dedupe, triage, export, review)
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     command = _command_of(sys.argv[1:] if argv is None else argv)
-    modules = (_ALONE[command],) if command in _ALONE else COMMAND_MODULES
     parser = Parser(prog="knowme", description="Review your address books before any bulk sync to a "
                                                "professional network.", epilog=TOP_EPILOG,
                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", metavar="PATH", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a command group not built yet
-            if exc.name != name:
-                raise
-            continue
+    for module in command_groups(command):
         module.add_commands(sub)
     _accept_db_after_command(sub)
     return parser
