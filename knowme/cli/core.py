@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from knowme import suppression
+from knowme.cli.errors import UserError
 from knowme.cli.help import JSON_HELP, command
 from knowme.importers import ImportOptions, format_names
 from knowme.importing import FileReport, import_path
@@ -17,7 +18,7 @@ from knowme.model import Decision, Person
 from knowme.normalize import default_region
 from knowme.outreach import outreach_status
 from knowme.store.core import Store
-from knowme.triage import QueryError, find_people
+from knowme.triage import QueryError, find_people, resolve_one
 from knowme.text import plural
 
 
@@ -98,8 +99,6 @@ def _stderr_console() -> Any:
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
-    from knowme.cli.errors import UserError
-
     mapping = {}
     for item in items:
         field, sep, column = item.partition("=")
@@ -231,9 +230,6 @@ def cmd_list(args: argparse.Namespace, store: Store) -> int:
 
 def resolve_queries(store: Store, queries: list[str]) -> list[int]:
     """People named by each query; any query naming nobody or several people is a user error."""
-    from knowme.cli.errors import UserError
-    from knowme.triage import resolve_one
-
     ids: list[int] = []
     for query in queries:
         try:

@@ -8,10 +8,12 @@ import textwrap
 from collections.abc import Iterator
 from typing import Any
 
+from knowme.cli.core import resolve_queries
+from knowme.cli.errors import UserError
 from knowme.cli.help import JSON_HELP, command
 from knowme.dedupe.run import PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.dedupe.merge import split_person
-from knowme.model import Person
+from knowme.model import Person, Record
 from knowme.dedupe.pairgroups import EXAMPLES, pair_groups, resolve_group
 from knowme.store.core import Store
 from knowme.text import plural
@@ -95,8 +97,6 @@ def cmd_dedupe(args: argparse.Namespace, store: Store) -> int:
 def _side(store: Store, person: Person | None, record_id: int) -> dict[str, Any]:
     row = store.conn.execute("SELECT s.name, r.idx, r.uid, r.data FROM records r JOIN sources s "
                              "ON s.id = r.source_id WHERE r.id=?", (record_id,)).fetchone()
-    from knowme.model import Record
-
     record = Record.from_dict(json.loads(row[3]))
     return {
         "person": person.id if person else None,
@@ -191,8 +191,6 @@ def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
-    from knowme.cli.errors import UserError
-
     if (args.pair is None) == (args.group is None):
         raise UserError("resolve takes a PAIR or --group GROUP (not both): `knowme pairs [--groups]` lists them")
     same = args.answer == "same"
@@ -215,8 +213,6 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_split(args: argparse.Namespace, store: Store) -> int:
-    from knowme.cli.core import resolve_queries
-
     person_id = resolve_queries(store, [args.person])[0]  # an id, or anything `mark` accepts
     ids = split_person(store, person_id)
     if len(ids) <= 1:

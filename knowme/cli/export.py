@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from knowme.cli.errors import UserError
 from knowme.cli.help import command
 from knowme.exports import ExportError, ExportReport, LookalikesBlock, export_outreach, export_safe, exporters
 from knowme.exports.files import STDOUT
@@ -60,12 +61,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     out.set_defaults(handler=cmd_export_outreach)
 
 
-def _user_error(message: str) -> Exception:
-    from knowme.cli.errors import UserError
-
-    return UserError(message)
-
-
 def _format(args: argparse.Namespace, kind: str, fallback: str) -> str:
     """The --format given, else the first format of this export whose extension the file has."""
     if args.format:
@@ -89,9 +84,9 @@ def cmd_export_safe(args: argparse.Namespace, store: Store) -> int:
             for conflict in pre.lookalikes:
                 print(f"  {conflict}", file=out)
                 print(f"      resolve: {conflict.command}", file=out)
-        raise _user_error(str(exc)) from exc
+        raise UserError(str(exc)) from exc
     except ExportError as exc:
-        raise _user_error(str(exc)) from exc
+        raise UserError(str(exc)) from exc
     _print(args, report)
     return 0
 
@@ -101,7 +96,7 @@ def cmd_export_outreach(args: argparse.Namespace, store: Store) -> int:
     try:
         report = export_outreach(store, args.output, args.format, force=args.force)
     except ExportError as exc:
-        raise _user_error(str(exc)) from exc
+        raise UserError(str(exc)) from exc
     _print(args, report)
     return 0
 

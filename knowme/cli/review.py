@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from knowme import paths
+from knowme.cli.errors import UserError
 from knowme.cli.help import command
 from knowme.importers import format_names
 from knowme.store.core import Store
@@ -36,15 +37,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _check_terminal() -> None:
-    from knowme.cli.errors import UserError
-
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError("review needs a terminal (stdin and stdout must be a TTY)")
 
 
 def cmd_review(args: argparse.Namespace, store: Store) -> int:
-    from knowme.cli.errors import UserError
-
     _check_terminal()
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
@@ -58,8 +55,6 @@ def cmd_review(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, store: None) -> int:
-    from knowme.cli.errors import UserError
-
     _check_terminal()
     samples = paths.sample_files()
     if not samples:

@@ -10,9 +10,11 @@ from typing import Any
 
 from knowme import importers
 from knowme.cli.core import parse_mapping
+from knowme.cli.errors import UserError
 from knowme.cli.help import JSON_HELP, command
 from knowme.filekinds import special_input
 from knowme.importers import ImportOptions, Sniff, format_names
+from knowme.importers.csvio import read_table
 from knowme.importing import mapped_format
 from knowme.model import NotAnAddressBook
 from knowme.sources import SourceError, forget_source, source_summaries
@@ -77,8 +79,6 @@ def cmd_sources(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_forget(args: argparse.Namespace, store: Store) -> int:
-    from knowme.cli.errors import UserError
-
     try:
         result = forget_source(store, args.source)
     except SourceError as exc:
@@ -99,8 +99,6 @@ def detection_scores(path: Path) -> list[tuple[str, int]]:
 
 def diagnose(path: Path, fmt: str = "auto", mapping: dict[str, str] | None = None) -> dict[str, Any]:
     """How `knowme import` would read `path`, as JSON-ready facts; nothing is stored anywhere."""
-    from knowme.cli.errors import UserError
-
     mapping = mapping or {}
     special = special_input(path)
     if special is not None:
@@ -137,8 +135,6 @@ def _headers(path: Path) -> list[str]:
     """The header cells of a file that reads as CSV text (to pick --map columns from), else []."""
     if path.is_dir():
         return []
-    from knowme.importers.csvio import read_table
-
     try:
         return read_table(path).header
     except (NotAnAddressBook, OSError, UnicodeError, ValueError):

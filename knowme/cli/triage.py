@@ -12,6 +12,7 @@ from pathlib import Path
 
 from knowme import paths, prefs
 from knowme.cli.core import resolve_queries
+from knowme.cli.errors import UserError
 from knowme.cli.help import JSON_HELP, command
 from knowme.lint import lint_note
 from knowme.model import Decision
@@ -114,12 +115,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_settings)
 
 
-def _user_error(message: str) -> Exception:
-    from knowme.cli.errors import UserError
-
-    return UserError(message)
-
-
 def _selected(args: argparse.Namespace, store: Store) -> tuple[list[int], set[int]]:
     """(everyone selected, those selected in bulk by group or domain rather than named)."""
     ids = resolve_queries(store, args.queries)
@@ -127,12 +122,12 @@ def _selected(args: argparse.Namespace, store: Store) -> tuple[list[int], set[in
     for group in args.all_in_category:
         found = in_category(store, group)
         if not found:
-            raise _user_error(f"nobody is in the group {group!r}")
+            raise UserError(f"nobody is in the group {group!r}")
         ids += found
     for domain in args.domain:
         found = at_domain(store, domain)
         if not found:
-            raise _user_error(f"nobody has an address at {domain!r}")
+            raise UserError(f"nobody has an address at {domain!r}")
         ids += found
     ids = list(dict.fromkeys(ids))
     return ids, {pid for pid in ids if pid not in named}
@@ -143,16 +138,16 @@ def cmd_mark(args: argparse.Namespace, store: Store) -> int:
     wants = (args.decision or args.note is not None or fields or args.draft_template or args.sent
              or args.not_same_as)
     if not wants:
-        raise _user_error("say what to change: --as DECISION, --note, --sent, --how/--context/--why/--draft/"
+        raise UserError("say what to change: --as DECISION, --note, --sent, --how/--context/--why/--draft/"
                           "--priority, or --not-same-as")
     if not (args.queries or args.all_in_category or args.domain):
-        raise _user_error("say who: a QUERY (id, email or name), --all-in-category GROUP or --domain DOMAIN")
+        raise UserError("say who: a QUERY (id, email or name), --all-in-category GROUP or --domain DOMAIN")
     if args.sent and args.decision == Decision.EXCLUDE.value:
-        raise _user_error("--sent records a request to someone you contact: not with --as exclude")
+        raise UserError("--sent records a request to someone you contact: not with --as exclude")
     day = (date.today() if args.sent == "today" else _day(args.sent)) if args.sent else None
     ids, bulk = _selected(args, store)
     if args.not_same_as and len(ids) != 1:
-        raise _user_error("--not-same-as takes exactly one person to compare")
+        raise UserError("--not-same-as takes exactly one person to compare")
     try:
         per_person = _template_drafts(store, ids, args, fields)
         if args.decision or args.note is not None or fields or per_person:
@@ -174,7 +169,7 @@ def cmd_mark(args: argparse.Namespace, store: Store) -> int:
             result = mark_sent(store, ids, day)
             print(f"recorded as sent on {day.isoformat()}: {_people(len(result.changed))}")
     except (TriageError, ExcludedError) as exc:
-        raise _user_error(str(exc)) from exc
+        raise UserError(str(exc)) from exc
     return 0
 
 
@@ -207,7 +202,7 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _user_error(f"--sent takes a date YYYY-MM-DD, not {text!r}") from None
+        raise UserError(f"--sent takes a date YYYY-MM-DD, not {text!r}") from None
 
 
 def cmd_suggest(args: argparse.Namespace, store: Store) -> int:
@@ -216,19 +211,19 @@ def cmd_suggest(args: argparse.Namespace, store: Store) -> int:
         try:
             rules = load_rules(args.rules)
         except RulesError as exc:
-            raise _user_error(str(exc)) from exc
+            raise UserError(str(exc)) from exc
         save_rules(store, rules, args.rules)
     try:
         refresh_suggestions(store, rules=rules)
     except RulesError as exc:
-        raise _user_error(f"{exc}: load the rules again with --rules FILE") from exc
+        raise UserError(f"{exc}: load the rules again with --rules FILE") from exc
     if args.accept is not None:
         if not args.accept and not args.rule:
-            raise _user_error("say what to accept: --accept all, --accept ID..., or --accept --rule NAME")
+            raise UserError("say what to accept: --accept all, --accept ID..., or --accept --rule NAME")
         ids = None
         if args.accept and args.accept != ["all"]:
             if not all(a.isdigit() for a in args.accept):
-                raise _user_error("--accept takes `all` or person ids")
+                raise UserError("--accept takes `all` or person ids")
             ids = [int(a) for a in args.accept]
         accepted = accept_suggestions(store, ids, args.rule)
         counts: dict[str, int] = {}
@@ -274,7 +269,7 @@ def cmd_lint(args: argparse.Namespace, store: Store | None) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     limit = args.limit if args.limit is not None else _workspace_limit(args)
     if limit < 1:
-        raise _user_error("--limit must be at least 1")
+        raise UserError("--limit must be at least 1")
     report = lint_note(text, limit=limit, first_name=args.first_name)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -291,7 +286,7 @@ def cmd_set(args: argparse.Namespace, store: Store) -> int:
     try:
         value = prefs.set_pref(store, args.name, args.value)
     except ValueError as exc:
-        raise _user_error(str(exc)) from exc
+        raise UserError(str(exc)) from exc
     print(f"{args.name} = {value}")
     return 0
 
