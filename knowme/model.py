@@ -7,6 +7,7 @@ place of the original text.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
@@ -172,6 +173,40 @@ class NotAnAddressBook(Exception):
     """The input is not something this importer (or any) can read: nothing is imported from it."""
 
 
+def first_name_of(given: str, name: str) -> str:
+    """The first name to greet someone by: the first word of the (stripped) given name, else read
+    from the display name ("Lee, Ann" and "Ann Lee" give Ann; an email address gives nothing).
+
+    One rule for a person (`Person.first_name`) and for the one-record summary the store writes on import.
+    """
+    if given:
+        return given.split(" ")[0]
+    if "," in name:
+        return name.split(",", 1)[1].strip().split(" ")[0]
+    return name.split(" ")[0] if name and "@" not in name else ""
+
+
+def last_name_of(family: str, name: str) -> str:
+    """The surname: the (stripped) family name, else read from the display name as `first_name_of` does."""
+    if family:
+        return family
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    parts = name.split(" ")
+    return parts[-1] if len(parts) > 1 and "@" not in name else ""
+
+
+def emails_of(records: Iterable[Record]) -> list[str]:
+    """Every email of these records, trimmed, without `mailto:` or `<>`, lower-cased, first seen first."""
+    seen: dict[str, None] = {}
+    for record in records:
+        for labeled in record.emails:
+            value = labeled.value.strip().removeprefix("mailto:").strip("<> ").lower()
+            if "@" in value:
+                seen.setdefault(value, None)
+    return list(seen)
+
+
 @dataclass(slots=True)
 class Person:
     """One human as the user sees them: the records merged into them, and what the user decided.
@@ -209,35 +244,16 @@ class Person:
 
     @property
     def first_name(self) -> str:
-        for record in self.records:
-            if record.given.strip():
-                return record.given.strip().split(" ")[0]
-        name = self.display_name
-        if "," in name:
-            return name.split(",", 1)[1].strip().split(" ")[0]
-        return name.split(" ")[0] if name and "@" not in name else ""
+        return first_name_of(self._first("given"), self.display_name)
 
     @property
     def last_name(self) -> str:
-        for record in self.records:
-            if record.family.strip():
-                return record.family.strip()
-        name = self.display_name
-        if "," in name:
-            return name.split(",", 1)[0].strip()
-        parts = name.split(" ")
-        return parts[-1] if len(parts) > 1 and "@" not in name else ""
+        return last_name_of(self._first("family"), self.display_name)
 
     @property
     def emails(self) -> list[str]:
         """Every email of every record, trimmed and lower-cased, first seen first."""
-        seen: dict[str, None] = {}
-        for record in self.records:
-            for labeled in record.emails:
-                value = labeled.value.strip().removeprefix("mailto:").strip("<> ").lower()
-                if "@" in value:
-                    seen.setdefault(value, None)
-        return list(seen)
+        return emails_of(self.records)
 
     @property
     def phones(self) -> list[str]:

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from knowme.model import SCALAR_FIELDS, Decision, Person, Record
+from knowme.model import SCALAR_FIELDS, Decision, Person, Record, emails_of, first_name_of, last_name_of
 from knowme.normalize import fold
 from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
@@ -262,31 +262,14 @@ def summarise_merged(person: Person) -> tuple[Any, ...]:
 def summarise_record(record: Record) -> tuple[Any, ...]:
     """`summarise` of the one-record person a record becomes on import, without building the person.
 
-    The same rules as the `Person` properties for one record (tests compare the two on every
-    sample record); it runs once per imported record, so it skips their generality.
+    The same rules as the `Person` properties (`knowme.model.first_name_of`, `last_name_of`,
+    `emails_of`; tests compare the two on every sample record), applied to the one record directly:
+    it runs once per imported record.
     """
     name = record.display_name
-    given, family = record.given.strip(), record.family.strip()
-    comma = "," in name
-    if given:
-        first = given.split(" ")[0]
-    elif comma:
-        first = name.split(",", 1)[1].strip().split(" ")[0]
-    else:
-        first = name.split(" ")[0] if name and "@" not in name else ""
-    if family:
-        last = family
-    elif comma:
-        last = name.split(",", 1)[0].strip()
-    else:
-        parts = name.split(" ")
-        last = parts[-1] if len(parts) > 1 and "@" not in name else ""
-    emails: dict[str, None] = {}
-    for labeled in record.emails:
-        value = labeled.value.strip().removeprefix("mailto:").strip("<> ").lower()
-        if "@" in value:
-            emails.setdefault(value, None)
-    return _summary(name, first, last, list(emails), record.org.strip(), record.title.strip(),
+    first = first_name_of(record.given.strip(), name)
+    last = last_name_of(record.family.strip(), name)
+    return _summary(name, first, last, emails_of((record,)), record.org.strip(), record.title.strip(),
                     record.connected_on is not None, record.source, 1, None)
 
 
