@@ -232,7 +232,7 @@ class Queue:
     items: list[QueueItem] = field(default_factory=list)
     connected_skipped: int = 0  # personalize people already connected who were never sent a request
     allowance: int = 0
-    note_limit: int = 300
+    note_limit: int = DEFAULT_LIMIT
 
     def counts(self) -> dict[str, int]:
         counted = Counter(item.state.value for item in self.items)
@@ -243,7 +243,7 @@ class Queue:
         return sum(1 for item in self.items if item.state is QueueState.TO_SEND and not item.lint.ok)
 
 
-def build_queue(people: list[Person], today: date | None = None, stale_weeks: int = 3, note_limit: int = 300,
+def build_queue(people: list[Person], today: date | None = None, stale_weeks: int = 3, note_limit: int = DEFAULT_LIMIT,
                 allowance: int = 0) -> Queue:
     """The queue over these people (the personalize ones), ordered by state, batch and priority."""
     today = today or date.today()

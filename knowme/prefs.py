@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from knowme.lint import DEFAULT_LIMIT, FREE_LIMIT
+from knowme.normalize import default_region
+
 
 class SettingsStore(Protocol):
     def setting(self, key: str, default: Any = None) -> Any: ...
@@ -44,7 +47,8 @@ class Pref:
 
 
 PREFS: dict[str, Pref] = {p.name: p for p in (
-    Pref("note-limit", "note_limit", 300, "characters a connection-request note may have (300; free accounts: 200)",
+    Pref("note-limit", "note_limit", DEFAULT_LIMIT,
+         f"characters a connection-request note may have ({DEFAULT_LIMIT}; free accounts: {FREE_LIMIT})",
          minimum=20, maximum=3000),
     Pref("monthly-allowance", "monthly_allowance", 0,
          "personalised notes the network lets you send per month (0 = no limit): plans the outreach queue "
@@ -80,3 +84,9 @@ def set_pref(store: SettingsStore, name: str, text: str) -> Any:
     value = pref.parse(text)
     store.set_setting(pref.key, value)
     return value
+
+
+def phone_region(store: SettingsStore, given: str | None = None) -> str:
+    """The region a phone number without a country code is read in, for an import or a query: the
+    one given (`--region`), else the one this workspace was last given, else the locale's."""
+    return (given or store.setting("region") or default_region()).upper()

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from knowme import suppression
+from knowme import prefs, suppression
 from knowme.dedupe.merge import set_verdicts, verdict_key
 from knowme.model import Decision, Person
-from knowme.normalize import default_region, fold, linkedin_key, mailbox_key, phone_key
+from knowme.normalize import fold, linkedin_key, mailbox_key, phone_key
 from knowme.outreach import HOW_CHOICES, parse_day
 from knowme.store.core import Store, now
 
@@ -59,7 +59,7 @@ def find_people(store: Store, query: str) -> list[int]:
                             "WHERE k.key=? AND k.kind='url' ORDER BY r.person_id", (url,)).fetchall()
         return [r[0] for r in rows]
     if _PHONE_QUERY.match(text):
-        phone = phone_key(text, (store.setting("region") or default_region()).upper())
+        phone = phone_key(text, prefs.phone_region(store))
         if phone:
             rows = conn.execute("SELECT DISTINCT r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
                                 "WHERE k.key=? AND k.kind='phone' ORDER BY r.person_id", (phone,)).fetchall()

@@ -9,13 +9,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from knowme import suppression
+from knowme import prefs, suppression
 from knowme.cli.errors import UserError
 from knowme.cli.help import JSON_HELP, command
 from knowme.importers import ImportOptions, format_names
 from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
-from knowme.normalize import default_region
 from knowme.outreach import outreach_status
 from knowme.store.core import Store
 from knowme.triage import QueryError, find_people, resolve_one
@@ -109,7 +108,7 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
 
 
 def cmd_import(args: argparse.Namespace, store: Store) -> int:
-    region = (args.region or store.setting("region") or default_region()).upper()
+    region = prefs.phone_region(store, args.region)
     if args.region:
         store.set_setting("region", region)
     if args.me:

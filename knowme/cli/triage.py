@@ -14,7 +14,7 @@ from knowme import paths, prefs
 from knowme.cli.core import resolve_queries
 from knowme.cli.errors import UserError
 from knowme.cli.help import JSON_HELP, command
-from knowme.lint import lint_note
+from knowme.lint import DEFAULT_LIMIT, lint_note
 from knowme.model import Decision
 from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for
 from knowme.store.core import Store, WorkspaceError
@@ -94,7 +94,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                  ("knowme lint \"$NOTE\" --limit 200 --json", "a free account's limit, as JSON")])
     p.add_argument("text", metavar="TEXT", help="the note; - reads it from standard input")
     p.add_argument("--limit", type=int, default=None, metavar="N",
-                   help="character limit (default: the note-limit setting, 300)")
+                   help=f"character limit (default: the note-limit setting, {DEFAULT_LIMIT})")
     p.add_argument("--first-name", default=None, metavar="NAME", help="the first name the note should greet")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_lint, no_store=True)
@@ -253,7 +253,7 @@ def cmd_suggest(args: argparse.Namespace, store: Store) -> int:
 
 
 def _workspace_limit(args: argparse.Namespace) -> int:
-    """The note-limit setting of an existing workspace; 300 when there is none (lint needs no workspace)."""
+    """The note-limit setting of an existing workspace; its default when there is none (lint needs no workspace)."""
     path = paths.workspace_path(getattr(args, "db", None))
     if not path.exists():
         return int(prefs.PREFS["note-limit"].default)

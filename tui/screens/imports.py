@@ -21,10 +21,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, Log, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from knowme import prefs
 from knowme.importers import ImportOptions
 from knowme.dedupe.run import DedupeReport, run_dedupe
 from knowme.importing import FileReport, import_path
-from knowme.normalize import default_region
 from knowme.store.core import Store
 from knowme.tui.messages import JobDone, Progress
 from knowme.text import plural
@@ -199,7 +199,7 @@ class ImportScreen(ModalScreen[str | None]):
     def _import(self) -> None:
         worker = get_current_worker()
         with Store.open(self.store_path) as store:
-            region = (self.phone_region or store.setting("region") or default_region()).upper()
+            region = prefs.phone_region(store, self.phone_region)
             for number, path in enumerate(self.paths):
                 if worker.is_cancelled:
                     return

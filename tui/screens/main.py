@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme import prefs, triage, views
+from knowme.lint import DEFAULT_LIMIT
 from knowme.model import Decision
 from knowme.store.core import Store, UndoRefused
 from knowme.views import SORTS, VIEWS, ListQuery
@@ -225,7 +226,7 @@ class MainScreen(Screen[None]):
             pane.show_nobody("This person is gone (merged or re-imported); ctrl+r reloads.")
             return
         pairs = views.pending_pairs_of(self.store, person_id) if self.counts.get("duplicates") else 0
-        limit = int(prefs.get(self.store, "note-limit")) if person.decision == Decision.PERSONALIZE else 300
+        limit = int(prefs.get(self.store, "note-limit")) if person.decision == Decision.PERSONALIZE else DEFAULT_LIMIT
         pane.show_person(person, self.store.record_meta(person_id), pairs, limit)
 
     def _update_title(self) -> None:
