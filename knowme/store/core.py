@@ -721,8 +721,7 @@ class Store:
         """Every person (optionally of one decision), in name order, read in batches."""
         sql = "SELECT id FROM people" + (" WHERE decision=?" if decision else "") + " ORDER BY sort_name, id"
         ids = [row[0] for row in self.conn.execute(sql, (decision.value,) if decision else ())]
-        for start in range(0, len(ids), batch):
-            chunk = ids[start:start + batch]
+        for chunk in chunked(ids, batch):
             people = self.people_by_id(chunk)
             for pid in chunk:
                 if pid in people:
