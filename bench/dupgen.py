@@ -3,7 +3,7 @@
 Each simulated person is spread over several sources the way real exports spread them: Google
 (personal email, mobile), Outlook (work email, company, title; sometimes the previous job), a
 phone's vCards (nicknames, "Last, First"), LinkedIn (profile URL, company, no email), mail (an
-address, maybe a display name). Records are corrupted the ways DESIGN.md lists: nicknames,
+address, maybe a display name). Records are corrupted the ways docs/design.md lists: nicknames,
 typos, swapped order, accents, capitals, middle initials, missing fields, old employers,
 households sharing a landline or family address, namesakes (common names, and clones of the
 same name at other companies), role addresses shared by many. Names follow real frequencies

@@ -1,6 +1,6 @@
 """vCard importer: one .vcf/.vcard file with many cards, or a folder of one-card files (vdir).
 
-Reads vCard 2.1, 3.0 and 4.0 as real address books write them (see FORMATS.md): the parser
+Reads vCard 2.1, 3.0 and 4.0 as real address books write them (see docs/formats.md): the parser
 is our own (`_vcard_text` for bytes, charsets and card spans, `_vcard_card` for properties)
 because vobject, card by card, is an order of magnitude too slow for a 100,000-card export
 and gives up on the malformed cards phones write. vobject serves as the cross-check in tests.

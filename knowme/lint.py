@@ -2,7 +2,7 @@
 
 Pure and fast (the review UI calls it on every keystroke): a handful of precompiled patterns
 over the folded text, no I/O. Errors make a note unsendable; warnings point at what the
-etiquette literature says a good note needs (DESIGN.md, "What good personal notes need").
+etiquette literature says a good note needs (docs/design.md, "What good personal notes need").
 
 Errors
   canned       the network's default text ("I'd like to add you to my professional network")

@@ -1,4 +1,4 @@
-"""The export-format registry: a format name maps to a small frozen description (STYLE.md §2).
+"""The export-format registry: a format name maps to a small frozen description (docs/style.md §2).
 
 Each format module registers its writers here at import; adding a format touches one module.
 `kind` says which export a format belongs to: "safe" writers take the contact rows of the
