@@ -263,7 +263,6 @@ def test_cli_dedupe_pairs_resolve_split(knowme, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (SAMPLE / "truth.json").exists(), reason="sample data not generated")
 def test_sample_data_ground_truth(tmp_path: Path) -> None:
     from dedupe_quality import evaluate
 

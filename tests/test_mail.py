@@ -487,8 +487,6 @@ def test_fuzzed_header_blocks_never_crash(tmp_path: Path, blocks: list[list[tupl
 
 # --- the committed sample mailboxes --------------------------------------------------------------------
 
-@pytest.mark.skipif(not (SAMPLE / "sent.mbox").exists() or not (SAMPLE / "inbox.mbox").exists(),
-                    reason="sample mailboxes not generated yet")
 def test_sample_mailboxes() -> None:
     result = mail_importer.parse_mailboxes([SAMPLE / "sent.mbox", SAMPLE / "inbox.mbox"], ImportOptions())
     assert result.me, "the user's address is guessed from sent.mbox"
