@@ -143,10 +143,10 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         return report
     if fmt != "auto" or options.mapping:  # read another way than before: not "unchanged", read again
         digest = read_as(digest, result.format, options.mapping)
-    known = store.conn.execute("SELECT 1 FROM sources WHERE sha256=? AND format=?", (digest, result.format)).fetchone()
     prepared = None
     suggest = suggester(store)
-    if not known:  # the per-record work, on every core, streamed into the transaction
+    if store.source_with_content(digest, result.format) is None:
+        # new content: the per-record work, on every core, streamed into the transaction
         prepared = prepare_records(result.records, options.region, name, suggest)
     try:
         report.outcome = store.store_import(path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
