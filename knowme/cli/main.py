@@ -1,7 +1,7 @@
 """The `knowme` command: a thin face over the core, per the contract in docs/design.md.
 
 Exit 0 on success, 1 on a user error (one line on stderr, never a traceback), 2 on bad usage.
-Each group of commands lives in its own `knowme.cli` module and registers its sub-commands
+Each group of commands lives in a module of its own in `knowme.cli` and registers its sub-commands
 here through `add_commands(subparsers)`.
 """
 from __future__ import annotations
