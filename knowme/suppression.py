@@ -228,10 +228,10 @@ class SuppressionIndex:
         index = cls()
         focus = _focus(store, around) if around is not None else None
         by_exclusion: dict[int, int] = {}
-        for eid, pid, name in q.active_exclusions(store):
+        for eid, pid, excluded_name in q.active_exclusions(store):
             if focus is None or eid in focus[0]:
                 by_exclusion[eid] = len(index.owners)
-                index.owners.append(Owner(eid, pid, name or "(no name)"))
+                index.owners.append(Owner(eid, pid, excluded_name or "(no name)"))
         owner_of_rkey: dict[str, int] = {}
         entries = q.active_entries(store) if focus is None else q.entries_of(store, sorted(focus[0]))
         for eid, kind, key, shown in entries:
