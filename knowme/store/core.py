@@ -487,13 +487,6 @@ class Store:
                                  "FROM sources ORDER BY id").fetchall()
         return [Source(*row[:7], json.loads(row[7])) for row in rows]
 
-    def source_with_content(self, sha256: str, fmt: str) -> str | None:
-        """The name of the source that already holds these bytes read as this format, if any: importing
-        them again changes nothing (the fingerprint also says how the file was read, `importing.read_as`)."""
-        row = self.conn.execute("SELECT name FROM sources WHERE sha256=? AND format=? ORDER BY id",
-                                (sha256, fmt)).fetchone()
-        return row[0] if row else None
-
     def store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
                      region: str = "US", source_name: str | None = None,
                      prepared: Iterable[Prepared] | None = None, suggest: Suggester | None = None) -> ImportOutcome:
@@ -508,9 +501,10 @@ class Store:
         """
         base = source_name or path.name
         outcome = ImportOutcome(source=base, format=fmt, records=len(records), problems=list(problems))
-        same = self.source_with_content(sha256, fmt)
-        if same is not None:
-            outcome.source = same
+        same = self.conn.execute("SELECT name FROM sources WHERE sha256=? AND format=? ORDER BY id",
+                                 (sha256, fmt)).fetchone()
+        if same:
+            outcome.source = same[0]
             outcome.unchanged = True
             return outcome
         if len(records) >= 20_000:
