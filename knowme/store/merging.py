@@ -15,6 +15,7 @@ from typing import Any
 from knowme.model import Person, Record
 from knowme.store.core import PERSON_COLUMNS, PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row
 from knowme.store.sql import chunked, marks
+from knowme.store.workspace import _uri_path
 
 _PERSON_ROW_SQL = ", ".join(PERSON_COLUMNS)
 
@@ -22,8 +23,9 @@ _PERSON_ROW_SQL = ", ".join(PERSON_COLUMNS)
 @contextmanager
 def read_only(path: str | Path) -> Iterator[Store]:
     """A read-only view of a workspace file, for forked workers: it sees the last committed state, beside
-    the parent's open write transaction, and creates nothing (mode=ro)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    the parent's open write transaction, and creates nothing (mode=ro). The path is escaped: a `#`, `?`
+    or `%` in a workspace's name would otherwise end the file name early and open another file."""
+    conn = sqlite3.connect(f"file:{_uri_path(Path(path).absolute())}?mode=ro", uri=True)
     try:
         yield Store(Path(path), conn)
     finally:
