@@ -18,9 +18,10 @@ from typing import Any
 from knowme.forking import can_fork, worker_count
 from knowme.store import merging
 from knowme.store.core import Store, summarise
+from knowme.store.sql import chunked
 
 PARALLEL_MIN_GROUPS = 5_000  # fewer merges are refreshed in-process (forking costs more than it saves)
-_CHUNK = 2_000
+_CHUNK = 2_000  # merged groups per task a worker takes
 _shared: dict[str, Any] = {}
 
 Groups = Sequence[tuple[int, Sequence[int]]]
@@ -68,8 +69,7 @@ class MergedSummaries:
             pool = multiprocessing.get_context("fork").Pool(worker_count())
         finally:
             _shared.clear()
-        chunks = [groups[start:start + _CHUNK] for start in range(0, len(groups), _CHUNK)]
-        return cls(pool, pool.imap_unordered(_summarise_chunk, chunks))
+        return cls(pool, pool.imap_unordered(_summarise_chunk, chunked(groups, _CHUNK)))
 
     def write(self, store: Store) -> set[int]:
         """Write every merged person's summary and suggestion as the workers send them; the ids written."""
