@@ -126,7 +126,7 @@ class PersonRow:
     suggestion_reason: str
     how: str = ""
     has_draft: bool = False
-    note: str = ""  # for personalize people not yet sent a request: knowme.outreach.note_status
+    note: str = ""  # for personalize people not yet sent a request: knowme.notestatus
 
     @property
     def company_title(self) -> str:

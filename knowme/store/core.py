@@ -25,6 +25,7 @@ import orjson
 
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record
 from knowme.normalize import fold
+from knowme.notestatus import note_status_of_row
 from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 from knowme.text import plural
@@ -988,9 +989,7 @@ class Store:
 
 
 def _note_status_sql(draft: str | None, names: str | None, limit: object) -> str:
-    """SQL `note_status(draft, names, limit)`: how far a personalize person's note is (see knowme.outreach)."""
-    from knowme.outreach import note_status_of_row  # the outreach rules live there; imported on first use
-
+    """SQL `note_status(draft, names, limit)`: how far a personalize person's note is (`knowme.notestatus`)."""
     return note_status_of_row(draft or "", names or "", limit)
 
 
