@@ -13,31 +13,17 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from knowme.forking import can_fork, worker_count
 from knowme.model import Person, Record
 from knowme.normalize import name_key, record_keys
+from knowme.store.core import record_json, summarise, summarise_record
+from knowme.store.rows import Prepared
 
 PARALLEL_MIN_RECORDS = 20_000
 
 Suggester = Callable[[Person], tuple[str | None, str]]
-
-
-class Prepared(NamedTuple):
-    """What the store writes for one record (identity before de-duplication within the file).
-
-    A NamedTuple, not a dataclass: tuples cross the process boundary several times faster.
-    """
-
-    ident: str
-    keys: tuple[tuple[str, str], ...]
-    first: str
-    last: str
-    data: str
-    summary: tuple[Any, ...]
-    suggestion: str | None
-    reason: str
 
 
 _shared: dict[str, Any] = {}
@@ -59,8 +45,6 @@ def _identity(record: Record, keys: Any, full_name: str) -> str:
 
 
 def prepare_one(record: Record, region: str, suggester: Suggester | None) -> Prepared:
-    from knowme.store.core import record_json, summarise, summarise_record
-
     keys = record_keys(record, region)
     nk = name_key(record)
     suggestion, reason = suggester(Person(0, records=[record])) if suggester is not None else (None, "")
@@ -119,3 +103,32 @@ def prepare_records(records: Sequence[Record], region: str, source: str,
     if len(records) < PARALLEL_MIN_RECORDS or not can_fork():
         return [prepare_one(record, region, suggester) for record in records]
     return PreparedStream(records, region, suggester)
+
+
+class Preparer:
+    """The records of one file, prepared under whichever source name the store settles on.
+
+    The store asks (`preparer(name)`) once, or twice when the file turns out to need another name
+    than its own (the records' data names their source); a stream it no longer reads is stopped.
+    Use as a context manager, so the last stream's workers end with the import.
+    """
+
+    def __init__(self, records: Sequence[Record], region: str, suggester: Suggester | None = None) -> None:
+        self.records, self.region, self.suggester = records, region, suggester
+        self._current: list[Prepared] | PreparedStream | None = None
+
+    def __call__(self, source: str) -> list[Prepared] | PreparedStream:
+        self.close()
+        self._current = prepare_records(self.records, self.region, source, self.suggester)
+        return self._current
+
+    def close(self) -> None:
+        if isinstance(self._current, PreparedStream):
+            self._current.close()
+        self._current = None
+
+    def __enter__(self) -> Preparer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

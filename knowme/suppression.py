@@ -24,11 +24,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from knowme.model import Decision, Person
 from knowme.nameforms import Name, blocks, name_alike, name_forms
 from knowme.normalize import default_region, linkedin_key, mailbox_key, phone_key
-from knowme.store.core import Store, now
+from knowme.store.sql import now
+
+if TYPE_CHECKING:  # the store imports this module: it keeps what excluded people hold on every change
+    from knowme.store.core import Store
 
 IDENTIFIER_KINDS = ("email", "phone", "url", "record")
 FOCUSED_UP_TO = 200  # checking this many people or fewer loads only the part of the list they could match

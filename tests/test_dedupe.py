@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from knowme.dedupe.run import pending_count, pending_pairs, resolve_pair, run_dedupe
 from knowme.importing import import_path
 from knowme.dedupe.merge import merge_people, split_person
+from knowme.importing import store_records
 from knowme.model import Decision, Labeled, Record
 from knowme.store.core import Store
 from knowme.triage import mark
@@ -29,7 +30,7 @@ def rec(index: int, given: str, family: str, email: str = "", phone: str = "", o
 
 
 def load(store: Store, name: str, records: list[Record], sha: str | None = None) -> None:
-    store.store_import(Path(name), "vcard", records, [], sha or name, "US")
+    store_records(store, Path(name), "vcard", records, [], sha or name, "US")
 
 
 def book(store: Store) -> None:

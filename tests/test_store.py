@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from knowme.importing import store_records
 from knowme.model import Decision, Labeled, Record
 from knowme.store.core import SCHEMA_VERSION, Store, WorkspaceError
 from knowme.triage import find_people, mark
@@ -22,7 +23,7 @@ def rec(index: int, given: str, family: str, email: str = "", phone: str = "", u
 
 
 def put(store: Store, name: str, records: list[Record], sha: str) -> object:
-    return store.store_import(Path(name), "vcard", records, [], sha, "US")
+    return store_records(store, Path(name), "vcard", records, [], sha, "US")
 
 
 def test_workspace_is_private_and_versioned(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,13 @@ import orjson
 
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record
 from knowme.normalize import fold
+from knowme import suppression
 from knowme.notestatus import note_status_of_row
-from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 from knowme.text import plural
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
-from knowme.store.sql import chunked, marks
+from knowme.store.rows import Prepared
+from knowme.store.sql import chunked, marks, now
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time
@@ -41,10 +41,6 @@ PAGE_SIZE = 16384  # new workspaces: a quarter of the system calls of 4096 for b
 
 class UndoRefused(WorkspaceError):
     """An undo or redo that would restore what a later import or merge removed: nothing is changed."""
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 _SCHEMA_V1 = """
@@ -450,8 +446,6 @@ class Store:
 
     def _suppress_excluded_people(self) -> None:
         """On upgrade to the suppression list: everyone excluded so far gets their entries."""
-        from knowme import suppression
-
         suppression.capture(self)
 
     @contextmanager
@@ -507,16 +501,16 @@ class Store:
         return [Source(*row[:7], json.loads(row[7])) for row in rows]
 
     def store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
-                     region: str = "US", source_name: str | None = None,
-                     prepared: Iterable[Prepared] | None = None, suggest: Suggester | None = None) -> ImportOutcome:
+                     prepare: Callable[[str], Iterable[Prepared]], source_name: str | None = None) -> ImportOutcome:
         """Store one parsed file as a source, in one transaction.
 
         The same bytes again change nothing. A file is a newer version of an earlier source only when it
         is the same address book (`knowme.reimport`: same format, most records carry over); then each
         carried-over record keeps its row, id and person (decisions, merges, verdicts stay), the others
         are new people, and the earlier records that are gone leave. Otherwise it is a new source (under
-        a name of its own when another source already has its file name). `prepared` was worked out
-        under `source_name`; `suggest` prepares again should the source get another name.
+        a name of its own when another source already has its file name). `prepare(name)` gives the
+        records' rows as they read under a source name (`knowme.prepare.Preparer`): asked again should
+        the source get another name than its own.
         """
         base = source_name or path.name
         outcome = ImportOutcome(source=base, format=fmt, records=len(records), problems=list(problems))
@@ -530,11 +524,8 @@ class Store:
             self.conn.execute(f"PRAGMA cache_size={BIG_IMPORT_CACHE_KB}")
         try:
             with self.transaction():
-                return self._store_import(path, fmt, records, problems, sha256, region, base, prepared, suggest,
-                                          outcome)
+                return self._store_import(path, fmt, records, problems, sha256, base, prepare, outcome)
         finally:
-            if isinstance(prepared, PreparedStream):
-                prepared.close()
             self.conn.execute(f"PRAGMA cache_size={CACHE_KB}")
 
     def _earlier_version(self, base: str, fmt: str, records: list[Record], prepared: Sequence[Prepared],
@@ -584,26 +575,22 @@ class Store:
         return next(name for name in tries if name not in taken)
 
     def _store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
-                      region: str, base: str, prepared: Iterable[Prepared] | None, suggest: Suggester | None,
-                      outcome: ImportOutcome) -> ImportOutcome:
-        from knowme import suppression
-
+                      base: str, prepare: Callable[[str], Iterable[Prepared]], outcome: ImportOutcome) -> ImportOutcome:
         conn = self.conn
         outcome.path = str(path)
         earlier: tuple[OldSource, dict[int, int]] | None = None
+        prepared: Iterable[Prepared] | None = None
         name = base
         # the same address book: of the same format, or the very file imported before read another way
         if conn.execute("SELECT 1 FROM sources WHERE base=? AND (format=? OR path=?) LIMIT 1",
                         (base, fmt, str(path))).fetchone():
-            prepared = list(prepared if prepared is not None else prepare_records(records, region, base, suggest))
+            prepared = list(prepare(base))
             earlier = self._earlier_version(base, fmt, records, prepared, outcome)
             name = earlier[0].name if earlier else self._new_source_name(base, path)
         elif conn.execute("SELECT 1 FROM sources WHERE name=?", (base,)).fetchone():
             name = self._new_source_name(base, path)  # another format already holds this file name
         if name != base or prepared is None:  # the records' data names their source
-            if isinstance(prepared, PreparedStream):
-                prepared.close()
-            prepared = prepare_records(records, region, name, suggest)
+            prepared = prepare(name)
         outcome.source = name
         claimed: dict[int, int] = {}
         old_people: set[int] = set()
@@ -973,8 +960,6 @@ class Store:
     def _around_history(self, log_id: int, target: dict[str, Any], current: dict[str, Any], undo: bool) -> None:
         """Restore a snapshot for undo or redo, keeping the suppression list whole: what excluded people
         hold is captured before and after, and only the action's own exclusions are lifted or put back."""
-        from knowme import suppression
-
         people = suppression.snapshot_people(target)
         suppression.capture(self, people)
         self.restore(target, current)

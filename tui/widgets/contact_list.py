@@ -30,6 +30,7 @@ from textual.worker import get_current_worker
 
 from knowme import views
 from knowme.model import Decision
+from knowme.store import DatabaseError, is_interrupted
 from knowme.store.core import Store
 from knowme.views import ListQuery, PersonRow
 from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
@@ -315,8 +316,8 @@ class ContactList(ScrollView, can_focus=True):
                 self.post_message(replace(request, ids=array("q"), match=SEARCHING))
                 listing = views.list_people(reader, request.query, modes=views.LOOSE_MODES)
             request.ids, request.match = listing.ids, listing.match
-        except sqlite3.OperationalError as exc:
-            if worker.is_cancelled or "interrupted" in str(exc):
+        except DatabaseError as exc:
+            if worker.is_cancelled or is_interrupted(exc):
                 return
             raise
         finally:
