@@ -183,6 +183,27 @@ class Source:
     problems: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryStep:
+    """One action of the undo log as an undo or redo changes it: the action, its summary, and the people
+    and records it touches (people in the order the restored snapshot lists them, then the others)."""
+
+    log_id: int
+    action: str
+    summary: str
+    people: tuple[int, ...]
+    records: tuple[int, ...]
+
+    @classmethod
+    def of(cls, log_id: int, action: str, summary: str, target: dict[str, Any],
+           current: dict[str, Any]) -> HistoryStep:
+        snaps = (target, current)
+        people = dict.fromkeys(int(pid) for snap in snaps for pid in snap.get("people", {}))
+        records = {int(rid) for snap in snaps for rid in snap.get("records", {})}
+        records.update(rid for snap in snaps for rid in snap.get("rows", {}).get("delete", {}).get("records", []))
+        return cls(log_id, action, summary, tuple(people), tuple(sorted(records)))
+
+
 @dataclass(slots=True)
 class ImportOutcome:
     """What storing one parsed file did."""
@@ -928,34 +949,49 @@ class Store:
         self.conn.execute("UPDATE log SET after=? WHERE id=?", (after if isinstance(after, str) else to_json(after),
                                                                 log_id))
 
-    def undo(self) -> str | None:
-        """Undo the latest action; returns its summary, or None when there is nothing to undo.
+    def undo(self) -> HistoryStep | None:
+        """Undo the latest action; returns what it changed, or None when there is nothing to undo.
 
         Raises `UndoRefused` (changing nothing) when a later import removed what it would restore.
         """
         return self._step(undo=True)
 
-    def redo(self) -> str | None:
+    def redo(self) -> HistoryStep | None:
         """Redo the action undone last; None when there is nothing to redo (`UndoRefused` as for undo)."""
         return self._step(undo=False)
 
-    def _step(self, undo: bool) -> str | None:
+    def next_step(self, undo: bool = True) -> HistoryStep | None:
+        """What `undo()` (or, with `undo=False`, `redo()`) would change now, without changing anything:
+        a UI notes how those people are listed before, to update its counts after."""
+        found = self._next_logged(undo)
+        return None if found is None else HistoryStep.of(*found)
+
+    def _next_logged(self, undo: bool) -> tuple[int, str, str, dict[str, Any], dict[str, Any]] | None:
+        """(log id, action, summary, snapshot to restore, snapshot of now) of the next undo or redo."""
         order, flag = ("DESC", 0) if undo else ("ASC", 1)
+        row = self.conn.execute(f"SELECT id, action, summary, before, after FROM log WHERE undone=? "
+                                f"ORDER BY id {order} LIMIT 1", (flag,)).fetchone()
+        if row is None:
+            return None
+        log_id, action, summary, before, after = row
+        target, current = (before, after) if undo else (after, before)
+        return log_id, action, summary, from_json(target), from_json(current)
+
+    def _step(self, undo: bool) -> HistoryStep | None:
         with self.transaction() as conn:
-            row = conn.execute(f"SELECT id, summary, before, after FROM log WHERE undone=? ORDER BY id {order} "
-                               f"LIMIT 1", (flag,)).fetchone()
-            if row is None:
+            found = self._next_logged(undo)
+            if found is None:
                 return None
-            log_id, summary, before, after = row
-            target, current = (before, after) if undo else (after, before)
+            step = HistoryStep.of(*found)
+            log_id, _, summary, target, current = found
             try:
-                self._around_history(log_id, from_json(target), from_json(current), undo)
+                self._around_history(log_id, target, current, undo)
             except UndoRefused as exc:
                 verb = "undo" if undo else "redo"
                 raise UndoRefused(f"cannot {verb} \"{summary}\": a later import or merge changed what it would "
                                   f"restore ({exc}); nothing was changed") from None
-            conn.execute("UPDATE log SET undone=? WHERE id=?", (1 - flag, log_id))
-            return summary
+            conn.execute("UPDATE log SET undone=? WHERE id=?", (1 if undo else 0, log_id))
+            return step
 
     def _around_history(self, log_id: int, target: dict[str, Any], current: dict[str, Any], undo: bool) -> None:
         """Restore a snapshot for undo or redo, keeping the suppression list whole: what excluded people
