@@ -15,7 +15,7 @@ from pathlib import Path
 from knowme import importers
 from knowme.importers import ImportOptions
 from knowme.filekinds import open_regular, special_input
-from knowme.gcpause import collector_paused
+from knowme.runtime import bulk_work
 from knowme.model import NotAnAddressBook, Record
 from knowme.prepare import Preparer, Suggester
 from knowme.store.core import ImportOutcome, Store
@@ -86,7 +86,7 @@ def mapped_format(path: Path) -> str:
 
 def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOptions | None = None) -> FileReport:
     """Parse and store one file or folder; never raises for bad input, reports it instead."""
-    with collector_paused():
+    with bulk_work():
         return _import_path(store, path, fmt, options)
 
 

@@ -10,7 +10,6 @@ elsewhere the same work runs in-process first, with identical results in the sam
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -18,15 +17,13 @@ from typing import Any
 from knowme.forking import can_fork, worker_count
 from knowme.model import Person, Record
 from knowme.normalize import name_key, record_keys
+from knowme.runtime import frozen_for_fork, inherited, shared_with_workers
 from knowme.store.core import record_json, summarise, summarise_record
 from knowme.store.rows import Prepared
 
 PARALLEL_MIN_RECORDS = 20_000
 
 Suggester = Callable[[Person], tuple[str | None, str]]
-
-
-_shared: dict[str, Any] = {}
 
 
 def _identity(record: Record, keys: Any, full_name: str) -> str:
@@ -54,8 +51,9 @@ def prepare_one(record: Record, region: str, suggester: Suggester | None) -> Pre
 
 
 def _prepare_range(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
-    records: Sequence[Record] = _shared["records"]
-    return [tuple(prepare_one(records[i], _shared["region"], _shared["suggester"])) for i in range(*bounds)]
+    records: Sequence[Record] = inherited("records")
+    region, suggester = inherited("region"), inherited("suggester")
+    return [tuple(prepare_one(records[i], region, suggester)) for i in range(*bounds)]
 
 
 class PreparedStream:
@@ -68,13 +66,8 @@ class PreparedStream:
     def __init__(self, records: Sequence[Record], region: str, suggester: Suggester | None) -> None:
         workers = worker_count()
         bounds = [(start, min(start + self.CHUNK, len(records))) for start in range(0, len(records), self.CHUNK)]
-        _shared.update(records=records, region=region, suggester=suggester)
-        gc.freeze()  # children would otherwise copy every page the collector touches
-        try:
+        with shared_with_workers(records=records, region=region, suggester=suggester), frozen_for_fork():
             self._pool: Any = multiprocessing.get_context("fork").Pool(workers)  # the workers fork here
-        finally:
-            gc.unfreeze()
-            _shared.clear()
         self._chunks = self._pool.imap(_prepare_range, bounds, chunksize=1)
 
     def __iter__(self) -> Iterator[Prepared]:

@@ -18,11 +18,11 @@ from typing import Any
 
 from knowme.forking import can_fork, worker_count
 from knowme.model import Record
+from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row, summarise
 
 PARALLEL_MIN_GROUPS = 5_000  # fewer merges are refreshed in-process (forking costs more than it saves)
 _CHUNK = 2_000
-_shared: dict[str, Any] = {}
 
 Groups = Sequence[tuple[int, Sequence[int]]]
 
@@ -31,7 +31,7 @@ def _summarise_chunk(groups: Groups) -> list[tuple[Any, ...]]:
     """(summary columns..., suggestion, reason, kept id) of each group's merged person."""
     from knowme.suggest import suggestion_for
 
-    conn = sqlite3.connect(f"file:{_shared['path']}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{inherited('path')}?mode=ro", uri=True)
     try:
         keep_of = {pid: keep for keep, others in groups for pid in (keep, *others)}
         marks = ",".join("?" * len(keep_of))
@@ -51,7 +51,7 @@ def _summarise_chunk(groups: Groups) -> list[tuple[Any, ...]]:
         person = people.get(keep)
         if person is None or not person.records:
             continue
-        suggestion, reason = suggestion_for(person, _shared["rules"], _shared["mail"])
+        suggestion, reason = suggestion_for(person, inherited("rules"), inherited("mail"))
         out.append((*summarise(person), suggestion.value if suggestion else None, reason, keep))
     return out
 
@@ -70,11 +70,8 @@ class MergedSummaries:
             return None
         from knowme.suggest import MailThresholds, stored_rules
 
-        _shared.update(path=store.path, rules=stored_rules(store), mail=MailThresholds.of(store))
-        try:
+        with shared_with_workers(path=store.path, rules=stored_rules(store), mail=MailThresholds.of(store)):
             pool = multiprocessing.get_context("fork").Pool(worker_count())
-        finally:
-            _shared.clear()
         chunks = [groups[start:start + _CHUNK] for start in range(0, len(groups), _CHUNK)]
         return cls(pool, pool.imap_unordered(_summarise_chunk, chunks))
 
