@@ -24,7 +24,7 @@ import orjson
 
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record
 from knowme.normalize import fold
-from knowme import suppression
+from knowme import suppression  # its rules keep the suppression list whole on every import and undo
 from knowme.notestatus import note_status_of_row
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 from knowme.text import plural
