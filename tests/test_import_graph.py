@@ -4,7 +4,7 @@ only `if TYPE_CHECKING:` blocks (never run) are left out."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +45,15 @@ def _imported(tree: ast.AST, module: str, is_package: bool) -> Iterator[tuple[st
         yield from _imported(child, module, is_package)
 
 
+def _named_for_importlib(tree: ast.AST, modules: Iterable[str]) -> Iterator[tuple[str, int]]:
+    """Project modules named as text in a module that imports by name (`importlib.import_module`): the CLI
+    loads its command modules so."""
+    if not any(isinstance(node, ast.Attribute) and node.attr == "import_module" for node in ast.walk(tree)):
+        return
+    yield from ((node.value, node.lineno) for node in ast.walk(tree)
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in modules)
+
+
 def _packages_run(target: str, importer: str) -> Iterator[str]:
     """What importing `target` runs: its packages' `__init__` first (but the importer's own packages, which
     are already running), then the module itself."""
@@ -61,7 +70,8 @@ def import_graph() -> dict[str, dict[str, int]]:
     graph: dict[str, dict[str, int]] = {}
     for name, (path, is_package) in modules.items():
         edges = graph.setdefault(name, {})
-        for target, line in _imported(ast.parse(path.read_text(encoding="utf-8")), name, is_package):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for target, line in [*_imported(tree, name, is_package), *_named_for_importlib(tree, modules)]:
             while target and target not in modules:  # `from a.b import name`: the module a.b
                 target = target.rpartition(".")[0]
             for package in _packages_run(target, name):
@@ -96,6 +106,7 @@ def test_the_graph_sees_every_module_and_lazy_imports() -> None:
     graph = import_graph()
     assert {"knowme.store.core", "knowme.cli.main", "knowme.importers.vcard", "knowme.tui.app"} <= set(graph)
     assert "knowme.tui.screens.help" in graph["knowme.tui.app"]  # imported inside a method, on first use
+    assert "knowme.cli.triage" in graph["knowme.cli.main"]  # loaded by name, with importlib
 
 
 def test_find_cycle_names_the_loop() -> None:

@@ -180,12 +180,13 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         """Import what the first screen did not need (decisions, suggestions, the other screens), once
-        it is up: the start is quicker and the first key press still finds everything loaded."""
+        it is up: the start is quicker and the first key press still finds everything loaded. (Not the
+        help screen: it lists this screen's keys, so it imports this module; it is small, and loads on `?`.)"""
         import importlib
 
         for name in ("knowme.triage", "knowme.suggest", "knowme.tui.screens.outreach",
                      "knowme.tui.screens.duplicates", "knowme.tui.screens.export", "knowme.tui.screens.imports",
-                     "knowme.tui.screens.overview", "knowme.tui.screens.help"):
+                     "knowme.tui.screens.overview"):
             importlib.import_module(name)
 
     # ---- reacting to the list --------------------------------------------------------------------
