@@ -186,3 +186,25 @@ def test_second_writer_gets_a_clear_busy_error(tmp_path: Path, monkeypatch: pyte
                 pass
     first.close()
     second.close()
+
+
+def test_a_running_query_is_stopped_by_interrupt_and_says_so(store: Store) -> None:
+    import threading
+
+    from knowme.store import DatabaseError, is_interrupted
+
+    errors: list[BaseException] = []
+
+    def endless() -> None:
+        try:
+            store.conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                               "SELECT count(*) FROM n").fetchone()
+        except DatabaseError as exc:
+            errors.append(exc)
+
+    reader = threading.Thread(target=endless)
+    reader.start()
+    while reader.is_alive():  # until the query has begun and been stopped
+        store.interrupt()
+        reader.join(0.05)
+    assert len(errors) == 1 and is_interrupted(errors[0])

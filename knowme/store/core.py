@@ -498,6 +498,11 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def interrupt(self) -> None:
+        """Stop the query this workspace's connection runs now (from another thread): it fails with an
+        error `knowme.store.is_interrupted` recognises. A reader superseded by a newer one is stopped so."""
+        self.conn.interrupt()
+
     def __enter__(self) -> Store:
         return self
 
