@@ -480,6 +480,7 @@ class MainScreen(Screen[None]):
         # at once, not after the queued events (`focus()` waits): the letters typed right after the
         # slash are the filter's, never decision or export keys
         self.set_focus(filter_input)
+        self.contacts.prepare_filter()
 
     def on_key(self, event: events.Key) -> None:
         """Letters typed right after the slash reach the list first (Textual routes each key to
