@@ -11,7 +11,6 @@ elsewhere the same work runs in-process first, with identical results in the sam
 from __future__ import annotations
 
 import gc
-import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -87,6 +86,8 @@ class PreparedStream:
         _shared.update(records=records, region=region, suggester=suggester)
         gc.freeze()  # children would otherwise copy every page the collector touches
         try:
+            import multiprocessing  # only for big imports, not at every start-up
+
             self._pool: Any = multiprocessing.get_context("fork").Pool(workers)  # the workers fork here
         finally:
             gc.unfreeze()
