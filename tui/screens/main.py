@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from knowme import prefs, triage, views
+from knowme import prefs, views
 from knowme.model import Decision
 from knowme.store.core import Store, UndoRefused
 from knowme.views import SORTS, VIEWS, ListQuery
@@ -26,6 +26,7 @@ from knowme.tui.widgets.sidebar import Sidebar
 from knowme.text import plural
 
 if TYPE_CHECKING:
+    from knowme.triage import ExcludedError
     from knowme.tui.app import KnowmeApp
 
 STATE_KEY = "review.state"
@@ -306,6 +307,8 @@ class MainScreen(Screen[None]):
             self.set_status("Nobody to mark here.")
             return
         selection = bool(contacts.selected)
+        from knowme import triage  # decisions and their matching stack: loaded after the first screen
+
         try:
             self._mark(ids, decision, bulk=ids if selection else ())
         except triage.ExcludedError as exc:  # one excluded person, named: ask before lifting the exclusion
@@ -313,6 +316,8 @@ class MainScreen(Screen[None]):
 
     def _mark(self, ids: list[int], decision: Decision, bulk: list[int] | tuple[()] = (),
               unexclude: bool = False) -> None:
+        from knowme import triage
+
         before = self._changing(ids)
         result = triage.mark(self.store, ids, decision, unexclude=unexclude, bulk=bulk)
         self._changed(ids, before)
@@ -329,7 +334,7 @@ class MainScreen(Screen[None]):
             self.set_status(f"{who} already {MARK_WORDS[decision]}")
         self._after_decisions(ids)
 
-    def _confirm_unexclude(self, ids: list[int], decision: Decision, exc: triage.ExcludedError) -> None:
+    def _confirm_unexclude(self, ids: list[int], decision: Decision, exc: ExcludedError) -> None:
         """An excluded person (or one matching an exclusion) is to get another decision: ask first."""
         first = exc.covered[0]
         if not first.is_self and first.owner.alive:  # another person's exclusion: not lifted from here
@@ -341,9 +346,11 @@ class MainScreen(Screen[None]):
             if not yes:
                 self.set_status(f"{first.name or 'They'} stay excluded.")
                 return
+            from knowme.triage import ExcludedError
+
             try:
                 self._mark(ids, decision, unexclude=True)
-            except triage.ExcludedError as again:
+            except ExcludedError as again:
                 self.set_status(str(again))
 
         question = (f"{first}.\n\nMark them {MARK_WORDS[decision]} and lift the exclusion? They could then be "
