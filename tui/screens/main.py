@@ -184,7 +184,7 @@ class MainScreen(Screen[None]):
         it is up: the start is quicker and the first key press still finds everything loaded."""
         import importlib
 
-        for name in ("knowme.triage", "knowme.suggest", "knowme.tui.screens.outreach",
+        for name in ("knowme.triage", "knowme.suggest", "knowme.tui.commands", "knowme.tui.screens.outreach",
                      "knowme.tui.screens.duplicates", "knowme.tui.screens.export", "knowme.tui.screens.imports",
                      "knowme.tui.screens.overview", "knowme.tui.screens.help"):
             importlib.import_module(name)
