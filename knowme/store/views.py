@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from knowme.model import Decision
-from knowme.outreach import NOTE_FIX, NOTE_NEEDED, NOTE_STATUS_SQL
+from knowme.outreach import NOTE_FIX, NOTE_NEEDED
+from knowme.store.outreach import NOTE_STATUS_SQL
 from knowme.store.sql import chunked, marks
 
 if TYPE_CHECKING:
