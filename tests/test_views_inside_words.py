@@ -118,8 +118,8 @@ def test_a_read_interrupted_from_another_thread_says_so(book: Store) -> None:
     readers = Readers(book.path)
     endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
     with pytest.raises(Interrupted):
-        with readers.open() as reader:
+        with readers.read() as reader:
             threading.Timer(0.2, readers.interrupt).start()
             reader.store.conn.execute(endless).fetchone()
-    with readers.open() as reader:  # a new read runs as usual
+    with readers.read() as reader:  # a new read runs as usual
         assert views.list_people(reader.store, ListQuery(view="all", text="mit")).ids

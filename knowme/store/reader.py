@@ -27,7 +27,7 @@ class Reader:
 
 
 class Readers:
-    """The readers of one workspace: `with readers.open() as reader: ...` in a worker thread, and
+    """The readers of one workspace: `with readers.read() as reader: ...` in a worker thread, and
     `readers.interrupt()` from any thread stops every read running now (the `with` block then raises
     `Interrupted`). They share what they learn of the search index's words."""
 
@@ -38,7 +38,7 @@ class Readers:
         self._lock = threading.Lock()
 
     @contextmanager
-    def open(self, interruptible: bool = True) -> Iterator[Reader]:
+    def read(self, interruptible: bool = True) -> Iterator[Reader]:
         """A reader for one read (`interruptible=False`: one that `interrupt` leaves alone)."""
         reader = Reader(Store.open(self.path), self.vocabulary)
         if interruptible:

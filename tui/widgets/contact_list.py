@@ -302,7 +302,7 @@ class ContactList(ScrollView, can_focus=True):
         """Read the ids of a view in a thread, on its own connection (interrupted by a newer load)."""
         worker = get_current_worker()
         try:
-            with self._readers.open() as reader:
+            with self._readers.read() as reader:
                 self._read_listing(reader, request)
         except Interrupted:
             return
@@ -324,7 +324,7 @@ class ContactList(ScrollView, can_focus=True):
     def prepare_filter(self) -> None:
         """Read the search index's words ahead of a filter, for its inside-word matches (a second at a
         million people, while the user types the first letters)."""
-        with self._readers.open(interruptible=False) as reader:
+        with self._readers.read(interruptible=False) as reader:
             reader.vocabulary.load(reader.store)
 
     @on(_IdsReady)
