@@ -203,8 +203,8 @@ class MainScreen(Screen[None]):
     @on(ContactList.SelectionChanged)
     def _selection_changed(self, event: ContactList.SelectionChanged) -> None:
         self._update_title()
-        row = self.store.conn.execute("SELECT name FROM people WHERE id=?", (event.person_id,)).fetchone()
-        name = (row[0] if row else "") or "(no name)"
+        row = views.rows(self.store, [event.person_id]).get(event.person_id)
+        name = (row.name if row else "") or "(no name)"
         if not event.count:
             self.set_status(f"Unselected {name}; nobody is selected.")
             return
