@@ -463,20 +463,3 @@ def is_gone_excluded(store: Store, person_id: int) -> bool:
     return store.conn.execute("SELECT 1 FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (person_id,)
                               ).fetchone() is not None and _decision(store, person_id) is None
 
-
-def different_pairs(store: Store, person_ids: Iterable[int]) -> set[tuple[int, int]]:
-    """Pairs of these people (as sorted id tuples) that a `different` verdict holds apart."""
-    ids = list(dict.fromkeys(person_ids))
-    if not ids:
-        return set()
-    found: set[tuple[int, int]] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for pa, pb in store.conn.execute(
-                f"SELECT ra.person_id, rb.person_id FROM verdicts v JOIN records ra ON ra.rkey = v.a "
-                f"JOIN records rb ON rb.rkey = v.b WHERE v.verdict='different' AND "
-                f"(ra.person_id IN ({marks}) OR rb.person_id IN ({marks}))", chunk + chunk):
-            if pa != pb:
-                found.add((min(pa, pb), max(pa, pb)))
-    return found
