@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from knowme import prefs, triage, views
 from knowme.model import Decision
 from knowme.store.core import Store, UndoRefused
+from knowme.store.triage import name_of
 from knowme.views import SORTS, VIEWS, ListQuery
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
@@ -202,8 +203,7 @@ class MainScreen(Screen[None]):
     @on(ContactList.SelectionChanged)
     def _selection_changed(self, event: ContactList.SelectionChanged) -> None:
         self._update_title()
-        row = self.store.conn.execute("SELECT name FROM people WHERE id=?", (event.person_id,)).fetchone()
-        name = (row[0] if row else "") or "(no name)"
+        name = name_of(self.store, event.person_id) or "(no name)"
         if not event.count:
             self.set_status(f"Unselected {name}; nobody is selected.")
             return
