@@ -396,7 +396,8 @@ def mark_different(store: Store, person_a: int, person_b: int) -> int:
         before = store.snapshot(verdicts=pairs, pair_ids=queued)
         set_verdicts(store, pairs, "different")
         q.answer_pairs_different(store, queued)
-        name_b = _name(store, person_b) if q.decision_of(store, person_b) is not None else _excluded_name(store, person_b)
+        gone = q.decision_of(store, person_b) is None  # only their exclusion remembers them
+        name_b = _excluded_name(store, person_b) if gone else _name(store, person_b)
         store.log_action("different", f"{_name(store, person_a)} and {name_b} are different people",
                          before, store.snapshot(verdicts=pairs, pair_ids=queued))
     return len(pairs)

@@ -55,7 +55,7 @@ def people_named_like(store: Store, folded: str) -> list[tuple[int, str]]:
 
 def names_and_emails(store: Store, person_ids: Sequence[int], limit: int) -> list[tuple[int, str, str]]:
     """(id, name, email) of the first `limit` of these people in name order: candidates to list."""
-    listed: list[tuple[int, str, str]] = []
+    listed: list[tuple[int, str, str, str]] = []
     for chunk in chunked(person_ids):
         listed += store.conn.execute(f"SELECT id, name, email, sort_name FROM people WHERE id IN ({marks(len(chunk))}) "
                                      f"ORDER BY sort_name LIMIT ?", [*chunk, limit]).fetchall()
