@@ -25,6 +25,7 @@ from knowme.normalize import default_region, fold, linkedin_key, mailbox_key, ph
 from knowme.outreach import HOW_CHOICES, parse_day
 from knowme.store import triage as q
 from knowme.store.core import Store, now
+from knowme.store.sources import people_of_source
 
 
 class QueryError(Exception):
@@ -372,7 +373,7 @@ def after_import(store: Store, source: str | None = None, ids: Iterable[int] | N
         if ids is not None:
             refresh_suggestions(store, ids)
     elif source is not None:
-        refresh_suggestions(store, q.people_of_source(store, source))
+        refresh_suggestions(store, people_of_source(store, source))
     return sorted(accepted)
 
 

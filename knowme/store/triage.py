@@ -100,13 +100,6 @@ def emails_ending_with(store: Store, domain: str) -> Iterator[tuple[int, str]]:
                                   (f"%@{domain}", f"%.{domain}"))
 
 
-def people_of_source(store: Store, source: str) -> list[int]:
-    """Ids of the people with a record from the source of this name."""
-    rows = store.conn.execute("SELECT DISTINCT r.person_id FROM records r JOIN sources s ON s.id = r.source_id "
-                              "WHERE s.name=?", (source,))
-    return [row[0] for row in rows]
-
-
 # ---- sent and accepted requests ---------------------------------------------------------------------
 
 
