@@ -26,6 +26,7 @@ from knowme.outreach import HOW_CHOICES, parse_day
 from knowme.store import triage as q
 from knowme.store.core import Store, now
 from knowme.store.sources import people_of_source
+from knowme.store.suppression import active_exclusions_of, person_name
 
 
 class QueryError(Exception):
@@ -204,7 +205,7 @@ def _guard_exclusions(store: Store, ids: list[int], bulk: set[int], unexclude: b
 
 
 def _name(store: Store, pid: int) -> str:
-    return q.name_of(store, pid) or f"person {pid}"
+    return person_name(store, pid) or f"person {pid}"
 
 
 # ---- outreach fields, bulk selection, sent/accepted ---------------------------------------------------
@@ -410,5 +411,5 @@ def _excluded_name(store: Store, person_id: int) -> str:
 
 def is_gone_excluded(store: Store, person_id: int) -> bool:
     """An id of an excluded person whom no address book holds any more, but whose exclusion stands."""
-    return q.has_standing_exclusion(store, person_id) and q.decision_of(store, person_id) is None
+    return bool(active_exclusions_of(store, person_id)) and q.decision_of(store, person_id) is None
 

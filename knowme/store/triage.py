@@ -66,12 +66,6 @@ def names_and_emails(store: Store, person_ids: Sequence[int], limit: int) -> lis
 # ---- one person's decision and fields ---------------------------------------------------------------
 
 
-def name_of(store: Store, person_id: int) -> str | None:
-    """The person's display name ('' when they have none), None when there is no such person."""
-    row = store.conn.execute("SELECT name FROM people WHERE id=?", (person_id,)).fetchone()
-    return row[0] if row else None
-
-
 def decision_of(store: Store, person_id: int) -> Decision | None:
     """The person's decision, None when there is no such person."""
     row = store.conn.execute("SELECT decision FROM people WHERE id=?", (person_id,)).fetchone()
@@ -156,9 +150,3 @@ def excluded_name(store: Store, person_id: int) -> str | None:
     row = store.conn.execute("SELECT name FROM exclusions WHERE person_id=? ORDER BY id DESC LIMIT 1",
                              (person_id,)).fetchone()
     return row[0] if row else None
-
-
-def has_standing_exclusion(store: Store, person_id: int) -> bool:
-    """Whether an exclusion of this person id stands (not lifted)."""
-    return store.conn.execute("SELECT 1 FROM exclusions WHERE person_id=? AND lifted_at IS NULL",
-                              (person_id,)).fetchone() is not None

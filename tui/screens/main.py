@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from knowme import prefs, triage, views
 from knowme.model import Decision
 from knowme.store.core import Store, UndoRefused
-from knowme.store.triage import name_of
+from knowme.store.suppression import person_name
 from knowme.views import SORTS, VIEWS, ListQuery
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
@@ -203,7 +203,7 @@ class MainScreen(Screen[None]):
     @on(ContactList.SelectionChanged)
     def _selection_changed(self, event: ContactList.SelectionChanged) -> None:
         self._update_title()
-        name = name_of(self.store, event.person_id) or "(no name)"
+        name = person_name(self.store, event.person_id) or "(no name)"
         if not event.count:
             self.set_status(f"Unselected {name}; nobody is selected.")
             return
