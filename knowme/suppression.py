@@ -283,7 +283,10 @@ class SuppressionIndex:
         best: dict[int, tuple[int, Name, Name]] = {}
         for name in names:
             for number, score, other in self._alike(name, threshold):
-                if score > best.get(number, (-1,))[0]:
+                # the best score, and among equals the first pair of names in sorted order: the same
+                # message every run, whatever order the sets of name forms happen to iterate in
+                held = best.get(number)
+                if held is None or score > held[0] or (score == held[0] and (name, other) < held[1:]):
                     best[number] = (score, name, other)
         return [Hit(number, "name", f"{' '.join(name)} ~ {' '.join(other)}" if name != other else "", score)
                 for number, (score, name, other) in best.items()]
