@@ -19,11 +19,11 @@ from datetime import date
 from typing import Any
 
 from knowme import suppression
-from knowme.dedupe.merge import set_verdicts, verdict_key
 from knowme.model import Decision, Person
 from knowme.normalize import default_region, fold, linkedin_key, mailbox_key, phone_key
 from knowme.outreach import HOW_CHOICES, parse_day
 from knowme.store import triage as q
+from knowme.store.pairs import pending_pairs_between, rkeys_of, set_pair_status, set_verdicts, verdict_key
 from knowme.store.core import Store, now
 from knowme.store.sources import people_of_source
 from knowme.store.suppression import active_exclusions_of, person_name
@@ -386,18 +386,18 @@ def mark_different(store: Store, person_a: int, person_b: int) -> int:
     """
     if person_a == person_b:
         raise TriageError("a person cannot be different from themselves")
-    rk_a = q.record_keys_of(store, person_a)
-    rk_b = q.record_keys_of(store, person_b)
+    rk_a = rkeys_of(store, person_a)
+    rk_b = rkeys_of(store, person_b)
     if not rk_b:  # an excluded person no address book holds any more: their exclusion's cards
         rk_b = q.excluded_card_keys(store, person_b)
     pairs = {verdict_key(a, b) for a in rk_a for b in rk_b if a != b}
     if not pairs:
         raise TriageError("no records to compare")
     with store.transaction():
-        queued = store.pending_pairs_of(person_a, person_b)  # answered too: the queue no longer asks
+        queued = pending_pairs_between(store, person_a, person_b)  # answered too: the queue no longer asks
         before = store.snapshot(verdicts=pairs, pair_ids=queued)
         set_verdicts(store, pairs, "different")
-        q.answer_pairs_different(store, queued)
+        set_pair_status(store, queued, "different")
         gone = q.decision_of(store, person_b) is None  # only their exclusion remembers them
         name_b = _excluded_name(store, person_b) if gone else _name(store, person_b)
         store.log_action("different", f"{_name(store, person_a)} and {name_b} are different people",

@@ -1,5 +1,5 @@
 """What triage asks the workspace: who a query names, what a mark changes, who a bulk selection takes in,
-whose connection request was accepted, and what keeps two people apart.
+whose connection request was accepted, and what an exclusion remembers of someone no book holds any more.
 
 The rules (how a query is read, what counts as accepted, what a mark may change) stay in
 `knowme.triage`; these functions only read and write rows.
@@ -125,12 +125,7 @@ def record_names(store: Store, person_ids: Sequence[int]) -> Iterator[tuple[int,
                                       f"WHERE person_id IN ({marks(len(chunk))})", chunk)
 
 
-# ---- different people -------------------------------------------------------------------------------
-
-
-def record_keys_of(store: Store, person_id: int) -> list[str]:
-    """The stable identities (rkeys) of the person's records."""
-    return [row[0] for row in store.conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_id,))]
+# ---- an excluded person no book holds any more ------------------------------------------------------
 
 
 def excluded_card_keys(store: Store, person_id: int) -> list[str]:
@@ -138,11 +133,6 @@ def excluded_card_keys(store: Store, person_id: int) -> list[str]:
     rows = store.conn.execute("SELECT DISTINCT s.key FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
                               "WHERE e.person_id=? AND e.lifted_at IS NULL AND s.kind='record'", (person_id,))
     return [row[0] for row in rows]
-
-
-def answer_pairs_different(store: Store, pair_ids: Sequence[int]) -> None:
-    """Close these queued pairs as answered: different people."""
-    store.conn.executemany("UPDATE pairs SET status='different' WHERE id=?", [(pid,) for pid in pair_ids])
 
 
 def excluded_name(store: Store, person_id: int) -> str | None:
