@@ -7,18 +7,20 @@ Names are Unicode-normalised, case- and accent-folded, and split into first/last
 """
 from __future__ import annotations
 
-import functools
 import locale
 import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import idna
-import phonenumbers
-from nameparser import HumanName
 
 from knowme.model import Record
+from knowme.runtime import big_cache
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 _GMAIL = {"gmail.com", "googlemail.com"}
 _EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
@@ -74,7 +76,7 @@ def _invisible(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf"
 
 
-@functools.lru_cache(maxsize=262_144)
+@big_cache(262_144)
 def mailbox_key(text: str) -> str | None:
     """The one key every spelling of a mailbox shares, as a mail provider would read it; None when
     the text holds no address.
@@ -113,7 +115,7 @@ def mailbox_key(text: str) -> str | None:
     return f"{local}@{domain}"
 
 
-@functools.lru_cache(maxsize=65_536)
+@big_cache(65_536)
 def _idna(domain: str) -> str:
     """A domain in its ASCII (punycode) form; as it is when it is not a valid IDN."""
     if domain.isascii() and "xn--" not in domain:
@@ -172,7 +174,7 @@ def _nanp_fast(text: str, region: str) -> str | None:
     return "+1" + match.group(1) if match else None
 
 
-@functools.lru_cache(maxsize=200_000)
+@big_cache(200_000)
 def phone_key(raw: str, region: str = "US") -> str | None:
     """E.164 form of a phone number, or None when it cannot be read as one.
 
@@ -186,6 +188,8 @@ def phone_key(raw: str, region: str = "US") -> str | None:
     if not text or sum(ch.isdigit() for ch in text) < 5:
         return None
     text = re.sub(r"^tel:", "", text, flags=re.I)
+    import phonenumbers  # here, as nameparser below: half of the review UI's start-up went to them
+
     try:
         number = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException:
@@ -204,6 +208,8 @@ _IDD_REGIONS = (("011", "US"), ("00", "DE"))
 
 def _abroad(text: str, region: str) -> phonenumbers.PhoneNumber | None:
     """The valid number `text` is when read with another region's international call prefix, if any."""
+    import phonenumbers
+
     digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
     for prefix, other in _IDD_REGIONS:
         if other != region and digits.startswith(prefix):
@@ -224,7 +230,7 @@ _LETTERS = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"
 _SPECIAL_LETTERS = re.compile("[" + "".join(chr(c) for c in _LETTERS) + "]")
 
 
-@functools.lru_cache(maxsize=262_144)
+@big_cache(262_144)
 def fold(text: str) -> str:
     """Case-, accent- and width-folded text for comparison ("Ré Smith" -> "re smith")."""
     if text.isascii():  # the common case, ten times cheaper
@@ -252,9 +258,11 @@ _EMPTY = NameKey("", "", "")
 _TITLES_ONLY = re.compile(r"^[\W\d_]*$")
 
 
-@functools.lru_cache(maxsize=100_000)
+@big_cache(100_000)
 def _parse_name(text: str) -> tuple[str, str]:
     """First and last name of a free-text name, with nameparser (handles "Smith, John", titles, suffixes)."""
+    from nameparser import HumanName
+
     human = HumanName(text)
     first, last = human.first, human.last
     if not first and not last:

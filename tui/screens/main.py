@@ -13,10 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from knowme import prefs, triage, views
+from knowme import prefs, views
 from knowme.model import Decision
 from knowme.store.core import Store, UndoRefused
-from knowme.store.suppression import person_name
 from knowme.views import SORTS, VIEWS, ListQuery
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
@@ -27,6 +26,7 @@ from knowme.tui.widgets.sidebar import Sidebar
 from knowme.text import plural
 
 if TYPE_CHECKING:
+    from knowme.triage import ExcludedError
     from knowme.tui.app import KnowmeApp
 
 STATE_KEY = "review.state"
@@ -181,12 +181,13 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         """Import what the first screen did not need (decisions, suggestions, the other screens), once
-        it is up: the start is quicker and the first key press still finds everything loaded."""
+        it is up: the start is quicker and the first key press still finds everything loaded. (Not the
+        help screen: it lists this screen's keys, so it imports this module; it is small, and loads on `?`.)"""
         import importlib
 
-        for name in ("knowme.triage", "knowme.suggest", "knowme.tui.screens.outreach",
+        for name in ("knowme.triage", "knowme.suggest", "knowme.tui.commands", "knowme.tui.screens.outreach",
                      "knowme.tui.screens.duplicates", "knowme.tui.screens.export", "knowme.tui.screens.imports",
-                     "knowme.tui.screens.overview", "knowme.tui.screens.help"):
+                     "knowme.tui.screens.overview"):
             importlib.import_module(name)
 
     # ---- reacting to the list --------------------------------------------------------------------
@@ -203,7 +204,8 @@ class MainScreen(Screen[None]):
     @on(ContactList.SelectionChanged)
     def _selection_changed(self, event: ContactList.SelectionChanged) -> None:
         self._update_title()
-        name = person_name(self.store, event.person_id) or "(no name)"
+        row = views.rows(self.store, [event.person_id]).get(event.person_id)
+        name = (row.name if row else "") or "(no name)"
         if not event.count:
             self.set_status(f"Unselected {name}; nobody is selected.")
             return
@@ -306,6 +308,8 @@ class MainScreen(Screen[None]):
             self.set_status("Nobody to mark here.")
             return
         selection = bool(contacts.selected)
+        from knowme import triage  # decisions and their matching stack: loaded after the first screen
+
         try:
             self._mark(ids, decision, bulk=ids if selection else ())
         except triage.ExcludedError as exc:  # one excluded person, named: ask before lifting the exclusion
@@ -313,6 +317,8 @@ class MainScreen(Screen[None]):
 
     def _mark(self, ids: list[int], decision: Decision, bulk: list[int] | tuple[()] = (),
               unexclude: bool = False) -> None:
+        from knowme import triage
+
         before = self._changing(ids)
         result = triage.mark(self.store, ids, decision, unexclude=unexclude, bulk=bulk)
         self._changed(ids, before)
@@ -329,7 +335,7 @@ class MainScreen(Screen[None]):
             self.set_status(f"{who} already {MARK_WORDS[decision]}")
         self._after_decisions(ids)
 
-    def _confirm_unexclude(self, ids: list[int], decision: Decision, exc: triage.ExcludedError) -> None:
+    def _confirm_unexclude(self, ids: list[int], decision: Decision, exc: ExcludedError) -> None:
         """An excluded person (or one matching an exclusion) is to get another decision: ask first."""
         first = exc.covered[0]
         if not first.is_self and first.owner.alive:  # another person's exclusion: not lifted from here
@@ -341,9 +347,11 @@ class MainScreen(Screen[None]):
             if not yes:
                 self.set_status(f"{first.name or 'They'} stay excluded.")
                 return
+            from knowme.triage import ExcludedError
+
             try:
                 self._mark(ids, decision, unexclude=True)
-            except triage.ExcludedError as again:
+            except ExcludedError as again:
                 self.set_status(str(again))
 
         question = (f"{first}.\n\nMark them {MARK_WORDS[decision]} and lift the exclusion? They could then be "
@@ -419,35 +427,28 @@ class MainScreen(Screen[None]):
         self._update_title()
 
     def action_undo(self) -> None:
-        affected = views.people_of_next_undo(self.store)
-        before = self._changing(affected)
-        try:
-            summary = self.store.undo()
-        except UndoRefused as exc:
-            self.set_status(str(exc))
-            return
-        if summary is None:
-            self.set_status("Nothing to undo.")
-            return
-        self._changed(affected, before, pairs=True)
-        self.set_status(f"Undone: {summary}   (ctrl+y redoes)")
-        self.post_message(WorkspaceChanged("", tuple(affected), reload=True,
-                                           focus=affected[0] if affected else None, counted=True))
+        self._history_step(undo=True)
 
     def action_redo(self) -> None:
-        affected = views.people_of_next_undo(self.store, redo=True)
-        before = self._changing(affected)
+        self._history_step(undo=False)
+
+    def _history_step(self, undo: bool) -> None:
+        """Undo or redo the next action, then show the people it changed (the first of them, for an undo)."""
+        coming = self.store.next_step(undo)
+        before = self._changing(list(coming.people) if coming else [])
         try:
-            summary = self.store.redo()
+            step = self.store.undo() if undo else self.store.redo()
         except UndoRefused as exc:
             self.set_status(str(exc))
             return
-        if summary is None:
-            self.set_status("Nothing to redo.")
+        if step is None:
+            self.set_status("Nothing to undo." if undo else "Nothing to redo.")
             return
+        affected = list(step.people)
         self._changed(affected, before, pairs=True)
-        self.set_status(f"Redone: {summary}")
-        self.post_message(WorkspaceChanged("", tuple(affected), reload=True, counted=True))
+        self.set_status(f"Undone: {step.summary}   (ctrl+y redoes)" if undo else f"Redone: {step.summary}")
+        focus = affected[0] if undo and affected else None
+        self.post_message(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=True))
 
     @on(WorkspaceChanged)
     def workspace_changed(self, message: WorkspaceChanged) -> None:
@@ -480,6 +481,7 @@ class MainScreen(Screen[None]):
         # at once, not after the queued events (`focus()` waits): the letters typed right after the
         # slash are the filter's, never decision or export keys
         self.set_focus(filter_input)
+        self.contacts.prepare_filter()
 
     def on_key(self, event: events.Key) -> None:
         """Letters typed right after the slash reach the list first (Textual routes each key to
