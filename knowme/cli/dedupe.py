@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from knowme.cli.help import JSON_HELP, command
-from knowme.dedupe.run import PairView, pending_pairs, resolve_pair, run_dedupe
+from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.dedupe.merge import split_person
 from knowme.model import Person
 from knowme.dedupe.pairgroups import EXAMPLES, pair_groups, resolve_group
 from knowme.store.core import Store
-from knowme.store.pairs import pair_exists
+from knowme.store.pairs import pair_status
 from knowme.store.sources import record_with_source
 from knowme.text import plural
 
@@ -202,9 +202,17 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
         print(f"group {group.id} ({group.shape}): {plural(len(group.pairs), 'pair')} answered "
               f"{'the same person' if same else 'different people'} (one action: `knowme undo` takes it back)")
         return 0
-    if not (0 < args.pair <= MAX_ID and pair_exists(store, args.pair)):
+    if not (0 < args.pair <= MAX_ID and pair_status(store, args.pair)):
         raise UserError(f"no pair {args.pair}; `knowme pairs` lists the queue")
-    kept = resolve_pair(store, args.pair, same)
+    try:
+        kept = resolve_pair(store, args.pair, same)
+    except AlreadyAnswered as answered:
+        then = "the same person" if answered.same else "different people"
+        if answered.same == same:
+            print(f"pair {args.pair}: already answered {then}; nothing changed")
+            return 0
+        raise UserError(f"pair {args.pair} was already answered {then}; `knowme undo` takes back the latest "
+                        f"answers, and `knowme split PERSON` parts a merged person") from None
     print(f"pair {args.pair}: merged into person {kept}" if same else f"pair {args.pair}: kept apart, "
           "and will not be asked again")
     return 0

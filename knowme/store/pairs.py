@@ -122,9 +122,10 @@ def pair_ends(store: Store, pair_id: int) -> tuple[int, int, str, str] | None:
                               (pair_id,)).fetchone()
 
 
-def pair_exists(store: Store, pair_id: int) -> bool:
-    """Whether the queue holds (or held, answered) a pair with this id."""
-    return store.conn.execute("SELECT 1 FROM pairs WHERE id=?", (pair_id,)).fetchone() is not None
+def pair_status(store: Store, pair_id: int) -> str | None:
+    """A queued pair's status ("pending", or its answer "same" / "different"); None for no such pair."""
+    row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (pair_id,)).fetchone()
+    return None if row is None else row[0]
 
 
 def answered_pairs(store: Store) -> Iterator[tuple[str, list[str]]]:
