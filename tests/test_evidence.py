@@ -183,3 +183,61 @@ def test_a_family_email_with_other_first_names_and_other_birthdays_is_not_even_a
     assert ev.outcome == "different" and ev.conflict
     tom = item("Tomasz", "Keller", birthday="1970-05-06", emails=(family,), source=2)  # a pet name the table lacks
     assert score_in(thomas, tom, [sabine, *crowd(100)]).outcome == "maybe"
+
+
+def test_a_phone_in_another_countrys_national_form_is_the_same_phone() -> None:
+    a = item("Maria", "Armstrong", written_phones=("+44 7700 900632",))
+    b = item("Maria", "Armstrong", emails=("maria.armstrong@example.org",), written_phones=("07700 900632",), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure"
+    assert "same phone number 700900632 written another way" in ev.reasons
+
+
+def test_a_phone_written_with_a_european_call_prefix_meets_its_national_form() -> None:
+    a = item("Thomas", "Gimenez", written_phones=("06 39 98 95 23",))
+    b = item("Thomas", "Gimenez", org="Fabrikam Labs", written_phones=("0033 6 39 98 95 23",), source=2)
+    assert score_in(a, b, crowd(300)).outcome == "sure"
+
+
+def test_a_national_form_ending_in_other_digits_is_another_phone() -> None:
+    a = item("Maria", "Armstrong", written_phones=("+44 7700 900632",))
+    b = item("Maria", "Armstrong", written_phones=("07700 900633",), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "maybe"
+    assert not any("written another way" in r for r in ev.reasons)
+
+
+def test_one_japanese_name_with_and_without_its_kana_reading_is_one_name() -> None:
+    a = item("陽子", "林", phonetic_name="ヨウコ ハヤシ", org="Nichols and Sons", birthday="1960-02-13")
+    b = item("陽子", "林", org="Nichols and Sons", birthday="1960-02-13", source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure"
+    assert not any("different scripts" in r for r in ev.reasons)
+
+
+def test_two_japanese_names_sharing_a_surname_stay_two_people() -> None:
+    a = item("陽子", "林", phonetic_name="ヨウコ ハヤシ", org="Nichols and Sons", birthday="1960-02-13")
+    b = item("陽一", "林", org="Nichols and Sons", birthday="1962-05-01", source=2)
+    assert score_in(a, b, crowd(300)).outcome != "sure"
+
+
+def test_a_name_nobody_else_here_bears_merges_across_an_old_job_and_says_the_odds() -> None:
+    a = item("Cezary", "Szmajda", org="Northwind Analytics", title="Senior Content Strategist")
+    b = item("Cezary", "Szmajda", org="Grupa Dobrosz", emails=("cezarys@grupadobrosz.pl",), source=2)
+    ev = score_in(a, b, crowd(2000))
+    assert ev.outcome == "sure"
+    assert any(r.startswith("nobody else here is expected to bear that name: about 1 in") for r in ev.reasons)
+
+
+def test_two_cards_of_a_name_in_a_tiny_book_are_asked_not_merged() -> None:
+    a = item("Rachel", "Smith")
+    b = item("Rachel", "Smith", source=2)
+    assert score_in(a, b, crowd(8)).outcome == "maybe"
+
+
+def test_a_rare_name_twice_in_one_book_or_against_a_birthday_is_not_merged_by_the_name() -> None:
+    a = item("Cezary", "Szmajda", org="Northwind Analytics")
+    same_book = item("Cezary", "Szmajda", org="Grupa Dobrosz")
+    born_apart = [item("Cezary", "Szmajda", birthday="1970-01-02"), item("Cezary", "Szmajda", birthday="1990-03-04", source=2)]
+    assert score_in(a, same_book, crowd(2000)).outcome == "maybe"
+    assert score_in(*born_apart, crowd(2000)).outcome == "different"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from knowme.dedupe.kana import romaji
 from knowme.dedupe.matching import candidate_pairs, compute_stats, make_item, score_pair
 from knowme.dedupe.namesim import compare_first, compare_last, phonetic
-from knowme.normalize import email_match_key, fold
+from knowme.normalize import email_match_key, fold, phone_key
 
 _ids = itertools.count(1)
 
@@ -17,13 +17,16 @@ _ids = itertools.count(1)
 def item(first: str = "", last: str = "", *, emails: tuple[str, ...] = (), phones: tuple[str, ...] = (),
          urls: tuple[str, ...] = (), source: int = 1, org: str = "", title: str = "", birthday: str = "",
          given: str = "", family: str = "", phonetic_name: str = "", nickname: str = "", display: str = "",
-         addresses: tuple[str, ...] = ()):
+         addresses: tuple[str, ...] = (), written_phones: tuple[str, ...] = ()):
+    """A match item; `written_phones` are phones as a card writes them, read as a US book would."""
     rid = next(_ids)
-    keys = [("email", email_match_key(e)) for e in emails] + [("phone", p) for p in phones] + \
+    read = [key for key in (phone_key(p, "US") for p in written_phones) if key]
+    keys = [("email", email_match_key(e)) for e in emails] + [("phone", p) for p in (*phones, *read)] + \
         [("url", u) for u in urls]
     return make_item(rid, rid, f"s{source}|r{rid}", source, fold(first), fold(last), given=given, family=family,
                      phonetic=phonetic_name, nickname=nickname, display=display or f"{first} {last}".strip(),
-                     org=org, title=title, birthday=birthday, keys=keys, addresses=addresses)
+                     org=org, title=title, birthday=birthday, keys=keys, addresses=addresses,
+                     raw_phones=written_phones)
 
 
 def score(a, b, *others):

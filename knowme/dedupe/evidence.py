@@ -24,6 +24,7 @@ OTHER_PROFILES = -8.0
 SAME_EMAIL = 9.0
 SAME_PHONE = 7.0
 PHONE_OTHER_PREFIX = 6.0  # the same last nine digits under another country code
+PHONE_WRITTEN_OTHERWISE = 6.0  # ... or written in a form that gave no number (07700 900632 / +44 7700 900632)
 SHARED_EMAIL = 2.0  # held by people with other first names (a household or family address)
 SHARED_PHONE = 1.5
 CROWDED_EMAIL = 1.0
@@ -103,7 +104,24 @@ def any_shared(a: MatchItem, b: MatchItem) -> bool:
         return True
     if a.urls and b.urls and not set(a.urls).isdisjoint(b.urls):
         return True
-    return bool(a.phones and b.phones and not {p[-9:] for p in a.phones}.isdisjoint(p[-9:] for p in b.phones))
+    if a.phones and b.phones and not {p[-9:] for p in a.phones}.isdisjoint(p[-9:] for p in b.phones):
+        return True
+    return bool(loose_phone(a, b))
+
+
+def phone_tails(item: MatchItem) -> set[str]:
+    """The last nine digits of every phone a record gives, read as a number or not."""
+    return {p[-9:] for p in item.phones if len(p) > 10} | set(item.loose_phones)
+
+
+def loose_phone(a: MatchItem, b: MatchItem) -> str:
+    """The last nine digits of a phone one record writes in a form that gave no number (another
+    country's national form) and the other gives in any form: one number written two ways."""
+    if not (a.loose_phones or b.loose_phones) or not (a.phones or a.loose_phones) or not (b.phones or b.loose_phones):
+        return ""
+    tails_b = phone_tails(b)
+    found = next((t for t in a.loose_phones if t in tails_b), "")
+    return found or next((t for t in b.loose_phones if t in phone_tails(a)), "")
 
 
 def shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
@@ -168,7 +186,14 @@ def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bo
         else:
             tally.strong += 1
             tally.add(SAME_PHONE, f"same phone {phone}")
-    if a.phones and b.phones and not shared_phones:
+    loose = "" if shared_phones else loose_phone(a, b)
+    if loose:
+        if stats.keys["~" + loose] > CROWDED:
+            tally.add(CROWDED_PHONE, f"same phone number {loose} written another way, held by many records")
+        else:
+            tally.strong += 1
+            tally.add(PHONE_WRITTEN_OTHERWISE, f"same phone number {loose} written another way")
+    elif a.phones and b.phones and not shared_phones:
         tails = [p for p in a.phones if len(p) > 10 and any(q[-9:] == p[-9:] for q in b.phones)]
         if tails and not any(stats.keys[p] > CROWDED or p in stats.household for p in tails):
             tally.strong += 1

@@ -20,6 +20,7 @@ from knowme.dedupe.fitting import DEFAULT_M, random_agreement
 from knowme.dedupe.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
 from knowme.dedupe.namesim import compare_first, is_known_first_name, phonetic, population_shares
 
+LONE_NAME_BOOK = 2000  # the fewest records a name merging by itself is weighed among (a typical address book)
 FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
 @dataclass(slots=True)
@@ -63,11 +64,19 @@ class Stats:
             return 0.0
         return max(0.0, min(4.0, -math.log10(max(self._expected(first, last), 1e-4))))
 
-    def _expected(self, first: str, last: str) -> float:
+    def _expected(self, first: str, last: str, records: int = 0) -> float:
         pop_first, pop_last = population_shares()
         share_first = max(pop_first.get(first, 1e-4), self.first[first] / (self.n + 2000))
         share_last = max(pop_last.get(last, 3e-5), self.last[last] / (self.n + 2000))
-        return max(self.n / 1.5, 1.0) * share_first * share_last
+        return max((records or self.n) / 1.5, 1.0) * share_first * share_last
+
+    def lone_name_odds(self, first: str, last: str) -> float:
+        """log10 odds that two records bearing this name and nothing else in common are one person:
+        -log10 of the expected other bearers among this book's records, at least `LONE_NAME_BOOK`
+        of them (a tiny book makes every name look unique, yet two "Rachel Smith" cards typed apart
+        are two people often enough to ask), at least its known namesakes."""
+        expected = self._expected(first, last, max(self.n, LONE_NAME_BOOK))
+        return min(4.0, -math.log10(max(expected, self.namesakes(first, last) - 1, 1e-4)))
 
     def name_prior(self, first: str, last: str) -> float:
         """log10 odds that another record bearing this name is this person rather than a namesake:
@@ -155,6 +164,8 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         for key in (*item.emails, *item.phones, *item.urls):
             stats.keys[key] += 1
             holders[key].append(idx)
+        for tail in item.loose_phones:
+            stats.keys["~" + tail] += 1
     stats.sources = max(1, len(sources))
     stats.values.update(value for value, _, _ in held)
     stats.people.update(value[0] for value in stats.values.elements())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nameparser.config import CONSTANTS
@@ -57,6 +57,8 @@ class MatchItem:
     streets: tuple[str, ...] = ()  # postal addresses' house number and street ("12 oak"), see knowme.postal
     postcodes: tuple[str, ...] = ()
     cities: tuple[str, ...] = ()
+    loose_phones: tuple[str, ...] = ()  # last nine digits of phones that gave no number (see `loose_tails`)
+    native: str = ""  # a name in Chinese or Japanese characters as written, before any reading or guess
 
     @property
     def has_name(self) -> bool:
@@ -114,6 +116,23 @@ def _strip_credentials(last: str) -> str:
     return " ".join(words)
 
 
+_NOT_DIGIT = re.compile(r"\D")
+TAIL = 9  # digits that identify a phone number whatever prefix it was written with
+
+
+def loose_tails(raw_phones: Iterable[str], phones: Iterable[str]) -> tuple[str, ...]:
+    """The last nine digits of each phone written in a form that gave no number (`07700 900632`,
+    a UK mobile in its national form, in a book read as American; `0033 6 39 98 95 23`): the
+    same number under its international form elsewhere still ends in those digits."""
+    keyed = tuple(_NOT_DIGIT.sub("", p) for p in phones)
+    tails = []
+    for raw in raw_phones:
+        digits = _NOT_DIGIT.sub("", raw)
+        if len(digits) >= TAIL and not any(k.endswith(digits) for k in keyed):
+            tails.append(digits[-TAIL:])
+    return tuple(dict.fromkeys(tails))
+
+
 def _is_latin(text: str) -> bool:
     return text.isascii()
 
@@ -157,12 +176,14 @@ def _repair_name(first: str, last: str, given: str, family: str, phonetic: str) 
 def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str, *, given: str = "",
               middle: str = "", family: str = "", nickname: str = "", phonetic: str = "", display: str = "",
               org: str = "", title: str = "", birthday: str = "", connected: bool = False,
-              keys: Iterable[tuple[str, str]] = (), addresses: Iterable[str] = ()) -> MatchItem:
+              keys: Iterable[tuple[str, str]] = (), addresses: Iterable[str] = (),
+              raw_phones: Sequence[str] = ()) -> MatchItem:
     """One match item from a record's stored name key, a few of its fields, and its exact keys."""
     emails, phones, urls = [], [], []
     for kind, key in keys:
         (emails if kind == "email" else phones if kind == "phone" else urls).append(key)
     domains = tuple(dict.fromkeys(_intern(e.rpartition("@")[2]) for e in emails))
+    native = "" if first.isascii() and last.isascii() else _intern(f"{last} {first}")
     first, last = _repair_name(first, last, given, family, phonetic)
     reading = "" if first.isascii() and last.isascii() else han_reading(f"{first}{last}")  # before an address's guess
     folded_org = _fold(org) if org else ""
@@ -207,4 +228,6 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
                      title=_intern(_fold(title)) if title else "", birthday=parse_birthday(birthday),
                      connected=connected, mailname=mailname, alias=alias,
                      latin=_is_latin(first) and _is_latin(last),
-                     reading=reading, streets=streets, postcodes=postcodes, cities=cities)
+                     reading=reading, streets=streets, postcodes=postcodes, cities=cities,
+                     native=native,
+                     loose_phones=loose_tails(raw_phones, phones) if len(raw_phones) > len(phones) else ())
