@@ -241,3 +241,11 @@ def test_a_rare_name_twice_in_one_book_or_against_a_birthday_is_not_merged_by_th
     born_apart = [item("Cezary", "Szmajda", birthday="1970-01-02"), item("Cezary", "Szmajda", birthday="1990-03-04", source=2)]
     assert score_in(a, same_book, crowd(2000)).outcome == "maybe"
     assert score_in(*born_apart, crowd(2000)).outcome == "different"
+
+
+def test_a_rare_name_on_three_cards_of_one_person_is_no_commoner_for_it() -> None:
+    linkedin = item("Leni", "Scheibe", org="Northwind Analytics")
+    phone = item("Leni", "Scheibe", org="Fliegner", written_phones=("+49 176 82176372",), source=2)
+    mail = item("Leni", "Scheibe", emails=("leni.scheibe@example.com",), source=3)
+    ev = score_in(linkedin, phone, [mail, *crowd(2000)])
+    assert ev.outcome == "sure"

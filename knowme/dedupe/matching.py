@@ -64,18 +64,21 @@ class Stats:
             return 0.0
         return max(0.0, min(4.0, -math.log10(max(self._expected(first, last), 1e-4))))
 
-    def _expected(self, first: str, last: str, records: int = 0) -> float:
+    def _expected(self, first: str, last: str, records: int = 0, own: int = 0) -> float:
+        """Expected other bearers of a name among `records` (this book's by default), from the
+        shares of its first name and surname; `own` records of the name are not counted in them."""
         pop_first, pop_last = population_shares()
-        share_first = max(pop_first.get(first, 1e-4), self.first[first] / (self.n + 2000))
-        share_last = max(pop_last.get(last, 3e-5), self.last[last] / (self.n + 2000))
+        share_first = max(pop_first.get(first, 1e-4), (self.first[first] - own) / (self.n + 2000))
+        share_last = max(pop_last.get(last, 3e-5), (self.last[last] - own) / (self.n + 2000))
         return max((records or self.n) / 1.5, 1.0) * share_first * share_last
 
     def lone_name_odds(self, first: str, last: str) -> float:
         """log10 odds that two records bearing this name and nothing else in common are one person:
         -log10 of the expected other bearers among this book's records, at least `LONE_NAME_BOOK`
         of them (a tiny book makes every name look unique, yet two "Rachel Smith" cards typed apart
-        are two people often enough to ask), at least its known namesakes."""
-        expected = self._expected(first, last, max(self.n, LONE_NAME_BOOK))
+        are two people often enough to ask), at least its known namesakes. The two records weighed
+        are not others: a rare name written on three cards of one person is no commoner for it."""
+        expected = self._expected(first, last, max(self.n, LONE_NAME_BOOK), own=2)
         return min(4.0, -math.log10(max(expected, self.namesakes(first, last) - 1, 1e-4)))
 
     def name_prior(self, first: str, last: str) -> float:
