@@ -249,3 +249,11 @@ def test_a_rare_name_on_three_cards_of_one_person_is_no_commoner_for_it() -> Non
     mail = item("Leni", "Scheibe", emails=("leni.scheibe@example.com",), source=3)
     ev = score_in(linkedin, phone, [mail, *crowd(2000)])
     assert ev.outcome == "sure"
+
+
+def test_two_cards_of_one_book_sharing_a_phone_written_two_ways_are_one_person_not_namesakes() -> None:
+    card = item("Marek", "Parzonka", written_phones=("631 773 333",))
+    copy = item("Marek", "Parzonka", emails=("marek.parzonka83@inbox.example.net",), written_phones=("+48 631 773 333",))
+    other_card = item("Marek", "Parzonka", written_phones=("631 773 334",))
+    assert compute_stats([card, copy, *crowd(50)]).namesakes("marek", "parzonka") == 1
+    assert compute_stats([card, other_card, *crowd(50)]).namesakes("marek", "parzonka") == 2

@@ -242,6 +242,7 @@ def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
     groups: list[set[str]] = []
     for item in records:
         marks = {*item.emails, *item.phones, *item.urls, *(("org:" + item.org,) if item.org else ()),
+                 *("~" + tail for tail in item.loose_phones), *("~" + p[-9:] for p in item.phones),
                  *(k for k in value_keys(item, places=False) if k[0] == "b"), *("s" + s for s in item.streets)}
         joined = [g for g in groups if g & marks]
         merged = marks.union(*joined)
