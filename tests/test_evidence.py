@@ -244,7 +244,7 @@ def test_a_rare_name_twice_in_one_book_or_against_a_birthday_is_not_merged_by_th
 
 
 def test_a_rare_name_on_three_cards_of_one_person_is_no_commoner_for_it() -> None:
-    linkedin = item("Leni", "Scheibe", org="Northwind Analytics")
+    linkedin = item("Leni", "Scheibe", org="Northwind Analytics", title="Data Engineer")
     phone = item("Leni", "Scheibe", org="Fliegner", written_phones=("+49 176 82176372",), source=2)
     mail = item("Leni", "Scheibe", emails=("leni.scheibe@example.com",), source=3)
     ev = score_in(linkedin, phone, [mail, *crowd(2000)])
@@ -257,3 +257,23 @@ def test_two_cards_of_one_book_sharing_a_phone_written_two_ways_are_one_person_n
     other_card = item("Marek", "Parzonka", written_phones=("631 773 334",))
     assert compute_stats([card, copy, *crowd(50)]).namesakes("marek", "parzonka") == 1
     assert compute_stats([card, other_card, *crowd(50)]).namesakes("marek", "parzonka") == 2
+
+
+def test_a_card_giving_a_name_and_one_number_is_asked_about_even_with_a_rare_name() -> None:
+    card = item("Cezary", "Szmajda", written_phones=("+48 645 240 240",))
+    linkedin = item("Cezary", "Szmajda", org="Northwind Analytics", title="Senior Content Strategist", source=2)
+    assert score_in(card, linkedin, crowd(2000)).outcome == "maybe"
+
+
+def test_a_book_whose_rare_names_often_belong_to_two_people_does_not_merge_on_them_alone() -> None:
+    rare = [(f"Bogdan{chr(97 + k % 26)}{chr(97 + k // 26)}", f"Hentschel{chr(97 + k % 26)}{chr(97 + k // 26)}")
+            for k in range(40)]
+    namesakes = [item(first, last, org=f"Firm{k}", emails=(f"b{k}@firm{k}.example",)) for k, (first, last) in
+                 enumerate(rare)]
+    namesakes += [item(first, last, org=f"Other{k}", emails=(f"h{k}@other{k}.example",)) for k, (first, last) in
+                  enumerate(rare)]
+    a = item("Cezary", "Szmajda", org="Northwind Analytics", title="Senior Content Strategist")
+    b = item("Cezary", "Szmajda", org="Grupa Dobrosz", emails=("cezarys@grupadobrosz.pl",), source=2)
+    stats = compute_stats([a, b, *namesakes, *crowd(2000)])
+    assert stats.namesakes("bogdanaa", "hentschelaa") == 2
+    assert score_pair(a, b, stats).outcome == "maybe"

@@ -155,8 +155,9 @@ def test_different_emails_at_one_domain_and_birthdays_count_against() -> None:
 
 
 def test_old_employer_is_weak_evidence_and_leaves_a_question() -> None:
-    ev = score(item("Latoya", "Robinson", org="Cook Inc", urls=("linkedin.com/in/lr",)),
-               item("Latoya", "Robinson", org="Acme Corp", emails=("latoya@acme-corp.com",), source=2))
+    """A name others may bear (a rare one merges: test_evidence)."""
+    ev = score(item("Jennifer", "Robinson", org="Cook Inc", urls=("linkedin.com/in/lr",)),
+               item("Jennifer", "Robinson", org="Acme Corp", emails=("jennifer@acme-corp.com",), source=2))
     assert ev.outcome == "maybe" and any("maybe an old job" in r for r in ev.reasons)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
@@ -21,6 +21,8 @@ from knowme.dedupe.matchitem import MatchItem, make_item, name_from_address, nam
 from knowme.dedupe.namesim import compare_first, is_known_first_name, phonetic, population_shares
 
 LONE_NAME_BOOK = 2000  # the fewest records a name merging by itself is weighed among (a typical address book)
+LONE_NAME_ODDS = 3.0  # log10 odds at which a name merges by itself (knowme.dedupe.scoring.FITTED_SURE)
+NAMESAKE_DOUBT = 5.0  # namesakes added to both sides of that count, so that two or three do not swing it
 FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
 @dataclass(slots=True)
@@ -45,6 +47,7 @@ class Stats:
     people: Counter[str] = field(default_factory=Counter)  # per kind of value ("b", "s", ...): people counted
     m: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_M))  # one person's records agree (learnt)
     u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.dedupe.fitting
+    namesake_excess: float = 0.0  # log10 of how much commoner namesakes of rare names are here than predicted
     _rarity: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def name_rarity(self, first: str, last: str) -> float:
@@ -78,8 +81,13 @@ class Stats:
         of them (a tiny book makes every name look unique, yet two "Rachel Smith" cards typed apart
         are two people often enough to ask), at least its known namesakes. The two records weighed
         are not others: a rare name written on three cards of one person is no commoner for it."""
+        namesakes = -math.log10(max(self.namesakes(first, last) - 1, 1e-4))
+        return min(self.lone_frequency_odds(first, last), namesakes) - self.namesake_excess
+
+    def lone_frequency_odds(self, first: str, last: str) -> float:
+        """The part of `lone_name_odds` that the name's frequency alone gives."""
         expected = self._expected(first, last, max(self.n, LONE_NAME_BOOK), own=2)
-        return min(4.0, -math.log10(max(expected, self.namesakes(first, last) - 1, 1e-4)))
+        return min(4.0, -math.log10(max(expected, 1e-4)))
 
     def name_prior(self, first: str, last: str) -> float:
         """log10 odds that another record bearing this name is this person rather than a namesake:
@@ -179,6 +187,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         count = _distinct_people(members, items) if len(members) > 1 else 1
         if count > stats.full_per_source.get((first, last), 0):
             stats.full_per_source[(first, last)] = count
+    stats.namesake_excess = _namesake_excess(stats, Counter(item.source for item in items), per_source)
     floor = max(3, int(stats.n * 2e-5))
     stats.common_firsts = frozenset(_not_typos({f for f, c in stats.first.items() if c >= floor}, stats.first))
     crowd = max(50, int(stats.n * 0.02))
@@ -187,6 +196,20 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
             stats.household.add(key)
     return stats
+
+
+def _namesake_excess(stats: Stats, records: Counter[int], names: Iterable[tuple[int, str, str]]) -> float:
+    """log10 of how much commoner namesakes of rare names are in this book than their frequency says:
+    of the names rare enough to merge by themselves, how many one address book gives to two people
+    (k), against how many it would by chance (e); (k + d) / (e + d) with `NAMESAKE_DOUBT` d, never
+    below one. A book whose rare names often belong to two people does not merge on them alone (two
+    cards of one person sharing nothing count as two people here too: the count errs on the safe side)."""
+    seen = found = 0.0
+    for source, first, last in names:
+        if len(first) > 1 and len(last) > 1 and stats.lone_frequency_odds(first, last) >= LONE_NAME_ODDS:
+            seen += stats._expected(first, last, records[source])
+            found += stats.namesakes(first, last) > 1
+    return max(0.0, math.log10((found + NAMESAKE_DOUBT) / (seen + NAMESAKE_DOUBT)))
 
 
 def value_keys(item: MatchItem, places: bool = True) -> list[str]:

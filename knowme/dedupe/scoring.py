@@ -129,11 +129,21 @@ def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tall
     """log10 odds of one person for two records of one book each whose full names agree exactly and
     nothing conflicts: the name's rarity here (`Stats.lone_name_odds`), less what the other fields
     say against (an old job, another address; what agrees has its own rules). -inf when the rule
-    does not apply, as at one street: a father and a son of one name live there."""
+    does not apply: at one street (a father and a son of one name live there), for initials, and
+    for a card giving only one kind of detail besides the name (a name and a number: a namesake's
+    card would show nothing else to tell them apart either)."""
     if names.fk != SAME or names.lk != SAME or names.common or names.swapped or names.mailname or tally.conflict \
-            or rival_mail or a.source == b.source or shared(a.streets, b.streets):
+            or rival_mail or a.source == b.source or shared(a.streets, b.streets) or len(a.first) < 2 \
+            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2:
         return -math.inf
     return min(stats.lone_name_odds(a.first, a.last), stats.lone_name_odds(b.first, b.last)) + min(tally.odds, 0.0)
+
+
+def _details(item: MatchItem) -> int:
+    """How many kinds of detail a record gives besides the name (addresses, phones, profile, employer,
+    title, birthday, postal address)."""
+    return sum(map(bool, (item.emails, item.phones or item.loose_phones, item.urls, item.org, item.title,
+                          item.birthday, item.streets or item.cities)))
 
 
 def _one_in(odds: float) -> str:
