@@ -277,3 +277,13 @@ def test_a_book_whose_rare_names_often_belong_to_two_people_does_not_merge_on_th
     stats = compute_stats([a, b, *namesakes, *crowd(2000)])
     assert stats.namesakes("bogdanaa", "hentschelaa") == 2
     assert score_pair(a, b, stats).outcome == "maybe"
+
+
+def test_an_address_and_phone_held_under_one_name_written_in_both_orders_are_not_a_household() -> None:
+    a = item("Juan", "Liang", emails=("juan.liang@example.org",), phones=("+8613865701329",))
+    b = item("Liang", "Juan", emails=("juan.liang@example.org",), phones=("+8613865701329",), source=2)
+    partner = item("Wei", "Liang", emails=("juan.liang@example.org",), source=3)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure" and "same email juan.liang@example.org" in ev.reasons
+    stats = compute_stats([a, b, partner, *crowd(300)])
+    assert "juan.liang@example.org" in stats.household  # someone else named there: a family address

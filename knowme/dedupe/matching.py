@@ -277,12 +277,17 @@ def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
     """True when some holders of one key have clearly different first names (a household key)."""
     if len({m.latin for m in members if m.first}) > 1:
         members = [m for m in members if m.latin]  # 秀英 and Xiuying are not two names
-    firsts = {m.first for m in members if len(m.first) > 1}
-    if len(firsts) < 2:
+    names = {(m.first, m.last) for m in members if len(m.first) > 1}
+    if len({first for first, _ in names}) < 2:
         return False
-    ordered = sorted(firsts)
-    return any(compare_first(a, b, stats.common_firsts) == "different"
+    ordered = sorted(names)
+    return any(compare_first(a[0], b[0], stats.common_firsts) == "different" and not _swapped(a, b)
                for i, a in enumerate(ordered) for b in ordered[i + 1:])
+
+
+def _swapped(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """One name written in both orders (Liang Juan / Juan Liang): one person, not a household."""
+    return bool(a[1]) and (a[0], a[1]) == (b[1], b[0])
 
 
 from knowme.dedupe.blocking import candidate_pairs
