@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from phonenumbers import region_code_for_country_code
+
 from knowme.dedupe.namesim import org_matches_domain, orgs_agree
 from knowme.normalize import is_role_address
 
@@ -65,6 +67,7 @@ class Tally:
     strong: int = 0  # exact identity keys shared (email, phone, profile) that are not household keys
     odds: float = 0.0  # fitted log10 odds of the fields besides the name (see FITTED_SURE)
     anchor: str = ""  # what besides the name and the place says one person: "birthday", "company", ...
+    place_odds: float = 0.0  # the part of `odds` a shared postcode, city or country gives
 
     def add(self, points: float, reason: str) -> None:
         self.pts += points
@@ -257,7 +260,7 @@ def birthday_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) ->
 
 def place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> str:
     """Postal addresses: the most precise place both give (street and number, else postcode, else
-    city), weighed by how many people here share it. Returns the street both give ("" if none), for
+    city, else the country of their phones and mail domains), weighed by how many people here share it. Returns the street both give ("" if none), for
     the household rule: a shared street never merges by itself."""
     if a.streets and b.streets:
         common = shared(a.streets, b.streets)
@@ -273,9 +276,17 @@ def place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> st
         if common:
             weight = stats.value_weight(prefix + common[0], stats.m[prefix])
             tally.odds += weight
+            tally.place_odds += weight
             tally.add(PLACE_POINTS * weight, f"same {word} ({common[0].title() if prefix == 'c' else common[0]})")
             return ""
     if a.cities and b.cities:
         tally.odds += stats.disagreement("c")
         tally.reasons.append("different cities")
+    common = shared(a.countries, b.countries)
+    weight = stats.value_weight("n" + common[0], stats.m["n"]) if common else 0.0
+    if weight > 0:  # a country most people here live in says nothing
+        tally.odds += weight
+        tally.place_odds += weight
+        region = region_code_for_country_code(int(common[0]))
+        tally.add(PLACE_POINTS * weight, f"same country ({region}: phone or mail domain)")
     return ""

@@ -152,7 +152,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     held: set[tuple[str, str, str]] = set()  # (value, initial, surname's sound): one person's value once
     born: set[str] = set()
     for idx, item in enumerate(items):
-        if item.birthday or item.streets or item.postcodes or item.cities:
+        if item.birthday or item.streets or item.postcodes or item.cities or item.countries:
             who = (item.first[:1], phonetic(item.last))
             for value in value_keys(item):
                 held.add((value, *who))
@@ -214,7 +214,7 @@ def _namesake_excess(stats: Stats, records: Counter[int], names: Iterable[tuple[
 
 def value_keys(item: MatchItem, places: bool = True) -> list[str]:
     """The keys `Stats.values` counts for a record: "b" + its full birthday, "d" + the day and month,
-    and with `places` "s" + each street, "p" + each postcode, "c" + each city."""
+    and with `places` "s" + each street, "p" + each postcode, "c" + each city, "n" + each country."""
     keys = []
     if item.birthday:
         year, month, day = item.birthday
@@ -225,6 +225,7 @@ def value_keys(item: MatchItem, places: bool = True) -> list[str]:
         keys.extend("s" + s for s in item.streets)
         keys.extend("p" + p for p in item.postcodes)
         keys.extend("c" + c for c in item.cities)
+        keys.extend("n" + n for n in item.countries)
     return keys
 
 

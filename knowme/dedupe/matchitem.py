@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nameparser.config import CONSTANTS
+from phonenumbers import country_code_for_region
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from knowme.dedupe.kana import is_kana, romaji
 from knowme.model import Record
@@ -59,6 +61,7 @@ class MatchItem:
     cities: tuple[str, ...] = ()
     loose_phones: tuple[str, ...] = ()  # last nine digits of phones that gave no number (see `loose_tails`)
     native: str = ""  # a name in Chinese or Japanese characters as written, before any reading or guess
+    countries: tuple[str, ...] = ()  # calling codes of its phones and mail domains' countries ("44")
 
     @property
     def has_name(self) -> bool:
@@ -131,6 +134,29 @@ def loose_tails(raw_phones: Iterable[str], phones: Iterable[str]) -> tuple[str, 
         if len(digits) >= TAIL and not any(k.endswith(digits) for k in keyed):
             tails.append(digits[-TAIL:])
     return tuple(dict.fromkeys(tails))
+
+
+_VANITY_TLDS = frozenset({"io", "co", "me", "tv", "ai", "ly", "fm", "am", "to", "cc", "ws", "so", "gg", "im"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _calling_code(key: str) -> str:
+    """"44" for +447700900632: country calling codes are prefix-free, so the first that exists is it."""
+    for size in (1, 2, 3):
+        if int(key[1:1 + size] or 0) in COUNTRY_CODE_TO_REGION_CODE:
+            return key[1:1 + size]
+    return ""
+
+
+def countries(phones: Iterable[str], domains: Iterable[str]) -> tuple[str, ...]:
+    """Where a record's phones are (their calling codes) and its mail domains' countries (.pl, .co.uk)."""
+    found = [_calling_code(p[:4]) for p in phones]
+    for domain in domains:
+        tld = domain.rpartition(".")[2]
+        if len(tld) == 2 and tld not in _VANITY_TLDS:
+            code = country_code_for_region("GB" if tld == "uk" else tld.upper())
+            found.append(str(code) if code else "")
+    return tuple(dict.fromkeys(code for code in found if code))
 
 
 def _is_latin(text: str) -> bool:
@@ -229,5 +255,5 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
                      connected=connected, mailname=mailname, alias=alias,
                      latin=_is_latin(first) and _is_latin(last),
                      reading=reading, streets=streets, postcodes=postcodes, cities=cities,
-                     native=native,
+                     native=native, countries=countries(phones, domains),
                      loose_phones=loose_tails(raw_phones, phones) if len(raw_phones) > len(phones) else ())

@@ -104,7 +104,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     shared_household = shared_household or any(k in stats.household for k in shared(a.emails, b.emails))
     corroborated, workplace, place = org_evidence(a, b, stats, tally)
     corroborated = birthday_evidence(a, b, stats, tally) or corroborated
-    if a.streets or a.postcodes or a.cities:
+    if a.streets or a.postcodes or a.cities or a.countries:
         street = place_evidence(a, b, stats, tally)
         if street and not tally.anchor and names.full_match and _only_one_born_there(a, b, stats, street):
             tally.anchor = "the only one of that name born there"
@@ -127,8 +127,9 @@ def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names) -> float:
 
 def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally, rival_mail: bool) -> float:
     """log10 odds of one person for two records of one book each whose full names agree exactly and
-    nothing conflicts: the name's rarity here (`Stats.lone_name_odds`), less what the other fields
-    say against (an old job, another address; what agrees has its own rules). -inf when the rule
+    nothing conflicts: the name's rarity here (`Stats.lone_name_odds`), with the postcode, city or
+    country both give, less what the other fields say against (an old job, another address; a
+    birthday, a workplace or a key that agrees has rules of its own). -inf when the rule
     does not apply: at one street (a father and a son of one name live there), for initials, and
     for a card giving only one kind of detail besides the name (a name and a number: a namesake's
     card would show nothing else to tell them apart either)."""
@@ -136,7 +137,8 @@ def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tall
             or rival_mail or a.source == b.source or shared(a.streets, b.streets) or len(a.first) < 2 \
             or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2:
         return -math.inf
-    return min(stats.lone_name_odds(a.first, a.last), stats.lone_name_odds(b.first, b.last)) + min(tally.odds, 0.0)
+    return min(stats.lone_name_odds(a.first, a.last), stats.lone_name_odds(b.first, b.last)) + \
+        min(tally.odds - tally.place_odds, 0.0) + tally.place_odds
 
 
 def _details(item: MatchItem) -> int:
