@@ -287,3 +287,21 @@ def test_an_address_and_phone_held_under_one_name_written_in_both_orders_are_not
     assert ev.outcome == "sure" and "same email juan.liang@example.org" in ev.reasons
     stats = compute_stats([a, b, partner, *crowd(300)])
     assert "juan.liang@example.org" in stats.household  # someone else named there: a family address
+
+
+def test_a_note_naming_the_other_cards_company_links_an_old_colleague_to_the_new_job() -> None:
+    google = item("Angela", "Herman", org="Mathis LLC", title="Sales Manager", note="Worked together at Acme Corp",
+                  written_phones=("(301) 555-0118",))
+    outlook = item("Angela", "Herman", org="Acme Corp", emails=("angela.herman@acme-corp.com",), source=2)
+    ev = score_in(google, outlook, crowd(300))
+    assert ev.outcome == "sure"
+    assert "a note on one names Acme Corp, where the other works" in ev.reasons
+    assert not any("different companies" in r for r in ev.reasons)
+
+
+def test_a_note_naming_another_company_says_nothing_about_this_one() -> None:
+    google = item("Angela", "Herman", org="Mathis LLC", note="Worked together at Fabrikam Labs")
+    outlook = item("Angela", "Herman", org="Acme Corp", emails=("angela.herman@acme-corp.com",), source=2)
+    ev = score_in(google, outlook, crowd(300))
+    assert ev.outcome == "maybe"
+    assert any("different companies" in r for r in ev.reasons)

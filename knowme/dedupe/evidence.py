@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from phonenumbers import region_code_for_country_code
 
 from knowme.dedupe.namesim import org_matches_domain, orgs_agree
-from knowme.normalize import is_role_address
+from knowme.normalize import fold, is_role_address
 
 if TYPE_CHECKING:
     from knowme.dedupe.matching import MatchItem, Stats
@@ -43,6 +43,7 @@ OTHER_PHONES = -0.5
 SAME_ORG = 2.0  # plus the organisation's rarity
 OTHER_ORG = -1.0  # different companies, maybe an old job
 ORG_DOMAIN = 2.5  # one's company is the other's mail domain
+NOTE_NAMES_ORG = 2.5  # one's note names the other's company ("worked together at ...")
 SAME_TITLE = 1.0
 SAME_BIRTHDAY = 3.0
 OTHER_BIRTHDAY = -10.0
@@ -212,7 +213,14 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
     records place the person at, that workplace as written)."""
     corroborated = False
     workplace = place = ""
-    if a.org and b.org:
+    noted = _noted_workplace(a, b) or _noted_workplace(b, a)
+    if noted:  # "worked together at Acme Corp" on one, the other at Acme Corp: the old job, explained
+        corroborated = True
+        workplace, place = noted.org, noted.org_text
+        tally.odds += SAME_ORG_ODDS + stats.org_rarity(noted.org)
+        tally.anchor = tally.anchor or "a note naming the company"
+        tally.add(NOTE_NAMES_ORG, f"a note on one names {place}, where the other works")
+    elif a.org and b.org:
         if orgs_agree(a.org, b.org):
             corroborated = True
             workplace, place = a.org, a.org_text or a.org
@@ -238,6 +246,15 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
     if a.title and b.title and a.title == b.title:
         tally.add(SAME_TITLE, "same job title")
     return corroborated, workplace, place
+
+
+def _noted_workplace(x: MatchItem, y: MatchItem) -> MatchItem | None:
+    """`y` when x's note names y's organisation as written ("Worked together at Acme Corp") and
+    x gives another one or none: x's person is remembered from there."""
+    if not (x.note and y.org_text) or (x.org and orgs_agree(x.org, y.org)):
+        return None
+    written = fold(y.org_text)
+    return y if len(written) > 3 and f" {written} " in f" {x.note} " else None
 
 
 def birthday_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bool:

@@ -61,6 +61,7 @@ class MatchItem:
     cities: tuple[str, ...] = ()
     loose_phones: tuple[str, ...] = ()  # last nine digits of phones that gave no number (see `loose_tails`)
     native: str = ""  # a name in Chinese or Japanese characters as written, before any reading or guess
+    note: str = ""  # the record's note, folded ("worked together at acme corp")
     countries: tuple[str, ...] = ()  # calling codes of its phones and mail domains' countries ("44")
 
     @property
@@ -203,7 +204,7 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
               middle: str = "", family: str = "", nickname: str = "", phonetic: str = "", display: str = "",
               org: str = "", title: str = "", birthday: str = "", connected: bool = False,
               keys: Iterable[tuple[str, str]] = (), addresses: Iterable[str] = (),
-              raw_phones: Sequence[str] = ()) -> MatchItem:
+              raw_phones: Sequence[str] = (), note: str = "") -> MatchItem:
     """One match item from a record's stored name key, a few of its fields, and its exact keys."""
     emails, phones, urls = [], [], []
     for kind, key in keys:
@@ -255,5 +256,5 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
                      connected=connected, mailname=mailname, alias=alias,
                      latin=_is_latin(first) and _is_latin(last),
                      reading=reading, streets=streets, postcodes=postcodes, cities=cities,
-                     native=native, countries=countries(phones, domains),
+                     native=native, countries=countries(phones, domains), note=_fold(note) if note else "",
                      loose_phones=loose_tails(raw_phones, phones) if len(raw_phones) > len(phones) else ())
