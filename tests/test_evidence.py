@@ -305,3 +305,26 @@ def test_a_note_naming_another_company_says_nothing_about_this_one() -> None:
     ev = score_in(google, outlook, crowd(300))
     assert ev.outcome == "maybe"
     assert any("different companies" in r for r in ev.reasons)
+
+
+def _book_of_phones() -> list:
+    """A mostly American book: nineteen in twenty people with a +1 phone, the rest with a +44 one."""
+    return [item(f"Person{k}", f"Other{k}", phones=(f"+1415555{k:04d}",)) for k in range(1900)] + \
+        [item(f"Personuk{k}", f"Otheruk{k}", phones=(f"+4477009{k:05d}",)) for k in range(100)]
+
+
+def test_a_fairly_rare_name_in_a_country_few_here_live_in_merges_across_an_old_job() -> None:
+    a = item("David", "Walters", org="Northwind Analytics", title="Data Engineer", phones=("+447700900803",))
+    b = item("David", "Walters", org="Clark-Lewis", emails=("david@clark-lewis.co.uk",), source=2)
+    ev = score_in(a, b, _book_of_phones())
+    assert ev.outcome == "sure"
+    assert "same country (GB: phone or mail domain)" in ev.reasons
+
+
+def test_the_same_name_in_the_country_most_people_here_live_in_is_asked() -> None:
+    a = item("David", "Walters", org="Northwind Analytics", title="Data Engineer", phones=("+14155550803",))
+    b = item("David", "Walters", org="Clark-Lewis", emails=("david@clark-lewis.com",), phones=("+12125550199",),
+             source=2)
+    ev = score_in(a, b, _book_of_phones())
+    assert ev.outcome == "maybe"
+    assert not any(r.startswith("same country") for r in ev.reasons)
