@@ -56,6 +56,7 @@ OTHER_ORG_ODDS = -0.3
 SAME_ORG_ODDS = 1.5  # plus the organisation's rarity
 HOUSEHOLD_KEY_ODDS = 1.0  # an address or phone shared with someone else too
 PLACE_POINTS = 0.5  # points per log10 of a shared place (street, postcode, city) for the queue's order
+COUNTRY_LEAST = 0.5  # a country a third of this book lives in or more says too little to count
 
 
 @dataclass(slots=True)
@@ -301,7 +302,7 @@ def place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> st
         tally.reasons.append("different cities")
     common = shared(a.countries, b.countries)
     weight = stats.value_weight("n" + common[0], stats.m["n"]) if common else 0.0
-    if weight > 0:  # a country most people here live in says nothing
+    if weight >= COUNTRY_LEAST:
         tally.odds += weight
         tally.place_odds += weight
         region = region_code_for_country_code(int(common[0]))
