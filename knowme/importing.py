@@ -18,6 +18,7 @@ from knowme.filekinds import open_regular, special_input
 from knowme.gcpause import collector_paused
 from knowme.model import NotAnAddressBook
 from knowme.prepare import PreparedStream, prepare_records
+from knowme.store import sources as sources_q
 from knowme.store.core import ImportOutcome, Store
 from knowme.suggest import suggester
 from knowme.triage import after_import
@@ -143,10 +144,10 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         return report
     if fmt != "auto" or options.mapping:  # read another way than before: not "unchanged", read again
         digest = read_as(digest, result.format, options.mapping)
-    known = store.conn.execute("SELECT 1 FROM sources WHERE sha256=? AND format=?", (digest, result.format)).fetchone()
     prepared = None
     suggest = suggester(store)
-    if not known:  # the per-record work, on every core, streamed into the transaction
+    if not sources_q.is_imported(store, digest, result.format):
+        # the per-record work, on every core, streamed into the transaction
         prepared = prepare_records(result.records, options.region, name, suggest)
     try:
         report.outcome = store.store_import(path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],

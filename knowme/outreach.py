@@ -30,6 +30,7 @@ from enum import Enum
 from knowme import prefs
 from knowme.lint import DEFAULT_LIMIT, LintReport, lint_note
 from knowme.model import Decision, Person, Record
+from knowme.store import outreach as outreach_q
 from knowme.store.core import Store
 
 HOW_CHOICES: dict[str, str] = {
@@ -301,9 +302,7 @@ def outreach_status(store: Store, today: date | None = None) -> dict[str, object
     allowance = int(prefs.get(store, "monthly-allowance"))
     counts = {state.value: 0 for state in STATE_ORDER}
     skipped = to_fix = sent_this_month = 0
-    for sent_on, accepted_on, connected, draft, status in store.conn.execute(
-            f"SELECT sent_on, accepted_on, connected, draft, {NOTE_STATUS_SQL} FROM people "
-            "WHERE decision='personalize'"):
+    for sent_on, accepted_on, connected, draft, status in outreach_q.personalize_requests(store):
         person = Person(0, sent_on=sent_on, accepted_on=accepted_on, records=[_CONNECTED] if connected else [])
         state = queue_state(person, today, stale_weeks)
         if state is None:
@@ -324,8 +323,3 @@ def outreach_status(store: Store, today: date | None = None) -> dict[str, object
 
 
 _CONNECTED = Record(connected_on="yes")
-
-#: The note status of a row of `people`, in SQL (the `note_status` function every Store connection has).
-NOTE_STATUS_SQL = ("note_status(draft, (SELECT group_concat(first || char(31) || "
-                   "coalesce(json_extract(data, '$.nickname'), ''), char(30)) FROM records WHERE person_id = people.id), "
-                   "(SELECT value FROM settings WHERE key = 'note_limit'))")

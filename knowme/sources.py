@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from knowme import suppression
+from knowme.store import sources as q
 from knowme.store.core import Store
 from knowme.text import plural
 
@@ -41,7 +42,7 @@ class SourceSummary:
 
 def source_summaries(store: Store) -> list[SourceSummary]:
     """Every source in import order, with how many people hold at least one of its records."""
-    people = dict(store.conn.execute("SELECT source_id, count(DISTINCT person_id) FROM records GROUP BY source_id"))
+    people = q.people_per_source(store)
     return [SourceSummary(s.id, s.name, s.path, s.format, s.records, people.get(s.id, 0), len(s.problems),
                           s.imported_at) for s in store.sources()]
 
@@ -81,32 +82,17 @@ class ForgetResult:
                 f"{plural(self.people_removed, 'person')} removed{kept}; `knowme undo` brings it back")
 
 
-# Tables whose rows a forget removes and its undo puts back, with the rows chosen by source.
-_ROWS = (
-    ("sources", "id = ?"),
-    ("records", "source_id = ?"),
-    ("keys", "record_id IN (SELECT id FROM records WHERE source_id = ?)"),
-    ("pairs", "a IN (SELECT id FROM records WHERE source_id = ?) OR b IN (SELECT id FROM records WHERE source_id = ?)"),
-)
-
-
 def forget_source(store: Store, query: str) -> ForgetResult:
     """Remove one source and what only it held, as one undoable action (see the module's docstring)."""
-    with store.transaction() as conn:
+    with store.transaction():
         source = find_source(store, query)
-        people = [row[0] for row in conn.execute("SELECT DISTINCT person_id FROM records WHERE source_id=?",
-                                                 (source.id,))]
+        people = q.people_with_records_of(store, source.id)
         before = store.snapshot(person_ids=people)
-        rows: dict[str, dict[str, Any]] = {}
-        for table, where in _ROWS:
-            params = (source.id,) * where.count("?")
-            cursor = conn.execute(f"SELECT * FROM {table} WHERE {where}", params)
-            rows[table] = {"columns": [d[0] for d in cursor.description], "rows": [list(r) for r in cursor]}
+        rows = q.rows_of_source(store, source.id)
         # an excluded person of this source stays on the suppression list whatever happens to their records:
         # what they hold now is captured first (the list never loses an entry, undo and redo included)
         suppression.capture(store, people)
-        for table, where in reversed(_ROWS):
-            conn.execute(f"DELETE FROM {table} WHERE {where}", (source.id,) * where.count("?"))
+        q.delete_rows_of_source(store, source.id)
         alive = {person.id for person in store.refresh_people(people)}
         after = store.snapshot(person_ids=people)
         before["rows"] = {"insert": rows}

@@ -49,6 +49,7 @@ from knowme.dedupe.matching import population_shares
 from knowme.dedupe.matchitem import name_from_address
 from knowme.model import Decision, MailSignal, Person
 from knowme.normalize import email_domain, fold, is_role_address
+from knowme.store import suggestions as suggestions_q
 from knowme.store.core import Store, now
 
 CONDITIONS = {"domain": "domain", "category": "category", "org": "org", "organisation": "org",
@@ -298,8 +299,8 @@ def refresh_suggestions(store: Store, ids: Iterable[int] | None = None, rules: l
         if value != person.suggestion or reason != person.suggestion_reason:
             updates.append((value, reason, person.id))
     if updates:
-        with store.transaction() as conn:
-            conn.executemany("UPDATE people SET suggestion=?, suggestion_reason=? WHERE id=?", updates)
+        with store.transaction():
+            suggestions_q.set_suggestions(store, updates)
     return len(updates)
 
 
@@ -321,9 +322,8 @@ class Pending:
 
 def pending(store: Store) -> list[Pending]:
     """Every undecided person with a suggestion, in name order."""
-    rows = store.conn.execute("SELECT id, name, email, suggestion, suggestion_reason FROM people WHERE "
-                              "decision='undecided' AND suggestion IS NOT NULL ORDER BY sort_name, id")
-    return [Pending(pid, name, email, Decision(s), reason) for pid, name, email, s, reason in rows]
+    return [Pending(pid, name, email, Decision(s), reason)
+            for pid, name, email, s, reason in suggestions_q.undecided_with_suggestion(store)]
 
 
 class Accepted(list[Pending]):

@@ -22,18 +22,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from knowme.model import Decision, Person
+from knowme.model import Person
 from knowme.nameforms import Name, blocks, name_alike, name_forms
 from knowme.normalize import default_region, linkedin_key, mailbox_key, phone_key
+from knowme.store import suppression as q
 from knowme.store.core import Store, now
+from knowme.store.sql import chunked
 
 IDENTIFIER_KINDS = ("email", "phone", "url", "record")
 FOCUSED_UP_TO = 200  # checking this many people or fewer loads only the part of the list they could match
 KIND_WORDS = {"email": "address", "phone": "phone", "url": "profile", "record": "card", "name": "name"}
-_CHUNK = 500
+DIFFERENT_HELD_UP_TO = 500_000  # with more `different` verdicts than this, each check asks the workspace instead
 
 
 @dataclass(slots=True)
@@ -64,11 +66,6 @@ class Identity:
         self.urls.update(other.urls)
         self.names |= other.names
         self.rkeys |= other.rkeys
-
-
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start:start + _CHUNK]
 
 
 def identity_of(person: Person, keyed: Identity | None = None) -> Identity:
@@ -102,15 +99,10 @@ def identities(store: Store, ids: Iterable[int]) -> dict[int, Identity]:
     """The identity of each of these people (phones and record identities from the workspace's keys)."""
     wanted = sorted(set(ids))
     keyed: dict[int, Identity] = defaultdict(Identity)
-    for chunk in _chunks(wanted):
-        marks = ",".join("?" * len(chunk))
-        for pid, rkey in store.conn.execute(f"SELECT person_id, rkey FROM records WHERE person_id IN ({marks})",
-                                            list(chunk)):
-            keyed[pid].rkeys.add(rkey)
-        for pid, kind, key in store.conn.execute(
-                f"SELECT r.person_id, k.kind, k.key FROM records r JOIN keys k ON k.record_id = r.id "
-                f"WHERE r.person_id IN ({marks}) AND k.kind IN ('phone', 'url')", list(chunk)):
-            (keyed[pid].phones if kind == "phone" else keyed[pid].urls)[key] = key
+    for pid, rkey in q.record_identities(store, wanted):
+        keyed[pid].rkeys.add(rkey)
+    for pid, kind, key in q.phone_and_profile_keys(store, wanted):
+        (keyed[pid].phones if kind == "phone" else keyed[pid].urls)[key] = key
     people = store.people_by_id(wanted)
     return {pid: identity_of(person, keyed.get(pid, Identity())) for pid, person in people.items()}
 
@@ -118,31 +110,8 @@ def identities(store: Store, ids: Iterable[int]) -> dict[int, Identity]:
 # ---- writing the list --------------------------------------------------------------------------------
 
 
-def _any_excluded(store: Store) -> bool:
-    return store.conn.execute("SELECT 1 FROM people WHERE decision='exclude' LIMIT 1").fetchone() is not None
-
-
 def _excluded_among(store: Store, ids: Iterable[int] | None) -> list[int]:
-    if ids is None:
-        return [row[0] for row in store.conn.execute("SELECT id FROM people WHERE decision='exclude' ORDER BY id")]
-    wanted = sorted(set(ids))
-    found: list[int] = []
-    for chunk in _chunks(wanted):
-        found += [row[0] for row in store.conn.execute(
-            f"SELECT id FROM people WHERE id IN ({','.join('?' * len(chunk))}) AND +decision='exclude'", list(chunk))]
-    return found
-
-
-def _add_entries(store: Store, exclusion_id: int, ident: Identity) -> None:
-    stamp = now()
-    store.conn.executemany("INSERT OR IGNORE INTO suppressions(exclusion_id, kind, key, shown, at) "
-                           "VALUES (?, ?, ?, ?, ?)", [(exclusion_id, kind, key, shown, stamp)
-                                                      for kind, key, shown in ident.entries()])
-
-
-def _name_of(store: Store, pid: int) -> str:
-    row = store.conn.execute("SELECT name FROM people WHERE id=?", (pid,)).fetchone()
-    return row[0] if row else ""
+    return q.excluded_people(store) if ids is None else q.excluded_among(store, sorted(set(ids)))
 
 
 def exclude(store: Store, person_ids: Iterable[int], log_id: int | None) -> list[int]:
@@ -150,9 +119,8 @@ def exclude(store: Store, person_ids: Iterable[int], log_id: int | None) -> list
     transaction; `log_id` is the action, whose undo lifts these exclusions again)."""
     made: list[int] = []
     for pid, ident in identities(store, person_ids).items():
-        exclusion_id = int(store.conn.execute("INSERT INTO exclusions(person_id, name, at, log_id) VALUES (?, ?, ?, ?)",
-                                              (pid, _name_of(store, pid), now(), log_id)).lastrowid or 0)
-        _add_entries(store, exclusion_id, ident)
+        exclusion_id = q.add_exclusion(store, pid, q.person_name(store, pid), now(), log_id)
+        q.add_entries(store, exclusion_id, ident.entries(), now())
         made.append(exclusion_id)
     return made
 
@@ -163,7 +131,7 @@ def capture(store: Store, person_ids: Iterable[int] | None = None) -> None:
     Called wherever an excluded person may gain or lose records: imports, merges, splits, undo and
     redo. Cheap when nobody is excluded.
     """
-    if not _any_excluded(store):
+    if not q.anyone_excluded(store):
         return
     excluded = _excluded_among(store, person_ids)
     if not excluded:
@@ -171,56 +139,36 @@ def capture(store: Store, person_ids: Iterable[int] | None = None) -> None:
     for pid, ident in identities(store, excluded).items():
         exclusion_id = _exclusion_holding(store, pid, ident.rkeys)
         if exclusion_id is None:
-            exclusion_id = int(store.conn.execute("INSERT INTO exclusions(person_id, name, at) VALUES (?, ?, ?)",
-                                                  (pid, _name_of(store, pid), now())).lastrowid or 0)
-        _add_entries(store, exclusion_id, ident)
+            exclusion_id = q.add_exclusion(store, pid, q.person_name(store, pid), now())
+        q.add_entries(store, exclusion_id, ident.entries(), now())
 
 
 def _exclusion_holding(store: Store, pid: int, rkeys: set[str]) -> int | None:
     """The active exclusion these records (or this person id) already belong to."""
-    keys = sorted(rkeys)
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start:start + _CHUNK]
-        row = store.conn.execute(
-            f"SELECT min(s.exclusion_id) FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
-            f"WHERE s.kind='record' AND s.key IN ({','.join('?' * len(chunk))}) AND e.lifted_at IS NULL",
-            chunk).fetchone()
-        if row[0] is not None:
-            return int(row[0])
-    row = store.conn.execute("SELECT min(id) FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (pid,)).fetchone()
-    return int(row[0]) if row[0] is not None else None
+    held = q.active_exclusion_with_records(store, sorted(rkeys))
+    return held if held is not None else min(q.active_exclusions_of(store, pid), default=None)
 
 
 def lift(store: Store, exclusion_ids: Iterable[int], log_id: int) -> None:
     """Lift exclusions for an explicit un-exclude (action `log_id`); their entries stay, inactive."""
-    store.conn.executemany("UPDATE exclusions SET lifted_at=?, lifted_log=? WHERE id=? AND lifted_at IS NULL",
-                           [(now(), log_id, eid) for eid in set(exclusion_ids)])
+    q.lift_exclusions(store, exclusion_ids, log_id, now())
 
 
 def after_undo(store: Store, log_id: int) -> None:
     """Undoing action `log_id`: the exclusions it made are lifted, the ones it lifted come back."""
-    stamp = now()
-    store.conn.execute("UPDATE exclusions SET lifted_at=NULL WHERE lifted_log=? AND log_id IS NOT ? "
-                       "AND lifted_at IS NOT NULL", (log_id, log_id))
-    store.conn.execute("UPDATE exclusions SET lifted_at=?, lifted_log=? WHERE log_id=? AND lifted_at IS NULL",
-                       (stamp, log_id, log_id))
+    q.reinstate_lifted_by(store, log_id)
+    q.lift_made_by(store, log_id, now())
 
 
 def after_redo(store: Store, log_id: int) -> None:
     """Redoing action `log_id`: the exclusions it made come back, the ones it lifted are lifted again."""
-    store.conn.execute("UPDATE exclusions SET lifted_at=NULL WHERE log_id=? AND lifted_log=?", (log_id, log_id))
-    store.conn.execute("UPDATE exclusions SET lifted_at=? WHERE lifted_log=? AND log_id IS NOT ? AND lifted_at IS NULL",
-                       (now(), log_id, log_id))
+    q.reinstate_made_by(store, log_id)
+    q.lift_again(store, log_id, now())
 
 
 def summary(store: Store) -> dict[str, int]:
     """The active suppression list in numbers: exclusions, their entries, and those whose person is gone."""
-    exclusions, entries = store.conn.execute(
-        "SELECT count(DISTINCT e.id), count(s.key) FROM exclusions e LEFT JOIN suppressions s "
-        "ON s.exclusion_id = e.id WHERE e.lifted_at IS NULL").fetchone()
-    gone = store.conn.execute(
-        "SELECT count(*) FROM exclusions e WHERE e.lifted_at IS NULL AND NOT EXISTS (SELECT 1 FROM suppressions s "
-        "JOIN records r ON r.rkey = s.key WHERE s.exclusion_id = e.id AND s.kind='record')").fetchone()[0]
+    exclusions, entries, gone = q.active_list_size(store)
     return {"exclusions": exclusions, "entries": entries, "gone": gone}
 
 
@@ -280,17 +228,12 @@ class SuppressionIndex:
         index = cls()
         focus = _focus(store, around) if around is not None else None
         by_exclusion: dict[int, int] = {}
-        rows = store.conn.execute("SELECT id, person_id, name FROM exclusions WHERE lifted_at IS NULL ORDER BY id")
-        for eid, pid, name in rows:
+        for eid, pid, excluded_name in q.active_exclusions(store):
             if focus is None or eid in focus[0]:
                 by_exclusion[eid] = len(index.owners)
-                index.owners.append(Owner(eid, pid, name or "(no name)"))
+                index.owners.append(Owner(eid, pid, excluded_name or "(no name)"))
         owner_of_rkey: dict[str, int] = {}
-        entries = store.conn.execute(
-            "SELECT s.exclusion_id, s.kind, s.key, s.shown FROM suppressions s JOIN exclusions e "
-            "ON e.id = s.exclusion_id WHERE e.lifted_at IS NULL") if focus is None else (
-            row for eid in sorted(focus[0]) for row in store.conn.execute(
-                "SELECT exclusion_id, kind, key, shown FROM suppressions WHERE exclusion_id=?", (eid,)))
+        entries = q.active_entries(store) if focus is None else q.entries_of(store, sorted(focus[0]))
         for eid, kind, key, shown in entries:
             ident = index.owners[by_exclusion[eid]].identity
             if kind == "email":
@@ -305,8 +248,7 @@ class SuppressionIndex:
             elif kind == "name":
                 first, _, last = key.partition("|")
                 ident.names.add((first, last))
-        live = [row[0] for row in store.conn.execute("SELECT id FROM people WHERE decision='exclude'")] \
-            if focus is None else sorted(focus[1])
+        live = q.excluded_people(store) if focus is None else sorted(focus[1])
         for pid, ident in identities(store, live).items():
             known = sorted({owner_of_rkey[rk] for rk in ident.rkeys if rk in owner_of_rkey})
             if known:
@@ -315,7 +257,7 @@ class SuppressionIndex:
                 number = len(index.owners)
                 index.owners.append(Owner(None, pid, ""))
             owner = index.owners[number]
-            owner.person_id, owner.name, owner.alive = pid, _name_of(store, pid) or "(no name)", True
+            owner.person_id, owner.name, owner.alive = pid, q.person_name(store, pid) or "(no name)", True
             owner.identity.update(ident)
             index.excluded_people[pid] = number
         for number, owner in enumerate(index.owners):
@@ -341,7 +283,10 @@ class SuppressionIndex:
         best: dict[int, tuple[int, Name, Name]] = {}
         for name in names:
             for number, score, other in self._alike(name, threshold):
-                if score > best.get(number, (-1,))[0]:
+                # the best score, and among equals the first pair of names in sorted order: the same
+                # message every run, whatever order the sets of name forms happen to iterate in
+                held = best.get(number)
+                if held is None or score > held[0] or (score == held[0] and (name, other) < held[1:]):
                     best[number] = (score, name, other)
         return [Hit(number, "name", f"{' '.join(name)} ~ {' '.join(other)}" if name != other else "", score)
                 for number, (score, name, other) in best.items()]
@@ -369,7 +314,6 @@ class SuppressionIndex:
 def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int]]:
     """(active exclusion ids, excluded person ids) that could match these identities: by identifier,
     card or exact name, through the indexes (never a scan of the whole list)."""
-    conn = store.conn
     exclusions: set[int] = set()
     people: set[int] = set()
     for pid, ident in around.items():
@@ -377,31 +321,25 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
         for first, last in ident.names:
             keys += [("name", f"{first}|{last}", ""), ("name", f"{last}|{first}", "")]
         for kind, key, _shown_text in keys:
-            exclusions |= {row[0] for row in conn.execute(
-                "SELECT s.exclusion_id FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
-                "WHERE s.kind=? AND s.key=? AND e.lifted_at IS NULL", (kind, key))}
-            if kind == "record":
-                rows = conn.execute("SELECT r.person_id FROM records r JOIN people p ON p.id = r.person_id "
-                                    "WHERE r.rkey=? AND +p.decision='exclude'", (key,))
-            elif kind in ("email", "phone", "url"):
-                rows = conn.execute("SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
-                                    "ON p.id = r.person_id WHERE k.key=? AND k.kind=? AND +p.decision='exclude'",
-                                    (key, kind))
-            else:
-                first, _, last = key.partition("|")
-                rows = conn.execute("SELECT r.person_id FROM people p JOIN records r ON r.person_id = p.id "
-                                    "WHERE p.decision='exclude' AND r.first=? AND r.last=?", (first, last))
-            people |= {row[0] for row in rows}
-        if conn.execute("SELECT 1 FROM people WHERE id=? AND decision='exclude'", (pid,)).fetchone():
+            exclusions |= q.active_exclusions_with_entry(store, kind, key)
+            people |= _excluded_holding(store, kind, key)
+        if q.is_excluded(store, pid):
             people.add(pid)
     for pid, ident in identities(store, people).items():  # the exclusions the excluded people found belong to
         for rkey in ident.rkeys:
-            exclusions |= {row[0] for row in conn.execute(
-                "SELECT s.exclusion_id FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
-                "WHERE s.kind='record' AND s.key=? AND e.lifted_at IS NULL", (rkey,))}
-        exclusions |= {row[0] for row in conn.execute(
-            "SELECT id FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (pid,))}
+            exclusions |= q.active_exclusions_with_entry(store, "record", rkey)
+        exclusions |= q.active_exclusions_of(store, pid)
     return exclusions, people
+
+
+def _excluded_holding(store: Store, kind: str, key: str) -> set[int]:
+    """The excluded people holding this entry now: its card, identifier, or exact name (`first|last`)."""
+    if kind == "record":
+        return q.excluded_with_record(store, key)
+    if kind in ("email", "phone", "url"):
+        return q.excluded_with_key(store, kind, key)
+    first, _, last = key.partition("|")
+    return q.excluded_named(store, first, last)
 
 
 def _shown(ident: Identity, kind: str, key: str) -> str:
@@ -411,9 +349,9 @@ def _shown(ident: Identity, kind: str, key: str) -> str:
 
 def different_verdicts(store: Store) -> set[tuple[str, str]] | None:
     """Every `different` verdict as (a, b) record identities, when there are few enough to hold (else None)."""
-    if store.conn.execute("SELECT count(*) FROM verdicts WHERE verdict='different'").fetchone()[0] > 500_000:
+    if q.different_verdict_count(store) > DIFFERENT_HELD_UP_TO:
         return None
-    return {(a, b) for a, b in store.conn.execute("SELECT a, b FROM verdicts WHERE verdict='different'")}
+    return q.different_verdicts(store)
 
 
 def apart(store: Store, mine: set[str], theirs: set[str],
@@ -421,21 +359,7 @@ def apart(store: Store, mine: set[str], theirs: set[str],
     """True when the user said these records' people are different (a `different` verdict between them)."""
     if verdicts is not None:
         return any((a, b) in verdicts or (b, a) in verdicts for a in mine - theirs for b in theirs - mine)
-    a = sorted(mine - theirs)
-    b = sorted(theirs - mine)
-    if not a or not b:
-        return False
-    for start in range(0, len(a), 200):
-        chunk_a = a[start:start + 200]
-        for begin in range(0, len(b), 200):
-            chunk_b = b[begin:begin + 200]
-            ma, mb = ",".join("?" * len(chunk_a)), ",".join("?" * len(chunk_b))
-            row = store.conn.execute(
-                f"SELECT 1 FROM verdicts WHERE verdict='different' AND ((a IN ({ma}) AND b IN ({mb})) OR "
-                f"(b IN ({ma}) AND a IN ({mb}))) LIMIT 1", [*chunk_a, *chunk_b, *chunk_a, *chunk_b]).fetchone()
-            if row:
-                return True
-    return False
+    return q.any_different_verdict(store, sorted(mine - theirs), sorted(theirs - mine))
 
 
 # ---- who is suppressed (for mark and bulk actions) ----------------------------------------------------
@@ -492,9 +416,8 @@ def suppressed(store: Store, person_ids: Iterable[int], index: SuppressionIndex 
     if index is None and len(ids) > FOCUSED_UP_TO:
         index = SuppressionIndex.load(store)
     found: dict[int, Suppressed] = {}
-    for chunk in _chunks(ids):
-        names = dict(store.conn.execute(f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(chunk))})",
-                                        list(chunk)))
+    for chunk in chunked(ids):
+        names = q.names_of(store, chunk)
         idents = identities(store, chunk)
         chunk_index = index if index is not None else SuppressionIndex.load(store, around=idents)
         if not chunk_index:
@@ -520,9 +443,8 @@ def unexclusion(store: Store, person_id: int, index: SuppressionIndex | None = N
     is gone; matches with another person excluded now are not theirs to lift."""
     ident = identities(store, [person_id]).get(person_id, Identity())
     index = index if index is not None else SuppressionIndex.load(store, around={person_id: ident})
-    name = next(iter(store.conn.execute("SELECT name FROM people WHERE id=?", (person_id,))), ("",))[0]
-    lift: set[int] = {row[0] for row in store.conn.execute(
-        "SELECT id FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (person_id,))}
+    name = q.person_name(store, person_id)
+    lift = q.active_exclusions_of(store, person_id)
     others: list[Suppressed] = []
     for number, how in _hits(store, person_id, ident, index):
         owner = index.owners[number]
@@ -545,7 +467,3 @@ def phone_in_text(text: str) -> list[str]:
 
 _PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 EMAIL_TEXT = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
-
-
-def excluded_person_ids(store: Store) -> set[int]:
-    return {row[0] for row in store.conn.execute("SELECT id FROM people WHERE decision=?", (Decision.EXCLUDE.value,))}

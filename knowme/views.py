@@ -19,8 +19,8 @@ from typing import Any
 
 from knowme.model import Decision
 from knowme.normalize import fold
-from knowme.outreach import NOTE_STATUS_SQL
 from knowme.store.core import Store
+from knowme.store.outreach import NOTE_STATUS_SQL
 
 
 @dataclass(frozen=True, slots=True)

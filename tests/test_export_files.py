@@ -224,7 +224,7 @@ REVIEWED = {
     ("knowme/store/core.py", "link"): "Store.open: the new workspace into place at --db's path, never replacing",
     ("knowme/store/core.py", "rename"): "Store.open: the same, where the file system has no hard links",
     ("knowme/store/core.py", "connect"): "Store.open: sqlite3 on the workspace path",
-    ("knowme/dedupe/mergesummary.py", "connect"): "dedupe workers: the workspace path, read-only (mode=ro creates nothing)",
+    ("knowme/store/merging.py", "connect"): "dedupe workers: the workspace path, read-only (mode=ro creates nothing)",
     ("knowme/cli/review.py", "mkdtemp"): "knowme demo: a throwaway folder from tempfile",
     ("knowme/exports/files.py", "link"): "write_private: the finished temp file at the user's path, never replacing",
     ("knowme/filekinds.py", "open"): "open_regular: os.open O_RDONLY of an input, creates nothing",

@@ -1,76 +1,30 @@
-"""Merging people and splitting them back, each as one undoable action, plus the verdict store.
+"""Merging people and splitting them back, each as one undoable action.
 
 A merge moves records between people and never touches a record's data, so every value of
 every record stays with its source, and a split or `undo` gives the records back exactly.
 The merged person takes the strictest decision of its parts (exclude wins). Verdicts ("same" /
-"different") are kept against `records.rkey`, the record identity that survives re-import.
+"different", `knowme.store.pairs`) are kept against `records.rkey`, the record identity that
+survives re-import.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from knowme import suppression
 from knowme.dedupe.mergesummary import MergedSummaries
 from knowme.model import Decision, Person
-from knowme.store.core import PERSON_COLUMNS, PERSON_FIELDS_SQL, Store, now, person_from_row
+from knowme.store.core import PERSON_COLUMNS, Store
+from knowme.store.merging import (bulk_snapshot, fold_people, latest_logged_row, light_people, logged_owner_before,
+                                  logged_row_before, people_names, person_row, present_people, record_identities,
+                                  records_of)
+from knowme.store.pairs import forget_verdicts, verdict_key, verdicts_held
+from knowme.store.pairs import set_verdicts  # noqa: F401  (triage imports it from here until it uses the store's)
+from knowme.store.sql import chunked
 
-_TEXT_JOINED = ("note",)  # concatenated; the rest take the first non-empty value
+# a merged person takes the first non-empty value of these (and joins the notes)
 _TEXT_FIRST = ("how", "context", "why", "draft", "sent_on", "accepted_on", "suggestion", "suggestion_reason")
-_CHUNK = 500
-
-
-def verdict_key(a: str, b: str) -> tuple[str, str]:
-    """Verdicts are stored once per unordered pair of record identities."""
-    return (a, b) if a < b else (b, a)
-
-
-def load_verdicts(store: Store) -> dict[tuple[str, str], str]:
-    return {(a, b): v for a, b, v in store.conn.execute("SELECT a, b, verdict FROM verdicts")}
-
-
-def set_verdicts(store: Store, pairs: Iterable[tuple[str, str]], verdict: str) -> None:
-    """Store a verdict for each rkey pair (inside the caller's transaction)."""
-    stamp = now()
-    store.conn.executemany("INSERT OR REPLACE INTO verdicts(a, b, verdict, at) VALUES (?, ?, ?, ?)",
-                           [(*verdict_key(a, b), verdict, stamp) for a, b in pairs if a != b])
-
-
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start:start + _CHUNK]
-
-
-def bulk_snapshot(store: Store, person_ids: Iterable[int], record_ids: Iterable[int]) -> dict[str, Any]:
-    """`Store.snapshot` for many rows at once (chunked IN queries instead of one query per row)."""
-    snap: dict[str, Any] = {"people": {}, "records": {}, "verdicts": {}, "pairs": {}}
-    pids = sorted(set(person_ids))
-    for chunk in _chunks(pids):
-        for pid in chunk:
-            snap["people"][str(pid)] = None
-        marks = ",".join("?" * len(chunk))
-        for row in store.conn.execute(f"SELECT {', '.join(PERSON_COLUMNS)} FROM people WHERE id IN ({marks})",
-                                      list(chunk)):
-            snap["people"][str(row[0])] = list(row)
-    rids = sorted(set(record_ids))
-    for chunk in _chunks(rids):
-        marks = ",".join("?" * len(chunk))
-        for rid, pid in store.conn.execute(f"SELECT id, person_id FROM records WHERE id IN ({marks})", list(chunk)):
-            snap["records"][str(rid)] = pid
-    return snap
-
-
-def records_of(store: Store, person_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Record ids of each person, in id order."""
-    pids = sorted(set(person_ids))
-    result: dict[int, list[int]] = {pid: [] for pid in pids}
-    for chunk in _chunks(pids):
-        marks = ",".join("?" * len(chunk))
-        for rid, pid in store.conn.execute(f"SELECT id, person_id FROM records WHERE person_id IN ({marks}) "
-                                           f"ORDER BY id", list(chunk)):
-            result[pid].append(rid)
-    return result
+_MERGING_ACTIONS = ("merge", "dedupe", "resolve")  # the logged actions that make one person of several
 
 
 def combined_fields(people: Sequence[Person]) -> dict[str, Any]:
@@ -95,10 +49,7 @@ def _untouched(person: Person) -> bool:
 
 def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> None:
     """Move the records of each group's other people into its kept person (inside a transaction)."""
-    all_ids = [pid for keep, others in groups for pid in (keep, *others)]
-    people: dict[int, Person] = {}
-    for chunk in _chunks(all_ids):
-        people.update((p.id, p) for p in _light_people(store, chunk))
+    people = light_people(store, [pid for keep, others in groups for pid in (keep, *others)])
     moves: list[tuple[int, int]] = []
     updates: list[tuple[int, dict[str, Any]]] = []
     for keep, others in groups:
@@ -115,8 +66,7 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
     summaries = MergedSummaries.start(store, [(keep, others) for keep, others in groups if keep not in touched])
     try:
         moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long at random
-        store.conn.executemany("UPDATE records SET person_id=? WHERE person_id=?", moves)
-        store.conn.executemany("DELETE FROM people WHERE id=?", [(o,) for _, o in moves])
+        fold_people(store, moves)
         for keep, values in updates:
             store.update_person(keep, **values)
     except BaseException:
@@ -125,7 +75,7 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
         raise
     done = summaries.write(store) if summaries else set()
     kept = [keep for keep, _ in groups if keep not in done]
-    for chunk in _chunks(kept):
+    for chunk in chunked(kept):
         _refresh_suggestions(store, store.refresh_people(chunk))
     suppression.capture(store, [keep for keep, _ in groups])  # an excluded person's new records are theirs too
 
@@ -140,24 +90,12 @@ def _refresh_suggestions(store: Store, people: Sequence[Person]) -> None:
         refresh_suggestions(store, people=people)
 
 
-def _light_people(store: Store, ids: Sequence[int]) -> Iterable[Person]:
-    """People's editable fields without their records (bulk merges do not need the records)."""
-    marks = ",".join("?" * len(ids))
-    by_id = {row[0]: row for row in store.conn.execute(f"SELECT {PERSON_FIELDS_SQL} FROM people WHERE id IN ({marks})",
-                                                       list(ids))}
-    for pid in ids:
-        row = by_id.get(pid)
-        if row is not None:
-            yield person_from_row(row)
-
-
 def merge_people(store: Store, keep_id: int, other_ids: Iterable[int], summary: str = "",
                  action: str = "merge") -> int:
     """Merge people into `keep_id` as one undoable logged action; returns the kept person's id."""
     others = [pid for pid in dict.fromkeys(other_ids) if pid != keep_id]
     with store.transaction():
-        present = {row[0] for row in store.conn.execute(
-            f"SELECT id FROM people WHERE id IN ({','.join('?' * (len(others) + 1))})", [keep_id, *others])}
+        present = present_people(store, [keep_id, *others])
         if keep_id not in present:
             raise ValueError(f"no person {keep_id}")
         others = [o for o in others if o in present]
@@ -168,8 +106,7 @@ def merge_people(store: Store, keep_id: int, other_ids: Iterable[int], summary: 
         apply_merges(store, [(keep_id, others)])
         after = bulk_snapshot(store, [keep_id, *others], rids)
         if not summary:
-            kept = store.conn.execute("SELECT name FROM people WHERE id=?", (keep_id,)).fetchone()
-            summary = f"merged {len(others) + 1} people into {(kept[0] if kept else '') or f'person {keep_id}'}"
+            summary = f"merged {len(others) + 1} people into {_name(store, keep_id)}"
         store.log_action(action, summary, before, after)
     return keep_id
 
@@ -179,27 +116,21 @@ def _history_rows(store: Store, person_id: int, rids: Sequence[int]) -> dict[int
 
     None when no logged merge built this person, or its decision/note changed after that merge.
     """
-    key = f'$.people."{person_id}"'
-    row = store.conn.execute("SELECT id, json_extract(after, ?) FROM log WHERE undone=0 AND action IN "
-                             "('merge', 'dedupe', 'resolve') AND json_extract(after, ?) IS NOT NULL "
-                             "ORDER BY id DESC LIMIT 1", (key, key)).fetchone()
-    if row is None:
+    logged = latest_logged_row(store, person_id, _MERGING_ACTIONS)
+    if logged is None:
         return None
-    log_id, after_row = row[0], json.loads(row[1])
-    current = store.conn.execute("SELECT decision, note FROM people WHERE id=?", (person_id,)).fetchone()
-    d_idx, n_idx = PERSON_COLUMNS.index("decision"), PERSON_COLUMNS.index("note")
-    if current is None or (after_row[d_idx], after_row[n_idx]) != tuple(current):
+    log_id, after_row = logged
+    current = person_row(store, person_id)
+    decided = [PERSON_COLUMNS.index("decision"), PERSON_COLUMNS.index("note")]
+    if current is None or [after_row[i] for i in decided] != [current[i] for i in decided]:
         return None
-    rows: dict[int, list[Any]] = {}
+    found: dict[int, list[Any]] = {}
     for rid in rids:
-        old_pid = store.conn.execute("SELECT json_extract(before, ?) FROM log WHERE id=?",
-                                     (f'$.records."{rid}"', log_id)).fetchone()[0]
-        old_pid = person_id if old_pid is None else old_pid
-        old_row = store.conn.execute("SELECT json_extract(before, ?) FROM log WHERE id=?",
-                                     (f'$.people."{old_pid}"', log_id)).fetchone()[0]
+        old_pid = logged_owner_before(store, log_id, rid)
+        old_row = logged_row_before(store, log_id, person_id if old_pid is None else old_pid)
         if old_row is not None:
-            rows[rid] = json.loads(old_row)
-    return rows
+            found[rid] = old_row
+    return found
 
 
 def split_person(store: Store, person_id: int) -> list[int]:
@@ -210,19 +141,17 @@ def split_person(store: Store, person_id: int) -> list[int]:
     Stored "same" verdicts between the parts are dropped (a split means "not sure"); no "different"
     verdict is stored unless the user says so.
     """
-    with store.transaction() as conn:
-        rows = conn.execute("SELECT id, rkey FROM records WHERE person_id=? ORDER BY id", (person_id,)).fetchall()
-        if len(rows) <= 1:
-            return [person_id] if rows else []
-        rids = [rid for rid, _ in rows]
-        rkeys = [rk for _, rk in rows]
-        same = [verdict_key(a, b) for i, a in enumerate(rkeys) for b in rkeys[i + 1:]]
-        same = [k for k in same if conn.execute("SELECT 1 FROM verdicts WHERE a=? AND b=? AND verdict='same'",
-                                                k).fetchone()]
+    with store.transaction():
+        held = record_identities(store, person_id)
+        if len(held) <= 1:
+            return [person_id] if held else []
+        rids = [rid for rid, _ in held]
+        rkeys = [rk for _, rk in held]
+        same = verdicts_held(store, [verdict_key(a, b) for i, a in enumerate(rkeys) for b in rkeys[i + 1:]], "same")
         suppression.capture(store, [person_id])  # the parts may go back to other decisions: keep what they held
         history = _history_rows(store, person_id, rids) or {}
         before = store.snapshot(person_ids=[person_id], record_ids=rids, verdicts=same)
-        current = conn.execute(f"SELECT {', '.join(PERSON_COLUMNS)} FROM people WHERE id=?", (person_id,)).fetchone()
+        current = person_row(store, person_id)
         cols = {name: i for i, name in enumerate(PERSON_COLUMNS)}
         carried = ("decision", "note", "how", "context", "why", "draft", "priority", "sent_on", "accepted_on",
                    "decided_at", "suggestion", "suggestion_reason")
@@ -236,12 +165,15 @@ def split_person(store: Store, person_id: int) -> list[int]:
             pid = store.new_person(**values)
             new_ids.append(pid)
             store.move_records([rid], pid)
-        conn.executemany("DELETE FROM verdicts WHERE a=? AND b=?", same)
+        forget_verdicts(store, same)
         _refresh_suggestions(store, store.refresh_people([person_id, *new_ids]))
         for pid in new_ids:
             before["people"][str(pid)] = None
         after = store.snapshot(person_ids=[person_id, *new_ids], record_ids=rids, verdicts=same)
-        name = store.conn.execute("SELECT name FROM people WHERE id=?", (person_id,)).fetchone()
-        store.log_action("split", f"split {(name[0] if name else '') or f'person {person_id}'} back into "
-                                  f"{len(rids)} people", before, after)
+        store.log_action("split", f"split {_name(store, person_id)} back into {len(rids)} people", before, after)
     return [person_id, *new_ids]
+
+
+def _name(store: Store, person_id: int) -> str:
+    """A person's name for the log and undo messages ("person 12" when they have none)."""
+    return people_names(store, [person_id]).get(person_id) or f"person {person_id}"

@@ -11,17 +11,17 @@ the parent then writes what they send back. Same values as `Store.refresh_people
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from knowme.forking import can_fork, worker_count
-from knowme.model import Record
-from knowme.store.core import PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row, summarise
+from knowme.store import merging
+from knowme.store.core import Store, summarise
+from knowme.store.sql import chunked
 
 PARALLEL_MIN_GROUPS = 5_000  # fewer merges are refreshed in-process (forking costs more than it saves)
-_CHUNK = 2_000
+_CHUNK = 2_000  # merged groups per task a worker takes
 _shared: dict[str, Any] = {}
 
 Groups = Sequence[tuple[int, Sequence[int]]]
@@ -31,21 +31,15 @@ def _summarise_chunk(groups: Groups) -> list[tuple[Any, ...]]:
     """(summary columns..., suggestion, reason, kept id) of each group's merged person."""
     from knowme.suggest import suggestion_for
 
-    conn = sqlite3.connect(f"file:{_shared['path']}?mode=ro", uri=True)
-    try:
-        keep_of = {pid: keep for keep, others in groups for pid in (keep, *others)}
-        marks = ",".join("?" * len(keep_of))
-        people = {row[0]: person_from_row(row) for row in conn.execute(
-            f"SELECT {PERSON_FIELDS_SQL} FROM people WHERE id IN ({','.join('?' * len(groups))})",
-            [keep for keep, _ in groups])}
-        for rid, pid, data in conn.execute(f"SELECT id, person_id, data FROM records WHERE person_id IN ({marks}) "
-                                           f"ORDER BY id", list(keep_of)):
-            person = people.get(keep_of[pid])
-            if person is not None:
-                person.records.append(Record.from_dict(from_json(data)))
-                person.record_ids.append(rid)
-    finally:
-        conn.close()
+    keep_of = {pid: keep for keep, others in groups for pid in (keep, *others)}
+    with merging.read_only(_shared["path"]) as reader:
+        people = merging.light_people(reader, [keep for keep, _ in groups])
+        records = merging.records_with_data(reader, keep_of)
+    for rid, pid, record in records:
+        person = people.get(keep_of[pid])
+        if person is not None:
+            person.records.append(record)
+            person.record_ids.append(rid)
     out = []
     for keep, _ in groups:
         person = people.get(keep)
@@ -75,16 +69,14 @@ class MergedSummaries:
             pool = multiprocessing.get_context("fork").Pool(worker_count())
         finally:
             _shared.clear()
-        chunks = [groups[start:start + _CHUNK] for start in range(0, len(groups), _CHUNK)]
-        return cls(pool, pool.imap_unordered(_summarise_chunk, chunks))
+        return cls(pool, pool.imap_unordered(_summarise_chunk, chunked(groups, _CHUNK)))
 
     def write(self, store: Store) -> set[int]:
         """Write every merged person's summary and suggestion as the workers send them; the ids written."""
-        sets = ", ".join(f"{col}=?" for col in (*SUMMARY_COLUMNS, "suggestion", "suggestion_reason"))
         done: set[int] = set()
         try:
             for rows in self._chunks:
-                store.conn.executemany(f"UPDATE people SET {sets} WHERE id=?", rows)
+                merging.write_summaries(store, rows)
                 done.update(row[-1] for row in rows)
         finally:
             self.close()

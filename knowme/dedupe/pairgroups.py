@@ -16,9 +16,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowme.dedupe.run import PairView, _rkeys, _vk, pending_pairs
-from knowme.dedupe.merge import apply_merges, bulk_snapshot, records_of, set_verdicts
-from knowme.store.core import Store, from_json
+from knowme.dedupe.merge import apply_merges
+from knowme.dedupe.run import PairView, pending_pairs
+from knowme.store.core import Store
+from knowme.store.merging import bulk_snapshot, records_of
+from knowme.store.pairs import (answered_pairs, pending_pairs_between, rkey_by_record, rkeys_of, set_pair_status,
+                                set_verdicts, verdict_key)
 from knowme.text import plural
 
 EXAMPLES = 3
@@ -84,8 +87,8 @@ def pair_groups(store: Store) -> list[PairGroup]:
             group = groups[shape] = PairGroup(group_id(shape), shape)
         group.pairs.append(pair)
     if groups:
-        for status, reasons in store.conn.execute("SELECT status, reasons FROM pairs WHERE status != 'pending'"):
-            group = groups.get(evidence_shape(from_json(reasons)))
+        for status, reasons in answered_pairs(store):
+            group = groups.get(evidence_shape(reasons))
             if group is not None:
                 if status == "same":
                     group.answered_same += 1
@@ -112,17 +115,15 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
     group = find_group(store, key)
     pair_ids = [p.id for p in group.pairs]
     for p in group.pairs:
-        pair_ids.extend(store.pending_pairs_of(p.a_person, p.b_person))
+        pair_ids.extend(pending_pairs_between(store, p.a_person, p.b_person))
     pair_ids = sorted(set(pair_ids))
-    rkey = dict(store.conn.execute(
-        f"SELECT id, rkey FROM records WHERE id IN ({','.join('?' * (2 * len(group.pairs)))})",
-        [r for p in group.pairs for r in (p.a_record, p.b_record)]))
+    rkey = rkey_by_record(store, [r for p in group.pairs for r in (p.a_record, p.b_record)])
     status = "same" if same else "different"
     label = f"{plural(len(group.pairs), 'pair')} ({group.shape})"
-    with store.transaction() as conn:
+    with store.transaction():
         if same:
             merges = _merge_sets(group.pairs)
-            verdicts = sorted({_vk(rkey[p.a_record], rkey[p.b_record]) for p in group.pairs})
+            verdicts = sorted({verdict_key(rkey[p.a_record], rkey[p.b_record]) for p in group.pairs})
             people = [pid for keep, others in merges for pid in (keep, *others)]
             moved = records_of(store, [pid for _, others in merges for pid in others])
             rids = [rid for rs in moved.values() for rid in rs]
@@ -130,13 +131,13 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
             apply_merges(store, merges)
             text = f"group {group.id}: same person, {label}: merged {len(people)} people into {len(merges)}"
         else:
-            verdicts = sorted({_vk(x, y) for p in group.pairs for x in _rkeys(store, p.a_person)
-                               for y in _rkeys(store, p.b_person) if x != y})
+            verdicts = sorted({verdict_key(x, y) for p in group.pairs for x in rkeys_of(store, p.a_person)
+                               for y in rkeys_of(store, p.b_person) if x != y})
             people, rids = [], []
             before = _snapshot(store, people, rids, verdicts, pair_ids)
             text = f"group {group.id}: not the same person, {label}"
         set_verdicts(store, verdicts, status)
-        conn.executemany(f"UPDATE pairs SET status='{status}' WHERE id=?", [(p,) for p in pair_ids])
+        set_pair_status(store, pair_ids, status)
         store.log_action("resolve", text, before, _snapshot(store, people, rids, verdicts, pair_ids))
     return group
 

@@ -9,7 +9,6 @@ changes nothing; the same workspace always gives the same result.
 """
 from __future__ import annotations
 
-import json
 import time
 from array import array
 from collections import defaultdict
@@ -20,10 +19,15 @@ from typing import Any
 from knowme.dedupe.fitting import learn_m
 from knowme.gcpause import collector_paused
 from knowme.dedupe.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
-from knowme.dedupe.merge import apply_merges, bulk_snapshot, load_verdicts, merge_people, records_of, set_verdicts
+from knowme.dedupe.merge import apply_merges, merge_people
 from knowme.dedupe.scorepool import score_all
 from knowme.dedupe.scoring import MAYBE, SURE
 from knowme.store.core import Store, from_json, to_json
+from knowme.store.matchinput import keys_by_record, records_to_match
+from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of
+from knowme.store.pairs import (add_pairs, load_verdicts, pair_ends, pending_pairs_between, pending_queue,
+                                pending_question_count, queued_pairs, rkeys_of, set_pair_status, set_verdicts,
+                                update_pair_evidence, verdict_key)
 
 Progress = Callable[[int, int], None]
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
@@ -76,13 +80,9 @@ class PairView:
 
 def load_items(store: Store) -> list[MatchItem]:
     """One match item per record, in record id order (two queries)."""
-    keys: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for rid, kind, key in store.conn.execute("SELECT record_id, kind, key FROM keys ORDER BY record_id, rowid"):
-        keys[rid].append((kind, key))
+    keys = keys_by_record(store)
     items = []
-    for rid, pid, rkey, source, first, last, data in store.conn.execute(
-            "SELECT id, person_id, rkey, source_id, first, last, data FROM records ORDER BY id"):
-        d = from_json(data)  # once per record: ten json_extract calls parsed it ten times
+    for rid, pid, rkey, source, first, last, d in records_to_match(store):
         given, family, formatted = d.get("given") or "", d.get("family") or "", d.get("formatted_name") or ""
         display = (formatted or f"{given} {family}").strip()
         items.append(make_item(rid, pid, rkey, source, first, last, given=given, middle=d.get("middle") or "",
@@ -180,7 +180,7 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     items = load_items(store)
     n = max(len(items), 1)
     report.records = len(items)
-    report.people_before = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    report.people_before = people_count(store)
     stats = compute_stats(items, load_verdicts(store))
     tick(10, 100)
     pairs = candidate_pairs(items, stats, lambda d, t: tick(10 + 20 * d // max(t, 1), 100))
@@ -253,7 +253,7 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
                                                 f"{len(ordered)}", to_json(bulk_snapshot(store, involved, rids)), "{}")
             apply_merges(store, ordered)
             store.log_after(log_id, to_json(bulk_snapshot(store, involved, rids)))
-    report.people_after = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    report.people_after = people_count(store)
     report.seconds = time.perf_counter() - started
     tick(100, 100)
     return report
@@ -309,8 +309,7 @@ def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tupl
 
     Returns how many pairs are new, and the pending pairs of earlier runs this queue does not hold.
     """
-    existing = {(a, b): (pid, status, score, reasons) for pid, a, b, status, score, reasons in
-                store.conn.execute("SELECT id, a, b, status, score, reasons FROM pairs")}
+    existing = queued_pairs(store)
     inserts, updates = [], []
     for a, b, score, reasons in queue:
         a, b = min(a, b), max(a, b)
@@ -319,8 +318,8 @@ def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tupl
             inserts.append((a, b, score, reasons))
         elif old[1] == "pending" and (old[2] != score or old[3] != reasons):
             updates.append((score, reasons, old[0]))
-    store.conn.executemany("INSERT INTO pairs(a, b, score, reasons) VALUES (?, ?, ?, ?)", inserts)
-    store.conn.executemany("UPDATE pairs SET score=?, reasons=? WHERE id=?", updates)
+    add_pairs(store, inserts)
+    update_pair_evidence(store, updates)
     return len(inserts), [pair for pair, old in existing.items() if old[1] == "pending"]
 
 
@@ -351,27 +350,20 @@ def pending_pairs(store: Store) -> list[PairView]:
 
     When several pending pairs join the same two people (after other merges), only the best is shown.
     """
-    rows = store.conn.execute(
-        "SELECT p.id, p.score, p.reasons, p.a, p.b, ra.person_id, rb.person_id FROM pairs p "
-        "JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b "
-        "WHERE p.status='pending' AND ra.person_id != rb.person_id ORDER BY p.score DESC, p.id")
     seen: set[tuple[int, int]] = set()
     out = []
-    for pair_id, score, reasons, a, b, pa, pb in rows:
+    for pair_id, score, reasons, a, b, pa, pb in pending_queue(store):
         key = (min(pa, pb), max(pa, pb))
         if key in seen:
             continue
         seen.add(key)
-        out.append(PairView(pair_id, score, json.loads(reasons), a, b, pa, pb))
+        out.append(PairView(pair_id, score, from_json(reasons), a, b, pa, pb))
     return out
 
 
 def pending_count(store: Store) -> int:
     """How many questions the review queue holds: pending pairs between two different people, one per two."""
-    return store.conn.execute(
-        "SELECT count(*) FROM (SELECT DISTINCT min(ra.person_id, rb.person_id), max(ra.person_id, rb.person_id) "
-        "FROM pairs p JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b "
-        "WHERE p.status='pending' AND ra.person_id != rb.person_id)").fetchone()[0]
+    return pending_question_count(store)
 
 
 def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
@@ -381,48 +373,38 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
     "different" verdict for every record pair across the two people, so no later run (nor a
     re-import) asks about them again. Returns the merged person's id (None for different).
     """
-    row = store.conn.execute("SELECT p.a, p.b, ra.person_id, rb.person_id, ra.rkey, rb.rkey FROM pairs p "
-                             "JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b WHERE p.id=?",
-                             (pair_id,)).fetchone()
-    if row is None:
+    ends = pair_ends(store, pair_id)
+    if ends is None:
         raise KeyError(pair_id)
-    _, _, pa, pb, rka, rkb = row
-    pair_ids = sorted({pair_id, *store.pending_pairs_of(pa, pb)})
+    pa, pb, rka, rkb = ends
+    pair_ids = sorted({pair_id, *pending_pairs_between(store, pa, pb)})
     names = _names_of(store, pa, pb)  # the log says who, not which ids (undo shows it)
-    with store.transaction() as conn:
+    with store.transaction():
         if same:
             keep, gone = min(pa, pb), max(pa, pb)
             verdicts = [(rka, rkb)] if pa != pb else []
-            before = store.snapshot(verdicts=[_vk(*v) for v in verdicts], pair_ids=pair_ids)
+            before = store.snapshot(verdicts=[verdict_key(*v) for v in verdicts], pair_ids=pair_ids)
             rids = records_of(store, [gone])[gone] if pa != pb else []
             before_people = bulk_snapshot(store, [keep, gone], rids)
             before.update(people=before_people["people"], records=before_people["records"])
             if pa != pb:
                 apply_merges(store, [(keep, [gone])])
             set_verdicts(store, verdicts, "same")
-            conn.executemany("UPDATE pairs SET status='same' WHERE id=?", [(p,) for p in pair_ids])
-            after = store.snapshot(verdicts=[_vk(*v) for v in verdicts], pair_ids=pair_ids)
+            set_pair_status(store, pair_ids, "same")
+            after = store.snapshot(verdicts=[verdict_key(*v) for v in verdicts], pair_ids=pair_ids)
             after_people = bulk_snapshot(store, [keep, gone], rids)
             after.update(people=after_people["people"], records=after_people["records"])
             store.log_action("resolve", f"{names}: the same person, merged", before, after)
             return keep
-        rk = _rkeys(store, pa) if pa != pb else [rka]
-        rk2 = _rkeys(store, pb) if pa != pb else [rkb]
-        verdicts = sorted({_vk(x, y) for x in rk for y in rk2 if x != y})
+        rk = rkeys_of(store, pa) if pa != pb else [rka]
+        rk2 = rkeys_of(store, pb) if pa != pb else [rkb]
+        verdicts = sorted({verdict_key(x, y) for x in rk for y in rk2 if x != y})
         before = store.snapshot(verdicts=verdicts, pair_ids=pair_ids)
         set_verdicts(store, verdicts, "different")
-        conn.executemany("UPDATE pairs SET status='different' WHERE id=?", [(p,) for p in pair_ids])
+        set_pair_status(store, pair_ids, "different")
         after = store.snapshot(verdicts=verdicts, pair_ids=pair_ids)
         store.log_action("resolve", f"{names}: not the same person", before, after)
         return None
-
-
-def _vk(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a < b else (b, a)
-
-
-def _rkeys(store: Store, person_id: int) -> list[str]:
-    return [r[0] for r in store.conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_id,))]
 
 
 __all__ = [
@@ -439,7 +421,6 @@ __all__ = [
 
 def _names_of(store: Store, *person_ids: int) -> str:
     """"Ann Lee and Ann Lee (2 people)": who an answer was about, for the log and undo messages."""
-    rows = dict(store.conn.execute(f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(person_ids))})",
-                                   person_ids).fetchall())
-    names = [rows.get(pid) or f"person {pid}" for pid in dict.fromkeys(person_ids)]
+    found = people_names(store, person_ids)
+    names = [found.get(pid) or f"person {pid}" for pid in dict.fromkeys(person_ids)]
     return " and ".join(names) if len(names) > 1 else names[0]

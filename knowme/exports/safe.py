@@ -33,6 +33,8 @@ from knowme.gcpause import collector_paused
 from knowme.model import Decision, Person
 from knowme.nameforms import name_alike, name_forms
 from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
+from knowme.store import exports as q
+from knowme.store import suppression as suppression_q
 from knowme.store.core import Store
 from knowme.suppression import EMAIL_TEXT, SuppressionIndex, apart, different_verdicts, phone_in_text
 from knowme.text import plural
@@ -179,18 +181,14 @@ def withheld_email_keys(store: Store) -> tuple[set[str], set[str]]:
 
 
 def _shared_keys(store: Store) -> set[str]:
-    return {key for (key,) in store.conn.execute(
-        "SELECT DISTINCT k.key FROM keys k JOIN records r ON r.id = k.record_id JOIN people p ON p.id = r.person_id "
-        "WHERE k.kind='email' AND p.decision IN ('undecided', 'personalize')")}
+    return q.email_keys_held_by(store, (Decision.UNDECIDED, Decision.PERSONALIZE))
 
 
 def plan_safe(store: Store) -> SafePlan:
     """Decide every row of the safe file, count everything left out, and find every knows-me person who
     may be an excluded one (nothing is written here; any such person blocks the export)."""
     pre = Preflight()
-    conn = store.conn
-    for decision, connected, n in conn.execute("SELECT decision, connected, count(*) FROM people "
-                                               "GROUP BY decision, connected"):
+    for decision, connected, n in q.decision_counts(store):
         if decision == Decision.UNDECIDED.value and not connected:
             pre.undecided += n
         elif decision == Decision.PERSONALIZE.value:
@@ -328,12 +326,8 @@ class _Gate:
             return []
         self._pending_pairs()
         rkeys: dict[int, set[str]] = defaultdict(set)
-        pids = sorted({pid for pid, _, _ in self.found})
-        for start in range(0, len(pids), 500):
-            chunk = pids[start:start + 500]
-            for pid, rkey in self.store.conn.execute(
-                    f"SELECT person_id, rkey FROM records WHERE person_id IN ({','.join('?' * len(chunk))})", chunk):
-                rkeys[pid].add(rkey)
+        for pid, rkey in suppression_q.record_identities(self.store, sorted({pid for pid, _, _ in self.found})):
+            rkeys[pid].add(rkey)
         verdicts = different_verdicts(self.store) if self.found else None
         found = []
         for (pid, number, _), conflict in self.found.items():
@@ -347,14 +341,7 @@ class _Gate:
 
     def _pending_pairs(self) -> None:
         """Open duplicate pairs between a knows-me person being checked and an excluded person."""
-        rows = self.store.conn.execute(
-            "SELECT q.id, r.person_id, o.person_id, pk.name FROM people p JOIN records r ON r.person_id = p.id "
-            "JOIN pairs q ON q.a = r.id JOIN records o ON o.id = q.b JOIN people pk ON pk.id = o.person_id "
-            "WHERE p.decision='exclude' AND q.status='pending' AND pk.decision='knows-me' AND pk.connected=0 UNION "
-            "SELECT q.id, r.person_id, o.person_id, pk.name FROM people p JOIN records r ON r.person_id = p.id "
-            "JOIN pairs q ON q.b = r.id JOIN records o ON o.id = q.a JOIN people pk ON pk.id = o.person_id "
-            "WHERE p.decision='exclude' AND q.status='pending' AND pk.decision='knows-me' AND pk.connected=0")
-        for pair_id, excluded, mine, name in rows:
+        for pair_id, excluded, mine, name in suppression_q.pending_pairs_excluded_knows_me(self.store):
             number = self.index.excluded_people.get(excluded)
             if number is None:
                 continue
@@ -371,22 +358,13 @@ def _keyed_hits(store: Store, index: SuppressionIndex) -> dict[int, list[tuple[s
     """Person id -> (kind, owner, shown) for every phone, profile and card on the list a knows-me person
     holds, found from the list's side through the key and record indexes (never a scan of everyone)."""
     found: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
-    conn = store.conn
     for kind in ("record", "phone", "url"):
         keys = [key for (k, key) in index.by_key if k == kind]
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            if kind == "record":
-                rows = conn.execute(f"SELECT r.person_id, r.rkey FROM records r JOIN people p ON p.id = r.person_id "
-                                    f"WHERE r.rkey IN ({marks}) AND +p.decision='knows-me'", chunk)
-            else:
-                rows = conn.execute(f"SELECT DISTINCT r.person_id, k.key FROM keys k JOIN records r "
-                                    f"ON r.id = k.record_id JOIN people p ON p.id = r.person_id WHERE k.key IN "
-                                    f"({marks}) AND k.kind=? AND +p.decision='knows-me'", [*chunk, kind])
-            for pid, key in rows:
-                for number in index.by_key[(kind, key)]:
-                    found[pid].append((kind, number, _shown_key(index, number, kind, key)))
+        rows = (q.holders_of_records(store, keys, Decision.KNOWS_ME) if kind == "record" else
+                q.holders_of_keys(store, kind, keys, Decision.KNOWS_ME))
+        for pid, key in rows:
+            for number in index.by_key[(kind, key)]:
+                found[pid].append((kind, number, _shown_key(index, number, kind, key)))
     return found
 
 

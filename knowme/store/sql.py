@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 #: SQLite allows a limited number of `?` in one statement; id lists are sent this many at a time.
 CHUNK = 500
 
+T = TypeVar("T")
 
-def chunked(values: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
-    """`values` in slices of `size`, for `IN (?, ?, ...)` queries over long id lists."""
+
+def chunked(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """`values` in slices of `size`, for `IN (?, ?, ...)` queries over long id (or key) lists."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
 

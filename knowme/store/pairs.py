@@ -1,0 +1,150 @@
+"""The review queue of possible duplicates, and the user's verdicts on pairs of records.
+
+A queued pair joins two records, so the people it is between change with every merge and split:
+"a pending pair between two people" is always worked out from the records' people as they are now.
+Two numbers describe the queue, and they differ once a merge leaves several pending pairs between
+the same two people: `pending_pair_count` counts pairs (the status line and the sidebar), and
+`pending_question_count` the questions the review asks, one per two people (the dedupe report).
+
+Verdicts ("same" / "different") are kept per unordered pair of record identities (`records.rkey`),
+so they survive a re-import that gives the records new ids.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from knowme.store.core import from_json, now
+from knowme.store.sql import chunked, marks
+
+if TYPE_CHECKING:
+    from knowme.store.core import Store
+
+#: the pending pairs between two different people, with each end's person (a sub-query other queries join)
+_PENDING = ("SELECT p.id, p.score, p.reasons, p.a, p.b, ra.person_id AS pa, rb.person_id AS pb FROM pairs p "
+            "JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b "
+            "WHERE p.status='pending' AND ra.person_id != rb.person_id")
+
+QueueRow = tuple[int, float, str, int, int, int, int]  # id, score, reasons (JSON), record a, b, person a, b
+
+
+# ---- verdicts ------------------------------------------------------------------------------------
+
+
+def verdict_key(a: str, b: str) -> tuple[str, str]:
+    """Verdicts are stored once per unordered pair of record identities."""
+    return (a, b) if a < b else (b, a)
+
+
+def load_verdicts(store: Store) -> dict[tuple[str, str], str]:
+    """Every verdict, by its pair of record identities."""
+    return {(a, b): v for a, b, v in store.conn.execute("SELECT a, b, verdict FROM verdicts")}
+
+
+def set_verdicts(store: Store, pairs: Iterable[tuple[str, str]], verdict: str) -> None:
+    """Store a verdict for each rkey pair (inside the caller's transaction)."""
+    stamp = now()
+    store.conn.executemany("INSERT OR REPLACE INTO verdicts(a, b, verdict, at) VALUES (?, ?, ?, ?)",
+                           [(*verdict_key(a, b), verdict, stamp) for a, b in pairs if a != b])
+
+
+def verdicts_held(store: Store, keys: Iterable[tuple[str, str]], verdict: str) -> list[tuple[str, str]]:
+    """Those of the verdict keys that hold `verdict`, in the order given."""
+    return [key for key in keys if store.conn.execute("SELECT 1 FROM verdicts WHERE a=? AND b=? AND verdict=?",
+                                                      (*key, verdict)).fetchone()]
+
+
+def forget_verdicts(store: Store, keys: Iterable[tuple[str, str]]) -> None:
+    """Drop the verdicts of these keys (inside the caller's transaction)."""
+    store.conn.executemany("DELETE FROM verdicts WHERE a=? AND b=?", keys)
+
+
+def rkeys_of(store: Store, person_id: int) -> list[str]:
+    """The record identities of a person's records (what verdicts are kept against)."""
+    return [row[0] for row in store.conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_id,))]
+
+
+def rkey_by_record(store: Store, record_ids: Iterable[int]) -> dict[int, str]:
+    """Each record's identity, by record id."""
+    rids = sorted(set(record_ids))
+    found: dict[int, str] = {}
+    for chunk in chunked(rids):
+        found.update(store.conn.execute(f"SELECT id, rkey FROM records WHERE id IN ({marks(len(chunk))})", chunk))
+    return found
+
+
+# ---- the queue -----------------------------------------------------------------------------------
+
+
+def pending_queue(store: Store) -> Iterator[QueueRow]:
+    """Pending pairs between two different people, best first (several may join the same two people)."""
+    yield from store.conn.execute(f"SELECT id, score, reasons, a, b, pa, pb FROM ({_PENDING}) "
+                                  "ORDER BY score DESC, id")
+
+
+def pending_pair_count(store: Store) -> int:
+    """How many pending pairs join two different people (two pairs between the same two count twice)."""
+    return store.conn.execute(f"SELECT count(*) FROM ({_PENDING})").fetchone()[0]
+
+
+def pending_question_count(store: Store) -> int:
+    """How many questions the review queue asks: the pairs of people a pending pair joins, one per two."""
+    return store.conn.execute(f"SELECT count(*) FROM (SELECT DISTINCT min(pa, pb), max(pa, pb) "
+                              f"FROM ({_PENDING}))").fetchone()[0]
+
+
+def pending_pairs_between(store: Store, person_id: int, other_id: int) -> list[int]:
+    """Ids of the pending pairs between two people, in id order."""
+    return _pending_pair_ids(store, person_id, other_id)
+
+
+def pending_pairs_involving(store: Store, person_id: int) -> list[int]:
+    """Ids of the pending pairs between this person and anyone else, in id order."""
+    return _pending_pair_ids(store, person_id, None)
+
+
+def _pending_pair_ids(store: Store, person_id: int, other_id: int | None) -> list[int]:
+    """Starts from the person's records and the pair indexes on both ends, never from the whole queue."""
+    match = "o.person_id != r.person_id" if other_id is None else "o.person_id = ?"
+    params: tuple[int, ...] = (person_id,) if other_id is None else (person_id, other_id)
+    rows = store.conn.execute(
+        f"SELECT q.id FROM records r JOIN pairs q ON q.a = r.id JOIN records o ON o.id = q.b "
+        f"WHERE r.person_id=? AND q.status='pending' AND {match} UNION "
+        f"SELECT q.id FROM records r JOIN pairs q ON q.b = r.id JOIN records o ON o.id = q.a "
+        f"WHERE r.person_id=? AND q.status='pending' AND {match}", params * 2)
+    return sorted(row[0] for row in rows)
+
+
+def pair_ends(store: Store, pair_id: int) -> tuple[int, int, str, str] | None:
+    """A queued pair's two people (as the records are held now) and its two record identities."""
+    return store.conn.execute("SELECT ra.person_id, rb.person_id, ra.rkey, rb.rkey FROM pairs p "
+                              "JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b WHERE p.id=?",
+                              (pair_id,)).fetchone()
+
+
+def answered_pairs(store: Store) -> Iterator[tuple[str, list[str]]]:
+    """The status and reasons of every pair the user answered."""
+    for status, reasons in store.conn.execute("SELECT status, reasons FROM pairs WHERE status != 'pending'"):
+        yield status, from_json(reasons)
+
+
+def set_pair_status(store: Store, pair_ids: Iterable[int], status: str) -> None:
+    """Answer these pairs ("same" or "different"; inside the caller's transaction)."""
+    store.conn.executemany("UPDATE pairs SET status=? WHERE id=?", [(status, pair_id) for pair_id in pair_ids])
+
+
+def queued_pairs(store: Store) -> dict[tuple[int, int], tuple[int, str, float, str]]:
+    """Every pair ever queued, answered or not: (record a, record b) -> (id, status, score, reasons JSON)."""
+    return {(a, b): (pid, status, score, reasons) for pid, a, b, status, score, reasons in
+            store.conn.execute("SELECT id, a, b, status, score, reasons FROM pairs")}
+
+
+def add_pairs(store: Store, pairs: Iterable[tuple[int, int, float, str]]) -> None:
+    """Queue new pairs (record a, record b, score, reasons JSON), pending."""
+    store.conn.executemany("INSERT INTO pairs(a, b, score, reasons) VALUES (?, ?, ?, ?)", pairs)
+
+
+def update_pair_evidence(store: Store, updates: Iterable[tuple[float, str, int]]) -> None:
+    """New evidence (score, reasons JSON, pair id) for pairs already queued."""
+    store.conn.executemany("UPDATE pairs SET score=?, reasons=? WHERE id=?", updates)
+

@@ -1,0 +1,50 @@
+"""What the imported sources ask the workspace: who holds each source's records, whether a file was
+imported before, and the rows a source owns (for forgetting it and for that forget's undo).
+
+The rules (how a source is named, what a forget keeps) stay in `knowme.sources` and `knowme.importing`.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from knowme.store.core import Store
+
+# Tables whose rows a source owns (a forget removes them, its undo puts them back), children last.
+_ROWS = (
+    ("sources", "id = ?"),
+    ("records", "source_id = ?"),
+    ("keys", "record_id IN (SELECT id FROM records WHERE source_id = ?)"),
+    ("pairs", "a IN (SELECT id FROM records WHERE source_id = ?) OR b IN (SELECT id FROM records WHERE source_id = ?)"),
+)
+
+
+def people_per_source(store: Store) -> dict[int, int]:
+    """How many people hold at least one record of each source, by source id."""
+    return dict(store.conn.execute("SELECT source_id, count(DISTINCT person_id) FROM records GROUP BY source_id"))
+
+
+def people_with_records_of(store: Store, source_id: int) -> list[int]:
+    """Ids of the people holding a record of this source."""
+    rows = store.conn.execute("SELECT DISTINCT person_id FROM records WHERE source_id=?", (source_id,))
+    return [row[0] for row in rows]
+
+
+def is_imported(store: Store, sha256: str, fmt: str) -> bool:
+    """Whether a source with this content fingerprint, read as this format, is in the workspace."""
+    return store.conn.execute("SELECT 1 FROM sources WHERE sha256=? AND format=?", (sha256, fmt)).fetchone() is not None
+
+
+def rows_of_source(store: Store, source_id: int) -> dict[str, dict[str, Any]]:
+    """Every row the source owns, by table: {"columns": [...], "rows": [[...], ...]} (the undo log's form)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for table, where in _ROWS:
+        cursor = store.conn.execute(f"SELECT * FROM {table} WHERE {where}", (source_id,) * where.count("?"))
+        rows[table] = {"columns": [d[0] for d in cursor.description], "rows": [list(r) for r in cursor]}
+    return rows
+
+
+def delete_rows_of_source(store: Store, source_id: int) -> None:
+    """Delete every row the source owns, children first."""
+    for table, where in reversed(_ROWS):
+        store.conn.execute(f"DELETE FROM {table} WHERE {where}", (source_id,) * where.count("?"))

@@ -1,0 +1,247 @@
+"""What the suppression list asks the workspace: its exclusions and their entries, who is excluded now
+and what they hold, the `different` verdicts that keep two people apart, and the open duplicate pairs
+between an excluded person and a knows-me one.
+
+The rules (what identifies a person, what an undo lifts, whom an entry covers) stay in
+`knowme.suppression`; these functions only read and write rows.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from knowme.model import Decision
+from knowme.store.sql import chunked, marks
+
+if TYPE_CHECKING:
+    from knowme.store.core import Store
+
+#: `different` verdicts between two record lists are looked up this many record identities a side at a time.
+_VERDICT_CHUNK = 200
+
+# ---- people and what identifies them --------------------------------------------------------------
+
+
+def person_name(store: Store, person_id: int) -> str:
+    """The person's display name, '' when they have none or there is no such person."""
+    row = store.conn.execute("SELECT name FROM people WHERE id=?", (person_id,)).fetchone()
+    return row[0] if row else ""
+
+
+def names_of(store: Store, person_ids: Sequence[int]) -> dict[int, str]:
+    """Display name by person id, for those of these people who exist."""
+    names: dict[int, str] = {}
+    for chunk in chunked(person_ids):
+        names.update(store.conn.execute(f"SELECT id, name FROM people WHERE id IN ({marks(len(chunk))})", chunk))
+    return names
+
+
+def record_identities(store: Store, person_ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+    """(person id, rkey) of every record these people hold."""
+    for chunk in chunked(person_ids):
+        yield from store.conn.execute(f"SELECT person_id, rkey FROM records WHERE person_id IN ({marks(len(chunk))})",
+                                      chunk)
+
+
+def phone_and_profile_keys(store: Store, person_ids: Sequence[int]) -> Iterator[tuple[int, str, str]]:
+    """(person id, kind, key) of every phone and profile key the import stored for these people's records."""
+    for chunk in chunked(person_ids):
+        yield from store.conn.execute(
+            f"SELECT r.person_id, k.kind, k.key FROM records r JOIN keys k ON k.record_id = r.id "
+            f"WHERE r.person_id IN ({marks(len(chunk))}) AND k.kind IN ('phone', 'url')", chunk)
+
+
+# ---- who is excluded now --------------------------------------------------------------------------
+
+
+def anyone_excluded(store: Store) -> bool:
+    """Whether any person's decision is exclude."""
+    return store.conn.execute("SELECT 1 FROM people WHERE decision=? LIMIT 1",
+                              (Decision.EXCLUDE.value,)).fetchone() is not None
+
+
+def excluded_people(store: Store) -> list[int]:
+    """Ids of every person whose decision is exclude, in id order."""
+    rows = store.conn.execute("SELECT id FROM people WHERE decision=? ORDER BY id", (Decision.EXCLUDE.value,))
+    return [row[0] for row in rows]
+
+
+def excluded_among(store: Store, person_ids: Sequence[int]) -> list[int]:
+    """Those of these people (ids in ascending order) whose decision is exclude, in the same order."""
+    found: list[int] = []
+    for chunk in chunked(person_ids):
+        found += [row[0] for row in store.conn.execute(
+            f"SELECT id FROM people WHERE id IN ({marks(len(chunk))}) AND +decision=?",
+            [*chunk, Decision.EXCLUDE.value])]
+    return found
+
+
+def is_excluded(store: Store, person_id: int) -> bool:
+    """Whether this person's decision is exclude."""
+    return store.conn.execute("SELECT 1 FROM people WHERE id=? AND decision=?",
+                              (person_id, Decision.EXCLUDE.value)).fetchone() is not None
+
+
+def excluded_with_record(store: Store, rkey: str) -> set[int]:
+    """The excluded people holding the record of this identity."""
+    rows = store.conn.execute("SELECT r.person_id FROM records r JOIN people p ON p.id = r.person_id "
+                              "WHERE r.rkey=? AND +p.decision=?", (rkey, Decision.EXCLUDE.value))
+    return {row[0] for row in rows}
+
+
+def excluded_with_key(store: Store, kind: str, key: str) -> set[int]:
+    """The excluded people with a record holding this matching key (`email`, `phone` or `url`)."""
+    rows = store.conn.execute("SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
+                              "ON p.id = r.person_id WHERE k.key=? AND k.kind=? AND +p.decision=?",
+                              (key, kind, Decision.EXCLUDE.value))
+    return {row[0] for row in rows}
+
+
+def excluded_named(store: Store, first: str, last: str) -> set[int]:
+    """The excluded people with a record of exactly this folded first and last name."""
+    rows = store.conn.execute("SELECT r.person_id FROM people p JOIN records r ON r.person_id = p.id "
+                              "WHERE p.decision=? AND r.first=? AND r.last=?", (Decision.EXCLUDE.value, first, last))
+    return {row[0] for row in rows}
+
+
+# ---- exclusions and their entries -----------------------------------------------------------------
+
+
+def add_exclusion(store: Store, person_id: int, name: str, at: str, log_id: int | None = None) -> int:
+    """Record a new exclusion of this person (made by action `log_id`, if any); its id."""
+    cursor = store.conn.execute("INSERT INTO exclusions(person_id, name, at, log_id) VALUES (?, ?, ?, ?)",
+                                (person_id, name, at, log_id))
+    return int(cursor.lastrowid or 0)
+
+
+def add_entries(store: Store, exclusion_id: int, entries: Iterable[tuple[str, str, str]], at: str) -> None:
+    """Add these (kind, key, shown) entries to an exclusion; those it already holds are kept as they are."""
+    store.conn.executemany("INSERT OR IGNORE INTO suppressions(exclusion_id, kind, key, shown, at) "
+                           "VALUES (?, ?, ?, ?, ?)", [(exclusion_id, kind, key, shown, at)
+                                                      for kind, key, shown in entries])
+
+
+def active_exclusions(store: Store) -> Iterator[tuple[int, int | None, str]]:
+    """(id, person id, name) of every exclusion not lifted, in id order."""
+    yield from store.conn.execute("SELECT id, person_id, name FROM exclusions WHERE lifted_at IS NULL ORDER BY id")
+
+
+def active_entries(store: Store) -> Iterator[tuple[int, str, str, str]]:
+    """(exclusion id, kind, key, shown) of every entry of an exclusion not lifted."""
+    yield from store.conn.execute("SELECT s.exclusion_id, s.kind, s.key, s.shown FROM suppressions s JOIN exclusions e "
+                                  "ON e.id = s.exclusion_id WHERE e.lifted_at IS NULL")
+
+
+def entries_of(store: Store, exclusion_ids: Iterable[int]) -> Iterator[tuple[int, str, str, str]]:
+    """(exclusion id, kind, key, shown) of every entry of these exclusions, exclusion by exclusion."""
+    for exclusion_id in exclusion_ids:
+        yield from store.conn.execute("SELECT exclusion_id, kind, key, shown FROM suppressions WHERE exclusion_id=?",
+                                      (exclusion_id,))
+
+
+def active_exclusions_of(store: Store, person_id: int) -> set[int]:
+    """Ids of the exclusions not lifted that were made for this person id."""
+    rows = store.conn.execute("SELECT id FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (person_id,))
+    return {row[0] for row in rows}
+
+
+def active_exclusions_with_entry(store: Store, kind: str, key: str) -> set[int]:
+    """Ids of the exclusions not lifted that hold this entry."""
+    rows = store.conn.execute("SELECT s.exclusion_id FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+                              "WHERE s.kind=? AND s.key=? AND e.lifted_at IS NULL", (kind, key))
+    return {row[0] for row in rows}
+
+
+def active_exclusion_with_records(store: Store, rkeys: Sequence[str]) -> int | None:
+    """An exclusion not lifted holding one of these record identities (the lowest id among the first
+    slice of them that finds one), else None."""
+    for chunk in chunked(rkeys):
+        row = store.conn.execute(
+            f"SELECT min(s.exclusion_id) FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+            f"WHERE s.kind='record' AND s.key IN ({marks(len(chunk))}) AND e.lifted_at IS NULL", chunk).fetchone()
+        if row[0] is not None:
+            return int(row[0])
+    return None
+
+
+def active_list_size(store: Store) -> tuple[int, int, int]:
+    """(exclusions not lifted, their entries, those of them whose cards are in no source any more)."""
+    exclusions, entries = store.conn.execute(
+        "SELECT count(DISTINCT e.id), count(s.key) FROM exclusions e LEFT JOIN suppressions s "
+        "ON s.exclusion_id = e.id WHERE e.lifted_at IS NULL").fetchone()
+    gone = store.conn.execute(
+        "SELECT count(*) FROM exclusions e WHERE e.lifted_at IS NULL AND NOT EXISTS (SELECT 1 FROM suppressions s "
+        "JOIN records r ON r.rkey = s.key WHERE s.exclusion_id = e.id AND s.kind='record')").fetchone()[0]
+    return exclusions, entries, gone
+
+
+# ---- lifting exclusions and putting them back -----------------------------------------------------
+
+
+def lift_exclusions(store: Store, exclusion_ids: Iterable[int], log_id: int, at: str) -> None:
+    """Lift these exclusions (those not lifted yet) as part of action `log_id`."""
+    store.conn.executemany("UPDATE exclusions SET lifted_at=?, lifted_log=? WHERE id=? AND lifted_at IS NULL",
+                           [(at, log_id, eid) for eid in set(exclusion_ids)])
+
+
+def lift_made_by(store: Store, log_id: int, at: str) -> None:
+    """Lift the exclusions action `log_id` made (those not lifted), recording that action as the lifter."""
+    store.conn.execute("UPDATE exclusions SET lifted_at=?, lifted_log=? WHERE log_id=? AND lifted_at IS NULL",
+                       (at, log_id, log_id))
+
+
+def reinstate_made_by(store: Store, log_id: int) -> None:
+    """Put back the exclusions action `log_id` made and itself lifted (by its undo)."""
+    store.conn.execute("UPDATE exclusions SET lifted_at=NULL WHERE log_id=? AND lifted_log=?", (log_id, log_id))
+
+
+def reinstate_lifted_by(store: Store, log_id: int) -> None:
+    """Put back the exclusions action `log_id` lifted, other than its own."""
+    store.conn.execute("UPDATE exclusions SET lifted_at=NULL WHERE lifted_log=? AND log_id IS NOT ? "
+                       "AND lifted_at IS NOT NULL", (log_id, log_id))
+
+
+def lift_again(store: Store, log_id: int, at: str) -> None:
+    """Lift again the exclusions action `log_id` once lifted, other than its own (those put back since)."""
+    store.conn.execute("UPDATE exclusions SET lifted_at=? WHERE lifted_log=? AND log_id IS NOT ? AND lifted_at IS NULL",
+                       (at, log_id, log_id))
+
+
+# ---- what keeps two people apart ------------------------------------------------------------------
+
+
+def different_verdict_count(store: Store) -> int:
+    """How many `different` verdicts the user gave."""
+    return int(store.conn.execute("SELECT count(*) FROM verdicts WHERE verdict='different'").fetchone()[0])
+
+
+def different_verdicts(store: Store) -> set[tuple[str, str]]:
+    """Every `different` verdict as (a, b) record identities."""
+    return {(a, b) for a, b in store.conn.execute("SELECT a, b FROM verdicts WHERE verdict='different'")}
+
+
+def any_different_verdict(store: Store, mine: Sequence[str], theirs: Sequence[str]) -> bool:
+    """Whether a `different` verdict joins one of these record identities to one of those (either way)."""
+    for chunk_a in chunked(mine, _VERDICT_CHUNK):
+        for chunk_b in chunked(theirs, _VERDICT_CHUNK):
+            ma, mb = marks(len(chunk_a)), marks(len(chunk_b))
+            row = store.conn.execute(
+                f"SELECT 1 FROM verdicts WHERE verdict='different' AND ((a IN ({ma}) AND b IN ({mb})) OR "
+                f"(b IN ({ma}) AND a IN ({mb}))) LIMIT 1", [*chunk_a, *chunk_b, *chunk_a, *chunk_b]).fetchone()
+            if row:
+                return True
+    return False
+
+
+# ---- open duplicate pairs across the exclusion ----------------------------------------------------
+
+
+def pending_pairs_excluded_knows_me(store: Store) -> Iterator[tuple[int, int, int, str]]:
+    """(pair id, excluded person, knows-me person, knows-me name) of every duplicate pair still open between
+    a record of an excluded person and one of a knows-me person not connected yet."""
+    side = ("SELECT q.id, r.person_id, o.person_id, pk.name FROM people p JOIN records r ON r.person_id = p.id "
+            "JOIN pairs q ON q.{mine} = r.id JOIN records o ON o.id = q.{other} JOIN people pk ON pk.id = o.person_id "
+            "WHERE p.decision=? AND q.status='pending' AND pk.decision=? AND pk.connected=0")
+    decisions = (Decision.EXCLUDE.value, Decision.KNOWS_ME.value)
+    yield from store.conn.execute(f"{side.format(mine='a', other='b')} UNION {side.format(mine='b', other='a')}",
+                                  decisions * 2)
