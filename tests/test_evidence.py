@@ -333,3 +333,19 @@ def test_the_same_name_in_the_country_most_people_here_live_in_is_asked() -> Non
     ev = score_in(a, b, _book_of_phones())
     assert ev.outcome == "maybe"
     assert not any(r.startswith("same country") for r in ev.reasons)
+
+
+def test_a_junior_and_a_senior_of_one_name_at_one_address_are_two_people() -> None:
+    senior = item("John", "Keller", suffix="Sr.", addresses=(HOME,), phones=("+12175550144",))
+    junior = item("John", "Keller Jr.", birthday="1980-07-09", addresses=(HOME,), phones=("+12175550144",), source=2)
+    ev = score_in(senior, junior, crowd(300))
+    assert ev.outcome != "sure" and ev.conflict
+    assert "two generations of one name (Sr / Jr)" in ev.reasons
+
+
+def test_middle_names_that_start_apart_are_two_people_and_an_initial_of_the_same_one_is_not() -> None:
+    robert = item("John", "Keller", middle="R.", emails=("keller.family@example.com",), addresses=(HOME,))
+    thomas = item("John", "Keller", middle="Thomas", emails=("keller.family@example.com",), source=2)
+    also_robert = item("John", "Keller", middle="Robert", emails=("keller.family@example.com",), source=3)
+    assert score_in(robert, thomas, crowd(300)).outcome != "sure"
+    assert score_in(robert, also_robert, crowd(300)).outcome == "sure"

@@ -17,7 +17,8 @@ _ids = itertools.count(1)
 def item(first: str = "", last: str = "", *, emails: tuple[str, ...] = (), phones: tuple[str, ...] = (),
          urls: tuple[str, ...] = (), source: int = 1, org: str = "", title: str = "", birthday: str = "",
          given: str = "", family: str = "", phonetic_name: str = "", nickname: str = "", display: str = "",
-         addresses: tuple[str, ...] = (), written_phones: tuple[str, ...] = (), note: str = ""):
+         addresses: tuple[str, ...] = (), written_phones: tuple[str, ...] = (), note: str = "", middle: str = "",
+         suffix: str = ""):
     """A match item; `written_phones` are phones as a card writes them, read as a US book would."""
     rid = next(_ids)
     read = [key for key in (phone_key(p, "US") for p in written_phones) if key]
@@ -26,7 +27,7 @@ def item(first: str = "", last: str = "", *, emails: tuple[str, ...] = (), phone
     return make_item(rid, rid, f"s{source}|r{rid}", source, fold(first), fold(last), given=given, family=family,
                      phonetic=phonetic_name, nickname=nickname, display=display or f"{first} {last}".strip(),
                      org=org, title=title, birthday=birthday, keys=keys, addresses=addresses,
-                     raw_phones=written_phones, note=note)
+                     raw_phones=written_phones, note=note, middle=middle, suffix=suffix)
 
 
 def score(a, b, *others):

@@ -62,6 +62,7 @@ class MatchItem:
     loose_phones: tuple[str, ...] = ()  # last nine digits of phones that gave no number (see `loose_tails`)
     native: str = ""  # a name in Chinese or Japanese characters as written, before any reading or guess
     note: str = ""  # the record's note, folded ("worked together at acme corp")
+    generation: str = ""  # "jr", "sr", "ii", "iii", "iv" when the name carries one
     countries: tuple[str, ...] = ()  # calling codes of its phones and mail domains' countries ("44")
 
     @property
@@ -160,6 +161,19 @@ def countries(phones: Iterable[str], domains: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for code in found if code))
 
 
+_GENERATIONS = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
+
+
+def generation(*texts: str) -> str:
+    """"jr" for John Keller Jr. (in the suffix field, after the surname or in the display name)."""
+    for text in texts:
+        if text:
+            for word in reversed(_fold(text).split()):
+                if word in _GENERATIONS:
+                    return _GENERATIONS[word]
+    return ""
+
+
 def _is_latin(text: str) -> bool:
     return text.isascii()
 
@@ -204,7 +218,7 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
               middle: str = "", family: str = "", nickname: str = "", phonetic: str = "", display: str = "",
               org: str = "", title: str = "", birthday: str = "", connected: bool = False,
               keys: Iterable[tuple[str, str]] = (), addresses: Iterable[str] = (),
-              raw_phones: Sequence[str] = (), note: str = "") -> MatchItem:
+              raw_phones: Sequence[str] = (), note: str = "", suffix: str = "") -> MatchItem:
     """One match item from a record's stored name key, a few of its fields, and its exact keys."""
     emails, phones, urls = [], [], []
     for kind, key in keys:
@@ -257,4 +271,5 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
                      latin=_is_latin(first) and _is_latin(last),
                      reading=reading, streets=streets, postcodes=postcodes, cities=cities,
                      native=native, countries=countries(phones, domains), note=_fold(note) if note else "",
+                     generation=generation(suffix, family, display),
                      loose_phones=loose_tails(raw_phones, phones) if len(raw_phones) > len(phones) else ())

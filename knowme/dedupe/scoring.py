@@ -35,6 +35,7 @@ from knowme.dedupe.evidence_names import (
     PART_NOT_EXACT,
     SURNAME_FITS,
     SWAPPED,
+    generation_evidence,
     name_agreement,
     name_evidence,
     script_evidence,
@@ -98,6 +99,8 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     names = Names(named, fk, lk, swapped, fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL), name_conflict,
                    bool(a.mailname or b.mailname) and not same_native)
     name_evidence(a, b, stats, names, tally, explain)
+    if names.full_match and (a.generation or a.middle) and (b.generation or b.middle):
+        generation_evidence(a, b, names, tally)
     profile_evidence(a, b, tally)
     rival_mail = email_evidence(a, b, stats, names, tally)
     shared_household = phone_evidence(a, b, stats, tally)
