@@ -349,3 +349,10 @@ def test_middle_names_that_start_apart_are_two_people_and_an_initial_of_the_same
     also_robert = item("John", "Keller", middle="Robert", emails=("keller.family@example.com",), source=3)
     assert score_in(robert, thomas, crowd(300)).outcome != "sure"
     assert score_in(robert, also_robert, crowd(300)).outcome == "sure"
+
+
+def test_a_chinese_name_never_merges_by_itself_however_rare_it_looks_here() -> None:
+    a = item("杰", "刘", urls=("linkedin.com/in/jie-liu-4768235b",), phones=("+8618665396581",))
+    b = item("杰", "刘", org="Northwind Analytics", title="Lead Account Executive",
+             emails=("liu.jie@example.net",), source=2)
+    assert score_in(a, b, crowd(2000)).outcome == "maybe"

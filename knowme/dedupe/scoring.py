@@ -133,12 +133,13 @@ def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tall
     nothing conflicts: the name's rarity here (`Stats.lone_name_odds`), with the postcode, city or
     country both give, less what the other fields say against (an old job, another address; a
     birthday, a workplace or a key that agrees has rules of its own). -inf when the rule
-    does not apply: at one street (a father and a son of one name live there), for initials, and
-    for a card giving only one kind of detail besides the name (a name and a number: a namesake's
-    card would show nothing else to tell them apart either)."""
+    does not apply: at one street (a father and a son of one name live there), for initials, for a
+    card giving only one kind of detail besides the name (a name and a number: a namesake's card
+    would show nothing else to tell them apart either), and for a name in Chinese or Japanese
+    characters (the population table knows none: 刘杰 is among the commonest names there is)."""
     if names.fk != SAME or names.lk != SAME or names.common or names.swapped or names.mailname or tally.conflict \
             or rival_mail or a.source == b.source or shared(a.streets, b.streets) or len(a.first) < 2 \
-            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2:
+            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2 or a.native or b.native:
         return -math.inf
     return min(stats.lone_name_odds(a.first, a.last), stats.lone_name_odds(b.first, b.last)) + \
         min(tally.odds - tally.place_odds, 0.0) + tally.place_odds
