@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from knowme.dedupe.run import pending_pairs, run_dedupe
+from knowme.importing import store_records
 from knowme.store.core import Store
 
 
@@ -101,7 +102,7 @@ def run_generated(people: int, seed: int, workdir: Path, kind: str = "mixed", **
         gen = generate_book(kind, people=people, seed=seed)
     store = Store.open(workdir / f"gen-{kind}-{people}-{seed}.db")
     for name, records in gen.sources.items():
-        store.store_import(Path(name), "generated", records, [], f"{name}-{seed}", "US")
+        store_records(store, Path(name), "generated", records, [], f"{name}-{seed}", "US")
     started = time.perf_counter()
     report = run_dedupe(store)
     result = evaluate(store, gen.truth)

@@ -28,13 +28,14 @@ RECORDS_PER_PERSON = 2.45  # what dupgen makes on average
 def build(records: int, path: Path, seed: int = 5) -> None:
     from dupgen import generate
 
+    from knowme.importing import store_records
     from knowme.store.core import Store
 
     people = max(1, int(records / RECORDS_PER_PERSON))
     gen = generate(people=people, seed=seed)
     with Store.open(path) as store:
         for name, recs in gen.sources.items():
-            store.store_import(Path(name), "generated", recs, [], f"{name}-{seed}-{people}", "US")
+            store_records(store, Path(name), "generated", recs, [], f"{name}-{seed}-{people}", "US")
         print(json.dumps({"records": gen.records, "people": people}))
 
 

@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from dedupe_quality import evaluate, pairwise
 
 from knowme.dedupe.run import load_items, run_dedupe
+from knowme.importing import store_records
 from knowme.store.core import Store
 
 THRESHOLDS = (0.5, 0.9, 0.99, 0.999)
@@ -127,7 +128,7 @@ def compare(people: int, seed: int, workdir: Path, kind: str = "mixed") -> None:
         gen = generate_book(kind, people=people, seed=seed)
     store = Store.open(workdir / f"cmp-{kind}-{people}-{seed}.db")
     for name, records in gen.sources.items():
-        store.store_import(Path(name), "generated", records, [], f"{name}-{seed}", "US")
+        store_records(store, Path(name), "generated", records, [], f"{name}-{seed}", "US")
     cols, key_of = _rows(store)
     started = time.perf_counter()
     run_dedupe(store)

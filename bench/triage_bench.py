@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from knowme.importing import store_records
 from knowme.store.core import Store
 
 EXPECTED = {"family": "knows-me", "friend": "knows-me", "colleague": "knows-me", "acquaintance": "personalize",
@@ -87,7 +88,7 @@ def speed(records: int, seed: int = 5) -> dict[str, object]:
     out: dict[str, object] = {"records": gen.records}
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "w.db") as store:
         for name, recs in gen.sources.items():
-            store.store_import(Path(name), "generated", recs, [], f"{name}-{seed}", "US")
+            store_records(store, Path(name), "generated", recs, [], f"{name}-{seed}", "US")
         conn = store.conn
         out["people"] = conn.execute("SELECT count(*) FROM people").fetchone()[0]
         conn.execute("UPDATE people SET decision=CASE WHEN id % 20 = 0 THEN 'exclude' WHEN id % 20 < 13 "

@@ -32,6 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from knowme.importing import store_records
 from knowme.model import Labeled, MailSignal, Record
 from knowme.store.core import Store
 
@@ -77,8 +78,8 @@ def build_workspace(path: Path, people: int, per_source: int = 20_000) -> None:
             for offset, record in enumerate(chunk, start=1):
                 record.index = offset
             name = f"contacts-{number:02d}.vcf"
-            store.store_import(Path(name), "vcard", chunk, [], hashlib.sha256(name.encode()).hexdigest(),
-                               source_name=name)
+            store_records(store, Path(name), "vcard", chunk, [], hashlib.sha256(name.encode()).hexdigest(),
+                          source_name=name)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 

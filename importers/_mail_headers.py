@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.utils import getaddresses, parsedate_tz
 
+from knowme.runtime import big_cache
+
 # The header fields we read; everything else in the block is skipped unparsed.
 _WANTED = ("from", "to", "cc", "bcc", "reply-to", "date", "message-id", "in-reply-to", "references", "subject",
            "list-unsubscribe", "list-id", "precedence", "auto-submitted", "x-autoreply", "x-autorespond",
@@ -175,7 +177,7 @@ def _parse_address_field(value: str) -> list[tuple[str, str]]:
     return pairs
 
 
-@functools.lru_cache(maxsize=50_000)
+@big_cache(50_000)
 def _entry(raw_name: str, raw_address: str) -> tuple[str, str, str]:
     """One parsed list entry as (address, display name, trouble kind); "" where there is none.
     Cached apart from whole fields: a mass mailing's recipient list is new, its people are not."""

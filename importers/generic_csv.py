@@ -9,7 +9,6 @@ refused with the headers listed, never guessed.
 """
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from knowme.importers import ImportOptions, Importer, Sniff, register
 from knowme.importers.csvio import (IDENTITY, Col, Table, classify, norm_header, parse_mapping, read_table, sniff_header,
                              split_multi)
 from knowme.model import ImportResult, Labeled, NotAnAddressBook, Problem, Record
+from knowme.runtime import bulk_work
 
 Action = Callable[[Record, str, list[str]], None]
 _ADDRESS_ORDER = ("street", "street2", "street3", "extended", "pobox", "city", "region", "postal", "country")
@@ -260,9 +260,7 @@ def run(table: Table, plan: Plan, fmt: str, options: ImportOptions,
     source, index, count = table.source, 0, 0
     cancelled = options.cancelled
     pad = [""] * width
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with bulk_work():
         for line, row in rows if rows is not None else table.rows():
             count += 1
             if count % _PROGRESS_EVERY == 0:
@@ -299,9 +297,6 @@ def run(table: Table, plan: Plan, fmt: str, options: ImportOptions,
             elif filled:
                 index += 1
                 problems.append(Problem(source, line, f"row {index} has no name, email or phone"))
-    finally:
-        if was_enabled:
-            gc.enable()
     options.report(table.size, table.size)
     problems.extend(table.problems)
     problems.sort(key=lambda p: p.line)

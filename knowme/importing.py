@@ -15,10 +15,9 @@ from pathlib import Path
 from knowme import importers
 from knowme.importers import ImportOptions
 from knowme.filekinds import open_regular, special_input
-from knowme.gcpause import collector_paused
-from knowme.model import NotAnAddressBook
-from knowme.prepare import PreparedStream, prepare_records
-from knowme.store import sources as sources_q
+from knowme.runtime import bulk_work
+from knowme.model import NotAnAddressBook, Record
+from knowme.prepare import Preparer, Suggester
 from knowme.store.core import ImportOutcome, Store
 from knowme.suggest import suggester
 from knowme.triage import after_import
@@ -87,7 +86,7 @@ def mapped_format(path: Path) -> str:
 
 def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOptions | None = None) -> FileReport:
     """Parse and store one file or folder; never raises for bad input, reports it instead."""
-    with collector_paused():
+    with bulk_work():
         return _import_path(store, path, fmt, options)
 
 
@@ -144,21 +143,20 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         return report
     if fmt != "auto" or options.mapping:  # read another way than before: not "unchanged", read again
         digest = read_as(digest, result.format, options.mapping)
-    prepared = None
-    suggest = suggester(store)
-    if not sources_q.is_imported(store, digest, result.format):
-        # the per-record work, on every core, streamed into the transaction
-        prepared = prepare_records(result.records, options.region, name, suggest)
-    try:
-        report.outcome = store.store_import(path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
-                                            digest, region=options.region, source_name=name, prepared=prepared,
-                                            suggest=suggest)
-    finally:
-        if isinstance(prepared, PreparedStream):
-            prepared.close()
+    report.outcome = store_records(store, path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
+                                   digest, options.region, name, suggester(store))
     if not report.outcome.unchanged:
         after_import(store, ids=report.outcome.touched)
     return report
+
+
+def store_records(store: Store, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
+                  region: str = "US", source_name: str | None = None,
+                  suggest: Suggester | None = None) -> ImportOutcome:
+    """Store parsed records as one source: the per-record work (on every core, streamed into the
+    transaction) is done here, under the source name the store settles on."""
+    with Preparer(records, region, suggest) as prepare:
+        return store.store_import(path, fmt, records, problems, sha256, prepare, source_name)
 
 
 def import_paths(store: Store, paths: list[Path], fmt: str = "auto", options: ImportOptions | None = None,

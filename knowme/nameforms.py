@@ -10,7 +10,6 @@ people compares only the few pairs that share a key.
 """
 from __future__ import annotations
 
-import functools
 import re
 
 from rapidfuzz import fuzz
@@ -30,6 +29,7 @@ from knowme.dedupe.namesim import (
     spelling_key,
 )
 from knowme.normalize import fold
+from knowme.runtime import big_cache
 
 Name = tuple[str, str]
 
@@ -44,7 +44,7 @@ _TITLES = frozenset("""mr mrs ms miss mx dr prof sir dame rev fr jr sr ii iii iv
     herr frau""".split())
 
 
-@functools.lru_cache(maxsize=200_000)
+@big_cache(200_000)
 def split_name(text: str) -> frozenset[Name]:
     """Folded (first, last) readings of free text: display parts, addresses and titles dropped,
     "Smith, John" read right, and a three-word name read both as first + last and as first +
@@ -100,7 +100,7 @@ def name_forms(record: Record) -> set[Name]:
     return {form for form in forms if form[0] and len(form[1]) >= 2}  # "A. A." names nobody
 
 
-@functools.lru_cache(maxsize=200_000)
+@big_cache(200_000)
 def blocks(name: Name) -> frozenset[str]:
     """Keys under which alike names meet: each surname word with the first name's initial (or a
     nickname's: Bob meets Robert), the two names in either order, the first name's nickname forms
@@ -129,7 +129,7 @@ def blocks(name: Name) -> frozenset[str]:
     return frozenset(keys)
 
 
-@functools.lru_cache(maxsize=200_000)
+@big_cache(200_000)
 def name_alike(a: Name, b: Name) -> int:
     """0-100: how alike two folded (first, last) names are, nicknames, initials, transliteration and
     compound surnames counting as alike; "Doe Jane" is read as "Jane Doe" too."""
@@ -152,13 +152,13 @@ def name_alike(a: Name, b: Name) -> int:
     return round(score)
 
 
-@functools.lru_cache(maxsize=500_000)
+@big_cache(500_000)
 def _first(a: str, b: str) -> str:
     """`compare_first`, remembered: a workspace has a few thousand first names, met again and again."""
     return compare_first(a, b)
 
 
-@functools.lru_cache(maxsize=500_000)
+@big_cache(500_000)
 def _last(a: str, b: str) -> str:
     """`compare_last` with hyphenated surnames read as compound ones, remembered."""
     if a == b:

@@ -7,7 +7,6 @@ Names are Unicode-normalised, case- and accent-folded, and split into first/last
 """
 from __future__ import annotations
 
-import functools
 import locale
 import os
 import re
@@ -19,6 +18,7 @@ import phonenumbers
 from nameparser import HumanName
 
 from knowme.model import Record
+from knowme.runtime import big_cache
 
 _GMAIL = {"gmail.com", "googlemail.com"}
 _EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
@@ -74,7 +74,7 @@ def _invisible(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf"
 
 
-@functools.lru_cache(maxsize=262_144)
+@big_cache(262_144)
 def mailbox_key(text: str) -> str | None:
     """The one key every spelling of a mailbox shares, as a mail provider would read it; None when
     the text holds no address.
@@ -113,7 +113,7 @@ def mailbox_key(text: str) -> str | None:
     return f"{local}@{domain}"
 
 
-@functools.lru_cache(maxsize=65_536)
+@big_cache(65_536)
 def _idna(domain: str) -> str:
     """A domain in its ASCII (punycode) form; as it is when it is not a valid IDN."""
     if domain.isascii() and "xn--" not in domain:
@@ -172,7 +172,7 @@ def _nanp_fast(text: str, region: str) -> str | None:
     return "+1" + match.group(1) if match else None
 
 
-@functools.lru_cache(maxsize=200_000)
+@big_cache(200_000)
 def phone_key(raw: str, region: str = "US") -> str | None:
     """E.164 form of a phone number, or None when it cannot be read as one.
 
@@ -224,7 +224,7 @@ _LETTERS = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"
 _SPECIAL_LETTERS = re.compile("[" + "".join(chr(c) for c in _LETTERS) + "]")
 
 
-@functools.lru_cache(maxsize=262_144)
+@big_cache(262_144)
 def fold(text: str) -> str:
     """Case-, accent- and width-folded text for comparison ("Ré Smith" -> "re smith")."""
     if text.isascii():  # the common case, ten times cheaper
@@ -252,7 +252,7 @@ _EMPTY = NameKey("", "", "")
 _TITLES_ONLY = re.compile(r"^[\W\d_]*$")
 
 
-@functools.lru_cache(maxsize=100_000)
+@big_cache(100_000)
 def _parse_name(text: str) -> tuple[str, str]:
     """First and last name of a free-text name, with nameparser (handles "Smith, John", titles, suffixes)."""
     human = HumanName(text)

@@ -10,7 +10,7 @@ from what is known. In the editor what is not known stays a placeholder to type 
 reports it until the note is finished); the queue files never carry one: a person whose template
 cannot be filled gets no suggested draft, and the queue says "note needed".
 
-Each note has a status (`note_status`): needed (no note), fix (the linter finds errors: it cannot
+Each note has a status (`knowme.notestatus`): needed (no note), fix (the linter finds errors: it cannot
 be sent), check (warnings only) or ready.
 
 Outreach is not done when the note is written. A request moves through these states:
@@ -29,6 +29,7 @@ from enum import Enum
 
 from knowme import prefs
 from knowme.lint import DEFAULT_LIMIT, LintReport, lint_note
+from knowme.notestatus import NOTE_FIX, NOTE_NEEDED
 from knowme.model import Decision, Person, Record
 from knowme.store import outreach as outreach_q
 from knowme.store.core import Store
@@ -133,10 +134,6 @@ def ready_draft(person: Person, template_name: str | None = None) -> str:
 
 _UNFILLED = re.compile(r"\{(?:first_name|context|why)\}")
 
-NOTE_NEEDED, NOTE_FIX, NOTE_CHECK, NOTE_READY = "needed", "fix", "check", "ready"
-NOTE_LABELS = {NOTE_NEEDED: "note needed", NOTE_FIX: "✗ to fix", NOTE_CHECK: "! check", NOTE_READY: "✓ ready"}
-"""How far a personalize person's note is, as a list shows it."""
-
 
 def person_nicknames(person: Person) -> list[str]:
     """Other names the person goes by on their cards (a note may greet them so)."""
@@ -147,32 +144,6 @@ def lint_person_note(person: Person, draft: str | None = None, limit: int = DEFA
     """The linter on a person's note (or `draft`), greeting checked against their name and nicknames."""
     return lint_note(person.draft if draft is None else draft, limit=limit, first_name=person.first_name or None,
                      nicknames=person_nicknames(person))
-
-
-def note_status(report: LintReport | None) -> str:
-    """needed (no note), fix (errors), check (warnings) or ready."""
-    if report is None or any(f.code == "empty" for f in report.findings):
-        return NOTE_NEEDED
-    if report.errors:
-        return NOTE_FIX
-    return NOTE_CHECK if report.warnings else NOTE_READY
-
-
-def note_status_of_row(draft: str, names: str, limit: object) -> str:
-    """`note_status` from what the people and records tables hold (the SQL function `note_status`).
-
-    `names` is the person's folded first names and nicknames, records apart by \\x1e and a first
-    name from its nickname by \\x1f; `limit` the stored note-limit setting (JSON text) or None.
-    """
-    if not draft.strip():
-        return NOTE_NEEDED
-    try:
-        note_limit = int(str(limit)) if limit is not None else DEFAULT_LIMIT
-    except ValueError:
-        note_limit = DEFAULT_LIMIT
-    given = [part for record in names.split("\x1e") for part in record.split("\x1f") if part.strip()]
-    first = given[0] if given else None
-    return note_status(lint_note(draft, limit=note_limit, first_name=first, nicknames=given[1:]))
 
 
 def thanks_draft(person: Person) -> str:

@@ -9,11 +9,11 @@ exports (abbreviations, capitals, accents, an apartment, a missing postcode):
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from knowme.normalize import fold
+from knowme.runtime import big_cache
 
 # Street types and their abbreviations, dropped from the street key: "Oak Street" and "Oak St." are one street.
 _STREET_TYPES = frozenset("""
@@ -55,7 +55,7 @@ def _street_key(part: str) -> str:
     return f"{number} {' '.join(words)}"
 
 
-@functools.lru_cache(maxsize=100_000)
+@big_cache(100_000)
 def parse_postal(text: str) -> Postal:
     """The street, postcode and city of one address line (see the module doc)."""
     parts = [folded for p in text.replace("\n", ",").split(",") if (folded := fold(p.replace(".", " ")).strip())]

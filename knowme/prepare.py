@@ -10,37 +10,20 @@ elsewhere the same work runs in-process first, with identical results in the sam
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from knowme.forking import can_fork, worker_count
 from knowme.model import Person, Record
 from knowme.normalize import name_key, record_keys
+from knowme.runtime import frozen_for_fork, inherited, shared_with_workers
+from knowme.store.core import record_json, summarise, summarise_record
+from knowme.store.rows import Prepared
 
 PARALLEL_MIN_RECORDS = 20_000
 
 Suggester = Callable[[Person], tuple[str | None, str]]
-
-
-class Prepared(NamedTuple):
-    """What the store writes for one record (identity before de-duplication within the file).
-
-    A NamedTuple, not a dataclass: tuples cross the process boundary several times faster.
-    """
-
-    ident: str
-    keys: tuple[tuple[str, str], ...]
-    first: str
-    last: str
-    data: str
-    summary: tuple[Any, ...]
-    suggestion: str | None
-    reason: str
-
-
-_shared: dict[str, Any] = {}
 
 
 def _identity(record: Record, keys: Any, full_name: str) -> str:
@@ -59,8 +42,6 @@ def _identity(record: Record, keys: Any, full_name: str) -> str:
 
 
 def prepare_one(record: Record, region: str, suggester: Suggester | None) -> Prepared:
-    from knowme.store.core import record_json, summarise, summarise_record
-
     keys = record_keys(record, region)
     nk = name_key(record)
     suggestion, reason = suggester(Person(0, records=[record])) if suggester is not None else (None, "")
@@ -70,8 +51,9 @@ def prepare_one(record: Record, region: str, suggester: Suggester | None) -> Pre
 
 
 def _prepare_range(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
-    records: Sequence[Record] = _shared["records"]
-    return [tuple(prepare_one(records[i], _shared["region"], _shared["suggester"])) for i in range(*bounds)]
+    records: Sequence[Record] = inherited("records")
+    region, suggester = inherited("region"), inherited("suggester")
+    return [tuple(prepare_one(records[i], region, suggester)) for i in range(*bounds)]
 
 
 class PreparedStream:
@@ -84,13 +66,8 @@ class PreparedStream:
     def __init__(self, records: Sequence[Record], region: str, suggester: Suggester | None) -> None:
         workers = worker_count()
         bounds = [(start, min(start + self.CHUNK, len(records))) for start in range(0, len(records), self.CHUNK)]
-        _shared.update(records=records, region=region, suggester=suggester)
-        gc.freeze()  # children would otherwise copy every page the collector touches
-        try:
+        with shared_with_workers(records=records, region=region, suggester=suggester), frozen_for_fork():
             self._pool: Any = multiprocessing.get_context("fork").Pool(workers)  # the workers fork here
-        finally:
-            gc.unfreeze()
-            _shared.clear()
         self._chunks = self._pool.imap(_prepare_range, bounds, chunksize=1)
 
     def __iter__(self) -> Iterator[Prepared]:
@@ -119,3 +96,32 @@ def prepare_records(records: Sequence[Record], region: str, source: str,
     if len(records) < PARALLEL_MIN_RECORDS or not can_fork():
         return [prepare_one(record, region, suggester) for record in records]
     return PreparedStream(records, region, suggester)
+
+
+class Preparer:
+    """The records of one file, prepared under whichever source name the store settles on.
+
+    The store asks (`preparer(name)`) once, or twice when the file turns out to need another name
+    than its own (the records' data names their source); a stream it no longer reads is stopped.
+    Use as a context manager, so the last stream's workers end with the import.
+    """
+
+    def __init__(self, records: Sequence[Record], region: str, suggester: Suggester | None = None) -> None:
+        self.records, self.region, self.suggester = records, region, suggester
+        self._current: list[Prepared] | PreparedStream | None = None
+
+    def __call__(self, source: str) -> list[Prepared] | PreparedStream:
+        self.close()
+        self._current = prepare_records(self.records, self.region, source, self.suggester)
+        return self._current
+
+    def close(self) -> None:
+        if isinstance(self._current, PreparedStream):
+            self._current.close()
+        self._current = None
+
+    def __enter__(self) -> Preparer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from knowme.model import Record
 from knowme.dedupe.namesim import DIFFERENT, compare_first, compare_last
-from knowme.prepare import Prepared
+from knowme.store.rows import Prepared
 
 SAME_BOOK_SHARE = 0.5  # of the earlier version's records that must carry over
 # how much each shared key says that two records of one book are the same card

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from knowme import prefs
-from knowme.gcpause import collector_paused
+from knowme.runtime import bulk_work
 from knowme.dedupe.matching import population_shares
 from knowme.dedupe.matchitem import name_from_address
 from knowme.model import Decision, MailSignal, Person
@@ -279,7 +279,7 @@ def suggester(store: Store, today: date | None = None) -> Callable[[Person], tup
     return suggest
 
 
-@collector_paused()
+@bulk_work()
 def refresh_suggestions(store: Store, ids: Iterable[int] | None = None, rules: list[Rule] | None = None,
                         today: date | None = None, people: Iterable[Person] | None = None) -> int:
     """Recompute the stored suggestion of these people (default: everyone); returns how many changed.

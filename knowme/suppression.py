@@ -24,13 +24,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from knowme.model import Person
 from knowme.nameforms import Name, blocks, name_alike, name_forms
 from knowme.normalize import default_region, linkedin_key, mailbox_key, phone_key
 from knowme.store import suppression as q
-from knowme.store.core import Store, now
-from knowme.store.sql import chunked
+from knowme.store.sql import chunked, now
+
+if TYPE_CHECKING:  # the store imports this module: it keeps what excluded people hold on every change
+    from knowme.store.core import Store
 
 IDENTIFIER_KINDS = ("email", "phone", "url", "record")
 FOCUSED_UP_TO = 200  # checking this many people or fewer loads only the part of the list they could match

@@ -10,7 +10,6 @@ sort, filter or view scroll in constant time per window: rows are then read by i
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from array import array
 from collections.abc import Iterable, Sequence
@@ -126,7 +125,7 @@ class PersonRow:
     suggestion_reason: str
     how: str = ""
     has_draft: bool = False
-    note: str = ""  # for personalize people not yet sent a request: knowme.outreach.note_status
+    note: str = ""  # for personalize people not yet sent a request: knowme.notestatus
 
     @property
     def company_title(self) -> str:
@@ -335,18 +334,6 @@ def members(store: Store, query: ListQuery, ids: Iterable[int]) -> set[int]:
         found.update(row[0] for row in store.conn.execute(
             f"SELECT id FROM people WHERE id IN ({marks}) AND {where}", [*chunk, *params]))
     return found
-
-
-def people_of_next_undo(store: Store, redo: bool = False) -> list[int]:
-    """The people the next `Store.undo()` (or `redo()`) will change, so a UI can show them after."""
-    if redo:
-        row = store.conn.execute("SELECT after FROM log WHERE undone=1 ORDER BY id ASC LIMIT 1").fetchone()
-    else:
-        row = store.conn.execute("SELECT before FROM log WHERE undone=0 ORDER BY id DESC LIMIT 1").fetchone()
-    if row is None:
-        return []
-    snapshot = json.loads(row[0])
-    return [int(pid) for pid in snapshot.get("people", {})]
 
 
 def pending_pairs_of(store: Store, person_id: int) -> int:

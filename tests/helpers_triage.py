@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from knowme.importing import store_records
 from knowme.model import Labeled, MailSignal, Record
 from knowme.store.core import ImportOutcome, Store
 
@@ -24,7 +25,7 @@ def add(store: Store, records: list[Record], name: str = "book.vcf", fmt: str = 
     for n, record in enumerate(records, 1):
         record.index = record.index or n
     digest = sha or hashlib.sha256(repr([r.to_dict() for r in records]).encode()).hexdigest()
-    return store.store_import(Path(name), fmt, records, [], digest, "US")
+    return store_records(store, Path(name), fmt, records, [], digest, "US")
 
 
 def pid(store: Store, email: str) -> int:

@@ -6,6 +6,7 @@ workspace) is refused in one line, exit 1, without a byte, its mode or a side fi
 """
 from __future__ import annotations
 
+import ast
 import os
 import sqlite3
 import stat
@@ -17,6 +18,7 @@ import pytest
 
 from conftest import ROOT, SAMPLE, Knowme
 from knowme.cli.main import build_parser
+from knowme.store import DatabaseError, is_busy, is_interrupted
 from knowme.store.core import Store
 from knowme.store.workspace import SQLITE_BUSY, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_READONLY, describe_error, error_code
 
@@ -278,3 +280,19 @@ def test_store_open_refuses_to_create_when_told(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
     Store.open(tmp_path / "w.db").close()
     Store.open(tmp_path / "w.db", create=False).close()
+
+
+def test_an_interrupted_query_is_told_by_its_code_not_its_message(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "w.db")
+    conn.set_progress_handler(lambda: 1, 1000)  # what `interrupt()` from another thread does, at once
+    with pytest.raises(DatabaseError) as info:
+        conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")
+    assert is_interrupted(info.value) and not is_busy(info.value)
+    assert not is_interrupted(sqlite3.OperationalError("interrupted"))  # the words alone say nothing
+
+
+def test_the_cli_catches_the_storage_errors_without_sqlite3() -> None:
+    tree = ast.parse((ROOT / "knowme" / "cli" / "main.py").read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "sqlite3" not in imported

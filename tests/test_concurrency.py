@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from knowme.importing import store_records
 from knowme.model import Labeled, Record
 from knowme.store.core import BUSY_TIMEOUT_S, Store
 
@@ -53,7 +54,7 @@ def workspace(path: Path, n: int = N_PEOPLE) -> Path:
                       formatted_name=f"Given{i} Family{i}", emails=[Labeled(f"p{i}@example.org", "")])
                for i in range(1, n + 1)]
     with Store.open(path) as store:
-        store.store_import(Path("book.vcf"), "vcard", records, [], "0" * 64, source_name="book.vcf")
+        store_records(store, Path("book.vcf"), "vcard", records, [], "0" * 64, source_name="book.vcf")
         store.set_setting("created", True)
     return path
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from knowme.importing import store_records
 from knowme.model import Decision, Labeled, Record
 from knowme.store.core import Store
 from knowme.triage import mark
@@ -212,7 +213,7 @@ def review_workspace(path: Path, people: int = 400) -> Path:
                       formatted_name=f"Given{i} Family{i:04d}", org=f"Org {i % 17}",
                       emails=[Labeled(f"p{i}@example.org", "")]) for i in range(1, people + 1)]
     with Store.open(path) as store:
-        store.store_import(Path("phone.vcf"), "vcard", records, [], "0" * 64, source_name="phone.vcf")
+        store_records(store, Path("phone.vcf"), "vcard", records, [], "0" * 64, source_name="phone.vcf")
     return path
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowme.dedupe.run import pending_count, pending_pairs, resolve_pair, run_dedupe
-from knowme.importing import import_path
+from knowme.importing import import_path, store_records
 from knowme.dedupe.merge import merge_people, split_person
 from knowme.model import Decision, Labeled, Record
 from knowme.store.core import Store
@@ -29,7 +29,7 @@ def rec(index: int, given: str, family: str, email: str = "", phone: str = "", o
 
 
 def load(store: Store, name: str, records: list[Record], sha: str | None = None) -> None:
-    store.store_import(Path(name), "vcard", records, [], sha or name, "US")
+    store_records(store, Path(name), "vcard", records, [], sha or name, "US")
 
 
 def book(store: Store) -> None:
@@ -139,7 +139,7 @@ def test_merge_takes_the_strictest_decision_and_undo_restores(store: Store) -> N
     person = store.person(merged)
     assert person is not None and person.decision == Decision.EXCLUDE
     assert person.note == "friend\nex-boss" and len(person.records) == 2
-    assert store.undo() == "test merge"
+    assert store.undo().summary == "test merge"
     assert store.person(ids[4]) is not None and store.person(ids[0]).decision == Decision.KNOWS_ME
 
 
@@ -311,10 +311,10 @@ def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
     records = store.conn.execute("SELECT id, person_id, data FROM records ORDER BY id").fetchall()
     report = run_dedupe(store)
     assert report.auto_merged and store.conn.execute("SELECT * FROM people ORDER BY id").fetchall() != people
-    assert store.undo().startswith("dedupe: merged")
+    assert store.undo().summary.startswith("dedupe: merged")
     assert store.conn.execute("SELECT * FROM people ORDER BY id").fetchall() == people
     assert store.conn.execute("SELECT id, person_id, data FROM records ORDER BY id").fetchall() == records
-    assert store.redo().startswith("dedupe: merged")
+    assert store.redo().summary.startswith("dedupe: merged")
     assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] == report.people_after
 
 
@@ -339,3 +339,19 @@ def test_pairs_json_written_in_batches_is_one_json_list_of_the_whole_queue(
     assert batched == whole
     items = json.loads(batched)
     assert len(items) == queued and whole == json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_undo_and_redo_say_which_people_and_records_a_merge_touched(store: Store) -> None:
+    book(store)
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM people ORDER BY id")]
+    moved = [row[0] for row in store.conn.execute("SELECT id FROM records WHERE person_id=?", (ids[4],))]
+    merged = merge_people(store, ids[0], [ids[4]], "test merge")
+    coming = store.next_step()
+    assert coming is not None and store.person(ids[4]) is None  # looking ahead changes nothing
+    step = store.undo()
+    assert step == coming
+    assert (step.action, step.summary) == ("merge", "test merge")
+    assert {merged, ids[4]} <= set(step.people) and set(moved) <= set(step.records)
+    again = store.redo()
+    assert again is not None and (again.summary, set(again.people)) == ("test merge", set(step.people))
+    assert store.person(ids[4]) is None

@@ -9,6 +9,7 @@ import pytest
 from knowme.dedupe.run import pending_pairs, run_dedupe
 from knowme.model import Labeled, Record
 from knowme.dedupe.pairgroups import evidence_shape, pair_groups, reason_shape, resolve_group
+from knowme.importing import store_records
 from knowme.store.core import Store
 
 HOMES = ("Oak", "Elm", "Pine", "Cedar", "Birch", "Maple")
@@ -32,7 +33,7 @@ def people_book(store: Store) -> None:
     for first in ("Maria", "Lukas"):
         records.append(Record(index=len(records) + 1, given=first, family="Keller", formatted_name=f"{first} Keller",
                               addresses=[Labeled("1 Lake Road, Springfield", "home")]))
-    store.store_import(Path("pim.csv"), "csv", records, [], "pim", "US")
+    store_records(store, Path("pim.csv"), "csv", records, [], "pim", "US")
 
 
 def grouping(store: Store) -> set[frozenset[str]]:

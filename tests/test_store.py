@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from knowme.importing import store_records
 from knowme.model import Decision, Labeled, Record
 from knowme.store.core import SCHEMA_VERSION, Store, WorkspaceError
 from knowme.triage import find_people, mark
@@ -22,7 +23,7 @@ def rec(index: int, given: str, family: str, email: str = "", phone: str = "", u
 
 
 def put(store: Store, name: str, records: list[Record], sha: str) -> object:
-    return store.store_import(Path(name), "vcard", records, [], sha, "US")
+    return store_records(store, Path(name), "vcard", records, [], sha, "US")
 
 
 def test_workspace_is_private_and_versioned(tmp_path: Path) -> None:
@@ -185,3 +186,25 @@ def test_second_writer_gets_a_clear_busy_error(tmp_path: Path, monkeypatch: pyte
                 pass
     first.close()
     second.close()
+
+
+def test_a_running_query_is_stopped_by_interrupt_and_says_so(store: Store) -> None:
+    import threading
+
+    from knowme.store import DatabaseError, is_interrupted
+
+    errors: list[BaseException] = []
+
+    def endless() -> None:
+        try:
+            store.conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                               "SELECT count(*) FROM n").fetchone()
+        except DatabaseError as exc:
+            errors.append(exc)
+
+    reader = threading.Thread(target=endless)
+    reader.start()
+    while reader.is_alive():  # until the query has begun and been stopped
+        store.interrupt()
+        reader.join(0.05)
+    assert len(errors) == 1 and is_interrupted(errors[0])

@@ -8,6 +8,7 @@ import pytest
 
 from knowme.dedupe.merge import merge_people
 from knowme.dedupe.run import pending_pairs
+from knowme.importing import store_records
 from knowme.model import Record
 from knowme.store import merging, pairs
 from knowme.store.core import Store
@@ -16,7 +17,7 @@ from knowme.store.core import Store
 def _people(store: Store, *names: str) -> list[tuple[int, int]]:
     """One card per name, each its own person: (person id, record id) in the order given."""
     records = [Record(index=i, given=name, family="Lee", formatted_name=f"{name} Lee") for i, name in enumerate(names)]
-    store.store_import(Path("book.vcf"), "vcard", records, [], "book", "US")
+    store_records(store, Path("book.vcf"), "vcard", records, [], "book", "US")
     found = {p.display_name.split()[0]: (p.id, p.record_ids[0]) for p in store.iter_people()}
     return [found[name] for name in names]
 

@@ -137,7 +137,7 @@ def test_refresh_and_accept_as_one_undoable_action(store) -> None:
     assert decision(store, pid(store, "info@shop.com")) == "exclude"
     assert decision(store, pid(store, "ana@x.com")) == "knows-me"
     assert decision(store, pid(store, "cy@x.com")) == "exclude"
-    assert "accepted suggestions" in store.undo()
+    assert "accepted suggestions" in store.undo().summary
     assert decision(store, pid(store, "info@shop.com")) == "undecided"
     assert decision(store, pid(store, "ana@x.com")) == "undecided"
     assert decision(store, pid(store, "bo@oldcorp.com")) == "exclude"

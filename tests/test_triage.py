@@ -48,7 +48,7 @@ def test_mark_and_undo_restore_exactly(book) -> None:
     assert sorted(result.changed) == ids
     assert all(decision(book, i) == "exclude" for i in ids)
     assert mark(book, ids, Decision.EXCLUDE).changed == []
-    assert "marked 2 people exclude" in book.undo()
+    assert "marked 2 people exclude" in book.undo().summary
     assert all(decision(book, i) == "undecided" for i in ids)
     assert book.conn.execute("SELECT count(*) FROM people WHERE note != ''").fetchone()[0] == 0
     assert book.redo() is not None and decision(book, ids[0]) == "exclude"

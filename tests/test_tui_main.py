@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import decisions, make_workspace, person_records, pilot_test, workers_done
 
+from knowme.importing import store_records
 from knowme.model import Decision
 from knowme.store.core import Store
 from knowme.triage import find_people, mark
@@ -452,7 +453,7 @@ async def test_an_undo_a_later_import_made_impossible_is_refused_on_the_status_l
     with Store.open(workspace) as store:
         mark(store, find_people(store, "bob.baker@globex.com"), Decision.KNOWS_ME)
         newer = [r for r in person_records() if r.given != "Bob"]  # the newer phone book no longer holds Bob
-        store.store_import(Path("phone.vcf"), "vcard", newer, [], "newer", source_name="phone.vcf")
+        store_records(store, Path("phone.vcf"), "vcard", newer, [], "newer", source_name="phone.vcf")
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)

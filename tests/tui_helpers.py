@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from knowme import importing
 from knowme.model import Labeled, MailSignal, Record
 from knowme.store.core import Store
 
@@ -41,8 +42,8 @@ def person_records(source: str = "phone.vcf") -> list[Record]:
 
 
 def store_records(store: Store, name: str, records: list[Record]) -> None:
-    store.store_import(Path(name), "vcard", records, [], hashlib.sha256(name.encode()).hexdigest(),
-                       source_name=name)
+    importing.store_records(store, Path(name), "vcard", records, [], hashlib.sha256(name.encode()).hexdigest(),
+                            source_name=name)
 
 
 def make_workspace(path: Path, duplicates: bool = False) -> Path:

@@ -7,7 +7,6 @@ exports, lint) and re-read the store after every change: the store is the truth.
 """
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -17,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from knowme.runtime import freeze_heap
 from knowme.store.core import Store
 from knowme.tui.commands import KnowmeCommands
 from knowme.tui.messages import WorkspaceChanged
@@ -65,7 +65,7 @@ class KnowmeApp(App[None]):
         self.theme = LIGHT if self.store.setting(THEME_KEY) == "light" else DARK
         # What exists once the first screen is up lives as long as the app: keep it out of the
         # cyclic collector's full passes, which otherwise pause a key press now and then.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(freeze_heap)
         if self.import_paths:
             self.open_import(self.import_paths)
 

@@ -253,14 +253,14 @@ def cmd_mark_simple(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_undo(args: argparse.Namespace, store: Store) -> int:
-    summary = store.undo()
-    print(f"undid: {summary}" if summary else "nothing to undo")
+    step = store.undo()
+    print(f"undid: {step.summary}" if step else "nothing to undo")
     return 0
 
 
 def cmd_redo(args: argparse.Namespace, store: Store) -> int:
-    summary = store.redo()
-    print(f"redid: {summary}" if summary else "nothing to redo")
+    step = store.redo()
+    print(f"redid: {step.summary}" if step else "nothing to redo")
     return 0
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from knowme import paths
 from knowme.cli.errors import UserError
+from knowme.store import DatabaseError, WorkspaceError, describe_error
 from knowme.store.core import Store
-from knowme.store.workspace import WorkspaceError, check_integrity, describe_error
+from knowme.store.workspace import check_integrity
 
 # Modules that add sub-commands; each defines add_commands(sub) and handlers `cmd_*(args, store)`.
 COMMAND_MODULES = ("knowme.cli.core", "knowme.cli.sources", "knowme.cli.dedupe", "knowme.cli.triage",
@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, WorkspaceError) as exc:
         print(f"knowme: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.Error as exc:
+    except DatabaseError as exc:
         print(f"knowme: {describe_error(paths.workspace_path(args.db), exc)}", file=sys.stderr)
         return 1
     except OverflowError as exc:  # an id or number beyond what the workspace can hold

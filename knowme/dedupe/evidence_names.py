@@ -5,7 +5,6 @@ Part of scoring one pair (`knowme.dedupe.scoring`); the other kinds of evidence 
 """
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -26,6 +25,7 @@ from knowme.dedupe.namesim import (
     compare_last,
     nick_forms,
 )
+from knowme.runtime import big_cache
 
 if TYPE_CHECKING:
     from knowme.dedupe.matching import MatchItem, Stats
@@ -59,8 +59,8 @@ _RANK = {SAME: 0, NICK: 1, TYPO: 2, PARTIAL: 3, INITIAL: 4, MISSING: 5, DIFFEREN
 # Candidate pairs repeat the same few first names and surnames in many combinations: 200k distinct
 # full-name pairs at 100k records come from 60k first-name and 26k surname pairs, so each comparison
 # is made once per name pair rather than once per full-name pair.
-_compare_first = functools.lru_cache(maxsize=500_000)(compare_first)
-_compare_last = functools.lru_cache(maxsize=500_000)(compare_last)
+_compare_first = big_cache(500_000)(compare_first)
+_compare_last = big_cache(500_000)(compare_last)
 
 
 def _best(x: str, y: str) -> str:
@@ -78,13 +78,13 @@ def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, boo
     return fk, lk, swapped
 
 
-@functools.lru_cache(maxsize=500_000)
+@big_cache(500_000)
 def _crossed(x: str, y: str, common: frozenset[str]) -> str:
     """How a first name and a surname agree when either may be either (swapped order)."""
     return _best(_compare_first(x, y, common), _compare_last(x, y))
 
 
-@functools.lru_cache(maxsize=500_000)
+@big_cache(500_000)
 def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tuple[str, str, bool]:
     fk = _compare_first(af, bf, common)
     lk = _compare_last(al, bl)

@@ -6,7 +6,7 @@ vowels are folded the way names are romanised in practice (Katou, Katō -> kato)
 """
 from __future__ import annotations
 
-import functools
+from knowme.runtime import big_cache
 
 _BASE = {
     "ア": "a", "イ": "i", "ウ": "u", "エ": "e", "オ": "o", "カ": "ka", "キ": "ki", "ク": "ku", "ケ": "ke", "コ": "ko",
@@ -32,7 +32,7 @@ def is_kana(text: str) -> bool:
     return bool(stripped) and all("\u3041" <= ch <= "\u30ff" for ch in stripped)
 
 
-@functools.lru_cache(maxsize=50_000)
+@big_cache(50_000)
 def romaji(text: str) -> str:
     """Romaji of a kana word or words ("アスカ フジワラ" -> "asuka fujiwara"); other text unchanged."""
     out: list[str] = []

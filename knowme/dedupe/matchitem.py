@@ -8,7 +8,6 @@ slug spells the name, and an organisation filed as if it were a person ("Bennett
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from knowme.model import Record
 from knowme.dedupe.namesim import nick_forms, org_key
 from knowme.normalize import fold, is_role_address, name_key
 from knowme.postal import parse_postal
+from knowme.runtime import big_cache, register_cache
 
 _BIRTHDAY = re.compile(r"^(?:(\d{4})|--)-?(\d{2})-?(\d{2})")
 _BIRTHDAY_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -70,7 +70,8 @@ class MatchItem:
         return bool(self.first or self.last)
 
 
-_interned: dict[str, str] = {}
+_interned: dict[str, str] = {}  # one copy of each repeated value (domains, names, cities) across the items
+register_cache(_interned)
 
 
 def _intern(text: str) -> str:
@@ -112,7 +113,7 @@ def name_from_slug(url: str) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
-@functools.lru_cache(maxsize=100_000)
+@big_cache(100_000)
 def _strip_credentials(last: str) -> str:
     """"jones phd" -> "jones": trailing suffixes and credentials are not part of the surname."""
     words = last.split(" ")
@@ -181,7 +182,7 @@ def _is_latin(text: str) -> bool:
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-@functools.lru_cache(maxsize=50_000)
+@big_cache(50_000)
 def han_reading(name: str) -> str:
     """The letters of a name's pinyin, sorted ("朱梓涵", "梓涵 朱" -> the letters of "zhuzihan"), or ""
     when it has no Chinese characters. Sorted letters do not care which part is the surname, nor
@@ -198,7 +199,7 @@ def latin_letters(first: str, last: str) -> str:
     return "".join(sorted(ch for ch in first + last if "a" <= ch <= "z"))
 
 
-_fold = functools.lru_cache(maxsize=200_000)(fold)
+_fold = big_cache(200_000)(fold)
 
 
 def _repair_name(first: str, last: str, given: str, family: str, phonetic: str) -> tuple[str, str]:

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from knowme.forking import can_fork, worker_count
+from knowme.runtime import inherited, shared_with_workers
 from knowme.store import merging
 from knowme.store.core import Store, summarise
 from knowme.store.sql import chunked
 
 PARALLEL_MIN_GROUPS = 5_000  # fewer merges are refreshed in-process (forking costs more than it saves)
 _CHUNK = 2_000  # merged groups per task a worker takes
-_shared: dict[str, Any] = {}
 
 Groups = Sequence[tuple[int, Sequence[int]]]
 
@@ -32,7 +32,7 @@ def _summarise_chunk(groups: Groups) -> list[tuple[Any, ...]]:
     from knowme.suggest import suggestion_for
 
     keep_of = {pid: keep for keep, others in groups for pid in (keep, *others)}
-    with merging.read_only(_shared["path"]) as reader:
+    with merging.read_only(inherited("path")) as reader:
         people = merging.light_people(reader, [keep for keep, _ in groups])
         records = merging.records_with_data(reader, keep_of)
     for rid, pid, record in records:
@@ -45,7 +45,7 @@ def _summarise_chunk(groups: Groups) -> list[tuple[Any, ...]]:
         person = people.get(keep)
         if person is None or not person.records:
             continue
-        suggestion, reason = suggestion_for(person, _shared["rules"], _shared["mail"])
+        suggestion, reason = suggestion_for(person, inherited("rules"), inherited("mail"))
         out.append((*summarise(person), suggestion.value if suggestion else None, reason, keep))
     return out
 
@@ -64,11 +64,8 @@ class MergedSummaries:
             return None
         from knowme.suggest import MailThresholds, stored_rules
 
-        _shared.update(path=store.path, rules=stored_rules(store), mail=MailThresholds.of(store))
-        try:
+        with shared_with_workers(path=store.path, rules=stored_rules(store), mail=MailThresholds.of(store)):
             pool = multiprocessing.get_context("fork").Pool(worker_count())
-        finally:
-            _shared.clear()
         return cls(pool, pool.imap_unordered(_summarise_chunk, chunked(groups, _CHUNK)))
 
     def write(self, store: Store) -> set[int]:

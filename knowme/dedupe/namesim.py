@@ -14,6 +14,7 @@ from nicknames import NickNamer
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from knowme.paths import PACKAGE_ROOT
+from knowme.runtime import big_cache
 
 _NICKNAMER = NickNamer()
 
@@ -28,7 +29,7 @@ _TRANSLIT = (("ae", "a"), ("oe", "o"), ("ue", "u"), ("ph", "f"), ("th", "t"), ("
 _SEPARATORS = re.compile(r"[\s'\-.]+")
 
 
-@functools.lru_cache(maxsize=200_000)
+@big_cache(200_000)
 def nick_forms(first: str) -> frozenset[str]:
     """The name itself and the formal names it is a nickname of ("bob" -> bob, robert, bobby, bert).
 
@@ -71,14 +72,14 @@ def population_shares() -> tuple[dict[str, float], dict[str, float]]:
     return first, last
 
 
-@functools.lru_cache(maxsize=100_000)
+@big_cache(100_000)
 def is_known_first_name(name: str) -> bool:
     """True when the name is a first name in its own right (nickname table or population table),
     so a one-letter difference from another name means another person."""
     return bool(_NICKNAMER.canonicals_of(name) or _NICKNAMER.nicknames_of(name) or name in population_shares()[0])
 
 
-@functools.lru_cache(maxsize=200_000)
+@big_cache(200_000)
 def spelling_key(text: str) -> str:
     """A spelling-insensitive form: Mueller/Muller, Schmitt/Schmit, Philips/Filips agree."""
     text = _SEPARATORS.sub("", text)
@@ -95,7 +96,7 @@ _SOUNDEX = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **di
             "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}
 
 
-@functools.lru_cache(maxsize=200_000)
+@big_cache(200_000)
 def phonetic(text: str) -> str:
     """American Soundex of a folded name (letters outside a-z are kept as they are, e.g. CJK)."""
     text = spelling_key(text)
@@ -116,7 +117,7 @@ def phonetic(text: str) -> str:
     return "".join(code).ljust(4, "0")
 
 
-@functools.lru_cache(maxsize=100_000)
+@big_cache(100_000)
 def nick_family(first: str) -> frozenset[str]:
     """Every spelling the nickname table relates to a name: its forms and all their nicknames.
 
@@ -220,7 +221,7 @@ _ORG_SUFFIXES = re.compile(
     r"ev|ohg|gbr|sa|sas|sarl|srl|spa|bv|nv|oy|ab|as|pty|kk|ltda|and sons|& co|the)\b")
 
 
-@functools.lru_cache(maxsize=100_000)
+@big_cache(100_000)
 def org_key(folded_org: str) -> str:
     """An organisation name without legal suffixes and punctuation ("Acme Corp." -> "acme")."""
     text = _ORG_SUFFIXES.sub(" ", folded_org.replace("&", " and ").replace(",", " "))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowme.dedupe.fitting import learn_m
-from knowme.gcpause import collector_paused
+from knowme.runtime import bulk_work
 from knowme.dedupe.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
 from knowme.dedupe.merge import apply_merges, merge_people
 from knowme.dedupe.scorepool import score_all
@@ -169,7 +169,7 @@ def _points_of(evidence: dict[int, Worded]) -> Callable[[int], float]:
 
 def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
     """Auto-merge sure duplicates and queue maybe pairs, as one undoable action; see the module doc."""
-    with collector_paused():
+    with bulk_work():
         return _run_dedupe(store, progress)
 
 

@@ -16,12 +16,11 @@ from knowme.dedupe.blocking import PairList
 from knowme.forking import can_fork, worker_count
 from knowme.dedupe.matching import MatchItem, Stats
 from knowme.dedupe.scoring import DIFFERENT_OUTCOME, score_pair
+from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import to_json
 
 PARALLEL_MIN_PAIRS = 20_000
 _CHUNKS_PER_WORKER = 8
-
-_shared: dict[str, Any] = {}
 
 
 Verdict = tuple[int, str, float, bool, float, str]  # (pair code, outcome, points, conflict, score, reasons JSON)
@@ -31,9 +30,9 @@ Verdict = tuple[int, str, float, bool, float, str]  # (pair code, outcome, point
 
 
 def _score_range(bounds: tuple[int, int]) -> list[Verdict]:
-    items: Sequence[MatchItem] = _shared["items"]
-    stats: Stats = _shared["stats"]
-    pairs: PairList = _shared["pairs"]
+    items: Sequence[MatchItem] = inherited("items")
+    stats: Stats = inherited("stats")
+    pairs: PairList = inherited("pairs")
     n = pairs.n
     out = []
     for code in sorted(pairs.codes[bounds[0]:bounds[1]]):
@@ -57,24 +56,28 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
 
 def _run(work: Callable[[tuple[int, int]], list[Any]], items: Sequence[MatchItem], stats: Stats,
          pairs: PairList, progress: Callable[[int, int], None] | None) -> list[Any]:
-    workers = worker_count()
-    _shared.update(items=items, stats=stats, pairs=pairs)
-    out: list[Any] = []
-    try:
+    with shared_with_workers(items=items, stats=stats, pairs=pairs):
         if not can_fork() or len(pairs) < PARALLEL_MIN_PAIRS:
-            step = max(1, len(pairs) // 20)
-            for start in range(0, len(pairs), step):
-                out.extend(work((start, min(start + step, len(pairs)))))
-                if progress:
-                    progress(min(start + step, len(pairs)), len(pairs))
-            return out
+            return _run_here(work, len(pairs), progress)
+        workers = worker_count()
         chunk = -(-len(pairs) // (workers * _CHUNKS_PER_WORKER))
         bounds = [(start, min(start + chunk, len(pairs))) for start in range(0, len(pairs), chunk)]
+        out: list[Any] = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for done, part in enumerate(pool.imap(work, bounds), 1):
                 out.extend(part)
                 if progress:
                     progress(bounds[done - 1][1], len(pairs))
         return out
-    finally:
-        _shared.clear()
+
+
+def _run_here(work: Callable[[tuple[int, int]], list[Any]], total: int,
+              progress: Callable[[int, int], None] | None) -> list[Any]:
+    """The same work in this process, in twenty steps (each reported)."""
+    out: list[Any] = []
+    step = max(1, total // 20)
+    for start in range(0, total, step):
+        out.extend(work((start, min(start + step, total))))
+        if progress:
+            progress(min(start + step, total), total)
+    return out

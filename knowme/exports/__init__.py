@@ -20,7 +20,7 @@ from knowme.exports.files import (STDOUT, ExportError, Protected, check_output, 
 from knowme.exports.queue_files import OutreachData
 from knowme.exports.registry import Exporter, exporters, get
 from knowme.exports.safe import ContactRow, Lookalike, Preflight, plan_safe, preflight, withheld_email_keys
-from knowme.gcpause import collector_paused
+from knowme.runtime import bulk_work
 from knowme.normalize import mailbox_key
 from knowme.outreach import Queue, queue_from_store
 from knowme.store.core import Store
@@ -73,7 +73,7 @@ def _exporter(kind: str, fmt: str) -> Exporter:
         raise ExportError(str(exc.args[0])) from None
 
 
-@collector_paused()
+@bulk_work()
 def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv", force: bool = False) -> ExportReport:
     """Write the safe-to-sync file; LookalikesBlock (nothing written) while lookalikes are unresolved.
 
@@ -92,7 +92,7 @@ def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv", force: bool
     return ExportReport(Path(path), "safe", fmt, len(plan.rows), lines, preflight=plan.preflight)
 
 
-@collector_paused()
+@bulk_work()
 def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | None = None,
                     force: bool = False) -> ExportReport:
     """Write the personalised-outreach queue; addresses an excluded person holds are left out here too."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from nameparser import HumanName
 
 from knowme import prefs
-from knowme.gcpause import collector_paused
+from knowme.runtime import bulk_work
 from knowme.model import Decision, Person
 from knowme.nameforms import name_alike, name_forms
 from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
@@ -234,7 +234,7 @@ def plan_safe(store: Store) -> SafePlan:
     return SafePlan(rows, pre)
 
 
-@collector_paused()
+@bulk_work()
 def preflight(store: Store) -> Preflight:
     """The counts of a safe export, without writing it."""
     return plan_safe(store).preflight

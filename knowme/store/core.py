@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +24,13 @@ import orjson
 
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record
 from knowme.normalize import fold
-from knowme.prepare import Prepared, PreparedStream, Suggester, prepare_records
+from knowme import suppression  # its rules keep the suppression list whole on every import and undo
+from knowme.notestatus import note_status_of_row
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 from knowme.text import plural
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
-from knowme.store.sql import chunked, marks
+from knowme.store.rows import Prepared
+from knowme.store.sql import chunked, marks, now
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time
@@ -40,10 +41,6 @@ PAGE_SIZE = 16384  # new workspaces: a quarter of the system calls of 4096 for b
 
 class UndoRefused(WorkspaceError):
     """An undo or redo that would restore what a later import or merge removed: nothing is changed."""
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 _SCHEMA_V1 = """
@@ -184,6 +181,27 @@ class Source:
     imported_at: str
     records: int
     problems: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryStep:
+    """One action of the undo log as an undo or redo changes it: the action, its summary, and the people
+    and records it touches (people in the order the restored snapshot lists them, then the others)."""
+
+    log_id: int
+    action: str
+    summary: str
+    people: tuple[int, ...]
+    records: tuple[int, ...]
+
+    @classmethod
+    def of(cls, log_id: int, action: str, summary: str, target: dict[str, Any],
+           current: dict[str, Any]) -> HistoryStep:
+        snaps = (target, current)
+        people = dict.fromkeys(int(pid) for snap in snaps for pid in snap.get("people", {}))
+        records = {int(rid) for snap in snaps for rid in snap.get("records", {})}
+        records.update(rid for snap in snaps for rid in snap.get("rows", {}).get("delete", {}).get("records", []))
+        return cls(log_id, action, summary, tuple(people), tuple(sorted(records)))
 
 
 @dataclass(slots=True)
@@ -449,8 +467,6 @@ class Store:
 
     def _suppress_excluded_people(self) -> None:
         """On upgrade to the suppression list: everyone excluded so far gets their entries."""
-        from knowme import suppression
-
         suppression.capture(self)
 
     @contextmanager
@@ -482,6 +498,11 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def interrupt(self) -> None:
+        """Stop the query this workspace's connection runs now (from another thread): it fails with an
+        error `knowme.store.is_interrupted` recognises. A reader superseded by a newer one is stopped so."""
+        self.conn.interrupt()
+
     def __enter__(self) -> Store:
         return self
 
@@ -506,16 +527,16 @@ class Store:
         return [Source(*row[:7], json.loads(row[7])) for row in rows]
 
     def store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
-                     region: str = "US", source_name: str | None = None,
-                     prepared: Iterable[Prepared] | None = None, suggest: Suggester | None = None) -> ImportOutcome:
+                     prepare: Callable[[str], Iterable[Prepared]], source_name: str | None = None) -> ImportOutcome:
         """Store one parsed file as a source, in one transaction.
 
         The same bytes again change nothing. A file is a newer version of an earlier source only when it
         is the same address book (`knowme.reimport`: same format, most records carry over); then each
         carried-over record keeps its row, id and person (decisions, merges, verdicts stay), the others
         are new people, and the earlier records that are gone leave. Otherwise it is a new source (under
-        a name of its own when another source already has its file name). `prepared` was worked out
-        under `source_name`; `suggest` prepares again should the source get another name.
+        a name of its own when another source already has its file name). `prepare(name)` gives the
+        records' rows as they read under a source name (`knowme.prepare.Preparer`): asked again should
+        the source get another name than its own.
         """
         base = source_name or path.name
         outcome = ImportOutcome(source=base, format=fmt, records=len(records), problems=list(problems))
@@ -529,11 +550,8 @@ class Store:
             self.conn.execute(f"PRAGMA cache_size={BIG_IMPORT_CACHE_KB}")
         try:
             with self.transaction():
-                return self._store_import(path, fmt, records, problems, sha256, region, base, prepared, suggest,
-                                          outcome)
+                return self._store_import(path, fmt, records, problems, sha256, base, prepare, outcome)
         finally:
-            if isinstance(prepared, PreparedStream):
-                prepared.close()
             self.conn.execute(f"PRAGMA cache_size={CACHE_KB}")
 
     def _earlier_version(self, base: str, fmt: str, records: list[Record], prepared: Sequence[Prepared],
@@ -583,26 +601,22 @@ class Store:
         return next(name for name in tries if name not in taken)
 
     def _store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
-                      region: str, base: str, prepared: Iterable[Prepared] | None, suggest: Suggester | None,
-                      outcome: ImportOutcome) -> ImportOutcome:
-        from knowme import suppression
-
+                      base: str, prepare: Callable[[str], Iterable[Prepared]], outcome: ImportOutcome) -> ImportOutcome:
         conn = self.conn
         outcome.path = str(path)
         earlier: tuple[OldSource, dict[int, int]] | None = None
+        prepared: Iterable[Prepared] | None = None
         name = base
         # the same address book: of the same format, or the very file imported before read another way
         if conn.execute("SELECT 1 FROM sources WHERE base=? AND (format=? OR path=?) LIMIT 1",
                         (base, fmt, str(path))).fetchone():
-            prepared = list(prepared if prepared is not None else prepare_records(records, region, base, suggest))
+            prepared = list(prepare(base))
             earlier = self._earlier_version(base, fmt, records, prepared, outcome)
             name = earlier[0].name if earlier else self._new_source_name(base, path)
         elif conn.execute("SELECT 1 FROM sources WHERE name=?", (base,)).fetchone():
             name = self._new_source_name(base, path)  # another format already holds this file name
         if name != base or prepared is None:  # the records' data names their source
-            if isinstance(prepared, PreparedStream):
-                prepared.close()
-            prepared = prepare_records(records, region, name, suggest)
+            prepared = prepare(name)
         outcome.source = name
         claimed: dict[int, int] = {}
         old_people: set[int] = set()
@@ -940,40 +954,53 @@ class Store:
         self.conn.execute("UPDATE log SET after=? WHERE id=?", (after if isinstance(after, str) else to_json(after),
                                                                 log_id))
 
-    def undo(self) -> str | None:
-        """Undo the latest action; returns its summary, or None when there is nothing to undo.
+    def undo(self) -> HistoryStep | None:
+        """Undo the latest action; returns what it changed, or None when there is nothing to undo.
 
         Raises `UndoRefused` (changing nothing) when a later import removed what it would restore.
         """
         return self._step(undo=True)
 
-    def redo(self) -> str | None:
+    def redo(self) -> HistoryStep | None:
         """Redo the action undone last; None when there is nothing to redo (`UndoRefused` as for undo)."""
         return self._step(undo=False)
 
-    def _step(self, undo: bool) -> str | None:
+    def next_step(self, undo: bool = True) -> HistoryStep | None:
+        """What `undo()` (or, with `undo=False`, `redo()`) would change now, without changing anything:
+        a UI notes how those people are listed before, to update its counts after."""
+        found = self._next_logged(undo)
+        return None if found is None else HistoryStep.of(*found)
+
+    def _next_logged(self, undo: bool) -> tuple[int, str, str, dict[str, Any], dict[str, Any]] | None:
+        """(log id, action, summary, snapshot to restore, snapshot of now) of the next undo or redo."""
         order, flag = ("DESC", 0) if undo else ("ASC", 1)
+        row = self.conn.execute(f"SELECT id, action, summary, before, after FROM log WHERE undone=? "
+                                f"ORDER BY id {order} LIMIT 1", (flag,)).fetchone()
+        if row is None:
+            return None
+        log_id, action, summary, before, after = row
+        target, current = (before, after) if undo else (after, before)
+        return log_id, action, summary, from_json(target), from_json(current)
+
+    def _step(self, undo: bool) -> HistoryStep | None:
         with self.transaction() as conn:
-            row = conn.execute(f"SELECT id, summary, before, after FROM log WHERE undone=? ORDER BY id {order} "
-                               f"LIMIT 1", (flag,)).fetchone()
-            if row is None:
+            found = self._next_logged(undo)
+            if found is None:
                 return None
-            log_id, summary, before, after = row
-            target, current = (before, after) if undo else (after, before)
+            step = HistoryStep.of(*found)
+            log_id, _, summary, target, current = found
             try:
-                self._around_history(log_id, from_json(target), from_json(current), undo)
+                self._around_history(log_id, target, current, undo)
             except UndoRefused as exc:
                 verb = "undo" if undo else "redo"
                 raise UndoRefused(f"cannot {verb} \"{summary}\": a later import or merge changed what it would "
                                   f"restore ({exc}); nothing was changed") from None
-            conn.execute("UPDATE log SET undone=? WHERE id=?", (1 - flag, log_id))
-            return summary
+            conn.execute("UPDATE log SET undone=? WHERE id=?", (1 if undo else 0, log_id))
+            return step
 
     def _around_history(self, log_id: int, target: dict[str, Any], current: dict[str, Any], undo: bool) -> None:
         """Restore a snapshot for undo or redo, keeping the suppression list whole: what excluded people
         hold is captured before and after, and only the action's own exclusions are lifted or put back."""
-        from knowme import suppression
-
         people = suppression.snapshot_people(target)
         suppression.capture(self, people)
         self.restore(target, current)
@@ -988,9 +1015,7 @@ class Store:
 
 
 def _note_status_sql(draft: str | None, names: str | None, limit: object) -> str:
-    """SQL `note_status(draft, names, limit)`: how far a personalize person's note is (see knowme.outreach)."""
-    from knowme.outreach import note_status_of_row  # the outreach rules live there; imported on first use
-
+    """SQL `note_status(draft, names, limit)`: how far a personalize person's note is (`knowme.notestatus`)."""
     return note_status_of_row(draft or "", names or "", limit)
 
 

@@ -1,5 +1,6 @@
-"""What the imported sources ask the workspace: who holds each source's records, whether a file was
-imported before, and the rows a source owns (for forgetting it and for that forget's undo).
+"""What the imported sources ask the workspace: who holds each source's records, and the rows a source
+owns (for forgetting it and for that forget's undo). Whether a file was imported before, `Store.store_import`
+answers itself.
 
 The rules (how a source is named, what a forget keeps) stay in `knowme.sources` and `knowme.importing`.
 """
@@ -28,11 +29,6 @@ def people_with_records_of(store: Store, source_id: int) -> list[int]:
     """Ids of the people holding a record of this source."""
     rows = store.conn.execute("SELECT DISTINCT person_id FROM records WHERE source_id=?", (source_id,))
     return [row[0] for row in rows]
-
-
-def is_imported(store: Store, sha256: str, fmt: str) -> bool:
-    """Whether a source with this content fingerprint, read as this format, is in the workspace."""
-    return store.conn.execute("SELECT 1 FROM sources WHERE sha256=? AND format=?", (sha256, fmt)).fetchone() is not None
 
 
 def rows_of_source(store: Store, source_id: int) -> dict[str, dict[str, Any]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
 from typing import TypeVar
 
 #: SQLite allows a limited number of `?` in one statement; id lists are sent this many at a time.
@@ -19,3 +20,8 @@ def chunked(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def marks(n: int) -> str:
     """`?, ?, ?` for n parameters."""
     return ", ".join("?" * n)
+
+
+def now() -> str:
+    """The time stamp rows are written with (UTC, to the second)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from sqlite3 import (SQLITE_BUSY, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_INTERRUPT, SQLITE_IOERR,
+                     SQLITE_LOCKED, SQLITE_NOTADB, SQLITE_PERM, SQLITE_READONLY)
 from pathlib import Path
 
 from knowme.filekinds import mode_kind
@@ -27,16 +29,11 @@ KNOWME_TABLES = frozenset({"settings", "sources", "people", "records", "keys", "
 # above it only the cheap checks (header, size against the page count, the schema) run.
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 
-# SQLite primary result codes (sqlite3.h)
-SQLITE_PERM = 3
-SQLITE_BUSY = 5
-SQLITE_LOCKED = 6
-SQLITE_READONLY = 8
-SQLITE_IOERR = 10
-SQLITE_CORRUPT = 11
-SQLITE_FULL = 13
-SQLITE_CANTOPEN = 14
-SQLITE_NOTADB = 26
+
+
+#: What the storage raises when SQLite fails: callers outside the storage package catch this name (and tell
+#: the cases apart with `error_code`, `is_busy`, `is_interrupted`, `describe_error`), never sqlite3's.
+DatabaseError = sqlite3.Error
 
 
 class WorkspaceError(Exception):
@@ -55,6 +52,11 @@ def error_code(exc: BaseException) -> int | None:
 
 def is_busy(exc: BaseException) -> bool:
     return error_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def is_interrupted(exc: BaseException) -> bool:
+    """A query stopped by `interrupt()` on its connection (a newer one replaced it): not a failure."""
+    return error_code(exc) == SQLITE_INTERRUPT
 
 
 def one_line(text: object) -> str:

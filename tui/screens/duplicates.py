@@ -312,11 +312,11 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     def action_undo(self) -> None:
         try:
-            summary = self.store.undo()
+            step = self.store.undo()
         except UndoRefused as exc:
             self.notify(str(exc), severity="warning", timeout=6)
             return
-        self.notify(f"Undone: {summary}" if summary else "Nothing to undo.", timeout=2)
+        self.notify(f"Undone: {step.summary}" if step else "Nothing to undo.", timeout=2)
         self.answered = max(0, self.answered - 1)
         self._load()
         self._show()

@@ -20,8 +20,8 @@ INTRO = (
 )
 
 
-def _sections() -> list[tuple[str, list[Binding]]]:
-    from knowme.tui.app import KnowmeApp
+def _sections(app_type: type) -> list[tuple[str, list[Binding]]]:
+    """Every screen's keys; the app's own come from the running app's class (the app opens this screen)."""
     from knowme.tui.screens.duplicates import DuplicatesScreen
     from knowme.tui.screens.export import ExportScreen, LookalikeList
     from knowme.tui.screens.imports import FilePickerScreen, ImportScreen
@@ -35,7 +35,7 @@ def _sections() -> list[tuple[str, list[Binding]]]:
         return [b for owner in owners for b in Binding.make_bindings(owner.BINDINGS)]  # type: ignore[attr-defined]
 
     return [
-        ("Review (main screen)", of(MainScreen, ContactList, KnowmeApp)),
+        ("Review (main screen)", of(MainScreen, ContactList, app_type)),
         ("Filter box", of(FilterInput)),
         ("Possible duplicates (d)", of(DuplicatesScreen)),
         ("Personal note (o)", of(OutreachScreen)),
@@ -77,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
     def content(self) -> Group:
         """Every key by screen, as one renderable."""
         parts: list[Text | Table] = []
-        for title, bindings in _sections():
+        for title, bindings in _sections(type(self.app)):
             parts.append(Text(f"\n{title}", style="bold"))
             parts.append(keys_table(bindings, self.app.get_key_display))
         parts.append(Text("\nctrl+p opens the command palette: type any action's name.", style="dim"))

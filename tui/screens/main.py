@@ -180,12 +180,13 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         """Import what the first screen did not need (decisions, suggestions, the other screens), once
-        it is up: the start is quicker and the first key press still finds everything loaded."""
+        it is up: the start is quicker and the first key press still finds everything loaded. (Not the
+        help screen: it lists this screen's keys, so it imports this module; it is small, and loads on `?`.)"""
         import importlib
 
         for name in ("knowme.triage", "knowme.suggest", "knowme.tui.screens.outreach",
                      "knowme.tui.screens.duplicates", "knowme.tui.screens.export", "knowme.tui.screens.imports",
-                     "knowme.tui.screens.overview", "knowme.tui.screens.help"):
+                     "knowme.tui.screens.overview"):
             importlib.import_module(name)
 
     # ---- reacting to the list --------------------------------------------------------------------
@@ -419,35 +420,28 @@ class MainScreen(Screen[None]):
         self._update_title()
 
     def action_undo(self) -> None:
-        affected = views.people_of_next_undo(self.store)
-        before = self._changing(affected)
-        try:
-            summary = self.store.undo()
-        except UndoRefused as exc:
-            self.set_status(str(exc))
-            return
-        if summary is None:
-            self.set_status("Nothing to undo.")
-            return
-        self._changed(affected, before, pairs=True)
-        self.set_status(f"Undone: {summary}   (ctrl+y redoes)")
-        self.post_message(WorkspaceChanged("", tuple(affected), reload=True,
-                                           focus=affected[0] if affected else None, counted=True))
+        self._history_step(undo=True)
 
     def action_redo(self) -> None:
-        affected = views.people_of_next_undo(self.store, redo=True)
-        before = self._changing(affected)
+        self._history_step(undo=False)
+
+    def _history_step(self, undo: bool) -> None:
+        """Undo or redo the next action, then show the people it changed (the first of them, for an undo)."""
+        coming = self.store.next_step(undo)
+        before = self._changing(list(coming.people) if coming else [])
         try:
-            summary = self.store.redo()
+            step = self.store.undo() if undo else self.store.redo()
         except UndoRefused as exc:
             self.set_status(str(exc))
             return
-        if summary is None:
-            self.set_status("Nothing to redo.")
+        if step is None:
+            self.set_status("Nothing to undo." if undo else "Nothing to redo.")
             return
+        affected = list(step.people)
         self._changed(affected, before, pairs=True)
-        self.set_status(f"Redone: {summary}")
-        self.post_message(WorkspaceChanged("", tuple(affected), reload=True, counted=True))
+        self.set_status(f"Undone: {step.summary}   (ctrl+y redoes)" if undo else f"Redone: {step.summary}")
+        focus = affected[0] if undo and affected else None
+        self.post_message(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=True))
 
     @on(WorkspaceChanged)
     def workspace_changed(self, message: WorkspaceChanged) -> None:

@@ -20,8 +20,8 @@ from textual.widgets.text_area import Selection
 from knowme import prefs
 from knowme.lint import LintReport, placeholders
 from knowme.model import Person
-from knowme.outreach import (HOW_CHOICES, NOTE_FIX, NOTE_LABELS, TEMPLATES, WHY_CHOICES, draft_for,
-                             lint_person_note, note_status, template_for)
+from knowme.notestatus import NOTE_FIX, NOTE_LABELS, note_status
+from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for, lint_person_note, template_for
 from knowme.store.core import Store
 from knowme.triage import TriageError, set_outreach
 

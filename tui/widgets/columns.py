@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 
 from knowme.model import Decision
-from knowme.outreach import NOTE_LABELS
+from knowme.notestatus import NOTE_LABELS
 from knowme.views import PersonRow
 
 DECISION_LABELS = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
-import sqlite3
 import threading
 from array import array
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,7 @@ from textual.worker import get_current_worker
 
 from knowme import views
 from knowme.model import Decision
+from knowme.store import DatabaseError, is_interrupted
 from knowme.store.core import Store
 from knowme.views import ListQuery, PersonRow
 from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
@@ -154,7 +154,7 @@ class ContactList(ScrollView, can_focus=True):
         self._columns: list[tuple[Column, int]] = []
         self._columns_key: tuple[int, frozenset[str]] = (-1, frozenset())
         self._token = 0
-        self._readers: dict[int, sqlite3.Connection] = {}
+        self._readers: dict[int, Store] = {}
         self._readers_lock = threading.Lock()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -306,7 +306,7 @@ class ContactList(ScrollView, can_focus=True):
         token = request.token
         reader = Store.open(self.store.path)
         with self._readers_lock:
-            self._readers[token] = reader.conn
+            self._readers[token] = reader
         try:
             listing = views.list_people(reader, request.query, modes=views.MATCH_MODES[:1])
             if not listing.ids and views.filter_words(request.query.text):
@@ -315,8 +315,8 @@ class ContactList(ScrollView, can_focus=True):
                 self.post_message(replace(request, ids=array("q"), match=SEARCHING))
                 listing = views.list_people(reader, request.query, modes=views.LOOSE_MODES)
             request.ids, request.match = listing.ids, listing.match
-        except sqlite3.OperationalError as exc:
-            if worker.is_cancelled or "interrupted" in str(exc):
+        except DatabaseError as exc:
+            if worker.is_cancelled or is_interrupted(exc):
                 return
             raise
         finally:
@@ -328,8 +328,8 @@ class ContactList(ScrollView, can_focus=True):
 
     def _interrupt_readers(self) -> None:
         with self._readers_lock:
-            for conn in self._readers.values():
-                conn.interrupt()
+            for reader in self._readers.values():
+                reader.interrupt()
 
     @on(_IdsReady)
     def _ids_ready(self, message: _IdsReady) -> None:

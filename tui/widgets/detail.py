@@ -20,7 +20,8 @@ from textual.strip import Strip
 
 from knowme.lint import DEFAULT_LIMIT
 from knowme.model import Decision, Person, Record
-from knowme.outreach import NOTE_CHECK, NOTE_FIX, NOTE_LABELS, NOTE_READY, lint_person_note, note_status
+from knowme.notestatus import NOTE_CHECK, NOTE_FIX, NOTE_LABELS, NOTE_READY, note_status
+from knowme.outreach import lint_person_note
 from knowme.tui.widgets.columns import DECISION_LABELS
 from knowme.tui.widgets.lines import set_virtual_size
 from knowme.text import plural

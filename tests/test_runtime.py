@@ -1,0 +1,63 @@
+"""One owner of process-wide state: the collector is paused for bulk work and restored after it, and the big
+caches an import or a dedupe fills are emptied when that work ends (a review session does not keep them)."""
+from __future__ import annotations
+
+import gc
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE
+from knowme import runtime
+from knowme.dedupe.run import run_dedupe
+from knowme.importers.vcard import parse_bytes
+from knowme.importing import import_path
+from knowme.normalize import mailbox_key
+from knowme.store.core import Store
+
+
+def test_an_import_and_a_dedupe_leave_no_cached_values_behind(store: Store) -> None:
+    with runtime.bulk_work():  # an enclosing piece of work: the caches stay while it runs
+        assert import_path(store, SAMPLE / "iphone.vcf").ok
+        run_dedupe(store)
+        assert runtime.cached_entries() > 100
+    assert runtime.cached_entries() == 0
+    assert import_path(store, SAMPLE / "google_contacts.csv").ok  # on its own, the import ends its own work
+    assert runtime.cached_entries() == 0
+    assert mailbox_key("Ana@Example.com") == "ana@example.com"  # the caches still work afterwards
+
+
+def test_the_collector_is_paused_during_bulk_work_and_back_after() -> None:
+    assert gc.isenabled()
+    with runtime.bulk_work():
+        assert not gc.isenabled()
+        parse_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEND:VCARD\r\n", "a.vcf")  # pauses inside
+        assert not gc.isenabled()  # an importer's own pause ending does not restart it under the import
+    assert gc.isenabled()
+
+
+def test_bulk_work_in_two_threads_resumes_the_collector_when_the_last_ends() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with runtime.bulk_work():
+            started.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    started.wait(10)
+    with runtime.bulk_work():
+        mailbox_key("someone@example.org")
+    assert not gc.isenabled() and runtime.cached_entries() > 0  # the other thread's work still runs
+    release.set()
+    thread.join(10)
+    assert gc.isenabled() and runtime.cached_entries() == 0
+
+
+def test_forked_workers_see_what_was_shared_only_while_it_is(tmp_path: Path) -> None:
+    with runtime.shared_with_workers(book=tmp_path):
+        assert runtime.inherited("book") == tmp_path
+    with pytest.raises(KeyError):  # it does not outlive the work it was shared for
+        runtime.inherited("book")
