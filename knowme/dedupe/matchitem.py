@@ -142,7 +142,7 @@ def loose_tails(raw_phones: Iterable[str], phones: Iterable[str]) -> tuple[str, 
 _VANITY_TLDS = frozenset({"io", "co", "me", "tv", "ai", "ly", "fm", "am", "to", "cc", "ws", "so", "gg", "im"})
 
 
-@functools.lru_cache(maxsize=4096)
+@big_cache(4096)
 def _calling_code(key: str) -> str:
     """"44" for +447700900632: country calling codes are prefix-free, so the first that exists is it."""
     for size in (1, 2, 3):
