@@ -7,12 +7,13 @@ work runs in-process, with the same result.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 
 
 def can_fork() -> bool:
+    import multiprocessing  # here: not worth importing for a review UI that never forks
+
     return ("fork" in multiprocessing.get_all_start_methods()
             and threading.current_thread() is threading.main_thread() and worker_count() > 1)
 

@@ -12,13 +12,15 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import idna
-import phonenumbers
-from nameparser import HumanName
 
 from knowme.model import Record
 from knowme.runtime import big_cache
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 _GMAIL = {"gmail.com", "googlemail.com"}
 _EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
@@ -186,6 +188,8 @@ def phone_key(raw: str, region: str = "US") -> str | None:
     if not text or sum(ch.isdigit() for ch in text) < 5:
         return None
     text = re.sub(r"^tel:", "", text, flags=re.I)
+    import phonenumbers  # here, as nameparser below: half of the review UI's start-up went to them
+
     try:
         number = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException:
@@ -204,6 +208,8 @@ _IDD_REGIONS = (("011", "US"), ("00", "DE"))
 
 def _abroad(text: str, region: str) -> phonenumbers.PhoneNumber | None:
     """The valid number `text` is when read with another region's international call prefix, if any."""
+    import phonenumbers
+
     digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
     for prefix, other in _IDD_REGIONS:
         if other != region and digits.startswith(prefix):
@@ -255,6 +261,8 @@ _TITLES_ONLY = re.compile(r"^[\W\d_]*$")
 @big_cache(100_000)
 def _parse_name(text: str) -> tuple[str, str]:
     """First and last name of a free-text name, with nameparser (handles "Smith, John", titles, suffixes)."""
+    from nameparser import HumanName
+
     human = HumanName(text)
     first, last = human.first, human.last
     if not first and not last:

@@ -10,7 +10,6 @@ elsewhere the same work runs in-process first, with identical results in the sam
 """
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -67,6 +66,8 @@ class PreparedStream:
         workers = worker_count()
         bounds = [(start, min(start + self.CHUNK, len(records))) for start in range(0, len(records), self.CHUNK)]
         with shared_with_workers(records=records, region=region, suggester=suggester), frozen_for_fork():
+            import multiprocessing  # only for big imports, not at every start-up
+
             self._pool: Any = multiprocessing.get_context("fork").Pool(workers)  # the workers fork here
         self._chunks = self._pool.imap(_prepare_range, bounds, chunksize=1)
 

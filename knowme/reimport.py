@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from knowme.model import Record
-from knowme.dedupe.namesim import DIFFERENT, compare_first, compare_last
 from knowme.store.rows import Prepared
 
 SAME_BOOK_SHARE = 0.5  # of the earlier version's records that must carry over
@@ -165,6 +164,9 @@ def match_records(old: OldSource, records: Sequence[Record], prepared: Sequence[
 
 def names_differ(a: tuple[str, str], b: tuple[str, str]) -> bool:
     """Two (first, last) folded names that belong to two people (a typo fix or a nickname does not)."""
+    # imported here: the nickname tables are a tenth of a second the review UI's start does not need
+    from knowme.dedupe.namesim import DIFFERENT, compare_first, compare_last
+
     return DIFFERENT in (compare_first(a[0], b[0]), compare_last(a[1], b[1]))
 
 

@@ -9,21 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
 
 from knowme.runtime import freeze_heap
 from knowme.store.core import Store
-from knowme.tui.commands import KnowmeCommands
 from knowme.tui.messages import WorkspaceChanged
 from knowme.tui.screens.main import MainScreen
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
 THEME_KEY = "review.theme"
 DARK, LIGHT = "textual-dark", "textual-light"
+
+
+def _knowme_commands() -> type[Provider]:
+    """The app's commands for the palette, imported when it first opens (textual.command is a tenth of
+    the start-up an empty app does not pay)."""
+    from knowme.tui.commands import KnowmeCommands
+
+    return KnowmeCommands
 
 
 class KnowmeApp(App[None]):
@@ -37,7 +46,7 @@ class KnowmeApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "knowme"
-    COMMANDS = App.COMMANDS | {KnowmeCommands}
+    COMMANDS = App.COMMANDS | {_knowme_commands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # type: ignore[misc]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # type: ignore[misc]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit")]
@@ -89,6 +98,8 @@ class KnowmeApp(App[None]):
     def steady(self, screen: Screen) -> None:
         """In stable mode (snapshot tests) stop text cursors from blinking."""
         if self.stable:
+            from textual.widgets import Input, TextArea  # the text area: not needed to start
+
             for widget in screen.query("Input, TextArea"):
                 if isinstance(widget, (Input, TextArea)):
                     widget.cursor_blink = False

@@ -40,13 +40,10 @@ def _binding_commands(provider: Provider) -> Iterator[PaletteCommand]:
 
 def _extra_commands(provider: Provider) -> Iterator[PaletteCommand]:
     """Actions of the main screen that take an argument and have no key of their own."""
-    from knowme.tui.screens.main import MainScreen
-
-    screen = provider.screen
-    if isinstance(screen, MainScreen):
+    sort_by = getattr(provider.screen, "action_sort", None)  # the main screen's (which opens this palette)
+    if sort_by is not None:
         for sort in SORTS:
-            yield PaletteCommand(f"Sort by {sort.label}", "s cycles through the sorts",
-                                 partial(screen.action_sort, sort.key))
+            yield PaletteCommand(f"Sort by {sort.label}", "s cycles through the sorts", partial(sort_by, sort.key))
 
 
 async def _run(node: DOMNode, action: str) -> None:

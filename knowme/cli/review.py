@@ -5,12 +5,24 @@ import argparse
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from knowme import paths
 from knowme.cli.help import command
 from knowme.importers import format_names
 from knowme.store.core import Store
+
+
+class _FormatNames(Sequence[str]):
+    """The `--format` values, read from the importer registry only when a format is given or listed:
+    importing every importer was a fifth of the review UI's start-up in a real terminal."""
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return format_names()[index]
+
+    def __len__(self) -> int:
+        return len(format_names())
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -23,8 +35,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                  ("knowme --db ~/work.db review", "another workspace")])
     p.add_argument("files", nargs="*", metavar="FILE", type=Path,
                    help="address books or mail to import first (as `knowme import` takes them)")
-    p.add_argument("--format", default="auto", metavar="FORMAT", choices=format_names(),
-                   help=f"format of FILEs: {', '.join(format_names())} (default: auto, detected)")
+    p.add_argument("--format", default="auto", metavar="FORMAT", choices=_FormatNames(),
+                   help="format of FILEs: %(choices)s (default: auto, detected)")
     p.add_argument("--region", default=None, metavar="REGION", help="default phone region for FILEs, e.g. US, GB, DE")
     p.set_defaults(handler=cmd_review, creates_workspace=lambda args: bool(args.files))
 

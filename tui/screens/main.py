@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from knowme import prefs, triage, views
+from knowme import prefs, views
 from knowme.model import Decision
 from knowme.store.core import Store, UndoRefused
 from knowme.views import SORTS, VIEWS, ListQuery
@@ -26,6 +26,7 @@ from knowme.tui.widgets.sidebar import Sidebar
 from knowme.text import plural
 
 if TYPE_CHECKING:
+    from knowme.triage import ExcludedError
     from knowme.tui.app import KnowmeApp
 
 STATE_KEY = "review.state"
@@ -184,7 +185,7 @@ class MainScreen(Screen[None]):
         help screen: it lists this screen's keys, so it imports this module; it is small, and loads on `?`.)"""
         import importlib
 
-        for name in ("knowme.triage", "knowme.suggest", "knowme.tui.screens.outreach",
+        for name in ("knowme.triage", "knowme.suggest", "knowme.tui.commands", "knowme.tui.screens.outreach",
                      "knowme.tui.screens.duplicates", "knowme.tui.screens.export", "knowme.tui.screens.imports",
                      "knowme.tui.screens.overview"):
             importlib.import_module(name)
@@ -203,8 +204,8 @@ class MainScreen(Screen[None]):
     @on(ContactList.SelectionChanged)
     def _selection_changed(self, event: ContactList.SelectionChanged) -> None:
         self._update_title()
-        row = self.store.conn.execute("SELECT name FROM people WHERE id=?", (event.person_id,)).fetchone()
-        name = (row[0] if row else "") or "(no name)"
+        row = views.rows(self.store, [event.person_id]).get(event.person_id)
+        name = (row.name if row else "") or "(no name)"
         if not event.count:
             self.set_status(f"Unselected {name}; nobody is selected.")
             return
@@ -307,6 +308,8 @@ class MainScreen(Screen[None]):
             self.set_status("Nobody to mark here.")
             return
         selection = bool(contacts.selected)
+        from knowme import triage  # decisions and their matching stack: loaded after the first screen
+
         try:
             self._mark(ids, decision, bulk=ids if selection else ())
         except triage.ExcludedError as exc:  # one excluded person, named: ask before lifting the exclusion
@@ -314,6 +317,8 @@ class MainScreen(Screen[None]):
 
     def _mark(self, ids: list[int], decision: Decision, bulk: list[int] | tuple[()] = (),
               unexclude: bool = False) -> None:
+        from knowme import triage
+
         before = self._changing(ids)
         result = triage.mark(self.store, ids, decision, unexclude=unexclude, bulk=bulk)
         self._changed(ids, before)
@@ -330,7 +335,7 @@ class MainScreen(Screen[None]):
             self.set_status(f"{who} already {MARK_WORDS[decision]}")
         self._after_decisions(ids)
 
-    def _confirm_unexclude(self, ids: list[int], decision: Decision, exc: triage.ExcludedError) -> None:
+    def _confirm_unexclude(self, ids: list[int], decision: Decision, exc: ExcludedError) -> None:
         """An excluded person (or one matching an exclusion) is to get another decision: ask first."""
         first = exc.covered[0]
         if not first.is_self and first.owner.alive:  # another person's exclusion: not lifted from here
@@ -342,9 +347,11 @@ class MainScreen(Screen[None]):
             if not yes:
                 self.set_status(f"{first.name or 'They'} stay excluded.")
                 return
+            from knowme.triage import ExcludedError
+
             try:
                 self._mark(ids, decision, unexclude=True)
-            except triage.ExcludedError as again:
+            except ExcludedError as again:
                 self.set_status(str(again))
 
         question = (f"{first}.\n\nMark them {MARK_WORDS[decision]} and lift the exclusion? They could then be "
@@ -474,6 +481,7 @@ class MainScreen(Screen[None]):
         # at once, not after the queued events (`focus()` waits): the letters typed right after the
         # slash are the filter's, never decision or export keys
         self.set_focus(filter_input)
+        self.contacts.prepare_filter()
 
     def on_key(self, event: events.Key) -> None:
         """Letters typed right after the slash reach the list first (Textual routes each key to

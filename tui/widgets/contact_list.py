@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
-import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -29,8 +28,8 @@ from textual.worker import get_current_worker
 
 from knowme import views
 from knowme.model import Decision
-from knowme.store import DatabaseError, is_interrupted
 from knowme.store.core import Store
+from knowme.store.reader import Interrupted, Reader, Readers
 from knowme.views import ListQuery, PersonRow
 from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
 from knowme.tui.widgets.lines import set_virtual_size
@@ -154,8 +153,7 @@ class ContactList(ScrollView, can_focus=True):
         self._columns: list[tuple[Column, int]] = []
         self._columns_key: tuple[int, frozenset[str]] = (-1, frozenset())
         self._token = 0
-        self._readers: dict[int, Store] = {}
-        self._readers_lock = threading.Lock()
+        self._readers = Readers(store.path)
         self._idle = asyncio.Event()
         self._idle.set()
         self.empty_message = "Nobody here. Try another view (1-9) or clear the filter (esc)."
@@ -204,7 +202,7 @@ class ContactList(ScrollView, can_focus=True):
         self._idle.clear()
         if fallback is None:
             fallback = self.cursor
-        self._interrupt_readers()
+        self._readers.interrupt()
         if ids is not None:
             self._apply(self._IdsReady(self._token, query, ids, focus_person, fallback, keep_row, self._changes))
         else:
@@ -303,33 +301,31 @@ class ContactList(ScrollView, can_focus=True):
     def _read_ids(self, request: _IdsReady) -> None:
         """Read the ids of a view in a thread, on its own connection (interrupted by a newer load)."""
         worker = get_current_worker()
-        token = request.token
-        reader = Store.open(self.store.path)
-        with self._readers_lock:
-            self._readers[token] = reader
         try:
-            listing = views.list_people(reader, request.query, modes=views.MATCH_MODES[:1])
-            if not listing.ids and views.filter_words(request.query.text):
-                # nobody's words start so: say it at once, then look inside words (a scan, which
-                # the next keystroke interrupts)
-                self.post_message(replace(request, ids=array("q"), match=SEARCHING))
-                listing = views.list_people(reader, request.query, modes=views.LOOSE_MODES)
-            request.ids, request.match = listing.ids, listing.match
-        except DatabaseError as exc:
-            if worker.is_cancelled or is_interrupted(exc):
-                return
-            raise
-        finally:
-            with self._readers_lock:
-                self._readers.pop(token, None)
-            reader.close()
+            with self._readers.read() as reader:
+                self._read_listing(reader, request)
+        except Interrupted:
+            return
         if not worker.is_cancelled:
             self.post_message(request)
 
-    def _interrupt_readers(self) -> None:
-        with self._readers_lock:
-            for reader in self._readers.values():
-                reader.interrupt()
+    def _read_listing(self, reader: Reader, request: _IdsReady) -> None:
+        """Fill `request` with its query's people: word starts at once, the looser modes only when none."""
+        listing = views.list_people(reader.store, request.query, modes=views.MATCH_MODES[:1])
+        if not listing.ids and views.filter_words(request.query.text):
+            # nobody's words start so: say it at once, then look inside words (the next keystroke
+            # interrupts that)
+            self.post_message(replace(request, ids=array("q"), match=SEARCHING))
+            listing = views.list_people(reader.store, request.query, modes=views.LOOSE_MODES,
+                                        vocabulary=reader.vocabulary)
+        request.ids, request.match = listing.ids, listing.match
+
+    @work(thread=True, group="contact-list-words", exit_on_error=False)
+    def prepare_filter(self) -> None:
+        """Read the search index's words ahead of a filter, for its inside-word matches (a second at a
+        million people, while the user types the first letters)."""
+        with self._readers.read(interruptible=False) as reader:
+            reader.vocabulary.load(reader.store)
 
     @on(_IdsReady)
     def _ids_ready(self, message: _IdsReady) -> None:

@@ -56,33 +56,48 @@ class Sidebar(Vertical):
         self._shown: dict[str, tuple[int, int]] = {}
 
     def compose(self) -> ComposeResult:
-        options = [Option(_prompt(n, view, None, 20), id=view.key) for n, view in enumerate(VIEWS, start=1)]
-        yield OptionList(*options, id="views")
-        yield Label("", id="progress-label")
-        yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="progress")
+        return []  # the parts come after the first paint (`_mount_parts`): the list's names come first
 
     def on_mount(self) -> None:
-        views = self.query_one(OptionList)
-        views.can_focus = False
+        self.call_after_refresh(self._mount_parts)
+
+    def _mount_parts(self) -> None:
+        options = OptionList(*(Option(_prompt(n, view, None, 20), id=view.key) for n, view in enumerate(VIEWS, start=1)),
+                             id="views")
+        options.can_focus = False
+        self.mount_all([options, Label("", id="progress-label"),
+                        ProgressBar(total=1, show_eta=False, show_percentage=True, id="progress")])
         self.show_view(self.current)
+        self.call_after_refresh(self._show_counts)  # once the list has its width
+
+    def _show_counts(self) -> None:
+        if self.counts:
+            self.update_counts(self.counts)
+
+    def _parts(self) -> OptionList | None:
+        """The views list, once mounted."""
+        found = self.query(OptionList)
+        return found.first() if found else None
 
     def show_view(self, view: str) -> None:
         """Highlight the view being listed (without posting ViewChosen)."""
         self.current = view
-        options = self.query_one(OptionList)
-        index = next(n for n, v in enumerate(VIEWS) if v.key == view)
-        options.highlighted = index
+        options = self._parts()
+        if options is not None:
+            options.highlighted = next(n for n, v in enumerate(VIEWS) if v.key == view)
 
     def update_counts(self, counts: dict[str, int]) -> None:
         """Show fresh counts (from `knowme.views.view_counts`); only changed lines are redrawn."""
-        options = self.query_one(OptionList)
+        self.counts = dict(counts)
+        options = self._parts()
+        if options is None:
+            return  # shown once the parts are mounted
         width = options.scrollable_content_region.width or self.styles.width.cells or 20  # type: ignore[union-attr]
         for n, view in enumerate(VIEWS, start=1):
             count = counts.get(view.key, 0)
             if self._shown.get(view.key) != (count, width):
                 options.replace_option_prompt(view.key, _prompt(n, view, count, width))
                 self._shown[view.key] = (count, width)
-        self.counts = dict(counts)
         decided, total = progress(counts)
         self.query_one("#progress-label", Label).update(f"Decided {decided:,} of {total:,}", layout=False)
         self.query_one(ProgressBar).update(total=max(total, 1), progress=decided)
