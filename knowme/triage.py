@@ -19,11 +19,14 @@ from datetime import date
 from typing import Any
 
 from knowme import suppression
-from knowme.dedupe.merge import set_verdicts, verdict_key
 from knowme.model import Decision, Person
 from knowme.normalize import default_region, fold, linkedin_key, mailbox_key, phone_key
 from knowme.outreach import HOW_CHOICES, parse_day
+from knowme.store import triage as q
+from knowme.store.pairs import pending_pairs_between, rkeys_of, set_pair_status, set_verdicts, verdict_key
 from knowme.store.core import Store, now
+from knowme.store.sources import people_of_source
+from knowme.store.suppression import active_exclusions_of, person_name
 
 
 class QueryError(Exception):
@@ -45,28 +48,20 @@ def find_people(store: Store, query: str) -> list[int]:
     text = query.strip()
     if not text:
         return []
-    conn = store.conn
-    if text.isdigit():
-        row = conn.execute("SELECT id FROM people WHERE id=?", (int(text),)).fetchone()
-        if row:
-            return [row[0]]
+    if text.isdigit() and q.person_exists(store, int(text)):
+        return [int(text)]
     mailbox = mailbox_key(text)
     if mailbox:
-        return people_with_mailbox(store, mailbox)
+        return q.people_with_mailbox(store, mailbox)
     url = linkedin_key(text)
     if url:
-        rows = conn.execute("SELECT DISTINCT r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
-                            "WHERE k.key=? AND k.kind='url' ORDER BY r.person_id", (url,)).fetchall()
-        return [r[0] for r in rows]
+        return q.people_with_key(store, "url", url)
     if _PHONE_QUERY.match(text):
         phone = phone_key(text, (store.setting("region") or default_region()).upper())
         if phone:
-            rows = conn.execute("SELECT DISTINCT r.person_id FROM keys k JOIN records r ON r.id = k.record_id "
-                                "WHERE k.key=? AND k.kind='phone' ORDER BY r.person_id", (phone,)).fetchall()
-            return [r[0] for r in rows]
+            return q.people_with_key(store, "phone", phone)
     folded = fold(text)
-    rows = conn.execute("SELECT id, name FROM people WHERE search LIKE ? ORDER BY sort_name, id",
-                        (f"%{folded}%",)).fetchall()
+    rows = q.people_named_like(store, folded)
     exact = [pid for pid, name in rows if fold(name) == folded]
     if exact:
         return exact
@@ -79,22 +74,6 @@ def find_people(store: Store, query: str) -> list[int]:
 _PHONE_QUERY = re.compile(r"^(tel:)?\s*\+?[\d\s().\-/]+$", re.I)
 
 
-def people_with_mailbox(store: Store, key: str) -> list[int]:
-    """Ids of the people holding an address whose `mailbox_key` is `key`, however each was spelled.
-
-    The workspace keys addresses in `email_match_key` form; an ordinary address's key is already its
-    mailbox key (found through the index), the rest (Unicode, punycode, a trailing dot, quotes) are
-    few and are read again with `mailbox_key`, so `Jane@Ｘ.com` and `jane@x.com.` find the same person.
-    """
-    store.conn.create_function("mailbox_key", 1, mailbox_key, deterministic=True)
-    rows = store.conn.execute(
-        "SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id WHERE k.key=? AND k.kind='email' "
-        "UNION SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id WHERE k.kind='email' "
-        "AND (k.key GLOB '*[^ -~]*' OR k.key GLOB '*.' OR k.key GLOB '*xn--*' OR k.key GLOB '\"*') "
-        "AND mailbox_key(k.key)=? ORDER BY 1", (key, key)).fetchall()
-    return [r[0] for r in rows]
-
-
 def resolve_one(store: Store, query: str) -> int:
     """The one person a query names; QueryError (listing candidates) when it names none or several."""
     ids = find_people(store, query)
@@ -102,8 +81,7 @@ def resolve_one(store: Store, query: str) -> int:
         return ids[0]
     if not ids:
         raise QueryError(f"nobody matches {query!r}")
-    names = store.conn.execute(f"SELECT id, name, email FROM people WHERE id IN ({','.join('?' * len(ids))}) "
-                               f"ORDER BY sort_name LIMIT 10", ids).fetchall()
+    names = q.names_and_emails(store, ids, limit=10)
     listed = "; ".join(f"{pid}: {name}" + (f" <{email}>" if email else "") for pid, name, email in names)
     more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
     raise QueryError(f"{query!r} matches {len(ids)} people ({listed}{more}); use the id")
@@ -159,17 +137,16 @@ def apply(store: Store, person_ids: Iterable[int], *, decision: Decision | None 
         values_wanted["note"] = note
     own = {pid: _validated(extra) for pid, extra in (per_person or {}).items()}
     extra_cols = sorted({k for extra in own.values() for k in extra} - set(values_wanted))
-    with store.transaction() as conn:
+    with store.transaction():
         before = store.snapshot(person_ids=ids)
         changed, unchanged = [], []
         stamp = now()
         excluding: set[int] = set()
         cols = ["decision", *values_wanted, *extra_cols]
         for pid in ids:
-            row = conn.execute(f"SELECT {', '.join(cols)} FROM people WHERE id=?", (pid,)).fetchone()
-            if row is None:
+            current = q.person_fields(store, pid, cols)
+            if current is None:
                 continue
-            current = dict(zip(cols, row))
             wanted = {**values_wanted, **own.get(pid, {})}
             values: dict[str, object] = {k: v for k, v in wanted.items() if current[k] != v}
             if decision is not None and Decision(current["decision"]) != decision:
@@ -210,7 +187,7 @@ def _guard_exclusions(store: Store, ids: list[int], bulk: set[int], unexclude: b
     covered = suppression.suppressed(store, ids, index)
     if not unexclude:  # only lifting an exclusion, or inviting someone who matches one, weakens it
         covered = {pid: why for pid, why in covered.items() if why.is_self or (
-            decision is not Decision.UNDECIDED and _decision(store, pid) is not decision)}
+            decision is not Decision.UNDECIDED and q.decision_of(store, pid) is not decision)}
     if not covered:
         return ids, [], {}
     if not unexclude:
@@ -228,8 +205,7 @@ def _guard_exclusions(store: Store, ids: list[int], bulk: set[int], unexclude: b
 
 
 def _name(store: Store, pid: int) -> str:
-    row = store.conn.execute("SELECT name FROM people WHERE id=?", (pid,)).fetchone()
-    return row[0] if row and row[0] else f"person {pid}"
+    return person_name(store, pid) or f"person {pid}"
 
 
 # ---- outreach fields, bulk selection, sent/accepted ---------------------------------------------------
@@ -278,9 +254,8 @@ def set_outreach(store: Store, person_id: int, **fields: Any) -> MarkResult:
 def in_category(store: Store, category: str) -> list[int]:
     """People with a record in this address-book group or label (case- and accent-blind; `* starred` = starred)."""
     wanted = _category_key(category)
-    rows = store.conn.execute("SELECT DISTINCT r.person_id, c.value FROM records r, "
-                              "json_each(r.data, '$.categories') c")
-    return sorted({pid for pid, value in rows if isinstance(value, str) and _category_key(value) == wanted})
+    return sorted({pid for pid, value in q.record_categories(store)
+                   if isinstance(value, str) and _category_key(value) == wanted})
 
 
 def _category_key(text: str) -> str:
@@ -292,10 +267,7 @@ def at_domain(store: Store, domain: str) -> list[int]:
     domain = domain.strip().lower().lstrip("@").rstrip(".")
     if not domain:
         return []
-    rows = store.conn.execute("SELECT DISTINCT r.person_id, k.key FROM keys k JOIN records r ON r.id = k.record_id "
-                              "WHERE k.kind='email' AND (k.key LIKE ? OR k.key LIKE ?)",
-                              (f"%@{domain}", f"%.{domain}"))
-    return sorted({pid for pid, key in rows
+    return sorted({pid for pid, key in q.emails_ending_with(store, domain)
                    if (d := key.rpartition("@")[2]) == domain or d.endswith("." + domain)})
 
 
@@ -304,8 +276,8 @@ def mark_sent(store: Store, person_ids: Iterable[int], day: date | None = None) 
 
     An excluded person is never contacted: asking to record a request to one is an error.
     """
-    ids = [pid for pid in dict.fromkeys(person_ids) if _decision(store, pid) is not None]
-    excluded = [pid for pid in ids if _decision(store, pid) is Decision.EXCLUDE]
+    ids = [pid for pid in dict.fromkeys(person_ids) if q.decision_of(store, pid) is not None]
+    excluded = [pid for pid in ids if q.decision_of(store, pid) is Decision.EXCLUDE]
     if excluded:
         raise TriageError(f"{_name(store, excluded[0])} is excluded: mark them personalize first if you "
                           "really contacted them")
@@ -315,7 +287,7 @@ def mark_sent(store: Store, person_ids: Iterable[int], day: date | None = None) 
         changed = []
         for pid in ids:
             values: dict[str, object] = {"sent_on": stamp, "accepted_on": None}
-            if _decision(store, pid) is Decision.UNDECIDED:
+            if q.decision_of(store, pid) is Decision.UNDECIDED:
                 values.update(decision=Decision.PERSONALIZE.value, decided_at=now())
             store.update_person(pid, **values)
             changed.append(pid)
@@ -326,11 +298,6 @@ def mark_sent(store: Store, person_ids: Iterable[int], day: date | None = None) 
     return MarkResult(changed, [], None)
 
 
-def _decision(store: Store, pid: int) -> Decision | None:
-    row = store.conn.execute("SELECT decision FROM people WHERE id=?", (pid,)).fetchone()
-    return Decision(row[0]) if row else None
-
-
 def accepted_requests(store: Store) -> dict[int, str]:
     """People with a pending request who now show up as a connection, with the day it was seen.
 
@@ -338,14 +305,10 @@ def accepted_requests(store: Store) -> dict[int, str]:
     record elsewhere shares an email, phone or LinkedIn URL with them, or carries the same folded
     first and last name as them and nobody else (a sure name match).
     """
-    conn = store.conn
-    pending = {pid: sent for pid, sent in conn.execute(
-        "SELECT id, sent_on FROM people WHERE sent_on IS NOT NULL AND accepted_on IS NULL")}
+    pending = q.pending_requests(store)
     if not pending:
         return {}
-    connected_rows = conn.execute(
-        "SELECT r.id, r.person_id, r.first, r.last, json_extract(r.data, '$.connected_on') FROM records r "
-        "WHERE json_extract(r.data, '$.connected_on') IS NOT NULL").fetchall()
+    connected_rows = q.connected_records(store)
     found: dict[int, str] = {}
     by_name: dict[tuple[str, str], set[int]] = {}
     for rid, pid, first, last, _on in connected_rows:
@@ -354,16 +317,11 @@ def accepted_requests(store: Store) -> dict[int, str]:
         if first and last:
             by_name.setdefault((first, last), set()).add(rid)
     connected_ids = {row[0]: row for row in connected_rows}
-    marks = ",".join("?" * len(pending))
-    for pid, rid in conn.execute(
-            f"SELECT DISTINCT r.person_id, c.record_id FROM records r JOIN keys k ON k.record_id = r.id "
-            f"JOIN keys c ON c.key = k.key AND c.kind = k.kind WHERE k.kind IN ('email', 'url') "
-            f"AND r.person_id IN ({marks})", list(pending)):
+    for pid, rid in q.records_sharing_address(store, list(pending)):
         if rid in connected_ids and pid not in found:
             found[pid] = _seen_day(connected_ids[rid][4], pending[pid])
     names: dict[tuple[str, str], set[int]] = {}
-    for pid, first, last in conn.execute(f"SELECT DISTINCT person_id, first, last FROM records "
-                                         f"WHERE person_id IN ({marks})", list(pending)):
+    for pid, first, last in q.record_names(store, list(pending)):
         if first and last:
             names.setdefault((first, last), set()).add(pid)
     for key, pids in names.items():
@@ -416,10 +374,7 @@ def after_import(store: Store, source: str | None = None, ids: Iterable[int] | N
         if ids is not None:
             refresh_suggestions(store, ids)
     elif source is not None:
-        ids = [row[0] for row in store.conn.execute(
-            "SELECT DISTINCT r.person_id FROM records r JOIN sources s ON s.id = r.source_id WHERE s.name=?",
-            (source,))]
-        refresh_suggestions(store, ids)
+        refresh_suggestions(store, people_of_source(store, source))
     return sorted(accepted)
 
 
@@ -431,52 +386,30 @@ def mark_different(store: Store, person_a: int, person_b: int) -> int:
     """
     if person_a == person_b:
         raise TriageError("a person cannot be different from themselves")
-    conn = store.conn
-    rk_a = [r[0] for r in conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_a,))]
-    rk_b = [r[0] for r in conn.execute("SELECT rkey FROM records WHERE person_id=?", (person_b,))]
+    rk_a = rkeys_of(store, person_a)
+    rk_b = rkeys_of(store, person_b)
     if not rk_b:  # an excluded person no address book holds any more: their exclusion's cards
-        rk_b = [r[0] for r in conn.execute(
-            "SELECT DISTINCT s.key FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
-            "WHERE e.person_id=? AND e.lifted_at IS NULL AND s.kind='record'", (person_b,))]
+        rk_b = q.excluded_card_keys(store, person_b)
     pairs = {verdict_key(a, b) for a in rk_a for b in rk_b if a != b}
     if not pairs:
         raise TriageError("no records to compare")
     with store.transaction():
-        queued = store.pending_pairs_of(person_a, person_b)  # answered too: the queue no longer asks
+        queued = pending_pairs_between(store, person_a, person_b)  # answered too: the queue no longer asks
         before = store.snapshot(verdicts=pairs, pair_ids=queued)
         set_verdicts(store, pairs, "different")
-        store.conn.executemany("UPDATE pairs SET status='different' WHERE id=?", [(q,) for q in queued])
-        name_b = _name(store, person_b) if _decision(store, person_b) is not None else _excluded_name(store, person_b)
+        set_pair_status(store, queued, "different")
+        gone = q.decision_of(store, person_b) is None  # only their exclusion remembers them
+        name_b = _excluded_name(store, person_b) if gone else _name(store, person_b)
         store.log_action("different", f"{_name(store, person_a)} and {name_b} are different people",
                          before, store.snapshot(verdicts=pairs, pair_ids=queued))
     return len(pairs)
 
 
 def _excluded_name(store: Store, person_id: int) -> str:
-    row = store.conn.execute("SELECT name FROM exclusions WHERE person_id=? ORDER BY id DESC LIMIT 1",
-                             (person_id,)).fetchone()
-    return row[0] if row and row[0] else f"person {person_id}"
+    return q.excluded_name(store, person_id) or f"person {person_id}"
 
 
 def is_gone_excluded(store: Store, person_id: int) -> bool:
     """An id of an excluded person whom no address book holds any more, but whose exclusion stands."""
-    return store.conn.execute("SELECT 1 FROM exclusions WHERE person_id=? AND lifted_at IS NULL", (person_id,)
-                              ).fetchone() is not None and _decision(store, person_id) is None
+    return bool(active_exclusions_of(store, person_id)) and q.decision_of(store, person_id) is None
 
-
-def different_pairs(store: Store, person_ids: Iterable[int]) -> set[tuple[int, int]]:
-    """Pairs of these people (as sorted id tuples) that a `different` verdict holds apart."""
-    ids = list(dict.fromkeys(person_ids))
-    if not ids:
-        return set()
-    found: set[tuple[int, int]] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for pa, pb in store.conn.execute(
-                f"SELECT ra.person_id, rb.person_id FROM verdicts v JOIN records ra ON ra.rkey = v.a "
-                f"JOIN records rb ON rb.rkey = v.b WHERE v.verdict='different' AND "
-                f"(ra.person_id IN ({marks}) OR rb.person_id IN ({marks}))", chunk + chunk):
-            if pa != pb:
-                found.add((min(pa, pb), max(pa, pb)))
-    return found

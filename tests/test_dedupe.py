@@ -262,6 +262,27 @@ def test_cli_dedupe_pairs_resolve_split(knowme, tmp_path: Path) -> None:
     assert knowme("split", "999").returncode == 1
 
 
+
+def test_answering_a_pair_twice_changes_nothing_and_leaves_nothing_for_undo(knowme, tmp_path: Path) -> None:
+    """`resolve 1 same` twice used to log a second, empty "resolve": `undo` then said "undid: ... merged"
+    and the two people stayed merged."""
+    a, b = tmp_path / "a.vcf", tmp_path / "b.vcf"
+    a.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Robinson;Latoya;;;\r\nFN:Latoya Robinson\r\nORG:Cook Inc\r\n"
+                 "END:VCARD\r\n", encoding="utf-8")
+    b.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Robinson;Latoya;;;\r\nFN:Latoya Robinson\r\nORG:Acme Corp\r\n"
+                 "END:VCARD\r\n", encoding="utf-8")
+    assert knowme("import", a, b).returncode == 0 and knowme("dedupe").returncode == 0
+    pair = knowme.json("pairs", "--json")[0]["id"]
+    assert knowme("resolve", pair, "same").returncode == 0
+    again = knowme("resolve", pair, "same")
+    assert again.returncode == 0 and "already answered the same person; nothing changed" in again.stdout
+    other = knowme("resolve", pair, "different")
+    assert other.returncode == 1 and "already answered the same person" in other.stderr and "undo" in other.stderr
+    assert len(knowme.json("list", "--json")) == 1
+    assert knowme("undo").returncode == 0  # takes back the one real answer: two people again
+    assert len(knowme.json("list", "--json")) == 2
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not (SAMPLE / "truth.json").exists(), reason="sample data not generated")
 def test_sample_data_ground_truth(tmp_path: Path) -> None:

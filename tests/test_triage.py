@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from helpers_triage import add, decision, pid, rec
 from knowme.model import Decision
 from knowme.outreach import QueueState, outreach_status, queue_from_store
 from knowme.triage import (
+    QueryError,
     TriageError,
     after_import,
     apply,
@@ -18,6 +20,7 @@ from knowme.triage import (
     mark,
     mark_different,
     mark_sent,
+    resolve_one,
     set_outreach,
 )
 
@@ -271,3 +274,25 @@ def test_cli_connections_import_turns_a_sent_request_into_say_thanks(knowme, tmp
     queue = json.loads((tmp_path / "q.json").read_text())
     assert queue["people"][0]["follow_up"].startswith("Thanks for connecting, Ana!")
     assert queue["people"][0]["accepted_on"] == "2099-01-15"
+
+
+# SQLite builds before 3.32 (and some system builds since) take at most 999 parameters in one statement
+OLD_SQLITE_PARAMETERS = 999
+
+
+def test_a_name_shared_by_more_people_than_one_statement_takes_still_lists_them(store) -> None:
+    add(store, [rec("Sam", "Roe", [f"sam{n}@example.com"]) for n in range(1200)])
+    store.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, OLD_SQLITE_PARAMETERS)
+    with pytest.raises(QueryError, match=r"matches 1200 people \(.*Sam Roe <sam.*and 1190 more\); use the id"):
+        resolve_one(store, "sam roe")
+
+
+def test_acceptance_is_found_among_more_sent_requests_than_one_statement_takes(store) -> None:
+    add(store, [rec("Sam", f"Roe{n}", [f"sam{n}@example.com"]) for n in range(1200)])
+    sent = [pid(store, f"sam{n}@example.com") for n in range(1200)]
+    mark_sent(store, sent, date(2026, 3, 10))
+    add(store, [rec("Samuel", "Roe", ["sam1100@example.com"], connected_on="12 Mar 2026")], name="Connections.csv",
+        fmt="linkedin")
+    store.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, OLD_SQLITE_PARAMETERS)
+    assert after_import(store) == [sent[1100]]
+    assert store.person(sent[1100]).accepted_on == "2026-03-12"

@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from knowme.cli.help import JSON_HELP, command
-from knowme.dedupe.run import PairView, pending_pairs, resolve_pair, run_dedupe
+from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.dedupe.merge import split_person
 from knowme.model import Person
 from knowme.dedupe.pairgroups import EXAMPLES, pair_groups, resolve_group
 from knowme.store.core import Store
+from knowme.store.pairs import pair_status
+from knowme.store.sources import record_with_source
 from knowme.text import plural
 
 _TEXT_MERGES = 20
@@ -93,14 +95,10 @@ def cmd_dedupe(args: argparse.Namespace, store: Store) -> int:
 
 
 def _side(store: Store, person: Person | None, record_id: int) -> dict[str, Any]:
-    row = store.conn.execute("SELECT s.name, r.idx, r.uid, r.data FROM records r JOIN sources s "
-                             "ON s.id = r.source_id WHERE r.id=?", (record_id,)).fetchone()
-    from knowme.model import Record
-
-    record = Record.from_dict(json.loads(row[3]))
+    source, index, uid, record = record_with_source(store, record_id)
     return {
         "person": person.id if person else None,
-        "record": {"source": row[0], "index": row[1], "uid": row[2]},
+        "record": {"source": source, "index": index, "uid": uid},
         "name": record.display_name,
         "emails": [e.value for e in record.emails],
         "phones": [p.value for p in record.phones],
@@ -204,11 +202,17 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
         print(f"group {group.id} ({group.shape}): {plural(len(group.pairs), 'pair')} answered "
               f"{'the same person' if same else 'different people'} (one action: `knowme undo` takes it back)")
         return 0
-    row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (args.pair,)).fetchone() \
-        if 0 < args.pair <= MAX_ID else None
-    if row is None:
+    if not (0 < args.pair <= MAX_ID and pair_status(store, args.pair)):
         raise UserError(f"no pair {args.pair}; `knowme pairs` lists the queue")
-    kept = resolve_pair(store, args.pair, same)
+    try:
+        kept = resolve_pair(store, args.pair, same)
+    except AlreadyAnswered as answered:
+        then = "the same person" if answered.same else "different people"
+        if answered.same == same:
+            print(f"pair {args.pair}: already answered {then}; nothing changed")
+            return 0
+        raise UserError(f"pair {args.pair} was already answered {then}; `knowme undo` takes back the latest "
+                        f"answers, and `knowme split PERSON` parts a merged person") from None
     print(f"pair {args.pair}: merged into person {kept}" if same else f"pair {args.pair}: kept apart, "
           "and will not be asked again")
     return 0

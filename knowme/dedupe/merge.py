@@ -19,7 +19,6 @@ from knowme.store.merging import (bulk_snapshot, fold_people, latest_logged_row,
                                   logged_row_before, people_names, person_row, present_people, record_identities,
                                   records_of)
 from knowme.store.pairs import forget_verdicts, verdict_key, verdicts_held
-from knowme.store.pairs import set_verdicts  # noqa: F401  (triage imports it from here until it uses the store's)
 from knowme.store.sql import chunked
 
 # a merged person takes the first non-empty value of these (and joins the notes)

@@ -25,9 +25,9 @@ from knowme.dedupe.scoring import MAYBE, SURE
 from knowme.store.core import Store, from_json, to_json
 from knowme.store.matchinput import keys_by_record, records_to_match
 from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of
-from knowme.store.pairs import (add_pairs, load_verdicts, pair_ends, pending_pairs_between, pending_queue,
-                                pending_question_count, queued_pairs, rkeys_of, set_pair_status, set_verdicts,
-                                update_pair_evidence, verdict_key)
+from knowme.store.pairs import (add_pairs, load_verdicts, pair_ends, pair_status, pending_pairs_between,
+                                pending_queue, pending_question_count, queued_pairs, rkeys_of, set_pair_status,
+                                set_verdicts, update_pair_evidence, verdict_key)
 
 Progress = Callable[[int, int], None]
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
@@ -367,6 +367,14 @@ def pending_count(store: Store) -> int:
     return pending_question_count(store)
 
 
+class AlreadyAnswered(Exception):
+    """The pair was answered before (`same`: as the same person); nothing changed."""
+
+    def __init__(self, pair_id: int, same: bool) -> None:
+        super().__init__(pair_id)
+        self.pair_id, self.same = pair_id, same
+
+
 def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
     """The user's answer to a queued pair, as one undoable action.
 
@@ -377,6 +385,9 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
     ends = pair_ends(store, pair_id)
     if ends is None:
         raise KeyError(pair_id)
+    status = pair_status(store, pair_id)
+    if status != "pending":  # answering again would log an action that changes nothing, for undo to "undo"
+        raise AlreadyAnswered(pair_id, status == "same")
     pa, pb, rka, rkb = ends
     pair_ids = sorted({pair_id, *pending_pairs_between(store, pa, pb)})
     names = _names_of(store, pa, pb)  # the log says who, not which ids (undo shows it)
@@ -409,6 +420,7 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
 
 
 __all__ = [
+    "AlreadyAnswered",
     "DedupeReport",
     "Merge",
     "PairView",

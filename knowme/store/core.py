@@ -708,8 +708,8 @@ class Store:
         for chunk in chunked(sorted(people)):
             dropped.extend(self.conn.execute(
                 f"SELECT p.id, p.name, p.decision FROM people p WHERE p.id IN ({marks(len(chunk))}) AND "
-                f"(p.decision != 'undecided' OR p.note != '') AND NOT EXISTS "
-                f"(SELECT 1 FROM records r WHERE r.person_id = p.id)", chunk).fetchall())
+                f"(p.decision != ? OR p.note != '') AND NOT EXISTS "
+                f"(SELECT 1 FROM records r WHERE r.person_id = p.id)", [*chunk, Decision.UNDECIDED.value]).fetchall())
         return [tuple(row) for row in dropped]
 
     def next_id(self, table: str) -> int:
@@ -723,9 +723,9 @@ class Store:
         suppression list's (email keys in `normalize.mailbox_key` form)."""
         rows = self.conn.execute(
             "SELECT k.kind, k.key FROM keys k JOIN records r ON r.id = k.record_id JOIN people p "
-            "ON p.id = r.person_id WHERE p.decision='exclude' UNION SELECT s.kind, s.key FROM suppressions s "
+            "ON p.id = r.person_id WHERE p.decision=? UNION SELECT s.kind, s.key FROM suppressions s "
             "JOIN exclusions e ON e.id = s.exclusion_id WHERE e.lifted_at IS NULL AND s.kind IN ('email', 'phone', "
-            "'url')")
+            "'url')", (Decision.EXCLUDE.value,))
         return {(kind, key) for kind, key in rows}
 
     # ---- reading -----------------------------------------------------------------------------------

@@ -122,6 +122,12 @@ def pair_ends(store: Store, pair_id: int) -> tuple[int, int, str, str] | None:
                               (pair_id,)).fetchone()
 
 
+def pair_status(store: Store, pair_id: int) -> str | None:
+    """A queued pair's status ("pending", or its answer "same" / "different"); None for no such pair."""
+    row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (pair_id,)).fetchone()
+    return None if row is None else row[0]
+
+
 def answered_pairs(store: Store) -> Iterator[tuple[str, list[str]]]:
     """The status and reasons of every pair the user answered."""
     for status, reasons in store.conn.execute("SELECT status, reasons FROM pairs WHERE status != 'pending'"):

@@ -1,12 +1,15 @@
-"""What the imported sources ask the workspace: who holds each source's records, and the rows a source
-owns (for forgetting it and for that forget's undo). Whether a file was imported before, `Store.store_import`
-answers itself.
+"""What the imported sources ask the workspace: who holds each source's records, the rows a source owns
+(for forgetting it and for that forget's undo), and where a record came from. Whether a file was
+imported before, `Store.store_import` answers itself.
 
 The rules (how a source is named, what a forget keeps) stay in `knowme.sources` and `knowme.importing`.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from knowme.model import Record
+from knowme.store.core import from_json
 
 if TYPE_CHECKING:
     from knowme.store.core import Store
@@ -44,3 +47,18 @@ def delete_rows_of_source(store: Store, source_id: int) -> None:
     """Delete every row the source owns, children first."""
     for table, where in reversed(_ROWS):
         store.conn.execute(f"DELETE FROM {table} WHERE {where}", (source_id,) * where.count("?"))
+
+
+def people_of_source(store: Store, source: str) -> list[int]:
+    """Ids of the people with a record from the source of this name."""
+    rows = store.conn.execute("SELECT DISTINCT r.person_id FROM records r JOIN sources s ON s.id = r.source_id "
+                              "WHERE s.name=?", (source,))
+    return [row[0] for row in rows]
+
+
+def record_with_source(store: Store, record_id: int) -> tuple[str, int, str | None, Record]:
+    """A stored record with its provenance: (source name, 1-based index in the source, UID, the record)."""
+    name, index, uid, data = store.conn.execute(
+        "SELECT s.name, r.idx, r.uid, r.data FROM records r JOIN sources s ON s.id = r.source_id WHERE r.id=?",
+        (record_id,)).fetchone()
+    return name, index, uid, Record.from_dict(from_json(data))

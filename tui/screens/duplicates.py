@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
-from knowme.dedupe.run import PairView, pending_pairs, resolve_pair
+from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair
 from knowme.dedupe.merge import split_person
 from knowme.model import Person
 from knowme.normalize import fold
@@ -240,7 +240,14 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         pair = self.current
         if pair is None or self.busy:
             return
-        merged = resolve_pair(self.store, pair.id, same)
+        try:
+            merged = resolve_pair(self.store, pair.id, same)
+        except (AlreadyAnswered, KeyError):  # answered, or its source forgotten, from another window meanwhile
+            self._load()
+            self._show()
+            self.notify("That pair was already answered or removed elsewhere; showing the queue as it is now.",
+                        severity="warning", timeout=4)
+            return
         if merged is not None:
             self.last_merged = merged
         self.answered += 1
