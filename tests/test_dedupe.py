@@ -36,9 +36,9 @@ def book(store: Store) -> None:
     load(store, "google.csv", [rec(1, "Bob", "Smith", "bob.smith@gmail.com", "+1 415 555 0101"),
                                rec(2, "Jane", "Doe", "the.does@example.org", "+1 212 555 0199"),
                                rec(3, "John", "Doe", "the.does@example.org", "+1 212 555 0199"),
-                               rec(4, "Latoya", "Robinson", org="Cook Inc", url="https://linkedin.com/in/lrob")])
+                               rec(4, "Jennifer", "Robinson", org="Cook Inc", url="https://linkedin.com/in/lrob")])
     load(store, "outlook.csv", [rec(1, "Robert", "Smith", "bobsmith@gmail.com", org="Acme Corp"),
-                                rec(2, "Latoya", "Robinson", "latoya@acme-corp.com", org="Acme Corp")])
+                                rec(2, "Jennifer", "Robinson", "jennifer@acme-corp.com", org="Acme Corp")])
     load(store, "phone.vcf", [rec(1, "Bob", "", phone="(415) 555-0101")])
 
 
@@ -59,11 +59,11 @@ def test_dedupe_merges_sure_queues_maybe_and_says_why(store: Store) -> None:
     assert any("bobsmith@gmail.com" in r for r in report.merges[0].reasons)
     queue = pending_pairs(store)
     assert len(queue) == 2
-    latoya = next(p for p in queue if any("old job" in r for r in p.reasons))  # two employers: ask
-    assert latoya.score > 0.3
+    jennifer = next(p for p in queue if any("old job" in r for r in p.reasons))  # two employers: ask
+    assert jennifer.score > 0.3
     # Jane and John Doe share a household address and phone: never merged, asked once (a pet name
     # the nickname table lacks looks the same), with the reason against first
-    doe = next(p for p in queue if p is not latoya)
+    doe = next(p for p in queue if p is not jennifer)
     assert doe.reasons[0] == "different first names (Jane / John)"
 
 
@@ -197,7 +197,7 @@ def test_resolve_different_is_remembered_across_reimport(store: Store) -> None:
     assert pending_pairs(store) == []
     # a newer export of the same file: same record identities, new bytes
     load(store, "outlook.csv", [rec(1, "Robert", "Smith", "bobsmith@gmail.com", org="Acme Corp"),
-                                rec(2, "Latoya", "Robinson", "latoya@acme-corp.com", org="Acme Corp", title="VP")],
+                                rec(2, "Jennifer", "Robinson", "jennifer@acme-corp.com", org="Acme Corp", title="VP")],
          sha="outlook-v2")
     run_dedupe(store)
     assert pending_pairs(store) == []

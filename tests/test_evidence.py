@@ -183,3 +183,176 @@ def test_a_family_email_with_other_first_names_and_other_birthdays_is_not_even_a
     assert ev.outcome == "different" and ev.conflict
     tom = item("Tomasz", "Keller", birthday="1970-05-06", emails=(family,), source=2)  # a pet name the table lacks
     assert score_in(thomas, tom, [sabine, *crowd(100)]).outcome == "maybe"
+
+
+def test_a_phone_in_another_countrys_national_form_is_the_same_phone() -> None:
+    a = item("Maria", "Armstrong", written_phones=("+44 7700 900632",))
+    b = item("Maria", "Armstrong", emails=("maria.armstrong@example.org",), written_phones=("07700 900632",), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure"
+    assert "same phone number 700900632 written another way" in ev.reasons
+
+
+def test_a_phone_written_with_a_european_call_prefix_meets_its_national_form() -> None:
+    a = item("Thomas", "Gimenez", written_phones=("06 39 98 95 23",))
+    b = item("Thomas", "Gimenez", org="Fabrikam Labs", written_phones=("0033 6 39 98 95 23",), source=2)
+    assert score_in(a, b, crowd(300)).outcome == "sure"
+
+
+def test_a_national_form_ending_in_other_digits_is_another_phone() -> None:
+    a = item("Maria", "Armstrong", written_phones=("+44 7700 900632",))
+    b = item("Maria", "Armstrong", written_phones=("07700 900633",), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "maybe"
+    assert not any("written another way" in r for r in ev.reasons)
+
+
+def test_one_japanese_name_with_and_without_its_kana_reading_is_one_name() -> None:
+    a = item("陽子", "林", phonetic_name="ヨウコ ハヤシ", org="Nichols and Sons", birthday="1960-02-13")
+    b = item("陽子", "林", org="Nichols and Sons", birthday="1960-02-13", source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure"
+    assert not any("different scripts" in r for r in ev.reasons)
+
+
+def test_two_japanese_names_sharing_a_surname_stay_two_people() -> None:
+    a = item("陽子", "林", phonetic_name="ヨウコ ハヤシ", org="Nichols and Sons", birthday="1960-02-13")
+    b = item("陽一", "林", org="Nichols and Sons", birthday="1962-05-01", source=2)
+    assert score_in(a, b, crowd(300)).outcome != "sure"
+
+
+def test_a_name_nobody_else_here_bears_merges_across_an_old_job_and_says_the_odds() -> None:
+    a = item("Cezary", "Szmajda", org="Northwind Analytics", title="Senior Content Strategist")
+    b = item("Cezary", "Szmajda", org="Grupa Dobrosz", emails=("cezarys@grupadobrosz.pl",), source=2)
+    ev = score_in(a, b, crowd(2000))
+    assert ev.outcome == "sure"
+    assert any(r.startswith("nobody else here is expected to bear that name: about 1 in") for r in ev.reasons)
+
+
+def test_two_cards_of_a_name_in_a_tiny_book_are_asked_not_merged() -> None:
+    a = item("Rachel", "Smith")
+    b = item("Rachel", "Smith", source=2)
+    assert score_in(a, b, crowd(8)).outcome == "maybe"
+
+
+def test_a_rare_name_twice_in_one_book_or_against_a_birthday_is_not_merged_by_the_name() -> None:
+    a = item("Cezary", "Szmajda", org="Northwind Analytics")
+    same_book = item("Cezary", "Szmajda", org="Grupa Dobrosz")
+    born_apart = [item("Cezary", "Szmajda", birthday="1970-01-02"), item("Cezary", "Szmajda", birthday="1990-03-04", source=2)]
+    assert score_in(a, same_book, crowd(2000)).outcome == "maybe"
+    assert score_in(*born_apart, crowd(2000)).outcome == "different"
+
+
+def test_a_rare_name_on_three_cards_of_one_person_is_no_commoner_for_it() -> None:
+    linkedin = item("Leni", "Scheibe", org="Northwind Analytics", title="Data Engineer")
+    phone = item("Leni", "Scheibe", org="Fliegner", written_phones=("+49 176 82176372",), source=2)
+    mail = item("Leni", "Scheibe", emails=("leni.scheibe@example.com",), source=3)
+    ev = score_in(linkedin, phone, [mail, *crowd(2000)])
+    assert ev.outcome == "sure"
+
+
+def test_two_cards_of_one_book_sharing_a_phone_written_two_ways_are_one_person_not_namesakes() -> None:
+    card = item("Marek", "Parzonka", written_phones=("631 773 333",))
+    copy = item("Marek", "Parzonka", emails=("marek.parzonka83@inbox.example.net",), written_phones=("+48 631 773 333",))
+    other_card = item("Marek", "Parzonka", written_phones=("631 773 334",))
+    assert compute_stats([card, copy, *crowd(50)]).namesakes("marek", "parzonka") == 1
+    assert compute_stats([card, other_card, *crowd(50)]).namesakes("marek", "parzonka") == 2
+
+
+def test_a_card_giving_a_name_and_one_number_is_asked_about_even_with_a_rare_name() -> None:
+    card = item("Cezary", "Szmajda", written_phones=("+48 645 240 240",))
+    linkedin = item("Cezary", "Szmajda", org="Northwind Analytics", title="Senior Content Strategist", source=2)
+    assert score_in(card, linkedin, crowd(2000)).outcome == "maybe"
+
+
+def test_a_book_whose_rare_names_often_belong_to_two_people_does_not_merge_on_them_alone() -> None:
+    rare = [(f"Bogdan{chr(97 + k % 26)}{chr(97 + k // 26)}", f"Hentschel{chr(97 + k % 26)}{chr(97 + k // 26)}")
+            for k in range(40)]
+    namesakes = [item(first, last, org=f"Firm{k}", emails=(f"b{k}@firm{k}.example",)) for k, (first, last) in
+                 enumerate(rare)]
+    namesakes += [item(first, last, org=f"Other{k}", emails=(f"h{k}@other{k}.example",)) for k, (first, last) in
+                  enumerate(rare)]
+    a = item("Cezary", "Szmajda", org="Northwind Analytics", title="Senior Content Strategist")
+    b = item("Cezary", "Szmajda", org="Grupa Dobrosz", emails=("cezarys@grupadobrosz.pl",), source=2)
+    stats = compute_stats([a, b, *namesakes, *crowd(2000)])
+    assert stats.namesakes("bogdanaa", "hentschelaa") == 2
+    assert score_pair(a, b, stats).outcome == "maybe"
+
+
+def test_an_address_and_phone_held_under_one_name_written_in_both_orders_are_not_a_household() -> None:
+    a = item("Juan", "Liang", emails=("juan.liang@example.org",), phones=("+8613865701329",))
+    b = item("Liang", "Juan", emails=("juan.liang@example.org",), phones=("+8613865701329",), source=2)
+    partner = item("Wei", "Liang", emails=("juan.liang@example.org",), source=3)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure" and "same email juan.liang@example.org" in ev.reasons
+    stats = compute_stats([a, b, partner, *crowd(300)])
+    assert "juan.liang@example.org" in stats.household  # someone else named there: a family address
+
+
+def test_a_note_naming_the_other_cards_company_links_an_old_colleague_to_the_new_job() -> None:
+    google = item("Angela", "Herman", org="Mathis LLC", title="Sales Manager", note="Worked together at Acme Corp",
+                  written_phones=("(301) 555-0118",))
+    outlook = item("Angela", "Herman", org="Acme Corp", emails=("angela.herman@acme-corp.com",), source=2)
+    ev = score_in(google, outlook, crowd(300))
+    assert ev.outcome == "sure"
+    assert "a note on one names Acme Corp, where the other works" in ev.reasons
+    assert not any("different companies" in r for r in ev.reasons)
+
+
+def test_a_note_naming_another_company_says_nothing_about_this_one() -> None:
+    google = item("Angela", "Herman", org="Mathis LLC", note="Worked together at Fabrikam Labs")
+    outlook = item("Angela", "Herman", org="Acme Corp", emails=("angela.herman@acme-corp.com",), source=2)
+    ev = score_in(google, outlook, crowd(300))
+    assert ev.outcome == "maybe"
+    assert any("different companies" in r for r in ev.reasons)
+
+
+def _book_of_phones() -> list:
+    """A mostly American book: 49 in 50 people with a +1 phone, the rest with a +44 one."""
+    syllables = ("ba", "ke", "di", "mo", "lu", "ra", "si", "to", "ve", "zu", "fa", "ge", "hi", "jo", "nu", "pe")
+
+    def name(k: int) -> str:  # names that sound unlike each other: the book counts people, not spellings
+        return "".join(syllables[k // 16 ** p % 16] for p in range(4))
+
+    return [item(name(k), name(k + 5000), phones=(f"+1415555{k:04d}",)) for k in range(1960)] + \
+        [item(name(k + 2000), name(k + 7000), phones=(f"+4477009{k:05d}",)) for k in range(40)]
+
+
+def test_a_fairly_rare_name_in_a_country_few_here_live_in_merges_across_an_old_job() -> None:
+    a = item("David", "Walters", org="Northwind Analytics", title="Data Engineer", phones=("+447700900803",))
+    b = item("David", "Walters", org="Clark-Lewis", emails=("david@clark-lewis.co.uk",), source=2)
+    ev = score_in(a, b, _book_of_phones())
+    assert ev.outcome == "sure"
+    assert "same country (GB: phone or mail domain)" in ev.reasons
+
+
+def test_the_same_name_in_the_country_most_people_here_live_in_is_asked() -> None:
+    a = item("David", "Walters", org="Northwind Analytics", title="Data Engineer", phones=("+14155550803",))
+    b = item("David", "Walters", org="Clark-Lewis", emails=("david@clark-lewis.com",), phones=("+12125550199",),
+             source=2)
+    ev = score_in(a, b, _book_of_phones())
+    assert ev.outcome == "maybe"
+    assert not any(r.startswith("same country") for r in ev.reasons)
+
+
+def test_a_junior_and_a_senior_of_one_name_at_one_address_are_two_people() -> None:
+    senior = item("John", "Keller", suffix="Sr.", addresses=(HOME,), phones=("+12175550144",))
+    junior = item("John", "Keller Jr.", birthday="1980-07-09", addresses=(HOME,), phones=("+12175550144",), source=2)
+    ev = score_in(senior, junior, crowd(300))
+    assert ev.outcome != "sure" and ev.conflict
+    assert "two generations of one name (Sr / Jr)" in ev.reasons
+
+
+def test_middle_names_that_start_apart_are_two_people_and_an_initial_of_the_same_one_is_not() -> None:
+    robert = item("John", "Keller", middle="R.", emails=("keller.family@example.com",), addresses=(HOME,))
+    thomas = item("John", "Keller", middle="Thomas", emails=("keller.family@example.com",), source=2)
+    also_robert = item("John", "Keller", middle="Robert", emails=("keller.family@example.com",), source=3)
+    assert score_in(robert, thomas, crowd(300)).outcome != "sure"
+    assert score_in(robert, also_robert, crowd(300)).outcome == "sure"
+
+
+def test_a_chinese_name_never_merges_by_itself_however_rare_it_looks_here() -> None:
+    a = item("杰", "刘", urls=("linkedin.com/in/jie-liu-4768235b",), phones=("+8618665396581",))
+    b = item("杰", "刘", org="Northwind Analytics", title="Lead Account Executive",
+             emails=("liu.jie@example.net",), source=2)
+    assert score_in(a, b, crowd(2000)).outcome == "maybe"

@@ -2,7 +2,8 @@
 
 Records meet when they share
 - an exact key (email, phone, LinkedIn profile) held by at most `MAX_KEY_HOLDERS` records, or a
-  phone's last nine digits (one number read under two country codes);
+  phone's last nine digits (one number read under two country codes, or written in a form that gave
+  no number);
 - a name key: each nickname form of the first name with the surname's spelling key (Bob/Robert,
   Müller/Mueller), the first name's sound with the surname (a typo in the first name), the first
   name with the surname's sound (a typo in the surname), parts of the first name that one typo
@@ -205,6 +206,8 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
         for phone in item.phones:  # +33 6 39 98 71 49 read as a US number elsewhere: same last 9 digits
             if len(phone) > 10:
                 blocks["t" + phone[-9:]].append(idx)
+        for tail in item.loose_phones:  # 07700 900632, which gave no number: the same last 9 digits
+            blocks["t" + tail].append(idx)
         if not weak[idx]:
             for key in value_keys(item):
                 blocks[key].append(idx)

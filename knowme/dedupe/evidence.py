@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from phonenumbers import region_code_for_country_code
+
 from knowme.dedupe.namesim import org_matches_domain, orgs_agree
-from knowme.normalize import is_role_address
+from knowme.normalize import fold, is_role_address
 
 if TYPE_CHECKING:
     from knowme.dedupe.matching import MatchItem, Stats
@@ -24,6 +26,7 @@ OTHER_PROFILES = -8.0
 SAME_EMAIL = 9.0
 SAME_PHONE = 7.0
 PHONE_OTHER_PREFIX = 6.0  # the same last nine digits under another country code
+PHONE_WRITTEN_OTHERWISE = 6.0  # ... or written in a form that gave no number (07700 900632 / +44 7700 900632)
 SHARED_EMAIL = 2.0  # held by people with other first names (a household or family address)
 SHARED_PHONE = 1.5
 CROWDED_EMAIL = 1.0
@@ -40,6 +43,7 @@ OTHER_PHONES = -0.5
 SAME_ORG = 2.0  # plus the organisation's rarity
 OTHER_ORG = -1.0  # different companies, maybe an old job
 ORG_DOMAIN = 2.5  # one's company is the other's mail domain
+NOTE_NAMES_ORG = 2.5  # one's note names the other's company ("worked together at ...")
 SAME_TITLE = 1.0
 SAME_BIRTHDAY = 3.0
 OTHER_BIRTHDAY = -10.0
@@ -52,6 +56,7 @@ OTHER_ORG_ODDS = -0.3
 SAME_ORG_ODDS = 1.5  # plus the organisation's rarity
 HOUSEHOLD_KEY_ODDS = 1.0  # an address or phone shared with someone else too
 PLACE_POINTS = 0.5  # points per log10 of a shared place (street, postcode, city) for the queue's order
+COUNTRY_LEAST = 0.5  # a country a third of this book lives in or more says too little to count
 
 
 @dataclass(slots=True)
@@ -64,6 +69,7 @@ class Tally:
     strong: int = 0  # exact identity keys shared (email, phone, profile) that are not household keys
     odds: float = 0.0  # fitted log10 odds of the fields besides the name (see FITTED_SURE)
     anchor: str = ""  # what besides the name and the place says one person: "birthday", "company", ...
+    place_odds: float = 0.0  # the part of `odds` a shared postcode, city or country gives
 
     def add(self, points: float, reason: str) -> None:
         self.pts += points
@@ -103,7 +109,24 @@ def any_shared(a: MatchItem, b: MatchItem) -> bool:
         return True
     if a.urls and b.urls and not set(a.urls).isdisjoint(b.urls):
         return True
-    return bool(a.phones and b.phones and not {p[-9:] for p in a.phones}.isdisjoint(p[-9:] for p in b.phones))
+    if a.phones and b.phones and not {p[-9:] for p in a.phones}.isdisjoint(p[-9:] for p in b.phones):
+        return True
+    return bool(loose_phone(a, b))
+
+
+def phone_tails(item: MatchItem) -> set[str]:
+    """The last nine digits of every phone a record gives, read as a number or not."""
+    return {p[-9:] for p in item.phones if len(p) > 10} | set(item.loose_phones)
+
+
+def loose_phone(a: MatchItem, b: MatchItem) -> str:
+    """The last nine digits of a phone one record writes in a form that gave no number (another
+    country's national form) and the other gives in any form: one number written two ways."""
+    if not (a.loose_phones or b.loose_phones) or not (a.phones or a.loose_phones) or not (b.phones or b.loose_phones):
+        return ""
+    tails_b = phone_tails(b)
+    found = next((t for t in a.loose_phones if t in tails_b), "")
+    return found or next((t for t in b.loose_phones if t in phone_tails(a)), "")
 
 
 def shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
@@ -168,7 +191,14 @@ def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bo
         else:
             tally.strong += 1
             tally.add(SAME_PHONE, f"same phone {phone}")
-    if a.phones and b.phones and not shared_phones:
+    loose = "" if shared_phones else loose_phone(a, b)
+    if loose:
+        if stats.keys["~" + loose] > CROWDED:
+            tally.add(CROWDED_PHONE, f"same phone number {loose} written another way, held by many records")
+        else:
+            tally.strong += 1
+            tally.add(PHONE_WRITTEN_OTHERWISE, f"same phone number {loose} written another way")
+    elif a.phones and b.phones and not shared_phones:
         tails = [p for p in a.phones if len(p) > 10 and any(q[-9:] == p[-9:] for q in b.phones)]
         if tails and not any(stats.keys[p] > CROWDED or p in stats.household for p in tails):
             tally.strong += 1
@@ -184,7 +214,14 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
     records place the person at, that workplace as written)."""
     corroborated = False
     workplace = place = ""
-    if a.org and b.org:
+    noted = _noted_workplace(a, b) or _noted_workplace(b, a)
+    if noted:  # "worked together at Acme Corp" on one, the other at Acme Corp: the old job, explained
+        corroborated = True
+        workplace, place = noted.org, noted.org_text
+        tally.odds += SAME_ORG_ODDS + stats.org_rarity(noted.org)
+        tally.anchor = tally.anchor or "a note naming the company"
+        tally.add(NOTE_NAMES_ORG, f"a note on one names {place}, where the other works")
+    elif a.org and b.org:
         if orgs_agree(a.org, b.org):
             corroborated = True
             workplace, place = a.org, a.org_text or a.org
@@ -212,6 +249,15 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
     return corroborated, workplace, place
 
 
+def _noted_workplace(x: MatchItem, y: MatchItem) -> MatchItem | None:
+    """`y` when x's note names y's organisation as written ("Worked together at Acme Corp") and
+    x gives another one or none: x's person is remembered from there."""
+    if not (x.note and y.org_text) or (x.org and orgs_agree(x.org, y.org)):
+        return None
+    written = fold(y.org_text)
+    return y if len(written) > 3 and f" {written} " in f" {x.note} " else None
+
+
 def birthday_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bool:
     """A birthday both give: the same one corroborates the name (a full date more than a day and
     month without the year), another says two people."""
@@ -232,7 +278,7 @@ def birthday_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) ->
 
 def place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> str:
     """Postal addresses: the most precise place both give (street and number, else postcode, else
-    city), weighed by how many people here share it. Returns the street both give ("" if none), for
+    city, else the country of their phones and mail domains), weighed by how many people here share it. Returns the street both give ("" if none), for
     the household rule: a shared street never merges by itself."""
     if a.streets and b.streets:
         common = shared(a.streets, b.streets)
@@ -248,9 +294,17 @@ def place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> st
         if common:
             weight = stats.value_weight(prefix + common[0], stats.m[prefix])
             tally.odds += weight
+            tally.place_odds += weight
             tally.add(PLACE_POINTS * weight, f"same {word} ({common[0].title() if prefix == 'c' else common[0]})")
             return ""
     if a.cities and b.cities:
         tally.odds += stats.disagreement("c")
         tally.reasons.append("different cities")
+    common = shared(a.countries, b.countries)
+    weight = stats.value_weight("n" + common[0], stats.m["n"]) if common else 0.0
+    if weight >= COUNTRY_LEAST:
+        tally.odds += weight
+        tally.place_odds += weight
+        region = region_code_for_country_code(int(common[0]))
+        tally.add(PLACE_POINTS * weight, f"same country ({region}: phone or mail domain)")
     return ""

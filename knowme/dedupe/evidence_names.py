@@ -48,6 +48,8 @@ RARE_FIRST_HOLDERS = 12
 OTHER_FIRST = -6.0
 OTHER_SURNAME = -3.0
 OTHER_NAMES = -10.0
+OTHER_GENERATION = -6.0  # Jr. and Sr.: a father and a son of one name
+OTHER_MIDDLE = -3.0  # middle names with different initials
 COMMON_BELOW = 0.5  # a name rarer than this is "a common name"
 RARE_FROM = 3.0  # ... and from this on "a rare name"
 
@@ -214,3 +216,12 @@ def _nameless_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
     elif anon.alias and other.first and len(other.last) > 2 and anon.alias.endswith(other.last) and \
             len(anon.alias) > len(other.last) and not any(f.startswith(anon.alias[0]) for f in other.firsts):
         tally.against(ADDRESS_SOMEONE_ELSE, f"the address {anon.display} looks like someone else's")
+
+
+def generation_evidence(a: MatchItem, b: MatchItem, names: Names, tally: Tally) -> None:
+    """One full name, two people: a Jr. and a Sr. (or II and III), or middle names that start apart
+    (John R. Keller / John T. Keller). Either stops a merge, and any chain through the pair."""
+    if a.generation and b.generation and a.generation != b.generation:
+        tally.against(OTHER_GENERATION, f"two generations of one name ({a.generation.title()} / {b.generation.title()})")
+    elif a.middle and b.middle and names.lk != PARTIAL and a.middle[0][:1] != b.middle[0][:1]:
+        tally.against(OTHER_MIDDLE, f"different middle names ({a.middle[0].title()} / {b.middle[0].title()})")

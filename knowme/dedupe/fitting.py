@@ -18,7 +18,8 @@ from knowme.dedupe.blocking import PairList
 from knowme.dedupe.matchitem import MatchItem
 
 FIELDS = ("b", "s", "p", "c")  # full birthday, street and number, postcode, city
-DEFAULT_M = {"b": 0.95, "s": 0.8, "p": 0.8, "c": 0.85}
+DEFAULT_M = {"b": 0.95, "s": 0.8, "p": 0.8, "c": 0.85, "n": 0.9}  # n, the country, is not learnt: in a
+# book of one country it agrees for everyone and would only blur what EM learns of the other fields
 M_RANGE = (0.5, 0.99)  # learnt m are held in this range: a book cannot make a field proof or noise
 LEAST_PAIRS = 200  # fewer name-agreeing pairs that give a field on both sides: keep its default
 SAMPLE = 200_000  # candidate pairs looked at, at most (evenly spread over all of them)

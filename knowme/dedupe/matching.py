@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
@@ -20,6 +20,9 @@ from knowme.dedupe.fitting import DEFAULT_M, random_agreement
 from knowme.dedupe.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
 from knowme.dedupe.namesim import compare_first, is_known_first_name, phonetic, population_shares
 
+LONE_NAME_BOOK = 2000  # the fewest records a name merging by itself is weighed among (a typical address book)
+LONE_NAME_ODDS = 3.0  # log10 odds at which a name merges by itself (knowme.dedupe.scoring.FITTED_SURE)
+NAMESAKE_DOUBT = 5.0  # namesakes added to both sides of that count, so that two or three do not swing it
 FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
 @dataclass(slots=True)
@@ -44,6 +47,7 @@ class Stats:
     people: Counter[str] = field(default_factory=Counter)  # per kind of value ("b", "s", ...): people counted
     m: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_M))  # one person's records agree (learnt)
     u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.dedupe.fitting
+    namesake_excess: float = 0.0  # log10 of how much commoner namesakes of rare names are here than predicted
     _rarity: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def name_rarity(self, first: str, last: str) -> float:
@@ -63,11 +67,27 @@ class Stats:
             return 0.0
         return max(0.0, min(4.0, -math.log10(max(self._expected(first, last), 1e-4))))
 
-    def _expected(self, first: str, last: str) -> float:
+    def _expected(self, first: str, last: str, records: int = 0, own: int = 0) -> float:
+        """Expected other bearers of a name among `records` (this book's by default), from the
+        shares of its first name and surname; `own` records of the name are not counted in them."""
         pop_first, pop_last = population_shares()
-        share_first = max(pop_first.get(first, 1e-4), self.first[first] / (self.n + 2000))
-        share_last = max(pop_last.get(last, 3e-5), self.last[last] / (self.n + 2000))
-        return max(self.n / 1.5, 1.0) * share_first * share_last
+        share_first = max(pop_first.get(first, 1e-4), (self.first[first] - own) / (self.n + 2000))
+        share_last = max(pop_last.get(last, 3e-5), (self.last[last] - own) / (self.n + 2000))
+        return max((records or self.n) / 1.5, 1.0) * share_first * share_last
+
+    def lone_name_odds(self, first: str, last: str) -> float:
+        """log10 odds that two records bearing this name and nothing else in common are one person:
+        -log10 of the expected other bearers among this book's records, at least `LONE_NAME_BOOK`
+        of them (a tiny book makes every name look unique, yet two "Rachel Smith" cards typed apart
+        are two people often enough to ask), at least its known namesakes. The two records weighed
+        are not others: a rare name written on three cards of one person is no commoner for it."""
+        namesakes = -math.log10(max(self.namesakes(first, last) - 1, 1e-4))
+        return min(self.lone_frequency_odds(first, last), namesakes) - self.namesake_excess
+
+    def lone_frequency_odds(self, first: str, last: str) -> float:
+        """The part of `lone_name_odds` that the name's frequency alone gives."""
+        expected = self._expected(first, last, max(self.n, LONE_NAME_BOOK), own=2)
+        return min(4.0, -math.log10(max(expected, 1e-4)))
 
     def name_prior(self, first: str, last: str) -> float:
         """log10 odds that another record bearing this name is this person rather than a namesake:
@@ -132,7 +152,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     held: set[tuple[str, str, str]] = set()  # (value, initial, surname's sound): one person's value once
     born: set[str] = set()
     for idx, item in enumerate(items):
-        if item.birthday or item.streets or item.postcodes or item.cities:
+        if item.birthday or item.streets or item.postcodes or item.cities or item.countries:
             who = (item.first[:1], phonetic(item.last))
             for value in value_keys(item):
                 held.add((value, *who))
@@ -155,6 +175,8 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         for key in (*item.emails, *item.phones, *item.urls):
             stats.keys[key] += 1
             holders[key].append(idx)
+        for tail in item.loose_phones:
+            stats.keys["~" + tail] += 1
     stats.sources = max(1, len(sources))
     stats.values.update(value for value, _, _ in held)
     stats.people.update(value[0] for value in stats.values.elements())
@@ -165,6 +187,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         count = _distinct_people(members, items) if len(members) > 1 else 1
         if count > stats.full_per_source.get((first, last), 0):
             stats.full_per_source[(first, last)] = count
+    stats.namesake_excess = _namesake_excess(stats, Counter(item.source for item in items), per_source)
     floor = max(3, int(stats.n * 2e-5))
     stats.common_firsts = frozenset(_not_typos({f for f, c in stats.first.items() if c >= floor}, stats.first))
     crowd = max(50, int(stats.n * 0.02))
@@ -175,9 +198,23 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     return stats
 
 
+def _namesake_excess(stats: Stats, records: Counter[int], names: Iterable[tuple[int, str, str]]) -> float:
+    """log10 of how much commoner namesakes of rare names are in this book than their frequency says:
+    of the names rare enough to merge by themselves, how many one address book gives to two people
+    (k), against how many it would by chance (e); (k + d) / (e + d) with `NAMESAKE_DOUBT` d, never
+    below one. A book whose rare names often belong to two people does not merge on them alone (two
+    cards of one person sharing nothing count as two people here too: the count errs on the safe side)."""
+    seen = found = 0.0
+    for source, first, last in names:
+        if len(first) > 1 and len(last) > 1 and stats.lone_frequency_odds(first, last) >= LONE_NAME_ODDS:
+            seen += stats._expected(first, last, records[source])
+            found += stats.namesakes(first, last) > 1
+    return max(0.0, math.log10((found + NAMESAKE_DOUBT) / (seen + NAMESAKE_DOUBT)))
+
+
 def value_keys(item: MatchItem, places: bool = True) -> list[str]:
     """The keys `Stats.values` counts for a record: "b" + its full birthday, "d" + the day and month,
-    and with `places` "s" + each street, "p" + each postcode, "c" + each city."""
+    and with `places` "s" + each street, "p" + each postcode, "c" + each city, "n" + each country."""
     keys = []
     if item.birthday:
         year, month, day = item.birthday
@@ -188,6 +225,7 @@ def value_keys(item: MatchItem, places: bool = True) -> list[str]:
         keys.extend("s" + s for s in item.streets)
         keys.extend("p" + p for p in item.postcodes)
         keys.extend("c" + c for c in item.cities)
+        keys.extend("n" + n for n in item.countries)
     return keys
 
 
@@ -228,6 +266,7 @@ def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
     groups: list[set[str]] = []
     for item in records:
         marks = {*item.emails, *item.phones, *item.urls, *(("org:" + item.org,) if item.org else ()),
+                 *("~" + tail for tail in item.loose_phones), *("~" + p[-9:] for p in item.phones),
                  *(k for k in value_keys(item, places=False) if k[0] == "b"), *("s" + s for s in item.streets)}
         joined = [g for g in groups if g & marks]
         merged = marks.union(*joined)
@@ -239,12 +278,17 @@ def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
     """True when some holders of one key have clearly different first names (a household key)."""
     if len({m.latin for m in members if m.first}) > 1:
         members = [m for m in members if m.latin]  # 秀英 and Xiuying are not two names
-    firsts = {m.first for m in members if len(m.first) > 1}
-    if len(firsts) < 2:
+    names = {(m.first, m.last) for m in members if len(m.first) > 1}
+    if len({first for first, _ in names}) < 2:
         return False
-    ordered = sorted(firsts)
-    return any(compare_first(a, b, stats.common_firsts) == "different"
+    ordered = sorted(names)
+    return any(compare_first(a[0], b[0], stats.common_firsts) == "different" and not _swapped(a, b)
                for i, a in enumerate(ordered) for b in ordered[i + 1:])
+
+
+def _swapped(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """One name written in both orders (Liang Juan / Juan Liang): one person, not a household."""
+    return bool(a[1]) and (a[0], a[1]) == (b[1], b[0])
 
 
 from knowme.dedupe.blocking import candidate_pairs

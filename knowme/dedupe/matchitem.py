@@ -9,10 +9,12 @@ slug spells the name, and an organisation filed as if it were a person ("Bennett
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nameparser.config import CONSTANTS
+from phonenumbers import country_code_for_region
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from knowme.dedupe.kana import is_kana, romaji
 from knowme.model import Record
@@ -57,6 +59,11 @@ class MatchItem:
     streets: tuple[str, ...] = ()  # postal addresses' house number and street ("12 oak"), see knowme.postal
     postcodes: tuple[str, ...] = ()
     cities: tuple[str, ...] = ()
+    loose_phones: tuple[str, ...] = ()  # last nine digits of phones that gave no number (see `loose_tails`)
+    native: str = ""  # a name in Chinese or Japanese characters as written, before any reading or guess
+    note: str = ""  # the record's note, folded ("worked together at acme corp")
+    generation: str = ""  # "jr", "sr", "ii", "iii", "iv" when the name carries one
+    countries: tuple[str, ...] = ()  # calling codes of its phones and mail domains' countries ("44")
 
     @property
     def has_name(self) -> bool:
@@ -115,6 +122,59 @@ def _strip_credentials(last: str) -> str:
     return " ".join(words)
 
 
+_NOT_DIGIT = re.compile(r"\D")
+TAIL = 9  # digits that identify a phone number whatever prefix it was written with
+
+
+def loose_tails(raw_phones: Iterable[str], phones: Iterable[str]) -> tuple[str, ...]:
+    """The last nine digits of each phone written in a form that gave no number (`07700 900632`,
+    a UK mobile in its national form, in a book read as American; `0033 6 39 98 95 23`): the
+    same number under its international form elsewhere still ends in those digits."""
+    keyed = tuple(_NOT_DIGIT.sub("", p) for p in phones)
+    tails = []
+    for raw in raw_phones:
+        digits = _NOT_DIGIT.sub("", raw)
+        if len(digits) >= TAIL and not any(k.endswith(digits) for k in keyed):
+            tails.append(digits[-TAIL:])
+    return tuple(dict.fromkeys(tails))
+
+
+_VANITY_TLDS = frozenset({"io", "co", "me", "tv", "ai", "ly", "fm", "am", "to", "cc", "ws", "so", "gg", "im"})
+
+
+@big_cache(4096)
+def _calling_code(key: str) -> str:
+    """"44" for +447700900632: country calling codes are prefix-free, so the first that exists is it."""
+    for size in (1, 2, 3):
+        if int(key[1:1 + size] or 0) in COUNTRY_CODE_TO_REGION_CODE:
+            return key[1:1 + size]
+    return ""
+
+
+def countries(phones: Iterable[str], domains: Iterable[str]) -> tuple[str, ...]:
+    """Where a record's phones are (their calling codes) and its mail domains' countries (.pl, .co.uk)."""
+    found = [_calling_code(p[:4]) for p in phones]
+    for domain in domains:
+        tld = domain.rpartition(".")[2]
+        if len(tld) == 2 and tld not in _VANITY_TLDS:
+            code = country_code_for_region("GB" if tld == "uk" else tld.upper())
+            found.append(str(code) if code else "")
+    return tuple(dict.fromkeys(code for code in found if code))
+
+
+_GENERATIONS = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
+
+
+def generation(*texts: str) -> str:
+    """"jr" for John Keller Jr. (in the suffix field, after the surname or in the display name)."""
+    for text in texts:
+        if text:
+            for word in reversed(_fold(text).split()):
+                if word in _GENERATIONS:
+                    return _GENERATIONS[word]
+    return ""
+
+
 def _is_latin(text: str) -> bool:
     return text.isascii()
 
@@ -158,12 +218,14 @@ def _repair_name(first: str, last: str, given: str, family: str, phonetic: str) 
 def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str, *, given: str = "",
               middle: str = "", family: str = "", nickname: str = "", phonetic: str = "", display: str = "",
               org: str = "", title: str = "", birthday: str = "", connected: bool = False,
-              keys: Iterable[tuple[str, str]] = (), addresses: Iterable[str] = ()) -> MatchItem:
+              keys: Iterable[tuple[str, str]] = (), addresses: Iterable[str] = (),
+              raw_phones: Sequence[str] = (), note: str = "", suffix: str = "") -> MatchItem:
     """One match item from a record's stored name key, a few of its fields, and its exact keys."""
     emails, phones, urls = [], [], []
     for kind, key in keys:
         (emails if kind == "email" else phones if kind == "phone" else urls).append(key)
     domains = tuple(dict.fromkeys(_intern(e.rpartition("@")[2]) for e in emails))
+    native = "" if first.isascii() and last.isascii() else _intern(f"{last} {first}")
     first, last = _repair_name(first, last, given, family, phonetic)
     reading = "" if first.isascii() and last.isascii() else han_reading(f"{first}{last}")  # before an address's guess
     folded_org = _fold(org) if org else ""
@@ -208,4 +270,7 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
                      title=_intern(_fold(title)) if title else "", birthday=parse_birthday(birthday),
                      connected=connected, mailname=mailname, alias=alias,
                      latin=_is_latin(first) and _is_latin(last),
-                     reading=reading, streets=streets, postcodes=postcodes, cities=cities)
+                     reading=reading, streets=streets, postcodes=postcodes, cities=cities,
+                     native=native, countries=countries(phones, domains), note=_fold(note) if note else "",
+                     generation=generation(suffix, family, display),
+                     loose_phones=loose_tails(raw_phones, phones) if len(raw_phones) > len(phones) else ())

@@ -90,7 +90,9 @@ def load_items(store: Store) -> list[MatchItem]:
                                display=display, org=d.get("org") or "", title=d.get("title") or "",
                                birthday=d.get("birthday") or "", connected=d.get("connected_on") is not None,
                                keys=keys.get(rid, ()),
-                               addresses=[a["value"] for a in d.get("addresses") or ()]))
+                               addresses=[a["value"] for a in d.get("addresses") or ()],
+                               raw_phones=[p["value"] for p in d.get("phones") or ()], note=d.get("note") or "",
+                               suffix=d.get("suffix") or ""))
     return items
 
 

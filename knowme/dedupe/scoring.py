@@ -31,10 +31,10 @@ from knowme.dedupe.evidence import (
     shared,
 )
 from knowme.dedupe.evidence_names import (
-    FULL_NAME,
     OTHER_NAMES,
     PART_NOT_EXACT,
     SWAPPED,
+    generation_evidence,
     name_agreement,
     name_evidence,
     script_evidence,
@@ -49,7 +49,6 @@ SURE, MAYBE, DIFFERENT_OUTCOME = "sure", "maybe", "different"
 # ---- thresholds of the outcome
 SURE_POINTS = 8.5  # a distinctive name corroborated by the company (or birthday)
 SURE_KEY_POINTS = 7.5  # a shared email, phone or profile with a name that fits
-RARE_ALONE = 3.5  # -log10 of the expected number of other people bearing the name
 MAYBE_POINTS = 2.0
 RARE_AT_WORK = 3.0  # -log10 of the expected number of other bearers of a name at one organisation
 DISTINCTIVE = 1.0  # the least name rarity for a name corroborated by the company to merge
@@ -85,8 +84,10 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     if verdict == "different":
         return Evidence(0.0, DIFFERENT_OUTCOME, ["you said these are different people"], -99.0, True)
     both_named = bool(a.first or a.last) and bool(b.first or b.last)
-    named = both_named and a.latin == b.latin
-    fk, lk, swapped = name_agreement(a, b, stats) if named else (MISSING, MISSING, False)
+    same_native = bool(a.native) and a.native == b.native  # 陽子 林 with and without its kana reading
+    named = both_named and (a.latin == b.latin or same_native)
+    fk, lk, swapped = (SAME, SAME, False) if same_native else name_agreement(a, b, stats) if named else \
+        (MISSING, MISSING, False)
     name_conflict = named and not (fk in COMPATIBLE_FIRST and lk in COMPATIBLE_LAST)
     if name_conflict and verdict is None and not (a.mailname or b.mailname) and not any_shared(a, b) and not (
             a.birthday and a.birthday == b.birthday and a.birthday[0]):  # the common case, decided cheaply
@@ -95,15 +96,17 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     if both_named and not named:
         script_evidence(a, b, tally)
     names = Names(named, fk, lk, swapped, fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL), name_conflict,
-                   bool(a.mailname or b.mailname))
+                   bool(a.mailname or b.mailname) and not same_native)
     name_evidence(a, b, stats, names, tally, explain)
+    if names.full_match and (a.generation or a.middle) and (b.generation or b.middle):
+        generation_evidence(a, b, names, tally)
     profile_evidence(a, b, tally)
     rival_mail = email_evidence(a, b, stats, names, tally)
     shared_household = phone_evidence(a, b, stats, tally)
     shared_household = shared_household or any(k in stats.household for k in shared(a.emails, b.emails))
     corroborated, workplace, place = org_evidence(a, b, stats, tally)
     corroborated = birthday_evidence(a, b, stats, tally) or corroborated
-    if a.streets or a.postcodes or a.cities:
+    if a.streets or a.postcodes or a.cities or a.countries:
         street = place_evidence(a, b, stats, tally)
         if street and not tally.anchor and names.full_match and _only_one_born_there(a, b, stats, street):
             tally.anchor = "the only one of that name born there"
@@ -122,6 +125,30 @@ def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names) -> float:
     for a name many here bear, for a nickname or a typo (more names match), for a swapped order."""
     return min(stats.name_prior(a.first, a.last), stats.name_prior(b.first, b.last)) - \
         PART_NOT_EXACT * (names.fk != SAME) - PART_NOT_EXACT * (names.lk != SAME) - SWAPPED * names.swapped
+
+
+def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally, rival_mail: bool) -> float:
+    """log10 odds of one person for two records of one book each whose full names agree exactly and
+    nothing conflicts: the name's rarity here (`Stats.lone_name_odds`), with the postcode, city or
+    country both give, less what the other fields say against (an old job, another address; a
+    birthday, a workplace or a key that agrees has rules of its own). -inf when the rule
+    does not apply: at one street (a father and a son of one name live there), for initials, for a
+    card giving only one kind of detail besides the name (a name and a number: a namesake's card
+    would show nothing else to tell them apart either), and for a name in Chinese or Japanese
+    characters (the population table knows none: 刘杰 is among the commonest names there is)."""
+    if names.fk != SAME or names.lk != SAME or names.common or names.swapped or names.mailname or tally.conflict \
+            or rival_mail or a.source == b.source or shared(a.streets, b.streets) or len(a.first) < 2 \
+            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2 or a.native or b.native:
+        return -math.inf
+    return min(stats.lone_name_odds(a.first, a.last), stats.lone_name_odds(b.first, b.last)) + \
+        min(tally.odds - tally.place_odds, 0.0) + tally.place_odds
+
+
+def _details(item: MatchItem) -> int:
+    """How many kinds of detail a record gives besides the name (addresses, phones, profile, employer,
+    title, birthday, postal address)."""
+    return sum(map(bool, (item.emails, item.phones or item.loose_phones, item.urls, item.org, item.title,
+                          item.birthday, item.streets or item.cities)))
 
 
 def _one_in(odds: float) -> str:
@@ -158,15 +185,14 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
     # ... and without one, a distinctive full name needs the company (or birthday) to agree
     name_only = names.full_match and corroborated and not names.common and not names.swapped and \
         names.rarity >= DISTINCTIVE
-    # ... or be so rare that nobody else in the workspace is expected to bear it, with nothing against
-    rare_alone = (fk == SAME and lk == SAME and not names.common and names.rarity >= RARE_ALONE
-                  and not names.swapped and pts >= FULL_NAME + names.rarity - 1e-9)
+    # ... or be so rare that nobody else here is expected to bear it, against what little disagrees
+    lone_odds = _lone_name_odds(a, b, stats, names, tally, rival_mail)
     # ... or agree with the workplace where nobody else is expected to bear the name (however common)
     placed = names.full_match and not names.swapped and workplace and not rival_mail and min(
         stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + (
         stats.title_rarity_at(workplace, a.title) if a.title == b.title else 0.0) >= RARE_AT_WORK
     if not tally.conflict and ((tally.strong and key_fits and pts >= SURE_KEY_POINTS)
-                               or (name_only and pts >= SURE_POINTS) or rare_alone):
+                               or (name_only and pts >= SURE_POINTS)):
         return SURE
     if not tally.conflict and placed:
         tally.reasons.append(f"nobody else of that name expected at {place}")
@@ -176,6 +202,10 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
         if odds >= FITTED_SURE:
             tally.reasons.append(f"{tally.anchor} and name together: about 1 in {_one_in(odds)} for two people here")
             return SURE
+    if lone_odds >= FITTED_SURE:
+        tally.reasons.append(f"nobody else here is expected to bear that name: about 1 in {_one_in(lone_odds)} "
+                             "for two people")
+        return SURE
     if pts >= MAYBE_POINTS or ((tally.strong or names.full_match) and not tally.conflict) or (
             names.name_conflict and (tally.strong or shared_household) and lk in (SAME, TYPO, PARTIAL)
             and not _other_birthdays(a, b)):
