@@ -17,6 +17,7 @@ from typing import Any
 
 from knowme.model import Decision
 from knowme.normalize import fold
+from knowme.store import pairs
 from knowme.store import views as q
 from knowme.store.core import Store
 from knowme.store.views import PersonRow, people_of_next_undo, rows
@@ -202,9 +203,14 @@ def members(store: Store, query: ListQuery, ids: Iterable[int]) -> set[int]:
     return q.members(store, query.view, filter_words(query.text), ids)
 
 
+def duplicates_count(store: Store) -> int:
+    """How many possible-duplicate pairs wait for review (the sidebar's and the status line's figure)."""
+    return pairs.pending_pair_count(store)
+
+
 def pending_pairs_of(store: Store, person_id: int) -> int:
     """How many possible-duplicate pairs waiting for review involve this person."""
-    return len(store.pending_pairs_of(person_id))
+    return len(pairs.pending_pairs_involving(store, person_id))
 
 
 def list_position(store: Store, query: ListQuery, person_id: int) -> int | None:
@@ -273,7 +279,7 @@ def view_counts(store: Store) -> dict[str, int]:
             continue  # already a connection: nothing to decide
         counts[decision.value] += n
     counts["suggestions"] = q.view_size(store, "suggestions")
-    counts["duplicates"] = store.pending_pair_count()
+    counts["duplicates"] = duplicates_count(store)
     counts["notes"] = q.view_size(store, "notes")
     return counts
 

@@ -30,7 +30,8 @@ from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_sha
 from knowme.text import plural
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 from knowme.store.rows import Prepared
-from knowme.store.sql import chunked, marks, now
+from knowme.store.sql import chunked, from_json, marks, now, to_json
+from knowme.store.pairs import pending_pair_count
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time
@@ -326,23 +327,6 @@ def record_json(record: Record) -> str:
     if record.extras:
         data["extras"] = record.extras
     return to_json(data)
-
-
-def to_json(value: Any) -> str:
-    """Compact JSON text, with orjson (ten times json's speed on the bulk paths: records, the undo
-    log, the review queue)."""
-    try:
-        return orjson.dumps(value).decode("utf-8")
-    except (orjson.JSONEncodeError, UnicodeDecodeError):  # a lone surrogate: json writes it escaped
-        return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-
-
-def from_json(text: str) -> Any:
-    """JSON text back to values (orjson; json for the rare text orjson refuses, an escaped lone surrogate)."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 _LIST_FIELDS = ("emails", "phones", "addresses", "urls")
@@ -757,27 +741,8 @@ class Store:
             "people": conn.execute("SELECT count(*) FROM people").fetchone()[0],
             "decisions": decisions,
             "connected": conn.execute("SELECT count(*) FROM people WHERE connected=1").fetchone()[0],
-            "pending_pairs": self.pending_pair_count(),
+            "pending_pairs": pending_pair_count(self),
         }
-
-    def pending_pair_count(self) -> int:
-        return self.conn.execute(
-            "SELECT count(*) FROM pairs p JOIN records a ON a.id = p.a JOIN records b ON b.id = p.b "
-            "WHERE p.status='pending' AND a.person_id != b.person_id").fetchone()[0]
-
-    def pending_pairs_of(self, person_id: int, other_id: int | None = None) -> list[int]:
-        """Ids of the pending pairs between this person and another (any other, or `other_id`).
-
-        Starts from the person's records and the pair indexes on both ends, never from the whole queue.
-        """
-        match = "o.person_id != r.person_id" if other_id is None else "o.person_id = ?"
-        params: tuple[int, ...] = (person_id,) if other_id is None else (person_id, other_id)
-        rows = self.conn.execute(
-            f"SELECT q.id FROM records r JOIN pairs q ON q.a = r.id JOIN records o ON o.id = q.b "
-            f"WHERE r.person_id=? AND q.status='pending' AND {match} UNION "
-            f"SELECT q.id FROM records r JOIN pairs q ON q.b = r.id JOIN records o ON o.id = q.a "
-            f"WHERE r.person_id=? AND q.status='pending' AND {match}", params * 2)
-        return sorted(row[0] for row in rows)
 
     # ---- writing people ----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from knowme.store.core import from_json
+from knowme.store.sql import from_json
 
 if TYPE_CHECKING:
     from knowme.store.core import Store

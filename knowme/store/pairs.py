@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from knowme.store.core import from_json, now
+from knowme.store.sql import from_json, now
 from knowme.store.sql import chunked, marks
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from knowme.model import Record
-from knowme.store.core import from_json
+from knowme.store.sql import from_json
 
 if TYPE_CHECKING:
     from knowme.store.core import Store

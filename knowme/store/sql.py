@@ -1,9 +1,12 @@
 """Small helpers every query module of the store shares."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import orjson
 
 #: SQLite allows a limited number of `?` in one statement; id lists are sent this many at a time.
 CHUNK = 500
@@ -25,3 +28,20 @@ def marks(n: int) -> str:
 def now() -> str:
     """The time stamp rows are written with (UTC, to the second)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON text, with orjson (ten times json's speed on the bulk paths: records, the undo
+    log, the review queue)."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except (orjson.JSONEncodeError, UnicodeDecodeError):  # a lone surrogate: json writes it escaped
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
+def from_json(text: str) -> Any:
+    """JSON text back to values (orjson; json for the rare text orjson refuses, an escaped lone surrogate)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)

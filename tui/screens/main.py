@@ -295,7 +295,7 @@ class MainScreen(Screen[None]):
         """Adjust the counts by what changed for these people (exact, and cheap at any size)."""
         views.apply_count_changes(self.counts, before, views.memberships(self.store, ids))
         if pairs:
-            self.counts["duplicates"] = self.store.pending_pair_count()
+            self.counts["duplicates"] = views.duplicates_count(self.store)
         self._show_counts()
 
     # ---- triage actions --------------------------------------------------------------------------
