@@ -49,8 +49,7 @@ def generate(count: int, seed: int = 7) -> bytes:
 
 
 def main() -> None:
-    from knowme.importers import ImportOptions
-    from knowme.importers import vcard
+    from knowme.importers import ImportOptions, vcard
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     data = generate(count)

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from knowme.filekinds import open_regular
 from knowme.importers._mail_headers import is_sent_name
+
+from knowme.filekinds import open_regular
 
 CHUNK_BYTES = 1 << 20
 MAX_HEADER_BYTES = 8 << 20  # a header block beyond this (hundreds of thousands of recipients) is cut

@@ -12,6 +12,7 @@ import binascii
 import re
 
 from knowme.importers._vcard_text import Charsets
+
 from knowme.model import Labeled, Record
 
 _BLANK_RUN = re.compile(r"\n\n+")

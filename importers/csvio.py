@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from knowme.filekinds import read_regular
 from knowme.importers import SNIFF_BYTES, vcard_structure
+
+from knowme.filekinds import read_regular
 from knowme.model import NotAnAddressBook, Problem
 
 MULTI_SEP = " ::: "  # Google packs several values into one cell with this

@@ -16,9 +16,19 @@ from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 
-from knowme.importers import ImportOptions, Importer, Sniff, register
-from knowme.importers.csvio import (IDENTITY, Col, Table, classify, norm_header, parse_mapping, read_table, sniff_header,
-                             split_multi)
+from knowme.importers import Importer, ImportOptions, Sniff, register
+from knowme.importers.csvio import (
+    IDENTITY,
+    Col,
+    Table,
+    classify,
+    norm_header,
+    parse_mapping,
+    read_table,
+    sniff_header,
+    split_multi,
+)
+
 from knowme.model import ImportResult, Labeled, NotAnAddressBook, Problem, Record
 from knowme.runtime import bulk_work
 

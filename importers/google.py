@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from knowme.importers import ImportOptions, Importer, Sniff, register
+from knowme.importers import Importer, ImportOptions, Sniff, register
 from knowme.importers.csvio import MULTI_SEP, Col, norm_header, sniff_header
 from knowme.importers.generic_csv import parse_with
+
 from knowme.model import ImportResult
 
 _SIMPLE: dict[str, str] = {

@@ -23,7 +23,6 @@ from collections.abc import Iterator, Sequence
 from email.utils import parseaddr
 from pathlib import Path
 
-from knowme.filekinds import open_regular
 from knowme.importers import Importer, ImportOptions, Sniff, register
 from knowme.importers._mail_headers import clear_caches, is_machine_address, parse_message
 from knowme.importers._mail_read import (
@@ -38,6 +37,8 @@ from knowme.importers._mail_read import (
     read_header_block,
 )
 from knowme.importers._mail_tally import CROWD_THRESHOLD, Tally, guess_me
+
+from knowme.filekinds import open_regular
 from knowme.model import ImportResult, Labeled, MailSignal, NotAnAddressBook, Problem, Record
 
 FORMAT = "mbox"

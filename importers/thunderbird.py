@@ -12,6 +12,7 @@ from pathlib import Path
 from knowme.importers import Importer, ImportOptions, Sniff, register
 from knowme.importers.csvio import Col, plan_columns, sniff_header
 from knowme.importers.generic_csv import parse_with
+
 from knowme.model import ImportResult
 
 _COLUMNS: dict[str, Col | None] = {

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from knowme.filekinds import open_regular, read_regular
 from knowme.importers import Importer, ImportOptions, Sniff, register, vcard_structure
 from knowme.importers._vcard_card import CardParser
 from knowme.importers._vcard_text import Charsets, split_cards, to_text
+
+from knowme.filekinds import open_regular, read_regular
 from knowme.model import ImportResult, NotAnAddressBook, Problem, Record
 from knowme.runtime import bulk_work
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from knowme.importers import ImportOptions, Importer, Sniff, register
+from knowme.importers import Importer, ImportOptions, Sniff, register
 from knowme.importers.csvio import Col, classify, norm_header, sniff_header
 from knowme.importers.generic_csv import parse_with
+
 from knowme.model import ImportResult
 
 _COLUMNS: dict[str, Col | None] = {

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowme import importers
-from knowme.importers import ImportOptions
 from knowme.filekinds import open_regular, special_input
-from knowme.runtime import bulk_work
+from knowme.importers import ImportOptions
 from knowme.model import NotAnAddressBook, Record
 from knowme.prepare import Preparer, Suggester
+from knowme.runtime import bulk_work
 from knowme.store.core import ImportOutcome, Store
 from knowme.suggest import suggester
-from knowme.triage import after_import
 from knowme.text import plural
+from knowme.triage import after_import
 
 MAX_PROBLEMS_STORED = 1000
 

@@ -14,7 +14,6 @@ import re
 
 from rapidfuzz import fuzz
 
-from knowme.model import Record
 from knowme.dedupe.namesim import (
     INITIAL,
     NICK,
@@ -28,6 +27,7 @@ from knowme.dedupe.namesim import (
     phonetic,
     spelling_key,
 )
+from knowme.model import Record
 from knowme.normalize import fold
 from knowme.runtime import big_cache
 

@@ -29,8 +29,8 @@ from enum import Enum
 
 from knowme import prefs
 from knowme.lint import DEFAULT_LIMIT, LintReport, lint_note
-from knowme.notestatus import NOTE_FIX, NOTE_NEEDED
 from knowme.model import Decision, Person, Record
+from knowme.notestatus import NOTE_FIX, NOTE_NEEDED
 from knowme.store import outreach as outreach_q
 from knowme.store.core import Store
 

@@ -44,11 +44,11 @@ from pathlib import Path
 from typing import Any
 
 from knowme import prefs
-from knowme.runtime import bulk_work
 from knowme.dedupe.matching import population_shares
 from knowme.dedupe.matchitem import name_from_address
 from knowme.model import Decision, MailSignal, Person
 from knowme.normalize import email_domain, fold, is_role_address
+from knowme.runtime import bulk_work
 from knowme.store import suggestions as suggestions_q
 from knowme.store.core import Store, now
 

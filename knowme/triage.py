@@ -23,8 +23,8 @@ from knowme.model import Decision, Person
 from knowme.normalize import fold, linkedin_key, mailbox_key, phone_key
 from knowme.outreach import HOW_CHOICES, parse_day
 from knowme.store import triage as q
-from knowme.store.pairs import pending_pairs_between, rkeys_of, set_pair_status, set_verdicts, verdict_key
 from knowme.store.core import Store, now
+from knowme.store.pairs import pending_pairs_between, rkeys_of, set_pair_status, set_verdicts, verdict_key
 from knowme.store.sources import people_of_source
 from knowme.store.suppression import active_exclusions_of, person_name
 

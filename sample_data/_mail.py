@@ -18,8 +18,16 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 from _people import Person
-from _tables import (BODY_LINES, EVENTS, FRIEND_SUBJECTS, ME_EMAIL, ME_NAME, NEWSLETTER_TOPICS, ONCE_SUBJECTS,
-                     WORK_SUBJECTS)
+from _tables import (
+    BODY_LINES,
+    EVENTS,
+    FRIEND_SUBJECTS,
+    ME_EMAIL,
+    ME_NAME,
+    NEWSLETTER_TOPICS,
+    ONCE_SUBJECTS,
+    WORK_SUBJECTS,
+)
 
 START = dt.datetime(2018, 11, 1, tzinfo=dt.timezone.utc)
 END = dt.datetime(2026, 10, 31, 23, 0, tzinfo=dt.timezone.utc)

@@ -16,8 +16,21 @@ from functools import lru_cache
 
 from _phones import Phone, PhoneAllocator
 from _pools import LocalePool, slug
-from _tables import (COUNTRY, EVENTS, EXECUTIVE_TITLES, FUNCTIONS, LOCALE_WEIGHTS, ME_EMAIL, MY_EMPLOYERS,
-                     NEWSLETTERS, NICKNAMES, PERSONAL_DOMAINS, ROLE_ACCOUNTS, SENIORITY, ZH_WESTERN_NAMES)
+from _tables import (
+    COUNTRY,
+    EVENTS,
+    EXECUTIVE_TITLES,
+    FUNCTIONS,
+    LOCALE_WEIGHTS,
+    ME_EMAIL,
+    MY_EMPLOYERS,
+    NEWSLETTERS,
+    NICKNAMES,
+    PERSONAL_DOMAINS,
+    ROLE_ACCOUNTS,
+    SENIORITY,
+    ZH_WESTERN_NAMES,
+)
 
 #: Address-book files, in the order the generator writes them; a person's `sources` counts
 #: records per file in this order.

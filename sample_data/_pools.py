@@ -14,9 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from faker import Faker
-
 from _tables import COUNTRY, LOCALE_WEIGHTS, ZH_GIVEN_F, ZH_GIVEN_M, ZH_SURNAMES
+from faker import Faker
 
 #: Pool sizes per locale (independent of the number of people, so small runs stay fast).
 _FIRST_POOL = 300

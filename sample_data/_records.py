@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from _people import A, G, I, L, O, Job, Person
+from _people import A, G, I, Job, L, O, Person
 from _phones import Phone, fmt, pick_style, style_table
 from _pools import fold_accents
 from _tables import COUNTRY, GOOGLE_CUSTOM_LABELS, OUTLOOK_CATEGORIES

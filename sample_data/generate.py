@@ -23,11 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _mail import write_mboxes  # noqa: E402
-from _people import A, G, I, L, O, SOURCES, Person, build_people  # noqa: E402
+from _people import SOURCES, A, G, I, L, O, Person, build_people  # noqa: E402
 from _pools import build_pools  # noqa: E402
 from _records import Card, CardMaker  # noqa: E402
-from _writers import (write_android, write_google, write_iphone, write_linkedin, write_outlook,  # noqa: E402
-                      write_truth)
+from _writers import write_android, write_google, write_iphone, write_linkedin, write_outlook, write_truth  # noqa: E402
 
 #: The faker release the committed sample files were generated with (pools come from faker).
 FAKER_VERSION = "40.54.0"

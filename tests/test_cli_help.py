@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from knowme.cli.main import build_parser
 from knowme.text import plural, plural_of
 

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLE, Knowme
 
 ODD = "Person,Reach,Digits\nAna Silva,ana@example.org,+351 912 345 678\nBob Jones,bob@example.net,\n"

@@ -15,12 +15,19 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE, Knowme
+
 from knowme.cli.main import build_parser
 from knowme.store import DatabaseError, is_busy, is_interrupted
 from knowme.store.core import Store
-from knowme.store.workspace import SQLITE_BUSY, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_READONLY, describe_error, error_code
+from knowme.store.workspace import (
+    SQLITE_BUSY,
+    SQLITE_CORRUPT,
+    SQLITE_NOTADB,
+    SQLITE_READONLY,
+    describe_error,
+    error_code,
+)
 
 BOOK = SAMPLE / "iphone.vcf"
 # Every command that needs a workspace, with arguments that would work on one.

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE, Knowme
+
 from knowme.exports import ExportError, export_safe
 from knowme.store.core import Store
 

@@ -11,13 +11,13 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS_MISSING
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import CORPUS_MISSING
-from knowme import importers
 from knowme.importers import ImportOptions, Sniff, generic_csv, google, linkedin, outlook, thunderbird, yahoo
 from knowme.importers.csvio import decode, sniff_delimiter
+
+from knowme import importers
 from knowme.model import ImportResult, NotAnAddressBook, Record
 
 ROOT = Path(__file__).resolve().parents[1]

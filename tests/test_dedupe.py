@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from knowme.dedupe.merge import merge_people, split_person
 from knowme.dedupe.run import pending_count, pending_pairs, resolve_pair, run_dedupe
 from knowme.importing import import_path, store_records
-from knowme.dedupe.merge import merge_people, split_person
 from knowme.model import Decision, Labeled, Record
 from knowme.store.core import Store
 from knowme.triage import mark

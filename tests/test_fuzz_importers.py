@@ -47,8 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # when run as a script
     sys.path.insert(0, str(ROOT))
 
-from knowme import importers
 from knowme.importers import ImportOptions
+
+from knowme import importers
 from knowme.importing import import_path
 from knowme.model import ImportResult, NotAnAddressBook, Person, Problem, Record
 from knowme.normalize import name_key, record_keys

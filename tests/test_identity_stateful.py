@@ -41,10 +41,10 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from knowme.dedupe.merge import split_person
 from knowme.dedupe.run import pending_pairs, resolve_pair, run_dedupe
 from knowme.exports import ExportError, export_safe
 from knowme.importing import import_path
-from knowme.dedupe.merge import split_person
 from knowme.model import Decision
 from knowme.normalize import email_match_key, fold, mailbox_key
 from knowme.store.core import Store, UndoRefused

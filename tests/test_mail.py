@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from knowme import importers
 from knowme.importers import ImportOptions, Sniff
 from knowme.importers import mail as mail_importer
 from knowme.importers._mail_read import MboxReader
 from knowme.importers._mail_tally import CROWD_THRESHOLD
+
+from knowme import importers
 from knowme.model import ImportResult, NotAnAddressBook, Record
 
 ME = "me@home.example"

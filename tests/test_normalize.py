@@ -7,8 +7,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowme.model import Labeled, Record
-from knowme.normalize import (_nanp_fast, clean_email, email_match_key, fold, is_role_address, linkedin_key,
-                              name_key, phone_key, record_keys)
+from knowme.normalize import (
+    _nanp_fast,
+    clean_email,
+    email_match_key,
+    fold,
+    is_role_address,
+    linkedin_key,
+    name_key,
+    phone_key,
+    record_keys,
+)
 
 
 @pytest.mark.parametrize("a, b", [

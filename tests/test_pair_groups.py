@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from knowme.dedupe.run import pending_pairs, run_dedupe
-from knowme.model import Labeled, Record
 from knowme.dedupe.pairgroups import evidence_shape, pair_groups, reason_shape, resolve_group
+from knowme.dedupe.run import pending_pairs, run_dedupe
 from knowme.importing import store_records
+from knowme.model import Labeled, Record
 from knowme.store.core import Store
 
 HOMES = ("Oak", "Elm", "Pine", "Cedar", "Birch", "Maple")

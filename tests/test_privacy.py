@@ -204,12 +204,12 @@ def test_a_new_workspace_in_the_user_data_dir_is_private(tmp_path: Path, monkeyp
 @pytest.mark.slow
 def test_review_session_opens_no_socket_and_its_export_is_private(tmp_path: Path, no_network: list[str],
                                                                  open_umask: None) -> None:
-    from tui_helpers import make_workspace, workers_done
-
-    from knowme.store.core import Store
     from knowme.tui.app import KnowmeApp
     from knowme.tui.screens.export import ExportScreen
     from knowme.tui.widgets.contact_list import ContactList
+    from tui_helpers import make_workspace, workers_done
+
+    from knowme.store.core import Store
 
     db = make_workspace(tmp_path / "w.db", duplicates=True)
     out = tmp_path / "exports"

@@ -7,11 +7,11 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLE
+from knowme.importers.vcard import parse_bytes
+
 from knowme import runtime
 from knowme.dedupe.run import run_dedupe
-from knowme.importers.vcard import parse_bytes
 from knowme.importing import import_path
 from knowme.normalize import mailbox_key
 from knowme.store.core import Store

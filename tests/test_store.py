@@ -82,8 +82,9 @@ def test_import_keeps_every_field(store: Store) -> None:
 
 
 def test_every_sample_record_is_stored_losslessly_and_summarised_as_the_general_rule_says() -> None:
-    from knowme import importers
     from knowme.importers import ImportOptions
+
+    from knowme import importers
     from knowme.model import Person
     from knowme.store.core import record_json, summarise_merged, summarise_record
 

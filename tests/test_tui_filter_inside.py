@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from knowme.tui.app import KnowmeApp
+from knowme.tui.widgets.contact_list import ContactList
 from tui_helpers import person_records, pilot_test, store_records, workers_done
 
 from knowme.model import Labeled, Record
 from knowme.store.core import Store
-from knowme.tui.app import KnowmeApp
-from knowme.tui.widgets.contact_list import ContactList
 
 SIZE = (120, 36)
 

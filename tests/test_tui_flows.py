@@ -3,13 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
-from tui_helpers import make_workspace, open_screen, pilot_test, store_records, workers_done
-
-from knowme.dedupe.run import pending_pairs
-from knowme.model import Decision, Record
-from knowme.store.core import Store
-from knowme.triage import mark
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.duplicates import DuplicatesScreen
 from knowme.tui.screens.export import ExportScreen
@@ -20,6 +13,13 @@ from knowme.tui.screens.overview import OverviewScreen
 from knowme.tui.text import plain_text
 from knowme.tui.widgets.contact_list import ContactList
 from knowme.tui.widgets.sidebar import Sidebar
+from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
+from tui_helpers import make_workspace, open_screen, pilot_test, store_records, workers_done
+
+from knowme.dedupe.run import pending_pairs
+from knowme.model import Decision, Record
+from knowme.store.core import Store
+from knowme.triage import mark
 
 SIZE = (120, 36)
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.main import MainScreen
+from knowme.tui.widgets.contact_list import ContactList
+from knowme.tui.widgets.detail import DetailPane
+from knowme.tui.widgets.sidebar import Sidebar
 from tui_helpers import decisions, make_workspace, person_records, pilot_test, workers_done
 
 from knowme.importing import store_records
 from knowme.model import Decision
 from knowme.store.core import Store
 from knowme.triage import find_people, mark
-from knowme.tui.app import KnowmeApp
-from knowme.tui.screens.main import MainScreen
-from knowme.tui.widgets.contact_list import ContactList
-from knowme.tui.widgets.detail import DetailPane
-from knowme.tui.widgets.sidebar import Sidebar
 
 SIZE = (120, 36)
 
@@ -286,8 +286,9 @@ async def test_accept_every_suggestion_after_asking(workspace: Path) -> None:
 @pilot_test
 async def test_a_long_list_opens_at_its_place_and_then_lists_everyone(tmp_path: Path) -> None:
     """The first screen comes from a window read off the index; the whole list follows without a jump."""
-    from knowme.model import Labeled, Record
     from tui_helpers import store_records
+
+    from knowme.model import Labeled, Record
 
     workspace = tmp_path / "w.db"
     with Store.open(workspace) as store:
@@ -313,8 +314,9 @@ async def test_a_long_list_opens_at_its_place_and_then_lists_everyone(tmp_path: 
 async def test_connected_people_have_their_own_view_and_are_not_to_decide(workspace: Path) -> None:
     """Erin Evans is already a connection: not in Undecided, listed under Connected with a marker, and
     the sidebar, the progress line and the safe export agree on how many are left to decide."""
-    from knowme.exports import plan_safe
     from knowme.tui.widgets.columns import cell_text
+
+    from knowme.exports import plan_safe
 
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
@@ -406,8 +408,9 @@ def test_columns_give_name_email_and_work_room_before_counts() -> None:
 
 
 def test_the_mail_column_says_how_many_and_when() -> None:
-    from knowme.model import Decision
     from knowme.tui.widgets.columns import cell_text
+
+    from knowme.model import Decision
     from knowme.views import PersonRow
 
     row = PersonRow(1, "Gordon Allen", "g@acme.com", "Acme", "", "a.vcf", 1, False, 3, 10, 2, "2021-05-01",

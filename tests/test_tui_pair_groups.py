@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_pair_groups import people_book
-from tui_helpers import open_screen, pilot_test, workers_done
-
-from knowme.dedupe.run import pending_pairs, run_dedupe
-from knowme.dedupe.pairgroups import evidence_shape
-from knowme.store.core import Store
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.screens.duplicates import DuplicatesScreen
 from knowme.tui.widgets.contact_list import ContactList
+from test_pair_groups import people_book
+from tui_helpers import open_screen, pilot_test, workers_done
+
+from knowme.dedupe.pairgroups import evidence_shape
+from knowme.dedupe.run import pending_pairs, run_dedupe
+from knowme.store.core import Store
 
 SIZE = (120, 36)
 

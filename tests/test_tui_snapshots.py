@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from knowme.tui.app import KnowmeApp
+from knowme.tui.widgets.contact_list import ContactList
 from tui_helpers import make_workspace, store_records, workers_done
 
 from knowme.model import Decision, Labeled, Record
 from knowme.store.core import Store
 from knowme.triage import mark, set_outreach
-from knowme.tui.app import KnowmeApp
-from knowme.tui.widgets.contact_list import ContactList
 
 
 def _app(tmp_path: Path, duplicates: bool = False) -> KnowmeApp:

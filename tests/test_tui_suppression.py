@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.screens.export import ExportScreen
+from knowme.tui.screens.main import MainScreen
+from knowme.tui.widgets.contact_list import ContactList
 from textual.widgets import Button, OptionList, Static
 from tui_helpers import decisions, make_workspace, pilot_test, store_records, workers_done
 
 from knowme.model import Decision, Labeled, Record
 from knowme.store.core import Store
 from knowme.triage import mark
-from knowme.tui.app import KnowmeApp
-from knowme.tui.screens.confirm import ConfirmScreen
-from knowme.tui.screens.export import ExportScreen
-from knowme.tui.screens.main import MainScreen
-from knowme.tui.widgets.contact_list import ContactList
 
 SIZE = (120, 36)
 

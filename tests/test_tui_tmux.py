@@ -172,9 +172,10 @@ def _visible_names(screen: str) -> tuple[list[str], int]:
 
 def _expected_names(workspace: Path, width: int) -> list[str]:
     """The store's order for the Undecided view sorted by name, cut as the Name column cuts."""
+    from knowme.tui.widgets.columns import fit
+
     from knowme import views
     from knowme.store.core import Store
-    from knowme.tui.widgets.columns import fit
 
     with Store.open(workspace) as store:
         ids = views.person_ids(store, views.ListQuery())

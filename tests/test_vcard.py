@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 import vobject
+from conftest import CORPUS_MISSING
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from knowme.importers import ImportOptions, Sniff, vcard
 
-from conftest import CORPUS_MISSING
-from knowme.importers import ImportOptions, Sniff
-from knowme.importers import vcard
 from knowme.model import ImportResult, NotAnAddressBook, Record
 
 ROOT = Path(__file__).resolve().parents[1]

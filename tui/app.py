@@ -11,14 +11,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from knowme.tui.messages import WorkspaceChanged
+from knowme.tui.screens.main import MainScreen
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from knowme.runtime import freeze_heap
 from knowme.store.core import Store
-from knowme.tui.messages import WorkspaceChanged
-from knowme.tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
     from textual.command import Provider

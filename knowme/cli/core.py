@@ -17,8 +17,8 @@ from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
 from knowme.outreach import outreach_status
 from knowme.store.core import Store
-from knowme.triage import QueryError, find_people, resolve_one
 from knowme.text import plural
+from knowme.triage import QueryError, find_people, resolve_one
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

@@ -11,10 +11,10 @@ from typing import Any
 from knowme.cli.core import resolve_queries
 from knowme.cli.errors import UserError
 from knowme.cli.help import JSON_HELP, command
-from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.dedupe.merge import split_person
-from knowme.model import Person
 from knowme.dedupe.pairgroups import EXAMPLES, pair_groups, resolve_group
+from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair, run_dedupe
+from knowme.model import Person
 from knowme.store.core import Store
 from knowme.store.pairs import pair_status
 from knowme.store.sources import record_with_source

@@ -14,7 +14,6 @@ from knowme.exports.files import STDOUT
 from knowme.store.core import Store
 from knowme.text import plural
 
-
 OUTPUT_HELP = ("the file to write, - for standard output; an existing file is replaced only with --force, "
                "never the workspace or a file imported into it")
 FORCE_HELP = "replace FILE if it exists"

@@ -17,8 +17,8 @@ from phonenumbers import country_code_for_region
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from knowme.dedupe.kana import is_kana, romaji
-from knowme.model import Record
 from knowme.dedupe.namesim import nick_forms, org_key
+from knowme.model import Record
 from knowme.normalize import fold, is_role_address, name_key
 from knowme.postal import parse_postal
 from knowme.runtime import big_cache, register_cache

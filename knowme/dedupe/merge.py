@@ -15,9 +15,19 @@ from knowme import suppression
 from knowme.dedupe.mergesummary import MergedSummaries
 from knowme.model import Decision, Person
 from knowme.store.core import PERSON_COLUMNS, Store
-from knowme.store.merging import (bulk_snapshot, fold_people, latest_logged_row, light_people, logged_owner_before,
-                                  logged_row_before, people_names, person_row, present_people, record_identities,
-                                  records_of)
+from knowme.store.merging import (
+    bulk_snapshot,
+    fold_people,
+    latest_logged_row,
+    light_people,
+    logged_owner_before,
+    logged_row_before,
+    people_names,
+    person_row,
+    present_people,
+    record_identities,
+    records_of,
+)
 from knowme.store.pairs import forget_verdicts, verdict_key, verdicts_held
 from knowme.store.sql import chunked
 

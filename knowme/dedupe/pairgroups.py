@@ -20,8 +20,15 @@ from knowme.dedupe.merge import apply_merges
 from knowme.dedupe.run import PairView, pending_pairs
 from knowme.store.core import Store
 from knowme.store.merging import bulk_snapshot, records_of
-from knowme.store.pairs import (answered_pairs, pending_pairs_between, rkey_by_record, rkeys_of, set_pair_status,
-                                set_verdicts, verdict_key)
+from knowme.store.pairs import (
+    answered_pairs,
+    pending_pairs_between,
+    rkey_by_record,
+    rkeys_of,
+    set_pair_status,
+    set_verdicts,
+    verdict_key,
+)
 from knowme.text import plural
 
 EXAMPLES = 3

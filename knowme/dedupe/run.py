@@ -17,17 +17,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowme.dedupe.fitting import learn_m
-from knowme.runtime import bulk_work
 from knowme.dedupe.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
 from knowme.dedupe.merge import apply_merges, merge_people
 from knowme.dedupe.scorepool import score_all
 from knowme.dedupe.scoring import MAYBE, SURE
+from knowme.runtime import bulk_work
 from knowme.store.core import Store, from_json, to_json
 from knowme.store.matchinput import keys_by_record, records_to_match
 from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of
-from knowme.store.pairs import (add_pairs, load_verdicts, pair_ends, pair_status, pending_pairs_between,
-                                pending_queue, pending_question_count, queued_pairs, rkeys_of, set_pair_status,
-                                set_verdicts, update_pair_evidence, verdict_key)
+from knowme.store.pairs import (
+    add_pairs,
+    load_verdicts,
+    pair_ends,
+    pair_status,
+    pending_pairs_between,
+    pending_question_count,
+    pending_queue,
+    queued_pairs,
+    rkeys_of,
+    set_pair_status,
+    set_verdicts,
+    update_pair_evidence,
+    verdict_key,
+)
 
 Progress = Callable[[int, int], None]
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from knowme.dedupe.blocking import PairList
-from knowme.forking import can_fork, worker_count
 from knowme.dedupe.matching import MatchItem, Stats
 from knowme.dedupe.scoring import DIFFERENT_OUTCOME, score_pair
+from knowme.forking import can_fork, worker_count
 from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import to_json
 

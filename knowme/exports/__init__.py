@@ -15,14 +15,13 @@ from pathlib import Path
 
 from knowme.exports import contacts as _contacts  # noqa: F401  (registers the safe formats)
 from knowme.exports import queue_files as _queue_files  # noqa: F401  (registers the outreach formats)
-from knowme.exports.files import (STDOUT, ExportError, Protected, check_output, protected_files, safe_cell,
-                                  write_private)
+from knowme.exports.files import STDOUT, ExportError, Protected, check_output, protected_files, safe_cell, write_private
 from knowme.exports.queue_files import OutreachData
 from knowme.exports.registry import Exporter, exporters, get
 from knowme.exports.safe import ContactRow, Lookalike, Preflight, plan_safe, preflight, withheld_email_keys
-from knowme.runtime import bulk_work
 from knowme.normalize import mailbox_key
 from knowme.outreach import Queue, queue_from_store
+from knowme.runtime import bulk_work
 from knowme.store.core import Store
 from knowme.text import plural
 

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from nameparser import HumanName
 
 from knowme import prefs
-from knowme.runtime import bulk_work
 from knowme.model import Decision, Person
 from knowme.nameforms import name_alike, name_forms
 from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
+from knowme.runtime import bulk_work
 from knowme.store import exports as q
 from knowme.store import suppression as suppression_q
 from knowme.store.core import Store

@@ -5,7 +5,6 @@ The package itself exports what callers above it handle: its errors and their on
 so no module outside it needs sqlite3. It does not import `core`: a module the store uses (a rule such as
 `knowme.suppression`) may import a part of the package without importing the store back.
 """
-from knowme.store.workspace import (DatabaseError, NoWorkspace, WorkspaceError, describe_error, is_busy,
-                                    is_interrupted)
+from knowme.store.workspace import DatabaseError, NoWorkspace, WorkspaceError, describe_error, is_busy, is_interrupted
 
 __all__ = ["DatabaseError", "NoWorkspace", "WorkspaceError", "describe_error", "is_busy", "is_interrupted"]

@@ -20,16 +20,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from knowme import suppression  # its rules keep the suppression list whole on every import and undo
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record, emails_of, first_name_of, last_name_of
 from knowme.normalize import fold
-from knowme import suppression  # its rules keep the suppression list whole on every import and undo
 from knowme.notestatus import note_status_of_row
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
-from knowme.text import plural
-from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
+from knowme.store.pairs import pending_pair_count
 from knowme.store.rows import Prepared
 from knowme.store.sql import chunked, from_json, marks, now, to_json
-from knowme.store.pairs import pending_pair_count
+from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
+from knowme.text import plural
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time

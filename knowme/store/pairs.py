@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from knowme.store.sql import from_json, now
-from knowme.store.sql import chunked, marks
+from knowme.store.sql import chunked, from_json, marks, now
 
 if TYPE_CHECKING:
     from knowme.store.core import Store

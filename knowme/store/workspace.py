@@ -16,9 +16,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from sqlite3 import (SQLITE_BUSY, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_INTERRUPT, SQLITE_IOERR,
-                     SQLITE_LOCKED, SQLITE_NOTADB, SQLITE_PERM, SQLITE_READONLY)
 from pathlib import Path
+from sqlite3 import (
+    SQLITE_BUSY,
+    SQLITE_CANTOPEN,
+    SQLITE_CORRUPT,
+    SQLITE_FULL,
+    SQLITE_INTERRUPT,
+    SQLITE_IOERR,
+    SQLITE_LOCKED,
+    SQLITE_NOTADB,
+    SQLITE_PERM,
+    SQLITE_READONLY,
+)
 
 from knowme.filekinds import mode_kind
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from knowme.tui.screens.confirm import ConfirmScreen
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on
@@ -20,13 +21,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
-from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair
 from knowme.dedupe.merge import split_person
+from knowme.dedupe.pairgroups import evidence_shape, pair_groups, resolve_group
+from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair
 from knowme.model import Person
 from knowme.normalize import fold
-from knowme.dedupe.pairgroups import evidence_shape, pair_groups, resolve_group
 from knowme.store.core import Store, UndoRefused
-from knowme.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from knowme.tui.app import KnowmeApp

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from knowme.tui.messages import JobDone
+from knowme.tui.screens.confirm import ConfirmScreen
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,8 +27,6 @@ from knowme.model import Decision
 from knowme.outreach import STATE_LABELS, STATE_ORDER, outreach_status
 from knowme.store.core import Store
 from knowme.triage import mark, mark_different
-from knowme.tui.messages import JobDone
-from knowme.tui.screens.confirm import ConfirmScreen
 
 KINDS = {"safe": "Safe-to-sync file (knows-me people)", "outreach": "Outreach queue (personalize people)"}
 DEFAULT_NAMES = {"safe": "knowme-safe-to-sync", "outreach": "knowme-outreach"}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from knowme.importers import ImportOptions
+from knowme.tui.messages import JobDone, Progress
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,11 +24,9 @@ from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Lab
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme import prefs
-from knowme.importers import ImportOptions
 from knowme.dedupe.run import DedupeReport, run_dedupe
 from knowme.importing import FileReport, import_path
 from knowme.store.core import Store
-from knowme.tui.messages import JobDone, Progress
 from knowme.text import plural
 
 #: What the file picker shows: the inputs knowme can read (folders are shown too: Maildir).

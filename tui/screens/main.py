@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from knowme.tui.messages import CountsReady, WorkspaceChanged
+from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.widgets.contact_list import SEARCHING, ContactList
+from knowme.tui.widgets.detail import DetailPane
+from knowme.tui.widgets.filter import FilterInput
+from knowme.tui.widgets.sidebar import Sidebar
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
-from textual import events
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
@@ -17,18 +22,13 @@ from knowme import prefs, views
 from knowme.lint import DEFAULT_LIMIT
 from knowme.model import Decision
 from knowme.store.core import Store, UndoRefused
-from knowme.views import SORTS, VIEWS, ListQuery
-from knowme.tui.messages import CountsReady, WorkspaceChanged
-from knowme.tui.screens.confirm import ConfirmScreen
-from knowme.tui.widgets.contact_list import SEARCHING, ContactList
-from knowme.tui.widgets.detail import DetailPane
-from knowme.tui.widgets.filter import FilterInput
-from knowme.tui.widgets.sidebar import Sidebar
 from knowme.text import plural
+from knowme.views import SORTS, VIEWS, ListQuery
 
 if TYPE_CHECKING:
-    from knowme.triage import ExcludedError
     from knowme.tui.app import KnowmeApp
+
+    from knowme.triage import ExcludedError
 
 STATE_KEY = "review.state"
 HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from knowme.tui.messages import JobDone
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -17,7 +18,6 @@ from textual.worker import get_current_worker
 from knowme import views
 from knowme.model import Decision
 from knowme.store.core import Store
-from knowme.tui.messages import JobDone
 from knowme.text import plural
 
 COLUMNS = (("knows-me", "Knows me"), ("personalize", "Personalize"), ("exclude", "Exclude"),

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
+from knowme.tui.widgets.lines import set_virtual_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on, work
@@ -31,8 +33,6 @@ from knowme.model import Decision
 from knowme.store.core import Store
 from knowme.store.reader import Interrupted, Reader, Readers
 from knowme.views import ListQuery, PersonRow
-from knowme.tui.widgets.columns import DECISION_LABELS, Column, cell_text, fit, layout_columns
-from knowme.tui.widgets.lines import set_virtual_size
 
 SEARCHING = "searching"  # match mode while the loose modes of a filter are still being read
 WINDOW_BEFORE = 40

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowme.tui.widgets.columns import DECISION_LABELS
+from knowme.tui.widgets.lines import set_virtual_size
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
@@ -22,8 +24,6 @@ from knowme.lint import DEFAULT_LIMIT
 from knowme.model import Decision, Person, Record
 from knowme.notestatus import NOTE_CHECK, NOTE_FIX, NOTE_LABELS, NOTE_READY, note_status
 from knowme.outreach import lint_person_note
-from knowme.tui.widgets.columns import DECISION_LABELS
-from knowme.tui.widgets.lines import set_virtual_size
 from knowme.text import plural
 
 DECISION_STYLES = {

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from knowme.tui.widgets.contact_list import ContactList
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
-
-from knowme.tui.widgets.contact_list import ContactList
 
 
 class FilterInput(Input):
