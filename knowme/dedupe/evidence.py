@@ -157,15 +157,9 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
             else:
                 tally.add(PERSON_ROLE + PERSON_ROLE_NAMED * (names.full_match and not names.name_conflict),
                           f"same role address {email} (says little about the person)")
-        elif email in stats.household:
-            tally.odds += HOUSEHOLD_KEY_ODDS
-            tally.anchor = tally.anchor or "shared email"
-            tally.add(SHARED_EMAIL, f"same shared address {email} (also used by someone else)")
-        elif stats.keys[email] > CROWDED:
-            tally.add(CROWDED_EMAIL, f"same address {email}, held by {stats.keys[email]} records")
         else:
-            tally.strong += 1
-            tally.add(SAME_EMAIL, f"same email {email}")
+            _shared_key(email, stats, tally, "email", (SHARED_EMAIL, f"same shared address {email}"),
+                        (CROWDED_EMAIL, f"same address {email}"), (SAME_EMAIL, f"same email {email}"))
     if a.emails and b.emails and not shared_emails and not (names.mailname or a.alias or b.alias):
         same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
         if same_domain:
@@ -178,19 +172,27 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
     return False
 
 
+def _shared_key(key: str, stats: Stats, tally: Tally, kind: str, household: tuple[float, str],
+                crowded: tuple[float, str], same: tuple[float, str]) -> None:
+    """One address or phone both records give: a household's (others use it too) is an anchor, not
+    proof; one held by very many records says little; any other is strong evidence."""
+    if key in stats.household:
+        tally.odds += HOUSEHOLD_KEY_ODDS
+        tally.anchor = tally.anchor or f"shared {kind}"
+        tally.add(household[0], f"{household[1]} (also used by someone else)")
+    elif stats.keys[key] > CROWDED:
+        tally.add(crowded[0], f"{crowded[1]}, held by {stats.keys[key]} records")
+    else:
+        tally.strong += 1
+        tally.add(*same)
+
+
 def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bool:
     """Shared and differing phones; True when a shared one is a household's (also used by someone else)."""
     shared_phones = shared(a.phones, b.phones)
     for phone in shared_phones:
-        if phone in stats.household:
-            tally.odds += HOUSEHOLD_KEY_ODDS
-            tally.anchor = tally.anchor or "shared phone"
-            tally.add(SHARED_PHONE, f"same shared phone {phone} (also used by someone else)")
-        elif stats.keys[phone] > CROWDED:
-            tally.add(CROWDED_PHONE, f"same phone {phone}, held by {stats.keys[phone]} records")
-        else:
-            tally.strong += 1
-            tally.add(SAME_PHONE, f"same phone {phone}")
+        _shared_key(phone, stats, tally, "phone", (SHARED_PHONE, f"same shared phone {phone}"),
+                    (CROWDED_PHONE, f"same phone {phone}"), (SAME_PHONE, f"same phone {phone}"))
     loose = "" if shared_phones else loose_phone(a, b)
     if loose:
         if stats.keys["~" + loose] > CROWDED:
