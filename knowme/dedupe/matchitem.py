@@ -154,21 +154,29 @@ def _calling_code(key: str) -> str:
 def countries(phones: Iterable[str], domains: Iterable[str]) -> tuple[str, ...]:
     """Where a record's phones are (their calling codes) and its mail domains' countries (.pl, .co.uk)."""
     found = [_calling_code(p[:4]) for p in phones]
-    for domain in domains:
-        tld = domain.rpartition(".")[2]
-        if len(tld) == 2 and tld not in _VANITY_TLDS:
-            code = country_code_for_region("GB" if tld == "uk" else tld.upper())
-            found.append(str(code) if code else "")
+    found.extend(_domain_country(domain.rpartition(".")[2]) for domain in domains)
     return tuple(dict.fromkeys(code for code in found if code))
+
+
+@big_cache(4096)
+def _domain_country(tld: str) -> str:
+    """"48" for .pl, "44" for .uk; "" for a generic or vanity top-level domain (.com, .io)."""
+    if len(tld) != 2 or tld in _VANITY_TLDS:
+        return ""
+    code = country_code_for_region("GB" if tld == "uk" else tld.upper())
+    return str(code) if code else ""
 
 
 _GENERATIONS = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
 
 
+_MAYBE_GENERATION = re.compile(r"jr|junior|sr|senior|ii|iv", re.IGNORECASE)
+
+
 def generation(*texts: str) -> str:
     """"jr" for John Keller Jr. (in the suffix field, after the surname or in the display name)."""
     for text in texts:
-        if text:
+        if text and (not text.isascii() or _MAYBE_GENERATION.search(text)):  # most names: nothing to fold
             for word in reversed(_fold(text).split()):
                 if word in _GENERATIONS:
                     return _GENERATIONS[word]
