@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from knowme import suppression  # its rules keep the suppression list whole on every import and undo
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record, emails_of, first_name_of, last_name_of
 from knowme.normalize import fold
 from knowme.notestatus import note_status_of_row
@@ -431,7 +431,7 @@ class Store:
 
     def _suppress_excluded_people(self) -> None:
         """On upgrade to the suppression list: everyone excluded so far gets their entries."""
-        suppression.capture(self)
+        _suppression().capture(self)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -591,7 +591,7 @@ class Store:
             gone = sorted(set(old.rkey) - set(claimed.values()))
             old_people = {old.person[rid] for rid in gone}  # they lost records: refreshed, or dropped when empty
             # excluded people stay suppressed even if their records vanish from this source
-            suppression.capture(self, old_people)
+            _suppression().capture(self, old_people)
             conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
                          (source_id,))
             conn.executemany("DELETE FROM records WHERE id=?", [(rid,) for rid in gone])
@@ -607,7 +607,7 @@ class Store:
         if earlier is not None:
             outcome.dropped = self._dropped_decided(old_people)
         self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
-        suppression.capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
+        _suppression().capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
         return outcome
 
     def _write_records(self, source_id: int, name: str, records: list[Record], prepared: Iterable[Prepared],
@@ -939,17 +939,26 @@ class Store:
     def _around_history(self, log_id: int, target: dict[str, Any], current: dict[str, Any], undo: bool) -> None:
         """Restore a snapshot for undo or redo, keeping the suppression list whole: what excluded people
         hold is captured before and after, and only the action's own exclusions are lifted or put back."""
-        people = suppression.snapshot_people(target)
-        suppression.capture(self, people)
+        people = _suppression().snapshot_people(target)
+        _suppression().capture(self, people)
         self.restore(target, current)
-        (suppression.after_undo if undo else suppression.after_redo)(self, log_id)
-        suppression.capture(self, people)
+        (_suppression().after_undo if undo else _suppression().after_redo)(self, log_id)
+        _suppression().capture(self, people)
 
     def check_sound(self) -> list[str]:
         """What is wrong with the workspace's identity, as lines (none when sound); see `knowme.store.soundness`."""
         from knowme.store.soundness import problems
 
         return problems(self.conn)
+
+
+def _suppression() -> ModuleType:
+    """The suppression rules (`knowme.suppression`), which keep the suppression list whole on every
+    import, undo and redo; imported on first use, as their name forms and nickname tables are a sixth
+    of the review UI's start and its first screen needs none of them."""
+    from knowme import suppression
+
+    return suppression
 
 
 def _note_status_sql(draft: str | None, names: str | None, limit: object) -> str:
