@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from knowme.model import Person
 from knowme.nameforms import Name, blocks, name_alike, name_forms
-from knowme.normalize import default_region, linkedin_key, mailbox_key, phone_key
+from knowme.normalize import linkedin_key, mailbox_key, phone_key
 from knowme.store import suppression as q
 from knowme.store.sql import chunked, now
 
@@ -70,14 +70,13 @@ class Identity:
         self.rkeys |= other.rkeys
 
 
-def identity_of(person: Person, keyed: Identity | None = None) -> Identity:
-    """The identity of a person from their records (phones and profiles as the import keyed them)."""
+def identity_of(person: Person, keyed: Identity) -> Identity:
+    """The identity of a person from their records, with the phones, profiles and record identities
+    the import keyed for them (`keyed`: phones read in the workspace's region, never this machine's)."""
     ident = Identity()
-    if keyed is not None:
-        ident.phones.update(keyed.phones)
-        ident.urls.update(keyed.urls)
-        ident.rkeys |= keyed.rkeys
-    region = None
+    ident.phones.update(keyed.phones)
+    ident.urls.update(keyed.urls)
+    ident.rkeys |= keyed.rkeys
     for record in person.records:
         for labeled in record.emails:
             key = mailbox_key(labeled.value)
@@ -87,12 +86,6 @@ def identity_of(person: Person, keyed: Identity | None = None) -> Identity:
             url = linkedin_key(labeled.value)
             if url:
                 ident.urls.setdefault(url, labeled.value.strip())
-        if keyed is None:
-            for labeled in record.phones:
-                region = region or default_region()
-                phone = phone_key(labeled.value, region)
-                if phone:
-                    ident.phones.setdefault(phone, labeled.value.strip())
         ident.names |= name_forms(record)
     return ident
 
@@ -457,11 +450,12 @@ def unexclusion(store: Store, person_id: int, index: SuppressionIndex | None = N
     return Unexclusion(sorted(lift), others)
 
 
-def phone_in_text(text: str) -> list[str]:
-    """E.164 forms of the phone numbers written inside free text (a company or title cell)."""
+def phone_in_text(text: str, region: str) -> list[str]:
+    """E.164 forms of the phone numbers written inside free text (a company or title cell), a number
+    without its country code read in `region`: the workspace's, as its phone keys were made in it."""
     found = []
     for match in _PHONE_TEXT.finditer(text):
-        key = phone_key(match.group(0), default_region())
+        key = phone_key(match.group(0), region)
         if key:
             found.append(key)
     return found

@@ -278,6 +278,24 @@ def test_an_excluded_address_inside_a_name_company_or_title_cell_blocks(cli: Cli
     assert cells[ids[2]]["command"] == f"knowme mark {ids[2]} --as exclude  |  knowme mark {ids[2]} --as undecided"
 
 
+
+def test_an_excluded_phone_in_a_cell_is_read_in_the_workspace_region_not_the_locale(cli: Cli,
+                                                                                      monkeypatch) -> None:
+    """A British book imported with --region GB on a machine whose locale says US: her phone is
+    +44 7700 900632 in the workspace, and "ring 07700 900632" in a knows-me card's company cell is
+    the same number (read in the US it is no number at all, and slipped through)."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_TELEPHONE", raising=False)
+    cli.ok("import", "--region", "GB", cli.file("uk.vcf", vcard(
+        "N:Hart;Fiona;;;\nFN:Fiona Hart\nTEL;TYPE=CELL:07700 900632\nEMAIL:fiona@hart.co.uk")))
+    cli.ok("mark", "fiona@hart.co.uk", "--as", "exclude")
+    cli.ok("import", cli.file("work.csv", GOOGLE_HEADER + "Gus,,Grant,,gus@x.co.uk,,,ring 07700 900632,\n"))
+    gus = cli.id("gus@x.co.uk")
+    cli.ok("mark", gus, "--as", "knows-me")
+    cells = [c for c in blocked(cli) if c["kind"] == "cell"]
+    assert [c["knows_me"] for c in cells] == [gus] and cells[0]["field"] == "company"
+
 # ---- re-import ---------------------------------------------------------------------------------------------
 
 

@@ -268,6 +268,7 @@ class _Gate:
         self.store = store
         self.index = index
         self.threshold = threshold
+        self.region = prefs.phone_region(store)  # the one the workspace's phone keys were made in
         self.found: dict[tuple[int, int, str], Lookalike] = {}
         self.keyed = _keyed_hits(store, index) if index else {}
 
@@ -313,7 +314,7 @@ class _Gate:
                 found += [("email", key) for text in EMAIL_TEXT.findall(unicodedata.normalize("NFKC", value))
                           if (key := mailbox_key(text))]
             if _DIGIT.search(value) and len(_DIGIT.findall(value)) >= 7:
-                found += [("phone", key) for key in phone_in_text(value)]
+                found += [("phone", key) for key in phone_in_text(value, self.region)]
             if "linkedin" in value.lower():
                 found += [("url", key) for key in [linkedin_key(value)] if key]
             for kind, key in found:
