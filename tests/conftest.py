@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, settings
 
 from knowme.store.core import Store
 
+SAMPLE_BOOKS = Path(__file__).resolve().parents[1] / "sample_data"
+
 # CI runs property tests with a fixed seed and a fixed budget; locally they explore more.
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -84,3 +86,16 @@ class Knowme:
 @pytest.fixture
 def knowme(tmp_path: Path) -> Knowme:
     return Knowme(tmp_path / "w.db")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A workspace of the bundled sample address books, deduplicated: one per test module that asks."""
+    from knowme.dedupe.run import run_dedupe
+    from knowme.importing import import_paths
+
+    store = Store.open(tmp_path_factory.mktemp("sample") / "w.db")
+    import_paths(store, sorted(p for p in SAMPLE_BOOKS.iterdir() if p.suffix in (".vcf", ".csv")))
+    run_dedupe(store)
+    yield store
+    store.close()

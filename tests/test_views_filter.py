@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from knowme import views
 from knowme.dedupe.run import run_dedupe
 from knowme.importing import import_paths
@@ -15,15 +13,6 @@ from knowme.store.core import Store
 from knowme.views import ListQuery
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    store = Store.open(tmp_path_factory.mktemp("filter") / "w.db")
-    import_paths(store, sorted(p for p in SAMPLE.iterdir() if p.suffix in (".vcf", ".csv")))
-    run_dedupe(store)
-    yield store
-    store.close()
 
 
 def _searches(store: Store) -> dict[int, str]:

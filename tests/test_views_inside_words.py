@@ -11,25 +11,13 @@ import pytest
 from tui_helpers import store_records
 
 from knowme import views
-from knowme.dedupe.run import run_dedupe
-from knowme.importing import import_paths
 from knowme.model import Labeled, Record
 from knowme.store.core import Store
 from knowme.store.reader import Interrupted, Readers
 from knowme.store.views import Vocabulary
 from knowme.views import ListQuery
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 INSIDE = [views.MATCH_CONTAINS]
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    store = Store.open(tmp_path_factory.mktemp("inside") / "w.db")
-    import_paths(store, sorted(p for p in SAMPLE.iterdir() if p.suffix in (".vcf", ".csv")))
-    run_dedupe(store)
-    yield store
-    store.close()
 
 
 def _searches(store: Store) -> dict[int, str]:
