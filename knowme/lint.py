@@ -34,8 +34,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-DEFAULT_LIMIT = 300
-FREE_LIMIT = 200
+from knowme.notelimit import DEFAULT_LIMIT, FREE_LIMIT
 
 Level = Literal["error", "warning"]
 

@@ -6,7 +6,12 @@ A rule of its own, below the store: every workspace connection answers it as the
 """
 from __future__ import annotations
 
-from knowme.lint import DEFAULT_LIMIT, LintReport, lint_note
+from typing import TYPE_CHECKING
+
+from knowme.notelimit import DEFAULT_LIMIT
+
+if TYPE_CHECKING:
+    from knowme.lint import LintReport
 
 NOTE_NEEDED, NOTE_FIX, NOTE_CHECK, NOTE_READY = "needed", "fix", "check", "ready"
 NOTE_LABELS = {NOTE_NEEDED: "note needed", NOTE_FIX: "✗ to fix", NOTE_CHECK: "! check", NOTE_READY: "✓ ready"}
@@ -34,6 +39,8 @@ def note_status_of_row(draft: str, names: str, limit: object) -> str:
         note_limit = int(str(limit)) if limit is not None else DEFAULT_LIMIT
     except ValueError:
         note_limit = DEFAULT_LIMIT
+    from knowme.lint import lint_note  # the linter's rules load with the first note a list shows
+
     given = [part for record in names.split("\x1e") for part in record.split("\x1f") if part.strip()]
     first = given[0] if given else None
     return note_status(lint_note(draft, limit=note_limit, first_name=first, nicknames=given[1:]))

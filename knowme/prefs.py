@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from knowme.lint import DEFAULT_LIMIT, FREE_LIMIT
 from knowme.normalize import default_region
+from knowme.notelimit import DEFAULT_LIMIT, FREE_LIMIT
 
 
 class SettingsStore(Protocol):

@@ -19,8 +19,8 @@ from textual.widgets import Footer, Header, Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme import prefs, views
-from knowme.lint import DEFAULT_LIMIT
 from knowme.model import Decision
+from knowme.notelimit import DEFAULT_LIMIT
 from knowme.store.core import Store, UndoRefused
 from knowme.text import plural
 from knowme.views import SORTS, VIEWS, ListQuery

@@ -20,10 +20,9 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from knowme.lint import DEFAULT_LIMIT
 from knowme.model import Decision, Person, Record
+from knowme.notelimit import DEFAULT_LIMIT
 from knowme.notestatus import NOTE_CHECK, NOTE_FIX, NOTE_LABELS, NOTE_READY, note_status
-from knowme.outreach import lint_person_note
 from knowme.text import plural
 
 DECISION_STYLES = {
@@ -83,6 +82,8 @@ def note_check_blocks(person: Person, note_limit: int) -> list[Block]:
     """What the linter says about a personalize person's note: a status line, then each error."""
     if not person.draft.strip():
         return [Block(label="check", values=[("note needed: o writes it", "yellow")])]
+    from knowme.outreach import lint_person_note  # the linter loads with the first note shown, not at start
+
     report = lint_person_note(person, limit=note_limit)
     status = note_status(report)
     style = {NOTE_FIX: "bold red", NOTE_CHECK: "yellow", NOTE_READY: "green"}.get(status, "")
