@@ -9,6 +9,7 @@ survives re-import.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from knowme import suppression
@@ -29,6 +30,7 @@ from knowme.store.merging import (
     records_of,
 )
 from knowme.store.pairs import forget_verdicts, verdict_key, verdicts_held
+from knowme.store.searchindex import rebuilt_after, worth_rebuilding
 from knowme.store.sql import chunked
 
 # a merged person takes the first non-empty value of these (and joins the notes)
@@ -73,19 +75,21 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
         moves.extend((keep, o) for o in others)
     touched = {keep for keep, _ in updates}  # their merged fields are written below: worked out here
     summaries = MergedSummaries.start(store, [(keep, others) for keep, others in groups if keep not in touched])
+    bulk = worth_rebuilding(store, len(moves))
     try:
-        moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long at random
-        fold_people(store, moves)
-        for keep, values in updates:
-            store.update_person(keep, **values)
+        with rebuilt_after(store) if bulk else nullcontext():
+            moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long at random
+            fold_people(store, moves)
+            for keep, values in updates:
+                store.update_person(keep, **values)
+            done = summaries.write(store) if summaries else set()
+            kept = [keep for keep, _ in groups if keep not in done]
+            for chunk in chunked(kept):
+                _refresh_suggestions(store, store.refresh_people(chunk))
     except BaseException:
         if summaries:
             summaries.close()  # the transaction rolls back; no workers left behind
         raise
-    done = summaries.write(store) if summaries else set()
-    kept = [keep for keep, _ in groups if keep not in done]
-    for chunk in chunked(kept):
-        _refresh_suggestions(store, store.refresh_people(chunk))
     suppression.capture(store, [keep for keep, _ in groups])  # an excluded person's new records are theirs too
 
 

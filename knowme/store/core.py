@@ -27,6 +27,7 @@ from knowme.notestatus import note_status_of_row
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 from knowme.store.pairs import pending_pair_count
 from knowme.store.rows import Prepared
+from knowme.store.searchindex import TRIGGERS as SEARCH_TRIGGERS
 from knowme.store.sql import chunked, from_json, marks, now, to_json
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 from knowme.text import plural
@@ -137,19 +138,11 @@ Migration = str | Callable[[sqlite3.Connection], None]  # a schema script, or a 
 # word of their name, emails, company or title in milliseconds at a million people. Triggers keep it
 # in step with every write to `people` (imports, merges, undo); the rebuild fills it once. And an
 # index for the Undecided view, which leaves out people already connected.
-_SCHEMA_V5_SEARCH_INDEX = """
+_TRIGGERS_SQL = ";\n".join(SEARCH_TRIGGERS.values())
+_SCHEMA_V5_SEARCH_INDEX = f"""
 CREATE VIRTUAL TABLE people_fts USING fts5(search, content='people', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2', prefix='2 3');
-CREATE TRIGGER people_fts_insert AFTER INSERT ON people BEGIN
-    INSERT INTO people_fts(rowid, search) VALUES (new.id, new.search);
-END;
-CREATE TRIGGER people_fts_delete AFTER DELETE ON people BEGIN
-    INSERT INTO people_fts(people_fts, rowid, search) VALUES ('delete', old.id, old.search);
-END;
-CREATE TRIGGER people_fts_update AFTER UPDATE OF search ON people BEGIN
-    INSERT INTO people_fts(people_fts, rowid, search) VALUES ('delete', old.id, old.search);
-    INSERT INTO people_fts(rowid, search) VALUES (new.id, new.search);
-END;
+{_TRIGGERS_SQL};
 INSERT INTO people_fts(people_fts) VALUES ('rebuild');
 -- "to decide" is undecided and not yet connected: that view and its counts read this index alone
 CREATE INDEX people_triage ON people(connected, decision, sort_name);
