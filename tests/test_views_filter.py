@@ -12,6 +12,7 @@ from knowme.dedupe import merge
 from knowme.dedupe.run import run_dedupe
 from knowme.importing import import_paths
 from knowme.normalize import fold
+from knowme.store import searchindex
 from knowme.store.core import Store
 from knowme.views import ListQuery
 
@@ -126,7 +127,7 @@ def test_a_bulk_merge_rebuilds_the_index_once_and_keeps_it_in_step(tmp_path: Pat
     """A dedupe of many merges rebuilds the index instead of updating it row by row (here forced on
     the small sample): the merged-away people are gone from it, and its triggers are back for what
     comes after (undo, another import)."""
-    monkeypatch.setattr(merge, "worth_rebuilding", lambda store, changes: True)
+    monkeypatch.setattr(searchindex, "worth_rebuilding", lambda store, changes: True)
     with Store.open(tmp_path / "w.db") as store:
         import_paths(store, [SAMPLE / "google_contacts.csv", SAMPLE / "iphone.vcf"])
         triggers = _triggers(store)
@@ -143,7 +144,7 @@ def test_a_bulk_merge_rebuilds_the_index_once_and_keeps_it_in_step(tmp_path: Pat
 
 def test_a_bulk_merge_that_fails_leaves_the_index_and_its_triggers_as_they_were(tmp_path: Path,
                                                                                monkeypatch) -> None:
-    monkeypatch.setattr(merge, "worth_rebuilding", lambda store, changes: True)
+    monkeypatch.setattr(searchindex, "worth_rebuilding", lambda store, changes: True)
 
     def failing(store: Store, moves) -> None:
         raise OSError("disk full")

@@ -9,7 +9,6 @@ survives re-import.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from contextlib import nullcontext
 from typing import Any
 
 from knowme import suppression
@@ -30,7 +29,7 @@ from knowme.store.merging import (
     records_of,
 )
 from knowme.store.pairs import forget_verdicts, verdict_key, verdicts_held
-from knowme.store.searchindex import rebuilt_after, worth_rebuilding
+from knowme.store.searchindex import bulk_writes
 from knowme.store.sql import chunked
 
 # a merged person takes the first non-empty value of these (and joins the notes)
@@ -75,9 +74,8 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
         moves.extend((keep, o) for o in others)
     touched = {keep for keep, _ in updates}  # their merged fields are written below: worked out here
     summaries = MergedSummaries.start(store, [(keep, others) for keep, others in groups if keep not in touched])
-    bulk = worth_rebuilding(store, len(moves))
     try:
-        with rebuilt_after(store) if bulk else nullcontext():
+        with bulk_writes(store, len(moves)):
             moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long at random
             fold_people(store, moves)
             for keep, values in updates:

@@ -28,6 +28,7 @@ from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_sha
 from knowme.store.pairs import pending_pair_count
 from knowme.store.rows import Prepared
 from knowme.store.searchindex import TRIGGERS as SEARCH_TRIGGERS
+from knowme.store.searchindex import bulk_writes
 from knowme.store.sql import chunked, from_json, marks, now, to_json
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 from knowme.text import plural
@@ -812,6 +813,11 @@ class Store:
         problem = None if whole else self._drift(current)
         if problem:
             raise UndoRefused(problem)
+        with bulk_writes(self, len(target["people"])):  # undoing a dedupe brings back 1 person in 3
+            self._write_back(target, current)
+
+    def _write_back(self, target: dict[str, Any], current: dict[str, Any]) -> None:
+        """`restore`'s writes, once it knows the workspace is in `current`."""
         conn = self.conn
         if target.get("rows"):  # whole rows an action removed (forget) or that its redo removes again
             _apply_rows(conn, target["rows"])

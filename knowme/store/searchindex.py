@@ -8,7 +8,7 @@ records: 3.8 s of deletes and updates in the index, against 0.2 s to rebuild it 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -56,3 +56,9 @@ def rebuilt_after(store: Store) -> Iterator[None]:
     store.conn.execute("INSERT INTO people_fts(people_fts) VALUES ('rebuild')")
     for sql in TRIGGERS.values():
         store.conn.execute(sql)
+
+
+def bulk_writes(store: Store, changes: int) -> AbstractContextManager[None]:
+    """Around `changes` writes to people: the index rebuilt once after them when that is faster
+    (`worth_rebuilding`), else kept by its triggers as they go."""
+    return rebuilt_after(store) if worth_rebuilding(store, changes) else nullcontext()
