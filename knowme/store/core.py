@@ -507,7 +507,7 @@ class Store:
         if len(records) >= 20_000:
             self.conn.execute(f"PRAGMA cache_size={BIG_IMPORT_CACHE_KB}")
         try:
-            with self.transaction():
+            with self.transaction(), bulk_writes(self, len(records)):  # a first big import: the index once
                 return self._store_import(path, fmt, records, problems, sha256, base, prepare, outcome)
         finally:
             self.conn.execute(f"PRAGMA cache_size={CACHE_KB}")
