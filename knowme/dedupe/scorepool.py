@@ -1,25 +1,28 @@
-"""Scoring many candidate pairs, on every core when that is safe.
+"""Dedupe's work on every core when that is safe: the statistics beside the blocking, and the scoring.
 
-Scoring is pure Python and CPU-bound; with a fork the worker processes share the match items
-copy-on-write and send back only the pairs that are not `different` (about a third). Forking is
-used only from the main thread of a process on a platform that has it (the review UI runs
-dedupe in a worker thread, where forking is unsafe): elsewhere the same work runs in-process.
-Results are identical either way (their order is not part of them).
+Both are pure Python and CPU-bound; with a fork the worker processes share the match items
+copy-on-write. The statistics (a few megabytes) come back whole; scoring workers send back only the
+pairs that are not `different` (about a third). Forking is used only from the main thread of a
+process on a platform that has it (the review UI runs dedupe in a worker thread, where forking is
+unsafe): elsewhere the same work runs in-process. Results are identical either way (their order is
+not part of them).
 """
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from knowme.dedupe.blocking import PairList
-from knowme.dedupe.matching import MatchItem, Stats
+from knowme.dedupe.matching import MatchItem, Stats, compute_stats
 from knowme.dedupe.scoring import DIFFERENT_OUTCOME, score_pair
 from knowme.forking import can_fork, worker_count
 from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import to_json
 
 PARALLEL_MIN_PAIRS = 20_000
+STATS_BESIDE_MIN_ITEMS = 20_000  # fewer records: their statistics take less time than a fork costs
 _CHUNKS_PER_WORKER = 8
 
 
@@ -81,3 +84,25 @@ def _run_here(work: Callable[[tuple[int, int]], list[Any]], total: int,
         if progress:
             progress(min(start + step, total), total)
     return out
+
+
+def _inherited_stats(_: object) -> Stats:
+    return compute_stats(inherited("items"), inherited("verdicts"))
+
+
+@contextmanager
+def stats_beside(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str]) -> Iterator[Callable[[], Stats]]:
+    """Start working out the statistics (`compute_stats`) on another core, for the caller to block
+    meanwhile (blocking needs only `key_stats`); yields the function that returns them, waiting for
+    the worker if it has not finished. At 100k records they take a second, the blocking two and a half."""
+    if not can_fork() or len(items) < STATS_BESIDE_MIN_ITEMS:
+        yield lambda: compute_stats(items, verdicts)
+        return
+    with shared_with_workers(items=items, verdicts=verdicts):
+        pool = multiprocessing.get_context("fork").Pool(1)  # forks here, with the items published
+    try:
+        pending = pool.apply_async(_inherited_stats, (None,))
+        yield pending.get
+    finally:
+        pool.terminate()
+        pool.join()
