@@ -105,15 +105,15 @@ def test_merged_people_worked_out_on_other_cores_equal_those_worked_out_here(tmp
     assert any(value for row in tables[1][0] for value in row[1:] if value == "knows-me")  # suggestions written
 
 
-def test_statistics_worked_out_beside_the_blocking_equal_those_worked_out_here(tmp_path: Path,
+def test_work_done_beside_the_blocking_equals_the_same_work_done_here(tmp_path: Path,
                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large dedupes work out the statistics on another core while the parent blocks: the same merges,
-    the same queue and the same reasons as working them out first, in-process."""
+    """Large dedupes work out the statistics and the weak records' lookups on another core while the
+    parent blocks: the same merges, the same queue and the same reasons as doing it all in-process."""
     import knowme.dedupe.scorepool as pool
 
     results = []
     for name, least in (("here", 10**9), ("forked", 1)):
-        monkeypatch.setattr(pool, "STATS_BESIDE_MIN_ITEMS", least)
+        monkeypatch.setattr(pool, "BESIDE_MIN_ITEMS", least)
         with Store.open(tmp_path / f"{name}.db") as store:
             for source in sorted(SAMPLE.glob("*.*")):
                 if source.suffix in (".csv", ".vcf"):

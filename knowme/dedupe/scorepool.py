@@ -1,4 +1,5 @@
-"""Dedupe's work on every core when that is safe: the statistics beside the blocking, and the scoring.
+"""Dedupe's work on every core when that is safe: the statistics and weak records' lookups beside the
+blocking, and the scoring.
 
 Both are pure Python and CPU-bound; with a fork the worker processes share the match items
 copy-on-write. The statistics (a few megabytes) come back whole; scoring workers send back only the
@@ -10,11 +11,12 @@ not part of them).
 from __future__ import annotations
 
 import multiprocessing
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from knowme.dedupe.blocking import PairList
+from knowme.dedupe.blocking import PairList, lookup_pairs
 from knowme.dedupe.matching import MatchItem, Stats, compute_stats
 from knowme.dedupe.scoring import DIFFERENT_OUTCOME, score_pair
 from knowme.forking import can_fork, worker_count
@@ -22,7 +24,7 @@ from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import to_json
 
 PARALLEL_MIN_PAIRS = 20_000
-STATS_BESIDE_MIN_ITEMS = 20_000  # fewer records: their statistics take less time than a fork costs
+BESIDE_MIN_ITEMS = 20_000  # fewer records: the work beside the blocking takes less time than a fork costs
 _CHUNKS_PER_WORKER = 8
 
 
@@ -86,23 +88,30 @@ def _run_here(work: Callable[[tuple[int, int]], list[Any]], total: int,
     return out
 
 
-def _inherited_stats(_: object) -> Stats:
-    return compute_stats(inherited("items"), inherited("verdicts"))
+def _inherited_beside(_: object) -> tuple[Stats, array[int]]:
+    return _beside(inherited("items"), inherited("verdicts"))
+
+
+def _beside(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str]) -> tuple[Stats, array[int]]:
+    stats = compute_stats(items, verdicts)
+    return stats, lookup_pairs(items, stats)
 
 
 @contextmanager
-def stats_beside(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str]) -> Iterator[Callable[[], Stats]]:
-    """Start working out the statistics (`compute_stats`) on another core, for the caller to block
-    meanwhile (blocking needs only `key_stats`); yields the function that returns them, waiting for
-    the worker if it has not finished. At 100k records they take a second, the blocking two and a half."""
-    if not can_fork() or len(items) < STATS_BESIDE_MIN_ITEMS:
-        yield lambda: compute_stats(items, verdicts)
+def beside_blocking(items: Sequence[MatchItem],
+                    verdicts: dict[tuple[str, str], str]) -> Iterator[Callable[[], tuple[Stats, array[int]]]]:
+    """Start the work dedupe can do beside the blocking on another core: the statistics
+    (`compute_stats`; blocking needs only `key_stats`) and the weak records' lookups
+    (`lookup_pairs`). Yields the function that returns both, waiting for the worker if it has not
+    finished. At 100k records they take about as long as the rest of the blocking."""
+    if not can_fork() or len(items) < BESIDE_MIN_ITEMS:
+        done: list[tuple[Stats, array[int]]] = []
+        yield lambda: done[0] if done else done.append(_beside(items, verdicts)) or done[0]
         return
     with shared_with_workers(items=items, verdicts=verdicts):
         pool = multiprocessing.get_context("fork").Pool(1)  # forks here, with the items published
     try:
-        pending = pool.apply_async(_inherited_stats, (None,))
-        yield pending.get
+        yield pool.apply_async(_inherited_beside, (None,)).get
     finally:
         pool.terminate()
         pool.join()
