@@ -103,9 +103,9 @@ def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tu
 
 def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) -> str:
     na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
-    pct = round(fuzz.token_sort_ratio(na, nb))
     if fk == SAME and lk == SAME:
         return f"same name ({a.display or na})"
+    pct = round(fuzz.token_sort_ratio(na, nb))
     detail = []
     if swapped:
         detail.append("name order swapped")
