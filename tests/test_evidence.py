@@ -378,3 +378,28 @@ def test_a_short_surname_a_letter_apart_stays_another_name_without_the_same_birt
         ev = score_in(kan, khan, others)
         assert ev.outcome == "different" and ev.conflict
 
+
+
+def test_two_desks_of_one_firm_are_not_one_person_however_rare_the_firms_name_looks() -> None:
+    """Role accounts saved as contacts: the firm's name in the first-name field, or the firm and a desk."""
+    firm = "Holt, Reilly and Miller"
+    hello = item("Holt", given=firm, display=firm, org=firm, emails=("hello@holt-reilly.com",))
+    noreply = item("Holt", given=firm, display=firm, org=firm, emails=("no-reply@holt-reilly.com",), source=2)
+    billing = item("Holt", given=f"{firm} Billing", display=f"{firm} Billing", org=firm,
+                   emails=("billing@holt-reilly.com",), source=3)
+    others = crowd(300)
+    for a, b in ((hello, noreply), (hello, billing)):
+        assert not a.first and not a.last and not b.first and not b.last
+        assert score_in(a, b, others).outcome != "sure"
+    person = item("Holt", "Reilly", org=firm, emails=("holt.reilly@holt-reilly.com",))
+    assert (person.first, person.last) == ("holt", "reilly")  # a person who works there keeps the name
+
+
+def test_two_addresses_at_the_firms_own_domain_ask_even_when_company_and_name_agree() -> None:
+    """Two people of one name at a firm, or one person with two addresses there: a question, as when
+    nobody else of the name is expected there (the company-and-name odds do not decide it either)."""
+    a = item("Michael", "Brown", org="Zyxel Widgets", emails=("michael.brown@zyxel-widgets.com",))
+    b = item("Michael", "Brown", org="Zyxel Widgets", emails=("mbrown@zyxel-widgets.com",), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "maybe"
+    assert "different emails at the same domain zyxel-widgets.com" in ev.reasons

@@ -19,7 +19,7 @@ from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 from knowme.dedupe.kana import is_kana, romaji
 from knowme.dedupe.namesim import nick_forms, org_key
 from knowme.model import Record
-from knowme.normalize import fold, is_role_address, name_key
+from knowme.normalize import ROLE_LOCALPARTS, fold, is_role_address, name_key
 from knowme.postal import parse_postal
 from knowme.runtime import big_cache, register_cache
 
@@ -225,6 +225,17 @@ def _repair_name(first: str, last: str, given: str, family: str, phonetic: str) 
     return first, last
 
 
+def _names_the_organisation(okey: str, *names: str) -> bool:
+    """Whether one of the ways a record writes its name is its organisation's, alone or with one of
+    its desks ("Holt, Reilly and Miller" in the first-name field, "Acme Corp Billing"): two desks of
+    one firm are not one person, however rare the firm's name looks as a person's."""
+    for name in names:
+        key = org_key(_fold(name)) if name.strip() else ""
+        if key == okey or (key.startswith(okey + " ") and key[len(okey) + 1:] in ROLE_LOCALPARTS):
+            return True
+    return False
+
+
 def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str, *, given: str = "",
               middle: str = "", family: str = "", nickname: str = "", phonetic: str = "", display: str = "",
               org: str = "", title: str = "", birthday: str = "", connected: bool = False,
@@ -240,8 +251,8 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
     reading = "" if first.isascii() and last.isascii() else han_reading(f"{first}{last}")  # before an address's guess
     folded_org = _fold(org) if org else ""
     okey = org_key(folded_org) if folded_org else ""
-    if okey and (first or last) and org_key(f"{first} {last}".strip()) == okey:
-        first, last = "", ""  # an organisation filed as a person
+    if okey and (first or last) and _names_the_organisation(okey, f"{first} {last}", f"{given} {family}", display):
+        first, last = "", ""  # an organisation (or one of its desks) filed as a person
     mailname, alias = False, ""
     if (emails or urls) and not (_is_latin(first) and _is_latin(last)):  # 英樹 林 whose slug says hideki-hayashi
         guess = next(filter(None, (*(name_from_slug(u) for u in urls), *(name_from_address(e) for e in emails))), None)

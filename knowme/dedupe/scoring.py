@@ -197,7 +197,7 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
     if not tally.conflict and placed:
         tally.reasons.append(f"nobody else of that name expected at {place}")
         return SURE
-    if not tally.conflict and tally.anchor and names.full_match:
+    if not tally.conflict and tally.anchor and names.full_match and not rival_mail:  # two addresses there: ask
         odds = _name_odds(a, b, stats, names) + tally.odds
         if odds >= FITTED_SURE:
             tally.reasons.append(f"{tally.anchor} and name together: about 1 in {_one_in(odds)} for two people here")
