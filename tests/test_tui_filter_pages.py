@@ -4,6 +4,7 @@ replace a newer one's."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return make_workspace(tmp_path / "w.db")
 
 
-def _hold(monkeypatch: pytest.MonkeyPatch, held: callable) -> threading.Event:
+def _hold(monkeypatch: pytest.MonkeyPatch, held: Callable[[ListQuery, int | None], bool]) -> threading.Event:
     """Make the reads `held(query, limit)` selects wait (in their worker thread) until the event is set."""
     gate = threading.Event()
 
