@@ -105,6 +105,46 @@ def test_merged_people_worked_out_on_other_cores_equal_those_worked_out_here(tmp
     assert any(value for row in tables[1][0] for value in row[1:] if value == "knows-me")  # suggestions written
 
 
+def test_work_done_beside_the_blocking_equals_the_same_work_done_here(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large dedupes work out the statistics and the weak records' lookups on another core while the
+    parent blocks: the same merges, the same queue and the same reasons as doing it all in-process."""
+    import knowme.dedupe.scorepool as pool
+
+    results = []
+    for name, least in (("here", 10**9), ("forked", 1)):
+        monkeypatch.setattr(pool, "BESIDE_MIN_ITEMS", least)
+        with Store.open(tmp_path / f"{name}.db") as store:
+            for source in sorted(SAMPLE.glob("*.*")):
+                if source.suffix in (".csv", ".vcf"):
+                    assert import_path(store, source).ok
+            report = run_dedupe(store)
+            assert report.auto_merged > 50 and report.queued
+            results.append((grouping(store), [(m.keep, m.merged, m.reasons) for m in report.merges],
+                            store.conn.execute("SELECT a, b, score, reasons FROM pairs ORDER BY a, b").fetchall()))
+    assert results[0] == results[1]
+
+
+def test_merges_folded_in_one_statement_equal_merges_folded_one_by_one(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowme.store.merging as merging
+
+    results = []
+    for name, least in (("one by one", 10**9), ("in one", 1)):
+        monkeypatch.setattr(merging, "_FOLD_IN_ONE_FROM", least)
+        with Store.open(tmp_path / f"{name}.db") as store:
+            for source in ("google_contacts.csv", "iphone.vcf", "outlook_contacts.csv"):
+                assert import_path(store, SAMPLE / source).ok
+            people_before = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+            report = run_dedupe(store)
+            assert report.auto_merged > 50
+            assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] == people_before - report.auto_merged
+            results.append(grouping(store))
+            store.undo()
+            assert len(grouping(store)) == people_before
+    assert results[0] == results[1]
+
+
 def test_queue_size_reported_after_later_runs_is_what_the_review_queue_holds(store: Store) -> None:
     """Pending pairs of earlier runs that this run does not ask again still count once per two people."""
     for source in ("google_contacts.csv", "iphone.vcf", "Connections.csv"):

@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from knowme import views
+from knowme.dedupe import merge
 from knowme.dedupe.run import run_dedupe
 from knowme.importing import import_paths
 from knowme.normalize import fold
+from knowme.store import searchindex
 from knowme.store.core import Store
 from knowme.views import ListQuery
 
@@ -106,6 +110,56 @@ def test_an_older_workspace_gets_the_index_on_open(tmp_path: Path) -> None:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 5
         assert views.person_ids(store, ListQuery(view="all", text="acme"))
 
+
+
+def _triggers(store: Store) -> set[str]:
+    return {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+
+
+def _check_index_matches_people(store: Store) -> None:
+    store.conn.execute("INSERT INTO people_fts(people_fts) VALUES ('integrity-check')")
+    for word in ("acme", "gordon", "example"):
+        listed = set(views.person_ids(store, ListQuery(view="all", text=word)))
+        expected = {pid for pid, s in _searches(store).items() if any(w.startswith(word) for w in s.split())}
+        assert listed == expected, word
+
+
+def test_a_bulk_merge_rebuilds_the_index_once_and_keeps_it_in_step(tmp_path: Path, monkeypatch) -> None:
+    """A dedupe of many merges rebuilds the index instead of updating it row by row (here forced on
+    the small sample): the merged-away people are gone from it, and its triggers are back for what
+    comes after (undo, another import)."""
+    monkeypatch.setattr(searchindex, "worth_rebuilding", lambda store, changes: True)
+    with Store.open(tmp_path / "w.db") as store:
+        import_paths(store, [SAMPLE / "google_contacts.csv", SAMPLE / "iphone.vcf"])
+        triggers = _triggers(store)
+        before = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+        assert run_dedupe(store).auto_merged
+        assert store.conn.execute("SELECT count(*) FROM people").fetchone()[0] < before
+        assert _triggers(store) == triggers
+        _check_index_matches_people(store)
+        store.undo()
+        _check_index_matches_people(store)
+        import_paths(store, [SAMPLE / "Connections.csv"])
+        _check_index_matches_people(store)
+
+
+def test_a_bulk_merge_that_fails_leaves_the_index_and_its_triggers_as_they_were(tmp_path: Path,
+                                                                               monkeypatch) -> None:
+    monkeypatch.setattr(searchindex, "worth_rebuilding", lambda store, changes: True)
+
+    def failing(store: Store, moves) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(merge, "fold_people", failing)
+    with Store.open(tmp_path / "w.db") as store:
+        import_paths(store, [SAMPLE / "google_contacts.csv", SAMPLE / "iphone.vcf"])
+        triggers, searches = _triggers(store), _searches(store)
+        with pytest.raises(OSError):
+            run_dedupe(store)
+        assert _triggers(store) == triggers and _searches(store) == searches
+        _check_index_matches_people(store)
+        import_paths(store, [SAMPLE / "Connections.csv"])  # the triggers still work
+        _check_index_matches_people(store)
 
 
 def test_letters_in_order_lists_the_people_a_scan_finds(sample: Store) -> None:

@@ -181,9 +181,13 @@ class PairList(Sequence[tuple[int, int]]):
         self.codes.append(pair[0] * self.n + pair[1])
 
 
-def candidate_pairs(items: Sequence[MatchItem], stats: object,
-                    progress: Callable[[int, int], None] | None = None) -> PairList:
-    """Index pairs (i < j, in different people) worth scoring; linear in the number of records."""
+def candidate_pairs(items: Sequence[MatchItem], stats: object, progress: Callable[[int, int], None] | None = None,
+                    lookups: Callable[[], Iterable[int]] | None = None) -> PairList:
+    """Index pairs (i < j, in different people) worth scoring; linear in the number of records.
+
+    The weak records' lookups (`lookup_pairs`) may be worked out elsewhere, on another core:
+    `lookups` then gives their pair codes once the rest is done.
+    """
     keys_held = stats.keys  # type: ignore[attr-defined]
     is_public = stats.is_public_domain  # type: ignore[attr-defined]
     n = len(items)
@@ -258,8 +262,31 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
                 pair(members, gids, MAX_BLOCK)
         else:
             pair([idx for g in gids for idx in groups[g]], gids, MAX_BLOCK)
-    del blocks, named, groups, group_of, pair
+    del blocks, named, groups, group_of, pair, weak
+    contexts.clear()
     done.clear()  # the signatures are not needed any more (a million records made a million)
+    found.update(lookups() if lookups else lookup_pairs(items, stats))
+    if progress:
+        progress(n * 2, n * 2)  # blocking done (the record loop reported the first half)
+    codes = array("q", found)  # set order: deterministic for the same workspace; sorting 9M codes cost 8 s
+    found.clear()
+    return PairList(codes, max(n, 1))
+
+
+def lookup_pairs(items: Sequence[MatchItem], stats: object) -> array[int]:
+    """The pairs (as codes) of each weak record with the full names it could be a part of (see the
+    module doc); needs of the statistics only which mail domains are public."""
+    is_public = stats.is_public_domain  # type: ignore[attr-defined]
+    n = len(items)
+    weak = [is_weak(item) for item in items]
+    contexts: dict[int, list[str]] = {}
+
+    def context(idx: int) -> list[str]:
+        if idx not in contexts:
+            contexts[idx] = context_keys(items[idx], is_public)
+        return contexts[idx]
+
+    found: set[int] = set()
     full = _FullNames(items, weak)
     by_place = _ByPlace(context)
     for idx, item in enumerate(items):
@@ -275,11 +302,7 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object,
             for j in hits:
                 if items[j].pid != pid:
                     found.add(idx * n + j if idx < j else j * n + idx)
-    if progress:
-        progress(n * 2, n * 2)  # blocking done (the record loop reported the first half)
-    codes = array("q", found)  # set order: deterministic for the same workspace; sorting 9M codes cost 8 s
-    found.clear()
-    return PairList(codes, max(n, 1))
+    return array("q", found)
 
 
 def _split_block(members: list[int], items: Sequence[MatchItem], context: Callable[[int], list[str]],

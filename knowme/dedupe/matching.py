@@ -143,9 +143,26 @@ class Stats:
         return len(parts) > 2 and (".".join(parts[-2:]) in FREE_MAIL or ".".join(parts[-3:]) in FREE_MAIL)
 
 
+def key_stats(items: Sequence[MatchItem]) -> Stats:
+    """The statistics blocking needs (how many records hold each exact key, which mail domains are
+    public), and no more: cheap, so the rest can be worked out beside the blocking."""
+    stats = Stats(n=len(items))
+    for item in items:
+        for domain in item.domains:
+            stats.domain[domain] += 1
+        for key in (*item.emails, *item.phones, *item.urls):
+            stats.keys[key] += 1
+        for tail in item.loose_phones:
+            stats.keys["~" + tail] += 1
+    crowd = max(50, int(stats.n * 0.02))
+    stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= crowd)
+    return stats
+
+
 def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str] | None = None) -> Stats:
     """Workspace statistics for scoring; `verdicts` maps sorted rkey pairs to "same"/"different"."""
-    stats = Stats(n=len(items), verdicts=dict(verdicts or {}))
+    stats = key_stats(items)
+    stats.verdicts = dict(verdicts or {})
     per_source: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     holders: dict[str, list[int]] = defaultdict(list)
     sources: set[int] = set()
@@ -170,13 +187,9 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
             stats.org[item.org] += 1
             if item.title:
                 stats.org_title[(item.org, item.title)] += 1
-        for domain in item.domains:
-            stats.domain[domain] += 1
         for key in (*item.emails, *item.phones, *item.urls):
-            stats.keys[key] += 1
-            holders[key].append(idx)
-        for tail in item.loose_phones:
-            stats.keys["~" + tail] += 1
+            if stats.keys[key] > 1:
+                holders[key].append(idx)
     stats.sources = max(1, len(sources))
     stats.values.update(value for value, _, _ in held)
     stats.people.update(value[0] for value in stats.values.elements())
@@ -190,8 +203,6 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     stats.namesake_excess = _namesake_excess(stats, Counter(item.source for item in items), per_source)
     floor = max(3, int(stats.n * 2e-5))
     stats.common_firsts = frozenset(_not_typos({f for f, c in stats.first.items() if c >= floor}, stats.first))
-    crowd = max(50, int(stats.n * 0.02))
-    stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= crowd)
     for key, members in holders.items():
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
             stats.household.add(key)
@@ -301,6 +312,7 @@ __all__ = [
     "Stats",
     "candidate_pairs",
     "compute_stats",
+    "key_stats",
     "make_item",
     "name_from_address",
     "name_from_slug",

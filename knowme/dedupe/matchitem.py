@@ -170,7 +170,9 @@ def _domain_country(tld: str) -> str:
 _GENERATIONS = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
 
 
-_MAYBE_GENERATION = re.compile(r"jr|junior|sr|senior|ii|iv", re.IGNORECASE)
+# one of those words standing alone in ASCII text, as `fold` would split it (most names hold none;
+# "Oliver", "Sriram" and "Ivan" hold the letters inside a word, and folding them found nothing)
+_MAYBE_GENERATION = re.compile(r"(?<![a-z0-9])(?:jr|junior|sr|senior|ii|iii|iv)(?![a-z0-9])", re.IGNORECASE)
 
 
 def generation(*texts: str) -> str:

@@ -29,6 +29,7 @@ from knowme.store.merging import (
     records_of,
 )
 from knowme.store.pairs import forget_verdicts, verdict_key, verdicts_held
+from knowme.store.searchindex import bulk_writes
 from knowme.store.sql import chunked
 
 # a merged person takes the first non-empty value of these (and joins the notes)
@@ -74,18 +75,19 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
     touched = {keep for keep, _ in updates}  # their merged fields are written below: worked out here
     summaries = MergedSummaries.start(store, [(keep, others) for keep, others in groups if keep not in touched])
     try:
-        moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long at random
-        fold_people(store, moves)
-        for keep, values in updates:
-            store.update_person(keep, **values)
+        with bulk_writes(store, len(moves)):
+            moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long at random
+            fold_people(store, moves)
+            for keep, values in updates:
+                store.update_person(keep, **values)
+            done = summaries.write(store) if summaries else set()
+            kept = [keep for keep, _ in groups if keep not in done]
+            for chunk in chunked(kept):
+                _refresh_suggestions(store, store.refresh_people(chunk))
     except BaseException:
         if summaries:
             summaries.close()  # the transaction rolls back; no workers left behind
         raise
-    done = summaries.write(store) if summaries else set()
-    kept = [keep for keep, _ in groups if keep not in done]
-    for chunk in chunked(kept):
-        _refresh_suggestions(store, store.refresh_people(chunk))
     suppression.capture(store, [keep for keep, _ in groups])  # an excluded person's new records are theirs too
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowme.dedupe.fitting import learn_m
-from knowme.dedupe.matching import MatchItem, candidate_pairs, compute_stats, make_item, score_pair
+from knowme.dedupe.matching import MatchItem, candidate_pairs, key_stats, make_item, score_pair
 from knowme.dedupe.merge import apply_merges, merge_people
-from knowme.dedupe.scorepool import score_all
+from knowme.dedupe.scorepool import beside_blocking, score_all
 from knowme.dedupe.scoring import MAYBE, SURE
 from knowme.runtime import bulk_work
 from knowme.store.core import Store, from_json, to_json
@@ -194,9 +194,11 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     n = max(len(items), 1)
     report.records = len(items)
     report.people_before = people_count(store)
-    stats = compute_stats(items, load_verdicts(store))
-    tick(10, 100)
-    pairs = candidate_pairs(items, stats, lambda d, t: tick(10 + 20 * d // max(t, 1), 100))
+    with beside_blocking(items, load_verdicts(store)) as later:
+        tick(10, 100)
+        pairs = candidate_pairs(items, key_stats(items), lambda d, t: tick(10 + 20 * d // max(t, 1), 100),
+                                lookups=lambda: later()[1])
+        stats = later()[0]
     stats.m = learn_m(items, pairs, stats.u)
     report.agreement = {name: {"same person": round(stats.m[kind], 3), "two people": round(stats.u[kind], 6)}
                         for kind, name in FIELD_NAMES.items() if stats.people[kind]}

@@ -1,25 +1,30 @@
-"""Scoring many candidate pairs, on every core when that is safe.
+"""Dedupe's work on every core when that is safe: the statistics and weak records' lookups beside the
+blocking, and the scoring.
 
-Scoring is pure Python and CPU-bound; with a fork the worker processes share the match items
-copy-on-write and send back only the pairs that are not `different` (about a third). Forking is
-used only from the main thread of a process on a platform that has it (the review UI runs
-dedupe in a worker thread, where forking is unsafe): elsewhere the same work runs in-process.
-Results are identical either way (their order is not part of them).
+Both are pure Python and CPU-bound; with a fork the worker processes share the match items
+copy-on-write. The statistics (a few megabytes) come back whole; scoring workers send back only the
+pairs that are not `different` (about a third). Forking is used only from the main thread of a
+process on a platform that has it (the review UI runs dedupe in a worker thread, where forking is
+unsafe): elsewhere the same work runs in-process. Results are identical either way (their order is
+not part of them).
 """
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from knowme.dedupe.blocking import PairList
-from knowme.dedupe.matching import MatchItem, Stats
+from knowme.dedupe.blocking import PairList, lookup_pairs
+from knowme.dedupe.matching import MatchItem, Stats, compute_stats
 from knowme.dedupe.scoring import DIFFERENT_OUTCOME, score_pair
 from knowme.forking import can_fork, worker_count
 from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import to_json
 
 PARALLEL_MIN_PAIRS = 20_000
+BESIDE_MIN_ITEMS = 20_000  # fewer records: the work beside the blocking takes less time than a fork costs
 _CHUNKS_PER_WORKER = 8
 
 
@@ -81,3 +86,32 @@ def _run_here(work: Callable[[tuple[int, int]], list[Any]], total: int,
         if progress:
             progress(min(start + step, total), total)
     return out
+
+
+def _inherited_beside(_: object) -> tuple[Stats, array[int]]:
+    return _beside(inherited("items"), inherited("verdicts"))
+
+
+def _beside(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str]) -> tuple[Stats, array[int]]:
+    stats = compute_stats(items, verdicts)
+    return stats, lookup_pairs(items, stats)
+
+
+@contextmanager
+def beside_blocking(items: Sequence[MatchItem],
+                    verdicts: dict[tuple[str, str], str]) -> Iterator[Callable[[], tuple[Stats, array[int]]]]:
+    """Start the work dedupe can do beside the blocking on another core: the statistics
+    (`compute_stats`; blocking needs only `key_stats`) and the weak records' lookups
+    (`lookup_pairs`). Yields the function that returns both, waiting for the worker if it has not
+    finished. At 100k records they take about as long as the rest of the blocking."""
+    if not can_fork() or len(items) < BESIDE_MIN_ITEMS:
+        done: list[tuple[Stats, array[int]]] = []
+        yield lambda: done[0] if done else done.append(_beside(items, verdicts)) or done[0]
+        return
+    with shared_with_workers(items=items, verdicts=verdicts):
+        pool = multiprocessing.get_context("fork").Pool(1)  # forks here, with the items published
+    try:
+        yield pool.apply_async(_inherited_beside, (None,)).get
+    finally:
+        pool.terminate()
+        pool.join()

@@ -27,6 +27,8 @@ from knowme.notestatus import note_status_of_row
 from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 from knowme.store.pairs import pending_pair_count
 from knowme.store.rows import Prepared
+from knowme.store.searchindex import TRIGGERS as SEARCH_TRIGGERS
+from knowme.store.searchindex import bulk_writes
 from knowme.store.sql import chunked, from_json, marks, now, to_json
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 from knowme.text import plural
@@ -137,19 +139,11 @@ Migration = str | Callable[[sqlite3.Connection], None]  # a schema script, or a 
 # word of their name, emails, company or title in milliseconds at a million people. Triggers keep it
 # in step with every write to `people` (imports, merges, undo); the rebuild fills it once. And an
 # index for the Undecided view, which leaves out people already connected.
-_SCHEMA_V5_SEARCH_INDEX = """
+_TRIGGERS_SQL = ";\n".join(SEARCH_TRIGGERS.values())
+_SCHEMA_V5_SEARCH_INDEX = f"""
 CREATE VIRTUAL TABLE people_fts USING fts5(search, content='people', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2', prefix='2 3');
-CREATE TRIGGER people_fts_insert AFTER INSERT ON people BEGIN
-    INSERT INTO people_fts(rowid, search) VALUES (new.id, new.search);
-END;
-CREATE TRIGGER people_fts_delete AFTER DELETE ON people BEGIN
-    INSERT INTO people_fts(people_fts, rowid, search) VALUES ('delete', old.id, old.search);
-END;
-CREATE TRIGGER people_fts_update AFTER UPDATE OF search ON people BEGIN
-    INSERT INTO people_fts(people_fts, rowid, search) VALUES ('delete', old.id, old.search);
-    INSERT INTO people_fts(rowid, search) VALUES (new.id, new.search);
-END;
+{_TRIGGERS_SQL};
 INSERT INTO people_fts(people_fts) VALUES ('rebuild');
 -- "to decide" is undecided and not yet connected: that view and its counts read this index alone
 CREATE INDEX people_triage ON people(connected, decision, sort_name);
@@ -513,7 +507,7 @@ class Store:
         if len(records) >= 20_000:
             self.conn.execute(f"PRAGMA cache_size={BIG_IMPORT_CACHE_KB}")
         try:
-            with self.transaction():
+            with self.transaction(), bulk_writes(self, len(records)):  # a first big import: the index once
                 return self._store_import(path, fmt, records, problems, sha256, base, prepare, outcome)
         finally:
             self.conn.execute(f"PRAGMA cache_size={CACHE_KB}")
@@ -819,6 +813,11 @@ class Store:
         problem = None if whole else self._drift(current)
         if problem:
             raise UndoRefused(problem)
+        with bulk_writes(self, len(target["people"])):  # undoing a dedupe brings back 1 person in 3
+            self._write_back(target, current)
+
+    def _write_back(self, target: dict[str, Any], current: dict[str, Any]) -> None:
+        """`restore`'s writes, once it knows the workspace is in `current`."""
         conn = self.conn
         if target.get("rows"):  # whole rows an action removed (forget) or that its redo removes again
             _apply_rows(conn, target["rows"])

@@ -101,10 +101,23 @@ def records_with_data(store: Store, person_ids: Iterable[int]) -> list[tuple[int
 # ---- writing -------------------------------------------------------------------------------------
 
 
+_FOLD_IN_ONE_FROM = 1_000  # more moves than this: one UPDATE joined to a table of them (4x faster at 33k)
+
+
 def fold_people(store: Store, moves: Sequence[tuple[int, int]]) -> None:
-    """For each (kept, other) person: the other's records go to the kept person, and the other goes."""
-    store.conn.executemany("UPDATE records SET person_id=? WHERE person_id=?", moves)
-    store.conn.executemany("DELETE FROM people WHERE id=?", [(other,) for _, other in moves])
+    """For each (kept, other) person: the other's records go to the kept person, and the other goes.
+    Each other person is folded into one kept person, never into one that is itself folded."""
+    conn = store.conn
+    if len(moves) < _FOLD_IN_ONE_FROM:
+        conn.executemany("UPDATE records SET person_id=? WHERE person_id=?", moves)
+    else:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS folds(other INTEGER PRIMARY KEY, keep INTEGER NOT NULL)")
+        conn.execute("DELETE FROM temp.folds")
+        conn.executemany("INSERT OR IGNORE INTO temp.folds(other, keep) VALUES (?, ?)",
+                         [(other, keep) for keep, other in moves])
+        conn.execute("UPDATE records SET person_id = folds.keep FROM temp.folds WHERE records.person_id = folds.other")
+        conn.execute("DELETE FROM temp.folds")
+    conn.executemany("DELETE FROM people WHERE id=?", [(other,) for _, other in moves])
 
 
 def write_summaries(store: Store, rows: Iterable[Sequence[Any]]) -> None:
