@@ -90,8 +90,12 @@ def evaluate(store: Store, truth: dict[tuple[str, int], object]) -> dict[str, ob
             "queued": len(queue), "queue precision": right / len(queue) if queue else 1.0}
 
 
-def run_generated(people: int, seed: int, workdir: Path, kind: str = "mixed", **options: object) -> dict[str, object]:
-    """`kind` "mixed" is dupgen's exports of one person; the others are dupgen_books' kinds."""
+def generated_workspace(people: int, seed: int, workdir: Path, kind: str = "mixed", **options: object
+                        ) -> tuple[Store, dict[tuple[str, int], object], int]:
+    """A workspace holding a generated book, its truth and its record count (nothing deduped yet).
+
+    `kind` "mixed" is dupgen's exports of one person; the others are dupgen_books' kinds.
+    """
     if kind == "mixed":
         from dupgen import generate
 
@@ -103,17 +107,24 @@ def run_generated(people: int, seed: int, workdir: Path, kind: str = "mixed", **
     store = Store.open(workdir / f"gen-{kind}-{people}-{seed}.db")
     for name, records in gen.sources.items():
         store_records(store, Path(name), "generated", records, [], f"{name}-{seed}", "US")
+    return store, gen.truth, gen.records
+
+
+def run_generated(people: int, seed: int, workdir: Path, kind: str = "mixed", **options: object) -> dict[str, object]:
+    store, truth, records = generated_workspace(people, seed, workdir, kind, **options)
     started = time.perf_counter()
     report = run_dedupe(store)
-    result = evaluate(store, gen.truth)
-    result.update(records=gen.records, people=people, seconds=round(time.perf_counter() - started, 2),
+    result = evaluate(store, truth)
+    result.update(records=records, people=people, seconds=round(time.perf_counter() - started, 2),
                   auto_merged=report.auto_merged, kind=kind)
     store.close()
     return result
 
 
-def run_sample(workdir: Path, people: int = 0, seed: int = 7) -> dict[str, object] | None:
-    """The sample books as committed (`people` 0), or as the sample generator writes them for `people`."""
+def sample_workspace(workdir: Path, people: int = 0, seed: int = 7
+                     ) -> tuple[Store, dict[tuple[str, int], object]] | None:
+    """A workspace holding the sample books as committed (`people` 0), or as the sample generator
+    writes them for `people` (five realistic exports), and their truth; None without a truth file."""
     folder = ROOT / "sample_data"
     if people:
         import subprocess
@@ -128,9 +139,18 @@ def run_sample(workdir: Path, people: int = 0, seed: int = 7) -> dict[str, objec
 
     entries = json.loads(truth_file.read_text(encoding="utf-8"))
     truth = {(r["source"], r["index"]): e["person"] for e in entries for r in e["records"]}
-    store = Store.open(workdir / f"sample-{people}.db")
+    store = Store.open(workdir / f"sample-{people}-{seed}.db")
     for source in sorted({s for s, _ in truth}):
         import_path(store, folder / source)
+    return store, truth
+
+
+def run_sample(workdir: Path, people: int = 0, seed: int = 7) -> dict[str, object] | None:
+    """Dedupe quality on the sample books (see `sample_workspace`)."""
+    loaded = sample_workspace(workdir, people, seed)
+    if loaded is None:
+        return None
+    store, truth = loaded
     run_dedupe(store)
     result = evaluate(store, truth)
     store.close()

@@ -194,8 +194,9 @@ def phone_key(raw: str, region: str = "US") -> str | None:
         number = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
-        number = _abroad(text, region) or number
+    abroad = _dialled_abroad(text, region)
+    if abroad and not phonenumbers.is_valid_number(number):  # validity costs: asked only when it may matter
+        number = _abroad(text, abroad) or number
     if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -206,19 +207,23 @@ def phone_key(raw: str, region: str = "US") -> str | None:
 _IDD_REGIONS = (("011", "US"), ("00", "DE"))
 
 
-def _abroad(text: str, region: str) -> phonenumbers.PhoneNumber | None:
-    """The valid number `text` is when read with another region's international call prefix, if any."""
+def _dialled_abroad(text: str, region: str) -> list[str]:
+    """The other regions whose international call prefix `text` starts with."""
+    digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
+    return [other for prefix, other in _IDD_REGIONS if other != region and digits.startswith(prefix)]
+
+
+def _abroad(text: str, regions: list[str]) -> phonenumbers.PhoneNumber | None:
+    """The valid number `text` is when read in one of these regions (with its international call prefix)."""
     import phonenumbers
 
-    digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
-    for prefix, other in _IDD_REGIONS:
-        if other != region and digits.startswith(prefix):
-            try:
-                number = phonenumbers.parse(text, other)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(number):
-                return number
+    for other in regions:
+        try:
+            number = phonenumbers.parse(text, other)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
     return None
 
 

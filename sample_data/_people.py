@@ -241,18 +241,25 @@ def _work_local(p: Person, rng: random.Random) -> str:
     return rng.choice((f"{g}.{f}", f"{g}.{f}", f"{g[0]}{f}", g, f"{g}{f[0]}"))
 
 
-def _linkedin_slug(p: Person, rng: random.Random) -> str:
+def _linkedin_slug(p: Person, rng: random.Random, taken: set[str]) -> str:
+    """A profile URL's last part; LinkedIn gives each account its own, so a namesake wanting one already
+    taken (a second John Smith asking for johnsmith) gets the random suffix LinkedIn would add."""
     g = slug(p.latin_given, "-")
     f = slug(p.latin_family, "-")
     base = f"{g}-{f}"
     r = rng.random()
     if r < 0.55:
-        return f"{base}-{rng.getrandbits(32):08x}"
-    if r < 0.75:
-        return f"{base}-{rng.randrange(10, 999)}"
-    if r < 0.9:
-        return f"{g}{f}"
-    return f"{g[0]}{f}{rng.randrange(1, 99)}"
+        chosen = f"{base}-{rng.getrandbits(32):08x}"
+    elif r < 0.75:
+        chosen = f"{base}-{rng.randrange(10, 999)}"
+    elif r < 0.9:
+        chosen = f"{g}{f}"
+    else:
+        chosen = f"{g[0]}{f}{rng.randrange(1, 99)}"
+    while chosen in taken:
+        chosen = f"{base}-{rng.getrandbits(32):08x}"
+    taken.add(chosen)
+    return chosen
 
 
 def _date_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -268,6 +275,7 @@ class PeopleBuilder:
         self.rng = rng
         self.phones = PhoneAllocator(random.Random(rng.random()))
         self.emails = _Emails()
+        self.slugs: set[str] = set()  # profile URLs given so far
         self.people: list[Person] = []
         self._other_companies = [c for loc in ("en_US", "en_GB") for c in pools[loc].companies]
         self._role_count = 0
@@ -350,7 +358,7 @@ class PeopleBuilder:
             if job and rng.random() < 0.4:
                 job.phone = self.phones.new(country, mobile=False)
         if rng.random() < 0.6 or p.role in ("colleague", "old-colleague", "ex-boss"):
-            p.linkedin = _linkedin_slug(p, rng)
+            p.linkedin = _linkedin_slug(p, rng, self.slugs)
         if p.role in ("friend", "family", "ex-partner") and rng.random() < 0.55:
             born = _date_between(rng, dt.date(1955, 1, 1), dt.date(2001, 12, 31))
             p.birthday = born.isoformat() if rng.random() < 0.8 else born.strftime("--%m-%d")

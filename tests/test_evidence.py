@@ -356,3 +356,25 @@ def test_a_chinese_name_never_merges_by_itself_however_rare_it_looks_here() -> N
     b = item("杰", "刘", org="Northwind Analytics", title="Lead Account Executive",
              emails=("liu.jie@example.net",), source=2)
     assert score_in(a, b, crowd(2000)).outcome == "maybe"
+
+
+def test_a_short_surname_with_a_letter_dropped_merges_when_first_name_birthday_and_address_agree() -> None:
+    others = crowd(300)
+    a = item("Christine", "Snow", birthday="2006-07-19", addresses=(HOME,))
+    b = item("Christine", "Snw", birthday="2006-07-19", addresses=(HOME,), source=2)
+    ev = score_in(a, b, others)
+    assert ev.outcome == "sure"
+    assert not any("different surnames" in r for r in ev.reasons)
+    mail = item("Tom", "Rich", birthday="1974-03-12", emails=("thomas_rich99@hotmail.com",))
+    typo = item("Tom", "Rih", birthday="1974-03-12", emails=("thomas_rich99@hotmail.com",), source=2)
+    assert score_in(mail, typo, others).outcome == "sure"
+
+
+def test_a_short_surname_a_letter_apart_stays_another_name_without_the_same_birthday() -> None:
+    others = crowd(300)
+    kan = item("Kelly", "Kan", birthday="1977-10-12", addresses=(HOME,))
+    for khan in (item("Kelly", "Khan", birthday="1981-02-05", addresses=(HOME,), source=2),
+                 item("Kelly", "Khan", addresses=(HOME,), source=2)):
+        ev = score_in(kan, khan, others)
+        assert ev.outcome == "different" and ev.conflict
+

@@ -312,3 +312,18 @@ def test_scaled_run(tmp_path: Path) -> None:
     mails = sum(len(re.findall(r"(?m)^From ", (tmp_path / m).read_text(encoding="utf-8")))
                 for m in ("sent.mbox", "inbox.mbox"))
     assert mails == 2500
+
+
+@pytest.mark.slow
+def test_no_two_people_share_a_linkedin_profile(tmp_path: Path) -> None:
+    """LinkedIn gives each account its own URL: a second John Smith is never linkedin.com/in/johnsmith too
+    (at 5,000 people, seed 3, two namesakes did, and the matcher rightly merged them on it)."""
+    run_generator(tmp_path, "--people", "5000", "--seed", "3", "--mbox-messages", "10")
+    texts = record_texts(tmp_path)
+    holders: dict[str, set[str]] = collections.defaultdict(set)
+    for person in load_truth(tmp_path):
+        for rec in person["records"]:
+            for url in re.findall(r"linkedin\.com/in/[\w-]+", texts[rec["source"]][rec["index"] - 1]):
+                holders[url].add(person["person"])
+    assert len(holders) > 2000
+    assert [url for url, people in holders.items() if len(people) > 1] == []

@@ -103,9 +103,9 @@ def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tu
 
 def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) -> str:
     na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
-    pct = round(fuzz.token_sort_ratio(na, nb))
     if fk == SAME and lk == SAME:
         return f"same name ({a.display or na})"
+    pct = round(fuzz.token_sort_ratio(na, nb))
     detail = []
     if swapped:
         detail.append("name order swapped")
@@ -132,7 +132,16 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
     fk, lk, swapped = _first_best(a, b, stats)
     if a.reading and b.reading and (fk, lk) != (SAME, SAME) and sorted(a.first + a.last) == sorted(b.first + b.last):
         return SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
+    if fk == SAME and lk == DIFFERENT and not swapped and _letter_dropped(a.last, b.last) and _same_full_birthday(a, b):
+        return fk, TYPO, swapped
     return fk, lk, swapped
+
+
+def _letter_dropped(x: str, y: str) -> bool:
+    """A short surname with one letter left out (Snow / Snw, Rich / Rih): too short to be read as a
+    typo by itself (Kan and Khan are two names), one name mistyped when the first name and the full
+    birthday agree, as no relative bears the same first name and birthday under another surname."""
+    return abs(len(x) - len(y)) == 1 and min(len(x), len(y)) >= 3 and OSA.distance(x, y) == 1
 
 
 def script_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:

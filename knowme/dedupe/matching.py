@@ -48,7 +48,9 @@ class Stats:
     m: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_M))  # one person's records agree (learnt)
     u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.dedupe.fitting
     namesake_excess: float = 0.0  # log10 of how much commoner namesakes of rare names are here than predicted
-    _rarity: dict[tuple[str, str], float] = field(default_factory=dict)
+    _rarity: dict[tuple[str, str], float] = field(default_factory=dict)  # what scoring asks per name, once
+    _lone: dict[tuple[str, str], float] = field(default_factory=dict)
+    _prior: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def name_rarity(self, first: str, last: str) -> float:
         key = (first, last)
@@ -81,8 +83,12 @@ class Stats:
         of them (a tiny book makes every name look unique, yet two "Rachel Smith" cards typed apart
         are two people often enough to ask), at least its known namesakes. The two records weighed
         are not others: a rare name written on three cards of one person is no commoner for it."""
-        namesakes = -math.log10(max(self.namesakes(first, last) - 1, 1e-4))
-        return min(self.lone_frequency_odds(first, last), namesakes) - self.namesake_excess
+        key = (first, last)
+        odds = self._lone.get(key)
+        if odds is None:
+            namesakes = -math.log10(max(self.namesakes(first, last) - 1, 1e-4))
+            odds = self._lone[key] = min(self.lone_frequency_odds(first, last), namesakes) - self.namesake_excess
+        return odds
 
     def lone_frequency_odds(self, first: str, last: str) -> float:
         """The part of `lone_name_odds` that the name's frequency alone gives."""
@@ -93,8 +99,12 @@ class Stats:
         """log10 odds that another record bearing this name is this person rather than a namesake:
         -log10 of the expected number of other bearers (at least its known namesakes). Negative for a
         name many here bear; a name absent from the population table is rare unless this book says not."""
-        bearers = max(self._expected(first, last), self.namesakes(first, last) - 1, 1e-4)
-        return min(3.0, -math.log10(bearers))
+        key = (first, last)
+        prior = self._prior.get(key)
+        if prior is None:
+            bearers = max(self._expected(first, last), self.namesakes(first, last) - 1, 1e-4)
+            prior = self._prior[key] = min(3.0, -math.log10(bearers))
+        return prior
 
     def disagreement(self, kind: str) -> float:
         """log10 of how much less likely one person's two records disagree on a field than two people's:

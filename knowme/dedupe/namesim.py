@@ -237,6 +237,7 @@ def domain_core(domain: str) -> str:
     return re.sub(r"[^a-z0-9]", "", core)
 
 
+@big_cache(100_000)
 def org_matches_domain(org: str, domain: str) -> bool:
     """True when a mail domain is plainly the organisation's own (Acme Corp / acme-corp.com)."""
     core = domain_core(domain)
