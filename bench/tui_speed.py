@@ -5,7 +5,8 @@ Builds (once, cached in bench/out/) a workspace of synthetic people through the 
 
 - time from creating the app to the first screen drawn with its rows,
 - per-key latency (median and p95 over N presses) for moving the cursor, marking a person,
-  and typing a filter keystroke (handled; and until the filtered list is shown),
+  and typing a filter keystroke (handled; until its first people are shown; until the whole
+  filtered list is read and counted), one-letter filters, and filters no word starts with,
 - peak RSS of the process.
 
 - in a real terminal (tmux, when installed): time from starting `knowme review` to the first
@@ -111,6 +112,15 @@ async def _handled(pilot: Any, key: str) -> float:
     return time.perf_counter() - started
 
 
+async def _shown(pilot: Any, contacts: Any, started: float) -> float:
+    """Seconds from `started` until the list shows the latest filter's people (its first page or all of
+    them) on screen."""
+    await contacts.wait_shown()
+    await pilot._wait_for_screen()
+    pilot.app.screen._on_timer_update()
+    return time.perf_counter() - started
+
+
 async def _workers_done(app: Any) -> None:
     """Wait for the app's workers (a superseded, cancelled one counts as done)."""
     from textual.worker import WorkerCancelled
@@ -182,39 +192,51 @@ async def measure(path: Path, presses: int) -> list[str]:
         await contacts.wait_loaded()
 
         await _handled(pilot, "slash")
-        typed, shown = [], []
+        typed, shown, counted = [], [], []
         text = "jennifer wi"  # a first name and the start of a surname, as people type them
         for _ in range(max(1, presses // len(text))):
             for char in text:
                 t0 = time.perf_counter()
                 typed.append(await _handled(pilot, "space" if char == " " else char))
+                shown.append(await _shown(pilot, contacts, t0))
                 await contacts.wait_loaded()
-                await pilot._wait_for_screen()
-                app.screen._on_timer_update()
-                shown.append(time.perf_counter() - t0)
+                counted.append(time.perf_counter() - t0)
             for _ in text:
                 await _handled(pilot, "backspace")
             await contacts.wait_loaded()
         report.append(_line("filter keystroke (handled)", typed))
         report.append(_line("filter keystroke (results shown)", shown))
-        # a word nobody's words start with: "nobody starts so" at once, then the scans inside words
+        report.append(_line("filter keystroke (all counted)", counted))
+        letter_shown, letter_counted = [], []
+        for letter in "jscma" * max(1, presses // 10):  # a sixth of the people to two thirds
+            t0 = time.perf_counter()
+            await _handled(pilot, letter)
+            letter_shown.append(await _shown(pilot, contacts, t0))
+            await contacts.wait_loaded()
+            letter_counted.append(time.perf_counter() - t0)
+            await _handled(pilot, "backspace")
+            await contacts.wait_loaded()
+        report.append(_line("one letter (results shown)", letter_shown))
+        report.append(_line("one letter (all counted)", letter_counted))
+        # a word nobody's words start with: "nobody starts so" at once, then inside words or letters in order
         said, loose = [], []
-        for word in ("jenifer", "mitchel", "xqzw"):
+        for word in ("jenifer", "mitchel", "xqzw", "chmid", "jsmth"):
             for char in word[:-1]:
                 await _handled(pilot, char)
             await contacts.wait_loaded()
             t0 = time.perf_counter()
             await _handled(pilot, word[-1])
-            while contacts.is_loading and contacts.match_mode != SEARCHING:
+            shown = asyncio.ensure_future(contacts.wait_shown())
+            while not shown.done() and contacts.match_mode != SEARCHING:
                 await pilot.pause(0.002)
             said.append(time.perf_counter() - t0)
+            loose.append(await _shown(pilot, contacts, t0))
             await contacts.wait_loaded()
-            loose.append(time.perf_counter() - t0)
             for _ in word:
                 await _handled(pilot, "backspace")
             await contacts.wait_loaded()
         report.append(_line("no word matches: said", said))
-        report.append(_line("no word matches: inside-word results", loose))
+        report.append(_line("no word matches: loose results shown", loose))
         await _handled(pilot, "enter")  # back to the list: digits switch views again
         views = []
         for key in ("8", "1", "5", "1"):

@@ -103,3 +103,31 @@ def test_light_theme(snap_compare, tmp_path: Path) -> None:
         await _settled(pilot)
 
     assert snap_compare(_app(tmp_path), terminal_size=(100, 30), run_before=light)
+
+
+def test_filter_first_page_while_counting(snap_compare, tmp_path: Path, monkeypatch) -> None:
+    """A filter's first people on screen while the rest are still read and counted: the title says so."""
+    from knowme.store.reader import Interrupted
+    from knowme.tui.widgets import contact_list
+
+    from knowme import views
+
+    list_people = views.list_people
+
+    def first_pages_only(store, query, offset=0, limit=None, **options):
+        if query.text and limit is None:  # the whole list never comes: the picture keeps the first page
+            raise Interrupted("held for the picture")
+        return list_people(store, query, offset, limit, **options)
+
+    monkeypatch.setattr(contact_list, "FIRST_PAGE", 3)
+    monkeypatch.setattr(views, "list_people", first_pages_only)
+
+    async def type_c(pilot) -> None:
+        await _settled(pilot)
+        await pilot.press("slash", "c")
+        await pilot.app.main.query_one(ContactList).wait_shown()
+        await pilot.pause()
+        await workers_done(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(_app(tmp_path), terminal_size=(100, 30), run_before=type_c)

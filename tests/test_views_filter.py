@@ -3,6 +3,7 @@ matches ahead of the rest, looser matches only when nothing matches so, and the 
 every change to the people."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,20 @@ def test_a_bulk_merge_that_fails_leaves_the_index_and_its_triggers_as_they_were(
         _check_index_matches_people(store)
         import_paths(store, [SAMPLE / "Connections.csv"])  # the triggers still work
         _check_index_matches_people(store)
+
+
+def test_letters_in_order_lists_the_people_a_scan_finds(sample: Store) -> None:
+    """The index narrows the letters-in-order search to people with a word starting with each first letter:
+    it finds exactly whom a check of every person finds, accents, apostrophes and emails included."""
+    searches = _searches(sample)
+    words = sorted({w for s in searches.values() for w in s.split() if len(w) > 3})
+    typed = [w[0] + w[2] + w[-1] for w in words[::9]] + [f"{a[0]}{a[-1]} {b[0]}{b[2]}" for a, b in
+                                                          zip(words[::53], words[7::53])]
+    typed += ["'b", "-x", "jsmth", "zoe"]  # a first character the index does not start words with: a scan
+    assert len(typed) > 50
+    for text in typed:
+        parts = views.filter_words(text)
+        patterns = [re.compile(r"(?:^| )" + ".*".join(map(re.escape, part)), re.S) for part in parts]
+        expected = {pid for pid, search in searches.items() if all(p.search(search) for p in patterns)}
+        found = views.list_people(sample, ListQuery(view="all", text=text), modes=[views.MATCH_LETTERS]).ids
+        assert set(found) == expected and len(found) == len(expected), text

@@ -4,6 +4,7 @@ Textual's DataTable measures every cell of every row as rows are added, which ta
 for 100,000 people. This list instead holds the ordered person ids of the current view (one
 `knowme.views.person_ids` query, run in a thread worker), and `render_line` reads the rows it
 needs from the store in small windows, kept in an LRU cache along with the rendered strips.
+A filter shows its first FIRST_PAGE people as soon as they are known, then the whole list.
 """
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ from knowme.store.reader import Interrupted, Reader, Readers
 from knowme.views import ListQuery, PersonRow
 
 SEARCHING = "searching"  # match mode while the loose modes of a filter are still being read
+#: People a filter shows first, before the whole list is read and counted: two screens and more.
+FIRST_PAGE = 200
 WINDOW_BEFORE = 40
 WINDOW_AFTER = 120
 
@@ -139,6 +142,7 @@ class ContactList(ScrollView, can_focus=True):
         keep_row: bool = False
         changes: int = 0
         match: str = ""
+        first_page: bool = False  # the first FIRST_PAGE people only: the whole list follows
 
     def __init__(self, store: Store, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -156,6 +160,10 @@ class ContactList(ScrollView, can_focus=True):
         self._readers = Readers(store.path)
         self._idle = asyncio.Event()
         self._idle.set()
+        self._shown = asyncio.Event()
+        self._shown.set()
+        self._page_token: int | None = None  # the load whose first page is on screen, its whole list to come
+        self._words_wanted = False  # see prepare_filter
         self.empty_message = "Nobody here. Try another view (1-9) or clear the filter (esc)."
         self._last_highlight: tuple[int | None, int] | None = None
         self._changes = 0  # bumped whenever rows change here, so a load read before is read again
@@ -184,6 +192,11 @@ class ContactList(ScrollView, can_focus=True):
         """Return once the latest load has been applied (for tests and the benchmark)."""
         await self._idle.wait()
 
+    async def wait_shown(self) -> None:
+        """Return once the latest load shows its people: its first page, or all of them (for tests and the
+        benchmark)."""
+        await self._shown.wait()
+
     def target_ids(self) -> list[int]:
         """Who a decision applies to: the selection if any, else the person under the cursor."""
         if self.selected:
@@ -200,6 +213,7 @@ class ContactList(ScrollView, can_focus=True):
         """
         self._token += 1
         self._idle.clear()
+        self._shown.clear()
         if fallback is None:
             fallback = self.cursor
         self._readers.interrupt()
@@ -311,19 +325,36 @@ class ContactList(ScrollView, can_focus=True):
 
     def _read_listing(self, reader: Reader, request: _IdsReady) -> None:
         """Fill `request` with its query's people: word starts at once, the looser modes only when none."""
-        listing = views.list_people(reader.store, request.query, modes=views.MATCH_MODES[:1])
-        if not listing.ids and views.filter_words(request.query.text):
+        if not views.filter_words(request.query.text):
+            request.ids = views.person_ids(reader.store, request.query)
+            return
+        listing = self._read_filtered(reader, request, views.MATCH_MODES[:1])
+        if not listing.ids:
             # nobody's words start so: say it at once, then look inside words (the next keystroke
             # interrupts that)
             self.post_message(replace(request, ids=array("q"), match=SEARCHING))
-            listing = views.list_people(reader.store, request.query, modes=views.LOOSE_MODES,
-                                        vocabulary=reader.vocabulary)
+            listing = self._read_filtered(reader, request, views.LOOSE_MODES)
         request.ids, request.match = listing.ids, listing.match
 
-    @work(thread=True, group="contact-list-words", exit_on_error=False)
+    def _read_filtered(self, reader: Reader, request: _IdsReady, modes: Sequence[str]) -> views.Listing:
+        """The people of the first of `modes` that lists anyone, its first page posted as soon as it is
+        known when more may follow: a one-letter filter lists up to 700,000 people of a million, and
+        sorting and reading them all takes seconds more than finding the first 200."""
+        page = views.list_people(reader.store, request.query, limit=FIRST_PAGE, modes=modes,
+                                 vocabulary=reader.vocabulary)
+        if len(page.ids) < FIRST_PAGE:
+            return page
+        self.post_message(replace(request, ids=page.ids, match=page.match, first_page=True))
+        return views.list_people(reader.store, request.query, modes=[page.match], vocabulary=reader.vocabulary)
+
     def prepare_filter(self) -> None:
         """Read the search index's words ahead of a filter, for its inside-word matches (a second at a
-        million people, while the user types the first letters)."""
+        million people, while the user types the next letters), once the first filtered people are
+        shown: read alongside the first keystroke's search, they slowed it down by half."""
+        self._words_wanted = True
+
+    @work(thread=True, group="contact-list-words", exit_on_error=False)
+    def _read_words(self) -> None:
         with self._readers.read(interruptible=False) as reader:
             reader.vocabulary.load(reader.store)
 
@@ -332,12 +363,20 @@ class ContactList(ScrollView, can_focus=True):
         message.stop()
         if message.token != self._token:
             return
+        if message.first_page:
+            if message.changes == self._changes and (message.focus_person is None
+                                                     or message.focus_person in message.ids):
+                self._apply(message)
+            return  # else the whole list, read next, shows where the cursor was
         if message.changes != self._changes:  # people were marked while reading: read again
             self.load(message.query, self.current_id, self.cursor, keep_row=True)
             return
+        if self._page_token == message.token:  # the whole list after its first page: nothing on screen moves
+            message = replace(message, focus_person=self.current_id, fallback=self.cursor, keep_row=True)
         self._apply(message)
 
     def _apply(self, message: _IdsReady) -> None:
+        self._page_token = message.token if message.first_page else None
         if message.match == SEARCHING:  # an interim answer: the list is empty for now, still loading
             self.query_spec, self.match_mode, self.ids = message.query, SEARCHING, array("q")
             self.cursor = 0
@@ -350,7 +389,7 @@ class ContactList(ScrollView, can_focus=True):
         self.query_spec = message.query
         self.match_mode = message.match
         self.ids = message.ids
-        if self.selected:
+        if self.selected and not message.first_page:
             listed = set(message.ids)
             self.selected = {pid for pid in self.selected if pid in listed}
         self._strips.clear()
@@ -368,7 +407,12 @@ class ContactList(ScrollView, can_focus=True):
         else:
             self._scroll_to_cursor(center=True)
         self.refresh()
-        self._idle.set()
+        self._shown.set()
+        if not message.first_page:
+            self._idle.set()
+        if self._words_wanted and message.query.text:
+            self._words_wanted = False
+            self._read_words()
         self._post_highlight(force=True)
         self.post_message(self.Loaded(self, message.query, len(self.ids)))
 
