@@ -86,6 +86,8 @@ def main() -> None:
             subprocess.run([sys.executable, __file__, "--build", str(records), "--path", str(source)], check=True)
             print(f"  (generated {records} records in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
         work = args.cache / f"run-{records}.db"
+        for leftover in (Path(f"{work}-wal"), Path(f"{work}-shm")):  # of a run stopped midway: not this copy's
+            leftover.unlink(missing_ok=True)
         shutil.copy(source, work)
         out = subprocess.run([sys.executable, __file__, "--run", str(work)], check=True, capture_output=True,
                              text=True).stdout
