@@ -11,7 +11,7 @@ import pytest
 from knowme.tui.app import KnowmeApp
 from knowme.tui.widgets import contact_list
 from knowme.tui.widgets.contact_list import ContactList
-from tui_helpers import make_workspace, pilot_test, workers_done
+from tui_helpers import list_settled, make_workspace, pilot_test
 
 from knowme import views
 from knowme.views import ListQuery
@@ -39,13 +39,6 @@ def _hold(monkeypatch: pytest.MonkeyPatch, held: Callable[[ListQuery, int | None
     return gate
 
 
-async def _settle(pilot, app: KnowmeApp) -> None:
-    await pilot.pause()
-    await workers_done(app)
-    await app.main.query_one(ContactList).wait_loaded()
-    await pilot.pause()
-
-
 def _names(contacts: ContactList) -> list[str]:
     return [contacts.row_at(i).name for i in range(contacts.row_count)]
 
@@ -60,7 +53,7 @@ async def test_a_filter_shows_its_first_people_while_the_rest_are_counted(worksp
     gate = _hold(monkeypatch, lambda query, limit: bool(query.text) and limit is None)  # the whole list waits
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, app)
+        await list_settled(pilot, app)
         contacts = app.main.query_one(ContactList)
         await pilot.press("slash", "c")  # Carol Chen by name, then everyone with a .com email
         await contacts.wait_shown()
@@ -70,7 +63,7 @@ async def test_a_filter_shows_its_first_people_while_the_rest_are_counted(worksp
         assert "counting" in _title(app) and "Carol Chen" in contacts.render_line(1).text
         await pilot.press("down", "down")  # into the list, onto the second person, while it counts
         gate.set()
-        await _settle(pilot, app)
+        await list_settled(pilot, app)
         whole = _names(contacts)
         assert len(whole) == 8 and whole[:3] == first  # Dan Dunn (dunn.org) and Erin Evans (connected) are not
         assert contacts.current_row.name == first[1] and contacts.cursor == 1  # nothing moved
@@ -83,7 +76,7 @@ async def test_an_older_keystrokes_people_never_replace_a_newer_ones(workspace: 
     gate = _hold(monkeypatch, lambda query, limit: query.text == "c")  # "c" is read slower than "ch"
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot, app)
+        await list_settled(pilot, app)
         contacts = app.main.query_one(ContactList)
         await pilot.press("slash", "c")
         await pilot.pause()
@@ -91,7 +84,7 @@ async def test_an_older_keystrokes_people_never_replace_a_newer_ones(workspace: 
         await contacts.wait_loaded()  # "ch" is shown: Carol Chen alone
         assert _names(contacts) == ["Carol Chen"]
         gate.set()  # only now does "c" find its first page (and its whole list)
-        await _settle(pilot, app)
+        await list_settled(pilot, app)
         assert contacts.query_spec.text == "ch" and _names(contacts) == ["Carol Chen"]
         assert "1 person matching “ch”" in _title(app)
         assert "Frank Fischer" not in "".join(contacts.render_line(y).text for y in range(1, 10))

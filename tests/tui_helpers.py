@@ -101,6 +101,16 @@ async def workers_done(app: Any) -> None:
             continue
 
 
+async def list_settled(pilot: Any, app: Any) -> None:
+    """After a keystroke: the app's workers done and the contact list loaded, then one more paint."""
+    from knowme.tui.widgets.contact_list import ContactList
+
+    await pilot.pause()
+    await workers_done(app)
+    await app.main.query_one(ContactList).wait_loaded()
+    await pilot.pause()
+
+
 async def open_screen(pilot: Any, key: str, kind: type[T]) -> T:
     """Press `key` on the main screen and return the screen it opened, which must be a `kind`."""
     await pilot.press(key)
