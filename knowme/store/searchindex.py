@@ -27,9 +27,10 @@ END""",
 END""",
 }
 
-# Rebuilding reads every person once (about 3 us each); the triggers cost about 100 us for each
-# person deleted or renamed. Below one change in this many people, the triggers are cheaper.
-REBUILD_SHARE = 30
+# Rebuilding reads every person once: 2 us each at 100k people, 8-10 us at a million (12 s to add
+# 3,000 people to a million); the triggers cost 50-80 us for each person added, deleted or renamed.
+# Below one change in this many people, the triggers are cheaper.
+REBUILD_SHARE = 10
 
 
 def worth_rebuilding(store: Store, changes: int) -> bool:
