@@ -10,6 +10,7 @@ not part of them).
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -105,8 +106,7 @@ def beside_blocking(items: Sequence[MatchItem],
     (`lookup_pairs`). Yields the function that returns both, waiting for the worker if it has not
     finished. At 100k records they take about as long as the rest of the blocking."""
     if not can_fork() or len(items) < BESIDE_MIN_ITEMS:
-        done: list[tuple[Stats, array[int]]] = []
-        yield lambda: done[0] if done else done.append(_beside(items, verdicts)) or done[0]
+        yield functools.cache(lambda: _beside(items, verdicts))  # worked out here, once, when first asked
         return
     with shared_with_workers(items=items, verdicts=verdicts):
         pool = multiprocessing.get_context("fork").Pool(1)  # forks here, with the items published
