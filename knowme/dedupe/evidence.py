@@ -158,8 +158,8 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
                 tally.add(PERSON_ROLE + PERSON_ROLE_NAMED * (names.full_match and not names.name_conflict),
                           f"same role address {email} (says little about the person)")
         else:
-            _shared_key(email, stats, tally, "email", (SHARED_EMAIL, f"same shared address {email}"),
-                        (CROWDED_EMAIL, f"same address {email}"), (SAME_EMAIL, f"same email {email}"))
+            _shared_key(email, stats, tally, "email", (SHARED_EMAIL, "same shared address"),
+                        (CROWDED_EMAIL, "same address"), (SAME_EMAIL, "same email"))
     if a.emails and b.emails and not shared_emails and not (names.mailname or a.alias or b.alias):
         same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
         if same_domain:
@@ -175,25 +175,26 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
 def _shared_key(key: str, stats: Stats, tally: Tally, kind: str, household: tuple[float, str],
                 crowded: tuple[float, str], same: tuple[float, str]) -> None:
     """One address or phone both records give: a household's (others use it too) is an anchor, not
-    proof; one held by very many records says little; any other is strong evidence."""
+    proof; one held by very many records says little; any other is strong evidence. Each case is
+    (points, words before the key): only the reason given is worded."""
     if key in stats.household:
         tally.odds += HOUSEHOLD_KEY_ODDS
         tally.anchor = tally.anchor or f"shared {kind}"
-        tally.add(household[0], f"{household[1]} (also used by someone else)")
+        tally.add(household[0], f"{household[1]} {key} (also used by someone else)")
     elif stats.keys[key] > CROWDED:
-        tally.add(crowded[0], f"{crowded[1]}, held by {stats.keys[key]} records")
+        tally.add(crowded[0], f"{crowded[1]} {key}, held by {stats.keys[key]} records")
     else:
         tally.strong += 1
-        tally.add(*same)
+        tally.add(same[0], f"{same[1]} {key}")
 
 
 def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bool:
     """Shared and differing phones; True when a shared one is a household's (also used by someone else)."""
     shared_phones = shared(a.phones, b.phones)
     for phone in shared_phones:
-        _shared_key(phone, stats, tally, "phone", (SHARED_PHONE, f"same shared phone {phone}"),
-                    (CROWDED_PHONE, f"same phone {phone}"), (SAME_PHONE, f"same phone {phone}"))
-    loose = "" if shared_phones else loose_phone(a, b)
+        _shared_key(phone, stats, tally, "phone", (SHARED_PHONE, "same shared phone"),
+                    (CROWDED_PHONE, "same phone"), (SAME_PHONE, "same phone"))
+    loose = "" if shared_phones or not (a.loose_phones or b.loose_phones) else loose_phone(a, b)
     if loose:
         if stats.keys["~" + loose] > CROWDED:
             tally.add(CROWDED_PHONE, f"same phone number {loose} written another way, held by many records")
@@ -208,7 +209,7 @@ def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bo
         else:
             tally.odds += OTHER_PHONES_ODDS
             tally.add(OTHER_PHONES, "different phones")
-    return any(p in stats.household for p in shared_phones)
+    return bool(shared_phones) and any(p in stats.household for p in shared_phones)
 
 
 def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tuple[bool, str, str]:
@@ -216,7 +217,7 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
     records place the person at, that workplace as written)."""
     corroborated = False
     workplace = place = ""
-    noted = _noted_workplace(a, b) or _noted_workplace(b, a)
+    noted = _noted_workplace(a, b) or _noted_workplace(b, a) if a.note or b.note else None
     if noted:  # "worked together at Acme Corp" on one, the other at Acme Corp: the old job, explained
         corroborated = True
         workplace, place = noted.org, noted.org_text
@@ -234,7 +235,7 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
             tally.odds += OTHER_ORG_ODDS
             tally.add(OTHER_ORG, f"different companies ({a.org_text} / {b.org_text}), maybe an old job")
     for x, y in ((a, b), (b, a)):
-        if x.org and not corroborated:
+        if x.org and not corroborated and y.domains:
             domain = next((d for d in y.domains if not stats.is_public_domain(d) and org_matches_domain(x.org, d)),
                           None)
             if domain:

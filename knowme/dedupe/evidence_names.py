@@ -116,15 +116,16 @@ def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) ->
     return f"names {pct}% similar" + (f" ({', '.join(detail)})" if detail else "")
 
 
-def _spellings(item: MatchItem) -> set[str]:
-    """How a mail address would spell this name: johnsmith, jsmith, smithjohn, johns (nicknames too)."""
-    last = "".join(ch for ch in item.last if "a" <= ch <= "z")
+@big_cache(100_000)
+def _spellings(firsts: frozenset[str], last: str) -> frozenset[str]:
+    """How a mail address would spell a name: johnsmith, jsmith, smithjohn, johns (nicknames too)."""
+    last = "".join(ch for ch in last if "a" <= ch <= "z")
     out: set[str] = set()
-    for form in sorted(item.firsts)[:4]:
+    for form in sorted(firsts)[:4]:
         first = "".join(ch for ch in form if "a" <= ch <= "z")
         if first and last:
             out.update((first + last, first[0] + last, last + first, first + last[0]))
-    return out
+    return frozenset(out)
 
 
 def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
@@ -218,7 +219,7 @@ def _nameless_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
     """One record has no name: does its address spell the other's name, or someone else's?"""
     tally.reasons.append("one of them has no name")
     anon, other = (a, b) if not a.has_name else (b, a)
-    if anon.alias and other.first and other.last and anon.alias in _spellings(other):
+    if anon.alias and other.first and other.last and anon.alias in _spellings(other.firsts, other.last):
         tally.add(ADDRESS_SPELLS_NAME, f"the address {anon.display} spells the name {other.display}")
     elif anon.alias and other.first and compare_first(anon.alias, other.first) in (SAME, NICK):
         tally.add(ADDRESS_FIRST_NAME, f"the address {anon.display} starts with the first name {other.first.title()}")

@@ -103,7 +103,8 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     profile_evidence(a, b, tally)
     rival_mail = email_evidence(a, b, stats, names, tally)
     shared_household = phone_evidence(a, b, stats, tally)
-    shared_household = shared_household or any(k in stats.household for k in shared(a.emails, b.emails))
+    if not shared_household and a.emails and b.emails:
+        shared_household = any(k in stats.household for k in shared(a.emails, b.emails))
     corroborated, workplace, place = org_evidence(a, b, stats, tally)
     corroborated = birthday_evidence(a, b, stats, tally) or corroborated
     if a.streets or a.postcodes or a.cities or a.countries:
