@@ -202,7 +202,8 @@ def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bo
             tally.strong += 1
             tally.add(PHONE_WRITTEN_OTHERWISE, f"same phone number {loose} written another way")
     elif a.phones and b.phones and not shared_phones:
-        tails = [p for p in a.phones if len(p) > 10 and any(q[-9:] == p[-9:] for q in b.phones)]
+        theirs = [q[-9:] for q in b.phones]
+        tails = [p for p in a.phones if len(p) > 10 and p[-9:] in theirs]
         if tails and not any(stats.keys[p] > CROWDED or p in stats.household for p in tails):
             tally.strong += 1
             tally.add(PHONE_OTHER_PREFIX, f"same phone number {tails[0][-9:]} under another country code")
@@ -244,7 +245,7 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
                 tally.odds += SAME_ORG_ODDS
                 tally.anchor = tally.anchor or "company's email"
                 tally.add(ORG_DOMAIN, f"works at {place} ({domain} email)")
-    if not corroborated and not shared(a.emails, b.emails) and not (a.emails and b.emails):
+    if not corroborated and not (a.emails and b.emails) and a.domains and b.domains:
         # one gives no address, the other an address at an organisation's domain both share
         corroborated = any(d in b.domains and not stats.is_public_domain(d) for d in a.domains)
     if a.title and b.title and a.title == b.title:

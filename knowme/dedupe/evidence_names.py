@@ -71,7 +71,7 @@ def _best(x: str, y: str) -> str:
 def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
     """First- and last-name agreement, trying the swapped order too ("Smith Robert")."""
     fk, lk, swapped = _agreement(a.first, a.last, b.first, b.last, stats.common_firsts)
-    if fk == DIFFERENT and not swapped and a.firsts & b.firsts and (
+    if fk == DIFFERENT and not swapped and not a.firsts.isdisjoint(b.firsts) and (
             a.firsts != nick_forms(a.first) or b.firsts != nick_forms(b.first)):
         fk = NICK  # a NICKNAME field on one side
     if lk == DIFFERENT and not swapped and (a.last in b.middle or b.last in a.middle):
@@ -102,9 +102,9 @@ def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tu
 
 
 def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) -> str:
-    na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
     if fk == SAME and lk == SAME:
-        return f"same name ({a.display or na})"
+        return f"same name ({a.display or f'{a.first} {a.last}'.strip()})"
+    na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
     pct = round(fuzz.token_sort_ratio(na, nb))
     detail = []
     if swapped:
