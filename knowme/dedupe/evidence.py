@@ -135,17 +135,21 @@ def shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
 
 def profile_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
     """A LinkedIn profile is one person's: the same one is near proof, two different ones nearly so."""
+    if not (a.urls and b.urls):
+        return
     shared_urls = shared(a.urls, b.urls)
     for url in shared_urls:
         tally.strong += 1
         tally.add(SAME_PROFILE, f"same LinkedIn profile {url}")
-    if a.urls and b.urls and not shared_urls:
+    if not shared_urls:
         tally.against(OTHER_PROFILES, "different LinkedIn profiles")
 
 
 def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally) -> bool:
     """Shared and differing addresses; True when the two give different addresses at one organisation's
     own domain (two people there, or one with two addresses)."""
+    if not (a.emails and b.emails):
+        return False
     shared_emails = shared(a.emails, b.emails)
     for email in shared_emails:
         if is_role_address(email):
@@ -160,7 +164,7 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
         else:
             _shared_key(email, stats, tally, "email", (SHARED_EMAIL, "same shared address"),
                         (CROWDED_EMAIL, "same address"), (SAME_EMAIL, "same email"))
-    if a.emails and b.emails and not shared_emails and not (names.mailname or a.alias or b.alias):
+    if not shared_emails and not (names.mailname or a.alias or b.alias):
         same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
         if same_domain:
             tally.pts += RIVAL_EMAILS
@@ -190,6 +194,8 @@ def _shared_key(key: str, stats: Stats, tally: Tally, kind: str, household: tupl
 
 def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bool:
     """Shared and differing phones; True when a shared one is a household's (also used by someone else)."""
+    if not (a.phones and b.phones or a.loose_phones or b.loose_phones):
+        return False
     shared_phones = shared(a.phones, b.phones)
     for phone in shared_phones:
         _shared_key(phone, stats, tally, "phone", (SHARED_PHONE, "same shared phone"),
@@ -293,14 +299,16 @@ def place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> st
             return common[0]
         tally.odds += stats.disagreement("s")
         tally.reasons.append("different addresses, maybe a move")
-    for prefix, mine, theirs, word in (("p", a.postcodes, b.postcodes, "postcode"), ("c", a.cities, b.cities, "city")):
-        common = shared(mine, theirs)
-        if common:
-            weight = stats.value_weight(prefix + common[0], stats.m[prefix])
-            tally.odds += weight
-            tally.place_odds += weight
-            tally.add(PLACE_POINTS * weight, f"same {word} ({common[0].title() if prefix == 'c' else common[0]})")
-            return ""
+    if (a.postcodes and b.postcodes) or (a.cities and b.cities):
+        for prefix, mine, theirs, word in (("p", a.postcodes, b.postcodes, "postcode"),
+                                           ("c", a.cities, b.cities, "city")):
+            common = shared(mine, theirs)
+            if common:
+                weight = stats.value_weight(prefix + common[0], stats.m[prefix])
+                tally.odds += weight
+                tally.place_odds += weight
+                tally.add(PLACE_POINTS * weight, f"same {word} ({common[0].title() if prefix == 'c' else common[0]})")
+                return ""
     if a.cities and b.cities:
         tally.odds += stats.disagreement("c")
         tally.reasons.append("different cities")
