@@ -40,6 +40,7 @@ from knowme.dedupe.evidence_names import (
     script_evidence,
 )
 from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO
+from knowme.runtime import big_cache
 
 if TYPE_CHECKING:
     from knowme.dedupe.matching import MatchItem, Stats
@@ -117,8 +118,15 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
         return Evidence(1.0, SURE, ["you said these are the same person", *tally.reasons],
                         max(tally.pts, SURE_POINTS), False)
     outcome = _outcome(a, b, stats, names, tally, corroborated, workplace, place, rival_mail, shared_household)
-    score = 1.0 / (1.0 + math.exp(-(tally.pts - SCORE_CENTRE) / SCORE_SPREAD))
-    return Evidence(round(score, 4), outcome, tally.reasons, round(tally.pts, 3), tally.conflict)
+    score, points = _score_and_points(tally.pts)
+    return Evidence(score, outcome, tally.reasons, points, tally.conflict)
+
+
+@big_cache(200_000)
+def _score_and_points(pts: float) -> tuple[float, float]:
+    """A verdict's score in [0, 1] (logistic) and its points, rounded: four pairs in five at 100k
+    records end on points another pair ended on, and rounding a float is not cheap."""
+    return round(1.0 / (1.0 + math.exp(-(pts - SCORE_CENTRE) / SCORE_SPREAD)), 4), round(pts, 3)
 
 
 def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names) -> float:
