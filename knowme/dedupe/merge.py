@@ -22,6 +22,7 @@ from knowme.store.merging import (
     light_people,
     logged_owner_before,
     logged_row_before,
+    people_indexes_rebuilt,
     people_names,
     person_row,
     present_people,
@@ -75,7 +76,7 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
     touched = {keep for keep, _ in updates}  # their merged fields are written below: worked out here
     summaries = MergedSummaries.start(store, [(keep, others) for keep, others in groups if keep not in touched])
     try:
-        with bulk_writes(store, len(moves)):
+        with bulk_writes(store, len(moves)), people_indexes_rebuilt(store, len(moves)):
             moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long at random
             fold_people(store, moves)
             for keep, values in updates:

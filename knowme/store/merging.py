@@ -14,6 +14,7 @@ from typing import Any
 
 from knowme.model import Person, Record
 from knowme.store.core import PERSON_COLUMNS, PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row
+from knowme.store.searchindex import worth_rebuilding
 from knowme.store.sql import chunked, marks
 from knowme.store.workspace import _uri_path
 
@@ -118,6 +119,27 @@ def fold_people(store: Store, moves: Sequence[tuple[int, int]]) -> None:
         conn.execute("UPDATE records SET person_id = folds.keep FROM temp.folds WHERE records.person_id = folds.other")
         conn.execute("DELETE FROM temp.folds")
     conn.executemany("DELETE FROM people WHERE id=?", [(other,) for _, other in moves])
+
+
+@contextmanager
+def people_indexes_rebuilt(store: Store, changes: int) -> Iterator[None]:
+    """Around `changes` writes to people: when they are many (as for the search index,
+    `worth_rebuilding`), people's own indexes are dropped and built again once after them instead
+    of kept row by row. 100k records: deleting the third of the people a dedupe merges away took
+    0.75 s with the indexes kept, 0.27 s with them dropped and rebuilt. Inside a transaction only:
+    if it rolls back, the indexes come back with everything else."""
+    if not worth_rebuilding(store, changes):
+        yield
+        return
+    if not store.conn.in_transaction:
+        raise RuntimeError("people's indexes are rebuilt inside a transaction only")
+    indexes = store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='people' "
+                                 "AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        store.conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        store.conn.execute(sql)
 
 
 def write_summaries(store: Store, rows: Iterable[Sequence[Any]]) -> None:
