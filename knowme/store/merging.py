@@ -14,7 +14,7 @@ from typing import Any
 
 from knowme.model import Person, Record
 from knowme.store.core import PERSON_COLUMNS, PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row
-from knowme.store.searchindex import worth_rebuilding
+from knowme.store import searchindex
 from knowme.store.sql import chunked, marks
 from knowme.store.workspace import _uri_path
 
@@ -128,7 +128,7 @@ def people_indexes_rebuilt(store: Store, changes: int) -> Iterator[None]:
     of kept row by row. 100k records: deleting the third of the people a dedupe merges away took
     0.75 s with the indexes kept, 0.27 s with them dropped and rebuilt. Inside a transaction only:
     if it rolls back, the indexes come back with everything else."""
-    if not worth_rebuilding(store, changes):
+    if not searchindex.worth_rebuilding(store, changes):
         yield
         return
     if not store.conn.in_transaction:
