@@ -17,7 +17,7 @@ from knowme.importing import store_records
 from knowme.model import Labeled, Record
 from knowme.store import views as q
 from knowme.store.core import SORT_MAX, Store, searchable, summarise_record
-from knowme.views import ListQuery, SORTS, VIEWS
+from knowme.views import SORTS, VIEWS, ListQuery
 
 
 def _first_page_and_list(store: Store, query: ListQuery, limit: int) -> tuple[list[int], list[int]]:
