@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import hashlib
 import random
 import resource
@@ -297,6 +298,10 @@ def terminal_start(path: Path, runs: int = 5) -> list[str]:
         first = views.rows(store, views.person_ids(store, views.ListQuery(), limit=1))
     name = next(iter(first.values())).name
     python = sys.executable
+    # an installed knowme starts from byte code (pip compiles it); a checkout whose byte code is stale, and
+    # a shell with PYTHONDONTWRITEBYTECODE, would compile every changed module at every start
+    for package in ("knowme", "tui", "importers"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     empty, review = [], []
     for n in range(runs):
         empty.append(_terminal_first_paint(f"{python} -c '{EMPTY_APP}'", "ready", f"knowme-bench-e{n}"))
