@@ -122,7 +122,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     return Evidence(score, outcome, tally.reasons, points, tally.conflict)
 
 
-@big_cache(200_000)
+@big_cache(100_000)  # at most ~20 MB a scoring worker
 def _score_and_points(pts: float) -> tuple[float, float]:
     """A verdict's score in [0, 1] (logistic) and its points, rounded: four pairs in five at 100k
     records end on points another pair ended on, and rounding a float is not cheap."""
