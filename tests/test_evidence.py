@@ -403,3 +403,14 @@ def test_two_addresses_at_the_firms_own_domain_ask_even_when_company_and_name_ag
     ev = score_in(a, b, crowd(300))
     assert ev.outcome == "maybe"
     assert "different emails at the same domain zyxel-widgets.com" in ev.reasons
+
+
+def test_a_name_many_here_bear_in_another_city_at_another_street_is_not_even_asked() -> None:
+    namesakes = [item("John", "Smith", phones=(f"+1415555{1000 + k}",), source=3) for k in range(40)]
+    a = item("John", "Smith", addresses=("12 Oak Street, Springfield, IL 62704",))
+    b = item("John", "Smith", addresses=("9 Pine Road, Shelbyville, IN 46176",), source=2)
+    assert score_in(a, b, [*namesakes, *crowd(300)]).outcome == "different"  # forty namesakes: not a move
+    c = item("Joseph", "Wilkerson", addresses=("12 Oak Street, Springfield, IL 62704",))
+    d = item("Joseph", "Wilkerson", addresses=("9 Pine Road, Shelbyville, IN 46176",), source=2)
+    ev = score_in(c, d, [*namesakes, *crowd(300)])
+    assert ev.outcome == "maybe" and "different addresses, maybe a move" in ev.reasons  # nobody else bears it: ask
