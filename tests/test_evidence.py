@@ -414,3 +414,23 @@ def test_a_name_many_here_bear_in_another_city_at_another_street_is_not_even_ask
     d = item("Joseph", "Wilkerson", addresses=("9 Pine Road, Shelbyville, IN 46176",), source=2)
     ev = score_in(c, d, [*namesakes, *crowd(300)])
     assert ev.outcome == "maybe" and "different addresses, maybe a move" in ev.reasons  # nobody else bears it: ask
+
+
+def _firm_of(staff: int, titles: int) -> list:
+    """A workplace with `staff` records spread evenly over `titles` job titles."""
+    return [item(f"Staff{k}", f"Member{k}", org="Northwind Analytics", title=f"Role {k % titles}", source=3)
+            for k in range(staff)]
+
+
+def test_one_job_title_few_hold_at_a_big_firm_merges_a_name_with_namesakes_and_says_the_odds() -> None:
+    book = [*_firm_of(400, 40), *crowd(2000)]
+    book += [item("Kevin", "Parker", phones=(f"+1415555{1000 + k}",), source=3) for k in range(2)]  # a namesake
+    a = item("Kevin", "Parker", org="Northwind Analytics", title="Lead Security Engineer", urls=("linkedin.com/in/kp",))
+    b = item("Kevin", "Parker", org="Northwind Analytics", title="Lead Security Engineer",
+             emails=("kparker@example.org",), source=2)
+    ev = score_in(a, b, book)
+    assert ev.outcome == "sure"
+    assert any(r.startswith("same company and name together: about 1 in") for r in ev.reasons)
+    c = item("Kevin", "Parker", org="Northwind Analytics", title="Role 1", urls=("linkedin.com/in/kp",))
+    d = item("Kevin", "Parker", org="Northwind Analytics", title="Role 1", emails=("kparker@example.org",), source=2)
+    assert score_in(c, d, book).outcome == "maybe"  # ten others hold that title there: ask

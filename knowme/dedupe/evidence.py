@@ -45,6 +45,7 @@ OTHER_ORG = -1.0  # different companies, maybe an old job
 ORG_DOMAIN = 2.5  # one's company is the other's mail domain
 NOTE_NAMES_ORG = 2.5  # one's note names the other's company ("worked together at ...")
 SAME_TITLE = 1.0
+SAME_TITLE_M = 0.7  # one person's two records at one organisation give one job title (promotions, old exports)
 SAME_BIRTHDAY = 3.0
 OTHER_BIRTHDAY = -10.0
 SAME_SOURCE = -0.5  # one address book rarely holds one person twice
@@ -228,6 +229,8 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
             corroborated = True
             workplace, place = a.org, a.org_text or a.org
             tally.odds += SAME_ORG_ODDS + stats.org_rarity(a.org)
+            if a.title and a.title == b.title:  # the same job there: weighed by how many others there hold it
+                tally.odds += stats.title_weight(a.org, a.title, SAME_TITLE_M)
             tally.anchor = tally.anchor or "same company"
             tally.add(SAME_ORG + stats.org_rarity(a.org), f"same company ({place})")
         else:

@@ -145,6 +145,14 @@ class Stats:
         share = max(self.org_title[(org, title)], 1) / max(self.org[org], 1)
         return min(1.5, -math.log10(min(share, 1.0)))
 
+    def title_weight(self, org: str, title: str, m: float) -> float:
+        """log10 of how much more often one person's two records at an organisation give one job title
+        (probability `m`) than two of its people do (the title's share of its other records, at least a
+        third of one): "lead security engineer" among a firm's thousands of records is a few people's,
+        at a firm of three it says little more than the firm. The two records weighed are not others."""
+        others = max(self.org_title[(org, title)] - 2, 0.3)
+        return max(0.0, math.log10(m * max(self.org[org] - 2, 1) / others))
+
     def is_public_domain(self, domain: str) -> bool:
         """A mail provider (gmail.com, mail.example.com), not an organisation's own domain."""
         if domain in FREE_MAIL or domain in self.public_domains:
