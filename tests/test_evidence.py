@@ -434,3 +434,24 @@ def test_one_job_title_few_hold_at_a_big_firm_merges_a_name_with_namesakes_and_s
     c = item("Kevin", "Parker", org="Northwind Analytics", title="Role 1", urls=("linkedin.com/in/kp",))
     d = item("Kevin", "Parker", org="Northwind Analytics", title="Role 1", emails=("kparker@example.org",), source=2)
     assert score_in(c, d, book).outcome == "maybe"  # ten others hold that title there: ask
+
+
+def test_a_surname_mistyped_on_one_persons_own_email_merges_but_not_on_a_family_address() -> None:
+    a = item("Darren", "West", emails=("darren.west@example.org",))
+    b = item("Darren", "Wst", emails=("darren.west@example.org",), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure" and any("West ~ Wst" in r for r in ev.reasons)
+    family = "the.wests@example.org"
+    karen = item("Karen", "West", emails=(family,), source=3)
+    c = item("Darren", "West", emails=(family,))
+    d = item("Darren", "Wst", emails=(family,), source=2)
+    assert score_in(c, d, [karen, *crowd(300)]).outcome != "sure"
+
+
+def test_a_surname_mistyped_twice_with_one_birthday_at_one_address_merges_but_twins_do_not() -> None:
+    a = item("Roger", "Mahoney", birthday="1954-09-26", addresses=(HOME,))
+    b = item("Roger", "Mhaoeny", birthday="1954-09-26", addresses=("12 oak st, Springfield",), source=2)
+    assert score_in(a, b, crowd(300)).outcome == "sure"
+    twin = item("Christina", "Mahoney", birthday="1954-09-26", addresses=(HOME,), source=2)
+    assert score_in(item("Christian", "Mahoney", birthday="1954-09-26", addresses=(HOME,)), twin,
+                    crowd(300)).outcome != "sure"

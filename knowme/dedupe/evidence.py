@@ -115,6 +115,15 @@ def any_shared(a: MatchItem, b: MatchItem) -> bool:
     return bool(loose_phone(a, b))
 
 
+def personal_key(a: MatchItem, b: MatchItem, stats: Stats) -> bool:
+    """An email, phone or LinkedIn profile both give that is one person's: not a role address, not a
+    household's (held by people of other first names too), not held by many records."""
+    if a.urls and b.urls and not set(a.urls).isdisjoint(b.urls):
+        return True
+    keys = [e for e in shared(a.emails, b.emails) if not is_role_address(e)] + shared(a.phones, b.phones)
+    return any(key not in stats.household and stats.keys[key] <= CROWDED for key in keys)
+
+
 def phone_tails(item: MatchItem) -> set[str]:
     """The last nine digits of every phone a record gives, read as a number or not."""
     return {p[-9:] for p in item.phones if len(p) > 10} | set(item.loose_phones)

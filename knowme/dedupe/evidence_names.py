@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from knowme.dedupe.evidence import Names, Tally
+from knowme.dedupe.evidence import Names, Tally, personal_key
 from knowme.dedupe.matchitem import latin_letters
 from knowme.dedupe.namesim import (
     COMPATIBLE_FIRST,
@@ -132,9 +132,23 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
     fk, lk, swapped = _first_best(a, b, stats)
     if a.reading and b.reading and (fk, lk) != (SAME, SAME) and sorted(a.first + a.last) == sorted(b.first + b.last):
         return SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
-    if fk == SAME and lk == DIFFERENT and not swapped and _letter_dropped(a.last, b.last) and _same_full_birthday(a, b):
+    if fk == SAME and lk == DIFFERENT and not swapped and (
+            (_letter_dropped(a.last, b.last) and _same_full_birthday(a, b))
+            or (_mistyped(a.last, b.last) and (personal_key(a, b, stats) or _born_and_living_alike(a, b)))):
         return fk, TYPO, swapped
     return fk, lk, swapped
+
+
+def _mistyped(x: str, y: str) -> bool:
+    """A surname two typos at most from the other (Wadr / Ward, Ksiezak / Ksi Ak): with the same first
+    name on one person's own email, phone or profile, or with the same full birthday at the same
+    street, one name mistyped, not a relative (a partner, a child or a twin bears another first name,
+    a father another birthday, and a household's address is not one person's)."""
+    return min(len(x), len(y)) >= 3 and OSA.distance(x, y) <= 2
+
+
+def _born_and_living_alike(a: MatchItem, b: MatchItem) -> bool:
+    return _same_full_birthday(a, b) and not set(a.streets).isdisjoint(b.streets)
 
 
 def _letter_dropped(x: str, y: str) -> bool:
