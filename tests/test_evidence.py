@@ -455,3 +455,15 @@ def test_a_surname_mistyped_twice_with_one_birthday_at_one_address_merges_but_tw
     twin = item("Christina", "Mahoney", birthday="1954-09-26", addresses=(HOME,), source=2)
     assert score_in(item("Christian", "Mahoney", birthday="1954-09-26", addresses=(HOME,)), twin,
                     crowd(300)).outcome != "sure"
+
+
+def test_two_given_names_on_one_linkedin_profile_are_one_person_but_not_on_one_email() -> None:
+    url = "linkedin.com/in/aleksandra-bartos-8b8d7142"
+    a = item("Ola", "Bartos", org="Northwind Analytics", urls=(url,))
+    b = item("Aleksandra", "Bartos", emails=("abartos@example.org",), urls=(url,), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure" and any("Ola ~ Aleksandra on one LinkedIn profile" in r for r in ev.reasons)
+    c = item("Ola", "Bartos", emails=("bartos@example.org",))
+    d = item("Aleksandra", "Bartos", emails=("bartos@example.org",), source=2)
+    assert score_in(c, d, crowd(300)).outcome != "sure"
+    assert score_in(item("Ola", "Nowak", urls=(url,)), b, crowd(300)).outcome != "sure"

@@ -124,6 +124,12 @@ def personal_key(a: MatchItem, b: MatchItem, stats: Stats) -> bool:
     return any(key not in stats.household and stats.keys[key] <= CROWDED for key in keys)
 
 
+def one_profile(a: MatchItem, b: MatchItem, stats: Stats) -> bool:
+    """Both give one LinkedIn profile, held by no more records than one person's: an account is one
+    person's, never a household's."""
+    return bool(a.urls and b.urls) and any(stats.keys[url] <= CROWDED for url in shared(a.urls, b.urls))
+
+
 def phone_tails(item: MatchItem) -> set[str]:
     """The last nine digits of every phone a record gives, read as a number or not."""
     return {p[-9:] for p in item.phones if len(p) > 10} | set(item.loose_phones)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from knowme.dedupe.evidence import Names, Tally, personal_key
+from knowme.dedupe.evidence import Names, Tally, one_profile, personal_key
 from knowme.dedupe.matchitem import latin_letters
 from knowme.dedupe.namesim import (
     COMPATIBLE_FIRST,
@@ -110,7 +110,8 @@ def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) ->
     if swapped:
         detail.append("name order swapped")
     if fk in (NICK, TYPO, INITIAL) and a.first != b.first:
-        detail.append(f"{a.first.title()} ~ {b.first.title()}" + (" nickname" if fk == NICK else ""))
+        kind = (" nickname" if a.firsts & b.firsts else " on one LinkedIn profile") if fk == NICK else ""
+        detail.append(f"{a.first.title()} ~ {b.first.title()}{kind}")
     if lk in (TYPO, PARTIAL) and a.last != b.last:
         detail.append(f"{a.last.title()} ~ {b.last.title()}")
     return f"names {pct}% similar" + (f" ({', '.join(detail)})" if detail else "")
@@ -136,6 +137,8 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
             (_letter_dropped(a.last, b.last) and _same_full_birthday(a, b))
             or (_mistyped(a.last, b.last) and (personal_key(a, b, stats) or _born_and_living_alike(a, b)))):
         return fk, TYPO, swapped
+    if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and one_profile(a, b, stats):
+        return NICK, lk, swapped  # Ola / Aleksandra, Jason / Xiaoming: one person's two given names
     return fk, lk, swapped
 
 
