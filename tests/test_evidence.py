@@ -467,3 +467,21 @@ def test_two_given_names_on_one_linkedin_profile_are_one_person_but_not_on_one_e
     d = item("Aleksandra", "Bartos", emails=("bartos@example.org",), source=2)
     assert score_in(c, d, crowd(300)).outcome != "sure"
     assert score_in(item("Ola", "Nowak", urls=(url,)), b, crowd(300)).outcome != "sure"
+
+
+def test_two_first_names_this_book_writes_for_one_person_under_many_surnames_are_one_persons() -> None:
+    families = ("Ybarra", "Cortes", "Pineda", "Lozano")
+    cards = [item(first, last, emails=(f"{last.lower()}@example.org",), source=3)
+             for last in families for first in ("Lola", "Dolores")]
+    a = item("Lola", "Serrano", phones=("+34612345678",))
+    b = item("Dolores", "Serrano", phones=("+34612345678",), org="Acme Corp", source=2)
+    stats = compute_stats([a, b, *cards, *crowd(300)])
+    assert not any(f"{last.lower()}@example.org" in stats.household for last in families)
+    ev = score_pair(a, b, stats)
+    assert ev.outcome == "sure" and any("Lola ~ Dolores as this book writes one person" in r for r in ev.reasons)
+    couples = [item(first, last, emails=(f"{last.lower()}@example.org",), source=3)
+               for last in families[:2] for first in ("Brian", "Catherine")]  # three couples with these: partners
+    c = item("Brian", "Serrano", phones=("+34612345678",))
+    d = item("Catherine", "Serrano", phones=("+34612345678",), source=2)
+    ev = score_pair(c, d, compute_stats([c, d, *couples, *crowd(300)]))
+    assert ev.outcome != "sure" and any("different first names" in r for r in ev.reasons)

@@ -74,9 +74,15 @@ def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, boo
     if fk == DIFFERENT and not swapped and a.firsts & b.firsts and (
             a.firsts != nick_forms(a.first) or b.firsts != nick_forms(b.first)):
         fk = NICK  # a NICKNAME field on one side
+    elif fk == DIFFERENT and not swapped and stats.given_names and _given(a.first, b.first, stats):
+        fk = NICK  # Gabi / Gabriela: names this book writes for one person
     if lk == DIFFERENT and not swapped and (a.last in b.middle or b.last in a.middle):
         lk = PARTIAL
     return fk, lk, swapped
+
+
+def _given(x: str, y: str, stats: Stats) -> bool:
+    return (min(x, y), max(x, y)) in stats.given_names
 
 
 @big_cache(500_000)
@@ -101,7 +107,7 @@ def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tu
     return fk, lk, False
 
 
-def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) -> str:
+def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool, stats: Stats) -> str:
     na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
     if fk == SAME and lk == SAME:
         return f"same name ({a.display or na})"
@@ -110,11 +116,19 @@ def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) ->
     if swapped:
         detail.append("name order swapped")
     if fk in (NICK, TYPO, INITIAL) and a.first != b.first:
-        kind = (" nickname" if a.firsts & b.firsts else " on one LinkedIn profile") if fk == NICK else ""
-        detail.append(f"{a.first.title()} ~ {b.first.title()}{kind}")
+        detail.append(f"{a.first.title()} ~ {b.first.title()}{_first_kind(a, b, fk, stats)}")
     if lk in (TYPO, PARTIAL) and a.last != b.last:
         detail.append(f"{a.last.title()} ~ {b.last.title()}")
     return f"names {pct}% similar" + (f" ({', '.join(detail)})" if detail else "")
+
+
+def _first_kind(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> str:
+    """Why two first names that differ are one person's: a nickname, the book's usage, one profile."""
+    if fk != NICK:
+        return ""
+    if a.firsts & b.firsts:
+        return " nickname"
+    return " as this book writes one person" if _given(a.first, b.first, stats) else " on one LinkedIn profile"
 
 
 def _spellings(item: MatchItem) -> set[str]:
@@ -194,7 +208,7 @@ def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally:
                 SWAPPED * names.swapped + rarity
         else:
             tally.pts += INITIAL_NAME + rarity / 2
-        phrase = _name_phrase(a, b, fk, lk, names.swapped) if explain else "names agree"
+        phrase = _name_phrase(a, b, fk, lk, names.swapped, stats) if explain else "names agree"
         tally.reasons.append(phrase + (", a common name" if names.common else
                                        ", a rare name" if rarity >= RARE_FROM else ""))
     elif first_ok and last_ok:  # one side has only a first name (or only a surname)
