@@ -158,10 +158,16 @@ def list_people(store: Store, query: ListQuery, offset: int = 0, limit: int | No
     starts, ahead of words inside the name); only when nobody matches so are the looser modes
     tried. `modes` limits which match modes are tried (a UI shows the word matches at once and
     runs the others after); a UI keeps one `vocabulary` of the index for its inside-word searches.
+    A first page (`limit` from the start) of one- or two-letter words walks the list instead of
+    ranking everyone (`knowme.store.views.first_page_of_word_starts`): the same people.
     """
     words = filter_words(query.text)
     if not words:
         return Listing(q.view_ids(store, query.view, query.sort, offset, limit))
+    if modes and modes[0] == MATCH_WORDS and limit is not None and not offset:
+        page = q.first_page_of_word_starts(store, query.view, query.sort, words, limit)
+        if page is not None:
+            return Listing(page, MATCH_WORDS)
     finders = {**_FINDERS, MATCH_CONTAINS: partial(q.ids_with_words_inside, vocabulary=vocabulary)}
     for mode in modes:
         ids = finders[mode](store, query.view, query.sort, words, offset, limit)

@@ -151,9 +151,24 @@ CREATE INDEX people_suggested ON people(connected, decision, sort_name) WHERE su
 """
 
 
+
+
+def _migrate_v6_sort_words(conn: sqlite3.Connection) -> None:
+    """v6, a sort name the search index holds: each word a list ranks a person by is one the index finds
+    them by (`searchable`), and sort names are capped like search texts. Few people need it (those whose
+    name fields differ from their display name), so only they are written."""
+    changed = []
+    for pid, sort_name, search in conn.execute("SELECT id, sort_name, search FROM people"):
+        capped = sort_name[:SORT_MAX]
+        found = searchable(capped, search)
+        if capped != sort_name or found != search:
+            changed.append((capped, found, pid))
+    conn.executemany("UPDATE people SET sort_name=?, search=? WHERE id=?", changed)
+
+
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
-                               _SCHEMA_V5_SEARCH_INDEX]
+                               _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -236,6 +251,21 @@ class ImportOutcome:
 
 
 SEARCH_MAX = 4096  # characters of the folded name, emails, company and title a filter searches
+SORT_MAX = 512  # characters of the folded name a list sorts by (a longer name is a broken field)
+
+
+def searchable(sort_name: str, search: str) -> str:
+    """The search text with, in front, each word of the sort name it lacks.
+
+    A filter ranks people by the words of their sort name (last name first, from the records' name
+    fields, where the search text has the display name), and a first page is found by walking the
+    sort name's index (`knowme.store.views.first_page_of_word_starts`): every word that ranks a
+    person must also be a word the full-text index finds them by, or that page and the whole list
+    would disagree. Words not starting with a letter or digit never rank anyone.
+    """
+    present = set(search.split())
+    missing = [word for word in dict.fromkeys(sort_name.split()) if word[0].isalnum() and word not in present]
+    return " ".join((*missing, search)) if missing else search
 
 SUMMARY_COLUMNS = ("name", "sort_name", "email", "org", "title", "connected", "sources", "n_records", "sent",
                    "received", "two_way", "last_mail", "search")
@@ -286,10 +316,10 @@ def summarise_record(record: Record) -> tuple[Any, ...]:
 
 def _summary(name: str, first: str, last: str, emails: list[str], org: str, title: str, connected: bool,
              sources: str, n_records: int, mail: tuple[int, int, int, str | None] | None) -> tuple[Any, ...]:
-    sort_name = fold(f"{last} {first}" if last else name) or "~"
+    sort_name = fold(f"{last} {first}" if last else name)[:SORT_MAX] or "~"
     # unique per person: not worth caching; capped, as a 100 MB name in a broken CSV would otherwise
     # be held whole by the full-text index's tokenizer (nobody types past the first few words)
-    search = fold.__wrapped__(" ".join((name, *emails, org, title)))[:SEARCH_MAX]
+    search = searchable(sort_name, fold.__wrapped__(" ".join((name, *emails, org, title)))[:SEARCH_MAX])
     sent, received, two_way, last_mail = mail or (0, 0, 0, None)
     return (name, sort_name, emails[0] if emails else "", org, title, int(connected), sources, n_records,
             sent, received, two_way, last_mail, search)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import threading
+import unicodedata
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -171,6 +173,80 @@ def ids_with_word_starts(store: Store, view: str, sort: str, words: Sequence[str
     """People with a word starting with each of `words` (folded), from the full-text index, ranked."""
     query = " ".join(_fts_phrase(word) + "*" for word in words)  # "acme" -> `"acme"*`
     return _ranked_ids(store, _FTS_HITS, "people_fts MATCH ?", [query], view, sort, words, offset, limit)
+
+
+#: Typed words this short start a word of many people (a one-letter filter lists up to two thirds of a
+#: million), so ranking them all for a first page costs more than walking the list in order.
+WALK_WORD_MAX = 2
+#: How far a first page may walk the list, in SQLite virtual machine steps (about 25 ms, some 100,000
+#: people): people whose name starts so are then too rare for a walk to find them sooner
+#: than the index. Counted in ticks of _WALK_TICK steps.
+WALK_BUDGET = 1_000_000
+_WALK_TICK = 1_000
+
+
+def _walkable(word: str) -> bool:
+    """A word the index reads as one token, the same as SQLite's tokenizer does: letters and digits
+    Unicode knew in version 3.2 (SQLite's tokenizer knows 6.1; Python's `isalnum` knows later ones)."""
+    return 0 < len(word) <= WALK_WORD_MAX and all(unicodedata.ucd_3_2_0.category(c)[0] in "LN" for c in word)
+
+
+def _sorts_in_memory(store: Store, sql: str, params: Sequence[Any]) -> bool:
+    """Whether SQLite would sort this query's rows itself (no index gives the list's order)."""
+    plan = store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+    return any("TEMP B-TREE" in row[-1] for row in plan)
+
+
+def _walked(store: Store, sql: str, params: Sequence[Any]) -> array[int] | None:
+    """The query's ids, or None when it needs more than WALK_BUDGET steps (an interrupt from another
+    thread still raises: only the budget's own stop is caught)."""
+    ticks = 0
+
+    def tick() -> int:
+        nonlocal ticks
+        ticks += 1
+        return int(ticks * _WALK_TICK > WALK_BUDGET)
+
+    store.conn.set_progress_handler(tick, _WALK_TICK)
+    try:
+        return _ids(store, sql, params)
+    except sqlite3.OperationalError:
+        if ticks * _WALK_TICK > WALK_BUDGET:
+            return None
+        raise
+    finally:
+        store.conn.set_progress_handler(None, 0)
+
+
+def first_page_of_word_starts(store: Store, view: str, sort: str, words: Sequence[str],
+                              limit: int) -> array[int] | None:
+    """The first `limit` people of `ids_with_word_starts`, without ranking everyone who matches.
+
+    The people whose name has each word whole come first (few: the index lists them exactly); then
+    those whose name has a word starting with each, found by walking the list in its order and
+    stopping at `limit` (a one-letter filter: milliseconds at a million people, where ranking the
+    600,000 matches takes 0.4 s). Every person either step lists matches the index too, as the search
+    text holds every word of the sort name (`knowme.store.core.searchable`). None when this would not
+    be quicker: longer or other words, a list order no index gives, or too few name matches nearby.
+    """
+    if not words or not all(_walkable(word) for word in words):
+        return None
+    order, where = SORT_ORDER[sort], f"({VIEW_WHERE[view]})"
+    whole = [f" {word} " for word in words]
+    exact = " AND ".join("instr(' ' || sort_name || ' ', ?) > 0" for _ in words)
+    starts = " AND ".join("instr(' ' || sort_name, ?) > 0" for _ in words)
+    walk = f"SELECT id FROM people WHERE {where} AND {starts} AND NOT ({exact}) ORDER BY {order} LIMIT ?"
+    walk_params = [*(f" {word}" for word in words), *whole]
+    if _sorts_in_memory(store, walk, [*walk_params, limit]):
+        return None
+    page = _ids(store, f"SELECT people.id FROM {_FTS_HITS} WHERE people_fts MATCH ? AND {where} AND {exact} "
+                       f"ORDER BY {order} LIMIT ?", [" ".join(map(_fts_phrase, words)), *whole, limit])
+    if len(page) < limit:
+        rest = _walked(store, walk, [*walk_params, limit - len(page)])
+        if rest is None or len(rest) < limit - len(page):
+            return None  # too few name matches: the rest of the page ranks lower, which only the index orders
+        page.extend(rest)
+    return page
 
 
 # The index's tokens are the folded text split at anything but a letter or digit (fold keeps ' and -)
