@@ -147,9 +147,9 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
     fk, lk, swapped = _first_best(a, b, stats)
     if a.reading and b.reading and (fk, lk) != (SAME, SAME) and sorted(a.first + a.last) == sorted(b.first + b.last):
         return SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
-    if fk == SAME and lk == DIFFERENT and not swapped and (
+    if fk == SAME and lk == DIFFERENT and not swapped and _mistyped(a.last, b.last) and (
             (_letter_dropped(a.last, b.last) and _same_full_birthday(a, b))
-            or (_mistyped(a.last, b.last) and (personal_key(a, b, stats) or _born_and_living_alike(a, b)))):
+            or personal_key(a, b, stats) or _born_and_living_alike(a, b)):
         return fk, TYPO, swapped
     if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and one_profile(a, b, stats):
         return NICK, lk, swapped  # Ola / Aleksandra, Jason / Xiaoming: one person's two given names
@@ -161,7 +161,7 @@ def _mistyped(x: str, y: str) -> bool:
     name on one person's own email, phone or profile, or with the same full birthday at the same
     street, one name mistyped, not a relative (a partner, a child or a twin bears another first name,
     a father another birthday, and a household's address is not one person's)."""
-    return min(len(x), len(y)) >= 3 and OSA.distance(x, y) <= 2
+    return min(len(x), len(y)) >= 3 and OSA.distance(x, y, score_cutoff=2) <= 2
 
 
 def _born_and_living_alike(a: MatchItem, b: MatchItem) -> bool:
