@@ -485,3 +485,19 @@ def test_two_first_names_this_book_writes_for_one_person_under_many_surnames_are
     d = item("Catherine", "Serrano", phones=("+34612345678",), source=2)
     ev = score_pair(c, d, compute_stats([c, d, *couples, *crowd(300)]))
     assert ev.outcome != "sure" and any("different first names" in r for r in ev.reasons)
+
+
+def test_two_addresses_at_the_domain_of_the_firm_most_of_the_book_works_at_are_asked_not_merged() -> None:
+    staff = [item(f"Staff{k}", f"Member{k}", org="Acme Corp", title=f"Role {k % 40}",
+                  emails=(f"staff{k}@acme-corp.com",), source=3) for k in range(400)]
+    book = [*staff, *crowd(2000), *(item("Kevin", "Parker", phones=(f"+1415555{1000 + k}",), source=3) for k in range(2))]
+    a = item("Kevin", "Parker", org="Acme Corp", title="Lead Security Engineer", emails=("kparker@acme-corp.com",))
+    b = item("Kevin", "Parker", org="Acme Corp", title="Lead Security Engineer", emails=("k.parker@acme-corp.com",),
+             source=2)
+    stats = compute_stats([a, b, *book])
+    assert stats.is_public_domain("acme-corp.com") and not stats.is_provider("acme-corp.com")
+    ev = score_pair(a, b, stats)
+    assert ev.outcome == "maybe" and "different emails at the same domain acme-corp.com" in ev.reasons
+    c = item("Kevin", "Parker", org="Acme Corp", title="Lead Security Engineer", emails=("kevin.parker@example.org",),
+             source=2)
+    assert score_pair(a, c, compute_stats([a, c, *book])).outcome == "sure"

@@ -177,7 +177,7 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
             _shared_key(email, stats, tally, "email", (SHARED_EMAIL, f"same shared address {email}"),
                         (CROWDED_EMAIL, f"same address {email}"), (SAME_EMAIL, f"same email {email}"))
     if a.emails and b.emails and not shared_emails and not (names.mailname or a.alias or b.alias):
-        same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
+        same_domain = [d for d in a.domains if d in b.domains and not stats.is_provider(d)]
         if same_domain:
             tally.pts += RIVAL_EMAILS
             tally.conflict = tally.conflict or names.common

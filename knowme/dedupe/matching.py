@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 from knowme.dedupe.blocking import MAX_KEY_HOLDERS
 from knowme.dedupe.fitting import DEFAULT_M, random_agreement
 from knowme.dedupe.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
-from knowme.dedupe.namesim import compare_first, is_known_first_name, phonetic, population_shares
+from knowme.dedupe.namesim import compare_first, is_known_first_name, org_matches_domain, phonetic, population_shares
 
 LONE_NAME_BOOK = 2000  # the fewest records a name merging by itself is weighed among (a typical address book)
 LONE_NAME_ODDS = 3.0  # log10 odds at which a name merges by itself (knowme.dedupe.scoring.FITTED_SURE)
@@ -43,6 +43,7 @@ class Stats:
     household: set[str] = field(default_factory=set)  # keys held by people with clearly different names
     common_firsts: frozenset[str] = frozenset()
     public_domains: frozenset[str] = frozenset()
+    org_domains: frozenset[str] = frozenset()  # crowded domains that are a big organisation's own (acme-corp.com)
     verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
     values: Counter[str] = field(default_factory=Counter)  # people holding each birthday, street, postcode, city
     born_at: Counter[str] = field(default_factory=Counter)  # initials + street -> distinct full birthdays there
@@ -156,6 +157,11 @@ class Stats:
         others = max(self.org_title[(org, title)] - 2, 0.3)
         return max(0.0, math.log10(m * max(self.org[org] - 2, 1) / others))
 
+    def is_provider(self, domain: str) -> bool:
+        """A mail provider's domain: public (`is_public_domain`) and not the own domain of an organisation
+        as many records here give as use it (the user's employer: acme-corp.com on a fifth of the cards)."""
+        return domain not in self.org_domains and self.is_public_domain(domain)
+
     def is_public_domain(self, domain: str) -> bool:
         """A mail provider (gmail.com, mail.example.com), not an organisation's own domain."""
         if domain in FREE_MAIL or domain in self.public_domains:
@@ -175,9 +181,23 @@ def key_stats(items: Sequence[MatchItem]) -> Stats:
             stats.keys[key] += 1
         for tail in item.loose_phones:
             stats.keys["~" + tail] += 1
-    crowd = max(50, int(stats.n * 0.02))
-    stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= crowd)
+    stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= _crowd(stats.n))
     return stats
+
+
+def _crowd(records: int) -> int:
+    """How many records hold a mail domain that is everyone's (a provider's) rather than one firm's."""
+    return max(50, int(records * 0.02))
+
+
+def _org_domains(stats: Stats) -> frozenset[str]:
+    """The crowded domains that spell an organisation as many records give: the user's employer's
+    (acme-corp.com beside "Acme Corp" on thousands of cards), not a mail provider's."""
+    least = _crowd(stats.n)
+    big = [org for org, count in stats.org.items() if count >= least]
+    providers = Stats(n=stats.n)  # the known providers alone, without this book's crowded domains
+    return frozenset(d for d in stats.public_domains if not providers.is_public_domain(d)
+                     and any(org_matches_domain(org, d) for org in big))
 
 
 def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str] | None = None) -> Stats:
@@ -212,6 +232,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
             if stats.keys[key] > 1:
                 holders[key].append(idx)
     stats.sources = max(1, len(sources))
+    stats.org_domains = _org_domains(stats)
     stats.values.update(value for value, _, _ in held)
     stats.people.update(value[0] for value in stats.values.elements())
     stats.born_at.update(key.rpartition("|")[0] for key in born)
