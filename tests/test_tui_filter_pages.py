@@ -3,6 +3,7 @@ they are the whole list's first rows (nothing moves when it lands), and an older
 replace a newer one's."""
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -88,3 +89,27 @@ async def test_an_older_keystrokes_people_never_replace_a_newer_ones(workspace: 
         assert contacts.query_spec.text == "ch" and _names(contacts) == ["Carol Chen"]
         assert "1 person matching “ch”" in _title(app)
         assert "Frank Fischer" not in "".join(contacts.render_line(y).text for y in range(1, 10))
+
+
+@pilot_test
+async def test_a_view_shows_its_first_people_while_the_rest_are_read(workspace: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The All view of a million people takes a second to read whole: its first rows come at once."""
+    gate = _hold(monkeypatch, lambda query, limit: query.view == "all" and limit is None)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        contacts = app.main.query_one(ContactList)
+        await pilot.press("8")  # All
+        await asyncio.wait_for(contacts.wait_shown(), 5)  # not after the whole list: it is held
+        await pilot.pause()
+        first = _names(contacts)
+        assert len(first) == 3 and contacts.is_loading and "counting" in _title(app)
+        assert contacts.query_spec.view == "all" and first[0] in contacts.render_line(1).text
+        await pilot.press("down")
+        gate.set()
+        await list_settled(pilot, app)
+        whole = _names(contacts)
+        assert len(whole) == 10 and whole[:3] == first
+        assert contacts.current_row.name == first[1] and contacts.cursor == 1  # nothing moved
+        assert "10 people" in _title(app)

@@ -169,6 +169,57 @@ async def test_split_a_merged_person_back_into_records(tmp_path: Path) -> None:
     assert people(workspace)["Daniel Dunn"][1] == 2
 
 
+@pilot_test
+async def test_a_narrow_duplicates_dialog_cuts_its_headings_with_an_ellipsis(tmp_path: Path) -> None:
+    """At 60 columns a person's heading does not fit: it says how many records first and ends in "…"
+    (it used to stop mid-word, "3 recor")."""
+    app = KnowmeApp(make_workspace(tmp_path / "w.db", duplicates=True))
+    async with app.run_test(size=(60, 30)) as pilot:
+        await settle(pilot, app)
+        screen = await open_screen(pilot, "d", DuplicatesScreen)
+        table = screen.query_one("#compare", DataTable)
+        headings = [str(column.label) for column in table.columns.values()][1:]
+        assert [h[:12] for h in headings] == ["A · 1 record", "B · 1 record"]
+        assert all(h.endswith("…") for h in headings), headings
+    wide = KnowmeApp(make_workspace(tmp_path / "w2.db", duplicates=True))
+    async with wide.run_test(size=SIZE) as pilot:
+        await settle(pilot, wide)
+        screen = await open_screen(pilot, "d", DuplicatesScreen)
+        headings = [str(c.label) for c in screen.query_one("#compare", DataTable).columns.values()][1:]
+        assert all(" · 1 record · " in h and not h.endswith("…") for h in headings), headings
+
+
+@pilot_test
+async def test_undo_recounts_the_review_queue_only_when_it_changes_it(tmp_path: Path, monkeypatch) -> None:
+    """Recounting the queue reads every pending pair (a second at a million of them, on the UI thread):
+    undoing a decision leaves it alone, undoing an answer to a pair recounts it, and the count is right."""
+    from knowme import views
+
+    recounts = []
+    real = views.duplicates_count
+    monkeypatch.setattr(views, "duplicates_count", lambda store: recounts.append(1) or real(store))
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    with Store.open(workspace) as store:
+        queued = len(pending_pairs(store))
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        sidebar = app.main.query_one(Sidebar)
+        await pilot.press("k")
+        await settle(pilot, app)
+        recounts.clear()
+        await pilot.press("ctrl+z")  # the decision: the queue is as it was
+        await settle(pilot, app)
+        assert not recounts and sidebar.counts["duplicates"] == queued
+        await open_screen(pilot, "d", DuplicatesScreen)
+        await pilot.press("y", "escape")  # same person: one question fewer
+        await settle(pilot, app)
+        assert sidebar.counts["duplicates"] == queued - 1
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        assert recounts and sidebar.counts["duplicates"] == queued
+
+
 # ---- outreach ---------------------------------------------------------------------------------------
 
 

@@ -201,6 +201,7 @@ class HistoryStep:
     summary: str
     people: tuple[int, ...]
     records: tuple[int, ...]
+    queue: bool = True  # whether it changes the review queue (a UI recounts it: a second at a million pairs)
 
     @classmethod
     def of(cls, log_id: int, action: str, summary: str, target: dict[str, Any],
@@ -209,7 +210,8 @@ class HistoryStep:
         people = dict.fromkeys(int(pid) for snap in snaps for pid in snap.get("people", {}))
         records = {int(rid) for snap in snaps for rid in snap.get("records", {})}
         records.update(rid for snap in snaps for rid in snap.get("rows", {}).get("delete", {}).get("records", []))
-        return cls(log_id, action, summary, tuple(people), tuple(sorted(records)))
+        queue = bool(records) or any(snap.get(part) for snap in snaps for part in ("pairs", "verdicts", "rows"))
+        return cls(log_id, action, summary, tuple(people), tuple(sorted(records)), queue)
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.widgets.columns import fit
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on
@@ -27,6 +28,7 @@ from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_
 from knowme.model import Person
 from knowme.normalize import fold
 from knowme.store.core import Store, UndoRefused
+from knowme.text import plural
 
 if TYPE_CHECKING:
     from knowme.tui.app import KnowmeApp
@@ -88,6 +90,13 @@ def compare_rows(left: Person, right: Person, left_meta: list[dict], right_meta:
     rows = [row for row in rows if row.left or row.right]
     rows.append(FieldRow("Records", where(left_meta), where(right_meta)))
     return rows
+
+
+def _heading(side: str, person: Person, width: int) -> str:
+    """A person's column heading: how many records first (the name is on the first row below), cut
+    with an ellipsis to the column."""
+    return fit(f"{side} · {plural(len(person.records), 'record')} · {person.display_name or '(no name)'}",
+               width).rstrip()
 
 
 def _cell(values: list[str], others: list[str], differs: bool, width: int = 0) -> Text:
@@ -210,9 +219,8 @@ class DuplicatesScreen(ModalScreen["int | None"]):
             + (f"   ·   answered {self.answered}" if self.answered else ""))
         side = self._side_width()
         table.add_column("", key="field", width=9)
-        table.add_column(f"A: {left.display_name or '(no name)'} · {len(left.records)} record(s)", key="a", width=side)
-        table.add_column(f"B: {right.display_name or '(no name)'} · {len(right.records)} record(s)", key="b",
-                         width=side)
+        table.add_column(_heading("A", left, side), key="a", width=side)
+        table.add_column(_heading("B", right, side), key="b", width=side)
         rows = compare_rows(left, right, self.store.record_meta(left.id), self.store.record_meta(right.id))
         for row in rows:
             label = Text(row.label, style="bold yellow" if row.differs and row.label != "Records" else "dim")

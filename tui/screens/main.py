@@ -446,7 +446,7 @@ class MainScreen(Screen[None]):
             self.set_status("Nothing to undo." if undo else "Nothing to redo.")
             return
         affected = list(step.people)
-        self._changed(affected, before, pairs=True)
+        self._changed(affected, before, pairs=step.queue)
         self.set_status(f"Undone: {step.summary}   (ctrl+y redoes)" if undo else f"Redone: {step.summary}")
         focus = affected[0] if undo and affected else None
         self.post_message(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=True))

@@ -4,7 +4,7 @@ Textual's DataTable measures every cell of every row as rows are added, which ta
 for 100,000 people. This list instead holds the ordered person ids of the current view (one
 `knowme.views.person_ids` query, run in a thread worker), and `render_line` reads the rows it
 needs from the store in small windows, kept in an LRU cache along with the rendered strips.
-A filter shows its first FIRST_PAGE people as soon as they are known, then the whole list.
+A list shows its first FIRST_PAGE people as soon as they are known, then the whole list.
 """
 from __future__ import annotations
 
@@ -326,20 +326,20 @@ class ContactList(ScrollView, can_focus=True):
     def _read_listing(self, reader: Reader, request: _IdsReady) -> None:
         """Fill `request` with its query's people: word starts at once, the looser modes only when none."""
         if not views.filter_words(request.query.text):
-            request.ids = views.person_ids(reader.store, request.query)
+            request.ids = self._read_paged(reader, request, ()).ids
             return
-        listing = self._read_filtered(reader, request, views.MATCH_MODES[:1])
+        listing = self._read_paged(reader, request, views.MATCH_MODES[:1])
         if not listing.ids:
             # nobody's words start so: say it at once, then look inside words (the next keystroke
             # interrupts that)
             self.post_message(replace(request, ids=array("q"), match=SEARCHING))
-            listing = self._read_filtered(reader, request, views.LOOSE_MODES)
+            listing = self._read_paged(reader, request, views.LOOSE_MODES)
         request.ids, request.match = listing.ids, listing.match
 
-    def _read_filtered(self, reader: Reader, request: _IdsReady, modes: Sequence[str]) -> views.Listing:
+    def _read_paged(self, reader: Reader, request: _IdsReady, modes: Sequence[str]) -> views.Listing:
         """The people of the first of `modes` that lists anyone, its first page posted as soon as it is
-        known when more may follow: a one-letter filter lists up to 700,000 people of a million, and
-        sorting and reading them all takes seconds more than finding the first 200."""
+        known when more may follow: a one-letter filter lists up to 700,000 people of a million and
+        the All view a million, and reading them all takes a second more than the first 200."""
         page = views.list_people(reader.store, request.query, limit=FIRST_PAGE, modes=modes,
                                  vocabulary=reader.vocabulary)
         if len(page.ids) < FIRST_PAGE:
