@@ -490,7 +490,8 @@ def test_two_first_names_this_book_writes_for_one_person_under_many_surnames_are
 def test_two_addresses_at_the_domain_of_the_firm_most_of_the_book_works_at_are_asked_not_merged() -> None:
     staff = [item(f"Staff{k}", f"Member{k}", org="Acme Corp", title=f"Role {k % 40}",
                   emails=(f"staff{k}@acme-corp.com",), source=3) for k in range(400)]
-    book = [*staff, *crowd(2000), *(item("Kevin", "Parker", phones=(f"+1415555{1000 + k}",), source=3) for k in range(2))]
+    namesakes = [item("Kevin", "Parker", phones=(f"+1415555{1000 + k}",), source=3) for k in range(2)]
+    book = [*staff, *crowd(2000), *namesakes]
     a = item("Kevin", "Parker", org="Acme Corp", title="Lead Security Engineer", emails=("kparker@acme-corp.com",))
     b = item("Kevin", "Parker", org="Acme Corp", title="Lead Security Engineer", emails=("k.parker@acme-corp.com",),
              source=2)
