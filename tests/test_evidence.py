@@ -502,3 +502,12 @@ def test_two_addresses_at_the_domain_of_the_firm_most_of_the_book_works_at_are_a
     c = item("Kevin", "Parker", org="Acme Corp", title="Lead Security Engineer", emails=("kevin.parker@example.org",),
              source=2)
     assert score_pair(a, c, compute_stats([a, c, *book])).outcome == "sure"
+
+
+def test_both_names_mistyped_on_one_persons_own_email_merge_with_one_birthday_but_are_asked_without() -> None:
+    a = item("Tffany", "Ward", emails=("tiffany.ward@outlook.com",), birthday="1944-11-19")
+    b = item("Tifafny", "Wrd", emails=("tiffany.ward@outlook.com",), birthday="1944-11-19", source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure" and any("Ward ~ Wrd" in r for r in ev.reasons)
+    c = item("Tifafny", "Wrd", emails=("tiffany.ward@outlook.com",), source=2)
+    assert score_in(a, c, crowd(300)).outcome == "maybe"

@@ -147,9 +147,8 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
     fk, lk, swapped = _first_best(a, b, stats)
     if a.reading and b.reading and (fk, lk) != (SAME, SAME) and sorted(a.first + a.last) == sorted(b.first + b.last):
         return SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
-    if fk == SAME and lk == DIFFERENT and not swapped and _mistyped(a.last, b.last) and (
-            (_letter_dropped(a.last, b.last) and _same_full_birthday(a, b))
-            or personal_key(a, b, stats) or _born_and_living_alike(a, b)):
+    if lk == DIFFERENT and fk in (SAME, NICK, TYPO) and not swapped and _mistyped(a.last, b.last) and \
+            _one_surname(a, b, fk, stats):
         return fk, TYPO, swapped
     if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and one_profile(a, b, stats):
         return NICK, lk, swapped  # Ola / Aleksandra, Jason / Xiaoming: one person's two given names
@@ -164,8 +163,16 @@ def _mistyped(x: str, y: str) -> bool:
     return min(len(x), len(y)) >= 3 and OSA.distance(x, y, score_cutoff=2) <= 2
 
 
-def _born_and_living_alike(a: MatchItem, b: MatchItem) -> bool:
-    return _same_full_birthday(a, b) and not set(a.streets).isdisjoint(b.streets)
+def _one_surname(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> bool:
+    """Whether two surnames a typo or two apart are one (see `_mistyped`): with the same first name, on
+    one person's own key, or with one full birthday where one letter is dropped (`_letter_dropped`) or
+    at one street; with a first name mistyped too (Tffany Ward / Tifafny Wrd), on one person's own key
+    with one full birthday."""
+    born = _same_full_birthday(a, b)
+    if fk != SAME:
+        return born and personal_key(a, b, stats)
+    return personal_key(a, b, stats) or born and (
+        _letter_dropped(a.last, b.last) or not set(a.streets).isdisjoint(b.streets))
 
 
 def _letter_dropped(x: str, y: str) -> bool:
