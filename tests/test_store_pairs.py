@@ -90,7 +90,7 @@ def test_status_says_how_many_questions_the_review_asks(tmp_path: Path) -> None:
 
     knowme = Knowme(tmp_path / "w.db")
     with Store.open(knowme.db) as store:
-        (ann, ann_card), (bo, bo_card), (cy, cy_card) = _people(store, "Ann", "Bo", "Cy")
+        (ann, ann_card), (_, bo_card), (cy, cy_card) = _people(store, "Ann", "Bo", "Cy")
         with store.transaction():
             pairs.add_pairs(store, [(ann_card, bo_card, 0.4, '["same phone"]'),
                                     (bo_card, cy_card, 0.3, '["same city"]')])
