@@ -294,9 +294,9 @@ class MainScreen(Screen[None]):
     def _changed(self, ids: list[int], before: dict[str, set[int]], pairs: bool = False) -> None:
         """Adjust the counts by what changed for these people (exact, and cheap at any size)."""
         views.apply_count_changes(self.counts, before, views.memberships(self.store, ids))
-        if pairs:
-            self.counts["duplicates"] = views.duplicates_count(self.store)
         self._show_counts()
+        if pairs:  # the queue is counted from every pending pair: a second at a million, not on this thread
+            self.refresh_counts()
 
     # ---- triage actions --------------------------------------------------------------------------
 
