@@ -42,6 +42,13 @@ END:VCARD
 """
 
 
+def _with_duplicates(tmp_path: Path) -> tuple[Path, int]:
+    """The workspace with duplicates, and how many questions its review queue asks."""
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    with Store.open(workspace) as store:
+        return workspace, len(pending_pairs(store))
+
+
 async def settle(pilot, app: KnowmeApp) -> None:
     await pilot.pause()
     await workers_done(app)
@@ -120,9 +127,7 @@ async def test_import_from_the_file_picker(tmp_path: Path) -> None:
 
 @pilot_test
 async def test_duplicates_modal_merges_keeps_apart_skips_and_undoes(tmp_path: Path) -> None:
-    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
-    with Store.open(workspace) as store:
-        queued = len(pending_pairs(store))
+    workspace, queued = _with_duplicates(tmp_path)
     assert queued >= 2, "the fixture should leave at least two pairs for review"
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
@@ -198,9 +203,7 @@ async def test_undo_recounts_the_review_queue_only_when_it_changes_it(tmp_path: 
     recounts = []
     real = views.duplicates_count
     monkeypatch.setattr(views, "duplicates_count", lambda store: recounts.append(1) or real(store))
-    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
-    with Store.open(workspace) as store:
-        queued = len(pending_pairs(store))
+    workspace, queued = _with_duplicates(tmp_path)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
@@ -273,9 +276,7 @@ async def test_the_duplicates_dialog_undoes_a_large_answer_in_a_worker(tmp_path:
     threads = []
     real_undo = Store.undo
     monkeypatch.setattr(Store, "undo", lambda store: threads.append(threading.current_thread()) or real_undo(store))
-    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
-    with Store.open(workspace) as store:
-        queued = len(pending_pairs(store))
+    workspace, queued = _with_duplicates(tmp_path)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
