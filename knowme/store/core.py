@@ -940,6 +940,14 @@ class Store:
         found = self._next_logged(undo)
         return None if found is None else HistoryStep.of(*found)
 
+    def next_step_size(self, undo: bool = True) -> int:
+        """How many bytes of snapshots the next undo (or redo) restores, without reading them: a UI runs
+        a large one (a dedupe's thousands of merges: seconds) off its own thread. 0 when there is none."""
+        order, flag = ("DESC", 0) if undo else ("ASC", 1)
+        row = self.conn.execute(f"SELECT length(before) + length(after) FROM log WHERE undone=? "
+                                f"ORDER BY id {order} LIMIT 1", (flag,)).fetchone()
+        return row[0] if row else 0
+
     def _next_logged(self, undo: bool) -> tuple[int, str, str, dict[str, Any], dict[str, Any]] | None:
         """(log id, action, summary, snapshot to restore, snapshot of now) of the next undo or redo."""
         order, flag = ("DESC", 0) if undo else ("ASC", 1)
