@@ -14,8 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import idna
-
 from knowme.model import Record
 from knowme.runtime import big_cache
 
@@ -120,6 +118,8 @@ def _idna(domain: str) -> str:
     """A domain in its ASCII (punycode) form; as it is when it is not a valid IDN."""
     if domain.isascii() and "xn--" not in domain:
         return domain
+    import idna  # only for the rare domain not in ASCII: not loaded for the review UI's start
+
     try:  # UTS 46 maps case and compatibility forms the way browsers and mail servers do (ß stays ß)
         return idna.encode(domain, uts46=True).decode("ascii").lower()
     except (idna.IDNAError, UnicodeError, ValueError):

@@ -210,8 +210,9 @@ def members(store: Store, query: ListQuery, ids: Iterable[int]) -> set[int]:
 
 
 def duplicates_count(store: Store) -> int:
-    """How many possible-duplicate pairs wait for review (the sidebar's and the status line's figure)."""
-    return pairs.pending_pair_count(store)
+    """How many questions the review of possible duplicates asks (the sidebar's and the status line's
+    figure, the same as the duplicates dialog's "1 of N")."""
+    return pairs.pending_question_count(store)
 
 
 def pending_pairs_of(store: Store, person_id: int) -> int:

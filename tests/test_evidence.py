@@ -403,3 +403,111 @@ def test_two_addresses_at_the_firms_own_domain_ask_even_when_company_and_name_ag
     ev = score_in(a, b, crowd(300))
     assert ev.outcome == "maybe"
     assert "different emails at the same domain zyxel-widgets.com" in ev.reasons
+
+
+def test_a_name_many_here_bear_in_another_city_at_another_street_is_not_even_asked() -> None:
+    namesakes = [item("John", "Smith", phones=(f"+1415555{1000 + k}",), source=3) for k in range(40)]
+    a = item("John", "Smith", addresses=("12 Oak Street, Springfield, IL 62704",))
+    b = item("John", "Smith", addresses=("9 Pine Road, Shelbyville, IN 46176",), source=2)
+    assert score_in(a, b, [*namesakes, *crowd(300)]).outcome == "different"  # forty namesakes: not a move
+    c = item("Joseph", "Wilkerson", addresses=("12 Oak Street, Springfield, IL 62704",))
+    d = item("Joseph", "Wilkerson", addresses=("9 Pine Road, Shelbyville, IN 46176",), source=2)
+    ev = score_in(c, d, [*namesakes, *crowd(300)])
+    assert ev.outcome == "maybe" and "different addresses, maybe a move" in ev.reasons  # nobody else bears it: ask
+
+
+def _firm_of(staff: int, titles: int) -> list:
+    """A workplace with `staff` records spread evenly over `titles` job titles."""
+    return [item(f"Staff{k}", f"Member{k}", org="Northwind Analytics", title=f"Role {k % titles}", source=3)
+            for k in range(staff)]
+
+
+def test_one_job_title_few_hold_at_a_big_firm_merges_a_name_with_namesakes_and_says_the_odds() -> None:
+    book = [*_firm_of(400, 40), *crowd(2000)]
+    book += [item("Kevin", "Parker", phones=(f"+1415555{1000 + k}",), source=3) for k in range(2)]  # a namesake
+    a = item("Kevin", "Parker", org="Northwind Analytics", title="Lead Security Engineer", urls=("linkedin.com/in/kp",))
+    b = item("Kevin", "Parker", org="Northwind Analytics", title="Lead Security Engineer",
+             emails=("kparker@example.org",), source=2)
+    ev = score_in(a, b, book)
+    assert ev.outcome == "sure"
+    assert any(r.startswith("same company and name together: about 1 in") for r in ev.reasons)
+    c = item("Kevin", "Parker", org="Northwind Analytics", title="Role 1", urls=("linkedin.com/in/kp",))
+    d = item("Kevin", "Parker", org="Northwind Analytics", title="Role 1", emails=("kparker@example.org",), source=2)
+    assert score_in(c, d, book).outcome == "maybe"  # ten others hold that title there: ask
+
+
+def test_a_surname_mistyped_on_one_persons_own_email_merges_but_not_on_a_family_address() -> None:
+    a = item("Darren", "West", emails=("darren.west@example.org",))
+    b = item("Darren", "Wst", emails=("darren.west@example.org",), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure" and any("West ~ Wst" in r for r in ev.reasons)
+    family = "the.wests@example.org"
+    karen = item("Karen", "West", emails=(family,), source=3)
+    c = item("Darren", "West", emails=(family,))
+    d = item("Darren", "Wst", emails=(family,), source=2)
+    assert score_in(c, d, [karen, *crowd(300)]).outcome != "sure"
+
+
+def test_a_surname_mistyped_twice_with_one_birthday_at_one_address_merges_but_twins_do_not() -> None:
+    a = item("Roger", "Mahoney", birthday="1954-09-26", addresses=(HOME,))
+    b = item("Roger", "Mhaoeny", birthday="1954-09-26", addresses=("12 oak st, Springfield",), source=2)
+    assert score_in(a, b, crowd(300)).outcome == "sure"
+    twin = item("Christina", "Mahoney", birthday="1954-09-26", addresses=(HOME,), source=2)
+    assert score_in(item("Christian", "Mahoney", birthday="1954-09-26", addresses=(HOME,)), twin,
+                    crowd(300)).outcome != "sure"
+
+
+def test_two_given_names_on_one_linkedin_profile_are_one_person_but_not_on_one_email() -> None:
+    url = "linkedin.com/in/aleksandra-bartos-8b8d7142"
+    a = item("Ola", "Bartos", org="Northwind Analytics", urls=(url,))
+    b = item("Aleksandra", "Bartos", emails=("abartos@example.org",), urls=(url,), source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure" and any("Ola ~ Aleksandra on one LinkedIn profile" in r for r in ev.reasons)
+    c = item("Ola", "Bartos", emails=("bartos@example.org",))
+    d = item("Aleksandra", "Bartos", emails=("bartos@example.org",), source=2)
+    assert score_in(c, d, crowd(300)).outcome != "sure"
+    assert score_in(item("Ola", "Nowak", urls=(url,)), b, crowd(300)).outcome != "sure"
+
+
+def test_two_first_names_this_book_writes_for_one_person_under_many_surnames_are_one_persons() -> None:
+    families = ("Ybarra", "Cortes", "Pineda", "Lozano")
+    cards = [item(first, last, emails=(f"{last.lower()}@example.org",), source=3)
+             for last in families for first in ("Lola", "Dolores")]
+    a = item("Lola", "Serrano", phones=("+34612345678",))
+    b = item("Dolores", "Serrano", phones=("+34612345678",), org="Acme Corp", source=2)
+    stats = compute_stats([a, b, *cards, *crowd(300)])
+    assert not any(f"{last.lower()}@example.org" in stats.household for last in families)
+    ev = score_pair(a, b, stats)
+    assert ev.outcome == "sure" and any("Lola ~ Dolores as this book writes one person" in r for r in ev.reasons)
+    couples = [item(first, last, emails=(f"{last.lower()}@example.org",), source=3)
+               for last in families[:2] for first in ("Brian", "Catherine")]  # three couples with these: partners
+    c = item("Brian", "Serrano", phones=("+34612345678",))
+    d = item("Catherine", "Serrano", phones=("+34612345678",), source=2)
+    ev = score_pair(c, d, compute_stats([c, d, *couples, *crowd(300)]))
+    assert ev.outcome != "sure" and any("different first names" in r for r in ev.reasons)
+
+
+def test_two_addresses_at_the_domain_of_the_firm_most_of_the_book_works_at_are_asked_not_merged() -> None:
+    staff = [item(f"Staff{k}", f"Member{k}", org="Acme Corp", title=f"Role {k % 40}",
+                  emails=(f"staff{k}@acme-corp.com",), source=3) for k in range(400)]
+    namesakes = [item("Kevin", "Parker", phones=(f"+1415555{1000 + k}",), source=3) for k in range(2)]
+    book = [*staff, *crowd(2000), *namesakes]
+    a = item("Kevin", "Parker", org="Acme Corp", title="Lead Security Engineer", emails=("kparker@acme-corp.com",))
+    b = item("Kevin", "Parker", org="Acme Corp", title="Lead Security Engineer", emails=("k.parker@acme-corp.com",),
+             source=2)
+    stats = compute_stats([a, b, *book])
+    assert stats.is_public_domain("acme-corp.com") and not stats.is_provider("acme-corp.com")
+    ev = score_pair(a, b, stats)
+    assert ev.outcome == "maybe" and "different emails at the same domain acme-corp.com" in ev.reasons
+    c = item("Kevin", "Parker", org="Acme Corp", title="Lead Security Engineer", emails=("kevin.parker@example.org",),
+             source=2)
+    assert score_pair(a, c, compute_stats([a, c, *book])).outcome == "sure"
+
+
+def test_both_names_mistyped_on_one_persons_own_email_merge_with_one_birthday_but_are_asked_without() -> None:
+    a = item("Tffany", "Ward", emails=("tiffany.ward@outlook.com",), birthday="1944-11-19")
+    b = item("Tifafny", "Wrd", emails=("tiffany.ward@outlook.com",), birthday="1944-11-19", source=2)
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure" and any("Ward ~ Wrd" in r for r in ev.reasons)
+    c = item("Tifafny", "Wrd", emails=("tiffany.ward@outlook.com",), source=2)
+    assert score_in(a, c, crowd(300)).outcome == "maybe"

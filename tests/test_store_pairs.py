@@ -81,3 +81,21 @@ def test_a_large_dedupe_reads_a_workspace_whose_name_holds_uri_characters(tmp_pa
         _people(store, "Ann", "Bo")
         with merging.read_only(store.path) as reader:
             assert merging.people_count(reader) == 2
+
+
+def test_status_says_how_many_questions_the_review_asks(tmp_path: Path) -> None:
+    """Two queued pairs that a merge left between the same two people are one question: the status
+    line says 1, as `knowme pairs` and the duplicates dialog do; the JSON keeps both figures."""
+    from tests.conftest import Knowme
+
+    knowme = Knowme(tmp_path / "w.db")
+    with Store.open(knowme.db) as store:
+        (ann, ann_card), (_, bo_card), (cy, cy_card) = _people(store, "Ann", "Bo", "Cy")
+        with store.transaction():
+            pairs.add_pairs(store, [(ann_card, bo_card, 0.4, '["same phone"]'),
+                                    (bo_card, cy_card, 0.3, '["same city"]')])
+        merge_people(store, ann, [cy])
+    assert "1 possible duplicate to review" in knowme("status").stdout
+    status = knowme.json("status", "--json")
+    assert (status["pending_pairs"], status["pending_questions"]) == (2, 1)
+    assert knowme("pairs").stdout.count("same phone") + knowme("pairs").stdout.count("same city") == 1

@@ -13,8 +13,8 @@ from knowme.tui.screens.overview import OverviewScreen
 from knowme.tui.text import plain_text
 from knowme.tui.widgets.contact_list import ContactList
 from knowme.tui.widgets.sidebar import Sidebar
-from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
-from tui_helpers import make_workspace, open_screen, pilot_test, store_records, workers_done
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from tui_helpers import decisions, make_workspace, open_screen, pilot_test, store_records, workers_done
 
 from knowme.dedupe.run import pending_pairs
 from knowme.model import Decision, Record
@@ -40,6 +40,13 @@ BEGIN:VCARD
 VERSION:3.0
 END:VCARD
 """
+
+
+def _with_duplicates(tmp_path: Path) -> tuple[Path, int]:
+    """The workspace with duplicates, and how many questions its review queue asks."""
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    with Store.open(workspace) as store:
+        return workspace, len(pending_pairs(store))
 
 
 async def settle(pilot, app: KnowmeApp) -> None:
@@ -120,9 +127,7 @@ async def test_import_from_the_file_picker(tmp_path: Path) -> None:
 
 @pilot_test
 async def test_duplicates_modal_merges_keeps_apart_skips_and_undoes(tmp_path: Path) -> None:
-    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
-    with Store.open(workspace) as store:
-        queued = len(pending_pairs(store))
+    workspace, queued = _with_duplicates(tmp_path)
     assert queued >= 2, "the fixture should leave at least two pairs for review"
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
@@ -187,6 +192,102 @@ async def test_a_narrow_duplicates_dialog_cuts_its_headings_with_an_ellipsis(tmp
         screen = await open_screen(pilot, "d", DuplicatesScreen)
         headings = [str(c.label) for c in screen.query_one("#compare", DataTable).columns.values()][1:]
         assert all(" · 1 record · " in h and not h.endswith("…") for h in headings), headings
+
+
+@pilot_test
+async def test_undo_recounts_the_review_queue_only_when_it_changes_it(tmp_path: Path, monkeypatch) -> None:
+    """Recounting the queue reads every pending pair (a second at a million of them, on the UI thread):
+    undoing a decision leaves it alone, undoing an answer to a pair recounts it, and the count is right."""
+    from knowme import views
+
+    recounts = []
+    real = views.duplicates_count
+    monkeypatch.setattr(views, "duplicates_count", lambda store: recounts.append(1) or real(store))
+    workspace, queued = _with_duplicates(tmp_path)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        sidebar = app.main.query_one(Sidebar)
+        await pilot.press("k")
+        await settle(pilot, app)
+        recounts.clear()
+        await pilot.press("ctrl+z")  # the decision: the queue is as it was
+        await settle(pilot, app)
+        assert not recounts and sidebar.counts["duplicates"] == queued
+        await open_screen(pilot, "d", DuplicatesScreen)
+        await pilot.press("y", "escape")  # same person: one question fewer
+        await settle(pilot, app)
+        assert sidebar.counts["duplicates"] == queued - 1
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        assert recounts and sidebar.counts["duplicates"] == queued
+
+
+@pilot_test
+async def test_a_large_undo_runs_off_the_ui_thread_behind_a_screen_that_holds_the_keys(
+        tmp_path: Path, monkeypatch) -> None:
+    """Undoing a dedupe of 100k records takes seconds: the screen keeps drawing and says so, and a key
+    pressed meanwhile decides nothing about a list that is about to change."""
+    import threading
+
+    from knowme.tui.screens import main as main_screen
+    from knowme.tui.screens.confirm import BusyScreen
+
+    monkeypatch.setattr(main_screen, "BIG_STEP_BYTES", 0)  # every undo counts as large here
+    gate, threads = threading.Event(), []
+    real_undo = Store.undo
+
+    def held_undo(store: Store):
+        threads.append(threading.current_thread())
+        assert gate.wait(10)
+        return real_undo(store)
+
+    monkeypatch.setattr(Store, "undo", held_undo)
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        contacts = app.main.query_one(ContactList)
+        name = contacts.current_row.name
+        await pilot.press("x")  # exclude the first person
+        await settle(pilot, app)
+        assert decisions(workspace)[name] == "exclude"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert isinstance(app.screen, BusyScreen)
+        assert "Undoing" in " ".join(str(label.render()) for label in app.screen.query(Label))
+        await pilot.press("k", "p")  # held: nobody is marked while the undo runs
+        gate.set()
+        await settle(pilot, app)
+        assert not isinstance(app.screen, BusyScreen)
+        assert threads and threading.main_thread() not in threads
+        assert decisions(workspace)[name] == "undecided" and list(decisions(workspace).values()).count("undecided") == 10
+        assert "Undone:" in str(app.main.query_one("#status").render())
+        assert app.main.query_one(Sidebar).counts["exclude"] == 0
+
+
+@pilot_test
+async def test_the_duplicates_dialog_undoes_a_large_answer_in_a_worker(tmp_path: Path, monkeypatch) -> None:
+    import threading
+
+    from knowme.tui.screens import duplicates
+
+    monkeypatch.setattr(duplicates, "BIG_STEP_BYTES", 0)
+    threads = []
+    real_undo = Store.undo
+    monkeypatch.setattr(Store, "undo", lambda store: threads.append(threading.current_thread()) or real_undo(store))
+    workspace, queued = _with_duplicates(tmp_path)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        screen = await open_screen(pilot, "d", DuplicatesScreen)
+        await pilot.press("y")
+        assert len(screen.pairs) == queued - 1
+        await pilot.press("ctrl+z")
+        await workers_done(app)
+        await pilot.pause()
+        assert len(screen.pairs) == queued and not screen.busy
+        assert threads and threading.main_thread() not in threads
 
 
 # ---- outreach ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
 from knowme.outreach import outreach_status
 from knowme.store.core import Store
+from knowme.store.pairs import pending_question_count
 from knowme.text import plural
 from knowme.triage import QueryError, find_people, resolve_one
 
@@ -164,7 +165,8 @@ def status_data(store: Store) -> dict[str, Any]:
                 "path": s.path, "imported_at": s.imported_at} for s in store.sources()]
     return {"records": counts["records"], "people": counts["people"], "sources": sources,
             "decisions": counts["decisions"], "connected": counts["connected"],
-            "pending_pairs": counts["pending_pairs"], "me": store.setting("me", []),
+            "pending_pairs": counts["pending_pairs"], "pending_questions": pending_question_count(store),
+            "me": store.setting("me", []),
             "outreach": outreach_status(store), "suppression": suppression.summary(store)}
 
 
@@ -176,7 +178,7 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
     print(f"workspace: {store.path}")
     print(f"{plural(data['records'], 'record')} from {plural(len(data['sources']), 'source')}, "
           f"{plural(data['people'], 'person')}, {data['connected']} already connected, "
-          f"{plural(data['pending_pairs'], 'possible duplicate')} to review")
+          f"{plural(data['pending_questions'], 'possible duplicate')} to review")
     for s in data["sources"]:
         problems = f", {plural(s['problems'], 'problem')}" if s["problems"] else ""
         print(f"  {s['file']}: {plural(s['records'], 'record')} ({s['format']}){problems}")

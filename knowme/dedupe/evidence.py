@@ -45,6 +45,7 @@ OTHER_ORG = -1.0  # different companies, maybe an old job
 ORG_DOMAIN = 2.5  # one's company is the other's mail domain
 NOTE_NAMES_ORG = 2.5  # one's note names the other's company ("worked together at ...")
 SAME_TITLE = 1.0
+SAME_TITLE_M = 0.7  # one person's two records at one organisation give one job title (promotions, old exports)
 SAME_BIRTHDAY = 3.0
 OTHER_BIRTHDAY = -10.0
 SAME_SOURCE = -0.5  # one address book rarely holds one person twice
@@ -114,6 +115,21 @@ def any_shared(a: MatchItem, b: MatchItem) -> bool:
     return bool(loose_phone(a, b))
 
 
+def personal_key(a: MatchItem, b: MatchItem, stats: Stats) -> bool:
+    """An email, phone or LinkedIn profile both give that is one person's: not a role address, not a
+    household's (held by people of other first names too), not held by many records."""
+    if a.urls and b.urls and not set(a.urls).isdisjoint(b.urls):
+        return True
+    keys = [e for e in shared(a.emails, b.emails) if not is_role_address(e)] + shared(a.phones, b.phones)
+    return any(key not in stats.household and stats.keys[key] <= CROWDED for key in keys)
+
+
+def one_profile(a: MatchItem, b: MatchItem, stats: Stats) -> bool:
+    """Both give one LinkedIn profile, held by no more records than one person's: an account is one
+    person's, never a household's."""
+    return bool(a.urls and b.urls) and any(stats.keys[url] <= CROWDED for url in shared(a.urls, b.urls))
+
+
 def phone_tails(item: MatchItem) -> set[str]:
     """The last nine digits of every phone a record gives, read as a number or not."""
     return {p[-9:] for p in item.phones if len(p) > 10} | set(item.loose_phones)
@@ -165,7 +181,7 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
             _shared_key(email, stats, tally, "email", (SHARED_EMAIL, "same shared address"),
                         (CROWDED_EMAIL, "same address"), (SAME_EMAIL, "same email"))
     if not shared_emails and not (names.mailname or a.alias or b.alias):
-        same_domain = [d for d in a.domains if d in b.domains and not stats.is_public_domain(d)]
+        same_domain = [d for d in a.domains if d in b.domains and not stats.is_provider(d)]
         if same_domain:
             tally.pts += RIVAL_EMAILS
             tally.conflict = tally.conflict or names.common
@@ -236,6 +252,8 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
             corroborated = True
             workplace, place = a.org, a.org_text or a.org
             tally.odds += SAME_ORG_ODDS + stats.org_rarity(a.org)
+            if a.title and a.title == b.title:  # the same job there: weighed by how many others there hold it
+                tally.odds += stats.title_weight(a.org, a.title, SAME_TITLE_M)
             tally.anchor = tally.anchor or "same company"
             tally.add(SAME_ORG + stats.org_rarity(a.org), f"same company ({place})")
         else:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from knowme.dedupe.evidence import Names, Tally
+from knowme.dedupe.evidence import Names, Tally, one_profile, personal_key
 from knowme.dedupe.matchitem import latin_letters
 from knowme.dedupe.namesim import (
     COMPATIBLE_FIRST,
@@ -74,9 +74,15 @@ def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, boo
     if fk == DIFFERENT and not swapped and not a.firsts.isdisjoint(b.firsts) and (
             a.firsts != nick_forms(a.first) or b.firsts != nick_forms(b.first)):
         fk = NICK  # a NICKNAME field on one side
+    elif fk == DIFFERENT and not swapped and stats.given_names and _given(a.first, b.first, stats):
+        fk = NICK  # Gabi / Gabriela: names this book writes for one person
     if lk == DIFFERENT and not swapped and (a.last in b.middle or b.last in a.middle):
         lk = PARTIAL
     return fk, lk, swapped
+
+
+def _given(x: str, y: str, stats: Stats) -> bool:
+    return (min(x, y), max(x, y)) in stats.given_names
 
 
 @big_cache(500_000)
@@ -101,7 +107,7 @@ def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tu
     return fk, lk, False
 
 
-def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) -> str:
+def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool, stats: Stats) -> str:
     if fk == SAME and lk == SAME:
         return f"same name ({a.display or f'{a.first} {a.last}'.strip()})"
     na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
@@ -110,10 +116,19 @@ def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool) ->
     if swapped:
         detail.append("name order swapped")
     if fk in (NICK, TYPO, INITIAL) and a.first != b.first:
-        detail.append(f"{a.first.title()} ~ {b.first.title()}" + (" nickname" if fk == NICK else ""))
+        detail.append(f"{a.first.title()} ~ {b.first.title()}{_first_kind(a, b, fk, stats)}")
     if lk in (TYPO, PARTIAL) and a.last != b.last:
         detail.append(f"{a.last.title()} ~ {b.last.title()}")
     return f"names {pct}% similar" + (f" ({', '.join(detail)})" if detail else "")
+
+
+def _first_kind(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> str:
+    """Why two first names that differ are one person's: a nickname, the book's usage, one profile."""
+    if fk != NICK:
+        return ""
+    if a.firsts & b.firsts:
+        return " nickname"
+    return " as this book writes one person" if _given(a.first, b.first, stats) else " on one LinkedIn profile"
 
 
 @big_cache(100_000)
@@ -133,9 +148,32 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
     fk, lk, swapped = _first_best(a, b, stats)
     if a.reading and b.reading and (fk, lk) != (SAME, SAME) and sorted(a.first + a.last) == sorted(b.first + b.last):
         return SAME, SAME, False  # 孙桂英 and 桂英 孙: one name, split or ordered two ways
-    if fk == SAME and lk == DIFFERENT and not swapped and _letter_dropped(a.last, b.last) and _same_full_birthday(a, b):
+    if lk == DIFFERENT and fk in (SAME, NICK, TYPO) and not swapped and _mistyped(a.last, b.last) and \
+            _one_surname(a, b, fk, stats):
         return fk, TYPO, swapped
+    if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and one_profile(a, b, stats):
+        return NICK, lk, swapped  # Ola / Aleksandra, Jason / Xiaoming: one person's two given names
     return fk, lk, swapped
+
+
+def _mistyped(x: str, y: str) -> bool:
+    """A surname two typos at most from the other (Wadr / Ward, Ksiezak / Ksi Ak): with the same first
+    name on one person's own email, phone or profile, or with the same full birthday at the same
+    street, one name mistyped, not a relative (a partner, a child or a twin bears another first name,
+    a father another birthday, and a household's address is not one person's)."""
+    return min(len(x), len(y)) >= 3 and OSA.distance(x, y, score_cutoff=2) <= 2
+
+
+def _one_surname(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> bool:
+    """Whether two surnames a typo or two apart are one (see `_mistyped`): with the same first name, on
+    one person's own key, or with one full birthday where one letter is dropped (`_letter_dropped`) or
+    at one street; with a first name mistyped too (Tffany Ward / Tifafny Wrd), on one person's own key
+    with one full birthday."""
+    born = _same_full_birthday(a, b)
+    if fk != SAME:
+        return born and personal_key(a, b, stats)
+    return personal_key(a, b, stats) or born and (
+        _letter_dropped(a.last, b.last) or not set(a.streets).isdisjoint(b.streets))
 
 
 def _letter_dropped(x: str, y: str) -> bool:
@@ -178,7 +216,7 @@ def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally:
                 SWAPPED * names.swapped + rarity
         else:
             tally.pts += INITIAL_NAME + rarity / 2
-        phrase = _name_phrase(a, b, fk, lk, names.swapped) if explain else "names agree"
+        phrase = _name_phrase(a, b, fk, lk, names.swapped, stats) if explain else "names agree"
         tally.reasons.append(phrase + (", a common name" if names.common else
                                        ", a rare name" if rarity >= RARE_FROM else ""))
     elif first_ok and last_ok:  # one side has only a first name (or only a surname)

@@ -18,11 +18,13 @@ from rapidfuzz.distance import OSA
 from knowme.dedupe.blocking import MAX_KEY_HOLDERS
 from knowme.dedupe.fitting import DEFAULT_M, random_agreement
 from knowme.dedupe.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
-from knowme.dedupe.namesim import compare_first, is_known_first_name, phonetic, population_shares
+from knowme.dedupe.namesim import compare_first, is_known_first_name, org_matches_domain, phonetic, population_shares
 
 LONE_NAME_BOOK = 2000  # the fewest records a name merging by itself is weighed among (a typical address book)
 LONE_NAME_ODDS = 3.0  # log10 odds at which a name merges by itself (knowme.dedupe.scoring.FITTED_SURE)
 NAMESAKE_DOUBT = 5.0  # namesakes added to both sides of that count, so that two or three do not swing it
+GIVEN_NAME_PEOPLE = 4  # two first names on one key under this many surnames or more are one person's two names ...
+GIVEN_NAME_EXCESS = 10.0  # ... when that is this many times what couples of those names would give by chance
 FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
 @dataclass(slots=True)
@@ -41,6 +43,7 @@ class Stats:
     household: set[str] = field(default_factory=set)  # keys held by people with clearly different names
     common_firsts: frozenset[str] = frozenset()
     public_domains: frozenset[str] = frozenset()
+    org_domains: frozenset[str] = frozenset()  # crowded domains that are a big organisation's own (acme-corp.com)
     verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
     values: Counter[str] = field(default_factory=Counter)  # people holding each birthday, street, postcode, city
     born_at: Counter[str] = field(default_factory=Counter)  # initials + street -> distinct full birthdays there
@@ -48,6 +51,7 @@ class Stats:
     m: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_M))  # one person's records agree (learnt)
     u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.dedupe.fitting
     namesake_excess: float = 0.0  # log10 of how much commoner namesakes of rare names are here than predicted
+    given_names: frozenset[tuple[str, str]] = frozenset()  # first names this book writes for one person (sorted)
     _rarity: dict[tuple[str, str], float] = field(default_factory=dict)  # what scoring asks per name, once
     _lone: dict[tuple[str, str], float] = field(default_factory=dict)
     _prior: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -145,6 +149,19 @@ class Stats:
         share = max(self.org_title[(org, title)], 1) / max(self.org[org], 1)
         return min(1.5, -math.log10(min(share, 1.0)))
 
+    def title_weight(self, org: str, title: str, m: float) -> float:
+        """log10 of how much more often one person's two records at an organisation give one job title
+        (probability `m`) than two of its people do (the title's share of its other records, at least a
+        third of one): "lead security engineer" among a firm's thousands of records is a few people's,
+        at a firm of three it says little more than the firm. The two records weighed are not others."""
+        others = max(self.org_title[(org, title)] - 2, 0.3)
+        return max(0.0, math.log10(m * max(self.org[org] - 2, 1) / others))
+
+    def is_provider(self, domain: str) -> bool:
+        """A mail provider's domain: public (`is_public_domain`) and not the own domain of an organisation
+        as many records here give as use it (the user's employer: acme-corp.com on a fifth of the cards)."""
+        return domain not in self.org_domains and self.is_public_domain(domain)
+
     def is_public_domain(self, domain: str) -> bool:
         """A mail provider (gmail.com, mail.example.com), not an organisation's own domain."""
         if domain in FREE_MAIL or domain in self.public_domains:
@@ -164,9 +181,23 @@ def key_stats(items: Sequence[MatchItem]) -> Stats:
             stats.keys[key] += 1
         for tail in item.loose_phones:
             stats.keys["~" + tail] += 1
-    crowd = max(50, int(stats.n * 0.02))
-    stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= crowd)
+    stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= _crowd(stats.n))
     return stats
+
+
+def _crowd(records: int) -> int:
+    """How many records hold a mail domain that is everyone's (a provider's) rather than one firm's."""
+    return max(50, int(records * 0.02))
+
+
+def _org_domains(stats: Stats) -> frozenset[str]:
+    """The crowded domains that spell an organisation as many records give: the user's employer's
+    (acme-corp.com beside "Acme Corp" on thousands of cards), not a mail provider's."""
+    least = _crowd(stats.n)
+    big = [org for org, count in stats.org.items() if count >= least]
+    providers = Stats(n=stats.n)  # the known providers alone, without this book's crowded domains
+    return frozenset(d for d in stats.public_domains if not providers.is_public_domain(d)
+                     and any(org_matches_domain(org, d) for org in big))
 
 
 def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str] | None = None) -> Stats:
@@ -201,6 +232,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
             if stats.keys[key] > 1:
                 holders[key].append(idx)
     stats.sources = max(1, len(sources))
+    stats.org_domains = _org_domains(stats)
     stats.values.update(value for value, _, _ in held)
     stats.people.update(value[0] for value in stats.values.elements())
     stats.born_at.update(key.rpartition("|")[0] for key in born)
@@ -213,6 +245,8 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     stats.namesake_excess = _namesake_excess(stats, Counter(item.source for item in items), per_source)
     floor = max(3, int(stats.n * 2e-5))
     stats.common_firsts = frozenset(_not_typos({f for f, c in stats.first.items() if c >= floor}, stats.first))
+    held = [[items[i] for i in members] for members in holders.values() if 2 <= len(members) <= MAX_KEY_HOLDERS]
+    stats.given_names = _given_names(held, stats)
     for key, members in holders.items():
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
             stats.household.add(key)
@@ -295,6 +329,27 @@ def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
     return len(groups)
 
 
+def _given_names(held: list[list[MatchItem]], stats: Stats) -> frozenset[tuple[str, str]]:
+    """First names the nickname table does not relate that this book writes for one person (Gabi /
+    Gabriela, Lola / Dolores, Tomek / Tomasz): two records of one surname sharing an email, a phone or
+    a profile under the two names, for `GIVEN_NAME_PEOPLE` surnames or more, far more often than
+    couples of those first names would by chance (`GIVEN_NAME_EXCESS`): a couple's two names recur
+    under many surnames only when both are common, and then as often as chance says."""
+    surnames: dict[tuple[str, str], set[str]] = defaultdict(set)
+    seen = 0
+    for members in held:
+        for k, a in enumerate(members):
+            for b in members[k + 1:]:
+                if a.last and a.last == b.last and a.first != b.first and len(a.first) > 1 and len(b.first) > 1 \
+                        and a.latin and b.latin:
+                    seen += 1
+                    if compare_first(a.first, b.first, stats.common_firsts) == "different":
+                        surnames[(min(a.first, b.first), max(a.first, b.first))].add(a.last)
+    share = 2.0 * seen / max(stats.n, 1) ** 2  # couples of two given first names: seen * 2 * p(a) * p(b)
+    return frozenset(pair for pair, lasts in surnames.items() if len(lasts) >= GIVEN_NAME_PEOPLE and len(lasts) >=
+                     GIVEN_NAME_EXCESS * share * stats.first[pair[0]] * stats.first[pair[1]])
+
+
 def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
     """True when some holders of one key have clearly different first names (a household key)."""
     if len({m.latin for m in members if m.first}) > 1:
@@ -304,7 +359,7 @@ def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
         return False
     ordered = sorted(names)
     return any(compare_first(a[0], b[0], stats.common_firsts) == "different" and not _swapped(a, b)
-               for i, a in enumerate(ordered) for b in ordered[i + 1:])
+               and (a[0], b[0]) not in stats.given_names for i, a in enumerate(ordered) for b in ordered[i + 1:])
 
 
 def _swapped(a: tuple[str, str], b: tuple[str, str]) -> bool:

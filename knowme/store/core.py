@@ -11,7 +11,6 @@ import errno
 import json
 import os
 import re
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,12 +18,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record, emails_of, first_name_of, last_name_of
 from knowme.normalize import fold
 from knowme.notestatus import note_status_of_row
-from knowme.reimport import SAME_BOOK_SHARE, OldSource, card_digest, carried_share, match_records
 from knowme.store.pairs import pending_pair_count
 from knowme.store.rows import Prepared
 from knowme.store.searchindex import TRIGGERS as SEARCH_TRIGGERS
@@ -32,6 +30,9 @@ from knowme.store.searchindex import bulk_writes
 from knowme.store.sql import chunked, from_json, marks, now, to_json
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 from knowme.text import plural
+
+if TYPE_CHECKING:
+    from knowme.reimport import OldSource
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_SLICE = 2000  # records an import writes at a time
@@ -201,6 +202,7 @@ class HistoryStep:
     summary: str
     people: tuple[int, ...]
     records: tuple[int, ...]
+    queue: bool = True  # whether it changes the review queue (a UI recounts it: a second at a million pairs)
 
     @classmethod
     def of(cls, log_id: int, action: str, summary: str, target: dict[str, Any],
@@ -209,7 +211,8 @@ class HistoryStep:
         people = dict.fromkeys(int(pid) for snap in snaps for pid in snap.get("people", {}))
         records = {int(rid) for snap in snaps for rid in snap.get("records", {})}
         records.update(rid for snap in snaps for rid in snap.get("rows", {}).get("delete", {}).get("records", []))
-        return cls(log_id, action, summary, tuple(people), tuple(sorted(records)))
+        queue = bool(records) or any(snap.get(part) for snap in snaps for part in ("pairs", "verdicts", "rows"))
+        return cls(log_id, action, summary, tuple(people), tuple(sorted(records)), queue)
 
 
 @dataclass(slots=True)
@@ -409,7 +412,7 @@ class Store:
         name beside it, which is then linked into place. Another process never sees an empty or
         half-made workspace, and when two create one at once the first wins and both use it."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.parent / f".{path.name[:100]}.knowme-new-{os.getpid()}-{secrets.token_hex(6)}"
+        tmp = path.parent / f".{path.name[:100]}.knowme-new-{os.getpid()}-{os.urandom(6).hex()}"
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
         os.close(fd)
         try:
@@ -551,26 +554,27 @@ class Store:
                                                      "(format=? OR path=?) ORDER BY id",
                                                      (base, fmt, outcome.path)).fetchall():
             old = self._old_source(sid, name, old_path)
-            claimed = match_records(old, records, prepared)
-            share = carried_share(old, claimed)
+            claimed = _reimport().match_records(old, records, prepared)
+            share = _reimport().carried_share(old, claimed)
             rank = (share, old_path == outcome.path)
             if best is None or rank > best[:2]:
                 best = (*rank, old, claimed)
         if best is None:
             return None
         share, _, old, claimed = best
-        if share >= SAME_BOOK_SHARE:
+        if share >= _reimport().SAME_BOOK_SHARE:
             return old, claimed
         outcome.namesake = old.name
         outcome.carried = (len(claimed), len(old))
         return None
 
     def _old_source(self, sid: int, name: str, path: str) -> OldSource:
-        old = OldSource(sid, name, path, fetch_keys=self._keys_of_records)
+        reimport = _reimport()
+        old = reimport.OldSource(sid, name, path, fetch_keys=self._keys_of_records)
         for rid, rkey, pid, uid, first, last, data in self.conn.execute(
                 "SELECT id, rkey, person_id, uid, first, last, data FROM records WHERE source_id=? ORDER BY id", (sid,)):
             old.add_record(rid, rkey, pid, uid, first, last)
-            old.digest[rid] = card_digest(data)
+            old.digest[rid] = reimport.card_digest(data)
         return old
 
     def _keys_of_records(self, rids: Sequence[int]) -> Iterator[tuple[int, str, str]]:
@@ -662,7 +666,7 @@ class Store:
             old_rid = claimed.get(position)
             if old_rid is not None and old is not None:  # the same card: its row, id, identity and person stay
                 rid = old_rid
-                if card_digest(prep.data) != old.digest.get(rid):  # the card changed: its person's summary follows
+                if _reimport().card_digest(prep.data) != old.digest.get(rid):  # the card changed: its person's summary follows
                     touched.add(old.person[rid])
                 outcome.kept += 1
                 updates.append((record.index, record.line, record.uid, prep.first, prep.last, prep.data, rid))
@@ -938,6 +942,14 @@ class Store:
         found = self._next_logged(undo)
         return None if found is None else HistoryStep.of(*found)
 
+    def next_step_size(self, undo: bool = True) -> int:
+        """How many bytes of snapshots the next undo (or redo) restores, without reading them: a UI runs
+        a large one (a dedupe's thousands of merges: seconds) off its own thread. 0 when there is none."""
+        order, flag = ("DESC", 0) if undo else ("ASC", 1)
+        row = self.conn.execute(f"SELECT length(before) + length(after) FROM log WHERE undone=? "
+                                f"ORDER BY id {order} LIMIT 1", (flag,)).fetchone()
+        return row[0] if row else 0
+
     def _next_logged(self, undo: bool) -> tuple[int, str, str, dict[str, Any], dict[str, Any]] | None:
         """(log id, action, summary, snapshot to restore, snapshot of now) of the next undo or redo."""
         order, flag = ("DESC", 0) if undo else ("ASC", 1)
@@ -979,6 +991,14 @@ class Store:
         from knowme.store.soundness import problems
 
         return problems(self.conn)
+
+
+def _reimport() -> ModuleType:
+    """Which earlier source a file is a newer version of (`knowme.reimport`): imported on first use, as
+    only imports need it and the review UI's start does not."""
+    from knowme import reimport
+
+    return reimport
 
 
 def _suppression() -> ModuleType:

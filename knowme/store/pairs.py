@@ -3,8 +3,9 @@
 A queued pair joins two records, so the people it is between change with every merge and split:
 "a pending pair between two people" is always worked out from the records' people as they are now.
 Two numbers describe the queue, and they differ once a merge leaves several pending pairs between
-the same two people: `pending_pair_count` counts pairs (the status line and the sidebar), and
-`pending_question_count` the questions the review asks, one per two people (the dedupe report).
+the same two people: `pending_pair_count` counts pairs (`status --json`'s `pending_pairs`), and
+`pending_question_count` the questions the review asks, one per two people (the dedupe report, the
+status line and the sidebar).
 
 Verdicts ("same" / "different") are kept per unordered pair of record identities (`records.rkey`),
 so they survive a re-import that gives the records new ids.

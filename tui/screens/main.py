@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from knowme.tui.messages import CountsReady, WorkspaceChanged
-from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.screens.confirm import BIG_STEP_BYTES, BusyScreen, ConfirmScreen
 from knowme.tui.widgets.contact_list import SEARCHING, ContactList
 from knowme.tui.widgets.detail import DetailPane
 from knowme.tui.widgets.filter import FilterInput
@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from knowme import prefs, views
 from knowme.model import Decision
 from knowme.notelimit import DEFAULT_LIMIT
-from knowme.store.core import Store, UndoRefused
+from knowme.store.core import HistoryStep, Store, UndoRefused
 from knowme.text import plural
 from knowme.views import SORTS, VIEWS, ListQuery
 
@@ -294,9 +294,9 @@ class MainScreen(Screen[None]):
     def _changed(self, ids: list[int], before: dict[str, set[int]], pairs: bool = False) -> None:
         """Adjust the counts by what changed for these people (exact, and cheap at any size)."""
         views.apply_count_changes(self.counts, before, views.memberships(self.store, ids))
-        if pairs:
-            self.counts["duplicates"] = views.duplicates_count(self.store)
         self._show_counts()
+        if pairs:  # the queue is counted from every pending pair: a second at a million, not on this thread
+            self.refresh_counts()
 
     # ---- triage actions --------------------------------------------------------------------------
 
@@ -434,7 +434,17 @@ class MainScreen(Screen[None]):
         self._history_step(undo=False)
 
     def _history_step(self, undo: bool) -> None:
-        """Undo or redo the next action, then show the people it changed (the first of them, for an undo)."""
+        """Undo or redo the next action, then show the people it changed (the first of them, for an undo).
+
+        A large one (a dedupe's or an import's: seconds at 100k records) runs in a worker behind a
+        screen that holds the keys; a decision's is done at once, here.
+        """
+        if self.store.next_step_size(undo) > BIG_STEP_BYTES:
+            self.app.push_screen(BusyScreen("Undoing" if undo else "Redoing",
+                                            "Putting back what the last action changed…" if undo else
+                                            "Doing the undone action again…"))
+            self._history_step_in_worker(undo)
+            return
         coming = self.store.next_step(undo)
         before = self._changing(list(coming.people) if coming else [])
         try:
@@ -445,11 +455,38 @@ class MainScreen(Screen[None]):
         if step is None:
             self.set_status("Nothing to undo." if undo else "Nothing to redo.")
             return
-        affected = list(step.people)
-        self._changed(affected, before, pairs=True)
+        self._changed(list(step.people), before, pairs=step.queue)
+        self._history_done(step, undo, counted=True)
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def _history_step_in_worker(self, undo: bool) -> None:
+        """`_history_step` of a large action, on a connection of its own (the UI's stays free to draw)."""
+        step, refused, finished = None, "", False
+        try:
+            with Store.open(self.store.path) as store:
+                step = store.undo() if undo else store.redo()
+            finished = True
+        except UndoRefused as exc:
+            refused, finished = str(exc), True
+        finally:  # failed or not, the keys come back (a failure is reported as every worker's is)
+            self.app.call_from_thread(self._history_worker_done, step, undo, refused, finished)
+
+    def _history_worker_done(self, step: HistoryStep | None, undo: bool, refused: str, finished: bool) -> None:
+        if isinstance(self.app.screen, BusyScreen):
+            self.app.pop_screen()
+        if not finished:
+            self.set_status(f"Could not {'undo' if undo else 'redo'}: nothing changed.")
+        elif refused:
+            self.set_status(refused)
+        elif step is None:
+            self.set_status("Nothing to undo." if undo else "Nothing to redo.")
+        else:
+            self._history_done(step, undo, counted=False)
+
+    def _history_done(self, step: HistoryStep, undo: bool, counted: bool) -> None:
         self.set_status(f"Undone: {step.summary}   (ctrl+y redoes)" if undo else f"Redone: {step.summary}")
-        focus = affected[0] if undo and affected else None
-        self.post_message(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=True))
+        focus = step.people[0] if undo and step.people else None
+        self.post_message(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=counted))
 
     @on(WorkspaceChanged)
     def workspace_changed(self, message: WorkspaceChanged) -> None:
