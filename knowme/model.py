@@ -244,11 +244,22 @@ class Person:
 
     @property
     def first_name(self) -> str:
-        return first_name_of(self._first("given"), self.display_name)
+        """The first name their cards give most often: a note greets them by it, and one card's typo
+        ("Cleb" beside three "Caleb") is not their name."""
+        return first_name_of(self._most_given("given"), self.display_name)
 
     @property
     def last_name(self) -> str:
-        return last_name_of(self._first("family"), self.display_name)
+        return last_name_of(self._most_given("family"), self.display_name)
+
+    def _most_given(self, attr: str) -> str:
+        """The value of a name field the most records give (the first record's of those tied)."""
+        counts: dict[str, int] = {}
+        for record in self.records:
+            value = getattr(record, attr).strip()
+            if value:
+                counts[value] = counts.get(value, 0) + 1
+        return max(counts, key=counts.__getitem__) if counts else ""
 
     @property
     def emails(self) -> list[str]:

@@ -29,7 +29,7 @@ from enum import Enum
 
 from knowme import prefs
 from knowme.lint import DEFAULT_LIMIT, LintReport, lint_note
-from knowme.model import Decision, Person, Record
+from knowme.model import Decision, Person, Record, first_name_of
 from knowme.notestatus import NOTE_FIX, NOTE_NEEDED
 from knowme.store import outreach as outreach_q
 from knowme.store.core import Store
@@ -136,8 +136,11 @@ _UNFILLED = re.compile(r"\{(?:first_name|context|why)\}")
 
 
 def person_nicknames(person: Person) -> list[str]:
-    """Other names the person goes by on their cards (a note may greet them so)."""
-    return [r.nickname.strip() for r in person.records if r.nickname.strip()]
+    """Other names the person goes by on their cards (a note may greet them so): each card's first
+    name and nickname, as the list's note status (`knowme.store.outreach.NOTE_STATUS_SQL`) reads them."""
+    names = (*(first_name_of(r.given.strip(), r.display_name) for r in person.records),
+             *(r.nickname.strip() for r in person.records))
+    return [name for name in dict.fromkeys(names) if name and name != person.first_name]
 
 
 def lint_person_note(person: Person, draft: str | None = None, limit: int = DEFAULT_LIMIT) -> LintReport:

@@ -9,6 +9,7 @@ import pytest
 from knowme.lint import lint_note, note_length
 from knowme.model import Person, Record
 from knowme.outreach import TEMPLATES, WHY_CHOICES, draft_for
+from knowme.store.outreach import NOTE_STATUS_SQL
 
 GOOD = ("Hi Ana, great to meet you at the Lisbon data meetup on Tuesday. I enjoyed your point on survey design "
         "and would like to keep in touch.")
@@ -238,3 +239,32 @@ def test_context_and_reason_on_real_sounding_notes(note: str, has_context: bool,
     found = codes(note)
     assert ("no-context" not in found) == has_context, found
     assert ("no-reason" not in found) == has_reason, found
+
+
+def test_a_merged_person_is_greeted_by_the_name_most_of_their_cards_give(tmp_path) -> None:
+    """One card of three misspells the first name ("Cleb"): the draft greets Caleb, a note greeting
+    either is fine (both are on their cards), the list's note status and the editor's linter agree,
+    and the list sorts them as Caleb."""
+    from pathlib import Path
+
+    from knowme.dedupe.merge import merge_people
+    from knowme.importing import store_records
+    from knowme.outreach import lint_person_note
+    from knowme.store.core import Store
+
+    cards = [Record(index=n, given=given, family="Andrade", formatted_name=f"{given} Andrade")
+             for n, given in enumerate(["Cleb", "Caleb", "Caleb"], start=1)]
+    with Store.open(tmp_path / "w.db") as store:
+        store_records(store, Path("cards.vcf"), "vcard", cards, [], "cards")
+        ids = [pid for (pid,) in store.conn.execute("SELECT id FROM people ORDER BY id")]
+        merge_people(store, ids[0], ids[1:])
+        person = store.person(ids[0])
+        assert person.first_name == "Caleb" and draft_for(person, "event").startswith("Hi Caleb,")
+        assert store.conn.execute("SELECT sort_name FROM people WHERE id=?", (ids[0],)).fetchone()[0] == \
+            "andrade caleb"
+        for greeting, fine in (("Caleb", True), ("Cleb", True), ("Bob", False)):
+            note = f"Hi {greeting}, we met at PyCon and I would like to keep in touch about data tooling."
+            store.update_person(ids[0], decision="personalize", draft=note)
+            listed = store.conn.execute(f"SELECT {NOTE_STATUS_SQL} FROM people WHERE id=?", (ids[0],)).fetchone()[0]
+            wrong = "wrong-name" in [f.code for f in lint_person_note(store.person(ids[0])).findings]
+            assert wrong is not fine and (listed == "fix") is not fine, greeting
