@@ -13,6 +13,7 @@ from knowme.importing import import_paths
 from knowme.store import searchindex
 from knowme.store.core import Store
 from knowme.views import ListQuery
+from tests.test_views_filter import _check_index_matches_people, _searches, _triggers
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -49,8 +50,8 @@ def test_a_bulk_merge_gives_people_their_indexes_back(tmp_path: Path, forced: No
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_a_bulk_merge_that_fails_leaves_people_and_their_indexes_as_they_were(tmp_path: Path, forced: None,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bulk_merge_that_fails_leaves_people_their_indexes_and_the_search_index_as_they_were(
+        tmp_path: Path, forced: None, monkeypatch: pytest.MonkeyPatch) -> None:
     def failing(store: Store, moves) -> None:
         raise OSError("disk full")
 
@@ -58,7 +59,12 @@ def test_a_bulk_merge_that_fails_leaves_people_and_their_indexes_as_they_were(tm
     with Store.open(tmp_path / "w.db") as store:
         import_paths(store, [SAMPLE / "google_contacts.csv", SAMPLE / "iphone.vcf"])
         indexes, listed = _indexes(store), _listed_in_order(store)
+        triggers, searches = _triggers(store), _searches(store)
         with pytest.raises(OSError):
             run_dedupe(store)
         assert _indexes(store) == indexes and _listed_in_order(store) == listed
+        assert _triggers(store) == triggers and _searches(store) == searches
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        _check_index_matches_people(store)
+        import_paths(store, [SAMPLE / "Connections.csv"])  # the search index's triggers still work
+        _check_index_matches_people(store)
