@@ -215,11 +215,13 @@ class Span(NamedTuple):
 
     `parts` are (start, end) offsets of its lines (a card holding a nested card is cut around
     it; None for stray text outside every card, which is reported, not imported); `line` is
-    the 1-based line of its BEGIN (or of the first line of a card missing its BEGIN).
+    the 1-based line of its BEGIN (or of the first line of a card missing its BEGIN); `closed`
+    is False for a card no END:VCARD closes before the file ends (an export cut short?).
     """
 
     line: int
     parts: list[tuple[int, int]] | None
+    closed: bool = True
 
     def body(self, text: str) -> str:
         parts = self.parts or ()
@@ -280,7 +282,8 @@ def split_cards(text: str) -> list[Span]:
             card.parts.append((min(cur[0], len(text)), len(text)))  # type: ignore[union-attr]
     if not stack and top < len(text):
         _outside(text, top, len(text), line + count("\n", counted), out)
-    return out
+    unclosed = {id(card) for card, _ in stack}
+    return [card._replace(closed=False) if id(card) in unclosed else card for card in out] if unclosed else out
 
 
 def _outside(text: str, start: int, end: int, end_line: int, out: list[Span]) -> None:

@@ -137,6 +137,9 @@ def _parse_bytes(data: bytes, source: str, file: str, first_index: int, options:
         index += 1
         cards += 1
         record, reason = parser.parse(span.body(text), index, span.line)
+        if not span.closed:
+            problems.append(Problem(file, span.line, f"card {index} has no END:VCARD: the file may be cut short "
+                                                     "(an export stopped midway?)"))
         if record is not None:
             records.append(record)
         elif reason.startswith("has "):

@@ -224,6 +224,18 @@ def test_missing_end_runs_to_the_next_begin() -> None:
     assert records[0].extras == [] and emails(records[0]) == ["ann@x.org"]
 
 
+def test_a_card_the_file_ends_inside_is_imported_and_reported() -> None:
+    """An export stopped midway ends inside a card: what it holds is kept, and the user is told the
+    file may be cut short (people may be missing), naming the card and its line."""
+    data = b"BEGIN:VCARD\nFN:Ann\nEMAIL:ann@x.org\nEND:VCARD\nBEGIN:VCARD\nFN:Bob\nEMAIL:bob@x.or"
+    result = parse(data)
+    assert [(r.formatted_name, emails(r)) for r in result.records] == [("Ann", ["ann@x.org"]), ("Bob", ["bob@x.or"])]
+    assert [(p.line, "card 2 has no END:VCARD" in p.message) for p in result.problems] == [(5, True)]
+    assert not parse(data + b"\nEND:VCARD").problems
+    nested = parse(b"BEGIN:VCARD\nFN:Ann\nEMAIL:a@x.org\nBEGIN:VCARD\nFN:Cy\nEMAIL:c@x.org\n")
+    assert sorted(p.line for p in nested.problems) == [1, 4]  # neither card is closed
+
+
 def test_missing_begin_makes_a_card_of_the_lines_before() -> None:
     data = b"VERSION:2.1\nFN:Ann\nTEL;CELL;PREF:+1 555 0100\nEND:VCARD\nBEGIN:vCard\nFN:Bob\nEND:vCard\n"
     records = parse(data).records
