@@ -139,3 +139,14 @@ def test_contract_files_import(knowme: Knowme) -> None:
     people = knowme.json("list", "--json")
     assert any(p["connected"] for p in people)
     assert json.dumps(people)  # serialisable
+
+
+def test_a_mistyped_path_makes_no_workspace(knowme: Knowme, vcf: Path) -> None:
+    """Nothing to import, nothing made: an empty workspace would be left behind at the default place."""
+    proc = knowme("import", "contcts.vcf")
+    assert proc.returncode == 1 and proc.stderr == "knowme: contcts.vcf: no such file or folder\n"
+    assert not knowme.db.exists()
+    assert "no such files or folders" in knowme("review", "a.vcf", "b.csv").stderr and not knowme.db.exists()
+    proc = knowme("import", "contcts.vcf", vcf)  # one file there: it is imported, the other named
+    assert proc.returncode == 1 and "contcts.vcf: no such file or folder" in proc.stderr
+    assert knowme.json("status", "--json")["records"] == 2

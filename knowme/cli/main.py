@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -100,6 +101,16 @@ def creates_workspace(args: argparse.Namespace) -> bool:
     return bool(creates(args) if callable(creates) else creates)
 
 
+def refuse_missing_files(args: argparse.Namespace) -> None:
+    """A command that would make the workspace to import FILEs, none of which exists, says so before
+    anything is made (a mistyped path left an empty workspace behind)."""
+    files = getattr(args, "files", None)
+    if files and getattr(args, "creates_workspace", False) and not any(Path(f).exists() for f in files):
+        names = ", ".join(map(str, files))
+        raise UserError(f"{names}: no such file or folder" if len(files) == 1 else
+                        f"{names}: no such files or folders")
+
+
 def open_store(args: argparse.Namespace) -> Store:
     path = paths.workspace_path(args.db)
     store = Store.open(path, create=creates_workspace(args))
@@ -121,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "no_store", False):
             return handler(args, None) or 0
+        refuse_missing_files(args)
         with open_store(args) as store:
             return handler(args, store) or 0
     except (UserError, WorkspaceError) as exc:
