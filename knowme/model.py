@@ -173,6 +173,17 @@ class NotAnAddressBook(Exception):
     """The input is not something this importer (or any) can read: nothing is imported from it."""
 
 
+def _misspelt(name: str, names: list[str]) -> bool:
+    """Whether `name` is one letter off (added, dropped or changed) a name that more of `names` give."""
+    if len(names) < 3:  # a typo outvoted needs at least two records against one
+        return False
+    from rapidfuzz.distance import Levenshtein  # merged people only: not on the review UI's start
+
+    mine = names.count(name)
+    return any(other != name and names.count(other) > mine and Levenshtein.distance(name, other, score_cutoff=1) == 1
+               for other in set(names))
+
+
 def first_name_of(given: str, name: str) -> str:
     """The first name to greet someone by: the first word of the (stripped) given name, else read
     from the display name ("Lee, Ann" and "Ann Lee" give Ann; an email address gives nothing).
@@ -232,13 +243,15 @@ class Person:
 
     @property
     def display_name(self) -> str:
-        """The fullest structured name any record gives, else the first display name."""
+        """The fullest structured name any record gives, else the first display name; but not a
+        misspelling of a name more of their records give ("Keevin Oliver" beside three "Kevin Oliver")."""
+        names = [record.display_name for record in self.records]
         best = ""
-        for record in self.records:
-            name = record.display_name
+        for record, name in zip(self.records, names, strict=True):
             if "@" in name and best:
                 continue
-            if not best or "@" in best or (len(name) > len(best) and (record.given or record.family)):
+            if not best or "@" in best or (len(name) > len(best) and (record.given or record.family)
+                                           and not _misspelt(name, names)):
                 best = name
         return best
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from knowme.importing import store_records
-from knowme.model import Decision, Labeled, Record
+from knowme.model import Decision, Labeled, Person, Record
 from knowme.store.core import SCHEMA_VERSION, Store, WorkspaceError
 from knowme.triage import find_people, mark
 
@@ -209,3 +209,15 @@ def test_a_running_query_is_stopped_by_interrupt_and_says_so(store: Store) -> No
         store.interrupt()
         reader.join(0.05)
     assert len(errors) == 1 and is_interrupted(errors[0])
+
+
+@pytest.mark.parametrize(("names", "shown"), [
+    (["Kevin Oliver", "Kevin Oliver", "Keevin Oliver"], "Kevin Oliver"),  # a typo outvoted: not shown
+    (["Kevin Oliver", "Keevin Oliver"], "Keevin Oliver"),  # one against one: the fuller, as before
+    (["Sam Howell", "Sam Howell", "Samantha Howell"], "Samantha Howell"),  # fuller, not a typo
+    (["Margaret Kirk", "Margaret Kiirk", "Kirk, Maggie", "Margaret Kirk"], "Margaret Kirk"),
+])
+def test_a_merged_person_is_shown_by_their_fullest_name_but_not_a_misspelling(names: list[str], shown: str) -> None:
+    records = [Record(index=n, formatted_name=name, given=name.split()[0], family=name.split()[-1])
+               for n, name in enumerate(names, start=1)]
+    assert Person(id=1, records=records).display_name == shown
