@@ -268,4 +268,3 @@ def test_a_merged_person_is_greeted_by_the_name_most_of_their_cards_give(tmp_pat
             listed = store.conn.execute(f"SELECT {NOTE_STATUS_SQL} FROM people WHERE id=?", (ids[0],)).fetchone()[0]
             wrong = "wrong-name" in [f.code for f in lint_person_note(store.person(ids[0])).findings]
             assert wrong is not fine and (listed == "fix") is not fine, greeting
-
