@@ -9,6 +9,7 @@ survives re-import.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from knowme import suppression
@@ -58,8 +59,26 @@ def _untouched(person: Person) -> bool:
             and not any(getattr(person, name) for name in _TEXT_FIRST))
 
 
+@dataclass(slots=True)
+class MergePlan:
+    """What merging groups of people writes, read before anything is written: the records' moves
+    (kept, other), the kept people whose own fields change, and the workers summarising the rest."""
+
+    groups: Sequence[tuple[int, Sequence[int]]]
+    moves: list[tuple[int, int]]
+    updates: list[tuple[int, dict[str, Any]]]
+    summaries: MergedSummaries | None
+
+
 def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> None:
     """Move the records of each group's other people into its kept person (inside a transaction)."""
+    write_merges(store, plan_merges(store, groups))
+
+
+def plan_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]],
+                workers: MergedSummaries | None = None) -> MergePlan:
+    """Plan `apply_merges` and start summarising the merged people: on `workers` when given (a dedupe
+    forks them early), else on workers forked here when the groups are many."""
     people = light_people(store, [pid for keep, others in groups for pid in (keep, *others)])
     moves: list[tuple[int, int]] = []
     updates: list[tuple[int, dict[str, Any]]] = []
@@ -74,22 +93,32 @@ def apply_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]]) -> N
                 updates.append((keep, values))
         moves.extend((keep, o) for o in others)
     touched = {keep for keep, _ in updates}  # their merged fields are written below: worked out here
-    summaries = MergedSummaries.start(store, [(keep, others) for keep, others in groups if keep not in touched])
+    summarised = [(keep, others) for keep, others in groups if keep not in touched]
+    if workers:
+        workers.submit(summarised)
+    else:
+        workers = MergedSummaries.start(store, summarised)
+    return MergePlan(groups, moves, updates, workers)
+
+
+def write_merges(store: Store, plan: MergePlan) -> None:
+    """Carry out a plan of `plan_merges` (inside the transaction it was read in)."""
+    moves, summaries = plan.moves, plan.summaries
     try:
         with bulk_writes(store, len(moves)), people_indexes_rebuilt(store, len(moves)):
             moves.sort(key=lambda move: move[1])  # in index order: a million records' moves took 4x as long at random
             fold_people(store, moves)
-            for keep, values in updates:
+            for keep, values in plan.updates:
                 store.update_person(keep, **values)
             done = summaries.write(store) if summaries else set()
-            kept = [keep for keep, _ in groups if keep not in done]
+            kept = [keep for keep, _ in plan.groups if keep not in done]
             for chunk in chunked(kept):
                 _refresh_suggestions(store, store.refresh_people(chunk))
     except BaseException:
         if summaries:
             summaries.close()  # the transaction rolls back; no workers left behind
         raise
-    suppression.capture(store, [keep for keep, _ in groups])  # an excluded person's new records are theirs too
+    suppression.capture(store, [keep for keep, _ in plan.groups])  # an excluded person's new records are theirs too
 
 
 def _refresh_suggestions(store: Store, people: Sequence[Person]) -> None:

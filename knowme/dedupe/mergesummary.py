@@ -7,11 +7,17 @@ workers read each group's records from the last committed state of the workspace
 read-only connection, beside the parent's open transaction) while the parent moves the records;
 the parent then writes what they send back. Same values as `Store.refresh_people` and
 `refresh_suggestions` on the merged person (the tests compare the two).
+
+A dedupe forks the workers before it loads its records (`forked`): they copy a small process, and
+take the groups the moment the clusters are known, so they work while the parent chooses and writes
+the review queue. One of them also reads the undo snapshot of the state before the merge
+(`snapshot_before`), which is the committed state too.
 """
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,23 +56,56 @@ def _summarise_chunk(groups: Groups) -> list[tuple[Any, ...]]:
     return out
 
 
-class MergedSummaries:
-    """Start working out the merged people of `groups` (kept id, merged-away ids) on forked workers;
-    iterate for batches of rows for `write`. `None` from `start` when the work is better done
-    in-process (few merges, no fork, a workspace in memory)."""
+def _snapshot_before(work: tuple[Sequence[int], Sequence[int]]) -> tuple[str, list[int]]:
+    with merging.read_only(inherited("path")) as reader:
+        return merging.snapshot_of_merge(reader, *work)
 
-    def __init__(self, pool: Any, chunks: Iterator[list[tuple[Any, ...]]]) -> None:
-        self._pool, self._chunks = pool, chunks
+
+class MergedSummaries:
+    """Workers that work out merged people (`submit` the groups: kept id, merged-away ids) on other
+    cores; iterate for batches of rows for `write`. `None` from `start` and `forked` when the work is
+    better done in-process (few merges, no fork, a workspace in memory)."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+        self._chunks: Iterator[list[tuple[Any, ...]]] = iter(())
 
     @classmethod
     def start(cls, store: Store, groups: Groups) -> MergedSummaries | None:
-        if len(groups) < PARALLEL_MIN_GROUPS or not can_fork() or not Path(store.path).is_file():
+        summaries = cls._fork(store, len(groups))
+        if summaries:
+            summaries.submit(groups)
+        return summaries
+
+    @classmethod
+    @contextmanager
+    def forked(cls, store: Store, most_groups: int) -> Iterator[MergedSummaries | None]:
+        """Workers forked now, for a merge of at most `most_groups` groups later; stopped at the end."""
+        summaries = cls._fork(store, most_groups)
+        try:
+            yield summaries
+        finally:
+            if summaries:
+                summaries.close()
+
+    @classmethod
+    def _fork(cls, store: Store, most_groups: int) -> MergedSummaries | None:
+        if most_groups < PARALLEL_MIN_GROUPS or not can_fork() or not Path(store.path).is_file():
             return None
         from knowme.suggest import MailThresholds, stored_rules
 
         with shared_with_workers(path=store.path, rules=stored_rules(store), mail=MailThresholds.of(store)):
             pool = multiprocessing.get_context("fork").Pool(worker_count())
-        return cls(pool, pool.imap_unordered(_summarise_chunk, chunked(groups, _CHUNK)))
+        return cls(pool)
+
+    def submit(self, groups: Groups) -> None:
+        """Start working out the merged people of these groups (from the committed state)."""
+        self._chunks = self._pool.imap_unordered(_summarise_chunk, chunked(groups, _CHUNK))
+
+    def snapshot_before(self, people: Sequence[int], moved: Sequence[int]) -> Callable[[], tuple[str, list[int]]]:
+        """Start reading the undo snapshot of these people and of the records of `moved` as they are
+        committed (before the merge); returns the function that waits for its JSON text and the record ids."""
+        return self._pool.apply_async(_snapshot_before, ((people, moved),)).get
 
     def write(self, store: Store) -> set[int]:
         """Write every merged person's summary and suggestion as the workers send them; the ids written."""

@@ -18,13 +18,14 @@ from typing import Any
 
 from knowme.dedupe.fitting import learn_m
 from knowme.dedupe.matching import MatchItem, candidate_pairs, key_stats, make_item, score_pair
-from knowme.dedupe.merge import apply_merges, merge_people
+from knowme.dedupe.merge import apply_merges, merge_people, plan_merges, write_merges
+from knowme.dedupe.mergesummary import MergedSummaries
 from knowme.dedupe.scorepool import beside_blocking, score_all
 from knowme.dedupe.scoring import MAYBE, SURE
 from knowme.runtime import bulk_work
 from knowme.store.core import Store, from_json, to_json
 from knowme.store.matchinput import keys_by_record, records_to_match
-from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of
+from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of, snapshot_of_merge
 from knowme.store.pairs import (
     add_pairs,
     load_verdicts,
@@ -181,19 +182,20 @@ def _points_of(evidence: dict[int, Worded]) -> Callable[[int], float]:
 
 def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
     """Auto-merge sure duplicates and queue maybe pairs, as one undoable action; see the module doc."""
-    with bulk_work():
-        return _run_dedupe(store, progress)
+    people = people_count(store)
+    with bulk_work(), MergedSummaries.forked(store, people // 2) as workers:  # two people or more a merge
+        return _run_dedupe(store, progress, people, workers)
 
 
-def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
+def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
+                workers: MergedSummaries | None) -> DedupeReport:
     started = time.perf_counter()
-    report = DedupeReport()
+    report = DedupeReport(people_before=people_before)
     tick = progress or (lambda done, total: None)
     tick(0, 100)
     items = load_items(store)
     n = max(len(items), 1)
     report.records = len(items)
-    report.people_before = people_count(store)
     with beside_blocking(items, load_verdicts(store)) as later:
         tick(10, 100)
         pairs = candidate_pairs(items, key_stats(items), lambda d, t: tick(10 + 20 * d // max(t, 1), 100),
@@ -246,27 +248,31 @@ def _run_dedupe(store: Store, progress: Progress | None) -> DedupeReport:
     # the match items (1.4 GB at a million records) and the statistics have done their work: they
     # go before the queue is chosen, the queue once it is written, each undo snapshot once logged
     del items, stats, clusters, why, groups
-    queue = []
-    for code in _queue_choice(evidence, root, n):
-        _, _, _, score, reasons = evidence[code]
-        if code in guarded:
-            reasons = to_json([*from_json(reasons), guarded[code]])
-        i, j = divmod(code, n)
-        queue.append((record_ids[i], record_ids[j], score, reasons))
-    del evidence, guarded
-    tick(90, 100)
+    moved = [pid for _, others in ordered for pid in others]
+    involved = [pid for keep, others in ordered for pid in (keep, *others)]
     with store.transaction():
+        # the workers read the state before the merge while this process chooses and writes the queue
+        before = workers.snapshot_before(involved, moved) if workers and ordered else None
+        plan = plan_merges(store, ordered, workers) if ordered else None
+        queue = []
+        for code in _queue_choice(evidence, root, n):
+            _, _, _, score, reasons = evidence[code]
+            if code in guarded:
+                reasons = to_json([*from_json(reasons), guarded[code]])
+            i, j = divmod(code, n)
+            queue.append((record_ids[i], record_ids[j], score, reasons))
+        del evidence, guarded
+        tick(90, 100)
         report.new_pairs, leftover = _write_queue(store, queue)
         report.queued = len(queue) + _leftover_questions(record_ids, root, queue, leftover)
         del queue, leftover
-        if ordered:
-            moved = [pid for _, others in ordered for pid in others]
-            rids = [rid for rs in records_of(store, moved).values() for rid in rs]
-            involved = [pid for keep, others in ordered for pid in (keep, *others)]
+        if plan:
             report.auto_merged = len(moved)
+            text, rids = before() if before else snapshot_of_merge(store, involved, moved)
             log_id = store.log_action("dedupe", f"dedupe: merged {len(moved) + len(ordered)} people into "
-                                                f"{len(ordered)}", to_json(bulk_snapshot(store, involved, rids)), "{}")
-            apply_merges(store, ordered)
+                                                f"{len(ordered)}", text, "{}")
+            del text
+            write_merges(store, plan)
             store.log_after(log_id, to_json(bulk_snapshot(store, involved, rids)))
     report.people_after = people_count(store)
     report.seconds = time.perf_counter() - started
