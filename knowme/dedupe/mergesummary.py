@@ -8,10 +8,10 @@ read-only connection, beside the parent's open transaction) while the parent mov
 the parent then writes what they send back. Same values as `Store.refresh_people` and
 `refresh_suggestions` on the merged person (the tests compare the two).
 
-A dedupe forks the workers before it loads its records (`forked`): they copy a small process, and
-take the groups the moment the clusters are known, so they work while the parent chooses and writes
-the review queue. One of them also reads the undo snapshot of the state before the merge
-(`snapshot_before`), which is the committed state too.
+A dedupe forks the workers before it loads its records (`forked`): they copy a small process. One
+builds half the match items while the parent builds the other half; later they take the groups the
+moment the clusters are known, so they work while the parent chooses and writes the review queue, and
+one reads the undo snapshot of the state before the merge (the committed state too; `read`).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from knowme.forking import can_fork, worker_count
 from knowme.runtime import inherited, shared_with_workers
@@ -31,6 +31,7 @@ PARALLEL_MIN_GROUPS = 5_000  # fewer merges are refreshed in-process (forking co
 _CHUNK = 2_000  # merged groups per task a worker takes
 
 Groups = Sequence[tuple[int, Sequence[int]]]
+T = TypeVar("T")
 
 
 def _summarise_chunk(groups: Groups) -> list[tuple[Any, ...]]:
@@ -56,9 +57,10 @@ def _summarise_chunk(groups: Groups) -> list[tuple[Any, ...]]:
     return out
 
 
-def _snapshot_before(work: tuple[Sequence[int], Sequence[int]]) -> tuple[str, list[int]]:
+def _read_committed(work: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
+    function, args = work
     with merging.read_only(inherited("path")) as reader:
-        return merging.snapshot_of_merge(reader, *work)
+        return function(reader, *args)
 
 
 class MergedSummaries:
@@ -102,10 +104,11 @@ class MergedSummaries:
         """Start working out the merged people of these groups (from the committed state)."""
         self._chunks = self._pool.imap_unordered(_summarise_chunk, chunked(groups, _CHUNK))
 
-    def snapshot_before(self, people: Sequence[int], moved: Sequence[int]) -> Callable[[], tuple[str, list[int]]]:
-        """Start reading the undo snapshot of these people and of the records of `moved` as they are
-        committed (before the merge); returns the function that waits for its JSON text and the record ids."""
-        return self._pool.apply_async(_snapshot_before, ((people, moved),)).get
+    def read(self, function: Callable[..., T], *args: Any) -> Callable[[], T]:
+        """Start `function(store, *args)` on a worker, the store a read-only view of the committed
+        workspace (a module-level function: it travels by name); returns the function that waits for
+        its result."""
+        return self._pool.apply_async(_read_committed, ((function, args),)).get
 
     def write(self, store: Store) -> set[int]:
         """Write every merged person's summary and suggestion as the workers send them; the ids written."""

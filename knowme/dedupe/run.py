@@ -14,6 +14,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from knowme.dedupe.fitting import learn_m
@@ -24,7 +25,7 @@ from knowme.dedupe.scorepool import beside_blocking, score_all
 from knowme.dedupe.scoring import MAYBE, SURE
 from knowme.runtime import bulk_work
 from knowme.store.core import Store, from_json, to_json
-from knowme.store.matchinput import keys_by_record, records_to_match
+from knowme.store.matchinput import keys_by_record, middle_record, records_to_match
 from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of, snapshot_of_merge
 from knowme.store.pairs import (
     add_pairs,
@@ -91,11 +92,29 @@ class PairView:
     b_person: int
 
 
-def load_items(store: Store) -> list[MatchItem]:
-    """One match item per record, in record id order (two queries)."""
-    keys = keys_by_record(store)
+def load_items(store: Store, workers: MergedSummaries | None = None) -> list[MatchItem]:
+    """One match item per record, in record id order (two queries). With workers, one of them builds
+    the second half of the items while this process builds the first: they come back as their fields,
+    which takes a tenth of the time of building them."""
+    middle = middle_record(store) if workers else None
+    if workers is None or middle is None:
+        return _items(store)
+    second = workers.read(item_fields, middle)
+    items = _items(store, upto=middle)
+    items.extend(MatchItem(*fields) for fields in second())
+    return items
+
+
+def item_fields(store: Store, after: int) -> list[tuple[Any, ...]]:
+    """The match items of the records whose id is above `after`, each as the tuple of its fields."""
+    fields = attrgetter(*MatchItem.__slots__)
+    return [fields(item) for item in _items(store, after=after)]
+
+
+def _items(store: Store, after: int = -1, upto: int = 2**63 - 1) -> list[MatchItem]:
+    keys = keys_by_record(store, after, upto)
     items = []
-    for rid, pid, rkey, source, first, last, d in records_to_match(store):
+    for rid, pid, rkey, source, first, last, d in records_to_match(store, after, upto):
         given, family, formatted = d.get("given") or "", d.get("family") or "", d.get("formatted_name") or ""
         display = (formatted or f"{given} {family}").strip()
         items.append(make_item(rid, pid, rkey, source, first, last, given=given, middle=d.get("middle") or "",
@@ -193,7 +212,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     report = DedupeReport(people_before=people_before)
     tick = progress or (lambda done, total: None)
     tick(0, 100)
-    items = load_items(store)
+    items = load_items(store, workers)
     n = max(len(items), 1)
     report.records = len(items)
     with beside_blocking(items, load_verdicts(store)) as later:
@@ -252,7 +271,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     involved = [pid for keep, others in ordered for pid in (keep, *others)]
     with store.transaction():
         # the workers read the state before the merge while this process chooses and writes the queue
-        before = workers.snapshot_before(involved, moved) if workers and ordered else None
+        before = workers.read(snapshot_of_merge, involved, moved) if workers and ordered else None
         plan = plan_merges(store, ordered, workers) if ordered else None
         queue = []
         for code in _queue_choice(evidence, root, n):
