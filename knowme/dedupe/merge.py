@@ -23,6 +23,7 @@ from knowme.store.merging import (
     light_people,
     logged_owner_before,
     logged_row_before,
+    people_holding_own_fields,
     people_indexes_rebuilt,
     people_names,
     person_row,
@@ -79,15 +80,19 @@ def plan_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]],
                 workers: MergedSummaries | None = None) -> MergePlan:
     """Plan `apply_merges` and start summarising the merged people: on `workers` when given (a dedupe
     forks them early), else on workers forked here when the groups are many."""
-    people = light_people(store, [pid for keep, others in groups for pid in (keep, *others)])
+    own = people_holding_own_fields(store, [pid for keep, others in groups for pid in (keep, *others)])
+    # people are read whole only where one of a group holds something of their own: after an import, nobody
+    people = light_people(store, [pid for keep, others in groups if any(own.get(p) for p in (keep, *others))
+                                  for pid in (keep, *others)])
     moves: list[tuple[int, int]] = []
     updates: list[tuple[int, dict[str, Any]]] = []
     for keep, others in groups:
         others = [o for o in others if o != keep]
-        parts = [people[p] for p in (keep, *others) if p in people]
-        if not others or len(parts) < 2:
+        present = [p for p in (keep, *others) if p in own]
+        if not others or len(present) < 2:
             continue
-        if parts[0].priority < 0 or not all(_untouched(p) for p in parts[1:]):  # else the kept values stand
+        parts = [people[p] for p in present] if any(own[p] for p in present) else []
+        if parts and (parts[0].priority < 0 or not all(_untouched(p) for p in parts[1:])):  # else the kept values stand
             values = combined_fields(parts)
             if values != combined_fields(parts[:1]):
                 updates.append((keep, values))

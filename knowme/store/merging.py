@@ -73,6 +73,21 @@ def light_people(store: Store, person_ids: Iterable[int]) -> dict[int, Person]:
     return people
 
 
+_OWN_FIELDS_SQL = ("decision != 'undecided' OR priority != 0 OR note != '' OR how != '' OR context != '' OR why != '' "
+                   "OR draft != '' OR sent_on IS NOT NULL OR accepted_on IS NOT NULL OR suggestion IS NOT NULL "
+                   "OR suggestion_reason != ''")
+
+
+def people_holding_own_fields(store: Store, person_ids: Iterable[int]) -> dict[int, bool]:
+    """Each of these people who is there, and whether they may hold something of their own (a
+    decision, a priority, a note, a suggestion...): a merge needs the whole row of those only."""
+    held: dict[int, bool] = {}
+    for chunk in chunked(sorted(set(person_ids))):
+        held.update((pid, bool(own)) for pid, own in store.conn.execute(
+            f"SELECT id, {_OWN_FIELDS_SQL} FROM people WHERE id IN ({marks(len(chunk))})", chunk))
+    return held
+
+
 def records_of(store: Store, person_ids: Iterable[int]) -> dict[int, list[int]]:
     """Record ids of each person, in id order."""
     pids = sorted(set(person_ids))
