@@ -105,6 +105,25 @@ def test_merged_people_worked_out_on_other_cores_equal_those_worked_out_here(tmp
     assert any(value for row in tables[1][0] for value in row[1:] if value == "knows-me")  # suggestions written
 
 
+def test_match_items_built_half_on_a_worker_equal_those_built_here(tmp_path: Path) -> None:
+    """A large dedupe builds the second half of its match items on a worker forked as it starts."""
+    from knowme.dedupe.mergesummary import MergedSummaries
+    from knowme.dedupe.run import load_items
+    from knowme.forking import can_fork
+
+    if not can_fork():
+        pytest.skip("no second core to fork a worker for")
+    with Store.open(tmp_path / "w.db") as store:
+        for source in sorted(SAMPLE.glob("*.*")):
+            if source.suffix in (".csv", ".vcf"):
+                assert import_path(store, source).ok
+        with MergedSummaries.forked(store, 10**9) as workers:
+            assert workers is not None
+            split = load_items(store, workers)
+        here = load_items(store)
+    assert len(here) > 100 and split == here
+
+
 def test_work_done_beside_the_blocking_equals_the_same_work_done_here(tmp_path: Path,
                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Large dedupes work out the statistics and the weak records' lookups on another core while the

@@ -180,23 +180,20 @@ def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats:
     return None
 
 
-def _ranked(codes: Iterable[int], points: Callable[[int], float], n: int) -> list[int]:
+def _ranked(codes: Iterable[int], evidence: dict[int, Worded], n: int) -> list[int]:
     """Pair codes by points, best first, then in pair order.
 
     Sorted as single integers (a rank of the points, then the code): sorting millions of
     (points, code) tuples, with their many equal points, took several times longer (and more memory).
     """
     codes = list(codes)
-    levels = {p: rank for rank, p in enumerate(sorted({points(code) for code in codes}, reverse=True))}
+    points = [evidence[code][1] for code in codes]
+    levels = {p: rank for rank, p in enumerate(sorted(set(points), reverse=True))}
     span = n * n
-    keys = [levels[points(code)] * span + code for code in codes]
-    del codes
+    keys = [levels[p] * span + code for p, code in zip(points, codes)]
+    del codes, points
     keys.sort()
     return [key % span for key in keys]
-
-
-def _points_of(evidence: dict[int, Worded]) -> Callable[[int], float]:
-    return lambda code: evidence[code][1]
 
 
 def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
@@ -238,7 +235,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     guarded: dict[int, str] = {}
     guard_cache: dict[int, Scored] = {}
     why: dict[int, list[int]] = defaultdict(list)  # kept person -> the pairs that merged into it, as codes
-    for code in _ranked(sure, _points_of(evidence), n):
+    for code in _ranked(sure, evidence, n):
         i, j = divmod(code, n)
         ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
         if ra == rb:
@@ -340,7 +337,7 @@ def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int) -> list[
             points, before = worded[1], evidence[old][1]
             if points > before or (points == before and code < old):
                 best[key] = code
-    return _ranked(best.values(), _points_of(evidence), n)
+    return _ranked(best.values(), evidence, n)
 
 
 def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tuple[int, list[tuple[int, int]]]:
