@@ -1,11 +1,12 @@
 """Finding duplicates in a workspace: auto-merge the sure ones, queue the doubtful ones.
 
-`run_dedupe` loads one match item per record with two SQL queries, blocks and scores pairs
-(`knowme.dedupe.matching`), grows clusters of people from the sure pairs with a guard against chaining
-(two people join only when no record of one conflicts with a record of the other), merges each
-cluster as part of one undoable "dedupe" action, and queues the best maybe pair between any two
-people in the `pairs` table. Pairs with a stored verdict are never asked again; a second run
-changes nothing; the same workspace always gives the same result.
+`run_dedupe` loads one match item per record with two SQL queries (a worker builds half of them in
+a large workspace), blocks and scores pairs (`knowme.dedupe.matching`), grows clusters of people
+from the sure pairs with a guard against chaining (two people join only when no record of one
+conflicts with a record of the other), merges each cluster as part of one undoable "dedupe"
+action, and queues the best maybe pair between any two people in the `pairs` table. Pairs with a
+stored verdict are never asked again; a second run changes nothing; the same workspace always
+gives the same result.
 """
 from __future__ import annotations
 
@@ -199,7 +200,8 @@ def _ranked(codes: Iterable[int], evidence: dict[int, Worded], n: int) -> list[i
 def run_dedupe(store: Store, progress: Progress | None = None) -> DedupeReport:
     """Auto-merge sure duplicates and queue maybe pairs, as one undoable action; see the module doc."""
     people = people_count(store)
-    with bulk_work(), MergedSummaries.forked(store, people // 2) as workers:  # two people or more a merge
+    # forked before anything is loaded, while the process is small; a merge joins two people or more
+    with bulk_work(), MergedSummaries.forked(store, most_groups=people // 2) as workers:
         return _run_dedupe(store, progress, people, workers)
 
 
