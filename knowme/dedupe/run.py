@@ -24,7 +24,7 @@ from knowme.dedupe.merge import apply_merges, merge_people, plan_merges, write_m
 from knowme.dedupe.mergesummary import MergedSummaries
 from knowme.dedupe.scorepool import beside_blocking, score_all
 from knowme.dedupe.scoring import MAYBE, SURE
-from knowme.runtime import bulk_work
+from knowme.runtime import bulk_work, work_done
 from knowme.store.core import Store, from_json, to_json
 from knowme.store.matchinput import keys_by_record, middle_record, records_to_match
 from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of, snapshot_of_merge
@@ -107,9 +107,14 @@ def load_items(store: Store, workers: MergedSummaries | None = None) -> list[Mat
 
 
 def item_fields(store: Store, after: int) -> list[tuple[Any, ...]]:
-    """The match items of the records whose id is above `after`, each as the tuple of its fields."""
+    """The match items of the records whose id is above `after`, each as the tuple of its fields (a
+    worker's task: the caches that building them filled are emptied, they would stay in the worker
+    for the rest of the run, 50 MB at 100k records)."""
     fields = attrgetter(*MatchItem.__slots__)
-    return [fields(item) for item in _items(store, after=after)]
+    try:
+        return [fields(item) for item in _items(store, after=after)]
+    finally:
+        work_done()
 
 
 def _items(store: Store, after: int = -1, upto: int = 2**63 - 1) -> list[MatchItem]:
