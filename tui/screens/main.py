@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker
 from knowme.tui.messages import CountsReady, WorkspaceChanged
-from knowme.tui.screens.confirm import BIG_STEP_BYTES, BusyScreen, ConfirmScreen
+from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.widgets.contact_list import SEARCHING, ContactList
 from knowme.tui.widgets.detail import DetailPane
 from knowme.tui.widgets.filter import FilterInput
@@ -21,7 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from knowme import prefs, views
 from knowme.model import Decision
 from knowme.notelimit import DEFAULT_LIMIT
-from knowme.store.core import HistoryStep, Store, UndoRefused
+from knowme.store.core import Store
 from knowme.text import plural
 from knowme.views import SORTS, VIEWS, ListQuery
 
@@ -437,53 +438,26 @@ class MainScreen(Screen[None]):
         """Undo or redo the next action, then show the people it changed (the first of them, for an undo).
 
         A large one (a dedupe's or an import's: seconds at 100k records) runs in a worker behind a
-        screen that holds the keys; a decision's is done at once, here.
+        screen that holds the keys; a decision's is done at once, here, and its counts adjusted.
         """
-        if self.store.next_step_size(undo) > BIG_STEP_BYTES:
-            self.app.push_screen(BusyScreen("Undoing" if undo else "Redoing",
-                                            "Putting back what the last action changed…" if undo else
-                                            "Doing the undone action again…"))
-            self._history_step_in_worker(undo)
+        if is_large(self.store, undo):
+            take_step_in_worker(self, self.store.path, undo, self._history_taken)
             return
         coming = self.store.next_step(undo)
         before = self._changing(list(coming.people) if coming else [])
-        try:
-            step = self.store.undo() if undo else self.store.redo()
-        except UndoRefused as exc:
-            self.set_status(str(exc))
-            return
+        taken = take_step(self.store, undo)
+        if taken.step is not None:
+            self._changed(list(taken.step.people), before, pairs=taken.step.queue)
+        self._history_taken(taken, counted=True)
+
+    def _history_taken(self, taken: StepTaken, counted: bool = False) -> None:
+        """Say how the undo or redo went and show the people it changed; `counted`: their views'
+        counts are already adjusted (a large step's are counted again, off this thread)."""
+        step = taken.step
         if step is None:
-            self.set_status("Nothing to undo." if undo else "Nothing to redo.")
+            self.set_status(taken.trouble() or "")
             return
-        self._changed(list(step.people), before, pairs=step.queue)
-        self._history_done(step, undo, counted=True)
-
-    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
-    def _history_step_in_worker(self, undo: bool) -> None:
-        """`_history_step` of a large action, on a connection of its own (the UI's stays free to draw)."""
-        step, refused, finished = None, "", False
-        try:
-            with Store.open(self.store.path) as store:
-                step = store.undo() if undo else store.redo()
-            finished = True
-        except UndoRefused as exc:
-            refused, finished = str(exc), True
-        finally:  # failed or not, the keys come back (a failure is reported as every worker's is)
-            self.app.call_from_thread(self._history_worker_done, step, undo, refused, finished)
-
-    def _history_worker_done(self, step: HistoryStep | None, undo: bool, refused: str, finished: bool) -> None:
-        if isinstance(self.app.screen, BusyScreen):
-            self.app.pop_screen()
-        if not finished:
-            self.set_status(f"Could not {'undo' if undo else 'redo'}: nothing changed.")
-        elif refused:
-            self.set_status(refused)
-        elif step is None:
-            self.set_status("Nothing to undo." if undo else "Nothing to redo.")
-        else:
-            self._history_done(step, undo, counted=False)
-
-    def _history_done(self, step: HistoryStep, undo: bool, counted: bool) -> None:
+        undo = taken.undo
         self.set_status(f"Undone: {step.summary}   (ctrl+y redoes)" if undo else f"Redone: {step.summary}")
         focus = step.people[0] if undo and step.people else None
         self.post_message(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=counted))
