@@ -24,7 +24,7 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from knowme.dedupe.merge import split_person
-from knowme.dedupe.pairgroups import evidence_shape, pair_groups, resolve_group
+from knowme.dedupe.pairgroups import PairGroup, evidence_shape, pair_groups, resolve_group
 from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair
 from knowme.model import Person
 from knowme.normalize import fold
@@ -293,10 +293,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         if group is None:
             return
         examples = "\n".join(f"  • {', '.join(p.reasons[:2])}" for p in group.pairs[:3])
-        verdict = "the same person (each pair merges)" if same else "different people (never asked again)"
-        question = (f"{len(group.pairs)} pairs read: {shape}.\nAbout {group.likely_same} of them look like the "
-                    f"same person. For example:\n{examples}\n\nAnswer all {len(group.pairs)} as {verdict}? "
-                    "ctrl+z undoes it.")
+        question = _group_question(group, same, examples)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -346,6 +343,19 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss(self.last_merged)
+
+
+def _group_question(group: PairGroup, same: bool, examples: str) -> str:
+    """'6 pairs read: same name + same birthday. About 6 look like the same person. ...', for one pair too."""
+    n, likely = len(group.pairs), group.likely_words()
+    head = f"{plural(n, 'pair')} {'reads' if n == 1 else 'read'}: {group.shape}.\n{likely[0].upper()}{likely[1:]}."
+    different = "different people (never asked again)"
+    if n == 1:
+        ask = f"Answer it as {'the same person (they merge)' if same else different}?"
+    else:
+        head += " For example:"
+        ask = f"Answer all {n} as {'the same person (each pair merges)' if same else different}?"
+    return f"{head}\n{examples}\n\n{ask} ctrl+z undoes it."
 
 
 def confirm_split(app: KnowmeApp, person_id: int) -> None:
