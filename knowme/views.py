@@ -231,26 +231,6 @@ def list_position(store: Store, query: ListQuery, person_id: int) -> int | None:
     return q.people_sorting_before(store, query.view, person_id)
 
 
-def resume_index(store: Store, query: ListQuery, ids: Sequence[int], person_id: int | None,
-                 fallback: int = 0) -> int:
-    """The row to put the cursor on when a list is reopened.
-
-    The person it was on, when still listed; else (e.g. they were decided and the view is
-    Undecided) the first person that sorts after them by name; else the saved row number.
-    """
-    if not ids:
-        return 0
-    if person_id is not None:
-        try:
-            return ids.index(person_id)
-        except ValueError:
-            pass
-        position = list_position(store, query, person_id)
-        if position is not None:
-            return min(position, len(ids) - 1)
-    return max(0, min(fallback, len(ids) - 1))
-
-
 # ---- counts ---------------------------------------------------------------------------------------
 
 

@@ -196,6 +196,31 @@ async def test_reopening_resumes_where_you_left_off(workspace: Path) -> None:
 
 
 @pilot_test
+async def test_reopening_in_another_order_reads_the_list_off_the_ui_thread(workspace: Path, monkeypatch) -> None:
+    """Sorting a million people by company takes seconds: reopened in that order, the list is read by
+    a worker and the screen draws meanwhile."""
+    import threading
+
+    from knowme.store import views as q
+
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s", "down", "down")
+        await settle(pilot, app)
+        left_on = current_name(app)
+        await pilot.press("q")
+    readers, real = [], q.view_ids
+    monkeypatch.setattr(q, "view_ids", lambda *args, **kw: readers.append(threading.current_thread()) or
+                        real(*args, **kw))
+    again = KnowmeApp(workspace)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot, again)
+        assert contacts(again).query_spec.sort == "company" and current_name(again) == left_on
+    assert readers and threading.main_thread() not in readers
+
+
+@pilot_test
 async def test_decided_person_resumes_at_the_next_one(workspace: Path) -> None:
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -157,14 +157,14 @@ class MainScreen(Screen[None]):
 
         A name-sorted view reads its first window straight from the index (the same cost at
         100 or 100,000 people); the whole list follows from a worker without moving the screen.
+        Another order is read by the list's worker, from the start (its first page shows as soon as
+        it is known): sorting a million people by company takes seconds, not for this thread.
         """
         position = views.list_position(self.store, query, person) if person is not None else None
         if position is None and query.sort == "name" and not query.text:
             position = index
         if position is None:
-            ids = views.person_ids(self.store, query)
-            cursor = views.resume_index(self.store, query, ids, person, index)
-            self.contacts.load(query, focus_person=ids[cursor] if ids else None, fallback=cursor, ids=ids)
+            self.contacts.load(query, focus_person=person, fallback=index)
             return
         start = max(0, position - HEAD_BEFORE)
         head = views.person_ids(self.store, query, offset=start, limit=HEAD_SIZE)
