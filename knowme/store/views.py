@@ -386,13 +386,27 @@ def members(store: Store, view: str, words: Sequence[str], ids: Iterable[int]) -
     return found
 
 
-def people_sorting_before(store: Store, view: str, person_id: int) -> int | None:
-    """How many people of a view sort before this one by name (read from the index); None if gone."""
+def window_by_name(store: Store, view: str, person_id: int, before: int, size: int) -> tuple[array[int], int] | None:
+    """Up to `size` people of a view in name order around one person, and the row of that person in
+    them: `before` people who sort ahead, then the person (or, when the view no longer holds them,
+    the next by name) and those after. Read by seeking the view's index from the person's name, so it
+    costs the same anywhere in a million people (counting the people ahead took 0.3-2 s near the end).
+
+    None when the person is gone, or when no index gives the view's name order (it would be sorted
+    whole): the list's worker reads it then.
+    """
     row = store.conn.execute("SELECT sort_name FROM people WHERE id=?", (person_id,)).fetchone()
     if row is None:
         return None
-    return store.conn.execute(f"SELECT count(*) FROM people WHERE ({VIEW_WHERE[view]}) AND (sort_name, id) < (?, ?)",
-                              (row[0], person_id)).fetchone()[0]
+    where, key = f"({VIEW_WHERE[view]})", (row[0], person_id)
+    onward = f"SELECT id FROM people WHERE {where} AND (sort_name, id) >= (?, ?) ORDER BY sort_name, id LIMIT ?"
+    if _sorts_in_memory(store, onward, [*key, size]):
+        return None
+    ahead = _ids(store, f"SELECT id FROM people WHERE {where} AND (sort_name, id) < (?, ?) "
+                        "ORDER BY sort_name DESC, id DESC LIMIT ?", [*key, before])
+    ahead.reverse()
+    window = ahead + _ids(store, onward, [*key, max(1, size - len(ahead))])
+    return window, max(0, min(len(ahead), len(window) - 1))
 
 
 def decisions_of(store: Store, ids: Sequence[int]) -> dict[int, tuple[Decision, bool]]:

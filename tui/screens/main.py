@@ -155,27 +155,27 @@ class MainScreen(Screen[None]):
     def _open_list(self, query: ListQuery, person: int | None, index: int) -> None:
         """Show the list where it was left: the first screenful at once, then the whole list.
 
-        A name-sorted view reads its first window straight from the index (the same cost at
-        100 or 100,000 people); the whole list follows from a worker without moving the screen.
-        Another order is read by the list's worker, from the start (its first page shows as soon as
-        it is known): sorting a million people by company takes seconds, not for this thread.
+        A name-sorted view reads its first window straight from the index, around the person the
+        cursor was on (the same cost at 100 or a million people); the whole list follows from a
+        worker without moving the screen. Another order, or a view no index gives in name order, is
+        read by the list's worker (its first page shows as soon as it is known): sorting a million
+        people by company takes seconds, not for this thread.
         """
-        position = views.list_position(self.store, query, person) if person is not None else None
-        if position is None and query.sort == "name" and not query.text:
-            position = index
-        if position is None:
+        window = views.window_at(self.store, query, person, HEAD_BEFORE, HEAD_SIZE) if person is not None else None
+        if window is None and person is None and query.sort == "name" and not query.text:
+            start = max(0, index - HEAD_BEFORE)
+            head = views.person_ids(self.store, query, offset=start, limit=HEAD_SIZE)
+            if not head and start:
+                start, head = 0, views.person_ids(self.store, query, limit=HEAD_SIZE)
+            window = head, max(0, min(index - start, len(head) - 1))
+        if window is None:
             self.contacts.load(query, focus_person=person, fallback=index)
             return
-        start = max(0, position - HEAD_BEFORE)
-        head = views.person_ids(self.store, query, offset=start, limit=HEAD_SIZE)
-        if not head and start:
-            start = 0
-            head = views.person_ids(self.store, query, limit=HEAD_SIZE)
-        cursor = max(0, min(position - start, len(head) - 1))
+        head, cursor = window
         focus = head[cursor] if head else None
         self.contacts.load(query, focus_person=focus, fallback=cursor, ids=head)
         # the whole list once the first screen is drawn: its worker would compete with the first paint
-        self.contacts.load_after_refresh(query, focus_person=focus, fallback=start + cursor, keep_row=True)
+        self.contacts.load_after_refresh(query, focus_person=focus, fallback=index, keep_row=True)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.knowme.steady(self)
