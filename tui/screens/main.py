@@ -152,8 +152,10 @@ class MainScreen(Screen[None]):
             self.query_one("#list-title", Label).update("[b]Importing[/b] · the list follows when the import ends",
                                                         layout=False)
 
-    def _open_list(self, query: ListQuery, person: int | None, index: int) -> None:
+    def _open_list(self, query: ListQuery, person: int | None, index: int, or_top: bool = False) -> None:
         """Show the list where it was left: the first screenful at once, then the whole list.
+        With `or_top`, a list that does not hold the person opens at the top (another view), else at
+        the next person by name (they were decided since).
 
         A name-sorted view reads its first window straight from the index, around the person the
         cursor was on (the same cost at 100 or a million people); the whole list follows from a
@@ -162,6 +164,8 @@ class MainScreen(Screen[None]):
         people by company takes seconds, not for this thread.
         """
         window = views.window_at(self.store, query, person, HEAD_BEFORE, HEAD_SIZE) if person is not None else None
+        if or_top and window is not None and (not window[0] or window[0][window[1]] != person):
+            window, person, index = None, None, 0
         if window is None and person is None and query.sort == "name" and not query.text:
             start = max(0, index - HEAD_BEFORE)
             head = views.person_ids(self.store, query, offset=start, limit=HEAD_SIZE)
@@ -540,8 +544,7 @@ class MainScreen(Screen[None]):
         """List another view (Undecided, Knows me, ..., All), keeping the filter and sort."""
         self.query_one(Sidebar).show_view(key)
         self.contacts.clear_selection()
-        self.contacts.load(self.contacts.query_spec.with_(view=key), focus_person=self.contacts.current_id,
-                           fallback=0)
+        self._open_list(self.contacts.query_spec.with_(view=key), self.contacts.current_id, 0, or_top=True)
 
     @on(Sidebar.ViewChosen)
     def _view_chosen(self, event: Sidebar.ViewChosen) -> None:
