@@ -2,8 +2,7 @@
 
 A decision's undo restores under a kilobyte and is done on the UI thread, in the blink it takes; a
 dedupe's or a group answer's restores megabytes (seconds at 100k records), which would freeze the
-screen. The large one runs on a connection of its own while `BusyScreen` says so and holds every key:
-nothing can be decided on a list that is about to change under it.
+screen: it runs in a worker (`knowme.tui.busy`).
 """
 from __future__ import annotations
 
@@ -12,11 +11,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from textual.app import App
 from textual.screen import Screen
 
 from knowme.store.core import HistoryStep, Store, UndoRefused
-from knowme.tui.screens.confirm import BusyScreen
+from knowme.tui.busy import run_busy
 
 #: An undo or redo restoring more snapshot than this runs in a worker (a decision's is under a kilobyte;
 #: a dedupe of 33,000 merges at 100k records restores megabytes, for seconds)
@@ -57,26 +55,8 @@ def take_step(store: Store, undo: bool) -> StepTaken:
 
 
 def take_step_in_worker(screen: Screen, path: Path, undo: bool, done: Callable[[StepTaken], None]) -> None:
-    """Undo or redo in a worker of `screen` (which reports its failures) behind `BusyScreen`; `done` is
-    called on the UI thread after the busy screen is gone, whether the step was taken, refused or failed."""
-    app = screen.app
-    app.push_screen(BusyScreen("Undoing" if undo else "Redoing",
-                               "Putting back what the last action changed…" if undo else
-                               "Doing the undone action again…"))
-    screen.run_worker(partial(_in_worker, app, path, undo, done), thread=True, exclusive=True, group="history",
-                      exit_on_error=False)
-
-
-def _in_worker(app: App, path: Path, undo: bool, done: Callable[[StepTaken], None]) -> None:
-    taken = StepTaken(undo, failed=True)
-    try:
-        with Store.open(path) as store:
-            taken = take_step(store, undo)
-    finally:  # failed or not, the keys come back
-        app.call_from_thread(_finish, app, taken, done)
-
-
-def _finish(app: App, taken: StepTaken, done: Callable[[StepTaken], None]) -> None:
-    if isinstance(app.screen, BusyScreen):
-        app.pop_screen()
-    done(taken)
+    """Undo or redo in a worker of `screen` behind the busy screen; `done` is called on the UI thread
+    after the busy screen is gone, whether the step was taken, refused or failed."""
+    run_busy(screen, path, "Undoing" if undo else "Redoing",
+             "Putting back what the last action changed…" if undo else "Doing the undone action again…",
+             partial(take_step, undo=undo), lambda taken: done(taken or StepTaken(undo, failed=True)))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from knowme.tui.busy import run_busy
 from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
@@ -27,6 +28,7 @@ from knowme.text import plural
 from knowme.views import SORTS, VIEWS, ListQuery
 
 if TYPE_CHECKING:
+    from knowme.suggest import Accepted
     from knowme.tui.app import KnowmeApp
 
     from knowme.triage import ExcludedError
@@ -393,20 +395,25 @@ class MainScreen(Screen[None]):
             return
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if yes:  # thousands of people in a big book: seconds, in a worker
                 from knowme.suggest import accept_suggestions
 
-                accepted = accept_suggestions(self.store)
-                left = (f"; left {len(accepted.left_excluded):,} matching an exclusion alone"
-                        if accepted.left_excluded else "")
-                self.set_status(f"Accepted {plural(len(accepted), 'suggestion', sep=True)}{left}   "
-                                "(ctrl+z undoes them all)")
-                self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
+                run_busy(self, self.store.path, "Accepting suggestions",
+                         f"Giving {plural(waiting, 'person', sep=True)} the decision suggested for them…",
+                         accept_suggestions, self._suggestions_accepted)
 
         self.app.push_screen(ConfirmScreen(
             "Accept every suggestion",
             f"Give {plural(waiting, 'undecided person', sep=True)} the decision suggested for them? One ctrl+z undoes it.",
             yes="Accept all"), answered)
+
+    def _suggestions_accepted(self, accepted: Accepted | None) -> None:
+        if accepted is None:
+            self.set_status("Could not accept the suggestions: nothing changed.")
+            return
+        left = f"; left {len(accepted.left_excluded):,} matching an exclusion alone" if accepted.left_excluded else ""
+        self.set_status(f"Accepted {plural(len(accepted), 'suggestion', sep=True)}{left}   (ctrl+z undoes them all)")
+        self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
 
     def _who(self, ids: list[int]) -> str:
         if len(ids) > 1:
