@@ -36,6 +36,7 @@ class Stats:
     first: Counter[str] = field(default_factory=Counter)
     last: Counter[str] = field(default_factory=Counter)
     full_per_source: dict[tuple[str, str], int] = field(default_factory=dict)  # most records of a name in one source
+    pair_names: frozenset[tuple[int, str, str]] = frozenset()  # ... counted by two records of this source alone
     org: Counter[str] = field(default_factory=Counter)
     org_title: Counter[tuple[str, str]] = field(default_factory=Counter)  # records with this title there
     domain: Counter[str] = field(default_factory=Counter)
@@ -106,9 +107,19 @@ class Stats:
         key = (first, last)
         prior = self._prior.get(key)
         if prior is None:
-            bearers = max(self._expected(first, last), self.namesakes(first, last) - 1, 1e-4)
-            prior = self._prior[key] = min(3.0, -math.log10(bearers))
+            prior = self._prior[key] = self._prior_of(first, last)
         return prior
+
+    def pair_prior(self, source: int, first: str, last: str) -> float:
+        """`name_prior` for two records of one source that both bear this name: when those two are all
+        the book shows of a second bearer (`pair_names`), they are the question, not its answer."""
+        if (source, first, last) in self.pair_names:
+            return self._prior_of(first, last, source)
+        return self.name_prior(first, last)
+
+    def _prior_of(self, first: str, last: str, source: int = -1) -> float:
+        bearers = max(self._expected(first, last), self.namesakes(first, last, source) - 1, 1e-4)
+        return min(3.0, -math.log10(bearers))
 
     def disagreement(self, kind: str) -> float:
         """log10 of how much less likely one person's two records disagree on a field than two people's:
@@ -131,9 +142,13 @@ class Stats:
         share = max(self.org[org], 1) / max(self.n, 1)
         return -math.log10(max(bearers * share, 1e-9))
 
-    def namesakes(self, first: str, last: str) -> int:
-        """At least how many different people bear this name: the most records of it in one source."""
-        return self.full_per_source.get((first, last), 0)
+    def namesakes(self, first: str, last: str, source: int = -1) -> int:
+        """At least how many different people bear this name: the most records of it in one source. Asked
+        for two records of `source` that both bear it, a count those two alone make is one less: whether
+        they are two people is the question (a book holding each person twice would otherwise make
+        every name it repeats look common)."""
+        count = self.full_per_source.get((first, last), 0)
+        return count - 1 if (source, first, last) in self.pair_names else count
 
     def org_rarity(self, org: str) -> float:
         if not self.n or not org:
@@ -238,10 +253,17 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     stats.born_at.update(key.rpartition("|")[0] for key in born)
     stats.u = random_agreement(stats.values, stats.people)
     del held, born
-    for (_, first, last), members in per_source.items():
+    twice: Counter[tuple[str, str]] = Counter()  # sources holding two people or more of a name
+    pair_names = set()
+    for (source, first, last), members in per_source.items():
         count = _distinct_people(members, items) if len(members) > 1 else 1
         if count > stats.full_per_source.get((first, last), 0):
             stats.full_per_source[(first, last)] = count
+        if count > 1:
+            twice[(first, last)] += 1
+            if len(members) == 2:
+                pair_names.add((source, first, last))
+    stats.pair_names = frozenset(key for key in pair_names if twice[key[1:]] == 1)
     stats.namesake_excess = _namesake_excess(stats, Counter(item.source for item in items), per_source)
     floor = max(3, int(stats.n * 2e-5))
     stats.common_firsts = frozenset(_not_typos({f for f, c in stats.first.items() if c >= floor}, stats.first))

@@ -37,6 +37,7 @@ from knowme.dedupe.evidence_names import (
     generation_evidence,
     name_agreement,
     name_evidence,
+    same_name_source,
     script_evidence,
 )
 from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO
@@ -136,7 +137,10 @@ def _score_and_points(pts: float) -> tuple[float, float]:
 def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names) -> float:
     """log10 odds that two records bearing these names are one person, before any other field: less
     for a name many here bear, for a nickname or a typo (more names match), for a swapped order."""
-    return min(stats.name_prior(a.first, a.last), stats.name_prior(b.first, b.last)) - \
+    source = same_name_source(a, b)
+    prior = stats.pair_prior(source, a.first, a.last) if source >= 0 else \
+        min(stats.name_prior(a.first, a.last), stats.name_prior(b.first, b.last))
+    return prior - \
         PART_NOT_EXACT * (names.fk != SAME) - PART_NOT_EXACT * (names.lk != SAME) - SWAPPED * names.swapped
 
 
