@@ -190,6 +190,17 @@ def test_nameless_records_use_the_address_and_role_addresses_do_not_glue() -> No
     assert score(a, b).outcome == "different"
 
 
+def test_a_nameless_card_holding_an_address_spelling_the_name_merges_but_not_when_a_family_shares_it() -> None:
+    # "park.greg@" reads as a first name Park: the address's own word, not another holder of it
+    greg = item("Gregory", "Park", emails=("park.greg@example.org",), phones=("+16505557887",), source=2)
+    card = item(emails=("park.greg@example.org",))
+    ev = score(greg, card)
+    assert ev.outcome == "sure" and "same email park.greg@example.org" in ev.reasons
+    linda = item("Linda", "Park", emails=("park.greg@example.org",), source=3)  # his wife writes it on hers
+    ev = score(greg, card, linda)
+    assert ev.outcome == "maybe" and any("also used by someone else" in r for r in ev.reasons)
+
+
 def test_empty_emoji_and_initials_only_records_are_handled() -> None:
     empty = item("", "")
     emoji = item(fold("😀😀"), "")

@@ -373,7 +373,10 @@ def _given_names(held: list[list[MatchItem]], stats: Stats) -> frozenset[tuple[s
 
 
 def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
-    """True when some holders of one key have clearly different first names (a household key)."""
+    """True when some holders of one key have clearly different first names (a household key). A name
+    read from the address itself (park.greg@ on a card with no name) is the address's word, not a
+    second holder's: Greg Park's own address on a nameless card does not make it a family's."""
+    members = [m for m in members if not m.mailname or m.native]
     if len({m.latin for m in members if m.first}) > 1:
         members = [m for m in members if m.latin]  # 秀英 and Xiuying are not two names
     names = {(m.first, m.last) for m in members if len(m.first) > 1}
