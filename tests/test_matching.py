@@ -122,6 +122,20 @@ def test_at_a_big_firm_a_job_title_few_hold_there_settles_it_and_a_common_one_do
     assert score(c, d, *crowd, *staff).outcome == "maybe"  # 600 engineers there: ask
 
 
+def test_a_first_name_and_an_address_spelling_the_surname_merge_at_one_firm_but_not_a_reading_of_han() -> None:
+    crowd = [item(f"Name{n}", f"Other{n}", source=3, org=f"Firm {n % 800}") for n in range(6000)]
+    card = item("Elisabeth", "", emails=("elisabeth.wilmsen@example.com",), org="Ebert", title="Account Executive")
+    linkedin = item("Elisabeth", "Wilmsen", org="Ebert", title="Account Executive",
+                    urls=("linkedin.com/in/elisabeth-wilmsen-1",), source=2)
+    ev = score(card, linkedin, *crowd)
+    assert ev.outcome == "sure" and "nobody else of that name expected at Ebert" in ev.reasons
+    # 何芳 read from fang.he@: a name many bear that the reading makes look rare, asked
+    han = item("芳", "何", given="芳", family="何", display="何芳", emails=("fang.he@example.com",), org="Ebert",
+               title="Account Executive")
+    latin = item("Fang", "He", org="Ebert", title="Account Executive", urls=("linkedin.com/in/fang-he-1",), source=2)
+    assert score(han, latin, *crowd).outcome == "maybe"
+
+
 def test_two_formal_names_do_not_meet_through_a_pet_form_the_table_gives_both() -> None:
     assert compare_first("robert", "william") == "different"  # the table makes both a "Bill"
     assert compare_first("bill", "william") == "nick" and compare_first("bob", "robert") == "nick"

@@ -41,6 +41,7 @@ from knowme.dedupe.evidence_names import (
     script_evidence,
 )
 from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO
+from knowme.normalize import fold
 from knowme.runtime import big_cache
 
 if TYPE_CHECKING:
@@ -168,6 +169,14 @@ def _details(item: MatchItem) -> int:
                           item.birthday, item.streets or item.cities)))
 
 
+def _address_name_is_its_own(item: MatchItem) -> bool:
+    """Whether a name read from a card's address (or profile) is the card's own word: the card gives no
+    name, or the first name the address starts with ("Elisabeth" and elisabeth.wilmsen@). A card
+    written 何芳 or garbled to "? ?" whose address reads fang.he@ is one of the many bearers of a name
+    its reading makes look rare."""
+    return not item.mailname or item.first in fold(item.display)
+
+
 def _one_in(odds: float) -> str:
     """10 ** odds in words a person reads: "1,000", "20,000", "a million"."""
     value = 10 ** min(odds, 9.0)
@@ -214,8 +223,10 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
         names.rarity >= DISTINCTIVE
     # ... or be so rare that nobody else here is expected to bear it, against what little disagrees
     lone_odds = _lone_name_odds(a, b, stats, names, tally, rival_mail)
-    # ... or agree with the workplace where nobody else is expected to bear the name (however common)
-    placed = names.full_match and not names.swapped and workplace and not rival_mail and min(
+    # ... or agree with the workplace where nobody else is expected to bear the name (however common), or
+    # the name a card's address spells when the card writes no other (see `_address_name_is_its_own`)
+    placed = (names.full_match or names.mail_full and _address_name_is_its_own(a) and _address_name_is_its_own(b)) \
+        and not names.swapped and workplace and not rival_mail and min(
         stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + (
         stats.title_rarity_at(workplace, a.title) if a.title == b.title else 0.0) >= RARE_AT_WORK
     if not tally.conflict and ((tally.strong and key_fits and pts >= SURE_KEY_POINTS)
