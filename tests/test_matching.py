@@ -110,6 +110,20 @@ def test_a_common_name_at_a_small_firm_merges_but_not_at_a_firm_with_many_people
     assert score(one, two, *crowd, *big).outcome != "sure"
 
 
+def test_a_common_name_at_a_small_firm_with_two_other_jobs_there_is_asked_but_a_promotion_merges() -> None:
+    crowd = [item(f"Name{n}", f"Other{n}", source=3, org=f"Firm {n % 800}") for n in range(6000)]
+    crowd += [item("Jennifer", "Garcia", source=3, phones=(f"+1415555{n:04d}",)) for n in range(3)]
+
+    def at_hooli(title: str, other: str):
+        a = item("Jennifer", "Garcia", org="Hooli Labs", title=title, urls=("linkedin.com/in/jg",))
+        b = item("Jennifer", "Garcia", org="Hooli Labs", title=other, emails=("jgarcia@example.org",), source=2)
+        return score(a, b, *crowd)
+
+    ev = at_hooli("Data Scientist", "Product Manager")  # two Jennifer Garcias there, one in each job
+    assert ev.outcome == "maybe" and "different jobs there (data scientist / product manager)" in ev.reasons
+    assert at_hooli("Designer", "Senior Designer").outcome == "sure"  # one job, before and after a promotion
+
+
 def test_at_a_big_firm_a_job_title_few_hold_there_settles_it_and_a_common_one_does_not() -> None:
     crowd = [item(f"Name{n}", f"Other{n}", source=3, org=f"Firm {n % 800}") for n in range(6000)]
     staff = [item(f"Staff{n}", f"Member{n}", source=3, org="Megacorp", title="Engineer") for n in range(600)]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowme.dedupe.evidence import (
+    OTHER_JOB_ODDS,
     SAME_SOURCE,
     Names,
     Tally,
@@ -25,6 +26,7 @@ from knowme.dedupe.evidence import (
     birthday_evidence,
     email_evidence,
     org_evidence,
+    other_jobs,
     phone_evidence,
     place_evidence,
     profile_evidence,
@@ -40,7 +42,7 @@ from knowme.dedupe.evidence_names import (
     same_name_source,
     script_evidence,
 )
-from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO
+from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO, orgs_agree
 from knowme.normalize import fold
 from knowme.runtime import big_cache
 
@@ -228,7 +230,8 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
     placed = (names.full_match or names.mail_full and _address_name_is_its_own(a) and _address_name_is_its_own(b)) \
         and not names.swapped and workplace and not rival_mail and min(
         stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + (
-        stats.title_rarity_at(workplace, a.title) if a.title == b.title else 0.0) >= RARE_AT_WORK
+        stats.title_rarity_at(workplace, a.title) if a.title == b.title else
+        OTHER_JOB_ODDS if orgs_agree(a.org, b.org) and other_jobs(a, b) else 0.0) >= RARE_AT_WORK
     if not tally.conflict and ((tally.strong and key_fits and pts >= SURE_KEY_POINTS)
                                or (name_only and pts >= SURE_POINTS)):
         return SURE
