@@ -348,6 +348,17 @@ def test_the_same_name_in_the_country_most_people_here_live_in_is_asked() -> Non
     assert not any(r.startswith("same country") for r in ev.reasons)
 
 
+def test_a_country_the_names_bearers_here_all_give_does_not_count_for_the_name() -> None:
+    # Gustavos and Carvalhos here give Brazilian phones: two Gustavo Carvalhos would both give one too
+    brazil = [item("Gustavo", f"Surname{k}x", phones=(f"+551199{k:07d}",)) for k in range(4)] + \
+        [item(f"Given{k}y", "Carvalho", phones=(f"+552199{k:07d}",)) for k in range(4)]
+    a = item("Gustavo", "Carvalho", org="Northwind Analytics", title="Data Engineer", phones=("+5511919270038",))
+    b = item("Gustavo", "Carvalho", org="Clark-Lewis", emails=("gustavo@clark-lewis.com.br",), source=2)
+    ev = score_in(a, b, _book_of_phones() + brazil)
+    assert ev.outcome == "maybe"
+    assert not any(r.startswith("same country") for r in ev.reasons)
+
+
 def test_a_junior_and_a_senior_of_one_name_at_one_address_are_two_people() -> None:
     senior = item("John", "Keller", suffix="Sr.", addresses=(HOME,), phones=("+12175550144",))
     junior = item("John", "Keller Jr.", birthday="1980-07-09", addresses=(HOME,), phones=("+12175550144",), source=2)
