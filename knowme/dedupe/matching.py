@@ -25,7 +25,7 @@ LONE_NAME_ODDS = 3.0  # log10 odds at which a name merges by itself (knowme.dedu
 NAMESAKE_DOUBT = 5.0  # namesakes added to both sides of that count, so that two or three do not swing it
 GIVEN_NAME_PEOPLE = 4  # two first names on one key under this many surnames or more are one person's two names ...
 GIVEN_NAME_EXCESS = 10.0  # ... when that is this many times what couples of those names would give by chance
-ORIGIN_DOUBT = 2.0  # records of the book's own country shares added to a name's, so that one or two do not swing it
+ORIGIN_DOUBT = 5.0  # names of the book's own country shares added to a name's, so that one or two do not swing it
 FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
 @dataclass(slots=True)
@@ -50,7 +50,8 @@ class Stats:
     values: Counter[str] = field(default_factory=Counter)  # people holding each birthday, street, postcode, city
     born_at: Counter[str] = field(default_factory=Counter)  # initials + street -> distinct full birthdays there
     people: Counter[str] = field(default_factory=Counter)  # per kind of value ("b", "s", ...): people counted
-    origins: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # ("f" or "l", name, country or "")
+    origins: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # ("f" or "l", name, country or ""):
+    # full names giving that first name (or surname) and a phone or mail of that country (or of any)
     m: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_M))  # one person's records agree (learnt)
     u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.dedupe.fitting
     namesake_excess: float = 0.0  # log10 of how much commoner namesakes of rare names are here than predicted
@@ -159,16 +160,17 @@ class Stats:
 
     def country_weight(self, a: MatchItem, b: MatchItem, code: str) -> float:
         """`value_weight` of a country two records both give (by phones and mail), as though two
-        different people of their names agreed on it as often as the book's records of that first name,
-        or of that surname, give it (whichever is more): a name's bearers share their country, so two
-        Gustavo Carvalhos both giving Brazilian phones is what namesakes do too. A name the book gives
-        nowhere else agrees as often as anybody's."""
+        different people of their names agreed on it as often as the book's other full names with that
+        first name, or that surname, give it (whichever is more): a name's bearers share their country,
+        so two Gustavo Carvalhos both giving Brazilian phones is what namesakes do too. A name the book
+        gives nowhere else agrees as often as anybody's."""
         anybody = max(self.values["n" + code] - 1, 0.3) / max(self.people["n"], 1)
+        own = {(x.first, x.last) for x in (a, b) if _has_origin(x)}
+        own_there = {(x.first, x.last) for x in (a, b) if _has_origin(x) and code in x.countries}
         share = anybody
-        for part, name in (("f", a.first), ("l", a.last)):
-            own = [x for x in (a, b) if (x.first if part == "f" else x.last) == name and _has_origin(x)]
-            placed = max(self.origins[(part, name, "")] - len(own), 0)
-            there = max(self.origins[(part, name, code)] - sum(code in x.countries for x in own), 0)
+        for k, (part, name) in enumerate((("f", a.first), ("l", a.last))):
+            placed = max(self.origins[(part, name, "")] - sum(full[k] == name for full in own), 0)
+            there = max(self.origins[(part, name, code)] - sum(full[k] == name for full in own_there), 0)
             share = max(share, (there + ORIGIN_DOUBT * anybody) / (placed + ORIGIN_DOUBT))
         return max(0.0, math.log10(self.m["n"] / share))
 
@@ -241,6 +243,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     sources: set[int] = set()
     held: set[tuple[str, str, str]] = set()  # (value, initial, surname's sound): one person's value once
     born: set[str] = set()
+    origin_names: set[tuple[str, str, str]] = set()  # full names with each country they give, once each
     for idx, item in enumerate(items):
         if item.birthday or item.streets or item.postcodes or item.cities or item.countries:
             who = (item.first[:1], phonetic(item.last))
@@ -257,7 +260,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         if item.first and item.last and not item.mailname:
             per_source[(item.source, item.first, item.last)].append(idx)
         if _has_origin(item):
-            _count_origin(stats.origins, item)
+            origin_names.update((item.first, item.last, code) for code in ("", *item.countries))
         if item.org:
             stats.org[item.org] += 1
             if item.title:
@@ -266,6 +269,10 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
             if stats.keys[key] > 1:
                 holders[key].append(idx)
     stats.sources = max(1, len(sources))
+    for first, last, code in origin_names:
+        stats.origins[("f", first, code)] += 1
+        stats.origins[("l", last, code)] += 1
+    del origin_names
     stats.org_domains = _org_domains(stats)
     stats.values.update(value for value, _, _ in held)
     stats.people.update(value[0] for value in stats.values.elements())
@@ -297,14 +304,6 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
 def _has_origin(item: MatchItem) -> bool:
     """Whether a record's name and countries are counted in `Stats.origins`: a name of its own and a country."""
     return bool(item.first and item.last and not item.mailname and item.countries)
-
-
-def _count_origin(origins: Counter[tuple[str, str, str]], item: MatchItem) -> None:
-    """Count the countries a record gives under its first name and under its surname (`Stats.country_weight`)."""
-    for part, name in (("f", item.first), ("l", item.last)):
-        origins[(part, name, "")] += 1
-        for code in set(item.countries):
-            origins[(part, name, code)] += 1
 
 
 def _namesake_excess(stats: Stats, records: Counter[int], names: Iterable[tuple[int, str, str]]) -> float:
