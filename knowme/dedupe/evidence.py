@@ -342,7 +342,9 @@ def place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> st
         tally.odds += stats.disagreement("c")
         tally.reasons.append("different cities")
     common = shared(a.countries, b.countries)
-    weight = stats.country_weight(a, b, common[0]) if common else 0.0
+    weight = stats.value_weight("n" + common[0], stats.m["n"]) if common else 0.0
+    if weight >= COUNTRY_LEAST:  # a country few here live in: does the name say it already?
+        weight = stats.country_weight(a, b, common[0])
     if weight >= COUNTRY_LEAST:
         tally.odds += weight
         tally.place_odds += weight
