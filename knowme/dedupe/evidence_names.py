@@ -209,8 +209,9 @@ def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally:
             tally.against(MAILNAME_OTHER, f"the address {spelled} names someone else")
     elif names.full_match or (fk == INITIAL and lk in (SAME, TYPO)):
         rarity = names.rarity = min(stats.name_rarity(a.first, a.last), stats.name_rarity(b.first, b.last))
-        names.common = max(stats.namesakes(a.first, a.last), stats.namesakes(b.first, b.last)) > 1 or \
-            rarity < COMMON_BELOW
+        source = same_name_source(a, b)
+        names.common = max(stats.namesakes(a.first, a.last, source), stats.namesakes(b.first, b.last, source)) > 1 \
+            or rarity < COMMON_BELOW
         if names.full_match:
             tally.pts += FULL_NAME - PART_NOT_EXACT * (fk != SAME) - PART_NOT_EXACT * (lk != SAME) - \
                 SWAPPED * names.swapped + rarity
@@ -233,6 +234,12 @@ def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally:
         tally.against(OTHER_SURNAME, f"different surnames ({a.last.title()} / {b.last.title()})")
     else:
         tally.against(OTHER_NAMES, f"different names ({a.display} / {b.display})")
+
+
+def same_name_source(a: MatchItem, b: MatchItem) -> int:
+    """The source both records come from when they bear one name exactly, else -1: the two records a
+    count of that name's bearers there must not count as evidence about themselves (`Stats.namesakes`)."""
+    return a.source if a.source == b.source and a.first == b.first and a.last == b.last else -1
 
 
 def _same_full_birthday(a: MatchItem, b: MatchItem) -> bool:
