@@ -94,16 +94,8 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
     options = options or ImportOptions()
     path = Path(path)
     report = FileReport(path=path)
-    special = special_input(path)
-    if special == "a symbolic link":
-        report.error = (f"{path}: is a symbolic link; knowme reads only the file itself (import {path.resolve()} "
-                        "if that is the one)")
-        return report
-    if special is not None:
-        report.error = f"{path}: is {special}, not a file or folder; nothing was read"
-        return report
-    if not path.exists():
-        report.error = f"{path}: no such file or folder"
+    report.error = _not_readable(path)
+    if report.error:
         return report
     if not options.me:  # mail: the user's addresses as confirmed or guessed before
         options = dataclasses.replace(options, me=list(store.setting("me", [])))
@@ -112,11 +104,7 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
             fmt = mapped_format(path)
         result = importers.parse(path, fmt, options)
     except NotAnAddressBook as exc:
-        hint = ""
-        if fmt == "auto" and not options.mapping and path.suffix.lower() in (".csv", ".tsv", ".txt"):
-            hint = ("; if it is a CSV, say which column holds what: --map name=COLUMN --map email=COLUMN "
-                    "(`knowme doctor FILE` shows how it reads)")
-        report.error = f"{path}: {exc}{hint}"
+        report.error = _not_an_address_book(path, exc, fmt, options.mapping)
         return report
     except OSError as exc:
         report.error = f"{path}: cannot read it: {exc.strerror or exc}"
@@ -157,6 +145,44 @@ def store_records(store: Store, path: Path, fmt: str, records: list[Record], pro
     transaction) is done here, under the source name the store settles on."""
     with Preparer(records, region, suggest) as prepare:
         return store.store_import(path, fmt, records, problems, sha256, prepare, source_name)
+
+
+def _not_readable(path: Path) -> str | None:
+    """Why `path` is not read at all (a link, FIFO, device or socket, or nothing there); None if it is."""
+    special = special_input(path)
+    if special == "a symbolic link":
+        return (f"{path}: is a symbolic link; knowme reads only the file itself (import {path.resolve()} "
+                "if that is the one)")
+    if special is not None:
+        return f"{path}: is {special}, not a file or folder; nothing was read"
+    if not path.exists():
+        return f"{path}: no such file or folder"
+    return None
+
+
+def _not_an_address_book(path: Path, exc: NotAnAddressBook, fmt: str, mapping: dict[str, str]) -> str:
+    hint = ""
+    if fmt == "auto" and not mapping and path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        hint = ("; if it is a CSV, say which column holds what: --map name=COLUMN --map email=COLUMN "
+                "(`knowme doctor FILE` shows how it reads)")
+    return f"{path}: {exc}{hint}"
+
+
+def refusal(path: Path, fmt: str = "auto", mapped: bool = False) -> str | None:
+    """Why nothing can be imported from `path`, judged from what it is and how it begins (cheap: the
+    file is not parsed); None when it may hold contacts. The import says the same words when it
+    meets the same input, so a command can refuse before it makes a workspace for nothing."""
+    path = Path(path)
+    error = _not_readable(path)
+    if error or fmt != "auto" or mapped:
+        return error  # a format or a column map given: only the import can tell
+    try:
+        importers.detect(path)
+    except NotAnAddressBook as exc:
+        return _not_an_address_book(path, exc, fmt, {})
+    except OSError as exc:
+        return f"{path}: cannot read it: {exc.strerror or exc}"
+    return None
 
 
 def import_paths(store: Store, paths: list[Path], fmt: str = "auto", options: ImportOptions | None = None,

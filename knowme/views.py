@@ -220,35 +220,13 @@ def pending_pairs_of(store: Store, person_id: int) -> int:
     return len(pairs.pending_pairs_involving(store, person_id))
 
 
-def list_position(store: Store, query: ListQuery, person_id: int) -> int | None:
-    """How many people sort before this one in a name-sorted, unfiltered view (read from the index).
-
-    That is the person's row when listed, and the row of the next person when not (say they were
-    decided since and the view is Undecided). None when the answer would need the whole list.
-    """
+def window_at(store: Store, query: ListQuery, person_id: int, before: int, size: int) -> tuple[array[int], int] | None:
+    """A window of a name-sorted, unfiltered list around a person and the row they (or the next by name,
+    when the view no longer holds them) are on in it (`knowme.store.views.window_by_name`); None when
+    only the whole list can tell."""
     if query.sort != "name" or query.text:
         return None
-    return q.people_sorting_before(store, query.view, person_id)
-
-
-def resume_index(store: Store, query: ListQuery, ids: Sequence[int], person_id: int | None,
-                 fallback: int = 0) -> int:
-    """The row to put the cursor on when a list is reopened.
-
-    The person it was on, when still listed; else (e.g. they were decided and the view is
-    Undecided) the first person that sorts after them by name; else the saved row number.
-    """
-    if not ids:
-        return 0
-    if person_id is not None:
-        try:
-            return ids.index(person_id)
-        except ValueError:
-            pass
-        position = list_position(store, query, person_id)
-        if position is not None:
-            return min(position, len(ids) - 1)
-    return max(0, min(fallback, len(ids) - 1))
+    return q.window_by_name(store, query.view, person_id, before, size)
 
 
 # ---- counts ---------------------------------------------------------------------------------------

@@ -146,7 +146,30 @@ def test_a_mistyped_path_makes_no_workspace(knowme: Knowme, vcf: Path) -> None:
     proc = knowme("import", "contcts.vcf")
     assert proc.returncode == 1 and proc.stderr == "knowme: contcts.vcf: no such file or folder\n"
     assert not knowme.db.exists()
-    assert "no such files or folders" in knowme("review", "a.vcf", "b.csv").stderr and not knowme.db.exists()
+    assert knowme("review", "a.vcf", "b.csv").stderr.splitlines() == [
+        "knowme: a.vcf: no such file or folder", "knowme: b.csv: no such file or folder"]
+    assert not knowme.db.exists()
     proc = knowme("import", "contcts.vcf", vcf)  # one file there: it is imported, the other named
     assert proc.returncode == 1 and "contcts.vcf: no such file or folder" in proc.stderr
+    assert knowme.json("status", "--json")["records"] == 2
+
+
+def test_files_that_are_no_address_book_make_no_workspace(knowme: Knowme, tmp_path: Path, vcf: Path) -> None:
+    """A stray text file or an empty folder is refused with the import's own words, one line each,
+    before a workspace is made for nothing; a folder holding a vCard is imported."""
+    notes, empty = tmp_path / "notes.txt", tmp_path / "photos"
+    notes.write_text("call Anna back\n")
+    empty.mkdir()
+    proc = knowme("import", notes, empty)
+    assert proc.returncode == 1 and not knowme.db.exists()
+    assert proc.stderr.splitlines() == [
+        (f"knowme: {notes}: not an address book (no vCard, known CSV header or mail found); if it is a CSV, "
+         "say which column holds what: --map name=COLUMN --map email=COLUMN (`knowme doctor FILE` shows how it "
+         "reads)"),
+        f"knowme: {empty}: not an address book (no vCard, known CSV header or mail found)"]
+    assert "not an address book" in knowme("review", notes).stderr and not knowme.db.exists()
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "phone.vcf").write_bytes(vcf.read_bytes())
+    assert knowme("import", book).returncode == 0
     assert knowme.json("status", "--json")["records"] == 2

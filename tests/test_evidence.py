@@ -131,6 +131,19 @@ def test_a_name_absent_from_the_population_table_is_rare_not_common() -> None:
     assert not any("a common name" in r for r in ev.reasons)
 
 
+def test_one_book_holding_one_person_twice_does_not_make_the_name_common() -> None:
+    # one export, two cards of Hannah Curtis under two addresses: they are the question, not a namesake
+    a = item("Hannah", "Curtis", birthday="--03-03", emails=("hannah.curtis@gmx.de",))
+    b = item("Hannah", "Curtis", birthday="1975-03-03", emails=("hannah_curtis88@yahoo.com",))
+    ev = score_in(a, b, crowd(300))
+    assert ev.outcome == "sure" and "same birthday (day and month)" in ev.reasons
+    assert not any("a common name" in r for r in ev.reasons)
+    # a third card of the name there, born another day: two people of that name for certain, ask
+    c = item("Hannah", "Curtis", birthday="1980-07-21", emails=("hcurtis@example.org",))
+    ev = score_in(a, b, [c, *crowd(300)])
+    assert ev.outcome == "maybe" and any("a common name" in r for r in ev.reasons)
+
+
 def test_a_family_email_does_not_stop_a_merge_when_everything_else_agrees() -> None:
     family = "thekellers@gmail.com"
     partner = item("Sabine", "Keller", emails=(family,))
@@ -331,6 +344,17 @@ def test_the_same_name_in_the_country_most_people_here_live_in_is_asked() -> Non
     b = item("David", "Walters", org="Clark-Lewis", emails=("david@clark-lewis.com",), phones=("+12125550199",),
              source=2)
     ev = score_in(a, b, _book_of_phones())
+    assert ev.outcome == "maybe"
+    assert not any(r.startswith("same country") for r in ev.reasons)
+
+
+def test_a_country_the_names_bearers_here_all_give_does_not_count_for_the_name() -> None:
+    # Gustavos and Carvalhos here give Brazilian phones: two Gustavo Carvalhos would both give one too
+    brazil = [item("Gustavo", f"Surname{k}x", phones=(f"+551199{k:07d}",)) for k in range(4)] + \
+        [item(f"Given{k}y", "Carvalho", phones=(f"+552199{k:07d}",)) for k in range(4)]
+    a = item("Gustavo", "Carvalho", org="Northwind Analytics", title="Data Engineer", phones=("+5511919270038",))
+    b = item("Gustavo", "Carvalho", org="Clark-Lewis", emails=("gustavo@clark-lewis.com.br",), source=2)
+    ev = score_in(a, b, _book_of_phones() + brazil)
     assert ev.outcome == "maybe"
     assert not any(r.startswith("same country") for r in ev.reasons)
 

@@ -110,6 +110,20 @@ def test_a_common_name_at_a_small_firm_merges_but_not_at_a_firm_with_many_people
     assert score(one, two, *crowd, *big).outcome != "sure"
 
 
+def test_a_common_name_at_a_small_firm_with_two_other_jobs_there_is_asked_but_a_promotion_merges() -> None:
+    crowd = [item(f"Name{n}", f"Other{n}", source=3, org=f"Firm {n % 800}") for n in range(6000)]
+    crowd += [item("Jennifer", "Garcia", source=3, phones=(f"+1415555{n:04d}",)) for n in range(3)]
+
+    def at_hooli(title: str, other: str):
+        a = item("Jennifer", "Garcia", org="Hooli Labs", title=title, urls=("linkedin.com/in/jg",))
+        b = item("Jennifer", "Garcia", org="Hooli Labs", title=other, emails=("jgarcia@example.org",), source=2)
+        return score(a, b, *crowd)
+
+    ev = at_hooli("Data Scientist", "Product Manager")  # two Jennifer Garcias there, one in each job
+    assert ev.outcome == "maybe" and "different jobs there (data scientist / product manager)" in ev.reasons
+    assert at_hooli("Designer", "Senior Designer").outcome == "sure"  # one job, before and after a promotion
+
+
 def test_at_a_big_firm_a_job_title_few_hold_there_settles_it_and_a_common_one_does_not() -> None:
     crowd = [item(f"Name{n}", f"Other{n}", source=3, org=f"Firm {n % 800}") for n in range(6000)]
     staff = [item(f"Staff{n}", f"Member{n}", source=3, org="Megacorp", title="Engineer") for n in range(600)]
@@ -120,6 +134,20 @@ def test_at_a_big_firm_a_job_title_few_hold_there_settles_it_and_a_common_one_do
     c = item("Jennifer", "Garcia", org="Megacorp", title="Engineer", urls=("linkedin.com/in/jg",))
     d = item("Jennifer", "Garcia", org="Megacorp", title="Engineer", emails=("jgarcia@megacorp.com",), source=2)
     assert score(c, d, *crowd, *staff).outcome == "maybe"  # 600 engineers there: ask
+
+
+def test_a_first_name_and_an_address_spelling_the_surname_merge_at_one_firm_but_not_a_reading_of_han() -> None:
+    crowd = [item(f"Name{n}", f"Other{n}", source=3, org=f"Firm {n % 800}") for n in range(6000)]
+    card = item("Elisabeth", "", emails=("elisabeth.wilmsen@example.com",), org="Ebert", title="Account Executive")
+    linkedin = item("Elisabeth", "Wilmsen", org="Ebert", title="Account Executive",
+                    urls=("linkedin.com/in/elisabeth-wilmsen-1",), source=2)
+    ev = score(card, linkedin, *crowd)
+    assert ev.outcome == "sure" and "nobody else of that name expected at Ebert" in ev.reasons
+    # 何芳 read from fang.he@: a name many bear that the reading makes look rare, asked
+    han = item("芳", "何", given="芳", family="何", display="何芳", emails=("fang.he@example.com",), org="Ebert",
+               title="Account Executive")
+    latin = item("Fang", "He", org="Ebert", title="Account Executive", urls=("linkedin.com/in/fang-he-1",), source=2)
+    assert score(han, latin, *crowd).outcome == "maybe"
 
 
 def test_two_formal_names_do_not_meet_through_a_pet_form_the_table_gives_both() -> None:
@@ -188,6 +216,17 @@ def test_nameless_records_use_the_address_and_role_addresses_do_not_glue() -> No
     a = item("Ann", "Bell", emails=("info@acme.com",))
     b = item("Carl", "Diaz", emails=("info@acme.com",), source=2)
     assert score(a, b).outcome == "different"
+
+
+def test_a_nameless_card_holding_an_address_spelling_the_name_merges_but_not_when_a_family_shares_it() -> None:
+    # "park.greg@" reads as a first name Park: the address's own word, not another holder of it
+    greg = item("Gregory", "Park", emails=("park.greg@example.org",), phones=("+16505557887",), source=2)
+    card = item(emails=("park.greg@example.org",))
+    ev = score(greg, card)
+    assert ev.outcome == "sure" and "same email park.greg@example.org" in ev.reasons
+    linda = item("Linda", "Park", emails=("park.greg@example.org",), source=3)  # his wife writes it on hers
+    ev = score(greg, card, linda)
+    assert ev.outcome == "maybe" and any("also used by someone else" in r for r in ev.reasons)
 
 
 def test_empty_emoji_and_initials_only_records_are_handled() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knowme.dedupe.pairgroups import evidence_shape, pair_groups, reason_shape, resolve_group
+from knowme.dedupe.pairgroups import PairGroup, evidence_shape, pair_groups, reason_shape, resolve_group
 from knowme.dedupe.run import pending_pairs, run_dedupe
 from knowme.importing import store_records
 from knowme.model import Labeled, Record
@@ -114,3 +114,36 @@ def test_cli_lists_groups_and_answers_one_by_its_id(tmp_path: Path, capsys: pyte
     assert main(["--db", str(db), "undo"]) == 0
     with Store.open(db) as store:
         assert sum(len(g.pairs) for g in pair_groups(store)) == sum(g["pairs"] for g in groups)
+
+
+def test_the_estimate_reads_right_for_one_pair_and_for_many() -> None:
+    """'1 pairs ... about 1 of them look like' was what a group of one said."""
+    from types import SimpleNamespace
+
+    def group(*scores: float) -> PairGroup:
+        return PairGroup("g", "same name", [SimpleNamespace(score=s) for s in scores])  # type: ignore[misc]
+
+    assert group(0.9).likely_words() == "it looks like the same person"
+    assert group(0.2).likely_words() == "it looks like two people"
+    assert group(0.9, 0.2, 0.1).likely_words() == "about 1 looks like the same person"
+    assert group(0.9, 0.8, 0.1).likely_words() == "about 2 look like the same person"
+
+
+def test_names_read_from_addresses_make_one_group_whoever_they_name(store: Store) -> None:
+    """'the address Maria Laura spells the name' made a group of one per person: the reason now quotes
+    the address the name was read from, and the group holds every such pair."""
+    cards = [Record(index=1, given="Maria Laura", family="Melo", formatted_name="Maria Laura Melo",
+                    emails=[Labeled("mlm@example.org", "home")]),
+             Record(index=2, given="Maria Laura", formatted_name="Maria Laura",
+                    emails=[Labeled("marialaura.melo@silveira.example.net", "work")]),
+             Record(index=3, given="Kenneth", family="Horn", formatted_name="Kenneth Horn",
+                    emails=[Labeled("kh@example.org", "home")]),
+             Record(index=4, given="Kenneth", formatted_name="Kenneth",
+                    emails=[Labeled("kenneth.horn@post.example.net", "work")])]
+    store_records(store, Path("book.vcf"), "vcard", cards, [], "book", "US")
+    run_dedupe(store)
+    spelled = [p for p in pending_pairs(store) if any("spells the name" in r for r in p.reasons)]
+    assert {r for p in spelled for r in p.reasons if "spells" in r} == {
+        "the address marialaura.melo@silveira.example.net spells the name",
+        "the address kenneth.horn@post.example.net spells the name"}
+    assert len({evidence_shape(p.reasons) for p in spelled}) == 1

@@ -113,3 +113,29 @@ async def test_a_view_shows_its_first_people_while_the_rest_are_read(workspace: 
         assert len(whole) == 10 and whole[:3] == first
         assert contacts.current_row.name == first[1] and contacts.cursor == 1  # nothing moved
         assert "10 people" in _title(app)
+
+
+@pilot_test
+async def test_another_view_opens_on_the_same_person_before_its_whole_list_is_read(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switching view waited for the whole new list whenever the person under the cursor was not among
+    its first rows (two seconds at a million people): the rows around them come from the index at once."""
+    from knowme.tui.screens import main as main_screen
+
+    monkeypatch.setattr(main_screen, "HEAD_BEFORE", 1)
+    monkeypatch.setattr(main_screen, "HEAD_SIZE", 3)
+    gate = _hold(monkeypatch, lambda query, limit: query.view == "all" and limit is None)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        contacts = app.main.query_one(ContactList)
+        await pilot.press(*["down"] * 6)
+        await pilot.pause()
+        person = contacts.current_row.name
+        await pilot.press("8")  # All: the whole list is held
+        await pilot.pause()
+        assert contacts.query_spec.view == "all" and contacts.is_loading
+        assert contacts.current_row.name == person and contacts.row_count == 3
+        gate.set()
+        await list_settled(pilot, app)
+        assert contacts.current_row.name == person and contacts.row_count == 10

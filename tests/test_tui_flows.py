@@ -230,10 +230,10 @@ async def test_a_large_undo_runs_off_the_ui_thread_behind_a_screen_that_holds_th
     pressed meanwhile decides nothing about a list that is about to change."""
     import threading
 
-    from knowme.tui.screens import main as main_screen
+    from knowme.tui import history
     from knowme.tui.screens.confirm import BusyScreen
 
-    monkeypatch.setattr(main_screen, "BIG_STEP_BYTES", 0)  # every undo counts as large here
+    monkeypatch.setattr(history, "BIG_STEP_BYTES", 0)  # every undo counts as large here
     gate, threads = threading.Event(), []
     real_undo = Store.undo
 
@@ -267,12 +267,45 @@ async def test_a_large_undo_runs_off_the_ui_thread_behind_a_screen_that_holds_th
 
 
 @pilot_test
+async def test_a_large_undo_that_fails_gives_the_keys_back_and_says_nothing_changed(
+        tmp_path: Path, monkeypatch) -> None:
+    """A disk error in the middle of a large undo: the busy screen goes, the status line says nothing
+    changed (the undo's transaction rolled back), and the decision stands."""
+    import sqlite3
+
+    from knowme.tui import history
+    from knowme.tui.screens.confirm import BusyScreen
+
+    monkeypatch.setattr(history, "BIG_STEP_BYTES", 0)
+
+    def failing_undo(store: Store):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "undo", failing_undo)
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        name = app.main.query_one(ContactList).current_row.name
+        await pilot.press("x")
+        await settle(pilot, app)
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, BusyScreen)
+        assert "Could not undo: nothing changed." in str(app.main.query_one("#status").render())
+        assert decisions(workspace)[name] == "exclude"
+        await pilot.press("k")  # the keys are back
+        await settle(pilot, app)
+        assert list(decisions(workspace).values()).count("knows-me") == 1
+
+
+@pilot_test
 async def test_the_duplicates_dialog_undoes_a_large_answer_in_a_worker(tmp_path: Path, monkeypatch) -> None:
     import threading
 
-    from knowme.tui.screens import duplicates
+    from knowme.tui import history
 
-    monkeypatch.setattr(duplicates, "BIG_STEP_BYTES", 0)
+    monkeypatch.setattr(history, "BIG_STEP_BYTES", 0)
     threads = []
     real_undo = Store.undo
     monkeypatch.setattr(Store, "undo", lambda store: threads.append(threading.current_thread()) or real_undo(store))

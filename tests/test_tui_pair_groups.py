@@ -62,3 +62,19 @@ async def test_shift_y_answers_the_whole_group_after_a_confirmation_and_ctrl_z_t
     with Store.open(workspace) as store:
         assert store.conn.execute("SELECT count(*) FROM pairs WHERE status='same'").fetchone()[0] == 0
         assert len(pending_pairs(store)) == queued
+
+
+def test_the_question_for_a_group_of_one_pair_reads_as_one() -> None:
+    from types import SimpleNamespace
+
+    from knowme.dedupe.pairgroups import PairGroup
+    from knowme.tui.screens.duplicates import _group_question
+
+    one = PairGroup("g", "same name, a rare name", [SimpleNamespace(score=0.8)])  # type: ignore[list-item]
+    question = _group_question(one, True, "  • same name (Mercedes Foconi), a rare name")
+    assert question.startswith("1 pair reads: same name, a rare name.\nIt looks like the same person.\n")
+    assert "Answer it as the same person (they merge)?" in question and "all 1" not in question
+    many = PairGroup("g", "same name", [SimpleNamespace(score=0.8)] * 6)  # type: ignore[list-item]
+    assert _group_question(many, False, "").startswith("6 pairs read: same name.\nAbout 6 look like the same "
+                                                       "person. For example:")
+    assert "Answer all 6 as different people (never asked again)?" in _group_question(many, False, "")

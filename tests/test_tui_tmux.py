@@ -164,21 +164,21 @@ def _visible_names(screen: str) -> tuple[list[str], int]:
     names = []
     for line in lines[header + 1:]:
         text = line.split("▕", 1)[1] if "▕" in line else ""
-        if len(text) < 2 or text[0] not in " ●" or text[1] != " ":
+        if len(text) < 2 or text[0] not in " ●✓" or text[1] != " ":
             break  # the status line under the list
         names.append(_cells(text[start:], width).rstrip())
     return names, width
 
 
-def _expected_names(workspace: Path, width: int) -> list[str]:
-    """The store's order for the Undecided view sorted by name, cut as the Name column cuts."""
+def _expected_names(workspace: Path, width: int, view: str = "undecided") -> list[str]:
+    """The store's order for a view sorted by name, cut as the Name column cuts."""
     from knowme.tui.widgets.columns import fit
 
     from knowme import views
     from knowme.store.core import Store
 
     with Store.open(workspace) as store:
-        ids = views.person_ids(store, views.ListQuery())
+        ids = views.person_ids(store, views.ListQuery(view=view))
         rows = views.rows(store, ids)
     return [fit(rows[pid].name or "(no name)", width).rstrip() for pid in ids]
 
@@ -257,5 +257,13 @@ def test_scrolling_repaints_every_row_in_a_real_terminal(tmp_path: Path) -> None
         _window(terminal, expected, "End then Up", top=len(expected) - rows)
         terminal.keys("Home")
         _window(terminal, expected, "Home after the wheel", top=0)
+
+        # another view opens on the same person, its rows read around them first, then the whole list
+        terminal.keys("End", "8")
+        everyone = _expected_names(workspace, width, "all")
+        _window(terminal, everyone, "the All view from the last undecided person",
+                ok=lambda start: start + rows > everyone.index(expected[-1]) >= start)
+        terminal.keys("1")
+        _window(terminal, expected, "back to Undecided", top=len(expected) - rows)
     finally:
         terminal.close()

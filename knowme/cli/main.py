@@ -101,14 +101,19 @@ def creates_workspace(args: argparse.Namespace) -> bool:
     return bool(creates(args) if callable(creates) else creates)
 
 
-def refuse_missing_files(args: argparse.Namespace) -> None:
-    """A command that would make the workspace to import FILEs, none of which exists, says so before
-    anything is made (a mistyped path left an empty workspace behind)."""
+def refuse_nothing_to_import(args: argparse.Namespace) -> None:
+    """A command that would make the workspace to import FILEs, none of which can be imported, says
+    why before anything is made or changed: a mistyped path or a stray text file left an empty
+    workspace behind at the default place."""
     files = getattr(args, "files", None)
-    if files and getattr(args, "creates_workspace", False) and not any(Path(f).exists() for f in files):
-        names = ", ".join(map(str, files))
-        raise UserError(f"{names}: no such file or folder" if len(files) == 1 else
-                        f"{names}: no such files or folders")
+    if not files or not getattr(args, "creates_workspace", False):
+        return
+    from knowme.importing import refusal
+
+    fmt, mapped = getattr(args, "format", "auto") or "auto", bool(getattr(args, "map", None))
+    reasons = [refusal(Path(f), fmt, mapped) for f in files]
+    if all(reasons):
+        raise UserError("\nknowme: ".join(r for r in reasons if r))
 
 
 def open_store(args: argparse.Namespace) -> Store:
@@ -132,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "no_store", False):
             return handler(args, None) or 0
-        refuse_missing_files(args)
+        refuse_nothing_to_import(args)
         with open_store(args) as store:
             return handler(args, store) or 0
     except (UserError, WorkspaceError) as exc:

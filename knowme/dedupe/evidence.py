@@ -46,6 +46,8 @@ ORG_DOMAIN = 2.5  # one's company is the other's mail domain
 NOTE_NAMES_ORG = 2.5  # one's note names the other's company ("worked together at ...")
 SAME_TITLE = 1.0
 SAME_TITLE_M = 0.7  # one person's two records at one organisation give one job title (promotions, old exports)
+OTHER_JOB_ODDS = -1.0  # ... or two jobs neither of which names the other (not Engineer / Senior Engineer): one
+# person's cards there rarely do (a tenth of the time at most), two people's nearly always
 SAME_BIRTHDAY = 3.0
 OTHER_BIRTHDAY = -10.0
 SAME_SOURCE = -0.5  # one address book rarely holds one person twice
@@ -254,6 +256,9 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
             tally.odds += SAME_ORG_ODDS + stats.org_rarity(a.org)
             if a.title and a.title == b.title:  # the same job there: weighed by how many others there hold it
                 tally.odds += stats.title_weight(a.org, a.title, SAME_TITLE_M)
+            elif other_jobs(a, b):
+                tally.odds += OTHER_JOB_ODDS
+                tally.reasons.append(f"different jobs there ({a.title} / {b.title})")
             tally.anchor = tally.anchor or "same company"
             tally.add(SAME_ORG + stats.org_rarity(a.org), f"same company ({place})")
         else:
@@ -275,6 +280,12 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
     if a.title and b.title and a.title == b.title:
         tally.add(SAME_TITLE, "same job title")
     return corroborated, workplace, place
+
+
+def other_jobs(a: MatchItem, b: MatchItem) -> bool:
+    """Two job titles neither of which holds the other: "data scientist" and "product manager" are two
+    jobs, "engineer" and "senior engineer" one job before and after a promotion."""
+    return bool(a.title and b.title) and a.title not in b.title and b.title not in a.title
 
 
 def _noted_workplace(x: MatchItem, y: MatchItem) -> MatchItem | None:
@@ -332,6 +343,8 @@ def place_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> st
         tally.reasons.append("different cities")
     common = shared(a.countries, b.countries)
     weight = stats.value_weight("n" + common[0], stats.m["n"]) if common else 0.0
+    if weight >= COUNTRY_LEAST:  # a country few here live in: does the name say it already?
+        weight = stats.country_weight(a, b, common[0])
     if weight >= COUNTRY_LEAST:
         tally.odds += weight
         tally.place_odds += weight

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from knowme.dedupe.evidence import Names, Tally, one_profile, personal_key
-from knowme.dedupe.matchitem import latin_letters
+from knowme.dedupe.matchitem import latin_letters, name_from_address, name_from_slug
 from knowme.dedupe.namesim import (
     COMPATIBLE_FIRST,
     COMPATIBLE_LAST,
@@ -200,7 +200,7 @@ def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally:
         if a.has_name != b.has_name:
             _nameless_evidence(a, b, tally)
     elif names.mailname:  # a name read from an address: a hint, not the person's own word
-        spelled = a.display if a.mailname else b.display
+        spelled = _address_read(a if a.mailname else b)
         if names.full_match:
             names.mail_full = True
             names.full_match = False
@@ -209,8 +209,9 @@ def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally:
             tally.against(MAILNAME_OTHER, f"the address {spelled} names someone else")
     elif names.full_match or (fk == INITIAL and lk in (SAME, TYPO)):
         rarity = names.rarity = min(stats.name_rarity(a.first, a.last), stats.name_rarity(b.first, b.last))
-        names.common = max(stats.namesakes(a.first, a.last), stats.namesakes(b.first, b.last)) > 1 or \
-            rarity < COMMON_BELOW
+        source = same_name_source(a, b)
+        names.common = max(stats.namesakes(a.first, a.last, source), stats.namesakes(b.first, b.last, source)) > 1 \
+            or rarity < COMMON_BELOW
         if names.full_match:
             tally.pts += FULL_NAME - PART_NOT_EXACT * (fk != SAME) - PART_NOT_EXACT * (lk != SAME) - \
                 SWAPPED * names.swapped + rarity
@@ -235,6 +236,12 @@ def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally:
         tally.against(OTHER_NAMES, f"different names ({a.display} / {b.display})")
 
 
+def same_name_source(a: MatchItem, b: MatchItem) -> int:
+    """The source both records come from when they bear one name exactly, else -1: the two records a
+    count of that name's bearers there must not count as evidence about themselves (`Stats.namesakes`)."""
+    return a.source if a.source == b.source and a.first == b.first and a.last == b.last else -1
+
+
 def _same_full_birthday(a: MatchItem, b: MatchItem) -> bool:
     return bool(a.birthday and a.birthday[0] and a.birthday == b.birthday)
 
@@ -253,14 +260,22 @@ def _typos_apart(a: MatchItem, b: MatchItem, first_ok: bool, last_ok: bool) -> b
     return min(len(x), len(y)) >= shortest and OSA.distance(x, y) <= 2
 
 
+def _address_read(item: MatchItem) -> str:
+    """The address or profile a record's name was read from, for a reason's words (which group the
+    queue by shape: an address drops out of the shape, a name would not)."""
+    read = (*(e for e in item.emails if name_from_address(e)), *(u for u in item.urls if name_from_slug(u)))
+    return read[0] if read else item.display
+
+
 def _nameless_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
     """One record has no name: does its address spell the other's name, or someone else's?"""
     tally.reasons.append("one of them has no name")
     anon, other = (a, b) if not a.has_name else (b, a)
     if anon.alias and other.first and other.last and anon.alias in _spellings(other.firsts, other.last):
-        tally.add(ADDRESS_SPELLS_NAME, f"the address {anon.display} spells the name {other.display}")
+        tally.add(ADDRESS_SPELLS_NAME, f"the address {anon.display} spells the name ({other.display})")
     elif anon.alias and other.first and compare_first(anon.alias, other.first) in (SAME, NICK):
-        tally.add(ADDRESS_FIRST_NAME, f"the address {anon.display} starts with the first name {other.first.title()}")
+        tally.add(ADDRESS_FIRST_NAME,
+                  f"the address {anon.display} starts with the first name ({other.first.title()})")
     elif anon.alias and other.first and len(other.last) > 2 and anon.alias.endswith(other.last) and \
             len(anon.alias) > len(other.last) and not any(f.startswith(anon.alias[0]) for f in other.firsts):
         tally.against(ADDRESS_SOMEONE_ELSE, f"the address {anon.display} looks like someone else's")

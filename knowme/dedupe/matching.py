@@ -25,6 +25,7 @@ LONE_NAME_ODDS = 3.0  # log10 odds at which a name merges by itself (knowme.dedu
 NAMESAKE_DOUBT = 5.0  # namesakes added to both sides of that count, so that two or three do not swing it
 GIVEN_NAME_PEOPLE = 4  # two first names on one key under this many surnames or more are one person's two names ...
 GIVEN_NAME_EXCESS = 10.0  # ... when that is this many times what couples of those names would give by chance
+ORIGIN_DOUBT = 5.0  # names of the book's own country shares added to a name's, so that one or two do not swing it
 FREE_MAIL = frozenset(["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "ymail.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.com", "outlook.de", "live.com", "live.co.uk", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.de", "gmx.net", "gmx.com", "web.de", "t-online.de", "freenet.de", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "tiscali.it", "alice.it", "wp.pl", "onet.pl", "o2.pl", "interia.pl", "op.pl", "uol.com.br", "bol.com.br", "terra.com.br", "ig.com.br", "qq.com", "163.com", "126.com", "sina.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "zoho.com", "mail.com", "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "btinternet.com", "sky.com", "example.com", "example.net", "example.org"])
 
 @dataclass(slots=True)
@@ -36,6 +37,7 @@ class Stats:
     first: Counter[str] = field(default_factory=Counter)
     last: Counter[str] = field(default_factory=Counter)
     full_per_source: dict[tuple[str, str], int] = field(default_factory=dict)  # most records of a name in one source
+    pair_names: frozenset[tuple[int, str, str]] = frozenset()  # ... counted by two records of this source alone
     org: Counter[str] = field(default_factory=Counter)
     org_title: Counter[tuple[str, str]] = field(default_factory=Counter)  # records with this title there
     domain: Counter[str] = field(default_factory=Counter)
@@ -48,6 +50,8 @@ class Stats:
     values: Counter[str] = field(default_factory=Counter)  # people holding each birthday, street, postcode, city
     born_at: Counter[str] = field(default_factory=Counter)  # initials + street -> distinct full birthdays there
     people: Counter[str] = field(default_factory=Counter)  # per kind of value ("b", "s", ...): people counted
+    origins: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # ("f" or "l", name, country or ""):
+    # full names giving that first name (or surname) and a phone or mail of that country (or of any)
     m: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_M))  # one person's records agree (learnt)
     u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.dedupe.fitting
     namesake_excess: float = 0.0  # log10 of how much commoner namesakes of rare names are here than predicted
@@ -106,9 +110,19 @@ class Stats:
         key = (first, last)
         prior = self._prior.get(key)
         if prior is None:
-            bearers = max(self._expected(first, last), self.namesakes(first, last) - 1, 1e-4)
-            prior = self._prior[key] = min(3.0, -math.log10(bearers))
+            prior = self._prior[key] = self._prior_of(first, last)
         return prior
+
+    def pair_prior(self, source: int, first: str, last: str) -> float:
+        """`name_prior` for two records of one source that both bear this name: when those two are all
+        the book shows of a second bearer (`pair_names`), they are the question, not its answer."""
+        if (source, first, last) in self.pair_names:
+            return self._prior_of(first, last, source)
+        return self.name_prior(first, last)
+
+    def _prior_of(self, first: str, last: str, source: int = -1) -> float:
+        bearers = max(self._expected(first, last), self.namesakes(first, last, source) - 1, 1e-4)
+        return min(3.0, -math.log10(bearers))
 
     def disagreement(self, kind: str) -> float:
         """log10 of how much less likely one person's two records disagree on a field than two people's:
@@ -131,14 +145,34 @@ class Stats:
         share = max(self.org[org], 1) / max(self.n, 1)
         return -math.log10(max(bearers * share, 1e-9))
 
-    def namesakes(self, first: str, last: str) -> int:
-        """At least how many different people bear this name: the most records of it in one source."""
-        return self.full_per_source.get((first, last), 0)
+    def namesakes(self, first: str, last: str, source: int = -1) -> int:
+        """At least how many different people bear this name: the most records of it in one source. Asked
+        for two records of `source` that both bear it, a count those two alone make is one less: whether
+        they are two people is the question (a book holding each person twice would otherwise make
+        every name it repeats look common)."""
+        count = self.full_per_source.get((first, last), 0)
+        return count - 1 if (source, first, last) in self.pair_names else count
 
     def org_rarity(self, org: str) -> float:
         if not self.n or not org:
             return 0.0
         return max(0.0, min(2.0, math.log10(self.n / max(self.org[org], 1)) - 1.0))
+
+    def country_weight(self, a: MatchItem, b: MatchItem, code: str) -> float:
+        """`value_weight` of a country two records both give (by phones and mail), as though two
+        different people of their names agreed on it as often as the book's other full names with that
+        first name, or that surname, give it (whichever is more): a name's bearers share their country,
+        so two Gustavo Carvalhos both giving Brazilian phones is what namesakes do too. A name the book
+        gives nowhere else agrees as often as anybody's."""
+        anybody = max(self.values["n" + code] - 1, 0.3) / max(self.people["n"], 1)
+        own = {(x.first, x.last) for x in (a, b) if _has_origin(x)}
+        own_there = {(x.first, x.last) for x in (a, b) if _has_origin(x) and code in x.countries}
+        share = anybody
+        for k, (part, name) in enumerate((("f", a.first), ("l", a.last))):
+            placed = max(self.origins[(part, name, "")] - sum(full[k] == name for full in own), 0)
+            there = max(self.origins[(part, name, code)] - sum(full[k] == name for full in own_there), 0)
+            share = max(share, (there + ORIGIN_DOUBT * anybody) / (placed + ORIGIN_DOUBT))
+        return max(0.0, math.log10(self.m["n"] / share))
 
     def title_rarity_at(self, org: str, title: str) -> float:
         """-log10 of the share of an organisation's records with this job title (at most 1.5): another
@@ -209,6 +243,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     sources: set[int] = set()
     held: set[tuple[str, str, str]] = set()  # (value, initial, surname's sound): one person's value once
     born: set[str] = set()
+    origin_names: set[tuple[str, str, str]] = set()  # full names with each country they give, once each
     for idx, item in enumerate(items):
         if item.birthday or item.streets or item.postcodes or item.cities or item.countries:
             who = (item.first[:1], phonetic(item.last))
@@ -224,6 +259,8 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
             stats.last[item.last] += 1
         if item.first and item.last and not item.mailname:
             per_source[(item.source, item.first, item.last)].append(idx)
+        if _has_origin(item):
+            origin_names.update((item.first, item.last, code) for code in ("", *item.countries))
         if item.org:
             stats.org[item.org] += 1
             if item.title:
@@ -232,16 +269,27 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
             if stats.keys[key] > 1:
                 holders[key].append(idx)
     stats.sources = max(1, len(sources))
+    for first, last, code in origin_names:
+        stats.origins[("f", first, code)] += 1
+        stats.origins[("l", last, code)] += 1
+    del origin_names
     stats.org_domains = _org_domains(stats)
     stats.values.update(value for value, _, _ in held)
     stats.people.update(value[0] for value in stats.values.elements())
     stats.born_at.update(key.rpartition("|")[0] for key in born)
     stats.u = random_agreement(stats.values, stats.people)
     del held, born
-    for (_, first, last), members in per_source.items():
+    twice: Counter[tuple[str, str]] = Counter()  # sources holding two people or more of a name
+    pair_names = set()
+    for (source, first, last), members in per_source.items():
         count = _distinct_people(members, items) if len(members) > 1 else 1
         if count > stats.full_per_source.get((first, last), 0):
             stats.full_per_source[(first, last)] = count
+        if count > 1:
+            twice[(first, last)] += 1
+            if len(members) == 2:
+                pair_names.add((source, first, last))
+    stats.pair_names = frozenset(key for key in pair_names if twice[key[1:]] == 1)
     stats.namesake_excess = _namesake_excess(stats, Counter(item.source for item in items), per_source)
     floor = max(3, int(stats.n * 2e-5))
     stats.common_firsts = frozenset(_not_typos({f for f, c in stats.first.items() if c >= floor}, stats.first))
@@ -251,6 +299,11 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
             stats.household.add(key)
     return stats
+
+
+def _has_origin(item: MatchItem) -> bool:
+    """Whether a record's name and countries are counted in `Stats.origins`: a name of its own and a country."""
+    return bool(item.first and item.last and not item.mailname and item.countries)
 
 
 def _namesake_excess(stats: Stats, records: Counter[int], names: Iterable[tuple[int, str, str]]) -> float:
@@ -351,7 +404,10 @@ def _given_names(held: list[list[MatchItem]], stats: Stats) -> frozenset[tuple[s
 
 
 def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
-    """True when some holders of one key have clearly different first names (a household key)."""
+    """True when some holders of one key have clearly different first names (a household key). A name
+    read from the address itself (park.greg@ on a card with no name) is the address's word, not a
+    second holder's: Greg Park's own address on a nameless card does not make it a family's."""
+    members = [m for m in members if not m.mailname or m.native]
     if len({m.latin for m in members if m.first}) > 1:
         members = [m for m in members if m.latin]  # 秀英 and Xiuying are not two names
     names = {(m.first, m.last) for m in members if len(m.first) > 1}

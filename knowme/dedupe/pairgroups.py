@@ -78,6 +78,13 @@ class PairGroup:
             return round(len(self.pairs) * (self.answered_same + 1) / (answered + 2))
         return sum(1 for p in self.pairs if p.score >= 0.5)
 
+    def likely_words(self) -> str:
+        """'about 6 look like the same person', in words that fit one pair as well as many."""
+        likely, n = self.likely_same, len(self.pairs)
+        if n == 1:
+            return "it looks like the same person" if likely else "it looks like two people"
+        return f"about {likely} {'looks' if likely == 1 else 'look'} like the same person"
+
     def to_dict(self, examples: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         return {"id": self.id, "shape": self.shape, "pairs": len(self.pairs), "likely_same": self.likely_same,
                 "answered": {"same": self.answered_same, "different": self.answered_different},

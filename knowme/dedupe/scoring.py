@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowme.dedupe.evidence import (
+    OTHER_JOB_ODDS,
     SAME_SOURCE,
     Names,
     Tally,
@@ -25,6 +26,7 @@ from knowme.dedupe.evidence import (
     birthday_evidence,
     email_evidence,
     org_evidence,
+    other_jobs,
     phone_evidence,
     place_evidence,
     profile_evidence,
@@ -37,9 +39,11 @@ from knowme.dedupe.evidence_names import (
     generation_evidence,
     name_agreement,
     name_evidence,
+    same_name_source,
     script_evidence,
 )
-from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO
+from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO, orgs_agree
+from knowme.normalize import fold
 from knowme.runtime import big_cache
 
 if TYPE_CHECKING:
@@ -136,7 +140,10 @@ def _score_and_points(pts: float) -> tuple[float, float]:
 def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names) -> float:
     """log10 odds that two records bearing these names are one person, before any other field: less
     for a name many here bear, for a nickname or a typo (more names match), for a swapped order."""
-    return min(stats.name_prior(a.first, a.last), stats.name_prior(b.first, b.last)) - \
+    source = same_name_source(a, b)
+    prior = stats.pair_prior(source, a.first, a.last) if source >= 0 else \
+        min(stats.name_prior(a.first, a.last), stats.name_prior(b.first, b.last))
+    return prior - \
         PART_NOT_EXACT * (names.fk != SAME) - PART_NOT_EXACT * (names.lk != SAME) - SWAPPED * names.swapped
 
 
@@ -162,6 +169,14 @@ def _details(item: MatchItem) -> int:
     title, birthday, postal address)."""
     return sum(map(bool, (item.emails, item.phones or item.loose_phones, item.urls, item.org, item.title,
                           item.birthday, item.streets or item.cities)))
+
+
+def _address_name_is_its_own(item: MatchItem) -> bool:
+    """Whether a name read from a card's address (or profile) is the card's own word: the card gives no
+    name, or the first name the address starts with ("Elisabeth" and elisabeth.wilmsen@). A card
+    written 何芳 or garbled to "? ?" whose address reads fang.he@ is one of the many bearers of a name
+    its reading makes look rare."""
+    return not item.mailname or item.first in fold(item.display)
 
 
 def _one_in(odds: float) -> str:
@@ -210,10 +225,13 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
         names.rarity >= DISTINCTIVE
     # ... or be so rare that nobody else here is expected to bear it, against what little disagrees
     lone_odds = _lone_name_odds(a, b, stats, names, tally, rival_mail)
-    # ... or agree with the workplace where nobody else is expected to bear the name (however common)
-    placed = names.full_match and not names.swapped and workplace and not rival_mail and min(
+    # ... or agree with the workplace where nobody else is expected to bear the name (however common), or
+    # the name a card's address spells when the card writes no other (see `_address_name_is_its_own`)
+    placed = (names.full_match or names.mail_full and _address_name_is_its_own(a) and _address_name_is_its_own(b)) \
+        and not names.swapped and workplace and not rival_mail and min(
         stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + (
-        stats.title_rarity_at(workplace, a.title) if a.title == b.title else 0.0) >= RARE_AT_WORK
+        stats.title_rarity_at(workplace, a.title) if a.title == b.title else
+        OTHER_JOB_ODDS if orgs_agree(a.org, b.org) and other_jobs(a, b) else 0.0) >= RARE_AT_WORK
     if not tally.conflict and ((tally.strong and key_fits and pts >= SURE_KEY_POINTS)
                                or (name_only and pts >= SURE_POINTS)):
         return SURE

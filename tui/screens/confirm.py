@@ -53,11 +53,6 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-#: An undo or redo restoring more snapshot than this runs in a worker (a decision's is under a kilobyte;
-#: a dedupe of 33,000 merges at 100k records restores megabytes, for seconds)
-BIG_STEP_BYTES = 256 * 1024
-
-
 class BusyScreen(ModalScreen[None]):
     """Says what is being done while a worker does it, and holds every key until it is done (the
     caller dismisses it): nothing can be decided on a list that is about to change under it."""

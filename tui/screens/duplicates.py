@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from knowme.tui.screens.confirm import BIG_STEP_BYTES, ConfirmScreen
+from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker
+from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.widgets.columns import fit
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -23,11 +24,11 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from knowme.dedupe.merge import split_person
-from knowme.dedupe.pairgroups import evidence_shape, pair_groups, resolve_group
+from knowme.dedupe.pairgroups import PairGroup, evidence_shape, pair_groups, resolve_group
 from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair
 from knowme.model import Person
 from knowme.normalize import fold
-from knowme.store.core import HistoryStep, Store, UndoRefused
+from knowme.store.core import Store
 from knowme.text import plural
 
 if TYPE_CHECKING:
@@ -292,10 +293,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         if group is None:
             return
         examples = "\n".join(f"  • {', '.join(p.reasons[:2])}" for p in group.pairs[:3])
-        verdict = "the same person (each pair merges)" if same else "different people (never asked again)"
-        question = (f"{len(group.pairs)} pairs read: {shape}.\nAbout {group.likely_same} of them look like the "
-                    f"same person. For example:\n{examples}\n\nAnswer all {len(group.pairs)} as {verdict}? "
-                    "ctrl+z undoes it.")
+        question = _group_question(group, same, examples)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -328,32 +326,16 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         """Undo the last answer; a whole group's (thousands of merges) in a worker, as it was answered."""
         if self.busy:
             return
-        if self.store.next_step_size() > BIG_STEP_BYTES:
-            self.busy = True
-            self.notify("Undoing…", timeout=2)
-            self.run_worker(self._undo_in_worker, thread=True, exclusive=True, exit_on_error=False,
-                            group="pair-groups")
+        if is_large(self.store, undo=True):
+            take_step_in_worker(self, self.store.path, True, self._undone)
             return
-        self._undone(*self._undo(self.store))
+        self._undone(take_step(self.store, undo=True))
 
-    @staticmethod
-    def _undo(store: Store) -> tuple[HistoryStep | None, str]:
-        try:
-            return store.undo(), ""
-        except UndoRefused as exc:
-            return None, str(exc)
-
-    def _undo_in_worker(self) -> None:
-        with Store.open(self.store.path) as store:
-            done = self._undo(store)
-        self.app.call_from_thread(self._undone, *done)
-
-    def _undone(self, step: HistoryStep | None, refused: str) -> None:
-        self.busy = False
-        if refused:
-            self.notify(refused, severity="warning", timeout=6)
+    def _undone(self, taken: StepTaken) -> None:
+        if taken.refused or taken.failed:
+            self.notify(taken.trouble() or "", severity="warning", timeout=6)
             return
-        self.notify(f"Undone: {step.summary}" if step else "Nothing to undo.", timeout=2)
+        self.notify(f"Undone: {taken.step.summary}" if taken.step else "Nothing to undo.", timeout=2)
         self.answered = max(0, self.answered - 1)
         self._load()
         self._show()
@@ -361,6 +343,19 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss(self.last_merged)
+
+
+def _group_question(group: PairGroup, same: bool, examples: str) -> str:
+    """'6 pairs read: same name + same birthday. About 6 look like the same person. ...', for one pair too."""
+    n, likely = len(group.pairs), group.likely_words()
+    head = f"{plural(n, 'pair')} {'reads' if n == 1 else 'read'}: {group.shape}.\n{likely[0].upper()}{likely[1:]}."
+    different = "different people (never asked again)"
+    if n == 1:
+        ask = f"Answer it as {'the same person (they merge)' if same else different}?"
+    else:
+        head += " For example:"
+        ask = f"Answer all {n} as {'the same person (each pair merges)' if same else different}?"
+    return f"{head}\n{examples}\n\n{ask} ctrl+z undoes it."
 
 
 def confirm_split(app: KnowmeApp, person_id: int) -> None:

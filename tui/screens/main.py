@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from knowme.tui.busy import run_busy
+from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker
 from knowme.tui.messages import CountsReady, WorkspaceChanged
-from knowme.tui.screens.confirm import BIG_STEP_BYTES, BusyScreen, ConfirmScreen
+from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.widgets.contact_list import SEARCHING, ContactList
 from knowme.tui.widgets.detail import DetailPane
 from knowme.tui.widgets.filter import FilterInput
@@ -21,11 +23,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from knowme import prefs, views
 from knowme.model import Decision
 from knowme.notelimit import DEFAULT_LIMIT
-from knowme.store.core import HistoryStep, Store, UndoRefused
+from knowme.store.core import Store
 from knowme.text import plural
 from knowme.views import SORTS, VIEWS, ListQuery
 
 if TYPE_CHECKING:
+    from knowme.suggest import Accepted
     from knowme.tui.app import KnowmeApp
 
     from knowme.triage import ExcludedError
@@ -151,30 +154,34 @@ class MainScreen(Screen[None]):
             self.query_one("#list-title", Label).update("[b]Importing[/b] · the list follows when the import ends",
                                                         layout=False)
 
-    def _open_list(self, query: ListQuery, person: int | None, index: int) -> None:
+    def _open_list(self, query: ListQuery, person: int | None, index: int, or_top: bool = False) -> None:
         """Show the list where it was left: the first screenful at once, then the whole list.
+        With `or_top`, a list that does not hold the person opens at the top (another view), else at
+        the next person by name (they were decided since).
 
-        A name-sorted view reads its first window straight from the index (the same cost at
-        100 or 100,000 people); the whole list follows from a worker without moving the screen.
+        A name-sorted view reads its first window straight from the index, around the person the
+        cursor was on (the same cost at 100 or a million people); the whole list follows from a
+        worker without moving the screen. Another order, or a view no index gives in name order, is
+        read by the list's worker (its first page shows as soon as it is known): sorting a million
+        people by company takes seconds, not for this thread.
         """
-        position = views.list_position(self.store, query, person) if person is not None else None
-        if position is None and query.sort == "name" and not query.text:
-            position = index
-        if position is None:
-            ids = views.person_ids(self.store, query)
-            cursor = views.resume_index(self.store, query, ids, person, index)
-            self.contacts.load(query, focus_person=ids[cursor] if ids else None, fallback=cursor, ids=ids)
+        window = views.window_at(self.store, query, person, HEAD_BEFORE, HEAD_SIZE) if person is not None else None
+        if or_top and window is not None and (not window[0] or window[0][window[1]] != person):
+            window, person, index = None, None, 0
+        if window is None and person is None and query.sort == "name" and not query.text:
+            start = max(0, index - HEAD_BEFORE)
+            head = views.person_ids(self.store, query, offset=start, limit=HEAD_SIZE)
+            if not head and start:
+                start, head = 0, views.person_ids(self.store, query, limit=HEAD_SIZE)
+            window = head, max(0, min(index - start, len(head) - 1))
+        if window is None:
+            self.contacts.load(query, focus_person=person, fallback=index)
             return
-        start = max(0, position - HEAD_BEFORE)
-        head = views.person_ids(self.store, query, offset=start, limit=HEAD_SIZE)
-        if not head and start:
-            start = 0
-            head = views.person_ids(self.store, query, limit=HEAD_SIZE)
-        cursor = max(0, min(position - start, len(head) - 1))
+        head, cursor = window
         focus = head[cursor] if head else None
         self.contacts.load(query, focus_person=focus, fallback=cursor, ids=head)
         # the whole list once the first screen is drawn: its worker would compete with the first paint
-        self.contacts.load_after_refresh(query, focus_person=focus, fallback=start + cursor, keep_row=True)
+        self.contacts.load_after_refresh(query, focus_person=focus, fallback=index, keep_row=True)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.knowme.steady(self)
@@ -388,20 +395,25 @@ class MainScreen(Screen[None]):
             return
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if yes:  # thousands of people in a big book: seconds, in a worker
                 from knowme.suggest import accept_suggestions
 
-                accepted = accept_suggestions(self.store)
-                left = (f"; left {len(accepted.left_excluded):,} matching an exclusion alone"
-                        if accepted.left_excluded else "")
-                self.set_status(f"Accepted {plural(len(accepted), 'suggestion', sep=True)}{left}   "
-                                "(ctrl+z undoes them all)")
-                self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
+                run_busy(self, self.store.path, "Accepting suggestions",
+                         f"Giving {plural(waiting, 'person', sep=True)} the decision suggested for them…",
+                         accept_suggestions, self._suggestions_accepted)
 
         self.app.push_screen(ConfirmScreen(
             "Accept every suggestion",
             f"Give {plural(waiting, 'undecided person', sep=True)} the decision suggested for them? One ctrl+z undoes it.",
             yes="Accept all"), answered)
+
+    def _suggestions_accepted(self, accepted: Accepted | None) -> None:
+        if accepted is None:
+            self.set_status("Could not accept the suggestions: nothing changed.")
+            return
+        left = f"; left {len(accepted.left_excluded):,} matching an exclusion alone" if accepted.left_excluded else ""
+        self.set_status(f"Accepted {plural(len(accepted), 'suggestion', sep=True)}{left}   (ctrl+z undoes them all)")
+        self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
 
     def _who(self, ids: list[int]) -> str:
         if len(ids) > 1:
@@ -437,53 +449,26 @@ class MainScreen(Screen[None]):
         """Undo or redo the next action, then show the people it changed (the first of them, for an undo).
 
         A large one (a dedupe's or an import's: seconds at 100k records) runs in a worker behind a
-        screen that holds the keys; a decision's is done at once, here.
+        screen that holds the keys; a decision's is done at once, here, and its counts adjusted.
         """
-        if self.store.next_step_size(undo) > BIG_STEP_BYTES:
-            self.app.push_screen(BusyScreen("Undoing" if undo else "Redoing",
-                                            "Putting back what the last action changed…" if undo else
-                                            "Doing the undone action again…"))
-            self._history_step_in_worker(undo)
+        if is_large(self.store, undo):
+            take_step_in_worker(self, self.store.path, undo, self._history_taken)
             return
         coming = self.store.next_step(undo)
         before = self._changing(list(coming.people) if coming else [])
-        try:
-            step = self.store.undo() if undo else self.store.redo()
-        except UndoRefused as exc:
-            self.set_status(str(exc))
-            return
+        taken = take_step(self.store, undo)
+        if taken.step is not None:
+            self._changed(list(taken.step.people), before, pairs=taken.step.queue)
+        self._history_taken(taken, counted=True)
+
+    def _history_taken(self, taken: StepTaken, counted: bool = False) -> None:
+        """Say how the undo or redo went and show the people it changed; `counted`: their views'
+        counts are already adjusted (a large step's are counted again, off this thread)."""
+        step = taken.step
         if step is None:
-            self.set_status("Nothing to undo." if undo else "Nothing to redo.")
+            self.set_status(taken.trouble() or "")
             return
-        self._changed(list(step.people), before, pairs=step.queue)
-        self._history_done(step, undo, counted=True)
-
-    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
-    def _history_step_in_worker(self, undo: bool) -> None:
-        """`_history_step` of a large action, on a connection of its own (the UI's stays free to draw)."""
-        step, refused, finished = None, "", False
-        try:
-            with Store.open(self.store.path) as store:
-                step = store.undo() if undo else store.redo()
-            finished = True
-        except UndoRefused as exc:
-            refused, finished = str(exc), True
-        finally:  # failed or not, the keys come back (a failure is reported as every worker's is)
-            self.app.call_from_thread(self._history_worker_done, step, undo, refused, finished)
-
-    def _history_worker_done(self, step: HistoryStep | None, undo: bool, refused: str, finished: bool) -> None:
-        if isinstance(self.app.screen, BusyScreen):
-            self.app.pop_screen()
-        if not finished:
-            self.set_status(f"Could not {'undo' if undo else 'redo'}: nothing changed.")
-        elif refused:
-            self.set_status(refused)
-        elif step is None:
-            self.set_status("Nothing to undo." if undo else "Nothing to redo.")
-        else:
-            self._history_done(step, undo, counted=False)
-
-    def _history_done(self, step: HistoryStep, undo: bool, counted: bool) -> None:
+        undo = taken.undo
         self.set_status(f"Undone: {step.summary}   (ctrl+y redoes)" if undo else f"Redone: {step.summary}")
         focus = step.people[0] if undo and step.people else None
         self.post_message(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=counted))
@@ -566,8 +551,7 @@ class MainScreen(Screen[None]):
         """List another view (Undecided, Knows me, ..., All), keeping the filter and sort."""
         self.query_one(Sidebar).show_view(key)
         self.contacts.clear_selection()
-        self.contacts.load(self.contacts.query_spec.with_(view=key), focus_person=self.contacts.current_id,
-                           fallback=0)
+        self._open_list(self.contacts.query_spec.with_(view=key), self.contacts.current_id, 0, or_top=True)
 
     @on(Sidebar.ViewChosen)
     def _view_chosen(self, event: Sidebar.ViewChosen) -> None:
