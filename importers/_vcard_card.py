@@ -32,16 +32,28 @@ UNPARSED = "X-KNOWME-UNPARSED"  # extras name for lines inside a card that are n
 
 
 def unfold(body: str) -> str:
-    """One card's text with blank lines dropped, soft breaks joined and folds undone."""
-    if "\n\n" in body:
-        body = _BLANK_RUN.sub("\n", body)  # also the files with a blank line after every line
-    if "=\n" in body and _QP_WORD.search(body):
+    """One card's text with blank lines dropped, soft breaks joined and folds undone.
+
+    Android ends a quoted-printable value with a soft break even when nothing follows it: the blank
+    line after it ends the value (as Android's own parser reads it). Dropped first, it let the value
+    take the next property whole ("Pärtzelt AG & Co. KGaATITLE:Junior Product Manager"). Only in a
+    file with a blank line after every line is a blank line no more than spacing.
+    """
+    soft_breaks = "=\n" in body and _QP_WORD.search(body)
+    if "\n\n" in body and not (soft_breaks and not _double_spaced(body)):
+        body = _BLANK_RUN.sub("\n", body)
+    if soft_breaks:
         return "\n".join(_qp_lines(body))
     if "\n " in body:
         body = body.replace("\n ", "")
     if "\n\t" in body:
         body = body.replace("\n\t", "")
     return body
+
+
+def _double_spaced(body: str) -> bool:
+    """A card written with a blank line after every line (some exporters do)."""
+    return body.count("\n\n") * 2 >= body.count("\n") - 2
 
 
 def _qp_lines(body: str) -> list[str]:

@@ -129,6 +129,23 @@ def test_quoted_printable_soft_breaks_are_joined() -> None:
             "Now's the time for all folk to come to the aid of their country.") in android_note.extras
 
 
+def test_androids_soft_break_at_the_end_of_a_value_ends_it() -> None:
+    """Android's vCard 2.1 writer ends a quoted-printable value with '=' CRLF even when nothing follows,
+    so a blank line comes next: the value ends there. It took the next property whole (the title was
+    lost inside the company: 'Pärtzelt AGTITLE:Junior Product Manager')."""
+    card = (b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=50=C3=A4;=41=6E=6E=61;;;\r\n"
+            b"ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=50=C3=A4=72=74=7A=65=6C=74=20=41=47=\r\n\r\n"
+            b"TITLE:Junior Product Manager\r\nEMAIL;HOME:anna@example.org\r\nEND:VCARD\r\n")
+    r = parse(card).records[0]
+    assert (r.org, r.title, r.family) == ("Pärtzelt AG", "Junior Product Manager", "Pä")
+    assert emails(r) == ["anna@example.org"]
+    # a card written with a blank line after every line keeps its soft breaks joined across them
+    spaced = card.replace(b"=\r\n\r\n", b"=\r\n").replace(b"=41=47=", b"=41=\r\n=47")
+    spaced = spaced.replace(b"\r\n", b"\r\n\r\n")
+    r = parse(spaced).records[0]
+    assert (r.org, r.title, emails(r)) == ("Pärtzelt AG", "Junior Product Manager", ["anna@example.org"])
+
+
 @needs_corpus
 def test_utf16_and_declared_code_page_accents() -> None:
     r = one("vcf/roundcube/utf-16_sample.vcf")  # UTF-16 big-endian without BOM
