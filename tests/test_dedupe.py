@@ -189,6 +189,44 @@ def test_queue_size_counts_a_pending_pair_this_run_no_longer_proposes(store: Sto
     assert again.queued == pending_count(store) == len(pending_pairs(store)) == 3
 
 
+@pytest.mark.parametrize(("odds", "merged", "asked"), [(-1.2, True, False), (-2.0, False, True), (0.5, True, False)])
+def test_a_pair_too_unlikely_to_ask_is_not_asked_yet_stops_no_merge(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                                      odds: float, merged: bool, asked: bool) -> None:
+    """Ann Lee's card with her email, her card with the email and her phone, her card with the phone:
+    the first and last share nothing, and their odds as namesakes decide. Under one in ten (-1.2) they
+    are not worth a question, yet nothing says two people: the three merge through what they share.
+    Under one in thirty (-2.0) they are two people: the third card is held back, asked about instead."""
+    import math
+
+    from knowme.dedupe import scoring
+
+    monkeypatch.setattr(scoring, "_namesake_odds",
+                        lambda a, b, stats, names, tally: math.inf if tally.strong else odds)
+    load(store, "a.vcf", [rec(1, "Ann", "Lee", email="ann.lee@example.org")])
+    load(store, "b.vcf", [rec(1, "Ann", "Lee", email="ann.lee@example.org", phone="+1 415 555 0107")])
+    load(store, "c.vcf", [rec(1, "Ann", "Lee", phone="+1 415 555 0107")])
+    run_dedupe(store)
+    assert (len(grouping(store)) == 1) is merged
+    assert bool(pending_pairs(store)) is asked
+
+
+@pytest.mark.parametrize(("odds", "asked"), [(-0.5, True), (-1.2, False), (-2.0, False)])
+def test_namesakes_less_likely_one_person_than_one_in_ten_are_not_asked(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                                        odds: float, asked: bool) -> None:
+    """On a 20,000-person book, 1 in 78 of the questions between one in ten and one in thirty found one
+    person (1,173 questions): two cards of a name that share nothing are asked only above one in ten."""
+    import math
+
+    from knowme.dedupe import scoring
+
+    monkeypatch.setattr(scoring, "_namesake_odds",
+                        lambda a, b, stats, names, tally: math.inf if tally.strong else odds)
+    load(store, "a.vcf", [rec(1, "Ann", "Lee", email="ann.lee@example.org")])
+    load(store, "c.vcf", [rec(1, "Ann", "Lee", phone="+1 415 555 0107")])
+    run_dedupe(store)
+    assert len(grouping(store)) == 2 and bool(pending_pairs(store)) is asked
+
+
 def test_merge_takes_the_strictest_decision_and_undo_restores(store: Store) -> None:
     book(store)
     ids = [row[0] for row in store.conn.execute("SELECT id FROM people ORDER BY id")]

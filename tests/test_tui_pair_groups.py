@@ -12,6 +12,8 @@ from tui_helpers import open_screen, pilot_test, workers_done
 
 from knowme.dedupe.pairgroups import evidence_shape
 from knowme.dedupe.run import pending_pairs, run_dedupe
+from knowme.importing import store_records
+from knowme.model import Record
 from knowme.store.core import Store
 
 SIZE = (120, 36)
@@ -30,6 +32,9 @@ async def test_shift_y_answers_the_whole_group_after_a_confirmation_and_ctrl_z_t
     workspace = tmp_path / "w.db"
     with Store.open(workspace) as store:
         people_book(store)
+        for source in ("a.vcf", "b.vcf"):  # and a question of another shape: a rare name, nothing else
+            store_records(store, Path(source), "vcard", [Record(index=1, given="Zebulon", family="Quartermaine",
+                                                               formatted_name="Zebulon Quartermaine")], [], source, "US")
         run_dedupe(store)
         queued = len(pending_pairs(store))
         shape = next(evidence_shape(p.reasons) for p in pending_pairs(store) if "same address" in p.reasons[1])

@@ -23,7 +23,7 @@ from knowme.dedupe.matching import MatchItem, candidate_pairs, key_stats, make_i
 from knowme.dedupe.merge import apply_merges, merge_people, plan_merges, write_merges
 from knowme.dedupe.mergesummary import MergedSummaries
 from knowme.dedupe.scorepool import beside_blocking, score_all
-from knowme.dedupe.scoring import MAYBE, SURE
+from knowme.dedupe.scoring import MAYBE, SURE, UNASKED
 from knowme.runtime import bulk_work, work_done
 from knowme.store.core import Store, from_json, to_json
 from knowme.store.matchinput import keys_by_record, middle_record, records_to_match
@@ -180,7 +180,7 @@ def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats:
                 x, y = divmod(code, n)
                 ev = score_pair(items[x], items[y], stats, explain=False)
                 scored = cache[code] = (ev.outcome, ev.points, ev.conflict)
-            if scored[2] or scored[0] not in (SURE, MAYBE):
+            if scored[2] or scored[0] not in (SURE, MAYBE, UNASKED):
                 return f"not merged automatically: {items[i].display or 'a record'} and " \
                        f"{items[j].display or 'another record'} look like different people"
     return None

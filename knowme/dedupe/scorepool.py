@@ -19,7 +19,7 @@ from typing import Any
 
 from knowme.dedupe.blocking import PairList, lookup_pairs
 from knowme.dedupe.matching import MatchItem, Stats, compute_stats
-from knowme.dedupe.scoring import DIFFERENT_OUTCOME, score_pair
+from knowme.dedupe.scoring import DIFFERENT_OUTCOME, UNASKED, score_pair
 from knowme.forking import can_fork, worker_count
 from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import to_json
@@ -44,7 +44,7 @@ def _score_range(bounds: tuple[int, int]) -> list[Verdict]:
     for code in sorted(pairs.codes[bounds[0]:bounds[1]]):
         i, j = divmod(code, n)
         ev = score_pair(items[i], items[j], stats)
-        if ev.outcome != DIFFERENT_OUTCOME:
+        if ev.outcome not in (DIFFERENT_OUTCOME, UNASKED):
             out.append((code, ev.outcome, ev.points, ev.conflict, ev.score, to_json(ev.reasons)))
     return out
 

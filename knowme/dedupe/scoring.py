@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from knowme.dedupe.matching import MatchItem, Stats
 
 SURE, MAYBE, DIFFERENT_OUTCOME = "sure", "maybe", "different"
+UNASKED = "unasked"  # not worth a question, yet not so unlikely one person that it should stop a merge
 
 # ---- thresholds of the outcome
 SURE_POINTS = 8.5  # a distinctive name corroborated by the company (or birthday)
@@ -65,10 +66,14 @@ SCORE_CENTRE, SCORE_SPREAD = 5.0, 2.0  # points -> a score in [0, 1] (logistic)
 # How often one person's two records agree on a birthday, street, postcode or city (m) is learnt per
 # workspace (knowme.dedupe.fitting, `Stats.m`); so is how much a disagreement counts against (`Stats.disagreement`).
 FITTED_SURE = 3.0
-# ... and a pair they make less likely one person than about one in thirty is not asked: a common name
+# ... and a pair they make less likely one person than about one in thirty is two people: a common name
 # in another city or at another street is a namesake far more often than a move (measured on generated
-# books of 20,000 people, one in thirty to one in a hundred of such questions found one person)
-ASK_ODDS = -1.5
+# books of 20,000 people, one in thirty to one in a hundred of such questions found one person); such a
+# pair also stops the chaining guard from joining the two people's other records
+TWO_PEOPLE_ODDS = -1.5
+# ... and one less likely than one in ten is not asked either, though it stops no merge: on a 20,000-
+# person sample-generator book 15 of those 1,173 questions found one person (1 in 78)
+ASK_ODDS = -1.0
 
 
 @dataclass(slots=True)
@@ -194,14 +199,15 @@ def _other_birthdays(a: MatchItem, b: MatchItem) -> bool:
     return a.birthday[1:] != b.birthday[1:] or bool(a.birthday[0] and b.birthday[0] and a.birthday[0] != b.birthday[0])
 
 
-def _not_worth_asking(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally) -> bool:
-    """Whether two records whose names agree, with no email, phone or profile in common, are less likely
-    one person than `ASK_ODDS` says is worth a question, by the odds of the name among this book's
-    people and of every field they give (a birthday, an address, a city, a workplace). The bigger the
+def _namesake_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally) -> float:
+    """log10 odds that two records whose names agree, with no email, phone or profile in common, are
+    one person, by the odds of the name among this book's people and of every field they give (a
+    birthday, an address, a city, a workplace); +inf where the rule does not apply. The bigger the
     book, the more namesakes a common name has: at 20,000 people two "Tammy Norris" in two cities are
     two people nearly always, at 2,000 less often, and the odds say so from the book's own counts."""
-    return names.full_match and not names.mailname and not tally.strong and \
-        _name_odds(a, b, stats, names) + tally.odds < ASK_ODDS
+    if not names.full_match or names.mailname or tally.strong:
+        return math.inf
+    return _name_odds(a, b, stats, names) + tally.odds
 
 
 def _only_one_born_there(a: MatchItem, b: MatchItem, stats: Stats, street: str) -> bool:
@@ -247,8 +253,11 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
         tally.reasons.append(f"nobody else here is expected to bear that name: about 1 in {_one_in(lone_odds)} "
                              "for two people")
         return SURE
-    if _not_worth_asking(a, b, stats, names, tally):
+    namesakes = _namesake_odds(a, b, stats, names, tally)
+    if namesakes < TWO_PEOPLE_ODDS:
         return DIFFERENT_OUTCOME
+    if namesakes < ASK_ODDS:
+        return UNASKED
     if pts >= MAYBE_POINTS or ((tally.strong or names.full_match) and not tally.conflict) or (
             names.name_conflict and (tally.strong or shared_household) and lk in (SAME, TYPO, PARTIAL)
             and not _other_birthdays(a, b)):
