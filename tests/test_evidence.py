@@ -535,3 +535,17 @@ def test_both_names_mistyped_on_one_persons_own_email_merge_with_one_birthday_bu
     assert ev.outcome == "sure" and any("Ward ~ Wrd" in r for r in ev.reasons)
     c = item("Tifafny", "Wrd", emails=("tiffany.ward@outlook.com",), source=2)
     assert score_in(a, c, crowd(300)).outcome == "maybe"
+
+
+def test_a_nickname_at_one_firm_with_one_job_title_merges_as_the_name_does_but_not_at_two_jobs() -> None:
+    book = [*_firm_of(400, 80), *crowd(2000)]
+    book += [item("David", "Parker", phones=(f"+1415555{1000 + k}",), source=3) for k in range(2)]  # a namesake
+    a = item("David", "Parker", org="Northwind Analytics", title="Role 1", urls=("linkedin.com/in/dp",))
+    b = item("Dave", "Parker", org="Northwind Analytics", title="Role 1", emails=("dparker@example.org",), source=2)
+    ev = score_in(a, b, book)
+    assert ev.outcome == "sure" and "names 87% similar (David ~ Dave nickname), a common name" in ev.reasons
+    assert "same company and name together: about 1 in 1,800 for two people here" in ev.reasons
+    c = item("Dave", "Parker", org="Northwind Analytics", title="Role 2", emails=("dparker@example.org",), source=2)
+    assert score_in(a, c, book).outcome == "maybe"
+    d = item("Dave", "Parker", org="Fabrikam Labs", emails=("dparker@example.org",), source=2)
+    assert score_in(a, d, book).outcome != "sure"

@@ -142,14 +142,21 @@ def _score_and_points(pts: float) -> tuple[float, float]:
     return round(1.0 / (1.0 + math.exp(-(pts - SCORE_CENTRE) / SCORE_SPREAD)), 4), round(pts, 3)
 
 
-def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names) -> float:
+def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, anchored: bool = False) -> float:
     """log10 odds that two records bearing these names are one person, before any other field: less
-    for a name many here bear, for a nickname or a typo (more names match), for a swapped order."""
+    for a name many here bear, for a nickname or a typo (more names match), for a swapped order.
+
+    `anchored`: a birthday, the workplace or a key says one person besides the name and the place. A
+    nickname (Dave / David) costs nothing then: two people there would both have to bear the formal
+    name and the user write one by a pet name, while a nickname is how one writes someone known. Alone,
+    it costs as a typo does: Mike Williams in one city and Michael Williams in another are namesakes
+    (on the 20,000-person sample book 59 of 3,024 such pairs were one person; at one firm with one
+    job title, 179 of 179)."""
     source = same_name_source(a, b)
     prior = stats.pair_prior(source, a.first, a.last) if source >= 0 else \
         min(stats.name_prior(a.first, a.last), stats.name_prior(b.first, b.last))
-    return prior - \
-        PART_NOT_EXACT * (names.fk != SAME) - PART_NOT_EXACT * (names.lk != SAME) - SWAPPED * names.swapped
+    first_cost = 0.0 if names.fk == SAME or anchored and names.fk == NICK else PART_NOT_EXACT
+    return prior - first_cost - PART_NOT_EXACT * (names.lk != SAME) - SWAPPED * names.swapped
 
 
 def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally, rival_mail: bool) -> float:
@@ -245,7 +252,7 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
         tally.reasons.append(f"nobody else of that name expected at {place}")
         return SURE
     if not tally.conflict and tally.anchor and names.full_match and not rival_mail:  # two addresses there: ask
-        odds = _name_odds(a, b, stats, names) + tally.odds
+        odds = _name_odds(a, b, stats, names, anchored=True) + tally.odds
         if odds >= FITTED_SURE:
             tally.reasons.append(f"{tally.anchor} and name together: about 1 in {_one_in(odds)} for two people here")
             return SURE
