@@ -472,3 +472,34 @@ def test_undo_and_redo_say_which_people_and_records_a_merge_touched(store: Store
     again = store.redo()
     assert again is not None and (again.summary, set(again.people)) == ("test merge", set(step.people))
     assert store.person(ids[4]) is None
+
+
+def test_a_card_with_its_surname_a_letter_short_stops_no_merge_the_others_make(store: Store) -> None:
+    """Kim Bll shares Kim Bell's phone; Kimberly Bell has her firm and title. Nothing says Kimberly Bell
+    and Kim Bll are two people, so all three are one, while two cards a letter apart and nothing else
+    in common are not asked about."""
+    load(store, "Connections.csv", [rec(1, "Kimberly", "Bell", org="Ortiz and Sons", title="Senior Architect",
+                                        url="https://linkedin.com/in/kbell46")])
+    load(store, "phone.vcf", [rec(1, "Kim", "Bll", "kimberlyb@example.com", "+1 408 555 6185")])
+    load(store, "google.csv", [rec(1, "Kim", "Bell", phone="+1 408 555 6185", org="Ortiz and Sons",
+                                   title="Senior Architect"),
+                               rec(2, "Tonya", "Long", "tonya@example.org")])
+    load(store, "outlook.csv", [rec(1, "Tonya", "Lng", phone="+1 212 555 0143")])
+    report = run_dedupe(store)
+    assert report.people_after == 3 and report.guarded == 0
+    assert pending_pairs(store) == []
+
+
+def test_a_card_too_bare_to_ask_about_stops_no_merge_its_own_key_makes(store: Store) -> None:
+    """"Ben" alone says too little to ask whether he is Ben Davies of the LinkedIn export, and nothing
+    to say he is not: Ben's email is Ben Davies' own, so the three cards are one person. Another Ben
+    with an address of his own stays apart (Ben is a name many here bear)."""
+    load(store, "Connections.csv", [rec(1, "Ben", "Davies", org="Brooks-Byrne", title="Content Strategist",
+                                        url="https://linkedin.com/in/bdavies49")])
+    load(store, "outlook.csv", [rec(1, "Ben", "Davies", "benjamindavies@example.net", org="Brooks-Byrne",
+                                    title="Content Strategist")])
+    load(store, "phone.vcf", [rec(1, "Ben", "", "benjamindavies@example.net", "+44 7700 900551"),
+                              rec(2, "Ben", "", "ben.k@example.org", "+44 7700 900999")])
+    load(store, "google.csv", [rec(k, "Ben", surname) for k, surname in enumerate(("Ng", "Ito", "Roe", "Fox", "Lee", "Kay"))])
+    report = run_dedupe(store)
+    assert report.people_after == 8 and report.guarded == 0

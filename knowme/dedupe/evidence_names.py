@@ -166,17 +166,17 @@ def _mistyped(x: str, y: str) -> bool:
 
 def _one_surname(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> bool:
     """Whether two surnames a typo or two apart are one (see `_mistyped`): with the same first name, on
-    one person's own key, or with one full birthday where one letter is dropped (`_letter_dropped`) or
+    one person's own key, or with one full birthday where one letter is dropped (`letter_dropped`) or
     at one street; with a first name mistyped too (Tffany Ward / Tifafny Wrd), on one person's own key
     with one full birthday."""
     born = _same_full_birthday(a, b)
     if fk != SAME:
         return born and personal_key(a, b, stats)
     return personal_key(a, b, stats) or born and (
-        _letter_dropped(a.last, b.last) or not set(a.streets).isdisjoint(b.streets))
+        letter_dropped(a.last, b.last) or not set(a.streets).isdisjoint(b.streets))
 
 
-def _letter_dropped(x: str, y: str) -> bool:
+def letter_dropped(x: str, y: str) -> bool:
     """A short surname with one letter left out (Snow / Snw, Rich / Rih): too short to be read as a
     typo by itself (Kan and Khan are two names), one name mistyped when the first name and the full
     birthday agree, as no relative bears the same first name and birthday under another surname."""
