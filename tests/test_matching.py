@@ -312,3 +312,15 @@ def test_generation_finds_what_folding_every_name_finds(text: str) -> None:
 
     words = [w for w in fold(text).split() if w in _GENERATION_WORDS]
     assert generation(text) == (_GENERATION_WORDS[words[-1]] if words else "")
+
+
+def test_a_nameless_cards_address_is_asked_against_a_name_it_alone_spells_not_one_of_many() -> None:
+    card = item(emails=("jsmith@example.org",), source=2)
+    john = item("John", "Smith", phones=("+14155550101",))
+    ev = score(card, john)
+    assert ev.outcome == "maybe"
+    assert "the address jsmith@example.org spells the name (John Smith)" in ev.reasons
+    smiths = [item(first, "Smith", phones=(f"+1415555020{k}",)) for k, first in enumerate(("Jane", "Jim"))]
+    ev = score(card, john, *smiths)
+    assert ev.outcome == "unasked" and not ev.conflict
+    assert "the address jsmith@example.org could spell 3 names here (John Smith among them)" in ev.reasons

@@ -5,6 +5,9 @@ Part of scoring one pair (`knowme.dedupe.scoring`); the other kinds of evidence 
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -36,6 +39,8 @@ PINYIN_READING = 2.0  # homophones abound in pinyin: a hint, never a merge by it
 ADDRESS_SPELLS_NAME = 2.5  # a nameless record's address spells the other's name (jsmith@)
 ADDRESS_FIRST_NAME = 1.5  # ... starts with the other's first name
 ADDRESS_SOMEONE_ELSE = -3.0  # ... ends with the surname but starts with another initial
+ADDRESS_SPELLS_MANY = 3  # ... could spell this many names here or more: one of them, not asked about by itself
+ADDRESS_ONE_OF_MANY = 1.0  # (jsmith@ among John, Jane and Jim Smith: 1 in 30 such questions found the card's person)
 MAILNAME_FITS = 3.0  # a name read from an address fits the other's name
 MAILNAME_OTHER = -3.0  # ... names someone else
 FULL_NAME = 4.0  # first name and surname agree (plus the name's rarity)
@@ -54,6 +59,7 @@ COMMON_BELOW = 0.5  # a name rarer than this is "a common name"
 RARE_FROM = 3.0  # ... and from this on "a rare name"
 
 
+_NOT_LETTER = re.compile("[^a-z]+")
 _RANK = {SAME: 0, NICK: 1, TYPO: 2, PARTIAL: 3, INITIAL: 4, MISSING: 5, DIFFERENT: 6}
 
 
@@ -134,13 +140,33 @@ def _first_kind(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> str:
 @big_cache(100_000)
 def _spellings(firsts: frozenset[str], last: str) -> frozenset[str]:
     """How a mail address would spell a name: johnsmith, jsmith, smithjohn, johns (nicknames too)."""
-    last = "".join(ch for ch in last if "a" <= ch <= "z")
+    last = _letters(last)
     out: set[str] = set()
     for form in sorted(firsts)[:4]:
-        first = "".join(ch for ch in form if "a" <= ch <= "z")
+        first = _letters(form)
         if first and last:
             out.update((first + last, first[0] + last, last + first, first + last[0]))
     return frozenset(out)
+
+
+def address_spellings(items: Sequence[MatchItem]) -> Counter[str]:
+    """How many names here each nameless card's address could spell (see `_spellings`): jsmith@ is
+    one of John, Jane and Jim Smith's when the book holds all three. Only the names whose surname or a
+    first name and surname's initial make an address are spelled out: this costs little however big the book."""
+    aliases = {item.alias for item in items if item.alias and not item.has_name}
+    if not aliases:
+        return Counter()
+    ends = {part for alias in aliases for i in range(1, len(alias)) for part in (alias[:i], alias[i:])}
+    counts: Counter[str] = Counter()
+    for firsts, last in {(item.firsts, item.last) for item in items if item.first and item.last and not item.mailname}:
+        last = _letters(last)
+        if last in ends or any(_letters(form) + last[:1] in aliases for form in firsts):  # johnsmith@, johns@
+            counts.update(aliases.intersection(_spellings(firsts, last)))
+    return counts
+
+
+def _letters(text: str) -> str:
+    return text if text.isascii() and text.isalpha() else _NOT_LETTER.sub("", text)
 
 
 def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
@@ -198,7 +224,7 @@ def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally:
     first_ok, last_ok = fk in COMPATIBLE_FIRST, lk in COMPATIBLE_LAST
     if not names.named:
         if a.has_name != b.has_name:
-            _nameless_evidence(a, b, tally)
+            _nameless_evidence(a, b, stats, tally)
     elif names.mailname:  # a name read from an address: a hint, not the person's own word
         spelled = _address_read(a if a.mailname else b)
         if names.full_match:
@@ -267,12 +293,18 @@ def _address_read(item: MatchItem) -> str:
     return read[0] if read else item.display
 
 
-def _nameless_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
-    """One record has no name: does its address spell the other's name, or someone else's?"""
+def _nameless_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> None:
+    """One record has no name: does its address spell the other's name, or someone else's? An address
+    that could spell several names here is only one of them's (`address_spellings`)."""
     tally.reasons.append("one of them has no name")
     anon, other = (a, b) if not a.has_name else (b, a)
     if anon.alias and other.first and other.last and anon.alias in _spellings(other.firsts, other.last):
-        tally.add(ADDRESS_SPELLS_NAME, f"the address {anon.display} spells the name ({other.display})")
+        spelled = stats.spelled[anon.alias]
+        if spelled >= ADDRESS_SPELLS_MANY:
+            tally.add(ADDRESS_ONE_OF_MANY, f"the address {anon.display} could spell {spelled} names here "
+                                           f"({other.display} among them)")
+        else:
+            tally.add(ADDRESS_SPELLS_NAME, f"the address {anon.display} spells the name ({other.display})")
     elif anon.alias and other.first and compare_first(anon.alias, other.first) in (SAME, NICK):
         tally.add(ADDRESS_FIRST_NAME,
                   f"the address {anon.display} starts with the first name ({other.first.title()})")

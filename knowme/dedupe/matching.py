@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from knowme.dedupe.blocking import MAX_KEY_HOLDERS
+from knowme.dedupe.evidence_names import address_spellings
 from knowme.dedupe.fitting import DEFAULT_M, random_agreement
 from knowme.dedupe.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
 from knowme.dedupe.namesim import compare_first, is_known_first_name, org_matches_domain, phonetic, population_shares
@@ -56,6 +57,7 @@ class Stats:
     u: dict[str, float] = field(default_factory=dict)  # two different people agree (counted), see knowme.dedupe.fitting
     namesake_excess: float = 0.0  # log10 of how much commoner namesakes of rare names are here than predicted
     given_names: frozenset[tuple[str, str]] = frozenset()  # first names this book writes for one person (sorted)
+    spelled: Counter[str] = field(default_factory=Counter)  # names here a nameless card's address could spell
     _rarity: dict[tuple[str, str], float] = field(default_factory=dict)  # what scoring asks per name, once
     _lone: dict[tuple[str, str], float] = field(default_factory=dict)
     _prior: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -295,6 +297,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     stats.common_firsts = frozenset(_not_typos({f for f, c in stats.first.items() if c >= floor}, stats.first))
     held = [[items[i] for i in members] for members in holders.values() if 2 <= len(members) <= MAX_KEY_HOLDERS]
     stats.given_names = _given_names(held, stats)
+    stats.spelled = address_spellings(items)
     for key, members in holders.items():
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
             stats.household.add(key)
