@@ -129,6 +129,17 @@ def test_the_estimate_reads_right_for_one_pair_and_for_many() -> None:
     assert group(0.9, 0.8, 0.1).likely_words() == "about 2 look like the same person"
 
 
+def test_the_estimate_adds_up_each_pairs_chance_less_where_everyone_has_several_cards() -> None:
+    """Five questions each one person about two times in five are about two, not none; where each person
+    holds three cards, a namesake brings three pairs to one's own one, and the estimate says so."""
+    from types import SimpleNamespace
+
+    pairs = [SimpleNamespace(score=0.4)] * 5
+    assert PairGroup("g", "same name", pairs).likely_words() == "about 2 look like the same person"  # type: ignore[arg-type]
+    crowded = PairGroup("g", "same name", pairs, per_person=3.0)  # type: ignore[arg-type]
+    assert crowded.likely_words() == "about 1 looks like the same person"
+
+
 def test_names_read_from_addresses_make_one_group_whoever_they_name(store: Store) -> None:
     """'the address Maria Laura spells the name' made a group of one per person: the reason now quotes
     the address the name was read from, and the group holds every such pair."""

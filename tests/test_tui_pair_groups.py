@@ -37,7 +37,8 @@ async def test_shift_y_answers_the_whole_group_after_a_confirmation_and_ctrl_z_t
                                                                formatted_name="Zebulon Quartermaine")], [], source, "US")
         run_dedupe(store)
         queued = len(pending_pairs(store))
-        shape = next(evidence_shape(p.reasons) for p in pending_pairs(store) if "same address" in p.reasons[1])
+        shape = next(evidence_shape(p.reasons) for p in pending_pairs(store)
+                     if len(p.reasons) > 1 and "same address" in p.reasons[1])
         in_group = sum(evidence_shape(p.reasons) == shape for p in pending_pairs(store))
     assert in_group == 6 and queued > in_group
     app = KnowmeApp(workspace)
@@ -79,7 +80,7 @@ def test_the_question_for_a_group_of_one_pair_reads_as_one() -> None:
     question = _group_question(one, True, "  • same name (Mercedes Foconi), a rare name")
     assert question.startswith("1 pair reads: same name, a rare name.\nIt looks like the same person.\n")
     assert "Answer it as the same person (they merge)?" in question and "all 1" not in question
-    many = PairGroup("g", "same name", [SimpleNamespace(score=0.8)] * 6)  # type: ignore[list-item]
+    many = PairGroup("g", "same name", [SimpleNamespace(score=1.0)] * 6)  # type: ignore[list-item]
     assert _group_question(many, False, "").startswith("6 pairs read: same name.\nAbout 6 look like the same "
                                                        "person. For example:")
     assert "Answer all 6 as different people (never asked again)?" in _group_question(many, False, "")

@@ -19,7 +19,7 @@ from typing import Any
 from knowme.dedupe.merge import apply_merges
 from knowme.dedupe.run import PairView, pending_pairs
 from knowme.store.core import Store
-from knowme.store.merging import bulk_snapshot, records_of
+from knowme.store.merging import bulk_snapshot, records_of, records_per_person
 from knowme.store.pairs import (
     answered_pairs,
     pending_pairs_between,
@@ -68,15 +68,20 @@ class PairGroup:
     pairs: list[PairView] = field(default_factory=list)
     answered_same: int = 0  # pairs of this shape the user already answered, and how
     answered_different: int = 0
+    per_person: float = 1.0  # records per person in the workspace
 
     @property
     def likely_same(self) -> int:
         """How many of the group look like the same person: the share the user's earlier answers of
-        this shape give when there are some, else the pairs scored more likely one person than not."""
+        this shape give when there are some, else the sum of each pair's chance (its score), less for
+        a workspace where each person has several cards: a namesake brings all of theirs, each a pair
+        with the name, while one person's other card is one (counting the pairs scored more likely
+        one than not said 30 of a group where 204 were one person)."""
         answered = self.answered_same + self.answered_different
         if answered >= 3:
             return round(len(self.pairs) * (self.answered_same + 1) / (answered + 2))
-        return sum(1 for p in self.pairs if p.score >= 0.5)
+        cards = self.per_person
+        return round(sum(p.score / (p.score + (1.0 - p.score) * cards) for p in self.pairs))
 
     def likely_words(self) -> str:
         """'about 6 look like the same person', in words that fit one pair as well as many."""
@@ -94,11 +99,12 @@ class PairGroup:
 def pair_groups(store: Store) -> list[PairGroup]:
     """The pending pairs grouped by shape, the largest group first (ties by shape)."""
     groups: dict[str, PairGroup] = {}
+    cards = records_per_person(store)
     for pair in pending_pairs(store):
         shape = evidence_shape(pair.reasons)
         group = groups.get(shape)
         if group is None:
-            group = groups[shape] = PairGroup(group_id(shape), shape)
+            group = groups[shape] = PairGroup(group_id(shape), shape, per_person=cards)
         group.pairs.append(pair)
     if groups:
         for status, reasons in answered_pairs(store):

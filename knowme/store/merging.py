@@ -40,6 +40,13 @@ def people_count(store: Store) -> int:
     return store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
 
 
+def records_per_person(store: Store) -> float:
+    """How many records each person of the workspace holds on average (1 for an empty one)."""
+    records, people = store.conn.execute("SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM people)"
+                                         ).fetchone()
+    return records / people if people else 1.0
+
+
 def present_people(store: Store, person_ids: Iterable[int]) -> set[int]:
     """Those of these people who are in the workspace."""
     found: set[int] = set()
