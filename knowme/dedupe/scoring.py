@@ -297,5 +297,8 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
             and not _other_birthdays(a, b)):
         return MAYBE  # a pet name, or a household (not one whose members give different birthdays)
     # too little to ask about, yet something for and nothing against ("Ben" and Ben Davies, a nameless
-    # card whose address starts with the first name): no sign of two people, so it stops no merge
-    return UNASKED if pts > 0 and not tally.conflict else DIFFERENT_OUTCOME
+    # card whose address starts with the first name): no sign of two people, so it stops no merge. Not
+    # for names in two scripts: 刘梓涵 and Liu Zihan with other phones keep a Latin "Liu Zihan", whose
+    # name looks rare here, from merging two namesakes through the characters
+    scripts = a.has_name and b.has_name and not names.named
+    return UNASKED if pts > 0 and not tally.conflict and not scripts else DIFFERENT_OUTCOME
