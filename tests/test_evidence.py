@@ -537,7 +537,7 @@ def test_both_names_mistyped_on_one_persons_own_email_merge_with_one_birthday_bu
     assert score_in(a, c, crowd(300)).outcome == "maybe"
 
 
-def test_a_nickname_at_one_firm_with_one_job_title_merges_as_the_name_does_but_not_at_two_jobs() -> None:
+def test_a_nickname_or_typo_at_one_firm_with_one_job_title_merges_as_the_name_does_but_not_at_two_jobs() -> None:
     book = [*_firm_of(400, 80), *crowd(2000)]
     book += [item("David", "Parker", phones=(f"+1415555{1000 + k}",), source=3) for k in range(2)]  # a namesake
     a = item("David", "Parker", org="Northwind Analytics", title="Role 1", urls=("linkedin.com/in/dp",))
@@ -549,3 +549,6 @@ def test_a_nickname_at_one_firm_with_one_job_title_merges_as_the_name_does_but_n
     assert score_in(a, c, book).outcome == "maybe"
     d = item("Dave", "Parker", org="Fabrikam Labs", emails=("dparker@example.org",), source=2)
     assert score_in(a, d, book).outcome != "sure"
+    typo = item("Davdi", "Parker", org="Northwind Analytics", title="Role 1", emails=("dparker@example.org",),
+                source=2)  # a typo no other name makes: no more namesakes than the name itself
+    assert score_in(a, typo, book).outcome == "sure"

@@ -175,14 +175,15 @@ def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, anchored:
 
     `anchored`: a birthday, the workplace or a key says one person besides the name and the place. A
     nickname (Dave / David) costs nothing then: two people there would both have to bear the formal
-    name and the user write one by a pet name, while a nickname is how one writes someone known. Alone,
-    it costs as a typo does: Mike Williams in one city and Michael Williams in another are namesakes
-    (on the 20,000-person sample book 59 of 3,024 such pairs were one person; at one firm with one
-    job title, 179 of 179)."""
+    name and the user write one by a pet name, while a nickname is how one writes someone known. Nor
+    does a first name's typo, which is never a name of its own (Davdi / David): it admits no more
+    namesakes than the name. Alone, each still costs: Mike Williams in one city and Michael Williams
+    in another are namesakes (on the 20,000-person sample book 59 of 3,024 such pairs were one person;
+    at one firm with one job title, 179 of 179 nicknames and 11 of 11 typos)."""
     source = same_name_source(a, b)
     prior = stats.pair_prior(source, a.first, a.last) if source >= 0 else \
         min(stats.name_prior(a.first, a.last), stats.name_prior(b.first, b.last))
-    first_cost = 0.0 if names.fk == SAME or anchored and names.fk == NICK else PART_NOT_EXACT
+    first_cost = 0.0 if names.fk == SAME or anchored and names.fk in (NICK, TYPO) else PART_NOT_EXACT
     return prior - first_cost - PART_NOT_EXACT * (names.lk != SAME) - SWAPPED * names.swapped
 
 
