@@ -224,6 +224,25 @@ async def test_undo_recounts_the_review_queue_only_when_it_changes_it(tmp_path: 
 
 
 @pilot_test
+async def test_the_duplicates_view_says_how_many_pairs_its_people_make(tmp_path: Path) -> None:
+    """The sidebar counts the Duplicates view in questions, every other view in people: the view's title
+    gives both, so "Duplicates 1" beside "2 people" is not read as a miscount, and it follows an answer."""
+    workspace, queued = _with_duplicates(tmp_path)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("7")
+        await settle(pilot, app)
+        title = str(app.main.query_one("#list-title", Label).render())
+        assert f"in {queued} pair" in title and "people" in title, title
+        await open_screen(pilot, "d", DuplicatesScreen)
+        await pilot.press("y", "escape")  # the same person: no question left
+        await settle(pilot, app)
+        title = str(app.main.query_one("#list-title", Label).render())
+        assert f"in {queued - 1} pair" in title, title
+
+
+@pilot_test
 async def test_a_large_undo_runs_off_the_ui_thread_behind_a_screen_that_holds_the_keys(
         tmp_path: Path, monkeypatch) -> None:
     """Undoing a dedupe of 100k records takes seconds: the screen keeps drawing and says so, and a key
