@@ -37,6 +37,7 @@ Name = tuple[str, str]
 _ANGLED = re.compile(r"<[^<>]*>|\S+@\S+|[\"“”]")
 _LOCAL_SPLIT = re.compile(r"[._-]+")
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]{2,}$")
+_A_LETTER = re.compile(r"[^\W\d_]")
 _ALIKE_FIRST = frozenset({SAME, NICK, INITIAL, TYPO})
 _ALIKE_LAST = frozenset({SAME, TYPO, PARTIAL})
 SHORTEST_ALIAS = 4  # letters: "jdoe" and "johns" say a name, "ali" could be anyone's
@@ -88,6 +89,8 @@ def address_aliases(record: Record) -> dict[str, str]:
     """For a card that gives no name, the letters of each personal address's local part (`mail_alias`),
     with the address: jsmith@ and johnsmith77@ spell John Smith though neither splits into two names.
     Shorter than `SHORTEST_ALIAS` letters, an alias spells too many names to say whose it is."""
+    if not record.emails or _A_LETTER.search(record.given) and _A_LETTER.search(record.family):
+        return {}  # the quick answers first: the export asks this of every record
     if any(f and la for f, la in _written_forms(record)):
         return {}
     found = {}
