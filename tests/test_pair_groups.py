@@ -135,7 +135,8 @@ def test_the_estimate_adds_up_each_pairs_chance_less_where_everyone_has_several_
     from types import SimpleNamespace
 
     pairs = [SimpleNamespace(score=0.4)] * 5
-    assert PairGroup("g", "same name", pairs).likely_words() == "about 2 look like the same person"  # type: ignore[arg-type]
+    plain = PairGroup("g", "same name", pairs)  # type: ignore[arg-type]
+    assert plain.likely_words() == "about 2 look like the same person"
     crowded = PairGroup("g", "same name", pairs, per_person=3.0)  # type: ignore[arg-type]
     assert crowded.likely_words() == "about 1 looks like the same person"
 

@@ -27,6 +27,7 @@ from knowme.dedupe.namesim import (
     TYPO,
     compare_first,
     compare_last,
+    mail_spellings,
     nick_forms,
 )
 from knowme.runtime import big_cache
@@ -137,35 +138,25 @@ def _first_kind(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> str:
     return " as this book writes one person" if _given(a.first, b.first, stats) else " on one LinkedIn profile"
 
 
-@big_cache(100_000)
-def _spellings(firsts: frozenset[str], last: str) -> frozenset[str]:
-    """How a mail address would spell a name: johnsmith, jsmith, smithjohn, johns (nicknames too)."""
-    last = _letters(last)
-    out: set[str] = set()
-    for form in sorted(firsts)[:4]:
-        first = _letters(form)
-        if first and last:
-            out.update((first + last, first[0] + last, last + first, first + last[0]))
-    return frozenset(out)
-
-
 def address_spellings(items: Sequence[MatchItem]) -> Counter[str]:
-    """How many names here each nameless card's address could spell (see `_spellings`): jsmith@ is
-    one of John, Jane and Jim Smith's when the book holds all three. Only the names whose surname or a
-    first name and surname's initial make an address are spelled out: this costs little however big the book."""
+    """How many names here each nameless card's address could spell (`mail_spellings`): jsmith@ is one
+    of John, Jane and Jim Smith's when the book holds all three. Only the names whose surname, or first
+    name and surname's initial, make an address are spelled out: this costs little however big the book."""
     aliases = {item.alias for item in items if item.alias and not item.has_name}
     if not aliases:
         return Counter()
     ends = {part for alias in aliases for i in range(1, len(alias)) for part in (alias[:i], alias[i:])}
     counts: Counter[str] = Counter()
-    for firsts, last in {(item.firsts, item.last) for item in items if item.first and item.last and not item.mailname}:
-        last = _letters(last)
-        if last in ends or any(_letters(form) + last[:1] in aliases for form in firsts):  # johnsmith@, johns@
-            counts.update(aliases.intersection(_spellings(firsts, last)))
+    for first, firsts, last in {(item.first, item.firsts, item.last) for item in items
+                                if item.first and item.last and not item.mailname}:
+        letters = _letters(last)
+        if letters in ends or any(_letters(form) + letters[:1] in aliases for form in (first, *firsts)):
+            counts.update(aliases.intersection(mail_spellings(first, firsts, last)))
     return counts
 
 
 def _letters(text: str) -> str:
+    """A name's letters as an address spells them (`mail_spellings`)."""
     return text if text.isascii() and text.isalpha() else _NOT_LETTER.sub("", text)
 
 
@@ -298,10 +289,11 @@ def _nameless_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -
     that could spell several names here is only one of them's (`address_spellings`)."""
     tally.reasons.append("one of them has no name")
     anon, other = (a, b) if not a.has_name else (b, a)
-    if anon.alias and other.first and other.last and anon.alias in _spellings(other.firsts, other.last):
-        spelled = stats.spelled[anon.alias]
-        if spelled >= ADDRESS_SPELLS_MANY:
-            tally.add(ADDRESS_ONE_OF_MANY, f"the address {anon.display} could spell {spelled} names here "
+    spelled = mail_spellings(other.first, other.firsts, other.last) if other.first and other.last else frozenset()
+    if anon.alias and anon.alias in spelled:
+        names_here = stats.spelled[anon.alias]
+        if names_here >= ADDRESS_SPELLS_MANY:
+            tally.add(ADDRESS_ONE_OF_MANY, f"the address {anon.display} could spell {names_here} names here "
                                            f"({other.display} among them)")
         else:
             tally.add(ADDRESS_SPELLS_NAME, f"the address {anon.display} spells the name ({other.display})")
