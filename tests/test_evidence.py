@@ -552,3 +552,17 @@ def test_a_nickname_or_typo_at_one_firm_with_one_job_title_merges_as_the_name_do
     typo = item("Davdi", "Parker", org="Northwind Analytics", title="Role 1", emails=("dparker@example.org",),
                 source=2)  # a typo no other name makes: no more namesakes than the name itself
     assert score_in(a, typo, book).outcome == "sure"
+
+
+def test_a_questions_score_is_its_chance_so_a_rare_name_is_asked_before_a_common_name_with_more_points() -> None:
+    """Two John Smiths born on one day and month, among twelve here, earn more points than two cards
+    of a name nobody else bears; the rare name is the likelier one person, so it is asked first."""
+    namesakes = [item("John", "Smith", phones=(f"+1415555{1000 + k}",), source=3) for k in range(12)]
+    a = item("John", "Smith", emails=("js1@example.org",), birthday="--04-10")
+    b = item("John", "Smith", emails=("js2@example.org",), birthday="--04-10", source=2)
+    c = item("Zebulon", "Quartermaine", emails=("zq1@example.org",))
+    d = item("Zebulon", "Quartermaine", emails=("zq2@example.org",), phones=("+14155550199",), source=2)
+    stats = compute_stats([a, b, c, d, *namesakes, *crowd(300)])
+    smiths, rare = score_pair(a, b, stats), score_pair(c, d, stats)
+    assert smiths.outcome == rare.outcome == "maybe" and smiths.points > rare.points
+    assert rare.score > smiths.score
