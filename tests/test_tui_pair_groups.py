@@ -26,8 +26,8 @@ async def settle(pilot, app: KnowmeApp) -> None:
     await pilot.pause()
 
 
-@pilot_test
-async def test_shift_y_answers_the_whole_group_after_a_confirmation_and_ctrl_z_takes_it_back(tmp_path: Path) -> None:
+def _queued_book(tmp_path: Path) -> Path:
+    """Six questions of one shape (same name + same address) and one of another (a rare name alone)."""
     workspace = tmp_path / "w.db"
     with Store.open(workspace) as store:
         people_book(store)
@@ -35,6 +35,13 @@ async def test_shift_y_answers_the_whole_group_after_a_confirmation_and_ctrl_z_t
             store_records(store, Path(source), "vcard", [Record(index=1, given="Zebulon", family="Quartermaine",
                                                                formatted_name="Zebulon Quartermaine")], [], source, "US")
         run_dedupe(store)
+    return workspace
+
+
+@pilot_test
+async def test_shift_y_answers_the_whole_group_after_a_confirmation_and_ctrl_z_takes_it_back(tmp_path: Path) -> None:
+    workspace = _queued_book(tmp_path)
+    with Store.open(workspace) as store:
         queued = len(pending_pairs(store))
         shape = next(evidence_shape(p.reasons) for p in pending_pairs(store)
                      if len(p.reasons) > 1 and "same address" in p.reasons[1])
@@ -82,13 +89,7 @@ async def test_the_dialog_says_how_many_pairs_read_alike_and_reads_the_queue_off
 
     from knowme.tui.screens import duplicates
 
-    workspace = tmp_path / "w.db"
-    with Store.open(workspace) as store:
-        people_book(store)
-        for source in ("a.vcf", "b.vcf"):  # and a question of another shape: a rare name, nothing else
-            store_records(store, Path(source), "vcard", [Record(index=1, given="Zebulon", family="Quartermaine",
-                                                               formatted_name="Zebulon Quartermaine")], [], source, "US")
-        run_dedupe(store)
+    workspace = _queued_book(tmp_path)
     readers = []
     real = duplicates.pending_pairs
     monkeypatch.setattr(duplicates, "pending_pairs", lambda store: readers.append(threading.current_thread()) or

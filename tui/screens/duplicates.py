@@ -327,7 +327,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     def _ask_group(self, group: PairGroup, same: bool) -> None:
         self.busy = False
-        examples = "\n".join(f"  • {', '.join(p.reasons[:2])}" for p in group.pairs[:3])
+        examples = "\n".join(f"  • {', '.join(p.reasons[:2])}" for p in group.examples())
         question = _group_question(group, same, examples)
 
         def answered(yes: bool | None) -> None:
@@ -386,13 +386,13 @@ _FAILED = {"pair-groups": "Could not answer the group", "pairs-read": "Could not
 def _group_question(group: PairGroup, same: bool, examples: str) -> str:
     """'6 pairs read: same name + same birthday. About 6 look like the same person. ...', for one pair too."""
     n, likely = len(group.pairs), group.likely_words()
-    head = f"{plural(n, 'pair')} {'reads' if n == 1 else 'read'}: {group.shape}.\n{likely[0].upper()}{likely[1:]}."
+    head = f"{plural(n, 'pair', sep=True)} {'reads' if n == 1 else 'read'}: {group.shape}.\n{likely[0].upper()}{likely[1:]}."
     different = "different people (never asked again)"
     if n == 1:
         ask = f"Answer it as {'the same person (they merge)' if same else different}?"
     else:
         head += " For example:"
-        ask = f"Answer all {n} as {'the same person (each pair merges)' if same else different}?"
+        ask = f"Answer all {n:,} as {'the same person (each pair merges)' if same else different}?"
     return f"{head}\n{examples}\n\n{ask} ctrl+z undoes it."
 
 
