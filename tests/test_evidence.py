@@ -212,6 +212,30 @@ def test_a_phone_written_with_a_european_call_prefix_meets_its_national_form() -
     assert score_in(a, b, crowd(300)).outcome == "sure"
 
 
+def test_a_number_written_in_another_countrys_form_weighs_as_much_as_one_written_alike() -> None:
+    """A card giving only a first name and the number: merged whether or not both write it alike."""
+    alike = score_in(item("Maria", written_phones=("+44 7700 900632",)),
+                     item("Maria", "Armstrong", written_phones=("+44 7700 900632",), source=2), crowd(300))
+    national = score_in(item("Maria", written_phones=("07700 900632",)),
+                        item("Maria", "Armstrong", written_phones=("+44 7700 900632",), source=2), crowd(300))
+    assert alike.outcome == national.outcome == "sure"
+    assert national.points == alike.points
+
+
+def test_a_household_number_written_in_another_form_is_still_a_households() -> None:
+    """Sabine and Thomas share one line, one card writing it in its national form: it is a household's
+    line, and Thomas's two cards on it weigh as they do when every card writes it alike."""
+    def thomas_twice(form: str):
+        sabine = item("Sabine", "Keller", written_phones=("+44 7700 900632",))
+        thomas = item("Thomas", "Keller", written_phones=(form,), source=2)
+        tom = item("Thomas", "Keller", written_phones=("+44 7700 900632",), source=3)
+        return score_in(thomas, tom, [sabine, *crowd(300)])
+
+    national, alike = thomas_twice("07700 900632"), thomas_twice("+44 7700 900632")
+    assert any("also used by someone else" in r for r in national.reasons)
+    assert (national.outcome, national.points) == (alike.outcome, alike.points)
+
+
 def test_a_national_form_ending_in_other_digits_is_another_phone() -> None:
     a = item("Maria", "Armstrong", written_phones=("+44 7700 900632",))
     b = item("Maria", "Armstrong", written_phones=("07700 900633",), source=2)

@@ -16,8 +16,16 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from knowme.dedupe.blocking import MAX_KEY_HOLDERS
+from knowme.dedupe.evidence import phone_tails
 from knowme.dedupe.fitting import DEFAULT_M, random_agreement
-from knowme.dedupe.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
+from knowme.dedupe.matchitem import (
+    MatchItem,
+    _calling_code,
+    make_item,
+    name_from_address,
+    name_from_slug,
+    parse_birthday,
+)
 from knowme.dedupe.namesim import compare_first, is_known_first_name, org_matches_domain, phonetic, population_shares
 
 LONE_NAME_BOOK = 2000  # the fewest records a name merging by itself is weighed among (a typical address book)
@@ -213,8 +221,8 @@ def key_stats(items: Sequence[MatchItem]) -> Stats:
             stats.domain[domain] += 1
         for key in (*item.emails, *item.phones, *item.urls):
             stats.keys[key] += 1
-        for tail in item.loose_phones:
-            stats.keys["~" + tail] += 1
+        for tail in phone_tails(item) if item.loose_phones or item.phones else ():
+            stats.keys["~" + tail] += 1  # one number in every form it is written in
     stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= _crowd(stats.n))
     return stats
 
@@ -240,6 +248,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     stats.verdicts = dict(verdicts or {})
     per_source: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     holders: dict[str, list[int]] = defaultdict(list)
+    number_holders: dict[str, list[int]] = defaultdict(list)  # a phone's last nine digits, however written
     sources: set[int] = set()
     held: set[tuple[str, str, str]] = set()  # (value, initial, surname's sound): one person's value once
     born: set[str] = set()
@@ -268,6 +277,9 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         for key in (*item.emails, *item.phones, *item.urls):
             if stats.keys[key] > 1:
                 holders[key].append(idx)
+        for tail in phone_tails(item) if item.loose_phones or item.phones else ():
+            if stats.keys["~" + tail] > 1:
+                number_holders[tail].append(idx)
     stats.sources = max(1, len(sources))
     for first, last, code in origin_names:
         stats.origins[("f", first, code)] += 1
@@ -298,7 +310,19 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     for key, members in holders.items():
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
             stats.household.add(key)
+    for tail, members in number_holders.items():
+        if 2 <= len(members) <= MAX_KEY_HOLDERS and _written_apart([items[i] for i in members], tail) and \
+                _names_conflict([items[i] for i in members], stats):
+            stats.household.add("~" + tail)
     return stats
+
+
+def _written_apart(members: list[MatchItem], tail: str) -> bool:
+    """Whether the holders of one number write it in more than one form (`+1 720 555 0144` and
+    `(720) 555-0144` read in a German book as +49 720 5550144, or a form that gave no number): the
+    holders of each E.164 key alone are checked above, and one country's numbers ending alike are two."""
+    forms = {next((_calling_code(p[:4]) for p in m.phones if p.endswith(tail)), "~") for m in members}
+    return len(forms) > 1 or "~" in forms
 
 
 def _has_origin(item: MatchItem) -> bool:
