@@ -153,6 +153,9 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
         return fk, TYPO, swapped
     if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and one_profile(a, b, stats):
         return NICK, lk, swapped  # Ola / Aleksandra, Jason / Xiaoming: one person's two given names
+    if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and _same_full_birthday(a, b):
+        if a.firsts & b.firsts:
+            return NICK, lk, swapped  # Tony / Ant, both Anthony's, born the same day (`namesim._related`)
     return fk, lk, swapped
 
 
