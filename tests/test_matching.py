@@ -184,6 +184,20 @@ def test_two_pet_forms_of_one_name_born_the_same_day_are_one_person() -> None:
     assert score(tony, item("Ant", "Hicks", addresses=home, source=2)).outcome != "sure"
 
 
+def test_a_first_name_mistyped_on_one_persons_own_mailbox_born_the_same_day_is_one_person() -> None:
+    """Rhonda and Rhoda Sweeney on one mailbox no one else gives, born the same day: one woman whose
+    name a card mistyped, not a household (whose members are born on other days)."""
+    mailbox = ("rsweeney@hotmail.com",)
+    rhonda = item("Rhonda", "Sweeney", emails=mailbox, birthday="1945-05-10", addresses=("Phoenix",))
+    rhoda = item("Rhoda", "Sweeney", emails=mailbox, birthday="1945-05-10", source=2)
+    ev = score(rhonda, rhoda)
+    assert ev.outcome == "sure" and not any("also used by someone else" in r for r in ev.reasons)
+    partner = item("Rhoda", "Sweeney", emails=mailbox, birthday="1947-08-01", source=2)
+    assert score(rhonda, partner).outcome != "sure"
+    daughter = item("Daisy", "Sweeney", emails=mailbox, birthday="1975-03-03", source=3)
+    assert score(rhonda, rhoda, daughter).outcome != "sure"  # a family's address: asked, as before
+
+
 def test_a_chinese_name_meets_its_pinyin_spelling_in_either_order_but_is_never_merged_on_it() -> None:
     han = item("", "朱梓涵", org="Acme Corp", title="Engineer")  # no space: which part is the surname is unknown
     latin = item("Zihan", "Zhu", org="Acme Corp", title="Engineer", source=2)

@@ -156,6 +156,8 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
     if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and _same_full_birthday(a, b):
         if a.firsts & b.firsts:
             return NICK, lk, swapped  # Tony / Ant, both Anthony's, born the same day (`namesim._related`)
+        if personal_key(a, b, stats):
+            return TYPO, lk, swapped  # Rhonda / Rhoda on one person's own mailbox, born the same day
     return fk, lk, swapped
 
 

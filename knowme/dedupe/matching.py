@@ -26,7 +26,14 @@ from knowme.dedupe.matchitem import (
     name_from_slug,
     parse_birthday,
 )
-from knowme.dedupe.namesim import compare_first, is_known_first_name, org_matches_domain, phonetic, population_shares
+from knowme.dedupe.namesim import (
+    compare_first,
+    compare_last,
+    is_known_first_name,
+    org_matches_domain,
+    phonetic,
+    population_shares,
+)
 
 LONE_NAME_BOOK = 2000  # the fewest records a name merging by itself is weighed among (a typical address book)
 LONE_NAME_ODDS = 3.0  # log10 odds at which a name merges by itself (knowme.dedupe.scoring.FITTED_SURE)
@@ -439,7 +446,16 @@ def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
         return False
     ordered = sorted(names)
     return any(compare_first(a[0], b[0], stats.common_firsts) == "different" and not _swapped(a, b)
-               and (a[0], b[0]) not in stats.given_names for i, a in enumerate(ordered) for b in ordered[i + 1:])
+               and (a[0], b[0]) not in stats.given_names and not _one_born(a, b, members)
+               for i, a in enumerate(ordered) for b in ordered[i + 1:])
+
+
+def _one_born(a: tuple[str, str], b: tuple[str, str], members: list[MatchItem]) -> bool:
+    """Two names of one surname (or a typo of it) whose every holder gives one full birthday: one
+    person whose first name a card mistyped (Rhonda / Rhoda, Daivd / Duvid), not a household, whose
+    members (a junior too) are born on other days; twins on one mailbox of their own are rarer."""
+    born = {m.birthday if m.birthday and m.birthday[0] else None for m in members if (m.first, m.last) in (a, b)}
+    return len(born) == 1 and None not in born and compare_last(a[1], b[1]) in ("same", "typo")
 
 
 def _swapped(a: tuple[str, str], b: tuple[str, str]) -> bool:
