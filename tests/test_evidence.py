@@ -188,6 +188,20 @@ def test_how_often_one_persons_records_agree_is_learnt_from_the_book_without_lab
     assert m["p"] == DEFAULT_M["p"]  # no postcodes: nothing to learn, the default stands
 
 
+def test_in_a_small_book_one_full_birthday_says_one_person_as_the_calendar_does() -> None:
+    """Two of a 300-person book's three Lisa Watkins cards give one full birthday and two mailboxes: one
+    woman. That nobody else there was born that day is weighed by the calendar (one day in about 22,000
+    over sixty years of births), not only by the book's 300 people; the third, born another day, stays
+    another woman."""
+    a = item("Lisa", "Watkins", emails=("lisa.watkins@hotmail.com",), birthday="2000-11-20")
+    b = item("Lisa", "Watkins", emails=("lisawatkins@gmail.com",), birthday="2000-11-20", addresses=("Chicago",),
+             source=2)
+    other = item("Lisa", "Watkins", emails=("lwatkins@gmx.de",), birthday="1944-02-27", addresses=("Fairview",),
+                 source=2)
+    assert score_in(a, b, [other, *crowd(300)]).outcome == "sure"
+    assert score_in(a, other, [b, *crowd(300)]).outcome not in ("sure", "maybe")
+
+
 def test_a_family_email_with_other_first_names_and_other_birthdays_is_not_even_asked() -> None:
     family = "thekellers@gmail.com"
     sabine = item("Sabine", "Keller", birthday="1972-01-02", emails=(family,), addresses=("Springfield",))

@@ -38,6 +38,10 @@ from knowme.dedupe.namesim import (
 LONE_NAME_BOOK = 2000  # the fewest records a name merging by itself is weighed among (a typical address book)
 LONE_NAME_ODDS = 3.0  # log10 odds at which a name merges by itself (knowme.dedupe.scoring.FITTED_SURE)
 NAMESAKE_DOUBT = 5.0  # namesakes added to both sides of that count, so that two or three do not swing it
+# How often two people share a birthday by the calendar (birth years spread over about sixty years), and
+# how many people of a typical book that prior counts as: a small book's own counts say little
+CALENDAR_SHARE = {"b": 1 / (365.25 * 60), "d": 1 / 366}  # a full date, a day and month
+CALENDAR_PEOPLE = 1000
 GIVEN_NAME_PEOPLE = 4  # two first names on one key under this many surnames or more are one person's two names ...
 GIVEN_NAME_EXCESS = 10.0  # ... when that is this many times what couples of those names would give by chance
 ORIGIN_DOUBT = 5.0  # names of the book's own country shares added to a name's, so that one or two do not swing it
@@ -148,9 +152,15 @@ class Stats:
         """log10 of how much more often one person's two records share this value (probability `m`)
         than two different people of this workspace do (the share of its people holding it besides
         one, at least a third of one): a birthday or a street few share here weighs more than a city
-        everyone lives in."""
+        everyone lives in. A birthday's share is drawn toward the calendar's (`CALENDAR_SHARE`): in a
+        book of 300 people "nobody else was born on 20 November 2000" says little, as a third of one
+        of 300 is a share of one in a thousand, twenty times the calendar's."""
         others = max(self.values[key] - 1, 0.3)
-        return max(0.0, math.log10(m * max(self.people[key[0]], 1) / others))
+        people = max(self.people[key[0]], 1)
+        prior = CALENDAR_SHARE.get(key[0])
+        if prior is not None:
+            return max(0.0, math.log10(m * (people + CALENDAR_PEOPLE) / (others + prior * CALENDAR_PEOPLE)))
+        return max(0.0, math.log10(m * people / others))
 
     def rarity_at(self, first: str, last: str, org: str) -> float:
         """-log10 of the expected number of other people bearing this full name at this organisation:
