@@ -202,6 +202,19 @@ def test_in_a_small_book_one_full_birthday_says_one_person_as_the_calendar_does(
     assert score_in(a, other, [b, *crowd(300)]).outcome not in ("sure", "maybe")
 
 
+def test_a_card_giving_its_birthday_without_the_year_is_not_counted_as_a_namesake() -> None:
+    """Three Ale Cabello cards of one book, two born 5 August 1987, one giving only 5 August: one man
+    (who moved), not two people of that name; a third card born another day is another man."""
+    a = item("Ale", "Cabello", emails=("ale.cabello@hotmail.com",), birthday="1987-08-05", addresses=("Fairview",))
+    b = item("Ale", "Cabello", emails=("acabello@outlook.com",), birthday="1987-08-05", addresses=("New York",))
+    no_year = item("Ale", "Cabello", emails=("ale_cabello82@gmail.com",), birthday="--08-05", addresses=("New York",))
+    assert score_in(a, b, [no_year, *crowd(1000)]).outcome == "sure"
+    assert score_in(b, no_year, [a, *crowd(1000)]).outcome == "sure"
+    other = item("Ale", "Cabello", emails=("ale_cabello82@gmail.com",), birthday="1990-01-05", addresses=("New York",))
+    assert score_in(a, b, [other, *crowd(1000)]).outcome == "maybe"
+    assert score_in(b, other, [a, *crowd(1000)]).outcome == "different"
+
+
 def test_a_family_email_with_other_first_names_and_other_birthdays_is_not_even_asked() -> None:
     family = "thekellers@gmail.com"
     sabine = item("Sabine", "Keller", birthday="1972-01-02", emails=(family,), addresses=("Springfield",))

@@ -416,11 +416,21 @@ def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
     for item in records:
         marks = {*item.emails, *item.phones, *item.urls, *(("org:" + item.org,) if item.org else ()),
                  *("~" + tail for tail in item.loose_phones), *("~" + p[-9:] for p in item.phones),
-                 *(k for k in value_keys(item, places=False) if k[0] == "b"), *("s" + s for s in item.streets)}
+                 *(k for k in value_keys(item, places=False) if k[0] == "b"), *("s" + s for s in item.streets),
+                 *(("y" + "-".join(item.birthday[1:]),) if item.birthday and not item.birthday[0] else ())}
         joined = [g for g in groups if g & marks]
         merged = marks.union(*joined)
         groups = [g for g in groups if not (g & marks)] + [merged]
-    return len(groups)
+    return len(groups) - sum(map(bool, (_born_as(g, groups) for g in groups)))
+
+
+def _born_as(group: set[str], groups: list[set[str]]) -> bool:
+    """Whether a group of records giving a birthday without its year (and no full one) fits exactly one
+    other group's full birthday: the same person's card, not a namesake (--08-05 beside 1987-08-05)."""
+    if any(mark[0] == "b" for mark in group):
+        return False
+    days = {mark[1:] for mark in group if mark[0] == "y"}
+    return bool(days) and sum(any(m[0] == "b" and m[6:] in days for m in other) for other in groups) == 1
 
 
 def _given_names(held: list[list[MatchItem]], stats: Stats) -> frozenset[tuple[str, str]]:
