@@ -198,6 +198,18 @@ def test_a_first_name_mistyped_on_one_persons_own_mailbox_born_the_same_day_is_o
     assert score(rhonda, rhoda, daughter).outcome != "sure"  # a family's address: asked, as before
 
 
+def test_a_first_name_one_typo_from_another_born_the_same_day_is_asked_not_two_people() -> None:
+    """Rhoda and Rhonda Sweeney with one full birthday and nothing else shared: one name mistyped is
+    as likely as twins, so the pair is a question and does not stop Rhoda's card joining Rhonda's other
+    cards; born on other days they are two women."""
+    rhoda = item("Rhoda", "Sweeney", emails=("rsweeney@hotmail.com",), birthday="1945-05-10")
+    rhonda = item("Rhonda", "Sweeney", emails=("rhonda_sweeney73@icloud.com",), birthday="1945-05-10", source=2)
+    ev = score(rhoda, rhonda)
+    assert ev.outcome == "maybe" and not ev.conflict
+    other = item("Rhonda", "Sweeney", emails=("rhonda_sweeney73@icloud.com",), birthday="1950-01-02", source=2)
+    assert score(rhoda, other).conflict
+
+
 def test_a_chinese_name_meets_its_pinyin_spelling_in_either_order_but_is_never_merged_on_it() -> None:
     han = item("", "朱梓涵", org="Acme Corp", title="Engineer")  # no space: which part is the surname is unknown
     latin = item("Zihan", "Zhu", org="Acme Corp", title="Engineer", source=2)

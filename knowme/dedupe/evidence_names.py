@@ -253,7 +253,8 @@ def _same_full_birthday(a: MatchItem, b: MatchItem) -> bool:
 
 def _typos_apart(a: MatchItem, b: MatchItem, first_ok: bool, last_ok: bool) -> bool:
     """Names one part of which is two typos from the other's (a surname of five letters or more, a first
-    name of six), the other part agreeing, and the same full birthday: one name mistyped twice."""
+    name of six; one typo in a first name of five, Rhoda / Rhonda), the other part agreeing, and the same
+    full birthday: one name mistyped, a question rather than two people."""
     if not _same_full_birthday(a, b):
         return False
     if first_ok and not last_ok:
@@ -262,7 +263,8 @@ def _typos_apart(a: MatchItem, b: MatchItem, first_ok: bool, last_ok: bool) -> b
         x, y, shortest = a.first, b.first, 6
     else:
         return False
-    return min(len(x), len(y)) >= shortest and OSA.distance(x, y) <= 2
+    typos = OSA.distance(x, y, score_cutoff=2)
+    return min(len(x), len(y)) >= shortest and typos <= 2 or min(len(x), len(y)) >= 5 and typos <= 1
 
 
 def _address_read(item: MatchItem) -> str:
