@@ -210,6 +210,18 @@ def test_a_first_name_one_typo_from_another_born_the_same_day_is_asked_not_two_p
     assert score(rhoda, other).conflict
 
 
+def test_a_first_name_shortened_on_a_mailbox_that_spells_the_full_one_is_one_person() -> None:
+    """marvin.foley@ on the cards of Marvin Foley and Mrv Foley, john.mendez@ on Jon's and Jock's (both
+    John's pet forms): one man each. Jane Foley on Marvin's address is his wife: asked, never merged."""
+    mailbox = ("marvin.foley@example.org",)
+    marvin = item("Marvin", "Foley", emails=mailbox, addresses=("New York",))
+    assert score(marvin, item("Mrv", "Foley", emails=mailbox, birthday="1968-08-10", source=2)).outcome == "sure"
+    assert score(marvin, item("Jane", "Foley", emails=mailbox, birthday="1970-03-01", source=2)).outcome != "sure"
+    john = ("john.mendez@hotmail.com",)
+    assert score(item("Jon", "Mendez", emails=john, birthday="1975-12-20"),
+                 item("Jock", "Mendez", emails=john, source=2)).outcome == "sure"
+
+
 def test_a_chinese_name_meets_its_pinyin_spelling_in_either_order_but_is_never_merged_on_it() -> None:
     han = item("", "朱梓涵", org="Acme Corp", title="Engineer")  # no space: which part is the surname is unknown
     latin = item("Zihan", "Zhu", org="Acme Corp", title="Engineer", source=2)

@@ -158,7 +158,30 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
             return NICK, lk, swapped  # Tony / Ant, both Anthony's, born the same day (`namesim._related`)
         if personal_key(a, b, stats):
             return TYPO, lk, swapped  # Rhonda / Rhoda on one person's own mailbox, born the same day
+    if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and a.emails and b.emails and any(
+            one_name_on_mailbox(a.first, b.first, e) for e in a.emails if e in b.emails):
+        return TYPO, lk, swapped
     return fk, lk, swapped
+
+
+def one_name_on_mailbox(x: str, y: str, mailbox: str) -> bool:
+    """Two first names on a mailbox that spells one of them (marvin.foley@ on the cards of Marvin Foley
+    and Mrv Foley, mary_smith96@ on Mary's and May's): the other is that name shortened or mistyped,
+    its letters in order within it; or the address spells the formal name both are pet forms of
+    (john.mendez@ on Jon's and Jock's). A partner's first name on the family's address is neither."""
+    spelled = name_from_address(mailbox)
+    if not spelled or min(len(x), len(y)) < 3:
+        return False
+    first = spelled[0]
+    if first in (x, y):
+        other = y if x == first else x
+        return _letters_in_order(other, first)
+    return first in nick_forms(x) and first in nick_forms(y)
+
+
+def _letters_in_order(short: str, name: str) -> bool:
+    rest = iter(name)
+    return len(short) < len(name) and all(ch in rest for ch in short)
 
 
 def _mistyped(x: str, y: str) -> bool:

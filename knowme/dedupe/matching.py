@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from knowme.dedupe.blocking import MAX_KEY_HOLDERS
 from knowme.dedupe.evidence import phone_tails
+from knowme.dedupe.evidence_names import one_name_on_mailbox
 from knowme.dedupe.fitting import DEFAULT_M, random_agreement
 from knowme.dedupe.matchitem import (
     MatchItem,
@@ -325,7 +326,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     held = [[items[i] for i in members] for members in holders.values() if 2 <= len(members) <= MAX_KEY_HOLDERS]
     stats.given_names = _given_names(held, stats)
     for key, members in holders.items():
-        if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
+        if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats, key):
             stats.household.add(key)
     for tail, members in number_holders.items():
         if 2 <= len(members) <= MAX_KEY_HOLDERS and _written_apart([items[i] for i in members], tail) and \
@@ -454,10 +455,11 @@ def _given_names(held: list[list[MatchItem]], stats: Stats) -> frozenset[tuple[s
                      GIVEN_NAME_EXCESS * share * stats.first[pair[0]] * stats.first[pair[1]])
 
 
-def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
+def _names_conflict(members: list[MatchItem], stats: Stats, key: str = "") -> bool:
     """True when some holders of one key have clearly different first names (a household key). A name
     read from the address itself (park.greg@ on a card with no name) is the address's word, not a
-    second holder's: Greg Park's own address on a nameless card does not make it a family's."""
+    second holder's: Greg Park's own address on a nameless card does not make it a family's; nor do
+    one person's name written two ways (`_one_born`, `one_name_on_mailbox`: Mrv and Marvin on marvin.foley@)."""
     members = [m for m in members if not m.mailname or m.native]
     if len({m.latin for m in members if m.first}) > 1:
         members = [m for m in members if m.latin]  # 秀英 and Xiuying are not two names
@@ -467,6 +469,7 @@ def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
     ordered = sorted(names)
     return any(compare_first(a[0], b[0], stats.common_firsts) == "different" and not _swapped(a, b)
                and (a[0], b[0]) not in stats.given_names and not _one_born(a, b, members)
+               and not ("@" in key and one_name_on_mailbox(a[0], b[0], key))
                for i, a in enumerate(ordered) for b in ordered[i + 1:])
 
 
