@@ -222,6 +222,19 @@ def test_a_first_name_shortened_on_a_mailbox_that_spells_the_full_one_is_one_per
                  item("Jock", "Mendez", emails=john, source=2)).outcome == "sure"
 
 
+def test_a_surname_mistyped_two_ways_on_a_family_mailbox_that_spells_it_is_one_person() -> None:
+    """Nancy Mois and Nancy Msos on nancy_moss38@, which Trevor Moss gives too, born the same day: each
+    surname is a typo of the Moss the address spells, one woman. Born on other days, two (a mother and
+    a daughter of one name would be)."""
+    family = ("nancy_moss38@hotmail.com",)
+    trevor = item("Trevor", "Moss", emails=family, birthday="1994-08-02")
+    mois = item("Nancy", "Mois", emails=family, birthday="1999-12-18", addresses=("San Diego",))
+    msos = item("Nancy", "Msos", emails=family, birthday="1999-12-18", source=2)
+    assert score(mois, msos, trevor).outcome == "sure"
+    older = item("Nancy", "Msos", emails=family, birthday="1969-02-01", source=2)
+    assert score(mois, older, trevor).outcome != "sure"
+
+
 def test_a_chinese_name_meets_its_pinyin_spelling_in_either_order_but_is_never_merged_on_it() -> None:
     han = item("", "朱梓涵", org="Acme Corp", title="Engineer")  # no space: which part is the surname is unknown
     latin = item("Zihan", "Zhu", org="Acme Corp", title="Engineer", source=2)

@@ -183,14 +183,25 @@ def _mistyped(x: str, y: str) -> bool:
 
 def _one_surname(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> bool:
     """Whether two surnames a typo or two apart are one (see `_mistyped`): with the same first name, on
-    one person's own key, or with one full birthday where one letter is dropped (`_letter_dropped`) or
-    at one street; with a first name mistyped too (Tffany Ward / Tifafny Wrd), on one person's own key
-    with one full birthday."""
+    one person's own key, or with one full birthday where one letter is dropped (`_letter_dropped`), at
+    one street or on a mailbox that spells the name with each surname a typo from its own (Nancy Mois
+    and Nancy Msos on nancy_moss38@, a family's address); with a first name mistyped too (Tffany Ward /
+    Tifafny Wrd), on one person's own key with one full birthday."""
     born = _same_full_birthday(a, b)
     if fk != SAME:
         return born and personal_key(a, b, stats)
     return personal_key(a, b, stats) or born and (
-        _letter_dropped(a.last, b.last) or not set(a.streets).isdisjoint(b.streets))
+        _letter_dropped(a.last, b.last) or not set(a.streets).isdisjoint(b.streets) or _mailbox_surname(a, b))
+
+
+def _mailbox_surname(a: MatchItem, b: MatchItem) -> bool:
+    """A mailbox both give spells the first name and a surname one typo from each of theirs."""
+    for email in a.emails:
+        spelled = name_from_address(email) if email in b.emails else None
+        if spelled and spelled[0] == a.first and all(OSA.distance(x, spelled[1], score_cutoff=1) <= 1
+                                                      for x in (a.last, b.last)):
+            return True
+    return False
 
 
 def _letter_dropped(x: str, y: str) -> bool:
