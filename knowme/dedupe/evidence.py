@@ -168,9 +168,8 @@ def shared_numbers(a: MatchItem, b: MatchItem) -> list[str]:
 
 def _household_number(key: str, a: MatchItem, b: MatchItem, stats: Stats) -> bool:
     """A number others use too (`Stats.household`): one written two ways is its holders' in every form."""
-    if key[0] != "~":
-        return key in stats.household
-    return key in stats.household or any(p.endswith(key[1:]) and p in stats.household for p in (*a.phones, *b.phones))
+    return key in stats.household or key[0] == "~" and any(
+        p.endswith(key[1:]) and p in stats.household for p in (*a.phones, *b.phones))
 
 
 def shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
@@ -207,7 +206,7 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
                           f"same role address {email} (says little about the person)")
         else:
             _shared_key(email, stats, tally, "email", (SHARED_EMAIL, "same shared address"),
-                        (CROWDED_EMAIL, "same address"), (SAME_EMAIL, "same email"))
+                        (CROWDED_EMAIL, "same address"), (SAME_EMAIL, "same email"), email in stats.household)
     if not shared_emails and not (names.mailname or a.alias or b.alias):
         same_domain = [d for d in a.domains if d in b.domains and not stats.is_provider(d)]
         if same_domain:
@@ -221,19 +220,20 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
 
 
 def _shared_key(key: str, stats: Stats, tally: Tally, kind: str, household: tuple[float, str],
-                crowded: tuple[float, str], same: tuple[float, str]) -> None:
-    """One address or phone both records give: a household's (others use it too) is an anchor, not
-    proof; one held by very many records says little; any other is strong evidence. Each case is
-    (points, words before the key): only the reason given is worded."""
-    if key in stats.household:
+                crowded: tuple[float, str], same: tuple[float, str], households: bool, shown: str = "") -> None:
+    """One address or phone both records give: a household's (`households`: others use it too) is an
+    anchor, not proof; one held by very many records says little; any other is strong evidence. Each
+    case is (points, words before the key, `shown` if given): only the reason given is worded."""
+    shown = shown or key
+    if households:
         tally.odds += HOUSEHOLD_KEY_ODDS
         tally.anchor = tally.anchor or f"shared {kind}"
-        tally.add(household[0], f"{household[1]} {key} (also used by someone else)")
+        tally.add(household[0], f"{household[1]} {shown} (also used by someone else)")
     elif stats.keys[key] > CROWDED:
-        tally.add(crowded[0], f"{crowded[1]} {key}, held by {stats.keys[key]} records")
+        tally.add(crowded[0], f"{crowded[1]} {shown}, held by {stats.keys[key]} records")
     else:
         tally.strong += 1
-        tally.add(same[0], f"{same[1]} {key}")
+        tally.add(same[0], f"{same[1]} {shown}")
 
 
 def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bool:
@@ -246,15 +246,8 @@ def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bo
         shown = key if key[0] != "~" else f"number {key[1:]} " + (
             "written another way" if key[1:] in a.loose_phones or key[1:] in b.loose_phones else
             "under another country code")
-        if _household_number(key, a, b, stats):
-            tally.odds += HOUSEHOLD_KEY_ODDS
-            tally.anchor = tally.anchor or "shared phone"
-            tally.add(SHARED_PHONE, f"same shared phone {shown} (also used by someone else)")
-        elif stats.keys[key] > CROWDED:
-            tally.add(CROWDED_PHONE, f"same phone {shown}, held by {stats.keys[key]} records")
-        else:
-            tally.strong += 1
-            tally.add(SAME_PHONE, f"same phone {shown}")
+        _shared_key(key, stats, tally, "phone", (SHARED_PHONE, "same shared phone"), (CROWDED_PHONE, "same phone"),
+                    (SAME_PHONE, "same phone"), _household_number(key, a, b, stats), shown)
     if not numbers and a.phones and b.phones:
         tally.odds += OTHER_PHONES_ODDS
         tally.add(OTHER_PHONES, "different phones")
