@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from phonenumbers import region_code_for_country_code
 
-from knowme.dedupe.matchitem import _calling_code
+from knowme.dedupe.matchitem import calling_code
 from knowme.dedupe.namesim import org_matches_domain, orgs_agree
 from knowme.normalize import fold, is_role_address
 
@@ -162,7 +162,7 @@ def shared_numbers(a: MatchItem, b: MatchItem) -> list[str]:
              if t not in done]
     done.update(other)
     other += [p[-9:] for p in a.phones if len(p) > 10 and p[-9:] not in done and any(
-        q.endswith(p[-9:]) and len(q) > 10 and _calling_code(q[:4]) != _calling_code(p[:4]) for q in b.phones)]
+        q.endswith(p[-9:]) and len(q) > 10 and calling_code(q[:4]) != calling_code(p[:4]) for q in b.phones)]
     return alike + ["~" + t for t in dict.fromkeys(other)]
 
 

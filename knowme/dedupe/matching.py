@@ -21,7 +21,7 @@ from knowme.dedupe.evidence_names import one_name_on_mailbox
 from knowme.dedupe.fitting import DEFAULT_M, random_agreement
 from knowme.dedupe.matchitem import (
     MatchItem,
-    _calling_code,
+    calling_code,
     make_item,
     name_from_address,
     name_from_slug,
@@ -339,7 +339,7 @@ def _written_apart(members: list[MatchItem], tail: str) -> bool:
     """Whether the holders of one number write it in more than one form (`+1 720 555 0144` and
     `(720) 555-0144` read in a German book as +49 720 5550144, or a form that gave no number): the
     holders of each E.164 key alone are checked above, and one country's numbers ending alike are two."""
-    forms = {next((_calling_code(p[:4]) for p in m.phones if p.endswith(tail)), "~") for m in members}
+    forms = {next((calling_code(p[:4]) for p in m.phones if p.endswith(tail)), "~") for m in members}
     return len(forms) > 1 or "~" in forms
 
 
