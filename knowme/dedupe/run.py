@@ -230,9 +230,14 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     for pair in _same_verdict_pairs(items, stats.verdicts):
         pairs.append(pair)
     report.candidates = len(pairs)
-    evidence: dict[int, Worded] = dict(score_all(items, stats, pairs, lambda d, t: tick(30 + 55 * d // max(t, 1), 100)))
+    evidence: dict[int, Worded] = {}
+    sure: list[int] = []
+    for code, outcome, points, conflict, score, reasons in score_all(
+            items, stats, pairs, lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
+        evidence[code] = (outcome, points, conflict, score, reasons)
+        if outcome == SURE:
+            sure.append(code)
     del pairs
-    sure = [code for code, worded in evidence.items() if worded[0] == SURE]
     clusters = _Clusters(items)
     guarded: dict[int, str] = {}
     guard_cache: dict[int, Scored] = {}

@@ -29,7 +29,7 @@ BESIDE_MIN_ITEMS = 20_000  # fewer records: the work beside the blocking takes l
 _CHUNKS_PER_WORKER = 8
 
 
-Verdict = tuple[int, tuple[str, float, bool, float, str]]  # (pair code, (outcome, points, conflict, score, reasons JSON))
+Verdict = tuple[int, str, float, bool, float, str]  # (pair code, outcome, points, conflict, score, reasons JSON)
 
 # Each range of pairs is scored in pair-code order, whatever order it came in: the records are then
 # read in the order they lie in memory, a third faster per pair at a million records than at random.
@@ -45,14 +45,14 @@ def _score_range(bounds: tuple[int, int]) -> list[Verdict]:
         i, j = divmod(code, n)
         ev = score_pair(items[i], items[j], stats)
         if ev.outcome not in (DIFFERENT_OUTCOME, UNASKED):
-            out.append((code, (ev.outcome, ev.points, ev.conflict, ev.score, to_json(ev.reasons))))
+            out.append((code, ev.outcome, ev.points, ev.conflict, ev.score, to_json(ev.reasons)))
     return out
 
 
 def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
               progress: Callable[[int, int], None] | None = None) -> list[Verdict]:
-    """(pair code, (outcome, points, conflict, score, reasons as JSON text)) of every pair scored sure or
-    maybe, in no set order: what the dedupe keeps of each, ready for a dictionary by code.
+    """(pair code, outcome, points, conflict, score, reasons as JSON text) of every pair scored sure or
+    maybe, in no set order.
 
     The reasons are worded here, on every core, as compact text: most pairs kept end up merged or
     queued, and wording them again later cost a second pass over millions of pairs.
@@ -62,45 +62,19 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
 
 def _run(work: Callable[[tuple[int, int]], list[Any]], items: Sequence[MatchItem], stats: Stats,
          pairs: PairList, progress: Callable[[int, int], None] | None) -> list[Any]:
-    """`work` over every range of pairs: on forked helpers and in this process alike, each taking the
-    next range when done with one. This process would otherwise only wait for the workers; scoring
-    here spares one fork's copied pages and the unpickling of its share of the results."""
-    if not can_fork() or len(pairs) < PARALLEL_MIN_PAIRS:
-        with shared_with_workers(items=items, stats=stats, pairs=pairs):
+    with shared_with_workers(items=items, stats=stats, pairs=pairs):
+        if not can_fork() or len(pairs) < PARALLEL_MIN_PAIRS:
             return _run_here(work, len(pairs), progress)
-    chunk = -(-len(pairs) // (worker_count() * _CHUNKS_PER_WORKER))
-    bounds = [(start, min(start + chunk, len(pairs))) for start in range(0, len(pairs), chunk)]
-    context = multiprocessing.get_context("fork")
-    taken, finished = context.Value("l", 0), context.Value("l", 0)  # ranges begun, pairs done
-    with shared_with_workers(items=items, stats=stats, pairs=pairs, work=work, bounds=bounds, taken=taken,
-                             finished=finished):
-        with context.Pool(worker_count() - 1) as pool:
-            helped = pool.imap_unordered(_next_range, range(len(bounds)))  # as many tries as there are ranges
-            out: list[Any] = []
-            while (part := _next_range(None)) is not None:
+        workers = worker_count()
+        chunk = -(-len(pairs) // (workers * _CHUNKS_PER_WORKER))
+        bounds = [(start, min(start + chunk, len(pairs))) for start in range(0, len(pairs), chunk)]
+        out: list[Any] = []
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for done, part in enumerate(pool.imap(work, bounds), 1):
                 out.extend(part)
                 if progress:
-                    progress(finished.value, len(pairs))
-            for part in helped:
-                out.extend(part or ())
-    if progress:
-        progress(len(pairs), len(pairs))
-    return out
-
-
-def _next_range(_: object) -> list[Any] | None:
-    """The work of the next range of pairs nobody has taken yet (None when none is left)."""
-    taken, bounds = inherited("taken"), inherited("bounds")
-    with taken.get_lock():
-        k = taken.value
-        taken.value += 1
-    if k >= len(bounds):
-        return None
-    part = inherited("work")(bounds[k])
-    finished = inherited("finished")
-    with finished.get_lock():
-        finished.value += bounds[k][1] - bounds[k][0]
-    return part
+                    progress(bounds[done - 1][1], len(pairs))
+        return out
 
 
 def _run_here(work: Callable[[tuple[int, int]], list[Any]], total: int,
