@@ -144,10 +144,10 @@ def test_work_done_beside_the_blocking_equals_the_same_work_done_here(tmp_path: 
     assert results[0] == results[1]
 
 
-def test_pairs_scored_here_and_on_a_forked_helper_equal_the_same_pairs_scored_here_alone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large dedupes score ranges of pairs in this process and on forked helpers, each taking the next
-    range: the same merges, the same queue and the same reasons as scoring them all here."""
+def test_pairs_scored_on_forked_workers_equal_the_same_pairs_scored_here(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large dedupes score ranges of pairs on forked workers: the same merges, the same queue and the
+    same reasons as scoring them all in this process."""
     import knowme.dedupe.scorepool as pool
 
     results = []
