@@ -22,13 +22,14 @@ from knowme.dedupe.namesim import (
     TYPO,
     compare_first,
     compare_last,
+    mail_alias,
     nick_forms,
     org_key,
     phonetic,
     spelling_key,
 )
 from knowme.model import Record
-from knowme.normalize import fold
+from knowme.normalize import fold, is_role_address, mailbox_key
 from knowme.runtime import big_cache
 
 Name = tuple[str, str]
@@ -36,8 +37,10 @@ Name = tuple[str, str]
 _ANGLED = re.compile(r"<[^<>]*>|\S+@\S+|[\"“”]")
 _LOCAL_SPLIT = re.compile(r"[._-]+")
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]{2,}$")
+_A_LETTER = re.compile(r"[^\W\d_]")
 _ALIKE_FIRST = frozenset({SAME, NICK, INITIAL, TYPO})
 _ALIKE_LAST = frozenset({SAME, TYPO, PARTIAL})
+SHORTEST_ALIAS = 4  # letters: "jdoe" and "johns" say a name, "ali" could be anyone's
 
 
 _TITLES = frozenset("""mr mrs ms miss mx dr prof sir dame rev fr jr sr ii iii iv phd md mba esq dipl ing mag
@@ -72,6 +75,35 @@ _ORG_WORDS = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+){1,2}$")
 
 def name_forms(record: Record) -> set[Name]:
     """Every folded (first, last) name the record holds, wherever it was found."""
+    forms = _written_forms(record)
+    nameless = not any(f and la for f, la in forms)
+    for labeled in record.emails if nameless else ():  # jane.doe@newco.com on a card without a name
+        local = labeled.value.strip().removeprefix("mailto:").strip("<> ").partition("@")[0]
+        parts = _LOCAL_SPLIT.split(local.split("+", 1)[0])
+        if len(parts) == 2 and all(_LETTERS_ONLY.match(p) for p in parts):
+            forms.add((fold(parts[0]), fold(parts[1])))
+    return {form for form in forms if form[0] and len(form[1]) >= 2}  # "A. A." names nobody
+
+
+def address_aliases(record: Record) -> dict[str, str]:
+    """For a card that gives no name, the letters of each personal address's local part (`mail_alias`),
+    with the address: jsmith@ and johnsmith77@ spell John Smith though neither splits into two names.
+    Shorter than `SHORTEST_ALIAS` letters, an alias spells too many names to say whose it is."""
+    if not record.emails or _A_LETTER.search(record.given) and _A_LETTER.search(record.family):
+        return {}  # the quick answers first: the export asks this of every record
+    if any(f and la for f, la in _written_forms(record)):
+        return {}
+    found = {}
+    for labeled in record.emails:
+        key = mailbox_key(labeled.value)
+        if key and not is_role_address(key) and len(alias := mail_alias(key)) >= SHORTEST_ALIAS:
+            found.setdefault(alias, labeled.value.strip())
+    return found
+
+
+def _written_forms(record: Record) -> set[Name]:
+    """The names the record writes: its name fields, display name, nickname, an organisation that reads
+    as a person's name (a card with no name but "Jane Doe" as its company)."""
     forms: set[Name] = set()
     given, middle, family = record.given.strip(), record.middle.strip(), record.family.strip()
     if given or family:
@@ -91,13 +123,7 @@ def name_forms(record: Record) -> set[Name]:
     org = fold(record.org) if record.org.strip() else ""
     if org and not any(f and la for f, la in forms) and _ORG_WORDS.match(org) and org_key(org) == org:
         forms |= split_name(record.org)  # a card with no name but an organisation that reads as one
-    nameless = not any(f and la for f, la in forms)
-    for labeled in record.emails if nameless else ():  # jane.doe@newco.com on a card without a name
-        local = labeled.value.strip().removeprefix("mailto:").strip("<> ").partition("@")[0]
-        parts = _LOCAL_SPLIT.split(local.split("+", 1)[0])
-        if len(parts) == 2 and all(_LETTERS_ONLY.match(p) for p in parts):
-            forms.add((fold(parts[0]), fold(parts[1])))
-    return {form for form in forms if form[0] and len(form[1]) >= 2}  # "A. A." names nobody
+    return forms
 
 
 @big_cache(200_000)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowme.model import Person
+from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.nameforms import Name, blocks, name_alike, name_forms
 from knowme.normalize import linkedin_key, mailbox_key, phone_key
 from knowme.store import suppression as q
@@ -210,6 +211,7 @@ class SuppressionIndex:
     owners: list[Owner] = field(default_factory=list)
     by_key: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     by_block: dict[str, list[tuple[int, Name]]] = field(default_factory=lambda: defaultdict(list))
+    by_spelling: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # jsmith -> owners
     excluded_people: dict[int, int] = field(default_factory=dict)  # live excluded person id -> owner
     _name_memo: dict[tuple[Name, int], list[tuple[int, int, Name]]] = field(default_factory=dict, repr=False)
 
@@ -261,6 +263,9 @@ class SuppressionIndex:
             for name in owner.identity.names:
                 for block in blocks(name):
                     index.by_block[block].append((number, name))
+                first, last = name
+                for spelled in mail_spellings(first, nick_forms(first), last) if first and last else ():
+                    index.by_spelling[spelled].append(number)
         return index
 
     def identifier_hits(self, ident: Identity) -> list[Hit]:
@@ -271,6 +276,15 @@ class SuppressionIndex:
                 if number not in hits:
                     owner_shown = _shown(self.owners[number].identity, kind, key)
                     hits[number] = Hit(number, kind, owner_shown if kind != "record" else shown)
+        return list(hits.values())
+
+    def spelled_hits(self, aliases: dict[str, str]) -> list[Hit]:
+        """Owners whose name a nameless card's address spells (`nameforms.address_aliases`: jsmith@,
+        johnsmith77@), each once, shown by the address."""
+        hits: dict[int, Hit] = {}
+        for alias, address in sorted(aliases.items()):
+            for number in self.by_spelling.get(alias, ()):
+                hits.setdefault(number, Hit(number, "spelled", address))
         return list(hits.values())
 
     def name_hits(self, names: Iterable[Name], threshold: int) -> list[Hit]:

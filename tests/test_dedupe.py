@@ -494,3 +494,37 @@ def test_undo_and_redo_say_which_people_and_records_a_merge_touched(store: Store
     again = store.redo()
     assert again is not None and (again.summary, set(again.people)) == ("test merge", set(step.people))
     assert store.person(ids[4]) is None
+
+
+@pytest.fixture(scope="module")
+def queued_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample book imported and deduped: a queue of some 80 questions, some sharing a person."""
+    path = tmp_path_factory.mktemp("queued") / "w.db"
+    with Store.open(path) as store:
+        for source in sorted(SAMPLE.glob("*.*")):
+            if source.suffix in {".vcf", ".csv", ".mbox"}:
+                assert import_path(store, source).ok
+        run_dedupe(store)
+        assert len(pending_pairs(store)) > 50
+    return path
+
+
+@settings(deadline=None, derandomize=True, max_examples=20)
+@given(answers=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.booleans()), min_size=1, max_size=12))
+def test_the_queue_after_an_answer_is_the_queue_read_again(queued_sample: Path, tmp_path_factory, answers) -> None:
+    """The duplicates dialog works out the queue after each answer instead of reading 70,000 pairs again:
+    after any run of answers, "same" (people merge, their questions join) and "different", it shows
+    exactly the questions, people and order the workspace gives."""
+    from knowme.dedupe.run import queue_after_answer
+
+    path = tmp_path_factory.mktemp("answers") / "w.db"
+    path.write_bytes(queued_sample.read_bytes())
+    with Store.open(path) as store:
+        queue = pending_pairs(store)
+        for where, same in answers:
+            if not queue:
+                break
+            pair = queue[int(where * len(queue))]
+            merged = resolve_pair(store, pair.id, same)
+            queue = queue_after_answer(queue, pair, merged)
+            assert queue == pending_pairs(store)

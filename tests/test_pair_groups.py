@@ -147,3 +147,19 @@ def test_names_read_from_addresses_make_one_group_whoever_they_name(store: Store
         "the address marialaura.melo@silveira.example.net spells the name",
         "the address kenneth.horn@post.example.net spells the name"}
     assert len({evidence_shape(p.reasons) for p in spelled}) == 1
+
+
+def test_a_groups_examples_run_from_its_best_to_its_weakest_and_read_differently() -> None:
+    """Answering 3,000 pairs on the three likeliest would hide what the weakest look like: the examples
+    are the best-scored, one from the middle and the weakest, and two readings alike are shown once."""
+    from knowme.dedupe.run import PairView
+
+    def pair(n: int, name: str) -> PairView:
+        return PairView(n, 1 - n / 1000, [f"same name ({name}), a common name", "different emails"], 2 * n,
+                        2 * n + 1, 2 * n, 2 * n + 1)
+
+    pairs = [pair(n, "Valentin Weinhage" if n in (0, 1, 500, 501) else f"Person {n}") for n in range(1000)]
+    shown = PairGroup("g", "same name, a common name + different emails", pairs).examples()
+    assert [p.id for p in shown] == [0, 502, 999]  # the middle one's name was the first one's: the next
+    assert PairGroup("g", "s", pairs[:2]).examples() == pairs[:2]
+    assert PairGroup("g", "s", []).examples() == []

@@ -262,6 +262,31 @@ def test_an_open_pair_with_an_excluded_person_blocks_until_answered(cli: Cli) ->
     assert code == 0 and "jana@work.io" in path.read_text(), (out, err)
 
 
+def test_a_nameless_card_whose_address_spells_the_excluded_name_blocks_until_kept_apart(cli: Cli) -> None:
+    """jdoe@ or janedoe84@ on a card with no name is Jane Doe's other address as often as not, and no
+    dedupe question need ever link them (a book with Jim and Joe Doe too makes jdoe@ anyone's): the
+    export names each such card and the excluded person, until the user says they are two people."""
+    jane = exclude_jane(cli)
+    cli.ok("import", cli.file("nameless.csv", GOOGLE_HEADER + "\n".join([
+        ",,,,jdoe@hotmail.com,,,,", ",,,,JaneDoe84@yahoo.com,,,,", ",,,,doejane@web.de,,,,",
+        ",,,,jdoerr@hotmail.com,,,,", ",,,,info@doe-family.example,,,,", "Jo,,Bell,,jdoe@outlook.com,,,,",
+        ",,,,jd@gmx.net,,,,"]) + "\n"))
+    spelled = [cli.id(k) for k in ("jdoe@hotmail.com", "janedoe84@yahoo.com", "doejane@web.de")]
+    others = [cli.id(k) for k in ("jdoerr@hotmail.com", "info@doe-family.example", "jdoe@outlook.com",
+                                  "jd@gmx.net")]
+    cli.ok("mark", *spelled, *others, "--as", "knows-me")
+    conflicts = [c for c in blocked(cli) if c["kind"] in ("spelled", "name")]
+    assert {c["knows_me"] for c in conflicts} == set(spelled), conflicts
+    first = next(c for c in conflicts if c["knows_me"] == spelled[0])
+    assert first["excluded"] == jane and first["kind"] == "spelled"
+    assert "gives no name, and the address jdoe@hotmail.com spells the name of" in first["reason"]
+    assert first["command"].endswith(f"knowme mark {spelled[0]} --not-same-as {jane}")
+    for person in spelled:
+        cli.ok("mark", person, "--not-same-as", jane)
+    code, out, err, path = cli.export()
+    assert code == 0 and "jdoe@hotmail.com" in path.read_text() and "jane.doe@gmail.com" not in path.read_text()
+
+
 def test_an_excluded_address_inside_a_name_company_or_title_cell_blocks(cli: Cli) -> None:
     exclude_jane(cli)
     cli.ok("import", cli.file("cells.csv", GOOGLE_HEADER + "\n".join([

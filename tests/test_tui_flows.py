@@ -14,7 +14,7 @@ from knowme.tui.text import plain_text
 from knowme.tui.widgets.contact_list import ContactList
 from knowme.tui.widgets.sidebar import Sidebar
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
-from tui_helpers import decisions, make_workspace, open_screen, pilot_test, store_records, workers_done
+from tui_helpers import decisions, make_workspace, open_pairs, open_screen, pilot_test, store_records, workers_done
 
 from knowme.dedupe.run import pending_pairs
 from knowme.model import Decision, Record
@@ -133,7 +133,7 @@ async def test_duplicates_modal_merges_keeps_apart_skips_and_undoes(tmp_path: Pa
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         assert app.main.query_one(Sidebar).counts["duplicates"] == queued
-        screen = await open_screen(pilot, "d", DuplicatesScreen)
+        screen = await open_pairs(pilot)
         assert screen.current is not None and len(screen.pairs) == queued
         table = screen.query_one("#compare", DataTable)
         assert table.row_count >= 2 and "Records" in str(table.get_row_at(table.row_count - 1)[0])
@@ -181,7 +181,7 @@ async def test_a_narrow_duplicates_dialog_cuts_its_headings_with_an_ellipsis(tmp
     app = KnowmeApp(make_workspace(tmp_path / "w.db", duplicates=True))
     async with app.run_test(size=(60, 30)) as pilot:
         await settle(pilot, app)
-        screen = await open_screen(pilot, "d", DuplicatesScreen)
+        screen = await open_pairs(pilot)
         table = screen.query_one("#compare", DataTable)
         headings = [str(column.label) for column in table.columns.values()][1:]
         assert [h[:12] for h in headings] == ["A · 1 record", "B · 1 record"]
@@ -189,7 +189,7 @@ async def test_a_narrow_duplicates_dialog_cuts_its_headings_with_an_ellipsis(tmp
     wide = KnowmeApp(make_workspace(tmp_path / "w2.db", duplicates=True))
     async with wide.run_test(size=SIZE) as pilot:
         await settle(pilot, wide)
-        screen = await open_screen(pilot, "d", DuplicatesScreen)
+        screen = await open_pairs(pilot)
         headings = [str(c.label) for c in screen.query_one("#compare", DataTable).columns.values()][1:]
         assert all(" · 1 record · " in h and not h.endswith("…") for h in headings), headings
 
@@ -214,13 +214,32 @@ async def test_undo_recounts_the_review_queue_only_when_it_changes_it(tmp_path: 
         await pilot.press("ctrl+z")  # the decision: the queue is as it was
         await settle(pilot, app)
         assert not recounts and sidebar.counts["duplicates"] == queued
-        await open_screen(pilot, "d", DuplicatesScreen)
+        await open_pairs(pilot)
         await pilot.press("y", "escape")  # same person: one question fewer
         await settle(pilot, app)
         assert sidebar.counts["duplicates"] == queued - 1
         await pilot.press("ctrl+z")
         await settle(pilot, app)
         assert recounts and sidebar.counts["duplicates"] == queued
+
+
+@pilot_test
+async def test_the_duplicates_view_says_how_many_pairs_its_people_make(tmp_path: Path) -> None:
+    """The sidebar counts the Duplicates view in questions, every other view in people: the view's title
+    gives both, so "Duplicates 1" beside "2 people" is not read as a miscount, and it follows an answer."""
+    workspace, queued = _with_duplicates(tmp_path)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("7")
+        await settle(pilot, app)
+        title = str(app.main.query_one("#list-title", Label).render())
+        assert f"in {queued} pair" in title and "people" in title, title
+        await open_pairs(pilot)
+        await pilot.press("y", "escape")  # the same person: no question left
+        await settle(pilot, app)
+        title = str(app.main.query_one("#list-title", Label).render())
+        assert f"in {queued - 1} pair" in title, title
 
 
 @pilot_test
@@ -313,7 +332,7 @@ async def test_the_duplicates_dialog_undoes_a_large_answer_in_a_worker(tmp_path:
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        screen = await open_screen(pilot, "d", DuplicatesScreen)
+        screen = await open_pairs(pilot)
         await pilot.press("y")
         assert len(screen.pairs) == queued - 1
         await pilot.press("ctrl+z")
@@ -571,7 +590,7 @@ async def test_duplicates_show_long_values_whole_and_no_buttons_once_all_are_ans
     app = KnowmeApp(workspace)
     async with app.run_test(size=(80, 40)) as pilot:
         await settle(pilot, app)
-        screen = await open_screen(pilot, "d", DuplicatesScreen)
+        screen = await open_pairs(pilot)
         while screen.current is not None:
             await pilot.press("n")
             await pilot.pause()

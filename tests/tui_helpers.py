@@ -118,3 +118,13 @@ async def open_screen(pilot: Any, key: str, kind: type[T]) -> T:
     screen = pilot.app.screen
     assert isinstance(screen, kind), f"{key!r} opened {type(screen).__name__}, not {kind.__name__}"
     return screen
+
+
+async def open_pairs(pilot: Any) -> Any:
+    """Press d and return the duplicates dialog once its worker has read the queue."""
+    from knowme.tui.screens.duplicates import DuplicatesScreen
+
+    screen = await open_screen(pilot, "d", DuplicatesScreen)
+    await workers_done(pilot.app)
+    await pilot.pause()
+    return screen

@@ -12,7 +12,7 @@ from knowme.cli.core import resolve_queries
 from knowme.cli.errors import UserError
 from knowme.cli.help import JSON_HELP, command
 from knowme.dedupe.merge import split_person
-from knowme.dedupe.pairgroups import EXAMPLES, PairGroup, pair_groups, resolve_group
+from knowme.dedupe.pairgroups import PairGroup, pair_groups, resolve_group
 from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.model import Person
 from knowme.store.core import Store
@@ -131,7 +131,7 @@ def _pair_items(store: Store) -> Iterator[dict[str, Any]]:
 def _group_items(store: Store) -> Iterator[tuple[PairGroup, dict[str, Any]]]:
     """The queue's groups, each with its JSON-ready item holding its first few pairs as examples."""
     for group in pair_groups(store):
-        shown = group.pairs[:EXAMPLES]
+        shown = group.examples()
         people = store.people_by_id([pid for p in shown for pid in (p.a_person, p.b_person)])
         yield group, group.to_dict([pair_json(store, p, people) for p in shown])
 
@@ -149,7 +149,7 @@ def _print_groups(store: Store, as_json: bool) -> int:
         answered = item["answered"]
         history = f"; you answered {answered['same'] + answered['different']} like these before, " \
                   f"{answered['same']} the same" if answered["same"] + answered["different"] else ""
-        print(f"group {item['id']}: {item['shape']}: {plural(item['pairs'], 'pair')}, "
+        print(f"group {item['id']}: {item['shape']}: {plural(item['pairs'], 'pair', sep=True)}, "
               f"{group.likely_words()}{history}")
         for example in item["examples"]:
             a, b = example["a"], example["b"]

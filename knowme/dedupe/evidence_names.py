@@ -24,6 +24,7 @@ from knowme.dedupe.namesim import (
     TYPO,
     compare_first,
     compare_last,
+    mail_spellings,
     nick_forms,
 )
 from knowme.runtime import big_cache
@@ -129,18 +130,6 @@ def _first_kind(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> str:
     if a.firsts & b.firsts:
         return " nickname"
     return " as this book writes one person" if _given(a.first, b.first, stats) else " on one LinkedIn profile"
-
-
-@big_cache(100_000)
-def _spellings(firsts: frozenset[str], last: str) -> frozenset[str]:
-    """How a mail address would spell a name: johnsmith, jsmith, smithjohn, johns (nicknames too)."""
-    last = "".join(ch for ch in last if "a" <= ch <= "z")
-    out: set[str] = set()
-    for form in sorted(firsts)[:4]:
-        first = "".join(ch for ch in form if "a" <= ch <= "z")
-        if first and last:
-            out.update((first + last, first[0] + last, last + first, first + last[0]))
-    return frozenset(out)
 
 
 def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
@@ -271,7 +260,8 @@ def _nameless_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
     """One record has no name: does its address spell the other's name, or someone else's?"""
     tally.reasons.append("one of them has no name")
     anon, other = (a, b) if not a.has_name else (b, a)
-    if anon.alias and other.first and other.last and anon.alias in _spellings(other.firsts, other.last):
+    spelled = mail_spellings(other.first, other.firsts, other.last) if other.first and other.last else frozenset()
+    if anon.alias and anon.alias in spelled:
         tally.add(ADDRESS_SPELLS_NAME, f"the address {anon.display} spells the name ({other.display})")
     elif anon.alias and other.first and compare_first(anon.alias, other.first) in (SAME, NICK):
         tally.add(ADDRESS_FIRST_NAME,

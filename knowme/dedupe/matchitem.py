@@ -17,7 +17,7 @@ from phonenumbers import country_code_for_region
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from knowme.dedupe.kana import is_kana, romaji
-from knowme.dedupe.namesim import nick_forms, org_key
+from knowme.dedupe.namesim import mail_alias, nick_forms, org_key
 from knowme.model import Record
 from knowme.normalize import ROLE_LOCALPARTS, fold, is_role_address, name_key
 from knowme.postal import parse_postal
@@ -268,7 +268,7 @@ def make_item(rid: int, pid: int, rkey: str, source: int, first: str, last: str,
                 break
         else:
             if not first and not last and emails and not is_role_address(emails[0]):
-                alias = ALPHA.sub("", emails[0].rpartition("@")[0])
+                alias = mail_alias(emails[0])
     first, last = _intern(first), _intern(last)
     firsts = nick_forms(first)
     nick = _fold(nickname).split(" ")[0] if nickname else ""

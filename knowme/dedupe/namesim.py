@@ -258,3 +258,25 @@ def orgs_agree(a: str, b: str) -> bool:
     if wa and wb and (wa[: len(wb)] == wb or wb[: len(wa)] == wa) and min(len(a), len(b)) >= 4:
         return True
     return JaroWinkler.normalized_similarity(a, b) >= 0.95 and min(len(a), len(b)) >= 6
+
+
+@big_cache(100_000)
+def mail_spellings(first: str, firsts: frozenset[str], last: str) -> frozenset[str]:
+    """How a mail address would spell a name: johnsmith, jsmith, smithjohn, johns, as the letters of its
+    local part (`mail_alias`) read; the first name's own, then three of its nickname forms (`firsts`)."""
+    last = "".join(ch for ch in last if "a" <= ch <= "z")
+    out: set[str] = set()
+    for form in (first, *sorted(firsts - {first})[:3]):
+        first = "".join(ch for ch in form if "a" <= ch <= "z")
+        if first and last:
+            out.update((first + last, first[0] + last, last + first, first + last[0]))
+    return frozenset(out)
+
+
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
+def mail_alias(key: str) -> str:
+    """The letters of a mailbox key's local part ("j.smith77@gmail.com" -> "jsmith"), as `mail_spellings`
+    spells names: how a card that gives no name but an address is read."""
+    return _NOT_LETTER.sub("", key.rpartition("@")[0])

@@ -78,12 +78,27 @@ class PairGroup:
             return round(len(self.pairs) * (self.answered_same + 1) / (answered + 2))
         return sum(1 for p in self.pairs if p.score >= 0.5)
 
+    def examples(self, count: int = EXAMPLES) -> list[PairView]:
+        """A few of the group's pairs to show before it is answered as one: spread from its best-scored
+        to its weakest (the queue is best first), so an answer for thousands is not judged on the
+        likeliest alone, and each reading differently from the others where the group allows."""
+        n = len(self.pairs)
+        chosen: list[PairView] = []
+        shown: set[tuple[str, ...]] = set()
+        for start in sorted({round(k * (n - 1) / max(count - 1, 1)) for k in range(count)}) if n else ():
+            near = self.pairs[start:start + 50]
+            pair = next((p for p in near if tuple(p.reasons) not in shown and p not in chosen), near[0])
+            if pair not in chosen:
+                chosen.append(pair)
+                shown.add(tuple(pair.reasons))
+        return chosen
+
     def likely_words(self) -> str:
         """'about 6 look like the same person', in words that fit one pair as well as many."""
         likely, n = self.likely_same, len(self.pairs)
         if n == 1:
             return "it looks like the same person" if likely else "it looks like two people"
-        return f"about {likely} {'looks' if likely == 1 else 'look'} like the same person"
+        return f"about {likely:,} {'looks' if likely == 1 else 'look'} like the same person"
 
     def to_dict(self, examples: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         return {"id": self.id, "shape": self.shape, "pairs": len(self.pairs), "likely_same": self.likely_same,

@@ -14,7 +14,7 @@ import time
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any
 
@@ -405,6 +405,32 @@ def pending_pairs(store: Store) -> list[PairView]:
     return out
 
 
+def queue_after_answer(pairs: list[PairView], answered: PairView, merged: int | None) -> list[PairView]:
+    """The review queue `pending_pairs` gives after `resolve_pair` answered one of its pairs, worked out
+    from the queue before it instead of read again (70,000 pairs at 100k records: half a second an answer).
+
+    Every pair between the two people is answered with it; after "same" (`merged` is the person kept),
+    the other person's pairs are the merged person's, and of two pairs now joining the same two people
+    only the better, first one stays. Only pairs of the two people change: the rest keep their place.
+    """
+    ends = {answered.a_person, answered.b_person}
+    changed: dict[int, PairView | None] = {}  # by place in the queue: the pair now, None when it goes
+    seen: set[tuple[int, int]] = set()
+    for n, pair in enumerate(pairs):
+        if pair.a_person not in ends and pair.b_person not in ends:
+            continue
+        a = merged if merged is not None and pair.a_person in ends else pair.a_person
+        b = merged if merged is not None and pair.b_person in ends else pair.b_person
+        key = (min(a, b), max(a, b))
+        if {pair.a_person, pair.b_person} == ends or key in seen:
+            changed[n] = None
+        else:
+            seen.add(key)
+            if (a, b) != (pair.a_person, pair.b_person):
+                changed[n] = replace(pair, a_person=a, b_person=b)
+    return [now for now in (changed.get(n, pair) for n, pair in enumerate(pairs)) if now is not None]
+
+
 def pending_count(store: Store) -> int:
     """How many questions the review queue holds: pending pairs between two different people, one per two."""
     return pending_question_count(store)
@@ -470,6 +496,7 @@ __all__ = [
     "load_items",
     "merge_people",
     "pending_pairs",
+    "queue_after_answer",
     "resolve_pair",
     "run_dedupe",
 ]

@@ -30,7 +30,7 @@ from nameparser import HumanName
 
 from knowme import prefs
 from knowme.model import Decision, Person
-from knowme.nameforms import name_alike, name_forms
+from knowme.nameforms import address_aliases, name_alike, name_forms
 from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
 from knowme.runtime import bulk_work
 from knowme.store import exports as q
@@ -56,7 +56,7 @@ class ContactRow:
     title: str = ""
 
 
-CONFLICT_KINDS = ("email", "phone", "url", "record", "cell", "pair", "name")
+CONFLICT_KINDS = ("email", "phone", "url", "record", "cell", "pair", "name", "spelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,8 @@ class Lookalike:
     `kind` says why: an identifier both hold (`email`, `phone`, `url`: `shared` is the excluded
     spelling), a card of the excluded person (`record`), an excluded identifier inside a cell it
     would write (`cell`: `field` names the cell), an open duplicate pair between them (`pair`), or
-    a name alike (`name`: `similarity`, `shared` the two names). `excluded_id` is the excluded
+    a name alike (`name`: `similarity`, `shared` the two names), or a card with no name whose address spells
+    the excluded name (`spelled`: jsmith@ for John Smith, `shared` says which). `excluded_id` is the excluded
     person's id (still usable with `--not-same-as` after their records left every address book).
     """
 
@@ -93,6 +94,8 @@ class Lookalike:
             return f"{me} would carry {self.shared}, held by {them}, in the {self.field} cell"
         if self.kind == "record":
             return f"{me} holds a card of {them} ({self.shared})"
+        if self.kind == "spelled":
+            return f"{me} gives no name, and the address {self.shared} spells the name of {them}"
         if self.kind == "name":
             alike = f" ({self.shared})" if self.shared else ""
             return f"{me} looks like {them}, {self.similarity}% alike{alike}"
@@ -298,6 +301,10 @@ class _Gate:
         names = set().union(*(name_forms(record) for record in person.records)) if person.records else set()
         for hit in self.index.name_hits(names, self.threshold):
             self._add(person, hit.owner, "name", hit.shown, hit.score)
+        if self.index.by_spelling:
+            aliases = {alias: address for record in person.records for alias, address in address_aliases(record).items()}
+            for hit in self.index.spelled_hits(aliases):
+                self._add(person, hit.owner, "spelled", hit.shown)
 
     def check_cells(self, row: ContactRow) -> None:
         """An excluded address, phone or profile written inside a name, company or title cell."""

@@ -6,8 +6,10 @@ The queue and the answers are the core's (`knowme.dedupe.run.pending_pairs` / `r
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker
@@ -24,8 +26,8 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from knowme.dedupe.merge import split_person
-from knowme.dedupe.pairgroups import PairGroup, evidence_shape, pair_groups, resolve_group
-from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair
+from knowme.dedupe.pairgroups import PairGroup, evidence_shape, find_group, group_id, resolve_group
+from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, queue_after_answer, resolve_pair
 from knowme.model import Person
 from knowme.normalize import fold
 from knowme.store.core import Store
@@ -165,7 +167,9 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self.pairs: list[PairView] = []
         self.last_merged: int | None = None
         self.answered = 0
-        self.busy = False  # a whole group is being answered in a worker: other answers wait
+        self.busy = True  # the queue is being read, or a whole group answered, in a worker: answers wait
+        self.shapes: dict[int, str] = {}  # each queued pair's shape of evidence (`evidence_shape`), by pair id
+        self.alike: Counter[str] = Counter()  # how many queued pairs have each shape
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pairs-dialog"):
@@ -173,6 +177,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
             yield DataTable(id="compare", cursor_type="none", show_header=True)
             yield Label("Why we think they may be the same", id="evidence-title")
             yield Static("", id="evidence")
+            yield Static("", id="alike")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Same person (y)", variant="success", id="same", compact=True)
                 yield Button("Not the same (n)", variant="error", id="different", compact=True)
@@ -181,17 +186,33 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._load()
-        if self.start_person is not None:
-            for n, pair in enumerate(self.pairs):
-                if self.start_person in (pair.a_person, pair.b_person):
-                    self.position = n
-                    break
+        self._read_queue(self.start_person)
+
+    def _read_queue(self, person: int | None = None) -> None:
+        """Read the queue and its shapes in a worker (at 100k records 70,000 pairs: over a second), then
+        show it from `person`'s first pair, or from where the screen was."""
+        self.busy = True
+        if not self.pairs:
+            self.query_one("#pair-title", Label).update("Reading the possible duplicates…")
+        self.run_worker(partial(self._queue_in_worker, person), thread=True, exclusive=True, exit_on_error=False,
+                        group="pairs-read")
+
+    def _queue_in_worker(self, person: int | None) -> None:
+        with Store.open(self.store.path) as reader:
+            pairs = pending_pairs(reader)
+        shapes = {pair.id: evidence_shape(pair.reasons) for pair in pairs}
+        self.app.call_from_thread(self._queue_read, pairs, shapes, person)
+
+    def _queue_read(self, pairs: list[PairView], shapes: dict[int, str], person: int | None) -> None:
+        self.busy = False
+        self.pairs, self.shapes = pairs, shapes
+        self._count_shapes()
+        if person is not None:
+            self.position = next((n for n, p in enumerate(pairs) if person in (p.a_person, p.b_person)), 0)
         self._show()
 
-    def _load(self) -> None:
-        """Read the queue again (answers merge people, which drops or joins other pairs)."""
-        self.pairs = pending_pairs(self.store)
+    def _count_shapes(self) -> None:
+        self.alike = Counter(self.shapes[pair.id] for pair in self.pairs)
 
     @property
     def current(self) -> PairView | None:
@@ -210,6 +231,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
             for button in ("#same", "#different", "#skip"):
                 self.query_one(button, Button).display = False  # nothing left to answer
             self.query_one("#evidence-title", Label).display = False
+            self.query_one("#alike", Static).display = False
             self.query_one("#compare", DataTable).display = False
             self.query_one("#close", Button).focus()
             return
@@ -236,6 +258,11 @@ class DuplicatesScreen(ModalScreen["int | None"]):
                 evidence.append("\n")
             evidence.append("• " + reason)
         self.query_one("#evidence", Static).update(evidence or Text("no evidence recorded", style="dim"))
+        others = self.alike[self.shapes.get(pair.id, "")] - 1
+        alike = self.query_one("#alike", Static)
+        alike.display = others > 0
+        alike.update(f"{plural(others, 'more pair', sep=True)} {'reads' if others == 1 else 'read'} like this one: "
+                     "shift+Y answers all of them the same person, shift+N different people")
 
     def _side_width(self) -> int:
         """Each person's column: half of what the dialog leaves after the field names."""
@@ -251,15 +278,15 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         try:
             merged = resolve_pair(self.store, pair.id, same)
         except (AlreadyAnswered, KeyError):  # answered, or its source forgotten, from another window meanwhile
-            self._load()
-            self._show()
+            self._read_queue()
             self.notify("That pair was already answered or removed elsewhere; showing the queue as it is now.",
                         severity="warning", timeout=4)
             return
         if merged is not None:
             self.last_merged = merged
         self.answered += 1
-        self._load()
+        self.pairs = queue_after_answer(self.pairs, pair, merged)
+        self._count_shapes()
         self._show()
         self.notify("Merged: one person now." if same else "Kept apart: they will not be suggested again.",
                     timeout=2)
@@ -288,11 +315,19 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         pair = self.current
         if pair is None or self.busy:
             return
-        shape = evidence_shape(pair.reasons)
-        group = next((g for g in pair_groups(self.store) if g.shape == shape), None)
-        if group is None:
-            return
-        examples = "\n".join(f"  • {', '.join(p.reasons[:2])}" for p in group.pairs[:3])
+        self.busy = True
+        self.run_worker(partial(self._group_in_worker, self.shapes[pair.id], same), thread=True, exclusive=True,
+                        exit_on_error=False, group="pair-groups")
+
+    def _group_in_worker(self, shape: str, same: bool) -> None:
+        """The group of this shape, with the user's earlier answers of it, read off the UI thread."""
+        with Store.open(self.store.path) as reader:
+            group = find_group(reader, group_id(shape))
+        self.app.call_from_thread(self._ask_group, group, same)
+
+    def _ask_group(self, group: PairGroup, same: bool) -> None:
+        self.busy = False
+        examples = "\n".join(f"  • {', '.join(p.reasons[:2])}" for p in group.examples())
         question = _group_question(group, same, examples)
 
         def answered(yes: bool | None) -> None:
@@ -304,22 +339,22 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self.app.push_screen(ConfirmScreen("Answer a whole group", question,
                                            yes="All the same" if same else "All different"), answered)
 
-    def _resolve_group(self, group_id: str, same: bool) -> None:
+    def _resolve_group(self, key: str, same: bool) -> None:
         """In a worker thread: answer the group, then show the queue again on the UI thread."""
-        group = resolve_group(self.store, group_id, same)
+        group = resolve_group(self.store, key, same)
         self.app.call_from_thread(self._group_done, len(group.pairs), same)
 
     @on(Worker.StateChanged)
-    def _group_failed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "pair-groups" and event.state == WorkerState.ERROR:
-            self.busy = False
-            self.notify(f"Could not answer the group: {event.worker.error}", severity="error", timeout=6)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR or event.worker.group not in _FAILED:
+            return
+        self.busy = False
+        self.notify(f"{_FAILED[event.worker.group]}: {event.worker.error}", severity="error", timeout=6)
 
     def _group_done(self, count: int, same: bool) -> None:
         self.busy = False
         self.answered += 1
-        self._load()
-        self._show()
+        self._read_queue()
         self.notify(f"{count} pairs answered {'the same person' if same else 'not the same'}.", timeout=3)
 
     def action_undo(self) -> None:
@@ -337,24 +372,27 @@ class DuplicatesScreen(ModalScreen["int | None"]):
             return
         self.notify(f"Undone: {taken.step.summary}" if taken.step else "Nothing to undo.", timeout=2)
         self.answered = max(0, self.answered - 1)
-        self._load()
-        self._show()
+        self._read_queue()
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss(self.last_merged)
 
 
+#: What the user is told when a worker of this screen fails, by the worker's group.
+_FAILED = {"pair-groups": "Could not answer the group", "pairs-read": "Could not read the possible duplicates"}
+
+
 def _group_question(group: PairGroup, same: bool, examples: str) -> str:
     """'6 pairs read: same name + same birthday. About 6 look like the same person. ...', for one pair too."""
     n, likely = len(group.pairs), group.likely_words()
-    head = f"{plural(n, 'pair')} {'reads' if n == 1 else 'read'}: {group.shape}.\n{likely[0].upper()}{likely[1:]}."
+    head = f"{plural(n, 'pair', sep=True)} {'reads' if n == 1 else 'read'}: {group.shape}.\n{likely[0].upper()}{likely[1:]}."
     different = "different people (never asked again)"
     if n == 1:
         ask = f"Answer it as {'the same person (they merge)' if same else different}?"
     else:
         head += " For example:"
-        ask = f"Answer all {n} as {'the same person (each pair merges)' if same else different}?"
+        ask = f"Answer all {n:,} as {'the same person (each pair merges)' if same else different}?"
     return f"{head}\n{examples}\n\n{ask} ctrl+z undoes it."
 
 

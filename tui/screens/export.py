@@ -62,8 +62,9 @@ def conflict_prompt(conflict: Lookalike) -> Text:
 
 
 class LookalikeList(OptionList):
-    """Knows-me people who may be excluded ones (a shared address, phone or card, a name alike, an open
-    pair, an excluded address in a cell); each must be resolved before the safe export.
+    """Knows-me people who may be excluded ones (a shared address, phone or card, a name alike, a nameless
+    card's address that spells an excluded name, an open pair, an excluded address in a cell); each must be
+    resolved before the safe export.
 
     | Key | Action |
     | :- | :- |

@@ -246,6 +246,8 @@ class MainScreen(Screen[None]):
         count = self.contacts.row_count
         sort = views.SORT_BY_KEY[query.sort].label
         what = "counting…" if self.contacts.is_loading else f"{count:,} {'person' if count == 1 else 'people'}"
+        if query.view == "duplicates" and not query.text and "duplicates" in self.counts:
+            what += f" in {plural(self.counts['duplicates'], 'pair', sep=True)}"  # the sidebar counts this view in pairs
         if query.text:
             what += f" matching “{query.text}”"
             if self.contacts.match_mode == SEARCHING:
@@ -286,6 +288,7 @@ class MainScreen(Screen[None]):
         if self.awaiting_import:  # the counts of a workspace still being filled would only mislead
             return
         self.query_one(Sidebar).update_counts(self.counts)
+        self._update_title()  # the duplicates view's title counts its pairs
         contacts = self.contacts
         empty = ("The workspace is empty: press i to import address books (vCard, CSV exports, mbox)."
                  if not self.counts.get("all") else "Nobody here. Try another view (1-9) or clear the filter (esc).")
