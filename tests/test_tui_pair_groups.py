@@ -89,15 +89,30 @@ async def test_the_dialog_says_how_many_pairs_read_alike_and_reads_the_queue_off
     from knowme.tui.screens import duplicates
 
     workspace = _queued_book(tmp_path)
-    readers = []
+    readers, read = [], threading.Event()
     real = duplicates.pending_pairs
-    monkeypatch.setattr(duplicates, "pending_pairs", lambda store: readers.append(threading.current_thread()) or
-                        real(store))
+
+    def held(store):  # the queue of a big book: still being read when the first key comes
+        readers.append(threading.current_thread())
+        read.wait(10)
+        return real(store)
+
+    monkeypatch.setattr(duplicates, "pending_pairs", held)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        screen = await open_pairs(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert "Reading the possible duplicates" in str(screen.query_one("#pair-title").render())
+        await pilot.press("y")  # not lost in silence, and nothing answered
+        await pilot.pause()
+        assert any("Reading the possible duplicates… One moment." in n.message for n in app._notifications)
+        read.set()
+        await workers_done(app)
+        await pilot.pause()
         assert readers and threading.main_thread() not in readers
+        assert screen.answered == 0 and screen.pairs
         while "same address" not in " ".join(screen.current.reasons):
             await pilot.press("space")
         hint = str(screen.query_one("#alike").render())

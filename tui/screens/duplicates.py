@@ -167,7 +167,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self.pairs: list[PairView] = []
         self.last_merged: int | None = None
         self.answered = 0
-        self.busy = True  # the queue is being read, or a whole group answered, in a worker: answers wait
+        self.busy = "Reading the possible duplicates…"  # what a worker of this screen is doing; answers wait
         self.shapes: dict[int, str] = {}  # each queued pair's shape of evidence (`evidence_shape`), by pair id
         self.alike: Counter[str] = Counter()  # how many queued pairs have each shape
 
@@ -191,9 +191,9 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     def _read_queue(self, person: int | None = None) -> None:
         """Read the queue and its shapes in a worker (at 100k records 70,000 pairs: over a second), then
         show it from `person`'s first pair, or from where the screen was."""
-        self.busy = True
+        self.busy = "Reading the possible duplicates…"
         if not self.pairs:
-            self.query_one("#pair-title", Label).update("Reading the possible duplicates…")
+            self.query_one("#pair-title", Label).update(self.busy)
         self.run_worker(partial(self._queue_in_worker, person), thread=True, exclusive=True, exit_on_error=False,
                         group="pairs-read")
 
@@ -204,12 +204,18 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self.app.call_from_thread(self._queue_read, pairs, shapes, person)
 
     def _queue_read(self, pairs: list[PairView], shapes: dict[int, str], person: int | None) -> None:
-        self.busy = False
+        self.busy = ""
         self.pairs, self.shapes = pairs, shapes
         self._count_shapes()
         if person is not None:
             self.position = next((n for n, p in enumerate(pairs) if person in (p.a_person, p.b_person)), 0)
         self._show()
+
+    def _still_busy(self) -> bool:
+        """A worker of this screen is at work: say so (the key would otherwise seem lost) and wait."""
+        if self.busy:
+            self.notify(f"{self.busy} One moment.", timeout=2)
+        return bool(self.busy)
 
     def _count_shapes(self) -> None:
         self.alike = Counter(self.shapes[pair.id] for pair in self.pairs)
@@ -273,7 +279,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     def _answer(self, same: bool) -> None:
         pair = self.current
-        if pair is None or self.busy:
+        if self._still_busy() or pair is None:
             return
         try:
             merged = resolve_pair(self.store, pair.id, same)
@@ -313,9 +319,9 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     def action_group(self, same: bool) -> None:
         """Ask, then answer every pending pair with this pair's shape of evidence (one undoable action)."""
         pair = self.current
-        if pair is None or self.busy:
+        if self._still_busy() or pair is None:
             return
-        self.busy = True
+        self.busy = "Reading the group…"
         self.run_worker(partial(self._group_in_worker, self.shapes[pair.id], same), thread=True, exclusive=True,
                         exit_on_error=False, group="pair-groups")
 
@@ -326,13 +332,13 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self.app.call_from_thread(self._ask_group, group, same)
 
     def _ask_group(self, group: PairGroup, same: bool) -> None:
-        self.busy = False
+        self.busy = ""
         examples = "\n".join(f"  • {', '.join(p.reasons[:2])}" for p in group.examples())
         question = _group_question(group, same, examples)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.busy = True
+                self.busy = "Answering the group…"
                 self.run_worker(lambda: self._resolve_group(group.id, same), thread=True, exclusive=True,
                                 exit_on_error=False, group="pair-groups")
 
@@ -348,18 +354,18 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR or event.worker.group not in _FAILED:
             return
-        self.busy = False
+        self.busy = ""
         self.notify(f"{_FAILED[event.worker.group]}: {event.worker.error}", severity="error", timeout=6)
 
     def _group_done(self, count: int, same: bool) -> None:
-        self.busy = False
+        self.busy = ""
         self.answered += 1
         self._read_queue()
         self.notify(f"{count} pairs answered {'the same person' if same else 'not the same'}.", timeout=3)
 
     def action_undo(self) -> None:
         """Undo the last answer; a whole group's (thousands of merges) in a worker, as it was answered."""
-        if self.busy:
+        if self._still_busy():
             return
         if is_large(self.store, undo=True):
             take_step_in_worker(self, self.store.path, True, self._undone)
