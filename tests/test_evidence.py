@@ -188,6 +188,33 @@ def test_how_often_one_persons_records_agree_is_learnt_from_the_book_without_lab
     assert m["p"] == DEFAULT_M["p"]  # no postcodes: nothing to learn, the default stands
 
 
+def test_in_a_small_book_one_full_birthday_says_one_person_as_the_calendar_does() -> None:
+    """Two of a 300-person book's three Lisa Watkins cards give one full birthday and two mailboxes: one
+    woman. That nobody else there was born that day is weighed by the calendar (one day in about 22,000
+    over sixty years of births), not only by the book's 300 people; the third, born another day, stays
+    another woman."""
+    a = item("Lisa", "Watkins", emails=("lisa.watkins@hotmail.com",), birthday="2000-11-20")
+    b = item("Lisa", "Watkins", emails=("lisawatkins@gmail.com",), birthday="2000-11-20", addresses=("Chicago",),
+             source=2)
+    other = item("Lisa", "Watkins", emails=("lwatkins@gmx.de",), birthday="1944-02-27", addresses=("Fairview",),
+                 source=2)
+    assert score_in(a, b, [other, *crowd(300)]).outcome == "sure"
+    assert score_in(a, other, [b, *crowd(300)]).outcome not in ("sure", "maybe")
+
+
+def test_a_card_giving_its_birthday_without_the_year_is_not_counted_as_a_namesake() -> None:
+    """Three Ale Cabello cards of one book, two born 5 August 1987, one giving only 5 August: one man
+    (who moved), not two people of that name; a third card born another day is another man."""
+    a = item("Ale", "Cabello", emails=("ale.cabello@hotmail.com",), birthday="1987-08-05", addresses=("Fairview",))
+    b = item("Ale", "Cabello", emails=("acabello@outlook.com",), birthday="1987-08-05", addresses=("New York",))
+    no_year = item("Ale", "Cabello", emails=("ale_cabello82@gmail.com",), birthday="--08-05", addresses=("New York",))
+    assert score_in(a, b, [no_year, *crowd(1000)]).outcome == "sure"
+    assert score_in(b, no_year, [a, *crowd(1000)]).outcome == "sure"
+    other = item("Ale", "Cabello", emails=("ale_cabello82@gmail.com",), birthday="1990-01-05", addresses=("New York",))
+    assert score_in(a, b, [other, *crowd(1000)]).outcome == "maybe"
+    assert score_in(b, other, [a, *crowd(1000)]).outcome == "different"
+
+
 def test_a_family_email_with_other_first_names_and_other_birthdays_is_not_even_asked() -> None:
     family = "thekellers@gmail.com"
     sabine = item("Sabine", "Keller", birthday="1972-01-02", emails=(family,), addresses=("Springfield",))
@@ -210,6 +237,30 @@ def test_a_phone_written_with_a_european_call_prefix_meets_its_national_form() -
     a = item("Thomas", "Gimenez", written_phones=("06 39 98 95 23",))
     b = item("Thomas", "Gimenez", org="Fabrikam Labs", written_phones=("0033 6 39 98 95 23",), source=2)
     assert score_in(a, b, crowd(300)).outcome == "sure"
+
+
+def test_a_number_written_in_another_countrys_form_weighs_as_much_as_one_written_alike() -> None:
+    """A card giving only a first name and the number: merged whether or not both write it alike."""
+    alike = score_in(item("Maria", written_phones=("+44 7700 900632",)),
+                     item("Maria", "Armstrong", written_phones=("+44 7700 900632",), source=2), crowd(300))
+    national = score_in(item("Maria", written_phones=("07700 900632",)),
+                        item("Maria", "Armstrong", written_phones=("+44 7700 900632",), source=2), crowd(300))
+    assert alike.outcome == national.outcome == "sure"
+    assert national.points == alike.points
+
+
+def test_a_household_number_written_in_another_form_is_still_a_households() -> None:
+    """Sabine and Thomas share one line, one card writing it in its national form: it is a household's
+    line, and Thomas's two cards on it weigh as they do when every card writes it alike."""
+    def thomas_twice(form: str):
+        sabine = item("Sabine", "Keller", written_phones=("+44 7700 900632",))
+        thomas = item("Thomas", "Keller", written_phones=(form,), source=2)
+        tom = item("Thomas", "Keller", written_phones=("+44 7700 900632",), source=3)
+        return score_in(thomas, tom, [sabine, *crowd(300)])
+
+    national, alike = thomas_twice("07700 900632"), thomas_twice("+44 7700 900632")
+    assert any("also used by someone else" in r for r in national.reasons)
+    assert (national.outcome, national.points) == (alike.outcome, alike.points)
 
 
 def test_a_national_form_ending_in_other_digits_is_another_phone() -> None:

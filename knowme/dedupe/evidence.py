@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from phonenumbers import region_code_for_country_code
 
+from knowme.dedupe.matchitem import calling_code
 from knowme.dedupe.namesim import org_matches_domain, orgs_agree
 from knowme.normalize import fold, is_role_address
 
@@ -24,9 +25,7 @@ CROWDED = 8  # an exact key held by more records than this is shared by many (ro
 SAME_PROFILE = 12.0
 OTHER_PROFILES = -8.0
 SAME_EMAIL = 9.0
-SAME_PHONE = 7.0
-PHONE_OTHER_PREFIX = 6.0  # the same last nine digits under another country code
-PHONE_WRITTEN_OTHERWISE = 6.0  # ... or written in a form that gave no number (07700 900632 / +44 7700 900632)
+SAME_PHONE = 7.0  # however it is written: +44 7700 900632, 07700 900632 and 0044 7700 900632 are one number
 SHARED_EMAIL = 2.0  # held by people with other first names (a household or family address)
 SHARED_PHONE = 1.5
 CROWDED_EMAIL = 1.0
@@ -122,8 +121,9 @@ def personal_key(a: MatchItem, b: MatchItem, stats: Stats) -> bool:
     household's (held by people of other first names too), not held by many records."""
     if a.urls and b.urls and not set(a.urls).isdisjoint(b.urls):
         return True
-    keys = [e for e in shared(a.emails, b.emails) if not is_role_address(e)] + shared(a.phones, b.phones)
-    return any(key not in stats.household and stats.keys[key] <= CROWDED for key in keys)
+    keys = [e for e in shared(a.emails, b.emails) if not is_role_address(e)]
+    return any(key not in stats.household and stats.keys[key] <= CROWDED for key in keys) or any(
+        not _household_number(key, a, b, stats) and stats.keys[key] <= CROWDED for key in shared_numbers(a, b))
 
 
 def one_profile(a: MatchItem, b: MatchItem, stats: Stats) -> bool:
@@ -145,6 +145,31 @@ def loose_phone(a: MatchItem, b: MatchItem) -> str:
     tails_b = phone_tails(b)
     found = next((t for t in a.loose_phones if t in tails_b), "")
     return found or next((t for t in b.loose_phones if t in phone_tails(a)), "")
+
+
+def shared_numbers(a: MatchItem, b: MatchItem) -> list[str]:
+    """The phone numbers both records give, however each writes them: the E.164 key when both read
+    it alike, else "~" and its last nine digits: a form that gave no number (`07700 900632` in an
+    American book) or a national form read in another country (`(720) 555-0144` in a German book is
+    +49 720 5550144 beside +1 720 555 0144). One country's two numbers ending alike are two numbers."""
+    if not (a.phones or a.loose_phones) or not (b.phones or b.loose_phones):
+        return []
+    alike = shared(a.phones, b.phones)
+    if not (a.loose_phones or b.loose_phones or len(a.phones) > len(alike) < len(b.phones)):
+        return alike
+    done = {p[-9:] for p in alike}
+    other = [t for t in sorted(set(a.loose_phones) & phone_tails(b) | set(b.loose_phones) & phone_tails(a))
+             if t not in done]
+    done.update(other)
+    other += [p[-9:] for p in a.phones if len(p) > 10 and p[-9:] not in done and any(
+        q.endswith(p[-9:]) and len(q) > 10 and calling_code(q[:4]) != calling_code(p[:4]) for q in b.phones)]
+    return alike + ["~" + t for t in dict.fromkeys(other)]
+
+
+def _household_number(key: str, a: MatchItem, b: MatchItem, stats: Stats) -> bool:
+    """A number others use too (`Stats.household`): one written two ways is its holders' in every form."""
+    return key in stats.household or key[0] == "~" and any(
+        p.endswith(key[1:]) and p in stats.household for p in (*a.phones, *b.phones))
 
 
 def shared(x: tuple[str, ...], y: tuple[str, ...]) -> list[str]:
@@ -181,7 +206,7 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
                           f"same role address {email} (says little about the person)")
         else:
             _shared_key(email, stats, tally, "email", (SHARED_EMAIL, "same shared address"),
-                        (CROWDED_EMAIL, "same address"), (SAME_EMAIL, "same email"))
+                        (CROWDED_EMAIL, "same address"), (SAME_EMAIL, "same email"), email in stats.household)
     if not shared_emails and not (names.mailname or a.alias or b.alias):
         same_domain = [d for d in a.domains if d in b.domains and not stats.is_provider(d)]
         if same_domain:
@@ -195,46 +220,38 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
 
 
 def _shared_key(key: str, stats: Stats, tally: Tally, kind: str, household: tuple[float, str],
-                crowded: tuple[float, str], same: tuple[float, str]) -> None:
-    """One address or phone both records give: a household's (others use it too) is an anchor, not
-    proof; one held by very many records says little; any other is strong evidence. Each case is
-    (points, words before the key): only the reason given is worded."""
-    if key in stats.household:
+                crowded: tuple[float, str], same: tuple[float, str], households: bool, shown: str = "") -> None:
+    """One address or phone both records give: a household's (`households`: others use it too) is an
+    anchor, not proof; one held by very many records says little; any other is strong evidence. Each
+    case is (points, words before the key, `shown` if given): only the reason given is worded."""
+    shown = shown or key
+    if households:
         tally.odds += HOUSEHOLD_KEY_ODDS
         tally.anchor = tally.anchor or f"shared {kind}"
-        tally.add(household[0], f"{household[1]} {key} (also used by someone else)")
+        tally.add(household[0], f"{household[1]} {shown} (also used by someone else)")
     elif stats.keys[key] > CROWDED:
-        tally.add(crowded[0], f"{crowded[1]} {key}, held by {stats.keys[key]} records")
+        tally.add(crowded[0], f"{crowded[1]} {shown}, held by {stats.keys[key]} records")
     else:
         tally.strong += 1
-        tally.add(same[0], f"{same[1]} {key}")
+        tally.add(same[0], f"{same[1]} {shown}")
 
 
 def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bool:
-    """Shared and differing phones; True when a shared one is a household's (also used by someone else)."""
+    """Shared and differing phones, one number however each record writes it (`shared_numbers`); True
+    when a shared one is a household's (also used by someone else)."""
     if not (a.phones and b.phones or a.loose_phones or b.loose_phones):
         return False
-    shared_phones = shared(a.phones, b.phones)
-    for phone in shared_phones:
-        _shared_key(phone, stats, tally, "phone", (SHARED_PHONE, "same shared phone"),
-                    (CROWDED_PHONE, "same phone"), (SAME_PHONE, "same phone"))
-    loose = "" if shared_phones or not (a.loose_phones or b.loose_phones) else loose_phone(a, b)
-    if loose:
-        if stats.keys["~" + loose] > CROWDED:
-            tally.add(CROWDED_PHONE, f"same phone number {loose} written another way, held by many records")
-        else:
-            tally.strong += 1
-            tally.add(PHONE_WRITTEN_OTHERWISE, f"same phone number {loose} written another way")
-    elif a.phones and b.phones and not shared_phones:
-        theirs = [q[-9:] for q in b.phones]
-        tails = [p for p in a.phones if len(p) > 10 and p[-9:] in theirs]
-        if tails and not any(stats.keys[p] > CROWDED or p in stats.household for p in tails):
-            tally.strong += 1
-            tally.add(PHONE_OTHER_PREFIX, f"same phone number {tails[0][-9:]} under another country code")
-        else:
-            tally.odds += OTHER_PHONES_ODDS
-            tally.add(OTHER_PHONES, "different phones")
-    return bool(shared_phones) and any(p in stats.household for p in shared_phones)
+    numbers = shared_numbers(a, b)
+    for key in numbers:
+        shown = key if key[0] != "~" else f"number {key[1:]} " + (
+            "written another way" if key[1:] in a.loose_phones or key[1:] in b.loose_phones else
+            "under another country code")
+        _shared_key(key, stats, tally, "phone", (SHARED_PHONE, "same shared phone"), (CROWDED_PHONE, "same phone"),
+                    (SAME_PHONE, "same phone"), _household_number(key, a, b, stats), shown)
+    if not numbers and a.phones and b.phones:
+        tally.odds += OTHER_PHONES_ODDS
+        tally.add(OTHER_PHONES, "different phones")
+    return any(_household_number(key, a, b, stats) for key in numbers)
 
 
 def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tuple[bool, str, str]:

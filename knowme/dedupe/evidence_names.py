@@ -142,7 +142,35 @@ def name_agreement(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, 
         return fk, TYPO, swapped
     if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and one_profile(a, b, stats):
         return NICK, lk, swapped  # Ola / Aleksandra, Jason / Xiaoming: one person's two given names
+    if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and _same_full_birthday(a, b):
+        if a.firsts & b.firsts:
+            return NICK, lk, swapped  # Tony / Ant, both Anthony's, born the same day (`namesim._related`)
+        if personal_key(a, b, stats):
+            return TYPO, lk, swapped  # Rhonda / Rhoda on one person's own mailbox, born the same day
+    if fk == DIFFERENT and lk in (SAME, TYPO) and not swapped and a.emails and b.emails and any(
+            one_name_on_mailbox(a.first, b.first, e) for e in a.emails if e in b.emails):
+        return TYPO, lk, swapped
     return fk, lk, swapped
+
+
+def one_name_on_mailbox(x: str, y: str, mailbox: str) -> bool:
+    """Two first names on a mailbox that spells one of them (marvin.foley@ on the cards of Marvin Foley
+    and Mrv Foley, mary_smith96@ on Mary's and May's): the other is that name shortened or mistyped,
+    its letters in order within it; or the address spells the formal name both are pet forms of
+    (john.mendez@ on Jon's and Jock's). A partner's first name on the family's address is neither."""
+    spelled = name_from_address(mailbox)
+    if not spelled or min(len(x), len(y)) < 3:
+        return False
+    first = spelled[0]
+    if first in (x, y):
+        other = y if x == first else x
+        return _letters_in_order(other, first)
+    return first in nick_forms(x) and first in nick_forms(y)
+
+
+def _letters_in_order(short: str, name: str) -> bool:
+    rest = iter(name)
+    return len(short) < len(name) and all(ch in rest for ch in short)
 
 
 def _mistyped(x: str, y: str) -> bool:
@@ -155,14 +183,25 @@ def _mistyped(x: str, y: str) -> bool:
 
 def _one_surname(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> bool:
     """Whether two surnames a typo or two apart are one (see `_mistyped`): with the same first name, on
-    one person's own key, or with one full birthday where one letter is dropped (`_letter_dropped`) or
-    at one street; with a first name mistyped too (Tffany Ward / Tifafny Wrd), on one person's own key
-    with one full birthday."""
+    one person's own key, or with one full birthday where one letter is dropped (`_letter_dropped`), at
+    one street or on a mailbox that spells the name with each surname a typo from its own (Nancy Mois
+    and Nancy Msos on nancy_moss38@, a family's address); with a first name mistyped too (Tffany Ward /
+    Tifafny Wrd), on one person's own key with one full birthday."""
     born = _same_full_birthday(a, b)
     if fk != SAME:
         return born and personal_key(a, b, stats)
     return personal_key(a, b, stats) or born and (
-        _letter_dropped(a.last, b.last) or not set(a.streets).isdisjoint(b.streets))
+        _letter_dropped(a.last, b.last) or not set(a.streets).isdisjoint(b.streets) or _mailbox_surname(a, b))
+
+
+def _mailbox_surname(a: MatchItem, b: MatchItem) -> bool:
+    """A mailbox both give spells the first name and a surname one typo from each of theirs."""
+    for email in a.emails:
+        spelled = name_from_address(email) if email in b.emails else None
+        if spelled and spelled[0] == a.first and all(OSA.distance(x, spelled[1], score_cutoff=1) <= 1
+                                                      for x in (a.last, b.last)):
+            return True
+    return False
 
 
 def _letter_dropped(x: str, y: str) -> bool:
@@ -237,7 +276,8 @@ def _same_full_birthday(a: MatchItem, b: MatchItem) -> bool:
 
 def _typos_apart(a: MatchItem, b: MatchItem, first_ok: bool, last_ok: bool) -> bool:
     """Names one part of which is two typos from the other's (a surname of five letters or more, a first
-    name of six), the other part agreeing, and the same full birthday: one name mistyped twice."""
+    name of six; one typo in a first name of five, Rhoda / Rhonda), the other part agreeing, and the same
+    full birthday: one name mistyped, a question rather than two people."""
     if not _same_full_birthday(a, b):
         return False
     if first_ok and not last_ok:
@@ -246,7 +286,8 @@ def _typos_apart(a: MatchItem, b: MatchItem, first_ok: bool, last_ok: bool) -> b
         x, y, shortest = a.first, b.first, 6
     else:
         return False
-    return min(len(x), len(y)) >= shortest and OSA.distance(x, y) <= 2
+    typos = OSA.distance(x, y, score_cutoff=2)
+    return min(len(x), len(y)) >= shortest and typos <= 2 or min(len(x), len(y)) >= 5 and typos <= 1
 
 
 def _address_read(item: MatchItem) -> str:

@@ -16,13 +16,33 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from knowme.dedupe.blocking import MAX_KEY_HOLDERS
+from knowme.dedupe.evidence import phone_tails
+from knowme.dedupe.evidence_names import one_name_on_mailbox
 from knowme.dedupe.fitting import DEFAULT_M, random_agreement
-from knowme.dedupe.matchitem import MatchItem, make_item, name_from_address, name_from_slug, parse_birthday
-from knowme.dedupe.namesim import compare_first, is_known_first_name, org_matches_domain, phonetic, population_shares
+from knowme.dedupe.matchitem import (
+    MatchItem,
+    calling_code,
+    make_item,
+    name_from_address,
+    name_from_slug,
+    parse_birthday,
+)
+from knowme.dedupe.namesim import (
+    compare_first,
+    compare_last,
+    is_known_first_name,
+    org_matches_domain,
+    phonetic,
+    population_shares,
+)
 
 LONE_NAME_BOOK = 2000  # the fewest records a name merging by itself is weighed among (a typical address book)
 LONE_NAME_ODDS = 3.0  # log10 odds at which a name merges by itself (knowme.dedupe.scoring.FITTED_SURE)
 NAMESAKE_DOUBT = 5.0  # namesakes added to both sides of that count, so that two or three do not swing it
+# How often two people share a birthday by the calendar (birth years spread over about sixty years), and
+# how many people of a typical book that prior counts as: a small book's own counts say little
+CALENDAR_SHARE = {"b": 1 / (365.25 * 60), "d": 1 / 366}  # a full date, a day and month
+CALENDAR_PEOPLE = 1000
 GIVEN_NAME_PEOPLE = 4  # two first names on one key under this many surnames or more are one person's two names ...
 GIVEN_NAME_EXCESS = 10.0  # ... when that is this many times what couples of those names would give by chance
 ORIGIN_DOUBT = 5.0  # names of the book's own country shares added to a name's, so that one or two do not swing it
@@ -133,9 +153,15 @@ class Stats:
         """log10 of how much more often one person's two records share this value (probability `m`)
         than two different people of this workspace do (the share of its people holding it besides
         one, at least a third of one): a birthday or a street few share here weighs more than a city
-        everyone lives in."""
+        everyone lives in. A birthday's share is drawn toward the calendar's (`CALENDAR_SHARE`): in a
+        book of 300 people "nobody else was born on 20 November 2000" says little, as a third of one
+        of 300 is a share of one in a thousand, twenty times the calendar's."""
         others = max(self.values[key] - 1, 0.3)
-        return max(0.0, math.log10(m * max(self.people[key[0]], 1) / others))
+        people = max(self.people[key[0]], 1)
+        prior = CALENDAR_SHARE.get(key[0])
+        if prior is not None:
+            return max(0.0, math.log10(m * (people + CALENDAR_PEOPLE) / (others + prior * CALENDAR_PEOPLE)))
+        return max(0.0, math.log10(m * people / others))
 
     def rarity_at(self, first: str, last: str, org: str) -> float:
         """-log10 of the expected number of other people bearing this full name at this organisation:
@@ -213,8 +239,8 @@ def key_stats(items: Sequence[MatchItem]) -> Stats:
             stats.domain[domain] += 1
         for key in (*item.emails, *item.phones, *item.urls):
             stats.keys[key] += 1
-        for tail in item.loose_phones:
-            stats.keys["~" + tail] += 1
+        for tail in phone_tails(item) if item.loose_phones or item.phones else ():
+            stats.keys["~" + tail] += 1  # one number in every form it is written in
     stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= _crowd(stats.n))
     return stats
 
@@ -240,6 +266,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     stats.verdicts = dict(verdicts or {})
     per_source: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     holders: dict[str, list[int]] = defaultdict(list)
+    number_holders: dict[str, list[int]] = defaultdict(list)  # a phone's last nine digits, however written
     sources: set[int] = set()
     held: set[tuple[str, str, str]] = set()  # (value, initial, surname's sound): one person's value once
     born: set[str] = set()
@@ -268,6 +295,9 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
         for key in (*item.emails, *item.phones, *item.urls):
             if stats.keys[key] > 1:
                 holders[key].append(idx)
+        for tail in phone_tails(item) if item.loose_phones or item.phones else ():
+            if stats.keys["~" + tail] > 1:
+                number_holders[tail].append(idx)
     stats.sources = max(1, len(sources))
     for first, last, code in origin_names:
         stats.origins[("f", first, code)] += 1
@@ -296,9 +326,21 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     held = [[items[i] for i in members] for members in holders.values() if 2 <= len(members) <= MAX_KEY_HOLDERS]
     stats.given_names = _given_names(held, stats)
     for key, members in holders.items():
-        if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats):
+        if 2 <= len(members) <= MAX_KEY_HOLDERS and _names_conflict([items[i] for i in members], stats, key):
             stats.household.add(key)
+    for tail, members in number_holders.items():
+        if 2 <= len(members) <= MAX_KEY_HOLDERS and _written_apart([items[i] for i in members], tail) and \
+                _names_conflict([items[i] for i in members], stats):
+            stats.household.add("~" + tail)
     return stats
+
+
+def _written_apart(members: list[MatchItem], tail: str) -> bool:
+    """Whether the holders of one number write it in more than one form (`+1 720 555 0144` and
+    `(720) 555-0144` read in a German book as +49 720 5550144, or a form that gave no number): the
+    holders of each E.164 key alone are checked above, and one country's numbers ending alike are two."""
+    forms = {next((calling_code(p[:4]) for p in m.phones if p.endswith(tail)), "~") for m in members}
+    return len(forms) > 1 or "~" in forms
 
 
 def _has_origin(item: MatchItem) -> bool:
@@ -375,11 +417,21 @@ def _distinct_people(members: list[int], items: Sequence[MatchItem]) -> int:
     for item in records:
         marks = {*item.emails, *item.phones, *item.urls, *(("org:" + item.org,) if item.org else ()),
                  *("~" + tail for tail in item.loose_phones), *("~" + p[-9:] for p in item.phones),
-                 *(k for k in value_keys(item, places=False) if k[0] == "b"), *("s" + s for s in item.streets)}
+                 *(k for k in value_keys(item, places=False) if k[0] == "b"), *("s" + s for s in item.streets),
+                 *(("y" + "-".join(item.birthday[1:]),) if item.birthday and not item.birthday[0] else ())}
         joined = [g for g in groups if g & marks]
         merged = marks.union(*joined)
         groups = [g for g in groups if not (g & marks)] + [merged]
-    return len(groups)
+    return len(groups) - sum(map(bool, (_born_as(g, groups) for g in groups)))
+
+
+def _born_as(group: set[str], groups: list[set[str]]) -> bool:
+    """Whether a group of records giving a birthday without its year (and no full one) fits exactly one
+    other group's full birthday: the same person's card, not a namesake (--08-05 beside 1987-08-05)."""
+    if any(mark[0] == "b" for mark in group):
+        return False
+    days = {mark[1:] for mark in group if mark[0] == "y"}
+    return bool(days) and sum(any(m[0] == "b" and m[6:] in days for m in other) for other in groups) == 1
 
 
 def _given_names(held: list[list[MatchItem]], stats: Stats) -> frozenset[tuple[str, str]]:
@@ -403,10 +455,11 @@ def _given_names(held: list[list[MatchItem]], stats: Stats) -> frozenset[tuple[s
                      GIVEN_NAME_EXCESS * share * stats.first[pair[0]] * stats.first[pair[1]])
 
 
-def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
+def _names_conflict(members: list[MatchItem], stats: Stats, key: str = "") -> bool:
     """True when some holders of one key have clearly different first names (a household key). A name
     read from the address itself (park.greg@ on a card with no name) is the address's word, not a
-    second holder's: Greg Park's own address on a nameless card does not make it a family's."""
+    second holder's: Greg Park's own address on a nameless card does not make it a family's; nor do
+    one person's name written two ways (`_one_born`, `one_name_on_mailbox`: Mrv and Marvin on marvin.foley@)."""
     members = [m for m in members if not m.mailname or m.native]
     if len({m.latin for m in members if m.first}) > 1:
         members = [m for m in members if m.latin]  # 秀英 and Xiuying are not two names
@@ -415,7 +468,17 @@ def _names_conflict(members: list[MatchItem], stats: Stats) -> bool:
         return False
     ordered = sorted(names)
     return any(compare_first(a[0], b[0], stats.common_firsts) == "different" and not _swapped(a, b)
-               and (a[0], b[0]) not in stats.given_names for i, a in enumerate(ordered) for b in ordered[i + 1:])
+               and (a[0], b[0]) not in stats.given_names and not _one_born(a, b, members)
+               and not ("@" in key and one_name_on_mailbox(a[0], b[0], key))
+               for i, a in enumerate(ordered) for b in ordered[i + 1:])
+
+
+def _one_born(a: tuple[str, str], b: tuple[str, str], members: list[MatchItem]) -> bool:
+    """Two names of one surname (or a typo of it) whose every holder gives one full birthday: one
+    person whose first name a card mistyped (Rhonda / Rhoda, Daivd / Duvid), not a household, whose
+    members (a junior too) are born on other days; twins on one mailbox of their own are rarer."""
+    born = {m.birthday if m.birthday and m.birthday[0] else None for m in members if (m.first, m.last) in (a, b)}
+    return len(born) == 1 and None not in born and compare_last(a[1], b[1]) in ("same", "typo")
 
 
 def _swapped(a: tuple[str, str], b: tuple[str, str]) -> bool:

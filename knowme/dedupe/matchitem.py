@@ -143,7 +143,7 @@ _VANITY_TLDS = frozenset({"io", "co", "me", "tv", "ai", "ly", "fm", "am", "to", 
 
 
 @big_cache(4096)
-def _calling_code(key: str) -> str:
+def calling_code(key: str) -> str:
     """"44" for +447700900632: country calling codes are prefix-free, so the first that exists is it."""
     for size in (1, 2, 3):
         if int(key[1:1 + size] or 0) in COUNTRY_CODE_TO_REGION_CODE:
@@ -153,7 +153,7 @@ def _calling_code(key: str) -> str:
 
 def countries(phones: Iterable[str], domains: Iterable[str]) -> tuple[str, ...]:
     """Where a record's phones are (their calling codes) and its mail domains' countries (.pl, .co.uk)."""
-    found = [_calling_code(p[:4]) for p in phones]
+    found = [calling_code(p[:4]) for p in phones]
     found.extend(_domain_country(domain.rpartition(".")[2]) for domain in domains)
     return tuple(dict.fromkeys(code for code in found if code))
 

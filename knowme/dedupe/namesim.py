@@ -33,10 +33,9 @@ _SEPARATORS = re.compile(r"[\s'\-.]+")
 def nick_forms(first: str) -> frozenset[str]:
     """The name itself and the formal names it is a nickname of ("bob" -> bob, robert, bobby, bert).
 
-    Two first names are nickname-compatible when their forms intersect: bob ~ rob via robert,
-    while alan and alexander stay apart although both are "al". The table also links some formal
-    names through a shared pet form (Robert and William are both "Bill" in it): `compare_first`
-    does not let two formal names meet through a third.
+    Two first names are nickname-compatible when one is among the other's forms (bob ~ robert, rob ~
+    bob) or the table relates them directly. Names that only meet through a third are not (`_related`):
+    the table lists Megan and Maggie both under Margarita, Robert and William both under Bill.
     """
     if not first:
         return frozenset()
@@ -50,6 +49,14 @@ def _formal(name: str) -> bool:
 
 def _direct(a: str, b: str) -> bool:
     return b in _NICKNAMER.nicknames_of(a) or a in _NICKNAMER.nicknames_of(b)
+
+
+def _related(a: str, b: str, shared: frozenset[str]) -> bool:
+    """Two first names whose forms meet (`nick_forms`) are one name when one is the other's form, the
+    table relates them directly, or they are two spellings of one pet form (Kate / Katie, Mike /
+    Mikey: the same first three letters). Two pet forms of one formal name are two people's names
+    otherwise: Megan and Maggie are both Margarita's, and a Megan Hall and a Maggie Hall are two women."""
+    return a in shared or b in shared or _direct(a, b) or a[:3] == b[:3] and not (_formal(a) and _formal(b))
 
 
 _NAME_FREQ = PACKAGE_ROOT / "data" / "name_freq.tsv"
@@ -169,7 +176,7 @@ def compare_first(a: str, b: str, common: frozenset[str] | set[str] = frozenset(
     if _is_initial(a) or _is_initial(b):
         return INITIAL if a[0] == b[0] else DIFFERENT
     shared = nick_forms(a) & nick_forms(b)
-    if shared and (a in shared or b in shared or not (_formal(a) and _formal(b)) or _direct(a, b)):
+    if shared and _related(a, b, shared):
         return NICK
     if spelling_key(a) == spelling_key(b):
         return TYPO
