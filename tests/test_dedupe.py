@@ -144,6 +144,28 @@ def test_work_done_beside_the_blocking_equals_the_same_work_done_here(tmp_path: 
     assert results[0] == results[1]
 
 
+def test_pairs_scored_on_forked_workers_equal_the_same_pairs_scored_here(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large dedupes score ranges of pairs on forked workers: the same merges, the same queue and the
+    same reasons as scoring them all in this process."""
+    import knowme.dedupe.scorepool as pool
+
+    results = []
+    for name, least in (("here", 10**9), ("forked", 1)):
+        monkeypatch.setattr(pool, "PARALLEL_MIN_PAIRS", least)
+        progress: list[int] = []
+        with Store.open(tmp_path / f"{name}.db") as store:
+            for source in sorted(SAMPLE.glob("*.*")):
+                if source.suffix in (".csv", ".vcf"):
+                    assert import_path(store, source).ok
+            report = run_dedupe(store, lambda done, total: progress.append(done))
+            assert report.auto_merged > 50 and report.queued
+            results.append((grouping(store), [(m.keep, m.merged, m.reasons) for m in report.merges],
+                            store.conn.execute("SELECT a, b, score, reasons FROM pairs ORDER BY a, b").fetchall()))
+        assert progress == sorted(progress) and progress[-1] == 100  # the bar only moves forward
+    assert results[0] == results[1]
+
+
 def test_merges_folded_in_one_statement_equal_merges_folded_one_by_one(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import knowme.store.merging as merging
