@@ -85,9 +85,8 @@ def main() -> None:
             started = time.perf_counter()
             subprocess.run([sys.executable, __file__, "--build", str(records), "--path", str(source)], check=True)
             print(f"  (generated {records} records in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
-        work = args.cache / f"run-{records}.db"
-        for leftover in (Path(f"{work}-wal"), Path(f"{work}-shm")):  # of a run stopped midway: not this copy's
-            leftover.unlink(missing_ok=True)
+        # a copy of its own: two benches sharing the cache (two checkouts timed in turns) never run on one file
+        work = Path(tempfile.mkdtemp(dir=args.cache, prefix=f"run-{records}-")) / "run.db"
         shutil.copy(source, work)
         out = subprocess.run([sys.executable, __file__, "--run", str(work)], check=True, capture_output=True,
                              text=True).stdout
@@ -97,7 +96,7 @@ def main() -> None:
               f"(load {result['load_s']} s, block {result['block_s']} s, score+cluster {result['score_cluster_s']} s,"
               f" write {result['write_s']} s; {result['candidates']} candidate pairs, {result['pairs_per_s']} pairs/s;"
               f" merged {result['auto_merged']}, queued {result['queued']})")
-        work.unlink()
+        shutil.rmtree(work.parent)
 
 
 if __name__ == "__main__":
