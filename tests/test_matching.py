@@ -254,8 +254,9 @@ def test_a_chinese_name_meets_its_pinyin_spelling_in_either_order_but_is_never_m
 
 def test_a_chinese_name_its_own_address_spells_merges_at_a_small_firm_with_one_job_title() -> None:
     """李艳 on yan.li@ and Yan Li, both consultants at a firm of fifteen cards: one woman, though the
-    population table knows neither spelling. Counted as common as Wang Wei, the name still leaves
-    namesakes to a firm of thousands, to another job there, and to a card with other phones."""
+    population table knows neither spelling (nor 渡辺翔太's, on shota.watanabe@). Counted as common as
+    Wang Wei, the name still leaves namesakes to a firm of thousands, to another job there, and to a
+    card with other phones."""
     firm, title = "恩悌科技有限公司", "Consultant"
     colleagues = [item(f"Name{n}", f"Other{n}", org=firm, title=f"Engineer {n % 4}", source=3) for n in range(12)]
     filler = [item(f"Name{n}", f"Else{n}", source=3) for n in range(300)]
@@ -276,6 +277,8 @@ def test_a_chinese_name_its_own_address_spells_merges_at_a_small_firm_with_one_j
     other_phone = item("Liu", "Zihan", org=firm, title=title, source=2, phones=("+8613833334444",))
     assert outcome(liu, other_phone).outcome == "maybe"
     assert outcome(liu, item("Liu", "Zihan", org=firm, title=title, source=2)).outcome == "sure"  # either order
+    shota = item("翔太", "渡辺", emails=("shota.watanabe88@mail.example.com",), org=firm, title=title)
+    assert outcome(shota, item("Shota", "Watanabe", org=firm, title=title, source=2)).outcome == "sure"
 
 
 def test_different_emails_at_one_domain_and_birthdays_count_against() -> None:
