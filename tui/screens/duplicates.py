@@ -244,7 +244,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         people = self.store.people_by_id([pair.a_person, pair.b_person])
         left, right = people[pair.a_person], people[pair.b_person]
         self.query_one("#pair-title", Label).update(
-            f"Possible duplicate {self.position + 1} of {len(self.pairs)}   ·   {pair.score:.0%} alike"
+            f"Possible duplicate {self.position + 1} of {len(self.pairs)}   ·   score {pair.score:.2f}"
             + (f"   ·   answered {self.answered}" if self.answered else ""))
         side = self._side_width()
         table.add_column("", key="field", width=9)
