@@ -252,6 +252,35 @@ def test_a_chinese_name_meets_its_pinyin_spelling_in_either_order_but_is_never_m
     assert ev.outcome == "sure" and ev.reasons[0].startswith("same name")
 
 
+def test_a_chinese_name_its_own_address_spells_merges_at_a_small_firm_with_one_job_title() -> None:
+    """李艳 on yan.li@ and Yan Li, both consultants at a firm of fifteen cards: one woman, though the
+    population table knows neither spelling (nor 渡辺翔太's, on shota.watanabe@). Counted as common as
+    Wang Wei, the name still leaves namesakes to a firm of thousands, to another job there, and to a
+    card with other phones."""
+    firm, title = "恩悌科技有限公司", "Consultant"
+    colleagues = [item(f"Name{n}", f"Other{n}", org=firm, title=f"Engineer {n % 4}", source=3) for n in range(12)]
+    filler = [item(f"Name{n}", f"Else{n}", source=3) for n in range(300)]
+
+    def outcome(a, b, *others):
+        return score_pair(a, b, compute_stats([a, b, *colleagues, *filler, *others]))
+
+    han = item("艳", "李", emails=("yan.li@mail.example.com",), org=firm, title=title)
+    ev = outcome(han, item("Yan", "Li", org=firm, title=title, source=2, phones=("+8613847524326",)))
+    assert ev.outcome == "sure" and f"nobody else of that name expected at {firm}" in ev.reasons
+    assert outcome(han, item("Yan", "Li", org=firm, title="Engineer 1", source=2)).outcome == "maybe"
+    big = [item(f"Name{n}", f"Big{n}", org="Northwind Analytics", title=f"Role {n % 40}", source=3)
+           for n in range(3000)]
+    wang = item("伟", "王", emails=("wei.wang@mail.example.com",), org="Northwind Analytics", title="Role 7")
+    assert outcome(wang, item("Wei", "Wang", org="Northwind Analytics", title="Role 7", source=2), *big).outcome \
+        == "maybe"
+    liu = item("梓涵", "刘", emails=("zihan.liu@mail.example.com",), org=firm, title=title, phones=("+8613911112222",))
+    other_phone = item("Liu", "Zihan", org=firm, title=title, source=2, phones=("+8613833334444",))
+    assert outcome(liu, other_phone).outcome == "maybe"
+    assert outcome(liu, item("Liu", "Zihan", org=firm, title=title, source=2)).outcome == "sure"  # either order
+    shota = item("翔太", "渡辺", emails=("shota.watanabe88@mail.example.com",), org=firm, title=title)
+    assert outcome(shota, item("Shota", "Watanabe", org=firm, title=title, source=2)).outcome == "sure"
+
+
 def test_different_emails_at_one_domain_and_birthdays_count_against() -> None:
     ev = score(item("Lee", "Park", emails=("lee@acme.com",)), item("Lee", "Park", emails=("lpark@acme.com",), source=2))
     assert any("same domain acme.com" in r for r in ev.reasons) and ev.outcome != "sure"

@@ -31,6 +31,7 @@ from knowme.dedupe.evidence import (
     place_evidence,
     profile_evidence,
     shared,
+    shared_numbers,
 )
 from knowme.dedupe.evidence_names import (
     OTHER_NAMES,
@@ -59,6 +60,10 @@ SURE_POINTS = 8.5  # a distinctive name corroborated by the company (or birthday
 SURE_KEY_POINTS = 7.5  # a shared email, phone or profile with a name that fits
 MAYBE_POINTS = 2.0
 RARE_AT_WORK = 3.0  # -log10 of the expected number of other bearers of a name at one organisation
+# ... where a card is written in Chinese or Japanese characters, whose names the population table does not
+# know, the share of an organisation's records counted as bearing its name: Wang Wei's, the commonest (王伟
+# alone is borne by about one in 5,000 of China's people), rounded up for its homophones (王维, 王薇...)
+READ_NAME_SHARE = 3e-4
 DISTINCTIVE = 1.0  # the least name rarity for a name corroborated by the company to merge
 SCORE_CENTRE, SCORE_SPREAD = 5.0, 2.0  # points -> a score in [0, 1] (logistic)
 
@@ -215,8 +220,36 @@ def _address_name_is_its_own(item: MatchItem) -> bool:
     """Whether a name read from a card's address (or profile) is the card's own word: the card gives no
     name, or the first name the address starts with ("Elisabeth" and elisabeth.wilmsen@). A card
     written 何芳 or garbled to "? ?" whose address reads fang.he@ is one of the many bearers of a name
-    its reading makes look rare."""
+    its reading makes look rare (`_read_from_characters` counts 何芳 as common as the commonest)."""
     return not item.mailname or item.first in fold(item.display)
+
+
+def _read_from_characters(item: MatchItem) -> bool:
+    """Whether a card written in Chinese or Japanese characters is matched by the name its own address
+    spells (何芳 on fang.he@, 渡辺翔太 on shota.watanabe@): the card's name, though only as rare as a name
+    in characters can be, which the population table does not say (see `_rarity_at_work`)."""
+    return item.mailname and bool(item.native)
+
+
+def _rarity_at_work(a: MatchItem, b: MatchItem, stats: Stats, workplace: str) -> float:
+    """-log10 of the expected number of other bearers of the two records' name at the workplace
+    (`Stats.rarity_at`). A card written in characters counts as common as the commonest name
+    (`READ_NAME_SHARE`), not as rare as the population table's silence on it makes it look: two 王伟 at a
+    firm of thousands are namesakes, one 何芳 at a firm of fifteen with one job title is one person (on
+    the 20,000-person sample book, every such pair was)."""
+    rarity = min(stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace))
+    if _read_from_characters(a) or _read_from_characters(b):
+        rarity = min(rarity, -math.log10(READ_NAME_SHARE * max(stats.org[workplace], 1)))
+    return rarity
+
+
+def _read_name_placed(a: MatchItem, b: MatchItem, stats: Stats, workplace: str) -> bool:
+    """Whether a card written in characters may merge by the workplace: one job title there, which others
+    of the workplace do not hold (where the book knows nobody else there, two cards say nothing of how
+    many there bear the name), and no phones both give that differ (Liu Zihan is 刘梓涵, 柳子涵 and more:
+    a card with other numbers is how a namesake's looks)."""
+    return bool(workplace) and a.title == b.title and stats.title_rarity_at(workplace, a.title) > 0 and not (
+        a.phones and b.phones and not shared_numbers(a, b))
 
 
 def _one_in(odds: float) -> str:
@@ -268,9 +301,11 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
     lone_odds = _lone_name_odds(a, b, stats, names, tally, rival_mail)
     # ... or agree with the workplace where nobody else is expected to bear the name (however common), or
     # the name a card's address spells when the card writes no other (see `_address_name_is_its_own`)
-    placed = (names.full_match or names.mail_full and _address_name_is_its_own(a) and _address_name_is_its_own(b)) \
-        and not names.swapped and workplace and not rival_mail and min(
-        stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace)) + (
+    read = _read_from_characters(a) or _read_from_characters(b)  # family name first or last, either order
+    placed = (names.full_match or names.mail_full and all(
+        _address_name_is_its_own(x) or _read_from_characters(x) for x in (a, b))) \
+        and (_read_name_placed(a, b, stats, workplace) if read else not names.swapped) and workplace \
+        and not rival_mail and _rarity_at_work(a, b, stats, workplace) + (
         stats.title_rarity_at(workplace, a.title) if a.title == b.title else
         OTHER_JOB_ODDS if orgs_agree(a.org, b.org) and other_jobs(a, b) else 0.0) >= RARE_AT_WORK
     if not tally.conflict and ((tally.strong and key_fits and pts >= SURE_KEY_POINTS)
