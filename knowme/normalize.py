@@ -196,7 +196,7 @@ def phone_key(raw: str, region: str = "US") -> str | None:
         return None
     abroad = _dialled_abroad(text, region)
     if abroad and not phonenumbers.is_valid_number(number):  # validity costs: asked only when it may matter
-        number = _abroad(text, abroad) or number
+        number = _abroad(text, abroad, not phonenumbers.is_possible_number(number)) or number
     if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -213,10 +213,13 @@ def _dialled_abroad(text: str, region: str) -> list[str]:
     return [other for prefix, other in _IDD_REGIONS if other != region and digits.startswith(prefix)]
 
 
-def _abroad(text: str, regions: list[str]) -> phonenumbers.PhoneNumber | None:
-    """The valid number `text` is when read in one of these regions (with its international call prefix)."""
+def _abroad(text: str, regions: list[str], or_possible: bool) -> phonenumbers.PhoneNumber | None:
+    """The valid number `text` is when read in one of these regions (with its international call prefix);
+    with `or_possible` (no number at all at home), a possible one will do: `0033 6 39 98 95 23` in an
+    American workspace is a French number whether or not its range is in the library's tables yet."""
     import phonenumbers
 
+    possible = None
     for other in regions:
         try:
             number = phonenumbers.parse(text, other)
@@ -224,7 +227,9 @@ def _abroad(text: str, regions: list[str]) -> phonenumbers.PhoneNumber | None:
             continue
         if phonenumbers.is_valid_number(number):
             return number
-    return None
+        if or_possible and possible is None and phonenumbers.is_possible_number(number):
+            possible = number
+    return possible
 
 
 _NON_WORD = re.compile(r"[^\w\s'-]")

@@ -51,6 +51,8 @@ def test_personal_addresses_are_not_roles(addr: str) -> None:
     ("00 1 720 555 0144", "US", "+17205550144"),
     ("0044 20 7946 0958", "US", "+442079460958"),
     ("011 44 20 7946 0958", "DE", "+442079460958"),  # dialled from America
+    ("0033 6 39 98 95 23", "US", "+33639989523"),  # from Europe, a range the library's tables lack yet
+    ("0044 7700 900632", "US", "+447700900632"),
     ("+44 (0)20 7946 0958", "US", "+442079460958"),  # the trunk prefix written in brackets
     ("(415) 555-0134", "US", "+14155550134"),
     ("+1 415-555-0134", "GB", "+14155550134"),
