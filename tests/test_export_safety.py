@@ -126,3 +126,23 @@ def test_no_excluded_or_undecided_address_is_ever_exported(first: list[Record], 
                 assert email_match_key(email) not in never, email
         finally:
             store.close()
+
+
+def test_a_nameless_card_spelling_an_excluded_name_blocks_unless_it_spells_its_own_persons(tmp_path: Path) -> None:
+    """jdoe@ on a nameless card merged into Joe Doe is Joe's (it spells his name too): it blocks nothing.
+    The same card merged into Ann Lee may be Jane Doe's address: the export names the card."""
+    from helpers_triage import pid
+
+    with Store.open(tmp_path / "w.db") as store:
+        add(store, [rec("Jane", "Doe", ["jane.doe@gmail.com"]), rec("Joe", "Doe", ["joe@doe.example"]),
+                    rec("", "", ["jdoe@hotmail.com"]), rec("Ann", "Lee", ["ann@lee.example"]),
+                    rec("", "", ["j.doe@outlook.com"])])
+        jane, joe, ann = (pid(store, e) for e in ("jane.doe@gmail.com", "joe@doe.example", "ann@lee.example"))
+        merge_people(store, joe, [pid(store, "jdoe@hotmail.com")])
+        merge_people(store, ann, [pid(store, "j.doe@outlook.com")])
+        mark(store, [jane], Decision.EXCLUDE)
+        mark(store, [joe, ann], Decision.KNOWS_ME)
+        conflicts = plan_safe(store).preflight.lookalikes
+        assert [(c.knows_me_id, c.kind) for c in conflicts] == [(ann, "spelled")], [str(c) for c in conflicts]
+        assert str(conflicts[0]).endswith("holds a card with no name whose address j.doe@outlook.com spells the "
+                                          f"name of {jane}: Jane Doe (excluded)")

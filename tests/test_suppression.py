@@ -279,7 +279,8 @@ def test_a_nameless_card_whose_address_spells_the_excluded_name_blocks_until_kep
     assert {c["knows_me"] for c in conflicts} == set(spelled), conflicts
     first = next(c for c in conflicts if c["knows_me"] == spelled[0])
     assert first["excluded"] == jane and first["kind"] == "spelled"
-    assert "gives no name, and the address jdoe@hotmail.com spells the name of" in first["reason"]
+    assert first["reason"] == f"{spelled[0]}: jdoe@hotmail.com (knows-me) gives no name, and its address spells the " \
+                              f"name of {jane}: Jane Doe (excluded)"
     assert first["command"].endswith(f"knowme mark {spelled[0]} --not-same-as {jane}")
     for person in spelled:
         cli.ok("mark", person, "--not-same-as", jane)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from nameparser import HumanName
 
 from knowme import prefs
+from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.model import Decision, Person
 from knowme.nameforms import address_aliases, name_alike, name_forms
 from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
@@ -95,7 +96,9 @@ class Lookalike:
         if self.kind == "record":
             return f"{me} holds a card of {them} ({self.shared})"
         if self.kind == "spelled":
-            return f"{me} gives no name, and the address {self.shared} spells the name of {them}"
+            if self.shared == self.knows_me_name:  # the person is only that card: its address names them
+                return f"{me} gives no name, and its address spells the name of {them}"
+            return f"{me} holds a card with no name whose address {self.shared} spells the name of {them}"
         if self.kind == "name":
             alike = f" ({self.shared})" if self.shared else ""
             return f"{me} looks like {them}, {self.similarity}% alike{alike}"
@@ -301,10 +304,12 @@ class _Gate:
         names = set().union(*(name_forms(record) for record in person.records)) if person.records else set()
         for hit in self.index.name_hits(names, self.threshold):
             self._add(person, hit.owner, "name", hit.shown, hit.score)
-        if self.index.by_spelling:
-            aliases = {alias: address for record in person.records for alias, address in address_aliases(record).items()}
-            for hit in self.index.spelled_hits(aliases):
-                self._add(person, hit.owner, "spelled", hit.shown)
+        aliases = ({alias: address for record in person.records for alias, address in address_aliases(record).items()}
+                   if self.index.by_spelling else {})
+        if aliases:
+            own = set().union(*(mail_spellings(first, nick_forms(first), last) for first, last in names))
+            for hit in self.index.spelled_hits({a: address for a, address in aliases.items() if a not in own}):
+                self._add(person, hit.owner, "spelled", hit.shown)  # jdoe@ on Joe Doe's own cards is his
 
     def check_cells(self, row: ContactRow) -> None:
         """An excluded address, phone or profile written inside a name, company or title cell."""
