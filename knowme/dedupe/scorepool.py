@@ -110,25 +110,26 @@ def _run_here(work: Callable[[tuple[int, int]], list[Any]], total: int,
 
 
 def _inherited_beside(_: object) -> tuple[Stats, array[int]]:
-    return _beside(inherited("items"), inherited("verdicts"))
+    return _beside(inherited("items"), inherited("verdicts"), inherited("keys"))
 
 
-def _beside(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str]) -> tuple[Stats, array[int]]:
-    stats = compute_stats(items, verdicts)
+def _beside(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str],
+            keys: Stats) -> tuple[Stats, array[int]]:
+    stats = compute_stats(items, verdicts, keys)
     return stats, lookup_pairs(items, stats)
 
 
 @contextmanager
-def beside_blocking(items: Sequence[MatchItem],
-                    verdicts: dict[tuple[str, str], str]) -> Iterator[Callable[[], tuple[Stats, array[int]]]]:
+def beside_blocking(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str],
+                    keys: Stats) -> Iterator[Callable[[], tuple[Stats, array[int]]]]:
     """Start the work dedupe can do beside the blocking on another core: the statistics
-    (`compute_stats`; blocking needs only `key_stats`) and the weak records' lookups
+    (`compute_stats`, from the `key_stats` the blocking uses) and the weak records' lookups
     (`lookup_pairs`). Yields the function that returns both, waiting for the worker if it has not
     finished. At 100k records they take about as long as the rest of the blocking."""
     if not can_fork() or len(items) < BESIDE_MIN_ITEMS:
-        yield functools.cache(lambda: _beside(items, verdicts))  # worked out here, once, when first asked
+        yield functools.cache(lambda: _beside(items, verdicts, keys))  # worked out here, once, when first asked
         return
-    with shared_with_workers(items=items, verdicts=verdicts):
+    with shared_with_workers(items=items, verdicts=verdicts, keys=keys):
         pool = multiprocessing.get_context("fork").Pool(1)  # forks here, with the items published
     try:
         yield pool.apply_async(_inherited_beside, (None,)).get
