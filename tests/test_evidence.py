@@ -299,6 +299,21 @@ def test_two_cards_of_a_name_in_a_tiny_book_are_asked_not_merged() -> None:
     assert score_in(a, b, crowd(8)).outcome == "maybe"
 
 
+def test_a_chinese_name_in_pinyin_is_as_common_as_in_characters_and_never_merges_by_itself() -> None:
+    """Two Liang Na cards, one export each, in two cities: the population table knows neither part, yet
+    梁娜 and its homophones are borne by many; a Polish name the table knows no better still merges."""
+    def cards(first: str, last: str) -> tuple:
+        return (item(first, last, phones=("+8613958873702",), addresses=("Shenzhen",)),
+                item(first, last, emails=(f"{last}@post.example.org",), written_phones=("+86 186 3614 4262",),
+                     addresses=("Beijing",), source=2))
+
+    for first, last in (("Liang", "Na"), ("Na", "Liang"), ("Guo", "Lei")):
+        assert score_in(*cards(first, last), crowd(2000)).outcome == "maybe"
+    ev = score_in(*cards("Cezary", "Szmajda"), crowd(2000))
+    assert ev.outcome == "sure"
+    assert any(r.startswith("nobody else here is expected to bear that name") for r in ev.reasons)
+
+
 def test_a_rare_name_twice_in_one_book_or_against_a_birthday_is_not_merged_by_the_name() -> None:
     a = item("Cezary", "Szmajda", org="Northwind Analytics")
     same_book = item("Cezary", "Szmajda", org="Grupa Dobrosz")

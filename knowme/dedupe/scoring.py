@@ -45,7 +45,18 @@ from knowme.dedupe.evidence_names import (
     same_name_source,
     script_evidence,
 )
-from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO, orgs_agree
+from knowme.dedupe.namesim import (
+    COMPATIBLE_FIRST,
+    COMPATIBLE_LAST,
+    INITIAL,
+    MISSING,
+    NICK,
+    PARTIAL,
+    SAME,
+    TYPO,
+    is_pinyin_name,
+    orgs_agree,
+)
 from knowme.normalize import fold
 from knowme.runtime import big_cache
 
@@ -200,10 +211,13 @@ def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tall
     does not apply: at one street (a father and a son of one name live there), for initials, for a
     card giving only one kind of detail besides the name (a name and a number: a namesake's card
     would show nothing else to tell them apart either), and for a name in Chinese or Japanese
-    characters (the population table knows none: 刘杰 is among the commonest names there is)."""
+    characters (the population table knows none: 刘杰 is among the commonest names there is) or in
+    its pinyin (`is_pinyin_name`: two Liang Na cards of two exports, one in Shenzhen and one in
+    Beijing, are two of the many bearers of 梁娜 and its homophones)."""
     if names.fk != SAME or names.lk != SAME or names.common or names.swapped or names.mailname or tally.conflict \
             or rival_mail or a.source == b.source or shared(a.streets, b.streets) or len(a.first) < 2 \
-            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2 or a.native or b.native:
+            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2 or a.native or b.native \
+            or is_pinyin_name(a.first, a.last):
         return -math.inf
     return min(stats.lone_name_odds(a.first, a.last), stats.lone_name_odds(b.first, b.last)) + \
         min(tally.odds - tally.place_odds, 0.0) + tally.place_odds
