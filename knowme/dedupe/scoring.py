@@ -44,6 +44,7 @@ from knowme.dedupe.evidence_names import (
     name_evidence,
     same_name_source,
     script_evidence,
+    spelled_in_pinyin,
 )
 from knowme.dedupe.namesim import (
     COMPATIBLE_FIRST,
@@ -245,14 +246,14 @@ def _read_from_characters(item: MatchItem) -> bool:
     return item.mailname and bool(item.native)
 
 
-def _rarity_at_work(a: MatchItem, b: MatchItem, stats: Stats, workplace: str) -> float:
+def _rarity_at_work(a: MatchItem, b: MatchItem, stats: Stats, workplace: str, read: bool) -> float:
     """-log10 of the expected number of other bearers of the two records' name at the workplace
-    (`Stats.rarity_at`). A card written in characters counts as common as the commonest name
+    (`Stats.rarity_at`). A card written in characters (`read`) counts as common as the commonest name
     (`READ_NAME_SHARE`), not as rare as the population table's silence on it makes it look: two 王伟 at a
     firm of thousands are namesakes, one 何芳 at a firm of fifteen with one job title is one person (on
     the 20,000-person sample book, every such pair was)."""
     rarity = min(stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace))
-    if _read_from_characters(a) or _read_from_characters(b):
+    if read:
         rarity = min(rarity, -math.log10(READ_NAME_SHARE * max(stats.org[workplace], 1)))
     return rarity
 
@@ -314,12 +315,14 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
     # ... or be so rare that nobody else here is expected to bear it, against what little disagrees
     lone_odds = _lone_name_odds(a, b, stats, names, tally, rival_mail)
     # ... or agree with the workplace where nobody else is expected to bear the name (however common), or
-    # the name a card's address spells when the card writes no other (see `_address_name_is_its_own`)
-    read = _read_from_characters(a) or _read_from_characters(b)  # family name first or last, either order
-    placed = (names.full_match or names.mail_full and all(
+    # the name a card's address spells when the card writes no other (see `_address_name_is_its_own`), or
+    # the name in characters the other card spells in pinyin (高 建华 and Gao Jianhua, `spelled_in_pinyin`)
+    spelled = bool(workplace) and not names.named and a.has_name and b.has_name and spelled_in_pinyin(a, b)
+    read = spelled or _read_from_characters(a) or _read_from_characters(b)  # family name first or last, either order
+    placed = (spelled or names.full_match or names.mail_full and all(
         _address_name_is_its_own(x) or _read_from_characters(x) for x in (a, b))) \
         and (_read_name_placed(a, b, stats, workplace) if read else not names.swapped) and workplace \
-        and not rival_mail and _rarity_at_work(a, b, stats, workplace) + (
+        and not rival_mail and _rarity_at_work(a, b, stats, workplace, read) + (
         stats.title_rarity_at(workplace, a.title) if a.title == b.title else
         OTHER_JOB_ODDS if orgs_agree(a.org, b.org) and other_jobs(a, b) else 0.0) >= RARE_AT_WORK
     if not tally.conflict and ((tally.strong and key_fits and pts >= SURE_KEY_POINTS)
