@@ -344,6 +344,17 @@ def test_a_card_giving_a_name_and_one_number_is_asked_about_even_with_a_rare_nam
     assert score_in(card, linkedin, crowd(2000)).outcome == "maybe"
 
 
+def test_a_question_never_reads_as_certain() -> None:
+    """Carina Vicente on three cards of three exports, each with a phone of its own: a rare name, yet a
+    namesake's card would look the same, so it is asked, and the question does not read "score 1.00"."""
+    cards = [item("Carina", "Vicente", written_phones=(f"+34 6{k}1 234 56{k}",), source=k + 1) for k in range(3)]
+    ev = score_in(cards[0], cards[1], [cards[2], *crowd(2000)])
+    assert ev.outcome == "maybe" and f"{ev.score:.2f}" == "0.99"
+    sure = score_in(item("Carina", "Vicente", emails=("cv@example.org",)),
+                    item("Carina", "Vicente", emails=("cv@example.org",), source=2), crowd(2000))
+    assert sure.outcome == "sure" and sure.score > 0.99  # a merge's own score is not capped
+
+
 def test_a_book_whose_rare_names_often_belong_to_two_people_does_not_merge_on_them_alone() -> None:
     rare = [(f"Bogdan{chr(97 + k % 26)}{chr(97 + k // 26)}", f"Hentschel{chr(97 + k % 26)}{chr(97 + k // 26)}")
             for k in range(40)]

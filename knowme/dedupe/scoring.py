@@ -78,6 +78,7 @@ RARE_AT_WORK = 3.0  # -log10 of the expected number of other bearers of a name a
 READ_NAME_SHARE = 3e-4
 DISTINCTIVE = 1.0  # the least name rarity for a name corroborated by the company to merge
 SCORE_CENTRE, SCORE_SPREAD = 5.0, 2.0  # points -> a score in [0, 1] (logistic)
+QUESTION_MOST = 0.99  # a question's highest score: shown to two places, one never reads "1.00", as if certain
 
 # ---- fitted odds (log10): how much more often one person's two records agree on a value than two of
 # this workspace's people do, from the value's share here (`Stats.value_weight`), for a full name that
@@ -164,9 +165,11 @@ def _chance(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally
     of every field they give (`_namesake_odds`), where the names give such odds; else the points' score.
     The review queue asks the likeliest first, and a group of questions adds these up for its estimate
     of how many are one person (the points' score said 30 of the 1,057 "same name, a common name +
-    different companies" questions of the 20,000-person sample book, where 204 were)."""
+    different companies" questions of the 20,000-person sample book, where 204 were). Never above
+    `QUESTION_MOST`: a rare name on cards with nothing else in common is asked because a namesake's card
+    would look the same, however unlikely the name's odds make one."""
     odds = _namesake_odds(a, b, stats, names, tally)
-    return score if odds == math.inf else round(1.0 / (1.0 + 10 ** -min(odds, 9.0)), 4)
+    return min(score if odds == math.inf else round(1.0 / (1.0 + 10 ** -min(odds, 9.0)), 4), QUESTION_MOST)
 
 
 def _letter_apart(a: MatchItem, b: MatchItem) -> Evidence:
