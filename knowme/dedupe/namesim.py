@@ -297,7 +297,6 @@ CHINESE_SURNAMES = frozenset("""
     cui tan fan liao shi jin jia xia fu fang zou xiong bai meng qin qiu hou yin xue yan duan lei long tao mao hao
     gu gong shao wan qian dai mo kong xiang chang kang yi qiao lai wen niu ou guan bao ruan xing zhan
 """.split())
-_GIVEN_SYLLABLES = 2  # a Chinese given name is one character or two
 
 
 @functools.lru_cache(maxsize=1)
@@ -314,8 +313,9 @@ def pinyin_syllables() -> frozenset[str]:
 
 
 def _pinyin_given(name: str) -> bool:
-    """Whether a given name is written as one or two pinyin syllables (na, jianhua, xi'an as xian)."""
-    letters = re.sub("[^a-z]", "", name)
+    """Whether a given name is written as one or two pinyin syllables (na, jianhua, xi'an as xian): a
+    Chinese given name is one character or two."""
+    letters = _NOT_LETTER.sub("", name)
     syllables = pinyin_syllables()
     return bool(letters) and (letters in syllables or any(
         letters[:k] in syllables and letters[k:] in syllables for k in range(1, len(letters))))
