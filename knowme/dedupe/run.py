@@ -23,7 +23,7 @@ from knowme.dedupe.matching import MatchItem, candidate_pairs, key_stats, make_i
 from knowme.dedupe.merge import apply_merges, merge_people, plan_merges, write_merges
 from knowme.dedupe.mergesummary import MergedSummaries
 from knowme.dedupe.scorepool import beside_blocking, score_all
-from knowme.dedupe.scoring import MAYBE, SURE, UNASKED
+from knowme.dedupe.scoring import MAYBE, QUESTION_MOST, SURE, UNASKED
 from knowme.runtime import bulk_work, work_done
 from knowme.store.core import Store, from_json, to_json
 from knowme.store.matchinput import keys_by_record, middle_record, records_to_match
@@ -281,8 +281,8 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         queue = []
         for code in _queue_choice(evidence, root, n):
             _, _, _, score, reasons = evidence[code]
-            if code in guarded:
-                reasons = to_json([*from_json(reasons), guarded[code]])
+            if code in guarded:  # sure by itself, a question beside the others: never "score 1.00"
+                score, reasons = min(score, QUESTION_MOST), to_json([*from_json(reasons), guarded[code]])
             i, j = divmod(code, n)
             queue.append((record_ids[i], record_ids[j], score, reasons))
         del evidence, guarded
