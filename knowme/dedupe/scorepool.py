@@ -73,13 +73,14 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
             return _run_here(_score_range, len(pairs), progress)
         workers = worker_count()
         shares = _by_surname(items, pairs, workers * _CHUNKS_PER_WORKER)
-        sizes = [len(share) for share in shares]
+        # the largest first: the last shares, taken while the other worker ends its own, are the smallest
+        order = sorted(range(len(shares)), key=lambda k: -len(shares[k]))
         out: list[Verdict] = []
         with shared_with_workers(shares=shares), multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0
-            for k, part in enumerate(pool.imap(_score_share, range(len(shares)))):
+            for k, part in zip(order, pool.imap(_score_share, order)):
                 out.extend(part)
-                done += sizes[k]
+                done += len(shares[k])
                 if progress:
                     progress(done, len(pairs))
         return out
