@@ -634,3 +634,26 @@ def test_a_rare_name_twice_in_one_export_in_two_cities_or_beside_a_third_card_bo
     born_apart = item("Dani", "Baró", emails=("dbaro@gmail.com",), addresses=("Kansas City",), birthday="1983-05-21")
     assert score_in(a, elsewhere, crowd(300)).outcome != "sure"
     assert score_in(a, b, [born_apart, *crowd(300)]).outcome != "sure"
+
+
+def _firm(count: int) -> list:
+    """Colleagues at Jones Partners: a firm a tenth of a small book works at."""
+    return [item(f"Colleague{k}", f"Staff{k}", org="Jones Partners", emails=(f"c{k}@example.org",))
+            for k in range(count)]
+
+
+def test_a_linkedin_row_and_a_card_at_its_firm_merge_though_the_card_has_an_unlinked_copy() -> None:
+    linkedin = item("Michael", "Ward", org="Jones Partners", title="Sales Manager", source=2)
+    card = item("Michael", "Ward", org="Jones Partners", emails=("michael.ward@gmx.de",), phones=("+13126236389",))
+    copy = item("Michael", "Ward", emails=("mward@example.org",))
+    ev = score_in(linkedin, card, [copy, *_firm(30), *crowd(270)])
+    assert ev.outcome == "sure"
+    assert "nobody else of that name expected at Jones Partners" in ev.reasons
+
+
+def test_a_name_on_three_cards_of_one_export_is_asked_at_the_firm() -> None:
+    linkedin = item("Michael", "Ward", org="Jones Partners", title="Sales Manager", source=2)
+    card = item("Michael", "Ward", org="Jones Partners", emails=("michael.ward@gmx.de",), phones=("+13126236389",))
+    others = [item("Michael", "Ward", emails=("mward@example.org",)),
+              item("Michael", "Ward", emails=("michael_ward61@yahoo.com",), phones=("+14155550199",))]
+    assert score_in(linkedin, card, [*others, *_firm(30), *crowd(270)]).outcome == "maybe"

@@ -248,8 +248,14 @@ def _rarity_at_work(a: MatchItem, b: MatchItem, stats: Stats, workplace: str) ->
     (`Stats.rarity_at`). A card written in characters counts as common as the commonest name
     (`READ_NAME_SHARE`), not as rare as the population table's silence on it makes it look: two 王伟 at a
     firm of thousands are namesakes, one 何芳 at a firm of fifteen with one job title is one person (on
-    the 20,000-person sample book, every such pair was)."""
-    rarity = min(stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace))
+    the 20,000-person sample book, every such pair was). Where one of the two is one of the only two
+    cards of its name in its export (`Stats.pair_names`: Michael Ward's Google card at Jones Partners,
+    and another giving only an address), that other card is far more often the same person's copy than
+    a namesake, so it does not make the name one that two people bear at the firm: on generated
+    LinkedIn + Google books of 300 to 20,000 people every such pair was one person."""
+    source = next((x.source for x in (a, b) if (x.source, x.first, x.last) in stats.pair_names), -1)
+    rarity = min(stats.rarity_at(a.first, a.last, workplace, source),
+                 stats.rarity_at(b.first, b.last, workplace, source))
     if _read_from_characters(a) or _read_from_characters(b):
         rarity = min(rarity, -math.log10(READ_NAME_SHARE * max(stats.org[workplace], 1)))
     return rarity
