@@ -657,3 +657,19 @@ def test_a_name_on_three_cards_of_one_export_is_asked_at_the_firm() -> None:
     others = [item("Michael", "Ward", emails=("mward@example.org",)),
               item("Michael", "Ward", emails=("michael_ward61@yahoo.com",), phones=("+14155550199",))]
     assert score_in(linkedin, card, [*others, *_firm(30), *crowd(270)]).outcome == "maybe"
+
+
+def test_a_surname_with_a_letter_dropped_at_the_linkedin_rows_firm_is_one_person_but_not_at_two_firms() -> None:
+    linkedin = item("Heidi", "Hall", org="Hicksly", title="Recruiter", source=2)
+    card = item("Heidi", "Hll", org="Hicksly", emails=("heidi.hall@hotmail.com",))
+    elsewhere = item("Heidi", "Hll", org="Chang Inc", emails=("heidi.hll@hotmail.com",))
+    ev = score_in(linkedin, card, crowd(300))
+    assert ev.outcome == "sure"
+    assert "same company (Hicksly)" in ev.reasons and "(Hall ~ Hll)" in ev.reasons[0]
+    assert score_in(linkedin, elsewhere, crowd(300)).outcome not in ("sure", "maybe")
+
+
+def test_two_colleagues_of_one_first_name_a_letter_apart_and_born_apart_are_two_people() -> None:
+    a = item("Kelly", "Khan", org="Hicksly", birthday="1971-04-02")
+    b = item("Kelly", "Kan", org="Hicksly", birthday="1988-09-30", source=2)
+    assert score_in(a, b, crowd(300)).outcome == "different"
