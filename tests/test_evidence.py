@@ -619,23 +619,6 @@ def test_a_questions_score_is_its_chance_so_a_rare_name_is_asked_before_a_common
     assert rare.score > smiths.score
 
 
-def test_a_rare_name_on_two_cards_of_one_export_in_one_city_merges_across_two_mailboxes() -> None:
-    a = item("Dani", "Baró", emails=("dani_baro20@hotmail.com",), addresses=("Kansas City",))
-    b = item("Dani", "Baró", emails=("dani.baro@icloud.com",), addresses=("Kansas City",), birthday="1941-11-03")
-    ev = score_in(a, b, crowd(300))
-    assert ev.outcome == "sure"
-    assert any(r.startswith("nobody else here is expected to bear that name") for r in ev.reasons)
-
-
-def test_a_rare_name_twice_in_one_export_in_two_cities_or_beside_a_third_card_born_apart_is_asked() -> None:
-    a = item("Dani", "Baró", emails=("dani_baro20@hotmail.com",), addresses=("Kansas City",))
-    elsewhere = item("Dani", "Baró", emails=("dani.baro@icloud.com",), addresses=("Omaha",), birthday="1941-11-03")
-    b = item("Dani", "Baró", emails=("dani.baro@icloud.com",), addresses=("Kansas City",), birthday="1941-11-03")
-    born_apart = item("Dani", "Baró", emails=("dbaro@gmail.com",), addresses=("Kansas City",), birthday="1983-05-21")
-    assert score_in(a, elsewhere, crowd(300)).outcome != "sure"
-    assert score_in(a, b, [born_apart, *crowd(300)]).outcome != "sure"
-
-
 def _firm(count: int) -> list:
     """Colleagues at Jones Partners: a firm a tenth of a small book works at."""
     return [item(f"Colleague{k}", f"Staff{k}", org="Jones Partners", emails=(f"c{k}@example.org",))

@@ -106,24 +106,18 @@ class Stats:
         share_last = max(pop_last.get(last, 3e-5), (self.last[last] - own) / (self.n + 2000))
         return max((records or self.n) / 1.5, 1.0) * share_first * share_last
 
-    def lone_name_odds(self, first: str, last: str, source: int = -1) -> float:
+    def lone_name_odds(self, first: str, last: str) -> float:
         """log10 odds that two records bearing this name and nothing else in common are one person:
         -log10 of the expected other bearers among this book's records, at least `LONE_NAME_BOOK`
         of them (a tiny book makes every name look unique, yet two "Rachel Smith" cards typed apart
         are two people often enough to ask), at least its known namesakes. The two records weighed
-        are not others: a rare name written on three cards of one person is no commoner for it, nor
-        one written on two cards of `source` that are all the book shows of a second bearer (`pair_names`)."""
-        if (source, first, last) in self.pair_names:
-            return self._lone_odds(first, last, source)
+        are not others: a rare name written on three cards of one person is no commoner for it."""
         key = (first, last)
         odds = self._lone.get(key)
         if odds is None:
-            odds = self._lone[key] = self._lone_odds(first, last)
+            namesakes = -math.log10(max(self.namesakes(first, last) - 1, 1e-4))
+            odds = self._lone[key] = min(self.lone_frequency_odds(first, last), namesakes) - self.namesake_excess
         return odds
-
-    def _lone_odds(self, first: str, last: str, source: int = -1) -> float:
-        namesakes = -math.log10(max(self.namesakes(first, last, source) - 1, 1e-4))
-        return min(self.lone_frequency_odds(first, last), namesakes) - self.namesake_excess
 
     def lone_frequency_odds(self, first: str, last: str) -> float:
         """The part of `lone_name_odds` that the name's frequency alone gives."""

@@ -199,26 +199,14 @@ def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tall
     birthday, a workplace or a key that agrees has rules of its own). -inf when the rule
     does not apply: at one street (a father and a son of one name live there), for initials, for a
     card giving only one kind of detail besides the name (a name and a number: a namesake's card
-    would show nothing else to tell them apart either), for a name in Chinese or Japanese
-    characters (the population table knows none: 刘杰 is among the commonest names there is), and
-    for two cards of one export but in one place (`_one_export_one_place`)."""
+    would show nothing else to tell them apart either), and for a name in Chinese or Japanese
+    characters (the population table knows none: 刘杰 is among the commonest names there is)."""
     if names.fk != SAME or names.lk != SAME or names.common or names.swapped or names.mailname or tally.conflict \
-            or rival_mail or shared(a.streets, b.streets) or len(a.first) < 2 \
-            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2 or a.native or b.native \
-            or a.source == b.source and not _one_export_one_place(a, b, stats):
+            or rival_mail or a.source == b.source or shared(a.streets, b.streets) or len(a.first) < 2 \
+            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2 or a.native or b.native:
         return -math.inf
-    return stats.lone_name_odds(a.first, a.last, same_name_source(a, b)) + \
+    return min(stats.lone_name_odds(a.first, a.last), stats.lone_name_odds(b.first, b.last)) + \
         min(tally.odds - tally.place_odds, 0.0) + tally.place_odds
-
-
-def _one_export_one_place(a: MatchItem, b: MatchItem, stats: Stats) -> bool:
-    """Whether two cards of one export bearing one name may merge by it: they are the only cards of that
-    name there (`Stats.pair_names`) and give one city or postcode. A phone's book holds one person twice
-    under two mailboxes often (Dani Baró of Kansas City, on dani_baro20@ and dani.baro@); two namesakes
-    it holds are as likely in two places as anyone, and a card at another firm with nothing in common
-    (two LinkedIn connections of one name: an export lists each connection once) is not the same place."""
-    return (a.source, a.first, a.last) in stats.pair_names and bool(
-        shared(a.cities, b.cities) or shared(a.postcodes, b.postcodes))
 
 
 def _details(item: MatchItem) -> int:
