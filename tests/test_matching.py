@@ -281,6 +281,30 @@ def test_a_chinese_name_its_own_address_spells_merges_at_a_small_firm_with_one_j
     assert outcome(shota, item("Shota", "Watanabe", org=firm, title=title, source=2)).outcome == "sure"
 
 
+def test_a_name_in_characters_merges_with_its_pinyin_part_by_part_at_a_small_firm_with_one_job_title() -> None:
+    """高 建华 on a phone's card (surname and given name apart, no address) and a LinkedIn Gao Jianhua, both
+    at a firm of fifteen cards with one job title: one man, counted as common as Wang Wei as when his own
+    address spells the name. Namesakes stay questions: a card with other phones, another job, a firm of
+    thousands, and a name in one piece, whose letters alone agree (朱梓涵: test above)."""
+    firm, title = "图龙信息网络有限公司", "Clinical Coordinator"
+    colleagues = [item(f"Name{n}", f"Other{n}", org=firm, title=f"Engineer {n % 4}", source=3) for n in range(12)]
+    filler = [item(f"Name{n}", f"Else{n}", source=3) for n in range(300)]
+
+    def outcome(a, b, *others):
+        return score_pair(a, b, compute_stats([a, b, *colleagues, *filler, *others]))
+
+    han = item("建华", "高", org=firm, title=title, phones=("+8613534849657",), source=2)
+    ev = outcome(han, item("Gao", "Jianhua", org=firm, title=title, urls=("linkedin.com/in/jianhuagao",)))
+    assert ev.outcome == "sure" and f"nobody else of that name expected at {firm}" in ev.reasons
+    assert outcome(han, item("Jianhua", "Gao", org=firm, title=title)).outcome == "sure"  # either order
+    assert outcome(han, item("Gao", "Jianhua", org=firm, title=title, phones=("+8613833334444",))).outcome == "maybe"
+    assert outcome(han, item("Gao", "Jianhua", org=firm, title="Engineer 1")).outcome == "maybe"
+    big = [item(f"Name{n}", f"Big{n}", org="Northwind Analytics", title=f"Role {n % 40}", source=3)
+           for n in range(3000)]
+    wang = item("伟", "王", org="Northwind Analytics", title="Role 7", source=2)
+    assert outcome(wang, item("Wang", "Wei", org="Northwind Analytics", title="Role 7"), *big).outcome == "maybe"
+
+
 def test_different_emails_at_one_domain_and_birthdays_count_against() -> None:
     ev = score(item("Lee", "Park", emails=("lee@acme.com",)), item("Lee", "Park", emails=("lpark@acme.com",), source=2))
     assert any("same domain acme.com" in r for r in ev.reasons) and ev.outcome != "sure"

@@ -261,6 +261,28 @@ def script_evidence(a: MatchItem, b: MatchItem, tally: Tally) -> None:
         tally.reasons.append(f"names in different scripts ({a.display} / {b.display})")
 
 
+def spelled_in_pinyin(a: MatchItem, b: MatchItem) -> bool:
+    """Whether one card writes a Chinese name in characters, its surname and given name apart (高 建华),
+    and the other spells each part in pinyin, in either order (Gao Jianhua, Jianhua Gao): one name in two
+    scripts, as far as pinyin tells homophones apart. A name written in one piece (朱梓涵) meets a Latin
+    one only by the letters of the whole, which other names share (Zhu Zihan, Zhi Zuhan); a name read from
+    an address is no card's own word."""
+    han, other = (a, b) if a.reading else (b, a)
+    if not (han.reading and han.first and han.last and other.latin) or han.mailname or other.mailname:
+        return False
+    given, family = _pinyin(han.first), _pinyin(han.last)
+    spelled = (_NOT_LETTER.sub("", other.first), _NOT_LETTER.sub("", other.last))
+    return spelled in ((given, family), (family, given))
+
+
+@big_cache(50_000)
+def _pinyin(text: str) -> str:
+    """The pinyin letters of a name in characters (建华 -> jianhua)."""
+    from pypinyin import lazy_pinyin  # loaded already: the card's reading needed it
+
+    return _NOT_LETTER.sub("", "".join(lazy_pinyin(text)).lower())
+
+
 def name_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally, explain: bool) -> None:
     """Points for names that agree (more for a rare name), hard points against names that differ."""
     fk, lk = names.fk, names.lk

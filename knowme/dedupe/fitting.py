@@ -12,7 +12,7 @@ fitted rule use m (`knowme.dedupe.scoring`); the guard rails stay as they are.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from knowme.dedupe.blocking import PairList
 from knowme.dedupe.matchitem import MatchItem
@@ -24,6 +24,7 @@ M_RANGE = (0.5, 0.99)  # learnt m are held in this range: a book cannot make a f
 LEAST_PAIRS = 200  # fewer name-agreeing pairs that give a field on both sides: keep its default
 SAMPLE = 200_000  # candidate pairs looked at, at most (evenly spread over all of them)
 ROUNDS = 30
+_MIX = 2654435761  # spreads pair codes (i * n + j: alike in their low digits) before one in `step` is taken
 
 
 def _pattern(a: MatchItem, b: MatchItem) -> tuple[int, ...]:
@@ -52,14 +53,20 @@ def random_agreement(values: Counter[str], people: Counter[str]) -> dict[str, fl
     return {kind: min(max(u, 1e-6), 0.5) for kind, u in total.items()}
 
 
+def _sample(codes: Sequence[int], step: int) -> Iterable[int]:
+    """About one pair in `step`, chosen by the pair itself (its code), not by where the blocking put it:
+    blocking gives its pairs in no set order, and a sample by place moved the fitted weights whenever
+    that order changed."""
+    return codes if step == 1 else (code for code in codes if (code * _MIX >> 16) % step == 0)
+
+
 def learn_m(items: Sequence[MatchItem], pairs: PairList, u: dict[str, float]) -> dict[str, float]:
     """m per field from the candidate pairs whose first name and surname agree exactly (see the module doc)."""
     patterns: Counter[tuple[int, ...]] = Counter()
     n = pairs.n
     step = max(1, len(pairs) // SAMPLE)
-    codes = pairs.codes
-    for k in range(0, len(codes), step):
-        i, j = divmod(codes[k], n)
+    for code in _sample(pairs.codes, step):
+        i, j = divmod(code, n)
         a, b = items[i], items[j]
         if a.last and a.first and a.last == b.last and a.first == b.first and (
                 a.birthday or a.streets or a.postcodes or a.cities):

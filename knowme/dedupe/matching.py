@@ -263,9 +263,12 @@ def _org_domains(stats: Stats) -> frozenset[str]:
                      and any(org_matches_domain(org, d) for org in big))
 
 
-def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str] | None = None) -> Stats:
-    """Workspace statistics for scoring; `verdicts` maps sorted rkey pairs to "same"/"different"."""
-    stats = key_stats(items)
+def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str] | None = None,
+                  keys: Stats | None = None) -> Stats:
+    """Workspace statistics for scoring; `verdicts` maps sorted rkey pairs to "same"/"different";
+    `keys`, the `key_stats` of these items when the blocking has worked them out already."""
+    stats = Stats(n=keys.n, domain=keys.domain, keys=keys.keys, public_domains=keys.public_domains) if keys \
+        else key_stats(items)
     stats.verdicts = dict(verdicts or {})
     per_source: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     holders: dict[str, list[int]] = defaultdict(list)

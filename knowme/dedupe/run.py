@@ -219,9 +219,10 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     items = load_items(store, workers)
     n = max(len(items), 1)
     report.records = len(items)
-    with beside_blocking(items, load_verdicts(store)) as later:
+    keys = key_stats(items)
+    with beside_blocking(items, load_verdicts(store), keys) as later:
         tick(10, 100)
-        pairs = candidate_pairs(items, key_stats(items), lambda d, t: tick(10 + 20 * d // max(t, 1), 100),
+        pairs = candidate_pairs(items, keys, lambda d, t: tick(10 + 20 * d // max(t, 1), 100),
                                 lookups=lambda: later()[1])
         stats = later()[0]
     stats.m = learn_m(items, pairs, stats.u)

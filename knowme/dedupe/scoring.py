@@ -44,8 +44,20 @@ from knowme.dedupe.evidence_names import (
     name_evidence,
     same_name_source,
     script_evidence,
+    spelled_in_pinyin,
 )
-from knowme.dedupe.namesim import COMPATIBLE_FIRST, COMPATIBLE_LAST, INITIAL, MISSING, NICK, PARTIAL, SAME, TYPO, orgs_agree
+from knowme.dedupe.namesim import (
+    COMPATIBLE_FIRST,
+    COMPATIBLE_LAST,
+    INITIAL,
+    MISSING,
+    NICK,
+    PARTIAL,
+    SAME,
+    TYPO,
+    is_pinyin_name,
+    orgs_agree,
+)
 from knowme.normalize import fold
 from knowme.runtime import big_cache
 
@@ -66,6 +78,7 @@ RARE_AT_WORK = 3.0  # -log10 of the expected number of other bearers of a name a
 READ_NAME_SHARE = 3e-4
 DISTINCTIVE = 1.0  # the least name rarity for a name corroborated by the company to merge
 SCORE_CENTRE, SCORE_SPREAD = 5.0, 2.0  # points -> a score in [0, 1] (logistic)
+QUESTION_MOST = 0.99  # a question's highest score: shown to two places, one never reads "1.00", as if certain
 
 # ---- fitted odds (log10): how much more often one person's two records agree on a value than two of
 # this workspace's people do, from the value's share here (`Stats.value_weight`), for a full name that
@@ -152,9 +165,11 @@ def _chance(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally
     of every field they give (`_namesake_odds`), where the names give such odds; else the points' score.
     The review queue asks the likeliest first, and a group of questions adds these up for its estimate
     of how many are one person (the points' score said 30 of the 1,057 "same name, a common name +
-    different companies" questions of the 20,000-person sample book, where 204 were)."""
+    different companies" questions of the 20,000-person sample book, where 204 were). Never above
+    `QUESTION_MOST`: a rare name on cards with nothing else in common is asked because a namesake's card
+    would look the same, however unlikely the name's odds make one."""
     odds = _namesake_odds(a, b, stats, names, tally)
-    return score if odds == math.inf else round(1.0 / (1.0 + 10 ** -min(odds, 9.0)), 4)
+    return min(score if odds == math.inf else round(1.0 / (1.0 + 10 ** -min(odds, 9.0)), 4), QUESTION_MOST)
 
 
 def _letter_apart(a: MatchItem, b: MatchItem) -> Evidence:
@@ -200,10 +215,13 @@ def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tall
     does not apply: at one street (a father and a son of one name live there), for initials, for a
     card giving only one kind of detail besides the name (a name and a number: a namesake's card
     would show nothing else to tell them apart either), and for a name in Chinese or Japanese
-    characters (the population table knows none: 刘杰 is among the commonest names there is)."""
+    characters (the population table knows none: 刘杰 is among the commonest names there is) or in
+    its pinyin (`is_pinyin_name`: two Liang Na cards of two exports, one in Shenzhen and one in
+    Beijing, are two of the many bearers of 梁娜 and its homophones)."""
     if names.fk != SAME or names.lk != SAME or names.common or names.swapped or names.mailname or tally.conflict \
             or rival_mail or a.source == b.source or shared(a.streets, b.streets) or len(a.first) < 2 \
-            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2 or a.native or b.native:
+            or len(a.last) < 2 or _details(a) < 2 or _details(b) < 2 or a.native or b.native \
+            or is_pinyin_name(a.first, a.last):
         return -math.inf
     return min(stats.lone_name_odds(a.first, a.last), stats.lone_name_odds(b.first, b.last)) + \
         min(tally.odds - tally.place_odds, 0.0) + tally.place_odds
@@ -231,16 +249,16 @@ def _read_from_characters(item: MatchItem) -> bool:
     return item.mailname and bool(item.native)
 
 
-def _rarity_at_work(a: MatchItem, b: MatchItem, stats: Stats, workplace: str) -> float:
+def _rarity_at_work(a: MatchItem, b: MatchItem, stats: Stats, workplace: str, read: bool) -> float:
     """-log10 of the expected number of other bearers of the two records' name at the workplace
-    (`Stats.rarity_at`). A card written in characters counts as common as the commonest name
+    (`Stats.rarity_at`). A card written in characters (`read`) counts as common as the commonest name
     (`READ_NAME_SHARE`), not as rare as the population table's silence on it makes it look: two 王伟 at a
     firm of thousands are namesakes, one 何芳 at a firm of fifteen with one job title is one person (on
     the 20,000-person sample book, every such pair was). See `_copy_source` for a name's second card."""
     source = _copy_source(a, b, stats)
     rarity = min(stats.rarity_at(a.first, a.last, workplace, source),
                  stats.rarity_at(b.first, b.last, workplace, source))
-    if _read_from_characters(a) or _read_from_characters(b):
+    if read:
         rarity = min(rarity, -math.log10(READ_NAME_SHARE * max(stats.org[workplace], 1)))
     return rarity
 
@@ -316,12 +334,14 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
     # ... or be so rare that nobody else here is expected to bear it, against what little disagrees
     lone_odds = _lone_name_odds(a, b, stats, names, tally, rival_mail)
     # ... or agree with the workplace where nobody else is expected to bear the name (however common), or
-    # the name a card's address spells when the card writes no other (see `_address_name_is_its_own`)
-    read = _read_from_characters(a) or _read_from_characters(b)  # family name first or last, either order
-    placed = (names.full_match or names.mail_full and all(
+    # the name a card's address spells when the card writes no other (see `_address_name_is_its_own`), or
+    # the name in characters the other card spells in pinyin (高 建华 and Gao Jianhua, `spelled_in_pinyin`)
+    spelled = bool(workplace) and not names.named and a.has_name and b.has_name and spelled_in_pinyin(a, b)
+    read = spelled or _read_from_characters(a) or _read_from_characters(b)  # family name first or last, either order
+    placed = (spelled or names.full_match or names.mail_full and all(
         _address_name_is_its_own(x) or _read_from_characters(x) for x in (a, b))) \
         and (_read_name_placed(a, b, stats, workplace) if read else not names.swapped) and workplace \
-        and not rival_mail and _rarity_at_work(a, b, stats, workplace) + (
+        and not rival_mail and _rarity_at_work(a, b, stats, workplace, read) + (
         stats.title_rarity_at(workplace, a.title) if a.title == b.title else
         OTHER_JOB_ODDS if orgs_agree(a.org, b.org) and other_jobs(a, b) else 0.0) >= RARE_AT_WORK
     if not tally.conflict and ((tally.strong and key_fits and pts >= SURE_KEY_POINTS)
