@@ -443,6 +443,21 @@ def test_chaining_guard_keeps_a_very_different_third_record_apart(store: Store) 
     assert any("look like different people" in r for r in pair.reasons)
 
 
+def test_a_sure_pair_the_chaining_guard_holds_back_is_asked_below_certainty(store: Store) -> None:
+    """J. Smith shares a mailbox with John Smith and a phone, a workplace, a job and a birthday with Jane
+    Smith: each pair is sure by itself (the second scored 0.9968), but John and Jane are two people. The
+    pair held back is a question, and reads at most "score 0.99", never "1.00" as if certain."""
+    same = {"org": "Globex", "title": "Engineer", "birthday": "1980-01-02"}
+    load(store, "a.vcf", [rec(1, "J.", "Smith", "js@example.org", "+1 415 555 0101", **same)])
+    load(store, "b.vcf", [rec(1, "John", "Smith", "js@example.org", **same)])
+    load(store, "c.vcf", [rec(1, "Jane", "Smith", phone="(415) 555-0101", **same)])
+    report = run_dedupe(store)
+    assert report.auto_merged == 1 and report.guarded == 1
+    (pair,) = pending_pairs(store)
+    assert any("look like different people" in r for r in pair.reasons)
+    assert pair.score == 0.99
+
+
 def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
     book(store)
     mark(store, [1], Decision.KNOWS_ME, note="met at PyCon")
