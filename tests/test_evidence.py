@@ -674,3 +674,42 @@ def test_a_questions_score_is_its_chance_so_a_rare_name_is_asked_before_a_common
     smiths, rare = score_pair(a, b, stats), score_pair(c, d, stats)
     assert smiths.outcome == rare.outcome == "maybe" and smiths.points > rare.points
     assert rare.score > smiths.score
+
+
+def _firm(count: int) -> list:
+    """Colleagues at Jones Partners: a firm a tenth of a small book works at."""
+    return [item(f"Colleague{k}", f"Staff{k}", org="Jones Partners", emails=(f"c{k}@example.org",))
+            for k in range(count)]
+
+
+def test_a_linkedin_row_and_a_card_at_its_firm_merge_though_the_card_has_an_unlinked_copy() -> None:
+    linkedin = item("Michael", "Ward", org="Jones Partners", title="Sales Manager", source=2)
+    card = item("Michael", "Ward", org="Jones Partners", emails=("michael.ward@gmx.de",), phones=("+13126236389",))
+    copy = item("Michael", "Ward", emails=("mward@example.org",))
+    ev = score_in(linkedin, card, [copy, *_firm(30), *crowd(270)])
+    assert ev.outcome == "sure"
+    assert "nobody else of that name expected at Jones Partners" in ev.reasons
+
+
+def test_a_name_on_three_cards_of_one_export_is_asked_at_the_firm() -> None:
+    linkedin = item("Michael", "Ward", org="Jones Partners", title="Sales Manager", source=2)
+    card = item("Michael", "Ward", org="Jones Partners", emails=("michael.ward@gmx.de",), phones=("+13126236389",))
+    others = [item("Michael", "Ward", emails=("mward@example.org",)),
+              item("Michael", "Ward", emails=("michael_ward61@yahoo.com",), phones=("+14155550199",))]
+    assert score_in(linkedin, card, [*others, *_firm(30), *crowd(270)]).outcome == "maybe"
+
+
+def test_a_surname_with_a_letter_dropped_at_the_linkedin_rows_firm_is_one_person_but_not_at_two_firms() -> None:
+    linkedin = item("Heidi", "Hall", org="Hicksly", title="Recruiter", source=2)
+    card = item("Heidi", "Hll", org="Hicksly", emails=("heidi.hall@hotmail.com",))
+    elsewhere = item("Heidi", "Hll", org="Chang Inc", emails=("heidi.hll@hotmail.com",))
+    ev = score_in(linkedin, card, crowd(300))
+    assert ev.outcome == "sure"
+    assert "same company (Hicksly)" in ev.reasons and "(Hall ~ Hll)" in ev.reasons[0]
+    assert score_in(linkedin, elsewhere, crowd(300)).outcome not in ("sure", "maybe")
+
+
+def test_two_colleagues_of_one_first_name_a_letter_apart_and_born_apart_are_two_people() -> None:
+    a = item("Kelly", "Khan", org="Hicksly", birthday="1971-04-02")
+    b = item("Kelly", "Kan", org="Hicksly", birthday="1988-09-30", source=2)
+    assert score_in(a, b, crowd(300)).outcome == "different"

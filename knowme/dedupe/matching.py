@@ -164,11 +164,13 @@ class Stats:
             return max(0.0, math.log10(m * (people + CALENDAR_PEOPLE) / (others + prior * CALENDAR_PEOPLE)))
         return max(0.0, math.log10(m * people / others))
 
-    def rarity_at(self, first: str, last: str, org: str) -> float:
+    def rarity_at(self, first: str, last: str, org: str, source: int = -1) -> float:
         """-log10 of the expected number of other people bearing this full name at this organisation:
         the name's expected bearers (at least its known namesakes) times the organisation's share of
-        the workspace. Two Jennifer Garcias are likely among 100k records, two at a 20-person firm not."""
-        bearers = max(self._expected(first, last), self.namesakes(first, last) - 1)
+        the workspace. Two Jennifer Garcias are likely among 100k records, two at a 20-person firm not.
+        Two cards of `source` that are all the book shows of a second bearer (`pair_names`) count as
+        one person's, as `pair_prior` counts them (see `knowme.dedupe.scoring._rarity_at_work`)."""
+        bearers = max(self._expected(first, last), self.namesakes(first, last, source) - 1)
         share = max(self.org[org], 1) / max(self.n, 1)
         return -math.log10(max(bearers * share, 1e-9))
 

@@ -254,11 +254,27 @@ def _rarity_at_work(a: MatchItem, b: MatchItem, stats: Stats, workplace: str, re
     (`Stats.rarity_at`). A card written in characters (`read`) counts as common as the commonest name
     (`READ_NAME_SHARE`), not as rare as the population table's silence on it makes it look: two 王伟 at a
     firm of thousands are namesakes, one 何芳 at a firm of fifteen with one job title is one person (on
-    the 20,000-person sample book, every such pair was)."""
-    rarity = min(stats.rarity_at(a.first, a.last, workplace), stats.rarity_at(b.first, b.last, workplace))
+    the 20,000-person sample book, every such pair was). See `_copy_source` for a name's second card."""
+    source = _copy_source(a, b, stats)
+    rarity = min(stats.rarity_at(a.first, a.last, workplace, source),
+                 stats.rarity_at(b.first, b.last, workplace, source))
     if read:
         rarity = min(rarity, -math.log10(READ_NAME_SHARE * max(stats.org[workplace], 1)))
     return rarity
+
+
+def _copy_source(a: MatchItem, b: MatchItem, stats: Stats) -> int:
+    """The export whose two cards of the pair's name are all the book shows of a second bearer
+    (`Stats.pair_names`), where both records give that name and one firm, else -1. Michael Ward's
+    LinkedIn row at Jones Partners and his Google card naming Jones Partners, beside a second Google
+    card giving only an address: that card is far more often the same person's copy than a namesake,
+    so it does not make the name one that two people bear at the firm (on generated LinkedIn + Google
+    books of 300 to 20,000 people every such pair was one person). Not for a firm read from a mail
+    domain or for a name that differs: Samuel T. Martinez at Smithly and Smuel Martinez of Smith
+    Partners on a smith.co address were two people."""
+    if a.first != b.first or a.last != b.last or not (a.org and b.org and orgs_agree(a.org, b.org)):
+        return -1
+    return next((x.source for x in (a, b) if (x.source, x.first, x.last) in stats.pair_names), -1)
 
 
 def _read_name_placed(a: MatchItem, b: MatchItem, stats: Stats, workplace: str) -> bool:
