@@ -26,7 +26,7 @@ from knowme.dedupe.scorepool import beside_blocking, score_all
 from knowme.dedupe.scoring import MAYBE, QUESTION_MOST, SURE, UNASKED
 from knowme.runtime import bulk_work, work_done
 from knowme.store.core import Store, from_json, to_json
-from knowme.store.matchinput import keys_by_record, records_to_match, split_record
+from knowme.store.matchinput import keys_by_record, middle_record, records_to_match
 from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of, snapshot_of_merge
 from knowme.store.pairs import (
     add_pairs,
@@ -45,9 +45,6 @@ from knowme.store.pairs import (
 )
 
 Progress = Callable[[int, int], None]
-WORKER_SHARE = 0.45  # of the match items a worker builds: this process takes in their fields after (a
-# fifth of the time of building them), so an even split kept it busiest (100k records, best of three
-# each, load average 2: 2.06 s at 0.43, 2.23 s at a half, 2.36 s at 0.57)
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
 FIELD_NAMES = {"b": "birthday", "s": "street", "p": "postcode", "c": "city"}
 
@@ -98,9 +95,9 @@ class PairView:
 
 def load_items(store: Store, workers: MergedSummaries | None = None) -> list[MatchItem]:
     """One match item per record, in record id order (two queries). With workers, one of them builds
-    the last `WORKER_SHARE` of the items while this process builds the rest: they come back as their
-    fields, which takes a tenth of the time of building them (and this process waits for them)."""
-    middle = split_record(store, 1.0 - WORKER_SHARE) if workers else None
+    the second half of the items while this process builds the first: they come back as their fields,
+    which takes a tenth of the time of building them."""
+    middle = middle_record(store) if workers else None
     if workers is None or middle is None:
         return _items(store)
     second = workers.read(item_fields, middle)

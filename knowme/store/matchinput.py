@@ -36,9 +36,8 @@ def records_to_match(store: Store, after: int = -1, upto: int = 2**63 - 1) -> It
         yield rid, pid, rkey, source, first, last, from_json(data)
 
 
-def split_record(store: Store, share: float) -> int | None:
-    """The id that ends the first `share` of the records (in id order); None for no records."""
+def middle_record(store: Store) -> int | None:
+    """The id that splits the records in two halves (the first half ends with it); None for no records."""
     count = store.conn.execute("SELECT count(*) FROM records").fetchone()[0]
-    row = store.conn.execute("SELECT id FROM records ORDER BY id LIMIT 1 OFFSET ?",
-                             (max(int(count * share) - 1, 0),)).fetchone()
+    row = store.conn.execute("SELECT id FROM records ORDER BY id LIMIT 1 OFFSET ?", ((count - 1) // 2,)).fetchone()
     return row[0] if count and row else None
