@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -111,7 +112,15 @@ def _run_here(work: Callable[[tuple[int, int]], list[Any]], total: int,
 
 
 def _inherited_beside(_: object) -> tuple[Stats, array[int]]:
-    return _beside(inherited("items"), inherited("verdicts"), inherited("keys"))
+    stats, found = _beside(inherited("items"), inherited("verdicts"), inherited("keys"))
+    stats.keys, stats.domain = Counter(), Counter()  # the parent holds them: two thirds of what would travel
+    return stats, found
+
+
+def _with_keys(result: tuple[Stats, array[int]], keys: Stats) -> tuple[Stats, array[int]]:
+    """A worker's statistics with the key counts the parent holds put back."""
+    result[0].keys, result[0].domain = keys.keys, keys.domain
+    return result
 
 
 def _beside(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str],
@@ -133,7 +142,8 @@ def beside_blocking(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], 
     with shared_with_workers(items=items, verdicts=verdicts, keys=keys):
         pool = multiprocessing.get_context("fork").Pool(1)  # forks here, with the items published
     try:
-        yield pool.apply_async(_inherited_beside, (None,)).get
+        waiting = pool.apply_async(_inherited_beside, (None,))
+        yield functools.cache(lambda: _with_keys(waiting.get(), keys))
     finally:
         pool.terminate()
         pool.join()
