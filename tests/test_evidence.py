@@ -5,6 +5,7 @@ import pytest
 from test_matching import item
 
 from knowme.dedupe.matching import compute_stats, score_pair
+from knowme.dedupe.namesim import is_pinyin_name
 from knowme.postal import parse_postal
 
 HOME = "12 Oak Street, Springfield, IL 62704"
@@ -343,6 +344,27 @@ def test_a_chinese_name_in_pinyin_is_as_common_as_in_characters_and_never_merges
     ev = score_in(*cards("Cezary", "Szmajda"), crowd(2000))
     assert ev.outcome == "sure"
     assert any(r.startswith("nobody else here is expected to bear that name") for r in ev.reasons)
+
+
+def test_a_western_first_name_beside_a_chinese_surname_is_no_pinyin_but_a_one_syllable_one_stays_so() -> None:
+    """Anna Long: pinyin would split Anna as an-na, yet the population table knows her as the Western name
+    she is, so her cards at a firm of thousands merge by the rarity it gives, though their addresses
+    differ (a pinyin name's would not: `_pinyin_namesakes`). Juan Wang's Juan is one syllable, as often
+    娟 as the Spanish name: two such cards there stay a question, as Xia Sun's do."""
+    big = [item(f"Name{n}", f"Big{n}", org="Northwind Analytics", title=f"Role {n % 40}", source=3)
+           for n in range(3000)]
+
+    def outcome(first: str, last: str) -> str:
+        row = item(first, last, org="Northwind Analytics", title="Role 7", emails=("along@northwind-analytics.com",),
+                   urls=("linkedin.com/in/anna-long-5c1e",))
+        card = item(first, last, org="Northwind Analytics", title="Role 7", emails=("anna.long@example.com",),
+                    phones=("+13125550143",), source=2)
+        return score_in(row, card, [*crowd(2000), *big]).outcome
+
+    assert not is_pinyin_name("anna", "long") and not is_pinyin_name("sean", "wu")
+    assert is_pinyin_name("juan", "wang") and is_pinyin_name("na", "liang") and is_pinyin_name("jianhua", "gao")
+    assert outcome("Anna", "Long") == "sure"
+    assert outcome("Juan", "Wang") == "maybe"
 
 
 def test_a_rare_name_twice_in_one_book_or_against_a_birthday_is_not_merged_by_the_name() -> None:
