@@ -90,6 +90,27 @@ def evaluate(store: Store, truth: dict[tuple[str, int], object]) -> dict[str, ob
             "queued": len(queue), "queue precision": right / len(queue) if queue else 1.0}
 
 
+def wrong_merges(store: Store, truth: dict[tuple[str, int], object]) -> list[str]:
+    """The people auto-merge made of more than one true person: each one's records (source, index,
+    name, organisation, title, addresses, phones), one line a record, under a line naming the person."""
+    people: dict[int, list[tuple[tuple[str, int], dict[str, object]]]] = {}
+    for pid, name, idx, data in store.conn.execute("SELECT r.person_id, s.name, r.idx, r.data FROM records r "
+                                                   "JOIN sources s ON s.id = r.source_id ORDER BY r.id"):
+        people.setdefault(pid, []).append(((name, idx), json.loads(data)))
+    lines = []
+    for pid, records in people.items():
+        if len({truth.get(key) for key, _ in records}) < 2:
+            continue
+        lines.append(f"person {pid} holds {len(records)} records of "
+                     f"{', '.join(sorted({str(truth.get(key)) for key, _ in records}))}:")
+        for key, d in records:
+            values = [str(v.get("value", "")) for field in ("emails", "phones", "urls")
+                      for v in d.get(field) or [] if isinstance(v, dict)]
+            lines.append(f"  {truth.get(key)} {key[0]}:{key[1]} {d.get('given', '')} {d.get('family', '')} | "
+                         f"{d.get('org', '')} | {d.get('title', '')} | {' '.join(values)}")
+    return lines
+
+
 def generated_workspace(people: int, seed: int, workdir: Path, kind: str = "mixed", **options: object
                         ) -> tuple[Store, dict[tuple[str, int], object], int]:
     """A workspace holding a generated book, its truth and its record count (nothing deduped yet).
@@ -110,11 +131,14 @@ def generated_workspace(people: int, seed: int, workdir: Path, kind: str = "mixe
     return store, gen.truth, gen.records
 
 
-def run_generated(people: int, seed: int, workdir: Path, kind: str = "mixed", **options: object) -> dict[str, object]:
+def run_generated(people: int, seed: int, workdir: Path, kind: str = "mixed", show_wrong: bool = False,
+                  **options: object) -> dict[str, object]:
     store, truth, records = generated_workspace(people, seed, workdir, kind, **options)
     started = time.perf_counter()
     report = run_dedupe(store)
     result = evaluate(store, truth)
+    if show_wrong:
+        print("\n".join(wrong_merges(store, truth)))
     result.update(records=records, people=people, seconds=round(time.perf_counter() - started, 2),
                   auto_merged=report.auto_merged, kind=kind)
     store.close()
@@ -145,7 +169,7 @@ def sample_workspace(workdir: Path, people: int = 0, seed: int = 7
     return store, truth
 
 
-def run_sample(workdir: Path, people: int = 0, seed: int = 7) -> dict[str, object] | None:
+def run_sample(workdir: Path, people: int = 0, seed: int = 7, show_wrong: bool = False) -> dict[str, object] | None:
     """Dedupe quality on the sample books (see `sample_workspace`)."""
     loaded = sample_workspace(workdir, people, seed)
     if loaded is None:
@@ -153,6 +177,8 @@ def run_sample(workdir: Path, people: int = 0, seed: int = 7) -> dict[str, objec
     store, truth = loaded
     run_dedupe(store)
     result = evaluate(store, truth)
+    if show_wrong:
+        print("\n".join(wrong_merges(store, truth)))
     store.close()
     return result
 
@@ -181,21 +207,23 @@ def main() -> None:
     parser.add_argument("--sample-people", type=int, nargs="*", default=[],
                         help="also the sample generator's books (four realistic exports) for these many people")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--show-wrong", action="store_true",
+                        help="print the records of every person auto-merge made of two true people or more")
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        sample = None if args.no_sample else run_sample(Path(tmp))
+        sample = None if args.no_sample else run_sample(Path(tmp), show_wrong=args.show_wrong)
         if sample:
             results["sample"] = sample
             print(_line("sample_data", sample))
         for people in args.sample_people:
-            res = run_sample(Path(tmp), people, args.seed)
+            res = run_sample(Path(tmp), people, args.seed, args.show_wrong)
             if res:
                 results[f"sample-{people}"] = res
                 print(_line(f"sample generator {people} people", res))
         for kind in args.kind:
             for people in args.people:
-                res = run_generated(people, args.seed, Path(tmp), kind)
+                res = run_generated(people, args.seed, Path(tmp), kind, args.show_wrong)
                 results[f"{kind}-{people}"] = res
                 print(_line(_label(res), res) + f", {int(res['queued']) / int(res['records']):.3f} per record")
     if args.json:

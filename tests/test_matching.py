@@ -305,6 +305,33 @@ def test_a_name_in_characters_merges_with_its_pinyin_part_by_part_at_a_small_fir
     assert outcome(wang, item("Wang", "Wei", org="Northwind Analytics", title="Role 7"), *big).outcome == "maybe"
 
 
+def test_pinyin_cards_with_other_addresses_are_namesakes_at_a_firm_of_thousands_but_one_person_at_a_small_one() -> None:
+    """Two Xia Sun content strategists at a firm of 3,000 cards, one giving xsun@ at the firm and the other a
+    private address: two of the many bearers of 孙霞 and its homophones (merged on the 20,000-person sample
+    book of seed 3 while the population table's silence made the pinyin look rare). A LinkedIn row with
+    nothing else to compare still merges there, and so does a name the table knows; at a firm of fifteen
+    cards with one job title, the two Xia Suns are one woman, as for a name in characters."""
+    firm, title = "Tulong Networks", "Content Strategist"
+    colleagues = [item(f"Name{n}", f"Other{n}", org=firm, title=f"Engineer {n % 4}", source=3) for n in range(12)]
+    filler = [item(f"Name{n}", f"Else{n}", source=3) for n in range(300)]
+    big = [item(f"Name{n}", f"Big{n}", org="Northwind Analytics", title=f"Role {n % 40}", source=3)
+           for n in range(3000)]
+
+    def outcome(first: str, last: str, org: str, row_email: str = "xsun@northwind-analytics.com"):
+        row = item(first, last, org=org, title=title, emails=(row_email,) if row_email else (),
+                   urls=("linkedin.com/in/xia-sun-3f5367dd",))
+        card = item(first, last, org=org, title=title, emails=("xia.sun@example.com",), phones=("+8613957829670",),
+                    source=2)
+        return score_pair(row, card, compute_stats([row, card, *colleagues, *filler, *big]))
+
+    assert outcome("Xia", "Sun", "Northwind Analytics").outcome == "maybe"
+    assert outcome("Sun", "Xia", "Northwind Analytics").outcome == "maybe"  # either order
+    assert outcome("Xia", "Sun", "Northwind Analytics", row_email="").outcome == "sure"
+    assert outcome("Tamsin", "Okafor", "Northwind Analytics").outcome == "sure"
+    ev = outcome("Xia", "Sun", firm, row_email="xsun@tulong.example.com")
+    assert ev.outcome == "sure" and f"nobody else of that name expected at {firm}" in ev.reasons
+
+
 def test_different_emails_at_one_domain_and_birthdays_count_against() -> None:
     ev = score(item("Lee", "Park", emails=("lee@acme.com",)), item("Lee", "Park", emails=("lpark@acme.com",), source=2))
     assert any("same domain acme.com" in r for r in ev.reasons) and ev.outcome != "sure"

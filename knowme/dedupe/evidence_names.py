@@ -116,10 +116,14 @@ def _agreement(af: str, al: str, bf: str, bl: str, common: frozenset[str]) -> tu
 
 
 def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool, stats: Stats) -> str:
+    """How two names that agree are alike: the parts that differ, side by side ("similar names (Hall ~
+    Hll)"), with no percentage, which told less and sometimes the opposite: the full names' sorted-word
+    similarity read "names 53% similar (Hall ~ Hll)" for Heidi Hall and Heidi Hll (the sort put "hall"
+    before "heidi" and "hll" after it), and a nickname's letters say nothing of whether it is one name
+    (Bob ~ Robert). Only where no part is shown does a figure say how alike: the names' own similarity
+    in their written order. The wording's shape ("similar names") is the one the pair groups know."""
     if fk == SAME and lk == SAME:
         return f"same name ({a.display or f'{a.first} {a.last}'.strip()})"
-    na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
-    pct = round(fuzz.token_sort_ratio(na, nb))
     detail = []
     if swapped:
         detail.append("name order swapped")
@@ -127,7 +131,10 @@ def _name_phrase(a: MatchItem, b: MatchItem, fk: str, lk: str, swapped: bool, st
         detail.append(f"{a.first.title()} ~ {b.first.title()}{_first_kind(a, b, fk, stats)}")
     if lk in (TYPO, PARTIAL) and a.last != b.last:
         detail.append(f"{a.last.title()} ~ {b.last.title()}")
-    return f"names {pct}% similar" + (f" ({', '.join(detail)})" if detail else "")
+    if detail:
+        return f"similar names ({', '.join(detail)})"
+    na, nb = f"{a.first} {a.last}".strip(), f"{b.first} {b.last}".strip()
+    return f"names {round(fuzz.ratio(na, nb))}% similar"
 
 
 def _first_kind(a: MatchItem, b: MatchItem, fk: str, stats: Stats) -> str:

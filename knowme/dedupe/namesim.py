@@ -314,11 +314,16 @@ def pinyin_syllables() -> frozenset[str]:
 
 def _pinyin_given(name: str) -> bool:
     """Whether a given name is written as one or two pinyin syllables (na, jianhua, xi'an as xian): a
-    Chinese given name is one character or two."""
+    Chinese given name is one character or two. Not a Western first name of the population table that
+    pinyin would split in two (Anna as an-na, Diana, Susan, Sean: 48 of its 690 names), which is how
+    such a name is meant beside a surname that is also Chinese (Anna Long, Sean Wu); a name that is one
+    syllable (Juan, Dan) is as often 娟 or 丹 and stays pinyin."""
     letters = _NOT_LETTER.sub("", name)
     syllables = pinyin_syllables()
-    return bool(letters) and (letters in syllables or any(
-        letters[:k] in syllables and letters[k:] in syllables for k in range(1, len(letters))))
+    if letters in syllables:
+        return True
+    return bool(letters) and name not in population_shares()[0] and any(
+        letters[:k] in syllables and letters[k:] in syllables for k in range(1, len(letters)))
 
 
 @big_cache(50_000)

@@ -39,7 +39,8 @@ _SCORED_WORDS = re.compile(r"\b(held by|also used by)\b.*$")
 
 def reason_shape(reason: str) -> str:
     """A reason without its particulars: "same address (12 oak)" -> "same address",
-    "names 96% similar (Jon ~ John), a common name" -> "similar names, a common name"."""
+    "similar names (Jon ~ John), a common name" -> "similar names, a common name" (as the older wording,
+    "names 96% similar (Jon ~ John)", which stored questions still carry)."""
     if reason.startswith("not merged automatically"):
         return "held back: another record of one looks like someone else"
     text = _DETAIL.sub("", reason)

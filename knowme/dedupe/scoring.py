@@ -251,9 +251,11 @@ def _read_from_characters(item: MatchItem) -> bool:
 
 def _rarity_at_work(a: MatchItem, b: MatchItem, stats: Stats, workplace: str, read: bool) -> float:
     """-log10 of the expected number of other bearers of the two records' name at the workplace
-    (`Stats.rarity_at`). A card written in characters (`read`) counts as common as the commonest name
-    (`READ_NAME_SHARE`), not as rare as the population table's silence on it makes it look: two 王伟 at a
-    firm of thousands are namesakes, one 何芳 at a firm of fifteen with one job title is one person (on
+    (`Stats.rarity_at`). A card written in characters (`read`), or a Chinese name in pinyin
+    (`is_pinyin_name`), counts as common as the commonest name (`READ_NAME_SHARE`), not as rare as the
+    population table's silence on it makes it look: two 王伟 at a firm of thousands are namesakes, and
+    so are two Xia Sun content strategists with other addresses at a firm of 3,000 cards
+    (`_pinyin_namesakes`); one 何芳 or He Fang at a firm of fifteen with one job title is one person (on
     the 20,000-person sample book, every such pair was). See `_copy_source` for a name's second card."""
     source = _copy_source(a, b, stats)
     rarity = min(stats.rarity_at(a.first, a.last, workplace, source),
@@ -284,6 +286,18 @@ def _read_name_placed(a: MatchItem, b: MatchItem, stats: Stats, workplace: str) 
     a card with other numbers is how a namesake's looks)."""
     return bool(workplace) and a.title == b.title and stats.title_rarity_at(workplace, a.title) > 0 and not (
         a.phones and b.phones and not shared_numbers(a, b))
+
+
+def _pinyin_namesakes(a: MatchItem, b: MatchItem) -> bool:
+    """Whether two cards of a Chinese name in pinyin both give email addresses and share none: how two
+    of its bearers' cards look. The population table knows no such name (Xia Sun is 孙霞 and its many
+    homophones), so its seeming rarity does not settle it with the firm, which then weighs the name as
+    one in characters (`_rarity_at_work`): two Xia Sun content strategists at a firm of 3,000 cards, one
+    giving xsun@ at the firm and the other a private address, were two women (merged on the 20,000-
+    person sample book of seed 3). Only addresses: a LinkedIn row and a card of one pinyin name at one
+    firm with one job title and nothing else to compare are one person (dozens of that book's pairs),
+    and so were all four of its pairs of such cards whose phones differ and addresses do not."""
+    return bool(a.emails and b.emails and not shared(a.emails, b.emails))
 
 
 def _one_in(odds: float) -> str:
@@ -328,9 +342,12 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
     key_fits = not names.name_conflict and (
         not names.named or names.full_match or names.mail_full or (fk == INITIAL and lk in (SAME, TYPO))
         or (lk == MISSING and fk in (SAME, NICK, TYPO)) or (fk == MISSING and lk in (SAME, TYPO)))
-    # ... and without one, a distinctive full name needs the company (or birthday) to agree
+    # ... and without one, a distinctive full name needs the company (or birthday) to agree; not a Chinese
+    # name in pinyin on cards that give other addresses (`_pinyin_namesakes`): the firm weighs it then
+    pinyin = is_pinyin_name(a.first, a.last) or is_pinyin_name(b.first, b.last)
+    by_firm = pinyin and bool(workplace) and tally.anchor != "birthday" and _pinyin_namesakes(a, b)
     name_only = names.full_match and corroborated and not names.common and not names.swapped and \
-        names.rarity >= DISTINCTIVE
+        names.rarity >= DISTINCTIVE and not by_firm
     # ... or be so rare that nobody else here is expected to bear it, against what little disagrees
     lone_odds = _lone_name_odds(a, b, stats, names, tally, rival_mail)
     # ... or agree with the workplace where nobody else is expected to bear the name (however common), or
@@ -341,7 +358,7 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
     placed = (spelled or names.full_match or names.mail_full and all(
         _address_name_is_its_own(x) or _read_from_characters(x) for x in (a, b))) \
         and (_read_name_placed(a, b, stats, workplace) if read else not names.swapped) and workplace \
-        and not rival_mail and _rarity_at_work(a, b, stats, workplace, read) + (
+        and not rival_mail and _rarity_at_work(a, b, stats, workplace, read or pinyin) + (
         stats.title_rarity_at(workplace, a.title) if a.title == b.title else
         OTHER_JOB_ODDS if orgs_agree(a.org, b.org) and other_jobs(a, b) else 0.0) >= RARE_AT_WORK
     if not tally.conflict and ((tally.strong and key_fits and pts >= SURE_KEY_POINTS)
@@ -350,7 +367,8 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
     if not tally.conflict and placed:
         tally.reasons.append(f"nobody else of that name expected at {place}")
         return SURE
-    if not tally.conflict and tally.anchor and names.full_match and not rival_mail:  # two addresses there: ask
+    if not tally.conflict and tally.anchor and names.full_match and not rival_mail \
+            and not by_firm:  # two addresses there: ask
         odds = _name_odds(a, b, stats, names, anchored=True) + tally.odds
         if odds >= FITTED_SURE:
             tally.reasons.append(f"{tally.anchor} and name together: about 1 in {_one_in(odds)} for two people here")
