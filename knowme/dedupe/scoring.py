@@ -344,8 +344,9 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
         or (lk == MISSING and fk in (SAME, NICK, TYPO)) or (fk == MISSING and lk in (SAME, TYPO)))
     # ... and without one, a distinctive full name needs the company (or birthday) to agree; not a Chinese
     # name in pinyin on cards that give other addresses (`_pinyin_namesakes`): the firm weighs it then
-    pinyin = is_pinyin_name(a.first, a.last) or is_pinyin_name(b.first, b.last)
-    by_firm = pinyin and bool(workplace) and tally.anchor != "birthday" and _pinyin_namesakes(a, b)
+    # (both rules need a workplace: most pairs have none, and asking costs two lookups a pair)
+    pinyin = bool(workplace) and (is_pinyin_name(a.first, a.last) or is_pinyin_name(b.first, b.last))
+    by_firm = pinyin and tally.anchor != "birthday" and _pinyin_namesakes(a, b)
     name_only = names.full_match and corroborated and not names.common and not names.swapped and \
         names.rarity >= DISTINCTIVE and not by_firm
     # ... or be so rare that nobody else here is expected to bear it, against what little disagrees
