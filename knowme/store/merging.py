@@ -15,7 +15,7 @@ from typing import Any
 from knowme.model import Person, Record
 from knowme.store.core import PERSON_COLUMNS, PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row
 from knowme.store import searchindex
-from knowme.store.sql import chunked, marks, to_json
+from knowme.store.sql import chunked, json_bytes, marks
 from knowme.store.workspace import _uri_path
 
 _PERSON_ROW_SQL = ", ".join(PERSON_COLUMNS)
@@ -189,11 +189,11 @@ def bulk_snapshot(store: Store, person_ids: Iterable[int], record_ids: Iterable[
     return snap
 
 
-def snapshot_of_merge(store: Store, people: Sequence[int], moved: Sequence[int]) -> tuple[str, list[int]]:
-    """The undo snapshot (as JSON text) of a merge of these people, `moved` the ones merged away, and
-    the ids of the records it moves."""
+def snapshot_of_merge(store: Store, people: Sequence[int], moved: Sequence[int]) -> tuple[bytes, list[int]]:
+    """The undo snapshot (as JSON text, `json_bytes`) of a merge of these people, `moved` the ones merged
+    away, and the ids of the records it moves."""
     rids = [rid for held in records_of(store, moved).values() for rid in held]
-    return to_json(bulk_snapshot(store, people, rids)), rids
+    return json_bytes(bulk_snapshot(store, people, rids)), rids
 
 
 def latest_logged_row(store: Store, person_id: int, actions: Sequence[str]) -> tuple[int, list[Any]] | None:
