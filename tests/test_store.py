@@ -164,6 +164,44 @@ def test_undo_and_redo_are_exact(store: Store) -> None:
     assert store.redo() is None
 
 
+def test_a_dedupe_s_undo_log_keeps_names_in_any_script_exactly(store: Store) -> None:
+    """A dedupe logs its snapshots as UTF-8 bytes (a million records' are hundreds of megabytes): they
+    are stored as text the log's JSON queries read, and undo and redo give every name back exactly."""
+    from knowme.dedupe.run import run_dedupe
+
+    put(store, "a.vcf", [rec(1, "艳", "李", "yan.li@example.com"), rec(2, "Zoë 🌸", "Ñúñez", "zoe@example.com")], "s1")
+    put(store, "b.vcf", [rec(1, "艳", "李", "yan.li@example.com"), rec(2, "Zoë 🌸", "Ñúñez", "zoe@example.com")], "s2")
+    names = sorted(store.conn.execute("SELECT name FROM people").fetchall())
+    assert run_dedupe(store).auto_merged == 2
+    kinds = store.conn.execute("SELECT typeof(before), typeof(after) FROM log WHERE action='dedupe'").fetchone()
+    assert kinds == ("text", "text")
+    assert store.conn.execute("SELECT json_type(before, '$.people') FROM log WHERE action='dedupe'").fetchone() == (
+        "object",)
+    assert store.undo() is not None
+    assert sorted(store.conn.execute("SELECT name FROM people").fetchall()) == names
+    assert store.redo() is not None
+    assert sorted(store.conn.execute("SELECT name FROM people").fetchall()) == sorted(set(names))
+
+
+def test_a_bulk_snapshot_written_as_text_a_chunk_at_a_time_is_the_snapshot(store: Store,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The undo snapshot a large dedupe writes chunk by chunk reads back as the whole one, in its order,
+    people who are gone included (and is the very text the whole one gives)."""
+    from knowme.store import merging
+    from knowme.store.sql import from_json, json_bytes
+
+    put(store, "a.vcf", [rec(i, f"Ann{i}", "Lee", f"ann{i}@example.com") for i in range(7)] + [
+        rec(7, "艳", "李", "yan.li@example.com")], "s1")
+    pids = sorted(pid for (pid,) in store.conn.execute("SELECT id FROM people"))
+    rids = sorted(rid for (rid,) in store.conn.execute("SELECT id FROM records"))
+    monkeypatch.setattr(merging, "chunked", lambda values, size=3: (values[i:i + 3] for i in range(0, len(values), 3)))
+    wanted = merging.bulk_snapshot(store, [*pids, 999], rids)
+    text = merging.bulk_snapshot_json(store, [*pids, 999], rids)
+    assert text == json_bytes(wanted)
+    assert from_json(text) == wanted and wanted["people"]["999"] is None and len(wanted["records"]) == 8
+    assert merging.bulk_snapshot_json(store, [], []) == json_bytes(merging.bulk_snapshot(store, [], []))
+
+
 def test_a_new_action_ends_the_redo_history(store: Store) -> None:
     put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
     pid = find_people(store, "Ana Lima")[0]

@@ -58,9 +58,10 @@ def _score_share(share: int) -> list[Verdict]:
 
 
 def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
-              progress: Callable[[int, int], None] | None = None) -> list[Verdict]:
+              progress: Callable[[int, int], None] | None = None) -> Iterator[Verdict]:
     """(pair code, outcome, points, conflict, score, reasons as JSON text) of every pair scored sure or
-    maybe, in no set order.
+    maybe, in no set order, as each share is scored: a million records keep millions, and the caller
+    keeps them its own way while each share's list goes (held whole beside the caller's, 0.4 GB more).
 
     The reasons are worded here, on every core, as compact text: most pairs kept end up merged or
     queued, and wording them again later cost a second pass over millions of pairs.
@@ -71,20 +72,20 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
     """
     with shared_with_workers(items=items, stats=stats, pairs=pairs):
         if not can_fork() or len(pairs) < PARALLEL_MIN_PAIRS:
-            return _run_here(_score_range, len(pairs), progress)
+            yield from _run_here(_score_range, len(pairs), progress)
+            return
         workers = worker_count()
         shares = _by_surname(items, pairs, workers * _CHUNKS_PER_WORKER)
         # the largest first: the last shares, taken while the other worker ends its own, are the smallest
         order = sorted(range(len(shares)), key=lambda k: -len(shares[k]))
-        out: list[Verdict] = []
         with shared_with_workers(shares=shares), multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0
             for k, part in zip(order, pool.imap(_score_share, order)):
-                out.extend(part)
+                yield from part
+                del part
                 done += len(shares[k])
                 if progress:
                     progress(done, len(pairs))
-        return out
 
 
 def _by_surname(items: Sequence[MatchItem], pairs: PairList, count: int) -> list[array[int]]:
@@ -100,15 +101,13 @@ def _by_surname(items: Sequence[MatchItem], pairs: PairList, count: int) -> list
 
 
 def _run_here(work: Callable[[tuple[int, int]], list[Any]], total: int,
-              progress: Callable[[int, int], None] | None) -> list[Any]:
+              progress: Callable[[int, int], None] | None) -> Iterator[Any]:
     """The same work in this process, in twenty steps (each reported)."""
-    out: list[Any] = []
     step = max(1, total // 20)
     for start in range(0, total, step):
-        out.extend(work((start, min(start + step, total))))
+        yield from work((start, min(start + step, total)))
         if progress:
             progress(min(start + step, total), total)
-    return out
 
 
 def _inherited_beside(_: object) -> tuple[Stats, array[int]]:

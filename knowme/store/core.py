@@ -27,7 +27,7 @@ from knowme.store.pairs import pending_pair_count
 from knowme.store.rows import Prepared
 from knowme.store.searchindex import TRIGGERS as SEARCH_TRIGGERS
 from knowme.store.searchindex import bulk_writes
-from knowme.store.sql import chunked, from_json, marks, now, to_json
+from knowme.store.sql import chunked, from_json, json_bytes, marks, now, to_json
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 from knowme.text import plural
 
@@ -355,6 +355,16 @@ def record_json(record: Record) -> str:
 
 
 _LIST_FIELDS = ("emails", "phones", "addresses", "urls")
+
+
+Snapshot = dict[str, Any] | str | bytes  # an undo snapshot, or its JSON text (as `json_bytes` gives it)
+
+
+def _log_json(snapshot: Snapshot) -> bytes:
+    """A snapshot as the UTF-8 bytes of its JSON, which the log stores as text (`CAST(? AS TEXT)`)."""
+    if isinstance(snapshot, bytes):
+        return snapshot
+    return snapshot.encode("utf-8") if isinstance(snapshot, str) else json_bytes(snapshot)
 
 
 class Store:
@@ -911,19 +921,18 @@ class Store:
                 return f"record {key} {'is gone' if int(key) not in owners else 'belongs to someone else now'}"
         return None
 
-    def log_action(self, action: str, summary: str, before: dict[str, Any] | str, after: dict[str, Any] | str) -> int:
+    def log_action(self, action: str, summary: str, before: Snapshot, after: Snapshot) -> int:
         """Record an action (inside its transaction); a new action ends any redo history. The snapshots
-        may come as their JSON text already."""
+        may come as their JSON text already (`json_bytes`)."""
         self.conn.execute("DELETE FROM log WHERE undone=1")
-        texts = [snap if isinstance(snap, str) else to_json(snap) for snap in (before, after)]
-        return self.conn.execute("INSERT INTO log(at, action, summary, before, after) VALUES (?, ?, ?, ?, ?)",
-                                 (now(), action, summary, *texts)).lastrowid
+        return self.conn.execute("INSERT INTO log(at, action, summary, before, after) "
+                                 "VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))",
+                                 (now(), action, summary, _log_json(before), _log_json(after))).lastrowid
 
-    def log_after(self, log_id: int, after: dict[str, Any] | str) -> None:
+    def log_after(self, log_id: int, after: Snapshot) -> None:
         """Fill in the after-snapshot of an action logged before it was carried out: a million-record
         dedupe logs its before-snapshot first, so the two large texts are never held together."""
-        self.conn.execute("UPDATE log SET after=? WHERE id=?", (after if isinstance(after, str) else to_json(after),
-                                                                log_id))
+        self.conn.execute("UPDATE log SET after=CAST(? AS TEXT) WHERE id=?", (_log_json(after), log_id))
 
     def undo(self) -> HistoryStep | None:
         """Undo the latest action; returns what it changed, or None when there is nothing to undo.
