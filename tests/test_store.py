@@ -183,25 +183,6 @@ def test_a_dedupe_s_undo_log_keeps_names_in_any_script_exactly(store: Store) -> 
     assert sorted(store.conn.execute("SELECT name FROM people").fetchall()) == sorted(set(names))
 
 
-def test_a_bulk_snapshot_written_as_text_a_chunk_at_a_time_is_the_snapshot(store: Store,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """The undo snapshot a large dedupe writes chunk by chunk reads back as the whole one, in its order,
-    people who are gone included (and is the very text the whole one gives)."""
-    from knowme.store import merging
-    from knowme.store.sql import from_json, json_bytes
-
-    put(store, "a.vcf", [rec(i, f"Ann{i}", "Lee", f"ann{i}@example.com") for i in range(7)] + [
-        rec(7, "艳", "李", "yan.li@example.com")], "s1")
-    pids = sorted(pid for (pid,) in store.conn.execute("SELECT id FROM people"))
-    rids = sorted(rid for (rid,) in store.conn.execute("SELECT id FROM records"))
-    monkeypatch.setattr(merging, "chunked", lambda values, size=3: (values[i:i + 3] for i in range(0, len(values), 3)))
-    wanted = merging.bulk_snapshot(store, [*pids, 999], rids)
-    text = merging.bulk_snapshot_json(store, [*pids, 999], rids)
-    assert text == json_bytes(wanted)
-    assert from_json(text) == wanted and wanted["people"]["999"] is None and len(wanted["records"]) == 8
-    assert merging.bulk_snapshot_json(store, [], []) == json_bytes(merging.bulk_snapshot(store, [], []))
-
-
 def test_a_new_action_ends_the_redo_history(store: Store) -> None:
     put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com")], "sha1")
     pid = find_people(store, "Ana Lima")[0]

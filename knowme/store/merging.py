@@ -176,42 +176,24 @@ def write_summaries(store: Store, rows: Iterable[Sequence[Any]]) -> None:
 def bulk_snapshot(store: Store, person_ids: Iterable[int], record_ids: Iterable[int]) -> dict[str, Any]:
     """`Store.snapshot` for many rows at once (chunked IN queries instead of one query per row)."""
     snap: dict[str, Any] = {"people": {}, "records": {}, "verdicts": {}, "pairs": {}}
-    for part in _snapshot_parts(store, person_ids, record_ids):
-        snap[part[0]].update(part[1])
-    return snap
-
-
-def bulk_snapshot_json(store: Store, person_ids: Iterable[int], record_ids: Iterable[int]) -> bytes:
-    """`bulk_snapshot` as its JSON text (`json_bytes`), the same bytes, written a chunk of rows at a time:
-    a dedupe of a million records snapshots 600,000 people, whose rows as Python lists took the
-    better part of a gigabyte beside the 70 MB of their text."""
-    texts: dict[str, list[bytes]] = {"people": [], "records": []}
-    for name, rows in _snapshot_parts(store, person_ids, record_ids):
-        if rows:
-            texts[name].append(json_bytes(rows)[1:-1])  # the rows without the braces around them
-    people, records = (b",".join(texts[name]) for name in ("people", "records"))
-    return b'{"people":{' + people + b'},"records":{' + records + b'},"verdicts":{},"pairs":{}}'
-
-
-def _snapshot_parts(store: Store, person_ids: Iterable[int],
-                    record_ids: Iterable[int]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """A snapshot's people rows (None for a person not there), then its records' owners, a chunk at a time."""
     for chunk in chunked(sorted(set(person_ids))):
-        people: dict[str, Any] = dict.fromkeys(map(str, chunk))
+        for pid in chunk:
+            snap["people"][str(pid)] = None
         for row in store.conn.execute(f"SELECT {_PERSON_ROW_SQL} FROM people WHERE id IN ({marks(len(chunk))})",
                                       chunk):
-            people[str(row[0])] = list(row)
-        yield "people", people
+            snap["people"][str(row[0])] = list(row)
     for chunk in chunked(sorted(set(record_ids))):
-        yield "records", {str(rid): pid for rid, pid in store.conn.execute(
-            f"SELECT id, person_id FROM records WHERE id IN ({marks(len(chunk))})", chunk)}
+        for rid, pid in store.conn.execute(f"SELECT id, person_id FROM records WHERE id IN ({marks(len(chunk))})",
+                                           chunk):
+            snap["records"][str(rid)] = pid
+    return snap
 
 
 def snapshot_of_merge(store: Store, people: Sequence[int], moved: Sequence[int]) -> tuple[bytes, list[int]]:
     """The undo snapshot (as JSON text, `json_bytes`) of a merge of these people, `moved` the ones merged
     away, and the ids of the records it moves."""
     rids = [rid for held in records_of(store, moved).values() for rid in held]
-    return bulk_snapshot_json(store, people, rids), rids
+    return json_bytes(bulk_snapshot(store, people, rids)), rids
 
 
 def latest_logged_row(store: Store, person_id: int, actions: Sequence[str]) -> tuple[int, list[Any]] | None:
