@@ -174,6 +174,22 @@ def test_two_pet_forms_of_one_formal_name_are_not_nicknames_of_each_other() -> N
     assert score(item("Maggie", "Hall", emails=("maggie.hall@gmail.com",)), margaret).outcome == "sure"
 
 
+def test_a_nickname_field_makes_a_nickname_of_its_own_name_only() -> None:
+    """A card's NICKNAME field agrees with the name it gives (Elizabeth "Betty" and a card of Betty), not
+    with every name the table files beside it: Anthony "Tony" and Shelly, whose forms meet only in
+    Shelton (the table lists Tony and Shelly both under it), are a couple on one family address."""
+    family = ("smith.family@gmail.com",)
+    tony = item("Anthony", "Smith", nickname="Tony", emails=family, phones=("+13125550101",))
+    shelly = item("Shelly", "Smith", emails=family, phones=("+13125550101",), source=2)
+    ev = score(tony, shelly)
+    assert ev.outcome != "sure" and not any("nickname" in r for r in ev.reasons)
+    betty = item("Elizabeth", "Smith", nickname="Betty", emails=("betty.smith@gmail.com",))
+    ev = score(betty, item("Betty", "Smith", emails=("betty.smith@gmail.com",), source=2))
+    assert ev.outcome == "sure"
+    bob = item("Robert", "Jones", nickname="Bob", emails=("rjones@gmail.com",))
+    assert score(bob, item("Bobby", "Jones", emails=("rjones@gmail.com",), source=2)).outcome == "sure"
+
+
 def test_two_pet_forms_of_one_name_born_the_same_day_are_one_person() -> None:
     """Tony and Ant are both Anthony's: at one address with one full birthday, one man; with two
     birthdays (or none to compare), two names still."""

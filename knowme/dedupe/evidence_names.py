@@ -79,9 +79,10 @@ def _best(x: str, y: str) -> str:
 def _first_best(a: MatchItem, b: MatchItem, stats: Stats) -> tuple[str, str, bool]:
     """First- and last-name agreement, trying the swapped order too ("Smith Robert")."""
     fk, lk, swapped = _agreement(a.first, a.last, b.first, b.last, stats.common_firsts)
-    if fk == DIFFERENT and not swapped and not a.firsts.isdisjoint(b.firsts) and (
+    if fk == DIFFERENT and not swapped and (a.first in b.firsts or b.first in a.firsts) and (
             a.firsts != nick_forms(a.first) or b.firsts != nick_forms(b.first)):
-        fk = NICK  # a NICKNAME field on one side
+        fk = NICK  # a NICKNAME field on one side: Elizabeth "Betty" and Betty; not Anthony "Tony" and
+        # Shelly, whose forms meet only in a third name (the table lists Tony and Shelly both under Shelton)
     elif fk == DIFFERENT and not swapped and stats.given_names and _given(a.first, b.first, stats):
         fk = NICK  # Gabi / Gabriela: names this book writes for one person
     if lk == DIFFERENT and not swapped and (a.last in b.middle or b.last in a.middle):
