@@ -167,9 +167,20 @@ def _migrate_v6_sort_words(conn: sqlite3.Connection) -> None:
     conn.executemany("UPDATE people SET sort_name=?, search=? WHERE id=?", changed)
 
 
+# v7: the after-snapshot of an action logged before it is carried out (a dedupe of many merges: `log_after`)
+# in a table of its own. Filled into the log row, it made SQLite rewrite that row, before-snapshot and all:
+# at a million records, hundreds of megabytes held twice over for a moment, the dedupe's peak memory.
+# `log_full` reads the log with it.
+_SCHEMA_V7_LOG_AFTER = """
+CREATE TABLE log_after(id INTEGER PRIMARY KEY, after TEXT NOT NULL);
+CREATE VIEW log_full AS SELECT log.id AS id, log.at AS at, log.action AS action, log.summary AS summary,
+    log.before AS before, coalesce(log_after.after, log.after) AS after, log.undone AS undone
+    FROM log LEFT JOIN log_after ON log_after.id = log.id;
+"""
+
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
-                               _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words]
+                               _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -925,14 +936,18 @@ class Store:
         """Record an action (inside its transaction); a new action ends any redo history. The snapshots
         may come as their JSON text already (`json_bytes`)."""
         self.conn.execute("DELETE FROM log WHERE undone=1")
+        self.conn.execute("DELETE FROM log_after WHERE id NOT IN (SELECT id FROM log)")  # (log ids come back)
         return self.conn.execute("INSERT INTO log(at, action, summary, before, after) "
                                  "VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))",
                                  (now(), action, summary, _log_json(before), _log_json(after))).lastrowid
 
     def log_after(self, log_id: int, after: Snapshot) -> None:
         """Fill in the after-snapshot of an action logged before it was carried out: a million-record
-        dedupe logs its before-snapshot first, so the two large texts are never held together."""
-        self.conn.execute("UPDATE log SET after=CAST(? AS TEXT) WHERE id=?", (_log_json(after), log_id))
+        dedupe logs its before-snapshot first, so the two large texts are never held together. It goes in
+        a row of its own (`log_full` reads it as the action's): rewriting the log row rewrote the
+        before-snapshot with it."""
+        self.conn.execute("INSERT OR REPLACE INTO log_after(id, after) VALUES (?, CAST(? AS TEXT))",
+                          (log_id, _log_json(after)))
 
     def undo(self) -> HistoryStep | None:
         """Undo the latest action; returns what it changed, or None when there is nothing to undo.
@@ -955,14 +970,14 @@ class Store:
         """How many bytes of snapshots the next undo (or redo) restores, without reading them: a UI runs
         a large one (a dedupe's thousands of merges: seconds) off its own thread. 0 when there is none."""
         order, flag = ("DESC", 0) if undo else ("ASC", 1)
-        row = self.conn.execute(f"SELECT length(before) + length(after) FROM log WHERE undone=? "
+        row = self.conn.execute(f"SELECT length(before) + length(after) FROM log_full WHERE undone=? "
                                 f"ORDER BY id {order} LIMIT 1", (flag,)).fetchone()
         return row[0] if row else 0
 
     def _next_logged(self, undo: bool) -> tuple[int, str, str, dict[str, Any], dict[str, Any]] | None:
         """(log id, action, summary, snapshot to restore, snapshot of now) of the next undo or redo."""
         order, flag = ("DESC", 0) if undo else ("ASC", 1)
-        row = self.conn.execute(f"SELECT id, action, summary, before, after FROM log WHERE undone=? "
+        row = self.conn.execute(f"SELECT id, action, summary, before, after FROM log_full WHERE undone=? "
                                 f"ORDER BY id {order} LIMIT 1", (flag,)).fetchone()
         if row is None:
             return None

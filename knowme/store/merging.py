@@ -200,7 +200,7 @@ def latest_logged_row(store: Store, person_id: int, actions: Sequence[str]) -> t
     """The latest action still done, of these kinds, whose after-snapshot holds this person: its log id
     and the person's row as it left it."""
     key = f'$.people."{person_id}"'
-    row = store.conn.execute(f"SELECT id, json_extract(after, ?) FROM log WHERE undone=0 AND action IN "
+    row = store.conn.execute(f"SELECT id, json_extract(after, ?) FROM log_full WHERE undone=0 AND action IN "
                              f"({marks(len(actions))}) AND json_extract(after, ?) IS NOT NULL ORDER BY id DESC LIMIT 1",
                              (key, *actions, key)).fetchone()
     return None if row is None else (row[0], json.loads(row[1]))

@@ -422,7 +422,7 @@ def decisions_of(store: Store, ids: Sequence[int]) -> dict[int, tuple[Decision, 
 def people_of_next_undo(store: Store, redo: bool = False) -> list[int]:
     """The people the next `Store.undo()` (or `redo()`) will change, read from its log snapshot."""
     if redo:
-        row = store.conn.execute("SELECT after FROM log WHERE undone=1 ORDER BY id ASC LIMIT 1").fetchone()
+        row = store.conn.execute("SELECT after FROM log_full WHERE undone=1 ORDER BY id ASC LIMIT 1").fetchone()
     else:
         row = store.conn.execute("SELECT before FROM log WHERE undone=0 ORDER BY id DESC LIMIT 1").fetchone()
     if row is None:
