@@ -26,7 +26,6 @@ from knowme.dedupe.scorepool import beside_blocking, score_all
 from knowme.dedupe.scoring import MAYBE, QUESTION_MOST, SURE, UNASKED
 from knowme.runtime import bulk_work, work_done
 from knowme.store.core import Store, from_json, to_json
-from knowme.store.sql import json_bytes
 from knowme.store.matchinput import keys_by_record, middle_record, records_to_match
 from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of, snapshot_of_merge
 from knowme.store.pairs import (
@@ -44,6 +43,7 @@ from knowme.store.pairs import (
     update_pair_evidence,
     verdict_key,
 )
+from knowme.store.sql import json_bytes
 
 Progress = Callable[[int, int], None]
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
@@ -298,7 +298,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
                                                 f"{len(ordered)}", text, "{}")
             del text
             write_merges(store, plan)
-            store.log_after(log_id, json_bytes(bulk_snapshot(store, involved, rids)))  # the dict goes first
+            store.log_after(log_id, json_bytes(bulk_snapshot(store, involved, rids)))  # the rows go before the write
     report.people_after = people_count(store)
     report.seconds = time.perf_counter() - started
     tick(100, 100)
