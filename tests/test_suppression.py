@@ -262,6 +262,28 @@ def test_an_open_pair_with_an_excluded_person_blocks_until_answered(cli: Cli) ->
     assert code == 0 and "jana@work.io" in path.read_text(), (out, err)
 
 
+def test_undoing_the_dedupe_takes_its_question_out_of_the_queue_but_not_out_of_the_export_check(cli: Cli) -> None:
+    """The question between Jana (knows-me) and Jane (excluded) leaves the review queue with the dedupe
+    that asked it, but the doubt stays: the export still holds Jana back until the pair is answered."""
+    cli.ok("import", cli.file("a.vcf", vcard(JANE)),
+           cli.file("b.vcf", vcard("N:Dorn;Jana;;;\nFN:Jana Dorn\nEMAIL:jana@work.io\nTEL:(415) 555-0142")))
+    jana, jane = cli.id("jana@work.io"), cli.id("jane.doe@gmail.com")
+    cli.ok("mark", jana, "--as", "knows-me")
+    cli.ok("mark", jane, "--as", "exclude")
+    cli.ok("dedupe")
+    [pair] = json.loads(cli.ok("pairs", "--json"))
+    assert "asked 1 question" in cli.ok("undo")
+    assert json.loads(cli.ok("pairs", "--json")) == []
+    assert json.loads(cli.ok("status", "--json"))["pending_questions"] == 0
+    conflicts = [c for c in blocked(cli) if c["knows_me"] == jana and c["kind"] == "pair"]
+    assert [c["command"] for c in conflicts] == [f"knowme resolve {pair['id']} same  |  knowme resolve {pair['id']} different"]
+    cli.ok("resolve", pair["id"], "different")
+    code, out, err, path = cli.export()
+    assert code == 0 and "jana@work.io" in path.read_text(), (out, err)
+    cli.ok("undo")  # the answer: withdrawn again, and blocking again
+    assert any(c["kind"] == "pair" for c in blocked(cli) if c["knows_me"] == jana)
+
+
 def test_a_nameless_card_whose_address_spells_the_excluded_name_blocks_until_kept_apart(cli: Cli) -> None:
     """jdoe@ or janedoe84@ on a card with no name is Jane Doe's other address as often as not, and no
     dedupe question need ever link them (a book with Jim and Joe Doe too makes jdoe@ anyone's): the

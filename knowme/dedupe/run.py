@@ -29,7 +29,11 @@ from knowme.store.core import Store, from_json, to_json
 from knowme.store.matchinput import keys_by_record, middle_record, records_to_match
 from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of, snapshot_of_merge
 from knowme.store.pairs import (
+    PENDING,
+    WITHDRAWN,
     add_pairs,
+    asked,
+    last_pair_id,
     load_verdicts,
     pair_ends,
     pair_status,
@@ -37,6 +41,7 @@ from knowme.store.pairs import (
     pending_question_count,
     pending_queue,
     queued_pairs,
+    revive_pairs,
     rkeys_of,
     set_pair_status,
     set_verdicts,
@@ -44,6 +49,7 @@ from knowme.store.pairs import (
     verdict_key,
 )
 from knowme.store.sql import json_bytes
+from knowme.text import plural
 
 Progress = Callable[[int, int], None]
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
@@ -288,17 +294,27 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
             queue.append((record_ids[i], record_ids[j], score, reasons))
         del evidence, guarded
         tick(90, 100)
-        report.new_pairs, leftover = _write_queue(store, queue)
+        last_pair = last_pair_id(store)
+        inserted, revived, leftover = _write_queue(store, queue)
+        report.new_pairs = inserted + len(revived)  # (withdrawn pairs asked again are new to the queue)
         report.queued = len(queue) + _leftover_questions(record_ids, root, queue, leftover)
         del queue, leftover
+        questions = asked(last_pair + 1, last_pair + inserted, revived) if report.new_pairs else None
+        told = f"asked {plural(report.new_pairs, 'question')}" if questions else ""
         if plan:
             report.auto_merged = len(moved)
             text, rids = before() if before else snapshot_of_merge(store, involved, moved)
             log_id = store.log_action("dedupe", f"dedupe: merged {len(moved) + len(ordered)} people into "
-                                                f"{len(ordered)}", text, "{}")
+                                                f"{len(ordered)}" + (f", {told}" if told else ""), text, "{}")
             del text
             write_merges(store, plan)
-            store.log_after(log_id, json_bytes(bulk_snapshot(store, involved, rids)))  # the rows go before the write
+            after = bulk_snapshot(store, involved, rids)  # (the rows go before the write)
+            if questions:
+                after["asked"] = questions
+            store.log_after(log_id, json_bytes(after))
+            del after
+        elif questions:
+            store.log_action("dedupe", f"dedupe: {told}", {}, {"asked": questions})
     report.people_after = people_count(store)
     report.seconds = time.perf_counter() - started
     tick(100, 100)
@@ -349,24 +365,30 @@ def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int) -> list[
     return _ranked(best.values(), evidence, n)
 
 
-def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tuple[int, list[tuple[int, int]]]:
+def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tuple[int, list[int],
+                                                                                 list[tuple[int, int]]]:
     """Insert new maybe pairs (record a, record b, score, reasons as JSON); refresh the evidence of
-    pending ones; leave resolved ones alone.
+    pending ones; ask withdrawn ones again (an undone dedupe's); leave answered ones alone.
 
-    Returns how many pairs are new, and the pending pairs of earlier runs this queue does not hold.
+    Returns how many pairs are new (inserted in this order, so with the ids after the last one before),
+    the ids of the withdrawn pairs asked again, and the pending pairs of earlier runs this queue does not hold.
     """
     existing = queued_pairs(store)
-    inserts, updates = [], []
+    inserts, updates, revived = [], [], []
     for a, b, score, reasons in queue:
         a, b = min(a, b), max(a, b)
         old = existing.pop((a, b), None)
         if old is None:
             inserts.append((a, b, score, reasons))
-        elif old[1] == "pending" and (old[2] != score or old[3] != reasons):
+        elif old[1] == PENDING and (old[2] != score or old[3] != reasons):
             updates.append((score, reasons, old[0]))
+        elif old[1] == WITHDRAWN:
+            revived.append((score, reasons, old[0]))
     add_pairs(store, inserts)
     update_pair_evidence(store, updates)
-    return len(inserts), [pair for pair, old in existing.items() if old[1] == "pending"]
+    revive_pairs(store, revived)
+    return len(inserts), [pair_id for _, _, pair_id in revived], \
+        [pair for pair, old in existing.items() if old[1] == PENDING]
 
 
 def _leftover_questions(record_ids: Sequence[int], root: list[int], queue: list[tuple[int, int, float, str]],
@@ -457,8 +479,8 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
     if ends is None:
         raise KeyError(pair_id)
     status = pair_status(store, pair_id)
-    if status != "pending":  # answering again would log an action that changes nothing, for undo to "undo"
-        raise AlreadyAnswered(pair_id, status == "same")
+    if status not in (PENDING, WITHDRAWN):  # answering again would log an action that changes nothing, for undo
+        raise AlreadyAnswered(pair_id, status == "same")  # to "undo" (a withdrawn pair may still be answered)
     pa, pb, rka, rkb = ends
     pair_ids = sorted({pair_id, *pending_pairs_between(store, pa, pb)})
     names = _names_of(store, pa, pb)  # the log says who, not which ids (undo shows it)

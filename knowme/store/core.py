@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record, emails_of, first_name_of, last_name_of
 from knowme.normalize import fold
 from knowme.notestatus import note_status_of_row
-from knowme.store.pairs import pending_pair_count
+from knowme.store.pairs import pending_pair_count, set_asked
 from knowme.store.rows import Prepared
 from knowme.store.searchindex import TRIGGERS as SEARCH_TRIGGERS
 from knowme.store.searchindex import bulk_writes
@@ -222,7 +222,7 @@ class HistoryStep:
         people = dict.fromkeys(int(pid) for snap in snaps for pid in snap.get("people", {}))
         records = {int(rid) for snap in snaps for rid in snap.get("records", {})}
         records.update(rid for snap in snaps for rid in snap.get("rows", {}).get("delete", {}).get("records", []))
-        queue = bool(records) or any(snap.get(part) for snap in snaps for part in ("pairs", "verdicts", "rows"))
+        queue = bool(records) or any(snap.get(part) for snap in snaps for part in ("pairs", "verdicts", "rows", "asked"))
         return cls(log_id, action, summary, tuple(people), tuple(sorted(records)), queue)
 
 
@@ -904,6 +904,11 @@ class Store:
         conn.executemany("UPDATE pairs SET status=? WHERE id=?",
                          [(status, int(pair_id)) for pair_id, status in target["pairs"].items()
                           if status is not None and status != current["pairs"].get(pair_id)])
+        asked_then, asked_now = target.get("asked"), current.get("asked")  # a dedupe's questions
+        if asked_now and not asked_then:
+            set_asked(self, asked_now, ask=False)
+        elif asked_then and not asked_now:
+            set_asked(self, asked_then, ask=True)
         for pid in vanish:
             if conn.execute("SELECT 1 FROM records WHERE person_id=? LIMIT 1", (pid,)).fetchone():
                 raise UndoRefused(f"person {pid} holds records that came after it (a later import)")

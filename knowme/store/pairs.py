@@ -9,11 +9,16 @@ status line and the sidebar).
 
 Verdicts ("same" / "different") are kept per unordered pair of record identities (`records.rkey`),
 so they survive a re-import that gives the records new ids.
+
+A pair's status is "pending" (asked), its answer ("same" / "different"), or "withdrawn": asked by a
+dedupe the user undid (`WITHDRAWN`). A withdrawn pair is not in the queue, yet it is still a sign that
+its two people may be one: the safe export holds back a knows-me person who has one with an excluded
+person, and the pair can still be answered. The next dedupe that finds it asks it again.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from knowme.store.sql import chunked, from_json, marks, now
 
@@ -24,6 +29,8 @@ if TYPE_CHECKING:
 _PENDING = ("SELECT p.id, p.score, p.reasons, p.a, p.b, ra.person_id AS pa, rb.person_id AS pb FROM pairs p "
             "JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b "
             "WHERE p.status='pending' AND ra.person_id != rb.person_id")
+
+PENDING, WITHDRAWN = "pending", "withdrawn"
 
 QueueRow = tuple[int, float, str, int, int, int, int]  # id, score, reasons (JSON), record a, b, person a, b
 
@@ -123,20 +130,47 @@ def pair_ends(store: Store, pair_id: int) -> tuple[int, int, str, str] | None:
 
 
 def pair_status(store: Store, pair_id: int) -> str | None:
-    """A queued pair's status ("pending", or its answer "same" / "different"); None for no such pair."""
+    """A queued pair's status ("pending", "withdrawn", or its answer "same" / "different"); None for no such pair."""
     row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (pair_id,)).fetchone()
     return None if row is None else row[0]
 
 
 def answered_pairs(store: Store) -> Iterator[tuple[str, list[str]]]:
     """The status and reasons of every pair the user answered."""
-    for status, reasons in store.conn.execute("SELECT status, reasons FROM pairs WHERE status != 'pending'"):
+    for status, reasons in store.conn.execute("SELECT status, reasons FROM pairs WHERE status IN ('same', 'different')"):
         yield status, from_json(reasons)
 
 
 def set_pair_status(store: Store, pair_ids: Iterable[int], status: str) -> None:
     """Answer these pairs ("same" or "different"; inside the caller's transaction)."""
     store.conn.executemany("UPDATE pairs SET status=? WHERE id=?", [(status, pair_id) for pair_id in pair_ids])
+
+
+def revive_pairs(store: Store, revived: Iterable[tuple[float, str, int]]) -> None:
+    """Ask withdrawn pairs again, with new evidence (score, reasons JSON, pair id)."""
+    store.conn.executemany(f"UPDATE pairs SET status='{PENDING}', score=?, reasons=? WHERE id=?", revived)
+
+
+def last_pair_id(store: Store) -> int:
+    """The highest pair id so far (0 for none): pairs inserted after it in a transaction are its own."""
+    return store.conn.execute("SELECT coalesce(max(id), 0) FROM pairs").fetchone()[0]
+
+
+def asked(first: int, last: int, revived: Iterable[int]) -> dict[str, Any]:
+    """The part of a dedupe's after-snapshot naming the questions it asked: the pairs it inserted (ids
+    `first` to `last`) and the withdrawn ones it asked again. Undoing the dedupe withdraws them (a
+    question stays with the action that asked it: undo is "as before the dedupe"); redoing it asks them again."""
+    return {"from": first, "to": last, "ids": sorted(revived)}
+
+
+def set_asked(store: Store, part: dict[str, Any], ask: bool) -> None:
+    """Withdraw (`ask` False) or ask again the questions of an `asked` part still in the state its undo or
+    redo left them: one the user answered since is an answer, and stays one."""
+    status, was = (PENDING, WITHDRAWN) if ask else (WITHDRAWN, PENDING)
+    store.conn.execute("UPDATE pairs SET status=? WHERE status=? AND id BETWEEN ? AND ?",
+                       (status, was, part["from"], part["to"]))
+    store.conn.executemany("UPDATE pairs SET status=? WHERE status=? AND id=?",
+                           [(status, was, pair_id) for pair_id in part["ids"]])
 
 
 def queued_pairs(store: Store) -> dict[tuple[int, int], tuple[int, str, float, str]]:
