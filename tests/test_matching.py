@@ -513,3 +513,23 @@ def test_a_crowd_of_names_meeting_only_through_a_fuzzy_key_is_split_not_paired_w
     assert (4, len(crowd)) in found
     assert (0, 11) not in found  # Marcus and Marley Smith
     assert len(found) < 50
+
+
+def test_a_pet_name_at_one_firm_with_another_job_there_is_asked_not_merged() -> None:
+    """Tim Garcia, director, and Timothy Garcia, data scientist, at one firm: with only the workplace to
+    anchor them and two jobs there, they look like two colleagues (merged on the 5,000-person LinkedIn
+    book, as were Lena and Catherine Martinez, whom the nickname table files under one name). With one
+    job title, or a job and its promotion, the pet name still merges."""
+    firsts = ["Anna", "Bruno", "Carla", "Diego", "Elena", "Felix", "Gina", "Hugo", "Ines", "Jorge"]
+    crowd = [item(firsts[n % 10], "Garcia" if n % 30 == 0 else f"Other{n}", org=f"Firm{n % 40} Inc",
+                  title="Engineer", source=2) for n in range(800)]
+    crowd += [item(f"Name{n}", f"Shaf{n}", org="Shaffer GmbH", title=f"Role{n % 7}", source=2) for n in range(10)]
+
+    def at_shaffer(title: str, other_title: str):
+        return score(item("Tim", "Garcia", org="Shaffer GmbH", title=title, source=2),
+                     item("Timothy", "Garcia", org="Shaffer GmbH", title=other_title, source=3), *crowd)
+
+    evidence = at_shaffer("Director", "Data Scientist")
+    assert evidence.outcome == "maybe" and "different jobs there (director / data scientist)" in evidence.reasons
+    assert at_shaffer("Director", "Director").outcome == "sure"
+    assert at_shaffer("Engineer", "Senior Engineer").outcome == "sure"

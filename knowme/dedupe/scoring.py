@@ -197,7 +197,8 @@ def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, anchored:
     nickname (Dave / David) costs nothing then: two people there would both have to bear the formal
     name and the user write one by a pet name, while a nickname is how one writes someone known. Nor
     does a first name's typo, which is never a name of its own (Davdi / David): it admits no more
-    namesakes than the name. Alone, each still costs: Mike Williams in one city and Michael Williams
+    namesakes than the name. Not where the workplace is the anchor and the two hold other jobs there
+    (`_colleagues`). Alone, each still costs: Mike Williams in one city and Michael Williams
     in another are namesakes (on the 20,000-person sample book 59 of 3,024 such pairs were one person;
     at one firm with one job title, 179 of 179 nicknames and 11 of 11 typos)."""
     source = same_name_source(a, b)
@@ -205,6 +206,15 @@ def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, anchored:
         min(stats.name_prior(a.first, a.last), stats.name_prior(b.first, b.last))
     first_cost = 0.0 if names.fk == SAME or anchored and names.fk in (NICK, TYPO) else PART_NOT_EXACT
     return prior - first_cost - PART_NOT_EXACT * (names.lk != SAME) - SWAPPED * names.swapped
+
+
+def _colleagues(a: MatchItem, b: MatchItem, tally: Tally) -> bool:
+    """Whether only the workplace anchors the pair and the two hold other jobs there: how two colleagues
+    look, one known by a pet name. Tim Garcia, director, and Timothy Garcia, data scientist, at one
+    firm were two men; so were Lena and Catherine Martinez (the nickname table files Lena under
+    Catherine) with two jobs at one firm (both merged on the 5,000-person LinkedIn book). There a
+    nickname costs what it costs without an anchor (`_name_odds`)."""
+    return tally.anchor == "same company" and other_jobs(a, b)
 
 
 def _lone_name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally, rival_mail: bool) -> float:
@@ -370,7 +380,7 @@ def _outcome(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tall
         return SURE
     if not tally.conflict and tally.anchor and names.full_match and not rival_mail \
             and not by_firm:  # two addresses there: ask
-        odds = _name_odds(a, b, stats, names, anchored=True) + tally.odds
+        odds = _name_odds(a, b, stats, names, anchored=not _colleagues(a, b, tally)) + tally.odds
         if odds >= FITTED_SURE:
             tally.reasons.append(f"{tally.anchor} and name together: about 1 in {_one_in(odds)} for two people here")
             return SURE
