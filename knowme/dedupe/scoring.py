@@ -210,10 +210,11 @@ def _name_odds(a: MatchItem, b: MatchItem, stats: Stats, names: Names, anchored:
 
 def _colleagues(a: MatchItem, b: MatchItem, tally: Tally) -> bool:
     """Whether only the workplace anchors the pair and the two hold other jobs there: how two colleagues
-    look, one known by a pet name. Tim Garcia, director, and Timothy Garcia, data scientist, at one
-    firm were two men; so were Lena and Catherine Martinez (the nickname table files Lena under
-    Catherine) with two jobs at one firm (both merged on the 5,000-person LinkedIn book). There a
-    nickname costs what it costs without an anchor (`_name_odds`)."""
+    look, one known by a pet name. Lena and Catherine Martinez (the nickname table files Lena under
+    Catherine), with two jobs at one firm, were merged on the 5,000-person LinkedIn book; so were Tim
+    Garcia, director, and Timothy Garcia, data scientist, at one firm (still merged there through a third
+    card, Timothy's, giving the firm and no job: the chaining guard sees no conflict in a question).
+    There a nickname costs what it costs without an anchor (`_name_odds`)."""
     return tally.anchor == "same company" and other_jobs(a, b)
 
 
