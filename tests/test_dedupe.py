@@ -458,6 +458,28 @@ def test_a_sure_pair_the_chaining_guard_holds_back_is_asked_below_certainty(stor
     assert pair.score == 0.99
 
 
+def test_a_card_giving_only_the_firm_does_not_join_two_colleagues_of_one_name(store: Store) -> None:
+    """Tim Garcia, director, and Timothy Garcia, data scientist, are two LinkedIn connections at one firm;
+    Timothy's Google card gives the firm, no job, and his address. That card fits either man, but a pet
+    name with another job at one firm is how two colleagues look: Timothy's two cards merge, Tim stays
+    apart and is asked about (all three were one person on the 5,000-person LinkedIn book)."""
+    firsts = ["Anna", "Bruno", "Carla", "Diego", "Elena", "Felix", "Gina", "Hugo", "Ines", "Jorge"]
+    crowd = [rec(n, firsts[n % 10], "Garcia" if n % 30 == 0 else f"Other{n}", org=f"Firm{n % 40} Inc",
+                 title="Engineer") for n in range(800)]
+    crowd += [rec(800 + n, f"Name{n}", f"Shaf{n}", org="Shaffer GmbH", title=f"Role{n % 7}") for n in range(10)]
+    load(store, "crowd.vcf", crowd)
+    load(store, "Connections.csv", [rec(1, "Tim", "Garcia", org="Shaffer GmbH", title="Director"),
+                                    rec(2, "Timothy", "Garcia", org="Shaffer GmbH", title="Data Scientist")])
+    load(store, "google.csv", [rec(1, "Timothy", "Garcia", "timothy.garcia@gmx.de", "+1 305 650 1085",
+                                   org="Shaffer GmbH")])
+    run_dedupe(store)
+    garcias = {g for g in grouping(store) if any(not key.startswith("crowd") for key in g)}
+    assert garcias == {frozenset({"Connections.csv|name:tim garcia"}),
+                       frozenset({"Connections.csv|name:timothy garcia", "google.csv|email:timothy.garcia@gmx.de"})}
+    asked = [pair.reasons for pair in pending_pairs(store) if "similar names (Tim ~ Timothy nickname)" in pair.reasons]
+    assert asked and "not merged automatically: Tim Garcia and Timothy Garcia look like different people" in asked[0]
+
+
 def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
     book(store)
     mark(store, [1], Decision.KNOWS_ME, note="met at PyCon")

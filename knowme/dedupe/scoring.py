@@ -157,7 +157,9 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     score, points = _score_and_points(tally.pts)
     if outcome == MAYBE:
         score = _chance(a, b, stats, names, tally, score)
-    return Evidence(score, outcome, tally.reasons, points, tally.conflict)
+    # a question about two colleagues, one known by a pet name, stops their other cards joining them
+    apart = tally.conflict or (outcome != SURE and names.fk in (NICK, TYPO) and _colleagues(a, b, tally))
+    return Evidence(score, outcome, tally.reasons, points, apart)
 
 
 def _chance(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally, score: float) -> float:
@@ -212,9 +214,9 @@ def _colleagues(a: MatchItem, b: MatchItem, tally: Tally) -> bool:
     """Whether only the workplace anchors the pair and the two hold other jobs there: how two colleagues
     look, one known by a pet name. Lena and Catherine Martinez (the nickname table files Lena under
     Catherine), with two jobs at one firm, were merged on the 5,000-person LinkedIn book; so were Tim
-    Garcia, director, and Timothy Garcia, data scientist, at one firm (still merged there through a third
-    card, Timothy's, giving the firm and no job: the chaining guard sees no conflict in a question).
-    There a nickname costs what it costs without an anchor (`_name_odds`)."""
+    Garcia, director, and Timothy Garcia, data scientist, through Timothy's other card, which gave the
+    firm and no job. There a nickname costs what it costs without an anchor (`_name_odds`), and such a
+    pair, asked about, also stops the chaining guard joining the two through a third card."""
     return tally.anchor == "same company" and other_jobs(a, b)
 
 
