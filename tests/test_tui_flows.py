@@ -224,6 +224,25 @@ async def test_undo_recounts_the_review_queue_only_when_it_changes_it(tmp_path: 
 
 
 @pilot_test
+async def test_undoing_the_dedupe_empties_the_review_queue_and_redo_fills_it_again(tmp_path: Path) -> None:
+    """ctrl+z straight after a dedupe puts back the people as they were and takes its questions with it:
+    the sidebar's Duplicates count goes to 0 (it stayed at the dedupe's count), ctrl+y brings them back."""
+    workspace, queued = _with_duplicates(tmp_path)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        sidebar = app.main.query_one(Sidebar)
+        assert queued and sidebar.counts["duplicates"] == queued
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        assert "asked" in str(app.main.query_one("#status").render())
+        assert sidebar.counts["duplicates"] == 0
+        await pilot.press("ctrl+y")
+        await settle(pilot, app)
+        assert sidebar.counts["duplicates"] == queued
+
+
+@pilot_test
 async def test_the_duplicates_view_says_how_many_pairs_its_people_make(tmp_path: Path) -> None:
     """The sidebar counts the Duplicates view in questions, every other view in people: the view's title
     gives both, so "Duplicates 1" beside "2 people" is not read as a miscount, and it follows an answer."""
