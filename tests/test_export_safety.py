@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from knowme.dedupe.merge import merge_people, split_person
+from knowme.dedupe.run import run_dedupe
 from knowme.exports import LookalikesBlock, export_outreach, export_safe, plan_safe
 from knowme.model import Decision, Record
 from knowme.normalize import email_match_key, record_keys
@@ -38,6 +39,8 @@ steps = st.one_of(
     st.tuples(st.just("merge"), st.integers(0, 30), st.integers(0, 30)),
     st.tuples(st.just("split"), st.integers(0, 30)),
     st.tuples(st.just("undo")),
+    st.tuples(st.just("redo")),
+    st.tuples(st.just("dedupe")),
 )
 
 EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]+")
@@ -68,11 +71,13 @@ def _run(store: Store, step: tuple) -> None:
             merge_people(store, keep, [other])
     elif kind == "split" and people:
         split_person(store, people[step[1] % len(people)])
-    elif kind == "undo":
+    elif kind in ("undo", "redo"):
         try:
-            store.undo()
+            store.undo() if kind == "undo" else store.redo()
         except UndoRefused:  # a re-import since removed what it would restore: refused, nothing changed
             pass
+    elif kind == "dedupe":  # merges and questions; an undo then withdraws the questions, a redo asks again
+        run_dedupe(store)
 
 
 def _keys_by_decision(store: Store) -> dict[str, set[str]]:
