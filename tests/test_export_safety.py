@@ -89,7 +89,7 @@ def _keys_by_decision(store: Store) -> dict[str, set[str]]:
     return held
 
 
-@settings(deadline=None, derandomize=True, max_examples=30, suppress_health_check=list(HealthCheck))
+@settings(deadline=None, derandomize=True, max_examples=100, suppress_health_check=list(HealthCheck))
 @given(st.lists(records, min_size=1, max_size=8), st.lists(steps, max_size=8),
        st.lists(st.sampled_from(DECISIONS), min_size=1, max_size=8), st.lists(steps, max_size=6))
 def test_no_excluded_or_undecided_address_is_ever_exported(first: list[Record], plan: list[tuple],
