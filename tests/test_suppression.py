@@ -274,6 +274,8 @@ def test_undoing_the_dedupe_takes_its_question_out_of_the_queue_but_not_out_of_t
     [pair] = json.loads(cli.ok("pairs", "--json"))
     assert "asked 1 question" in cli.ok("undo")
     assert json.loads(cli.ok("pairs", "--json")) == []
+    assert "(1 question withdrawn by undoing a dedupe: `knowme redo` or `knowme dedupe` asks them again)" in \
+        cli.ok("pairs")
     assert json.loads(cli.ok("status", "--json"))["pending_questions"] == 0
     conflicts = [c for c in blocked(cli) if c["knows_me"] == jana and c["kind"] == "pair"]
     assert [c["command"] for c in conflicts] == [f"knowme resolve {pair['id']} same  |  knowme resolve {pair['id']} different"]

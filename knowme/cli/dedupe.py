@@ -16,7 +16,7 @@ from knowme.dedupe.pairgroups import PairGroup, pair_groups, resolve_group
 from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair, run_dedupe
 from knowme.model import Person
 from knowme.store.core import Store
-from knowme.store.pairs import pair_status
+from knowme.store.pairs import pair_status, withdrawn_count
 from knowme.store.sources import record_with_source
 from knowme.text import plural
 
@@ -185,7 +185,10 @@ def cmd_pairs(args: argparse.Namespace, store: Store) -> int:
         for reason in item["reasons"]:
             print(f"    - {reason}")
     if not count:
-        print("no possible duplicates to review")
+        withdrawn = withdrawn_count(store)
+        print("no possible duplicates to review" + (
+            f" ({plural(withdrawn, 'question')} withdrawn by undoing a dedupe: `knowme redo` or `knowme dedupe` "
+            "asks them again)" if withdrawn else ""))
         return 0
     print(f"{plural(count, 'pair')}; answer with `knowme resolve PAIR same|different`", file=sys.stderr)
     return 0

@@ -146,6 +146,14 @@ def set_pair_status(store: Store, pair_ids: Iterable[int], status: str) -> None:
     store.conn.executemany("UPDATE pairs SET status=? WHERE id=?", [(status, pair_id) for pair_id in pair_ids])
 
 
+def withdrawn_count(store: Store) -> int:
+    """How many questions an undone dedupe withdrew (pairs between two different people, one per two)."""
+    return store.conn.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT min(ra.person_id, rb.person_id), max(ra.person_id, rb.person_id) "
+        f"FROM pairs p JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b "
+        f"WHERE p.status='{WITHDRAWN}' AND ra.person_id != rb.person_id)").fetchone()[0]
+
+
 def revive_pairs(store: Store, revived: Iterable[tuple[float, str, int]]) -> None:
     """Ask withdrawn pairs again, with new evidence (score, reasons JSON, pair id)."""
     store.conn.executemany(f"UPDATE pairs SET status='{PENDING}', score=?, reasons=? WHERE id=?", revived)
