@@ -278,7 +278,8 @@ def test_undoing_the_dedupe_takes_its_question_out_of_the_queue_but_not_out_of_t
         cli.ok("pairs")
     assert json.loads(cli.ok("status", "--json"))["pending_questions"] == 0
     conflicts = [c for c in blocked(cli) if c["knows_me"] == jana and c["kind"] == "pair"]
-    assert [c["command"] for c in conflicts] == [f"knowme resolve {pair['id']} same  |  knowme resolve {pair['id']} different"]
+    command = f"knowme resolve {pair['id']} same  |  knowme resolve {pair['id']} different"
+    assert [c["command"] for c in conflicts] == [command]
     cli.ok("resolve", pair["id"], "different")
     code, out, err, path = cli.export()
     assert code == 0 and "jana@work.io" in path.read_text(), (out, err)

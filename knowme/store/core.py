@@ -222,7 +222,8 @@ class HistoryStep:
         people = dict.fromkeys(int(pid) for snap in snaps for pid in snap.get("people", {}))
         records = {int(rid) for snap in snaps for rid in snap.get("records", {})}
         records.update(rid for snap in snaps for rid in snap.get("rows", {}).get("delete", {}).get("records", []))
-        queue = bool(records) or any(snap.get(part) for snap in snaps for part in ("pairs", "verdicts", "rows", "asked"))
+        queue = bool(records) or any(snap.get(part) for snap in snaps
+                                     for part in ("pairs", "verdicts", "rows", "asked"))
         return cls(log_id, action, summary, tuple(people), tuple(sorted(records)), queue)
 
 

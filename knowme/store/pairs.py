@@ -137,7 +137,8 @@ def pair_status(store: Store, pair_id: int) -> str | None:
 
 def answered_pairs(store: Store) -> Iterator[tuple[str, list[str]]]:
     """The status and reasons of every pair the user answered."""
-    for status, reasons in store.conn.execute("SELECT status, reasons FROM pairs WHERE status IN ('same', 'different')"):
+    for status, reasons in store.conn.execute(
+            "SELECT status, reasons FROM pairs WHERE status IN ('same', 'different')"):
         yield status, from_json(reasons)
 
 
