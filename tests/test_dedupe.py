@@ -308,6 +308,39 @@ def test_merged_people_get_their_suggestion_from_the_combined_mail(store: Store)
     assert store.person(parts[0]).suggestion == Decision.KNOWS_ME.value
 
 
+@pytest.mark.parametrize("least", [10**9, 1], ids=["here", "forked"])
+def test_a_suggestion_the_parts_held_gives_way_to_the_merged_persons_own(store: Store, least: int,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A suggestion is derived, not the user's: a merge works it out again from all the records, whether
+    the kept person or the one merged in held one, and whatever else the kept person holds."""
+    from datetime import date
+
+    import knowme.dedupe.mergesummary as ms
+    from knowme.model import MailSignal
+    from knowme.suggest import refresh_suggestions
+
+    monkeypatch.setattr(ms, "PARALLEL_MIN_GROUPS", least)
+    today = date.today().isoformat()
+    wrote = MailSignal(received=3, last=today)  # alone: "they wrote 3 times, you never wrote back"
+    load(store, "a.mbox", [rec(1, "Ana", "Silva", "ana.silva@uni.example",
+                               signal=MailSignal(sent=2, two_way_threads=1, last=today)),
+                           rec(2, "Rui", "Costa", "rui.costa@uni.example", signal=wrote)])
+    load(store, "b.mbox", [rec(1, "Ana", "Silva", "ana.silva@uni.example", signal=wrote),
+                           rec(2, "Rui", "Costa", "rui.costa@uni.example",
+                               signal=MailSignal(sent=2, two_way_threads=2, last=today))])
+    refresh_suggestions(store)
+    held = store.conn.execute("SELECT id, name, suggestion FROM people ORDER BY id").fetchall()
+    assert [row[2] for row in held] == [None, "personalize", "personalize", "knows-me"]
+    mark(store, [held[1][0]], Decision.PERSONALIZE, note="met at the conference")
+    report = run_dedupe(store)
+    assert report.auto_merged == 2
+    after = {row[0]: row[1:] for row in store.conn.execute("SELECT name, suggestion, decision, note FROM people")}
+    assert after == {"Ana Silva": (None, "undecided", ""),  # an answered mail is no unanswered writer
+                     "Rui Costa": ("knows-me", "personalize", "met at the conference")}
+    store.undo()
+    assert store.conn.execute("SELECT id, name, suggestion FROM people ORDER BY id").fetchall() == held
+
+
 def test_resolve_different_is_remembered_across_reimport(store: Store) -> None:
     book(store)
     run_dedupe(store)

@@ -54,10 +54,13 @@ def combined_fields(people: Sequence[Person]) -> dict[str, Any]:
     return values
 
 
+_DERIVED = ("suggestion", "suggestion_reason")  # worked out again from the merged records, whatever the parts held
+
+
 def _untouched(person: Person) -> bool:
     """Nothing of the person's own yet (as after an import): merging it in changes no field."""
     return (person.decision is Decision.UNDECIDED and not person.note.strip() and not person.priority
-            and not any(getattr(person, name) for name in _TEXT_FIRST))
+            and not any(getattr(person, name) for name in _TEXT_FIRST if name not in _DERIVED))
 
 
 @dataclass(slots=True)
@@ -94,7 +97,8 @@ def plan_merges(store: Store, groups: Sequence[tuple[int, Sequence[int]]],
         parts = [people[p] for p in present] if any(own[p] for p in present) else []
         if parts and (parts[0].priority < 0 or not all(_untouched(p) for p in parts[1:])):  # else the kept values stand
             values = combined_fields(parts)
-            if values != combined_fields(parts[:1]):
+            alone = combined_fields(parts[:1])
+            if any(values[name] != alone[name] for name in values if name not in _DERIVED):
                 updates.append((keep, values))
         moves.extend((keep, o) for o in others)
     touched = {keep for keep, _ in updates}  # their merged fields are written below: worked out here

@@ -80,14 +80,14 @@ def light_people(store: Store, person_ids: Iterable[int]) -> dict[int, Person]:
     return people
 
 
+# (not the suggestion: it is derived from the records, and worked out again for every merged person)
 _OWN_FIELDS_SQL = ("decision != 'undecided' OR priority != 0 OR note != '' OR how != '' OR context != '' OR why != '' "
-                   "OR draft != '' OR sent_on IS NOT NULL OR accepted_on IS NOT NULL OR suggestion IS NOT NULL "
-                   "OR suggestion_reason != ''")
+                   "OR draft != '' OR sent_on IS NOT NULL OR accepted_on IS NOT NULL")
 
 
 def people_holding_own_fields(store: Store, person_ids: Iterable[int]) -> dict[int, bool]:
     """Each of these people who is there, and whether they may hold something of their own (a
-    decision, a priority, a note, a suggestion...): a merge needs the whole row of those only."""
+    decision, a priority, a note, a draft...): a merge needs the whole row of those only."""
     held: dict[int, bool] = {}
     for chunk in chunked(sorted(set(person_ids))):
         held.update((pid, bool(own)) for pid, own in store.conn.execute(
