@@ -58,11 +58,18 @@ FIELD_NAMES = {"b": "birthday", "s": "street", "p": "postcode", "c": "city"}
 
 @dataclass(slots=True)
 class Merge:
-    """One auto-merge: the kept person, the people merged into it, and why."""
+    """One auto-merge: the kept person, the people merged into it, and why.
+
+    Why, as the pairs that joined them (their two records' names and the evidence as JSON text), worded
+    only when read: a million records make half a million merges, and the text shows the first few."""
 
     keep: int
     merged: list[int]
-    reasons: list[str]
+    pairs: list[tuple[str, str, str]]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f"{a or '?'} = {b or '?'}: " + "; ".join(from_json(why)) for a, b, why in self.pairs]
 
 
 @dataclass(slots=True)
@@ -272,8 +279,8 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         if top != pid:
             groups[top].append(pid)
     ordered = sorted((keep, sorted(others)) for keep, others in groups.items())
-    report.merges = [Merge(keep, others, [_merge_reason(items, code, from_json(evidence[code][4]), n)
-                                          for code in why.get(keep, [])]) for keep, others in ordered]
+    report.merges = [Merge(keep, others, [_merge_pair(items, code, evidence[code][4], n) for code in why.get(keep, [])])
+                     for keep, others in ordered]
     report.guarded = len(guarded)
     record_ids = array("q", (item.rid for item in items))
     # the match items (1.4 GB at a million records) and the statistics have done their work: they
@@ -321,9 +328,9 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     return report
 
 
-def _merge_reason(items: list[MatchItem], code: int, reasons: list[str], n: int) -> str:
+def _merge_pair(items: list[MatchItem], code: int, reasons: str, n: int) -> tuple[str, str, str]:
     i, j = divmod(code, n)
-    return f"{items[i].display or '?'} = {items[j].display or '?'}: " + "; ".join(reasons)
+    return items[i].display, items[j].display, reasons
 
 
 def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], str]) -> list[tuple[int, int]]:
