@@ -246,11 +246,14 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object, progress: Callabl
     names = _NameBlocks()  # name keys over groups of records bearing the same name
     group_of: dict[tuple[str, str, frozenset[str], tuple[str, ...]], int] = {}
     readings = {item.reading for item in items if item.reading}  # Chinese names, read as pinyin
+    letters_of: dict[tuple[str, str], str] = {}  # a name's letters, once per name (a third as many as records)
     for idx, item in enumerate(items):
         if item.reading:
             blocks["c" + item.reading].append(idx)
         elif readings and item.latin and item.first and item.last:
-            letters = latin_letters(item.first, item.last)
+            letters = letters_of.get((item.first, item.last))
+            if letters is None:
+                letters = letters_of[item.first, item.last] = latin_letters(item.first, item.last)
             if letters in readings:  # Zihan Zhu meets 朱梓涵
                 blocks["c" + letters].append(idx)
         for key in (*item.emails, *item.phones, *item.urls):
@@ -309,7 +312,7 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object, progress: Callabl
         pair(groups[group], (group,), MAX_BLOCK)
     for key, gids in names.shared.items():  # a key of several names: theirs in common, or a fuzzy one
         pair([idx for g in gids for idx in groups[g]], tuple(gids), MAX_BLOCK if key[0] == "n" else FUZZY_BLOCK)
-    del blocks, names, groups, group_of, pair, weak
+    del blocks, names, groups, group_of, pair, weak, letters_of
     contexts.clear()
     done.clear()  # the signatures are not needed any more (a million records made a million)
     found.update(lookups() if lookups else lookup_pairs(items, stats))
