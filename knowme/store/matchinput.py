@@ -36,8 +36,26 @@ def records_to_match(store: Store, after: int = -1, upto: int = 2**63 - 1) -> It
         yield rid, pid, rkey, source, first, last, from_json(data)
 
 
-def middle_record(store: Store) -> int | None:
-    """The id that splits the records in two halves (the first half ends with it); None for no records."""
-    count = store.conn.execute("SELECT count(*) FROM records").fetchone()[0]
-    row = store.conn.execute("SELECT id FROM records ORDER BY id LIMIT 1 OFFSET ?", ((count - 1) // 2,)).fetchone()
-    return row[0] if count and row else None
+_PROBES = 256
+# of the records' data, the share the reading process builds itself: the other's items also travel back
+FIRST_SHARE = 0.52
+
+
+def middle_record(store: Store, first_share: float = FIRST_SHARE) -> int | None:
+    """The id that splits the records in two parts of about equal work (the first ends with it), by the
+    size of their data sampled at a few hundred ids; None for no records. Halves by count were uneven
+    where the exports came in an order (the million-record scale books' second half holds 16% more
+    data: its worker finished 4 s after this process's half)."""
+    lo, hi = store.conn.execute("SELECT min(id), max(id) FROM records").fetchone()
+    if lo is None:
+        return None
+    step = max(1, (hi - lo + 1) // _PROBES)
+    probes = [row for start in range(lo, hi + 1, step) for row in store.conn.execute(
+        "SELECT id, length(data) FROM records WHERE id >= ? ORDER BY id LIMIT 1", (start,))]
+    total = sum(size for _, size in probes)
+    done = 0
+    for rid, size in probes:
+        done += size
+        if done >= total * first_share:
+            return rid
+    return hi
