@@ -232,17 +232,16 @@ class PairList(Sequence[tuple[int, int]]):
 
 
 def candidate_pairs(items: Sequence[MatchItem], stats: object, progress: Callable[[int, int], None] | None = None,
-                    lookups: Callable[[], Iterable[int]] | None = None) -> PairList:
+                    elsewhere: Callable[[], Iterable[int]] | None = None) -> PairList:
     """Index pairs (i < j, in different people) worth scoring; linear in the number of records.
 
-    The weak records' lookups (`lookup_pairs`) may be worked out elsewhere, on another core:
-    `lookups` then gives their pair codes once the rest is done.
+    The pairs of `beside_pairs` (the exact keys' and the weak records' lookups) may be worked out
+    elsewhere, on another core: `elsewhere` then gives their codes once the rest is done.
     """
-    keys_held = stats.keys  # type: ignore[attr-defined]
     is_public = stats.is_public_domain  # type: ignore[attr-defined]
     n = len(items)
     weak = [is_weak(item) for item in items]
-    blocks: dict[str, list[int]] = defaultdict(list)  # exact keys and weak records' keys: record indexes
+    blocks: dict[str, list[int]] = defaultdict(list)  # values' and weak records' keys: record indexes
     names = _NameBlocks()  # name keys over groups of records bearing the same name
     group_of: dict[tuple[str, str, frozenset[str], tuple[str, ...]], int] = {}
     readings = {item.reading for item in items if item.reading}  # Chinese names, read as pinyin
@@ -256,14 +255,6 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object, progress: Callabl
                 letters = letters_of[item.first, item.last] = latin_letters(item.first, item.last)
             if letters in readings:  # Zihan Zhu meets 朱梓涵
                 blocks["c" + letters].append(idx)
-        for key in (*item.emails, *item.phones, *item.urls):
-            if 2 <= keys_held[key] <= MAX_KEY_HOLDERS:  # role and household keys meet here, scoring weighs them
-                blocks["k" + key].append(idx)
-        for phone in item.phones:  # +33 6 39 98 71 49 read as a US number elsewhere: same last 9 digits
-            if len(phone) > 10:
-                blocks["t" + phone[-9:]].append(idx)
-        for tail in item.loose_phones:  # 07700 900632, which gave no number: the same last 9 digits
-            blocks["t" + tail].append(idx)
         if not weak[idx]:
             for key in value_keys(item):
                 blocks[key].append(idx)
@@ -280,42 +271,27 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object, progress: Callabl
         if progress and idx % 50_000 == 0:
             progress(idx, n * 2)
     found: set[int] = set()
-    contexts: dict[int, list[str]] = {}
-
-    def context(idx: int) -> list[str]:
-        if idx not in contexts:
-            contexts[idx] = context_keys(items[idx], is_public)
-        return contexts[idx]
-
+    context = _workplaces(items, is_public)
     done: set[tuple[int, ...]] = set()  # a rare name's records share all their name keys: pair them once
 
     def pair(members: list[int], ids: tuple[int, ...], limit: int) -> None:
         """All pairs of a small block, else the split of a large one (once per set of `ids`)."""
-        if len(members) < 2 or ids in done:
-            return
-        done.add(ids)
-        if len(members) > limit:
-            _split_block(members, items, context, found, n)
-        elif len(members) == 2:
-            i, j = members
-            if i != j and items[i].pid != items[j].pid:
-                found.add(i * n + j if i < j else j * n + i)
-        else:
-            _all_pairs(members, items, found, n)
+        if len(members) >= 2 and ids not in done:
+            done.add(ids)
+            _pair_block(members, limit, items, context, found, n)
 
-    for key, members in blocks.items():
+    for members in blocks.values():
         if len(members) > 1:
-            pair(members, tuple(members), MAX_KEY_HOLDERS if key[0] in "kt" else MAX_BLOCK)
+            pair(members, tuple(members), MAX_BLOCK)
     done.clear()  # name blocks are sets of name groups, not of records: their own signatures
     groups = names.groups
     for group in names.alone():  # most name keys are one group's own: its records pair among themselves
         pair(groups[group], (group,), MAX_BLOCK)
     for key, gids in names.shared.items():  # a key of several names: theirs in common, or a fuzzy one
         pair([idx for g in gids for idx in groups[g]], tuple(gids), MAX_BLOCK if key[0] == "n" else FUZZY_BLOCK)
-    del blocks, names, groups, group_of, pair, weak, letters_of
-    contexts.clear()
+    del blocks, names, groups, group_of, pair, weak, letters_of, context
     done.clear()  # the signatures are not needed any more (a million records made a million)
-    found.update(lookups() if lookups else lookup_pairs(items, stats))
+    found.update(elsewhere() if elsewhere else beside_pairs(items, stats))
     if progress:
         progress(n * 2, n * 2)  # blocking done (the record loop reported the first half)
     codes = array("q", found)  # set order: deterministic for the same workspace; sorting 9M codes cost 8 s
@@ -323,19 +299,53 @@ def candidate_pairs(items: Sequence[MatchItem], stats: object, progress: Callabl
     return PairList(codes, max(n, 1))
 
 
-def lookup_pairs(items: Sequence[MatchItem], stats: object) -> array[int]:
+def beside_pairs(items: Sequence[MatchItem], stats: object) -> array[int]:
+    """The pairs (as codes) the blocking can leave to another core: those of records sharing an exact
+    key (`key_pairs`) and the weak records' lookups (`lookup_pairs`). On a million records they are
+    about a sixth of the blocking's work, and the statistics worked out beside it leave room for them."""
+    found = key_pairs(items, stats)
+    found.update(lookup_pairs(items, stats))
+    return array("q", found)
+
+
+def key_pairs(items: Sequence[MatchItem], stats: object) -> set[int]:
+    """The pairs (as codes) of records sharing an exact key (email, phone, LinkedIn profile) held by at
+    most `MAX_KEY_HOLDERS` records (role and household keys meet here, scoring weighs them), or a
+    phone's last nine digits (+33 6 39 98 71 49 read as a US number elsewhere; 07700 900632, which gave
+    no number), split like any large block past `MAX_KEY_HOLDERS`. Needs the statistics' key counts.
+
+    Each set of records is paired once within these blocks, as `candidate_pairs` pairs each once within
+    its own: a street block holding the same records as an office line's is paired there, by the
+    street's limit (it was left out when the line's block came first; no such block on the
+    million-record scale books, whose candidate pairs are the same)."""
+    keys_held = stats.keys  # type: ignore[attr-defined]
+    n = len(items)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for idx, item in enumerate(items):
+        for key in (*item.emails, *item.phones, *item.urls):
+            if 2 <= keys_held[key] <= MAX_KEY_HOLDERS:
+                blocks["k" + key].append(idx)
+        for phone in item.phones:
+            if len(phone) > 10:
+                blocks["t" + phone[-9:]].append(idx)
+        for tail in item.loose_phones:
+            blocks["t" + tail].append(idx)
+    found: set[int] = set()
+    context = _workplaces(items, stats.is_public_domain)  # type: ignore[attr-defined]
+    done: set[tuple[int, ...]] = set()
+    for members in blocks.values():
+        if len(members) > 1 and (ids := tuple(members)) not in done:
+            done.add(ids)
+            _pair_block(members, MAX_KEY_HOLDERS, items, context, found, n)
+    return found
+
+
+def lookup_pairs(items: Sequence[MatchItem], stats: object) -> set[int]:
     """The pairs (as codes) of each weak record with the full names it could be a part of (see the
     module doc); needs of the statistics only which mail domains are public."""
-    is_public = stats.is_public_domain  # type: ignore[attr-defined]
     n = len(items)
     weak = [is_weak(item) for item in items]
-    contexts: dict[int, list[str]] = {}
-
-    def context(idx: int) -> list[str]:
-        if idx not in contexts:
-            contexts[idx] = context_keys(items[idx], is_public)
-        return contexts[idx]
-
+    context = _workplaces(items, stats.is_public_domain)  # type: ignore[attr-defined]
     found: set[int] = set()
     full = _FullNames(items, weak)
     by_place = _ByPlace(context)
@@ -352,7 +362,32 @@ def lookup_pairs(items: Sequence[MatchItem], stats: object) -> array[int]:
             for j in hits:
                 if items[j].pid != pid:
                     found.add(idx * n + j if idx < j else j * n + idx)
-    return array("q", found)
+    return found
+
+
+def _workplaces(items: Sequence[MatchItem], is_public: Callable[[str], bool]) -> Callable[[int], list[str]]:
+    """A record's `context_keys` by its index, each worked out once, when first asked."""
+    contexts: dict[int, list[str]] = {}
+
+    def context(idx: int) -> list[str]:
+        found = contexts.get(idx)
+        if found is None:
+            found = contexts[idx] = context_keys(items[idx], is_public)
+        return found
+    return context
+
+
+def _pair_block(members: list[int], limit: int, items: Sequence[MatchItem], context: Callable[[int], list[str]],
+                found: set[int], n: int) -> None:
+    """All pairs of a small block (of records in different people), else the split of a large one."""
+    if len(members) > limit:
+        _split_block(members, items, context, found, n)
+    elif len(members) == 2:
+        i, j = members
+        if i != j and items[i].pid != items[j].pid:
+            found.add(i * n + j if i < j else j * n + i)
+    else:
+        _all_pairs(members, items, found, n)
 
 
 def _split_block(members: list[int], items: Sequence[MatchItem], context: Callable[[int], list[str]],

@@ -237,7 +237,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     with beside_blocking(items, load_verdicts(store), keys) as later:
         tick(10, 100)
         pairs = candidate_pairs(items, keys, lambda d, t: tick(10 + 20 * d // max(t, 1), 100),
-                                lookups=lambda: later()[1])
+                                elsewhere=lambda: later()[1])
         stats = later()[0]
     stats.m = learn_m(items, pairs, stats.u)
     report.agreement = {name: {"same person": round(stats.m[kind], 3), "two people": round(stats.u[kind], 6)}
