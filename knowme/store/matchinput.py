@@ -41,7 +41,7 @@ _PROBES = 256
 FIRST_SHARE = 0.52
 
 
-def middle_record(store: Store, first_share: float = FIRST_SHARE) -> int | None:
+def middle_record(store: Store) -> int | None:
     """The id that splits the records in two parts of about equal work (the first ends with it), by the
     size of their data sampled at a few hundred ids; None for no records. Halves by count were uneven
     where the exports came in an order (the million-record scale books' second half holds 16% more
@@ -56,6 +56,6 @@ def middle_record(store: Store, first_share: float = FIRST_SHARE) -> int | None:
     done = 0
     for rid, size in probes:
         done += size
-        if done >= total * first_share:
+        if done >= total * FIRST_SHARE:
             return rid
     return hi
