@@ -312,29 +312,21 @@ def key_pairs(items: Sequence[MatchItem], stats: object) -> set[int]:
     """The pairs (as codes) of records sharing an exact key (email, phone, LinkedIn profile) held by at
     most `MAX_KEY_HOLDERS` records (role and household keys meet here, scoring weighs them), or a
     phone's last nine digits (+33 6 39 98 71 49 read as a US number elsewhere; 07700 900632, which gave
-    no number), split like any large block past `MAX_KEY_HOLDERS`. Needs the statistics' key counts.
+    no number), split like any large block past `MAX_KEY_HOLDERS`. Takes the holders of each key from
+    the statistics (`compute_stats` found them: a second pass over the records cost 3 to 4 s at a million).
 
     Each set of records is paired once within these blocks, as `candidate_pairs` pairs each once within
     its own: a street block holding the same records as an office line's is paired there, by the
     street's limit (it was left out when the line's block came first; no such block on the
     million-record scale books, whose candidate pairs are the same)."""
-    keys_held = stats.keys  # type: ignore[attr-defined]
     n = len(items)
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for idx, item in enumerate(items):
-        for key in (*item.emails, *item.phones, *item.urls):
-            if 2 <= keys_held[key] <= MAX_KEY_HOLDERS:
-                blocks["k" + key].append(idx)
-        for phone in item.phones:
-            if len(phone) > 10:
-                blocks["t" + phone[-9:]].append(idx)
-        for tail in item.loose_phones:
-            blocks["t" + tail].append(idx)
+    holders: dict[str, list[int]] = stats.holders  # type: ignore[attr-defined]
+    tails: dict[str, list[int]] = stats.number_holders  # type: ignore[attr-defined]
     found: set[int] = set()
     context = _workplaces(items, stats.is_public_domain)  # type: ignore[attr-defined]
     done: set[tuple[int, ...]] = set()
-    for members in blocks.values():
-        if len(members) > 1 and (ids := tuple(members)) not in done:
+    for members in (*(m for m in holders.values() if len(m) <= MAX_KEY_HOLDERS), *tails.values()):
+        if (ids := tuple(members)) not in done:
             done.add(ids)
             _pair_block(members, MAX_KEY_HOLDERS, items, context, found, n)
     return found

@@ -77,9 +77,17 @@ class Stats:
     namesake_excess: float = 0.0  # log10 of how much commoner namesakes of rare names are here than predicted
     given_names: frozenset[tuple[str, str]] = frozenset()  # first names this book writes for one person (sorted)
     spelled: Counter[str] = field(default_factory=Counter)  # names here a nameless card's address could spell
+    # the records (indexes) holding each exact key held twice or more, and each phone's last nine digits
+    # held twice or more (however written): the blocking's exact keys' blocks, then emptied (`drop_holders`)
+    holders: dict[str, list[int]] = field(default_factory=dict)
+    number_holders: dict[str, list[int]] = field(default_factory=dict)
     _rarity: dict[tuple[str, str], float] = field(default_factory=dict)  # what scoring asks per name, once
     _lone: dict[tuple[str, str], float] = field(default_factory=dict)
     _prior: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def drop_holders(self) -> None:
+        """Forget the key holders once the blocking has used them (half a million lists at a million records)."""
+        self.holders, self.number_holders = {}, {}
 
     def name_rarity(self, first: str, last: str) -> float:
         key = (first, last)
@@ -237,13 +245,11 @@ def key_stats(items: Sequence[MatchItem]) -> Stats:
     """The statistics blocking needs (how many records hold each exact key, which mail domains are
     public), and no more: cheap, so the rest can be worked out beside the blocking."""
     stats = Stats(n=len(items))
-    for item in items:
-        for domain in item.domains:
-            stats.domain[domain] += 1
-        for key in (*item.emails, *item.phones, *item.urls):
-            stats.keys[key] += 1
-        for tail in phone_tails(item) if item.loose_phones or item.phones else ():
-            stats.keys["~" + tail] += 1  # one number in every form it is written in
+    # counted by `Counter.update` over flat lists: a million records' keys one by one took 3.5 s, these 1.2 s
+    stats.domain.update([domain for item in items for domain in item.domains])
+    stats.keys.update([key for item in items for held in (item.emails, item.phones, item.urls) for key in held])
+    stats.keys.update(["~" + tail for item in items if item.loose_phones or item.phones
+                       for tail in phone_tails(item)])  # one number in every form it is written in
     stats.public_domains = frozenset(d for d, c in stats.domain.items() if c >= _crowd(stats.n))
     return stats
 
@@ -273,6 +279,7 @@ def compute_stats(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], st
     per_source: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     holders: dict[str, list[int]] = defaultdict(list)
     number_holders: dict[str, list[int]] = defaultdict(list)  # a phone's last nine digits, however written
+    stats.holders, stats.number_holders = holders, number_holders
     sources: set[int] = set()
     held: set[tuple[str, str, str]] = set()  # (value, initial, surname's sound): one person's value once
     born: set[str] = set()

@@ -126,7 +126,9 @@ def _with_keys(result: tuple[Stats, array[int]], keys: Stats) -> tuple[Stats, ar
 def _beside(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], str],
             keys: Stats) -> tuple[Stats, array[int]]:
     stats = compute_stats(items, verdicts, keys)
-    return stats, beside_pairs(items, stats)
+    found = beside_pairs(items, stats)
+    stats.drop_holders()
+    return stats, found
 
 
 @contextmanager
