@@ -22,7 +22,7 @@ from knowme.dedupe.fitting import learn_m
 from knowme.dedupe.matching import MatchItem, candidate_pairs, key_stats, make_item, score_pair
 from knowme.dedupe.merge import apply_merges, merge_people, plan_merges, write_merges
 from knowme.dedupe.mergesummary import MergedSummaries
-from knowme.dedupe.scorepool import beside_blocking, score_all
+from knowme.dedupe.scorepool import Worded, beside_blocking, score_all
 from knowme.dedupe.scoring import MAYBE, QUESTION_MOST, SURE, UNASKED
 from knowme.runtime import bulk_work, work_done
 from knowme.store.core import Store, from_json, to_json
@@ -173,7 +173,6 @@ class _Clusters:
 
 
 Scored = tuple[str, float, bool]  # (outcome, points, conflict) of a pair that is sure or maybe
-Worded = tuple[str, float, bool, float, str]  # the same, then its score and its reasons as JSON text
 # A pair of match items i < j travels as one integer, i * n + j (n = the number of items): items are
 # in record id order, so the code orders pairs as (record a, record b) does, and dictionaries keyed by
 # codes take a fraction of the memory of tuple keys at a million records.
@@ -247,11 +246,9 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     report.candidates = len(pairs)
     evidence: dict[int, Worded] = {}
     sure: list[int] = []
-    for code, outcome, points, conflict, score, reasons in score_all(
-            items, stats, pairs, lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
-        evidence[code] = (outcome, points, conflict, score, reasons)
-        if outcome == SURE:
-            sure.append(code)
+    for share in score_all(items, stats, pairs, lambda d, t: tick(30 + 55 * d // max(t, 1), 100)):
+        evidence.update(zip(share.codes, share.worded))
+        sure.extend(share.sure)
     del pairs
     clusters = _Clusters(items)
     guarded: dict[int, str] = {}

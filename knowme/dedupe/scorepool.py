@@ -16,11 +16,11 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass, field
 
 from knowme.dedupe.blocking import PairList, beside_pairs
 from knowme.dedupe.matching import MatchItem, Stats, compute_stats
-from knowme.dedupe.scoring import DIFFERENT_OUTCOME, UNASKED, score_pair
+from knowme.dedupe.scoring import DIFFERENT_OUTCOME, SURE, UNASKED, score_pair
 from knowme.forking import can_fork, worker_count
 from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import to_json
@@ -30,39 +30,56 @@ BESIDE_MIN_ITEMS = 20_000  # fewer records: the work beside the blocking takes l
 _CHUNKS_PER_WORKER = 8
 
 
-Verdict = tuple[int, str, float, bool, float, str]  # (pair code, outcome, points, conflict, score, reasons JSON)
+Worded = tuple[str, float, bool, float, str]  # (outcome, points, conflict, score, reasons as JSON text)
+
+
+@dataclass(slots=True)
+class Verdicts:
+    """A share's pairs scored sure or maybe: their codes, what each was found (in the same order), and
+    the codes of the sure ones. As columns, not a tuple per pair: the parent takes in millions of them
+    while the workers score (its CPU competes with theirs for the two cores), and `dict.update(zip(codes,
+    worded))` does in one call what a loop over (code, outcome, ...) tuples did one at a time (300,000
+    pairs: 0.15 s against 0.26 s)."""
+
+    codes: array[int] = field(default_factory=lambda: array("q"))
+    worded: list[Worded] = field(default_factory=list)
+    sure: array[int] = field(default_factory=lambda: array("q"))
 
 # Each share of pairs is scored in pair-code order, whatever order it came in: the records are then
 # read in the order they lie in memory, a third faster per pair at a million records than at random.
 
 
-def _score_codes(codes: Sequence[int]) -> list[Verdict]:
+def _score_codes(codes: Sequence[int]) -> Verdicts:
     items: Sequence[MatchItem] = inherited("items")
     stats: Stats = inherited("stats")
     n = inherited("pairs").n
-    out = []
+    out = Verdicts()
+    kept, worded, sure = out.codes.append, out.worded.append, out.sure.append
     for code in sorted(codes):
         i, j = divmod(code, n)
         ev = score_pair(items[i], items[j], stats)
         if ev.outcome not in (DIFFERENT_OUTCOME, UNASKED):
-            out.append((code, ev.outcome, ev.points, ev.conflict, ev.score, to_json(ev.reasons)))
+            kept(code)
+            worded((ev.outcome, ev.points, ev.conflict, ev.score, to_json(ev.reasons)))
+            if ev.outcome == SURE:
+                sure(code)
     return out
 
 
-def _score_range(bounds: tuple[int, int]) -> list[Verdict]:
+def _score_range(bounds: tuple[int, int]) -> Verdicts:
     return _score_codes(inherited("pairs").codes[bounds[0]:bounds[1]])
 
 
-def _score_share(share: int) -> list[Verdict]:
+def _score_share(share: int) -> Verdicts:
     return _score_codes(inherited("shares")[share])
 
 
 def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
-              progress: Callable[[int, int], None] | None = None) -> Iterator[Verdict]:
-    """(pair code, outcome, points, conflict, score, reasons as JSON text) of every pair scored sure or
-    maybe, in no set order, as each share is scored: a million records keep millions, and the caller
-    keeps them its own way while each share's list goes (one list of them all beside the caller's kept
-    about 90 MB more after scoring the million-record scale books).
+              progress: Callable[[int, int], None] | None = None) -> Iterator[Verdicts]:
+    """The `Verdicts` of every pair scored sure or maybe, share by share, in no set order, as each share
+    is scored: a million records keep millions, and the caller keeps them its own way while each share's
+    go (one list of them all beside the caller's kept about 90 MB more after scoring the million-record
+    scale books).
 
     The reasons are worded here, on every core, as compact text: most pairs kept end up merged or
     queued, and wording them again later cost a second pass over millions of pairs.
@@ -82,7 +99,7 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
         with shared_with_workers(shares=shares), multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0
             for k, part in zip(order, pool.imap(_score_share, order)):
-                yield from part
+                yield part
                 del part
                 done += len(shares[k])
                 if progress:
@@ -101,12 +118,12 @@ def _by_surname(items: Sequence[MatchItem], pairs: PairList, count: int) -> list
     return shares
 
 
-def _run_here(work: Callable[[tuple[int, int]], list[Any]], total: int,
-              progress: Callable[[int, int], None] | None) -> Iterator[Any]:
+def _run_here(work: Callable[[tuple[int, int]], Verdicts], total: int,
+              progress: Callable[[int, int], None] | None) -> Iterator[Verdicts]:
     """The same work in this process, in twenty steps (each reported)."""
     step = max(1, total // 20)
     for start in range(0, total, step):
-        yield from work((start, min(start + step, total)))
+        yield work((start, min(start + step, total)))
         if progress:
             progress(min(start + step, total), total)
 
