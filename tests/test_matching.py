@@ -515,6 +515,18 @@ def test_a_crowd_of_names_meeting_only_through_a_fuzzy_key_is_split_not_paired_w
     assert len(found) < 50
 
 
+def test_a_number_shared_by_eight_records_pairs_them_all_even_when_one_card_writes_it_twice() -> None:
+    """Eight people's cards give one UK mobile in its national form (no number in a US book: only its last
+    nine digits meet); one card also gives it as +44. That card holds the number once, not twice: the block
+    is eight records, paired whole (counted as nine mentions it was split, and most pairs were lost)."""
+    names = ["Ann Lee", "Bo Ruiz", "Cy Park", "Di Moss", "Ed Hale", "Flo Kent", "Gus Wade", "Hal Oyelaran"]
+    cards = [item(*name.split(), written_phones=("07700 900908",)) for name in names]
+    cards[0] = item("Ann", "Lee", written_phones=("+44 7700 900908", "07700 900908"))
+    assert cards[0].phones == ("+447700900908",) and cards[0].loose_phones == ("700900908",)
+    found = set(candidate_pairs(cards, compute_stats(cards)))
+    assert found == set(itertools.combinations(range(8), 2))
+
+
 def test_a_pet_name_at_one_firm_with_another_job_there_is_asked_not_merged() -> None:
     """Tim Garcia, director, and Timothy Garcia, data scientist, at one firm: with only the workplace to
     anchor them and two jobs there, they look like two colleagues (merged on the 5,000-person LinkedIn
