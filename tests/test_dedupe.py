@@ -127,12 +127,16 @@ def test_match_items_built_half_on_a_worker_equal_those_built_here(tmp_path: Pat
 def test_work_done_beside_the_blocking_equals_the_same_work_done_here(tmp_path: Path,
                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Large dedupes work out the statistics and the weak records' lookups on another core while the
-    parent blocks: the same merges, the same queue and the same reasons as doing it all in-process."""
+    parent blocks (the lookups go to whichever side is free first): the same merges, the same queue and
+    the same reasons as doing it all in-process, whichever side took the lookups."""
     import knowme.dedupe.scorepool as pool
 
     results = []
-    for name, least in (("here", 10**9), ("forked", 1)):
+    claim = pool._claim
+    sides = (("here", 10**9, 0), ("worker's lookups", 1, pool._THERE), ("parent's lookups", 1, pool._HERE))
+    for name, least, side in sides:
         monkeypatch.setattr(pool, "BESIDE_MIN_ITEMS", least)
+        monkeypatch.setattr(pool, "_claim", (lambda lookups, who, side=side: who == side and claim(lookups, who)))
         with Store.open(tmp_path / f"{name}.db") as store:
             for source in sorted(SAMPLE.glob("*.*")):
                 if source.suffix in (".csv", ".vcf"):
@@ -141,7 +145,7 @@ def test_work_done_beside_the_blocking_equals_the_same_work_done_here(tmp_path: 
             assert report.auto_merged > 50 and report.queued
             results.append((grouping(store), [(m.keep, m.merged, m.reasons) for m in report.merges],
                             store.conn.execute("SELECT a, b, score, reasons FROM pairs ORDER BY a, b").fetchall()))
-    assert results[0] == results[1]
+    assert results[0] == results[1] == results[2]
 
 
 def test_pairs_scored_on_forked_workers_equal_the_same_pairs_scored_here(tmp_path: Path,
