@@ -220,6 +220,26 @@ def test_weights_learnt_from_a_sample_of_pairs_do_not_depend_on_the_order_blocki
     assert learnt[0]["s"] != fitting.DEFAULT_M["s"]  # learnt, not the default
 
 
+def test_how_often_two_people_agree_by_chance_does_not_depend_on_the_order_values_are_counted_in() -> None:
+    """u comes from the values of a set of strings, whose order changes with each process's hash seed:
+    the same book gives the same u to the last bit in any order (a plain sum differed in its last bits,
+    so one workspace could weigh a birthday a hair differently from one run to the next)."""
+    import random
+    from collections import Counter
+
+    from knowme.dedupe.fitting import random_agreement
+
+    rng = random.Random(7)
+    counted = [(f"s{k} oak street", rng.randint(1, 9)) for k in range(3000)]
+    counted += [(f"b{1000 + k}-{k % 12 + 1:02d}-{k % 28 + 1:02d}", rng.randint(1, 4)) for k in range(3000)]
+    people = Counter({"s": 7919, "b": 6007})
+    found = set()
+    for seed in range(6):
+        rng.shuffle(counted)
+        found.add(tuple(sorted(random_agreement(Counter(dict(counted)), people).items())))
+    assert len(found) == 1
+
+
 def test_in_a_small_book_one_full_birthday_says_one_person_as_the_calendar_does() -> None:
     """Two of a 300-person book's three Lisa Watkins cards give one full birthday and two mailboxes: one
     woman. That nobody else there was born that day is weighed by the calendar (one day in about 22,000

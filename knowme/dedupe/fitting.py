@@ -11,6 +11,7 @@ fitted rule use m (`knowme.dedupe.scoring`); the guard rails stay as they are.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -44,13 +45,16 @@ def _pattern(a: MatchItem, b: MatchItem) -> tuple[int, ...]:
 
 
 def random_agreement(values: Counter[str], people: Counter[str]) -> dict[str, float]:
-    """u per field: the chance two different people of this workspace agree on it (sum of squared shares)."""
-    total: dict[str, float] = dict.fromkeys(FIELDS, 0.0)
+    """u per field: the chance two different people of this workspace agree on it (sum of squared shares).
+
+    Summed with `math.fsum`, exactly: the values come in the order of a set of strings, which changes
+    with each process's hash seed, and a plain sum in that order could differ in its last bits."""
+    shares: dict[str, list[float]] = {kind: [] for kind in FIELDS}
     for key, count in values.items():
         kind = key[0]
-        if kind in total and people[kind]:
-            total[kind] += (count / people[kind]) ** 2
-    return {kind: min(max(u, 1e-6), 0.5) for kind, u in total.items()}
+        if kind in shares and people[kind]:
+            shares[kind].append((count / people[kind]) ** 2)
+    return {kind: min(max(math.fsum(parts), 1e-6), 0.5) for kind, parts in shares.items()}
 
 
 def _sample(codes: Sequence[int], step: int) -> Iterable[int]:
