@@ -79,7 +79,7 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
               progress: Callable[[int, int], None] | None = None) -> Iterator[Verdicts]:
     """The `Verdicts` of every pair scored sure or maybe, share by share, in no set order, as each share
     is scored: a million records keep millions, and the caller keeps them its own way while each share's
-    go (one list of them all beside the caller's kept about 90 MB more after scoring the million-record
+    lists go (one list of them all beside the caller's kept about 90 MB more after scoring the million-record
     scale books).
 
     The reasons are worded here, on every core, as compact text: most pairs kept end up merged or
