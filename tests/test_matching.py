@@ -450,6 +450,22 @@ def test_blocking_finds_a_typo_in_the_middle_of_a_short_surname_or_early_in_a_fi
     assert len(found) < 10 * len(everyone)
 
 
+def test_records_at_one_street_meet_where_a_name_starts_alike_not_every_neighbour() -> None:
+    home = "12 Harbour Road, Leith, EH6 6AB"
+    # a surname mistyped twice and a nickname with a typo: no name key of theirs meets, the street does
+    twice = [item("Margaret", "Thompson", addresses=(home,)), item("Margaret", "Thmopsno", addresses=(home,), source=2)]
+    nick = [item("Robert", "Lindqvist", addresses=(home,)), item("Bob", "Lnidqvist", addresses=(home,), source=2)]
+    # a building's neighbours: nothing in their names starts alike
+    neighbours = [item(first, last, addresses=(home,), source=3) for first, last in
+                  (("Anna", "Kowalski"), ("Yusuf", "Demir"), ("Chloe", "Fraser"), ("Ivan", "Petrov"))]
+    everyone = twice + nick + neighbours
+    found = set(candidate_pairs(everyone, compute_stats(everyone)))
+    assert {(0, 1), (2, 3)} <= found
+    assert not {pair for pair in found if pair[0] >= 4}  # no two of the neighbours
+    assert not {(a, b) for a, b in found if b >= 4 and everyone[a].first[0] != everyone[b].first[0]
+                and everyone[a].last[0] != everyone[b].last[0]}
+
+
 def test_a_typo_written_often_is_still_a_typo_of_the_far_more_common_name() -> None:
     # at 50k records "Dvaid" turns up a few times: frequent enough to pass for a name of its own
     crowd = [item("David", f"Other{n}", source=3) for n in range(400)]
