@@ -435,6 +435,21 @@ def test_blocking_finds_nicknames_typos_swapped_order_and_stays_linear() -> None
     assert len(found) < 20 * len(everyone)
 
 
+def test_names_in_swapped_order_agree_by_spelling_or_the_nickname_table_not_by_shared_letters() -> None:
+    home = "1 Konstantinos Schomber, 38614 Tuttlingen"
+    dann = item("Dann", "Ruppersberger", emails=("druppersberger@example.com",), birthday="1983-02-09",
+                addresses=(home,))
+    gerta = item("Gerta", "Hofmann", emails=("gerta.hofmann@northwind-analytics.com",), addresses=(home,),
+                 org="Northwind Analytics", source=2)
+    ev = score(dann, gerta)  # "ann" is in Hofmann and "ger" in Ruppersberger: no pet forms of each other
+    assert ev.outcome != "sure"
+    assert not any("swapped" in reason for reason in ev.reasons)
+    swapped = score(item("Bob", "Smith", emails=("bob@smith.example",)),
+                    item("Smith", "Robert", emails=("bob@smith.example",), source=2))
+    assert swapped.outcome == "sure"
+    assert any("name order swapped" in reason for reason in swapped.reasons)
+
+
 def test_blocking_finds_a_typo_in_the_middle_of_a_short_surname_or_early_in_a_first_name() -> None:
     pairs = [("Emily", "Lewis", "Emily", "Leis"), ("Chase", "Patel", "Chase", "Paeel"),
              ("Kaitlyn", "Rose", "Kaitlyn", "Rtse"), ("Nancy", "Henson", "Nnacy", "Henson"),

@@ -96,8 +96,15 @@ def _given(x: str, y: str, stats: Stats) -> bool:
 
 @big_cache(500_000)
 def _crossed(x: str, y: str, common: frozenset[str]) -> str:
-    """How a first name and a surname agree when either may be either (swapped order)."""
-    return _best(_compare_first(x, y, common), _compare_last(x, y))
+    """How a first name and a surname agree when either may be either (swapped order): spelled alike
+    (the same, a typo) or as a nickname the table gives, not by the letters a pet form the table lacks
+    keeps (`namesim._pet_form`), which a first name and someone else's surname share by chance: Dann
+    and Hofmann ("ann"), Gerta and Ruppersberger ("ger") made Dann Ruppersberger and Gerta Hofmann, who
+    gave one street, one person with the name order swapped (merged on the million-record scale books)."""
+    first = _compare_first(x, y, common)
+    if first == NICK and not nick_forms(x) & nick_forms(y):
+        first = DIFFERENT
+    return _best(first, _compare_last(x, y))
 
 
 @big_cache(500_000)
