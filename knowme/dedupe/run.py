@@ -254,21 +254,25 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     guarded: dict[int, str] = {}
     guard_cache: dict[int, Scored] = {}
     why: dict[int, list[int]] = defaultdict(list)  # kept person -> the pairs that merged into it, as codes
+    members = clusters.members
     for code in _ranked(sure, evidence, n):
         i, j = divmod(code, n)
         ra, rb = clusters.find(items[i].pid), clusters.find(items[j].pid)
         if ra == rb:
             continue
-        refusal = _guard(clusters, ra, rb, items, stats, evidence, guard_cache)
-        if refusal:
-            guarded[code] = refusal
-            continue
+        # two people of one record each have one pair, this one, sure and so without a conflict: nothing
+        # to guard (half the sure pairs at a million records, 1.4 s of the guard's 8.5-9.6 s)
+        if len(members[ra]) > 1 or len(members[rb]) > 1:
+            refusal = _guard(clusters, ra, rb, items, stats, evidence, guard_cache)
+            if refusal:
+                guarded[code] = refusal
+                continue
         clusters.union(ra, rb)
         keep = min(ra, rb)
         earlier = why.pop(max(ra, rb), [])
         why[keep].append(code)
         why[keep].extend(earlier)
-    del sure, guard_cache
+    del sure, guard_cache, members
     root = [clusters.find(item.pid) for item in items]  # each item's person after the merges
     groups: dict[int, list[int]] = defaultdict(list)
     for pid in clusters.parent:
