@@ -266,6 +266,9 @@ class NameKey:
 
 _EMPTY = NameKey("", "", "")
 _TITLES_ONLY = re.compile(r"^[\W\d_]*$")
+# a firm named after its partners, as mail and address books write one: "Dean, Moore and King", "Smith,
+# Jones & Partners" (read as "Last, First", the first became Moore and the surname Dean)
+_PARTNERS = re.compile(r"^[^,]+,[^,]+\s(?:and|&|und|et|y|e|en)\s[^,]+$", re.IGNORECASE)
 
 
 @big_cache(100_000)
@@ -285,12 +288,14 @@ def name_key(record: Record) -> NameKey:
     given, family = record.given.strip(), record.family.strip()
     if not given and not family:
         text = record.formatted_name.strip()
-        if not text or "@" in text or _TITLES_ONLY.match(text):
+        if not text or "@" in text or _TITLES_ONLY.match(text) or _PARTNERS.match(text):
             return _EMPTY
         given, family = _parse_name(text)
         if not given and not family:
             given = text
     elif "," in family and not given:  # "Smith, Robert" typed into one field
+        if _PARTNERS.match(family):
+            return _EMPTY
         given, family = _parse_name(family)
     first = fold(given).split(" ")[0] if given else ""
     last = fold(family)

@@ -107,6 +107,16 @@ def test_email_as_name_is_no_name() -> None:
     assert name_key(Record(formatted_name="ana@example.com")).is_empty
 
 
+@pytest.mark.parametrize("text", ["Dean, Moore and King", "Smith, Jones & Partners", "Müller, Schmidt und Partner"])
+def test_a_firm_named_after_its_partners_is_no_persons_name(text: str) -> None:
+    """Read as "Last, First", "Dean, Moore and King" was a Moore Dean, the same name as Dean Moore's."""
+    assert name_key(Record(formatted_name=text)).is_empty
+    assert name_key(Record(family=text)).is_empty
+    assert (name_key(Record(formatted_name="Garcia, Ana")).first, name_key(Record(family="Garcia, Ana")).last) == \
+        ("ana", "garcia")
+    assert name_key(Record(formatted_name="John and Mary Smith")).last == "smith"  # a couple's card keeps its name
+
+
 def test_fold_keeps_non_latin_scripts() -> None:
     assert fold("山田 太郎") == "山田 太郎"
     assert fold("ΑΛΕΞΗΣ") == fold("Αλέξης")
