@@ -267,8 +267,9 @@ class NameKey:
 _EMPTY = NameKey("", "", "")
 _TITLES_ONLY = re.compile(r"^[\W\d_]*$")
 # a firm named after its partners, as mail and address books write one: "Dean, Moore and King", "Smith,
-# Jones & Partners" (read as "Last, First", the first became Moore and the surname Dean)
-_PARTNERS = re.compile(r"^[^,]+,[^,]+\s(?:and|&|und|et|y|e|en)\s[^,]+$", re.IGNORECASE)
+# Jones & Partners" (read as "Last, First", the first became Moore and the surname Dean); conjunctions in
+# lower case only but "and" (a capital Y or E is an initial or a name: "Nguyen, Thi Y Lan")
+_PARTNERS = re.compile(r"^[^,]+,[^,]+\s(?:and|And|AND|&|und|et|y|e|en)\s[^,]+$")
 
 
 @big_cache(100_000)

@@ -115,6 +115,7 @@ def test_a_firm_named_after_its_partners_is_no_persons_name(text: str) -> None:
     assert (name_key(Record(formatted_name="Garcia, Ana")).first, name_key(Record(family="Garcia, Ana")).last) == \
         ("ana", "garcia")
     assert name_key(Record(formatted_name="John and Mary Smith")).last == "smith"  # a couple's card keeps its name
+    assert name_key(Record(formatted_name="Nguyen, Thi Y Lan")).last == "nguyen"  # Y is a name here
 
 
 def test_fold_keeps_non_latin_scripts() -> None:
