@@ -289,7 +289,8 @@ def name_key(record: Record) -> NameKey:
     given, family = record.given.strip(), record.family.strip()
     if not given and not family:
         text = record.formatted_name.strip()
-        if not text or "@" in text or _TITLES_ONLY.match(text) or _PARTNERS.match(text):
+        if not text or "@" in text or _TITLES_ONLY.match(text) or _PARTNERS.match(text) or (
+                record.org and fold(text) == fold(record.org)):  # a company's card: its name is the company's
             return _EMPTY
         given, family = _parse_name(text)
         if not given and not family:

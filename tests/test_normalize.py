@@ -118,6 +118,15 @@ def test_a_firm_named_after_its_partners_is_no_persons_name(text: str) -> None:
     assert name_key(Record(formatted_name="Nguyen, Thi Y Lan")).last == "nguyen"  # Y is a name here
 
 
+def test_a_companys_card_is_no_persons_name() -> None:
+    """A card for a company (Apple's X-ABShowAs:COMPANY, or no name but the company's as its display
+    name) read as "Acme Ltd", a person whom dedupe compared with people."""
+    assert name_key(Record(formatted_name="Acme Plumbing Ltd", org="Acme Plumbing Ltd")).is_empty
+    assert name_key(Record(formatted_name="ACME plumbing ltd", org="Acme Plumbing Ltd.")).is_empty
+    person = name_key(Record(formatted_name="Jane Smith", org="Acme Plumbing Ltd"))
+    assert (person.first, person.last) == ("jane", "smith")
+
+
 def test_fold_keeps_non_latin_scripts() -> None:
     assert fold("山田 太郎") == "山田 太郎"
     assert fold("ΑΛΕΞΗΣ") == fold("Αλέξης")
