@@ -175,6 +175,7 @@ def generate_book(kind: str, people: int = 1000, seed: int = 1) -> Generated:
     b = _Builder(seed)
     rng = b.rng
     for p in _people(b, people, kind):
+        connected = False  # a connections export lists each person once: further copies are Google cards
         for _ in range(_copies(rng)):
             given, family, formatted = _name(rng, b, p, 0.12)
             record = Record(given=given, family=family, formatted_name=formatted)
@@ -196,15 +197,17 @@ def generate_book(kind: str, people: int = 1000, seed: int = 1) -> Generated:
             elif kind == "phonebook":
                 record.phones.append(Labeled(rng.choice(p.phones), "cell"))
             else:
-                source = _linkedin_or_google(rng, p, record)
+                source = _linkedin_or_google(rng, p, record, connected)
+                connected = connected or source == "Connections.csv"
             b.add(source, p.number, record)
     b.out.people = people
     return b.out
 
 
-def _linkedin_or_google(rng: random.Random, p: Body, record: Record) -> str:
-    """Fill `record` as a LinkedIn connection (no email) or a Google contact; returns its source."""
-    if rng.random() < 0.5:
+def _linkedin_or_google(rng: random.Random, p: Body, record: Record, connected: bool) -> str:
+    """Fill `record` as a LinkedIn connection (no email) or a Google contact; returns its source. A
+    person already `connected` gets a Google card: LinkedIn's export lists each connection once."""
+    if rng.random() < 0.5 and not connected:
         record.org, record.title = p.company, p.title
         record.connected_on = "2023-01-01"
         return "Connections.csv"
