@@ -517,6 +517,33 @@ def test_a_card_giving_only_the_firm_does_not_join_two_colleagues_of_one_name(st
     assert asked and "not merged automatically: Tim Garcia and Timothy Garcia look like different people" in asked[0]
 
 
+def test_two_connections_of_one_linkedin_export_never_become_one_person(store: Store, tmp_path: Path) -> None:
+    """Two Andrew Eatons at one firm, both connections: LinkedIn lists each connection once, so they are
+    two people, however alike. A Google card of the name at the firm may join one of them, never both
+    (generated LinkedIn books merged such pairs: a data scientist and a software engineer as one man)."""
+    export = tmp_path / "Connections.csv"
+    export.write_text('Notes:\n"When exporting your connection data, you may notice that some of the email '
+                      'addresses are missing."\n\nFirst Name,Last Name,URL,Email Address,Company,Position,'
+                      'Connected On\nAndrew,Eaton,,,Hill-Thompson,Data Scientist,15 Jan 2023\n'
+                      'Andrew,Eaton,,,Hill-Thompson,Data Scientist,02 Mar 2024\n', encoding="utf-8")
+    google = tmp_path / "contacts.vcf"
+    google.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Andrew Eaton\r\nN:Eaton;Andrew;;;\r\n"
+                      "ORG:Hill-Thompson\r\nTITLE:Data Scientist\r\nEMAIL:andrew.eaton@hill-thompson.com\r\n"
+                      "END:VCARD\r\n", encoding="utf-8")
+    import_path(store, export)
+    import_path(store, google)
+    run_dedupe(store)
+    rows = dict(store.conn.execute("SELECT r.idx, r.person_id FROM records r JOIN sources s ON s.id = r.source_id "
+                                   "WHERE s.name = 'Connections.csv'"))
+    assert len(rows) == 2 and len(set(rows.values())) == 2
+    card = store.conn.execute("SELECT r.id FROM records r JOIN sources s ON s.id = r.source_id "
+                              "WHERE s.name = 'contacts.vcf'").fetchone()[0]
+    # the card went with one row; which row it is stays a question, never one about the two rows
+    (asked,) = pending_pairs(store)
+    assert card in (asked.a_record, asked.b_record)
+    assert "not merged automatically: Andrew Eaton and Andrew Eaton look like different people" in asked.reasons
+
+
 def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
     book(store)
     mark(store, [1], Decision.KNOWS_ME, note="met at PyCon")

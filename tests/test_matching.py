@@ -18,7 +18,7 @@ def item(first: str = "", last: str = "", *, emails: tuple[str, ...] = (), phone
          urls: tuple[str, ...] = (), source: int = 1, org: str = "", title: str = "", birthday: str = "",
          given: str = "", family: str = "", phonetic_name: str = "", nickname: str = "", display: str = "",
          addresses: tuple[str, ...] = (), written_phones: tuple[str, ...] = (), note: str = "", middle: str = "",
-         suffix: str = ""):
+         suffix: str = "", connected: bool = False):
     """A match item; `written_phones` are phones as a card writes them, read as a US book would."""
     rid = next(_ids)
     read = [key for key in (phone_key(p, "US") for p in written_phones) if key]
@@ -27,7 +27,7 @@ def item(first: str = "", last: str = "", *, emails: tuple[str, ...] = (), phone
     return make_item(rid, rid, f"s{source}|r{rid}", source, fold(first), fold(last), given=given, family=family,
                      phonetic=phonetic_name, nickname=nickname, display=display or f"{first} {last}".strip(),
                      org=org, title=title, birthday=birthday, keys=keys, addresses=addresses,
-                     raw_phones=written_phones, note=note, middle=middle, suffix=suffix)
+                     raw_phones=written_phones, note=note, middle=middle, suffix=suffix, connected=connected)
 
 
 def score(a, b, *others):
@@ -71,6 +71,18 @@ def test_linkedin_profile_is_identity_and_two_profiles_are_two_people() -> None:
                  item("Zebulon", "Quartermaine", urls=(url,), source=2)).outcome == "sure"
     ev = score(item("Ann", "Lee", urls=("linkedin.com/in/a1",)), item("Ann", "Lee", urls=("linkedin.com/in/a2",)))
     assert ev.outcome == "different" and ev.conflict
+
+
+def test_two_rows_of_one_linkedin_export_are_two_people_however_alike() -> None:
+    # LinkedIn's connections export lists each connection once: two rows are two members, even with
+    # one rare name, one firm and one job; two exports (a source each) may hold one person twice
+    a = item("Zebulon", "Quartermaine", org="Hooli Labs", title="Designer", connected=True)
+    b = item("Zebulon", "Quartermaine", org="Hooli Labs", title="Designer", connected=True)
+    ev = score(a, b)
+    assert ev.outcome == "different" and ev.conflict
+    assert ev.reasons == ["two connections of one LinkedIn export (it lists each person once)"]
+    c = item("Zebulon", "Quartermaine", org="Hooli Labs", title="Designer", connected=True, source=2)
+    assert score(a, c).outcome == "sure"
 
 
 def test_household_email_with_other_first_name_is_negative_evidence() -> None:

@@ -50,6 +50,7 @@ OTHER_JOB_ODDS = -1.0  # ... or two jobs neither of which names the other (not E
 SAME_BIRTHDAY = 3.0
 OTHER_BIRTHDAY = -10.0
 SAME_SOURCE = -0.5  # one address book rarely holds one person twice
+ONE_EXPORT_CONNECTIONS = -10.0  # two rows of one LinkedIn connections export: it lists each person once
 
 # ---- fitted odds of the fields besides names (log10)
 OTHER_EMAILS_ODDS = -0.15  # people hold several addresses

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowme.dedupe.evidence import (
+    ONE_EXPORT_CONNECTIONS,
     OTHER_JOB_ODDS,
     SAME_SOURCE,
     Names,
@@ -117,6 +118,8 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     verdict = verdicts.get((a.rkey, b.rkey) if a.rkey < b.rkey else (b.rkey, a.rkey)) if verdicts else None
     if verdict == "different":
         return Evidence(0.0, DIFFERENT_OUTCOME, ["you said these are different people"], -99.0, True)
+    if a.connected and b.connected and a.source == b.source and verdict is None:
+        return _two_connections()
     both_named = bool(a.first or a.last) and bool(b.first or b.last)
     same_native = bool(a.native) and a.native == b.native  # 陽子 林 with and without its kana reading
     named = both_named and (a.latin == b.latin or same_native)
@@ -172,6 +175,15 @@ def _chance(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally
     would look the same, however unlikely the name's odds make one."""
     odds = _namesake_odds(a, b, stats, names, tally)
     return min(score if odds == math.inf else round(1.0 / (1.0 + 10 ** -min(odds, 9.0)), 4), QUESTION_MOST)
+
+
+def _two_connections() -> Evidence:
+    """Two rows of one LinkedIn connections export are two people: it lists each connection once, so
+    however alike their names, firms and jobs (two Andrew Eatons at one firm, a data scientist and a
+    software engineer), they are never merged or asked about, and no third card joins them (the
+    chaining guard reads the conflict)."""
+    return Evidence(0.0, DIFFERENT_OUTCOME, ["two connections of one LinkedIn export (it lists each person once)"],
+                    ONE_EXPORT_CONNECTIONS, True)
 
 
 def _letter_apart(a: MatchItem, b: MatchItem) -> Evidence:
