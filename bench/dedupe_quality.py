@@ -44,7 +44,8 @@ def pairwise(clusters: Iterable[Iterable[object]], truth: dict[object, object]) 
     precision = tp / predicted if predicted else 1.0
     recall = tp / actual if actual else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "true_pairs": actual, "predicted_pairs": predicted}
+    return {"precision": precision, "recall": recall, "f1": f1, "true_pairs": actual, "predicted_pairs": predicted,
+            "right_pairs": tp}
 
 
 def evaluate(store: Store, truth: dict[tuple[str, int], object]) -> dict[str, object]:

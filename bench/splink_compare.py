@@ -3,6 +3,7 @@
     pip install -e '.[bench]'                      # Splink and DuckDB: a bench-only extra
     python bench/splink_compare.py                 # 20k people (about 49k records), seed 11
     python bench/splink_compare.py --people 2000 20000 --seed 3
+    python bench/splink_compare.py --people 300 --seed 1 2 3 4 5 6 7 8 9 10 11   # small books, pooled
     python bench/splink_compare.py --people 2000 --kind pim city-email phonebook linkedin mixed sample
 
 Kinds: "mixed" is `dupgen`'s exports of one person, pim / city-email / phonebook / linkedin are
@@ -179,7 +180,9 @@ def _best_at(theirs: dict[float, dict[str, float]], precision: float) -> tuple[f
     return threshold, theirs[threshold]
 
 
-def compare(people: int, seed: int, workdir: Path, kind: str = "mixed") -> None:
+def compare(people: int, seed: int, workdir: Path, kind: str = "mixed"
+            ) -> tuple[dict[str, float], dict[float, dict[str, float]]]:
+    """Both tools on one book, printed; returns knowme's auto-merge figures and Splink's per threshold."""
     store, truth = _workspace(kind, people, seed, workdir)
     cols, key_of = _rows(store)
     started = time.perf_counter()
@@ -204,17 +207,48 @@ def compare(people: int, seed: int, workdir: Path, kind: str = "mixed") -> None:
                  if threshold == THRESHOLDS[0] else ""))
     auto = ours["auto"]
     assert isinstance(auto, dict)
+    print(f"  splink {_verdict(auto, theirs)}")
+    return auto, theirs
+
+
+def _verdict(auto: dict[str, float], theirs: dict[float, dict[str, float]]) -> str:
     best = _best_at(theirs, auto["precision"])
-    verdict = "no threshold reaches knowme's precision" if best is None else \
+    return "no threshold reaches knowme's precision" if best is None else \
         f"best F1 at knowme's precision or better: p>={best[0]} F1={best[1]['f1']:.4f} " \
         f"({'knowme higher' if auto['f1'] > best[1]['f1'] else 'SPLINK HIGHER OR LEVEL'})"
-    print(f"  splink {verdict}")
+
+
+def pooled(results: list[dict[str, float]]) -> dict[str, float]:
+    """Pairwise precision, recall and F1 over several books together: their pairs added up, so that a
+    few pairs of one small book do not decide (at 300 people one wrong pair is a precision of 0.99)."""
+    right = sum(r["right_pairs"] for r in results)
+    predicted = sum(r["predicted_pairs"] for r in results)
+    actual = sum(r["true_pairs"] for r in results)
+    precision = right / predicted if predicted else 1.0
+    recall = right / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "right_pairs": right, "predicted_pairs": predicted,
+            "true_pairs": actual}
+
+
+def print_pooled(kind: str, people: int, seeds: list[int],
+                 runs: list[tuple[dict[str, float], dict[float, dict[str, float]]]]) -> None:
+    auto = pooled([ours for ours, _ in runs])
+    theirs = {t: pooled([found[t] for _, found in runs]) for t in THRESHOLDS}
+    print(f"{kind}: {people} people, {len(seeds)} books pooled (seeds {' '.join(map(str, seeds))})")
+    print(f"  knowme auto         P={auto['precision']:.4f} R={auto['recall']:.4f} F1={auto['f1']:.4f}"
+          f"  ({auto['predicted_pairs'] - auto['right_pairs']} wrong pairs)")
+    for threshold, m in theirs.items():
+        print(f"  splink p>={threshold:<8}  P={m['precision']:.4f} R={m['recall']:.4f} F1={m['f1']:.4f}"
+              f"  ({m['predicted_pairs'] - m['right_pairs']} wrong pairs)")
+    print(f"  splink {_verdict(auto, theirs)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, nargs="*", default=[20000])
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--seed", type=int, nargs="*", default=[11],
+                        help="one book per seed; with several, also their pairs pooled (small books)")
     parser.add_argument("--kind", nargs="*", default=["mixed"],
                         help="mixed (dupgen), the kinds of dupgen_books (pim, city-email, phonebook, linkedin) "
                              "or sample (the sample generator's five realistic exports)")
@@ -226,7 +260,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for kind in args.kind:
             for people in args.people:
-                compare(people, args.seed, Path(tmp), kind)
+                runs = [compare(people, seed, Path(tmp), kind) for seed in args.seed]
+                if len(runs) > 1:
+                    print_pooled(kind, people, args.seed, runs)
 
 
 if __name__ == "__main__":
