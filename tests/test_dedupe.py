@@ -544,6 +544,29 @@ def test_two_connections_of_one_linkedin_export_never_become_one_person(store: S
     assert "not merged automatically: Andrew Eaton and Andrew Eaton look like different people" in asked.reasons
 
 
+_people = st.tuples(st.sampled_from(["Andrew", "Andy", "Andrwe", "Ann"]), st.sampled_from(["Eaton", "Eatoon", "Lee"]),
+                    st.sampled_from(["Hill-Thompson", "Acme", ""]), st.sampled_from(["Data Scientist", "Engineer", ""]),
+                    st.integers(0, 3))
+
+
+@settings(deadline=None, derandomize=True, max_examples=25)
+@given(rows=st.lists(_people, min_size=2, max_size=6), cards=st.lists(_people, max_size=5))
+def test_no_person_ever_holds_two_rows_of_one_connections_export(tmp_path_factory: pytest.TempPathFactory,
+                                                                  rows: list[tuple[str, str, str, str, int]],
+                                                                  cards: list[tuple[str, str, str, str, int]]) -> None:
+    """However alike the rows and whatever cards of another export fit them (one name, one firm, one
+    job, shared addresses), dedupe never puts two connections of one export in one person."""
+    with Store.open(tmp_path_factory.mktemp("c") / "w.db") as store:
+        load(store, "Connections.csv", [rec(n + 1, g, f, org=o, title=t, connected_on="2023-01-01")
+                                        for n, (g, f, o, t, _) in enumerate(rows)])
+        load(store, "google.csv", [rec(n + 1, g, f, f"{g}.{f}{k}@example.org".lower(), org=o, title=t)
+                                   for n, (g, f, o, t, k) in enumerate(cards)])
+        run_dedupe(store)
+        held = store.conn.execute("SELECT r.person_id, count(*) FROM records r JOIN sources s ON s.id = r.source_id "
+                                  "WHERE s.name = 'Connections.csv' GROUP BY r.person_id").fetchall()
+        assert all(count == 1 for _, count in held) and len(held) == len(rows)
+
+
 def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
     book(store)
     mark(store, [1], Decision.KNOWS_ME, note="met at PyCon")
