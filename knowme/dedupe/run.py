@@ -274,6 +274,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         why[keep].extend(earlier)
     del sure, guard_cache, members
     root = [clusters.find(item.pid) for item in items]  # each item's person after the merges
+    exports = _connection_exports(items, root)
     groups: dict[int, list[int]] = defaultdict(list)
     for pid in clusters.parent:
         top = clusters.find(pid)
@@ -294,7 +295,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         before = workers.read(snapshot_of_merge, involved, moved) if workers and ordered else None
         plan = plan_merges(store, ordered, workers) if ordered else None
         queue = []
-        for code in _queue_choice(evidence, root, n):
+        for code in _queue_choice(evidence, root, n, exports):
             _, _, _, score, reasons = evidence[code]
             if code in guarded:  # sure by itself, a question beside the others: never "score 1.00"
                 score, reasons = min(score, QUESTION_MOST), to_json([*from_json(reasons), guarded[code]])
@@ -351,10 +352,23 @@ def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], 
     return out
 
 
-def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int) -> list[int]:
+def _connection_exports(items: list[MatchItem], root: list[int]) -> dict[int, int]:
+    """The LinkedIn connections exports (sources) each person holds a row of, as one bit a source, for
+    the people that hold one (an integer each: a million records hold a hundred thousand such rows)."""
+    held: dict[int, int] = defaultdict(int)
+    for item, person in zip(items, root):
+        if item.connected:
+            held[person] |= 1 << item.source
+    return dict(held)
+
+
+def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int,
+                  exports: dict[int, int] | None = None) -> list[int]:
     """The best maybe pair between each two people that stay apart (one question per two people),
     best first. Two people and their best pair are kept as two integers: a million records have
-    millions of such couples."""
+    millions of such couples. Two people holding rows of one connections export (`exports`) are
+    never asked about: LinkedIn lists each connection once, so "the same person" is not an answer
+    (an old and a new export imported side by side ask nothing about two Andrew Eatons)."""
     best: dict[int, int] = {}  # the two people as one integer -> the code of their best pair so far
     span = max(root, default=0) + 1
     for code, worded in evidence.items():
@@ -370,6 +384,9 @@ def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int) -> list[
             points, before = worded[1], evidence[old][1]
             if points > before or (points == before and code < old):
                 best[key] = code
+    if exports:
+        return _ranked((code for key, code in best.items()
+                        if not exports.get(key // span, 0) & exports.get(key % span, 0)), evidence, n)
     return _ranked(best.values(), evidence, n)
 
 
