@@ -576,6 +576,20 @@ def test_no_person_ever_holds_two_rows_of_one_connections_export(tmp_path_factor
         assert all(count == 1 for _, count in held) and len(held) == len(rows)
 
 
+def test_two_people_kept_apart_are_not_asked_again_when_a_new_card_joins_one(store: Store) -> None:
+    """'Kept apart, and will not be asked again': a later import whose card merges into one of the two
+    (by its address) does not bring the question back through the new card."""
+    load(store, "a.vcf", [rec(1, "Zebulon", "Quartermaine", "zq@gmail.com"),
+                          rec(2, "Zebulon", "Quartermaine", "zeb.q@yahoo.com")])
+    run_dedupe(store)
+    (asked,) = pending_pairs(store)
+    resolve_pair(store, asked.id, same=False)
+    load(store, "google.csv", [rec(1, "Zebulon", "Quartermaine", "zq@gmail.com", "+1 415 555 0101")])
+    report = run_dedupe(store)
+    assert report.auto_merged == 1 and report.people_after == 2
+    assert pending_pairs(store) == []
+
+
 def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
     book(store)
     mark(store, [1], Decision.KNOWS_ME, note="met at PyCon")

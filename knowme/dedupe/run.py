@@ -275,6 +275,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
     del sure, guard_cache, members
     root = [clusters.find(item.pid) for item in items]  # each item's person after the merges
     exports = _connection_exports(items, root)
+    apart = _kept_apart(items, root, stats.verdicts)
     groups: dict[int, list[int]] = defaultdict(list)
     for pid in clusters.parent:
         top = clusters.find(pid)
@@ -295,7 +296,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         before = workers.read(snapshot_of_merge, involved, moved) if workers and ordered else None
         plan = plan_merges(store, ordered, workers) if ordered else None
         queue = []
-        for code in _queue_choice(evidence, root, n, exports):
+        for code in _queue_choice(evidence, root, n, exports, apart):
             _, _, _, score, reasons = evidence[code]
             if code in guarded:  # sure by itself, a question beside the others: never "score 1.00"
                 score, reasons = min(score, QUESTION_MOST), to_json([*from_json(reasons), guarded[code]])
@@ -352,6 +353,19 @@ def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], 
     return out
 
 
+def _kept_apart(items: list[MatchItem], root: list[int], verdicts: dict[tuple[str, str], str]) -> set[tuple[int, int]]:
+    """The two people (lower id first) between whose records the user answered "different": "kept apart,
+    and will not be asked again" holds for them, whatever cards join either later."""
+    wanted = [k for k, v in verdicts.items() if v == "different"]
+    if not wanted:
+        return set()
+    people: dict[str, set[int]] = defaultdict(set)
+    for item, person in zip(items, root):
+        people[item.rkey].add(person)
+    return {(min(pa, pb), max(pa, pb)) for a, b in wanted for pa in people.get(a, ()) for pb in people.get(b, ())
+            if pa != pb}
+
+
 def _connection_exports(items: list[MatchItem], root: list[int]) -> dict[int, int]:
     """The LinkedIn connections exports (sources) each person holds a row of, as one bit a source, for
     the people that hold one (an integer each: a million records hold a hundred thousand such rows)."""
@@ -362,13 +376,14 @@ def _connection_exports(items: list[MatchItem], root: list[int]) -> dict[int, in
     return dict(held)
 
 
-def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int,
-                  exports: dict[int, int] | None = None) -> list[int]:
+def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int, exports: dict[int, int] | None = None,
+                  apart: set[tuple[int, int]] | None = None) -> list[int]:
     """The best maybe pair between each two people that stay apart (one question per two people),
     best first. Two people and their best pair are kept as two integers: a million records have
-    millions of such couples. Two people holding rows of one connections export (`exports`) are
-    never asked about: LinkedIn lists each connection once, so "the same person" is not an answer
-    (an old and a new export imported side by side ask nothing about two Andrew Eatons)."""
+    millions of such couples. Not asked about: two people holding rows of one connections export
+    (`exports`): LinkedIn lists each connection once, so "the same person" is not an answer (an old
+    and a new export imported side by side ask nothing about two Andrew Eatons); and two people the
+    user already kept apart (`apart`), when a card that joined one of them since meets the other."""
     best: dict[int, int] = {}  # the two people as one integer -> the code of their best pair so far
     span = max(root, default=0) + 1
     for code, worded in evidence.items():
@@ -384,9 +399,11 @@ def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int,
             points, before = worded[1], evidence[old][1]
             if points > before or (points == before and code < old):
                 best[key] = code
-    if exports:
+    if exports or apart:
+        exports, apart = exports or {}, apart or set()
         return _ranked((code for key, code in best.items()
-                        if not exports.get(key // span, 0) & exports.get(key % span, 0)), evidence, n)
+                        if not exports.get(key // span, 0) & exports.get(key % span, 0)
+                        and divmod(key, span) not in apart), evidence, n)
     return _ranked(best.values(), evidence, n)
 
 
