@@ -14,6 +14,7 @@ from knowme.dedupe.run import pending_count, pending_pairs, resolve_pair, run_de
 from knowme.importing import import_path, store_records
 from knowme.model import Decision, Labeled, Record
 from knowme.store.core import Store
+from knowme.store.merging import people_count
 from knowme.triage import mark
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -588,6 +589,33 @@ def test_two_people_kept_apart_are_not_asked_again_when_a_new_card_joins_one(sto
     report = run_dedupe(store)
     assert report.auto_merged == 1 and report.people_after == 2
     assert pending_pairs(store) == []
+
+
+def test_a_split_is_not_undone_by_the_next_dedupe(store: Store) -> None:
+    """A split means "not sure": the next dedupe asks about the parts instead of merging them again (it
+    merged them silently), a third card that fits both joins one of them at most, and "same" joins them
+    again. Undoing the split takes its verdict back with it."""
+    load(store, "a.vcf", [rec(1, "Jane", "Doe", "jane.doe@gmail.com"), rec(2, "Jane", "Doe", "jane.doe@gmail.com",
+                                                                          org="Acme")])
+    report = run_dedupe(store)
+    assert report.people_after == 1
+    split_person(store, report.merges[0].keep)
+    verdicts = "SELECT verdict FROM verdicts"
+    assert [v for (v,) in store.conn.execute(verdicts)] == ["split"]
+    store.undo()
+    assert store.conn.execute(verdicts).fetchall() == [] and people_count(store) == 1
+    store.redo()
+    assert [v for (v,) in store.conn.execute(verdicts)] == ["split"] and people_count(store) == 2
+    load(store, "b.vcf", [rec(1, "Jane", "Doe", "jane.doe@gmail.com", "+1 415 555 0101", org="Acme")])
+    again = run_dedupe(store)
+    owner = {rk: pid for rk, pid in store.conn.execute("SELECT rkey, person_id FROM records")}
+    assert len({owner[rk] for rk in owner if rk.startswith("a.vcf")}) == 2  # the parts stay two people
+    assert again.people_after == 2
+    (asked,) = pending_pairs(store)
+    assert "same email janedoe@gmail.com" in asked.reasons
+    assert "not merged automatically: you split Jane Doe and Jane Doe apart" in asked.reasons
+    resolve_pair(store, asked.id, same=True)
+    assert people_count(store) == 1
 
 
 def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:

@@ -69,7 +69,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = command(sub, "split", "give each record of a merged person its own person again", """
         Undo a merge you disagree with, whenever it happened: every record of PERSON becomes a person of
-        its own, each keeping the decision and notes. One undoable action.""",
+        its own, each keeping the decision and notes. The split is remembered: a later dedupe asks before
+        joining the parts again instead of merging them by itself. One undoable action.""",
                 [("knowme split 42", "person 42 (an id from `knowme list`)"),
                  ("knowme split jane.doe@gmail.com", "the one person holding that address, however spelled")])
     p.add_argument("person", metavar="PERSON", help="the person's id, as `knowme list` shows it, or an address, "

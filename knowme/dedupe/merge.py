@@ -31,7 +31,7 @@ from knowme.store.merging import (
     record_identities,
     records_of,
 )
-from knowme.store.pairs import forget_verdicts, verdict_key, verdicts_held
+from knowme.store.pairs import SPLIT, set_verdicts, verdict_key
 from knowme.store.searchindex import bulk_writes
 from knowme.store.sql import chunked
 
@@ -188,8 +188,9 @@ def split_person(store: Store, person_id: int) -> list[int]:
 
     Every part keeps the person's decision and notes, unless the merge that built this person is in
     the undo history and nothing was decided since: then each part gets back what it had before.
-    Stored "same" verdicts between the parts are dropped (a split means "not sure"); no "different"
-    verdict is stored unless the user says so.
+    A split means "not sure", not "different": each two of the parts' records get the verdict "split"
+    in place of any "same", so a later dedupe asks about them when their evidence says one person and
+    never joins them by itself, not even through a third card (it did, silently undoing the split).
     """
     with store.transaction():
         held = record_identities(store, person_id)
@@ -197,10 +198,10 @@ def split_person(store: Store, person_id: int) -> list[int]:
             return [person_id] if held else []
         rids = [rid for rid, _ in held]
         rkeys = [rk for _, rk in held]
-        same = verdicts_held(store, [verdict_key(a, b) for i, a in enumerate(rkeys) for b in rkeys[i + 1:]], "same")
+        apart = [verdict_key(a, b) for i, a in enumerate(rkeys) for b in rkeys[i + 1:] if a != b]
         suppression.capture(store, [person_id])  # the parts may go back to other decisions: keep what they held
         history = _history_rows(store, person_id, rids) or {}
-        before = store.snapshot(person_ids=[person_id], record_ids=rids, verdicts=same)
+        before = store.snapshot(person_ids=[person_id], record_ids=rids, verdicts=apart)
         current = person_row(store, person_id)
         cols = {name: i for i, name in enumerate(PERSON_COLUMNS)}
         carried = ("decision", "note", "how", "context", "why", "draft", "priority", "sent_on", "accepted_on",
@@ -215,11 +216,11 @@ def split_person(store: Store, person_id: int) -> list[int]:
             pid = store.new_person(**values)
             new_ids.append(pid)
             store.move_records([rid], pid)
-        forget_verdicts(store, same)
+        set_verdicts(store, apart, SPLIT)
         _refresh_suggestions(store, store.refresh_people([person_id, *new_ids]))
         for pid in new_ids:
             before["people"][str(pid)] = None
-        after = store.snapshot(person_ids=[person_id, *new_ids], record_ids=rids, verdicts=same)
+        after = store.snapshot(person_ids=[person_id, *new_ids], record_ids=rids, verdicts=apart)
         store.log_action("split", f"split {_name(store, person_id)} back into {len(rids)} people", before, after)
     return [person_id, *new_ids]
 

@@ -30,6 +30,7 @@ from knowme.store.matchinput import keys_by_record, middle_record, records_to_ma
 from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of, snapshot_of_merge
 from knowme.store.pairs import (
     PENDING,
+    SPLIT,
     WITHDRAWN,
     add_pairs,
     asked,
@@ -194,8 +195,10 @@ def _guard(clusters: _Clusters, ra: int, rb: int, items: list[MatchItem], stats:
                 ev = score_pair(items[x], items[y], stats, explain=False)
                 scored = cache[code] = (ev.outcome, ev.points, ev.conflict)
             if scored[2] or scored[0] not in (SURE, MAYBE, UNASKED):
-                return f"not merged automatically: {items[i].display or 'a record'} and " \
-                       f"{items[j].display or 'another record'} look like different people"
+                first, second = items[i].display or "a record", items[j].display or "another record"
+                if stats.verdicts.get(verdict_key(items[i].rkey, items[j].rkey)) == SPLIT:
+                    return f"not merged automatically: you split {first} and {second} apart"
+                return f"not merged automatically: {first} and {second} look like different people"
     return None
 
 

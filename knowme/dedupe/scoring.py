@@ -60,6 +60,7 @@ from knowme.dedupe.namesim import (
     orgs_agree,
 )
 from knowme.normalize import fold
+from knowme.store.pairs import SPLIT
 from knowme.runtime import big_cache
 
 if TYPE_CHECKING:
@@ -160,6 +161,11 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True) -
     score, points = _score_and_points(tally.pts)
     if outcome == MAYBE:
         score = _chance(a, b, stats, names, tally, score)
+    if verdict == SPLIT:  # the user split these apart: asked when the evidence says one person, never merged
+        # by itself, nor through a third card (the conflict stops the chaining guard)
+        if outcome == SURE:
+            outcome, score = MAYBE, min(score, QUESTION_MOST)
+        return Evidence(score, outcome, [*tally.reasons, "you split these apart"], points, True)
     # a question about two colleagues, one known by a pet name, stops their other cards joining them
     apart = tally.conflict or (outcome != SURE and names.fk in (NICK, TYPO) and _colleagues(a, b, tally))
     return Evidence(score, outcome, tally.reasons, points, apart)

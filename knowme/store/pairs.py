@@ -7,8 +7,9 @@ the same two people: `pending_pair_count` counts pairs (`status --json`'s `pendi
 `pending_question_count` the questions the review asks, one per two people (the dedupe report, the
 status line and the sidebar).
 
-Verdicts ("same" / "different") are kept per unordered pair of record identities (`records.rkey`),
-so they survive a re-import that gives the records new ids.
+Verdicts ("same" / "different", and "split" between records a split took apart: `SPLIT`) are kept
+per unordered pair of record identities (`records.rkey`), so they survive a re-import that gives the
+records new ids.
 
 A pair's status is "pending" (asked), its answer ("same" / "different"), or "withdrawn": asked by a
 dedupe the user undid (`WITHDRAWN`). A withdrawn pair is not in the queue, yet it is still a sign that
@@ -24,6 +25,8 @@ from knowme.store.sql import chunked, from_json, marks, now
 
 if TYPE_CHECKING:
     from knowme.store.core import Store
+
+SPLIT = "split"  # not sure: asked again when the evidence says one person, never merged by dedupe itself
 
 #: the pending pairs between two different people, with each end's person (a sub-query other queries join)
 _PENDING = ("SELECT p.id, p.score, p.reasons, p.a, p.b, ra.person_id AS pa, rb.person_id AS pb FROM pairs p "
@@ -53,17 +56,6 @@ def set_verdicts(store: Store, pairs: Iterable[tuple[str, str]], verdict: str) -
     stamp = now()
     store.conn.executemany("INSERT OR REPLACE INTO verdicts(a, b, verdict, at) VALUES (?, ?, ?, ?)",
                            [(*verdict_key(a, b), verdict, stamp) for a, b in pairs if a != b])
-
-
-def verdicts_held(store: Store, keys: Iterable[tuple[str, str]], verdict: str) -> list[tuple[str, str]]:
-    """Those of the verdict keys that hold `verdict`, in the order given."""
-    return [key for key in keys if store.conn.execute("SELECT 1 FROM verdicts WHERE a=? AND b=? AND verdict=?",
-                                                      (*key, verdict)).fetchone()]
-
-
-def forget_verdicts(store: Store, keys: Iterable[tuple[str, str]]) -> None:
-    """Drop the verdicts of these keys (inside the caller's transaction)."""
-    store.conn.executemany("DELETE FROM verdicts WHERE a=? AND b=?", keys)
 
 
 def rkeys_of(store: Store, person_id: int) -> list[str]:

@@ -410,7 +410,8 @@ def confirm_split(app: KnowmeApp, person_id: int) -> None:
     meta = app.store.record_meta(person_id)
     where = ", ".join(f"{m['source']} #{m['index']}" for m in meta)
     question = (f"Split {person.display_name or 'this person'} into {len(person.records)} people, one per record "
-                f"({where})? Each keeps the decision and notes. ctrl+z undoes it.")
+                f"({where})? Each keeps the decision and notes, and dedupe asks before joining them again. "
+                "ctrl+z undoes it.")
 
     def answered(yes: bool | None) -> None:
         if yes:
