@@ -13,7 +13,9 @@ After every step:
   before the merge; undo and redo give back exactly the decisions before or after their action, or
   refuse and change nothing;
 - the safe export, in every format, writes no address of an excluded person and no name alike
-  an excluded one without refusing.
+  an excluded one without refusing;
+- after a dedupe, no person joins records the user answered "different" about or split apart, and
+  no question asks again about two people the user called different.
 
 `TestSuppression` runs the same steps against the suppression list: a mark of an excluded (or
 lookalike) person is refused unless it says `unexclude`, a bulk mark leaves them alone, and no
@@ -48,6 +50,7 @@ from knowme.importing import import_path
 from knowme.model import Decision
 from knowme.normalize import email_match_key, fold, mailbox_key
 from knowme.store.core import Store, UndoRefused
+from knowme.store.pairs import verdict_key
 from knowme.triage import ExcludedError, at_domain, mark
 
 pytestmark = pytest.mark.slow  # a property run over sequences of actions: the full suite's, not the fast lane's
@@ -307,7 +310,22 @@ class IdentityMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.books)
     @rule()
     def dedupe(self) -> None:
+        owner = {rid: pid for pid, rids in self.people_of().items() for rid in rids}
         self._merging(lambda: run_dedupe(self.store))
+        # what the user kept apart stays apart: dedupe merges no two people between whose records the
+        # user answered "different" or made a split, and asks nothing again about people called different
+        rkey = dict(self.store.conn.execute("SELECT id, rkey FROM records"))
+        held = dict(((a, b), v) for a, b, v in self.store.conn.execute("SELECT a, b, verdict FROM verdicts"))
+        for rids in self.people_of().values():
+            for x in rids:
+                for y in rids:
+                    if owner.get(x, x) != owner.get(y, y) and x < y:
+                        verdict = held.get(verdict_key(rkey[x], rkey[y]))
+                        assert verdict not in ("different", "split"), f"dedupe joined {x} and {y} ({verdict})"
+        people = self.people_of()
+        for pair in pending_pairs(self.store):
+            asked = {verdict_key(rkey[x], rkey[y]) for x in people[pair.a_person] for y in people[pair.b_person]}
+            assert not any(held.get(key) == "different" for key in asked), f"asked again: {pair}"
 
     @precondition(lambda self: self.books)
     @rule(data=st.data(), same=st.booleans())
