@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from knowme.dedupe.pairgroups import PairGroup, evidence_shape, pair_groups, reason_shape, resolve_group
-from knowme.dedupe.run import pending_pairs, run_dedupe
+from knowme.dedupe.run import pending_pairs, resolve_pair, run_dedupe
 from knowme.importing import store_records
 from knowme.model import Labeled, Record
 from knowme.store.core import Store
@@ -91,6 +91,30 @@ def test_a_group_answered_different_is_never_asked_again(store: Store) -> None:
     run_dedupe(store)
     assert not any(g.id == group.id for g in pair_groups(store))
     assert not pending_pairs(store) or all(evidence_shape(p.reasons) != group.shape for p in pending_pairs(store))
+
+
+def test_a_group_answered_same_never_joins_people_kept_apart_even_through_a_chain(store: Store) -> None:
+    """Three cards of one rare name with three addresses ask three questions of one shape. The user
+    answers one of them "different"; the group answered "same" then merges through the third card at
+    most one side: the pair that would join the two people called different stays a question."""
+    records = [Record(index=i, given="Zebulon", family="Quartermaine", formatted_name="Zebulon Quartermaine",
+                      emails=[Labeled(address, "home")])
+               for i, address in enumerate(("zq@gmail.com", "zeb@yahoo.com", "quartermaine@outlook.com"), 1)]
+    store_records(store, Path("a.vcf"), "vcard", records, [], "a", "US")
+    run_dedupe(store)
+    queue = pending_pairs(store)
+    assert len(queue) == 3 and len({evidence_shape(p.reasons) for p in queue}) == 1
+    first = queue[0]
+    resolve_pair(store, first.id, same=False)
+    (group,) = pair_groups(store)
+    answered = resolve_group(store, group.id, same=True)
+    assert answered.held == 1
+    owner = dict(store.conn.execute("SELECT id, person_id FROM records"))
+    assert owner[first.a_record] != owner[first.b_record]
+    (left,) = pending_pairs(store)
+    assert {left.a_person, left.b_person} == {owner[first.a_record], owner[first.b_record]}
+    store.undo()
+    assert len(pending_pairs(store)) == 2
 
 
 def test_cli_lists_groups_and_answers_one_by_its_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +24,14 @@ from knowme.store.merging import bulk_snapshot, records_of, records_per_person
 from knowme.store.pairs import (
     answered_pairs,
     pending_pairs_between,
+    records_of_people,
     rkey_by_record,
     rkeys_of,
     set_pair_status,
     set_verdicts,
     verdict_key,
 )
+from knowme.store.suppression import different_verdicts
 from knowme.text import plural
 
 EXAMPLES = 3
@@ -70,6 +73,7 @@ class PairGroup:
     answered_same: int = 0  # pairs of this shape the user already answered, and how
     answered_different: int = 0
     per_person: float = 1.0  # records per person in the workspace
+    held: int = 0  # pairs an answer "same" left as questions: they would join people that must stay apart
 
     @property
     def likely_same(self) -> int:
@@ -158,8 +162,13 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
     label = f"{plural(len(group.pairs), 'pair')} ({group.shape})"
     with store.transaction():
         if same:
-            merges = _merge_sets(group.pairs)
-            verdicts = sorted({verdict_key(rkey[p.a_record], rkey[p.b_record]) for p in group.pairs})
+            merges, held = _merge_sets(group.pairs, _apart(store, {x for p in group.pairs
+                                                                   for x in (p.a_person, p.b_person)}))
+            if held:  # pairs joining people that must stay apart stay questions, answered one by one
+                stay = {pid for p in held for pid in (p.id, *pending_pairs_between(store, p.a_person, p.b_person))}
+                pair_ids = [pid for pid in pair_ids if pid not in stay]
+                group.held = len(held)
+            verdicts = sorted({verdict_key(rkey[p.a_record], rkey[p.b_record]) for p in group.pairs if p not in held})
             people = [pid for keep, others in merges for pid in (keep, *others)]
             moved = records_of(store, [pid for _, others in merges for pid in others])
             rids = [rid for rs in moved.values() for rid in rs]
@@ -178,27 +187,53 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
     return group
 
 
-def _merge_sets(pairs: list[PairView]) -> list[tuple[int, list[int]]]:
-    """(kept person, the others) for each set of people the pairs join; the lowest id is kept."""
+def _apart(store: Store, people: set[int]) -> Callable[[int, int], bool]:
+    """Whether two of these people must stay apart whatever a group's answer: the user called records of
+    theirs different, or each holds a row of one LinkedIn connections export (it lists each person once)."""
+    owners: dict[str, set[int]] = defaultdict(set)
+    exports: dict[int, set[int]] = defaultdict(set)
+    for pid, rkey, source, connected in records_of_people(store, people):
+        owners[rkey].add(pid)
+        if connected:
+            exports[pid].add(source)
+    different = {(min(x, y), max(x, y)) for a, b in different_verdicts(store) if a in owners and b in owners
+                 for x in owners[a] for y in owners[b] if x != y}
+
+    def apart(x: int, y: int) -> bool:
+        return (min(x, y), max(x, y)) in different or not exports[x].isdisjoint(exports[y])
+    return apart
+
+
+def _merge_sets(pairs: list[PairView], apart: Callable[[int, int], bool] = lambda x, y: False
+                ) -> tuple[list[tuple[int, list[int]]], list[PairView]]:
+    """(kept person, the others) for each set of people the pairs join, the lowest id kept; and the
+    pairs left out because they would join two people that must stay apart (`apart`), even through a
+    chain of other pairs: Jane and John Doe, called different before, are not made one by a group
+    holding Jane / J. Doe and J. Doe / John."""
     parent: dict[int, int] = {}
+    members: dict[int, list[int]] = {}
 
     def find(x: int) -> int:
-        parent.setdefault(x, x)
+        if x not in parent:
+            parent[x], members[x] = x, [x]
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
+    held = []
     for p in pairs:
         ra, rb = find(p.a_person), find(p.b_person)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    members: dict[int, list[int]] = defaultdict(list)
-    for pid in list(parent):
-        root = find(pid)
-        if root != pid:
-            members[root].append(pid)
-    return sorted((keep, sorted(others)) for keep, others in members.items())
+        if ra == rb:
+            continue
+        if any(apart(x, y) for x in members[ra] for y in members[rb]):
+            held.append(p)
+            continue
+        keep, gone = min(ra, rb), max(ra, rb)
+        parent[gone] = keep
+        members[keep].extend(members.pop(gone))
+    return sorted((keep, sorted(m for m in group if m != keep)) for keep, group in members.items()
+                  if len(group) > 1), held
 
 
 def _snapshot(store: Store, people: list[int], rids: list[int], verdicts: list[tuple[str, str]],

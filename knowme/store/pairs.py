@@ -121,6 +121,17 @@ def pair_ends(store: Store, pair_id: int) -> tuple[int, int, str, str] | None:
                               (pair_id,)).fetchone()
 
 
+def records_of_people(store: Store, people: Iterable[int]) -> list[tuple[int, str, int, bool]]:
+    """(person, record identity, source, whether a LinkedIn connection row) of these people's records."""
+    ids = sorted(set(people))
+    out: list[tuple[int, str, int, bool]] = []
+    for chunk in chunked(ids):
+        out.extend(store.conn.execute(
+            f"SELECT person_id, rkey, source_id, json_extract(data, '$.connected_on') IS NOT NULL FROM records "
+            f"WHERE person_id IN ({marks(len(chunk))})", list(chunk)))
+    return out
+
+
 def pair_status(store: Store, pair_id: int) -> str | None:
     """A queued pair's status ("pending", "withdrawn", or its answer "same" / "different"); None for no such pair."""
     row = store.conn.execute("SELECT status FROM pairs WHERE id=?", (pair_id,)).fetchone()
