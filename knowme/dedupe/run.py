@@ -39,6 +39,7 @@ from knowme.store.pairs import (
     pair_ends,
     pair_status,
     pending_pairs_between,
+    pending_pairs_involving,
     pending_question_count,
     pending_queue,
     queued_pairs,
@@ -50,6 +51,7 @@ from knowme.store.pairs import (
     verdict_key,
 )
 from knowme.store.sql import json_bytes
+from knowme.store.suppression import any_different_verdict
 from knowme.text import plural
 
 Progress = Callable[[int, int], None]
@@ -309,6 +311,8 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         tick(90, 100)
         last_pair = last_pair_id(store)
         inserted, revived, leftover = _write_queue(store, queue)
+        if leftover and (exports or apart):
+            leftover = _withdraw_kept_apart(store, leftover, dict(zip(record_ids, root)), exports, apart)
         report.new_pairs = inserted + len(revived)  # (withdrawn pairs asked again are new to the queue)
         report.queued = len(queue) + _leftover_questions(record_ids, root, queue, leftover)
         del queue, leftover
@@ -411,12 +415,13 @@ def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int, exports:
 
 
 def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tuple[int, list[int],
-                                                                                 list[tuple[int, int]]]:
+                                                                                 list[tuple[int, int, int]]]:
     """Insert new maybe pairs (record a, record b, score, reasons as JSON); refresh the evidence of
     pending ones; ask withdrawn ones again (an undone dedupe's); leave answered ones alone.
 
     Returns how many pairs are new (inserted in this order, so with the ids after the last one before),
-    the ids of the withdrawn pairs asked again, and the pending pairs of earlier runs this queue does not hold.
+    the ids of the withdrawn pairs asked again, and the pending pairs of earlier runs this queue does not
+    hold (record a, record b, pair id).
     """
     existing = queued_pairs(store)
     inserts, updates, revived = [], [], []
@@ -433,11 +438,29 @@ def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tupl
     update_pair_evidence(store, updates)
     revive_pairs(store, revived)
     return len(inserts), [pair_id for _, _, pair_id in revived], \
-        [pair for pair, old in existing.items() if old[1] == PENDING]
+        [(*pair, old[0]) for pair, old in existing.items() if old[1] == PENDING]
+
+
+def _withdraw_kept_apart(store: Store, leftover: list[tuple[int, int, int]], person: dict[int, int],
+                         exports: dict[int, int], apart: set[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Withdraw the pending pairs of earlier runs that this run's merges put between two people kept
+    apart (`_queue_choice`): one side merged with a card of someone the user called different from the
+    other, or both now hold rows of one connections export. Withdrawn, not answered: not in the queue,
+    and asked again by a later run that finds them (after an undo). Returns the pending pairs left."""
+    left, withdrawn = [], []
+    for a, b, pair_id in leftover:
+        pa, pb = person.get(a), person.get(b)
+        if pa is not None and pb is not None and pa != pb and (
+                (min(pa, pb), max(pa, pb)) in apart or exports.get(pa, 0) & exports.get(pb, 0)):
+            withdrawn.append(pair_id)
+        else:
+            left.append((a, b, pair_id))
+    set_pair_status(store, withdrawn, WITHDRAWN)
+    return left
 
 
 def _leftover_questions(record_ids: Sequence[int], root: list[int], queue: list[tuple[int, int, float, str]],
-                        leftover: list[tuple[int, int]]) -> int:
+                        leftover: list[tuple[int, int, int]]) -> int:
     """Questions that pending pairs of earlier runs add to this run's queue (which asks one per two
     people): those between two people the queue does not already ask about. Same as
     `pending_count` after the run, without joining millions of pairs to their records again."""
@@ -449,7 +472,7 @@ def _leftover_questions(record_ids: Sequence[int], root: list[int], queue: list[
         pa, pb = person[a], person[b]
         asked.add((pa, pb) if pa < pb else (pb, pa))
     more = set()
-    for a, b in leftover:
+    for a, b, _ in leftover:
         pa, pb = person.get(a), person.get(b)
         if pa is not None and pb is not None and pa != pb:
             key = (pa, pb) if pa < pb else (pb, pa)
@@ -533,6 +556,8 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
         if same:
             keep, gone = min(pa, pb), max(pa, pb)
             verdicts = [(rka, rkb)] if pa != pb else []
+            moot = _called_different_after_merge(store, pa, pb) if pa != pb else []
+            pair_ids = sorted({*pair_ids, *moot})
             before = store.snapshot(verdicts=[verdict_key(*v) for v in verdicts], pair_ids=pair_ids)
             rids = records_of(store, [gone])[gone] if pa != pb else []
             before_people = bulk_snapshot(store, [keep, gone], rids)
@@ -540,7 +565,8 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
             if pa != pb:
                 apply_merges(store, [(keep, [gone])])
             set_verdicts(store, verdicts, "same")
-            set_pair_status(store, pair_ids, "same")
+            set_pair_status(store, [pid for pid in pair_ids if pid not in moot], "same")
+            set_pair_status(store, moot, "different")
             after = store.snapshot(verdicts=[verdict_key(*v) for v in verdicts], pair_ids=pair_ids)
             after_people = bulk_snapshot(store, [keep, gone], rids)
             after.update(people=after_people["people"], records=after_people["records"])
@@ -569,6 +595,22 @@ __all__ = [
     "resolve_pair",
     "run_dedupe",
 ]
+
+
+def _called_different_after_merge(store: Store, pa: int, pb: int) -> list[int]:
+    """Pending pairs of either of two people about to merge with a third the user called different from
+    the other: once they are one person those pairs ask again what was answered (Bob Stone called
+    different from one card, then merged with another card that had a question about the first)."""
+    mine = rkeys_of(store, pa) + rkeys_of(store, pb)
+    moot = []
+    for pair_id in {*pending_pairs_involving(store, pa), *pending_pairs_involving(store, pb)}:
+        ends = pair_ends(store, pair_id)
+        if ends is None:
+            continue
+        other = ends[1] if ends[0] in (pa, pb) else ends[0]
+        if other not in (pa, pb) and any_different_verdict(store, mine, rkeys_of(store, other)):
+            moot.append(pair_id)
+    return sorted(moot)
 
 
 def _names_of(store: Store, *person_ids: int) -> str:
