@@ -591,6 +591,26 @@ def test_two_people_kept_apart_are_not_asked_again_when_a_new_card_joins_one(sto
     assert pending_pairs(store) == []
 
 
+def test_a_merge_closes_the_questions_it_turns_into_ones_already_answered(store: Store) -> None:
+    """Three cards of one name ask three questions. "Different" for X / Z, then "same" for X / Y: the
+    question Y / Z now asks about X+Y and Z, which the user answered; it is closed with the merge and
+    comes back with its undo."""
+    load(store, "a.vcf", [rec(1, "Zebulon", "Quartermaine", "zq@gmail.com"),
+                          rec(2, "Zebulon", "Quartermaine", "zeb@yahoo.com"),
+                          rec(3, "Zebulon", "Quartermaine", "quartermaine@outlook.com")])
+    run_dedupe(store)
+    queue = pending_pairs(store)
+    assert len(queue) == 3
+    x_z = queue[0]
+    x_y = next(p for p in queue[1:] if {p.a_record, p.b_record} & {x_z.a_record, x_z.b_record} == {x_z.a_record})
+    resolve_pair(store, x_z.id, same=False)
+    resolve_pair(store, x_y.id, same=True)
+    assert pending_pairs(store) == []
+    assert run_dedupe(store).new_pairs == 0 and pending_pairs(store) == []  # (nothing to log)
+    store.undo()  # the "same"
+    assert len(pending_pairs(store)) == 2
+
+
 def test_a_split_is_not_undone_by_the_next_dedupe(store: Store) -> None:
     """A split means "not sure": the next dedupe asks about the parts instead of merging them again (it
     merged them silently), a third card that fits both joins one of them at most, and "same" joins them
