@@ -364,6 +364,11 @@ class IdentityMachine(RuleBasedStateMachine):
         rids = self.people_of()[pid]
         top, before = self.log_top(), dict(self.expected)
         split_person(self.store, pid)
+        # the split is remembered, so no later dedupe merges the parts again by itself
+        rkey = dict(self.store.conn.execute("SELECT id, rkey FROM records"))
+        held = {(a, b): v for a, b, v in self.store.conn.execute("SELECT a, b, verdict FROM verdicts")}
+        assert all(held.get(verdict_key(rkey[x], rkey[y])) == "split"
+                   for x in rids for y in rids if x < y and rkey[x] != rkey[y]), "a split left no verdict"
         now = self.decisions_now()
         for r in rids:
             allowed = {self.expected[r], *self.before_merge.get(r, [])[-1:]}
