@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowme.dedupe.merge import apply_merges
-from knowme.dedupe.run import PairView, pending_pairs
+from knowme.dedupe.run import KeptApart, PairView, pending_pairs
 from knowme.store.core import Store
 from knowme.store.merging import bulk_snapshot, records_of, records_per_person
 from knowme.store.pairs import (
@@ -162,8 +162,9 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
     label = f"{plural(len(group.pairs), 'pair')} ({group.shape})"
     with store.transaction():
         if same:
-            merges, held = _merge_sets(group.pairs, _apart(store, {x for p in group.pairs
-                                                                   for x in (p.a_person, p.b_person)}))
+            people = {x for p in group.pairs for x in (p.a_person, p.b_person)}
+            merges, held = _merge_sets(group.pairs, KeptApart.of(records_of_people(store, people),
+                                                                 different_verdicts(store)))
             if held:  # pairs joining people that must stay apart stay questions, answered one by one
                 stay = {pid for p in held for pid in (p.id, *pending_pairs_between(store, p.a_person, p.b_person))}
                 pair_ids = [pid for pid in pair_ids if pid not in stay]
@@ -187,24 +188,7 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
     return group
 
 
-def _apart(store: Store, people: set[int]) -> Callable[[int, int], bool]:
-    """Whether two of these people must stay apart whatever a group's answer: the user called records of
-    theirs different, or each holds a row of one LinkedIn connections export (it lists each person once)."""
-    owners: dict[str, set[int]] = defaultdict(set)
-    exports: dict[int, set[int]] = defaultdict(set)
-    for pid, rkey, source, connected in records_of_people(store, people):
-        owners[rkey].add(pid)
-        if connected:
-            exports[pid].add(source)
-    different = {(min(x, y), max(x, y)) for a, b in different_verdicts(store) if a in owners and b in owners
-                 for x in owners[a] for y in owners[b] if x != y}
-
-    def apart(x: int, y: int) -> bool:
-        return (min(x, y), max(x, y)) in different or not exports[x].isdisjoint(exports[y])
-    return apart
-
-
-def _merge_sets(pairs: list[PairView], apart: Callable[[int, int], bool] = lambda x, y: False
+def _merge_sets(pairs: list[PairView], apart: Callable[[int, int], bool]
                 ) -> tuple[list[tuple[int, list[int]]], list[PairView]]:
     """(kept person, the others) for each set of people the pairs join, the lowest id kept; and the
     pairs left out because they would join two people that must stay apart (`apart`), even through a

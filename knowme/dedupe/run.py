@@ -43,6 +43,7 @@ from knowme.store.pairs import (
     pending_question_count,
     pending_queue,
     queued_pairs,
+    records_of_people,
     revive_pairs,
     rkeys_of,
     set_pair_status,
@@ -51,7 +52,7 @@ from knowme.store.pairs import (
     verdict_key,
 )
 from knowme.store.sql import json_bytes
-from knowme.store.suppression import any_different_verdict
+from knowme.store.suppression import different_verdicts
 from knowme.text import plural
 
 Progress = Callable[[int, int], None]
@@ -279,8 +280,8 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         why[keep].extend(earlier)
     del sure, guard_cache, members
     root = [clusters.find(item.pid) for item in items]  # each item's person after the merges
-    exports = _connection_exports(items, root)
-    apart = _kept_apart(items, root, stats.verdicts)
+    apart = KeptApart.of(((person, item.rkey, item.source, item.connected) for item, person in zip(items, root)),
+                         [k for k, v in stats.verdicts.items() if v == "different"])
     groups: dict[int, list[int]] = defaultdict(list)
     for pid in clusters.parent:
         top = clusters.find(pid)
@@ -301,7 +302,7 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         before = workers.read(snapshot_of_merge, involved, moved) if workers and ordered else None
         plan = plan_merges(store, ordered, workers) if ordered else None
         queue = []
-        for code in _queue_choice(evidence, root, n, exports, apart):
+        for code in _queue_choice(evidence, root, n, apart):
             _, _, _, score, reasons = evidence[code]
             if code in guarded:  # sure by itself, a question beside the others: never "score 1.00"
                 score, reasons = min(score, QUESTION_MOST), to_json([*from_json(reasons), guarded[code]])
@@ -311,8 +312,8 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         tick(90, 100)
         last_pair = last_pair_id(store)
         inserted, revived, leftover = _write_queue(store, queue)
-        if leftover and (exports or apart):
-            leftover = _withdraw_kept_apart(store, leftover, dict(zip(record_ids, root)), exports, apart)
+        if leftover and apart:
+            leftover = _withdraw_kept_apart(store, leftover, dict(zip(record_ids, root)), apart)
         report.new_pairs = inserted + len(revived)  # (withdrawn pairs asked again are new to the queue)
         report.queued = len(queue) + _leftover_questions(record_ids, root, queue, leftover)
         del queue, leftover
@@ -360,37 +361,46 @@ def _same_verdict_pairs(items: list[MatchItem], verdicts: dict[tuple[str, str], 
     return out
 
 
-def _kept_apart(items: list[MatchItem], root: list[int], verdicts: dict[tuple[str, str], str]) -> set[tuple[int, int]]:
-    """The two people (lower id first) between whose records the user answered "different": "kept apart,
-    and will not be asked again" holds for them, whatever cards join either later."""
-    wanted = [k for k, v in verdicts.items() if v == "different"]
-    if not wanted:
-        return set()
-    people: dict[str, set[int]] = defaultdict(set)
-    for item, person in zip(items, root):
-        people[item.rkey].add(person)
-    return {(min(pa, pb), max(pa, pb)) for a, b in wanted for pa in people.get(a, ()) for pb in people.get(b, ())
-            if pa != pb}
+@dataclass(slots=True)
+class KeptApart:
+    """Two people who must stay apart whatever their evidence or an answer for many: the user called
+    records of theirs different, or each holds a row of one LinkedIn connections export (it lists each
+    connection once). Dedupe asks nothing about them, and no merge or group answer joins them."""
+
+    different: set[tuple[int, int]]  # two people, lower id first
+    exports: dict[int, int]  # person -> the connections exports they hold a row of, one bit a source
+
+    @classmethod
+    def of(cls, records: Iterable[tuple[int, str, int, bool]], different: Iterable[tuple[str, str]]) -> KeptApart:
+        """From (person, record identity, source, whether a connection row) of every record concerned and
+        the "different" verdicts (pairs of record identities)."""
+        different = list(different)
+        wanted = {key for pair in different for key in pair}  # only these records' people are looked up
+        owners: dict[str, set[int]] = defaultdict(set)
+        exports: dict[int, int] = defaultdict(int)
+        for person, rkey, source, connected in records:
+            if rkey in wanted:
+                owners[rkey].add(person)
+            if connected:
+                exports[person] |= 1 << source
+        people = {(min(x, y), max(x, y)) for a, b in different if a in owners and b in owners
+                  for x in owners[a] for y in owners[b] if x != y}
+        return cls(people, dict(exports))
+
+    def __bool__(self) -> bool:
+        return bool(self.different or self.exports)
+
+    def __call__(self, x: int, y: int) -> bool:
+        return bool(self.exports.get(x, 0) & self.exports.get(y, 0)) or (min(x, y), max(x, y)) in self.different
 
 
-def _connection_exports(items: list[MatchItem], root: list[int]) -> dict[int, int]:
-    """The LinkedIn connections exports (sources) each person holds a row of, as one bit a source, for
-    the people that hold one (an integer each: a million records hold a hundred thousand such rows)."""
-    held: dict[int, int] = defaultdict(int)
-    for item, person in zip(items, root):
-        if item.connected:
-            held[person] |= 1 << item.source
-    return dict(held)
-
-
-def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int, exports: dict[int, int] | None = None,
-                  apart: set[tuple[int, int]] | None = None) -> list[int]:
+def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int, apart: KeptApart | None = None) -> list[int]:
     """The best maybe pair between each two people that stay apart (one question per two people),
     best first. Two people and their best pair are kept as two integers: a million records have
-    millions of such couples. Not asked about: two people holding rows of one connections export
-    (`exports`): LinkedIn lists each connection once, so "the same person" is not an answer (an old
-    and a new export imported side by side ask nothing about two Andrew Eatons); and two people the
-    user already kept apart (`apart`), when a card that joined one of them since meets the other."""
+    millions of such couples. Not asked about: two people `apart` (`KeptApart`), where "the same
+    person" is not an answer: two holders of rows of one connections export (an old and a new export
+    imported side by side ask nothing about two Andrew Eatons), and two people the user called
+    different, when a card that joined one of them since meets the other."""
     best: dict[int, int] = {}  # the two people as one integer -> the code of their best pair so far
     span = max(root, default=0) + 1
     for code, worded in evidence.items():
@@ -406,11 +416,8 @@ def _queue_choice(evidence: dict[int, Worded], root: list[int], n: int, exports:
             points, before = worded[1], evidence[old][1]
             if points > before or (points == before and code < old):
                 best[key] = code
-    if exports or apart:
-        exports, apart = exports or {}, apart or set()
-        return _ranked((code for key, code in best.items()
-                        if not exports.get(key // span, 0) & exports.get(key % span, 0)
-                        and divmod(key, span) not in apart), evidence, n)
+    if apart:
+        return _ranked((code for key, code in best.items() if not apart(*divmod(key, span))), evidence, n)
     return _ranked(best.values(), evidence, n)
 
 
@@ -442,16 +449,15 @@ def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tupl
 
 
 def _withdraw_kept_apart(store: Store, leftover: list[tuple[int, int, int]], person: dict[int, int],
-                         exports: dict[int, int], apart: set[tuple[int, int]]) -> list[tuple[int, int, int]]:
+                         apart: KeptApart) -> list[tuple[int, int, int]]:
     """Withdraw the pending pairs of earlier runs that this run's merges put between two people kept
-    apart (`_queue_choice`): one side merged with a card of someone the user called different from the
-    other, or both now hold rows of one connections export. Withdrawn, not answered: not in the queue,
-    and asked again by a later run that finds them (after an undo). Returns the pending pairs left."""
+    `apart`: one side merged with a card of someone the user called different from the other, or both
+    now hold rows of one connections export. Withdrawn, not answered: not in the queue, and asked
+    again by a later run that finds them (after an undo). Returns the pending pairs left."""
     left, withdrawn = [], []
     for a, b, pair_id in leftover:
         pa, pb = person.get(a), person.get(b)
-        if pa is not None and pb is not None and pa != pb and (
-                (min(pa, pb), max(pa, pb)) in apart or exports.get(pa, 0) & exports.get(pb, 0)):
+        if pa is not None and pb is not None and pa != pb and apart(pa, pb):
             withdrawn.append(pair_id)
         else:
             left.append((a, b, pair_id))
@@ -598,19 +604,18 @@ __all__ = [
 
 
 def _called_different_after_merge(store: Store, pa: int, pb: int) -> list[int]:
-    """Pending pairs of either of two people about to merge with a third the user called different from
-    the other: once they are one person those pairs ask again what was answered (Bob Stone called
+    """Pending pairs of either of two people about to merge with a third kept apart from the other
+    (`KeptApart`): once they are one person those pairs ask again what was answered (Bob Stone called
     different from one card, then merged with another card that had a question about the first)."""
-    mine = rkeys_of(store, pa) + rkeys_of(store, pb)
-    moot = []
+    others: dict[int, int] = {}  # pending pair -> the third person
     for pair_id in {*pending_pairs_involving(store, pa), *pending_pairs_involving(store, pb)}:
         ends = pair_ends(store, pair_id)
-        if ends is None:
-            continue
-        other = ends[1] if ends[0] in (pa, pb) else ends[0]
-        if other not in (pa, pb) and any_different_verdict(store, mine, rkeys_of(store, other)):
-            moot.append(pair_id)
-    return sorted(moot)
+        if ends is not None and not {ends[0], ends[1]} <= {pa, pb}:
+            others[pair_id] = ends[1] if ends[0] in (pa, pb) else ends[0]
+    if not others:
+        return []
+    apart = KeptApart.of(records_of_people(store, {pa, pb, *others.values()}), different_verdicts(store))
+    return sorted(pair_id for pair_id, other in others.items() if apart(pa, other) or apart(pb, other))
 
 
 def _names_of(store: Store, *person_ids: int) -> str:
