@@ -611,6 +611,34 @@ def test_a_merge_closes_the_questions_it_turns_into_ones_already_answered(store:
     assert len(pending_pairs(store)) == 2
 
 
+def test_undoing_a_dedupe_asks_again_what_its_merges_closed(store: Store) -> None:
+    """Three cards of one name, X / Z answered "different". A new card holding the addresses of X and Y
+    joins them: the question Y / Z now asks about X+Y and Z, which the user answered, and it leaves the
+    queue. Undoing that dedupe puts the queue back as it was, redoing it takes the question out again."""
+    load(store, "a.vcf", [rec(1, "Zebulon", "Quartermaine", "zq@gmail.com"),
+                          rec(2, "Zebulon", "Quartermaine", "zeb@yahoo.com"),
+                          rec(3, "Zebulon", "Quartermaine", "quartermaine@outlook.com")])
+    run_dedupe(store)
+    rkey = {rid: rk for rid, rk in store.conn.execute("SELECT id, rkey FROM records")}
+    x, y, z = sorted(rkey.values())
+
+    def queue() -> set[frozenset[str]]:
+        return {frozenset((rkey[p.a_record], rkey[p.b_record])) for p in pending_pairs(store)}
+    x_z = next(p for p in pending_pairs(store) if {rkey[p.a_record], rkey[p.b_record]} == {x, z})
+    resolve_pair(store, x_z.id, same=False)
+    before = queue()
+    assert before == {frozenset((x, y)), frozenset((y, z))}
+    both = Record(index=1, given="Zebulon", family="Quartermaine", formatted_name="Zebulon Quartermaine",
+                  emails=[Labeled("zq@gmail.com", "home"), Labeled("zeb@yahoo.com", "work")])
+    load(store, "b.vcf", [both])
+    report = run_dedupe(store)
+    assert report.people_after == 2 and report.closed == 1 and queue() == set()
+    store.undo()
+    assert queue() == before
+    store.redo()
+    assert queue() == set()
+
+
 def test_a_split_is_not_undone_by_the_next_dedupe(store: Store) -> None:
     """A split means "not sure": the next dedupe asks about the parts instead of merging them again (it
     merged them silently), a third card that fits both joins one of them at most, and "same" joins them

@@ -85,7 +85,9 @@ def cmd_dedupe(args: argparse.Namespace, store: Store) -> int:
         return 0
     print(f"{plural(report.records, 'record')}, {plural(report.people_before, 'person')} before, "
           f"{report.people_after} after: merged {plural(report.auto_merged, 'duplicate')} automatically, "
-          f"{plural(report.queued, 'possible duplicate')} to review ({report.new_pairs} new)")
+          f"{plural(report.queued, 'possible duplicate')} to review ({report.new_pairs} new)"
+          + (f"; {plural(report.closed, 'question')} closed: your earlier answers settle "
+             "them" if report.closed else ""))
     for merge in report.merges[:_TEXT_MERGES]:
         print(f"  person {merge.keep} <- {', '.join(map(str, merge.merged))}")
         for reason in merge.reasons:

@@ -85,6 +85,7 @@ class DedupeReport:
     auto_merged: int = 0  # people merged away into another
     queued: int = 0  # pairs waiting for the user
     new_pairs: int = 0
+    closed: int = 0  # pending pairs of earlier runs this run's merges turned into ones already answered
     guarded: int = 0  # sure pairs held back by the chaining guard (queued instead)
     seconds: float = 0.0
     merges: list[Merge] = field(default_factory=list)
@@ -93,7 +94,8 @@ class DedupeReport:
     def to_dict(self) -> dict[str, Any]:
         return {"records": self.records, "people_before": self.people_before, "people_after": self.people_after,
                 "candidates": self.candidates, "auto_merged": self.auto_merged, "queued": self.queued,
-                "new_pairs": self.new_pairs, "guarded": self.guarded, "seconds": round(self.seconds, 3),
+                "new_pairs": self.new_pairs, "closed": self.closed, "guarded": self.guarded,
+                "seconds": round(self.seconds, 3),
                 "agreement": self.agreement,
                 "merges": [{"person": m.keep, "merged": m.merged, "reasons": m.reasons} for m in self.merges]}
 
@@ -312,13 +314,18 @@ def _run_dedupe(store: Store, progress: Progress | None, people_before: int,
         tick(90, 100)
         last_pair = last_pair_id(store)
         inserted, revived, leftover = _write_queue(store, queue)
+        closed: list[int] = []
         if leftover and apart:
-            leftover = _withdraw_kept_apart(store, leftover, dict(zip(record_ids, root)), apart)
+            leftover, closed = _withdraw_kept_apart(store, leftover, dict(zip(record_ids, root)), apart)
         report.new_pairs = inserted + len(revived)  # (withdrawn pairs asked again are new to the queue)
+        report.closed = len(closed)
         report.queued = len(queue) + _leftover_questions(record_ids, root, queue, leftover)
         del queue, leftover
-        questions = asked(last_pair + 1, last_pair + inserted, revived) if report.new_pairs else None
-        told = f"asked {plural(report.new_pairs, 'question')}" if questions else ""
+        questions = asked(last_pair + 1, last_pair + inserted, revived, closed) if report.new_pairs or closed \
+            else None
+        told = ", ".join(part for part in (
+            f"asked {plural(report.new_pairs, 'question')}" if report.new_pairs else "",
+            f"closed {plural(len(closed), 'question')} earlier answers settle" if closed else "") if part)
         if plan:
             report.auto_merged = len(moved)
             text, rids = before() if before else snapshot_of_merge(store, involved, moved)
@@ -449,11 +456,11 @@ def _write_queue(store: Store, queue: list[tuple[int, int, float, str]]) -> tupl
 
 
 def _withdraw_kept_apart(store: Store, leftover: list[tuple[int, int, int]], person: dict[int, int],
-                         apart: KeptApart) -> list[tuple[int, int, int]]:
+                         apart: KeptApart) -> tuple[list[tuple[int, int, int]], list[int]]:
     """Withdraw the pending pairs of earlier runs that this run's merges put between two people kept
     `apart`: one side merged with a card of someone the user called different from the other, or both
-    now hold rows of one connections export. Withdrawn, not answered: not in the queue, and asked
-    again by a later run that finds them (after an undo). Returns the pending pairs left."""
+    now hold rows of one connections export. Withdrawn, not answered: not in the queue, and pending
+    again once this run is undone. Returns the pending pairs left and the ids of those withdrawn."""
     left, withdrawn = [], []
     for a, b, pair_id in leftover:
         pa, pb = person.get(a), person.get(b)
@@ -462,7 +469,7 @@ def _withdraw_kept_apart(store: Store, leftover: list[tuple[int, int, int]], per
         else:
             left.append((a, b, pair_id))
     set_pair_status(store, withdrawn, WITHDRAWN)
-    return left
+    return left, withdrawn
 
 
 def _leftover_questions(record_ids: Sequence[int], root: list[int], queue: list[tuple[int, int, float, str]],

@@ -168,21 +168,26 @@ def last_pair_id(store: Store) -> int:
     return store.conn.execute("SELECT coalesce(max(id), 0) FROM pairs").fetchone()[0]
 
 
-def asked(first: int, last: int, revived: Iterable[int]) -> dict[str, Any]:
+def asked(first: int, last: int, revived: Iterable[int], closed: Iterable[int] = ()) -> dict[str, Any]:
     """The part of a dedupe's after-snapshot naming the questions it asked: the pairs it inserted (ids
-    `first` to `last`) and the withdrawn ones it asked again. Undoing the dedupe withdraws them (a
-    question stays with the action that asked it: undo is "as before the dedupe"); redoing it asks them again."""
-    return {"from": first, "to": last, "ids": sorted(revived)}
+    `first` to `last`) and the withdrawn ones it asked again; and the pending questions its merges
+    closed (`closed`, withdrawn). Undoing the dedupe withdraws the first and asks the others again (a
+    question stays with the action that asked or closed it: undo is "as before the dedupe"); redoing it
+    does both again."""
+    return {"from": first, "to": last, "ids": sorted(revived), "closed": sorted(closed)}
 
 
 def set_asked(store: Store, part: dict[str, Any], ask: bool) -> None:
     """Withdraw (`ask` False) or ask again the questions of an `asked` part still in the state its undo or
-    redo left them: one the user answered since is an answer, and stays one."""
+    redo left them, and the other way round the questions it closed: one the user answered since is an
+    answer, and stays one."""
     status, was = (PENDING, WITHDRAWN) if ask else (WITHDRAWN, PENDING)
     store.conn.execute("UPDATE pairs SET status=? WHERE status=? AND id BETWEEN ? AND ?",
                        (status, was, part["from"], part["to"]))
     store.conn.executemany("UPDATE pairs SET status=? WHERE status=? AND id=?",
                            [(status, was, pair_id) for pair_id in part["ids"]])
+    store.conn.executemany("UPDATE pairs SET status=? WHERE status=? AND id=?",
+                           [(was, status, pair_id) for pair_id in part.get("closed", ())])
 
 
 def queued_pairs(store: Store) -> dict[tuple[int, int], tuple[int, str, float, str]]:
