@@ -53,8 +53,8 @@ SAME_SOURCE = -0.5  # one address book rarely holds one person twice
 ONE_EXPORT_CONNECTIONS = -10.0  # two rows of one LinkedIn connections export: it lists each person once
 
 # ---- fitted odds of the fields besides names (log10)
-OTHER_EMAILS_ODDS = -0.15  # people hold several addresses
-OTHER_PHONES_ODDS = -0.15
+OTHER_EMAILS_ODDS = -0.15  # people hold several addresses (what to merge and ask weighs by these; a
+OTHER_PHONES_ODDS = -0.15  # question's chance by what this book's cards do: `knowme.dedupe.fitting`)
 OTHER_ORG_ODDS = -0.3
 SAME_ORG_ODDS = 1.5  # plus the organisation's rarity
 HOUSEHOLD_KEY_ODDS = 1.0  # an address or phone shared with someone else too
@@ -73,6 +73,7 @@ class Tally:
     odds: float = 0.0  # fitted log10 odds of the fields besides the name (see FITTED_SURE)
     anchor: str = ""  # what besides the name and the place says one person: "birthday", "company", ...
     place_odds: float = 0.0  # the part of `odds` a shared postcode, city or country gives
+    chance_odds: float = 0.0  # what a question's chance adds to `odds` (see `knowme.dedupe.scoring._chance`)
 
     def add(self, points: float, reason: str) -> None:
         self.pts += points
@@ -216,6 +217,7 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
             tally.reasons.append(f"different emails at the same domain {same_domain[0]}")
             return True
         tally.odds += OTHER_EMAILS_ODDS
+        tally.chance_odds += stats.learnt_doubt("e")
         tally.add(OTHER_EMAILS, "different emails")
     return False
 
@@ -251,6 +253,7 @@ def phone_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> bo
                     (SAME_PHONE, "same phone"), _household_number(key, a, b, stats), shown)
     if not numbers and a.phones and b.phones:
         tally.odds += OTHER_PHONES_ODDS
+        tally.chance_odds += stats.learnt_doubt("t")
         tally.add(OTHER_PHONES, "different phones")
     return any(_household_number(key, a, b, stats) for key in numbers)
 

@@ -158,6 +158,12 @@ class Stats:
         (1 - m) / (1 - u), at most -1.5 (a field is never proof of two people by itself)."""
         return max(-1.5, math.log10((1.0 - self.m.get(kind, DEFAULT_M[kind])) / (1.0 - self.u.get(kind, 0.0))))
 
+    def learnt_doubt(self, kind: str) -> float:
+        """log10 of how much likelier the learnt m than the default makes two records of one person that
+        both give emails (`kind` "e") or phones ("t") and share none: below 0 in a book whose cards of one
+        person mostly share one (`knowme.dedupe.fitting`), 0 where nothing was learnt."""
+        return math.log10((1.0 - self.m[kind]) / (1.0 - DEFAULT_M[kind]))
+
     def value_weight(self, key: str, m: float) -> float:
         """log10 of how much more often one person's two records share this value (probability `m`)
         than two different people of this workspace do (the share of its people holding it besides

@@ -180,7 +180,12 @@ def _chance(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally
     `QUESTION_MOST`: a rare name on cards with nothing else in common is asked because a namesake's card
     would look the same, however unlikely the name's odds make one."""
     odds = _namesake_odds(a, b, stats, names, tally)
-    return min(score if odds == math.inf else round(1.0 / (1.0 + 10 ** -min(odds, 9.0)), 4), QUESTION_MOST)
+    if odds == math.inf:
+        if not tally.chance_odds:
+            return min(score, QUESTION_MOST)
+        odds = math.log10(max(score, 1e-6) / max(1.0 - score, 1e-6))
+    odds += tally.chance_odds
+    return min(round(1.0 / (1.0 + 10 ** -min(odds, 9.0)), 4), QUESTION_MOST)
 
 
 def _two_connections() -> Evidence:
