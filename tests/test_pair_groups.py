@@ -117,6 +117,46 @@ def test_a_group_answered_same_never_joins_people_kept_apart_even_through_a_chai
     assert len(pending_pairs(store)) == 2
 
 
+def test_a_group_answered_different_leaves_an_excluded_persons_questions_to_answer_one_by_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Robert Smith at Acme (excluded) and at Newco, Anna Lee at both: one group of two "maybe an old
+    job" questions. The export is refused while Robert's question is open. "Different" for the whole
+    group must not settle it behind the user's back (its verdict would also lift the same-name check,
+    and his new work address would be uploaded): that pair stays a question, and the CLI says why."""
+    from knowme.cli.main import main
+
+    def card(index: int, first: str, last: str, email: str, org: str) -> Record:
+        return Record(index=index, given=first, family=last, formatted_name=f"{first} {last}", org=org,
+                      emails=[Labeled(email, "work")])
+
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        store_records(store, Path("a.csv"), "csv", [card(1, "Robert", "Smith", "bob.smith@acme.com", "Acme"),
+                                                   card(2, "Anna", "Lee", "anna@acme.com", "Acme")], [], "a", "US")
+        store_records(store, Path("b.csv"), "csv", [card(1, "Robert", "Smith", "rsmith@newco.com", "Newco"),
+                                                   card(2, "Anna", "Lee", "alee@newco.com", "Newco")], [], "b", "US")
+        run_dedupe(store)
+        (group,) = pair_groups(store)
+        assert len(group.pairs) == 2
+        person = {(name, org): pid for pid, name, org in store.conn.execute(
+            "SELECT person_id, json_extract(data, '$.given'), json_extract(data, '$.org') FROM records")}
+    out = tmp_path / "safe.csv"
+    assert main(["--db", str(db), "mark", str(person[("Robert", "Newco")]), str(person[("Anna", "Acme")]),
+                 str(person[("Anna", "Newco")]), "--as", "knows-me"]) == 0
+    assert main(["--db", str(db), "mark", str(person[("Robert", "Acme")]), "--as", "exclude"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "export", "safe", "-o", str(out)]) != 0  # Robert at Newco may be Robert
+    assert main(["--db", str(db), "resolve", "--group", group.id, "different"]) == 0
+    said = capsys.readouterr().out
+    assert "1 pair answered different people" in said
+    assert "1 pair left to ask one by one" in said and "excluded" in said
+    with Store.open(db) as store:
+        (left,) = pending_pairs(store)
+        assert {left.a_person, left.b_person} == {person[("Robert", "Acme")], person[("Robert", "Newco")]}
+    assert main(["--db", str(db), "export", "safe", "-o", str(out)]) != 0
+    assert not out.exists() or "rsmith@newco.com" not in out.read_text(encoding="utf-8")
+
+
 def test_cli_lists_groups_and_answers_one_by_its_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from knowme.cli.main import main
 

@@ -210,7 +210,7 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
               f"{'the same person' if same else 'different people'} (one action: `knowme undo` takes it back)")
         if group.held:
             print(f"{plural(group.held, 'pair')} left to ask one by one: {'it joins' if group.held == 1 else 'they join'}"
-                  " people you called different or two rows of one LinkedIn export (`knowme pairs`)")
+                  f" {group.held_why} (`knowme pairs`)")
         return 0
     if not (0 < args.pair <= MAX_ID and pair_status(store, args.pair)):
         raise UserError(f"no pair {args.pair}; `knowme pairs` lists the queue")

@@ -31,7 +31,7 @@ from knowme.store.pairs import (
     set_verdicts,
     verdict_key,
 )
-from knowme.store.suppression import different_verdicts
+from knowme.store.suppression import different_verdicts, excluded_among
 from knowme.text import plural
 
 EXAMPLES = 3
@@ -73,7 +73,8 @@ class PairGroup:
     answered_same: int = 0  # pairs of this shape the user already answered, and how
     answered_different: int = 0
     per_person: float = 1.0  # records per person in the workspace
-    held: int = 0  # pairs an answer "same" left as questions: they would join people that must stay apart
+    held: int = 0  # pairs a group answer left as questions (see `resolve_group`) ...
+    held_why: str = ""  # ... and what they join, in words
 
     @property
     def likely_same(self) -> int:
@@ -151,6 +152,11 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
     same: the people of each pair become one (a chain of pairs makes one person of all it joins) and a
     "same" verdict is kept for each pair's two records; different: a "different" verdict for every
     record pair across each pair's two people.
+
+    Some pairs stay questions, answered one by one (`PairGroup.held`, `PairGroup.held_why`): for
+    "same", those that would join people kept apart; for "different", those with an excluded person
+    on one side. Whether someone else is that person is what keeps them out of the safe export (a
+    "different" verdict lifts the same-name check), so it is never settled in bulk.
     """
     group = find_group(store, key)
     pair_ids = [p.id for p in group.pairs]
@@ -169,6 +175,7 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
                 stay = {pid for p in held for pid in (p.id, *pending_pairs_between(store, p.a_person, p.b_person))}
                 pair_ids = [pid for pid in pair_ids if pid not in stay]
                 group.held = len(held)
+                group.held_why = "people you called different or two rows of one LinkedIn export"
             verdicts = sorted({verdict_key(rkey[p.a_record], rkey[p.b_record]) for p in group.pairs if p not in held})
             people = [pid for keep, others in merges for pid in (keep, *others)]
             moved = records_of(store, [pid for _, others in merges for pid in others])
@@ -177,8 +184,15 @@ def resolve_group(store: Store, key: str, same: bool) -> PairGroup:
             apply_merges(store, merges)
             text = f"group {group.id}: same person, {label}: merged {len(people)} people into {len(merges)}"
         else:
-            verdicts = sorted({verdict_key(x, y) for p in group.pairs for x in rkeys_of(store, p.a_person)
-                               for y in rkeys_of(store, p.b_person) if x != y})
+            excluded = set(excluded_among(store, sorted({x for p in group.pairs for x in (p.a_person, p.b_person)})))
+            held = [p for p in group.pairs if p.a_person in excluded or p.b_person in excluded]
+            if held:
+                stay = {pid for p in held for pid in (p.id, *pending_pairs_between(store, p.a_person, p.b_person))}
+                pair_ids = [pid for pid in pair_ids if pid not in stay]
+                group.held = len(held)
+                group.held_why = "an excluded person: whether the other is them is yours to answer"
+            verdicts = sorted({verdict_key(x, y) for p in group.pairs if p not in held
+                               for x in rkeys_of(store, p.a_person) for y in rkeys_of(store, p.b_person) if x != y})
             people, rids = [], []
             before = _snapshot(store, people, rids, verdicts, pair_ids)
             text = f"group {group.id}: not the same person, {label}"

@@ -348,7 +348,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     def _resolve_group(self, key: str, same: bool) -> None:
         """In a worker thread: answer the group, then show the queue again on the UI thread."""
         group = resolve_group(self.store, key, same)
-        self.app.call_from_thread(self._group_done, len(group.pairs) - group.held, same, group.held)
+        self.app.call_from_thread(self._group_done, len(group.pairs) - group.held, same, group.held, group.held_why)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -357,12 +357,12 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self.busy = ""
         self.notify(f"{_FAILED[event.worker.group]}: {event.worker.error}", severity="error", timeout=6)
 
-    def _group_done(self, count: int, same: bool, held: int = 0) -> None:
+    def _group_done(self, count: int, same: bool, held: int = 0, why: str = "") -> None:
         self.busy = ""
         self.answered += 1
         self._read_queue()
         kept = f" {plural(held, 'pair')} left to ask one by one: {'it joins' if held == 1 else 'they join'} " \
-               "people kept apart." if held else ""
+               f"{why}." if held else ""
         self.notify(f"{count} pairs answered {'the same person' if same else 'not the same'}.{kept}", timeout=3)
 
     def action_undo(self) -> None:
