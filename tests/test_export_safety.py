@@ -7,13 +7,14 @@ import re
 import tempfile
 from pathlib import Path
 
-from helpers_triage import add, rec
+from helpers_triage import add, pid, rec
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from knowme.dedupe.merge import merge_people, split_person
 from knowme.dedupe.run import run_dedupe
-from knowme.exports import LookalikesBlock, export_outreach, export_safe, plan_safe
+from knowme.exports import LookalikesBlock, OutreachBlock, export_outreach, export_safe, plan_safe
 from knowme.model import Decision, Record
 from knowme.normalize import email_match_key, record_keys
 from knowme.store.core import Store, UndoRefused
@@ -126,7 +127,11 @@ def test_no_excluded_or_undecided_address_is_ever_exported(first: list[Record], 
                 for email in EMAIL_IN_TEXT.findall(out.read_text(encoding="utf-8")):
                     assert email_match_key(email) not in not_safe, (fmt, email)
             out = Path(tmp) / "queue.json"
-            export_outreach(store, out, "json")
+            try:
+                export_outreach(store, out, "json")
+            except OutreachBlock as block:
+                assert block.lookalikes and not out.exists()
+                return
             for email in EMAIL_IN_TEXT.findall(out.read_text(encoding="utf-8")):
                 assert email_match_key(email) not in never, email
         finally:
@@ -151,3 +156,38 @@ def test_a_nameless_card_spelling_an_excluded_name_blocks_unless_it_spells_its_o
         assert [(c.knows_me_id, c.kind) for c in conflicts] == [(ann, "spelled")], [str(c) for c in conflicts]
         assert str(conflicts[0]).endswith("holds a card with no name whose address j.doe@outlook.com spells the "
                                           f"name of {jane}: Jane Doe (excluded)")
+
+
+def test_the_outreach_queue_is_gated_like_the_safe_file(tmp_path: Path) -> None:
+    """The outreach queue carries each person's LinkedIn profile, name, company and title to where a
+    connection request goes. Dana Hill's card holds Robert Smith's profile (excluded); Bob Smith, marked
+    personalize after Robert was excluded, bears a name alike his; Cy Chen holds his phone. The queue was
+    written with all three, Robert's profile included; now nothing is written and each is named with
+    the command that resolves it. Once resolved, the queue is written."""
+    from knowme.cli.main import main
+
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        add(store, [rec("Robert", "Smith", ["bob.smith@acme.com"], phones=("+1 415 555 0100",),
+                        urls=("https://www.linkedin.com/in/robsmith42",)),
+                    rec("Dana", "Hill", ["dana@hill.net"], urls=("https://linkedin.com/in/robsmith42/",)),
+                    rec("Cy", "Chen", ["cy@chen.example"], phones=("(415) 555-0100",)),
+                    rec("Bob", "Smith", ["bsmith@newco.example"])])
+        robert, dana, cy, bob = (pid(store, e) for e in ("bob.smith@acme.com", "dana@hill.net", "cy@chen.example",
+                                                         "bsmith@newco.example"))
+        mark(store, [dana, cy], Decision.PERSONALIZE)
+        mark(store, [robert], Decision.EXCLUDE)
+        mark(store, [bob], Decision.PERSONALIZE)
+    out = tmp_path / "queue.csv"
+    assert main(["--db", str(db), "export", "outreach", "-o", str(out)]) == 1
+    assert not out.exists()
+    with Store.open(db) as store, pytest.raises(OutreachBlock) as block:
+        export_outreach(store, out, "csv")
+    assert {(dana, "url"), (cy, "phone"), (bob, "name")} <= {(c.knows_me_id, c.kind) for c in block.value.lookalikes}
+    assert all(c.decision == "personalize" for c in block.value.lookalikes)
+    assert "(personalize) shares" in str(block.value.lookalikes[0]) or "(personalize)" in str(block.value)
+    for person in (dana, cy, bob):
+        assert main(["--db", str(db), "mark", str(person), "--not-same-as", str(robert)]) == 0
+    assert main(["--db", str(db), "export", "outreach", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Dana Hill" in text and "Bob Smith" in text

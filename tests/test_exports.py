@@ -250,6 +250,7 @@ def queue_store(store):
     ana, bo, cy = pid(store, "ana@x.com"), pid(store, "bo@x.com"), pid(store, "cy@x.com")
     mark(store, [ana, bo, cy], Decision.PERSONALIZE)
     mark(store, [pid(store, "Ex Cluded")], Decision.EXCLUDE)
+    mark_different(store, bo, pid(store, "Ex Cluded"))  # a shared address, two people (else no queue is written)
     set_outreach(store, ana, how="event", context="the Lisbon data meetup", why="talk", priority=2,
                  draft="Hi Ana, great to meet you at the Lisbon data meetup. I enjoyed your talk and would like "
                        "to keep in touch.")

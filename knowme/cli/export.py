@@ -9,7 +9,15 @@ from typing import TextIO
 
 from knowme.cli.errors import UserError
 from knowme.cli.help import command
-from knowme.exports import ExportError, ExportReport, LookalikesBlock, export_outreach, export_safe, exporters
+from knowme.exports import (
+    ExportError,
+    ExportReport,
+    LookalikesBlock,
+    OutreachBlock,
+    export_outreach,
+    export_safe,
+    exporters,
+)
 from knowme.exports.files import STDOUT
 from knowme.store.core import Store
 from knowme.text import plural
@@ -47,8 +55,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     safe.set_defaults(handler=cmd_export_safe)
     out = command(kinds, "outreach", "the personalised-outreach queue, with notes and their lint results", """
         Write the outreach queue: the people you marked personalize, in priority order, each with how
-        you know each other, why connect, the draft note and what the linter says of it. Private (mode
-        0600); an existing file is replaced only with --force.""",
+        you know each other, why connect, the draft note and what the linter says of it. Like the safe
+        file, it holds no address an excluded person holds, and it refuses, writing nothing, while a
+        personalize person looks like an excluded one (listed, each with the command that settles it).
+        Private (mode 0600); an existing file is replaced only with --force.""",
                   [("knowme export outreach -o queue.md", "a checklist to work through"),
                    ("knowme export outreach -o queue.csv", "one row per person, with the note"),
                    ("knowme export outreach -o - --format json", "to standard output")])
@@ -94,6 +104,19 @@ def cmd_export_outreach(args: argparse.Namespace, store: Store) -> int:
     args.format = _format(args, "outreach", "md")
     try:
         report = export_outreach(store, args.output, args.format, force=args.force)
+    except OutreachBlock as exc:
+        out = _summary_stream(args)
+        if args.json:
+            print(json.dumps({"written": False, "lookalikes": [lk.to_dict() for lk in exc.lookalikes]}, indent=2,
+                             ensure_ascii=False), file=out)
+        else:
+            print(f"personalize people who may be excluded ones: {len({lk.knows_me_id for lk in exc.lookalikes})} "
+                  "(they block the export)", file=out)
+            for conflict in exc.lookalikes:
+                print(f"  {conflict}", file=out)
+                print(f"      resolve: {conflict.command}", file=out)
+        raise UserError(f"{plural(len({lk.knows_me_id for lk in exc.lookalikes}), 'personalize person')} may be "
+                        "excluded; nothing was written. Resolve each with the command listed under it") from exc
     except ExportError as exc:
         raise UserError(str(exc)) from exc
     _print(args, report)

@@ -18,7 +18,15 @@ from knowme.exports import queue_files as _queue_files  # noqa: F401  (registers
 from knowme.exports.files import STDOUT, ExportError, Protected, check_output, protected_files, safe_cell, write_private
 from knowme.exports.queue_files import OutreachData
 from knowme.exports.registry import Exporter, exporters, get
-from knowme.exports.safe import ContactRow, Lookalike, Preflight, plan_safe, preflight, withheld_email_keys
+from knowme.exports.safe import (
+    ContactRow,
+    Lookalike,
+    Preflight,
+    outreach_conflicts,
+    plan_safe,
+    preflight,
+    withheld_email_keys,
+)
 from knowme.normalize import mailbox_key
 from knowme.outreach import Queue, queue_from_store
 from knowme.runtime import bulk_work
@@ -47,6 +55,17 @@ class LookalikesBlock(ExportError):
                          "phone or card, a name alike, a nameless card's address spelling an excluded name, an open duplicate "
                          "pair, or an excluded address in a cell); "
                          "nothing was written. Resolve each with the command listed under it")
+
+
+class OutreachBlock(ExportError):
+    """The outreach export is refused: personalize people look like excluded ones (`lookalikes`)."""
+
+    def __init__(self, lookalikes: list[Lookalike]) -> None:
+        self.lookalikes = lookalikes
+        n = len({lk.knows_me_id for lk in lookalikes})
+        super().__init__(f"{plural(n, 'personalize person')} may be excluded ({lookalikes[0]}"
+                         + (f"; and {plural(len(lookalikes) - 1, 'more conflict')}" if len(lookalikes) > 1 else "")
+                         + "); nothing was written. Resolve each with the command `knowme export outreach` lists")
 
 
 @dataclass(slots=True)
@@ -95,7 +114,8 @@ def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv", force: bool
 @bulk_work()
 def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | None = None,
                     force: bool = False) -> ExportReport:
-    """Write the personalised-outreach queue; addresses an excluded person holds are left out here too."""
+    """Write the personalised-outreach queue; addresses an excluded person holds are left out here too,
+    and OutreachBlock (nothing written) while a personalize person may be an excluded one."""
     exporter = _exporter("outreach", fmt)
     _check_output(store, path, force)
     today = today or date.today()
@@ -103,6 +123,9 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     blocked, _shared = withheld_email_keys(store)
     emails = {item.person.id: [e for e in item.person.emails if mailbox_key(e) not in blocked]
               for item in queue.items}
+    conflicts = outreach_conflicts(store, [item.person for item in queue.items], emails)
+    if conflicts:
+        raise OutreachBlock(conflicts)
     # a card without a name shows its address as the name: never one an excluded person holds
     hidden = frozenset(item.person.id for item in queue.items if "@" in item.person.display_name
                        and mailbox_key(item.person.display_name) in blocked)
@@ -125,5 +148,6 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     return ExportReport(Path(path), "outreach", fmt, len(queue.items), lines, queue=queue)
 
 
-__all__ = ["ContactRow", "ExportError", "ExportReport", "Exporter", "Lookalike", "LookalikesBlock", "Preflight",
+__all__ = ["ContactRow", "ExportError", "ExportReport", "Exporter", "Lookalike", "LookalikesBlock", "OutreachBlock",
+           "Preflight",
            "export_outreach", "export_safe", "exporters", "get", "plan_safe", "preflight", "safe_cell"]

@@ -81,13 +81,14 @@ class Lookalike:
     kind: str = "name"
     pair_id: int | None = None
     field: str = ""
+    decision: str = Decision.KNOWS_ME.value  # or personalize: the outreach export is gated the same way
 
     @property
     def _excluded(self) -> str:
         return f"{self.excluded_id}: {self.excluded_name}" if self.excluded_id is not None else self.excluded_name
 
     def __str__(self) -> str:
-        me = f"{self.knows_me_id}: {self.knows_me_name or '(no name)'} (knows-me)"
+        me = f"{self.knows_me_id}: {self.knows_me_name or '(no name)'} ({self.decision})"
         them = f"{self._excluded} (excluded)"
         if self.kind == "pair":
             return f"{me} may be {them}: duplicate pair {self.pair_id} is still open"
@@ -113,14 +114,14 @@ class Lookalike:
         if self.kind == "cell":
             return f"{exclude}  |  knowme mark {self.knows_me_id} --as undecided"
         if self.kind == "record" or self.excluded_id is None:
-            return f"{exclude}  |  knowme mark {self.knows_me_id} --as knows-me --unexclude"
+            return f"{exclude}  |  knowme mark {self.knows_me_id} --as {self.decision} --unexclude"
         return f"{exclude}  |  knowme mark {self.knows_me_id} --not-same-as {self.excluded_id}"
 
     def to_dict(self) -> dict[str, object]:
         return {"knows_me": self.knows_me_id, "knows_me_name": self.knows_me_name, "excluded": self.excluded_id,
                 "excluded_name": self.excluded_name, "kind": self.kind, "similarity": self.similarity,
                 "shared": self.shared or None, "pair": self.pair_id, "field": self.field or None,
-                "reason": str(self), "command": self.command}
+                "decision": self.decision, "reason": str(self), "command": self.command}
 
 
 @dataclass(slots=True)
@@ -240,6 +241,22 @@ def plan_safe(store: Store) -> SafePlan:
     return SafePlan(rows, pre)
 
 
+def outreach_conflicts(store: Store, people: list[Person], emails: dict[int, list[str]]) -> list[Lookalike]:
+    """Every way a personalize person of the outreach queue may be an excluded one, found as the safe
+    export finds them for knows-me people: the queue carries each person's LinkedIn profile, name,
+    company and title to where a connection request is sent, so the ex-boss's profile on another
+    card, a name alike his, or an open duplicate pair with him must stop it as surely."""
+    index = SuppressionIndex.load(store)
+    if not index or not people:
+        return []
+    gate = _Gate(store, index, int(prefs.get(store, "lookalike-threshold")), Decision.PERSONALIZE)
+    for person in people:
+        gate.check_person(person)
+        gate.check_cells(contact_row(person, emails.get(person.id, [])))
+    wanted = {person.id for person in people}
+    return [conflict for conflict in gate.conflicts() if conflict.knows_me_id in wanted]
+
+
 @bulk_work()
 def preflight(store: Store) -> Preflight:
     """The counts of a safe export, without writing it."""
@@ -270,13 +287,15 @@ def contact_row(person: Person, emails: list[str]) -> ContactRow:
 class _Gate:
     """Collects, person by person, every way a knows-me person may be an excluded one."""
 
-    def __init__(self, store: Store, index: SuppressionIndex, threshold: int) -> None:
+    def __init__(self, store: Store, index: SuppressionIndex, threshold: int,
+                 decision: Decision = Decision.KNOWS_ME) -> None:
         self.store = store
         self.index = index
         self.threshold = threshold
+        self.decision = decision  # whose export: knows-me (the safe file) or personalize (the outreach queue)
         self.region = prefs.phone_region(store)  # the one the workspace's phone keys were made in
         self.found: dict[tuple[int, int, str], Lookalike] = {}
-        self.keyed = _keyed_hits(store, index) if index else {}
+        self.keyed = _keyed_hits(store, index, decision) if index else {}
 
     def _add(self, person: Person | ContactRow, owner_number: int, kind: str, shown: str, score: int = 100,
              pair_id: int | None = None, cell: str = "") -> None:
@@ -288,7 +307,8 @@ class _Gate:
         rank = CONFLICT_KINDS.index(kind)
         if old is not None and (CONFLICT_KINDS.index(old.kind), -old.similarity) <= (rank, -score):
             return
-        self.found[key] = Lookalike(pid, name, owner.person_id, owner.name, score, shown, kind, pair_id, cell)
+        self.found[key] = Lookalike(pid, name, owner.person_id, owner.name, score, shown, kind, pair_id, cell,
+                                    self.decision.value)
 
     def check_person(self, person: Person) -> None:
         if not self.index:
@@ -354,27 +374,30 @@ class _Gate:
 
     def _pending_pairs(self) -> None:
         """Open duplicate pairs between a knows-me person being checked and an excluded person."""
-        for pair_id, excluded, mine, name in suppression_q.pending_pairs_excluded_knows_me(self.store):
+        for pair_id, excluded, mine, name in suppression_q.pending_pairs_excluded_knows_me(self.store, self.decision):
             number = self.index.excluded_people.get(excluded)
             if number is None:
                 continue
             key = (mine, number, "pair")
             if key not in self.found:
                 owner = self.index.owners[number]
-                self.found[key] = Lookalike(mine, name, owner.person_id, owner.name, 100, "", "pair", pair_id)
+                self.found[key] = Lookalike(mine, name, owner.person_id, owner.name, 100, "", "pair", pair_id,
+                                            decision=self.decision.value)
 
 
 _DIGIT = re.compile(r"\d")
 
 
-def _keyed_hits(store: Store, index: SuppressionIndex) -> dict[int, list[tuple[str, int, str]]]:
+def _keyed_hits(store: Store, index: SuppressionIndex,
+                decision: Decision = Decision.KNOWS_ME) -> dict[int, list[tuple[str, int, str]]]:
     """Person id -> (kind, owner, shown) for every phone, profile and card on the list a knows-me person
-    holds, found from the list's side through the key and record indexes (never a scan of everyone)."""
+    (or one of `decision`) holds, found from the list's side through the key and record indexes (never a
+    scan of everyone)."""
     found: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
     for kind in ("record", "phone", "url"):
         keys = [key for (k, key) in index.by_key if k == kind]
-        rows = (q.holders_of_records(store, keys, Decision.KNOWS_ME) if kind == "record" else
-                q.holders_of_keys(store, kind, keys, Decision.KNOWS_ME))
+        rows = (q.holders_of_records(store, keys, decision) if kind == "record" else
+                q.holders_of_keys(store, kind, keys, decision))
         for pid, key in rows:
             for number in index.by_key[(kind, key)]:
                 found[pid].append((kind, number, _shown_key(index, number, kind, key)))

@@ -236,13 +236,15 @@ def any_different_verdict(store: Store, mine: Sequence[str], theirs: Sequence[st
 # ---- open duplicate pairs across the exclusion ----------------------------------------------------
 
 
-def pending_pairs_excluded_knows_me(store: Store) -> Iterator[tuple[int, int, int, str]]:
+def pending_pairs_excluded_knows_me(store: Store, decision: Decision = Decision.KNOWS_ME
+                                    ) -> Iterator[tuple[int, int, int, str]]:
     """(pair id, excluded person, knows-me person, knows-me name) of every duplicate pair still open between
-    a record of an excluded person and one of a knows-me person not connected yet: pending, or withdrawn
-    by undoing the dedupe that asked it (undo takes the question out of the queue, not the doubt)."""
+    a record of an excluded person and one of a knows-me person (or of `decision`) not connected yet:
+    pending, or withdrawn by undoing the dedupe that asked it (undo takes the question out of the queue,
+    not the doubt)."""
     side = ("SELECT q.id, r.person_id, o.person_id, pk.name FROM people p JOIN records r ON r.person_id = p.id "
             "JOIN pairs q ON q.{mine} = r.id JOIN records o ON o.id = q.{other} JOIN people pk ON pk.id = o.person_id "
             "WHERE p.decision=? AND q.status IN ('pending', 'withdrawn') AND pk.decision=? AND pk.connected=0")
-    decisions = (Decision.EXCLUDE.value, Decision.KNOWS_ME.value)
+    decisions = (Decision.EXCLUDE.value, decision.value)
     yield from store.conn.execute(f"{side.format(mine='a', other='b')} UNION {side.format(mine='b', other='a')}",
                                   decisions * 2)
