@@ -428,3 +428,20 @@ def test_a_refusal_reads_the_same_every_run(cli: Cli) -> None:
         runs.add(proc.stdout + proc.stderr)
     assert len(runs) == 1, runs
     assert "wilson ~ " in runs.pop().lower()
+
+
+def test_a_forgotten_excluded_card_imported_again_comes_back_excluded(cli: Cli) -> None:
+    """Jane excluded, her address book forgotten, then imported again: she came back "undecided", one
+    keystroke from a decision, while her exclusion still stood. Her card is her exclusion's; she comes
+    back excluded and the import says so. Bo, not excluded, comes back undecided."""
+    exclude_jane(cli)
+    cli.ok("forget", "phone.vcf")
+    said = cli.ok("import", cli.tmp / "phone.vcf")
+    assert "phone.vcf: 1 card of people you excluded came back, excluded again: Jane Doe" in said
+    people = cli.people()
+    assert people["jane.doe@gmail.com"]["decision"] == "exclude"
+    assert people["bo@acme.com"]["decision"] == "undecided"
+    status = json.loads(cli.ok("status", "--json"))
+    assert status["decisions"]["exclude"] == 1
+    cli.ok("mark", cli.id("jane.doe@gmail.com"), "--as", "knows-me", "--unexclude")  # still hers to lift
+    assert cli.people()["jane.doe@gmail.com"]["decision"] == "knows-me"

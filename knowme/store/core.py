@@ -244,6 +244,7 @@ class ImportOutcome:
     namesake: str | None = None  # a same-named earlier source this file is not a newer version of
     carried: tuple[int, int] = (0, 0)  # of that namesake's records, how many carry over into this file
     dropped: list[tuple[int, str, str]] = field(default_factory=list)  # decided people gone: (id, name, decision)
+    excluded_again: list[tuple[int, str]] = field(default_factory=list)  # new people holding an excluded card: (id, name)
 
     def dropped_line(self) -> str | None:
         """One line naming the people with a decision or note that this newer version no longer holds."""
@@ -255,6 +256,16 @@ class ImportOutcome:
         more = f" and {len(self.dropped) - 10} more" if len(self.dropped) > 10 else ""
         return (f"{self.source}: this version no longer holds {plural(len(self.dropped), 'person')} "
                 f"you had decided on: {shown}{more}")
+
+    def excluded_line(self) -> str | None:
+        """One line naming the new people excluded again: they hold a card of an exclusion (see
+        `Store._exclude_returning`)."""
+        if not self.excluded_again:
+            return None
+        shown = "; ".join(name or f"person {pid}" for pid, name in self.excluded_again[:10])
+        more = f" and {len(self.excluded_again) - 10} more" if len(self.excluded_again) > 10 else ""
+        return (f"{self.source}: {plural(len(self.excluded_again), 'card')} of people you excluded came back, "
+                f"excluded again: {shown}{more}")
 
     def namesake_line(self) -> str | None:
         """One line saying a same-named file was taken as a different address book, and why."""
@@ -653,9 +664,11 @@ class Store:
                 "INSERT INTO sources(name, base, path, format, sha256, imported_at, records, problems) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (name, base, str(path), fmt, sha256, now(), len(records), json.dumps(problems))).lastrowid
+        first_new = self.next_id("people")
         self._write_records(source_id, name, records, prepared, claimed, earlier[0] if earlier else None, outcome)
         if earlier is not None:
             outcome.dropped = self._dropped_decided(old_people)
+        outcome.excluded_again = self._exclude_returning(source_id, first_new)
         self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
         _suppression().capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
         return outcome
@@ -714,6 +727,21 @@ class Store:
                 write()
         write()
         outcome.touched = sorted(touched)
+
+    def _exclude_returning(self, source_id: int, first_new: int) -> list[tuple[int, str]]:
+        """Exclude again the new people of this import (ids from `first_new`) who hold a card an exclusion
+        not lifted names by its identity: the excluded person's source was forgotten, or the person
+        dropped by a newer export, and the card is back. Their exclusion never stopped suppressing them;
+        their decision now says so too, so no view offers them as someone to decide on (forgetting the
+        source again takes them away). Returns (id, name) of each."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT r.person_id, p.name FROM records r JOIN people p ON p.id = r.person_id "
+            "JOIN suppressions s ON s.kind = 'record' AND s.key = r.rkey JOIN exclusions e ON e.id = s.exclusion_id "
+            "WHERE r.source_id=? AND r.person_id >= ? AND e.lifted_at IS NULL AND p.decision != ? ORDER BY r.person_id",
+            (source_id, first_new, Decision.EXCLUDE.value)).fetchall()
+        self.conn.executemany("UPDATE people SET decision=?, decided_at=? WHERE id=?",
+                              [(Decision.EXCLUDE.value, now(), pid) for pid, _ in rows])
+        return [(pid, name or "") for pid, name in rows]
 
     def _dropped_decided(self, people: set[int]) -> list[tuple[int, str, str]]:
         """People of the earlier version left without records who had a decision or a note: (id, name, decision)."""

@@ -56,6 +56,8 @@ def report_line(report: FileReport) -> tuple[str, str, str, str]:
         outcome = f"{out.new_people} new people (as {out.source}: not the earlier {out.namesake})"
     else:
         outcome = f"{plural(out.new_people, 'new person')}"
+    if out.excluded_again:
+        outcome += f"; {len(out.excluded_again)} you excluded came back, excluded again"
     return out.format, f"{out.records:,}", str(len(out.problems) or ""), outcome
 
 
