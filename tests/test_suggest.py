@@ -165,5 +165,9 @@ def test_cli_suggest_list_rules_and_accept(knowme, tmp_path: Path) -> None:
     p = knowme("suggest", "--rules", bad)
     assert p.returncode == 1 and "bad.toml" in p.stderr and "Traceback" not in p.stderr
     p = knowme("suggest", "--accept", "all")
-    assert p.returncode == 0 and "1 exclude, 1 knows-me" in p.stdout
+    assert p.returncode == 0 and "1 exclude, 1 knows-me" in p.stdout and "undo takes it back" in p.stdout
     assert knowme.json("status", "--json")["decisions"]["undecided"] == 0
+    # nothing left to accept: nothing logged, and no promise that undo takes "it" back (it took back the
+    # accept before, the action the user did not mean)
+    p = knowme("suggest", "--accept", "all")
+    assert p.returncode == 0 and p.stdout.strip() == "accepted: nothing"

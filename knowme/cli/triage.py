@@ -232,7 +232,7 @@ def cmd_suggest(args: argparse.Namespace, store: Store) -> int:
         summary = ", ".join(f"{n} {d}" for d, n in sorted(counts.items())) or "nothing"
         left = accepted.left_excluded
         print(json.dumps({"accepted": [p.id for p in accepted], "counts": counts, "left_excluded": left})
-              if args.json else f"accepted: {summary} (knowme undo takes it back)"
+              if args.json else f"accepted: {summary}" + (" (knowme undo takes it back)" if accepted else "")
               + (f"; left alone: {_people(len(left))} matching an exclusion" if left else ""))
         return 0
     items = [p for p in pending(store) if args.rule is None or p.rule == args.rule]
