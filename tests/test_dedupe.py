@@ -666,6 +666,24 @@ def test_a_split_is_not_undone_by_the_next_dedupe(store: Store) -> None:
     assert people_count(store) == 1
 
 
+def test_a_split_after_a_same_answer_is_asked_again_by_the_next_dedupe(store: Store) -> None:
+    """Ann Lee on two cards, answered "same", then split: the next dedupe said "1 possible duplicate to
+    review" while the queue showed none (the old answer held the question). The split withdraws the
+    answer, the dedupe asks again, and undoing the split puts the answer back."""
+    load(store, "a.vcf", [rec(1, "Ann", "Lee", "ann@lee.example")])
+    load(store, "g.csv", [rec(1, "Ann", "Lee", "ann.lee@work.example")])
+    run_dedupe(store)
+    (pair,) = pending_pairs(store)
+    kept = resolve_pair(store, pair.id, same=True)
+    split_person(store, kept)
+    report = run_dedupe(store)
+    assert report.queued == len(pending_pairs(store)) == 1
+    store.undo()  # the dedupe
+    store.undo()  # the split
+    assert people_count(store) == 1
+    assert store.conn.execute("SELECT status FROM pairs WHERE id=?", (pair.id,)).fetchone()[0] == "same"
+
+
 def test_undo_of_a_dedupe_restores_every_person_exactly(store: Store) -> None:
     book(store)
     mark(store, [1], Decision.KNOWS_ME, note="met at PyCon")

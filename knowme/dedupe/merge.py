@@ -31,7 +31,7 @@ from knowme.store.merging import (
     record_identities,
     records_of,
 )
-from knowme.store.pairs import SPLIT, set_verdicts, verdict_key
+from knowme.store.pairs import SPLIT, WITHDRAWN, answered_same_among, set_pair_status, set_verdicts, verdict_key
 from knowme.store.searchindex import bulk_writes
 from knowme.store.sql import chunked
 
@@ -191,6 +191,8 @@ def split_person(store: Store, person_id: int) -> list[int]:
     A split means "not sure", not "different": each two of the parts' records get the verdict "split"
     in place of any "same", so a later dedupe asks about them when their evidence says one person and
     never joins them by itself, not even through a third card (it did, silently undoing the split).
+    A question among them answered "same" is withdrawn, so that dedupe can ask it again (the answer
+    held it, and the queue counted a question nobody could see).
     """
     with store.transaction():
         held = record_identities(store, person_id)
@@ -201,7 +203,8 @@ def split_person(store: Store, person_id: int) -> list[int]:
         apart = [verdict_key(a, b) for i, a in enumerate(rkeys) for b in rkeys[i + 1:] if a != b]
         suppression.capture(store, [person_id])  # the parts may go back to other decisions: keep what they held
         history = _history_rows(store, person_id, rids) or {}
-        before = store.snapshot(person_ids=[person_id], record_ids=rids, verdicts=apart)
+        answered = answered_same_among(store, rids)
+        before = store.snapshot(person_ids=[person_id], record_ids=rids, verdicts=apart, pair_ids=answered)
         current = person_row(store, person_id)
         cols = {name: i for i, name in enumerate(PERSON_COLUMNS)}
         carried = ("decision", "note", "how", "context", "why", "draft", "priority", "sent_on", "accepted_on",
@@ -217,10 +220,11 @@ def split_person(store: Store, person_id: int) -> list[int]:
             new_ids.append(pid)
             store.move_records([rid], pid)
         set_verdicts(store, apart, SPLIT)
+        set_pair_status(store, answered, WITHDRAWN)
         _refresh_suggestions(store, store.refresh_people([person_id, *new_ids]))
         for pid in new_ids:
             before["people"][str(pid)] = None
-        after = store.snapshot(person_ids=[person_id, *new_ids], record_ids=rids, verdicts=apart)
+        after = store.snapshot(person_ids=[person_id, *new_ids], record_ids=rids, verdicts=apart, pair_ids=answered)
         store.log_action("split", f"split {_name(store, person_id)} back into {len(rids)} people", before, after)
     return [person_id, *new_ids]
 

@@ -18,7 +18,7 @@ person, and the pair can still be answered. The next dedupe that finds it asks i
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from knowme.store.sql import chunked, from_json, marks, now
@@ -90,6 +90,16 @@ def pending_question_count(store: Store) -> int:
     """How many questions the review queue asks: the pairs of people a pending pair joins, one per two."""
     return store.conn.execute(f"SELECT count(*) FROM (SELECT DISTINCT min(pa, pb), max(pa, pb) "
                               f"FROM ({_PENDING}))").fetchone()[0]
+
+
+def answered_same_among(store: Store, record_ids: Sequence[int]) -> list[int]:
+    """Ids of the pairs answered "same" whose two records are both among these, in id order."""
+    inside = set(record_ids)
+    found: list[int] = []
+    for chunk in chunked(sorted(inside)):
+        found += [pair_id for pair_id, b in store.conn.execute(
+            f"SELECT id, b FROM pairs WHERE status=? AND a IN ({marks(len(chunk))})", ["same", *chunk]) if b in inside]
+    return sorted(found)
 
 
 def pending_pairs_between(store: Store, person_id: int, other_id: int) -> list[int]:
