@@ -850,3 +850,23 @@ def test_the_queue_after_an_answer_is_the_queue_read_again(queued_sample: Path, 
             merged = resolve_pair(store, pair.id, same)
             queue = queue_after_answer(queue, pair, merged)
             assert queue == pending_pairs(store)
+
+
+def test_a_merge_keeps_both_drafts_and_contexts_written_for_one_person(store: Store) -> None:
+    """Robert and Bob Smith, each marked personalize with a draft and a context, then merged: the
+    merged person held only the first draft and context, the other gone unseen (back only by a split).
+    Both are kept, as the notes are; the split still gives each part its own."""
+    from knowme.triage import set_outreach
+
+    load(store, "a.vcf", [rec(1, "Robert", "Smith", "bob@home.example"), rec(2, "Bob", "Smith", "bob@work.example")])
+    robert, bob = sorted(pid for (pid,) in store.conn.execute("SELECT id FROM people"))
+    mark(store, [robert, bob], Decision.PERSONALIZE)
+    set_outreach(store, robert, draft="Hi Robert, draft one about PyCon", context="PyCon")
+    set_outreach(store, bob, draft="Hi Bob, draft two about Acme", context="Acme days")
+    merge_people(store, robert, [bob])
+    person = store.person(robert)
+    assert person.draft == "Hi Robert, draft one about PyCon\n\nHi Bob, draft two about Acme"
+    assert person.context == "PyCon; Acme days"
+    parts = split_person(store, robert)
+    assert sorted(store.person(pid).draft for pid in parts) == ["Hi Bob, draft two about Acme",
+                                                                "Hi Robert, draft one about PyCon"]

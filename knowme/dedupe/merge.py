@@ -35,21 +35,24 @@ from knowme.store.pairs import SPLIT, WITHDRAWN, answered_same_among, set_pair_s
 from knowme.store.searchindex import bulk_writes
 from knowme.store.sql import chunked
 
-# a merged person takes the first non-empty value of these (and joins the notes)
+# a merged person takes the first non-empty value of these (and joins the notes, contexts and drafts)
 _TEXT_FIRST = ("how", "context", "why", "draft", "sent_on", "accepted_on", "suggestion", "suggestion_reason")
+_TEXT_JOINED = {"note": "\n", "context": "; ", "draft": "\n\n"}  # each field's own text, in the people's order
 _MERGING_ACTIONS = ("merge", "dedupe", "resolve")  # the logged actions that make one person of several
 
 
 def combined_fields(people: Sequence[Person]) -> dict[str, Any]:
-    """The editable fields of a merged person: strictest decision, notes joined, first of the rest."""
+    """The editable fields of a merged person: strictest decision, notes, contexts and drafts joined
+    (two drafts written for one person are both kept: a draft over the note limit is listed as one to
+    fix, where keeping the first lost the other unseen), first of the rest."""
     decision = max((p.decision for p in people), key=lambda d: d.strictness, default=Decision.UNDECIDED)
     values: dict[str, Any] = {"decision": decision.value}
-    notes = list(dict.fromkeys(p.note.strip() for p in people if p.note.strip()))
-    values["note"] = "\n".join(notes)
     for name in _TEXT_FIRST:
         values[name] = next((getattr(p, name) for p in people if getattr(p, name)), None)
         if values[name] is None and name not in ("sent_on", "accepted_on", "suggestion"):
             values[name] = ""
+    for name, between in _TEXT_JOINED.items():
+        values[name] = between.join(dict.fromkeys(text for p in people if (text := getattr(p, name).strip())))
     values["priority"] = max((p.priority for p in people), default=0)
     return values
 
