@@ -1107,8 +1107,10 @@ def _apply_rows(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
             conn.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                              data["rows"])
         except sqlite3.IntegrityError as exc:
-            raise WorkspaceError(f"cannot put back what was removed: a later import holds its place ({table}: "
-                                 f"{exc}); forget or undo that import first") from exc
+            what = {"sources": "its address book was imported again since",
+                    "records": "its cards were imported again since"}.get(table, "a later import holds its place")
+            raise WorkspaceError(f"cannot put back what was removed: {what}; `knowme forget` that import "
+                                 "first, then undo") from exc
     for table in reversed(_ROW_TABLES):
         ids = rows.get("delete", {}).get(table)
         if not ids:
