@@ -32,11 +32,14 @@ AS_WRITTEN = "email as written"  # the extra that keeps a cell that was split or
 _PLAIN = re.compile(r"(?!['`])[^\s@<>()\[\]{},;:\"`]+@[^\s@<>()\[\]{},;:\"'`?!]*[^\W_]\.?")
 # `mailto:` and the query after the address (`?subject=hi`)
 _MAILTO = re.compile(r"mailto:([^\s?<>,;]*)(?:\?[^\s<>,;]*)?", re.I)
-# what reads as an address in a text: a word holding an `@` (a quoted local part may hold anything);
+# what reads as an address in a text: a word holding an `@` (a quoted local part may hold anything; a
+# fullwidth or small `＠` counts, as `normalize.mailbox_key` reads it as one);
 # a word starts only after a separator, so a long text without one is read once, not once a letter
-_TOKEN = re.compile(r"(?<![^\s<>\"(),;:\[\]{}])(?:\"[^\"]*\"|[^\s@<>\"(),;:\[\]{}]+)@[^\s<>\"(),;:\[\]{}]+")
+_AT_SIGNS = "@＠﹫"
+_TOKEN = re.compile(r"(?<![^\s<>\"(),;:\[\]{}])(?:\"[^\"]*\"|[^\s@＠﹫<>\"(),;:\[\]{}]+)"
+                    r"[@＠﹫][^\s<>\"(),;:\[\]{}]+")
 _ANGLED = re.compile(r"<([^<>]*)>")
-_ADDRESS = re.compile(r"(?:\"[^\"]*\"|[^\s@\"]+)@[^\s@\"]+")
+_ADDRESS = re.compile(r"(?:\"[^\"]*\"|[^\s@＠﹫\"]+)[@＠﹫][^\s@＠﹫\"]+")
 _OPENERS = "([{<'`"
 _CLOSERS = ")]}>'`.,;:!?"
 _NEEDS_QUOTES = re.compile(r"[\",;:()<>@\[\]\\]")
@@ -47,18 +50,18 @@ def is_plain(text: str) -> bool:
     return _PLAIN.fullmatch(text) is not None
 
 
-def _trim(address: str) -> str:
+def _trim(token: str) -> str:
     """An address without the brackets, quotes and punctuation around it, and without a `?query`."""
-    address = address.strip().lstrip(_OPENERS)
+    address = token.strip().lstrip(_OPENERS)
     if address.startswith('"') and address.count('"') % 2:
         address = address[1:]
-    local, at, domain = address.rpartition("@")
-    if at:
-        domain = domain.split("?", 1)[0].rstrip(_CLOSERS)
-        if domain.endswith('"') and address.count('"') % 2:
-            domain = domain[:-1].rstrip(_CLOSERS)
-        address = f"{local}{at}{domain}"
-    return address
+    sign = max(address.rfind(at) for at in _AT_SIGNS)
+    if sign < 0:
+        return address
+    domain = address[sign + 1:].split("?", 1)[0].rstrip(_CLOSERS)
+    if domain.endswith('"') and address.count('"') % 2:
+        domain = domain[:-1].rstrip(_CLOSERS)
+    return address[:sign + 1] + domain
 
 
 def _found(text: str) -> list[tuple[str, str]]:

@@ -81,7 +81,9 @@ def identity_of(person: Person, keyed: Identity) -> Identity:
     ident.rkeys |= keyed.rkeys
     for record in person.records:
         for labeled in record.emails:
-            found = addresses_in(labeled.value)  # a cell stored before cells were split may hold several
+            # a cell stored before cells were split may hold several; one no word of reads as an address
+            # (`jane＠x.com` in NFKC only, say) is left to mailbox_key, as it always was
+            found = addresses_in(labeled.value) or [labeled.value]
             for address in found:
                 key = mailbox_key(address)
                 if key:

@@ -122,8 +122,10 @@ def test_clean_cells_and_cells_without_an_address_stay_as_written(store) -> None
 
 
 def test_a_cell_stored_before_cells_were_split_still_suppresses_every_address_in_it() -> None:
-    person = Person(1, records=[rec("Robert", "Smith", [f"bob@home.net, {ADDRESS}", f"work: {ADDRESS.upper()}"])])
-    assert set(identity_of(person, Identity()).emails) == {ADDRESS, "bob@home.net"}
+    person = Person(1, records=[rec("Robert", "Smith", [f"bob@home.net, {ADDRESS}", f"work: {ADDRESS.upper()}",
+                                                        "bob＠old.org", "[bob＠older.org], bob@oldest.org"])])
+    assert set(identity_of(person, Identity()).emails) == {ADDRESS, "bob@home.net", "bob@old.org", "bob@older.org",
+                                                           "bob@oldest.org"}
 
 
 def test_the_safe_file_never_takes_text_around_an_address_for_one() -> None:

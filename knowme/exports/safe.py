@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from nameparser import HumanName
 
 from knowme import prefs
-from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.addresses import addresses_in
+from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.model import Decision, Person
 from knowme.nameforms import address_aliases, name_alike, name_forms
 from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
@@ -297,7 +297,7 @@ class _Gate:
         for kind, number, shown in self.keyed.get(person.id, ()):
             self._add(person, number, kind, shown)
         for email in person.emails:
-            for address in addresses_in(email):  # a cell stored before cells were split may hold several
+            for address in addresses_in(email) or [email]:  # a cell stored before cells were split may hold several
                 key = mailbox_key(address)
                 if key is None:
                     continue
