@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from knowme.addresses import addresses_in, is_plain
 from knowme.model import Record
 from knowme.runtime import big_cache
 
@@ -46,7 +47,9 @@ def clean_email(text: str) -> str:
 
 
 def is_email(text: str) -> bool:
-    return bool(_EMAIL_RE.match(text))
+    """One address and nothing else, so it can be written as one: `[a@x.com]`, `(a@x.com)`,
+    `'a@x.com'` or `a@x.com;` are text around an address, not an address."""
+    return bool(_EMAIL_RE.match(text)) and is_plain(text)
 
 
 def email_match_key(email: str) -> str:
@@ -67,6 +70,7 @@ def _match_key(email: str) -> str:
 
 _ATEXT = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _ANGLE = re.compile(r"<([^<>]*@[^<>]*)>")
+_QUOTED = re.compile(r'"[^"]*"@[^\s@"<>()\[\],;]+')  # `"jane doe"@x.com`: one address, its local part quoted
 
 
 def _invisible(ch: str) -> bool:
@@ -81,7 +85,9 @@ def mailbox_key(text: str) -> str | None:
 
     Beyond `email_match_key` (case, `+tags`, Gmail dots, googlemail.com): Unicode NFKC (fullwidth
     letters), format and zero-width characters dropped, `mailto:`, a display name and angle
-    brackets dropped (`Jane <jane@x.com>`), a trailing dot on the domain, a quoted local part
+    brackets dropped (`Jane <jane@x.com>`), the text around an address dropped (`[jane@x.com]`,
+    `jane@x.com (work)`, `work: jane@x.com`, `mailto:jane@x.com?subject=hi`: `knowme.addresses`;
+    a text holding several addresses gives the first one's key), a trailing dot on the domain, a quoted local part
     unquoted when the quotes change nothing (`"jane.doe"@x.com`), and the domain in IDNA form so
     `münchen.de` and `xn--mnchen-3ya.de` agree. Dots stay significant outside Gmail.
     """
@@ -93,6 +99,10 @@ def mailbox_key(text: str) -> str | None:
         if inner:
             value = inner.group(1)
     value = _MAILTO.sub("", value.strip()).strip().strip("<>").strip()
+    if not is_plain(value) and not _QUOTED.fullmatch(value):
+        found = addresses_in(value)  # `[a@x.com]`, `a@x.com (work)`, `work: a@x.com`; of several, the first
+        if found:
+            value = found[0]
     local, at, domain = value.rpartition("@")
     if not at or not local or not domain:
         return None
@@ -321,21 +331,28 @@ class RecordKeys:
     emails: tuple[str, ...]
     phones: tuple[str, ...]
     urls: tuple[str, ...]
+    # addresses written with a display name (`Jane Doe <jane@x.com>`): matched on like the rest, but never
+    # a record's identity (`prepare`), which they were not before they were keyed: re-imports keep their rkey
+    named_emails: tuple[str, ...] = ()
 
     def items(self) -> list[tuple[str, str]]:
-        return ([("email", e) for e in self.emails] + [("phone", p) for p in self.phones]
+        return ([("email", e) for e in (*self.emails, *self.named_emails)] + [("phone", p) for p in self.phones]
                 + [("url", u) for u in self.urls])
 
 
 def record_keys(record: Record, region: str = "US") -> RecordKeys:
     """The normalised emails (match form), E.164 phones and LinkedIn profile keys of a record."""
     emails: list[str] = []
+    named: list[str] = []
     for labeled in record.emails:
         value = clean_email(labeled.value)
         if _EMAIL_RE.match(value):
             key = _match_key(value)
             if key not in emails:
                 emails.append(key)
+        elif "<" in value and (inner := _ANGLE.search(labeled.value)) and _EMAIL_RE.match(
+                address := clean_email(inner.group(1))):
+            named.append(_match_key(address))
     phones: list[str] = []
     for labeled in record.phones:
         key = phone_key(labeled.value, region)
@@ -346,4 +363,5 @@ def record_keys(record: Record, region: str = "US") -> RecordKeys:
         key = linkedin_key(labeled.value)
         if key and key not in urls:
             urls.append(key)
-    return RecordKeys(tuple(emails), tuple(phones), tuple(urls))
+    return RecordKeys(tuple(emails), tuple(phones), tuple(urls),
+                      tuple(dict.fromkeys(key for key in named if key not in emails)))

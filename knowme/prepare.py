@@ -1,6 +1,7 @@
 """Per-record work of an import, on every core when it pays.
 
-For each parsed record: its matching keys, folded name, identity within its source, compact
+For each parsed record (its email cells first split into one email per address,
+`knowme.addresses`): its matching keys, folded name, identity within its source, compact
 JSON, the summary columns of the one-record person it may become, and that person's suggestion.
 This is pure CPU work (about half of a 100k-record import). Large sources are prepared by forked
 workers that read the records copy-on-write and send back small tuples in order, while the parent
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from knowme.addresses import split_email_cells
 from knowme.forking import can_fork, worker_count
 from knowme.model import Person, Record
 from knowme.normalize import name_key, record_keys
@@ -108,6 +110,8 @@ class Preparer:
     """
 
     def __init__(self, records: Sequence[Record], region: str, suggester: Suggester | None = None) -> None:
+        for record in records:  # once, whichever importer read them: one email per address a cell holds
+            split_email_cells(record)
         self.records, self.region, self.suggester = records, region, suggester
         self._current: list[Prepared] | PreparedStream | None = None
 

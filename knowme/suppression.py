@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from knowme.addresses import addresses_in
 from knowme.model import Person
 from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.nameforms import Name, blocks, name_alike, name_forms
@@ -80,9 +81,13 @@ def identity_of(person: Person, keyed: Identity) -> Identity:
     ident.rkeys |= keyed.rkeys
     for record in person.records:
         for labeled in record.emails:
-            key = mailbox_key(labeled.value)
-            if key:
-                ident.emails.setdefault(key, labeled.value.strip())
+            # a cell stored before cells were split may hold several; one no word of reads as an address
+            # (`jane＠x.com` in NFKC only, say) is left to mailbox_key, as it always was
+            found = addresses_in(labeled.value) or [labeled.value]
+            for address in found:
+                key = mailbox_key(address)
+                if key:
+                    ident.emails.setdefault(key, labeled.value.strip() if len(found) == 1 else address)
         for labeled in record.urls:
             url = linkedin_key(labeled.value)
             if url:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from knowme.addresses import addresses_in
 from knowme.exports import contacts as _contacts  # noqa: F401  (registers the safe formats)
 from knowme.exports import queue_files as _queue_files  # noqa: F401  (registers the outreach formats)
 from knowme.exports.files import STDOUT, ExportError, Protected, check_output, protected_files, safe_cell, write_private
@@ -121,7 +122,8 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     today = today or date.today()
     queue = queue_from_store(store, today)
     blocked, _shared = withheld_email_keys(store)
-    emails = {item.person.id: [e for e in item.person.emails if mailbox_key(e) not in blocked]
+    emails = {item.person.id: [e for e in item.person.emails  # every address a cell holds must be free
+                               if not any(mailbox_key(a) in blocked for a in addresses_in(e) or [e])]
               for item in queue.items}
     conflicts = outreach_conflicts(store, [item.person for item in queue.items], emails)
     if conflicts:

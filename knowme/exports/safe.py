@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from nameparser import HumanName
 
 from knowme import prefs
+from knowme.addresses import addresses_in
 from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.model import Decision, Person
 from knowme.nameforms import address_aliases, name_alike, name_forms
@@ -316,11 +317,12 @@ class _Gate:
         for kind, number, shown in self.keyed.get(person.id, ()):
             self._add(person, number, kind, shown)
         for email in person.emails:
-            key = mailbox_key(email)
-            if key is None:
-                continue
-            for number in self.index.by_key.get(("email", key), ()):
-                self._add(person, number, "email", _shown_email(self.index, number, key, email))
+            for address in addresses_in(email) or [email]:  # a cell stored before cells were split may hold several
+                key = mailbox_key(address)
+                if key is None:
+                    continue
+                for number in self.index.by_key.get(("email", key), ()):
+                    self._add(person, number, "email", _shown_email(self.index, number, key, email))
         names = set().union(*(name_forms(record) for record in person.records)) if person.records else set()
         for hit in self.index.name_hits(names, self.threshold):
             self._add(person, hit.owner, "name", hit.shown, hit.score)
