@@ -75,6 +75,24 @@ def test_a_cut_short_newer_export_never_replaces_the_earlier_import(knowme: Know
     assert found["Eve Egan"]["decision"] == "personalize" and found["Dirk Dane"]["emails"] == ["dirk@d.example"]
 
 
+def test_an_mbox_cut_off_inside_a_message_never_replaces_the_earlier_one(knowme: Knowme, tmp_path: Path) -> None:
+    text = "".join(f"From {email} Mon Jan  {n} 10:00:00 2024\nFrom: {name} <{email}>\nTo: Me <me@home.example>\n"
+                   f"Subject: hi {n}\nDate: Mon, {n} Jan 2024 10:00:00 +0000\nMessage-ID: <m{n}@x>\n\nhello\n\n"
+                   for n, (name, email) in enumerate(FIVE, 1))
+    box = tmp_path / "inbox.mbox"
+    box.write_text(text)
+    assert knowme("import", box, "--me", "me@home.example").returncode == 0
+    assert knowme("mark", "eve@e.example", "--as", "knows-me", "--note", "friend").returncode == 0
+    (tmp_path / "new").mkdir()
+    cut = tmp_path / "new" / "inbox.mbox"
+    cut.write_text(text[:text.index("Subject: hi 4")])  # ends inside Dirk's message: Eve's is past the cut
+    before = workspace(knowme)
+    p = knowme("import", cut, "--me", "me@home.example")
+    line = one_line(p.stderr)
+    assert p.returncode == 1 and "ends in the middle of a message" in line and "nothing was imported" in line
+    assert workspace(knowme) == before and people(knowme)["Eve Egan"]["note"] == "friend"
+
+
 def test_the_whole_newer_export_still_replaces_and_keeps_decisions(knowme: Knowme, tmp_path: Path) -> None:
     book = decided_five(knowme, tmp_path)
     (tmp_path / "new").mkdir()
@@ -149,3 +167,24 @@ def test_undecided_people_still_leave_with_a_newer_export(knowme: Knowme, tmp_pa
 def test_replace_and_as_new_source_do_not_go_together(knowme: Knowme, tmp_path: Path) -> None:
     phone, _ = two_books(tmp_path)
     assert knowme("import", phone, "--replace", "--as-new-source").returncode == 2
+
+
+def test_a_read_cancelled_midway_never_replaces_the_earlier_import(tmp_path: Path) -> None:
+    """The review UI's cancel stops a long read: the cards read so far must not stand for the book."""
+    from knowme.importers import ImportOptions
+    from knowme.importing import import_path
+    from knowme.store.core import Store
+
+    book = tmp_path / "contacts.vcf"
+    book.write_text("".join(card(f"Person {n}", f"p{n}@x.example", uid=f"u{n}") for n in range(4500)))
+    with Store.open(tmp_path / "w.db") as store:
+        assert import_path(store, book).ok
+        book.write_text(book.read_text() + card("Newcomer", "new@x.example"))  # a newer export
+        calls = []
+        cancel_late = ImportOptions(cancelled=lambda: bool(calls.append(1)) or len(calls) > 1)  # after 2,000 cards
+        report = import_path(store, book, options=cancel_late)
+        assert not report.ok and "import cancelled" in (report.error or "") and "nothing was imported" in report.error
+        assert store.counts()["records"] == 4500
+        report = import_path(store, book)  # read whole, it replaces as before
+        assert report.ok and report.outcome is not None and report.outcome.replaced
+        assert store.counts()["records"] == 4501

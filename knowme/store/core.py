@@ -1088,8 +1088,8 @@ def _replacing(old: OldSource, claimed: dict[int, int]) -> str:
 def _incomplete_refusal(path: Path, old: OldSource, incomplete: str) -> str:
     """Why a file the importer found incomplete does not replace the earlier version it matches."""
     return (f"{path}: nothing was imported: the file is incomplete ({incomplete}), and replacing the earlier "
-            f"import {old.name} with it would drop or overwrite whole cards. Export the address book again and "
-            f"import that, or keep both with `knowme import {shlex.quote(str(path))} --as-new-source`")
+            f"import {old.name} with it would drop or overwrite whole cards. Export it again and import the whole "
+            f"file, or keep both with `knowme import {shlex.quote(str(path))} --as-new-source`")
 
 
 def _dropping_refusal(path: Path, old: OldSource, claimed: dict[int, int],
