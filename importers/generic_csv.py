@@ -276,7 +276,8 @@ def run(table: Table, plan: Plan, fmt: str, options: ImportOptions,
             if count % _PROGRESS_EVERY == 0:
                 options.report(table.size * min(line, table.total_lines) // table.total_lines, table.size)
                 if cancelled is not None and cancelled():
-                    problems.append(Problem(source, line, "import cancelled; the rows from here on were not read"))
+                    problems.append(Problem(source, line, "import cancelled; the rows from here on were not read",
+                                            incomplete=True))
                     break
             if prepare is not None:
                 row = prepare(row)

@@ -222,7 +222,7 @@ def _problems(tally: Tally) -> list[Problem]:
     for kind, trouble in tally.trouble.items():
         if kind == "truncated":
             problems.append(Problem(trouble.where, 0, "the file ends in the middle of a message (cut off?); "
-                                                      "what is there was counted"))
+                                                      "what is there was counted", incomplete=True))
             continue
         noun = ("file" if trouble.count == 1 else "files") if kind == "unreadable" else (
             "message" if trouble.count == 1 else "messages")
@@ -231,7 +231,7 @@ def _problems(tally: Tally) -> list[Problem]:
             text += f" ({trouble.detail})"
         if trouble.count > 1:
             text += " (the first one here)" if trouble.line else f" (the first: {trouble.where})"
-        problems.append(Problem(trouble.where, trouble.line, text))
+        problems.append(Problem(trouble.where, trouble.line, text, incomplete=kind == "unreadable"))
     return problems
 
 

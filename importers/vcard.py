@@ -91,13 +91,14 @@ def _parse_files(folder: str, files: list[tuple[str, str, int]], options: Import
     for number, (relative, full, size) in enumerate(files, 1):
         name = f"{folder}/{relative}"
         if options.cancelled is not None and number % 50 == 0 and options.cancelled():
-            result.problems.append(Problem(name, 0, "import cancelled: this and the later files were not read"))
+            result.problems.append(Problem(name, 0, "import cancelled: this and the later files were not read",
+                                           incomplete=True))
             break
         try:
             with open_regular(full) as fh:
                 data = fh.read()
         except OSError as exc:
-            result.problems.append(Problem(name, 0, f"cannot read: {exc.strerror or exc}"))
+            result.problems.append(Problem(name, 0, f"cannot read: {exc.strerror or exc}", incomplete=True))
             index += 1
             continue
         try:
@@ -128,7 +129,7 @@ def _parse_bytes(data: bytes, source: str, file: str, first_index: int, options:
     for count, span in enumerate(spans, 1):
         if count % _REPORT_EVERY == 0:
             if options.cancelled is not None and options.cancelled():
-                problems.append(Problem(file, span.line, f"import cancelled after {cards} cards"))
+                problems.append(Problem(file, span.line, f"import cancelled after {cards} cards", incomplete=True))
                 break
             options.report(offset + int(span.end * scale), total)
         if span.parts is None:
@@ -139,7 +140,7 @@ def _parse_bytes(data: bytes, source: str, file: str, first_index: int, options:
         record, reason = parser.parse(span.body(text), index, span.line)
         if not span.closed:
             problems.append(Problem(file, span.line, f"card {index} has no END:VCARD: the file may be cut short "
-                                                     "(an export stopped midway?)"))
+                                                     "(an export stopped midway?)", incomplete=True))
         if record is not None:
             records.append(record)
         elif reason.startswith("has "):

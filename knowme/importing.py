@@ -18,7 +18,7 @@ from knowme.importers import ImportOptions
 from knowme.model import NotAnAddressBook, Record
 from knowme.prepare import Preparer, Suggester
 from knowme.runtime import bulk_work
-from knowme.store.core import ImportOutcome, Store
+from knowme.store.core import ImportOutcome, ReplaceMode, ReplaceRefused, Store
 from knowme.suggest import suggester
 from knowme.text import plural
 from knowme.triage import after_import
@@ -84,13 +84,19 @@ def mapped_format(path: Path) -> str:
     return importer.name
 
 
-def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOptions | None = None) -> FileReport:
-    """Parse and store one file or folder; never raises for bad input, reports it instead."""
+def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOptions | None = None,
+                mode: ReplaceMode = "auto") -> FileReport:
+    """Parse and store one file or folder; never raises for bad input, reports it instead.
+
+    `mode` says whether it may replace an earlier import of the same address book (`Store.store_import`):
+    a replacement that would lose a decided person, or put an incomplete file in place of a whole one,
+    is refused with the reason and how to go on, and nothing is stored."""
     with bulk_work():
-        return _import_path(store, path, fmt, options)
+        return _import_path(store, path, fmt, options, mode)
 
 
-def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | None) -> FileReport:
+def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | None,
+                 mode: ReplaceMode = "auto") -> FileReport:
     options = options or ImportOptions()
     path = Path(path)
     report = FileReport(path=path)
@@ -118,11 +124,6 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         detail = f" ({plural(len(problems), 'problem')}, first: {problems[0]})" if problems else ""
         report.error = f"{path}: no contacts found in it{detail}"
         return report
-    if result.me:
-        report.me = list(result.me)
-        report.me_guessed = not options.me
-        known = list(store.setting("me", []))
-        store.set_setting("me", sorted(set(known) | {m.lower() for m in result.me}))
     name = path.name.rstrip("/") or str(path)
     try:
         digest = fingerprint(path)
@@ -131,8 +132,18 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         return report
     if fmt != "auto" or options.mapping:  # read another way than before: not "unchanged", read again
         digest = read_as(digest, result.format, options.mapping)
-    report.outcome = store_records(store, path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
-                                   digest, options.region, name, suggester(store))
+    incomplete = next((str(p) for p in result.problems if p.incomplete), None)
+    try:
+        report.outcome = store_records(store, path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
+                                       digest, options.region, name, suggester(store), mode, incomplete)
+    except ReplaceRefused as exc:  # nothing stored: the addresses taken to be the user's are not kept either
+        report.error = str(exc)
+        return report
+    if result.me:
+        report.me = list(result.me)
+        report.me_guessed = not options.me
+        known = list(store.setting("me", []))
+        store.set_setting("me", sorted(set(known) | {m.lower() for m in result.me}))
     if not report.outcome.unchanged:
         after_import(store, ids=report.outcome.touched)
     return report
@@ -140,11 +151,13 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
 
 def store_records(store: Store, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
                   region: str = "US", source_name: str | None = None,
-                  suggest: Suggester | None = None) -> ImportOutcome:
+                  suggest: Suggester | None = None, mode: ReplaceMode = "auto",
+                  incomplete: str | None = None) -> ImportOutcome:
     """Store parsed records as one source: the per-record work (on every core, streamed into the
-    transaction) is done here, under the source name the store settles on."""
+    transaction) is done here, under the source name the store settles on. Raises `ReplaceRefused`
+    (nothing stored) for a replacement `mode` does not allow (`Store.store_import`)."""
     with Preparer(records, region, suggest) as prepare:
-        return store.store_import(path, fmt, records, problems, sha256, prepare, source_name)
+        return store.store_import(path, fmt, records, problems, sha256, prepare, source_name, mode, incomplete)
 
 
 def _not_readable(path: Path) -> str | None:
@@ -186,11 +199,11 @@ def refusal(path: Path, fmt: str = "auto", mapped: bool = False) -> str | None:
 
 
 def import_paths(store: Store, paths: list[Path], fmt: str = "auto", options: ImportOptions | None = None,
-                 on_file: Callable[[int, Path], None] | None = None) -> list[FileReport]:
+                 on_file: Callable[[int, Path], None] | None = None, mode: ReplaceMode = "auto") -> list[FileReport]:
     """Import several inputs in order; each is its own transaction, so one bad file spoils nothing."""
     reports = []
     for number, path in enumerate(paths):
         if on_file is not None:
             on_file(number, path)
-        reports.append(import_path(store, path, fmt, options))
+        reports.append(import_path(store, path, fmt, options, mode))
     return reports

@@ -151,6 +151,9 @@ class Problem:
     file: str
     line: int
     message: str
+    # the input may hold more than was read (cut short, or the reading cancelled): it must not
+    # replace an earlier import of the same address book, whose cards it would drop or overwrite
+    incomplete: bool = False
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"

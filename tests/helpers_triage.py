@@ -6,7 +6,7 @@ from pathlib import Path
 
 from knowme.importing import store_records
 from knowme.model import Labeled, MailSignal, Record
-from knowme.store.core import ImportOutcome, Store
+from knowme.store.core import ImportOutcome, ReplaceMode, Store
 
 
 def rec(given: str = "", family: str = "", emails: tuple[str, ...] | list[str] = (), *, fn: str = "",
@@ -20,12 +20,13 @@ def rec(given: str = "", family: str = "", emails: tuple[str, ...] | list[str] =
 
 
 def add(store: Store, records: list[Record], name: str = "book.vcf", fmt: str = "vcard",
-        sha: str | None = None) -> ImportOutcome:
-    """Store records as one import of a source called `name` (indexes numbered 1..n when unset)."""
+        sha: str | None = None, mode: ReplaceMode = "auto") -> ImportOutcome:
+    """Store records as one import of a source called `name` (indexes numbered 1..n when unset);
+    `mode` "replace" lets a newer version drop people decided on (`Store.store_import`)."""
     for n, record in enumerate(records, 1):
         record.index = record.index or n
     digest = sha or hashlib.sha256(repr([r.to_dict() for r in records]).encode()).hexdigest()
-    return store_records(store, Path(name), fmt, records, [], digest, "US")
+    return store_records(store, Path(name), fmt, records, [], digest, "US", mode=mode)
 
 
 def pid(store: Store, email: str) -> int:

@@ -112,7 +112,11 @@ def test_a_newer_version_that_drops_a_decided_person_says_so(tmp_path: Path,
     vcards(book, ("Ann", "Lee", "ann@x.com"), ("Cy", "Chen", "cy@x.com"), ("Di", "Dahl", "di@x.com"),
            ("Ed", "Eng", "ed@x.com"))
     capsys.readouterr()
-    assert run(db, "import", book) == 0
+    assert run(db, "import", book) == 1  # not without being told
+    err = capsys.readouterr().err
+    assert ("remove 2 people you decided on or wrote for: Jane Doe (exclude); Bo Berg (knows-me)") in err
+    assert status(db, capsys)["records"] == 5
+    assert run(db, "import", book, "--replace") == 0
     out = capsys.readouterr().out
     assert ("contacts.vcf: this version no longer holds 2 people you had decided on: Jane Doe (exclude, stays "
             "suppressed); Bo Berg (knows-me)") in out
@@ -158,7 +162,7 @@ def test_undo_refuses_in_one_line_when_a_reimport_removed_what_it_would_restore(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db, a = _merged_then_split_workspace(tmp_path, capsys)
     vcards(a, ("Bo", "Berg", "bo@x.com"), ("Ann", "Lee", "ann@x.com"))  # Jane's card left this book
-    assert run(db, "import", a) == 0
+    assert run(db, "import", a, "--replace") == 0
     before = people(db, capsys)
     capsys.readouterr()
     assert run(db, "undo") == 1
@@ -178,7 +182,7 @@ def test_undo_never_touches_a_person_who_took_a_removed_persons_place(tmp_path: 
     assert run(db, "mark", "zed@x.com", "--as", "knows-me") == 0  # Zed has the highest id
     [zed] = [p["id"] for p in people(db, capsys) if p["name"] == "Zed Zorn"]
     vcards(book, ("Ann", "Lee", "ann@x.com"), ("Bo", "Berg", "bo@x.com"))  # Zed leaves the book
-    assert run(db, "import", book) == 0
+    assert run(db, "import", book, "--replace") == 0
     assert run(db, "import", vcards(tmp_path / "other.vcf", ("Nobody", "Marked", "nobody@x.com"))) == 0
     [newcomer] = [p["id"] for p in people(db, capsys) if p["name"] == "Nobody Marked"]
     assert newcomer > zed  # never Zed's id again

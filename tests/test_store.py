@@ -10,7 +10,7 @@ import pytest
 
 from knowme.importing import store_records
 from knowme.model import Decision, Labeled, Person, Record
-from knowme.store.core import SCHEMA_VERSION, Store, WorkspaceError
+from knowme.store.core import SCHEMA_VERSION, ReplaceMode, ReplaceRefused, Store, WorkspaceError
 from knowme.triage import find_people, mark
 
 
@@ -22,8 +22,8 @@ def rec(index: int, given: str, family: str, email: str = "", phone: str = "", u
                   **extra)  # type: ignore[arg-type]
 
 
-def put(store: Store, name: str, records: list[Record], sha: str) -> object:
-    return store_records(store, Path(name), "vcard", records, [], sha, "US")
+def put(store: Store, name: str, records: list[Record], sha: str, mode: ReplaceMode = "auto") -> object:
+    return store_records(store, Path(name), "vcard", records, [], sha, "US", mode=mode)
 
 
 def test_workspace_is_private_and_versioned(tmp_path: Path) -> None:
@@ -128,8 +128,11 @@ def test_excluded_address_stays_blocked_after_it_vanishes(store: Store) -> None:
     put(store, "a.vcf", [rec(1, "Bob", "Stone", "bob@example.com", "415 555 0199"),
                          rec(2, "Ana", "Lima", "ana@example.com"), rec(3, "Cy", "Ng", "cy@example.com")], "sha1")
     mark(store, find_people(store, "bob@example.com"), Decision.EXCLUDE)
-    outcome = put(store, "a.vcf", [rec(1, "Ana", "Lima", "ana@example.com"), rec(2, "Cy", "Ng", "cy@example.com")],
-                  "sha2")  # the newer version: Bob gone from the source
+    newer = [rec(1, "Ana", "Lima", "ana@example.com"), rec(2, "Cy", "Ng", "cy@example.com")]  # Bob gone from the source
+    with pytest.raises(ReplaceRefused, match="remove 1 person you decided on or wrote for: Bob Stone"):
+        put(store, "a.vcf", newer, "sha2")  # unless told to let him go
+    assert store.counts()["people"] == 3
+    outcome = put(store, "a.vcf", newer, "sha2", mode="replace")
     assert outcome.replaced and outcome.dropped and outcome.dropped[0][1:] == ("Bob Stone", "exclude")
     assert ("email", "bob@example.com") in store.blocked_keys()
     assert ("phone", "+14155550199") in store.blocked_keys()

@@ -368,7 +368,7 @@ def test_a_newer_export_where_the_excluded_card_changed_its_email_keeps_her_supp
 
 def test_gone_excluded_person_can_be_kept_apart_by_id(cli: Cli) -> None:
     jane = exclude_jane(cli)
-    cli.ok("import", cli.file("phone.vcf", vcard("N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com")))
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com")), "--replace")
     cli.ok("import", cli.file("later.vcf", vcard("N:Ng;Kim;;;\nFN:Kim Ng\nEMAIL:kim@x.com\nTEL:+1 415 555 0142")))
     kim = cli.id("kim@x.com")
     code, _out, err = cli("mark", kim, "--as", "knows-me")

@@ -243,7 +243,9 @@ def test_cli_user_story_reimport_keeps_decisions_and_the_safe_file_is_exact(know
     # a newer export of the same address book: Bo has a new job address, Di is gone, Ed is new
     book.write_text(_vcf(("Ana", "Silva", "ana@x.com"), ("Bo", "Berg", "bo@newjob.com"), ("Cy", "Chen", "cy@x.com"),
                          ("Ed", "Eng", "ed@x.com")).replace("UID:u-bo@newjob.com", "UID:u-bo@oldcorp.com"))
-    p = knowme("import", book)
+    p = knowme("import", book)  # Di, decided on, would go: not without being told
+    assert p.returncode == 1 and "Di Dahl (knows-me)" in p.stderr and "--replace" in p.stderr
+    p = knowme("import", book, "--replace")
     assert p.returncode == 0 and "3 kept" in p.stdout
     people = {q["emails"][0]: q for q in knowme.json("list", "--json")}
     assert people["ana@x.com"]["decision"] == "knows-me"

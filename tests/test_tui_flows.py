@@ -98,6 +98,40 @@ async def test_import_on_the_command_line_shows_progress_problems_and_dedupes(tm
     assert set(people(tmp_path / "w.db")) == {"Ada Lovelace", "Charles Babbage"}
 
 
+def _card(name: str, email: str) -> str:
+    return f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nEMAIL:{email}\nEND:VCARD\n"
+
+
+@pilot_test
+async def test_an_import_that_would_remove_a_decided_person_is_refused_in_the_table(tmp_path: Path) -> None:
+    """The same refusal as `knowme import`: the row says why and how to go on, and nothing changed."""
+    from knowme.importing import import_path
+
+    book = tmp_path / "phone.vcf"
+    book.write_text(_card("Ada Lovelace", "ada@x.example") + _card("Charles Babbage", "charles@x.example")
+                    + _card("Grace Hopper", "grace@x.example"), encoding="utf-8")
+    with Store.open(tmp_path / "w.db") as store:
+        assert import_path(store, book).ok
+        [charles] = [pid for (pid,) in store.conn.execute("SELECT id FROM people WHERE name='Charles Babbage'")]
+        mark(store, [charles], Decision.KNOWS_ME)
+    (tmp_path / "new").mkdir()
+    newer = tmp_path / "new" / "phone.vcf"  # the newer export no longer holds Charles
+    newer.write_text(_card("Ada Lovelace", "ada@x.example") + _card("Grace Hopper", "grace@x.example")
+                     + _card("Alan Turing", "alan@x.example"), encoding="utf-8")
+    before = people(tmp_path / "w.db")
+    app = KnowmeApp(tmp_path / "w.db", import_paths=[newer])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await workers_done(app)
+        await pilot.pause()
+        outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
+        assert outcome.startswith("not imported:") and "Charles Babbage (knows-me)" in outcome
+        assert "--replace" in outcome and "--as-new-source" in outcome
+    assert people(tmp_path / "w.db") == before
+
+
 @pilot_test
 async def test_import_from_the_file_picker(tmp_path: Path) -> None:
     book = tmp_path / "google.csv"

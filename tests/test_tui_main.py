@@ -476,7 +476,7 @@ async def test_an_undo_a_later_import_made_impossible_is_refused_on_the_status_l
     with Store.open(workspace) as store:
         mark(store, find_people(store, "bob.baker@globex.com"), Decision.KNOWS_ME)
         newer = [r for r in person_records() if r.given != "Bob"]  # the newer phone book no longer holds Bob
-        store_records(store, Path("phone.vcf"), "vcard", newer, [], "newer", source_name="phone.vcf")
+        store_records(store, Path("phone.vcf"), "vcard", newer, [], "newer", source_name="phone.vcf", mode="replace")
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)

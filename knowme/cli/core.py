@@ -28,13 +28,24 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         source; a newer export of the same address book replaces its earlier import and keeps every
         decision, note and merge. The format is detected from the content.
 
+        An import never removes a person you decided on (or wrote a note or draft for) unless told to:
+        when a file would replace an earlier import and leave such people out (a contact deleted on the
+        phone, an older or partial export, or another address book with the same file name), nothing is
+        imported and the message names them. Then --replace lets the newer export remove them (exclusions
+        stay on the suppression list), and --as-new-source imports the file beside the earlier one. A file
+        the import finds incomplete (a vCard cut short, a cancelled read) never replaces an earlier import.
+
         A CSV whose columns knowme does not recognise needs --map: say which column holds which field.
         `knowme doctor FILE` shows how a file would be read, without importing it.""",
                 [("knowme import ~/Downloads/contacts.vcf", "a vCard export (iPhone, Android, Google, Outlook)"),
                  ("knowme import google.csv Connections.csv --region GB", "two CSV exports; phone numbers "
                   "without a country code are British"),
                  ("knowme import export.csv --map name=Who --map email=Reach", "a CSV of your own layout"),
-                 ("knowme import ~/Mail/Sent --me me@example.org", "who you wrote to and who wrote back")])
+                 ("knowme import ~/Mail/Sent --me me@example.org", "who you wrote to and who wrote back"),
+                 ("knowme import work/contacts.vcf --as-new-source", "another address book with the same file "
+                  "name as one imported before"),
+                 ("knowme import contacts.vcf --replace", "a newer export that no longer holds people you "
+                  "decided on")])
     p.add_argument("files", nargs="+", metavar="FILE", type=Path,
                    help="a file or folder: .vcf (or a folder of them), .csv, mbox, Maildir, .eml")
     p.add_argument("--format", default="auto", choices=format_names(),
@@ -46,6 +57,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                    help="CSV: the column (header or 1-based number) holding a field: name, given, family, email, "
                         "phone, org, title, ...; repeat for several; implies a CSV")
+    replacing = p.add_mutually_exclusive_group()
+    replacing.add_argument("--replace", dest="mode", action="store_const", const="replace", default="auto",
+                           help="let a newer export of an address book replace its earlier import even though "
+                                "it no longer holds people you decided on: they go (exclusions stay suppressed)")
+    replacing.add_argument("--as-new-source", dest="mode", action="store_const", const="new",
+                           help="import FILEs as new sources beside any earlier import with the same file name; "
+                                "nothing earlier is replaced")
     p.set_defaults(handler=cmd_import, creates_workspace=True)
 
     p = command(sub, "status", "what the workspace holds", """
@@ -122,7 +140,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
             options = ImportOptions(region=region, mapping=parse_mapping(args.map), me=list(args.me),
                                     progress=(lambda done, total, t=task: bar.update(t, completed=done, total=total))
                                     if bar else None)
-            report = import_path(store, path, args.format, options)
+            report = import_path(store, path, args.format, options, args.mode)
             if bar is not None:
                 bar.remove_task(task)
             failed += _print_report(report)

@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import re
+import shlex
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record, emails_of, first_name_of, last_name_of
 from knowme.normalize import fold
@@ -39,6 +40,17 @@ WRITE_SLICE = 2000  # records an import writes at a time
 CACHE_KB = -65536  # SQLite's page cache: 64 MB at most
 BIG_IMPORT_CACHE_KB = -262144  # while storing a large source: its index pages stay in memory, never spilled twice
 PAGE_SIZE = 16384  # new workspaces: a quarter of the system calls of 4096 for big imports
+
+
+#: How an import may treat an earlier source of the same address book: "auto" replaces it only when the
+#: file is whole and no person with a decision, note or draft would go; "replace" lets such people go
+#: (never with an incomplete file); "new" never replaces: the file becomes a source of its own.
+ReplaceMode = Literal["auto", "replace", "new"]
+
+
+class ReplaceRefused(Exception):
+    """An import that would replace an earlier source and lose what the user decided, or put part of a
+    file in place of the whole: nothing is stored. The message is one line saying how to go on."""
 
 
 class UndoRefused(WorkspaceError):
@@ -551,7 +563,8 @@ class Store:
         return [Source(*row[:7], json.loads(row[7])) for row in rows]
 
     def store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
-                     prepare: Callable[[str], Iterable[Prepared]], source_name: str | None = None) -> ImportOutcome:
+                     prepare: Callable[[str], Iterable[Prepared]], source_name: str | None = None,
+                     mode: ReplaceMode = "auto", incomplete: str | None = None) -> ImportOutcome:
         """Store one parsed file as a source, in one transaction.
 
         The same bytes again change nothing. A file is a newer version of an earlier source only when it
@@ -561,6 +574,11 @@ class Store:
         a name of its own when another source already has its file name). `prepare(name)` gives the
         records' rows as they read under a source name (`knowme.prepare.Preparer`): asked again should
         the source get another name than its own.
+
+        Nothing an import cannot give back goes without being asked for: a replacement that would leave
+        a person with a decision, note or draft without records raises `ReplaceRefused` unless `mode` is
+        "replace", and a file the importer found `incomplete` (the problem, e.g. cut short) never
+        replaces an earlier source. `mode` "new" stores the file as a source of its own, beside any other.
         """
         base = source_name or path.name
         outcome = ImportOutcome(source=base, format=fmt, records=len(records), problems=list(problems))
@@ -574,7 +592,8 @@ class Store:
             self.conn.execute(f"PRAGMA cache_size={BIG_IMPORT_CACHE_KB}")
         try:
             with self.transaction(), bulk_writes(self, len(records)):  # a first big import: the index once
-                return self._store_import(path, fmt, records, problems, sha256, base, prepare, outcome)
+                return self._store_import(path, fmt, records, problems, sha256, base, prepare, outcome, mode,
+                                          incomplete)
         finally:
             self.conn.execute(f"PRAGMA cache_size={CACHE_KB}")
 
@@ -626,15 +645,16 @@ class Store:
         return next(name for name in tries if name not in taken)
 
     def _store_import(self, path: Path, fmt: str, records: list[Record], problems: list[str], sha256: str,
-                      base: str, prepare: Callable[[str], Iterable[Prepared]], outcome: ImportOutcome) -> ImportOutcome:
+                      base: str, prepare: Callable[[str], Iterable[Prepared]], outcome: ImportOutcome,
+                      mode: ReplaceMode = "auto", incomplete: str | None = None) -> ImportOutcome:
         conn = self.conn
         outcome.path = str(path)
         earlier: tuple[OldSource, dict[int, int]] | None = None
         prepared: Iterable[Prepared] | None = None
         name = base
         # the same address book: of the same format, or the very file imported before read another way
-        if conn.execute("SELECT 1 FROM sources WHERE base=? AND (format=? OR path=?) LIMIT 1",
-                        (base, fmt, str(path))).fetchone():
+        if mode != "new" and conn.execute("SELECT 1 FROM sources WHERE base=? AND (format=? OR path=?) LIMIT 1",
+                                          (base, fmt, str(path))).fetchone():
             prepared = list(prepare(base))
             earlier = self._earlier_version(base, fmt, records, prepared, outcome)
             name = earlier[0].name if earlier else self._new_source_name(base, path)
@@ -651,6 +671,11 @@ class Store:
             outcome.replaced = True
             gone = sorted(set(old.rkey) - set(claimed.values()))
             old_people = {old.person[rid] for rid in gone}  # they lost records: refreshed, or dropped when empty
+            if incomplete:
+                raise ReplaceRefused(_incomplete_refusal(path, old, incomplete))
+            outcome.dropped = self._dropped_decided(old_people, set(gone))
+            if outcome.dropped and mode != "replace":
+                raise ReplaceRefused(_dropping_refusal(path, old, claimed, outcome.dropped))
             # excluded people stay suppressed even if their records vanish from this source
             _suppression().capture(self, old_people)
             conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
@@ -666,8 +691,6 @@ class Store:
                 (name, base, str(path), fmt, sha256, now(), len(records), json.dumps(problems))).lastrowid
         first_new = self.next_id("people")
         self._write_records(source_id, name, records, prepared, claimed, earlier[0] if earlier else None, outcome)
-        if earlier is not None:
-            outcome.dropped = self._dropped_decided(old_people)
         outcome.excluded_again = self._exclude_returning(source_id, first_new)
         self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
         _suppression().capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
@@ -743,15 +766,22 @@ class Store:
                               [(Decision.EXCLUDE.value, now(), pid) for pid, _ in rows])
         return [(pid, name or "") for pid, name in rows]
 
-    def _dropped_decided(self, people: set[int]) -> list[tuple[int, str, str]]:
-        """People of the earlier version left without records who had a decision or a note: (id, name, decision)."""
-        dropped = []
+    def _dropped_decided(self, people: set[int], gone: set[int]) -> list[tuple[int, str, str]]:
+        """Of `people`, those with a decision or anything the user wrote (note, outreach fields) whose
+        every record is among the `gone` record ids: (id, name, decision). Asked before the records go."""
+        decided: list[tuple[int, str, str]] = []
         for chunk in chunked(sorted(people)):
-            dropped.extend(self.conn.execute(
+            decided.extend(self.conn.execute(
                 f"SELECT p.id, p.name, p.decision FROM people p WHERE p.id IN ({marks(len(chunk))}) AND "
-                f"(p.decision != ? OR p.note != '') AND NOT EXISTS "
-                f"(SELECT 1 FROM records r WHERE r.person_id = p.id)", [*chunk, Decision.UNDECIDED.value]).fetchall())
-        return [tuple(row) for row in dropped]
+                f"(p.decision != ? OR p.note != '' OR p.how != '' OR p.context != '' OR p.why != '' "
+                f"OR p.draft != '' OR p.sent_on IS NOT NULL OR p.accepted_on IS NOT NULL)",
+                [*chunk, Decision.UNDECIDED.value]).fetchall())
+        kept: set[int] = set()  # of them, the people with a record that stays (in another source, or carried over)
+        for chunk in chunked([pid for pid, _, _ in decided]):
+            kept.update(pid for pid, rid in self.conn.execute(
+                f"SELECT person_id, id FROM records WHERE person_id IN ({marks(len(chunk))})", chunk)
+                if rid not in gone)
+        return [(pid, name or "", decision) for pid, name, decision in decided if pid not in kept]
 
     def next_id(self, table: str) -> int:
         """The next id of `people` or `records`: above every id ever given (deleted ones are never reused)."""
@@ -1049,6 +1079,30 @@ class Store:
         from knowme.store.soundness import problems
 
         return problems(self.conn)
+
+
+def _replacing(old: OldSource, claimed: dict[int, int]) -> str:
+    return f"the earlier import {old.name} ({len(claimed)} of its {plural(len(old), 'record')} carry over)"
+
+
+def _incomplete_refusal(path: Path, old: OldSource, incomplete: str) -> str:
+    """Why a file the importer found incomplete does not replace the earlier version it matches."""
+    return (f"{path}: nothing was imported: the file is incomplete ({incomplete}), and replacing the earlier "
+            f"import {old.name} with it would drop or overwrite whole cards. Export it again and import the whole "
+            f"file, or keep both with `knowme import {shlex.quote(str(path))} --as-new-source`")
+
+
+def _dropping_refusal(path: Path, old: OldSource, claimed: dict[int, int],
+                      dropped: list[tuple[int, str, str]]) -> str:
+    """Why a replacement that would remove people the user decided on does not happen unless asked for."""
+    shown = "; ".join(f"{name or f'person {pid}'} ({decision})" for pid, name, decision in dropped[:10])
+    more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
+    quoted = shlex.quote(str(path))
+    return (f"{path}: nothing was imported: it would replace {_replacing(old, claimed)} and remove "
+            f"{plural(len(dropped), 'person')} you decided on or wrote for: {shown}{more}. If it is a newer export "
+            f"of that address book, let them go with `knowme import {quoted} --replace` (their decisions and notes "
+            f"go too; exclusions stay on the suppression list); if it is another address book, keep both with "
+            f"`knowme import {quoted} --as-new-source`")
 
 
 def _reimport() -> ModuleType:
