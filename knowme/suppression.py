@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from knowme.model import Person
 from knowme.dedupe.namesim import mail_spellings, nick_forms
-from knowme.nameforms import Name, blocks, name_alike, name_forms
+from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks
 from knowme.normalize import linkedin_key, mailbox_key, phone_key
 from knowme.store import suppression as q
 from knowme.store.sql import chunked, now
@@ -261,7 +261,7 @@ class SuppressionIndex:
             for kind, key, _shown in owner.identity.identifiers():
                 index.by_key[(kind, key)].append(number)
             for name in owner.identity.names:
-                for block in blocks(name):
+                for block in blocks(name) | pet_blocks(name):
                     index.by_block[block].append((number, name))
                 first, last = name
                 for spelled in mail_spellings(first, nick_forms(first), last) if first and last else ():
@@ -315,6 +315,13 @@ class SuppressionIndex:
                 seen.add(candidate)
                 score = name_alike(name, candidate[1])
                 if score >= threshold:
+                    found.append((candidate[0], score, candidate[1]))
+        for block in pet_blocks(name):  # Liam meets William here, and Dean meets Sean: only nicknames count
+            for candidate in by_block.get(block, ()):
+                if candidate in seen:
+                    continue
+                seen.add(candidate)
+                if nicknamed(name, candidate[1]) and (score := name_alike(name, candidate[1])) >= threshold:
                     found.append((candidate[0], score, candidate[1]))
         self._name_memo[(name, threshold)] = found
         return found
