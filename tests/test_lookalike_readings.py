@@ -179,3 +179,31 @@ def test_a_name_in_another_script_blocks(cli: Cli, excluded: str, card: str) -> 
                                    "N:Петрова;Мария;;;\nFN:Мария Петрова\nEMAIL:maria@newmail.io"))
     [them] = exclude(cli, excluded)
     assert list(conflicts_with(cli, them)) == [cli.id("n@newmail.io")]  # not Maria Petrova
+
+
+# ---- 7. one phone written with and without its country code ------------------------------------------------
+
+
+@pytest.mark.parametrize("theirs,mine", [
+    ("07700 900123", "+44 7700 900123"),
+    ("+44 7700 900123", "07700 900123"),
+    ("0170 1234567", "+49 170 1234567"),
+], ids=["excluded-national-form", "card-national-form", "german-mobile"])
+def test_a_phone_written_with_and_without_its_country_code_blocks_for_review(cli: Cli, theirs: str,
+                                                                           mine: str) -> None:
+    """In an American workspace 07700 900123 is no number at all, so it never met +44 7700 900123:
+    the same last nine digits are how dedupe matches them, and the gate asks about them too."""
+    knows_me(cli, "new.vcf", vcard(f"N:Jones;Alex;;;\nFN:Alex Jones\nTEL:{mine}\nEMAIL:alex@newmail.io",
+                                   "N:Lee;Ann;;;\nFN:Ann Lee\nTEL:+1 415 555 0123\nEMAIL:ann@newmail.io"),
+             "--region", "US")
+    [robert, other] = exclude(cli, f"{ROBERT}\nTEL:{theirs}",
+                              "N:Ng;Kim;;;\nFN:Kim Ng\nTEL:+1 515 555 0123\nEMAIL:kim@acme.com")
+    alex = cli.id("alex@newmail.io")
+    found = conflicts_with(cli, robert)
+    assert list(found) == [alex] and found[alex]["kind"] == "phone-tail"
+    assert found[alex]["reason"] == (f"{alex}: Alex Jones (knows-me) has a phone that may be one of {robert}: "
+                                     f"Robert Smith (excluded): {mine} and {theirs} end in the same nine digits")
+    assert found[alex]["command"] == f"knowme mark {alex} --as exclude  |  knowme mark {alex} --not-same-as {robert}"
+    assert not conflicts_with(cli, other)  # two American numbers that end alike are two numbers
+    text = resolved_export(cli, found)
+    assert "alex@newmail.io" in text and "ann@newmail.io" in text
