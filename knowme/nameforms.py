@@ -50,9 +50,10 @@ SHORTEST_ALIAS = 4  # letters: "jdoe" and "johns" say a name, "ali" could be any
 _TITLES = frozenset("""mr mrs ms miss mx dr prof sir dame rev fr jr sr ii iii iv phd md mba esq dipl ing mag
     herr frau dds cpa rn jd llm msc bsc""".split())
 WINDOW_WORDS = 6  # a longer name is read in two-word windows over its first six words
-# what ends the name in a longer display name: "Jane Doe - Acme", "Jane Doe | Acme", "Jane Doe (work)",
-# "Jane Doe via LinkedIn", "Jane Doe @ Acme", "Jane Doe at Acme"
-_NAME_ENDS = re.compile(r"\s+[-–—|/@]\s+|\s*[|(\[]|\s+(?:via|at)\s+", re.IGNORECASE)
+# what ends the name in a longer display name: "Jane Doe - Acme", "Jane Doe | Acme", "Jane Doe via
+# LinkedIn", "Jane Doe @ Acme", "Jane Doe at Acme"
+_NAME_ENDS = re.compile(r"\s+[-–—/@]\s+|\s*\|\s*|\s+(?:via|at)\s+", re.IGNORECASE)
+_ASIDES = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?")  # "Jane (Janie) Doe", "Jane Doe (work)", "Jane Doe [Acme"
 # words that join or name an organisation: never a name ("Blake and Sons" names no Mr Sons)
 _COMPANY_WORDS = frozenset("""and und et y e i of the for sons inc llc llp ltd limited plc corp corporation co company
     group holding holdings gmbh ag kg sa sas sarl srl spa bv nv ab pty kk via at team""".split())
@@ -66,12 +67,15 @@ HEAD_AND_TAIL_WORDS = 3  # "Mary Smith - Jones": a name with a spaced dash, not 
 def split_name(text: str) -> frozenset[Name]:
     """Folded (first, last) readings of free text: display parts, addresses, titles and dashes
     dropped, "Smith, John" read right, a three-word name read both as first + last and as first +
-    compound surname ("María García López"), the part before " - Acme" or " via LinkedIn" read as a
-    name of its own, and a name of three words or more read as each two adjacent words too ("Jane
+    compound surname ("María García López"), the name without what is in brackets and the part
+    before " - Acme" or " via LinkedIn" each read as a name of its own, and a name of three words or more read as each two adjacent words too ("Jane
     Doe Acme Corp" holds Jane Doe), unless a word joins or names an organisation ("and", "Ltd")."""
     text = _ANGLED.sub(" ", text).strip(" ,;()[]")
     if not text:
         return frozenset()
+    bare = " ".join(_ASIDES.sub(" ", text).split())
+    if bare != text:  # the name without its asides, and as it was read before
+        return frozenset(_split_words(text, whole=False) | (split_name(bare) if bare else set()))
     head = _NAME_ENDS.split(text, 1)[0].strip(" ,;()[]")
     if head == text:
         return frozenset(_split_words(text, whole=True))

@@ -74,7 +74,8 @@ def test_a_card_named_only_by_its_nickname_blocks_as_the_export_would_write_that
     ("dash.vcf", vcard("N:;;;;\nFN:Bob Smith - Acme\nEMAIL:bs@newmail.io")),
     ("given.vcf", vcard("N:;Bob Smith Acme Corp;;;\nEMAIL:bs@newmail.io")),
     ("names.csv", "Name,E-mail Address\nBob Smith Acme Corp,bs@newmail.io\n"),
-], ids=["fn", "fn-with-dash", "n-given", "csv-name-column"])
+    ("aside.vcf", vcard("N:;;;;\nFN:Bob James (Bobby) Smith\nEMAIL:bs@newmail.io")),
+], ids=["fn", "fn-with-dash", "n-given", "csv-name-column", "fn-with-an-aside"])
 def test_a_name_of_four_or_more_words_holding_the_excluded_name_blocks(cli: Cli, name: str, text: str) -> None:
     knows_me(cli, name, text)
     [robert] = exclude(cli, ROBERT)
