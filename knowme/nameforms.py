@@ -58,8 +58,8 @@ _ASIDES = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?")  # "Jane (Janie) Doe", "Jane 
 _COMPANY_WORDS = frozenset("""and und et y e i of the for sons inc llc llp ltd limited plc corp corporation co company
     group holding holdings gmbh ag kg sa sas sarl srl spa bv nv ab pty kk via at team""".split())
 # nor, with a surname's particles, one of two adjacent words read as a name on their own ("de la")
-_NOT_NAMES = _COMPANY_WORDS | frozenset("de la le les du des del della di da dos das do van von der den ten ter bin ibn al el"
-                                    .split())
+_NOT_NAMES = _COMPANY_WORDS | frozenset(
+    "de la le les du des del della di da dos das do van von der den ten ter bin ibn al el".split())
 HEAD_AND_TAIL_WORDS = 3  # "Mary Smith - Jones": a name with a spaced dash, not a name and its company
 
 
@@ -68,8 +68,9 @@ def split_name(text: str) -> frozenset[Name]:
     """Folded (first, last) readings of free text: display parts, addresses, titles and dashes
     dropped, "Smith, John" read right, a three-word name read both as first + last and as first +
     compound surname ("María García López"), the name without what is in brackets and the part
-    before " - Acme" or " via LinkedIn" each read as a name of its own, and a name of three words or more read as each two adjacent words too ("Jane
-    Doe Acme Corp" holds Jane Doe), unless a word joins or names an organisation ("and", "Ltd")."""
+    before " - Acme" or " via LinkedIn" each read as a name of its own, and a name of three words
+    or more read as each two adjacent words too ("Jane Doe Acme Corp" holds Jane Doe), unless a
+    word joins or names an organisation ("and", "Ltd")."""
     text = _ANGLED.sub(" ", text).strip(" ,;()[]")
     if not text:
         return frozenset()
