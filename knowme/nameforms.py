@@ -2,16 +2,20 @@
 
 An excluded person must be recognised when they come back with their name somewhere unexpected:
 the whole name in a CSV's First Name column, `FN:Jane Doe <jane.doe@gmail.com>`, a card with no
-name but an organisation, a nameless card's `jane.doe@newco.com`. `name_forms(record)` collects a folded (first,
-last) pair from each of those places; `name_alike` compares two pairs (any order, nicknames,
-initials, transliteration such as ü/ue and ß/ss, compound and hyphenated surnames, one-letter
-changes); `blocks` gives the keys under which two alike names meet, so a search over many
+name but an organisation or a nickname, a nameless card's `jane.doe@newco.com`, a longer display
+name around it ("Jane Doe via LinkedIn", "Jane Doe - Acme Corp"), a name in another script
+(Яна Доу) or in characters with no space (山田太郎). `name_forms(record)` collects a folded (first,
+last) pair for each reading of each of those places: every name the app shows or writes for the
+record is among them. `name_alike` compares two pairs (any order, nicknames, initials,
+transliteration such as ü/ue and ß/ss, compound and hyphenated surnames, one-letter changes);
+`blocks` and `pet_blocks` give the keys under which two alike names meet, so a search over many
 people compares only the few pairs that share a key.
 """
 from __future__ import annotations
 
 import re
 
+from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from knowme.dedupe.namesim import (
@@ -44,26 +48,91 @@ SHORTEST_ALIAS = 4  # letters: "jdoe" and "johns" say a name, "ali" could be any
 
 
 _TITLES = frozenset("""mr mrs ms miss mx dr prof sir dame rev fr jr sr ii iii iv phd md mba esq dipl ing mag
-    herr frau""".split())
+    herr frau dds cpa rn jd llm msc bsc""".split())
+WINDOW_WORDS = 6  # a longer name is read in two-word windows over its first six words
+# what ends the name in a longer display name: "Jane Doe - Acme", "Jane Doe | Acme", "Jane Doe via
+# LinkedIn", "Jane Doe @ Acme", "Jane Doe at Acme"
+_NAME_ENDS = re.compile(r"\s+[-–—/@]\s+|\s*\|\s*|\s+(?:via|at)\s+", re.IGNORECASE)
+_ASIDES = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?")  # "Jane (Janie) Doe", "Jane Doe (work)", "Jane Doe [Acme"
+# words that join or name an organisation: never a name ("Blake and Sons" names no Mr Sons)
+_COMPANY_WORDS = frozenset("""and und et y e i of the for sons inc llc llp ltd limited plc corp corporation co company
+    group holding holdings gmbh ag kg sa sas sarl srl spa bv nv ab pty kk via at team""".split())
+# nor, with a surname's particles, one of two adjacent words read as a name on their own ("de la")
+_NOT_NAMES = _COMPANY_WORDS | frozenset(
+    "de la le les du des del della di da dos das do van von der den ten ter bin ibn al el".split())
+HEAD_AND_TAIL_WORDS = 3  # "Mary Smith - Jones": a name with a spaced dash, not a name and its company
 
 
 @big_cache(200_000)
 def split_name(text: str) -> frozenset[Name]:
-    """Folded (first, last) readings of free text: display parts, addresses and titles dropped,
-    "Smith, John" read right, and a three-word name read both as first + last and as first +
-    compound surname ("María García López")."""
+    """Folded (first, last) readings of free text: display parts, addresses, titles and dashes
+    dropped, "Smith, John" read right, a three-word name read both as first + last and as first +
+    compound surname ("María García López"), the name without what is in brackets and the part
+    before " - Acme" or " via LinkedIn" each read as a name of its own, and a name of three words
+    or more read as each two adjacent words too ("Jane Doe Acme Corp" holds Jane Doe), unless a
+    word joins or names an organisation ("and", "Ltd")."""
     text = _ANGLED.sub(" ", text).strip(" ,;()[]")
     if not text:
         return frozenset()
-    if "," in text:
+    bare = " ".join(_ASIDES.sub(" ", text).split())
+    if bare != text:  # the name without its asides, and as it was read before
+        return frozenset(_split_words(text, whole=False) | (split_name(bare) if bare else set()))
+    head = _NAME_ENDS.split(text, 1)[0].strip(" ,;()[]")
+    if head == text:
+        return frozenset(_split_words(text, whole=True))
+    # the name before " - Acme Corp"; the whole text only when it is short enough to be one name
+    return frozenset(_split_words(text, whole=False) | (split_name(head) if head else set()))
+
+
+def _split_words(text: str, whole: bool) -> set[Name]:
+    """`split_name` of text that is all name (`whole`), or a name and what follows it: then only as
+    one name of three words at most (a comma there is the company's: "Jane Doe - Smith, Jones and Co"
+    is not "Smith, Jane")."""
+    if "," in text and whole:
         before, _, after = text.partition(",")
-        words = [w for w in fold(f"{after} {before}").split() if w not in _TITLES]
+        words = [w for w in fold(f"{after} {before}").split() if w not in _TITLES and _A_LETTER.search(w)]
     else:
-        words = [w for w in fold(text).split() if w not in _TITLES]
+        words = [w for w in fold(text).split() if w not in _TITLES and _A_LETTER.search(w)]
+    if not whole and len(words) > HEAD_AND_TAIL_WORDS:
+        return set()
     if len(words) < 2:
-        return frozenset({(words[0], "")}) if words else frozenset()
+        return {(words[0], "")} if words else set()
     first = words[0]
-    return frozenset({(first, words[-1]), (first, " ".join(words[1:]))} if len(words) == 3 else {(first, words[-1])})
+    forms = {(first, words[-1])}
+    if len(words) == 3:
+        forms.add((first, " ".join(words[1:])))
+    if whole and len(words) >= 3:
+        shown = words[:WINDOW_WORDS]
+        forms.update((a, b) for a, b in zip(shown, shown[1:]) if _window_word(a) and _window_word(b))
+    return {(a, b) for a, b in forms if a not in _COMPANY_WORDS and b not in _COMPANY_WORDS}
+
+
+def _window_word(word: str) -> bool:
+    return word not in _NOT_NAMES and bool(_LETTERS_ONLY.match(word))
+
+
+_UNSPACED = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]{2,5}$")
+
+
+def _unspaced_readings(word: str) -> set[Name]:
+    """A Chinese, Japanese or Korean name written without a space (山田太郎): each way it splits into a
+    family name (written first) and a given name, as (given, family)."""
+    return {(word[cut:], word[:cut]) for cut in range(1, len(word))} if _UNSPACED.match(word) else set()
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+@big_cache(200_000)
+def latin_reading(name: Name) -> Name | None:
+    """A name written in another alphabet read in Latin letters (Иван Петров as ivan petrov, Νίκος
+    as nikos), folded; None for a name in Latin letters already, or in Chinese, Japanese or Korean
+    characters, whose readings say too little (封 and 冯 are both feng; 山田 is Yamada, not shantian)."""
+    first, last = name
+    if (first + last).isascii() or _CJK.search(first + last):
+        return None
+    read = fold(anyascii(first)).replace(" ", ""), fold(anyascii(last)).replace(" ", "")
+    return read if read != name and read[0] and read[1] else None
 
 
 def _pair(given: str, family: str) -> Name:
@@ -74,15 +143,21 @@ _ORG_WORDS = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+){1,2}$")
 
 
 def name_forms(record: Record) -> set[Name]:
-    """Every folded (first, last) name the record holds, wherever it was found."""
+    """Every folded (first, last) name the record holds, wherever it was found, each as written and,
+    in another script, read in Latin letters too."""
     forms = _written_forms(record)
+    for first, last in list(forms):
+        if first and not last:  # 山田太郎: one word, yet a whole name
+            forms |= _unspaced_readings(first)
     nameless = not any(f and la for f, la in forms)
     for labeled in record.emails if nameless else ():  # jane.doe@newco.com on a card without a name
         local = labeled.value.strip().removeprefix("mailto:").strip("<> ").partition("@")[0]
         parts = _LOCAL_SPLIT.split(local.split("+", 1)[0])
         if len(parts) == 2 and all(_LETTERS_ONLY.match(p) for p in parts):
             forms.add((fold(parts[0]), fold(parts[1])))
-    return {form for form in forms if form[0] and len(form[1]) >= 2}  # "A. A." names nobody
+    # "A. A." names nobody; one character is a whole family name in Chinese, Japanese or Korean (王)
+    forms = {form for form in forms if form[0] and (len(form[1]) >= 2 or form[1] and not form[1].isascii())}
+    return forms | {read for form in forms if (read := latin_reading(form))}
 
 
 def address_aliases(record: Record) -> dict[str, str]:
@@ -120,6 +195,8 @@ def _written_forms(record: Record) -> set[Name]:
         forms |= split_name(fn)
     if record.nickname.strip() and family:
         forms |= split_name(f"{record.nickname} {family}")
+    elif record.nickname.strip() and not (forms or fn):  # the name the card shows and the export writes
+        forms |= split_name(record.nickname)
     org = fold(record.org) if record.org.strip() else ""
     if org and not any(f and la for f, la in forms) and _ORG_WORDS.match(org) and org_key(org) == org:
         forms |= split_name(record.org)  # a card with no name but an organisation that reads as one
@@ -129,15 +206,17 @@ def _written_forms(record: Record) -> set[Name]:
 @big_cache(200_000)
 def blocks(name: Name) -> frozenset[str]:
     """Keys under which alike names meet: each surname word with the first name's initial (or a
-    nickname's: Bob meets Robert), the two names in either order, the first name's nickname forms
-    with the surname's start, and with its sound (Smith / Smyth).
+    nickname's: Bob meets Robert), the two names in either order (a nickname's too: "Smith Bob"
+    meets Robert Smith), the first name's nickname forms with the surname's start, and with its
+    sound (Smith / Smyth).
 
     Alike first names almost always share an initial once nicknames and spelling are counted; a
-    typo in the very first letter of a first name is the case this gives up."""
+    pet form made of a name's end (Liam for William) meets it under `pet_blocks`; a typo in the
+    very first letter of a first name is the case this gives up."""
     first, last = name
     keys: set[str] = set()
     words = last.replace("-", " ").split()
-    forms = nick_forms(first) | {first} if first else frozenset()
+    forms = first_forms(first)
     # a surname word with the first name's first letter (or a nickname's, or its spelling's): first names
     # that could be alike share one, so a common surname does not compare everyone bearing it
     spelled = spelling_key(first) if first else ""
@@ -146,13 +225,62 @@ def blocks(name: Name) -> frozenset[str]:
         if len(word) >= 2:
             keys.update(f"L|{word}|{head}" for head in heads or {""})
     if first:
-        keys.add("U|" + "|".join(sorted((spelled, spelling_key(last)))))  # "Doe Jane" against "Jane Doe"
+        # "Doe Jane" against "Jane Doe", and "Smith Bob" against Robert Smith: either word may be the first name
+        for one in {spelled} | {spelling_key(form) for form in forms}:
+            for other in {spelling_key(last)} | {spelling_key(form) for form in nick_forms(last) if " " not in last}:
+                keys.add("U|" + "|".join(sorted((one, other))))
         sound = phonetic(words[-1]) if words else ""
         for form in forms:
             keys.add(f"F|{form}|{last[:2]}")
             if sound:
                 keys.add(f"P|{form}|{sound}")
     return frozenset(keys)
+
+
+PET_END = 3  # letters: Liam and William, Beth and Elizabeth, Tina and Christina end alike
+
+
+@big_cache(200_000)
+def pet_blocks(name: Name) -> frozenset[str]:
+    """Keys under which a first name meets the formal name it is the end of (Liam, William; Sandra,
+    Alexandra), with a surname word: names that meet only here are alike only as nicknames
+    (`nicknamed`), never as spellings (Dean and Sean end alike too)."""
+    first, last = name
+    if len(first) < PET_END or not first.isascii():
+        return frozenset()
+    return frozenset(f"S|{word}|{first[-PET_END:]}" for word in last.replace("-", " ").split() if len(word) >= 2)
+
+
+def nicknamed(a: Name, b: Name) -> bool:
+    """The surnames are alike and the first names one name, or a nickname of it that the table lists,
+    or a pet form that is its end (Liam, William): not two names that merely end alike (Dean, Sean;
+    Miroslav, Dobroslav; Ian, Brian)."""
+    fa, fb = a[0], b[0]
+    if _first(fa, fb) not in (SAME, NICK) or _last(a[1], b[1]) not in _ALIKE_LAST:
+        return False
+    shorter, longer = sorted((fa, fb), key=len)
+    return (_in_table(fa, fb) or any(_in_table(other, fb) for other in _respelled(fa))
+            or any(_in_table(fa, other) for other in _respelled(fb))
+            or len(shorter) > PET_END and len(longer) > len(shorter) + 1 and longer.endswith(shorter))
+
+
+_RESPELLINGS = (("ie", "y"), ("y", "ie"), ("i", "y"))
+
+
+@big_cache(200_000)
+def _respelled(first: str) -> tuple[str, ...]:
+    """A pet form's other spellings, which the nickname table may know instead: Robbie / Robby, Katie / Katy."""
+    if len(first) < 3:
+        return ()
+    return tuple(first[:-len(end)] + other for end, other in _RESPELLINGS if first.endswith(end))
+
+
+@big_cache(200_000)
+def first_forms(first: str) -> frozenset[str]:
+    """The first name, the formal names it is a nickname of, and theirs of its other spellings."""
+    if not first:
+        return frozenset()
+    return frozenset(nick_forms(first).union(*(nick_forms(other) for other in _respelled(first))))
 
 
 @big_cache(200_000)
@@ -175,13 +303,27 @@ def name_alike(a: Name, b: Name) -> int:
         swapped = _last(fa, lb) if la == fb else _last(la, fb)
         if swapped in _ALIKE_LAST:
             score = max(score, 100 if swapped == SAME else 95)
+    if score < 90 and (_last(fa, lb) in (SAME, TYPO) and _first(la, fb) in (NICK, TYPO) or
+                       _last(la, fb) in (SAME, TYPO) and _first(fa, lb) in (NICK, TYPO)):
+        score = 90  # "Smith Bob" for Robert Smith: the other order, and a nickname
     return round(score)
 
 
 @big_cache(500_000)
 def _first(a: str, b: str) -> str:
-    """`compare_first`, remembered: a workspace has a few thousand first names, met again and again."""
-    return compare_first(a, b)
+    """`compare_first`, remembered (a workspace has a few thousand first names, met again and again),
+    a pet form's other spellings counted as it (Robbie as Robby, a nickname of Robert)."""
+    kind = compare_first(a, b)
+    if kind in _ALIKE_FIRST:
+        return kind
+    if any(_in_table(other, b) for other in _respelled(a)) or any(_in_table(a, other) for other in _respelled(b)):
+        return NICK
+    return kind
+
+
+def _in_table(a: str, b: str) -> bool:
+    """One name is the other, or a nickname of it that the table lists."""
+    return a == b or b in nick_forms(a) or a in nick_forms(b)
 
 
 @big_cache(500_000)

@@ -2,7 +2,9 @@
 
 Excluding a person records an *exclusion* (who, when, by which logged action) and, under it, an
 *entry* for everything that identifies them: every address as a mail provider reads it
-(`normalize.mailbox_key`), every phone in E.164, every LinkedIn profile, every name form
+(`normalize.mailbox_key`), every phone in E.164 and the last nine digits of every phone however
+written (`07700 900123`, no number in an American workspace, is +44 7700 900123 written without
+its country code), every LinkedIn profile, every name form
 (`nameforms.name_forms`: structured, display, First Name column, display part of an address,
 organisation, address local part) and every record identity (`records.rkey`, which survives
 re-import). Entries hold keys, not record or person ids, so no re-import, source replacement,
@@ -16,7 +18,8 @@ never lifts one.
 
 `SuppressionIndex` loads the active entries and the people excluded right now (their identity
 counts even before it is captured) and answers, for any person, which exclusion they match and
-how: an identifier equal after normalisation, one of its records, a name alike.
+how: an identifier equal after normalisation, one of its records, a name alike; and, for the
+export to ask about, a phone ending in the same nine digits (`tail_hits`).
 """
 from __future__ import annotations
 
@@ -28,8 +31,9 @@ from typing import TYPE_CHECKING
 
 from knowme.addresses import addresses_in
 from knowme.model import Person
+from knowme.dedupe.matchitem import TAIL, calling_code
 from knowme.dedupe.namesim import mail_spellings, nick_forms
-from knowme.nameforms import Name, blocks, name_alike, name_forms
+from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks
 from knowme.normalize import linkedin_key, mailbox_key, phone_key
 from knowme.store import suppression as q
 from knowme.store.sql import chunked, now
@@ -51,6 +55,7 @@ class Identity:
     urls: dict[str, str] = field(default_factory=dict)
     names: set[Name] = field(default_factory=set)
     rkeys: set[str] = field(default_factory=set)
+    tails: dict[str, str] = field(default_factory=dict)  # last nine digits of a phone -> as written
 
     def identifiers(self) -> Iterable[tuple[str, str, str]]:
         """(kind, key, shown) of every identifier, names excluded."""
@@ -62,7 +67,8 @@ class Identity:
 
     def entries(self) -> list[tuple[str, str, str]]:
         """Every suppression entry this identity makes: (kind, key, shown)."""
-        return [*self.identifiers(), *(("name", f"{first}|{last}", f"{first} {last}") for first, last in self.names)]
+        return [*self.identifiers(), *(("name", f"{first}|{last}", f"{first} {last}") for first, last in self.names),
+                *(("tail", tail, shown) for tail, shown in self.tails.items())]
 
     def update(self, other: Identity) -> None:
         self.emails.update(other.emails)
@@ -70,6 +76,17 @@ class Identity:
         self.urls.update(other.urls)
         self.names |= other.names
         self.rkeys |= other.rkeys
+        self.tails.update(other.tails)
+
+
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def phone_tail(written: str) -> str:
+    """The last nine digits of a phone as written ("" when it has fewer): what one number keeps
+    whether it is written with its country code or in its national form (dedupe's `loose_tails`)."""
+    digits = _NOT_DIGIT.sub("", written)
+    return digits[-TAIL:] if len(digits) >= TAIL else ""
 
 
 def identity_of(person: Person, keyed: Identity) -> Identity:
@@ -92,6 +109,9 @@ def identity_of(person: Person, keyed: Identity) -> Identity:
             url = linkedin_key(labeled.value)
             if url:
                 ident.urls.setdefault(url, labeled.value.strip())
+        for labeled in record.phones:
+            if tail := phone_tail(labeled.value):
+                ident.tails.setdefault(tail, labeled.value.strip())
         ident.names |= name_forms(record)
     return ident
 
@@ -217,6 +237,7 @@ class SuppressionIndex:
     by_key: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     by_block: dict[str, list[tuple[int, Name]]] = field(default_factory=lambda: defaultdict(list))
     by_spelling: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # jsmith -> owners
+    by_tail: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # 077009001 -> owners
     excluded_people: dict[int, int] = field(default_factory=dict)  # live excluded person id -> owner
     _name_memo: dict[tuple[Name, int], list[tuple[int, int, Name]]] = field(default_factory=dict, repr=False)
 
@@ -250,6 +271,8 @@ class SuppressionIndex:
             elif kind == "name":
                 first, _, last = key.partition("|")
                 ident.names.add((first, last))
+            elif kind == "tail":
+                ident.tails[key] = shown
         live = q.excluded_people(store) if focus is None else sorted(focus[1])
         for pid, ident in identities(store, live).items():
             known = sorted({owner_of_rkey[rk] for rk in ident.rkeys if rk in owner_of_rkey})
@@ -265,8 +288,10 @@ class SuppressionIndex:
         for number, owner in enumerate(index.owners):
             for kind, key, _shown in owner.identity.identifiers():
                 index.by_key[(kind, key)].append(number)
+            for tail in owner.identity.tails:
+                index.by_tail[tail].append(number)
             for name in owner.identity.names:
-                for block in blocks(name):
+                for block in blocks(name) | pet_blocks(name):
                     index.by_block[block].append((number, name))
                 first, last = name
                 for spelled in mail_spellings(first, nick_forms(first), last) if first and last else ():
@@ -281,6 +306,21 @@ class SuppressionIndex:
                 if number not in hits:
                     owner_shown = _shown(self.owners[number].identity, kind, key)
                     hits[number] = Hit(number, kind, owner_shown if kind != "record" else shown)
+        return list(hits.values())
+
+    def tail_hits(self, phones: Iterable[str], region: str) -> list[Hit]:
+        """Owners holding a phone that ends in the same nine digits as one of these (as written), each once,
+        shown as "mine and theirs": one number written with and without its country code, to be asked
+        about (it is not proof, so `mark` never refuses on it). Two numbers of one country that both
+        read as numbers and merely end alike are two numbers (+1 415 555 0123, +1 515 555 0123)."""
+        hits: dict[int, Hit] = {}
+        for written in phones:
+            tail = phone_tail(written)
+            for number in self.by_tail.get(tail, ()) if tail else ():
+                ident = self.owners[number].identity
+                if number in hits or _two_numbers(phone_key(written, region), tail, ident.phones):
+                    continue
+                hits[number] = Hit(number, "phone-tail", f"{written.strip()} and {ident.tails[tail]}")
         return list(hits.values())
 
     def spelled_hits(self, aliases: dict[str, str]) -> list[Hit]:
@@ -321,6 +361,13 @@ class SuppressionIndex:
                 score = name_alike(name, candidate[1])
                 if score >= threshold:
                     found.append((candidate[0], score, candidate[1]))
+        for block in pet_blocks(name):  # Liam meets William here, and Dean meets Sean: only nicknames count
+            for candidate in by_block.get(block, ()):
+                if candidate in seen:
+                    continue
+                seen.add(candidate)
+                if nicknamed(name, candidate[1]) and (score := name_alike(name, candidate[1])) >= threshold:
+                    found.append((candidate[0], score, candidate[1]))
         self._name_memo[(name, threshold)] = found
         return found
 
@@ -354,6 +401,15 @@ def _excluded_holding(store: Store, kind: str, key: str) -> set[int]:
         return q.excluded_with_key(store, kind, key)
     first, _, last = key.partition("|")
     return q.excluded_named(store, first, last)
+
+
+def _two_numbers(mine: str | None, tail: str, theirs: Iterable[str]) -> bool:
+    """Whether my phone (E.164, None when it read as no number) and theirs ending in `tail` are two
+    numbers, or the same one: both read as numbers of one country; an exact match is no tail's business."""
+    if mine is None:
+        return False
+    keyed = [key for key in theirs if key.endswith(tail) and len(key) > TAIL + 1]
+    return bool(keyed) and all(key == mine or calling_code(key[:4]) == calling_code(mine[:4]) for key in keyed)
 
 
 def _shown(ident: Identity, kind: str, key: str) -> str:

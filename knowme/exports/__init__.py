@@ -53,8 +53,8 @@ class LookalikesBlock(ExportError):
         self.preflight = pre
         n = len({lk.knows_me_id for lk in pre.lookalikes})
         super().__init__(f"{plural(n, 'knows-me person')} may be excluded (an excluded address, "
-                         "phone or card, a name alike, a nameless card's address spelling an excluded name, an open duplicate "
-                         "pair, or an excluded address in a cell); "
+                         "phone or card, a phone ending in the same nine digits, a name alike, a nameless card's "
+                         "address spelling an excluded name, an open duplicate pair, or an excluded address in a cell); "
                          "nothing was written. Resolve each with the command listed under it")
 
 

@@ -12,6 +12,8 @@ invite them with the canned text).
 
 The gate: the export is refused, writing nothing, while any knows-me person it would write
   - holds an identifier on the list (address, phone, LinkedIn profile) or a card of an excluded person,
+  - holds a phone ending in the same nine digits as an excluded one's (the same number written with
+    and without its country code, as dedupe reads it: strong, not proof, so it is asked about),
   - bears a name alike an excluded one, wherever the name was found (any order, nicknames,
     transliteration, compound surnames, a one-letter change: `knowme.nameforms`),
   - is one side of an open duplicate pair whose other side is excluded,
@@ -58,7 +60,7 @@ class ContactRow:
     title: str = ""
 
 
-CONFLICT_KINDS = ("email", "phone", "url", "record", "cell", "pair", "name", "spelled")
+CONFLICT_KINDS = ("email", "phone", "url", "record", "phone-tail", "cell", "pair", "name", "spelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,8 @@ class Lookalike:
     """A knows-me person the safe export will not write while they may be an excluded one.
 
     `kind` says why: an identifier both hold (`email`, `phone`, `url`: `shared` is the excluded
-    spelling), a card of the excluded person (`record`), an excluded identifier inside a cell it
+    spelling), a card of the excluded person (`record`), a phone ending in the same nine digits
+    (`phone-tail`: `shared` gives both as written), an excluded identifier inside a cell it
     would write (`cell`: `field` names the cell), an open duplicate pair between them (`pair`), or
     a name alike (`name`: `similarity`, `shared` the two names), or a card with no name whose address spells
     the excluded name (`spelled`: jsmith@ for John Smith, `shared` says which). `excluded_id` is the excluded
@@ -97,6 +100,8 @@ class Lookalike:
             return f"{me} would carry {self.shared}, held by {them}, in the {self.field} cell"
         if self.kind == "record":
             return f"{me} holds a card of {them} ({self.shared})"
+        if self.kind == "phone-tail":
+            return f"{me} has a phone that may be one of {them}: {self.shared} end in the same nine digits"
         if self.kind == "spelled":
             if self.shared == self.knows_me_name:  # the person is only that card: its address names them
                 return f"{me} gives no name, and its address spells the name of {them}"
@@ -323,6 +328,10 @@ class _Gate:
                     continue
                 for number in self.index.by_key.get(("email", key), ()):
                     self._add(person, number, "email", _shown_email(self.index, number, key, email))
+        if self.index.by_tail:
+            phones = [labeled.value for record in person.records for labeled in record.phones]
+            for hit in self.index.tail_hits(phones, self.region):
+                self._add(person, hit.owner, hit.kind, hit.shown)
         names = set().union(*(name_forms(record) for record in person.records)) if person.records else set()
         for hit in self.index.name_hits(names, self.threshold):
             self._add(person, hit.owner, "name", hit.shown, hit.score)
