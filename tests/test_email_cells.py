@@ -180,3 +180,19 @@ def test_a_workspace_imported_before_cells_were_split_keeps_its_decisions_on_a_n
         assert knowme("mark", _ids(knowme)[name], "--as", "knows-me").returncode != 0
     exported = knowme("export", "safe", "-o", "-")
     assert ADDRESS not in exported.stdout and "bob@home.net" not in exported.stdout
+
+
+def test_a_knows_me_card_giving_its_address_with_a_name_is_written_with_the_address(tmp_path: Path) -> None:
+    """`EMAIL:Jane Doe <jane@doe.example>` stays as written in the record, and the safe file left it out:
+    Jane, marked knows-me, counted as "no email" and was never uploaded. The address is written bare."""
+    from knowme.cli.main import main
+
+    book = tmp_path / "a.vcf"
+    book.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;Jane;;;\r\nFN:Jane Doe\r\nEMAIL:Jane Doe <jane@doe.example>\r\n"
+                    "END:VCARD\r\n", encoding="utf-8")
+    db, out = tmp_path / "w.db", tmp_path / "safe.csv"
+    assert main(["--db", str(db), "import", str(book)]) == 0
+    assert main(["--db", str(db), "mark", "1", "--as", "knows-me"]) == 0
+    assert main(["--db", str(db), "export", "safe", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "jane@doe.example" in text and "<" not in text

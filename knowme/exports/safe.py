@@ -220,17 +220,23 @@ def plan_safe(store: Store) -> SafePlan:
         emails: list[str] = []
         held = False
         for email in person.emails:
-            key = mailbox_key(email)
-            if key is None or not is_email(email):
+            # each bare address of the cell (`Jane Doe <jane@x.com>` is written as jane@x.com; it was left
+            # out, so a knows-me person with only such a cell counted as "no email"); a cell stored before
+            # cells were split that holds an excluded address is withheld whole
+            found = [(address, key) for address in addresses_in(email) or [email]
+                     if (key := mailbox_key(address)) is not None and is_email(address)]
+            if not found:
                 continue
-            if ("email", key) in index.by_key:
+            if any(("email", key) in index.by_key for _, key in found):
                 pre.blocked_addresses += 1
                 held = True
-            elif email_match_key(email) in shared:
-                pre.shared_addresses += 1
-            elif key not in written_keys:
-                written_keys.add(key)
-                emails.append(email)
+                continue
+            for address, key in found:
+                if email_match_key(address) in shared:
+                    pre.shared_addresses += 1
+                elif key not in written_keys:
+                    written_keys.add(key)
+                    emails.append(address)
         gate.check_person(person)
         if not emails:
             if held:
