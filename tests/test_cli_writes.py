@@ -199,3 +199,20 @@ def test_an_export_never_replaces_an_earlier_imported_version(workspace: Knowme,
     assert workspace("forget", "book.vcf").returncode == 0
     assert workspace("export", "safe", "-o", book, "--force").returncode == 1
     assert book.read_bytes() == before
+
+
+def test_an_older_workspace_protects_the_files_its_sources_came_from(workspace: Knowme, tmp_path: Path) -> None:
+    """A workspace written before v8 knew only each source's current path: the upgrade remembers those."""
+    with Store.open(workspace.db) as store:
+        store.conn.executescript("DROP TABLE imported_paths")
+        store.conn.execute("PRAGMA user_version=7")
+    book = tmp_path / "in" / "book.vcf"
+    before = book.read_bytes()
+    p = workspace("export", "safe", "-o", book, "--force")
+    assert p.returncode == 1 and "imported into the workspace" in one_line(p.stderr)
+    newer = tmp_path / "v2" / "book.vcf"
+    newer.parent.mkdir()
+    newer.write_bytes(before.replace(b"END:VCARD", b"NOTE:updated\r\nEND:VCARD", 1))
+    assert "replaced the earlier import" in workspace("import", newer).stdout
+    assert workspace("export", "safe", "-o", book, "--force").returncode == 1
+    assert book.read_bytes() == before
