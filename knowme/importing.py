@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,7 +130,8 @@ def _import_folder(store: Store, path: Path, fmt: str, options: ImportOptions | 
         return FileReport(path=path, error=_nothing_in(path, plan.skipped))
     else:
         report = FileReport(path=path)
-    report.skipped = plan.skipped
+    workspace = {os.path.abspath(f"{store.path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    report.skipped = [(p, why) for p, why in plan.skipped if os.path.abspath(p) not in workspace]  # it is ours
     for member in plan.members:
         report.parts.append(import_path(store, member, "auto", options))
     return report

@@ -169,3 +169,10 @@ def test_an_explicit_format_reads_the_folder_as_that_and_names_the_rest(mixed: P
     assert sorted(line.split(": skipped")[0] for line in p.stderr.splitlines()) == [
         str(mixed / "g.csv"), str(mixed / "photo.bin")]
     assert "--format vcard" in p.stderr
+
+
+def test_the_workspace_inside_the_folder_is_not_named_as_skipped(mixed: Path) -> None:
+    knowme = Knowme(mixed / "w.db")
+    assert knowme("import", mixed).returncode == 0
+    p = knowme("import", mixed)
+    assert p.returncode == 0 and "w.db" not in p.stderr and p.stderr.count("skipped") == 1, p.stderr
