@@ -10,7 +10,7 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from knowme.filekinds import open_regular
 from knowme.model import ImportResult, NotAnAddressBook
@@ -103,6 +103,10 @@ class Importer:
     detect: Callable[[Sniff], int]  # 0 = not mine ... 100 = certainly mine
     parse: Callable[[Path, ImportOptions], ImportResult]
     kind: str = "addressbook"  # or "mail"
+    # For an importer that reads a folder as one source: the files below it that it reads (or knows to
+    # be parts of that kind of store, such as a mail index). The other files of the folder are imported
+    # on their own, or named as skipped (`knowme.folders`). None: it reads no folders.
+    claims: Callable[[Path], Iterable[Path]] | None = None
 
 
 _REGISTRY: dict[str, Importer] = {}

@@ -161,6 +161,22 @@ def find_mailboxes(root: Path) -> list[Mailbox]:
     return found
 
 
+def mailbox_files(root: Path) -> set[Path]:
+    """The files below folder `root` that a mail import reads (mboxes, messages, Maildir files), or knows
+    to be parts of a mail store (a Maildir's tmp/ deliveries, Thunderbird and Dovecot indexes)."""
+    files: set[Path] = set()
+    for box in find_mailboxes(root):
+        if box.path is not None:
+            files.add(box.path)
+        files.update(box.files)
+    for dirpath, _dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        in_maildir = here.name in ("cur", "new", "tmp") and is_maildir(here.parent)
+        files.update(here / name for name in filenames
+                     if in_maildir or name in _NOT_MAIL_NAMES or name.lower().endswith(".msf"))
+    return files
+
+
 def _maildir_files(folder: Path) -> tuple[list[Path], int]:
     files: list[Path] = []
     size = 0

@@ -34,6 +34,7 @@ from knowme.importers._mail_read import (
     is_maildir,
     looks_like_mbox,
     looks_like_message,
+    mailbox_files,
     read_header_block,
 )
 from knowme.importers._mail_tally import CROWD_THRESHOLD, Tally, guess_me
@@ -253,4 +254,5 @@ def _records(tally: Tally, source: str, several: bool) -> list[Record]:
     return records
 
 
-register(Importer(name=FORMAT, label="mail (mbox, Maildir, .eml)", detect=detect, parse=parse, kind="mail"))
+register(Importer(name=FORMAT, label="mail (mbox, Maildir, .eml)", detect=detect, parse=parse, kind="mail",
+                  claims=mailbox_files))

@@ -27,7 +27,10 @@ def detect(sniff: Sniff) -> int:
     BEGIN:VCARD line (any case, UTF-16 too) or the folder holds .vcf files; 40 when the cards follow
     a short note; 0 otherwise, so a CSV whose notes column holds a pasted vCard stays a CSV."""
     if sniff.is_dir:
-        return 90 if any(name.lower().endswith(SUFFIXES) for name in sniff.names) else 0
+        if not any(name.lower().endswith(SUFFIXES) for name in sniff.names):
+            return 0
+        # a Maildir (cur/ or new/ inside) is mail, whatever .vcf lies beside it: that is imported on its own
+        return 85 if (sniff.path / "cur").is_dir() or (sniff.path / "new").is_dir() else 90
     return vcard_structure(sniff.text())
 
 
@@ -63,12 +66,18 @@ def _parse_folder(root: Path, options: ImportOptions) -> ImportResult:
     return result
 
 
+def claims(root: Path) -> list[Path]:
+    """The files of a vdir folder this importer reads: its .vcf and .vcard files outside hidden folders."""
+    return [Path(full) for _, full, _ in _vcard_files(root)]
+
+
 def _vcard_files(root: Path) -> list[tuple[str, str, int]]:
     """(path relative to root with '/', full path, size) of the vCard files below root, sorted.
-    Hidden folders (.git, .Trash...) are skipped; os.walk because pathlib is slow per file."""
+    Hidden folders (.git, .Trash...) are skipped, and Maildirs inside (cur/ or new/ in them): a mail
+    store is imported as a whole, cards in it included. os.walk because pathlib is slow per file."""
     found: list[tuple[str, str, int]] = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not _is_maildir(os.path.join(dirpath, d))]
         rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
         for name in filenames:
             if name.lower().endswith(SUFFIXES):
@@ -80,6 +89,10 @@ def _vcard_files(root: Path) -> list[tuple[str, str, int]]:
                 found.append((name if rel == "." else f"{rel}/{name}", full, size))
     found.sort()
     return found
+
+
+def _is_maildir(path: str) -> bool:
+    return os.path.isdir(os.path.join(path, "cur")) or os.path.isdir(os.path.join(path, "new"))
 
 
 def _parse_files(folder: str, files: list[tuple[str, str, int]], options: ImportOptions,
@@ -151,4 +164,4 @@ def _parse_bytes(data: bytes, source: str, file: str, first_index: int, options:
     return cards
 
 
-register(Importer(name="vcard", label="vCard", detect=detect, parse=parse))
+register(Importer(name="vcard", label="vCard", detect=detect, parse=parse, claims=claims))

@@ -8,12 +8,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowme import importers
 from knowme.filekinds import open_regular, special_input
+from knowme.folders import plan_folder
 from knowme.importers import ImportOptions
 from knowme.model import NotAnAddressBook, Record
 from knowme.prepare import Preparer, Suggester
@@ -36,17 +38,37 @@ class FileReport:
     problems: list[str] = field(default_factory=list)
     me: list[str] = field(default_factory=list)  # mail: the addresses taken as the user's
     me_guessed: bool = False
+    # a folder: the files in it imported on their own, and those not read (each with why)
+    parts: list[FileReport] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
+    def each(self) -> list[FileReport]:
+        """This report and its parts', the ones that say something (a folder read only by its parts has
+        no outcome of its own)."""
+        own = [self] if self.outcome is not None or self.error is not None else []
+        return own + [r for part in self.parts for r in part.each()]
 
-def fingerprint(path: Path) -> str:
-    """sha256 of a file's bytes, or of every file's name and bytes in a folder."""
+    def skipped_lines(self, limit: int = 5) -> list[str]:
+        """The files of a folder that were not read, one line each, or one line naming them past `limit`."""
+        if len(self.skipped) <= limit:
+            return [f"{path}: skipped: {why}" for path, why in self.skipped]
+        names = ", ".join(str(path.relative_to(self.path)) for path, _ in self.skipped[:limit])
+        return [f"{self.path}: skipped {plural(len(self.skipped), 'file')} that are no address book or mail: "
+                f"{names} and {len(self.skipped) - limit} more (`knowme doctor FILE` says why)"]
+
+
+def fingerprint(path: Path, files: list[Path] | None = None) -> str:
+    """sha256 of a file's bytes, or of every file's name and bytes in a folder (or of those of `files`
+    in it: the ones its import reads, so a file beside them that is imported on its own, or a
+    .DS_Store, changing does not make the folder a newer version)."""
     digest = hashlib.sha256()
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+        children = path.rglob("*") if files is None else files
+        for child in sorted(p for p in children if p.is_file()):  # a FIFO is never opened: its import says so
             digest.update(str(child.relative_to(path)).encode("utf-8", "surrogateescape") + b"\0")
             _hash_file(child, digest)
     else:
@@ -88,15 +110,50 @@ def import_path(store: Store, path: Path, fmt: str = "auto", options: ImportOpti
                 mode: ReplaceMode = "auto") -> FileReport:
     """Parse and store one file or folder; never raises for bad input, reports it instead.
 
+    A folder is read as `knowme.folders` plans it: one source for the address book it is, each other
+    importable file in it as its own source (the report's `parts`), the rest named (`skipped`).
+
     `mode` says whether it may replace an earlier import of the same address book (`Store.store_import`):
     a replacement that would lose a decided person, or put an incomplete file in place of a whole one,
     is refused with the reason and how to go on, and nothing is stored."""
     with bulk_work():
-        return _import_path(store, path, fmt, options, mode)
+        path = Path(path)
+        if _not_readable(path) is None and path.is_dir():
+            return _import_folder(store, path, fmt, options, mode)
+        return _import_path(store, path, fmt, options, mode=mode)
+
+
+def _import_folder(store: Store, path: Path, fmt: str, options: ImportOptions | None,
+                   mode: ReplaceMode = "auto") -> FileReport:
+    try:
+        plan = plan_folder(path, fmt)
+    except OSError as exc:
+        return FileReport(path=path, error=f"{path}: cannot read it: {exc.strerror or exc}")
+    if plan.whole is not None:
+        report = _import_path(store, path, fmt, options, plan.read if plan.whole.claims else None, mode)
+    elif not plan.members:
+        return FileReport(path=path, error=_nothing_in(path, plan.skipped))
+    else:
+        report = FileReport(path=path)
+    workspace = {os.path.abspath(f"{store.path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    report.skipped = [(p, why) for p, why in plan.skipped if os.path.abspath(p) not in workspace]  # it is ours
+    for member in plan.members:
+        report.parts.append(import_path(store, member, "auto", options, mode))
+    return report
+
+
+def _nothing_in(path: Path, skipped: list[tuple[Path, str]]) -> str:
+    """The refusal of a folder with nothing to import: the words of a file's, and which files it holds."""
+    if not skipped:
+        return f"{path}: not an address book (no vCard, known CSV header or mail found)"
+    names = ", ".join(str(p.relative_to(path)) for p, _ in skipped[:5])
+    more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+    return (f"{path}: not an address book (no vCard, known CSV header or mail found in its "
+            f"{plural(len(skipped), 'file')}: {names}{more})")
 
 
 def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | None,
-                 mode: ReplaceMode = "auto") -> FileReport:
+                 files: list[Path] | None = None, mode: ReplaceMode = "auto") -> FileReport:
     options = options or ImportOptions()
     path = Path(path)
     report = FileReport(path=path)
@@ -126,7 +183,7 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         return report
     name = path.name.rstrip("/") or str(path)
     try:
-        digest = fingerprint(path)
+        digest = fingerprint(path, files)
     except OSError as exc:  # gone or unreadable since it was parsed
         report.error = f"{path}: cannot read it: {exc.strerror or exc}"
         return report
@@ -190,6 +247,9 @@ def refusal(path: Path, fmt: str = "auto", mapped: bool = False) -> str | None:
     if error or fmt != "auto" or mapped:
         return error  # a format or a column map given: only the import can tell
     try:
+        if path.is_dir():
+            plan = plan_folder(path)
+            return None if plan.whole or plan.members else _nothing_in(path, plan.skipped)
         importers.detect(path)
     except NotAnAddressBook as exc:
         return _not_an_address_book(path, exc, fmt, {})

@@ -237,9 +237,9 @@ def test_a_file_that_vanishes_mid_import_is_one_line_and_changes_nothing(knowme:
     book.write_bytes((SAMPLE / "android.vcf").read_bytes())
     real = importing.fingerprint
 
-    def vanish(path: Path) -> str:
+    def vanish(path: Path, files: list[Path] | None = None) -> str:
         path.unlink()
-        return real(path)
+        return real(path, files)
 
     monkeypatch.setattr(importing, "fingerprint", vanish)
     p = knowme("import", book)

@@ -176,3 +176,43 @@ def test_a_fifo_in_an_import_folder_is_skipped_with_a_message(tmp_path: Path, fo
     skipped = [line for line in p.stderr.splitlines() if "FIFO" in line]
     assert len(skipped) == 1 and "skipped" in skipped[0], p.stderr
     assert "records" in p.stdout
+
+
+def test_an_export_never_replaces_an_earlier_imported_version(workspace: Knowme, tmp_path: Path) -> None:
+    """A newer export of the same book imported from another path replaces the source; the file imported
+    before is still the user's address book, and an export never writes over it (even with --force)."""
+    book = tmp_path / "in" / "book.vcf"
+    newer = tmp_path / "v2" / "book.vcf"
+    newer.parent.mkdir()
+    newer.write_bytes(book.read_bytes().replace(b"END:VCARD", b"NOTE:updated\r\nEND:VCARD", 1))
+    p = workspace("import", newer)
+    assert p.returncode == 0 and "replaced the earlier import" in p.stdout, p.stdout + p.stderr
+    before = book.read_bytes()
+    for target in (book, newer):
+        p = workspace("export", "safe", "-o", target, "--force", "--format", "vcard")
+        line = one_line(p.stderr)
+        assert p.returncode == 1 and "imported into the workspace" in line, line
+    assert book.read_bytes() == before
+    status = workspace.json("status", "--json")
+    assert [s["path"] for s in status["sources"]] == [str(newer)]  # type: ignore[index]
+    # forgetting the source does not make its files fair game either (its undo brings it back)
+    assert workspace("forget", "book.vcf").returncode == 0
+    assert workspace("export", "safe", "-o", book, "--force").returncode == 1
+    assert book.read_bytes() == before
+
+
+def test_an_older_workspace_protects_the_files_its_sources_came_from(workspace: Knowme, tmp_path: Path) -> None:
+    """A workspace written before v8 knew only each source's current path: the upgrade remembers those."""
+    with Store.open(workspace.db) as store:
+        store.conn.executescript("DROP TABLE imported_paths")
+        store.conn.execute("PRAGMA user_version=7")
+    book = tmp_path / "in" / "book.vcf"
+    before = book.read_bytes()
+    p = workspace("export", "safe", "-o", book, "--force")
+    assert p.returncode == 1 and "imported into the workspace" in one_line(p.stderr)
+    newer = tmp_path / "v2" / "book.vcf"
+    newer.parent.mkdir()
+    newer.write_bytes(before.replace(b"END:VCARD", b"NOTE:updated\r\nEND:VCARD", 1))
+    assert "replaced the earlier import" in workspace("import", newer).stdout
+    assert workspace("export", "safe", "-o", book, "--force").returncode == 1
+    assert book.read_bytes() == before

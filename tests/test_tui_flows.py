@@ -133,6 +133,35 @@ async def test_an_import_that_would_remove_a_decided_person_is_refused_in_the_ta
 
 
 @pilot_test
+async def test_importing_a_mixed_folder_shows_each_file_and_the_skipped_ones(tmp_path: Path) -> None:
+    """The same outcome as `knowme import FOLDER`: the folder's own source, each file in it imported on its
+    own (a row each), and the files that are no address book (a row each, never passed over)."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "phone.vcf").write_text(VCARD, encoding="utf-8")
+    (folder / "google.csv").write_text("First Name,Last Name,E-mail 1 - Value\r\nGrace,Hopper,grace@navy.example\r\n",
+                                       encoding="utf-8")
+    (folder / "photo.bin").write_bytes(bytes(range(256)))
+    app = KnowmeApp(tmp_path / "w.db", import_paths=[folder])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await workers_done(app)
+        await pilot.pause()
+        assert screen.done
+        table = screen.query_one("#files", DataTable)
+        rows = [[plain_text(cell).strip() for cell in table.get_row_at(n)] for n in range(table.row_count)]
+        assert [row[0] for row in rows] == ["mixed", "mixed/google.csv", "mixed/photo.bin"]
+        assert rows[0][1:3] == ["vcard", "2"] and rows[1][1:3] == ["google", "1"]
+        assert rows[2][4].startswith("skipped: not an address book")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "Imported 2 files (3 records)" in str(app.main.query_one("#status").render())
+    assert set(people(tmp_path / "w.db")) == {"Ada Lovelace", "Charles Babbage", "Grace Hopper"}
+
+
+@pilot_test
 async def test_import_from_the_file_picker(tmp_path: Path) -> None:
     book = tmp_path / "google.csv"
     book.write_text("First Name,Last Name,E-mail 1 - Value\r\nGrace,Hopper,grace@navy.example\r\n", encoding="utf-8")

@@ -104,7 +104,7 @@ def test_an_older_workspace_gets_the_index_on_open(tmp_path: Path) -> None:
             store.conn.execute(f"DROP TRIGGER people_fts_{trigger}")
         store.conn.execute("DROP INDEX people_triage")
         store.conn.execute("DROP INDEX people_suggested")
-        store.conn.executescript("DROP VIEW log_full; DROP TABLE log_after")  # nor the later log table (v7)
+        store.conn.executescript("DROP VIEW log_full; DROP TABLE log_after; DROP TABLE imported_paths")  # nor the later tables (v7, v8)
         store.conn.execute("PRAGMA user_version=4")  # before the search index (v5)
     with Store.open(path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 5

@@ -126,7 +126,7 @@ def test_an_older_workspace_has_its_sort_words_put_in_the_index_on_open(tmp_path
     with Store.open(path) as store:
         store_records(store, Path("a.vcf"), "vcard", [record], [], "h", source_name="a.vcf")
         store.conn.execute("UPDATE people SET search='bob stone'")  # as v5 wrote it
-        store.conn.executescript("DROP VIEW log_full; DROP TABLE log_after")  # nor the later log table (v7)
+        store.conn.executescript("DROP VIEW log_full; DROP TABLE log_after; DROP TABLE imported_paths")  # nor the later tables (v7, v8)
         store.conn.execute("PRAGMA user_version=5")
     with Store.open(path) as store:
         assert store.conn.execute("SELECT search FROM people").fetchone()[0] == "robert bob stone"

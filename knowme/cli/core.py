@@ -148,6 +148,19 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
 
 
 def _print_report(report: FileReport) -> int:
+    """Print what importing one input did (a folder: its own source, each file in it imported on its own,
+    the files skipped); returns how many of them were refused."""
+    failed = 0
+    if report.outcome is not None or report.error is not None:
+        failed += _print_one(report)
+    for part in report.parts:
+        failed += _print_report(part)
+    for line in report.skipped_lines():
+        print(line, file=sys.stderr)
+    return failed
+
+
+def _print_one(report: FileReport) -> int:
     for problem in report.problems[:200]:
         print(problem, file=sys.stderr)
     if len(report.problems) > 200:

@@ -36,8 +36,12 @@ from knowme.text import plural
 
 
 def protected_files_of(store: Store) -> list[Protected]:
-    """What an export from this workspace must never replace: it, its journal, every imported file."""
-    return protected_files(store.path, [(s.name, s.path) for s in store.sources()])
+    """What an export from this workspace must never replace: it, its journal, every file imported into it,
+    now or before (an earlier version of a source, a source since forgotten)."""
+    current = [(s.name, s.path) for s in store.sources()]
+    paths = {path for _, path in current}
+    return protected_files(store.path, current + [(name, path) for name, path in store.imported_paths()
+                                                  if path not in paths])
 
 
 def _check_output(store: Store, path: Path | str, force: bool) -> None:

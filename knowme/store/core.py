@@ -190,9 +190,18 @@ CREATE VIEW log_full AS SELECT log.id AS id, log.at AS at, log.action AS action,
     FROM log LEFT JOIN log_after ON log_after.id = log.id;
 """
 
+# v8: every path a source was ever imported from, so an export never replaces a file the user imported
+# once (a newer version imported from elsewhere moves the source's `path`; a forget removes the source).
+# Rows are only ever added. The paths known so far are the sources' current ones.
+_SCHEMA_V8_IMPORTED_PATHS = """
+CREATE TABLE imported_paths(path TEXT PRIMARY KEY, source TEXT NOT NULL, at TEXT NOT NULL);
+INSERT OR IGNORE INTO imported_paths(path, source, at) SELECT path, name, imported_at FROM sources;
+"""
+
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
-                               _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER]
+                               _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER,
+                               _SCHEMA_V8_IMPORTED_PATHS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -587,6 +596,8 @@ class Store:
         if same:
             outcome.source = same[0]
             outcome.unchanged = True
+            with self.transaction():  # the same bytes under another path: that file was imported too
+                self._remember_path(path, same[0])
             return outcome
         if len(records) >= 20_000:
             self.conn.execute(f"PRAGMA cache_size={BIG_IMPORT_CACHE_KB}")
@@ -689,12 +700,23 @@ class Store:
                 "INSERT INTO sources(name, base, path, format, sha256, imported_at, records, problems) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (name, base, str(path), fmt, sha256, now(), len(records), json.dumps(problems))).lastrowid
+        self._remember_path(path, name)
         first_new = self.next_id("people")
         self._write_records(source_id, name, records, prepared, claimed, earlier[0] if earlier else None, outcome)
         outcome.excluded_again = self._exclude_returning(source_id, first_new)
         self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
         _suppression().capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
         return outcome
+
+    def _remember_path(self, path: Path, source: str) -> None:
+        """Note that the file or folder at `path` was imported (as `source`): never forgotten (`imported_paths`)."""
+        self.conn.execute("INSERT OR REPLACE INTO imported_paths(path, source, at) VALUES (?, ?, ?)",
+                          (os.path.abspath(path), source, now()))
+
+    def imported_paths(self) -> list[tuple[str, str]]:
+        """(source name, path) of every file or folder ever imported into this workspace, oldest first."""
+        return [(source, path) for source, path in
+                self.conn.execute("SELECT source, path FROM imported_paths ORDER BY at, path")]
 
     def _write_records(self, source_id: int, name: str, records: list[Record], prepared: Iterable[Prepared],
                        claimed: dict[int, int], old: OldSource | None, outcome: ImportOutcome) -> None:

@@ -29,6 +29,9 @@ from knowme.importing import FileReport, import_path
 from knowme.store.core import Store
 from knowme.text import plural
 
+#: Rows a folder's skipped files take in the table at most (the rest are counted on one row).
+MAX_SKIPPED_ROWS = 20
+
 #: What the file picker shows: the inputs knowme can read (folders are shown too: Maildir).
 IMPORTABLE = (".vcf", ".vcard", ".csv", ".mbox", ".eml", ".mbx", ".txt")
 
@@ -43,6 +46,8 @@ class FileImported(Message):
 
 def report_line(report: FileReport) -> tuple[str, str, str, str]:
     """(format, records, problems, outcome) for one file, as the table shows them."""
+    if report.error is None and report.outcome is None:  # a folder read only file by file
+        return "", "", "", f"folder: {plural(len(report.parts), 'file')} in it imported on their own (below)"
     if report.error or report.outcome is None:
         return "", "", str(len(report.problems) or ""), f"not imported: {report.error}"
     out = report.outcome
@@ -238,16 +243,35 @@ class ImportScreen(ModalScreen[str | None]):
         table = self.query_one("#files", DataTable)
         for column, value in zip(("Format", "Records", "Problems", "Outcome"), report_line(report)):
             table.update_cell(str(message.number), column, value, update_width=True)
-        if report.problems:
+        self._add_folder_rows(table, message.number, report)
+        problems = [problem for part in report.each() for problem in part.problems]
+        if problems:
             log = self.query_one("#problems", Log)
             log.display = True
-            log.write_lines(report.problems[:500])
-            if len(report.problems) > 500:
-                log.write_line(f"{report.path.name}: … and {len(report.problems) - 500} more problems")
-            count = sum(len(r.problems) for r in self.reports)
+            log.write_lines(problems[:500])
+            if len(problems) > 500:
+                log.write_line(f"{report.path.name}: … and {len(problems) - 500} more problems")
+            count = sum(len(r.problems) for top in self.reports for r in top.each())
             title = self.query_one("#problems-title", Label)
             title.display = True
             title.update(f"Problems ({count:,}): these cards or rows were skipped or partly read")
+
+    def _add_folder_rows(self, table: DataTable, number: int, report: FileReport) -> None:
+        """Under a folder's row: a row for each file in it imported on its own, and each file skipped."""
+        def name(path: Path) -> str:
+            try:
+                return f"  {report.path.name}/{path.relative_to(report.path)}"
+            except ValueError:
+                return f"  {path}"
+
+        for index, part in enumerate(p for part in report.parts for p in part.each()):
+            table.add_row(name(part.path), *report_line(part), key=f"{number}.{index}")
+        for index, (path, why) in enumerate(report.skipped[:MAX_SKIPPED_ROWS]):
+            table.add_row(name(path), "", "", "", f"skipped: {why}", key=f"{number}.skipped.{index}")
+        if len(report.skipped) > MAX_SKIPPED_ROWS:
+            more = len(report.skipped) - MAX_SKIPPED_ROWS
+            table.add_row(f"  {report.path.name}/…", "", "", "", f"skipped: {plural(more, 'more file')} that are no "
+                          "address book or mail", key=f"{number}.skipped.more")
 
     @on(JobDone)
     def _job_done(self, message: JobDone) -> None:
@@ -277,9 +301,10 @@ class ImportScreen(ModalScreen[str | None]):
 
     def summary(self) -> str:
         """One line for the main screen's status: what the import and dedupe did."""
-        imported = [r for r in self.reports if r.ok]
+        reports = [r for top in self.reports for r in top.each()]
+        imported = [r for r in reports if r.ok]
         records = sum(r.outcome.records for r in imported if r.outcome)
-        refused = len(self.reports) - len(imported)
+        refused = len(reports) - len(imported)
         text = f"Imported {plural(len(imported), 'file')} ({plural(records, 'record', sep=True)})"
         if refused:
             text += f", {refused} refused"
