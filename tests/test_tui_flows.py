@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.duplicates import DuplicatesScreen
@@ -66,6 +67,16 @@ def people(path: Path) -> dict[str, tuple[str, int]]:
 # ---- import -----------------------------------------------------------------------------------------
 
 
+async def import_screen_done(app: KnowmeApp, pilot: Any) -> ImportScreen:
+    """The import screen the app opened with, once its imports have run."""
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ImportScreen)
+    await workers_done(app)
+    await pilot.pause()
+    return screen
+
+
 @pilot_test
 async def test_import_on_the_command_line_shows_progress_problems_and_dedupes(tmp_path: Path) -> None:
     book = tmp_path / "phone.vcf"
@@ -74,11 +85,7 @@ async def test_import_on_the_command_line_shows_progress_problems_and_dedupes(tm
     junk.write_text("just some text\n", encoding="utf-8")
     app = KnowmeApp(tmp_path / "w.db", import_paths=[book, junk])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        await workers_done(app)
-        await pilot.pause()
+        screen = await import_screen_done(app, pilot)
         # behind the dialog: no stale "0 people" or "Nobody here" while the files are imported
         title = str(app.main.query_one("#list-title").render())
         assert "Importing" in title and "0 people" not in title
@@ -121,11 +128,7 @@ async def test_an_import_that_would_remove_a_decided_person_is_refused_in_the_ta
     before = people(tmp_path / "w.db")
     app = KnowmeApp(tmp_path / "w.db", import_paths=[newer])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        await workers_done(app)
-        await pilot.pause()
+        screen = await import_screen_done(app, pilot)
         outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
         assert outcome.startswith("not imported:") and "Charles Babbage (knows-me)" in outcome
         assert "--replace" in outcome and "--as-new-source" in outcome
@@ -144,11 +147,7 @@ async def test_importing_a_mixed_folder_shows_each_file_and_the_skipped_ones(tmp
     (folder / "photo.bin").write_bytes(bytes(range(256)))
     app = KnowmeApp(tmp_path / "w.db", import_paths=[folder])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        await workers_done(app)
-        await pilot.pause()
+        screen = await import_screen_done(app, pilot)
         assert screen.done
         table = screen.query_one("#files", DataTable)
         rows = [[plain_text(cell).strip() for cell in table.get_row_at(n)] for n in range(table.row_count)]
