@@ -139,6 +139,7 @@ def _parse_bytes(data: bytes, source: str, file: str, first_index: int, options:
     scale = total / max(len(text), 1)
     index = first_index
     cards = 0
+    last_card = max((n for n, span in enumerate(spans, 1) if span.parts is not None), default=0)
     for count, span in enumerate(spans, 1):
         if count % _REPORT_EVERY == 0:
             if options.cancelled is not None and options.cancelled():
@@ -151,9 +152,12 @@ def _parse_bytes(data: bytes, source: str, file: str, first_index: int, options:
         index += 1
         cards += 1
         record, reason = parser.parse(span.body(text), index, span.line)
-        if not span.closed:
+        if not span.closed and count == last_card:  # the file ends inside a card: it was cut short
             problems.append(Problem(file, span.line, f"card {index} has no END:VCARD: the file may be cut short "
                                                      "(an export stopped midway?)", incomplete=True))
+        elif not span.closed:  # another card begins: this one lost its END line, the file goes on
+            problems.append(Problem(file, span.line, f"card {index} has no END:VCARD (the next card begins before "
+                                                     "it ends)"))
         if record is not None:
             records.append(record)
         elif reason.startswith("has "):

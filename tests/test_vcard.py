@@ -241,6 +241,19 @@ def test_missing_end_runs_to_the_next_begin() -> None:
     assert records[0].extras == [] and emails(records[0]) == ["ann@x.org"]
 
 
+def test_a_card_that_lost_its_end_line_mid_file_does_not_make_the_file_cut_short() -> None:
+    """One card without END:VCARD, the next card beginning after it: the file goes on, whole. Said, and
+    not taken for a cut-short file (which may never replace an earlier import, even with --replace: a
+    phone export with one such card could not be imported as a newer version at all)."""
+    data = b"BEGIN:VCARD\nFN:Ann\nEMAIL:a@x.org\nBEGIN:VCARD\nFN:Bob\nEND:VCARD\nBEGIN:VCARD\nFN:Cy\nEND:VCARD\n"
+    result = parse(data)
+    assert [r.formatted_name for r in result.records] == ["Ann", "Bob", "Cy"]
+    assert [(str(p), p.incomplete) for p in result.problems] == [
+        ("test.vcf:1: card 1 has no END:VCARD (the next card begins before it ends)", False)]
+    cut = parse(b"BEGIN:VCARD\nFN:Ann\nBEGIN:VCARD\nFN:Cy\n")  # the file ends inside the last card: cut short
+    assert [p.incomplete for p in cut.problems] == [False, True]
+
+
 def test_a_card_the_file_ends_inside_is_imported_and_reported() -> None:
     """An export stopped midway ends inside a card: what it holds is kept, and the user is told the
     file may be cut short (people may be missing), naming the card and its line."""
