@@ -17,8 +17,9 @@ from knowme.tui.widgets.sidebar import Sidebar
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 from tui_helpers import decisions, make_workspace, open_pairs, open_screen, pilot_test, store_records, workers_done
 
+from knowme.dedupe.merge import merge_people
 from knowme.dedupe.run import pending_pairs
-from knowme.model import Decision, Record
+from knowme.model import Decision, Labeled, Record
 from knowme.store.core import Store
 from knowme.triage import mark
 
@@ -495,6 +496,38 @@ async def test_export_dialog_shows_preflight_and_writes_both_files(tmp_path: Pat
         await pilot.pause()
     assert "alice@acme.com" in safe.read_text(encoding="utf-8")
     assert "Carol Chen" in outreach.read_text(encoding="utf-8")
+
+
+@pilot_test
+async def test_the_export_dialog_writes_no_outreach_queue_while_a_personalize_person_may_be_excluded(
+        tmp_path: Path) -> None:
+    """The outreach queue is gated like the safe file: Carol Chen (personalize) shares Henry Hill's
+    address, and Henry is excluded. Nothing is written, and the dialog says who and why."""
+    workspace = make_workspace(tmp_path / "w.db")
+    with Store.open(workspace) as store:
+        ids = dict(store.conn.execute("SELECT name, id FROM people"))
+        mark(store, [ids["Carol Chen"]], Decision.PERSONALIZE)
+        store_records(store, "old.vcf", [Record(source="old.vcf", index=1, given="Carol", family="Chen",
+                                                formatted_name="Carol Chen", emails=[Labeled("henry@oscorp.com", "")])])
+        old = store.conn.execute("SELECT person_id FROM records WHERE rkey LIKE 'old.vcf%'").fetchone()[0]
+        merge_people(store, ids["Carol Chen"], [old])  # her old card gave Henry's address
+        mark(store, [ids["Henry Hill"]], Decision.EXCLUDE)
+    app = KnowmeApp(workspace)
+    outreach = tmp_path / "outreach.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        screen = await open_screen(pilot, "e", ExportScreen)
+        screen.query_one("#kind-outreach").value = True
+        await workers_done(app)
+        await pilot.pause()
+        screen.query_one("#path", Input).value = str(outreach)
+        await pilot.press("ctrl+e")
+        await workers_done(app)
+        await pilot.pause()
+        shown = str(screen.query_one("#result", Static).render())
+        assert shown.startswith("Nothing written") and "Carol Chen (personalize)" in shown
+        assert "Henry Hill (excluded)" in shown
+    assert not outreach.exists()
 
 
 @pilot_test
