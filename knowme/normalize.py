@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     import phonenumbers
 
 _GMAIL = {"gmail.com", "googlemail.com"}
+# One mailbox under each of its provider's domains (one namespace of user names: Apple's, Proton's,
+# Yandex's): an excluded x@me.com is x@icloud.com too. Kept out of `mailbox_key` (the stored keys of
+# every workspace use it); the suppression list matches each address under all of them (`mailbox_aliases`)
+_ONE_MAILBOX = (("icloud.com", "me.com", "mac.com"), ("proton.me", "protonmail.com", "protonmail.ch", "pm.me"),
+                ("yandex.ru", "yandex.com", "ya.ru", "yandex.by", "yandex.kz", "yandex.ua"))
+_MAILBOX_DOMAINS = {domain: group for group in _ONE_MAILBOX for domain in group}
 _EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 _MAILTO = re.compile(r"^mailto:", re.I)
 
@@ -121,6 +127,14 @@ def mailbox_key(text: str) -> str | None:
         local = local.replace(".", "")
         domain = "gmail.com"
     return f"{local}@{domain}"
+
+
+def mailbox_aliases(key: str) -> list[str]:
+    """The other spellings of one mailbox key (`mailbox_key`) under its provider's other domains:
+    x@me.com gives x@icloud.com and x@mac.com; [] for a provider without such aliases."""
+    local, _, domain = key.rpartition("@")
+    group = _MAILBOX_DOMAINS.get(domain)
+    return [f"{local}@{other}" for other in group if other != domain] if group and local else []
 
 
 @big_cache(65_536)

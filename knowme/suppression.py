@@ -34,7 +34,7 @@ from knowme.model import Person
 from knowme.dedupe.matchitem import TAIL, calling_code
 from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks
-from knowme.normalize import linkedin_key, mailbox_key, phone_key
+from knowme.normalize import linkedin_key, mailbox_aliases, mailbox_key, phone_key
 from knowme.store import suppression as q
 from knowme.store.sql import chunked, now
 
@@ -288,6 +288,8 @@ class SuppressionIndex:
         for number, owner in enumerate(index.owners):
             for kind, key, _shown in owner.identity.identifiers():
                 index.by_key[(kind, key)].append(number)
+                for alias in mailbox_aliases(key) if kind == "email" else ():  # x@me.com is x@icloud.com
+                    index.by_key[(kind, alias)].append(number)
             for tail in owner.identity.tails:
                 index.by_tail[tail].append(number)
             for name in owner.identity.names:
@@ -382,8 +384,9 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
         for first, last in ident.names:
             keys += [("name", f"{first}|{last}", ""), ("name", f"{last}|{first}", "")]
         for kind, key, _shown_text in keys:
-            exclusions |= q.active_exclusions_with_entry(store, kind, key)
-            people |= _excluded_holding(store, kind, key)
+            for spelling in (key, *mailbox_aliases(key)) if kind == "email" else (key,):
+                exclusions |= q.active_exclusions_with_entry(store, kind, spelling)
+                people |= _excluded_holding(store, kind, spelling)
         if q.is_excluded(store, pid):
             people.add(pid)
     for pid, ident in identities(store, people).items():  # the exclusions the excluded people found belong to

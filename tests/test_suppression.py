@@ -445,3 +445,21 @@ def test_a_forgotten_excluded_card_imported_again_comes_back_excluded(cli: Cli) 
     assert status["decisions"]["exclude"] == 1
     cli.ok("mark", cli.id("jane.doe@gmail.com"), "--as", "knows-me", "--unexclude")  # still hers to lift
     assert cli.people()["jane.doe@gmail.com"]["decision"] == "knows-me"
+
+
+def test_an_excluded_address_is_caught_under_its_providers_other_domains(cli: Cli) -> None:
+    """Apple's me.com, mac.com and icloud.com are one mailbox (one namespace of names), as are Proton's
+    and Yandex's domains: Jane excluded as jane.doe@me.com, a card giving jane.doe@icloud.com was
+    exported. Its holder is refused knows-me, and the export never writes the address."""
+    cli.ok("import", cli.file("old.vcf", vcard("N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jane.doe@me.com",
+                                               "N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com\nEMAIL:jane.doe@icloud.com")))
+    jane, bo = cli.id("jane.doe@me.com"), cli.id("bo@acme.com")
+    cli.ok("mark", jane, "--as", "exclude")
+    code, _out, err = cli("mark", bo, "--as", "knows-me")
+    assert code == 1 and "holds jane.doe@icloud.com, an address of 1: Jane Doe (excluded)" in err
+    cli.ok("mark", bo, "--not-same-as", jane)  # two people sharing it: Bo goes out, the address never
+    cli.ok("mark", bo, "--as", "knows-me")
+    code, out, err, path = cli.export()
+    assert code == 0, (out, err)
+    written = path.read_text(encoding="utf-8")
+    assert "bo@acme.com" in written and "jane.doe@icloud.com" not in written

@@ -35,7 +35,7 @@ from knowme.addresses import addresses_in
 from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.model import Decision, Person
 from knowme.nameforms import address_aliases, name_alike, name_forms
-from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_key
+from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_aliases, mailbox_key
 from knowme.runtime import bulk_work
 from knowme.store import exports as q
 from knowme.store import suppression as suppression_q
@@ -427,7 +427,8 @@ def _shown_key(index: SuppressionIndex, number: int, kind: str, key: str) -> str
 
 
 def _shown_email(index: SuppressionIndex, number: int, key: str, mine: str) -> str:
-    theirs = index.owners[number].identity.emails.get(key, key)
+    held = index.owners[number].identity.emails
+    theirs = held.get(key) or next((held[alias] for alias in mailbox_aliases(key) if alias in held), key)
     return mine if mine == theirs else f"{mine} (= {theirs})"
 
 
