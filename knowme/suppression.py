@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from knowme.addresses import addresses_in
+from knowme.addresses import addresses_in, is_plain
 from knowme.model import Person
 from knowme.dedupe.matchitem import TAIL, calling_code
 from knowme.dedupe.namesim import mail_spellings, nick_forms
@@ -261,6 +261,10 @@ class SuppressionIndex:
             ident = index.owners[by_exclusion[eid]].identity
             if kind == "email":
                 ident.emails[key] = shown
+                if not is_plain(key):  # recorded from a cell of several addresses, or of one in brackets,
+                    for address in addresses_in(shown or key):  # before cells were split: each counts
+                        if (clean := mailbox_key(address)) is not None:
+                            ident.emails.setdefault(clean, address)
             elif kind == "phone":
                 ident.phones[key] = shown
             elif kind == "url":

@@ -196,3 +196,28 @@ def test_a_knows_me_card_giving_its_address_with_a_name_is_written_with_the_addr
     assert main(["--db", str(db), "export", "safe", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "jane@doe.example" in text and "<" not in text
+
+
+def test_an_exclusion_recorded_from_a_cell_of_two_addresses_before_the_split_covers_both(tmp_path: Path) -> None:
+    """An exclusion recorded before cells were split kept one entry for `bob@acme.example, bob@home.example`
+    (a key no address has). Once Bob's cards left every book, a card giving either address cleanly was
+    exported. The list reads each address of such an entry."""
+    from knowme.cli.main import main
+    from knowme.store.core import Store
+
+    db, out = tmp_path / "w.db", tmp_path / "safe.csv"
+    with Store.open(db) as store:
+        add(store, [rec("Dana", "Hill", ["dana@hill.example"])])
+        store.conn.execute("INSERT INTO exclusions(person_id, name, at) VALUES (NULL, 'Bob Smith', '2026-01-01')")
+        eid = store.conn.execute("SELECT max(id) FROM exclusions").fetchone()[0]
+        store.conn.execute("INSERT INTO suppressions(exclusion_id, kind, key, shown, at) VALUES (?, 'email', ?, ?, ?)",
+                           (eid, "bob@acme.example, bob@home.example", "bob@acme.example, bob@home.example",
+                            "2026-01-01"))
+        store.conn.commit()
+    other = tmp_path / "b.vcf"
+    other.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kim;Lee;;;\r\nFN:Lee Kim\r\nEMAIL:lee@kim.example\r\n"
+                     "EMAIL:bob@home.example\r\nEND:VCARD\r\n", encoding="utf-8")
+    assert main(["--db", str(db), "import", str(other)]) == 0
+    assert main(["--db", str(db), "mark", "Lee Kim", "--as", "knows-me"]) in (0, 1)
+    main(["--db", str(db), "export", "safe", "-o", str(out)])
+    assert not out.exists() or "bob@home.example" not in out.read_text(encoding="utf-8")
