@@ -341,3 +341,15 @@ def test_cli_export_empty_says_so(knowme, tmp_path) -> None:
     assert knowme("export", "outreach", "-o", tmp_path / "q.json").returncode == 0
     assert json.loads((tmp_path / "q.json").read_text())["people"] == []
     assert (tmp_path / "s.csv").read_text().startswith("First Name,Last Name,E-mail Address")
+
+
+def test_an_address_an_undecided_person_holds_under_another_of_its_domains_is_withheld(store, tmp_path) -> None:
+    """A household address is withheld when an undecided person holds it too (the canned invitation
+    would reach them); jo@me.com held by the undecided Jo is jo@icloud.com on Ana's card: one mailbox."""
+    add(store, [rec("Ana", "Silva", ["ana@x.com", "jo@icloud.com"]), rec("Jo", "Silva", ["jo@me.com"])])
+    mark(store, [pid(store, "ana@x.com")], Decision.KNOWS_ME)
+    out = tmp_path / "s.csv"
+    report = export_safe(store, out, "linkedin-csv")
+    text = out.read_text(encoding="utf-8")
+    assert "ana@x.com" in text and "jo@icloud.com" not in text
+    assert report.preflight.shared_addresses == 1

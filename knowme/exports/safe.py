@@ -232,7 +232,8 @@ def plan_safe(store: Store) -> SafePlan:
                 held = True
                 continue
             for address, key in found:
-                if email_match_key(address) in shared:
+                match = email_match_key(address)
+                if match in shared or any(alias in shared for alias in mailbox_aliases(match)):
                     pre.shared_addresses += 1
                 elif key not in written_keys:
                     written_keys.add(key)
