@@ -111,7 +111,8 @@ def _window_word(word: str) -> bool:
     return word not in _NOT_NAMES and bool(_LETTERS_ONLY.match(word))
 
 
-_UNSPACED = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]{2,5}$")
+_CJK_LETTERS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"  # kana, Han, Hangul
+_UNSPACED = re.compile(rf"^[{_CJK_LETTERS}]{{2,5}}$")
 
 
 def _unspaced_readings(word: str) -> set[Name]:
@@ -120,7 +121,7 @@ def _unspaced_readings(word: str) -> set[Name]:
     return {(word[cut:], word[:cut]) for cut in range(1, len(word))} if _UNSPACED.match(word) else set()
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_CJK = re.compile(rf"[{_CJK_LETTERS}]")
 
 
 @big_cache(200_000)
