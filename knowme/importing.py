@@ -41,6 +41,9 @@ class FileReport:
     # a folder: the files in it imported on their own, and those not read (each with why)
     parts: list[FileReport] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    # refused because it would replace an earlier import (`ReplaceRefused.kind`): another mode may go on
+    refused: str | None = None
+    dropping: list[str] = field(default_factory=list)  # ... and who replacing it would remove
 
     @property
     def ok(self) -> bool:
@@ -194,7 +197,7 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         report.outcome = store_records(store, path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
                                        digest, options.region, name, suggester(store), mode, incomplete)
     except ReplaceRefused as exc:  # nothing stored: the addresses taken to be the user's are not kept either
-        report.error = str(exc)
+        report.error, report.refused, report.dropping = str(exc), exc.kind, exc.people
         return report
     if result.me:
         report.me = list(result.me)

@@ -188,3 +188,10 @@ def test_a_read_cancelled_midway_never_replaces_the_earlier_import(tmp_path: Pat
         report = import_path(store, book)  # read whole, it replaces as before
         assert report.ok and report.outcome is not None and report.outcome.replaced
         assert store.counts()["records"] == 4501
+
+
+def test_review_takes_the_same_choice_and_asks_for_the_files_it_applies_to(knowme: Knowme, tmp_path: Path) -> None:
+    decided_five(knowme, tmp_path)
+    p = knowme("review", "--replace")
+    assert p.returncode == 1 and "give the FILEs to import" in one_line(p.stderr)
+    assert "--as-new-source" in knowme("review", "--help").stdout

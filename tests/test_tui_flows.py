@@ -110,9 +110,8 @@ def _card(name: str, email: str) -> str:
     return f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nEMAIL:{email}\nEND:VCARD\n"
 
 
-@pilot_test
-async def test_an_import_that_would_remove_a_decided_person_is_refused_in_the_table(tmp_path: Path) -> None:
-    """The same refusal as `knowme import`: the row says why and how to go on, and nothing changed."""
+def _decided_and_newer(tmp_path: Path) -> Path:
+    """A workspace whose phone.vcf holds Ada, Charles (knows-me) and Grace; a newer phone.vcf without Charles."""
     from knowme.importing import import_path
 
     book = tmp_path / "phone.vcf"
@@ -126,14 +125,116 @@ async def test_an_import_that_would_remove_a_decided_person_is_refused_in_the_ta
     newer = tmp_path / "new" / "phone.vcf"  # the newer export no longer holds Charles
     newer.write_text(_card("Ada Lovelace", "ada@x.example") + _card("Grace Hopper", "grace@x.example")
                      + _card("Alan Turing", "alan@x.example"), encoding="utf-8")
+    return newer
+
+
+def _sources(path: Path) -> int:
+    with Store.open(path) as store:
+        return store.conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+
+
+@pilot_test
+async def test_an_import_that_would_remove_a_decided_person_is_refused_in_the_table(tmp_path: Path) -> None:
+    """The same refusal as `knowme import`: the row says why, the dialog how to go on, and nothing changed."""
+    newer = _decided_and_newer(tmp_path)
     before = people(tmp_path / "w.db")
     app = KnowmeApp(tmp_path / "w.db", import_paths=[newer])
     async with app.run_test(size=SIZE) as pilot:
         screen = await import_screen_done(app, pilot)
         outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
         assert outcome.startswith("not imported:") and "Charles Babbage (knows-me)" in outcome
-        assert "--replace" in outcome and "--as-new-source" in outcome
+        told = str(screen.query_one("#refusals", Label).render())
+        assert screen.query_one("#refusals").display
+        assert "1 file not imported" in told and "press r" in told and "press n" in told
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "Imported 0 files (0 records), 1 refused" in str(app.main.query_one("#status").render())
     assert people(tmp_path / "w.db") == before
+
+
+@pilot_test
+async def test_n_imports_a_refused_file_as_a_new_source_beside_the_earlier_one(tmp_path: Path) -> None:
+    newer = _decided_and_newer(tmp_path)
+    app = KnowmeApp(tmp_path / "w.db", import_paths=[newer])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await import_screen_done(app, pilot)
+        await pilot.press("n")
+        await workers_done(app)
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen) and screen.done
+        outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
+        assert "not imported" not in outcome and not screen.query_one("#refusals").display
+        assert screen.dedupe is not None  # the duplicates the new source brought were looked for
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "Imported 1 file (3 records)" in str(app.main.query_one("#status").render())
+    after = people(tmp_path / "w.db")
+    assert after["Charles Babbage"][0] == "knows-me" and "Alan Turing" in after
+    assert after["Ada Lovelace"][1] == 2  # its card in both sources, merged
+    assert _sources(tmp_path / "w.db") == 2
+
+
+@pilot_test
+async def test_r_replaces_the_earlier_import_once_confirmed(tmp_path: Path) -> None:
+    newer = _decided_and_newer(tmp_path)
+    before = people(tmp_path / "w.db")
+    app = KnowmeApp(tmp_path / "w.db", import_paths=[newer])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await import_screen_done(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        confirm = app.screen
+        asked = " ".join(getattr(confirm, "question", "").split())
+        assert confirm is not screen and "Let phone.vcf replace" in asked and "cannot be undone" in asked
+        assert "1 person you decided on or wrote for is no longer in it" in asked and "Charles Babbage (knows-me)" in asked
+        await pilot.press("n")  # not now: nothing changes, the refusal stays
+        await pilot.pause()
+        assert app.screen is screen and people(tmp_path / "w.db") == before
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("y")
+        await workers_done(app)
+        await pilot.pause()
+        outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
+        assert outcome.startswith("replaced the earlier import") and "1 decided person no longer in it" in outcome
+    after = people(tmp_path / "w.db")
+    assert "Charles Babbage" not in after and "Alan Turing" in after and _sources(tmp_path / "w.db") == 1
+
+
+@pilot_test
+async def test_review_file_replace_passes_the_mode_to_the_import(tmp_path: Path) -> None:
+    """`knowme review FILE --replace`: the import replaces as `knowme import FILE --replace` does."""
+    newer = _decided_and_newer(tmp_path)
+    app = KnowmeApp(tmp_path / "w.db", import_paths=[newer], import_mode="replace")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await import_screen_done(app, pilot)
+        assert str(screen.query_one("#files", DataTable).get_cell("0", "Outcome")).startswith("replaced")
+    assert "Charles Babbage" not in people(tmp_path / "w.db")
+
+
+@pilot_test
+async def test_a_cut_short_file_may_only_be_imported_beside_the_earlier_one(tmp_path: Path) -> None:
+    """An incomplete file never replaces, not even with r: only n is offered."""
+    from knowme.importing import import_path
+
+    book = tmp_path / "phone.vcf"
+    text = _card("Ada Lovelace", "ada@x.example") + _card("Charles Babbage", "charles@x.example")
+    book.write_text(text, encoding="utf-8")
+    with Store.open(tmp_path / "w.db") as store:
+        assert import_path(store, book).ok
+    (tmp_path / "new").mkdir()
+    cut = tmp_path / "new" / "phone.vcf"
+    cut.write_text(text[:text.index("FN:Charles") + 6], encoding="utf-8")
+    before = people(tmp_path / "w.db")
+    app = KnowmeApp(tmp_path / "w.db", import_paths=[cut])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await import_screen_done(app, pilot)
+        told = str(screen.query_one("#refusals", Label).render())
+        assert "press n" in told and "press r" not in told
+        assert screen.check_action("retry", ("replace",)) is False
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen is screen and people(tmp_path / "w.db") == before
 
 
 @pilot_test

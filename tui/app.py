@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from knowme.runtime import freeze_heap
-from knowme.store.core import Store
+from knowme.store.core import ReplaceMode, Store
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -53,9 +53,10 @@ class KnowmeApp(App[None]):
 
     def __init__(self, store_path: Path, import_paths: Sequence[Path] = (), demo: bool = False, *,
                  fmt: str = "auto", region: str | None = None, export_dir: Path | None = None,
-                 stable: bool = False) -> None:
+                 stable: bool = False, import_mode: ReplaceMode = "auto") -> None:
         """`export_dir` is where exports are offered (default: the current folder); `stable` keeps the
-        screen still for snapshot tests (no cursor blinking)."""
+        screen still for snapshot tests (no cursor blinking); `import_mode` is how `import_paths` may
+        replace earlier imports (`knowme review FILE --replace` / `--as-new-source`)."""
         super().__init__()
         self.store_path = Path(store_path)
         self.store = Store.open(self.store_path)
@@ -63,6 +64,7 @@ class KnowmeApp(App[None]):
         self.demo = demo
         self.fmt = fmt
         self.phone_region = region
+        self.import_mode: ReplaceMode = import_mode
         self.stable = stable
         self.export_dir = export_dir
         self.sub_title = "demo workspace" if demo else self.store_path.name
@@ -110,13 +112,13 @@ class KnowmeApp(App[None]):
         """Import files (asking for them when none are given), then look for duplicates."""
         from knowme.tui.screens.imports import FilePickerScreen, ImportScreen
 
-        def picked(chosen: list[Path] | None) -> None:
+        def picked(chosen: list[Path] | None, mode: ReplaceMode = "auto") -> None:
             if chosen:
-                self.push_screen(ImportScreen(self.store_path, chosen, fmt=self.fmt, region=self.phone_region),
-                                 self._imported)
+                self.push_screen(ImportScreen(self.store_path, chosen, fmt=self.fmt, region=self.phone_region,
+                                              mode=mode), self._imported)
 
         if paths:
-            picked(list(paths))
+            picked(list(paths), self.import_mode if list(paths) == self.import_paths else "auto")
         else:
             self.push_screen(FilePickerScreen(Path.cwd()), picked)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from knowme import prefs, suppression
 from knowme.cli.errors import UserError
-from knowme.cli.help import JSON_HELP, command
+from knowme.cli.help import JSON_HELP, add_replacing, command
 from knowme.importers import ImportOptions, format_names
 from knowme.importing import FileReport, import_path
 from knowme.model import Decision, Person
@@ -57,13 +57,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                    help="CSV: the column (header or 1-based number) holding a field: name, given, family, email, "
                         "phone, org, title, ...; repeat for several; implies a CSV")
-    replacing = p.add_mutually_exclusive_group()
-    replacing.add_argument("--replace", dest="mode", action="store_const", const="replace", default="auto",
-                           help="let a newer export of an address book replace its earlier import even though "
-                                "it no longer holds people you decided on: they go (exclusions stay suppressed)")
-    replacing.add_argument("--as-new-source", dest="mode", action="store_const", const="new",
-                           help="import FILEs as new sources beside any earlier import with the same file name; "
-                                "nothing earlier is replaced")
+    add_replacing(p)
     p.set_defaults(handler=cmd_import, creates_workspace=True)
 
     p = command(sub, "status", "what the workspace holds", """

@@ -30,3 +30,14 @@ def epilog(examples: list[tuple[str, str]], notes: str = "") -> str:
 
 
 JSON_HELP = "print JSON instead of text, for scripts"
+
+
+def add_replacing(parser: argparse.ArgumentParser) -> None:
+    """`--replace` and `--as-new-source`: how FILEs may replace earlier imports (`import`, `review FILE`)."""
+    replacing = parser.add_mutually_exclusive_group()
+    replacing.add_argument("--replace", dest="mode", action="store_const", const="replace", default="auto",
+                           help="let a newer export of an address book replace its earlier import even though "
+                                "it no longer holds people you decided on: they go (exclusions stay suppressed)")
+    replacing.add_argument("--as-new-source", dest="mode", action="store_const", const="new",
+                           help="import FILEs as new sources beside any earlier import with the same file name; "
+                                "nothing earlier is replaced")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from knowme import paths
 from knowme.cli.errors import UserError
-from knowme.cli.help import command
+from knowme.cli.help import add_replacing, command
 from knowme.importers import format_names
 from knowme.store.core import Store
 
@@ -33,12 +33,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         imported first, with progress (and a workspace is made if there is none).""",
                 [("knowme review", "the workspace as it is"),
                  ("knowme review ~/Downloads/contacts.vcf", "import a file, then review"),
+                 ("knowme review contacts.vcf --replace", "a newer export that no longer holds people you "
+                                                          "decided on, then review"),
                  ("knowme --db ~/work.db review", "another workspace")])
     p.add_argument("files", nargs="*", metavar="FILE", type=Path,
                    help="address books or mail to import first (as `knowme import` takes them)")
     p.add_argument("--format", default="auto", metavar="FORMAT", choices=_FormatNames(),
                    help="format of FILEs: %(choices)s (default: auto, detected)")
     p.add_argument("--region", default=None, metavar="REGION", help="default phone region for FILEs, e.g. US, GB, DE")
+    add_replacing(p)
     p.set_defaults(handler=cmd_review, creates_workspace=lambda args: bool(args.files))
 
     p = command(sub, "demo", "the review UI on the bundled sample address books, in a throwaway workspace", """
@@ -54,6 +57,9 @@ def _check_terminal() -> None:
 
 
 def cmd_review(args: argparse.Namespace, store: Store) -> int:
+    if args.mode != "auto" and not args.files:
+        raise UserError(f"{'--replace' if args.mode == 'replace' else '--as-new-source'} says how FILEs are imported: "
+                        "give the FILEs to import")
     _check_terminal()
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
@@ -62,7 +68,7 @@ def cmd_review(args: argparse.Namespace, store: Store) -> int:
     store.close()  # the app opens its own connection (and its workers theirs)
     from knowme.tui.app import KnowmeApp
 
-    KnowmeApp(path, import_paths=args.files, fmt=args.format, region=args.region).run()
+    KnowmeApp(path, import_paths=args.files, fmt=args.format, region=args.region, import_mode=args.mode).run()
     return 0
 
 

@@ -50,7 +50,16 @@ ReplaceMode = Literal["auto", "replace", "new"]
 
 class ReplaceRefused(Exception):
     """An import that would replace an earlier source and lose what the user decided, or put part of a
-    file in place of the whole: nothing is stored. The message is one line saying how to go on."""
+    file in place of the whole: nothing is stored. The message is one line saying how to go on; `kind`
+    says which (`DROPPING`: `--replace` or `--as-new-source` go on; `INCOMPLETE`: only `--as-new-source`)."""
+
+    def __init__(self, message: str, kind: str, people: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.people = list(people)  # DROPPING: who would go, as "name (decision)"
+
+
+DROPPING, INCOMPLETE = "dropping", "incomplete"  # the kinds of `ReplaceRefused`
 
 
 class UndoRefused(WorkspaceError):
@@ -683,10 +692,11 @@ class Store:
             gone = sorted(set(old.rkey) - set(claimed.values()))
             old_people = {old.person[rid] for rid in gone}  # they lost records: refreshed, or dropped when empty
             if incomplete:
-                raise ReplaceRefused(_incomplete_refusal(path, old, incomplete))
+                raise ReplaceRefused(_incomplete_refusal(path, old, incomplete), INCOMPLETE)
             outcome.dropped = self._dropped_decided(old_people, set(gone))
             if outcome.dropped and mode != "replace":
-                raise ReplaceRefused(_dropping_refusal(path, old, claimed, outcome.dropped))
+                raise ReplaceRefused(_dropping_refusal(path, old, claimed, outcome.dropped), DROPPING,
+                                     [_decided_one(*person) for person in outcome.dropped])
             # excluded people stay suppressed even if their records vanish from this source
             _suppression().capture(self, old_people)
             conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
@@ -1114,10 +1124,14 @@ def _incomplete_refusal(path: Path, old: OldSource, incomplete: str) -> str:
             f"file, or keep both with `knowme import {shlex.quote(str(path))} --as-new-source`")
 
 
+def _decided_one(pid: int, name: str, decision: str) -> str:
+    return f"{name or f'person {pid}'} ({decision})"
+
+
 def _dropping_refusal(path: Path, old: OldSource, claimed: dict[int, int],
                       dropped: list[tuple[int, str, str]]) -> str:
     """Why a replacement that would remove people the user decided on does not happen unless asked for."""
-    shown = "; ".join(f"{name or f'person {pid}'} ({decision})" for pid, name, decision in dropped[:10])
+    shown = "; ".join(_decided_one(*person) for person in dropped[:10])
     more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
     quoted = shlex.quote(str(path))
     return (f"{path}: nothing was imported: it would replace {_replacing(old, claimed)} and remove "

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from knowme.importers import ImportOptions
 from knowme.tui.messages import JobDone, Progress
+from knowme.tui.screens.confirm import ConfirmScreen
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,8 +27,16 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from knowme import prefs
 from knowme.dedupe.run import DedupeReport, run_dedupe
 from knowme.importing import FileReport, import_path
-from knowme.store.core import Store
+from knowme.store.core import DROPPING, ReplaceMode, Store
 from knowme.text import plural
+
+def _swapped(report: FileReport, old: FileReport, new: FileReport) -> FileReport:
+    """`report` with `old` (itself or one of its folder's files, at any depth) replaced by `new`."""
+    if report is old:
+        return new
+    report.parts = [_swapped(part, old, new) for part in report.parts]
+    return report
+
 
 #: Rows a folder's skipped files take in the table at most (the rest are counted on one row).
 MAX_SKIPPED_ROWS = 20
@@ -38,9 +47,9 @@ IMPORTABLE = (".vcf", ".vcard", ".csv", ".mbox", ".eml", ".mbx", ".txt")
 
 @dataclass
 class FileImported(Message):
-    """One input finished importing (or was refused, with the reason in the report)."""
+    """One input finished importing (or was refused, with the reason in the report); `row` is its row's key."""
 
-    number: int
+    row: str
     report: FileReport
 
 
@@ -153,20 +162,31 @@ class ImportScreen(ModalScreen[str | None]):
     | :- | :- |
     | enter | Start reviewing (once done) |
     | escape | Stop after the current file / close |
+    | r | Let the files refused for what they would remove replace their earlier imports |
+    | n | Import the refused files as new sources, beside their earlier imports |
+
+    A file that would replace an earlier import and remove people you decided on (or an incomplete
+    file) is refused, as `knowme import` refuses it; `r` and `n` go on as its `--replace` and
+    `--as-new-source` do, `r` once confirmed.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop", "Stop / close", id="import.stop"),
         Binding("enter", "close", "Start reviewing", id="import.close"),
+        Binding("r", "retry('replace')", "Replace earlier imports", id="import.replace"),
+        Binding("n", "retry('new')", "Import as new sources", id="import.new-source"),
     ]
 
-    def __init__(self, store_path: Path, paths: list[Path], fmt: str = "auto", region: str | None = None) -> None:
+    def __init__(self, store_path: Path, paths: list[Path], fmt: str = "auto", region: str | None = None,
+                 mode: ReplaceMode = "auto") -> None:
         super().__init__()
         self.store_path = store_path
         self.paths = list(paths)
         self.fmt = fmt
         self.phone_region = region
+        self.mode: ReplaceMode = mode
         self.reports: list[FileReport] = []
+        self.rows: dict[str, FileReport] = {}  # each table row's report (a folder's files' rows too)
         self.dedupe: DedupeReport | None = None
         self.done = False
         self.failure: str | None = None
@@ -181,6 +201,7 @@ class ImportScreen(ModalScreen[str | None]):
             yield Label("Problems", id="problems-title")
             yield Log(id="problems", highlight=False)
             yield Label("", id="dedupe")
+            yield Label("", id="refusals")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Stop (esc)", id="stop", compact=True)
                 yield Button("Start reviewing (enter)", variant="primary", id="close", disabled=True, compact=True)
@@ -194,7 +215,8 @@ class ImportScreen(ModalScreen[str | None]):
             table.add_row(path.name, "", "", "", "waiting", key=str(number))
         self.query_one("#problems", Log).display = False
         self.query_one("#problems-title", Label).display = False
-        self._import()
+        self.query_one("#refusals", Label).display = False
+        self._import([(str(number), path) for number, path in enumerate(self.paths)], self.mode)
         self.app.steady(self)  # type: ignore[attr-defined]
 
     def on_screen_resume(self, event: ScreenResume) -> None:
@@ -203,19 +225,20 @@ class ImportScreen(ModalScreen[str | None]):
     # ---- the worker: parse, store, dedupe (its own connection; messages only) ---------------------
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _import(self) -> None:
+    def _import(self, jobs: list[tuple[str, Path]], mode: ReplaceMode) -> None:
+        """Import each (row, path) of `jobs` (all the files, or the refused ones again in another mode)."""
         worker = get_current_worker()
         with Store.open(self.store_path) as store:
             region = prefs.phone_region(store, self.phone_region)
-            for number, path in enumerate(self.paths):
+            for number, (row, path) in enumerate(jobs):
                 if worker.is_cancelled:
                     return
-                label = f"{path.name} ({number + 1} of {len(self.paths)})"
+                label = f"{path.name} ({number + 1} of {len(jobs)})"
                 self.post_message(Progress("import", label, 0, 1))
                 options = ImportOptions(region=region, progress=self._reporter("import", label),
                                         cancelled=lambda: worker.is_cancelled)
-                report = import_path(store, path, self.fmt, options)
-                self.post_message(FileImported(number, report))
+                report = import_path(store, path, self.fmt, options, mode)
+                self.post_message(FileImported(row, report))
             if worker.is_cancelled:
                 return
             self.post_message(Progress("dedupe", "Looking for duplicates", 0, 100))
@@ -239,11 +262,17 @@ class ImportScreen(ModalScreen[str | None]):
     @on(FileImported)
     def _file_imported(self, message: FileImported) -> None:
         report = message.report
-        self.reports.append(report)
+        earlier = self.rows.get(message.row)
+        if earlier is None:
+            self.reports.append(report)
+        else:  # a refused file imported again: its report takes the refused one's place
+            self.reports = [_swapped(top, earlier, report) for top in self.reports]
+        self.rows[message.row] = report
         table = self.query_one("#files", DataTable)
         for column, value in zip(("Format", "Records", "Problems", "Outcome"), report_line(report)):
-            table.update_cell(str(message.number), column, value, update_width=True)
-        self._add_folder_rows(table, message.number, report)
+            table.update_cell(message.row, column, value, update_width=True)
+        if "." not in message.row:
+            self._add_folder_rows(table, message.row, report)
         problems = [problem for part in report.each() for problem in part.problems]
         if problems:
             log = self.query_one("#problems", Log)
@@ -256,8 +285,9 @@ class ImportScreen(ModalScreen[str | None]):
             title.display = True
             title.update(f"Problems ({count:,}): these cards or rows were skipped or partly read")
 
-    def _add_folder_rows(self, table: DataTable, number: int, report: FileReport) -> None:
-        """Under a folder's row: a row for each file in it imported on its own, and each file skipped."""
+    def _add_folder_rows(self, table: DataTable, number: str, report: FileReport) -> None:
+        """Under a folder's row: a row for each file in it imported on its own, and each file skipped
+        (once: a folder imported again in another mode has its files' rows brought up to date)."""
         def name(path: Path) -> str:
             try:
                 return f"  {report.path.name}/{path.relative_to(report.path)}"
@@ -265,7 +295,15 @@ class ImportScreen(ModalScreen[str | None]):
                 return f"  {path}"
 
         for index, part in enumerate(p for part in report.parts for p in part.each()):
-            table.add_row(name(part.path), *report_line(part), key=f"{number}.{index}")
+            key = f"{number}.{index}"
+            self.rows[key] = part
+            if key in table.rows:
+                for column, value in zip(("Format", "Records", "Problems", "Outcome"), report_line(part)):
+                    table.update_cell(key, column, value, update_width=True)
+            else:
+                table.add_row(name(part.path), *report_line(part), key=key)
+        if f"{number}.skipped.0" in table.rows or f"{number}.skipped.more" in table.rows:
+            return
         for index, (path, why) in enumerate(report.skipped[:MAX_SKIPPED_ROWS]):
             table.add_row(name(path), "", "", "", f"skipped: {why}", key=f"{number}.skipped.{index}")
         if len(report.skipped) > MAX_SKIPPED_ROWS:
@@ -291,6 +329,7 @@ class ImportScreen(ModalScreen[str | None]):
     def _finish(self, line: str) -> None:
         self.done = True
         self.query_one("#dedupe", Label).update(line)
+        self._show_refusals()
         self.query_one("#current", Label).update("Done." if self.failure is None else "")
         bar = self.query_one("#bar", ProgressBar)
         bar.update(total=1, progress=1)
@@ -298,6 +337,60 @@ class ImportScreen(ModalScreen[str | None]):
         close = self.query_one("#close", Button)
         close.disabled = False
         close.focus()
+
+    def refused(self, mode: str = "new") -> list[tuple[str, FileReport]]:
+        """The rows of the files refused for what replacing would lose that `mode` lets go on: every
+        refused file may be imported as a new source; only those that are whole may replace."""
+        return [(row, report) for row, report in self.rows.items()
+                if report.refused and (mode != "replace" or report.refused == DROPPING)]
+
+    def _show_refusals(self) -> None:
+        label = self.query_one("#refusals", Label)
+        refused, replacing = self.refused(), self.refused("replace")
+        label.display = bool(refused)
+        if refused:
+            keys = "press n to import them as new sources beside their earlier imports"
+            if replacing:
+                keys = (f"press r to let {'it' if len(replacing) == 1 else 'them'} replace the earlier "
+                        f"import{'s' * (len(replacing) != 1)} (the people named go, exclusions stay), or " + keys)
+            label.update(f"{plural(len(refused), 'file')} not imported, to keep what you decided (the rows say "
+                         f"why): {keys}.")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return self.done and bool(self.refused(str(parameters[0])))
+        return True
+
+    def action_retry(self, mode: ReplaceMode) -> None:
+        """Import the refused files again as `--replace` (once confirmed) or `--as-new-source` would."""
+        jobs = self.refused(mode)
+        if not self.done or not jobs:
+            return
+        if mode != "replace":
+            self._again(jobs, mode)
+            return
+        names = ", ".join(report.path.name for _, report in jobs)
+        going = [person for _, report in jobs for person in report.dropping]
+        shown = "; ".join(going[:8]) + (f" and {len(going) - 8} more" if len(going) > 8 else "")
+        question = (f"Let {names} replace {'its earlier import' if len(jobs) == 1 else 'their earlier imports'}? "
+                    f"{plural(len(going), 'person')} you decided on or wrote for {'is' if len(going) == 1 else 'are'} "
+                    f"no longer in {'it' if len(jobs) == 1 else 'them'} and will go, with the decisions, notes and "
+                    f"drafts (this cannot be undone): {shown}. The people you excluded stay on the suppression list.")
+        self.app.push_screen(ConfirmScreen("Replace earlier imports", question, yes="Replace"),
+                             lambda yes: self._again(jobs, mode) if yes else None)
+
+    def _again(self, jobs: list[tuple[str, FileReport]], mode: ReplaceMode) -> None:
+        self.done, self.failure, self.dedupe = False, None, None
+        table = self.query_one("#files", DataTable)
+        for row, _ in jobs:
+            table.update_cell(row, "Outcome", "waiting", update_width=True)
+        self.query_one("#refusals", Label).display = False
+        self.query_one("#dedupe", Label).update("")
+        self.query_one("#stop", Button).display = True
+        self.query_one("#close", Button).disabled = True
+        self.refresh_bindings()
+        self._import([(row, report.path) for row, report in jobs], mode)
 
     def summary(self) -> str:
         """One line for the main screen's status: what the import and dedupe did."""
