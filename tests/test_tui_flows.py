@@ -14,7 +14,7 @@ from knowme.tui.screens.overview import OverviewScreen
 from knowme.tui.text import plain_text
 from knowme.tui.widgets.contact_list import ContactList
 from knowme.tui.widgets.sidebar import Sidebar
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static, TextArea
 from tui_helpers import decisions, make_workspace, open_pairs, open_screen, pilot_test, store_records, workers_done
 
 from knowme.dedupe.merge import merge_people
@@ -621,14 +621,60 @@ async def test_the_export_dialog_writes_no_outreach_queue_while_a_personalize_pe
         screen.query_one("#kind-outreach").value = True
         await workers_done(app)
         await pilot.pause()
+        # before anything is written: the dialog lists the conflict, as the safe export's does
+        assert "Blocked: 1 personalize person may be excluded" in str(screen.query_one("#preflight").render())
+        listed = screen.query_one("#lookalikes", OptionList)
+        assert listed.display and listed.option_count == 1
+        prompt = plain_text(listed.get_option_at_index(0).prompt)
+        assert "Carol Chen (personalize)" in prompt and "Henry Hill (excluded)" in prompt
+        assert screen.query_one("#export", Button).disabled
         screen.query_one("#path", Input).value = str(outreach)
         await pilot.press("ctrl+e")
         await workers_done(app)
         await pilot.pause()
         shown = str(screen.query_one("#result", Static).render())
-        assert shown.startswith("Nothing written") and "Carol Chen (personalize)" in shown
-        assert "Henry Hill (excluded)" in shown
-    assert not outreach.exists()
+        assert shown == "Nothing written: resolve the 1 conflict listed above first."
+        assert not outreach.exists()
+        listed.focus()
+        await pilot.press("n")  # Carol is not Henry: she goes out, his address stays out
+        await workers_done(app)
+        await pilot.pause()
+        assert not listed.display and not screen.query_one("#export", Button).disabled
+        await pilot.press("ctrl+e")
+        await workers_done(app)
+        await pilot.pause()
+        assert str(screen.query_one("#result", Static).render()).startswith("✓ Wrote 1 personalize person")
+    written = outreach.read_text(encoding="utf-8")
+    assert "Carol Chen" in written and "henry@oscorp.com" not in written
+
+
+@pilot_test
+async def test_x_on_an_outreach_conflict_excludes_the_personalize_person(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "w.db")
+    with Store.open(workspace) as store:
+        store_records(store, "old.csv", [Record(source="old.csv", index=1, given="Jack", family="Jones",
+                                                formatted_name="Jack Jones", org="Initrode")])
+        ids: dict[str, list[int]] = {}
+        for pid, name in store.conn.execute("SELECT id, name FROM people ORDER BY id"):
+            ids.setdefault(name, []).append(pid)
+        mark(store, [ids["Jack Jones"][0]], Decision.PERSONALIZE)
+        mark(store, [ids["Jack Jones"][1]], Decision.EXCLUDE)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        screen = await open_screen(pilot, "e", ExportScreen)
+        screen.query_one("#kind-outreach").value = True
+        await workers_done(app)
+        await pilot.pause()
+        assert screen.query_one("#lookalikes").display and screen.query_one("#export", Button).disabled
+        await pilot.press("x")
+        await workers_done(app)
+        await pilot.pause()
+        assert not screen.query_one("#lookalikes").display and not screen.query_one("#export", Button).disabled
+        assert "Excluded the personalize one" in str(app.main.query_one("#status").render())
+    with Store.open(workspace) as store:
+        assert [d for (d,) in store.conn.execute("SELECT decision FROM people WHERE name='Jack Jones'")] == \
+            ["exclude", "exclude"]
 
 
 @pilot_test

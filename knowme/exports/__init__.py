@@ -116,6 +116,25 @@ def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv", force: bool
     return ExportReport(Path(path), "safe", fmt, len(plan.rows), lines, preflight=plan.preflight)
 
 
+def _outreach_plan(store: Store, today: date) -> tuple[Queue, dict[int, list[str]], set[str]]:
+    """The outreach queue, each person's addresses it may write (every address a cell holds must be
+    free of the suppression list), and the withheld mailbox keys."""
+    queue = queue_from_store(store, today)
+    blocked, _shared = withheld_email_keys(store)
+    emails = {item.person.id: [e for e in item.person.emails
+                               if not any(mailbox_key(a) in blocked for a in addresses_in(e) or [e])]
+              for item in queue.items}
+    return queue, emails, blocked
+
+
+@bulk_work()
+def outreach_preflight(store: Store, today: date | None = None) -> list[Lookalike]:
+    """What would stop the outreach export (`OutreachBlock`), without writing it: each way a personalize
+    person of the queue may be an excluded one."""
+    queue, emails, _ = _outreach_plan(store, today or date.today())
+    return outreach_conflicts(store, [item.person for item in queue.items], emails)
+
+
 @bulk_work()
 def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | None = None,
                     force: bool = False) -> ExportReport:
@@ -124,11 +143,7 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     exporter = _exporter("outreach", fmt)
     _check_output(store, path, force)
     today = today or date.today()
-    queue = queue_from_store(store, today)
-    blocked, _shared = withheld_email_keys(store)
-    emails = {item.person.id: [e for e in item.person.emails  # every address a cell holds must be free
-                               if not any(mailbox_key(a) in blocked for a in addresses_in(e) or [e])]
-              for item in queue.items}
+    queue, emails, blocked = _outreach_plan(store, today)
     conflicts = outreach_conflicts(store, [item.person for item in queue.items], emails)
     if conflicts:
         raise OutreachBlock(conflicts)
@@ -156,4 +171,5 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
 
 __all__ = ["ContactRow", "ExportError", "ExportReport", "Exporter", "Lookalike", "LookalikesBlock", "OutreachBlock",
            "Preflight",
-           "export_outreach", "export_safe", "exporters", "get", "plan_safe", "preflight", "safe_cell"]
+           "export_outreach", "export_safe", "exporters", "get", "outreach_preflight", "plan_safe", "preflight",
+           "safe_cell"]

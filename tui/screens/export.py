@@ -22,10 +22,20 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme.dedupe.run import resolve_pair
-from knowme.exports import ExportError, Lookalike, Preflight, export_outreach, export_safe, exporters, preflight
+from knowme.exports import (
+    ExportError,
+    Lookalike,
+    Preflight,
+    export_outreach,
+    export_safe,
+    exporters,
+    outreach_preflight,
+    preflight,
+)
 from knowme.model import Decision
 from knowme.outreach import STATE_LABELS, STATE_ORDER, outreach_status
 from knowme.store.core import Store
+from knowme.text import plural
 from knowme.triage import mark, mark_different
 
 KINDS = {"safe": "Safe-to-sync file (knows-me people)", "outreach": "Outreach queue (personalize people)"}
@@ -62,18 +72,18 @@ def conflict_prompt(conflict: Lookalike) -> Text:
 
 
 class LookalikeList(OptionList):
-    """Knows-me people who may be excluded ones (a shared address, phone or card, a name alike, a nameless
-    card's address that spells an excluded name, an open pair, an excluded address in a cell); each must be
-    resolved before the safe export.
+    """Knows-me people (or, before the outreach export, personalize people) who may be excluded ones (a
+    shared address, phone or card, a name alike, a nameless card's address that spells an excluded name,
+    an open pair, an excluded address in a cell); each must be resolved before the export.
 
     | Key | Action |
     | :- | :- |
-    | x | Exclude the knows-me person |
+    | x | Exclude the knows-me (or personalize) person |
     | n | They are different people |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "screen.resolve('exclude')", "Exclude the knows-me one", id="lookalike.exclude"),
+        Binding("x", "screen.resolve('exclude')", "Exclude the one listed first", id="lookalike.exclude"),
         Binding("n", "screen.resolve('different')", "Different people", id="lookalike.different"),
     ]
 
@@ -100,6 +110,7 @@ class ExportScreen(ModalScreen[None]):
         self.demo = demo
         self.kind = "safe"
         self.pre: Preflight | None = None
+        self.conflicts: list[Lookalike] = []  # what stops the export of this kind: resolve each first
         self.written: list[Path] = []
 
     def compose(self) -> ComposeResult:
@@ -158,7 +169,7 @@ class ExportScreen(ModalScreen[None]):
     # ---- preflight (worker) ----------------------------------------------------------------------
 
     def _check(self) -> None:
-        self.pre = None
+        self.pre, self.conflicts = None, []
         self.query_one("#preflight", Static).update(Text("checking…", style="dim"))
         self.query_one("#lookalikes", OptionList).display = False
         self.query_one("#export", Button).disabled = True
@@ -168,7 +179,8 @@ class ExportScreen(ModalScreen[None]):
     def _preflight(self, kind: str) -> None:
         worker = get_current_worker()
         with Store.open(self.store.path) as reader:
-            result: object = preflight(reader) if kind == "safe" else outreach_status(reader)
+            result: object = preflight(reader) if kind == "safe" else \
+                (outreach_status(reader), outreach_preflight(reader))
         if not worker.is_cancelled:
             self.post_message(JobDone(f"preflight-{kind}", result))
 
@@ -181,9 +193,27 @@ class ExportScreen(ModalScreen[None]):
             self.pre = message.result
             self._show_safe(message.result)
         else:
-            assert isinstance(message.result, dict)
-            self.query_one("#preflight", Static).update("\n".join(outreach_lines(message.result)))
-            self.query_one("#export", Button).disabled = False
+            status, conflicts = message.result
+            text = Text("\n".join(outreach_lines(status)) + "\n")
+            self._show_conflicts(text, conflicts, "personalize")
+            self.query_one("#preflight", Static).update(text)
+            self.query_one("#export", Button).disabled = bool(conflicts)
+
+    def _show_conflicts(self, text: Text, conflicts: list[Lookalike], decision: str) -> None:
+        """List what stops the export, each with what resolves it (x / n), the first highlighted."""
+        self.conflicts = conflicts
+        options = self.query_one("#lookalikes", OptionList)
+        options.clear_options()
+        if not conflicts:
+            return
+        people = len({lk.knows_me_id for lk in conflicts})
+        text.append(f"Blocked: {people} {decision} {'person' if people == 1 else 'people'} may be excluded "
+                    f"(listed below). Resolve each first: x excludes the {decision} one, n says they are "
+                    "different people (or answers an open pair 'different').", style="bold red")
+        options.add_options(Option(conflict_prompt(lk), id=str(n)) for n, lk in enumerate(conflicts))
+        options.display = True
+        options.highlighted = 0
+        options.focus()
 
     def _show_safe(self, pre: Preflight) -> None:
         text = Text()
@@ -193,36 +223,27 @@ class ExportScreen(ModalScreen[None]):
                     style="yellow" if pre.undecided else "")
         for line in pre.lines()[2:]:
             text.append(line + "\n", style="dim")
-        options = self.query_one("#lookalikes", OptionList)
-        options.clear_options()
-        if pre.lookalikes:
-            people = len({lk.knows_me_id for lk in pre.lookalikes})
-            text.append(f"Blocked: {people} knows-me {'person' if people == 1 else 'people'} may be excluded "
-                        "(listed below). Resolve each first: x excludes the knows-me one, n says they are "
-                        "different people (or answers an open pair 'different').", style="bold red")
-            options.add_options(Option(conflict_prompt(lk), id=str(n)) for n, lk in enumerate(pre.lookalikes))
-            options.display = True
-            options.highlighted = 0
-            options.focus()
+        self._show_conflicts(text, pre.lookalikes, "knows-me")
         self.query_one("#preflight", Static).update(text)
         self.query_one("#export", Button).disabled = pre.blocked
 
     def _lookalike(self) -> Lookalike | None:
         options = self.query_one("#lookalikes", OptionList)
-        if not options.display or options.highlighted is None or self.pre is None:
+        if not options.display or options.highlighted is None or not self.conflicts:
             return None
         number = int(options.get_option_at_index(options.highlighted).id or 0)
-        return self.pre.lookalikes[number] if number < len(self.pre.lookalikes) else None
+        return self.conflicts[number] if number < len(self.conflicts) else None
 
     def action_resolve(self, how: str) -> None:
-        """Resolve the highlighted conflict: exclude the knows-me person, or keep them apart for good."""
+        """Resolve the highlighted conflict: exclude the knows-me (or personalize) person, or keep them apart
+        for good."""
         conflict = self._lookalike()
         if conflict is None:
             return
         touched = [conflict.knows_me_id] + ([conflict.excluded_id] if conflict.excluded_id is not None else [])
         if how == "exclude":
             mark(self.store, [conflict.knows_me_id], Decision.EXCLUDE)
-            summary = "Excluded the knows-me one."
+            summary = f"Excluded the {conflict.decision} one."
         elif conflict.kind == "pair" and conflict.pair_id is not None:
             resolve_pair(self.store, conflict.pair_id, same=False)
             summary = "Pair answered: different people."
@@ -242,9 +263,9 @@ class ExportScreen(ModalScreen[None]):
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
         if self.query_one("#export", Button).disabled:
-            if self.kind == "safe" and self.pre is not None and self.pre.blocked:
+            if self.conflicts:
                 self.query_one("#result", Static).update(Text(
-                    f"Nothing written: resolve the {len(self.pre.lookalikes)} conflicts listed above first.",
+                    f"Nothing written: resolve the {plural(len(self.conflicts), 'conflict')} listed above first.",
                     style="bold red"))
             return
         fmt = self.query_one("#format", Select).value
