@@ -19,6 +19,7 @@ what was read before that is read through `addresses_in` by the suppression list
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from email.utils import getaddresses
 
 from knowme.model import Labeled, Record
@@ -112,6 +113,12 @@ def _display(name: str, address: str) -> str:
     if _NEEDS_QUOTES.search(name):
         name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"{name} <{address}>"
+
+
+def messy_email_cells(values: Iterable[str]) -> bool:
+    """Whether any of these email cells holds more than one clean address, or text around one."""
+    plain = _PLAIN.fullmatch
+    return any(plain(value) is None and plain(value.strip()) is None for value in values)
 
 
 def split_email_cells(record: Record) -> None:

@@ -221,3 +221,43 @@ def test_an_exclusion_recorded_from_a_cell_of_two_addresses_before_the_split_cov
     assert main(["--db", str(db), "mark", "Lee Kim", "--as", "knows-me"]) in (0, 1)
     main(["--db", str(db), "export", "safe", "-o", str(out)])
     assert not out.exists() or "bob@home.example" not in out.read_text(encoding="utf-8")
+
+
+def test_opening_a_workspace_stored_before_cells_were_split_splits_them_once(
+        knowme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A v8 workspace kept `bob.smith@acme.com, bob@home.net` as one email with no key: dedupe never
+    matched either address, and a filter for bob@home.net did not find Robert. Opening it splits the cell
+    as imports do now (the cell kept as written), gives both addresses their keys, and keeps the record's
+    identity, his decision and everything else."""
+    book = tmp_path / "contacts.csv"
+    book.write_text("First Name,Last Name,E-mail Address\n"
+                    f'Robert,Smith,"{ADDRESS}, bob@home.net"\nAnn,Lee,"ann@lee.org"\n', encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(prepare, "split_email_cells", lambda record: None)
+        assert knowme("import", book).returncode == 0
+    robert = _ids(knowme)["Robert Smith"]
+    assert knowme("mark", robert, "--as", "exclude", "--note", "ex-boss").returncode == 0
+    with Store.open(knowme.db) as store:
+        before = dict(store.conn.execute("SELECT id, rkey FROM records"))
+        assert not store.conn.execute("SELECT count(*) FROM keys k JOIN records r ON r.id = k.record_id "
+                                      "WHERE r.first = 'robert' AND k.kind = 'email'").fetchone()[0]
+        store.conn.execute("PRAGMA user_version=8")
+    people = {p["name"]: p for p in knowme.json("list", "--json")}  # opens (and upgrades) the workspace
+    bob = people["Robert Smith"]
+    assert bob["decision"] == "exclude" and bob["note"] == "ex-boss"
+    assert bob["emails"] == [ADDRESS, "bob@home.net"]
+    with Store.open(knowme.db) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 9
+        assert dict(store.conn.execute("SELECT id, rkey FROM records")) == before
+        keys = {key for (key,) in store.conn.execute(
+            "SELECT k.key FROM keys k JOIN records r ON r.id = k.record_id WHERE r.person_id = ? AND kind = 'email'",
+            (robert,))}
+        assert keys == {mailbox_key(ADDRESS), mailbox_key("bob@home.net")}
+        [data] = [d for (d,) in store.conn.execute("SELECT data FROM records WHERE person_id = ?", (robert,))]
+        assert f"{ADDRESS}, bob@home.net" in data  # the cell as written, beside its two addresses
+        assert store.conn.execute("SELECT count(*) FROM people WHERE search LIKE '%home%'").fetchone()[0] == 1
+    # a newer card of Robert's giving only his home address is now a duplicate dedupe can see
+    assert knowme("import", _csv(tmp_path / "phone.csv", "Robert", "Smith", "bob@home.net")).returncode == 0
+    assert knowme("dedupe").returncode == 0
+    roberts = [p for p in knowme.json("list", "--json") if p["name"] == "Robert Smith"]
+    assert len(roberts) == 1 and roberts[0]["decision"] == "exclude" and len(roberts[0]["records"]) == 2

@@ -207,10 +207,41 @@ CREATE TABLE imported_paths(path TEXT PRIMARY KEY, source TEXT NOT NULL, at TEXT
 INSERT OR IGNORE INTO imported_paths(path, source, at) SELECT path, name, imported_at FROM sources;
 """
 
+
+
+def _migrate_v9_email_cells(conn: sqlite3.Connection) -> None:
+    """v9, one email per address: a cell holding several addresses or text around one (`a@x, b@y`,
+    `[a@x]`, `mailto:a@x`), stored whole by an earlier import, is split as imports split it now
+    (`knowme.addresses.split_email_cells`: the cell kept word for word as an extra), and the record's
+    email keys follow, so dedupe matches its addresses and `mark` finds them. The person summaries and
+    the suppression list follow in `Store._after_email_cells` (they need the store). Only such records
+    change; their identity (`rkey`) stays, so nothing a later import of the file matches moves."""
+    from knowme.addresses import messy_email_cells, split_email_cells
+    from knowme.normalize import record_keys
+
+    rows = []
+    for rid, data in conn.execute("SELECT id, data FROM records WHERE data LIKE '%\"emails\"%'"):
+        fields = from_json(data)
+        if not messy_email_cells(e.get("value", "") for e in fields.get("emails", ())):
+            continue
+        record = Record.from_dict(fields)
+        cells = list(record.emails)
+        split_email_cells(record)
+        if record.emails != cells:
+            rows.append((rid, record))
+    for rid, record in rows:
+        conn.execute("UPDATE records SET data=? WHERE id=?", (record_json(record), rid))
+        conn.execute("DELETE FROM keys WHERE record_id=? AND kind='email'", (rid,))
+        conn.executemany("INSERT INTO keys(record_id, kind, key) VALUES (?, 'email', ?)",
+                         [(rid, key) for kind, key in record_keys(record).items() if kind == "email"])
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS split_cells(record_id INTEGER PRIMARY KEY)")
+    conn.executemany("INSERT OR IGNORE INTO temp.split_cells(record_id) VALUES (?)", [(rid,) for rid, _ in rows])
+
+
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
                                _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER,
-                               _SCHEMA_V8_IMPORTED_PATHS]
+                               _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_email_cells]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -514,10 +545,21 @@ class Store:
                     continue
                 for statement in _statements(step):
                     self.conn.execute(statement)
+            if 0 < version < 9:
+                self._after_email_cells()
             if 0 < version < SCHEMA_VERSION:
                 self._suppress_excluded_people()
             if version < SCHEMA_VERSION:
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _after_email_cells(self) -> None:
+        """After v9 split the email cells of some records: their people's summaries (email, search) follow,
+        and an excluded one's clean addresses join the suppression list (`_suppress_excluded_people`)."""
+        people = [pid for (pid,) in self.conn.execute(
+            "SELECT DISTINCT person_id FROM records WHERE id IN (SELECT record_id FROM temp.split_cells)")]
+        self.conn.execute("DROP TABLE IF EXISTS temp.split_cells")
+        if people:
+            self.refresh_people(people)
 
     def _suppress_excluded_people(self) -> None:
         """On upgrade to the suppression list: everyone excluded so far gets their entries."""
