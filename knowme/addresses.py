@@ -37,12 +37,14 @@ _MAILTO = re.compile(r"mailto:([^\s?<>,;]*)(?:\?[^\s<>,;]*)?", re.I)
 # fullwidth or small `＠` counts, as `normalize.mailbox_key` reads it as one);
 # a word starts only after a separator, so a long text without one is read once, not once a letter
 _AT_SIGNS = "@＠﹫"
-_TOKEN = re.compile(r"(?<![^\s<>\"(),;:\[\]{}])(?:\"[^\"]*\"|[^\s@＠﹫<>\"(),;:\[\]{}]+)"
-                    r"[@＠﹫][^\s<>\"(),;:\[\]{}]+")
+# what separates words: spaces, brackets and punctuation, the Chinese and Japanese ones too (`a@x.cn、b@y.cn`,
+# `a@x.cn，b@y.cn`: an ideographic or fullwidth comma between two addresses)
+_SEPARATORS = "\\s<>\"(),;:\\[\\]{}、，；：（）【】「」『』《》〈〉。"
+_TOKEN = re.compile(rf"(?<![^{_SEPARATORS}])(?:\"[^\"]*\"|[^@＠﹫{_SEPARATORS}]+)[@＠﹫][^{_SEPARATORS}]+")
 _ANGLED = re.compile(r"<([^<>]*)>")
 _ADDRESS = re.compile(r"(?:\"[^\"]*\"|[^\s@＠﹫\"]+)[@＠﹫][^\s@＠﹫\"]+")
 _OPENERS = "([{<'`"
-_CLOSERS = ")]}>'`.,;:!?"
+_CLOSERS = ")]}>'`.,;:!?、，；：）】」』》〉。"
 _NEEDS_QUOTES = re.compile(r"[\",;:()<>@\[\]\\]")
 
 

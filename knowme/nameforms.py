@@ -13,6 +13,7 @@ people compares only the few pairs that share a key.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from anyascii import anyascii
@@ -34,6 +35,7 @@ from knowme.dedupe.namesim import (
 )
 from knowme.model import Record
 from knowme.normalize import fold, is_role_address, mailbox_key
+from knowme.paths import PACKAGE_ROOT
 from knowme.runtime import big_cache
 
 Name = tuple[str, str]
@@ -281,7 +283,7 @@ def first_forms(first: str) -> frozenset[str]:
     """The first name, the formal names it is a nickname of, and theirs of its other spellings."""
     if not first:
         return frozenset()
-    return frozenset(nick_forms(first).union(*(nick_forms(other) for other in _respelled(first))))
+    return frozenset(nick_forms(first).union(*(nick_forms(other) for other in _respelled(first)), _other_forms(first)))
 
 
 @big_cache(200_000)
@@ -317,14 +319,33 @@ def _first(a: str, b: str) -> str:
     kind = compare_first(a, b)
     if kind in _ALIKE_FIRST:
         return kind
-    if any(_in_table(other, b) for other in _respelled(a)) or any(_in_table(a, other) for other in _respelled(b)):
+    if b in _other_forms(a) or any(_in_table(other, b) for other in _respelled(a)) or \
+            any(_in_table(a, other) for other in _respelled(b)):
         return NICK
     return kind
 
 
 def _in_table(a: str, b: str) -> bool:
-    """One name is the other, or a nickname of it that the table lists."""
-    return a == b or b in nick_forms(a) or a in nick_forms(b)
+    """One name is the other, or a nickname of it that the table lists, or the two are one name in two
+    languages or a diminutive the table lacks (`data/given_name_forms.txt`: Sasha / Alexander, Juan / John)."""
+    return a == b or b in nick_forms(a) or a in nick_forms(b) or b in _other_forms(a)
+
+
+@functools.cache
+def _given_name_forms() -> dict[str, frozenset[str]]:
+    """Each given name of `data/given_name_forms.txt` and the names its lines give it (read once, when a
+    first name is first compared)."""
+    forms: dict[str, set[str]] = {}
+    for line in (PACKAGE_ROOT / "data" / "given_name_forms.txt").read_text(encoding="utf-8").splitlines():
+        names = line.split("#", 1)[0].split()
+        for name in names:
+            forms.setdefault(name, set()).update(other for other in names if other != name)
+    return {name: frozenset(others) for name, others in forms.items()}
+
+
+def _other_forms(first: str) -> frozenset[str]:
+    """The names `data/given_name_forms.txt` gives a first name."""
+    return _given_name_forms().get(first, frozenset())
 
 
 @big_cache(500_000)

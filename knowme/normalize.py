@@ -329,13 +329,49 @@ def name_key(record: Record) -> NameKey:
     return NameKey(first, last, full)
 
 
+# a profile's path on any LinkedIn host (www., m., uk. ...), after an optional locale (`/de/`) or the
+# light mobile site's `/mwlite/`: `/in/slug`, the old `/pub/slug/...`, or a member number
+# (`/profile/view?id=123`); the slug ends at a path, query or fragment separator, or a space
+_PROFILE = re.compile(r"linkedin\.com/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:mwlite/)?"
+                      r"(?:(in|pub)/([^/?#&\s]+)|profile/view\?(?:[^#\s]*&)?id=([^&#\s]+))", re.I)
+# %-escapes in a row (`%C3%A9`: one UTF-8 letter); decoded here, as urllib.parse.unquote would: no module of
+# the urllib family is imported anywhere (tests/test_privacy.py), as most of it opens connections
+_PERCENT_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    return bytes.fromhex(match.group().replace("%", "")).decode("utf-8", "replace")
+
+
+# what ends a slug written inside a text (`(linkedin.com/in/jane)`, `linkedin.com/in/jane.`, `<...>`)
+_SLUG_TAIL = ".,;:!)]}>'\"`"
+
+
+@big_cache(65_536)
 def linkedin_key(url: str) -> str | None:
-    """`linkedin.com/in/slug` for any spelling of a LinkedIn profile URL, else None."""
-    match = re.search(r"linkedin\.com/(in|pub)/([^/?#\s]+)", url, re.I)
+    """`linkedin.com/in/slug` for any spelling of a LinkedIn profile URL, else None.
+
+    Any spelling: any host and scheme, a locale or the mobile site's path before the profile's, a
+    slug with its %-escapes decoded or not (`j%C3%A9r%C3%B4me-dupont` is `jérôme-dupont`), in
+    any case, in fullwidth letters or with invisible characters inside, followed by a query without
+    its `?` (`&trk=...`) or by the punctuation of the text around it. A member-number link
+    (`profile/view?id=...`) is keyed by its number (`linkedin.com/profile/...`): it names the
+    same person only as that number."""
+    text = url
+    if not text.isascii() or not text.isprintable():
+        text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not _invisible(ch))
+    if "%" in text:
+        text = _PERCENT_ESCAPES.sub(_unescaped, text)
+        text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not _invisible(ch))
+    match = _PROFILE.search(text)
     if not match:
         return None
-    slug = match.group(2).strip().lower()
-    return f"linkedin.com/{match.group(1).lower()}/{slug}" if slug else None
+    kind, slug, member = match.groups()
+    if member is not None:
+        member = member.rstrip(_SLUG_TAIL).lower()
+        return f"linkedin.com/profile/{member}" if member else None
+    slug = slug.rstrip(_SLUG_TAIL).strip().lower()
+    return f"linkedin.com/{kind.lower()}/{slug}" if slug else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,11 +82,29 @@ class Identity:
 _NOT_DIGIT = re.compile(r"\D")
 
 
+_MAY_HOLD_EXTENSION = re.compile(r"[^\d\s()+./-]")  # a letter, `#`, `;`: "ext. 214", "x214", "#214", ";ext=214"
+
+
 def phone_tail(written: str) -> str:
     """The last nine digits of a phone as written ("" when it has fewer): what one number keeps
-    whether it is written with its country code or in its national form (dedupe's `loose_tails`)."""
+    whether it is written with its country code or in its national form (dedupe's `loose_tails`).
+    An extension is not part of the number (`020 7946 0958 ext. 214` ends in 079460958): phonenumbers
+    finds it, whatever the number's country."""
     digits = _NOT_DIGIT.sub("", written)
+    if _MAY_HOLD_EXTENSION.search(written):
+        extension = _extension(written)
+        if extension and digits.endswith(extension):
+            digits = digits[:-len(extension)]
     return digits[-TAIL:] if len(digits) >= TAIL else ""
+
+
+def _extension(written: str) -> str:
+    import phonenumbers  # noqa: PLC0415  (only for phones written with more than digits)
+
+    try:
+        return phonenumbers.parse(written, "US").extension or ""
+    except phonenumbers.NumberParseException:
+        return ""
 
 
 def identity_of(person: Person, keyed: Identity) -> Identity:
@@ -269,6 +287,8 @@ class SuppressionIndex:
                 ident.phones[key] = shown
             elif kind == "url":
                 ident.urls[key] = shown
+                if (now := linkedin_key(shown)) is not None and now != key:  # recorded as an older version read it
+                    ident.urls.setdefault(now, shown)
             elif kind == "record":
                 ident.rkeys.add(key)
                 owner_of_rkey.setdefault(key, by_exclusion[eid])

@@ -26,9 +26,9 @@ from knowme.exports.safe import (
     outreach_conflicts,
     plan_safe,
     preflight,
-    withheld_email_keys,
+    withheld_keys,
 )
-from knowme.normalize import mailbox_key
+from knowme.normalize import linkedin_key, mailbox_key
 from knowme.outreach import Queue, queue_from_store
 from knowme.runtime import bulk_work
 from knowme.store.core import Store
@@ -116,22 +116,27 @@ def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv", force: bool
     return ExportReport(Path(path), "safe", fmt, len(plan.rows), lines, preflight=plan.preflight)
 
 
-def _outreach_plan(store: Store, today: date) -> tuple[Queue, dict[int, list[str]], set[str]]:
+def _outreach_plan(store: Store, today: date) -> tuple[Queue, dict[int, list[str]], set[str], dict[int, str]]:
     """The outreach queue, each person's addresses it may write (every address a cell holds must be
-    free of the suppression list), and the withheld mailbox keys."""
+    free of the suppression list), the withheld mailbox keys, and each person's LinkedIn profile it
+    may write: their first one that is no excluded person's (a person kept apart from an excluded one
+    with `--not-same-as` may still hold his profile; it is never written, as his address is not)."""
     queue = queue_from_store(store, today)
-    blocked, _shared = withheld_email_keys(store)
+    blocked, profiles_blocked = withheld_keys(store)
     emails = {item.person.id: [e for e in item.person.emails
                                if not any(mailbox_key(a) in blocked for a in addresses_in(e) or [e])]
               for item in queue.items}
-    return queue, emails, blocked
+    profiles = {item.person.id: next((url for record in item.person.records for url in record.linkedin_urls
+                                      if linkedin_key(url) not in profiles_blocked), "")
+                for item in queue.items}
+    return queue, emails, blocked, profiles
 
 
 @bulk_work()
 def outreach_preflight(store: Store, today: date | None = None) -> list[Lookalike]:
     """What would stop the outreach export (`OutreachBlock`), without writing it: each way a personalize
     person of the queue may be an excluded one."""
-    queue, emails, _ = _outreach_plan(store, today or date.today())
+    queue, emails, _, _ = _outreach_plan(store, today or date.today())
     return outreach_conflicts(store, [item.person for item in queue.items], emails)
 
 
@@ -143,14 +148,14 @@ def export_outreach(store: Store, path: Path, fmt: str = "md", today: date | Non
     exporter = _exporter("outreach", fmt)
     _check_output(store, path, force)
     today = today or date.today()
-    queue, emails, blocked = _outreach_plan(store, today)
+    queue, emails, blocked, profiles = _outreach_plan(store, today)
     conflicts = outreach_conflicts(store, [item.person for item in queue.items], emails)
     if conflicts:
         raise OutreachBlock(conflicts)
     # a card without a name shows its address as the name: never one an excluded person holds
     hidden = frozenset(item.person.id for item in queue.items if "@" in item.person.display_name
                        and mailbox_key(item.person.display_name) in blocked)
-    write_private(path, lambda fh: exporter.write(fh, OutreachData(queue, emails, today, hidden)), force=force,
+    write_private(path, lambda fh: exporter.write(fh, OutreachData(queue, emails, today, hidden, profiles)), force=force,
                   protected=protected_files_of(store))
     counts = queue.counts()
     lines = [f"in the queue: {plural(len(queue.items), 'person')} ("

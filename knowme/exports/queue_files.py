@@ -31,16 +31,20 @@ class OutreachData:
     emails: dict[int, list[str]]
     today: date
     withheld_names: frozenset[int] = frozenset()  # people whose name is an address that is withheld
+    profiles: dict[int, str] | None = None  # each person's LinkedIn profile that may be written (None: any)
 
     def name(self, person: Any) -> str:
         return "" if person.id in self.withheld_names else person.display_name
 
+    def profile(self, person: Any) -> str:
+        return person.linkedin_url if self.profiles is None else self.profiles.get(person.id, "")
 
-def item_dict(item: QueueItem, emails: list[str], name: str | None = None) -> dict[str, Any]:
+
+def item_dict(item: QueueItem, emails: list[str], name: str | None = None, profile: str | None = None) -> dict[str, Any]:
     p = item.person
     return {
         "id": p.id, "name": p.display_name if name is None else name, "first_name": p.first_name, "emails": emails, "company": p.org,
-        "title": p.title, "linkedin": p.linkedin_url or None, "how": p.how or None,
+        "title": p.title, "linkedin": (p.linkedin_url if profile is None else profile) or None, "how": p.how or None,
         "how_label": HOW_CHOICES.get(p.how) if p.how else None, "context": p.context,
         "why": p.why, "why_label": WHY_CHOICES.get(p.why, p.why) if p.why else None,
         "priority": p.priority, "state": item.state.value, "batch": item.batch, "sent_on": p.sent_on,
@@ -54,7 +58,8 @@ def write_json(fh: TextIO, data: OutreachData) -> None:
     q = data.queue
     doc = {"generated": data.today.isoformat(), "note_limit": q.note_limit, "monthly_allowance": q.allowance,
            "counts": q.counts(), "connected_skipped": q.connected_skipped,
-           "people": [item_dict(i, data.emails.get(i.person.id, []), data.name(i.person)) for i in q.items]}
+           "people": [item_dict(i, data.emails.get(i.person.id, []), data.name(i.person), data.profile(i.person))
+                      for i in q.items]}
     json.dump(doc, fh, indent=2, ensure_ascii=False)
     fh.write("\n")
 
@@ -64,7 +69,7 @@ def write_csv_queue(fh: TextIO, data: OutreachData) -> None:
     for item in data.queue.items:
         p = item.person
         rows.append([item.state.value, item.batch or "", p.priority or "", data.name(p), p.first_name,
-                     "; ".join(data.emails.get(p.id, [])), p.org, p.title, p.linkedin_url,
+                     "; ".join(data.emails.get(p.id, [])), p.org, p.title, data.profile(p),
                      HOW_CHOICES.get(p.how, p.how), p.context, WHY_CHOICES.get(p.why, p.why), p.draft,
                      "note needed" if item.note_needed else item.lint.summary(), item.lint.length, item.lint.limit, item.suggested_draft, item.follow_up,
                      p.sent_on or "", p.accepted_on or "", p.id])
@@ -102,18 +107,19 @@ def write_markdown(fh: TextIO, data: OutreachData) -> None:
             title = STATE_LABELS[state] + (f", batch {batch}" if batch else "")
             out += [f"## {title} ({len(group)})", ""]
             for item in group:
-                out += _md_item(item, data.emails.get(item.person.id, []), data.name(item.person))
+                out += _md_item(item, data.emails.get(item.person.id, []), data.name(item.person),
+                                data.profile(item.person))
             out.append("")
     fh.write("\n".join(out).rstrip("\n") + "\n")
 
 
-def _md_item(item: QueueItem, emails: list[str], name: str) -> list[str]:
+def _md_item(item: QueueItem, emails: list[str], name: str, profile: str) -> list[str]:
     p = item.person
     where = ", ".join(x for x in (p.org, p.title) if x)
     head = f"- [ ] **{md(name or '(no name)')}**"
     if p.priority:
         head += f" (priority {p.priority})"
-    head += "".join(f" · {md(x)}" for x in (where, ", ".join(emails), p.linkedin_url) if x)
+    head += "".join(f" · {md(x)}" for x in (where, ", ".join(emails), profile) if x)
     lines = [head]
     if p.how or p.context:
         lines.append(f"  - How: {md(HOW_CHOICES.get(p.how, p.how) or '?')}" + (f": {md(p.context)}" if p.context

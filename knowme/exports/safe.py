@@ -188,9 +188,17 @@ class SafePlan:
 def withheld_email_keys(store: Store) -> tuple[set[str], set[str]]:
     """Email keys never to upload: (on the suppression list or held by an excluded person now, in
     `mailbox_key` form; held by an undecided or personalize person, in `email_match_key` form)."""
-    index = SuppressionIndex.load(store)
-    blocked = {key for kind, key in index.by_key if kind == "email"}
+    blocked, _ = withheld_keys(store)
     return blocked, _shared_keys(store)
+
+
+def withheld_keys(store: Store) -> tuple[set[str], set[str]]:
+    """The email keys (`mailbox_key` form) and LinkedIn profile keys (`linkedin_key` form) on the
+    suppression list or held by an excluded person now: never written anywhere, whoever else holds
+    them (a knows-me or personalize person kept apart from the excluded one with `--not-same-as`)."""
+    index = SuppressionIndex.load(store)
+    return ({key for kind, key in index.by_key if kind == "email"},
+            {key for kind, key in index.by_key if kind == "url"})
 
 
 def _shared_keys(store: Store) -> set[str]:

@@ -209,39 +209,54 @@ INSERT OR IGNORE INTO imported_paths(path, source, at) SELECT path, name, import
 
 
 
-def _migrate_v9_email_cells(conn: sqlite3.Connection) -> None:
-    """v9, one email per address: a cell holding several addresses or text around one (`a@x, b@y`,
-    `[a@x]`, `mailto:a@x`), stored whole by an earlier import, is split as imports split it now
-    (`knowme.addresses.split_email_cells`: the cell kept word for word as an extra), and the record's
-    email keys follow, so dedupe matches its addresses and `mark` finds them. The person summaries and
-    the suppression list follow in `Store._after_email_cells` (they need the store). Only such records
-    change; their identity (`rkey`) stays, so nothing a later import of the file matches moves."""
+def _migrate_v9_keys(conn: sqlite3.Connection) -> None:
+    """v9, keys read as they are read now. One email per address: a cell holding several addresses or
+    text around one (`a@x, b@y`, `[a@x]`, `mailto:a@x`), stored whole by an earlier import, is split
+    as imports split it now (`knowme.addresses.split_email_cells`: the cell kept word for word as an
+    extra), and the record's email keys follow, so dedupe matches its addresses and `mark` finds them.
+    And LinkedIn profiles keyed as `normalize.linkedin_key` reads them now (%-escapes decoded, the
+    mobile site's links, punctuation after a link): records' keys, and each suppression entry of a
+    profile gains its new key beside the old (entries are only ever added). The person summaries
+    follow in `Store._after_v9` (they need the store). Only such records change; their identity
+    (`rkey`) stays, so nothing a later import of the file matches moves."""
     from knowme.addresses import messy_email_cells, split_email_cells
-    from knowme.normalize import record_keys
+    from knowme.normalize import linkedin_key, record_keys
 
-    rows = []
-    for rid, data in conn.execute("SELECT id, data FROM records WHERE data LIKE '%\"emails\"%'"):
+    split, rekeyed = [], []
+    for rid, data in conn.execute("SELECT id, data FROM records WHERE data LIKE '%\"emails\"%' "
+                                  "OR data LIKE '%\"urls\"%'"):
         fields = from_json(data)
-        if not messy_email_cells(e.get("value", "") for e in fields.get("emails", ())):
-            continue
-        record = Record.from_dict(fields)
-        cells = list(record.emails)
-        split_email_cells(record)
-        if record.emails != cells:
-            rows.append((rid, record))
-    for rid, record in rows:
+        if messy_email_cells(e.get("value", "") for e in fields.get("emails", ())):
+            record = Record.from_dict(fields)
+            cells = list(record.emails)
+            split_email_cells(record)
+            if record.emails != cells:
+                split.append((rid, record))
+        if fields.get("urls"):
+            rekeyed.append((rid, [key for u in fields["urls"] if (key := linkedin_key(u.get("value", "")))]))
+    for rid, record in split:
         conn.execute("UPDATE records SET data=? WHERE id=?", (record_json(record), rid))
         conn.execute("DELETE FROM keys WHERE record_id=? AND kind='email'", (rid,))
         conn.executemany("INSERT INTO keys(record_id, kind, key) VALUES (?, 'email', ?)",
                          [(rid, key) for kind, key in record_keys(record).items() if kind == "email"])
+    for rid, keys in rekeyed:
+        stored = [key for (key,) in conn.execute("SELECT key FROM keys WHERE record_id=? AND kind='url'", (rid,))]
+        if stored != list(dict.fromkeys(keys)):
+            conn.execute("DELETE FROM keys WHERE record_id=? AND kind='url'", (rid,))
+            conn.executemany("INSERT INTO keys(record_id, kind, key) VALUES (?, 'url', ?)",
+                             [(rid, key) for key in dict.fromkeys(keys)])
+    entries = conn.execute("SELECT exclusion_id, key, shown, at FROM suppressions WHERE kind='url'").fetchall()
+    conn.executemany("INSERT OR IGNORE INTO suppressions(exclusion_id, kind, key, shown, at) VALUES (?, 'url', ?, ?, ?)",
+                     [(eid, new, shown, at) for eid, key, shown, at in entries
+                      if (new := linkedin_key(shown) or linkedin_key(key)) and new != key])
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS split_cells(record_id INTEGER PRIMARY KEY)")
-    conn.executemany("INSERT OR IGNORE INTO temp.split_cells(record_id) VALUES (?)", [(rid,) for rid, _ in rows])
+    conn.executemany("INSERT OR IGNORE INTO temp.split_cells(record_id) VALUES (?)", [(rid,) for rid, _ in split])
 
 
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
                                _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER,
-                               _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_email_cells]
+                               _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_keys]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -546,13 +561,13 @@ class Store:
                 for statement in _statements(step):
                     self.conn.execute(statement)
             if 0 < version < 9:
-                self._after_email_cells()
+                self._after_v9()
             if 0 < version < SCHEMA_VERSION:
                 self._suppress_excluded_people()
             if version < SCHEMA_VERSION:
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def _after_email_cells(self) -> None:
+    def _after_v9(self) -> None:
         """After v9 split the email cells of some records: their people's summaries (email, search) follow,
         and an excluded one's clean addresses join the suppression list (`_suppress_excluded_people`)."""
         people = [pid for (pid,) in self.conn.execute(

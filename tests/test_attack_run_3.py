@@ -1,0 +1,132 @@
+"""Routes a third attack run found by which an excluded person still reached an export, each replayed
+from the user's side: a LinkedIn profile written another way (%-escaped, on the mobile site, with
+punctuation after it), the profile of an excluded person kept apart with `--not-same-as`, two addresses
+in one cell split by a Chinese or Japanese comma, a phone written with an extension, and a given name
+in another language or a diminutive the nickname table lacks. Each must stop the card (mark refuses
+it, or the export blocks) or keep the excluded identifier out of every file."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_lookalike_readings import conflicts_with, exclude, knows_me
+from test_suppression import Cli, blocked, cli, vcard  # noqa: F401 (cli is a fixture)
+
+from knowme.normalize import linkedin_key
+from knowme.store.core import Store
+
+JEROME = "N:Dupont;Jérôme;;;\nFN:Jérôme Dupont\nEMAIL:jerome@oldco.fr\nURL:https://www.linkedin.com/in/j%C3%A9r%C3%B4me-dupont-4a1b2c"
+
+
+@pytest.mark.parametrize("written", [
+    "https://www.linkedin.com/in/jérôme-dupont-4a1b2c",
+    "https://www.linkedin.com/in/J%C3%A9R%C3%B4ME-DUPONT-4a1b2c/",
+    "https://www.linkedin.com/mwlite/in/j%C3%A9r%C3%B4me-dupont-4a1b2c",
+    "https://fr.linkedin.com/in/jérôme-dupont-4a1b2c&trk=people",
+    "(linkedin.com/in/jérôme-dupont-4a1b2c).",
+    "https://www.linkedin.com/in/jérô\u200bme-dupont-4a1b2c",
+])
+def test_a_card_giving_the_excluded_profile_written_another_way_is_stopped(cli: Cli, written: str) -> None:
+    exclude(cli, JEROME)
+    cli.ok("import", cli.file("new.vcf", vcard(f"FN:Newco Consulting\nEMAIL:hello@newco.io\nURL:{written}")))
+    code, _out, err = cli("mark", cli.id("hello@newco.io"), "--as", "knows-me")
+    assert code == 1 and "a profile of" in err and "Jérôme Dupont (excluded)" in err
+
+
+def test_profile_keys_read_every_spelling_of_one_profile_and_no_other_page() -> None:
+    one = {linkedin_key(u) for u in ("https://www.linkedin.com/in/jane-doe", "http://uk.linkedin.com/in/Jane-Doe/",
+                                     "linkedin.com/in/jane%2Ddoe?trk=x", "https://m.linkedin.com/mwlite/in/jane-doe",
+                                     "<https://www.linkedin.com/in/jane-doe>", "ｌｉｎｋｅｄｉｎ.ｃｏｍ/ｉｎ/ｊａｎｅ-ｄｏｅ")}
+    assert one == {"linkedin.com/in/jane-doe"}
+    assert linkedin_key("https://www.linkedin.com/profile/view?id=AAAB123&trk=x") == "linkedin.com/profile/aaab123"
+    assert linkedin_key("https://www.linkedin.com/company/acme") is None
+    assert linkedin_key("https://www.linkedin.com/in/jane-doe-2") != "linkedin.com/in/jane-doe"
+
+
+def test_the_outreach_queue_never_carries_an_excluded_persons_profile(cli: Cli) -> None:
+    """Paul holds Jérôme's profile on his card; the user says they are different people (`--not-same-as`)
+    and Paul goes to the queue: his own address is written, the excluded profile is not (as an excluded
+    address is not)."""
+    [jerome] = exclude(cli, JEROME)
+    cli.ok("import", cli.file("paul.vcf", vcard(
+        "N:Martin;Paul;;;\nFN:Paul Martin\nEMAIL:paul.martin@newco.io\n"
+        "URL:https://www.linkedin.com/in/jérôme-dupont-4a1b2c")))
+    paul = cli.id("paul.martin@newco.io")
+    cli.ok("mark", paul, "--not-same-as", jerome)
+    cli.ok("mark", paul, "--as", "personalize", "--draft", "Hi Paul, good to meet you in Paris; I'd value your advice.")
+    for fmt in ("csv", "md", "json"):
+        out = cli.tmp / f"queue.{fmt}"
+        cli.ok("export", "outreach", "-o", out, "--format", fmt)
+        text = out.read_text(encoding="utf-8")
+        assert "paul.martin@newco.io" in text and "dupont" not in text.lower(), fmt
+    assert json.loads((cli.tmp / "queue.json").read_text(encoding="utf-8"))["people"][0]["linkedin"] is None
+
+
+@pytest.mark.parametrize("cell", ["wei.wang@oldco.cn、wangwei1988@163.com", "wei.wang@oldco.cn，wangwei1988@163.com",
+                                  "wei.wang@oldco.cn；wangwei1988@163.com"])
+def test_an_excluded_cell_of_two_addresses_split_by_a_cjk_comma_keeps_both_out(cli: Cli, cell: str) -> None:
+    cli.ok("import", cli.file("old.csv", f'First Name,Last Name,E-mail Address\nWei,Wang,"{cell}"\n'))
+    cli.ok("mark", cli.people()["wei.wang@oldco.cn"]["id"], "--as", "exclude")
+    for n, address in enumerate(("wei.wang@oldco.cn", "wangwei1988@163.com")):
+        cli.ok("import", cli.file(f"new{n}.csv", f"First Name,Last Name,E-mail Address\nTom,Zhou{n},{address}\n"))
+        code, _out, err = cli("mark", cli.id(address), "--as", "knows-me")
+        assert code == 1 and "Wei Wang (excluded)" in err, address
+
+
+def test_a_phone_written_with_an_extension_meets_the_same_number_with_its_country_code(cli: Cli) -> None:
+    """A US workspace cannot read a British number written nationally: only its last nine digits tie it
+    to the same number written with +44, and an extension's digits must not be taken for them."""
+    cli.ok("import", cli.file("ex.vcf", vcard("N:Whitfield;Graham;;;\nFN:Graham Whitfield\nEMAIL:graham@old.co.uk\n"
+                                              "TEL:020 7946 0958 ext. 214")), "--region", "US")
+    cli.ok("mark", cli.id("graham@old.co.uk"), "--as", "exclude")
+    cli.ok("import", cli.file("new.vcf", vcard("FN:Whitfield Consulting Ltd\nEMAIL:office@wc.example\n"
+                                               "TEL:+44 20 7946 0958")))
+    cli.ok("mark", cli.id("office@wc.example"), "--as", "knows-me")
+    [conflict] = blocked(cli)
+    assert conflict["kind"] == "phone-tail" and conflict["excluded_name"] == "Graham Whitfield"
+
+
+@pytest.mark.parametrize("excluded,other", [
+    ("Jerome", "Jerry"), ("Catherine", "Kate"), ("Alexander", "Sasha"), ("Alexandra", "Sasha"), ("Ekaterina", "Katya"),
+    ("Natalia", "Natasha"), ("Francisco", "Paco"), ("Johannes", "Hans"), ("Mohamed", "Muhammad"), ("Juan", "John"),
+])
+def test_a_given_name_in_another_language_or_a_diminutive_blocks(cli: Cli, excluded: str, other: str) -> None:
+    knows_me(cli, "new.vcf", vcard(f"N:Becker;{other};;;\nFN:{other} Becker\nEMAIL:nb@newmail.example"))
+    [them] = exclude(cli, f"N:Becker;{excluded};;;\nFN:{excluded} Becker\nEMAIL:old@oldco.example")
+    assert list(conflicts_with(cli, them)) == [cli.id("nb@newmail.example")]
+
+
+def test_names_the_table_does_not_relate_stay_apart(cli: Cli) -> None:
+    """Sasha is Alexander's and Alexandra's, yet Sandra (Alexandra's) is not Alexander, nor Heinz (Henry's)
+    Hans (John's): no conflict, the file is written."""
+    knows_me(cli, "new.vcf", vcard("N:Becker;Sandra;;;\nFN:Sandra Becker\nEMAIL:sb@newmail.example")
+             + vcard("N:Becker;Heinz;;;\nFN:Heinz Becker\nEMAIL:hb@newmail.example"))
+    exclude(cli, "N:Becker;Alexander;;;\nFN:Alexander Becker\nEMAIL:old@oldco.example",
+            "N:Becker;Hans;;;\nFN:Hans Becker\nEMAIL:hans@oldco.example")
+    code, out, err, path = cli.export()
+    assert code == 0, (out, err)
+    text = path.read_text(encoding="utf-8")
+    assert "sb@newmail.example" in text and "hb@newmail.example" in text
+
+
+def test_opening_an_older_workspace_keys_its_profiles_as_they_are_read_now(cli: Cli) -> None:
+    """A v8 workspace keyed a %-escaped profile by its escapes: its records and its suppression entry get
+    the key every spelling shares, so a card giving the profile plainly is stopped."""
+    [jerome] = exclude(cli, JEROME)
+    old = "linkedin.com/in/j%c3%a9r%c3%b4me-dupont-4a1b2c"
+    with Store.open(cli.db) as store:
+        store.conn.execute("UPDATE keys SET key=? WHERE kind='url'", (old,))
+        store.conn.execute("DELETE FROM suppressions WHERE kind='url'")
+        store.conn.execute("INSERT INTO suppressions(exclusion_id, kind, key, shown, at) SELECT id, 'url', ?, ?, "
+                           "'2026-01-01' FROM exclusions", (old, old))
+        store.conn.execute("PRAGMA user_version=8")
+    cli.ok("status")  # opens (and upgrades) the workspace
+    with Store.open(cli.db) as store:
+        assert {k for (k,) in store.conn.execute("SELECT key FROM keys WHERE kind='url'")} == \
+            {"linkedin.com/in/jérôme-dupont-4a1b2c"}
+        assert {k for (k,) in store.conn.execute("SELECT key FROM suppressions WHERE kind='url'")} == \
+            {old, "linkedin.com/in/jérôme-dupont-4a1b2c"}
+    cli.ok("import", cli.file("new.vcf", vcard("FN:Newco\nEMAIL:hello@newco.io\n"
+                                               "URL:https://www.linkedin.com/in/jérôme-dupont-4a1b2c")))
+    code, _out, err = cli("mark", cli.id("hello@newco.io"), "--as", "knows-me")
+    assert code == 1 and f"{jerome}: Jérôme Dupont (excluded)" in err
