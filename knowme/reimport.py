@@ -112,9 +112,13 @@ def new_keys(record: Record, prep: Prepared) -> set[tuple[str, str]]:
 def match_records(old: OldSource, records: Sequence[Record], prepared: Sequence[Prepared]) -> dict[int, int]:
     """New record position -> the earlier record id it carries over (each earlier record at most once).
 
-    First by identity (UID, profile URL, first address, name: what the rkey holds), the best-keyed
-    one when several earlier cards share it (duplicates swapped in order); then, for the rest, by the
-    most shared keys, when that points at one earlier card (or several of one person).
+    First by identity (UID, profile URL, first address, name: what the rkey holds); where several
+    cards of either version share one (a household's address, two John Smiths, a UID given twice), the
+    pairs that share the most keys are matched first, wherever they are in the file: matched in file
+    order, a card added at the top took the earlier card of the one below it, and with it that person's
+    decision (an excluded person's went to a housemate). Then, for the rest, by the most shared keys,
+    when that points at one earlier card (or several of one person), the best-keyed first. Never two
+    cards of different first names on a shared address alone (`_another_person`).
     """
     claimed: dict[int, int] = {}
     taken: set[int] = set()
@@ -128,37 +132,49 @@ def match_records(old: OldSource, records: Sequence[Record], prepared: Sequence[
     def score(i: int, rid: int) -> int:
         return sum(_WEIGHTS.get(kind, 1) for kind, _ in keys_of(i) & old.keys.get(rid, set()))
 
+    def claim(i: int, rid: int) -> None:
+        claimed[i] = rid
+        taken.add(rid)
+
+    def mine(i: int) -> tuple[str, str]:
+        return prepared[i].first, prepared[i].last
+
+    by_ident: dict[str, list[int]] = {}
     for i, prep in enumerate(prepared):
-        candidates = [rid for rid in old.by_ident.get(prep.ident, ()) if rid not in taken]
-        if len(candidates) == 1:
-            claimed[i] = candidates[0]
-            taken.add(candidates[0])
-        elif candidates:
-            old.load(candidates)
-            best = max(candidates, key=lambda rid: (score(i, rid), -rid))
-            claimed[i] = best
-            taken.add(best)
+        if prep.ident in old.by_ident:
+            by_ident.setdefault(prep.ident, []).append(i)
+    for ident, news in by_ident.items():
+        olds = old.by_ident[ident]
+        if len(news) == 1 and len(olds) == 1:  # the usual card: no keys to read
+            if not (ident.startswith("email:") and _first_names_differ(mine(news[0]), old.names[olds[0]])):
+                claim(news[0], olds[0])
+            continue
+        old.load(olds)
+        pairs = sorted(((score(i, rid), -i, -rid) for i in news for rid in olds
+                        if not _another_person(keys_of(i) & old.keys[rid], mine(i), old.names[rid])), reverse=True)
+        for _, minus_i, minus_rid in pairs:
+            if -minus_i not in claimed and -minus_rid not in taken:
+                claim(-minus_i, -minus_rid)
     rest = [i for i in range(len(prepared)) if i not in claimed]
     left = [rid for rid in old.rkey if rid not in taken]
     by_key = old.index(left) if rest and left else {}
+    found: list[tuple[int, int, list[int]]] = []  # (score, position, the earlier records it points at)
     for i in rest:
         scores: dict[int, int] = {}
         keys = keys_of(i)
         for item in keys:
             for rid in by_key.get(item, ()):
-                if rid not in taken:
-                    scores[rid] = scores.get(rid, 0) + _WEIGHTS.get(item[0], 1)
-        mine = (prepared[i].first, prepared[i].last)
-        for rid in list(scores):  # a shared phone alone does not make another name the same card
-            if not _strong(keys & old.keys[rid]) and names_differ(mine, old.names[rid]):
+                scores[rid] = scores.get(rid, 0) + _WEIGHTS.get(item[0], 1)
+        for rid in list(scores):
+            if _another_person(keys & old.keys[rid], mine(i), old.names[rid]):
                 del scores[rid]
-        if not scores:
-            continue
-        top = max(scores.values())
-        best_rids = sorted(rid for rid, value in scores.items() if value == top)
-        if len({old.person[rid] for rid in best_rids}) == 1:
-            claimed[i] = best_rids[0]
-            taken.add(best_rids[0])
+        if scores:
+            top = max(scores.values())
+            found.append((top, i, sorted(rid for rid, value in scores.items() if value == top)))
+    for _, i, best_rids in sorted(found, key=lambda item: (-item[0], item[1])):
+        best_rids = [rid for rid in best_rids if rid not in taken]
+        if best_rids and len({old.person[rid] for rid in best_rids}) == 1:
+            claim(i, best_rids[0])
     return claimed
 
 
@@ -168,6 +184,24 @@ def names_differ(a: tuple[str, str], b: tuple[str, str]) -> bool:
     from knowme.dedupe.namesim import DIFFERENT, compare_first, compare_last
 
     return DIFFERENT in (compare_first(a[0], b[0]), compare_last(a[1], b[1]))
+
+
+def _first_names_differ(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Two first names that are two people's (Ann and Cy; not Bob and Robert, nor a name added)."""
+    from knowme.dedupe.namesim import DIFFERENT, compare_first
+
+    return compare_first(a[0], b[0]) == DIFFERENT
+
+
+def _another_person(shared: set[tuple[str, str]], mine: tuple[str, str], theirs: tuple[str, str]) -> bool:
+    """Whether a new card sharing these keys with an earlier one is someone else's: a shared phone alone
+    does not make another name the same card, nor does an address (a household's, a team's) another
+    first name; a UID or a profile URL does (a card renamed in the address book)."""
+    if any(kind in ("uid", "url") for kind, _ in shared):
+        return False
+    if _first_names_differ(mine, theirs):
+        return True
+    return not _strong(shared) and names_differ(mine, theirs)
 
 
 def _strong(shared: set[tuple[str, str]]) -> bool:

@@ -17,7 +17,7 @@ from knowme.dedupe.run import run_dedupe
 from knowme.exports import LookalikesBlock, OutreachBlock, export_outreach, export_safe, plan_safe
 from knowme.model import Decision, Record
 from knowme.normalize import email_match_key, record_keys
-from knowme.store.core import Store, UndoRefused
+from knowme.store.core import ReplaceRefused, Store, UndoRefused
 from knowme.triage import ExcludedError, mark
 
 # Few values, so people share addresses, phones and names often (households, spelling variants).
@@ -63,7 +63,10 @@ def _run(store: Store, step: tuple) -> None:
     kind = step[0]
     people = _people(store)
     if kind == "import":
-        add(store, [Record.from_dict(r.to_dict()) for r in step[2]], name=step[1])
+        try:
+            add(store, [Record.from_dict(r.to_dict()) for r in step[2]], name=step[1])
+        except ReplaceRefused:  # it would drop a decided person: refused, nothing stored (as `knowme import` says)
+            pass
     elif kind == "mark" and people:
         _mark(store, [people[i % len(people)] for i in step[1]], step[2])
     elif kind == "merge" and people:

@@ -270,3 +270,64 @@ def test_a_version_2_workspace_moves_forward_and_never_gives_an_id_twice(tmp_pat
             store.conn.execute("DELETE FROM records WHERE id=2")
             store.conn.execute("DELETE FROM people WHERE id=2")
             assert store.new_person() == 3 and store.next_id("records") == 3
+
+
+def test_a_card_added_above_housemates_sharing_an_address_takes_nobodys_decision(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ann and Bo share family@ (Ann's identity, and Bo's first address); a newer export adds Cy, who
+    shares it too, at the top. Matched in file order, Cy took Ann's card and Ann took Bo's: Ann came out
+    excluded with Bo's note, and lifting that emptied the suppression list until Bo's other address was
+    exported. Each card keeps its own person; Cy is new."""
+    db = tmp_path / "w.db"
+    book = vcards(tmp_path / "v1" / "home.vcf", ("Ann", "Lee", "family@leehome.net"),
+                  ("Bo", "Lee", "family@leehome.net"), ("Pat", "Kim", "pat@kim.org"))
+    assert run(db, "import", book) == 0
+    assert run(db, "mark", "1", "--as", "knows-me", "--note", "friend") == 0
+    assert run(db, "mark", "2", "--as", "exclude", "--note", "ex-partner, never") == 0
+    newer = vcards(tmp_path / "v2" / "home.vcf", ("Cy", "Lee", "family@leehome.net"),
+                   ("Ann", "Lee", "family@leehome.net"), ("Bo", "Lee", "family@leehome.net"),
+                   ("Pat", "Kim", "pat@kim.org"))
+    assert run(db, "import", newer) == 0
+    found = {p["name"]: (p["id"], p["decision"], p["note"]) for p in people(db, capsys)}
+    assert found["Ann Lee"] == (1, "knows-me", "friend") and found["Bo Lee"] == (2, "exclude", "ex-partner, never")
+    assert found["Cy Lee"][1:] == ("undecided", "")
+    sound(db)
+
+
+def test_a_namesake_added_above_two_john_smiths_takes_neither_ones_decision(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "w.db"
+    book = vcards(tmp_path / "v1" / "js.vcf", ("John", "Smith", "", "+1 212 555 0001"),
+                  ("John", "Smith", "", "+1 646 555 0002"))
+    assert run(db, "import", book) == 0
+    assert run(db, "mark", "2", "--as", "exclude", "--note", "the other John") == 0
+    newer = vcards(tmp_path / "v2" / "js.vcf", ("John", "Smith", "", "+1 917 555 0003"),
+                   ("John", "Smith", "", "+1 212 555 0001"), ("John", "Smith", "", "+1 646 555 0002"))
+    assert run(db, "import", newer) == 0
+    with Store.open(db) as store:
+        by_phone = {phone: (pid, decision) for pid, decision, phone in store.conn.execute(
+            "SELECT p.id, p.decision, k.key FROM people p JOIN records r ON r.person_id = p.id "
+            "JOIN keys k ON k.record_id = r.id AND k.kind = 'phone'")}
+    assert by_phone["+16465550002"] == (2, "exclude")
+    assert by_phone["+12125550001"] == (1, "undecided") and by_phone["+19175550003"][1] == "undecided"
+    sound(db)
+
+
+def test_a_uid_given_twice_goes_with_the_card_that_shares_the_most(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Janet's new card carries Jane's UID (a sync bug) and comes first: Jane's draft stays Jane's."""
+    db = tmp_path / "w.db"
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    jane = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u1\r\nFN:Jane Doe\r\nN:Doe;Jane;;;\r\nEMAIL:jane@example.com\r\nEND:VCARD\r\n"
+    bob = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u2\r\nFN:Bob Stone\r\nN:Stone;Bob;;;\r\nEMAIL:bob@stone.org\r\nEND:VCARD\r\n"
+    janet = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u1\r\nFN:Janet Roe\r\nN:Roe;Janet;;;\r\nEMAIL:janet@roe.com\r\nEND:VCARD\r\n"
+    (tmp_path / "v1" / "a.vcf").write_text(jane + bob, encoding="utf-8")
+    (tmp_path / "v2" / "a.vcf").write_text(janet + jane + bob, encoding="utf-8")
+    assert run(db, "import", tmp_path / "v1" / "a.vcf") == 0
+    assert run(db, "mark", "1", "--as", "personalize", "--draft", "Hi Jane, it was good to see you in Lyon.") == 0
+    assert run(db, "import", tmp_path / "v2" / "a.vcf") == 0
+    found = {p["name"]: p for p in people(db, capsys)}
+    assert found["Jane Doe"]["id"] == 1 and found["Jane Doe"]["decision"] == "personalize"
+    assert found["Janet Roe"]["decision"] == "undecided" and found["Janet Roe"]["id"] != 1
+    sound(db)
