@@ -1,8 +1,8 @@
 """What kind of thing a path is, for refusing what is not a plain file before opening it.
 
 Opening a FIFO for reading waits for a writer forever; a device or socket is no address book and
-no place for an export; a symbolic link may lead a write anywhere. Imports this module nothing of
-ours (like `knowme.model`), so the importers use it too.
+no place for an export; a symbolic link may lead a write anywhere. Of ours it imports only `knowme.heldfiles`, which
+imports nothing (like `knowme.model`), so the importers use it too.
 """
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import os
 import stat
 from pathlib import Path
 from typing import BinaryIO
+
+from knowme.heldfiles import held_here
 
 
 def mode_kind(mode: int) -> str:
@@ -48,7 +50,11 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
 
     The file is opened non-blocking and then looked at, so a FIFO found in a folder is refused
     at once instead of waiting for a writer, and nothing can swap the file between look and read.
+    A workspace this process has open (or its journal), imported by name or found in a folder, is
+    refused before it is opened: closing the file would drop that workspace's locks (`knowme.heldfiles`).
     """
+    if held_here(path):
+        raise OSError(errno.EBUSY, "it is the open workspace or its journal; not read", str(path))
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)

@@ -16,6 +16,7 @@ from pathlib import Path
 from knowme import importers
 from knowme.filekinds import open_regular, special_input
 from knowme.folders import plan_folder
+from knowme.heldfiles import JOURNALS
 from knowme.importers import ImportOptions
 from knowme.model import NotAnAddressBook, Record
 from knowme.prepare import Preparer, Suggester
@@ -138,7 +139,7 @@ def _import_folder(store: Store, path: Path, fmt: str, options: ImportOptions | 
         return FileReport(path=path, error=_nothing_in(path, plan.skipped))
     else:
         report = FileReport(path=path)
-    workspace = {os.path.abspath(f"{store.path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    workspace = {os.path.abspath(f"{store.path}{suffix}") for suffix in ("", *JOURNALS)}
     report.skipped = [(p, why) for p, why in plan.skipped if os.path.abspath(p) not in workspace]  # it is ours
     for member in plan.members:
         report.parts.append(import_path(store, member, "auto", options, mode))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from knowme.filekinds import mode_kind
+from knowme.heldfiles import JOURNALS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -64,9 +65,6 @@ def protected_files(workspace: Path, sources: Iterable[tuple[str, str]]) -> list
     found += [Protected(Path(f"{workspace}{suffix}"), "is the workspace's journal") for suffix in JOURNALS]
     found += [Protected(Path(path), f"was imported into the workspace (source {name})") for name, path in sources]
     return found
-
-
-JOURNALS = ("-wal", "-shm", "-journal")
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

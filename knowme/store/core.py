@@ -14,6 +14,7 @@ import re
 import shlex
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
+from knowme import heldfiles
 from knowme.model import SCALAR_FIELDS, Decision, Person, Record, emails_of, first_name_of, last_name_of
 from knowme.normalize import fold
 from knowme.notestatus import note_status_of_row
@@ -470,8 +472,12 @@ class Store:
     """An open workspace. Use `Store.open(path)`; close with `close()` or as a context manager."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        """`conn` must not have run a statement yet: from its first one it may hold locks on the file,
+        which this process must then never open by other means (`knowme.heldfiles`)."""
         self.path = path
         self.conn = conn
+        # noted until closed, or until the Store is dropped unclosed (its connection goes with it)
+        self._release = weakref.finalize(self, heldfiles.release, heldfiles.hold(path))
 
     # ---- opening, schema, transactions -------------------------------------------------------------
 
@@ -506,10 +512,10 @@ class Store:
             conn.create_function("note_status", 3, _note_status_sql)
             store._migrate()
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            store.close()
             raise WorkspaceError(describe_error(path, exc)) from exc
         except WorkspaceError:
-            conn.close()
+            store.close()
             raise
         for suffix in ("-wal", "-shm"):
             _make_private(Path(str(path) + suffix))
@@ -525,13 +531,13 @@ class Store:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
         os.close(fd)
         try:
-            conn = sqlite3.connect(tmp, timeout=busy_timeout, isolation_level=None)
+            store = cls(tmp, sqlite3.connect(tmp, timeout=busy_timeout, isolation_level=None))
             try:
-                conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
-                conn.execute("PRAGMA journal_mode=WAL")
-                cls(tmp, conn)._migrate()
+                store.conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+                store.conn.execute("PRAGMA journal_mode=WAL")
+                store._migrate()
             finally:
-                conn.close()  # the last connection: its log is checkpointed into the file and removed
+                store.close()  # the last connection: its log is checkpointed into the file and removed
             try:
                 os.link(tmp, path, follow_symlinks=False)
             except FileExistsError:
@@ -608,6 +614,7 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        self._release()
 
     def interrupt(self) -> None:
         """Stop the query this workspace's connection runs now (from another thread): it fails with an

@@ -26,11 +26,11 @@ def read_only(path: str | Path) -> Iterator[Store]:
     """A read-only view of a workspace file, for forked workers: it sees the last committed state, beside
     the parent's open write transaction, and creates nothing (mode=ro). The path is escaped: a `#`, `?`
     or `%` in a workspace's name would otherwise end the file name early and open another file."""
-    conn = sqlite3.connect(f"file:{_uri_path(Path(path).absolute())}?mode=ro", uri=True)
+    store = Store(Path(path), sqlite3.connect(f"file:{_uri_path(Path(path).absolute())}?mode=ro", uri=True))
     try:
-        yield Store(Path(path), conn)
+        yield store
     finally:
-        conn.close()
+        store.close()
 
 
 # ---- reading people and their records ------------------------------------------------------------

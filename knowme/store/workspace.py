@@ -31,6 +31,7 @@ from sqlite3 import (
 )
 
 from knowme.filekinds import mode_kind
+from knowme.heldfiles import unless_held
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables every knowme workspace has had since schema 1 (later migrations only add).
@@ -99,7 +100,9 @@ def check_existing(path: Path, create: bool, schema_version: int) -> bool:
 
     Raises WorkspaceError, without having changed the file, when `path` holds something else:
     a folder, a device, a file that is not SQLite, another program's database, a damaged or
-    read-only workspace, one written by a newer knowme.
+    read-only workspace, one written by a newer knowme. A workspace this process has open already
+    is not read again: it was checked then, and closing a second descriptor of it would drop the
+    locks of the open connection (`knowme.heldfiles`).
     """
     try:
         info = os.stat(path)
@@ -110,8 +113,11 @@ def check_existing(path: Path, create: bool, schema_version: int) -> bool:
     if not stat.S_ISREG(info.st_mode):
         raise WorkspaceError(f"{path} is {mode_kind(info.st_mode)}, not a knowme workspace; choose another with --db")
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
+        with unless_held(path) as may_read:
+            if not may_read:  # open in this process: checked when first opened (see knowme.heldfiles)
+                return _writable(path, info)
+            with open(path, "rb") as fh:
+                header = fh.read(100)
     except OSError as exc:
         raise WorkspaceError(f"cannot read workspace {path}: {exc.strerror or exc}") from exc
     if not header:
@@ -134,6 +140,10 @@ def check_existing(path: Path, create: bool, schema_version: int) -> bool:
                              "choose another with --db")
     if version > schema_version:
         raise WorkspaceError(f"{path} was written by a newer knowme (schema {version}); upgrade knowme")
+    return _writable(path, info)
+
+
+def _writable(path: Path, info: os.stat_result) -> bool:
     if not info.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):  # the mode bit: root may write anyway
         raise WorkspaceError(f"workspace {path} is read-only; make it writable (chmod u+w) to use it")
     return True
