@@ -10,8 +10,8 @@ After every step:
 - no decision changed except by an explicit command on that person: each card keeps its record
   (id) and its decision through newer versions; a mark sets exactly its people; a merge gives the
   strictest decision of its parts; a split gives each part the person's decision or what it had
-  before the merge; undo and redo give back exactly the decisions before or after their action, or
-  refuse and change nothing;
+  before the merge; undo and redo give back exactly the decisions before or after their action and
+  delete only the people their action created (undo) or removed (redo), or refuse and change nothing;
 - the safe export, in every format, writes no address of an excluded person and no name alike
   an excluded one without refusing;
 - after a dedupe, no person joins records the user answered "different" about or split apart, and
@@ -175,11 +175,19 @@ class IdentityMachine(RuleBasedStateMachine):
         return self.store.conn.execute("SELECT coalesce(max(id), 0), count(*), coalesce(sum(undone), 0) "
                                        "FROM log").fetchone()
 
-    def logged(self, top_before: tuple[int, int, int], before: dict[int, str]) -> None:
-        """Mirror the workspace's log: a new action ends the redo history."""
+    def begin(self) -> tuple[tuple[int, int, int], dict[int, str], set[int]]:
+        """What `logged` compares with once an action is done: the log's top, the expected decisions and
+        the people there before it."""
+        return self.log_top(), dict(self.expected), set(self.people_of())
+
+    def logged(self, top_before: tuple[int, int, int], before: dict[int, str], there: set[int]) -> None:
+        """Mirror the workspace's log: a new action ends the redo history. Each entry keeps which people the
+        action created and which it removed: the only people its undo or redo may remove."""
         if self.log_top() != top_before:
             self.log = [entry for entry in self.log if not entry["undone"]]
-            self.log.append({"before": before, "after": dict(self.expected), "undone": False})
+            now = set(self.people_of())
+            self.log.append({"before": before, "after": dict(self.expected), "undone": False,
+                             "created": now - there, "removed": there - now})
 
     def import_book(self, book: Book) -> object:
         path = write_book(self.tmp, book)
@@ -231,7 +239,7 @@ class IdentityMachine(RuleBasedStateMachine):
         if len(cards) < 2:
             return
         book = Book(number, base, f"dir{number}", fmt, uids, cards)
-        top, before = self.log_top(), dict(self.expected)
+        top, before, there = self.begin()
         out = self.import_book(book)
         if out.unchanged:  # type: ignore[attr-defined]
             return
@@ -243,7 +251,7 @@ class IdentityMachine(RuleBasedStateMachine):
             assert rid not in self.expected, f"record id {rid} given twice"
             self.rids[(number, card.gid)] = rid
             self.expected[rid] = "undecided"
-        self.logged(top, before)
+        self.logged(top, before, there)
 
     @precondition(lambda self: self.books)
     @rule(data=st.data())
@@ -286,7 +294,7 @@ class IdentityMachine(RuleBasedStateMachine):
         old_rids = {c.gid: self.rids[(book.number, c.gid)] for c in book.cards}
         newer = replace(book, cards=cards, folder=f"moved{book.number}" if moved else book.folder,
                         version=book.version + 1)
-        top, before = self.log_top(), dict(self.expected)
+        top, before, there = self.begin()
         out = self.import_book(newer)
         if out.unchanged:  # type: ignore[attr-defined]
             return
@@ -307,7 +315,7 @@ class IdentityMachine(RuleBasedStateMachine):
                 assert rid not in self.expected, f"record id {rid} given twice"
                 self.expected[rid] = "undecided"
                 self.rids[(book.number, card.gid)] = rid
-        self.logged(top, before)
+        self.logged(top, before, there)
 
     @precondition(lambda self: self.books)
     @rule()
@@ -339,7 +347,7 @@ class IdentityMachine(RuleBasedStateMachine):
 
     def _merging(self, action: object) -> None:
         groups_before = {rid: pid for pid, rids in self.people_of().items() for rid in rids}
-        top, before = self.log_top(), dict(self.expected)
+        top, before, there = self.begin()
         action()  # type: ignore[operator]
         now = self.decisions_now()
         for pid, rids in self.people_of().items():
@@ -354,7 +362,7 @@ class IdentityMachine(RuleBasedStateMachine):
             for r in rids:
                 if r in self.expected:
                     self.expected[r] = now[r]
-        self.logged(top, before)
+        self.logged(top, before, there)
 
     @precondition(lambda self: self.books)
     @rule(data=st.data())
@@ -364,7 +372,7 @@ class IdentityMachine(RuleBasedStateMachine):
             return
         pid = data.draw(st.sampled_from(sorted(merged)))
         rids = self.people_of()[pid]
-        top, before = self.log_top(), dict(self.expected)
+        top, before, there = self.begin()
         split_person(self.store, pid)
         # the split is remembered, so no later dedupe merges the parts again by itself
         rkey = dict(self.store.conn.execute("SELECT id, rkey FROM records"))
@@ -376,7 +384,7 @@ class IdentityMachine(RuleBasedStateMachine):
             allowed = {self.expected[r], *self.before_merge.get(r, [])[-1:]}
             assert now[r] in allowed, f"split gave record {r} {now[r]}, expected one of {allowed}"
             self.expected[r] = now[r]
-        self.logged(top, before)
+        self.logged(top, before, there)
 
     @precondition(lambda self: self.books)
     @rule(data=st.data(), decision=st.sampled_from(DECISIONS), unexclude=st.booleans())
@@ -394,7 +402,7 @@ class IdentityMachine(RuleBasedStateMachine):
 
     def _mark(self, ids: list[int], decision: Decision, unexclude: bool = False, bulk: bool = False) -> None:
         people = self.people_of()
-        top, before = self.log_top(), dict(self.expected)
+        top, before, there = self.begin()
         try:
             result = mark(self.store, ids, decision, unexclude=unexclude, bulk=ids if bulk else ())
         except ExcludedError as exc:  # a named excluded (or lookalike) person: refused, nothing changed
@@ -406,7 +414,7 @@ class IdentityMachine(RuleBasedStateMachine):
         for pid in result.changed:
             for r in people[pid]:
                 self.expected[r] = decision.value
-        self.logged(top, before)
+        self.logged(top, before, there)
 
     @rule()
     def undo(self) -> None:
@@ -418,6 +426,7 @@ class IdentityMachine(RuleBasedStateMachine):
 
     def _step(self, undo: bool) -> None:
         entries = [e for e in self.log if e["undone"] != undo]
+        there = set(self.people_of())
         try:
             summary = self.store.undo() if undo else self.store.redo()
         except UndoRefused as exc:
@@ -429,6 +438,12 @@ class IdentityMachine(RuleBasedStateMachine):
             return
         entry = entries[-1] if undo else entries[0]
         entry["undone"] = undo
+        # a person with a decision, note or draft whose records a later import removed in part stays: the
+        # undo or redo deletes only the people its action created (undo) or removed (redo), or refuses
+        gone = there - set(self.people_of())
+        allowed = entry["created" if undo else "removed"]
+        assert isinstance(allowed, set)
+        assert gone <= allowed, f"{'undo' if undo else 'redo'} deleted people its action left alone: {gone - allowed}"
         state = entry["before" if undo else "after"]
         assert isinstance(state, dict)
         for r in self.expected:

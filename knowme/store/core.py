@@ -1014,7 +1014,9 @@ class Store:
         redo) back to `target`, touching only what differs between the two.
 
         Refuses (`UndoRefused`, nothing changed: the caller's transaction rolls back) when the workspace
-        no longer is in `current`: a later import removed or replaced a record or person it would restore.
+        no longer is in `current`: a later import removed or replaced a record or person it would restore,
+        or removed the records a person kept through the action (moving the action's records back would
+        leave that person empty, and so delete them with what the user decided and wrote).
         """
         for snap in (target, current):  # an action logged before it was carried out may lack a part
             for part in ("people", "records", "verdicts", "pairs"):
@@ -1068,8 +1070,33 @@ class Store:
             if conn.execute("SELECT 1 FROM records WHERE person_id=? LIMIT 1", (pid,)).fetchone():
                 raise UndoRefused(f"person {pid} holds records that came after it (a later import)")
             conn.execute("DELETE FROM people WHERE id=?", (pid,))
-        # the derived columns follow the records as they are now (a re-import may have come since)
-        self.refresh_people(int(pid) for pid, row in target["people"].items() if row is not None)
+        kept = {int(pid) for pid, row in target["people"].items() if row is not None}
+        losing = {current["records"][str(rid)] for _, rid in moves if current["records"].get(str(rid)) is not None}
+        problem = self._left_empty(kept | losing)
+        if problem:
+            raise UndoRefused(problem)
+        # the derived columns follow the records as they are now (a re-import may have come since); nobody is
+        # left empty here, so this drops no one
+        self.refresh_people(kept)
+
+    def _left_empty(self, pids: Iterable[int]) -> str | None:
+        """Which of these people the restore left without records (None when none), named for the refusal.
+
+        A restore moves back only the records its action moved, so a person who kept others through the
+        action loses them all when a later import removed those others: restoring would then delete that
+        person with their decision, note and draft, which the action never did.
+        """
+        empty: list[tuple[int, str, str]] = []
+        for chunk in chunked(sorted(pids)):
+            empty += self.conn.execute(
+                f"SELECT id, name, decision FROM people WHERE id IN ({marks(len(chunk))}) "
+                "AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = people.id)", list(chunk)).fetchall()
+        if not empty:
+            return None
+        pid, name, decision = empty[0]
+        more = f" and {plural(len(empty) - 1, 'other person')}" if len(empty) > 1 else ""
+        return (f"person {pid}, {name or 'unnamed'} ({decision}){more}, would be left with no records: "
+                "a later import removed the others they held")
 
     def _drift(self, expected: dict[str, Any]) -> str | None:
         """What differs between the workspace and a snapshot's people and records (None when nothing)."""
@@ -1157,9 +1184,19 @@ class Store:
             except UndoRefused as exc:
                 verb = "undo" if undo else "redo"
                 raise UndoRefused(f"cannot {verb} \"{summary}\": a later import or merge changed what it would "
-                                  f"restore ({exc}); nothing was changed") from None
+                                  f"restore ({exc}); nothing was changed{self._stranded(log_id, undo)}") from None
             conn.execute("UPDATE log SET undone=? WHERE id=?", (1 if undo else 0, log_id))
             return step
+
+    def _stranded(self, log_id: int, undo: bool) -> str:
+        """The end of a redo's refusal: redo goes in order, so the actions undone after this one cannot
+        be redone either, and the user should hear that rather than meet the same refusal for each."""
+        if undo:
+            return ""
+        (later,) = self.conn.execute("SELECT count(*) FROM log WHERE undone=1 AND id>?", (log_id,)).fetchone()
+        if not later:
+            return ""
+        return f", and {plural(later, 'undone action')} after it cannot be redone either"
 
     def _around_history(self, log_id: int, target: dict[str, Any], current: dict[str, Any], undo: bool) -> None:
         """Restore a snapshot for undo or redo, keeping the suppression list whole: what excluded people
