@@ -286,3 +286,31 @@ def test_killed_review_keeps_every_decision_it_showed_as_saved(tmp_path: Path) -
     print(f"review kills: {total_saved} decisions shown as saved, {len(shown)} people decided")
     assert total_saved >= 10, f"only {total_saved} decisions were made before the kills: the test proved little"
     assert all(Decision(d) for d in shown.values())
+
+
+@pytest.mark.parametrize("how", ["SIGTERM to the command", "SIGHUP to the command", "ctrl+c to its process group"])
+def test_a_stopped_import_says_so_in_one_line_and_no_worker_prints_a_traceback(books: dict[str, Path],
+                                                                                how: str) -> None:
+    """`kill`, `timeout` or a closed terminal stop the command as ctrl+c does: one line, the workspace
+    as it was. Killed by SIGTERM's default, the main process left its forked workers (this import
+    prepares its 20,000 cards on every core) to fail at sending their results, each printing a
+    traceback after the command had ended; ctrl+c reached every worker too, and each printed one."""
+    folder, base, big = books["folder"], books["base"], books["big"]
+    before = inspect(base)
+    db = copy_workspace(base, folder / f"stopped-{how.split()[0]}.db")
+    proc = subprocess.Popen(import_cmd(db, big), env=env(), cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(1.0)  # well into preparing the cards on the workers (the whole import takes several seconds)
+    if how.startswith("ctrl+c"):
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM if how.startswith("SIGTERM") else signal.SIGHUP)
+    _, err = proc.communicate(timeout=60)  # returns once every process holding its stderr has ended
+    if proc.returncode == 0:
+        pytest.skip("the import finished before the signal (a very fast machine)")
+    assert "Traceback" not in err and "ForkPoolWorker" not in err, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("knowme: ") and "nothing half-done was saved" in lines[0], err
+    after = inspect(db)
+    assert after["integrity"] == ["ok"] and after["decisions"] == before["decisions"]
+    assert after["records"] in (before["records"], before["records"] + BIG_CARDS)

@@ -7,8 +7,11 @@ here through `add_commands(subparsers)`.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -127,6 +130,60 @@ def open_store(args: argparse.Namespace) -> Store:
     return store
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (`kill`, `timeout`, a closed terminal): stop as ctrl+c stops, the transaction
+    rolled back and the worker processes ended."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+        self.signal_name = signal.Signals(number).name
+
+
+@contextmanager
+def signals_stop_cleanly() -> Iterator[None]:
+    """While a command runs, a signal that would stop it stops it cleanly. Left to their defaults,
+    SIGTERM killed the main process at once and its forked workers (dedupe, import) then failed to send
+    their results to it, each printing a traceback after the command had ended; ctrl+c reached every
+    worker of the process group too, and each printed its own. Now the main process raises `Stopped`
+    (or KeyboardInterrupt), whose unwinding ends the workers (SIGTERM, which kills a worker as it
+    always did, silently), and a worker leaves ctrl+c and SIGHUP to the main process: it says what
+    happened. The earlier handlers come back afterwards."""
+    main_pid = os.getpid()
+
+    def stop(number: int, _frame: object) -> None:
+        if os.getpid() != main_pid:  # a forked worker: the main process ends it (SIGTERM) when it stops
+            if number == signal.SIGTERM:  # die as SIGTERM kills, silently; a Python exit could hang the pool
+                signal.signal(number, signal.SIG_DFL)
+                os.kill(os.getpid(), number)
+            return  # ctrl+c and a closed terminal reach the whole process group: the main process answers
+        if number == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Stopped(number)
+
+    earlier: dict[int, Any] = {}
+    try:
+        for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                earlier[number] = signal.signal(number, stop)
+    except ValueError:  # not the main thread (a test calling main from a thread): left as they are
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in earlier.items():
+            signal.signal(number, handler)
+
+
+def _run(handler: Callable[..., int], args: argparse.Namespace) -> int:
+    if getattr(args, "no_store", False):
+        return handler(args, None) or 0
+    refuse_nothing_to_import(args)
+    with open_store(args) as store:
+        return handler(args, store) or 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
@@ -135,11 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        if getattr(args, "no_store", False):
-            return handler(args, None) or 0
-        refuse_nothing_to_import(args)
-        with open_store(args) as store:
-            return handler(args, store) or 0
+        if getattr(args, "terminal_ui", False):  # the review UI reads its keys (ctrl+c among them) itself
+            return _run(handler, args)
+        with signals_stop_cleanly():
+            return _run(handler, args)
     except (UserError, WorkspaceError) as exc:
         print(f"knowme: {exc}", file=sys.stderr)
         return 1
@@ -149,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OverflowError as exc:  # an id or number beyond what the workspace can hold
         print(f"knowme: a number is too large ({exc})", file=sys.stderr)
         return 1
+    except Stopped as exc:
+        print(f"knowme: stopped ({exc.signal_name}); nothing half-done was saved", file=sys.stderr)
+        return 128 + exc.number
     except KeyboardInterrupt:
         print("knowme: interrupted; nothing half-done was saved", file=sys.stderr)
         return 130

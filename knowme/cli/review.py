@@ -42,13 +42,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="format of FILEs: %(choices)s (default: auto, detected)")
     p.add_argument("--region", default=None, metavar="REGION", help="default phone region for FILEs, e.g. US, GB, DE")
     add_replacing(p)
-    p.set_defaults(handler=cmd_review, creates_workspace=lambda args: bool(args.files))
+    p.set_defaults(handler=cmd_review, creates_workspace=lambda args: bool(args.files), terminal_ui=True)
 
     p = command(sub, "demo", "the review UI on the bundled sample address books, in a throwaway workspace", """
         Try knowme on made-up address books (phone, Google, Outlook, LinkedIn and mail, with duplicates
         between them) in a workspace that is thrown away when you quit. Your own workspace is not
         touched.""", [("knowme demo", "")])
-    p.set_defaults(handler=cmd_demo, no_store=True, no_workspace=True)
+    p.set_defaults(handler=cmd_demo, no_store=True, no_workspace=True, terminal_ui=True)
 
 
 def _check_terminal() -> None:
