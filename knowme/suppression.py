@@ -453,10 +453,17 @@ def different_verdicts(store: Store) -> set[tuple[str, str]] | None:
 
 def apart(store: Store, mine: set[str], theirs: set[str],
           verdicts: set[tuple[str, str]] | None = None) -> bool:
-    """True when the user said these records' people are different (a `different` verdict between them)."""
+    """True when the user said these records' people are different: each of my records has a `different`
+    verdict with one of theirs (`--not-same-as` writes one between every two of their records). A card
+    that joined me since (a dedupe, a newer export) was never part of that answer: until the user
+    answers again, it is not kept apart, so the excluded address or name it brings stops the export
+    (it let the card's other, new address into the safe file)."""
+    mine_only, theirs_only = mine - theirs, theirs - mine
+    if not mine_only or not theirs_only:
+        return False
     if verdicts is not None:
-        return any((a, b) in verdicts or (b, a) in verdicts for a in mine - theirs for b in theirs - mine)
-    return q.any_different_verdict(store, sorted(mine - theirs), sorted(theirs - mine))
+        return all(any((a, b) in verdicts or (b, a) in verdicts for b in theirs_only) for a in mine_only)
+    return q.records_kept_apart(store, sorted(mine_only), sorted(theirs_only)) == mine_only
 
 
 # ---- who is suppressed (for mark and bulk actions) ----------------------------------------------------

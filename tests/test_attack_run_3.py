@@ -130,3 +130,31 @@ def test_opening_an_older_workspace_keys_its_profiles_as_they_are_read_now(cli: 
                                                "URL:https://www.linkedin.com/in/jérôme-dupont-4a1b2c")))
     code, _out, err = cli("mark", cli.id("hello@newco.io"), "--as", "knows-me")
     assert code == 1 and f"{jerome}: Jérôme Dupont (excluded)" in err
+
+
+def test_a_card_that_joins_a_person_kept_apart_holding_the_excluded_address_blocks_again(cli: Cli) -> None:
+    """The user said the knows-me Robert Stone (Acme) is not the excluded one. A later card gives the
+    excluded Robert's address beside a new one, and dedupe merges it into the knows-me Robert: the answer
+    covered his cards then, not this one, so the export stops and asks again, rather than writing the new
+    card's other address (the excluded man's new mailbox)."""
+    [excluded] = exclude(cli, "N:Stone;Robert;;;\nFN:Robert Stone\nEMAIL:rob.stone@oldfirm.com")
+    cli.ok("import", cli.file("acme.vcf", vcard("N:Stone;Robert;;;\nFN:Robert Stone\nEMAIL:robert.stone@acme.com\n"
+                                                "ORG:Acme")))
+    robert = cli.id("robert.stone@acme.com")
+    cli.ok("mark", robert, "--not-same-as", excluded)
+    cli.ok("mark", robert, "--as", "knows-me")
+    code, _out, err, path = cli.export()
+    assert code == 0, err  # the answer holds for the cards it was given on
+    cli.ok("import", cli.file("later.csv", "First Name,Last Name,E-mail 1 - Value,E-mail 2 - Value,Organization 1 - Name\n"
+                                           "Robert,Stone,robert.stone@acme.com ::: rob.stone@oldfirm.com,"
+                                           "bobby.stone77@gmail.com,Acme\n"))
+    cli.ok("dedupe")
+    [conflict] = [c for c in blocked(cli) if c["knows_me"] == robert]
+    assert conflict["excluded"] == excluded and conflict["kind"] in ("email", "record", "name")
+    code, out, err = cli("export", "safe", "-o", "-")
+    assert code == 1 and "bobby.stone77@gmail.com" not in out
+    cli.ok("mark", robert, "--not-same-as", excluded)  # answered again, for every card he holds now
+    code, _out, err, path = cli.export()
+    assert code == 0, err
+    text = path.read_text(encoding="utf-8")
+    assert "bobby.stone77@gmail.com" in text and "rob.stone@oldfirm.com" not in text

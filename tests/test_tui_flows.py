@@ -68,6 +68,25 @@ def people(path: Path) -> dict[str, tuple[str, int]]:
 # ---- import -----------------------------------------------------------------------------------------
 
 
+async def pressed(app: KnowmeApp, pilot: Any, *keys: str) -> None:
+    """Press keys, then wait for the work they start (in workers) and the screen it updates."""
+    await pilot.press(*keys)
+    await workers_done(app)
+    await pilot.pause()
+
+
+async def refused_import(tmp_path: Path, **options: Any) -> tuple[KnowmeApp, Path]:
+    """The app importing a newer phone.vcf that drops Charles (knows-me) from the earlier import."""
+    return KnowmeApp(tmp_path / "w.db", import_paths=[_decided_and_newer(tmp_path)], **options), tmp_path / "w.db"
+
+
+async def reviewing(app: KnowmeApp, pilot: Any) -> str:
+    """Close the import dialog (enter) and, once the list has loaded, the main screen's status line."""
+    await pilot.press("enter")
+    await settle(pilot, app)
+    return str(app.main.query_one("#status").render())
+
+
 async def import_screen_done(app: KnowmeApp, pilot: Any) -> ImportScreen:
     """The import screen the app opened with, once its imports have run."""
     await pilot.pause()
@@ -136,9 +155,8 @@ def _sources(path: Path) -> int:
 @pilot_test
 async def test_an_import_that_would_remove_a_decided_person_is_refused_in_the_table(tmp_path: Path) -> None:
     """The same refusal as `knowme import`: the row says why, the dialog how to go on, and nothing changed."""
-    newer = _decided_and_newer(tmp_path)
-    before = people(tmp_path / "w.db")
-    app = KnowmeApp(tmp_path / "w.db", import_paths=[newer])
+    app, workspace = await refused_import(tmp_path)
+    before = people(workspace)
     async with app.run_test(size=SIZE) as pilot:
         screen = await import_screen_done(app, pilot)
         outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
@@ -146,28 +164,21 @@ async def test_an_import_that_would_remove_a_decided_person_is_refused_in_the_ta
         told = str(screen.query_one("#refusals", Label).render())
         assert screen.query_one("#refusals").display
         assert "1 file not imported" in told and "press r" in told and "press n" in told
-        await pilot.press("enter")
-        await settle(pilot, app)
-        assert "Imported 0 files (0 records), 1 refused" in str(app.main.query_one("#status").render())
-    assert people(tmp_path / "w.db") == before
+        assert "Imported 0 files (0 records), 1 refused" in await reviewing(app, pilot)
+    assert people(workspace) == before
 
 
 @pilot_test
 async def test_n_imports_a_refused_file_as_a_new_source_beside_the_earlier_one(tmp_path: Path) -> None:
-    newer = _decided_and_newer(tmp_path)
-    app = KnowmeApp(tmp_path / "w.db", import_paths=[newer])
+    app, _ = await refused_import(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await import_screen_done(app, pilot)
-        await pilot.press("n")
-        await workers_done(app)
-        await pilot.pause()
+        await pressed(app, pilot, "n")
         assert isinstance(app.screen, ImportScreen) and screen.done
         outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
         assert "not imported" not in outcome and not screen.query_one("#refusals").display
         assert screen.dedupe is not None  # the duplicates the new source brought were looked for
-        await pilot.press("enter")
-        await settle(pilot, app)
-        assert "Imported 1 file (3 records)" in str(app.main.query_one("#status").render())
+        assert "Imported 1 file (3 records)" in await reviewing(app, pilot)
     after = people(tmp_path / "w.db")
     assert after["Charles Babbage"][0] == "knows-me" and "Alan Turing" in after
     assert after["Ada Lovelace"][1] == 2  # its card in both sources, merged
@@ -176,9 +187,8 @@ async def test_n_imports_a_refused_file_as_a_new_source_beside_the_earlier_one(t
 
 @pilot_test
 async def test_r_replaces_the_earlier_import_once_confirmed(tmp_path: Path) -> None:
-    newer = _decided_and_newer(tmp_path)
-    before = people(tmp_path / "w.db")
-    app = KnowmeApp(tmp_path / "w.db", import_paths=[newer])
+    app, workspace = await refused_import(tmp_path)
+    before = people(workspace)
     async with app.run_test(size=SIZE) as pilot:
         screen = await import_screen_done(app, pilot)
         await pilot.press("r")
@@ -192,9 +202,7 @@ async def test_r_replaces_the_earlier_import_once_confirmed(tmp_path: Path) -> N
         assert app.screen is screen and people(tmp_path / "w.db") == before
         await pilot.press("r")
         await pilot.pause()
-        await pilot.press("y")
-        await workers_done(app)
-        await pilot.pause()
+        await pressed(app, pilot, "y")
         outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
         assert outcome.startswith("replaced the earlier import") and "1 decided person no longer in it" in outcome
     after = people(tmp_path / "w.db")
@@ -204,8 +212,7 @@ async def test_r_replaces_the_earlier_import_once_confirmed(tmp_path: Path) -> N
 @pilot_test
 async def test_review_file_replace_passes_the_mode_to_the_import(tmp_path: Path) -> None:
     """`knowme review FILE --replace`: the import replaces as `knowme import FILE --replace` does."""
-    newer = _decided_and_newer(tmp_path)
-    app = KnowmeApp(tmp_path / "w.db", import_paths=[newer], import_mode="replace")
+    app, _ = await refused_import(tmp_path, import_mode="replace")
     async with app.run_test(size=SIZE) as pilot:
         screen = await import_screen_done(app, pilot)
         assert str(screen.query_one("#files", DataTable).get_cell("0", "Outcome")).startswith("replaced")
@@ -636,29 +643,30 @@ async def test_the_export_dialog_writes_no_outreach_queue_while_a_personalize_pe
         assert shown == "Nothing written: resolve the 1 conflict listed above first."
         assert not outreach.exists()
         listed.focus()
-        await pilot.press("n")  # Carol is not Henry: she goes out, his address stays out
-        await workers_done(app)
-        await pilot.pause()
+        await pressed(app, pilot, "n")  # Carol is not Henry: she goes out, his address stays out
         assert not listed.display and not screen.query_one("#export", Button).disabled
-        await pilot.press("ctrl+e")
-        await workers_done(app)
-        await pilot.pause()
+        await pressed(app, pilot, "ctrl+e")
         assert str(screen.query_one("#result", Static).render()).startswith("✓ Wrote 1 personalize person")
     written = outreach.read_text(encoding="utf-8")
     assert "Carol Chen" in written and "henry@oscorp.com" not in written
 
 
-@pilot_test
-async def test_x_on_an_outreach_conflict_excludes_the_personalize_person(tmp_path: Path) -> None:
+def _two_jack_joneses(tmp_path: Path, decision: Decision) -> Path:
+    """A workspace where one Jack Jones (of Initrode) has `decision` and another is excluded."""
     workspace = make_workspace(tmp_path / "w.db")
     with Store.open(workspace) as store:
         store_records(store, "old.csv", [Record(source="old.csv", index=1, given="Jack", family="Jones",
                                                 formatted_name="Jack Jones", org="Initrode")])
-        ids: dict[str, list[int]] = {}
-        for pid, name in store.conn.execute("SELECT id, name FROM people ORDER BY id"):
-            ids.setdefault(name, []).append(pid)
-        mark(store, [ids["Jack Jones"][0]], Decision.PERSONALIZE)
-        mark(store, [ids["Jack Jones"][1]], Decision.EXCLUDE)
+        first, second = [pid for (pid,) in store.conn.execute("SELECT id FROM people WHERE name = 'Jack Jones' "
+                                                             "ORDER BY id")]
+        mark(store, [first], decision)
+        mark(store, [second], Decision.EXCLUDE)
+    return workspace
+
+
+@pilot_test
+async def test_x_on_an_outreach_conflict_excludes_the_personalize_person(tmp_path: Path) -> None:
+    workspace = _two_jack_joneses(tmp_path, Decision.PERSONALIZE)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
@@ -667,9 +675,7 @@ async def test_x_on_an_outreach_conflict_excludes_the_personalize_person(tmp_pat
         await workers_done(app)
         await pilot.pause()
         assert screen.query_one("#lookalikes").display and screen.query_one("#export", Button).disabled
-        await pilot.press("x")
-        await workers_done(app)
-        await pilot.pause()
+        await pressed(app, pilot, "x")
         assert not screen.query_one("#lookalikes").display and not screen.query_one("#export", Button).disabled
         assert "Excluded the personalize one" in str(app.main.query_one("#status").render())
     with Store.open(workspace) as store:
@@ -679,15 +685,7 @@ async def test_x_on_an_outreach_conflict_excludes_the_personalize_person(tmp_pat
 
 @pilot_test
 async def test_export_is_blocked_until_a_lookalike_is_resolved(tmp_path: Path) -> None:
-    workspace = make_workspace(tmp_path / "w.db")
-    with Store.open(workspace) as store:
-        store_records(store, "old.csv", [Record(source="old.csv", index=1, given="Jack", family="Jones",
-                                                formatted_name="Jack Jones", org="Initrode")])
-        ids = {}
-        for pid, name in store.conn.execute("SELECT id, name FROM people ORDER BY id"):
-            ids.setdefault(name, []).append(pid)
-        mark(store, [ids["Jack Jones"][0]], Decision.KNOWS_ME)
-        mark(store, [ids["Jack Jones"][1]], Decision.EXCLUDE)
+    workspace = _two_jack_joneses(tmp_path, Decision.KNOWS_ME)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
@@ -698,9 +696,7 @@ async def test_export_is_blocked_until_a_lookalike_is_resolved(tmp_path: Path) -
         assert isinstance(screen, ExportScreen)
         assert screen.query_one("#export", Button).disabled
         assert screen.query_one("#lookalikes").display
-        await pilot.press("n")  # different people
-        await workers_done(app)
-        await pilot.pause()
+        await pressed(app, pilot, "n")  # different people
         assert not screen.query_one("#export", Button).disabled
         assert not screen.query_one("#lookalikes").display
 

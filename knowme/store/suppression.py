@@ -220,17 +220,17 @@ def different_verdicts(store: Store) -> set[tuple[str, str]]:
     return {(a, b) for a, b in store.conn.execute("SELECT a, b FROM verdicts WHERE verdict='different'")}
 
 
-def any_different_verdict(store: Store, mine: Sequence[str], theirs: Sequence[str]) -> bool:
-    """Whether a `different` verdict joins one of these record identities to one of those (either way)."""
+def records_kept_apart(store: Store, mine: Sequence[str], theirs: Sequence[str]) -> set[str]:
+    """Those of `mine` (record identities) that a `different` verdict joins to one of `theirs`."""
+    found: set[str] = set()
     for chunk_a in chunked(mine, _VERDICT_CHUNK):
         for chunk_b in chunked(theirs, _VERDICT_CHUNK):
             ma, mb = marks(len(chunk_a)), marks(len(chunk_b))
-            row = store.conn.execute(
-                f"SELECT 1 FROM verdicts WHERE verdict='different' AND ((a IN ({ma}) AND b IN ({mb})) OR "
-                f"(b IN ({ma}) AND a IN ({mb}))) LIMIT 1", [*chunk_a, *chunk_b, *chunk_a, *chunk_b]).fetchone()
-            if row:
-                return True
-    return False
+            found.update(row[0] for row in store.conn.execute(
+                f"SELECT a FROM verdicts WHERE verdict='different' AND a IN ({ma}) AND b IN ({mb}) UNION "
+                f"SELECT b FROM verdicts WHERE verdict='different' AND b IN ({ma}) AND a IN ({mb})",
+                [*chunk_a, *chunk_b, *chunk_a, *chunk_b]))
+    return found
 
 
 # ---- open duplicate pairs across the exclusion ----------------------------------------------------
