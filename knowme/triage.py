@@ -40,6 +40,9 @@ class MarkResult:
     decision: Decision | None
     left_excluded: list[int] = field(default_factory=list)  # bulk-selected people the suppression list covers
     unexcluded: list[int] = field(default_factory=list)  # exclusions lifted (with --unexclude)
+    # people no longer in the workspace (another command merged or removed them since they were read):
+    # nothing was done for them, and a caller holding their ids says so
+    gone: list[int] = field(default_factory=list)
 
 
 def find_people(store: Store, query: str) -> list[int]:
@@ -139,13 +142,16 @@ def apply(store: Store, person_ids: Iterable[int], *, decision: Decision | None 
     extra_cols = sorted({k for extra in own.values() for k in extra} - set(values_wanted))
     with store.transaction():
         before = store.snapshot(person_ids=ids)
-        changed, unchanged = [], []
+        changed: list[int] = []
+        unchanged: list[int] = []
+        gone: list[int] = []
         stamp = now()
         excluding: set[int] = set()
         cols = ["decision", *values_wanted, *extra_cols]
         for pid in ids:
             current = q.person_fields(store, pid, cols)
             if current is None:
+                gone.append(pid)
                 continue
             wanted = {**values_wanted, **own.get(pid, {})}
             values: dict[str, object] = {k: v for k, v in wanted.items() if current[k] != v}
@@ -174,7 +180,7 @@ def apply(store: Store, person_ids: Iterable[int], *, decision: Decision | None 
             lifted = sorted({eid for pid in changed for eid in lifting.get(pid, ())})
             if lifted:
                 suppression.lift(store, lifted, log_id)
-    return MarkResult(changed, unchanged, decision, left, sorted(pid for pid in changed if lifting.get(pid)))
+    return MarkResult(changed, unchanged, decision, left, sorted(pid for pid in changed if lifting.get(pid)), gone)
 
 
 def _guard_exclusions(store: Store, ids: list[int], bulk: set[int], unexclude: bool,
@@ -247,8 +253,21 @@ def _validated(fields: dict[str, object]) -> dict[str, object]:
 
 
 def set_outreach(store: Store, person_id: int, **fields: Any) -> MarkResult:
-    """Set how/context/why/draft/priority of one person, as one undoable action."""
-    return apply(store, [person_id], action="outreach", **fields)
+    """Set how/context/why/draft/priority of one person, as one undoable action; PersonGone when another
+    command merged or removed them since they were read (nothing saved: the caller keeps the text)."""
+    result = apply(store, [person_id], action="outreach", **fields)
+    if result.gone:
+        raise PersonGone(person_id)
+    return result
+
+
+class PersonGone(TriageError):
+    """The person an edit was for is no longer in the workspace: another command merged or removed them."""
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__(f"person {person_id} is no longer in the workspace (another command merged or removed "
+                         "them since they were shown); nothing was saved")
+        self.person_id = person_id
 
 
 def in_category(store: Store, category: str) -> list[int]:

@@ -84,7 +84,7 @@ async def test_a_decision_on_a_selection_leaves_excluded_people_alone_and_says_s
         await settle(pilot, app)
         saved = decisions(workspace)
         assert saved["Alice Archer"] == "exclude" and saved["Carol Chen"] == "knows-me"
-        assert "left 1 excluded person alone" in status(app)
+        assert "left 1 person matching an exclusion alone" in status(app)
         assert not isinstance(app.screen, ConfirmScreen)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from knowme.tui.messages import WorkspaceChanged
 from knowme.tui.screens.main import MainScreen
@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from knowme.runtime import freeze_heap
-from knowme.store.core import ReplaceMode, Store
+from knowme.store.core import ReplaceMode, Store, WorkspaceError
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -83,8 +83,34 @@ class KnowmeApp(App[None]):
     def on_unmount(self) -> None:
         self.store.close()
 
+    async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
+        """Every key's action, with a workspace another knowme holds for longer than a writer waits
+        (`Store.transaction`'s busy timeout) said in the status line: it let WorkspaceError stop the app
+        with a traceback, and the change the key asked for was made by nobody (the transaction rolled
+        back; the key may be pressed again)."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except WorkspaceError as exc:
+            self.notify(f"Not done: {exc}", severity="warning", timeout=8)
+            return True
+
     async def action_quit(self) -> None:
-        """Quit from anywhere (ctrl+q), remembering where the review was."""
+        """Quit from anywhere (ctrl+q), remembering where the review was; a note typed and not saved yet
+        is thrown away only once the user says so."""
+        unsaved = getattr(self.screen, "unsaved", None)
+        if unsaved is not None and unsaved():
+
+            def answered(quit_anyway: bool | None) -> None:
+                if quit_anyway:
+                    self.main.save_state()
+                    self.exit()
+
+            from knowme.tui.screens.confirm import ConfirmScreen
+
+            self.push_screen(ConfirmScreen("Quit without saving?", "The note being edited has changes that are not "
+                                           "saved. Quit and discard them? (ctrl+s saves them.)", yes="Quit",
+                                           no="Keep editing"), answered)
+            return
         self.main.save_state()
         self.exit()
 
@@ -130,8 +156,18 @@ class KnowmeApp(App[None]):
 
         if person_id is None:
             return
+        if self.store.person(person_id) is None:
+            self.gone(person_id)
+            return
         self.push_screen(OutreachScreen(self.store, person_id),
                          lambda said: self.changed(said, [person_id], reload=True) if said else None)
+
+    def gone(self, person_id: int, name: str = "") -> None:
+        """A person the list showed is no longer in the workspace (another command, in another terminal,
+        merged or removed them since the list was read): say so, change nothing, and read the list again."""
+        who = name or f"Person {person_id}"
+        self.changed(f"{who} is no longer here: another command merged or removed them since the list was read. "
+                     "The list is read again; nothing was changed.", reload=True)
 
     def open_duplicates(self, person_id: int | None) -> None:
         from knowme.tui.screens.duplicates import DuplicatesScreen

@@ -338,7 +338,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.busy = "Answering the group…"
+                self.busy = ANSWERING_GROUP
                 self.run_worker(lambda: self._resolve_group(group.id, same), thread=True, exclusive=True,
                                 exit_on_error=False, group="pair-groups")
 
@@ -346,8 +346,11 @@ class DuplicatesScreen(ModalScreen["int | None"]):
                                            yes="All the same" if same else "All different"), answered)
 
     def _resolve_group(self, key: str, same: bool) -> None:
-        """In a worker thread: answer the group, then show the queue again on the UI thread."""
-        group = resolve_group(self.store, key, same)
+        """In a worker thread, on a connection of its own: answer the group, then show the queue again on
+        the UI thread. (On the UI's connection, a key pressed meanwhile joined the worker's transaction:
+        it seemed saved while no other process saw it, and quitting before the group was done lost both.)"""
+        with Store.open(self.store.path) as writer:
+            group = resolve_group(writer, key, same)
         self.app.call_from_thread(self._group_done, len(group.pairs) - group.held, same, group.held, group.held_why)
 
     @on(Worker.StateChanged)
@@ -384,8 +387,15 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
+        """Back to the list, once no answer is being written: closed while a group was answered, the
+        list behind went on showing the people it merged away, with the old counts."""
+        if self.busy == ANSWERING_GROUP:
+            self.notify(f"{ANSWERING_GROUP} The dialog closes once it is done.", timeout=3)
+            return
         self.dismiss(self.last_merged)
 
+
+ANSWERING_GROUP = "Answering the group…"
 
 #: What the user is told when a worker of this screen fails, by the worker's group.
 _FAILED = {"pair-groups": "Could not answer the group", "pairs-read": "Could not read the possible duplicates"}
@@ -408,6 +418,7 @@ def confirm_split(app: KnowmeApp, person_id: int) -> None:
     """Ask, then give each record of a person their own person again (one undoable action)."""
     person = app.store.person(person_id)
     if person is None:
+        app.gone(person_id)
         return
     meta = app.store.record_meta(person_id)
     where = ", ".join(f"{m['source']} #{m['index']}" for m in meta)

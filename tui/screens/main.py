@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from knowme import prefs, views
 from knowme.model import Decision
 from knowme.notelimit import DEFAULT_LIMIT
-from knowme.store.core import Store
+from knowme.store.core import Store, WorkspaceError
 from knowme.text import plural
 from knowme.views import SORTS, VIEWS, ListQuery
 
@@ -333,9 +333,17 @@ class MainScreen(Screen[None]):
         before = self._changing(ids)
         result = triage.mark(self.store, ids, decision, unexclude=unexclude, bulk=bulk)
         self._changed(ids, before)
-        who = self._who(ids)
-        left = (f"; left {len(result.left_excluded)} excluded {'person' if len(result.left_excluded) == 1 else 'people'}"
-                " alone") if result.left_excluded else ""
+        if result.gone and not result.changed:  # merged or removed by another command since the list was read
+            self.knowme.gone(result.gone[0], self._who(result.gone) if len(result.gone) == 1 else
+                             f"{len(result.gone)} of these people")
+            return
+        who = self._who(result.changed or ids)
+        left = (f"; left {len(result.left_excluded)} "
+                f"{'person' if len(result.left_excluded) == 1 else 'people'} matching an exclusion alone"
+                if result.left_excluded else "")
+        if result.gone:
+            left += (f"; {len(result.gone)} no longer here (merged or removed by another command): "
+                     "read the list again (ctrl+r)")
         if result.unexcluded:
             self.set_status(f"{who} → {MARK_WORDS[decision]}, exclusion lifted   (ctrl+z undoes)")
         elif result.changed:
@@ -588,7 +596,7 @@ class MainScreen(Screen[None]):
         row = self.contacts.current_row
         if row is None:
             return
-        if row.n_records < 2:
+        if row.n_records < 2 and self.store.person(row.id) is not None:
             self.set_status(f"{row.name or 'This person'} has one record: nothing to split.")
             return
         self.knowme.confirm_split(row.id)
@@ -632,8 +640,11 @@ class MainScreen(Screen[None]):
         contacts = self.contacts
         self._state_dirty = False
         state = {"query": contacts.query_spec.to_dict(), "person": contacts.current_id, "index": contacts.cursor}
-        if state != self.store.setting(STATE_KEY):
-            self.store.set_setting(STATE_KEY, state)
+        try:
+            if state != self.store.setting(STATE_KEY):
+                self.store.set_setting(STATE_KEY, state)
+        except WorkspaceError:  # another knowme is writing (an import, a dedupe): remembered at the next chance
+            self._state_dirty = True
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from knowme.tui.screens.confirm import ConfirmScreen
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -215,6 +216,25 @@ class OutreachScreen(ModalScreen["str | None"]):
             said = f"Saved the note for {name}: {NOTE_LABELS[status]}."
         self.dismiss(said)
 
+    def unsaved(self) -> bool:
+        """Whether the form holds something the workspace does not (typed and not saved yet)."""
+        person = self.person
+        saved = {"how": person.how if person.how in HOW_CHOICES else "", "context": (person.context or "").strip(),
+                 "why": (person.why or "").strip(), "draft": person.draft or ""}
+        return self.fields() != saved
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without saving; what was typed is thrown away only once the user says so."""
+        if not self.unsaved():
+            self.dismiss(None)
+            return
+        name = self.person.display_name or "this person"
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard the changes?", f"The note for {name} has changes that are not "
+                                           "saved. Discard them? (ctrl+s saves them instead.)", yes="Discard",
+                                           no="Keep editing"), answered)
