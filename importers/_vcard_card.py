@@ -52,8 +52,11 @@ def unfold(body: str) -> str:
 
 
 def _double_spaced(body: str) -> bool:
-    """A card written with a blank line after every line (some exporters do)."""
-    return body.count("\n\n") * 2 >= body.count("\n") - 2
+    """A card written with a blank line after every line (some exporters do): two blank lines at least,
+    as one blank line in a card of three properties is no spacing but the end of a quoted-printable value
+    (read as spacing, `N;ENCODING=QUOTED-PRINTABLE:Lee;Ann=` took the next line, FN, into the name)."""
+    blanks = body.count("\n\n")
+    return blanks >= 2 and blanks * 2 >= body.count("\n") - 2
 
 
 def _qp_lines(body: str) -> list[str]:

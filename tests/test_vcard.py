@@ -146,6 +146,15 @@ def test_androids_soft_break_at_the_end_of_a_value_ends_it() -> None:
     assert (r.org, r.title, emails(r)) == ("Pärtzelt AG", "Junior Product Manager", ["anna@example.org"])
 
 
+def test_a_short_card_with_one_soft_break_before_a_blank_line_is_not_taken_for_a_double_spaced_one() -> None:
+    """Three properties and one blank line read as a card written with a blank line after every line:
+    the N value took the FN line into the given name ('AnnFN;ENCODING=...')."""
+    card = (b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:Lee;Ann=\r\n\r\n"
+            b"FN;ENCODING=QUOTED-PRINTABLE:Ann Lee=\r\nEND:VCARD\r\n")
+    r = parse(card).records[0]
+    assert (r.given, r.family, r.formatted_name) == ("Ann", "Lee", "Ann Lee")
+
+
 @needs_corpus
 def test_utf16_and_declared_code_page_accents() -> None:
     r = one("vcf/roundcube/utf-16_sample.vcf")  # UTF-16 big-endian without BOM
