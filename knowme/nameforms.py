@@ -203,6 +203,13 @@ def _written_forms(record: Record) -> set[Name]:
     org = fold(record.org) if record.org.strip() else ""
     if org and not any(f and la for f, la in forms) and _ORG_WORDS.match(org) and org_key(org) == org:
         forms |= split_name(record.org)  # a card with no name but an organisation that reads as one
+    if not fn and (record.prefix.strip() or record.suffix.strip() or middle or not (given or family)):
+        # the name the export writes for such a card (`Record.display_name`, split into first and last
+        # name by `exports.safe.contact_row`): `N:;;;Jane;Doe` (only a prefix and a suffix), `N:;;Jane Doe;;`,
+        # or a card with no name whose organisation is "Jane Doe LLC"
+        shown = record.display_name
+        if "@" not in shown and _A_LETTER.search(shown):  # (not a phone number shown for a name)
+            forms |= split_name(shown)
     return forms
 
 

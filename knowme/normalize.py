@@ -84,6 +84,12 @@ def _invisible(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf"
 
 
+def normalized_text(text: str) -> str:
+    """Text as the keys read it: NFKC (fullwidth and small forms to plain ones: `﹫` is `@`), format and
+    zero-width characters dropped."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not _invisible(ch))
+
+
 @big_cache(262_144)
 def mailbox_key(text: str) -> str | None:
     """The one key every spelling of a mailbox shares, as a mail provider would read it; None when
@@ -198,6 +204,22 @@ def _nanp_fast(text: str, region: str) -> str | None:
     return "+1" + match.group(1) if match else None
 
 
+# what a phone app dials after the number once the call is answered (`p` / `,` a pause, `w` a wait):
+# touch tones for a menu, not part of the number
+_DIAL_PAUSE = re.compile(r"(?<=\d)\s*[pPwW,][\d#*pPwW,\s]*$")
+
+
+def dialled_part(raw: str) -> str:
+    """The number a phone cell dials: in plain digits (`０７７００` is `07700`), without the touch tones
+    dialled after a pause (`+15552010000p123`)."""
+    text = raw.strip()
+    if not text.isascii():
+        text = normalized_text(text).strip()
+    if "," in text or "p" in text or "P" in text or "w" in text or "W" in text:
+        text = _DIAL_PAUSE.sub("", text)
+    return text
+
+
 @big_cache(200_000)
 def phone_key(raw: str, region: str = "US") -> str | None:
     """E.164 form of a phone number, or None when it cannot be read as one.
@@ -205,7 +227,7 @@ def phone_key(raw: str, region: str = "US") -> str | None:
     International prefixes written as `00` or `011` are understood; extensions are dropped
     from the key (they are kept in the stored raw text).
     """
-    text = raw.strip()
+    text = dialled_part(raw)
     fast = _nanp_fast(text, region)
     if fast:
         return fast
@@ -329,11 +351,12 @@ def name_key(record: Record) -> NameKey:
     return NameKey(first, last, full)
 
 
-# a profile's path on any LinkedIn host (www., m., uk. ...), after an optional locale (`/de/`) or the
-# light mobile site's `/mwlite/`: `/in/slug`, the old `/pub/slug/...`, or a member number
+# a profile's path on any LinkedIn host (www., m., uk. ...), after an optional locale (`/de/`), the
+# mobile sites' `/mwlite/` or `/m/`, or the `/comm/` of the links in LinkedIn's own mails (doubled
+# slashes read as one): `/in/slug`, the old `/pub/slug/...`, or a member number
 # (`/profile/view?id=123`); the slug ends at a path, query or fragment separator, or a space
-_PROFILE = re.compile(r"linkedin\.com/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:mwlite/)?"
-                      r"(?:(in|pub)/([^/?#&\s]+)|profile/view\?(?:[^#\s]*&)?id=([^&#\s]+))", re.I)
+_PROFILE = re.compile(r"linkedin\.com/+(?:[a-z]{2}(?:-[a-z]{2})?/+)?(?:(?:mwlite|comm|m)/+)?"
+                      r"(?:(in|pub)/+([^/\\?#&\s]+)|profile/view\?(?:[^#\s]*&)?id=([^&#\s]+))", re.I)
 # %-escapes in a row (`%C3%A9`: one UTF-8 letter); decoded here, as urllib.parse.unquote would: no module of
 # the urllib family is imported anywhere (tests/test_privacy.py), as most of it opens connections
 _PERCENT_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
@@ -345,6 +368,18 @@ def _unescaped(match: re.Match[str]) -> str:
 
 # what ends a slug written inside a text (`(linkedin.com/in/jane)`, `linkedin.com/in/jane.`, `<...>`)
 _SLUG_TAIL = ".,;:!)]}>'\"`"
+
+
+_LINK_SEPARATORS = re.compile(r"[\s,;<>()\[\]\"']+")
+
+
+def linkedin_keys_in(text: str) -> list[str]:
+    """The `linkedin_key` of every profile link in a text (a note, a column no importer maps)."""
+    if not text.isascii():
+        text = normalized_text(text)
+    if "linkedin" not in text.lower():
+        return []
+    return [key for part in _LINK_SEPARATORS.split(text) if "linkedin" in part.lower() and (key := linkedin_key(part))]
 
 
 @big_cache(65_536)

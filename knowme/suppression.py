@@ -30,11 +30,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowme.addresses import addresses_in, is_plain
-from knowme.model import Person
+from knowme.model import Person, Record
 from knowme.dedupe.matchitem import TAIL, calling_code
 from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks
-from knowme.normalize import linkedin_key, mailbox_aliases, mailbox_key, phone_key
+from knowme.normalize import (
+    dialled_part,
+    linkedin_key,
+    linkedin_keys_in,
+    mailbox_aliases,
+    mailbox_key,
+    normalized_text,
+    phone_key,
+)
 from knowme.store import suppression as q
 from knowme.store.sql import chunked, now
 
@@ -90,6 +98,7 @@ def phone_tail(written: str) -> str:
     whether it is written with its country code or in its national form (dedupe's `loose_tails`).
     An extension is not part of the number (`020 7946 0958 ext. 214` ends in 079460958): phonenumbers
     finds it, whatever the number's country."""
+    written = dialled_part(written)
     digits = _NOT_DIGIT.sub("", written)
     if _MAY_HOLD_EXTENSION.search(written):
         extension = _extension(written)
@@ -107,9 +116,13 @@ def _extension(written: str) -> str:
         return ""
 
 
-def identity_of(person: Person, keyed: Identity) -> Identity:
+def identity_of(person: Person, keyed: Identity, deep: bool = False) -> Identity:
     """The identity of a person from their records, with the phones, profiles and record identities
-    the import keyed for them (`keyed`: phones read in the workspace's region, never this machine's)."""
+    the import keyed for them (`keyed`: phones read in the workspace's region, never this machine's).
+
+    `deep` (an excluded person's): also every address and profile link written anywhere else on their
+    cards, in the note or a column no importer maps (`Contact`, `Profile`, `Social`): the same address
+    given cleanly on another card is theirs too, and must not be uploaded."""
     ident = Identity()
     ident.phones.update(keyed.phones)
     ident.urls.update(keyed.urls)
@@ -131,10 +144,28 @@ def identity_of(person: Person, keyed: Identity) -> Identity:
             if tail := phone_tail(labeled.value):
                 ident.tails.setdefault(tail, labeled.value.strip())
         ident.names |= name_forms(record)
+        if deep:
+            written_elsewhere(record, ident)
     return ident
 
 
-def identities(store: Store, ids: Iterable[int]) -> dict[int, Identity]:
+def written_elsewhere(record: Record, ident: Identity) -> None:
+    """Addresses and profile links in a card's note and its unmapped columns, into its identity."""
+    for text in (record.note, *(value for _name, value in record.extras)):
+        if not text or len(text) > ELSEWHERE_TEXT_MOST:
+            continue
+        if "@" in text or "＠" in text or "﹫" in text:
+            for address in addresses_in(normalized_text(text) if not text.isascii() else text):
+                if key := mailbox_key(address):
+                    ident.emails.setdefault(key, address)
+        for key in linkedin_keys_in(text):
+            ident.urls.setdefault(key, key)
+
+
+ELSEWHERE_TEXT_MOST = 20_000  # characters: a longer note (a pasted mail thread) is not read for addresses
+
+
+def identities(store: Store, ids: Iterable[int], deep: bool = False) -> dict[int, Identity]:
     """The identity of each of these people (phones and record identities from the workspace's keys)."""
     wanted = sorted(set(ids))
     keyed: dict[int, Identity] = defaultdict(Identity)
@@ -143,7 +174,7 @@ def identities(store: Store, ids: Iterable[int]) -> dict[int, Identity]:
     for pid, kind, key in q.phone_and_profile_keys(store, wanted):
         (keyed[pid].phones if kind == "phone" else keyed[pid].urls)[key] = key
     people = store.people_by_id(wanted)
-    return {pid: identity_of(person, keyed.get(pid, Identity())) for pid, person in people.items()}
+    return {pid: identity_of(person, keyed.get(pid, Identity()), deep) for pid, person in people.items()}
 
 
 # ---- writing the list --------------------------------------------------------------------------------
@@ -157,7 +188,7 @@ def exclude(store: Store, person_ids: Iterable[int], log_id: int | None) -> list
     """Record a new exclusion of each person, with every identifier they have (inside the action's
     transaction; `log_id` is the action, whose undo lifts these exclusions again)."""
     made: list[int] = []
-    for pid, ident in identities(store, person_ids).items():
+    for pid, ident in identities(store, person_ids, deep=True).items():
         exclusion_id = q.add_exclusion(store, pid, q.person_name(store, pid), now(), log_id)
         q.add_entries(store, exclusion_id, ident.entries(), now())
         made.append(exclusion_id)
@@ -175,7 +206,7 @@ def capture(store: Store, person_ids: Iterable[int] | None = None) -> None:
     excluded = _excluded_among(store, person_ids)
     if not excluded:
         return
-    for pid, ident in identities(store, excluded).items():
+    for pid, ident in identities(store, excluded, deep=True).items():
         exclusion_id = _exclusion_holding(store, pid, ident.rkeys)
         if exclusion_id is None:
             exclusion_id = q.add_exclusion(store, pid, q.person_name(store, pid), now())
@@ -298,7 +329,7 @@ class SuppressionIndex:
             elif kind == "tail":
                 ident.tails[key] = shown
         live = q.excluded_people(store) if focus is None else sorted(focus[1])
-        for pid, ident in identities(store, live).items():
+        for pid, ident in identities(store, live, deep=True).items():
             known = sorted({owner_of_rkey[rk] for rk in ident.rkeys if rk in owner_of_rkey})
             if known:
                 number = known[0]

@@ -158,3 +158,73 @@ def test_a_card_that_joins_a_person_kept_apart_holding_the_excluded_address_bloc
     assert code == 0, err
     text = path.read_text(encoding="utf-8")
     assert "bobby.stone77@gmail.com" in text and "rob.stone@oldfirm.com" not in text
+
+
+# ---- a fourth attack run ------------------------------------------------------------------------------
+
+JANE = "N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jane.doe@example.com\nURL:https://www.linkedin.com/in/jane-doe-123\nTEL:+1 555 201 0000"
+
+
+@pytest.mark.parametrize("card", ["N:;;;Jane;Doe\nEMAIL:jd1975@hotmail.com", "N:;;Jane Doe;;\nEMAIL:jd1975@hotmail.com",
+                                  "ORG:Jane Doe LLC\nEMAIL:jd1975@hotmail.com"],
+                         ids=["prefix-and-suffix", "middle-only", "organisation-with-a-legal-suffix"])
+def test_a_name_the_export_writes_from_other_name_fields_blocks(cli: Cli, card: str) -> None:
+    """The export writes such a card's display name as its first and last name ("Jane", "Doe"): the gate
+    must read that name too (it read only given, family, FN, nickname and a plain organisation)."""
+    knows_me(cli, "new.vcf", vcard(card))
+    [jane] = exclude(cli, JANE)
+    assert list(conflicts_with(cli, jane)) == [cli.id("jd1975@hotmail.com")]
+
+
+@pytest.mark.parametrize("link", ["https://www.linkedin.com/comm/in/jane-doe-123?midToken=AQE", "https://www.linkedin.com/m/in/jane-doe-123",
+                                  "linkedin.com//in//jane-doe-123"])
+def test_the_profile_links_of_linkedins_mails_and_old_mobile_site_are_the_profile(cli: Cli, link: str) -> None:
+    exclude(cli, JANE)
+    cli.ok("import", cli.file("new.csv", f"Name,E-mail Address,LinkedIn Profile\nJane Smith,js@newco.com,{link}\n"))
+    code, _out, err = cli("mark", cli.id("js@newco.com"), "--as", "knows-me")
+    assert code == 1 and "a profile of" in err
+
+
+def test_the_outreach_queue_writes_only_links_read_as_a_profile(cli: Cli) -> None:
+    """A LinkedIn link no rule reads as a profile (a company page, a Sales Navigator link) cannot be
+    checked against the suppression list: the queue's profile column leaves it out."""
+    cli.ok("import", cli.file("p.csv", "Name,E-mail Address,LinkedIn Profile\n"
+                                       "Pat Lee,pat@lee.example,https://www.linkedin.com/sales/lead/ACwAAB123\n"))
+    cli.ok("mark", cli.id("pat@lee.example"), "--as", "personalize", "--draft", "Hi Pat, good to see you at the meetup.")
+    out = cli.tmp / "q.json"
+    cli.ok("export", "outreach", "-o", out, "--format", "json")
+    assert json.loads(out.read_text(encoding="utf-8"))["people"][0]["linkedin"] is None
+
+
+@pytest.mark.parametrize("org,title", [("ｌｉｎｋｅｄｉｎ.com/in/jane-doe-123", "Partner"),
+                                       ("Acme", "assistant to jane.doe\ufe6bexample.com")])
+def test_an_excluded_identifier_in_a_cell_is_read_as_the_keys_read_it(cli: Cli, org: str, title: str) -> None:
+    exclude(cli, JANE)
+    knows_me(cli, "bob.vcf", vcard(f"N:Friend;Bob;;;\nFN:Bob Friend\nEMAIL:bob@friend.org\nORG:{org}\nTITLE:{title}"))
+    assert [c["kind"] for c in blocked(cli)] == ["cell"]
+
+
+@pytest.mark.parametrize("phone", ["+1 555 201 ００００", "+15552010000p123", "+1 555 201 0000,,42#"])
+def test_an_excluded_phone_in_fullwidth_digits_or_with_touch_tones_after_it_is_the_phone(cli: Cli, phone: str) -> None:
+    exclude(cli, JANE)
+    cli.ok("import", cli.file("honey.vcf", vcard(f"N:Bunny;Honey;;;\nFN:Honey Bunny\nEMAIL:honey@newmail.io\nTEL:{phone}")))
+    code, _out, err = cli("mark", cli.id("honey@newmail.io"), "--as", "knows-me")
+    assert code == 1 and "a phone of" in err
+
+
+def test_an_excluded_cards_address_in_a_column_no_importer_maps_is_suppressed(cli: Cli) -> None:
+    """`Contact` is read as the name column's neighbour, not as an address: the excluded card's address
+    sat in its extras, off the suppression list, and the same address on a new card was exported."""
+    cli.ok("import", cli.file("old.csv", "Name,Contact\nJane Doe,honeybunny@example.com\n"))
+    cli.ok("mark", cli.people()["Jane Doe"]["id"], "--as", "exclude")
+    cli.ok("import", cli.file("new.vcf", vcard("N:Bunny;Honey;;;\nFN:Honey Bunny\nEMAIL:honeybunny@example.com")))
+    code, _out, err = cli("mark", cli.id("honeybunny@example.com"), "--as", "knows-me")
+    assert code == 1 and "honeybunny@example.com, an address of" in err
+
+
+def test_the_excluded_profile_in_a_knows_me_cards_note_or_unmapped_column_blocks(cli: Cli) -> None:
+    exclude(cli, JANE)
+    knows_me(cli, "new.csv", "Name,E-mail Address,Profile,Notes\n"
+                             "Janet Smithers,janet@newco.com,https://www.linkedin.com/in/jane-doe-123,\n"
+                             'Ben Other,ben@newco.com,,"LinkedIn: https://www.linkedin.com/in/jane-doe-123"\n')
+    assert sorted(c["knows_me_name"] for c in blocked(cli)) == ["Ben Other", "Janet Smithers"]

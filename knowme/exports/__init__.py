@@ -119,16 +119,17 @@ def export_safe(store: Store, path: Path, fmt: str = "linkedin-csv", force: bool
 def _outreach_plan(store: Store, today: date) -> tuple[Queue, dict[int, list[str]], set[str], dict[int, str]]:
     """The outreach queue, each person's addresses it may write (every address a cell holds must be
     free of the suppression list), the withheld mailbox keys, and each person's LinkedIn profile it
-    may write: their first one that is no excluded person's (a person kept apart from an excluded one
-    with `--not-same-as` may still hold his profile; it is never written, as his address is not)."""
+    may write: their first one read as a profile (`linkedin_key`) that is no excluded person's (a person
+    kept apart from an excluded one with `--not-same-as` may still hold his profile; it is never
+    written, as his address is not)."""
     queue = queue_from_store(store, today)
     blocked, profiles_blocked = withheld_keys(store)
     emails = {item.person.id: [e for e in item.person.emails
                                if not any(mailbox_key(a) in blocked for a in addresses_in(e) or [e])]
               for item in queue.items}
     profiles = {item.person.id: next((url for record in item.person.records for url in record.linkedin_urls
-                                      if linkedin_key(url) not in profiles_blocked), "")
-                for item in queue.items}
+                                      if (key := linkedin_key(url)) is not None and key not in profiles_blocked), "")
+                for item in queue.items}  # (a link read as no profile is not one the queue needs, nor one it can check)
     return queue, emails, blocked, profiles
 
 

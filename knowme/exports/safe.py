@@ -24,7 +24,6 @@ Each conflict names both people and the command that resolves it (`Lookalike.com
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -35,12 +34,20 @@ from knowme.addresses import addresses_in
 from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.model import Decision, Person
 from knowme.nameforms import address_aliases, name_alike, name_forms
-from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_aliases, mailbox_key
+from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_aliases, mailbox_key, normalized_text
 from knowme.runtime import bulk_work
 from knowme.store import exports as q
 from knowme.store import suppression as suppression_q
 from knowme.store.core import Store
-from knowme.suppression import EMAIL_TEXT, SuppressionIndex, apart, different_verdicts, phone_in_text
+from knowme.suppression import (
+    EMAIL_TEXT,
+    Identity,
+    SuppressionIndex,
+    apart,
+    different_verdicts,
+    phone_in_text,
+    written_elsewhere,
+)
 from knowme.text import plural
 
 
@@ -343,6 +350,14 @@ class _Gate:
                     continue
                 for number in self.index.by_key.get(("email", key), ()):
                     self._add(person, number, "email", _shown_email(self.index, number, key, email))
+        elsewhere = Identity()  # an excluded address or profile in a note or a column no importer maps
+        for record in person.records:
+            if record.note or record.extras:
+                written_elsewhere(record, elsewhere)
+        for kind, found in (("email", elsewhere.emails), ("url", elsewhere.urls)):
+            for key, shown in found.items():
+                for number in self.index.by_key.get((kind, key), ()):
+                    self._add(person, number, kind, shown)
         if self.index.by_tail:
             phones = [labeled.value for record in person.records for labeled in record.phones]
             for hit in self.index.tail_hits(phones, self.region):
@@ -364,13 +379,15 @@ class _Gate:
         cells = (("first name", row.given), ("middle name", row.middle), ("last name", row.family),
                  ("name prefix", row.prefix), ("name suffix", row.suffix), ("display name", row.display_name),
                  ("company", row.org), ("title", row.title))
-        for label, value in cells:
-            if not value:
+        for label, written in cells:
+            if not written:
                 continue
+            # read as the keys are: every `@` and letter the way NFKC writes it (`﹫`, `ｌｉｎｋｅｄｉｎ`),
+            # invisible characters dropped
+            value = written if written.isascii() else normalized_text(written)
             found: list[tuple[str, str]] = []
-            if "@" in value or "＠" in value:
-                found += [("email", key) for text in EMAIL_TEXT.findall(unicodedata.normalize("NFKC", value))
-                          if (key := mailbox_key(text))]
+            if "@" in value:
+                found += [("email", key) for text in EMAIL_TEXT.findall(value) if (key := mailbox_key(text))]
             if _DIGIT.search(value) and len(_DIGIT.findall(value)) >= 7:
                 found += [("phone", key) for key in phone_in_text(value, self.region)]
             if "linkedin" in value.lower():
