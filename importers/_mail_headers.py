@@ -160,8 +160,17 @@ def clean_name(raw: str, address: str, trouble: set[str]) -> str:
     return name
 
 
+# an RFC 2047 encoded word in a display name that writes a comma or another special character as itself
+# (`=?utf-8?Q?Doerfler,_Johnathan?=`, against the RFC, as some mailers do), not inside quotes already
+_BARE_ENCODED_WORD = re.compile(r'(?<!")=\?[^?\s"]+\?[QqBb]\?[^?\s"]*[,;:<>()@][^?\s"]*\?=(?!")')
+
+
 def _parse_address_field(value: str) -> list[tuple[str, str]]:
-    """(raw display name, address) pairs: the common shapes by one regex, anything else by `email.utils`."""
+    """(raw display name, address) pairs: the common shapes by one regex, anything else by `email.utils`.
+    An encoded word holding a comma is quoted first: split there, `Doerfler, Johnathan` became a name
+    `Doerfler` with no address and a person named `_Johnathan?=` (who passed the exclusion's name check)."""
+    if "=?" in value:
+        value = _BARE_ENCODED_WORD.sub(lambda m: f'"{m.group(0)}"', value)
     pairs = []
     pos, size = 0, len(value)
     while pos < size:

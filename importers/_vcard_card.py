@@ -26,7 +26,12 @@ _NOISE = frozenset(("", "internet", "pref", "voice", "x400", "text", "uri", "msg
 _ENCODINGS = frozenset(("QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT", "Q"))
 # Text properties a stray colon-less line may continue (2.1 writers that forget to fold).
 _CONTINUABLE = frozenset(("NOTE", "ADR", "LABEL", "X-ABADR", "TITLE", "ROLE", "ORG"))
-_SINGLE = frozenset(("FN", "N", "ORG", "TITLE", "NOTE", "NICKNAME"))  # text even when base64
+_SINGLE = frozenset(("FN", "N", "ORG", "TITLE", "NOTE", "NICKNAME"))
+# text even when base64 (some exporters encode any value with a character outside ASCII that way): read
+# as kept, an excluded card's base64 EMAIL gave no address to suppress, and the same address on another
+# card was exported; anything else base64 (PHOTO, KEY, SOUND, an unknown X- property) is kept as written
+_TEXT_IN_BASE64 = _SINGLE | frozenset(("EMAIL", "TEL", "ADR", "URL", "X-SOCIALPROFILE", "IMPP", "BDAY", "CATEGORIES",
+                                       "UID", "LABEL"))
 _PHONETIC = {"X-PHONETIC-FIRST-NAME": 0, "X-PHONETIC-MIDDLE-NAME": 1, "X-PHONETIC-LAST-NAME": 2}
 UNPARSED = "X-KNOWME-UNPARSED"  # extras name for lines inside a card that are not properties
 
@@ -76,11 +81,19 @@ def _qp_lines(body: str) -> list[str]:
             out.append(line)
         cur = out[-1]
         if cur.endswith("=") and "QUOTED-PRINTABLE" in cur[: max(cur.find(":"), 0)].upper():
-            while cur.endswith("=") and i < n:
+            while cur.endswith("=") and i < n and not _PROPERTY_START.match(lines[i]):
                 cur = cur[:-1] + lines[i]
                 i += 1
             out[-1] = cur
     return out
+
+
+# a line that starts a property vCard writers spell in capitals (`EMAIL;HOME:`, `item1.TEL:`): never the
+# rest of a quoted-printable value, whatever soft break comes before it. In a double-spaced file the blank
+# line after Android's closing `=` is only spacing, and the soft break took the next property whole:
+# 'BäckereiTEL;CELL:+49 170 5550123' as the company, the phone and an address lost as fields.
+_PROPERTY_START = re.compile(r"(?:[A-Za-z0-9-]+\.)?(?:BEGIN|END|VERSION|N|FN|TEL|EMAIL|ADR|LABEL|ORG|TITLE|ROLE|NOTE|URL|"
+                             r"BDAY|NICKNAME|UID|CATEGORIES|PHOTO|IMPP|X-[A-Z0-9-]+)[;:]")
 
 
 def unescape(text: str) -> str:
@@ -264,7 +277,7 @@ class CardParser:
                 p = pget(params) or self.params(params)
                 if p.encoding is None and value.isascii():
                     text = value
-                elif p.encoding in _B64 and uname not in _SINGLE:
+                elif p.encoding in _B64 and uname not in _TEXT_IN_BASE64:
                     extras.append(self._extra(name, params, "".join(value.split())))  # photos: kept, not decoded
                     continue
                 else:

@@ -228,3 +228,15 @@ def test_the_excluded_profile_in_a_knows_me_cards_note_or_unmapped_column_blocks
                              "Janet Smithers,janet@newco.com,https://www.linkedin.com/in/jane-doe-123,\n"
                              'Ben Other,ben@newco.com,,"LinkedIn: https://www.linkedin.com/in/jane-doe-123"\n')
     assert sorted(c["knows_me_name"] for c in blocked(cli)) == ["Ben Other", "Janet Smithers"]
+
+
+def test_an_excluded_cards_base64_address_is_suppressed(cli: Cli) -> None:
+    """A vCard 2.1 writer put the address in base64: kept as an extra, it never reached the suppression
+    list, and the same address on another card was exported."""
+    cli.ok("import", cli.file("old.vcf", vcard("VERSION:2.1\nN:Ex;Partner;;;\nFN:Partner Ex\n"
+                                               "EMAIL;INTERNET;ENCODING=BASE64:c3Vuc2hpbmU3N0BnbXguZGU=")))
+    cli.ok("mark", cli.id("sunshine77@gmx.de"), "--as", "exclude")
+    cli.ok("import", cli.file("new.csv", "Name,E-mail Address\nSunny Bear,sunshine77@gmx.de\n"))
+    [sunny] = [p["id"] for p in json.loads(cli.ok("list", "--json")) if p["name"] == "Sunny Bear"]
+    code, _out, err = cli("mark", sunny, "--as", "knows-me")
+    assert code == 1 and "sunshine77@gmx.de, an address of" in err

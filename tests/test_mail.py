@@ -528,3 +528,16 @@ def test_unreadable_and_odd_files_in_a_mail_folder(tmp_path: Path) -> None:
     assert [r.emails[0].value for r in result.records] == ["ann@x.example"]
     assert [(p.file, p.message.split(" (")[0]) for p in result.problems] == [
         (f"{tmp_path.name}/broken.eml", "1 file could not be read")]
+
+
+def test_an_encoded_name_holding_a_comma_is_one_name(tmp_path: Path) -> None:
+    """`=?utf-8?Q?Doerfler,_Johnathan?=` writes its comma as itself (against RFC 2047, as some mailers do):
+    split there, the sender became `_Johnathan?=`, a name the exclusion's name check could not match."""
+    path = raw_mbox(tmp_path / "in.mbox", [
+        b"From: =?utf-8?Q?Doerfler,_Johnathan?= <jd@newjob.example>\nTo: me@example.org\n"
+        b"Date: Mon, 04 Mar 2024 10:00:00 +0100\nSubject: hi\n\nhello\n",
+        b"From: =?utf-8?Q?M=C3=BCller,_Hans?= <hans@example.de>\nTo: me@example.org\n"
+        b"Date: Mon, 04 Mar 2024 11:00:00 +0100\nSubject: hi\n\nhello\n"])
+    people = by_email(parse(path, me=["me@example.org"]))
+    assert people["jd@newjob.example"].formatted_name == "Doerfler, Johnathan"
+    assert people["hans@example.de"].formatted_name == "Müller, Hans"

@@ -618,3 +618,33 @@ def test_codec_aliases_resolve() -> None:
     assert known_codec("SHIFT_JIS") == codecs.lookup("cp932").name
     assert known_codec("windows-1252") == "cp1252"
     assert known_codec("X-BOGUS") is None
+
+
+def test_base64_text_values_are_read_and_binary_ones_kept_as_written() -> None:
+    """Some exporters write any value with a character outside ASCII in base64. Kept as an extra, an
+    EMAIL written so gave the card no address (an excluded card's address never reached the suppression
+    list); PHOTO stays as written."""
+    card = (b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Ex;Partner;;;\r\nEMAIL;INTERNET;ENCODING=BASE64:c3Vuc2hpbmU3N0BnbXguZGU=\r\n"
+            b"TEL;ENCODING=BASE64:KzQ5IDg5IDEyMzQ1Njc=\r\n"
+            b"ADR;CHARSET=UTF-8;ENCODING=BASE64:OztLw7ZuaWdzdHJhw59lIDE7TcO8bmNoZW47OzgwMzMxO0RldXRzY2hsYW5k\r\n"
+            b"URL;ENCODING=BASE64:aHR0cHM6Ly93d3cubGlua2VkaW4uY29tL2luL3Rlc3Rlcg==\r\n"
+            b"PHOTO;ENCODING=BASE64;TYPE=JPEG:/9j/4AAQSkZJRg==\r\nEND:VCARD\r\n")
+    r = parse(card).records[0]
+    assert emails(r) == ["sunshine77@gmx.de"]
+    assert [p.value for p in r.phones] == ["+49 89 1234567"]
+    assert [a.value for a in r.addresses] == ["Königstraße 1, München, 80331, Deutschland"]
+    assert [u.value for u in r.urls] == ["https://www.linkedin.com/in/tester"]
+    assert any(name.startswith("PHOTO") and value == "/9j/4AAQSkZJRg==" for name, value in r.extras)
+
+
+def test_a_closing_soft_break_in_a_double_spaced_file_never_takes_the_next_property() -> None:
+    """A file with a blank line after every line, written by Android (which ends a quoted-printable value
+    with '='): the blank line is spacing, and the soft break took the next property whole ('BäckereiTEL;
+    CELL:...' as the company; the email and the phone lost as fields)."""
+    card = (b"BEGIN:VCARD\r\n\r\nVERSION:2.1\r\n\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Kr=C3=BCger;Lena;;;=\r\n\r\n"
+            b"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Lena Kr=C3=BCger=\r\n\r\nEMAIL;HOME:lena.k1990@gmx.de\r\n\r\n"
+            b"ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:B=C3=A4ckerei=\r\n\r\nTEL;CELL:+49 170 5550123\r\n\r\n"
+            b"END:VCARD\r\n\r\n")
+    r = parse(card).records[0]
+    assert (r.given, r.family, r.suffix, r.formatted_name, r.org) == ("Lena", "Krüger", "", "Lena Krüger", "Bäckerei")
+    assert emails(r) == ["lena.k1990@gmx.de"] and [p.value for p in r.phones] == ["+49 170 5550123"]
