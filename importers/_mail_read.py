@@ -199,7 +199,7 @@ def _maildir_files(folder: Path) -> tuple[list[Path], int]:
 def read_header_block(path: Path) -> tuple[bytes, bool]:
     """The header block of a single-message file (a leading mbox `From ` line dropped), and whether it was cut."""
     with open_regular(path) as fh:
-        data = fh.read(SNIFF_BYTES * 8)
+        data = fh.read(SNIFF_BYTES * 8).removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM hid the first field, From
         while True:
             end = _HEADER_END.search(data)
             if end is not None and not data.startswith(b"From "):

@@ -213,6 +213,9 @@ def _first_of_row(key: tuple[str, str], turns: dict[tuple[str, str], Callable[[l
     return turns[key]
 
 
+ADDRESS_PARTS = "address parts the formatted address leaves out"
+
+
 def _address(indices: list[int], parts: list[str], first: Callable[[list[str]], bool], label: str,
              label_i: int | None, sep: str) -> Action:
     """Address parts in several columns become one address (Google's `Formatted` wins over the parts)."""
@@ -225,9 +228,14 @@ def _address(indices: list[int], parts: list[str], first: Callable[[list[str]], 
             if cell:  # two columns for one part (`Home Address` and `Home Street`): both kept
                 cells[part] = f"{cells[part]}, {cell}" if part in cells else cell
         lab = (clean_label(row[label_i]) if label_i is not None else "") or label
-        formatted = cells.get("formatted", "")
+        formatted = cells.pop("formatted", "")
         if formatted:
             values = split_multi(formatted, sep) if sep else [formatted]
+            # the parts the formatted text does not hold (a city alone there, the street in its column):
+            # kept beside it, word for word, as nothing is dropped unseen
+            left = [cells[p] for p in _ADDRESS_ORDER if cells.get(p) and cells[p].casefold() not in formatted.casefold()]
+            if left:
+                rec.extras.append((ADDRESS_PARTS, ", ".join(left)))
         else:
             values = [", ".join(cells[p] for p in _ADDRESS_ORDER if cells.get(p))]
         rec.addresses.extend(Labeled(v, lab) for v in values)

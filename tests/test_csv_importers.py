@@ -575,3 +575,17 @@ def test_random_bytes_never_crash(tmp_path: Path, blob: bytes) -> None:
             importers.parse(path, fmt, ImportOptions())
         except NotAnAddressBook:
             pass
+
+
+def test_google_address_parts_the_formatted_address_leaves_out_are_kept(tmp_path: Path) -> None:
+    """`Address 1 - Formatted` wins over the part columns, but a part it does not hold was dropped unseen
+    (Formatted "Berlin": the street, postcode and country were nowhere)."""
+    path = tmp_path / "google.csv"
+    path.write_text("First Name,Last Name,Address 1 - Label,Address 1 - Formatted,Address 1 - Street,Address 1 - City,"
+                    "Address 1 - Postal Code,Address 1 - Country\n"
+                    "Ada,Lovelace,Home,Berlin,Hauptstraße 5,Berlin,10115,Germany\n"
+                    "Bo,Berg,Home,\"Hauptstraße 9, 10115 Berlin\",Hauptstraße 9,Berlin,10115,\n", encoding="utf-8")
+    ada, bo = importers.parse(path, "auto", ImportOptions()).records
+    assert [a.value for a in ada.addresses] == ["Berlin"]
+    assert ("address parts the formatted address leaves out", "Hauptstraße 5, 10115, Germany") in ada.extras
+    assert not any(name.startswith("address parts") for name, _ in bo.extras)  # all in its formatted text

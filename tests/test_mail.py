@@ -541,3 +541,9 @@ def test_an_encoded_name_holding_a_comma_is_one_name(tmp_path: Path) -> None:
     people = by_email(parse(path, me=["me@example.org"]))
     assert people["jd@newjob.example"].formatted_name == "Doerfler, Johnathan"
     assert people["hans@example.de"].formatted_name == "Müller, Hans"
+
+
+def test_an_eml_file_starting_with_a_byte_order_mark_keeps_its_sender(tmp_path: Path) -> None:
+    path = tmp_path / "bom.eml"
+    path.write_bytes(b"\xef\xbb\xbf" + message("BOM Person <bom@example.com>", ME, "Hi").as_bytes())
+    assert [(r.formatted_name, r.emails[0].value) for r in parse(path).records] == [("BOM Person", "bom@example.com")]
