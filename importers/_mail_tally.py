@@ -269,12 +269,19 @@ def guess_me(stats: dict[str, Stats], personal: int, sent_messages: int) -> tupl
             chosen = [ranked[0][1]] + [a for n, a in ranked[1:] if n >= max(ALIAS_SHARE * total, 2)]
             return chosen, "the most frequent sender of the sent-mail folder"
     best: tuple[int, str] | None = None
+    scores: dict[str, tuple[int, bool]] = {}  # candidate -> (messages, whether it both sends and receives)
     for address, s in people.items():
         both = s.as_from > 0 and s.as_rcpt > 0
         if both or s.as_rcpt >= RECIPIENT_SHARE * personal or s.as_from >= SENDER_SHARE * personal:
             score = s.as_from + s.as_rcpt
-            if score > 0 and (best is None or score > best[0] or (score == best[0] and address < best[1])):
-                best = (score, address)
+            if score > 0:
+                scores[address] = (score, both)
+                if best is None or score > best[0] or (score == best[0] and address < best[1]):
+                    best = (score, address)
     if best is None:
         return [], "nobody: no address both sends and receives"
+    if not scores[best[1]][1] and sum(1 for score, _ in scores.values() if score == best[0]) > 1:
+        # one message, or a few between the same two: its sender and its recipient are as likely the user
+        # (a received .eml took its only correspondent for the user, who was then left out)
+        return [], "nobody: the mail does not show which address is yours (give it with --me)"
     return [best[1]], "the address in the most messages as sender and as recipient"

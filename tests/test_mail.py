@@ -547,3 +547,15 @@ def test_an_eml_file_starting_with_a_byte_order_mark_keeps_its_sender(tmp_path: 
     path = tmp_path / "bom.eml"
     path.write_bytes(b"\xef\xbb\xbf" + message("BOM Person <bom@example.com>", ME, "Hi").as_bytes())
     assert [(r.formatted_name, r.emails[0].value) for r in parse(path).records] == [("BOM Person", "bom@example.com")]
+
+
+def test_one_received_message_does_not_make_its_sender_the_user(tmp_path: Path) -> None:
+    """Its sender and its recipient were as likely the user; taken for the user, the only correspondent
+    was left out and the user's own address became a contact. No guess: both kept, and the problem line
+    says to give --me."""
+    path = tmp_path / "one.eml"
+    path.write_bytes(message("Eml Guy <eml@example.com>", "me@example.org", "Hi").as_bytes())
+    result = mail_importer.parse(path, ImportOptions())
+    assert result.me == []
+    assert sorted(r.emails[0].value for r in result.records) == ["eml@example.com", "me@example.org"]
+    assert any("--me" in str(problem) for problem in result.problems)
