@@ -478,7 +478,7 @@ _PHONE_INSIDE = ("phone", "telefon", "téléphon", "teléfon", "fax")  # Mobilte
 _PHONE_START = ("tel", "mobil", "cell", "handy", "pager", "móvil", "celular", "portable", "isdn", "callback",
                 "rückmeldung")
 _EMAIL_WORDS = ("e-mail", "email", "mail", "courriel", "correo", "messagerie", "e-mail-adresse")
-_NOT_A_VALUE = frozenset({"type", "typ", "label", "display", "angezeigter", "affiché", "kind"})
+_NOT_A_VALUE = frozenset({"type", "typ", "label", "display", "angezeigter", "affiché", "kind", "tipo", "mostrar"})
 _URL_WORDS = frozenset({"url", "web", "website", "homepage", "webseite", "site", "blog", "internet", "webpage"})
 _ADDRESS_PARTS = (("pobox", ("po box", "p.o. box", "postfach", "boîte postale", "apartado")),
                   ("postal", ("zip", "postal", "postcode", "plz", "postleitzahl", "code postal", "código postal",

@@ -54,6 +54,8 @@ _MARKS = frozenset({
     "e-mail-adresse", "e-mail 2: adresse", "vorname", "nachname", "mobiltelefon", "telefon geschäftlich",
     "telefon privat", "straße geschäftlich", "ort geschäftlich", "postleitzahl geschäftlich",
     "adresse de messagerie", "téléphone mobile", "téléphone (bureau)", "rue (bureau)",
+    "dirección de correo electrónico", "dirección de correo electrónico 2", "tipo de correo electrónico", "móvil",
+    "teléfono del trabajo", "calle del trabajo", "ciudad de trabajo", "código postal del trabajo", "apellidos",
 })
 
 
