@@ -93,9 +93,13 @@ _NOT_DIGIT = re.compile(r"\D")
 _MAY_HOLD_EXTENSION = re.compile(r"[^\d\s()+./-]")  # a letter, `#`, `;`: "ext. 214", "x214", "#214", ";ext=214"
 
 
+SHORT_NUMBER = 8  # digits: a whole national number in Denmark, Norway, Singapore, Hong Kong (`32 12 34 56`)
+
+
 def phone_tail(written: str) -> str:
-    """The last nine digits of a phone as written ("" when it has fewer): what one number keeps
-    whether it is written with its country code or in its national form (dedupe's `loose_tails`).
+    """The last nine digits of a phone as written: what one number keeps whether it is written with its
+    country code or in its national form (dedupe's `loose_tails`); a number written in eight digits
+    whole (`SHORT_NUMBER`, `tail_hits` meets it with any number ending in them); "" when it has fewer.
     An extension is not part of the number (`020 7946 0958 ext. 214` ends in 079460958): phonenumbers
     finds it, whatever the number's country."""
     written = dialled_part(written)
@@ -104,7 +108,7 @@ def phone_tail(written: str) -> str:
         extension = _extension(written)
         if extension and digits.endswith(extension):
             digits = digits[:-len(extension)]
-    return digits[-TAIL:] if len(digits) >= TAIL else ""
+    return digits[-TAIL:] if len(digits) >= TAIL else digits if len(digits) == SHORT_NUMBER else ""
 
 
 def _extension(written: str) -> str:
@@ -287,6 +291,10 @@ class SuppressionIndex:
     by_block: dict[str, list[tuple[int, Name]]] = field(default_factory=lambda: defaultdict(list))
     by_spelling: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # jsmith -> owners
     by_tail: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # 077009001 -> owners
+    # the last eight digits of every phone on the list (met by a number written in eight digits), and the
+    # eight-digit numbers on the list (met by any number ending in them)
+    by_last8: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_short: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     excluded_people: dict[int, int] = field(default_factory=dict)  # live excluded person id -> owner
     _name_memo: dict[tuple[Name, int], list[tuple[int, int, Name]]] = field(default_factory=dict, repr=False)
 
@@ -347,6 +355,9 @@ class SuppressionIndex:
                     index.by_key[(kind, alias)].append(number)
             for tail in owner.identity.tails:
                 index.by_tail[tail].append(number)
+                index.by_last8[tail[-SHORT_NUMBER:]].append(number)
+                if len(tail) == SHORT_NUMBER:
+                    index.by_short[tail].append(number)
             for name in owner.identity.names:
                 for block in blocks(name) | pet_blocks(name):
                     index.by_block[block].append((number, name))
@@ -373,11 +384,19 @@ class SuppressionIndex:
         hits: dict[int, Hit] = {}
         for written in phones:
             tail = phone_tail(written)
-            for number in self.by_tail.get(tail, ()) if tail else ():
+            if not tail:
+                continue
+            # nine digits meet nine, or an eight-digit number on the list they end in; eight meet any
+            # number on the list ending in them (`32 12 34 56` and +45 32 12 34 56, which a workspace
+            # of another region cannot read as one number)
+            owners = (self.by_tail.get(tail, []) + self.by_short.get(tail[-SHORT_NUMBER:], []) if len(tail) == TAIL
+                      else self.by_last8.get(tail, []))
+            for number in owners:
                 ident = self.owners[number].identity
-                if number in hits or _two_numbers(phone_key(written, region), tail, ident.phones):
+                theirs = next((t for t in ident.tails if t == tail or t.endswith(tail) or tail.endswith(t)), tail)
+                if number in hits or _two_numbers(phone_key(written, region), theirs, ident.phones):
                     continue
-                hits[number] = Hit(number, "phone-tail", f"{written.strip()} and {ident.tails[tail]}")
+                hits[number] = Hit(number, "phone-tail", f"{written.strip()} and {ident.tails.get(theirs, theirs)}")
         return list(hits.values())
 
     def spelled_hits(self, aliases: dict[str, str]) -> list[Hit]:

@@ -240,3 +240,25 @@ def test_an_excluded_cards_base64_address_is_suppressed(cli: Cli) -> None:
     [sunny] = [p["id"] for p in json.loads(cli.ok("list", "--json")) if p["name"] == "Sunny Bear"]
     code, _out, err = cli("mark", sunny, "--as", "knows-me")
     assert code == 1 and "sunshine77@gmx.de, an address of" in err
+
+
+@pytest.mark.parametrize("theirs,mine", [("+45 32 12 34 56", "32 12 34 56"), ("+65 9123 4567", "9123 4567"),
+                                         ("9123 4567", "+65 9123 4567")])
+def test_a_number_written_in_eight_digits_meets_the_same_number_with_its_country_code(cli: Cli, theirs: str,
+                                                                                       mine: str) -> None:
+    """Danish, Norwegian and Singaporean numbers are eight digits whole: written without the country code,
+    they have no nine digits to compare, and an American workspace reads them as no number."""
+    cli.ok("import", cli.file("old.vcf", vcard(f"N:Hansen;Mette;;;\nFN:Mette Hansen\nEMAIL:mette@old.dk\nTEL:{theirs}")))
+    cli.ok("mark", cli.id("mette@old.dk"), "--as", "exclude")
+    knows_me(cli, "new.vcf", vcard(f"N:Jensen;Mia;;;\nFN:Mia Jensen\nEMAIL:mj@newmail.dk\nTEL:{mine}"))
+    [conflict] = blocked(cli)
+    assert conflict["kind"] == "phone-tail" and "end in the same eight digits" in conflict["reason"]
+
+
+def test_eight_digit_numbers_that_merely_end_alike_are_not_asked_about(cli: Cli) -> None:
+    """Two full numbers of one country ending in the same eight digits are two numbers."""
+    cli.ok("import", cli.file("old.vcf", vcard("N:Hansen;Mette;;;\nFN:Mette Hansen\nEMAIL:mette@old.dk\nTEL:+1 415 555 0123")))
+    cli.ok("mark", cli.id("mette@old.dk"), "--as", "exclude")
+    knows_me(cli, "new.vcf", vcard("N:Jensen;Mia;;;\nFN:Mia Jensen\nEMAIL:mj@newmail.dk\nTEL:+1 515 555 0123"))
+    code, _out, err, _path = cli.export()
+    assert code == 0, err

@@ -108,7 +108,8 @@ class Lookalike:
         if self.kind == "record":
             return f"{me} holds a card of {them} ({self.shared})"
         if self.kind == "phone-tail":
-            return f"{me} has a phone that may be one of {them}: {self.shared} end in the same nine digits"
+            digits = "nine" if all(sum(ch.isdigit() for ch in part) > 8 for part in self.shared.split(" and ")) else "eight"
+            return f"{me} has a phone that may be one of {them}: {self.shared} end in the same {digits} digits"
         if self.kind == "spelled":
             if self.shared == self.knows_me_name:  # the person is only that card: its address names them
                 return f"{me} gives no name, and its address spells the name of {them}"
