@@ -81,9 +81,14 @@ def split_name(text: str) -> frozenset[Name]:
         return frozenset(_split_words(text, whole=False) | (split_name(bare) if bare else set()))
     head = _NAME_ENDS.split(text, 1)[0].strip(" ,;()[]")
     if head == text:
-        return frozenset(_split_words(text, whole=True))
+        joined = _JOINED.fullmatch(text)  # "JaneDoe": a first name and a surname written together
+        return frozenset(_split_words(text, whole=True) | (_split_words(f"{joined[1]} {joined[2]}", whole=True)
+                                                            if joined else set()))
     # the name before " - Acme Corp"; the whole text only when it is short enough to be one name
     return frozenset(_split_words(text, whole=False) | (split_name(head) if head else set()))
+
+
+_JOINED = re.compile(r"([A-Z][a-z]{2,})([A-Z][a-z]{2,})")  # (three letters each: not "McDonald", "DeLuca")
 
 
 def _split_words(text: str, whole: bool) -> set[Name]:

@@ -262,3 +262,9 @@ def test_eight_digit_numbers_that_merely_end_alike_are_not_asked_about(cli: Cli)
     knows_me(cli, "new.vcf", vcard("N:Jensen;Mia;;;\nFN:Mia Jensen\nEMAIL:mj@newmail.dk\nTEL:+1 515 555 0123"))
     code, _out, err, _path = cli.export()
     assert code == 0, err
+
+
+def test_a_name_written_without_its_space_blocks(cli: Cli) -> None:
+    knows_me(cli, "new.vcf", vcard("FN:JaneDoe\nEMAIL:n21@new21.io"))
+    [jane] = exclude(cli, JANE)
+    assert list(conflicts_with(cli, jane)) == [cli.id("n21@new21.io")]
