@@ -49,6 +49,19 @@ def personalize(path: Path, *pids: int) -> None:
         mark(store, list(pids), Decision.PERSONALIZE)
 
 
+def dan_personalize(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    """The ten-person workspace with Dan Dunn marked personalize (the note editor is for such people)."""
+    workspace = make_workspace(tmp_path / "w.db")
+    ids = ids_by_name(workspace)
+    personalize(workspace, ids["Dan Dunn"])
+    return workspace, ids
+
+
+async def pressed(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
 def merged_elsewhere(path: Path, keep: int, other: int) -> None:
     """What `knowme resolve PAIR same` in another terminal does to the workspace: `other` goes."""
     with Store.open(path) as store:
@@ -84,35 +97,28 @@ async def test_x_on_a_row_another_command_merged_away_says_so_and_changes_nothin
 
 @pilot_test
 async def test_o_on_a_row_another_command_merged_away_does_not_stop_the_app(tmp_path: Path) -> None:
-    workspace = make_workspace(tmp_path / "w.db")
-    ids = ids_by_name(workspace)
-    personalize(workspace, ids["Dan Dunn"])
+    workspace, ids = dan_personalize(tmp_path)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await on_person(app, pilot, ids["Dan Dunn"])
         merged_elsewhere(workspace, ids["Bob Baker"], ids["Dan Dunn"])
-        await pilot.press("o")
-        await pilot.pause()
+        await pressed(pilot, "o")
         assert not isinstance(app.screen, OutreachScreen) and "no longer here" in status(app)
 
 
 @pilot_test
 async def test_a_note_saved_for_a_person_merged_away_meanwhile_is_not_called_saved(tmp_path: Path) -> None:
     """ctrl+s said "Saved the note" and no one held it. The editor stays open with the text, and says why."""
-    workspace = make_workspace(tmp_path / "w.db")
-    ids = ids_by_name(workspace)
-    personalize(workspace, ids["Dan Dunn"])
+    workspace, ids = dan_personalize(tmp_path)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await on_person(app, pilot, ids["Dan Dunn"])
-        await pilot.press("o")
-        await pilot.pause()
+        await pressed(pilot, "o")
         editor = app.screen
         assert isinstance(editor, OutreachScreen)
         editor.query_one("#draft", TextArea).text = "Hi Dan, great to see you at PyCon; let's keep in touch."
         merged_elsewhere(workspace, ids["Bob Baker"], ids["Dan Dunn"])
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await pressed(pilot, "ctrl+s")
         assert app.screen is editor and "let's keep in touch" in editor.query_one("#draft", TextArea).text
         assert any("no longer in the workspace" in str(n.message) for n in app._notifications)
         assert "Saved" not in status(app)
@@ -120,37 +126,26 @@ async def test_a_note_saved_for_a_person_merged_away_meanwhile_is_not_called_sav
 
 @pilot_test
 async def test_escape_in_the_note_editor_asks_before_throwing_typed_text_away(tmp_path: Path) -> None:
-    workspace = make_workspace(tmp_path / "w.db")
-    ids = ids_by_name(workspace)
-    personalize(workspace, ids["Dan Dunn"])
+    workspace, ids = dan_personalize(tmp_path)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await on_person(app, pilot, ids["Dan Dunn"])
-        await pilot.press("o")
-        await pilot.pause()
+        await pressed(pilot, "o")
         editor = app.screen
-        await pilot.press("escape")  # nothing typed: closes at once
-        await pilot.pause()
+        await pressed(pilot, "escape")  # nothing typed: closes at once
         assert not isinstance(app.screen, OutreachScreen)
-        await pilot.press("o")
-        await pilot.pause()
+        await pressed(pilot, "o")
         editor = app.screen
         editor.query_one("#draft", TextArea).text = "Hi Dan, great to see you at PyCon."
-        await pilot.press("escape")
-        await pilot.pause()
+        await pressed(pilot, "escape")
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")  # keep editing
-        await pilot.pause()
+        await pressed(pilot, "n")  # keep editing
         assert app.screen is editor and "PyCon" in editor.query_one("#draft", TextArea).text
-        await pilot.press("ctrl+q")  # quitting asks too
-        await pilot.pause()
+        await pressed(pilot, "ctrl+q")  # quitting asks too
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")  # discard
-        await pilot.pause()
+        await pressed(pilot, "n")
+        await pressed(pilot, "escape")
+        await pressed(pilot, "y")  # discard
         assert not isinstance(app.screen, (OutreachScreen, ConfirmScreen))
     assert person_row(workspace, ids["Dan Dunn"])[1] == ""
 
@@ -159,17 +154,14 @@ async def test_escape_in_the_note_editor_asks_before_throwing_typed_text_away(tm
 async def test_a_key_pressed_while_another_knowme_holds_the_workspace_is_said_not_fatal(tmp_path: Path) -> None:
     """Another command writing for longer than a writer waits: the app stopped with a traceback. Now the
     key's change is not made, a line says why, and the app goes on; pressed again later, it is made."""
-    workspace = make_workspace(tmp_path / "w.db")
-    ids = ids_by_name(workspace)
-    personalize(workspace, ids["Dan Dunn"])
+    workspace, ids = dan_personalize(tmp_path)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await on_person(app, pilot, ids["Dan Dunn"])
         app.store.conn.execute("PRAGMA busy_timeout=50")
         other = sqlite3.connect(workspace, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another knowme's long write
-        await pilot.press("k")
-        await pilot.pause()
+        await pressed(pilot, "k")
         assert any("busy" in str(n.message) for n in app._notifications)
         assert person_row(workspace, ids["Dan Dunn"])[0] == "personalize"
         other.execute("ROLLBACK")
@@ -196,10 +188,8 @@ async def test_the_duplicates_dialog_stays_until_a_whole_group_is_answered(tmp_p
         screen = await open_pairs(pilot)
         assert isinstance(screen, DuplicatesScreen)
         screen.busy = ANSWERING_GROUP  # (the group's worker is under way)
-        await pilot.press("escape")
-        await pilot.pause()
+        await pressed(pilot, "escape")
         assert app.screen is screen
         screen.busy = ""
-        await pilot.press("escape")
-        await pilot.pause()
+        await pressed(pilot, "escape")
         assert not isinstance(app.screen, DuplicatesScreen)
