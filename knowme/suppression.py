@@ -223,6 +223,31 @@ def _exclusion_holding(store: Store, pid: int, rkeys: set[str]) -> int | None:
     return held if held is not None else min(q.active_exclusions_of(store, pid), default=None)
 
 
+def set_aside_answers(store: Store, record_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """Cards a newer export changed that now hold an address, phone or profile on the suppression list:
+    the `different` answers between them and that exclusion's cards were given on what the cards held
+    then, so they are set aside (deleted) and the export asks again. Kept, a namesake's card that came
+    back holding the excluded person's address and a new one had that new address exported under the
+    old answer. Returns (person id, name) of those asked again; none for an excluded person's own card."""
+    ids = list(dict.fromkeys(record_ids))
+    if not ids or not q.anyone_excluded(store):
+        return []
+    asked: dict[int, str] = {}
+    for rid, pid, rkey in q.cards_of_records(store, ids):
+        if q.is_excluded(store, pid):
+            continue
+        exclusions: set[int] = set()
+        for kind, key in q.keys_of_record(store, rid):
+            for spelled in {key, mailbox_key(key) or key} if kind == "email" else {key}:
+                exclusions |= q.active_exclusions_with_entry(store, kind, spelled)
+        if not exclusions:
+            continue
+        theirs = sorted({key for _eid, kind, key, _shown in q.entries_of(store, exclusions) if kind == "record"})
+        if theirs and q.delete_different_verdicts(store, rkey, theirs):
+            asked[pid] = q.person_name(store, pid)
+    return sorted(asked.items())
+
+
 def lift(store: Store, exclusion_ids: Iterable[int], log_id: int) -> None:
     """Lift exclusions for an explicit un-exclude (action `log_id`); their entries stay, inactive."""
     q.lift_exclusions(store, exclusion_ids, log_id, now())

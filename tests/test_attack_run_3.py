@@ -268,3 +268,30 @@ def test_a_name_written_without_its_space_blocks(cli: Cli) -> None:
     knows_me(cli, "new.vcf", vcard("FN:JaneDoe\nEMAIL:n21@new21.io"))
     [jane] = exclude(cli, JANE)
     assert list(conflicts_with(cli, jane)) == [cli.id("n21@new21.io")]
+
+
+def test_a_kept_apart_card_that_comes_back_holding_the_excluded_address_is_asked_about_again(cli: Cli) -> None:
+    """The user said the namesake Jane Doe (her own card, UID b-1) is not the excluded one. A newer export
+    of her book gives that card the excluded Jane's address and phone beside a new address: the answer
+    was given on what the card held then; kept, the new address went into the safe file."""
+    [jane] = exclude(cli, "N:Doe;Jane;;;\nFN:Jane Doe\nUID:a-1\nEMAIL:jane.doe@example.com\nTEL:+1 555 201 0000")
+    card = "N:Doe;Jane;;;\nFN:Jane Doe\nUID:b-1\nEMAIL:jdoe@other.org"
+    (cli.tmp / "v1").mkdir()
+    (cli.tmp / "v2").mkdir()
+    cli.ok("import", cli.file("v1/book.vcf", vcard(card, "N:Lee;Ann;;;\nFN:Ann Lee\nEMAIL:ann@lee.org")))
+    namesake = cli.id("jdoe@other.org")
+    cli.ok("mark", namesake, "--not-same-as", jane)
+    cli.ok("mark", namesake, "--as", "knows-me")
+    # the same book again, her card unchanged: the answer stands
+    cli.ok("import", cli.file("v2/book.vcf", vcard(card, "N:Lee;Ann;;;\nFN:Ann Lee\nEMAIL:ann@lee.org\nNOTE:new")))
+    code, _out, err, _path = cli.export()
+    assert code == 0, err
+    (cli.tmp / "v3").mkdir()
+    out = cli.ok("import", cli.file("v3/book.vcf", vcard(
+        card + "\nEMAIL:jane.doe@example.com\nEMAIL:jane.d@newmail.com\nTEL:+1 555 201 0000",
+        "N:Lee;Ann;;;\nFN:Ann Lee\nEMAIL:ann@lee.org\nNOTE:new")))
+    assert "the answer is asked again" in out and "Jane Doe" in out
+    [conflict] = [c for c in blocked(cli) if c["knows_me"] == namesake]
+    assert conflict["excluded"] == jane
+    code, out, _err = cli("export", "safe", "-o", "-")
+    assert code == 1 and "jane.d@newmail.com" not in out

@@ -323,6 +323,10 @@ class ImportOutcome:
     carried: tuple[int, int] = (0, 0)  # of that namesake's records, how many carry over into this file
     dropped: list[tuple[int, str, str]] = field(default_factory=list)  # decided people gone: (id, name, decision)
     excluded_again: list[tuple[int, str]] = field(default_factory=list)  # new people holding an excluded card: (id, name)
+    changed_cards: list[int] = field(default_factory=list, repr=False)  # earlier records whose card changed
+    # people whose "different" answer against an excluded person was set aside: a card of theirs now holds
+    # that person's address, phone or profile (`suppression.set_aside_answers`): (id, name)
+    asked_again: list[tuple[int, str]] = field(default_factory=list)
 
     def dropped_line(self) -> str | None:
         """One line naming the people with a decision or note that this newer version no longer holds."""
@@ -344,6 +348,17 @@ class ImportOutcome:
         more = f" and {len(self.excluded_again) - 10} more" if len(self.excluded_again) > 10 else ""
         return (f"{self.source}: {plural(len(self.excluded_again), 'card')} of people you excluded came back, "
                 f"excluded again: {shown}{more}")
+
+    def asked_again_line(self) -> str | None:
+        """One line naming the people kept apart from an excluded person whose card now holds that
+        person's address, phone or profile: the answer is to be given again."""
+        if not self.asked_again:
+            return None
+        shown = "; ".join(name or f"person {pid}" for pid, name in self.asked_again[:10])
+        more = f" and {len(self.asked_again) - 10} more" if len(self.asked_again) > 10 else ""
+        return (f"{self.source}: {plural(len(self.asked_again), 'person')} you said {'is' if len(self.asked_again) == 1 else 'are'} "
+                f"not an excluded person now {'holds' if len(self.asked_again) == 1 else 'hold'} that person's address, "
+                f"phone or profile, so the answer is asked again (the safe export lists it): {shown}{more}")
 
     def namesake_line(self) -> str | None:
         """One line saying a same-named file was taken as a different address book, and why."""
@@ -778,6 +793,7 @@ class Store:
         first_new = self.next_id("people")
         self._write_records(source_id, name, records, prepared, claimed, earlier[0] if earlier else None, outcome)
         outcome.excluded_again = self._exclude_returning(source_id, first_new)
+        outcome.asked_again = _suppression().set_aside_answers(self, outcome.changed_cards)
         self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
         _suppression().capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
         return outcome
@@ -822,6 +838,7 @@ class Store:
                 rid = old_rid
                 if _reimport().card_digest(prep.data) != old.digest.get(rid):  # the card changed: its person's summary follows
                     touched.add(old.person[rid])
+                    outcome.changed_cards.append(rid)
                 outcome.kept += 1
                 updates.append((record.index, record.line, record.uid, prep.first, prep.last, prep.data, rid))
             else:

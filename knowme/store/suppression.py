@@ -248,3 +248,27 @@ def pending_pairs_excluded_knows_me(store: Store, decision: Decision = Decision.
     decisions = (Decision.EXCLUDE.value, decision.value)
     yield from store.conn.execute(f"{side.format(mine='a', other='b')} UNION {side.format(mine='b', other='a')}",
                                   decisions * 2)
+
+
+def cards_of_records(store: Store, record_ids: Sequence[int]) -> list[tuple[int, int, str]]:
+    """(record id, person id, record identity) of these records."""
+    found: list[tuple[int, int, str]] = []
+    for chunk in chunked(record_ids, _VERDICT_CHUNK):
+        found += store.conn.execute(f"SELECT id, person_id, rkey FROM records WHERE id IN ({marks(len(chunk))})",
+                                    chunk).fetchall()
+    return found
+
+
+def keys_of_record(store: Store, record_id: int) -> list[tuple[str, str]]:
+    return store.conn.execute("SELECT kind, key FROM keys WHERE record_id=?", (record_id,)).fetchall()
+
+
+def delete_different_verdicts(store: Store, rkey: str, theirs: Sequence[str]) -> int:
+    """Delete the `different` verdicts between this record identity and those; how many there were."""
+    gone = 0
+    for chunk in chunked(theirs, _VERDICT_CHUNK):
+        m = marks(len(chunk))
+        gone += store.conn.execute(
+            f"DELETE FROM verdicts WHERE verdict='different' AND ((a=? AND b IN ({m})) OR (b=? AND a IN ({m})))",
+            [rkey, *chunk, rkey, *chunk]).rowcount
+    return gone
