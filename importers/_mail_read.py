@@ -29,6 +29,10 @@ _SEPARATOR = re.compile(rb"\nFrom ")
 # A `From ` line that is an mbox postmark even without a blank line before it: sender, weekday, month, day, time.
 _POSTMARK = re.compile(rb"From \S+\s+[A-Za-z]{3}\s+[A-Za-z]{3}\s+\d{1,2}\s+\d{1,2}:\d\d")
 _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+# a message's own header fields: at least one opens every real message's header block, none of them a
+# body's "To: be honest..." lines after an unescaped `From what I heard` (which made body lines people)
+_OWN_FIELD = re.compile(rb"\n(?:from|date|message-id|received|return-path|delivered-to|x-gm-thrid)[ \t]*:", re.I)
+_HEADERS_LOOKED_AT = 16384  # bytes after a `From ` line searched for the header block it opens
 _MESSAGE_FIELDS = (b"from", b"to", b"date", b"message-id", b"subject")
 # Files in mail folders that are indexes or settings, never messages.
 _NOT_MAIL_SUFFIXES = (".msf", ".dat", ".json", ".plist", ".sqlite", ".db", ".vcf", ".csv", ".html", ".htm", ".log",
@@ -215,6 +219,18 @@ def read_header_block(path: Path) -> tuple[bytes, bool]:
             data += more
 
 
+def _message_follows(buf: bytes, start: int) -> bool:
+    """Whether the `From ` line at `start` (after a blank line) opens a message: the lines after it are a
+    header block holding one of a message's own fields. A `From ` line in a body that no writer escaped
+    (`>From`) is text, and the lines under it too."""
+    line_end = buf.find(b"\n", start)
+    if line_end < 0:
+        return False
+    block_end = buf.find(b"\n\n", line_end, line_end + _HEADERS_LOOKED_AT)
+    block = buf[line_end:block_end if block_end >= 0 else line_end + _HEADERS_LOOKED_AT]
+    return _HEADER_LINE.match(buf, line_end + 1) is not None and _OWN_FIELD.search(block) is not None
+
+
 class MboxReader:
     """Streams the header blocks of one mbox file in constant memory.
 
@@ -328,12 +344,15 @@ class MboxReader:
             resume = None
             for match in _SEPARATOR.finditer(buf, pos):
                 i = match.start()
-                if (i >= 1 and buf[i - 1] == 10) or (i >= 2 and buf[i - 2:i] == b"\n\r") or (i == 0 and self.base == 0):
+                after_blank = (i >= 1 and buf[i - 1] == 10) or (i >= 2 and buf[i - 2:i] == b"\n\r")
+                if i == 0 and self.base == 0:
                     return i + 1
-                if not self.eof and buf.find(b"\n", i + 1) < 0:
-                    resume = i  # the line is not complete yet: decide after the next chunk
+                if not self.eof and (buf.find(b"\n", i + 1) < 0 or after_blank and
+                                     buf.find(b"\n\n", i + 1, i + _HEADERS_LOOKED_AT) < 0 and
+                                     len(buf) < i + _HEADERS_LOOKED_AT):
+                    resume = i  # the line (or the header block after it) is not complete yet: decide after the next chunk
                     break
-                if _POSTMARK.match(buf, i + 1):
+                if _POSTMARK.match(buf, i + 1) or after_blank and _message_follows(buf, i + 1):
                     return i + 1
             if self.eof:
                 if buf and not buf.endswith(b"\n"):

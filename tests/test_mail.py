@@ -559,3 +559,28 @@ def test_one_received_message_does_not_make_its_sender_the_user(tmp_path: Path) 
     assert result.me == []
     assert sorted(r.emails[0].value for r in result.records) == ["eml@example.com", "me@example.org"]
     assert any("--me" in str(problem) for problem in result.problems)
+
+
+def test_an_unescaped_from_line_in_a_body_is_text_not_a_message(tmp_path: Path) -> None:
+    """A body line `From what I heard` after a blank line, which no writer escaped as `>From`, started a
+    message: the body's `Cc: nobody@example.com` and `Bcc: Mallory <...>` lines became people."""
+    path = tmp_path / "in.mbox"
+    path.write_bytes(b"From alice@example.com Thu Mar 14 10:00:00 2024\nFrom: Alice <alice@example.com>\n"
+                     b"To: me@example.org\nSubject: story\nDate: Thu, 14 Mar 2024 10:00:00 +0000\n\nHi,\n\n"
+                     b"From what I heard, the project is late.\nTo: be honest I do not care.\n"
+                     b"Cc: nobody@example.com\nBcc: Mallory <mallory@evil.example>\n\nBye\n"
+                     b"From bob@example.com Thu Mar 14 11:00:00 2024\nFrom: Bob <bob@example.com>\nTo: me@example.org\n"
+                     b"Subject: hi\nDate: Thu, 14 Mar 2024 11:00:00 +0000\n\nbody\n")
+    result = parse(path, me=["me@example.org"])
+    assert sorted(r.emails[0].value for r in result.records) == ["alice@example.com", "bob@example.com"]
+    assert not result.problems
+
+
+def test_a_from_line_without_a_postmark_still_opens_a_message_that_has_headers(tmp_path: Path) -> None:
+    path = tmp_path / "in.mbox"
+    path.write_bytes(b"From alice@example.com Thu Mar 14 10:00:00 2024\nFrom: Alice <alice@example.com>\n"
+                     b"To: me@example.org\nDate: Thu, 14 Mar 2024 10:00:00 +0000\n\nHi\n\n"
+                     b"From MAILER-DAEMON\nFrom: Bob <bob@example.com>\nTo: me@example.org\n"
+                     b"Date: Thu, 14 Mar 2024 11:00:00 +0000\n\nbody\n")
+    assert sorted(r.emails[0].value for r in parse(path, me=["me@example.org"]).records) == [
+        "alice@example.com", "bob@example.com"]
