@@ -96,6 +96,19 @@ _MAY_HOLD_EXTENSION = re.compile(r"[^\d\s()+./-]")  # a letter, `#`, `;`: "ext. 
 SHORT_NUMBER = 8  # digits: a whole national number in Denmark, Norway, Singapore, Hong Kong (`32 12 34 56`)
 
 
+_NUMBER_SEPARATOR = re.compile(r"\s+(?:/|\||or|oder|ou|o)\s+|\s*;\s*(?![a-z]+=)|\s*\|\s*", re.IGNORECASE)
+
+
+def numbers_in(cell: str) -> list[str]:
+    """The numbers a phone cell holds: `555 201 0000 / 555 201 0009`, `... | ...`, `... or ...` are two
+    (read as one, the second was never compared: an excluded person's number behind another one). A cell
+    of one number, or with an `;ext=` parameter, is itself."""
+    parts = [part for part in _NUMBER_SEPARATOR.split(cell) if part.strip()]
+    if len(parts) < 2 or not all(sum(ch.isdigit() for ch in part) >= 7 for part in parts):
+        return [cell]
+    return parts
+
+
 def phone_tail(written: str) -> str:
     """The last nine digits of a phone as written: what one number keeps whether it is written with its
     country code or in its national form (dedupe's `loose_tails`); a number written in eight digits
@@ -145,8 +158,9 @@ def identity_of(person: Person, keyed: Identity, deep: bool = False) -> Identity
             if url:
                 ident.urls.setdefault(url, labeled.value.strip())
         for labeled in record.phones:
-            if tail := phone_tail(labeled.value):
-                ident.tails.setdefault(tail, labeled.value.strip())
+            for written in numbers_in(labeled.value):
+                if tail := phone_tail(written):
+                    ident.tails.setdefault(tail, written.strip())
         ident.names |= name_forms(record)
         if deep:
             written_elsewhere(record, ident)
@@ -407,7 +421,8 @@ class SuppressionIndex:
         about (it is not proof, so `mark` never refuses on it). Two numbers of one country that both
         read as numbers and merely end alike are two numbers (+1 415 555 0123, +1 515 555 0123)."""
         hits: dict[int, Hit] = {}
-        for written in phones:
+        for written, shared_cell in ((number, len(numbers) > 1) for cell in phones
+                                     for numbers in [numbers_in(cell)] for number in numbers):
             tail = phone_tail(written)
             if not tail:
                 continue
@@ -419,8 +434,9 @@ class SuppressionIndex:
             for number in owners:
                 ident = self.owners[number].identity
                 theirs = next((t for t in ident.tails if t == tail or t.endswith(tail) or tail.endswith(t)), tail)
-                if number in hits or _two_numbers(phone_key(written, region), theirs, ident.phones):
-                    continue
+                mine = phone_key(written, region)
+                if number in hits or _two_numbers(mine, theirs, ident.phones) and not (shared_cell and mine in ident.phones):
+                    continue  # (a number of a cell of two was keyed as no number: an exact match is this rule's too)
                 hits[number] = Hit(number, "phone-tail", f"{written.strip()} and {ident.tails.get(theirs, theirs)}")
         return list(hits.values())
 

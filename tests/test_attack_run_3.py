@@ -295,3 +295,10 @@ def test_a_kept_apart_card_that_comes_back_holding_the_excluded_address_is_asked
     assert conflict["excluded"] == jane
     code, out, _err = cli("export", "safe", "-o", "-")
     assert code == 1 and "jane.d@newmail.com" not in out
+
+
+def test_an_excluded_number_behind_another_in_one_phone_cell_blocks(cli: Cli) -> None:
+    exclude(cli, JANE)
+    knows_me(cli, "pea.vcf", vcard("N:Pod;Pea;;;\nFN:Pea Pod\nEMAIL:pea@newmail.io\nTEL:555 201 0009 / 555 201 0000"))
+    [conflict] = blocked(cli)
+    assert conflict["kind"] == "phone-tail" and conflict["knows_me_name"] == "Pea Pod"
