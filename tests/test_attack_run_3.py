@@ -302,3 +302,24 @@ def test_an_excluded_number_behind_another_in_one_phone_cell_blocks(cli: Cli) ->
     knows_me(cli, "pea.vcf", vcard("N:Pod;Pea;;;\nFN:Pea Pod\nEMAIL:pea@newmail.io\nTEL:555 201 0009 / 555 201 0000"))
     [conflict] = blocked(cli)
     assert conflict["kind"] == "phone-tail" and conflict["knows_me_name"] == "Pea Pod"
+
+
+def test_a_kept_apart_card_sharing_the_excluded_persons_new_address_of_the_same_import_is_asked_again(cli: Cli) -> None:
+    """Both cards are in one book: the newer export gives the excluded Jane a new address, and her
+    namesake's card that same address beside another new one. Checked before the excluded card's new
+    address was on the list, the namesake's other new address was exported."""
+    jane_a = "N:Doe;Jane;;;\nFN:Jane Doe\nUID:a-1\nEMAIL:jane.doe@example.com"
+    jane_b = "N:Doe;Jane;;;\nFN:Jane Doe\nUID:b-1\nEMAIL:jdoe@other.org"
+    for folder in ("v1", "v2"):
+        (cli.tmp / folder).mkdir()
+    cli.ok("import", cli.file("v1/book.vcf", vcard(jane_a, jane_b, "N:Lee;Ann;;;\nFN:Ann Lee\nEMAIL:ann@lee.org")))
+    excluded, namesake = cli.id("jane.doe@example.com"), cli.id("jdoe@other.org")
+    cli.ok("mark", excluded, "--as", "exclude")
+    cli.ok("mark", namesake, "--not-same-as", excluded)
+    cli.ok("mark", namesake, "--as", "knows-me")
+    out = cli.ok("import", cli.file("v2/book.vcf", vcard(jane_a + "\nEMAIL:jane.new@fresh.io",
+                                                         jane_b + "\nEMAIL:jane.new@fresh.io\nEMAIL:jd2@another.net",
+                                                         "N:Lee;Ann;;;\nFN:Ann Lee\nEMAIL:ann@lee.org")))
+    assert "the answer is asked again" in out
+    code, out, _err = cli("export", "safe", "-o", "-")
+    assert code == 1 and "jd2@another.net" not in out

@@ -920,3 +920,36 @@ async def test_export_dialog_asks_before_replacing_a_file(tmp_path: Path) -> Non
         await pilot.pause()
         assert "Wrote 1 knows-me person" in str(screen.query_one("#result", Static).render())
     assert "alice@acme.com" in safe.read_text(encoding="utf-8")
+
+
+@pilot_test
+async def test_r_never_lets_go_of_someone_the_confirm_did_not_name(tmp_path: Path) -> None:
+    """Another terminal decided on Dora after the dialog named only Charles: the replacement, confirmed for
+    Charles, dropped Dora with her decision and note. It is refused again, naming both."""
+    from knowme.importing import import_path
+
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    book, newer = tmp_path / "v1" / "phone.vcf", tmp_path / "v2" / "phone.vcf"
+    book.write_text("".join(_card(n, e) for n, e in (("Ada Lovelace", "ada@x.example"), ("Charles Babbage", "c@x.example"),
+                                                       ("Dora Dean", "dora@x.example"), ("Grace Hopper", "g@x.example"))),
+                    encoding="utf-8")
+    newer.write_text("".join(_card(n, e) for n, e in (("Ada Lovelace", "ada@x.example"), ("Grace Hopper", "g@x.example"),
+                                                        ("Alan Turing", "alan@x.example"))), encoding="utf-8")
+    workspace = tmp_path / "w.db"
+    with Store.open(workspace) as store:
+        assert import_path(store, book).ok
+        ids = dict(store.conn.execute("SELECT name, id FROM people"))
+        mark(store, [ids["Charles Babbage"]], Decision.KNOWS_ME)
+    app = KnowmeApp(workspace, import_paths=[newer])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await import_screen_done(app, pilot)
+        with Store.open(workspace) as other:  # meanwhile, in another terminal
+            mark(other, [ids["Dora Dean"]], Decision.KNOWS_ME, note="met at PyCon, important")
+        await pilot.press("r")
+        await pilot.pause()
+        assert "Dora" not in getattr(app.screen, "question", "")  # the dialog knew only of Charles
+        await pressed(app, pilot, "y")
+        outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
+        assert outcome.startswith("not imported:") and "Dora Dean (knows-me)" in outcome
+    assert people(workspace)["Dora Dean"][0] == "knows-me"

@@ -193,3 +193,29 @@ async def test_the_duplicates_dialog_stays_until_a_whole_group_is_answered(tmp_p
         screen.busy = ""
         await pressed(pilot, "escape")
         assert not isinstance(app.screen, DuplicatesScreen)
+
+
+@pilot_test
+async def test_a_dialogs_answer_that_meets_a_busy_workspace_is_said_not_fatal(tmp_path: Path) -> None:
+    """Answering "Split" while another knowme held the workspace stopped the app with a traceback: a
+    dialog's answer runs after the key that opened it."""
+    from knowme.tui.screens.duplicates import confirm_split
+
+    workspace = make_workspace(tmp_path / "w.db")
+    ids = ids_by_name(workspace)
+    merged_elsewhere(workspace, ids["Bob Baker"], ids["Dan Dunn"])
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_person(app, pilot, ids["Bob Baker"])
+        confirm_split(app, ids["Bob Baker"])
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        app.store.conn.execute("PRAGMA busy_timeout=50")
+        other = sqlite3.connect(workspace, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        await pressed(pilot, "y")
+        assert any("busy" in str(n.message) for n in app._notifications) and app.is_running
+        other.execute("ROLLBACK")
+        other.close()
+    with Store.open(workspace) as store:
+        assert store.conn.execute("SELECT n_records FROM people WHERE id=?", (ids["Bob Baker"],)).fetchone()[0] == 2

@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ import pytest
 from rich.cells import cell_len
 
 from knowme import paths
+from knowme.store.core import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 TMUX = shutil.which("tmux")
@@ -267,3 +269,43 @@ def test_scrolling_repaints_every_row_in_a_real_terminal(tmp_path: Path) -> None
         _window(terminal, expected, "back to Undecided", top=len(expected) - rows)
     finally:
         terminal.close()
+
+
+def _cmdline(proc: Path) -> list[str]:
+    try:
+        return (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
+    except OSError:  # gone meanwhile, or not ours to read
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the process through /proc")
+def test_review_stopped_by_kill_gives_the_terminal_back_and_keeps_its_decisions(tmp_path: Path) -> None:
+    """`kill` (SIGTERM) on the review UI: killed by the signal's default, the shell was left in the app's
+    alternate screen with the mouse still reported and the cursor hidden, and no line said what happened."""
+    workspace = tmp_path / "w.db"
+    samples = [p for p in paths.sample_files() if p.name == "iphone.vcf"]
+    subprocess.run([sys.executable, "-m", "knowme.cli", "--db", str(workspace), "import", *map(str, samples)],
+                   capture_output=True, check=True, cwd=ROOT, timeout=120,
+                   env={k: v for k, v in os.environ.items() if k != "KNOWME_DB"})
+    done = tmp_path / "exit-code"
+    command = (f"cd {shlex.quote(str(ROOT))} && {shlex.quote(sys.executable)} -m knowme.cli "
+               f"--db {shlex.quote(str(workspace))} review; echo $? > {shlex.quote(str(done))}; sleep 30")
+    terminal = Terminal(f"knowme-kill-{os.getpid()}", command)
+    try:
+        terminal.wait_for(lambda s: "Undecided ·" in s and "people" in s, "the review screen")
+        terminal.keys("k")
+        terminal.wait_for(lambda s: "Decided 1 of" in s, "the decision")
+        [pid] = [int(proc.name) for proc in Path("/proc").iterdir() if proc.name.isdigit()
+                 and _cmdline(proc)[-3:] == ["--db", str(workspace), "review"]]
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert done.exists() and done.read_text().strip() == str(128 + signal.SIGTERM), terminal.screen()
+        screen = terminal.wait_for(lambda s: "knowme: stopped (SIGTERM)" in s, "the one line")
+        assert "Decided" not in screen  # the app's screen is gone: the shell's own is back
+        assert terminal._tmux("display", "-p", "-t", "main", "#{alternate_on}").strip() == "0"
+    finally:
+        terminal.close()
+    with Store.open(workspace) as store:
+        assert store.conn.execute("SELECT count(*) FROM people WHERE decision='knows-me'").fetchone()[0] == 1

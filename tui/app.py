@@ -7,7 +7,12 @@ exports, lint) and re-read the store after every change: the store is the truth.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+import contextlib
+import functools
+import inspect
+import signal
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -73,6 +78,16 @@ class KnowmeApp(App[None]):
         return MainScreen(self.store)
 
     def on_mount(self) -> None:
+        # `kill`, `timeout` or a closed terminal: leave as ctrl+q does, the terminal given back as it was
+        # (killed by the signal's default, the shell was left in the app's screen, the mouse still reported)
+        loop = asyncio.get_running_loop()
+        self._signals_handled: list[int] = []
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # no such handling here
+                    loop.add_signal_handler(number, self._stopped, number)
+                    self._signals_handled.append(number)
         self.theme = LIGHT if self.store.setting(THEME_KEY) == "light" else DARK
         # What exists once the first screen is up lives as long as the app: keep it out of the
         # cyclic collector's full passes, which otherwise pause a key press now and then.
@@ -80,8 +95,37 @@ class KnowmeApp(App[None]):
         if self.import_paths:
             self.open_import(self.import_paths)
 
+    def _stopped(self, number: int) -> None:
+        with contextlib.suppress(WorkspaceError):
+            self.main.save_state()
+        self.exit(return_code=128 + number,
+                  message=f"knowme: stopped ({signal.Signals(number).name}); every decision shown as saved is saved"
+                          + (" (the note being edited was not)" if getattr(self.screen, "unsaved", None) and
+                             self.screen.unsaved() else ""))
+
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in getattr(self, "_signals_handled", ()):
+            loop.remove_signal_handler(number)
         self.store.close()
+
+    def push_screen(self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, *,  # type: ignore[override]
+                    mode: str | None = None) -> Any:
+        """Every dialog's answer, as every key's action (`run_action`): a write refused because another
+        knowme holds the workspace is said in a line (answering "Split" stopped the app with a traceback)."""
+        if callback is not None and not inspect.iscoroutinefunction(callback):
+            callback = self._busy_said(callback)
+        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
+
+    def _busy_said(self, callback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        @functools.wraps(callback)
+        def answered(result: Any) -> Any:
+            try:
+                return callback(result)
+            except WorkspaceError as exc:
+                self.notify(f"Not done: {exc}", severity="warning", timeout=8)
+                return None
+        return answered
 
     async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
         """Every key's action, with a workspace another knowme holds for longer than a writer waits

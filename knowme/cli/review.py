@@ -68,8 +68,9 @@ def cmd_review(args: argparse.Namespace, store: Store) -> int:
     store.close()  # the app opens its own connection (and its workers theirs)
     from knowme.tui.app import KnowmeApp
 
-    KnowmeApp(path, import_paths=args.files, fmt=args.format, region=args.region, import_mode=args.mode).run()
-    return 0
+    app = KnowmeApp(path, import_paths=args.files, fmt=args.format, region=args.region, import_mode=args.mode)
+    app.run()
+    return app.return_code or 0
 
 
 def cmd_demo(args: argparse.Namespace, store: None) -> int:

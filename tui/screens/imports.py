@@ -190,6 +190,8 @@ class ImportScreen(ModalScreen[str | None]):
         self.mode: ReplaceMode = mode
         self.reports: list[FileReport] = []
         self.rows: dict[str, FileReport] = {}  # each table row's report (a folder's files' rows too)
+        # the people the user agreed may go, by row (`r`): a replacement that would drop others is refused again
+        self.confirmed: dict[str, list[str]] = {}
         self.dedupe: DedupeReport | None = None
         self.done = False
         self.failure: str | None = None
@@ -240,7 +242,13 @@ class ImportScreen(ModalScreen[str | None]):
                 self.post_message(Progress("import", label, 0, 1))
                 options = ImportOptions(region=region, progress=self._reporter("import", label),
                                         cancelled=lambda: worker.is_cancelled)
-                report = import_path(store, path, self.fmt, options, mode)
+                confirmed = self.confirmed.get(row) if mode == "replace" else None
+                if confirmed is not None:  # only the people the user saw named may go: ask again if more would
+                    report = import_path(store, path, self.fmt, options, "auto")
+                    if report.refused == DROPPING and sorted(report.dropping) == confirmed:
+                        report = import_path(store, path, self.fmt, options, mode)
+                else:
+                    report = import_path(store, path, self.fmt, options, mode)
                 self.post_message(FileImported(row, report))
             if worker.is_cancelled:
                 return
@@ -380,8 +388,12 @@ class ImportScreen(ModalScreen[str | None]):
                     f"{plural(len(going), 'person')} you decided on or wrote for {'is' if len(going) == 1 else 'are'} "
                     f"no longer in {'it' if len(jobs) == 1 else 'them'} and will go, with the decisions, notes and "
                     f"drafts (this cannot be undone): {shown}. The people you excluded stay on the suppression list.")
-        self.app.push_screen(ConfirmScreen("Replace earlier imports", question, yes="Replace"),
-                             lambda yes: self._again(jobs, mode) if yes else None)
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.confirmed.update((row, sorted(report.dropping)) for row, report in jobs)
+                self._again(jobs, mode)
+
+        self.app.push_screen(ConfirmScreen("Replace earlier imports", question, yes="Replace"), answered)
 
     def _again(self, jobs: list[tuple[str, FileReport]], mode: ReplaceMode) -> None:
         self.done, self.failure, self.dedupe = False, None, None
