@@ -43,6 +43,9 @@ _OVERRIDES: dict[str, Col | None] = {
     "imaddress": None, "web page": Col("url"), "personal web page": Col("url", label="home"),
     "location": None, "office location": None, "given yomi": Col("phonetic"), "surname yomi": Col("phonetic"),
     "company yomi": None, "display name": Col("formatted_name"),
+    # Spanish Outlook's home phone ("Particular": private), a word no other column name reads as a phone
+    "particular": Col("phone", label="home"), "particular 2": Col("phone", label="home"),
+    "tratamiento": Col("prefix"), "sufijo": Col("suffix"),
 }
 # Columns only Outlook writes (English and German); two or more of them make a file Outlook's.
 _MARKS = frozenset({

@@ -593,11 +593,12 @@ def test_google_address_parts_the_formatted_address_leaves_out_are_kept(tmp_path
 
 def test_a_spanish_outlook_export_is_outlook_and_its_type_and_display_columns_are_no_addresses(tmp_path: Path) -> None:
     path = tmp_path / "contactos.csv"
-    path.write_text("Tratamiento,Nombre,Apellidos,Organización,Móvil,Dirección de correo electrónico,"
+    path.write_text("Tratamiento,Nombre,Apellidos,Organización,Móvil,Particular,Dirección de correo electrónico,"
                     "Tipo de correo electrónico,Nombre para mostrar del correo electrónico,Dirección de correo electrónico 2\n"
-                    "Sr.,Juan,García López,Acme SA,+34 600 111 222,juan@acme.es,SMTP,Juan García (juan@acme.es),"
-                    "jgl@gmail.com\n", encoding="utf-8")
+                    "Sr.,Juan,García López,Acme SA,+34 600 111 222,+34 91 765 4321,juan@acme.es,SMTP,"
+                    "Juan García (juan@acme.es),jgl@gmail.com\n", encoding="utf-8")
     assert importers.detect(path).name == "outlook"
     [juan] = importers.parse(path, "auto", ImportOptions()).records
     assert [e.value for e in juan.emails] == ["juan@acme.es", "jgl@gmail.com"]  # not "SMTP", nor the display text
-    assert (juan.given, juan.family, juan.org) == ("Juan", "García López", "Acme SA")
+    assert [(p.value, p.label) for p in juan.phones] == [("+34 600 111 222", "mobile"), ("+34 91 765 4321", "home")]
+    assert (juan.given, juan.family, juan.org, juan.prefix) == ("Juan", "García López", "Acme SA", "Sr.")
