@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.duplicates import DuplicatesScreen
 from knowme.tui.screens.export import ExportScreen
@@ -953,3 +955,31 @@ async def test_r_never_lets_go_of_someone_the_confirm_did_not_name(tmp_path: Pat
         outcome = str(screen.query_one("#files", DataTable).get_cell("0", "Outcome"))
         assert outcome.startswith("not imported:") and "Dora Dean (knows-me)" in outcome
     assert people(workspace)["Dora Dean"][0] == "knows-me"
+
+
+@pytest.mark.parametrize("key", ["n", "x"])
+@pilot_test
+async def test_a_conflict_whose_person_another_command_merged_away_is_checked_again_not_resolved(
+        tmp_path: Path, key: str) -> None:
+    """n on such a conflict stopped the app with a traceback ("no records to compare"); x said "Excluded the
+    personalize one" and excluded nobody. Now neither acts on the person who is gone: the list is read again."""
+    workspace = _two_jack_joneses(tmp_path, Decision.PERSONALIZE)
+    with Store.open(workspace) as store:
+        first, _excluded = [pid for (pid,) in store.conn.execute("SELECT id FROM people WHERE name='Jack Jones' ORDER BY id")]
+        alice = store.conn.execute("SELECT id FROM people WHERE name='Alice Archer'").fetchone()[0]
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        screen = await open_screen(pilot, "e", ExportScreen)
+        screen.query_one("#kind-outreach").value = True
+        await workers_done(app)
+        await pilot.pause()
+        assert screen.query_one("#lookalikes").display
+        with Store.open(workspace) as other:  # another terminal merges the personalize Jack into Alice
+            merge_people(other, alice, [first])
+            before = other.conn.execute("SELECT decision FROM people WHERE id=?", (alice,)).fetchone()[0]
+        await pressed(app, pilot, key)
+        assert app.is_running and "no longer here" in str(screen.query_one("#result", Static).render())
+        assert screen.query_one("#export", Button).disabled  # the conflict is Alice's now: still to resolve
+    with Store.open(workspace) as store:
+        assert store.conn.execute("SELECT decision FROM people WHERE id=?", (alice,)).fetchone()[0] == before

@@ -206,7 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"knowme: a number is too large ({exc})", file=sys.stderr)
         return 1
     except Stopped as exc:
-        print(f"knowme: stopped ({exc.signal_name}); nothing half-done was saved", file=sys.stderr)
+        print(f"knowme: stopped ({exc.signal_name}); nothing half-done was saved (what had finished stays, "
+              "a file written whole included)", file=sys.stderr)
         return 128 + exc.number
     except KeyboardInterrupt:
         print("knowme: interrupted; nothing half-done was saved", file=sys.stderr)

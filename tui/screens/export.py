@@ -36,7 +36,7 @@ from knowme.model import Decision
 from knowme.outreach import STATE_LABELS, STATE_ORDER, outreach_status
 from knowme.store.core import Store
 from knowme.text import plural
-from knowme.triage import mark, mark_different
+from knowme.triage import TriageError, mark, mark_different
 
 KINDS = {"safe": "Safe-to-sync file (knows-me people)", "outreach": "Outreach queue (personalize people)"}
 DEFAULT_NAMES = {"safe": "knowme-safe-to-sync", "outreach": "knowme-outreach"}
@@ -240,6 +240,12 @@ class ExportScreen(ModalScreen[None]):
         conflict = self._lookalike()
         if conflict is None:
             return
+        if self.store.person(conflict.knows_me_id) is None:  # merged or removed by another command meanwhile
+            self.query_one("#result", Static).update(Text(
+                f"{conflict.knows_me_name or 'That person'} is no longer here (another command merged or removed "
+                "them): nothing was changed, and the conflicts are checked again.", style="bold red"))
+            self._check()
+            return
         touched = [conflict.knows_me_id] + ([conflict.excluded_id] if conflict.excluded_id is not None else [])
         if how == "exclude":
             mark(self.store, [conflict.knows_me_id], Decision.EXCLUDE)
@@ -253,7 +259,12 @@ class ExportScreen(ModalScreen[None]):
                 style="bold red"))
             return
         else:
-            mark_different(self.store, conflict.knows_me_id, conflict.excluded_id)
+            try:
+                mark_different(self.store, conflict.knows_me_id, conflict.excluded_id)
+            except TriageError as exc:
+                self.query_one("#result", Static).update(Text(f"Not kept apart: {exc}.", style="bold red"))
+                self._check()
+                return
             summary = "Kept apart: different people."
         self.app.changed(summary, touched, reload=True)  # type: ignore[attr-defined]
         self._check()
