@@ -105,7 +105,7 @@ def mailbox_key(text: str) -> str | None:
     """
     value = text.strip()
     if not value.isascii() or not value.isprintable():
-        value = "".join(ch for ch in unicodedata.normalize("NFKC", value) if not _invisible(ch)).strip()
+        value = normalized_text(value).strip()
     if "<" in value:
         inner = _ANGLE.search(value)
         if inner:
@@ -394,10 +394,10 @@ def linkedin_key(url: str) -> str | None:
     same person only as that number."""
     text = url
     if not text.isascii() or not text.isprintable():
-        text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not _invisible(ch))
+        text = normalized_text(text)
     if "%" in text:
         text = _PERCENT_ESCAPES.sub(_unescaped, text)
-        text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not _invisible(ch))
+        text = normalized_text(text)
     match = _PROFILE.search(text)
     if not match:
         return None
