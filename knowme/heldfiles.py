@@ -28,6 +28,11 @@ FileId = tuple[int, int]  # (st_dev, st_ino)
 
 _held: Counter[FileId] = Counter()  # connections open on each file
 _lock = threading.Lock()  # Stores are opened and closed from worker threads
+# Releases not yet counted off `_held`. A Store dropped unclosed is released by the garbage collector,
+# which runs wherever memory is asked for, also inside a `with _lock` of the same thread: waiting for
+# the lock there would hang the process. A release only appends (atomic) and is counted off by the next
+# holder of the lock, before it reads `_held`.
+_released: list[FileId] = []
 
 
 def _identity(path: str | os.PathLike[str]) -> FileId | None:
@@ -43,6 +48,7 @@ def hold(path: str | os.PathLike[str]) -> FileId | None:
     identity = _identity(path)
     if identity is not None:
         with _lock:
+            _count_releases()
             _held[identity] += 1
     return identity
 
@@ -51,7 +57,18 @@ def release(identity: FileId | None) -> None:
     """The connection `hold` noted is closed (its locks went with it)."""
     if identity is None:
         return
-    with _lock:
+    _released.append(identity)
+    if _lock.acquire(blocking=False):  # else the lock's holder, or its next one, counts it
+        try:
+            _count_releases()
+        finally:
+            _lock.release()
+
+
+def _count_releases() -> None:
+    """Count the pending releases off `_held`; only with `_lock` held."""
+    while _released:
+        identity = _released.pop()
         _held[identity] -= 1
         if _held[identity] <= 0:
             del _held[identity]
@@ -61,6 +78,7 @@ def held_here(path: str | os.PathLike[str]) -> bool:
     """Whether `path` is a workspace this process has open, or a journal file beside one."""
     identities = _identities(path)
     with _lock:
+        _count_releases()
         return any(identity in _held for identity in identities)
 
 
@@ -71,6 +89,7 @@ def unless_held(path: str | os.PathLike[str]) -> Iterator[bool]:
     another thread meanwhile takes its locks only after the block has closed its descriptor."""
     identities = _identities(path)
     with _lock:
+        _count_releases()
         yield not any(identity in _held for identity in identities)
 
 

@@ -9,6 +9,7 @@ deleted log: its decisions vanished, and its next connections failed with "disk 
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -23,6 +24,7 @@ from knowme.tui.app import KnowmeApp
 from tui_helpers import decisions, make_workspace, pilot_test, workers_done
 
 from knowme.filekinds import open_regular
+from knowme.heldfiles import held_here, unless_held
 from knowme.importing import import_path
 from knowme.model import Decision
 from knowme.store.core import Store
@@ -182,3 +184,27 @@ async def test_a_cli_exclusion_and_the_uis_next_decision_both_survive_the_ui(tmp
         await pilot.press("q")
     for saved in (meanwhile, decisions(db)):
         assert saved["Alice Archer"] == "knows-me" and saved["Jack Jones"] == "exclude"
+
+
+def test_a_workspace_dropped_unclosed_while_the_files_are_checked_does_not_hang_the_process(tmp_path: Path) -> None:
+    """A Store nobody closed is released by the garbage collector, which runs wherever memory is asked for,
+    also in the middle of the check that asks whether a file is held. The release used to wait there for
+    the lock its own thread held: the review UI, a command or the test suite stopped dead, using no CPU."""
+    db = make_workspace(tmp_path / "w.db")
+    outcome: list[bool] = []
+
+    def drop_a_store_inside_the_check() -> None:
+        store = Store.open(db)
+        cycle = [store]
+        cycle.append(cycle)  # only the collector frees it, at a moment nobody chooses
+        del store, cycle
+        with unless_held(tmp_path / "other.txt") as may_read:
+            gc.collect()  # the collector's moment: inside the check
+            outcome.append(may_read)
+        outcome.append(held_here(db))
+
+    worker = threading.Thread(target=drop_a_store_inside_the_check, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the process hung: releasing a dropped workspace waited on its own thread"
+    assert outcome == [True, False]  # and the dropped workspace is no longer counted as open
