@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from knowme.addresses import addresses_in, is_plain
-from knowme.model import Record
+from knowme.model import Labeled, Record
 from knowme.runtime import big_cache
 
 if TYPE_CHECKING:
@@ -251,6 +251,42 @@ def phone_key(raw: str, region: str = "US") -> str | None:
 # Regions whose international call prefix a number may have been dialled with: `001 720 555 0144`
 # written in Europe is +1 720 555 0144, `011 44 20 7946 0958` written in America is a London number.
 _IDD_REGIONS = (("011", "US"), ("00", "DE"))
+
+
+_NUMBER_SEPARATOR = re.compile(r"\s+(?:/|\||or|oder|ou|o)\s+|\s*;\s*(?![a-z]+=)|\s*\|\s*", re.IGNORECASE)
+
+
+def numbers_in(cell: str) -> list[str]:
+    """The numbers a phone cell holds: `555 201 0000 / 555 201 0009`, `... | ...`, `... or ...` are two
+    (read as one, the second was never compared: an excluded person's number behind another one). A cell
+    of one number, or with an `;ext=` parameter, is itself."""
+    if len(cell) < 15:  # two numbers of seven digits and a separator: the usual cell is itself
+        return [cell]
+    parts = [part for part in _NUMBER_SEPARATOR.split(cell) if part.strip()]
+    if len(parts) < 2 or not all(sum(ch.isdigit() for ch in part) >= 7 for part in parts):
+        return [cell]
+    return parts
+
+
+PHONE_AS_WRITTEN = "phone as written"  # the extra that keeps a cell split into its numbers, word for word
+
+
+def split_phone_cells(record: Record) -> None:
+    """Give the record one phone per number its cells hold (`numbers_in`, each with its cell's label), keeping
+    every cell that was split as an extra, word for word: each number is then a key of its own, found by
+    dedupe, by `mark` and by search (a cell read as one number was keyed as none). Other cells and records
+    are left untouched, so their identity and stored data stay what they were."""
+    if not any(len(labeled.value) >= 15 for labeled in record.phones):
+        return
+    phones: list[Labeled] = []
+    for labeled in record.phones:
+        numbers = numbers_in(labeled.value)
+        if len(numbers) == 1:
+            phones.append(labeled)
+            continue
+        phones.extend(Labeled(number.strip(), labeled.label) for number in numbers)
+        record.extras.append((PHONE_AS_WRITTEN, labeled.value))
+    record.phones = phones
 
 
 def _dialled_abroad(text: str, region: str) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 from knowme.addresses import split_email_cells
 from knowme.forking import can_fork, worker_count
 from knowme.model import Person, Record
-from knowme.normalize import name_key, record_keys
+from knowme.normalize import name_key, record_keys, split_phone_cells
 from knowme.runtime import frozen_for_fork, inherited, shared_with_workers
 from knowme.store.core import record_json, summarise, summarise_record
 from knowme.store.rows import Prepared
@@ -110,8 +110,9 @@ class Preparer:
     """
 
     def __init__(self, records: Sequence[Record], region: str, suggester: Suggester | None = None) -> None:
-        for record in records:  # once, whichever importer read them: one email per address a cell holds
-            split_email_cells(record)
+        for record in records:  # once, whichever importer read them: one email per address, one phone per
+            split_email_cells(record)  # number a cell holds
+            split_phone_cells(record)
         self.records, self.region, self.suggester = records, region, suggester
         self._current: list[Prepared] | PreparedStream | None = None
 

@@ -41,6 +41,7 @@ from knowme.normalize import (
     mailbox_aliases,
     mailbox_key,
     normalized_text,
+    numbers_in,
     phone_key,
 )
 from knowme.store import suppression as q
@@ -94,19 +95,6 @@ _MAY_HOLD_EXTENSION = re.compile(r"[^\d\s()+./-]")  # a letter, `#`, `;`: "ext. 
 
 
 SHORT_NUMBER = 8  # digits: a whole national number in Denmark, Norway, Singapore, Hong Kong (`32 12 34 56`)
-
-
-_NUMBER_SEPARATOR = re.compile(r"\s+(?:/|\||or|oder|ou|o)\s+|\s*;\s*(?![a-z]+=)|\s*\|\s*", re.IGNORECASE)
-
-
-def numbers_in(cell: str) -> list[str]:
-    """The numbers a phone cell holds: `555 201 0000 / 555 201 0009`, `... | ...`, `... or ...` are two
-    (read as one, the second was never compared: an excluded person's number behind another one). A cell
-    of one number, or with an `;ext=` parameter, is itself."""
-    parts = [part for part in _NUMBER_SEPARATOR.split(cell) if part.strip()]
-    if len(parts) < 2 or not all(sum(ch.isdigit() for ch in part) >= 7 for part in parts):
-        return [cell]
-    return parts
 
 
 def phone_tail(written: str) -> str:

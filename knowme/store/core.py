@@ -255,10 +255,37 @@ def _migrate_v9_keys(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT OR IGNORE INTO temp.split_cells(record_id) VALUES (?)", [(rid,) for rid, _ in split])
 
 
+def _migrate_v10_phone_cells(conn: sqlite3.Connection) -> None:
+    """v10, one phone per number: a cell holding two numbers (`555 201 0000 / 555 201 0009`), stored whole
+    by an earlier import, is split as imports split it now (`knowme.normalize.split_phone_cells`: the cell
+    kept word for word as an extra), and the record's phone keys follow, so dedupe matches each number and
+    `mark` finds it. Their people's summaries and an excluded one's suppression entries follow as after v9.
+    Only such records change, and their identity (`rkey`) stays."""
+    from knowme.normalize import default_region, numbers_in, record_keys, split_phone_cells
+
+    row = conn.execute("SELECT value FROM settings WHERE key='region'").fetchone()
+    region = (json.loads(row[0]) if row else None) or default_region()  # as `prefs.phone_region` reads it
+    split = []
+    for rid, data in conn.execute("SELECT id, data FROM records WHERE data LIKE '%\"phones\"%'"):
+        fields = from_json(data)
+        if any(len(numbers_in(phone.get("value", ""))) > 1 for phone in fields.get("phones", ())):
+            record = Record.from_dict(fields)
+            split_phone_cells(record)
+            split.append((rid, record))
+    for rid, record in split:
+        conn.execute("UPDATE records SET data=? WHERE id=?", (record_json(record), rid))
+        conn.execute("DELETE FROM keys WHERE record_id=? AND kind='phone'", (rid,))
+        conn.executemany("INSERT INTO keys(record_id, kind, key) VALUES (?, 'phone', ?)",
+                         [(rid, key) for kind, key in record_keys(record, region.upper()).items()
+                          if kind == "phone"])
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS split_cells(record_id INTEGER PRIMARY KEY)")
+    conn.executemany("INSERT OR IGNORE INTO temp.split_cells(record_id) VALUES (?)", [(rid,) for rid, _ in split])
+
+
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
                                _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER,
-                               _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_keys]
+                               _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_keys, _migrate_v10_phone_cells]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -581,15 +608,15 @@ class Store:
                     continue
                 for statement in _statements(step):
                     self.conn.execute(statement)
-            if 0 < version < 9:
-                self._after_v9()
+            if 0 < version < 10:
+                self._after_split_cells()
             if 0 < version < SCHEMA_VERSION:
                 self._suppress_excluded_people()
             if version < SCHEMA_VERSION:
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def _after_v9(self) -> None:
-        """After v9 split the email cells of some records: their people's summaries (email, search) follow,
+    def _after_split_cells(self) -> None:
+        """After v9 or v10 split the email or phone cells of some records: their people's summaries (email, search) follow,
         and an excluded one's clean addresses join the suppression list (`_suppress_excluded_people`)."""
         people = [pid for (pid,) in self.conn.execute(
             "SELECT DISTINCT person_id FROM records WHERE id IN (SELECT record_id FROM temp.split_cells)")]
