@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.confirm import ConfirmScreen
 from tui_helpers import decisions, make_workspace, pilot_test, workers_done
 
 from knowme.filekinds import open_regular
@@ -208,3 +209,37 @@ def test_a_workspace_dropped_unclosed_while_the_files_are_checked_does_not_hang_
     worker.join(timeout=30)
     assert not worker.is_alive(), "the process hung: releasing a dropped workspace waited on its own thread"
     assert outcome == [True, False]  # and the dropped workspace is no longer counted as open
+
+
+@pytest.mark.slow  # the review UI and a knowme process
+@pilot_test
+async def test_ctrl_z_asks_before_undoing_an_exclusion_made_in_another_terminal(tmp_path: Path) -> None:
+    """The undo log is the workspace's: ctrl+z in the review undid, unseen, the exclusion the user had
+    just made with `knowme mark` in another terminal. It now asks, and undoes only on `y`; the review's
+    own decisions undo at once, as before."""
+    db = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await workers_done(app)
+        await pilot.press("k")  # Alice Archer: this review's own decision
+        await workers_done(app)
+        await pilot.press("ctrl+z")
+        await workers_done(app)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert decisions(db)["Alice Archer"] == "undecided"
+        proc = knowme(db, "mark", "jack@wonka.com", "--as", "exclude", "--note", "ex-boss")
+        assert proc.returncode == 0, proc.stderr
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "not made in this review" in app.screen.question
+        assert "Jack Jones" in app.screen.question
+        await pilot.press("n")
+        await workers_done(app)
+        assert decisions(db)["Jack Jones"] == "exclude"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        await pilot.press("y")
+        await workers_done(app)
+        assert decisions(db)["Jack Jones"] == "undecided"
+        await pilot.press("q")

@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from knowme.store.core import HistoryStep, Store, UndoRefused
 from knowme.tui.busy import run_busy
+from knowme.tui.screens.confirm import ConfirmScreen
 
 #: An undo or redo restoring more snapshot than this runs in a worker (a decision's is under a kilobyte;
 #: a dedupe of 33,000 merges at 100k records restores megabytes, for seconds)
@@ -60,3 +61,31 @@ def take_step_in_worker(screen: Screen, path: Path, undo: bool, done: Callable[[
     run_busy(screen, path, "Undoing" if undo else "Redoing",
              "Putting back what the last action changed…" if undo else "Doing the undone action again…",
              partial(take_step, undo=undo), lambda taken: done(taken or StepTaken(undo, failed=True)))
+
+
+def unless_not_ours(screen: Screen, store: Store, undo: bool, go: Callable[[], None]) -> None:
+    """Call `go` (the undo or redo) at once when the action it takes was made in this review; else ask
+    first. The log is the workspace's: ctrl+z here would otherwise undo, unseen, an exclusion just made
+    by `knowme mark` in another terminal, or an action of an earlier session."""
+    coming = store.next_action(undo)
+    if coming is None or store.logged_here(coming[0]):
+        go()
+        return
+    _, summary, at = coming
+    verb = "Undo" if undo else "Redo"
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            screen.notify("Nothing changed.", timeout=2)
+        elif store.next_action(undo) != coming:  # another knowme acted meanwhile: ask about that one
+            screen.notify(f"The workspace changed meanwhile: press {'ctrl+z' if undo else 'ctrl+y'} again.",
+                          severity="warning", timeout=5)
+        else:
+            go()
+
+    when = at.replace("T", " ").replace("+00:00", " UTC")
+    screen.app.push_screen(ConfirmScreen(
+        f"{verb} an action made elsewhere?",
+        f"The {'latest action' if undo else 'action undone last'} was not made in this review: "
+        f"“{summary}” ({when}), by a command in another terminal, another review or an earlier session.\n\n"
+        f"{verb} it?", yes=f"{verb} it", no="Leave it"), answered)

@@ -510,6 +510,13 @@ def _log_json(snapshot: Snapshot) -> bytes:
     return snapshot.encode("utf-8") if isinstance(snapshot, str) else json_bytes(snapshot)
 
 
+# The actions this process logged, as (workspace, log id, time, summary): a review UI tells its own latest
+# action from one another knowme (a command in another terminal) logged since, before its ctrl+z undoes it.
+# Ids come back (an undone action is dropped by the next one): the time and summary tell ours from the
+# same id logged again elsewhere, within the same second too.
+_logged_here: set[tuple[str, int, str, str]] = set()
+
+
 class Store:
     """An open workspace. Use `Store.open(path)`; close with `close()` or as a context manager."""
 
@@ -1170,9 +1177,17 @@ class Store:
         may come as their JSON text already (`json_bytes`)."""
         self.conn.execute("DELETE FROM log WHERE undone=1")
         self.conn.execute("DELETE FROM log_after WHERE id NOT IN (SELECT id FROM log)")  # (log ids come back)
-        return self.conn.execute("INSERT INTO log(at, action, summary, before, after) "
-                                 "VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))",
-                                 (now(), action, summary, _log_json(before), _log_json(after))).lastrowid
+        at = now()
+        log_id = self.conn.execute("INSERT INTO log(at, action, summary, before, after) "
+                                   "VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))",
+                                   (at, action, summary, _log_json(before), _log_json(after))).lastrowid
+        _logged_here.add((os.path.realpath(self.path), log_id, at, summary))
+        return log_id
+
+    def logged_here(self, log_id: int) -> bool:
+        """Whether this process logged the action `log_id` (not another knowme on the same workspace)."""
+        row = self.conn.execute("SELECT at, summary FROM log WHERE id=?", (log_id,)).fetchone()
+        return row is not None and (os.path.realpath(self.path), log_id, *row) in _logged_here
 
     def log_after(self, log_id: int, after: Snapshot) -> None:
         """Fill in the after-snapshot of an action logged before it was carried out: a million-record
@@ -1198,6 +1213,13 @@ class Store:
         a UI notes how those people are listed before, to update its counts after."""
         found = self._next_logged(undo)
         return None if found is None else HistoryStep.of(*found)
+
+    def next_action(self, undo: bool = True) -> tuple[int, str, str] | None:
+        """(log id, summary, time) of what the next undo (or redo) would take, without reading its snapshots."""
+        order, flag = ("DESC", 0) if undo else ("ASC", 1)
+        row = self.conn.execute(f"SELECT id, summary, at FROM log WHERE undone=? ORDER BY id {order} LIMIT 1",
+                                (flag,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
 
     def next_step_size(self, undo: bool = True) -> int:
         """How many bytes of snapshots the next undo (or redo) restores, without reading them: a UI runs

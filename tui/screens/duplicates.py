@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker
+from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker, unless_not_ours
 from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.widgets.columns import fit
 from rich.cells import cell_len, set_cell_size
@@ -370,8 +370,10 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     def action_undo(self) -> None:
         """Undo the last answer; a whole group's (thousands of merges) in a worker, as it was answered."""
-        if self._still_busy():
-            return
+        if not self._still_busy():
+            unless_not_ours(self, self.store, True, self._undo)
+
+    def _undo(self) -> None:
         if is_large(self.store, undo=True):
             take_step_in_worker(self, self.store.path, True, self._undone)
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from knowme.tui.busy import run_busy
-from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker
+from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker, unless_not_ours
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.widgets.contact_list import SEARCHING, ContactList
@@ -451,10 +451,10 @@ class MainScreen(Screen[None]):
         self._update_title()
 
     def action_undo(self) -> None:
-        self._history_step(undo=True)
+        unless_not_ours(self, self.store, True, lambda: self._history_step(undo=True))
 
     def action_redo(self) -> None:
-        self._history_step(undo=False)
+        unless_not_ours(self, self.store, False, lambda: self._history_step(undo=False))
 
     def _history_step(self, undo: bool) -> None:
         """Undo or redo the next action, then show the people it changed (the first of them, for an undo).
