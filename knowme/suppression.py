@@ -622,8 +622,10 @@ class Unexclusion:
 
 
 def unexclusion(store: Store, person_id: int, index: SuppressionIndex | None = None) -> Unexclusion:
-    """The exclusions an un-exclude of this person lifts: their own, and any they match whose person
-    is gone; matches with another person excluded now are not theirs to lift."""
+    """The exclusions an un-exclude of this person lifts: their own, and the earlier exclusion of
+    theirs whose person is gone (`_own_earlier`); a match with anyone else's, excluded now or gone
+    (a housemate's landline, a namesake), is not theirs to lift: lifting it let that person's own
+    addresses into the safe file."""
     ident = identities(store, [person_id]).get(person_id, Identity())
     index = index if index is not None else SuppressionIndex.load(store, around={person_id: ident})
     name = q.person_name(store, person_id)
@@ -631,11 +633,25 @@ def unexclusion(store: Store, person_id: int, index: SuppressionIndex | None = N
     others: list[Suppressed] = []
     for number, how in _hits(store, person_id, ident, index):
         owner = index.owners[number]
-        if owner.alive and owner.person_id != person_id:
+        if owner.alive and owner.person_id == person_id:
+            lift.update([owner.exclusion_id] if owner.exclusion_id is not None else [])
+        elif owner.alive or owner.exclusion_id is None or not _own_earlier(ident, owner.identity):
             others.append(Suppressed(person_id, name, owner, how))
-        elif owner.exclusion_id is not None:
+        else:
             lift.add(owner.exclusion_id)
     return Unexclusion(sorted(lift), others)
+
+
+def _own_earlier(ident: Identity, gone: Identity) -> bool:
+    """Whether the exclusion of a person no book holds any more was this person's: it recorded one of
+    their cards, or one of their addresses or profiles under a name alike theirs (their card came back
+    from another export). Another name on a shared address, a shared phone, or only the same name is
+    someone else."""
+    if ident.rkeys & gone.rkeys:
+        return True
+    if not (ident.emails.keys() & gone.emails.keys() or ident.urls.keys() & gone.urls.keys()):
+        return False
+    return any(name_alike(mine, theirs) >= 90 for mine in ident.names for theirs in gone.names)
 
 
 def phone_in_text(text: str, region: str) -> list[str]:

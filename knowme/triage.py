@@ -98,8 +98,9 @@ class ExcludedError(ValueError):
         first = covered[0]
         more = f" (and {len(covered) - 1} more)" if len(covered) > 1 else ""
         if unexclude_blocked:
-            message = (f"{first}{more}: lifting that is not this person's to do; if they are different people: "
-                       f"knowme mark {first.person_id} --not-same-as {first.owner.person_id}")
+            message = (f"{first}{more}: that exclusion is theirs, not this person's to lift; if they are different "
+                       f"people: knowme mark {first.person_id} --not-same-as {first.owner.person_id}; if the same: "
+                       f"knowme mark {first.person_id} --as exclude")
         elif first.is_self:
             message = (f"{first}{more}: changing that lifts the exclusion; add --unexclude if you mean it")
         else:
@@ -199,7 +200,9 @@ def _guard_exclusions(store: Store, ids: list[int], bulk: set[int], unexclude: b
     if not unexclude:
         named = [covered[pid] for pid in ids if pid in covered and pid not in bulk]
         if named:
-            raise ExcludedError(named)
+            # the way out it names must be one that works: --unexclude never lifts another person's exclusion
+            others = suppression.unexclusion(store, named[0].person_id, index).others
+            raise ExcludedError(others, unexclude_blocked=True) if others else ExcludedError(named)
         return [pid for pid in ids if pid not in covered], [pid for pid in ids if pid in covered], {}
     lifting: dict[int, list[int]] = {}
     for pid in covered:
