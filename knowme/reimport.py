@@ -44,6 +44,22 @@ def full_name(first: str, last: str) -> str:
 
 
 KeyFetcher = Callable[[Sequence[int]], Iterable[tuple[int, str, str]]]
+DataFetcher = Callable[[Sequence[int]], Iterable[tuple[int, str]]]
+
+
+def card_content(data: str) -> set[tuple[str, str]]:
+    """What a card says, as (field, value) items, without its place in the file: two versions of one card
+    share most of them (its company, title, note, the address it gained aside), two namesakes few."""
+    import orjson  # (the store's JSON library)
+
+    items: set[tuple[str, str]] = set()
+    for name, value in orjson.loads(data).items():
+        if name in ("index", "line", "source"):
+            continue
+        for one in value if isinstance(value, list) else [value]:
+            if one not in (None, "", [], {}):
+                items.add((name, one if isinstance(one, str) else orjson.dumps(one).decode()))
+    return items
 
 
 @dataclass(slots=True)
@@ -55,6 +71,7 @@ class OldSource:
     name: str
     path: str
     fetch_keys: KeyFetcher | None = None  # (record id, kind, key) of the given records
+    fetch_data: DataFetcher | None = None  # (record id, stored data) of the given records
     rkey: dict[int, str] = field(default_factory=dict)  # record id -> rkey
     person: dict[int, int] = field(default_factory=dict)  # record id -> person id
     by_ident: dict[str, list[int]] = field(default_factory=dict)
@@ -62,6 +79,7 @@ class OldSource:
     uids: dict[int, str] = field(default_factory=dict)
     digest: dict[int, int] = field(default_factory=dict)  # record id -> `card_digest` of its stored data
     keys: dict[int, set[tuple[str, str]]] = field(default_factory=dict)  # loaded records only
+    content: dict[int, set[tuple[str, str]]] = field(default_factory=dict)  # `card_content`, loaded records only
 
     def add_record(self, rid: int, rkey: str, pid: int, uid: str | None, first: str, last: str) -> None:
         self.rkey[rid] = rkey
@@ -84,6 +102,15 @@ class OldSource:
         if wanted and self.fetch_keys is not None:
             for rid, kind, key in self.fetch_keys(wanted):
                 self.keys[rid].add((kind, key))
+
+    def load_content(self, rids: Sequence[int]) -> None:
+        """Make sure `content` holds these records' `card_content` (for cards their keys do not tell apart)."""
+        wanted = [rid for rid in rids if rid not in self.content]
+        for rid in wanted:
+            self.content[rid] = set()
+        if wanted and self.fetch_data is not None:
+            for rid, data in self.fetch_data(wanted):
+                self.content[rid] = card_content(data)
 
     def index(self, rids: Sequence[int]) -> dict[tuple[str, str], list[int]]:
         """Key -> the records among these that hold it."""
@@ -150,9 +177,14 @@ def match_records(old: OldSource, records: Sequence[Record], prepared: Sequence[
                 claim(news[0], olds[0])
             continue
         old.load(olds)
-        pairs = sorted(((score(i, rid), -i, -rid) for i in news for rid in olds
+        old.load_content(olds)
+        content = {i: card_content(prepared[i].data) for i in news}
+        # the most shared keys first; between equals (two namesakes without an address, in another order),
+        # the card unchanged, then the one saying most of the same: file order moved an exclusion to a namesake
+        pairs = sorted(((score(i, rid), card_digest(prepared[i].data) == old.digest.get(rid),
+                         len(content[i] & old.content[rid]), -i, -rid) for i in news for rid in olds
                         if not _another_person(keys_of(i) & old.keys[rid], mine(i), old.names[rid])), reverse=True)
-        for _, minus_i, minus_rid in pairs:
+        for *_, minus_i, minus_rid in pairs:
             if -minus_i not in claimed and -minus_rid not in taken:
                 claim(-minus_i, -minus_rid)
     rest = [i for i in range(len(prepared)) if i not in claimed]

@@ -8,11 +8,17 @@ or their address under their name, back from another export).
 """
 from __future__ import annotations
 
+import json
+
 from test_suppression import Cli, cli, vcard  # noqa: F401 (cli is a fixture)
 
 
 def _card(first: str, last: str, email: str, extra: str = "") -> str:
     return f"N:{last};{first};;;\nFN:{first} {last}\nEMAIL:{email}" + (f"\n{extra}" if extra else "")
+
+
+def _listed(cli: Cli) -> list[dict]:
+    return json.loads(cli.ok("list", "--json"))
 
 
 def _safe_file(cli: Cli) -> str:
@@ -74,3 +80,40 @@ def test_a_persons_own_earlier_exclusion_is_theirs_to_lift(cli: Cli) -> None:
     assert code == 1 and "--unexclude" in err
     assert "lifted the exclusion" in cli.ok("mark", jane, "--as", "knows-me", "--unexclude")
     assert "jane@doe.example" in _safe_file(cli)
+
+
+LINKEDIN = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+def test_a_reordered_newer_export_keeps_each_namesakes_decision_on_their_own_card(cli: Cli) -> None:
+    """Two Ann Lees with no address or profile (LinkedIn rows often have neither): the same rows in another
+    order moved the exclusion from Ann at Xco to Ann at Yorg."""
+    xco, yorg, kim = ("Ann,Lee,,,Xco,Engineer,15 Jan 2023\n", "Ann,Lee,,,Yorg,Engineer,15 Jan 2023\n",
+                      "Kim,Park,,,Park,Engineer,15 Jan 2023\n")
+    for folder in ("v1", "v2"):
+        (cli.tmp / folder).mkdir()
+    cli.ok("import", cli.file("v1/Connections.csv", LINKEDIN + xco + yorg + kim))
+    by_org = {p["org"]: p["id"] for p in _listed(cli)}
+    cli.ok("mark", by_org["Xco"], "--as", "exclude")
+    cli.ok("mark", by_org["Yorg"], "--not-same-as", by_org["Xco"])
+    cli.ok("mark", by_org["Yorg"], "--as", "knows-me")
+    out = cli.ok("import", cli.file("v2/Connections.csv", LINKEDIN + yorg + kim + xco))
+    assert "3 kept" in out
+    decided = {p["org"]: (p["id"], p["decision"]) for p in _listed(cli)}
+    assert decided["Xco"] == (by_org["Xco"], "exclude") and decided["Yorg"] == (by_org["Yorg"], "knows-me")
+
+
+def test_a_reordered_newer_export_never_puts_the_excluded_namesakes_new_address_on_the_other(cli: Cli) -> None:
+    for folder in ("v1", "v2"):
+        (cli.tmp / folder).mkdir()
+    xco, yorg = "N:Lee;Ann;;;\nFN:Ann Lee\nORG:Xco", "N:Lee;Ann;;;\nFN:Ann Lee\nORG:Yorg"
+    kim = _card("Kim", "Park", "kim@park.com")
+    cli.ok("import", cli.file("v1/phone.vcf", vcard(xco, yorg, kim)))
+    by_org = {p["org"]: p["id"] for p in _listed(cli)}
+    cli.ok("mark", by_org["Xco"], "--as", "exclude")
+    cli.ok("mark", by_org["Yorg"], "--not-same-as", by_org["Xco"])
+    cli.ok("mark", by_org["Yorg"], "--as", "knows-me")
+    cli.ok("import", cli.file("v2/phone.vcf", vcard(yorg, kim, xco + "\nEMAIL:ann.lee@xco.com")))
+    people = cli.people()
+    assert people["ann.lee@xco.com"]["id"] == by_org["Xco"] and people["ann.lee@xco.com"]["decision"] == "exclude"
+    assert "ann.lee@xco.com" not in _safe_file(cli)

@@ -755,12 +755,17 @@ class Store:
 
     def _old_source(self, sid: int, name: str, path: str) -> OldSource:
         reimport = _reimport()
-        old = reimport.OldSource(sid, name, path, fetch_keys=self._keys_of_records)
+        old = reimport.OldSource(sid, name, path, fetch_keys=self._keys_of_records, fetch_data=self._data_of_records)
         for rid, rkey, pid, uid, first, last, data in self.conn.execute(
                 "SELECT id, rkey, person_id, uid, first, last, data FROM records WHERE source_id=? ORDER BY id", (sid,)):
             old.add_record(rid, rkey, pid, uid, first, last)
             old.digest[rid] = reimport.card_digest(data)
         return old
+
+    def _data_of_records(self, rids: Sequence[int]) -> Iterator[tuple[int, str]]:
+        for chunk in chunked(sorted(rids)):
+            yield from self.conn.execute(f"SELECT id, data FROM records WHERE id IN ({','.join('?' * len(chunk))})",
+                                         list(chunk))
 
     def _keys_of_records(self, rids: Sequence[int]) -> Iterator[tuple[int, str, str]]:
         for chunk in chunked(sorted(rids)):
