@@ -67,3 +67,29 @@ def test_a_raw_turkish_cp1254_vcard_21_reads_its_names(cli: Cli) -> None:
                    "END:VCARD\r\n" for i, (n, fn) in enumerate(people)).encode("cp1254")
     records = importers.parse(write_bytes(cli, "tr.vcf", data), "vcard").records
     assert [r.formatted_name for r in records] == [fn for _, fn in people]
+
+
+# ---- Apple's social profiles ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prop", [
+    "item1.X-SOCIALPROFILE;type=linkedin;x-user=bossex77:x-apple:bossex77",
+    "X-SOCIALPROFILE;type=linkedin;x-user=bossex77:",
+    "X-SOCIALPROFILE;type=linkedin;x-userid=ACoAAA123;x-user=bossex77:http://www.linkedin.com/in/ACoAAA123",
+    "X-SOCIALPROFILE;TYPE=linkedin:bossex77",
+])
+def test_an_excluded_apple_social_profile_stops_a_card_giving_that_profile(cli: Cli, prop: str) -> None:
+    path = cli.file("excluded.vcf", vcard(f"N:Ex;Boss;;;\nFN:Boss Ex\n{prop}"))
+    (boss,) = importers.parse(path).records
+    assert "https://www.linkedin.com/in/bossex77" in boss.linkedin_urls
+    assert any(name.endswith(prop.partition(":")[0]) and value == prop.partition(":")[2]
+               for name, value in boss.extras)  # the property as written is kept
+    cli.ok("import", cli.file("knows.vcf", vcard(
+        "N:Smith;Robert;;;\nFN:Robert Smith\nEMAIL:rsmith@example.org\nURL:https://www.linkedin.com/in/bossex77")))
+    cli.ok("mark", "Robert Smith", "--as", "knows-me")  # before the exclusion: the export must stop him
+    cli.ok("import", path)
+    cli.ok("mark", "Boss Ex", "--as", "exclude")
+    assert {(c["knows_me"], c["excluded"]) for c in blocked(cli)} == {(cli.id("rsmith@example.org"), cli.id("Boss Ex"))}
+    cli.ok("mark", "Robert Smith", "--as", "undecided")
+    code, _out, err = cli("mark", "Robert Smith", "--as", "knows-me")
+    assert code == 1 and "a profile of" in err and "Boss Ex (excluded)" in err
