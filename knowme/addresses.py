@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from email.utils import getaddresses
+from urllib.parse import unquote
 
 from knowme.model import Labeled, Record
 
@@ -93,6 +94,22 @@ def addresses_in(text: str) -> list[str]:
     if is_plain(text):
         return [text]
     return [address for _name, address in _found(text)]
+
+
+# A link naming a mailbox: `xmpp:jane@x.com/phone`, `sip:jane@x.com:5060`, `mailto:jane%40x.com`, `jane@x.com`.
+_LINK = re.compile(r"\s*<?(?:([a-z][a-z0-9+.-]*):(?://)?)?([^\s/?#;:<>@]+@[^\s/?#;:<>@]+)", re.IGNORECASE)
+_WEB = frozenset(("http", "https", "ftp", "ftps", "ws", "wss", "file"))
+
+
+def addresses_in_link(value: str) -> list[str]:
+    """The address an IMPP or URL value names (an instant-messaging, SIP or mailto: link), [] for a web
+    page (`https://x.com/@jane` is a page, `https://u:p@host` a login)."""
+    if "%" in value:
+        value = unquote(value)
+    match = _LINK.match(value)
+    if match is None or (match.group(1) or "").lower() in _WEB:
+        return []
+    return addresses_in(match.group(2))
 
 
 def email_values(text: str) -> list[str]:

@@ -93,3 +93,35 @@ def test_an_excluded_apple_social_profile_stops_a_card_giving_that_profile(cli: 
     cli.ok("mark", "Robert Smith", "--as", "undecided")
     code, _out, err = cli("mark", "Robert Smith", "--as", "knows-me")
     assert code == 1 and "a profile of" in err and "Boss Ex (excluded)" in err
+
+
+# ---- addresses in IMPP and URL links ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("prop", "address"), [
+    ("IMPP;X-SERVICE-TYPE=GoogleTalk;type=HOME:xmpp:boss.private@gmail.com", "bossprivate@gmail.com"),
+    ("IMPP;X-SERVICE-TYPE=Jabber:xmpp:boss@evil.example/phone", "boss@evil.example"),
+    ("IMPP:sip:boss@evil.example:5060", "Boss@Evil.example"),
+    ("URL:mailto:boss%40evil.example?subject=hi", "boss@evil.example"),
+])
+def test_an_excluded_address_in_an_impp_or_mailto_link_stops_a_card_giving_it_as_email(
+        cli: Cli, prop: str, address: str) -> None:
+    cli.ok("import", cli.file("knows.vcf", vcard(f"N:Smith;Robert;;;\nFN:Robert Smith\nEMAIL:{address}")))
+    robert = cli.id(address.lower())
+    cli.ok("mark", robert, "--as", "knows-me")  # before the exclusion: the export must stop him
+    cli.ok("import", cli.file("excluded.vcf", vcard(f"N:Ex;Boss;;;\nFN:Boss Ex\n{prop}")))
+    cli.ok("mark", "Boss Ex", "--as", "exclude")
+    assert {c["knows_me"] for c in blocked(cli)} == {robert}
+    cli.ok("mark", robert, "--as", "undecided")
+    code, _out, err = cli("mark", robert, "--as", "knows-me")
+    assert code == 1 and "Boss Ex (excluded)" in err
+
+
+def test_a_knows_me_card_holding_an_excluded_address_as_a_chat_link_blocks_the_export(cli: Cli) -> None:
+    cli.ok("import", cli.file("excluded.vcf", vcard("N:Ex;Boss;;;\nFN:Boss Ex\nEMAIL:boss@evil.example")))
+    cli.ok("mark", "Boss Ex", "--as", "exclude")
+    cli.ok("import", cli.file("knows.vcf", vcard(
+        "N:Smith;Robert;;;\nFN:Robert Smith\nEMAIL:rsmith@example.org\nIMPP:xmpp:boss@evil.example",
+        "N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.example\nURL:https://medium.com/@boss")))
+    cli.ok("mark", cli.id("rsmith@example.org"), cli.id("bo@acme.example"), "--as", "knows-me")
+    assert {c["knows_me"] for c in blocked(cli)} == {cli.id("rsmith@example.org")}  # a web page is no address
