@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,23 @@ def test_a_knows_me_card_holding_an_excluded_address_as_a_chat_link_blocks_the_e
         "N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.example\nURL:https://medium.com/@boss")))
     cli.ok("mark", cli.id("rsmith@example.org"), cli.id("bo@acme.example"), "--as", "knows-me")
     assert {c["knows_me"] for c in blocked(cli)} == {cli.id("rsmith@example.org")}  # a web page is no address
+
+
+# ---- a file name that is not UTF-8 ------------------------------------------------------------------
+
+
+def test_a_file_whose_name_is_not_utf8_imports_and_is_the_same_source_next_time(cli: Cli) -> None:
+    """`caf\\xe9.vcf` from an old zip or USB stick ended the import with a UnicodeEncodeError traceback."""
+    card = "N:Lee;Ann;;;\nFN:Ann Lee\nEMAIL:ann@x.example"
+    path = cli.tmp / os.fsdecode(b"caf\xe9.vcf")
+    try:
+        path.write_text(vcard(card), encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    assert "caf\\xe9.vcf: 1 record" in cli.ok("import", path)
+    assert "unchanged since the last import" in cli.ok("import", path)
+    path.write_text(vcard(card, "N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@x.example"), encoding="utf-8")
+    assert "replaced the earlier import" in cli.ok("import", path)
+    (source,) = json.loads(cli.ok("status", "--json"))["sources"]
+    assert (source["file"], source["records"]) == ("caf\\xe9.vcf", 2)
+    assert {r["source"] for p in json.loads(cli.ok("list", "--json")) for r in p["records"]} == {"caf\\xe9.vcf"}
