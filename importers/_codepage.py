@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 _NON_ASCII_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
 _GLUED_CJK = re.compile(r"[A-Za-z][\u3040-\u9fff\uac00-\ud7af]|[\u3040-\u9fff\uac00-\ud7af][A-Za-z]")
+_GLUED_LATIN = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f\u3040-\u9fff\uac00-\ud7af]|"
+                          r"[^\x00-\x7f\u3040-\u9fff\uac00-\ud7af](?=[A-Za-z])")
 _TYPOGRAPHY = frozenset("\xa0–—‘’‚“”„…«»‹›·°€")
 # The accented letters of the languages the Latin code pages (cp1250/1252/1254/1257) are for.
 _ALPHABETS_LOWER = (
@@ -68,12 +70,14 @@ def _languages(text: str) -> tuple[int, float]:
     for word in _NON_ASCII_WORD.findall(text):
         accents = frozenset(ch for ch in word if not ch.isascii())
         if not accents <= _KNOWN_LETTERS:
-            if not word.isascii() and any(ch.isascii() for ch in word):
-                mixed += 1  # "Јukasz": Latin glued to another script
-            continue
+            continue  # another script: the next count judges it
         if any(accents <= alphabet for alphabet in _ALPHABETS):
             pending.add(accents)
         else:
+            mixed += 1
+    for ch in _GLUED_LATIN.findall(text):  # "Јukasz", "Fِrnamn": another script's letter or mark inside a Latin word
+        if ch not in _KNOWN_LETTERS and unicodedata.category(ch)[0] in "LM" \
+                and not unicodedata.name(ch, "").startswith("LATIN"):
             mixed += 1
     cost = 0.0
     while pending:
