@@ -437,51 +437,58 @@ IDENTITY = NAME_FIELDS | {"email", "phone", "url"}
 _W = "formatted_name"
 _EXACT: dict[str, str] = {
     **dict.fromkeys(("name", "full name", "display name", "contact name", "contact", "nom complet", "nombre completo",
-                     "vollständiger name", "anzeigename", "nome completo"), _W),
+                     "vollständiger name", "anzeigename", "nome completo", "nom à afficher"), _W),
     **dict.fromkeys(("first name", "firstname", "first", "given name", "given", "forename", "vorname", "prénom",
-                     "prenom", "nombre", "nome", "voornaam"), "given"),
+                     "prenom", "nombre", "nome", "voornaam", "förnamn"), "given"),
     **dict.fromkeys(("last name", "lastname", "last", "surname", "family name", "family", "nachname", "nom",
-                     "nom de famille", "apellido", "apellidos", "cognome", "achternaam"), "family"),
+                     "nom de famille", "apellido", "apellidos", "cognome", "achternaam", "efternamn", "sobrenome"), "family"),
     **dict.fromkeys(("middle name", "middle", "additional name", "middle initial", "weitere vornamen",
-                     "deuxième prénom", "segundo nombre"), "middle"),
+                     "deuxième prénom", "segundo nombre", "mellannamn", "secondo nome", "segundo nome"), "middle"),
     **dict.fromkeys(("prefix", "name prefix", "salutation", "anrede", "civilité", "tratamiento"), "prefix"),
-    **dict.fromkeys(("suffix", "name suffix", "namenszusatz"), "suffix"),
+    **dict.fromkeys(("suffix", "name suffix", "namenszusatz", "suffisso", "sufixo"), "suffix"),
     **dict.fromkeys(("nickname", "nick", "nick name", "spitzname", "surnom", "apodo"), "nickname"),
     **dict.fromkeys(("company", "company name", "organization", "organisation", "organization name", "org",
                      "employer", "firma", "unternehmen", "société", "entreprise", "empresa", "organización",
-                     "azienda", "bedrijf"), "org"),
-    **dict.fromkeys(("department", "abteilung", "departamento", "service"), "department"),
+                     "azienda", "bedrijf", "företag", "società"), "org"),
+    **dict.fromkeys(("department", "abteilung", "departamento", "service", "avdelning", "reparto"), "department"),
     **dict.fromkeys(("title", "job title", "jobtitle", "position", "role", "job", "occupation", "fonction", "poste",
-                     "cargo", "puesto", "funktion", "organization title"), "title"),
+                     "cargo", "puesto", "funktion", "organization title", "befattning", "posizione", "profession"), "title"),
     **dict.fromkeys(("notes", "note", "comments", "comment", "notizen", "notiz", "remarques", "notas", "description",
-                     "bemerkungen", "opmerkingen"), "note"),
+                     "bemerkungen", "opmerkingen", "anteckningar", "anotações"), "note"),
     **dict.fromkeys(("birthday", "birth date", "birthdate", "date of birth", "dob", "geburtstag", "geburtsdatum",
-                     "date de naissance", "anniversaire", "cumpleaños", "fecha de nacimiento"), "birthday"),
+                     "date de naissance", "anniversaire", "cumpleaños", "fecha de nacimiento", "compleanno",
+                     "aniversário", "födelsedag"), "birthday"),
     **dict.fromkeys(("categories", "category", "groups", "group", "labels", "tags", "kategorien", "catégories",
-                     "categorías", "gruppen", "group membership"), "categories"),
+                     "categorías", "gruppen", "group membership", "kategorier", "categorie", "categorias"),
+                    "categories"),
 }
 _HOME = frozenset({"home", "privat", "private", "personal", "privé", "personnel", "personnelle", "domicile", "casa",
-                   "particulier", "zuhause", "personale"})
+                   "particulier", "zuhause", "personale", "residencial", "hem"})
 _WORK = frozenset({"work", "business", "geschäftlich", "office", "bureau", "trabajo", "professionnel", "company",
-                   "firma", "arbeit", "büro", "lavoro", "oficina"})
+                   "firma", "arbeit", "büro", "lavoro", "oficina", "ufficio", "comercial", "arbete"})
 _OTHER = frozenset({"other", "weitere", "weiteres", "weitere(s)", "autre", "otro", "altro"})
 _PHONE_KIND = (("mobile", ("mobil", "cell", "handy", "móvil", "celular", "portable", "cellulare")),
                ("fax", ("fax", "telefax")), ("pager", ("pager", "bip")), ("car", ("car", "auto")),
                ("assistant", ("assistant",)), ("main", ("primary", "main", "haupt")))
 _PHONE_INSIDE = ("phone", "telefon", "téléphon", "teléfon", "fax")  # Mobiltelefon, Autotelefon, Faxnummer
-_PHONE_START = ("tel", "mobil", "cell", "handy", "pager", "móvil", "celular", "portable", "isdn", "callback",
+_PHONE_START = ("tel", "tél", "mobil", "cell", "handy", "pager", "móvil", "celular", "portable", "isdn", "callback",
                 "rückmeldung")
-_EMAIL_WORDS = ("e-mail", "email", "mail", "courriel", "correo", "messagerie", "e-mail-adresse")
-_NOT_A_VALUE = frozenset({"type", "typ", "label", "display", "angezeigter", "affiché", "kind", "tipo", "mostrar"})
+_EMAIL_WORDS = ("e-mail", "email", "mail", "courriel", "correo", "messagerie", "e-mail-adresse", "e-post")
+# "electronic mail" in two words: Italian `Indirizzo posta elettronica`, French `Adresse électronique`
+_EMAIL_PHRASES = (("posta", "elettronica"), ("adresse", "électronique"), ("courrier", "électronique"),
+                  ("correio", "eletrônico"))
+_NOT_A_VALUE = frozenset({"type", "typ", "label", "display", "angezeigter", "affiché", "kind", "tipo", "mostrar",
+                          "visualizzato", "exibição", "visningsnamn"})
 _URL_WORDS = frozenset({"url", "web", "website", "homepage", "webseite", "site", "blog", "internet", "webpage"})
 _ADDRESS_PARTS = (("pobox", ("po box", "p.o. box", "postfach", "boîte postale", "apartado")),
                   ("postal", ("zip", "postal", "postcode", "plz", "postleitzahl", "code postal", "código postal",
-                              "zipcode", "cp")),
-                  ("country", ("country", "land", "pays", "país", "nation")),
-                  ("city", ("city", "ort", "stadt", "ville", "ciudad", "town", "città", "localidad")),
-                  ("region", ("state", "region", "province", "bundesland", "provincia", "county", "état")),
+                              "zipcode", "cp", "cap", "cep", "postnummer")),
+                  ("country", ("country", "land", "pays", "país", "nation", "paese")),
+                  ("city", ("city", "ort", "stadt", "ville", "ciudad", "town", "città", "localidad", "cidade",
+                            "postort")),
+                  ("region", ("state", "region", "province", "bundesland", "provincia", "county", "état", "estado")),
                   ("street", ("street", "straße", "strasse", "rue", "calle", "address", "adresse", "dirección",
-                              "indirizzo", "via")))
+                              "indirizzo", "via", "rua", "endereço", "gatuadress")))
 _SPLIT = re.compile(r"[\s_:()/\\.,]+")
 
 
@@ -497,7 +504,8 @@ def _tags(words: list[str], kinds: tuple[tuple[str, tuple[str, ...]], ...]) -> l
 
 
 def classify(key: str) -> Col | None:
-    """What a (normalised) header probably means, in English, German, French or Spanish; None = extras."""
+    """What a (normalised) header probably means, in English, German, French, Spanish, Italian, Portuguese or
+    Swedish; None = extras."""
     exact = _EXACT.get(key)
     if exact is not None:
         return Col(exact)
@@ -505,8 +513,9 @@ def classify(key: str) -> Col | None:
     if not words or len(words) > 6:
         return None
     where = _where(words)
-    if any(w.startswith(_EMAIL_WORDS) and not w.startswith("mailing") for w in words):
-        if any(w in _NOT_A_VALUE or w.endswith(("-typ", "-type")) for w in words):
+    if any(w.startswith(_EMAIL_WORDS) and not w.startswith("mailing") for w in words) \
+            or any(a in words and b in words for a, b in _EMAIL_PHRASES):
+        if any(w in _NOT_A_VALUE or w.endswith(("-typ", "-type", "posttyp")) for w in words):
             return None
         return Col("email", label=where)
     if "linkedin" in words or any("linkedin" in w for w in words):

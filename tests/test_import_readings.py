@@ -147,3 +147,75 @@ def test_a_file_whose_name_is_not_utf8_imports_and_is_the_same_source_next_time(
     (source,) = json.loads(cli.ok("status", "--json"))["sources"]
     assert (source["file"], source["records"]) == ("caf\\xe9.vcf", 2)
     assert {r["source"] for p in json.loads(cli.ok("list", "--json")) for r in p["records"]} == {"caf\\xe9.vcf"}
+
+
+# ---- translated CSV headers -------------------------------------------------------------------------
+
+OUTLOOK_IT = (
+    "Titolo,Nome,Secondo nome,Cognome,Suffisso,Società,Reparto,Posizione,Via (uff.),Città (uff.),Provincia (uff.),"
+    "CAP (uff.),Paese/Regione (uff.),Telefono ufficio,Cellulare,Abitazione,Indirizzo posta elettronica,"
+    "Tipo posta elettronica,Nome visualizzato posta elettronica,Indirizzo posta elettronica 2,"
+    "Tipo posta elettronica 2,Nome visualizzato posta elettronica 2,Compleanno,Categorie,Note,Pagina Web\r\n"
+    "Dott.,Mario,,Rossi,,Acme S.p.A.,Vendite,Direttore,Via Roma 1,Milano,MI,20121,Italia,02 1234 5678,,,"
+    "mario.rossi@example.it,SMTP,Mario Rossi (mario.rossi@example.it),m.rossi@gmail.com,SMTP,"
+    "Mario (m.rossi@gmail.com),0/0/00,Lavoro,,\r\n")
+THUNDERBIRD_FR = (
+    "Prénom,Nom de famille,Nom à afficher,Surnom,Adresse électronique principale,Adresse électronique secondaire,"
+    "Nom d'écran,Tél. professionnel,Tél. personnel,Fax,Pager,Portable,Adresse privée,Adresse privée 2,Ville,"
+    "Pays/État,Code postal,Pays/Région,Profession,Service,Société,Notes\r\n"
+    "Jean,Dupont,Jean Dupont,Jeannot,jean.dupont@exemple.fr,jdupont@gmail.com,,01 23 45 67 89,,,,06 12 34 56 78,"
+    "3 rue de la Paix,,Paris,,75002,France,Ingénieur,R&D,Exemple SA,Ancien collègue\r\n")
+OUTLOOK_SV = (
+    "Förnamn,Mellannamn,Efternamn,Titel,Företag,Avdelning,Befattning,Gatuadress arbete,Postort arbete,"
+    "Postnummer arbete,Arbetstelefon,Mobiltelefon,E-postadress,E-posttyp,E-post visningsnamn,E-post 2 adress,"
+    "Kategorier,Anteckningar\r\n"
+    "Lars,,Andersson,,Volvo AB,IT,Chef,Gatan 1,Göteborg,41101,031-123 45 67,070-123 45 67,"
+    "lars.andersson@volvo.example,SMTP,Lars Andersson (lars.andersson@volvo.example),lars@privat.example,Arbete,"
+    "Gammal kollega\r\n")
+OUTLOOK_BR = (
+    "Tratamento,Nome,Segundo Nome,Sobrenome,Sufixo,Empresa,Departamento,Cargo,Rua do endereço comercial,"
+    "Cidade do endereço comercial,Estado do endereço comercial,CEP do endereço comercial,"
+    "País/Região do endereço comercial,Telefone comercial,Telefone celular,Telefone residencial,Endereço de email,"
+    "Tipo de email,Nome de exibição do email,Endereço de email 2,Tipo de email 2,Nome de exibição do email 2,"
+    "Aniversário,Categorias,Anotações,Página da Web\r\n"
+    "Sra.,Ana,Paula,Souza,,Empresa Ltda,TI,Gerente,Av. Paulista 1000,São Paulo,SP,01310-100,Brasil,(11) 3333-4444,"
+    "(11) 98765-4321,,ana.souza@empresa.com.br,SMTP,Ana Souza (ana.souza@empresa.com.br),anasouza@gmail.com,SMTP,"
+    "Ana (anasouza@gmail.com),0/0/00,Trabalho,,\r\n")
+
+
+@pytest.mark.parametrize(("name", "text", "encoding", "expected"), [
+    ("outlook_it.csv", OUTLOOK_IT, "cp1252",
+     ("Mario", "", "Rossi", ["mario.rossi@example.it", "m.rossi@gmail.com"], 1, "Acme S.p.A.", "Direttore")),
+    ("thunderbird_fr.csv", THUNDERBIRD_FR, "utf-8",
+     ("Jean", "", "Dupont", ["jean.dupont@exemple.fr", "jdupont@gmail.com"], 2, "Exemple SA", "Ingénieur")),
+    ("outlook_sv.csv", OUTLOOK_SV, "cp1252",
+     ("Lars", "", "Andersson", ["lars.andersson@volvo.example", "lars@privat.example"], 2, "Volvo AB", "Chef")),
+    ("outlook_br.csv", OUTLOOK_BR, "cp1252",
+     ("Ana", "Paula", "Souza", ["ana.souza@empresa.com.br", "anasouza@gmail.com"], 2, "Empresa Ltda", "Gerente")),
+])
+def test_translated_outlook_and_thunderbird_headers_give_names_emails_and_phones(
+        cli: Cli, name: str, text: str, encoding: str, expected: tuple) -> None:
+    path = write_bytes(cli, name, text.encode(encoding))
+    result = importers.parse(path)
+    (rec,) = result.records
+    given, middle, family, emails, phones, org, title = expected
+    assert (rec.given, rec.middle, rec.family) == (given, middle, family)
+    assert [e.value for e in rec.emails] == emails and len(rec.phones) == phones
+    assert (rec.org, rec.title) == (org, title)
+    assert not any("@" in a.value for a in rec.addresses)  # no address swallowed into a street
+    assert not result.problems
+
+
+def test_an_email_address_in_a_column_read_as_an_address_part_is_an_email(cli: Cli) -> None:
+    """A translated `Email address` we do not know may read as a street; its cells still are emails."""
+    path = cli.file("contacts.csv", "First Name,Last Name,Adresse mél,Ville\r\nAnn,Lee,ann@x.example,Paris\r\n")
+    (rec,) = importers.parse(path).records
+    assert [e.value for e in rec.emails] == ["ann@x.example"]
+    assert [a.value for a in rec.addresses] == ["Paris"]
+
+
+def test_a_file_whose_name_columns_are_not_understood_says_so(cli: Cli) -> None:
+    path = cli.file("finnish.csv", "Etunimi,Sukunimi,E-mail Address\r\nMatti,Virtanen,matti@x.example\r\n")
+    assert "1 problem" in cli.ok("import", path)
+    said = cli.ok("doctor", path)
+    assert "no column is read as a name" in said and "Etunimi, Sukunimi" in said and "--map" in said
