@@ -159,11 +159,11 @@ def _split_quoted(text: str, sep: str) -> list[str]:
 class Params:
     """What a property's parameter text says; parsed once per distinct text (they repeat a lot)."""
 
-    __slots__ = ("types", "label", "charset", "encoding", "service", "user")
+    __slots__ = ("types", "label", "charset", "encoding", "service", "user", "omit_year")
 
     def __init__(self, text: str) -> None:
         types: list[str] = []
-        charset = encoding = service = user = None
+        charset = encoding = service = user = omit_year = None
         for param in (_split_quoted(text, ";") if '"' in text else text.split(";")):
             key, eq, val = param.partition("=")
             if not eq:
@@ -185,12 +185,15 @@ class Params:
                 service = val.strip('"')
             elif key == "X-USER":  # Apple's X-SOCIALPROFILE: the account's user name
                 user = val.strip('"')
+            elif key == "X-APPLE-OMIT-YEAR":  # Apple's year-less birthday: the year written is a stand-in
+                omit_year = val.strip('"')
         self.types = types
         self.label = ",".join(dict.fromkeys(t for t in types if t not in _NOISE))
         self.charset: str | None = charset
         self.encoding: str | None = encoding
         self.service: str | None = service
         self.user: str | None = user
+        self.omit_year: str | None = omit_year
 
 
 _NO_PARAMS = Params("")
@@ -349,6 +352,9 @@ class CardParser:
                     rec.addresses.append(item)
             elif uname == "BDAY" and not rec.birthday:
                 rec.birthday = text.strip()
+                if p.omit_year and rec.birthday.startswith(p.omit_year):
+                    rec.birthday = _without_year(rec.birthday, p.omit_year)
+                    extras.append(self._extra(name, params, text))  # as written
             elif uname == "NICKNAME" and not rec.nickname:
                 rec.nickname = unescape(text).strip()
             else:
@@ -377,6 +383,15 @@ class CardParser:
                     labeled.label = label
         if phonetic is not None:
             rec.phonetic = " ".join(x for x in phonetic[:3] if x) or phonetic[3]
+
+
+_MONTH_DAY = re.compile(r"-?(\d\d)-?(\d\d)(?:T.*)?")
+
+
+def _without_year(value: str, year: str) -> str:
+    """`1604-03-15` (or `16040315`) with X-APPLE-OMIT-YEAR=1604: the year-less birthday `--03-15`."""
+    match = _MONTH_DAY.fullmatch(value[len(year):])
+    return f"--{match.group(1)}-{match.group(2)}" if match else value
 
 
 _SLUG = re.compile(r"[^\s/:?#@;,<>\"]+")

@@ -67,8 +67,10 @@ _MARKS = frozenset({
 
 
 def columns(header: list[str]) -> list[Col | None]:
-    """Outlook's own meanings first, then the shared column-name heuristics."""
-    return plan_columns(header, _OVERRIDES)
+    """Outlook's own meanings first, then the shared column-name heuristics; a birthday column under any
+    name (German `Geburtstag`) drops the `0.0.00` placeholder."""
+    return [Col("birthday", convert=_unless_placeholder) if c is not None and c.kind == "birthday" and not c.convert
+            else c for c in plan_columns(header, _OVERRIDES)]
 
 
 def detect(sniff: Sniff) -> int:

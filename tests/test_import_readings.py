@@ -219,3 +219,32 @@ def test_a_file_whose_name_columns_are_not_understood_says_so(cli: Cli) -> None:
     assert "1 problem" in cli.ok("import", path)
     said = cli.ok("doctor", path)
     assert "no column is read as a name" in said and "Etunimi, Sukunimi" in said and "--map" in said
+
+
+# ---- placeholder birthdays --------------------------------------------------------------------------
+
+
+def test_a_german_outlook_birthday_placeholder_is_no_birthday(cli: Cli) -> None:
+    text = ('"Anrede","Vorname","Nachname","Firma","E-Mail-Adresse","E-Mail-Typ","Mobiltelefon","Geburtstag",'
+            '"Jahrestag"\r\n"Herr","Jürgen","Weiß","Müller GmbH","juergen.weiss@mueller.example","SMTP",'
+            '"0171 1234567","0.0.00","0.0.00"\r\n'
+            '"Frau","Anna","Berg","","anna@berg.example","SMTP","","15.3.1980","0.0.00"\r\n')
+    result = importers.parse(write_bytes(cli, "outlook_de.csv", text.encode("cp1252")))
+    assert result.format == "outlook"
+    jurgen, anna = result.records
+    assert (jurgen.given, jurgen.family, jurgen.birthday) == ("Jürgen", "Weiß", "")
+    assert anna.birthday == "15.3.1980"
+
+
+@pytest.mark.parametrize(("bday", "expected"), [
+    ("BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-05", "--03-05"),
+    ("BDAY;VALUE=date;X-APPLE-OMIT-YEAR=1604:16040305", "--03-05"),
+    ("BDAY;X-APPLE-OMIT-YEAR=1604:1980-03-05", "1980-03-05"),  # a year of its own: kept
+    ("BDAY:1604-03-05", "1604-03-05"),  # no word that the year is a stand-in
+])
+def test_an_apple_birthday_without_a_year_has_no_year(cli: Cli, bday: str, expected: str) -> None:
+    path = cli.file("apple.vcf", vcard(f"N:Lee;Ann;;;\nFN:Ann Lee\nEMAIL:ann@x.example\n{bday}"))
+    (ann,) = importers.parse(path).records
+    assert ann.birthday == expected
+    if expected.startswith("--"):
+        assert (bday.partition(":")[0], bday.partition(":")[2]) in ann.extras  # the property as written is kept
