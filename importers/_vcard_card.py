@@ -408,9 +408,9 @@ def _linkedin_profiles(value: str, user: str | None) -> list[str]:
     urls: list[str] = []
     for found in names:
         found = found.strip().strip("/")
-        if _SLUG.fullmatch(found):
+        if _SLUG.fullmatch(found) and not re.search(rf"linkedin\.com/in/{re.escape(found.lower())}(?:/|$)", lowered):
             url = f"https://www.linkedin.com/in/{found}"
-            if url.lower() not in lowered and url not in urls:
+            if url not in urls:
                 urls.append(url)
     return urls
 
