@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from email.utils import getaddresses
-from urllib.parse import unquote
 
 from knowme.model import Labeled, Record
 
@@ -101,11 +100,14 @@ _LINK = re.compile(r"\s*<?(?:([a-z][a-z0-9+.-]*):(?://)?)?([^\s/?#;:<>@]+@[^\s/?
 _WEB = frozenset(("http", "https", "ftp", "ftps", "ws", "wss", "file"))
 
 
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
 def addresses_in_link(value: str) -> list[str]:
     """The address an IMPP or URL value names (an instant-messaging, SIP or mailto: link), [] for a web
-    page (`https://x.com/@jane` is a page, `https://u:p@host` a login)."""
+    link (`x.com/@jane` is a page, `u:p@host` a login)."""
     if "%" in value:
-        value = unquote(value)
+        value = _ESCAPES.sub(lambda m: bytes.fromhex(m.group().replace("%", "")).decode("utf-8", "replace"), value)
     match = _LINK.match(value)
     if match is None or (match.group(1) or "").lower() in _WEB:
         return []
