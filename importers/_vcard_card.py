@@ -159,11 +159,11 @@ def _split_quoted(text: str, sep: str) -> list[str]:
 class Params:
     """What a property's parameter text says; parsed once per distinct text (they repeat a lot)."""
 
-    __slots__ = ("types", "label", "charset", "encoding", "service")
+    __slots__ = ("types", "label", "charset", "encoding", "service", "user", "omit_year")
 
     def __init__(self, text: str) -> None:
         types: list[str] = []
-        charset = encoding = service = None
+        charset = encoding = service = user = omit_year = None
         for param in (_split_quoted(text, ";") if '"' in text else text.split(";")):
             key, eq, val = param.partition("=")
             if not eq:
@@ -183,11 +183,17 @@ class Params:
                 encoding = val.strip('"').upper()
             elif key == "X-SERVICE-TYPE":
                 service = val.strip('"')
+            elif key == "X-USER":  # Apple's X-SOCIALPROFILE: the account's user name
+                user = val.strip('"')
+            elif key == "X-APPLE-OMIT-YEAR":  # Apple's year-less birthday: the year written is a stand-in
+                omit_year = val.strip('"')
         self.types = types
         self.label = ",".join(dict.fromkeys(t for t in types if t not in _NOISE))
         self.charset: str | None = charset
         self.encoding: str | None = encoding
         self.service: str | None = service
+        self.user: str | None = user
+        self.omit_year: str | None = omit_year
 
 
 _NO_PARAMS = Params("")
@@ -322,6 +328,13 @@ class CardParser:
                 rec.categories.extend(c for c in (unescape(x).strip() for x in split_unescaped(text, ",")) if c)
             elif uname == "URL" or uname == "X-SOCIALPROFILE" or uname == "IMPP":
                 text = unescape(text).strip()
+                if uname == "X-SOCIALPROFILE" and "linkedin" in p.types:
+                    profiles = _linkedin_profiles(text, p.user)
+                    if profiles:
+                        extras.append(self._extra(name, params, text))  # as written: x-user, x-apple:...
+                        rec.urls.extend(Labeled(url, "linkedin") for url in profiles)
+                        if "linkedin.com/" not in text.lower():
+                            continue
                 if text:
                     label = p.label
                     if uname == "X-SOCIALPROFILE":
@@ -339,6 +352,9 @@ class CardParser:
                     rec.addresses.append(item)
             elif uname == "BDAY" and not rec.birthday:
                 rec.birthday = text.strip()
+                if p.omit_year and rec.birthday.startswith(p.omit_year):
+                    rec.birthday = _without_year(rec.birthday, p.omit_year)
+                    extras.append(self._extra(name, params, text))  # as written
             elif uname == "NICKNAME" and not rec.nickname:
                 rec.nickname = unescape(text).strip()
             else:
@@ -367,6 +383,36 @@ class CardParser:
                     labeled.label = label
         if phonetic is not None:
             rec.phonetic = " ".join(x for x in phonetic[:3] if x) or phonetic[3]
+
+
+_MONTH_DAY = re.compile(r"-?(\d\d)-?(\d\d)(?:T.*)?")
+
+
+def _without_year(value: str, year: str) -> str:
+    """`1604-03-15` (or `16040315`) with X-APPLE-OMIT-YEAR=1604: the year-less birthday `--03-15`."""
+    match = _MONTH_DAY.fullmatch(value[len(year):])
+    return f"--{match.group(1)}-{match.group(2)}" if match else value
+
+
+_SLUG = re.compile(r"[^\s/:?#@;,<>\"]+")
+
+
+def _linkedin_profiles(value: str, user: str | None) -> list[str]:
+    """The profile URLs a LinkedIn-typed X-SOCIALPROFILE names beyond its value: Apple writes the
+    account as `x-user=NAME` with a value of `x-apple:NAME`, empty, or a member-number URL; other
+    writers give the bare NAME."""
+    names = [user or ""]
+    lowered = value.lower()
+    if "linkedin.com/" not in lowered:
+        names.append(value[8:] if lowered.startswith("x-apple:") else value)
+    urls: list[str] = []
+    for found in names:
+        found = found.strip().strip("/")
+        if _SLUG.fullmatch(found) and not re.search(rf"linkedin\.com/in/{re.escape(found.lower())}(?:/|$)", lowered):
+            url = f"https://www.linkedin.com/in/{found}"
+            if url not in urls:
+                urls.append(url)
+    return urls
 
 
 def _properties(body: str) -> tuple[list[tuple[str, str, str, str]], list[str]]:

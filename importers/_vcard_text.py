@@ -12,11 +12,11 @@ from __future__ import annotations
 import binascii
 import codecs
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
+from knowme.importers import _codepage
 from knowme.model import NotAnAddressBook
 
 # A BEGIN:VCARD or END:VCARD line (any case, stray blanks tolerated), matched with the "\n"
@@ -41,12 +41,8 @@ _NOT_CHARSETS = frozenset(("idna", "punycode", "undefined", "unicode-escape", "r
 # Code pages detection may choose from, most likely first (ties go to the earliest).
 _DETECTABLE = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "cp932", "gb18030",
                "big5", "cp949", "euc_jp", "koi8_r", "mac_roman")
-_DETECTABLE_CODECS = tuple(codecs.lookup(name).name for name in _DETECTABLE)
 _DETECT_SAMPLE = 256 * 1024
 _SCORE_SAMPLE = 32 * 1024
-_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
-_GLUED_CJK = re.compile(r"[A-Za-z][\u3040-\u9fff\uac00-\ud7af]|[\u3040-\u9fff\uac00-\ud7af][A-Za-z]")
-_TYPOGRAPHY = frozenset("\xa0–—‘’‚“”„…«»‹›·°€")
 SNIFF = 64 * 1024
 
 
@@ -153,8 +149,6 @@ class Charsets:
 
 
 def _detect(text: str) -> str | None:
-    from charset_normalizer import from_bytes  # imported lazily: most files never need it
-
     unfolded = text.replace("\n ", "").replace("\n\t", "")
     lines: list[bytes] = []
     size = 0
@@ -180,34 +174,7 @@ def _detect(text: str) -> str | None:
     sample = b"\n".join(lines)[:_DETECT_SAMPLE]
     if not sample:
         return None
-    ranked: list[str] = []
-    matches = list(from_bytes(sample, cp_isolation=list(_DETECTABLE)))
-    if matches:  # charset-normalizer's opinion first; its near-ties go to the commoner code page
-        best = matches[0]
-        tied: set[str] = set()
-        for match in matches:
-            if match.chaos <= best.chaos + 0.01 and match.coherence >= best.coherence - 0.01:
-                tied.update(known_codec(name) or name for name in match.could_be_from_charset)
-        ranked = [codec for codec in _DETECTABLE_CODECS if codec in tied]
-        for match in matches:
-            ranked += [c for c in (known_codec(n) for n in match.could_be_from_charset) if c and c not in ranked]
-    ranked += [codec for codec in _DETECTABLE_CODECS if codec not in ranked]
-    # It often calls Polish cp1250 "cp1252" (ł as ³ is no chaos to it): names are made of
-    # letters, so the code page that decodes the sample into the fewest non-letters wins.
-    scores = {codec: _implausible(sample[:_SCORE_SAMPLE], codec) for codec in ranked}
-    choice = min(ranked, key=lambda codec: (scores[codec], ranked.index(codec)))
-    return choice if scores[choice] < len(sample) else None
-
-
-def _implausible(sample: bytes, codec: str) -> int:
-    """How many non-ASCII characters of `sample` decode to something that is not a letter."""
-    try:
-        text = sample.decode(codec)
-    except (UnicodeError, LookupError):
-        return 1 << 30
-    symbols = sum(1 for ch in _NON_ASCII_CHAR.findall(text)
-                  if unicodedata.category(ch)[0] not in "LM" and ch not in _TYPOGRAPHY)
-    return symbols + len(_GLUED_CJK.findall(text))  # "M黮ler": a CJK decode of Latin text
+    return _codepage.choose(sample, _DETECTABLE, lambda name: known_codec(name) or name, _SCORE_SAMPLE)
 
 
 class Span(NamedTuple):

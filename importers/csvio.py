@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from knowme.importers import SNIFF_BYTES, vcard_structure
+from knowme.importers import SNIFF_BYTES, _codepage, vcard_structure
 
 from knowme.filekinds import read_regular
 from knowme.model import NotAnAddressBook, Problem
@@ -38,11 +38,9 @@ _MAGIC = (b"\x89PNG", b"%PDF-", b"PK\x03\x04", b"GIF87a", b"GIF89a", b"\xff\xd8\
           b"\x1f\x8b", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!\x1a", b"\x7fELF", b"\xd0\xcf\x11\xe0")
 # Control bytes that never occur in text (TAB, LF, FF, CR and DOS EOF 0x1A excluded).
 _CTRL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
-# Candidates for the code page guess; the Latin ones all read as cp1252, the common Western choice.
-_LEGACY = ["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "koi8_r",
-           "gb18030", "big5", "cp949", "euc_jp"]
-_LATIN = {"cp1252", "cp1250", "cp1254", "cp1257", "latin_1", "iso8859_15", "iso8859_2", "mac_roman", "cp850",
-          "mac_latin2", "iso8859_9", "iso8859_13", "ascii", "utf_8"}
+# Candidates for the code page guess, commonest first (ties go to the earliest).
+_LEGACY = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "koi8_r",
+           "gb18030", "big5", "cp949", "euc_jp")
 _JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
 _HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 _SANDWICHED = re.compile("[A-Za-z][\u3000-\u30ff\u3400-\u9fff][A-Za-z]")  # Latin mojibake read as cp932
@@ -162,15 +160,15 @@ def _checked(text: str, encoding: str) -> Decoded:
 
 
 def _legacy(data: bytes) -> Decoded:
-    """A legacy code page: Shift_JIS when it reads as Japanese, else charset-normalizer, else cp1252."""
+    """A legacy code page: Shift_JIS when it reads as Japanese, else the likeliest one, else cp1252."""
     try:
         text = data.decode("cp932")
         if _plausibly_japanese(text):
             return Decoded(text, "shift_jis")
     except UnicodeDecodeError:
         pass
-    guess = _normalizer_guess(data)
-    for enc in ([guess] if guess and guess not in _LATIN else []) + ["cp1252"]:
+    guess = _code_page_guess(data)
+    for enc in ([guess] if guess else []) + ["cp1252"]:
         try:
             return Decoded(data.decode(enc), enc)
         except UnicodeDecodeError:
@@ -186,19 +184,15 @@ def _plausibly_japanese(text: str) -> bool:
     return len(_HALFWIDTH_KANA.findall(text)) * 10 <= jp and len(_SANDWICHED.findall(text)) * 10 <= jp
 
 
-def _normalizer_guess(data: bytes) -> str | None:
-    """charset-normalizer over the lines that hold non-ASCII bytes from the whole file (fast on big files)."""
-    from charset_normalizer import from_bytes
-
+def _code_page_guess(data: bytes) -> str | None:
+    """The code page of the lines that hold non-ASCII bytes from the whole file (fast on big files)."""
     lines, size = [], 0
     for match in _NON_ASCII_LINE.finditer(data):  # stop early: 256 KiB of such lines is plenty
         lines.append(match.group())
         size += len(lines[-1])
         if size > 256 * 1024:
             break
-    sample = b"\n".join(lines)
-    best = from_bytes(sample, cp_isolation=_LEGACY).best()
-    return best.encoding if best is not None else None
+    return _codepage.choose(b"\n".join(lines), _LEGACY)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -443,51 +437,58 @@ IDENTITY = NAME_FIELDS | {"email", "phone", "url"}
 _W = "formatted_name"
 _EXACT: dict[str, str] = {
     **dict.fromkeys(("name", "full name", "display name", "contact name", "contact", "nom complet", "nombre completo",
-                     "vollständiger name", "anzeigename", "nome completo"), _W),
+                     "vollständiger name", "anzeigename", "nome completo", "nom à afficher"), _W),
     **dict.fromkeys(("first name", "firstname", "first", "given name", "given", "forename", "vorname", "prénom",
-                     "prenom", "nombre", "nome", "voornaam"), "given"),
+                     "prenom", "nombre", "nome", "voornaam", "förnamn"), "given"),
     **dict.fromkeys(("last name", "lastname", "last", "surname", "family name", "family", "nachname", "nom",
-                     "nom de famille", "apellido", "apellidos", "cognome", "achternaam"), "family"),
+                     "nom de famille", "apellido", "apellidos", "cognome", "achternaam", "efternamn", "sobrenome"), "family"),
     **dict.fromkeys(("middle name", "middle", "additional name", "middle initial", "weitere vornamen",
-                     "deuxième prénom", "segundo nombre"), "middle"),
+                     "deuxième prénom", "segundo nombre", "mellannamn", "secondo nome", "segundo nome"), "middle"),
     **dict.fromkeys(("prefix", "name prefix", "salutation", "anrede", "civilité", "tratamiento"), "prefix"),
-    **dict.fromkeys(("suffix", "name suffix", "namenszusatz"), "suffix"),
+    **dict.fromkeys(("suffix", "name suffix", "namenszusatz", "suffisso", "sufixo"), "suffix"),
     **dict.fromkeys(("nickname", "nick", "nick name", "spitzname", "surnom", "apodo"), "nickname"),
     **dict.fromkeys(("company", "company name", "organization", "organisation", "organization name", "org",
                      "employer", "firma", "unternehmen", "société", "entreprise", "empresa", "organización",
-                     "azienda", "bedrijf"), "org"),
-    **dict.fromkeys(("department", "abteilung", "departamento", "service"), "department"),
+                     "azienda", "bedrijf", "företag", "società"), "org"),
+    **dict.fromkeys(("department", "abteilung", "departamento", "service", "avdelning", "reparto"), "department"),
     **dict.fromkeys(("title", "job title", "jobtitle", "position", "role", "job", "occupation", "fonction", "poste",
-                     "cargo", "puesto", "funktion", "organization title"), "title"),
+                     "cargo", "puesto", "funktion", "organization title", "befattning", "posizione", "profession"), "title"),
     **dict.fromkeys(("notes", "note", "comments", "comment", "notizen", "notiz", "remarques", "notas", "description",
-                     "bemerkungen", "opmerkingen"), "note"),
+                     "bemerkungen", "opmerkingen", "anteckningar", "anotações"), "note"),
     **dict.fromkeys(("birthday", "birth date", "birthdate", "date of birth", "dob", "geburtstag", "geburtsdatum",
-                     "date de naissance", "anniversaire", "cumpleaños", "fecha de nacimiento"), "birthday"),
+                     "date de naissance", "anniversaire", "cumpleaños", "fecha de nacimiento", "compleanno",
+                     "aniversário", "födelsedag"), "birthday"),
     **dict.fromkeys(("categories", "category", "groups", "group", "labels", "tags", "kategorien", "catégories",
-                     "categorías", "gruppen", "group membership"), "categories"),
+                     "categorías", "gruppen", "group membership", "kategorier", "categorie", "categorias"),
+                    "categories"),
 }
 _HOME = frozenset({"home", "privat", "private", "personal", "privé", "personnel", "personnelle", "domicile", "casa",
-                   "particulier", "zuhause", "personale"})
+                   "particulier", "zuhause", "personale", "residencial", "hem"})
 _WORK = frozenset({"work", "business", "geschäftlich", "office", "bureau", "trabajo", "professionnel", "company",
-                   "firma", "arbeit", "büro", "lavoro", "oficina"})
+                   "firma", "arbeit", "büro", "lavoro", "oficina", "ufficio", "comercial", "arbete"})
 _OTHER = frozenset({"other", "weitere", "weiteres", "weitere(s)", "autre", "otro", "altro"})
 _PHONE_KIND = (("mobile", ("mobil", "cell", "handy", "móvil", "celular", "portable", "cellulare")),
                ("fax", ("fax", "telefax")), ("pager", ("pager", "bip")), ("car", ("car", "auto")),
                ("assistant", ("assistant",)), ("main", ("primary", "main", "haupt")))
 _PHONE_INSIDE = ("phone", "telefon", "téléphon", "teléfon", "fax")  # Mobiltelefon, Autotelefon, Faxnummer
-_PHONE_START = ("tel", "mobil", "cell", "handy", "pager", "móvil", "celular", "portable", "isdn", "callback",
+_PHONE_START = ("tel", "tél", "mobil", "cell", "handy", "pager", "móvil", "celular", "portable", "isdn", "callback",
                 "rückmeldung")
-_EMAIL_WORDS = ("e-mail", "email", "mail", "courriel", "correo", "messagerie", "e-mail-adresse")
-_NOT_A_VALUE = frozenset({"type", "typ", "label", "display", "angezeigter", "affiché", "kind", "tipo", "mostrar"})
+_EMAIL_WORDS = ("e-mail", "email", "mail", "courriel", "correo", "messagerie", "e-mail-adresse", "e-post")
+# "electronic mail" in two words: Italian `Indirizzo posta elettronica`, French `Adresse électronique`
+_EMAIL_PHRASES = (("posta", "elettronica"), ("adresse", "électronique"), ("courrier", "électronique"),
+                  ("correio", "eletrônico"))
+_NOT_A_VALUE = frozenset({"type", "typ", "label", "display", "angezeigter", "affiché", "kind", "tipo", "mostrar",
+                          "visualizzato", "exibição", "visningsnamn"})
 _URL_WORDS = frozenset({"url", "web", "website", "homepage", "webseite", "site", "blog", "internet", "webpage"})
 _ADDRESS_PARTS = (("pobox", ("po box", "p.o. box", "postfach", "boîte postale", "apartado")),
                   ("postal", ("zip", "postal", "postcode", "plz", "postleitzahl", "code postal", "código postal",
-                              "zipcode", "cp")),
-                  ("country", ("country", "land", "pays", "país", "nation")),
-                  ("city", ("city", "ort", "stadt", "ville", "ciudad", "town", "città", "localidad")),
-                  ("region", ("state", "region", "province", "bundesland", "provincia", "county", "état")),
+                              "zipcode", "cp", "cap", "cep", "postnummer")),
+                  ("country", ("country", "land", "pays", "país", "nation", "paese")),
+                  ("city", ("city", "ort", "stadt", "ville", "ciudad", "town", "città", "localidad", "cidade",
+                            "postort")),
+                  ("region", ("state", "region", "province", "bundesland", "provincia", "county", "état", "estado")),
                   ("street", ("street", "straße", "strasse", "rue", "calle", "address", "adresse", "dirección",
-                              "indirizzo", "via")))
+                              "indirizzo", "via", "rua", "endereço", "gatuadress")))
 _SPLIT = re.compile(r"[\s_:()/\\.,]+")
 
 
@@ -503,7 +504,8 @@ def _tags(words: list[str], kinds: tuple[tuple[str, tuple[str, ...]], ...]) -> l
 
 
 def classify(key: str) -> Col | None:
-    """What a (normalised) header probably means, in English, German, French or Spanish; None = extras."""
+    """What a (normalised) header probably means, in English, German, French, Spanish, Italian, Portuguese or
+    Swedish; None = extras."""
     exact = _EXACT.get(key)
     if exact is not None:
         return Col(exact)
@@ -511,8 +513,9 @@ def classify(key: str) -> Col | None:
     if not words or len(words) > 6:
         return None
     where = _where(words)
-    if any(w.startswith(_EMAIL_WORDS) and not w.startswith("mailing") for w in words):
-        if any(w in _NOT_A_VALUE or w.endswith(("-typ", "-type")) for w in words):
+    if any(w.startswith(_EMAIL_WORDS) and not w.startswith("mailing") for w in words) \
+            or any(a in words and b in words for a, b in _EMAIL_PHRASES):
+        if any(w in _NOT_A_VALUE or w.endswith(("-typ", "-type", "posttyp")) for w in words):
             return None
         return Col("email", label=where)
     if "linkedin" in words or any("linkedin" in w for w in words):

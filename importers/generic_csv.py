@@ -19,6 +19,7 @@ from pathlib import Path
 from knowme.importers import Importer, ImportOptions, Sniff, register
 from knowme.importers.csvio import (
     IDENTITY,
+    NAME_FIELDS,
     Col,
     Table,
     classify,
@@ -36,7 +37,7 @@ Action = Callable[[Record, str, list[str]], None]
 _ADDRESS_ORDER = ("street", "street2", "street3", "extended", "pobox", "city", "region", "postal", "country")
 _LISTS = {"email": "emails", "phone": "phones", "url": "urls"}
 _PROGRESS_EVERY = 4096
-_EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+$")  # a cell of a header row that is really data
+_EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+$")  # a header cell that is really data, an address part that is an email
 _EVERY = range(1 << 30)  # compress(_EVERY, row): indices of the non-empty cells, the empty ones skipped in C
 
 
@@ -223,11 +224,15 @@ def _address(indices: list[int], parts: list[str], first: Callable[[list[str]], 
         if not first(row):
             return
         cells: dict[str, str] = {}
+        lab = (clean_label(row[label_i]) if label_i is not None else "") or label
         for part, j in zip(parts, indices):
             cell = row[j].strip()
-            if cell:  # two columns for one part (`Home Address` and `Home Street`): both kept
+            if _EMAIL_LIKE.match(cell):  # an email column whose translated name read as an address
+                rec.emails.append(Labeled(cell, lab))
+            elif cell:  # two columns for one part (`Home Address` and `Home Street`): both kept
                 cells[part] = f"{cells[part]}, {cell}" if part in cells else cell
-        lab = (clean_label(row[label_i]) if label_i is not None else "") or label
+        if not cells:
+            return
         formatted = cells.pop("formatted", "")
         if formatted:
             values = split_multi(formatted, sep) if sep else [formatted]
@@ -337,7 +342,21 @@ def parse_with(path: Path, fmt: str, options: ImportOptions,
     if not plan.identified:
         raise NotAnAddressBook(f"unknown CSV layout; headers: {table.headers_text()}; "
                                "pass --format csv --map field=Column")
+    _say_if_nameless(table, plan)
     return run(table, plan, fmt, options)
+
+
+def _say_if_nameless(table: Table, plan: Plan) -> None:
+    """A problem when no column reads as a name while some are not understood (a translation we lack?):
+    the people would be named by an address or a number, and the user should hear why."""
+    if any(kind in NAME_FIELDS for kind in plan.kinds):
+        return
+    unknown = [name for name, kind in zip(plan.header, plan.kinds) if kind == "extra" and name.strip()]
+    if unknown:
+        shown = ", ".join(unknown[:8]) + (" …" if len(unknown) > 8 else "")
+        table.problems.append(Problem(table.source, table.header_line,
+                                      f"no column is read as a name (not understood, kept as they are: {shown}); "
+                                      "name them with --map first=Column --map last=Column"))
 
 
 def _parse(path: Path, options: ImportOptions) -> ImportResult:
@@ -355,6 +374,8 @@ def _parse(path: Path, options: ImportOptions) -> ImportResult:
     plan = compile_plan([f"column {i + 1}" for i in range(len(header))] if headerless else header, cols)
     if not plan.identified:
         raise NotAnAddressBook(f"unknown CSV layout; headers: {table.headers_text()}; pass --map field=Column")
+    if not headerless:
+        _say_if_nameless(table, plan)
     rows = table.rows()
     if headerless:
         rows = _chain_first((table.header_line, header), rows)

@@ -46,8 +46,10 @@ _OVERRIDES: dict[str, Col | None] = {
     # Spanish Outlook's home phone ("Particular": private), a word no other column name reads as a phone
     "particular": Col("phone", label="home"), "particular 2": Col("phone", label="home"),
     "tratamiento": Col("prefix"), "sufijo": Col("suffix"),
+    # the honorific in the Swedish, Italian and Brazilian exports
+    "titel": Col("prefix"), "titolo": Col("prefix"), "tratamento": Col("prefix"),
 }
-# Columns only Outlook writes (English and German); two or more of them make a file Outlook's.
+# Columns only Outlook writes (in English and its translations); three or more of them make a file Outlook's.
 _MARKS = frozenset({
     "e-mail address", "e-mail 2 address", "e-mail 3 address", "e-mail type", "e-mail display name",
     "mobile phone", "business phone", "business fax", "home fax", "company main phone",
@@ -59,12 +61,16 @@ _MARKS = frozenset({
     "adresse de messagerie", "téléphone mobile", "téléphone (bureau)", "rue (bureau)",
     "dirección de correo electrónico", "dirección de correo electrónico 2", "tipo de correo electrónico", "móvil",
     "teléfono del trabajo", "calle del trabajo", "ciudad de trabajo", "código postal del trabajo", "apellidos",
+    "indirizzo posta elettronica", "indirizzo posta elettronica 2", "tipo posta elettronica",
+    "endereço de email", "endereço de email 2", "tipo de email", "e-postadress", "e-posttyp", "e-post 2 adress",
 })
 
 
 def columns(header: list[str]) -> list[Col | None]:
-    """Outlook's own meanings first, then the shared column-name heuristics."""
-    return plan_columns(header, _OVERRIDES)
+    """Outlook's own meanings first, then the shared column-name heuristics; a birthday column under any
+    name (German `Geburtstag`) drops the `0.0.00` placeholder."""
+    return [Col("birthday", convert=_unless_placeholder) if c is not None and c.kind == "birthday" and not c.convert
+            else c for c in plan_columns(header, _OVERRIDES)]
 
 
 def detect(sniff: Sniff) -> int:

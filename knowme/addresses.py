@@ -95,6 +95,25 @@ def addresses_in(text: str) -> list[str]:
     return [address for _name, address in _found(text)]
 
 
+# A link naming a mailbox: `xmpp:jane@x.com/phone`, `sip:jane@x.com:5060`, `mailto:jane%40x.com`, `jane@x.com`.
+_LINK = re.compile(r"\s*<?(?:([a-z][a-z0-9+.-]*):(?://)?)?([^\s/?#;:<>@]+@[^\s/?#;:<>@]+)", re.IGNORECASE)
+_WEB = frozenset(("http", "https", "ftp", "ftps", "ws", "wss", "file"))
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def addresses_in_link(value: str) -> list[str]:
+    """The address an IMPP or URL value names (an instant-messaging, SIP or mailto: link), [] for a web
+    link (`x.com/@jane` is a page, `u:p@host` a login)."""
+    if "%" in value:
+        value = _ESCAPES.sub(lambda m: bytes.fromhex(m.group().replace("%", "")).decode("utf-8", "replace"), value)
+    match = _LINK.match(value)
+    if match is None or (match.group(1) or "").lower() in _WEB:
+        return []
+    return addresses_in(match.group(2))
+
+
 def email_values(text: str) -> list[str]:
     """What an email cell becomes in a record: one value per address it holds, in order. A clean
     address, or one address with its display name (`Jane Doe <jane@x.com>`), stays as written; a

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from knowme.addresses import addresses_in, is_plain
+from knowme.addresses import addresses_in, addresses_in_link, is_plain
 from knowme.model import Person, Record
 from knowme.dedupe.matchitem import TAIL, calling_code
 from knowme.dedupe.namesim import mail_spellings, nick_forms
@@ -156,7 +156,13 @@ def identity_of(person: Person, keyed: Identity, deep: bool = False) -> Identity
 
 
 def written_elsewhere(record: Record, ident: Identity) -> None:
-    """Addresses and profile links in a card's note and its unmapped columns, into its identity."""
+    """Addresses and profile links in a card's note and its unmapped columns, and the addresses its
+    links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
+    for labeled in record.urls:
+        if "@" in labeled.value or "%40" in labeled.value:
+            for address in addresses_in_link(labeled.value):
+                if key := mailbox_key(address):
+                    ident.emails.setdefault(key, address)
     for text in (record.note, *(value for _name, value in record.extras)):
         if not text or len(text) > ELSEWHERE_TEXT_MOST:
             continue
@@ -492,6 +498,9 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
                 people |= _excluded_holding(store, kind, spelling)
         if q.is_excluded(store, pid):
             people.add(pid)
+    for _eid, kind, key, _shown_text in q.entries_of(store, sorted(exclusions)):  # an entry read from a note or
+        if kind == "record":  # a link is keyed nowhere else: its holder is found through the cards excluded
+            people |= q.excluded_with_record(store, key)
     for pid, ident in identities(store, people).items():  # the exclusions the excluded people found belong to
         for rkey in ident.rkeys:
             exclusions |= q.active_exclusions_with_entry(store, "record", rkey)

@@ -351,9 +351,9 @@ class _Gate:
                     continue
                 for number in self.index.by_key.get(("email", key), ()):
                     self._add(person, number, "email", _shown_email(self.index, number, key, email))
-        elsewhere = Identity()  # an excluded address or profile in a note or a column no importer maps
+        elsewhere = Identity()  # an excluded address or profile in a note, a link or a column no importer maps
         for record in person.records:
-            if record.note or record.extras:
+            if record.note or record.extras or record.urls:
                 written_elsewhere(record, elsewhere)
         for kind, found in (("email", elsewhere.emails), ("url", elsewhere.urls)):
             for key, shown in found.items():

@@ -517,6 +517,19 @@ def _log_json(snapshot: Snapshot) -> bytes:
 _logged_here: set[tuple[str, int, str, str]] = set()
 
 
+
+def storable(text: str) -> str:
+    """A file name or path as text SQLite can hold: one that is not UTF-8 (a Latin-1 name from an old
+    zip or USB stick, `caf\\xe9.vcf`) is written with its odd bytes as `\\xe9`, the same on every import."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return os.fsencode(text).decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate no file name decoding made
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
 class Store:
     """An open workspace. Use `Store.open(path)`; close with `close()` or as a context manager."""
 
@@ -711,7 +724,8 @@ class Store:
         "replace", and a file the importer found `incomplete` (the problem, e.g. cut short) never
         replaces an earlier source. `mode` "new" stores the file as a source of its own, beside any other.
         """
-        base = source_name or path.name
+        base = storable(source_name or path.name)
+        problems = [storable(problem) for problem in problems]
         outcome = ImportOutcome(source=base, format=fmt, records=len(records), problems=list(problems))
         same = self.conn.execute("SELECT name FROM sources WHERE sha256=? AND format=? ORDER BY id",
                                  (sha256, fmt)).fetchone()
@@ -776,7 +790,7 @@ class Store:
         """`base`, else `folder/base`, else `base (2)`, …: whichever no source has yet."""
         taken = {row[0] for row in self.conn.execute("SELECT name FROM sources")}
         tries = [base]
-        parent = Path(os.path.abspath(path)).parent.name
+        parent = storable(Path(os.path.abspath(path)).parent.name)
         if parent:
             tries.append(f"{parent}/{base}")
         tries.extend(f"{base} ({n})" for n in range(2, len(taken) + 3))
@@ -786,13 +800,13 @@ class Store:
                       base: str, prepare: Callable[[str], Iterable[Prepared]], outcome: ImportOutcome,
                       mode: ReplaceMode = "auto", incomplete: str | None = None) -> ImportOutcome:
         conn = self.conn
-        outcome.path = str(path)
+        outcome.path = storable(str(path))
         earlier: tuple[OldSource, dict[int, int]] | None = None
         prepared: Iterable[Prepared] | None = None
         name = base
         # the same address book: of the same format, or the very file imported before read another way
         if mode != "new" and conn.execute("SELECT 1 FROM sources WHERE base=? AND (format=? OR path=?) LIMIT 1",
-                                          (base, fmt, str(path))).fetchone():
+                                          (base, fmt, outcome.path)).fetchone():
             prepared = list(prepare(base))
             earlier = self._earlier_version(base, fmt, records, prepared, outcome)
             name = earlier[0].name if earlier else self._new_source_name(base, path)
@@ -821,13 +835,13 @@ class Store:
                          (source_id,))
             conn.executemany("DELETE FROM records WHERE id=?", [(rid,) for rid in gone])
             conn.execute("UPDATE sources SET path=?, format=?, sha256=?, imported_at=?, records=?, problems=? "
-                         "WHERE id=?", (str(path), fmt, sha256, now(), len(records), json.dumps(problems),
+                         "WHERE id=?", (outcome.path, fmt, sha256, now(), len(records), json.dumps(problems),
                                         source_id))
         else:
             source_id = conn.execute(
                 "INSERT INTO sources(name, base, path, format, sha256, imported_at, records, problems) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, base, str(path), fmt, sha256, now(), len(records), json.dumps(problems))).lastrowid
+                (name, base, outcome.path, fmt, sha256, now(), len(records), json.dumps(problems))).lastrowid
         self._remember_path(path, name)
         first_new = self.next_id("people")
         self._write_records(source_id, name, records, prepared, claimed, earlier[0] if earlier else None, outcome)
@@ -842,7 +856,7 @@ class Store:
     def _remember_path(self, path: Path, source: str) -> None:
         """Note that the file or folder at `path` was imported (as `source`): never forgotten (`imported_paths`)."""
         self.conn.execute("INSERT OR REPLACE INTO imported_paths(path, source, at) VALUES (?, ?, ?)",
-                          (os.path.abspath(path), source, now()))
+                          (storable(os.path.abspath(path)), source, now()))
 
     def imported_paths(self) -> list[tuple[str, str]]:
         """(source name, path) of every file or folder ever imported into this workspace, oldest first."""
