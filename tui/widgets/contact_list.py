@@ -208,8 +208,9 @@ class ContactList(ScrollView, can_focus=True):
              ids: array[int] | None = None, keep_row: bool = False) -> None:
         """Show `query`: read its ids in a worker (unless given), keep the cursor on `focus_person`.
 
-        `keep_row` keeps the cursor on the same screen line (when a first window is replaced by
-        the whole list, nothing on screen moves).
+        `keep_row` keeps the cursor on the same screen line, on the person it is on when the list
+        arrives (when a first window is replaced by the whole list, nothing on screen moves, and a click
+        made meanwhile is not undone).
         """
         self._token += 1
         self._idle.clear()
@@ -363,6 +364,8 @@ class ContactList(ScrollView, can_focus=True):
         message.stop()
         if message.token != self._token:
             return
+        if message.keep_row:  # it replaces the list on screen: the cursor stays on whoever it is on now
+            message = replace(message, focus_person=self.current_id, fallback=self.cursor)
         if message.first_page:
             if message.changes == self._changes and (message.focus_person is None
                                                      or message.focus_person in message.ids):

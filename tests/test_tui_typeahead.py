@@ -1,0 +1,79 @@
+"""Keys typed ahead: each acts on exactly what the screen shows when it is handled.
+
+A key typed while the list is read again (after an undo, a view switch, a sort, a filter) waits for
+the list the user will see, then acts on it, in the order typed; none is applied to a list about to be
+replaced, nor lost. The keys are sent in one burst, as a fast typist's (or a busy terminal's) arrive.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from knowme.tui.app import KnowmeApp
+from knowme.tui.widgets.contact_list import ContactList
+from textual import events
+from tui_helpers import decisions, list_settled, make_workspace, pilot_test
+
+from knowme import views
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return make_workspace(tmp_path / "w.db")
+
+
+def burst(app: KnowmeApp, *keys: str) -> None:
+    """Send keys with no pause between them: none is handled before the last has arrived."""
+    for key in keys:
+        character = {"slash": "/", "enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None)
+        app._driver.send_message(events.Key(key, character))
+
+
+def contacts(app: KnowmeApp) -> ContactList:
+    return app.main.query_one(ContactList)
+
+
+def excluded(path: Path) -> list[str]:
+    return [name for name, decision in decisions(path).items() if decision == "exclude"]
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten people, read as a big book is: a first window (or page) of three, then the whole list."""
+    from knowme.tui.screens import main as main_screen
+    from knowme.tui.widgets import contact_list
+
+    monkeypatch.setattr(main_screen, "HEAD_BEFORE", 1)
+    monkeypatch.setattr(main_screen, "HEAD_SIZE", 3)
+    monkeypatch.setattr(contact_list, "FIRST_PAGE", 3)
+
+
+@pilot_test
+async def test_a_click_on_the_first_window_is_kept_when_the_whole_view_arrives(
+        workspace: Path, small_pages: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole list, read after a view's first window, put the cursor back on the person the view
+    opened on: a click made meanwhile was undone under the user's eyes."""
+    import threading
+
+    list_people, gate = views.list_people, threading.Event()
+
+    def read(store, query, offset=0, limit=None, **options):  # the All view's reads wait for the gate
+        if query.view == "all":
+            assert gate.wait(10)
+        return list_people(store, query, offset, limit, **options)
+
+    monkeypatch.setattr(views, "list_people", read)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("8")
+        await pilot.pause()
+        assert contacts(app).row_count == 3 and contacts(app).current_row.name == "Alice Archer"
+        await pilot.click(ContactList, offset=(5, 3))  # the third row of the window
+        await pilot.pause()
+        assert contacts(app).current_row.name == "Carol Chen"
+        gate.set()
+        await list_settled(pilot, app)
+        assert contacts(app).row_count == 10 and contacts(app).current_row.name == "Carol Chen"
