@@ -39,6 +39,23 @@ def excluded(path: Path) -> list[str]:
     return [name for name, decision in decisions(path).items() if decision == "exclude"]
 
 
+@pilot_test
+async def test_a_decision_typed_right_after_an_undo_acts_on_the_person_the_undo_shows(workspace: Path) -> None:
+    """k on Carol moves on to Dan; ctrl+z puts Carol back and highlights her: the x typed right behind
+    it excluded Dan, no longer highlighted, as the undo's list was still being read."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("down", "down", "k")
+        await list_settled(pilot, app)
+        assert decisions(workspace)["Carol Chen"] == "knows-me" and contacts(app).current_row.name == "Dan Dunn"
+        burst(app, "ctrl+z", "x")
+        await list_settled(pilot, app)
+        assert excluded(workspace) == ["Carol Chen"]
+        assert decisions(workspace)["Dan Dunn"] == "undecided"
+        assert contacts(app).current_row.name == "Dan Dunn"  # x moved on from Carol, as typed slowly
+
+
 @pytest.fixture
 def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ten people, read as a big book is: a first window (or page) of three, then the whole list."""
@@ -48,6 +65,34 @@ def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(main_screen, "HEAD_BEFORE", 1)
     monkeypatch.setattr(main_screen, "HEAD_SIZE", 3)
     monkeypatch.setattr(contact_list, "FIRST_PAGE", 3)
+
+
+@pilot_test
+async def test_end_typed_right_after_a_view_switch_reaches_the_end_of_the_whole_view(
+        workspace: Path, small_pages: None) -> None:
+    """8 End x: End went to the end of the first window (the third person), x excluded them, and the whole
+    list, once read, put the cursor back where the view opened."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        burst(app, "8", "end", "x")
+        await list_settled(pilot, app)
+        assert contacts(app).query_spec.view == "all" and contacts(app).row_count == 10
+        assert excluded(workspace) == ["Jack Jones"]  # the last of All, by name
+        assert contacts(app).cursor == 9  # still at the end, where x was typed
+
+
+@pilot_test
+async def test_keys_typed_right_after_a_new_sort_act_on_the_new_order(workspace: Path, small_pages: None) -> None:
+    """s End x: End and x acted on the name order still shown (Jack Jones excluded); by company, the last
+    undecided person is Dan Dunn (no company)."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        burst(app, "s", "end", "x")
+        await list_settled(pilot, app)
+        assert contacts(app).query_spec.sort == "company"
+        assert excluded(workspace) == ["Dan Dunn"]
 
 
 @pilot_test

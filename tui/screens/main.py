@@ -1,6 +1,7 @@
 """The main screen: views with counts, the contact list, the detail pane, and the triage keys."""
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from knowme.tui.busy import run_busy
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 STATE_KEY = "review.state"
 HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list
+#: Keys never held while the list is read again: they do not act on it
+NEVER_HELD = frozenset({"quit", "help", "toggle_theme"})
 MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize", Decision.EXCLUDE: "exclude",
               Decision.UNDECIDED: "undecided"}
 
@@ -110,6 +113,10 @@ class MainScreen(Screen[None]):
         self.counts: dict[str, int] = {}
         self._counts_generation = 0
         self.awaiting_import = False  # files given to `review`/`demo` are being imported over this screen
+        self._changes_posted = 0  # WorkspaceChanged messages with a reload, posted and not handled yet
+        self._held: deque[tuple[str, Any]] = deque()  # actions of keys typed while the list was read again
+        self._passing = False  # the next action is a held one, run now
+        self._replaying = False
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -185,6 +192,7 @@ class MainScreen(Screen[None]):
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.knowme.steady(self)
+        self._release_held()
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
@@ -208,6 +216,57 @@ class MainScreen(Screen[None]):
     @on(ContactList.Loaded)
     def _loaded(self, event: ContactList.Loaded) -> None:
         self._update_title()
+        self._release_held()
+
+    # ---- keys typed while the list is read again -------------------------------------------------
+
+    @property
+    def settling(self) -> bool:
+        """Whether the list is being read again (after an undo, a view switch, a sort, a filter): what it
+        shows is about to change, so a key acting on it waits (`hold`) until it has."""
+        return self._changes_posted > 0 or self.contacts.is_loading
+
+    def hold(self, action: Any, namespace: Any) -> bool:
+        """Keep a key's action for later when it would act on a list still being read (or when keys
+        typed before it are still waiting), so it acts on the list the user sees once read, in the order
+        typed. Called for every action (`KnowmeApp.run_action`); True when held."""
+        if self._passing:  # a held action, its turn come
+            self._passing = False
+            return False
+        if (not isinstance(action, str) or not (namespace is self or isinstance(namespace, ContactList))
+                or self.app.screen is not self or action.partition("(")[0] in NEVER_HELD):
+            return False
+        if not (self._held or self.settling):
+            return False
+        self._held.append((action, namespace))
+        return True
+
+    def _release_held(self) -> None:
+        if self._held and not self._replaying and not self.settling:
+            self.call_later(self._replay_held)
+
+    async def _replay_held(self) -> None:
+        """Run the held actions in order, as long as the list stays settled; one that reads it again
+        (a view, a sort, an undo) leaves the rest for when it is read."""
+        if self._replaying:
+            return
+        self._replaying = True
+        try:
+            while self._held and not self.settling:
+                if self.app.screen is not self:  # a held key opened a dialog: the rest were meant for this list
+                    left = len(self._held)
+                    self._held.clear()
+                    self.notify(f"{plural(left, 'key')} typed ahead not applied: a dialog opened before them.",
+                                severity="warning", timeout=5)
+                    return
+                action, namespace = self._held.popleft()
+                self._passing = True
+                try:
+                    await self.app.run_action(action, namespace)
+                finally:
+                    self._passing = False
+        finally:
+            self._replaying = False
 
     @on(ContactList.SelectionChanged)
     def _selection_changed(self, event: ContactList.SelectionChanged) -> None:
@@ -424,7 +483,7 @@ class MainScreen(Screen[None]):
             return
         left = f"; left {len(accepted.left_excluded):,} matching an exclusion alone" if accepted.left_excluded else ""
         self.set_status(f"Accepted {plural(len(accepted), 'suggestion', sep=True)}{left}   (ctrl+z undoes them all)")
-        self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
+        self.post_change(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
 
     def _who(self, ids: list[int]) -> str:
         if len(ids) > 1:
@@ -482,12 +541,21 @@ class MainScreen(Screen[None]):
         undo = taken.undo
         self.set_status(f"Undone: {step.summary}   (ctrl+y redoes)" if undo else f"Redone: {step.summary}")
         focus = step.people[0] if undo and step.people else None
-        self.post_message(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=counted))
+        self.post_change(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=counted))
+
+    def post_change(self, message: WorkspaceChanged) -> None:
+        """Post `message`; until it is handled, and the list it asks for read, the list is settling
+        (`settling`): a key typed right after an undo acts on the list the undo shows, not the one before."""
+        if message.reload:
+            self._changes_posted += 1
+        self.post_message(message)
 
     @on(WorkspaceChanged)
     def workspace_changed(self, message: WorkspaceChanged) -> None:
         """The store changed under the list: re-read the list (keeping the cursor) and the counts."""
         self.awaiting_import = False
+        if message.reload and self._changes_posted:
+            self._changes_posted -= 1
         contacts = self.contacts
         if message.reload:
             focus = message.focus if message.focus is not None else contacts.current_id
@@ -499,6 +567,7 @@ class MainScreen(Screen[None]):
             self.refresh_counts()
         if message.summary:
             self.set_status(message.summary)
+        self._release_held()
 
     def action_clear(self) -> None:
         if self.contacts.selected:
@@ -535,7 +604,8 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.contacts.load(self.contacts.query_spec.with_(text=event.value), fallback=0)
+        # the list asked for last: a sort or view still being read is kept, not undone by the filter
+        self.contacts.load(self.contacts.requested.with_(text=event.value), fallback=0)
         if not event.value and not self.query_one(FilterInput).has_focus:
             self.query_one(FilterInput).display = False
 
@@ -570,7 +640,7 @@ class MainScreen(Screen[None]):
         self.contacts.focus()
 
     def action_reload(self) -> None:
-        self.post_message(WorkspaceChanged("Reloaded.", reload=True))
+        self.post_change(WorkspaceChanged("Reloaded.", reload=True))
 
     # ---- the other screens -----------------------------------------------------------------------
 
