@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from knowme.tui.app import KnowmeApp
 from knowme.tui.widgets.contact_list import ContactList
+from knowme.tui.widgets.filter import FilterInput
+from knowme.tui.widgets.filter import FilterInput
 from textual import events
 from tui_helpers import decisions, list_settled, make_workspace, pilot_test
 
@@ -122,3 +124,19 @@ async def test_a_click_on_the_first_window_is_kept_when_the_whole_view_arrives(
         gate.set()
         await list_settled(pilot, app)
         assert contacts(app).row_count == 10 and contacts(app).current_row.name == "Carol Chen"
+
+
+@pilot_test
+async def test_letters_typed_with_the_slash_are_kept_when_more_follow(workspace: Path) -> None:
+    """"/smi" in one burst, then "th": the input, focused after the first letters were put in, selected
+    them, and the next letter replaced them (the filter read "th")."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        burst(app, "slash", "b", "a", "k")
+        await list_settled(pilot, app)
+        await pilot.press("e", "r")
+        await list_settled(pilot, app)
+        assert app.main.query_one(FilterInput).value == "baker"
+        assert contacts(app).query_spec.text == "baker" and contacts(app).current_row.name == "Bob Baker"
+

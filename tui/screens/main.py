@@ -19,6 +19,7 @@ from textual.containers import Container, Vertical
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
+from textual.widgets.input import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme import prefs, views
@@ -130,7 +131,8 @@ class MainScreen(Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="center"):
                 yield Label("", id="list-title")
-                yield FilterInput(placeholder="filter: name, email, company… (esc clears)", id="filter", compact=True)
+                yield FilterInput(placeholder="filter: name, email, company… (esc clears)", id="filter", compact=True,
+                                  select_on_focus=False)
                 yield ContactList(self.store, id="contacts")
                 yield Label("", id="status")
             yield DetailPane(id="detail")
@@ -584,6 +586,9 @@ class MainScreen(Screen[None]):
         # at once, not after the queued events (`focus()` waits): the letters typed right after the
         # slash are the filter's, never decision or export keys
         self.set_focus(filter_input)
+        # a filter already there is selected now, so the next letters replace it (the input's own
+        # select-on-focus came after the letters typed right behind the slash, and selected those)
+        filter_input.selection = Selection(0, len(filter_input.value))
         self.contacts.prepare_filter()
 
     def on_key(self, event: events.Key) -> None:
@@ -600,7 +605,10 @@ class MainScreen(Screen[None]):
         if self.focused is filter_input and event.is_printable and event.character:
             event.stop()
             event.prevent_default()
-            filter_input.insert_text_at_cursor(event.character)
+            if filter_input.selection.is_empty:
+                filter_input.insert_text_at_cursor(event.character)
+            else:
+                filter_input.replace(event.character, *filter_input.selection)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
