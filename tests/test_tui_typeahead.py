@@ -12,7 +12,6 @@ import pytest
 from knowme.tui.app import KnowmeApp
 from knowme.tui.widgets.contact_list import ContactList
 from knowme.tui.widgets.filter import FilterInput
-from knowme.tui.widgets.filter import FilterInput
 from textual import events
 from tui_helpers import decisions, list_settled, make_workspace, pilot_test
 
@@ -140,3 +139,45 @@ async def test_letters_typed_with_the_slash_are_kept_when_more_follow(workspace:
         assert app.main.query_one(FilterInput).value == "baker"
         assert contacts(app).query_spec.text == "baker" and contacts(app).current_row.name == "Bob Baker"
 
+
+@pilot_test
+async def test_a_key_typed_right_after_enter_in_the_filter_acts_on_the_filtered_list(workspace: Path) -> None:
+    """"/hill", enter, x in one burst: enter's return to the list came late, and x was typed into the
+    filter ("hillx": nobody), where it should exclude Henry Hill, the one person the filter shows."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        burst(app, "slash", "h", "i", "l", "l", "enter", "x")
+        await list_settled(pilot, app)
+        assert app.main.query_one(FilterInput).value == "hill"
+        assert excluded(workspace) == ["Henry Hill"]
+        assert app.main.focused is contacts(app)
+
+
+@pilot_test
+async def test_a_key_typed_right_after_esc_in_the_filter_acts_on_the_whole_list(workspace: Path) -> None:
+    """"/hill", esc, down, x in one burst: esc clears the filter and returns to the list, which opens at
+    its top; down and x then exclude its second person, as when typed slowly."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        burst(app, "slash", "h", "i", "l", "l", "escape", "down", "x")
+        await list_settled(pilot, app)
+        assert app.main.query_one(FilterInput).value == "" and contacts(app).query_spec.text == ""
+        assert excluded(workspace) == ["Bob Baker"]
+
+
+@pilot_test
+async def test_a_key_typed_right_after_enter_in_an_open_filter_leaves_the_filter(workspace: Path) -> None:
+    """The filter open and typed in, then enter and x in one burst: both reach the input, which typed
+    the x in itself before enter's return to the list was handled."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("slash", "h", "i", "l", "l")
+        await list_settled(pilot, app)
+        assert app.main.focused is app.main.query_one(FilterInput)
+        burst(app, "enter", "x")
+        await list_settled(pilot, app)
+        assert app.main.query_one(FilterInput).value == "hill"
+        assert excluded(workspace) == ["Henry Hill"]

@@ -591,9 +591,22 @@ class MainScreen(Screen[None]):
         filter_input.selection = Selection(0, len(filter_input.value))
         self.contacts.prepare_filter()
 
+    def _leave_filter(self, clear: bool = False) -> None:
+        """Back to the list at once (enter, down, esc in the filter), its people asked for: a key typed
+        right behind lands on the filtered list (held while it is read), not in the filter."""
+        filter_input = self.query_one(FilterInput)
+        if clear:
+            filter_input.value = ""
+        if filter_input.value != self.contacts.requested.text:
+            self._filter_to(filter_input.value)
+        self.set_focus(self.contacts)
+
     def on_key(self, event: events.Key) -> None:
         """Letters typed right after the slash reach the list first (Textual routes each key to
-        what had focus when it arrived): hand them to the filter, in order, instead of losing them."""
+        what had focus when it arrived): hand them to the filter, in order, instead of losing them.
+        Every letter for the filter is typed in here (`FilterInput` leaves them to this screen), and
+        enter, down and esc leave it here: a key is then handled where the keys before it left the
+        focus, whether it reached the list or the filter."""
         filter_input = self.query_one(FilterInput)
         if event.key == "slash" and self.focused is not filter_input:
             # here rather than through the binding (run once the key has reached the app, after the
@@ -609,11 +622,21 @@ class MainScreen(Screen[None]):
                 filter_input.insert_text_at_cursor(event.character)
             else:
                 filter_input.replace(event.character, *filter_input.selection)
+        elif self.focused is filter_input and event.key in ("enter", "down", "escape"):
+            # here, not through the input's bindings (run once the key has reached the app, after the
+            # keys behind it were typed into the filter)
+            event.stop()
+            event.prevent_default()
+            self._leave_filter(clear=event.key == "escape")
+
+    def _filter_to(self, text: str) -> None:
+        # the list asked for last: a sort or view still being read is kept, not undone by the filter
+        self.contacts.load(self.contacts.requested.with_(text=text), fallback=0)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        # the list asked for last: a sort or view still being read is kept, not undone by the filter
-        self.contacts.load(self.contacts.requested.with_(text=event.value), fallback=0)
+        if event.value != self.contacts.requested.text:  # else already asked for (enter came first)
+            self._filter_to(event.value)
         if not event.value and not self.query_one(FilterInput).has_focus:
             self.query_one(FilterInput).display = False
 
