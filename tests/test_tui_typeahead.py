@@ -181,3 +181,36 @@ async def test_a_key_typed_right_after_enter_in_an_open_filter_leaves_the_filter
         await list_settled(pilot, app)
         assert app.main.query_one(FilterInput).value == "hill"
         assert excluded(workspace) == ["Henry Hill"]
+
+
+@pilot_test
+async def test_undos_typed_in_a_row_in_the_duplicates_dialog_are_each_taken(tmp_path: Path) -> None:
+    """Three answers, then ctrl+z ctrl+z in one burst: the first undo reads the queue again, and the
+    second was refused ("Reading the possible duplicates… One moment."): one answer undone, not two."""
+    from knowme.dedupe.run import pending_pairs
+    from knowme.store.core import Store
+    from tui_helpers import open_pairs, workers_done
+
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+
+    def waiting() -> int:
+        with Store.open(workspace) as store:
+            return len(pending_pairs(store))
+
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        queued = waiting()
+        screen = await open_pairs(pilot)
+        for key in ("y", "n", "y"):
+            await pilot.press(key)
+            await workers_done(app)
+            await pilot.pause()
+        assert screen.answered == 3 and waiting() == queued - 3
+        burst(app, "ctrl+z", "ctrl+z")
+        for _ in range(3):  # each undo reads the queue again, in a worker
+            await pilot.pause()
+            await workers_done(app)
+        await pilot.pause()
+        assert waiting() == queued - 1 and screen.answered == 1
+        assert not any("One moment" in n.message for n in app._notifications)

@@ -132,9 +132,10 @@ class KnowmeApp(App[None]):
         (`Store.transaction`'s busy timeout) said in the status line: it let WorkspaceError stop the app
         with a traceback, and the change the key asked for was made by nobody (the transaction rolled
         back; the key may be pressed again). A key for the review list typed while that list is read
-        again (after an undo, a view switch, a sort) waits for it, and then acts on it (`MainScreen.hold`)."""
-        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
-        if main is not None and main.hold(action, default_namespace):
+        again (after an undo, a view switch, a sort) waits for it, and then acts on it (the current
+        screen's `hold`: `MainScreen.hold`, `DuplicatesScreen.hold`)."""
+        hold = getattr(self.screen, "hold", None)  # the review list's screen, the duplicates dialog
+        if hold is not None and hold(action, default_namespace):
             return True
         try:
             return await super().run_action(action, default_namespace, namespaces)
