@@ -214,3 +214,44 @@ async def test_undos_typed_in_a_row_in_the_duplicates_dialog_are_each_taken(tmp_
         await pilot.pause()
         assert waiting() == queued - 1 and screen.answered == 1
         assert not any("One moment" in n.message for n in app._notifications)
+
+
+@pilot_test
+async def test_a_filter_typed_behind_waiting_keys_waits_its_turn(workspace: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """s, then End x while the new order is still read, then /hill enter x: End and x act on the company
+    order (Dan Dunn, no company, is last), and only then the filter opens (Henry Hill). The filter opened at
+    once, and End and x acted on the filtered list."""
+    import threading
+
+    list_people, gate = views.list_people, threading.Event()
+
+    def read(store, query, offset=0, limit=None, **options):  # the company order waits for the gate
+        if query.sort == "company" and not query.text:
+            assert gate.wait(10)
+        return list_people(store, query, offset, limit, **options)
+
+    monkeypatch.setattr(views, "list_people", read)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("s", "end", "x", "slash", "h", "i", "l", "l", "enter", "x")
+        await pilot.pause()
+        assert excluded(workspace) == []  # all of it waits for the company order
+        gate.set()
+        await list_settled(pilot, app)
+        await list_settled(pilot, app)
+        assert sorted(excluded(workspace)) == ["Dan Dunn", "Henry Hill"]
+        assert contacts(app).query_spec.text == "hill" and contacts(app).query_spec.sort == "company"
+
+
+@pilot_test
+async def test_backspace_in_a_burst_deletes_the_letter_typed_before_it(workspace: Path) -> None:
+    """/hilx backspace l in one burst: backspace ran through the input's binding once it reached the app,
+    after the letter behind it was typed in (the filter read "hilx")."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        burst(app, "slash", "h", "i", "l", "x", "backspace", "l")
+        await list_settled(pilot, app)
+        assert app.main.query_one(FilterInput).value == "hill"

@@ -118,6 +118,7 @@ class MainScreen(Screen[None]):
         self._held: deque[tuple[str, Any]] = deque()  # actions of keys typed while the list was read again
         self._passing = False  # the next action is a held one, run now
         self._replaying = False
+        self._filter_held = False  # a slash is held: the keys typed behind it are the filter's, held with it
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -262,6 +263,11 @@ class MainScreen(Screen[None]):
                                 severity="warning", timeout=5)
                     return
                 action, namespace = self._held.popleft()
+                if not action:  # a key typed into a filter opened by a held slash
+                    self._filter_key(namespace)
+                    continue
+                if action == "filter":  # the keys typed behind it are queued already, or come to the filter
+                    self._filter_held = False
                 self._passing = True
                 try:
                     await self.app.run_action(action, namespace)
@@ -608,26 +614,42 @@ class MainScreen(Screen[None]):
         enter, down and esc leave it here: a key is then handled where the keys before it left the
         focus, whether it reached the list or the filter."""
         filter_input = self.query_one(FilterInput)
-        if event.key == "slash" and self.focused is not filter_input:
+        if event.key == "slash" and self.focused is not filter_input and not self._filter_held:
             # here rather than through the binding (run once the key has reached the app, after the
             # letters behind it went by): focus moves before the next key is looked at
             event.stop()
             event.prevent_default()
-            self.action_filter()
+            if self._held:  # keys typed before it wait for the list: the filter, and what is typed in it, too
+                self._held.append(("filter", self))
+                self._filter_held = True
+            else:
+                self.action_filter()
             return
-        if self.focused is filter_input and event.is_printable and event.character:
+        if not (self._filter_held or self.focused is filter_input):
+            return
+        if event.key in ("enter", "down", "escape", "backspace") or (event.is_printable and event.character):
+            # here, not through the input's typing or bindings (run once the key has reached the app,
+            # after the keys behind it were typed in)
             event.stop()
             event.prevent_default()
+            if self._filter_held:
+                self._held.append(("", event))
+                self._filter_held = event.key not in ("enter", "down", "escape")
+            else:
+                self._filter_key(event)
+
+    def _filter_key(self, event: events.Key) -> None:
+        """Type a key into the filter: a letter, backspace, or enter, down, esc back to the list."""
+        filter_input = self.query_one(FilterInput)
+        if event.key in ("enter", "down", "escape"):
+            self._leave_filter(clear=event.key == "escape")
+        elif event.key == "backspace":
+            filter_input.action_delete_left()
+        elif event.character:
             if filter_input.selection.is_empty:
                 filter_input.insert_text_at_cursor(event.character)
             else:
                 filter_input.replace(event.character, *filter_input.selection)
-        elif self.focused is filter_input and event.key in ("enter", "down", "escape"):
-            # here, not through the input's bindings (run once the key has reached the app, after the
-            # keys behind it were typed into the filter)
-            event.stop()
-            event.prevent_default()
-            self._leave_filter(clear=event.key == "escape")
 
     def _filter_to(self, text: str) -> None:
         # the list asked for last: a sort or view still being read is kept, not undone by the filter
