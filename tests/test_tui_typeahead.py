@@ -255,3 +255,32 @@ async def test_backspace_in_a_burst_deletes_the_letter_typed_before_it(workspace
         burst(app, "slash", "h", "i", "l", "x", "backspace", "l")
         await list_settled(pilot, app)
         assert app.main.query_one(FilterInput).value == "hill"
+
+
+@pilot_test
+async def test_keys_held_behind_a_dialog_opened_meanwhile_act_once_it_closes(workspace: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """s End x, then ? while the new order is still read: End and x wait for the help screen to close
+    (they were meant for the list), then act on the company order, none lost."""
+    import threading
+
+    list_people, gate = views.list_people, threading.Event()
+
+    def read(store, query, offset=0, limit=None, **options):  # the company order waits for the gate
+        if query.sort == "company":
+            assert gate.wait(10)
+        return list_people(store, query, offset, limit, **options)
+
+    monkeypatch.setattr(views, "list_people", read)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("s", "end", "x", "question_mark")
+        await pilot.pause()
+        assert app.screen is not app.main
+        gate.set()
+        await list_settled(pilot, app)
+        assert excluded(workspace) == []  # the help screen is up
+        await pilot.press("escape")
+        await list_settled(pilot, app)
+        assert app.screen is app.main and excluded(workspace) == ["Dan Dunn"]

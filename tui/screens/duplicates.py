@@ -171,6 +171,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self._held: deque[str] = deque()  # actions of keys typed while the queue shown was read again
         self._passing = False  # the next action is a held one, run now
         self._read_once = False  # the queue has been shown
+        self._replaying = False
         self.shapes: dict[int, str] = {}  # each queued pair's shape of evidence (`evidence_shape`), by pair id
         self.alike: Counter[str] = Counter()  # how many queued pairs have each shape
 
@@ -190,6 +191,10 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     def on_mount(self) -> None:
         self._read_queue(self.start_person)
+
+    def on_screen_resume(self) -> None:
+        if self._held and not self.busy:  # held keys behind a question answered meanwhile
+            self.call_later(self._replay_held)
 
     def _read_queue(self, person: int | None = None) -> None:
         """Read the queue and its shapes in a worker (at 100k records 70,000 pairs: over a second), then
@@ -233,19 +238,29 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         return True
 
     async def _replay_held(self) -> None:
-        while self._held and not self.busy:
-            if self.app.screen is not self:  # a held key opened a question: the rest were meant for this screen
-                left = len(self._held)
-                self._held.clear()
-                self.notify(f"{plural(left, 'key')} typed ahead not applied: a question opened before them.",
-                            severity="warning", timeout=5)
-                return
+        """Run the held actions in order while the queue shown stays read (one that reads it again leaves
+        the rest for then)."""
+        if self._replaying:
+            return
+        self._replaying = True
+        try:
+            await self._replay()
+        finally:
+            self._replaying = False
+
+    async def _replay(self) -> None:
+        while self._held and not self.busy and self.app.screen is self:  # else once the queue or the screen is back
             action = self._held.popleft()
             self._passing = True
             try:
                 await self.app.run_action(action, self)
             finally:
                 self._passing = False
+            if self.app.screen is not self and self._held:  # it asked a question: the rest were for the pairs
+                left = len(self._held)
+                self._held.clear()
+                self.notify(f"{plural(left, 'key')} typed ahead not applied: a question opened before them.",
+                            severity="warning", timeout=5)
 
     def _still_busy(self) -> bool:
         """A worker of this screen is at work: say so (the key would otherwise seem lost) and wait."""

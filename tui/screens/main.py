@@ -255,13 +255,7 @@ class MainScreen(Screen[None]):
             return
         self._replaying = True
         try:
-            while self._held and not self.settling:
-                if self.app.screen is not self:  # a held key opened a dialog: the rest were meant for this list
-                    left = len(self._held)
-                    self._held.clear()
-                    self.notify(f"{plural(left, 'key')} typed ahead not applied: a dialog opened before them.",
-                                severity="warning", timeout=5)
-                    return
+            while self._held and not self.settling and self.app.screen is self:  # else on resuming
                 action, namespace = self._held.popleft()
                 if not action:  # a key typed into a filter opened by a held slash
                     self._filter_key(namespace)
@@ -273,6 +267,12 @@ class MainScreen(Screen[None]):
                     await self.app.run_action(action, namespace)
                 finally:
                     self._passing = False
+                if self.app.screen is not self and self._held:  # it opened a dialog: the rest were for the list
+                    left = len(self._held)
+                    self._held.clear()
+                    self._filter_held = False
+                    self.notify(f"{plural(left, 'key')} typed ahead not applied: a dialog opened before them.",
+                                severity="warning", timeout=5)
         finally:
             self._replaying = False
 
