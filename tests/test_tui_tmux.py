@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
+from tui_helpers import decisions, make_workspace
+
 from knowme import paths
 from knowme.store.core import Store
 
@@ -44,6 +46,10 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         for key in keys:
             self._tmux("send-keys", "-t", "main", key)
+
+    def burst(self, *keys: str) -> None:
+        """Send keys in one call, so the app reads them at once (as a fast typist's, or a busy terminal's)."""
+        self._tmux("send-keys", "-t", "main", *keys)
 
     def wheel(self, x: int, y: int, down: bool = True, times: int = 1) -> None:
         """Turn the mouse wheel over cell (x, y) (0-based): the SGR mouse report a terminal sends."""
@@ -309,3 +315,30 @@ def test_review_stopped_by_kill_gives_the_terminal_back_and_keeps_its_decisions(
         terminal.close()
     with Store.open(workspace) as store:
         assert store.conn.execute("SELECT count(*) FROM people WHERE decision='knows-me'").fetchone()[0] == 1
+
+
+def test_keys_typed_in_one_burst_act_on_what_the_screen_shows_in_a_real_terminal(tmp_path: Path) -> None:
+    """In a real terminal a burst arrives in one read: ctrl+z x excluded the person the cursor had moved
+    on to, not the one the undo put back; /hill enter x typed the x into the filter. (The pilot tests of
+    test_tui_typeahead.py check each case; this checks the keys as a terminal sends them.)"""
+    workspace = make_workspace(tmp_path / "w.db")
+    command = (f"cd {shlex.quote(str(ROOT))} && {shlex.quote(sys.executable)} -m knowme.cli "
+               f"--db {shlex.quote(str(workspace))} review")
+    terminal = Terminal(f"knowme-burst-{os.getpid()}", command, width=120, height=36)
+    try:
+        terminal.wait_for(lambda s: "Undecided · 9 people" in s and "Alice Archer" in s, "the list")
+        terminal.keys("Down", "Down")
+        terminal.wait_for(lambda s: "Carol Chen" in s.split("▔")[-1], "Carol Chen in the detail pane")
+        terminal.keys("k")
+        terminal.wait_for(lambda s: "Carol Chen → knows me" in s, "the decision")
+        terminal.settled()
+        terminal.burst("C-z", "x")
+        terminal.wait_for(lambda s: "→ exclude" in s, "the exclusion")
+        terminal.settled()
+        assert decisions(workspace)["Carol Chen"] == "exclude"
+        assert decisions(workspace)["Dan Dunn"] == "undecided"
+        terminal.burst("/hill", "Enter", "x")
+        terminal.wait_for(lambda s: "Henry Hill → exclude" in s, "Henry Hill excluded")
+        assert decisions(workspace)["Henry Hill"] == "exclude"
+    finally:
+        terminal.close()

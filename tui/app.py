@@ -131,7 +131,12 @@ class KnowmeApp(App[None]):
         """Every key's action, with a workspace another knowme holds for longer than a writer waits
         (`Store.transaction`'s busy timeout) said in the status line: it let WorkspaceError stop the app
         with a traceback, and the change the key asked for was made by nobody (the transaction rolled
-        back; the key may be pressed again)."""
+        back; the key may be pressed again). A key for the review list typed while that list is read
+        again (after an undo, a view switch, a sort) waits for it, and then acts on it (the current
+        screen's `hold`: `MainScreen.hold`, `DuplicatesScreen.hold`)."""
+        hold = getattr(self.screen, "hold", None)  # the review list's screen, the duplicates dialog
+        if hold is not None and hold(action, default_namespace):
+            return True
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except WorkspaceError as exc:
@@ -165,7 +170,7 @@ class KnowmeApp(App[None]):
     def changed(self, summary: str = "", people: Iterable[int] = (), reload: bool = True,
                 focus: int | None = None) -> None:
         """Tell the main screen the workspace changed, so it re-reads the store."""
-        self.main.post_message(WorkspaceChanged(summary, tuple(people), reload=reload, focus=focus))
+        self.main.post_change(WorkspaceChanged(summary, tuple(people), reload=reload, focus=focus))
 
     def steady(self, screen: Screen) -> None:
         """In stable mode (snapshot tests) stop text cursors from blinking."""

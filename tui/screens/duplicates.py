@@ -6,7 +6,7 @@ The queue and the answers are the core's (`knowme.dedupe.run.pending_pairs` / `r
 from __future__ import annotations
 
 import textwrap
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -167,7 +167,11 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self.pairs: list[PairView] = []
         self.last_merged: int | None = None
         self.answered = 0
-        self.busy = "Reading the possible duplicates…"  # what a worker of this screen is doing; answers wait
+        self.busy = READING  # what a worker of this screen is doing; answers wait
+        self._held: deque[str] = deque()  # actions of keys typed while the queue shown was read again
+        self._passing = False  # the next action is a held one, run now
+        self._read_once = False  # the queue has been shown
+        self._replaying = False
         self.shapes: dict[int, str] = {}  # each queued pair's shape of evidence (`evidence_shape`), by pair id
         self.alike: Counter[str] = Counter()  # how many queued pairs have each shape
 
@@ -188,10 +192,14 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     def on_mount(self) -> None:
         self._read_queue(self.start_person)
 
+    def on_screen_resume(self) -> None:
+        if self._held and not self.busy:  # held keys behind a question answered meanwhile
+            self.call_later(self._replay_held)
+
     def _read_queue(self, person: int | None = None) -> None:
         """Read the queue and its shapes in a worker (at 100k records 70,000 pairs: over a second), then
         show it from `person`'s first pair, or from where the screen was."""
-        self.busy = "Reading the possible duplicates…"
+        self.busy = READING
         if not self.pairs:
             self.query_one("#pair-title", Label).update(self.busy)
         self.run_worker(partial(self._queue_in_worker, person), thread=True, exclusive=True, exit_on_error=False,
@@ -205,11 +213,54 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     def _queue_read(self, pairs: list[PairView], shapes: dict[int, str], person: int | None) -> None:
         self.busy = ""
+        self._read_once = True
         self.pairs, self.shapes = pairs, shapes
         self._count_shapes()
         if person is not None:
             self.position = next((n for n, p in enumerate(pairs) if person in (p.a_person, p.b_person)), 0)
         self._show()
+        if self._held:
+            self.call_later(self._replay_held)
+
+    def hold(self, action: object, namespace: object) -> bool:
+        """Keep a key's action for later while the queue shown is read again (after an undo, an answer
+        given elsewhere), so it acts on the queue shown next, in the order typed: three ctrl+z in a row
+        undid one answer and said "One moment" for the others. Before the first pair is shown a key is
+        still refused, said (it would answer a pair never seen). Called for every action; True when held."""
+        if self._passing:
+            self._passing = False
+            return False
+        if namespace is not self or not isinstance(action, str) or self.app.screen is not self:
+            return False
+        if not (self._held or (self.busy == READING and self._read_once)):
+            return False
+        self._held.append(action)
+        return True
+
+    async def _replay_held(self) -> None:
+        """Run the held actions in order while the queue shown stays read (one that reads it again leaves
+        the rest for then)."""
+        if self._replaying:
+            return
+        self._replaying = True
+        try:
+            await self._replay()
+        finally:
+            self._replaying = False
+
+    async def _replay(self) -> None:
+        while self._held and not self.busy and self.app.screen is self:  # else once the queue or the screen is back
+            action = self._held.popleft()
+            self._passing = True
+            try:
+                await self.app.run_action(action, self)
+            finally:
+                self._passing = False
+            if self.app.screen is not self and self._held:  # it asked a question: the rest were for the pairs
+                left = len(self._held)
+                self._held.clear()
+                self.notify(f"{plural(left, 'key')} typed ahead not applied: a question opened before them.",
+                            severity="warning", timeout=5)
 
     def _still_busy(self) -> bool:
         """A worker of this screen is at work: say so (the key would otherwise seem lost) and wait."""
@@ -359,6 +410,8 @@ class DuplicatesScreen(ModalScreen["int | None"]):
             return
         self.busy = ""
         self.notify(f"{_FAILED[event.worker.group]}: {event.worker.error}", severity="error", timeout=6)
+        if self._held:
+            self.call_later(self._replay_held)
 
     def _group_done(self, count: int, same: bool, held: int = 0, why: str = "") -> None:
         self.busy = ""
@@ -398,6 +451,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
 
 ANSWERING_GROUP = "Answering the group…"
+READING = "Reading the possible duplicates…"
 
 #: What the user is told when a worker of this screen fails, by the worker's group.
 _FAILED = {"pair-groups": "Could not answer the group", "pairs-read": "Could not read the possible duplicates"}

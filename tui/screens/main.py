@@ -1,6 +1,7 @@
 """The main screen: views with counts, the contact list, the detail pane, and the triage keys."""
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from knowme.tui.busy import run_busy
@@ -18,6 +19,7 @@ from textual.containers import Container, Vertical
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
+from textual.widgets.input import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme import prefs, views
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 
 STATE_KEY = "review.state"
 HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list
+#: Keys never held while the list is read again: they do not act on it
+NEVER_HELD = frozenset({"quit", "help", "toggle_theme"})
 MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize", Decision.EXCLUDE: "exclude",
               Decision.UNDECIDED: "undecided"}
 
@@ -110,6 +114,11 @@ class MainScreen(Screen[None]):
         self.counts: dict[str, int] = {}
         self._counts_generation = 0
         self.awaiting_import = False  # files given to `review`/`demo` are being imported over this screen
+        self._changes_posted = 0  # WorkspaceChanged messages with a reload, posted and not handled yet
+        self._held: deque[tuple[str, Any]] = deque()  # actions of keys typed while the list was read again
+        self._passing = False  # the next action is a held one, run now
+        self._replaying = False
+        self._filter_held = False  # a slash is held: the keys typed behind it are the filter's, held with it
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -123,7 +132,8 @@ class MainScreen(Screen[None]):
             yield Sidebar(id="sidebar")
             with Vertical(id="center"):
                 yield Label("", id="list-title")
-                yield FilterInput(placeholder="filter: name, email, company… (esc clears)", id="filter", compact=True)
+                yield FilterInput(placeholder="filter: name, email, company… (esc clears)", id="filter", compact=True,
+                                  select_on_focus=False)
                 yield ContactList(self.store, id="contacts")
                 yield Label("", id="status")
             yield DetailPane(id="detail")
@@ -185,6 +195,7 @@ class MainScreen(Screen[None]):
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.knowme.steady(self)
+        self._release_held()
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
@@ -208,6 +219,62 @@ class MainScreen(Screen[None]):
     @on(ContactList.Loaded)
     def _loaded(self, event: ContactList.Loaded) -> None:
         self._update_title()
+        self._release_held()
+
+    # ---- keys typed while the list is read again -------------------------------------------------
+
+    @property
+    def settling(self) -> bool:
+        """Whether the list is being read again (after an undo, a view switch, a sort, a filter): what it
+        shows is about to change, so a key acting on it waits (`hold`) until it has."""
+        return self._changes_posted > 0 or self.contacts.is_loading
+
+    def hold(self, action: Any, namespace: Any) -> bool:
+        """Keep a key's action for later when it would act on a list still being read (or when keys
+        typed before it are still waiting), so it acts on the list the user sees once read, in the order
+        typed. Called for every action (`KnowmeApp.run_action`); True when held."""
+        if self._passing:  # a held action, its turn come
+            self._passing = False
+            return False
+        if (not isinstance(action, str) or not (namespace is self or isinstance(namespace, ContactList))
+                or self.app.screen is not self or action.partition("(")[0] in NEVER_HELD):
+            return False
+        if not (self._held or self.settling):
+            return False
+        self._held.append((action, namespace))
+        return True
+
+    def _release_held(self) -> None:
+        if self._held and not self._replaying and not self.settling:
+            self.call_later(self._replay_held)
+
+    async def _replay_held(self) -> None:
+        """Run the held actions in order, as long as the list stays settled; one that reads it again
+        (a view, a sort, an undo) leaves the rest for when it is read."""
+        if self._replaying:
+            return
+        self._replaying = True
+        try:
+            while self._held and not self.settling and self.app.screen is self:  # else on resuming
+                action, namespace = self._held.popleft()
+                if not action:  # a key typed into a filter opened by a held slash
+                    self._filter_key(namespace)
+                    continue
+                if action == "filter":  # the keys typed behind it are queued already, or come to the filter
+                    self._filter_held = False
+                self._passing = True
+                try:
+                    await self.app.run_action(action, namespace)
+                finally:
+                    self._passing = False
+                if self.app.screen is not self and self._held:  # it opened a dialog: the rest were for the list
+                    left = len(self._held)
+                    self._held.clear()
+                    self._filter_held = False
+                    self.notify(f"{plural(left, 'key')} typed ahead not applied: a dialog opened before them.",
+                                severity="warning", timeout=5)
+        finally:
+            self._replaying = False
 
     @on(ContactList.SelectionChanged)
     def _selection_changed(self, event: ContactList.SelectionChanged) -> None:
@@ -424,7 +491,7 @@ class MainScreen(Screen[None]):
             return
         left = f"; left {len(accepted.left_excluded):,} matching an exclusion alone" if accepted.left_excluded else ""
         self.set_status(f"Accepted {plural(len(accepted), 'suggestion', sep=True)}{left}   (ctrl+z undoes them all)")
-        self.post_message(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
+        self.post_change(WorkspaceChanged("", tuple(a.id for a in accepted), reload=True))
 
     def _who(self, ids: list[int]) -> str:
         if len(ids) > 1:
@@ -482,12 +549,21 @@ class MainScreen(Screen[None]):
         undo = taken.undo
         self.set_status(f"Undone: {step.summary}   (ctrl+y redoes)" if undo else f"Redone: {step.summary}")
         focus = step.people[0] if undo and step.people else None
-        self.post_message(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=counted))
+        self.post_change(WorkspaceChanged("", step.people, reload=True, focus=focus, counted=counted))
+
+    def post_change(self, message: WorkspaceChanged) -> None:
+        """Post `message`; until it is handled, and the list it asks for read, the list is settling
+        (`settling`): a key typed right after an undo acts on the list the undo shows, not the one before."""
+        if message.reload:
+            self._changes_posted += 1
+        self.post_message(message)
 
     @on(WorkspaceChanged)
     def workspace_changed(self, message: WorkspaceChanged) -> None:
         """The store changed under the list: re-read the list (keeping the cursor) and the counts."""
         self.awaiting_import = False
+        if message.reload and self._changes_posted:
+            self._changes_posted -= 1
         contacts = self.contacts
         if message.reload:
             focus = message.focus if message.focus is not None else contacts.current_id
@@ -499,6 +575,7 @@ class MainScreen(Screen[None]):
             self.refresh_counts()
         if message.summary:
             self.set_status(message.summary)
+        self._release_held()
 
     def action_clear(self) -> None:
         if self.contacts.selected:
@@ -515,27 +592,73 @@ class MainScreen(Screen[None]):
         # at once, not after the queued events (`focus()` waits): the letters typed right after the
         # slash are the filter's, never decision or export keys
         self.set_focus(filter_input)
+        # a filter already there is selected now, so the next letters replace it (the input's own
+        # select-on-focus came after the letters typed right behind the slash, and selected those)
+        filter_input.selection = Selection(0, len(filter_input.value))
         self.contacts.prepare_filter()
+
+    def _leave_filter(self, clear: bool = False) -> None:
+        """Back to the list at once (enter, down, esc in the filter), its people asked for: a key typed
+        right behind lands on the filtered list (held while it is read), not in the filter."""
+        filter_input = self.query_one(FilterInput)
+        if clear:
+            filter_input.value = ""
+        if filter_input.value != self.contacts.requested.text:
+            self._filter_to(filter_input.value)
+        self.set_focus(self.contacts)
 
     def on_key(self, event: events.Key) -> None:
         """Letters typed right after the slash reach the list first (Textual routes each key to
-        what had focus when it arrived): hand them to the filter, in order, instead of losing them."""
+        what had focus when it arrived): hand them to the filter, in order, instead of losing them.
+        Every letter for the filter is typed in here (`FilterInput` leaves them to this screen), and
+        enter, down and esc leave it here: a key is then handled where the keys before it left the
+        focus, whether it reached the list or the filter."""
         filter_input = self.query_one(FilterInput)
-        if event.key == "slash" and self.focused is not filter_input:
+        if event.key == "slash" and self.focused is not filter_input and not self._filter_held:
             # here rather than through the binding (run once the key has reached the app, after the
             # letters behind it went by): focus moves before the next key is looked at
             event.stop()
             event.prevent_default()
-            self.action_filter()
+            if self._held:  # keys typed before it wait for the list: the filter, and what is typed in it, too
+                self._held.append(("filter", self))
+                self._filter_held = True
+            else:
+                self.action_filter()
             return
-        if self.focused is filter_input and event.is_printable and event.character:
+        if not (self._filter_held or self.focused is filter_input):
+            return
+        if event.key in ("enter", "down", "escape", "backspace") or (event.is_printable and event.character):
+            # here, not through the input's typing or bindings (run once the key has reached the app,
+            # after the keys behind it were typed in)
             event.stop()
             event.prevent_default()
-            filter_input.insert_text_at_cursor(event.character)
+            if self._filter_held:
+                self._held.append(("", event))
+                self._filter_held = event.key not in ("enter", "down", "escape")
+            else:
+                self._filter_key(event)
+
+    def _filter_key(self, event: events.Key) -> None:
+        """Type a key into the filter: a letter, backspace, or enter, down, esc back to the list."""
+        filter_input = self.query_one(FilterInput)
+        if event.key in ("enter", "down", "escape"):
+            self._leave_filter(clear=event.key == "escape")
+        elif event.key == "backspace":
+            filter_input.action_delete_left()
+        elif event.character:
+            if filter_input.selection.is_empty:
+                filter_input.insert_text_at_cursor(event.character)
+            else:
+                filter_input.replace(event.character, *filter_input.selection)
+
+    def _filter_to(self, text: str) -> None:
+        # the list asked for last: a sort or view still being read is kept, not undone by the filter
+        self.contacts.load(self.contacts.requested.with_(text=text), fallback=0)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.contacts.load(self.contacts.query_spec.with_(text=event.value), fallback=0)
+        if event.value != self.contacts.requested.text:  # else already asked for (enter came first)
+            self._filter_to(event.value)
         if not event.value and not self.query_one(FilterInput).has_focus:
             self.query_one(FilterInput).display = False
 
@@ -570,7 +693,7 @@ class MainScreen(Screen[None]):
         self.contacts.focus()
 
     def action_reload(self) -> None:
-        self.post_message(WorkspaceChanged("Reloaded.", reload=True))
+        self.post_change(WorkspaceChanged("Reloaded.", reload=True))
 
     # ---- the other screens -----------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from knowme import views
 from knowme.model import Decision
@@ -148,7 +148,8 @@ class ContactList(ScrollView, can_focus=True):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
-        self.query_spec = ListQuery()
+        self.query_spec = ListQuery()  # what the list shows
+        self.requested = ListQuery()  # what it was last asked to show (the same once loaded)
         self.ids: array[int] = array("q")
         self.cursor = 0
         self.selected: set[int] = set()
@@ -162,6 +163,7 @@ class ContactList(ScrollView, can_focus=True):
         self._idle.set()
         self._shown = asyncio.Event()
         self._shown.set()
+        self._reading: Worker[None] | None = None  # the latest read of a whole list
         self._page_token: int | None = None  # the load whose first page is on screen, its whole list to come
         self._words_wanted = False  # see prepare_filter
         self.empty_message = "Nobody here. Try another view (1-9) or clear the filter (esc)."
@@ -208,10 +210,12 @@ class ContactList(ScrollView, can_focus=True):
              ids: array[int] | None = None, keep_row: bool = False) -> None:
         """Show `query`: read its ids in a worker (unless given), keep the cursor on `focus_person`.
 
-        `keep_row` keeps the cursor on the same screen line (when a first window is replaced by
-        the whole list, nothing on screen moves).
+        `keep_row` keeps the cursor on the same screen line, on the person it is on when the list
+        arrives (when a first window is replaced by the whole list, nothing on screen moves, and a click
+        made meanwhile is not undone).
         """
         self._token += 1
+        self.requested = query
         self._idle.clear()
         self._shown.clear()
         if fallback is None:
@@ -220,12 +224,13 @@ class ContactList(ScrollView, can_focus=True):
         if ids is not None:
             self._apply(self._IdsReady(self._token, query, ids, focus_person, fallback, keep_row, self._changes))
         else:
-            self._read_ids(self._IdsReady(self._token, query, array("q"), focus_person, fallback, keep_row,
-                                          self._changes))
+            self._reading = self._read_ids(self._IdsReady(self._token, query, array("q"), focus_person, fallback,
+                                                          keep_row, self._changes))
 
     def load_after_refresh(self, query: ListQuery, **options: object) -> None:
         """`load` once the screen has been drawn (the list counts as loading until then)."""
         self._idle.clear()
+        self.requested = query
         self.call_after_refresh(self.load, query, **options)
 
     def reload(self, focus_person: int | None = None) -> None:
@@ -363,6 +368,8 @@ class ContactList(ScrollView, can_focus=True):
         message.stop()
         if message.token != self._token:
             return
+        if message.keep_row:  # it replaces the list on screen: the cursor stays on whoever it is on now
+            message = replace(message, focus_person=self.current_id, fallback=self.cursor)
         if message.first_page:
             if message.changes == self._changes and (message.focus_person is None
                                                      or message.focus_person in message.ids):
@@ -374,6 +381,15 @@ class ContactList(ScrollView, can_focus=True):
         if self._page_token == message.token:  # the whole list after its first page: nothing on screen moves
             message = replace(message, focus_person=self.current_id, fallback=self.cursor, keep_row=True)
         self._apply(message)
+
+    @on(Worker.StateChanged)
+    def _read_failed(self, event: Worker.StateChanged) -> None:
+        """A read that failed (shown by the screen, as every worker's failure) leaves the list as it was,
+        no longer loading: the keys held meanwhile act on what it shows."""
+        if event.state == WorkerState.ERROR and event.worker is self._reading:
+            self._idle.set()
+            self._shown.set()
+            self.post_message(self.Loaded(self, self.query_spec, len(self.ids)))
 
     def _apply(self, message: _IdsReady) -> None:
         self._page_token = message.token if message.first_page else None

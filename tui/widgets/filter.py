@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from knowme.tui.widgets.contact_list import ContactList
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
@@ -15,6 +16,13 @@ class FilterInput(Input):
         Binding("down", "done", "To the list", show=False, id="filter.down"),
         Binding("escape", "clear", "Clear filter", id="filter.clear"),
     ]
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Letters are typed in by the screen (`MainScreen.on_key`), which sees every key in the order
+        typed: the input's own typing put in a letter typed right after enter (which the screen
+        handles) before the screen had taken the focus back to the list."""
+        self._restart_blink()
+        event.prevent_default()  # not Input's typing: the key goes on to the screen
 
     def action_done(self) -> None:
         self.screen.query_one(ContactList).focus()
