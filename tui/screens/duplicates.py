@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker, unless_not_ours
 from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.typeahead import replay_held
 from knowme.tui.widgets.columns import fit
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -250,17 +251,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     async def _replay(self) -> None:
         while self._held and not self.busy and self.app.screen is self:  # else once the queue or the screen is back
-            action = self._held.popleft()
-            self._passing = True
-            try:
-                await self.app.run_action(action, self)
-            finally:
-                self._passing = False
-            if self.app.screen is not self and self._held:  # it asked a question: the rest were for the pairs
-                left = len(self._held)
-                self._held.clear()
-                self.notify(f"{plural(left, 'key')} typed ahead not applied: a question opened before them.",
-                            severity="warning", timeout=5)
+            await replay_held(self, self._held.popleft(), self, self._held, "a question")
 
     def _still_busy(self) -> bool:
         """A worker of this screen is at work: say so (the key would otherwise seem lost) and wait."""

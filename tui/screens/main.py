@@ -8,6 +8,7 @@ from knowme.tui.busy import run_busy
 from knowme.tui.history import StepTaken, is_large, take_step, take_step_in_worker, unless_not_ours
 from knowme.tui.messages import CountsReady, WorkspaceChanged
 from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.typeahead import replay_held
 from knowme.tui.widgets.contact_list import SEARCHING, ContactList
 from knowme.tui.widgets.detail import DetailPane
 from knowme.tui.widgets.filter import FilterInput
@@ -262,17 +263,8 @@ class MainScreen(Screen[None]):
                     continue
                 if action == "filter":  # the keys typed behind it are queued already, or come to the filter
                     self._filter_held = False
-                self._passing = True
-                try:
-                    await self.app.run_action(action, namespace)
-                finally:
-                    self._passing = False
-                if self.app.screen is not self and self._held:  # it opened a dialog: the rest were for the list
-                    left = len(self._held)
-                    self._held.clear()
+                if await replay_held(self, action, namespace, self._held, "a dialog"):  # the rest were for the list
                     self._filter_held = False
-                    self.notify(f"{plural(left, 'key')} typed ahead not applied: a dialog opened before them.",
-                                severity="warning", timeout=5)
         finally:
             self._replaying = False
 
