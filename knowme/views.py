@@ -278,11 +278,16 @@ class SourceProgress:
     source: str
     format: str
     people: int
-    decisions: dict[str, int] = field(default_factory=dict)
+    decisions: dict[str, int] = field(default_factory=dict)  # "undecided": those to decide, as in `Overview`
+    connected: int = 0  # undecided people already connected: outside triage
+
+    @property
+    def to_decide(self) -> int:
+        return self.people - self.connected
 
     @property
     def decided(self) -> int:
-        return self.people - self.decisions.get(Decision.UNDECIDED.value, 0)
+        return self.to_decide - self.decisions.get(Decision.UNDECIDED.value, 0)
 
 
 @dataclass(slots=True)
@@ -322,11 +327,14 @@ def overview(store: Store) -> Overview:
         else:
             decisions[decision.value] += n
     by_source = {name: SourceProgress(name, fmt, 0, {d.value: 0 for d in Decision}) for name, fmt in q.sources(store)}
-    for name, decision, n in q.people_by_source_and_decision(store):
+    for name, decision, is_connected, n in q.people_by_source_and_decision(store):
         progress = by_source.get(name)
         if progress is not None:
-            progress.decisions[decision.value] = n
             progress.people += n
+            if is_connected and decision == Decision.UNDECIDED:  # a LinkedIn export's: nothing to decide
+                progress.connected += n
+            else:
+                progress.decisions[decision.value] += n
     by_year = q.people_by_last_mail_year(store)
     years = {year: n for year, n in by_year if year is not None}
     no_mail = sum(n for year, n in by_year if year is None)

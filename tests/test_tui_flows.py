@@ -726,6 +726,9 @@ async def test_overview_shows_progress_per_source_and_years(tmp_path: Path) -> N
         assert "2016" in text and text.splitlines()[0].rstrip().endswith("1")  # and counted
         table = screen.query_one("#per-source", DataTable)
         assert table.row_count == 1 and str(table.get_cell_at((0, 0))) == "phone.vcf"
+        # the source's row agrees with the line above: the connected person is no one to decide
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[3:] == ["2", "0", "0", "7", "22%"]
         assert screen.data is not None and screen.data.year_series()[0] == (2016, 1)
         await pilot.press("escape")
         await pilot.pause()

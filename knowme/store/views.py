@@ -461,11 +461,12 @@ def sources(store: Store) -> list[tuple[str, str]]:
     return list(store.conn.execute("SELECT name, format FROM sources ORDER BY id"))
 
 
-def people_by_source_and_decision(store: Store) -> list[tuple[str, Decision, int]]:
-    """(source name, decision, people with a record from that source)."""
-    return [(name, Decision(decision), n) for name, decision, n in store.conn.execute(
-        "SELECT s.name, p.decision, count(DISTINCT p.id) FROM records r JOIN sources s ON s.id = r.source_id "
-        "JOIN people p ON p.id = r.person_id GROUP BY s.id, p.decision")]
+def people_by_source_and_decision(store: Store) -> list[tuple[str, Decision, bool, int]]:
+    """(source name, decision, already connected, people with a record from that source)."""
+    return [(name, Decision(decision), bool(connected), n) for name, decision, connected, n in store.conn.execute(
+        "SELECT s.name, p.decision, p.connected, count(DISTINCT p.id) FROM records r "
+        "JOIN sources s ON s.id = r.source_id JOIN people p ON p.id = r.person_id "
+        "GROUP BY s.id, p.decision, p.connected")]
 
 
 def people_by_last_mail_year(store: Store) -> list[tuple[int | None, int]]:

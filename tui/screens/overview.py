@@ -105,7 +105,7 @@ class OverviewScreen(Screen[None]):
         table = self.query_one("#per-source", DataTable)
         table.clear()
         for source in data.sources:
-            decided = f"{source.decided / source.people:.0%}" if source.people else "—"
+            decided = f"{source.decided / source.to_decide:.0%}" if source.to_decide else "—"
             table.add_row(source.source, source.format, f"{source.people:,}",
                           *(f"{source.decisions.get(key, 0):,}" for key, _ in COLUMNS), decided)
         series = data.year_series()
