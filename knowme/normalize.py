@@ -260,12 +260,18 @@ def numbers_in(cell: str) -> list[str]:
     """The numbers a phone cell holds: `555 201 0000 / 555 201 0009`, `... | ...`, `... or ...` are two
     (read as one, the second was never compared: an excluded person's number behind another one). A cell
     of one number, or with an `;ext=` parameter, is itself."""
-    if len(cell) < 15:  # two numbers of seven digits and a separator: the usual cell is itself
+    if not _may_hold_two(cell):
         return [cell]
     parts = [part for part in _NUMBER_SEPARATOR.split(cell) if part.strip()]
     if len(parts) < 2 or not all(sum(ch.isdigit() for ch in part) >= 7 for part in parts):
         return [cell]
     return parts
+
+
+def _may_hold_two(cell: str) -> bool:
+    """Whether a phone cell is long enough for two numbers of seven digits and holds a separator's mark
+    (string tests in C: the usual cell, one number, costs no regular expression)."""
+    return len(cell) >= 15 and ("/" in cell or "|" in cell or ";" in cell or " o" in cell or " O" in cell)
 
 
 PHONE_AS_WRITTEN = "phone as written"  # the extra that keeps a cell split into its numbers, word for word
@@ -276,7 +282,10 @@ def split_phone_cells(record: Record) -> None:
     every cell that was split as an extra, word for word: each number is then a key of its own, found by
     dedupe, by `mark` and by search (a cell read as one number was keyed as none). Other cells and records
     are left untouched, so their identity and stored data stay what they were."""
-    if not any(len(labeled.value) >= 15 for labeled in record.phones):
+    for labeled in record.phones:  # a loop, not any(...): every record of every import passes here
+        if _may_hold_two(labeled.value):
+            break
+    else:
         return
     phones: list[Labeled] = []
     for labeled in record.phones:
