@@ -6,7 +6,10 @@ replaced, nor lost. The keys are sent in one burst, as a fast typist's (or a bus
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from knowme.tui.app import KnowmeApp
@@ -19,6 +22,18 @@ from knowme import views
 
 SIZE = (120, 36)
 
+
+def gated_reads(monkeypatch: pytest.MonkeyPatch, held: Callable[[Any], bool]) -> threading.Event:
+    """The list reads `held` picks wait until the returned event is set: the screen is caught reading."""
+    list_people, gate = views.list_people, threading.Event()
+
+    def read(store, query, offset=0, limit=None, **options):
+        if held(query):
+            assert gate.wait(10)
+        return list_people(store, query, offset, limit, **options)
+
+    monkeypatch.setattr(views, "list_people", read)
+    return gate
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
@@ -101,16 +116,7 @@ async def test_a_click_on_the_first_window_is_kept_when_the_whole_view_arrives(
         workspace: Path, small_pages: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole list, read after a view's first window, put the cursor back on the person the view
     opened on: a click made meanwhile was undone under the user's eyes."""
-    import threading
-
-    list_people, gate = views.list_people, threading.Event()
-
-    def read(store, query, offset=0, limit=None, **options):  # the All view's reads wait for the gate
-        if query.view == "all":
-            assert gate.wait(10)
-        return list_people(store, query, offset, limit, **options)
-
-    monkeypatch.setattr(views, "list_people", read)
+    gate = gated_reads(monkeypatch, lambda query: query.view == "all")  # the All view's reads wait for the gate
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await list_settled(pilot, app)
@@ -222,16 +228,7 @@ async def test_a_filter_typed_behind_waiting_keys_waits_its_turn(workspace: Path
     """s, then End x while the new order is still read, then /hill enter x: End and x act on the company
     order (Dan Dunn, no company, is last), and only then the filter opens (Henry Hill). The filter opened at
     once, and End and x acted on the filtered list."""
-    import threading
-
-    list_people, gate = views.list_people, threading.Event()
-
-    def read(store, query, offset=0, limit=None, **options):  # the company order waits for the gate
-        if query.sort == "company" and not query.text:
-            assert gate.wait(10)
-        return list_people(store, query, offset, limit, **options)
-
-    monkeypatch.setattr(views, "list_people", read)
+    gate = gated_reads(monkeypatch, lambda query: query.sort == "company" and not query.text)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await list_settled(pilot, app)
@@ -262,16 +259,7 @@ async def test_keys_held_behind_a_dialog_opened_meanwhile_act_once_it_closes(wor
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """s End x, then ? while the new order is still read: End and x wait for the help screen to close
     (they were meant for the list), then act on the company order, none lost."""
-    import threading
-
-    list_people, gate = views.list_people, threading.Event()
-
-    def read(store, query, offset=0, limit=None, **options):  # the company order waits for the gate
-        if query.sort == "company":
-            assert gate.wait(10)
-        return list_people(store, query, offset, limit, **options)
-
-    monkeypatch.setattr(views, "list_people", read)
+    gate = gated_reads(monkeypatch, lambda query: query.sort == "company")  # the company order waits for the gate
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await list_settled(pilot, app)
