@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,33 @@ def test_match_items_built_half_on_a_worker_equal_those_built_here(tmp_path: Pat
             split = load_items(store, workers)
         here = load_items(store)
     assert len(here) > 100 and split == here
+
+
+def _slow_part(store: Store, part: int) -> int:
+    time.sleep(0.3)
+    return part * 10
+
+
+def test_work_split_with_a_worker_does_every_part_once_and_the_faster_side_does_more(tmp_path: Path) -> None:
+    """Loading shares runs of records with a worker from either end: each part is done once, by one
+    side, and a side whose parts are slow takes fewer (halves of equal data left this process 8 s
+    behind the worker on the million-record scale books)."""
+    from knowme.dedupe.mergesummary import MergedSummaries
+    from knowme.forking import can_fork
+
+    if not can_fork():
+        pytest.skip("no second core to fork a worker for")
+    with Store.open(tmp_path / "w.db") as store, MergedSummaries.forked(store, 10**9) as workers:
+        assert workers is not None
+        take, theirs = workers.split(_slow_part, 12)
+        mine = []
+        while (part := take()) is not None:
+            mine.append(part)
+            time.sleep(0.01)
+        done = theirs()
+    assert sorted(mine + [part for part, _ in done]) == list(range(12))
+    assert all(result == part * 10 for part, result in done) and done
+    assert mine == list(range(len(mine))) and len(mine) > len(done)
 
 
 def test_work_done_beside_the_blocking_equals_the_same_work_done_here(tmp_path: Path,

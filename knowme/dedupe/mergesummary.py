@@ -63,13 +63,40 @@ def _read_committed(work: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
         return function(reader, *args)
 
 
+def _claim(claims: Any, top: bool) -> int | None:
+    """The next part of a `split` for the worker (`top`, from the last part down) or for the parent
+    (from the first part up); None when the two have met."""
+    with claims.get_lock():
+        if claims[0] >= claims[1]:
+            return None
+        if top:
+            claims[1] -= 1
+            return int(claims[1])
+        claims[0] += 1
+        return int(claims[0] - 1)
+
+
+def _parts_from_top(work: tuple[Callable[..., Any], Callable[[], None] | None]) -> list[tuple[int, Any]]:
+    function, done = work
+    out = []
+    try:
+        with merging.read_only(inherited("path")) as reader:
+            while (part := _claim(inherited("claims"), top=True)) is not None:
+                out.append((part, function(reader, part)))
+    finally:
+        if done:
+            done()
+    return out
+
+
 class MergedSummaries:
     """Workers that work out merged people (`submit` the groups: kept id, merged-away ids) on other
     cores; iterate for batches of rows for `write`. `None` from `start` and `forked` when the work is
     better done in-process (few merges, no fork, a workspace in memory)."""
 
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: Any, claims: Any = None) -> None:
         self._pool = pool
+        self._claims = claims  # the next part from the bottom and the end of the parts left (`split`)
         self._chunks: Iterator[list[tuple[Any, ...]]] = iter(())
 
     @classmethod
@@ -96,9 +123,12 @@ class MergedSummaries:
             return None
         from knowme.suggest import MailThresholds, stored_rules
 
-        with shared_with_workers(path=store.path, rules=stored_rules(store), mail=MailThresholds.of(store)):
-            pool = multiprocessing.get_context("fork").Pool(worker_count())
-        return cls(pool)
+        context = multiprocessing.get_context("fork")
+        claims = context.Array("q", 2)
+        with shared_with_workers(path=store.path, rules=stored_rules(store), mail=MailThresholds.of(store),
+                                 claims=claims):
+            pool = context.Pool(worker_count())
+        return cls(pool, claims)
 
     def submit(self, groups: Groups) -> None:
         """Start working out the merged people of these groups (from the committed state)."""
@@ -109,6 +139,19 @@ class MergedSummaries:
         workspace (a module-level function: it travels by name); returns the function that waits for
         its result."""
         return self._pool.apply_async(_read_committed, ((function, args),)).get
+
+    def split(self, function: Callable[[Store, int], T], parts: int,
+              done: Callable[[], None] | None = None) -> tuple[Callable[[], int | None],
+                                                                  Callable[[], list[tuple[int, T]]]]:
+        """Share parts 0 .. parts - 1 of some work with a worker, which takes them from the last down
+        (`function(store, part)`, the store a read-only view of the committed workspace, then `done()`;
+        module-level functions: they travel by name) while this process takes them from the first up,
+        until they meet: neither waits for the other longer than a part takes, however uneven the parts. Returns the function that gives this
+        process its next part (None when none is left), and the one that waits for the worker's
+        (part, result) pairs."""
+        self._claims[0], self._claims[1] = 0, parts
+        waiting = self._pool.apply_async(_parts_from_top, ((function, done),))
+        return lambda: _claim(self._claims, top=False), waiting.get
 
     def write(self, store: Store) -> set[int]:
         """Write every merged person's summary and suggestion as the workers send them; the ids written."""

@@ -10,6 +10,7 @@ gives the same result.
 """
 from __future__ import annotations
 
+import functools
 import time
 from array import array
 from collections import defaultdict
@@ -26,7 +27,7 @@ from knowme.dedupe.scorepool import Worded, beside_blocking, score_all
 from knowme.dedupe.scoring import MAYBE, QUESTION_MOST, SURE, UNASKED
 from knowme.runtime import bulk_work, work_done
 from knowme.store.core import Store, from_json, to_json
-from knowme.store.matchinput import keys_by_record, middle_record, records_to_match
+from knowme.store.matchinput import keys_by_record, record_parts, records_to_match
 from knowme.store.merging import bulk_snapshot, people_count, people_names, records_of, snapshot_of_merge
 from knowme.store.pairs import (
     PENDING,
@@ -56,6 +57,7 @@ from knowme.store.suppression import different_verdicts
 from knowme.text import plural
 
 Progress = Callable[[int, int], None]
+LOAD_PARTS = 48  # runs of records two processes share when loading (see `load_items`)
 MAX_CLUSTER_RECORDS = 40  # a person with more records than this is not grown further automatically
 FIELD_NAMES = {"b": "birthday", "s": "street", "p": "postcode", "c": "city"}
 
@@ -114,27 +116,29 @@ class PairView:
 
 
 def load_items(store: Store, workers: MergedSummaries | None = None) -> list[MatchItem]:
-    """One match item per record, in record id order (two queries). With workers, one of them builds
-    the second half of the items while this process builds the first: they come back as their fields,
-    which takes a tenth of the time of building them."""
-    middle = middle_record(store) if workers else None
-    if workers is None or middle is None:
+    """One match item per record, in record id order (two queries a run of records). With workers,
+    one of them builds items from the last runs of records down while this process builds them from the
+    first up (`MergedSummaries.split`): the worker's come back as their fields, which takes a tenth of
+    the time of building them."""
+    bounds = record_parts(store, LOAD_PARTS) if workers else None
+    if workers is None or bounds is None:
         return _items(store)
-    second = workers.read(item_fields, middle)
-    items = _items(store, upto=middle)
-    items.extend(MatchItem(*fields) for fields in second())
+    take, theirs = workers.split(functools.partial(item_fields, bounds=tuple(bounds)), len(bounds) - 1, work_done)
+    items = []
+    while (part := take()) is not None:
+        items.extend(_items(store, after=bounds[part], upto=bounds[part + 1]))
+    for _, fields in sorted(theirs()):
+        items.extend(MatchItem(*values) for values in fields)
     return items
 
 
-def item_fields(store: Store, after: int) -> list[tuple[Any, ...]]:
-    """The match items of the records whose id is above `after`, each as the tuple of its fields (a
-    worker's task: the caches that building them filled are emptied, they would stay in the worker
-    for the rest of the run, 50 MB at 100k records)."""
+def item_fields(store: Store, part: int, bounds: Sequence[int]) -> list[tuple[Any, ...]]:
+    """The match items of the records of one run (ids above `bounds[part]`, up to the next bound), each
+    as the tuple of its fields (a worker's task: the caches that building them filled are emptied once
+    it has taken its last run, they would stay in the worker for the rest of the run, 50 MB at 100k
+    records)."""
     fields = attrgetter(*MatchItem.__slots__)
-    try:
-        return [fields(item) for item in _items(store, after=after)]
-    finally:
-        work_done()
+    return [fields(item) for item in _items(store, after=bounds[part], upto=bounds[part + 1])]
 
 
 def _items(store: Store, after: int = -1, upto: int = 2**63 - 1) -> list[MatchItem]:
