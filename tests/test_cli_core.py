@@ -173,3 +173,29 @@ def test_files_that_are_no_address_book_make_no_workspace(knowme: Knowme, tmp_pa
     (book / "phone.vcf").write_bytes(vcf.read_bytes())
     assert knowme("import", book).returncode == 0
     assert knowme.json("status", "--json")["records"] == 2
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback() -> None:
+    """ctrl+c during the imports, before `main` runs (a cold disk makes them take a few hundred
+    milliseconds): Python answered with a traceback through whichever import it was in."""
+    import subprocess
+    import sys
+
+    code = ("import knowme.cli.main, os, signal, time\n"
+            "os.kill(os.getpid(), signal.SIGINT)\n"
+            "time.sleep(30)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130
+    assert done.stderr == "knowme: interrupted while starting; nothing was done\n"
+
+
+def test_ctrl_c_while_the_arguments_are_read_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import knowme.cli.main as cli_main
+
+    def interrupted(argv: object = None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_main, "build_parser", interrupted)
+    assert cli_main.main(["status"]) == 130
+    assert capsys.readouterr().err == "knowme: interrupted while starting; nothing was done\n"

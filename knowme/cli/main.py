@@ -176,6 +176,17 @@ def signals_stop_cleanly() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+def started() -> None:
+    """ctrl+c from here on raises KeyboardInterrupt, which `main` answers (see `knowme.cli`)."""
+    from knowme.cli import starting_interrupted
+
+    try:
+        if signal.getsignal(signal.SIGINT) is starting_interrupted:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread
+        pass
+
+
 def _run(handler: Callable[..., int], args: argparse.Namespace) -> int:
     if getattr(args, "no_store", False):
         return handler(args, None) or 0
@@ -185,8 +196,13 @@ def _run(handler: Callable[..., int], args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    started()
+    try:
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        print("knowme: interrupted while starting; nothing was done", file=sys.stderr)
+        return 130
     handler: Callable[..., int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
