@@ -465,3 +465,39 @@ def test_an_excluded_address_is_caught_under_its_providers_other_domains(cli: Cl
     assert code == 0, (out, err)
     written = path.read_text(encoding="utf-8")
     assert "bo@acme.com" in written and "jane.doe@icloud.com" not in written
+
+
+# ---- what status counts and what the suppression list holds agree ------------------------------------
+
+
+def active_exclusions(cli: Cli) -> int:
+    with Store.open(cli.db) as store:
+        return int(store.conn.execute("SELECT count(*) FROM exclusions WHERE lifted_at IS NULL").fetchone()[0])
+
+
+def test_a_redo_of_a_later_action_never_replays_an_undone_un_exclude(cli: Cli) -> None:
+    """Un-exclude Jane, undo it, then mark Bo and undo and redo that: the redo lifted Jane's exclusion
+    again (the new action took the undone un-exclude's place in the history, and with it its lift), so
+    status said "exclude 1" while the suppression list held no exclusion."""
+    jane = exclude_jane(cli)
+    cli.ok("mark", jane, "--as", "knows-me", "--unexclude")
+    cli.ok("undo")
+    cli.ok("mark", "bo@acme.com", "--as", "knows-me")
+    cli.ok("undo")
+    cli.ok("redo")
+    assert json.loads(cli.ok("status", "--json"))["decisions"]["exclude"] == 1
+    assert active_exclusions(cli) == 1
+    assert "suppression list: 1 exclusion (" in cli.ok("status")
+
+
+def test_a_redo_of_a_later_action_never_puts_back_an_undone_exclude(cli: Cli) -> None:
+    """Exclude Jane and undo it (as if it never happened), then exclude Bo, undo and redo that: the
+    redo put Jane's exclusion back too, though she is undecided."""
+    jane = exclude_jane(cli)
+    cli.ok("undo")
+    cli.ok("mark", "bo@acme.com", "--as", "exclude")
+    cli.ok("undo")
+    cli.ok("redo")
+    assert json.loads(cli.ok("status", "--json"))["decisions"]["exclude"] == 1
+    assert active_exclusions(cli) == 1
+    cli.ok("mark", jane, "--as", "knows-me")  # hers was undone: nothing of it is left to refuse
