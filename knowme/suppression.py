@@ -231,6 +231,41 @@ def _exclusion_holding(store: Store, pid: int, rkeys: set[str]) -> int | None:
     return held if held is not None else min(q.active_exclusions_of(store, pid), default=None)
 
 
+def returning_by_name(store: Store, source_id: int, source_name: str, first_new: int) -> list[tuple[int, str]]:
+    """Exclude again the new people of this import (ids from `first_new`) whose card is, by the evidence a
+    newer version of the book is matched on (`knowme.reimport`), a card of an excluded person who left
+    every book: the exclusion recorded a card of this same address book, and this book now holds one
+    card, one only, of exactly that person's full name (the address changed, so the card's identity did).
+    Imported as a newer version of the book without the forget in between, the card kept its exclusion;
+    it does now too, and the card's new address joins that exclusion. Two cards of that name (namesakes),
+    an initial for a first name, or the user's "different" answer between the card and the exclusion's
+    cards leave it to the user. Returns (id, name) of each."""
+    gone = q.gone_exclusions_with_cards_of(store, source_name)
+    if not gone:
+        return []
+    cards = q.new_cards_of_source(store, source_id, first_new)
+    by_name: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for pid, name, rkey, first, last in cards:
+        if len(first or "") >= 2 and last:
+            by_name[f"{first}|{last}"].append((pid, name or "", rkey))
+    found: dict[int, tuple[str, int]] = {}
+    for exclusion_id, names in sorted(gone.items()):
+        holders = {pid: (name, rkey) for key in names for pid, name, rkey in by_name.get(key, ())}
+        if len(holders) != 1:
+            continue
+        [(pid, (name, rkey))] = holders.items()
+        theirs = sorted({key for _eid, kind, key, _shown in q.entries_of(store, [exclusion_id]) if kind == "record"})
+        if pid in found or q.records_kept_apart(store, [rkey], theirs):
+            continue
+        found[pid] = (name, exclusion_id)
+    if not found:
+        return []
+    q.exclude_people(store, sorted(found), now())
+    for pid, ident in identities(store, found, deep=True).items():
+        q.add_entries(store, found[pid][1], ident.entries(), now())
+    return [(pid, name) for pid, (name, _eid) in sorted(found.items())]
+
+
 def set_aside_answers(store: Store, record_ids: Iterable[int]) -> list[tuple[int, str]]:
     """Cards a newer export changed that now hold an address, phone or profile on the suppression list:
     the `different` answers between them and that exclusion's cards were given on what the cards held

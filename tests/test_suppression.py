@@ -501,3 +501,59 @@ def test_a_redo_of_a_later_action_never_puts_back_an_undone_exclude(cli: Cli) ->
     assert json.loads(cli.ok("status", "--json"))["decisions"]["exclude"] == 1
     assert active_exclusions(cli) == 1
     cli.ok("mark", jane, "--as", "knows-me")  # hers was undone: nothing of it is left to refuse
+
+
+# ---- forgetting a source: who loses a decision, and who comes back excluded -----------------------------
+
+
+def test_forget_names_the_decisions_it_takes_and_the_excluded(cli: Cli) -> None:
+    """`forget` removed the people only its book held, and their decisions with them, saying only "2
+    people removed": the user learnt nothing of the exclusion and the knows-me that went."""
+    jane = exclude_jane(cli)
+    cli.ok("mark", "bo@acme.com", "--as", "knows-me")
+    said = cli.ok("forget", "phone.vcf")
+    assert "forgot phone.vcf: 2 records and 2 people removed" in said
+    assert ("phone.vcf: 2 people you had decided on went with it: exclude 1 (Jane Doe: still on the suppression "
+            "list, and excluded again should the card come back), knows-me 1; `knowme undo` brings them back") in said
+    cli.ok("undo")
+    assert {p["decision"] for p in cli.people().values()} == {"exclude", "knows-me"}
+    assert cli.people()["jane.doe@gmail.com"]["id"] == jane
+    cli.ok("mark", "bo@acme.com", "--as", "undecided")
+    cli.ok("mark", jane, "--as", "undecided", "--unexclude")
+    said = cli.ok("forget", "phone.vcf")  # nobody decided on: nothing more to say
+    assert len(said.strip().splitlines()) == 1
+
+
+def test_a_forgotten_excluded_card_back_with_another_address_comes_back_excluded(cli: Cli) -> None:
+    """Jane excluded, her book forgotten, then a newer export of that book imported, where her card has a
+    new address (and so a new identity): she came back undecided. Imported as a newer version without the
+    forget, her card kept its exclusion by her name in that book; so it does after the forget, and her new
+    address joins her exclusion."""
+    exclude_jane(cli)
+    cli.ok("forget", "phone.vcf")
+    newer = JANE.replace("jane.doe@gmail.com", "jane.d@proton.me").replace("UID:jane-1", "UID:jane-2")
+    said = cli.ok("import", cli.file("phone.vcf", vcard("N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com", newer)))
+    assert "phone.vcf: 1 card of people you excluded came back, excluded again: Jane Doe" in said
+    people = cli.people()
+    assert people["jane.d@proton.me"]["decision"] == "exclude"
+    assert people["bo@acme.com"]["decision"] == "undecided"
+    assert json.loads(cli.ok("status", "--json"))["decisions"]["exclude"] == 1
+    assert active_exclusions(cli) == 1  # her own exclusion, which now holds the new address too
+    with Store.open(cli.db) as store:
+        assert store.conn.execute("SELECT count(*) FROM suppressions WHERE key='jane.d@proton.me'").fetchone()[0] == 1
+    cli.ok("mark", people["jane.d@proton.me"]["id"], "--as", "knows-me", "--unexclude")  # hers to lift
+    assert active_exclusions(cli) == 0
+
+
+def test_two_namesakes_back_in_the_forgotten_book_are_left_to_the_user(cli: Cli) -> None:
+    """Two cards of the excluded person's name in the book that comes back: which one is she is not known,
+    so neither is excluded by name; both stay held by the suppression list until answered."""
+    exclude_jane(cli)
+    cli.ok("forget", "phone.vcf")
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com",
+                                                 "N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jd@one.io",
+                                                 "N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jd@two.io")))
+    people = cli.people()
+    assert people["jd@one.io"]["decision"] == people["jd@two.io"]["decision"] == "undecided"
+    code, _out, err = cli("mark", people["jd@one.io"]["id"], "--as", "knows-me")
+    assert code == 1 and "Jane Doe (excluded, in no address book any more)" in err

@@ -84,6 +84,8 @@ def cmd_forget(args: argparse.Namespace, store: Store) -> int:
     except SourceError as exc:
         raise UserError(str(exc)) from exc
     print(result.line())
+    if dropped := result.dropped_line():
+        print(dropped)
     return 0
 
 

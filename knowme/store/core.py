@@ -846,6 +846,7 @@ class Store:
         first_new = self.next_id("people")
         self._write_records(source_id, name, records, prepared, claimed, earlier[0] if earlier else None, outcome)
         outcome.excluded_again = self._exclude_returning(source_id, first_new)
+        outcome.excluded_again += _suppression().returning_by_name(self, source_id, name, first_new)
         self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
         _suppression().capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
         # after the capture: a namesake's card may come back holding what the excluded person's own newer
