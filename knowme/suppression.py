@@ -14,7 +14,9 @@ merge, a newer card) is added to their exclusion (`capture`).
 Only two things lift an exclusion: `mark --unexclude` on that person (logged: its undo puts the
 exclusion back), and undoing the very action that excluded them (ctrl+z straight after `x`: that
 action never happened, so neither did the exclusion; redo puts it back). Undoing anything else
-never lifts one.
+never lifts one. A split of an excluded person whose parts stay excluded hands the person's exclusion
+on to one per part (`after_split`): every entry stays on the list, in the exclusion of the part it
+is, so lifting one part's never frees another's addresses.
 
 `SuppressionIndex` loads the active entries and the people excluded right now (their identity
 counts even before it is captured) and answers, for any person, which exclusion they match and
@@ -223,6 +225,33 @@ def capture(store: Store, person_ids: Iterable[int] | None = None) -> None:
         if exclusion_id is None:
             exclusion_id = q.add_exclusion(store, pid, q.person_name(store, pid), now())
         q.add_entries(store, exclusion_id, ident.entries(), now())
+
+
+def after_split(store: Store, parts: Iterable[int], log_id: int) -> None:
+    """A split of an excluded person (action `log_id`) whose parts stay excluded: each part gets an
+    exclusion of its own, made by the split, holding its identity and every entry of the person's
+    exclusion that no other excluded part holds (what the parts going back to another decision held, and
+    what cards gone since identified); the person's shared exclusion is lifted by the split. No entry
+    leaves the list, and un-excluding one part lifts what is that part's, never the other's addresses
+    (one shared exclusion did: the other part stayed excluded with nothing on the list). Undoing the
+    split puts the shared exclusion back and lifts the parts' ones; its redo the other way round."""
+    excluded = _excluded_among(store, parts)
+    if len(excluded) < 2:
+        return
+    idents = identities(store, excluded, deep=True)
+    shared: set[int] = set()
+    for pid, ident in idents.items():
+        shared |= q.active_exclusions_of(store, pid)
+        for rkey in ident.rkeys:
+            shared |= q.active_exclusions_with_entry(store, "record", rkey)
+    held = [(kind, key, shown) for _eid, kind, key, shown in q.entries_of(store, sorted(shared))]
+    mine = {pid: {(kind, key) for kind, key, _shown in ident.entries()} for pid, ident in idents.items()}
+    for pid, ident in idents.items():
+        others = set().union(*(keys for other, keys in mine.items() if other != pid))
+        kept = [(kind, key, shown) for kind, key, shown in held if (kind, key) in mine[pid] or (kind, key) not in others]
+        exclusion_id = q.add_exclusion(store, pid, q.person_name(store, pid), now(), log_id)
+        q.add_entries(store, exclusion_id, [*ident.entries(), *kept], now())
+    q.lift_exclusions(store, shared, log_id, now())
 
 
 def _exclusion_holding(store: Store, pid: int, rkeys: set[str]) -> int | None:

@@ -557,3 +557,41 @@ def test_two_namesakes_back_in_the_forgotten_book_are_left_to_the_user(cli: Cli)
     assert people["jd@one.io"]["decision"] == people["jd@two.io"]["decision"] == "undecided"
     code, _out, err = cli("mark", people["jd@one.io"]["id"], "--as", "knows-me")
     assert code == 1 and "Jane Doe (excluded, in no address book any more)" in err
+
+
+# ---- splitting an excluded person ---------------------------------------------------------------------
+
+
+def test_each_part_of_a_split_excluded_person_keeps_an_exclusion_of_its_own(cli: Cli) -> None:
+    """Jane's two cards merged, excluded, then split: both parts stayed excluded under one exclusion, and
+    un-excluding one lifted it, the other part's addresses with it (status: exclude 1, the list: 0
+    exclusions). Now each part has its own; un-excluding one asks about the other, and lifts only its own."""
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jane.doe@gmail.com\n"
+                                                 "TEL:+1 415 555 0142")))
+    cli.ok("import", cli.file("google.csv", GOOGLE_HEADER + "Jane,,Doe,Work,jdoe@work.com,Mobile,+1 415 555 0142,,\n"))
+    cli.ok("dedupe")
+    [merged] = cli.people().values()
+    cli.ok("mark", merged["id"], "--as", "exclude")
+    cli.ok("split", merged["id"])
+    home, work = cli.id("jane.doe@gmail.com"), cli.id("jdoe@work.com")
+    assert active_exclusions(cli) == 2 and json.loads(cli.ok("status", "--json"))["decisions"]["exclude"] == 2
+    code, _out, err = cli("mark", work, "--as", "knows-me", "--unexclude")
+    assert code == 1 and f"a phone of {home}: Jane Doe (excluded)" in err
+    assert f"knowme mark {work} --not-same-as {home}" in err
+    assert f"to lift both: knowme mark {work} {home} --as knows-me --unexclude" in err
+    cli.ok("mark", work, home, "--as", "knows-me", "--unexclude")  # the way out it names works
+    assert active_exclusions(cli) == 0
+    cli.ok("undo")
+    cli.ok("mark", work, "--not-same-as", home)
+    cli.ok("mark", work, "--as", "knows-me", "--unexclude")
+    assert cli.people()["jane.doe@gmail.com"]["decision"] == "exclude"
+    assert active_exclusions(cli) == 1
+    assert "suppression list: 1 exclusion (" in cli.ok("status")
+    code, out, err, path = cli.export()
+    assert "jane.doe@gmail.com" not in (path.read_text() if path.exists() else "")
+    # undoing the split gives back the one exclusion of the one person; its redo the two
+    for _ in range(3):
+        cli.ok("undo")
+    assert len(cli.people()) == 1 and active_exclusions(cli) == 1
+    cli.ok("redo")
+    assert len(cli.people()) == 2 and active_exclusions(cli) == 2
