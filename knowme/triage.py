@@ -103,6 +103,15 @@ class ExcludedError(ValueError):
             message = (f"{first}{more}: that exclusion is theirs, not this person's to lift; if they are different "
                        f"people: knowme mark {first.person_id} --not-same-as {first.owner.person_id}; to lift both: "
                        f"knowme mark {first.person_id} {first.owner.person_id} --as {decision.value} --unexclude")
+        elif unexclude_blocked and not first.owner.alive:
+            # a gone person's exclusion: nobody is left to un-exclude, so only an answer about who this is settles it
+            me, them = first.name or f"person {first.person_id}", first.owner.name or f"person {first.owner.person_id}"
+            held = first.how.removeprefix("holds ").rpartition(", ")[0]  # "holds x@y.com, an address of"
+            shared = f" ({held} stays out of every upload all the same)" if first.how.startswith("holds ") and held \
+                else ""
+            message = (f"{first}{more}: {them}'s exclusion stays (--unexclude lifts no other name's); if {me} is "
+                       f"someone else: knowme mark {first.person_id} --not-same-as {first.owner.person_id}{shared}; "
+                       f"if {me} is {them}: knowme mark {first.person_id} --as exclude")
         elif unexclude_blocked:
             message = (f"{first}{more}: that exclusion is theirs, not this person's to lift; if they are different "
                        f"people: knowme mark {first.person_id} --not-same-as {first.owner.person_id}; if the same: "

@@ -595,3 +595,30 @@ def test_each_part_of_a_split_excluded_person_keeps_an_exclusion_of_its_own(cli:
     assert len(cli.people()) == 1 and active_exclusions(cli) == 1
     cli.ok("redo")
     assert len(cli.people()) == 2 and active_exclusions(cli) == 2
+
+
+def test_another_name_on_a_gone_excluded_persons_address_is_told_both_answers_plainly(cli: Cli) -> None:
+    """The ex-boss's card left every book; "New Contact" comes back holding his address. Nobody is left to
+    un-exclude, so only an answer about who this is settles it: the refusal says so by name, and says what
+    --not-same-as keeps (his address is still never uploaded), and each way out it names works."""
+    cli.ok("import", cli.file("first.vcf", vcard("FN:Ex Boss\nEMAIL:boss@oldcorp.example")))
+    boss = cli.id("boss@oldcorp.example")
+    cli.ok("mark", boss, "--as", "exclude")
+    cli.ok("forget", "first.vcf")
+    cli.ok("import", cli.file("later.vcf", vcard("FN:New Contact\nEMAIL:boss@oldcorp.example",
+                                                 "FN:Ana Silva\nEMAIL:ana@example.org")))
+    new = cli.id("boss@oldcorp.example")
+    for extra in ([], ["--unexclude"]):
+        code, _out, err = cli("mark", new, "--as", "knows-me", *extra)
+        assert code == 1 and len(err.strip().splitlines()) == 1
+        assert (f"{new}: New Contact holds boss@oldcorp.example, an address of {boss}: Ex Boss (excluded, in no "
+                f"address book any more): Ex Boss's exclusion stays (--unexclude lifts no other name's); if New "
+                f"Contact is someone else: knowme mark {new} --not-same-as {boss} (boss@oldcorp.example stays out "
+                f"of every upload all the same); if New Contact is Ex Boss: knowme mark {new} --as exclude") in err
+    cli.ok("mark", new, "--as", "exclude")  # the one way out
+    assert cli.people()["boss@oldcorp.example"]["decision"] == "exclude"
+    cli.ok("undo")
+    cli.ok("mark", new, "--not-same-as", boss)  # the other
+    cli.ok("mark", new, "--as", "knows-me")
+    code, out, err, path = cli.export()
+    assert "boss@oldcorp.example" not in (path.read_text() if path.exists() else "")
