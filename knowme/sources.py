@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from knowme import suppression
+from knowme.model import Decision
 from knowme.store import sources as q
 from knowme.store.core import Store
 from knowme.text import plural
@@ -74,12 +75,39 @@ class ForgetResult:
     records: int
     people_removed: int
     people_kept: int  # people who lost records of this source but keep records from others
+    # the removed people the user had decided on or written for: (id, name, decision, wrote a note or draft)
+    dropped: tuple[tuple[int, str, str, bool], ...] = ()
 
     def line(self) -> str:
         kept = (f"; {plural(self.people_kept, 'person')} {'keeps' if self.people_kept == 1 else 'keep'} "
                 "their records from other sources") if self.people_kept else ""
         return (f"forgot {self.source}: {plural(self.records, 'record')} and "
                 f"{plural(self.people_removed, 'person')} removed{kept}; `knowme undo` brings it back")
+
+    def dropped_line(self) -> str | None:
+        """One line saying which decisions (and notes) went with the removed people: counts by decision,
+        the excluded by name (their exclusion stays on the suppression list, and their card comes back
+        excluded); None when nobody removed had any."""
+        decided = [row for row in self.dropped if row[2] != Decision.UNDECIDED.value]
+        wrote = sum(1 for row in self.dropped if row[3])
+        if not decided and not wrote:
+            return None
+        parts = []
+        for decision in (Decision.EXCLUDE, Decision.KNOWS_ME, Decision.PERSONALIZE):
+            names = [name or f"person {pid}" for pid, name, value, _ in decided if value == decision.value]
+            if not names:
+                continue
+            part = f"{decision.value} {len(names)}"
+            if decision is Decision.EXCLUDE:
+                shown = "; ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+                part += (f" ({shown}: still on the suppression list, and excluded again should "
+                         f"{'the card' if len(names) == 1 else 'their cards'} come back)")
+            parts.append(part)
+        said = [f"{plural(len(decided), 'person')} you had decided on went with it: {', '.join(parts)}"] if decided else []
+        if wrote:
+            said.append(f"{'and ' if decided else ''}the notes or drafts of {plural(wrote, 'person')}"
+                        f"{'' if decided else ' went with it'}")
+        return f"{self.source}: {'; '.join(said)}; `knowme undo` brings them back"
 
 
 def forget_source(store: Store, query: str) -> ForgetResult:
@@ -89,6 +117,7 @@ def forget_source(store: Store, query: str) -> ForgetResult:
         people = q.people_with_records_of(store, source.id)
         before = store.snapshot(person_ids=people)
         rows = q.rows_of_source(store, source.id)
+        decided = q.decided_or_written(store, people)
         # an excluded person of this source stays on the suppression list whatever happens to their records:
         # what they hold now is captured first (the list never loses an entry, undo and redo included)
         suppression.capture(store, people)
@@ -97,7 +126,9 @@ def forget_source(store: Store, query: str) -> ForgetResult:
         after = store.snapshot(person_ids=people)
         before["rows"] = {"insert": rows}
         after["rows"] = {"delete": {table: _ids(table, data) for table, data in rows.items()}}
-        result = ForgetResult(source.file, len(rows["records"]["rows"]), len(people) - len(alive), len(alive))
+        dropped = tuple(row for row in decided if row[0] not in alive)
+        result = ForgetResult(source.file, len(rows["records"]["rows"]), len(people) - len(alive), len(alive),
+                              dropped)
         store.log_action("forget", f"forgot source {source.file}", before, after)
     return result
 

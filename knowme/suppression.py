@@ -14,7 +14,9 @@ merge, a newer card) is added to their exclusion (`capture`).
 Only two things lift an exclusion: `mark --unexclude` on that person (logged: its undo puts the
 exclusion back), and undoing the very action that excluded them (ctrl+z straight after `x`: that
 action never happened, so neither did the exclusion; redo puts it back). Undoing anything else
-never lifts one.
+never lifts one. A split of an excluded person whose parts stay excluded hands the person's exclusion
+on to one per part (`after_split`): every entry stays on the list, in the exclusion of the part it
+is, so lifting one part's never frees another's addresses.
 
 `SuppressionIndex` loads the active entries and the people excluded right now (their identity
 counts even before it is captured) and answers, for any person, which exclusion they match and
@@ -225,10 +227,72 @@ def capture(store: Store, person_ids: Iterable[int] | None = None) -> None:
         q.add_entries(store, exclusion_id, ident.entries(), now())
 
 
+def after_split(store: Store, parts: Iterable[int], log_id: int) -> None:
+    """A split of an excluded person (action `log_id`) whose parts stay excluded: each part gets an
+    exclusion of its own, made by the split, holding its identity and every entry of the person's
+    exclusion that no other excluded part holds (what the parts going back to another decision held, and
+    what cards gone since identified); the person's shared exclusion is lifted by the split. No entry
+    leaves the list, and un-excluding one part lifts what is that part's, never the other's addresses
+    (one shared exclusion did: the other part stayed excluded with nothing on the list). Undoing the
+    split puts the shared exclusion back and lifts the parts' ones; its redo the other way round."""
+    excluded = _excluded_among(store, parts)
+    if len(excluded) < 2:
+        return
+    idents = identities(store, excluded, deep=True)
+    shared: set[int] = set()
+    for pid, ident in idents.items():
+        shared |= q.active_exclusions_of(store, pid)
+        for rkey in ident.rkeys:
+            shared |= q.active_exclusions_with_entry(store, "record", rkey)
+    held = [(kind, key, shown) for _eid, kind, key, shown in q.entries_of(store, sorted(shared))]
+    mine = {pid: {(kind, key) for kind, key, _shown in ident.entries()} for pid, ident in idents.items()}
+    for pid, ident in idents.items():
+        others = set().union(*(keys for other, keys in mine.items() if other != pid))
+        kept = [(kind, key, shown) for kind, key, shown in held if (kind, key) in mine[pid] or (kind, key) not in others]
+        exclusion_id = q.add_exclusion(store, pid, q.person_name(store, pid), now(), log_id)
+        q.add_entries(store, exclusion_id, [*ident.entries(), *kept], now())
+    q.lift_exclusions(store, shared, log_id, now())
+
+
 def _exclusion_holding(store: Store, pid: int, rkeys: set[str]) -> int | None:
     """The active exclusion these records (or this person id) already belong to."""
     held = q.active_exclusion_with_records(store, sorted(rkeys))
     return held if held is not None else min(q.active_exclusions_of(store, pid), default=None)
+
+
+def returning_by_name(store: Store, source_id: int, source_name: str, first_new: int) -> list[tuple[int, str]]:
+    """Exclude again the new people of this import (ids from `first_new`) whose card is, by the evidence a
+    newer version of the book is matched on (`knowme.reimport`), a card of an excluded person who left
+    every book: the exclusion recorded a card of this same address book, and this book now holds one
+    card, one only, of exactly that person's full name (the address changed, so the card's identity did).
+    Imported as a newer version of the book without the forget in between, the card kept its exclusion;
+    it does now too, and the card's new address joins that exclusion. Two cards of that name (namesakes),
+    an initial for a first name, or the user's "different" answer between the card and the exclusion's
+    cards leave it to the user. Returns (id, name) of each."""
+    gone = q.gone_exclusions_with_cards_of(store, source_name)
+    if not gone:
+        return []
+    cards = q.new_cards_of_source(store, source_id, first_new)
+    by_name: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for pid, name, rkey, first, last in cards:
+        if len(first or "") >= 2 and last:
+            by_name[f"{first}|{last}"].append((pid, name or "", rkey))
+    found: dict[int, tuple[str, int]] = {}
+    for exclusion_id, names in sorted(gone.items()):
+        holders = {pid: (name, rkey) for key in names for pid, name, rkey in by_name.get(key, ())}
+        if len(holders) != 1:
+            continue
+        [(pid, (name, rkey))] = holders.items()
+        theirs = sorted({key for _eid, kind, key, _shown in q.entries_of(store, [exclusion_id]) if kind == "record"})
+        if pid in found or q.records_kept_apart(store, [rkey], theirs):
+            continue
+        found[pid] = (name, exclusion_id)
+    if not found:
+        return []
+    q.exclude_people(store, sorted(found), now())
+    for pid, ident in identities(store, found, deep=True).items():
+        q.add_entries(store, found[pid][1], ident.entries(), now())
+    return [(pid, name) for pid, (name, _eid) in sorted(found.items())]
 
 
 def set_aside_answers(store: Store, record_ids: Iterable[int]) -> list[tuple[int, str]]:

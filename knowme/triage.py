@@ -93,11 +93,26 @@ def resolve_one(store: Store, query: str) -> int:
 class ExcludedError(ValueError):
     """A decision change that would weaken an exclusion, refused: names each excluded person and the way out."""
 
-    def __init__(self, covered: list[suppression.Suppressed], unexclude_blocked: bool = False) -> None:
+    def __init__(self, covered: list[suppression.Suppressed], unexclude_blocked: bool = False,
+                 decision: Decision | None = None) -> None:
         self.covered = covered
         first = covered[0]
         more = f" (and {len(covered) - 1} more)" if len(covered) > 1 else ""
-        if unexclude_blocked:
+        if unexclude_blocked and first.owner.alive and decision is not None:
+            # two excluded people (the parts of a split, a household): lifting one leaves the other's to them
+            message = (f"{first}{more}: that exclusion is theirs, not this person's to lift; if they are different "
+                       f"people: knowme mark {first.person_id} --not-same-as {first.owner.person_id}; to lift both: "
+                       f"knowme mark {first.person_id} {first.owner.person_id} --as {decision.value} --unexclude")
+        elif unexclude_blocked and not first.owner.alive:
+            # a gone person's exclusion: nobody is left to un-exclude, so only an answer about who this is settles it
+            me, them = first.name or f"person {first.person_id}", first.owner.name or f"person {first.owner.person_id}"
+            held = first.how.removeprefix("holds ").rpartition(", ")[0]  # "holds x@y.com, an address of"
+            shared = f" ({held} stays out of every upload all the same)" if first.how.startswith("holds ") and held \
+                else ""
+            message = (f"{first}{more}: {them}'s exclusion stays (--unexclude lifts no other name's); if {me} is "
+                       f"someone else: knowme mark {first.person_id} --not-same-as {first.owner.person_id}{shared}; "
+                       f"if {me} is {them}: knowme mark {first.person_id} --as exclude")
+        elif unexclude_blocked:
             message = (f"{first}{more}: that exclusion is theirs, not this person's to lift; if they are different "
                        f"people: knowme mark {first.person_id} --not-same-as {first.owner.person_id}; if the same: "
                        f"knowme mark {first.person_id} --as exclude")
@@ -207,8 +222,11 @@ def _guard_exclusions(store: Store, ids: list[int], bulk: set[int], unexclude: b
     lifting: dict[int, list[int]] = {}
     for pid in covered:
         plan = suppression.unexclusion(store, pid, index if index is not None else None)
-        if plan.others:
-            raise ExcludedError(plan.others, unexclude_blocked=True)
+        # an excluded person named in this same un-exclude lifts their own exclusion here: no one is left to ask
+        others = [why for why in plan.others if not (why.owner.alive and why.owner.person_id in covered)]
+        if others:
+            # (`decision` for the way out that lifts both, when this person is excluded too)
+            raise ExcludedError(others, unexclude_blocked=True, decision=decision if covered[pid].is_self else None)
         lifting[pid] = plan.lift
     return ids, [], lifting
 

@@ -898,3 +898,30 @@ def test_a_merge_keeps_both_drafts_and_contexts_written_for_one_person(store: St
     parts = split_person(store, robert)
     assert sorted(store.person(pid).draft for pid in parts) == ["Hi Bob, draft two about Acme",
                                                                 "Hi Robert, draft one about PyCon"]
+
+
+def test_resolve_names_the_other_questions_its_answer_closed(knowme, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Four cards of one name ask six questions. `resolve PAIR same` also closed, without a word, the
+    other question between the same two people, and those an earlier "different" answer settled once
+    two of them were one person: the queue shrank by more than the one answer the user gave."""
+    book = tmp_path / "a.vcf"
+    book.write_text("".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Quartermaine;Zebulon;;;\r\nFN:Zebulon Quartermaine\r\n"
+                            f"EMAIL:{address}\r\nEND:VCARD\r\n"
+                            for address in ("zq@gmail.com", "zeb@yahoo.com", "quartermaine@outlook.com",
+                                            "zebulon@proton.me")))
+    assert knowme("import", book).returncode == 0 and knowme("dedupe").returncode == 0
+    w, x, y, z = (p["id"] for p in sorted(knowme.json("list", "--json"), key=lambda p: p["id"]))  # type: ignore[arg-type]
+    asked = {frozenset((p["a"]["person"], p["b"]["person"])): p["id"]
+             for p in knowme.json("pairs", "--json")}  # type: ignore[union-attr]
+    assert len(asked) == 6
+    zq = "Zebulon Quartermaine"
+    assert knowme("resolve", asked[frozenset((x, z))], "different").stdout.strip().splitlines() == [
+        f"pair {asked[frozenset((x, z))]}: kept apart, and will not be asked again"]
+    said = knowme("resolve", asked[frozenset((w, x))], "same").stdout  # W+X and Z: answered with X and Z
+    assert (f"also closed 1 question: pair {asked[frozenset((w, z))]} ({w}: {zq} and {z}: {zq}, different people "
+            f"by an earlier answer)") in said, said
+    said = knowme("resolve", asked[frozenset((w, y))], "same").stdout  # X and Y: the same two people now
+    assert (f"also closed 2 questions: pair {asked[frozenset((x, y))]} ({w}: {zq} and {y}: {zq}, the same two "
+            f"people: now one), pair {asked[frozenset((y, z))]} ({y}: {zq} and {z}: {zq}, different people by an "
+            f"earlier answer)") in said, said
+    assert knowme.json("pairs", "--json") == []

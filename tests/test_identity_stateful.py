@@ -464,6 +464,16 @@ class IdentityMachine(RuleBasedStateMachine):
             assert now[rid] == decision, f"record {rid} is {now[rid]}, expected {decision}"
 
     @invariant()
+    def every_excluded_person_is_on_the_suppression_list(self) -> None:
+        """What status counts as excluded, the suppression list holds: each excluded person has a card an
+        exclusion not lifted names (a redo once lifted it while the person stayed excluded)."""
+        uncovered = self.store.conn.execute(
+            "SELECT p.id FROM people p WHERE p.decision='exclude' AND NOT EXISTS (SELECT 1 FROM records r "
+            "JOIN suppressions s ON s.kind='record' AND s.key=r.rkey JOIN exclusions e ON e.id=s.exclusion_id "
+            "WHERE r.person_id=p.id AND e.lifted_at IS NULL)").fetchall()
+        assert not uncovered, f"excluded, yet no exclusion on the list holds their cards: {uncovered}"
+
+    @invariant()
     def no_excluded_identifier_is_written(self) -> None:
         if not self.books:
             return

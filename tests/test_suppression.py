@@ -465,3 +465,160 @@ def test_an_excluded_address_is_caught_under_its_providers_other_domains(cli: Cl
     assert code == 0, (out, err)
     written = path.read_text(encoding="utf-8")
     assert "bo@acme.com" in written and "jane.doe@icloud.com" not in written
+
+
+# ---- what status counts and what the suppression list holds agree ------------------------------------
+
+
+def active_exclusions(cli: Cli) -> int:
+    with Store.open(cli.db) as store:
+        return int(store.conn.execute("SELECT count(*) FROM exclusions WHERE lifted_at IS NULL").fetchone()[0])
+
+
+def test_a_redo_of_a_later_action_never_replays_an_undone_un_exclude(cli: Cli) -> None:
+    """Un-exclude Jane, undo it, then mark Bo and undo and redo that: the redo lifted Jane's exclusion
+    again (the new action took the undone un-exclude's place in the history, and with it its lift), so
+    status said "exclude 1" while the suppression list held no exclusion."""
+    jane = exclude_jane(cli)
+    cli.ok("mark", jane, "--as", "knows-me", "--unexclude")
+    cli.ok("undo")
+    cli.ok("mark", "bo@acme.com", "--as", "knows-me")
+    cli.ok("undo")
+    cli.ok("redo")
+    assert json.loads(cli.ok("status", "--json"))["decisions"]["exclude"] == 1
+    assert active_exclusions(cli) == 1
+    assert "suppression list: 1 exclusion (" in cli.ok("status")
+
+
+def test_a_redo_of_a_later_action_never_puts_back_an_undone_exclude(cli: Cli) -> None:
+    """Exclude Jane and undo it (as if it never happened), then exclude Bo, undo and redo that: the
+    redo put Jane's exclusion back too, though she is undecided."""
+    jane = exclude_jane(cli)
+    cli.ok("undo")
+    cli.ok("mark", "bo@acme.com", "--as", "exclude")
+    cli.ok("undo")
+    cli.ok("redo")
+    assert json.loads(cli.ok("status", "--json"))["decisions"]["exclude"] == 1
+    assert active_exclusions(cli) == 1
+    cli.ok("mark", jane, "--as", "knows-me")  # hers was undone: nothing of it is left to refuse
+
+
+# ---- forgetting a source: who loses a decision, and who comes back excluded -----------------------------
+
+
+def test_forget_names_the_decisions_it_takes_and_the_excluded(cli: Cli) -> None:
+    """`forget` removed the people only its book held, and their decisions with them, saying only "2
+    people removed": the user learnt nothing of the exclusion and the knows-me that went."""
+    jane = exclude_jane(cli)
+    cli.ok("mark", "bo@acme.com", "--as", "knows-me")
+    said = cli.ok("forget", "phone.vcf")
+    assert "forgot phone.vcf: 2 records and 2 people removed" in said
+    assert ("phone.vcf: 2 people you had decided on went with it: exclude 1 (Jane Doe: still on the suppression "
+            "list, and excluded again should the card come back), knows-me 1; `knowme undo` brings them back") in said
+    cli.ok("undo")
+    assert {p["decision"] for p in cli.people().values()} == {"exclude", "knows-me"}
+    assert cli.people()["jane.doe@gmail.com"]["id"] == jane
+    cli.ok("mark", "bo@acme.com", "--as", "undecided")
+    cli.ok("mark", jane, "--as", "undecided", "--unexclude")
+    said = cli.ok("forget", "phone.vcf")  # nobody decided on: nothing more to say
+    assert len(said.strip().splitlines()) == 1
+
+
+def test_a_forgotten_excluded_card_back_with_another_address_comes_back_excluded(cli: Cli) -> None:
+    """Jane excluded, her book forgotten, then a newer export of that book imported, where her card has a
+    new address (and so a new identity): she came back undecided. Imported as a newer version without the
+    forget, her card kept its exclusion by her name in that book; so it does after the forget, and her new
+    address joins her exclusion."""
+    exclude_jane(cli)
+    cli.ok("forget", "phone.vcf")
+    newer = JANE.replace("jane.doe@gmail.com", "jane.d@proton.me").replace("UID:jane-1", "UID:jane-2")
+    said = cli.ok("import", cli.file("phone.vcf", vcard("N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com", newer)))
+    assert "phone.vcf: 1 card of people you excluded came back, excluded again: Jane Doe" in said
+    people = cli.people()
+    assert people["jane.d@proton.me"]["decision"] == "exclude"
+    assert people["bo@acme.com"]["decision"] == "undecided"
+    assert json.loads(cli.ok("status", "--json"))["decisions"]["exclude"] == 1
+    assert active_exclusions(cli) == 1  # her own exclusion, which now holds the new address too
+    with Store.open(cli.db) as store:
+        assert store.conn.execute("SELECT count(*) FROM suppressions WHERE key='jane.d@proton.me'").fetchone()[0] == 1
+    cli.ok("mark", people["jane.d@proton.me"]["id"], "--as", "knows-me", "--unexclude")  # hers to lift
+    assert active_exclusions(cli) == 0
+
+
+def test_two_namesakes_back_in_the_forgotten_book_are_left_to_the_user(cli: Cli) -> None:
+    """Two cards of the excluded person's name in the book that comes back: which one is she is not known,
+    so neither is excluded by name; both stay held by the suppression list until answered."""
+    exclude_jane(cli)
+    cli.ok("forget", "phone.vcf")
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Berg;Bo;;;\nFN:Bo Berg\nEMAIL:bo@acme.com",
+                                                 "N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jd@one.io",
+                                                 "N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jd@two.io")))
+    people = cli.people()
+    assert people["jd@one.io"]["decision"] == people["jd@two.io"]["decision"] == "undecided"
+    code, _out, err = cli("mark", people["jd@one.io"]["id"], "--as", "knows-me")
+    assert code == 1 and "Jane Doe (excluded, in no address book any more)" in err
+
+
+# ---- splitting an excluded person ---------------------------------------------------------------------
+
+
+def test_each_part_of_a_split_excluded_person_keeps_an_exclusion_of_its_own(cli: Cli) -> None:
+    """Jane's two cards merged, excluded, then split: both parts stayed excluded under one exclusion, and
+    un-excluding one lifted it, the other part's addresses with it (status: exclude 1, the list: 0
+    exclusions). Now each part has its own; un-excluding one asks about the other, and lifts only its own."""
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Doe;Jane;;;\nFN:Jane Doe\nEMAIL:jane.doe@gmail.com\n"
+                                                 "TEL:+1 415 555 0142")))
+    cli.ok("import", cli.file("google.csv", GOOGLE_HEADER + "Jane,,Doe,Work,jdoe@work.com,Mobile,+1 415 555 0142,,\n"))
+    cli.ok("dedupe")
+    [merged] = cli.people().values()
+    cli.ok("mark", merged["id"], "--as", "exclude")
+    cli.ok("split", merged["id"])
+    home, work = cli.id("jane.doe@gmail.com"), cli.id("jdoe@work.com")
+    assert active_exclusions(cli) == 2 and json.loads(cli.ok("status", "--json"))["decisions"]["exclude"] == 2
+    code, _out, err = cli("mark", work, "--as", "knows-me", "--unexclude")
+    assert code == 1 and f"a phone of {home}: Jane Doe (excluded)" in err
+    assert f"knowme mark {work} --not-same-as {home}" in err
+    assert f"to lift both: knowme mark {work} {home} --as knows-me --unexclude" in err
+    cli.ok("mark", work, home, "--as", "knows-me", "--unexclude")  # the way out it names works
+    assert active_exclusions(cli) == 0
+    cli.ok("undo")
+    cli.ok("mark", work, "--not-same-as", home)
+    cli.ok("mark", work, "--as", "knows-me", "--unexclude")
+    assert cli.people()["jane.doe@gmail.com"]["decision"] == "exclude"
+    assert active_exclusions(cli) == 1
+    assert "suppression list: 1 exclusion (" in cli.ok("status")
+    code, out, err, path = cli.export()
+    assert "jane.doe@gmail.com" not in (path.read_text() if path.exists() else "")
+    # undoing the split gives back the one exclusion of the one person; its redo the two
+    for _ in range(3):
+        cli.ok("undo")
+    assert len(cli.people()) == 1 and active_exclusions(cli) == 1
+    cli.ok("redo")
+    assert len(cli.people()) == 2 and active_exclusions(cli) == 2
+
+
+def test_another_name_on_a_gone_excluded_persons_address_is_told_both_answers_plainly(cli: Cli) -> None:
+    """The ex-boss's card left every book; "New Contact" comes back holding his address. Nobody is left to
+    un-exclude, so only an answer about who this is settles it: the refusal says so by name, and says what
+    --not-same-as keeps (his address is still never uploaded), and each way out it names works."""
+    cli.ok("import", cli.file("first.vcf", vcard("FN:Ex Boss\nEMAIL:boss@oldcorp.example")))
+    boss = cli.id("boss@oldcorp.example")
+    cli.ok("mark", boss, "--as", "exclude")
+    cli.ok("forget", "first.vcf")
+    cli.ok("import", cli.file("later.vcf", vcard("FN:New Contact\nEMAIL:boss@oldcorp.example",
+                                                 "FN:Ana Silva\nEMAIL:ana@example.org")))
+    new = cli.id("boss@oldcorp.example")
+    for extra in ([], ["--unexclude"]):
+        code, _out, err = cli("mark", new, "--as", "knows-me", *extra)
+        assert code == 1 and len(err.strip().splitlines()) == 1
+        assert (f"{new}: New Contact holds boss@oldcorp.example, an address of {boss}: Ex Boss (excluded, in no "
+                f"address book any more): Ex Boss's exclusion stays (--unexclude lifts no other name's); if New "
+                f"Contact is someone else: knowme mark {new} --not-same-as {boss} (boss@oldcorp.example stays out "
+                f"of every upload all the same); if New Contact is Ex Boss: knowme mark {new} --as exclude") in err
+    cli.ok("mark", new, "--as", "exclude")  # the one way out
+    assert cli.people()["boss@oldcorp.example"]["decision"] == "exclude"
+    cli.ok("undo")
+    cli.ok("mark", new, "--not-same-as", boss)  # the other
+    cli.ok("mark", new, "--as", "knows-me")
+    code, out, err, path = cli.export()
+    assert "boss@oldcorp.example" not in (path.read_text() if path.exists() else "")

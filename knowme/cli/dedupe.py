@@ -13,7 +13,7 @@ from knowme.cli.errors import UserError
 from knowme.cli.help import JSON_HELP, command
 from knowme.dedupe.merge import split_person
 from knowme.dedupe.pairgroups import PairGroup, pair_groups, resolve_group
-from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, resolve_pair, run_dedupe
+from knowme.dedupe.run import AlreadyAnswered, PairView, answer_pair, pending_pairs, run_dedupe
 from knowme.model import Person
 from knowme.store.core import Store
 from knowme.store.pairs import pair_status, withdrawn_count
@@ -215,16 +215,18 @@ def cmd_resolve(args: argparse.Namespace, store: Store) -> int:
     if not (0 < args.pair <= MAX_ID and pair_status(store, args.pair)):
         raise UserError(f"no pair {args.pair}; `knowme pairs` lists the queue")
     try:
-        kept = resolve_pair(store, args.pair, same)
-    except AlreadyAnswered as answered:
-        then = "the same person" if answered.same else "different people"
-        if answered.same == same:
+        answered = answer_pair(store, args.pair, same)
+    except AlreadyAnswered as earlier:
+        then = "the same person" if earlier.same else "different people"
+        if earlier.same == same:
             print(f"pair {args.pair}: already answered {then}; nothing changed")
             return 0
         raise UserError(f"pair {args.pair} was already answered {then}; `knowme undo` takes back the latest "
                         f"answers, and `knowme split PERSON` parts a merged person") from None
-    print(f"pair {args.pair}: merged into person {kept}" if same else f"pair {args.pair}: kept apart, "
+    print(f"pair {args.pair}: merged into person {answered.kept}" if same else f"pair {args.pair}: kept apart, "
           "and will not be asked again")
+    if also := answered.also_closed():
+        print(also)
     return 0
 
 

@@ -34,8 +34,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = command(sub, "forget", "remove an imported source (one undoable action)", """
         Remove a source imported by mistake: its records, and the people left with no record from any
-        other source. People who also have records from other sources stay, with their decisions;
-        what identified an excluded person stays suppressed. `knowme undo` brings the source back.""",
+        other source. People who also have records from other sources stay, with their decisions. The
+        decisions and notes of the people it removes go with them, and it says so: how many of each
+        decision, and the excluded by name. What identified an excluded person stays suppressed, and
+        their card imported again (from that book, under a new address too) comes back excluded.
+        `knowme undo` brings the source back, with every decision.""",
                 [("knowme forget old-phone.vcf", "by the name `knowme sources` shows"),
                  ("knowme forget ~/Downloads/contacts.csv", "by its path"),
                  ("knowme forget 3", "by its number in `knowme sources`")])
@@ -84,6 +87,8 @@ def cmd_forget(args: argparse.Namespace, store: Store) -> int:
     except SourceError as exc:
         raise UserError(str(exc)) from exc
     print(result.line())
+    if dropped := result.dropped_line():
+        print(dropped)
     return 0
 
 

@@ -228,7 +228,9 @@ def split_person(store: Store, person_id: int) -> list[int]:
         for pid in new_ids:
             before["people"][str(pid)] = None
         after = store.snapshot(person_ids=[person_id, *new_ids], record_ids=rids, verdicts=apart, pair_ids=answered)
-        store.log_action("split", f"split {_name(store, person_id)} back into {len(rids)} people", before, after)
+        log_id = store.log_action("split", f"split {_name(store, person_id)} back into {len(rids)} people", before,
+                                  after)
+        suppression.after_split(store, [person_id, *new_ids], log_id)
     return [person_id, *new_ids]
 
 

@@ -553,12 +553,50 @@ class AlreadyAnswered(Exception):
         self.pair_id, self.same = pair_id, same
 
 
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """What answering one pair did: the merged person (None for different), and the other questions the
+    answer closed with it, each as (pair id, who it was about), so the user hears of them."""
+
+    kept: int | None
+    between: tuple[tuple[int, str], ...] = ()  # other questions between the same two people: the same answer
+    kept_apart: tuple[tuple[int, str], ...] = ()  # questions a merge made moot: an earlier answer said different
+
+    def also_closed(self) -> str | None:
+        """"also closed 2 questions: pair 5 (…), pair 7 (…)", or None when the answer closed no other."""
+        now = "now one" if self.kept is not None else "kept apart too"
+        said = [f"pair {pid} ({who}, the same two people: {now})" for pid, who in self.between]
+        said += [f"pair {pid} ({who}, different people by an earlier answer)" for pid, who in self.kept_apart]
+        if not said:
+            return None
+        more = f" and {len(said) - 10} more" if len(said) > 10 else ""
+        return f"also closed {plural(len(said), 'question')}: {', '.join(said[:10])}{more}"
+
+
 def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
+    """The user's answer to a queued pair, as one undoable action (see `answer_pair`); the merged
+    person's id (None for different)."""
+    return answer_pair(store, pair_id, same).kept
+
+
+def _pairs_named(store: Store, pair_ids: Iterable[int]) -> tuple[tuple[int, str], ...]:
+    """(pair id, "3: Ann Lee and 7: Bob Stone") of these pairs, as they stand before the answer."""
+    named = []
+    for pid in pair_ids:
+        ends = pair_ends(store, pid)
+        if ends is not None:
+            names = people_names(store, ends[:2])
+            named.append((pid, " and ".join(f"{who}: {names.get(who) or '(no name)'}" for who in ends[:2])))
+    return tuple(named)
+
+
+def answer_pair(store: Store, pair_id: int, same: bool) -> Answered:
     """The user's answer to a queued pair, as one undoable action.
 
     same: the two people merge (and a "same" verdict is kept for the two records); different: a
     "different" verdict for every record pair across the two people, so no later run (nor a
-    re-import) asks about them again. Returns the merged person's id (None for different).
+    re-import) asks about them again. The other questions between the same two people take the same
+    answer, and a merge closes those an earlier "different" answer settles: all named in the result.
     """
     ends = pair_ends(store, pair_id)
     if ends is None:
@@ -574,6 +612,8 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
             keep, gone = min(pa, pb), max(pa, pb)
             verdicts = [(rka, rkb)] if pa != pb else []
             moot = _called_different_after_merge(store, pa, pb) if pa != pb else []
+            closed = Answered(keep, _pairs_named(store, [pid for pid in pair_ids if pid != pair_id]),
+                              _pairs_named(store, moot))
             pair_ids = sorted({*pair_ids, *moot})
             before = store.snapshot(verdicts=[verdict_key(*v) for v in verdicts], pair_ids=pair_ids)
             rids = records_of(store, [gone])[gone] if pa != pb else []
@@ -588,26 +628,29 @@ def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
             after_people = bulk_snapshot(store, [keep, gone], rids)
             after.update(people=after_people["people"], records=after_people["records"])
             store.log_action("resolve", f"{names}: the same person, merged", before, after)
-            return keep
+            return closed
         rk = rkeys_of(store, pa) if pa != pb else [rka]
         rk2 = rkeys_of(store, pb) if pa != pb else [rkb]
         verdicts = sorted({verdict_key(x, y) for x in rk for y in rk2 if x != y})
+        closed = Answered(None, _pairs_named(store, [pid for pid in pair_ids if pid != pair_id]))
         before = store.snapshot(verdicts=verdicts, pair_ids=pair_ids)
         set_verdicts(store, verdicts, "different")
         set_pair_status(store, pair_ids, "different")
         after = store.snapshot(verdicts=verdicts, pair_ids=pair_ids)
         store.log_action("resolve", f"{names}: not the same person", before, after)
-        return None
+        return closed
 
 
 __all__ = [
     "AlreadyAnswered",
+    "Answered",
     "DedupeReport",
     "Merge",
     "PairView",
     "load_items",
     "merge_people",
     "pending_pairs",
+    "answer_pair",
     "queue_after_answer",
     "resolve_pair",
     "run_dedupe",

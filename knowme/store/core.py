@@ -846,6 +846,7 @@ class Store:
         first_new = self.next_id("people")
         self._write_records(source_id, name, records, prepared, claimed, earlier[0] if earlier else None, outcome)
         outcome.excluded_again = self._exclude_returning(source_id, first_new)
+        outcome.excluded_again += _suppression().returning_by_name(self, source_id, name, first_new)
         self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
         _suppression().capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
         # after the capture: a namesake's card may come back holding what the excluded person's own newer
@@ -1195,11 +1196,15 @@ class Store:
         """Record an action (inside its transaction); a new action ends any redo history. The snapshots
         may come as their JSON text already (`json_bytes`)."""
         self.conn.execute("DELETE FROM log WHERE undone=1")
-        self.conn.execute("DELETE FROM log_after WHERE id NOT IN (SELECT id FROM log)")  # (log ids come back)
+        self.conn.execute("DELETE FROM log_after WHERE id NOT IN (SELECT id FROM log)")
         at = now()
-        log_id = self.conn.execute("INSERT INTO log(at, action, summary, before, after) "
-                                   "VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))",
-                                   (at, action, summary, _log_json(before), _log_json(after))).lastrowid
+        # an id no action ever had: the suppression list names the actions that made and lifted each
+        # exclusion, and an undone action's id given again made the new action's redo replay its lift
+        log_id = self.conn.execute(
+            "INSERT INTO log(id, at, action, summary, before, after) VALUES ((SELECT max(coalesce(max(id), 0), "
+            "(SELECT coalesce(max(max(coalesce(log_id, 0), coalesce(lifted_log, 0))), 0) FROM exclusions)) + 1 "
+            "FROM log), ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))",
+            (at, action, summary, _log_json(before), _log_json(after))).lastrowid
         _logged_here.add((os.path.realpath(self.path), log_id, at, summary))
         return log_id
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from knowme.model import Record
-from knowme.store.sql import from_json
+from knowme.model import Decision, Record
+from knowme.store.sql import chunked, from_json, marks
 
 if TYPE_CHECKING:
     from knowme.store.core import Store
@@ -32,6 +32,18 @@ def people_with_records_of(store: Store, source_id: int) -> list[int]:
     """Ids of the people holding a record of this source."""
     rows = store.conn.execute("SELECT DISTINCT person_id FROM records WHERE source_id=?", (source_id,))
     return [row[0] for row in rows]
+
+
+def decided_or_written(store: Store, person_ids: list[int]) -> list[tuple[int, str, str, bool]]:
+    """(id, name, decision, wrote) of these people who have a decision, or a note, outreach field or
+    draft the user wrote (`wrote`), in id order."""
+    found: list[tuple[int, str, str, bool]] = []
+    for chunk in chunked(sorted(person_ids)):
+        found += [(pid, name or "", decision, bool(wrote)) for pid, name, decision, wrote in store.conn.execute(
+            f"SELECT id, name, decision, (note != '' OR how != '' OR context != '' OR why != '' OR draft != '') "
+            f"FROM people WHERE id IN ({marks(len(chunk))}) ORDER BY id", chunk)
+            if decision != Decision.UNDECIDED.value or wrote]
+    return found
 
 
 def rows_of_source(store: Store, source_id: int) -> dict[str, dict[str, Any]]:

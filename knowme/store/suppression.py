@@ -164,6 +164,36 @@ def active_exclusion_with_records(store: Store, rkeys: Sequence[str]) -> int | N
     return None
 
 
+def gone_exclusions_with_cards_of(store: Store, source_name: str) -> dict[int, set[str]]:
+    """Exclusion id -> its `first|last` name entries, for the exclusions not lifted that recorded a card of
+    the source of this name and whose cards no record holds any more (the person left every book)."""
+    rows = store.conn.execute(
+        "SELECT e.id, n.key FROM exclusions e JOIN suppressions n ON n.exclusion_id = e.id AND n.kind='name' "
+        "WHERE e.lifted_at IS NULL AND EXISTS (SELECT 1 FROM suppressions s WHERE s.exclusion_id = e.id AND "
+        "s.kind='record' AND substr(s.key, 1, ?) = ?) AND NOT EXISTS (SELECT 1 FROM suppressions s JOIN records r "
+        "ON r.rkey = s.key WHERE s.exclusion_id = e.id AND s.kind='record')",
+        (len(source_name) + 1, source_name + "|"))
+    found: dict[int, set[str]] = {}
+    for eid, key in rows:
+        found.setdefault(eid, set()).add(key)
+    return found
+
+
+def new_cards_of_source(store: Store, source_id: int, first_new: int) -> list[tuple[int, str, str, str, str]]:
+    """(person id, person name, rkey, folded first, folded last) of the cards of this source held by
+    people from id `first_new` on (those the import made) who are not excluded."""
+    return store.conn.execute(
+        "SELECT r.person_id, p.name, r.rkey, r.first, r.last FROM records r JOIN people p ON p.id = r.person_id "
+        "WHERE r.source_id=? AND r.person_id >= ? AND p.decision != ? ORDER BY r.person_id, r.id",
+        (source_id, first_new, Decision.EXCLUDE.value)).fetchall()
+
+
+def exclude_people(store: Store, person_ids: Sequence[int], at: str) -> None:
+    """Set these people's decision to exclude (their exclusion already stands)."""
+    store.conn.executemany("UPDATE people SET decision=?, decided_at=? WHERE id=?",
+                           [(Decision.EXCLUDE.value, at, pid) for pid in person_ids])
+
+
 def active_list_size(store: Store) -> tuple[int, int, int]:
     """(exclusions not lifted, their entries, those of them whose cards are in no source any more)."""
     exclusions, entries = store.conn.execute(
