@@ -87,6 +87,7 @@ class Message:
     """What one message says about its correspondents; addresses are lower-cased."""
 
     sender: tuple[str, str] | None = None  # (address, display name)
+    co_senders: list[tuple[str, str]] = field(default_factory=list)  # any further From addresses (RFC 5322 3.6.2)
     recipients: list[tuple[str, str]] = field(default_factory=list)  # To, Cc and Bcc, each address once
     to_count: int = 0  # how many of the recipients (the first ones) came from To
     reply_to: list[tuple[str, str]] = field(default_factory=list)
@@ -176,7 +177,7 @@ def _parse_address_field(value: str) -> list[tuple[str, str]]:
     while pos < size:
         match = _ITEM.match(value, pos)
         if match is None or match.end() == pos:
-            return getaddresses([value])
+            return _salvage(value)
         quoted, plain, angle, bare = match.groups()
         if angle is not None:
             pairs.append((quoted.replace('\\"', '"') if quoted is not None else plain, angle))
@@ -184,6 +185,31 @@ def _parse_address_field(value: str) -> list[tuple[str, str]]:
             pairs.append(("", bare))
         pos = match.end()
     return pairs
+
+
+_BARE_ADDRESS = re.compile(r'[^\s<>",;:()\[\]\\@]+@[^\s<>",;:()\[\]\\@]+')
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _salvage(value: str) -> list[tuple[str, str]]:
+    """An address field the common shapes do not cover: every address written outside quotes, in
+    order, with the display name `email.utils` gives it. Addresses parted by spaces alone
+    (`a@x.com b@y.com`, as some mailers write a From of two authors) gave `email.utils` nothing, so
+    neither person was read; what it reads that is written nowhere (`a@x.commailto`) is not taken."""
+    parsed = getaddresses([value])
+    names = {address.strip().lower(): name for name, address in parsed if name}
+    pairs: list[tuple[str, str]] = []
+    read: set[str] = set()
+    for chunk in _QUOTED.sub(" ", value).replace(";", ",").split(","):
+        tokens = [token.strip(".") for token in _BARE_ADDRESS.findall(chunk)]
+        if not any(_VALID_ADDRESS.fullmatch(token) for token in tokens) and chunk.strip():
+            pairs.append((chunk, ""))  # text with no address in it: named as unreadable, as the regex path does
+        for token in tokens:
+            key = token.lower()
+            if key not in read and _VALID_ADDRESS.fullmatch(token):
+                read.add(key)
+                pairs.append((names.get(key, ""), token))
+    return pairs if read else parsed  # nothing readable: what `email.utils` gave names the trouble
 
 
 @big_cache(50_000)
@@ -295,6 +321,8 @@ def parse_message(block: bytes, postmark: str = "") -> Message:
     senders = parse_addresses(fields["from"], trouble) if "from" in fields else []
     if senders:
         msg.sender = senders[0]
+        seen = {senders[0][0]}
+        msg.co_senders = [pair for pair in senders[1:] if pair[0] not in seen and not seen.add(pair[0])]
     else:
         trouble.add("from")
     listed: set[str] = set()
