@@ -160,6 +160,8 @@ def _parse_bytes(data: bytes, source: str, file: str, first_index: int, options:
                                                      "it ends)"))
         if record is not None:
             records.append(record)
+            if reason:
+                problems.append(Problem(file, span.line, f"card {index}: {reason}"))
         elif reason.startswith("has "):
             problems.append(Problem(file, span.line, f"card {index} {reason}"))
         else:
