@@ -99,14 +99,17 @@ class Message:
     bulk: bool = False
     sent_label: bool = False  # Google Takeout: X-Gmail-Labels holds a sent label
     trouble: set[str] = field(default_factory=set)  # kinds of unreadable fields ("date", "from", "address", ...)
+    encoding: str = "ascii"  # how the header bytes were read: ascii, utf-8, or latin-1 (8-bit, not UTF-8)
 
 
-def decode_block(block: bytes) -> str:
-    """Header bytes as text: UTF-8 when valid, else Latin-1 (raw 8-bit headers of old mailers)."""
+def decode_block(block: bytes) -> tuple[str, str]:
+    """Header bytes as text: UTF-8 when valid, else Latin-1 (raw 8-bit headers of old mailers); and
+    which of ascii, utf-8 and latin-1 it was."""
     try:
-        return block.decode("utf-8")
+        text = block.decode("utf-8")
     except UnicodeDecodeError:
-        return block.decode("latin-1")
+        return block.decode("latin-1"), "latin-1"
+    return text, "ascii" if text.isascii() else "utf-8"
 
 
 def header_fields(text: str) -> dict[str, str]:
@@ -315,8 +318,9 @@ def _latest_plausible_day() -> date:
 
 def parse_message(block: bytes, postmark: str = "") -> Message:
     """Read one header block (bytes up to the first blank line) into a `Message`."""
-    fields = header_fields(decode_block(block))
-    msg = Message()
+    text, encoding = decode_block(block)
+    fields = header_fields(text)
+    msg = Message(encoding=encoding)
     trouble = msg.trouble
     senders = parse_addresses(fields["from"], trouble) if "from" in fields else []
     if senders:

@@ -117,6 +117,7 @@ class Tally:
         self.personal = 0  # non-bulk messages, the base of the "me" guess shares
         self.sent_messages = 0  # messages in sent folders or with a Gmail sent label
         self.trouble: dict[str, Trouble] = {}
+        self.encodings: dict[str, int] = {}  # messages by how their header bytes were read (`Message.encoding`)
         self._ids: BoundedMap[int, int] = BoundedMap(MAX_TRACKED_IDS)
         self._subjects: BoundedMap[str, tuple[int, int]] = BoundedMap(MAX_TRACKED_SUBJECTS)
         self._threads: BoundedMap[int, dict[str, int]] = BoundedMap(MAX_TRACKED_THREADS)
@@ -143,6 +144,7 @@ class Tally:
     def add(self, msg: Message, line: int, where: str, in_sent_folder: bool, box: str) -> None:
         """Count one message: `where` names it in problems, `box` is its mailbox."""
         self.messages += 1
+        self.encodings[msg.encoding] = self.encodings.get(msg.encoding, 0) + 1
         for kind in msg.trouble:
             self.note(kind, line, where)
         me = self.me
