@@ -16,6 +16,7 @@ from knowme import importers
 from knowme.exports import ExportError, LookalikesBlock, export_outreach, export_safe, exporters, preflight, safe_cell
 from knowme.exports.contacts import fold_line, vcard_escape
 from knowme.exports.safe import name_similarity
+from knowme.sources import forget_source
 from knowme.model import Decision
 from knowme.triage import ExcludedError, mark, mark_different, mark_sent, set_outreach
 
@@ -353,3 +354,43 @@ def test_an_address_an_undecided_person_holds_under_another_of_its_domains_is_wi
     text = out.read_text(encoding="utf-8")
     assert "ana@x.com" in text and "jo@icloud.com" not in text
     assert report.preflight.shared_addresses == 1
+
+
+def test_protons_dots_hyphens_and_underscores_spell_one_mailbox(store, tmp_path) -> None:
+    """Proton treats `.`, `_` and `-` in a user name as transparent, under each of its domains: the excluded
+    john.doe@proton.me is john_doe@pm.me and J-o-h-n.Doe+x@protonmail.com. Those were written to the safe file."""
+    add(store, [rec("Ex", "Partner", ["john.doe@proton.me"]), rec("Ana", "Silva", ["ana@x.com", "john_doe@pm.me"]),
+                rec("Bo", "Berg", ["bo@x.com", "J-o-h-n.Doe+x@protonmail.com"])])
+    ex, ana, bo = pid(store, "john.doe@proton.me"), pid(store, "ana@x.com"), pid(store, "bo@x.com")
+    assert pid(store, "John_Doe@proton.me") == ex  # found by any spelling
+    mark(store, [ex], Decision.EXCLUDE)
+    for holder in (ana, bo):
+        with pytest.raises(ExcludedError):
+            mark(store, [holder], Decision.KNOWS_ME)
+        mark_different(store, holder, ex)  # other people who hold it: they go out, the address never
+    mark(store, [ana, bo], Decision.KNOWS_ME)
+    out = tmp_path / "s.csv"
+    export_safe(store, out, "linkedin-csv")
+    written = out.read_text(encoding="utf-8").lower()
+    assert "ana@x.com" in written and "bo@x.com" in written and "doe" not in written
+
+
+def test_an_exclusion_recorded_before_protons_rule_still_holds_every_spelling(store, tmp_path) -> None:
+    """An entry stored as an older version keyed it (dots kept) is read both ways: the card itself gone,
+    xq_77z@pm.me is still the excluded xq.77.z@proton.me, refused and never written."""
+    add(store, [rec("Ex", "Partner", ["xq.77.z@proton.me"])], name="old.vcf")
+    ex = pid(store, "xq.77.z@proton.me")
+    mark(store, [ex], Decision.EXCLUDE)
+    forget_source(store, "old.vcf")  # only the entries are left
+    store.conn.execute("UPDATE suppressions SET key='xq.77.z@proton.me' WHERE kind='email'")  # as stored before
+    store.conn.commit()
+    add(store, [rec("Ana", "Silva", ["ana@x.com", "xq_77z@pm.me"])], name="new.vcf")
+    ana = pid(store, "ana@x.com")
+    with pytest.raises(ExcludedError):
+        mark(store, [ana], Decision.KNOWS_ME)
+    mark_different(store, ana, ex)
+    mark(store, [ana], Decision.KNOWS_ME)
+    out = tmp_path / "s.csv"
+    export_safe(store, out, "linkedin-csv")
+    written = out.read_text(encoding="utf-8")
+    assert "ana@x.com" in written and "77" not in written
