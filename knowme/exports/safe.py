@@ -34,7 +34,15 @@ from knowme.addresses import addresses_in
 from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.model import Decision, Person
 from knowme.nameforms import address_aliases, name_alike, name_forms
-from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_aliases, mailbox_key, normalized_text
+from knowme.normalize import (
+    email_match_key,
+    is_email,
+    linkedin_key,
+    linkedin_keys_in,
+    mailbox_aliases,
+    mailbox_key,
+    normalized_text,
+)
 from knowme.runtime import bulk_work
 from knowme.store import exports as q
 from knowme.store import suppression as suppression_q
@@ -67,6 +75,9 @@ class ContactRow:
     title: str = ""
 
 
+# The outreach queue's cells the user writes (`knowme mark --context/--why/--draft`): the draft is sent,
+# and each is written to the queue file beside the person's address.
+NOTE_CELLS = ("context", "why", "draft")
 CONFLICT_KINDS = ("email", "phone", "url", "record", "phone-tail", "cell", "pair", "name", "spelled")
 
 
@@ -125,6 +136,8 @@ class Lookalike:
         exclude = f"knowme mark {self.knows_me_id} --as exclude"
         if self.kind == "pair":
             return f"knowme resolve {self.pair_id} same  |  knowme resolve {self.pair_id} different"
+        if self.kind == "cell" and self.field in NOTE_CELLS:  # the user's own words: say them without it
+            return f"knowme mark {self.knows_me_id} --{self.field} TEXT"
         if self.kind == "cell":
             return f"{exclude}  |  knowme mark {self.knows_me_id} --as undecided"
         if self.kind == "record" or self.excluded_id is None:
@@ -281,7 +294,11 @@ def outreach_conflicts(store: Store, people: list[Person], emails: dict[int, lis
     gate = _Gate(store, index, int(prefs.get(store, "lookalike-threshold")), Decision.PERSONALIZE)
     for person in people:
         gate.check_person(person)
-        gate.check_cells(contact_row(person, emails.get(person.id, [])))
+        row = contact_row(person, emails.get(person.id, []))
+        gate.check_cells(row)
+        # an excluded address, phone or profile in the note to send or beside it: the queue carries it to the
+        # network in the note, and into the file next to the person's address
+        gate.check_values(row, [(label, getattr(person, label)) for label in NOTE_CELLS])
     wanted = {person.id for person in people}
     return [conflict for conflict in gate.conflicts() if conflict.knows_me_id in wanted]
 
@@ -332,6 +349,8 @@ class _Gate:
         name = person.display_name
         owner = self.index.owners[owner_number]
         key = (pid, owner_number, kind if kind in ("pair", "cell") else "match")
+        if cell in NOTE_CELLS:
+            key = (pid, owner_number, f"cell:{cell}")  # each its own fix: `--why`, `--draft`
         old = self.found.get(key)
         rank = CONFLICT_KINDS.index(kind)
         if old is not None and (CONFLICT_KINDS.index(old.kind), -old.similarity) <= (rank, -score):
@@ -377,9 +396,14 @@ class _Gate:
         """An excluded address, phone or profile written inside a name, company or title cell."""
         if not self.index:
             return
-        cells = (("first name", row.given), ("middle name", row.middle), ("last name", row.family),
-                 ("name prefix", row.prefix), ("name suffix", row.suffix), ("display name", row.display_name),
-                 ("company", row.org), ("title", row.title))
+        self.check_values(row, [("first name", row.given), ("middle name", row.middle), ("last name", row.family),
+                                ("name prefix", row.prefix), ("name suffix", row.suffix),
+                                ("display name", row.display_name), ("company", row.org), ("title", row.title)])
+
+    def check_values(self, row: ContactRow, cells: list[tuple[str, str]]) -> None:
+        """An excluded address, phone or profile written inside any of these (label, text) cells of `row`'s person."""
+        if not self.index:
+            return
         for label, written in cells:
             if not written:
                 continue
@@ -388,11 +412,14 @@ class _Gate:
             value = written if written.isascii() else normalized_text(written)
             found: list[tuple[str, str]] = []
             if "@" in value:
-                found += [("email", key) for text in EMAIL_TEXT.findall(value) if (key := mailbox_key(text))]
+                # punctuation glued before an address in text (`-rex@x.com`, a bullet) is read both ways
+                found += [("email", key) for text in EMAIL_TEXT.findall(value)
+                          for spelling in dict.fromkeys((text, text.lstrip("-_.+'=~#*")))
+                          if (key := mailbox_key(spelling))]
             if _DIGIT.search(value) and len(_DIGIT.findall(value)) >= 7:
                 found += [("phone", key) for key in phone_in_text(value, self.region)]
             if "linkedin" in value.lower():
-                found += [("url", key) for key in [linkedin_key(value)] if key]
+                found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *linkedin_keys_in(value)]) if key]
             for kind, key in found:
                 for number in self.index.by_key.get((kind, key), ()):
                     self._add(row, number, "cell", key, cell=label)
