@@ -199,7 +199,10 @@ def _salvage(value: str) -> list[tuple[str, str]]:
     order, with the display name `email.utils` gives it. Addresses parted by spaces alone
     (`a@x.com b@y.com`, as some mailers write a From of two authors) gave `email.utils` nothing, so
     neither person was read; what it reads that is written nowhere (`a@x.commailto`) is not taken."""
-    parsed = getaddresses([value])
+    try:
+        parsed = getaddresses([value])
+    except RecursionError:  # `email.utils` recurses once per `:` group opener: a field of 1,000 of them
+        parsed = [(value[:80], "")]  # unreadable as a whole (named as such), what the scan below finds aside
     names = {address.strip().lower(): name for name, address in parsed if name}
     pairs: list[tuple[str, str]] = []
     read: set[str] = set()

@@ -630,3 +630,12 @@ def test_an_excluded_second_author_is_held_by_the_exclusion(tmp_path: Path, know
     if mailed["ex@x.example"]["decision"] != "exclude":
         proc = knowme("mark", str(mailed["ex@x.example"]["id"]), "--as", "knows-me")
         assert proc.returncode == 1 and "excluded" in proc.stderr
+
+
+def test_a_field_of_a_thousand_group_colons_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    """`email.utils` recursed once per `:` and raised RecursionError, which aborted the whole import."""
+    path = raw_mbox(tmp_path / "in.mbox", [
+        b"From: ann@x.example\nTo: " + b"a:" * 1200 + b" bob@y.example\nDate: Mon, 04 Mar 2024 10:00:00 +0100\n",
+        b"From: carl@z.example\nTo: me@home.example\nDate: Mon, 04 Mar 2024 10:00:00 +0100\n"])
+    result = parse(path)
+    assert {"ann@x.example", "carl@z.example"} <= set(by_email(result))
