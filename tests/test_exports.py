@@ -394,3 +394,26 @@ def test_an_exclusion_recorded_before_protons_rule_still_holds_every_spelling(st
     export_safe(store, out, "linkedin-csv")
     written = out.read_text(encoding="utf-8")
     assert "ana@x.com" in written and "77" not in written
+
+
+def test_a_suggested_draft_over_the_limit_says_so(store, tmp_path) -> None:
+    """A template draft was offered as "a start" with no length: a long context (emoji count twice, as
+    the note box counts them) made it overrun the 300 characters, and nothing said so before sending."""
+    add(store, [rec("Gus", "Gale", ["gus@x.com"]), rec("Ida", "Ito", ["ida@x.com"])])
+    gus, ida = pid(store, "gus@x.com"), pid(store, "ida@x.com")
+    mark(store, [gus, ida], Decision.PERSONALIZE)
+    set_outreach(store, gus, how="event", context="the 😀 summit " * 18 + "‏שלום‏", why="advice")
+    set_outreach(store, ida, how="event", context="PyCon", why="advice")
+    export_outreach(store, tmp_path / "q.json", "json")
+    people = {p["name"]: p for p in json.loads((tmp_path / "q.json").read_text())["people"]}
+    long_one, short = people["Gus Gale"]["suggested_lint"], people["Ida Ito"]["suggested_lint"]
+    assert long_one["length"] > 300 and [f["code"] for f in long_one["findings"] if f["level"] == "error"] == ["too-long"]
+    assert short["ok"] is True
+    export_outreach(store, tmp_path / "q.md", "md")
+    text = (tmp_path / "q.md").read_text(encoding="utf-8")
+    assert f"a start from the template ({long_one['length']}/300, 1 error: too-long)" in text
+    assert "over the 300-character limit" in text
+    export_outreach(store, tmp_path / "q.csv", "csv")
+    lint = {r["Name"]: r["Lint"] for r in rows(tmp_path / "q.csv")}
+    assert lint["Gus Gale"].startswith(f"no note yet; the suggested draft: {long_one['length']}/300, 1 error")
+    assert lint["Ida Ito"].endswith(", ok")
