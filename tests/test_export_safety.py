@@ -228,3 +228,19 @@ def test_the_outreach_queue_never_carries_an_excluded_identifier_in_a_note(tmp_p
     assert main(["--db", str(db), "mark", str(fay), f"--{field}", "Hi Fay, we met at Acme."]) == 0
     assert main(["--db", str(db), "export", "outreach", "-o", str(out)]) == 0
     assert "rex" not in out.read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize("title", ["mob 07700900123", "Sales, 07700 900 123", "tel 0044.7700.900.123"])
+def test_an_excluded_phone_in_a_cell_is_caught_however_written(tmp_path: Path, title: str) -> None:
+    """In an American workspace `07700900123` reads as no number, so an excluded +44 7700 900123 in a
+    knows-me person's title was written to the safe file; its last nine digits say it is his."""
+    with Store.open(tmp_path / "w.db") as store:
+        add(store, [rec("Rex", "Boss", ["rex@oldcorp.com"], phones=("+44 7700 900123",)),
+                    rec("Ann", "Able", ["ann@x.com"], title=title)])
+        rex, ann = pid(store, "rex@oldcorp.com"), pid(store, "ann@x.com")
+        mark(store, [rex], Decision.EXCLUDE)
+        mark(store, [ann], Decision.KNOWS_ME)
+        with pytest.raises(LookalikesBlock) as block:
+            export_safe(store, tmp_path / "s.csv")
+        assert [(c.knows_me_id, c.kind, c.field) for c in block.value.preflight.lookalikes] == [(ann, "cell", "title")]
+        assert not (tmp_path / "s.csv").exists()

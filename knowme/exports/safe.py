@@ -418,6 +418,11 @@ class _Gate:
                           if (key := mailbox_key(spelling))]
             if _DIGIT.search(value) and len(_DIGIT.findall(value)) >= 7:
                 found += [("phone", key) for key in phone_in_text(value, self.region)]
+                # the number written without its country code, or in a form the workspace's region does not
+                # read (`mob 07700900123` in an American workspace): its last digits, as phones are compared
+                runs = [m.group(0) for m in _PHONE_RUN.finditer(value) if len(_DIGIT.findall(m.group(0))) >= 8]
+                for hit in self.index.tail_hits(runs, self.region) if runs and self.index.by_tail else ():
+                    self._add(row, hit.owner, "cell", hit.shown.partition(" and ")[0], cell=label)
             if "linkedin" in value.lower():
                 found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *linkedin_keys_in(value)]) if key]
             for kind, key in found:
@@ -457,6 +462,7 @@ class _Gate:
 
 
 _DIGIT = re.compile(r"\d")
+_PHONE_RUN = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")  # a run of digits a phone may be written as
 
 
 def _keyed_hits(store: Store, index: SuppressionIndex,
