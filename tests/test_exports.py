@@ -417,3 +417,14 @@ def test_a_suggested_draft_over_the_limit_says_so(store, tmp_path) -> None:
     lint = {r["Name"]: r["Lint"] for r in rows(tmp_path / "q.csv")}
     assert lint["Gus Gale"].startswith(f"no note yet; the suggested draft: {long_one['length']}/300, 1 error")
     assert lint["Ida Ito"].endswith(", ok")
+
+
+def test_an_address_an_undecided_person_holds_in_another_proton_spelling_is_withheld(store, tmp_path) -> None:
+    """jo.doe@proton.me on Ann's card is the undecided Jo's jodoe@pm.me (Proton's dots are transparent,
+    its domains one namespace): uploaded with Ann, the canned invitation reached Jo."""
+    add(store, [rec("Ann", "Able", ["ann@x.com", "jo.doe@proton.me"]), rec("Jo", "Doe", ["jodoe@pm.me"])])
+    mark(store, [pid(store, "ann@x.com")], Decision.KNOWS_ME)
+    out = tmp_path / "s.csv"
+    report = export_safe(store, out, "linkedin-csv")
+    assert [r["E-mail Address"] for r in rows(out)] == ["ann@x.com"] and "jo" not in out.read_text().replace("Job", "")
+    assert report.preflight.shared_addresses == 1

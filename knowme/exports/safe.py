@@ -37,6 +37,7 @@ from knowme.nameforms import address_aliases, name_alike, name_forms
 from knowme.normalize import (
     email_match_key,
     is_email,
+    is_rekeyed_domain,
     linkedin_key,
     linkedin_keys_in,
     mailbox_aliases,
@@ -240,6 +241,9 @@ def plan_safe(store: Store) -> SafePlan:
     index = SuppressionIndex.load(store)
     gate = _Gate(store, index, int(prefs.get(store, "lookalike-threshold")))
     shared = _shared_keys(store)
+    # those the match key reads apart from the mailbox key (Proton's dots, hyphens and underscores), as a mail
+    # provider reads them, under each of its domains
+    shared_mailboxes = {key for held in shared if is_rekeyed_domain(held) and (key := mailbox_key(held)) is not None}
     rows: list[ContactRow] = []
     written_keys: set[str] = set()
     for person in store.iter_people(Decision.KNOWS_ME):
@@ -262,7 +266,8 @@ def plan_safe(store: Store) -> SafePlan:
                 continue
             for address, key in found:
                 match = email_match_key(address)
-                if match in shared or any(alias in shared for alias in mailbox_aliases(match)):
+                if match in shared or any(alias in shared for alias in mailbox_aliases(match)) or key in \
+                        shared_mailboxes or any(alias in shared_mailboxes for alias in mailbox_aliases(key)):
                     pre.shared_addresses += 1
                 elif key not in written_keys:
                     written_keys.add(key)
