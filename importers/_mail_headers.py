@@ -87,7 +87,7 @@ class Message:
     """What one message says about its correspondents; addresses are lower-cased."""
 
     sender: tuple[str, str] | None = None  # (address, display name)
-    co_senders: list[tuple[str, str]] = field(default_factory=list)  # any further From addresses (RFC 5322 3.6.2)
+    co_senders: tuple[tuple[str, str], ...] = ()  # any further From addresses (RFC 5322 3.6.2)
     recipients: list[tuple[str, str]] = field(default_factory=list)  # To, Cc and Bcc, each address once
     to_count: int = 0  # how many of the recipients (the first ones) came from To
     reply_to: list[tuple[str, str]] = field(default_factory=list)
@@ -328,8 +328,9 @@ def parse_message(block: bytes, postmark: str = "") -> Message:
     senders = parse_addresses(fields["from"], trouble) if "from" in fields else []
     if senders:
         msg.sender = senders[0]
-        seen = {senders[0][0]}
-        msg.co_senders = [pair for pair in senders[1:] if pair[0] not in seen and not seen.add(pair[0])]
+        if len(senders) > 1:
+            seen = {senders[0][0]}
+            msg.co_senders = tuple(pair for pair in senders[1:] if pair[0] not in seen and not seen.add(pair[0]))
     else:
         trouble.add("from")
     listed: set[str] = set()

@@ -152,7 +152,7 @@ class Tally:
         # a From of several authors (`From: Ann <a@x>, Bob <b@x>`) is from each of them: every one is a
         # correspondent (read only the first, the others were no record the exclusion list could see)
         co_senders = msg.co_senders
-        from_me = sender in me or any(address in me for address, _ in co_senders)
+        from_me = sender in me or bool(co_senders) and any(address in me for address, _ in co_senders)
         sent_mail = in_sent_folder or msg.sent_label
         if sent_mail:
             self.sent_messages += 1
@@ -202,7 +202,7 @@ class Tally:
                 stats.sent += 1
                 stats.saw(msg.day)
         elif sender is not None:
-            for author in (sender, *(address for address, _ in co_senders)):
+            for author in (sender, *(address for address, _ in co_senders)) if co_senders else (sender,):
                 stats = self.stats[author]
                 stats.received += 1
                 stats.saw(msg.day)
