@@ -213,7 +213,8 @@ def test_doctor_json_and_problems(knowme: Knowme, tmp_path: Path) -> None:
     ("ascii.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana\r\nEND:VCARD\r\n", "encoding: ascii"),
     ("declared.vcf", b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=WINDOWS-1251:\xcf\xe5\xf2\xf0\xee\xe2;\xc8\xe2\r\n"
                      b"END:VCARD\r\n", "encoding: cp1251 (declared)"),
-    ("raw.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:J\xfcrgen M\xfcller\r\nEND:VCARD\r\n", "encoding: cp1252 (detected)"),
+    ("raw.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:J\xfcrgen M\xfcller\r\nEND:VCARD\r\n",
+     "encoding: cp1252 (detected)"),
     ("wide.vcf", "BEGIN:VCARD\nVERSION:3.0\nFN:Jürgen\nEND:VCARD\n".encode("utf-16"),
      "encoding: utf-8; file laid out as utf-16"),
     ("in.mbox", b"From a@x.example Mon Mar  4 10:00:00 2024\nFrom: J\xfcrgen <j@x.example>\nTo: me@x.example\n"
@@ -231,7 +232,8 @@ def test_doctor_names_the_encoding_of_vcards_and_mail(knowme: Knowme, tmp_path: 
     p = knowme("doctor", path)
     assert p.returncode == 0, p.stderr
     assert said in p.stdout.splitlines()[2], p.stdout
-    assert knowme.json("doctor", path, "--json")["reading"]["encoding"].startswith(said.removeprefix("encoding: "))  # type: ignore[index]
+    facts = knowme.json("doctor", path, "--json")
+    assert facts["reading"]["encoding"].startswith(said.removeprefix("encoding: "))  # type: ignore[index]
 
 
 def test_status_and_dedupe_count_in_the_right_number(knowme: Knowme, tmp_path: Path) -> None:

@@ -613,7 +613,8 @@ def test_recipients_parted_by_spaces_are_all_read(tmp_path: Path) -> None:
     assert all(r.signal.sent == 1 for r in people.values())  # type: ignore[union-attr]
 
 
-def test_an_excluded_second_author_is_held_by_the_exclusion(tmp_path: Path, knowme) -> None:  # type: ignore[no-untyped-def]
+def test_an_excluded_second_author_is_held_by_the_exclusion(  # type: ignore[no-untyped-def]
+        tmp_path: Path, knowme) -> None:
     """The second author of a From is seen by the suppression list: their mail is a record the gate
     knows for the excluded one, so it cannot be marked knows-me (it was no record at all, unseen)."""
     card = tmp_path / "a.vcf"

@@ -36,8 +36,8 @@ class ExportError(Exception):
 # `;` (German, French, ...) opens a .csv split at every `;`, honours quotes only at the start of what it
 # takes for a cell (so a line break inside our quoted cell ends its row there), and a tab-separated reading
 # splits at tabs; a formula start right there (spaces before it allowed) gets its apostrophe too.
-_INNER_FORMULA = re.compile(r"([;\t\r\n][ \u00a0\"]*)(?=[" + re.escape("".join(c for c in FORMULA_STARTS if c not in "\t\r\n"))
-                            + "])")
+_CELL_FORMULA_STARTS = "".join(c for c in FORMULA_STARTS if c not in "\t\r\n")
+_INNER_FORMULA = re.compile(r"([;\t\r\n][ \u00a0\"]*)(?=[" + re.escape(_CELL_FORMULA_STARTS) + "])")
 
 
 def safe_cell(value: object) -> str:
@@ -47,7 +47,8 @@ def safe_cell(value: object) -> str:
     text = "" if value is None else str(value)
     if ";" in text or "\t" in text or "\n" in text or "\r" in text:
         text = _INNER_FORMULA.sub(r"\1'", text)
-    if text.startswith(FORMULA_STARTS) or (text[:1] in (" ", "\u00a0") and text.lstrip(" \u00a0").startswith(FORMULA_STARTS)):
+    if text.startswith(FORMULA_STARTS) or (text[:1] in (" ", "\u00a0")
+                                           and text.lstrip(" \u00a0").startswith(FORMULA_STARTS)):
         return "'" + text
     return text
 
