@@ -87,6 +87,7 @@ class Message:
     """What one message says about its correspondents; addresses are lower-cased."""
 
     sender: tuple[str, str] | None = None  # (address, display name)
+    co_senders: tuple[tuple[str, str], ...] = ()  # any further From addresses (RFC 5322 3.6.2)
     recipients: list[tuple[str, str]] = field(default_factory=list)  # To, Cc and Bcc, each address once
     to_count: int = 0  # how many of the recipients (the first ones) came from To
     reply_to: list[tuple[str, str]] = field(default_factory=list)
@@ -98,14 +99,17 @@ class Message:
     bulk: bool = False
     sent_label: bool = False  # Google Takeout: X-Gmail-Labels holds a sent label
     trouble: set[str] = field(default_factory=set)  # kinds of unreadable fields ("date", "from", "address", ...)
+    encoding: str = "ascii"  # how the header bytes were read: ascii, utf-8, or latin-1 (8-bit, not UTF-8)
 
 
-def decode_block(block: bytes) -> str:
-    """Header bytes as text: UTF-8 when valid, else Latin-1 (raw 8-bit headers of old mailers)."""
+def decode_block(block: bytes) -> tuple[str, str]:
+    """Header bytes as text: UTF-8 when valid, else Latin-1 (raw 8-bit headers of old mailers); and
+    which of ascii, utf-8 and latin-1 it was."""
     try:
-        return block.decode("utf-8")
+        text = block.decode("utf-8")
     except UnicodeDecodeError:
-        return block.decode("latin-1")
+        return block.decode("latin-1"), "latin-1"
+    return text, "ascii" if text.isascii() else "utf-8"
 
 
 def header_fields(text: str) -> dict[str, str]:
@@ -176,7 +180,7 @@ def _parse_address_field(value: str) -> list[tuple[str, str]]:
     while pos < size:
         match = _ITEM.match(value, pos)
         if match is None or match.end() == pos:
-            return getaddresses([value])
+            return _salvage(value)
         quoted, plain, angle, bare = match.groups()
         if angle is not None:
             pairs.append((quoted.replace('\\"', '"') if quoted is not None else plain, angle))
@@ -184,6 +188,34 @@ def _parse_address_field(value: str) -> list[tuple[str, str]]:
             pairs.append(("", bare))
         pos = match.end()
     return pairs
+
+
+_BARE_ADDRESS = re.compile(r'[^\s<>",;:()\[\]\\@]+@[^\s<>",;:()\[\]\\@]+')
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _salvage(value: str) -> list[tuple[str, str]]:
+    """An address field the common shapes do not cover: every address written outside quotes, in
+    order, with the display name `email.utils` gives it. Addresses parted by spaces alone
+    (`a@x.com b@y.com`, as some mailers write a From of two authors) gave `email.utils` nothing, so
+    neither person was read; what it reads that is written nowhere (`a@x.commailto`) is not taken."""
+    try:
+        parsed = getaddresses([value])
+    except RecursionError:  # `email.utils` recurses once per `:` group opener: a field of 1,000 of them
+        parsed = [(value[:80], "")]  # unreadable as a whole (named as such), what the scan below finds aside
+    names = {address.strip().lower(): name for name, address in parsed if name}
+    pairs: list[tuple[str, str]] = []
+    read: set[str] = set()
+    for chunk in _QUOTED.sub(" ", value).replace(";", ",").split(","):
+        tokens = [token.strip(".") for token in _BARE_ADDRESS.findall(chunk)]
+        if not any(_VALID_ADDRESS.fullmatch(token) for token in tokens) and chunk.strip():
+            pairs.append((chunk, ""))  # text with no address in it: named as unreadable, as the regex path does
+        for token in tokens:
+            key = token.lower()
+            if key not in read and _VALID_ADDRESS.fullmatch(token):
+                read.add(key)
+                pairs.append((names.get(key, ""), token))
+    return pairs if read else parsed  # nothing readable: what `email.utils` gave names the trouble
 
 
 @big_cache(50_000)
@@ -289,12 +321,16 @@ def _latest_plausible_day() -> date:
 
 def parse_message(block: bytes, postmark: str = "") -> Message:
     """Read one header block (bytes up to the first blank line) into a `Message`."""
-    fields = header_fields(decode_block(block))
-    msg = Message()
+    text, encoding = decode_block(block)
+    fields = header_fields(text)
+    msg = Message(encoding=encoding)
     trouble = msg.trouble
     senders = parse_addresses(fields["from"], trouble) if "from" in fields else []
     if senders:
         msg.sender = senders[0]
+        if len(senders) > 1:
+            seen = {senders[0][0]}
+            msg.co_senders = tuple(pair for pair in senders[1:] if pair[0] not in seen and not seen.add(pair[0]))
     else:
         trouble.add("from")
     listed: set[str] = set()

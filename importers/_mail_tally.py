@@ -117,6 +117,7 @@ class Tally:
         self.personal = 0  # non-bulk messages, the base of the "me" guess shares
         self.sent_messages = 0  # messages in sent folders or with a Gmail sent label
         self.trouble: dict[str, Trouble] = {}
+        self.encodings: dict[str, int] = {}  # messages by how their header bytes were read (`Message.encoding`)
         self._ids: BoundedMap[int, int] = BoundedMap(MAX_TRACKED_IDS)
         self._subjects: BoundedMap[str, tuple[int, int]] = BoundedMap(MAX_TRACKED_SUBJECTS)
         self._threads: BoundedMap[int, dict[str, int]] = BoundedMap(MAX_TRACKED_THREADS)
@@ -143,11 +144,15 @@ class Tally:
     def add(self, msg: Message, line: int, where: str, in_sent_folder: bool, box: str) -> None:
         """Count one message: `where` names it in problems, `box` is its mailbox."""
         self.messages += 1
+        self.encodings[msg.encoding] = self.encodings.get(msg.encoding, 0) + 1
         for kind in msg.trouble:
             self.note(kind, line, where)
         me = self.me
         sender = msg.sender[0] if msg.sender else None
-        from_me = sender in me
+        # a From of several authors (`From: Ann <a@x>, Bob <b@x>`) is from each of them: every one is a
+        # correspondent (read only the first, the others were no record the exclusion list could see)
+        co_senders = msg.co_senders
+        from_me = sender in me or bool(co_senders) and any(address in me for address, _ in co_senders)
         sent_mail = in_sent_folder or msg.sent_label
         if sent_mail:
             self.sent_messages += 1
@@ -156,6 +161,14 @@ class Tally:
 
         if msg.sender is not None:
             stats = self._stats(sender, msg.sender[1], line, box)  # type: ignore[arg-type]
+            if not msg.bulk:
+                stats.as_from += 1
+                if sent_mail:
+                    stats.as_sent_from += 1
+            if msg.bulk and not from_me:
+                stats.bulk += 1
+        for address, name in co_senders:
+            stats = self._stats(address, name, line, box)
             if not msg.bulk:
                 stats.as_from += 1
                 if sent_mail:
@@ -189,10 +202,11 @@ class Tally:
                 stats.sent += 1
                 stats.saw(msg.day)
         elif sender is not None:
-            stats = self.stats[sender]
-            stats.received += 1
-            stats.saw(msg.day)
-            marks.append((sender, IN))
+            for author in (sender, *(address for address, _ in co_senders)) if co_senders else (sender,):
+                stats = self.stats[author]
+                stats.received += 1
+                stats.saw(msg.day)
+                marks.append((author, IN))
         if marks:
             self._mark_thread(msg, marks, sender if not from_me else None)
 
@@ -228,7 +242,8 @@ class Tally:
     def _mark_thread(self, msg: Message, marks: list[tuple[str, int]], sender: str | None) -> None:
         thread, parent_seen = self._thread_of(msg)
         if sender is not None and msg.references and not parent_seen and self._answers_me(msg):
-            marks = [(sender, IN | OUT)]  # they answered a message of mine that this import does not hold
+            # they answered a message of mine that this import does not hold
+            marks = [(address, IN | OUT) for address, _ in marks]
         state = self._threads.get(thread)
         if state is None:
             state = {}

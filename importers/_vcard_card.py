@@ -245,8 +245,9 @@ class CardParser:
         return text if text.isascii() else self.charsets.decode(text.encode("latin-1"))
 
     def parse(self, body: str, index: int, line: int) -> tuple[Record | None, str]:
-        """The card's Record, or None and the reason it cannot be used."""
-        props, unparsed = _properties(unfold(body))
+        """The card's Record, or None and the reason it cannot be used; with a Record, a non-empty
+        text is a warning the user must see (what was read in a way the card did not say)."""
+        props, unparsed, mended = _properties(unfold(body))
         if not props:
             if unparsed:
                 lines = "line" if len(unparsed) == 1 else "lines"
@@ -254,10 +255,15 @@ class CardParser:
             return None, "empty card"
         record = Record(source=self.source, index=index, line=line)
         self._fill(record, props)
-        for text in unparsed:
+        for text in [*unparsed, *mended]:  # a mended line is kept as written too: nothing is lost
             record.extras.append((UNPARSED, self._raw_text(text)))
         if not (record.emails or record.phones or record.urls or record.formatted_name.strip()) and record.is_empty:
             return None, "has no name, email or phone"
+        if mended:
+            shown = self._raw_text(mended[0])
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            more = f" (and {len(mended) - 1} more)" if len(mended) > 1 else ""
+            return record, f"a parameter quote that never closes in {shown}{more}; read without that quote"
         return record, ""
 
     def _extra(self, name: str, params: str, text: str) -> tuple[str, str]:
@@ -415,24 +421,51 @@ def _linkedin_profiles(value: str, user: str | None) -> list[str]:
     return urls
 
 
-def _properties(body: str) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+def _properties(body: str) -> tuple[list[tuple[str, str, str, str]], list[str], list[str]]:
     """Property lines as ([group.]name, params, value, ""); colon-less lines either continue
     the previous value (2.1 base64 without folding, a backslash line end, a bare CR inside
-    text) or are returned as unparsed."""
+    text) or are returned as unparsed. A property whose parameters open a quote that never
+    closes (`EMAIL;TYPE="work:ann@x.com`) is read without that quote and also returned, as
+    written, in the third list (the caller names it in a problem)."""
     found = _LINE.findall(body)
     for item in found:
         if item[3]:
             break
     else:
-        return found, []
+        return found, [], []
     props: list[tuple[str, str, str, str]] = []
     unparsed: list[str] = []
+    mended: list[str] = []
     for item in found:
         if not item[3]:
             props.append(item)
+        elif (fixed := _mend_quote(item[3])) is not None:
+            props.append(fixed)
+            mended.append(item[3])
         elif not _continue(item[3], props):
             unparsed.append(item[3])
-    return props, unparsed
+    return props, unparsed, mended
+
+
+_OPEN_PARAMS = re.compile(r"[A-Za-z0-9_.-]+;[^\n]*:")
+
+
+def _mend_quote(line: str) -> tuple[str, str, str, str] | None:
+    """A property line whose parameters open a quote that never closes, read without that quote
+    (the value starts at the first colon after it), or None when the line is no such property."""
+    if '"' not in line or not _OPEN_PARAMS.match(line):
+        return None
+    quoted, opened = False, -1
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+            opened = i
+        elif ch == ":" and not quoted:
+            return None  # the quotes close before a colon: not an unclosed quote
+    if not quoted:
+        return None
+    match = _LINE.fullmatch(line[:opened] + line[opened + 1:])
+    return match.groups() if match is not None and not match.group(4) else None  # type: ignore[return-value]
 
 
 def _continue(line: str, props: list[tuple[str, str, str, str]]) -> bool:

@@ -85,6 +85,24 @@ def to_text(data: bytes) -> str:
 
 
 
+def container(data: bytes) -> str:
+    """How the file's bytes are laid out before any value is decoded: "utf-16-le", "utf-16-be",
+    "utf-16" (with a BOM), "utf-8 with BOM" or "" (bytes, each value in its own charset)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8 with BOM"
+    return _utf16_codec(data) or ""
+
+
+def describe_encodings(containers: Counter[str], used: Counter[str]) -> str:
+    """One line naming how a vCard file (or a folder of them) was decoded, the commonest first."""
+    parts = [f"{name} for {count} {'value' if count == 1 else 'values'}" if len(used) > 1 else name
+             for name, count in used.most_common()]
+    if not parts:
+        parts = ["ascii"]
+    layout = [name for name, _ in containers.most_common() if name]
+    return ", ".join(parts) + (f"; file laid out as {', '.join(layout)}" if layout else "")
+
+
 def _utf16_codec(data: bytes) -> str | None:
     """'utf-16' (BOM), 'utf-16-le' or 'utf-16-be' (NUL pattern), else None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -121,6 +139,7 @@ class Charsets:
         self.file_default: str | None = declared.most_common(1)[0][0] if declared else None
         self._detected: str | None = None
         self._detect_done = False
+        self.used: Counter[str] = Counter()  # how many values each reading decoded (what `doctor` names)
 
     def decode(self, raw: bytes, charset: str | None = None) -> str:
         """Decode one value's bytes by the policy above; never raises."""
@@ -128,16 +147,22 @@ class Charsets:
         for codec in (explicit, self.file_default, "utf-8"):
             if codec is not None:
                 try:
-                    return raw.decode(codec)
+                    text = raw.decode(codec)
                 except UnicodeError:  # UnicodeDecodeError, or UTF-7's and friends' plain UnicodeError
                     continue
+                if not raw.isascii():
+                    self.used[codec if codec == "utf-8" else f"{codec} (declared)"] += 1
+                return text
         if self.file_default in (None, "utf-8"):  # declaring UTF-8 says nothing about raw code-page bytes
             detected = self.detected()
             if detected is not None:
                 try:
-                    return raw.decode(detected)
+                    text = raw.decode(detected)
+                    self.used[f"{detected} (detected)"] += 1
+                    return text
                 except UnicodeError:
                     pass
+        self.used["cp1252 with replacement characters"] += 1
         return raw.decode("cp1252", errors="replace")
 
     def detected(self) -> str | None:

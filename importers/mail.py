@@ -130,7 +130,23 @@ def _parse_mailboxes(paths: list[Path], options: ImportOptions) -> ImportResult:
                                           "mail: nothing counts as sent by you; check --me"))
     source = paths[0].name if len(paths) == 1 else where
     problems.extend(_problems(tally))
-    return ImportResult(FORMAT, _records(tally, source, several=len(boxes) > 1), problems, me=sorted(me))
+    return ImportResult(FORMAT, _records(tally, source, several=len(boxes) > 1), problems, me=sorted(me),
+                        reading={"encoding": _encodings(tally.encodings)})
+
+
+_ENCODING_TEXT = {"ascii": "ascii", "utf-8": "utf-8", "latin-1": "latin-1 (8-bit, not UTF-8)"}
+
+
+def _encodings(counts: dict[str, int]) -> str:
+    """How the header bytes were read, for `doctor`: `ascii headers`, or each reading with its count of
+    messages when there are several (RFC 2047 words name their own charset)."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if len(ranked) == 1:
+        text = f"{_ENCODING_TEXT[ranked[0][0]]} headers"
+    else:
+        text = "headers: " + ", ".join(f"{_ENCODING_TEXT[name]} in {n:,} {'message' if n == 1 else 'messages'}"
+                                         for name, n in ranked)
+    return text + " (=?charset?...?= words decoded by their own charset)"
 
 
 def _addresses(values: Sequence[str]) -> list[str]:

@@ -8,11 +8,12 @@ and gives up on the malformed cards phones write. vobject serves as the cross-ch
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 from knowme.importers import Importer, ImportOptions, Sniff, register, vcard_structure
 from knowme.importers._vcard_card import CardParser
-from knowme.importers._vcard_text import Charsets, split_cards, to_text
+from knowme.importers._vcard_text import Charsets, container, describe_encodings, split_cards, to_text
 
 from knowme.filekinds import open_regular, read_regular
 from knowme.model import ImportResult, NotAnAddressBook, Problem, Record
@@ -46,7 +47,7 @@ def parse_bytes(data: bytes, name: str, options: ImportOptions | None = None) ->
     result = ImportResult(format="vcard")
     with bulk_work():  # ~30 objects a card, none in a cycle: no collector passes over them
         _parse_bytes(data, name, name, 0, options or ImportOptions(), result, len(data), 0)
-    return result
+    return _describe(result)
 
 
 def _parse_folder(root: Path, options: ImportOptions) -> ImportResult:
@@ -63,7 +64,7 @@ def _parse_folder(root: Path, options: ImportOptions) -> ImportResult:
         readable = _parse_files(root.name, files, options, result)
     if not readable:
         raise NotAnAddressBook(f"none of the {len(files)} .vcf files in {root.name} holds a vCard")
-    return result
+    return _describe(result)
 
 
 def claims(root: Path) -> list[Path]:
@@ -133,7 +134,10 @@ def _parse_bytes(data: bytes, source: str, file: str, first_index: int, options:
     """Parse one file's bytes into `result`; returns how many cards it held (used or not)."""
     text = to_text(data)
     spans = split_cards(text)
-    parser = CardParser(Charsets(text), source)
+    charsets = Charsets(text)
+    parser = CardParser(charsets, source)
+    layouts, used = result.reading.setdefault("_containers", Counter()), result.reading.setdefault("_used", Counter())
+    layouts[container(data)] += 1
     records: list[Record] = result.records
     problems: list[Problem] = result.problems
     scale = total / max(len(text), 1)
@@ -160,12 +164,22 @@ def _parse_bytes(data: bytes, source: str, file: str, first_index: int, options:
                                                      "it ends)"))
         if record is not None:
             records.append(record)
+            if reason:
+                problems.append(Problem(file, span.line, f"card {index}: {reason}"))
         elif reason.startswith("has "):
             problems.append(Problem(file, span.line, f"card {index} {reason}"))
         else:
             problems.append(Problem(file, span.line, f"card {index}: {reason}"))
     options.report(offset + total, total)
+    used.update(charsets.used)
     return cards
+
+
+def _describe(result: ImportResult) -> ImportResult:
+    """`result.reading` as `doctor` shows it: the encodings the values were decoded with."""
+    layouts, used = result.reading.pop("_containers", Counter()), result.reading.pop("_used", Counter())
+    result.reading["encoding"] = describe_encodings(layouts, used)
+    return result
 
 
 register(Importer(name="vcard", label="vCard", detect=detect, parse=parse, claims=claims))

@@ -24,9 +24,19 @@ if TYPE_CHECKING:
 _GMAIL = {"gmail.com", "googlemail.com"}
 # One mailbox under each of its provider's domains (one namespace of user names: Apple's, Proton's,
 # Yandex's): an excluded x@me.com is x@icloud.com too. Kept out of `mailbox_key` (the stored keys of
-# every workspace use it); the suppression list matches each address under all of them (`mailbox_aliases`)
+# every workspace use it); the suppression list matches each address under all of them (`mailbox_aliases`).
+# Proton: every personal address exists under @proton.me, @protonmail.com, @protonmail.ch and @pm.me
+# (proton.me/support/addresses-and-aliases). Yandex: one login under each domain alias it gives at sign-up
+# (yandex.com/support/mail/reg.html); narod.ru, its old hosting service's, is one of them (the Delta Chat
+# provider database, _providers/yandex.ru.md, lists the same set). GMX is not one namespace:
+# name@gmx.net is another address than name@gmx.de or name@gmx.com, and its dots count
+# (newsroom.gmx.net, 2015-07-31, "Doppelte E-Mail-Adresse: Ist das möglich?").
 _ONE_MAILBOX = (("icloud.com", "me.com", "mac.com"), ("proton.me", "protonmail.com", "protonmail.ch", "pm.me"),
-                ("yandex.ru", "yandex.com", "ya.ru", "yandex.by", "yandex.kz", "yandex.ua"))
+                ("yandex.ru", "yandex.com", "ya.ru", "yandex.by", "yandex.kz", "yandex.ua", "narod.ru"))
+# Proton treats `.`, `_` and `-` in a user name as transparent: user.name, user_name and username are one
+# account, never given to two people (proton.me/support/change-username). Folded like Gmail's dots.
+_PROTON = frozenset(_ONE_MAILBOX[1])
+_PROTON_TRANSPARENT = str.maketrans("", "", "._-")
 _MAILBOX_DOMAINS = {domain: group for group in _ONE_MAILBOX for domain in group}
 _EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 _MAILTO = re.compile(r"^mailto:", re.I)
@@ -132,7 +142,26 @@ def mailbox_key(text: str) -> str | None:
     if domain in _GMAIL:
         local = local.replace(".", "")
         domain = "gmail.com"
+    elif domain in _PROTON and not local.startswith('"'):
+        local = local.translate(_PROTON_TRANSPARENT) or local
     return f"{local}@{domain}"
+
+
+def is_rekeyed_domain(key: str) -> bool:
+    """Whether keys under this address's domain may be stored in an older reading (`rekeyed_mailbox`)."""
+    return key.rpartition("@")[2] in _PROTON
+
+
+def rekeyed_mailbox(key: str) -> str | None:
+    """A mailbox key stored by an older version, as `mailbox_key` reads it now (None when unchanged):
+    the suppression list reads its entries both ways, so an exclusion recorded before a provider's
+    rule was known still holds every spelling the rule makes one."""
+    local, at, domain = key.rpartition("@")
+    if at and domain in _PROTON and not local.startswith('"'):
+        now = local.translate(_PROTON_TRANSPARENT) or local
+        if now != local:
+            return f"{now}@{domain}"
+    return None
 
 
 def mailbox_aliases(key: str) -> list[str]:

@@ -193,6 +193,7 @@ class QueueItem:
     state: QueueState
     lint: LintReport
     suggested_draft: str = ""  # a template draft when the person has no draft yet
+    suggested_lint: LintReport | None = None  # the linter on it: a long context can make it overrun the limit
     follow_up: str = ""  # the say-thanks draft
     batch: str | None = None  # YYYY-MM, for to-send items when a monthly allowance is set
 
@@ -233,6 +234,8 @@ def build_queue(people: list[Person], today: date | None = None, stale_weeks: in
         item = QueueItem(person, state, lint_person_note(person, limit=note_limit))
         if not person.draft.strip():
             item.suggested_draft = ready_draft(person)
+            if item.suggested_draft:
+                item.suggested_lint = lint_person_note(person, draft=item.suggested_draft, limit=note_limit)
         if state is QueueState.SAY_THANKS:
             item.follow_up = thanks_draft(person)
         queue.items.append(item)

@@ -45,6 +45,8 @@ from knowme.normalize import (
     normalized_text,
     numbers_in,
     phone_key,
+    is_rekeyed_domain,
+    rekeyed_mailbox,
 )
 from knowme.store import suppression as q
 from knowme.store.sql import chunked, now
@@ -415,6 +417,8 @@ class SuppressionIndex:
             ident = index.owners[by_exclusion[eid]].identity
             if kind == "email":
                 ident.emails[key] = shown
+                if (now := rekeyed_mailbox(key)) is not None:  # recorded before Proton's dots were folded
+                    ident.emails.setdefault(now, shown)
                 if not is_plain(key):  # recorded from a cell of several addresses, or of one in brackets,
                     for address in addresses_in(shown or key):  # before cells were split: each counts
                         if (clean := mailbox_key(address)) is not None:
@@ -560,6 +564,9 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
             for spelling in (key, *mailbox_aliases(key)) if kind == "email" else (key,):
                 exclusions |= q.active_exclusions_with_entry(store, kind, spelling)
                 people |= _excluded_holding(store, kind, spelling)
+                if kind == "email" and is_rekeyed_domain(spelling):  # an entry recorded before the rule
+                    exclusions |= {eid for eid, stored in q.active_exclusions_with_mailbox_in(
+                        store, spelling.rpartition("@")[2]) if rekeyed_mailbox(stored) == spelling}
         if q.is_excluded(store, pid):
             people.add(pid)
     for _eid, kind, key, _shown_text in q.entries_of(store, sorted(exclusions)):  # an entry read from a note or

@@ -209,6 +209,33 @@ def test_doctor_json_and_problems(knowme: Knowme, tmp_path: Path) -> None:
     assert p.returncode == 1 and "FIFO" in one_line(p.stderr)
 
 
+@pytest.mark.parametrize(("name", "data", "said"), [
+    ("ascii.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana\r\nEND:VCARD\r\n", "encoding: ascii"),
+    ("declared.vcf", b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=WINDOWS-1251:\xcf\xe5\xf2\xf0\xee\xe2;\xc8\xe2\r\n"
+                     b"END:VCARD\r\n", "encoding: cp1251 (declared)"),
+    ("raw.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:J\xfcrgen M\xfcller\r\nEND:VCARD\r\n",
+     "encoding: cp1252 (detected)"),
+    ("wide.vcf", "BEGIN:VCARD\nVERSION:3.0\nFN:Jürgen\nEND:VCARD\n".encode("utf-16"),
+     "encoding: utf-8; file laid out as utf-16"),
+    ("in.mbox", b"From a@x.example Mon Mar  4 10:00:00 2024\nFrom: J\xfcrgen <j@x.example>\nTo: me@x.example\n"
+                b"Date: Mon, 04 Mar 2024 10:00:00 +0100\n\nbody\n\nFrom a@x.example Mon Mar  4 10:00:00 2024\n"
+                b"From: Ann <a@x.example>\nTo: me@x.example\nDate: Mon, 04 Mar 2024 10:00:00 +0100\n\nbody\n",
+     "encoding: headers: ascii in 1 message, latin-1 (8-bit, not UTF-8) in 1 message"),
+    ("one.eml", "From: Jürgen <j@x.example>\nTo: me@x.example\nDate: Mon, 04 Mar 2024 10:00:00 +0100\n\nhi\n".encode(),
+     "encoding: utf-8 headers"),
+])
+def test_doctor_names_the_encoding_of_vcards_and_mail(knowme: Knowme, tmp_path: Path, name: str, data: bytes,
+                                                      said: str) -> None:
+    """Only a CSV said how it was decoded; a vCard or mailbox of mojibake left the user guessing why."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    p = knowme("doctor", path)
+    assert p.returncode == 0, p.stderr
+    assert said in p.stdout.splitlines()[2], p.stdout
+    facts = knowme.json("doctor", path, "--json")
+    assert facts["reading"]["encoding"].startswith(said.removeprefix("encoding: "))  # type: ignore[index]
+
+
 def test_status_and_dedupe_count_in_the_right_number(knowme: Knowme, tmp_path: Path) -> None:
     book = tmp_path / "two.vcf"
     book.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Silva\r\nEMAIL:ana@example.org\r\nEND:VCARD\r\n"

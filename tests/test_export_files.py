@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import re
 import os
 import secrets
 from pathlib import Path
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 from knowme import importers
 from knowme.exports import ExportError, exporters
 from knowme.exports.contacts import write_google_csv, write_linkedin_csv, write_vcard
-from knowme.exports.files import FORMULA_STARTS, write_private
+from knowme.exports.files import FORMULA_STARTS, safe_cell, write_private
 from knowme.exports.safe import ContactRow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,9 +122,42 @@ def test_no_csv_cell_is_ever_a_formula(cells: list[str], mails: list[str]) -> No
                 assert not value.startswith(FORMULA_STARTS), (name, value)
 
 
+_CELL_STARTS = re.compile(r"(?:^|[;\t\r\n])[ \u00a0\";\t\r\n]*([^ \u00a0\";\t\r\n])")
+
+
+def cell_starts(text: str) -> list[str]:
+    """The first character of every cell a spreadsheet may read in `text`: splitting at commas as CSV
+    says, or at every `;`, tab and line break (Excel in a `;` locale honours quotes only at a cell's start)."""
+    return [m.group(1) for m in _CELL_STARTS.finditer(text)]
+
+
+@given(cells=st.lists(formula_text | hostile, min_size=5, max_size=5), mails=emails)
+@settings(max_examples=150, deadline=None)
+def test_no_cell_any_spreadsheet_may_split_out_is_a_formula(cells: list[str], mails: list[str]) -> None:
+    """`Acme;=HYPERLINK(...)` was one cell here and two in German Excel, which splits a .csv at `;`; a
+    line break inside a quoted draft ended the row there, its next line a formula."""
+    given_name, family, org, title, extra = cells
+    row = row_of(given_name, family, org, title, [*mails, extra])
+    for name, exporter in exporters("safe").items():
+        if exporter.extension != ".csv":
+            continue
+        text = text_of(exporter.write, [row])
+        for value in csv.reader(io.StringIO(text, newline="")):
+            for cell in value:
+                assert not cell.lstrip(" \u00a0").startswith(FORMULA_STARTS), (name, cell)
+        for start in cell_starts(text):
+            assert start not in FORMULA_STARTS, (name, text)
+
+
+def test_inner_and_spaced_formulas_get_an_apostrophe() -> None:
+    assert [safe_cell(v) for v in ("Acme;=1+1", " =1+1", "Hi Ann,\n@SUM(1)", "a;b=c", "plain")] == [
+        "Acme;'=1+1", "' =1+1", "Hi Ann,\n'@SUM(1)", "a;b=c", "plain"]
+
+
 # cells a spreadsheet would not evaluate (they get no apostrophe, so they must come back exactly);
 # a cell reading BEGIN:VCARD makes our CSV importer take the file for a vCard (known, harmless)
-plain = words.filter(lambda s: not s.startswith(FORMULA_STARTS) and not s.startswith("'")
+plain = words.filter(lambda s: not s.lstrip(" \u00a0").startswith(FORMULA_STARTS) and not s.startswith("'")
+                     and not any(start in FORMULA_STARTS for start in cell_starts(s))
                      and "BEGIN:VCARD" not in s.upper())
 
 

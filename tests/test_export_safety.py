@@ -18,7 +18,7 @@ from knowme.exports import LookalikesBlock, OutreachBlock, export_outreach, expo
 from knowme.model import Decision, Record
 from knowme.normalize import email_match_key, record_keys
 from knowme.store.core import ReplaceRefused, Store, UndoRefused
-from knowme.triage import ExcludedError, mark
+from knowme.triage import ExcludedError, mark, set_outreach
 
 # Few values, so people share addresses, phones and names often (households, spelling variants).
 EMAILS = ["ana@x.com", "Ana@X.com", "a.b@gmail.com", "ab+news@googlemail.com", "boss@oldcorp.com",
@@ -194,3 +194,53 @@ def test_the_outreach_queue_is_gated_like_the_safe_file(tmp_path: Path) -> None:
     assert main(["--db", str(db), "export", "outreach", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "Dana Hill" in text and "Bob Smith" in text
+
+
+@pytest.mark.parametrize(("field", "text"), [
+    ("draft", "Hi Fay, we met at Acme; Rex said hello.\n-rex.boss@oldcorp.com"),  # a bullet glued to it
+    ("context", "Acme, via REX.BOSS@OLDCORP.COM"),
+    ("why", "ask about https://www.linkedin.com/in/rexboss"),
+    ("draft", "Hi Fay, call me or Rex on +44 7700 900123"),
+])
+def test_the_outreach_queue_never_carries_an_excluded_identifier_in_a_note(tmp_path: Path, field: str,
+                                                                          text: str) -> None:
+    """The note is sent to the network, and the queue file writes it beside the person's address: an
+    excluded person's address, profile or phone in it was written (only names, company and title were
+    checked). Now the export stops, naming the cell and the command that fixes it."""
+    from knowme.cli.main import main
+
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        add(store, [rec("Rex", "Boss", ["rex.boss@oldcorp.com"], phones=("+44 7700 900123",),
+                        urls=("https://www.linkedin.com/in/rexboss",)), rec("Fay", "Field", ["fay@field.example"])])
+        rex, fay = pid(store, "rex.boss@oldcorp.com"), pid(store, "fay@field.example")
+        mark(store, [rex], Decision.EXCLUDE)
+        mark(store, [fay], Decision.PERSONALIZE)
+        set_outreach(store, fay, **{field: text})
+    out = tmp_path / "queue.md"
+    for fmt in ("md", "csv", "json"):
+        with Store.open(db) as store, pytest.raises(OutreachBlock) as block:
+            export_outreach(store, out, fmt)
+        assert not out.exists()
+        [conflict] = block.value.lookalikes
+        assert (conflict.knows_me_id, conflict.kind, conflict.field) == (fay, "cell", field)
+        assert conflict.command == f"knowme mark {fay} --{field} TEXT"
+    assert main(["--db", str(db), "mark", str(fay), f"--{field}", "Hi Fay, we met at Acme."]) == 0
+    assert main(["--db", str(db), "export", "outreach", "-o", str(out)]) == 0
+    assert "rex" not in out.read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize("title", ["mob 07700900123", "Sales, 07700 900 123", "tel 0044.7700.900.123"])
+def test_an_excluded_phone_in_a_cell_is_caught_however_written(tmp_path: Path, title: str) -> None:
+    """In an American workspace `07700900123` reads as no number, so an excluded +44 7700 900123 in a
+    knows-me person's title was written to the safe file; its last nine digits say it is his."""
+    with Store.open(tmp_path / "w.db") as store:
+        add(store, [rec("Rex", "Boss", ["rex@oldcorp.com"], phones=("+44 7700 900123",)),
+                    rec("Ann", "Able", ["ann@x.com"], title=title)])
+        rex, ann = pid(store, "rex@oldcorp.com"), pid(store, "ann@x.com")
+        mark(store, [rex], Decision.EXCLUDE)
+        mark(store, [ann], Decision.KNOWS_ME)
+        with pytest.raises(LookalikesBlock) as block:
+            export_safe(store, tmp_path / "s.csv")
+        assert [(c.knows_me_id, c.kind, c.field) for c in block.value.preflight.lookalikes] == [(ann, "cell", "title")]
+        assert not (tmp_path / "s.csv").exists()

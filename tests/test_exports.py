@@ -16,6 +16,7 @@ from knowme import importers
 from knowme.exports import ExportError, LookalikesBlock, export_outreach, export_safe, exporters, preflight, safe_cell
 from knowme.exports.contacts import fold_line, vcard_escape
 from knowme.exports.safe import name_similarity
+from knowme.sources import forget_source
 from knowme.model import Decision
 from knowme.triage import ExcludedError, mark, mark_different, mark_sent, set_outreach
 
@@ -352,4 +353,79 @@ def test_an_address_an_undecided_person_holds_under_another_of_its_domains_is_wi
     report = export_safe(store, out, "linkedin-csv")
     text = out.read_text(encoding="utf-8")
     assert "ana@x.com" in text and "jo@icloud.com" not in text
+    assert report.preflight.shared_addresses == 1
+
+
+def test_protons_dots_hyphens_and_underscores_spell_one_mailbox(store, tmp_path) -> None:
+    """Proton treats `.`, `_` and `-` in a user name as transparent, under each of its domains: the excluded
+    john.doe@proton.me is john_doe@pm.me and J-o-h-n.Doe+x@protonmail.com. Those were written to the safe file."""
+    add(store, [rec("Ex", "Partner", ["john.doe@proton.me"]), rec("Ana", "Silva", ["ana@x.com", "john_doe@pm.me"]),
+                rec("Bo", "Berg", ["bo@x.com", "J-o-h-n.Doe+x@protonmail.com"])])
+    ex, ana, bo = pid(store, "john.doe@proton.me"), pid(store, "ana@x.com"), pid(store, "bo@x.com")
+    assert pid(store, "John_Doe@proton.me") == ex  # found by any spelling
+    mark(store, [ex], Decision.EXCLUDE)
+    for holder in (ana, bo):
+        with pytest.raises(ExcludedError):
+            mark(store, [holder], Decision.KNOWS_ME)
+        mark_different(store, holder, ex)  # other people who hold it: they go out, the address never
+    mark(store, [ana, bo], Decision.KNOWS_ME)
+    out = tmp_path / "s.csv"
+    export_safe(store, out, "linkedin-csv")
+    written = out.read_text(encoding="utf-8").lower()
+    assert "ana@x.com" in written and "bo@x.com" in written and "doe" not in written
+
+
+def test_an_exclusion_recorded_before_protons_rule_still_holds_every_spelling(store, tmp_path) -> None:
+    """An entry stored as an older version keyed it (dots kept) is read both ways: the card itself gone,
+    xq_77z@pm.me is still the excluded xq.77.z@proton.me, refused and never written."""
+    add(store, [rec("Ex", "Partner", ["xq.77.z@proton.me"])], name="old.vcf")
+    ex = pid(store, "xq.77.z@proton.me")
+    mark(store, [ex], Decision.EXCLUDE)
+    forget_source(store, "old.vcf")  # only the entries are left
+    store.conn.execute("UPDATE suppressions SET key='xq.77.z@proton.me' WHERE kind='email'")  # as stored before
+    store.conn.commit()
+    add(store, [rec("Ana", "Silva", ["ana@x.com", "xq_77z@pm.me"])], name="new.vcf")
+    ana = pid(store, "ana@x.com")
+    with pytest.raises(ExcludedError):
+        mark(store, [ana], Decision.KNOWS_ME)
+    mark_different(store, ana, ex)
+    mark(store, [ana], Decision.KNOWS_ME)
+    out = tmp_path / "s.csv"
+    export_safe(store, out, "linkedin-csv")
+    written = out.read_text(encoding="utf-8")
+    assert "ana@x.com" in written and "77" not in written
+
+
+def test_a_suggested_draft_over_the_limit_says_so(store, tmp_path) -> None:
+    """A template draft was offered as "a start" with no length: a long context (emoji count twice, as
+    the note box counts them) made it overrun the 300 characters, and nothing said so before sending."""
+    add(store, [rec("Gus", "Gale", ["gus@x.com"]), rec("Ida", "Ito", ["ida@x.com"])])
+    gus, ida = pid(store, "gus@x.com"), pid(store, "ida@x.com")
+    mark(store, [gus, ida], Decision.PERSONALIZE)
+    set_outreach(store, gus, how="event", context="the 😀 summit " * 18 + "‏שלום‏", why="advice")
+    set_outreach(store, ida, how="event", context="PyCon", why="advice")
+    export_outreach(store, tmp_path / "q.json", "json")
+    people = {p["name"]: p for p in json.loads((tmp_path / "q.json").read_text())["people"]}
+    long_one, short = people["Gus Gale"]["suggested_lint"], people["Ida Ito"]["suggested_lint"]
+    assert long_one["length"] > 300
+    assert [f["code"] for f in long_one["findings"] if f["level"] == "error"] == ["too-long"]
+    assert short["ok"] is True
+    export_outreach(store, tmp_path / "q.md", "md")
+    text = (tmp_path / "q.md").read_text(encoding="utf-8")
+    assert f"a start from the template ({long_one['length']}/300, 1 error: too-long)" in text
+    assert "over the 300-character limit" in text
+    export_outreach(store, tmp_path / "q.csv", "csv")
+    lint = {r["Name"]: r["Lint"] for r in rows(tmp_path / "q.csv")}
+    assert lint["Gus Gale"].startswith(f"no note yet; the suggested draft: {long_one['length']}/300, 1 error")
+    assert lint["Ida Ito"].endswith(", ok")
+
+
+def test_an_address_an_undecided_person_holds_in_another_proton_spelling_is_withheld(store, tmp_path) -> None:
+    """jo.doe@proton.me on Ann's card is the undecided Jo's jodoe@pm.me (Proton's dots are transparent,
+    its domains one namespace): uploaded with Ann, the canned invitation reached Jo."""
+    add(store, [rec("Ann", "Able", ["ann@x.com", "jo.doe@proton.me"]), rec("Jo", "Doe", ["jodoe@pm.me"])])
+    mark(store, [pid(store, "ann@x.com")], Decision.KNOWS_ME)
+    out = tmp_path / "s.csv"
+    report = export_safe(store, out, "linkedin-csv")
+    assert [r["E-mail Address"] for r in rows(out)] == ["ann@x.com"] and "jo" not in out.read_text().replace("Job", "")
     assert report.preflight.shared_addresses == 1

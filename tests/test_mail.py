@@ -584,3 +584,59 @@ def test_a_from_line_without_a_postmark_still_opens_a_message_that_has_headers(t
                      b"Date: Thu, 14 Mar 2024 11:00:00 +0000\n\nbody\n")
     assert sorted(r.emails[0].value for r in parse(path, me=["me@example.org"]).records) == [
         "alice@example.com", "bob@example.com"]
+
+
+# --- a From of several authors ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("authors", [
+    b"Ann Lee <ann@x.example>, Ex Boss <ex@x.example>",
+    b"ann@x.example, ex@x.example",
+    b"ann@x.example ex@x.example",  # parted by a space only, as some mailers write it
+    b"Ann Lee <ann@x.example> ex@x.example",
+])
+def test_every_author_of_a_from_is_read(tmp_path: Path, authors: bytes) -> None:
+    """RFC 5322 lets From name several authors; only the first was read, so the second was no record at all."""
+    path = raw_mbox(tmp_path / "in.mbox", [
+        b"From: " + authors + b"\nTo: me@home.example\nDate: Mon, 04 Mar 2024 10:00:00 +0100\nSubject: hi\n"])
+    people = by_email(parse(path))
+    assert sorted(people) == ["ann@x.example", "ex@x.example"]
+    assert [people[a].signal.received for a in sorted(people)] == [1, 1]  # type: ignore[union-attr]
+    assert not parse(path).problems
+
+
+def test_recipients_parted_by_spaces_are_all_read(tmp_path: Path) -> None:
+    path = raw_mbox(tmp_path / "out.mbox", [
+        b"From: me@home.example\nTo: ann@x.example bob@y.example\nCc: Carl <carl@z.example> dan@z.example\n"
+        b"Date: Mon, 04 Mar 2024 10:00:00 +0100\nSubject: hi\n"])
+    people = by_email(parse(path))
+    assert sorted(people) == ["ann@x.example", "bob@y.example", "carl@z.example", "dan@z.example"]
+    assert all(r.signal.sent == 1 for r in people.values())  # type: ignore[union-attr]
+
+
+def test_an_excluded_second_author_is_held_by_the_exclusion(  # type: ignore[no-untyped-def]
+        tmp_path: Path, knowme) -> None:
+    """The second author of a From is seen by the suppression list: their mail is a record the gate
+    knows for the excluded one, so it cannot be marked knows-me (it was no record at all, unseen)."""
+    card = tmp_path / "a.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ex Boss\r\nEMAIL:ex@x.example\r\nEND:VCARD\r\n")
+    assert knowme("import", card).returncode == 0
+    assert knowme("mark", "ex@x.example", "--as", "exclude").returncode == 0
+    path = raw_mbox(tmp_path / "in.mbox", [
+        b"From: Friend <f@x.example>, Ex Boss <EX@x.example>\nTo: me@home.example\n"
+        b"Date: Mon, 04 Mar 2024 10:00:00 +0100\nSubject: hi\n"])
+    assert knowme("import", path, "--me", ME).returncode == 0
+    mailed = {p["emails"][0]: p for p in knowme.json("list", "--json")
+              if any(r["source"] == "in.mbox" for r in p["records"])}
+    assert sorted(mailed) == ["ex@x.example", "f@x.example"]
+    if mailed["ex@x.example"]["decision"] != "exclude":
+        proc = knowme("mark", str(mailed["ex@x.example"]["id"]), "--as", "knows-me")
+        assert proc.returncode == 1 and "excluded" in proc.stderr
+
+
+def test_a_field_of_a_thousand_group_colons_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    """`email.utils` recursed once per `:` and raised RecursionError, which aborted the whole import."""
+    path = raw_mbox(tmp_path / "in.mbox", [
+        b"From: ann@x.example\nTo: " + b"a:" * 1200 + b" bob@y.example\nDate: Mon, 04 Mar 2024 10:00:00 +0100\n",
+        b"From: carl@z.example\nTo: me@home.example\nDate: Mon, 04 Mar 2024 10:00:00 +0100\n"])
+    result = parse(path)
+    assert {"ann@x.example", "carl@z.example"} <= set(by_email(result))

@@ -147,3 +147,16 @@ def test_record_keys_dedupe_and_skip_junk() -> None:
     assert keys.emails == ("ana@example.com",)
     assert keys.phones == ("+14155550134",)
     assert keys.urls == ("linkedin.com/in/ana",)
+
+
+def test_provider_rules_for_proton_yandex_and_gmx() -> None:
+    """Proton's `.`, `_` and `-` are transparent (proton.me/support/change-username); GMX's domains are
+    separate namespaces and its dots count (newsroom.gmx.net); Yandex's domain aliases are one mailbox."""
+    from knowme.normalize import mailbox_aliases, mailbox_key
+
+    assert mailbox_key("John_Doe@PM.me") == mailbox_key("j.o-h.n.doe+news@pm.me") == "johndoe@pm.me"
+    assert "johndoe@proton.me" in mailbox_aliases(mailbox_key("john.doe@protonmail.com") or "")
+    assert mailbox_key('"john.doe"@proton.me') == "johndoe@proton.me"  # quotes that change nothing
+    assert mailbox_key("john.doe@gmx.de") == "john.doe@gmx.de" != mailbox_key("johndoe@gmx.de")
+    assert mailbox_aliases("john@gmx.de") == []
+    assert "ivan@narod.ru" in mailbox_aliases("ivan@ya.ru")

@@ -648,3 +648,39 @@ def test_a_closing_soft_break_in_a_double_spaced_file_never_takes_the_next_prope
     r = parse(card).records[0]
     assert (r.given, r.family, r.suffix, r.formatted_name, r.org) == ("Lena", "Krüger", "", "Lena Krüger", "Bäckerei")
     assert emails(r) == ["lena.k1990@gmx.de"] and [p.value for p in r.phones] == ["+49 170 5550123"]
+
+
+# --- a parameter quote that never closes ------------------------------------------------------------
+
+def test_an_unclosed_parameter_quote_is_named_and_its_value_still_read() -> None:
+    """`EMAIL;TYPE="work:ann@x.com` was kept as an unparsed line with no word to the user, and the
+    address was no email (the exclusion list never saw it). Now: read, and one problem names file and card."""
+    data = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nEMAIL:bob@x.com\r\nEND:VCARD\r\n"
+            b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Quote\r\nNOTE:met at a fair\r\nEMAIL;TYPE=\"work:ann@x.com\r\n"
+            b"TEL;TYPE=\"cell:+44 20 7946 0000\r\nEND:VCARD\r\n")
+    result = parse(data, "book.vcf")
+    ann = result.records[1]
+    assert emails(ann) == ["ann@x.com"] and phones(ann) == ["+44 20 7946 0000"]
+    assert ann.note == "met at a fair"  # not swallowed by the note as a continuation
+    assert ann.emails[0].label == "work"
+    assert ('X-KNOWME-UNPARSED', 'EMAIL;TYPE="work:ann@x.com') in ann.extras  # kept as written as well
+    assert [(p.file, p.line) for p in result.problems] == [("book.vcf", 6)]  # the card begins there
+    assert result.problems[0].message.startswith("card 2: ") and "EMAIL;TYPE=\"work:ann@x.com" in \
+        result.problems[0].message and "\n" not in result.problems[0].message
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(param=st.text(st.characters(codec="utf-8", exclude_characters='":;\r\n\\'), max_size=12),
+       local=st.from_regex(r"[a-z0-9._+-]{1,10}", fullmatch=True))
+def test_any_unclosed_quote_keeps_the_address(param: str, local: str) -> None:
+    address = f"{local}@example.org"
+    data = f'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:X\r\nEMAIL;TYPE="{param}:{address}\r\nEND:VCARD\r\n'.encode()
+    result = parse(data)
+    assert emails(result.records[0]) == [address]
+    assert len(result.problems) == 1 and result.problems[0].message.startswith("card 1: ")
+
+
+def test_balanced_quotes_are_no_problem() -> None:
+    data = b'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:X\r\nEMAIL;TYPE="work,pref":x@y.org\r\nNOTE:say "hi\r\nEND:VCARD\r\n'
+    result = parse(data)
+    assert emails(result.records[0]) == ["x@y.org"] and not result.problems

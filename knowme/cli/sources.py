@@ -182,7 +182,9 @@ def doctor_lines(facts: dict[str, Any]) -> list[str]:
     else:
         lines.append(f"format: none detected ({detected})")
     reading = facts.get("reading") or {}
-    if reading:
+    if reading and "delimiter" not in reading:  # vCard and mail: how the text was decoded, nothing more
+        lines.append(f"encoding: {reading['encoding']}")
+    elif reading:
         delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}.get(reading["delimiter"],
                                                                               repr(reading["delimiter"]))
         lines.append(f"encoding: {reading['encoding']}; delimiter: {delimiter}; header on line "

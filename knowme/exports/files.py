@@ -13,6 +13,7 @@ import csv
 import errno
 import io
 import os
+import re
 import secrets
 import stat
 import sys
@@ -31,10 +32,23 @@ class ExportError(Exception):
     """An export that cannot be done as asked; the message is one line for the user."""
 
 
+# Where a spreadsheet may start a new cell inside one of ours: Excel in a locale whose list separator is
+# `;` (German, French, ...) opens a .csv split at every `;`, honours quotes only at the start of what it
+# takes for a cell (so a line break inside our quoted cell ends its row there), and a tab-separated reading
+# splits at tabs; a formula start right there (spaces before it allowed) gets its apostrophe too.
+_CELL_FORMULA_STARTS = "".join(c for c in FORMULA_STARTS if c not in "\t\r\n")
+_INNER_FORMULA = re.compile(r"([;\t\r\n][ \u00a0\"]*)(?=[" + re.escape(_CELL_FORMULA_STARTS) + "])")
+
+
 def safe_cell(value: object) -> str:
-    """A CSV cell that no spreadsheet will evaluate: formula-like starts get a leading apostrophe."""
+    """A CSV cell that no spreadsheet will evaluate: formula-like starts get a leading apostrophe, also
+    after leading spaces (` =1+1`) and after a `;`, tab or line break inside the cell (`Acme;=1+1` is
+    two cells to a spreadsheet that splits at `;`)."""
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
+    if ";" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = _INNER_FORMULA.sub(r"\1'", text)
+    if text.startswith(FORMULA_STARTS) or (text[:1] in (" ", "\u00a0")
+                                           and text.lstrip(" \u00a0").startswith(FORMULA_STARTS)):
         return "'" + text
     return text
 

@@ -49,7 +49,9 @@ def item_dict(item: QueueItem, emails: list[str], name: str | None = None, profi
         "why": p.why, "why_label": WHY_CHOICES.get(p.why, p.why) if p.why else None,
         "priority": p.priority, "state": item.state.value, "batch": item.batch, "sent_on": p.sent_on,
         "accepted_on": p.accepted_on, "draft": p.draft, "lint": item.lint.to_dict(),
-        "suggested_draft": item.suggested_draft or None, "follow_up": item.follow_up or None,
+        "suggested_draft": item.suggested_draft or None,
+        "suggested_lint": item.suggested_lint.to_dict() if item.suggested_lint is not None else None,
+        "follow_up": item.follow_up or None,
         "note_needed": item.note_needed,
     }
 
@@ -71,9 +73,19 @@ def write_csv_queue(fh: TextIO, data: OutreachData) -> None:
         rows.append([item.state.value, item.batch or "", p.priority or "", data.name(p), p.first_name,
                      "; ".join(data.emails.get(p.id, [])), p.org, p.title, data.profile(p),
                      HOW_CHOICES.get(p.how, p.how), p.context, WHY_CHOICES.get(p.why, p.why), p.draft,
-                     "note needed" if item.note_needed else item.lint.summary(), item.lint.length, item.lint.limit, item.suggested_draft, item.follow_up,
+                     _lint_cell(item), item.lint.length, item.lint.limit, item.suggested_draft, item.follow_up,
                      p.sent_on or "", p.accepted_on or "", p.id])
     write_csv(fh, CSV_HEADER, rows)
+
+
+def _lint_cell(item: QueueItem) -> str:
+    """The Lint column: the draft's, or with no draft the suggested one's (which a long context can make overrun)."""
+    if item.note_needed:
+        return "note needed"
+    if not item.person.draft.strip() and item.suggested_lint is not None:
+        lint = item.suggested_lint
+        return f"no note yet; the suggested draft: {lint.length}/{lint.limit}, {lint.summary()}"
+    return item.lint.summary()
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -139,8 +151,12 @@ def _md_item(item: QueueItem, emails: list[str], name: str, profile: str) -> lis
         for finding in item.lint.findings:
             lines.append(f"  - {finding.level}: {md(finding.message)}")
     elif item.suggested_draft:
-        lines.append("  - No note yet; a start from the template:")
+        lint = item.suggested_lint
+        said = f" ({lint.length}/{lint.limit}, {lint.summary()})" if lint is not None else ""
+        lines.append(f"  - No note yet; a start from the template{said}:")
         lines += _quote(item.suggested_draft)
+        for finding in lint.errors if lint is not None else ():
+            lines.append(f"  - {finding.level}: {md(finding.message)}")
     else:
         lines.append("  - Note needed: say how you know each other and why you want to connect "
                      "(o in the review UI), then export again.")

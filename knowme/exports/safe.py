@@ -34,7 +34,16 @@ from knowme.addresses import addresses_in
 from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.model import Decision, Person
 from knowme.nameforms import address_aliases, name_alike, name_forms
-from knowme.normalize import email_match_key, is_email, linkedin_key, mailbox_aliases, mailbox_key, normalized_text
+from knowme.normalize import (
+    email_match_key,
+    is_email,
+    is_rekeyed_domain,
+    linkedin_key,
+    linkedin_keys_in,
+    mailbox_aliases,
+    mailbox_key,
+    normalized_text,
+)
 from knowme.runtime import bulk_work
 from knowme.store import exports as q
 from knowme.store import suppression as suppression_q
@@ -67,6 +76,9 @@ class ContactRow:
     title: str = ""
 
 
+# The outreach queue's cells the user writes (`knowme mark --context/--why/--draft`): the draft is sent,
+# and each is written to the queue file beside the person's address.
+NOTE_CELLS = ("context", "why", "draft")
 CONFLICT_KINDS = ("email", "phone", "url", "record", "phone-tail", "cell", "pair", "name", "spelled")
 
 
@@ -125,6 +137,8 @@ class Lookalike:
         exclude = f"knowme mark {self.knows_me_id} --as exclude"
         if self.kind == "pair":
             return f"knowme resolve {self.pair_id} same  |  knowme resolve {self.pair_id} different"
+        if self.kind == "cell" and self.field in NOTE_CELLS:  # the user's own words: say them without it
+            return f"knowme mark {self.knows_me_id} --{self.field} TEXT"
         if self.kind == "cell":
             return f"{exclude}  |  knowme mark {self.knows_me_id} --as undecided"
         if self.kind == "record" or self.excluded_id is None:
@@ -227,6 +241,9 @@ def plan_safe(store: Store) -> SafePlan:
     index = SuppressionIndex.load(store)
     gate = _Gate(store, index, int(prefs.get(store, "lookalike-threshold")))
     shared = _shared_keys(store)
+    # those the match key reads apart from the mailbox key (Proton's dots, hyphens and underscores), as a mail
+    # provider reads them, under each of its domains
+    shared_mailboxes = {key for held in shared if is_rekeyed_domain(held) and (key := mailbox_key(held)) is not None}
     rows: list[ContactRow] = []
     written_keys: set[str] = set()
     for person in store.iter_people(Decision.KNOWS_ME):
@@ -249,7 +266,8 @@ def plan_safe(store: Store) -> SafePlan:
                 continue
             for address, key in found:
                 match = email_match_key(address)
-                if match in shared or any(alias in shared for alias in mailbox_aliases(match)):
+                if match in shared or any(alias in shared for alias in mailbox_aliases(match)) or key in \
+                        shared_mailboxes or any(alias in shared_mailboxes for alias in mailbox_aliases(key)):
                     pre.shared_addresses += 1
                 elif key not in written_keys:
                     written_keys.add(key)
@@ -281,7 +299,11 @@ def outreach_conflicts(store: Store, people: list[Person], emails: dict[int, lis
     gate = _Gate(store, index, int(prefs.get(store, "lookalike-threshold")), Decision.PERSONALIZE)
     for person in people:
         gate.check_person(person)
-        gate.check_cells(contact_row(person, emails.get(person.id, [])))
+        row = contact_row(person, emails.get(person.id, []))
+        gate.check_cells(row)
+        # an excluded address, phone or profile in the note to send or beside it: the queue carries it to the
+        # network in the note, and into the file next to the person's address
+        gate.check_values(row, [(label, getattr(person, label)) for label in NOTE_CELLS])
     wanted = {person.id for person in people}
     return [conflict for conflict in gate.conflicts() if conflict.knows_me_id in wanted]
 
@@ -332,6 +354,8 @@ class _Gate:
         name = person.display_name
         owner = self.index.owners[owner_number]
         key = (pid, owner_number, kind if kind in ("pair", "cell") else "match")
+        if cell in NOTE_CELLS:
+            key = (pid, owner_number, f"cell:{cell}")  # each its own fix: `--why`, `--draft`
         old = self.found.get(key)
         rank = CONFLICT_KINDS.index(kind)
         if old is not None and (CONFLICT_KINDS.index(old.kind), -old.similarity) <= (rank, -score):
@@ -377,9 +401,14 @@ class _Gate:
         """An excluded address, phone or profile written inside a name, company or title cell."""
         if not self.index:
             return
-        cells = (("first name", row.given), ("middle name", row.middle), ("last name", row.family),
-                 ("name prefix", row.prefix), ("name suffix", row.suffix), ("display name", row.display_name),
-                 ("company", row.org), ("title", row.title))
+        self.check_values(row, [("first name", row.given), ("middle name", row.middle), ("last name", row.family),
+                                ("name prefix", row.prefix), ("name suffix", row.suffix),
+                                ("display name", row.display_name), ("company", row.org), ("title", row.title)])
+
+    def check_values(self, row: ContactRow, cells: list[tuple[str, str]]) -> None:
+        """An excluded address, phone or profile written inside any of these (label, text) cells of `row`'s person."""
+        if not self.index:
+            return
         for label, written in cells:
             if not written:
                 continue
@@ -388,11 +417,19 @@ class _Gate:
             value = written if written.isascii() else normalized_text(written)
             found: list[tuple[str, str]] = []
             if "@" in value:
-                found += [("email", key) for text in EMAIL_TEXT.findall(value) if (key := mailbox_key(text))]
+                # punctuation glued before an address in text (`-rex@x.com`, a bullet) is read both ways
+                found += [("email", key) for text in EMAIL_TEXT.findall(value)
+                          for spelling in dict.fromkeys((text, text.lstrip("-_.+'=~#*")))
+                          if (key := mailbox_key(spelling))]
             if _DIGIT.search(value) and len(_DIGIT.findall(value)) >= 7:
                 found += [("phone", key) for key in phone_in_text(value, self.region)]
+                # the number written without its country code, or in a form the workspace's region does not
+                # read (`mob 07700900123` in an American workspace): its last digits, as phones are compared
+                runs = [m.group(0) for m in _PHONE_RUN.finditer(value) if len(_DIGIT.findall(m.group(0))) >= 8]
+                for hit in self.index.tail_hits(runs, self.region) if runs and self.index.by_tail else ():
+                    self._add(row, hit.owner, "cell", hit.shown.partition(" and ")[0], cell=label)
             if "linkedin" in value.lower():
-                found += [("url", key) for key in [linkedin_key(value)] if key]
+                found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *linkedin_keys_in(value)]) if key]
             for kind, key in found:
                 for number in self.index.by_key.get((kind, key), ()):
                     self._add(row, number, "cell", key, cell=label)
@@ -430,6 +467,7 @@ class _Gate:
 
 
 _DIGIT = re.compile(r"\d")
+_PHONE_RUN = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")  # a run of digits a phone may be written as
 
 
 def _keyed_hits(store: Store, index: SuppressionIndex,

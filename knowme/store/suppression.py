@@ -145,6 +145,15 @@ def active_exclusions_of(store: Store, person_id: int) -> set[int]:
     return {row[0] for row in rows}
 
 
+def active_exclusions_with_mailbox_in(store: Store, domain: str) -> list[tuple[int, str]]:
+    """(exclusion id, key) of the address entries not lifted under this mail domain: read again by the
+    caller when a provider rule came after they were recorded (`normalize.rekeyed_mailbox`)."""
+    rows = store.conn.execute("SELECT s.exclusion_id, s.key FROM suppressions s JOIN exclusions e "
+                              "ON e.id = s.exclusion_id WHERE s.kind='email' AND s.key GLOB ? AND e.lifted_at IS NULL",
+                              ("*@" + domain.replace("[", "[[]").replace("*", "[*]").replace("?", "[?]"),))
+    return [(row[0], row[1]) for row in rows]
+
+
 def active_exclusions_with_entry(store: Store, kind: str, key: str) -> set[int]:
     """Ids of the exclusions not lifted that hold this entry."""
     rows = store.conn.execute("SELECT s.exclusion_id FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "

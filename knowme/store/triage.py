@@ -36,13 +36,15 @@ def people_with_mailbox(store: Store, key: str) -> list[int]:
 
     The workspace keys addresses in `email_match_key` form; an ordinary address's key is already its
     mailbox key (found through the index), the rest (Unicode, punycode, a trailing dot, quotes) are
-    few and are read again with `mailbox_key`, so `Jane@Ｘ.com` and `jane@x.com.` find the same person.
+    few and are read again with `mailbox_key`, so `Jane@Ｘ.com` and `jane@x.com.` find the same person;
+    so are Proton's, whose dots, hyphens and underscores the mailbox key folds and the match key keeps.
     """
     store.conn.create_function("mailbox_key", 1, mailbox_key, deterministic=True)
     rows = store.conn.execute(
         "SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id WHERE k.key=? AND k.kind='email' "
         "UNION SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id WHERE k.kind='email' "
-        "AND (k.key GLOB '*[^ -~]*' OR k.key GLOB '*.' OR k.key GLOB '*xn--*' OR k.key GLOB '\"*') "
+        "AND (k.key GLOB '*[^ -~]*' OR k.key GLOB '*.' OR k.key GLOB '*xn--*' OR k.key GLOB '\"*' "
+        "OR k.key GLOB '*@proton.me' OR k.key GLOB '*@protonmail.c[ho]*' OR k.key GLOB '*@pm.me') "
         "AND mailbox_key(k.key)=? ORDER BY 1", (key, key))
     return [row[0] for row in rows]
 
