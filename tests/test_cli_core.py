@@ -199,3 +199,43 @@ def test_ctrl_c_while_the_arguments_are_read_is_one_line(monkeypatch: pytest.Mon
     monkeypatch.setattr(cli_main, "build_parser", interrupted)
     assert cli_main.main(["status"]) == 130
     assert capsys.readouterr().err == "knowme: interrupted while starting; nothing was done\n"
+
+
+EVIL = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Evil\x1b[2K\x1b[1AName\r\nN:Name;Evil;;;\r\n"
+        "EMAIL:evil@example.com\r\nEND:VCARD\r\n")
+
+
+def test_control_characters_in_names_are_shown_not_obeyed_by_the_terminal(knowme: Knowme, tmp_path: Path) -> None:
+    """A card whose name is a terminal sequence erased the lines printed before it (a refusal among
+    them) and a carriage return wrote over its own line: on a terminal, and always on stderr, they
+    show as ^[ and ^M; a file or pipe on stdout keeps the bytes."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = tmp_path / "evil.vcf"
+    path.write_text(EVIL, encoding="utf-8", newline="")
+    assert knowme("import", path).returncode == 0
+    piped = knowme("list")
+    assert "\x1b[2K" in piped.stdout  # (a pipe: the data as it is)
+    assert knowme("mark", "evil@example.com", "--as", "exclude").returncode == 0
+    refused = knowme("mark", "evil@example.com", "--as", "knows-me")  # "Evil... is excluded; ..."
+    assert "\x1b" not in refused.stderr and "^[[2K" in refused.stderr
+    main, child = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "knowme.cli", "--db", str(knowme.db), "list"], stdout=child,
+                            stderr=subprocess.PIPE, env={k: v for k, v in os.environ.items() if k != "KNOWME_DB"})
+    os.close(child)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert proc.wait(timeout=60) == 0
+    text = shown.decode("utf-8")
+    assert "\x1b" not in text and "Evil^[[2K^[[1AName " in text

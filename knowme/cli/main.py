@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -176,6 +176,42 @@ def signals_stop_cleanly() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+# C0 controls but tab and line feed, DEL and C1: shown as ^[, ^M, ^?, <9b>. A name that is a terminal
+# sequence ("Evil\x1b[2K\x1b[1AName") erased the lines printed before it, a refusal among them, and a
+# carriage return let a name write over its own line
+_VISIBLE = {**{c: f"^{chr(c + 64)}" for c in range(0x20) if c not in (0x09, 0x0A)}, 0x7F: "^?",
+            **{c: f"<{c:02x}>" for c in range(0x80, 0xA0)}}
+
+
+class _Visible:
+    """A text stream whose control characters are written visibly (`_VISIBLE`); the rest as it is."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(text.translate(_VISIBLE))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def controls_shown() -> Iterator[None]:
+    """While a command runs, what it says shows control characters from the user's data instead of
+    obeying them: on stderr always (only messages go there), on stdout when it is a terminal (a file
+    or a pipe gets the export's bytes unchanged)."""
+    saved = sys.stdout, sys.stderr
+    try:
+        sys.stderr = _Visible(sys.stderr)  # type: ignore[assignment]
+        if saved[0].isatty():
+            sys.stdout = _Visible(sys.stdout)  # type: ignore[assignment]
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def started() -> None:
     """ctrl+c from here on raises KeyboardInterrupt, which `main` answers (see `knowme.cli`)."""
     from knowme.cli import starting_interrupted
@@ -207,27 +243,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
-    try:
-        if getattr(args, "terminal_ui", False):  # the review UI reads its keys (ctrl+c among them) itself
-            return _run(handler, args)
-        with signals_stop_cleanly():
-            return _run(handler, args)
-    except (UserError, WorkspaceError) as exc:
-        print(f"knowme: {exc}", file=sys.stderr)
-        return 1
-    except DatabaseError as exc:
-        print(f"knowme: {describe_error(paths.workspace_path(args.db), exc)}", file=sys.stderr)
-        return 1
-    except OverflowError as exc:  # an id or number beyond what the workspace can hold
-        print(f"knowme: a number is too large ({exc})", file=sys.stderr)
-        return 1
-    except Stopped as exc:
-        print(f"knowme: stopped ({exc.signal_name}); nothing half-done was saved (what had finished stays, "
-              "a file written whole included)", file=sys.stderr)
-        return 128 + exc.number
-    except KeyboardInterrupt:
-        print("knowme: interrupted; nothing half-done was saved", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    terminal_ui = getattr(args, "terminal_ui", False)  # the review UI reads its keys (ctrl+c among them) itself
+    with nullcontext() if terminal_ui else controls_shown():
+        try:
+            if terminal_ui:
+                return _run(handler, args)
+            with signals_stop_cleanly():
+                return _run(handler, args)
+        except (UserError, WorkspaceError) as exc:
+            print(f"knowme: {exc}", file=sys.stderr)
+            return 1
+        except DatabaseError as exc:
+            print(f"knowme: {describe_error(paths.workspace_path(args.db), exc)}", file=sys.stderr)
+            return 1
+        except OverflowError as exc:  # an id or number beyond what the workspace can hold
+            print(f"knowme: a number is too large ({exc})", file=sys.stderr)
+            return 1
+        except Stopped as exc:
+            print(f"knowme: stopped ({exc.signal_name}); nothing half-done was saved (what had finished stays, "
+                  "a file written whole included)", file=sys.stderr)
+            return 128 + exc.number
+        except KeyboardInterrupt:
+            print("knowme: interrupted; nothing half-done was saved", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return 0
 
