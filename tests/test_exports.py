@@ -172,6 +172,21 @@ def test_vcard_escaping_and_folding() -> None:
     assert folded.replace("\r\n ", "") == line
 
 
+def test_no_line_break_of_any_kind_inside_a_vcard_value(store, tmp_path) -> None:
+    """A knows-me card's company written "Acme\u2028EMAIL:..." (or with \\x85, \\v, \\f) was written as it
+    is: a reader that splits lines as `str.splitlines` does read a second address, someone never decided on."""
+    breaks = ["\u2028", "\u2029", "\x85", "\v", "\f", "\x1c"]
+    add(store, [rec("Ann", "Lee", ["ann@example.com"], org="".join(f"Acme{b}EMAIL:nobody{n}@x.com" for n, b in
+                                                                    enumerate(breaks)))])
+    knows_me(store, "ann@example.com")
+    out = tmp_path / "safe.vcf"
+    export_safe(store, out, "vcard")
+    text = out.read_bytes().decode("utf-8")
+    assert not [line for line in text.splitlines() if line.startswith("EMAIL") and "nobody" in line]
+    assert text.splitlines() == text.split("\r\n")[:-1]
+    assert [email.value for card in importers.parse(out).records for email in card.emails] == ["ann@example.com"]
+
+
 def _round_trip_people() -> list:
     return [rec("Ana María", "Silva-Berg", ["ana@example.com", "ana2@x.org"], org="Acme, Inc; Ltd", title="CTO"),
             rec("Zoë", "Ürban", ["zoe@x.com"]), rec("Jean-Luc", "O'Neil", ["jl@x.com"], title="Captain"),

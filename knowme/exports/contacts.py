@@ -51,10 +51,16 @@ def write_google_csv(fh: TextIO, rows: list[ContactRow]) -> None:
     write_csv(fh, header, body)
 
 
+# every character `str.splitlines` ends a line at, besides CR and LF: a reader splitting a file so read
+# "ORG:Acme\u2028EMAIL:someone@x.com" as a second address, one nobody decided on
+_OTHER_LINE_ENDS = str.maketrans({c: "\\n" for c in "\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 def vcard_escape(value: str) -> str:
-    """RFC 2426 text escaping: backslash, comma, semicolon, and line breaks as \\n."""
+    """RFC 2426 text escaping: backslash, comma, semicolon, and line breaks (any `str.splitlines`
+    knows) as \\n."""
     value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n").translate(_OTHER_LINE_ENDS)
 
 
 def fold_line(line: str, limit: int = 75) -> str:
