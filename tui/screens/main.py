@@ -1,6 +1,7 @@
 """The main screen: views with counts, the contact list, the detail pane, and the triage keys."""
 from __future__ import annotations
 
+import sqlite3
 from collections import deque
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -106,6 +107,9 @@ class MainScreen(Screen[None]):
     ]
 
     AUTO_FOCUS = "#contacts"
+    #: Seconds between looks at whether another knowme (`mark`, `import`, `dedupe` in another terminal)
+    #: changed the workspace: one `PRAGMA data_version`, microseconds.
+    WATCH_EVERY = 1.0
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -120,6 +124,7 @@ class MainScreen(Screen[None]):
         self._passing = False  # the next action is a held one, run now
         self._replaying = False
         self._filter_held = False  # a slash is held: the keys typed behind it are the filter's, held with it
+        self._seen_version: int | None = None  # the workspace's data version the list was last read at
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -158,6 +163,8 @@ class MainScreen(Screen[None]):
         self._update_title()
         self.set_status("k knows me · p personalize · x exclude (each moves on) · ? all keys")
         self.set_interval(2.0, self._save_if_moved)
+        self._seen_version = self._data_version()
+        self.set_interval(self.WATCH_EVERY, self._watch_outside)
         self.knowme.steady(self)
         self.awaiting_import = bool(self.knowme.import_paths)
         if self.awaiting_import:  # the import dialog opens over this screen: no stale "nobody here"
@@ -558,6 +565,10 @@ class MainScreen(Screen[None]):
             self._changes_posted -= 1
         contacts = self.contacts
         if message.reload:
+            # what was committed up to now, by anyone, is in the list read next (`_watch_outside`)
+            version = self._data_version()
+            if version is not None:
+                self._seen_version = version
             focus = message.focus if message.focus is not None else contacts.current_id
             contacts.reload(focus_person=focus)
         else:
@@ -568,6 +579,43 @@ class MainScreen(Screen[None]):
         if message.summary:
             self.set_status(message.summary)
         self._release_held()
+
+    # ---- changes made by another knowme -----------------------------------------------------------
+
+    def _data_version(self) -> int | None:
+        try:
+            return self.store.data_version()
+        except sqlite3.Error:  # a workspace gone or unreadable now: the next action says so
+            return None
+
+    def _watch_outside(self) -> None:
+        """Another knowme changed the workspace (`knowme mark`, `import`, `dedupe` in another terminal):
+        read the list and the counts again, the cursor kept on the same person, and say so in a line.
+        A row acted on otherwise shows what the other command undid (a person it excluded, shown
+        undecided). Looked at only while the list is settled, no key waits and no dialog is up: the
+        UI's own writes made on other connections (an import, a dedupe answer, a large undo) are made
+        behind a dialog and re-read the list when it closes, so they are never taken for another's."""
+        if (self.app.screen is not self or self.awaiting_import or self.settling or self._held
+                or self._replaying):
+            return
+        version = self._data_version()
+        if version is None or version == self._seen_version:
+            return
+        self.post_change(WorkspaceChanged(self._outside_summary(), reload=True))
+
+    def _outside_summary(self) -> str:
+        """What the status line says about another knowme's change: the highlighted person's part in it."""
+        said = "Changed in another window: list updated"
+        row = self.contacts.current_row  # as the list shows it
+        if row is None:
+            return f"{said}."
+        name = row.name or "(no name)"
+        now = views.rows(self.store, [row.id]).get(row.id)
+        if now is None:
+            return f"{said}; {name} was merged or removed there."
+        if now.decision != row.decision:
+            return f"{said}; {name} is now {MARK_WORDS[now.decision]}."
+        return f"{said}."
 
     def action_clear(self) -> None:
         if self.contacts.selected:
