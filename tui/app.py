@@ -47,6 +47,7 @@ class KnowmeApp(App[None]):
     | :- | :- |
     | ctrl+p | Command palette: every action by name |
     | ctrl+q | Quit |
+    | ctrl+c | Quit, as ctrl+q (or copy, when text is selected) |
     """
 
     CSS_PATH = "app.tcss"
@@ -54,7 +55,12 @@ class KnowmeApp(App[None]):
     COMMANDS = App.COMMANDS | {_knowme_commands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # type: ignore[misc]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # type: ignore[misc]  # noqa: RUF012
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+        # before any widget's or dialog's ctrl+c: a dialog (the note editor) kept it as copy, copying nothing
+        Binding("ctrl+c", "copy_or_quit", "Quit (or copy the selected text)", show=False, priority=True,
+                id="app.copy-or-quit"),
+    ]
 
     def __init__(self, store_path: Path, import_paths: Sequence[Path] = (), demo: bool = False, *,
                  fmt: str = "auto", region: str | None = None, export_dir: Path | None = None,
@@ -162,6 +168,19 @@ class KnowmeApp(App[None]):
             return
         self.main.save_state()
         self.exit()
+
+    async def action_copy_or_quit(self) -> None:
+        """ctrl+c: copy the selected text when there is some (in a text box, or on the screen), else leave
+        as ctrl+q does. Textual only said which key quits; ctrl+c is how a terminal program is left, and
+        every decision is saved as it is made (a note not saved yet is asked about)."""
+        focused = self.focused
+        selected = getattr(focused, "selected_text", "") if focused is not None else ""
+        if not selected:
+            selected = self.screen.get_selected_text() or ""
+        if selected:
+            self.copy_to_clipboard(selected)
+            return
+        await self.action_quit()
 
     @property
     def main(self) -> MainScreen:
