@@ -1,6 +1,6 @@
-"""What the review screen shows at the sizes terminals come in: the footer's last cell belongs to the
-footer's last key at every width (a real terminal showed a stray letter there: the compact footer left
-it to the keys scrolled under "^p palette")."""
+"""What the review screen shows at the sizes terminals come in: the sidebar's progress is read in full,
+and the footer's last cell belongs to the footer's last key at every width (a real terminal showed a
+stray letter there: the compact footer left it to the keys scrolled under "^p palette")."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,6 +12,7 @@ from knowme.model import Decision, Labeled, Record
 from knowme.store.core import Store
 from knowme.triage import mark
 from knowme.tui.app import KnowmeApp
+from knowme.tui.widgets.sidebar import progress_text
 
 
 def screen_lines(app: KnowmeApp) -> list[str]:
@@ -28,6 +29,28 @@ def many_people(path: Path, people: int, decided: int) -> Path:
         ids = [pid for (pid,) in store.conn.execute("SELECT id FROM people ORDER BY id LIMIT ?", (decided,))]
         mark(store, ids, Decision.KNOWS_ME)
     return path
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 40)])
+@pilot_test
+async def test_the_sidebar_shows_the_whole_progress_line_at_common_sizes(tmp_path: Path,
+                                                                          size: tuple[int, int]) -> None:
+    """1,000 of 1,234 decided: "Decided 1,000 of 1,2…" was cut at 80 and 100 columns."""
+    workspace = many_people(tmp_path / "w.db", 1234, 1000)
+    app = KnowmeApp(workspace, stable=True)
+    async with app.run_test(size=size) as pilot:
+        await list_settled(pilot, app)
+        await pilot.pause(0.2)
+        sidebar = [line.split("▕")[0].strip() for line in screen_lines(app) if "▕" in line]
+        shown = " ".join(line for line in sidebar if line.startswith(("Decided", "of ")))
+        assert shown == "Decided 1,000 of 1,234", sidebar
+        assert not any("…" in line for line in sidebar), sidebar
+
+
+def test_the_progress_line_breaks_before_of_when_it_does_not_fit() -> None:
+    assert progress_text(12, 1560, 18) == "Decided 12\nof 1,560"
+    assert progress_text(0, 1560, 18) == "Decided 0 of 1,560"
+    assert progress_text(1_234_567, 2_000_000, 18) == "Decided 1,234,567\nof 2,000,000"
 
 
 @pytest.mark.parametrize("size", [(40, 12), (60, 15), (30, 8), (90, 30), (120, 40)])
