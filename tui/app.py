@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from knowme.tui.messages import WorkspaceChanged
+from knowme.tui.messages import QuitInTurn, WorkspaceChanged
 from knowme.tui.screens.main import MainScreen
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -78,6 +79,7 @@ class KnowmeApp(App[None]):
         self.import_mode: ReplaceMode = import_mode
         self.stable = stable
         self.export_dir = export_dir
+        self._quit_in_turn = False  # a ctrl+q on its way behind the keys typed before it (`action_quit`)
         self.sub_title = "demo workspace" if demo else self.store_path.name
 
     def get_default_screen(self) -> Screen:
@@ -151,7 +153,24 @@ class KnowmeApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit from anywhere (ctrl+q), remembering where the review was; a note typed and not saved yet
-        is thrown away only once the user says so."""
+        is thrown away only once the user says so; keys typed before it, waiting for the list, act first."""
+        main = self.main
+        if self.screen is main and main.focused is not None and not self._quit_in_turn:
+            # ctrl+q and ctrl+c act as they arrive, ahead of the keys typed before them (still on their way
+            # through the screen, to act or to wait for the list): quit in their turn, behind them
+            self._quit_in_turn = True
+            main.focused.post_message(QuitInTurn())
+            return
+        await self._quit_now()
+
+    @on(QuitInTurn)
+    async def _quit_turn(self) -> None:
+        self._quit_in_turn = False
+        if self.screen is self.main and self.main.quit_after_held():
+            return
+        await self._quit_now()
+
+    async def _quit_now(self) -> None:
         unsaved = getattr(self.screen, "unsaved", None)
         if unsaved is not None and unsaved():
 

@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 
 STATE_KEY = "review.state"
 HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list
-#: Keys never held while the list is read again: they do not act on it
-NEVER_HELD = frozenset({"quit", "help", "toggle_theme"})
+#: Keys (and a click) that do not act on a list being read: held only behind keys typed before them, in
+#: their turn (q typed right after x quit, and the x, waiting for the list, was never made)
+NEVER_HELD = frozenset({"quit", "help", "toggle_theme", "go_to_person"})
 MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize", Decision.EXCLUDE: "exclude",
               Decision.UNDECIDED: "undecided"}
 
@@ -124,6 +125,10 @@ class MainScreen(Screen[None]):
         self._passing = False  # the next action is a held one, run now
         self._replaying = False
         self._filter_held = False  # a slash is held: the keys typed behind it are the filter's, held with it
+        self._slash_coming = False  # a slash waits for its turn behind the keys typed before it (`on_key`)
+        self._after_slash: list[events.Key] = []  # the keys typed behind it meanwhile: the filter's
+        self._after_slash_open = False  # ... until enter, down or esc ends the filter
+        self._quit_held = False
         self._seen_version: int | None = None  # the workspace's data version the list was last read at
 
     @property
@@ -245,11 +250,20 @@ class MainScreen(Screen[None]):
             self._passing = False
             return False
         if (not isinstance(action, str) or not (namespace is self or isinstance(namespace, ContactList))
-                or self.app.screen is not self or action.partition("(")[0] in NEVER_HELD):
+                or self.app.screen is not self):
             return False
-        if not (self._held or self.settling):
+        if not (self._held or (self.settling and action.partition("(")[0] not in NEVER_HELD)):
             return False
         self._held.append((action, namespace))
+        return True
+
+    def quit_after_held(self) -> bool:
+        """ctrl+q or ctrl+c typed behind keys still waiting for the list: quit once they have acted (a
+        decision typed right before it was lost); pressed again, it quits at once. True when held."""
+        if not self._held or self.app.screen is not self or self._quit_held:
+            return False
+        self._quit_held = True
+        self._held.append(("quit", self))
         return True
 
     def _release_held(self) -> None:
@@ -654,29 +668,51 @@ class MainScreen(Screen[None]):
         enter, down and esc leave it here: a key is then handled where the keys before it left the
         focus, whether it reached the list or the filter."""
         filter_input = self.query_one(FilterInput)
-        if event.key == "slash" and self.focused is not filter_input and not self._filter_held:
-            # here rather than through the binding (run once the key has reached the app, after the
-            # letters behind it went by): focus moves before the next key is looked at
+        if (event.key == "slash" and self.focused is not filter_input and not self._filter_held
+                and not self._slash_coming):
+            # not through the binding (run once the key has reached the app, after the letters behind it
+            # went by), and not at once either: the keys typed before it are still on their way to the app,
+            # to act or to be held. Its turn comes behind them (`_slash_turn`, queued where they are); the
+            # keys typed behind it until then are kept for the filter.
             event.stop()
             event.prevent_default()
-            if self._held:  # keys typed before it wait for the list: the filter, and what is typed in it, too
-                self._held.append(("filter", self))
-                self._filter_held = True
-            else:
-                self.action_filter()
+            self._slash_coming = self._after_slash_open = True
+            self.app.call_later(self._slash_turn)
             return
-        if not (self._filter_held or self.focused is filter_input):
+        capturing = self._slash_coming and self._after_slash_open
+        if not (capturing or self._filter_held or self.focused is filter_input):
             return
         if event.key in ("enter", "down", "escape", "backspace") or (event.is_printable and event.character):
             # here, not through the input's typing or bindings (run once the key has reached the app,
             # after the keys behind it were typed in)
             event.stop()
             event.prevent_default()
-            if self._filter_held:
+            if capturing:
+                self._after_slash.append(event)
+                self._after_slash_open = event.key not in ("enter", "down", "escape")
+            elif self._filter_held:
                 self._held.append(("", event))
                 self._filter_held = event.key not in ("enter", "down", "escape")
             else:
                 self._filter_key(event)
+
+    def _slash_turn(self) -> None:
+        """The slash typed in the list, in its turn: the keys typed before it have acted or wait for the
+        list. Behind waiting keys it waits too, with what was typed in it; else the filter opens now."""
+        typed, still_open = self._after_slash, self._after_slash_open
+        self._slash_coming, self._after_slash, self._after_slash_open = False, [], False
+        if self.app.screen is not self:  # a key before it opened a dialog: they were typed for the list
+            self.notify(f"{plural(len(typed) + 1, 'key')} typed ahead not applied: a dialog opened before them.",
+                        severity="warning", timeout=5)
+            return
+        if self._held:
+            self._held.append(("filter", self))
+            self._held.extend(("", key) for key in typed)
+            self._filter_held = still_open
+            return
+        self.action_filter()
+        for key in typed:
+            self._filter_key(key)
 
     def _filter_key(self, event: events.Key) -> None:
         """Type a key into the filter: a letter, backspace, or enter, down, esc back to the list."""
