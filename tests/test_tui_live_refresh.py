@@ -159,3 +159,33 @@ async def test_keys_typed_while_another_windows_change_is_read_wait_for_it(works
         assert "Alice Archer" not in names(app)
         assert decisions(workspace)["Dan Dunn"] == "exclude"
         assert decisions(workspace)["Carol Chen"] == "undecided"
+
+
+@pilot_test
+async def test_an_import_and_duplicate_answers_made_in_the_review_are_its_own(tmp_path: Path) -> None:
+    """`review FILE` imports on a connection of its own, and the duplicates dialog writes its answers on
+    another: neither is said to come from another window."""
+    from tui_helpers import open_pairs
+
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    book = tmp_path / "more.vcf"
+    book.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kim Kline\r\nN:Kline;Kim;;;\r\nEMAIL:kim@kline.example\r\n"
+                    "END:VCARD\r\n", encoding="utf-8")
+    app = KnowmeApp(workspace, import_paths=[book])
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if getattr(app.screen, "done", False):
+                break
+        await pilot.press("enter")
+        await list_settled(pilot, app)
+        await pilot.pause(0.3)
+        assert "Kim Kline" in names(app) and OUTSIDE not in status(app)
+        await open_pairs(pilot)
+        await pilot.press("y", "n")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await list_settled(pilot, app)
+        await pilot.pause(0.3)
+        assert OUTSIDE not in status(app)
+        assert not any(OUTSIDE in n.message for n in app._notifications)
