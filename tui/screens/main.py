@@ -1,7 +1,6 @@
 """The main screen: views with counts, the contact list, the detail pane, and the triage keys."""
 from __future__ import annotations
 
-import sqlite3
 from collections import deque
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -168,7 +167,7 @@ class MainScreen(Screen[None]):
         self._update_title()
         self.set_status("k knows me · p personalize · x exclude (each moves on) · ? all keys")
         self.set_interval(2.0, self._save_if_moved)
-        self._seen_version = self._data_version()
+        self._seen_version = self.store.data_version()
         self.set_interval(self.WATCH_EVERY, self._watch_outside)
         self.knowme.steady(self)
         self.awaiting_import = bool(self.knowme.import_paths)
@@ -580,7 +579,7 @@ class MainScreen(Screen[None]):
         contacts = self.contacts
         if message.reload:
             # what was committed up to now, by anyone, is in the list read next (`_watch_outside`)
-            version = self._data_version()
+            version = self.store.data_version()
             if version is not None:
                 self._seen_version = version
             focus = message.focus if message.focus is not None else contacts.current_id
@@ -596,12 +595,6 @@ class MainScreen(Screen[None]):
 
     # ---- changes made by another knowme -----------------------------------------------------------
 
-    def _data_version(self) -> int | None:
-        try:
-            return self.store.data_version()
-        except sqlite3.Error:  # a workspace gone or unreadable now: the next action says so
-            return None
-
     def _watch_outside(self) -> None:
         """Another knowme changed the workspace (`knowme mark`, `import`, `dedupe` in another terminal):
         read the list and the counts again, the cursor kept on the same person, and say so in a line.
@@ -612,7 +605,7 @@ class MainScreen(Screen[None]):
         if (self.app.screen is not self or self.awaiting_import or self.settling or self._held
                 or self._replaying):
             return
-        version = self._data_version()
+        version = self.store.data_version()
         if version is None or version == self._seen_version:
             return
         self.post_change(WorkspaceChanged(self._outside_summary(), reload=True))
