@@ -34,7 +34,8 @@ class Terminal:
 
     def __init__(self, socket: str, command: str, width: int = 100, height: int = 30) -> None:
         self.socket = socket
-        env = {k: v for k, v in os.environ.items() if k != "KNOWME_DB"}
+        # COLUMNS and LINES (set in the test workers) would fix the app's size whatever the window's
+        env = {k: v for k, v in os.environ.items() if k not in ("KNOWME_DB", "COLUMNS", "LINES")}
         env["TERM"] = "xterm-256color"
         self._tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command, env=env)
 
