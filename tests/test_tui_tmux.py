@@ -34,7 +34,8 @@ class Terminal:
 
     def __init__(self, socket: str, command: str, width: int = 100, height: int = 30) -> None:
         self.socket = socket
-        env = {k: v for k, v in os.environ.items() if k != "KNOWME_DB"}
+        # COLUMNS and LINES (set in the test workers) would fix the app's size whatever the window's
+        env = {k: v for k, v in os.environ.items() if k not in ("KNOWME_DB", "COLUMNS", "LINES")}
         env["TERM"] = "xterm-256color"
         self._tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command, env=env)
 
@@ -340,5 +341,59 @@ def test_keys_typed_in_one_burst_act_on_what_the_screen_shows_in_a_real_terminal
         terminal.burst("/hill", "Enter", "x")
         terminal.wait_for(lambda s: "Henry Hill → exclude" in s, "Henry Hill excluded")
         assert decisions(workspace)["Henry Hill"] == "exclude"
+    finally:
+        terminal.close()
+
+
+def test_another_terminals_change_shows_and_ctrl_c_leaves_in_a_real_terminal(tmp_path: Path) -> None:
+    """`knowme mark "Carol Chen" --as exclude` in another terminal while the review is open on her: the
+    review shows her excluded without a key (it showed her undecided until ctrl+r). Then ctrl+c, which
+    only showed a hint, leaves as ctrl+q does: exit code 0, the shell's screen back, the mouse no longer
+    reported."""
+    workspace = make_workspace(tmp_path / "w.db")
+    done = tmp_path / "exit-code"
+    command = (f"cd {shlex.quote(str(ROOT))} && {shlex.quote(sys.executable)} -m knowme.cli "
+               f"--db {shlex.quote(str(workspace))} review; echo $? > {shlex.quote(str(done))}; sleep 30")
+    terminal = Terminal(f"knowme-outside-{os.getpid()}", command, width=120, height=36)
+    try:
+        terminal.wait_for(lambda s: "Undecided · 9 people" in s and "Alice Archer" in s, "the list")
+        terminal.keys("8", "Down", "Down")
+        terminal.wait_for(lambda s: "Carol Chen" in s.split("▔")[-1], "Carol Chen in the detail pane")
+        env = {k: v for k, v in os.environ.items() if k != "KNOWME_DB"}
+        marked = subprocess.run([sys.executable, "-m", "knowme.cli", "--db", str(workspace), "mark", "Carol Chen",
+                                 "--as", "exclude"], capture_output=True, text=True, check=False, cwd=ROOT, env=env,
+                                timeout=60)
+        assert marked.returncode == 0, marked.stderr
+        screen = terminal.wait_for(lambda s: "Carol Chen is now exclude" in s and re.search(r"4 Exclude\s+1", s),
+                                   "the change made in the other terminal")
+        assert re.search(r"Carol Chen\s+exclude", screen.split("▔")[-1]), screen  # the detail pane
+        terminal.keys("C-c")
+        deadline = time.monotonic() + 60
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert done.exists() and done.read_text().strip() == "0", terminal.screen()
+        assert "Decided" not in terminal.screen()
+        flags = terminal._tmux("display", "-p", "-t", "main", "#{alternate_on} #{mouse_any_flag} #{cursor_flag}")
+        assert flags.split() == ["0", "0", "1"], flags
+    finally:
+        terminal.close()
+    assert decisions(workspace)["Carol Chen"] == "exclude"
+
+
+def test_the_last_cell_after_a_resize_in_a_real_terminal(tmp_path: Path) -> None:
+    """Made smaller, the screen's bottom-right cell kept a letter after "^p palette" ("^p paletted")."""
+    workspace = make_workspace(tmp_path / "w.db")
+    command = (f"cd {shlex.quote(str(ROOT))} && {shlex.quote(sys.executable)} -m knowme.cli "
+               f"--db {shlex.quote(str(workspace))} review")
+    terminal = Terminal(f"knowme-resize-{os.getpid()}", command, width=120, height=40)
+    try:
+        terminal.wait_for(lambda s: "Undecided · 9 people" in s, "the list")
+        terminal._tmux("set-option", "-t", "main", "window-size", "manual")
+        for width, height in [(40, 12), (60, 15), (30, 8), (90, 30)]:
+            terminal._tmux("resize-window", "-t", "main", "-x", str(width), "-y", str(height))
+            screen = terminal.wait_for(lambda s, w=width, h=height: len(s.splitlines()) == h and "palette" in s,
+                                       f"the screen at {width}x{height}")
+            last = terminal.settled().splitlines()[-1]
+            assert last.endswith("▏^p palette"), f"{width}x{height}: {last!r}\n{screen}"
     finally:
         terminal.close()

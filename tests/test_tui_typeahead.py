@@ -257,18 +257,100 @@ async def test_backspace_in_a_burst_deletes_the_letter_typed_before_it(workspace
 @pilot_test
 async def test_keys_held_behind_a_dialog_opened_meanwhile_act_once_it_closes(workspace: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """s End x, then ? while the new order is still read: End and x wait for the help screen to close
-    (they were meant for the list), then act on the company order, none lost."""
+    """s End x, then ctrl+p while the new order is still read: End and x wait for the command palette to
+    close (they were meant for the list), then act on the company order, none lost."""
     gate = gated_reads(monkeypatch, lambda query: query.sort == "company")  # the company order waits for the gate
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("s", "end", "x", "ctrl+p")
+        await pilot.pause()
+        assert app.screen is not app.main
+        gate.set()
+        await list_settled(pilot, app)
+        assert excluded(workspace) == []  # the palette is up
+        await pilot.press("escape")
+        await list_settled(pilot, app)
+        assert app.screen is app.main and excluded(workspace) == ["Dan Dunn"]
+
+
+@pilot_test
+async def test_help_typed_behind_waiting_keys_opens_after_they_act(workspace: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """s End x ? while the new order is read: ? was never held, so help opened first and End and x waited
+    behind it; now it takes its turn, after them."""
+    gate = gated_reads(monkeypatch, lambda query: query.sort == "company")
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await list_settled(pilot, app)
         await pilot.press("s", "end", "x", "question_mark")
         await pilot.pause()
-        assert app.screen is not app.main
+        assert app.screen is app.main and excluded(workspace) == []
         gate.set()
         await list_settled(pilot, app)
-        assert excluded(workspace) == []  # the help screen is up
-        await pilot.press("escape")
+        assert excluded(workspace) == ["Dan Dunn"] and app.screen is not app.main
+
+
+@pilot_test
+async def test_a_slash_in_the_same_read_as_waiting_keys_opens_the_filter_after_them(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """s End x /hill enter x arriving in one read, while the company order is read: the slash reached the
+    screen before End and x had been held (their keys reach the app after the screen), so the filter
+    opened ahead of them, and End and x acted on the filtered list."""
+    gate = gated_reads(monkeypatch, lambda query: query.sort == "company" and not query.text)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
         await list_settled(pilot, app)
-        assert app.screen is app.main and excluded(workspace) == ["Dan Dunn"]
+        burst(app, "s", "end", "x", "slash", "h", "i", "l", "l", "enter", "x")
+        await pilot.pause(0.2)
+        assert excluded(workspace) == []  # all of it waits for the company order
+        gate.set()
+        await list_settled(pilot, app)
+        await list_settled(pilot, app)
+        assert sorted(excluded(workspace)) == ["Dan Dunn", "Henry Hill"]
+        assert contacts(app).query_spec.text == "hill" and contacts(app).query_spec.sort == "company"
+
+
+@pytest.mark.parametrize("leave", ["q", "ctrl+q", "ctrl+c"])
+@pilot_test
+async def test_a_decision_typed_just_before_quitting_is_made(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             leave: str) -> None:
+    """s x q (or ctrl+q, ctrl+c) while the new order is read: x waited for the list and q did not, so the
+    review closed and the x was never applied."""
+    gate = gated_reads(monkeypatch, lambda query: query.sort == "company")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        burst(app, "s", "x", leave)
+        await pilot.pause(0.2)
+        assert app.is_running  # q waits behind the x
+        gate.set()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not app.is_running:
+                break
+        assert not app.is_running
+    assert len(excluded(workspace)) == 1
+
+
+@pilot_test
+async def test_a_click_behind_a_waiting_key_does_not_change_whom_the_key_acts_on(
+        workspace: Path, small_pages: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """8, then x and a click on the third row while the whole All view is read: the click moved the
+    cursor at once, and the x typed before it, on Alice Archer, excluded Carol Chen."""
+    gate = gated_reads(monkeypatch, lambda query: query.view == "all")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("8")
+        await pilot.pause()
+        assert contacts(app).row_count == 3 and contacts(app).current_row.name == "Alice Archer"
+        await pilot.press("x")
+        await pilot.click(ContactList, offset=(5, 3))  # Carol Chen, the third row of the window
+        await pilot.pause()
+        assert excluded(workspace) == []
+        gate.set()
+        await list_settled(pilot, app)
+        await list_settled(pilot, app)
+        assert excluded(workspace) == ["Alice Archer"]
+        assert contacts(app).current_row.name == "Carol Chen"  # the click, in its turn

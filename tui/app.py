@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from knowme.tui.messages import WorkspaceChanged
+from knowme.tui.messages import QuitInTurn, WorkspaceChanged
 from knowme.tui.screens.main import MainScreen
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -47,6 +48,7 @@ class KnowmeApp(App[None]):
     | :- | :- |
     | ctrl+p | Command palette: every action by name |
     | ctrl+q | Quit |
+    | ctrl+c | Quit, as ctrl+q (or copy, when text is selected) |
     """
 
     CSS_PATH = "app.tcss"
@@ -54,7 +56,12 @@ class KnowmeApp(App[None]):
     COMMANDS = App.COMMANDS | {_knowme_commands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # type: ignore[misc]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # type: ignore[misc]  # noqa: RUF012
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+        # before any widget's or dialog's ctrl+c: a dialog (the note editor) kept it as copy, copying nothing
+        Binding("ctrl+c", "copy_or_quit", "Quit (or copy the selected text)", show=False, priority=True,
+                id="app.copy-or-quit"),
+    ]
 
     def __init__(self, store_path: Path, import_paths: Sequence[Path] = (), demo: bool = False, *,
                  fmt: str = "auto", region: str | None = None, export_dir: Path | None = None,
@@ -72,6 +79,7 @@ class KnowmeApp(App[None]):
         self.import_mode: ReplaceMode = import_mode
         self.stable = stable
         self.export_dir = export_dir
+        self._quit_in_turn = False  # a ctrl+q on its way behind the keys typed before it (`action_quit`)
         self.sub_title = "demo workspace" if demo else self.store_path.name
 
     def get_default_screen(self) -> Screen:
@@ -145,7 +153,24 @@ class KnowmeApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit from anywhere (ctrl+q), remembering where the review was; a note typed and not saved yet
-        is thrown away only once the user says so."""
+        is thrown away only once the user says so; keys typed before it, waiting for the list, act first."""
+        main = self.main
+        if self.screen is main and main.focused is not None and not self._quit_in_turn:
+            # ctrl+q and ctrl+c act as they arrive, ahead of the keys typed before them (still on their way
+            # through the screen, to act or to wait for the list): quit in their turn, behind them
+            self._quit_in_turn = True
+            main.focused.post_message(QuitInTurn())
+            return
+        await self._quit_now()
+
+    @on(QuitInTurn)
+    async def _quit_turn(self) -> None:
+        self._quit_in_turn = False
+        if self.screen is self.main and self.main.quit_after_held():
+            return
+        await self._quit_now()
+
+    async def _quit_now(self) -> None:
         unsaved = getattr(self.screen, "unsaved", None)
         if unsaved is not None and unsaved():
 
@@ -162,6 +187,19 @@ class KnowmeApp(App[None]):
             return
         self.main.save_state()
         self.exit()
+
+    async def action_copy_or_quit(self) -> None:
+        """ctrl+c: copy the selected text when there is some (in a text box, or on the screen), else leave
+        as ctrl+q does. Textual only said which key quits; ctrl+c is how a terminal program is left, and
+        every decision is saved as it is made (a note not saved yet is asked about)."""
+        focused = self.focused
+        selected = getattr(focused, "selected_text", "") if focused is not None else ""
+        if not selected:
+            selected = self.screen.get_selected_text() or ""
+        if selected:
+            self.copy_to_clipboard(selected)
+            return
+        await self.action_quit()
 
     @property
     def main(self) -> MainScreen:

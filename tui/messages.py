@@ -55,3 +55,8 @@ class WorkspaceChanged(Message):
     reload: bool = False
     focus: int | None = None
     counted: bool = False
+
+
+class QuitInTurn(Message):
+    """ctrl+q or ctrl+c, sent the way keys go (from the focused widget up to the app), so the app quits
+    behind the keys typed before it, once they have acted (`KnowmeApp.action_quit`)."""

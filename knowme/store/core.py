@@ -678,6 +678,17 @@ class Store:
         self.conn.close()
         self._release()
 
+    def data_version(self) -> int | None:
+        """A number that changes whenever another connection (another knowme, or a worker's own
+        connection) commits a change to the workspace; this connection's own writes leave it as it is
+        (SQLite's `PRAGMA data_version`: a few microseconds, no write). Compare two readings to learn
+        whether someone else changed the workspace in between. None when the workspace cannot be read
+        now (the next action that reads it says why)."""
+        try:
+            return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return None
+
     def interrupt(self) -> None:
         """Stop the query this workspace's connection runs now (from another thread): it fails with an
         error `knowme.store.is_interrupted` recognises. A reader superseded by a newer one is stopped so."""

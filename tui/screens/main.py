@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 
 STATE_KEY = "review.state"
 HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list
-#: Keys never held while the list is read again: they do not act on it
-NEVER_HELD = frozenset({"quit", "help", "toggle_theme"})
+#: Keys (and a click) that do not act on a list being read: held only behind keys typed before them, in
+#: their turn (q typed right after x quit, and the x, waiting for the list, was never made)
+NEVER_HELD = frozenset({"quit", "help", "toggle_theme", "go_to_person"})
 MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize", Decision.EXCLUDE: "exclude",
               Decision.UNDECIDED: "undecided"}
 
@@ -106,6 +107,9 @@ class MainScreen(Screen[None]):
     ]
 
     AUTO_FOCUS = "#contacts"
+    #: Seconds between looks at whether another knowme (`mark`, `import`, `dedupe` in another terminal)
+    #: changed the workspace: one `PRAGMA data_version`, microseconds.
+    WATCH_EVERY = 1.0
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -120,6 +124,11 @@ class MainScreen(Screen[None]):
         self._passing = False  # the next action is a held one, run now
         self._replaying = False
         self._filter_held = False  # a slash is held: the keys typed behind it are the filter's, held with it
+        self._slash_coming = False  # a slash waits for its turn behind the keys typed before it (`on_key`)
+        self._after_slash: list[events.Key] = []  # the keys typed behind it meanwhile: the filter's
+        self._after_slash_open = False  # ... until enter, down or esc ends the filter
+        self._quit_held = False
+        self._seen_version: int | None = None  # the workspace's data version the list was last read at
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -158,6 +167,8 @@ class MainScreen(Screen[None]):
         self._update_title()
         self.set_status("k knows me · p personalize · x exclude (each moves on) · ? all keys")
         self.set_interval(2.0, self._save_if_moved)
+        self._seen_version = self.store.data_version()
+        self.set_interval(self.WATCH_EVERY, self._watch_outside)
         self.knowme.steady(self)
         self.awaiting_import = bool(self.knowme.import_paths)
         if self.awaiting_import:  # the import dialog opens over this screen: no stale "nobody here"
@@ -238,11 +249,20 @@ class MainScreen(Screen[None]):
             self._passing = False
             return False
         if (not isinstance(action, str) or not (namespace is self or isinstance(namespace, ContactList))
-                or self.app.screen is not self or action.partition("(")[0] in NEVER_HELD):
+                or self.app.screen is not self):
             return False
-        if not (self._held or self.settling):
+        if not (self._held or (self.settling and action.partition("(")[0] not in NEVER_HELD)):
             return False
         self._held.append((action, namespace))
+        return True
+
+    def quit_after_held(self) -> bool:
+        """ctrl+q or ctrl+c typed behind keys still waiting for the list: quit once they have acted (a
+        decision typed right before it was lost); pressed again, it quits at once. True when held."""
+        if not self._held or self.app.screen is not self or self._quit_held:
+            return False
+        self._quit_held = True
+        self._held.append(("quit", self))
         return True
 
     def _release_held(self) -> None:
@@ -558,6 +578,10 @@ class MainScreen(Screen[None]):
             self._changes_posted -= 1
         contacts = self.contacts
         if message.reload:
+            # what was committed up to now, by anyone, is in the list read next (`_watch_outside`)
+            version = self.store.data_version()
+            if version is not None:
+                self._seen_version = version
             focus = message.focus if message.focus is not None else contacts.current_id
             contacts.reload(focus_person=focus)
         else:
@@ -568,6 +592,37 @@ class MainScreen(Screen[None]):
         if message.summary:
             self.set_status(message.summary)
         self._release_held()
+
+    # ---- changes made by another knowme -----------------------------------------------------------
+
+    def _watch_outside(self) -> None:
+        """Another knowme changed the workspace (`knowme mark`, `import`, `dedupe` in another terminal):
+        read the list and the counts again, the cursor kept on the same person, and say so in a line.
+        A row acted on otherwise shows what the other command undid (a person it excluded, shown
+        undecided). Looked at only while the list is settled, no key waits and no dialog is up: the
+        UI's own writes made on other connections (an import, a dedupe answer, a large undo) are made
+        behind a dialog and re-read the list when it closes, so they are never taken for another's."""
+        if (self.app.screen is not self or self.awaiting_import or self.settling or self._held
+                or self._replaying):
+            return
+        version = self.store.data_version()
+        if version is None or version == self._seen_version:
+            return
+        self.post_change(WorkspaceChanged(self._outside_summary(), reload=True))
+
+    def _outside_summary(self) -> str:
+        """What the status line says about another knowme's change: the highlighted person's part in it."""
+        said = "Changed in another window: list updated"
+        row = self.contacts.current_row  # as the list shows it
+        if row is None:
+            return f"{said}."
+        name = row.name or "(no name)"
+        now = views.rows(self.store, [row.id]).get(row.id)
+        if now is None:
+            return f"{said}; {name} was merged or removed there."
+        if now.decision != row.decision:
+            return f"{said}; {name} is now {MARK_WORDS[now.decision]}."
+        return f"{said}."
 
     def action_clear(self) -> None:
         if self.contacts.selected:
@@ -606,29 +661,51 @@ class MainScreen(Screen[None]):
         enter, down and esc leave it here: a key is then handled where the keys before it left the
         focus, whether it reached the list or the filter."""
         filter_input = self.query_one(FilterInput)
-        if event.key == "slash" and self.focused is not filter_input and not self._filter_held:
-            # here rather than through the binding (run once the key has reached the app, after the
-            # letters behind it went by): focus moves before the next key is looked at
+        if (event.key == "slash" and self.focused is not filter_input and not self._filter_held
+                and not self._slash_coming):
+            # not through the binding (run once the key has reached the app, after the letters behind it
+            # went by), and not at once either: the keys typed before it are still on their way to the app,
+            # to act or to be held. Its turn comes behind them (`_slash_turn`, queued where they are); the
+            # keys typed behind it until then are kept for the filter.
             event.stop()
             event.prevent_default()
-            if self._held:  # keys typed before it wait for the list: the filter, and what is typed in it, too
-                self._held.append(("filter", self))
-                self._filter_held = True
-            else:
-                self.action_filter()
+            self._slash_coming = self._after_slash_open = True
+            self.app.call_later(self._slash_turn)
             return
-        if not (self._filter_held or self.focused is filter_input):
+        capturing = self._slash_coming and self._after_slash_open
+        if not (capturing or self._filter_held or self.focused is filter_input):
             return
         if event.key in ("enter", "down", "escape", "backspace") or (event.is_printable and event.character):
             # here, not through the input's typing or bindings (run once the key has reached the app,
             # after the keys behind it were typed in)
             event.stop()
             event.prevent_default()
-            if self._filter_held:
+            if capturing:
+                self._after_slash.append(event)
+                self._after_slash_open = event.key not in ("enter", "down", "escape")
+            elif self._filter_held:
                 self._held.append(("", event))
                 self._filter_held = event.key not in ("enter", "down", "escape")
             else:
                 self._filter_key(event)
+
+    def _slash_turn(self) -> None:
+        """The slash typed in the list, in its turn: the keys typed before it have acted or wait for the
+        list. Behind waiting keys it waits too, with what was typed in it; else the filter opens now."""
+        typed, still_open = self._after_slash, self._after_slash_open
+        self._slash_coming, self._after_slash, self._after_slash_open = False, [], False
+        if self.app.screen is not self:  # a key before it opened a dialog: they were typed for the list
+            self.notify(f"{plural(len(typed) + 1, 'key')} typed ahead not applied: a dialog opened before them.",
+                        severity="warning", timeout=5)
+            return
+        if self._held:
+            self._held.append(("filter", self))
+            self._held.extend(("", key) for key in typed)
+            self._filter_held = still_open
+            return
+        self.action_filter()
+        for key in typed:
+            self._filter_key(key)
 
     def _filter_key(self, event: events.Key) -> None:
         """Type a key into the filter: a letter, backspace, or enter, down, esc back to the list."""

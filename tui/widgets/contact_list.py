@@ -514,9 +514,18 @@ class ContactList(ScrollView, can_focus=True):
         self.post_message(self.SelectionChanged(self, len(self.selected), current, current in self.selected))
         self.move_to(self.cursor + 1)
 
-    def on_click(self, event: events.Click) -> None:
-        if event.y >= 1:
-            self.move_to(int(self.scroll_y) + event.y - 1)
+    async def on_click(self, event: events.Click) -> None:
+        """Put the cursor on the person clicked, as a key would (`go_to_person`): behind keys typed before
+        the click and still waiting for the list, it waits too; moved at once, it changed whom they acted on."""
+        if event.y >= 1 and self.ids:
+            index = min(int(self.scroll_y) + event.y - 1, len(self.ids) - 1)
+            await self.app.run_action(f"go_to_person({self.ids[index]})", self)
+
+    def action_go_to_person(self, person_id: int) -> None:
+        """The cursor to this person, if still listed (a click, in its turn)."""
+        index = self.index_of(person_id)
+        if index is not None:
+            self.move_to(index)
 
     # ---- rendering -------------------------------------------------------------------------------
 

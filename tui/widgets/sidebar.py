@@ -16,6 +16,13 @@ from knowme.views import VIEWS, View, progress
 SHORT_LABELS = {"duplicates": "Duplicates"}
 
 
+def progress_text(decided: int, total: int, width: int) -> str:
+    """`Decided 1,234 of 2,374`, in two lines when one does not fit `width` cells (the sidebar is 18 to
+    23 wide: the line was cut to "Decided 12 of 1,5…" at 80 columns once ten people were decided)."""
+    line = f"Decided {decided:,} of {total:,}"
+    return line if len(line) <= width or width <= 0 else f"Decided {decided:,}\nof {total:,}"
+
+
 def _prompt(number: int, view: View, count: int | None, width: int) -> Content:
     """`1 Undecided       1,234`: the digit that opens the view, its name, its count on the right."""
     label = SHORT_LABELS.get(view.key, view.label)
@@ -99,7 +106,9 @@ class Sidebar(Vertical):
                 options.replace_option_prompt(view.key, _prompt(n, view, count, width))
                 self._shown[view.key] = (count, width)
         decided, total = progress(counts)
-        self.query_one("#progress-label", Label).update(f"Decided {decided:,} of {total:,}", layout=False)
+        label = self.query_one("#progress-label", Label)
+        text = progress_text(decided, total, label.content_region.width or width - 2)
+        label.update(text, layout=text.count("\n") != str(label.content).count("\n"))  # one line or two
         self.query_one(ProgressBar).update(total=max(total, 1), progress=decided)
 
     def on_resize(self, event: events.Resize) -> None:

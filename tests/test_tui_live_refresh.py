@@ -1,0 +1,191 @@
+"""The open review follows what another knowme does to the workspace (`knowme mark`, `import`, `dedupe` in
+another terminal): the list, the detail and the counts are read again without a key, the cursor stays on
+the same person, and the status line says so. It showed the old decisions until ctrl+r, and a person just
+excluded elsewhere was shown, and acted on, as undecided. The review's own changes are never taken for
+another's, and keys typed while the list is read again wait for it, none lost."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from tui_helpers import decisions, list_settled, make_workspace, pilot_test
+
+from knowme import views
+from knowme.model import Decision
+from knowme.store.core import Store
+from knowme.triage import mark
+from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.main import MainScreen
+from knowme.tui.widgets.contact_list import ContactList
+from knowme.tui.widgets.detail import DetailPane
+
+SIZE = (120, 36)
+OUTSIDE = "Changed in another window"
+
+
+@pytest.fixture(autouse=True)
+def quick_watch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MainScreen, "WATCH_EVERY", 0.05)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return make_workspace(tmp_path / "w.db")
+
+
+def marked_elsewhere(path: Path, name: str, decision: Decision) -> None:
+    """What `knowme mark NAME --as ...` in another terminal does."""
+    with Store.open(path) as store:
+        (pid,) = store.conn.execute("SELECT id FROM people WHERE name=?", (name,)).fetchone()
+        mark(store, [pid], decision)
+
+
+def status(app: KnowmeApp) -> str:
+    return str(app.main.query_one("#status").render())
+
+
+def contacts(app: KnowmeApp) -> ContactList:
+    return app.main.query_one(ContactList)
+
+
+def names(app: KnowmeApp) -> list[str]:
+    rows = views.rows(app.store, list(contacts(app).ids))
+    return [rows[pid].name for pid in contacts(app).ids]
+
+
+def current(app: KnowmeApp) -> str:
+    row = contacts(app).current_row
+    return row.name if row else ""
+
+
+async def seen(pilot, app: KnowmeApp, what: str = OUTSIDE, timeout: float = 5.0) -> None:
+    """Wait, pressing nothing, until the status line says `what` and the list read again is shown."""
+    for _ in range(int(timeout / 0.05)):
+        await pilot.pause(0.05)
+        if what in status(app) and not app.main.settling:
+            await list_settled(pilot, app)
+            return
+    raise AssertionError(f"the review never said {what!r}; its status line: {status(app)!r}")
+
+
+@pilot_test
+async def test_a_person_excluded_in_another_terminal_is_shown_excluded_without_a_key(workspace: Path) -> None:
+    """The cursor on Carol Chen in the All view; `knowme mark "Carol Chen" --as exclude` elsewhere: the
+    row, the detail and the Exclude count show it with no key pressed, the cursor still on Carol."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("8")  # All
+        await list_settled(pilot, app)
+        contacts(app).move_to(names(app).index("Carol Chen"))
+        await pilot.pause()
+        marked_elsewhere(workspace, "Carol Chen", Decision.EXCLUDE)
+        await seen(pilot, app)
+        assert current(app) == "Carol Chen"
+        assert contacts(app).current_row.decision == Decision.EXCLUDE
+        assert "Carol Chen is now exclude" in status(app)
+        assert app.main.counts["exclude"] == 1
+        assert app.main.query_one(DetailPane).plain_text().splitlines()[0].split() == ["Carol", "Chen", "exclude"]
+
+
+@pilot_test
+async def test_a_person_decided_elsewhere_leaves_the_undecided_list_and_the_cursor_moves_on(workspace: Path) -> None:
+    """In the Undecided view, another terminal marks the highlighted Bob Baker knows-me: he leaves the
+    list (the list would have offered him for a decision again), the cursor goes to the next person, and
+    x then excludes that one, the one shown."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        contacts(app).move_to(names(app).index("Bob Baker"))
+        await pilot.pause()
+        marked_elsewhere(workspace, "Bob Baker", Decision.KNOWS_ME)
+        await seen(pilot, app)
+        assert "Bob Baker" not in names(app) and "Bob Baker is now knows me" in status(app)
+        assert current(app) == "Carol Chen"
+        await pilot.press("x")
+        await list_settled(pilot, app)
+        assert decisions(workspace)["Carol Chen"] == "exclude" and decisions(workspace)["Bob Baker"] == "knows-me"
+
+
+@pilot_test
+async def test_the_reviews_own_changes_are_not_taken_for_another_windows(workspace: Path) -> None:
+    """Decisions, an undo and accepting every suggestion (that one written on a connection of its own,
+    in a worker): the review never says another window changed the workspace."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        for keys in (("k",), ("x",), ("ctrl+z",), ("p",), ("A",), ("enter",), ("8",), ("s",)):
+            await pilot.press(*keys)
+            await list_settled(pilot, app)
+            await pilot.pause(0.2)  # several looks
+            assert OUTSIDE not in status(app), keys
+        assert not any(OUTSIDE in n.message for n in app._notifications)
+
+
+@pilot_test
+async def test_keys_typed_while_another_windows_change_is_read_wait_for_it(workspace: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another terminal excludes Alice Archer while the cursor is on Carol Chen (Undecided view); the
+    list is read again, slowly; down and x typed meanwhile wait, then act on the new list: Dan Dunn, the
+    person below Carol in it, is excluded, nothing typed is lost."""
+    list_people, gate, reading = views.list_people, threading.Event(), threading.Event()
+
+    def read(store, query, offset=0, limit=None, **options):
+        if reading.is_set():
+            assert gate.wait(10)
+        return list_people(store, query, offset, limit, **options)
+
+    monkeypatch.setattr(views, "list_people", read)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        contacts(app).move_to(names(app).index("Carol Chen"))
+        await pilot.pause()
+        reading.set()
+        marked_elsewhere(workspace, "Alice Archer", Decision.EXCLUDE)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.main.settling:
+                break
+        assert app.main.settling, "the change was never noticed"
+        await pilot.press("down", "x")
+        await pilot.pause(0.2)
+        assert decisions(workspace)["Dan Dunn"] == "undecided"  # waiting for the list
+        reading.clear()
+        gate.set()
+        await list_settled(pilot, app)
+        await list_settled(pilot, app)
+        assert "Alice Archer" not in names(app)
+        assert decisions(workspace)["Dan Dunn"] == "exclude"
+        assert decisions(workspace)["Carol Chen"] == "undecided"
+
+
+@pilot_test
+async def test_an_import_and_duplicate_answers_made_in_the_review_are_its_own(tmp_path: Path) -> None:
+    """`review FILE` imports on a connection of its own, and the duplicates dialog writes its answers on
+    another: neither is said to come from another window."""
+    from tui_helpers import open_pairs
+
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    book = tmp_path / "more.vcf"
+    book.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kim Kline\r\nN:Kline;Kim;;;\r\nEMAIL:kim@kline.example\r\n"
+                    "END:VCARD\r\n", encoding="utf-8")
+    app = KnowmeApp(workspace, import_paths=[book])
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if getattr(app.screen, "done", False):
+                break
+        await pilot.press("enter")
+        await list_settled(pilot, app)
+        await pilot.pause(0.3)
+        assert "Kim Kline" in names(app) and OUTSIDE not in status(app)
+        await open_pairs(pilot)
+        await pilot.press("y", "n")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await list_settled(pilot, app)
+        await pilot.pause(0.3)
+        assert OUTSIDE not in status(app)
+        assert not any(OUTSIDE in n.message for n in app._notifications)
