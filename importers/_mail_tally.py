@@ -159,16 +159,9 @@ class Tally:
         crowd = len(msg.recipients) > CROWD_THRESHOLD
         personal = not msg.bulk and not crowd
 
-        if msg.sender is not None:
-            stats = self._stats(sender, msg.sender[1], line, box)  # type: ignore[arg-type]
-            if not msg.bulk:
-                stats.as_from += 1
-                if sent_mail:
-                    stats.as_sent_from += 1
-            if msg.bulk and not from_me:
-                stats.bulk += 1
-        for address, name in co_senders:
-            stats = self._stats(address, name, line, box)
+        authors = co_senders if msg.sender is None else ((sender, msg.sender[1]), *co_senders)
+        for address, name in authors:
+            stats = self._stats(address, name, line, box)  # type: ignore[arg-type]
             if not msg.bulk:
                 stats.as_from += 1
                 if sent_mail:
