@@ -175,18 +175,23 @@ def test_files_that_are_no_address_book_make_no_workspace(knowme: Knowme, tmp_pa
     assert knowme.json("status", "--json")["records"] == 2
 
 
-def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback() -> None:
-    """ctrl+c during the imports, before `main` runs (a cold disk makes them take a few hundred
-    milliseconds): Python answered with a traceback through whichever import it was in."""
+@pytest.mark.parametrize(("signal_name", "how", "status"), [("SIGINT", "interrupted", 130),
+                                                             ("SIGTERM", "stopped (SIGTERM)", 143),
+                                                             ("SIGHUP", "stopped (SIGHUP)", 129)])
+def test_a_stop_while_the_command_starts_is_one_line_not_a_traceback(signal_name: str, how: str,
+                                                                      status: int) -> None:
+    """ctrl+c, `kill` or a closed terminal during the imports, before `main` runs (a cold disk or a
+    loaded machine makes them take a while): Python answered ctrl+c with a traceback through whichever
+    import it was in, and SIGTERM or SIGHUP with no word at all."""
     import subprocess
     import sys
 
     code = ("import knowme.cli.main, os, signal, time\n"
-            "os.kill(os.getpid(), signal.SIGINT)\n"
+            f"os.kill(os.getpid(), signal.{signal_name})\n"
             "time.sleep(30)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 130
-    assert done.stderr == "knowme: interrupted while starting; nothing was done\n"
+    assert done.returncode == status
+    assert done.stderr == f"knowme: {how} while starting; nothing half-done was saved (nothing had begun)\n"
 
 
 def test_ctrl_c_while_the_arguments_are_read_is_one_line(monkeypatch: pytest.MonkeyPatch,
@@ -198,7 +203,7 @@ def test_ctrl_c_while_the_arguments_are_read_is_one_line(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(cli_main, "build_parser", interrupted)
     assert cli_main.main(["status"]) == 130
-    assert capsys.readouterr().err == "knowme: interrupted while starting; nothing was done\n"
+    assert capsys.readouterr().err == "knowme: interrupted while starting; nothing half-done was saved (nothing had begun)\n"
 
 
 EVIL = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Evil\x1b[2K\x1b[1AName\r\nN:Name;Evil;;;\r\n"

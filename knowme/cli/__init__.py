@@ -2,10 +2,11 @@
 (`core`, `sources`, `dedupe`, `triage`, `export`, `review`); `errors.UserError` is what they raise for
 something the user can fix.
 
-ctrl+c while the command is still starting (importing what it needs, reading its arguments: a few
-hundred milliseconds on a cold disk) ends it with one line and exit status 130, as it does later
-(`main.main` takes over from `starting_interrupted` once it runs): Python's own answer was a traceback
-through whichever import it was in.
+ctrl+c, SIGTERM or SIGHUP while the command is still starting (importing what it needs, reading its
+arguments: a few hundred milliseconds on a cold disk, seconds on a loaded machine) end it with one line
+and the exit status a stop gives later (`main.main` takes over from `starting_stopped` once it runs):
+Python's own answer to ctrl+c was a traceback through whichever import it was in, and SIGTERM ended
+it without a word.
 """
 from __future__ import annotations
 
@@ -14,16 +15,27 @@ import signal
 import sys
 import threading
 
+STARTING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
-def starting_interrupted(_number: int, _frame: object) -> None:
-    """ctrl+c before the command has begun: nothing was done, so nothing is left to unwind."""
+
+def starting_stopped(number: int, _frame: object) -> None:
+    """A stop before the command has begun: nothing was done, so nothing is left to unwind."""
+    how = "interrupted" if number == signal.SIGINT else f"stopped ({signal.Signals(number).name})"
     try:
-        sys.stderr.write("knowme: interrupted while starting; nothing was done\n")
+        sys.stderr.write(f"knowme: {how} while starting; nothing half-done was saved (nothing had begun)\n")
         sys.stderr.flush()
     finally:
-        os._exit(130)
+        os._exit(128 + number)
 
 
-if threading.current_thread() is threading.main_thread() and \
-        signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not under a host that set its own
-    signal.signal(signal.SIGINT, starting_interrupted)
+def _install() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in STARTING_SIGNALS:
+        number = getattr(signal, name, None)
+        # only where nothing else answers it: not under a host (a test runner, an IDE) that set its own
+        if number is not None and signal.getsignal(number) in (signal.default_int_handler, signal.SIG_DFL):
+            signal.signal(number, starting_stopped)
+
+
+_install()

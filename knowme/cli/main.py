@@ -213,14 +213,17 @@ def controls_shown() -> Iterator[None]:
 
 
 def started() -> None:
-    """ctrl+c from here on raises KeyboardInterrupt, which `main` answers (see `knowme.cli`)."""
-    from knowme.cli import starting_interrupted
+    """From here on ctrl+c raises KeyboardInterrupt, which `main` answers, and SIGTERM and SIGHUP are
+    left to `signals_stop_cleanly` (or to their defaults in the review UI): see `knowme.cli`."""
+    from knowme.cli import STARTING_SIGNALS, starting_stopped
 
-    try:
-        if signal.getsignal(signal.SIGINT) is starting_interrupted:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-    except ValueError:  # not the main thread
-        pass
+    for name in STARTING_SIGNALS:
+        number = getattr(signal, name, None)
+        try:
+            if number is not None and signal.getsignal(number) is starting_stopped:
+                signal.signal(number, signal.default_int_handler if number == signal.SIGINT else signal.SIG_DFL)
+        except ValueError:  # not the main thread
+            pass
 
 
 def _run(handler: Callable[..., int], args: argparse.Namespace) -> int:
@@ -237,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(argv)
         args = parser.parse_args(argv)
     except KeyboardInterrupt:
-        print("knowme: interrupted while starting; nothing was done", file=sys.stderr)
+        print("knowme: interrupted while starting; nothing half-done was saved (nothing had begun)", file=sys.stderr)
         return 130
     handler: Callable[..., int] | None = getattr(args, "handler", None)
     if handler is None:
