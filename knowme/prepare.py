@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from knowme.addresses import split_email_cells
-from knowme.forking import can_fork, worker_count
+from knowme.forking import can_fork, stop_pool, worker_count
 from knowme.model import Person, Record
 from knowme.normalize import name_key, record_keys, split_phone_cells
 from knowme.runtime import frozen_for_fork, inherited, shared_with_workers
@@ -74,17 +74,19 @@ class PreparedStream:
         self._chunks = self._pool.imap(_prepare_range, bounds, chunksize=1)
 
     def __iter__(self) -> Iterator[Prepared]:
+        finished = False
         try:
             for chunk in self._chunks:
                 yield from map(Prepared._make, chunk)
+            finished = True
         finally:
-            self.close()
+            self.close(finished)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+    def close(self, finished: bool = False) -> None:
+        """Stop the workers (`finished`: every chunk was taken, they leave by themselves)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            stop_pool(pool, finished)
 
 
 def prepare_records(records: Sequence[Record], region: str, source: str,

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from knowme.forking import can_fork, worker_count
+from knowme.forking import can_fork, stop_pool, worker_count
 from knowme.runtime import inherited, shared_with_workers
 from knowme.store import merging
 from knowme.store.core import Store, summarise
@@ -113,9 +113,12 @@ class MergedSummaries:
         summaries = cls._fork(store, most_groups)
         try:
             yield summaries
-        finally:
+        except BaseException:
             if summaries:
                 summaries.close()
+            raise
+        if summaries:
+            summaries.close(finished=True)  # every result taken (a task still running is waited for)
 
     @classmethod
     def _fork(cls, store: Store, most_groups: int) -> MergedSummaries | None:
@@ -156,15 +159,19 @@ class MergedSummaries:
     def write(self, store: Store) -> set[int]:
         """Write every merged person's summary and suggestion as the workers send them; the ids written."""
         done: set[int] = set()
+        finished = False
         try:
             for rows in self._chunks:
                 merging.write_summaries(store, rows)
                 done.update(row[-1] for row in rows)
+            finished = True
         finally:
-            self.close()
+            self.close(finished)
         return done
 
-    def close(self) -> None:
-        """Stop the workers (done after `write`; call it when the merge fails before)."""
-        self._pool.terminate()
-        self._pool.join()
+    def close(self, finished: bool = False) -> None:
+        """Stop the workers (done after `write`; call it when the merge fails before). `finished`: every
+        result was taken, so they leave by themselves (`stop_pool`); a second call does nothing."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            stop_pool(pool, finished)

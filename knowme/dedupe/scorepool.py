@@ -22,7 +22,7 @@ from typing import Any
 from knowme.dedupe.blocking import PairList, beside_pairs, key_pairs, lookup_pairs
 from knowme.dedupe.matching import MatchItem, Stats, compute_stats
 from knowme.dedupe.scoring import DIFFERENT_OUTCOME, SURE, UNASKED, score_pair
-from knowme.forking import can_fork, worker_count
+from knowme.forking import can_fork, stop_pool, worker_count
 from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import to_json
 
@@ -97,7 +97,10 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
         shares = _by_surname(items, pairs, workers * _CHUNKS_PER_WORKER)
         # the largest first: the last shares, taken while the other worker ends its own, are the smallest
         order = sorted(range(len(shares)), key=lambda k: -len(shares[k]))
-        with shared_with_workers(shares=shares), multiprocessing.get_context("fork").Pool(workers) as pool:
+        with shared_with_workers(shares=shares):
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        finished = False
+        try:
             done = 0
             for k, part in zip(order, pool.imap(_score_share, order)):
                 yield part
@@ -105,6 +108,9 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
                 done += len(shares[k])
                 if progress:
                     progress(done, len(pairs))
+            finished = True
+        finally:
+            stop_pool(pool, finished)
 
 
 def _by_surname(items: Sequence[MatchItem], pairs: PairList, count: int) -> list[array[int]]:
@@ -183,6 +189,7 @@ def beside_blocking(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], 
     lookups = context.Value("b", 0)
     with shared_with_workers(items=items, verdicts=verdicts, keys=keys, lookups=lookups):
         pool = context.Pool(1)  # forks here, with the items published
+    waiting = None
     try:
         waiting = pool.apply_async(_inherited_beside, (None,))
 
@@ -196,5 +203,4 @@ def beside_blocking(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], 
             return stats, codes
         yield later
     finally:
-        pool.terminate()
-        pool.join()
+        stop_pool(pool, waiting is not None and waiting.ready())  # its one task done: the worker leaves by itself
