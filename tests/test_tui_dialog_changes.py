@@ -114,3 +114,88 @@ async def test_the_next_pair_after_its_address_book_was_forgotten_elsewhere_is_s
         await list_settled(pilot, app)
         assert app.main.counts.get("duplicates", 0) == 0
 
+
+def status(app: KnowmeApp) -> str:
+    return str(app.main.query_one("#status").render())
+
+
+@pilot_test
+async def test_a_change_made_elsewhere_while_the_duplicates_dialog_was_open_is_said_when_it_closes(
+        tmp_path: Path) -> None:
+    """The cursor on Alice Archer; the duplicates dialog open; `knowme mark "Alice Archer" --as exclude` in
+    another terminal. Closing the dialog read the list again, and said nothing: the change was taken for
+    the dialog's own. Now the status line says it, as it does when no dialog is up."""
+    from knowme.model import Decision
+    from knowme.triage import mark
+
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        assert app.main.contacts.current_row.name == "Alice Archer"
+        await open_pairs(pilot)
+        with Store.open(workspace) as other:
+            mark(other, [person_named(workspace, "Alice Archer")], Decision.EXCLUDE)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, DuplicatesScreen)  # the dialog stays
+        await pilot.press("escape")
+        await list_settled(pilot, app)
+        assert "Changed in another window" in status(app) and "Alice Archer is now exclude" in status(app)
+        assert "Alice Archer" not in [app.main.contacts.row_at(n).name for n in range(app.main.contacts.row_count)]
+
+
+@pilot_test
+async def test_a_group_of_answers_given_in_the_dialog_is_its_own(tmp_path: Path) -> None:
+    """shift+N answers a group on a connection of its own: closing the dialog does not say another window
+    changed the workspace."""
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        screen = await open_pairs(pilot)
+        before = len(screen.pairs)
+        await pilot.press("N")
+        await settle_dialog(pilot, app)
+        await pilot.pause(0.1)
+        await pilot.press("y")  # the question: all different
+        await settle_dialog(pilot, app)
+        await pilot.pause(0.3)
+        assert len(screen.pairs) < before
+        await pilot.press("escape")
+        await list_settled(pilot, app)
+        await pilot.pause(0.3)
+        assert "Changed in another window" not in status(app)
+
+
+@pilot_test
+async def test_a_change_made_elsewhere_while_the_note_editor_was_open_is_said_with_the_save(tmp_path: Path) -> None:
+    """Writing Alice Archer's note (personalize); another terminal excludes her meanwhile. Saving said only
+    "Saved the note", and the list showed her as personalize no more without a word: the status line now
+    says she is exclude, changed in another window."""
+    from textual.widgets import TextArea
+
+    from knowme.model import Decision
+    from knowme.triage import mark
+    from knowme.tui.screens.outreach import OutreachScreen
+
+    workspace = make_workspace(tmp_path / "w.db")
+    alice = person_named(workspace, "Alice Archer")
+    with Store.open(workspace) as store:
+        mark(store, [alice], Decision.PERSONALIZE)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("3")  # Personalize
+        await list_settled(pilot, app)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OutreachScreen)
+        with Store.open(workspace) as other:
+            mark(other, [alice], Decision.EXCLUDE)
+        await pilot.pause(0.3)
+        app.screen.query_one("#draft", TextArea).text = "Hi Alice, we met at PyCon. I would like to stay in touch."
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await list_settled(pilot, app)
+        assert "Saved the note for Alice Archer" in status(app)
+        assert "Changed in another window" in status(app) and "Alice Archer is now exclude" in status(app)

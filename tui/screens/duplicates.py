@@ -409,6 +409,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         """In a worker thread, on a connection of its own: answer the group, then show the queue again on
         the UI thread. (On the UI's connection, a key pressed meanwhile joined the worker's transaction:
         it seemed saved while no other process saw it, and quitting before the group was done lost both.)"""
+        self.app.writes_elsewhere += 1  # type: ignore[attr-defined]
         with Store.open(self.store.path) as writer:
             group = resolve_group(writer, key, same)
         self.app.call_from_thread(self._group_done, len(group.pairs) - group.held, same, group.held, group.held_why)

@@ -41,6 +41,7 @@ HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list
 #: Keys (and a click) that do not act on a list being read: held only behind keys typed before them, in
 #: their turn (q typed right after x quit, and the x, waiting for the list, was never made)
 NEVER_HELD = frozenset({"quit", "help", "toggle_theme", "go_to_person"})
+OUTSIDE = "Changed in another window"  # what the status line says of another knowme's change
 MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize", Decision.EXCLUDE: "exclude",
               Decision.UNDECIDED: "undecided"}
 
@@ -129,6 +130,8 @@ class MainScreen(Screen[None]):
         self._after_slash_open = False  # ... until enter, down or esc ends the filter
         self._quit_held = False
         self._seen_version: int | None = None  # the workspace's data version the list was last read at
+        self._seen_writes = 0  # the app's `writes_elsewhere` then
+        self._status, self._status_fresh = "", False  # the status line, and whether it was said since a dialog
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -168,6 +171,7 @@ class MainScreen(Screen[None]):
         self.set_status("k knows me · p personalize · x exclude (each moves on) · ? all keys")
         self.set_interval(2.0, self._save_if_moved)
         self._seen_version = self.store.data_version()
+        self._seen_writes = self.knowme.writes_elsewhere
         self.set_interval(self.WATCH_EVERY, self._watch_outside)
         self.knowme.steady(self)
         self.awaiting_import = bool(self.knowme.import_paths)
@@ -577,11 +581,20 @@ class MainScreen(Screen[None]):
         if message.reload and self._changes_posted:
             self._changes_posted -= 1
         contacts = self.contacts
+        summary = message.summary
         if message.reload:
             # what was committed up to now, by anyone, is in the list read next (`_watch_outside`)
             version = self.store.data_version()
+            if (version is not None and self._seen_version is not None and version != self._seen_version
+                    and self.knowme.writes_elsewhere == self._seen_writes and OUTSIDE not in summary):
+                # another knowme wrote while a dialog was up (the list is not watched then), and the
+                # review did not (an import, a group of answers): said, as the watch says it, not swallowed
+                said = self._outside_summary()
+                before = summary or (self._status if self._status_fresh else "")  # "Undone: …" is kept
+                summary = f"{before}  {said}" if before else said
             if version is not None:
                 self._seen_version = version
+            self._seen_writes = self.knowme.writes_elsewhere
             focus = message.focus if message.focus is not None else contacts.current_id
             contacts.reload(focus_person=focus)
         else:
@@ -589,8 +602,8 @@ class MainScreen(Screen[None]):
         self._show_detail(contacts.current_id, force=True)
         if not message.counted:
             self.refresh_counts()
-        if message.summary:
-            self.set_status(message.summary)
+        if summary:
+            self.set_status(summary)
         self._release_held()
 
     # ---- changes made by another knowme -----------------------------------------------------------
@@ -612,7 +625,7 @@ class MainScreen(Screen[None]):
 
     def _outside_summary(self) -> str:
         """What the status line says about another knowme's change: the highlighted person's part in it."""
-        said = "Changed in another window: list updated"
+        said = f"{OUTSIDE}: list updated"
         row = self.contacts.current_row  # as the list shows it
         if row is None:
             return f"{said}."
@@ -815,7 +828,11 @@ class MainScreen(Screen[None]):
     # ---- status and persistence ------------------------------------------------------------------
 
     def set_status(self, text: str) -> None:
+        self._status, self._status_fresh = text, True
         self.query_one("#status", Label).update(text, layout=False)
+
+    def on_screen_suspend(self) -> None:
+        self._status_fresh = False  # a dialog opened: the status line's text is no news once it closes
 
     def _schedule_save(self) -> None:
         self._state_dirty = True
