@@ -240,3 +240,41 @@ async def test_a_click_while_the_list_is_read_again_is_kept(workspace: Path, mon
         assert decisions(workspace)["Dan Dunn"] == "exclude"
         assert decisions(workspace)["Bob Baker"] == "undecided"
 
+
+@pilot_test
+async def test_a_long_write_elsewhere_is_read_once_it_settles_or_every_few_seconds(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long import in another terminal commits again and again: the list was read again at every look
+    (a second apart), and at 100,000 people each read held the keys typed meanwhile. A change after a
+    quiet spell is read at once; while changes keep coming, the list is read once a look finds no new
+    one, or every WATCH_BUSY_EVERY seconds of them (the looks made by hand here, on a fake clock)."""
+    now = [0.0]
+    monkeypatch.setattr(MainScreen, "WATCH_EVERY", 1000.0)  # no look but those made here
+    monkeypatch.setattr(MainScreen, "clock", staticmethod(lambda: now[0]))
+    app = KnowmeApp(workspace)
+
+    async def look(at: float) -> None:
+        now[0] = at
+        app.main._watch_outside()
+        await list_settled(pilot, app)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        marked_elsewhere(workspace, "Alice Archer", Decision.EXCLUDE)
+        await look(0)
+        assert "Alice Archer" not in names(app)  # after a quiet spell: at once
+        marked_elsewhere(workspace, "Bob Baker", Decision.EXCLUDE)
+        await look(1)
+        marked_elsewhere(workspace, "Carol Chen", Decision.EXCLUDE)
+        await look(2)
+        assert {"Bob Baker", "Carol Chen"} <= set(names(app))  # still being written: not read yet
+        await look(3)  # no write since the last look: read
+        assert not {"Bob Baker", "Carol Chen"} & set(names(app))
+        for n, name in enumerate(("Dan Dunn", "Erin Evans", "Frank Fischer", "Grace Green", "Henry Hill")):
+            marked_elsewhere(workspace, name, Decision.KNOWS_ME)
+            await look(4 + 2 * n)  # a write before every look, for 8 seconds
+        assert "Dan Dunn" in names(app)
+        marked_elsewhere(workspace, "Ines Ibáñez", Decision.KNOWS_ME)
+        await look(3 + MainScreen.WATCH_BUSY_EVERY)  # ten seconds of writes: read, though they go on
+        assert not {"Dan Dunn", "Ines Ibáñez"} & set(names(app))
+        assert "Changed in another window" in status(app)

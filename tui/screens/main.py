@@ -1,6 +1,7 @@
 """The main screen: views with counts, the contact list, the detail pane, and the triage keys."""
 from __future__ import annotations
 
+import time
 from collections import deque
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -111,6 +112,11 @@ class MainScreen(Screen[None]):
     #: Seconds between looks at whether another knowme (`mark`, `import`, `dedupe` in another terminal)
     #: changed the workspace: one `PRAGMA data_version`, microseconds.
     WATCH_EVERY = 1.0
+    #: While another knowme keeps writing (a long import commits every few hundred cards), the list is read
+    #: again once its writes stop, or after this many seconds of them: read every second, a large list kept
+    #: the keys typed meanwhile waiting for it, again and again.
+    WATCH_BUSY_EVERY = 10.0
+    clock = staticmethod(time.monotonic)
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -132,6 +138,8 @@ class MainScreen(Screen[None]):
         self._seen_version: int | None = None  # the workspace's data version the list was last read at
         self._seen_writes = 0  # the app's `writes_elsewhere` then
         self._status, self._status_fresh = "", False  # the status line, and whether it was said since a dialog
+        self._outside_read_at: float | None = None  # when another knowme's change was last read, while it writes on
+        self._outside_last: int | None = None  # the data version the last look saw, unread
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -620,8 +628,21 @@ class MainScreen(Screen[None]):
             return
         version = self.store.data_version()
         if version is None or version == self._seen_version:
+            self._outside_read_at = self._outside_last = None  # quiet: the next change is read at once
             return
+        if not self._outside_due(version):
+            return
+        self._outside_read_at, self._outside_last = self.clock(), None
         self.post_change(WorkspaceChanged(self._outside_summary(), reload=True))
+
+    def _outside_due(self, version: int) -> bool:
+        """Whether to read another knowme's change now: at once after a quiet spell; while it goes on
+        writing (changed again since the list was read for it), once a look finds no further write, or
+        after `WATCH_BUSY_EVERY` seconds of them."""
+        if self._outside_read_at is None:
+            return True
+        settled, self._outside_last = version == self._outside_last, version
+        return settled or self.clock() - self._outside_read_at >= self.WATCH_BUSY_EVERY
 
     def _outside_summary(self) -> str:
         """What the status line says about another knowme's change: the highlighted person's part in it."""
