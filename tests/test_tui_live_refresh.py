@@ -189,3 +189,92 @@ async def test_an_import_and_duplicate_answers_made_in_the_review_are_its_own(tm
         await pilot.pause(0.3)
         assert OUTSIDE not in status(app)
         assert not any(OUTSIDE in n.message for n in app._notifications)
+
+
+def gate_list_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """(reading, gate): while `reading` is set, the list's reads wait for `gate`."""
+    list_people, gate, reading = views.list_people, threading.Event(), threading.Event()
+
+    def read(store, query, offset=0, limit=None, **options):
+        if reading.is_set():
+            assert gate.wait(10)
+        return list_people(store, query, offset, limit, **options)
+
+    monkeypatch.setattr(views, "list_people", read)
+    return reading, gate
+
+
+@pytest.mark.parametrize("how", ["ctrl+r", "another window"])
+@pilot_test
+async def test_a_click_while_the_list_is_read_again_is_kept(workspace: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           how: str) -> None:
+    """The cursor on Bob Baker; the list is read again (ctrl+r, or a change made in another terminal) and,
+    with no key waiting, the user clicks Dan Dunn: the list, once read, put the cursor back on Bob, and the
+    x typed next excluded Bob, a person the user had not chosen."""
+    reading, gate = gate_list_reads(monkeypatch)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        contacts(app).move_to(names(app).index("Bob Baker"))
+        await pilot.pause()
+        reading.set()
+        if how == "ctrl+r":
+            await pilot.press("ctrl+r")
+        else:
+            marked_elsewhere(workspace, "Jack Jones", Decision.KNOWS_ME)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if contacts(app).is_loading:
+                break
+        assert contacts(app).is_loading, "the list was never read again"
+        await pilot.click(ContactList, offset=(5, 1 + names(app).index("Dan Dunn")))
+        await pilot.pause()
+        assert current(app) == "Dan Dunn"
+        reading.clear()
+        gate.set()
+        await list_settled(pilot, app)
+        await pilot.pause(0.1)
+        assert current(app) == "Dan Dunn"
+        await pilot.press("x")
+        await list_settled(pilot, app)
+        assert decisions(workspace)["Dan Dunn"] == "exclude"
+        assert decisions(workspace)["Bob Baker"] == "undecided"
+
+
+@pilot_test
+async def test_a_long_write_elsewhere_is_read_once_it_settles_or_every_few_seconds(
+        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long import in another terminal commits again and again: the list was read again at every look
+    (a second apart), and at 100,000 people each read held the keys typed meanwhile. A change after a
+    quiet spell is read at once; while changes keep coming, the list is read once a look finds no new
+    one, or every WATCH_BUSY_EVERY seconds of them (the looks made by hand here, on a fake clock)."""
+    now = [0.0]
+    monkeypatch.setattr(MainScreen, "WATCH_EVERY", 1000.0)  # no look but those made here
+    monkeypatch.setattr(MainScreen, "clock", staticmethod(lambda: now[0]))
+    app = KnowmeApp(workspace)
+
+    async def look(at: float) -> None:
+        now[0] = at
+        app.main._watch_outside()
+        await list_settled(pilot, app)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        marked_elsewhere(workspace, "Alice Archer", Decision.EXCLUDE)
+        await look(0)
+        assert "Alice Archer" not in names(app)  # after a quiet spell: at once
+        marked_elsewhere(workspace, "Bob Baker", Decision.EXCLUDE)
+        await look(1)
+        marked_elsewhere(workspace, "Carol Chen", Decision.EXCLUDE)
+        await look(2)
+        assert {"Bob Baker", "Carol Chen"} <= set(names(app))  # still being written: not read yet
+        await look(3)  # no write since the last look: read
+        assert not {"Bob Baker", "Carol Chen"} & set(names(app))
+        for n, name in enumerate(("Dan Dunn", "Erin Evans", "Frank Fischer", "Grace Green", "Henry Hill")):
+            marked_elsewhere(workspace, name, Decision.KNOWS_ME)
+            await look(4 + 2 * n)  # a write before every look, for 8 seconds
+        assert "Dan Dunn" in names(app)
+        marked_elsewhere(workspace, "Ines Ibáñez", Decision.KNOWS_ME)
+        await look(3 + MainScreen.WATCH_BUSY_EVERY)  # ten seconds of writes: read, though they go on
+        assert not {"Dan Dunn", "Ines Ibáñez"} & set(names(app))
+        assert "Changed in another window" in status(app)

@@ -80,6 +80,10 @@ class KnowmeApp(App[None]):
         self.stable = stable
         self.export_dir = export_dir
         self._quit_in_turn = False  # a ctrl+q on its way behind the keys typed before it (`action_quit`)
+        #: Bumped (in the worker) whenever the review writes on a connection of its own (an import, accepting
+        #: every suggestion, a large undo, a group of duplicate answers): the workspace's data version then
+        #: moves by the review's own doing, not another knowme's (`MainScreen.workspace_changed`)
+        self.writes_elsewhere = 0
         self.sub_title = "demo workspace" if demo else self.store_path.name
 
     def get_default_screen(self) -> Screen:

@@ -33,6 +33,7 @@ def run_busy(screen: Screen, path: Path, title: str, doing: str, work: Callable[
 
 def _in_worker(app: App, path: Path, work: Callable[[Store], T], done: Callable[[T | None], None]) -> None:
     result = None
+    app.writes_elsewhere += 1  # type: ignore[attr-defined]
     try:
         with Store.open(path) as store:
             result = work(store)

@@ -553,6 +553,16 @@ class AlreadyAnswered(Exception):
         self.pair_id, self.same = pair_id, same
 
 
+class PairChanged(Exception):
+    """The pair's records belong to other people than the two the user was shown (another command merged,
+    split or re-imported them since the queue was read): the answer was about people who no longer stand
+    so; nothing changed."""
+
+    def __init__(self, pair_id: int) -> None:
+        super().__init__(pair_id)
+        self.pair_id = pair_id
+
+
 @dataclass(frozen=True, slots=True)
 class Answered:
     """What answering one pair did: the merged person (None for different), and the other questions the
@@ -573,10 +583,10 @@ class Answered:
         return f"also closed {plural(len(said), 'question')}: {', '.join(said[:10])}{more}"
 
 
-def resolve_pair(store: Store, pair_id: int, same: bool) -> int | None:
+def resolve_pair(store: Store, pair_id: int, same: bool, people: tuple[int, int] | None = None) -> int | None:
     """The user's answer to a queued pair, as one undoable action (see `answer_pair`); the merged
     person's id (None for different)."""
-    return answer_pair(store, pair_id, same).kept
+    return answer_pair(store, pair_id, same, people).kept
 
 
 def _pairs_named(store: Store, pair_ids: Iterable[int]) -> tuple[tuple[int, str], ...]:
@@ -590,13 +600,15 @@ def _pairs_named(store: Store, pair_ids: Iterable[int]) -> tuple[tuple[int, str]
     return tuple(named)
 
 
-def answer_pair(store: Store, pair_id: int, same: bool) -> Answered:
+def answer_pair(store: Store, pair_id: int, same: bool, people: tuple[int, int] | None = None) -> Answered:
     """The user's answer to a queued pair, as one undoable action.
 
     same: the two people merge (and a "same" verdict is kept for the two records); different: a
     "different" verdict for every record pair across the two people, so no later run (nor a
     re-import) asks about them again. The other questions between the same two people take the same
     answer, and a merge closes those an earlier "different" answer settles: all named in the result.
+    `people`: the two people the user saw the pair between; when its records are held by others now
+    (merged or split by another command since), PairChanged: "same" merged a third person's records too.
     """
     ends = pair_ends(store, pair_id)
     if ends is None:
@@ -604,6 +616,8 @@ def answer_pair(store: Store, pair_id: int, same: bool) -> Answered:
     status = pair_status(store, pair_id)
     if status not in (PENDING, WITHDRAWN):  # answering again would log an action that changes nothing, for undo
         raise AlreadyAnswered(pair_id, status == "same")  # to "undo" (a withdrawn pair may still be answered)
+    if people is not None and sorted(ends[:2]) != sorted(people):
+        raise PairChanged(pair_id)
     pa, pb, rka, rkb = ends
     pair_ids = sorted({pair_id, *pending_pairs_between(store, pa, pb)})
     names = _names_of(store, pa, pb)  # the log says who, not which ids (undo shows it)
@@ -646,6 +660,7 @@ __all__ = [
     "Answered",
     "DedupeReport",
     "Merge",
+    "PairChanged",
     "PairView",
     "load_items",
     "merge_people",

@@ -28,7 +28,8 @@ from textual.worker import Worker, WorkerState
 
 from knowme.dedupe.merge import split_person
 from knowme.dedupe.pairgroups import PairGroup, evidence_shape, find_group, group_id, resolve_group
-from knowme.dedupe.run import AlreadyAnswered, PairView, pending_pairs, queue_after_answer, resolve_pair
+from knowme.dedupe.run import (AlreadyAnswered, PairChanged, PairView, pending_pairs, queue_after_answer,
+                               resolve_pair)
 from knowme.model import Person
 from knowme.normalize import fold
 from knowme.store.core import Store
@@ -284,6 +285,10 @@ class DuplicatesScreen(ModalScreen["int | None"]):
             self.query_one("#close", Button).focus()
             return
         people = self.store.people_by_id([pair.a_person, pair.b_person])
+        if pair.a_person not in people or pair.b_person not in people:  # merged or forgotten elsewhere
+            self.pairs.remove(pair)
+            self._stale()
+            return
         left, right = people[pair.a_person], people[pair.b_person]
         self.query_one("#pair-title", Label).update(
             f"Possible duplicate {self.position + 1} of {len(self.pairs)}   ·   score {pair.score:.2f}"
@@ -324,11 +329,9 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         if self._still_busy() or pair is None:
             return
         try:
-            merged = resolve_pair(self.store, pair.id, same)
-        except (AlreadyAnswered, KeyError):  # answered, or its source forgotten, from another window meanwhile
-            self._read_queue()
-            self.notify("That pair was already answered or removed elsewhere; showing the queue as it is now.",
-                        severity="warning", timeout=4)
+            merged = resolve_pair(self.store, pair.id, same, (pair.a_person, pair.b_person))
+        except (AlreadyAnswered, KeyError, PairChanged) as exc:  # from another window meanwhile
+            self._stale(exc)
             return
         if merged is not None:
             self.last_merged = merged
@@ -338,6 +341,21 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self._show()
         self.notify("Merged: one person now." if same else "Kept apart: they will not be suggested again.",
                     timeout=2)
+
+    def _stale(self, why: Exception | None = None) -> None:
+        """The pair shown was answered, or its people merged, split or forgotten, by another command since the
+        queue was read: nothing is changed, the user is told, and the queue is read again as it is now."""
+        if isinstance(why, AlreadyAnswered):
+            said = "That pair was already answered in another window"
+        elif isinstance(why, PairChanged):
+            said = "One of these two people was merged or split in another window since this pair was shown"
+        elif isinstance(why, KeyError):
+            said = "That pair's cards were removed in another window (their address book forgotten or replaced)"
+        else:
+            said = "The next pair's people were merged or removed in another window"
+        self.notify(f"{said}; nothing was changed. Showing the queue as it is now.", severity="warning", timeout=6)
+        self._read_queue()
+        self.query_one("#pair-title", Label).update(READING)
 
     @on(Button.Pressed, "#same")
     def action_same(self) -> None:
@@ -391,6 +409,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         """In a worker thread, on a connection of its own: answer the group, then show the queue again on
         the UI thread. (On the UI's connection, a key pressed meanwhile joined the worker's transaction:
         it seemed saved while no other process saw it, and quitting before the group was done lost both.)"""
+        self.app.writes_elsewhere += 1  # type: ignore[attr-defined]
         with Store.open(self.store.path) as writer:
             group = resolve_group(writer, key, same)
         self.app.call_from_thread(self._group_done, len(group.pairs) - group.held, same, group.held, group.held_why)

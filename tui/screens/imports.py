@@ -233,6 +233,7 @@ class ImportScreen(ModalScreen[str | None]):
     def _import(self, jobs: list[tuple[str, Path]], mode: ReplaceMode) -> None:
         """Import each (row, path) of `jobs` (all the files, or the refused ones again in another mode)."""
         worker = get_current_worker()
+        self.app.writes_elsewhere += 1  # type: ignore[attr-defined]
         with Store.open(self.store_path) as store:
             region = prefs.phone_region(store, self.phone_region)
             for number, (row, path) in enumerate(jobs):

@@ -1,6 +1,7 @@
 """The main screen: views with counts, the contact list, the detail pane, and the triage keys."""
 from __future__ import annotations
 
+import time
 from collections import deque
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -41,6 +42,7 @@ HEAD_BEFORE, HEAD_SIZE = 60, 200  # the first window read before the whole list
 #: Keys (and a click) that do not act on a list being read: held only behind keys typed before them, in
 #: their turn (q typed right after x quit, and the x, waiting for the list, was never made)
 NEVER_HELD = frozenset({"quit", "help", "toggle_theme", "go_to_person"})
+OUTSIDE = "Changed in another window"  # what the status line says of another knowme's change
 MARK_WORDS = {Decision.KNOWS_ME: "knows me", Decision.PERSONALIZE: "personalize", Decision.EXCLUDE: "exclude",
               Decision.UNDECIDED: "undecided"}
 
@@ -110,6 +112,11 @@ class MainScreen(Screen[None]):
     #: Seconds between looks at whether another knowme (`mark`, `import`, `dedupe` in another terminal)
     #: changed the workspace: one `PRAGMA data_version`, microseconds.
     WATCH_EVERY = 1.0
+    #: While another knowme keeps writing (a long import commits every few hundred cards), the list is read
+    #: again once its writes stop, or after this many seconds of them: read every second, a large list kept
+    #: the keys typed meanwhile waiting for it, again and again.
+    WATCH_BUSY_EVERY = 10.0
+    clock = staticmethod(time.monotonic)
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -129,6 +136,10 @@ class MainScreen(Screen[None]):
         self._after_slash_open = False  # ... until enter, down or esc ends the filter
         self._quit_held = False
         self._seen_version: int | None = None  # the workspace's data version the list was last read at
+        self._seen_writes = 0  # the app's `writes_elsewhere` then
+        self._status, self._status_fresh = "", False  # the status line, and whether it was said since a dialog
+        self._outside_read_at: float | None = None  # when another knowme's change was last read, while it writes on
+        self._outside_last: int | None = None  # the data version the last look saw, unread
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -168,6 +179,7 @@ class MainScreen(Screen[None]):
         self.set_status("k knows me · p personalize · x exclude (each moves on) · ? all keys")
         self.set_interval(2.0, self._save_if_moved)
         self._seen_version = self.store.data_version()
+        self._seen_writes = self.knowme.writes_elsewhere
         self.set_interval(self.WATCH_EVERY, self._watch_outside)
         self.knowme.steady(self)
         self.awaiting_import = bool(self.knowme.import_paths)
@@ -577,11 +589,20 @@ class MainScreen(Screen[None]):
         if message.reload and self._changes_posted:
             self._changes_posted -= 1
         contacts = self.contacts
+        summary = message.summary
         if message.reload:
             # what was committed up to now, by anyone, is in the list read next (`_watch_outside`)
             version = self.store.data_version()
+            if (version is not None and self._seen_version is not None and version != self._seen_version
+                    and self.knowme.writes_elsewhere == self._seen_writes and OUTSIDE not in summary):
+                # another knowme wrote while a dialog was up (the list is not watched then), and the
+                # review did not (an import, a group of answers): said, as the watch says it, not swallowed
+                said = self._outside_summary()
+                before = summary or (self._status if self._status_fresh else "")  # "Undone: …" is kept
+                summary = f"{before}  {said}" if before else said
             if version is not None:
                 self._seen_version = version
+            self._seen_writes = self.knowme.writes_elsewhere
             focus = message.focus if message.focus is not None else contacts.current_id
             contacts.reload(focus_person=focus)
         else:
@@ -589,8 +610,8 @@ class MainScreen(Screen[None]):
         self._show_detail(contacts.current_id, force=True)
         if not message.counted:
             self.refresh_counts()
-        if message.summary:
-            self.set_status(message.summary)
+        if summary:
+            self.set_status(summary)
         self._release_held()
 
     # ---- changes made by another knowme -----------------------------------------------------------
@@ -607,12 +628,25 @@ class MainScreen(Screen[None]):
             return
         version = self.store.data_version()
         if version is None or version == self._seen_version:
+            self._outside_read_at = self._outside_last = None  # quiet: the next change is read at once
             return
+        if not self._outside_due(version):
+            return
+        self._outside_read_at, self._outside_last = self.clock(), None
         self.post_change(WorkspaceChanged(self._outside_summary(), reload=True))
+
+    def _outside_due(self, version: int) -> bool:
+        """Whether to read another knowme's change now: at once after a quiet spell; while it goes on
+        writing (changed again since the list was read for it), once a look finds no further write, or
+        after `WATCH_BUSY_EVERY` seconds of them."""
+        if self._outside_read_at is None:
+            return True
+        settled, self._outside_last = version == self._outside_last, version
+        return settled or self.clock() - self._outside_read_at >= self.WATCH_BUSY_EVERY
 
     def _outside_summary(self) -> str:
         """What the status line says about another knowme's change: the highlighted person's part in it."""
-        said = "Changed in another window: list updated"
+        said = f"{OUTSIDE}: list updated"
         row = self.contacts.current_row  # as the list shows it
         if row is None:
             return f"{said}."
@@ -815,7 +849,11 @@ class MainScreen(Screen[None]):
     # ---- status and persistence ------------------------------------------------------------------
 
     def set_status(self, text: str) -> None:
+        self._status, self._status_fresh = text, True
         self.query_one("#status", Label).update(text, layout=False)
+
+    def on_screen_suspend(self) -> None:
+        self._status_fresh = False  # a dialog opened: the status line's text is no news once it closes
 
     def _schedule_save(self) -> None:
         self._state_dirty = True

@@ -141,6 +141,7 @@ class ContactList(ScrollView, can_focus=True):
         fallback: int
         keep_row: bool = False
         changes: int = 0
+        moves: int = 0  # the user's cursor moves when it was asked for (`_moves`)
         match: str = ""
         first_page: bool = False  # the first FIRST_PAGE people only: the whole list follows
 
@@ -169,6 +170,7 @@ class ContactList(ScrollView, can_focus=True):
         self.empty_message = "Nobody here. Try another view (1-9) or clear the filter (esc)."
         self._last_highlight: tuple[int | None, int] | None = None
         self._changes = 0  # bumped whenever rows change here, so a load read before is read again
+        self._moves = 0  # bumped whenever the user moves the cursor (a click, a key), so a load keeps their choice
         self._versions: dict[int, int] = {}  # bumped per person when their row changed
         self.match_mode = ""  # how the filter matched the listed people (knowme.views.MATCH_MODES)
 
@@ -222,10 +224,11 @@ class ContactList(ScrollView, can_focus=True):
             fallback = self.cursor
         self._readers.interrupt()
         if ids is not None:
-            self._apply(self._IdsReady(self._token, query, ids, focus_person, fallback, keep_row, self._changes))
+            self._apply(self._IdsReady(self._token, query, ids, focus_person, fallback, keep_row, self._changes,
+                                       self._moves))
         else:
             self._reading = self._read_ids(self._IdsReady(self._token, query, array("q"), focus_person, fallback,
-                                                          keep_row, self._changes))
+                                                          keep_row, self._changes, self._moves))
 
     def load_after_refresh(self, query: ListQuery, **options: object) -> None:
         """`load` once the screen has been drawn (the list counts as loading until then)."""
@@ -370,6 +373,11 @@ class ContactList(ScrollView, can_focus=True):
             return
         if message.keep_row:  # it replaces the list on screen: the cursor stays on whoever it is on now
             message = replace(message, focus_person=self.current_id, fallback=self.cursor)
+        elif message.moves != self._moves and self.ids:
+            # the user moved the cursor while the list was read (a click: it does not wait for the list): their
+            # choice is kept, not undone by the person the read was asked to come back to (the next key
+            # acted on that one, not on the one clicked); gone since, the cursor stays at its place
+            message = replace(message, focus_person=self.current_id, fallback=self.cursor)
         if message.first_page:
             if message.changes == self._changes and (message.focus_person is None
                                                      or message.focus_person in message.ids):
@@ -487,23 +495,28 @@ class ContactList(ScrollView, can_focus=True):
 
     # ---- actions ---------------------------------------------------------------------------------
 
+    def _user_move(self, index: int) -> None:
+        """The cursor moved by the user (a key, a click): a list being read keeps it there (`_ids_ready`)."""
+        self._moves += 1
+        self.move_to(index)
+
     def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
+        self._user_move(self.cursor - 1)
 
     def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
+        self._user_move(self.cursor + 1)
 
     def action_page_up(self) -> None:
-        self.move_to(self.cursor - self._page)
+        self._user_move(self.cursor - self._page)
 
     def action_page_down(self) -> None:
-        self.move_to(self.cursor + self._page)
+        self._user_move(self.cursor + self._page)
 
     def action_first(self) -> None:
-        self.move_to(0)
+        self._user_move(0)
 
     def action_last(self) -> None:
-        self.move_to(len(self.ids) - 1)
+        self._user_move(len(self.ids) - 1)
 
     def action_toggle_select(self) -> None:
         """Select or unselect the highlighted person, then move down."""
@@ -512,7 +525,7 @@ class ContactList(ScrollView, can_focus=True):
             return
         self.toggle_selected(current)
         self.post_message(self.SelectionChanged(self, len(self.selected), current, current in self.selected))
-        self.move_to(self.cursor + 1)
+        self._user_move(self.cursor + 1)
 
     async def on_click(self, event: events.Click) -> None:
         """Put the cursor on the person clicked, as a key would (`go_to_person`): behind keys typed before
@@ -525,7 +538,7 @@ class ContactList(ScrollView, can_focus=True):
         """The cursor to this person, if still listed (a click, in its turn)."""
         index = self.index_of(person_id)
         if index is not None:
-            self.move_to(index)
+            self._user_move(index)
 
     # ---- rendering -------------------------------------------------------------------------------
 
