@@ -18,6 +18,8 @@ The gate: the export is refused, writing nothing, while any knows-me person it w
     transliteration, compound surnames, a one-letter change: `knowme.nameforms`),
   - is one side of an open duplicate pair whose other side is excluded,
   - would carry an excluded address, phone or profile inside a name, company or title cell.
+An address in a cell or a card's note (which counts as held) is read however it is spelled out there
+(`rex(at)x.com`, `rex%40x.com`, a bullet glued to it: `suppression.addresses_written_in`).
 Each conflict names both people and the command that resolves it (`Lookalike.command`); a
 `different` verdict (`knowme mark ID --not-same-as ID`) resolves all but the last kind.
 """
@@ -49,9 +51,9 @@ from knowme.store import exports as q
 from knowme.store import suppression as suppression_q
 from knowme.store.core import Store
 from knowme.suppression import (
-    EMAIL_TEXT,
     Identity,
     SuppressionIndex,
+    addresses_written_in,
     apart,
     different_verdicts,
     phone_in_text,
@@ -416,11 +418,8 @@ class _Gate:
             # invisible characters dropped
             value = written if written.isascii() else normalized_text(written)
             found: list[tuple[str, str]] = []
-            if "@" in value:
-                # punctuation glued before an address in text (`-rex@x.com`, a bullet) is read both ways
-                found += [("email", key) for text in EMAIL_TEXT.findall(value)
-                          for spelling in dict.fromkeys((text, text.lstrip("-_.+'=~#*")))
-                          if (key := mailbox_key(spelling))]
+            # an address spelled out (`rex(at)x.com`, `rex%40x.com`) or glued behind a bullet (`-rex@x.com`, `•rex@`)
+            found += [("email", key) for address in addresses_written_in(value) if (key := mailbox_key(address))]
             if _DIGIT.search(value) and len(_DIGIT.findall(value)) >= 7:
                 found += [("phone", key) for key in phone_in_text(value, self.region)]
                 # the number written without its country code, or in a form the workspace's region does not
