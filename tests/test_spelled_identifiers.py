@@ -110,6 +110,35 @@ def test_an_excluded_persons_own_note_puts_the_address_behind_a_bullet_on_the_li
     assert _refused(db, tmp_path / "s.csv") == [("email", "")]
 
 
+@pytest.mark.parametrize("title", [
+    "tel:+447700900123", "tel:+44-7700-900123", "+44 (0) 7700 900123", "+44 (0)7700 900 123",
+    "mob07700900123", "Rex:+447700900123", "07700900123(mobile)", "call+447700900123now",
+    "+44 7700\u2013900123", "+44\u00a07700\u00a0900123",
+])
+def test_an_excluded_phone_however_written_in_a_cell_stops_the_safe_export(tmp_path: Path, title: str) -> None:
+    db = tmp_path / "w.db"
+    _workspace(db, _ann(title=title))
+    assert _refused(db, tmp_path / "s.csv") == [("cell", "title")]
+
+
+@pytest.mark.parametrize(("note", "kind"), [("Rex's mobile: tel:+44-7700-900123", "phone"),
+                                          ("old boss, mob+44 (0) 7700 900123", "phone"),
+                                          ("ring Rex on 07700 900123 after six", "phone-tail")])
+def test_an_excluded_phone_in_a_knows_me_cards_note_stops_the_safe_export(tmp_path: Path, note: str,
+                                                                         kind: str) -> None:
+    """An excluded address in a card's note says the card may be his; his number there says it as surely
+    (it was not read at all), and `--not-same-as` resolves it the same way."""
+    from knowme.cli.main import main
+
+    db = tmp_path / "w.db"
+    rex, ann = _workspace(db, _ann(note))
+    assert _refused(db, tmp_path / "s.csv") == [(kind, "")]
+    assert main(["--db", str(db), "mark", str(ann), "--not-same-as", str(rex)]) == 0
+    with Store.open(db) as store:
+        export_safe(store, tmp_path / "s.csv")
+    assert "ann@able.example" in (tmp_path / "s.csv").read_text(encoding="utf-8")
+
+
 PROFILES = [
     "linkedin.com/in/rex-boss", "www.linkedin.com/in/rex-boss/", "m.linkedin.com/in/rex-boss?trk=x",
     "https://uk.linkedin.com/in/rex%2Dboss", "LinkedIn.com/in/Rex-Boss#about", "(linkedin.com/in/rex-boss)",
