@@ -113,7 +113,7 @@ def test_an_excluded_persons_own_note_puts_the_address_behind_a_bullet_on_the_li
 @pytest.mark.parametrize("title", [
     "tel:+447700900123", "tel:+44-7700-900123", "+44 (0) 7700 900123", "+44 (0)7700 900 123",
     "mob07700900123", "Rex:+447700900123", "07700900123(mobile)", "call+447700900123now",
-    "+44 7700\u2013900123", "+44\u00a07700\u00a0900123",
+    "+44 7700\u2013900123", "+44\u00a07700\u00a0900123", "07700 900123 - 07700 900456", "07700 900123 \u2013 555 0100",
 ])
 def test_an_excluded_phone_however_written_in_a_cell_stops_the_safe_export(tmp_path: Path, title: str) -> None:
     db = tmp_path / "w.db"

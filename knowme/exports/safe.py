@@ -418,7 +418,10 @@ class _Gate:
             return [], []
         if not value.isascii():  # a word processor's dash in a number (`+44 7700–900123`) as the hyphen it is
             value = value.translate(_DASHES)
-        runs = [m.group(0) for m in _PHONE_RUN.finditer(value) if len(_DIGIT.findall(m.group(0))) >= 8]
+        runs = [m.group(0) for m in _PHONE_RUN.finditer(value)]
+        # two numbers with a spaced dash between them are one run: each is compared too, not only the last
+        runs += [part for run in runs if " -" in run for part in _BETWEEN_NUMBERS.split(run)]
+        runs = [run for run in runs if len(_DIGIT.findall(run)) >= 8]
         return (phone_in_text(value, self.region),
                 self.index.tail_hits(runs, self.region) if runs and self.index.by_tail else [])
 
@@ -486,6 +489,7 @@ class _Gate:
 
 
 _DIGIT = re.compile(r"\d")
+_BETWEEN_NUMBERS = re.compile(r"\s+-\s+")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 _PHONE_RUN = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")  # a run of digits a phone may be written as
 
