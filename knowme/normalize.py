@@ -444,7 +444,8 @@ def _unescaped(match: re.Match[str]) -> str:
 _SLUG_TAIL = ".,;:!)]}>'\"`"
 
 
-_LINK_SEPARATORS = re.compile(r"[\s,;<>()\[\]\"']+")
+# (a table's `|`, and a dash or an ellipsis glued to a link: `linkedin.com/in/jane—my old boss`; no slug holds one)
+_LINK_SEPARATORS = re.compile(r"[\s,;<>()\[\]\"'|\u2013\u2014\u2026]+")
 
 
 def linkedin_keys_in(text: str) -> list[str]:

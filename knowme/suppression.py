@@ -170,10 +170,9 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
     for text in (record.note, *(value for _name, value in record.extras)):
         if not text or len(text) > ELSEWHERE_TEXT_MOST:
             continue
-        if "@" in text or "＠" in text or "﹫" in text:
-            for address in addresses_in(normalized_text(text) if not text.isascii() else text):
-                if key := mailbox_key(address):
-                    ident.emails.setdefault(key, address)
+        for address in addresses_written_in(text):  # spelled out (`rex(at)x.com`) or behind a bullet too
+            if key := mailbox_key(address):
+                ident.emails.setdefault(key, address)
         for key in linkedin_keys_in(text):
             ident.urls.setdefault(key, key)
 
@@ -746,4 +745,56 @@ def phone_in_text(text: str, region: str) -> list[str]:
 
 
 _PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
-EMAIL_TEXT = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
+# a word holding an `@`; it starts only after a separator, so a long text without one is read once, not once a letter
+EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
+
+# An address spelled out so that address harvesters miss it, as people write one into a note or a company
+# cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
+# escape), `rex @ x.com`, `rex at x dot com`. A plain `at` is read only with a spelled `dot` in the domain
+# (`sales at shop.com` is a job title). Every quantifier is bounded and no two repeat over the same characters,
+# so a hostile text is read in time linear in its length; each rewrite is shorter than what it replaces.
+_SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40) {0,3}"
+                         r"|(?<=\w) {1,3}@ {1,3}(?=\w)", re.I)
+_SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
+                          r"|。", re.I)
+_DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
+_WORDS = re.compile(rf"(?<![\w.+-])([\w.+-]{{1,64}}(?:{_DOT_WORD}[\w+-]{{1,64}}){{0,8}}) {{1,3}}(?:at|AT|At) {{1,3}}"
+                    rf"([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
+_DOTS = re.compile(_DOT_WORD)
+_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot")  # one search in C: most cells hold none of these
+
+
+def spelled_out(text: str) -> str:
+    """The text with every address spelled out in it (`_SPELLED_AT`) written as one; never longer."""
+    if not _MAY_SPELL.search(text):
+        return text
+    text = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", text))
+    if "dot" in text or "DOT" in text or "Dot" in text:
+        text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
+    return text
+
+
+# the end of a local part an address may be glued behind (`-rex`, `•rex`, `u=rex`), matched on the reversed
+# local part: anchored, so a long one is read once
+_GLUED_REVERSED = re.compile(r"[\w.+-]*")
+
+
+def addresses_written_in(text: str) -> list[str]:
+    """Every address a free text (a note, a name, company or title cell) may hold, read as the keys read
+    text (NFKC, invisible characters dropped), spelled out too (`spelled_out`), and each also without what is
+    glued before it (`-rex@x.com`, `•rex@x.com`, `*rex@x.com`, `?u=rex@x.com`): the bullet of a list, a link's
+    query. Candidates, for comparing with keys: most are no one's address."""
+    value = text if text.isascii() else normalized_text(text)
+    if not _MAY_SPELL.search(value):
+        return []
+    value = spelled_out(value)
+    if "@" not in value:
+        return []
+    found: dict[str, None] = {}
+    for address in (*addresses_in(value), *EMAIL_TEXT.findall(value)):
+        found[address] = None
+        local, _, domain = address.rpartition("@")
+        bare = _GLUED_REVERSED.match(local[::-1]).group()[::-1].lstrip("._+-")  # type: ignore[union-attr]
+        if bare and bare != local:
+            found[f"{bare}@{domain}"] = None
+    return list(found)

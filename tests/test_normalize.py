@@ -14,6 +14,7 @@ from knowme.normalize import (
     fold,
     is_role_address,
     linkedin_key,
+    linkedin_keys_in,
     name_key,
     phone_key,
     record_keys,
@@ -137,6 +138,13 @@ def test_linkedin_keys() -> None:
     assert linkedin_key("https://www.linkedin.com/in/Ana-Lima-12ab/?trk=x") == "linkedin.com/in/ana-lima-12ab"
     assert linkedin_key("http://linkedin.com/in/ana-lima-12ab") == "linkedin.com/in/ana-lima-12ab"
     assert linkedin_key("https://example.com/in/ana") is None
+
+
+@pytest.mark.parametrize("text", ["| linkedin.com/in/ana-lima|", "linkedin.com/in/ana-lima\u2014my old boss",
+                                  "see linkedin.com/in/ana-lima\u2026", "linkedin.com/in/ana-lima\u2013ex Acme"])
+def test_a_profile_link_glued_to_a_tables_bar_or_a_dash_in_text_is_that_profile(text: str) -> None:
+    """A note's `linkedin.com/in/ana-lima—my old boss` read as the profile `ana-lima—my`: no one's."""
+    assert linkedin_keys_in(text) == ["linkedin.com/in/ana-lima"]
 
 
 def test_record_keys_dedupe_and_skip_junk() -> None:

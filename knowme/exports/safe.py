@@ -18,6 +18,9 @@ The gate: the export is refused, writing nothing, while any knows-me person it w
     transliteration, compound surnames, a one-letter change: `knowme.nameforms`),
   - is one side of an open duplicate pair whose other side is excluded,
   - would carry an excluded address, phone or profile inside a name, company or title cell.
+An address in a cell or a card's note (which counts as held) is read however it is spelled out there
+(`rex(at)x.com`, `rex%40x.com`, a bullet glued to it: `suppression.addresses_written_in`), and a phone in a
+note is read as in a cell.
 Each conflict names both people and the command that resolves it (`Lookalike.command`); a
 `different` verdict (`knowme mark ID --not-same-as ID`) resolves all but the last kind.
 """
@@ -49,9 +52,11 @@ from knowme.store import exports as q
 from knowme.store import suppression as suppression_q
 from knowme.store.core import Store
 from knowme.suppression import (
-    EMAIL_TEXT,
+    ELSEWHERE_TEXT_MOST,
+    Hit,
     Identity,
     SuppressionIndex,
+    addresses_written_in,
     apart,
     different_verdicts,
     phone_in_text,
@@ -383,6 +388,14 @@ class _Gate:
             for key, shown in found.items():
                 for number in self.index.by_key.get((kind, key), ()):
                     self._add(person, number, kind, shown)
+        for record in person.records:  # an excluded number in a card's note: the card may be his, as with an address
+            if record.note and len(record.note) <= ELSEWHERE_TEXT_MOST:
+                keys, hits = self._phones_in(record.note if record.note.isascii() else normalized_text(record.note))
+                for key in keys:
+                    for number in self.index.by_key.get(("phone", key), ()):
+                        self._add(person, number, "phone", _shown_key(self.index, number, "phone", key))
+                for hit in hits:
+                    self._add(person, hit.owner, hit.kind, hit.shown)
         if self.index.by_tail:
             phones = [labeled.value for record in person.records for labeled in record.phones]
             for hit in self.index.tail_hits(phones, self.region):
@@ -396,6 +409,21 @@ class _Gate:
             own = set().union(*(mail_spellings(first, nick_forms(first), last) for first, last in names))
             for hit in self.index.spelled_hits({a: address for a, address in aliases.items() if a not in own}):
                 self._add(person, hit.owner, "spelled", hit.shown)  # jdoe@ on Joe Doe's own cards is his
+
+    def _phones_in(self, value: str) -> tuple[list[str], list[Hit]]:
+        """The E.164 keys of the numbers written in a text (NFKC already), and the excluded phones that end
+        in the same digits as a number in it: written without its country code, or in a form the workspace's
+        region does not read (`mob 07700900123` in an American workspace), as phones are compared."""
+        if not _DIGIT.search(value) or len(_DIGIT.findall(value)) < 7:
+            return [], []
+        if not value.isascii():  # a word processor's dash in a number (`+44 7700–900123`) as the hyphen it is
+            value = value.translate(_DASHES)
+        runs = [m.group(0) for m in _PHONE_RUN.finditer(value)]
+        # two numbers with a spaced dash between them are one run: each is compared too, not only the last
+        runs += [part for run in runs if " -" in run for part in _BETWEEN_NUMBERS.split(run)]
+        runs = [run for run in runs if len(_DIGIT.findall(run)) >= 8]
+        return (phone_in_text(value, self.region),
+                self.index.tail_hits(runs, self.region) if runs and self.index.by_tail else [])
 
     def check_cells(self, row: ContactRow) -> None:
         """An excluded address, phone or profile written inside a name, company or title cell."""
@@ -416,18 +444,12 @@ class _Gate:
             # invisible characters dropped
             value = written if written.isascii() else normalized_text(written)
             found: list[tuple[str, str]] = []
-            if "@" in value:
-                # punctuation glued before an address in text (`-rex@x.com`, a bullet) is read both ways
-                found += [("email", key) for text in EMAIL_TEXT.findall(value)
-                          for spelling in dict.fromkeys((text, text.lstrip("-_.+'=~#*")))
-                          if (key := mailbox_key(spelling))]
-            if _DIGIT.search(value) and len(_DIGIT.findall(value)) >= 7:
-                found += [("phone", key) for key in phone_in_text(value, self.region)]
-                # the number written without its country code, or in a form the workspace's region does not
-                # read (`mob 07700900123` in an American workspace): its last digits, as phones are compared
-                runs = [m.group(0) for m in _PHONE_RUN.finditer(value) if len(_DIGIT.findall(m.group(0))) >= 8]
-                for hit in self.index.tail_hits(runs, self.region) if runs and self.index.by_tail else ():
-                    self._add(row, hit.owner, "cell", hit.shown.partition(" and ")[0], cell=label)
+            # an address spelled out (`rex(at)x.com`, `rex%40x.com`) or glued behind a bullet (`-rex@x.com`, `•rex@`)
+            found += [("email", key) for address in addresses_written_in(value) if (key := mailbox_key(address))]
+            keys, hits = self._phones_in(value)
+            found += [("phone", key) for key in keys]
+            for hit in hits:
+                self._add(row, hit.owner, "cell", hit.shown.partition(" and ")[0], cell=label)
             if "linkedin" in value.lower():
                 found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *linkedin_keys_in(value)]) if key]
             for kind, key in found:
@@ -467,6 +489,8 @@ class _Gate:
 
 
 _DIGIT = re.compile(r"\d")
+_BETWEEN_NUMBERS = re.compile(r"\s+-\s+")
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 _PHONE_RUN = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")  # a run of digits a phone may be written as
 
 
