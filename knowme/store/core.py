@@ -1410,7 +1410,9 @@ def _apply_rows(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
     """Put back the whole rows of a snapshot's "insert", or remove those of its "delete" (by id).
 
     A row that cannot go back because a later import holds its place (the same source name or
-    id) stops the undo with a one-line WorkspaceError; the transaction leaves nothing half-done.
+    id) stops the undo with a one-line WorkspaceError, and a source that cannot go again because a later
+    import gave it cards the action never removed stops the redo (`UndoRefused`); the transaction leaves
+    nothing half-done.
     """
     for table in _ROW_TABLES:
         data = rows.get("insert", {}).get(table)
@@ -1431,6 +1433,10 @@ def _apply_rows(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
             continue
         if table == "keys":
             conn.executemany("DELETE FROM keys WHERE record_id=? AND kind=? AND key=?", ids)
+        elif table == "sources" and conn.execute(
+                f"SELECT 1 FROM records WHERE source_id IN ({marks(len(ids))}) LIMIT 1", ids).fetchone():
+            # a newer version of the book imported since holds cards the action never removed
+            raise UndoRefused("a later import added cards to its address book")
         else:
             conn.executemany(f"DELETE FROM {table} WHERE id=?", [(i,) for i in ids])
 
