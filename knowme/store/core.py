@@ -1125,8 +1125,9 @@ class Store:
         for snap in (target, current):  # an action logged before it was carried out may lack a part
             for part in ("people", "records", "verdicts", "pairs"):
                 snap.setdefault(part, {})
-        whole = target.get("rows") or current.get("rows")  # an action that removed whole rows (forget)
-        problem = None if whole else self._drift(current)
+        # an action that removed whole rows (forget) too: a person it kept may be gone since (a newer version
+        # of their other book), and its records put back would belong to nobody
+        problem = self._drift(current)
         if problem:
             raise UndoRefused(problem)
         with bulk_writes(self, len(target["people"])):  # undoing a dedupe brings back 1 person in 3
