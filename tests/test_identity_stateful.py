@@ -219,6 +219,26 @@ class IdentityMachine(RuleBasedStateMachine):
         assert row is not None, (book.source, position)
         return row[0]
 
+    def on_list(self, kind: str, key: str) -> bool:
+        """Whether an exclusion not lifted holds this entry."""
+        return self.store.conn.execute("SELECT 1 FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+                                       "WHERE s.kind=? AND s.key=? AND e.lifted_at IS NULL",
+                                       (kind, key)).fetchone() is not None
+
+    def arrived(self, rid: int) -> str:
+        """The decision a new card came with: undecided, or excluded when its identity is on the suppression
+        list (it must be, then), or its name as a card back of an excluded person (`suppression.returning_*`)."""
+        rkey, first, last, decision = self.store.conn.execute(
+            "SELECT r.rkey, r.first, r.last, p.decision FROM records r JOIN people p ON p.id = r.person_id "
+            "WHERE r.id=?", (rid,)).fetchone()
+        if self.on_list("record", rkey):
+            assert decision == "exclude", f"record {rid} came back {decision}, its card is on the suppression list"
+        elif decision != "undecided":
+            assert decision == "exclude" and self.on_list("name", f"{first}|{last}"), \
+                f"record {rid} came {decision}, not undecided"
+            event("a card came back excluded by its name")
+        return decision
+
     # ---- rules -----------------------------------------------------------------------------------
 
     @initialize(fmt=st.sampled_from(["vcf", "csv"]), gids=st.sets(st.integers(0, 11), min_size=3, max_size=7),
@@ -264,7 +284,7 @@ class IdentityMachine(RuleBasedStateMachine):
             assert rid not in self.ever, f"record id {rid} given twice"
             self.ever.add(rid)
             self.rids[(number, card.gid)] = rid
-            self.expected[rid] = "undecided"
+            self.expected[rid] = self.arrived(rid)
         self.logged(top, before, there)
 
     def live_books(self) -> list[Book]:
@@ -333,7 +353,7 @@ class IdentityMachine(RuleBasedStateMachine):
             else:
                 assert rid not in self.ever, f"record id {rid} given twice"
                 self.ever.add(rid)
-                self.expected[rid] = "undecided"
+                self.expected[rid] = self.arrived(rid)
                 self.rids[(book.number, card.gid)] = rid
         self.logged(top, before, there)
 
@@ -486,35 +506,21 @@ class IdentityMachine(RuleBasedStateMachine):
         assert not out.replaced, out  # type: ignore[attr-defined]
         event(f"a forgotten book imported again{' with a new address' if changed else ''}")
         self.books.append(book)
-        conn = self.store.conn
         now = self.decisions_now()
-
-        def on_list(key: str) -> bool:
-            return conn.execute("SELECT 1 FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id WHERE "
-                                "s.kind='record' AND s.key=? AND e.lifted_at IS NULL", (key,)).fetchone() is not None
-
         owner = {rid: pid for pid, rids in self.people_of().items() for rid in rids}
         for position, card in enumerate(cards, 1):
             rid = self.rid_at(book, position)
             assert rid not in self.ever, f"record id {rid} given twice"
             self.ever.add(rid)
             self.rids[(book.number, card.gid)] = rid
-            (rkey,) = conn.execute("SELECT rkey FROM records WHERE id=?", (rid,)).fetchone()
+            self.expected[rid] = self.arrived(rid)
             _, old_rkey, was_excluded = old.forgotten[card.gid]
-            if on_list(rkey):
-                assert now[rid] == "exclude", f"{_full(card)} came back {now[rid]}, their card is on the list"
-            elif was_excluded and on_list(old_rkey):  # the excluded person's card, under a new address
-                if now[rid] != "exclude":  # held: no mark but an explicit unexclude lets them be exported
-                    assert owner[rid] in suppressed(self.store, [owner[rid]]), \
-                        f"{_full(card)}, excluded, came back {now[rid]} and free to mark knows-me"
-                    event("an excluded card came back held, not excluded")
-            elif now[rid] != "undecided":  # excluded again only by their name, as a card of this book
-                (first, last) = conn.execute("SELECT first, last FROM records WHERE id=?", (rid,)).fetchone()
-                assert now[rid] == "exclude" and conn.execute(
-                    "SELECT 1 FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id WHERE s.kind='name' "
-                    "AND s.key=? AND e.lifted_at IS NULL", (f"{first}|{last}",)).fetchone(), \
-                    f"{_full(card)} came back {now[rid]}, not undecided"
-            self.expected[rid] = now[rid]
+            if was_excluded and self.on_list("record", old_rkey) and now[rid] != "exclude":
+                # the excluded person's card under a new address, held: no mark but an explicit unexclude
+                # lets it be exported
+                assert owner[rid] in suppressed(self.store, [owner[rid]]), \
+                    f"{_full(card)}, excluded, came back {now[rid]} and free to mark knows-me"
+                event("an excluded card came back held, not excluded")
         self.logged(top, before, there)
 
     @rule()
