@@ -159,3 +159,23 @@ async def test_un_excluding_one_part_of_a_split_person_is_refused_before_any_que
         assert "Jane Doe's exclusion stays (--unexclude lifts no other name's)" in said, said
         assert f"knowme mark {row.id} --not-same-as" in said and f"knowme mark {row.id} --as exclude" in said
     assert decisions(workspace) == {"Jane Doe": "exclude"} and active_exclusions(workspace) == 2
+
+
+def test_the_import_table_says_a_card_alike_an_excluded_person_is_held(tmp_path: Path) -> None:
+    """Jane excluded, her book forgotten, another book brings a Jane Doe at a new address: the review's
+    import table said "1 new person" only (the command line names her since)."""
+    from knowme.importing import import_path
+    from knowme.sources import forget_source
+    from knowme.tui.screens.imports import report_line
+
+    workspace = tmp_path / "w.db"
+    with Store.open(workspace) as store:
+        store_records(store, "phone.vcf", [Record(source="phone.vcf", index=1, given="Jane", family="Doe",
+                                                  formatted_name="Jane Doe", emails=[Labeled("jane@x.io")])])
+        [(jane,)] = store.conn.execute("SELECT id FROM people").fetchall()
+        mark(store, [jane], Decision.EXCLUDE)
+        forget_source(store, "phone.vcf")
+        book = tmp_path / "google.csv"
+        book.write_text("First Name,Last Name,E-mail Address\nJane,Doe,jd@new.io\nAl,Kay,al@kay.io\n")
+        report = import_path(store, book)
+    assert report_line(report)[3] == "2 new people; 1 alike someone you excluded, held undecided (Jane Doe)"
