@@ -296,6 +296,42 @@ def returning_by_name(store: Store, source_id: int, source_name: str, first_new:
     return [(pid, name) for pid, (name, _eid) in sorted(found.items())]
 
 
+def returning_alike(store: Store, source_id: int, first_new: int) -> tuple[list[tuple[int, str]], list[Suppressed]]:
+    """The new people of this import (ids from `first_new`) whom the suppression list covers, though no card
+    of theirs is one it recorded (those `Store._exclude_returning` and `returning_by_name` excluded again).
+
+    A card holding an address or profile of the exclusion of a person who left every book, under a name
+    alike theirs, is that person's card back from another export (`_own_earlier`: what an un-exclude would
+    take as their own exclusion): excluded again, its identity joining that exclusion. The others (the
+    name alone, in another book or at a new address; another name on an excluded address) are held: left
+    undecided, as a name alone is no proof, and returned so the import says so. Returns (excluded again
+    as (id, name), held)."""
+    candidates = q.new_people_near_entries(store, source_id, first_new)
+    if not candidates:
+        return [], []
+    idents = identities(store, candidates)
+    index = SuppressionIndex.load(store, around=idents)
+    names = q.names_of(store, candidates)
+    again: dict[int, int] = {}
+    held: list[Suppressed] = []
+    for pid, ident in sorted(idents.items()):
+        hits = _hits(store, pid, ident, index)
+        if not hits:
+            continue
+        own = [index.owners[number].exclusion_id for number, _how in hits
+               if not index.owners[number].alive and _own_earlier(ident, index.owners[number].identity)]
+        if own and own[0] is not None:
+            again[pid] = own[0]
+            continue
+        number, how = hits[0]
+        held.append(Suppressed(pid, names.get(pid, ""), index.owners[number], how))
+    if again:
+        q.exclude_people(store, sorted(again), now())
+        for pid, ident in identities(store, again, deep=True).items():
+            q.add_entries(store, again[pid], ident.entries(), now())
+    return [(pid, names.get(pid, "")) for pid in sorted(again)], held
+
+
 def set_aside_answers(store: Store, record_ids: Iterable[int]) -> list[tuple[int, str]]:
     """Cards a newer export changed that now hold an address, phone or profile on the suppression list:
     the `different` answers between them and that exclusion's cards were given on what the cards held

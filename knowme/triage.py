@@ -96,6 +96,7 @@ class ExcludedError(ValueError):
     def __init__(self, covered: list[suppression.Suppressed], unexclude_blocked: bool = False,
                  decision: Decision | None = None) -> None:
         self.covered = covered
+        self.unexclude_blocked = unexclude_blocked  # --unexclude would be refused too: nothing to ask about
         first = covered[0]
         more = f" (and {len(covered) - 1} more)" if len(covered) > 1 else ""
         if unexclude_blocked and first.owner.alive and decision is not None:

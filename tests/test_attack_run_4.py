@@ -42,10 +42,12 @@ def test_lifting_one_housemates_exclusion_keeps_the_other_whose_card_left_the_bo
     cli.ok("mark", lisa, "--not-same-as", tom)  # the way out it names: then her own exclusion is hers to lift
     cli.ok("mark", lisa, "--as", "knows-me", "--unexclude")
     assert "lisa@berg.net" in _safe_file(cli)
-    # Tom's exclusion stands: his address under his name from another book is refused, and never exported
-    cli.ok("import", cli.file("outlook.csv", "First Name,Last Name,E-mail Address\nThomas,Berg,tom@berg.net\n"))
+    # Tom's exclusion stands: his address under his name from another book is his card back, excluded again
+    # (refused without --unexclude), and never exported
+    said = cli.ok("import", cli.file("outlook.csv", "First Name,Last Name,E-mail Address\nThomas,Berg,tom@berg.net\n"))
+    assert "came back, excluded again: Thomas Berg" in said
     code, _out, err = cli("mark", cli.id("tom@berg.net"), "--as", "knows-me")
-    assert code == 1 and "Tom Berg (excluded, in no address book any more)" in err
+    assert code == 1 and "Thomas Berg is excluded" in err
     assert "tom@berg.net" not in _safe_file(cli)
 
 

@@ -161,6 +161,47 @@ def test_undoing_a_forget_after_the_file_came_back_says_why_not(knowme: Knowme) 
     assert knowme.json("status", "--json")["records"] == 136  # type: ignore[index]
 
 
+
+def test_redoing_a_forget_after_a_newer_version_of_the_book_says_why_not(knowme: Knowme, tmp_path: Path) -> None:
+    """Forget a book, undo that, import a newer version of it (one card more), redo the forget: the redo
+    said "workspace w.db: FOREIGN KEY constraint failed", the database's words (the new card holds the
+    source's place). It is refused in the words every other refused redo uses, and nothing changes."""
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:{1};{0};;;\r\nFN:{0} {1}\r\nEMAIL:{0}@x.io\r\nEND:VCARD\r\n"
+    book = tmp_path / "a.vcf"
+    book.write_text(card.format("ann", "Lee") + card.format("bo", "Berg"), newline="")
+    assert knowme("import", book).returncode == 0
+    assert knowme("forget", "a.vcf").returncode == 0
+    assert knowme("undo").returncode == 0
+    book.write_text(card.format("ann", "Lee") + card.format("bo", "Berg") + card.format("cy", "Chen"), newline="")
+    assert knowme("import", book).returncode == 0
+    p = knowme("redo")
+    line = one_line(p.stderr)
+    assert p.returncode == 1 and line.startswith('knowme: cannot redo "forgot source a.vcf": a later import'), line
+    assert "FOREIGN KEY" not in line and "nothing was changed" in line
+    assert knowme.json("status", "--json")["records"] == 3  # type: ignore[index]
+
+
+def test_undoing_a_forget_after_its_kept_person_left_says_why_not(knowme: Knowme, tmp_path: Path) -> None:
+    """Ann's cards in a.vcf and b.vcf are one person; a.vcf forgotten, she keeps her b.vcf card; a newer
+    b.vcf without her takes her away. Undoing the forget put her a.vcf card back in no person at all: the
+    card was in the workspace (status counted it) but in no list, and the workspace unsound. The undo is
+    refused, and nothing changes."""
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:{1};{0};;;\r\nFN:{0} {1}\r\nEMAIL:{0}@x.io\r\nEND:VCARD\r\n"
+    (tmp_path / "a.vcf").write_text(card.format("ann", "Lee") + card.format("bo", "Berg"), newline="")
+    (tmp_path / "b.vcf").write_text(card.format("ann", "Lee") + card.format("cy", "Chen") + card.format("di", "Dahl"),
+                                    newline="")
+    assert knowme("import", tmp_path / "a.vcf", tmp_path / "b.vcf").returncode == 0
+    assert knowme("dedupe").returncode == 0 and len(people(knowme)) == 4
+    assert knowme("mark", "ann@x.io", "--as", "knows-me").returncode == 0
+    assert knowme("forget", "a.vcf").returncode == 0
+    (tmp_path / "b.vcf").write_text(card.format("cy", "Chen") + card.format("di", "Dahl"), newline="")
+    assert knowme("import", tmp_path / "b.vcf", "--replace").returncode == 0
+    p = knowme("undo")
+    line = one_line(p.stderr)
+    assert p.returncode == 1 and line.startswith('knowme: cannot undo "forgot source a.vcf"'), line
+    status = knowme.json("status", "--json")
+    assert status["records"] == 2 and [s["file"] for s in status["sources"]] == ["b.vcf"]  # type: ignore[index]
+
 def test_forget_an_unknown_source_names_the_known_ones(knowme: Knowme) -> None:
     assert knowme("import", SAMPLE / "iphone.vcf").returncode == 0
     p = knowme("forget", "phone.vcf")

@@ -4,6 +4,8 @@ Address books are written as real vCard and CSV files (some CSV notes hold a pas
 imported through the importers. They come as new books, newer versions of a book (cards reordered,
 dropped or added, an address changed, a surname changed, a move to another firm with a new work
 address, the file moved to another folder) and namesakes (another book with the same file name).
+A book may be forgotten (`knowme forget`) and imported again, as it was or with a card's address
+changed (an excluded card's when there is one).
 After every step:
 
 - the workspace is sound (`Store.check_sound()`: every record in exactly one person, no empty person);
@@ -12,6 +14,10 @@ After every step:
   strictest decision of its parts; a split gives each part the person's decision or what it had
   before the merge; undo and redo give back exactly the decisions before or after their action and
   delete only the people their action created (undo) or removed (redo), or refuse and change nothing;
+  a forget takes its book's records, its undo brings them back with their ids; record ids are never
+  given twice;
+- a forgotten card whose identity is on the suppression list comes back excluded, and an excluded
+  person's card that comes back under a new address is never undecided and exportable;
 - the safe export, in every format, writes no address of an excluded person and no name alike
   an excluded one without refusing;
 - after a dedupe, no person joins records the user answered "different" about or split apart, and
@@ -49,7 +55,9 @@ from knowme.exports import ExportError, export_safe
 from knowme.importing import import_path
 from knowme.model import Decision
 from knowme.normalize import email_match_key, fold, mailbox_key
-from knowme.store.core import Store, UndoRefused
+from knowme.sources import forget_source
+from knowme.suppression import suppressed
+from knowme.store.core import Store, UndoRefused, WorkspaceError
 from knowme.store.pairs import verdict_key
 from knowme.triage import ExcludedError, at_domain, mark
 
@@ -109,6 +117,10 @@ class Book:
     cards: list[Card] = field(default_factory=list)
     source: str | None = None  # the source name the workspace gave it
     version: int = 0
+    gone: bool = False  # forgotten (`knowme forget`)
+    line: int = -1  # the book it is an import of again after a forget (its own number else)
+    # of a forgotten book: gid -> (record id, rkey, excluded) of each card when it was forgotten
+    forgotten: dict[int, tuple[int, str, bool]] = field(default_factory=dict)
 
 
 def _full(card: Card) -> str:
@@ -124,7 +136,7 @@ def write_book(root: Path, book: Book) -> Path:
         for card in book.cards:
             lines += ["BEGIN:VCARD", "VERSION:3.0", f"N:{card.family};{card.given};;;", f"FN:{_full(card)}"]
             if book.uids:
-                lines.append(f"UID:card-{book.number}-{card.gid}")
+                lines.append(f"UID:card-{book.line}-{card.gid}")  # the same UIDs when imported again
             lines += [f"EMAIL;TYPE=INTERNET:{card.email}"] + ([f"TEL;TYPE=CELL:{card.phone}"] if card.phone else [])
             lines += [f"ORG:{card.org}", "END:VCARD"]
         path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
@@ -153,6 +165,7 @@ class IdentityMachine(RuleBasedStateMachine):
         self.expected: dict[int, str] = {}
         self.before_merge: dict[int, list[str]] = {}  # record id -> its decisions before the merges it went through
         self.log: list[dict[str, object]] = []  # mirrors the workspace's undo log
+        self.ever: set[int] = set()  # every record id the workspace gave: never given again
 
     def teardown(self) -> None:
         self.store.close()
@@ -206,6 +219,26 @@ class IdentityMachine(RuleBasedStateMachine):
         assert row is not None, (book.source, position)
         return row[0]
 
+    def on_list(self, kind: str, key: str) -> bool:
+        """Whether an exclusion not lifted holds this entry."""
+        return self.store.conn.execute("SELECT 1 FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+                                       "WHERE s.kind=? AND s.key=? AND e.lifted_at IS NULL",
+                                       (kind, key)).fetchone() is not None
+
+    def arrived(self, rid: int) -> str:
+        """The decision a new card came with: undecided, or excluded when its identity is on the suppression
+        list (it must be, then), or its name as a card back of an excluded person (`suppression.returning_*`)."""
+        rkey, first, last, decision = self.store.conn.execute(
+            "SELECT r.rkey, r.first, r.last, p.decision FROM records r JOIN people p ON p.id = r.person_id "
+            "WHERE r.id=?", (rid,)).fetchone()
+        if self.on_list("record", rkey):
+            assert decision == "exclude", f"record {rid} came back {decision}, its card is on the suppression list"
+        elif decision != "undecided":
+            assert decision == "exclude" and self.on_list("name", f"{first}|{last}"), \
+                f"record {rid} came {decision}, not undecided"
+            event("a card came back excluded by its name")
+        return decision
+
     # ---- rules -----------------------------------------------------------------------------------
 
     @initialize(fmt=st.sampled_from(["vcf", "csv"]), gids=st.sets(st.integers(0, 11), min_size=3, max_size=7),
@@ -238,7 +271,7 @@ class IdentityMachine(RuleBasedStateMachine):
             cards.append(card if phones else replace(card, phone=""))
         if len(cards) < 2:
             return
-        book = Book(number, base, f"dir{number}", fmt, uids, cards)
+        book = Book(number, base, f"dir{number}", fmt, uids, cards, line=number)
         top, before, there = self.begin()
         out = self.import_book(book)
         if out.unchanged:  # type: ignore[attr-defined]
@@ -248,15 +281,21 @@ class IdentityMachine(RuleBasedStateMachine):
         self.books.append(book)
         for position, card in enumerate(cards, 1):
             rid = self.rid_at(book, position)
-            assert rid not in self.expected, f"record id {rid} given twice"
+            assert rid not in self.ever, f"record id {rid} given twice"
+            self.ever.add(rid)
             self.rids[(number, card.gid)] = rid
-            self.expected[rid] = "undecided"
+            self.expected[rid] = self.arrived(rid)
         self.logged(top, before, there)
 
-    @precondition(lambda self: self.books)
+    def live_books(self) -> list[Book]:
+        return [b for b in self.books if not b.gone]
+
+    @precondition(lambda self: any(not b.gone for b in self.books))
     @rule(data=st.data())
     def newer_version(self, data: st.DataObject) -> None:
-        book = data.draw(st.sampled_from(self.books))
+        book = data.draw(st.sampled_from(self.live_books()))
+        if any(o is not book and o.base == book.base and o.line == book.line for o in self.live_books()):
+            return  # the book twice (imported again, then its forget undone): which one a newer version is, is moot
         cards = list(book.cards)
         changed: set[int] = set()
         dropped: list[Card] = []
@@ -312,8 +351,9 @@ class IdentityMachine(RuleBasedStateMachine):
             if card.gid in old_rids:
                 assert rid == old_rids[card.gid], f"{_full(card)} lost their record ({old_rids[card.gid]} -> {rid})"
             else:
-                assert rid not in self.expected, f"record id {rid} given twice"
-                self.expected[rid] = "undecided"
+                assert rid not in self.ever, f"record id {rid} given twice"
+                self.ever.add(rid)
+                self.expected[rid] = self.arrived(rid)
                 self.rids[(book.number, card.gid)] = rid
         self.logged(top, before, there)
 
@@ -390,6 +430,8 @@ class IdentityMachine(RuleBasedStateMachine):
     @rule(data=st.data(), decision=st.sampled_from(DECISIONS), unexclude=st.booleans())
     def mark_one(self, data: st.DataObject, decision: Decision, unexclude: bool) -> None:
         people = self.people_of()
+        if not people:  # every book forgotten
+            return
         pid = data.draw(st.sampled_from(sorted(people)))
         self._mark([pid], decision, unexclude=unexclude)
 
@@ -416,6 +458,71 @@ class IdentityMachine(RuleBasedStateMachine):
                 self.expected[r] = decision.value
         self.logged(top, before, there)
 
+    @precondition(lambda self: any(not b.gone for b in self.books))
+    @rule(data=st.data())
+    def forget(self, data: st.DataObject) -> None:
+        """`knowme forget` a book: its records leave, people holding only them too; the others keep their
+        decisions. The suppression list keeps every entry of an excluded person of that book."""
+        book = data.draw(st.sampled_from(self.live_books()))
+        rkey = dict(self.store.conn.execute("SELECT id, rkey FROM records"))
+        top, before, there = self.begin()
+        result = forget_source(self.store, book.source or "")
+        assert result.source == book.source and result.records == len(book.cards), result
+        event("a book forgotten")
+        alive = set(self.decisions_now())
+        book.forgotten = {}
+        for card in book.cards:
+            rid = self.rids.pop((book.number, card.gid))
+            assert rid not in alive, f"record {rid} of the forgotten {book.source} is still there"
+            book.forgotten[card.gid] = (rid, rkey[rid], self.expected.pop(rid) == "exclude")
+        book.gone = True
+        self.logged(top, before, there)
+        self.log[-1]["forgot"] = book
+
+    @precondition(lambda self: any(b.gone for b in self.books))
+    @rule(data=st.data(), changed=st.booleans())
+    def import_forgotten_again(self, data: st.DataObject, changed: bool) -> None:
+        """Import a forgotten book again, as it was or as a newer version where a card (an excluded one when
+        there is one) has a new address. A card whose identity is on the suppression list comes back
+        excluded; an excluded person's card under a new address too, or else held: no mark but an explicit
+        unexclude changes their decision. The others come back undecided."""
+        live = {b.base for b in self.live_books()}
+        forgotten = [b for b in self.books if b.gone and b.base not in live]
+        if not forgotten:
+            return
+        old = data.draw(st.sampled_from(forgotten))
+        cards = list(old.cards)
+        if changed:
+            excluded = [c for c in cards if old.forgotten[c.gid][2]]
+            card = data.draw(st.sampled_from(excluded or cards))
+            cards[cards.index(card)] = replace(card, email=f"{card.given.lower()}.back{len(self.books)}@"
+                                                           f"{DOMAINS[card.gid % 3]}")
+        book = Book(len(self.books), old.base, old.folder, old.fmt, old.uids, cards, version=old.version + 1,
+                    line=old.line)
+        top, before, there = self.begin()
+        out = self.import_book(book)
+        if out.unchanged:  # type: ignore[attr-defined]
+            return
+        assert not out.replaced, out  # type: ignore[attr-defined]
+        event(f"a forgotten book imported again{' with a new address' if changed else ''}")
+        self.books.append(book)
+        now = self.decisions_now()
+        owner = {rid: pid for pid, rids in self.people_of().items() for rid in rids}
+        for position, card in enumerate(cards, 1):
+            rid = self.rid_at(book, position)
+            assert rid not in self.ever, f"record id {rid} given twice"
+            self.ever.add(rid)
+            self.rids[(book.number, card.gid)] = rid
+            self.expected[rid] = self.arrived(rid)
+            _, old_rkey, was_excluded = old.forgotten[card.gid]
+            if was_excluded and self.on_list("record", old_rkey) and now[rid] != "exclude":
+                # the excluded person's card under a new address, held: no mark but an explicit unexclude
+                # lets it be exported
+                assert owner[rid] in suppressed(self.store, [owner[rid]]), \
+                    f"{_full(card)}, excluded, came back {now[rid]} and free to mark knows-me"
+                event("an excluded card came back held, not excluded")
+        self.logged(top, before, there)
+
     @rule()
     def undo(self) -> None:
         self._step(undo=True)
@@ -429,7 +536,7 @@ class IdentityMachine(RuleBasedStateMachine):
         there = set(self.people_of())
         try:
             summary = self.store.undo() if undo else self.store.redo()
-        except UndoRefused as exc:
+        except WorkspaceError as exc:  # UndoRefused, or a forget's rows whose place a later import holds
             assert "\n" not in str(exc) and "cannot" in str(exc)
             event("undo/redo refused after an import")
             return  # refused: nothing changed (the invariant checks it)
@@ -446,6 +553,19 @@ class IdentityMachine(RuleBasedStateMachine):
         assert gone <= allowed, f"{'undo' if undo else 'redo'} deleted people its action left alone: {gone - allowed}"
         state = entry["before" if undo else "after"]
         assert isinstance(state, dict)
+        book = entry.get("forgot")
+        if isinstance(book, Book):  # a forget undone brings its records back with their ids; its redo takes them
+            alive = set(self.decisions_now())
+            book.gone = not undo
+            for gid, (rid, _rkey, _excluded) in book.forgotten.items():
+                if undo:
+                    assert rid in alive, f"undoing the forget of {book.source} did not bring record {rid} back"
+                    self.rids[(book.number, gid)] = rid
+                    self.expected[rid] = state[rid]
+                else:
+                    assert rid not in alive, f"redoing the forget of {book.source} left record {rid}"
+                    self.rids.pop((book.number, gid), None)
+                    self.expected.pop(rid, None)
         for r in self.expected:
             if r in state:
                 self.expected[r] = state[r]

@@ -559,6 +559,57 @@ def test_two_namesakes_back_in_the_forgotten_book_are_left_to_the_user(cli: Cli)
     assert code == 1 and "Jane Doe (excluded, in no address book any more)" in err
 
 
+
+def test_an_excluded_card_back_in_another_book_at_a_new_address_is_held_and_said(cli: Cli) -> None:
+    """Jane excluded in phone.vcf, the book forgotten, then google.csv brings a Jane Doe at a new address:
+    she came back undecided and the import said nothing (her name alone kept her out of an upload). A
+    name alone in another book is no proof she is Jane (namesakes), so she stays undecided, but held, and
+    the import says so, with both ways out."""
+    jane = exclude_jane(cli)
+    cli.ok("forget", "phone.vcf")
+    said = cli.ok("import", cli.file("google.csv", GOOGLE_HEADER + "Jane,,Doe,Home,jd@newmail.io,,,,\n"
+                                                                   "Al,,Kay,Home,al@kay.io,,,,\n"))
+    new = cli.id("jd@newmail.io")
+    assert (f"google.csv: 1 card alike a person you excluded, held undecided (no mark uploads it while the likeness "
+            f"stands): {new}: Jane Doe bears the name of {jane}: Jane Doe (excluded, in no address book any more); "
+            f"if the same person: knowme mark {new} --as exclude; if not: knowme mark {new} --not-same-as {jane}"
+            ) in said
+    assert "Al Kay" not in said
+    assert cli.people()["jd@newmail.io"]["decision"] == "undecided"
+    code, _out, err = cli("mark", new, "--as", "knows-me")
+    assert code == 1 and "Jane Doe (excluded, in no address book any more)" in err
+
+
+def test_an_excluded_card_back_in_another_book_with_her_address_comes_back_excluded(cli: Cli) -> None:
+    """Jane excluded in phone.vcf, the book forgotten, then google.csv brings Jane Doe with her excluded
+    address: her name and her address, more than the same book and her name (which excludes her again),
+    left her undecided. She comes back excluded, and said."""
+    exclude_jane(cli)
+    cli.ok("forget", "phone.vcf")
+    said = cli.ok("import", cli.file("google.csv", GOOGLE_HEADER + "Jane,,Doe,Home,jane.doe@gmail.com,,,Initech,\n"
+                                                                   "Jane,,Roe,Home,jane@roe.io,,,,\n"))
+    assert "google.csv: 1 card of people you excluded came back, excluded again: Jane Doe" in said
+    people = cli.people()
+    assert people["jane.doe@gmail.com"]["decision"] == "exclude"
+    assert people["jane@roe.io"]["decision"] == "undecided"
+    assert active_exclusions(cli) == 1
+    cli.ok("forget", "google.csv")
+    cli.ok("import", cli.file("other.csv", GOOGLE_HEADER + "Jane,,Doe,Work,jdoe@initech.com,,,Initech,\n"))
+    assert cli.people()["jdoe@initech.com"]["decision"] == "undecided"  # a name alone: held, not excluded
+    code, _out, _err = cli("mark", cli.id("jdoe@initech.com"), "--as", "knows-me")
+    assert code == 1
+
+
+def test_another_name_on_an_excluded_address_is_held_not_excluded(cli: Cli) -> None:
+    """A card of another name holding the gone ex-boss's address is not his card back: held, and said."""
+    cli.ok("import", cli.file("first.vcf", vcard("FN:Ex Boss\nEMAIL:boss@oldcorp.example")))
+    cli.ok("mark", cli.id("boss@oldcorp.example"), "--as", "exclude")
+    cli.ok("forget", "first.vcf")
+    said = cli.ok("import", cli.file("later.vcf", vcard("FN:New Contact\nEMAIL:boss@oldcorp.example")))
+    assert cli.people()["boss@oldcorp.example"]["decision"] == "undecided"
+    assert "later.vcf: 1 card alike a person you excluded, held undecided" in said
+    assert "New Contact holds boss@oldcorp.example, an address of" in said
+
 # ---- splitting an excluded person ---------------------------------------------------------------------
 
 

@@ -120,3 +120,62 @@ async def test_the_export_dialog_lists_each_conflict_with_its_command(tmp_path: 
         await pilot.pause()
         assert not screen.query_one("#lookalikes", OptionList).display
         assert decisions(workspace)["Henry Hill"] == "exclude"
+
+
+@pilot_test
+async def test_un_excluding_one_part_of_a_split_person_is_refused_before_any_question(tmp_path: Path) -> None:
+    """Jane's two cards merged, excluded, then split (each part keeps an exclusion of its own), and the book
+    of one part forgotten: un-excluding the other part is refused, as that exclusion is not this one's to
+    lift. The review asked "Lift an exclusion?" first, and only after the user said yes showed the refusal."""
+    from knowme.dedupe.merge import split_person
+    from knowme.dedupe.run import run_dedupe
+    from knowme.sources import forget_source
+
+    workspace = tmp_path / "w.db"
+    with Store.open(workspace) as store:
+        phone = [Labeled("+1 415 555 0142", "cell")]
+        store_records(store, "phone.vcf", [Record(source="phone.vcf", index=1, given="Jane", family="Doe",
+                                                  formatted_name="Jane Doe", emails=[Labeled("jane.doe@gmail.com")],
+                                                  phones=phone)])
+        store_records(store, "google.csv", [Record(source="google.csv", index=1, given="Jane", family="Doe",
+                                                   formatted_name="Jane Doe", emails=[Labeled("jdoe@work.com")],
+                                                   phones=phone)])
+        run_dedupe(store)
+        [(merged,)] = store.conn.execute("SELECT id FROM people").fetchall()
+        mark(store, [merged], Decision.EXCLUDE)
+        split_person(store, merged)
+        forget_source(store, "google.csv")
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("8")  # the All view
+        await settle(pilot, app)
+        row = app.main.query_one(ContactList).current_row
+        assert row is not None and row.name == "Jane Doe"
+        await pilot.press("k")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen), app.screen.question
+        said = status(app)
+        assert "Jane Doe's exclusion stays (--unexclude lifts no other name's)" in said, said
+        assert f"knowme mark {row.id} --not-same-as" in said and f"knowme mark {row.id} --as exclude" in said
+    assert decisions(workspace) == {"Jane Doe": "exclude"} and active_exclusions(workspace) == 2
+
+
+def test_the_import_table_says_a_card_alike_an_excluded_person_is_held(tmp_path: Path) -> None:
+    """Jane excluded, her book forgotten, another book brings a Jane Doe at a new address: the review's
+    import table said "1 new person" only (the command line names her since)."""
+    from knowme.importing import import_path
+    from knowme.sources import forget_source
+    from knowme.tui.screens.imports import report_line
+
+    workspace = tmp_path / "w.db"
+    with Store.open(workspace) as store:
+        store_records(store, "phone.vcf", [Record(source="phone.vcf", index=1, given="Jane", family="Doe",
+                                                  formatted_name="Jane Doe", emails=[Labeled("jane@x.io")])])
+        [(jane,)] = store.conn.execute("SELECT id FROM people").fetchall()
+        mark(store, [jane], Decision.EXCLUDE)
+        forget_source(store, "phone.vcf")
+        book = tmp_path / "google.csv"
+        book.write_text("First Name,Last Name,E-mail Address\nJane,Doe,jd@new.io\nAl,Kay,al@kay.io\n")
+        report = import_path(store, book)
+    assert report_line(report)[3] == "2 new people; 1 alike someone you excluded, held undecided (Jane Doe)"

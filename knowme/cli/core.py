@@ -175,7 +175,8 @@ def _print_one(report: FileReport) -> int:
               f"{out.kept} kept their person and decisions, {out.new_people} new")
     else:
         print(f"{out.source}: {records} ({out.format}){problems}")
-    for line in (out.namesake_line(), out.dropped_line(), out.excluded_line(), out.asked_again_line()):
+    for line in (out.namesake_line(), out.dropped_line(), out.excluded_line(), out.held_line(),
+                 out.asked_again_line()):
         if line:
             print(line)
     return 0

@@ -354,6 +354,8 @@ class ImportOutcome:
     # people whose "different" answer against an excluded person was set aside: a card of theirs now holds
     # that person's address, phone or profile (`suppression.set_aside_answers`): (id, name)
     asked_again: list[tuple[int, str]] = field(default_factory=list)
+    # new people the suppression list covers, left undecided (`suppression.returning_alike`): why each
+    held: list[Any] = field(default_factory=list)
 
     def dropped_line(self) -> str | None:
         """One line naming the people with a decision or note that this newer version no longer holds."""
@@ -386,6 +388,22 @@ class ImportOutcome:
         return (f"{self.source}: {plural(len(self.asked_again), 'person')} you said {'is' if len(self.asked_again) == 1 else 'are'} "
                 f"not an excluded person now {'holds' if len(self.asked_again) == 1 else 'hold'} that person's address, "
                 f"phone or profile, so the answer is asked again (the safe export lists it): {shown}{more}")
+
+    def held_line(self) -> str | None:
+        """One line naming the new people alike an excluded person (by name, or holding an excluded address,
+        phone or profile) who were not excluded again: held undecided, and never uploaded while that stands."""
+        if not self.held:
+            return None
+        shown = "; ".join(str(why) for why in self.held[:10])
+        more = f" and {len(self.held) - 10} more" if len(self.held) > 10 else ""
+        first = self.held[0]
+        other = (f"; if not: knowme mark {first.person_id} --not-same-as {first.owner.person_id}"
+                 if first.owner.person_id is not None else "")
+        one = len(self.held) == 1
+        return (f"{self.source}: {plural(len(self.held), 'card')} alike {'a person' if one else 'people'} "
+                f"you excluded, held undecided (no mark uploads {'it' if one else 'them'} while the "
+                f"likeness stands): {shown}{more}; if the same person: knowme mark {first.person_id} --as exclude"
+                f"{other}")
 
     def namesake_line(self) -> str | None:
         """One line saying a same-named file was taken as a different address book, and why."""
@@ -858,6 +876,8 @@ class Store:
         self._write_records(source_id, name, records, prepared, claimed, earlier[0] if earlier else None, outcome)
         outcome.excluded_again = self._exclude_returning(source_id, first_new)
         outcome.excluded_again += _suppression().returning_by_name(self, source_id, name, first_new)
+        again, outcome.held = _suppression().returning_alike(self, source_id, first_new)
+        outcome.excluded_again += again
         self.refresh_people(old_people | set(outcome.touched))  # drops people whose every record vanished
         _suppression().capture(self, outcome.touched)  # an excluded person's newer card adds what it holds
         # after the capture: a namesake's card may come back holding what the excluded person's own newer
@@ -1105,8 +1125,9 @@ class Store:
         for snap in (target, current):  # an action logged before it was carried out may lack a part
             for part in ("people", "records", "verdicts", "pairs"):
                 snap.setdefault(part, {})
-        whole = target.get("rows") or current.get("rows")  # an action that removed whole rows (forget)
-        problem = None if whole else self._drift(current)
+        # an action that removed whole rows (forget) too: a person it kept may be gone since (a newer version
+        # of their other book), and its records put back would belong to nobody
+        problem = self._drift(current)
         if problem:
             raise UndoRefused(problem)
         with bulk_writes(self, len(target["people"])):  # undoing a dedupe brings back 1 person in 3
@@ -1390,7 +1411,9 @@ def _apply_rows(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
     """Put back the whole rows of a snapshot's "insert", or remove those of its "delete" (by id).
 
     A row that cannot go back because a later import holds its place (the same source name or
-    id) stops the undo with a one-line WorkspaceError; the transaction leaves nothing half-done.
+    id) stops the undo with a one-line WorkspaceError, and a source that cannot go again because a later
+    import gave it cards the action never removed stops the redo (`UndoRefused`); the transaction leaves
+    nothing half-done.
     """
     for table in _ROW_TABLES:
         data = rows.get("insert", {}).get(table)
@@ -1411,6 +1434,10 @@ def _apply_rows(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
             continue
         if table == "keys":
             conn.executemany("DELETE FROM keys WHERE record_id=? AND kind=? AND key=?", ids)
+        elif table == "sources" and conn.execute(
+                f"SELECT 1 FROM records WHERE source_id IN ({marks(len(ids))}) LIMIT 1", ids).fetchone():
+            # a newer version of the book imported since holds cards the action never removed
+            raise UndoRefused("a later import added cards to its address book")
         else:
             conn.executemany(f"DELETE FROM {table} WHERE id=?", [(i,) for i in ids])
 

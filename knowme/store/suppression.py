@@ -197,6 +197,22 @@ def new_cards_of_source(store: Store, source_id: int, first_new: int) -> list[tu
         (source_id, first_new, Decision.EXCLUDE.value)).fetchall()
 
 
+def new_people_near_entries(store: Store, source_id: int, first_new: int) -> list[int]:
+    """Ids of the people from `first_new` on (those an import made), not excluded, holding a card of this
+    source whose full name (either order) or address, phone or profile key is on an exclusion not lifted:
+    the few the suppression list may cover, found through its index (never a scan of the list)."""
+    if store.conn.execute("SELECT 1 FROM exclusions WHERE lifted_at IS NULL LIMIT 1").fetchone() is None:
+        return []
+    return [pid for (pid,) in store.conn.execute(
+        "SELECT DISTINCT r.person_id FROM records r JOIN people p ON p.id = r.person_id "
+        "WHERE r.source_id=? AND r.person_id >= ? AND p.decision != ? AND (EXISTS (SELECT 1 FROM suppressions s "
+        "JOIN exclusions e ON e.id = s.exclusion_id WHERE s.kind='name' AND s.key IN (r.first || '|' || r.last, "
+        "r.last || '|' || r.first) AND e.lifted_at IS NULL) OR EXISTS (SELECT 1 FROM keys k JOIN suppressions s "
+        "ON s.kind = k.kind AND s.key = k.key JOIN exclusions e ON e.id = s.exclusion_id WHERE k.record_id = r.id "
+        "AND e.lifted_at IS NULL)) ORDER BY r.person_id",
+        (source_id, first_new, Decision.EXCLUDE.value))]
+
+
 def exclude_people(store: Store, person_ids: Sequence[int], at: str) -> None:
     """Set these people's decision to exclude (their exclusion already stands)."""
     store.conn.executemany("UPDATE people SET decision=?, decided_at=? WHERE id=?",

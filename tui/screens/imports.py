@@ -72,6 +72,10 @@ def report_line(report: FileReport) -> tuple[str, str, str, str]:
         outcome = f"{plural(out.new_people, 'new person')}"
     if out.excluded_again:
         outcome += f"; {len(out.excluded_again)} you excluded came back, excluded again"
+    if out.held:
+        outcome += (f"; {len(out.held)} alike someone you excluded, held undecided "
+                    f"({'; '.join(why.name or f'person {why.person_id}' for why in out.held[:3])}"
+                    f"{', …' if len(out.held) > 3 else ''})")
     if out.asked_again:
         outcome += (f"; {plural(len(out.asked_again), 'person')} kept apart from someone excluded now "
                     f"{'holds' if len(out.asked_again) == 1 else 'hold'} their address: asked again at export")

@@ -452,6 +452,9 @@ class MainScreen(Screen[None]):
             self.set_status(f"{first}: they stay as they are. If they are different people: knowme mark "
                             f"{first.person_id} --not-same-as {first.owner.person_id}")
             return
+        if exc.unexclude_blocked:  # a gone person's exclusion (a split part's whose card left): no question
+            self.set_status(str(exc))  # to ask, as saying yes would only meet this refusal
+            return
 
         def answered(yes: bool | None) -> None:
             if not yes:
