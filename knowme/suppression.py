@@ -175,6 +175,13 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
                 ident.emails.setdefault(key, address)
         for key in linkedin_keys_in(text):
             ident.urls.setdefault(key, key)
+        # his other number in his note ("mobile +44 7700 900999"): on a knows-me card it is his card, as
+        # the gate reads it in a knows-me card's note; nine digits at least (an order number, a date, a
+        # postcode read as one are shorter; a longer run, an account number, is no phone)
+        for match in _PHONE_TEXT.finditer(text):
+            digits = _NOT_DIGIT.sub("", match.group(0))
+            if TAIL <= len(digits) <= 15 and (tail := phone_tail(match.group(0))):
+                ident.tails.setdefault(tail, match.group(0).strip())
 
 
 ELSEWHERE_TEXT_MOST = 20_000  # characters: a longer note (a pasted mail thread) is not read for addresses

@@ -201,3 +201,31 @@ def test_a_long_repetition_is_read_once(fragment: str) -> None:
     text = fragment * (200_000 // len(fragment))
     assert len(spelled_out(text)) <= len(text)
     assert len(addresses_written_in(text)) <= 4 * spelled_out(text).count("@")
+
+
+@pytest.mark.parametrize("note", ["his mobile: +44 7700 900999", "home 07700 900999 (evenings)",
+                                  "tel:+44-7700-900999"])
+def test_an_excluded_persons_other_number_in_his_own_note_stops_a_knows_me_card_holding_it(
+        tmp_path: Path, note: str) -> None:
+    """Rex's note gives his other number; Ann's card (knows-me) holds that number: the card may be his,
+    as when his address is in his note (only addresses and profiles of his note were read)."""
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        rex_card = rec("Rex", "Boss", [REX], phones=("+44 7700 900123",))
+        rex_card.note = note
+        add(store, [rex_card, rec("Ann", "Able", ["ann@able.example"], phones=("+44 7700 900999",))])
+        mark(store, [pid(store, REX)], Decision.EXCLUDE)
+        mark(store, [pid(store, "ann@able.example")], Decision.KNOWS_ME)
+    assert _refused(db, tmp_path / "s.csv") in ([("phone-tail", "")], [("phone", "")])
+
+
+def test_numbers_in_an_excluded_persons_note_that_are_no_phones_stop_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        rex_card = rec("Rex", "Boss", [REX])
+        rex_card.note = "order 4471 of 2019-03-04, IBAN GB29 NWBK 6016 1331 9268 19, postcode 10115"
+        add(store, [rex_card, rec("Ann", "Able", ["ann@able.example"], phones=("+49 30 2019 0304",))])
+        mark(store, [pid(store, REX)], Decision.EXCLUDE)
+        mark(store, [pid(store, "ann@able.example")], Decision.KNOWS_ME)
+        export_safe(store, tmp_path / "s.csv")
+    assert "ann@able.example" in (tmp_path / "s.csv").read_text(encoding="utf-8")
