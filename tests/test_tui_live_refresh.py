@@ -129,14 +129,7 @@ async def test_keys_typed_while_another_windows_change_is_read_wait_for_it(works
     """Another terminal excludes Alice Archer while the cursor is on Carol Chen (Undecided view); the
     list is read again, slowly; down and x typed meanwhile wait, then act on the new list: Dan Dunn, the
     person below Carol in it, is excluded, nothing typed is lost."""
-    list_people, gate, reading = views.list_people, threading.Event(), threading.Event()
-
-    def read(store, query, offset=0, limit=None, **options):
-        if reading.is_set():
-            assert gate.wait(10)
-        return list_people(store, query, offset, limit, **options)
-
-    monkeypatch.setattr(views, "list_people", read)
+    reading, gate = gate_list_reads(monkeypatch)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await list_settled(pilot, app)
