@@ -72,6 +72,30 @@ async def test_a_pair_whose_person_was_merged_elsewhere_is_not_answered(tmp_path
 
 
 @pilot_test
+async def test_a_pair_whose_kept_person_took_in_a_third_elsewhere_is_not_answered(tmp_path: Path) -> None:
+    """The dialog shows a pair (Bob Baker and Bob Baker); another terminal merges Alice Archer into the
+    first Bob, whose id the merge keeps: the pair is between the same two ids, yet y merged Alice's card
+    with the second Bob, a merge the user never saw. Refused and said, as when the ids change."""
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        screen = await open_pairs(pilot)
+        pair = screen.current
+        alice = person_named(workspace, "Alice Archer")
+        first, second = sorted((pair.a_person, pair.b_person))
+        before = records_of(workspace, first) + records_of(workspace, second)
+        with Store.open(workspace) as other:
+            merge_people(other, first, [alice])
+        await pilot.press("y")
+        await settle_dialog(pilot, app)
+        assert isinstance(app.screen, DuplicatesScreen)
+        assert warned(app, "merged or split in another window")
+        assert records_of(workspace, second) >= 1  # the second Bob stays apart
+        assert records_of(workspace, first) + records_of(workspace, second) == before + 1
+
+
+@pilot_test
 async def test_a_pair_answered_elsewhere_is_not_answered_again(tmp_path: Path) -> None:
     """`knowme resolve PAIR different` in another terminal while the dialog shows that pair; y here: refused,
     said, nothing merged."""

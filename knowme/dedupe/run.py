@@ -583,10 +583,11 @@ class Answered:
         return f"also closed {plural(len(said), 'question')}: {', '.join(said[:10])}{more}"
 
 
-def resolve_pair(store: Store, pair_id: int, same: bool, people: tuple[int, int] | None = None) -> int | None:
+def resolve_pair(store: Store, pair_id: int, same: bool, people: tuple[int, int] | None = None,
+                 records: Iterable[int] | None = None) -> int | None:
     """The user's answer to a queued pair, as one undoable action (see `answer_pair`); the merged
     person's id (None for different)."""
-    return answer_pair(store, pair_id, same, people).kept
+    return answer_pair(store, pair_id, same, people, records).kept
 
 
 def _pairs_named(store: Store, pair_ids: Iterable[int]) -> tuple[tuple[int, str], ...]:
@@ -600,15 +601,18 @@ def _pairs_named(store: Store, pair_ids: Iterable[int]) -> tuple[tuple[int, str]
     return tuple(named)
 
 
-def answer_pair(store: Store, pair_id: int, same: bool, people: tuple[int, int] | None = None) -> Answered:
+def answer_pair(store: Store, pair_id: int, same: bool, people: tuple[int, int] | None = None,
+                records: Iterable[int] | None = None) -> Answered:
     """The user's answer to a queued pair, as one undoable action.
 
     same: the two people merge (and a "same" verdict is kept for the two records); different: a
     "different" verdict for every record pair across the two people, so no later run (nor a
     re-import) asks about them again. The other questions between the same two people take the same
     answer, and a merge closes those an earlier "different" answer settles: all named in the result.
-    `people`: the two people the user saw the pair between; when its records are held by others now
-    (merged or split by another command since), PairChanged: "same" merged a third person's records too.
+    `people`: the two people the user saw the pair between, and `records` the records they held then;
+    when its records are held by others now, or those two people hold other records (merged or split by
+    another command since: a third person merged into the one whose id a merge keeps), PairChanged:
+    "same" merged a third person's records too.
     """
     ends = pair_ends(store, pair_id)
     if ends is None:
@@ -617,6 +621,8 @@ def answer_pair(store: Store, pair_id: int, same: bool, people: tuple[int, int] 
     if status not in (PENDING, WITHDRAWN):  # answering again would log an action that changes nothing, for undo
         raise AlreadyAnswered(pair_id, status == "same")  # to "undo" (a withdrawn pair may still be answered)
     if people is not None and sorted(ends[:2]) != sorted(people):
+        raise PairChanged(pair_id)
+    if records is not None and {rid for held in records_of(store, ends[:2]).values() for rid in held} != set(records):
         raise PairChanged(pair_id)
     pa, pb, rka, rkb = ends
     pair_ids = sorted({pair_id, *pending_pairs_between(store, pa, pb)})

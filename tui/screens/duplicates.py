@@ -174,6 +174,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         self._passing = False  # the next action is a held one, run now
         self._read_once = False  # the queue has been shown
         self._replaying = False
+        self._shown_records: tuple[int, tuple[int, ...]] = (-1, ())  # the pair shown, and its people's records then
         self.shapes: dict[int, str] = {}  # each queued pair's shape of evidence (`evidence_shape`), by pair id
         self.alike: Counter[str] = Counter()  # how many queued pairs have each shape
 
@@ -290,6 +291,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
             self._stale()
             return
         left, right = people[pair.a_person], people[pair.b_person]
+        self._shown_records = (pair.id, (*left.record_ids, *right.record_ids))  # what an answer is about
         self.query_one("#pair-title", Label).update(
             f"Possible duplicate {self.position + 1} of {len(self.pairs)}   ·   score {pair.score:.2f}"
             + (f"   ·   answered {self.answered}" if self.answered else ""))
@@ -329,7 +331,8 @@ class DuplicatesScreen(ModalScreen["int | None"]):
         if self._still_busy() or pair is None:
             return
         try:
-            merged = resolve_pair(self.store, pair.id, same, (pair.a_person, pair.b_person))
+            shown = self._shown_records[1] if self._shown_records[0] == pair.id else None
+            merged = resolve_pair(self.store, pair.id, same, (pair.a_person, pair.b_person), shown)
         except (AlreadyAnswered, KeyError, PairChanged) as exc:  # from another window meanwhile
             self._stale(exc)
             return
