@@ -210,16 +210,21 @@ def email_evidence(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally
             _shared_key(email, stats, tally, "email", (SHARED_EMAIL, "same shared address"),
                         (CROWDED_EMAIL, "same address"), (SAME_EMAIL, "same email"), email in stats.household)
     if not shared_emails and not (names.mailname or a.alias or b.alias):
-        same_domain = [d for d in a.domains if d in b.domains and not stats.is_provider(d)]
+        same_domain = own_domain_shared(a, b, stats)
         if same_domain:
             tally.pts += RIVAL_EMAILS
             tally.conflict = tally.conflict or names.common
-            tally.reasons.append(f"different emails at the same domain {same_domain[0]}")
+            tally.reasons.append(f"different emails at the same domain {same_domain}")
             return True
         tally.odds += OTHER_EMAILS_ODDS
         tally.chance_odds += stats.learnt_doubt("e")
         tally.add(OTHER_EMAILS, "different emails")
     return False
+
+
+def own_domain_shared(a: MatchItem, b: MatchItem, stats: Stats) -> str:
+    """A mail domain both records give that is no mail provider's (an organisation's own), else ""."""
+    return next((d for d in a.domains if d in b.domains and not stats.is_provider(d)), "")
 
 
 def _shared_key(key: str, stats: Stats, tally: Tally, kind: str, household: tuple[float, str],
@@ -263,7 +268,7 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
     records place the person at, that workplace as written)."""
     corroborated = False
     workplace = place = ""
-    noted = _noted_workplace(a, b) or _noted_workplace(b, a) if a.note or b.note else None
+    noted = noted_workplace(a, b)
     if noted:  # "worked together at Acme Corp" on one, the other at Acme Corp: the old job, explained
         corroborated = True
         workplace, place = noted.org, noted.org_text
@@ -286,27 +291,36 @@ def org_evidence(a: MatchItem, b: MatchItem, stats: Stats, tally: Tally) -> tupl
             tally.odds += OTHER_ORG_ODDS
             tally.add(OTHER_ORG, f"different companies ({a.org_text} / {b.org_text}), maybe an old job")
     for x, y in ((a, b), (b, a)):
-        if x.org and not corroborated and y.domains:
-            domain = next((d for d in y.domains if not stats.is_public_domain(d) and org_matches_domain(x.org, d)),
-                          None)
-            if domain:
-                corroborated = True
-                workplace, place = x.org, x.org_text or x.org
-                tally.odds += SAME_ORG_ODDS
-                tally.anchor = tally.anchor or "company's email"
-                tally.add(ORG_DOMAIN, f"works at {place} ({domain} email)")
-    if not corroborated and not (a.emails and b.emails) and a.domains and b.domains:
-        # one gives no address, the other an address at an organisation's domain both share
-        corroborated = any(d in b.domains and not stats.is_public_domain(d) for d in a.domains)
+        domain = "" if corroborated else company_domain(x, y, stats)
+        if domain:
+            corroborated = True
+            workplace, place = x.org, x.org_text or x.org
+            tally.odds += SAME_ORG_ODDS
+            tally.anchor = tally.anchor or "company's email"
+            tally.add(ORG_DOMAIN, f"works at {place} ({domain} email)")
     if a.title and b.title and a.title == b.title:
         tally.add(SAME_TITLE, "same job title")
     return corroborated, workplace, place
+
+
+def company_domain(x: MatchItem, y: MatchItem, stats: Stats) -> str:
+    """y's mail domain that is plainly x's organisation's own (Acme Corp / acme-corp.com), else ""."""
+    if not (x.org and y.domains):
+        return ""
+    return next((d for d in y.domains if not stats.is_public_domain(d) and org_matches_domain(x.org, d)), "")
 
 
 def other_jobs(a: MatchItem, b: MatchItem) -> bool:
     """Two job titles neither of which holds the other: "data scientist" and "product manager" are two
     jobs, "engineer" and "senior engineer" one job before and after a promotion."""
     return bool(a.title and b.title) and a.title not in b.title and b.title not in a.title
+
+
+def noted_workplace(a: MatchItem, b: MatchItem) -> MatchItem | None:
+    """The record whose organisation the other's note names (`_noted_workplace`), either way round."""
+    if not (a.note or b.note):
+        return None
+    return _noted_workplace(a, b) or _noted_workplace(b, a)
 
 
 def _noted_workplace(x: MatchItem, y: MatchItem) -> MatchItem | None:

@@ -58,7 +58,7 @@ def _score_codes(codes: Sequence[int]) -> Verdicts:
     kept, worded, sure = out.codes.append, out.worded.append, out.sure.append
     for code in sorted(codes):
         i, j = divmod(code, n)
-        ev = score_pair(items[i], items[j], stats)
+        ev = score_pair(items[i], items[j], stats, kept_only=True)
         if ev.outcome not in (DIFFERENT_OUTCOME, UNASKED):
             kept(code)
             worded((ev.outcome, ev.points, ev.conflict, ev.score, to_json(ev.reasons)))
