@@ -34,14 +34,15 @@ from typing import TYPE_CHECKING
 from knowme.addresses import addresses_in, addresses_in_link, is_plain
 from knowme.model import Person, Record
 from knowme.dedupe.matchitem import TAIL, calling_code
-from knowme.dedupe.namesim import mail_spellings, nick_forms
-from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks
+from knowme.dedupe.namesim import mail_spellings, nick_forms, spelling_key
+from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks, spelled_name, split_name
 from knowme.normalize import (
     dialled_part,
     linkedin_key,
     linkedin_keys_in,
     mailbox_aliases,
     mailbox_key,
+    fold,
     normalized_text,
     numbers_in,
     phone_key,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:  # the store imports this module: it keeps what excluded peopl
     from knowme.store.core import Store
 
 FOCUSED_UP_TO = 200  # checking this many people or fewer loads only the part of the list they could match
+SPELLED_ALIKE = 90  # `name_alike` of two names one spelled name (`spelled_name`) is at least this
 KIND_WORDS = {"email": "address", "phone": "phone", "url": "profile", "record": "card", "name": "name"}
 DIFFERENT_HELD_UP_TO = 500_000  # with more `different` verdicts than this, each check asks the workspace instead
 
@@ -313,7 +315,8 @@ def returning_alike(store: Store, source_id: int, first_new: int) -> tuple[list[
     name alone, in another book or at a new address; another name on an excluded address) are held: left
     undecided, as a name alone is no proof, and returned so the import says so. Returns (excluded again
     as (id, name), held)."""
-    candidates = q.new_people_near_entries(store, source_id, first_new)
+    candidates = sorted({*q.new_people_near_entries(store, source_id, first_new),
+                         *_new_people_spelling_entries(store, source_id, first_new)})
     if not candidates:
         return [], []
     idents = identities(store, candidates)
@@ -337,6 +340,36 @@ def returning_alike(store: Store, source_id: int, first_new: int) -> tuple[list[
         for pid, ident in identities(store, again, deep=True).items():
             q.add_entries(store, again[pid], ident.entries(), now())
     return [(pid, names.get(pid, "")) for pid in sorted(again)], held
+
+
+def _spelled_entries(store: Store) -> dict[tuple[str, str], set[int]]:
+    """The active name entries as the matcher spells them (`spelled_name`) -> their exclusion ids."""
+    spelled: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for eid, key in q.active_name_entries(store):
+        first, _, last = key.partition("|")
+        if len(first) >= 2 and last:  # an initial is no name (`_hits`)
+            spelled[spelled_name((first, last))].add(eid)
+    return spelled
+
+
+def _new_people_spelling_entries(store: Store, source_id: int, first_new: int) -> set[int]:
+    """The new people of this import holding a card whose name is an excluded name spelled otherwise
+    (Juergen Mueller for Jürgen Müller, "Boss, Rex" for Rex Boss): no key finds them, so the import's new
+    cards are read once against the list's names, as the matcher spells both."""
+    spelled = _spelled_entries(store)
+    if not spelled:
+        return set()
+    words = {part for pair in spelled for part in pair}
+    found: set[int] = set()
+    for pid, shown, first, last in q.new_named_cards(store, source_id, first_new):
+        if pid in found:
+            continue
+        names: set[Name] = {(first, last)} if first and last else set()
+        if shown and any(spelling_key(word) in words for word in fold(shown).split()):
+            names |= split_name(shown)  # the name as the card shows it: "Boss, Rex" in a First Name cell
+        if any(spelled_name(name) in spelled for name in names if len(name[0]) >= 2 and name[1]):
+            found.add(pid)
+    return found
 
 
 def set_aside_answers(store: Store, record_ids: Iterable[int]) -> list[tuple[int, str]]:
@@ -566,6 +599,22 @@ class SuppressionIndex:
         return [Hit(number, "name", f"{' '.join(name)} ~ {' '.join(other)}" if name != other else "", score)
                 for number, (score, name, other) in best.items()]
 
+    def same_name_hits(self, names: Iterable[Name]) -> list[Hit]:
+        """Owners bearing one of these names, in either order, as written or as the matcher spells it
+        (`spelled_name`: Juergen Mueller for Jürgen Müller); a nickname or a typo is another name here."""
+        spelled = {spelled_name(name): name for name in names}
+        found: dict[int, Hit] = {}
+        for hit in self.name_hits(names, SPELLED_ALIKE):
+            if hit.owner in found:
+                continue
+            if hit.score >= 100:
+                found[hit.owner] = hit
+        for name in sorted(spelled.values()):
+            for number, _score, other in self._alike(name, SPELLED_ALIKE):
+                if number not in found and spelled_name(other) == spelled_name(name):
+                    found[number] = Hit(number, "name", f"{' '.join(name)} ~ {' '.join(other)}", 100)
+        return list(found.values())
+
     def _alike(self, name: Name, threshold: int) -> list[tuple[int, int, Name]]:
         """(owner, score, their name) for the names alike this one; remembered, as names recur."""
         memo = self._name_memo.get((name, threshold))
@@ -611,6 +660,11 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
                         store, spelling.rpartition("@")[2]) if rekeyed_mailbox(stored) == spelling}
         if q.is_excluded(store, pid):
             people.add(pid)
+    wanted = {spelled_name(name) for ident in around.values() for name in ident.names if len(name[0]) >= 2 and name[1]}
+    if wanted:  # an excluded name spelled otherwise (Mueller / Müller) has no key of its own to look up
+        spelled = _spelled_entries(store)
+        for name in wanted & spelled.keys():
+            exclusions |= spelled[name]
     for _eid, kind, key, _shown_text in q.entries_of(store, sorted(exclusions)):  # an entry read from a note or
         if kind == "record":  # a link is keyed nowhere else: its holder is found through the cards excluded
             people |= q.excluded_with_record(store, key)
@@ -698,7 +752,7 @@ def _hits(store: Store, pid: int, ident: Identity, index: SuppressionIndex) -> l
     if own is not None:
         found.append((own, "is excluded"))
     full_names = {(first, last) for first, last in ident.names if len(first) >= 2}  # an initial is no name
-    hits = index.identifier_hits(ident) + [h for h in index.name_hits(full_names, 100) if h.score >= 100]
+    hits = index.identifier_hits(ident) + index.same_name_hits(full_names)
     for hit in sorted(hits, key=lambda h: (h.kind == "name", h.owner)):
         if hit.owner in {number for number, _ in found}:
             continue

@@ -197,6 +197,21 @@ def new_cards_of_source(store: Store, source_id: int, first_new: int) -> list[tu
         (source_id, first_new, Decision.EXCLUDE.value)).fetchall()
 
 
+def active_name_entries(store: Store) -> Iterator[tuple[int, str]]:
+    """(exclusion id, `first|last`) of every name entry of an exclusion not lifted (a name spelled otherwise
+    has no key to look up: the caller compares each as the matcher spells it)."""
+    yield from store.conn.execute("SELECT s.exclusion_id, s.key FROM suppressions s JOIN exclusions e "
+                                  "ON e.id = s.exclusion_id WHERE s.kind='name' AND e.lifted_at IS NULL")
+
+
+def new_named_cards(store: Store, source_id: int, first_new: int) -> Iterator[tuple[int, str, str, str]]:
+    """(person id, person name, folded first, folded last) of the cards of this source held by people from
+    id `first_new` on (those an import made) who are not excluded."""
+    yield from store.conn.execute(
+        "SELECT r.person_id, p.name, r.first, r.last FROM records r JOIN people p ON p.id = r.person_id "
+        "WHERE r.source_id=? AND r.person_id >= ? AND p.decision != ?", (source_id, first_new, Decision.EXCLUDE.value))
+
+
 def new_people_near_entries(store: Store, source_id: int, first_new: int) -> list[int]:
     """Ids of the people from `first_new` on (those an import made), not excluded, holding a card of this
     source whose full name (either order) or address, phone or profile key is on an exclusion not lifted:
