@@ -458,9 +458,25 @@ class IdentityMachine(RuleBasedStateMachine):
                 self.expected[r] = decision.value
         self.logged(top, before, there)
 
-    @precondition(lambda self: any(not b.gone for b in self.books))
-    @rule(data=st.data())
-    def forget(self, data: st.DataObject) -> None:
+    def forgotten_books(self) -> list[Book]:
+        """The forgotten books that may be imported again (none of the same file name is imported now)."""
+        live = {b.base for b in self.live_books()}
+        return [b for b in self.books if b.gone and b.base not in live]
+
+    @precondition(lambda self: self.books)
+    @rule(data=st.data(), changed=st.booleans())
+    def forget_or_import_again(self, data: st.DataObject, changed: bool) -> None:
+        """Forget a book, or import a forgotten one again: one rule, valid in every state once a book was
+        imported (a book is imported now, or every book is forgotten and each may come back). As two rules
+        with preconditions, a run whose enabled rules were only these (and `newer_version`) stalled once
+        every book was forgotten, or none was, and Hypothesis gave the whole example up."""
+        ways = (["forget"] if self.live_books() else []) + (["again"] if self.forgotten_books() else [])
+        if data.draw(st.sampled_from(ways)) == "forget":
+            self._forget(data)
+        else:
+            self._import_forgotten_again(data, changed)
+
+    def _forget(self, data: st.DataObject) -> None:
         """`knowme forget` a book: its records leave, people holding only them too; the others keep their
         decisions. The suppression list keeps every entry of an excluded person of that book."""
         book = data.draw(st.sampled_from(self.live_books()))
@@ -479,18 +495,12 @@ class IdentityMachine(RuleBasedStateMachine):
         self.logged(top, before, there)
         self.log[-1]["forgot"] = book
 
-    @precondition(lambda self: any(b.gone for b in self.books))
-    @rule(data=st.data(), changed=st.booleans())
-    def import_forgotten_again(self, data: st.DataObject, changed: bool) -> None:
+    def _import_forgotten_again(self, data: st.DataObject, changed: bool) -> None:
         """Import a forgotten book again, as it was or as a newer version where a card (an excluded one when
         there is one) has a new address. A card whose identity is on the suppression list comes back
         excluded; an excluded person's card under a new address too, or else held: no mark but an explicit
         unexclude changes their decision. The others come back undecided."""
-        live = {b.base for b in self.live_books()}
-        forgotten = [b for b in self.books if b.gone and b.base not in live]
-        if not forgotten:
-            return
-        old = data.draw(st.sampled_from(forgotten))
+        old = data.draw(st.sampled_from(self.forgotten_books()))
         cards = list(old.cards)
         if changed:
             excluded = [c for c in cards if old.forgotten[c.gid][2]]
