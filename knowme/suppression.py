@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from knowme.addresses import addresses_in, addresses_in_link, is_plain
 from knowme.model import Person, Record
 from knowme.dedupe.matchitem import TAIL, calling_code
-from knowme.dedupe.namesim import mail_spellings, nick_forms, spelling_key
+from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks, spelled_name, split_name
 from knowme.normalize import (
     dialled_part,
@@ -42,7 +42,6 @@ from knowme.normalize import (
     linkedin_keys_in,
     mailbox_aliases,
     mailbox_key,
-    fold,
     normalized_text,
     numbers_in,
     phone_key,
@@ -342,34 +341,22 @@ def returning_alike(store: Store, source_id: int, first_new: int) -> tuple[list[
     return [(pid, names.get(pid, "")) for pid in sorted(again)], held
 
 
-def _spelled_entries(store: Store) -> dict[tuple[str, str], set[int]]:
-    """The active name entries as the matcher spells them (`spelled_name`) -> their exclusion ids."""
-    spelled: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for eid, key in q.active_name_entries(store):
-        first, _, last = key.partition("|")
-        if len(first) >= 2 and last:  # an initial is no name (`_hits`)
-            spelled[spelled_name((first, last))].add(eid)
-    return spelled
-
-
 def _new_people_spelling_entries(store: Store, source_id: int, first_new: int) -> set[int]:
     """The new people of this import holding a card whose name is an excluded name spelled otherwise
     (Juergen Mueller for Jürgen Müller, "Boss, Rex" for Rex Boss): no key finds them, so the import's new
-    cards are read once against the list's names, as the matcher spells both."""
-    spelled = _spelled_entries(store)
-    if not spelled:
+    cards' names are looked up as the matcher spells them."""
+    if not q.any_active_exclusion(store):
         return set()
-    words = {part for pair in spelled for part in pair}
-    found: set[int] = set()
+    by_key: dict[str, set[int]] = defaultdict(set)
     for pid, shown, first, last in q.new_named_cards(store, source_id, first_new):
-        if pid in found:
-            continue
-        names: set[Name] = {(first, last)} if first and last else set()
-        if shown and any(spelling_key(word) in words for word in fold(shown).split()):
-            names |= split_name(shown)  # the name as the card shows it: "Boss, Rex" in a First Name cell
-        if any(spelled_name(name) in spelled for name in names if len(name[0]) >= 2 and name[1]):
-            found.add(pid)
-    return found
+        # a name read whole from the card's fields, else as the card shows it ("Boss, Rex" in a First Name cell)
+        names: Iterable[Name] = [(first, last)] if first and last else split_name(shown) if shown else ()
+        for name in names:
+            if len(name[0]) >= 2 and name[1]:
+                by_key[q.spelled_key(name)].add(pid)
+    if not by_key:
+        return set()
+    return {pid for key in q.active_exclusions_spelled(store, by_key) for pid in by_key[key]}
 
 
 def set_aside_answers(store: Store, record_ids: Iterable[int]) -> list[tuple[int, str]]:
@@ -602,14 +589,9 @@ class SuppressionIndex:
     def same_name_hits(self, names: Iterable[Name]) -> list[Hit]:
         """Owners bearing one of these names, in either order, as written or as the matcher spells it
         (`spelled_name`: Juergen Mueller for Jürgen Müller); a nickname or a typo is another name here."""
-        spelled = {spelled_name(name): name for name in names}
-        found: dict[int, Hit] = {}
-        for hit in self.name_hits(names, SPELLED_ALIKE):
-            if hit.owner in found:
-                continue
-            if hit.score >= 100:
-                found[hit.owner] = hit
-        for name in sorted(spelled.values()):
+        names = sorted(set(names))
+        found = {hit.owner: hit for hit in self.name_hits(names, 100) if hit.score >= 100}
+        for name in names:
             for number, _score, other in self._alike(name, SPELLED_ALIKE):
                 if number not in found and spelled_name(other) == spelled_name(name):
                     found[number] = Hit(number, "name", f"{' '.join(name)} ~ {' '.join(other)}", 100)
@@ -660,11 +642,10 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
                         store, spelling.rpartition("@")[2]) if rekeyed_mailbox(stored) == spelling}
         if q.is_excluded(store, pid):
             people.add(pid)
-    wanted = {spelled_name(name) for ident in around.values() for name in ident.names if len(name[0]) >= 2 and name[1]}
-    if wanted:  # an excluded name spelled otherwise (Mueller / Müller) has no key of its own to look up
-        spelled = _spelled_entries(store)
-        for name in wanted & spelled.keys():
-            exclusions |= spelled[name]
+    # an excluded name spelled otherwise (Mueller for Müller), through the names as the matcher spells them
+    wanted = {q.spelled_key(name) for ident in around.values() for name in ident.names if len(name[0]) >= 2 and name[1]}
+    for held in q.active_exclusions_spelled(store, wanted).values():
+        exclusions |= held
     for _eid, kind, key, _shown_text in q.entries_of(store, sorted(exclusions)):  # an entry read from a note or
         if kind == "record":  # a link is keyed nowhere else: its holder is found through the cards excluded
             people |= q.excluded_with_record(store, key)

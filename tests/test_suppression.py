@@ -643,6 +643,21 @@ def test_a_namesake_of_an_excluded_common_name_by_nickname_or_initial_is_not_hel
     cli.ok("mark", "jon@x.com", "johnny@x.com", "j@x.com", "js@x.com", "--as", "personalize")
 
 
+def test_a_workspace_from_before_spelled_names_finds_an_excluded_name_spelled_otherwise(cli: Cli) -> None:
+    """A workspace whose exclusions were made before names were kept as the matcher spells them (v10) gains
+    them when opened: Juergen Mueller, imported after, is held and refused as in a new workspace."""
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Müller;Jürgen;;;\nFN:Jürgen Müller\nEMAIL:jm@old.de")))
+    cli.ok("mark", "jm@old.de", "--as", "exclude")
+    cli.ok("forget", "phone.vcf")
+    with Store.open(cli.db) as store:
+        store.conn.execute("DROP TABLE spelled_names")
+        store.conn.execute("PRAGMA user_version=10")
+    said = cli.ok("import", cli.file("google.csv", GOOGLE_HEADER + "Juergen,,Mueller,Home,jm@new.de,,,,\n"))
+    assert "google.csv: 1 card alike a person you excluded, held undecided" in said
+    code, _out, err = cli("mark", "jm@new.de", "--as", "knows-me")
+    assert code == 1 and "Jürgen Müller (excluded, in no address book any more)" in err
+
+
 def test_another_name_on_an_excluded_address_is_held_not_excluded(cli: Cli) -> None:
     """A card of another name holding the gone ex-boss's address is not his card back: held, and said."""
     cli.ok("import", cli.file("first.vcf", vcard("FN:Ex Boss\nEMAIL:boss@oldcorp.example")))
