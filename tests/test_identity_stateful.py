@@ -5,7 +5,8 @@ imported through the importers. They come as new books, newer versions of a book
 dropped or added, an address changed, a surname changed, a move to another firm with a new work
 address, the file moved to another folder) and namesakes (another book with the same file name).
 A book may be forgotten (`knowme forget`) and imported again, as it was or with a card's address
-changed (an excluded card's when there is one).
+changed (an excluded card's when there is one), its surname perhaps spelled otherwise. A person may be
+kept apart from an excluded one (`--not-same-as`).
 After every step:
 
 - the workspace is sound (`Store.check_sound()`: every record in exactly one person, no empty person);
@@ -17,7 +18,8 @@ After every step:
   a forget takes its book's records, its undo brings them back with their ids; record ids are never
   given twice;
 - a forgotten card whose identity is on the suppression list comes back excluded, and an excluded
-  person's card that comes back under a new address is never undecided and exportable;
+  person's card that comes back under a new address (and a surname spelled otherwise) is never undecided
+  and exportable, and the import names it as held;
 - the safe export, in every format, writes no address of an excluded person and no name alike
   an excluded one without refusing;
 - after a dedupe, no person joins records the user answered "different" about or split apart, and
