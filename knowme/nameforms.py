@@ -252,6 +252,14 @@ def blocks(name: Name) -> frozenset[str]:
     return frozenset(keys)
 
 
+@big_cache(200_000)
+def spelled_name(name: Name) -> tuple[str, str]:
+    """A folded name as the matcher spells it (`spelling_key` of each part), in either order: Jürgen
+    Müller, Juergen Mueller and "Mueller, Juergen" are one spelled name; Jon Smith and John Smith are two."""
+    first, last = spelling_key(name[0]), spelling_key(name[1])
+    return (first, last) if first <= last else (last, first)
+
+
 PET_END = 3  # letters: Liam and William, Beth and Elizabeth, Tina and Christina end alike
 
 

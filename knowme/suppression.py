@@ -35,7 +35,7 @@ from knowme.addresses import addresses_in, addresses_in_link, is_plain
 from knowme.model import Person, Record
 from knowme.dedupe.matchitem import TAIL, calling_code
 from knowme.dedupe.namesim import mail_spellings, nick_forms
-from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks
+from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks, spelled_name, split_name
 from knowme.normalize import (
     dialled_part,
     linkedin_key,
@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # the store imports this module: it keeps what excluded peopl
     from knowme.store.core import Store
 
 FOCUSED_UP_TO = 200  # checking this many people or fewer loads only the part of the list they could match
+SPELLED_ALIKE = 90  # `name_alike` of two names one spelled name (`spelled_name`) is at least this
 KIND_WORDS = {"email": "address", "phone": "phone", "url": "profile", "record": "card", "name": "name"}
 DIFFERENT_HELD_UP_TO = 500_000  # with more `different` verdicts than this, each check asks the workspace instead
 
@@ -313,7 +314,8 @@ def returning_alike(store: Store, source_id: int, first_new: int) -> tuple[list[
     name alone, in another book or at a new address; another name on an excluded address) are held: left
     undecided, as a name alone is no proof, and returned so the import says so. Returns (excluded again
     as (id, name), held)."""
-    candidates = q.new_people_near_entries(store, source_id, first_new)
+    candidates = sorted({*q.new_people_near_entries(store, source_id, first_new),
+                         *_new_people_spelling_entries(store, source_id, first_new)})
     if not candidates:
         return [], []
     idents = identities(store, candidates)
@@ -337,6 +339,24 @@ def returning_alike(store: Store, source_id: int, first_new: int) -> tuple[list[
         for pid, ident in identities(store, again, deep=True).items():
             q.add_entries(store, again[pid], ident.entries(), now())
     return [(pid, names.get(pid, "")) for pid in sorted(again)], held
+
+
+def _new_people_spelling_entries(store: Store, source_id: int, first_new: int) -> set[int]:
+    """The new people of this import holding a card whose name is an excluded name spelled otherwise
+    (Juergen Mueller for Jürgen Müller, "Boss, Rex" for Rex Boss): no key finds them, so the import's new
+    cards' names are looked up as the matcher spells them."""
+    if not q.any_active_exclusion(store):
+        return set()
+    by_key: dict[str, set[int]] = defaultdict(set)
+    for pid, shown, first, last in q.new_named_cards(store, source_id, first_new):
+        # a name read whole from the card's fields, else as the card shows it ("Boss, Rex" in a First Name cell)
+        names: Iterable[Name] = [(first, last)] if first and last else split_name(shown) if shown else ()
+        for name in names:
+            if len(name[0]) >= 2 and name[1]:
+                by_key[q.spelled_key(name)].add(pid)
+    if not by_key:
+        return set()
+    return {pid for key in q.active_exclusions_spelled(store, by_key) for pid in by_key[key]}
 
 
 def set_aside_answers(store: Store, record_ids: Iterable[int]) -> list[tuple[int, str]]:
@@ -566,6 +586,17 @@ class SuppressionIndex:
         return [Hit(number, "name", f"{' '.join(name)} ~ {' '.join(other)}" if name != other else "", score)
                 for number, (score, name, other) in best.items()]
 
+    def same_name_hits(self, names: Iterable[Name]) -> list[Hit]:
+        """Owners bearing one of these names, in either order, as written or as the matcher spells it
+        (`spelled_name`: Juergen Mueller for Jürgen Müller); a nickname or a typo is another name here."""
+        names = sorted(set(names))
+        found = {hit.owner: hit for hit in self.name_hits(names, 100) if hit.score >= 100}
+        for name in names:
+            for number, _score, other in self._alike(name, SPELLED_ALIKE):
+                if number not in found and spelled_name(other) == spelled_name(name):
+                    found[number] = Hit(number, "name", f"{' '.join(name)} ~ {' '.join(other)}", 100)
+        return list(found.values())
+
     def _alike(self, name: Name, threshold: int) -> list[tuple[int, int, Name]]:
         """(owner, score, their name) for the names alike this one; remembered, as names recur."""
         memo = self._name_memo.get((name, threshold))
@@ -611,6 +642,10 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
                         store, spelling.rpartition("@")[2]) if rekeyed_mailbox(stored) == spelling}
         if q.is_excluded(store, pid):
             people.add(pid)
+    # an excluded name spelled otherwise (Mueller for Müller), through the names as the matcher spells them
+    wanted = {q.spelled_key(name) for ident in around.values() for name in ident.names if len(name[0]) >= 2 and name[1]}
+    for held in q.active_exclusions_spelled(store, wanted).values():
+        exclusions |= held
     for _eid, kind, key, _shown_text in q.entries_of(store, sorted(exclusions)):  # an entry read from a note or
         if kind == "record":  # a link is keyed nowhere else: its holder is found through the cards excluded
             people |= q.excluded_with_record(store, key)
@@ -698,7 +733,7 @@ def _hits(store: Store, pid: int, ident: Identity, index: SuppressionIndex) -> l
     if own is not None:
         found.append((own, "is excluded"))
     full_names = {(first, last) for first, last in ident.names if len(first) >= 2}  # an initial is no name
-    hits = index.identifier_hits(ident) + [h for h in index.name_hits(full_names, 100) if h.score >= 100]
+    hits = index.identifier_hits(ident) + index.same_name_hits(full_names)
     for hit in sorted(hits, key=lambda h: (h.kind == "name", h.owner)):
         if hit.owner in {number for number, _ in found}:
             continue

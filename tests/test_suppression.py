@@ -600,6 +600,64 @@ def test_an_excluded_card_back_in_another_book_with_her_address_comes_back_exclu
     assert code == 1
 
 
+@pytest.mark.parametrize("first, last", [
+    ("Juergen", "Mueller"),  # transliterated
+    ("Jürgen", "Mueller"),
+    ("Jurgen", "Muller"),  # accents dropped
+    ("JÜRGEN", "MÜLLER"),  # in capitals
+    ("Mueller", "Juergen"),  # the two names swapped, and transliterated
+    ("Müller, Jürgen", ""),  # "Last, First" in the First Name column
+])
+def test_an_excluded_name_spelled_otherwise_in_another_book_is_held_and_said(cli: Cli, first: str, last: str) -> None:
+    """Jürgen Müller excluded, his book forgotten, then a card of his name spelled another way: the export
+    gate stopped it, but the import held only his exact name, so Juergen Mueller came back undecided unsaid
+    and `mark --as knows-me` took him. Each spelling the matcher reads as his name is held, said, and refused."""
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Müller;Jürgen;;;\nFN:Jürgen Müller\nEMAIL:jm@old.de")))
+    jurgen = cli.id("jm@old.de")
+    cli.ok("mark", jurgen, "--as", "exclude")
+    cli.ok("forget", "phone.vcf")
+    said = cli.ok("import", cli.file("google.csv", GOOGLE_HEADER + f'"{first}",,"{last}",Home,jm@new.de,,,,\n'))
+    new = cli.id("jm@new.de")
+    assert f"google.csv: 1 card alike a person you excluded, held undecided" in said
+    assert f"{new}: " in said and f"bears the name of {jurgen}: Jürgen Müller (excluded" in said
+    assert f"knowme mark {new} --not-same-as {jurgen}" in said
+    assert cli.people()["jm@new.de"]["decision"] == "undecided"
+    code, _out, err = cli("mark", new, "--as", "knows-me")
+    assert code == 1 and "Jürgen Müller (excluded, in no address book any more)" in err
+
+
+def test_a_namesake_of_an_excluded_common_name_by_nickname_or_initial_is_not_held(cli: Cli) -> None:
+    """Only the excluded name itself, however spelled, is held at import: John Smith excluded, a Jon Smith,
+    a Johnny Smith, a J. Smith and a John Smithson are other people as far as the import can tell (the export
+    gate still asks about the alike ones), and a John Smyth, one spelled name with his, is held."""
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Smith;John;;;\nFN:John Smith\nEMAIL:john@old.com")))
+    cli.ok("mark", "john@old.com", "--as", "exclude")
+    cli.ok("forget", "phone.vcf")
+    said = cli.ok("import", cli.file("google.csv", GOOGLE_HEADER + "Jon,,Smith,Home,jon@x.com,,,,\n"
+                                     "Johnny,,Smith,Home,johnny@x.com,,,,\nJ.,,Smith,Home,j@x.com,,,,\n"
+                                     "John,,Smithson,Home,js@x.com,,,,\nJohn,,Smyth,Home,smyth@x.com,,,,\n"))
+    assert "google.csv: 1 card alike a person you excluded, held undecided" in said
+    assert f"{cli.id('smyth@x.com')}: John Smyth bears the name of" in said
+    for other in ("jon@x.com", "johnny@x.com", "j@x.com", "js@x.com"):
+        assert f"{cli.id(other)}: " not in said
+    cli.ok("mark", "jon@x.com", "johnny@x.com", "j@x.com", "js@x.com", "--as", "personalize")
+
+
+def test_a_workspace_from_before_spelled_names_finds_an_excluded_name_spelled_otherwise(cli: Cli) -> None:
+    """A workspace whose exclusions were made before names were kept as the matcher spells them (v10) gains
+    them when opened: Juergen Mueller, imported after, is held and refused as in a new workspace."""
+    cli.ok("import", cli.file("phone.vcf", vcard("N:Müller;Jürgen;;;\nFN:Jürgen Müller\nEMAIL:jm@old.de")))
+    cli.ok("mark", "jm@old.de", "--as", "exclude")
+    cli.ok("forget", "phone.vcf")
+    with Store.open(cli.db) as store:
+        store.conn.execute("DROP TABLE spelled_names")
+        store.conn.execute("PRAGMA user_version=10")
+    said = cli.ok("import", cli.file("google.csv", GOOGLE_HEADER + "Juergen,,Mueller,Home,jm@new.de,,,,\n"))
+    assert "google.csv: 1 card alike a person you excluded, held undecided" in said
+    code, _out, err = cli("mark", "jm@new.de", "--as", "knows-me")
+    assert code == 1 and "Jürgen Müller (excluded, in no address book any more)" in err
+
+
 def test_another_name_on_an_excluded_address_is_held_not_excluded(cli: Cli) -> None:
     """A card of another name holding the gone ex-boss's address is not his card back: held, and said."""
     cli.ok("import", cli.file("first.vcf", vcard("FN:Ex Boss\nEMAIL:boss@oldcorp.example")))

@@ -282,10 +282,23 @@ def _migrate_v10_phone_cells(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT OR IGNORE INTO temp.split_cells(record_id) VALUES (?)", [(rid,) for rid, _ in split])
 
 
+def _migrate_v11_spelled_names(conn: sqlite3.Connection) -> None:
+    """v11, each name on the suppression list also as the matcher spells it (`nameforms.spelled_name`), in a
+    table of its own: an import or a mark finds the exclusion of Jürgen Müller from a card of Juergen Mueller
+    through an index, as it finds Jürgen's own name, never by reading every name on the list."""
+    from knowme.store.suppression import spelled_rows
+
+    conn.execute("CREATE TABLE IF NOT EXISTS spelled_names(key TEXT NOT NULL, exclusion_id INTEGER NOT NULL, "
+                 "PRIMARY KEY(key, exclusion_id)) WITHOUT ROWID")
+    conn.executemany("INSERT OR IGNORE INTO spelled_names(key, exclusion_id) VALUES (?, ?)",
+                     spelled_rows(conn.execute("SELECT exclusion_id, key FROM suppressions WHERE kind='name'")))
+
+
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
                                _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER,
-                               _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_keys, _migrate_v10_phone_cells]
+                               _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_keys, _migrate_v10_phone_cells,
+                               _migrate_v11_spelled_names]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",

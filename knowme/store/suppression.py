@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from knowme.model import Decision
+from knowme.nameforms import spelled_name
 from knowme.store.sql import chunked, marks
 
 if TYPE_CHECKING:
@@ -115,10 +116,40 @@ def add_exclusion(store: Store, person_id: int, name: str, at: str, log_id: int 
 
 
 def add_entries(store: Store, exclusion_id: int, entries: Iterable[tuple[str, str, str]], at: str) -> None:
-    """Add these (kind, key, shown) entries to an exclusion; those it already holds are kept as they are."""
+    """Add these (kind, key, shown) entries to an exclusion; those it already holds are kept as they are.
+    Each name is also kept as the matcher spells it (`spelled_names`)."""
+    rows = [(exclusion_id, kind, key, shown, at) for kind, key, shown in entries]
     store.conn.executemany("INSERT OR IGNORE INTO suppressions(exclusion_id, kind, key, shown, at) "
-                           "VALUES (?, ?, ?, ?, ?)", [(exclusion_id, kind, key, shown, at)
-                                                      for kind, key, shown in entries])
+                           "VALUES (?, ?, ?, ?, ?)", rows)
+    store.conn.executemany("INSERT OR IGNORE INTO spelled_names(key, exclusion_id) VALUES (?, ?)",
+                           spelled_rows((eid, key) for eid, kind, key, _shown, _at in rows if kind == "name"))
+
+
+def spelled_key(name: tuple[str, str]) -> str:
+    """The `spelled_names` key of a folded (first, last) name: `nameforms.spelled_name`, joined."""
+    return "|".join(spelled_name(name))
+
+
+def spelled_rows(entries: Iterable[tuple[int, str]]) -> list[tuple[str, int]]:
+    """(spelled key, exclusion id) of these (exclusion id, `first|last`) name entries, an initial for a first
+    name left out (no name, as `suppression._hits` reads one)."""
+    rows = []
+    for exclusion_id, key in entries:
+        first, _, last = key.partition("|")
+        if len(first) >= 2 and last:
+            rows.append((spelled_key((first, last)), exclusion_id))
+    return rows
+
+
+def active_exclusions_spelled(store: Store, keys: Iterable[str]) -> dict[str, set[int]]:
+    """Spelled key -> ids of the exclusions not lifted holding a name of it, for those of these keys any holds."""
+    found: dict[str, set[int]] = {}
+    for chunk in chunked(sorted(set(keys))):
+        for key, eid in store.conn.execute(
+                f"SELECT n.key, n.exclusion_id FROM spelled_names n JOIN exclusions e ON e.id = n.exclusion_id "
+                f"WHERE n.key IN ({marks(len(chunk))}) AND e.lifted_at IS NULL", chunk):
+            found.setdefault(key, set()).add(eid)
+    return found
 
 
 def active_exclusions(store: Store) -> Iterator[tuple[int, int | None, str]]:
@@ -197,11 +228,24 @@ def new_cards_of_source(store: Store, source_id: int, first_new: int) -> list[tu
         (source_id, first_new, Decision.EXCLUDE.value)).fetchall()
 
 
+def any_active_exclusion(store: Store) -> bool:
+    """Whether any exclusion is not lifted (the list is not empty)."""
+    return store.conn.execute("SELECT 1 FROM exclusions WHERE lifted_at IS NULL LIMIT 1").fetchone() is not None
+
+
+def new_named_cards(store: Store, source_id: int, first_new: int) -> Iterator[tuple[int, str, str, str]]:
+    """(person id, person name, folded first, folded last) of the cards of this source held by people from
+    id `first_new` on (those an import made) who are not excluded."""
+    yield from store.conn.execute(
+        "SELECT r.person_id, p.name, r.first, r.last FROM records r JOIN people p ON p.id = r.person_id "
+        "WHERE r.source_id=? AND r.person_id >= ? AND p.decision != ?", (source_id, first_new, Decision.EXCLUDE.value))
+
+
 def new_people_near_entries(store: Store, source_id: int, first_new: int) -> list[int]:
     """Ids of the people from `first_new` on (those an import made), not excluded, holding a card of this
     source whose full name (either order) or address, phone or profile key is on an exclusion not lifted:
     the few the suppression list may cover, found through its index (never a scan of the list)."""
-    if store.conn.execute("SELECT 1 FROM exclusions WHERE lifted_at IS NULL LIMIT 1").fetchone() is None:
+    if not any_active_exclusion(store):
         return []
     return [pid for (pid,) in store.conn.execute(
         "SELECT DISTINCT r.person_id FROM records r JOIN people p ON p.id = r.person_id "
