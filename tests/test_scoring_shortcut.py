@@ -1,5 +1,5 @@
-"""The bulk scoring's shortcut for namesakes (`score_pair(..., kept_only=True)`) keeps exactly what the
-full scoring keeps: the same pairs sure or maybe, with the same outcome, points, score and reasons, so
+"""The bulk scoring's shortcuts (`score_pair(..., kept_only=True)`: different names and namesakes of a
+common name, left unworded) keep exactly what the full scoring keeps: the same pairs sure or maybe, with the same outcome, points, score and reasons, so
 dedupe merges and asks the same with it. Checked pair by pair on crowds built to put each thing the
 shortcut reads on its edge: common and rare names, nicknames and typos, keys shared and not, firms,
 their mail domains and notes naming them, birthdays, streets, postcodes, cities and countries."""
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from knowme.dedupe.fitting import learn_m
 from knowme.dedupe.matching import candidate_pairs, compute_stats, score_pair
-from knowme.dedupe.scoring import DIFFERENT_OUTCOME, NAMESAKES_APART, UNASKED
+from knowme.dedupe.scoring import DIFFERENT_OUTCOME, NOT_KEPT, UNASKED
 from test_matching import item
 
 _NAMES = [("John", "Smith")] * 6 + [("Maria", "Garcia")] * 4 + [
@@ -49,7 +49,7 @@ def _card(rng: random.Random, n: int):
 def _same_kept(a, b, stats) -> bool:
     """Whether the shortcut was taken; fails the test if it changes what the full scoring keeps."""
     full, quick = score_pair(a, b, stats), score_pair(a, b, stats, kept_only=True)
-    if quick is NAMESAKES_APART:
+    if quick is NOT_KEPT:
         assert full.outcome in (DIFFERENT_OUTCOME, UNASKED), (a.display, b.display, full.outcome, full.reasons)
         return True
     assert (quick.outcome, quick.points, quick.score, quick.conflict, quick.reasons) == \
@@ -68,8 +68,8 @@ def test_the_namesakes_shortcut_keeps_exactly_what_the_full_scoring_keeps(seed: 
     outcomes = [score_pair(crowd[i], crowd[j], stats).outcome for i, j in pairs]
     taken = sum(_same_kept(crowd[i], crowd[j], stats) for i, j in pairs)
     assert {"sure", "maybe", "unasked", "different"} <= set(outcomes)  # the crowd reaches every outcome
-    assert taken >= 300  # the shortcut is taken, on namesakes (a few per cent of this crowd's pairs, whose
-    # cards share keys with hundreds more often than a book's do: a fifth of a million-record book's)
+    assert taken >= 300  # the shortcuts are taken (namesakes: a few per cent of this crowd's pairs, whose
+    # cards share keys with hundreds more often than a book's do; a fifth of a million-record book's)
 
 
 _CARD = st.fixed_dictionaries({

@@ -115,10 +115,10 @@ class Evidence:
     conflict: bool = False  # something says these are two people (chaining guard uses it)
 
 
-# What the bulk scoring (`kept_only`) is told of a pair `_namesakes_apart` settles: its outcome is
-# different or unasked, which the caller keeps neither of
-NAMESAKES_APART = Evidence(0.0, DIFFERENT_OUTCOME, ["namesakes: nothing besides a common name in common"],
-                           0.0, True)
+# What the bulk scoring (`kept_only`) is told of a pair bound to be different or unasked, which it keeps
+# neither of: nothing is worded for it (a third of a big book's pairs end on different names, a fifth are
+# settled by `_namesakes_apart`)
+NOT_KEPT = Evidence(0.0, DIFFERENT_OUTCOME, ["different or not worth a question"], 0.0, True)
 
 
 def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True, kept_only: bool = False) -> Evidence:
@@ -126,15 +126,16 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True, k
 
     `explain=False` skips the costlier wording of the name comparison (the chaining guard, which
     needs only the outcome). `kept_only`: the caller keeps only pairs that are sure or maybe (the
-    bulk scoring); a pair the odds of its name and places alone make neither (`_namesakes_apart`)
-    comes back as `NAMESAKES_APART`, the rest of the evidence unweighed.
+    bulk scoring); a pair found neither by its names (different names, two connections of one
+    export) or by the odds of its name and places alone (`_namesakes_apart`) comes back as
+    `NOT_KEPT`, unworded, the rest of its evidence unweighed.
     """
     verdicts = stats.verdicts
     verdict = verdicts.get((a.rkey, b.rkey) if a.rkey < b.rkey else (b.rkey, a.rkey)) if verdicts else None
     if verdict == "different":
         return Evidence(0.0, DIFFERENT_OUTCOME, ["you said these are different people"], -99.0, True)
     if a.connected and b.connected and a.source == b.source and verdict is None:
-        return _two_connections()
+        return NOT_KEPT if kept_only else _two_connections()
     both_named = bool(a.first or a.last) and bool(b.first or b.last)
     same_native = bool(a.native) and a.native == b.native  # 陽子 林 with and without its kana reading
     named = both_named and (a.latin == b.latin or same_native)
@@ -143,6 +144,8 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True, k
     name_conflict = named and not (fk in COMPATIBLE_FIRST and lk in COMPATIBLE_LAST)
     if name_conflict and verdict is None and not (a.mailname or b.mailname) and not any_shared(a, b) and not (
             a.birthday and a.birthday == b.birthday and a.birthday[0]):  # the common case, decided cheaply
+        if kept_only:
+            return NOT_KEPT
         if fk in COMPATIBLE_FIRST and letter_dropped(a.last, b.last) and not (a.birthday and b.birthday) and \
                 not (a.streets and b.streets):
             return _letter_apart(a, b)
@@ -150,7 +153,7 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True, k
     names = Names(named, fk, lk, swapped, fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL), name_conflict,
                    bool(a.mailname or b.mailname) and not same_native)
     if kept_only and names.full_match and verdict is None and not names.mailname and _namesakes_apart(a, b, stats, names):
-        return NAMESAKES_APART
+        return NOT_KEPT
     tally = Tally()
     if both_named and not named:
         script_evidence(a, b, tally)
