@@ -178,10 +178,10 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
         # his other number in his note ("mobile +44 7700 900999"): on a knows-me card it is his card, as
         # the gate reads it in a knows-me card's note; nine digits at least (an order number, a date, a
         # postcode read as one are shorter; a longer run, an account number, is no phone)
-        for match in _PHONE_TEXT.finditer(text):
-            digits = _NOT_DIGIT.sub("", match.group(0))
-            if TAIL <= len(digits) <= 15 and (tail := phone_tail(match.group(0))):
-                ident.tails.setdefault(tail, match.group(0).strip())
+        for run in phone_runs(text):
+            digits = _NOT_DIGIT.sub("", run)
+            if TAIL <= len(digits) <= 15 and (tail := phone_tail(run)):
+                ident.tails.setdefault(tail, run.strip())
 
 
 ELSEWHERE_TEXT_MOST = 20_000  # characters: a longer note (a pasted mail thread) is not read for addresses
@@ -779,15 +779,22 @@ def _own_earlier(ident: Identity, gone: Identity) -> bool:
 def phone_in_text(text: str, region: str) -> list[str]:
     """E.164 forms of the phone numbers written inside free text (a company or title cell), a number
     without its country code read in `region`: the workspace's, as its phone keys were made in it."""
-    found = []
-    for match in _PHONE_TEXT.finditer(text):
-        key = phone_key(match.group(0), region)
-        if key:
-            found.append(key)
-    return found
+    return [key for run in phone_runs(text) if (key := phone_key(run, region))]
+
+
+def phone_runs(text: str) -> list[str]:
+    """The runs of digits a phone may be written as in a text (each read by phonenumbers, or by its last
+    nine digits): spaces, dots, dashes and brackets between the groups (`+44 (0) 7700-900 123`), and slashes
+    or underscores (`+44/7700/900123`, `+44_7700_900123`) as one run too, beside the runs the slashes part
+    (`07700 900123/07700 900456` is still two numbers, each compared)."""
+    runs = [match.group(0) for match in _PHONE_TEXT.finditer(text)]
+    if "/" in text or "_" in text:
+        runs += [run for match in _PHONE_TEXT_SLASHED.finditer(text) if "/" in (run := match.group(0)) or "_" in run]
+    return runs
 
 
 _PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+_PHONE_TEXT_SLASHED = re.compile(r"\+?\(?\d[\d\s()./_-]{5,}\d")
 # a word holding an `@`; it starts only after a separator, so a long text without one is read once, not once a letter
 EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
 

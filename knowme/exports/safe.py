@@ -60,6 +60,7 @@ from knowme.suppression import (
     apart,
     different_verdicts,
     phone_in_text,
+    phone_runs,
     written_elsewhere,
 )
 from knowme.text import plural
@@ -388,9 +389,11 @@ class _Gate:
             for key, shown in found.items():
                 for number in self.index.by_key.get((kind, key), ()):
                     self._add(person, number, kind, shown)
-        for record in person.records:  # an excluded number in a card's note: the card may be his, as with an address
-            if record.note and len(record.note) <= ELSEWHERE_TEXT_MOST:
-                keys, hits = self._phones_in(record.note if record.note.isascii() else normalized_text(record.note))
+        # an excluded number in a card's note, or in a field no importer maps (a vCard X- field, a CSV column):
+        # the card may be his, as with an address
+        for text in (text for record in person.records for text in (record.note, *(v for _n, v in record.extras))):
+            if text and len(text) <= ELSEWHERE_TEXT_MOST:
+                keys, hits = self._phones_in(text if text.isascii() else normalized_text(text))
                 for key in keys:
                     for number in self.index.by_key.get(("phone", key), ()):
                         self._add(person, number, "phone", _shown_key(self.index, number, "phone", key))
@@ -418,7 +421,7 @@ class _Gate:
             return [], []
         if not value.isascii():  # a word processor's dash in a number (`+44 7700–900123`) as the hyphen it is
             value = value.translate(_DASHES)
-        runs = [m.group(0) for m in _PHONE_RUN.finditer(value)]
+        runs = phone_runs(value)
         # two numbers with a spaced dash between them are one run: each is compared too, not only the last
         runs += [part for run in runs if " -" in run for part in _BETWEEN_NUMBERS.split(run)]
         runs = [run for run in runs if len(_DIGIT.findall(run)) >= 8]
@@ -491,7 +494,6 @@ class _Gate:
 _DIGIT = re.compile(r"\d")
 _BETWEEN_NUMBERS = re.compile(r"\s+-\s+")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
-_PHONE_RUN = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")  # a run of digits a phone may be written as
 
 
 def _keyed_hits(store: Store, index: SuppressionIndex,

@@ -1,0 +1,63 @@
+"""The export gate run as a user runs it (`knowme import`, `mark`, `export`), against other spellings of an
+excluded person's phone, address and profile written anywhere on a knows-me card: its note, a vCard X- field,
+its links. Each of these let the card, and so the ex-boss's number or address, into the safe file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REX = "rex@oldcorp.com"
+ANN = "ann@able.example"
+
+
+def _card(*lines: str) -> str:
+    return "BEGIN:VCARD\r\nVERSION:3.0\r\n" + "".join(f"{line}\r\n" for line in lines) + "END:VCARD\r\n"
+
+
+def _book(tmp_path: Path, *ann: str, rex_email: str = REX) -> Path:
+    path = tmp_path / "phone.vcf"
+    rex = _card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{rex_email}", "TEL:+44 7700 900123",
+                "URL:https://www.linkedin.com/in/rex-boss")
+    path.write_text(rex + _card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}", *ann), encoding="utf-8")
+    return path
+
+
+def _export(knowme, tmp_path: Path, *ann: str, region: str = "GB", rex_email: str = REX):
+    """Import the book, mark Ann knows-me and Rex excluded, and export the safe file."""
+    assert knowme("import", _book(tmp_path, *ann, rex_email=rex_email), "--region", region).returncode == 0
+    assert knowme("mark", ANN, "--as", "knows-me").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    out = tmp_path / "safe.csv"
+    return knowme("export", "safe", "-o", out), out
+
+
+def _refused(knowme, tmp_path: Path, *ann: str, **kw: str) -> str:
+    proc, out = _export(knowme, tmp_path, *ann, **kw)
+    assert proc.returncode == 1, proc.stdout
+    assert not out.exists()
+    assert "Traceback" not in proc.stderr
+    return proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("written", ["+44/7700/900123", "+44.7700.900123", "(+44) 7700-900 123", "0044 7700 900123",
+                                     "07700 900123", "+44 (0)7700/900123", "0044/7700/900123", "+44_7700_900123"])
+@pytest.mark.parametrize("field", ["NOTE", "X-OTHER-PHONE", "ORG"])
+def test_an_excluded_phone_however_grouped_in_a_knows_me_card_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                    written: str, field: str) -> None:
+    """Slashes between the groups (`+44/7700/900123`) read as no number, and a number in an X- field was never
+    read: the ex-boss's mobile went into the safe file with Ann's card."""
+    err = _refused(knowme, tmp_path, f"{field}:Rex {written}")
+    assert "Ann Able" in err and "Rex Boss" in err
+
+
+def test_two_numbers_parted_by_a_slash_are_each_compared(knowme, tmp_path: Path) -> None:
+    err = _refused(knowme, tmp_path, "NOTE:mob 07700 900123/07700 900456")
+    assert "Rex Boss" in err
+
+
+def test_numbers_that_are_no_excluded_phone_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:
+    proc, out = _export(knowme, tmp_path, "NOTE:met 12/03/2019, ref 2019/03/04, order 4471_2231, +44/7700/900999",
+                        "X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;Annie;1;;;;;;;;;;;;;")
+    assert proc.returncode == 0, proc.stderr
+    assert ANN in out.read_text(encoding="utf-8")
