@@ -163,7 +163,7 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
     """Addresses and profile links in a card's note and its unmapped columns, and the addresses its
     links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
     for labeled in record.urls:
-        if "@" in labeled.value or "%40" in labeled.value:
+        if "@" in labeled.value or "%" in labeled.value:
             for address in addresses_in_link(labeled.value):
                 if key := mailbox_key(address):
                     ident.emails.setdefault(key, address)
@@ -800,11 +800,11 @@ EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'
 
 # An address spelled out so that address harvesters miss it, as people write one into a note or a company
 # cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
-# escape), `rex @ x.com`, `rex at x dot com`. A plain `at` is read only with a spelled `dot` in the domain
+# escape), `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain `at` is read only with a spelled `dot` in the domain
 # (`sales at shop.com` is a job title). Every quantifier is bounded and no two repeat over the same characters,
 # so a hostile text is read in time linear in its length; each rewrite is shorter than what it replaces.
 _SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40) {0,3}"
-                         r"|(?<=\w) {1,3}@ {1,3}(?=\w)", re.I)
+                         r"|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
                           r"|。", re.I)
 _DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
@@ -815,13 +815,43 @@ _MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot")  # one search in C: most c
 
 
 def spelled_out(text: str) -> str:
-    """The text with every address spelled out in it (`_SPELLED_AT`) written as one; never longer."""
+    """The text with every address spelled out in it (`_SPELLED_AT`) written as one, its %-escapes and
+    escaped HTML ampersands decoded first, twice escaped too (`rex%2540x.com`, `rex%40x%2Ecom`, `%72ex%40x.com`,
+    `rex&amp;#64;x.com`); never longer."""
     if not _MAY_SPELL.search(text):
         return text
+    if "%" in text or "&amp;" in text:
+        text = unescaped(text)
     text = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", text))
     if "dot" in text or "DOT" in text or "Dot" in text:
         text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
     return text
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+ESCAPE_ROUNDS = 3  # `%252540` is `@` escaped three times; a fourth is read by `_SPELLED_AT` as `%40`
+
+
+def unescaped(text: str) -> str:
+    """The text with its %-escapes decoded (UTF-8) and `&amp;` read as `&`, again while that changes it, up to
+    `ESCAPE_ROUNDS` times: a link escaped twice over (`rex%2540x.com`) reads as the address it names. Each
+    round is one pass and never makes the text longer (a decoded run is NFKC-read only when that keeps it
+    no longer: `%EF%BC%A0` is `@`)."""
+    for _round in range(ESCAPE_ROUNDS):
+        before = text
+        if "%" in text:
+            text = _ESCAPES.sub(_decoded, text)
+        if "&amp;" in text:
+            text = text.replace("&amp;", "&")
+        if text == before:
+            break
+    return text
+
+
+def _decoded(match: re.Match[str]) -> str:
+    raw = bytes.fromhex(match.group().replace("%", "")).decode("utf-8", "replace")
+    read = normalized_text(raw)
+    return read if len(read) <= len(match.group()) else raw
 
 
 # the end of a local part an address may be glued behind (`-rex`, `•rex`, `u=rex`), matched on the reversed

@@ -61,3 +61,22 @@ def test_numbers_that_are_no_excluded_phone_leave_the_card_in_the_safe_file(know
                         "X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;Annie;1;;;;;;;;;;;;;")
     assert proc.returncode == 0, proc.stderr
     assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["NOTE:old boss rex%2540oldcorp.com", "NOTE:rex%40oldcorp%2Ecom",
+                                     "NOTE:%72ex%40oldcorp.com", "NOTE:rex%2540oldcorp%252Ecom",
+                                     "NOTE:rex&amp;#64;oldcorp.com", "NOTE:rex @oldcorp.com", "NOTE:rex@ oldcorp.com",
+                                     "URL:mailto:rex%2540oldcorp.com", "URL:mailto:rex%40oldcorp%2Ecom",
+                                     "URL:https://cal.example/book?u=rex%2540oldcorp.com",
+                                     "X-ALT-MAIL:rex%252540oldcorp.com"])
+def test_an_excluded_address_escaped_twice_stops_the_safe_export(knowme, tmp_path: Path, written: str) -> None:
+    """A %-escape of a %-escape (`%2540` is `%40`, is `@`), an escaped dot or letter: read as no address, so
+    the card went into the safe file with the ex-boss's address in its note or link."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+@pytest.mark.parametrize("written", ["NOTE:rex%40m%C3%BCnchen.de", "NOTE:REX@XN--MNCHEN-3YA.DE",
+                                     "URL:mailto:rex%40xn--mnchen-3ya%252Ede"])
+def test_an_excluded_address_at_an_international_domain_however_spelled_stops_the_safe_export(
+        knowme, tmp_path: Path, written: str) -> None:
+    assert "Rex Boss" in _refused(knowme, tmp_path, written, rex_email="rex@münchen.de")

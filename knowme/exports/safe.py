@@ -385,6 +385,10 @@ class _Gate:
         for record in person.records:
             if record.note or record.extras or record.urls:
                 written_elsewhere(record, elsewhere)
+            for labeled in record.urls:  # a web link naming him in its query (`?u=rex%2540x.com`), as a note would
+                for address in addresses_written_in(labeled.value) if len(labeled.value) <= ELSEWHERE_TEXT_MOST else ():
+                    if key := mailbox_key(address):
+                        elsewhere.emails.setdefault(key, address)
         for kind, found in (("email", elsewhere.emails), ("url", elsewhere.urls)):
             for key, shown in found.items():
                 for number in self.index.by_key.get((kind, key), ()):
