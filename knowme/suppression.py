@@ -182,8 +182,15 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
             digits = _NOT_DIGIT.sub("", run)
             if TAIL <= len(digits) <= 15 and (tail := phone_tail(run)):
                 ident.tails.setdefault(tail, run.strip())
+    for name, value in record.extras:  # `X-LINKEDIN:rex-boss`: a field named for LinkedIn holding a bare profile name
+        if _LINKEDIN_FIELD.fullmatch(name.strip().lower()) and _BARE_SLUG.fullmatch(value.strip()) \
+                and value.strip().lower() not in _NO_SLUG and (key := linkedin_key(f"linkedin.com/in/{value.strip()}")):
+            ident.urls.setdefault(key, value.strip())
 
 
+_BARE_SLUG = re.compile(r"(?=[^\s/:?#@;,<>\"]*[^\W\d_])[^\s/:?#@;,<>\"]{3,100}")  # a profile's name alone, a letter in it
+_LINKEDIN_FIELD = re.compile(r"(?:x-)?(?:social-?)?linkedin(?:[ _-]?(?:profile|url|id|user|username|handle))?")
+_NO_SLUG = frozenset(("true", "false", "yes", "no", "none", "null", "n/a"))
 ELSEWHERE_TEXT_MOST = 20_000  # characters: a longer note (a pasted mail thread) is not read for addresses
 
 

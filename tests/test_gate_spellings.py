@@ -80,3 +80,44 @@ def test_an_excluded_address_escaped_twice_stops_the_safe_export(knowme, tmp_pat
 def test_an_excluded_address_at_an_international_domain_however_spelled_stops_the_safe_export(
         knowme, tmp_path: Path, written: str) -> None:
     assert "Rex Boss" in _refused(knowme, tmp_path, written, rex_email="rex@münchen.de")
+
+
+ELSEWHERE_ON_THE_CARD = [
+    "ADR;TYPE=home:;;c/o rex@oldcorp.com;London;;;", "ADR;TYPE=home:;;Flat 2 (+44 7700 900123);London;;;",
+    "NICKNAME:rex(at)oldcorp(dot)com", "NICKNAME:Annie +44/7700/900123", "CATEGORIES:work,rex@oldcorp.com",
+    "EMAIL;TYPE=work:mailto:REX%40OLDCORP.COM", "URL:https://www.linkedin.com/in/rex%252Dboss",
+    "URL:linkedin://in/rex-boss", "X-LINKEDIN:rex-boss",
+]
+
+
+@pytest.mark.parametrize("written", ELSEWHERE_ON_THE_CARD)
+def test_an_excluded_identifier_anywhere_on_a_knows_me_card_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                  written: str) -> None:
+    """Only the note, the unmapped fields and the links of a card were read: the ex-boss's address or number in
+    its postal address, nickname or categories, an email cell escaping his address, his profile escaped twice,
+    as the app links it, or by its bare name in an X-LINKEDIN field let the card into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+@pytest.mark.parametrize("written", ["ADR;TYPE=home:;;c/o rex@oldcorp.com;London;;;", "X-LINKEDIN:rex-boss",
+                                     "NOTE:rex%2540oldcorp.com", "NICKNAME:Annie +44/7700/900123"])
+def test_an_excluded_identifier_on_a_personalize_card_stops_the_outreach_export(knowme, tmp_path: Path,
+                                                                             written: str) -> None:
+    assert knowme("import", _book(tmp_path, written), "--region", "GB").returncode == 0
+    assert knowme("mark", ANN, "--as", "personalize").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    out = tmp_path / "queue.csv"
+    proc = knowme("export", "outreach", "-o", out)
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_ordinary_card_texts_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:
+    """Reading every text of a card compares candidates with the list only: a postal address with numbers, a
+    company's role address, a flag named for LinkedIn, ordinary words do not stop the export."""
+    proc, out = _export(knowme, tmp_path, "ADR;TYPE=work:;;221B Baker Street 1st floor;London;;NW1 6XE;UK",
+                        "CATEGORIES:friends,oldcorp alumni,sales at oldcorp.com", "NICKNAME:Annie",
+                        "X-LINKEDIN-CONNECTED:true", "X-LINKEDIN:true", "ORG:Oldcorp;Sales (info@oldcorp.com)",
+                        "TITLE:Head of sales at oldcorp.com", "URL:https://oldcorp.com/team/@ann")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
