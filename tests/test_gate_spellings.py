@@ -86,7 +86,8 @@ ELSEWHERE_ON_THE_CARD = [
     "ADR;TYPE=home:;;c/o rex@oldcorp.com;London;;;", "ADR;TYPE=home:;;Flat 2 (+44 7700 900123);London;;;",
     "NICKNAME:rex(at)oldcorp(dot)com", "NICKNAME:Annie +44/7700/900123", "CATEGORIES:work,rex@oldcorp.com",
     "EMAIL;TYPE=work:mailto:REX%40OLDCORP.COM", "URL:https://www.linkedin.com/in/rex%252Dboss",
-    "URL:linkedin://in/rex-boss", "X-LINKEDIN:rex-boss",
+    "URL:linkedin://in/rex-boss", "X-LINKEDIN:rex-boss", "URL:tel:+447700900123", "URL:https://wa.me/447700900123",
+    "IMPP:sms:+44 7700 900123",
 ]
 
 
@@ -118,6 +119,7 @@ def test_ordinary_card_texts_leave_the_card_in_the_safe_file(knowme, tmp_path: P
     proc, out = _export(knowme, tmp_path, "ADR;TYPE=work:;;221B Baker Street 1st floor;London;;NW1 6XE;UK",
                         "CATEGORIES:friends,oldcorp alumni,sales at oldcorp.com", "NICKNAME:Annie",
                         "X-LINKEDIN-CONNECTED:true", "X-LINKEDIN:true", "ORG:Oldcorp;Sales (info@oldcorp.com)",
-                        "TITLE:Head of sales at oldcorp.com", "URL:https://oldcorp.com/team/@ann")
+                        "TITLE:Head of sales at oldcorp.com", "URL:https://oldcorp.com/team/@ann",
+                        "URL:https://www.linkedin.com/in/ann-able-447700901")
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")

@@ -405,7 +405,7 @@ class _Gate:
         # an excluded number in a card's note, a field no importer maps (a vCard X- field, a CSV column) or any
         # other text of the card: it may be his, as with an address
         texts = (text for record in person.records
-                 for text in (record.note, *(v for _n, v in record.extras), *_card_texts(record, links=False)))
+                 for text in (record.note, *(v for _n, v in record.extras), *_card_texts(record, emails=False)))
         for text in texts:
             if text and text not in written and len(text) <= ELSEWHERE_TEXT_MOST:
                 keys, hits = self._phones_in(text if text.isascii() else normalized_text(text))
@@ -511,15 +511,16 @@ _BETWEEN_NUMBERS = re.compile(r"\s+-\s+")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
 
-def _card_texts(record: Record, links: bool = True) -> list[str]:
+def _card_texts(record: Record, emails: bool = True) -> list[str]:
     """The texts of a card, beyond its note and the fields no importer maps, that someone may write an address,
     phone or profile into: every card's name, nickname, company, department and title (not only those the file
-    writes), its postal addresses and categories, and (`links`) its links and email cells as written
-    (`mailto:REX%40OLDCORP.COM` gives no address to write, yet names his)."""
+    writes), its postal addresses, categories and links (`tel:`, `wa.me/...`), and (`emails`) its email cells
+    as written (`mailto:REX%40OLDCORP.COM` gives no address to write, yet names his)."""
     texts = [record.formatted_name, record.nickname, record.phonetic, record.org, record.department, record.title,
-             *(labeled.value for labeled in record.addresses), *record.categories]
-    if links:
-        texts += [labeled.value for labeled in (*record.urls, *record.emails)]
+             *(labeled.value for labeled in record.addresses), *record.categories,
+             *(labeled.value for labeled in record.urls)]
+    if emails:
+        texts += [labeled.value for labeled in record.emails]
     return [text for text in texts if text]
 
 
