@@ -188,7 +188,8 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
             ident.urls.setdefault(key, value.strip())
 
 
-_BARE_SLUG = re.compile(r"(?=[^\s/:?#@;,<>\"]*[^\W\d_])[^\s/:?#@;,<>\"]{3,100}")  # a profile's name alone, a letter in it
+# a profile's name alone (a letter in it), and the fields that may give one: `X-LINKEDIN`, a `LinkedIn URL` column
+_BARE_SLUG = re.compile(r"(?=[^\s/:?#@;,<>\"]*[^\W\d_])[^\s/:?#@;,<>\"]{3,100}")
 _LINKEDIN_FIELD = re.compile(r"(?:x-)?(?:social-?)?linkedin(?:[ _-]?(?:profile|url|id|user|username|handle))?")
 _NO_SLUG = frozenset(("true", "false", "yes", "no", "none", "null", "n/a"))
 ELSEWHERE_TEXT_MOST = 20_000  # characters: a longer note (a pasted mail thread) is not read for addresses
@@ -807,9 +808,9 @@ EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'
 
 # An address spelled out so that address harvesters miss it, as people write one into a note or a company
 # cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
-# escape), `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain `at` is read only with a spelled `dot` in the domain
-# (`sales at shop.com` is a job title). Every quantifier is bounded and no two repeat over the same characters,
-# so a hostile text is read in time linear in its length; each rewrite is shorter than what it replaces.
+# escape, twice over too: `unescaped`), `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain
+# `at` is read only with a spelled `dot` in the domain (`sales at shop.com` is a job title). Every quantifier
+# is bounded and no two repeat over the same characters, so a hostile text is read in time linear in its length; each rewrite is shorter than what it replaces.
 _SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40) {0,3}"
                          r"|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
