@@ -810,7 +810,8 @@ EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'
 # cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
 # escape, twice over too: `unescaped`), `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain
 # `at` is read only with a spelled `dot` in the domain (`sales at shop.com` is a job title). Every quantifier
-# is bounded and no two repeat over the same characters, so a hostile text is read in time linear in its length; each rewrite is shorter than what it replaces.
+# is bounded and no two repeat over the same characters, so a hostile text is read in time linear in its
+# length; each rewrite is shorter than what it replaces.
 _SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40) {0,3}"
                          r"|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
