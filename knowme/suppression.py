@@ -160,14 +160,19 @@ def identity_of(person: Person, keyed: Identity, deep: bool = False) -> Identity
 
 
 def written_elsewhere(record: Record, ident: Identity) -> None:
-    """Addresses and profile links in a card's note and its unmapped columns, and the addresses its
-    links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
+    """Addresses, phones and profile links in a card's note, its unmapped columns and its other free texts, and
+    the addresses its links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
     for labeled in record.urls:
         if "@" in labeled.value or "%" in labeled.value:
             for address in addresses_in_link(labeled.value):
                 if key := mailbox_key(address):
                     ident.emails.setdefault(key, address)
-    for text in (record.note, *(value for _name, value in record.extras)):
+    # and the card's other free texts: its nickname, postal addresses and categories (its name, company and title
+    # are read as names: a company's role address there is not his), and its phone links (`tel:`, `wa.me/...`)
+    texts = (record.note, *(value for _name, value in record.extras), record.nickname,
+             *(labeled.value for labeled in record.addresses), *record.categories,
+             *(labeled.value for labeled in record.urls if _PHONE_LINK.match(labeled.value)))
+    for text in texts:
         if not text or len(text) > ELSEWHERE_TEXT_MOST:
             continue
         for address in addresses_written_in(text):  # spelled out (`rex(at)x.com`) or behind a bullet too
@@ -188,6 +193,7 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
             ident.urls.setdefault(key, value.strip())
 
 
+_PHONE_LINK = re.compile(r"\s*<?(?:tel|sms|callto|facetime(?:-audio)?|whatsapp):|\s*(?:https?://)?(?:api\.)?wa\.me/", re.I)
 # a profile's name alone (a letter in it), and the fields that may give one: `X-LINKEDIN`, a `LinkedIn URL` column
 _BARE_SLUG = re.compile(r"(?=[^\s/:?#@;,<>\"]*[^\W\d_])[^\s/:?#@;,<>\"]{3,100}")
 _LINKEDIN_FIELD = re.compile(r"(?:x-)?(?:social-?)?linkedin(?:[ _-]?(?:profile|url|id|user|username|handle))?")

@@ -123,3 +123,36 @@ def test_ordinary_card_texts_leave_the_card_in_the_safe_file(knowme, tmp_path: P
                         "URL:https://www.linkedin.com/in/ann-able-447700901")
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")
+
+
+def _rex_and_ann(knowme, tmp_path: Path, rex_line: str, ann_line: str):
+    path = tmp_path / "phone.vcf"
+    path.write_text(_card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{REX}", rex_line)
+                    + _card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}", ann_line), encoding="utf-8")
+    assert knowme("import", path, "--region", "GB").returncode == 0
+    assert knowme("mark", ANN, "--as", "knows-me").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    out = tmp_path / "safe.csv"
+    return knowme("export", "safe", "-o", out), out
+
+
+@pytest.mark.parametrize(("rex_line", "ann_line"), [
+    ("URL:tel:+447700900999", "TEL:+44 7700 900999"), ("IMPP:sms:+44 7700 900999", "TEL:07700 900999"),
+    ("URL:https://wa.me/447700900999", "TEL:+44 7700 900999"),
+    ("ADR;TYPE=home:;;home: rex.home@x.example;;;;", "EMAIL:rex.home@x.example"),
+    ("NICKNAME:rex.home(at)x.example", "EMAIL:rex.home@x.example"),
+    ("CATEGORIES:exes,linkedin.com/in/rex-home", "URL:https://www.linkedin.com/in/rex-home"),
+])
+def test_an_excluded_persons_other_identifier_on_his_own_card_stops_a_knows_me_card_holding_it(
+        knowme, tmp_path: Path, rex_line: str, ann_line: str) -> None:
+    """Rex's card gives his other number as a link, his home address in its postal address or nickname: only his
+    note and unmapped fields were read, so Ann's card holding that number or address went into the safe file."""
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, ann_line)
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+def test_a_role_address_in_an_excluded_persons_company_cell_is_not_his(knowme, tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "ORG:Oldcorp (info@oldcorp.com);Sales", "EMAIL:info@oldcorp.com")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
