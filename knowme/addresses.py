@@ -105,9 +105,15 @@ _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 def addresses_in_link(value: str) -> list[str]:
     """The address an IMPP or URL value names (an instant-messaging, SIP or mailto: link), [] for a web
-    link (`x.com/@jane` is a page, `u:p@host` a login)."""
-    if "%" in value:
-        value = _ESCAPES.sub(lambda m: bytes.fromhex(m.group().replace("%", "")).decode("utf-8", "replace"), value)
+    link (`x.com/@jane` is a page, `u:p@host` a login). Its %-escapes are decoded while that changes it, up to
+    three times: `mailto:rex%2540x.com` escaped the `%` of `%40` once more, and names rex@x.com."""
+    for _round in range(3):
+        if "%" not in value:
+            break
+        decoded = _ESCAPES.sub(lambda m: bytes.fromhex(m.group().replace("%", "")).decode("utf-8", "replace"), value)
+        if decoded == value:
+            break
+        value = decoded
     match = _LINK.match(value)
     if match is None or (match.group(1) or "").lower() in _WEB:
         return []

@@ -427,9 +427,10 @@ def name_key(record: Record) -> NameKey:
 
 # a profile's path on any LinkedIn host (www., m., uk. ...), after an optional locale (`/de/`), the
 # mobile sites' `/mwlite/` or `/m/`, or the `/comm/` of the links in LinkedIn's own mails (doubled
-# slashes read as one): `/in/slug`, the old `/pub/slug/...`, or a member number
-# (`/profile/view?id=123`); the slug ends at a path, query or fragment separator, or a space
-_PROFILE = re.compile(r"linkedin\.com/+(?:[a-z]{2}(?:-[a-z]{2})?/+)?(?:(?:mwlite|comm|m)/+)?"
+# slashes read as one), or in the app's own links (`linkedin://in/slug`): `/in/slug`, the old
+# `/pub/slug/...`, or a member number (`/profile/view?id=123`); the slug ends at a path, query or
+# fragment separator, or a space
+_PROFILE = re.compile(r"linkedin(?:\.com|:)/+(?:[a-z]{2}(?:-[a-z]{2})?/+)?(?:(?:mwlite|comm|m)/+)?"
                       r"(?:(in|pub)/+([^/\\?#&\s]+)|profile/view\?(?:[^#\s]*&)?id=([^&#\s]+))", re.I)
 # %-escapes in a row (`%C3%A9`: one UTF-8 letter); decoded here, as urllib.parse.unquote would: no module of
 # the urllib family is imported anywhere (tests/test_privacy.py), as most of it opens connections
@@ -470,9 +471,13 @@ def linkedin_key(url: str) -> str | None:
     text = url
     if not text.isascii() or not text.isprintable():
         text = normalized_text(text)
-    if "%" in text:
-        text = _PERCENT_ESCAPES.sub(_unescaped, text)
-        text = normalized_text(text)
+    for _round in range(3):  # `rex%252Dboss`: a link escaped twice over, as a redirect or a mail client writes it
+        if "%" not in text:
+            break
+        decoded = normalized_text(_PERCENT_ESCAPES.sub(_unescaped, text))
+        if decoded == text:
+            break
+        text = decoded
     match = _PROFILE.search(text)
     if not match:
         return None

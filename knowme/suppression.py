@@ -161,14 +161,19 @@ def identity_of(person: Person, keyed: Identity, deep: bool = False) -> Identity
 
 
 def written_elsewhere(record: Record, ident: Identity) -> None:
-    """Addresses and profile links in a card's note and its unmapped columns, and the addresses its
-    links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
+    """Addresses, phones and profile links in a card's note, its unmapped columns and its other free texts, and
+    the addresses its links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
     for labeled in record.urls:
-        if "@" in labeled.value or "%40" in labeled.value:
+        if "@" in labeled.value or "%" in labeled.value:
             for address in addresses_in_link(labeled.value):
                 if key := mailbox_key(address):
                     ident.emails.setdefault(key, address)
-    for text in (record.note, *(value for _name, value in record.extras)):
+    # and the card's other free texts: its nickname, postal addresses and categories (its name, company and title
+    # are read as names: a company's role address there is not his), and its phone links (`tel:`, `wa.me/...`)
+    texts = (record.note, *(value for _name, value in record.extras), record.nickname,
+             *(labeled.value for labeled in record.addresses), *record.categories,
+             *(labeled.value for labeled in record.urls if _PHONE_LINK.match(labeled.value)))
+    for text in texts:
         if not text or len(text) > ELSEWHERE_TEXT_MOST:
             continue
         for address in addresses_written_in(text):  # spelled out (`rex(at)x.com`) or behind a bullet too
@@ -179,12 +184,21 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
         # his other number in his note ("mobile +44 7700 900999"): on a knows-me card it is his card, as
         # the gate reads it in a knows-me card's note; nine digits at least (an order number, a date, a
         # postcode read as one are shorter; a longer run, an account number, is no phone)
-        for match in _PHONE_TEXT.finditer(text):
-            digits = _NOT_DIGIT.sub("", match.group(0))
-            if TAIL <= len(digits) <= 15 and (tail := phone_tail(match.group(0))):
-                ident.tails.setdefault(tail, match.group(0).strip())
+        for run in phone_runs(text):
+            digits = _NOT_DIGIT.sub("", run)
+            if TAIL <= len(digits) <= 15 and (tail := phone_tail(run)):
+                ident.tails.setdefault(tail, run.strip())
+    for name, value in record.extras:  # `X-LINKEDIN:rex-boss`: a field named for LinkedIn holding a bare profile name
+        if _LINKEDIN_FIELD.fullmatch(name.strip().lower()) and _BARE_SLUG.fullmatch(value.strip()) \
+                and value.strip().lower() not in _NO_SLUG and (key := linkedin_key(f"linkedin.com/in/{value.strip()}")):
+            ident.urls.setdefault(key, value.strip())
 
 
+_PHONE_LINK = re.compile(r"\s*<?(?:tel|sms|callto|facetime(?:-audio)?|whatsapp):|\s*(?:https?://)?(?:api\.)?wa\.me/", re.I)
+# a profile's name alone (a letter in it), and the fields that may give one: `X-LINKEDIN`, a `LinkedIn URL` column
+_BARE_SLUG = re.compile(r"(?=[^\s/:?#@;,<>\"]*[^\W\d_])[^\s/:?#@;,<>\"]{3,100}")
+_LINKEDIN_FIELD = re.compile(r"(?:x-)?(?:social-?)?linkedin(?:[ _-]?(?:profile|url|id|user|username|handle))?")
+_NO_SLUG = frozenset(("true", "false", "yes", "no", "none", "null", "n/a"))
 ELSEWHERE_TEXT_MOST = 20_000  # characters: a longer note (a pasted mail thread) is not read for addresses
 
 
@@ -814,25 +828,33 @@ def _own_earlier(ident: Identity, gone: Identity) -> bool:
 def phone_in_text(text: str, region: str) -> list[str]:
     """E.164 forms of the phone numbers written inside free text (a company or title cell), a number
     without its country code read in `region`: the workspace's, as its phone keys were made in it."""
-    found = []
-    for match in _PHONE_TEXT.finditer(text):
-        key = phone_key(match.group(0), region)
-        if key:
-            found.append(key)
-    return found
+    return [key for run in phone_runs(text) if (key := phone_key(run, region))]
+
+
+def phone_runs(text: str) -> list[str]:
+    """The runs of digits a phone may be written as in a text (each read by phonenumbers, or by its last
+    nine digits): spaces, dots, dashes and brackets between the groups (`+44 (0) 7700-900 123`), and slashes
+    or underscores (`+44/7700/900123`, `+44_7700_900123`) as one run too, beside the runs the slashes part
+    (`07700 900123/07700 900456` is still two numbers, each compared)."""
+    runs = [match.group(0) for match in _PHONE_TEXT.finditer(text)]
+    if "/" in text or "_" in text:
+        runs += [run for match in _PHONE_TEXT_SLASHED.finditer(text) if "/" in (run := match.group(0)) or "_" in run]
+    return runs
 
 
 _PHONE_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+_PHONE_TEXT_SLASHED = re.compile(r"\+?\(?\d[\d\s()./_-]{5,}\d")
 # a word holding an `@`; it starts only after a separator, so a long text without one is read once, not once a letter
 EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
 
 # An address spelled out so that address harvesters miss it, as people write one into a note or a company
 # cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
-# escape), `rex @ x.com`, `rex at x dot com`. A plain `at` is read only with a spelled `dot` in the domain
-# (`sales at shop.com` is a job title). Every quantifier is bounded and no two repeat over the same characters,
-# so a hostile text is read in time linear in its length; each rewrite is shorter than what it replaces.
+# escape, twice over too: `unescaped`), `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain
+# `at` is read only with a spelled `dot` in the domain (`sales at shop.com` is a job title). Every quantifier
+# is bounded and no two repeat over the same characters, so a hostile text is read in time linear in its
+# length; each rewrite is shorter than what it replaces.
 _SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40) {0,3}"
-                         r"|(?<=\w) {1,3}@ {1,3}(?=\w)", re.I)
+                         r"|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
                           r"|。", re.I)
 _DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
@@ -843,13 +865,43 @@ _MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot")  # one search in C: most c
 
 
 def spelled_out(text: str) -> str:
-    """The text with every address spelled out in it (`_SPELLED_AT`) written as one; never longer."""
+    """The text with every address spelled out in it (`_SPELLED_AT`) written as one, its %-escapes and
+    escaped HTML ampersands decoded first, twice escaped too (`rex%2540x.com`, `rex%40x%2Ecom`, `%72ex%40x.com`,
+    `rex&amp;#64;x.com`); never longer."""
     if not _MAY_SPELL.search(text):
         return text
+    if "%" in text or "&amp;" in text:
+        text = unescaped(text)
     text = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", text))
     if "dot" in text or "DOT" in text or "Dot" in text:
         text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
     return text
+
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+ESCAPE_ROUNDS = 3  # `%252540` is `@` escaped three times; a fourth is read by `_SPELLED_AT` as `%40`
+
+
+def unescaped(text: str) -> str:
+    """The text with its %-escapes decoded (UTF-8) and `&amp;` read as `&`, again while that changes it, up to
+    `ESCAPE_ROUNDS` times: a link escaped twice over (`rex%2540x.com`) reads as the address it names. Each
+    round is one pass and never makes the text longer (a decoded run is NFKC-read only when that keeps it
+    no longer: `%EF%BC%A0` is `@`)."""
+    for _round in range(ESCAPE_ROUNDS):
+        before = text
+        if "%" in text:
+            text = _ESCAPES.sub(_decoded, text)
+        if "&amp;" in text:
+            text = text.replace("&amp;", "&")
+        if text == before:
+            break
+    return text
+
+
+def _decoded(match: re.Match[str]) -> str:
+    raw = bytes.fromhex(match.group().replace("%", "")).decode("utf-8", "replace")
+    read = normalized_text(raw)
+    return read if len(read) <= len(match.group()) else raw
 
 
 # the end of a local part an address may be glued behind (`-rex`, `•rex`, `u=rex`), matched on the reversed

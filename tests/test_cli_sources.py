@@ -155,8 +155,8 @@ def test_undoing_a_forget_after_the_file_came_back_says_why_not(knowme: Knowme) 
     assert knowme("forget", "iphone.vcf").returncode == 0
     assert knowme("import", book).returncode == 0
     p = knowme("undo")
-    assert p.returncode == 1 and "its address book was imported again since; `knowme forget` that import first, " \
-        "then undo" in one_line(p.stderr)
+    assert p.returncode == 1 and "its address book was imported again since (source 2); `knowme forget` that import " \
+        "first, then undo" in one_line(p.stderr)
     assert "UNIQUE" not in p.stderr  # (the database's own words reached the user)
     assert knowme.json("status", "--json")["records"] == 136  # type: ignore[index]
 

@@ -18,9 +18,10 @@ The gate: the export is refused, writing nothing, while any knows-me person it w
     transliteration, compound surnames, a one-letter change: `knowme.nameforms`),
   - is one side of an open duplicate pair whose other side is excluded,
   - would carry an excluded address, phone or profile inside a name, company or title cell.
-An address in a cell or a card's note (which counts as held) is read however it is spelled out there
-(`rex(at)x.com`, `rex%40x.com`, a bullet glued to it: `suppression.addresses_written_in`), and a phone in a
-note is read as in a cell.
+An address in a cell or anywhere else on a card (its note, a field no importer maps, its postal address,
+nickname, categories, links: it counts as held) is read however it is spelled out there (`rex(at)x.com`,
+`rex%2540x.com`, a bullet glued to it: `suppression.addresses_written_in`), and a phone or profile there is
+read as in a cell (`+44/7700/900123`, `linkedin.com/in/rex%252Dboss`, `X-LINKEDIN:rex-boss`).
 Each conflict names both people and the command that resolves it (`Lookalike.command`); a
 `different` verdict (`knowme mark ID --not-same-as ID`) resolves all but the last kind.
 """
@@ -35,7 +36,7 @@ from nameparser import HumanName
 from knowme import prefs
 from knowme.addresses import addresses_in
 from knowme.dedupe.namesim import mail_spellings, nick_forms
-from knowme.model import Decision, Person
+from knowme.model import Decision, Person, Record
 from knowme.nameforms import address_aliases, name_alike, name_forms
 from knowme.normalize import (
     email_match_key,
@@ -60,6 +61,7 @@ from knowme.suppression import (
     apart,
     different_verdicts,
     phone_in_text,
+    phone_runs,
     written_elsewhere,
 )
 from knowme.text import plural
@@ -381,16 +383,32 @@ class _Gate:
                 for number in self.index.by_key.get(("email", key), ()):
                     self._add(person, number, "email", _shown_email(self.index, number, key, email))
         elsewhere = Identity()  # an excluded address or profile in a note, a link or a column no importer maps
+        written = {person.display_name, person.org, person.title}  # cells the file writes: `check_cells` reads them
         for record in person.records:
             if record.note or record.extras or record.urls:
                 written_elsewhere(record, elsewhere)
+            for labeled in record.urls:  # as this version reads a link (a card imported before keeps an older key)
+                if key := linkedin_key(labeled.value):
+                    elsewhere.urls.setdefault(key, labeled.value)
+            for text in _card_texts(record):
+                if text in written or len(text) > ELSEWHERE_TEXT_MOST:
+                    continue
+                for address in addresses_written_in(text):
+                    if key := mailbox_key(address):
+                        elsewhere.emails.setdefault(key, address)
+                for key in linkedin_keys_in(text):
+                    elsewhere.urls.setdefault(key, key)
         for kind, found in (("email", elsewhere.emails), ("url", elsewhere.urls)):
             for key, shown in found.items():
                 for number in self.index.by_key.get((kind, key), ()):
                     self._add(person, number, kind, shown)
-        for record in person.records:  # an excluded number in a card's note: the card may be his, as with an address
-            if record.note and len(record.note) <= ELSEWHERE_TEXT_MOST:
-                keys, hits = self._phones_in(record.note if record.note.isascii() else normalized_text(record.note))
+        # an excluded number in a card's note, a field no importer maps (a vCard X- field, a CSV column) or any
+        # other text of the card: it may be his, as with an address
+        texts = (text for record in person.records
+                 for text in (record.note, *(v for _n, v in record.extras), *_card_texts(record, emails=False)))
+        for text in texts:
+            if text and text not in written and len(text) <= ELSEWHERE_TEXT_MOST:
+                keys, hits = self._phones_in(text if text.isascii() else normalized_text(text))
                 for key in keys:
                     for number in self.index.by_key.get(("phone", key), ()):
                         self._add(person, number, "phone", _shown_key(self.index, number, "phone", key))
@@ -418,7 +436,7 @@ class _Gate:
             return [], []
         if not value.isascii():  # a word processor's dash in a number (`+44 7700–900123`) as the hyphen it is
             value = value.translate(_DASHES)
-        runs = [m.group(0) for m in _PHONE_RUN.finditer(value)]
+        runs = phone_runs(value)
         # two numbers with a spaced dash between them are one run: each is compared too, not only the last
         runs += [part for run in runs if " -" in run for part in _BETWEEN_NUMBERS.split(run)]
         runs = [run for run in runs if len(_DIGIT.findall(run)) >= 8]
@@ -491,7 +509,19 @@ class _Gate:
 _DIGIT = re.compile(r"\d")
 _BETWEEN_NUMBERS = re.compile(r"\s+-\s+")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
-_PHONE_RUN = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")  # a run of digits a phone may be written as
+
+
+def _card_texts(record: Record, emails: bool = True) -> list[str]:
+    """The texts of a card, beyond its note and the fields no importer maps, that someone may write an address,
+    phone or profile into: every card's name, nickname, company, department and title (not only those the file
+    writes), its postal addresses, categories and links (`tel:`, `wa.me/...`), and (`emails`) its email cells
+    as written (`mailto:REX%40OLDCORP.COM` gives no address to write, yet names his)."""
+    texts = [record.formatted_name, record.nickname, record.phonetic, record.org, record.department, record.title,
+             *(labeled.value for labeled in record.addresses), *record.categories,
+             *(labeled.value for labeled in record.urls)]
+    if emails:
+        texts += [labeled.value for labeled in record.emails]
+    return [text for text in texts if text]
 
 
 def _keyed_hits(store: Store, index: SuppressionIndex,

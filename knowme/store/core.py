@@ -138,23 +138,47 @@ def _migrate_v4_identity(conn: sqlite3.Connection) -> None:
     the tables are rebuilt as they are, whatever columns they have), and each source remembers its
     file's base name, so a same-named file is compared with it rather than taken for it."""
     for table in ("people", "records"):
-        sql = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone()[0]
-        if "AUTOINCREMENT" in sql.upper():
-            continue
-        # indexes and triggers go with a dropped table: made again once it has its name back
-        indexes = [row[0] for row in conn.execute("SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
-                                                  "AND tbl_name=? AND sql IS NOT NULL", (table,))]
-        rebuilt = re.sub(r"\bid INTEGER PRIMARY KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", sql, count=1)
-        rebuilt = re.sub(rf"^CREATE TABLE \"?{table}\"?", f"CREATE TABLE {table}_v4", rebuilt, count=1)
-        conn.execute(rebuilt)
-        conn.execute(f"INSERT INTO {table}_v4 SELECT * FROM {table}")
-        conn.execute(f"DROP TABLE {table}")
-        conn.execute(f"ALTER TABLE {table}_v4 RENAME TO {table}")
-        for index in indexes:
-            conn.execute(index)
+        _never_reused_ids(conn, table)
     conn.execute("ALTER TABLE sources ADD COLUMN base TEXT NOT NULL DEFAULT ''")
     conn.execute("UPDATE sources SET base=name")
     conn.execute("CREATE INDEX sources_base ON sources(base, format)")
+
+
+def _never_reused_ids(conn: sqlite3.Connection, table: str) -> None:
+    """Rebuild `table` as it is, whatever columns it has, with AUTOINCREMENT ids (run with foreign keys off:
+    `Store._migrate`, as a table others reference is dropped and made again)."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone()[0]
+    if "AUTOINCREMENT" in sql.upper():
+        return
+    # indexes and triggers go with a dropped table: made again once it has its name back
+    indexes = [row[0] for row in conn.execute("SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                                              "AND tbl_name=? AND sql IS NOT NULL", (table,))]
+    rebuilt = re.sub(r"\bid INTEGER PRIMARY KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", sql, count=1)
+    rebuilt = re.sub(rf"^CREATE TABLE \"?{table}\"?", f"CREATE TABLE {table}_rebuilt", rebuilt, count=1)
+    conn.execute(rebuilt)
+    conn.execute(f"INSERT INTO {table}_rebuilt SELECT * FROM {table}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+    for index in indexes:
+        conn.execute(index)
+
+
+def _migrate_v12_source_ids(conn: sqlite3.Connection) -> None:
+    """v12, source ids never given twice, as person and record ids (v4): a forget of the newest source freed
+    its id, the next import of another book took it, and the forget's undo was then refused as if "its address
+    book was imported again since" (`knowme sources` and `forget 2` named another book by the same number).
+    The high-water mark starts above every source a forget still in the undo log removed."""
+    _never_reused_ids(conn, "sources")
+    forgotten = [0]
+    for (removed,) in conn.execute("SELECT json_extract(before, '$.rows.insert.sources') FROM log "
+                                   "WHERE action='forget' AND json_valid(before)"):
+        data = from_json(removed) if removed else {}
+        if "id" in data.get("columns", ()):
+            at = data["columns"].index("id")
+            forgotten += [row[at] for row in data.get("rows", ()) if isinstance(row[at], int)]
+    top = max(forgotten)
+    if conn.execute("UPDATE sqlite_sequence SET seq=max(seq, ?) WHERE name='sources'", (top,)).rowcount == 0 and top:
+        conn.execute("INSERT INTO sqlite_sequence(name, seq) VALUES ('sources', ?)", (top,))
 
 
 Migration = str | Callable[[sqlite3.Connection], None]  # a schema script, or a function for what SQL alone cannot say
@@ -298,7 +322,7 @@ def _migrate_v11_spelled_names(conn: sqlite3.Connection) -> None:
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
                                _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER,
                                _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_keys, _migrate_v10_phone_cells,
-                               _migrate_v11_spelled_names]
+                               _migrate_v11_spelled_names, _migrate_v12_source_ids]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -649,6 +673,15 @@ class Store:
             raise WorkspaceError(f"{self.path} was written by a newer knowme (schema {version}); upgrade knowme")
         if version == SCHEMA_VERSION:
             return
+        # foreign keys off while tables are rebuilt (a table others reference is dropped and made again: v12),
+        # checked whole before the migration commits (SQLite's own way to change a table's definition)
+        self.conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            self._migrate_steps()
+        finally:
+            self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def _migrate_steps(self) -> None:
         with self.transaction():
             # another process may have migrated it since we looked: look again under the write lock
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -663,6 +696,10 @@ class Store:
                 self._after_split_cells()
             if 0 < version < SCHEMA_VERSION:
                 self._suppress_excluded_people()
+            broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
+            if broken is not None:
+                raise WorkspaceError(f"{self.path}: cannot upgrade the workspace: a row of {broken[0]} names a missing "
+                                     f"row of {broken[2]}; nothing was changed")
             if version < SCHEMA_VERSION:
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -1437,10 +1474,8 @@ def _apply_rows(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
             conn.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                              data["rows"])
         except sqlite3.IntegrityError as exc:
-            what = {"sources": "its address book was imported again since",
-                    "records": "its cards were imported again since"}.get(table, "a later import holds its place")
-            raise WorkspaceError(f"cannot put back what was removed: {what}; `knowme forget` that import "
-                                 "first, then undo") from exc
+            raise WorkspaceError(f"cannot put back what was removed: {_holding_its_place(conn, table, data)}; "
+                                 "`knowme forget` that import first, then undo") from exc
     for table in reversed(_ROW_TABLES):
         ids = rows.get("delete", {}).get(table)
         if not ids:
@@ -1453,6 +1488,23 @@ def _apply_rows(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
             raise UndoRefused("a later import added cards to its address book")
         else:
             conn.executemany(f"DELETE FROM {table} WHERE id=?", [(i,) for i in ids])
+
+
+def _holding_its_place(conn: sqlite3.Connection, table: str, data: dict[str, Any]) -> str:
+    """What a later import put where rows an undo puts back must go. Source ids are never given twice, so a
+    source's place is only ever its name: its address book imported again (the same file, or the same
+    content), or another file of that name, said as that."""
+    columns = data["columns"]
+    if table == "sources" and {"name", "path", "sha256"} <= set(columns):
+        name, path, sha256 = (columns.index(column) for column in ("name", "path", "sha256"))
+        for row in data["rows"]:
+            taken = conn.execute("SELECT id, path, sha256 FROM sources WHERE name=?", (row[name],)).fetchone()
+            if taken is None:
+                continue
+            if (taken[1], taken[2]) == (row[path], row[sha256]) or taken[2] == row[sha256]:
+                return f"its address book was imported again since (source {taken[0]})"
+            return f"another file named {row[name]} was imported since (source {taken[0]})"
+    return {"records": "its cards were imported again since"}.get(table, "a later import holds its place")
 
 
 def _make_private(path: Path) -> None:

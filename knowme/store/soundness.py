@@ -39,7 +39,7 @@ def problems(conn: sqlite3.Connection, limit: int = 10) -> list[str]:
         decisions)]
     if bad:
         found.append(_line("people with an unknown decision", bad, limit))
-    for table in ("people", "records"):
+    for table in ("people", "records", "sources"):
         row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name=?", (table,)).fetchone()
         top = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
         if top is not None and (row is None or row[0] < top):

@@ -1,0 +1,158 @@
+"""The export gate run as a user runs it (`knowme import`, `mark`, `export`), against other spellings of an
+excluded person's phone, address and profile written anywhere on a knows-me card: its note, a vCard X- field,
+its links. Each of these let the card, and so the ex-boss's number or address, into the safe file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REX = "rex@oldcorp.com"
+ANN = "ann@able.example"
+
+
+def _card(*lines: str) -> str:
+    return "BEGIN:VCARD\r\nVERSION:3.0\r\n" + "".join(f"{line}\r\n" for line in lines) + "END:VCARD\r\n"
+
+
+def _book(tmp_path: Path, *ann: str, rex_email: str = REX) -> Path:
+    path = tmp_path / "phone.vcf"
+    rex = _card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{rex_email}", "TEL:+44 7700 900123",
+                "URL:https://www.linkedin.com/in/rex-boss")
+    path.write_text(rex + _card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}", *ann), encoding="utf-8")
+    return path
+
+
+def _export(knowme, tmp_path: Path, *ann: str, region: str = "GB", rex_email: str = REX):
+    """Import the book, mark Ann knows-me and Rex excluded, and export the safe file."""
+    assert knowme("import", _book(tmp_path, *ann, rex_email=rex_email), "--region", region).returncode == 0
+    assert knowme("mark", ANN, "--as", "knows-me").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    out = tmp_path / "safe.csv"
+    return knowme("export", "safe", "-o", out), out
+
+
+def _refused(knowme, tmp_path: Path, *ann: str, **kw: str) -> str:
+    proc, out = _export(knowme, tmp_path, *ann, **kw)
+    assert proc.returncode == 1, proc.stdout
+    assert not out.exists()
+    assert "Traceback" not in proc.stderr
+    return proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("written", ["+44/7700/900123", "+44.7700.900123", "(+44) 7700-900 123", "0044 7700 900123",
+                                     "07700 900123", "+44 (0)7700/900123", "0044/7700/900123", "+44_7700_900123"])
+@pytest.mark.parametrize("field", ["NOTE", "X-OTHER-PHONE", "ORG"])
+def test_an_excluded_phone_however_grouped_in_a_knows_me_card_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                    written: str, field: str) -> None:
+    """Slashes between the groups (`+44/7700/900123`) read as no number, and a number in an X- field was never
+    read: the ex-boss's mobile went into the safe file with Ann's card."""
+    err = _refused(knowme, tmp_path, f"{field}:Rex {written}")
+    assert "Ann Able" in err and "Rex Boss" in err
+
+
+def test_two_numbers_parted_by_a_slash_are_each_compared(knowme, tmp_path: Path) -> None:
+    err = _refused(knowme, tmp_path, "NOTE:mob 07700 900123/07700 900456")
+    assert "Rex Boss" in err
+
+
+def test_numbers_that_are_no_excluded_phone_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:
+    proc, out = _export(knowme, tmp_path, "NOTE:met 12/03/2019, ref 2019/03/04, order 4471_2231, +44/7700/900999",
+                        "X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;Annie;1;;;;;;;;;;;;;")
+    assert proc.returncode == 0, proc.stderr
+    assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["NOTE:old boss rex%2540oldcorp.com", "NOTE:rex%40oldcorp%2Ecom",
+                                     "NOTE:%72ex%40oldcorp.com", "NOTE:rex%2540oldcorp%252Ecom",
+                                     "NOTE:rex&amp;#64;oldcorp.com", "NOTE:rex @oldcorp.com", "NOTE:rex@ oldcorp.com",
+                                     "URL:mailto:rex%2540oldcorp.com", "URL:mailto:rex%40oldcorp%2Ecom",
+                                     "URL:https://cal.example/book?u=rex%2540oldcorp.com",
+                                     "X-ALT-MAIL:rex%252540oldcorp.com"])
+def test_an_excluded_address_escaped_twice_stops_the_safe_export(knowme, tmp_path: Path, written: str) -> None:
+    """A %-escape of a %-escape (`%2540` is `%40`, is `@`), an escaped dot or letter: read as no address, so
+    the card went into the safe file with the ex-boss's address in its note or link."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+@pytest.mark.parametrize("written", ["NOTE:rex%40m%C3%BCnchen.de", "NOTE:REX@XN--MNCHEN-3YA.DE",
+                                     "URL:mailto:rex%40xn--mnchen-3ya%252Ede"])
+def test_an_excluded_address_at_an_international_domain_however_spelled_stops_the_safe_export(
+        knowme, tmp_path: Path, written: str) -> None:
+    assert "Rex Boss" in _refused(knowme, tmp_path, written, rex_email="rex@münchen.de")
+
+
+ELSEWHERE_ON_THE_CARD = [
+    "ADR;TYPE=home:;;c/o rex@oldcorp.com;London;;;", "ADR;TYPE=home:;;Flat 2 (+44 7700 900123);London;;;",
+    "NICKNAME:rex(at)oldcorp(dot)com", "NICKNAME:Annie +44/7700/900123", "CATEGORIES:work,rex@oldcorp.com",
+    "EMAIL;TYPE=work:mailto:REX%40OLDCORP.COM", "URL:https://www.linkedin.com/in/rex%252Dboss",
+    "URL:linkedin://in/rex-boss", "X-LINKEDIN:rex-boss", "URL:tel:+447700900123", "URL:https://wa.me/447700900123",
+    "IMPP:sms:+44 7700 900123",
+]
+
+
+@pytest.mark.parametrize("written", ELSEWHERE_ON_THE_CARD)
+def test_an_excluded_identifier_anywhere_on_a_knows_me_card_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                  written: str) -> None:
+    """Only the note, the unmapped fields and the links of a card were read: the ex-boss's address or number in
+    its postal address, nickname or categories, an email cell escaping his address, his profile escaped twice,
+    as the app links it, or by its bare name in an X-LINKEDIN field let the card into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+@pytest.mark.parametrize("written", ["ADR;TYPE=home:;;c/o rex@oldcorp.com;London;;;", "X-LINKEDIN:rex-boss",
+                                     "NOTE:rex%2540oldcorp.com", "NICKNAME:Annie +44/7700/900123"])
+def test_an_excluded_identifier_on_a_personalize_card_stops_the_outreach_export(knowme, tmp_path: Path,
+                                                                             written: str) -> None:
+    assert knowme("import", _book(tmp_path, written), "--region", "GB").returncode == 0
+    assert knowme("mark", ANN, "--as", "personalize").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    out = tmp_path / "queue.csv"
+    proc = knowme("export", "outreach", "-o", out)
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_ordinary_card_texts_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:
+    """Reading every text of a card compares candidates with the list only: a postal address with numbers, a
+    company's role address, a flag named for LinkedIn, ordinary words do not stop the export."""
+    proc, out = _export(knowme, tmp_path, "ADR;TYPE=work:;;221B Baker Street 1st floor;London;;NW1 6XE;UK",
+                        "CATEGORIES:friends,oldcorp alumni,sales at oldcorp.com", "NICKNAME:Annie",
+                        "X-LINKEDIN-CONNECTED:true", "X-LINKEDIN:true", "ORG:Oldcorp;Sales (info@oldcorp.com)",
+                        "TITLE:Head of sales at oldcorp.com", "URL:https://oldcorp.com/team/@ann",
+                        "URL:https://www.linkedin.com/in/ann-able-447700901")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
+
+
+def _rex_and_ann(knowme, tmp_path: Path, rex_line: str, ann_line: str):
+    path = tmp_path / "phone.vcf"
+    path.write_text(_card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{REX}", rex_line)
+                    + _card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}", ann_line), encoding="utf-8")
+    assert knowme("import", path, "--region", "GB").returncode == 0
+    assert knowme("mark", ANN, "--as", "knows-me").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    out = tmp_path / "safe.csv"
+    return knowme("export", "safe", "-o", out), out
+
+
+@pytest.mark.parametrize(("rex_line", "ann_line"), [
+    ("URL:tel:+447700900999", "TEL:+44 7700 900999"), ("IMPP:sms:+44 7700 900999", "TEL:07700 900999"),
+    ("URL:https://wa.me/447700900999", "TEL:+44 7700 900999"),
+    ("ADR;TYPE=home:;;home: rex.home@x.example;;;;", "EMAIL:rex.home@x.example"),
+    ("NICKNAME:rex.home(at)x.example", "EMAIL:rex.home@x.example"),
+    ("CATEGORIES:exes,linkedin.com/in/rex-home", "URL:https://www.linkedin.com/in/rex-home"),
+])
+def test_an_excluded_persons_other_identifier_on_his_own_card_stops_a_knows_me_card_holding_it(
+        knowme, tmp_path: Path, rex_line: str, ann_line: str) -> None:
+    """Rex's card gives his other number as a link, his home address in its postal address or nickname: only his
+    note and unmapped fields were read, so Ann's card holding that number or address went into the safe file."""
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, ann_line)
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+def test_a_role_address_in_an_excluded_persons_company_cell_is_not_his(knowme, tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "ORG:Oldcorp (info@oldcorp.com);Sales", "EMAIL:info@oldcorp.com")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
