@@ -247,7 +247,8 @@ class OutreachScreen(ModalScreen["str | None"]):
         name = self.person.display_name or "this person"
         theirs = "\n\n".join(f"[b]Saved there, {FIELD_WORDS[k]}:[/b]\n{escape(v) or '(empty)'}"
                               for k, v in conflict.theirs.items())
-        mine = "\n\n".join(f"[b]Here, {FIELD_WORDS[k]}:[/b]\n{escape(v) or '(empty)'}" for k, v in conflict.mine.items())
+        mine = "\n\n".join(f"[b]Here, {FIELD_WORDS[k]}:[/b]\n{escape(v) or '(empty)'}"
+                             for k, v in conflict.mine.items())
         question = (f"{escape(name)}'s note was changed in another window since you opened it.\n\n{theirs}\n\n{mine}"
                     "\n\nSave yours over theirs? (ctrl+z in the list brings theirs back.) Keep editing shows theirs "
                     "under your note.")
