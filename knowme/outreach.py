@@ -111,6 +111,13 @@ def why_text(why: str) -> str:
     return why if why[-1] in ".!?" else why + "."
 
 
+def note_fields(person: Person) -> dict[str, str]:
+    """What the note editor shows and saves of a person (how, context, why, draft), as saved: two
+    readings compare equal when nobody changed them in between."""
+    return {"how": person.how if person.how in HOW_CHOICES else "", "context": (person.context or "").strip(),
+            "why": (person.why or "").strip(), "draft": person.draft or ""}
+
+
 def template_for(person: Person) -> str:
     """The template name that suits how we know the person ('other' when unknown)."""
     return _TEMPLATE_FOR_HOW.get(person.how, "other")

@@ -21,7 +21,7 @@ from typing import Any
 from knowme import prefs, suppression
 from knowme.model import Decision, Person
 from knowme.normalize import fold, linkedin_key, mailbox_key, phone_key
-from knowme.outreach import HOW_CHOICES, parse_day
+from knowme.outreach import HOW_CHOICES, note_fields, parse_day
 from knowme.store import triage as q
 from knowme.store.core import Store, now
 from knowme.store.pairs import pending_pairs_between, rkeys_of, set_pair_status, set_verdicts, verdict_key
@@ -274,10 +274,26 @@ def _validated(fields: dict[str, object]) -> dict[str, object]:
     return values
 
 
-def set_outreach(store: Store, person_id: int, **fields: Any) -> MarkResult:
+def set_outreach(store: Store, person_id: int, since: dict[str, str] | None = None, **fields: Any) -> MarkResult:
     """Set how/context/why/draft/priority of one person, as one undoable action; PersonGone when another
-    command merged or removed them since they were read (nothing saved: the caller keeps the text)."""
-    result = apply(store, [person_id], action="outreach", **fields)
+    command merged or removed them since they were read (nothing saved: the caller keeps the text).
+
+    `since`: the fields as the editor read them (`note_fields`). Only the fields changed since then are
+    written, so what another window saved meanwhile in the others stays; EditConflict (nothing saved)
+    when another window saved a field that was changed here too, to something else."""
+    with store.transaction():  # the look and the write as one: no save slips in between
+        if since is not None:
+            person = store.person(person_id)
+            if person is None:
+                raise PersonGone(person_id)
+            now = note_fields(person)
+            mine = {k: v for k, v in _validated(fields).items() if k not in since or v != since[k]}
+            theirs = {k: now[k] for k in now if now[k] != since.get(k, now[k])}
+            clashing = {k: theirs[k] for k in mine if k in theirs and theirs[k] != mine[k]}
+            if clashing:
+                raise EditConflict(person_id, clashing, {k: mine[k] for k in clashing})
+            fields = {k: fields[k] for k in fields if k in mine}
+        result = apply(store, [person_id], action="outreach", **fields)
     if result.gone:
         raise PersonGone(person_id)
     return result
@@ -290,6 +306,18 @@ class PersonGone(TriageError):
         super().__init__(f"person {person_id} is no longer in the workspace (another command merged or removed "
                          "them since they were shown); nothing was saved")
         self.person_id = person_id
+
+
+class EditConflict(TriageError):
+    """Another window saved a field of this person's note that the editor changed too, since it read them:
+    nothing was saved. `theirs` and `mine` hold the clashing fields' two values."""
+
+    def __init__(self, person_id: int, theirs: dict[str, str], mine: dict[str, str]) -> None:
+        super().__init__(f"person {person_id}'s {', '.join(theirs)} changed in another window since they were "
+                         "read; nothing was saved")
+        self.person_id = person_id
+        self.theirs = theirs
+        self.mine = mine
 
 
 def in_category(store: Store, category: str) -> list[int]:

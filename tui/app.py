@@ -12,19 +12,22 @@ import contextlib
 import functools
 import inspect
 import signal
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from knowme.tui.messages import QuitInTurn, WorkspaceChanged
 from knowme.tui.screens.main import MainScreen
-from textual import on
+from textual import events, on
+from textual._dispatch_key import dispatch_key
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from knowme.runtime import freeze_heap
 from knowme.store.core import ReplaceMode, Store, WorkspaceError
+from knowme.text import plural
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -84,6 +87,13 @@ class KnowmeApp(App[None]):
         #: every suggestion, a large undo, a group of duplicate answers): the workspace's data version then
         #: moves by the review's own doing, not another knowme's (`MainScreen.workspace_changed`)
         self.writes_elsewhere = 0
+        #: the screen each key arrived at, by the key's id, until it reaches the app's bindings: a key typed
+        #: for the list behind one that opened a dialog is the dialog's (`_on_key`)
+        self._typed_at: OrderedDict[int, Screen] = OrderedDict()
+        self._ahead: deque[events.Key] = deque()  # keys typed ahead of a dialog, given to it once it is up
+        self._ahead_replayed: set[int] = set()  # the ids of those keys given to it, on their way
+        #: the key whose binding is being run (`_on_key`): a key the review holds is kept as typed
+        self.key_in_hand: events.Key | None = None
         self.sub_title = "demo workspace" if demo else self.store_path.name
 
     def get_default_screen(self) -> Screen:
@@ -138,6 +148,92 @@ class KnowmeApp(App[None]):
                 self.notify(f"Not done: {exc}", severity="warning", timeout=8)
                 return None
         return answered
+
+    # ---- keys typed ahead of a dialog ------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if id(event) in self._ahead_replayed:
+                self._ahead_replayed.discard(id(event))
+            elif self._ahead:  # keys typed ahead still wait for the dialog: this one goes behind them
+                self._ahead.append(event)
+                return
+            self._typed_at[id(event)] = self.screen
+            while len(self._typed_at) > 256:  # keys stopped on their way never come back to the app
+                self._typed_at.popitem(last=False)
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key reaching the app's bindings. One typed at a screen a dialog has opened over since (typed
+        right behind the key that opened it: Textual sent it to what had focus when it arrived) is the
+        dialog's, given to it in order once it is up: bindings looked up in the dialog dropped it (a letter
+        typed into the note editor, a tab to the next field)."""
+        event.prevent_default()  # App's own `_on_key` (every class's handler is called) is done here
+        typed_at = self._typed_at.pop(id(event), None)
+        if typed_at is not None and typed_at is not self.screen and typed_at in self.screen_stack:
+            event.stop()
+            self.type_ahead([event])
+            return
+        self.key_in_hand = event
+        try:
+            if await self._check_bindings(event.key):
+                return
+        finally:
+            self.key_in_hand = None
+        keep = getattr(self.screen, "keep_unbound", None)  # the review holding keys: this one in its turn
+        if keep is None or not keep(event):
+            await dispatch_key(self, event)
+
+    def type_ahead(self, keys: Iterable[events.Key]) -> None:
+        """Give keys typed ahead of the dialog now open to it, in order, as if typed now, once it is up (its
+        focus set). Never to a question: a y typed before it was shown answers nothing (lifting an exclusion
+        unread); those are dropped, and the user told."""
+        keys = list(keys)
+        if not keys:
+            return
+        if not getattr(self.screen, "TAKES_KEYS_TYPED_AHEAD", True):
+            self.notify(f"{plural(len(keys), 'key')} typed ahead not applied: a question opened before them.",
+                        severity="warning", timeout=5)
+            return
+        waiting = bool(self._ahead)
+        self._ahead.extend(keys)
+        if not waiting:
+            self._give_ahead(self.screen)
+
+    def _give_ahead(self, screen: Screen, tries: int = 20) -> None:
+        """Once `screen` is up, its focus set, start giving it the keys typed ahead (`_post_ahead`)."""
+        if screen is not self.screen:  # closed before it was up: the keys were typed for it, not for what is here
+            dropped, self._ahead = len(self._ahead), deque()
+            if dropped:
+                self.notify(f"{plural(dropped, 'key')} typed ahead not applied: the dialog they were for closed.",
+                            severity="warning", timeout=5)
+            return
+        up = screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
+        if not up and tries and screen.call_after_refresh(self._give_ahead, screen, tries - 1):
+            return
+        self.call_later(self._post_ahead)  # behind the focus its `on_mount` asked for (`focus()` waits its turn)
+
+    def _post_ahead(self) -> None:
+        """The next key typed ahead, as if typed now; the one after it once this one is handled: a key a
+        binding takes goes up from the focused widget to the app first, and letters sent right behind it
+        were typed in before it. (Keys typed meanwhile wait behind these: `on_event`.)"""
+        if not self._ahead:
+            return
+        key = self._ahead.popleft()
+        again = events.Key(key.key, key.character)
+        self._ahead_replayed.add(id(again))
+        self.post_message(again)
+        if self._ahead:  # the next once this one has gone the way it goes: to the focused widget and up
+            focused = self.screen.focused
+            self._behind_key([self, *(focused.ancestors_with_self if focused is not None else [self.screen, self])])
+
+    def _behind_key(self, path: list[Any]) -> None:
+        """Run `_post_ahead` behind the key just posted, in each queue it passes through in turn."""
+        while path:
+            if path[0].call_later(self._behind_key, path[1:]):
+                return
+            path = path[1:]  # closed meanwhile (a key closed the dialog): nothing of the key's to wait for there
+        self._post_ahead()
 
     async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
         """Every key's action, with a workspace another knowme holds for longer than a writer waits

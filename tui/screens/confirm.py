@@ -21,6 +21,8 @@ class ConfirmScreen(ModalScreen[bool]):
     | n / escape | No |
     """
 
+    TAKES_KEYS_TYPED_AHEAD = False  # an answer typed before the question was shown is no answer
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),

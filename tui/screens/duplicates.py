@@ -148,6 +148,10 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     | escape | Back to the list |
     """
 
+    #: keys typed right behind the d that opened it are dropped, said: each is an answer, and the pair it
+    #: would answer was not shown yet when it was typed (`KnowmeApp.type_ahead`)
+    TAKES_KEYS_TYPED_AHEAD = False
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "same", "Same person", id="pairs.same"),
         Binding("n", "different", "Not the same", id="pairs.different"),

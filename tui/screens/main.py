@@ -127,7 +127,9 @@ class MainScreen(Screen[None]):
         self._counts_generation = 0
         self.awaiting_import = False  # files given to `review`/`demo` are being imported over this screen
         self._changes_posted = 0  # WorkspaceChanged messages with a reload, posted and not handled yet
-        self._held: deque[tuple[str, Any]] = deque()  # actions of keys typed while the list was read again
+        #: actions of keys typed while the list was read again, each with its key (None for a click): the
+        #: keys behind one that opens a dialog are the dialog's (`KnowmeApp.type_ahead`)
+        self._held: deque[tuple[str, Any, events.Key | None]] = deque()
         self._passing = False  # the next action is a held one, run now
         self._replaying = False
         self._filter_held = False  # a slash is held: the keys typed behind it are the filter's, held with it
@@ -265,7 +267,15 @@ class MainScreen(Screen[None]):
             return False
         if not (self._held or (self.settling and action.partition("(")[0] not in NEVER_HELD)):
             return False
-        self._held.append((action, namespace))
+        self._held.append((action, namespace, self.knowme.key_in_hand))
+        return True
+
+    def keep_unbound(self, key: events.Key) -> bool:
+        """A key with no binding here, typed behind held keys: kept in its turn, for a dialog a held key
+        opens (a letter for the note editor); it does nothing on the list. True when kept."""
+        if not self._held or self.app.screen is not self:
+            return False
+        self._held.append(("", None, key))
         return True
 
     def quit_after_held(self) -> bool:
@@ -274,7 +284,7 @@ class MainScreen(Screen[None]):
         if not self._held or self.app.screen is not self or self._quit_held:
             return False
         self._quit_held = True
-        self._held.append(("quit", self))
+        self._held.append(("quit", self, None))
         return True
 
     def _release_held(self) -> None:
@@ -289,14 +299,23 @@ class MainScreen(Screen[None]):
         self._replaying = True
         try:
             while self._held and not self.settling and self.app.screen is self:  # else on resuming
-                action, namespace = self._held.popleft()
-                if not action:  # a key typed into a filter opened by a held slash
-                    self._filter_key(namespace)
+                action, namespace, key = self._held.popleft()
+                if not action:  # a key typed into a filter opened by a held slash, or one unbound here
+                    if namespace == "filter" and key is not None:
+                        self._filter_key(key)
                     continue
                 if action == "filter":  # the keys typed behind it are queued already, or come to the filter
                     self._filter_held = False
-                if await replay_held(self, action, namespace, self._held, "a dialog"):  # the rest were for the list
+                await replay_held(self, action, namespace, deque(), "a dialog")
+                if self.app.screen is not self and self._held:  # it opened a dialog: the keys behind are its
                     self._filter_held = False
+                    behind = list(self._held)
+                    self._held.clear()
+                    self.knowme.type_ahead(held_key for _, _, held_key in behind if held_key is not None)
+                    clicks = sum(1 for _, _, held_key in behind if held_key is None)
+                    if clicks:
+                        self.notify(f"{plural(clicks, 'click')} on the list not applied: a dialog opened before.",
+                                    severity="warning", timeout=5)
         finally:
             self._replaying = False
 
@@ -697,6 +716,8 @@ class MainScreen(Screen[None]):
         Every letter for the filter is typed in here (`FilterInput` leaves them to this screen), and
         enter, down and esc leave it here: a key is then handled where the keys before it left the
         focus, whether it reached the list or the filter."""
+        if self.app.screen is not self:  # typed behind a key that opened a dialog: the app gives it to the dialog
+            return
         filter_input = self.query_one(FilterInput)
         if (event.key == "slash" and self.focused is not filter_input and not self._filter_held
                 and not self._slash_coming):
@@ -721,7 +742,7 @@ class MainScreen(Screen[None]):
                 self._after_slash.append(event)
                 self._after_slash_open = event.key not in ("enter", "down", "escape")
             elif self._filter_held:
-                self._held.append(("", event))
+                self._held.append(("", "filter", event))
                 self._filter_held = event.key not in ("enter", "down", "escape")
             else:
                 self._filter_key(event)
@@ -731,13 +752,12 @@ class MainScreen(Screen[None]):
         list. Behind waiting keys it waits too, with what was typed in it; else the filter opens now."""
         typed, still_open = self._after_slash, self._after_slash_open
         self._slash_coming, self._after_slash, self._after_slash_open = False, [], False
-        if self.app.screen is not self:  # a key before it opened a dialog: they were typed for the list
-            self.notify(f"{plural(len(typed) + 1, 'key')} typed ahead not applied: a dialog opened before them.",
-                        severity="warning", timeout=5)
+        if self.app.screen is not self:  # a key before it opened a dialog: the slash and the rest are its
+            self.knowme.type_ahead([events.Key("slash", "/"), *typed])
             return
         if self._held:
-            self._held.append(("filter", self))
-            self._held.extend(("", key) for key in typed)
+            self._held.append(("filter", self, events.Key("slash", "/")))
+            self._held.extend(("", "filter", key) for key in typed)
             self._filter_held = still_open
             return
         self.action_filter()

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from knowme.tui.screens.confirm import ConfirmScreen
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,9 +23,12 @@ from knowme import prefs
 from knowme.lint import LintReport, placeholders
 from knowme.model import Person
 from knowme.notestatus import NOTE_FIX, NOTE_LABELS, note_status
-from knowme.outreach import HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for, lint_person_note, template_for
+from knowme.outreach import (HOW_CHOICES, TEMPLATES, WHY_CHOICES, draft_for, lint_person_note, note_fields,
+                             template_for)
 from knowme.store.core import Store
-from knowme.triage import TriageError, set_outreach
+from knowme.triage import EditConflict, TriageError, set_outreach
+
+FIELD_WORDS = {"how": "how you know each other", "context": "context", "why": "why connect", "draft": "note"}
 
 
 def counter_text(report: LintReport) -> Text:
@@ -105,6 +109,10 @@ class OutreachScreen(ModalScreen["str | None"]):
             raise LookupError(f"person {person_id} is gone")
         self.person: Person = person
         self.limit = int(prefs.get(store, "note-limit"))
+        #: the fields as last read from the workspace: a save writes only what changed here since, and
+        #: never over what another window saved meanwhile without asking (`set_outreach(since=...)`)
+        self.since = note_fields(person)
+        self.over: list[str] = []  # fields saved over another window's, once the user said so
 
     def compose(self) -> ComposeResult:
         person = self.person
@@ -137,6 +145,7 @@ class OutreachScreen(ModalScreen["str | None"]):
             with Horizontal(id="counter-row"):
                 yield Static("", id="counter")
             yield Static("", id="findings")
+            yield Static("", id="elsewhere")  # what another window saved meanwhile, once the user chose to see it
             with Horizontal(classes="dialog-buttons"):
                 cancel = Button("Cancel (esc)", id="cancel", compact=True)
                 cancel.can_focus = False  # esc cancels; tab then space never throws the note away
@@ -145,6 +154,7 @@ class OutreachScreen(ModalScreen["str | None"]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#elsewhere", Static).display = False
         self._lint()
         self.query_one("#draft", TextArea).focus() if self.person.draft else self.query_one("#how", Select).focus()
         self.app.steady(self)  # type: ignore[attr-defined]
@@ -197,31 +207,72 @@ class OutreachScreen(ModalScreen["str | None"]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        """Save (a note that fails the linter too: nothing typed is lost), saying plainly how the note stands."""
-        report = self._lint()
+        """Save (a note that fails the linter too: nothing typed is lost), saying plainly how the note stands.
+        What another window saved meanwhile is kept: a field changed only there stays as it is there, and
+        one changed in both is saved over only once the user has seen both (`_clash`)."""
+        fields = self.fields()
+        now = self.store.person(self.person_id)
+        there = [k for k, v in (note_fields(now) if now else self.since).items() if v != self.since[k]]
         try:
-            set_outreach(self.store, self.person_id, **self.fields())
+            set_outreach(self.store, self.person_id, since=self.since, **fields)
+        except EditConflict as exc:
+            self._clash(exc)
+            return
         except TriageError as exc:
             self.notify(str(exc), severity="error")
             return
-        name = self.person.display_name or "this person"
+        person = self.store.person(self.person_id) or self.person
+        report = lint_person_note(person, person.draft, limit=self.limit)
+        name = person.display_name or "this person"
         status = note_status(report)
         if status == NOTE_FIX:
             codes = ", ".join(f.code for f in report.errors)
             said = (f"Saved the note for {name}, but it cannot be sent yet ({codes}): "
                     "it is listed under Notes to fix (9).")
-        elif not self.fields()["draft"].strip():
+        elif not (person.draft or "").strip():
             said = f"Saved for {name}; the note is still to write (Notes to fix, 9)."
         else:
             said = f"Saved the note for {name}: {NOTE_LABELS[status]}."
+        kept = [FIELD_WORDS[k] for k in there if fields[k] == self.since[k]]
+        if kept:
+            said += f" Kept the {' and '.join(kept)} changed in another window meanwhile."
+        if self.over:
+            said += f" Saved over the {' and '.join(self.over)} from another window (ctrl+z brings it back)."
         self.dismiss(said)
+
+    def _clash(self, conflict: EditConflict) -> None:
+        """Another window saved the same field to something else since this editor read it: show both and
+        ask. Saving mine puts theirs in the undo history (ctrl+z brings it back); keeping on editing shows
+        theirs under the note, and the next ctrl+s saves what the editor then holds."""
+        name = self.person.display_name or "this person"
+        theirs = "\n\n".join(f"[b]Saved there, {FIELD_WORDS[k]}:[/b]\n{escape(v) or '(empty)'}"
+                              for k, v in conflict.theirs.items())
+        mine = "\n\n".join(f"[b]Here, {FIELD_WORDS[k]}:[/b]\n{escape(v) or '(empty)'}"
+                             for k, v in conflict.mine.items())
+        question = (f"{escape(name)}'s note was changed in another window since you opened it.\n\n{theirs}\n\n{mine}"
+                    "\n\nSave yours over theirs? (ctrl+z in the list brings theirs back.) Keep editing shows theirs "
+                    "under your note.")
+        now = self.store.person(self.person_id)
+        seen = note_fields(now) if now is not None else self.since
+
+        def answered(overwrite: bool | None) -> None:
+            self.since = seen  # theirs has been seen: the next save is over it, unless it changes again
+            self.over = [FIELD_WORDS[k] for k in conflict.theirs]
+            if overwrite:
+                self.action_save()
+                return
+            shown = "\n".join(f"[b]Saved in another window, {FIELD_WORDS[k]}:[/b] {escape(v) or '(empty)'}"
+                               for k, v in conflict.theirs.items())
+            elsewhere = self.query_one("#elsewhere", Static)
+            elsewhere.update(shown + "\n[dim]ctrl+s saves what you see above over it.[/dim]")
+            elsewhere.display = True
+
+        self.app.push_screen(ConfirmScreen("Changed in another window", question, yes="Save mine",
+                                           no="Keep editing"), answered)
 
     def unsaved(self) -> bool:
         """Whether the form holds something the workspace does not (typed and not saved yet)."""
-        person = self.person
-        saved = {"how": person.how if person.how in HOW_CHOICES else "", "context": (person.context or "").strip(),
-                 "why": (person.why or "").strip(), "draft": person.draft or ""}
-        return self.fields() != saved
+        return self.fields() != self.since
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
