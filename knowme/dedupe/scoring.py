@@ -19,20 +19,14 @@ from typing import TYPE_CHECKING
 
 from knowme.dedupe.evidence import (
     ONE_EXPORT_CONNECTIONS,
-    OTHER_EMAILS_ODDS,
     OTHER_JOB_ODDS,
-    OTHER_ORG_ODDS,
-    OTHER_PHONES_ODDS,
     SAME_SOURCE,
     Names,
     Tally,
     any_shared,
     birthday_evidence,
-    company_domain,
     email_evidence,
-    noted_workplace,
     org_evidence,
-    own_domain_shared,
     other_jobs,
     phone_evidence,
     place_evidence,
@@ -116,8 +110,7 @@ class Evidence:
 
 
 # What the bulk scoring (`kept_only`) is told of a pair bound to be different or unasked, which it keeps
-# neither of: nothing is worded for it (a third of a big book's pairs end on different names, a fifth are
-# settled by `_namesakes_apart`)
+# neither of: nothing is worded for it (a third of a big book's pairs end on different names)
 NOT_KEPT = Evidence(0.0, DIFFERENT_OUTCOME, ["different or not worth a question"], 0.0, True)
 
 
@@ -126,9 +119,8 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True, k
 
     `explain=False` skips the costlier wording of the name comparison (the chaining guard, which
     needs only the outcome). `kept_only`: the caller keeps only pairs that are sure or maybe (the
-    bulk scoring); a pair found neither by its names (different names, two connections of one
-    export) or by the odds of its name and places alone (`_namesakes_apart`) comes back as
-    `NOT_KEPT`, unworded, the rest of its evidence unweighed.
+    bulk scoring); a pair its names settle as neither (different names, two connections of one
+    export) comes back as `NOT_KEPT`, unworded.
     """
     verdicts = stats.verdicts
     verdict = verdicts.get((a.rkey, b.rkey) if a.rkey < b.rkey else (b.rkey, a.rkey)) if verdicts else None
@@ -150,13 +142,11 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True, k
                 not (a.streets and b.streets):
             return _letter_apart(a, b)
         return Evidence(0.0, DIFFERENT_OUTCOME, [f"different names ({a.display} / {b.display})"], OTHER_NAMES, True)
-    names = Names(named, fk, lk, swapped, fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL), name_conflict,
-                   bool(a.mailname or b.mailname) and not same_native)
-    if kept_only and names.full_match and verdict is None and not names.mailname and _namesakes_apart(a, b, stats, names):
-        return NOT_KEPT
     tally = Tally()
     if both_named and not named:
         script_evidence(a, b, tally)
+    names = Names(named, fk, lk, swapped, fk in (SAME, NICK, TYPO) and lk in (SAME, TYPO, PARTIAL), name_conflict,
+                   bool(a.mailname or b.mailname) and not same_native)
     name_evidence(a, b, stats, names, tally, explain)
     if names.full_match and (a.generation or a.middle) and (b.generation or b.middle):
         generation_evidence(a, b, names, tally)
@@ -188,45 +178,6 @@ def score_pair(a: MatchItem, b: MatchItem, stats: Stats, explain: bool = True, k
     # a question about two colleagues, one known by a pet name, stops their other cards joining them
     apart = tally.conflict or (outcome != SURE and names.fk in (NICK, TYPO) and _colleagues(a, b, tally))
     return Evidence(score, outcome, tally.reasons, points, apart)
-
-
-def _namesakes_apart(a: MatchItem, b: MatchItem, stats: Stats, names: Names) -> bool:
-    """Whether two records whose full names agree (a nickname or a typo at most) are bound to be neither
-    merged nor asked about, from the odds of their name here and of the places they give alone: the
-    commonest kind of candidate pair in a big book, two namesakes (a third of the pairs at a million
-    records), which the full weighing and wording cost three times what this does.
-
-    It holds where nothing besides the name can make one person of them: no address, phone or profile
-    in common (no key, so no strong evidence and no household), no workplace (the same organisation, its
-    mail domain, a note naming it) and no birthday both give alike: what `_outcome`'s sure rules need,
-    but for the anchor a shared street can give and the lone name's odds. What is left decides it as
-    `_outcome` does: `_namesake_odds` below `ASK_ODDS` (different or unasked before any question; an
-    anchor's odds, at most a nickname's cost above these, are then far below `FITTED_SURE`) and the
-    lone name's odds below `FITTED_SURE`, their `tally.odds` summed here from the evidence the scoring
-    weighs (emails, phones and firms that differ, a birthday that differs, the places). The tests check
-    the scoring's own outcome against this on crowds of cards, pair by pair."""
-    if a.native or b.native or any_shared(a, b):
-        return False
-    if a.org and b.org and orgs_agree(a.org, b.org) or company_domain(a, b, stats) or company_domain(b, a, stats) \
-            or noted_workplace(a, b):
-        return False
-    tally = Tally()
-    if a.birthday and b.birthday and birthday_evidence(a, b, stats, tally):
-        return False
-    if a.streets or a.postcodes or a.cities or a.countries:
-        place_evidence(a, b, stats, tally)
-    # the evidence that differs, as `email_evidence`, `phone_evidence` and `org_evidence` weigh it when
-    # no key is shared and the firms differ
-    if a.emails and b.emails and not (a.alias or b.alias) and not own_domain_shared(a, b, stats):
-        tally.odds += OTHER_EMAILS_ODDS
-    if a.phones and b.phones:
-        tally.odds += OTHER_PHONES_ODDS
-    if a.org and b.org:
-        tally.odds += OTHER_ORG_ODDS
-    if _name_odds(a, b, stats, names) + tally.odds >= ASK_ODDS:
-        return False
-    lone = min(stats.lone_name_odds(a.first, a.last), stats.lone_name_odds(b.first, b.last))
-    return lone + min(tally.odds - tally.place_odds, 0.0) + tally.place_odds < FITTED_SURE
 
 
 def _chance(a: MatchItem, b: MatchItem, stats: Stats, names: Names, tally: Tally, score: float) -> float:
