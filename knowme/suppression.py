@@ -45,6 +45,7 @@ from knowme.normalize import (
     normalized_text,
     numbers_in,
     phone_key,
+    profile_aliases,
     is_rekeyed_domain,
     rekeyed_mailbox,
 )
@@ -528,7 +529,8 @@ class SuppressionIndex:
         for number, owner in enumerate(index.owners):
             for kind, key, _shown in owner.identity.identifiers():
                 index.by_key[(kind, key)].append(number)
-                for alias in mailbox_aliases(key) if kind == "email" else ():  # x@me.com is x@icloud.com
+                # x@me.com is x@icloud.com; linkedin.com/pub/rex-boss/1/2/3, an old public path, is /in/rex-boss
+                for alias in _aliases(kind, key):
                     index.by_key[(kind, alias)].append(number)
             for tail in owner.identity.tails:
                 index.by_tail[tail].append(number)
@@ -648,7 +650,7 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
         for first, last in ident.names:
             keys += [("name", f"{first}|{last}", ""), ("name", f"{last}|{first}", "")]
         for kind, key, _shown_text in keys:
-            for spelling in (key, *mailbox_aliases(key)) if kind == "email" else (key,):
+            for spelling in (key, *_aliases(kind, key)):
                 exclusions |= q.active_exclusions_with_entry(store, kind, spelling)
                 people |= _excluded_holding(store, kind, spelling)
                 if kind == "email" and is_rekeyed_domain(spelling):  # an entry recorded before the rule
@@ -668,6 +670,12 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
             exclusions |= q.active_exclusions_with_entry(store, "record", rkey)
         exclusions |= q.active_exclusions_of(store, pid)
     return exclusions, people
+
+
+def _aliases(kind: str, key: str) -> list[str]:
+    """The other keys one identifier is written under: a mailbox at its provider's other domains, a profile
+    under its old public path."""
+    return mailbox_aliases(key) if kind == "email" else profile_aliases(key) if kind == "url" else []
 
 
 def _excluded_holding(store: Store, kind: str, key: str) -> set[int]:
@@ -849,14 +857,18 @@ EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'
 
 # An address spelled out so that address harvesters miss it, as people write one into a note or a company
 # cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
-# escape, twice over too: `unescaped`), `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain
+# escape, twice over too: `unescaped`), `rex\@x.com` (an escaped `@`, as a vCard writer or a shell leaves it),
+# `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain
 # `at` is read only with a spelled `dot` in the domain (`sales at shop.com` is a job title). Every quantifier
 # is bounded and no two repeat over the same characters, so a hostile text is read in time linear in its
 # length; each rewrite is shorter than what it replaces.
-_SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40) {0,3}"
-                         r"|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
+_SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40"
+                         r"|\\{1,2}@) {0,3}|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
-                          r"|。", re.I)
+                          r"|\\{1,2}\.|。", re.I)
+# a domain written with spaces around its dots (`rex @ oldcorp . com`): joined only right behind an `@`, so a
+# sentence's full stop joins no two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
+_SPACED_DOMAIN = re.compile(r"@([\w-]{1,63}(?: {0,3}\. {0,3}[\w-]{1,63}){1,8})")
 _DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
 _WORDS = re.compile(rf"(?<![\w.+-])([\w.+-]{{1,64}}(?:{_DOT_WORD}[\w+-]{{1,64}}){{0,8}}) {{1,3}}(?:at|AT|At) {{1,3}}"
                     rf"([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
@@ -920,8 +932,14 @@ def addresses_written_in(text: str) -> list[str]:
     value = spelled_out(value)
     if "@" not in value:
         return []
+    readings = [value]
+    if " ." in value or ". " in value:
+        joined = _SPACED_DOMAIN.sub(lambda m: "@" + m.group(1).replace(" ", ""), value)
+        if joined != value:
+            readings.append(joined)
     found: dict[str, None] = {}
-    for address in (*addresses_in(value), *EMAIL_TEXT.findall(value)):
+    for address in (address for reading in readings for address in (*addresses_in(reading),
+                                                                     *EMAIL_TEXT.findall(reading))):
         found[address] = None
         local, _, domain = address.rpartition("@")
         bare = _GLUED_REVERSED.match(local[::-1]).group()[::-1].lstrip("._+-")  # type: ignore[union-attr]
