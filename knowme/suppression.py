@@ -38,6 +38,7 @@ from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks, spelled_name, split_name
 from knowme.normalize import (
     dialled_part,
+    is_role_address,
     linkedin_key,
     linkedin_keys_in,
     mailbox_aliases,
@@ -166,7 +167,7 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
     the addresses its links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
     for labeled in record.urls:
         if "@" in labeled.value or "%" in labeled.value:
-            for address in addresses_in_link(labeled.value):
+            for address in (*addresses_in_link(labeled.value), *_personal_addresses_in_query(labeled.value)):
                 if key := mailbox_key(address):
                     ident.emails.setdefault(key, address)
     # and the card's other free texts: its nickname, postal addresses and categories (its name, company and title
@@ -195,6 +196,21 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
             ident.urls.setdefault(key, value.strip())
 
 
+def _personal_addresses_in_query(link: str) -> list[str]:
+    """The addresses a web link's query names (`cal.example/?u=rex.home%40x.example`: his booking page), but a
+    role address (`?to=bookings%40cal.example`: the site's, not his); [] for a link without a query, or not to a
+    web page (`addresses_in_link` reads those)."""
+    if not _WEB_LINK.match(link):
+        return []
+    query = link.partition("?")[2]
+    if not query or len(query) > ELSEWHERE_TEXT_MOST:
+        return []
+    values = (parameter.partition("=")[2] or parameter for parameter in _PARAMETERS.split(query))
+    return [address for value in values for address in addresses_written_in(value) if not is_role_address(address)]
+
+
+_PARAMETERS = re.compile(r"[&;#]")
+_WEB_LINK = re.compile(r"\s*<?(?:(?:https?|ftps?)://|www\.)", re.I)
 _PHONE_LINK = re.compile(r"\s*<?(?:tel|sms|callto|facetime(?:-audio)?|whatsapp):|\s*(?:https?://)?(?:api\.)?wa\.me/", re.I)
 # a profile's name alone (a letter in it), and the fields that may give one: `X-LINKEDIN`, a `LinkedIn URL` column
 _BARE_SLUG = re.compile(r"(?=[^\s/:?#@;,<>\"]*[^\W\d_])[^\s/:?#@;,<>\"]{3,100}")

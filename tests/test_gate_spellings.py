@@ -203,3 +203,26 @@ def test_sentences_with_spaced_dots_and_other_profiles_leave_the_card_in_the_saf
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")
 
+
+@pytest.mark.parametrize("rex_line", ["URL:https://cal.example/?u=rex.home%40x.example",
+                                      "URL:https://cal.example/book?team=1&u=rex.home%2540x.example#slot",
+                                      "URL:http://www.cal.example/r?a=1&owner=REX.HOME%40X.EXAMPLE"])
+def test_an_address_in_a_web_link_on_an_excluded_persons_card_stops_a_knows_me_card_holding_it(
+        knowme, tmp_path: Path, rex_line: str) -> None:
+    """Rex's card links his booking page, his home address in its query: web links were read for nothing, so
+    Ann's card holding that address went into the safe file."""
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, "EMAIL:rex.home@x.example")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr and "rex.home@x.example" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(("rex_line", "ann_line"), [
+    ("URL:https://cal.example/?to=info%40oldcorp.com", "EMAIL:info@oldcorp.com"),
+    ("URL:https://cal.example/book?u=bookings%40cal.example&cc=sales%40oldcorp.com", "EMAIL:sales@oldcorp.com"),
+    ("URL:https://shop.example/?u=noreply%40shop.example", "EMAIL:noreply@shop.example"),
+])
+def test_a_role_address_in_a_web_link_on_an_excluded_persons_card_is_not_his(knowme, tmp_path: Path, rex_line: str,
+                                                                           ann_line: str) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, ann_line)
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
