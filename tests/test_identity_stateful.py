@@ -66,6 +66,14 @@ from knowme.triage import ExcludedError, TriageError, at_domain, mark, mark_diff
 
 pytestmark = pytest.mark.slow  # a property run over sequences of actions: the full suite's, not the fast lane's
 
+
+@pytest.fixture(autouse=True)
+def _exports_not_flushed_to_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every step writes the safe file in three formats and reads it back at once: flushing each one to the disk
+    (`os.fsync`, most of the run's time on a busy machine) proves nothing here: the time goes to steps instead."""
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+
+
 EXAMPLES = int(os.environ.get("KNOWME_STATEFUL_EXAMPLES", "20"))
 STEPS = int(os.environ.get("KNOWME_STATEFUL_STEPS", "20"))
 RANDOM = bool(os.environ.get("KNOWME_STATEFUL_RANDOM"))
