@@ -447,15 +447,24 @@ _SLUG_TAIL = ".,;:!)]}>'\"`"
 
 # (a table's `|`, and a dash or an ellipsis glued to a link: `linkedin.com/in/jane—my old boss`; no slug holds one)
 _LINK_SEPARATORS = re.compile(r"[\s,;<>()\[\]\"'|\u2013\u2014\u2026]+")
+# the dashes a word processor writes for a hyphen (`rex–boss`): a slug holds only hyphens, so in a slug they are one
+_HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212", "-"))
+_HYPHEN_LIKE = re.compile("[\u2010\u2011\u2012\u2013\u2212]")
 
 
 def linkedin_keys_in(text: str) -> list[str]:
-    """The `linkedin_key` of every profile link in a text (a note, a column no importer maps)."""
+    """The `linkedin_key` of every profile link in a text (a note, a column no importer maps). An en dash glued
+    to a link is read both ways, as the end of the link (`linkedin.com/in/jane–ex Acme`) and as the hyphen a word
+    processor turned it into (`linkedin.com/in/rex–boss`): candidates, only ever compared with keys."""
     if not text.isascii():
         text = normalized_text(text)
     if "linkedin" not in text.lower():
         return []
-    return [key for part in _LINK_SEPARATORS.split(text) if "linkedin" in part.lower() and (key := linkedin_key(part))]
+    keys = [key for part in _LINK_SEPARATORS.split(text) if "linkedin" in part.lower() and (key := linkedin_key(part))]
+    if _HYPHEN_LIKE.search(text):
+        joined = _LINK_SEPARATORS.split(text.translate(_HYPHENS))
+        keys += [key for part in joined if "linkedin" in part.lower() and (key := linkedin_key(part))]
+    return list(dict.fromkeys(keys))
 
 
 @big_cache(65_536)
@@ -464,10 +473,10 @@ def linkedin_key(url: str) -> str | None:
 
     Any spelling: any host and scheme, a locale or the mobile site's path before the profile's, a
     slug with its %-escapes decoded or not (`j%C3%A9r%C3%B4me-dupont` is `jérôme-dupont`), in
-    any case, in fullwidth letters or with invisible characters inside, followed by a query without
-    its `?` (`&trk=...`) or by the punctuation of the text around it. A member-number link
-    (`profile/view?id=...`) is keyed by its number (`linkedin.com/profile/...`): it names the
-    same person only as that number."""
+    any case, in fullwidth letters or with invisible characters inside, its hyphens written as a word
+    processor's dashes (`rex–boss`), followed by a query without its `?` (`&trk=...`) or by the
+    punctuation of the text around it. A member-number link (`profile/view?id=...`) is keyed by its
+    number (`linkedin.com/profile/...`): it names the same person only as that number."""
     text = url
     if not text.isascii() or not text.isprintable():
         text = normalized_text(text)
@@ -485,8 +494,19 @@ def linkedin_key(url: str) -> str | None:
     if member is not None:
         member = member.rstrip(_SLUG_TAIL).lower()
         return f"linkedin.com/profile/{member}" if member else None
-    slug = slug.rstrip(_SLUG_TAIL).strip().lower()
+    slug = slug.rstrip(_SLUG_TAIL).strip().lower().translate(_HYPHENS)
     return f"linkedin.com/{kind.lower()}/{slug}" if slug else None
+
+
+def profile_aliases(key: str) -> list[str]:
+    """The other key one profile may be written under (`linkedin_key`): an old public profile path,
+    `linkedin.com/pub/rex-boss/1/2/3`, names the profile `linkedin.com/in/rex-boss` its member may hold now, and
+    the other way round; [] for a member number."""
+    for kind, other in (("in", "pub"), ("pub", "in")):
+        prefix = f"linkedin.com/{kind}/"
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return [f"linkedin.com/{other}/{key[len(prefix):]}"]
+    return []
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from knowme.dedupe.namesim import mail_spellings, nick_forms
 from knowme.nameforms import Name, blocks, name_alike, name_forms, nicknamed, pet_blocks, spelled_name, split_name
 from knowme.normalize import (
     dialled_part,
+    is_role_address,
     linkedin_key,
     linkedin_keys_in,
     mailbox_aliases,
@@ -45,6 +46,7 @@ from knowme.normalize import (
     normalized_text,
     numbers_in,
     phone_key,
+    profile_aliases,
     is_rekeyed_domain,
     rekeyed_mailbox,
 )
@@ -165,7 +167,7 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
     the addresses its links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
     for labeled in record.urls:
         if "@" in labeled.value or "%" in labeled.value:
-            for address in addresses_in_link(labeled.value):
+            for address in (*addresses_in_link(labeled.value), *_personal_addresses_in_query(labeled.value)):
                 if key := mailbox_key(address):
                     ident.emails.setdefault(key, address)
     # and the card's other free texts: its nickname, postal addresses and categories (its name, company and title
@@ -194,6 +196,21 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
             ident.urls.setdefault(key, value.strip())
 
 
+def _personal_addresses_in_query(link: str) -> list[str]:
+    """The addresses a web link's query names (`cal.example/?u=rex.home%40x.example`: his booking page), but a
+    role address (`?to=bookings%40cal.example`: the site's, not his); [] for a link without a query, or not to a
+    web page (`addresses_in_link` reads those)."""
+    if not _WEB_LINK.match(link):
+        return []
+    query = link.partition("?")[2]
+    if not query or len(query) > ELSEWHERE_TEXT_MOST:
+        return []
+    values = (parameter.partition("=")[2] or parameter for parameter in _PARAMETERS.split(query))
+    return [address for value in values for address in addresses_written_in(value) if not is_role_address(address)]
+
+
+_PARAMETERS = re.compile(r"[&;#]")
+_WEB_LINK = re.compile(r"\s*<?(?:(?:https?|ftps?)://|www\.)", re.I)
 _PHONE_LINK = re.compile(r"\s*<?(?:tel|sms|callto|facetime(?:-audio)?|whatsapp):|\s*(?:https?://)?(?:api\.)?wa\.me/", re.I)
 # a profile's name alone (a letter in it), and the fields that may give one: `X-LINKEDIN`, a `LinkedIn URL` column
 _BARE_SLUG = re.compile(r"(?=[^\s/:?#@;,<>\"]*[^\W\d_])[^\s/:?#@;,<>\"]{3,100}")
@@ -528,7 +545,8 @@ class SuppressionIndex:
         for number, owner in enumerate(index.owners):
             for kind, key, _shown in owner.identity.identifiers():
                 index.by_key[(kind, key)].append(number)
-                for alias in mailbox_aliases(key) if kind == "email" else ():  # x@me.com is x@icloud.com
+                # x@me.com is x@icloud.com; linkedin.com/pub/rex-boss/1/2/3, an old public path, is /in/rex-boss
+                for alias in _aliases(kind, key):
                     index.by_key[(kind, alias)].append(number)
             for tail in owner.identity.tails:
                 index.by_tail[tail].append(number)
@@ -648,7 +666,7 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
         for first, last in ident.names:
             keys += [("name", f"{first}|{last}", ""), ("name", f"{last}|{first}", "")]
         for kind, key, _shown_text in keys:
-            for spelling in (key, *mailbox_aliases(key)) if kind == "email" else (key,):
+            for spelling in (key, *_aliases(kind, key)):
                 exclusions |= q.active_exclusions_with_entry(store, kind, spelling)
                 people |= _excluded_holding(store, kind, spelling)
                 if kind == "email" and is_rekeyed_domain(spelling):  # an entry recorded before the rule
@@ -668,6 +686,12 @@ def _focus(store: Store, around: dict[int, Identity]) -> tuple[set[int], set[int
             exclusions |= q.active_exclusions_with_entry(store, "record", rkey)
         exclusions |= q.active_exclusions_of(store, pid)
     return exclusions, people
+
+
+def _aliases(kind: str, key: str) -> list[str]:
+    """The other keys one identifier is written under: a mailbox at its provider's other domains, a profile
+    under its old public path."""
+    return mailbox_aliases(key) if kind == "email" else profile_aliases(key) if kind == "url" else []
 
 
 def _excluded_holding(store: Store, kind: str, key: str) -> set[int]:
@@ -849,14 +873,18 @@ EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'
 
 # An address spelled out so that address harvesters miss it, as people write one into a note or a company
 # cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
-# escape, twice over too: `unescaped`), `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain
+# escape, twice over too: `unescaped`), `rex\@x.com` (an escaped `@`, as a vCard writer or a shell leaves it),
+# `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain
 # `at` is read only with a spelled `dot` in the domain (`sales at shop.com` is a job title). Every quantifier
 # is bounded and no two repeat over the same characters, so a hostile text is read in time linear in its
 # length; each rewrite is shorter than what it replaces.
-_SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40) {0,3}"
-                         r"|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
+_SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40"
+                         r"|\\{1,2}@) {0,3}|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
-                          r"|。", re.I)
+                          r"|\\{1,2}\.|。", re.I)
+# a domain written with spaces around its dots (`rex @ oldcorp . com`): joined only right behind an `@`, so a
+# sentence's full stop joins no two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
+_SPACED_DOMAIN = re.compile(r"@([\w-]{1,63}(?: {0,3}\. {0,3}[\w-]{1,63}){1,8})")
 _DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
 _WORDS = re.compile(rf"(?<![\w.+-])([\w.+-]{{1,64}}(?:{_DOT_WORD}[\w+-]{{1,64}}){{0,8}}) {{1,3}}(?:at|AT|At) {{1,3}}"
                     rf"([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
@@ -920,8 +948,14 @@ def addresses_written_in(text: str) -> list[str]:
     value = spelled_out(value)
     if "@" not in value:
         return []
+    readings = [value]
+    if " ." in value or ". " in value:
+        joined = _SPACED_DOMAIN.sub(lambda m: "@" + m.group(1).replace(" ", ""), value)
+        if joined != value:
+            readings.append(joined)
     found: dict[str, None] = {}
-    for address in (*addresses_in(value), *EMAIL_TEXT.findall(value)):
+    for address in (address for reading in readings for address in (*addresses_in(reading),
+                                                                     *EMAIL_TEXT.findall(reading))):
         found[address] = None
         local, _, domain = address.rpartition("@")
         bare = _GLUED_REVERSED.match(local[::-1]).group()[::-1].lstrip("._+-")  # type: ignore[union-attr]

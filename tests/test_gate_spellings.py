@@ -156,3 +156,73 @@ def test_a_role_address_in_an_excluded_persons_company_cell_is_not_his(knowme, t
     proc, out = _rex_and_ann(knowme, tmp_path, "ORG:Oldcorp (info@oldcorp.com);Sales", "EMAIL:info@oldcorp.com")
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["NOTE:old boss rex\\@oldcorp.com", "NOTE:rex\\@oldcorp\\.com",
+                                     "NOTE:mail rex @ oldcorp . com", "NOTE:rex@oldcorp . com, not the office",
+                                     "X-ALT-MAIL:rex @oldcorp. com", "NICKNAME:rex \\@ oldcorp . com"])
+def test_an_excluded_address_with_an_escaped_at_or_spaced_dots_stops_the_safe_export(
+        knowme, tmp_path: Path, written: str) -> None:
+    """An `@` escaped with a backslash (`rex\\@oldcorp.com`, as a vCard writer leaves it), a domain with spaces
+    around its dots (`rex @ oldcorp . com`): read as no address, and the card went into the safe file with the
+    ex-boss's address in its note."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+@pytest.mark.parametrize("written", ["URL:https://www.linkedin.com/in/rex\u2013boss",
+                                     "NOTE:his profile linkedin.com/in/rex\u2013boss",
+                                     "X-SOCIAL:linkedin.com/in/rex\u2010boss",
+                                     "URL:http://www.linkedin.com/pub/rex-boss/1/2/3",
+                                     "NOTE:old profile: linkedin.com/pub/rex-boss/a1/b2/c3 (2012)"])
+def test_an_excluded_profile_with_a_dash_or_on_its_old_public_path_stops_the_safe_export(
+        knowme, tmp_path: Path, written: str) -> None:
+    """A profile's hyphen turned into a dash by a word processor (`rex–boss`) and the old public profile path
+    (`linkedin.com/pub/rex-boss/1/2/3`) were read as other profiles: the card went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+@pytest.mark.parametrize("written", ["NOTE:rex\\@oldcorp.com", "URL:http://www.linkedin.com/pub/rex-boss/1/2/3"])
+def test_an_excluded_address_or_old_profile_path_on_a_personalize_card_stops_the_outreach_export(
+        knowme, tmp_path: Path, written: str) -> None:
+    assert knowme("import", _book(tmp_path, written), "--region", "GB").returncode == 0
+    assert knowme("mark", ANN, "--as", "personalize").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    out = tmp_path / "queue.csv"
+    proc = knowme("export", "outreach", "-o", out)
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_sentences_with_spaced_dots_and_other_profiles_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:
+    """Spaced dots are joined only right behind an `@`: full stops between ordinary words join nothing, and a
+    profile that only begins like his, or another person's old public path, is not his."""
+    proc, out = _export(knowme, tmp_path, "NOTE:Worked with rex . He left oldcorp . com was his firm. Ask @ oldcorp",
+                        "X-NOTE:rex \\@ home . Sales @ oldcorp . com",
+                        "URL:https://www.linkedin.com/pub/ann-able/1/2/3",
+                        "X-SOCIAL:linkedin.com/in/rex\u2013bossy and linkedin.com/pub/rex-b/1/2/3")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("rex_line", ["URL:https://cal.example/?u=rex.home%40x.example",
+                                      "URL:https://cal.example/book?team=1&u=rex.home%2540x.example#slot",
+                                      "URL:http://www.cal.example/r?a=1&owner=REX.HOME%40X.EXAMPLE"])
+def test_an_address_in_a_web_link_on_an_excluded_persons_card_stops_a_knows_me_card_holding_it(
+        knowme, tmp_path: Path, rex_line: str) -> None:
+    """Rex's card links his booking page, his home address in its query: web links were read for nothing, so
+    Ann's card holding that address went into the safe file."""
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, "EMAIL:rex.home@x.example")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr and "rex.home@x.example" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(("rex_line", "ann_line"), [
+    ("URL:https://cal.example/?to=info%40oldcorp.com", "EMAIL:info@oldcorp.com"),
+    ("URL:https://cal.example/book?u=bookings%40cal.example&cc=sales%40oldcorp.com", "EMAIL:sales@oldcorp.com"),
+    ("URL:https://shop.example/?u=noreply%40shop.example", "EMAIL:noreply@shop.example"),
+])
+def test_a_role_address_in_a_web_link_on_an_excluded_persons_card_is_not_his(knowme, tmp_path: Path, rex_line: str,
+                                                                           ann_line: str) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, ann_line)
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")

@@ -5,8 +5,9 @@ imported through the importers. They come as new books, newer versions of a book
 dropped or added, an address changed, a surname changed, a move to another firm with a new work
 address, the file moved to another folder) and namesakes (another book with the same file name).
 A book may be forgotten (`knowme forget`) and imported again, as it was or with a card's address
-changed (an excluded card's when there is one), its surname perhaps spelled otherwise. A person may be
-kept apart from an excluded one (`--not-same-as`).
+changed (an excluded card's when there is one), its surname perhaps spelled otherwise; one rule does the
+three in a row (exclude a card, forget its book, import it again with that card changed), as left to chance they
+line up in about one example in a hundred. A person may be kept apart from an excluded one (`--not-same-as`).
 After every step:
 
 - the workspace is sound (`Store.check_sound()`: every record in exactly one person, no empty person);
@@ -64,6 +65,14 @@ from knowme.store.pairs import verdict_key
 from knowme.triage import ExcludedError, TriageError, at_domain, mark, mark_different
 
 pytestmark = pytest.mark.slow  # a property run over sequences of actions: the full suite's, not the fast lane's
+
+
+@pytest.fixture(autouse=True)
+def _exports_not_flushed_to_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every step writes the safe file in three formats and reads it back at once: flushing each one to the disk
+    (`os.fsync`, most of the run's time on a busy machine) proves nothing here: the time goes to steps instead."""
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+
 
 EXAMPLES = int(os.environ.get("KNOWME_STATEFUL_EXAMPLES", "20"))
 STEPS = int(os.environ.get("KNOWME_STATEFUL_STEPS", "20"))
@@ -507,10 +516,27 @@ class IdentityMachine(RuleBasedStateMachine):
         else:
             self._import_forgotten_again(data, changed, respelled)
 
-    def _forget(self, data: st.DataObject) -> None:
+    @precondition(lambda self: any(not b.gone for b in self.books))
+    @rule(data=st.data(), respelled=st.booleans())
+    def excluded_card_comes_back(self, data: st.DataObject, respelled: bool) -> None:
+        """Exclude a card's person, forget its book and import the book again with that card at a new address,
+        its surname perhaps spelled otherwise: the three steps that bring an excluded card back under another
+        spelling, as one rule. Left to `mark_one` and `forget_or_import_again` to line up in that order, about one
+        example in a hundred reached the check that such a card comes back held."""
+        book = data.draw(st.sampled_from(self.live_books()))
+        card = data.draw(st.sampled_from(book.cards))
+        rid = self.rids[(book.number, card.gid)]
+        if self.expected[rid] != Decision.EXCLUDE.value:
+            owner = {r: pid for pid, rids in self.people_of().items() for r in rids}
+            self._mark([owner[rid]], Decision.EXCLUDE)
+        self._forget(data, book)
+        if book in self.forgotten_books():  # (not while a namesake of its file name is imported)
+            self._import_forgotten_again(data, changed=True, respelled=respelled, old=book)
+
+    def _forget(self, data: st.DataObject, book: Book | None = None) -> None:
         """`knowme forget` a book: its records leave, people holding only them too; the others keep their
         decisions. The suppression list keeps every entry of an excluded person of that book."""
-        book = data.draw(st.sampled_from(self.live_books()))
+        book = book or data.draw(st.sampled_from(self.live_books()))
         rkey = dict(self.store.conn.execute("SELECT id, rkey FROM records"))
         top, before, there = self.begin()
         result = forget_source(self.store, book.source or "")
@@ -526,13 +552,14 @@ class IdentityMachine(RuleBasedStateMachine):
         self.logged(top, before, there)
         self.log[-1]["forgot"] = book
 
-    def _import_forgotten_again(self, data: st.DataObject, changed: bool, respelled: bool = False) -> None:
+    def _import_forgotten_again(self, data: st.DataObject, changed: bool, respelled: bool = False,
+                                old: Book | None = None) -> None:
         """Import a forgotten book again, as it was or as a newer version where a card (an excluded one when
         there is one) has a new address, and perhaps its surname spelled otherwise (`respell`: one spelled
         name for the matcher, as Mueller is Müller's). A card whose identity is on the suppression list comes back
         excluded; an excluded person's card under a new address too, or else held: no mark but an explicit
         unexclude changes their decision. The others come back undecided."""
-        old = data.draw(st.sampled_from(self.forgotten_books()))
+        old = old or data.draw(st.sampled_from(self.forgotten_books()))
         cards = list(old.cards)
         if changed:
             excluded = [c for c in cards if old.forgotten[c.gid][2]]

@@ -141,10 +141,19 @@ def test_linkedin_keys() -> None:
 
 
 @pytest.mark.parametrize("text", ["| linkedin.com/in/ana-lima|", "linkedin.com/in/ana-lima\u2014my old boss",
-                                  "see linkedin.com/in/ana-lima\u2026", "linkedin.com/in/ana-lima\u2013ex Acme"])
+                                  "see linkedin.com/in/ana-lima\u2026"])
 def test_a_profile_link_glued_to_a_tables_bar_or_a_dash_in_text_is_that_profile(text: str) -> None:
     """A note's `linkedin.com/in/ana-lima—my old boss` read as the profile `ana-lima—my`: no one's."""
     assert linkedin_keys_in(text) == ["linkedin.com/in/ana-lima"]
+
+
+def test_an_en_dash_glued_to_a_profile_link_is_read_as_its_end_and_as_a_hyphen() -> None:
+    """`ana-lima–ex Acme` ends the link at the dash; `rex–boss` is a hyphen a word processor turned into one:
+    both are read (candidates for comparing with keys), and a link's own slug keys its dashes as hyphens."""
+    assert linkedin_keys_in("linkedin.com/in/ana-lima\u2013ex Acme") == ["linkedin.com/in/ana-lima",
+                                                                        "linkedin.com/in/ana-lima-ex"]
+    assert linkedin_keys_in("see linkedin.com/in/rex\u2013boss.") == ["linkedin.com/in/rex", "linkedin.com/in/rex-boss"]
+    assert linkedin_key("https://www.linkedin.com/in/rex\u2010boss\u2212uk/") == "linkedin.com/in/rex-boss-uk"
 
 
 def test_record_keys_dedupe_and_skip_junk() -> None:

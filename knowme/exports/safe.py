@@ -20,8 +20,9 @@ The gate: the export is refused, writing nothing, while any knows-me person it w
   - would carry an excluded address, phone or profile inside a name, company or title cell.
 An address in a cell or anywhere else on a card (its note, a field no importer maps, its postal address,
 nickname, categories, links: it counts as held) is read however it is spelled out there (`rex(at)x.com`,
-`rex%2540x.com`, a bullet glued to it: `suppression.addresses_written_in`), and a phone or profile there is
-read as in a cell (`+44/7700/900123`, `linkedin.com/in/rex%252Dboss`, `X-LINKEDIN:rex-boss`).
+`rex%2540x.com`, `rex\\@x.com`, `rex @ x . com`, a bullet glued to it: `suppression.addresses_written_in`), and
+a phone or profile there is read as in a cell (`+44/7700/900123`, `linkedin.com/in/rex%252Dboss`, `rex–boss`,
+the old `linkedin.com/pub/rex-boss/1/2/3`, `X-LINKEDIN:rex-boss`).
 Each conflict names both people and the command that resolves it (`Lookalike.command`); a
 `different` verdict (`knowme mark ID --not-same-as ID`) resolves all but the last kind.
 """
