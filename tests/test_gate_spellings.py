@@ -101,7 +101,8 @@ def test_an_excluded_identifier_anywhere_on_a_knows_me_card_stops_the_safe_expor
 
 
 @pytest.mark.parametrize("written", ["ADR;TYPE=home:;;c/o rex@oldcorp.com;London;;;", "X-LINKEDIN:rex-boss",
-                                     "NOTE:rex%2540oldcorp.com", "NICKNAME:Annie +44/7700/900123"])
+                                     "NOTE:rex%2540oldcorp.com", "NICKNAME:Annie +44/7700/900123",
+                                     "NOTE:rex\\@oldcorp.com", "URL:http://www.linkedin.com/pub/rex-boss/1/2/3"])
 def test_an_excluded_identifier_on_a_personalize_card_stops_the_outreach_export(knowme, tmp_path: Path,
                                                                              written: str) -> None:
     assert knowme("import", _book(tmp_path, written), "--region", "GB").returncode == 0
@@ -181,16 +182,6 @@ def test_an_excluded_profile_with_a_dash_or_on_its_old_public_path_stops_the_saf
     assert "Rex Boss" in _refused(knowme, tmp_path, written)
 
 
-@pytest.mark.parametrize("written", ["NOTE:rex\\@oldcorp.com", "URL:http://www.linkedin.com/pub/rex-boss/1/2/3"])
-def test_an_excluded_address_or_old_profile_path_on_a_personalize_card_stops_the_outreach_export(
-        knowme, tmp_path: Path, written: str) -> None:
-    assert knowme("import", _book(tmp_path, written), "--region", "GB").returncode == 0
-    assert knowme("mark", ANN, "--as", "personalize").returncode == 0
-    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
-    out = tmp_path / "queue.csv"
-    proc = knowme("export", "outreach", "-o", out)
-    assert proc.returncode == 1 and not out.exists()
-    assert "Rex Boss" in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_sentences_with_spaced_dots_and_other_profiles_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:

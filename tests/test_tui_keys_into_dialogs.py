@@ -8,11 +8,8 @@ from pathlib import Path
 import pytest
 from test_tui_typeahead import SIZE, burst, gated_reads
 from textual.widgets import TextArea
-from tui_helpers import decisions, list_settled, make_workspace, pilot_test
+from tui_helpers import alice_personalized, decisions, list_settled, pilot_test
 
-from knowme.model import Decision
-from knowme.store.core import Store
-from knowme.triage import mark, set_outreach
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.screens.outreach import OutreachScreen
@@ -20,12 +17,7 @@ from knowme.tui.screens.outreach import OutreachScreen
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    path = make_workspace(tmp_path / "w.db")
-    with Store.open(path) as store:
-        alice = store.conn.execute("SELECT id FROM people WHERE name='Alice Archer'").fetchone()[0]
-        mark(store, [alice], Decision.PERSONALIZE)
-        set_outreach(store, alice, draft="Hello")
-    return path
+    return alice_personalized(tmp_path / "w.db", draft="Hello")
 
 
 async def typed_into_the_editor(pilot, app: KnowmeApp) -> str:

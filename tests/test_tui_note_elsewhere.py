@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static, TextArea
-from tui_helpers import list_settled, make_workspace, pilot_test
+from tui_helpers import alice_personalized, list_settled, pilot_test
 
-from knowme.model import Decision
 from knowme.store.core import Store
-from knowme.triage import mark, set_outreach
+from knowme.triage import set_outreach
 from knowme.tui.app import KnowmeApp
 from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.screens.outreach import OutreachScreen
@@ -22,12 +21,7 @@ MINE = "Hi Alice, great working with you at Acme on the search team. Let's keep 
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    path = make_workspace(tmp_path / "w.db")
-    with Store.open(path) as store:
-        alice = store.conn.execute("SELECT id FROM people WHERE name='Alice Archer'").fetchone()[0]
-        mark(store, [alice], Decision.PERSONALIZE)
-        set_outreach(store, alice, context="Acme", draft="Hi Alice, first try.")
-    return path
+    return alice_personalized(tmp_path / "w.db", context="Acme", draft="Hi Alice, first try.")
 
 
 def saved(path: Path) -> dict[str, str]:

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 from test_tui_tmux import ROOT, TMUX, Terminal
-from tui_helpers import make_workspace
+from tui_helpers import alice_personalized
 
-from knowme.model import Decision
 from knowme.store.core import Store
-from knowme.triage import mark, set_outreach
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(TMUX is None, reason="tmux is not installed")]
 THEIRS = "Hi Alice, we met at PyCon and talked packaging."
@@ -27,11 +25,7 @@ def draft(path: Path) -> str:
 
 
 def test_a_note_typed_ahead_and_one_saved_elsewhere_in_a_real_terminal(tmp_path: Path) -> None:
-    workspace = make_workspace(tmp_path / "w.db")
-    with Store.open(workspace) as store:
-        alice = store.conn.execute("SELECT id FROM people WHERE name='Alice Archer'").fetchone()[0]
-        mark(store, [alice], Decision.PERSONALIZE)
-        set_outreach(store, alice, draft="Hello")
+    workspace = alice_personalized(tmp_path / "w.db", draft="Hello")
     command = (f"cd {shlex.quote(str(ROOT))} && {shlex.quote(sys.executable)} -m knowme.cli "
                f"--db {shlex.quote(str(workspace))} review")
     terminal = Terminal(f"knowme-note-{os.getpid()}", command, width=120, height=40)

@@ -74,6 +74,19 @@ def make_workspace(path: Path, duplicates: bool = False) -> Path:
     return path
 
 
+def alice_personalized(path: Path, **outreach: str) -> Path:
+    """`make_workspace` with Alice Archer marked personalize and these outreach fields saved (a draft...)."""
+    from knowme.model import Decision
+    from knowme.triage import mark, set_outreach
+
+    make_workspace(path)
+    with Store.open(path) as store:
+        alice = store.conn.execute("SELECT id FROM people WHERE name='Alice Archer'").fetchone()[0]
+        mark(store, [alice], Decision.PERSONALIZE)
+        set_outreach(store, alice, **outreach)
+    return path
+
+
 def decisions(path: Path) -> dict[str, str]:
     """Name -> decision, read straight from the workspace."""
     with Store.open(path) as store:
