@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from typing import Any
 
 
@@ -29,30 +30,58 @@ def worker_count() -> int:
     return max(1, min(cpus, 8))
 
 
-STOP_WAIT = 5.0  # seconds `Pool.terminate` may take before the workers it still waits for are killed
+STOP_WAIT = 5.0  # seconds `Pool.terminate` may take before the workers are killed; and for them to be gone then
 
 
 def stop_pool(pool: Any, finished: bool) -> None:
-    """End a worker pool and wait for its workers. `finished` (every result taken): the workers are
-    told there is no more work and leave by themselves. Otherwise (an error, ctrl+c) they are
-    terminated, and any still alive after `STOP_WAIT` killed.
+    """End a worker pool; its workers are gone when this returns. `finished` (every result taken): the
+    workers are told there is no more work and leave by themselves. Otherwise (an error, ctrl+c,
+    SIGTERM), or when a stop interrupts that wait, they are terminated, and killed if that has not
+    ended within `STOP_WAIT`.
 
-    `Pool.terminate` could wait for ever for a worker that outlived the SIGTERM it sends: it takes the
-    task queue's read lock and empties the queue, swallowing the "no more work" a waiting worker was
-    about to read, then joins that worker, blocked on the lock (about one import of 20,000 cards in
-    twenty on a loaded machine, after its work was done: CI stalled on it; and a ctrl+c during a large
-    import once in a while). Why the worker survives the SIGTERM was not found; the kill ends it."""
+    `Pool.terminate` can wait for ever, and killing the workers does not always end the wait. It stops
+    the pool's reader of results before it stops the workers, so a worker that then begins sending a
+    result (a chunk of 2,000 prepared cards is far more than the pipe holds) fills the pipe and waits,
+    holding the pipe's write lock, and `terminate` waits for that lock to send its own "stop" (seen on
+    a loaded machine: the pool's threads in `SimpleQueue.put`, the workers long killed, the lock never
+    given back). A worker killed half-way through a message, or while it waits for work under the
+    task queue's read lock, leaves the same kind of wait (`finished=True` avoids the last one). So once
+    the workers are killed and gone, the pool's (daemon) threads are left where they wait: the command
+    that stopped the pool exits and they end with it. A stop waits at most about twice `STOP_WAIT`."""
     if finished:
-        pool.close()
-        pool.join()
-        return
+        try:
+            pool.close()
+            pool.join()
+            return
+        except BaseException:  # ctrl+c or SIGTERM while the workers were leaving: end them as below
+            _end_workers(pool)
+            raise
+    _end_workers(pool)
+
+
+def _end_workers(pool: Any) -> None:
     stopper = threading.Thread(target=pool.terminate, name="stopping workers", daemon=True)
     stopper.start()
-    stopper.join(STOP_WAIT)
-    if stopper.is_alive():
-        for process in list(getattr(pool, "_pool", ())):  # the pool's worker processes
-            try:
-                os.kill(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, TypeError):  # gone already (or never started)
-                pass
-        stopper.join()
+    try:
+        stopper.join(STOP_WAIT)
+    finally:  # also when a second stop interrupts the wait: the workers must not outlive the command
+        if stopper.is_alive():
+            workers = [process for process in getattr(pool, "_pool", ()) if process.pid is not None]
+            for process in workers:
+                if process.exitcode is None:  # not yet waited for: its pid is still its own
+                    try:
+                        os.kill(process.pid, signal.SIGKILL)
+                    except ProcessLookupError:  # gone meanwhile
+                        pass
+            _wait_until_gone(workers, STOP_WAIT)
+            stopper.join(STOP_WAIT / 10)  # usually the kill lets it finish; if not, it is left waiting
+
+
+def _wait_until_gone(workers: list[Any], timeout: float) -> None:
+    from multiprocessing.connection import wait
+
+    deadline = time.monotonic() + timeout
+    waiting = [process.sentinel for process in workers]
+    while waiting and (left := deadline - time.monotonic()) > 0:
+        gone = wait(waiting, left)  # a sentinel is ready once its process has ended
+        waiting = [sentinel for sentinel in waiting if sentinel not in gone]

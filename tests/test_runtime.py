@@ -93,3 +93,51 @@ def test_a_pool_stopped_on_an_error_ends_even_when_a_worker_outlives_its_sigterm
     stopping.start()
     stopping.join(30)
     assert not stopping.is_alive(), "the pool's stop waited for a worker deaf to SIGTERM"
+
+
+def _stuck_sending_its_result(_: int) -> None:
+    """A worker part-way through sending a result into a full result pipe: it holds the pipe's write
+    lock and waits for a reader. (`Pool.terminate` stops the pool's reader of results before it stops
+    the workers, so a worker that began sending a chunk of 2,000 prepared cards then waits for ever.)"""
+    import os
+    import struct
+    import sys
+    import time
+
+    frame = sys._getframe(1)
+    while "outqueue" not in frame.f_locals:  # the pool's own loop in the worker, which sends results
+        frame = frame.f_back
+    outqueue = frame.f_locals["outqueue"]
+    outqueue._wlock.acquire()
+    os.write(outqueue._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 1000)
+    time.sleep(120)
+
+
+def test_a_pool_stopped_on_an_error_ends_even_when_a_worker_is_stuck_sending_its_result(monkeypatch) -> None:
+    """SIGTERM during a large import: `Pool.terminate` waited for ever to send its own "stop" into the
+    result pipe, whose write lock a worker held while it waited to send a big result nobody would read
+    any more; killing the workers after 5 s did not give the lock back (seen on a loaded machine: the
+    main process waiting in `stop_pool`, the pool's threads in `SimpleQueue.put`, its workers dead, the
+    import's stderr never closed). Now the stop ends within a few seconds all the same, every worker
+    process gone."""
+    import multiprocessing
+    import os
+    import threading
+    import time
+
+    from knowme import forking
+
+    if not hasattr(os, "fork"):
+        pytest.skip("needs fork")
+    monkeypatch.setattr(forking, "STOP_WAIT", 1.0)
+    pool = multiprocessing.get_context("fork").Pool(1)
+    pool.apply_async(_stuck_sending_its_result, (0,))
+    time.sleep(0.5)  # the worker holds the lock
+    workers = list(pool._pool)
+    stopping = threading.Thread(target=forking.stop_pool, args=(pool, False), daemon=True)
+    started = time.monotonic()
+    stopping.start()
+    stopping.join(15)
+    assert not stopping.is_alive(), "the pool's stop waited for ever for a worker stuck sending its result"
+    assert time.monotonic() - started < 5
+    assert all(not worker.is_alive() for worker in workers)

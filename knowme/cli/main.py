@@ -172,8 +172,10 @@ def signals_stop_cleanly() -> Iterator[None]:
     try:
         yield
     finally:
-        for number, handler in earlier.items():
-            signal.signal(number, handler)
+        from knowme.cli import starting_stopped
+
+        for number, handler in earlier.items():  # the command has run: no longer "while starting"
+            signal.signal(number, signal.SIG_DFL if handler is starting_stopped else handler)
 
 
 # C0 controls but tab and line feed, DEL and C1: shown as ^[, ^M, ^?, <9b>. A name that is a terminal
@@ -212,12 +214,14 @@ def controls_shown() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
-def started() -> None:
-    """From here on ctrl+c raises KeyboardInterrupt, which `main` answers, and SIGTERM and SIGHUP are
-    left to `signals_stop_cleanly` (or to their defaults in the review UI): see `knowme.cli`."""
-    from knowme.cli import STARTING_SIGNALS, starting_stopped
+def started(names: Sequence[str] = ("SIGINT",)) -> None:
+    """Hand the signals `names` back from `knowme.cli.starting_stopped`: ctrl+c then raises
+    KeyboardInterrupt, which `main` answers, and SIGTERM and SIGHUP get their defaults (the review UI).
+    A command other than the review UI keeps them on `starting_stopped` until `signals_stop_cleanly`
+    takes over: reset to their defaults while the arguments were read, they ended it without a word."""
+    from knowme.cli import starting_stopped
 
-    for name in STARTING_SIGNALS:
+    for name in names:
         number = getattr(signal, name, None)
         try:
             if number is not None and signal.getsignal(number) is starting_stopped:
@@ -247,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     terminal_ui = getattr(args, "terminal_ui", False)  # the review UI reads its keys (ctrl+c among them) itself
+    if terminal_ui:
+        started(("SIGTERM", "SIGHUP"))
     with nullcontext() if terminal_ui else controls_shown():
         try:
             if terminal_ui:
