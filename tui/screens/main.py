@@ -287,6 +287,14 @@ class MainScreen(Screen[None]):
         self._held.append(("quit", self, None))
         return True
 
+    def palette_after_held(self) -> bool:
+        """ctrl+p typed behind keys still waiting for the list: the palette opens once they have acted (it
+        opened at once, and they waited behind it, to act on whatever its command left). True when held."""
+        if not self._held or self.app.screen is not self:
+            return False
+        self._held.append(("open_palette", self.app, None))
+        return True
+
     def _release_held(self) -> None:
         if self._held and not self._replaying and not self.settling:
             self.call_later(self._replay_held)
