@@ -57,8 +57,8 @@ class KnowmeApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "knowme"
     COMMANDS = App.COMMANDS | {_knowme_commands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # type: ignore[misc]  # noqa: RUF012
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # type: ignore[misc]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (150, "-wide")]  # type: ignore[misc]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-low"), (12, "-short"), (32, "-tall")]  # type: ignore[misc]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
         # before any widget's or dialog's ctrl+c: a dialog (the note editor) kept it as copy, copying nothing
