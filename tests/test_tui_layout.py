@@ -65,3 +65,31 @@ async def test_the_footers_last_cell_is_the_palette_keys_after_a_resize(tmp_path
         await pilot.resize_terminal(*size)
         await pilot.pause(0.2)
         assert screen_lines(app)[-1].endswith("▏^p palette"), screen_lines(app)[-1]
+
+
+@pilot_test
+async def test_a_pair_too_small_to_be_shown_is_not_answered(tmp_path: Path) -> None:
+    """At 30x8 the duplicates dialog showed its title and buttons but none of the pair: y merged two people
+    the user had not been shown. It now says to make the terminal taller; made taller, y answers."""
+    from tui_helpers import make_workspace, open_pairs
+
+    workspace = make_workspace(tmp_path / "w.db", duplicates=True)
+
+    def people() -> int:
+        with Store.open(workspace) as store:
+            return store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+
+    before = people()
+    app = KnowmeApp(workspace, stable=True)
+    async with app.run_test(size=(30, 8)) as pilot:
+        await list_settled(pilot, app)
+        await open_pairs(pilot)
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        assert people() == before
+        assert any("too small to show this pair" in n.message for n in app._notifications)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause(0.3)
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        assert people() == before - 1

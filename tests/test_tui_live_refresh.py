@@ -271,3 +271,28 @@ async def test_a_long_write_elsewhere_is_read_once_it_settles_or_every_few_secon
         await look(3 + MainScreen.WATCH_BUSY_EVERY)  # ten seconds of writes: read, though they go on
         assert not {"Dan Dunn", "Ines Ibáñez"} & set(names(app))
         assert "Changed in another window" in status(app)
+
+
+@pilot_test
+async def test_selected_people_merged_away_or_decided_elsewhere_are_said_to_leave_the_selection(
+        workspace: Path) -> None:
+    """Bob, Carol and Dan selected in the Undecided view; another terminal merges Carol into Frank and marks
+    Dan knows-me. The list read again no longer selects them, and said nothing: x then excluded Bob alone,
+    Carol's card (Frank's now) stayed undecided, and the user believed her excluded."""
+    from knowme.dedupe.merge import merge_people
+
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("down", "space", "space", "space")  # Bob, Carol, Dan; the cursor on Erin
+        await list_settled(pilot, app)
+        assert len(contacts(app).selected) == 3
+        with Store.open(workspace) as other:
+            ids = dict(other.conn.execute("SELECT name, id FROM people"))
+            merge_people(other, ids["Frank Fischer"], [ids["Carol Chen"]])
+        marked_elsewhere(workspace, "Dan Dunn", Decision.KNOWS_ME)
+        await seen(pilot, app)
+        said = status(app)
+        assert "1 selected person merged or removed there" in said, said
+        assert "1 selected person taken out of this view there: no longer selected" in said, said
+        assert len(contacts(app).selected) == 1 and "1 selected" in str(app.main.query_one("#list-title").render())

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from knowme.tui.messages import QuitInTurn, WorkspaceChanged
+from knowme.tui.messages import PaletteInTurn, QuitInTurn, WorkspaceChanged
 from knowme.tui.screens.main import MainScreen
 from textual import events, on
 from textual._dispatch_key import dispatch_key
@@ -57,8 +57,8 @@ class KnowmeApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "knowme"
     COMMANDS = App.COMMANDS | {_knowme_commands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # type: ignore[misc]  # noqa: RUF012
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # type: ignore[misc]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (150, "-wide")]  # type: ignore[misc]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-low"), (12, "-short"), (32, "-tall")]  # type: ignore[misc]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
         # before any widget's or dialog's ctrl+c: a dialog (the note editor) kept it as copy, copying nothing
@@ -83,6 +83,7 @@ class KnowmeApp(App[None]):
         self.stable = stable
         self.export_dir = export_dir
         self._quit_in_turn = False  # a ctrl+q on its way behind the keys typed before it (`action_quit`)
+        self._palette_in_turn = False  # a ctrl+p on its way behind them (`action_command_palette`)
         #: Bumped (in the worker) whenever the review writes on a connection of its own (an import, accepting
         #: every suggestion, a large undo, a group of duplicate answers): the workspace's data version then
         #: moves by the review's own doing, not another knowme's (`MainScreen.workspace_changed`)
@@ -287,6 +288,29 @@ class KnowmeApp(App[None]):
             return
         self.main.save_state()
         self.exit()
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: the palette opens in its turn, behind the keys typed before it. It opened as ctrl+p
+        arrived, ahead of them (still on their way through the screen), and they were then typed into the
+        palette's search: x then ctrl+p typed fast excluded nobody and searched for "x"."""
+        focused = self.screen.focused
+        if focused is not None and not self._palette_in_turn:
+            self._palette_in_turn = True
+            focused.post_message(PaletteInTurn())
+            return
+        self._palette_in_turn = False
+        super().action_command_palette()
+
+    @on(PaletteInTurn)
+    def _palette_turn(self) -> None:
+        self._palette_in_turn = False
+        if self.screen is self.main and self.main.palette_after_held():
+            return
+        super().action_command_palette()
+
+    def action_open_palette(self) -> None:
+        """The palette, now: a ctrl+p held behind keys waiting for the list, its turn come."""
+        super().action_command_palette()
 
     async def action_copy_or_quit(self) -> None:
         """ctrl+c: copy the selected text when there is some (in a text box, or on the screen), else leave

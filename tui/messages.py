@@ -60,3 +60,8 @@ class WorkspaceChanged(Message):
 class QuitInTurn(Message):
     """ctrl+q or ctrl+c, sent the way keys go (from the focused widget up to the app), so the app quits
     behind the keys typed before it, once they have acted (`KnowmeApp.action_quit`)."""
+
+
+class PaletteInTurn(Message):
+    """ctrl+p, sent the way keys go, so the command palette opens behind the keys typed before it, once
+    they have acted (`KnowmeApp.action_command_palette`)."""

@@ -265,6 +265,19 @@ class DuplicatesScreen(ModalScreen["int | None"]):
             self.notify(f"{self.busy} One moment.", timeout=2)
         return bool(self.busy)
 
+    #: Rows of the comparison (its header, the names, one more field) an answer needs on screen
+    SEEN_ROWS = 3
+
+    def _unseen(self) -> bool:
+        """The pair is not on screen (a terminal a few rows high leaves the comparison none): say so, and
+        take no answer. y merged two people the user had not been shown."""
+        compare = self.query_one("#compare", DataTable)
+        if compare.size.height >= min(self.SEEN_ROWS, compare.virtual_size.height):
+            return False
+        self.notify("The terminal is too small to show this pair: make it taller to answer (nothing changed).",
+                    severity="warning", timeout=6)
+        return True
+
     def _count_shapes(self) -> None:
         self.alike = Counter(self.shapes[pair.id] for pair in self.pairs)
 
@@ -332,7 +345,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
 
     def _answer(self, same: bool) -> None:
         pair = self.current
-        if self._still_busy() or pair is None:
+        if self._still_busy() or pair is None or self._unseen():
             return
         try:
             shown = self._shown_records[1] if self._shown_records[0] == pair.id else None
@@ -386,7 +399,7 @@ class DuplicatesScreen(ModalScreen["int | None"]):
     def action_group(self, same: bool) -> None:
         """Ask, then answer every pending pair with this pair's shape of evidence (one undoable action)."""
         pair = self.current
-        if self._still_busy() or pair is None:
+        if self._still_busy() or pair is None or self._unseen():
             return
         self.busy = "Reading the group…"
         self.run_worker(partial(self._group_in_worker, self.shapes[pair.id], same), thread=True, exclusive=True,

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from knowme.tui.messages import JobDone
 from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.widgets.inturn import FieldInput
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -125,7 +126,7 @@ class ExportScreen(ModalScreen[None]):
                              allow_blank=False, compact=True)
             with Horizontal(classes="field"):
                 yield Label("File", classes="field-label")
-                yield Input("", id="path", compact=True)
+                yield FieldInput("", id="path", compact=True)
             yield Label("Before writing", id="preflight-title")
             yield Static("checking…", id="preflight")
             yield LookalikeList(id="lookalikes")

@@ -14,6 +14,7 @@ from typing import ClassVar
 from knowme.importers import ImportOptions
 from knowme.tui.messages import JobDone, Progress
 from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.widgets.inturn import FieldInput
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -118,7 +119,7 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="picker"):
             yield Label("Import address books", classes="dialog-title")
-            yield Input(str(self.start), placeholder="a file or folder path", id="path")
+            yield FieldInput(str(self.start), placeholder="a file or folder path", id="path")
             yield ImportableTree(self.start, id="tree")
             yield Label("Nothing chosen yet: pick files in the tree (enter) or type a path.", id="chosen")
             with Horizontal(classes="dialog-buttons"):

@@ -287,6 +287,14 @@ class MainScreen(Screen[None]):
         self._held.append(("quit", self, None))
         return True
 
+    def palette_after_held(self) -> bool:
+        """ctrl+p typed behind keys still waiting for the list: the palette opens once they have acted (it
+        opened at once, and they waited behind it, to act on whatever its command left). True when held."""
+        if not self._held or self.app.screen is not self:
+            return False
+        self._held.append(("open_palette", self.app, None))
+        return True
+
     def _release_held(self) -> None:
         if self._held and not self._replaying and not self.settling:
             self.call_later(self._replay_held)
@@ -670,15 +678,28 @@ class MainScreen(Screen[None]):
         """What the status line says about another knowme's change: the highlighted person's part in it."""
         said = f"{OUTSIDE}: list updated"
         row = self.contacts.current_row  # as the list shows it
-        if row is None:
-            return f"{said}."
-        name = row.name or "(no name)"
-        now = views.rows(self.store, [row.id]).get(row.id)
-        if now is None:
-            return f"{said}; {name} was merged or removed there."
-        if now.decision != row.decision:
-            return f"{said}; {name} is now {MARK_WORDS[now.decision]}."
-        return f"{said}."
+        if row is not None:
+            name = row.name or "(no name)"
+            now = views.rows(self.store, [row.id]).get(row.id)
+            if now is None:
+                said += f"; {name} was merged or removed there"
+            elif now.decision != row.decision:
+                said += f"; {name} is now {MARK_WORDS[now.decision]}"
+        return f"{said}{self._selection_summary()}."
+
+    def _selection_summary(self) -> str:
+        """What another knowme's change did to the selection: the people it merged away, removed or took
+        out of the view leave it when the list is read again, and a decision key then left them out
+        without a word (a selected card merged into someone unselected stayed undecided)."""
+        selected = sorted(self.contacts.selected)
+        if not selected:
+            return ""
+        alive = set(views.rows(self.store, selected))
+        listed = views.members(self.store, self.contacts.query_spec, alive)
+        gone, left = len(selected) - len(alive), len(alive) - len(listed)
+        parts = [f"{plural(n, 'selected person', 'selected people')} {what} there"
+                 for n, what in ((gone, "merged or removed"), (left, "taken out of this view")) if n]
+        return f"; {' and '.join(parts)}: no longer selected" if parts else ""
 
     def action_clear(self) -> None:
         if self.contacts.selected:

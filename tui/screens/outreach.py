@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.widgets.inturn import FieldInput, NoteArea
 from rich.markup import escape
 from rich.text import Text
 from textual import on
@@ -54,7 +55,7 @@ def findings_text(report: LintReport) -> Text:
     return text
 
 
-class DraftArea(TextArea):
+class DraftArea(NoteArea):
     """The note: tab selects the next unfilled placeholder to type over, then moves on to Save."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -127,7 +128,7 @@ class OutreachScreen(ModalScreen["str | None"]):
                              prompt="choose…", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Context", classes="field-label")
-                yield Input(person.context, placeholder="which company, event, school or mutual contact",
+                yield FieldInput(person.context, placeholder="which company, event, school or mutual contact",
                             id="context", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Why connect", classes="field-label")
@@ -135,7 +136,7 @@ class OutreachScreen(ModalScreen["str | None"]):
                              prompt="choose… (or type below)", compact=True)
             with Horizontal(classes="field"):
                 yield Label("", classes="field-label")
-                yield Input(why_free, placeholder="…or in your own words", id="why-text", compact=True)
+                yield FieldInput(why_free, placeholder="…or in your own words", id="why-text", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Template", classes="field-label")
                 yield Select([(name, name) for name in TEMPLATES], id="template", value=template_for(person),

@@ -41,6 +41,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("suggestion", "Suggests", 11, 13, 78),
     Column("matched", "Matched in", 15, 16, 78),  # instead of Suggests while a filter is typed
 )
+#: The decision as the key that gives it (k, p, x; · undecided), where its words do not fit: a list too
+#: narrow for them dropped the decision, and the row showed none at all
+DECISION_KEY = Column("decision-key", "", 1, 1, 100)
+DECISION_KEYS = {Decision.KNOWS_ME: "k", Decision.PERSONALIZE: "p", Decision.EXCLUDE: "x", Decision.UNDECIDED: "·"}
 
 #: How wide the flexible columns get before the others grow to their ideal: a name and an address
 #: people can tell apart ("Gordon Allen" twice, at two companies) before a column of counts.
@@ -56,7 +60,14 @@ def layout_columns(width: int, hidden: frozenset[str] = frozenset()) -> list[tup
     """
     kept = [c for c in COLUMNS if c.key not in hidden]
     while kept and sum(c.min for c in kept) + len(kept) - 1 > width:
-        kept.remove(min(kept, key=lambda c: c.priority))
+        # the name and the decision are never dropped: the decision shrinks to its key, the name to what is left
+        lowest = min((c for c in kept if c.key != "name"), key=lambda c: c.priority, default=None)
+        if lowest is None or lowest.priority >= DECISION_KEY.priority:
+            break
+        if lowest.key == "decision":
+            kept[kept.index(lowest)] = DECISION_KEY
+        else:
+            kept.remove(lowest)
     # then columns of less use than the name, email and work make room for those to be readable
     lesser = min(c.priority for c in COLUMNS if c.key in COMFORT)
     while sum(max(c.min, COMFORT.get(c.key, 0)) for c in kept) + len(kept) - 1 > width:
@@ -66,6 +77,9 @@ def layout_columns(width: int, hidden: frozenset[str] = frozenset()) -> list[tup
         kept.remove(min(droppable, key=lambda c: c.priority))
     widths = {c.key: c.min for c in kept}
     spare = width - sum(widths.values()) - (len(kept) - 1)
+    if spare < 0 and "name" in widths:
+        widths["name"] = max(1, widths["name"] + spare)
+        spare = 0
     for column in sorted(kept, key=lambda c: -c.priority):
         grow = max(0, min(spare, COMFORT.get(column.key, column.min) - widths[column.key]))
         widths[column.key] += grow
@@ -112,6 +126,8 @@ def cell_text(row: PersonRow, key: str, selected: bool) -> str:
         total = row.sent + row.received
         year = f" · {row.last_mail[:4]}" if row.last_mail else ""
         return f"{total} mail{'s' * (total != 1)}{year}"  # e.g. "13 mails · 2021": how many, how recent
+    if key == "decision-key":
+        return DECISION_KEYS[row.decision]
     if key == "decision":
         if row.connected and row.decision == Decision.UNDECIDED:
             return "connected"

@@ -618,7 +618,7 @@ class ContactList(ScrollView, can_focus=True):
 
     @staticmethod
     def _cell_component(row: PersonRow, key: str) -> str:
-        if key == "decision":
+        if key in ("decision", "decision-key"):
             if row.connected and row.decision == Decision.UNDECIDED:
                 return "contact-list--connected"
             return f"contact-list--{row.decision.value}"
