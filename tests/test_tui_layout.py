@@ -93,3 +93,46 @@ async def test_a_pair_too_small_to_be_shown_is_not_answered(tmp_path: Path) -> N
         await pilot.press("y")
         await pilot.pause(0.3)
         assert people() == before - 1
+
+
+@pilot_test
+async def test_a_question_too_small_to_be_shown_is_not_answered(tmp_path: Path) -> None:
+    """At 30x8 the yes/no dialog showed its title and buttons but not the question: y lifted an exclusion
+    the user had not been told of. Now neither y, n nor enter answers; it says to make the terminal
+    taller, esc still leaves it (nothing changed); made taller, y answers."""
+    from tui_helpers import decisions, make_workspace
+
+    from knowme.tui.screens.confirm import ConfirmScreen
+
+    workspace = make_workspace(tmp_path / "w.db")
+    with Store.open(workspace) as store:
+        alice = store.conn.execute("SELECT id FROM people WHERE name='Alice Archer'").fetchone()[0]
+        mark(store, [alice], Decision.EXCLUDE)
+    app = KnowmeApp(workspace, stable=True)
+    async with app.run_test(size=(30, 8)) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("8", "up")  # the All view, then Alice (excluded) at the top
+        await list_settled(pilot, app)
+        assert app.main.contacts.current_row.name == "Alice Archer"
+        await pilot.press("k")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert not any("Alice Archer is excluded" in line for line in screen_lines(app))
+        for key in ("y", "enter", "n"):
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, ConfirmScreen), key
+        assert decisions(workspace)["Alice Archer"] == "exclude"
+        assert any("too small to show this question" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert decisions(workspace)["Alice Archer"] == "exclude"
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause(0.3)
+        await pilot.press("k")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await list_settled(pilot, app)
+        assert decisions(workspace)["Alice Archer"] == "knows-me"

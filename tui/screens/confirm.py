@@ -8,6 +8,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.errors import NoWidget
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, LoadingIndicator, Static
 
@@ -15,17 +16,22 @@ from textual.widgets import Button, Footer, Label, LoadingIndicator, Static
 class ConfirmScreen(ModalScreen[bool]):
     """Ask one question; enter/y answers yes, escape/n answers no.
 
+    A question the terminal is too small to show in full takes no answer (y, n, enter, a click): the
+    user is told to make it taller. Escape still leaves it, as no, which changes nothing.
+
     | Key | Action |
     | :- | :- |
     | y | Yes |
-    | n / escape | No |
+    | n | No |
+    | escape | Leave (no) |
     """
 
     TAKES_KEYS_TYPED_AHEAD = False  # an answer typed before the question was shown is no answer
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "leave", "Leave", show=False, id="confirm.leave"),
     ]
 
     def __init__(self, title: str, question: str, yes: str = "Yes", no: str = "Cancel") -> None:
@@ -38,7 +44,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question)
+            yield Static(self.question, id="question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.no_label} (n)", id="no", compact=True)
                 yield Button(f"{self.yes_label} (y)", variant="primary", id="yes", compact=True)
@@ -48,11 +54,31 @@ class ConfirmScreen(ModalScreen[bool]):
         self.query_one("#yes", Button).focus()
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        if not self._unseen():
+            self.dismiss(yes)
+
+    def action_leave(self) -> None:
+        self.dismiss(False)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.action_answer(event.button.id == "yes")
+
+    def _unseen(self) -> bool:
+        """The question is not on screen in full (a terminal a few rows high cut it, leaving the title
+        and the buttons): say so, and take no answer. y lifted an exclusion the user had not been shown."""
+        question = self.query_one("#question", Static)
+        try:
+            geometry = self.find_widget(question)
+        except NoWidget:  # not laid out at all: nothing of it is shown
+            shown = None
+        else:
+            shown = geometry.region.intersection(geometry.clip)
+        if shown is not None and shown.size == question.outer_size and question.outer_size.height > 0:
+            return False
+        self.notify("The terminal is too small to show this question: make it taller to answer, or esc to "
+                    "leave it (nothing changed).", severity="warning", timeout=6)
+        return True
 
 
 class BusyScreen(ModalScreen[None]):
