@@ -229,6 +229,21 @@ def window_at(store: Store, query: ListQuery, person_id: int, before: int, size:
     return q.window_by_name(store, query.view, person_id, before, size)
 
 
+def records_of(store: Store, person_id: int) -> tuple[int, ...]:
+    """A person's record ids, kept by the list for `merged_into` (cheap: one index lookup)."""
+    return tuple(q.record_ids_of(store, person_id))
+
+
+def merged_into(store: Store, person_id: int, records: Sequence[int]) -> int | None:
+    """The one person now holding every remaining record of a person who is gone (merged into them by
+    another command); None when the person is still here, or their records are gone or spread over
+    several people (removed, re-imported, split): then nobody can be said to be them."""
+    if not records or rows(store, [person_id]):
+        return None
+    holders = q.people_holding(store, records)
+    return next(iter(holders)) if len(holders) == 1 else None
+
+
 # ---- counts ---------------------------------------------------------------------------------------
 
 

@@ -296,3 +296,65 @@ async def test_selected_people_merged_away_or_decided_elsewhere_are_said_to_leav
         assert "1 selected person merged or removed there" in said, said
         assert "1 selected person taken out of this view there: no longer selected" in said, said
         assert len(contacts(app).selected) == 1 and "1 selected" in str(app.main.query_one("#list-title").render())
+
+
+def merged_elsewhere(path: Path, kept: str, gone: str) -> None:
+    """What answering "same" for these two in another terminal does: `gone` is merged into `kept`."""
+    from knowme.dedupe.merge import merge_people
+
+    with Store.open(path) as other:
+        ids = dict(other.conn.execute("SELECT name, id FROM people"))
+        merge_people(other, ids[kept], [ids[gone]])
+
+
+@pilot_test
+async def test_the_cursor_follows_a_person_merged_away_elsewhere_into_whom_they_were_merged(
+        workspace: Path) -> None:
+    """The cursor on Carol Chen in the Undecided view; another terminal merges Carol into Bob Baker (the row
+    above, which keeps Bob's place and takes Carol's name). The list read again kept the cursor on Carol's
+    row, now Dan Dunn's, and an x typed right then excluded Dan. The cursor now goes to the merged person,
+    who holds Carol's card, and says so; x excludes them."""
+    with Store.open(workspace) as store:
+        ids = dict(store.conn.execute("SELECT name, id FROM people"))
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("down", "down")
+        await list_settled(pilot, app)
+        assert current(app) == "Carol Chen"
+        merged_elsewhere(workspace, "Bob Baker", "Carol Chen")
+        await seen(pilot, app)
+        assert contacts(app).current_id == ids["Bob Baker"]
+        assert "Carol Chen was merged with another person there" in status(app), status(app)
+        assert "the cursor follows them to the merged person (Carol Chen)" in status(app), status(app)
+        await pilot.press("x")
+        await list_settled(pilot, app)
+        with Store.open(workspace) as store:
+            saved = dict(store.conn.execute("SELECT id, decision FROM people"))
+        assert saved[ids["Bob Baker"]] == "exclude" and saved[ids["Dan Dunn"]] == "undecided"
+
+
+@pilot_test
+async def test_a_row_whose_person_was_merged_out_of_the_view_takes_no_decision_until_the_cursor_moves(
+        workspace: Path) -> None:
+    """As above, but Frank is decided (knows-me), so not in the Undecided view: the cursor cannot follow
+    Carol and stays on her row, now Dan's. x there excluded Dan unseen; it now changes nothing and says
+    to move the cursor; once moved (down, up), x excludes Dan."""
+    marked_elsewhere(workspace, "Frank Fischer", Decision.KNOWS_ME)
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("down", "down")
+        await list_settled(pilot, app)
+        assert current(app) == "Carol Chen"
+        merged_elsewhere(workspace, "Frank Fischer", "Carol Chen")
+        await seen(pilot, app)
+        assert current(app) == "Dan Dunn"
+        assert "move it to decide" in status(app), status(app)
+        await pilot.press("x")
+        await list_settled(pilot, app)
+        assert decisions(workspace)["Dan Dunn"] == "undecided"
+        assert "Nothing changed: Carol Chen was merged or removed in another window" in status(app), status(app)
+        await pilot.press("down", "up", "x")
+        await list_settled(pilot, app)
+        assert decisions(workspace)["Dan Dunn"] == "exclude"

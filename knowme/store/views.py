@@ -419,6 +419,21 @@ def decisions_of(store: Store, ids: Sequence[int]) -> dict[int, tuple[Decision, 
     return found
 
 
+def record_ids_of(store: Store, person_id: int) -> list[int]:
+    """The ids of a person's records (a merge moves them to the person kept, ids unchanged)."""
+    return [rid for (rid,) in store.conn.execute("SELECT id FROM records WHERE person_id=? ORDER BY id",
+                                                 (person_id,))]
+
+
+def people_holding(store: Store, record_ids: Sequence[int]) -> set[int]:
+    """The people these records belong to now."""
+    held: set[int] = set()
+    for chunk in chunked(list(record_ids)):
+        held.update(pid for (pid,) in store.conn.execute(
+            f"SELECT DISTINCT person_id FROM records WHERE id IN ({marks(len(chunk))})", chunk))
+    return held
+
+
 def people_of_next_undo(store: Store, redo: bool = False) -> list[int]:
     """The people the next `Store.undo()` (or `redo()`) will change, read from its log snapshot."""
     if redo:

@@ -142,6 +142,13 @@ class MainScreen(Screen[None]):
         self._status, self._status_fresh = "", False  # the status line, and whether it was said since a dialog
         self._outside_read_at: float | None = None  # when another knowme's change was last read, while it writes on
         self._outside_last: int | None = None  # the data version the last look saw, unread
+        #: the highlighted person and their record ids: when another window merges them away, the records
+        #: tell whom into (`views.merged_into`)
+        self._cursor_records: tuple[int | None, tuple[int, ...]] = (None, ())
+        #: the highlighted person was merged away or removed in another window: (their name, the person
+        #: merged into or None, the user's cursor moves and the list then). Until the user moves the
+        #: cursor, a decision key acts only on that person, never on whoever took their row
+        self._moved_under: tuple[str, int | None, int, Any] | None = None
 
     @property
     def knowme(self) -> KnowmeApp:
@@ -241,11 +248,49 @@ class MainScreen(Screen[None]):
     def _highlighted(self, event: ContactList.Highlighted) -> None:
         self._show_detail(event.person_id)
         self._schedule_save()
+        if event.person_id != self._cursor_records[0] and event.person_id is not None:
+            records = views.records_of(self.store, event.person_id)
+            if records:  # a person already gone keeps the records last read for them
+                self._cursor_records = (event.person_id, records)
 
     @on(ContactList.Loaded)
     def _loaded(self, event: ContactList.Loaded) -> None:
         self._update_title()
+        if self._moved_under is not None and not self.contacts.is_loading:
+            self._say_moved_under()
         self._release_held()
+
+    def _say_moved_under(self) -> None:
+        """The list read again after the highlighted person was merged away or removed elsewhere: say
+        where the cursor is now, and whether a decision key acts there."""
+        name, into, _, _ = self._moved_under or ("", None, 0, None)
+        row = self.contacts.current_row
+        if row is not None and row.id == into:
+            self._moved_under = None
+            self.set_status(f"{self._status.rstrip('.')}; the cursor follows them to the merged person "
+                            f"({row.name or '(no name)'}).")
+        elif row is not None:
+            self.set_status(f"{self._status.rstrip('.')}; the cursor is on {row.name or '(no name)'} now: "
+                            "move it to decide (decision keys wait until then).")
+        else:
+            self._moved_under = None
+
+    def _refuse_moved_under(self) -> bool:
+        """A decision key typed on the row of a person merged away or removed elsewhere, before the user
+        moved the cursor: refused, said (x excluded whoever had taken the row, unseen). True when refused."""
+        if self._moved_under is None:
+            return False
+        name, into, moves, query = self._moved_under
+        contacts = self.contacts
+        if (contacts.selected or contacts.moves != moves or contacts.query_spec != query
+                or contacts.current_id == into):
+            self._moved_under = None
+            return False
+        row = contacts.current_row
+        here = (row.name or "(no name)") if row is not None else "nobody"
+        self.set_status(f"Nothing changed: {name} was merged or removed in another window, and the cursor "
+                        f"stands on {here} in their place. Move the cursor to decide.")
+        return True
 
     # ---- keys typed while the list is read again -------------------------------------------------
 
@@ -432,6 +477,8 @@ class MainScreen(Screen[None]):
         """Set the decision of the selection (or the highlighted person), then go to the next undecided."""
         decision = Decision(value)
         contacts = self.contacts
+        if self._refuse_moved_under():
+            return
         ids = contacts.target_ids()
         if not ids:
             self.set_status("Nobody to mark here.")
@@ -501,6 +548,8 @@ class MainScreen(Screen[None]):
 
     def action_accept_suggestion(self) -> None:
         """Accept the suggested decision of the selection (or the highlighted person), as one undoable action."""
+        if self._refuse_moved_under():
+            return
         ids = self.contacts.target_ids()
         if not ids:
             return
@@ -633,7 +682,7 @@ class MainScreen(Screen[None]):
             if version is not None:
                 self._seen_version = version
             self._seen_writes = self.knowme.writes_elsewhere
-            focus = message.focus if message.focus is not None else contacts.current_id
+            focus = message.focus if message.focus is not None else self._follow_cursor()
             contacts.reload(focus_person=focus)
         else:
             contacts.forget(message.people)
@@ -645,6 +694,21 @@ class MainScreen(Screen[None]):
         self._release_held()
 
     # ---- changes made by another knowme -----------------------------------------------------------
+
+    def _follow_cursor(self) -> int | None:
+        """Whom the cursor stays on when the list is read again: the highlighted person, or, when another
+        window merged them away, the person they were merged into. The row alone then held the next
+        person, and an x typed right away excluded them (`_refuse_moved_under` guards a row that
+        cannot follow)."""
+        contacts = self.contacts
+        current, row = contacts.current_id, contacts.current_row
+        if current is None or views.rows(self.store, [current]):
+            return current
+        kept, records = self._cursor_records
+        into = views.merged_into(self.store, current, records) if kept == current else None
+        name = (row.name if row is not None else "") or "(no name)"
+        self._moved_under = (name, into, contacts.moves, contacts.query_spec)
+        return into if into is not None else current
 
     def _watch_outside(self) -> None:
         """Another knowme changed the workspace (`knowme mark`, `import`, `dedupe` in another terminal):
@@ -682,7 +746,15 @@ class MainScreen(Screen[None]):
             name = row.name or "(no name)"
             now = views.rows(self.store, [row.id]).get(row.id)
             if now is None:
-                said += f"; {name} was merged or removed there"
+                kept, records = self._cursor_records
+                into = views.merged_into(self.store, row.id, records) if kept == row.id else None
+                into_row = views.rows(self.store, [into]).get(into) if into is not None else None
+                if into_row is None:
+                    said += f"; {name} was merged or removed there"
+                elif into_row.name == row.name:  # the person kept took their name
+                    said += f"; {name} was merged with another person there"
+                else:
+                    said += f"; {name} was merged into {into_row.name or '(no name)'} there"
             elif now.decision != row.decision:
                 said += f"; {name} is now {MARK_WORDS[now.decision]}"
         return f"{said}{self._selection_summary()}."
@@ -924,5 +996,3 @@ class MainScreen(Screen[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error", timeout=10)
-
-

@@ -189,6 +189,11 @@ class ContactList(ScrollView, can_focus=True):
         return self.row_at(self.cursor)
 
     @property
+    def moves(self) -> int:
+        """How many times the user has moved the cursor (a key, a click): not a load's moves."""
+        return self._moves
+
+    @property
     def is_loading(self) -> bool:
         return not self._idle.is_set()
 
