@@ -104,3 +104,17 @@ async def test_home_then_letters_in_a_field_type_them_at_the_start(workspace: Pa
         burst(app, "home", "W", "e", " ", "end", "!")
         await pilot.pause(0.3)
         assert context.value == "We met at PyCon!"
+
+
+@pilot_test
+async def test_home_then_a_letter_in_the_filter_types_it_at_the_start(workspace: Path) -> None:
+    """"/", "ab", Home, "x" in one burst: Home moved the filter's cursor once the key had gone up to the
+    app, after the "x" typed behind it, which filtered on "abx"; it now filters on "xab", and End then
+    "!" types at the end."""
+    app = KnowmeApp(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_settled(pilot, app)
+        burst(app, "slash", "a", "b", "home", "x", "end", "!", "left", "left", "-")
+        await pilot.pause(0.3)
+        await list_settled(pilot, app)
+        assert app.main.query_one("#filter", Input).value == "xa-b!"

@@ -826,7 +826,8 @@ class MainScreen(Screen[None]):
         capturing = self._slash_coming and self._after_slash_open
         if not (capturing or self._filter_held or self.focused is filter_input):
             return
-        if event.key in ("enter", "down", "escape", "backspace") or (event.is_printable and event.character):
+        if (event.key in ("enter", "down", "escape", "backspace") or (event.is_printable and event.character)
+                or filter_input.editing_action(event.key) is not None):
             # here, not through the input's typing or bindings (run once the key has reached the app,
             # after the keys behind it were typed in)
             event.stop()
@@ -864,6 +865,8 @@ class MainScreen(Screen[None]):
             self._leave_filter(clear=event.key == "escape")
         elif event.key == "backspace":
             filter_input.action_delete_left()
+        elif (editing := filter_input.editing_action(event.key)) is not None:
+            editing()  # home, end, the arrows: here, in the order typed, not once the key reached the app
         elif event.character:
             if filter_input.selection.is_empty:
                 filter_input.insert_text_at_cursor(event.character)

@@ -1,10 +1,14 @@
 """The filter box above the contact list."""
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from knowme.tui.widgets.contact_list import ContactList
 from textual import events
+from textual.actions import parse as parse_action
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
@@ -30,3 +34,18 @@ class FilterInput(Input):
     def action_clear(self) -> None:
         self.value = ""
         self.screen.query_one(ContactList).focus()
+
+    def editing_action(self, key: str) -> Callable[[], object] | None:
+        """The box's own editing action bound to `key` (home, end, the arrows, delete), for the screen to
+        run as it handles the key, in the order typed; None for any other key. Textual ran it once the key
+        had gone up to the app, after the letters typed right behind it were typed in: "/", "ab", Home,
+        "x" in one burst filtered on "abx", not "xab"."""
+        for binding in self._bindings.key_to_bindings.get(key, ()):
+            if binding.priority:  # run by the app before the key reached the box
+                continue
+            _, name, params = parse_action(binding.action)
+            method = getattr(self, f"action_{name}", None)
+            if method is None or inspect.iscoroutinefunction(method) or name in ("submit", "done", "clear"):
+                continue
+            return partial(method, *params)
+        return None
