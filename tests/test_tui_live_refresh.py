@@ -307,6 +307,14 @@ def merged_elsewhere(path: Path, kept: str, gone: str) -> None:
         merge_people(other, ids[kept], [ids[gone]])
 
 
+async def on_carol(pilot, app) -> None:
+    """The list settled with the cursor on Carol Chen (third in the Undecided view)."""
+    await list_settled(pilot, app)
+    await pilot.press("down", "down")
+    await list_settled(pilot, app)
+    assert current(app) == "Carol Chen"
+
+
 @pilot_test
 async def test_the_cursor_follows_a_person_merged_away_elsewhere_into_whom_they_were_merged(
         workspace: Path) -> None:
@@ -318,10 +326,7 @@ async def test_the_cursor_follows_a_person_merged_away_elsewhere_into_whom_they_
         ids = dict(store.conn.execute("SELECT name, id FROM people"))
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await list_settled(pilot, app)
-        await pilot.press("down", "down")
-        await list_settled(pilot, app)
-        assert current(app) == "Carol Chen"
+        await on_carol(pilot, app)
         merged_elsewhere(workspace, "Bob Baker", "Carol Chen")
         await seen(pilot, app)
         assert contacts(app).current_id == ids["Bob Baker"]
@@ -343,10 +348,7 @@ async def test_a_row_whose_person_was_merged_out_of_the_view_takes_no_decision_u
     marked_elsewhere(workspace, "Frank Fischer", Decision.KNOWS_ME)
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await list_settled(pilot, app)
-        await pilot.press("down", "down")
-        await list_settled(pilot, app)
-        assert current(app) == "Carol Chen"
+        await on_carol(pilot, app)
         merged_elsewhere(workspace, "Frank Fischer", "Carol Chen")
         await seen(pilot, app)
         assert current(app) == "Dan Dunn"
