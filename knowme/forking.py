@@ -30,6 +30,29 @@ def worker_count() -> int:
     return max(1, min(cpus, 8))
 
 
+def fork_pool(workers: int) -> Any:
+    """A pool of `workers` forked worker processes that die with this process: killed by `kill -9` or
+    the kernel's out-of-memory killer, it left its workers behind, each asleep for ever on the task
+    queue (whose write end they hold themselves), with its copy of the parent's memory."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: ask the kernel (Linux) for SIGKILL when the parent dies; gone already, leave now."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker ends when its task queue does, as before
+        return
+    if os.getppid() != parent:  # the parent died between the fork and the request
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
 STOP_WAIT = 5.0  # seconds `Pool.terminate` may take before the workers are killed; and for them to be gone then
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from knowme.addresses import split_email_cells
-from knowme.forking import can_fork, stop_pool, worker_count
+from knowme.forking import can_fork, fork_pool, stop_pool, worker_count
 from knowme.model import Person, Record
 from knowme.normalize import name_key, record_keys, split_phone_cells
 from knowme.runtime import frozen_for_fork, inherited, shared_with_workers
@@ -68,9 +68,7 @@ class PreparedStream:
         workers = worker_count()
         bounds = [(start, min(start + self.CHUNK, len(records))) for start in range(0, len(records), self.CHUNK)]
         with shared_with_workers(records=records, region=region, suggester=suggester), frozen_for_fork():
-            import multiprocessing  # only for big imports, not at every start-up
-
-            self._pool: Any = multiprocessing.get_context("fork").Pool(workers)  # the workers fork here
+            self._pool: Any = fork_pool(workers)  # the workers fork here (multiprocessing loaded only now)
         self._chunks = self._pool.imap(_prepare_range, bounds, chunksize=1)
 
     def __iter__(self) -> Iterator[Prepared]:

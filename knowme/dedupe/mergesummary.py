@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from knowme.forking import can_fork, stop_pool, worker_count
+from knowme.forking import can_fork, fork_pool, stop_pool, worker_count
 from knowme.runtime import inherited, shared_with_workers
 from knowme.store import merging
 from knowme.store.core import Store, summarise
@@ -130,7 +130,7 @@ class MergedSummaries:
         claims = context.Array("q", 2)
         with shared_with_workers(path=store.path, rules=stored_rules(store), mail=MailThresholds.of(store),
                                  claims=claims):
-            pool = context.Pool(worker_count())
+            pool = fork_pool(worker_count())
         return cls(pool, claims)
 
     def submit(self, groups: Groups) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from knowme.dedupe.blocking import PairList, beside_pairs, key_pairs, lookup_pairs
 from knowme.dedupe.matching import MatchItem, Stats, compute_stats
 from knowme.dedupe.scoring import DIFFERENT_OUTCOME, SURE, UNASKED, score_pair
-from knowme.forking import can_fork, stop_pool, worker_count
+from knowme.forking import can_fork, fork_pool, stop_pool, worker_count
 from knowme.runtime import inherited, shared_with_workers
 from knowme.store.core import to_json
 
@@ -98,7 +98,7 @@ def score_all(items: Sequence[MatchItem], stats: Stats, pairs: PairList,
         # the largest first: the last shares, taken while the other worker ends its own, are the smallest
         order = sorted(range(len(shares)), key=lambda k: -len(shares[k]))
         with shared_with_workers(shares=shares):
-            pool = multiprocessing.get_context("fork").Pool(workers)
+            pool = fork_pool(workers)
         finished = False
         try:
             done = 0
@@ -188,7 +188,7 @@ def beside_blocking(items: Sequence[MatchItem], verdicts: dict[tuple[str, str], 
     context = multiprocessing.get_context("fork")
     lookups = context.Value("b", 0)
     with shared_with_workers(items=items, verdicts=verdicts, keys=keys, lookups=lookups):
-        pool = context.Pool(1)  # forks here, with the items published
+        pool = fork_pool(1)  # forks here, with the items published
     waiting = None
     try:
         waiting = pool.apply_async(_inherited_beside, (None,))
