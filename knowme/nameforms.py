@@ -255,8 +255,10 @@ def blocks(name: Name) -> frozenset[str]:
 @big_cache(200_000)
 def spelled_name(name: Name) -> tuple[str, str]:
     """A folded name as the matcher spells it (`spelling_key` of each part), in either order: Jürgen
-    Müller, Juergen Mueller and "Mueller, Juergen" are one spelled name; Jon Smith and John Smith are two."""
-    first, last = spelling_key(name[0]), spelling_key(name[1])
+    Müller, Juergen Mueller and "Mueller, Juergen" are one spelled name; Jon Smith and John Smith are two.
+    A part with digits is kept as written: a spelling key reads "11" as "1" (doubled letters), and Given11
+    Family11 is no spelling of Given1 Family1."""
+    first, last = (part if any(ch.isdigit() for ch in part) else spelling_key(part) for part in name)
     return (first, last) if first <= last else (last, first)
 
 

@@ -643,6 +643,15 @@ def test_a_namesake_of_an_excluded_common_name_by_nickname_or_initial_is_not_hel
     cli.ok("mark", "jon@x.com", "johnny@x.com", "j@x.com", "js@x.com", "--as", "personalize")
 
 
+def test_names_apart_only_by_their_digits_are_not_one_spelled_name(cli: Cli) -> None:
+    """A spelling key reads "11" as "1" (doubled letters): Given1 Family1 was refused knows-me as bearing
+    the name of the excluded Given11 Family11 (two people of a numbered test book, marked side by side)."""
+    cli.ok("import", cli.file("book.vcf", vcard("N:Family11;Given11;;;\nFN:Given11 Family11\nEMAIL:p11@x.com",
+                                                "N:Family1;Given1;;;\nFN:Given1 Family1\nEMAIL:p1@x.com")))
+    cli.ok("mark", "p11@x.com", "--as", "exclude")
+    cli.ok("mark", "p1@x.com", "--as", "knows-me")
+
+
 def test_a_workspace_from_before_spelled_names_finds_an_excluded_name_spelled_otherwise(cli: Cli) -> None:
     """A workspace whose exclusions were made before names were kept as the matcher spells them (v10) gains
     them when opened: Juergen Mueller, imported after, is held and refused as in a new workspace."""
