@@ -50,17 +50,23 @@ def status(app: KnowmeApp) -> str:
     return str(app.main.query_one("#status").render())
 
 
+async def saved_over_theirs(pilot, app, workspace: Path) -> OutreachScreen:
+    """The editor open on Alice, another window saving THEIRS meanwhile, MINE typed here and ctrl+s pressed."""
+    editor = await open_editor(pilot, app)
+    saved_elsewhere(workspace, draft=THEIRS)
+    editor.query_one("#draft", TextArea).text = MINE
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return editor
+
+
 @pilot_test
 async def test_a_note_saved_in_another_window_meanwhile_is_not_overwritten_silently(workspace: Path) -> None:
     """The editor open on Alice; another window saves her note; ctrl+s here saved this one over it, and the
     other window's note was gone without a word. Now the save asks, naming both, and saves nothing yet."""
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        editor = await open_editor(pilot, app)
-        saved_elsewhere(workspace, draft=THEIRS)
-        editor.query_one("#draft", TextArea).text = MINE
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        editor = await saved_over_theirs(pilot, app, workspace)
         assert saved(workspace)["draft"] == THEIRS  # nothing overwritten yet
         question = app.screen
         assert isinstance(question, ConfirmScreen)
@@ -82,11 +88,7 @@ async def test_a_note_saved_in_another_window_meanwhile_is_not_overwritten_silen
 async def test_saving_over_a_note_saved_elsewhere_is_one_answer_and_undoable(workspace: Path) -> None:
     app = KnowmeApp(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        editor = await open_editor(pilot, app)
-        saved_elsewhere(workspace, draft=THEIRS)
-        editor.query_one("#draft", TextArea).text = MINE
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        editor = await saved_over_theirs(pilot, app, workspace)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await list_settled(pilot, app)
