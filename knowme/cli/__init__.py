@@ -6,7 +6,10 @@ ctrl+c, SIGTERM or SIGHUP while the command is still starting (importing what it
 arguments: a few hundred milliseconds on a cold disk, seconds on a loaded machine) end it with one line
 and the exit status a stop gives later (`main.main` takes over from `starting_stopped` once it runs):
 Python's own answer to ctrl+c was a traceback through whichever import it was in, and SIGTERM ended
-it without a word.
+it without a word. ctrl+c is answered so even when whoever started the command ignored it (a shell
+starts `knowme import ... &` so from a script): ignored only until the command began, a ctrl+c in its
+first second was lost and the import it was meant to stop ran to the end, while one a moment later
+stopped it.
 """
 from __future__ import annotations
 
@@ -33,8 +36,13 @@ def _install() -> None:
         return
     for name in STARTING_SIGNALS:
         number = getattr(signal, name, None)
-        # only where nothing else answers it: not under a host (a test runner, an IDE) that set its own
-        if number is not None and signal.getsignal(number) in (signal.default_int_handler, signal.SIG_DFL):
+        if number is None:
+            continue
+        handler = signal.getsignal(number)
+        # only where nothing else answers it: not under a host (a test runner, an IDE) that set its own;
+        # ctrl+c also when it was ignored, as the command answers it once it has begun
+        ignored_ctrl_c = number == signal.SIGINT and handler == signal.SIG_IGN
+        if handler in (signal.default_int_handler, signal.SIG_DFL) or ignored_ctrl_c:
             signal.signal(number, starting_stopped)
 
 
