@@ -1,11 +1,16 @@
-"""ctrl+c at the moments of `knowme import` a stop used to miss: each test puts the signal in its window
-from inside the real command (`python -m knowme.cli` run by `runpy`, with one step of it wrapped to send
-the signal to itself), so a loaded machine's timing plays no part.
+"""ctrl+c (and SIGTERM) at the moments of `knowme import` a stop used to miss: each test puts the signal
+in its window from inside the real command (`python -m knowme.cli` run by `runpy`, with one step of it
+wrapped to send the signal to itself), so a loaded machine's timing plays no part.
 
 - While the command starts, when whoever started it ignored ctrl+c (a shell starts `knowme import ... &`
   so from a script): the start-up left it ignored, the command's own stop took over only once the
   import began, and a ctrl+c in between (its first second on a loaded machine: 7 of 241 stops there)
   was lost; the import ran to the end and exited 0, silently.
+- Once the import is committed, before the process has ended: handed back to Python's defaults, ctrl+c
+  was told "nothing half-done was saved" (the import was saved), gave a traceback after `main` had
+  returned, or was lost when the starter ignored it; SIGTERM killed the command without a word. Now
+  each gets one line saying the import is kept, and a stop's status; a second ctrl+c while the first
+  is answered adds no line.
 """
 from __future__ import annotations
 
@@ -85,3 +90,81 @@ def test_ctrl_c_during_the_imports_before_main_stops_it_even_when_its_starter_ig
                           preexec_fn=_ignoring_ctrl_c)
     assert (done.returncode, done.stderr) == (
         130, "knowme: interrupted while starting; nothing half-done was saved (nothing had begun)\n")
+
+
+# the import's transaction has committed and its workers are gone: the command's own stop has ended
+AFTER_THE_COMMIT = """
+real = cli_main.signals_stop_cleanly
+import contextlib
+@contextlib.contextmanager
+def stops(*args, **kwargs):
+    with real(*args, **kwargs):
+        yield
+    os.kill(os.getpid(), signal.{name})
+    time.sleep(0.2)
+cli_main.signals_stop_cleanly = stops
+"""
+
+# `main` has returned its status; the process is ending
+AFTER_MAIN = """
+real = cli_main.main
+def main(*args, **kwargs):
+    status = real(*args, **kwargs)
+    os.kill(os.getpid(), signal.{name})
+    time.sleep(0.2)
+    return status
+cli_main.main = main
+"""
+
+# the very end: the stops are held back (blocked) for the last check, and one arrives then
+AT_THE_LAST_CHECK = """
+real = signal.pthread_sigmask
+def sigmask(how, mask):
+    old = real(how, mask)
+    if how == signal.SIG_BLOCK:
+        os.kill(os.getpid(), signal.{name})
+    return old
+signal.pthread_sigmask = sigmask
+"""
+
+
+@pytest.mark.parametrize("starter_ignores_ctrl_c", [False, True],
+                         ids=["ctrl+c answered", "ctrl+c ignored by the starter"])
+@pytest.mark.parametrize(("name", "line", "status"), [
+    ("SIGINT", "knowme: interrupted as it was ending; what it had done is saved\n", 130),
+    ("SIGTERM", "knowme: stopped (SIGTERM) as it was ending; what it had done is saved\n", 143)])
+@pytest.mark.parametrize("moment", [AFTER_THE_COMMIT, AFTER_MAIN, AT_THE_LAST_CHECK],
+                         ids=["after the commit", "after main returned", "at the last check"])
+def test_a_stop_once_the_import_is_committed_is_answered_and_says_the_import_is_kept(
+        tmp_path: Path, moment: str, name: str, line: str, status: int, starter_ignores_ctrl_c: bool) -> None:
+    done, records = _import(tmp_path, moment.format(name=name), starter_ignores_ctrl_c)
+    assert (done.returncode, done.stderr) == (status, line)
+    assert records == CARDS and done.stdout == f"book.vcf: {CARDS} records (vcard)\n"  # what it printed is not lost
+
+
+def test_an_import_left_alone_ends_as_before(tmp_path: Path) -> None:
+    done, records = _import(tmp_path, "", starter_ignores_ctrl_c=False)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", f"book.vcf: {CARDS} records (vcard)\n")
+    assert records == CARDS
+
+
+# ctrl+c as the import begins, answered; and a second one while the command ends
+TWICE = """
+real_run, real_main = cli_main._run, cli_main.main
+def run(*args):
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.2)
+    return real_run(*args)
+def main(*args, **kwargs):
+    status = real_main(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.2)
+    return status
+cli_main._run, cli_main.main = run, main
+"""
+
+
+def test_a_second_ctrl_c_while_the_first_is_answered_adds_no_line(tmp_path: Path) -> None:
+    done, records = _import(tmp_path, TWICE, starter_ignores_ctrl_c=False)
+    assert (done.returncode, done.stderr) == (130, "knowme: interrupted; nothing half-done was saved\n")
+    assert records is None

@@ -9,7 +9,8 @@ Python's own answer to ctrl+c was a traceback through whichever import it was in
 it without a word. ctrl+c is answered so even when whoever started the command ignored it (a shell
 starts `knowme import ... &` so from a script): ignored only until the command began, a ctrl+c in its
 first second was lost and the import it was meant to stop ran to the end, while one a moment later
-stopped it.
+stopped it. Once the command's work is done, `finished_stopped` answers a stop until the process ends
+(`main.run`).
 """
 from __future__ import annotations
 
@@ -29,6 +30,27 @@ def starting_stopped(number: int, _frame: object) -> None:
         sys.stderr.flush()
     finally:
         os._exit(128 + number)
+
+
+def finished_stopped(number: int, _frame: object) -> None:
+    """A stop once the command has done its work (or said why it could not), before its process has
+    ended: what it did stays done. Said in one line (unless a stop was answered already) and ended
+    with a stop's status."""
+    how = "interrupted" if number == signal.SIGINT else f"stopped ({signal.Signals(number).name})"
+    try:
+        try:
+            sys.stdout.flush()  # what the command printed comes before the line, and is not lost to os._exit
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be shown there
+            pass
+        if not stop_said:
+            sys.stderr.write(f"knowme: {how} as it was ending; what it had done is saved\n")
+            sys.stderr.flush()
+    finally:
+        os._exit(stop_status if stop_said else 128 + number)
+
+
+stop_said = False  # `main` has told the user that a stop ended the command
+stop_status = 0  # and the status it ends with
 
 
 def _install() -> None:

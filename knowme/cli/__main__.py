@@ -1,4 +1,4 @@
 """`python -m knowme.cli`: the same as the installed `knowme` command."""
-from knowme.cli.main import main
+from knowme.cli.main import run
 
-raise SystemExit(main())
+run()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from knowme import paths
 from knowme.cli.errors import UserError
@@ -141,14 +141,17 @@ class Stopped(KeyboardInterrupt):
 
 
 @contextmanager
-def signals_stop_cleanly() -> Iterator[None]:
+def signals_stop_cleanly(ending: bool = False) -> Iterator[None]:
     """While a command runs, a signal that would stop it stops it cleanly. Left to their defaults,
     SIGTERM killed the main process at once and its forked workers (dedupe, import) then failed to send
     their results to it, each printing a traceback after the command had ended; ctrl+c reached every
     worker of the process group too, and each printed its own. Now the main process raises `Stopped`
     (or KeyboardInterrupt), whose unwinding ends the workers (SIGTERM, which kills a worker as it
     always did, silently), and a worker leaves ctrl+c and SIGHUP to the main process: it says what
-    happened. The earlier handlers come back afterwards."""
+    happened. The earlier handlers come back afterwards; or, `ending` (the process ends with the command,
+    `run`), a stop stays answered until it has (`knowme.cli.finished_stopped`): handed back to Python's
+    defaults, ctrl+c then gave a traceback, SIGTERM a silent kill, and a ctrl+c the starter had ignored
+    nothing at all."""
     main_pid = os.getpid()
 
     def stop(number: int, _frame: object) -> None:
@@ -174,8 +177,11 @@ def signals_stop_cleanly() -> Iterator[None]:
     finally:
         from knowme.cli import starting_stopped
 
-        for number, handler in earlier.items():  # the command has run: no longer "while starting"
-            signal.signal(number, signal.SIG_DFL if handler is starting_stopped else handler)
+        if ending:
+            stops_answered_until_exit()
+        else:
+            for number, handler in earlier.items():  # the command has run: no longer "while starting"
+                signal.signal(number, signal.SIG_DFL if handler is starting_stopped else handler)
 
 
 # C0 controls but tab and line feed, DEL and C1: shown as ^[, ^M, ^?, <9b>. A name that is a terminal
@@ -238,16 +244,23 @@ def _run(handler: Callable[..., int], args: argparse.Namespace) -> int:
         return handler(args, store) or 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, ending: bool = False) -> int:
+    """Run the command `argv` (default: the process's arguments) and return its exit status. `ending`:
+    the process ends with it (`run`), so a stop stays answered once the command is done."""
     started()
     try:
         parser = build_parser(argv)
         args = parser.parse_args(argv)
     except KeyboardInterrupt:
+        _stop_said(130)
+        if ending:
+            stops_answered_until_exit()
         print("knowme: interrupted while starting; nothing half-done was saved (nothing had begun)", file=sys.stderr)
         return 130
     handler: Callable[..., int] | None = getattr(args, "handler", None)
     if handler is None:
+        if ending:
+            stops_answered_until_exit()
         parser.print_help(sys.stderr)
         return 2
     terminal_ui = getattr(args, "terminal_ui", False)  # the review UI reads its keys (ctrl+c among them) itself
@@ -257,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if terminal_ui:
                 return _run(handler, args)
-            with signals_stop_cleanly():
+            with signals_stop_cleanly(ending):
                 return _run(handler, args)
         except (UserError, WorkspaceError) as exc:
             print(f"knowme: {exc}", file=sys.stderr)
@@ -269,12 +282,76 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"knowme: a number is too large ({exc})", file=sys.stderr)
             return 1
         except Stopped as exc:
+            _stop_said(128 + exc.number)
             print(f"knowme: stopped ({exc.signal_name}); nothing half-done was saved (what had finished stays, "
                   "a file written whole included)", file=sys.stderr)
             return 128 + exc.number
         except KeyboardInterrupt:
+            _stop_said(130)
             print("knowme: interrupted; nothing half-done was saved", file=sys.stderr)
             return 130
         except BrokenPipeError:
             return 0
 
+
+def _stop_said(status: int) -> None:
+    """A stop is being answered (one line, `status`): a second one while the process ends adds no line."""
+    import knowme.cli
+
+    knowme.cli.stop_said, knowme.cli.stop_status = True, status
+
+
+ENDING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+def stops_answered_until_exit() -> None:
+    """From now until the process ends, a stop is answered by `knowme.cli.finished_stopped` (`run`)."""
+    from knowme.cli import finished_stopped
+
+    for name in ENDING_SIGNALS:
+        number = getattr(signal, name, None)
+        try:
+            if number is not None:
+                signal.signal(number, finished_stopped)
+        except ValueError:  # not the main thread
+            pass
+
+
+def run() -> NoReturn:
+    """The `knowme` program (the installed command and `python -m knowme.cli`): `main`, then the
+    process ends with its status. A stop from the moment the command's work is done to the process's
+    end is answered like one during it, in one line with a stop's status: left to Python's shutdown, a
+    ctrl+c there gave a traceback, SIGTERM and SIGHUP a silent kill, a ctrl+c landing in its last steps
+    was dropped (exit 0) and one ignored by whoever started the command was never seen.
+
+    The review UI reads ctrl+c as a key and ends through Python's own shutdown, as before."""
+    try:
+        status = main(ending=True)
+    except SystemExit as exc:  # argparse: --help (0), bad usage (2), already said
+        if not isinstance(exc.code, int):
+            raise
+        status = exc.code
+        stops_answered_until_exit()
+    from knowme.cli import finished_stopped
+
+    if signal.getsignal(signal.SIGINT) is not finished_stopped or not hasattr(signal, "pthread_sigmask"):
+        sys.exit(status)  # the review UI, not the main thread, or not POSIX: Python's own ending
+    numbers = {getattr(signal, name) for name in ENDING_SIGNALS if hasattr(signal, name)}
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away: nothing more to show it
+        pass
+    except OSError as exc:  # a full disk under a redirected output: the command's output is not whole
+        print(f"knowme: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        status = status or 1
+    # From here the stops wait in the kernel; one that came before is answered by `finished_stopped`
+    # at the next line of Python, one that comes after is found pending. None is left to Python's
+    # shutdown, which is skipped: the command's work, its workers and its workspace are done with.
+    signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
+    pending = sorted(numbers & signal.sigpending())
+    if pending:  # delivered on unblocking, and answered by `finished_stopped` before this call returns
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {pending[0]})
+    try:
+        sys.stderr.flush()
+    finally:
+        os._exit(status)
