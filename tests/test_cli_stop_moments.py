@@ -11,6 +11,8 @@ wrapped to send the signal to itself), so a loaded machine's timing plays no par
   returned, or was lost when the starter ignored it; SIGTERM killed the command without a word. Now
   each gets one line saying the import is kept, and a stop's status; a second ctrl+c while the first
   is answered adds no line.
+- Under `nohup` (started with hangups ignored): a closed terminal was ignored while the command
+  started, as nohup asks, but stopped the import once it had begun.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,9 +53,15 @@ def _ignoring_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _import(tmp_path: Path, setup: str, starter_ignores_ctrl_c: bool) -> tuple[subprocess.CompletedProcess, int | None]:
+def _ignoring_hangups() -> None:  # as `nohup` starts a command
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+def _import(tmp_path: Path, setup: str, starter_ignores_ctrl_c: bool,
+            starter: Callable[[], None] | None = None) -> tuple[subprocess.CompletedProcess, int | None]:
     """`knowme --db W import book.vcf` as the real command runs, after `setup` (Python that wraps one of
-    its steps, with `cli_main`, `os`, `signal` and `time` at hand)."""
+    its steps, with `cli_main`, `os`, `signal` and `time` at hand); `starter` sets what the command
+    inherits before it starts."""
     db, book = tmp_path / "w.db", _book(tmp_path)
     code = ("import knowme.cli.main as cli_main, os, runpy, signal, sys, time\n"
             f"{setup}\n"
@@ -60,7 +69,7 @@ def _import(tmp_path: Path, setup: str, starter_ignores_ctrl_c: bool) -> tuple[s
             "runpy.run_module('knowme.cli', run_name='__main__', alter_sys=True)\n")
     env = {k: v for k, v in os.environ.items() if k != "KNOWME_DB"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env, cwd=ROOT,
-                          preexec_fn=_ignoring_ctrl_c if starter_ignores_ctrl_c else None)
+                          preexec_fn=_ignoring_ctrl_c if starter_ignores_ctrl_c else starter)
     return done, _records(db)
 
 
@@ -168,3 +177,25 @@ def test_a_second_ctrl_c_while_the_first_is_answered_adds_no_line(tmp_path: Path
     done, records = _import(tmp_path, TWICE, starter_ignores_ctrl_c=False)
     assert (done.returncode, done.stderr) == (130, "knowme: interrupted; nothing half-done was saved\n")
     assert records is None
+
+
+# a hangup once the import has begun, and another once the command has ended
+HANGUPS = """
+real_run, real_main = cli_main._run, cli_main.main
+def run(*args):
+    os.kill(os.getpid(), signal.SIGHUP)
+    time.sleep(0.2)
+    return real_run(*args)
+def main(*args, **kwargs):
+    status = real_main(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGHUP)
+    time.sleep(0.2)
+    return status
+cli_main._run, cli_main.main = run, main
+"""
+
+
+def test_under_nohup_a_closed_terminal_leaves_the_import_to_finish(tmp_path: Path) -> None:
+    done, records = _import(tmp_path, HANGUPS, starter_ignores_ctrl_c=False, starter=_ignoring_hangups)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", f"book.vcf: {CARDS} records (vcard)\n")
+    assert records == CARDS

@@ -148,7 +148,8 @@ def signals_stop_cleanly(ending: bool = False) -> Iterator[None]:
     worker of the process group too, and each printed its own. Now the main process raises `Stopped`
     (or KeyboardInterrupt), whose unwinding ends the workers (SIGTERM, which kills a worker as it
     always did, silently), and a worker leaves ctrl+c and SIGHUP to the main process: it says what
-    happened. The earlier handlers come back afterwards; or, `ending` (the process ends with the command,
+    happened. A signal the command was started ignoring stays ignored (`nohup`: a closed terminal
+    stopped the import once it had begun). The earlier handlers come back afterwards; or, `ending` (the process ends with the command,
     `run`), a stop stays answered until it has (`knowme.cli.finished_stopped`): handed back to Python's
     defaults, ctrl+c then gave a traceback, SIGTERM a silent kill, and a ctrl+c the starter had ignored
     nothing at all."""
@@ -168,7 +169,7 @@ def signals_stop_cleanly(ending: bool = False) -> Iterator[None]:
     try:
         for name in ("SIGTERM", "SIGHUP", "SIGINT"):
             number = getattr(signal, name, None)
-            if number is not None:
+            if number is not None and not ignored(number):
                 earlier[number] = signal.signal(number, stop)
     except ValueError:  # not the main thread (a test calling main from a thread): left as they are
         pass
@@ -311,10 +312,15 @@ def stops_answered_until_exit() -> None:
     for name in ENDING_SIGNALS:
         number = getattr(signal, name, None)
         try:
-            if number is not None:
+            if number is not None and not ignored(number):
                 signal.signal(number, finished_stopped)
         except ValueError:  # not the main thread
             pass
+
+
+def ignored(number: int) -> bool:
+    """Whether the signal `number` is ignored here (as `nohup` starts a command with SIGHUP): left so."""
+    return signal.getsignal(number) == signal.SIG_IGN
 
 
 def run() -> NoReturn:
