@@ -43,7 +43,7 @@ def finished_stopped(number: int, _frame: object) -> None:
         except (OSError, ValueError):  # a closed pipe or stream: nothing more can be shown there
             pass
         if not stop_said:
-            sys.stderr.write(f"knowme: {how} as it was ending; what it had done is saved\n")
+            sys.stderr.write(f"knowme: {how} as it was ending; nothing half-done was saved (what it had done is)\n")
             sys.stderr.flush()
     finally:
         os._exit(stop_status if stop_said else 128 + number)
