@@ -141,7 +141,8 @@ signal.pthread_sigmask = sigmask
                          ids=["ctrl+c answered", "ctrl+c ignored by the starter"])
 @pytest.mark.parametrize(("name", "line", "status"), [
     ("SIGINT", "knowme: interrupted as it was ending; nothing half-done was saved (what it had done is)\n", 130),
-    ("SIGTERM", "knowme: stopped (SIGTERM) as it was ending; nothing half-done was saved (what it had done is)\n", 143)])
+    ("SIGTERM", "knowme: stopped (SIGTERM) as it was ending; nothing half-done was saved "
+                "(what it had done is)\n", 143)])
 @pytest.mark.parametrize("moment", [AFTER_THE_COMMIT, AFTER_MAIN, AT_THE_LAST_CHECK],
                          ids=["after the commit", "after main returned", "at the last check"])
 def test_a_stop_once_the_import_is_committed_is_answered_and_says_the_import_is_kept(

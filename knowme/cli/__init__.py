@@ -40,7 +40,7 @@ def finished_stopped(number: int, _frame: object) -> None:
     try:
         try:
             sys.stdout.flush()  # what the command printed comes before the line, and is not lost to os._exit
-        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be shown there
+        except (OSError, ValueError, RuntimeError):  # a closed pipe or stream, or one being flushed: as it is
             pass
         if not stop_said:
             sys.stderr.write(f"knowme: {how} as it was ending; nothing half-done was saved (what it had done is)\n")

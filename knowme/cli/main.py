@@ -149,10 +149,10 @@ def signals_stop_cleanly(ending: bool = False) -> Iterator[None]:
     (or KeyboardInterrupt), whose unwinding ends the workers (SIGTERM, which kills a worker as it
     always did, silently), and a worker leaves ctrl+c and SIGHUP to the main process: it says what
     happened. A signal the command was started ignoring stays ignored (`nohup`: a closed terminal
-    stopped the import once it had begun). The earlier handlers come back afterwards; or, `ending` (the process ends with the command,
-    `run`), a stop stays answered until it has (`knowme.cli.finished_stopped`): handed back to Python's
-    defaults, ctrl+c then gave a traceback, SIGTERM a silent kill, and a ctrl+c the starter had ignored
-    nothing at all."""
+    stopped the import once it had begun). The earlier handlers come back afterwards; or, `ending` (the
+    process ends with the command, `run`), a stop stays answered until it has
+    (`knowme.cli.finished_stopped`): handed back to Python's defaults, ctrl+c then gave a traceback,
+    SIGTERM a silent kill, and a ctrl+c the starter had ignored nothing at all."""
     main_pid = os.getpid()
 
     def stop(number: int, _frame: object) -> None:
