@@ -885,6 +885,20 @@ _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,
 # a domain written with spaces around its dots (`rex @ oldcorp . com`): joined only right behind an `@`, so a
 # sentence's full stop joins no two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
 _SPACED_DOMAIN = re.compile(r"@([\w-]{1,63}(?: {0,3}\. {0,3}[\w-]{1,63}){1,8})")
+# and a local part so written (`rex . boss @`, `rex .boss@`, `rex. boss (at)`): only the words running into an `@`,
+# each a dot apart; a full stop before a capital (`Thanks Rex. Boss@x.com is ...`) ends a sentence, not a word
+_SPACED_LOCAL = re.compile(r"(?<![\w.+-])[\w+-]{1,64}(?: {0,3}\. {0,3}[\w+-]{1,64}){1,8}(?=@)")
+_LOCAL_DOT = re.compile(r" {0,3}\. {0,3}")
+
+
+def _joined_local(match: re.Match[str]) -> str:
+    """The words of a local part joined at their dots, from the last full stop ending a sentence on."""
+    run = match.group()
+    start = 0
+    for dot in _LOCAL_DOT.finditer(run):
+        if dot.group().startswith(".") and dot.end() > dot.start() + 1 and run[dot.end()].isupper():
+            start = dot.end()
+    return run[:start] + _LOCAL_DOT.sub(".", run[start:])
 _DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
 _WORDS = re.compile(rf"(?<![\w.+-])([\w.+-]{{1,64}}(?:{_DOT_WORD}[\w+-]{{1,64}}){{0,8}}) {{1,3}}(?:at|AT|At) {{1,3}}"
                     rf"([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
@@ -949,8 +963,9 @@ def addresses_written_in(text: str) -> list[str]:
     if "@" not in value:
         return []
     readings = [value]
-    if " ." in value or ". " in value:
+    if " ." in value or ". " in value:  # one more reading: spaced dots joined on both sides of each `@`
         joined = _SPACED_DOMAIN.sub(lambda m: "@" + m.group(1).replace(" ", ""), value)
+        joined = _SPACED_LOCAL.sub(_joined_local, joined)
         if joined != value:
             readings.append(joined)
     found: dict[str, None] = {}

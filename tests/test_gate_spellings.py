@@ -217,3 +217,22 @@ def test_a_role_address_in_a_web_link_on_an_excluded_persons_card_is_not_his(kno
     proc, out = _rex_and_ann(knowme, tmp_path, rex_line, ann_line)
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["NOTE:old boss rex . boss @ oldcorp.com", "NOTE:rex .boss@oldcorp.com",
+                                     "NOTE:rex. boss (at) oldcorp (dot) com", "ORG:Acme (rex . boss @ oldcorp . com)",
+                                     "X-ALT-MAIL:rex .boss @oldcorp. com", "NOTE:rex . boss at oldcorp dot com"])
+def test_an_excluded_address_with_spaced_dots_before_its_at_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                  written: str) -> None:
+    """Spaced dots were joined only in the domain behind an `@`: `rex . boss @ oldcorp.com` read as
+    boss@oldcorp.com, no one's, and the card went into the safe file with the ex-boss's address in its note."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written, rex_email="rex.boss@oldcorp.com")
+
+
+def test_full_stops_before_an_address_in_a_sentence_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:
+    """A full stop ends a sentence: the word before it is not read as the start of the address after it."""
+    proc, out = _export(knowme, tmp_path, "NOTE:Met Rex. Boss at Oldcorp. Thanks Rex. Boss@oldcorp.com is the "
+                        "board's inbox", "ORG:Oldcorp (Rex. Boss (at) oldcorp (dot) com)",
+                        rex_email="rex.boss@oldcorp.com")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")

@@ -182,7 +182,7 @@ def test_a_spelling_is_read_wherever_it_stands_in_a_text(spelling: str, before: 
 
 FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)", "[dot]", "(", "[", "%40", "%2e",
              "&#64;", "&#x40;", "&", "-", "\u2022", "\uff20", "\u3002", "rex", "oldcorp", "com", "\n", "%25", "%2540",
-             "%252E", "&amp;", "%C3%BC", "%EF%BC%A0", "%", " @", "@ ", " . ", ". ", "\\", "\\@"]
+             "%252E", "&amp;", "%C3%BC", "%EF%BC%A0", "%", " @", "@ ", " . ", ". ", "\\", "\\@", " .", "A", "+"]
 
 
 @settings(deadline=None, max_examples=200)
@@ -200,7 +200,8 @@ def test_a_hostile_text_is_read_within_its_own_size(text: str) -> None:
 @pytest.mark.parametrize("fragment", ["a", " ", " at ", " dot ", "a dot ", "(at", "%4", "&#6", "a@", "@a", "-a@b ",
                                       "x" * 63 + " at ", "a.b dot " * 9, "%25", "%2525", "&amp;amp;", "%2540a ",
                                       "a @", "a @a", "@a . b ", "a @ b . ", "\\@", "@" + "a" * 63 + " . ",
-                                      "a\\@b . c . "])
+                                      "a\\@b . c . ", "a . ", "a . b@", "a .b @c . ", "Ab. A", "x" * 64 + " . ",
+                                      "a. " + "b" * 64 + "@"])
 def test_a_long_repetition_is_read_once(fragment: str) -> None:
     text = fragment * (200_000 // len(fragment))
     assert len(spelled_out(text)) <= len(text)
