@@ -167,7 +167,8 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
     the addresses its links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
     for labeled in record.urls:
         if "@" in labeled.value or "%" in labeled.value:
-            for address in (*addresses_in_link(labeled.value), *_personal_addresses_in_query(labeled.value)):
+            for address in (*addresses_in_link(labeled.value), *_personal_addresses_in_query(labeled.value),
+                            *mailto_recipients(labeled.value)):
                 if key := mailbox_key(address):
                     ident.emails.setdefault(key, address)
     # and the card's other free texts: its nickname, postal addresses and categories (its name, company and title
@@ -209,6 +210,23 @@ def _personal_addresses_in_query(link: str) -> list[str]:
     return [address for value in values for address in addresses_written_in(value) if not is_role_address(address)]
 
 
+def mailto_recipients(link: str) -> list[str]:
+    """Every recipient a mailto link names (`mailto:rex@x.com,rex.home@y.example?cc=rex%40z.example`): each address
+    of its path and of its `to`, `cc` and `bcc` fields, however escaped, but a role address in a field (`cc=info@`:
+    a company's, not his); not an address in its subject or body. [] for any other link."""
+    if not _MAILTO_LINK.match(link) or len(link) > ELSEWHERE_TEXT_MOST:
+        return []
+    path, _, query = unescaped(link.strip().lstrip("<")[len("mailto:"):]).partition("?")
+    found = addresses_written_in(path)
+    for parameter in _PARAMETERS.split(query):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() in _RECIPIENT_FIELDS:
+            found += [address for address in addresses_written_in(value) if not is_role_address(address)]
+    return found
+
+
+_MAILTO_LINK = re.compile(r"\s*<?mailto:", re.I)
+_RECIPIENT_FIELDS = frozenset(("to", "cc", "bcc"))
 _PARAMETERS = re.compile(r"[&;#]")
 _WEB_LINK = re.compile(r"\s*<?(?:(?:https?|ftps?)://|www\.)", re.I)
 _PHONE_LINK = re.compile(r"\s*<?(?:tel|sms|callto|facetime(?:-audio)?|whatsapp):|\s*(?:https?://)?(?:api\.)?wa\.me/", re.I)

@@ -236,3 +236,38 @@ def test_full_stops_before_an_address_in_a_sentence_leave_the_card_in_the_safe_f
                         rex_email="rex.boss@oldcorp.com")
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("rex_line", ["URL:mailto:?to=rex.home%40x.example", "URL:mailto:rex@oldcorp.com,rex.home@x.example",
+                                      "URL:mailto:rex@oldcorp.com?cc=rex.home@x.example",
+                                      "IMPP:mailto:rex@oldcorp.com?bcc=rex.home%40x.example",
+                                      "URL:mailto:rex@oldcorp.com?subject=hi&to=x%40y.example%2C%20rex.home%40x.example",
+                                      "URL:MAILTO:rex@oldcorp.com?CC=REX.HOME%2540X.EXAMPLE"])
+def test_a_recipient_of_a_mailto_link_on_an_excluded_persons_card_stops_a_knows_me_card_holding_it(
+        knowme, tmp_path: Path, rex_line: str) -> None:
+    """Rex's card links a mail to him at his home address too: only the first address of a mailto link was read
+    (its query not at all, and a second recipient after a comma was cut off at its @), so Ann's card holding
+    that address went into the safe file."""
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, "EMAIL:rex.home@x.example")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr and "rex.home@x.example" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("rex_line", ["URL:mailto:rex@oldcorp.com?cc=info%40oldcorp.com",
+                                      "URL:mailto:rex@oldcorp.com?subject=ask%20ann@able.example&body=hi"])
+def test_a_role_address_or_a_word_of_a_mailto_links_subject_on_an_excluded_persons_card_is_not_his(
+        knowme, tmp_path: Path, rex_line: str) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, "EMAIL:info@oldcorp.com")
+    assert proc.returncode == 0, proc.stdout
+    assert "info@oldcorp.com" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["URL:mailto:ann@able.example?cc=rex%40oldcorp.com",
+                                     "URL:mailto:ann@able.example?bcc=x%40y.example,rex%40oldcorp.com",
+                                     "URL:mailto:?to=rex%2540oldcorp.com", "IMPP:mailto:ann@able.example?cc=rex@oldcorp.com",
+                                     "NOTE:mailto:ann@able.example?subject=hi&cc=x@y.example%2Crex@oldcorp.com",
+                                     "URL:mailto:ann@able.example%3Fcc%3Drex%2540oldcorp.com",
+                                     "NOTE:<a href=\"mailto:ann@able.example?subject=Hi&amp;cc=rex%40oldcorp.com\">"])
+def test_an_excluded_recipient_of_a_mailto_link_on_a_knows_me_card_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                        written: str) -> None:
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
