@@ -72,6 +72,10 @@ class Identity:
     names: set[Name] = field(default_factory=set)
     rkeys: set[str] = field(default_factory=set)
     tails: dict[str, str] = field(default_factory=dict)  # last nine digits of a phone -> as written
+    # an address an excluded card names only in a link's query (`?with=ann@x.com`, a mailto's `cc=`) -> the link:
+    # it may be someone else's, so the export says where it was found, and a `different` verdict lets the other
+    # person's own address be written (`SuppressionIndex.withholds`)
+    linked: dict[str, str] = field(default_factory=dict)
 
     def identifiers(self) -> Iterable[tuple[str, str, str]]:
         """(kind, key, shown) of every identifier, names excluded."""
@@ -82,8 +86,11 @@ class Identity:
             yield "record", rkey, rkey
 
     def entries(self) -> list[tuple[str, str, str]]:
-        """Every suppression entry this identity makes: (kind, key, shown)."""
-        return [*self.identifiers(), *(("name", f"{first}|{last}", f"{first} {last}") for first, last in self.names),
+        """Every suppression entry this identity makes: (kind, key, shown); an address named only in a link is
+        shown by that link, so the list remembers where it was found."""
+        return [*((kind, key, self.linked.get(key, shown) if kind == "email" else shown)
+                  for kind, key, shown in self.identifiers()),
+                *(("name", f"{first}|{last}", f"{first} {last}") for first, last in self.names),
                 *(("tail", tail, shown) for tail, shown in self.tails.items())]
 
     def update(self, other: Identity) -> None:
@@ -93,6 +100,7 @@ class Identity:
         self.names |= other.names
         self.rkeys |= other.rkeys
         self.tails.update(other.tails)
+        self.linked.update(other.linked)
 
 
 _NOT_DIGIT = re.compile(r"\D")
@@ -159,17 +167,32 @@ def identity_of(person: Person, keyed: Identity, deep: bool = False) -> Identity
         ident.names |= name_forms(record)
         if deep:
             written_elsewhere(record, ident)
+    if ident.linked:  # an address the cards also give otherwise (an email cell, the note, a mailto's path) is his
+        other = Identity()
+        for record in person.records:
+            for labeled in record.emails:
+                for address in addresses_in(labeled.value) or [labeled.value]:
+                    if key := mailbox_key(address):
+                        other.emails.setdefault(key, address)
+            written_elsewhere(record, other, queries=False)
+        ident.linked = {key: link for key, link in ident.linked.items() if key not in other.emails}
     return ident
 
 
-def written_elsewhere(record: Record, ident: Identity) -> None:
+def written_elsewhere(record: Record, ident: Identity, queries: bool = True) -> None:
     """Addresses, phones and profile links in a card's note, its unmapped columns and its other free texts, and
-    the addresses its links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
+    the addresses its links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity; and (`queries`) those
+    named in a link's query (`Identity.linked`)."""
     for labeled in record.urls:
         if "@" in labeled.value or "%" in labeled.value:
-            for address in (*addresses_in_link(labeled.value), *_personal_addresses_in_query(labeled.value),
-                            *mailto_recipients(labeled.value)):
+            path, fields = _mailto_parts(labeled.value)
+            for address in (*addresses_in_link(labeled.value), *path):
                 if key := mailbox_key(address):
+                    ident.emails.setdefault(key, address)
+            for address in (*_personal_addresses_in_query(labeled.value), *fields) if queries else ():
+                if key := mailbox_key(address):
+                    if key not in ident.emails:
+                        ident.linked.setdefault(key, labeled.value.strip())
                     ident.emails.setdefault(key, address)
     # and the card's other free texts: its nickname, postal addresses and categories (its name, company and title
     # are read as names: a company's role address there is not his), and its phone links (`tel:`, `wa.me/...`)
@@ -214,18 +237,25 @@ def mailto_recipients(link: str) -> list[str]:
     """Every recipient a mailto link names (`mailto:rex@x.com,rex.home@y.example?cc=rex%40z.example`): each address
     of its path and of its `to`, `cc` and `bcc` fields, however escaped, but a role address in a field (`cc=info@`:
     a company's, not his); not an address in its subject or body. [] for any other link."""
+    path, fields = _mailto_parts(link)
+    return path + fields
+
+
+def _mailto_parts(link: str) -> tuple[list[str], list[str]]:
+    """The addresses of a mailto link's path, and the personal ones of its `to`, `cc` and `bcc` fields."""
     if not _MAILTO_LINK.match(link) or len(link) > ELSEWHERE_TEXT_MOST:
-        return []
+        return [], []
     path, _, query = unescaped(link.strip().lstrip("<")[len("mailto:"):]).partition("?")
-    found = addresses_written_in(path)
+    fields: list[str] = []
     for parameter in _PARAMETERS.split(query):
         name, _, value = parameter.partition("=")
         if name.strip().lower() in _RECIPIENT_FIELDS:
-            found += [address for address in addresses_written_in(value) if not is_role_address(address)]
-    return found
+            fields += [address for address in addresses_written_in(value) if not is_role_address(address)]
+    return addresses_written_in(path), fields
 
 
 _MAILTO_LINK = re.compile(r"\s*<?mailto:", re.I)
+_LINK_SHOWN = re.compile(r"<?(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)", re.I)  # an entry shown by the link naming it
 _RECIPIENT_FIELDS = frozenset(("to", "cc", "bcc"))
 _PARAMETERS = re.compile(r"[&;#]")
 _WEB_LINK = re.compile(r"\s*<?(?:(?:https?|ftps?)://|www\.)", re.I)
@@ -475,6 +505,7 @@ class Owner:
     name: str
     alive: bool = False  # an excluded person holds these records now
     identity: Identity = field(default_factory=Identity)
+    recorded: set[str] = field(default_factory=set)  # addresses the list recorded other than from a link's query
 
     @property
     def label(self) -> str:
@@ -523,10 +554,15 @@ class SuppressionIndex:
                 by_exclusion[eid] = len(index.owners)
                 index.owners.append(Owner(eid, pid, excluded_name or "(no name)"))
         owner_of_rkey: dict[str, int] = {}
+        recorded_plain: dict[int, set[str]] = defaultdict(set)  # owner -> addresses recorded other than from a link
         entries = q.active_entries(store) if focus is None else q.entries_of(store, sorted(focus[0]))
         for eid, kind, key, shown in entries:
             ident = index.owners[by_exclusion[eid]].identity
-            if kind == "email":
+            if kind == "email" and shown and _LINK_SHOWN.match(shown):  # named in a link's query (`Identity.linked`)
+                ident.emails.setdefault(key, key)
+                ident.linked.setdefault(key, shown)
+            elif kind == "email":
+                recorded_plain[by_exclusion[eid]].add(key)
                 ident.emails[key] = shown
                 if (now := rekeyed_mailbox(key)) is not None:  # recorded before Proton's dots were folded
                     ident.emails.setdefault(now, shown)
@@ -559,6 +595,8 @@ class SuppressionIndex:
             owner = index.owners[number]
             owner.person_id, owner.name, owner.alive = pid, q.person_name(store, pid) or "(no name)", True
             owner.identity.update(ident)
+            owner.identity.linked = dict(ident.linked)  # named only in a link as the cards read now
+            owner.recorded = recorded_plain[number]
             index.excluded_people[pid] = number
         for number, owner in enumerate(index.owners):
             for kind, key, _shown in owner.identity.identifiers():
@@ -578,6 +616,23 @@ class SuppressionIndex:
                 for spelled in mail_spellings(first, nick_forms(first), last) if first and last else ():
                     index.by_spelling[spelled].append(number)
         return index
+
+    def linked_owners(self, key: str) -> list[int] | None:
+        """The owners of an address on the list when each is excluded now and their cards name it only in a link's
+        query (`Identity.linked`): a person the user kept apart from each of them may be written with it as their
+        own. None when anyone else's entry holds it (their address, or recorded so before)."""
+        owners = self.by_key.get(("email", key), [])
+        for number in owners:
+            owner = self.owners[number]
+            spellings = (key, *mailbox_aliases(key))
+            if not owner.alive or not any(k in owner.identity.linked and k not in owner.recorded for k in spellings):
+                return None
+        return owners or None
+
+    def where(self, number: int, key: str) -> str:
+        """The link an owner's card names this address in, when that is all it does ("" else)."""
+        linked = self.owners[number].identity.linked
+        return next((linked[k] for k in (key, *mailbox_aliases(key)) if k in linked), "")
 
     def identifier_hits(self, ident: Identity) -> list[Hit]:
         """Owners this identity shares an identifier with (address, phone, profile, record)."""
@@ -798,6 +853,8 @@ def _hits(store: Store, pid: int, ident: Identity, index: SuppressionIndex) -> l
             continue
         how = ("bears the name of" if hit.kind == "name" else "holds a card of" if hit.kind == "record" else
                f"holds {hit.shown}, {'an' if hit.kind == 'email' else 'a'} {KIND_WORDS[hit.kind]} of")
+        if hit.kind == "email" and (where := index.where(hit.owner, mailbox_key(hit.shown) or hit.shown)):
+            how = f"holds {hit.shown}, named only in the query of a link ({where}) on the card of"
         found.append((hit.owner, how))
     return found
 
