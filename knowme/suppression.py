@@ -949,14 +949,21 @@ EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'
 # An address spelled out so that address harvesters miss it, as people write one into a note or a company
 # cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
 # escape, twice over too: `unescaped`), `rex\@x.com` (an escaped `@`, as a vCard writer or a shell leaves it),
-# `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain
-# `at` is read only with a spelled `dot` in the domain (`sales at shop.com` is a job title). Every quantifier
-# is bounded and no two repeat over the same characters, so a hostile text is read in time linear in its
-# length; each rewrite is shorter than what it replaces.
+# `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex -at- x -dot- com` (dashes or underscores between spaces),
+# `rex at x dot com`, every letter a character reference (`&#114;&#101;&#120;&#64;...`: `_NUMERIC_REFERENCE`). A
+# plain `at` is read only with a spelled `dot` in the domain, or between a dotted name and a dotted domain
+# (`rex.boss at x.com`: `sales at shop.com` is a job title). Every quantifier is bounded and no two repeat over
+# the same characters, so a hostile text is read in time linear in its length; each rewrite is shorter than
+# what it replaces.
 _SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40"
-                         r"|\\{1,2}@) {0,3}|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
+                         r"|\\{1,2}@) {0,3}|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)"
+                         r"|(?<=\w) {1,3}[-_] {0,2}(?:at|@) {0,2}[-_] {1,3}(?=\w)", re.I)
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
-                          r"|\\{1,2}\.|。", re.I)
+                          r"|\\{1,2}\.|。|(?<=\w) {1,3}[-_] {0,2}(?:dot|\.) {0,2}[-_] {1,3}(?=\w)", re.I)
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});")
+# `rex.boss at oldcorp.com`: a name with a dot or underscore inside, a plain `at`, a domain with a dot
+_DOTTED_AT = re.compile(r"(?<![\w.+@-])(?=[\w+-]{1,64}[._][\w+-])([\w.+-]{1,64}) {1,3}(?:at|AT|At) {1,3}"
+                        r"([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})(?![\w-])")
 # a domain written with spaces around its dots (`rex @ oldcorp . com`): joined only right behind an `@`, so a
 # sentence's full stop joins no two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
 _SPACED_DOMAIN = re.compile(r"@([\w-]{1,63}(?: {0,3}\. {0,3}[\w-]{1,63}){1,8})")
@@ -974,11 +981,16 @@ def _joined_local(match: re.Match[str]) -> str:
         if dot.group().startswith(".") and dot.end() > dot.start() + 1 and run[dot.end()].isupper():
             start = dot.end()
     return run[:start] + _LOCAL_DOT.sub(".", run[start:])
+
+
 _DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
 _WORDS = re.compile(rf"(?<![\w.+-])([\w.+-]{{1,64}}(?:{_DOT_WORD}[\w+-]{{1,64}}){{0,8}}) {{1,3}}(?:at|AT|At) {{1,3}}"
                     rf"([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
 _DOTS = re.compile(_DOT_WORD)
-_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot")  # one search in C: most cells hold none of these
+# a domain behind an `@` with spelled dots (`rex@oldcorp dot com`)
+_AT_DOT_WORDS = re.compile(rf"@([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
+_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot| at | AT | At |[-_] {0,2}(?:at|AT)")  # one search in C: most
+# cells hold none of these
 
 
 def spelled_out(text: str) -> str:
@@ -989,10 +1001,29 @@ def spelled_out(text: str) -> str:
         return text
     if "%" in text or "&amp;" in text:
         text = unescaped(text)
+    if "&#" in text:
+        text = _NUMERIC_REFERENCE.sub(_referenced, text)
     text = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", text))
     if "dot" in text or "DOT" in text or "Dot" in text:
         text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
+        text = _AT_DOT_WORDS.sub(lambda m: f"@{_DOTS.sub('.', m.group(1))}", text)
+    if " at " in text or " AT " in text or " At " in text:
+        text = _DOTTED_AT.sub(r"\1@\2", text)
     return text
+
+
+def _referenced(match: re.Match[str]) -> str:
+    """The character an HTML numeric character reference names (`&#114;`, `&#x72;`: r), read as the keys read
+    it (`&#65312;` is `@`); as written when it names none."""
+    number = match.group()[2:-1]
+    code = int(number[1:], 16) if number[:1] in "xX" else int(number)
+    if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return match.group()
+    char = chr(code)
+    if char.isascii():
+        return char
+    read = normalized_text(char)
+    return read if len(read) <= len(match.group()) else char
 
 
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
