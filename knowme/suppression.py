@@ -1059,16 +1059,19 @@ _GLUED_REVERSED = re.compile(r"[\w.+-]*")
 
 def addresses_written_in(text: str) -> list[str]:
     """Every address a free text (a note, a name, company or title cell) may hold, read as the keys read
-    text (NFKC, invisible characters dropped), spelled out too (`spelled_out`), and each also without what is
+    text (NFKC, invisible characters dropped), spelled out (`spelled_out`) and as written, and each also without what is
     glued before it (`-rex@x.com`, `•rex@x.com`, `*rex@x.com`, `?u=rex@x.com`): the bullet of a list, a link's
     query. Candidates, for comparing with keys: most are no one's address."""
     value = text if text.isascii() else normalized_text(text)
     if not _MAY_SPELL.search(value):
         return []
+    as_written = value
     value = spelled_out(value)
     if "@" not in value:
         return []
     readings = [value]
+    if value != as_written and "@" in as_written:  # a clean address a spelled `@` behind it glued to a word
+        readings.append(as_written)  # (`rex@x.com @ work` spells rex@x.com@work)
     if " ." in value or ". " in value:  # one more reading: spaced dots joined on both sides of each `@`
         joined = _SPACED_DOMAIN.sub(lambda m: "@" + m.group(1).replace(" ", ""), value)
         joined = _SPACED_LOCAL.sub(_joined_local, joined)

@@ -188,12 +188,13 @@ FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)
 @settings(deadline=None, max_examples=200)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=3000).map("".join))
 def test_a_hostile_text_is_read_within_its_own_size(text: str) -> None:
-    """No rewrite makes a text longer, and a text gives no more candidates than eight per `@` it holds once
-    spelled out (two readings, as written and with a spaced domain joined, each at most four per `@`): the
-    reading is bounded by the text, whatever it repeats."""
+    """No rewrite makes a text longer, and a text gives no more candidates than twelve per `@` it holds once
+    spelled out (three readings: spelled out, spelled out with spaced dots joined around each `@`, and as
+    written, which holds no more `@` than the spelled-out text; each at most four per `@`): the reading is
+    bounded by the text, whatever it repeats."""
     assert len(spelled_out(text)) <= len(text)
     found = addresses_written_in(text)
-    assert len(found) <= 8 * spelled_out(normalized_text(text)).count("@")
+    assert len(found) <= 12 * spelled_out(normalized_text(text)).count("@")
     assert all(len(address) <= len(text) for address in found)
 
 
@@ -270,3 +271,17 @@ def test_ordinary_text_around_the_new_spellings_does_not_stop_the_export(tmp_pat
         mark(store, [pid(store, "ann@able.example")], Decision.KNOWS_ME)
         export_safe(store, tmp_path / "s.csv")
     assert "ann@able.example" in (tmp_path / "s.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("note", ["mail rex.boss@oldcorp.com @ work, rex@home.example @ home",
+                                  "rex.boss@oldcorp.com (at) work", "rex.boss@oldcorp.com - at - the office",
+                                  "rex.boss@oldcorp.com at work dot com, ask"])
+def test_an_excluded_address_written_clean_before_an_at_sign_or_word_stops_the_safe_export(tmp_path: Path,
+                                                                                           note: str) -> None:
+    """A spelled `@` (`@ work`, `(at) work`) right behind a clean address glued the two into one word
+    (rex.boss@oldcorp.com@work), no one's, so a knows-me card noting the ex-boss's address that way went into
+    the safe file: the text as written is read beside the text spelled out."""
+    db = tmp_path / "w.db"
+    _workspace(db, _ann(note, org=f"Acme ({note})"))
+    assert ("cell", "company") in _refused(db, tmp_path / "s.csv")
+    assert ("email", "") in _refused(db, tmp_path / "s.csv")
