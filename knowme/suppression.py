@@ -205,7 +205,7 @@ def written_elsewhere(record: Record, ident: Identity, queries: bool = True) -> 
         for address in addresses_written_in(text):  # spelled out (`rex(at)x.com`) or behind a bullet too
             if key := mailbox_key(address):
                 ident.emails.setdefault(key, address)
-        for key in linkedin_keys_in(text):
+        for key in profile_keys_in(text):
             ident.urls.setdefault(key, key)
         # his other number in his note ("mobile +44 7700 900999"): on a knows-me card it is his card, as
         # the gate reads it in a knows-me card's note; nine digits at least (an order number, a date, a
@@ -1010,6 +1010,15 @@ def spelled_out(text: str) -> str:
     if " at " in text or " AT " in text or " At " in text:
         text = _DOTTED_AT.sub(r"\1@\2", text)
     return text
+
+
+def profile_keys_in(text: str) -> list[str]:
+    """The profile links of a text (`normalize.linkedin_keys_in`), its HTML character references read too
+    (`linkedin&#46;com/in/rex&#45;boss`, as a link pasted from a web page's source is written)."""
+    keys = linkedin_keys_in(text)
+    if "&#" in text:
+        keys += linkedin_keys_in(_NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&")))
+    return list(dict.fromkeys(keys))
 
 
 def _referenced(match: re.Match[str]) -> str:

@@ -334,3 +334,12 @@ def test_an_address_an_excluded_card_also_gives_otherwise_stays_withheld_after_a
     assert knowme("export", "safe", "-o", out).returncode == 0
     written = out.read_text(encoding="utf-8")
     assert "ann.home@able.example" in written and "ann@able.example" not in written
+
+
+@pytest.mark.parametrize("written", ["NOTE:linkedin&#46;com/in/rex-boss", "NOTE:linkedin.com/in/rex&#45;boss",
+                                     "X-SOCIAL:&#108;inkedin.com&#47;in&#47;rex-boss",
+                                     "ORG:Acme linkedin.com/in/rex&#x2D\\;boss"])
+def test_an_excluded_profile_with_html_character_references_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                  written: str) -> None:
+    """A profile link pasted from a web page's source (`linkedin&#46;com/in/rex&#45;boss`) read as no profile."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)

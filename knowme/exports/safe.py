@@ -44,7 +44,6 @@ from knowme.normalize import (
     is_email,
     is_rekeyed_domain,
     linkedin_key,
-    linkedin_keys_in,
     mailbox_aliases,
     mailbox_key,
     normalized_text,
@@ -63,6 +62,7 @@ from knowme.suppression import (
     different_verdicts,
     phone_in_text,
     phone_runs,
+    profile_keys_in,
     written_elsewhere,
 )
 from knowme.text import plural
@@ -425,7 +425,7 @@ class _Gate:
                 for address in addresses_written_in(text):
                     if key := mailbox_key(address):
                         elsewhere.emails.setdefault(key, address)
-                for key in linkedin_keys_in(text):
+                for key in profile_keys_in(text):
                     elsewhere.urls.setdefault(key, key)
         for kind, found in (("email", elsewhere.emails), ("url", elsewhere.urls)):
             for key, shown in found.items():
@@ -497,8 +497,8 @@ class _Gate:
             found += [("phone", key) for key in keys]
             for hit in hits:
                 self._add(row, hit.owner, "cell", hit.shown.partition(" and ")[0], cell=label)
-            if "linkedin" in value.lower():
-                found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *linkedin_keys_in(value)]) if key]
+            if "linkedin" in value.lower() or "&#" in value:
+                found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *profile_keys_in(value)]) if key]
             for kind, key in found:
                 for number in self.index.by_key.get((kind, key), ()):
                     self._add(row, number, "cell", key, cell=label)
