@@ -182,7 +182,8 @@ def test_a_spelling_is_read_wherever_it_stands_in_a_text(spelling: str, before: 
 
 FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)", "[dot]", "(", "[", "%40", "%2e",
              "&#64;", "&#x40;", "&", "-", "\u2022", "\uff20", "\u3002", "rex", "oldcorp", "com", "\n", "%25", "%2540",
-             "%252E", "&amp;", "%C3%BC", "%EF%BC%A0", "%", " @", "@ ", " . ", ". ", "\\", "\\@", " .", "A", "+", "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At "]
+             "%252E", "&amp;", "%C3%BC", "%EF%BC%A0", "%", " @", "@ ", " . ", ". ", "\\", "\\@", " .", "A", "+",
+             "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At "]
 
 
 @settings(deadline=None, max_examples=200)
@@ -240,7 +241,8 @@ def test_numbers_in_an_excluded_persons_note_that_are_no_phones_stop_nothing(tmp
 
 MORE_SPELLINGS = [
     "rex.boss at oldcorp.com", "rex.boss AT oldcorp.com",
-    "&#114;&#101;&#120;&#46;&#98;&#111;&#115;&#115;&#64;&#111;&#108;&#100;&#99;&#111;&#114;&#112;&#46;&#99;&#111;&#109;",
+    "&#114;&#101;&#120;&#46;&#98;&#111;&#115;&#115;&#64;&#111;&#108;&#100;&#99;&#111;&#114;&#112;&#46;&#99;&#111;"
+    "&#109;",
     "&#x72;&#x65;&#x78;.boss&#x40;oldcorp.com", "rex.boss&#32;&#64;&#32;oldcorp.com",
     "rex.boss -at- oldcorp -dot- com", "rex.boss _at_ oldcorp _dot_ com", "rex.boss@oldcorp dot com",
 ]
