@@ -343,3 +343,23 @@ def test_an_excluded_profile_with_html_character_references_stops_the_safe_expor
                                                                                   written: str) -> None:
     """A profile link pasted from a web page's source (`linkedin&#46;com/in/rex&#45;boss`) read as no profile."""
     assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+def test_an_address_named_in_a_link_of_a_card_no_book_holds_any_more_stays_withheld(knowme, tmp_path: Path) -> None:
+    """Once no address book holds Rex's card, the list alone cannot tell that his card named the address only in a
+    link: the refusal still says which link, and a different-people answer keeps the address out of the file."""
+    (tmp_path / "rex.vcf").write_text(_card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{REX}", f"URL:{CALENDAR}"),
+                                      encoding="utf-8")
+    (tmp_path / "ann.vcf").write_text(_card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}"), encoding="utf-8")
+    assert knowme("import", tmp_path / "rex.vcf", tmp_path / "ann.vcf").returncode == 0
+    assert knowme("mark", ANN, "--as", "knows-me").returncode == 0
+    rex, ann = _ids(knowme, "Rex Boss", "Ann Able")
+    assert knowme("mark", str(rex), "--as", "exclude").returncode == 0
+    assert knowme("forget", "rex.vcf").returncode == 0
+    out = tmp_path / "safe.csv"
+    proc = knowme("export", "safe", "-o", out)
+    assert proc.returncode == 1 and f"only in the query of a link ({CALENDAR})" in proc.stdout + proc.stderr
+    assert knowme("mark", str(ann), "--not-same-as", str(rex)).returncode == 0
+    proc = knowme("export", "safe", "-o", out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ANN not in out.read_text(encoding="utf-8") and "only addresses are excluded ones: 1" in proc.stdout
