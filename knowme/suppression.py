@@ -74,7 +74,7 @@ class Identity:
     tails: dict[str, str] = field(default_factory=dict)  # last nine digits of a phone -> as written
     # an address an excluded card names only in a link's query (`?with=ann@x.com`, a mailto's `cc=`) -> the link:
     # it may be someone else's, so the export says where it was found, and a `different` verdict lets the other
-    # person's own address be written (`SuppressionIndex.withholds`)
+    # person's own address be written (`SuppressionIndex.linked_owners`, `exports.safe.KeptApart`)
     linked: dict[str, str] = field(default_factory=dict)
 
     def identifiers(self) -> Iterable[tuple[str, str, str]]:

@@ -24,7 +24,10 @@ nickname, categories, links: it counts as held) is read however it is spelled ou
 a phone or profile there is read as in a cell (`+44/7700/900123`, `linkedin.com/in/rex%252Dboss`, `rex–boss`,
 the old `linkedin.com/pub/rex-boss/1/2/3`, `X-LINKEDIN:rex-boss`).
 Each conflict names both people and the command that resolves it (`Lookalike.command`); a
-`different` verdict (`knowme mark ID --not-same-as ID`) resolves all but the last kind.
+`different` verdict (`knowme mark ID --not-same-as ID`) resolves all but the last kind. An address the
+excluded cards name only in a link's query (`cal.example/?with=ann@x.com`, a mailto's `cc=`) may be the
+other person's: the conflict says which link (`Lookalike.where`), and once they are kept apart the address is
+written as theirs (`KeptApart`); every other address on the list is withheld whatever the answer.
 """
 from __future__ import annotations
 
