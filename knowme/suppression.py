@@ -72,6 +72,10 @@ class Identity:
     names: set[Name] = field(default_factory=set)
     rkeys: set[str] = field(default_factory=set)
     tails: dict[str, str] = field(default_factory=dict)  # last nine digits of a phone -> as written
+    # an address an excluded card names only in a link's query (`?with=ann@x.com`, a mailto's `cc=`) -> the link:
+    # it may be someone else's, so the export says where it was found, and a `different` verdict lets the other
+    # person's own address be written (`SuppressionIndex.linked_owners`, `exports.safe.KeptApart`)
+    linked: dict[str, str] = field(default_factory=dict)
 
     def identifiers(self) -> Iterable[tuple[str, str, str]]:
         """(kind, key, shown) of every identifier, names excluded."""
@@ -82,8 +86,11 @@ class Identity:
             yield "record", rkey, rkey
 
     def entries(self) -> list[tuple[str, str, str]]:
-        """Every suppression entry this identity makes: (kind, key, shown)."""
-        return [*self.identifiers(), *(("name", f"{first}|{last}", f"{first} {last}") for first, last in self.names),
+        """Every suppression entry this identity makes: (kind, key, shown); an address named only in a link is
+        shown by that link, so the list remembers where it was found."""
+        return [*((kind, key, self.linked.get(key, shown) if kind == "email" else shown)
+                  for kind, key, shown in self.identifiers()),
+                *(("name", f"{first}|{last}", f"{first} {last}") for first, last in self.names),
                 *(("tail", tail, shown) for tail, shown in self.tails.items())]
 
     def update(self, other: Identity) -> None:
@@ -93,6 +100,7 @@ class Identity:
         self.names |= other.names
         self.rkeys |= other.rkeys
         self.tails.update(other.tails)
+        self.linked.update(other.linked)
 
 
 _NOT_DIGIT = re.compile(r"\D")
@@ -159,16 +167,32 @@ def identity_of(person: Person, keyed: Identity, deep: bool = False) -> Identity
         ident.names |= name_forms(record)
         if deep:
             written_elsewhere(record, ident)
+    if ident.linked:  # an address the cards also give otherwise (an email cell, the note, a mailto's path) is his
+        other = Identity()
+        for record in person.records:
+            for labeled in record.emails:
+                for address in addresses_in(labeled.value) or [labeled.value]:
+                    if key := mailbox_key(address):
+                        other.emails.setdefault(key, address)
+            written_elsewhere(record, other, queries=False)
+        ident.linked = {key: link for key, link in ident.linked.items() if key not in other.emails}
     return ident
 
 
-def written_elsewhere(record: Record, ident: Identity) -> None:
+def written_elsewhere(record: Record, ident: Identity, queries: bool = True) -> None:
     """Addresses, phones and profile links in a card's note, its unmapped columns and its other free texts, and
-    the addresses its links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity."""
+    the addresses its links name (IMPP `xmpp:`/`sip:`, URL `mailto:`), into its identity; and (`queries`) those
+    named in a link's query (`Identity.linked`)."""
     for labeled in record.urls:
         if "@" in labeled.value or "%" in labeled.value:
-            for address in (*addresses_in_link(labeled.value), *_personal_addresses_in_query(labeled.value)):
+            path, fields = _mailto_parts(labeled.value)
+            for address in (*addresses_in_link(labeled.value), *path):
                 if key := mailbox_key(address):
+                    ident.emails.setdefault(key, address)
+            for address in (*_personal_addresses_in_query(labeled.value), *fields) if queries else ():
+                if key := mailbox_key(address):
+                    if key not in ident.emails:
+                        ident.linked.setdefault(key, labeled.value.strip())
                     ident.emails.setdefault(key, address)
     # and the card's other free texts: its nickname, postal addresses and categories (its name, company and title
     # are read as names: a company's role address there is not his), and its phone links (`tel:`, `wa.me/...`)
@@ -181,7 +205,7 @@ def written_elsewhere(record: Record, ident: Identity) -> None:
         for address in addresses_written_in(text):  # spelled out (`rex(at)x.com`) or behind a bullet too
             if key := mailbox_key(address):
                 ident.emails.setdefault(key, address)
-        for key in linkedin_keys_in(text):
+        for key in profile_keys_in(text):
             ident.urls.setdefault(key, key)
         # his other number in his note ("mobile +44 7700 900999"): on a knows-me card it is his card, as
         # the gate reads it in a knows-me card's note; nine digits at least (an order number, a date, a
@@ -209,6 +233,30 @@ def _personal_addresses_in_query(link: str) -> list[str]:
     return [address for value in values for address in addresses_written_in(value) if not is_role_address(address)]
 
 
+def mailto_recipients(link: str) -> list[str]:
+    """Every recipient a mailto link names (`mailto:rex@x.com,rex.home@y.example?cc=rex%40z.example`): each address
+    of its path and of its `to`, `cc` and `bcc` fields, however escaped, but a role address in a field (`cc=info@`:
+    a company's, not his); not an address in its subject or body. [] for any other link."""
+    path, fields = _mailto_parts(link)
+    return path + fields
+
+
+def _mailto_parts(link: str) -> tuple[list[str], list[str]]:
+    """The addresses of a mailto link's path, and the personal ones of its `to`, `cc` and `bcc` fields."""
+    if not _MAILTO_LINK.match(link) or len(link) > ELSEWHERE_TEXT_MOST:
+        return [], []
+    path, _, query = unescaped(link.strip().lstrip("<")[len("mailto:"):]).partition("?")
+    fields: list[str] = []
+    for parameter in _PARAMETERS.split(query):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() in _RECIPIENT_FIELDS:
+            fields += [address for address in addresses_written_in(value) if not is_role_address(address)]
+    return addresses_written_in(path), fields
+
+
+_MAILTO_LINK = re.compile(r"\s*<?mailto:", re.I)
+_LINK_SHOWN = re.compile(r"<?(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)", re.I)  # an entry shown by the link naming it
+_RECIPIENT_FIELDS = frozenset(("to", "cc", "bcc"))
 _PARAMETERS = re.compile(r"[&;#]")
 _WEB_LINK = re.compile(r"\s*<?(?:(?:https?|ftps?)://|www\.)", re.I)
 _PHONE_LINK = re.compile(r"\s*<?(?:tel|sms|callto|facetime(?:-audio)?|whatsapp):|\s*(?:https?://)?(?:api\.)?wa\.me/", re.I)
@@ -457,6 +505,7 @@ class Owner:
     name: str
     alive: bool = False  # an excluded person holds these records now
     identity: Identity = field(default_factory=Identity)
+    recorded: set[str] = field(default_factory=set)  # addresses the list recorded other than from a link's query
 
     @property
     def label(self) -> str:
@@ -505,10 +554,15 @@ class SuppressionIndex:
                 by_exclusion[eid] = len(index.owners)
                 index.owners.append(Owner(eid, pid, excluded_name or "(no name)"))
         owner_of_rkey: dict[str, int] = {}
+        recorded_plain: dict[int, set[str]] = defaultdict(set)  # owner -> addresses recorded other than from a link
         entries = q.active_entries(store) if focus is None else q.entries_of(store, sorted(focus[0]))
         for eid, kind, key, shown in entries:
             ident = index.owners[by_exclusion[eid]].identity
-            if kind == "email":
+            if kind == "email" and shown and _LINK_SHOWN.match(shown):  # named in a link's query (`Identity.linked`)
+                ident.emails.setdefault(key, key)
+                ident.linked.setdefault(key, shown)
+            elif kind == "email":
+                recorded_plain[by_exclusion[eid]].add(key)
                 ident.emails[key] = shown
                 if (now := rekeyed_mailbox(key)) is not None:  # recorded before Proton's dots were folded
                     ident.emails.setdefault(now, shown)
@@ -541,6 +595,8 @@ class SuppressionIndex:
             owner = index.owners[number]
             owner.person_id, owner.name, owner.alive = pid, q.person_name(store, pid) or "(no name)", True
             owner.identity.update(ident)
+            owner.identity.linked = dict(ident.linked)  # named only in a link as the cards read now
+            owner.recorded = recorded_plain[number]
             index.excluded_people[pid] = number
         for number, owner in enumerate(index.owners):
             for kind, key, _shown in owner.identity.identifiers():
@@ -560,6 +616,23 @@ class SuppressionIndex:
                 for spelled in mail_spellings(first, nick_forms(first), last) if first and last else ():
                     index.by_spelling[spelled].append(number)
         return index
+
+    def linked_owners(self, key: str) -> list[int] | None:
+        """The owners of an address on the list when each is excluded now and their cards name it only in a link's
+        query (`Identity.linked`): a person the user kept apart from each of them may be written with it as their
+        own. None when anyone else's entry holds it (their address, or recorded so before)."""
+        owners = self.by_key.get(("email", key), [])
+        for number in owners:
+            owner = self.owners[number]
+            spellings = (key, *mailbox_aliases(key))
+            if not owner.alive or not any(k in owner.identity.linked and k not in owner.recorded for k in spellings):
+                return None
+        return owners or None
+
+    def where(self, number: int, key: str) -> str:
+        """The link an owner's card names this address in, when that is all it does ("" else)."""
+        linked = self.owners[number].identity.linked
+        return next((linked[k] for k in (key, *mailbox_aliases(key)) if k in linked), "")
 
     def identifier_hits(self, ident: Identity) -> list[Hit]:
         """Owners this identity shares an identifier with (address, phone, profile, record)."""
@@ -780,6 +853,8 @@ def _hits(store: Store, pid: int, ident: Identity, index: SuppressionIndex) -> l
             continue
         how = ("bears the name of" if hit.kind == "name" else "holds a card of" if hit.kind == "record" else
                f"holds {hit.shown}, {'an' if hit.kind == 'email' else 'a'} {KIND_WORDS[hit.kind]} of")
+        if hit.kind == "email" and (where := index.where(hit.owner, mailbox_key(hit.shown) or hit.shown)):
+            how = f"holds {hit.shown}, named only in the query of a link ({where}) on the card of"
         found.append((hit.owner, how))
     return found
 
@@ -874,22 +949,48 @@ EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'
 # An address spelled out so that address harvesters miss it, as people write one into a note or a company
 # cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
 # escape, twice over too: `unescaped`), `rex\@x.com` (an escaped `@`, as a vCard writer or a shell leaves it),
-# `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex at x dot com`. A plain
-# `at` is read only with a spelled `dot` in the domain (`sales at shop.com` is a job title). Every quantifier
-# is bounded and no two repeat over the same characters, so a hostile text is read in time linear in its
-# length; each rewrite is shorter than what it replaces.
+# `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex -at- x -dot- com` (dashes or underscores between spaces),
+# `rex at x dot com`, every letter a character reference (`&#114;&#101;&#120;&#64;...`: `_NUMERIC_REFERENCE`). A
+# plain `at` is read only with a spelled `dot` in the domain, or between a dotted name and a dotted domain
+# (`rex.boss at x.com`: `sales at shop.com` is a job title). Every quantifier is bounded and no two repeat over
+# the same characters, so a hostile text is read in time linear in its length; each rewrite is shorter than
+# what it replaces.
 _SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40"
-                         r"|\\{1,2}@) {0,3}|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)", re.I)
+                         r"|\\{1,2}@) {0,3}|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)"
+                         r"|(?<=\w) {1,3}[-_] {0,2}(?:at|@) {0,2}[-_] {1,3}(?=\w)", re.I)
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
-                          r"|\\{1,2}\.|。", re.I)
+                          r"|\\{1,2}\.|。|(?<=\w) {1,3}[-_] {0,2}(?:dot|\.) {0,2}[-_] {1,3}(?=\w)", re.I)
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});")
+# `rex.boss at oldcorp.com`: a name with a dot or underscore inside, a plain `at`, a domain with a dot
+_DOTTED_AT = re.compile(r"(?<![\w.+@-])(?=[\w+-]{1,64}[._][\w+-])([\w.+-]{1,64}) {1,3}(?:at|AT|At) {1,3}"
+                        r"([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})(?![\w-])")
 # a domain written with spaces around its dots (`rex @ oldcorp . com`): joined only right behind an `@`, so a
 # sentence's full stop joins no two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
 _SPACED_DOMAIN = re.compile(r"@([\w-]{1,63}(?: {0,3}\. {0,3}[\w-]{1,63}){1,8})")
+# and a local part so written (`rex . boss @`, `rex .boss@`, `rex. boss (at)`): only the words running into an `@`,
+# each a dot apart; a full stop before a capital (`Thanks Rex. Boss@x.com is ...`) ends a sentence, not a word
+_SPACED_LOCAL = re.compile(r"(?<![\w.+-])[\w+-]{1,64}(?: {0,3}\. {0,3}[\w+-]{1,64}){1,8}(?=@)")
+_LOCAL_DOT = re.compile(r" {0,3}\. {0,3}")
+
+
+def _joined_local(match: re.Match[str]) -> str:
+    """The words of a local part joined at their dots, from the last full stop ending a sentence on."""
+    run = match.group()
+    start = 0
+    for dot in _LOCAL_DOT.finditer(run):
+        if dot.group().startswith(".") and dot.end() > dot.start() + 1 and run[dot.end()].isupper():
+            start = dot.end()
+    return run[:start] + _LOCAL_DOT.sub(".", run[start:])
+
+
 _DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
 _WORDS = re.compile(rf"(?<![\w.+-])([\w.+-]{{1,64}}(?:{_DOT_WORD}[\w+-]{{1,64}}){{0,8}}) {{1,3}}(?:at|AT|At) {{1,3}}"
                     rf"([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
 _DOTS = re.compile(_DOT_WORD)
-_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot")  # one search in C: most cells hold none of these
+# a domain behind an `@` with spelled dots (`rex@oldcorp dot com`)
+_AT_DOT_WORDS = re.compile(rf"@([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
+_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot| at | AT | At |[-_] {0,2}(?:at|AT)")  # one search in C: most
+# cells hold none of these
 
 
 def spelled_out(text: str) -> str:
@@ -900,10 +1001,38 @@ def spelled_out(text: str) -> str:
         return text
     if "%" in text or "&amp;" in text:
         text = unescaped(text)
+    if "&#" in text:
+        text = _NUMERIC_REFERENCE.sub(_referenced, text)
     text = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", text))
     if "dot" in text or "DOT" in text or "Dot" in text:
         text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
+        text = _AT_DOT_WORDS.sub(lambda m: f"@{_DOTS.sub('.', m.group(1))}", text)
+    if " at " in text or " AT " in text or " At " in text:
+        text = _DOTTED_AT.sub(r"\1@\2", text)
     return text
+
+
+def profile_keys_in(text: str) -> list[str]:
+    """The profile links of a text (`normalize.linkedin_keys_in`), its HTML character references read too
+    (`linkedin&#46;com/in/rex&#45;boss`, as a link pasted from a web page's source is written)."""
+    keys = linkedin_keys_in(text)
+    if "&#" in text:
+        keys += linkedin_keys_in(_NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&")))
+    return list(dict.fromkeys(keys))
+
+
+def _referenced(match: re.Match[str]) -> str:
+    """The character an HTML numeric character reference names (`&#114;`, `&#x72;`: r), read as the keys read
+    it (`&#65312;` is `@`); as written when it names none."""
+    number = match.group()[2:-1]
+    code = int(number[1:], 16) if number[:1] in "xX" else int(number)
+    if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return match.group()
+    char = chr(code)
+    if char.isascii():
+        return char
+    read = normalized_text(char)
+    return read if len(read) <= len(match.group()) else char
 
 
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
@@ -939,18 +1068,22 @@ _GLUED_REVERSED = re.compile(r"[\w.+-]*")
 
 def addresses_written_in(text: str) -> list[str]:
     """Every address a free text (a note, a name, company or title cell) may hold, read as the keys read
-    text (NFKC, invisible characters dropped), spelled out too (`spelled_out`), and each also without what is
+    text (NFKC, invisible characters dropped), spelled out (`spelled_out`) and as written, and each also without what is
     glued before it (`-rex@x.com`, `•rex@x.com`, `*rex@x.com`, `?u=rex@x.com`): the bullet of a list, a link's
     query. Candidates, for comparing with keys: most are no one's address."""
     value = text if text.isascii() else normalized_text(text)
     if not _MAY_SPELL.search(value):
         return []
+    as_written = value
     value = spelled_out(value)
     if "@" not in value:
         return []
     readings = [value]
-    if " ." in value or ". " in value:
+    if value != as_written and "@" in as_written:  # a clean address a spelled `@` behind it glued to a word
+        readings.append(as_written)  # (`rex@x.com @ work` spells rex@x.com@work)
+    if " ." in value or ". " in value:  # one more reading: spaced dots joined on both sides of each `@`
         joined = _SPACED_DOMAIN.sub(lambda m: "@" + m.group(1).replace(" ", ""), value)
+        joined = _SPACED_LOCAL.sub(_joined_local, joined)
         if joined != value:
             readings.append(joined)
     found: dict[str, None] = {}

@@ -217,3 +217,149 @@ def test_a_role_address_in_a_web_link_on_an_excluded_persons_card_is_not_his(kno
     proc, out = _rex_and_ann(knowme, tmp_path, rex_line, ann_line)
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["NOTE:old boss rex . boss @ oldcorp.com", "NOTE:rex .boss@oldcorp.com",
+                                     "NOTE:rex. boss (at) oldcorp (dot) com", "ORG:Acme (rex . boss @ oldcorp . com)",
+                                     "X-ALT-MAIL:rex .boss @oldcorp. com", "NOTE:rex . boss at oldcorp dot com"])
+def test_an_excluded_address_with_spaced_dots_before_its_at_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                  written: str) -> None:
+    """Spaced dots were joined only in the domain behind an `@`: `rex . boss @ oldcorp.com` read as
+    boss@oldcorp.com, no one's, and the card went into the safe file with the ex-boss's address in its note."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written, rex_email="rex.boss@oldcorp.com")
+
+
+def test_full_stops_before_an_address_in_a_sentence_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:
+    """A full stop ends a sentence: the word before it is not read as the start of the address after it."""
+    proc, out = _export(knowme, tmp_path, "NOTE:Met Rex. Boss at Oldcorp. Thanks Rex. Boss@oldcorp.com is the "
+                        "board's inbox", "ORG:Oldcorp (Rex. Boss (at) oldcorp (dot) com)",
+                        rex_email="rex.boss@oldcorp.com")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("rex_line", ["URL:mailto:?to=rex.home%40x.example",
+                                      "URL:mailto:rex@oldcorp.com,rex.home@x.example",
+                                      "URL:mailto:rex@oldcorp.com?cc=rex.home@x.example",
+                                      "IMPP:mailto:rex@oldcorp.com?bcc=rex.home%40x.example",
+                                      "URL:mailto:rex@oldcorp.com?subject=hi&to=x%40y.example%2C%20rex.home"
+                                      "%40x.example",
+                                      "URL:MAILTO:rex@oldcorp.com?CC=REX.HOME%2540X.EXAMPLE"])
+def test_a_recipient_of_a_mailto_link_on_an_excluded_persons_card_stops_a_knows_me_card_holding_it(
+        knowme, tmp_path: Path, rex_line: str) -> None:
+    """Rex's card links a mail to him at his home address too: only the first address of a mailto link was read
+    (its query not at all, and a second recipient after a comma was cut off at its @), so Ann's card holding
+    that address went into the safe file."""
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, "EMAIL:rex.home@x.example")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr and "rex.home@x.example" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("rex_line", ["URL:mailto:rex@oldcorp.com?cc=info%40oldcorp.com",
+                                      "URL:mailto:rex@oldcorp.com?subject=ask%20ann@able.example&body=hi"])
+def test_a_role_address_or_a_word_of_a_mailto_links_subject_on_an_excluded_persons_card_is_not_his(
+        knowme, tmp_path: Path, rex_line: str) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, "EMAIL:info@oldcorp.com")
+    assert proc.returncode == 0, proc.stdout
+    assert "info@oldcorp.com" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["URL:mailto:ann@able.example?cc=rex%40oldcorp.com",
+                                     "URL:mailto:ann@able.example?bcc=x%40y.example,rex%40oldcorp.com",
+                                     "URL:mailto:?to=rex%2540oldcorp.com",
+                                     "IMPP:mailto:ann@able.example?cc=rex@oldcorp.com",
+                                     "NOTE:mailto:ann@able.example?subject=hi&cc=x@y.example%2Crex@oldcorp.com",
+                                     "URL:mailto:ann@able.example%3Fcc%3Drex%2540oldcorp.com",
+                                     "NOTE:<a href=\"mailto:ann@able.example?subject=Hi&amp;cc=rex%40oldcorp.com\">"])
+def test_an_excluded_recipient_of_a_mailto_link_on_a_knows_me_card_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                        written: str) -> None:
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+CALENDAR = "https://cal.example/?with=ann%40able.example"
+
+
+def _ids(knowme, *names: str) -> list[int]:
+    people = knowme.json("list", "--json")
+    return [next(p["id"] for p in people if p["name"] == name) for name in names]
+
+
+def test_an_address_an_excluded_card_names_only_in_a_links_query_says_where_and_a_different_answer_writes_it(
+        knowme, tmp_path: Path) -> None:
+    """Rex's card links a calendar page with Ann: her address, in its query, went on his list, and Ann (knows-me)
+    was refused with only 'shares ann@able.example with Rex Boss'; answered `--not-same-as`, her address stayed
+    withheld for ever, so she was never written. The refusal now names the link on his card, and once the user
+    says they are different people her own address is written."""
+    proc, out = _rex_and_ann(knowme, tmp_path, f"URL:{CALENDAR}", "NOTE:friend")
+    said = proc.stdout + proc.stderr
+    assert proc.returncode == 1 and not out.exists()
+    assert "Ann Able" in said and "Rex Boss" in said and f"only in the query of a link ({CALENDAR})" in said
+    assert "--not-same-as" in said
+    rex, ann = _ids(knowme, "Rex Boss", "Ann Able")
+    assert knowme("mark", str(ann), "--not-same-as", str(rex)).returncode == 0
+    proc = knowme("export", "safe", "-o", out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ANN in out.read_text(encoding="utf-8") and REX not in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("rex_line", [f"URL:{CALENDAR}", "URL:mailto:rex@oldcorp.com?cc=ann%40able.example"])
+def test_mark_says_where_an_excluded_card_names_the_address_it_refuses(knowme, tmp_path: Path, rex_line: str) -> None:
+    path = tmp_path / "phone.vcf"
+    path.write_text(_card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{REX}", rex_line)
+                    + _card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}"), encoding="utf-8")
+    assert knowme("import", path).returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    proc = knowme("mark", ANN, "--as", "knows-me")
+    assert proc.returncode == 1
+    assert f"named only in the query of a link ({rex_line[4:]}) on the card of" in proc.stderr
+    assert "Rex Boss" in proc.stderr
+
+
+@pytest.mark.parametrize("also", ["NOTE:Ann's old mailbox: ann@able.example", "X-ALT-MAIL:ann@able.example"])
+def test_an_address_an_excluded_card_also_gives_otherwise_stays_withheld_after_a_different_answer(
+        knowme, tmp_path: Path, also: str) -> None:
+    """The link's query is not all his card says of the address: it is his, and no answer writes it."""
+    path = tmp_path / "phone.vcf"
+    path.write_text(_card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{REX}", f"URL:{CALENDAR}", also)
+                    + _card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}", "EMAIL:ann.home@able.example"),
+                    encoding="utf-8")
+    assert knowme("import", path).returncode == 0
+    assert knowme("mark", ANN, "--as", "knows-me").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    out = tmp_path / "safe.csv"
+    proc = knowme("export", "safe", "-o", out)
+    assert proc.returncode == 1 and "only in the query of a link" not in proc.stdout + proc.stderr
+    rex, ann = _ids(knowme, "Rex Boss", "Ann Able")
+    assert knowme("mark", str(ann), "--not-same-as", str(rex)).returncode == 0
+    assert knowme("export", "safe", "-o", out).returncode == 0
+    written = out.read_text(encoding="utf-8")
+    assert "ann.home@able.example" in written and "ann@able.example" not in written
+
+
+@pytest.mark.parametrize("written", ["NOTE:linkedin&#46;com/in/rex-boss", "NOTE:linkedin.com/in/rex&#45;boss",
+                                     "X-SOCIAL:&#108;inkedin.com&#47;in&#47;rex-boss",
+                                     "ORG:Acme linkedin.com/in/rex&#x2D\\;boss"])
+def test_an_excluded_profile_with_html_character_references_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                  written: str) -> None:
+    """A profile link pasted from a web page's source (`linkedin&#46;com/in/rex&#45;boss`) read as no profile."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+def test_an_address_named_in_a_link_of_a_card_no_book_holds_any_more_stays_withheld(knowme, tmp_path: Path) -> None:
+    """Once no address book holds Rex's card, the list alone cannot tell that his card named the address only in a
+    link: the refusal still says which link, and a different-people answer keeps the address out of the file."""
+    (tmp_path / "rex.vcf").write_text(_card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{REX}", f"URL:{CALENDAR}"),
+                                      encoding="utf-8")
+    (tmp_path / "ann.vcf").write_text(_card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}"), encoding="utf-8")
+    assert knowme("import", tmp_path / "rex.vcf", tmp_path / "ann.vcf").returncode == 0
+    assert knowme("mark", ANN, "--as", "knows-me").returncode == 0
+    rex, ann = _ids(knowme, "Rex Boss", "Ann Able")
+    assert knowme("mark", str(rex), "--as", "exclude").returncode == 0
+    assert knowme("forget", "rex.vcf").returncode == 0
+    out = tmp_path / "safe.csv"
+    proc = knowme("export", "safe", "-o", out)
+    assert proc.returncode == 1 and f"only in the query of a link ({CALENDAR})" in proc.stdout + proc.stderr
+    assert knowme("mark", str(ann), "--not-same-as", str(rex)).returncode == 0
+    proc = knowme("export", "safe", "-o", out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ANN not in out.read_text(encoding="utf-8") and "only addresses are excluded ones: 1" in proc.stdout

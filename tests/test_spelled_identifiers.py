@@ -182,25 +182,29 @@ def test_a_spelling_is_read_wherever_it_stands_in_a_text(spelling: str, before: 
 
 FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)", "[dot]", "(", "[", "%40", "%2e",
              "&#64;", "&#x40;", "&", "-", "\u2022", "\uff20", "\u3002", "rex", "oldcorp", "com", "\n", "%25", "%2540",
-             "%252E", "&amp;", "%C3%BC", "%EF%BC%A0", "%", " @", "@ ", " . ", ". ", "\\", "\\@"]
+             "%252E", "&amp;", "%C3%BC", "%EF%BC%A0", "%", " @", "@ ", " . ", ". ", "\\", "\\@", " .", "A", "+",
+             "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At "]
 
 
 @settings(deadline=None, max_examples=200)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=3000).map("".join))
 def test_a_hostile_text_is_read_within_its_own_size(text: str) -> None:
-    """No rewrite makes a text longer, and a text gives no more candidates than eight per `@` it holds once
-    spelled out (two readings, as written and with a spaced domain joined, each at most four per `@`): the
-    reading is bounded by the text, whatever it repeats."""
+    """No rewrite makes a text longer, and a text gives no more candidates than twelve per `@` it holds once
+    spelled out (three readings: spelled out, spelled out with spaced dots joined around each `@`, and as
+    written, which holds no more `@` than the spelled-out text; each at most four per `@`): the reading is
+    bounded by the text, whatever it repeats."""
     assert len(spelled_out(text)) <= len(text)
     found = addresses_written_in(text)
-    assert len(found) <= 8 * spelled_out(normalized_text(text)).count("@")
+    assert len(found) <= 12 * spelled_out(normalized_text(text)).count("@")
     assert all(len(address) <= len(text) for address in found)
 
 
 @pytest.mark.parametrize("fragment", ["a", " ", " at ", " dot ", "a dot ", "(at", "%4", "&#6", "a@", "@a", "-a@b ",
                                       "x" * 63 + " at ", "a.b dot " * 9, "%25", "%2525", "&amp;amp;", "%2540a ",
                                       "a @", "a @a", "@a . b ", "a @ b . ", "\\@", "@" + "a" * 63 + " . ",
-                                      "a\\@b . c . "])
+                                      "a\\@b . c . ", "a . ", "a . b@", "a .b @c . ", "Ab. A", "x" * 64 + " . ",
+                                      "a. " + "b" * 64 + "@", "a.b at c.d ", "&#114;", "a -at- ",
+                                      "@a dot b ", "a.b at " + "c" * 63 + ".", "&#64;&#32;"])
 def test_a_long_repetition_is_read_once(fragment: str) -> None:
     text = fragment * (200_000 // len(fragment))
     assert len(spelled_out(text)) <= len(text)
@@ -233,3 +237,53 @@ def test_numbers_in_an_excluded_persons_note_that_are_no_phones_stop_nothing(tmp
         mark(store, [pid(store, "ann@able.example")], Decision.KNOWS_ME)
         export_safe(store, tmp_path / "s.csv")
     assert "ann@able.example" in (tmp_path / "s.csv").read_text(encoding="utf-8")
+
+
+MORE_SPELLINGS = [
+    "rex.boss at oldcorp.com", "rex.boss AT oldcorp.com",
+    "&#114;&#101;&#120;&#46;&#98;&#111;&#115;&#115;&#64;&#111;&#108;&#100;&#99;&#111;&#114;&#112;&#46;&#99;&#111;"
+    "&#109;",
+    "&#x72;&#x65;&#x78;.boss&#x40;oldcorp.com", "rex.boss&#32;&#64;&#32;oldcorp.com",
+    "rex.boss -at- oldcorp -dot- com", "rex.boss _at_ oldcorp _dot_ com", "rex.boss@oldcorp dot com",
+]
+
+
+@pytest.mark.parametrize("spelling", MORE_SPELLINGS)
+def test_an_address_spelled_as_harvest_guards_write_it_stops_the_safe_export(tmp_path: Path, spelling: str) -> None:
+    """A plain `at` between a dotted name and a domain, every letter an HTML character reference (what an
+    address-hiding tool writes into a web page), `-at-`/`_at_` between spaces, a spelled `dot` behind an `@`:
+    each read as no address, so a knows-me card holding the ex-boss's address in its note or company went into
+    the safe file."""
+    db = tmp_path / "w.db"
+    _workspace(db, _ann(f"Old boss: {spelling}. Never again.", org=f"Acme (ex {spelling})"))
+    assert ("cell", "company") in _refused(db, tmp_path / "s.csv")
+    assert ("email", "") in _refused(db, tmp_path / "s.csv")
+
+
+def test_ordinary_text_around_the_new_spellings_does_not_stop_the_export(tmp_path: Path) -> None:
+    """A title `at` a company's site, HTML entities of ordinary words, dashes around words and a `dot` in a
+    sentence with an `@handle` read as no excluded address."""
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        ann = _ann("Sales director at shop.com, V.P. at oldcorp.com; caf&#233; &#38; bar; lunch -at- noon; "
+                   "@rexboss on polka dot ties; Rex. Boss at Oldcorp.", org="Head of sales at shop.com",
+                   title="sales.lead at shop.com")
+        add(store, [rec("Rex", "Boss", [REX, "sales@shop.com"]), ann])
+        mark(store, [pid(store, REX)], Decision.EXCLUDE)
+        mark(store, [pid(store, "ann@able.example")], Decision.KNOWS_ME)
+        export_safe(store, tmp_path / "s.csv")
+    assert "ann@able.example" in (tmp_path / "s.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("note", ["mail rex.boss@oldcorp.com @ work, rex@home.example @ home",
+                                  "rex.boss@oldcorp.com (at) work", "rex.boss@oldcorp.com - at - the office",
+                                  "rex.boss@oldcorp.com at work dot com, ask"])
+def test_an_excluded_address_written_clean_before_an_at_sign_or_word_stops_the_safe_export(tmp_path: Path,
+                                                                                           note: str) -> None:
+    """A spelled `@` (`@ work`, `(at) work`) right behind a clean address glued the two into one word
+    (rex.boss@oldcorp.com@work), no one's, so a knows-me card noting the ex-boss's address that way went into
+    the safe file: the text as written is read beside the text spelled out."""
+    db = tmp_path / "w.db"
+    _workspace(db, _ann(note, org=f"Acme ({note})"))
+    assert ("cell", "company") in _refused(db, tmp_path / "s.csv")
+    assert ("email", "") in _refused(db, tmp_path / "s.csv")

@@ -21,6 +21,7 @@ from knowme.exports.queue_files import OutreachData
 from knowme.exports.registry import Exporter, exporters, get
 from knowme.exports.safe import (
     ContactRow,
+    KeptApart,
     Lookalike,
     Preflight,
     outreach_conflicts,
@@ -32,6 +33,7 @@ from knowme.normalize import linkedin_key, mailbox_key
 from knowme.outreach import Queue, queue_from_store
 from knowme.runtime import bulk_work
 from knowme.store.core import Store
+from knowme.suppression import SuppressionIndex
 from knowme.text import plural
 
 
@@ -123,9 +125,12 @@ def _outreach_plan(store: Store, today: date) -> tuple[Queue, dict[int, list[str
     kept apart from an excluded one with `--not-same-as` may still hold his profile; it is never
     written, as his address is not)."""
     queue = queue_from_store(store, today)
-    blocked, profiles_blocked = withheld_keys(store)
+    index = SuppressionIndex.load(store)
+    blocked, profiles_blocked = withheld_keys(store, index)
+    kept_apart = KeptApart(store, index)
     emails = {item.person.id: [e for e in item.person.emails
-                               if not any(mailbox_key(a) in blocked for a in addresses_in(e) or [e])]
+                               if not any((key := mailbox_key(a)) in blocked and not kept_apart(item.person.id, key)
+                                          for a in addresses_in(e) or [e])]
               for item in queue.items}
     profiles = {item.person.id: next((url for record in item.person.records for url in record.linkedin_urls
                                       if (key := linkedin_key(url)) is not None and key not in profiles_blocked), "")

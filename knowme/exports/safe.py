@@ -24,7 +24,10 @@ nickname, categories, links: it counts as held) is read however it is spelled ou
 a phone or profile there is read as in a cell (`+44/7700/900123`, `linkedin.com/in/rex%252Dboss`, `rex–boss`,
 the old `linkedin.com/pub/rex-boss/1/2/3`, `X-LINKEDIN:rex-boss`).
 Each conflict names both people and the command that resolves it (`Lookalike.command`); a
-`different` verdict (`knowme mark ID --not-same-as ID`) resolves all but the last kind.
+`different` verdict (`knowme mark ID --not-same-as ID`) resolves all but the last kind. An address the
+excluded cards name only in a link's query (`cal.example/?with=ann@x.com`, a mailto's `cc=`) may be the
+other person's: the conflict says which link (`Lookalike.where`), and once they are kept apart the address is
+written as theirs (`KeptApart`); every other address on the list is withheld whatever the answer.
 """
 from __future__ import annotations
 
@@ -44,7 +47,6 @@ from knowme.normalize import (
     is_email,
     is_rekeyed_domain,
     linkedin_key,
-    linkedin_keys_in,
     mailbox_aliases,
     mailbox_key,
     normalized_text,
@@ -63,6 +65,7 @@ from knowme.suppression import (
     different_verdicts,
     phone_in_text,
     phone_runs,
+    profile_keys_in,
     written_elsewhere,
 )
 from knowme.text import plural
@@ -113,6 +116,7 @@ class Lookalike:
     pair_id: int | None = None
     field: str = ""
     decision: str = Decision.KNOWS_ME.value  # or personalize: the outreach export is gated the same way
+    where: str = ""  # the link on the excluded card that names the shared address, when nothing else there does
 
     @property
     def _excluded(self) -> str:
@@ -137,6 +141,9 @@ class Lookalike:
         if self.kind == "name":
             alike = f" ({self.shared})" if self.shared else ""
             return f"{me} looks like {them}, {self.similarity}% alike{alike}"
+        if self.where:
+            return (f"{me} shares {self.shared} with {them}, whose card names it only in the query of a link "
+                    f"({self.where}): if it is {self.knows_me_name or 'theirs'}'s own, say they are different people")
         return f"{me} shares {self.shared} with {them}"
 
     @property
@@ -157,7 +164,7 @@ class Lookalike:
         return {"knows_me": self.knows_me_id, "knows_me_name": self.knows_me_name, "excluded": self.excluded_id,
                 "excluded_name": self.excluded_name, "kind": self.kind, "similarity": self.similarity,
                 "shared": self.shared or None, "pair": self.pair_id, "field": self.field or None,
-                "decision": self.decision, "reason": str(self), "command": self.command}
+                "decision": self.decision, "where": self.where or None, "reason": str(self), "command": self.command}
 
 
 @dataclass(slots=True)
@@ -222,13 +229,35 @@ def withheld_email_keys(store: Store) -> tuple[set[str], set[str]]:
     return blocked, _shared_keys(store)
 
 
-def withheld_keys(store: Store) -> tuple[set[str], set[str]]:
+def withheld_keys(store: Store, index: SuppressionIndex | None = None) -> tuple[set[str], set[str]]:
     """The email keys (`mailbox_key` form) and LinkedIn profile keys (`linkedin_key` form) on the
     suppression list or held by an excluded person now: never written anywhere, whoever else holds
-    them (a knows-me or personalize person kept apart from the excluded one with `--not-same-as`)."""
-    index = SuppressionIndex.load(store)
+    them (a knows-me or personalize person kept apart from the excluded one with `--not-same-as`), but an
+    address the excluded cards name only in a link's query, for a person kept apart from them (`KeptApart`)."""
+    index = index if index is not None else SuppressionIndex.load(store)
     return ({key for kind, key in index.by_key if kind == "email"},
             {key for kind, key in index.by_key if kind == "url"})
+
+
+class KeptApart:
+    """Whether a person may be written with an address on the list as their own: only when every excluded card
+    naming it names it only in a link's query (`SuppressionIndex.linked_owners`: `?with=ann@x.com` on his calendar
+    link) and the user said this person and each of them are different people (`--not-same-as`)."""
+
+    def __init__(self, store: Store, index: SuppressionIndex) -> None:
+        self.store, self.index = store, index
+        self._verdicts: set[tuple[str, str]] | None = None
+        self._loaded = False
+
+    def __call__(self, person_id: int, key: str) -> bool:
+        owners = self.index.linked_owners(key)
+        if owners is None:
+            return False
+        if not self._loaded:
+            self._verdicts, self._loaded = different_verdicts(self.store), True
+        mine = {rkey for _pid, rkey in suppression_q.record_identities(self.store, [person_id])}
+        return all(apart(self.store, mine, self.index.owners[number].identity.rkeys, self._verdicts)
+                   for number in owners)
 
 
 def _shared_keys(store: Store) -> set[str]:
@@ -248,6 +277,7 @@ def plan_safe(store: Store) -> SafePlan:
             pre.excluded += n
     index = SuppressionIndex.load(store)
     gate = _Gate(store, index, int(prefs.get(store, "lookalike-threshold")))
+    kept_apart = KeptApart(store, index)
     shared = _shared_keys(store)
     # those the match key reads apart from the mailbox key (Proton's dots, hyphens and underscores), as a mail
     # provider reads them, under each of its domains
@@ -268,7 +298,7 @@ def plan_safe(store: Store) -> SafePlan:
                      if (key := mailbox_key(address)) is not None and is_email(address)]
             if not found:
                 continue
-            if any(("email", key) in index.by_key for _, key in found):
+            if any(("email", key) in index.by_key and not kept_apart(person.id, key) for _, key in found):
                 pre.blocked_addresses += 1
                 held = True
                 continue
@@ -357,7 +387,7 @@ class _Gate:
         self.keyed = _keyed_hits(store, index, decision) if index else {}
 
     def _add(self, person: Person | ContactRow, owner_number: int, kind: str, shown: str, score: int = 100,
-             pair_id: int | None = None, cell: str = "") -> None:
+             pair_id: int | None = None, cell: str = "", where: str = "") -> None:
         pid = person.person_id if isinstance(person, ContactRow) else person.id
         name = person.display_name
         owner = self.index.owners[owner_number]
@@ -369,7 +399,7 @@ class _Gate:
         if old is not None and (CONFLICT_KINDS.index(old.kind), -old.similarity) <= (rank, -score):
             return
         self.found[key] = Lookalike(pid, name, owner.person_id, owner.name, score, shown, kind, pair_id, cell,
-                                    self.decision.value)
+                                    self.decision.value, where)
 
     def check_person(self, person: Person) -> None:
         if not self.index:
@@ -382,7 +412,8 @@ class _Gate:
                 if key is None:
                     continue
                 for number in self.index.by_key.get(("email", key), ()):
-                    self._add(person, number, "email", _shown_email(self.index, number, key, email))
+                    self._add(person, number, "email", _shown_email(self.index, number, key, email),
+                              where=self.index.where(number, key))
         elsewhere = Identity()  # an excluded address or profile in a note, a link or a column no importer maps
         written = {person.display_name, person.org, person.title}  # cells the file writes: `check_cells` reads them
         for record in person.records:
@@ -397,7 +428,7 @@ class _Gate:
                 for address in addresses_written_in(text):
                     if key := mailbox_key(address):
                         elsewhere.emails.setdefault(key, address)
-                for key in linkedin_keys_in(text):
+                for key in profile_keys_in(text):
                     elsewhere.urls.setdefault(key, key)
         for kind, found in (("email", elsewhere.emails), ("url", elsewhere.urls)):
             for key, shown in found.items():
@@ -469,8 +500,8 @@ class _Gate:
             found += [("phone", key) for key in keys]
             for hit in hits:
                 self._add(row, hit.owner, "cell", hit.shown.partition(" and ")[0], cell=label)
-            if "linkedin" in value.lower():
-                found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *linkedin_keys_in(value)]) if key]
+            if "linkedin" in value.lower() or "&#" in value:
+                found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *profile_keys_in(value)]) if key]
             for kind, key in found:
                 for number in self.index.by_key.get((kind, key), ()):
                     self._add(row, number, "cell", key, cell=label)
