@@ -493,12 +493,14 @@ def summarise(person: Person) -> tuple[Any, ...]:
 def summarise_merged(person: Person) -> tuple[Any, ...]:
     """`summarise` by the `Person` properties: for any number of records, with their mail."""
     name = person.display_name
-    last, first = person.last_name, person.first_name
+    last, first = person.sort_names  # the shown name's own: the list sorts by the name it shows
     emails = person.emails
     sig = person.signals
+    # a filter finds them by every card's name: Bob Baker merged into Carol Chen is still found by "baker"
+    others = tuple(dict.fromkeys(n for r in person.records if (n := r.display_name) and n != name))
     return _summary(name, first, last, emails, person.org, person.title, person.connected,
                     ", ".join(person.sources), len(person.records),
-                    (sig.sent, sig.received, sig.two_way_threads, sig.last))
+                    (sig.sent, sig.received, sig.two_way_threads, sig.last), others)
 
 
 def summarise_record(record: Record) -> tuple[Any, ...]:
@@ -516,11 +518,13 @@ def summarise_record(record: Record) -> tuple[Any, ...]:
 
 
 def _summary(name: str, first: str, last: str, emails: list[str], org: str, title: str, connected: bool,
-             sources: str, n_records: int, mail: tuple[int, int, int, str | None] | None) -> tuple[Any, ...]:
+             sources: str, n_records: int, mail: tuple[int, int, int, str | None] | None,
+             other_names: tuple[str, ...] = ()) -> tuple[Any, ...]:
     sort_name = fold(f"{last} {first}" if last else name)[:SORT_MAX] or "~"
     # unique per person: not worth caching; capped, as a 100 MB name in a broken CSV would otherwise
     # be held whole by the full-text index's tokenizer (nobody types past the first few words)
-    search = searchable(sort_name, fold.__wrapped__(" ".join((name, *emails, org, title)))[:SEARCH_MAX])
+    text = " ".join((name, *other_names, *emails, org, title))
+    search = searchable(sort_name, fold.__wrapped__(text)[:SEARCH_MAX])
     sent, received, two_way, last_mail = mail or (0, 0, 0, None)
     return (name, sort_name, emails[0] if emails else "", org, title, int(connected), sources, n_records,
             sent, received, two_way, last_mail, search)
