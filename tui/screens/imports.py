@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from knowme.importers import ImportOptions
 from knowme.tui.messages import JobDone, Progress
-from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.screens.confirm import ConfirmScreen, too_small_to_show
 from knowme.tui.widgets.inturn import FieldInput
 from textual import on, work
 from textual.app import ComposeResult
@@ -155,7 +155,9 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
 
     @on(Button.Pressed, "#import")
     def action_import(self) -> None:
-        if self.chosen:
+        # not files the user cannot see listed: at 20x8 the picker showed its title and the path box, and
+        # ctrl+o imported what enter had added there unseen
+        if self.chosen and not too_small_to_show(self, [self.query_one("#chosen")], "the files chosen", "import them"):
             self.dismiss(list(self.chosen))
 
     @on(Button.Pressed, "#cancel")
@@ -383,6 +385,10 @@ class ImportScreen(ModalScreen[str | None]):
         """Import the refused files again as `--replace` (once confirmed) or `--as-new-source` would."""
         jobs = self.refused(mode)
         if not self.done or not jobs:
+            return
+        # n acts on what the refusal's line says (r asks first, and its question is checked the same way)
+        if too_small_to_show(self, [self.query_one("#refusals")], "the files not imported and why",
+                             "import them"):
             return
         if mode != "replace":
             self._again(jobs, mode)
