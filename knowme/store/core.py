@@ -428,19 +428,26 @@ class ImportOutcome:
 
     def held_line(self) -> str | None:
         """One line naming the new people alike an excluded person (by name, or holding an excluded address,
-        phone or profile) who were not excluded again: held undecided, and never uploaded while that stands."""
+        phone or profile) who were not excluded again: held undecided, and never uploaded while that stands.
+        Each card it names gets its ways out (it gave them for the first card alone: the others were left
+        with no command to settle them)."""
         if not self.held:
             return None
-        shown = "; ".join(str(why) for why in self.held[:10])
-        more = f" and {len(self.held) - 10} more" if len(self.held) > 10 else ""
-        first = self.held[0]
-        other = (f"; if not: knowme mark {first.person_id} --not-same-as {first.owner.person_id}"
-                 if first.owner.person_id is not None else "")
+        named = self.held[:HELD_NAMED]
+        shown = "; ".join(str(why) for why in named)
+        more = f" and {len(self.held) - len(named)} more" if len(self.held) > len(named) else ""
         one = len(self.held) == 1
-        return (f"{self.source}: {plural(len(self.held), 'card')} alike {'a person' if one else 'people'} "
+        said = (f"{self.source}: {plural(len(self.held), 'card')} alike {'a person' if one else 'people'} "
                 f"you excluded, held undecided (no mark uploads {'it' if one else 'them'} while the "
-                f"likeness stands): {shown}{more}; if the same person: knowme mark {first.person_id} --as exclude"
-                f"{other}")
+                f"likeness stands): {shown}{more}")
+        apart = [f"knowme mark {why.person_id} --not-same-as {why.owner.person_id}" for why in named
+                 if why.owner.person_id is not None]
+        if one:
+            return (f"{said}; if the same person: knowme mark {named[0].person_id} --as exclude"
+                    + (f"; if not: {apart[0]}" if apart else ""))
+        ids = " ".join(str(why.person_id) for why in named)
+        return (f"{said}; those the same person: knowme mark {ids} --as exclude (leave out those who are not)"
+                + (f"; each who is not: {'; '.join(apart)}" if apart else ""))
 
     def namesake_line(self) -> str | None:
         """One line saying a same-named file was taken as a different address book, and why."""
@@ -452,6 +459,7 @@ class ImportOutcome:
 
 
 SEARCH_MAX = 4096  # characters of the folded name, emails, company and title a filter searches
+HELD_NAMED = 10  # held cards an import's message names, each with its ways out (then "and N more")
 SORT_MAX = 512  # characters of the folded name a list sorts by (a longer name is a broken field)
 
 
