@@ -83,3 +83,19 @@ def test_the_list_reads_in_order_after_any_merges_splits_and_undos(tmp_path_fact
             for view in ("all", "undecided"):
                 order = [shown[pid] for pid in person_ids(store, ListQuery(view=view))]
                 assert read_in_order(order), (view, order)
+
+
+def test_a_workspace_merged_before_is_listed_by_the_names_shown_once_opened(knowme, tmp_path: Path) -> None:
+    """A workspace written before (schema 12) keeps the sort name its merges wrote, the first card's
+    surname: opened now, its merged people are sorted again by the name shown."""
+    (tmp_path / "a.vcf").write_text("".join((card("Carol", "Chen", "EMAIL:carol@x.com"), card("Amy", "Adams"),
+                                             card("Bert", "Bird"), card("Cara", "Cole"),
+                                             card("Carol", "Bakerson", "EMAIL:carol@x.com"))), encoding="utf-8")
+    assert knowme("import", tmp_path / "a.vcf").returncode == 0
+    with Store.open(knowme.db) as store:
+        carol = store.conn.execute("SELECT id FROM people WHERE name='Carol Chen'").fetchone()[0]
+        other = store.conn.execute("SELECT id FROM people WHERE name='Carol Bakerson'").fetchone()[0]
+        merge_people(store, carol, [other])
+        store.conn.execute("UPDATE people SET sort_name='chen carol' WHERE id=?", (carol,))  # as schema 12 wrote it
+        store.conn.execute("PRAGMA user_version=12")
+    assert listed(knowme) == ["Amy Adams", "Carol Bakerson", "Bert Bird", "Cara Cole"]

@@ -318,11 +318,21 @@ def _migrate_v11_spelled_names(conn: sqlite3.Connection) -> None:
                      spelled_rows(conn.execute("SELECT exclusion_id, key FROM suppressions WHERE kind='name'")))
 
 
+def _migrate_v13_shown_sort_names(conn: sqlite3.Connection) -> None:
+    """v13, a merged person sorted by the name shown (`Person.sort_names`): the sort name was read from
+    the surname most of their cards give, the shown name from the fullest card, so a person merged from
+    cards of two names was listed by one among the other's. Only merged people can differ; their
+    summaries are worked out again in `Store._after_shown_sort_names` (it needs the store), and a filter
+    then finds them by every card's name too."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merged_people(person_id INTEGER PRIMARY KEY)")
+    conn.execute("INSERT OR IGNORE INTO temp.merged_people(person_id) SELECT id FROM people WHERE n_records > 1")
+
+
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
                                _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER,
                                _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_keys, _migrate_v10_phone_cells,
-                               _migrate_v11_spelled_names, _migrate_v12_source_ids]
+                               _migrate_v11_spelled_names, _migrate_v12_source_ids, _migrate_v13_shown_sort_names]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -706,6 +716,8 @@ class Store:
                     self.conn.execute(statement)
             if 0 < version < 10:
                 self._after_split_cells()
+            if 0 < version < 13:
+                self._after_shown_sort_names()
             if 0 < version < SCHEMA_VERSION:
                 self._suppress_excluded_people()
             broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
@@ -723,6 +735,13 @@ class Store:
         self.conn.execute("DROP TABLE IF EXISTS temp.split_cells")
         if people:
             self.refresh_people(people)
+
+    def _after_shown_sort_names(self) -> None:
+        """After v13 listed the merged people: their summaries (sort name, search text) follow the rule now."""
+        people = [pid for (pid,) in self.conn.execute("SELECT person_id FROM temp.merged_people")]
+        self.conn.execute("DROP TABLE IF EXISTS temp.merged_people")
+        for chunk in chunked(people):
+            self.refresh_people(chunk)
 
     def _suppress_excluded_people(self) -> None:
         """On upgrade to the suppression list: everyone excluded so far gets their entries."""
