@@ -248,15 +248,38 @@ class Person:
     def display_name(self) -> str:
         """The fullest structured name any record gives, else the first display name; but not a
         misspelling of a name more of their records give ("Keevin Oliver" beside three "Kevin Oliver")."""
+        record = self.named_by
+        return record.display_name if record is not None else ""
+
+    @property
+    def named_by(self) -> Record | None:
+        """The record whose name is the person's `display_name` (None without records).
+
+        A list shows that name and sorts by `sort_names`, read from this same record: a person merged
+        from cards of different names (Bob Baker's and Carol Chen's) is listed as one of them and
+        sorted by that one, never shown as Carol Chen among the B's.
+        """
         names = [record.display_name for record in self.records]
-        best = ""
+        best, chosen = "", None
         for record, name in zip(self.records, names, strict=True):
             if "@" in name and best:
                 continue
             if not best or "@" in best or (len(name) > len(best) and (record.given or record.family)
                                            and not _misspelt(name, names)):
-                best = name
-        return best
+                best, chosen = name, record
+        return chosen
+
+    @property
+    def sort_names(self) -> tuple[str, str]:
+        """(surname, first name) a list sorts the person by: those of the record that gives their
+        `display_name`, by the rule a one-record person's summary uses (`last_name_of`, `first_name_of`).
+        Not `last_name`/`first_name`, which count every card (a greeting's rule): they may be another
+        card's than the name shown."""
+        record = self.named_by
+        if record is None:
+            return "", ""
+        name = record.display_name
+        return last_name_of(record.family.strip(), name), first_name_of(record.given.strip(), name)
 
     @property
     def first_name(self) -> str:

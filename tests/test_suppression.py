@@ -580,6 +580,29 @@ def test_an_excluded_card_back_in_another_book_at_a_new_address_is_held_and_said
     assert code == 1 and "Jane Doe (excluded, in no address book any more)" in err
 
 
+@pytest.mark.parametrize("cards", [3, 12])
+def test_every_held_card_is_named_with_its_ways_out(cli: Cli, cards: int) -> None:
+    """Several Jane Doe cards at new addresses: the import named them, but its ways out (`knowme mark ID
+    --as exclude`, `--not-same-as`) only the first card's, so the others had no command to settle them. Each
+    card named gets both (the first ten, then "and N more"), and each command runs."""
+    jane = exclude_jane(cli)
+    rows = "".join(f"Jane,,Doe,Home,jd{n}@new{n}.io,,,,\n" for n in range(1, cards + 1))
+    said = " ".join(cli.ok("import", cli.file("google.csv", GOOGLE_HEADER + rows + "Al,,Kay,Home,al@kay.io,,,,\n"))
+                    .split())
+    held = [cli.id(f"jd{n}@new{n}.io") for n in range(1, cards + 1)]
+    named = held[:10]
+    assert f"google.csv: {cards} cards alike people you excluded, held undecided" in said
+    for pid in named:
+        assert f"{pid}: Jane Doe bears the name of {jane}: Jane Doe (excluded)" in said
+        assert f"knowme mark {pid} --not-same-as {jane}" in said
+    assert f"knowme mark {' '.join(map(str, named))} --as exclude" in said
+    assert ("and 2 more;" in said) is (cards == 12) and "Al Kay" not in said
+    cli.ok("mark", named[0], "--not-same-as", jane)  # the ways out, as written: one is not Jane, the rest are
+    cli.ok("mark", *named[1:], "--as", "exclude")
+    decisions = {pid: p["decision"] for p in cli.people().values() if (pid := int(p["id"])) in named}
+    assert decisions == {named[0]: "undecided", **{pid: "exclude" for pid in named[1:]}}
+
+
 def test_an_excluded_card_back_in_another_book_with_her_address_comes_back_excluded(cli: Cli) -> None:
     """Jane excluded in phone.vcf, the book forgotten, then google.csv brings Jane Doe with her excluded
     address: her name and her address, more than the same book and her name (which excludes her again),

@@ -327,6 +327,51 @@ async def test_duplicates_modal_merges_keeps_apart_skips_and_undoes(tmp_path: Pa
             == "resolve"
 
 
+def _carol_by_two_names(tmp_path: Path) -> Path:
+    """The ten people and Carol Chen's card under her married name, Carol Whitfield (the fuller name,
+    so the one shown once merged), queued by the dedupe as one possible person."""
+    workspace = make_workspace(tmp_path / "w.db")
+    with Store.open(workspace) as store:
+        from knowme.dedupe.run import run_dedupe
+
+        store_records(store, "google.csv", [Record(source="google.csv", index=1, given="Carol", family="Whitfield",
+                                                   formatted_name="Carol Whitfield", org="Initech", title="CTO",
+                                                   emails=[Labeled("carol@initech.com", "work")])])
+        run_dedupe(store)
+        assert len(pending_pairs(store)) == 1
+    return workspace
+
+
+def _names_on_screen(contacts: ContactList) -> list[str]:
+    """The names the list's rows show, top to bottom (every row is on the screen; a mark such as the
+    connected one's ✓ left out)."""
+    shown = [contacts.render_line(y).text for y in range(1, contacts.row_count + 1)]
+    return [" ".join([word for word in line.split() if word[0].isalpha()][:2]) for line in shown]
+
+
+@pilot_test
+async def test_the_rows_read_in_order_after_a_merge_of_cards_of_two_names(tmp_path: Path) -> None:
+    """Merged in the duplicates dialog, Carol Whitfield was listed where Carol Chen sorts (between Bob
+    Baker and Dan Dunn); she is listed where her name sorts, and after undo both cards are again."""
+    app = KnowmeApp(_carol_by_two_names(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("8")  # All
+        await settle(pilot, app)
+        contacts = app.main.query_one(ContactList)
+        await open_pairs(pilot)
+        await pilot.press("y")
+        await workers_done(app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert _names_on_screen(contacts) == ["Alice Archer", "Bob Baker", "Dan Dunn", "Erin Evans", "Frank Fischer",
+                                              "Grace Green", "Henry Hill", "Ines Ibáñez", "Jack Jones", "Carol Whitfield"]
+        await pilot.press("ctrl+z")
+        await settle(pilot, app)
+        assert _names_on_screen(contacts)[1:3] == ["Bob Baker", "Carol Chen"]
+        assert _names_on_screen(contacts)[-2:] == ["Jack Jones", "Carol Whitfield"]
+
+
 @pilot_test
 async def test_split_a_merged_person_back_into_records(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path / "w.db", duplicates=True)

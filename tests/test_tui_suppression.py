@@ -179,3 +179,34 @@ def test_the_import_table_says_a_card_alike_an_excluded_person_is_held(tmp_path:
         book.write_text("First Name,Last Name,E-mail Address\nJane,Doe,jd@new.io\nAl,Kay,al@kay.io\n")
         report = import_path(store, book)
     assert report_line(report)[3] == "2 new people; 1 alike someone you excluded, held undecided (Jane Doe)"
+
+
+@pilot_test
+async def test_the_import_table_names_every_held_card_or_counts_the_rest(tmp_path: Path) -> None:
+    """Five cards held, two of them Jane Doe's name: the import row named the first three cards and "…"
+    ("Jane Doe; Jane Doe; Rex Boss, …"), never how many more. Each name once with its count, the first
+    three names, and how many cards more."""
+    from knowme.tui.screens.imports import ImportScreen
+
+    workspace = tmp_path / "w.db"
+    names = [("Jane", "Doe"), ("Rex", "Boss"), ("Nina", "Ex"), ("Tom", "Lee")]
+    with Store.open(workspace) as store:
+        store_records(store, "phone.vcf", [Record(source="phone.vcf", index=n, given=given, family=family,
+                                                  formatted_name=f"{given} {family}",
+                                                  emails=[Labeled(f"{given.lower()}@old.example")])
+                                           for n, (given, family) in enumerate(names, start=1)])
+        mark(store, [pid for (pid,) in store.conn.execute("SELECT id FROM people")], Decision.EXCLUDE)
+    book = tmp_path / "google.csv"
+    book.write_text("First Name,Last Name,E-mail Address\n" + "".join(
+        f"{given},{family},{given.lower()}{n}@new.example\n"
+        for n, (given, family) in enumerate([names[0], *names], start=1)))
+    app = KnowmeApp(workspace, import_paths=[book])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await workers_done(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        outcome = str(screen.query_one("#files").get_cell("0", "Outcome"))
+    assert outcome == "5 new people; 5 alike someone you excluded, held undecided (Jane Doe ×2; Rex Boss; Nina Ex " \
+                      "and 1 more card)"

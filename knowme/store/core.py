@@ -318,11 +318,21 @@ def _migrate_v11_spelled_names(conn: sqlite3.Connection) -> None:
                      spelled_rows(conn.execute("SELECT exclusion_id, key FROM suppressions WHERE kind='name'")))
 
 
+def _migrate_v13_shown_sort_names(conn: sqlite3.Connection) -> None:
+    """v13, a merged person sorted by the name shown (`Person.sort_names`): the sort name was read from
+    the surname most of their cards give, the shown name from the fullest card, so a person merged from
+    cards of two names was listed by one among the other's. Only merged people can differ; their
+    summaries are worked out again in `Store._after_shown_sort_names` (it needs the store), and a filter
+    then finds them by every card's name too."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merged_people(person_id INTEGER PRIMARY KEY)")
+    conn.execute("INSERT OR IGNORE INTO temp.merged_people(person_id) SELECT id FROM people WHERE n_records > 1")
+
+
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
                                _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER,
                                _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_keys, _migrate_v10_phone_cells,
-                               _migrate_v11_spelled_names, _migrate_v12_source_ids]
+                               _migrate_v11_spelled_names, _migrate_v12_source_ids, _migrate_v13_shown_sort_names]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
@@ -428,19 +438,26 @@ class ImportOutcome:
 
     def held_line(self) -> str | None:
         """One line naming the new people alike an excluded person (by name, or holding an excluded address,
-        phone or profile) who were not excluded again: held undecided, and never uploaded while that stands."""
+        phone or profile) who were not excluded again: held undecided, and never uploaded while that stands.
+        Each card it names gets its ways out (it gave them for the first card alone: the others were left
+        with no command to settle them)."""
         if not self.held:
             return None
-        shown = "; ".join(str(why) for why in self.held[:10])
-        more = f" and {len(self.held) - 10} more" if len(self.held) > 10 else ""
-        first = self.held[0]
-        other = (f"; if not: knowme mark {first.person_id} --not-same-as {first.owner.person_id}"
-                 if first.owner.person_id is not None else "")
+        named = self.held[:HELD_NAMED]
+        shown = "; ".join(str(why) for why in named)
+        more = f" and {len(self.held) - len(named)} more" if len(self.held) > len(named) else ""
         one = len(self.held) == 1
-        return (f"{self.source}: {plural(len(self.held), 'card')} alike {'a person' if one else 'people'} "
+        said = (f"{self.source}: {plural(len(self.held), 'card')} alike {'a person' if one else 'people'} "
                 f"you excluded, held undecided (no mark uploads {'it' if one else 'them'} while the "
-                f"likeness stands): {shown}{more}; if the same person: knowme mark {first.person_id} --as exclude"
-                f"{other}")
+                f"likeness stands): {shown}{more}")
+        apart = [f"knowme mark {why.person_id} --not-same-as {why.owner.person_id}" for why in named
+                 if why.owner.person_id is not None]
+        if one:
+            return (f"{said}; if the same person: knowme mark {named[0].person_id} --as exclude"
+                    + (f"; if not: {apart[0]}" if apart else ""))
+        ids = " ".join(str(why.person_id) for why in named)
+        return (f"{said}; those the same person: knowme mark {ids} --as exclude (leave out those who are not)"
+                + (f"; each who is not: {'; '.join(apart)}" if apart else ""))
 
     def namesake_line(self) -> str | None:
         """One line saying a same-named file was taken as a different address book, and why."""
@@ -452,6 +469,7 @@ class ImportOutcome:
 
 
 SEARCH_MAX = 4096  # characters of the folded name, emails, company and title a filter searches
+HELD_NAMED = 10  # held cards an import's message names, each with its ways out (then "and N more")
 SORT_MAX = 512  # characters of the folded name a list sorts by (a longer name is a broken field)
 
 
@@ -493,12 +511,14 @@ def summarise(person: Person) -> tuple[Any, ...]:
 def summarise_merged(person: Person) -> tuple[Any, ...]:
     """`summarise` by the `Person` properties: for any number of records, with their mail."""
     name = person.display_name
-    last, first = person.last_name, person.first_name
+    last, first = person.sort_names  # the shown name's own: the list sorts by the name it shows
     emails = person.emails
     sig = person.signals
+    # a filter finds them by every card's name: Bob Baker merged into Carol Chen is still found by "baker"
+    others = tuple(dict.fromkeys(n for r in person.records if (n := r.display_name) and n != name))
     return _summary(name, first, last, emails, person.org, person.title, person.connected,
                     ", ".join(person.sources), len(person.records),
-                    (sig.sent, sig.received, sig.two_way_threads, sig.last))
+                    (sig.sent, sig.received, sig.two_way_threads, sig.last), others)
 
 
 def summarise_record(record: Record) -> tuple[Any, ...]:
@@ -516,11 +536,13 @@ def summarise_record(record: Record) -> tuple[Any, ...]:
 
 
 def _summary(name: str, first: str, last: str, emails: list[str], org: str, title: str, connected: bool,
-             sources: str, n_records: int, mail: tuple[int, int, int, str | None] | None) -> tuple[Any, ...]:
+             sources: str, n_records: int, mail: tuple[int, int, int, str | None] | None,
+             other_names: tuple[str, ...] = ()) -> tuple[Any, ...]:
     sort_name = fold(f"{last} {first}" if last else name)[:SORT_MAX] or "~"
     # unique per person: not worth caching; capped, as a 100 MB name in a broken CSV would otherwise
     # be held whole by the full-text index's tokenizer (nobody types past the first few words)
-    search = searchable(sort_name, fold.__wrapped__(" ".join((name, *emails, org, title)))[:SEARCH_MAX])
+    text = " ".join((name, *other_names, *emails, org, title))
+    search = searchable(sort_name, fold.__wrapped__(text)[:SEARCH_MAX])
     sent, received, two_way, last_mail = mail or (0, 0, 0, None)
     return (name, sort_name, emails[0] if emails else "", org, title, int(connected), sources, n_records,
             sent, received, two_way, last_mail, search)
@@ -694,6 +716,8 @@ class Store:
                     self.conn.execute(statement)
             if 0 < version < 10:
                 self._after_split_cells()
+            if 0 < version < 13:
+                self._after_shown_sort_names()
             if 0 < version < SCHEMA_VERSION:
                 self._suppress_excluded_people()
             broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
@@ -711,6 +735,13 @@ class Store:
         self.conn.execute("DROP TABLE IF EXISTS temp.split_cells")
         if people:
             self.refresh_people(people)
+
+    def _after_shown_sort_names(self) -> None:
+        """After v13 listed the merged people: their summaries (sort name, search text) follow the rule now."""
+        people = [pid for (pid,) in self.conn.execute("SELECT person_id FROM temp.merged_people")]
+        self.conn.execute("DROP TABLE IF EXISTS temp.merged_people")
+        for chunk in chunked(people):
+            self.refresh_people(chunk)
 
     def _suppress_excluded_people(self) -> None:
         """On upgrade to the suppression list: everyone excluded so far gets their entries."""

@@ -2,14 +2,16 @@
 says what is being done while a worker does it."""
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.errors import NoWidget
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Label, LoadingIndicator, Static
 
 
@@ -67,18 +69,29 @@ class ConfirmScreen(ModalScreen[bool]):
     def _unseen(self) -> bool:
         """The question is not on screen in full (a terminal a few rows high cut it, leaving the title
         and the buttons): say so, and take no answer. y lifted an exclusion the user had not been shown."""
-        question = self.query_one("#question", Static)
-        try:
-            geometry = self.find_widget(question)
-        except NoWidget:  # not laid out at all: nothing of it is shown
-            shown = None
-        else:
-            shown = geometry.region.intersection(geometry.clip)
-        if shown is not None and shown.size == question.outer_size and question.outer_size.height > 0:
-            return False
-        self.notify("The terminal is too small to show this question: make it taller to answer, or esc to "
-                    "leave it (nothing changed).", severity="warning", timeout=6)
-        return True
+        return too_small_to_show(self, [self.query_one("#question", Static)], "this question", "answer")
+
+
+def shown_in_full(screen: Screen[Any], widget: Widget) -> bool:
+    """Whether the whole of `widget` is on the screen now: laid out, not cut by a small terminal or
+    scrolled out of its dialog."""
+    try:
+        geometry = screen.find_widget(widget)
+    except NoWidget:  # not laid out at all (hidden, or no room): nothing of it is shown
+        return False
+    shown = geometry.region.intersection(geometry.clip)
+    return widget.outer_size.height > 0 and shown.size == widget.outer_size
+
+
+def too_small_to_show(screen: Screen[Any], parts: Iterable[Widget], what: str, act: str) -> bool:
+    """Whether any of `parts` (what an answer acts on, and the button that gives it) is not on screen in
+    full: then says so and the caller acts on nothing. A dialog cut by a terminal a few rows high
+    showed its title and footer, and its key acted on what the user was never shown."""
+    if all(shown_in_full(screen, part) for part in parts):
+        return False
+    screen.notify(f"The terminal is too small to show {what}: make it taller to {act}, or esc to leave it "
+                  "(nothing changed).", severity="warning", timeout=6)
+    return True
 
 
 class BusyScreen(ModalScreen[None]):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from knowme.tui.messages import JobDone
-from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.screens.confirm import ConfirmScreen, too_small_to_show
 from knowme.tui.widgets.inturn import FieldInput
 from rich.text import Text
 from textual import on, work
@@ -279,6 +279,11 @@ class ExportScreen(ModalScreen[None]):
                 self.query_one("#result", Static).update(Text(
                     f"Nothing written: resolve the {plural(len(self.conflicts), 'conflict')} listed above first.",
                     style="bold red"))
+            return
+        # what goes out, the file and the button: ctrl+e wrote a file whose count and name a terminal a
+        # few rows high had cut (at 20x8 the dialog showed only its kinds, "Format" and "File")
+        if too_small_to_show(self, [self.query_one("#preflight"), self.query_one("#path"), self.query_one("#export")],
+                             "what this export writes and where", "write it"):
             return
         fmt = self.query_one("#format", Select).value
         path = Path(self.query_one("#path", Input).value).expanduser()

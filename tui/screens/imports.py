@@ -6,14 +6,15 @@ posts messages; this screen shows them.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from knowme.importers import ImportOptions
 from knowme.tui.messages import JobDone, Progress
-from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.screens.confirm import ConfirmScreen, too_small_to_show
 from knowme.tui.widgets.inturn import FieldInput
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,6 +31,9 @@ from knowme.dedupe.run import DedupeReport, run_dedupe
 from knowme.importing import FileReport, import_path
 from knowme.store.core import DROPPING, ReplaceMode, Store
 from knowme.text import plural
+
+if TYPE_CHECKING:
+    from knowme.suppression import Suppressed
 
 def _swapped(report: FileReport, old: FileReport, new: FileReport) -> FileReport:
     """`report` with `old` (itself or one of its folder's files, at any depth) replaced by `new`."""
@@ -54,6 +58,15 @@ class FileImported(Message):
     report: FileReport
 
 
+def held_names(held: Sequence[Suppressed], most: int = 3) -> str:
+    """The names of the held cards, each once with how many bear it ("Rex Boss ×4; Nina Ex"), the first
+    `most` names and how many cards more: it named three cards and "…", not the others nor how many."""
+    counts = Counter(why.name or f"person {why.person_id}" for why in held)
+    names = [f"{name} ×{n}" if n > 1 else name for name, n in list(counts.items())[:most]]
+    rest = sum(list(counts.values())[most:])
+    return "; ".join(names) + (f" and {plural(rest, 'more card')}" if rest else "")
+
+
 def report_line(report: FileReport) -> tuple[str, str, str, str]:
     """(format, records, problems, outcome) for one file, as the table shows them."""
     if report.error is None and report.outcome is None:  # a folder read only file by file
@@ -74,9 +87,7 @@ def report_line(report: FileReport) -> tuple[str, str, str, str]:
     if out.excluded_again:
         outcome += f"; {len(out.excluded_again)} you excluded came back, excluded again"
     if out.held:
-        outcome += (f"; {len(out.held)} alike someone you excluded, held undecided "
-                    f"({'; '.join(why.name or f'person {why.person_id}' for why in out.held[:3])}"
-                    f"{', …' if len(out.held) > 3 else ''})")
+        outcome += f"; {len(out.held)} alike someone you excluded, held undecided ({held_names(out.held)})"
     if out.asked_again:
         outcome += (f"; {plural(len(out.asked_again), 'person')} kept apart from someone excluded now "
                     f"{'holds' if len(out.asked_again) == 1 else 'hold'} their address: asked again at export")
@@ -155,7 +166,9 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
 
     @on(Button.Pressed, "#import")
     def action_import(self) -> None:
-        if self.chosen:
+        # not files the user cannot see listed: at 20x8 the picker showed its title and the path box, and
+        # ctrl+o imported what enter had added there unseen
+        if self.chosen and not too_small_to_show(self, [self.query_one("#chosen")], "the files chosen", "import them"):
             self.dismiss(list(self.chosen))
 
     @on(Button.Pressed, "#cancel")
@@ -383,6 +396,10 @@ class ImportScreen(ModalScreen[str | None]):
         """Import the refused files again as `--replace` (once confirmed) or `--as-new-source` would."""
         jobs = self.refused(mode)
         if not self.done or not jobs:
+            return
+        # n acts on what the refusal's line says (r asks first, and its question is checked the same way)
+        if too_small_to_show(self, [self.query_one("#refusals")], "the files not imported and why",
+                             "import them"):
             return
         if mode != "replace":
             self._again(jobs, mode)

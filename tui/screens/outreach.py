@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from knowme.tui.screens.confirm import ConfirmScreen
+from knowme.tui.screens.confirm import ConfirmScreen, too_small_to_show
 from knowme.tui.widgets.inturn import FieldInput, NoteArea
 from rich.markup import escape
 from rich.text import Text
@@ -157,8 +157,20 @@ class OutreachScreen(ModalScreen["str | None"]):
     def on_mount(self) -> None:
         self.query_one("#elsewhere", Static).display = False
         self._lint()
-        self.query_one("#draft", TextArea).focus() if self.person.draft else self.query_one("#how", Select).focus()
+        # shown once laid out, with the linter's findings below it: in a terminal a few rows high the focus's
+        # own scroll, worked out before, opened the dialog on the findings, the note out of sight, and what
+        # was typed went in unseen
+        first = self.query_one("#draft", TextArea) if self.person.draft else self.query_one("#how", Select)
+        first.focus(scroll_visible=False)
         self.app.steady(self)  # type: ignore[attr-defined]
+        self.call_after_refresh(self._show_focused)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_focused)
+
+    def _show_focused(self) -> None:
+        if self.focused is not None:
+            self.focused.scroll_visible(animate=False, immediate=True)
 
     # ---- what the fields say ---------------------------------------------------------------------
 
@@ -210,7 +222,12 @@ class OutreachScreen(ModalScreen["str | None"]):
     def action_save(self) -> None:
         """Save (a note that fails the linter too: nothing typed is lost), saying plainly how the note stands.
         What another window saved meanwhile is kept: a field changed only there stays as it is there, and
-        one changed in both is saved over only once the user has seen both (`_clash`)."""
+        one changed in both is saved over only once the user has seen both (`_clash`).
+
+        Not while the note is cut from view: at 20x8 the editor opened on the draft scrolled out of sight
+        under the linter's findings, and ctrl+s saved what was typed there unseen."""
+        if too_small_to_show(self, [self.query_one("#draft")], "the note", "save it"):
+            return
         fields = self.fields()
         now = self.store.person(self.person_id)
         there = [k for k, v in (note_fields(now) if now else self.since).items() if v != self.since[k]]

@@ -1,0 +1,140 @@
+"""The export, import and outreach dialogs in a terminal a few rows high (20x8, 40x12): nothing crashes,
+and no key acts on what the dialog cannot show (ctrl+e wrote a file whose count and name were cut
+off, ctrl+o imported files never listed, n imported refused files as new sources unexplained, and
+the outreach editor opened on the linter's findings with the note being typed out of sight). As the
+yes/no dialog does: the key says to make the terminal taller; made taller, it acts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui_flows import import_screen_done, people, refused_import
+from test_tui_layout import screen_lines
+from tui_helpers import alice_personalized, list_settled, make_workspace, pilot_test, workers_done
+
+from knowme.store.core import Store
+from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.export import ExportScreen
+from knowme.tui.screens.imports import FilePickerScreen, ImportScreen
+from knowme.tui.screens.outreach import OutreachScreen
+
+SMALL = [(20, 8), (40, 12)]
+TALL = (120, 36)
+
+
+def told_too_small(app: KnowmeApp) -> bool:
+    return any("The terminal is too small to show" in n.message for n in app._notifications)
+
+
+async def settled(pilot, app: KnowmeApp, wait: float = 0.3) -> None:
+    await pilot.pause(wait)
+    await workers_done(app)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SMALL)
+@pilot_test
+async def test_ctrl_e_writes_no_file_the_export_dialog_cannot_show(tmp_path: Path, size: tuple[int, int]) -> None:
+    out = tmp_path / "safe.csv"
+    app = KnowmeApp(make_workspace(tmp_path / "w.db"), stable=True)
+    async with app.run_test(size=size) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("e")
+        await settled(pilot, app)
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one("#path").value = str(out)
+        await pilot.press("ctrl+e")
+        await settled(pilot, app)
+        assert not out.exists() and told_too_small(app) and isinstance(app.screen, ExportScreen)
+        await pilot.resize_terminal(*TALL)
+        await settled(pilot, app)
+        assert any("goes out" in line or "go out" in line for line in screen_lines(app))
+        await pilot.press("ctrl+e")
+        await settled(pilot, app)
+        assert out.exists()
+
+
+@pytest.mark.parametrize("size", SMALL)
+@pilot_test
+async def test_the_outreach_editor_opens_on_the_note_and_saves_only_what_it_shows(tmp_path: Path,
+                                                                                  size: tuple[int, int]) -> None:
+    workspace = alice_personalized(tmp_path / "w.db", draft="Hi Alice")
+
+    def draft() -> str:
+        with Store.open(workspace) as store:
+            return store.conn.execute("SELECT draft FROM people WHERE name='Alice Archer'").fetchone()[0]
+
+    app = KnowmeApp(workspace, stable=True)
+    async with app.run_test(size=size) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("3")  # Personalize: Alice
+        await list_settled(pilot, app)
+        await pilot.press("o")
+        await settled(pilot, app)
+        editor = app.screen
+        assert isinstance(editor, OutreachScreen)
+        # the note being typed is on screen (it opened on the linter's findings, the note scrolled away)
+        assert any("Hi" in line and "│" in line for line in screen_lines(app)), screen_lines(app)
+        await pilot.press(*"Oh ")  # typed where the cursor waits, at the start
+        await pilot.pause(0.2)
+        assert any("Oh Hi" in line for line in screen_lines(app)), screen_lines(app)
+        editor.query_one("#outreach-dialog").scroll_end(animate=False, immediate=True)  # the note out of sight
+        await pilot.pause(0.2)
+        assert not any("Oh Hi" in line for line in screen_lines(app))
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert app.screen is editor and told_too_small(app) and draft() == "Hi Alice"
+        editor.query_one("#draft").scroll_visible(animate=False, immediate=True)
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+s")
+        await settled(pilot, app)
+        assert app.screen is not editor and draft() == "Oh Hi Alice"
+
+
+@pytest.mark.parametrize("size", SMALL)
+@pilot_test
+async def test_ctrl_o_imports_no_file_the_picker_cannot_list(tmp_path: Path, size: tuple[int, int]) -> None:
+    book = tmp_path / "more.vcf"
+    book.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Zed Zulu\nEMAIL:zed@zulu.example\nEND:VCARD\n", encoding="utf-8")
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace, stable=True)
+    async with app.run_test(size=size) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("i")
+        await pilot.pause(0.3)
+        picker = app.screen
+        assert isinstance(picker, FilePickerScreen)
+        picker.query_one("#path").focus()
+        picker.query_one("#path").value = str(book)
+        await pilot.press("enter")  # chosen, but the list of chosen files is cut off
+        await pilot.pause(0.2)
+        assert picker.chosen and not any("Chosen (1)" in line for line in screen_lines(app))
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        assert app.screen is picker and told_too_small(app) and "Zed Zulu" not in people(workspace)
+        await pilot.resize_terminal(*TALL)
+        await pilot.pause(0.3)
+        assert any("Chosen (1): more.vcf" in line for line in screen_lines(app))
+        await pilot.press("ctrl+o")
+        await settled(pilot, app, 0.5)
+        assert isinstance(app.screen, ImportScreen)
+    assert "Zed Zulu" in people(workspace)
+
+
+@pytest.mark.parametrize("size", SMALL)
+@pilot_test
+async def test_n_imports_no_refused_file_the_import_dialog_cannot_explain(tmp_path: Path,
+                                                                           size: tuple[int, int]) -> None:
+    app, workspace = await refused_import(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await import_screen_done(app, pilot)
+        assert not any("press n" in line for line in screen_lines(app))
+        await pilot.press("n")
+        await settled(pilot, app)
+        assert screen.refused() and told_too_small(app) and "Alan Turing" not in people(workspace)
+        await pilot.resize_terminal(*TALL)
+        await pilot.pause(0.3)
+        await pilot.press("n")
+        await settled(pilot, app, 0.5)
+        assert not screen.refused()
+    assert "Alan Turing" in people(workspace)
