@@ -99,3 +99,31 @@ def test_a_workspace_merged_before_is_listed_by_the_names_shown_once_opened(know
         store.conn.execute("UPDATE people SET sort_name='chen carol' WHERE id=?", (carol,))  # as schema 12 wrote it
         store.conn.execute("PRAGMA user_version=12")
     assert listed(knowme) == ["Amy Adams", "Carol Bakerson", "Bert Bird", "Cara Cole"]
+
+
+def test_an_upgrade_of_many_merged_people_builds_the_indexes_once_and_lists_them_the_same(
+        tmp_path: Path, monkeypatch) -> None:
+    """A large workspace's merged people are sorted again with the search index and people's indexes
+    built once after them (as a dedupe writes its merges): the same order, the filter finds each card's
+    name, and the indexes are back."""
+    from knowme.store import searchindex
+    from knowme.views import ListQuery, person_ids
+
+    monkeypatch.setattr(searchindex, "worth_rebuilding", lambda store, changes: True)
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        add(store, [rec("Carol", "Chen", ["carol@x.com"]), rec("Amy", "Adams", ["amy@x.com"]),
+                    rec("Bert", "Bird", ["bert@x.com"]), rec("Carol", "Bakerson", ["carol@y.com"])])
+        ids = dict(store.conn.execute("SELECT name, id FROM people"))
+        merge_people(store, ids["Carol Chen"], [ids["Carol Bakerson"]])
+        indexes = set(store.conn.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name='people'"))
+        with store.transaction():
+            store.conn.execute("UPDATE people SET sort_name='chen carol' WHERE id=?", (ids["Carol Chen"],))
+            store.conn.execute("PRAGMA user_version=12")
+    with Store.open(db) as store:
+        names = dict(store.conn.execute("SELECT id, name FROM people"))
+        assert [names[pid] for pid in person_ids(store, ListQuery(view="all"))] == \
+            ["Amy Adams", "Carol Bakerson", "Bert Bird"]
+        assert set(store.conn.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name='people'")) == indexes
+        assert [names[pid] for pid in person_ids(store, ListQuery(view="all", text="chen"))] == ["Carol Bakerson"]
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
