@@ -127,3 +127,21 @@ def test_an_upgrade_of_many_merged_people_builds_the_indexes_once_and_lists_them
         assert set(store.conn.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name='people'")) == indexes
         assert [names[pid] for pid in person_ids(store, ListQuery(view="all", text="chen"))] == ["Carol Bakerson"]
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_large_workspace_of_an_older_knowme_is_told_of_its_upgrade_before_it_starts(knowme, tmp_path: Path) -> None:
+    """An upgrade of a million records takes most of a minute once: the command says so first, rather
+    than look hung; a small or current workspace opens without a word."""
+    (tmp_path / "a.vcf").write_text(card("Amy", "Adams") + card("Bert", "Bird"), encoding="utf-8")
+    assert knowme("import", tmp_path / "a.vcf").returncode == 0
+    assert "upgrading" not in knowme("status").stderr
+    with Store.open(knowme.db) as store, store.transaction():
+        store.conn.execute("PRAGMA user_version=12")
+    assert "upgrading" not in knowme("status").stderr  # small: a moment
+    with Store.open(knowme.db) as store, store.transaction():
+        store.conn.execute("UPDATE people SET id=250000 WHERE id=(SELECT max(id) FROM people)")
+        store.conn.execute("PRAGMA user_version=12")
+    done = knowme("status")
+    assert done.returncode == 0
+    assert done.stderr.startswith(f"knowme: upgrading workspace {knowme.db} to this version of knowme (once;")
+    assert "upgrading" not in knowme("status").stderr  # once

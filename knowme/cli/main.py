@@ -19,8 +19,8 @@ from typing import Any, NoReturn
 from knowme import paths
 from knowme.cli.errors import UserError
 from knowme.store import DatabaseError, WorkspaceError, describe_error
-from knowme.store.core import Store
-from knowme.store.workspace import check_integrity
+from knowme.store.core import SCHEMA_VERSION, Store
+from knowme.store.workspace import check_integrity, upgrade_notice
 
 TOP_EPILOG = """\
 a first session:
@@ -121,6 +121,8 @@ def refuse_nothing_to_import(args: argparse.Namespace) -> None:
 
 def open_store(args: argparse.Namespace) -> Store:
     path = paths.workspace_path(args.db)
+    if (notice := upgrade_notice(path, SCHEMA_VERSION)) is not None:
+        print(f"knowme: {notice}", file=sys.stderr, flush=True)
     store = Store.open(path, create=creates_workspace(args))
     try:
         check_integrity(path)

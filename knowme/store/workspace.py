@@ -193,6 +193,30 @@ def _read_schema(path: Path, header: bytes, size: int) -> tuple[int, set[str]]:
     return version, tables
 
 
+#: a workspace holding people numbered up to this many or more is told of its upgrade before it starts
+UPGRADE_NOTICE_PEOPLE = 100_000
+
+
+def upgrade_notice(path: Path, schema_version: int) -> str | None:
+    """A line to say before opening a large workspace written by an older knowme: its upgrade may take a
+    minute, once (a million records' merged people are sorted again by schema 13), and a silent command
+    looks hung. None for a new, current or small workspace, or one that cannot be read (opening it says why)."""
+    try:
+        conn = _reader(path)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if not 0 < version < schema_version:
+                return None
+            people = conn.execute("SELECT max(id) FROM people").fetchone()[0] or 0
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return None
+    if people < UPGRADE_NOTICE_PEOPLE:
+        return None
+    return f"upgrading workspace {path} to this version of knowme (once; a large workspace takes a minute or two)"
+
+
 def check_integrity(path: Path) -> None:
     """WorkspaceError when SQLite's quick check finds damage (workspaces up to QUICK_CHECK_MAX_BYTES).
 
