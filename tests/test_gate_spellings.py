@@ -363,3 +363,28 @@ def test_an_address_named_in_a_link_of_a_card_no_book_holds_any_more_stays_withh
     proc = knowme("export", "safe", "-o", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert ANN not in out.read_text(encoding="utf-8") and "only addresses are excluded ones: 1" in proc.stdout
+
+
+@pytest.mark.parametrize("written", ["URL:https://www.linkedin.cn/in/rex-boss", "URL:linkedin.cn/in/rex-boss/",
+                                     "NOTE:his old profile: https://www.linkedin.cn/in/rex-boss?trk=x",
+                                     "URL:https://de.linkedin.com/in/rex-boss", "URL:https://m.linkedin.com/in/rex-boss",
+                                     "X-SOCIAL:https://uk.linkedin.com/pub/rex-boss/1/2/3"])
+def test_an_excluded_profile_on_another_linkedin_host_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                            written: str) -> None:
+    """A public profile's slug names one member whichever LinkedIn host shows it: LinkedIn China's linkedin.cn was
+    read as no profile, so a knows-me card linking the ex-boss's profile there went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+def test_a_profile_on_linkedin_cn_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme, tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "URL:https://www.linkedin.cn/in/rex-home",
+                             "URL:https://www.linkedin.com/in/rex-home")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+def test_other_profiles_on_other_linkedin_hosts_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:
+    proc, out = _export(knowme, tmp_path, "URL:https://www.linkedin.cn/in/ann-able",
+                        "NOTE:see de.linkedin.com/in/rex-bossy and linkedin.cn/company/oldcorp")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
