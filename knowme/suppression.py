@@ -1014,11 +1014,29 @@ def spelled_out(text: str) -> str:
 
 def profile_keys_in(text: str) -> list[str]:
     """The profile links of a text (`normalize.linkedin_keys_in`), its HTML character references read too
-    (`linkedin&#46;com/in/rex&#45;boss`, as a link pasted from a web page's source is written)."""
+    (`linkedin&#46;com/in/rex&#45;boss`, as a link pasted from a web page's source is written), and its links
+    written with spaced or spelled dots and slashes (`_SPACED_PROFILE`)."""
     keys = linkedin_keys_in(text)
     if "&#" in text:
-        keys += linkedin_keys_in(_NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&")))
+        text = _NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&"))
+        keys += linkedin_keys_in(text)
+    if _MAY_SPACE_PROFILE.search(text):
+        keys += linkedin_keys_in(_SPACED_PROFILE.sub(_joined_profile, spelled_out(text)))
     return list(dict.fromkeys(keys))
+
+
+# a profile link written with spaces around its dots and slashes, or with them spelled (`linkedin . com /in/rex`,
+# `linkedin dot com slash in slash rex`, `linkedin (dot) com`: the last after `spelled_out`): joined only from
+# `linkedin` to the slug, so the slashes of a sentence (`page 3 / chapter 4`) join nothing; never longer
+_SPACED_DOT = r"(?: {0,3}\. {0,3}| {1,3}dot {1,3})"
+_SPACED_SLASH = r"(?: {0,3}/ {0,3}| {1,3}slash {1,3})"
+_SPACED_PROFILE = re.compile(rf"(linkedin){_SPACED_DOT}(com|cn){_SPACED_SLASH}(in|pub){_SPACED_SLASH}(?=[^\s/])", re.I)
+_MAY_SPACE_PROFILE = re.compile(r"linkedin.{0,12}[ (\[{<]", re.I | re.S)  # a space or bracket right behind `linkedin`
+
+
+def _joined_profile(match: re.Match[str]) -> str:
+    host, domain, kind = match.groups()
+    return f"{host}.{domain}/{kind}/"
 
 
 def _referenced(match: re.Match[str]) -> str:

@@ -388,3 +388,30 @@ def test_other_profiles_on_other_linkedin_hosts_leave_the_card_in_the_safe_file(
                         "NOTE:see de.linkedin.com/in/rex-bossy and linkedin.cn/company/oldcorp")
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["NOTE:linkedin . com/in/rex-boss", "NOTE:linkedin.com /in/rex-boss",
+                                     "NOTE:linkedin dot com/in/rex-boss", "NOTE:LinkedIn (dot) com / in / rex-boss",
+                                     "X-SOCIAL:linkedin dot com slash in slash rex-boss",
+                                     "ORG:Acme (www . linkedin . com/pub/rex-boss/1/2/3)"])
+def test_an_excluded_profile_with_spaced_or_spelled_dots_and_slashes_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                         written: str) -> None:
+    """A profile link written as people write one to keep it from being a link (`linkedin . com/in/rex-boss`,
+    `linkedin dot com/in/rex-boss`) read as no profile: the card went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+def test_a_spaced_profile_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme, tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "NOTE:private profile linkedin dot com/in/rex-home",
+                             "URL:https://www.linkedin.com/in/rex-home")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+def test_sentences_with_spaced_slashes_and_other_spaced_profiles_leave_the_card_in_the_safe_file(
+        knowme, tmp_path: Path) -> None:
+    proc, out = _export(knowme, tmp_path, "NOTE:see page 3 / chapter 4 / in / rex-boss's memo; met on LinkedIn . com",
+                        "X-SOCIAL:linkedin . com/in/ann-able, linkedin dot com / in / rex-bossy",
+                        "TITLE:Sales in / out at LinkedIn / Oldcorp")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")

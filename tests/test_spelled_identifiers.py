@@ -17,7 +17,7 @@ from knowme.exports import LookalikesBlock, OutreachBlock, export_outreach, expo
 from knowme.model import Decision, Record
 from knowme.normalize import mailbox_key, normalized_text
 from knowme.store.core import Store
-from knowme.suppression import addresses_written_in, spelled_out
+from knowme.suppression import addresses_written_in, profile_keys_in, spelled_out
 from knowme.triage import mark, set_outreach
 
 REX = "rex.boss@oldcorp.com"
@@ -183,7 +183,8 @@ def test_a_spelling_is_read_wherever_it_stands_in_a_text(spelling: str, before: 
 FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)", "[dot]", "(", "[", "%40", "%2e",
              "&#64;", "&#x40;", "&", "-", "\u2022", "\uff20", "\u3002", "rex", "oldcorp", "com", "\n", "%25", "%2540",
              "%252E", "&amp;", "%C3%BC", "%EF%BC%A0", "%", " @", "@ ", " . ", ". ", "\\", "\\@", " .", "A", "+",
-             "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At "]
+             "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At ", "linkedin", "LinkedIn", "/", " / ",
+             " slash ", "in", "pub", "cn", "linkedin . com /in/", "linkedin dot com slash in slash "]
 
 
 @settings(deadline=None, max_examples=200)
@@ -197,6 +198,16 @@ def test_a_hostile_text_is_read_within_its_own_size(text: str) -> None:
     found = addresses_written_in(text)
     assert len(found) <= 12 * spelled_out(normalized_text(text)).count("@")
     assert all(len(address) <= len(text) for address in found)
+    _profiles_within(text)
+
+
+def _profiles_within(text: str) -> None:
+    """A text gives no more profile keys than six per `linkedin` it holds once its references are read (three
+    readings: as written, references read, spaced or spelled dots and slashes joined; each read twice when a
+    dash may be a hyphen), none longer than the text."""
+    keys = profile_keys_in(text)
+    assert len(keys) <= 6 * spelled_out(normalized_text(text)).lower().count("linkedin")
+    assert all(len(key) <= len(text) + len("linkedin.com/") for key in keys)
 
 
 @pytest.mark.parametrize("fragment", ["a", " ", " at ", " dot ", "a dot ", "(at", "%4", "&#6", "a@", "@a", "-a@b ",
@@ -204,11 +215,14 @@ def test_a_hostile_text_is_read_within_its_own_size(text: str) -> None:
                                       "a @", "a @a", "@a . b ", "a @ b . ", "\\@", "@" + "a" * 63 + " . ",
                                       "a\\@b . c . ", "a . ", "a . b@", "a .b @c . ", "Ab. A", "x" * 64 + " . ",
                                       "a. " + "b" * 64 + "@", "a.b at c.d ", "&#114;", "a -at- ",
-                                      "@a dot b ", "a.b at " + "c" * 63 + ".", "&#64;&#32;"])
+                                      "@a dot b ", "a.b at " + "c" * 63 + ".", "&#64;&#32;",
+                                      "linkedin . com / in / ", "linkedin dot com slash in slash a ", "linkedin ",
+                                      "linkedin . com /in/a ", "in / "])
 def test_a_long_repetition_is_read_once(fragment: str) -> None:
     text = fragment * (200_000 // len(fragment))
     assert len(spelled_out(text)) <= len(text)
     assert len(addresses_written_in(text)) <= 4 * spelled_out(text).count("@")
+    assert len(profile_keys_in(text)) <= 6 * text.count("linkedin")
 
 
 @pytest.mark.parametrize("note", ["his mobile: +44 7700 900999", "home 07700 900999 (evenings)",
