@@ -37,6 +37,13 @@ SPELLINGS = [
     "rex.boss AT oldcorp DOT com",
     "rex.boss@oldcorp[.]com",
 ]
+# as a web page, a wrapped note or a mail client leaves one: a reference without its `;`, a line break at the
+# `@`, `(a)`, MIME encoded words (Q, B, and one split in two)
+WRAPPED = ["rex.boss&#64oldcorp.com", "rex.boss&#x40oldcorp&#46com", "rex.boss@\noldcorp.com",
+           "rex.boss\r\n@oldcorp.com", "rex.boss @\\n oldcorp.com", "rex.boss (a) oldcorp.com",
+           "rex.boss [A] oldcorp [dot] com",
+           "=?UTF-8?Q?rex.boss=40oldcorp.com?=", "=?utf-8?B?cmV4LmJvc3NAb2xkY29ycC5jb20=?=",
+           "=?UTF-8?Q?rex.boss?= =?UTF-8?q?=40oldcorp.com?=", "=?iso-8859-1*en?Q?rex.boss=40oldcorp.com?="]
 BULLETS = ["-rex.boss@oldcorp.com", "\u2022rex.boss@oldcorp.com", "*rex.boss@oldcorp.com",
            "\u2013rex.boss@oldcorp.com", ">rex.boss@oldcorp.com", "\u00b7rex.boss@oldcorp.com"]
 
@@ -172,7 +179,7 @@ def test_ordinary_text_with_at_dot_and_handles_does_not_stop_the_export(tmp_path
     assert "ann@able.example" in (tmp_path / "s.csv").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("spelling", SPELLINGS + BULLETS)
+@pytest.mark.parametrize("spelling", SPELLINGS + BULLETS + WRAPPED)
 @given(before=st.text("bcfghkmnpqrsuvwxyz0123456789 ,;!?", max_size=40),
        after=st.text("bcfghkmnpqrsuvwxyz0123456789 ,;!?", max_size=40))
 def test_a_spelling_is_read_wherever_it_stands_in_a_text(spelling: str, before: str, after: str) -> None:
@@ -184,7 +191,9 @@ FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)
              "&#64;", "&#x40;", "&", "-", "\u2022", "\uff20", "\u3002", "rex", "oldcorp", "com", "\n", "%25", "%2540",
              "%252E", "&amp;", "%C3%BC", "%EF%BC%A0", "%", " @", "@ ", " . ", ". ", "\\", "\\@", " .", "A", "+",
              "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At ", "linkedin", "LinkedIn", "/", " / ",
-             " slash ", "in", "pub", "cn", "linkedin . com /in/", "linkedin dot com slash in slash "]
+             " slash ", "in", "pub", "cn", "linkedin . com /in/", "linkedin dot com slash in slash ", "&#64", "&#x40",
+             "&#6", "\r\n", "\\n", "(a)", "[A]", " (a) ", "=?UTF-8?Q?", "=?utf-8?B?", "?=", "=40", "_",
+             "=?x?q?a=40b.c?= ", "=?a?B?cmV4QGEuYg==?=", "=?utf-8?B?bGlua2VkaW4uY29tL2luL3I=?="]
 
 
 @settings(deadline=None, max_examples=200)
@@ -217,7 +226,10 @@ def _profiles_within(text: str) -> None:
                                       "a. " + "b" * 64 + "@", "a.b at c.d ", "&#114;", "a -at- ",
                                       "@a dot b ", "a.b at " + "c" * 63 + ".", "&#64;&#32;",
                                       "linkedin . com / in / ", "linkedin dot com slash in slash a ", "linkedin ",
-                                      "linkedin . com /in/a ", "in / "])
+                                      "linkedin . com /in/a ", "in / ", "&#64", "a\n@", "a@\n", "a\\n@b ",
+                                      "a (a) b.c ", "(a)", "=?a?Q?", "=?a?Q?a=40b.c?=", "=?a?Q?a?= ",
+                                      "=?a?B?YUBiLmM=?=",
+                                      "=?a?Q?" + "x" * 2100])
 def test_a_long_repetition_is_read_once(fragment: str) -> None:
     text = fragment * (200_000 // len(fragment))
     assert len(spelled_out(text)) <= len(text)
@@ -262,7 +274,7 @@ MORE_SPELLINGS = [
 ]
 
 
-@pytest.mark.parametrize("spelling", MORE_SPELLINGS)
+@pytest.mark.parametrize("spelling", MORE_SPELLINGS + WRAPPED)
 def test_an_address_spelled_as_harvest_guards_write_it_stops_the_safe_export(tmp_path: Path, spelling: str) -> None:
     """A plain `at` between a dotted name and a domain, every letter an HTML character reference (what an
     address-hiding tool writes into a web page), `-at-`/`_at_` between spaces, a spelled `dot` behind an `@`:

@@ -500,7 +500,7 @@ class _Gate:
             found += [("phone", key) for key in keys]
             for hit in hits:
                 self._add(row, hit.owner, "cell", hit.shown.partition(" and ")[0], cell=label)
-            if "linkedin" in value.lower() or "&#" in value:
+            if "linkedin" in value.lower() or "&#" in value or "=?" in value:
                 found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *profile_keys_in(value)]) if key]
             for kind, key in found:
                 for number in self.index.by_key.get((kind, key), ()):
