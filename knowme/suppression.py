@@ -211,8 +211,8 @@ def written_elsewhere(record: Record, ident: Identity, queries: bool = True) -> 
             ident.urls.setdefault(key, key)
         # his other number in his note ("mobile +44 7700 900999"): on a knows-me card it is his card, as
         # the gate reads it in a knows-me card's note; nine digits at least (an order number, a date, a
-        # postcode read as one are shorter; a longer run, an account number, is no phone)
-        for run in phone_runs(text):
+        # postcode read as one are shorter; a longer run, an account number, is no phone); in a MIME encoded word too
+        for run in phone_runs(encoded_words_read(text) if "=?" in text else text):
             digits = _NOT_DIGIT.sub("", run)
             if TAIL <= len(digits) <= 15 and (tail := phone_tail(run)):
                 ident.tails.setdefault(tail, run.strip())
@@ -1042,7 +1042,8 @@ def profile_keys_in(text: str) -> list[str]:
             text = _NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&"))
         keys += linkedin_keys_in(text)
     if _MAY_SPACE_PROFILE.search(text):
-        keys += linkedin_keys_in(_SPACED_PROFILE.sub(_joined_profile, spelled_out(text)))
+        joined = _SPACED_PROFILE.sub(_joined_profile, spelled_out(text))
+        keys += linkedin_keys_in(_WRAPPED_PROFILE.sub(r"\1", joined))
     return list(dict.fromkeys(keys))
 
 
@@ -1050,9 +1051,12 @@ def profile_keys_in(text: str) -> list[str]:
 # `linkedin dot com slash in slash rex`, `linkedin (dot) com`: the last after `spelled_out`): joined only from
 # `linkedin` to the slug, so the slashes of a sentence (`page 3 / chapter 4`) join nothing; never longer
 _SPACED_DOT = r"(?: {0,3}\. {0,3}| {1,3}dot {1,3})"
-_SPACED_SLASH = r"(?: {0,3}/ {0,3}| {1,3}slash {1,3})"
+_SPACED_SLASH = rf"(?:[ \t]{{0,3}}/[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?| {{1,3}}slash {{1,3}})"
 _SPACED_PROFILE = re.compile(rf"(linkedin){_SPACED_DOT}(com|cn){_SPACED_SLASH}(in|pub){_SPACED_SLASH}(?=[^\s/])", re.I)
-_MAY_SPACE_PROFILE = re.compile(r"linkedin.{0,12}[ (\[{<]", re.I | re.S)  # a space or bracket right behind `linkedin`
+# and a link a wrapped note broke after a slash or a hyphen (`linkedin.com/in/` ending a line, `rex-` ending one)
+_WRAPPED_PROFILE = re.compile(rf"(linkedin[^\s\\]{{0,120}}?[/-])[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}(?=[\w%])", re.I)
+# a space, a bracket or a line break (`\n` too) behind `linkedin`
+_MAY_SPACE_PROFILE = re.compile(r"linkedin.{0,120}?[\s(\[{<\\]", re.I | re.S)
 
 
 def _joined_profile(match: re.Match[str]) -> str:

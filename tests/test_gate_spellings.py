@@ -459,3 +459,24 @@ def test_lists_line_breaks_handles_and_encoded_words_of_ordinary_text_leave_the_
                         "NICKNAME:=?x-unknown?Q?Annie?=", rex_email=BOSS)
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")
+
+
+PHONE_WORD = "=?utf-8?B?KzQ0IDc3MDAgOTAwMTIz?="  # +44 7700 900123
+
+
+@pytest.mark.parametrize("written", [f"NOTE:mob {PHONE_WORD}", f"TITLE:Sales, {PHONE_WORD}", f"X-OTHER:{PHONE_WORD}",
+                                     "NOTE:his profile linkedin.com/in/\\nrex-boss",
+                                     "NOTE:his profile https://www.linkedin.com/in/rex-\\nboss (old)",
+                                     "NOTE:linkedin . com / in /\\n rex-boss"])
+def test_an_excluded_phone_in_an_encoded_word_or_a_profile_broken_at_a_line_end_stops_the_safe_export(
+        knowme, tmp_path: Path, written: str) -> None:
+    """A base64 encoded word of the ex-boss's number, and his profile link a wrapped note broke after a slash or a
+    hyphen, read as no phone and no profile: the card went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+def test_a_number_in_an_encoded_word_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme,
+                                                                                        tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "NOTE:home =?utf-8?B?KzQ0IDc3MDAgOTAwOTk5?=", "TEL:+44 7700 900999")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr

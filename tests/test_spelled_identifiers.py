@@ -193,7 +193,7 @@ FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)
              "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At ", "linkedin", "LinkedIn", "/", " / ",
              " slash ", "in", "pub", "cn", "linkedin . com /in/", "linkedin dot com slash in slash ", "&#64", "&#x40",
              "&#6", "\r\n", "\\n", "(a)", "[A]", " (a) ", "=?UTF-8?Q?", "=?utf-8?B?", "?=", "=40", "_",
-             "=?x?q?a=40b.c?= ", "=?a?B?cmV4QGEuYg==?=", "=?utf-8?B?bGlua2VkaW4uY29tL2luL3I=?="]
+             "=?x?q?a=40b.c?= ", "=?a?B?cmV4QGEuYg==?=", "linkedin.com/in/\n", "-\n", "/\\n", "-", "=?utf-8?B?bGlua2VkaW4uY29tL2luL3I=?="]
 
 
 @settings(deadline=None, max_examples=200)
@@ -228,7 +228,7 @@ def _profiles_within(text: str) -> None:
                                       "linkedin . com / in / ", "linkedin dot com slash in slash a ", "linkedin ",
                                       "linkedin . com /in/a ", "in / ", "&#64", "a\n@", "a@\n", "a\\n@b ",
                                       "a (a) b.c ", "(a)", "=?a?Q?", "=?a?Q?a=40b.c?=", "=?a?Q?a?= ",
-                                      "=?a?B?YUBiLmM=?=",
+                                      "=?a?B?YUBiLmM=?=", "linkedin.com/in/a-\n", "linkedin/\n", "linkedin" + "a-" * 70,
                                       "=?a?Q?" + "x" * 2100])
 def test_a_long_repetition_is_read_once(fragment: str) -> None:
     text = fragment * (200_000 // len(fragment))
