@@ -193,7 +193,8 @@ FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)
              "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At ", "linkedin", "LinkedIn", "/", " / ",
              " slash ", "in", "pub", "cn", "linkedin . com /in/", "linkedin dot com slash in slash ", "&#64", "&#x40",
              "&#6", "\r\n", "\\n", "(a)", "[A]", " (a) ", "=?UTF-8?Q?", "=?utf-8?B?", "?=", "=40", "_",
-             "=?x?q?a=40b.c?= ", "=?a?B?cmV4QGEuYg==?=", "linkedin.com/in/\n", "-\n", "/\\n", "-", "=?utf-8?B?bGlua2VkaW4uY29tL2luL3I=?="]
+             "=?x?q?a=40b.c?= ", "=?a?B?cmV4QGEuYg==?=", "linkedin.com/in/\n", "-\n", "/\\n", "-",
+             "=?utf-8?B?bGlua2VkaW4uY29tL2luL3I=?="]
 
 
 @settings(deadline=None, max_examples=200)
