@@ -961,15 +961,16 @@ EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'
 _BREAK = r"(?:\r?\n|\\[nN])"  # a line break, or one a vCard writer escaped (`\n`, kept so in a field no importer maps)
 _SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40"
                          r"|\\{1,2}@) {0,3}|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)"
-                         r"|(?<=\w) {1,3}[-_] {0,2}(?:at|@) {0,2}[-_] {1,3}(?=\w)"
-                         rf"|(?<=\w)[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}@[ \t]{{0,3}}(?=\w)"
-                         rf"|(?<=\w)[ \t]{{0,3}}@[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}(?=\w)", re.I)
+                         r"|(?<=\w) {1,3}[-_] {0,2}(?:at|@) {0,2}[-_] {1,3}(?=\w)", re.I)
+# an `@` with a line break right before or after it, between two words (looked for only near an `@`: `_broken_at`)
+_BROKEN_AT = re.compile(rf"(?<=\w)[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}}@|@[ \t]{{0,3}}{_BREAK})[ \t]{{0,3}}(?=\w)")
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
                           r"|\\{1,2}\.|。|(?<=\w) {1,3}[-_] {0,2}(?:dot|\.) {0,2}[-_] {1,3}(?=\w)", re.I)
 # its `;` may be left out, as browsers read `&#64oldcorp.com` (a reference ends where its digits do)
 _NUMERIC_REFERENCE = re.compile(r"&#(?:[0-9]{1,7}(?![0-9])|[xX][0-9a-fA-F]{1,6}(?![0-9a-fA-F]));?")
 # `rex.boss (a) oldcorp.com`: an `a` in brackets between a word and a dotted domain (`(a) the first point` is none)
 _BRACKETED_A = re.compile(r"(?<=[\w.+-]) {0,3}[(\[] {0,2}[aA] {0,2}[)\]] {0,3}(?=[\w-]{1,63}\.\w)")
+_MAY_BRACKET_A = re.compile(r"[(\[] {0,2}[aA] {0,2}[)\]]")  # one quick search first: most texts hold no `(a)`
 # a MIME encoded word (`=?UTF-8?Q?rex.boss=40oldcorp.com?=`, `=?utf-8?B?cmV4...?=`), as a card exported from a
 # mail client holds one in a note or a name; the space between two of them is no part of the text (RFC 2047)
 _ENCODED_WORD = re.compile(r"=\?([\w.:-]{1,40})(?:\*[\w-]{1,20})?\?([QqBb])\?([^?\s]{1,2000})\?=")
@@ -1020,7 +1021,9 @@ def spelled_out(text: str) -> str:
     if "&#" in text:
         text = _NUMERIC_REFERENCE.sub(_referenced, text)
     text = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", text))
-    if "(" in text or "[" in text:
+    if _broken_at(text):
+        text = _BROKEN_AT.sub("@", text)
+    if _MAY_BRACKET_A.search(text):
         text = _BRACKETED_A.sub("@", text)
     if "dot" in text or "DOT" in text or "Dot" in text:
         text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
@@ -1028,6 +1031,17 @@ def spelled_out(text: str) -> str:
     if " at " in text or " AT " in text or " At " in text:
         text = _DOTTED_AT.sub(r"\1@\2", text)
     return text
+
+
+def _broken_at(text: str) -> bool:
+    """Whether a line break (`_BREAK`) may stand right beside an `@` of the text."""
+    at = text.find("@")
+    while at != -1:
+        around = text[max(0, at - 7):at + 8]
+        if "\n" in around or "\\" in around:
+            return True
+        at = text.find("@", at + 1)
+    return False
 
 
 def profile_keys_in(text: str) -> list[str]:
@@ -1041,7 +1055,7 @@ def profile_keys_in(text: str) -> list[str]:
         if "&#" in text:
             text = _NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&"))
         keys += linkedin_keys_in(text)
-    if _MAY_SPACE_PROFILE.search(text):
+    if "linkedin" in text.lower() and _MAY_SPACE_PROFILE.search(text):
         joined = _SPACED_PROFILE.sub(_joined_profile, spelled_out(text))
         keys += linkedin_keys_in(_WRAPPED_PROFILE.sub(r"\1", joined))
     return list(dict.fromkeys(keys))
@@ -1055,8 +1069,10 @@ _SPACED_SLASH = rf"(?:[ \t]{{0,3}}/[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?| {{1,3}
 _SPACED_PROFILE = re.compile(rf"(linkedin){_SPACED_DOT}(com|cn){_SPACED_SLASH}(in|pub){_SPACED_SLASH}(?=[^\s/])", re.I)
 # and a link a wrapped note broke after a slash or a hyphen (`linkedin.com/in/` ending a line, `rex-` ending one)
 _WRAPPED_PROFILE = re.compile(rf"(linkedin[^\s\\]{{0,120}}?[/-])[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}(?=[\w%])", re.I)
-# a space, a bracket or a line break (`\n` too) behind `linkedin`
-_MAY_SPACE_PROFILE = re.compile(r"linkedin.{0,120}?[\s(\[{<\\]", re.I | re.S)
+# what only such a link holds right behind `linkedin` (a spaced or spelled dot, a space or line break at a slash), or
+# a line break after a slash or hyphen of a link: one search, as "found her on LinkedIn last year" holds none
+_MAY_SPACE_PROFILE = re.compile(r"linkedin(?:[ \t]{1,3}(?:[.(\[{<]|dot[ \t])|[(\[{<]|\.[ \t]|\.c(?:om|n)(?:[ \t]|/[\s\\]"
+                                rf"|/(?:in|pub)(?:[ \t]|/[\s\\])))|linkedin[^\s\\]{{0,120}}?[/-][ \t]{{0,3}}{_BREAK}", re.I)
 
 
 def _joined_profile(match: re.Match[str]) -> str:
