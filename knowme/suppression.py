@@ -1071,8 +1071,9 @@ _SPACED_PROFILE = re.compile(rf"(linkedin){_SPACED_DOT}(com|cn){_SPACED_SLASH}(i
 _WRAPPED_PROFILE = re.compile(rf"(linkedin[^\s\\]{{0,120}}?[/-])[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}(?=[\w%])", re.I)
 # what only such a link holds right behind `linkedin` (a spaced or spelled dot, a space or line break at a slash), or
 # a line break after a slash or hyphen of a link: one search, as "found her on LinkedIn last year" holds none
-_MAY_SPACE_PROFILE = re.compile(r"linkedin(?:[ \t]{1,3}(?:[.(\[{<]|dot[ \t])|[(\[{<]|\.[ \t]|\.c(?:om|n)(?:[ \t]|/[\s\\]"
-                                rf"|/(?:in|pub)(?:[ \t]|/[\s\\])))|linkedin[^\s\\]{{0,120}}?[/-][ \t]{{0,3}}{_BREAK}", re.I)
+_MAY_SPACE_PROFILE = re.compile(r"linkedin(?:[ \t]{1,3}(?:[.(\[{<]|dot[ \t])|[(\[{<]|\.[ \t]"
+                                r"|\.c(?:om|n)(?:[ \t]|/[\s\\]|/(?:in|pub)(?:[ \t]|/[\s\\])))"
+                                rf"|linkedin[^\s\\]{{0,120}}?[/-][ \t]{{0,3}}{_BREAK}", re.I)
 
 
 def _joined_profile(match: re.Match[str]) -> str:
