@@ -425,12 +425,13 @@ def name_key(record: Record) -> NameKey:
     return NameKey(first, last, full)
 
 
-# a profile's path on any LinkedIn host (www., m., uk. ...), after an optional locale (`/de/`), the
+# a profile's path on any LinkedIn host (www., m., uk. ..., and linkedin.cn, LinkedIn China's site, which showed
+# the same members' profiles at the same slugs), after an optional locale (`/de/`), the
 # mobile sites' `/mwlite/` or `/m/`, or the `/comm/` of the links in LinkedIn's own mails (doubled
 # slashes read as one), or in the app's own links (`linkedin://in/slug`): `/in/slug`, the old
 # `/pub/slug/...`, or a member number (`/profile/view?id=123`); the slug ends at a path, query or
 # fragment separator, or a space
-_PROFILE = re.compile(r"linkedin(?:\.com|:)/+(?:[a-z]{2}(?:-[a-z]{2})?/+)?(?:(?:mwlite|comm|m)/+)?"
+_PROFILE = re.compile(r"linkedin(?:\.com|\.cn|:)/+(?:[a-z]{2}(?:-[a-z]{2})?/+)?(?:(?:mwlite|comm|m)/+)?"
                       r"(?:(in|pub)/+([^/\\?#&\s]+)|profile/view\?(?:[^#\s]*&)?id=([^&#\s]+))", re.I)
 # %-escapes in a row (`%C3%A9`: one UTF-8 letter); decoded here, as urllib.parse.unquote would: no module of
 # the urllib family is imported anywhere (tests/test_privacy.py), as most of it opens connections

@@ -25,6 +25,8 @@ export to ask about, a phone ending in the same nine digits (`tail_hits`).
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -209,8 +211,8 @@ def written_elsewhere(record: Record, ident: Identity, queries: bool = True) -> 
             ident.urls.setdefault(key, key)
         # his other number in his note ("mobile +44 7700 900999"): on a knows-me card it is his card, as
         # the gate reads it in a knows-me card's note; nine digits at least (an order number, a date, a
-        # postcode read as one are shorter; a longer run, an account number, is no phone)
-        for run in phone_runs(text):
+        # postcode read as one are shorter; a longer run, an account number, is no phone); in a MIME encoded word too
+        for run in phone_runs(encoded_words_read(text) if "=?" in text else text):
             digits = _NOT_DIGIT.sub("", run)
             if TAIL <= len(digits) <= 15 and (tail := phone_tail(run)):
                 ident.tails.setdefault(tail, run.strip())
@@ -950,17 +952,30 @@ EMAIL_TEXT = re.compile(r"(?<![^\s<>\"'(),;:\[\]])[^\s<>\"'(),;:\[\]]+@[^\s<>\"'
 # cell: `rex(at)x.com`, `rex [at] x [dot] com`, `rex&#64;x.com` (an HTML entity), `rex%40x.com` (a link's
 # escape, twice over too: `unescaped`), `rex\@x.com` (an escaped `@`, as a vCard writer or a shell leaves it),
 # `rex @ x.com` (`rex @x.com`, `rex@ x.com`), `rex -at- x -dot- com` (dashes or underscores between spaces),
-# `rex at x dot com`, every letter a character reference (`&#114;&#101;&#120;&#64;...`: `_NUMERIC_REFERENCE`). A
+# `rex at x dot com`, a line break right before or after an `@` (`rex@` ending a wrapped note's line: `_BREAK`),
+# every letter a character reference (`&#114;&#101;&#120;&#64;...`: `_NUMERIC_REFERENCE`). A
 # plain `at` is read only with a spelled `dot` in the domain, or between a dotted name and a dotted domain
 # (`rex.boss at x.com`: `sales at shop.com` is a job title). Every quantifier is bounded and no two repeat over
 # the same characters, so a hostile text is read in time linear in its length; each rewrite is shorter than
 # what it replaces.
+_BREAK = r"(?:\r?\n|\\[nN])"  # a line break, or one a vCard writer escaped (`\n`, kept so in a field no importer maps)
 _SPELLED_AT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:at|@) {0,2}[)\]}>]|&#0{0,4}64;|&#x0{0,4}40;|&commat;|%40"
                          r"|\\{1,2}@) {0,3}|(?<=\w) {1,3}@ {0,3}(?=\w)|(?<=\w)@ {1,3}(?=\w)"
                          r"|(?<=\w) {1,3}[-_] {0,2}(?:at|@) {0,2}[-_] {1,3}(?=\w)", re.I)
+# an `@` with a line break right before or after it, between two words (looked for only near an `@`: `_broken_at`)
+_BROKEN_AT = re.compile(rf"(?<=\w)[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}}@|@[ \t]{{0,3}}{_BREAK})[ \t]{{0,3}}(?=\w)")
 _SPELLED_DOT = re.compile(r" {0,3}(?:[(\[{<] {0,2}(?:dot|\.) {0,2}[)\]}>]|&#0{0,4}46;|&#x0{0,4}2e;|&period;|%2e) {0,3}"
                           r"|\\{1,2}\.|。|(?<=\w) {1,3}[-_] {0,2}(?:dot|\.) {0,2}[-_] {1,3}(?=\w)", re.I)
-_NUMERIC_REFERENCE = re.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});")
+# its `;` may be left out, as browsers read `&#64oldcorp.com` (a reference ends where its digits do)
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[0-9]{1,7}(?![0-9])|[xX][0-9a-fA-F]{1,6}(?![0-9a-fA-F]));?")
+# `rex.boss (a) oldcorp.com`: an `a` in brackets between a word and a dotted domain (`(a) the first point` is none)
+_BRACKETED_A = re.compile(r"(?<=[\w.+-]) {0,3}[(\[] {0,2}[aA] {0,2}[)\]] {0,3}(?=[\w-]{1,63}\.\w)")
+_MAY_BRACKET_A = re.compile(r"[(\[] {0,2}[aA] {0,2}[)\]]")  # one quick search first: most texts hold no `(a)`
+# a MIME encoded word (`=?UTF-8?Q?rex.boss=40oldcorp.com?=`, `=?utf-8?B?cmV4...?=`), as a card exported from a
+# mail client holds one in a note or a name; the space between two of them is no part of the text (RFC 2047)
+_ENCODED_WORD = re.compile(r"=\?([\w.:-]{1,40})(?:\*[\w-]{1,20})?\?([QqBb])\?([^?\s]{1,2000})\?=")
+_BETWEEN_ENCODED = re.compile(r"(?<=\?=)[ \t\r\n]{1,10}(?==\?[\w.:*-]{1,61}\?[QqBb]\?)")
+_Q_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
 # `rex.boss at oldcorp.com`: a name with a dot or underscore inside, a plain `at`, a domain with a dot
 _DOTTED_AT = re.compile(r"(?<![\w.+@-])(?=[\w+-]{1,64}[._][\w+-])([\w.+-]{1,64}) {1,3}(?:at|AT|At) {1,3}"
                         r"([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})(?![\w-])")
@@ -989,21 +1004,27 @@ _WORDS = re.compile(rf"(?<![\w.+-])([\w.+-]{{1,64}}(?:{_DOT_WORD}[\w+-]{{1,64}})
 _DOTS = re.compile(_DOT_WORD)
 # a domain behind an `@` with spelled dots (`rex@oldcorp dot com`)
 _AT_DOT_WORDS = re.compile(rf"@([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
-_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot| at | AT | At |[-_] {0,2}(?:at|AT)")  # one search in C: most
+_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot| at | AT | At |[-_] {0,2}(?:at|AT)|=\?")  # one search in C: most
 # cells hold none of these
 
 
 def spelled_out(text: str) -> str:
     """The text with every address spelled out in it (`_SPELLED_AT`) written as one, its %-escapes and
     escaped HTML ampersands decoded first, twice escaped too (`rex%2540x.com`, `rex%40x%2Ecom`, `%72ex%40x.com`,
-    `rex&amp;#64;x.com`); never longer."""
+    `rex&amp;#64;x.com`), and MIME encoded words (`=?UTF-8?Q?rex=40x.com?=`) before them; never longer."""
     if not _MAY_SPELL.search(text):
         return text
+    if "=?" in text:
+        text = encoded_words_read(text)
     if "%" in text or "&amp;" in text:
         text = unescaped(text)
     if "&#" in text:
         text = _NUMERIC_REFERENCE.sub(_referenced, text)
     text = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", text))
+    if _broken_at(text):
+        text = _BROKEN_AT.sub("@", text)
+    if _MAY_BRACKET_A.search(text):
+        text = _BRACKETED_A.sub("@", text)
     if "dot" in text or "DOT" in text or "Dot" in text:
         text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
         text = _AT_DOT_WORDS.sub(lambda m: f"@{_DOTS.sub('.', m.group(1))}", text)
@@ -1012,19 +1033,58 @@ def spelled_out(text: str) -> str:
     return text
 
 
+def _broken_at(text: str) -> bool:
+    """Whether a line break (`_BREAK`) may stand right beside an `@` of the text."""
+    at = text.find("@")
+    while at != -1:
+        around = text[max(0, at - 7):at + 8]
+        if "\n" in around or "\\" in around:
+            return True
+        at = text.find("@", at + 1)
+    return False
+
+
 def profile_keys_in(text: str) -> list[str]:
     """The profile links of a text (`normalize.linkedin_keys_in`), its HTML character references read too
-    (`linkedin&#46;com/in/rex&#45;boss`, as a link pasted from a web page's source is written)."""
+    (`linkedin&#46;com/in/rex&#45;boss`, as a link pasted from a web page's source is written) and its MIME encoded
+    words, and its links written with spaced or spelled dots and slashes (`_SPACED_PROFILE`)."""
     keys = linkedin_keys_in(text)
-    if "&#" in text:
-        keys += linkedin_keys_in(_NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&")))
+    if "&#" in text or "=?" in text:
+        if "=?" in text:
+            text = encoded_words_read(text)
+        if "&#" in text:
+            text = _NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&"))
+        keys += linkedin_keys_in(text)
+    if "linkedin" in text.lower() and _MAY_SPACE_PROFILE.search(text):
+        joined = _SPACED_PROFILE.sub(_joined_profile, spelled_out(text))
+        keys += linkedin_keys_in(_WRAPPED_PROFILE.sub(r"\1", joined))
     return list(dict.fromkeys(keys))
+
+
+# a profile link written with spaces around its dots and slashes, or with them spelled (`linkedin . com /in/rex`,
+# `linkedin dot com slash in slash rex`, `linkedin (dot) com`: the last after `spelled_out`): joined only from
+# `linkedin` to the slug, so the slashes of a sentence (`page 3 / chapter 4`) join nothing; never longer
+_SPACED_DOT = r"(?: {0,3}\. {0,3}| {1,3}dot {1,3})"
+_SPACED_SLASH = rf"(?:[ \t]{{0,3}}/[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?| {{1,3}}slash {{1,3}})"
+_SPACED_PROFILE = re.compile(rf"(linkedin){_SPACED_DOT}(com|cn){_SPACED_SLASH}(in|pub){_SPACED_SLASH}(?=[^\s/])", re.I)
+# and a link a wrapped note broke after a slash or a hyphen (`linkedin.com/in/` ending a line, `rex-` ending one)
+_WRAPPED_PROFILE = re.compile(rf"(linkedin[^\s\\]{{0,120}}?[/-])[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}(?=[\w%])", re.I)
+# what only such a link holds right behind `linkedin` (a spaced or spelled dot, a space or line break at a slash), or
+# a line break after a slash or hyphen of a link: one search, as "found her on LinkedIn last year" holds none
+_MAY_SPACE_PROFILE = re.compile(r"linkedin(?:[ \t]{1,3}(?:[.(\[{<]|dot[ \t])|[(\[{<]|\.[ \t]"
+                                r"|\.c(?:om|n)(?:[ \t]|/[\s\\]|/(?:in|pub)(?:[ \t]|/[\s\\])))"
+                                rf"|linkedin[^\s\\]{{0,120}}?[/-][ \t]{{0,3}}{_BREAK}", re.I)
+
+
+def _joined_profile(match: re.Match[str]) -> str:
+    host, domain, kind = match.groups()
+    return f"{host}.{domain}/{kind}/"
 
 
 def _referenced(match: re.Match[str]) -> str:
     """The character an HTML numeric character reference names (`&#114;`, `&#x72;`: r), read as the keys read
     it (`&#65312;` is `@`); as written when it names none."""
-    number = match.group()[2:-1]
+    number = match.group()[2:].rstrip(";")
     code = int(number[1:], 16) if number[:1] in "xX" else int(number)
     if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
         return match.group()
@@ -1033,6 +1093,31 @@ def _referenced(match: re.Match[str]) -> str:
         return char
     read = normalized_text(char)
     return read if len(read) <= len(match.group()) else char
+
+
+def encoded_words_read(text: str) -> str:
+    """The text with each MIME encoded word in it (`_ENCODED_WORD`) read as the text it holds; never longer."""
+    return _ENCODED_WORD.sub(_encoded, _BETWEEN_ENCODED.sub("", text))
+
+
+def _encoded(match: re.Match[str]) -> str:
+    """The text a MIME encoded word holds, in its charset (UTF-8 when Python knows no such charset), read as the
+    keys read text when that keeps it no longer; as written when its base64 is broken."""
+    charset, encoding, payload = match.groups()
+    if encoding in "Qq":
+        raw = _Q_ESCAPE.sub(lambda m: bytes.fromhex(m.group(1).decode()),
+                            payload.replace("_", " ").encode("utf-8", "replace"))
+    else:
+        try:
+            raw = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            return match.group()
+    try:
+        text = raw.decode(charset, "replace")
+    except (LookupError, ValueError):  # no such charset, or no text encoding (`rot13`, `idna` of no domain)
+        text = raw.decode("utf-8", "replace")
+    read = normalized_text(text)
+    return read if len(read) <= len(match.group()) else text if len(text) <= len(match.group()) else match.group()
 
 
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")

@@ -363,3 +363,120 @@ def test_an_address_named_in_a_link_of_a_card_no_book_holds_any_more_stays_withh
     proc = knowme("export", "safe", "-o", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert ANN not in out.read_text(encoding="utf-8") and "only addresses are excluded ones: 1" in proc.stdout
+
+
+@pytest.mark.parametrize("written", ["URL:https://www.linkedin.cn/in/rex-boss", "URL:linkedin.cn/in/rex-boss/",
+                                     "NOTE:his old profile: https://www.linkedin.cn/in/rex-boss?trk=x",
+                                     "URL:https://de.linkedin.com/in/rex-boss",
+                                     "URL:https://m.linkedin.com/in/rex-boss",
+                                     "X-SOCIAL:https://uk.linkedin.com/pub/rex-boss/1/2/3"])
+def test_an_excluded_profile_on_another_linkedin_host_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                            written: str) -> None:
+    """A public profile's slug names one member whichever LinkedIn host shows it: LinkedIn China's linkedin.cn was
+    read as no profile, so a knows-me card linking the ex-boss's profile there went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+def test_a_profile_on_linkedin_cn_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme, tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "URL:https://www.linkedin.cn/in/rex-home",
+                             "URL:https://www.linkedin.com/in/rex-home")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+def test_other_profiles_on_other_linkedin_hosts_leave_the_card_in_the_safe_file(knowme, tmp_path: Path) -> None:
+    proc, out = _export(knowme, tmp_path, "URL:https://www.linkedin.cn/in/ann-able",
+                        "NOTE:see de.linkedin.com/in/rex-bossy and linkedin.cn/company/oldcorp")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("written", ["NOTE:linkedin . com/in/rex-boss", "NOTE:linkedin.com /in/rex-boss",
+                                     "NOTE:linkedin dot com/in/rex-boss", "NOTE:LinkedIn (dot) com / in / rex-boss",
+                                     "X-SOCIAL:linkedin dot com slash in slash rex-boss",
+                                     "ORG:Acme (www . linkedin . com/pub/rex-boss/1/2/3)"])
+def test_an_excluded_profile_with_spaced_or_spelled_dots_and_slashes_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                         written: str) -> None:
+    """A profile link written as people write one to keep it from being a link (`linkedin . com/in/rex-boss`,
+    `linkedin dot com/in/rex-boss`) read as no profile: the card went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+def test_a_spaced_profile_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme, tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "NOTE:private profile linkedin dot com/in/rex-home",
+                             "URL:https://www.linkedin.com/in/rex-home")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+def test_sentences_with_spaced_slashes_and_other_spaced_profiles_leave_the_card_in_the_safe_file(
+        knowme, tmp_path: Path) -> None:
+    proc, out = _export(knowme, tmp_path, "NOTE:see page 3 / chapter 4 / in / rex-boss's memo; met on LinkedIn . com",
+                        "X-SOCIAL:linkedin . com/in/ann-able, linkedin dot com / in / rex-bossy",
+                        "TITLE:Sales in / out at LinkedIn / Oldcorp")
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
+
+
+BOSS = "rex.boss@oldcorp.com"
+Q_WORD = "=?UTF-8?Q?rex.boss=40oldcorp.com?="
+B_WORD = "=?utf-8?B?cmV4LmJvc3NAb2xkY29ycC5jb20=?="
+
+
+@pytest.mark.parametrize("written", ["NOTE:rex.boss&#64oldcorp.com", "NOTE:rex.boss&#x40oldcorp&#46com",
+                                     "NOTE:old boss rex.boss@\\noldcorp.com", "NOTE:old boss rex.boss\\n@oldcorp.com",
+                                     "X-NOTE:rex.boss @ \\n oldcorp.com", "NOTE:rex.boss (a) oldcorp.com",
+                                     "ORG:Acme [rex.boss (A) oldcorp (dot) com]", f"NOTE:{Q_WORD}", f"NOTE:{B_WORD}",
+                                     "NICKNAME:=?UTF-8?Q?Annie_<rex.boss=40oldcorp.com>?=",
+                                     "NOTE:=?UTF-8?Q?rex.boss?= =?UTF-8?Q?=40oldcorp.com?=",
+                                     f"ORG:Acme {B_WORD}", "NOTE:=?utf-8?B?bGlua2VkaW4uY29tL2luL3JleC1ib3Nz?="])
+def test_an_excluded_address_as_a_web_page_or_mail_client_leaves_it_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                          written: str) -> None:
+    """A character reference without its `;` (browsers read `&#64`), a line break before or after the `@` of a
+    wrapped note, `(a)` for `@`, and a MIME encoded word (`=?UTF-8?Q?rex.boss=40oldcorp.com?=`, as a card a mail
+    client exported holds one; the last his profile so written): each read as no address, so a knows-me card
+    holding the ex-boss's address that way went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written, rex_email=BOSS)
+
+
+@pytest.mark.parametrize("rex_line", ["NOTE:home: =?UTF-8?Q?rex.home=40x.example?=",
+                                      "NOTE:home rex.home@\\nx.example",
+                                      "NOTE:rex.home&#64x.example", "NOTE:rex.home (a) x.example"])
+def test_an_address_so_written_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme, tmp_path: Path,
+                                                                                    rex_line: str) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, rex_line, "EMAIL:rex.home@x.example")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+def test_lists_line_breaks_handles_and_encoded_words_of_ordinary_text_leave_the_card_in_the_safe_file(
+        knowme, tmp_path: Path) -> None:
+    """`(a)` before no domain is a list's letter, a line ending with a name before a line starting with an
+    `@handle` joins into no excluded address, and an encoded word of an ordinary text reads as that text."""
+    proc, out = _export(knowme, tmp_path, "NOTE:(a) the first point\\n(b) see page 3 / chapter 4\\nmet Rex Boss\\n"
+                        "@rexboss on X\\nmy old boss\\n@oldcorp.com then", "ORG:Oldcorp (a) division",
+                        "TITLE:Q&#1 lead", "X-NOTE:=?UTF-8?Q?Caf=C3=A9_at_Oldcorp?= =?utf-8?B?!!?=",
+                        "NICKNAME:=?x-unknown?Q?Annie?=", rex_email=BOSS)
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
+
+
+PHONE_WORD = "=?utf-8?B?KzQ0IDc3MDAgOTAwMTIz?="  # +44 7700 900123
+
+
+@pytest.mark.parametrize("written", [f"NOTE:mob {PHONE_WORD}", f"TITLE:Sales, {PHONE_WORD}", f"X-OTHER:{PHONE_WORD}",
+                                     "NOTE:his profile linkedin.com/in/\\nrex-boss",
+                                     "NOTE:his profile https://www.linkedin.com/in/rex-\\nboss (old)",
+                                     "NOTE:linkedin . com / in /\\n rex-boss"])
+def test_an_excluded_phone_in_an_encoded_word_or_a_profile_broken_at_a_line_end_stops_the_safe_export(
+        knowme, tmp_path: Path, written: str) -> None:
+    """A base64 encoded word of the ex-boss's number, and his profile link a wrapped note broke after a slash or a
+    hyphen, read as no phone and no profile: the card went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+def test_a_number_in_an_encoded_word_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme,
+                                                                                        tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "NOTE:home =?utf-8?B?KzQ0IDc3MDAgOTAwOTk5?=", "TEL:+44 7700 900999")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr

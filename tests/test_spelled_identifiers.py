@@ -17,7 +17,7 @@ from knowme.exports import LookalikesBlock, OutreachBlock, export_outreach, expo
 from knowme.model import Decision, Record
 from knowme.normalize import mailbox_key, normalized_text
 from knowme.store.core import Store
-from knowme.suppression import addresses_written_in, spelled_out
+from knowme.suppression import addresses_written_in, profile_keys_in, spelled_out
 from knowme.triage import mark, set_outreach
 
 REX = "rex.boss@oldcorp.com"
@@ -37,6 +37,13 @@ SPELLINGS = [
     "rex.boss AT oldcorp DOT com",
     "rex.boss@oldcorp[.]com",
 ]
+# as a web page, a wrapped note or a mail client leaves one: a reference without its `;`, a line break at the
+# `@`, `(a)`, MIME encoded words (Q, B, and one split in two)
+WRAPPED = ["rex.boss&#64oldcorp.com", "rex.boss&#x40oldcorp&#46com", "rex.boss@\noldcorp.com",
+           "rex.boss\r\n@oldcorp.com", "rex.boss @\\n oldcorp.com", "rex.boss (a) oldcorp.com",
+           "rex.boss [A] oldcorp [dot] com",
+           "=?UTF-8?Q?rex.boss=40oldcorp.com?=", "=?utf-8?B?cmV4LmJvc3NAb2xkY29ycC5jb20=?=",
+           "=?UTF-8?Q?rex.boss?= =?UTF-8?q?=40oldcorp.com?=", "=?iso-8859-1*en?Q?rex.boss=40oldcorp.com?="]
 BULLETS = ["-rex.boss@oldcorp.com", "\u2022rex.boss@oldcorp.com", "*rex.boss@oldcorp.com",
            "\u2013rex.boss@oldcorp.com", ">rex.boss@oldcorp.com", "\u00b7rex.boss@oldcorp.com"]
 
@@ -172,7 +179,7 @@ def test_ordinary_text_with_at_dot_and_handles_does_not_stop_the_export(tmp_path
     assert "ann@able.example" in (tmp_path / "s.csv").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("spelling", SPELLINGS + BULLETS)
+@pytest.mark.parametrize("spelling", SPELLINGS + BULLETS + WRAPPED)
 @given(before=st.text("bcfghkmnpqrsuvwxyz0123456789 ,;!?", max_size=40),
        after=st.text("bcfghkmnpqrsuvwxyz0123456789 ,;!?", max_size=40))
 def test_a_spelling_is_read_wherever_it_stands_in_a_text(spelling: str, before: str, after: str) -> None:
@@ -183,7 +190,11 @@ def test_a_spelling_is_read_wherever_it_stands_in_a_text(spelling: str, before: 
 FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)", "[dot]", "(", "[", "%40", "%2e",
              "&#64;", "&#x40;", "&", "-", "\u2022", "\uff20", "\u3002", "rex", "oldcorp", "com", "\n", "%25", "%2540",
              "%252E", "&amp;", "%C3%BC", "%EF%BC%A0", "%", " @", "@ ", " . ", ". ", "\\", "\\@", " .", "A", "+",
-             "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At "]
+             "&#114;", "&#x72;", "&#65312;", " -at- ", " _dot_ ", "a.b", " At ", "linkedin", "LinkedIn", "/", " / ",
+             " slash ", "in", "pub", "cn", "linkedin . com /in/", "linkedin dot com slash in slash ", "&#64", "&#x40",
+             "&#6", "\r\n", "\\n", "(a)", "[A]", " (a) ", "=?UTF-8?Q?", "=?utf-8?B?", "?=", "=40", "_",
+             "=?x?q?a=40b.c?= ", "=?a?B?cmV4QGEuYg==?=", "linkedin.com/in/\n", "-\n", "/\\n", "-",
+             "=?utf-8?B?bGlua2VkaW4uY29tL2luL3I=?="]
 
 
 @settings(deadline=None, max_examples=200)
@@ -197,6 +208,16 @@ def test_a_hostile_text_is_read_within_its_own_size(text: str) -> None:
     found = addresses_written_in(text)
     assert len(found) <= 12 * spelled_out(normalized_text(text)).count("@")
     assert all(len(address) <= len(text) for address in found)
+    _profiles_within(text)
+
+
+def _profiles_within(text: str) -> None:
+    """A text gives no more profile keys than six per `linkedin` it holds once its references are read (three
+    readings: as written, references read, spaced or spelled dots and slashes joined; each read twice when a
+    dash may be a hyphen), none longer than the text."""
+    keys = profile_keys_in(text)
+    assert len(keys) <= 6 * spelled_out(normalized_text(text)).lower().count("linkedin")
+    assert all(len(key) <= len(text) + len("linkedin.com/") for key in keys)
 
 
 @pytest.mark.parametrize("fragment", ["a", " ", " at ", " dot ", "a dot ", "(at", "%4", "&#6", "a@", "@a", "-a@b ",
@@ -204,11 +225,17 @@ def test_a_hostile_text_is_read_within_its_own_size(text: str) -> None:
                                       "a @", "a @a", "@a . b ", "a @ b . ", "\\@", "@" + "a" * 63 + " . ",
                                       "a\\@b . c . ", "a . ", "a . b@", "a .b @c . ", "Ab. A", "x" * 64 + " . ",
                                       "a. " + "b" * 64 + "@", "a.b at c.d ", "&#114;", "a -at- ",
-                                      "@a dot b ", "a.b at " + "c" * 63 + ".", "&#64;&#32;"])
+                                      "@a dot b ", "a.b at " + "c" * 63 + ".", "&#64;&#32;",
+                                      "linkedin . com / in / ", "linkedin dot com slash in slash a ", "linkedin ",
+                                      "linkedin . com /in/a ", "in / ", "&#64", "a\n@", "a@\n", "a\\n@b ",
+                                      "a (a) b.c ", "(a)", "=?a?Q?", "=?a?Q?a=40b.c?=", "=?a?Q?a?= ",
+                                      "=?a?B?YUBiLmM=?=", "linkedin.com/in/a-\n", "linkedin/\n", "linkedin" + "a-" * 70,
+                                      "=?a?Q?" + "x" * 2100])
 def test_a_long_repetition_is_read_once(fragment: str) -> None:
     text = fragment * (200_000 // len(fragment))
     assert len(spelled_out(text)) <= len(text)
     assert len(addresses_written_in(text)) <= 4 * spelled_out(text).count("@")
+    assert len(profile_keys_in(text)) <= 6 * text.count("linkedin")
 
 
 @pytest.mark.parametrize("note", ["his mobile: +44 7700 900999", "home 07700 900999 (evenings)",
@@ -248,7 +275,7 @@ MORE_SPELLINGS = [
 ]
 
 
-@pytest.mark.parametrize("spelling", MORE_SPELLINGS)
+@pytest.mark.parametrize("spelling", MORE_SPELLINGS + WRAPPED)
 def test_an_address_spelled_as_harvest_guards_write_it_stops_the_safe_export(tmp_path: Path, spelling: str) -> None:
     """A plain `at` between a dotted name and a domain, every letter an HTML character reference (what an
     address-hiding tool writes into a web page), `-at-`/`_at_` between spaces, a spelled `dot` behind an `@`:

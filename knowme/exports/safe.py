@@ -63,6 +63,7 @@ from knowme.suppression import (
     addresses_written_in,
     apart,
     different_verdicts,
+    encoded_words_read,
     phone_in_text,
     phone_runs,
     profile_keys_in,
@@ -463,7 +464,10 @@ class _Gate:
     def _phones_in(self, value: str) -> tuple[list[str], list[Hit]]:
         """The E.164 keys of the numbers written in a text (NFKC already), and the excluded phones that end
         in the same digits as a number in it: written without its country code, or in a form the workspace's
-        region does not read (`mob 07700900123` in an American workspace), as phones are compared."""
+        region does not read (`mob 07700900123` in an American workspace), as phones are compared; a MIME
+        encoded word (`=?utf-8?B?KzQ0IDc3MDAgOTAwMTIz?=`) read as the text it holds."""
+        if "=?" in value:
+            value = encoded_words_read(value)
         if not _DIGIT.search(value) or len(_DIGIT.findall(value)) < 7:
             return [], []
         if not value.isascii():  # a word processor's dash in a number (`+44 7700–900123`) as the hyphen it is
@@ -500,7 +504,7 @@ class _Gate:
             found += [("phone", key) for key in keys]
             for hit in hits:
                 self._add(row, hit.owner, "cell", hit.shown.partition(" and ")[0], cell=label)
-            if "linkedin" in value.lower() or "&#" in value:
+            if "linkedin" in value.lower() or "&#" in value or "=?" in value:
                 found += [("url", key) for key in dict.fromkeys([linkedin_key(value), *profile_keys_in(value)]) if key]
             for kind, key in found:
                 for number in self.index.by_key.get((kind, key), ()):
