@@ -159,19 +159,24 @@ def test_an_import_left_alone_ends_as_before(tmp_path: Path) -> None:
 
 
 # ctrl+c as the import begins, answered; and a second one while the command ends
-TWICE = """
+def _signalled_twice(name: str) -> str:
+    """A start-up script sending `name` to the command once its import has begun and again once it has ended."""
+    return f"""
 real_run, real_main = cli_main._run, cli_main.main
 def run(*args):
-    os.kill(os.getpid(), signal.SIGINT)
+    os.kill(os.getpid(), signal.{name})
     time.sleep(0.2)
     return real_run(*args)
 def main(*args, **kwargs):
     status = real_main(*args, **kwargs)
-    os.kill(os.getpid(), signal.SIGINT)
+    os.kill(os.getpid(), signal.{name})
     time.sleep(0.2)
     return status
 cli_main._run, cli_main.main = run, main
 """
+
+
+TWICE = _signalled_twice("SIGINT")
 
 
 def test_a_second_ctrl_c_while_the_first_is_answered_adds_no_line(tmp_path: Path) -> None:
@@ -181,19 +186,7 @@ def test_a_second_ctrl_c_while_the_first_is_answered_adds_no_line(tmp_path: Path
 
 
 # a hangup once the import has begun, and another once the command has ended
-HANGUPS = """
-real_run, real_main = cli_main._run, cli_main.main
-def run(*args):
-    os.kill(os.getpid(), signal.SIGHUP)
-    time.sleep(0.2)
-    return real_run(*args)
-def main(*args, **kwargs):
-    status = real_main(*args, **kwargs)
-    os.kill(os.getpid(), signal.SIGHUP)
-    time.sleep(0.2)
-    return status
-cli_main._run, cli_main.main = run, main
-"""
+HANGUPS = _signalled_twice("SIGHUP")
 
 
 def test_under_nohup_a_closed_terminal_leaves_the_import_to_finish(tmp_path: Path) -> None:
