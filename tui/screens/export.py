@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from knowme.tui.messages import JobDone
-from knowme.tui.screens.confirm import ConfirmScreen, too_small_to_show
+from knowme.tui.screens.confirm import ConfirmScreen, fit_to_rows, too_small_to_show
 from knowme.tui.widgets.inturn import FieldInput
 from rich.text import Text
 from textual import events, on, work
@@ -42,10 +42,6 @@ from knowme.triage import TriageError, mark, mark_different
 KINDS = {"safe": "Safe-to-sync file (knows-me people)", "outreach": "Outreach queue (personalize people)"}
 DEFAULT_NAMES = {"safe": "knowme-safe-to-sync", "outreach": "knowme-outreach"}
 
-#: Below this many rows the dialog is compact: what goes out, to which file and the key that writes it
-#: stay at its top, the rest scrolls under them (at 60x20 the count, the file and the button never fitted
-#: together, and ctrl+e was refused for good).
-COMPACT_BELOW = 24
 TITLE = "Export   (↑↓ picks the file, tab moves on, ctrl+e writes)"
 COMPACT_TITLE = "Export   (↑↓ picks, tab moves on)"  # ctrl+e is in the summary under it
 
@@ -157,9 +153,10 @@ class ExportScreen(ModalScreen[None]):
         self._compact(event.size.height)
 
     def _compact(self, height: int) -> None:
-        """Few rows: the summary (who goes out, to which file, ctrl+e) held at the top, the rest scrolling."""
-        self.set_class(height < COMPACT_BELOW, "-compact-dialog")
-        self.set_class(height < 16, "-borderless")
+        """Under `COMPACT_BELOW` rows: the summary (who goes out, to which file, ctrl+e) held at the top, the
+        rest scrolling under it (at 60x20 the count, the file and the button never fitted together, and ctrl+e
+        was refused for good)."""
+        fit_to_rows(self, height)
         self.query_one("#export-title", Label).update(COMPACT_TITLE if self.compact else TITLE)
 
     @property
