@@ -45,6 +45,7 @@ class FileReport:
     # refused because it would replace an earlier import (`ReplaceRefused.kind`): another mode may go on
     refused: str | None = None
     dropping: list[str] = field(default_factory=list)  # ... and who replacing it would remove
+    refused_why: str = ""  # ... and why, without the path or the commands (`ReplaceRefused.why`)
 
     @property
     def ok(self) -> bool:
@@ -198,7 +199,7 @@ def _import_path(store: Store, path: Path, fmt: str, options: ImportOptions | No
         report.outcome = store_records(store, path, result.format, result.records, problems[:MAX_PROBLEMS_STORED],
                                        digest, options.region, name, suggester(store), mode, incomplete)
     except ReplaceRefused as exc:  # nothing stored: the addresses taken to be the user's are not kept either
-        report.error, report.refused, report.dropping = str(exc), exc.kind, exc.people
+        report.error, report.refused, report.dropping, report.refused_why = str(exc), exc.kind, exc.people, exc.why
         return report
     if result.me:
         report.me = list(result.me)

@@ -77,3 +77,30 @@ def test_a_decision_in_a_scrolled_list_made_small_goes_to_a_person_shown(tmp_pat
         assert excluded in screen, f"{excluded} was excluded, the screen showed:\n{screen}"
     finally:
         terminal.close()
+
+
+def test_the_export_dialog_at_60x20_shows_who_goes_out_and_where_and_ctrl_e_writes(tmp_path: Path) -> None:
+    """An ordinary tmux pane: the count and the file fitted no longer beside the button, and ctrl+e was refused."""
+    workspace = make_workspace(tmp_path / "w.db")
+    with Store.open(workspace) as store:
+        ids = dict(store.conn.execute("SELECT name, id FROM people"))
+        mark(store, [ids["Alice Archer"], ids["Dan Dunn"]], Decision.KNOWS_ME)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    command = (f"cd {shlex.quote(str(folder))} && {shlex.quote(sys.executable)} -m knowme.cli "
+               f"--db {shlex.quote(str(workspace))} review")
+    terminal = Terminal(f"knowme-export-{os.getpid()}", command, width=60, height=20)
+    try:
+        terminal.wait_for(lambda s: "Undecided · 7 people" in s, "the list")
+        terminal.keys("e")
+        screen = terminal.wait_for(lambda s: "2 knows-me people go out" in s, "the export dialog's count")
+        inside = [line.split("█")[1] for line in screen.splitlines() if line.count("█") >= 2]  # the dialog
+        text = "".join(line.strip() for line in inside)  # a long path wraps over two rows
+        assert f"{folder}/knowme-safe-to-sync.csv:" in text and "ctrl+e writes it." in text, screen
+        terminal.keys("C-e")
+        screen = terminal.wait_for(lambda s: "✓ Wrote 2 knows-me people" in s, "the file written")
+        assert "too small" not in screen
+    finally:
+        terminal.close()
+    written = (folder / "knowme-safe-to-sync.csv").read_text(encoding="utf-8")
+    assert "alice@acme.com" in written and "Carol" not in written

@@ -55,10 +55,11 @@ class ReplaceRefused(Exception):
     file in place of the whole: nothing is stored. The message is one line saying how to go on; `kind`
     says which (`DROPPING`: `--replace` or `--as-new-source` go on; `INCOMPLETE`: only `--as-new-source`)."""
 
-    def __init__(self, message: str, kind: str, people: Sequence[str] = ()) -> None:
+    def __init__(self, message: str, kind: str, people: Sequence[str] = (), why: str = "") -> None:
         super().__init__(message)
         self.kind = kind
         self.people = list(people)  # DROPPING: who would go, as "name (decision)"
+        self.why = why or message  # the reason alone, without the file's path or the commands that go on
 
 
 DROPPING, INCOMPLETE = "dropping", "incomplete"  # the kinds of `ReplaceRefused`
@@ -939,11 +940,12 @@ class Store:
             gone = sorted(set(old.rkey) - set(claimed.values()))
             old_people = {old.person[rid] for rid in gone}  # they lost records: refreshed, or dropped when empty
             if incomplete:
-                raise ReplaceRefused(_incomplete_refusal(path, old, incomplete), INCOMPLETE)
+                message, why = _incomplete_refusal(path, old, incomplete)
+                raise ReplaceRefused(message, INCOMPLETE, why=why)
             outcome.dropped = self._dropped_decided(old_people, set(gone))
             if outcome.dropped and mode != "replace":
-                raise ReplaceRefused(_dropping_refusal(path, old, claimed, outcome.dropped), DROPPING,
-                                     [_decided_one(*person) for person in outcome.dropped])
+                message, why = _dropping_refusal(path, old, claimed, outcome.dropped)
+                raise ReplaceRefused(message, DROPPING, [_decided_one(*person) for person in outcome.dropped], why)
             # excluded people stay suppressed even if their records vanish from this source
             _suppression().capture(self, old_people)
             conn.execute("DELETE FROM keys WHERE record_id IN (SELECT id FROM records WHERE source_id=?)",
@@ -1428,11 +1430,13 @@ def _replacing(old: OldSource, claimed: dict[int, int]) -> str:
     return f"the earlier import {old.name} ({len(claimed)} of its {plural(len(old), 'record')} carry over)"
 
 
-def _incomplete_refusal(path: Path, old: OldSource, incomplete: str) -> str:
-    """Why a file the importer found incomplete does not replace the earlier version it matches."""
-    return (f"{path}: nothing was imported: the file is incomplete ({incomplete}), and replacing the earlier "
-            f"import {old.name} with it would drop or overwrite whole cards. Export it again and import the whole "
-            f"file, or keep both with `knowme import {shlex.quote(str(path))} --as-new-source`")
+def _incomplete_refusal(path: Path, old: OldSource, incomplete: str) -> tuple[str, str]:
+    """Why a file the importer found incomplete does not replace the earlier version it matches: the
+    message and the reason alone."""
+    why = (f"the file is incomplete ({incomplete}), and replacing the earlier import {old.name} with it would drop "
+           "or overwrite whole cards")
+    return (f"{path}: nothing was imported: {why}. Export it again and import the whole file, or keep both with "
+            f"`knowme import {shlex.quote(str(path))} --as-new-source`"), why
 
 
 def _decided_one(pid: int, name: str, decision: str) -> str:
@@ -1440,16 +1444,18 @@ def _decided_one(pid: int, name: str, decision: str) -> str:
 
 
 def _dropping_refusal(path: Path, old: OldSource, claimed: dict[int, int],
-                      dropped: list[tuple[int, str, str]]) -> str:
-    """Why a replacement that would remove people the user decided on does not happen unless asked for."""
+                      dropped: list[tuple[int, str, str]]) -> tuple[str, str]:
+    """Why a replacement that would remove people the user decided on does not happen unless asked for: the
+    message and the reason alone."""
     shown = "; ".join(_decided_one(*person) for person in dropped[:10])
     more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
     quoted = shlex.quote(str(path))
-    return (f"{path}: nothing was imported: it would replace {_replacing(old, claimed)} and remove "
-            f"{plural(len(dropped), 'person')} you decided on or wrote for: {shown}{more}. If it is a newer export "
-            f"of that address book, let them go with `knowme import {quoted} --replace` (their decisions and notes "
-            f"go too; exclusions stay on the suppression list); if it is another address book, keep both with "
-            f"`knowme import {quoted} --as-new-source`")
+    why = (f"it would replace {_replacing(old, claimed)} and remove {plural(len(dropped), 'person')} you decided "
+           f"on or wrote for: {shown}{more}")
+    return (f"{path}: nothing was imported: {why}. If it is a newer export of that address book, let them go with "
+            f"`knowme import {quoted} --replace` (their decisions and notes go too; exclusions stay on the "
+            f"suppression list); if it is another address book, keep both with `knowme import {quoted} "
+            "--as-new-source`"), why
 
 
 def _reimport() -> ModuleType:

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import ClassVar
 
 from knowme.tui.messages import JobDone
-from knowme.tui.screens.confirm import ConfirmScreen, too_small_to_show
+from knowme.tui.screens.confirm import ConfirmScreen, fit_to_rows, too_small_to_show
 from knowme.tui.widgets.inturn import FieldInput
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet, Select, Static
 from textual.widgets.option_list import Option
@@ -41,6 +41,9 @@ from knowme.triage import TriageError, mark, mark_different
 
 KINDS = {"safe": "Safe-to-sync file (knows-me people)", "outreach": "Outreach queue (personalize people)"}
 DEFAULT_NAMES = {"safe": "knowme-safe-to-sync", "outreach": "knowme-outreach"}
+
+TITLE = "Export   (↑↓ picks the file, tab moves on, ctrl+e writes)"
+COMPACT_TITLE = "Export   (↑↓ picks, tab moves on)"  # ctrl+e is in the summary under it
 
 
 def _people(count: int, kind: str = "knows-me") -> str:
@@ -112,11 +115,14 @@ class ExportScreen(ModalScreen[None]):
         self.kind = "safe"
         self.pre: Preflight | None = None
         self.conflicts: list[Lookalike] = []  # what stops the export of this kind: resolve each first
+        self.queued: int | None = None  # the personalize people in the outreach queue, once checked
         self.written: list[Path] = []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="export-dialog"):
-            yield Label("Export   (↑↓ picks the file, tab moves on, ctrl+e writes)", classes="dialog-title")
+            with Vertical(id="export-head"):
+                yield Label(TITLE, classes="dialog-title", id="export-title")
+                yield Static("", id="summary")
             with RadioSet(id="kind", compact=True):
                 for key, label in KINDS.items():
                     yield RadioButton(label, value=key == self.kind, id=f"kind-{key}")
@@ -138,9 +144,43 @@ class ExportScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#lookalikes", OptionList).display = False
+        self._compact(self.app.size.height)
         self._set_kind("safe")
         self.query_one("#kind", RadioSet).focus()
         self.app.steady(self)  # type: ignore[attr-defined]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._compact(event.size.height)
+
+    def _compact(self, height: int) -> None:
+        """Under `COMPACT_BELOW` rows: the summary (who goes out, to which file, ctrl+e) held at the top, the
+        rest scrolling under it (at 60x20 the count, the file and the button never fitted together, and ctrl+e
+        was refused for good)."""
+        fit_to_rows(self, height)
+        self.query_one("#export-title", Label).update(COMPACT_TITLE if self.compact else TITLE)
+
+    @property
+    def compact(self) -> bool:
+        return self.has_class("-compact-dialog")
+
+    def _show_summary(self) -> None:
+        """The compact layout's first lines: how many people this export writes, the file, the key."""
+        path = self.query_one("#path", Input).value
+        if self.kind == "safe" and self.pre is not None:
+            pre = self.pre
+            text = Text(f"{_people(pre.written)} {'goes' if pre.written == 1 else 'go'} out "
+                        f"({pre.addresses:,} address{'es' * (pre.addresses != 1)}) to {path}", style="bold")
+        elif self.kind == "outreach" and self.queued is not None:
+            text = Text(f"{_people(self.queued, 'personalize')} in the queue {'goes' if self.queued == 1 else 'go'} "
+                        f"to {path}", style="bold")
+        else:
+            self.query_one("#summary", Static).update(Text(f"checking what goes to {path}…", style="dim"))
+            return
+        if self.conflicts:
+            text.append(": blocked, resolve the people listed below first (x / n).", style="bold red")
+        else:
+            text.append(": ctrl+e writes it.")
+        self.query_one("#summary", Static).update(text)
 
     # ---- choices ---------------------------------------------------------------------------------
 
@@ -169,8 +209,13 @@ class ExportScreen(ModalScreen[None]):
 
     # ---- preflight (worker) ----------------------------------------------------------------------
 
+    @on(Input.Changed, "#path")
+    def _path_changed(self) -> None:
+        self._show_summary()
+
     def _check(self) -> None:
-        self.pre, self.conflicts = None, []
+        self.pre, self.conflicts, self.queued = None, [], None
+        self._show_summary()
         self.query_one("#preflight", Static).update(Text("checking…", style="dim"))
         self.query_one("#lookalikes", OptionList).display = False
         self.query_one("#export", Button).disabled = True
@@ -195,8 +240,10 @@ class ExportScreen(ModalScreen[None]):
             self._show_safe(message.result)
         else:
             status, conflicts = message.result
+            self.queued = sum(int(status.get(state.value, 0) or 0) for state in STATE_ORDER)
             text = Text("\n".join(outreach_lines(status)) + "\n")
             self._show_conflicts(text, conflicts, "personalize")
+            self._show_summary()
             self.query_one("#preflight", Static).update(text)
             self.query_one("#export", Button).disabled = bool(conflicts)
 
@@ -225,6 +272,7 @@ class ExportScreen(ModalScreen[None]):
         for line in pre.lines()[2:]:
             text.append(line + "\n", style="dim")
         self._show_conflicts(text, pre.lookalikes, "knows-me")
+        self._show_summary()
         self.query_one("#preflight", Static).update(text)
         self.query_one("#export", Button).disabled = pre.blocked
 
@@ -280,10 +328,12 @@ class ExportScreen(ModalScreen[None]):
                     f"Nothing written: resolve the {plural(len(self.conflicts), 'conflict')} listed above first.",
                     style="bold red"))
             return
-        # what goes out, the file and the button: ctrl+e wrote a file whose count and name a terminal a
-        # few rows high had cut (at 20x8 the dialog showed only its kinds, "Format" and "File")
-        if too_small_to_show(self, [self.query_one("#preflight"), self.query_one("#path"), self.query_one("#export")],
-                             "what this export writes and where", "write it"):
+        # what goes out, the file and the button (compact: the summary saying all three): ctrl+e wrote a
+        # file whose count and name a terminal a few rows high had cut (at 20x8 the dialog showed only its
+        # kinds, "Format" and "File")
+        parts = [self.query_one("#summary")] if self.compact else \
+            [self.query_one("#preflight"), self.query_one("#path"), self.query_one("#export")]
+        if too_small_to_show(self, parts, "what this export writes and where", "write it"):
             return
         fmt = self.query_one("#format", Select).value
         path = Path(self.query_one("#path", Input).value).expanduser()
@@ -321,6 +371,7 @@ class ExportScreen(ModalScreen[None]):
         result = self.query_one("#result", Static)
         if message.error:
             result.update(Text(f"Nothing written: {message.error}", style="bold red"))
+            self._show_result()
             return
         report = message.result
         self.written.append(report.path)
@@ -331,6 +382,14 @@ class ExportScreen(ModalScreen[None]):
             if line not in shown and not line.startswith("written:"):
                 text.append(line + "\n", style="dim")
         result.update(text)
+        self._show_result()
+
+    def _show_result(self) -> None:
+        """Compact: scroll the outcome, at the foot of the dialog, up under the summary held at the top
+        (once laid out with its new lines)."""
+        if self.compact:
+            result = self.query_one("#result")
+            result.call_after_refresh(result.scroll_visible, top=True, animate=False, immediate=True)
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

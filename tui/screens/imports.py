@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from knowme.importers import ImportOptions
 from knowme.tui.messages import JobDone, Progress
-from knowme.tui.screens.confirm import ConfirmScreen, too_small_to_show
+from knowme.tui.screens.confirm import ConfirmScreen, ReadThrough, fit_to_rows, too_small_to_show
 from knowme.tui.widgets.inturn import FieldInput
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import ScreenResume
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -92,6 +92,14 @@ def report_line(report: FileReport) -> tuple[str, str, str, str]:
         outcome += (f"; {plural(len(out.asked_again), 'person')} kept apart from someone excluded now "
                     f"{'holds' if len(out.asked_again) == 1 else 'hold'} their address: asked again at export")
     return out.format, f"{out.records:,}", str(len(out.problems) or ""), outcome
+
+
+def refusal_reasons(refused: Sequence[FileReport], most: int = 3) -> str:
+    """Why each refused file was not imported, the first `most` of them: the Outcome column held it on one
+    line that a terminal 40 columns wide cut to "not imported: /tmp/…", and n imported the file unexplained."""
+    reasons = [f"{report.path.name}: {report.refused_why or report.error}" for report in refused[:most]]
+    more = len(refused) - most
+    return "; ".join(reasons) + (f"; and {plural(more, 'more file')} (their rows say why)" if more > 0 else "")
 
 
 def dedupe_line(report: DedupeReport) -> str:
@@ -215,7 +223,7 @@ class ImportScreen(ModalScreen[str | None]):
         self.failure: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="import-dialog"):
+        with VerticalScroll(classes="dialog", id="import-dialog"):
             yield Label(f"Importing {len(self.paths)} file{'s' * (len(self.paths) != 1)}", classes="dialog-title",
                         id="import-title")
             yield DataTable(id="files", cursor_type="none", zebra_stripes=False)
@@ -239,8 +247,24 @@ class ImportScreen(ModalScreen[str | None]):
         self.query_one("#problems", Log).display = False
         self.query_one("#problems-title", Label).display = False
         self.query_one("#refusals", Label).display = False
+        # the refusal is read by scrolling through it where it does not fit (n acts on what it says)
+        dialog = self.query_one("#import-dialog")
+        self.reading = ReadThrough(dialog, self.query_one("#refusals", Label))
+        self.watch(dialog, "scroll_y", self._look, init=False)
+        fit_to_rows(self, self.app.size.height)
         self._import([(str(number), path) for number, path in enumerate(self.paths)], self.mode)
         self.app.steady(self)  # type: ignore[attr-defined]
+
+    def on_resize(self, event: events.Resize) -> None:
+        fit_to_rows(self, event.size.height)
+        self.call_after_refresh(self._look)
+
+    def _look(self) -> None:
+        dialog = self.query_one("#import-dialog")
+        # not the rows a jump (end, home) swept past on its way: only those of a scroll heading for rows
+        # less than a screenful on (a row or a page at a time, however fast the keys repeat)
+        if abs(dialog.scroll_target_y - dialog.scroll_y) < dialog.scrollable_content_region.height:
+            self.reading.look(self)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.app.steady(self)  # type: ignore[attr-defined]
@@ -366,7 +390,12 @@ class ImportScreen(ModalScreen[str | None]):
         self.query_one("#stop", Button).display = False
         close = self.query_one("#close", Button)
         close.disabled = False
-        close.focus()
+        refusals = self.query_one("#refusals", Label)
+        if refusals.display and self.has_class("-compact-dialog"):  # read from its start, the key last
+            close.focus(scroll_visible=False)
+            refusals.call_after_refresh(refusals.scroll_visible, top=True, animate=False, immediate=True)
+        else:
+            close.focus()
 
     def refused(self, mode: str = "new") -> list[tuple[str, FileReport]]:
         """The rows of the files refused for what replacing would lose that `mode` lets go on: every
@@ -376,6 +405,8 @@ class ImportScreen(ModalScreen[str | None]):
 
     def _show_refusals(self) -> None:
         label = self.query_one("#refusals", Label)
+        self.reading.forget()
+        label.call_after_refresh(self._look)
         refused, replacing = self.refused(), self.refused("replace")
         label.display = bool(refused)
         if refused:
@@ -383,8 +414,8 @@ class ImportScreen(ModalScreen[str | None]):
             if replacing:
                 keys = (f"press r to let {'it' if len(replacing) == 1 else 'them'} replace the earlier "
                         f"import{'s' * (len(replacing) != 1)} (the people named go, exclusions stay), or " + keys)
-            label.update(f"{plural(len(refused), 'file')} not imported, to keep what you decided (the rows say "
-                         f"why): {keys}.")
+            label.update(f"{plural(len(refused), 'file')} not imported, to keep what you decided: "
+                         f"{refusal_reasons([report for _, report in refused])}. Then {keys}.")
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -397,9 +428,11 @@ class ImportScreen(ModalScreen[str | None]):
         jobs = self.refused(mode)
         if not self.done or not jobs:
             return
-        # n acts on what the refusal's line says (r asks first, and its question is checked the same way)
+        # n acts on what the refusal's line says, once read through (r asks first, and its question is
+        # checked the same way)
+        self._look()
         if too_small_to_show(self, [self.query_one("#refusals")], "the files not imported and why",
-                             "import them"):
+                             "import them", read=self.reading):
             return
         if mode != "replace":
             self._again(jobs, mode)
