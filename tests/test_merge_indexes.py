@@ -10,7 +10,7 @@ from knowme import views
 from knowme.dedupe import merge
 from knowme.dedupe.run import run_dedupe
 from knowme.importing import import_paths
-from knowme.store import pairs, searchindex
+from knowme.store import searchindex
 from knowme.store.core import Store
 from knowme.views import ListQuery
 from tests.test_views_filter import _check_index_matches_people, _searches, _triggers
@@ -68,46 +68,3 @@ def test_a_bulk_merge_that_fails_leaves_people_their_indexes_and_the_search_inde
         _check_index_matches_people(store)
         import_paths(store, [SAMPLE / "Connections.csv"])  # the search index's triggers still work
         _check_index_matches_people(store)
-
-
-def _pair_indexes(store: Store) -> set[tuple[str, str]]:
-    return set(store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='pairs'"))
-
-
-def _queue(store: Store) -> list[tuple]:
-    return store.conn.execute("SELECT id, a, b, score, reasons, status FROM pairs ORDER BY id").fetchall()
-
-
-def test_a_first_dedupe_asks_the_same_questions_with_the_queue_index_built_after_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many new questions go in with the index by second record built once after them: the queue is the
-    same pair for pair, in the same order, the index is back and used, and a dedupe that fails after
-    writing the queue leaves it as it was."""
-    books = [SAMPLE / "google_contacts.csv", SAMPLE / "iphone.vcf", SAMPLE / "outlook_contacts.csv"]
-    queues = []
-    for bulk in (10**9, 1):
-        monkeypatch.setattr(pairs, "BULK_PAIRS", bulk)
-        with Store.open(tmp_path / f"w{bulk}.db") as store:
-            import_paths(store, books)
-            indexes = _pair_indexes(store)
-            assert any(name == "pairs_b" for name, _ in indexes)
-            assert run_dedupe(store).new_pairs > 10
-            assert _pair_indexes(store) == indexes
-            plan = " ".join(str(row) for row in store.conn.execute(
-                "EXPLAIN QUERY PLAN SELECT id FROM pairs WHERE b = 5"))
-            assert "pairs_b" in plan
-            assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            queues.append(_queue(store))
-    assert queues[0] == queues[1]
-
-    def failing(store: Store, moves) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(merge, "fold_people", failing)
-    with Store.open(tmp_path / "fails.db") as store:
-        import_paths(store, books)
-        indexes = _pair_indexes(store)
-        with pytest.raises(OSError):
-            run_dedupe(store)
-        assert _pair_indexes(store) == indexes and _queue(store) == []
-        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

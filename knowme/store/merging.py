@@ -15,7 +15,7 @@ from typing import Any
 from knowme.model import Person, Record
 from knowme.store.core import PERSON_COLUMNS, PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row
 from knowme.store import searchindex
-from knowme.store.sql import chunked, indexes_dropped, json_bytes, marks
+from knowme.store.sql import chunked, json_bytes, marks
 from knowme.store.workspace import _uri_path
 
 _PERSON_ROW_SQL = ", ".join(PERSON_COLUMNS)
@@ -155,8 +155,15 @@ def people_indexes_rebuilt(store: Store, changes: int) -> Iterator[None]:
     if not searchindex.worth_rebuilding(store, changes):
         yield
         return
-    with indexes_dropped(store.conn, "people"):
-        yield
+    if not store.conn.in_transaction:
+        raise RuntimeError("people's indexes are rebuilt inside a transaction only")
+    indexes = store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='people' "
+                                 "AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        store.conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        store.conn.execute(sql)
 
 
 def write_summaries(store: Store, rows: Iterable[Sequence[Any]]) -> None:

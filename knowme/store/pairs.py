@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from knowme.store.sql import chunked, from_json, indexes_dropped, marks, now
+from knowme.store.sql import chunked, from_json, marks, now
 
 if TYPE_CHECKING:
     from knowme.store.core import Store
@@ -206,24 +206,9 @@ def queued_pairs(store: Store) -> dict[tuple[int, int], tuple[int, str, float, s
             store.conn.execute("SELECT id, a, b, status, score, reasons FROM pairs")}
 
 
-#: at least this many new pairs, and as many as the queue held before, go in with the index by second record
-#: dropped and built again after them (`indexes_dropped`): a first dedupe of a large workspace
-BULK_PAIRS = 50_000
-
-
-def add_pairs(store: Store, pairs: Sequence[tuple[int, int, float, str]]) -> None:
-    """Queue new pairs (record a, record b, score, reasons JSON), pending. A first dedupe's many, inside
-    its transaction, go in with the index by second record built once after them: 786,517 pairs of a
-    million records asked in best-first order meet that index at random (600,000 pairs into a queue of
-    200,000: 6.5-7.7 s against 10.3-12.6 s with it kept row by row)."""
-    conn = store.conn
-    insert = "INSERT INTO pairs(a, b, score, reasons) VALUES (?, ?, ?, ?)"
-    if len(pairs) >= BULK_PAIRS and conn.in_transaction and \
-            len(pairs) >= (conn.execute("SELECT max(id) FROM pairs").fetchone()[0] or 0):
-        with indexes_dropped(conn, "pairs"):
-            conn.executemany(insert, pairs)
-        return
-    conn.executemany(insert, pairs)
+def add_pairs(store: Store, pairs: Iterable[tuple[int, int, float, str]]) -> None:
+    """Queue new pairs (record a, record b, score, reasons JSON), pending."""
+    store.conn.executemany("INSERT INTO pairs(a, b, score, reasons) VALUES (?, ?, ?, ?)", pairs)
 
 
 def update_pair_evidence(store: Store, updates: Iterable[tuple[float, str, int]]) -> None:

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -20,23 +18,6 @@ def chunked(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """`values` in slices of `size`, for `IN (?, ?, ...)` queries over long id (or key) lists."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
-
-
-@contextmanager
-def indexes_dropped(conn: sqlite3.Connection, table: str) -> Iterator[None]:
-    """Bulk writes to `table` without its own indexes' row-by-row upkeep: they are dropped, then built
-    again once after the writes (SQLite sorts a whole column faster than it threads rows in one at a
-    time). Its key and UNIQUE indexes stay. Inside a transaction only: if it rolls back, the indexes
-    come back with everything else."""
-    if not conn.in_transaction:
-        raise RuntimeError(f"the indexes of {table} are rebuilt inside a transaction only")
-    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name=? "
-                           "AND sql IS NOT NULL", (table,)).fetchall()
-    for name, _ in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        conn.execute(sql)
 
 
 def marks(n: int) -> str:
