@@ -24,7 +24,6 @@ from knowme.store.merging import (
     logged_owner_before,
     logged_row_before,
     people_holding_own_fields,
-    people_indexes_rebuilt,
     people_names,
     person_row,
     present_people,
@@ -32,7 +31,7 @@ from knowme.store.merging import (
     records_of,
 )
 from knowme.store.pairs import SPLIT, WITHDRAWN, answered_same_among, set_pair_status, set_verdicts, verdict_key
-from knowme.store.searchindex import bulk_writes
+from knowme.store.searchindex import bulk_writes, people_indexes_rebuilt
 from knowme.store.sql import chunked
 
 # a merged person takes the first non-empty value of these (and joins the notes, contexts and drafts)

@@ -29,7 +29,7 @@ from knowme.notestatus import note_status_of_row
 from knowme.store.pairs import pending_pair_count, set_asked
 from knowme.store.rows import Prepared
 from knowme.store.searchindex import TRIGGERS as SEARCH_TRIGGERS
-from knowme.store.searchindex import bulk_writes
+from knowme.store.searchindex import bulk_writes, people_indexes_rebuilt
 from knowme.store.sql import chunked, from_json, json_bytes, marks, now, to_json
 from knowme.store.workspace import NoWorkspace, WorkspaceError, check_existing, describe_error, is_busy
 from knowme.text import plural
@@ -739,8 +739,6 @@ class Store:
 
     def _after_shown_sort_names(self) -> None:
         """After v13 listed the merged people: their summaries (sort name, search text) follow the rule now."""
-        from knowme.store.merging import people_indexes_rebuilt
-
         people = [pid for (pid,) in self.conn.execute("SELECT person_id FROM temp.merged_people")]
         self.conn.execute("DROP TABLE IF EXISTS temp.merged_people")
         # as a dedupe writes its merged people: the search index and people's own indexes built once after

@@ -14,7 +14,6 @@ from typing import Any
 
 from knowme.model import Person, Record
 from knowme.store.core import PERSON_COLUMNS, PERSON_FIELDS_SQL, SUMMARY_COLUMNS, Store, from_json, person_from_row
-from knowme.store import searchindex
 from knowme.store.sql import chunked, json_bytes, marks
 from knowme.store.workspace import _uri_path
 
@@ -143,27 +142,6 @@ def fold_people(store: Store, moves: Sequence[tuple[int, int]]) -> None:
     # the people go in one statement too (the million-record scale books: folding 3.9-4.0 s -> 3.4-3.8 s)
     conn.execute("DELETE FROM people WHERE id IN (SELECT other FROM temp.folds)")
     conn.execute("DELETE FROM temp.folds")
-
-
-@contextmanager
-def people_indexes_rebuilt(store: Store, changes: int) -> Iterator[None]:
-    """Around `changes` writes to people: when they are many (as for the search index,
-    `worth_rebuilding`), people's own indexes are dropped and built again once after them instead
-    of kept row by row. 100k records: deleting the third of the people a dedupe merges away took
-    0.75 s with the indexes kept, 0.27 s with them dropped and rebuilt. Inside a transaction only:
-    if it rolls back, the indexes come back with everything else."""
-    if not searchindex.worth_rebuilding(store, changes):
-        yield
-        return
-    if not store.conn.in_transaction:
-        raise RuntimeError("people's indexes are rebuilt inside a transaction only")
-    indexes = store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='people' "
-                                 "AND sql IS NOT NULL").fetchall()
-    for name, _ in indexes:
-        store.conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        store.conn.execute(sql)
 
 
 def write_summaries(store: Store, rows: Iterable[Sequence[Any]]) -> None:

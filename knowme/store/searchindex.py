@@ -63,3 +63,24 @@ def bulk_writes(store: Store, changes: int) -> AbstractContextManager[None]:
     """Around `changes` writes to people: the index rebuilt once after them when that is faster
     (`worth_rebuilding`), else kept by its triggers as they go."""
     return rebuilt_after(store) if worth_rebuilding(store, changes) else nullcontext()
+
+
+@contextmanager
+def people_indexes_rebuilt(store: Store, changes: int) -> Iterator[None]:
+    """Around `changes` writes to people: when they are many (as for the search index,
+    `worth_rebuilding`), people's own indexes are dropped and built again once after them instead
+    of kept row by row. 100k records: deleting the third of the people a dedupe merges away took
+    0.75 s with the indexes kept, 0.27 s with them dropped and rebuilt. Inside a transaction only:
+    if it rolls back, the indexes come back with everything else."""
+    if not worth_rebuilding(store, changes):
+        yield
+        return
+    if not store.conn.in_transaction:
+        raise RuntimeError("people's indexes are rebuilt inside a transaction only")
+    indexes = store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='people' "
+                                 "AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        store.conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        store.conn.execute(sql)

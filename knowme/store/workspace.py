@@ -202,6 +202,8 @@ def upgrade_notice(path: Path, schema_version: int) -> str | None:
     minute, once (a million records' merged people are sorted again by schema 13), and a silent command
     looks hung. None for a new, current or small workspace, or one that cannot be read (opening it says why)."""
     try:
+        if not path.is_file() or path.stat().st_size < 100:  # none yet, or no database: opening it says why
+            return None
         conn = _reader(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
