@@ -652,6 +652,8 @@ class Store:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.create_function("note_status", 3, _note_status_sql)
             store._migrate()
+            # the people held now, as this connection last read them (`knowme.held.refresh`): the Held view's
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS held_people(person_id INTEGER PRIMARY KEY)")
         except sqlite3.DatabaseError as exc:
             store.close()
             raise WorkspaceError(describe_error(path, exc)) from exc
