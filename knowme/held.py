@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from knowme import suppression
-from knowme.nameforms import Name, spelled_name, split_name
+from knowme.nameforms import Name, spelled_name
 from knowme.normalize import mailbox_aliases, profile_aliases
 from knowme.store import suppression as q
+from knowme.store.sql import chunked
 
 if TYPE_CHECKING:
     from knowme.store.core import Store
+
+
+NAMELESS_CHUNK = 2_000  # people whose cards give no whole name, read this many at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +78,12 @@ def candidates(store: Store) -> list[int]:
     if spelled:
         names = [name for name in q.card_names(store) if _spelled_on_list(name, spelled)]
         found |= q.people_with_card_name(store, names)
-        found |= {pid for pid, shown in q.people_shown_without_card_name(store)
-                  if any(_spelled_on_list(name, spelled) for name in split_name(shown))}
+        # a card without a whole name is named by what else it shows (its FN, a "Boss, Rex" cell, its
+        # nickname, organisation, or a nameless card's rex.boss@ address): read as `mark` reads it
+        nameless = q.people_without_card_name(store)
+        for chunk in chunked(nameless, NAMELESS_CHUNK):
+            found |= {pid for pid, ident in suppression.identities(store, chunk).items()
+                      if any(_spelled_on_list(name, spelled) for name in ident.names)}
     return q.not_excluded(store, sorted(found))
 
 

@@ -126,3 +126,18 @@ def test_the_list_is_exactly_the_people_mark_refuses(cli: Cli, cards: list[str])
         pid = cli.id(f"c{n}@cards{n}.io")
         code, _out, _err = cli("mark", pid, "--as", "knows-me")
         assert (code == 1) is (pid in listed), (cards[n], code)
+
+
+def test_a_card_named_only_by_its_address_company_or_nickname_is_listed_as_mark_refuses_it(cli: Cli) -> None:
+    """A nameless card's jane.doe@ address, a card whose only name is its company or its nickname: mark
+    refuses each knows-me as bearing Jane's name, so the list names each (it missed the nameless one)."""
+    jane = exclude_jane(cli)
+    cli.ok("import", cli.file("b.vcf", vcard("EMAIL:jane.doe@other.io", "N:;;;;\nFN:\nORG:Jane Doe\nEMAIL:x@y.io",
+                                             "NICKNAME:Jane Doe\nEMAIL:nick@y.io", "N:Kay;Al;;;\nFN:Al Kay")))
+    three = [cli.id(key) for key in ("jane.doe@other.io", "x@y.io", "nick@y.io")]
+    rows = held(cli)
+    assert sorted(rows) == sorted(three)
+    assert all(row["excluded"]["id"] == jane and row["matched"] == "jane doe" for row in rows.values())
+    for pid in three:
+        code, _out, err = cli("mark", pid, "--as", "knows-me")
+        assert code == 1 and f"--not-same-as {jane}" in err

@@ -430,10 +430,12 @@ def people_with_card_name(store: Store, names: Sequence[tuple[str, str]]) -> set
     return found
 
 
-def people_shown_without_card_name(store: Store) -> Iterator[tuple[int, str]]:
-    """(id, name shown) of the people holding a card without a whole folded name (one name cell, "Boss, Rex")."""
-    yield from store.conn.execute("SELECT DISTINCT p.id, p.name FROM records r JOIN people p ON p.id = r.person_id "
-                                  "WHERE (r.first = '' OR r.last = '') AND p.name != ''")
+def people_without_card_name(store: Store) -> list[int]:
+    """Ids of the people, not excluded, holding a card without a whole folded name (one name cell, a
+    nickname or a company alone, a nameless card's address), in id order."""
+    return [pid for (pid,) in store.conn.execute(
+        "SELECT DISTINCT r.person_id FROM records r JOIN people p ON p.id = r.person_id "
+        "WHERE (r.first = '' OR r.last = '') AND p.decision != ? ORDER BY r.person_id", (Decision.EXCLUDE.value,))]
 
 
 def not_excluded(store: Store, person_ids: Sequence[int]) -> list[int]:
