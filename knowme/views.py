@@ -32,6 +32,9 @@ class View:
     key: str
     label: str
     hint: str = ""
+    #: the core works out who is in it (`knowme.held`), not an index: read by a list's worker, never on the
+    #: UI thread, and counted whole (`view_counts`), not by the changes of the people marked
+    worked_out: bool = False
 
 
 VIEWS: tuple[View, ...] = (
@@ -44,6 +47,7 @@ VIEWS: tuple[View, ...] = (
     View("duplicates", "Duplicates to review", "people in possible-duplicate pairs"),
     View("all", "All", "everybody"),
     View("notes", "Notes to fix", "personalize people whose note is missing or fails the linter"),
+    View("held", "Held", "alike someone you excluded: uploaded by no mark until you say who they are", True),
 )
 VIEW_BY_KEY = {view.key: view for view in VIEWS}
 
@@ -161,6 +165,8 @@ def list_people(store: Store, query: ListQuery, offset: int = 0, limit: int | No
     A first page (`limit` from the start) of one- or two-letter words walks the list instead of
     ranking everyone (`knowme.store.views.first_page_of_word_starts`): the same people.
     """
+    if VIEW_BY_KEY[query.view].worked_out and not offset:
+        _work_out(store, query.view)
     words = filter_words(query.text)
     if not words:
         return Listing(q.view_ids(store, query.view, query.sort, offset, limit))
@@ -174,6 +180,14 @@ def list_people(store: Store, query: ListQuery, offset: int = 0, limit: int | No
         if ids or offset:
             return Listing(ids, mode)
     return Listing(array("q"), modes[-1] if modes else MATCH_WORDS)
+
+
+def _work_out(store: Store, view: str) -> None:
+    """Work out who is in a view the core decides (`View.worked_out`) for this connection's queries."""
+    if view == "held":
+        from knowme import held  # the suppression list's matching: loaded only when this view is opened
+
+        held.refresh(store)
 
 
 def person_ids(store: Store, query: ListQuery, offset: int = 0, limit: int | None = None) -> array[int]:
@@ -205,6 +219,10 @@ def next_with_decision(store: Store, ids: Sequence[int], start: int, decision: D
 
 def members(store: Store, query: ListQuery, ids: Iterable[int]) -> set[int]:
     """Which of these people (still) belong to a list, e.g. after their decision changed."""
+    if query.view == "held":
+        from knowme import held
+
+        held.recheck(store, ids := list(ids))
     # the loosest match mode holds every tighter one: someone listed stays listed
     return q.members(store, query.view, filter_words(query.text), ids)
 
@@ -224,7 +242,7 @@ def window_at(store: Store, query: ListQuery, person_id: int, before: int, size:
     """A window of a name-sorted, unfiltered list around a person and the row they (or the next by name,
     when the view no longer holds them) are on in it (`knowme.store.views.window_by_name`); None when
     only the whole list can tell."""
-    if query.sort != "name" or query.text:
+    if query.sort != "name" or query.text or VIEW_BY_KEY[query.view].worked_out:
         return None
     return q.window_by_name(store, query.view, person_id, before, size)
 
@@ -253,8 +271,17 @@ def progress(counts: dict[str, int]) -> tuple[int, int]:
     return max(0, total - counts.get("undecided", 0)), total
 
 
-#: Views counted in people; "duplicates" is counted in pairs waiting for review.
-PEOPLE_VIEWS: tuple[str, ...] = tuple(view.key for view in VIEWS if view.key != "duplicates")
+#: Views counted in people by the changes of the people marked; "duplicates" is counted in pairs waiting for
+#: review, and a view the core works out (`View.worked_out`) whole, as a mark may change who else is in it.
+PEOPLE_VIEWS: tuple[str, ...] = tuple(view.key for view in VIEWS if view.key != "duplicates" and not view.worked_out)
+
+
+def recount_after(store: Store, decision: Decision | None, counts: dict[str, int]) -> bool:
+    """Whether the counts are to be read again whole after people were given this decision (None: an undo
+    or redo): someone held may be settled, or an exclusion (made, or put back by an undo) hold others."""
+    if decision is Decision.EXCLUDE or counts.get("held"):
+        return True
+    return decision is None and q.any_active_exclusion(store)
 
 
 def memberships(store: Store, ids: Iterable[int]) -> dict[str, set[int]]:
@@ -281,6 +308,10 @@ def view_counts(store: Store) -> dict[str, int]:
     counts["suggestions"] = q.view_size(store, "suggestions")
     counts["duplicates"] = duplicates_count(store)
     counts["notes"] = q.view_size(store, "notes")
+    if q.any_active_exclusion(store):
+        from knowme import held  # the suppression list's matching: loaded only when someone is excluded
+
+        counts["held"] = len(held.refresh(store))
     return counts
 
 # ---- overview -------------------------------------------------------------------------------------

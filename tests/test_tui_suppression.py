@@ -178,7 +178,8 @@ def test_the_import_table_says_a_card_alike_an_excluded_person_is_held(tmp_path:
         book = tmp_path / "google.csv"
         book.write_text("First Name,Last Name,E-mail Address\nJane,Doe,jd@new.io\nAl,Kay,al@kay.io\n")
         report = import_path(store, book)
-    assert report_line(report)[3] == "2 new people; 1 alike someone you excluded, held undecided (Jane Doe)"
+    assert report_line(report)[3] == ("2 new people; 1 alike someone you excluded, held undecided (Jane Doe): "
+                                      "the Held view (0) lists them")
 
 
 @pilot_test
@@ -209,4 +210,4 @@ async def test_the_import_table_names_every_held_card_or_counts_the_rest(tmp_pat
         assert isinstance(screen, ImportScreen)
         outcome = str(screen.query_one("#files").get_cell("0", "Outcome"))
     assert outcome == "5 new people; 5 alike someone you excluded, held undecided (Jane Doe ×2; Rex Boss; Nina Ex " \
-                      "and 1 more card)"
+                      "and 1 more card): the Held view (0) lists them"

@@ -72,8 +72,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         List the people in the workspace in name order: id (what mark, split and other commands take),
         decision, name, first email and company.""",
                 [("knowme list", ""), ("knowme list --decision undecided", "who is left to decide"),
-                 ("knowme list --json", "every person with their records, signals and suggestion")])
-    p.add_argument("--decision", choices=[d.value for d in Decision], help="only the people with this decision")
+                 ("knowme list --json", "every person with their records, signals and suggestion"),
+                 ("knowme list --held", "everyone held undecided as alike someone you excluded, with the "
+                  "commands that settle each")])
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--decision", choices=[d.value for d in Decision], help="only the people with this decision")
+    which.add_argument("--held", action="store_true",
+                       help="only the people alike someone you excluded (their name, spelled another way too, or "
+                            "an address, phone, profile or card of theirs): no mark uploads them until you say "
+                            "whether they are that person")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_list)
 
@@ -235,6 +242,8 @@ def person_json(store: Store, person: Person) -> dict[str, Any]:
 
 
 def cmd_list(args: argparse.Namespace, store: Store) -> int:
+    if args.held:
+        return _list_held(args, store)
     decision = Decision(args.decision) if args.decision else None
     people = store.iter_people(decision)
     if args.json:
@@ -249,6 +258,28 @@ def cmd_list(args: argparse.Namespace, store: Store) -> int:
         org = f"  {person.org}" if person.org else ""
         flag = " (connected)" if person.connected else ""
         print(f"{person.id:>6}  {person.decision.value:<11} {person.display_name}  {email}{org}{flag}")
+    return 0
+
+
+def _list_held(args: argparse.Namespace, store: Store) -> int:
+    """Every person held now, why, and the two commands that settle each."""
+    from knowme import held  # the suppression list's matching: only this listing needs it
+
+    people = held.held_now(store)
+    if args.json:
+        print(json.dumps([why.to_dict() for why in people], indent=2, ensure_ascii=False))
+        return 0
+    if not people:
+        print("nobody is held: no one alike a person you excluded is left undecided")
+        return 0
+    print(f"{plural(len(people), 'person')} alike someone you excluded, uploaded by no mark until you say who "
+          f"{'they are' if len(people) > 1 else 'this is'}:")
+    for why in people:
+        matched = f" [{why.matched}]" if why.matched and why.how == "bears the name of" else ""
+        print(f"{why.person_id:>6}  {why.decision:<11} {why.name or '(no name)'}  {why.why()}{matched}")
+        print(f"        the same person: {why.ways_out[0]}")
+        if len(why.ways_out) > 1:
+            print(f"        someone else: {why.ways_out[1]}")
     return 0
 
 

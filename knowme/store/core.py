@@ -446,7 +446,8 @@ class ImportOutcome:
             return None
         named = self.held[:HELD_NAMED]
         shown = "; ".join(str(why) for why in named)
-        more = f" and {len(self.held) - len(named)} more" if len(self.held) > len(named) else ""
+        more = (f" and {len(self.held) - len(named)} more (knowme list --held lists every one, with its ways out)"
+                if len(self.held) > len(named) else "")
         one = len(self.held) == 1
         said = (f"{self.source}: {plural(len(self.held), 'card')} alike {'a person' if one else 'people'} "
                 f"you excluded, held undecided (no mark uploads {'it' if one else 'them'} while the "
@@ -651,6 +652,8 @@ class Store:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.create_function("note_status", 3, _note_status_sql)
             store._migrate()
+            # the people held now, as this connection last read them (`knowme.held.refresh`): the Held view's
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS held_people(person_id INTEGER PRIMARY KEY)")
         except sqlite3.DatabaseError as exc:
             store.close()
             raise WorkspaceError(describe_error(path, exc)) from exc

@@ -371,3 +371,97 @@ def delete_different_verdicts(store: Store, rkey: str, theirs: Sequence[str]) ->
             f"DELETE FROM verdicts WHERE verdict='different' AND ((a=? AND b IN ({m})) OR (b=? AND a IN ({m})))",
             [rkey, *chunk, rkey, *chunk]).rowcount
     return gone
+
+
+# ---- who is held now ----------------------------------------------------------------------------------
+
+
+def people_near_entries(store: Store) -> set[int]:
+    """Ids of the people, not excluded, holding a card whose full name (either order), address, phone,
+    profile or identity is on an exclusion not lifted: those the list may hold now, found from the list's
+    side through the indexes, and one pass over the cards' names (never a person's identity worked out)."""
+    active = ("SELECT s.kind, s.key FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+              "WHERE e.lifted_at IS NULL")
+    found = {pid for (pid,) in store.conn.execute(
+        f"SELECT r.person_id FROM records r WHERE r.first || '|' || r.last IN (SELECT key FROM ({active}) "
+        f"WHERE kind='name') OR r.last || '|' || r.first IN (SELECT key FROM ({active}) WHERE kind='name')")}
+    found.update(pid for (pid,) in store.conn.execute(
+        f"SELECT r.person_id FROM ({active}) s JOIN keys k ON k.key = s.key AND k.kind = s.kind "
+        f"JOIN records r ON r.id = k.record_id"))
+    found.update(pid for (pid,) in store.conn.execute(
+        f"SELECT r.person_id FROM ({active}) s JOIN records r ON r.rkey = s.key WHERE s.kind='record'"))
+    return found
+
+
+def active_keys(store: Store, kinds: Sequence[str]) -> list[tuple[str, str]]:
+    """(kind, key) of every entry of these kinds on an exclusion not lifted."""
+    return store.conn.execute(
+        f"SELECT DISTINCT s.kind, s.key FROM suppressions s JOIN exclusions e ON e.id = s.exclusion_id "
+        f"WHERE s.kind IN ({marks(len(kinds))}) AND e.lifted_at IS NULL", list(kinds)).fetchall()
+
+
+def people_with_keys(store: Store, keys: Sequence[tuple[str, str]]) -> set[int]:
+    """The people holding a card keyed with one of these (kind, key)."""
+    found: set[int] = set()
+    for kind, key in keys:
+        found.update(pid for (pid,) in store.conn.execute(
+            "SELECT r.person_id FROM keys k JOIN records r ON r.id = k.record_id WHERE k.key=? AND k.kind=?",
+            (key, kind)))
+    return found
+
+
+def all_active_spelled_keys(store: Store) -> set[str]:
+    """Every name of an exclusion not lifted, as the matcher spells it (`spelled_key`)."""
+    return {key for (key,) in store.conn.execute(
+        "SELECT n.key FROM spelled_names n JOIN exclusions e ON e.id = n.exclusion_id WHERE e.lifted_at IS NULL")}
+
+
+def card_names(store: Store) -> Iterator[tuple[str, str]]:
+    """Every distinct folded (first, last) name the cards give whole."""
+    yield from store.conn.execute("SELECT DISTINCT first, last FROM records WHERE first != '' AND last != ''")
+
+
+def people_with_card_name(store: Store, names: Sequence[tuple[str, str]]) -> set[int]:
+    """The people holding a card of one of these folded (first, last) names."""
+    found: set[int] = set()
+    for first, last in names:
+        found.update(pid for (pid,) in store.conn.execute(
+            "SELECT person_id FROM records WHERE first=? AND last=?", (first, last)))
+    return found
+
+
+def people_without_card_name(store: Store) -> list[int]:
+    """Ids of the people, not excluded, holding a card without a whole folded name (one name cell, a
+    nickname or a company alone, a nameless card's address), in id order."""
+    return [pid for (pid,) in store.conn.execute(
+        "SELECT DISTINCT r.person_id FROM records r JOIN people p ON p.id = r.person_id "
+        "WHERE (r.first = '' OR r.last = '') AND p.decision != ? ORDER BY r.person_id", (Decision.EXCLUDE.value,))]
+
+
+def not_excluded(store: Store, person_ids: Sequence[int]) -> list[int]:
+    """Those of these people whose decision is not exclude, in ascending id order."""
+    found: list[int] = []
+    for chunk in chunked(sorted(set(person_ids))):
+        found += [row[0] for row in store.conn.execute(
+            f"SELECT id FROM people WHERE id IN ({marks(len(chunk))}) AND +decision != ? ORDER BY id",
+            [*chunk, Decision.EXCLUDE.value])]
+    return found
+
+
+def decisions_by_id(store: Store, person_ids: Sequence[int]) -> dict[int, str]:
+    """Decision by person id, for those of these people who exist."""
+    found: dict[int, str] = {}
+    for chunk in chunked(person_ids):
+        found.update(store.conn.execute(f"SELECT id, decision FROM people WHERE id IN ({marks(len(chunk))})", chunk))
+    return found
+
+
+def keep_held(store: Store, person_ids: Iterable[int], checked: Iterable[int] | None = None) -> None:
+    """Write the people held now into this connection's `temp.held_people` (what the Held view lists): all
+    of it, or (`checked`) only the rows of the people just checked again."""
+    conn = store.conn
+    if checked is None:
+        conn.execute("DELETE FROM temp.held_people")
+    else:
+        conn.executemany("DELETE FROM temp.held_people WHERE person_id=?", [(pid,) for pid in set(checked)])
+    conn.executemany("INSERT OR IGNORE INTO temp.held_people(person_id) VALUES (?)", [(pid,) for pid in person_ids])

@@ -46,6 +46,8 @@ VIEW_WHERE: dict[str, str] = {
     "duplicates": _PENDING_PEOPLE,
     "all": "1",
     "notes": f"{_NOTE_TO_WRITE} AND {NOTE_STATUS_SQL} IN ('{NOTE_NEEDED}', '{NOTE_FIX}')",
+    # worked out by the core (`knowme.held.refresh`) into this connection's table before the view is read
+    "held": "id IN (SELECT person_id FROM temp.held_people)",
 }
 
 #: How strongly mail says two people are in touch: replies count most, then what the user sent.
@@ -464,6 +466,11 @@ def people_by_decision(store: Store) -> list[tuple[Decision, bool, int]]:
     """(decision, already connected, people) for each pair that occurs (from an index, not a scan)."""
     return [(Decision(decision), bool(connected), n) for decision, connected, n in store.conn.execute(
         "SELECT decision, connected, count(*) FROM people GROUP BY decision, connected")]
+
+
+def any_active_exclusion(store: Store) -> bool:
+    """Whether any exclusion is not lifted (one index lookup)."""
+    return store.conn.execute("SELECT 1 FROM exclusions WHERE lifted_at IS NULL LIMIT 1").fetchone() is not None
 
 
 def view_size(store: Store, view: str) -> int:

@@ -87,7 +87,8 @@ def report_line(report: FileReport) -> tuple[str, str, str, str]:
     if out.excluded_again:
         outcome += f"; {len(out.excluded_again)} you excluded came back, excluded again"
     if out.held:
-        outcome += f"; {len(out.held)} alike someone you excluded, held undecided ({held_names(out.held)})"
+        outcome += (f"; {len(out.held)} alike someone you excluded, held undecided ({held_names(out.held)}): "
+                    "the Held view (0) lists them")
     if out.asked_again:
         outcome += (f"; {plural(len(out.asked_again), 'person')} kept apart from someone excluded now "
                     f"{'holds' if len(out.asked_again) == 1 else 'hold'} their address: asked again at export")

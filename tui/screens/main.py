@@ -61,7 +61,7 @@ class MainScreen(Screen[None]):
     Finding people
     | / | Filter as you type: words starting so in name, emails, company, title (name matches first); esc clears |
     | s | Sort by name, company, signal strength, suggestion (cycles; shows the top) |
-    | 1 .. 9 | Views: Undecided (to decide), Knows me, Personalize, Exclude, Connected, Suggestions, Duplicates, All, Notes to fix |
+    | 1 .. 9, 0 | Views: Undecided (to decide), Knows me, Personalize, Exclude, Connected, Suggestions, Duplicates, All, Notes to fix, Held (alike someone excluded) |
 
     People and workspace
     | o | Outreach note for a personalize person |
@@ -93,7 +93,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "filter", "Filter", key_display="/", id="find.filter"),
         Binding("s", "cycle_sort", "Sort", id="find.sort",
                 tooltip="Sort by name, company, signal strength or suggestion"),
-        *(Binding(str(n), f"view('{view.key}')", f"View: {view.label}", show=False, id=f"find.view-{view.key}")
+        *(Binding(str(n % 10), f"view('{view.key}')", f"View: {view.label}", show=False, id=f"find.view-{view.key}")
           for n, view in enumerate(VIEWS, start=1)),
         Binding("o", "outreach", "Outreach", id="people.outreach",
                 tooltip="Write the personal note of a personalize person"),
@@ -211,7 +211,8 @@ class MainScreen(Screen[None]):
         window = views.window_at(self.store, query, person, HEAD_BEFORE, HEAD_SIZE) if person is not None else None
         if or_top and window is not None and (not window[0] or window[0][window[1]] != person):
             window, person, index = None, None, 0
-        if window is None and person is None and query.sort == "name" and not query.text:
+        if window is None and person is None and query.sort == "name" and not query.text \
+                and not views.VIEW_BY_KEY[query.view].worked_out:
             start = max(0, index - HEAD_BEFORE)
             head = views.person_ids(self.store, query, offset=start, limit=HEAD_SIZE)
             if not head and start:
@@ -454,7 +455,7 @@ class MainScreen(Screen[None]):
         self._update_title()  # the duplicates view's title counts its pairs
         contacts = self.contacts
         empty = ("The workspace is empty: press i to import address books (vCard, CSV exports, mbox)."
-                 if not self.counts.get("all") else "Nobody here. Try another view (1-9) or clear the filter (esc).")
+                 if not self.counts.get("all") else "Nobody here. Try another view (1-9, 0) or clear the filter (esc).")
         if empty != contacts.empty_message:
             contacts.empty_message = empty
             contacts.refresh()
@@ -464,11 +465,15 @@ class MainScreen(Screen[None]):
         self._counts_generation += 1
         return views.memberships(self.store, ids)
 
-    def _changed(self, ids: list[int], before: dict[str, set[int]], pairs: bool = False) -> None:
-        """Adjust the counts by what changed for these people (exact, and cheap at any size)."""
+    def _changed(self, ids: list[int], before: dict[str, set[int]], pairs: bool = False,
+                 decision: Decision | None = None) -> None:
+        """Adjust the counts by what changed for these people (exact, and cheap at any size); `decision`:
+        the one they were given (None for an undo or redo)."""
         views.apply_count_changes(self.counts, before, views.memberships(self.store, ids))
         self._show_counts()
-        if pairs:  # the queue is counted from every pending pair: a second at a million, not on this thread
+        # the queue is counted from every pending pair, the held from the suppression list: a second at a
+        # million, not on this thread
+        if pairs or views.recount_after(self.store, decision, self.counts):
             self.refresh_counts()
 
     # ---- triage actions --------------------------------------------------------------------------
@@ -497,7 +502,7 @@ class MainScreen(Screen[None]):
 
         before = self._changing(ids)
         result = triage.mark(self.store, ids, decision, unexclude=unexclude, bulk=bulk)
-        self._changed(ids, before)
+        self._changed(ids, before, decision=decision)
         if result.gone and not result.changed:  # merged or removed by another command since the list was read
             self.knowme.gone(result.gone[0], self._who(result.gone) if len(result.gone) == 1 else
                              f"{len(result.gone)} of these people")

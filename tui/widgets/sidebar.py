@@ -28,7 +28,7 @@ def _prompt(number: int, view: View, count: int | None, width: int) -> Content:
     label = SHORT_LABELS.get(view.key, view.label)
     figure = "" if count is None else f"{count:,}"
     gap = max(1, width - len(label) - len(figure) - 2)
-    return Content.assemble((f"{number} ", "dim"), label, " " * gap, figure)
+    return Content.assemble((f"{number % 10} ", "dim"), label, " " * gap, figure)
 
 
 class Sidebar(Vertical):
