@@ -976,16 +976,24 @@ _MAY_BRACKET_A = re.compile(r"[(\[] {0,2}[aA] {0,2}[)\]]")  # one quick search f
 _ENCODED_WORD = re.compile(r"=\?([\w.:-]{1,40})(?:\*[\w-]{1,20})?\?([QqBb])\?([^?\s]{1,2000})\?=")
 _BETWEEN_ENCODED = re.compile(r"(?<=\?=)[ \t\r\n]{1,10}(?==\?[\w.:*-]{1,61}\?[QqBb]\?)")
 _Q_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
-# `rex.boss at oldcorp.com`: a name with a dot or underscore inside, a plain `at`, a domain with a dot
-_DOTTED_AT = re.compile(r"(?<![\w.+@-])(?=[\w+-]{1,64}[._][\w+-])([\w.+-]{1,64}) {1,3}(?:at|AT|At) {1,3}"
+# `rex.boss at oldcorp.com`: a name with a dot or underscore inside, a plain `at`, a domain with a dot; the `at`
+# may end or start a wrapped note's line (`rex.boss at` ending one, `oldcorp.com` starting the next)
+_AT_WORD = (rf"(?:[ \t]{{1,3}}(?:at|AT|At)(?:[ \t]{{1,3}}|[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}})"
+            rf"|[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}(?:at|AT|At)[ \t]{{1,3}})")
+_DOTTED_AT = re.compile(rf"(?<![\w.+@-])(?=[\w+-]{{1,64}}[._][\w+-])([\w.+-]{{1,64}}){_AT_WORD}"
                         r"([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})(?![\w-])")
-# a domain written with spaces around its dots (`rex @ oldcorp . com`): joined only right behind an `@`, so a
-# sentence's full stop joins no two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
-_SPACED_DOMAIN = re.compile(r"@([\w-]{1,63}(?: {0,3}\. {0,3}[\w-]{1,63}){1,8})")
+_MAY_AT_WORD = re.compile(rf"[ \t](?:at|AT|At)(?:[ \t]|[ \t]{{0,3}}{_BREAK})|{_BREAK}[ \t]{{0,3}}(?:at|AT|At)[ \t]")
+# a dot of an address with spaces around it, or a wrapped note's line break before or after it (`rex.` ending a
+# line, `com` starting the next: `rex.boss@oldcorp.` then `com`)
+_DOT_GAP = rf"[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?\.[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?"
+_MAY_DOT_GAP = re.compile(r"[ \t]\.|\.[ \t\r\n\\]|\n\.|\\[nN]\.")
+# a domain so written (`rex @ oldcorp . com`): joined only right behind an `@`, so a sentence's full stop joins no
+# two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
+_SPACED_DOMAIN = re.compile(rf"@([\w-]{{1,63}}(?:{_DOT_GAP}[\w-]{{1,63}}){{1,8}})")
 # and a local part so written (`rex . boss @`, `rex .boss@`, `rex. boss (at)`): only the words running into an `@`,
 # each a dot apart; a full stop before a capital (`Thanks Rex. Boss@x.com is ...`) ends a sentence, not a word
-_SPACED_LOCAL = re.compile(r"(?<![\w.+-])[\w+-]{1,64}(?: {0,3}\. {0,3}[\w+-]{1,64}){1,8}(?=@)")
-_LOCAL_DOT = re.compile(r" {0,3}\. {0,3}")
+_SPACED_LOCAL = re.compile(rf"(?<![\w.+-])[\w+-]{{1,64}}(?:{_DOT_GAP}[\w+-]{{1,64}}){{1,8}}(?=@)")
+_LOCAL_DOT = re.compile(_DOT_GAP)
 
 
 def _joined_local(match: re.Match[str]) -> str:
@@ -998,14 +1006,26 @@ def _joined_local(match: re.Match[str]) -> str:
     return run[:start] + _LOCAL_DOT.sub(".", run[start:])
 
 
+def _joined_domain(match: re.Match[str]) -> str:
+    """The words of a domain behind an `@` joined at their dots, up to a full stop ending a sentence (`rex@x.\ncom.
+    Never again` is rex@x.com, then a sentence)."""
+    run = match.group(1)
+    end = len(run)
+    for dot in _LOCAL_DOT.finditer(run):
+        if dot.group().startswith(".") and dot.end() > dot.start() + 1 and run[dot.end()].isupper():
+            end = dot.start()
+            break
+    return "@" + _LOCAL_DOT.sub(".", run[:end]) + run[end:]
+
+
 _DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
 _WORDS = re.compile(rf"(?<![\w.+-])([\w.+-]{{1,64}}(?:{_DOT_WORD}[\w+-]{{1,64}}){{0,8}}) {{1,3}}(?:at|AT|At) {{1,3}}"
                     rf"([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
 _DOTS = re.compile(_DOT_WORD)
 # a domain behind an `@` with spelled dots (`rex@oldcorp dot com`)
 _AT_DOT_WORDS = re.compile(rf"@([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
-_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot| at | AT | At |[-_] {0,2}(?:at|AT)|=\?")  # one search in C: most
-# cells hold none of these
+_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot| at | AT | At |[-_] {0,2}(?:at|AT)|=\?"  # one search in C: most
+                        rf"|{_MAY_AT_WORD.pattern}")  # cells hold none of these
 
 
 def spelled_out(text: str) -> str:
@@ -1028,7 +1048,7 @@ def spelled_out(text: str) -> str:
     if "dot" in text or "DOT" in text or "Dot" in text:
         text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
         text = _AT_DOT_WORDS.sub(lambda m: f"@{_DOTS.sub('.', m.group(1))}", text)
-    if " at " in text or " AT " in text or " At " in text:
+    if _MAY_AT_WORD.search(text):
         text = _DOTTED_AT.sub(r"\1@\2", text)
     return text
 
@@ -1166,8 +1186,8 @@ def addresses_written_in(text: str) -> list[str]:
     readings = [value]
     if value != as_written and "@" in as_written:  # a clean address a spelled `@` behind it glued to a word
         readings.append(as_written)  # (`rex@x.com @ work` spells rex@x.com@work)
-    if " ." in value or ". " in value:  # one more reading: spaced dots joined on both sides of each `@`
-        joined = _SPACED_DOMAIN.sub(lambda m: "@" + m.group(1).replace(" ", ""), value)
+    if _MAY_DOT_GAP.search(value):  # one more reading: spaced or broken dots joined on both sides of each `@`
+        joined = _SPACED_DOMAIN.sub(_joined_domain, value)
         joined = _SPACED_LOCAL.sub(_joined_local, joined)
         if joined != value:
             readings.append(joined)

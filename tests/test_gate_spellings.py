@@ -480,3 +480,21 @@ def test_a_number_in_an_encoded_word_on_an_excluded_card_stops_a_knows_me_card_h
     proc, out = _rex_and_ann(knowme, tmp_path, "NOTE:home =?utf-8?B?KzQ0IDc3MDAgOTAwOTk5?=", "TEL:+44 7700 900999")
     assert proc.returncode == 1 and not out.exists()
     assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("written", ["NOTE:old boss rex.boss@oldcorp.\\ncom", "NOTE:old boss rex.\\nboss@oldcorp.com",
+                                     "NOTE:old boss rex.boss@oldcorp\\n.com (home)", "NOTE:mail rex.boss at\\noldcorp.com",
+                                     "NOTE:mail rex.boss\\nat oldcorp.com", "X-NOTE:rex.\\nboss@oldcorp.com",
+                                     "X-NOTE:rex.boss AT\\noldcorp.com", "ORG:Acme (rex.boss@oldcorp.\\ncom)"])
+def test_an_excluded_address_a_wrapped_note_broke_inside_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                               written: str) -> None:
+    """A line break inside the address, not at its `@` (after a dot of the domain or of the name, or beside a plain
+    `at`), as a note wrapped at its width leaves one: read as no address, the card went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written, rex_email=BOSS)
+
+
+def test_an_address_broken_inside_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme, tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "NOTE:home rex.home@x.\\nexample, profile linkedin.com/in/rex - home",
+                             "EMAIL:rex.home@x.example")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr
