@@ -1076,8 +1076,8 @@ def profile_keys_in(text: str) -> list[str]:
             text = _NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&"))
         keys += linkedin_keys_in(text)
     if "linkedin" in text.lower() and _MAY_SPACE_PROFILE.search(text):
-        joined = _SPACED_PROFILE.sub(_joined_profile, spelled_out(text))
-        keys += linkedin_keys_in(_WRAPPED_PROFILE.sub(r"\1", joined))
+        joined = _WRAPPED_PROFILE.sub(r"\1", _SPACED_PROFILE.sub(_joined_profile, spelled_out(text)))
+        keys += linkedin_keys_in(_SPACED_SLUG.sub(_dashed_slug, joined))
     return list(dict.fromkeys(keys))
 
 
@@ -1089,11 +1089,25 @@ _SPACED_SLASH = rf"(?:[ \t]{{0,3}}/[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?| {{1,3}
 _SPACED_PROFILE = re.compile(rf"(linkedin){_SPACED_DOT}(com|cn){_SPACED_SLASH}(in|pub){_SPACED_SLASH}(?=[^\s/])", re.I)
 # and a link a wrapped note broke after a slash or a hyphen (`linkedin.com/in/` ending a line, `rex-` ending one)
 _WRAPPED_PROFILE = re.compile(rf"(linkedin[^\s\\]{{0,120}}?[/-])[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}(?=[\w%])", re.I)
+# and a slug with spaces around its hyphens (`linkedin . com / in / rex - boss`): each such hyphen is written as an en
+# dash glued to its words, which `linkedin_keys_in` reads both as the link's end (`linkedin.com/in/ann - my boss` is
+# ann's) and as a hyphen (rex-boss): no reading more, so still two keys at most per link; never longer
+_SLUG_GAP = rf"[ \t]{{0,3}}-[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?"
+_SPACED_SLUG = re.compile(rf"(linkedin\.c(?:om|n)/+(?:in|pub)/+)([\w%]{{1,100}}(?:{_SLUG_GAP}[\w%]{{1,100}}){{1,8}})",
+                          re.I)
+_SLUG_HYPHEN = re.compile(_SLUG_GAP)
 # what only such a link holds right behind `linkedin` (a spaced or spelled dot, a space or line break at a slash), or
 # a line break after a slash or hyphen of a link: one search, as "found her on LinkedIn last year" holds none
 _MAY_SPACE_PROFILE = re.compile(r"linkedin(?:[ \t]{1,3}(?:[.(\[{<]|dot[ \t])|[(\[{<]|\.[ \t]"
                                 r"|\.c(?:om|n)(?:[ \t]|/[\s\\]|/(?:in|pub)(?:[ \t]|/[\s\\])))"
-                                rf"|linkedin[^\s\\]{{0,120}}?[/-][ \t]{{0,3}}{_BREAK}", re.I)
+                                rf"|linkedin[^\s\\]{{0,120}}?[/-][ \t]{{0,3}}{_BREAK}"
+                                r"|linkedin\.c(?:om|n)/+(?:in|pub)/+[\w%-]{1,100}?(?:[ \t]{1,3}-|-[ \t]{1,3}\w)", re.I)
+
+
+def _dashed_slug(match: re.Match[str]) -> str:
+    """A slug's hyphens with spaces or a line break around them as en dashes glued to its words (`_SPACED_SLUG`)."""
+    prefix, slug = match.groups()
+    return prefix + _SLUG_HYPHEN.sub(lambda gap: "-" if gap.group() == "-" else "\u2013", slug)
 
 
 def _joined_profile(match: re.Match[str]) -> str:

@@ -493,8 +493,31 @@ def test_an_excluded_address_a_wrapped_note_broke_inside_stops_the_safe_export(k
     assert "Rex Boss" in _refused(knowme, tmp_path, written, rex_email=BOSS)
 
 
+@pytest.mark.parametrize("written", ["NOTE:linkedin . com / in / rex - boss", "NOTE:see linkedin.com/in/rex - boss (old)",
+                                     "X-SOCIAL:https://www.linkedin.com/in/rex -boss", "NOTE:linkedin.com/in/rex- boss",
+                                     "NOTE:linkedin dot com slash in slash rex - boss", "NOTE:linkedin.com/in/rex -\\n boss"])
+def test_an_excluded_profile_with_spaces_around_its_hyphen_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                 written: str) -> None:
+    """`linkedin . com / in / rex - boss`: the slug ended at the space, read as linkedin.com/in/rex, no one's, so the
+    card went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
 def test_an_address_broken_inside_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme, tmp_path: Path) -> None:
     proc, out = _rex_and_ann(knowme, tmp_path, "NOTE:home rex.home@x.\\nexample, profile linkedin.com/in/rex - home",
                              "EMAIL:rex.home@x.example")
     assert proc.returncode == 1 and not out.exists()
     assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+def test_wrapped_sentences_and_hyphenated_words_around_slashes_leave_the_card_in_the_safe_file(knowme,
+                                                                                             tmp_path: Path) -> None:
+    """A sentence ending in `at` before a line starting with a domain-like word, a time after a wrapped `at`, a full
+    stop ending a line before a capitalised address, and hyphenated words around slashes join into no excluded
+    address or profile."""
+    proc, out = _export(knowme, tmp_path, "NOTE:lunch with my boss at\\noldcorp.com's office, see you at\\n9.30\\n"
+                        "Thanks Rex.\\nBoss@oldcorp.com is the desk, not him",
+                        "X-SOCIAL:linkedin.com/in/ann-able - ex-oldcorp / rex-boss's team, linkedin . com / in / rex - bossy",
+                        "TITLE:Sales in-house / rex - boss / out-sourced at LinkedIn / Oldcorp", rex_email=BOSS)
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
