@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from knowme.store.core import SCHEMA_VERSION, Store
+
 REX = "rex@oldcorp.com"
 ANN = "ann@able.example"
 
@@ -521,3 +523,34 @@ def test_wrapped_sentences_and_hyphenated_words_around_slashes_leave_the_card_in
                         "TITLE:Sales in-house / rex - boss / out-sourced at LinkedIn / Oldcorp", rex_email=BOSS)
     assert proc.returncode == 0, proc.stdout
     assert ANN in out.read_text(encoding="utf-8")
+
+
+def test_a_profile_an_older_knowme_never_read_on_an_excluded_card_since_forgotten_stops_the_safe_export(
+        knowme, tmp_path: Path) -> None:
+    """Rex was excluded while knowme read `www.linkedin.cn/in/rex-boss` as no profile, so his exclusion recorded none,
+    and his book was forgotten since: nothing held the profile, and Ann holding linkedin.com/in/rex-boss went into
+    the safe file. Opening the workspace reads his forgotten card again: marking her knows-me is refused, naming him."""
+    rex = tmp_path / "rex.vcf"
+    rex.write_text(_card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{BOSS}", "URL:https://www.linkedin.cn/in/rex-boss"),
+                   encoding="utf-8")
+    assert knowme("import", rex, "--region", "GB").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    assert knowme("forget", "rex.vcf").returncode == 0
+    with Store.open(knowme.db) as store, store.transaction():  # as that knowme left it: schema 13, no profile entry
+        store.conn.execute("DELETE FROM suppressions WHERE kind = 'url'")
+        store.conn.execute("PRAGMA user_version=13")
+    ann = tmp_path / "ann.vcf"
+    ann.write_text(_card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}", "URL:https://www.linkedin.com/in/rex-boss"),
+                   encoding="utf-8")
+    assert knowme("import", ann, "--region", "GB").returncode == 0  # opens (and upgrades) the workspace
+    marked = knowme("mark", ANN, "--as", "knows-me")
+    assert marked.returncode == 1 and "Rex Boss" in marked.stdout + marked.stderr
+    out = tmp_path / "safe.csv"
+    proc = knowme("export", "safe", "-o", out)
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() or ANN not in out.read_text(encoding="utf-8")
+    with Store.open(knowme.db) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.conn.execute("SELECT shown FROM suppressions WHERE kind = 'url' AND key = "
+                                  "'linkedin.com/in/rex-boss'").fetchone() == ("https://www.linkedin.cn/in/rex-boss",)
+
