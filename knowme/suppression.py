@@ -986,7 +986,7 @@ _MAY_AT_WORD = re.compile(rf"[ \t](?:at|AT|At)(?:[ \t]|[ \t]{{0,3}}{_BREAK})|{_B
 # a dot of an address with spaces around it, or a wrapped note's line break before or after it (`rex.` ending a
 # line, `com` starting the next: `rex.boss@oldcorp.` then `com`)
 _DOT_GAP = rf"[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?\.[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?"
-_MAY_DOT_GAP = re.compile(r"[ \t]\.|\.[ \t\r\n\\]|\n\.|\\[nN]\.")
+_MAY_DOT_GAP = re.compile(rf"\.[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}[a-z0-9_+-]|(?:\n|\\[nN])[ \t]{{0,3}}\.")
 # a domain so written (`rex @ oldcorp . com`): joined only right behind an `@`, so a sentence's full stop joins no
 # two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
 _SPACED_DOMAIN = re.compile(rf"@([\w-]{{1,63}}(?:{_DOT_GAP}[\w-]{{1,63}}){{1,8}})")
@@ -1048,9 +1048,23 @@ def spelled_out(text: str) -> str:
     if "dot" in text or "DOT" in text or "Dot" in text:
         text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
         text = _AT_DOT_WORDS.sub(lambda m: f"@{_DOTS.sub('.', m.group(1))}", text)
-    if _MAY_AT_WORD.search(text):
+    if " at " in text or " AT " in text or " At " in text or (
+            ("\n" in text or "\\" in text) and _MAY_AT_WORD.search(text)):
         text = _DOTTED_AT.sub(r"\1@\2", text)
     return text
+
+
+def _dot_broken_near_at(text: str) -> bool:
+    """Whether a line break may stand beside a dot of an address of the text (`_DOT_GAP`): looked for only in the
+    words around each `@`, as most notes hold a line ending in a full stop."""
+    if "\n" not in text and "\\" not in text:
+        return False
+    at = text.find("@")
+    while at != -1:
+        if _MAY_DOT_GAP.search(text, max(0, at - 70), at + 70):
+            return True
+        at = text.find("@", at + 1)
+    return False
 
 
 def _broken_at(text: str) -> bool:
@@ -1078,6 +1092,8 @@ def profile_keys_in(text: str) -> list[str]:
     if "linkedin" in text.lower() and _MAY_SPACE_PROFILE.search(text):
         joined = _WRAPPED_PROFILE.sub(r"\1", _SPACED_PROFILE.sub(_joined_profile, spelled_out(text)))
         keys += linkedin_keys_in(_SPACED_SLUG.sub(_dashed_slug, joined))
+    elif "linkedin" in text.lower() and _MAY_SPACE_SLUG.search(text):  # a link written whole but for its slug's hyphen
+        keys += [key for match in _SPACED_SLUG.finditer(text) if (key := linkedin_key(_hyphened_slug(match)))]
     return list(dict.fromkeys(keys))
 
 
@@ -1100,14 +1116,21 @@ _SLUG_HYPHEN = re.compile(_SLUG_GAP)
 # a line break after a slash or hyphen of a link: one search, as "found her on LinkedIn last year" holds none
 _MAY_SPACE_PROFILE = re.compile(r"linkedin(?:[ \t]{1,3}(?:[.(\[{<]|dot[ \t])|[(\[{<]|\.[ \t]"
                                 r"|\.c(?:om|n)(?:[ \t]|/[\s\\]|/(?:in|pub)(?:[ \t]|/[\s\\])))"
-                                rf"|linkedin[^\s\\]{{0,120}}?[/-][ \t]{{0,3}}{_BREAK}"
-                                r"|linkedin\.c(?:om|n)/+(?:in|pub)/+[\w%-]{1,100}?(?:[ \t]{1,3}-|-[ \t]{1,3}\w)", re.I)
+                                rf"|linkedin[^\s\\]{{0,120}}?[/-][ \t]{{0,3}}{_BREAK}", re.I)
+_MAY_SPACE_SLUG = re.compile(r"linkedin\.c(?:om|n)/+(?:in|pub)/+[\w%-]{1,100}?(?:[ \t]{1,3}-|-[ \t]{1,3}\w)", re.I)
 
 
 def _dashed_slug(match: re.Match[str]) -> str:
     """A slug's hyphens with spaces or a line break around them as en dashes glued to its words (`_SPACED_SLUG`)."""
     prefix, slug = match.groups()
     return prefix + _SLUG_HYPHEN.sub(lambda gap: "-" if gap.group() == "-" else "\u2013", slug)
+
+
+def _hyphened_slug(match: re.Match[str]) -> str:
+    """The link with its slug's spaced hyphens as hyphens (`_SPACED_SLUG`): the link as written, its slug ending at
+    the first space, is read already."""
+    prefix, slug = match.groups()
+    return prefix + _SLUG_HYPHEN.sub("-", slug)
 
 
 def _joined_profile(match: re.Match[str]) -> str:
@@ -1200,7 +1223,8 @@ def addresses_written_in(text: str) -> list[str]:
     readings = [value]
     if value != as_written and "@" in as_written:  # a clean address a spelled `@` behind it glued to a word
         readings.append(as_written)  # (`rex@x.com @ work` spells rex@x.com@work)
-    if _MAY_DOT_GAP.search(value):  # one more reading: spaced or broken dots joined on both sides of each `@`
+    if " ." in value or ". " in value or _dot_broken_near_at(value):  # one more reading: spaced or broken dots
+        # joined on both sides of each `@`
         joined = _SPACED_DOMAIN.sub(_joined_domain, value)
         joined = _SPACED_LOCAL.sub(_joined_local, joined)
         if joined != value:
