@@ -976,16 +976,24 @@ _MAY_BRACKET_A = re.compile(r"[(\[] {0,2}[aA] {0,2}[)\]]")  # one quick search f
 _ENCODED_WORD = re.compile(r"=\?([\w.:-]{1,40})(?:\*[\w-]{1,20})?\?([QqBb])\?([^?\s]{1,2000})\?=")
 _BETWEEN_ENCODED = re.compile(r"(?<=\?=)[ \t\r\n]{1,10}(?==\?[\w.:*-]{1,61}\?[QqBb]\?)")
 _Q_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
-# `rex.boss at oldcorp.com`: a name with a dot or underscore inside, a plain `at`, a domain with a dot
-_DOTTED_AT = re.compile(r"(?<![\w.+@-])(?=[\w+-]{1,64}[._][\w+-])([\w.+-]{1,64}) {1,3}(?:at|AT|At) {1,3}"
+# `rex.boss at oldcorp.com`: a name with a dot or underscore inside, a plain `at`, a domain with a dot; the `at`
+# may end or start a wrapped note's line (`rex.boss at` ending one, `oldcorp.com` starting the next)
+_AT_WORD = (rf"(?:[ \t]{{1,3}}(?:at|AT|At)(?:[ \t]{{1,3}}|[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}})"
+            rf"|[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}(?:at|AT|At)[ \t]{{1,3}})")
+_DOTTED_AT = re.compile(rf"(?<![\w.+@-])(?=[\w+-]{{1,64}}[._][\w+-])([\w.+-]{{1,64}}){_AT_WORD}"
                         r"([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})(?![\w-])")
-# a domain written with spaces around its dots (`rex @ oldcorp . com`): joined only right behind an `@`, so a
-# sentence's full stop joins no two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
-_SPACED_DOMAIN = re.compile(r"@([\w-]{1,63}(?: {0,3}\. {0,3}[\w-]{1,63}){1,8})")
+_MAY_AT_WORD = re.compile(rf"[ \t](?:at|AT|At)(?:[ \t]|[ \t]{{0,3}}{_BREAK})|{_BREAK}[ \t]{{0,3}}(?:at|AT|At)[ \t]")
+# a dot of an address with spaces around it, or a wrapped note's line break before or after it (`rex.` ending a
+# line, `com` starting the next: `rex.boss@oldcorp.` then `com`)
+_DOT_GAP = rf"[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?\.[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?"
+_MAY_DOT_GAP = re.compile(rf"\.[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}[a-z0-9_+-]|(?:\n|\\[nN])[ \t]{{0,3}}\.")
+# a domain so written (`rex @ oldcorp . com`): joined only right behind an `@`, so a sentence's full stop joins no
+# two words; read beside the text as written (`rex@x.com . Thanks` stays readable)
+_SPACED_DOMAIN = re.compile(rf"@([\w-]{{1,63}}(?:{_DOT_GAP}[\w-]{{1,63}}){{1,8}})")
 # and a local part so written (`rex . boss @`, `rex .boss@`, `rex. boss (at)`): only the words running into an `@`,
 # each a dot apart; a full stop before a capital (`Thanks Rex. Boss@x.com is ...`) ends a sentence, not a word
-_SPACED_LOCAL = re.compile(r"(?<![\w.+-])[\w+-]{1,64}(?: {0,3}\. {0,3}[\w+-]{1,64}){1,8}(?=@)")
-_LOCAL_DOT = re.compile(r" {0,3}\. {0,3}")
+_SPACED_LOCAL = re.compile(rf"(?<![\w.+-])[\w+-]{{1,64}}(?:{_DOT_GAP}[\w+-]{{1,64}}){{1,8}}(?=@)")
+_LOCAL_DOT = re.compile(_DOT_GAP)
 
 
 def _joined_local(match: re.Match[str]) -> str:
@@ -998,14 +1006,26 @@ def _joined_local(match: re.Match[str]) -> str:
     return run[:start] + _LOCAL_DOT.sub(".", run[start:])
 
 
+def _joined_domain(match: re.Match[str]) -> str:
+    """The words of a domain behind an `@` joined at their dots, up to a full stop ending a sentence (`rex@x.\ncom.
+    Never again` is rex@x.com, then a sentence)."""
+    run = match.group(1)
+    end = len(run)
+    for dot in _LOCAL_DOT.finditer(run):
+        if dot.group().startswith(".") and dot.end() > dot.start() + 1 and run[dot.end()].isupper():
+            end = dot.start()
+            break
+    return "@" + _LOCAL_DOT.sub(".", run[:end]) + run[end:]
+
+
 _DOT_WORD = r" {1,3}(?:dot|DOT|Dot) {1,3}"
 _WORDS = re.compile(rf"(?<![\w.+-])([\w.+-]{{1,64}}(?:{_DOT_WORD}[\w+-]{{1,64}}){{0,8}}) {{1,3}}(?:at|AT|At) {{1,3}}"
                     rf"([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
 _DOTS = re.compile(_DOT_WORD)
 # a domain behind an `@` with spelled dots (`rex@oldcorp dot com`)
 _AT_DOT_WORDS = re.compile(rf"@([\w-]{{1,63}}(?:{_DOT_WORD}[\w-]{{1,63}}){{1,8}})(?![\w-])")
-_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot| at | AT | At |[-_] {0,2}(?:at|AT)|=\?")  # one search in C: most
-# cells hold none of these
+_MAY_SPELL = re.compile(r"[%&(\[{<@。]|dot|DOT|Dot| at | AT | At |[-_] {0,2}(?:at|AT)|=\?"  # one search in C: most
+                        rf"|{_MAY_AT_WORD.pattern}")  # cells hold none of these
 
 
 def spelled_out(text: str) -> str:
@@ -1028,9 +1048,23 @@ def spelled_out(text: str) -> str:
     if "dot" in text or "DOT" in text or "Dot" in text:
         text = _WORDS.sub(lambda m: f"{_DOTS.sub('.', m.group(1))}@{_DOTS.sub('.', m.group(2))}", text)
         text = _AT_DOT_WORDS.sub(lambda m: f"@{_DOTS.sub('.', m.group(1))}", text)
-    if " at " in text or " AT " in text or " At " in text:
+    if " at " in text or " AT " in text or " At " in text or (
+            ("\n" in text or "\\" in text) and _MAY_AT_WORD.search(text)):
         text = _DOTTED_AT.sub(r"\1@\2", text)
     return text
+
+
+def _dot_broken_near_at(text: str) -> bool:
+    """Whether a line break may stand beside a dot of an address of the text (`_DOT_GAP`): looked for only in the
+    words around each `@`, as most notes hold a line ending in a full stop."""
+    if "\n" not in text and "\\" not in text:
+        return False
+    at = text.find("@")
+    while at != -1:
+        if _MAY_DOT_GAP.search(text, max(0, at - 70), at + 70):
+            return True
+        at = text.find("@", at + 1)
+    return False
 
 
 def _broken_at(text: str) -> bool:
@@ -1056,8 +1090,10 @@ def profile_keys_in(text: str) -> list[str]:
             text = _NUMERIC_REFERENCE.sub(_referenced, text.replace("&amp;", "&"))
         keys += linkedin_keys_in(text)
     if "linkedin" in text.lower() and _MAY_SPACE_PROFILE.search(text):
-        joined = _SPACED_PROFILE.sub(_joined_profile, spelled_out(text))
-        keys += linkedin_keys_in(_WRAPPED_PROFILE.sub(r"\1", joined))
+        joined = _WRAPPED_PROFILE.sub(r"\1", _SPACED_PROFILE.sub(_joined_profile, spelled_out(text)))
+        keys += linkedin_keys_in(_SPACED_SLUG.sub(_dashed_slug, joined))
+    elif "linkedin" in text.lower() and _MAY_SPACE_SLUG.search(text):  # a link written whole but for its slug's hyphen
+        keys += [key for match in _SPACED_SLUG.finditer(text) if (key := linkedin_key(_hyphened_slug(match)))]
     return list(dict.fromkeys(keys))
 
 
@@ -1069,11 +1105,32 @@ _SPACED_SLASH = rf"(?:[ \t]{{0,3}}/[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?| {{1,3}
 _SPACED_PROFILE = re.compile(rf"(linkedin){_SPACED_DOT}(com|cn){_SPACED_SLASH}(in|pub){_SPACED_SLASH}(?=[^\s/])", re.I)
 # and a link a wrapped note broke after a slash or a hyphen (`linkedin.com/in/` ending a line, `rex-` ending one)
 _WRAPPED_PROFILE = re.compile(rf"(linkedin[^\s\\]{{0,120}}?[/-])[ \t]{{0,3}}{_BREAK}[ \t]{{0,3}}(?=[\w%])", re.I)
+# and a slug with spaces around its hyphens (`linkedin . com / in / rex - boss`): each such hyphen is written as an en
+# dash glued to its words, which `linkedin_keys_in` reads both as the link's end (`linkedin.com/in/ann - my boss` is
+# ann's) and as a hyphen (rex-boss): no reading more, so still two keys at most per link; never longer
+_SLUG_GAP = rf"[ \t]{{0,3}}-[ \t]{{0,3}}(?:{_BREAK}[ \t]{{0,3}})?"
+_SPACED_SLUG = re.compile(rf"(linkedin\.c(?:om|n)/+(?:in|pub)/+)([\w%]{{1,100}}(?:{_SLUG_GAP}[\w%]{{1,100}}){{1,8}})",
+                          re.I)
+_SLUG_HYPHEN = re.compile(_SLUG_GAP)
 # what only such a link holds right behind `linkedin` (a spaced or spelled dot, a space or line break at a slash), or
 # a line break after a slash or hyphen of a link: one search, as "found her on LinkedIn last year" holds none
 _MAY_SPACE_PROFILE = re.compile(r"linkedin(?:[ \t]{1,3}(?:[.(\[{<]|dot[ \t])|[(\[{<]|\.[ \t]"
                                 r"|\.c(?:om|n)(?:[ \t]|/[\s\\]|/(?:in|pub)(?:[ \t]|/[\s\\])))"
                                 rf"|linkedin[^\s\\]{{0,120}}?[/-][ \t]{{0,3}}{_BREAK}", re.I)
+_MAY_SPACE_SLUG = re.compile(r"linkedin\.c(?:om|n)/+(?:in|pub)/+[\w%-]{1,100}?(?:[ \t]{1,3}-|-[ \t]{1,3}\w)", re.I)
+
+
+def _dashed_slug(match: re.Match[str]) -> str:
+    """A slug's hyphens with spaces or a line break around them as en dashes glued to its words (`_SPACED_SLUG`)."""
+    prefix, slug = match.groups()
+    return prefix + _SLUG_HYPHEN.sub(lambda gap: "-" if gap.group() == "-" else "\u2013", slug)
+
+
+def _hyphened_slug(match: re.Match[str]) -> str:
+    """The link with its slug's spaced hyphens as hyphens (`_SPACED_SLUG`): the link as written, its slug ending at
+    the first space, is read already."""
+    prefix, slug = match.groups()
+    return prefix + _SLUG_HYPHEN.sub("-", slug)
 
 
 def _joined_profile(match: re.Match[str]) -> str:
@@ -1166,8 +1223,9 @@ def addresses_written_in(text: str) -> list[str]:
     readings = [value]
     if value != as_written and "@" in as_written:  # a clean address a spelled `@` behind it glued to a word
         readings.append(as_written)  # (`rex@x.com @ work` spells rex@x.com@work)
-    if " ." in value or ". " in value:  # one more reading: spaced dots joined on both sides of each `@`
-        joined = _SPACED_DOMAIN.sub(lambda m: "@" + m.group(1).replace(" ", ""), value)
+    if " ." in value or ". " in value or _dot_broken_near_at(value):  # one more reading: spaced or broken dots
+        # joined on both sides of each `@`
+        joined = _SPACED_DOMAIN.sub(_joined_domain, value)
         joined = _SPACED_LOCAL.sub(_joined_local, joined)
         if joined != value:
             readings.append(joined)

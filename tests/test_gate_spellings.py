@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from knowme.store.core import SCHEMA_VERSION, Store
+
 REX = "rex@oldcorp.com"
 ANN = "ann@able.example"
 
@@ -480,3 +482,75 @@ def test_a_number_in_an_encoded_word_on_an_excluded_card_stops_a_knows_me_card_h
     proc, out = _rex_and_ann(knowme, tmp_path, "NOTE:home =?utf-8?B?KzQ0IDc3MDAgOTAwOTk5?=", "TEL:+44 7700 900999")
     assert proc.returncode == 1 and not out.exists()
     assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("written", ["NOTE:old boss rex.boss@oldcorp.\\ncom", "NOTE:old boss rex.\\nboss@oldcorp.com",
+                                     "NOTE:old boss rex.boss@oldcorp\\n.com (home)", "NOTE:mail rex.boss at\\noldcorp.com",
+                                     "NOTE:mail rex.boss\\nat oldcorp.com", "X-NOTE:rex.\\nboss@oldcorp.com",
+                                     "X-NOTE:rex.boss AT\\noldcorp.com", "ORG:Acme (rex.boss@oldcorp.\\ncom)"])
+def test_an_excluded_address_a_wrapped_note_broke_inside_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                               written: str) -> None:
+    """A line break inside the address, not at its `@` (after a dot of the domain or of the name, or beside a plain
+    `at`), as a note wrapped at its width leaves one: read as no address, the card went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written, rex_email=BOSS)
+
+
+@pytest.mark.parametrize("written", ["NOTE:linkedin . com / in / rex - boss", "NOTE:see linkedin.com/in/rex - boss (old)",
+                                     "X-SOCIAL:https://www.linkedin.com/in/rex -boss", "NOTE:linkedin.com/in/rex- boss",
+                                     "NOTE:linkedin dot com slash in slash rex - boss", "NOTE:linkedin.com/in/rex -\\n boss"])
+def test_an_excluded_profile_with_spaces_around_its_hyphen_stops_the_safe_export(knowme, tmp_path: Path,
+                                                                                 written: str) -> None:
+    """`linkedin . com / in / rex - boss`: the slug ended at the space, read as linkedin.com/in/rex, no one's, so the
+    card went into the safe file."""
+    assert "Rex Boss" in _refused(knowme, tmp_path, written)
+
+
+def test_an_address_broken_inside_on_an_excluded_card_stops_a_knows_me_card_holding_it(knowme, tmp_path: Path) -> None:
+    proc, out = _rex_and_ann(knowme, tmp_path, "NOTE:home rex.home@x.\\nexample, profile linkedin.com/in/rex - home",
+                             "EMAIL:rex.home@x.example")
+    assert proc.returncode == 1 and not out.exists()
+    assert "Rex Boss" in proc.stdout + proc.stderr
+
+
+def test_wrapped_sentences_and_hyphenated_words_around_slashes_leave_the_card_in_the_safe_file(knowme,
+                                                                                             tmp_path: Path) -> None:
+    """A sentence ending in `at` before a line starting with a domain-like word, a time after a wrapped `at`, a full
+    stop ending a line before a capitalised address, and hyphenated words around slashes join into no excluded
+    address or profile."""
+    proc, out = _export(knowme, tmp_path, "NOTE:lunch with my boss at\\noldcorp.com's office, see you at\\n9.30\\n"
+                        "Thanks Rex.\\nBoss@oldcorp.com is the desk, not him",
+                        "X-SOCIAL:linkedin.com/in/ann-able - ex-oldcorp / rex-boss's team, linkedin . com / in / rex - bossy",
+                        "TITLE:Sales in-house / rex - boss / out-sourced at LinkedIn / Oldcorp", rex_email=BOSS)
+    assert proc.returncode == 0, proc.stdout
+    assert ANN in out.read_text(encoding="utf-8")
+
+
+def test_a_profile_an_older_knowme_never_read_on_an_excluded_card_since_forgotten_stops_the_safe_export(
+        knowme, tmp_path: Path) -> None:
+    """Rex was excluded while knowme read `www.linkedin.cn/in/rex-boss` as no profile, so his exclusion recorded none,
+    and his book was forgotten since: nothing held the profile, and Ann holding linkedin.com/in/rex-boss went into
+    the safe file. Opening the workspace reads his forgotten card again: marking her knows-me is refused, naming him."""
+    rex = tmp_path / "rex.vcf"
+    rex.write_text(_card("FN:Rex Boss", "N:Boss;Rex;;;", f"EMAIL:{BOSS}", "URL:https://www.linkedin.cn/in/rex-boss"),
+                   encoding="utf-8")
+    assert knowme("import", rex, "--region", "GB").returncode == 0
+    assert knowme("mark", "Rex Boss", "--as", "exclude").returncode == 0
+    assert knowme("forget", "rex.vcf").returncode == 0
+    with Store.open(knowme.db) as store, store.transaction():  # as that knowme left it: schema 13, no profile entry
+        store.conn.execute("DELETE FROM suppressions WHERE kind = 'url'")
+        store.conn.execute("PRAGMA user_version=13")
+    ann = tmp_path / "ann.vcf"
+    ann.write_text(_card("FN:Ann Able", "N:Able;Ann;;;", f"EMAIL:{ANN}", "URL:https://www.linkedin.com/in/rex-boss"),
+                   encoding="utf-8")
+    assert knowme("import", ann, "--region", "GB").returncode == 0  # opens (and upgrades) the workspace
+    marked = knowme("mark", ANN, "--as", "knows-me")
+    assert marked.returncode == 1 and "Rex Boss" in marked.stdout + marked.stderr
+    out = tmp_path / "safe.csv"
+    proc = knowme("export", "safe", "-o", out)
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() or ANN not in out.read_text(encoding="utf-8")
+    with Store.open(knowme.db) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.conn.execute("SELECT shown FROM suppressions WHERE kind = 'url' AND key = "
+                                  "'linkedin.com/in/rex-boss'").fetchone() == ("https://www.linkedin.cn/in/rex-boss",)
+

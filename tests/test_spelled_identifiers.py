@@ -43,7 +43,9 @@ WRAPPED = ["rex.boss&#64oldcorp.com", "rex.boss&#x40oldcorp&#46com", "rex.boss@\
            "rex.boss\r\n@oldcorp.com", "rex.boss @\\n oldcorp.com", "rex.boss (a) oldcorp.com",
            "rex.boss [A] oldcorp [dot] com",
            "=?UTF-8?Q?rex.boss=40oldcorp.com?=", "=?utf-8?B?cmV4LmJvc3NAb2xkY29ycC5jb20=?=",
-           "=?UTF-8?Q?rex.boss?= =?UTF-8?q?=40oldcorp.com?=", "=?iso-8859-1*en?Q?rex.boss=40oldcorp.com?="]
+           "=?UTF-8?Q?rex.boss?= =?UTF-8?q?=40oldcorp.com?=", "=?iso-8859-1*en?Q?rex.boss=40oldcorp.com?=",
+           "rex.boss@oldcorp.\ncom", "rex.\nboss@oldcorp.com", "rex.boss@oldcorp\r\n.com", "rex.boss at\noldcorp.com",
+           "rex.boss\nAT oldcorp.com", "rex.\\nboss@oldcorp.\\ncom"]
 BULLETS = ["-rex.boss@oldcorp.com", "\u2022rex.boss@oldcorp.com", "*rex.boss@oldcorp.com",
            "\u2013rex.boss@oldcorp.com", ">rex.boss@oldcorp.com", "\u00b7rex.boss@oldcorp.com"]
 
@@ -150,7 +152,7 @@ PROFILES = [
     "linkedin.com/in/rex-boss", "www.linkedin.com/in/rex-boss/", "m.linkedin.com/in/rex-boss?trk=x",
     "https://uk.linkedin.com/in/rex%2Dboss", "LinkedIn.com/in/Rex-Boss#about", "(linkedin.com/in/rex-boss)",
     "| linkedin.com/in/rex-boss|", "linkedin.com/in/%72%65%78-boss", "linkedin.com/in/rex-boss\u2014old boss",
-    "https%3A%2F%2Fwww.linkedin.com%2Fin%2Frex-boss",
+    "https%3A%2F%2Fwww.linkedin.com%2Fin%2Frex-boss", "linkedin . com / in / rex - boss", "linkedin.com/in/rex -boss",
 ]
 
 
@@ -194,7 +196,8 @@ FRAGMENTS = ["a", "x" * 70, " ", "   ", "@", ".", " at ", " AT ", " dot ", "(at)
              " slash ", "in", "pub", "cn", "linkedin . com /in/", "linkedin dot com slash in slash ", "&#64", "&#x40",
              "&#6", "\r\n", "\\n", "(a)", "[A]", " (a) ", "=?UTF-8?Q?", "=?utf-8?B?", "?=", "=40", "_",
              "=?x?q?a=40b.c?= ", "=?a?B?cmV4QGEuYg==?=", "linkedin.com/in/\n", "-\n", "/\\n", "-",
-             "=?utf-8?B?bGlua2VkaW4uY29tL2luL3I=?="]
+             "=?utf-8?B?bGlua2VkaW4uY29tL2luL3I=?=", "at\n", "\nat ", "\\nAT ", ".\n", "\n.", ".\\n", " - ", "- ",
+             "linkedin.com/in/a - ", "rex - boss"]
 
 
 @settings(deadline=None, max_examples=200)
@@ -230,7 +233,9 @@ def _profiles_within(text: str) -> None:
                                       "linkedin . com /in/a ", "in / ", "&#64", "a\n@", "a@\n", "a\\n@b ",
                                       "a (a) b.c ", "(a)", "=?a?Q?", "=?a?Q?a=40b.c?=", "=?a?Q?a?= ",
                                       "=?a?B?YUBiLmM=?=", "linkedin.com/in/a-\n", "linkedin/\n", "linkedin" + "a-" * 70,
-                                      "=?a?Q?" + "x" * 2100])
+                                      "=?a?Q?" + "x" * 2100, "a.b at\n", "a.b\nat ", "a.\n", "a@b.\n", "a\n.b@",
+                                      "a .\n ", "linkedin.com/in/a - ", "linkedin . com / in / a - b ",
+                                      "linkedin.com/in/" + "a - " * 50, "linkedin.com/in/a-\n "])
 def test_a_long_repetition_is_read_once(fragment: str) -> None:
     text = fragment * (200_000 // len(fragment))
     assert len(spelled_out(text)) <= len(text)

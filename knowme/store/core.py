@@ -329,11 +329,49 @@ def _migrate_v13_shown_sort_names(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR IGNORE INTO temp.merged_people(person_id) SELECT id FROM people WHERE n_records > 1")
 
 
+def _migrate_v14_gone_cards(conn: sqlite3.Connection) -> None:
+    """v14, the cards of an excluded person that have since left every address book read as the gate reads a card
+    now. An exclusion records what its person's cards hold as the knowme of the day reads them, and reads it again
+    whenever the cards change; once they are forgotten nothing reads them again. So a profile an older knowme did
+    not read (`www.linkedin.cn/in/rex-boss`, read as linkedin.com/in/rex-boss since) was never recorded, and a
+    knows-me card holding that profile was exported. Each such card is still in the log of the forget that removed
+    it: what it holds is added to every exclusion naming the card (entries are only ever added). An excluded person
+    whose cards are still here gets theirs on every upgrade (`Store._suppress_excluded_people`)."""
+    from knowme.model import Person
+    from knowme.store.suppression import spelled_rows
+    from knowme.suppression import Identity, identity_of
+
+    gone: dict[str, list[int]] = {}
+    for eid, rkey in conn.execute("SELECT s.exclusion_id, s.key FROM suppressions s WHERE s.kind='record' "
+                                  "AND NOT EXISTS (SELECT 1 FROM records r WHERE r.rkey = s.key)"):
+        gone.setdefault(rkey, []).append(eid)
+    if not gone:
+        return
+    at = now()
+    rows: list[tuple[int, str, str, str, str]] = []
+    for (before,) in conn.execute("SELECT before FROM log WHERE action='forget'"):
+        removed = ((from_json(before).get("rows") or {}).get("insert") or {}).get("records") or {}
+        columns = removed.get("columns") or []
+        if "rkey" not in columns or "data" not in columns:
+            continue
+        at_rkey, at_data = columns.index("rkey"), columns.index("data")
+        for row in removed.get("rows") or ():
+            if row[at_rkey] not in gone:
+                continue
+            ident = identity_of(Person(0, records=[Record.from_dict(from_json(row[at_data]))]), Identity(), deep=True)
+            rows += [(eid, kind, key, shown, at) for kind, key, shown in ident.entries() for eid in gone[row[at_rkey]]]
+    conn.executemany("INSERT OR IGNORE INTO suppressions(exclusion_id, kind, key, shown, at) VALUES (?, ?, ?, ?, ?)",
+                     rows)
+    conn.executemany("INSERT OR IGNORE INTO spelled_names(key, exclusion_id) VALUES (?, ?)",
+                     spelled_rows((eid, key) for eid, kind, key, _shown, _at in rows if kind == "name"))
+
+
 # Identity (v4) rebuilds the people table, so the search index and its triggers (v5) come after it.
 MIGRATIONS: list[Migration] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3_SUPPRESSION_LIST, _migrate_v4_identity,
                                _SCHEMA_V5_SEARCH_INDEX, _migrate_v6_sort_words, _SCHEMA_V7_LOG_AFTER,
                                _SCHEMA_V8_IMPORTED_PATHS, _migrate_v9_keys, _migrate_v10_phone_cells,
-                               _migrate_v11_spelled_names, _migrate_v12_source_ids, _migrate_v13_shown_sort_names]
+                               _migrate_v11_spelled_names, _migrate_v12_source_ids, _migrate_v13_shown_sort_names,
+                               _migrate_v14_gone_cards]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 PERSON_COLUMNS = ("id", "decision", "note", "how", "context", "why", "draft", "priority", "sent_on",
