@@ -193,8 +193,10 @@ def _read_schema(path: Path, header: bytes, size: int) -> tuple[int, set[str]]:
     return version, tables
 
 
-#: a workspace holding people numbered up to this many or more is told of its upgrade before it starts
+#: a workspace holding people numbered up to this many or more is told of its upgrade before it starts ...
 UPGRADE_NOTICE_PEOPLE = 100_000
+#: ... when it is older than this schema, whose upgrade sorts every merged person again (later ones are quick)
+SLOW_UPGRADE_BELOW = 13
 
 
 def upgrade_notice(path: Path, schema_version: int) -> str | None:
@@ -207,7 +209,7 @@ def upgrade_notice(path: Path, schema_version: int) -> str | None:
         conn = _reader(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if not 0 < version < schema_version:
+            if not 0 < version < min(schema_version, SLOW_UPGRADE_BELOW):
                 return None
             people = conn.execute("SELECT max(id) FROM people").fetchone()[0] or 0
         finally:
