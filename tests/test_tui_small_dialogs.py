@@ -255,3 +255,25 @@ async def test_n_imports_once_the_refusal_was_scrolled_through_at_20x8(tmp_path:
         await settled(pilot, app, 0.5)
         assert not screen.refused()
     assert "Alan Turing" in people(workspace)
+
+
+@pilot_test
+async def test_n_counts_only_the_rows_of_the_refusal_painted_not_a_scroll_in_the_same_frame(tmp_path: Path) -> None:
+    """A jump to the refusal's end and n in the same frame: its rows were counted read from the scroll
+    offset as it was set, before any frame had drawn them."""
+    app, workspace = await refused_import(tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen = await import_screen_done(app, pilot)
+        await pilot.pause(0.2)
+        assert "beside their earlier imports" not in joined(app, "#import-dialog", " ")
+        dialog = screen.query_one("#import-dialog")
+        with app.batch_update():  # no frame drawn between the jump to the end and n
+            dialog.scroll_end(animate=False, immediate=True)
+            await pilot.press("n")
+        await settled(pilot, app)
+        assert screen.refused() and told_to_scroll(app) and "Alan Turing" not in people(workspace)
+        assert "beside their earlier imports" in joined(app, "#import-dialog", " "), screen_lines(app)
+        await pilot.press("n")  # painted now: read
+        await settled(pilot, app, 0.5)
+        assert not screen.refused()
+    assert "Alan Turing" in people(workspace)
