@@ -20,6 +20,7 @@ from knowme.model import Decision
 from knowme.store.core import Store
 from knowme.triage import mark
 from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.screens.export import ExportScreen
 from knowme.tui.screens.imports import FilePickerScreen, ImportScreen
 from knowme.tui.screens.outreach import OutreachScreen
@@ -277,3 +278,51 @@ async def test_n_counts_only_the_rows_of_the_refusal_painted_not_a_scroll_in_the
         await settled(pilot, app, 0.5)
         assert not screen.refused()
     assert "Alan Turing" in people(workspace)
+
+
+async def refusal_read(app: KnowmeApp, pilot, size: tuple[int, int]) -> ImportScreen:
+    """The import dialog done, with its refusal scrolled through (from its end back up, a row at a time)."""
+    screen = await import_screen_done(app, pilot)
+    await pilot.pause(0.2)
+    await pilot.press("end")
+    await pilot.pause(0.3)
+    for _ in range(16 if size[1] < 10 else 4):
+        await pilot.press("up")
+        await pilot.pause(0.05)
+    await pilot.pause(0.3)
+    return screen
+
+
+@pytest.mark.parametrize("size", SMALL)
+@pilot_test
+async def test_r_asks_a_question_read_by_scrolling_and_answered_once_read(tmp_path: Path,
+                                                                           size: tuple[int, int]) -> None:
+    """At 40x12 the question r asks (who goes, with their decisions) did not fit and did not scroll: y was
+    refused for good. It scrolls now, y waiting until every row of it has been on screen."""
+    app, workspace = await refused_import(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await refusal_read(app, pilot, size)
+        await pilot.press("r")
+        await pilot.pause(0.3)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen), screen_lines(app)
+        shown = joined(app, "#confirm", " ")
+        assert "Replace earlier imports Let phone.vcf" in shown, screen_lines(app)
+        if size == (40, 12):  # compact, the whole of it shows
+            assert "Charles Babbage (knows-me)" in shown and "suppression list" in shown, screen_lines(app)
+        else:  # opened on its start: y waits until the rest has been on screen
+            assert "suppression list" not in shown, screen_lines(app)
+            await pilot.press("y")
+            await pilot.pause(0.2)
+            assert app.screen is confirm and told_to_scroll(app) and "Charles Babbage" in people(workspace)
+            seen = shown
+            for _ in range(40):  # read down a row at a time
+                await pilot.press("down")
+                await pilot.pause(0.05)
+                seen += " " + joined(app, "#confirm", " ")
+            await pilot.pause(0.3)
+            assert "Charles Babbage (knows-me)" in seen and "suppression list" in seen, screen_lines(app)
+        await pilot.press("y")
+        await settled(pilot, app, 0.5)
+        assert app.screen is screen and not screen.refused()
+    assert "Charles Babbage" not in people(workspace) and "Alan Turing" in people(workspace)

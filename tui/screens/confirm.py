@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.errors import NoWidget
 from textual.geometry import Region, Size
 from textual.screen import ModalScreen, Screen
@@ -20,8 +20,10 @@ from textual.widgets import Button, Footer, Label, LoadingIndicator, Static
 class ConfirmScreen(ModalScreen[bool]):
     """Ask one question; enter/y answers yes, escape/n answers no.
 
-    A question the terminal is too small to show in full takes no answer (y, n, enter, a click): the
-    user is told to make it taller. Escape still leaves it, as no, which changes nothing.
+    A question taller than the terminal scrolls (↑↓, under 24 rows with fewer gaps, under 16 without a
+    border), and takes no answer (y, n, enter, a click) until every row of it has been on screen: the
+    user is told to scroll through it or make the terminal taller. Escape still leaves it, as no, which
+    changes nothing.
 
     | Key | Action |
     | :- | :- |
@@ -46,16 +48,23 @@ class ConfirmScreen(ModalScreen[bool]):
         self.no_label = no
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="confirm"):
+        with VerticalScroll(classes="dialog", id="confirm"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question, id="question")
+            yield ReadText(self.question, id="question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.no_label} (n)", id="no", compact=True)
                 yield Button(f"{self.yes_label} (y)", variant="primary", id="yes", compact=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        # opened on the question's start, not scrolled down to the button (at 40x12 the question to let
+        # a file replace its earlier import never fitted and did not scroll: y was refused for good)
+        self.query_one("#yes", Button).focus(scroll_visible=False)
+        fit_to_rows(self, self.app.size.height)
+        self.reading = ReadThrough(self.query_one("#confirm"), self.query_one("#question", ReadText))
+
+    def on_resize(self, event: events.Resize) -> None:
+        fit_to_rows(self, event.size.height)
 
     def action_answer(self, yes: bool) -> None:
         if not self._unseen():
@@ -69,9 +78,10 @@ class ConfirmScreen(ModalScreen[bool]):
         self.action_answer(event.button.id == "yes")
 
     def _unseen(self) -> bool:
-        """The question is not on screen in full (a terminal a few rows high cut it, leaving the title
+        """The question has not been read through (a terminal a few rows high cut it, leaving the title
         and the buttons): say so, and take no answer. y lifted an exclusion the user had not been shown."""
-        return too_small_to_show(self, [self.query_one("#question", Static)], "this question", "answer")
+        return too_small_to_show(self, [self.query_one("#question", ReadText)], "this question", "answer",
+                                 read=self.reading)
 
 
 def shown_in_full(screen: Screen[Any], widget: Widget) -> bool:
