@@ -157,7 +157,7 @@ async def test_the_outreach_editor_opens_on_the_note_and_saves_only_what_it_show
         assert app.screen is not editor and draft() == "Oh Hi Alice"
 
 
-@pytest.mark.parametrize("size", SMALL)
+@pytest.mark.parametrize("size", [(20, 8)])
 @pilot_test
 async def test_ctrl_o_imports_no_file_the_picker_cannot_list(tmp_path: Path, size: tuple[int, int]) -> None:
     book = tmp_path / "more.vcf"
@@ -278,6 +278,30 @@ async def test_n_counts_only_the_rows_of_the_refusal_painted_not_a_scroll_in_the
         await settled(pilot, app, 0.5)
         assert not screen.refused()
     assert "Alan Turing" in people(workspace)
+
+
+@pilot_test
+async def test_the_picker_lists_the_files_chosen_and_ctrl_o_imports_them_at_40x12(tmp_path: Path) -> None:
+    """Its compact layout: ctrl+o was refused for good at 40x12, the "Chosen (1)" line cut off under the tree."""
+    book = tmp_path / "more.vcf"
+    book.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Zed Zulu\nEMAIL:zed@zulu.example\nEND:VCARD\n", encoding="utf-8")
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace, stable=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("i")
+        await pilot.pause(0.3)
+        picker = app.screen
+        assert isinstance(picker, FilePickerScreen)
+        picker.query_one("#path").focus()
+        picker.query_one("#path").value = str(book)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert "Chosen (1): more.vcf" in joined(app, "#picker", " "), screen_lines(app)
+        await pilot.press("ctrl+o")
+        await settled(pilot, app, 0.5)
+        assert isinstance(app.screen, ImportScreen) and not told_too_small(app)
+    assert "Zed Zulu" in people(workspace)
 
 
 async def refusal_read(app: KnowmeApp, pilot, size: tuple[int, int]) -> ImportScreen:

@@ -148,7 +148,16 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#tree", ImportableTree).focus()
+        self._compact(self.app.size.height)
         self.app.steady(self)  # type: ignore[attr-defined]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._compact(event.size.height)
+
+    def _compact(self, height: int) -> None:
+        """Under `COMPACT_BELOW` rows: fewer gaps, a path box without a border and a shorter tree, so the
+        files chosen stay listed above the buttons (at 40x12 their line was cut off and ctrl+o refused)."""
+        self.query_one("#path", FieldInput).compact = fit_to_rows(self, height)
 
     def _add(self, path: Path) -> None:
         path = path.expanduser().resolve()
