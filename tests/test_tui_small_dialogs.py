@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from test_tui_flows import import_screen_done, people, refused_import
 from test_tui_layout import screen_lines
-from tui_helpers import alice_personalized, list_settled, make_workspace, pilot_test, workers_done
+from tui_helpers import alice_personalized, list_settled, make_workspace, pilot_test, store_records, workers_done
 
-from knowme.model import Decision
+from knowme.model import Decision, Record
 from knowme.store.core import Store
 from knowme.triage import mark
 from knowme.tui.app import KnowmeApp
@@ -259,28 +259,6 @@ async def test_n_imports_once_the_refusal_was_scrolled_through_at_20x8(tmp_path:
 
 
 @pilot_test
-async def test_n_counts_only_the_rows_of_the_refusal_painted_not_a_scroll_in_the_same_frame(tmp_path: Path) -> None:
-    """A jump to the refusal's end and n in the same frame: its rows were counted read from the scroll
-    offset as it was set, before any frame had drawn them."""
-    app, workspace = await refused_import(tmp_path)
-    async with app.run_test(size=(40, 12)) as pilot:
-        screen = await import_screen_done(app, pilot)
-        await pilot.pause(0.2)
-        assert "beside their earlier imports" not in joined(app, "#import-dialog", " ")
-        dialog = screen.query_one("#import-dialog")
-        with app.batch_update():  # no frame drawn between the jump to the end and n
-            dialog.scroll_end(animate=False, immediate=True)
-            await pilot.press("n")
-        await settled(pilot, app)
-        assert screen.refused() and told_to_scroll(app) and "Alan Turing" not in people(workspace)
-        assert "beside their earlier imports" in joined(app, "#import-dialog", " "), screen_lines(app)
-        await pilot.press("n")  # painted now: read
-        await settled(pilot, app, 0.5)
-        assert not screen.refused()
-    assert "Alan Turing" in people(workspace)
-
-
-@pilot_test
 async def test_the_picker_lists_the_files_chosen_and_ctrl_o_imports_them_at_40x12(tmp_path: Path) -> None:
     """Its compact layout: ctrl+o was refused for good at 40x12, the "Chosen (1)" line cut off under the tree."""
     book = tmp_path / "more.vcf"
@@ -350,3 +328,70 @@ async def test_r_asks_a_question_read_by_scrolling_and_answered_once_read(tmp_pa
         await settled(pilot, app, 0.5)
         assert app.screen is screen and not screen.refused()
     assert "Charles Babbage" not in people(workspace) and "Alan Turing" in people(workspace)
+
+
+@pilot_test
+async def test_n_counts_only_the_rows_of_the_refusal_painted_not_a_scroll_in_the_same_frame(tmp_path: Path) -> None:
+    """A jump to the refusal's end and n in the same frame: its rows were counted read from the scroll
+    offset as it was set, before any frame had drawn them."""
+    app, workspace = await refused_import(tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen = await import_screen_done(app, pilot)
+        await pilot.pause(0.2)
+        assert "beside their earlier imports" not in joined(app, "#import-dialog", " ")
+        dialog = screen.query_one("#import-dialog")
+        with app.batch_update():  # no frame drawn between the jump to the end and n
+            dialog.scroll_end(animate=False, immediate=True)
+            await pilot.press("n")
+        await settled(pilot, app)
+        assert screen.refused() and told_to_scroll(app) and "Alan Turing" not in people(workspace)
+        assert "beside their earlier imports" in joined(app, "#import-dialog", " "), screen_lines(app)
+        await pilot.press("n")  # painted now: read
+        await settled(pilot, app, 0.5)
+        assert not screen.refused()
+    assert "Alan Turing" in people(workspace)
+
+
+def lookalikes(workspace: Path) -> Path:
+    """Jack Jones (knows-me) alike an excluded Jack Jones, and Alice Archer and Bob Baker knows-me too."""
+    with Store.open(workspace) as store:
+        store_records(store, "old.csv", [Record(source="old.csv", index=1, given="Jack", family="Jones",
+                                                formatted_name="Jack Jones", org="Initrode")])
+        first, second = [pid for (pid,) in store.conn.execute("SELECT id FROM people WHERE name = 'Jack Jones' "
+                                                             "ORDER BY id")]
+        mark(store, [first], Decision.KNOWS_ME)
+        mark(store, [second], Decision.EXCLUDE)
+    return knows_me(workspace, "Alice Archer", "Bob Baker")
+
+
+def jack_joneses(workspace: Path) -> list[str]:
+    with Store.open(workspace) as store:
+        return [d for (d,) in store.conn.execute("SELECT decision FROM people WHERE name='Jack Jones' ORDER BY id")]
+
+
+@pytest.mark.parametrize("key", ["x", "n"])
+@pilot_test
+async def test_x_and_n_act_only_on_a_conflict_shown_in_the_compact_export_dialog(tmp_path: Path, key: str) -> None:
+    """Compact, the conflict list scrolls under the summary held at the top: x excluded (n kept apart) a
+    person whose row, name and why, was out of sight. Now the key scrolls it into sight and acts on the
+    next press."""
+    workspace = lookalikes(make_workspace(tmp_path / "w.db"))
+    app = KnowmeApp(workspace, stable=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("e")
+        await settled(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen) and screen.conflicts
+        screen.query_one("#export-dialog").scroll_end(animate=False, immediate=True)
+        await pilot.pause(0.2)
+        assert "Jack Jones (knows-me)" not in joined(app, sep=" "), screen_lines(app)
+        assert app.screen.focused is screen.query_one("#lookalikes")
+        await pilot.press(key)
+        await settled(pilot, app)
+        assert told_too_small(app) and jack_joneses(workspace) == ["knows-me", "exclude"]
+        assert screen.conflicts and "Jack Jones (knows-me)" in joined(app, sep=" "), screen_lines(app)
+        await pilot.press(key)
+        await settled(pilot, app)
+        assert not screen.conflicts
+    assert jack_joneses(workspace) == (["exclude", "exclude"] if key == "x" else ["knows-me", "exclude"])
