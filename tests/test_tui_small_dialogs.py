@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from test_tui_flows import import_screen_done, people, refused_import
 from test_tui_layout import screen_lines
-from tui_helpers import alice_personalized, list_settled, make_workspace, pilot_test, workers_done
+from tui_helpers import alice_personalized, list_settled, make_workspace, pilot_test, store_records, workers_done
 
-from knowme.model import Decision
+from knowme.model import Decision, Record
 from knowme.store.core import Store
 from knowme.triage import mark
 from knowme.tui.app import KnowmeApp
+from knowme.tui.screens.confirm import ConfirmScreen
 from knowme.tui.screens.export import ExportScreen
 from knowme.tui.screens.imports import FilePickerScreen, ImportScreen
 from knowme.tui.screens.outreach import OutreachScreen
@@ -156,7 +157,7 @@ async def test_the_outreach_editor_opens_on_the_note_and_saves_only_what_it_show
         assert app.screen is not editor and draft() == "Oh Hi Alice"
 
 
-@pytest.mark.parametrize("size", SMALL)
+@pytest.mark.parametrize("size", [(20, 8)])
 @pilot_test
 async def test_ctrl_o_imports_no_file_the_picker_cannot_list(tmp_path: Path, size: tuple[int, int]) -> None:
     book = tmp_path / "more.vcf"
@@ -255,3 +256,142 @@ async def test_n_imports_once_the_refusal_was_scrolled_through_at_20x8(tmp_path:
         await settled(pilot, app, 0.5)
         assert not screen.refused()
     assert "Alan Turing" in people(workspace)
+
+
+@pilot_test
+async def test_the_picker_lists_the_files_chosen_and_ctrl_o_imports_them_at_40x12(tmp_path: Path) -> None:
+    """Its compact layout: ctrl+o was refused for good at 40x12, the "Chosen (1)" line cut off under the tree."""
+    book = tmp_path / "more.vcf"
+    book.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Zed Zulu\nEMAIL:zed@zulu.example\nEND:VCARD\n", encoding="utf-8")
+    workspace = make_workspace(tmp_path / "w.db")
+    app = KnowmeApp(workspace, stable=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("i")
+        await pilot.pause(0.3)
+        picker = app.screen
+        assert isinstance(picker, FilePickerScreen)
+        picker.query_one("#path").focus()
+        picker.query_one("#path").value = str(book)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert "Chosen (1): more.vcf" in joined(app, "#picker", " "), screen_lines(app)
+        await pilot.press("ctrl+o")
+        await settled(pilot, app, 0.5)
+        assert isinstance(app.screen, ImportScreen) and not told_too_small(app)
+    assert "Zed Zulu" in people(workspace)
+
+
+async def refusal_read(app: KnowmeApp, pilot, size: tuple[int, int]) -> ImportScreen:
+    """The import dialog done, with its refusal scrolled through (from its end back up, a row at a time)."""
+    screen = await import_screen_done(app, pilot)
+    await pilot.pause(0.2)
+    await pilot.press("end")
+    await pilot.pause(0.3)
+    for _ in range(16 if size[1] < 10 else 4):
+        await pilot.press("up")
+        await pilot.pause(0.05)
+    await pilot.pause(0.3)
+    return screen
+
+
+@pytest.mark.parametrize("size", SMALL)
+@pilot_test
+async def test_r_asks_a_question_read_by_scrolling_and_answered_once_read(tmp_path: Path,
+                                                                           size: tuple[int, int]) -> None:
+    """At 40x12 the question r asks (who goes, with their decisions) did not fit and did not scroll: y was
+    refused for good. It scrolls now, y waiting until every row of it has been on screen."""
+    app, workspace = await refused_import(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await refusal_read(app, pilot, size)
+        await pilot.press("r")
+        await pilot.pause(0.3)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen), screen_lines(app)
+        shown = joined(app, "#confirm", " ")
+        assert "Replace earlier imports Let phone.vcf" in shown, screen_lines(app)
+        if size == (40, 12):  # compact, the whole of it shows
+            assert "Charles Babbage (knows-me)" in shown and "suppression list" in shown, screen_lines(app)
+        else:  # opened on its start: y waits until the rest has been on screen
+            assert "suppression list" not in shown, screen_lines(app)
+            await pilot.press("y")
+            await pilot.pause(0.2)
+            assert app.screen is confirm and told_to_scroll(app) and "Charles Babbage" in people(workspace)
+            seen = shown
+            for _ in range(40):  # read down a row at a time
+                await pilot.press("down")
+                await pilot.pause(0.05)
+                seen += " " + joined(app, "#confirm", " ")
+            await pilot.pause(0.3)
+            assert "Charles Babbage (knows-me)" in seen and "suppression list" in seen, screen_lines(app)
+        await pilot.press("y")
+        await settled(pilot, app, 0.5)
+        assert app.screen is screen and not screen.refused()
+    assert "Charles Babbage" not in people(workspace) and "Alan Turing" in people(workspace)
+
+
+@pilot_test
+async def test_n_counts_only_the_rows_of_the_refusal_painted_not_a_scroll_in_the_same_frame(tmp_path: Path) -> None:
+    """A jump to the refusal's end and n in the same frame: its rows were counted read from the scroll
+    offset as it was set, before any frame had drawn them."""
+    app, workspace = await refused_import(tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen = await import_screen_done(app, pilot)
+        await pilot.pause(0.2)
+        assert "beside their earlier imports" not in joined(app, "#import-dialog", " ")
+        dialog = screen.query_one("#import-dialog")
+        with app.batch_update():  # no frame drawn between the jump to the end and n
+            dialog.scroll_end(animate=False, immediate=True)
+            await pilot.press("n")
+        await settled(pilot, app)
+        assert screen.refused() and told_to_scroll(app) and "Alan Turing" not in people(workspace)
+        assert "beside their earlier imports" in joined(app, "#import-dialog", " "), screen_lines(app)
+        await pilot.press("n")  # painted now: read
+        await settled(pilot, app, 0.5)
+        assert not screen.refused()
+    assert "Alan Turing" in people(workspace)
+
+
+def lookalikes(workspace: Path) -> Path:
+    """Jack Jones (knows-me) alike an excluded Jack Jones, and Alice Archer and Bob Baker knows-me too."""
+    with Store.open(workspace) as store:
+        store_records(store, "old.csv", [Record(source="old.csv", index=1, given="Jack", family="Jones",
+                                                formatted_name="Jack Jones", org="Initrode")])
+        first, second = [pid for (pid,) in store.conn.execute("SELECT id FROM people WHERE name = 'Jack Jones' "
+                                                             "ORDER BY id")]
+        mark(store, [first], Decision.KNOWS_ME)
+        mark(store, [second], Decision.EXCLUDE)
+    return knows_me(workspace, "Alice Archer", "Bob Baker")
+
+
+def jack_joneses(workspace: Path) -> list[str]:
+    with Store.open(workspace) as store:
+        return [d for (d,) in store.conn.execute("SELECT decision FROM people WHERE name='Jack Jones' ORDER BY id")]
+
+
+@pytest.mark.parametrize("key", ["x", "n"])
+@pilot_test
+async def test_x_and_n_act_only_on_a_conflict_shown_in_the_compact_export_dialog(tmp_path: Path, key: str) -> None:
+    """Compact, the conflict list scrolls under the summary held at the top: x excluded (n kept apart) a
+    person whose row, name and why, was out of sight. Now the key scrolls it into sight and acts on the
+    next press."""
+    workspace = lookalikes(make_workspace(tmp_path / "w.db"))
+    app = KnowmeApp(workspace, stable=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await list_settled(pilot, app)
+        await pilot.press("e")
+        await settled(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen) and screen.conflicts
+        screen.query_one("#export-dialog").scroll_end(animate=False, immediate=True)
+        await pilot.pause(0.2)
+        assert "Jack Jones (knows-me)" not in joined(app, sep=" "), screen_lines(app)
+        assert app.screen.focused is screen.query_one("#lookalikes")
+        await pilot.press(key)
+        await settled(pilot, app)
+        assert told_too_small(app) and jack_joneses(workspace) == ["knows-me", "exclude"]
+        assert screen.conflicts and "Jack Jones (knows-me)" in joined(app, sep=" "), screen_lines(app)
+        await pilot.press(key)
+        await settled(pilot, app)
+        assert not screen.conflicts
+    assert jack_joneses(workspace) == (["exclude", "exclude"] if key == "x" else ["knows-me", "exclude"])

@@ -8,9 +8,11 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.errors import NoWidget
+from textual.geometry import Region, Size
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Label, LoadingIndicator, Static
 
@@ -18,8 +20,10 @@ from textual.widgets import Button, Footer, Label, LoadingIndicator, Static
 class ConfirmScreen(ModalScreen[bool]):
     """Ask one question; enter/y answers yes, escape/n answers no.
 
-    A question the terminal is too small to show in full takes no answer (y, n, enter, a click): the
-    user is told to make it taller. Escape still leaves it, as no, which changes nothing.
+    A question taller than the terminal scrolls (↑↓, under 24 rows with fewer gaps, under 16 without a
+    border), and takes no answer (y, n, enter, a click) until every row of it has been on screen: the
+    user is told to scroll through it or make the terminal taller. Escape still leaves it, as no, which
+    changes nothing.
 
     | Key | Action |
     | :- | :- |
@@ -44,16 +48,23 @@ class ConfirmScreen(ModalScreen[bool]):
         self.no_label = no
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="confirm"):
+        with VerticalScroll(classes="dialog", id="confirm"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question, id="question")
+            yield ReadText(self.question, id="question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.no_label} (n)", id="no", compact=True)
                 yield Button(f"{self.yes_label} (y)", variant="primary", id="yes", compact=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        # opened on the question's start, not scrolled down to the button (at 40x12 the question to let
+        # a file replace its earlier import never fitted and did not scroll: y was refused for good)
+        self.query_one("#yes", Button).focus(scroll_visible=False)
+        fit_to_rows(self, self.app.size.height)
+        self.reading = ReadThrough(self.query_one("#confirm"), self.query_one("#question", ReadText))
+
+    def on_resize(self, event: events.Resize) -> None:
+        fit_to_rows(self, event.size.height)
 
     def action_answer(self, yes: bool) -> None:
         if not self._unseen():
@@ -67,9 +78,10 @@ class ConfirmScreen(ModalScreen[bool]):
         self.action_answer(event.button.id == "yes")
 
     def _unseen(self) -> bool:
-        """The question is not on screen in full (a terminal a few rows high cut it, leaving the title
+        """The question has not been read through (a terminal a few rows high cut it, leaving the title
         and the buttons): say so, and take no answer. y lifted an exclusion the user had not been shown."""
-        return too_small_to_show(self, [self.query_one("#question", Static)], "this question", "answer")
+        return too_small_to_show(self, [self.query_one("#question", ReadText)], "this question", "answer",
+                                 read=self.reading)
 
 
 def shown_in_full(screen: Screen[Any], widget: Widget) -> bool:
@@ -98,47 +110,54 @@ def too_small_to_show(screen: Screen[Any], parts: Iterable[Widget], what: str, a
 
 
 class ReadThrough:
-    """The rows of some widgets in a scrolling dialog that the user has had on screen since they last
+    """The rows of some texts in a scrolling dialog that the user has had on screen since they last
     changed: a text taller than a small terminal is read by scrolling through it, and a key that acts
     on it waits until every row was shown (the import dialog's refusal never fitted at 40x12, so n
-    stayed refused however far the user scrolled). Worked out from the scroll offset as it is set, not
-    from the last frame painted."""
+    stayed refused however far the user scrolled).
 
-    def __init__(self, scroller: Widget, *widgets: Widget) -> None:
+    Rows are counted as they are painted (`ReadText` reports each), never from a scroll offset just set:
+    a key pressed in the same frame as a jump to the end counted rows no frame had drawn. Only a scroll
+    heading for rows less than a screenful on counts (a row or a page at a time, however fast the keys
+    repeat): a jump (end, home) sweeps past the middle unread."""
+
+    def __init__(self, scroller: Widget, *texts: ReadText) -> None:
         self.scroller = scroller
-        self.widgets = widgets
         self.rows: dict[Widget, set[int]] = {}
-        self.sizes: dict[Widget, tuple[int, int]] = {}
+        self.sizes: dict[Widget, Size] = {}
+        for text in texts:
+            text.reading = self
 
     def forget(self) -> None:
-        """The widgets' text changed: nothing of it has been read."""
+        """The texts changed: nothing of them has been read."""
         self.rows.clear()
 
-    def look(self, screen: Screen[Any]) -> None:
-        """Note the rows of each widget in the scroller's view now (in full width) as read."""
-        try:
-            geometry = screen.find_widget(self.scroller)
-        except NoWidget:
-            return
-        # the view: the scroller's content area, less what a terminal too small cuts off it
-        view = self.scroller.scrollable_content_region.intersection(geometry.region.intersection(geometry.clip))
-        for widget in self.widgets:
-            if not widget.display:
-                continue
-            place = widget.virtual_region  # in the scroller's content, before its scroll
-            size = (place.width, place.height)
-            if self.sizes.get(widget) != size:  # wrapped afresh: its rows are other rows now
-                self.sizes[widget] = size
-                self.rows.pop(widget, None)
-            if place.width > view.width:
-                continue
-            top = self.scroller.scrollable_content_region.y + place.y - round(self.scroller.scroll_y)
-            shown = range(max(top, view.y) - top, min(top + place.height, view.bottom) - top)
-            self.rows.setdefault(widget, set()).update(shown)
+    def painted(self, text: ReadText, crop: Region) -> None:
+        """Note the rows of `text` in `crop` (its part being painted) as read, if in full width."""
+        scroller = self.scroller
+        if abs(scroller.scroll_target_y - scroller.scroll_y) >= scroller.scrollable_content_region.height:
+            return  # a jump on its way past rows it does not stop at
+        size = text.outer_size
+        if self.sizes.get(text) != size:  # wrapped afresh: its rows are other rows now
+            self.sizes[text] = size
+            self.rows.pop(text, None)
+        if crop.width >= size.width:
+            self.rows.setdefault(text, set()).update(range(crop.y, crop.bottom))
 
-    def read(self, widget: Widget) -> bool:
-        height = self.sizes.get(widget, (0, 0))[1]
-        return height > 0 and self.rows.get(widget, set()) >= set(range(height))
+    def read(self, text: Widget) -> bool:
+        height = text.outer_size.height
+        return height > 0 and self.sizes.get(text) == text.outer_size and \
+            self.rows.get(text, set()) >= set(range(height))
+
+
+class ReadText(Label):
+    """A text a `ReadThrough` counts the rows of, as they are painted."""
+
+    reading: ReadThrough | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self.reading is not None:
+            self.reading.painted(self, crop)
+        return super().render_lines(crop)
 
 
 #: A dialog in a terminal fewer rows high than this is compact (fewer gaps, what a key acts on first); under

@@ -17,8 +17,11 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.errors import NoWidget
+from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet, Select, Static
+from textual.visual import visualize
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -90,6 +93,14 @@ class LookalikeList(OptionList):
         Binding("x", "screen.resolve('exclude')", "Exclude the one listed first", id="lookalike.exclude"),
         Binding("n", "screen.resolve('different')", "Different people", id="lookalike.different"),
     ]
+
+    def said_rows(self, index: int, said: str) -> range:
+        """The rows of the list's content that say who the conflict at `index` is and why (`said`, the start
+        of its prompt: the command under it is left out, it may wrap over more rows than a terminal shows)."""
+        padding = self.get_component_styles("option-list--option").padding
+        width = self.scrollable_content_region.width - padding.width
+        first = self._index_to_line.get(index, 0)
+        return range(first, first + visualize(self, Text(said)).get_height(self.styles, width))
 
 
 class ExportScreen(ModalScreen[None]):
@@ -283,11 +294,48 @@ class ExportScreen(ModalScreen[None]):
         number = int(options.get_option_at_index(options.highlighted).id or 0)
         return self.conflicts[number] if number < len(self.conflicts) else None
 
+    def _shown(self, options: LookalikeList, rows: range) -> bool:
+        """Whether `rows` of the list's content are all on screen: in the list's view, in the dialog's, not
+        under the summary held at its top (compact) and not cut by the terminal."""
+        try:
+            geometry = self.find_widget(options)
+        except NoWidget:
+            return False
+        content = options.scrollable_content_region
+        view = content.intersection(geometry.region.intersection(geometry.clip))
+        if self.compact:  # the rest scrolls under the summary, which hides what passes beneath it
+            head = self.query_one("#export-head").region
+            if head.bottom >= view.bottom:
+                return False
+            view = Region.from_corners(view.x, max(view.y, head.bottom), view.right, view.bottom)
+        top = content.y - round(options.scroll_y)
+        return view.width >= content.width and view.y <= top + rows.start and top + rows.stop <= view.bottom
+
+    def _bring_into_view(self, options: LookalikeList, rows: range) -> None:
+        """Scroll the list and the dialog so that `rows` of the list's content show below the summary."""
+        list_region = Region(0, rows.start, options.scrollable_content_region.width, len(rows))
+        options.scroll_to_region(list_region, animate=False, immediate=True, force=True)
+        gutter = options.styles.gutter
+        place = Region(options.virtual_region.x, options.virtual_region.y + gutter.top + rows.start
+                       - round(options.scroll_target_y), options.virtual_region.width, len(rows))
+        self.query_one("#export-dialog").scroll_to_region(place, spacing=options.dock_gutter, animate=False,
+                                                          immediate=True, force=True)
+
     def action_resolve(self, how: str) -> None:
         """Resolve the highlighted conflict: exclude the knows-me (or personalize) person, or keep them apart
         for good."""
         conflict = self._lookalike()
         if conflict is None:
+            return
+        # only the conflict the user sees, named with why: in the compact layout the list scrolls under the
+        # summary, and x excluded (or n kept apart) someone whose row was out of sight
+        options = self.query_one("#lookalikes", LookalikeList)
+        rows = options.said_rows(options.highlighted or 0, str(conflict))
+        if not self._shown(options, rows):
+            self.notify("The terminal is too small to show that conflict: it is scrolled into sight now, look "
+                        "and press the key again, or make the terminal taller (nothing changed).",
+                        severity="warning", timeout=6)
+            self._bring_into_view(options, rows)
             return
         if self.store.person(conflict.knows_me_id) is None:  # merged or removed by another command meanwhile
             self.query_one("#result", Static).update(Text(

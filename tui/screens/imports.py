@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from knowme.importers import ImportOptions
 from knowme.tui.messages import JobDone, Progress
-from knowme.tui.screens.confirm import ConfirmScreen, ReadThrough, fit_to_rows, too_small_to_show
+from knowme.tui.screens.confirm import ConfirmScreen, ReadText, ReadThrough, fit_to_rows, too_small_to_show
 from knowme.tui.widgets.inturn import FieldInput
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -149,7 +149,16 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#tree", ImportableTree).focus()
+        self._compact(self.app.size.height)
         self.app.steady(self)  # type: ignore[attr-defined]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._compact(event.size.height)
+
+    def _compact(self, height: int) -> None:
+        """Under `COMPACT_BELOW` rows: fewer gaps, a path box without a border and a shorter tree, so the
+        files chosen stay listed above the buttons (at 40x12 their line was cut off and ctrl+o refused)."""
+        self.query_one("#path", FieldInput).compact = fit_to_rows(self, height)
 
     def _add(self, path: Path) -> None:
         path = path.expanduser().resolve()
@@ -233,7 +242,7 @@ class ImportScreen(ModalScreen[str | None]):
             yield Label("Problems", id="problems-title")
             yield Log(id="problems", highlight=False)
             yield Label("", id="dedupe")
-            yield Label("", id="refusals")
+            yield ReadText("", id="refusals")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Stop (esc)", id="stop", compact=True)
                 yield Button("Start reviewing (enter)", variant="primary", id="close", disabled=True, compact=True)
@@ -247,25 +256,16 @@ class ImportScreen(ModalScreen[str | None]):
             table.add_row(path.name, "", "", "", "waiting", key=str(number))
         self.query_one("#problems", Log).display = False
         self.query_one("#problems-title", Label).display = False
-        self.query_one("#refusals", Label).display = False
+        self.query_one("#refusals", ReadText).display = False
         # the refusal is read by scrolling through it where it does not fit (n acts on what it says)
         dialog = self.query_one("#import-dialog")
-        self.reading = ReadThrough(dialog, self.query_one("#refusals", Label))
-        self.watch(dialog, "scroll_y", self._look, init=False)
+        self.reading = ReadThrough(dialog, self.query_one("#refusals", ReadText))
         fit_to_rows(self, self.app.size.height)
         self._import([(str(number), path) for number, path in enumerate(self.paths)], self.mode)
         self.app.steady(self)  # type: ignore[attr-defined]
 
     def on_resize(self, event: events.Resize) -> None:
         fit_to_rows(self, event.size.height)
-        self.call_after_refresh(self._look)
-
-    def _look(self) -> None:
-        dialog = self.query_one("#import-dialog")
-        # not the rows a jump (end, home) swept past on its way: only those of a scroll heading for rows
-        # less than a screenful on (a row or a page at a time, however fast the keys repeat)
-        if abs(dialog.scroll_target_y - dialog.scroll_y) < dialog.scrollable_content_region.height:
-            self.reading.look(self)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self.app.steady(self)  # type: ignore[attr-defined]
@@ -391,7 +391,7 @@ class ImportScreen(ModalScreen[str | None]):
         self.query_one("#stop", Button).display = False
         close = self.query_one("#close", Button)
         close.disabled = False
-        refusals = self.query_one("#refusals", Label)
+        refusals = self.query_one("#refusals", ReadText)
         if refusals.display and self.has_class("-compact-dialog"):  # read from its start, the key last
             close.focus(scroll_visible=False)
             refusals.call_after_refresh(refusals.scroll_visible, top=True, animate=False, immediate=True)
@@ -405,9 +405,8 @@ class ImportScreen(ModalScreen[str | None]):
                 if report.refused and (mode != "replace" or report.refused == DROPPING)]
 
     def _show_refusals(self) -> None:
-        label = self.query_one("#refusals", Label)
+        label = self.query_one("#refusals", ReadText)
         self.reading.forget()
-        label.call_after_refresh(self._look)
         refused, replacing = self.refused(), self.refused("replace")
         label.display = bool(refused)
         if refused:
@@ -431,7 +430,6 @@ class ImportScreen(ModalScreen[str | None]):
             return
         # n acts on what the refusal's line says, once read through (r asks first, and its question is
         # checked the same way)
-        self._look()
         if too_small_to_show(self, [self.query_one("#refusals")], "the files not imported and why",
                              "import them", read=self.reading):
             return
@@ -457,7 +455,7 @@ class ImportScreen(ModalScreen[str | None]):
         table = self.query_one("#files", DataTable)
         for row, _ in jobs:
             table.update_cell(row, "Outcome", "waiting", update_width=True)
-        self.query_one("#refusals", Label).display = False
+        self.query_one("#refusals", ReadText).display = False
         self.query_one("#dedupe", Label).update("")
         self.query_one("#stop", Button).display = True
         self.query_one("#close", Button).disabled = True
