@@ -200,9 +200,7 @@ async def test_n_imports_no_refused_file_the_import_dialog_cannot_explain(tmp_pa
         assert screen.refused() and told_too_small(app) and "Alan Turing" not in people(workspace)
         await pilot.resize_terminal(*TALL)
         await pilot.pause(0.3)
-        await pilot.press("n")
-        await settled(pilot, app, 0.5)
-        assert not screen.refused()
+        await n_imports(pilot, app, screen)
     assert "Alan Turing" in people(workspace)
 
 
@@ -224,16 +222,26 @@ async def test_the_refusal_says_why_and_n_imports_once_read_in_a_small_terminal(
         assert "Charles Babbage (knows-me)" in shown and "--replace" not in shown  # the keys, not the commands
         if size == (40, 12):  # its start is shown first, the keys below: n waits until they are read
             assert "beside their earlier imports" not in shown
-            await pilot.press("n")
-            await settled(pilot, app)
-            assert screen.refused() and told_to_scroll(app) and "Alan Turing" not in people(workspace)
+            await n_refused(pilot, app, screen, workspace)
             await pilot.press("end")
             await pilot.pause(0.3)
             assert "beside their earlier imports" in joined(app, "#import-dialog", " "), screen_lines(app)
-        await pilot.press("n")
-        await settled(pilot, app, 0.5)
-        assert not screen.refused()
+        await n_imports(pilot, app, screen)
     assert "Alan Turing" in people(workspace)
+
+
+async def n_refused(pilot, app: KnowmeApp, screen, workspace: Path) -> None:
+    """n before the refusal was read through: refused, told to scroll, nothing imported."""
+    await pilot.press("n")
+    await settled(pilot, app)
+    assert screen.refused() and told_to_scroll(app) and "Alan Turing" not in people(workspace)
+
+
+async def n_imports(pilot, app: KnowmeApp, screen) -> None:
+    """n once the refusal was read: answered (the files are imported once the dialog closes)."""
+    await pilot.press("n")
+    await settled(pilot, app, 0.5)
+    assert not screen.refused()
 
 
 @pilot_test
@@ -245,16 +253,12 @@ async def test_n_imports_once_the_refusal_was_scrolled_through_at_20x8(tmp_path:
         screen = await import_screen_done(app, pilot)
         await pilot.press("end")
         await pilot.pause(0.3)
-        await pilot.press("n")
-        await settled(pilot, app)
-        assert screen.refused() and told_to_scroll(app) and "Alan Turing" not in people(workspace)
+        await n_refused(pilot, app, screen, workspace)
         for _ in range(16):  # back up through its middle, a row at a time
             await pilot.press("up")
             await pilot.pause(0.05)
         await pilot.pause(0.3)
-        await pilot.press("n")
-        await settled(pilot, app, 0.5)
-        assert not screen.refused()
+        await n_imports(pilot, app, screen)
     assert "Alan Turing" in people(workspace)
 
 
@@ -346,9 +350,7 @@ async def test_n_counts_only_the_rows_of_the_refusal_painted_not_a_scroll_in_the
         await settled(pilot, app)
         assert screen.refused() and told_to_scroll(app) and "Alan Turing" not in people(workspace)
         assert "beside their earlier imports" in joined(app, "#import-dialog", " "), screen_lines(app)
-        await pilot.press("n")  # painted now: read
-        await settled(pilot, app, 0.5)
-        assert not screen.refused()
+        await n_imports(pilot, app, screen)  # painted now: read
     assert "Alan Turing" in people(workspace)
 
 
