@@ -157,21 +157,32 @@ async def test_the_outreach_editor_opens_on_the_note_and_saves_only_what_it_show
         assert app.screen is not editor and draft() == "Oh Hi Alice"
 
 
+def one_more_book(tmp_path: Path) -> tuple[Path, Path]:
+    """A one-card book to import, and a workspace of the usual people."""
+    book = tmp_path / "more.vcf"
+    book.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Zed Zulu\nEMAIL:zed@zulu.example\nEND:VCARD\n", encoding="utf-8")
+    return book, make_workspace(tmp_path / "w.db")
+
+
+async def picker_with_path(pilot, app: KnowmeApp, book: Path) -> FilePickerScreen:
+    """The file picker opened from the list, `book` typed in its path box (not yet chosen)."""
+    await list_settled(pilot, app)
+    await pilot.press("i")
+    await pilot.pause(0.3)
+    picker = app.screen
+    assert isinstance(picker, FilePickerScreen)
+    picker.query_one("#path").focus()
+    picker.query_one("#path").value = str(book)
+    return picker
+
+
 @pytest.mark.parametrize("size", [(20, 8)])
 @pilot_test
 async def test_ctrl_o_imports_no_file_the_picker_cannot_list(tmp_path: Path, size: tuple[int, int]) -> None:
-    book = tmp_path / "more.vcf"
-    book.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Zed Zulu\nEMAIL:zed@zulu.example\nEND:VCARD\n", encoding="utf-8")
-    workspace = make_workspace(tmp_path / "w.db")
+    book, workspace = one_more_book(tmp_path)
     app = KnowmeApp(workspace, stable=True)
     async with app.run_test(size=size) as pilot:
-        await list_settled(pilot, app)
-        await pilot.press("i")
-        await pilot.pause(0.3)
-        picker = app.screen
-        assert isinstance(picker, FilePickerScreen)
-        picker.query_one("#path").focus()
-        picker.query_one("#path").value = str(book)
+        picker = await picker_with_path(pilot, app, book)
         await pilot.press("enter")  # chosen, but the list of chosen files is cut off
         await pilot.pause(0.2)
         assert picker.chosen and not any("Chosen (1)" in line for line in screen_lines(app))
@@ -265,18 +276,10 @@ async def test_n_imports_once_the_refusal_was_scrolled_through_at_20x8(tmp_path:
 @pilot_test
 async def test_the_picker_lists_the_files_chosen_and_ctrl_o_imports_them_at_40x12(tmp_path: Path) -> None:
     """Its compact layout: ctrl+o was refused for good at 40x12, the "Chosen (1)" line cut off under the tree."""
-    book = tmp_path / "more.vcf"
-    book.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Zed Zulu\nEMAIL:zed@zulu.example\nEND:VCARD\n", encoding="utf-8")
-    workspace = make_workspace(tmp_path / "w.db")
+    book, workspace = one_more_book(tmp_path)
     app = KnowmeApp(workspace, stable=True)
     async with app.run_test(size=(40, 12)) as pilot:
-        await list_settled(pilot, app)
-        await pilot.press("i")
-        await pilot.pause(0.3)
-        picker = app.screen
-        assert isinstance(picker, FilePickerScreen)
-        picker.query_one("#path").focus()
-        picker.query_one("#path").value = str(book)
+        picker = await picker_with_path(pilot, app, book)
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert "Chosen (1): more.vcf" in joined(app, "#picker", " "), screen_lines(app)
